@@ -1,0 +1,346 @@
+//! Refund requests and their approval (`policy.md`, Approval 1–9), and the schedule on
+//! which an approved refund is executed.
+
+use super::ids::{CaseNumber, ChargeId, RefundId, UserId};
+use super::money::Currency;
+use super::policy::Policy;
+use chrono::{DateTime, Duration, Utc};
+use rust_decimal::Decimal;
+use sha2::{Digest, Sha256};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RefundStatus {
+    AwaitingApproval,
+    Approved,
+    Executing,
+    Succeeded,
+    Failed,
+    Rejected,
+    Expired,
+}
+
+impl RefundStatus {
+    pub const ALL: [RefundStatus; 7] = [
+        RefundStatus::AwaitingApproval,
+        RefundStatus::Approved,
+        RefundStatus::Executing,
+        RefundStatus::Succeeded,
+        RefundStatus::Failed,
+        RefundStatus::Rejected,
+        RefundStatus::Expired,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RefundStatus::AwaitingApproval => "awaiting_approval",
+            RefundStatus::Approved => "approved",
+            RefundStatus::Executing => "executing",
+            RefundStatus::Succeeded => "succeeded",
+            RefundStatus::Failed => "failed",
+            RefundStatus::Rejected => "rejected",
+            RefundStatus::Expired => "expired",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<RefundStatus> {
+        RefundStatus::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// Money reserved against the charge's cap: paid, being paid or waiting to be.
+    pub fn reserves_money(self) -> bool {
+        matches!(
+            self,
+            RefundStatus::AwaitingApproval | RefundStatus::Approved | RefundStatus::Executing | RefundStatus::Succeeded
+        )
+    }
+
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            RefundStatus::Succeeded | RefundStatus::Failed | RefundStatus::Rejected | RefundStatus::Expired
+        )
+    }
+}
+
+/// A refund request, from the agent's command to the provider's answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refund {
+    pub id: RefundId,
+    pub case: CaseNumber,
+    pub charge: ChargeId,
+    pub amount: Decimal,
+    pub currency: Currency,
+    pub status: RefundStatus,
+    /// The eligibility rule that allowed it (`override` for a lead's override).
+    pub rule: String,
+    pub reason: String,
+    pub requested_by: UserId,
+    pub is_override: bool,
+    pub leads_needed: u8,
+    pub requested_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    /// Leads whose approval currently counts (withdrawn ones removed).
+    pub approvals: Vec<UserId>,
+    /// Fixed when the request is approved (or `auto` when auto-approved).
+    pub approved_by: Vec<UserId>,
+    pub idempotency_key: String,
+    pub provider: String,
+    pub provider_ref: Option<String>,
+    /// The approval request message (`m2`), where reactions land.
+    pub message_ref: Option<String>,
+    pub attempts: u32,
+    pub first_attempt_at: Option<DateTime<Utc>>,
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    /// The last call's answer was lost: ask the provider (by key) before anything else.
+    pub needs_lookup: bool,
+    pub last_error: Option<String>,
+}
+
+/// How many distinct leads (other than the requester) must approve.
+pub fn leads_needed(amount: Decimal, is_override: bool, policy: &Policy) -> u8 {
+    if is_override || amount >= policy.two_lead_threshold {
+        2
+    } else {
+        1
+    }
+}
+
+/// Approval rule 7: an eligible refund under `auto_approve_below` needs no lead.
+pub fn auto_approves(amount: Decimal, is_override: bool, policy: &Policy) -> bool {
+    !is_override && policy.auto_approve_below.is_some_and(|below| amount < below)
+}
+
+pub fn expiry(requested_at: DateTime<Utc>, policy: &Policy) -> DateTime<Utc> {
+    requested_at + Duration::hours(policy.approval_expiry_hours)
+}
+
+/// The provider's idempotency key: derived from the request, the same on every retry, by
+/// every process, after every restart; at most 45 characters (Square's limit).
+pub fn idempotency_key(id: RefundId, case: CaseNumber, charge: &ChargeId, amount: Decimal, currency: Currency) -> String {
+    let mut h = Sha256::new();
+    h.update(format!("paydesk-refund|{}|{}|{}|{}|{}", id.0, case, charge, amount.normalize(), currency).as_bytes());
+    format!("pd_{}", &hex::encode(h.finalize())[..40])
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Vote {
+    Approve,
+    Reject,
+}
+
+/// Why a reaction changes nothing, in words for the person who reacted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ignored {
+    NotALead,
+    OwnRequest,
+    AlreadyCounted,
+    NotCounted,
+    Expired,
+    Decided(RefundStatus),
+}
+
+impl Ignored {
+    pub fn explain(&self) -> String {
+        match self {
+            Ignored::NotALead => "only a lead can approve or reject a refund".into(),
+            Ignored::OwnRequest => "you requested this refund, so another lead must approve it".into(),
+            Ignored::AlreadyCounted => "your approval is already counted".into(),
+            Ignored::NotCounted => "you had no approval on this request to withdraw".into(),
+            Ignored::Expired => "this approval request has expired".into(),
+            Ignored::Decided(s) => format!("this refund is already {}", s.as_str().replace('_', " ")),
+        }
+    }
+
+    /// Whether the person should be told (a repeated or redelivered reaction is silent).
+    pub fn is_denial(&self) -> bool {
+        matches!(self, Ignored::NotALead | Ignored::OwnRequest | Ignored::Expired)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// An approval counted, more are needed.
+    Counted { have: u8, need: u8 },
+    /// Quorum reached: the request is approved and must be executed (exactly once).
+    Approved { by: Vec<UserId> },
+    Rejected,
+    /// An approval taken back before quorum.
+    Withdrawn { have: u8, need: u8 },
+    Ignored(Ignored),
+}
+
+impl Refund {
+    pub fn is_expired_at(&self, now: DateTime<Utc>) -> bool {
+        self.status == RefundStatus::AwaitingApproval && now > self.expires_at
+    }
+
+    /// A reaction added (or `/approve`, `/reject`). Pure: the caller stores the result.
+    pub fn react(&self, user: &UserId, is_lead: bool, vote: Vote, now: DateTime<Utc>) -> Outcome {
+        if self.status != RefundStatus::AwaitingApproval {
+            return Outcome::Ignored(Ignored::Decided(self.status));
+        }
+        if !is_lead {
+            return Outcome::Ignored(Ignored::NotALead);
+        }
+        if self.is_expired_at(now) {
+            return Outcome::Ignored(Ignored::Expired);
+        }
+        match vote {
+            Vote::Reject => Outcome::Rejected,
+            Vote::Approve if *user == self.requested_by => Outcome::Ignored(Ignored::OwnRequest),
+            Vote::Approve if self.approvals.contains(user) => Outcome::Ignored(Ignored::AlreadyCounted),
+            Vote::Approve => {
+                let mut by = self.approvals.clone();
+                by.push(user.clone());
+                let have = u8::try_from(by.len()).unwrap_or(u8::MAX);
+                if have >= self.leads_needed {
+                    Outcome::Approved { by }
+                } else {
+                    Outcome::Counted { have, need: self.leads_needed }
+                }
+            }
+        }
+    }
+
+    /// A reaction removed: withdraws that lead's approval while the request still waits.
+    pub fn unreact(&self, user: &UserId, vote: Vote, now: DateTime<Utc>) -> Outcome {
+        if vote == Vote::Reject {
+            // A rejection is final; removing the emoji afterwards changes nothing.
+            return Outcome::Ignored(Ignored::NotCounted);
+        }
+        if self.status != RefundStatus::AwaitingApproval {
+            return Outcome::Ignored(Ignored::Decided(self.status));
+        }
+        if self.is_expired_at(now) {
+            return Outcome::Ignored(Ignored::Expired);
+        }
+        if !self.approvals.contains(user) {
+            return Outcome::Ignored(Ignored::NotCounted);
+        }
+        let have = u8::try_from(self.approvals.len() - 1).unwrap_or(u8::MAX);
+        Outcome::Withdrawn { have, need: self.leads_needed }
+    }
+}
+
+/// When an approved refund is tried: at once, then with growing backoff, all within 30
+/// minutes of the first attempt. `None`: give up (the refund fails and the agent is told).
+pub fn next_attempt(first_attempt_at: DateTime<Utc>, attempts_made: u32) -> Option<DateTime<Utc>> {
+    const SCHEDULE_SECS: [i64; 7] = [0, 30, 120, 300, 600, 1200, 1740];
+    SCHEDULE_SECS
+        .get(attempts_made as usize)
+        .map(|s| first_attempt_at + Duration::seconds(*s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    pub(crate) fn request(amount: Decimal, leads: u8) -> Refund {
+        Refund {
+            id: RefundId(1),
+            case: CaseNumber::FIRST,
+            charge: ChargeId::new("ch_1"),
+            amount,
+            currency: Currency::USD,
+            status: RefundStatus::AwaitingApproval,
+            rule: "refund_window".into(),
+            reason: String::new(),
+            requested_by: UserId::new("lin"),
+            is_override: false,
+            leads_needed: leads,
+            requested_at: t("2026-06-05T08:10:00Z"),
+            expires_at: t("2026-06-08T08:10:00Z"),
+            approvals: vec![],
+            approved_by: vec![],
+            idempotency_key: "k".into(),
+            provider: "sandbox".into(),
+            provider_ref: None,
+            message_ref: Some("m2".into()),
+            attempts: 0,
+            first_attempt_at: None,
+            next_attempt_at: None,
+            needs_lookup: false,
+            last_error: None,
+        }
+    }
+
+    #[test]
+    fn leads_needed_from_the_threshold_and_for_overrides() {
+        let p = Policy::default();
+        assert_eq!(leads_needed(dec!(499.99), false, &p), 1);
+        assert_eq!(leads_needed(dec!(500.00), false, &p), 2);
+        assert_eq!(leads_needed(dec!(5), true, &p), 2);
+    }
+
+    #[test]
+    fn auto_approve_is_off_by_default_and_strictly_below() {
+        assert!(!auto_approves(dec!(1), false, &Policy::default()));
+        let p = Policy { auto_approve_below: Some(dec!(25)), ..Policy::default() };
+        assert!(auto_approves(dec!(24.99), false, &p));
+        assert!(!auto_approves(dec!(25), false, &p));
+        assert!(!auto_approves(dec!(1), true, &p));
+    }
+
+    #[test]
+    fn reactions_table() {
+        let now = t("2026-06-05T09:00:00Z");
+        let lin = UserId::new("lin");
+        let max = UserId::new("max");
+        let sam = UserId::new("sam");
+        let r = request(dec!(30), 1);
+        assert_eq!(r.react(&lin, true, Vote::Approve, now), Outcome::Ignored(Ignored::OwnRequest));
+        assert_eq!(r.react(&sam, false, Vote::Approve, now), Outcome::Ignored(Ignored::NotALead));
+        assert_eq!(r.react(&sam, false, Vote::Reject, now), Outcome::Ignored(Ignored::NotALead));
+        assert_eq!(r.react(&max, true, Vote::Approve, now), Outcome::Approved { by: vec![max.clone()] });
+        assert_eq!(r.react(&lin, true, Vote::Reject, now), Outcome::Rejected, "a requester may cancel");
+        // expiry: 72 h exactly still counts, a second later does not
+        assert!(matches!(r.react(&max, true, Vote::Approve, t("2026-06-08T08:10:00Z")), Outcome::Approved { .. }));
+        assert_eq!(r.react(&max, true, Vote::Approve, t("2026-06-08T08:10:01Z")), Outcome::Ignored(Ignored::Expired));
+        // decided requests ignore everything
+        for s in [RefundStatus::Executing, RefundStatus::Succeeded, RefundStatus::Rejected, RefundStatus::Expired] {
+            let d = Refund { status: s, ..r.clone() };
+            assert_eq!(d.react(&max, true, Vote::Approve, now), Outcome::Ignored(Ignored::Decided(s)));
+            assert_eq!(d.react(&max, true, Vote::Reject, now), Outcome::Ignored(Ignored::Decided(s)));
+        }
+    }
+
+    #[test]
+    fn two_leads_and_withdrawal() {
+        let now = t("2026-06-05T09:00:00Z");
+        let (a, b) = (UserId::new("kim"), UserId::new("max"));
+        let mut r = request(dec!(600), 2);
+        assert_eq!(r.react(&a, true, Vote::Approve, now), Outcome::Counted { have: 1, need: 2 });
+        r.approvals.push(a.clone());
+        assert_eq!(r.react(&a, true, Vote::Approve, now), Outcome::Ignored(Ignored::AlreadyCounted));
+        assert_eq!(r.unreact(&b, Vote::Approve, now), Outcome::Ignored(Ignored::NotCounted));
+        assert_eq!(r.unreact(&a, Vote::Approve, now), Outcome::Withdrawn { have: 0, need: 2 });
+        assert_eq!(r.react(&b, true, Vote::Approve, now), Outcome::Approved { by: vec![a.clone(), b.clone()] });
+    }
+
+    #[test]
+    fn keys_are_stable_and_distinct() {
+        let c = ChargeId::new("ch_1");
+        let k1 = idempotency_key(RefundId(1), CaseNumber::FIRST, &c, dec!(49.00), Currency::USD);
+        assert_eq!(k1, idempotency_key(RefundId(1), CaseNumber::FIRST, &c, dec!(49), Currency::USD));
+        assert_ne!(k1, idempotency_key(RefundId(2), CaseNumber::FIRST, &c, dec!(49), Currency::USD));
+        assert!(k1.len() <= 45, "{k1}");
+    }
+
+    #[test]
+    fn retries_stay_within_thirty_minutes() {
+        let first = t("2026-07-01T10:42:00Z");
+        let mut n = 0;
+        while let Some(at) = next_attempt(first, n) {
+            assert!(at - first <= Duration::minutes(30));
+            if n > 0 {
+                assert!(at > next_attempt(first, n - 1).unwrap());
+            }
+            n += 1;
+        }
+        assert!(n >= 5, "a handful of retries before giving up");
+    }
+}

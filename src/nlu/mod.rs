@@ -1,0 +1,1 @@
+//! Chat understanding (being written; see src/nlu when it lands).
