@@ -11,5 +11,6 @@ macro_rules! dec {
     };
 }
 
+pub mod app;
 pub mod domain;
 pub mod nlu;

@@ -1,0 +1,93 @@
+//! What the bot does outwardly: the lines of a replay, the messages of a chat surface.
+//! Written to the outbox in the same transaction as the change that caused them.
+
+use serde::{Deserialize, Serialize};
+
+/// One bot action. Amounts are decimal strings in the charge's currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Action {
+    Say {
+        #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+        message_ref: Option<String>,
+        channel: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        to: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        case: Option<String>,
+        text: String,
+    },
+    ApprovalRequest {
+        #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
+        message_ref: Option<String>,
+        channel: String,
+        case: String,
+        charge: String,
+        amount: String,
+        currency: String,
+        rule: String,
+        leads_needed: u8,
+        refund_id: i64,
+        requested_by: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        account: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        card_last4: Option<String>,
+        reason: String,
+        expires_at: String,
+        is_override: bool,
+    },
+    Ticket {
+        case: String,
+        status: String,
+        intent: String,
+        account: Option<String>,
+        charge: Option<String>,
+    },
+    Refund {
+        case: String,
+        charge: String,
+        amount: String,
+        currency: String,
+        status: String,
+        approved_by: Vec<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        provider_ref: Option<String>,
+        #[serde(default)]
+        refund_id: i64,
+        /// The approval request message this refund belongs to (for editing it).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        message_ref: Option<String>,
+    },
+    Wallet {
+        account: String,
+        balance: String,
+        currency: String,
+        reason: String,
+    },
+    Denied {
+        user: String,
+        reason: String,
+        channel: String,
+    },
+}
+
+impl Action {
+    /// Messages posted to chat get a `ref` (`m1`, `m2`, …) that reactions can point at.
+    pub fn is_message(&self) -> bool {
+        matches!(self, Action::Say { .. } | Action::ApprovalRequest { .. })
+    }
+
+    pub fn set_ref(&mut self, r: String) {
+        if let Action::Say { message_ref, .. } | Action::ApprovalRequest { message_ref, .. } = self {
+            *message_ref = Some(r);
+        }
+    }
+}
+
+/// An action as queued in the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxItem {
+    pub id: i64,
+    pub action: Action,
+}

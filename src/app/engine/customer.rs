@@ -1,0 +1,532 @@
+//! Customers' chat: classify, then open or join a case, or answer at once (Tickets 1–7).
+
+use super::work::Work;
+use super::EngineResult;
+use crate::app::ports::User;
+use crate::domain::approvals::RefundStatus;
+use crate::domain::billing::{price_credits, Charge, ChargeKind, PaymentMethod};
+use crate::domain::ids::{AccountId, CaseNumber};
+use crate::domain::intent::Intent;
+use crate::domain::policy::{eligibility, is_duplicate, Decision, Eligibility, RefundContext, Refusal};
+use crate::domain::tickets::{Case, CaseStatus};
+use crate::nlu::Entities;
+use chrono::Duration;
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+/// Which charge a customer's message is about.
+#[derive(Debug)]
+pub(crate) enum Pick {
+    Found(Box<Charge>),
+    /// They named a charge that is not theirs or does not exist (the same answer for both).
+    NotFound(String),
+    /// Several charges fit; ask.
+    Unclear,
+}
+
+/// Finds the charge a message is about among the account's own charges: by id, invoice,
+/// then by amount, card digits, description words and what the intent implies.
+pub(crate) fn pick_charge(charges: &[Charge], ents: &Entities, intent: Intent, text: &str, window_minutes: i64) -> Pick {
+    if let Some(id) = ents.transaction_id.as_deref() {
+        return match charges.iter().find(|c| c.id.as_str() == id || c.id.as_str().eq_ignore_ascii_case(id)) {
+            Some(c) => Pick::Found(Box::new(c.clone())),
+            None => Pick::NotFound(id.to_string()),
+        };
+    }
+    let amount = ents.amount.as_deref().and_then(|a| Decimal::from_str(a).ok());
+    let text = text.to_lowercase();
+    let words: Vec<&str> = text.split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() >= 4).collect();
+    let scored: Vec<(i32, &Charge)> = charges
+        .iter()
+        .map(|c| {
+            let mut s = 0;
+            if let Some(a) = amount {
+                if c.amount == a {
+                    s += 4;
+                } else {
+                    s -= 2;
+                }
+            }
+            if let (Some(l4), Some(cl4)) = (ents.card_last4.as_deref(), c.card_last4.as_deref()) {
+                s += if l4 == cl4 { 2 } else { -2 };
+            }
+            let desc = c.description.to_lowercase();
+            if desc.split(|ch: char| !ch.is_alphanumeric()).filter(|w| w.len() >= 4).any(|w| words.contains(&w)) {
+                s += 2;
+            }
+            match intent {
+                Intent::DuplicateCharge if is_duplicate(c, charges, Duration::minutes(window_minutes)) => s += 3,
+                Intent::WalletNotApplied if c.wallet_selected && c.method != PaymentMethod::Wallet => s += 3,
+                Intent::CancelSubscription if c.kind == ChargeKind::Subscription => s += 3,
+                _ => {}
+            }
+            (s, c)
+        })
+        .collect();
+    let best = scored.iter().map(|(s, _)| *s).max().unwrap_or(0);
+    let top: Vec<&Charge> = scored.iter().filter(|(s, _)| *s == best).map(|(_, c)| *c).collect();
+    match top.as_slice() {
+        [only] if best > 0 || charges.len() == 1 => Pick::Found(Box::new((*only).clone())),
+        // Several equal ones after a duplicate: the latest duplicate is the one to refund.
+        [.., last] if best > 0 && intent == Intent::DuplicateCharge && top.iter().all(|c| c.amount == last.amount) => {
+            Pick::Found(Box::new((*last).clone()))
+        }
+        _ => Pick::Unclear,
+    }
+}
+
+impl Work<'_> {
+    pub async fn customer_message(&mut self, user: &User, text: &str, redacted_last4: Option<&str>, channel: &str) -> EngineResult<()> {
+        let cfg = &self.e.cfg;
+        let c = crate::nlu::classifier().classify(text, cfg.default_currency.code());
+        let mut ents = c.entities;
+        if ents.card_last4.is_none() {
+            ents.card_last4 = redacted_last4.map(str::to_string);
+        }
+        let intent = c.intent;
+        self.audit(user.id.as_str(), None, "message.classified", format!("{} ({:.2})", intent, c.confidence), None).await?;
+        if intent.opens_case() {
+            return self.case_message(user, intent, &ents, text, channel).await;
+        }
+        match intent {
+            Intent::WalletBalance => self.answer_balance(user, channel).await,
+            Intent::BuyCredits => self.answer_buy(user, text, channel).await,
+            Intent::AutoRecharge => self.answer_auto_recharge(user, channel).await,
+            Intent::TransferCredits => {
+                self.say(channel, Some(&user.id), None,
+                    "Credits are not transferable between accounts, so I can't move them. If credits were bought on the wrong account by mistake, tell me which charge and an agent will look at it.").await?;
+                Ok(())
+            }
+            Intent::RefundStatus => self.answer_refund_status(user, &ents, channel).await,
+            Intent::TicketStatus => self.answer_ticket_status(user, &ents, channel).await,
+            Intent::UpdatePaymentMethod => {
+                self.say(channel, Some(&user.id), None,
+                    "You can replace the card on file under Billing → Payment methods in your dashboard; the new card is used from the next charge on. Please never post card numbers here.").await?;
+                Ok(())
+            }
+            Intent::Escalate => self.escalate_latest(user, channel).await,
+            _ => self.other_message(user, &ents, text, channel).await,
+        }
+    }
+
+    /// Tickets 1 and 4: open a case or join the open one about the same charge.
+    async fn case_message(&mut self, user: &User, intent: Intent, ents: &Entities, text: &str, channel: &str) -> EngineResult<()> {
+        let Some(account) = user.account.clone() else {
+            return self.case_without_account(user, intent, channel).await;
+        };
+        let charges = self.tx.charges_of(&account).await?;
+        let open = self.tx.open_cases_of(&user.id).await?;
+        // A case named in the message, if it is theirs and open, is the one to join.
+        let named = ents.case_id.as_deref().and_then(|c| CaseNumber::from_str(c).ok()).and_then(|n| open.iter().find(|c| c.number == n).cloned());
+        let pick = pick_charge(&charges, ents, intent, text, self.e.cfg.policy.duplicate_window_minutes);
+        let charge = match &pick {
+            Pick::Found(c) => Some((**c).clone()),
+            _ => None,
+        };
+        let existing = named.or_else(|| match &charge {
+            Some(ch) => open.iter().find(|c| c.charge.as_ref() == Some(&ch.id)).or_else(|| open.iter().find(|c| c.charge.is_none())).cloned(),
+            None => open.iter().find(|c| c.charge.is_none()).cloned(),
+        });
+        match existing {
+            Some(mut case) => {
+                let mut changed = false;
+                if case.intent == Intent::RefundRequest && intent != Intent::RefundRequest {
+                    case.intent = intent; // the more specific cause wins
+                    changed = true;
+                }
+                if case.charge.is_none() {
+                    if let Some(ch) = &charge {
+                        case.charge = Some(ch.id.clone());
+                        changed = true;
+                    }
+                }
+                if changed {
+                    case.updated_at = self.now;
+                    self.tx.update_case(&case).await?;
+                }
+                self.audit(user.id.as_str(), Some(case.number), "case.message", format!("customer wrote again ({intent})"), None).await?;
+                self.say(channel, Some(&user.id), Some(case.number), format!("I've added this to your case {}.", case.number)).await?;
+                self.after_case_update(&mut case, charge.as_ref(), &pick, &charges, user, channel).await
+            }
+            None => {
+                let number = self.tx.next_case_number().await?;
+                let status = if charge.is_some() { CaseStatus::Open } else { CaseStatus::AwaitingInfo };
+                let mut case = Case {
+                    number,
+                    customer: user.id.clone(),
+                    account: Some(account.clone()),
+                    charge: charge.as_ref().map(|c| c.id.clone()),
+                    intent,
+                    status,
+                    channel: channel.to_string(),
+                    opened_at: self.now,
+                    updated_at: self.now,
+                };
+                self.tx.insert_case(&case).await?;
+                self.push_ticket(&case).await?;
+                self.audit(user.id.as_str(), Some(number), "case.opened", format!("{intent} for account {account}"), None).await?;
+                self.say(channel, Some(&user.id), Some(number), format!("I've opened case {number} for you ({}).", intent_words(intent))).await?;
+                // A case opened waiting for info already tells its status in the question.
+                self.after_case_update(&mut case, charge.as_ref(), &pick, &charges, user, channel).await
+            }
+        }
+    }
+
+    /// What the customer learns once their message is attached to a case: the question for
+    /// the missing charge, or what the policy says about the charge.
+    async fn after_case_update(&mut self, case: &mut Case, charge: Option<&Charge>, pick: &Pick, charges: &[Charge], user: &User, channel: &str) -> EngineResult<()> {
+        let Some(charge) = charge.cloned().or(match &case.charge {
+            Some(id) => self.tx.charge(id).await?,
+            None => None,
+        }) else {
+            if case.status != CaseStatus::AwaitingInfo {
+                self.set_status(case, CaseStatus::AwaitingInfo, "system", "").await?;
+            }
+            return self.ask_for_charge(case, pick, charges, user, channel).await;
+        };
+        if case.status == CaseStatus::AwaitingInfo {
+            self.set_status(case, CaseStatus::Open, "system", &format!("It is about charge {}.", charge.id)).await?;
+        }
+        let e = self.eligibility_of(&charge, None).await?;
+        let text = match (&e.decision, case.intent) {
+            (_, Intent::PaymentFailed | Intent::PaymentPending) => format!(
+                "I found charge {}. An agent will check its payment status with the provider and get back to you here.",
+                charge.summary()
+            ),
+            (Decision::Refused(Refusal::Disputed), _) => {
+                let why = e.explain();
+                self.set_status(case, CaseStatus::Escalated, "system", "The charge has an open chargeback, so a lead takes it over.").await?;
+                format!("Charge {}: {why}.", charge.id)
+            }
+            (Decision::Eligible { .. }, _) => format!(
+                "Charge {}: under our policy it is {}. An agent will review it; you'll be told of every step here.",
+                charge.summary(),
+                e.explain()
+            ),
+            (Decision::Refused(_), _) => format!(
+                "Charge {}: under our policy it is {}. An agent will still read your case and reply here.",
+                charge.summary(),
+                e.explain()
+            ),
+        };
+        self.say(channel, Some(&user.id), Some(case.number), text).await?;
+        Ok(())
+    }
+
+    async fn ask_for_charge(&mut self, case: &Case, pick: &Pick, charges: &[Charge], user: &User, channel: &str) -> EngineResult<()> {
+        let mut text = match pick {
+            Pick::NotFound(r) => format!("I couldn't find a charge {r} on your account. "),
+            _ => String::new(),
+        };
+        text.push_str("Which charge is this about? Please reply with its transaction id, the invoice number, or its date and amount.");
+        let recent: Vec<String> = charges.iter().rev().take(5).map(|c| format!("\n• {}", c.summary())).collect();
+        if recent.is_empty() {
+            text.push_str(" I see no charges on your account yet.");
+        } else {
+            text.push_str(" Your recent charges:");
+            text.extend(recent);
+        }
+        self.say(channel, Some(&user.id), Some(case.number), text).await?;
+        Ok(())
+    }
+
+    async fn case_without_account(&mut self, user: &User, intent: Intent, channel: &str) -> EngineResult<()> {
+        let open = self.tx.open_cases_of(&user.id).await?;
+        if let Some(case) = open.first() {
+            self.say(channel, Some(&user.id), Some(case.number), format!("I've added this to your case {}. An agent still has to link your chat user to your billing account.", case.number))
+                .await?;
+            return Ok(());
+        }
+        let number = self.tx.next_case_number().await?;
+        let case = Case {
+            number,
+            customer: user.id.clone(),
+            account: None,
+            charge: None,
+            intent,
+            status: CaseStatus::AwaitingInfo,
+            channel: channel.to_string(),
+            opened_at: self.now,
+            updated_at: self.now,
+        };
+        self.tx.insert_case(&case).await?;
+        self.push_ticket(&case).await?;
+        self.audit(user.id.as_str(), Some(number), "case.opened", format!("{intent}, no account linked"), None).await?;
+        self.say(
+            channel,
+            Some(&user.id),
+            Some(number),
+            format!("I've opened case {number} ({}). I can't see a billing account linked to you yet: please tell me the email or account id you signed up with, and an agent will link it.", intent_words(intent)),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// The policy's answer for a charge now, counting what is refunded or reserved.
+    pub async fn eligibility_of(&mut self, charge: &Charge, requested: Option<(Decimal, Option<crate::domain::money::Currency>)>) -> EngineResult<Eligibility> {
+        let charges = self.tx.charges_of(&charge.account).await?;
+        let sub = self.tx.subscription_of_charge(&charge.id).await?;
+        let reserved: Vec<RefundStatus> = RefundStatus::ALL.into_iter().filter(|s| s.reserves_money()).collect();
+        let refunded = self.tx.refunded_sum(&charge.id, &reserved).await?;
+        let ctx = RefundContext { charge, subscription: sub.as_ref(), account_charges: &charges, refunded, requested };
+        Ok(eligibility(&ctx, &self.e.cfg.policy, self.now))
+    }
+
+    async fn answer_balance(&mut self, user: &User, channel: &str) -> EngineResult<()> {
+        let Some(account) = user.account.clone() else {
+            return self.no_account(user, channel).await;
+        };
+        let text = self.balance_words(&account).await?;
+        self.say(channel, Some(&user.id), None, text).await?;
+        Ok(())
+    }
+
+    pub async fn balance_words(&mut self, account: &AccountId) -> EngineResult<String> {
+        let wallets = self.tx.wallets_of(account).await?;
+        let parts: Vec<String> = wallets.iter().map(|w| format!("{} {}", w.currency.format(w.balance), w.currency)).collect();
+        Ok(format!("The wallet balance of {account} is {}.", parts.join(", ")))
+    }
+
+    async fn no_account(&mut self, user: &User, channel: &str) -> EngineResult<()> {
+        self.say(channel, Some(&user.id), None, "I can't see a billing account linked to you yet. Tell me the email or account id you signed up with and an agent will link it.").await?;
+        Ok(())
+    }
+
+    async fn answer_buy(&mut self, user: &User, text: &str, channel: &str) -> EngineResult<()> {
+        let Some(account) = user.account.clone() else {
+            return self.no_account(user, channel).await;
+        };
+        let Some(acct) = self.tx.account(&account).await? else { return self.no_account(user, channel).await };
+        let cur = acct.currency;
+        let policy = &self.e.cfg.policy;
+        let n = credits_mentioned(text).filter(|n| *n > 0 && *n <= crate::domain::billing::MAX_CREDITS_PER_PURCHASE);
+        let reply = match n {
+            Some(n) => {
+                let p = price_credits(n, cur, policy);
+                format!(
+                    "{n} credits add {} {cur} to your wallet and cost {} {cur} ({} {cur} plus a {} {cur} platform fee). To buy them, type /wallet buy {n}.",
+                    cur.format(p.value),
+                    cur.format(p.total),
+                    cur.format(p.cost),
+                    cur.format(p.fee)
+                )
+            }
+            None => format!(
+                "Each credit adds {} {cur} to your wallet and costs {} {cur}, plus a {}% platform fee. Type /wallet buy <credits> to buy, e.g. /wallet buy 10.",
+                cur.format(policy.credit_value),
+                cur.format(policy.credit_price),
+                (policy.fee_rate * Decimal::from(100)).normalize()
+            ),
+        };
+        self.say(channel, Some(&user.id), None, reply).await?;
+        Ok(())
+    }
+
+    async fn answer_auto_recharge(&mut self, user: &User, channel: &str) -> EngineResult<()> {
+        let Some(account) = user.account.clone() else {
+            return self.no_account(user, channel).await;
+        };
+        let Some(acct) = self.tx.account(&account).await? else { return self.no_account(user, channel).await };
+        let cur = acct.currency;
+        let text = match &acct.auto_recharge {
+            Some(a) => {
+                let p = price_credits(a.credits, cur, &self.e.cfg.policy);
+                format!(
+                    "Auto-recharge is on for {account}: when usage leaves your balance below {} {cur}, {} credits are bought at once ({} {cur} charged, {} {cur} added). An agent can change or stop it for you: just say so here.",
+                    cur.format(a.below), a.credits, cur.format(p.total), cur.format(p.value)
+                )
+            }
+            None => format!(
+                "Auto-recharge is off for {account}. It can buy credits automatically when your balance drops below a threshold you choose; tell me the threshold and how many credits, and an agent will set it up."
+            ),
+        };
+        self.say(channel, Some(&user.id), None, text).await?;
+        Ok(())
+    }
+
+    async fn answer_refund_status(&mut self, user: &User, ents: &Entities, channel: &str) -> EngineResult<()> {
+        let cases = self.tx.cases_of(&user.id).await?;
+        let wanted = ents.case_id.as_deref().and_then(|c| CaseNumber::from_str(c).ok());
+        if let Some(n) = wanted {
+            if !cases.iter().any(|c| c.number == n) {
+                self.say(channel, Some(&user.id), None, format!("I can't find a case {n} on your account.")).await?;
+                return Ok(());
+            }
+        }
+        let mut lines = Vec::new();
+        for case in cases.iter().filter(|c| wanted.is_none_or(|n| c.number == n)) {
+            for r in self.tx.refunds_of_case(case.number).await?.iter().rev() {
+                let amount = format!("{} {}", r.currency.format(r.amount), r.currency);
+                let state = match r.status {
+                    RefundStatus::AwaitingApproval => "is waiting for a lead's approval".to_string(),
+                    RefundStatus::Approved | RefundStatus::Executing => "is approved and being paid".to_string(),
+                    RefundStatus::Succeeded => "has been paid; card refunds usually show on your statement within 5–10 business days".to_string(),
+                    RefundStatus::Failed => "could not be paid; an agent is looking into it".to_string(),
+                    RefundStatus::Rejected => "was not approved".to_string(),
+                    RefundStatus::Expired => "expired before approval; an agent will follow up".to_string(),
+                };
+                lines.push(format!("The refund of {amount} for {} ({}) {state}.", r.charge, case.number));
+            }
+        }
+        let text = if lines.is_empty() {
+            match cases.iter().find(|c| c.status.is_open()) {
+                Some(c) => format!("No refund has been requested yet on your case {}, which is {}.", c.number, c.status.describe()),
+                None => "I can't find a refund request for you. If you'd like one, tell me which charge and why.".to_string(),
+            }
+        } else {
+            lines.truncate(3);
+            lines.join("\n")
+        };
+        self.say(channel, Some(&user.id), wanted, text).await?;
+        Ok(())
+    }
+
+    async fn answer_ticket_status(&mut self, user: &User, ents: &Entities, channel: &str) -> EngineResult<()> {
+        let cases = self.tx.cases_of(&user.id).await?;
+        let wanted = ents.case_id.as_deref().and_then(|c| CaseNumber::from_str(c).ok());
+        let case = match wanted {
+            Some(n) => cases.iter().find(|c| c.number == n),
+            None => cases.iter().find(|c| c.status.is_open()).or(cases.first()),
+        };
+        let text = match (case, wanted) {
+            (Some(c), _) => format!(
+                "Your case {} ({}) is {}{}. Last update {}.",
+                c.number,
+                intent_words(c.intent),
+                c.status.describe(),
+                c.charge.as_ref().map(|ch| format!(", about charge {ch}")).unwrap_or_default(),
+                c.updated_at.format("%Y-%m-%d %H:%M UTC")
+            ),
+            (None, Some(n)) => format!("I can't find a case {n} on your account."),
+            (None, None) => "You have no case with us yet. Tell me what happened with your payment and I'll open one.".into(),
+        };
+        self.say(channel, Some(&user.id), case.map(|c| c.number), text).await?;
+        Ok(())
+    }
+
+    async fn escalate_latest(&mut self, user: &User, channel: &str) -> EngineResult<()> {
+        let open = self.tx.open_cases_of(&user.id).await?;
+        match open.into_iter().next() {
+            Some(mut case) if case.status == CaseStatus::Escalated => {
+                self.say(channel, Some(&user.id), Some(case.number), format!("Your case {} is already with a lead; they will reply here.", case.number)).await?;
+                let _ = &mut case;
+            }
+            Some(mut case) => {
+                self.audit(user.id.as_str(), Some(case.number), "case.escalation_asked", "customer asked for escalation", None).await?;
+                self.set_status(&mut case, CaseStatus::Escalated, user.id.as_str(), "A lead will take it from here.").await?;
+            }
+            None => {
+                self.say(channel, Some(&user.id), None, "You have no open case to escalate. Tell me what happened with your payment and I'll open one right away.").await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Greetings and the like; also the answer to "which charge?" for a case waiting for it.
+    async fn other_message(&mut self, user: &User, ents: &Entities, text: &str, channel: &str) -> EngineResult<()> {
+        let has_charge_hint = ents.transaction_id.is_some() || ents.invoice_id.is_some() || ents.amount.is_some();
+        if has_charge_hint {
+            let waiting = self.tx.open_cases_of(&user.id).await?.into_iter().find(|c| c.status == CaseStatus::AwaitingInfo);
+            if let Some(case) = waiting {
+                return self.case_message(user, case.intent, ents, text, channel).await;
+            }
+        }
+        if ents.case_id.is_some() {
+            return self.answer_ticket_status(user, ents, channel).await;
+        }
+        self.say(
+            channel,
+            Some(&user.id),
+            None,
+            "I'm the payment-support bot. Tell me what happened with a charge (for example \"I was charged twice for invoice INV-…\") and I'll open a case, or ask about your wallet balance, credits or a refund.",
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+/// "refund request" for `refund_request`.
+pub(crate) fn intent_words(i: Intent) -> String {
+    i.as_str().replace('_', " ")
+}
+
+/// A number of credits named in a message: "add 50 credits", "50 créditos".
+fn credits_mentioned(text: &str) -> Option<u32> {
+    let lower = text.to_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    words.windows(2).find_map(|w| {
+        let is_credit_word = w[1].starts_with("credit") || w[1].starts_with("crédit") || w[1].starts_with("crédito") || w[1].starts_with("guthaben");
+        if is_credit_word {
+            w[0].parse().ok()
+        } else {
+            None
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dec;
+    use crate::domain::ids::ChargeId;
+    use crate::domain::money::Currency;
+
+    fn ch(id: &str, amount: Decimal, at: &str, desc: &str) -> Charge {
+        Charge {
+            id: ChargeId::new(id),
+            account: AccountId::new("a"),
+            amount,
+            currency: Currency::USD,
+            at: at.parse().unwrap(),
+            method: PaymentMethod::Card,
+            card_last4: Some("4242".into()),
+            kind: ChargeKind::Product,
+            description: desc.into(),
+            fee: Decimal::ZERO,
+            wallet_selected: false,
+            disputed: false,
+            provider: "sandbox".into(),
+        }
+    }
+
+    fn found(p: Pick) -> Option<String> {
+        match p {
+            Pick::Found(c) => Some(c.id.to_string()),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn picking_the_charge() {
+        let a = ch("ch_1", dec!(49), "2026-05-02T09:00:00Z", "API credits pack");
+        let b = ch("ch_2", dec!(49), "2026-05-02T09:03:00Z", "API credits pack");
+        let c = ch("ch_3", dec!(15), "2026-05-01T09:00:00Z", "Report export");
+        let all = vec![a, b, c];
+        let mut e = Entities::default();
+        // explicit id, own or not
+        e.transaction_id = Some("ch_3".into());
+        assert_eq!(found(pick_charge(&all, &e, Intent::RefundRequest, "", 10)).as_deref(), Some("ch_3"));
+        e.transaction_id = Some("ch_999".into());
+        assert!(matches!(pick_charge(&all, &e, Intent::RefundRequest, "", 10), Pick::NotFound(_)));
+        // amount
+        let mut e = Entities::default();
+        e.amount = Some("15".into());
+        assert_eq!(found(pick_charge(&all, &e, Intent::RefundRequest, "", 10)).as_deref(), Some("ch_3"));
+        // the duplicate, not the first
+        let e = Entities::default();
+        assert_eq!(found(pick_charge(&all, &e, Intent::DuplicateCharge, "charged twice", 10)).as_deref(), Some("ch_2"));
+        // description words
+        assert_eq!(found(pick_charge(&all, &e, Intent::RefundRequest, "the report export failed", 10)).as_deref(), Some("ch_3"));
+        // nothing to go on
+        assert!(matches!(pick_charge(&all, &e, Intent::RefundRequest, "refund please", 10), Pick::Unclear));
+        // a single charge is the one
+        assert_eq!(found(pick_charge(&all[2..], &e, Intent::RefundRequest, "refund please", 10)).as_deref(), Some("ch_3"));
+    }
+
+    #[test]
+    fn credits_in_text() {
+        assert_eq!(credits_mentioned("I need to add 50 credits"), Some(50));
+        assert_eq!(credits_mentioned("quiero 20 créditos"), Some(20));
+        assert_eq!(credits_mentioned("how do credits work"), None);
+    }
+}

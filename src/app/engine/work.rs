@@ -1,0 +1,429 @@
+//! One unit of work: a store transaction plus the helpers every handler uses to speak,
+//! record and audit. Everything pushed here commits together.
+
+use super::{Actor, Engine, EngineResult, ReactTarget};
+use crate::app::action::Action;
+use crate::app::ports::{StoreTx, User};
+use crate::domain::approvals::{Outcome, Refund, RefundStatus, Vote};
+use crate::domain::audit::AuditRecord;
+use crate::domain::billing::{price_credits, plan_usage, Charge, ChargeKind, EntryKind, PaymentMethod, WalletEntry};
+use crate::domain::ids::{AccountId, CaseNumber, UserId};
+use crate::domain::roles::{Role, Roles};
+use crate::domain::tickets::{Case, CaseStatus};
+use chrono::{DateTime, Utc};
+
+
+pub(crate) struct Work<'e> {
+    pub tx: Box<dyn StoreTx>,
+    pub now: DateTime<Utc>,
+    pub e: &'e Engine,
+}
+
+impl<'e> Work<'e> {
+    pub fn new(tx: Box<dyn StoreTx>, now: DateTime<Utc>, e: &'e Engine) -> Work<'e> {
+        Work { tx, now, e }
+    }
+
+    pub async fn commit(self) -> EngineResult<()> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+
+    // ---- speaking ----
+
+    pub async fn say(&mut self, channel: &str, to: Option<&UserId>, case: Option<CaseNumber>, text: impl Into<String>) -> EngineResult<Option<String>> {
+        let r = self
+            .tx
+            .push(Action::Say {
+                message_ref: None,
+                channel: channel.to_string(),
+                to: to.map(|u| u.to_string()),
+                case: case.map(|c| c.to_string()),
+                text: text.into(),
+            })
+            .await?;
+        Ok(r)
+    }
+
+    pub async fn deny(&mut self, user: &UserId, channel: &str, reason: impl Into<String>) -> EngineResult<()> {
+        self.tx
+            .push(Action::Denied { user: user.to_string(), reason: reason.into(), channel: channel.to_string() })
+            .await?;
+        Ok(())
+    }
+
+    pub async fn audit(&mut self, actor: &str, case: Option<CaseNumber>, action: &str, detail: impl Into<String>, rule: Option<&str>) -> EngineResult<()> {
+        self.tx
+            .append_audit(&AuditRecord {
+                at: self.now,
+                actor: actor.to_string(),
+                case: case.map(|c| c.to_string()),
+                action: action.to_string(),
+                detail: detail.into(),
+                rule: rule.map(str::to_string),
+            })
+            .await?;
+        Ok(())
+    }
+
+    pub async fn push_ticket(&mut self, case: &Case) -> EngineResult<()> {
+        self.tx
+            .push(Action::Ticket {
+                case: case.number.to_string(),
+                status: case.status.as_str().to_string(),
+                intent: case.intent.as_str().to_string(),
+                account: case.account.as_ref().map(|a| a.to_string()),
+                charge: case.charge.as_ref().map(|c| c.to_string()),
+            })
+            .await?;
+        Ok(())
+    }
+
+    pub async fn push_refund(&mut self, r: &Refund) -> EngineResult<()> {
+        self.tx
+            .push(Action::Refund {
+                case: r.case.to_string(),
+                charge: r.charge.to_string(),
+                amount: r.currency.format(r.amount),
+                currency: r.currency.to_string(),
+                status: r.status.as_str().to_string(),
+                approved_by: r.approved_by.iter().map(|u| u.to_string()).collect(),
+                provider_ref: r.provider_ref.clone(),
+                refund_id: r.id.0,
+                message_ref: r.message_ref.clone(),
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// Tells the case's customer something about their case, where they wrote.
+    pub async fn tell_customer(&mut self, case: &Case, text: impl Into<String>) -> EngineResult<()> {
+        let to = case.customer.clone();
+        self.say(&case.channel, Some(&to), Some(case.number), text).await?;
+        Ok(())
+    }
+
+    /// Changes a case's status: stored, a `ticket` line, the customer told (Tickets 5),
+    /// audited.
+    pub async fn set_status(&mut self, case: &mut Case, status: CaseStatus, actor: &str, why: &str) -> EngineResult<()> {
+        if case.status == status {
+            return Ok(());
+        }
+        let from = case.status;
+        case.status = status;
+        case.updated_at = self.now;
+        self.tx.update_case(case).await?;
+        self.push_ticket(case).await?;
+        let mut text = format!("Your case {} is now {}.", case.number, status.describe());
+        if !why.is_empty() {
+            text.push(' ');
+            text.push_str(why);
+        }
+        self.tell_customer(case, text).await?;
+        self.audit(actor, Some(case.number), "case.status", format!("{} -> {}{}", from.as_str(), status.as_str(), if why.is_empty() { String::new() } else { format!(": {why}") }), None)
+            .await
+    }
+
+    /// Sets a refund's status, stores it and writes its `refund` line.
+    pub async fn set_refund_status(&mut self, r: &mut Refund, status: RefundStatus) -> EngineResult<()> {
+        r.status = status;
+        self.tx.update_refund(r).await?;
+        self.push_refund(r).await
+    }
+
+    // ---- who is speaking ----
+
+    /// The stored user, with roles as the surface reports them (Discord reads them on
+    /// every event), or a new customer without account the first time they are met.
+    pub async fn user(&mut self, actor: &Actor) -> EngineResult<User> {
+        let stored = self.tx.user(&actor.id).await?;
+        let user = match (stored, actor.roles) {
+            (Some(mut u), Some(roles)) => {
+                if u.roles != roles {
+                    u.roles = roles;
+                    self.tx.put_user(&u).await?;
+                }
+                u
+            }
+            (Some(u), None) => u,
+            (None, roles) => {
+                let u = User { id: actor.id.clone(), roles: roles.unwrap_or(Roles::CUSTOMER), account: None };
+                self.tx.put_user(&u).await?;
+                u
+            }
+        };
+        Ok(user)
+    }
+
+    // ---- events ----
+
+    pub async fn message(&mut self, actor: &Actor, raw: &str, channel: &str) -> EngineResult<()> {
+        // Tickets 7: a full card number is removed before anything is stored or echoed.
+        let redacted = crate::nlu::redact_card_numbers(raw);
+        let text = redacted.text.into_owned();
+        let user = self.user(actor).await?;
+        if redacted.card_numbers > 0 {
+            self.say(
+                channel,
+                Some(&user.id),
+                None,
+                "Please never post a full card number in chat: I removed it from your message and did not keep it. \
+                 The last four digits are all we ever need.",
+            )
+            .await?;
+            self.audit(user.id.as_str(), None, "message.card_redacted", format!("{} card number(s) removed from a message", redacted.card_numbers), None)
+                .await?;
+        }
+        if crate::app::command::is_command(&text) {
+            return self.command(&user, &text, channel).await;
+        }
+        if !user.roles.has(Role::Customer) {
+            // Staff talking among themselves in a support channel is not a request.
+            if channel == "dm" {
+                self.say(channel, Some(&user.id), None, "I read customer messages and staff commands; type /help for the commands.").await?;
+            }
+            return Ok(());
+        }
+        self.customer_message(&user, &text, redacted.last4.as_deref(), channel).await
+    }
+
+    pub async fn reaction(&mut self, actor: &Actor, emoji: &str, target: &ReactTarget, added: bool) -> EngineResult<()> {
+        let cfg = &self.e.cfg;
+        let vote = if cfg.approve_emojis.iter().any(|e| e == emoji) {
+            Vote::Approve
+        } else if cfg.reject_emojis.iter().any(|e| e == emoji) {
+            Vote::Reject
+        } else {
+            return Ok(()); // other emojis are conversation, not votes
+        };
+        let refund = match target {
+            ReactTarget::Message(r) => self.tx.refund_by_message(r).await?,
+            ReactTarget::ApprovalOf(case) => self.tx.refunds_of_case(*case).await?.into_iter().next_back(),
+        };
+        let Some(refund) = refund else { return Ok(()) };
+        let user = self.user(actor).await?;
+        let channel = self.e.cfg.approvals_channel.clone();
+        self.vote(&user, refund, vote, added, &channel, false).await
+    }
+
+    /// A vote on a refund request, by reaction (`added`/removed) or by `/approve` and
+    /// `/reject` (`by_command`, which answers even when nothing changes).
+    pub async fn vote(&mut self, user: &User, mut refund: Refund, vote: Vote, added: bool, channel: &str, by_command: bool) -> EngineResult<()> {
+        let is_lead = user.roles.has(Role::Lead);
+        let outcome = if added { refund.react(&user.id, is_lead, vote, self.now) } else { refund.unreact(&user.id, vote, self.now) };
+        let case_no = refund.case;
+        let approvals = self.e.cfg.approvals_channel.clone();
+        match outcome {
+            Outcome::Ignored(why) => {
+                if why.is_denial() {
+                    self.deny(&user.id, channel, format!("{} ({case_no})", why.explain())).await?;
+                    self.audit(user.id.as_str(), Some(case_no), "refund.vote_refused", why.explain(), None).await?;
+                } else if by_command {
+                    self.say(channel, Some(&user.id), Some(case_no), format!("Nothing changed: {}.", why.explain())).await?;
+                }
+            }
+            Outcome::Counted { have, need } => {
+                refund.approvals.push(user.id.clone());
+                self.tx.update_refund(&refund).await?;
+                self.audit(user.id.as_str(), Some(case_no), "refund.approval_counted", format!("{have} of {need} leads"), None).await?;
+                self.say(&approvals, None, Some(case_no), format!("{} approved the refund for {case_no} ({have} of {need} leads).", user.id)).await?;
+            }
+            Outcome::Withdrawn { have, need } => {
+                refund.approvals.retain(|u| *u != user.id);
+                self.tx.update_refund(&refund).await?;
+                self.audit(user.id.as_str(), Some(case_no), "refund.approval_withdrawn", format!("{have} of {need} leads"), None).await?;
+                self.say(&approvals, None, Some(case_no), format!("{} withdrew their approval for {case_no} ({have} of {need} leads).", user.id)).await?;
+            }
+            Outcome::Rejected => {
+                self.audit(user.id.as_str(), Some(case_no), "refund.rejected", refund_words(&refund), None).await?;
+                self.set_refund_status(&mut refund, RefundStatus::Rejected).await?;
+                self.say(&approvals, None, Some(case_no), format!("{} rejected the refund for {case_no}.", user.id)).await?;
+                if let Some(mut case) = self.tx.case(case_no).await? {
+                    self.set_status(&mut case, CaseStatus::Rejected, user.id.as_str(), "A lead decided not to refund this charge.").await?;
+                }
+            }
+            Outcome::Approved { by } => {
+                refund.approvals = by.clone();
+                refund.approved_by = by;
+                self.approve(&mut refund, user.id.as_str()).await?;
+                let names: Vec<_> = refund.approved_by.iter().map(|u| u.to_string()).collect();
+                self.say(&approvals, None, Some(case_no), format!("Refund for {case_no} approved by {}; paying it now.", names.join(" and "))).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Approved: recorded as `executing` with its idempotency key in this same
+    /// transaction, so that the runner pays it exactly once after the commit.
+    pub async fn approve(&mut self, refund: &mut Refund, actor: &str) -> EngineResult<()> {
+        self.set_refund_status(refund, RefundStatus::Approved).await?;
+        refund.first_attempt_at = Some(self.now);
+        refund.next_attempt_at = Some(self.now);
+        refund.attempts = 0;
+        self.set_refund_status(refund, RefundStatus::Executing).await?;
+        let by: Vec<_> = refund.approved_by.iter().map(|u| u.to_string()).collect();
+        self.audit(actor, Some(refund.case), "refund.approved", format!("{} approved by {}", refund_words(refund), by.join(", ")), Some(&refund.rule))
+            .await
+    }
+
+    pub async fn usage(&mut self, account_id: &AccountId, conversations: u64) -> EngineResult<()> {
+        let Some(account) = self.tx.account(account_id).await? else {
+            tracing::warn!(account = %account_id, "usage for an unknown account ignored");
+            return Ok(());
+        };
+        let policy = self.e.cfg.policy.clone();
+        let cur = account.currency;
+        let balance = self.tx.wallet_balance(&account.id, cur).await?;
+        let plan = plan_usage(balance, conversations, cur, account.auto_recharge.as_ref(), &policy);
+        let mut running = balance;
+        let mut recharges = plan.recharges.iter();
+        for (kind, amount) in &plan.entries {
+            running += *amount;
+            let reason = match kind {
+                EntryKind::Purchase => "auto_recharge",
+                _ => "usage",
+            };
+            let mut detail = match kind {
+                EntryKind::Purchase => "auto-recharge".to_string(),
+                _ => format!("{} conversation(s)", (-*amount / policy.conversation_charge).normalize()),
+            };
+            if *kind == EntryKind::Purchase {
+                if let Some(p) = recharges.next() {
+                    let id = self.tx.next_charge_id().await?;
+                    self.tx
+                        .put_charge(&Charge {
+                            id: id.clone(),
+                            account: account.id.clone(),
+                            amount: p.total,
+                            currency: cur,
+                            at: self.now,
+                            method: PaymentMethod::Card,
+                            card_last4: None,
+                            kind: ChargeKind::Credits,
+                            description: format!("{} credits (auto-recharge)", p.credits),
+                            fee: p.fee,
+                            wallet_selected: false,
+                            disputed: false,
+                            provider: "sandbox".into(),
+                        })
+                        .await?;
+                    detail = format!("auto-recharge: {} credits, charge {id} of {} {cur}", p.credits, cur.format(p.total));
+                }
+            }
+            self.tx
+                .add_wallet_entry(&WalletEntry {
+                    account: account.id.clone(),
+                    currency: cur,
+                    amount: *amount,
+                    kind: *kind,
+                    actor: "system".into(),
+                    reason: detail.clone(),
+                    at: self.now,
+                })
+                .await?;
+            self.tx
+                .push(Action::Wallet { account: account.id.to_string(), balance: cur.format(running), currency: cur.to_string(), reason: reason.into() })
+                .await?;
+            self.audit("system", None, &format!("wallet.{}", kind.as_str()), format!("{}: {} {cur} ({detail})", account.id, cur.format(*amount)), None)
+                .await?;
+        }
+        if plan.refused > 0 {
+            let text = format!(
+                "{} conversation(s) were not charged: the wallet of {} holds {} {cur}, and it may not go below zero. Buy credits with /wallet buy <credits>.",
+                plan.refused,
+                account.id,
+                cur.format(plan.balance_after)
+            );
+            self.audit("system", None, "wallet.usage_refused", text.clone(), None).await?;
+            self.tx
+                .push(Action::Wallet { account: account.id.to_string(), balance: cur.format(plan.balance_after), currency: cur.to_string(), reason: "usage_refused".into() })
+                .await?;
+            for u in self.tx.users_of_account(&account.id).await? {
+                self.say("dm", Some(&u.id), None, text.clone()).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// An approval request not approved in time expires (Approval 5).
+    pub async fn expire(&mut self, id: crate::domain::ids::RefundId) -> EngineResult<bool> {
+        let Some(mut refund) = self.tx.refund(id).await? else { return Ok(false) };
+        if !refund.is_expired_at(self.now) {
+            return Ok(false);
+        }
+        self.set_refund_status(&mut refund, RefundStatus::Expired).await?;
+        let hours = self.e.cfg.policy.approval_expiry_hours;
+        self.audit("system", Some(refund.case), "refund.expired", format!("{} not approved within {hours} hours", refund_words(&refund)), None).await?;
+        let approvals = self.e.cfg.approvals_channel.clone();
+        self.say(&approvals, None, Some(refund.case), format!("The refund request for {} expired: not approved within {hours} hours.", refund.case)).await?;
+        if let Some(mut case) = self.tx.case(refund.case).await? {
+            if case.status == CaseStatus::AwaitingApproval {
+                self.set_status(&mut case, CaseStatus::Open, "system", "The refund request was not approved in time; an agent will follow up.").await?;
+            }
+        }
+        Ok(true)
+    }
+
+    /// Credits bought by a customer for their own account.
+    pub async fn buy_credits(&mut self, user: &User, account: &AccountId, credits: u32, channel: &str) -> EngineResult<()> {
+        let Some(acct) = self.tx.account(account).await? else { return Ok(()) };
+        let cur = acct.currency;
+        let p = price_credits(credits, cur, &self.e.cfg.policy);
+        let id = self.tx.next_charge_id().await?;
+        self.tx
+            .put_charge(&Charge {
+                id: id.clone(),
+                account: acct.id.clone(),
+                amount: p.total,
+                currency: cur,
+                at: self.now,
+                method: PaymentMethod::Card,
+                card_last4: None,
+                kind: ChargeKind::Credits,
+                description: format!("{credits} credits"),
+                fee: p.fee,
+                wallet_selected: false,
+                disputed: false,
+                provider: "sandbox".into(),
+            })
+            .await?;
+        self.tx
+            .add_wallet_entry(&WalletEntry {
+                account: acct.id.clone(),
+                currency: cur,
+                amount: p.value,
+                kind: EntryKind::Purchase,
+                actor: user.id.to_string(),
+                reason: format!("{credits} credits, charge {id}"),
+                at: self.now,
+            })
+            .await?;
+        let balance = self.tx.wallet_balance(&acct.id, cur).await?;
+        self.tx
+            .push(Action::Wallet { account: acct.id.to_string(), balance: cur.format(balance), currency: cur.to_string(), reason: "purchase".into() })
+            .await?;
+        self.audit(user.id.as_str(), None, "wallet.purchase", format!("{}: {credits} credits, +{} {cur}, charge {id} of {} {cur}", acct.id, cur.format(p.value), cur.format(p.total)), None)
+            .await?;
+        self.say(
+            channel,
+            Some(&user.id),
+            None,
+            format!(
+                "Bought {credits} credits: {} {cur} added to your wallet, your card was charged {} {cur} ({} {cur} plus a {} {cur} platform fee, charge {id}). Your balance is now {} {cur}.",
+                cur.format(p.value),
+                cur.format(p.total),
+                cur.format(p.cost),
+                cur.format(p.fee),
+                cur.format(balance)
+            ),
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+/// "49.00 USD on ch_2" — how a refund is named in messages and the audit trail.
+pub(crate) fn refund_words(r: &Refund) -> String {
+    format!("refund of {} {} on {}", r.currency.format(r.amount), r.currency, r.charge)
+}
+

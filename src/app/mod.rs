@@ -1,0 +1,7 @@
+//! The application layer: the engine that turns chat events into decisions (through the
+//! pure domain) and writes them through the ports. One code path for every surface.
+
+pub mod action;
+pub mod command;
+pub mod ports;
+pub mod engine;

@@ -1,0 +1,221 @@
+//! Ports: what the application needs from the outside world, as traits. Adapters
+//! (`crate::adapters`) implement them; the engine only sees these.
+
+use super::action::{Action, OutboxItem};
+use crate::domain::approvals::{Refund, RefundStatus};
+use crate::domain::audit::AuditRecord;
+use crate::domain::billing::{Account, Charge, CreditNote, Subscription, WalletEntry};
+use crate::domain::ids::{AccountId, CaseNumber, ChargeId, RefundId, UserId};
+use crate::domain::money::Currency;
+use crate::domain::roles::Roles;
+use crate::domain::tickets::Case;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+
+/// A failure of the store itself (not a refusal: those are values).
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Backend(String),
+    #[error("stored data is not valid: {0}")]
+    Corrupt(String),
+    #[error("another process holds this work item")]
+    Busy,
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: UserId,
+    pub roles: Roles,
+    pub account: Option<AccountId>,
+}
+
+/// One audit record as stored, with its place in the hash chain.
+#[derive(Debug, Clone)]
+pub struct StoredAudit {
+    pub seq: i64,
+    pub record: AuditRecord,
+    pub prev_hash: [u8; 32],
+    pub hash: [u8; 32],
+}
+
+/// A wallet balance: the sum of the account's entries in one currency.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WalletBalance {
+    pub account: AccountId,
+    pub currency: Currency,
+    pub balance: Decimal,
+}
+
+/// The store's view at the end of a replay (the `state` line).
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    pub cases: Vec<Case>,
+    pub refunds: Vec<Refund>,
+    pub wallets: Vec<WalletBalance>,
+    pub credit_notes: Vec<CreditNote>,
+}
+
+/// The store: one transaction per chat event, plus the work queues read between events.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Begins a write transaction (on SQLite `BEGIN IMMEDIATE`; on PostgreSQL with row locks).
+    async fn begin(&self) -> StoreResult<Box<dyn StoreTx>>;
+
+    /// Outbox items not yet delivered, oldest first.
+    async fn outbox_pending(&self, limit: u32) -> StoreResult<Vec<OutboxItem>>;
+    async fn outbox_delivered(&self, id: i64, at: DateTime<Utc>) -> StoreResult<()>;
+
+    /// Refunds that are `executing` and due by `now`, not leased by another worker.
+    async fn due_refunds(&self, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec<RefundId>>;
+    /// Approval requests still waiting whose expiry has passed.
+    async fn expired_requests(&self, now: DateTime<Utc>) -> StoreResult<Vec<RefundId>>;
+    /// Leases an executing refund to `worker` until `until`; `None` if it is not due,
+    /// not executing, or leased by someone else. The lease is what makes a refund be
+    /// worked on by one process at a time; the idempotency key backs it up.
+    async fn claim_refund(
+        &self,
+        id: RefundId,
+        worker: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> StoreResult<Option<Refund>>;
+
+    async fn snapshot(&self) -> StoreResult<Snapshot>;
+    /// The audit trail, of one case or all, in order.
+    async fn audit(&self, case: Option<CaseNumber>) -> StoreResult<Vec<StoredAudit>>;
+}
+
+/// Everything the engine reads and writes inside one transaction.
+#[async_trait]
+pub trait StoreTx: Send {
+    async fn commit(self: Box<Self>) -> StoreResult<()>;
+
+    /// Records a platform event id; false if it was seen before (a redelivery).
+    async fn first_delivery(&mut self, key: &str) -> StoreResult<bool>;
+
+    async fn put_account(&mut self, account: &Account) -> StoreResult<()>;
+    async fn account(&mut self, id: &AccountId) -> StoreResult<Option<Account>>;
+    async fn put_user(&mut self, user: &User) -> StoreResult<()>;
+    async fn user(&mut self, id: &UserId) -> StoreResult<Option<User>>;
+    async fn users_of_account(&mut self, account: &AccountId) -> StoreResult<Vec<User>>;
+
+    async fn put_charge(&mut self, charge: &Charge) -> StoreResult<()>;
+    async fn charge(&mut self, id: &ChargeId) -> StoreResult<Option<Charge>>;
+    /// All charges of an account, oldest first.
+    async fn charges_of(&mut self, account: &AccountId) -> StoreResult<Vec<Charge>>;
+    async fn set_disputed(&mut self, charge: &ChargeId, disputed: bool) -> StoreResult<()>;
+    async fn put_subscription(&mut self, sub: &Subscription) -> StoreResult<()>;
+    async fn subscription_of_charge(&mut self, charge: &ChargeId) -> StoreResult<Option<Subscription>>;
+    /// A fresh id for a charge the bot itself makes (credit purchases).
+    async fn next_charge_id(&mut self) -> StoreResult<ChargeId>;
+
+    async fn add_wallet_entry(&mut self, entry: &WalletEntry) -> StoreResult<()>;
+    /// Sum of the entries (exact, in SQL).
+    async fn wallet_balance(&mut self, account: &AccountId, currency: Currency) -> StoreResult<Decimal>;
+    /// Every currency the account has entries in, plus its own currency.
+    async fn wallets_of(&mut self, account: &AccountId) -> StoreResult<Vec<WalletBalance>>;
+
+    async fn next_case_number(&mut self) -> StoreResult<CaseNumber>;
+    async fn insert_case(&mut self, case: &Case) -> StoreResult<()>;
+    async fn update_case(&mut self, case: &Case) -> StoreResult<()>;
+    async fn case(&mut self, number: CaseNumber) -> StoreResult<Option<Case>>;
+    /// Open cases of a customer, newest first.
+    async fn open_cases_of(&mut self, customer: &UserId) -> StoreResult<Vec<Case>>;
+    /// Open cases of an account, newest first.
+    async fn open_cases_of_account(&mut self, account: &AccountId) -> StoreResult<Vec<Case>>;
+    /// Every case of a customer, newest first.
+    async fn cases_of(&mut self, customer: &UserId) -> StoreResult<Vec<Case>>;
+
+    /// Inserts a refund (its `id` is ignored) and returns the id given.
+    async fn insert_refund(&mut self, refund: &Refund) -> StoreResult<RefundId>;
+    async fn update_refund(&mut self, refund: &Refund) -> StoreResult<()>;
+    async fn refund(&mut self, id: RefundId) -> StoreResult<Option<Refund>>;
+    async fn refunds_of_case(&mut self, case: CaseNumber) -> StoreResult<Vec<Refund>>;
+    async fn refund_by_message(&mut self, message_ref: &str) -> StoreResult<Option<Refund>>;
+    /// Sum of a charge's refunds in the given statuses.
+    async fn refunded_sum(&mut self, charge: &ChargeId, statuses: &[RefundStatus]) -> StoreResult<Decimal>;
+    /// Releases the lease taken by `claim_refund`.
+    async fn release_refund(&mut self, id: RefundId) -> StoreResult<()>;
+
+    async fn add_credit_note(&mut self, note: &CreditNote) -> StoreResult<()>;
+
+    /// Queues an outgoing action; messages (`say`, `approval_request`) get their `ref`.
+    async fn push(&mut self, action: Action) -> StoreResult<Option<String>>;
+    async fn append_audit(&mut self, record: &AuditRecord) -> StoreResult<()>;
+    /// The audit records of one case, in order.
+    async fn audit_of(&mut self, case: CaseNumber) -> StoreResult<Vec<AuditRecord>>;
+}
+
+/// The answer of a payment provider about one refund.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderRefund {
+    pub provider_ref: String,
+    pub status: ProviderStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProviderStatus {
+    Succeeded,
+    /// Accepted, outcome not final yet (the provider tells later).
+    Pending,
+    Failed(String),
+}
+
+/// What the connector is asked to refund.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefundCall {
+    pub idempotency_key: String,
+    pub refund: RefundId,
+    pub case: CaseNumber,
+    pub charge: ChargeId,
+    pub charge_amount: Decimal,
+    pub amount: Decimal,
+    pub currency: Currency,
+    pub reason: String,
+}
+
+/// How a provider call failed, which decides what happens next.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConnectorError {
+    /// Nothing was made: retry later with the same key.
+    #[error("temporary provider failure: {0}")]
+    Transient(String),
+    /// Nothing was made and retrying will not help: the refund fails, the agent is told.
+    #[error("the provider refused: {0}")]
+    Permanent(String),
+    /// The outcome is unknown (a timeout): ask the provider by key before any retry.
+    #[error("no answer from the provider: {0}")]
+    Ambiguous(String),
+}
+
+/// A payment provider's refund API.
+#[async_trait]
+pub trait PaymentConnector: Send + Sync {
+    fn name(&self) -> &str;
+    async fn refund(&self, call: &RefundCall) -> Result<ProviderRefund, ConnectorError>;
+    /// Asks the provider whether a refund with this idempotency key exists.
+    async fn lookup(&self, call: &RefundCall) -> Result<Option<ProviderRefund>, ConnectorError>;
+}
+
+/// Where outgoing actions are delivered (Discord, the console, a replay's stdout).
+#[async_trait]
+pub trait ChatSink: Send + Sync {
+    async fn deliver(&self, item: &OutboxItem) -> anyhow::Result<()>;
+}
+
+/// The time, as a port: the system clock in production, the events' clock in a replay.
+pub trait Clock: Send + Sync {
+    fn now(&self) -> DateTime<Utc>;
+}
+
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
