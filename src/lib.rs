@@ -11,6 +11,9 @@ macro_rules! dec {
     };
 }
 
+pub mod adapters;
 pub mod app;
+pub mod bench;
+pub mod config;
 pub mod domain;
 pub mod nlu;

@@ -1,1 +1,315 @@
-fn main(){}
+//! The `paydesk` command line: the edge of the program, where errors become messages
+//! and exit codes.
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use paydesk::adapters::payments::sandbox::Sandbox;
+use paydesk::adapters::store::AnyStore;
+use paydesk::adapters::surfaces::{console, demo, replay};
+use paydesk::app::engine::{Connectors, Engine, EngineConfig};
+use paydesk::app::ports::{Clock, SystemClock};
+use paydesk::config::{Config, LogFormat};
+use paydesk::domain::ids::CaseNumber;
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(name = "paydesk", version, about = "A chat-ops bot for payment support: cases, refund eligibility, lead approvals, exactly-once refunds")]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Chat with the bot in the terminal (SQLite with demo data by default).
+    Console {
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Database URL (default from config: sqlite:paydesk.db).
+        #[arg(long)]
+        db: Option<String>,
+        /// Who you are at the start (switch with /as USER).
+        #[arg(long = "as", default_value = "ana")]
+        user: String,
+        /// Print actions as JSON lines, as `replay` does.
+        #[arg(long)]
+        json: bool,
+        /// Do not seed the demo data into an empty database.
+        #[arg(long)]
+        no_demo: bool,
+    },
+    /// Replay a transcript (JSON Lines, `-` for stdin) and print the bot's actions.
+    Replay {
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Use this database instead of a fresh temporary one.
+        #[arg(long)]
+        db: Option<String>,
+        file: String,
+    },
+    /// Classify messages from stdin, one JSON object per line.
+    Classify {
+        /// Default currency for ambiguous symbols such as `$`.
+        #[arg(long)]
+        currency: Option<String>,
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Evaluate a labelled JSON Lines file instead (text, intent, entities).
+        #[arg(long)]
+        eval: Option<PathBuf>,
+    },
+    /// Apply the database migrations.
+    Migrate {
+        #[arg(long)]
+        config: Option<PathBuf>,
+        #[arg(long)]
+        db: Option<String>,
+    },
+    /// Validate the configuration and print it (secrets hidden).
+    CheckConfig {
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Print the audit trail of a case (or all), and verify its hash chain.
+    Audit {
+        #[arg(long)]
+        config: Option<PathBuf>,
+        #[arg(long)]
+        db: Option<String>,
+        case: Option<String>,
+    },
+    /// Measure throughput: `classify` (messages/s) or `replay` (events/s).
+    Bench {
+        #[command(subcommand)]
+        what: BenchCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchCmd {
+    /// Classify a corpus repeatedly on one thread.
+    Classify {
+        /// JSON Lines (`text` fields) or plain text; default: the bundled examples.
+        #[arg(long)]
+        file: Option<PathBuf>,
+        #[arg(long, default_value_t = 200)]
+        rounds: usize,
+    },
+    /// Replay a generated conversation of N events through a durable SQLite file.
+    Replay {
+        #[arg(long, default_value_t = 2000)]
+        events: usize,
+        #[arg(long)]
+        db: Option<String>,
+    },
+}
+
+fn init_logs(cfg: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("PAYDESK_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(&cfg.log_filter));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = match cfg.log_format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Pretty => builder.try_init(),
+    };
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("paydesk: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("paydesk: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn open(cfg: &Config, db: Option<String>) -> Result<AnyStore> {
+    let url = db.unwrap_or_else(|| cfg.store_url.clone());
+    AnyStore::open(&url).await.with_context(|| format!("cannot open the store {}", paydesk::config::redact_url(&url)))
+}
+
+fn engine_with(store: &AnyStore, clock: Arc<dyn Clock>, cfg: EngineConfig) -> (Engine, Arc<Sandbox>) {
+    let sandbox = Arc::new(Sandbox::new(store.sandbox_books(), clock));
+    let connectors = Connectors::default().with(sandbox.clone());
+    (Engine::new(store.as_store(), connectors, cfg), sandbox)
+}
+
+async fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Cmd::Console { config, db, user, json, no_demo } => {
+            let cfg = Config::load(config.as_deref())?;
+            init_logs(&cfg);
+            let store = open(&cfg, db).await?;
+            let (engine, _sandbox) = engine_with(&store, Arc::new(SystemClock), cfg.engine.clone());
+            let now = chrono::Utc::now();
+            let fresh = engine.store().snapshot().await?.wallets.is_empty();
+            if fresh && !no_demo {
+                demo::seed(&engine, now).await?;
+            }
+            // Refunds left executing by a crash are due now: resume them before anything else.
+            let resumed = engine.run_timers(now).await?;
+            if !json {
+                println!("paydesk console — store {}{}", cfg.store_url_redacted(), if fresh && !no_demo { " (new, with demo data)" } else { "" });
+                if resumed.attempts > 0 {
+                    println!("resumed {} refund payment(s) left in flight", resumed.attempts);
+                }
+                println!("{}\nYou are {user}. Type a message, or /help.", demo::DEMO_GUIDE);
+            }
+            let sink = console::ConsoleSink { json };
+            let interactive = std::io::IsTerminal::is_terminal(&std::io::stdin()) && !json;
+            console::run(&engine, &sink, user, interactive).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Replay { config, db, file } => {
+            let cfg = Config::load(config.as_deref())?;
+            init_logs(&cfg);
+            let text = if file == "-" {
+                let mut s = String::new();
+                std::io::Read::read_to_string(&mut std::io::stdin(), &mut s).context("cannot read stdin")?;
+                s
+            } else {
+                match std::fs::read(&file) {
+                    Ok(bytes) => match String::from_utf8(bytes) {
+                        Ok(s) => s,
+                        Err(e) => {
+                            let line = e.as_bytes()[..e.utf8_error().valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
+                            eprintln!("paydesk: {file}: line {line}: not valid UTF-8");
+                            return Ok(ExitCode::from(2));
+                        }
+                    },
+                    Err(e) => {
+                        eprintln!("paydesk: cannot read {file}: {e}");
+                        return Ok(ExitCode::from(2));
+                    }
+                }
+            };
+            let steps = match replay::parse(&text) {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("paydesk: {file}: {e}");
+                    return Ok(ExitCode::from(2));
+                }
+            };
+            let tmp = tempfile::tempdir().context("cannot create a temporary directory")?;
+            let url = db.unwrap_or_else(|| format!("sqlite:{}", tmp.path().join("replay.db").display()));
+            let store = AnyStore::open(&url).await.with_context(|| format!("cannot open the store {}", paydesk::config::redact_url(&url)))?;
+            let clock = Arc::new(replay::ManualClock::default());
+            let (engine, sandbox) = engine_with(&store, clock.clone(), cfg.engine.clone());
+            let sink = replay::JsonLines(std::sync::Mutex::new(std::io::BufWriter::new(std::io::stdout())));
+            replay::run(steps, &engine, &sandbox, &clock, &sink).await?;
+            let state = replay::state_line(&engine, &sandbox).await?;
+            let mut out = sink.0.into_inner().unwrap_or_else(|p| p.into_inner());
+            serde_json::to_writer(&mut out, &state)?;
+            writeln!(out)?;
+            out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Classify { currency, config, eval } => {
+            let cfg = Config::load(config.as_deref())?;
+            let cur = match currency {
+                Some(c) => paydesk::domain::money::Currency::from_code(&c).with_context(|| format!("--currency: unknown currency `{c}`"))?,
+                None => cfg.engine.default_currency,
+            };
+            let classifier = paydesk::nlu::classifier();
+            if let Some(path) = eval {
+                let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+                let report = paydesk::nlu::eval::evaluate(&text, classifier, cur.code());
+                println!("{}", report.summary());
+                return Ok(ExitCode::SUCCESS);
+            }
+            let stdin = std::io::stdin();
+            let mut input = stdin.lock();
+            let mut out = std::io::BufWriter::new(std::io::stdout());
+            let mut buf = Vec::new();
+            loop {
+                buf.clear();
+                if input.read_until(b'\n', &mut buf)? == 0 {
+                    break;
+                }
+                let line = buf.strip_suffix(b"\n").unwrap_or(&buf);
+                let line = line.strip_suffix(b"\r").unwrap_or(line);
+                let json = match std::str::from_utf8(line) {
+                    Ok(text) => classification_json(classifier.classify(text, cur.code())),
+                    Err(_) => serde_json::json!({"intent": "other", "confidence": 1.0, "entities": {}}),
+                };
+                serde_json::to_writer(&mut out, &json)?;
+                out.write_all(b"\n")?;
+            }
+            out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Migrate { config, db } => {
+            let cfg = Config::load(config.as_deref())?;
+            let url = db.clone().unwrap_or_else(|| cfg.store_url.clone());
+            open(&cfg, db).await?;
+            println!("migrations applied to {}", paydesk::config::redact_url(&url));
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::CheckConfig { config } => {
+            let cfg = match Config::load(config.as_deref()) {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("paydesk: invalid configuration: {e:#}");
+                    return Ok(ExitCode::from(2));
+                }
+            };
+            println!("configuration from {} is valid", cfg.source);
+            println!("store: {}", cfg.store_url_redacted());
+            println!("{:#?}", cfg.engine.policy);
+            println!("approve: {:?}  reject: {:?}  approvals channel: {}", cfg.engine.approve_emojis, cfg.engine.reject_emojis, cfg.engine.approvals_channel);
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Audit { config, db, case } => {
+            let cfg = Config::load(config.as_deref())?;
+            let store = open(&cfg, db).await?;
+            let case = match case {
+                Some(c) => Some(c.parse::<CaseNumber>()?),
+                None => None,
+            };
+            let all = store.as_store().audit(None).await?;
+            let verified = paydesk::domain::audit::verify_chain(all.iter().map(|a| (&a.record, a.prev_hash, a.hash)));
+            for a in all.iter().filter(|a| case.is_none_or(|c| a.record.case.as_deref() == Some(&c.to_string()))) {
+                let r = &a.record;
+                let rule = r.rule.as_ref().map(|x| format!(" [{x}]")).unwrap_or_default();
+                println!("{:>6} {} {:<8} {:<28} {}{rule}", a.seq, r.at.format("%Y-%m-%d %H:%M:%S"), r.actor, r.action, r.detail);
+            }
+            match verified {
+                Ok(n) => {
+                    println!("hash chain intact ({n} records)");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(i) => {
+                    eprintln!("paydesk: the audit hash chain is broken at record {}", all.get(i).map(|a| a.seq).unwrap_or(0));
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+        Cmd::Bench { what } => paydesk::bench::run(what.into()).await.map(|_| ExitCode::SUCCESS),
+    }
+}
+
+impl From<BenchCmd> for paydesk::bench::Bench {
+    fn from(b: BenchCmd) -> Self {
+        match b {
+            BenchCmd::Classify { file, rounds } => paydesk::bench::Bench::Classify { file, rounds },
+            BenchCmd::Replay { events, db } => paydesk::bench::Bench::Replay { events, db },
+        }
+    }
+}
+
+fn classification_json(c: paydesk::nlu::Classification) -> serde_json::Value {
+    let entities: serde_json::Map<String, serde_json::Value> = c.entities.iter().map(|(k, v)| (k.to_string(), serde_json::Value::String(v.to_string()))).collect();
+    let confidence = (f64::from(c.confidence.clamp(0.0, 1.0)) * 1000.0).round() / 1000.0;
+    serde_json::json!({"intent": c.intent.as_str(), "confidence": confidence, "entities": entities})
+}

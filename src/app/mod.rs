@@ -5,3 +5,4 @@ pub mod action;
 pub mod command;
 pub mod ports;
 pub mod engine;
+pub mod outbox;

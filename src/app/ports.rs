@@ -67,7 +67,8 @@ pub trait Store: Send + Sync + 'static {
 
     /// Outbox items not yet delivered, oldest first.
     async fn outbox_pending(&self, limit: u32) -> StoreResult<Vec<OutboxItem>>;
-    async fn outbox_delivered(&self, id: i64, at: DateTime<Utc>) -> StoreResult<()>;
+    /// Marks items delivered (one statement for the batch).
+    async fn outbox_delivered(&self, ids: &[i64], at: DateTime<Utc>) -> StoreResult<()>;
 
     /// Refunds that are `executing` and due by `now`, not leased by another worker.
     async fn due_refunds(&self, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec<RefundId>>;

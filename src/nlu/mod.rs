@@ -1,7 +1,35 @@
-//! TEMPORARY shim with the agreed API; replaced by the real classifier module.
-use crate::domain::intent::Intent;
-use std::borrow::Cow;
+//! Chat understanding: turn a customer's message into one intent and its entities
+//! (see `shared/contracts/intents.md`).
+//!
+//! Pipeline: redact full card numbers -> normalise (lowercase, accents folded,
+//! punctuation to spaces) into a per-thread buffer -> one Aho-Corasick pass over weighted
+//! keyword/phrase features (with negation: "i dont want a refund") -> a few combination
+//! rules for the intents that need two cues (wallet chosen + card charged, refund + status
+//! question, case + news) -> entity regexes, each gated by a cheap pre-check.
 
+use std::cell::RefCell;
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use crate::domain::intent::Intent;
+
+pub mod bench;
+mod entities;
+pub mod eval;
+mod features;
+pub mod normalize;
+pub mod redact;
+
+#[cfg(test)]
+mod tests;
+
+pub use entities::normalize_amount;
+pub use redact::{luhn_valid, redact_card_numbers, Redacted, CARD_MARKER};
+
+use features::*;
+
+/// The entities of `intents.md`; absent means not found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Entities {
     pub amount: Option<String>,
@@ -11,7 +39,9 @@ pub struct Entities {
     pub card_last4: Option<String>,
     pub case_id: Option<String>,
 }
+
 impl Entities {
+    /// The present entities as (name, value), names as in `intents.md`.
     pub fn iter(&self) -> impl Iterator<Item = (&'static str, &str)> {
         [
             ("amount", &self.amount),
@@ -24,59 +54,409 @@ impl Entities {
         .into_iter()
         .filter_map(|(k, v)| v.as_deref().map(|v| (k, v)))
     }
+
+    /// True when no entity was found.
+    pub fn is_empty(&self) -> bool {
+        self.iter().next().is_none()
+    }
 }
+
+/// The result of [`Classifier::classify`].
+#[derive(Debug, Clone, PartialEq)]
 pub struct Classification {
     pub intent: Intent,
+    /// 0..=1
     pub confidence: f32,
     pub entities: Entities,
 }
-pub struct Redacted<'a> {
-    pub text: Cow<'a, str>,
-    pub card_numbers: usize,
-    pub last4: Option<String>,
+
+#[derive(Clone, Copy)]
+struct Action {
+    target: u8,
+    weight: f32,
 }
-pub fn redact_card_numbers(text: &str) -> Redacted<'_> {
-    let digits: String = text.chars().filter(|c| c.is_ascii_digit()).collect();
-    if text.contains("4111 1111 1111 1111") {
-        return Redacted { text: Cow::Owned(text.replace("4111 1111 1111 1111", "[card number removed]")), card_numbers: 1, last4: Some("1111".into()) };
+
+/// Precompiled keyword automaton and entity regexes. Build once (see [`classifier`]).
+pub struct Classifier {
+    ac: AhoCorasick,
+    /// For pattern i: actions[ranges[i].0 .. ranges[i].1]
+    ranges: Vec<(u32, u32)>,
+    actions: Vec<Action>,
+    negatable: Vec<bool>,
+    is_negator: Vec<bool>,
+    entities: entities::EntityExtractor,
+}
+
+impl Default for Classifier {
+    fn default() -> Self {
+        Self::new()
     }
-    let _ = digits;
-    Redacted { text: Cow::Borrowed(text), card_numbers: 0, last4: None }
 }
-pub struct Classifier;
+
+const MAX_MATCHES: usize = 256;
+/// Intents whose cues are reversed by a preceding negation ("i dont want a refund").
+const NEGATABLE_INTENTS: u32 = 1 << RR
+    | 1 << CAN
+    | 1 << BUY
+    | 1 << DUP
+    | 1 << PF
+    | 1 << TC
+    | 1 << AR
+    | 1 << DIS
+    | 1 << WA
+    | 1 << PP;
+/// Max bytes between the end of a negator and the start of the feature it negates.
+const NEG_WINDOW: usize = 32;
+/// Below this score nothing specific was said: `other`.
+const OTHER_THRESHOLD: f32 = 0.85;
+
+thread_local! {
+    static NORM_BUF: RefCell<String> = RefCell::new(String::with_capacity(512));
+}
+
+fn pattern_self_negated(p: &str) -> bool {
+    const NEGS: &[&str] = &[
+        " not ",
+        " no ",
+        "nt ",
+        " never ",
+        " nicht ",
+        " nao ",
+        " pas ",
+        " kein",
+        " sin ",
+        " sem ",
+        " nunca ",
+        " without ",
+        " non ",
+        " niet ",
+        " un",
+        " nothing",
+        " nobody",
+        " no one",
+        " niemand",
+        " nadie",
+        " ninguem",
+        " personne",
+        " aucune",
+        " nessuno",
+    ];
+    let padded = format!("{p} ");
+    NEGS.iter().any(|n| padded.contains(n)) || p.ends_with(" not") || p.ends_with("nt")
+}
+
 impl Classifier {
-    pub fn classify(&self, text: &str, _c: &str) -> Classification {
-        let t = text.to_lowercase();
-        let mut e = Entities::default();
-        for w in text.split(|c: char| c.is_whitespace() || c == '(' || c == ')' || c == ',') {
-            if w.starts_with("ch_") {
-                e.transaction_id = Some(w.to_string());
+    pub fn new() -> Classifier {
+        // Group features by normalised pattern.
+        let mut patterns: Vec<String> = Vec::new();
+        let mut per_pattern: Vec<Vec<Action>> = Vec::new();
+        let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        for &(raw, target, weight) in FEATURES {
+            let lead = raw.starts_with(' ');
+            let trail = raw.ends_with(' ');
+            let n = normalize::normalize(raw);
+            let core = n.trim();
+            if core.is_empty() {
+                continue;
+            }
+            let mut p = String::with_capacity(core.len() + 2);
+            if lead {
+                p.push(' ');
+            }
+            p.push_str(core);
+            if trail {
+                p.push(' ');
+            }
+            let i = *index.entry(p.clone()).or_insert_with(|| {
+                patterns.push(p.clone());
+                per_pattern.push(Vec::new());
+                patterns.len() - 1
+            });
+            per_pattern[i].push(Action { target, weight });
+        }
+        let mut ranges = Vec::with_capacity(patterns.len());
+        let mut actions = Vec::new();
+        let mut negatable = Vec::with_capacity(patterns.len());
+        let mut is_negator = Vec::with_capacity(patterns.len());
+        for (p, acts) in patterns.iter().zip(&per_pattern) {
+            let s = actions.len() as u32;
+            actions.extend(acts.iter().copied());
+            ranges.push((s, actions.len() as u32));
+            let flips = acts
+                .iter()
+                .any(|a| a.target < 32 && NEGATABLE_INTENTS & (1u32 << a.target) != 0);
+            negatable.push(flips && !pattern_self_negated(p));
+            is_negator.push(acts.iter().any(|a| a.target == NEG));
+        }
+        let ac = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .build(&patterns)
+            .expect("keyword automaton");
+        Classifier {
+            ac,
+            ranges,
+            actions,
+            negatable,
+            is_negator,
+            entities: entities::EntityExtractor::new(),
+        }
+    }
+
+    /// Redacts first (internally), then classifies. `default_currency` (e.g. "USD") is
+    /// used for ambiguous symbols like "$".
+    pub fn classify(&self, text: &str, default_currency: &str) -> Classification {
+        if text.trim().is_empty() {
+            return Classification {
+                intent: Intent::Other,
+                confidence: 1.0,
+                entities: Entities::default(),
+            };
+        }
+        let red = redact_card_numbers(text);
+        let red_text: &str = &red.text;
+        NORM_BUF.with(|buf| {
+            let mut buf = match buf.try_borrow_mut() {
+                Ok(b) => b,
+                // Re-entrancy cannot happen, but never panic: fall back to a fresh buffer.
+                Err(_) => {
+                    return self.classify_with(red_text, &mut String::new(), default_currency, &red)
+                }
+            };
+            self.classify_with(red_text, &mut buf, default_currency, &red)
+        })
+    }
+
+    fn classify_with(
+        &self,
+        text: &str,
+        buf: &mut String,
+        default_currency: &str,
+        red: &Redacted<'_>,
+    ) -> Classification {
+        // Full-width digits -> ASCII for the entity regexes (rare; one allocation then).
+        let ascii_digits;
+        let text: &str = if text.contains(|c: char| ('\u{FF10}'..='\u{FF19}').contains(&c)) {
+            ascii_digits = text
+                .chars()
+                .map(|c| match c {
+                    '\u{FF10}'..='\u{FF19}' => char::from(b'0' + (c as u32 - 0xFF10) as u8),
+                    _ => c,
+                })
+                .collect::<String>();
+            &ascii_digits
+        } else {
+            text
+        };
+        normalize::normalize_into(text, buf);
+        let norm: &str = buf.as_str();
+        let nb = norm.as_bytes();
+
+        // One overlapping pass; keep (pattern, start, end).
+        let mut ms = [(0u32, 0u32, 0u32); MAX_MATCHES];
+        let mut n = 0usize;
+        let mut negs = [(0u32, 0u32); 32];
+        let mut nn = 0usize;
+        for m in self.ac.find_overlapping_iter(norm) {
+            let p = m.pattern().as_usize();
+            if self.is_negator[p] && nn < negs.len() {
+                negs[nn] = (m.start() as u32, m.end() as u32);
+                nn += 1;
+            }
+            if n < MAX_MATCHES {
+                ms[n] = (p as u32, m.start() as u32, m.end() as u32);
+                n += 1;
             }
         }
-        if t.contains("20.60") {
-            e.amount = Some("20.60".into());
-            e.currency = Some("USD".into());
+
+        let mut scores = [0f32; 17];
+        let mut tags = 0u32;
+        let mut negated_intents = 0u32;
+        for i in 0..n {
+            let (p, s, _e) = ms[i];
+            // Count each pattern once.
+            if ms[..i].iter().any(|&(q, _, _)| q == p) {
+                continue;
+            }
+            let (a, b) = self.ranges[p as usize];
+            let negated = self.negatable[p as usize] && is_negated(nb, &negs[..nn], s as usize);
+            for act in &self.actions[a as usize..b as usize] {
+                let t = act.target;
+                if t >= 32 {
+                    if t != NEG {
+                        tags |= tag_bit(t);
+                    }
+                } else if negated && act.weight > 0.0 {
+                    negated_intents |= 1 << t;
+                } else {
+                    scores[t as usize] += act.weight;
+                }
+            }
         }
-        if t.contains("15 dollars") {
-            e.amount = Some("15".into());
-            e.currency = Some("USD".into());
+
+        let (ents, ents_money_count) =
+            self.entities
+                .extract(text, norm, default_currency, red.last4.as_deref());
+
+        let has = |t: u8| tags & tag_bit(t) != 0;
+        // wallet_not_applied: the wallet was chosen and the card was charged instead.
+        let wpay = has(T_WPAY) || (has(T_WALLET) && has(T_CHOSE));
+        if wpay && (has(T_CARD) || has(T_SAME)) {
+            scores[WNA as usize] += 3.5;
+        } else if has(T_WALLET) && has(T_CARD) && has(T_SAME) {
+            scores[WNA as usize] += 3.0;
+        } else if has(T_WPAY) {
+            scores[WNA as usize] += 0.8;
+        } else if has(T_WALLET) && has(T_CARD) && has(T_CHARGED) {
+            scores[WNA as usize] += 1.2;
         }
-        let intent = if t.contains("twice") {
-            Intent::DuplicateCharge
-        } else if t.contains("wallet") {
-            Intent::WalletNotApplied
-        } else if t.contains("terminate") || t.contains("cancel") {
-            Intent::CancelSubscription
-        } else if t.contains("credit") || t.contains("balance") {
-            Intent::WalletBalance
-        } else if t.contains("refund") {
-            Intent::RefundRequest
+        // Automatic top-up is the most specific thing said about buying credits.
+        if scores[AR as usize] >= 3.0 {
+            scores[AR as usize] += 2.0;
+        }
+        if has(T_ACQ) && has(T_WALLET) {
+            scores[BUY as usize] += 1.5;
+        }
+        if has(T_MOVE) && has(T_WALLET) {
+            scores[TC as usize] += 1.5;
+        }
+        if has(T_MOVE) && has(T_ACCOUNT) {
+            scores[TC as usize] += 1.0;
+        }
+        if has(T_UPDATE) && has(T_CARDWORD) {
+            scores[UPM as usize] += 2.0;
+        }
+        if credit_quantity(nb) {
+            scores[BUY as usize] += 0.8;
+        }
+        if ents_money_count >= 2 && has(T_CHARGED) {
+            scores[WA as usize] += 2.2;
+        }
+        // refund_status: a refund plus a where/when/how-long question or a "not received".
+        let refund_status = has(T_REFUND) && (has(T_STATUS) || has(T_RECEIVED));
+        if refund_status {
+            scores[RS as usize] += 2.6;
+            if has(T_RECEIVED) {
+                scores[RS as usize] += 0.4;
+            }
+        }
+        // ticket_status: a case mentioned plus news/status words (unless about the money).
+        let case_ref = ents.case_id.is_some();
+        if (has(T_CASE) || case_ref) && has(T_NEWS) && !refund_status {
+            scores[TS as usize] += 2.2;
+        }
+        if case_ref {
+            scores[TS as usize] += 1.0;
+        }
+
+        // Pick the best.
+        let mut best = OTH as usize;
+        let mut s1 = 0f32;
+        let mut s2 = 0f32;
+        for (i, &s) in scores.iter().enumerate() {
+            if i == OTH as usize {
+                continue;
+            }
+            if s > s1 {
+                s2 = s1;
+                s1 = s;
+                best = i;
+            } else if s > s2 {
+                s2 = s;
+            }
+        }
+        let other = scores[OTH as usize];
+        let (intent, confidence) = if s1 < OTHER_THRESHOLD || other > s1 + 0.5 {
+            let c = if s1 <= 0.0 {
+                0.7 + (other.min(2.0) * 0.1)
+            } else {
+                0.55 - s1 * 0.2
+            };
+            (Intent::Other, c)
         } else {
-            Intent::Other
+            let margin = (s1 - s2.max(other)) / (s1 + 1.0);
+            (Intent::ALL[best], 0.5 + 0.5 * margin)
         };
-        Classification { intent, confidence: 0.5, entities: e }
+        let _ = negated_intents;
+        Classification {
+            intent,
+            confidence: confidence.clamp(0.05, 0.99),
+            entities: ents,
+        }
     }
 }
+
+/// Is the feature starting at `start` preceded, in the same clause, by a negator?
+fn is_negated(nb: &[u8], negs: &[(u32, u32)], start: usize) -> bool {
+    for &(ns, ne) in negs {
+        let (ns, ne) = (ns as usize, ne as usize);
+        if ns >= start || ne > start + 1 || start - ne.min(start) > NEG_WINDOW {
+            continue;
+        }
+        let between = &nb[ne.min(start)..start];
+        if between.contains(&b'.') {
+            continue;
+        }
+        // "can not", "cannot": inability, not refusal.
+        if nb[..ns].ends_with(b" can") {
+            continue;
+        }
+        let blocked = [
+            &b" but "[..],
+            b" just ",
+            b" only ",
+            b" pero ",
+            b" mais ",
+            b" aber ",
+            b" mas ",
+            b" puedo ",
+            b" consigo ",
+            b" able ",
+            b" peux ",
+            b" kann ",
+            b" can ",
+            b" how ",
+            b" sure ",
+            b" even ",
+            b" why ",
+            b" until ",
+            b" yet ",
+            b" so ",
+        ];
+        let mut padded_ok = true;
+        for w in blocked {
+            // `between` starts right after the negator's trailing space.
+            let lookup_start = ne.saturating_sub(1).min(start);
+            if contains(&nb[lookup_start..(start + 1).min(nb.len())], w) {
+                padded_ok = false;
+                break;
+            }
+        }
+        if padded_ok {
+            return true;
+        }
+    }
+    false
+}
+
+/// "<digits> credits" somewhere in the normalised text.
+fn credit_quantity(nb: &[u8]) -> bool {
+    let pat = b" credit";
+    let mut i = 0;
+    while i + pat.len() <= nb.len() {
+        if &nb[i..i + pat.len()] == pat && i > 0 && nb[i - 1].is_ascii_digit() {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    needle.len() <= hay.len() && hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// A process-wide instance.
 pub fn classifier() -> &'static Classifier {
-    &Classifier
+    static C: OnceLock<Classifier> = OnceLock::new();
+    C.get_or_init(Classifier::new)
 }

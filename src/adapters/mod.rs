@@ -1,0 +1,6 @@
+//! Adapters: the outside world behind the ports. Nothing in `domain` or `app` imports
+//! from here.
+
+pub mod payments;
+pub mod store;
+pub mod surfaces;

@@ -1,0 +1,4 @@
+//! Payment connectors. Each provider module builds requests and reads answers; the
+//! built-in `sandbox` pays from its own books, deterministically.
+
+pub mod sandbox;

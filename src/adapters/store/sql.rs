@@ -1,0 +1,768 @@
+//! The SQL of the store, written once and expanded for each backend by `sql_store!`.
+//! Placeholders are `$1…` (both SQLite and PostgreSQL read them); every integer column
+//! is a 64-bit integer on both; sums are cast back to BIGINT after an exact SUM.
+
+use super::codec::*;
+use crate::adapters::payments::sandbox::{SandboxBooks, SandboxRecord};
+use crate::app::action::{Action, OutboxItem};
+use crate::app::ports::{Snapshot, Store, StoreError, StoreResult, StoreTx, StoredAudit, User, WalletBalance};
+use crate::domain::approvals::{Refund, RefundStatus};
+use crate::domain::audit::{AuditRecord, GENESIS};
+use crate::domain::billing::{Account, AutoRecharge, Charge, ChargeKind, CreditNote, EntryKind, PaymentMethod, Subscription, WalletEntry};
+use crate::domain::ids::{AccountId, CaseNumber, ChargeId, RefundId, SubscriptionId, UserId};
+use crate::domain::intent::Intent;
+use crate::domain::money::Currency;
+use crate::domain::roles::{Role, Roles};
+use crate::domain::tickets::{Case, CaseStatus};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use sqlx::{PgPool, Postgres, Row, Sqlite, SqlitePool, Transaction};
+
+const CHARGE_COLS: &str = "id, account_id, amount, currency, at, method, card_last4, kind, description, fee, wallet_selected, disputed, provider";
+const CASE_COLS: &str = "number, customer, account_id, charge_id, intent, status, channel, opened_at, updated_at";
+const REFUND_COLS: &str = "id, case_number, charge_id, amount, currency, status, rule, reason, requested_by, is_override, leads_needed, requested_at, expires_at, approvals, approved_by, idempotency_key, provider, provider_ref, message_ref, attempts, first_attempt_at, next_attempt_at, needs_lookup, last_error";
+const AUDIT_COLS: &str = "seq, at, actor, case_number, action, detail, rule, prev_hash, hash";
+
+fn roles_text(r: Roles) -> String {
+    r.to_string()
+}
+
+fn roles_parse(s: &str) -> Roles {
+    s.split(',').filter_map(|p| Role::parse(p.trim())).collect()
+}
+
+fn hash_hex(h: &[u8; 32]) -> String {
+    hex::encode(h)
+}
+
+fn hash_parse(s: &str) -> StoreResult<[u8; 32]> {
+    let v = hex::decode(s).map_err(|e| StoreError::Corrupt(format!("bad audit hash: {e}")))?;
+    v.try_into().map_err(|_| StoreError::Corrupt("audit hash is not 32 bytes".into()))
+}
+
+macro_rules! sql_store {
+    ($store:ident, $tx:ident, $db:ty, $pool:ty, $begin:expr) => {
+        /// The store on this backend.
+        #[derive(Clone)]
+        pub struct $store {
+            pub(crate) pool: $pool,
+        }
+
+        impl $store {
+            pub fn new(pool: $pool) -> Self {
+                Self { pool }
+            }
+        }
+
+        pub struct $tx {
+            tx: Transaction<'static, $db>,
+        }
+
+        fn charge_row(r: &<$db as sqlx::Database>::Row) -> StoreResult<Charge> {
+            Ok(Charge {
+                id: ChargeId::new(r.try_get::<String, _>("id")?),
+                account: AccountId::new(r.try_get::<String, _>("account_id")?),
+                amount: decimal(r.try_get("amount")?),
+                currency: currency(&r.try_get::<String, _>("currency")?)?,
+                at: time(r.try_get("at")?)?,
+                method: parsed("method", &r.try_get::<String, _>("method")?, PaymentMethod::parse)?,
+                card_last4: r.try_get("card_last4")?,
+                kind: parsed("kind", &r.try_get::<String, _>("kind")?, ChargeKind::parse)?,
+                description: r.try_get("description")?,
+                fee: decimal(r.try_get("fee")?),
+                wallet_selected: r.try_get::<i64, _>("wallet_selected")? != 0,
+                disputed: r.try_get::<i64, _>("disputed")? != 0,
+                provider: r.try_get("provider")?,
+            })
+        }
+
+        fn case_row(r: &<$db as sqlx::Database>::Row) -> StoreResult<Case> {
+            let n: i64 = r.try_get("number")?;
+            Ok(Case {
+                number: u32::try_from(n).ok().and_then(CaseNumber::new).ok_or_else(|| StoreError::Corrupt(format!("bad case number {n}")))?,
+                customer: UserId::new(r.try_get::<String, _>("customer")?),
+                account: r.try_get::<Option<String>, _>("account_id")?.map(AccountId::new),
+                charge: r.try_get::<Option<String>, _>("charge_id")?.map(ChargeId::new),
+                intent: parsed("intent", &r.try_get::<String, _>("intent")?, |s| s.parse::<Intent>().ok())?,
+                status: parsed("case status", &r.try_get::<String, _>("status")?, CaseStatus::parse)?,
+                channel: r.try_get("channel")?,
+                opened_at: time(r.try_get("opened_at")?)?,
+                updated_at: time(r.try_get("updated_at")?)?,
+            })
+        }
+
+        fn refund_row(r: &<$db as sqlx::Database>::Row) -> StoreResult<Refund> {
+            let case: i64 = r.try_get("case_number")?;
+            Ok(Refund {
+                id: RefundId(r.try_get("id")?),
+                case: u32::try_from(case).ok().and_then(CaseNumber::new).ok_or_else(|| StoreError::Corrupt(format!("bad case number {case}")))?,
+                charge: ChargeId::new(r.try_get::<String, _>("charge_id")?),
+                amount: decimal(r.try_get("amount")?),
+                currency: currency(&r.try_get::<String, _>("currency")?)?,
+                status: parsed("refund status", &r.try_get::<String, _>("status")?, RefundStatus::parse)?,
+                rule: r.try_get("rule")?,
+                reason: r.try_get("reason")?,
+                requested_by: UserId::new(r.try_get::<String, _>("requested_by")?),
+                is_override: r.try_get::<i64, _>("is_override")? != 0,
+                leads_needed: u8::try_from(r.try_get::<i64, _>("leads_needed")?).unwrap_or(2),
+                requested_at: time(r.try_get("requested_at")?)?,
+                expires_at: time(r.try_get("expires_at")?)?,
+                approvals: users_from_json(&r.try_get::<String, _>("approvals")?)?,
+                approved_by: users_from_json(&r.try_get::<String, _>("approved_by")?)?,
+                idempotency_key: r.try_get::<Option<String>, _>("idempotency_key")?.unwrap_or_default(),
+                provider: r.try_get("provider")?,
+                provider_ref: r.try_get("provider_ref")?,
+                message_ref: r.try_get("message_ref")?,
+                attempts: u32::try_from(r.try_get::<i64, _>("attempts")?).unwrap_or(u32::MAX),
+                first_attempt_at: opt_time(r.try_get("first_attempt_at")?)?,
+                next_attempt_at: opt_time(r.try_get("next_attempt_at")?)?,
+                needs_lookup: r.try_get::<i64, _>("needs_lookup")? != 0,
+                last_error: r.try_get("last_error")?,
+            })
+        }
+
+        fn audit_row(r: &<$db as sqlx::Database>::Row) -> StoreResult<StoredAudit> {
+            Ok(StoredAudit {
+                seq: r.try_get("seq")?,
+                record: AuditRecord {
+                    at: time(r.try_get("at")?)?,
+                    actor: r.try_get("actor")?,
+                    case: r.try_get("case_number")?,
+                    action: r.try_get("action")?,
+                    detail: r.try_get("detail")?,
+                    rule: r.try_get("rule")?,
+                },
+                prev_hash: hash_parse(&r.try_get::<String, _>("prev_hash")?)?,
+                hash: hash_parse(&r.try_get::<String, _>("hash")?)?,
+            })
+        }
+
+        #[async_trait]
+        impl Store for $store {
+            async fn begin(&self) -> StoreResult<Box<dyn StoreTx>> {
+                let tx = $begin(&self.pool).await?;
+                Ok(Box::new($tx { tx }))
+            }
+
+            async fn outbox_pending(&self, limit: u32) -> StoreResult<Vec<OutboxItem>> {
+                let rows = sqlx::query("SELECT id, payload FROM outbox WHERE delivered_at IS NULL ORDER BY id LIMIT $1")
+                    .bind(i64::from(limit))
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter()
+                    .map(|r| {
+                        let payload: String = r.try_get("payload")?;
+                        let action: Action = serde_json::from_str(&payload).map_err(|e| StoreError::Corrupt(format!("outbox item: {e}")))?;
+                        Ok(OutboxItem { id: r.try_get("id")?, action })
+                    })
+                    .collect()
+            }
+
+            async fn outbox_delivered(&self, ids: &[i64], at: DateTime<Utc>) -> StoreResult<()> {
+                if ids.is_empty() {
+                    return Ok(());
+                }
+                // Ids are integers from the store itself, so they are safe to inline.
+                let list: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
+                sqlx::query(&format!("UPDATE outbox SET delivered_at = $1 WHERE delivered_at IS NULL AND id IN ({})", list.join(", ")))
+                    .bind(ts(at))
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn due_refunds(&self, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec<RefundId>> {
+                let rows = sqlx::query(
+                    "SELECT id FROM refunds WHERE status = 'executing' AND next_attempt_at <= $1 \
+                     AND (lease_until IS NULL OR lease_until < $1) ORDER BY next_attempt_at, id LIMIT $2",
+                )
+                .bind(ts(now))
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter().map(|r| Ok(RefundId(r.try_get("id")?))).collect()
+            }
+
+            async fn expired_requests(&self, now: DateTime<Utc>) -> StoreResult<Vec<RefundId>> {
+                let rows = sqlx::query("SELECT id FROM refunds WHERE status = 'awaiting_approval' AND expires_at < $1 ORDER BY id")
+                    .bind(ts(now))
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter().map(|r| Ok(RefundId(r.try_get("id")?))).collect()
+            }
+
+            async fn claim_refund(&self, id: RefundId, worker: &str, now: DateTime<Utc>, until: DateTime<Utc>) -> StoreResult<Option<Refund>> {
+                // One statement: the row lock (PostgreSQL) or the single writer (SQLite)
+                // lets exactly one worker win.
+                let row = sqlx::query(&format!(
+                    "UPDATE refunds SET lease_owner = $1, lease_until = $2 WHERE id = $3 AND status = 'executing' \
+                     AND next_attempt_at <= $4 AND (lease_until IS NULL OR lease_until < $4) RETURNING {REFUND_COLS}"
+                ))
+                .bind(worker)
+                .bind(ts(until))
+                .bind(id.0)
+                .bind(ts(now))
+                .fetch_optional(&self.pool)
+                .await?;
+                row.as_ref().map(refund_row).transpose()
+            }
+
+            async fn snapshot(&self) -> StoreResult<Snapshot> {
+                let mut s = Snapshot::default();
+                for r in sqlx::query(&format!("SELECT {CASE_COLS} FROM cases ORDER BY number")).fetch_all(&self.pool).await? {
+                    s.cases.push(case_row(&r)?);
+                }
+                for r in sqlx::query(&format!("SELECT {REFUND_COLS} FROM refunds ORDER BY id")).fetch_all(&self.pool).await? {
+                    s.refunds.push(refund_row(&r)?);
+                }
+                let wallets = sqlx::query(
+                    "SELECT a.id AS account_id, a.currency AS currency, CAST(COALESCE(SUM(w.amount), 0) AS BIGINT) AS balance \
+                     FROM accounts a LEFT JOIN wallet_entries w ON w.account_id = a.id AND w.currency = a.currency \
+                     GROUP BY a.id, a.currency \
+                     UNION ALL \
+                     SELECT w.account_id, w.currency, CAST(SUM(w.amount) AS BIGINT) FROM wallet_entries w JOIN accounts a ON a.id = w.account_id \
+                     WHERE w.currency <> a.currency GROUP BY w.account_id, w.currency \
+                     ORDER BY 1, 2",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                for r in wallets {
+                    s.wallets.push(WalletBalance {
+                        account: AccountId::new(r.try_get::<String, _>(0)?),
+                        currency: currency(&r.try_get::<String, _>(1)?)?,
+                        balance: decimal(r.try_get(2)?),
+                    });
+                }
+                for r in sqlx::query("SELECT charge_id, amount, currency, at, issued_by FROM credit_notes ORDER BY id").fetch_all(&self.pool).await? {
+                    s.credit_notes.push(CreditNote {
+                        charge: ChargeId::new(r.try_get::<String, _>("charge_id")?),
+                        amount: decimal(r.try_get("amount")?),
+                        currency: currency(&r.try_get::<String, _>("currency")?)?,
+                        at: time(r.try_get("at")?)?,
+                        issued_by: UserId::new(r.try_get::<String, _>("issued_by")?),
+                    });
+                }
+                Ok(s)
+            }
+
+            async fn audit(&self, case: Option<CaseNumber>) -> StoreResult<Vec<StoredAudit>> {
+                let rows = match case {
+                    Some(c) => sqlx::query(&format!("SELECT {AUDIT_COLS} FROM audit WHERE case_number = $1 ORDER BY seq")).bind(c.to_string()).fetch_all(&self.pool).await?,
+                    None => sqlx::query(&format!("SELECT {AUDIT_COLS} FROM audit ORDER BY seq")).fetch_all(&self.pool).await?,
+                };
+                rows.iter().map(audit_row).collect()
+            }
+        }
+
+        #[async_trait]
+        impl SandboxBooks for $store {
+            async fn record(&self, rec: &SandboxRecord) -> StoreResult<SandboxRecord> {
+                sqlx::query(
+                    "INSERT INTO sandbox_refunds (idempotency_key, charge_id, amount, currency, provider_ref, at) \
+                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (idempotency_key) DO NOTHING",
+                )
+                .bind(&rec.idempotency_key)
+                .bind(rec.charge.as_str())
+                .bind(money(rec.amount)?)
+                .bind(rec.currency.code())
+                .bind(&rec.provider_ref)
+                .bind(ts(rec.at))
+                .execute(&self.pool)
+                .await?;
+                self.find(&rec.idempotency_key).await?.ok_or_else(|| StoreError::Corrupt("sandbox record vanished".into()))
+            }
+
+            async fn find(&self, key: &str) -> StoreResult<Option<SandboxRecord>> {
+                let row = sqlx::query("SELECT idempotency_key, charge_id, amount, currency, provider_ref, at FROM sandbox_refunds WHERE idempotency_key = $1")
+                    .bind(key)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.map(|r| sandbox_row(&r)).transpose()
+            }
+
+            async fn refunded(&self, charge: &ChargeId) -> StoreResult<Decimal> {
+                let v: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM sandbox_refunds WHERE charge_id = $1")
+                    .bind(charge.as_str())
+                    .fetch_one(&self.pool)
+                    .await?;
+                Ok(decimal(v))
+            }
+
+            async fn all(&self) -> StoreResult<Vec<SandboxRecord>> {
+                let rows = sqlx::query("SELECT idempotency_key, charge_id, amount, currency, provider_ref, at FROM sandbox_refunds ORDER BY at, idempotency_key")
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter().map(sandbox_row).collect()
+            }
+        }
+
+        fn sandbox_row(r: &<$db as sqlx::Database>::Row) -> StoreResult<SandboxRecord> {
+            Ok(SandboxRecord {
+                idempotency_key: r.try_get("idempotency_key")?,
+                charge: ChargeId::new(r.try_get::<String, _>("charge_id")?),
+                amount: decimal(r.try_get("amount")?),
+                currency: currency(&r.try_get::<String, _>("currency")?)?,
+                provider_ref: r.try_get("provider_ref")?,
+                at: time(r.try_get("at")?)?,
+            })
+        }
+
+        impl $tx {
+            async fn counter(&mut self, name: &str) -> StoreResult<i64> {
+                let v: i64 = sqlx::query_scalar(
+                    "INSERT INTO counters (name, value) VALUES ($1, 1) ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value",
+                )
+                .bind(name)
+                .fetch_one(&mut *self.tx)
+                .await?;
+                Ok(v)
+            }
+
+            async fn cases_where(&mut self, filter: &str, key: &str) -> StoreResult<Vec<Case>> {
+                let rows = sqlx::query(&format!("SELECT {CASE_COLS} FROM cases WHERE {filter} ORDER BY number DESC")).bind(key).fetch_all(&mut *self.tx).await?;
+                rows.iter().map(case_row).collect()
+            }
+        }
+
+        #[async_trait]
+        impl StoreTx for $tx {
+            async fn commit(self: Box<Self>) -> StoreResult<()> {
+                self.tx.commit().await?;
+                Ok(())
+            }
+
+            async fn first_delivery(&mut self, key: &str) -> StoreResult<bool> {
+                let done = sqlx::query("INSERT INTO seen_events (key, at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+                    .bind(key)
+                    .bind(ts(Utc::now()))
+                    .execute(&mut *self.tx)
+                    .await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn put_account(&mut self, a: &Account) -> StoreResult<()> {
+                let below = a.auto_recharge.as_ref().map(|r| money(r.below)).transpose()?;
+                sqlx::query(
+                    "INSERT INTO accounts (id, currency, auto_recharge_below, auto_recharge_credits) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (id) DO UPDATE SET currency = excluded.currency, auto_recharge_below = excluded.auto_recharge_below, \
+                     auto_recharge_credits = excluded.auto_recharge_credits",
+                )
+                .bind(a.id.as_str())
+                .bind(a.currency.code())
+                .bind(below)
+                .bind(a.auto_recharge.as_ref().map(|r| i64::from(r.credits)))
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(())
+            }
+
+            async fn account(&mut self, id: &AccountId) -> StoreResult<Option<Account>> {
+                let row = sqlx::query("SELECT id, currency, auto_recharge_below, auto_recharge_credits FROM accounts WHERE id = $1")
+                    .bind(id.as_str())
+                    .fetch_optional(&mut *self.tx)
+                    .await?;
+                let Some(r) = row else { return Ok(None) };
+                let below: Option<i64> = r.try_get("auto_recharge_below")?;
+                let credits: Option<i64> = r.try_get("auto_recharge_credits")?;
+                Ok(Some(Account {
+                    id: AccountId::new(r.try_get::<String, _>("id")?),
+                    currency: currency(&r.try_get::<String, _>("currency")?)?,
+                    auto_recharge: match (below, credits) {
+                        (Some(b), Some(c)) => Some(AutoRecharge { below: decimal(b), credits: u32::try_from(c).unwrap_or(0) }),
+                        _ => None,
+                    },
+                }))
+            }
+
+            async fn put_user(&mut self, u: &User) -> StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO users (id, roles, account_id) VALUES ($1, $2, $3) \
+                     ON CONFLICT (id) DO UPDATE SET roles = excluded.roles, account_id = excluded.account_id",
+                )
+                .bind(u.id.as_str())
+                .bind(roles_text(u.roles))
+                .bind(u.account.as_ref().map(|a| a.as_str().to_string()))
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(())
+            }
+
+            async fn user(&mut self, id: &UserId) -> StoreResult<Option<User>> {
+                let row = sqlx::query("SELECT id, roles, account_id FROM users WHERE id = $1").bind(id.as_str()).fetch_optional(&mut *self.tx).await?;
+                row.map(|r| {
+                    Ok(User {
+                        id: UserId::new(r.try_get::<String, _>("id")?),
+                        roles: roles_parse(&r.try_get::<String, _>("roles")?),
+                        account: r.try_get::<Option<String>, _>("account_id")?.map(AccountId::new),
+                    })
+                })
+                .transpose()
+            }
+
+            async fn users_of_account(&mut self, account: &AccountId) -> StoreResult<Vec<User>> {
+                let rows = sqlx::query("SELECT id, roles, account_id FROM users WHERE account_id = $1 ORDER BY id").bind(account.as_str()).fetch_all(&mut *self.tx).await?;
+                rows.iter()
+                    .map(|r| {
+                        Ok(User {
+                            id: UserId::new(r.try_get::<String, _>("id")?),
+                            roles: roles_parse(&r.try_get::<String, _>("roles")?),
+                            account: r.try_get::<Option<String>, _>("account_id")?.map(AccountId::new),
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn put_charge(&mut self, c: &Charge) -> StoreResult<()> {
+                sqlx::query(&format!(
+                    "INSERT INTO charges ({CHARGE_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+                     ON CONFLICT (id) DO UPDATE SET account_id = excluded.account_id, amount = excluded.amount, currency = excluded.currency, \
+                     at = excluded.at, method = excluded.method, card_last4 = excluded.card_last4, kind = excluded.kind, \
+                     description = excluded.description, fee = excluded.fee, wallet_selected = excluded.wallet_selected, \
+                     disputed = excluded.disputed, provider = excluded.provider"
+                ))
+                .bind(c.id.as_str())
+                .bind(c.account.as_str())
+                .bind(money(c.amount)?)
+                .bind(c.currency.code())
+                .bind(ts(c.at))
+                .bind(c.method.as_str())
+                .bind(c.card_last4.clone())
+                .bind(c.kind.as_str())
+                .bind(&c.description)
+                .bind(money(c.fee)?)
+                .bind(flag(c.wallet_selected))
+                .bind(flag(c.disputed))
+                .bind(&c.provider)
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(())
+            }
+
+            async fn charge(&mut self, id: &ChargeId) -> StoreResult<Option<Charge>> {
+                let row = sqlx::query(&format!("SELECT {CHARGE_COLS} FROM charges WHERE id = $1")).bind(id.as_str()).fetch_optional(&mut *self.tx).await?;
+                row.as_ref().map(charge_row).transpose()
+            }
+
+            async fn charges_of(&mut self, account: &AccountId) -> StoreResult<Vec<Charge>> {
+                let rows = sqlx::query(&format!("SELECT {CHARGE_COLS} FROM charges WHERE account_id = $1 ORDER BY at, id"))
+                    .bind(account.as_str())
+                    .fetch_all(&mut *self.tx)
+                    .await?;
+                rows.iter().map(charge_row).collect()
+            }
+
+            async fn set_disputed(&mut self, charge: &ChargeId, disputed: bool) -> StoreResult<()> {
+                sqlx::query("UPDATE charges SET disputed = $1 WHERE id = $2").bind(flag(disputed)).bind(charge.as_str()).execute(&mut *self.tx).await?;
+                Ok(())
+            }
+
+            async fn put_subscription(&mut self, s: &Subscription) -> StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO subscriptions (id, account_id, charge_id, months, start_at) VALUES ($1, $2, $3, $4, $5) \
+                     ON CONFLICT (id) DO UPDATE SET account_id = excluded.account_id, charge_id = excluded.charge_id, \
+                     months = excluded.months, start_at = excluded.start_at",
+                )
+                .bind(s.id.as_str())
+                .bind(s.account.as_str())
+                .bind(s.charge.as_str())
+                .bind(i64::from(s.months))
+                .bind(ts(s.start))
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(())
+            }
+
+            async fn subscription_of_charge(&mut self, charge: &ChargeId) -> StoreResult<Option<Subscription>> {
+                let row = sqlx::query("SELECT id, account_id, charge_id, months, start_at FROM subscriptions WHERE charge_id = $1 ORDER BY id LIMIT 1")
+                    .bind(charge.as_str())
+                    .fetch_optional(&mut *self.tx)
+                    .await?;
+                row.map(|r| {
+                    Ok(Subscription {
+                        id: SubscriptionId::new(r.try_get::<String, _>("id")?),
+                        account: AccountId::new(r.try_get::<String, _>("account_id")?),
+                        charge: ChargeId::new(r.try_get::<String, _>("charge_id")?),
+                        months: u32::try_from(r.try_get::<i64, _>("months")?).unwrap_or(1),
+                        start: time(r.try_get("start_at")?)?,
+                    })
+                })
+                .transpose()
+            }
+
+            async fn next_charge_id(&mut self) -> StoreResult<ChargeId> {
+                let n = self.counter("charge").await?;
+                Ok(ChargeId::new(format!("pd_ch_{n:06}")))
+            }
+
+            async fn add_wallet_entry(&mut self, e: &WalletEntry) -> StoreResult<()> {
+                sqlx::query("INSERT INTO wallet_entries (account_id, currency, amount, kind, actor, reason, at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                    .bind(e.account.as_str())
+                    .bind(e.currency.code())
+                    .bind(money(e.amount)?)
+                    .bind(e.kind.as_str())
+                    .bind(&e.actor)
+                    .bind(&e.reason)
+                    .bind(ts(e.at))
+                    .execute(&mut *self.tx)
+                    .await?;
+                Ok(())
+            }
+
+            async fn wallet_balance(&mut self, account: &AccountId, cur: Currency) -> StoreResult<Decimal> {
+                let v: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM wallet_entries WHERE account_id = $1 AND currency = $2")
+                    .bind(account.as_str())
+                    .bind(cur.code())
+                    .fetch_one(&mut *self.tx)
+                    .await?;
+                Ok(decimal(v))
+            }
+
+            async fn wallets_of(&mut self, account: &AccountId) -> StoreResult<Vec<WalletBalance>> {
+                let own = self.account(account).await?;
+                let rows = sqlx::query("SELECT currency, CAST(SUM(amount) AS BIGINT) AS balance FROM wallet_entries WHERE account_id = $1 GROUP BY currency ORDER BY currency")
+                    .bind(account.as_str())
+                    .fetch_all(&mut *self.tx)
+                    .await?;
+                let mut out: Vec<WalletBalance> = Vec::new();
+                for r in rows {
+                    out.push(WalletBalance { account: account.clone(), currency: currency(&r.try_get::<String, _>("currency")?)?, balance: decimal(r.try_get("balance")?) });
+                }
+                if let Some(a) = own {
+                    if !out.iter().any(|w| w.currency == a.currency) {
+                        out.insert(0, WalletBalance { account: account.clone(), currency: a.currency, balance: Decimal::ZERO });
+                    }
+                }
+                Ok(out)
+            }
+
+            async fn next_case_number(&mut self) -> StoreResult<CaseNumber> {
+                let n = self.counter("case").await?;
+                u32::try_from(n).ok().and_then(CaseNumber::new).ok_or_else(|| StoreError::Corrupt("case numbers are used up (RF-999999)".into()))
+            }
+
+            async fn insert_case(&mut self, c: &Case) -> StoreResult<()> {
+                sqlx::query(&format!("INSERT INTO cases ({CASE_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"))
+                    .bind(i64::from(c.number.get()))
+                    .bind(c.customer.as_str())
+                    .bind(c.account.as_ref().map(|a| a.as_str().to_string()))
+                    .bind(c.charge.as_ref().map(|a| a.as_str().to_string()))
+                    .bind(c.intent.as_str())
+                    .bind(c.status.as_str())
+                    .bind(&c.channel)
+                    .bind(ts(c.opened_at))
+                    .bind(ts(c.updated_at))
+                    .execute(&mut *self.tx)
+                    .await?;
+                Ok(())
+            }
+
+            async fn update_case(&mut self, c: &Case) -> StoreResult<()> {
+                sqlx::query("UPDATE cases SET customer = $2, account_id = $3, charge_id = $4, intent = $5, status = $6, channel = $7, updated_at = $8 WHERE number = $1")
+                    .bind(i64::from(c.number.get()))
+                    .bind(c.customer.as_str())
+                    .bind(c.account.as_ref().map(|a| a.as_str().to_string()))
+                    .bind(c.charge.as_ref().map(|a| a.as_str().to_string()))
+                    .bind(c.intent.as_str())
+                    .bind(c.status.as_str())
+                    .bind(&c.channel)
+                    .bind(ts(c.updated_at))
+                    .execute(&mut *self.tx)
+                    .await?;
+                Ok(())
+            }
+
+            async fn case(&mut self, number: CaseNumber) -> StoreResult<Option<Case>> {
+                let row = sqlx::query(&format!("SELECT {CASE_COLS} FROM cases WHERE number = $1")).bind(i64::from(number.get())).fetch_optional(&mut *self.tx).await?;
+                row.as_ref().map(case_row).transpose()
+            }
+
+            async fn open_cases_of(&mut self, customer: &UserId) -> StoreResult<Vec<Case>> {
+                self.cases_where("customer = $1 AND status IN ('open', 'awaiting_info', 'awaiting_approval', 'escalated')", customer.as_str()).await
+            }
+
+            async fn open_cases_of_account(&mut self, account: &AccountId) -> StoreResult<Vec<Case>> {
+                self.cases_where("account_id = $1 AND status IN ('open', 'awaiting_info', 'awaiting_approval', 'escalated')", account.as_str()).await
+            }
+
+            async fn cases_of(&mut self, customer: &UserId) -> StoreResult<Vec<Case>> {
+                self.cases_where("customer = $1", customer.as_str()).await
+            }
+
+            async fn insert_refund(&mut self, r: &Refund) -> StoreResult<RefundId> {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO refunds (case_number, charge_id, amount, currency, status, rule, reason, requested_by, is_override, leads_needed, \
+                     requested_at, expires_at, approvals, approved_by, idempotency_key, provider, provider_ref, message_ref, attempts, \
+                     first_attempt_at, next_attempt_at, needs_lookup, last_error) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, NULL, $15, $16, $17, $18, $19, $20, $21, $22) RETURNING id",
+                )
+                .bind(i64::from(r.case.get()))
+                .bind(r.charge.as_str())
+                .bind(money(r.amount)?)
+                .bind(r.currency.code())
+                .bind(r.status.as_str())
+                .bind(&r.rule)
+                .bind(&r.reason)
+                .bind(r.requested_by.as_str())
+                .bind(flag(r.is_override))
+                .bind(i64::from(r.leads_needed))
+                .bind(ts(r.requested_at))
+                .bind(ts(r.expires_at))
+                .bind(users_json(&r.approvals))
+                .bind(users_json(&r.approved_by))
+                .bind(&r.provider)
+                .bind(r.provider_ref.clone())
+                .bind(r.message_ref.clone())
+                .bind(i64::from(r.attempts))
+                .bind(r.first_attempt_at.map(ts))
+                .bind(r.next_attempt_at.map(ts))
+                .bind(flag(r.needs_lookup))
+                .bind(r.last_error.clone())
+                .fetch_one(&mut *self.tx)
+                .await?;
+                Ok(RefundId(id))
+            }
+
+            async fn update_refund(&mut self, r: &Refund) -> StoreResult<()> {
+                sqlx::query(
+                    "UPDATE refunds SET status = $2, approvals = $3, approved_by = $4, idempotency_key = $5, provider_ref = $6, message_ref = $7, \
+                     attempts = $8, first_attempt_at = $9, next_attempt_at = $10, needs_lookup = $11, last_error = $12 WHERE id = $1",
+                )
+                .bind(r.id.0)
+                .bind(r.status.as_str())
+                .bind(users_json(&r.approvals))
+                .bind(users_json(&r.approved_by))
+                .bind(if r.idempotency_key.is_empty() { None } else { Some(r.idempotency_key.clone()) })
+                .bind(r.provider_ref.clone())
+                .bind(r.message_ref.clone())
+                .bind(i64::from(r.attempts))
+                .bind(r.first_attempt_at.map(ts))
+                .bind(r.next_attempt_at.map(ts))
+                .bind(flag(r.needs_lookup))
+                .bind(r.last_error.clone())
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(())
+            }
+
+            async fn refund(&mut self, id: RefundId) -> StoreResult<Option<Refund>> {
+                let row = sqlx::query(&format!("SELECT {REFUND_COLS} FROM refunds WHERE id = $1")).bind(id.0).fetch_optional(&mut *self.tx).await?;
+                row.as_ref().map(refund_row).transpose()
+            }
+
+            async fn refunds_of_case(&mut self, case: CaseNumber) -> StoreResult<Vec<Refund>> {
+                let rows = sqlx::query(&format!("SELECT {REFUND_COLS} FROM refunds WHERE case_number = $1 ORDER BY id"))
+                    .bind(i64::from(case.get()))
+                    .fetch_all(&mut *self.tx)
+                    .await?;
+                rows.iter().map(refund_row).collect()
+            }
+
+            async fn refund_by_message(&mut self, message_ref: &str) -> StoreResult<Option<Refund>> {
+                let row = sqlx::query(&format!("SELECT {REFUND_COLS} FROM refunds WHERE message_ref = $1")).bind(message_ref).fetch_optional(&mut *self.tx).await?;
+                row.as_ref().map(refund_row).transpose()
+            }
+
+            async fn refunded_sum(&mut self, charge: &ChargeId, statuses: &[RefundStatus]) -> StoreResult<Decimal> {
+                let list: Vec<String> = statuses.iter().map(|s| format!("'{}'", s.as_str())).collect();
+                if list.is_empty() {
+                    return Ok(Decimal::ZERO);
+                }
+                let v: i64 = sqlx::query_scalar(&format!(
+                    "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM refunds WHERE charge_id = $1 AND status IN ({})",
+                    list.join(", ")
+                ))
+                .bind(charge.as_str())
+                .fetch_one(&mut *self.tx)
+                .await?;
+                Ok(decimal(v))
+            }
+
+            async fn release_refund(&mut self, id: RefundId) -> StoreResult<()> {
+                sqlx::query("UPDATE refunds SET lease_owner = NULL, lease_until = NULL WHERE id = $1").bind(id.0).execute(&mut *self.tx).await?;
+                Ok(())
+            }
+
+            async fn add_credit_note(&mut self, n: &CreditNote) -> StoreResult<()> {
+                sqlx::query("INSERT INTO credit_notes (charge_id, amount, currency, at, issued_by) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(n.charge.as_str())
+                    .bind(money(n.amount)?)
+                    .bind(n.currency.code())
+                    .bind(ts(n.at))
+                    .bind(n.issued_by.as_str())
+                    .execute(&mut *self.tx)
+                    .await?;
+                Ok(())
+            }
+
+            async fn push(&mut self, mut action: Action) -> StoreResult<Option<String>> {
+                let message_ref = if action.is_message() {
+                    let r = format!("m{}", self.counter("message").await?);
+                    action.set_ref(r.clone());
+                    Some(r)
+                } else {
+                    None
+                };
+                let payload = serde_json::to_string(&action).map_err(|e| StoreError::Corrupt(format!("outbox item: {e}")))?;
+                sqlx::query("INSERT INTO outbox (message_ref, payload, created_at) VALUES ($1, $2, $3)")
+                    .bind(message_ref.clone())
+                    .bind(payload)
+                    .bind(ts(Utc::now()))
+                    .execute(&mut *self.tx)
+                    .await?;
+                Ok(message_ref)
+            }
+
+            async fn append_audit(&mut self, rec: &AuditRecord) -> StoreResult<()> {
+                // The chain head; the counters row serialises appenders on PostgreSQL.
+                self.counter("audit").await?;
+                let prev: Option<String> = sqlx::query_scalar("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1").fetch_optional(&mut *self.tx).await?;
+                let prev = match prev {
+                    Some(h) => hash_parse(&h)?,
+                    None => GENESIS,
+                };
+                let hash = rec.chain_hash(&prev);
+                sqlx::query("INSERT INTO audit (at, actor, case_number, action, detail, rule, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+                    .bind(ts(rec.at))
+                    .bind(&rec.actor)
+                    .bind(rec.case.clone())
+                    .bind(&rec.action)
+                    .bind(&rec.detail)
+                    .bind(rec.rule.clone())
+                    .bind(hash_hex(&prev))
+                    .bind(hash_hex(&hash))
+                    .execute(&mut *self.tx)
+                    .await?;
+                Ok(())
+            }
+
+            async fn audit_of(&mut self, case: CaseNumber) -> StoreResult<Vec<AuditRecord>> {
+                let rows = sqlx::query(&format!("SELECT {AUDIT_COLS} FROM audit WHERE case_number = $1 ORDER BY seq")).bind(case.to_string()).fetch_all(&mut *self.tx).await?;
+                rows.iter().map(|r| audit_row(r).map(|a| a.record)).collect()
+            }
+        }
+    };
+}
+
+mod sqlite_impl {
+    use super::*;
+    async fn begin(pool: &SqlitePool) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
+        // Take the write lock up front: a read-then-write transaction never fails to upgrade.
+        pool.begin_with("BEGIN IMMEDIATE").await
+    }
+    sql_store!(SqliteStore, SqliteTx, Sqlite, SqlitePool, begin);
+}
+
+mod pg_impl {
+    use super::*;
+    async fn begin(pool: &PgPool) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
+        pool.begin().await
+    }
+    sql_store!(PgStore, PgTx, Postgres, PgPool, begin);
+}
+
+pub use pg_impl::PgStore;
+pub use sqlite_impl::SqliteStore;
+
+#[allow(unused_imports)]
+use EntryKind as _;

@@ -1,0 +1,152 @@
+//! `paydesk console`: chat with the bot in a terminal, as any user. Console-only
+//! commands (`/as`, `/react`, `/usage`, `/tick`) stand in for what a chat platform or the
+//! billing system would send; everything else goes to the engine like any chat message.
+
+use super::replay::human;
+use crate::app::action::OutboxItem;
+use crate::app::engine::{Actor, Engine, Event, ReactTarget};
+use crate::app::outbox::pump;
+use crate::app::ports::ChatSink;
+use crate::domain::ids::{AccountId, CaseNumber, UserId};
+use anyhow::Result;
+use async_trait::async_trait;
+use chrono::Utc;
+use std::io::Write;
+use tokio::io::{AsyncBufReadExt, BufReader};
+
+/// Prints actions for a person, or as JSON lines with `--json`.
+pub struct ConsoleSink {
+    pub json: bool,
+}
+
+#[async_trait]
+impl ChatSink for ConsoleSink {
+    async fn deliver(&self, item: &OutboxItem) -> Result<()> {
+        let mut out = std::io::stdout().lock();
+        if self.json {
+            serde_json::to_writer(&mut out, &item.action)?;
+            writeln!(out)?;
+        } else {
+            writeln!(out, "{}", human(&item.action))?;
+        }
+        out.flush()?;
+        Ok(())
+    }
+}
+
+/// What a console line asks for.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ConsoleInput {
+    SwitchUser(String),
+    React { target: ReactTarget, emoji: String, added: bool },
+    Usage(AccountId, u64),
+    Tick,
+    Dm(String),
+    Quit,
+    Chat(String),
+    Help(String),
+}
+
+pub const CONSOLE_HELP: &str = "console: /as USER · /react REF|approval:CASE EMOJI · /unreact REF|approval:CASE EMOJI · /usage ACCOUNT N · /tick · /dm TEXT · /quit";
+
+/// Reads one console line. Unknown `/` commands go to the engine (which answers with usage).
+pub fn parse_console(line: &str) -> ConsoleInput {
+    let t = line.trim();
+    let mut words = t.split_whitespace();
+    let first = words.next().unwrap_or("");
+    let rest: Vec<&str> = words.collect();
+    match first {
+        "/as" => match rest.as_slice() {
+            [u] => ConsoleInput::SwitchUser(u.to_string()),
+            _ => ConsoleInput::Help("usage: /as USER".into()),
+        },
+        "/react" | "/unreact" => match rest.as_slice() {
+            [on, emoji] => {
+                let target = match on.strip_prefix("approval:") {
+                    Some(c) => match c.parse::<CaseNumber>() {
+                        Ok(n) => ReactTarget::ApprovalOf(n),
+                        Err(e) => return ConsoleInput::Help(e.to_string()),
+                    },
+                    None => ReactTarget::Message(on.to_string()),
+                };
+                ConsoleInput::React { target, emoji: emoji.to_string(), added: first == "/react" }
+            }
+            _ => ConsoleInput::Help(format!("usage: {first} REF|approval:CASE EMOJI")),
+        },
+        "/usage" => match rest.as_slice() {
+            [a, n] => match n.parse::<u64>() {
+                Ok(n) if n <= 1_000_000 => ConsoleInput::Usage(AccountId::new(*a), n),
+                _ => ConsoleInput::Help("usage: /usage ACCOUNT N (N from 0 to 1000000)".into()),
+            },
+            _ => ConsoleInput::Help("usage: /usage ACCOUNT N".into()),
+        },
+        "/tick" => ConsoleInput::Tick,
+        "/dm" => ConsoleInput::Dm(rest.join(" ")),
+        "/quit" | "/exit" => ConsoleInput::Quit,
+        _ => ConsoleInput::Chat(t.to_string()),
+    }
+}
+
+/// The interactive loop. Timers (approval expiry, refund retries) run every second.
+pub async fn run(engine: &Engine, sink: &ConsoleSink, mut user: String, show_prompt: bool) -> Result<()> {
+    let store = engine.store().clone();
+    let mut lines = BufReader::new(tokio::io::stdin()).lines();
+    let mut ticker = tokio::time::interval(std::time::Duration::from_secs(1));
+    let prompt = |u: &str| {
+        if show_prompt {
+            print!("{u}> ");
+            let _ = std::io::stdout().flush();
+        }
+    };
+    prompt(&user);
+    loop {
+        tokio::select! {
+            _ = ticker.tick() => {
+                let now = Utc::now();
+                let report = engine.run_timers(now).await?;
+                if pump(store.as_ref(), sink, now).await? > 0 || report != Default::default() {
+                    prompt(&user);
+                }
+            }
+            line = lines.next_line() => {
+                let Some(line) = line? else { break };
+                if line.trim().is_empty() { prompt(&user); continue; }
+                let now = Utc::now();
+                let actor = Actor { id: UserId::new(user.clone()), roles: None };
+                match parse_console(&line) {
+                    ConsoleInput::Quit => break,
+                    ConsoleInput::SwitchUser(u) => { println!("   (you are now {u})"); user = u; }
+                    ConsoleInput::Help(h) => println!("   {h}\n   {CONSOLE_HELP}"),
+                    ConsoleInput::Tick => { engine.run_timers(now).await?; }
+                    ConsoleInput::React { target, emoji, added } => engine.handle(Event::Reaction { actor, emoji, target, added }, now, None).await?,
+                    ConsoleInput::Usage(account, n) => engine.handle(Event::Usage { account, conversations: n }, now, None).await?,
+                    ConsoleInput::Dm(text) => engine.handle(Event::Message { actor, text, channel: "dm".into() }, now, None).await?,
+                    ConsoleInput::Chat(text) => engine.handle(Event::Message { actor, text, channel: "support".into() }, now, None).await?,
+                }
+                pump(store.as_ref(), sink, now).await?;
+                prompt(&user);
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn console_lines() {
+        assert_eq!(parse_console("/as bo"), ConsoleInput::SwitchUser("bo".into()));
+        assert_eq!(
+            parse_console("/react approval:RF-000001 ✅"),
+            ConsoleInput::React { target: ReactTarget::ApprovalOf(CaseNumber::FIRST), emoji: "✅".into(), added: true }
+        );
+        assert_eq!(parse_console("/unreact m4 ✅"), ConsoleInput::React { target: ReactTarget::Message("m4".into()), emoji: "✅".into(), added: false });
+        assert_eq!(parse_console("/usage acct-1 3"), ConsoleInput::Usage(AccountId::new("acct-1"), 3));
+        assert!(matches!(parse_console("/usage acct-1 -3"), ConsoleInput::Help(_)));
+        assert!(matches!(parse_console("/react approval:XX ✅"), ConsoleInput::Help(_)));
+        assert_eq!(parse_console("/refund ch_1"), ConsoleInput::Chat("/refund ch_1".into()));
+        assert_eq!(parse_console("hello"), ConsoleInput::Chat("hello".into()));
+    }
+}

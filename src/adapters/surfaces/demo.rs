@@ -1,0 +1,104 @@
+//! Demo data for the console: accounts, staff and charges that exercise every policy
+//! rule, dated relative to now so the windows are always live.
+
+use crate::app::engine::{Engine, EngineResult};
+use crate::app::ports::User;
+use crate::domain::billing::{Account, AutoRecharge, Charge, ChargeKind, PaymentMethod, Subscription};
+use crate::domain::ids::{AccountId, ChargeId, SubscriptionId, UserId};
+use crate::domain::money::Currency;
+use crate::domain::roles::{Role, Roles};
+use chrono::{DateTime, Duration, Utc};
+use rust_decimal::Decimal;
+
+fn d(s: &str) -> Decimal {
+    s.parse().expect("demo amounts are valid")
+}
+
+#[allow(clippy::too_many_arguments)]
+fn charge(id: &str, account: &str, amount: &str, cur: &str, at: DateTime<Utc>, kind: ChargeKind, desc: &str, fee: &str, last4: &str) -> Charge {
+    Charge {
+        id: ChargeId::new(id),
+        account: AccountId::new(account),
+        amount: d(amount),
+        currency: Currency::from_code(cur).expect("demo currencies are known"),
+        at,
+        method: PaymentMethod::Card,
+        card_last4: Some(last4.to_string()),
+        kind,
+        description: desc.to_string(),
+        fee: d(fee),
+        wallet_selected: false,
+        disputed: false,
+        provider: "sandbox".into(),
+    }
+}
+
+/// What the demo holds, for the console's banner.
+pub const DEMO_GUIDE: &str = "\
+Demo users: customers ana (acct-ana, USD), raj (acct-raj, USD), eve (acct-eve, EUR), ken (acct-ken, JPY);
+            agent bo; leads kim and max.
+Try, as ana:  you charged my card twice for the API credits pack
+              I chose wallet credit but my card was charged 20.60
+              how much credit do I have left?
+then /as bo:  /refund ch_demo_dup2 duplicate charge
+then /as kim: /react approval:RF-000001 ✅
+Other charges: ch_demo_addon (in the 14-day window), ch_demo_pack (after it), ch_demo_old (over 180 days),
+ch_demo_yearly (yearly plan, prorated), ch_demo_monthly (monthly plan), ch_demo_disputed (chargeback),
+ch_demo_big (600 EUR: two leads), ch_demo_yen (JPY yearly plan).
+Console commands: /as USER, /react REF|approval:CASE EMOJI, /unreact …, /usage ACCOUNT N, /tick, /dm TEXT, /quit";
+
+pub async fn seed(engine: &Engine, now: DateTime<Utc>) -> EngineResult<()> {
+    let h = Duration::hours;
+    let days = Duration::days;
+    let accounts = [
+        ("acct-ana", "USD", Some("4.00"), Some(AutoRecharge { below: d("1.00"), credits: 10 })),
+        ("acct-raj", "USD", None, None),
+        ("acct-eve", "EUR", Some("10.00"), None),
+        ("acct-ken", "JPY", None, None),
+    ];
+    for (id, cur, wallet, auto) in accounts {
+        let a = Account { id: AccountId::new(id), currency: Currency::from_code(cur).expect("known"), auto_recharge: auto };
+        engine.seed_account(&a, wallet.map(d), now).await?;
+    }
+    let users: [(&str, &[Role], Option<&str>); 7] = [
+        ("ana", &[Role::Customer], Some("acct-ana")),
+        ("raj", &[Role::Customer], Some("acct-raj")),
+        ("eve", &[Role::Customer], Some("acct-eve")),
+        ("ken", &[Role::Customer], Some("acct-ken")),
+        ("bo", &[Role::Agent], None),
+        ("kim", &[Role::Lead], None),
+        ("max", &[Role::Lead], None),
+    ];
+    for (id, roles, account) in users {
+        let roles: Roles = roles.iter().copied().collect();
+        engine.seed_user(&User { id: UserId::new(id), roles, account: account.map(AccountId::new) }, now).await?;
+    }
+    let dup_at = now - h(2);
+    let mut charges = vec![
+        charge("ch_demo_dup1", "acct-ana", "49.00", "USD", dup_at, ChargeKind::Product, "Campaign API credits pack", "0", "4242"),
+        charge("ch_demo_dup2", "acct-ana", "49.00", "USD", dup_at + Duration::minutes(3), ChargeKind::Product, "Campaign API credits pack", "0", "4242"),
+        charge("ch_demo_addon", "acct-ana", "30.00", "USD", now - days(5), ChargeKind::Product, "Templates add-on", "0", "4242"),
+        charge("ch_demo_pack", "acct-ana", "12.00", "USD", now - days(40), ChargeKind::Product, "Report export", "0", "4242"),
+        charge("ch_demo_old", "acct-ana", "15.00", "USD", now - days(200), ChargeKind::Product, "Extra seats", "0", "4242"),
+        charge("ch_demo_credits", "acct-ana", "10.30", "USD", now - days(3), ChargeKind::Credits, "5 IM credits", "0.30", "4242"),
+        charge("ch_demo_yearly", "acct-raj", "120.00", "USD", now - days(40), ChargeKind::Subscription, "SIP trunk, yearly", "0", "5100"),
+        charge("ch_demo_monthly", "acct-raj", "9.00", "USD", now - days(20), ChargeKind::Subscription, "Inbox, monthly", "0", "5100"),
+        charge("ch_demo_disputed", "acct-raj", "25.00", "USD", now - days(6), ChargeKind::Product, "Number porting", "0", "5100"),
+        charge("ch_demo_big", "acct-eve", "600.00", "EUR", now - days(2), ChargeKind::Product, "Annual onboarding package", "0", "1881"),
+        charge("ch_demo_yen", "acct-ken", "10000", "JPY", now - days(20), ChargeKind::Subscription, "Voice plan, yearly", "0", "0005"),
+    ];
+    let mut wallet_charge = charge("ch_demo_wallet", "acct-ana", "20.60", "USD", now - days(20), ChargeKind::Credits, "10 IM credits", "0.60", "0005");
+    wallet_charge.wallet_selected = true;
+    charges.push(wallet_charge);
+    charges[8].disputed = true;
+    for c in &charges {
+        engine.seed_charge(c, now).await?;
+    }
+    let subs = [("sub-raj-yearly", "acct-raj", "ch_demo_yearly", 12, days(40)), ("sub-raj-monthly", "acct-raj", "ch_demo_monthly", 1, days(20)), ("sub-ken", "acct-ken", "ch_demo_yen", 12, days(20))];
+    for (id, account, charge, months, ago) in subs {
+        engine
+            .seed_subscription(&Subscription { id: SubscriptionId::new(id), account: AccountId::new(account), charge: ChargeId::new(charge), months, start: now - ago }, now)
+            .await?;
+    }
+    Ok(())
+}

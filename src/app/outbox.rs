@@ -1,0 +1,27 @@
+//! Delivering the outbox: the one loop every surface uses to send what the engine wrote.
+
+use super::ports::{ChatSink, Store};
+use chrono::{DateTime, Utc};
+
+/// Delivers every pending outbox item in order through `sink`, marking each batch
+/// delivered after it was sent. A crash between the two re-sends that batch, which is why
+/// chat sinks dedupe by the item id where the platform allows (Discord's nonce).
+pub async fn pump(store: &dyn Store, sink: &dyn ChatSink, now: DateTime<Utc>) -> anyhow::Result<usize> {
+    let mut sent = 0;
+    loop {
+        let items = store.outbox_pending(256).await?;
+        if items.is_empty() {
+            return Ok(sent);
+        }
+        let mut done = Vec::with_capacity(items.len());
+        for item in &items {
+            if let Err(e) = sink.deliver(item).await {
+                store.outbox_delivered(&done, now).await?;
+                return Err(e);
+            }
+            done.push(item.id);
+        }
+        store.outbox_delivered(&done, now).await?;
+        sent += done.len();
+    }
+}

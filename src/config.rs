@@ -1,0 +1,335 @@
+//! Configuration: `bot.toml`, then `PAYDESK_*` environment variables on top. Secrets come
+//! only from the environment and never print.
+
+use crate::app::engine::EngineConfig;
+use crate::domain::money::{parse_amount, Currency};
+use crate::domain::policy::Policy;
+use anyhow::{anyhow, bail, Context, Result};
+use chrono::Duration;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A secret value: `Debug` and `Display` never show it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Secret {
+        Secret(s.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// The file as written. Money and rates are strings ("0.03"), never TOML floats.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    #[serde(default)]
+    store: FileStore,
+    #[serde(default)]
+    policy: FilePolicy,
+    #[serde(default)]
+    chat: FileChat,
+    #[serde(default)]
+    log: FileLog,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileStore {
+    url: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FilePolicy {
+    credit_value: Option<toml::Value>,
+    credit_price: Option<toml::Value>,
+    fee_rate: Option<toml::Value>,
+    conversation_charge: Option<toml::Value>,
+    full_refund_days: Option<toml::Value>,
+    duplicate_window_minutes: Option<toml::Value>,
+    max_refund_age_days: Option<toml::Value>,
+    two_lead_threshold: Option<toml::Value>,
+    approval_expiry_hours: Option<toml::Value>,
+    auto_approve_below: Option<toml::Value>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileChat {
+    approve_emojis: Option<Vec<String>>,
+    reject_emojis: Option<Vec<String>>,
+    approvals_channel: Option<String>,
+    default_currency: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileLog {
+    format: Option<String>,
+    filter: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+/// The validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub store_url: String,
+    pub engine: EngineConfig,
+    pub log_format: LogFormat,
+    pub log_filter: String,
+    /// Where the settings came from (for messages).
+    pub source: String,
+}
+
+pub const DEFAULT_STORE_URL: &str = "sqlite:paydesk.db";
+
+/// Reads one setting from the environment: `PAYDESK_POLICY_FEE_RATE` for `policy.fee_rate`.
+fn env_key(section: &str, key: &str) -> String {
+    format!("PAYDESK_{}_{}", section.to_uppercase(), key.to_uppercase())
+}
+
+struct Loader<'a> {
+    file: &'a str,
+    env: &'a dyn Fn(&str) -> Option<String>,
+}
+
+impl Loader<'_> {
+    /// The raw text of a setting: env first, then the file's value (a string or an integer).
+    fn raw(&self, section: &str, key: &str, file: Option<&toml::Value>) -> Result<Option<(String, String)>> {
+        let ek = env_key(section, key);
+        if let Some(v) = (self.env)(&ek) {
+            return Ok(Some((v, format!("environment variable {ek}"))));
+        }
+        let origin = format!("{}: {section}.{key}", self.file);
+        match file {
+            None => Ok(None),
+            Some(toml::Value::String(s)) => Ok(Some((s.clone(), origin))),
+            Some(toml::Value::Integer(i)) => Ok(Some((i.to_string(), origin))),
+            Some(toml::Value::Float(_)) => bail!("{origin}: write money and rates as strings, like \"0.03\" (floats are not exact)"),
+            Some(other) => bail!("{origin}: expected a string or a number, found {}", other.type_str()),
+        }
+    }
+
+    fn decimal(&self, section: &str, key: &str, file: Option<&toml::Value>, default: Decimal) -> Result<Decimal> {
+        match self.raw(section, key, file)? {
+            None => Ok(default),
+            Some((v, origin)) => parse_amount(&v).map_err(|e| anyhow!("{origin}: {e}")),
+        }
+    }
+
+    fn opt_decimal(&self, section: &str, key: &str, file: Option<&toml::Value>) -> Result<Option<Decimal>> {
+        match self.raw(section, key, file)? {
+            None => Ok(None),
+            Some((v, _)) if v.trim().is_empty() || v.trim() == "off" => Ok(None),
+            Some((v, origin)) => parse_amount(&v).map(Some).map_err(|e| anyhow!("{origin}: {e}")),
+        }
+    }
+
+    fn int(&self, section: &str, key: &str, file: Option<&toml::Value>, default: i64, range: std::ops::RangeInclusive<i64>) -> Result<i64> {
+        match self.raw(section, key, file)? {
+            None => Ok(default),
+            Some((v, origin)) => {
+                let n: i64 = v.trim().parse().map_err(|_| anyhow!("{origin}: `{v}` is not a whole number"))?;
+                if !range.contains(&n) {
+                    bail!("{origin}: {n} is out of range ({}..={})", range.start(), range.end());
+                }
+                Ok(n)
+            }
+        }
+    }
+
+    fn string(&self, section: &str, key: &str, file: Option<String>) -> Option<String> {
+        (self.env)(&env_key(section, key)).or(file)
+    }
+}
+
+impl Config {
+    /// Loads `path` if given (it must exist), else `bot.toml` if present, else defaults;
+    /// then applies `PAYDESK_*` variables.
+    pub fn load(path: Option<&Path>) -> Result<Config> {
+        let env = |k: &str| std::env::var(k).ok();
+        let (text, source) = match path {
+            Some(p) => (std::fs::read_to_string(p).with_context(|| format!("cannot read config file {}", p.display()))?, p.display().to_string()),
+            None if Path::new("bot.toml").exists() => (std::fs::read_to_string("bot.toml").context("cannot read bot.toml")?, "bot.toml".to_string()),
+            None => (String::new(), "defaults".to_string()),
+        };
+        Config::from_parts(&text, &source, &env)
+    }
+
+    /// Builds a config from TOML text and an environment (tests pass their own).
+    pub fn from_parts(text: &str, source: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<Config> {
+        let file: FileConfig = toml::from_str(text).map_err(|e| anyhow!("{source}: {}", e.to_string().trim()))?;
+        let l = Loader { file: source, env };
+        let p = &file.policy;
+        let d = Policy::default();
+        let policy = Policy {
+            credit_value: l.decimal("policy", "credit_value", p.credit_value.as_ref(), d.credit_value)?,
+            credit_price: l.decimal("policy", "credit_price", p.credit_price.as_ref(), d.credit_price)?,
+            fee_rate: l.decimal("policy", "fee_rate", p.fee_rate.as_ref(), d.fee_rate)?,
+            conversation_charge: l.decimal("policy", "conversation_charge", p.conversation_charge.as_ref(), d.conversation_charge)?,
+            full_refund_days: l.int("policy", "full_refund_days", p.full_refund_days.as_ref(), d.full_refund_days, 0..=3650)?,
+            duplicate_window_minutes: l.int("policy", "duplicate_window_minutes", p.duplicate_window_minutes.as_ref(), d.duplicate_window_minutes, 0..=10_080)?,
+            max_refund_age_days: l.int("policy", "max_refund_age_days", p.max_refund_age_days.as_ref(), d.max_refund_age_days, 0..=3650)?,
+            two_lead_threshold: l.decimal("policy", "two_lead_threshold", p.two_lead_threshold.as_ref(), d.two_lead_threshold)?,
+            approval_expiry_hours: l.int("policy", "approval_expiry_hours", p.approval_expiry_hours.as_ref(), d.approval_expiry_hours, 1..=8760)?,
+            auto_approve_below: l.opt_decimal("policy", "auto_approve_below", p.auto_approve_below.as_ref())?,
+        };
+        if policy.credit_value.is_zero() || policy.credit_price.is_zero() {
+            bail!("{source}: policy.credit_value and policy.credit_price must be more than zero");
+        }
+        if policy.fee_rate >= Decimal::ONE {
+            bail!("{source}: policy.fee_rate must be below 1 (it is a fraction: 0.03 is 3%)");
+        }
+        let chat = file.chat;
+        let currency_code = l.string("chat", "default_currency", chat.default_currency).unwrap_or_else(|| "USD".into());
+        let default_currency = Currency::from_code(&currency_code).ok_or_else(|| anyhow!("{source}: chat.default_currency: unknown currency `{currency_code}`"))?;
+        let emojis = |key: &str, file: Option<Vec<String>>, default: &str| -> Result<Vec<String>> {
+            let v = match (l.env)(&env_key("chat", key)) {
+                Some(s) => s.split(',').map(|e| e.trim().to_string()).filter(|e| !e.is_empty()).collect(),
+                None => file.unwrap_or_else(|| vec![default.to_string()]),
+            };
+            if v.is_empty() || v.iter().any(|e| e.trim().is_empty()) {
+                bail!("{source}: chat.{key} needs at least one emoji");
+            }
+            Ok(v)
+        };
+        let approve = emojis("approve_emojis", chat.approve_emojis, "✅")?;
+        let reject = emojis("reject_emojis", chat.reject_emojis, "❌")?;
+        if approve.iter().any(|a| reject.contains(a)) {
+            bail!("{source}: an emoji cannot both approve and reject");
+        }
+        let log_format = match l.string("log", "format", file.log.format).as_deref() {
+            None | Some("pretty") => LogFormat::Pretty,
+            Some("json") => LogFormat::Json,
+            Some(other) => bail!("{source}: log.format: `{other}` is not pretty or json"),
+        };
+        let engine = EngineConfig {
+            policy,
+            approve_emojis: approve,
+            reject_emojis: reject,
+            default_currency,
+            approvals_channel: l.string("chat", "approvals_channel", chat.approvals_channel).unwrap_or_else(|| "approvals".into()),
+            worker: format!("paydesk-{}", std::process::id()),
+            lease: Duration::minutes(5),
+        };
+        Ok(Config {
+            store_url: l.string("store", "url", file.store.url).unwrap_or_else(|| DEFAULT_STORE_URL.into()),
+            engine,
+            log_format,
+            log_filter: l.string("log", "filter", file.log.filter).unwrap_or_else(|| "warn".into()),
+            source: source.to_string(),
+        })
+    }
+
+    /// The store URL with any password hidden, for messages.
+    pub fn store_url_redacted(&self) -> String {
+        redact_url(&self.store_url)
+    }
+}
+
+/// `postgres://user:secret@host/db` -> `postgres://user:***@host/db`.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.find(':') {
+                Some(c) => format!("{}{}:***{}", &url[..s + 3], &creds[..c], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// The default database file path for a `sqlite:` URL (for messages).
+pub fn sqlite_path(url: &str) -> Option<PathBuf> {
+    url.strip_prefix("sqlite:").map(|p| PathBuf::from(p.trim_start_matches("//").split('?').next().unwrap_or(p)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    #[test]
+    fn defaults_match_the_policy() {
+        let c = Config::from_parts("", "defaults", &no_env).unwrap();
+        assert_eq!(c.engine.policy, Policy::default());
+        assert_eq!(c.store_url, DEFAULT_STORE_URL);
+        assert_eq!(c.engine.approve_emojis, vec!["✅"]);
+    }
+
+    #[test]
+    fn the_example_file_is_valid_and_says_the_defaults() {
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/bot.toml.example")).unwrap();
+        let c = Config::from_parts(&text, "bot.toml.example", &no_env).unwrap();
+        assert_eq!(c.engine.policy, Policy::default());
+    }
+
+    #[test]
+    fn env_overrides_the_file() {
+        let env = |k: &str| match k {
+            "PAYDESK_POLICY_FEE_RATE" => Some("0.05".to_string()),
+            "PAYDESK_STORE_URL" => Some("sqlite:other.db".to_string()),
+            "PAYDESK_CHAT_APPROVE_EMOJIS" => Some("👍, ✅".to_string()),
+            _ => None,
+        };
+        let c = Config::from_parts("[policy]\nfee_rate = \"0.04\"\n", "bot.toml", &env).unwrap();
+        assert_eq!(c.engine.policy.fee_rate, Decimal::new(5, 2));
+        assert_eq!(c.store_url, "sqlite:other.db");
+        assert_eq!(c.engine.approve_emojis, vec!["👍", "✅"]);
+    }
+
+    #[test]
+    fn errors_name_the_key_and_the_file() {
+        let cases = [
+            ("[policy]\nfee_rate = 0.03\n", "bot.toml: policy.fee_rate"),
+            ("[policy]\nfee_rate = \"abc\"\n", "bot.toml: policy.fee_rate"),
+            ("[policy]\nfull_refund_days = \"x\"\n", "bot.toml: policy.full_refund_days"),
+            ("[policy]\nfull_refund_days = -1\n", "bot.toml: policy.full_refund_days"),
+            ("[policy]\nfee_rat = \"0.03\"\n", "fee_rat"),
+            ("[chat]\ndefault_currency = \"XXX\"\n", "chat.default_currency"),
+            ("[chat]\napprove_emojis = []\n", "chat.approve_emojis"),
+            ("[log]\nformat = \"xml\"\n", "log.format"),
+            ("not toml at all [", "bot.toml"),
+        ];
+        for (text, want) in cases {
+            let e = Config::from_parts(text, "bot.toml", &no_env).unwrap_err().to_string();
+            assert!(e.contains(want), "{text:?}: {e}");
+        }
+    }
+
+    #[test]
+    fn secrets_and_passwords_never_print() {
+        let s = Secret::new("hunter2");
+        assert_eq!(format!("{s:?} {s}"), "Secret(***) ***");
+        assert_eq!(redact_url("postgres://bot:hunter2@db:5432/x"), "postgres://bot:***@db:5432/x");
+        assert_eq!(redact_url("sqlite:paydesk.db"), "sqlite:paydesk.db");
+    }
+}

@@ -1,0 +1,412 @@
+//! Entity extraction over the (already redacted) original text.
+
+use regex::Regex;
+
+use super::Entities;
+
+pub(crate) struct EntityExtractor {
+    case_id: Regex,
+    invoice: Regex,
+    invoice_word: Regex,
+    stripe: Regex,
+    txn: Regex,
+    paypal: Regex,
+    txn_word: Regex,
+    last4: Regex,
+    last4_mask: Regex,
+    last4_card: Regex,
+    money: Regex,
+    money_ctx: Regex,
+}
+
+const NUM: &str = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?(?-u:\b)|[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?(?-u:\b)|[0-9]+(?:[.,][0-9]+)?";
+
+impl EntityExtractor {
+    pub(crate) fn new() -> Self {
+        let re = |s: &str| Regex::new(s).expect("static regex");
+        let money = format!(
+            r"(?x)
+            (?:^|[^0-9A-Za-z_$])(?P<pre>(?i:US\$|USD|EUR|GBP|CHF|BRL|JPY|INR|CAD|AUD|MXN|NZD|SEK|NOK|DKK|PLN)|R\$|C\$|CA\$|A\$|AU\$|MX\$|NZ\$|\$|€|£|¥|₹|Fr\.)
+            \s?-?\s?(?P<n1>{NUM})
+            |
+            (?-u:\b)(?P<n2>{NUM})\s?(?P<post>€|\$|£|¥|₹|
+              (?i:usd|eur|gbp|chf|brl|jpy|inr|cad|aud|mxn|nzd|sek|nok|dkk|pln|euros?|dollars?|dolares|dólares|bucks|pounds?|quid|reais|real|yen|rupees?|francs?|pesos?)(?-u:\b))"
+        );
+        let money_ctx = format!(
+            r"(?i)(?-u:\b)(?:charged(?:\s+me)?|billed(?:\s+me)?|paid|took|debited|cobrado|cobraron|pagu[eé]|pagou|pay[eé]|d[ée]bit[ée]|bezahlt|abgebucht|costs?|price\s+(?:is|was))\s+(?P<n>{NUM})(?-u:\b)"
+        );
+        EntityExtractor {
+            case_id: re(r"(?i)(?-u:\b)RF[-‐–]?([0-9]{1,12})(?-u:\b)"),
+            invoice: re(r"(?i)(?-u:\b)INV[-_]?[0-9][A-Za-z0-9]*(?:[-_/][A-Za-z0-9]+)*"),
+            invoice_word: re(
+                r"(?i)(?-u:\b)(?:invoice|factura|facture|rechnung|fatura|fattura)\s*(?:#|no\.?|nr\.?|number|num\.?|n[°º])\s*:?\s*([A-Za-z0-9][A-Za-z0-9-]*)",
+            ),
+            stripe: re(r"(?-u:\b)(?:ch|pi|py|re|txn|tr|po|pyr|ipi|src)_[A-Za-z0-9]{6,}(?-u:\b)"),
+            txn: re(r"(?i)(?-u:\b)TXN[-_#]?[0-9][A-Za-z0-9-]*"),
+            paypal: re(r"(?-u:\b)[0-9A-Z]{17}(?-u:\b)"),
+            txn_word: re(
+                r"(?i)(?-u:\b)(?:transaction|trans\.?|payment|charge|reference|ref|order)\s*(?:id|#|no\.?|number|ref|reference)?\s*[:#]?\s*(?-i:([A-Z0-9][A-Z0-9-]{5,}))(?-u:\b)",
+            ),
+            last4: re(
+                r"(?i)(?:(?-u:\b)ending(?:\s+(?:in|with|on))?|(?-u:\b)ends?\s+(?:in|with|on)|(?-u:\b)ends|(?-u:\b)last\s+(?:4|four)(?:\s+digits)?(?:\s+(?:are|is|being|of))?|(?-u:\b)terminad[ao]\s+(?:en|em)|(?-u:\b)termina(?:da|do)?\s+(?:en|em)|(?-u:\b)final(?:izado)?(?:\s+(?:de|em|en))?|(?-u:\b)(?:se\s+)?terminant\s+par|(?-u:\b)finissant\s+par|(?-u:\b)qui\s+finit\s+par|(?-u:\b)finit\s+par|(?-u:\b)endet\s+(?:auf|mit)|(?-u:\b)endend\s+(?:auf|mit)|(?-u:\b)endung|(?-u:\b)letzte[n]?\s+(?:4|vier)\s+ziffern|(?-u:\b)[uú]ltimos\s+(?:4|cuatro|quatro)\s+d[ií]gitos|(?-u:\b)eindigend\s+op|(?-u:\b)eindigt\s+op)\s*[:#]?\s*(?:in\s+)?([0-9]{4})(?-u:\b)",
+            ),
+            last4_mask: re(
+                r"(?:(?:[*•·●∙xX]{2,}|\.{3,})[\s-]?)+([0-9]{4})(?-u:\b)|(?-u:\b)x([0-9]{4})(?-u:\b)",
+            ),
+            last4_card: re(
+                r"(?i)(?-u:\b)(?:card|visa|mastercard|master\s+card|amex|discover|carte|karte|tarjeta|cart[aã]o|kaart)\s+([0-9]{4})(?-u:\b)",
+            ),
+            money: re(&money),
+            money_ctx: re(&money_ctx),
+        }
+    }
+
+    /// Extract entities. `lower` is the normalised text (for cheap pre-checks), `text` the
+    /// redacted original, `redacted_last4` the last four digits of a removed card number.
+    pub(crate) fn extract(
+        &self,
+        text: &str,
+        lower: &str,
+        default_currency: &str,
+        redacted_last4: Option<&str>,
+    ) -> (Entities, usize) {
+        let mut e = Entities::default();
+        let has_digit = text.bytes().any(|b| b.is_ascii_digit());
+        if !has_digit {
+            e.card_last4 = redacted_last4.map(str::to_string);
+            return (e, 0);
+        }
+        let mut taken: Vec<(usize, usize)> = Vec::new();
+
+        if lower.contains("rf") {
+            if let Some(c) = self
+                .case_id
+                .find(text)
+                .and_then(|m| self.case_id.captures_at(text, m.start()))
+            {
+                let m = c.get(0).expect("match");
+                e.case_id = Some(format!("RF-{}", &c[1]));
+                taken.push((m.start(), m.end()));
+            }
+        }
+        if lower.contains("inv") {
+            if let Some(m) = self.invoice.find(text) {
+                let v = m.as_str().trim_end_matches(['-', '_', '/']);
+                e.invoice_id = Some(v.to_string());
+                taken.push((m.start(), m.end()));
+            }
+        }
+        if e.invoice_id.is_none() {
+            if let Some(c) = self
+                .invoice_word
+                .find(text)
+                .and_then(|m| self.invoice_word.captures_at(text, m.start()))
+            {
+                let g = c.get(1).expect("group");
+                if g.as_str().bytes().any(|b| b.is_ascii_digit()) {
+                    e.invoice_id = Some(g.as_str().trim_end_matches('-').to_string());
+                    taken.push((g.start(), g.end()));
+                }
+            }
+        }
+
+        // Transaction ids.
+        if text.contains('_') {
+            if let Some(m) = self.stripe.find(text) {
+                if m.as_str().bytes().any(|b| b.is_ascii_digit()) {
+                    e.transaction_id = Some(m.as_str().to_string());
+                    taken.push((m.start(), m.end()));
+                }
+            }
+        }
+        if e.transaction_id.is_none() && lower.contains("txn") {
+            if let Some(m) = self.txn.find(text) {
+                e.transaction_id = Some(m.as_str().trim_end_matches('-').to_string());
+                taken.push((m.start(), m.end()));
+            }
+        }
+        if e.transaction_id.is_none() && text.len() >= 17 {
+            for m in self.paypal.find_iter(text) {
+                let s = m.as_str();
+                let letters = s.bytes().filter(|b| b.is_ascii_uppercase()).count();
+                let digits = s.bytes().filter(|b| b.is_ascii_digit()).count();
+                if letters >= 1 && digits >= 4 && !overlaps(&taken, m.start(), m.end()) {
+                    e.transaction_id = Some(s.to_string());
+                    taken.push((m.start(), m.end()));
+                    break;
+                }
+            }
+        }
+        if e.transaction_id.is_none() {
+            for m in self.txn_word.find_iter(text) {
+                let Some(c) = self.txn_word.captures_at(text, m.start()) else {
+                    continue;
+                };
+                let g = c.get(1).expect("group");
+                let s = g.as_str().trim_end_matches('-');
+                let digits = s.bytes().filter(|b| b.is_ascii_digit()).count();
+                let letters = s.bytes().filter(|b| b.is_ascii_uppercase()).count();
+                let looks_date = s.len() == 10 && s.as_bytes().get(4) == Some(&b'-');
+                if digits >= 3
+                    && (letters > 0 || digits >= 6)
+                    && !looks_date
+                    && !s.starts_with("INV")
+                    && !s.starts_with("RF")
+                    && !overlaps(&taken, g.start(), g.end())
+                {
+                    e.transaction_id = Some(s.to_string());
+                    taken.push((g.start(), g.end()));
+                    break;
+                }
+            }
+        }
+
+        // Card last four.
+        if let Some(c) = self
+            .last4
+            .find(text)
+            .and_then(|m| self.last4.captures_at(text, m.start()))
+        {
+            e.card_last4 = Some(c[1].to_string());
+        } else if let Some(c) = self
+            .last4_mask
+            .find(text)
+            .and_then(|m| self.last4_mask.captures_at(text, m.start()))
+        {
+            let g = c.get(1).or_else(|| c.get(2)).expect("group");
+            e.card_last4 = Some(g.as_str().to_string());
+        } else if let Some(l4) = redacted_last4 {
+            e.card_last4 = Some(l4.to_string());
+        } else if let Some(c) = self
+            .last4_card
+            .find(text)
+            .and_then(|m| self.last4_card.captures_at(text, m.start()))
+        {
+            let g = c.get(1).expect("group");
+            let next = text[g.end()..].chars().next();
+            if !matches!(next, Some('/' | '-' | '.' | ':')) {
+                e.card_last4 = Some(g.as_str().to_string());
+            }
+        }
+
+        // Money: the first amount with a currency; count distinct ones.
+        let mut found = false;
+        let mut count = 0usize;
+        let mut first_val: Option<String> = None;
+        for m in self.money.find_iter(text) {
+            let Some(c) = self.money.captures_at(text, m.start()) else {
+                continue;
+            };
+            let (num, cur) = match (c.name("n1"), c.name("n2")) {
+                (Some(n), _) => (n, c.name("pre").expect("pre")),
+                (None, Some(n)) => (n, c.name("post").expect("post")),
+                _ => continue,
+            };
+            if overlaps(&taken, num.start(), num.end()) {
+                continue;
+            }
+            // "5105 1051" style leftovers or dates like 14/05 are never money.
+            let after = text[num.end()..].chars().next();
+            if matches!(after, Some('/' | ':')) {
+                continue;
+            }
+            if let Some(a) = normalize_amount(num.as_str()) {
+                if !found {
+                    e.currency = currency_code(cur.as_str(), default_currency);
+                    first_val = Some(a.clone());
+                    e.amount = Some(a);
+                    found = true;
+                    count = 1;
+                } else if first_val.as_deref() != Some(a.as_str()) {
+                    count += 1;
+                }
+            }
+        }
+        if !found {
+            for m in self.money_ctx.find_iter(text) {
+                let Some(c) = self.money_ctx.captures_at(text, m.start()) else {
+                    continue;
+                };
+                let n = c.name("n").expect("n");
+                if overlaps(&taken, n.start(), n.end()) {
+                    continue;
+                }
+                let rest = text[n.end()..].trim_start();
+                let next_word: String = rest
+                    .chars()
+                    .take_while(|ch| ch.is_alphanumeric())
+                    .flat_map(char::to_lowercase)
+                    .collect();
+                let after = text[n.end()..].chars().next();
+                if matches!(after, Some('/' | ':' | '%' | '-' | 'x' | 'X'))
+                    || is_non_money_unit(&next_word)
+                {
+                    continue;
+                }
+                if let Some(a) = normalize_amount(n.as_str()) {
+                    e.amount = Some(a);
+                    count = 1;
+                    break;
+                }
+            }
+        }
+        (e, count)
+    }
+}
+
+fn overlaps(taken: &[(usize, usize)], s: usize, e: usize) -> bool {
+    taken.iter().any(|&(a, b)| s < b && a < e)
+}
+
+fn is_non_money_unit(w: &str) -> bool {
+    const UNITS: &[&str] = &[
+        "credits",
+        "credit",
+        "creditos",
+        "crédits",
+        "times",
+        "time",
+        "x",
+        "days",
+        "day",
+        "hours",
+        "hour",
+        "minutes",
+        "minute",
+        "mins",
+        "min",
+        "weeks",
+        "week",
+        "months",
+        "month",
+        "years",
+        "year",
+        "seats",
+        "seat",
+        "users",
+        "user",
+        "messages",
+        "message",
+        "conversations",
+        "am",
+        "pm",
+        "h",
+        "of",
+        "am",
+        "percent",
+        "units",
+        "licenses",
+        "licences",
+        "agents",
+        "items",
+        "pieces",
+        "tage",
+        "dias",
+        "jours",
+        "mal",
+        "vezes",
+        "veces",
+        "fois",
+        "st",
+        "nd",
+        "rd",
+        "th",
+        "people",
+        "members",
+        "contacts",
+    ];
+    UNITS.contains(&w)
+}
+
+/// "1,234.50" -> "1234.50"; "12,99" -> "12.99"; "1.234,50" -> "1234.50"; "0.0125" stays.
+pub fn normalize_amount(raw: &str) -> Option<String> {
+    let raw = raw.trim();
+    if raw.is_empty() || !raw.bytes().next()?.is_ascii_digit() {
+        return None;
+    }
+    let commas = raw.matches(',').count();
+    let dots = raw.matches('.').count();
+    let (int_part, frac): (String, Option<&str>) = if commas > 0 && dots > 0 {
+        let last = raw.rfind([',', '.'])?;
+        let int: String = raw[..last].chars().filter(char::is_ascii_digit).collect();
+        (int, Some(&raw[last + 1..]))
+    } else if commas + dots == 0 {
+        (raw.to_string(), None)
+    } else {
+        let sep = if commas > 0 { ',' } else { '.' };
+        let n = commas + dots;
+        let idx = raw.rfind(sep)?;
+        let after = &raw[idx + 1..];
+        let before = &raw[..idx];
+        let grouping = n > 1 || (after.len() == 3 && before != "0" && !before.is_empty());
+        if grouping {
+            (raw.chars().filter(char::is_ascii_digit).collect(), None)
+        } else {
+            (before.to_string(), Some(after))
+        }
+    };
+    if int_part.is_empty() || int_part.len() > 12 {
+        return None;
+    }
+    match frac {
+        Some(f) if !f.is_empty() => Some(format!("{int_part}.{f}")),
+        _ => Some(int_part),
+    }
+}
+
+fn currency_code(sym: &str, default_currency: &str) -> Option<String> {
+    let s = sym.to_ascii_lowercase();
+    let code = match s.as_str() {
+        "$" | "bucks" => {
+            let d = default_currency.trim();
+            if d.len() == 3 && d.bytes().all(|b| b.is_ascii_alphabetic()) {
+                return Some(d.to_ascii_uppercase());
+            }
+            "USD"
+        }
+        "us$" | "usd" | "dollar" | "dollars" | "dolares" | "dólares" => "USD",
+        "€" | "eur" | "euro" | "euros" => "EUR",
+        "£" | "gbp" | "pound" | "pounds" | "quid" => "GBP",
+        "r$" | "brl" | "real" | "reais" => "BRL",
+        "¥" | "jpy" | "yen" => "JPY",
+        "₹" | "inr" | "rupee" | "rupees" => "INR",
+        "c$" | "ca$" | "cad" => "CAD",
+        "a$" | "au$" | "aud" => "AUD",
+        "mx$" | "mxn" | "peso" | "pesos" => "MXN",
+        "nz$" | "nzd" => "NZD",
+        "chf" | "fr." | "franc" | "francs" => "CHF",
+        "sek" => "SEK",
+        "nok" => "NOK",
+        "dkk" => "DKK",
+        "pln" => "PLN",
+        _ => return None,
+    };
+    Some(code.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_normalise() {
+        assert_eq!(normalize_amount("1,234.50").as_deref(), Some("1234.50"));
+        assert_eq!(normalize_amount("12,99").as_deref(), Some("12.99"));
+        assert_eq!(normalize_amount("1.234,50").as_deref(), Some("1234.50"));
+        assert_eq!(normalize_amount("0.0125").as_deref(), Some("0.0125"));
+        assert_eq!(normalize_amount("49").as_deref(), Some("49"));
+        assert_eq!(normalize_amount("1,200").as_deref(), Some("1200"));
+        assert_eq!(normalize_amount("59,00").as_deref(), Some("59.00"));
+        assert_eq!(normalize_amount("0.125").as_deref(), Some("0.125"));
+        assert_eq!(normalize_amount(""), None);
+    }
+
+    #[test]
+    fn currencies() {
+        assert_eq!(currency_code("$", "CAD").as_deref(), Some("CAD"));
+        assert_eq!(currency_code("$", "??").as_deref(), Some("USD"));
+        assert_eq!(currency_code("R$", "USD").as_deref(), Some("BRL"));
+        assert_eq!(currency_code("Euros", "USD").as_deref(), Some("EUR"));
+        assert_eq!(currency_code("xyz", "USD"), None);
+    }
+}

@@ -1,0 +1,413 @@
+use super::*;
+
+fn dev_path() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/nlu/dev.jsonl")
+}
+fn extra_path() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/nlu_extra.jsonl")
+}
+
+fn report(name: &str, data: &str) -> eval::EvalReport {
+    let r = eval::evaluate(data, classifier(), "USD");
+    eprintln!("== {name}: {}", r.summary());
+    for (t, w, g) in &r.confusions {
+        eprintln!("  INTENT want={w} got={g}: {t}");
+    }
+    for (t, k, w, g) in &r.entity_errors {
+        eprintln!("  ENTITY {k} want={w:?} got={g:?}: {t}");
+    }
+    for (l, why) in &r.bad_lines {
+        eprintln!("  BAD line {l}: {why}");
+    }
+    r
+}
+
+fn assert_targets(name: &str, r: &eval::EvalReport) {
+    assert!(
+        r.bad_lines.is_empty(),
+        "{name}: bad lines {:?}",
+        r.bad_lines
+    );
+    assert!(
+        r.intent_accuracy() >= 0.90,
+        "{name} intent accuracy {}",
+        r.intent_accuracy()
+    );
+    assert!(
+        r.entity_precision() >= 0.95,
+        "{name} entity precision {}",
+        r.entity_precision()
+    );
+    assert!(
+        r.entity_recall() >= 0.90,
+        "{name} entity recall {}",
+        r.entity_recall()
+    );
+    assert_eq!(r.card_leaks, 0, "{name}: card leaks");
+}
+
+#[test]
+fn accuracy_targets() {
+    let extra = std::fs::read_to_string(extra_path()).expect("tests/data/nlu_extra.jsonl");
+    let rx = report("extra", &extra);
+    let rd = std::fs::read_to_string(dev_path())
+        .ok()
+        .map(|d| report("dev", &d));
+    assert!(rx.messages >= 150, "extra set too small: {}", rx.messages);
+    assert_targets("extra", &rx);
+    if let Some(rd) = rd {
+        assert_targets("dev", &rd);
+    }
+}
+
+#[test]
+#[ignore]
+fn holdout_report() {
+    if let Ok(p) = std::env::var("NLU_HOLDOUT") {
+        let d = std::fs::read_to_string(p).expect("holdout");
+        report("holdout", &d);
+    }
+}
+
+fn c(text: &str) -> Classification {
+    classifier().classify(text, "USD")
+}
+
+#[test]
+fn luhn() {
+    assert!(luhn_valid(&[
+        4, 2, 4, 2, 4, 2, 4, 2, 4, 2, 4, 2, 4, 2, 4, 2
+    ]));
+    assert!(!luhn_valid(&[
+        4, 2, 4, 2, 4, 2, 4, 2, 4, 2, 4, 2, 4, 2, 4, 1
+    ]));
+    assert!(!luhn_valid(&[]));
+}
+
+#[test]
+fn redaction_forms() {
+    let r = redact_card_numbers("card 4242424242424242 ok");
+    assert_eq!(r.text, "card [card number removed] ok");
+    assert_eq!((r.card_numbers, r.last4.as_deref()), (1, Some("4242")));
+    let r = redact_card_numbers("on 5105 1051 0510 5100 and 4000-0566-5566-5556.");
+    assert_eq!(
+        r.text,
+        "on [card number removed] and [card number removed]."
+    );
+    assert_eq!((r.card_numbers, r.last4.as_deref()), (2, Some("5100")));
+    // Full-width digits.
+    let r = redact_card_numbers("ｃａｒｄ ４２４２４２４２４２４２４２４２ x");
+    assert_eq!(r.card_numbers, 1);
+    assert!(r.text.contains(CARD_MARKER) && !r.text.contains('４'));
+    // 13 (old Visa) and 19 digit numbers; 15-digit Amex grouped 4-6-5.
+    assert_eq!(redact_card_numbers("4222222222222").card_numbers, 1);
+    assert_eq!(redact_card_numbers("6011 0009 9013 9424").card_numbers, 1);
+    assert_eq!(redact_card_numbers("3782 822463 10005").text, CARD_MARKER);
+    let nineteen = "4000000000000000006"; // 19 digits, Luhn-valid
+    assert!(luhn_valid(
+        &nineteen.bytes().map(|b| b - b'0').collect::<Vec<_>>()
+    ));
+    assert_eq!(redact_card_numbers(nineteen).text, CARD_MARKER);
+    // Non-Luhn runs, phone numbers, too short/too long runs stay.
+    for keep in [
+        "4242424242424241",
+        "call +44 20 7946 0958 or 415-555-0132",
+        "order 123456789012",
+        "id 42424242424242424242424",
+        "<@&987654321098765432>",
+    ] {
+        let r = redact_card_numbers(keep);
+        assert_eq!(r.text, keep, "{keep}");
+        assert_eq!(r.card_numbers, 0);
+        assert!(matches!(r.text, std::borrow::Cow::Borrowed(_)));
+    }
+    // Double separators break the chain: two short runs, nothing removed.
+    assert_eq!(redact_card_numbers("4242 4242  4242 4242").card_numbers, 0);
+}
+
+#[test]
+fn card_numbers_never_echoed() {
+    let out = c("my card 4111 1111 1111 1111 was charged twice, ending 1111");
+    assert_eq!(out.intent, Intent::DuplicateCharge);
+    assert_eq!(out.entities.card_last4.as_deref(), Some("1111"));
+    for (_, v) in out.entities.iter() {
+        assert!(!v.contains("4111111111111111") && !v.contains("4111 1111"));
+    }
+    let out = c("4111111111111111");
+    assert!(out
+        .entities
+        .iter()
+        .all(|(k, v)| k == "card_last4" && v == "1111"));
+}
+
+#[test]
+fn entity_kinds() {
+    let e = c("charged me 1,234.50 USD on INV-2026-0042 via ch_3PqX9a2eZvKYlo2C0abc, card ending in 4242, case rf-000012").entities;
+    assert_eq!(e.amount.as_deref(), Some("1234.50"));
+    assert_eq!(e.currency.as_deref(), Some("USD"));
+    assert_eq!(e.invoice_id.as_deref(), Some("INV-2026-0042"));
+    assert_eq!(e.transaction_id.as_deref(), Some("ch_3PqX9a2eZvKYlo2C0abc"));
+    assert_eq!(e.card_last4.as_deref(), Some("4242"));
+    assert_eq!(e.case_id.as_deref(), Some("RF-000012"));
+    let e = c("12,99 € abgebucht").entities;
+    assert_eq!(
+        (e.amount.as_deref(), e.currency.as_deref()),
+        (Some("12.99"), Some("EUR"))
+    );
+    let e = classifier().classify("paid $49 twice", "CAD").entities;
+    assert_eq!(
+        (e.amount.as_deref(), e.currency.as_deref()),
+        (Some("49"), Some("CAD"))
+    );
+    let e = c("R$ 89,90 errado").entities;
+    assert_eq!(
+        (e.amount.as_deref(), e.currency.as_deref()),
+        (Some("89.90"), Some("BRL"))
+    );
+    let e = c("£18.50 back please").entities;
+    assert_eq!(
+        (e.amount.as_deref(), e.currency.as_deref()),
+        (Some("18.50"), Some("GBP"))
+    );
+    let e = c("fee is 0.0125 usd per message").entities;
+    assert_eq!(e.amount.as_deref(), Some("0.0125"));
+    let e = c("¥5,000 and 200 yen").entities;
+    assert_eq!(
+        (e.amount.as_deref(), e.currency.as_deref()),
+        (Some("5000"), Some("JPY"))
+    );
+    let e = c("PayPal 8MC585209K746392H").entities;
+    assert_eq!(e.transaction_id.as_deref(), Some("8MC585209K746392H"));
+    assert_eq!(
+        c("txn TXN-88123").entities.transaction_id.as_deref(),
+        Some("TXN-88123")
+    );
+    assert_eq!(
+        c("visa •••• 0005").entities.card_last4.as_deref(),
+        Some("0005")
+    );
+    assert_eq!(
+        c("mastercard ****4444").entities.card_last4.as_deref(),
+        Some("4444")
+    );
+    assert_eq!(
+        c("card x1234 declined").entities.card_last4.as_deref(),
+        Some("1234")
+    );
+    // Not money: credits, durations, dates, times, phone numbers, years.
+    for t in [
+        "I need to add 50 credits",
+        "nobody replied in 3 days",
+        "paid on 14/05 at 09:30, call +44 20 7946 0958",
+        "bought in 2026, 3 identical charges",
+        "paid 20 minutes ago",
+    ] {
+        let e = c(t).entities;
+        assert_eq!(e.amount, None, "{t}");
+        assert_eq!(e.card_last4, None, "{t}");
+    }
+}
+
+#[test]
+fn negation_and_specificity() {
+    assert_eq!(
+        c("refund me, I was charged twice").intent,
+        Intent::DuplicateCharge
+    );
+    assert_eq!(
+        c("I don't want a refund, just tell me my balance").intent,
+        Intent::WalletBalance
+    );
+    assert_eq!(
+        c("I don't want to buy more credits, I want back the €25 that went on my card when I chose wallet payment").intent,
+        Intent::WalletNotApplied
+    );
+    assert_eq!(
+        c("Not a double charge, just the wrong amount").intent,
+        Intent::WrongAmount
+    );
+    assert_eq!(
+        c("Don't cancel anything, I just want to buy more credits").intent,
+        Intent::BuyCredits
+    );
+    assert_eq!(
+        c("The card wasn't declined but the invoice still shows pending").intent,
+        Intent::PaymentPending
+    );
+    assert_eq!(c("any news on RF-000012?").intent, Intent::TicketStatus);
+    assert_eq!(
+        c("any news on my refund RF-000012?").intent,
+        Intent::RefundStatus
+    );
+    assert_eq!(
+        c("I can not cancel my subscription, the button is gone").intent,
+        Intent::CancelSubscription
+    );
+    assert_eq!(c("refund please").intent, Intent::RefundRequest);
+}
+
+#[test]
+fn five_languages() {
+    let cases = [
+        ("I want my money back", Intent::RefundRequest),
+        ("Quiero cancelar mi suscripción", Intent::CancelSubscription),
+        ("Mon paiement a été refusé", Intent::PaymentFailed),
+        ("Wie viel Guthaben habe ich noch?", Intent::WalletBalance),
+        ("Fui cobrado duas vezes", Intent::DuplicateCharge),
+        ("¿Dónde está mi reembolso?", Intent::RefundStatus),
+        ("Je veux parler à un responsable", Intent::Escalate),
+        (
+            "Ich möchte meine Zahlungsmethode ändern",
+            Intent::UpdatePaymentMethod,
+        ),
+        (
+            "Quero transferir meus créditos para outra conta",
+            Intent::TransferCredits,
+        ),
+    ];
+    for (t, want) in cases {
+        assert_eq!(c(t).intent, want, "{t}");
+    }
+}
+
+#[test]
+fn empty_and_whitespace() {
+    for t in ["", "   ", "\n\t "] {
+        let out = c(t);
+        assert_eq!(out.intent, Intent::Other);
+        assert_eq!(out.confidence, 1.0);
+        assert!(out.entities.is_empty());
+    }
+    let out = c("thanks, have a nice day");
+    assert_eq!(out.intent, Intent::Other);
+    assert!((0.0..=1.0).contains(&out.confidence));
+}
+
+/// xorshift64*: deterministic pseudo-random numbers without a dependency.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+#[test]
+fn never_panics_on_random_input() {
+    let pieces = [
+        "refund",
+        "$",
+        "€",
+        "£",
+        "R$",
+        "US$",
+        "¥",
+        "₹",
+        "CHF",
+        "1,234.50",
+        "12,99",
+        "0.0125",
+        "99999999999999999999999999",
+        "4242 4242 4242 4242",
+        "４２４２４２４２４２４２４２４２",
+        "-",
+        " ",
+        "  ",
+        ".",
+        ",",
+        "RF-",
+        "rf-0",
+        "INV-",
+        "ch_",
+        "pi_x",
+        "TXN-",
+        "ending in ",
+        "****",
+        "•••• ",
+        "x",
+        "don't",
+        "not ",
+        "twice",
+        "wallet",
+        "🙂",
+        "\u{200b}",
+        "\u{0301}",
+        "é",
+        "ß",
+        "İ",
+        "ﬁ",
+        "\u{FFFD}",
+        "\0",
+        "\n",
+        "😀😀",
+        "'",
+        "’",
+        "¿",
+        "<@&",
+        ">",
+        "0",
+        "9",
+        "00000000000000000",
+        "1.",
+        ".5",
+        ",,",
+    ];
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let cl = classifier();
+    for round in 0..4000 {
+        let s = match round % 3 {
+            0 => {
+                let n = rng.below(40);
+                (0..n)
+                    .map(|_| pieces[rng.below(pieces.len())])
+                    .collect::<String>()
+            }
+            1 => {
+                let n = rng.below(200);
+                let bytes: Vec<u8> = (0..n).map(|_| rng.next() as u8).collect();
+                String::from_utf8_lossy(&bytes).into_owned()
+            }
+            _ => {
+                let n = rng.below(60);
+                (0..n)
+                    .filter_map(|_| char::from_u32(rng.below(0x11_0000) as u32))
+                    .collect::<String>()
+            }
+        };
+        let out = cl.classify(&s, if round % 2 == 0 { "USD" } else { "" });
+        assert!((0.0..=1.0).contains(&out.confidence), "{s:?}");
+        let red = redact_card_numbers(&s);
+        for (_, v) in out.entities.iter() {
+            assert!(!redact::contains_card_from(&s, v), "leak in {s:?}");
+        }
+        assert!(!redact::contains_card_from(&s, &red.text), "leak in {s:?}");
+    }
+    // Huge inputs.
+    let big = "9".repeat(100_000) + &" refund $1".repeat(10_000);
+    let _ = cl.classify(&big, "USD");
+    let _ = eval::evaluate(&big, cl, "USD");
+}
+
+#[test]
+#[ignore]
+fn throughput() {
+    let dev = std::fs::read_to_string(dev_path()).unwrap_or_default();
+    let extra = std::fs::read_to_string(extra_path()).unwrap_or_default();
+    let msgs: Vec<String> = dev
+        .lines()
+        .chain(extra.lines())
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v.get("text").and_then(|t| t.as_str()).map(str::to_string))
+        .collect();
+    let mps = bench::bench(&msgs, 200);
+    eprintln!(
+        "classify throughput: {mps:.0} messages/second ({} messages x 200)",
+        msgs.len()
+    );
+    assert!(mps >= 250_000.0, "too slow: {mps:.0} msg/s");
+}
