@@ -44,16 +44,15 @@ fn corpus(file: Option<PathBuf>) -> Result<Vec<String>> {
 /// A conversation of `events` events over many accounts: complaints, refund requests,
 /// approvals, balance questions and usage, cycling.
 pub fn synthetic_transcript(events: usize) -> String {
-    let mut lines = vec![
-        r#"{"type":"user","id":"bo","roles":["agent"]}"#.to_string(),
-        r#"{"type":"user","id":"kim","roles":["lead"]}"#.to_string(),
-    ];
+    let mut lines = vec![r#"{"type":"user","id":"bo","roles":["agent"]}"#.to_string(), r#"{"type":"user","id":"kim","roles":["lead"]}"#.to_string()];
     let start = chrono::DateTime::parse_from_rfc3339("2026-05-01T09:00:00Z").expect("fixed time").with_timezone(&chrono::Utc);
     let per_account = 5;
     let accounts = events.div_ceil(per_account).max(1);
     for i in 0..accounts {
         let at = start + chrono::Duration::minutes(i as i64);
-        lines.push(format!(r#"{{"type":"account","id":"acct-{i}","currency":"USD","wallet":"10.00","auto_recharge":{{"below":"1.00","credits":10}}}}"#));
+        lines.push(format!(
+            r#"{{"type":"account","id":"acct-{i}","currency":"USD","wallet":"10.00","auto_recharge":{{"below":"1.00","credits":10}}}}"#
+        ));
         lines.push(format!(r#"{{"type":"user","id":"cust-{i}","roles":["customer"],"account":"acct-{i}"}}"#));
         lines.push(format!(
             r#"{{"type":"charge","id":"ch_{i}","account":"acct-{i}","amount":"49.00","currency":"USD","at":"{}","method":"card","card_last4":"4242","kind":"product","description":"Pack {i}"}}"#,
@@ -125,7 +124,10 @@ pub async fn run(b: Bench) -> Result<()> {
             let rate = n_events as f64 / secs;
             let paid = sandbox.books().all().await?.len();
             println!("bare durable commits: {bare_rate:.0}/s");
-            println!("replay: {n_events} events (+ fixtures) in {secs:.2}s: {rate:.0} events/s = {:.2} of the bare commit rate; {paid} refunds paid", rate / bare_rate);
+            println!(
+                "replay: {n_events} events (+ fixtures) in {secs:.2}s: {rate:.0} events/s = {:.2} of the bare commit rate; {paid} refunds paid",
+                rate / bare_rate
+            );
             if let (Some(a), Some(b)) = (rss_before, peak_rss_kib()) {
                 println!("peak memory: {} MiB before, {} MiB after", a / 1024, b / 1024);
             }

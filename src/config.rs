@@ -191,7 +191,13 @@ impl Config {
             fee_rate: l.decimal("policy", "fee_rate", p.fee_rate.as_ref(), d.fee_rate)?,
             conversation_charge: l.decimal("policy", "conversation_charge", p.conversation_charge.as_ref(), d.conversation_charge)?,
             full_refund_days: l.int("policy", "full_refund_days", p.full_refund_days.as_ref(), d.full_refund_days, 0..=3650)?,
-            duplicate_window_minutes: l.int("policy", "duplicate_window_minutes", p.duplicate_window_minutes.as_ref(), d.duplicate_window_minutes, 0..=10_080)?,
+            duplicate_window_minutes: l.int(
+                "policy",
+                "duplicate_window_minutes",
+                p.duplicate_window_minutes.as_ref(),
+                d.duplicate_window_minutes,
+                0..=10_080,
+            )?,
             max_refund_age_days: l.int("policy", "max_refund_age_days", p.max_refund_age_days.as_ref(), d.max_refund_age_days, 0..=3650)?,
             two_lead_threshold: l.decimal("policy", "two_lead_threshold", p.two_lead_threshold.as_ref(), d.two_lead_threshold)?,
             approval_expiry_hours: l.int("policy", "approval_expiry_hours", p.approval_expiry_hours.as_ref(), d.approval_expiry_hours, 1..=8760)?,
@@ -205,7 +211,8 @@ impl Config {
         }
         let chat = file.chat;
         let currency_code = l.string("chat", "default_currency", chat.default_currency).unwrap_or_else(|| "USD".into());
-        let default_currency = Currency::from_code(&currency_code).ok_or_else(|| anyhow!("{source}: chat.default_currency: unknown currency `{currency_code}`"))?;
+        let default_currency =
+            Currency::from_code(&currency_code).ok_or_else(|| anyhow!("{source}: chat.default_currency: unknown currency `{currency_code}`"))?;
         let emojis = |key: &str, file: Option<Vec<String>>, default: &str| -> Result<Vec<String>> {
             let v = match (l.env)(&env_key("chat", key)) {
                 Some(s) => s.split(',').map(|e| e.trim().to_string()).filter(|e| !e.is_empty()).collect(),

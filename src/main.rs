@@ -267,7 +267,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             println!("configuration from {} is valid", cfg.source);
             println!("store: {}", cfg.store_url_redacted());
             println!("{:#?}", cfg.engine.policy);
-            println!("approve: {:?}  reject: {:?}  approvals channel: {}", cfg.engine.approve_emojis, cfg.engine.reject_emojis, cfg.engine.approvals_channel);
+            println!(
+                "approve: {:?}  reject: {:?}  approvals channel: {}",
+                cfg.engine.approve_emojis, cfg.engine.reject_emojis, cfg.engine.approvals_channel
+            );
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Audit { config, db, case } => {
@@ -309,7 +312,8 @@ impl From<BenchCmd> for paydesk::bench::Bench {
 }
 
 fn classification_json(c: paydesk::nlu::Classification) -> serde_json::Value {
-    let entities: serde_json::Map<String, serde_json::Value> = c.entities.iter().map(|(k, v)| (k.to_string(), serde_json::Value::String(v.to_string()))).collect();
+    let entities: serde_json::Map<String, serde_json::Value> =
+        c.entities.iter().map(|(k, v)| (k.to_string(), serde_json::Value::String(v.to_string()))).collect();
     let confidence = (f64::from(c.confidence.clamp(0.0, 1.0)) * 1000.0).round() / 1000.0;
     serde_json::json!({"intent": c.intent.as_str(), "confidence": confidence, "entities": entities})
 }

@@ -2,7 +2,7 @@
 //! text in, a command or a message a person can act on out. Never panics.
 
 use crate::domain::ids::{AccountId, CaseNumber, ChargeId, UserId};
-use crate::domain::money::{looks_like_amount, parse_money_token, Currency, AmountError};
+use crate::domain::money::{looks_like_amount, parse_money_token, AmountError, Currency};
 use crate::domain::tickets::CaseAction;
 use rust_decimal::Decimal;
 
@@ -14,20 +14,11 @@ pub enum Target {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
-    Refund {
-        target: Target,
-        amount: Option<(Decimal, Option<Currency>)>,
-        is_override: bool,
-        reason: String,
-    },
+    Refund { target: Target, amount: Option<(Decimal, Option<Currency>)>, is_override: bool, reason: String },
     Approve(CaseNumber),
     Reject(CaseNumber, String),
     Wallet(Option<AccountId>),
-    WalletCredit {
-        account: AccountId,
-        amount: (Decimal, Option<Currency>),
-        reason: String,
-    },
+    WalletCredit { account: AccountId, amount: (Decimal, Option<Currency>), reason: String },
     WalletBuy(u32),
     TicketShow(CaseNumber),
     TicketAction(CaseAction, CaseNumber, String),
@@ -114,7 +105,11 @@ fn parse_refund(args: &[&str]) -> Result<Command, CommandError> {
     };
     let target = match first.parse::<CaseNumber>() {
         Ok(c) => Target::Case(c),
-        Err(_) if first.len() > 2 && first[..2].eq_ignore_ascii_case("rf") && first[2..].starts_with(['-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9']) => {
+        Err(_)
+            if first.len() > 2
+                && first[..2].eq_ignore_ascii_case("rf")
+                && first[2..].starts_with(['-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9']) =>
+        {
             return Err(err(format!("`{}` is not a case number (they look like RF-000012)", first.chars().take(40).collect::<String>()), u))
         }
         Err(_) => Target::Charge(ChargeId::new(first)),
@@ -162,20 +157,16 @@ fn parse_wallet(args: &[&str]) -> Result<Command, CommandError> {
         },
         [sub, rest_args @ ..] if sub.eq_ignore_ascii_case("buy") => match rest_args {
             [n] => {
-                let credits: u32 = n
-                    .parse()
-                    .ok()
-                    .filter(|c| *c > 0 && *c <= crate::domain::billing::MAX_CREDITS_PER_PURCHASE)
-                    .ok_or_else(|| {
-                        err(
-                            format!(
-                                "`{}` is not a number of credits (a whole number from 1 to {})",
-                                n.chars().take(30).collect::<String>(),
-                                crate::domain::billing::MAX_CREDITS_PER_PURCHASE
-                            ),
-                            u,
-                        )
-                    })?;
+                let credits: u32 = n.parse().ok().filter(|c| *c > 0 && *c <= crate::domain::billing::MAX_CREDITS_PER_PURCHASE).ok_or_else(|| {
+                    err(
+                        format!(
+                            "`{}` is not a number of credits (a whole number from 1 to {})",
+                            n.chars().take(30).collect::<String>(),
+                            crate::domain::billing::MAX_CREDITS_PER_PURCHASE
+                        ),
+                        u,
+                    )
+                })?;
                 Ok(Command::WalletBuy(credits))
             }
             _ => Err(err("wallet buy needs the number of credits", u)),
@@ -249,9 +240,26 @@ mod tests {
 
     #[test]
     fn malformed_commands_get_usage() {
-        for bad in ["/", "/refund", "/refund ch_1 override no amount", "/refund ch_1 10 override", "/approve", "/approve ch_1",
-            "/reject RF-x", "/ticket", "/ticket close", "/ticket foo bar", "/link ana", "/wallet buy", "/wallet buy -1", "/wallet buy 1.5",
-            "/wallet buy 999999999", "/wallet a b c", "/frobnicate", "/refund RF-12x"] {
+        for bad in [
+            "/",
+            "/refund",
+            "/refund ch_1 override no amount",
+            "/refund ch_1 10 override",
+            "/approve",
+            "/approve ch_1",
+            "/reject RF-x",
+            "/ticket",
+            "/ticket close",
+            "/ticket foo bar",
+            "/link ana",
+            "/wallet buy",
+            "/wallet buy -1",
+            "/wallet buy 1.5",
+            "/wallet buy 999999999",
+            "/wallet a b c",
+            "/frobnicate",
+            "/refund RF-12x",
+        ] {
             assert!(parse(bad).is_err(), "{bad} must be refused");
         }
         assert!(parse("/frobnicate").unwrap_err().usage.contains("/wallet"));
@@ -265,7 +273,10 @@ mod tests {
         assert_eq!(ok("/wallet acct-1"), Command::Wallet(Some(AccountId::new("acct-1"))));
         assert_eq!(ok("/wallet buy 10"), Command::WalletBuy(10));
         assert_eq!(ok("/ticket RF-000001"), Command::TicketShow(CaseNumber::FIRST));
-        assert_eq!(ok("/ticket escalate RF-000001 customer waited"), Command::TicketAction(CaseAction::Escalate, CaseNumber::FIRST, "customer waited".into()));
+        assert_eq!(
+            ok("/ticket escalate RF-000001 customer waited"),
+            Command::TicketAction(CaseAction::Escalate, CaseNumber::FIRST, "customer waited".into())
+        );
         assert_eq!(ok("/link @ana acct-1"), Command::Link(UserId::new("ana"), AccountId::new("acct-1")));
         assert_eq!(ok("/HELP"), Command::Help);
         assert_eq!(parse("hello there").unwrap(), None);
@@ -273,7 +284,9 @@ mod tests {
 
     #[test]
     fn never_panics_on_odd_text() {
-        for s in ["/ü", "/refund ü ü ü", "/wallet credit ü €€ x", "/refund ch ¥", "/refund ch 1€", "!!!", "/refund rfé", "/refund x 5ü", "/refund x ü5"] {
+        for s in
+            ["/ü", "/refund ü ü ü", "/wallet credit ü €€ x", "/refund ch ¥", "/refund ch 1€", "!!!", "/refund rfé", "/refund x 5ü", "/refund x ü5"]
+        {
             let _ = parse(s);
         }
     }

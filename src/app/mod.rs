@@ -3,6 +3,6 @@
 
 pub mod action;
 pub mod command;
-pub mod ports;
 pub mod engine;
 pub mod outbox;
+pub mod ports;

@@ -77,13 +77,7 @@ pub trait Store: Send + Sync + 'static {
     /// Leases an executing refund to `worker` until `until`; `None` if it is not due,
     /// not executing, or leased by someone else. The lease is what makes a refund be
     /// worked on by one process at a time; the idempotency key backs it up.
-    async fn claim_refund(
-        &self,
-        id: RefundId,
-        worker: &str,
-        now: DateTime<Utc>,
-        until: DateTime<Utc>,
-    ) -> StoreResult<Option<Refund>>;
+    async fn claim_refund(&self, id: RefundId, worker: &str, now: DateTime<Utc>, until: DateTime<Utc>) -> StoreResult<Option<Refund>>;
 
     async fn snapshot(&self) -> StoreResult<Snapshot>;
     /// The audit trail, of one case or all, in order.

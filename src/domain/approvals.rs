@@ -48,17 +48,11 @@ impl RefundStatus {
 
     /// Money reserved against the charge's cap: paid, being paid or waiting to be.
     pub fn reserves_money(self) -> bool {
-        matches!(
-            self,
-            RefundStatus::AwaitingApproval | RefundStatus::Approved | RefundStatus::Executing | RefundStatus::Succeeded
-        )
+        matches!(self, RefundStatus::AwaitingApproval | RefundStatus::Approved | RefundStatus::Executing | RefundStatus::Succeeded)
     }
 
     pub fn is_final(self) -> bool {
-        matches!(
-            self,
-            RefundStatus::Succeeded | RefundStatus::Failed | RefundStatus::Rejected | RefundStatus::Expired
-        )
+        matches!(self, RefundStatus::Succeeded | RefundStatus::Failed | RefundStatus::Rejected | RefundStatus::Expired)
     }
 }
 
@@ -160,12 +154,20 @@ impl Ignored {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     /// An approval counted, more are needed.
-    Counted { have: u8, need: u8 },
+    Counted {
+        have: u8,
+        need: u8,
+    },
     /// Quorum reached: the request is approved and must be executed (exactly once).
-    Approved { by: Vec<UserId> },
+    Approved {
+        by: Vec<UserId>,
+    },
     Rejected,
     /// An approval taken back before quorum.
-    Withdrawn { have: u8, need: u8 },
+    Withdrawn {
+        have: u8,
+        need: u8,
+    },
     Ignored(Ignored),
 }
 
@@ -226,9 +228,7 @@ impl Refund {
 /// minutes of the first attempt. `None`: give up (the refund fails and the agent is told).
 pub fn next_attempt(first_attempt_at: DateTime<Utc>, attempts_made: u32) -> Option<DateTime<Utc>> {
     const SCHEDULE_SECS: [i64; 7] = [0, 30, 120, 300, 600, 1200, 1740];
-    SCHEDULE_SECS
-        .get(attempts_made as usize)
-        .map(|s| first_attempt_at + Duration::seconds(*s))
+    SCHEDULE_SECS.get(attempts_made as usize).map(|s| first_attempt_at + Duration::seconds(*s))
 }
 
 #[cfg(test)]

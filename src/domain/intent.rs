@@ -97,11 +97,7 @@ pub struct UnknownIntent(pub String);
 impl FromStr for Intent {
     type Err = UnknownIntent;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Intent::ALL
-            .iter()
-            .copied()
-            .find(|i| i.as_str() == s)
-            .ok_or_else(|| UnknownIntent(s.to_string()))
+        Intent::ALL.iter().copied().find(|i| i.as_str() == s).ok_or_else(|| UnknownIntent(s.to_string()))
     }
 }
 

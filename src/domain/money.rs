@@ -62,10 +62,7 @@ const CURRENCIES: &[(&str, u8)] = &[
 ];
 
 impl Currency {
-    pub const USD: Currency = Currency {
-        code: *b"USD",
-        minor: 2,
-    };
+    pub const USD: Currency = Currency { code: *b"USD", minor: 2 };
 
     /// Looks up an ISO code, case-insensitively.
     pub fn from_code(code: &str) -> Option<Currency> {
@@ -73,10 +70,7 @@ impl Currency {
         CURRENCIES
             .iter()
             .find(|(c, _)| *c == upper)
-            .map(|(c, minor)| Currency {
-                code: c.as_bytes().try_into().expect("codes are three bytes"),
-                minor: *minor,
-            })
+            .map(|(c, minor)| Currency { code: c.as_bytes().try_into().expect("codes are three bytes"), minor: *minor })
     }
 
     pub fn code(&self) -> &str {
@@ -275,19 +269,9 @@ mod tests {
 
     #[test]
     fn minor_units_of_the_named_currencies() {
-        for (code, minor) in [
-            ("USD", 2),
-            ("EUR", 2),
-            ("GBP", 2),
-            ("CHF", 2),
-            ("CAD", 2),
-            ("AUD", 2),
-            ("BRL", 2),
-            ("INR", 2),
-            ("JPY", 0),
-            ("KRW", 0),
-            ("KWD", 3),
-        ] {
+        for (code, minor) in
+            [("USD", 2), ("EUR", 2), ("GBP", 2), ("CHF", 2), ("CAD", 2), ("AUD", 2), ("BRL", 2), ("INR", 2), ("JPY", 0), ("KRW", 0), ("KWD", 3)]
+        {
             assert_eq!(Currency::from_code(code).unwrap().minor_digits(), minor, "{code}");
         }
         assert_eq!(Currency::from_code("usd"), Some(Currency::USD));
@@ -349,8 +333,26 @@ mod tests {
         assert_eq!(parse_amount("007").unwrap(), dec!(7));
         assert_eq!(parse_amount("1000000000").unwrap(), dec!(1000000000));
         for bad in [
-            "", " ", "1e5", "1E5", "-3", "12.345.6", "NaN", "nan", "inf", "99999999999999999999", "1000000000.01", "12,50", "1 000", "12.", "abc",
-            "0x10", "1.1234567", "--1", "+-1", "٣",
+            "",
+            " ",
+            "1e5",
+            "1E5",
+            "-3",
+            "12.345.6",
+            "NaN",
+            "nan",
+            "inf",
+            "99999999999999999999",
+            "1000000000.01",
+            "12,50",
+            "1 000",
+            "12.",
+            "abc",
+            "0x10",
+            "1.1234567",
+            "--1",
+            "+-1",
+            "٣",
         ] {
             assert!(parse_amount(bad).is_err(), "{bad:?} must be refused");
         }

@@ -247,12 +247,7 @@ pub fn months_begun(start: DateTime<Utc>, months: u32, now: DateTime<Utc>) -> u3
 pub fn is_duplicate(charge: &Charge, account_charges: &[Charge], window: Duration) -> bool {
     let mut same: Vec<&Charge> = account_charges
         .iter()
-        .filter(|c| {
-            c.account == charge.account
-                && c.amount == charge.amount
-                && c.currency == charge.currency
-                && c.description == charge.description
-        })
+        .filter(|c| c.account == charge.account && c.amount == charge.amount && c.currency == charge.currency && c.description == charge.description)
         .collect();
     if !same.iter().any(|c| c.id == charge.id) {
         same.push(charge);
@@ -282,12 +277,7 @@ pub fn is_duplicate(charge: &Charge, account_charges: &[Charge], window: Duratio
 pub fn eligibility(ctx: &RefundContext<'_>, policy: &Policy, now: DateTime<Utc>) -> Eligibility {
     let charge = ctx.charge;
     let c = charge.currency;
-    let refused = |rule: Rule, left: Decimal, r: Refusal| Eligibility {
-        rule,
-        currency: c,
-        left,
-        decision: Decision::Refused(r),
-    };
+    let refused = |rule: Rule, left: Decimal, r: Refusal| Eligibility { rule, currency: c, left, decision: Decision::Refused(r) };
 
     // 9: currency
     if let Some((_, Some(asked))) = ctx.requested {
@@ -302,11 +292,7 @@ pub fn eligibility(ctx: &RefundContext<'_>, policy: &Policy, now: DateTime<Utc>)
     // 8: age limit
     let elapsed = now - charge.at;
     if elapsed > Duration::days(policy.max_refund_age_days) {
-        return refused(
-            Rule::AgeLimit,
-            Decimal::ZERO,
-            Refusal::TooOld { age_days: elapsed.num_days(), limit_days: policy.max_refund_age_days },
-        );
+        return refused(Rule::AgeLimit, Decimal::ZERO, Refusal::TooOld { age_days: elapsed.num_days(), limit_days: policy.max_refund_age_days });
     }
 
     // Candidate rules, each with the most it allows in total (before what was refunded).
@@ -324,18 +310,10 @@ pub fn eligibility(ctx: &RefundContext<'_>, policy: &Policy, now: DateTime<Utc>)
     match charge.kind {
         ChargeKind::Credits => fallback_refusal = Some((Rule::NotRefundable, Refusal::CreditsNotRefundable)),
         ChargeKind::Product if in_window => candidates.push((Rule::RefundWindow, net)),
-        ChargeKind::Product => {
-            fallback_refusal = Some((
-                Rule::NotRefundable,
-                Refusal::ProductOutsideWindow { window_days: policy.full_refund_days },
-            ))
-        }
+        ChargeKind::Product => fallback_refusal = Some((Rule::NotRefundable, Refusal::ProductOutsideWindow { window_days: policy.full_refund_days })),
         ChargeKind::Subscription if in_window => candidates.push((Rule::RefundWindow, net)),
         ChargeKind::Subscription => {
-            let (months, start) = ctx
-                .subscription
-                .map(|s| (s.months, s.start))
-                .unwrap_or((1, charge.at));
+            let (months, start) = ctx.subscription.map(|s| (s.months, s.start)).unwrap_or((1, charge.at));
             let months = months.max(1);
             let left_months = months - months_begun(start, months, now);
             if left_months == 0 {
@@ -349,13 +327,10 @@ pub fn eligibility(ctx: &RefundContext<'_>, policy: &Policy, now: DateTime<Utc>)
 
     // The most generous rule decides; on a tie the more specific cause (4, 5) wins,
     // since it is listed first.
-    let best = candidates
-        .iter()
-        .copied()
-        .fold(None::<(Rule, Decimal)>, |best, cand| match best {
-            Some(b) if b.1 >= cand.1 => Some(b),
-            _ => Some(cand),
-        });
+    let best = candidates.iter().copied().fold(None::<(Rule, Decimal)>, |best, cand| match best {
+        Some(b) if b.1 >= cand.1 => Some(b),
+        _ => Some(cand),
+    });
     let Some((rule, entitlement)) = best else {
         let (rule, r) = fallback_refusal.expect("a charge kind with no candidate always refuses");
         return refused(rule, Decimal::ZERO, r);
@@ -368,9 +343,7 @@ pub fn eligibility(ctx: &RefundContext<'_>, policy: &Policy, now: DateTime<Utc>)
     }
     match ctx.requested {
         None => Eligibility { rule, currency: c, left, decision: Decision::Eligible { amount: left } },
-        Some((asked, _)) if !c.is_whole_minor(asked) => {
-            refused(Rule::Currency, left, Refusal::FinerThanMinorUnit { asked })
-        }
+        Some((asked, _)) if !c.is_whole_minor(asked) => refused(Rule::Currency, left, Refusal::FinerThanMinorUnit { asked }),
         Some((asked, _)) if asked > left => refused(Rule::Cap, left, Refusal::AboveWhatIsLeft { asked }),
         Some((asked, _)) => Eligibility { rule, currency: c, left, decision: Decision::Eligible { amount: asked } },
     }
@@ -445,24 +418,96 @@ mod tests {
             ("window, 14 days and a second", &product, None, dec!(0), none, "2026-04-15T10:00:01Z", Rule::NotRefundable, None),
             ("window minus fee", &with_fee, None, dec!(0), none, "2026-04-02T10:00:00Z", Rule::RefundWindow, Some(dec!(20.00))),
             ("credits inside window", &credits, None, dec!(0), none, "2026-04-02T10:00:00Z", Rule::NotRefundable, None),
-            ("credits, wallet selected, fee included", &wallet_credits, None, dec!(0), none, "2026-04-02T10:00:00Z", Rule::WalletNotApplied, Some(dec!(20.60))),
+            (
+                "credits, wallet selected, fee included",
+                &wallet_credits,
+                None,
+                dec!(0),
+                none,
+                "2026-04-02T10:00:00Z",
+                Rule::WalletNotApplied,
+                Some(dec!(20.60)),
+            ),
             ("wallet selected at 170 days", &wallet_credits, None, dec!(0), none, "2026-09-18T10:00:00Z", Rule::WalletNotApplied, Some(dec!(20.60))),
             ("yearly on day 11: window", &sub_charge, Some(&y), dec!(0), none, "2026-04-12T00:00:00Z", Rule::RefundWindow, Some(dec!(120.00))),
             ("yearly Apr 17: 11/12", &sub_charge, Some(&y), dec!(0), none, "2026-04-17T15:00:00Z", Rule::SubscriptionProration, Some(dec!(110.00))),
             ("yearly Jul 20: 8/12", &sub_charge, Some(&y), dec!(0), none, "2026-07-20T00:00:00Z", Rule::SubscriptionProration, Some(dec!(80.00))),
-            ("yearly, month 2 starts May 1 exactly: 10/12", &sub_charge, Some(&y), dec!(0), none, "2026-05-01T00:00:00Z", Rule::SubscriptionProration, Some(dec!(100.00))),
-            ("yearly, a second before May 1: 11/12", &sub_charge, Some(&y), dec!(0), none, "2026-04-30T23:59:59Z", Rule::SubscriptionProration, Some(dec!(110.00))),
-            ("monthly after the window: nothing", &sub_charge, Some(&monthly), dec!(0), none, "2026-04-20T00:00:00Z", Rule::SubscriptionProration, None),
-            ("proration minus what was refunded", &sub_charge, Some(&y), dec!(30), none, "2026-04-17T15:00:00Z", Rule::SubscriptionProration, Some(dec!(80.00))),
-            ("partial inside what is left", &product, None, dec!(0), Some((dec!(20), None)), "2026-04-02T10:00:00Z", Rule::RefundWindow, Some(dec!(20))),
-            ("partials add up: 29 left", &product, None, dec!(20), Some((dec!(29), None)), "2026-04-02T10:00:00Z", Rule::RefundWindow, Some(dec!(29))),
+            (
+                "yearly, month 2 starts May 1 exactly: 10/12",
+                &sub_charge,
+                Some(&y),
+                dec!(0),
+                none,
+                "2026-05-01T00:00:00Z",
+                Rule::SubscriptionProration,
+                Some(dec!(100.00)),
+            ),
+            (
+                "yearly, a second before May 1: 11/12",
+                &sub_charge,
+                Some(&y),
+                dec!(0),
+                none,
+                "2026-04-30T23:59:59Z",
+                Rule::SubscriptionProration,
+                Some(dec!(110.00)),
+            ),
+            (
+                "monthly after the window: nothing",
+                &sub_charge,
+                Some(&monthly),
+                dec!(0),
+                none,
+                "2026-04-20T00:00:00Z",
+                Rule::SubscriptionProration,
+                None,
+            ),
+            (
+                "proration minus what was refunded",
+                &sub_charge,
+                Some(&y),
+                dec!(30),
+                none,
+                "2026-04-17T15:00:00Z",
+                Rule::SubscriptionProration,
+                Some(dec!(80.00)),
+            ),
+            (
+                "partial inside what is left",
+                &product,
+                None,
+                dec!(0),
+                Some((dec!(20), None)),
+                "2026-04-02T10:00:00Z",
+                Rule::RefundWindow,
+                Some(dec!(20)),
+            ),
+            (
+                "partials add up: 29 left",
+                &product,
+                None,
+                dec!(20),
+                Some((dec!(29), None)),
+                "2026-04-02T10:00:00Z",
+                Rule::RefundWindow,
+                Some(dec!(29)),
+            ),
             ("partials add up: 30 is above 29 left", &product, None, dec!(20), Some((dec!(30), None)), "2026-04-02T10:00:00Z", Rule::Cap, None),
             ("fully refunded", &product, None, dec!(49), none, "2026-04-02T10:00:00Z", Rule::Cap, None),
             ("disputed", &disputed, None, dec!(0), none, "2026-04-02T10:00:00Z", Rule::Disputed, None),
             ("180 days exactly is allowed", &wallet_credits, None, dec!(0), none, "2026-09-28T10:00:00Z", Rule::WalletNotApplied, Some(dec!(20.60))),
             ("older than 180 days", &wallet_credits, None, dec!(0), none, "2026-09-28T10:00:01Z", Rule::AgeLimit, None),
             ("other currency", &product, None, dec!(0), Some((dec!(10), eur)), "2026-04-02T10:00:00Z", Rule::Currency, None),
-            ("same currency named", &product, None, dec!(0), Some((dec!(10), Some(Currency::USD))), "2026-04-02T10:00:00Z", Rule::RefundWindow, Some(dec!(10))),
+            (
+                "same currency named",
+                &product,
+                None,
+                dec!(0),
+                Some((dec!(10), Some(Currency::USD))),
+                "2026-04-02T10:00:00Z",
+                Rule::RefundWindow,
+                Some(dec!(10)),
+            ),
             ("finer than cents", &product, None, dec!(0), Some((dec!(10.005), None)), "2026-04-02T10:00:00Z", Rule::Currency, None),
         ];
         for (name, c, sub, refunded, requested, now, rule, amount) in rows {

@@ -44,10 +44,7 @@ impl CaseStatus {
 
     /// Open cases are the ones still being worked on; a new message joins them.
     pub fn is_open(self) -> bool {
-        matches!(
-            self,
-            CaseStatus::Open | CaseStatus::AwaitingInfo | CaseStatus::AwaitingApproval | CaseStatus::Escalated
-        )
+        matches!(self, CaseStatus::Open | CaseStatus::AwaitingInfo | CaseStatus::AwaitingApproval | CaseStatus::Escalated)
     }
 
     /// How the customer is told of this status.
@@ -123,9 +120,7 @@ impl Case {
             CaseAction::Close if refund_in_flight => Err(TransitionError::RefundInFlight { case }),
             CaseAction::Close => Ok(CaseStatus::Closed),
             CaseAction::Escalate if self.status == CaseStatus::Escalated => Err(TransitionError::Already { case, status }),
-            CaseAction::Escalate if !self.status.is_open() => {
-                Err(TransitionError::NotOpen { case, status, action: "escalate" })
-            }
+            CaseAction::Escalate if !self.status.is_open() => Err(TransitionError::NotOpen { case, status, action: "escalate" }),
             CaseAction::Escalate => Ok(CaseStatus::Escalated),
             CaseAction::Reopen if self.status.is_open() => Err(TransitionError::NotClosed { case }),
             CaseAction::Reopen => Ok(CaseStatus::Open),

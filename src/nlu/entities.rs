@@ -50,9 +50,7 @@ impl EntityExtractor {
             last4: re(
                 r"(?i)(?:(?-u:\b)ending(?:\s+(?:in|with|on))?|(?-u:\b)ends?\s+(?:in|with|on)|(?-u:\b)ends|(?-u:\b)last\s+(?:4|four)(?:\s+digits)?(?:\s+(?:are|is|being|of))?|(?-u:\b)terminad[ao]\s+(?:en|em)|(?-u:\b)termina(?:da|do)?\s+(?:en|em)|(?-u:\b)final(?:izado)?(?:\s+(?:de|em|en))?|(?-u:\b)(?:se\s+)?terminant\s+par|(?-u:\b)finissant\s+par|(?-u:\b)qui\s+finit\s+par|(?-u:\b)finit\s+par|(?-u:\b)endet\s+(?:auf|mit)|(?-u:\b)endend\s+(?:auf|mit)|(?-u:\b)endung|(?-u:\b)letzte[n]?\s+(?:4|vier)\s+ziffern|(?-u:\b)[uú]ltimos\s+(?:4|cuatro|quatro)\s+d[ií]gitos|(?-u:\b)eindigend\s+op|(?-u:\b)eindigt\s+op)\s*[:#]?\s*(?:in\s+)?([0-9]{4})(?-u:\b)",
             ),
-            last4_mask: re(
-                r"(?:(?:[*•·●∙xX]{2,}|\.{3,})[\s-]?)+([0-9]{4})(?-u:\b)|(?-u:\b)x([0-9]{4})(?-u:\b)",
-            ),
+            last4_mask: re(r"(?:(?:[*•·●∙xX]{2,}|\.{3,})[\s-]?)+([0-9]{4})(?-u:\b)|(?-u:\b)x([0-9]{4})(?-u:\b)"),
             last4_card: re(
                 r"(?i)(?-u:\b)(?:card|visa|mastercard|master\s+card|amex|discover|carte|karte|tarjeta|cart[aã]o|kaart)\s+([0-9]{4})(?-u:\b)",
             ),
@@ -63,13 +61,7 @@ impl EntityExtractor {
 
     /// Extract entities. `lower` is the normalised text (for cheap pre-checks), `text` the
     /// redacted original, `redacted_last4` the last four digits of a removed card number.
-    pub(crate) fn extract(
-        &self,
-        text: &str,
-        lower: &str,
-        default_currency: &str,
-        redacted_last4: Option<&str>,
-    ) -> (Entities, usize) {
+    pub(crate) fn extract(&self, text: &str, lower: &str, default_currency: &str, redacted_last4: Option<&str>) -> (Entities, usize) {
         let mut e = Entities::default();
         let has_digit = text.bytes().any(|b| b.is_ascii_digit());
         if !has_digit {
@@ -79,11 +71,7 @@ impl EntityExtractor {
         let mut taken: Vec<(usize, usize)> = Vec::new();
 
         if lower.contains("rf") {
-            if let Some(c) = self
-                .case_id
-                .find(text)
-                .and_then(|m| self.case_id.captures_at(text, m.start()))
-            {
+            if let Some(c) = self.case_id.find(text).and_then(|m| self.case_id.captures_at(text, m.start())) {
                 let m = c.get(0).expect("match");
                 e.case_id = Some(format!("RF-{}", &c[1]));
                 taken.push((m.start(), m.end()));
@@ -97,11 +85,7 @@ impl EntityExtractor {
             }
         }
         if e.invoice_id.is_none() {
-            if let Some(c) = self
-                .invoice_word
-                .find(text)
-                .and_then(|m| self.invoice_word.captures_at(text, m.start()))
-            {
+            if let Some(c) = self.invoice_word.find(text).and_then(|m| self.invoice_word.captures_at(text, m.start())) {
                 let g = c.get(1).expect("group");
                 if g.as_str().bytes().any(|b| b.is_ascii_digit()) {
                     e.invoice_id = Some(g.as_str().trim_end_matches('-').to_string());
@@ -162,26 +146,14 @@ impl EntityExtractor {
         }
 
         // Card last four.
-        if let Some(c) = self
-            .last4
-            .find(text)
-            .and_then(|m| self.last4.captures_at(text, m.start()))
-        {
+        if let Some(c) = self.last4.find(text).and_then(|m| self.last4.captures_at(text, m.start())) {
             e.card_last4 = Some(c[1].to_string());
-        } else if let Some(c) = self
-            .last4_mask
-            .find(text)
-            .and_then(|m| self.last4_mask.captures_at(text, m.start()))
-        {
+        } else if let Some(c) = self.last4_mask.find(text).and_then(|m| self.last4_mask.captures_at(text, m.start())) {
             let g = c.get(1).or_else(|| c.get(2)).expect("group");
             e.card_last4 = Some(g.as_str().to_string());
         } else if let Some(l4) = redacted_last4 {
             e.card_last4 = Some(l4.to_string());
-        } else if let Some(c) = self
-            .last4_card
-            .find(text)
-            .and_then(|m| self.last4_card.captures_at(text, m.start()))
-        {
+        } else if let Some(c) = self.last4_card.find(text).and_then(|m| self.last4_card.captures_at(text, m.start())) {
             let g = c.get(1).expect("group");
             let next = text[g.end()..].chars().next();
             if !matches!(next, Some('/' | '-' | '.' | ':')) {
@@ -232,15 +204,9 @@ impl EntityExtractor {
                     continue;
                 }
                 let rest = text[n.end()..].trim_start();
-                let next_word: String = rest
-                    .chars()
-                    .take_while(|ch| ch.is_alphanumeric())
-                    .flat_map(char::to_lowercase)
-                    .collect();
+                let next_word: String = rest.chars().take_while(|ch| ch.is_alphanumeric()).flat_map(char::to_lowercase).collect();
                 let after = text[n.end()..].chars().next();
-                if matches!(after, Some('/' | ':' | '%' | '-' | 'x' | 'X'))
-                    || is_non_money_unit(&next_word)
-                {
+                if matches!(after, Some('/' | ':' | '%' | '-' | 'x' | 'X')) || is_non_money_unit(&next_word) {
                     continue;
                 }
                 if let Some(a) = normalize_amount(n.as_str()) {

@@ -104,13 +104,11 @@ pub fn evaluate(jsonl: &str, classifier: &Classifier, default_currency: &str) ->
             }
         };
         let Some(text) = v.get("text").and_then(|t| t.as_str()) else {
-            r.bad_lines
-                .push((lineno, "missing string field `text`".into()));
+            r.bad_lines.push((lineno, "missing string field `text`".into()));
             continue;
         };
         let Some(intent_s) = v.get("intent").and_then(|t| t.as_str()) else {
-            r.bad_lines
-                .push((lineno, "missing string field `intent`".into()));
+            r.bad_lines.push((lineno, "missing string field `intent`".into()));
             continue;
         };
         let want: Intent = match intent_s.parse() {
@@ -138,14 +136,12 @@ pub fn evaluate(jsonl: &str, classifier: &Classifier, default_currency: &str) ->
                     }
                 }
                 if !ok {
-                    r.bad_lines
-                        .push((lineno, "entity values must be strings".into()));
+                    r.bad_lines.push((lineno, "entity values must be strings".into()));
                     continue;
                 }
             }
             Some(_) => {
-                r.bad_lines
-                    .push((lineno, "`entities` must be an object".into()));
+                r.bad_lines.push((lineno, "`entities` must be an object".into()));
                 continue;
             }
         }
@@ -166,12 +162,7 @@ pub fn evaluate(jsonl: &str, classifier: &Classifier, default_currency: &str) ->
                 Some(w) if value_eq(k, w, val) => r.entity_tp += 1,
                 w => {
                     r.entity_fp += 1;
-                    r.entity_errors.push((
-                        text.to_string(),
-                        k.to_string(),
-                        w.cloned(),
-                        Some(val.to_string()),
-                    ));
+                    r.entity_errors.push((text.to_string(), k.to_string(), w.cloned(), Some(val.to_string())));
                 }
             }
         }
@@ -180,15 +171,13 @@ pub fn evaluate(jsonl: &str, classifier: &Classifier, default_currency: &str) ->
             if !matched {
                 r.entity_fn += 1;
                 if !got.contains_key(k.as_str()) {
-                    r.entity_errors
-                        .push((text.to_string(), k.clone(), Some(w.clone()), None));
+                    r.entity_errors.push((text.to_string(), k.clone(), Some(w.clone()), None));
                 }
             }
         }
         // Leak check: entity values and the redacted text.
         let redacted = super::redact_card_numbers(text);
-        let leak = c.entities.iter().any(|(_, v)| contains_card_from(text, v))
-            || contains_card_from(text, &redacted.text);
+        let leak = c.entities.iter().any(|(_, v)| contains_card_from(text, v)) || contains_card_from(text, &redacted.text);
         if leak {
             r.card_leaks += 1;
         }
@@ -214,9 +203,6 @@ mod tests {
         let data = "{\"text\": \"hi\", \"intent\": \"other\", \"entities\": {}}\nnot json\n{\"text\": 1}\n{\"text\": \"x\", \"intent\": \"nope\"}\n\n{\"text\": \"x\", \"intent\": \"other\", \"entities\": []}";
         let r = evaluate(data, c, "USD");
         assert_eq!(r.messages, 1);
-        assert_eq!(
-            r.bad_lines.iter().map(|b| b.0).collect::<Vec<_>>(),
-            vec![2, 3, 4, 6]
-        );
+        assert_eq!(r.bad_lines.iter().map(|b| b.0).collect::<Vec<_>>(), vec![2, 3, 4, 6]);
     }
 }

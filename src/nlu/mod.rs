@@ -95,16 +95,7 @@ impl Default for Classifier {
 
 const MAX_MATCHES: usize = 256;
 /// Intents whose cues are reversed by a preceding negation ("i dont want a refund").
-const NEGATABLE_INTENTS: u32 = 1 << RR
-    | 1 << CAN
-    | 1 << BUY
-    | 1 << DUP
-    | 1 << PF
-    | 1 << TC
-    | 1 << AR
-    | 1 << DIS
-    | 1 << WA
-    | 1 << PP;
+const NEGATABLE_INTENTS: u32 = 1 << RR | 1 << CAN | 1 << BUY | 1 << DUP | 1 << PF | 1 << TC | 1 << AR | 1 << DIS | 1 << WA | 1 << PP;
 /// Max bytes between the end of a negator and the start of the feature it negates.
 const NEG_WINDOW: usize = 32;
 /// Below this score nothing specific was said: `other`.
@@ -182,35 +173,19 @@ impl Classifier {
             let s = actions.len() as u32;
             actions.extend(acts.iter().copied());
             ranges.push((s, actions.len() as u32));
-            let flips = acts
-                .iter()
-                .any(|a| a.target < 32 && NEGATABLE_INTENTS & (1u32 << a.target) != 0);
+            let flips = acts.iter().any(|a| a.target < 32 && NEGATABLE_INTENTS & (1u32 << a.target) != 0);
             negatable.push(flips && !pattern_self_negated(p));
             is_negator.push(acts.iter().any(|a| a.target == NEG));
         }
-        let ac = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            .build(&patterns)
-            .expect("keyword automaton");
-        Classifier {
-            ac,
-            ranges,
-            actions,
-            negatable,
-            is_negator,
-            entities: entities::EntityExtractor::new(),
-        }
+        let ac = AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&patterns).expect("keyword automaton");
+        Classifier { ac, ranges, actions, negatable, is_negator, entities: entities::EntityExtractor::new() }
     }
 
     /// Redacts first (internally), then classifies. `default_currency` (e.g. "USD") is
     /// used for ambiguous symbols like "$".
     pub fn classify(&self, text: &str, default_currency: &str) -> Classification {
         if text.trim().is_empty() {
-            return Classification {
-                intent: Intent::Other,
-                confidence: 1.0,
-                entities: Entities::default(),
-            };
+            return Classification { intent: Intent::Other, confidence: 1.0, entities: Entities::default() };
         }
         let red = redact_card_numbers(text);
         let red_text: &str = &red.text;
@@ -218,21 +193,13 @@ impl Classifier {
             let mut buf = match buf.try_borrow_mut() {
                 Ok(b) => b,
                 // Re-entrancy cannot happen, but never panic: fall back to a fresh buffer.
-                Err(_) => {
-                    return self.classify_with(red_text, &mut String::new(), default_currency, &red)
-                }
+                Err(_) => return self.classify_with(red_text, &mut String::new(), default_currency, &red),
             };
             self.classify_with(red_text, &mut buf, default_currency, &red)
         })
     }
 
-    fn classify_with(
-        &self,
-        text: &str,
-        buf: &mut String,
-        default_currency: &str,
-        red: &Redacted<'_>,
-    ) -> Classification {
+    fn classify_with(&self, text: &str, buf: &mut String, default_currency: &str, red: &Redacted<'_>) -> Classification {
         // Full-width digits -> ASCII for the entity regexes (rare; one allocation then).
         let ascii_digits;
         let text: &str = if text.contains(|c: char| ('\u{FF10}'..='\u{FF19}').contains(&c)) {
@@ -293,9 +260,7 @@ impl Classifier {
             }
         }
 
-        let (ents, ents_money_count) =
-            self.entities
-                .extract(text, norm, default_currency, red.last4.as_deref());
+        let (ents, ents_money_count) = self.entities.extract(text, norm, default_currency, red.last4.as_deref());
 
         let has = |t: u8| tags & tag_bit(t) != 0;
         // wallet_not_applied: the wallet was chosen and the card was charged instead.
@@ -366,22 +331,14 @@ impl Classifier {
         }
         let other = scores[OTH as usize];
         let (intent, confidence) = if s1 < OTHER_THRESHOLD || other > s1 + 0.5 {
-            let c = if s1 <= 0.0 {
-                0.7 + (other.min(2.0) * 0.1)
-            } else {
-                0.55 - s1 * 0.2
-            };
+            let c = if s1 <= 0.0 { 0.7 + (other.min(2.0) * 0.1) } else { 0.55 - s1 * 0.2 };
             (Intent::Other, c)
         } else {
             let margin = (s1 - s2.max(other)) / (s1 + 1.0);
             (Intent::ALL[best], 0.5 + 0.5 * margin)
         };
         let _ = negated_intents;
-        Classification {
-            intent,
-            confidence: confidence.clamp(0.05, 0.99),
-            entities: ents,
-        }
+        Classification { intent, confidence: confidence.clamp(0.05, 0.99), entities: ents }
     }
 }
 

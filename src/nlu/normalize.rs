@@ -68,9 +68,7 @@ pub fn normalize_into(text: &str, out: &mut String) {
         }
         match c {
             '\u{2019}' | '\u{2018}' | '\u{00B4}' | '\u{02BC}' => {}
-            '\u{00BF}' | '\u{00A1}' | '\u{2026}' | '\u{3002}' | '\u{FF01}' | '\u{FF1F}' => {
-                push_break(out)
-            }
+            '\u{00BF}' | '\u{00A1}' | '\u{2026}' | '\u{3002}' | '\u{FF01}' | '\u{FF1F}' => push_break(out),
             '\u{FF10}'..='\u{FF19}' => {
                 out.push((b'0' + (c as u32 - 0xFF10) as u8) as char);
             }
@@ -108,14 +106,8 @@ mod tests {
 
     #[test]
     fn normalises() {
-        assert_eq!(
-            normalize("I don't  WANT a Refund, ok?"),
-            " i dont want a refund . ok . "
-        );
-        assert_eq!(
-            normalize("Ich möchte  mein Guthaben über 12,99 €"),
-            " ich mochte mein guthaben uber 12 99 "
-        );
+        assert_eq!(normalize("I don't  WANT a Refund, ok?"), " i dont want a refund . ok . ");
+        assert_eq!(normalize("Ich möchte  mein Guthaben über 12,99 €"), " ich mochte mein guthaben uber 12 99 ");
         assert_eq!(normalize("auto-recharge"), " auto recharge ");
         assert_eq!(normalize("Résilier l’abonnement"), " resilier labonnement ");
         assert_eq!(normalize(""), " ");

@@ -77,11 +77,7 @@ pub fn redact_card_numbers(text: &str) -> Redacted<'_> {
         }
     }
     if count < 13 {
-        return Redacted {
-            text: Cow::Borrowed(text),
-            card_numbers: 0,
-            last4: None,
-        };
+        return Redacted { text: Cow::Borrowed(text), card_numbers: 0, last4: None };
     }
 
     let mut out: Option<String> = None;
@@ -109,14 +105,8 @@ pub fn redact_card_numbers(text: &str) -> Redacted<'_> {
                 digits.push(d);
                 p += l;
             }
-            groups.push(Group {
-                start: gs,
-                end: p,
-                first_digit: first,
-                ndigits: digits.len() - first,
-            });
-            if (b.get(p) == Some(&b' ') || b.get(p) == Some(&b'-')) && digit_at(b, p + 1).is_some()
-            {
+            groups.push(Group { start: gs, end: p, first_digit: first, ndigits: digits.len() - first });
+            if (b.get(p) == Some(&b' ') || b.get(p) == Some(&b'-')) && digit_at(b, p + 1).is_some() {
                 p += 1;
                 continue;
             }
@@ -168,17 +158,9 @@ pub fn redact_card_numbers(text: &str) -> Redacted<'_> {
     match out {
         Some(mut o) => {
             o.push_str(&text[copied_to..]);
-            Redacted {
-                text: Cow::Owned(o),
-                card_numbers: cards,
-                last4,
-            }
+            Redacted { text: Cow::Owned(o), card_numbers: cards, last4 }
         }
-        None => Redacted {
-            text: Cow::Borrowed(text),
-            card_numbers: 0,
-            last4: None,
-        },
+        None => Redacted { text: Cow::Borrowed(text), card_numbers: 0, last4: None },
     }
 }
 
@@ -195,9 +177,7 @@ pub fn contains_card_from(input: &str, text: &str) -> bool {
     if found.is_empty() {
         return false;
     }
-    digit_runs(text, false)
-        .iter()
-        .any(|run| found.contains(run))
+    digit_runs(text, false).iter().any(|run| found.contains(run))
 }
 
 /// Digit chains (groups joined by single spaces/dashes): each chain as its groups of digit values.
@@ -211,8 +191,7 @@ fn digit_chain_groups(text: &str) -> Vec<Vec<Vec<u8>>> {
         if let Some((d, l)) = digit_at(b, p) {
             cur.push(d);
             p += l;
-        } else if (b[p] == b' ' || b[p] == b'-') && !cur.is_empty() && digit_at(b, p + 1).is_some()
-        {
+        } else if (b[p] == b' ' || b[p] == b'-') && !cur.is_empty() && digit_at(b, p + 1).is_some() {
             chain.push(std::mem::take(&mut cur));
             p += 1;
         } else {

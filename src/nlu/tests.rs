@@ -23,26 +23,10 @@ fn report(name: &str, data: &str) -> eval::EvalReport {
 }
 
 fn assert_targets(name: &str, r: &eval::EvalReport) {
-    assert!(
-        r.bad_lines.is_empty(),
-        "{name}: bad lines {:?}",
-        r.bad_lines
-    );
-    assert!(
-        r.intent_accuracy() >= 0.90,
-        "{name} intent accuracy {}",
-        r.intent_accuracy()
-    );
-    assert!(
-        r.entity_precision() >= 0.95,
-        "{name} entity precision {}",
-        r.entity_precision()
-    );
-    assert!(
-        r.entity_recall() >= 0.90,
-        "{name} entity recall {}",
-        r.entity_recall()
-    );
+    assert!(r.bad_lines.is_empty(), "{name}: bad lines {:?}", r.bad_lines);
+    assert!(r.intent_accuracy() >= 0.90, "{name} intent accuracy {}", r.intent_accuracy());
+    assert!(r.entity_precision() >= 0.95, "{name} entity precision {}", r.entity_precision());
+    assert!(r.entity_recall() >= 0.90, "{name} entity recall {}", r.entity_recall());
     assert_eq!(r.card_leaks, 0, "{name}: card leaks");
 }
 
@@ -50,9 +34,7 @@ fn assert_targets(name: &str, r: &eval::EvalReport) {
 fn accuracy_targets() {
     let extra = std::fs::read_to_string(extra_path()).expect("tests/data/nlu_extra.jsonl");
     let rx = report("extra", &extra);
-    let rd = std::fs::read_to_string(dev_path())
-        .ok()
-        .map(|d| report("dev", &d));
+    let rd = std::fs::read_to_string(dev_path()).ok().map(|d| report("dev", &d));
     assert!(rx.messages >= 150, "extra set too small: {}", rx.messages);
     assert_targets("extra", &rx);
     if let Some(rd) = rd {
@@ -75,12 +57,8 @@ fn c(text: &str) -> Classification {
 
 #[test]
 fn luhn() {
-    assert!(luhn_valid(&[
-        4, 2, 4, 2, 4, 2, 4, 2, 4, 2, 4, 2, 4, 2, 4, 2
-    ]));
-    assert!(!luhn_valid(&[
-        4, 2, 4, 2, 4, 2, 4, 2, 4, 2, 4, 2, 4, 2, 4, 1
-    ]));
+    assert!(luhn_valid(&[4, 2, 4, 2, 4, 2, 4, 2, 4, 2, 4, 2, 4, 2, 4, 2]));
+    assert!(!luhn_valid(&[4, 2, 4, 2, 4, 2, 4, 2, 4, 2, 4, 2, 4, 2, 4, 1]));
     assert!(!luhn_valid(&[]));
 }
 
@@ -90,10 +68,7 @@ fn redaction_forms() {
     assert_eq!(r.text, "card [card number removed] ok");
     assert_eq!((r.card_numbers, r.last4.as_deref()), (1, Some("4242")));
     let r = redact_card_numbers("on 5105 1051 0510 5100 and 4000-0566-5566-5556.");
-    assert_eq!(
-        r.text,
-        "on [card number removed] and [card number removed]."
-    );
+    assert_eq!(r.text, "on [card number removed] and [card number removed].");
     assert_eq!((r.card_numbers, r.last4.as_deref()), (2, Some("5100")));
     // Full-width digits.
     let r = redact_card_numbers("ｃａｒｄ ４２４２４２４２４２４２４２４２ x");
@@ -104,18 +79,12 @@ fn redaction_forms() {
     assert_eq!(redact_card_numbers("6011 0009 9013 9424").card_numbers, 1);
     assert_eq!(redact_card_numbers("3782 822463 10005").text, CARD_MARKER);
     let nineteen = "4000000000000000006"; // 19 digits, Luhn-valid
-    assert!(luhn_valid(
-        &nineteen.bytes().map(|b| b - b'0').collect::<Vec<_>>()
-    ));
+    assert!(luhn_valid(&nineteen.bytes().map(|b| b - b'0').collect::<Vec<_>>()));
     assert_eq!(redact_card_numbers(nineteen).text, CARD_MARKER);
     // Non-Luhn runs, phone numbers, too short/too long runs stay.
-    for keep in [
-        "4242424242424241",
-        "call +44 20 7946 0958 or 415-555-0132",
-        "order 123456789012",
-        "id 42424242424242424242424",
-        "<@&987654321098765432>",
-    ] {
+    for keep in
+        ["4242424242424241", "call +44 20 7946 0958 or 415-555-0132", "order 123456789012", "id 42424242424242424242424", "<@&987654321098765432>"]
+    {
         let r = redact_card_numbers(keep);
         assert_eq!(r.text, keep, "{keep}");
         assert_eq!(r.card_numbers, 0);
@@ -134,10 +103,7 @@ fn card_numbers_never_echoed() {
         assert!(!v.contains("4111111111111111") && !v.contains("4111 1111"));
     }
     let out = c("4111111111111111");
-    assert!(out
-        .entities
-        .iter()
-        .all(|(k, v)| k == "card_last4" && v == "1111"));
+    assert!(out.entities.iter().all(|(k, v)| k == "card_last4" && v == "1111"));
 }
 
 #[test]
@@ -150,50 +116,23 @@ fn entity_kinds() {
     assert_eq!(e.card_last4.as_deref(), Some("4242"));
     assert_eq!(e.case_id.as_deref(), Some("RF-000012"));
     let e = c("12,99 € abgebucht").entities;
-    assert_eq!(
-        (e.amount.as_deref(), e.currency.as_deref()),
-        (Some("12.99"), Some("EUR"))
-    );
+    assert_eq!((e.amount.as_deref(), e.currency.as_deref()), (Some("12.99"), Some("EUR")));
     let e = classifier().classify("paid $49 twice", "CAD").entities;
-    assert_eq!(
-        (e.amount.as_deref(), e.currency.as_deref()),
-        (Some("49"), Some("CAD"))
-    );
+    assert_eq!((e.amount.as_deref(), e.currency.as_deref()), (Some("49"), Some("CAD")));
     let e = c("R$ 89,90 errado").entities;
-    assert_eq!(
-        (e.amount.as_deref(), e.currency.as_deref()),
-        (Some("89.90"), Some("BRL"))
-    );
+    assert_eq!((e.amount.as_deref(), e.currency.as_deref()), (Some("89.90"), Some("BRL")));
     let e = c("£18.50 back please").entities;
-    assert_eq!(
-        (e.amount.as_deref(), e.currency.as_deref()),
-        (Some("18.50"), Some("GBP"))
-    );
+    assert_eq!((e.amount.as_deref(), e.currency.as_deref()), (Some("18.50"), Some("GBP")));
     let e = c("fee is 0.0125 usd per message").entities;
     assert_eq!(e.amount.as_deref(), Some("0.0125"));
     let e = c("¥5,000 and 200 yen").entities;
-    assert_eq!(
-        (e.amount.as_deref(), e.currency.as_deref()),
-        (Some("5000"), Some("JPY"))
-    );
+    assert_eq!((e.amount.as_deref(), e.currency.as_deref()), (Some("5000"), Some("JPY")));
     let e = c("PayPal 8MC585209K746392H").entities;
     assert_eq!(e.transaction_id.as_deref(), Some("8MC585209K746392H"));
-    assert_eq!(
-        c("txn TXN-88123").entities.transaction_id.as_deref(),
-        Some("TXN-88123")
-    );
-    assert_eq!(
-        c("visa •••• 0005").entities.card_last4.as_deref(),
-        Some("0005")
-    );
-    assert_eq!(
-        c("mastercard ****4444").entities.card_last4.as_deref(),
-        Some("4444")
-    );
-    assert_eq!(
-        c("card x1234 declined").entities.card_last4.as_deref(),
-        Some("1234")
-    );
+    assert_eq!(c("txn TXN-88123").entities.transaction_id.as_deref(), Some("TXN-88123"));
+    assert_eq!(c("visa •••• 0005").entities.card_last4.as_deref(), Some("0005"));
+    assert_eq!(c("mastercard ****4444").entities.card_last4.as_deref(), Some("4444"));
+    assert_eq!(c("card x1234 declined").entities.card_last4.as_deref(), Some("1234"));
     // Not money: credits, durations, dates, times, phone numbers, years.
     for t in [
         "I need to add 50 credits",
@@ -210,39 +149,18 @@ fn entity_kinds() {
 
 #[test]
 fn negation_and_specificity() {
-    assert_eq!(
-        c("refund me, I was charged twice").intent,
-        Intent::DuplicateCharge
-    );
-    assert_eq!(
-        c("I don't want a refund, just tell me my balance").intent,
-        Intent::WalletBalance
-    );
+    assert_eq!(c("refund me, I was charged twice").intent, Intent::DuplicateCharge);
+    assert_eq!(c("I don't want a refund, just tell me my balance").intent, Intent::WalletBalance);
     assert_eq!(
         c("I don't want to buy more credits, I want back the €25 that went on my card when I chose wallet payment").intent,
         Intent::WalletNotApplied
     );
-    assert_eq!(
-        c("Not a double charge, just the wrong amount").intent,
-        Intent::WrongAmount
-    );
-    assert_eq!(
-        c("Don't cancel anything, I just want to buy more credits").intent,
-        Intent::BuyCredits
-    );
-    assert_eq!(
-        c("The card wasn't declined but the invoice still shows pending").intent,
-        Intent::PaymentPending
-    );
+    assert_eq!(c("Not a double charge, just the wrong amount").intent, Intent::WrongAmount);
+    assert_eq!(c("Don't cancel anything, I just want to buy more credits").intent, Intent::BuyCredits);
+    assert_eq!(c("The card wasn't declined but the invoice still shows pending").intent, Intent::PaymentPending);
     assert_eq!(c("any news on RF-000012?").intent, Intent::TicketStatus);
-    assert_eq!(
-        c("any news on my refund RF-000012?").intent,
-        Intent::RefundStatus
-    );
-    assert_eq!(
-        c("I can not cancel my subscription, the button is gone").intent,
-        Intent::CancelSubscription
-    );
+    assert_eq!(c("any news on my refund RF-000012?").intent, Intent::RefundStatus);
+    assert_eq!(c("I can not cancel my subscription, the button is gone").intent, Intent::CancelSubscription);
     assert_eq!(c("refund please").intent, Intent::RefundRequest);
 }
 
@@ -256,14 +174,8 @@ fn five_languages() {
         ("Fui cobrado duas vezes", Intent::DuplicateCharge),
         ("¿Dónde está mi reembolso?", Intent::RefundStatus),
         ("Je veux parler à un responsable", Intent::Escalate),
-        (
-            "Ich möchte meine Zahlungsmethode ändern",
-            Intent::UpdatePaymentMethod,
-        ),
-        (
-            "Quero transferir meus créditos para outra conta",
-            Intent::TransferCredits,
-        ),
+        ("Ich möchte meine Zahlungsmethode ändern", Intent::UpdatePaymentMethod),
+        ("Quero transferir meus créditos para outra conta", Intent::TransferCredits),
     ];
     for (t, want) in cases {
         assert_eq!(c(t).intent, want, "{t}");
@@ -363,9 +275,7 @@ fn never_panics_on_random_input() {
         let s = match round % 3 {
             0 => {
                 let n = rng.below(40);
-                (0..n)
-                    .map(|_| pieces[rng.below(pieces.len())])
-                    .collect::<String>()
+                (0..n).map(|_| pieces[rng.below(pieces.len())]).collect::<String>()
             }
             1 => {
                 let n = rng.below(200);
@@ -374,9 +284,7 @@ fn never_panics_on_random_input() {
             }
             _ => {
                 let n = rng.below(60);
-                (0..n)
-                    .filter_map(|_| char::from_u32(rng.below(0x11_0000) as u32))
-                    .collect::<String>()
+                (0..n).filter_map(|_| char::from_u32(rng.below(0x11_0000) as u32)).collect::<String>()
             }
         };
         let out = cl.classify(&s, if round % 2 == 0 { "USD" } else { "" });
@@ -405,9 +313,6 @@ fn throughput() {
         .filter_map(|v| v.get("text").and_then(|t| t.as_str()).map(str::to_string))
         .collect();
     let mps = bench::bench(&msgs, 200);
-    eprintln!(
-        "classify throughput: {mps:.0} messages/second ({} messages x 200)",
-        msgs.len()
-    );
+    eprintln!("classify throughput: {mps:.0} messages/second ({} messages x 200)", msgs.len());
     assert!(mps >= 250_000.0, "too slow: {mps:.0} msg/s");
 }

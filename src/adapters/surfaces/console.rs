@@ -47,7 +47,8 @@ pub enum ConsoleInput {
     Help(String),
 }
 
-pub const CONSOLE_HELP: &str = "console: /as USER · /react REF|approval:CASE EMOJI · /unreact REF|approval:CASE EMOJI · /usage ACCOUNT N · /tick · /dm TEXT · /quit";
+pub const CONSOLE_HELP: &str =
+    "console: /as USER · /react REF|approval:CASE EMOJI · /unreact REF|approval:CASE EMOJI · /usage ACCOUNT N · /tick · /dm TEXT · /quit";
 
 /// Reads one console line. Unknown `/` commands go to the engine (which answers with usage).
 pub fn parse_console(line: &str) -> ConsoleInput {
@@ -142,7 +143,10 @@ mod tests {
             parse_console("/react approval:RF-000001 ✅"),
             ConsoleInput::React { target: ReactTarget::ApprovalOf(CaseNumber::FIRST), emoji: "✅".into(), added: true }
         );
-        assert_eq!(parse_console("/unreact m4 ✅"), ConsoleInput::React { target: ReactTarget::Message("m4".into()), emoji: "✅".into(), added: false });
+        assert_eq!(
+            parse_console("/unreact m4 ✅"),
+            ConsoleInput::React { target: ReactTarget::Message("m4".into()), emoji: "✅".into(), added: false }
+        );
         assert_eq!(parse_console("/usage acct-1 3"), ConsoleInput::Usage(AccountId::new("acct-1"), 3));
         assert!(matches!(parse_console("/usage acct-1 -3"), ConsoleInput::Help(_)));
         assert!(matches!(parse_console("/react approval:XX ✅"), ConsoleInput::Help(_)));

@@ -76,7 +76,17 @@ pub async fn seed(engine: &Engine, now: DateTime<Utc>) -> EngineResult<()> {
     let dup_at = now - h(2);
     let mut charges = vec![
         charge("ch_demo_dup1", "acct-ana", "49.00", "USD", dup_at, ChargeKind::Product, "Campaign API credits pack", "0", "4242"),
-        charge("ch_demo_dup2", "acct-ana", "49.00", "USD", dup_at + Duration::minutes(3), ChargeKind::Product, "Campaign API credits pack", "0", "4242"),
+        charge(
+            "ch_demo_dup2",
+            "acct-ana",
+            "49.00",
+            "USD",
+            dup_at + Duration::minutes(3),
+            ChargeKind::Product,
+            "Campaign API credits pack",
+            "0",
+            "4242",
+        ),
         charge("ch_demo_addon", "acct-ana", "30.00", "USD", now - days(5), ChargeKind::Product, "Templates add-on", "0", "4242"),
         charge("ch_demo_pack", "acct-ana", "12.00", "USD", now - days(40), ChargeKind::Product, "Report export", "0", "4242"),
         charge("ch_demo_old", "acct-ana", "15.00", "USD", now - days(200), ChargeKind::Product, "Extra seats", "0", "4242"),
@@ -87,17 +97,31 @@ pub async fn seed(engine: &Engine, now: DateTime<Utc>) -> EngineResult<()> {
         charge("ch_demo_big", "acct-eve", "600.00", "EUR", now - days(2), ChargeKind::Product, "Annual onboarding package", "0", "1881"),
         charge("ch_demo_yen", "acct-ken", "10000", "JPY", now - days(20), ChargeKind::Subscription, "Voice plan, yearly", "0", "0005"),
     ];
-    let mut wallet_charge = charge("ch_demo_wallet", "acct-ana", "20.60", "USD", now - days(20), ChargeKind::Credits, "10 IM credits", "0.60", "0005");
+    let mut wallet_charge =
+        charge("ch_demo_wallet", "acct-ana", "20.60", "USD", now - days(20), ChargeKind::Credits, "10 IM credits", "0.60", "0005");
     wallet_charge.wallet_selected = true;
     charges.push(wallet_charge);
     charges[8].disputed = true;
     for c in &charges {
         engine.seed_charge(c, now).await?;
     }
-    let subs = [("sub-raj-yearly", "acct-raj", "ch_demo_yearly", 12, days(40)), ("sub-raj-monthly", "acct-raj", "ch_demo_monthly", 1, days(20)), ("sub-ken", "acct-ken", "ch_demo_yen", 12, days(20))];
+    let subs = [
+        ("sub-raj-yearly", "acct-raj", "ch_demo_yearly", 12, days(40)),
+        ("sub-raj-monthly", "acct-raj", "ch_demo_monthly", 1, days(20)),
+        ("sub-ken", "acct-ken", "ch_demo_yen", 12, days(20)),
+    ];
     for (id, account, charge, months, ago) in subs {
         engine
-            .seed_subscription(&Subscription { id: SubscriptionId::new(id), account: AccountId::new(account), charge: ChargeId::new(charge), months, start: now - ago }, now)
+            .seed_subscription(
+                &Subscription {
+                    id: SubscriptionId::new(id),
+                    account: AccountId::new(account),
+                    charge: ChargeId::new(charge),
+                    months,
+                    start: now - ago,
+                },
+                now,
+            )
             .await?;
     }
     Ok(())

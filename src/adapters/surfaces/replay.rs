@@ -175,7 +175,21 @@ pub fn parse(text: &str) -> Result<Vec<Step>, LineError> {
                 }
                 Step::User(User { id: UserId::new(id), roles: set, account: account.map(AccountId::new) })
             }
-            Line::Charge { id, account, amount: a, currency: c, at, method, card_last4, kind, description, fee, wallet_selected, disputed, provider } => {
+            Line::Charge {
+                id,
+                account,
+                amount: a,
+                currency: c,
+                at,
+                method,
+                card_last4,
+                kind,
+                description,
+                fee,
+                wallet_selected,
+                disputed,
+                provider,
+            } => {
                 if !accounts.contains(&account) {
                     return Err(err(format!("account `{account}` is not defined before this line")));
                 }
@@ -326,8 +340,16 @@ pub async fn state_line(engine: &Engine, sandbox: &Sandbox) -> anyhow::Result<Va
                    "rule": r.rule, "provider_ref": r.provider_ref})
         })
         .collect();
-    let wallets: Vec<Value> = s.wallets.iter().map(|w| json!({"account": w.account.to_string(), "currency": w.currency.code(), "balance": w.currency.format(w.balance)})).collect();
-    let notes: Vec<Value> = s.credit_notes.iter().map(|n| json!({"charge": n.charge.to_string(), "amount": n.currency.format(n.amount), "currency": n.currency.code()})).collect();
+    let wallets: Vec<Value> = s
+        .wallets
+        .iter()
+        .map(|w| json!({"account": w.account.to_string(), "currency": w.currency.code(), "balance": w.currency.format(w.balance)}))
+        .collect();
+    let notes: Vec<Value> = s
+        .credit_notes
+        .iter()
+        .map(|n| json!({"charge": n.charge.to_string(), "amount": n.currency.format(n.amount), "currency": n.currency.code()}))
+        .collect();
     let paid: Vec<Value> = sandbox
         .books()
         .all()
@@ -347,7 +369,21 @@ pub fn human(action: &Action) -> String {
             let r = message_ref.as_ref().map(|r| format!("{r} ")).unwrap_or_default();
             format!("{r}#{channel}{to}{case}: {text}")
         }
-        Action::ApprovalRequest { message_ref, channel, case, charge, amount, currency, rule, leads_needed, requested_by, card_last4, expires_at, is_override, .. } => {
+        Action::ApprovalRequest {
+            message_ref,
+            channel,
+            case,
+            charge,
+            amount,
+            currency,
+            rule,
+            leads_needed,
+            requested_by,
+            card_last4,
+            expires_at,
+            is_override,
+            ..
+        } => {
             let r = message_ref.as_deref().unwrap_or("?");
             let card = card_last4.as_ref().map(|l| format!(", card ending {l}")).unwrap_or_default();
             let kind = if *is_override { "OVERRIDE " } else { "" };

@@ -174,7 +174,15 @@ impl Work<'_> {
 
     /// What the customer learns once their message is attached to a case: the question for
     /// the missing charge, or what the policy says about the charge.
-    async fn after_case_update(&mut self, case: &mut Case, charge: Option<&Charge>, pick: &Pick, charges: &[Charge], user: &User, channel: &str) -> EngineResult<()> {
+    async fn after_case_update(
+        &mut self,
+        case: &mut Case,
+        charge: Option<&Charge>,
+        pick: &Pick,
+        charges: &[Charge],
+        user: &User,
+        channel: &str,
+    ) -> EngineResult<()> {
         let Some(charge) = charge.cloned().or(match &case.charge {
             Some(id) => self.tx.charge(id).await?,
             None => None,
@@ -189,10 +197,9 @@ impl Work<'_> {
         }
         let e = self.eligibility_of(&charge, None).await?;
         let text = match (&e.decision, case.intent) {
-            (_, Intent::PaymentFailed | Intent::PaymentPending) => format!(
-                "I found charge {}. An agent will check its payment status with the provider and get back to you here.",
-                charge.summary()
-            ),
+            (_, Intent::PaymentFailed | Intent::PaymentPending) => {
+                format!("I found charge {}. An agent will check its payment status with the provider and get back to you here.", charge.summary())
+            }
             (Decision::Refused(Refusal::Disputed), _) => {
                 let why = e.explain();
                 self.set_status(case, CaseStatus::Escalated, "system", "The charge has an open chargeback, so a lead takes it over.").await?;
@@ -203,11 +210,9 @@ impl Work<'_> {
                 charge.summary(),
                 e.explain()
             ),
-            (Decision::Refused(_), _) => format!(
-                "Charge {}: under our policy it is {}. An agent will still read your case and reply here.",
-                charge.summary(),
-                e.explain()
-            ),
+            (Decision::Refused(_), _) => {
+                format!("Charge {}: under our policy it is {}. An agent will still read your case and reply here.", charge.summary(), e.explain())
+            }
         };
         self.say(channel, Some(&user.id), Some(case.number), text).await?;
         Ok(())
@@ -233,8 +238,13 @@ impl Work<'_> {
     async fn case_without_account(&mut self, user: &User, intent: Intent, channel: &str) -> EngineResult<()> {
         let open = self.tx.open_cases_of(&user.id).await?;
         if let Some(case) = open.first() {
-            self.say(channel, Some(&user.id), Some(case.number), format!("I've added this to your case {}. An agent still has to link your chat user to your billing account.", case.number))
-                .await?;
+            self.say(
+                channel,
+                Some(&user.id),
+                Some(case.number),
+                format!("I've added this to your case {}. An agent still has to link your chat user to your billing account.", case.number),
+            )
+            .await?;
             return Ok(());
         }
         let number = self.tx.next_case_number().await?;
@@ -263,7 +273,11 @@ impl Work<'_> {
     }
 
     /// The policy's answer for a charge now, counting what is refunded or reserved.
-    pub async fn eligibility_of(&mut self, charge: &Charge, requested: Option<(Decimal, Option<crate::domain::money::Currency>)>) -> EngineResult<Eligibility> {
+    pub async fn eligibility_of(
+        &mut self,
+        charge: &Charge,
+        requested: Option<(Decimal, Option<crate::domain::money::Currency>)>,
+    ) -> EngineResult<Eligibility> {
         let charges = self.tx.charges_of(&charge.account).await?;
         let sub = self.tx.subscription_of_charge(&charge.id).await?;
         let reserved: Vec<RefundStatus> = RefundStatus::ALL.into_iter().filter(|s| s.reserves_money()).collect();
@@ -288,7 +302,13 @@ impl Work<'_> {
     }
 
     async fn no_account(&mut self, user: &User, channel: &str) -> EngineResult<()> {
-        self.say(channel, Some(&user.id), None, "I can't see a billing account linked to you yet. Tell me the email or account id you signed up with and an agent will link it.").await?;
+        self.say(
+            channel,
+            Some(&user.id),
+            None,
+            "I can't see a billing account linked to you yet. Tell me the email or account id you signed up with and an agent will link it.",
+        )
+        .await?;
         Ok(())
     }
 
@@ -408,7 +428,13 @@ impl Work<'_> {
         let open = self.tx.open_cases_of(&user.id).await?;
         match open.into_iter().next() {
             Some(mut case) if case.status == CaseStatus::Escalated => {
-                self.say(channel, Some(&user.id), Some(case.number), format!("Your case {} is already with a lead; they will reply here.", case.number)).await?;
+                self.say(
+                    channel,
+                    Some(&user.id),
+                    Some(case.number),
+                    format!("Your case {} is already with a lead; they will reply here.", case.number),
+                )
+                .await?;
                 let _ = &mut case;
             }
             Some(mut case) => {
@@ -416,7 +442,13 @@ impl Work<'_> {
                 self.set_status(&mut case, CaseStatus::Escalated, user.id.as_str(), "A lead will take it from here.").await?;
             }
             None => {
-                self.say(channel, Some(&user.id), None, "You have no open case to escalate. Tell me what happened with your payment and I'll open one right away.").await?;
+                self.say(
+                    channel,
+                    Some(&user.id),
+                    None,
+                    "You have no open case to escalate. Tell me what happened with your payment and I'll open one right away.",
+                )
+                .await?;
             }
         }
         Ok(())
@@ -467,7 +499,6 @@ fn credits_mentioned(text: &str) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dec;
     use crate::domain::ids::ChargeId;
     use crate::domain::money::Currency;
 
@@ -502,15 +533,13 @@ mod tests {
         let b = ch("ch_2", dec!(49), "2026-05-02T09:03:00Z", "API credits pack");
         let c = ch("ch_3", dec!(15), "2026-05-01T09:00:00Z", "Report export");
         let all = vec![a, b, c];
-        let mut e = Entities::default();
         // explicit id, own or not
-        e.transaction_id = Some("ch_3".into());
+        let mut e = Entities { transaction_id: Some("ch_3".into()), ..Default::default() };
         assert_eq!(found(pick_charge(&all, &e, Intent::RefundRequest, "", 10)).as_deref(), Some("ch_3"));
         e.transaction_id = Some("ch_999".into());
         assert!(matches!(pick_charge(&all, &e, Intent::RefundRequest, "", 10), Pick::NotFound(_)));
         // amount
-        let mut e = Entities::default();
-        e.amount = Some("15".into());
+        let e = Entities { amount: Some("15".into()), ..Default::default() };
         assert_eq!(found(pick_charge(&all, &e, Intent::RefundRequest, "", 10)).as_deref(), Some("ch_3"));
         // the duplicate, not the first
         let e = Entities::default();

@@ -109,7 +109,14 @@ impl Engine {
                 refund.next_attempt_at = Some(now + Duration::seconds(LOOKUP_PACE_SECS));
                 w.tx.update_refund(&refund).await?;
                 w.tx.release_refund(refund.id).await?;
-                w.audit("system", Some(refund.case), "refund.pending", format!("{} accepted by {}, outcome pending", refund_words(&refund), refund.provider), None).await?;
+                w.audit(
+                    "system",
+                    Some(refund.case),
+                    "refund.pending",
+                    format!("{} accepted by {}, outcome pending", refund_words(&refund), refund.provider),
+                    None,
+                )
+                .await?;
             }
             Ok(ProviderRefund { provider_ref, status: ProviderStatus::Failed(why) }) => {
                 refund.provider_ref = Some(provider_ref);
@@ -127,7 +134,14 @@ impl Engine {
                 refund.next_attempt_at = Some(now);
                 w.tx.update_refund(&refund).await?;
                 w.tx.release_refund(refund.id).await?;
-                w.audit("system", Some(refund.case), "refund.outcome_unknown", format!("{}: {why}; asking the provider before any retry", refund_words(&refund)), None).await?;
+                w.audit(
+                    "system",
+                    Some(refund.case),
+                    "refund.outcome_unknown",
+                    format!("{}: {why}; asking the provider before any retry", refund_words(&refund)),
+                    None,
+                )
+                .await?;
                 // A lookup that itself times out must not spin: the next one waits.
                 if refund.attempts > 1 && refund.first_attempt_at.is_some() {
                     w.schedule_retry(&mut refund, &why).await?;
@@ -150,17 +164,37 @@ impl Work<'_> {
                 refund.next_attempt_at = Some(at.max(self.now + Duration::seconds(1)));
                 self.tx.update_refund(refund).await?;
                 self.tx.release_refund(refund.id).await?;
-                self.audit("system", Some(refund.case), "refund.retry_scheduled", format!("{}: {why}; attempt {} at {}", refund_words(refund), refund.attempts + 1, at.to_rfc3339()), None).await
+                self.audit(
+                    "system",
+                    Some(refund.case),
+                    "refund.retry_scheduled",
+                    format!("{}: {why}; attempt {} at {}", refund_words(refund), refund.attempts + 1, at.to_rfc3339()),
+                    None,
+                )
+                .await
             }
             None if refund.needs_lookup => {
                 // It may have been paid: never fail it blind. Keep asking, and tell a lead.
                 refund.next_attempt_at = Some(self.now + Duration::seconds(LOOKUP_PACE_SECS));
                 self.tx.update_refund(refund).await?;
                 self.tx.release_refund(refund.id).await?;
-                self.audit("system", Some(refund.case), "refund.outcome_unknown", format!("{}: the provider has not answered for 30 minutes; still asking", refund_words(refund)), None).await?;
+                self.audit(
+                    "system",
+                    Some(refund.case),
+                    "refund.outcome_unknown",
+                    format!("{}: the provider has not answered for 30 minutes; still asking", refund_words(refund)),
+                    None,
+                )
+                .await?;
                 if let Some(mut case) = self.tx.case(refund.case).await? {
                     if case.status != CaseStatus::Escalated {
-                        self.set_status(&mut case, CaseStatus::Escalated, "system", "The payment provider has not confirmed the refund yet; a lead is watching it.").await?;
+                        self.set_status(
+                            &mut case,
+                            CaseStatus::Escalated,
+                            "system",
+                            "The payment provider has not confirmed the refund yet; a lead is watching it.",
+                        )
+                        .await?;
                     }
                 }
                 Ok(())
@@ -180,11 +214,24 @@ impl Work<'_> {
         self.set_refund_status(refund, RefundStatus::Succeeded).await?;
         self.tx.release_refund(refund.id).await?;
         self.tx
-            .add_credit_note(&CreditNote { charge: refund.charge.clone(), amount: refund.amount, currency: refund.currency, at: self.now, issued_by: refund.requested_by.clone() })
+            .add_credit_note(&CreditNote {
+                charge: refund.charge.clone(),
+                amount: refund.amount,
+                currency: refund.currency,
+                at: self.now,
+                issued_by: refund.requested_by.clone(),
+            })
             .await?;
         let words = refund_words(refund);
         let pref = refund.provider_ref.clone().unwrap_or_default();
-        self.audit("system", Some(refund.case), "refund.succeeded", format!("{words} paid by {} (ref {pref}); credit note issued", refund.provider), Some(&refund.rule)).await?;
+        self.audit(
+            "system",
+            Some(refund.case),
+            "refund.succeeded",
+            format!("{words} paid by {} (ref {pref}); credit note issued", refund.provider),
+            Some(&refund.rule),
+        )
+        .await?;
         let approvals = self.e.cfg.approvals_channel.clone();
         self.say(&approvals, None, Some(refund.case), format!("Paid: {words} for {} (provider ref {pref}).", refund.case)).await?;
         if let Some(mut case) = self.tx.case(refund.case).await? {
@@ -197,7 +244,10 @@ impl Work<'_> {
                 refund.currency.format(refund.amount), refund.currency, refund.charge
             ))
             .await?;
-            let others_pending = self.tx.refunds_of_case(refund.case).await?.iter().any(|r| r.id != refund.id && matches!(r.status, RefundStatus::AwaitingApproval | RefundStatus::Approved | RefundStatus::Executing));
+            let others_pending =
+                self.tx.refunds_of_case(refund.case).await?.iter().any(|r| {
+                    r.id != refund.id && matches!(r.status, RefundStatus::AwaitingApproval | RefundStatus::Approved | RefundStatus::Executing)
+                });
             if !others_pending {
                 self.set_status(&mut case, CaseStatus::Resolved, "system", "").await?;
             }
@@ -216,7 +266,13 @@ impl Work<'_> {
         let requester = refund.requested_by.clone();
         self.say(&approvals, Some(&requester), Some(refund.case), format!("The {words} for {} failed: {why}.", refund.case)).await?;
         if let Some(mut case) = self.tx.case(refund.case).await? {
-            self.set_status(&mut case, CaseStatus::Escalated, "system", "We could not send the refund through the payment provider; a lead is looking into it.").await?;
+            self.set_status(
+                &mut case,
+                CaseStatus::Escalated,
+                "system",
+                "We could not send the refund through the payment provider; a lead is looking into it.",
+            )
+            .await?;
         }
         Ok(())
     }

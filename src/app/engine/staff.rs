@@ -27,14 +27,21 @@ impl Work<'_> {
         };
         let staff = user.roles.is_staff();
         let lead = user.roles.has(Role::Lead);
-        let denied = |what: &str| format!("{what} is for {}", if what.contains("override") || what.starts_with("approv") || what.starts_with("goodwill") { "leads" } else { "agents and leads" });
+        let denied = |what: &str| {
+            format!(
+                "{what} is for {}",
+                if what.contains("override") || what.starts_with("approv") || what.starts_with("goodwill") { "leads" } else { "agents and leads" }
+            )
+        };
         match cmd {
             Command::Help => {
                 self.say(channel, Some(&user.id), None, format!("Commands:\n{}", command::usage())).await?;
             }
             Command::Refund { is_override: true, .. } if !lead => self.deny(&user.id, channel, denied("a policy override")).await?,
             Command::Refund { .. } if !staff => self.deny(&user.id, channel, denied("requesting a refund")).await?,
-            Command::Refund { target, amount, is_override, reason } => self.request_refund(user, target, amount, is_override, reason, channel).await?,
+            Command::Refund { target, amount, is_override, reason } => {
+                self.request_refund(user, target, amount, is_override, reason, channel).await?
+            }
             Command::Approve(case) | Command::Reject(case, _) if !lead => {
                 self.deny(&user.id, channel, format!("{} ({case})", denied("approving or rejecting refunds"))).await?
             }
@@ -66,22 +73,56 @@ impl Work<'_> {
                 };
                 let cur = currency.unwrap_or(acct.currency);
                 self.tx
-                    .add_wallet_entry(&WalletEntry { account: acct.id.clone(), currency: cur, amount, kind: EntryKind::Goodwill, actor: user.id.to_string(), reason: reason.clone(), at: self.now })
+                    .add_wallet_entry(&WalletEntry {
+                        account: acct.id.clone(),
+                        currency: cur,
+                        amount,
+                        kind: EntryKind::Goodwill,
+                        actor: user.id.to_string(),
+                        reason: reason.clone(),
+                        at: self.now,
+                    })
                     .await?;
                 let balance = self.tx.wallet_balance(&acct.id, cur).await?;
-                self.tx.push(Action::Wallet { account: acct.id.to_string(), balance: cur.format(balance), currency: cur.to_string(), reason: "goodwill".into() }).await?;
+                self.tx
+                    .push(Action::Wallet {
+                        account: acct.id.to_string(),
+                        balance: cur.format(balance),
+                        currency: cur.to_string(),
+                        reason: "goodwill".into(),
+                    })
+                    .await?;
                 self.audit(user.id.as_str(), None, "wallet.goodwill", format!("{}: +{} {cur}: {reason}", acct.id, cur.format(amount)), None).await?;
-                self.say(channel, Some(&user.id), None, format!("Credited {} {cur} of goodwill to {}; the balance is now {} {cur}.", cur.format(amount), acct.id, cur.format(balance))).await?;
+                self.say(
+                    channel,
+                    Some(&user.id),
+                    None,
+                    format!("Credited {} {cur} of goodwill to {}; the balance is now {} {cur}.", cur.format(amount), acct.id, cur.format(balance)),
+                )
+                .await?;
                 for u in self.tx.users_of_account(&acct.id).await? {
                     if u.id != user.id {
-                        self.say("dm", Some(&u.id), None, format!("We added {} {cur} to your wallet as a goodwill credit ({reason}). Your balance is now {} {cur}.", cur.format(amount), cur.format(balance))).await?;
+                        self.say(
+                            "dm",
+                            Some(&u.id),
+                            None,
+                            format!(
+                                "We added {} {cur} to your wallet as a goodwill credit ({reason}). Your balance is now {} {cur}.",
+                                cur.format(amount),
+                                cur.format(balance)
+                            ),
+                        )
+                        .await?;
                     }
                 }
             }
             Command::WalletBuy(credits) => match user.account.clone() {
                 Some(a) if user.roles.has(Role::Customer) => self.buy_credits(user, &a, credits, channel).await?,
                 Some(_) => self.deny(&user.id, channel, "buying credits is for customers, on their own account").await?,
-                None => self.say(channel, Some(&user.id), None, "No account is linked to you, so there is no wallet to buy credits for.").await.map(|_| ())?,
+                None => self
+                    .say(channel, Some(&user.id), None, "No account is linked to you, so there is no wallet to buy credits for.")
+                    .await
+                    .map(|_| ())?,
             },
             Command::TicketShow(n) => {
                 let case = self.tx.case(n).await?.filter(|c| staff || c.customer == user.id);
@@ -101,7 +142,8 @@ impl Work<'_> {
                     self.say(channel, Some(&user.id), None, format!("There is no account {account}.")).await?;
                     return Ok(());
                 }
-                let mut u = self.tx.user(&target).await?.unwrap_or(User { id: target.clone(), roles: crate::domain::roles::Roles::CUSTOMER, account: None });
+                let mut u =
+                    self.tx.user(&target).await?.unwrap_or(User { id: target.clone(), roles: crate::domain::roles::Roles::CUSTOMER, account: None });
                 u.account = Some(account.clone());
                 self.tx.put_user(&u).await?;
                 self.audit(user.id.as_str(), None, "user.linked", format!("{target} -> {account}"), None).await?;
@@ -113,7 +155,14 @@ impl Work<'_> {
                         c.updated_at = self.now;
                         self.tx.update_case(&c).await?;
                         self.push_ticket(&c).await?;
-                        self.tell_customer(&c, format!("Your chat user is now linked to account {account}; an agent can now look at your charges for case {}.", c.number)).await?;
+                        self.tell_customer(
+                            &c,
+                            format!(
+                                "Your chat user is now linked to account {account}; an agent can now look at your charges for case {}.",
+                                c.number
+                            ),
+                        )
+                        .await?;
                     }
                 }
             }
@@ -132,7 +181,15 @@ impl Work<'_> {
     }
 
     /// `/refund`: find the charge and case, check the policy, post the approval request.
-    async fn request_refund(&mut self, user: &User, target: Target, amount: Option<(Decimal, Option<Currency>)>, is_override: bool, reason: String, channel: &str) -> EngineResult<()> {
+    async fn request_refund(
+        &mut self,
+        user: &User,
+        target: Target,
+        amount: Option<(Decimal, Option<Currency>)>,
+        is_override: bool,
+        reason: String,
+        channel: &str,
+    ) -> EngineResult<()> {
         // The charge and the case it belongs to.
         let (charge, case) = match target {
             Target::Case(n) => {
@@ -141,7 +198,8 @@ impl Work<'_> {
                     return Ok(());
                 };
                 let Some(charge_id) = case.charge.clone() else {
-                    self.say(channel, Some(&user.id), Some(n), format!("{n} is not linked to a charge yet: use /refund <charge-id> to name it.")).await?;
+                    self.say(channel, Some(&user.id), Some(n), format!("{n} is not linked to a charge yet: use /refund <charge-id> to name it."))
+                        .await?;
                     return Ok(());
                 };
                 let Some(charge) = self.tx.charge(&charge_id).await? else {
@@ -231,15 +289,44 @@ impl Work<'_> {
         let cur = charge.currency;
         let money = format!("{} {cur}", cur.format(refund_amount));
         let why = if is_override { format!("lead override of the policy ({})", e.explain()) } else { e.explain() };
-        self.audit(user.id.as_str(), Some(case.number), "refund.requested", format!("{} by {}: {why}; reason: {reason}", refund_words(&refund), user.id), Some(&rule)).await?;
+        self.audit(
+            user.id.as_str(),
+            Some(case.number),
+            "refund.requested",
+            format!("{} by {}: {why}; reason: {reason}", refund_words(&refund), user.id),
+            Some(&rule),
+        )
+        .await?;
         if auto_approves(refund_amount, is_override, &policy) {
             refund.approved_by = vec![UserId::new("auto")];
             self.tx.update_refund(&refund).await?;
             self.push_refund(&refund).await?;
-            self.audit("system", Some(case.number), "refund.auto_approved", format!("eligible and below the auto-approve amount of {} {cur}", cur.format(policy.auto_approve_below.unwrap_or_default())), Some(&rule)).await?;
+            self.audit(
+                "system",
+                Some(case.number),
+                "refund.auto_approved",
+                format!("eligible and below the auto-approve amount of {} {cur}", cur.format(policy.auto_approve_below.unwrap_or_default())),
+                Some(&rule),
+            )
+            .await?;
             self.approve(&mut refund, "system").await?;
-            self.say(channel, Some(&user.id), Some(case.number), format!("Refund of {money} on {} for {} is {why}; it is below the auto-approve amount, so it is being paid now.", charge.id, case.number)).await?;
-            self.set_status(&mut case, CaseStatus::AwaitingApproval, "system", &format!("A refund of {money} was approved automatically and is being paid.")).await?;
+            self.say(
+                channel,
+                Some(&user.id),
+                Some(case.number),
+                format!(
+                    "Refund of {money} on {} for {} is {why}; it is below the auto-approve amount, so it is being paid now.",
+                    charge.id, case.number
+                ),
+            )
+            .await?;
+            self.set_status(
+                &mut case,
+                CaseStatus::AwaitingApproval,
+                "system",
+                &format!("A refund of {money} was approved automatically and is being paid."),
+            )
+            .await?;
             return Ok(());
         }
         let approvals = self.e.cfg.approvals_channel.clone();
@@ -284,7 +371,15 @@ impl Work<'_> {
 
     /// A refund the policy refuses: the requester is told why and what is left; no refund
     /// is created. A chargeback escalates the case (rule 7).
-    async fn refuse(&mut self, user: &User, charge: &Charge, case: Option<Case>, why: &str, refusal: Option<&Refusal>, channel: &str) -> EngineResult<()> {
+    async fn refuse(
+        &mut self,
+        user: &User,
+        charge: &Charge,
+        case: Option<Case>,
+        why: &str,
+        refusal: Option<&Refusal>,
+        channel: &str,
+    ) -> EngineResult<()> {
         let case = match case {
             Some(c) => Some(c),
             None => self.tx.open_cases_of_account(&charge.account).await?.into_iter().find(|c| c.charge.as_ref() == Some(&charge.id)),
@@ -300,7 +395,13 @@ impl Work<'_> {
         self.audit(user.id.as_str(), n, "refund.refused", format!("{}: {why}", charge.id), None).await?;
         if matches!(refusal, Some(Refusal::Disputed)) {
             if let Some(mut c) = case {
-                self.set_status(&mut c, CaseStatus::Escalated, user.id.as_str(), "The charge has an open chargeback with the bank, so a lead takes the case over.").await?;
+                self.set_status(
+                    &mut c,
+                    CaseStatus::Escalated,
+                    user.id.as_str(),
+                    "The charge has an open chargeback with the bank, so a lead takes the case over.",
+                )
+                .await?;
             }
         }
         Ok(())
@@ -358,7 +459,11 @@ impl Work<'_> {
             }
         }
         for r in self.tx.refunds_of_case(c.number).await? {
-            let by = if r.approved_by.is_empty() { String::new() } else { format!(", approved by {}", r.approved_by.iter().map(|u| u.as_str()).collect::<Vec<_>>().join(", ")) };
+            let by = if r.approved_by.is_empty() {
+                String::new()
+            } else {
+                format!(", approved by {}", r.approved_by.iter().map(|u| u.as_str()).collect::<Vec<_>>().join(", "))
+            };
             s.push_str(&format!("\nrefund {} {} ({}): {}{by}", r.currency.format(r.amount), r.currency, r.rule, r.status.as_str()));
         }
         s.push_str(&format!("\nopened {}, updated {}", c.opened_at.format("%Y-%m-%d %H:%M"), c.updated_at.format("%Y-%m-%d %H:%M")));

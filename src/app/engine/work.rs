@@ -6,12 +6,11 @@ use crate::app::action::Action;
 use crate::app::ports::{StoreTx, User};
 use crate::domain::approvals::{Outcome, Refund, RefundStatus, Vote};
 use crate::domain::audit::AuditRecord;
-use crate::domain::billing::{price_credits, plan_usage, Charge, ChargeKind, EntryKind, PaymentMethod, WalletEntry};
+use crate::domain::billing::{plan_usage, price_credits, Charge, ChargeKind, EntryKind, PaymentMethod, WalletEntry};
 use crate::domain::ids::{AccountId, CaseNumber, UserId};
 use crate::domain::roles::{Role, Roles};
 use crate::domain::tickets::{Case, CaseStatus};
 use chrono::{DateTime, Utc};
-
 
 pub(crate) struct Work<'e> {
     pub tx: Box<dyn StoreTx>,
@@ -31,7 +30,13 @@ impl<'e> Work<'e> {
 
     // ---- speaking ----
 
-    pub async fn say(&mut self, channel: &str, to: Option<&UserId>, case: Option<CaseNumber>, text: impl Into<String>) -> EngineResult<Option<String>> {
+    pub async fn say(
+        &mut self,
+        channel: &str,
+        to: Option<&UserId>,
+        case: Option<CaseNumber>,
+        text: impl Into<String>,
+    ) -> EngineResult<Option<String>> {
         let r = self
             .tx
             .push(Action::Say {
@@ -46,13 +51,18 @@ impl<'e> Work<'e> {
     }
 
     pub async fn deny(&mut self, user: &UserId, channel: &str, reason: impl Into<String>) -> EngineResult<()> {
-        self.tx
-            .push(Action::Denied { user: user.to_string(), reason: reason.into(), channel: channel.to_string() })
-            .await?;
+        self.tx.push(Action::Denied { user: user.to_string(), reason: reason.into(), channel: channel.to_string() }).await?;
         Ok(())
     }
 
-    pub async fn audit(&mut self, actor: &str, case: Option<CaseNumber>, action: &str, detail: impl Into<String>, rule: Option<&str>) -> EngineResult<()> {
+    pub async fn audit(
+        &mut self,
+        actor: &str,
+        case: Option<CaseNumber>,
+        action: &str,
+        detail: impl Into<String>,
+        rule: Option<&str>,
+    ) -> EngineResult<()> {
         self.tx
             .append_audit(&AuditRecord {
                 at: self.now,
@@ -120,8 +130,14 @@ impl<'e> Work<'e> {
             text.push_str(why);
         }
         self.tell_customer(case, text).await?;
-        self.audit(actor, Some(case.number), "case.status", format!("{} -> {}{}", from.as_str(), status.as_str(), if why.is_empty() { String::new() } else { format!(": {why}") }), None)
-            .await
+        self.audit(
+            actor,
+            Some(case.number),
+            "case.status",
+            format!("{} -> {}{}", from.as_str(), status.as_str(), if why.is_empty() { String::new() } else { format!(": {why}") }),
+            None,
+        )
+        .await
     }
 
     /// Sets a refund's status, stores it and writes its `refund` line.
@@ -171,8 +187,14 @@ impl<'e> Work<'e> {
                  The last four digits are all we ever need.",
             )
             .await?;
-            self.audit(user.id.as_str(), None, "message.card_redacted", format!("{} card number(s) removed from a message", redacted.card_numbers), None)
-                .await?;
+            self.audit(
+                user.id.as_str(),
+                None,
+                "message.card_redacted",
+                format!("{} card number(s) removed from a message", redacted.card_numbers),
+                None,
+            )
+            .await?;
         }
         if crate::app::command::is_command(&text) {
             return self.command(&user, &text, channel).await;
@@ -232,7 +254,8 @@ impl<'e> Work<'e> {
                 refund.approvals.retain(|u| *u != user.id);
                 self.tx.update_refund(&refund).await?;
                 self.audit(user.id.as_str(), Some(case_no), "refund.approval_withdrawn", format!("{have} of {need} leads"), None).await?;
-                self.say(&approvals, None, Some(case_no), format!("{} withdrew their approval for {case_no} ({have} of {need} leads).", user.id)).await?;
+                self.say(&approvals, None, Some(case_no), format!("{} withdrew their approval for {case_no} ({have} of {need} leads).", user.id))
+                    .await?;
             }
             Outcome::Rejected => {
                 self.audit(user.id.as_str(), Some(case_no), "refund.rejected", refund_words(&refund), None).await?;
@@ -247,7 +270,8 @@ impl<'e> Work<'e> {
                 refund.approved_by = by;
                 self.approve(&mut refund, user.id.as_str()).await?;
                 let names: Vec<_> = refund.approved_by.iter().map(|u| u.to_string()).collect();
-                self.say(&approvals, None, Some(case_no), format!("Refund for {case_no} approved by {}; paying it now.", names.join(" and "))).await?;
+                self.say(&approvals, None, Some(case_no), format!("Refund for {case_no} approved by {}; paying it now.", names.join(" and ")))
+                    .await?;
             }
         }
         Ok(())
@@ -322,10 +346,21 @@ impl<'e> Work<'e> {
                 })
                 .await?;
             self.tx
-                .push(Action::Wallet { account: account.id.to_string(), balance: cur.format(running), currency: cur.to_string(), reason: reason.into() })
+                .push(Action::Wallet {
+                    account: account.id.to_string(),
+                    balance: cur.format(running),
+                    currency: cur.to_string(),
+                    reason: reason.into(),
+                })
                 .await?;
-            self.audit("system", None, &format!("wallet.{}", kind.as_str()), format!("{}: {} {cur} ({detail})", account.id, cur.format(*amount)), None)
-                .await?;
+            self.audit(
+                "system",
+                None,
+                &format!("wallet.{}", kind.as_str()),
+                format!("{}: {} {cur} ({detail})", account.id, cur.format(*amount)),
+                None,
+            )
+            .await?;
         }
         if plan.refused > 0 {
             let text = format!(
@@ -336,7 +371,12 @@ impl<'e> Work<'e> {
             );
             self.audit("system", None, "wallet.usage_refused", text.clone(), None).await?;
             self.tx
-                .push(Action::Wallet { account: account.id.to_string(), balance: cur.format(plan.balance_after), currency: cur.to_string(), reason: "usage_refused".into() })
+                .push(Action::Wallet {
+                    account: account.id.to_string(),
+                    balance: cur.format(plan.balance_after),
+                    currency: cur.to_string(),
+                    reason: "usage_refused".into(),
+                })
                 .await?;
             for u in self.tx.users_of_account(&account.id).await? {
                 self.say("dm", Some(&u.id), None, text.clone()).await?;
@@ -353,12 +393,15 @@ impl<'e> Work<'e> {
         }
         self.set_refund_status(&mut refund, RefundStatus::Expired).await?;
         let hours = self.e.cfg.policy.approval_expiry_hours;
-        self.audit("system", Some(refund.case), "refund.expired", format!("{} not approved within {hours} hours", refund_words(&refund)), None).await?;
+        self.audit("system", Some(refund.case), "refund.expired", format!("{} not approved within {hours} hours", refund_words(&refund)), None)
+            .await?;
         let approvals = self.e.cfg.approvals_channel.clone();
-        self.say(&approvals, None, Some(refund.case), format!("The refund request for {} expired: not approved within {hours} hours.", refund.case)).await?;
+        self.say(&approvals, None, Some(refund.case), format!("The refund request for {} expired: not approved within {hours} hours.", refund.case))
+            .await?;
         if let Some(mut case) = self.tx.case(refund.case).await? {
             if case.status == CaseStatus::AwaitingApproval {
-                self.set_status(&mut case, CaseStatus::Open, "system", "The refund request was not approved in time; an agent will follow up.").await?;
+                self.set_status(&mut case, CaseStatus::Open, "system", "The refund request was not approved in time; an agent will follow up.")
+                    .await?;
             }
         }
         Ok(true)
@@ -402,8 +445,14 @@ impl<'e> Work<'e> {
         self.tx
             .push(Action::Wallet { account: acct.id.to_string(), balance: cur.format(balance), currency: cur.to_string(), reason: "purchase".into() })
             .await?;
-        self.audit(user.id.as_str(), None, "wallet.purchase", format!("{}: {credits} credits, +{} {cur}, charge {id} of {} {cur}", acct.id, cur.format(p.value), cur.format(p.total)), None)
-            .await?;
+        self.audit(
+            user.id.as_str(),
+            None,
+            "wallet.purchase",
+            format!("{}: {credits} credits, +{} {cur}, charge {id} of {} {cur}", acct.id, cur.format(p.value), cur.format(p.total)),
+            None,
+        )
+        .await?;
         self.say(
             channel,
             Some(&user.id),
@@ -426,4 +475,3 @@ impl<'e> Work<'e> {
 pub(crate) fn refund_words(r: &Refund) -> String {
     format!("refund of {} {} on {}", r.currency.format(r.amount), r.currency, r.charge)
 }
-
