@@ -8,7 +8,7 @@ use crate::app::action::{Action, OutboxItem};
 use crate::app::ports::{Snapshot, Store, StoreError, StoreResult, StoreTx, StoredAudit, User, WalletBalance};
 use crate::domain::approvals::{Refund, RefundStatus};
 use crate::domain::audit::{AuditRecord, GENESIS};
-use crate::domain::billing::{Account, AutoRecharge, Charge, ChargeKind, CreditNote, EntryKind, PaymentMethod, Subscription, WalletEntry};
+use crate::domain::billing::{Account, AutoRecharge, Charge, ChargeKind, CreditNote, PaymentMethod, Subscription, WalletEntry};
 use crate::domain::ids::{AccountId, CaseNumber, ChargeId, RefundId, SubscriptionId, UserId};
 use crate::domain::intent::Intent;
 use crate::domain::money::Currency;
@@ -42,7 +42,7 @@ fn hash_parse(s: &str) -> StoreResult<[u8; 32]> {
 }
 
 macro_rules! sql_store {
-    ($store:ident, $tx:ident, $db:ty, $pool:ty, $begin:expr) => {
+    ($store:ident, $tx:ident, $db:ty, $pool:ty, $begin:expr, $lock:expr) => {
         /// The store on this backend.
         #[derive(Clone)]
         pub struct $store {
@@ -358,7 +358,7 @@ macro_rules! sql_store {
             }
 
             async fn account(&mut self, id: &AccountId) -> StoreResult<Option<Account>> {
-                let row = sqlx::query("SELECT id, currency, auto_recharge_below, auto_recharge_credits FROM accounts WHERE id = $1")
+                let row = sqlx::query(&format!("SELECT id, currency, auto_recharge_below, auto_recharge_credits FROM accounts WHERE id = $1{}", $lock))
                     .bind(id.as_str())
                     .fetch_optional(&mut *self.tx)
                     .await?;
@@ -389,7 +389,7 @@ macro_rules! sql_store {
             }
 
             async fn user(&mut self, id: &UserId) -> StoreResult<Option<User>> {
-                let row = sqlx::query("SELECT id, roles, account_id FROM users WHERE id = $1").bind(id.as_str()).fetch_optional(&mut *self.tx).await?;
+                let row = sqlx::query(&format!("SELECT id, roles, account_id FROM users WHERE id = $1{}", $lock)).bind(id.as_str()).fetch_optional(&mut *self.tx).await?;
                 row.map(|r| {
                     Ok(User {
                         id: UserId::new(r.try_get::<String, _>("id")?),
@@ -573,7 +573,7 @@ macro_rules! sql_store {
             }
 
             async fn case(&mut self, number: CaseNumber) -> StoreResult<Option<Case>> {
-                let row = sqlx::query(&format!("SELECT {CASE_COLS} FROM cases WHERE number = $1")).bind(i64::from(number.get())).fetch_optional(&mut *self.tx).await?;
+                let row = sqlx::query(&format!("SELECT {CASE_COLS} FROM cases WHERE number = $1{}", $lock)).bind(i64::from(number.get())).fetch_optional(&mut *self.tx).await?;
                 row.as_ref().map(case_row).transpose()
             }
 
@@ -646,12 +646,12 @@ macro_rules! sql_store {
             }
 
             async fn refund(&mut self, id: RefundId) -> StoreResult<Option<Refund>> {
-                let row = sqlx::query(&format!("SELECT {REFUND_COLS} FROM refunds WHERE id = $1")).bind(id.0).fetch_optional(&mut *self.tx).await?;
+                let row = sqlx::query(&format!("SELECT {REFUND_COLS} FROM refunds WHERE id = $1{}", $lock)).bind(id.0).fetch_optional(&mut *self.tx).await?;
                 row.as_ref().map(refund_row).transpose()
             }
 
             async fn refunds_of_case(&mut self, case: CaseNumber) -> StoreResult<Vec<Refund>> {
-                let rows = sqlx::query(&format!("SELECT {REFUND_COLS} FROM refunds WHERE case_number = $1 ORDER BY id"))
+                let rows = sqlx::query(&format!("SELECT {REFUND_COLS} FROM refunds WHERE case_number = $1 ORDER BY id{}", $lock))
                     .bind(i64::from(case.get()))
                     .fetch_all(&mut *self.tx)
                     .await?;
@@ -659,7 +659,7 @@ macro_rules! sql_store {
             }
 
             async fn refund_by_message(&mut self, message_ref: &str) -> StoreResult<Option<Refund>> {
-                let row = sqlx::query(&format!("SELECT {REFUND_COLS} FROM refunds WHERE message_ref = $1")).bind(message_ref).fetch_optional(&mut *self.tx).await?;
+                let row = sqlx::query(&format!("SELECT {REFUND_COLS} FROM refunds WHERE message_ref = $1{}", $lock)).bind(message_ref).fetch_optional(&mut *self.tx).await?;
                 row.as_ref().map(refund_row).transpose()
             }
 
@@ -750,7 +750,8 @@ mod sqlite_impl {
         // Take the write lock up front: a read-then-write transaction never fails to upgrade.
         pool.begin_with("BEGIN IMMEDIATE").await
     }
-    sql_store!(SqliteStore, SqliteTx, Sqlite, SqlitePool, begin);
+    // BEGIN IMMEDIATE already makes this transaction the only writer: no row locks.
+    sql_store!(SqliteStore, SqliteTx, Sqlite, SqlitePool, begin, "");
 }
 
 mod pg_impl {
@@ -758,11 +759,10 @@ mod pg_impl {
     async fn begin(pool: &PgPool) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
         pool.begin().await
     }
-    sql_store!(PgStore, PgTx, Postgres, PgPool, begin);
+    // Rows an event reads to change (the speaker, the account, the case, the refund)
+    // are locked, so concurrent events from several bot instances serialise on them.
+    sql_store!(PgStore, PgTx, Postgres, PgPool, begin, " FOR UPDATE");
 }
 
 pub use pg_impl::PgStore;
 pub use sqlite_impl::SqliteStore;
-
-#[allow(unused_imports)]
-use EntryKind as _;
