@@ -74,6 +74,7 @@ impl Engine {
         report.attempts += 1;
         // 1. A previous answer was lost: ask first.
         let mut answer: Option<Result<ProviderRefund, ConnectorError>> = None;
+        let was_lookup = refund.needs_lookup;
         if refund.needs_lookup {
             match connector.lookup(&call).await {
                 Ok(Some(found)) => answer = Some(Ok(found)),
@@ -127,6 +128,11 @@ impl Engine {
                 w.fail(&mut refund, &why).await?;
                 report.failed += 1;
             }
+            Err(ConnectorError::Ambiguous(why)) if was_lookup => {
+                // Asking did not get an answer either: wait, then ask again.
+                refund.needs_lookup = true;
+                w.schedule_retry(&mut refund, &why).await?;
+            }
             Err(ConnectorError::Ambiguous(why)) => {
                 // The provider may have made it: look up by key at once, before any retry.
                 refund.needs_lookup = true;
@@ -134,18 +140,8 @@ impl Engine {
                 refund.next_attempt_at = Some(now);
                 w.tx.update_refund(&refund).await?;
                 w.tx.release_refund(refund.id).await?;
-                w.audit(
-                    "system",
-                    Some(refund.case),
-                    "refund.outcome_unknown",
-                    format!("{}: {why}; asking the provider before any retry", refund_words(&refund)),
-                    None,
-                )
-                .await?;
-                // A lookup that itself times out must not spin: the next one waits.
-                if refund.attempts > 1 && refund.first_attempt_at.is_some() {
-                    w.schedule_retry(&mut refund, &why).await?;
-                }
+                w.audit("system", Some(refund.case), "refund.outcome_unknown", format!("{}: {why}; asking the provider before any retry", refund_words(&refund)), None)
+                    .await?;
             }
             Err(ConnectorError::Transient(why)) => {
                 w.schedule_retry(&mut refund, &why).await?;
