@@ -105,11 +105,7 @@ fn parse_refund(args: &[&str]) -> Result<Command, CommandError> {
     };
     let target = match first.parse::<CaseNumber>() {
         Ok(c) => Target::Case(c),
-        Err(_)
-            if first.len() > 2
-                && first[..2].eq_ignore_ascii_case("rf")
-                && first[2..].starts_with(['-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9']) =>
-        {
+        Err(_) if looks_like_case(first) => {
             return Err(err(format!("`{}` is not a case number (they look like RF-000012)", first.chars().take(40).collect::<String>()), u))
         }
         Err(_) => Target::Charge(ChargeId::new(first)),
@@ -139,6 +135,12 @@ fn parse_refund(args: &[&str]) -> Result<Command, CommandError> {
         }
     }
     Ok(Command::Refund { target, amount, is_override, reason: rest(more) })
+}
+
+/// `RF-…` or `RF` followed by digits: meant as a case number, even if malformed.
+fn looks_like_case(tok: &str) -> bool {
+    let b = tok.as_bytes();
+    b.len() > 2 && b[..2].eq_ignore_ascii_case(b"rf") && (b[2] == b'-' || b[2].is_ascii_digit())
 }
 
 fn parse_wallet(args: &[&str]) -> Result<Command, CommandError> {
