@@ -150,6 +150,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Cmd::Console { config, db, user, json, no_demo } => {
             let cfg = Config::load(config.as_deref())?;
             init_logs(&cfg);
+            let url = db.clone().unwrap_or_else(|| cfg.store_url.clone());
             let store = open(&cfg, db).await?;
             let (engine, _sandbox) = engine_with(&store, Arc::new(SystemClock), cfg.engine.clone());
             let now = chrono::Utc::now();
@@ -160,7 +161,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             // Refunds left executing by a crash are due now: resume them before anything else.
             let resumed = engine.run_timers(now).await?;
             if !json {
-                println!("paydesk console — store {}{}", cfg.store_url_redacted(), if fresh && !no_demo { " (new, with demo data)" } else { "" });
+                println!("paydesk console — store {}{}", paydesk::config::redact_url(&url), if fresh && !no_demo { " (new, with demo data)" } else { "" });
                 if resumed.attempts > 0 {
                     println!("resumed {} refund payment(s) left in flight", resumed.attempts);
                 }

@@ -345,7 +345,7 @@ impl Work<'_> {
             account,
             card_last4: charge.card_last4.clone(),
             reason: reason.clone(),
-            expires_at: refund.expires_at.to_rfc3339(),
+            expires_at: refund.expires_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             is_override,
         };
         refund.message_ref = self.tx.push(req).await?;
@@ -365,7 +365,7 @@ impl Work<'_> {
             ),
         )
         .await?;
-        self.set_status(&mut case, CaseStatus::AwaitingApproval, user.id.as_str(), &format!("A refund of {money} is waiting for approval.")).await?;
+        self.set_status(&mut case, CaseStatus::AwaitingApproval, user.id.as_str(), &format!("An agent has requested a refund of {money} for you.")).await?;
         Ok(())
     }
 
