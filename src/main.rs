@@ -161,7 +161,11 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             // Refunds left executing by a crash are due now: resume them before anything else.
             let resumed = engine.run_timers(now).await?;
             if !json {
-                println!("paydesk console — store {}{}", paydesk::config::redact_url(&url), if fresh && !no_demo { " (new, with demo data)" } else { "" });
+                println!(
+                    "paydesk console — store {}{}",
+                    paydesk::config::redact_url(&url),
+                    if fresh && !no_demo { " (new, with demo data)" } else { "" }
+                );
                 if resumed.attempts > 0 {
                     println!("resumed {} refund payment(s) left in flight", resumed.attempts);
                 }

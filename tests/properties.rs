@@ -75,12 +75,20 @@ fn run_approvals(amount: &'static str, requester: usize, override_: bool, steps:
             match s {
                 Step::React { user, approve, added } => {
                     let emoji = if approve { "✅" } else { "❌" };
-                    let ev = Event::Reaction { actor: Actor::known(USERS[user].0), emoji: emoji.into(), target: ReactTarget::ApprovalOf(CaseNumber::FIRST), added };
+                    let ev = Event::Reaction {
+                        actor: Actor::known(USERS[user].0),
+                        emoji: emoji.into(),
+                        target: ReactTarget::ApprovalOf(CaseNumber::FIRST),
+                        added,
+                    };
                     engine.handle(ev, now, None).await.unwrap();
                 }
                 Step::Command { user, approve } => {
                     let text = if approve { "/approve RF-000001" } else { "/reject RF-000001 no" };
-                    engine.handle(Event::Message { actor: Actor::known(USERS[user].0), text: text.into(), channel: "approvals".into() }, now, None).await.unwrap();
+                    engine
+                        .handle(Event::Message { actor: Actor::known(USERS[user].0), text: text.into(), channel: "approvals".into() }, now, None)
+                        .await
+                        .unwrap();
                 }
                 Step::Fault(k, n) => sandbox.inject([Fault::Timeout, Fault::Error, Fault::Decline][k as usize], n),
                 Step::Wait(mins) => {

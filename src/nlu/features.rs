@@ -43,6 +43,18 @@ pub const T_MOVE: u8 = 46; // move / transfer / send / merge
 pub const T_ACCOUNT: u8 = 47; // account / workspace
 pub const T_UPDATE: u8 = 48; // update / change / replace / swap
 pub const T_CARDWORD: u8 = 49; // card / payment method
+pub const T_EXPECT: u8 = 50; // instead / supposed to / should have / thought it would
+pub const T_PRICE: u8 = 51; // a stated price: plan says / pricing / quote / listed / contract
+pub const T_PAID: u8 = 52; // the customer says they paid / sent the money
+pub const T_NOTYET: u8 = 53; // still / not yet / hasnt / still waiting
+pub const T_NOBODY: u8 = 54; // nobody / no one / zero / never
+pub const T_REPLY: u8 = 55; // reply / answer / respond / heard back
+pub const T_WAIT: u8 = 56; // waiting / waited / since
+pub const T_MONEY: u8 = 57; // a payment-domain word: charge, payment, money, billed, invoice ...
+pub const T_PROBLEM: u8 = 58; // a complaint cue: why, wrong, problem, fix, issue, help
+pub const T_MULTI: u8 = 59; // three times / multiple times / several times
+pub const T_TWO: u8 = 60; // two / 2 / deux / dos / zwei
+pub const T_CHARGES: u8 = 61; // charges / debits / payments / transactions (plural)
 
 pub const fn tag_bit(t: u8) -> u32 {
     1u32 << (t - 32)
@@ -249,7 +261,7 @@ pub const FEATURES: &[Feature] = &[
     (" automatic refill", AR, 3.5), (" auto recarga", AR, 3.5), (" automatically top", AR, 3.0), (" automatically recharge", AR, 3.0),
     (" automatically buy", AR, 3.0), (" automatically add", AR, 3.0), (" automatically reload", AR, 3.0), (" auto purchase", AR, 3.0),
     (" auto buy", AR, 3.0), (" auto charge", AR, 2.0), (" recurring top", AR, 3.0), (" when i drop below", AR, 2.0),
-    (" drops below", AR, 1.5), (" falls under", AR, 1.5), (" falls below", AR, 1.5), (" goes below", AR, 1.5), (" threshold", AR, 1.5),
+    (" drops below", AR, 1.5), (" falls under", AR, 1.5), (" falls below", AR, 1.5), (" goes below", AR, 1.5), (" threshold", AR, 3.0),
     (" recarga automatica", AR, 3.5), (" recargar automaticamente", AR, 3.5), (" recharge automatique", AR, 3.5),
     (" rechargement automatique", AR, 3.5), (" recharger automatiquement", AR, 3.5), (" automatische aufladung", AR, 3.5),
     (" automatisch aufladen", AR, 3.5), (" automatisches aufladen", AR, 3.5), (" auto aufladung", AR, 3.5),
@@ -333,7 +345,7 @@ pub const FEATURES: &[Feature] = &[
     (" confirmation email", TS, 2.6), (" confirmation mail", TS, 2.6), (" never got a confirmation", TS, 2.0), (" case number", TS, 2.6),
     (" ticket number", TS, 2.6), (" did my ticket", TS, 2.8), (" my ticket", TS, 1.5), (" the ticket", TS, 1.0), (" ticket status", TS, 2.8),
     (" status of case", TS, 2.8), (" status of my case", TS, 2.8), (" status of ticket", TS, 2.8), (" status of my ticket", TS, 2.8),
-    (" case status", TS, 2.8), (" my case", TS, 1.2), (" still open", TS, 1.2), (" opened a ticket", TS, 1.2), (" reference number", TS, 1.0),
+    (" case status", TS, 2.8), (" my case", TS, 1.2), (" still open", TS, 1.2), (" opened a ticket", TS, 1.2), (" reference number", TS, 2.2),
     (" acknowledg", TS, 1.0), (" did you get my", TS, 2.0), (" did you receive my", TS, 2.0), (" mi caso", TS, 1.2), (" mi ticket", TS, 1.5),
     (" mon dossier", TS, 1.2), (" mon ticket", TS, 1.5), (" meinem fall", TS, 1.2), (" mein ticket", TS, 1.5), (" meu chamado", TS, 1.5),
     (" meu caso", TS, 1.2), (" mijn ticket", TS, 1.5), (" numero de caso", TS, 2.6), (" numero de ticket", TS, 2.6),
@@ -428,7 +440,7 @@ pub const FEATURES: &[Feature] = &[
     (" sprechen", ESC, 1.0), (" depuis une semaine", ESC, 1.0), (" esperando", ESC, 0.8), (" warte seit", ESC, 1.5),
     (" waiting for days", ESC, 2.0), (" days and no", ESC, 2.0), (" call me", ESC, 0.4),
     (" billing card", UPM, 2.0),
-    (" update", T_UPDATE, 0.0), (" change", T_UPDATE, 0.0), (" replace", T_UPDATE, 0.0), (" swap", T_UPDATE, 0.0), (" switch", T_UPDATE, 0.0),
+    (" update", T_UPDATE, 0.0), (" change", T_UPDATE, 0.0), (" replace", T_UPDATE, 0.0), (" swap", T_UPDATE, 0.0), (" switch ", T_UPDATE, 0.0), (" switching", T_UPDATE, 0.0),
     (" modify", T_UPDATE, 0.0), (" edit", T_UPDATE, 0.0), (" cambiar", T_UPDATE, 0.0), (" cambio", T_UPDATE, 0.0), (" actualizar", T_UPDATE, 0.0),
     (" changer", T_UPDATE, 0.0), (" modifier", T_UPDATE, 0.0), (" remplacer", T_UPDATE, 0.0), (" mettre a jour", T_UPDATE, 0.0),
     (" andern", T_UPDATE, 0.0), (" aktualisier", T_UPDATE, 0.0), (" ersetzen", T_UPDATE, 0.0), (" wechseln", T_UPDATE, 0.0),
@@ -456,4 +468,162 @@ pub const FEATURES: &[Feature] = &[
     (" stop billing", CAN, 2.5), (" want out", CAN, 1.5), (" monthly plan", CAN, 0.8), (" yearly plan", CAN, 0.8), (" annual plan", CAN, 0.5),
     (" support request", TS, 1.5), (" request was received", TS, 2.5), (" saved card", UPM, 2.2), (" remove ", T_UPDATE, 0.0), (" remove my", T_UPDATE, 0.0), (" remove the", T_UPDATE, 0.0),
     (" delete", T_UPDATE, 0.0), (" kreditkarte", T_CARDWORD, 0.0), (" credit card", T_CARDWORD, 0.0),
+    // ---------------- generalisation: stems, paraphrases, cue tags ----------------
+    // refund_request: "give / send / pay back", "returned", "reverse it", other languages' stems.
+    (" devuelv", RR, 1.4), (" devolv", T_REFUND, 0.0), (" devuelv", T_REFUND, 0.0), (" rembourse", T_REFUND, 0.0),
+    (" send back", RR, 1.3), (" paid back", RR, 1.3), (" pay back", RR, 1.2), (" pay me back", RR, 1.4), (" give back", RR, 1.2),
+    (" give me back", RR, 1.4), (" get back", RR, 0.9), (" get that back", RR, 1.3), (" get it back", RR, 1.3), (" credit back", RR, 1.4),
+    (" money returned", RR, 1.4), (" returned", RR, 0.6), (" return the money", RR, 1.4), (" reverse it", RR, 1.0), (" reverse the", RR, 0.6),
+    (" reimbursement", T_REFUND, 0.0), (" unused", RR, 0.5), (" wrong plan", RR, 0.6),
+    (" wrong package", RR, 0.6), (" wrong pack", RR, 0.6), (" forgot to cancel", CAN, -2.4), (" forgot to cancel", RR, 1.0),
+    (" terugstort", T_REFUND, 0.0), (" zuruckzahl", RR, 1.2), (" rimborso", T_REFUND, 0.0),
+    // wallet_not_applied: wallet + expectation + card/charge (rule in mod.rs).
+    (" instead", T_EXPECT, 0.0), (" supposed to", T_EXPECT, 0.0), (" should have", T_EXPECT, 0.0), (" shouldve", T_EXPECT, 0.0),
+    (" should of", T_EXPECT, 0.0), (" thought", T_EXPECT, 0.0), (" meant to", T_EXPECT, 0.0), (" not my card", T_EXPECT, 0.0),
+    (" not my visa", T_EXPECT, 0.0), (" not the card", T_EXPECT, 0.0), (" told it to", T_EXPECT, 0.0), (" opted", T_CHOSE, 0.0),
+    (" opted", T_EXPECT, 0.0), (" en vez de", T_EXPECT, 0.0), (" en lugar de", T_EXPECT, 0.0), (" au lieu", T_EXPECT, 0.0),
+    (" stattdessen", T_EXPECT, 0.0), (" trotzdem", T_EXPECT, 0.0), (" em vez", T_EXPECT, 0.0), (" invece", T_EXPECT, 0.0),
+    (" pourtant", T_EXPECT, 0.0), (" sin embargo", T_EXPECT, 0.0), (" anyway", T_EXPECT, 0.0), (" even though", T_EXPECT, 0.0),
+    (" scelto", T_CHOSE, 0.0), (" selezionato", T_CHOSE, 0.0), (" addebitat", T_CARD, 0.0), (" addebitat", T_CHARGED, 0.0),
+    (" la carta", T_CARDWORD, 0.0), (" carta di credito", T_CARD, 0.0), (" abgezogen", T_CHARGED, 0.0), (" wallet funds", T_WALLET, 0.0),
+    (" credit card", T_CARD, 0.0), (" paypal", T_CARDWORD, 0.0), (" amex", T_CARDWORD, 0.0), (" debit", T_CHARGED, 0.0),
+    (" hit for", T_CHARGED, 0.0), (" bank shows", T_CHARGED, 0.0), (" statement shows", T_CHARGED, 0.0), (" got hit", T_CHARGED, 0.0), (" came out of", T_CHARGED, 0.0), (" taken from", T_CHARGED, 0.0),
+    (" take money", T_CHARGED, 0.0), (" took money", T_CHARGED, 0.0), (" charging", T_CHARGED, 0.0), (" cobraron", T_CARD, 0.0),
+    (" preleve", T_CHARGED, 0.0), (" cobrou", T_CHARGED, 0.0), (" cobraram", T_CHARGED, 0.0), (" cobro", T_CHARGED, 0.0),
+    // duplicate_charge
+    (" double ", DUP, 2.2), (" doubled", DUP, 1.0), (" double check", DUP, -2.2), (" double checked", DUP, -2.2), (" 3x", DUP, 1.5),
+    (" twice for", DUP, 0.5), (" two debits", DUP, 2.8), (" two transactions", DUP, 2.8), (" 2 transactions", DUP, 2.8),
+    (" two times", DUP, 0.3), (" again for", DUP, 0.6), (" already paid", DUP, 0.8), (" reverse one", DUP, 1.5), (" one of them", DUP, 0.8),
+    (" failed twice", DUP, -2.5), (" faild twice", DUP, -2.5), (" declined twice", DUP, -2.5), (" tried twice", DUP, -2.5),
+    (" failed 2", DUP, -2.0), (" declined 2", DUP, -2.0), (" faild", PF, 2.0), (" fialed", PF, 2.0), (" dos cargos", DUP, 2.8),
+    (" zwei abbuchungen", DUP, 2.8), (" deux prelevements", DUP, 2.8), (" duas cobrancas", DUP, 2.8), (" em duplicidade", DUP, 3.0),
+    // wrong_amount: a stated price vs what was charged (rule in mod.rs).
+    (" overbill", WA, 3.0), (" over bill", WA, 3.0), (" overpa", WA, 2.5), (" over pa", WA, 1.5), (" higher total", WA, 2.0),
+    (" the extra", WA, 0.6), (" regular rate", WA, 1.5), (" regular price", WA, 1.5), (" promo", WA, 1.0), (" per message", WA, 0.6),
+    (" contract", WA, 0.6), (" price jump", WA, 2.0), (" price increase", WA, 1.8), (" pay more", WA, 1.2),
+    (" pay extra", WA, 2.0), (" paid extra", WA, 2.0), (" total is off", WA, 2.5), (" is off", WA, 0.8),
+    (" seats but", WA, 1.2), (" only have", WA, 0.6), (" only use", WA, 0.6), (" maior do que", WA, 2.0),
+    (" hoher als", WA, 2.0), (" mas de lo", WA, 1.5), (" plus eleve", WA, 2.0), (" not the correct", WA, 2.0), (" no es el correcto", WA, 2.5),
+    (" importe", WA, 0.6), (" betrag", WA, 0.6), (" tarif", WA, 0.6),
+    (" plan says", T_PRICE, 0.0), (" plan is", T_PRICE, 0.0), (" when the plan", T_PRICE, 0.0), (" price", T_PRICE, 0.0), (" pricing", T_PRICE, 0.0),
+    (" listed", T_PRICE, 0.0), (" quote", T_PRICE, 0.0), (" receipt says", T_PRICE, 0.0), (" advertised", T_PRICE, 0.0),
+    (" agreed", T_PRICE, 0.0), (" offer", T_PRICE, 0.0), (" promo", T_PRICE, 0.0), (" contract", T_PRICE, 0.0), (" rate ", T_PRICE, 0.0),
+    (" should cost", T_PRICE, 0.0), (" supposed to cost", T_PRICE, 0.0), (" costs", T_PRICE, 0.0), (" website shows", T_PRICE, 0.0),
+    (" instead of the", T_PRICE, 0.0), (" plan was", T_PRICE, 0.0), (" tarif", T_PRICE, 0.0), (" preis", T_PRICE, 0.0),
+    (" precio", T_PRICE, 0.0), (" prix", T_PRICE, 0.0), (" combinado", T_PRICE, 0.0), (" acordado", T_PRICE, 0.0),
+    // payment_failed
+    (" try another", PF, 2.5), (" try a different", PF, 2.0), (" unsuccessful", PF, 2.5), (" not successful", PF, 2.2),
+    (" didnt succeed", PF, 2.5), (" did not succeed", PF, 2.5), (" didnt work", PF, 1.2), (" not approved", PF, 2.0),
+    (" nao foi aprovado", PF, 2.5), (" not go thru", PF, 2.5), (" wont complete", PF, 1.8), (" could not be completed", PF, 2.0),
+    (" bouncing", PF, 2.0), (" bounce", PF, 2.0), (" card issuer", PF, 1.0), (" do not honor", PF, 2.5), (" insufficient funds", PF, 2.0),
+    (" erroring", PF, 1.5),
+    (" rejeitad", PF, 2.5), (" nao aprovad", PF, 2.5), (" pago rechazado", PF, 2.5),
+    // payment_pending: "I paid but ... still / not yet" (rule in mod.rs).
+    (" i paid", T_PAID, 0.0), (" paid ", T_PAID, 0.0), (" already paid", T_PAID, 0.0), (" payment was made", T_PAID, 0.0),
+    (" paid for", T_PAID, 0.0), (" sent the money", T_PAID, 0.0), (" wired", T_PAID, 0.0), (" transfer sent", T_PAID, 0.0),
+    (" money left", T_PAID, 0.0), (" money was taken", T_PAID, 0.0), (" left my bank", T_PAID, 0.0), (" went out of my", T_PAID, 0.0),
+    (" paguei", T_PAID, 0.0), (" pague ", T_PAID, 0.0), (" bezahlt", T_PAID, 0.0), (" paye ", T_PAID, 0.0), (" pagato", T_PAID, 0.0),
+    (" still", T_NOTYET, 0.0), (" not yet", T_NOTYET, 0.0), (" yet ", T_NOTYET, 0.0), (" havent", T_NOTYET, 0.0),
+    (" hasnt", T_NOTYET, 0.0), (" not in my", T_NOTYET, 0.0), (" not complete", T_NOTYET, 0.0), (" noch nicht", T_NOTYET, 0.0),
+    (" todavia", T_NOTYET, 0.0), (" aun no", T_NOTYET, 0.0), (" ainda", T_NOTYET, 0.0), (" toujours", T_NOTYET, 0.0),
+    (" pas encore", T_NOTYET, 0.0), (" ancora", T_NOTYET, 0.0),
+    (" come through", PP, 1.2), (" came through", PP, 0.8), (" not captured", PP, 2.5), (" authorized but", PP, 2.0),
+    (" hasnt confirmed", PP, 2.5), (" havent confirmed", PP, 2.5), (" not been confirmed", PP, 2.5), (" yet to confirm", PP, 2.5),
+    (" to confirm", PP, 1.0), (" not paid yet", PP, 2.2), (" says not paid", PP, 2.2),
+    (" marked as in progress", PP, 2.0), (" order is stuck", PP, 2.0), (" isnt confirmed", PP, 2.5),
+    (" pendent", PP, 2.5), (" noch nicht bestatigt", PP, 2.5), (" pay again", PP, 0.8),
+    (" via paypal", UPM, -0.7),
+    // refund_status
+    (" timeline", T_STATUS, 0.0), (" timeframe", T_STATUS, 0.0), (" completed", T_STATUS, 0.0), (" done", T_STATUS, 0.0),
+    (" sent", T_STATUS, 0.0), (" gone out", T_STATUS, 0.0), (" hits", T_STATUS, 0.0), (" reach my", T_STATUS, 0.0), (" reach the", T_STATUS, 0.0), (" reach our", T_STATUS, 0.0), (" how soon", T_STATUS, 0.0),
+    (" expect", T_STATUS, 0.0), (" did it get", T_STATUS, 0.0), (" still nothing", T_RECEIVED, 0.0), (" nothing yet", T_RECEIVED, 0.0), (" nothing on my", T_RECEIVED, 0.0), (" nothing in my", T_RECEIVED, 0.0), (" didnt get", T_RECEIVED, 0.0),
+    (" havent seen", T_RECEIVED, 0.0), (" no sign", T_RECEIVED, 0.0), (" hasnt shown", T_RECEIVED, 0.0), (" hasnt arrived", T_RECEIVED, 0.0),
+    (" havent got", T_RECEIVED, 0.0), (" didnt receive", T_RECEIVED, 0.0), (" nao recebi", T_RECEIVED, 0.0), (" no he recibido", T_RECEIVED, 0.0),
+    (" pas recu", T_RECEIVED, 0.0), (" nicht erhalten", T_RECEIVED, 0.0), (" nicht angekommen", T_RECEIVED, 0.0), (" arrive", T_RECEIVED, 0.0),
+    (" ou est", T_STATUS, 0.0), (" passe", T_STATUS, 0.0), (" wo ist", T_STATUS, 0.0), (" wann", T_STATUS, 0.0), (" dauert", T_STATUS, 0.0),
+    // wallet_balance
+    (" any credits", WB, 1.2), (" still have", WB, 1.0), (" enough in", WB, 1.4), (" enough credits", WB, 0.8), (" enough for", WB, 0.6),
+    (" enough left", WB, 1.5), (" credits remain", WB, 2.0), (" remain", WB, 0.6), (" how much is left", WB, 2.0), (" how many are", WB, 0.8),
+    (" whats my balance", WB, 1.5), (" what is my balance", WB, 1.5), (" balance right now", WB, 1.0), (" saldo da", WB, 0.6),
+    // buy_credits
+    (" refill", T_ACQ, 0.0), (" reload", T_ACQ, 0.0), (" top ", T_ACQ, 0.0), (" fill up", T_ACQ, 0.0), (" recharge", T_ACQ, 0.0),
+    (" load up", BUY, 1.5), (" stock up", BUY, 1.5), (" sell me", BUY, 2.0), (" another pack", BUY, 1.5), (" pack of credits", BUY, 1.2),
+    (" purchase credits", BUY, 2.0), (" purchase a", BUY, 0.6), (" worth of credits", BUY, 2.0), (" load more", BUY, 1.8),
+    (" almost empty", BUY, 0.8), (" refill my", BUY, 1.0),
+    // auto_recharge
+    (" automatic", AR, 1.6), (" automatisch", AR, 1.6), (" automatica", AR, 1.6), (" automatique", AR, 1.6), (" automatiquement", AR, 1.6),
+    (" itself", AR, 1.2), (" by itself", AR, 0.6), (" on its own", AR, 1.5), (" when it gets low", AR, 2.0), (" gets low", AR, 1.5),
+    (" run low", AR, 0.8), (" runs low", AR, 1.5), (" when low", AR, 1.5), (" when below", AR, 1.8), (" when it drops", AR, 1.8),
+    (" whenever", AR, 0.8), (" recurring credit", AR, 2.5), (" recurring purchase", AR, 2.5), (" triggers", AR, 1.2), (" trigger", AR, 0.8),
+    (" didnt fire", AR, 1.0), (" auto ", AR, 0.8), (" auto renew", AR, -1.5), (" auto renewal", AR, -1.5), (" automated", AR, -1.6),
+    (" automatic renewal", AR, -2.0), (" automatically renew", AR, -2.0),
+    // transfer_credits
+    (" passar ", T_MOVE, 0.0), (" passer ", T_MOVE, 0.0), (" go to", T_MOVE, 0.0), (" put them", T_MOVE, 0.0), (" put the credits", T_MOVE, 0.0),
+    (" reassign", T_MOVE, 0.0), (" shift", T_MOVE, 0.0), (" carry over", T_MOVE, 0.0), (" carried over", T_MOVE, 0.0),
+    (" moved to", T_MOVE, 0.0), (" onto the", T_MOVE, 0.0), (" ubertragen", T_MOVE, 0.0), (" trasferi", T_MOVE, 0.0),
+    (" para a conta", TC, 1.5), (" a la cuenta", TC, 1.0), (" vers le compte", TC, 1.5), (" auf ein anderes", TC, 1.5),
+    (" colleague", TC, 0.6), (" across accounts", TC, 2.0), (" another user", TC, 1.2), (" client workspace", TC, 1.2),
+    (" from one account", TC, 1.5), (" add a new user", OTH, 1.5), (" add a user", OTH, 1.5), (" new user", OTH, 1.0), (" invite", OTH, 1.0),
+    // dispute
+    (" wasnt made by", DIS, 3.0), (" not made by", DIS, 3.0), (" didnt approve", DIS, 3.0), (" did not approve", DIS, 3.0),
+    (" never approved", DIS, 3.0), (" not approved by me", DIS, 3.0), (" investigat", DIS, 0.8), (" someone", DIS, 0.9),
+    (" somebody", DIS, 0.9), (" used my", DIS, 0.5), (" appeared", DIS, 0.8), (" nobody at", DIS, 2.0), (" no one at", DIS, 2.0),
+    (" nicht veranlasst", DIS, 3.0), (" nie veranlasst", DIS, 3.0),
+    (" no idea what", DIS, 1.8), (" dont know you", DIS, 2.5), (" never used your", DIS, 1.8),
+    (" didnt buy anything", DIS, 2.0), (" never bought", DIS, 2.0), (" rien achete", DIS, 2.0), (" nao foi autorizad", DIS, 3.0),
+    (" without permission", DIS, 3.0), (" reverse this charge", DIS, 2.0), (" stole ", DIS, 2.5),
+    // cancel_subscription
+    (" end the plan", CAN, 2.5), (" end the sub", CAN, 2.5), (" end it", CAN, 1.2), (" stop paying", CAN, 2.0), (" no longer need", CAN, 0.6),
+    (" no longer", CAN, 0.3), (" another tool", CAN, 1.2), (" another service", CAN, 1.0), (" another platform", CAN, 1.0), (" competitor", CAN, 1.0), (" every month", CAN, 0.5), (" leaving", CAN, 1.0), (" de baja", CAN, 2.0),
+    (" stop being charged", CAN, 2.0), (" close my subscription", CAN, 2.5),
+    (" at the end of the term", CAN, 1.0), (" renew us", CAN, 1.0),
+    // escalate: nobody + reply, wait + reply (rules in mod.rs).
+    (" no one", T_NOBODY, 0.0), (" noone", T_NOBODY, 0.0), (" nobody", T_NOBODY, 0.0), (" zero", T_NOBODY, 0.0), (" no ", T_NOBODY, 0.0),
+    (" never", T_NOBODY, 0.0), (" nadie", T_NOBODY, 0.0), (" personne", T_NOBODY, 0.0), (" niemand", T_NOBODY, 0.0),
+    (" ninguem", T_NOBODY, 0.0), (" nessuno", T_NOBODY, 0.0), (" still no", T_NOBODY, 0.0), (" keine", T_NOBODY, 0.0),
+    (" repl", T_REPLY, 0.0), (" answer", T_REPLY, 0.0), (" respon", T_REPLY, 0.0), (" heard back", T_REPLY, 0.0), (" got back", T_REPLY, 0.0),
+    (" get back to", T_REPLY, 0.0), (" contest", T_REPLY, 0.0), (" repond", T_REPLY, 0.0), (" antwort", T_REPLY, 0.0),
+    (" reagee", T_REPLY, 0.0), (" risponde", T_REPLY, 0.0), (" helped", T_REPLY, 0.0), (" ayuda", T_REPLY, 0.0),
+    (" waiting", T_WAIT, 0.0), (" waited", T_WAIT, 0.0), (" wait ", T_WAIT, 0.0), (" since", T_WAIT, 0.0), (" days and", T_WAIT, 0.0),
+    (" esperando", T_WAIT, 0.0), (" jattends", T_WAIT, 0.0), (" warte", T_WAIT, 0.0), (" aguardando", T_WAIT, 0.0),
+    (" in charge", ESC, 2.2), (" actual person", ESC, 2.6), (" person", ESC, 0.8), (" useless", ESC, 1.5), (" higher up", ESC, 2.5),
+    (" go higher", ESC, 2.5), (" team lead", ESC, 1.5), (" your boss", ESC, 2.6), (" formal complaint", ESC, 2.5), (" queja", ESC, 2.0),
+    (" reclamacao", ESC, 2.0), (" plainte", ESC, 2.0), (" connect me", ESC, 1.5), (" to an agent", ESC, 2.0), (" an actual", ESC, 1.0),
+    (" seriously", ESC, 0.6), (" tired of", ESC, 1.0), (" doesnt understand", ESC, 1.2), (" isnt helping", ESC, 1.5), (" not helping", ESC, 1.5),
+    // ticket_status
+    (" ticket", TS, 0.8), (" tickets", TS, 0.6), (" checking in", T_NEWS, 0.0), (" follow up", T_NEWS, 0.0), (" pick up", T_NEWS, 0.0),
+    (" picked up", T_NEWS, 0.0), (" handling", T_NEWS, 0.0), (" worked on", T_NEWS, 0.0), (" happening with", T_NEWS, 0.0),
+    (" how is my", T_NEWS, 0.0), (" como va", T_NEWS, 0.0), (" stand ", T_NEWS, 0.0), (" update zu", T_NEWS, 0.0),
+    (" wrote in", TS, 1.2), (" get created", TS, 2.0), (" got created", TS, 2.0), (" open ticket", TS, 1.0),
+    (" status of the case", TS, 2.5), (" is someone handling", TS, 2.0), (" did you receive it", TS, 1.5),
+    // update_payment_method
+    (" on file", UPM, 1.0), (" cards on file", UPM, 0.6), (" backup card", UPM, 2.0), (" backup", UPM, 0.6), (" reissued", UPM, 1.8),
+    (" new number", UPM, 0.8), (" andere ich", T_UPDATE, 0.0), (" anderung", T_UPDATE, 0.0), (" atualiz", T_UPDATE, 0.0),
+    (" reissu", T_UPDATE, 0.0), (" add the new", UPM, 1.5), (" default payment", UPM, 2.0),
+    (" apple pay", UPM, 1.8), (" google pay", UPM, 1.8), (" credit card details", UPM, 2.0), (" add a new", UPM, -1.0),
+    // payment-domain and complaint cues for the fallback (mod.rs).
+    (" charge", T_MONEY, 0.0), (" payment", T_MONEY, 0.0), (" paid", T_MONEY, 0.0), (" pay ", T_MONEY, 0.0), (" money", T_MONEY, 0.0),
+    (" billed", T_MONEY, 0.0), (" billing", T_MONEY, 0.0), (" debit", T_MONEY, 0.0), (" transaction", T_MONEY, 0.0), (" my card", T_MONEY, 0.0),
+    (" invoice", T_MONEY, 0.0), (" statement", T_MONEY, 0.0), (" cobr", T_MONEY, 0.0), (" pago", T_MONEY, 0.0), (" pagamento", T_MONEY, 0.0),
+    (" paiement", T_MONEY, 0.0), (" factur", T_MONEY, 0.0), (" zahlung", T_MONEY, 0.0), (" abbuchung", T_MONEY, 0.0), (" rechnung", T_MONEY, 0.0),
+    (" why", T_PROBLEM, 0.0), (" wrong", T_PROBLEM, 0.0), (" problem", T_PROBLEM, 0.0), (" issue", T_PROBLEM, 0.0), (" fix", T_PROBLEM, 0.0),
+    (" mistake", T_PROBLEM, 0.0), (" error", T_PROBLEM, 0.0), (" help", T_PROBLEM, 0.0), (" what is this", T_PROBLEM, 0.0),
+    (" by accident", T_PROBLEM, 0.0), (" dont want", T_PROBLEM, 0.0), (" didnt want", T_PROBLEM, 0.0), (" please check", T_PROBLEM, 0.0),
+    (" por que", T_PROBLEM, 0.0), (" pourquoi", T_PROBLEM, 0.0), (" warum", T_PROBLEM, 0.0), (" porque", T_PROBLEM, 0.0), (" erro", T_PROBLEM, 0.0),
+    // round 6: more paraphrase families
+    (" paid w ", T_CHOSE, 0.0), (" pay w ", T_CHOSE, 0.0), (" toggle", T_CHOSE, 0.0), (" turned on", T_CHOSE, 0.0), (" still full", T_SAME, 0.0),
+    (" not touched", T_SAME, 0.0), (" you still charged", T_EXPECT, 0.0), (" and still got", T_EXPECT, 0.0), (" paid by card", T_CARD, 0.0),
+    (" by card", T_CARDWORD, 0.0), (" ignored my wallet", WNA, 1.5), (" ignored the wallet", WNA, 1.5), (" ignored my credits", WNA, 1.5),
+    (" ignored my balance", WNA, 1.5),
+    (" three times", T_MULTI, 0.0), (" 3 times", T_MULTI, 0.0), (" four times", T_MULTI, 0.0), (" 4 times", T_MULTI, 0.0),
+    (" multiple times", T_MULTI, 0.0), (" several times", T_MULTI, 0.0), (" two times", T_MULTI, 0.0), (" 2 times", T_MULTI, 0.0),
+    (" two ", T_TWO, 0.0), (" 2 ", T_TWO, 0.0), (" three ", T_TWO, 0.0), (" deux ", T_TWO, 0.0), (" dos ", T_TWO, 0.0), (" zwei ", T_TWO, 0.0),
+    (" duas ", T_TWO, 0.0), (" charges", T_CHARGES, 0.0), (" debits", T_CHARGES, 0.0), (" payments", T_CHARGES, 0.0),
+    (" transactions", T_CHARGES, 0.0), (" cargos", T_CHARGES, 0.0), (" cobrancas", T_CHARGES, 0.0), (" abbuchungen", T_CHARGES, 0.0),
+    (" prelevements", T_CHARGES, 0.0), (" paiements", T_CHARGES, 0.0), (" pagos", T_CHARGES, 0.0),
+    (" charged me again", DUP, 1.5), (" billed me again", DUP, 1.5), (" same month", DUP, 1.2), (" already went out", DUP, 1.0),
+    (" recuperer", RR, 1.2), (" recuperar", RR, 1.2), (" riavere", RR, 1.2),
+    (" return the money", T_REFUND, 0.0), (" give back", T_REFUND, 0.0), (" give it back", T_REFUND, 0.0), (" pay back", T_REFUND, 0.0),
+    (" paid back", T_REFUND, 0.0), (" send back", T_REFUND, 0.0), (" credit back", T_REFUND, 0.0), (" my money back", T_REFUND, 0.0),
+    (" no account", DIS, 2.2), (" dont have an account", DIS, 2.2), (" never had an account", DIS, 2.5), (" not a customer", DIS, 2.2),
 ];

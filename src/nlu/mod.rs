@@ -83,6 +83,8 @@ pub struct Classifier {
     ranges: Vec<(u32, u32)>,
     actions: Vec<Action>,
     negatable: Vec<bool>,
+    /// Max bytes between a negator and this pattern.
+    neg_window: Vec<u8>,
     is_negator: Vec<bool>,
     entities: entities::EntityExtractor,
 }
@@ -100,6 +102,10 @@ const NEGATABLE_INTENTS: u32 = 1 << RR | 1 << CAN | 1 << BUY | 1 << DUP | 1 << P
 const NEG_WINDOW: usize = 32;
 /// Below this score nothing specific was said: `other`.
 const OTHER_THRESHOLD: f32 = 0.85;
+/// With a payment-domain word present, this much evidence for an intent is enough.
+const WEAK_THRESHOLD: f32 = 0.4;
+/// Shorter negation reach for dispute cues ("i didnt authorise it and will dispute it").
+const NEG_WINDOW_DISPUTE: usize = 14;
 
 thread_local! {
     static NORM_BUF: RefCell<String> = RefCell::new(String::with_capacity(512));
@@ -168,6 +174,7 @@ impl Classifier {
         let mut ranges = Vec::with_capacity(patterns.len());
         let mut actions = Vec::new();
         let mut negatable = Vec::with_capacity(patterns.len());
+        let mut neg_window = Vec::with_capacity(patterns.len());
         let mut is_negator = Vec::with_capacity(patterns.len());
         for (p, acts) in patterns.iter().zip(&per_pattern) {
             let s = actions.len() as u32;
@@ -175,10 +182,12 @@ impl Classifier {
             ranges.push((s, actions.len() as u32));
             let flips = acts.iter().any(|a| a.target < 32 && NEGATABLE_INTENTS & (1u32 << a.target) != 0);
             negatable.push(flips && !pattern_self_negated(p));
+            let dispute_only = acts.iter().all(|a| a.target == DIS || a.target >= 32);
+            neg_window.push(if dispute_only { NEG_WINDOW_DISPUTE } else { NEG_WINDOW } as u8);
             is_negator.push(acts.iter().any(|a| a.target == NEG));
         }
         let ac = AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&patterns).expect("keyword automaton");
-        Classifier { ac, ranges, actions, negatable, is_negator, entities: entities::EntityExtractor::new() }
+        Classifier { ac, ranges, actions, negatable, neg_window, is_negator, entities: entities::EntityExtractor::new() }
     }
 
     /// Redacts first (internally), then classifies. `default_currency` (e.g. "USD") is
@@ -245,7 +254,7 @@ impl Classifier {
                 continue;
             }
             let (a, b) = self.ranges[p as usize];
-            let negated = self.negatable[p as usize] && is_negated(nb, &negs[..nn], s as usize);
+            let negated = self.negatable[p as usize] && is_negated(nb, &negs[..nn], s as usize, self.neg_window[p as usize] as usize);
             for act in &self.actions[a as usize..b as usize] {
                 let t = act.target;
                 if t >= 32 {
@@ -293,7 +302,7 @@ impl Classifier {
         if credit_quantity(nb) {
             scores[BUY as usize] += 0.8;
         }
-        if ents_money_count >= 2 && has(T_CHARGED) {
+        if ents_money_count >= 2 && (has(T_CHARGED) || has(T_PRICE)) {
             scores[WA as usize] += 2.2;
         }
         // refund_status: a refund plus a where/when/how-long question or a "not received".
@@ -311,6 +320,34 @@ impl Classifier {
         }
         if case_ref {
             scores[TS as usize] += 1.0;
+        }
+        // The wallet was expected to pay ("instead of my balance", "should have paid") and
+        // money went out some other way.
+        if has(T_WALLET) && has(T_EXPECT) && (has(T_CARD) || has(T_CHARGED) || has(T_CARDWORD)) {
+            scores[WNA as usize] += 2.8;
+        }
+        // Chose the wallet, then a card was charged (without a fixed phrase).
+        if has(T_WALLET) && has(T_CHOSE) && has(T_CHARGED) && has(T_CARDWORD) {
+            scores[WNA as usize] += 2.5;
+        }
+        // Several charges for one thing: "charged three times", "two £25 charges".
+        if has(T_CHARGED) && has(T_MULTI) {
+            scores[DUP as usize] += 2.0;
+        }
+        if has(T_TWO) && has(T_CHARGES) {
+            scores[DUP as usize] += 2.2;
+        }
+        // A stated price next to what was charged: "billed 59 when the plan says 49".
+        if has(T_CHARGED) && has(T_PRICE) {
+            scores[WA as usize] += 1.4;
+        }
+        // "I paid ... but it still / not yet ...", unless the money back is the subject.
+        if has(T_PAID) && has(T_NOTYET) && !has(T_REFUND) {
+            scores[PP as usize] += 1.3;
+        }
+        // Complaints of silence: "nobody answers", "waiting for a reply since Tuesday".
+        if has(T_REPLY) && (has(T_NOBODY) || has(T_WAIT)) {
+            scores[ESC as usize] += 2.2;
         }
 
         // Pick the best.
@@ -330,6 +367,17 @@ impl Classifier {
             }
         }
         let other = scores[OTH as usize];
+        // Payment-domain fallback: a complaint about a charge/payment that matched nothing
+        // specific goes to the nearest problem intent (or a refund request), not `other`.
+        if s1 < OTHER_THRESHOLD && (has(T_MONEY) || ents.amount.is_some()) && other < 1.0 {
+            if s1 >= WEAK_THRESHOLD {
+                s1 = OTHER_THRESHOLD;
+            } else if has(T_PROBLEM) || has(T_CHARGED) {
+                best = RR as usize;
+                s2 = s1;
+                s1 = OTHER_THRESHOLD;
+            }
+        }
         let (intent, confidence) = if s1 < OTHER_THRESHOLD || other > s1 + 0.5 {
             let c = if s1 <= 0.0 { 0.7 + (other.min(2.0) * 0.1) } else { 0.55 - s1 * 0.2 };
             (Intent::Other, c)
@@ -343,10 +391,10 @@ impl Classifier {
 }
 
 /// Is the feature starting at `start` preceded, in the same clause, by a negator?
-fn is_negated(nb: &[u8], negs: &[(u32, u32)], start: usize) -> bool {
+fn is_negated(nb: &[u8], negs: &[(u32, u32)], start: usize, window: usize) -> bool {
     for &(ns, ne) in negs {
         let (ns, ne) = (ns as usize, ne as usize);
-        if ns >= start || ne > start + 1 || start - ne.min(start) > NEG_WINDOW {
+        if ns >= start || ne > start + 1 || start - ne.min(start) > window {
             continue;
         }
         let between = &nb[ne.min(start)..start];

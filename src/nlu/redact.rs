@@ -1,5 +1,7 @@
 //! Card-number redaction: every Luhn-valid run of 13-19 digits (ASCII or full-width),
-//! optionally split by single spaces or dashes, is replaced by a fixed marker.
+//! optionally split by single spaces, dashes or dots, is replaced by a fixed marker. A
+//! card glued to other digits at the front of a split chain (`99 4111 1111 1111 1111`
+//! typed as `994111 1111 1111 1111`) is found too: a card is never echoed.
 
 use std::borrow::Cow;
 
@@ -55,11 +57,8 @@ fn digit_at(b: &[u8], pos: usize) -> Option<(u8, usize)> {
     None
 }
 
-struct Group {
-    start: usize,
-    end: usize,
-    first_digit: usize, // index into digit buffer
-    ndigits: usize,
+fn is_sep(c: Option<&u8>) -> bool {
+    matches!(c, Some(b' ' | b'-' | b'.'))
 }
 
 /// Replace every full card number with [`CARD_MARKER`]. Borrows when nothing is removed.
@@ -85,7 +84,9 @@ pub fn redact_card_numbers(text: &str) -> Redacted<'_> {
     let mut cards = 0usize;
     let mut last4: Option<String> = None;
     let mut digits: Vec<u8> = Vec::with_capacity(32);
-    let mut groups: Vec<Group> = Vec::with_capacity(8);
+    let mut digit_pos: Vec<usize> = Vec::with_capacity(32);
+    let mut digit_end: Vec<usize> = Vec::with_capacity(32);
+    let mut groups: usize;
 
     let mut pos = 0usize;
     while pos < b.len() {
@@ -95,63 +96,66 @@ pub fn redact_card_numbers(text: &str) -> Redacted<'_> {
         }
         // A chain of digit groups separated by exactly one space or dash.
         digits.clear();
-        groups.clear();
+        digit_pos.clear();
+        digit_end.clear();
+        groups = 0;
         let chain_start = pos;
         let mut p = pos;
         loop {
-            let gs = p;
-            let first = digits.len();
             while let Some((d, l)) = digit_at(b, p) {
                 digits.push(d);
+                digit_pos.push(p);
                 p += l;
+                digit_end.push(p);
             }
-            groups.push(Group { start: gs, end: p, first_digit: first, ndigits: digits.len() - first });
-            if (b.get(p) == Some(&b' ') || b.get(p) == Some(&b'-')) && digit_at(b, p + 1).is_some() {
+            groups += 1;
+            if is_sep(b.get(p)) && digit_at(b, p + 1).is_some() {
                 p += 1;
                 continue;
             }
             break;
         }
         let chain_end = p;
-        // Left to right, take the longest aligned window of 13..=19 Luhn-valid digits.
-        let mut gi = 0;
-        while gi < groups.len() {
-            let mut best: Option<usize> = None;
-            let mut total = 0usize;
-            for (gj, g) in groups.iter().enumerate().skip(gi) {
-                total += g.ndigits;
-                if total > 19 {
+        // A single run must be the card itself (13..=19 digits, Luhn-valid): long ids such
+        // as chat snowflakes stay. In a chain split by separators, any window of 13..=19
+        // digits is a card, wherever it starts or ends: left to right, the longest
+        // Luhn-valid window from each position is removed.
+        let n = digits.len();
+        let split = groups >= 2;
+        let mut a = 0;
+        while a < n {
+            let mut found = None;
+            for len in (13..=19).rev() {
+                let e = a + len;
+                if e > n || (!split && (a != 0 || e != n)) {
+                    continue;
+                }
+                if luhn_valid(&digits[a..e]) {
+                    found = Some(e);
                     break;
                 }
-                if total >= 13 {
-                    let f = groups[gi].first_digit;
-                    if luhn_valid(&digits[f..f + total]) {
-                        best = Some(gj);
-                    }
+            }
+            let Some(e) = found else {
+                if !split {
+                    break;
+                }
+                a += 1;
+                continue;
+            };
+            let start = digit_pos[a];
+            let end = digit_end[e - 1];
+            let o = out.get_or_insert_with(|| String::with_capacity(text.len() + 16));
+            o.push_str(&text[copied_to..start]);
+            o.push_str(CARD_MARKER);
+            copied_to = end;
+            cards += 1;
+            if last4.is_none() {
+                let plausible = (2..=6).contains(&digits[a]) && !mention_before(b, chain_start);
+                if plausible {
+                    last4 = Some(digits[e - 4..e].iter().map(|d| (b'0' + d) as char).collect());
                 }
             }
-            match best {
-                Some(gj) => {
-                    let s = groups[gi].start;
-                    let e = groups[gj].end;
-                    let o = out.get_or_insert_with(|| String::with_capacity(text.len() + 16));
-                    o.push_str(&text[copied_to..s]);
-                    o.push_str(CARD_MARKER);
-                    copied_to = e;
-                    cards += 1;
-                    if last4.is_none() {
-                        let f = groups[gi].first_digit;
-                        let n: usize = groups[gi..=gj].iter().map(|g| g.ndigits).sum();
-                        let ds = &digits[f..f + n];
-                        let plausible = (2..=6).contains(&ds[0]) && !mention_before(b, chain_start);
-                        if plausible {
-                            last4 = Some(ds[n - 4..].iter().map(|d| (b'0' + d) as char).collect());
-                        }
-                    }
-                    gi = gj + 1;
-                }
-                None => gi += 1,
-            }
+            a = e;
         }
         pos = chain_end.max(pos + 1);
     }
@@ -191,7 +195,7 @@ fn digit_chain_groups(text: &str) -> Vec<Vec<Vec<u8>>> {
         if let Some((d, l)) = digit_at(b, p) {
             cur.push(d);
             p += l;
-        } else if (b[p] == b' ' || b[p] == b'-') && !cur.is_empty() && digit_at(b, p + 1).is_some() {
+        } else if is_sep(b.get(p)) && !cur.is_empty() && digit_at(b, p + 1).is_some() {
             chain.push(std::mem::take(&mut cur));
             p += 1;
         } else {

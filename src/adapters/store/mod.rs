@@ -46,23 +46,33 @@ impl AnyStore {
             PG_MIGRATIONS.run(&pool).await?;
             AnyStore::Postgres(PgStore::new(pool))
         } else if url.starts_with("sqlite:") {
-            let opts = SqliteConnectOptions::from_str(url)?
+            use sqlx::{ConnectOptions, Connection};
+            let base = SqliteConnectOptions::from_str(url)?
                 .create_if_missing(true)
-                .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
             let memory = url.contains(":memory:") || url.contains("mode=memory");
+            if !memory {
+                // Switching to WAL takes an exclusive lock that a busy timeout cannot wait
+                // for, so it is done once, on one connection, before the pool opens. WAL is
+                // then a property of the file.
+                let mut first = base.clone().journal_mode(SqliteJournalMode::Wal).connect().await?;
+                SQLITE_MIGRATIONS.run(&mut first).await?;
+                first.close().await?;
+            }
             // One writer at a time is SQLite's rule; one connection keeps an in-memory
-            // database alive and makes BEGIN IMMEDIATE never wait on ourselves.
+            // database alive.
             let pool = SqlitePoolOptions::new()
                 .max_connections(if memory { 1 } else { 4 })
-                .min_connections(1)
+                .min_connections(if memory { 1 } else { 0 })
                 .idle_timeout(None)
                 .max_lifetime(None)
-                .connect_with(opts)
+                .connect_with(base)
                 .await?;
-            SQLITE_MIGRATIONS.run(&pool).await?;
+            if memory {
+                SQLITE_MIGRATIONS.run(&pool).await?;
+            }
             AnyStore::Sqlite(SqliteStore::new(pool))
         } else {
             return Err(StoreError::Backend(format!(

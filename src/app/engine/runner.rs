@@ -140,8 +140,14 @@ impl Engine {
                 refund.next_attempt_at = Some(now);
                 w.tx.update_refund(&refund).await?;
                 w.tx.release_refund(refund.id).await?;
-                w.audit("system", Some(refund.case), "refund.outcome_unknown", format!("{}: {why}; asking the provider before any retry", refund_words(&refund)), None)
-                    .await?;
+                w.audit(
+                    "system",
+                    Some(refund.case),
+                    "refund.outcome_unknown",
+                    format!("{}: {why}; asking the provider before any retry", refund_words(&refund)),
+                    None,
+                )
+                .await?;
             }
             Err(ConnectorError::Transient(why)) => {
                 w.schedule_retry(&mut refund, &why).await?;
@@ -157,7 +163,10 @@ impl Work<'_> {
         refund.last_error = Some(why.to_string());
         match next_attempt(first, refund.attempts) {
             Some(at) => {
-                refund.next_attempt_at = Some(at.max(self.now + Duration::seconds(1)));
+                // When time has jumped past the schedule (a replay's tick, or a process
+                // that was down), the attempt is due at once: all of them stay within 30
+                // minutes of the first.
+                refund.next_attempt_at = Some(at);
                 self.tx.update_refund(refund).await?;
                 self.tx.release_refund(refund.id).await?;
                 self.audit(

@@ -116,9 +116,11 @@ impl Work<'_> {
                     }
                 }
             }
+            Command::WalletBuy(_) if !user.roles.has(Role::Customer) => {
+                self.deny(&user.id, channel, "buying credits is for customers, on their own account").await?
+            }
             Command::WalletBuy(credits) => match user.account.clone() {
-                Some(a) if user.roles.has(Role::Customer) => self.buy_credits(user, &a, credits, channel).await?,
-                Some(_) => self.deny(&user.id, channel, "buying credits is for customers, on their own account").await?,
+                Some(a) => self.buy_credits(user, &a, credits, channel).await?,
                 None => self
                     .say(channel, Some(&user.id), None, "No account is linked to you, so there is no wallet to buy credits for.")
                     .await
@@ -365,7 +367,8 @@ impl Work<'_> {
             ),
         )
         .await?;
-        self.set_status(&mut case, CaseStatus::AwaitingApproval, user.id.as_str(), &format!("An agent has requested a refund of {money} for you.")).await?;
+        self.set_status(&mut case, CaseStatus::AwaitingApproval, user.id.as_str(), &format!("An agent has requested a refund of {money} for you."))
+            .await?;
         Ok(())
     }
 
@@ -394,15 +397,19 @@ impl Work<'_> {
         self.say(channel, Some(&user.id), n, text).await?;
         self.audit(user.id.as_str(), n, "refund.refused", format!("{}: {why}", charge.id), None).await?;
         if matches!(refusal, Some(Refusal::Disputed)) {
-            if let Some(mut c) = case {
-                self.set_status(
-                    &mut c,
-                    CaseStatus::Escalated,
-                    user.id.as_str(),
-                    "The charge has an open chargeback with the bank, so a lead takes the case over.",
-                )
-                .await?;
-            }
+            // Rule 7: the request is refused and the case escalated; a /refund on a
+            // charge with no case opens one, so there is a case for the lead to take.
+            let mut c = match case {
+                Some(c) => c,
+                None => self.open_case_for_charge(user, charge, channel).await?,
+            };
+            self.set_status(
+                &mut c,
+                CaseStatus::Escalated,
+                user.id.as_str(),
+                "The charge has an open chargeback with the bank, so a lead takes the case over.",
+            )
+            .await?;
         }
         Ok(())
     }
