@@ -48,6 +48,11 @@ struct FileConfig {
     chat: FileChat,
     #[serde(default)]
     log: FileLog,
+    /// `[http]`, `[discord]` and `[providers.*]` are read by their adapters
+    /// (`adapters::http`, `adapters::surfaces::discord`, `adapters::payments`).
+    http: Option<toml::Value>,
+    discord: Option<toml::Value>,
+    providers: Option<toml::Value>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -102,6 +107,10 @@ pub struct Config {
     pub log_filter: String,
     /// Where the settings came from (for messages).
     pub source: String,
+    /// The raw `[http]`, `[discord]` and `[providers]` tables, parsed by their adapters.
+    pub http: Option<toml::Value>,
+    pub discord: Option<toml::Value>,
+    pub providers: Option<toml::Value>,
 }
 
 pub const DEFAULT_STORE_URL: &str = "sqlite:paydesk.db";
@@ -248,6 +257,9 @@ impl Config {
             log_format,
             log_filter: l.string("log", "filter", file.log.filter).unwrap_or_else(|| "warn".into()),
             source: source.to_string(),
+            http: file.http,
+            discord: file.discord,
+            providers: file.providers,
         })
     }
 

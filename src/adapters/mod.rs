@@ -1,6 +1,7 @@
 //! Adapters: the outside world behind the ports. Nothing in `domain` or `app` imports
 //! from here.
 
+pub mod http;
 pub mod payments;
 pub mod store;
 pub mod surfaces;

@@ -4,5 +4,6 @@
 pub mod action;
 pub mod command;
 pub mod engine;
+pub mod metrics;
 pub mod outbox;
 pub mod ports;

@@ -59,6 +59,13 @@ pub struct Snapshot {
     pub credit_notes: Vec<CreditNote>,
 }
 
+/// How many cases and refunds are in each status.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StatusCounts {
+    pub cases: Vec<(String, i64)>,
+    pub refunds: Vec<(String, i64)>,
+}
+
 /// The store: one transaction per chat event, plus the work queues read between events.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
@@ -80,6 +87,8 @@ pub trait Store: Send + Sync + 'static {
     async fn claim_refund(&self, id: RefundId, worker: &str, now: DateTime<Utc>, until: DateTime<Utc>) -> StoreResult<Option<Refund>>;
 
     async fn snapshot(&self) -> StoreResult<Snapshot>;
+    /// Cases and refunds by status (for metrics); also a cheap liveness query.
+    async fn status_counts(&self) -> StoreResult<StatusCounts>;
     /// The audit trail, of one case or all, in order.
     async fn audit(&self, case: Option<CaseNumber>) -> StoreResult<Vec<StoredAudit>>;
 }

@@ -5,7 +5,7 @@
 use super::codec::*;
 use crate::adapters::payments::sandbox::{SandboxBooks, SandboxRecord};
 use crate::app::action::{Action, OutboxItem};
-use crate::app::ports::{Snapshot, Store, StoreError, StoreResult, StoreTx, StoredAudit, User, WalletBalance};
+use crate::app::ports::{Snapshot, StatusCounts, Store, StoreError, StoreResult, StoreTx, StoredAudit, User, WalletBalance};
 use crate::domain::approvals::{Refund, RefundStatus};
 use crate::domain::audit::{AuditRecord, GENESIS};
 use crate::domain::billing::{Account, AutoRecharge, Charge, ChargeKind, CreditNote, PaymentMethod, Subscription, WalletEntry};
@@ -244,6 +244,17 @@ macro_rules! sql_store {
                     });
                 }
                 Ok(s)
+            }
+
+            async fn status_counts(&self) -> StoreResult<StatusCounts> {
+                let mut c = StatusCounts::default();
+                for r in sqlx::query("SELECT status, COUNT(*) AS n FROM cases GROUP BY status ORDER BY status").fetch_all(&self.pool).await? {
+                    c.cases.push((r.try_get("status")?, r.try_get("n")?));
+                }
+                for r in sqlx::query("SELECT status, COUNT(*) AS n FROM refunds GROUP BY status ORDER BY status").fetch_all(&self.pool).await? {
+                    c.refunds.push((r.try_get("status")?, r.try_get("n")?));
+                }
+                Ok(c)
             }
 
             async fn audit(&self, case: Option<CaseNumber>) -> StoreResult<Vec<StoredAudit>> {
