@@ -41,7 +41,7 @@ impl EntityExtractor {
             invoice_word: re(
                 r"(?i)(?-u:\b)(?:invoice|factura|facture|rechnung|fatura|fattura)\s*(?:#|no\.?|nr\.?|number|num\.?|n[°º])\s*:?\s*([A-Za-z0-9][A-Za-z0-9-]*)",
             ),
-            stripe: re(r"(?-u:\b)(?:ch|pi|py|re|txn|tr|po|pyr|ipi|src)_[A-Za-z0-9]{6,}(?-u:\b)"),
+            stripe: re(r"(?-u:\b)(?:ch|pi|py|re|txn|tr|po|pyr|ipi|src)_(?:[A-Za-z0-9]{6,}|[A-Za-z]*[0-9][A-Za-z0-9]*)(?-u:\b)"),
             txn: re(r"(?i)(?-u:\b)TXN[-_#]?[0-9][A-Za-z0-9-]*"),
             paypal: re(r"(?-u:\b)[0-9A-Z]{17}(?-u:\b)"),
             txn_word: re(

@@ -140,6 +140,11 @@ fn entity_kinds() {
     assert_eq!(e.transaction_id.as_deref(), Some("ch_3PqX9a2eZvKYlo2C0abc"));
     assert_eq!(e.card_last4.as_deref(), Some("4242"));
     assert_eq!(e.case_id.as_deref(), Some("RF-000012"));
+    // Short ids as test and sandbox systems write them; a bare prefix is not an id.
+    assert_eq!(c("I was charged twice for ch_2").entities.transaction_id.as_deref(), Some("ch_2"));
+    assert_eq!(c("refund pi_123 please").entities.transaction_id.as_deref(), Some("pi_123"));
+    assert_eq!(c("what is ch_ anyway").entities.transaction_id, None);
+    assert_eq!(c("the src_code broke").entities.transaction_id, None);
     let e = c("12,99 € abgebucht").entities;
     assert_eq!((e.amount.as_deref(), e.currency.as_deref()), (Some("12.99"), Some("EUR")));
     let e = classifier().classify("paid $49 twice", "CAD").entities;
