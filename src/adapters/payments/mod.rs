@@ -1,4 +1,15 @@
-//! Payment connectors. Each provider module builds requests and reads answers; the
-//! built-in `sandbox` pays from its own books, deterministically.
+//! Payment connectors. Each provider module builds requests and reads answers (pure,
+//! `api::ProviderApi`); `executor` owns HTTP for all of them; `setup` builds them from
+//! `[providers.*]` and the environment. The built-in `sandbox` pays from its own books,
+//! deterministically.
 
+pub mod adyen;
+pub mod api;
+pub mod braintree;
+pub mod executor;
+pub mod mollie;
+pub mod paypal;
 pub mod sandbox;
+pub mod setup;
+pub mod square;
+pub mod stripe;

@@ -1,0 +1,13 @@
+-- Payment providers: webhook deliveries seen (a replayed or repeated event changes
+-- nothing: the row is written in the transaction of the change), and refunds found by
+-- the provider's reference. Keep in step with migrations/postgres/0003_providers.sql.
+
+CREATE TABLE webhook_events (
+    provider     TEXT NOT NULL,
+    event_id     TEXT NOT NULL,
+    kind         TEXT NOT NULL,
+    received_at  INTEGER NOT NULL,
+    PRIMARY KEY (provider, event_id)
+);
+
+CREATE INDEX refunds_provider_ref ON refunds(provider, provider_ref);

@@ -1,0 +1,477 @@
+//! Payment provider webhooks: `POST /webhooks/{stripe,paypal,adyen,square,mollie}`.
+//!
+//! Each delivery is verified before anything is read from it — Stripe's
+//! `Stripe-Signature` (HMAC-SHA256 of `"{t}.{body}"`, any `v1`, 300 s tolerance), Adyen's
+//! per-item `additionalData.hmacSignature`, Square's `x-square-hmacsha256-signature`
+//! (over notification URL + body), PayPal through its verification API (and a 300 s
+//! window on the signed transmission time), Mollie by fetching the payment it names
+//! from the API (its webhook carries only an id). Forged or stale deliveries get a 4xx
+//! and change nothing. Events then go to the engine (`provider_refund_update`,
+//! `charge_disputed`), which records each (provider, event id) in the transaction of
+//! the change: the same event twice changes things once.
+
+use crate::adapters::payments::api::{enc, s, ApiRequest, Body};
+use crate::adapters::payments::setup::WebhookKeys;
+use crate::adapters::payments::{adyen, mollie, paypal, square, stripe};
+use crate::app::engine::{Engine, RefundUpdate, WebhookOutcome};
+use crate::app::ports::Clock;
+use crate::config::Secret;
+use crate::domain::ids::ChargeId;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::post;
+use axum::Router;
+use base64::Engine as _;
+use hmac::{Hmac, Mac};
+use serde_json::Value;
+use sha2::Sha256;
+use std::sync::Arc;
+
+/// What the webhook routes need.
+#[derive(Clone)]
+pub struct WebhookState {
+    pub engine: Arc<Engine>,
+    pub keys: WebhookKeys,
+    pub clock: Arc<dyn Clock>,
+}
+
+/// The routes, to merge into the HTTP listener's router.
+pub fn routes(state: WebhookState) -> Router {
+    Router::new()
+        .route("/webhooks/stripe", post(stripe_hook))
+        .route("/webhooks/adyen", post(adyen_hook))
+        .route("/webhooks/square", post(square_hook))
+        .route("/webhooks/paypal", post(paypal_hook))
+        .route("/webhooks/mollie", post(mollie_hook))
+        .with_state(state)
+}
+
+/// One thing a verified delivery says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProviderEvent {
+    Refund(RefundUpdate),
+    Dispute { event_id: String, charge: String },
+}
+
+/// Why a delivery was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Rejected {
+    #[error("signature missing or malformed")]
+    Malformed,
+    #[error("signature does not match")]
+    Forged,
+    #[error("timestamp outside the tolerance")]
+    Stale,
+    #[error("body is not valid")]
+    BadBody,
+}
+
+type Reply = (StatusCode, String);
+
+fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
+    for p in parts {
+        mac.update(p);
+    }
+    mac.finalize().into_bytes().to_vec()
+}
+
+/// Constant-time comparison.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Stripe: `t=…,v1=…[,v1=…]`; valid when some v1 is the hex HMAC-SHA256 of
+/// `"{t}.{body}"` and `t` is within `tolerance` seconds of `now`.
+pub fn verify_stripe(header: &str, body: &[u8], secret: &str, now: i64, tolerance: i64) -> Result<(), Rejected> {
+    let mut t = None;
+    let mut sigs = Vec::new();
+    for part in header.split(',') {
+        match part.trim().split_once('=') {
+            Some(("t", v)) => t = v.parse::<i64>().ok(),
+            Some(("v1", v)) => sigs.push(v.to_string()),
+            _ => {}
+        }
+    }
+    let t = t.ok_or(Rejected::Malformed)?;
+    if sigs.is_empty() {
+        return Err(Rejected::Malformed);
+    }
+    let expected = hmac_sha256(secret.as_bytes(), &[t.to_string().as_bytes(), b".", body]);
+    if !sigs.iter().any(|v| hex::decode(v).is_ok_and(|v| same(&v, &expected))) {
+        return Err(Rejected::Forged);
+    }
+    if (now - t).abs() > tolerance {
+        return Err(Rejected::Stale);
+    }
+    Ok(())
+}
+
+/// Square: base64 HMAC-SHA256 over the notification URL followed by the raw body.
+pub fn verify_square(signature: &str, url: &str, body: &[u8], key: &str) -> Result<(), Rejected> {
+    let given = base64::engine::general_purpose::STANDARD.decode(signature.trim()).map_err(|_| Rejected::Malformed)?;
+    if same(&given, &hmac_sha256(key.as_bytes(), &[url.as_bytes(), body])) {
+        Ok(())
+    } else {
+        Err(Rejected::Forged)
+    }
+}
+
+/// Stripe events: refund objects (`refund.*`, `charge.refund.updated`) and disputes.
+pub fn stripe_events(body: &[u8]) -> Result<Vec<ProviderEvent>, Rejected> {
+    let v: Value = serde_json::from_slice(body).map_err(|_| Rejected::BadBody)?;
+    let id = s(&v, "id").to_string();
+    let typ = s(&v, "type");
+    let obj = v.get("data").and_then(|d| d.get("object")).cloned().unwrap_or(Value::Null);
+    if id.is_empty() {
+        return Err(Rejected::BadBody);
+    }
+    Ok(match (typ, s(&obj, "object")) {
+        (_, "refund") => vec![ProviderEvent::Refund(RefundUpdate {
+            provider: "stripe".into(),
+            event_id: id,
+            provider_ref: s(&obj, "id").to_string(),
+            idempotency_key: obj.get("metadata").map(|m| s(m, "idempotency_key").to_string()).filter(|k| !k.is_empty()),
+            status: stripe::map_status(s(&obj, "status"), s(&obj, "failure_reason")),
+        })],
+        ("charge.dispute.created", "dispute") => {
+            let charge = if s(&obj, "charge").is_empty() { s(&obj, "payment_intent") } else { s(&obj, "charge") };
+            vec![ProviderEvent::Dispute { event_id: id, charge: charge.to_string() }]
+        }
+        _ => vec![],
+    })
+}
+
+/// Adyen: every item must carry a valid HMAC; REFUND (success true/false),
+/// REFUND_FAILED and chargebacks are read.
+pub fn adyen_events(body: &[u8], hex_key: &str) -> Result<Vec<ProviderEvent>, Rejected> {
+    let v: Value = serde_json::from_slice(body).map_err(|_| Rejected::BadBody)?;
+    let items = v.get("notificationItems").and_then(Value::as_array).ok_or(Rejected::BadBody)?;
+    let mut out = Vec::new();
+    for wrapper in items {
+        let item = wrapper.get("NotificationRequestItem").ok_or(Rejected::BadBody)?;
+        let given = item.get("additionalData").map(|a| s(a, "hmacSignature")).unwrap_or("");
+        if given.is_empty() {
+            return Err(Rejected::Malformed);
+        }
+        let expected = adyen::notification_hmac(item, hex_key).ok_or(Rejected::Malformed)?;
+        if !same(given.as_bytes(), expected.as_bytes()) {
+            return Err(Rejected::Forged);
+        }
+        let code = s(item, "eventCode");
+        let success = matches!(item.get("success"), Some(Value::String(x)) if x == "true") || item.get("success") == Some(&Value::Bool(true));
+        let psp = s(item, "pspReference").to_string();
+        let event_id = format!("{psp}:{code}:{success}");
+        let refund = |status| {
+            ProviderEvent::Refund(RefundUpdate {
+                provider: "adyen".into(),
+                event_id: event_id.clone(),
+                provider_ref: psp.clone(),
+                idempotency_key: Some(s(item, "merchantReference").to_string()).filter(|k| !k.is_empty()),
+                status,
+            })
+        };
+        let reason = s(item, "reason");
+        let failed = || {
+            crate::app::ports::ProviderStatus::Failed(format!(
+                "Adyen reports the refund failed{}",
+                if reason.is_empty() { String::new() } else { format!(" ({reason})") }
+            ))
+        };
+        match code {
+            "REFUND" if success => out.push(refund(crate::app::ports::ProviderStatus::Succeeded)),
+            "REFUND" | "REFUND_FAILED" => out.push(refund(failed())),
+            "CHARGEBACK" | "NOTIFICATION_OF_CHARGEBACK" | "SECOND_CHARGEBACK" => {
+                out.push(ProviderEvent::Dispute { event_id, charge: s(item, "originalReference").to_string() })
+            }
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// Square: `refund.created`/`refund.updated` and `dispute.created`.
+pub fn square_events(body: &[u8]) -> Result<Vec<ProviderEvent>, Rejected> {
+    let v: Value = serde_json::from_slice(body).map_err(|_| Rejected::BadBody)?;
+    let id = s(&v, "event_id").to_string();
+    if id.is_empty() {
+        return Err(Rejected::BadBody);
+    }
+    let obj = v.get("data").and_then(|d| d.get("object")).cloned().unwrap_or(Value::Null);
+    let typ = s(&v, "type");
+    Ok(if let Some(r) = obj.get("refund").filter(|_| typ.starts_with("refund.")) {
+        vec![ProviderEvent::Refund(RefundUpdate {
+            provider: "square".into(),
+            event_id: id,
+            provider_ref: s(r, "id").to_string(),
+            idempotency_key: None,
+            status: square::map_status(s(r, "status")),
+        })]
+    } else if let Some(d) = obj.get("dispute").filter(|_| typ == "dispute.created") {
+        let payment = d.get("disputed_payment").map(|p| s(p, "payment_id")).filter(|p| !p.is_empty()).unwrap_or(s(d, "payment_id"));
+        vec![ProviderEvent::Dispute { event_id: id, charge: payment.to_string() }]
+    } else {
+        vec![]
+    })
+}
+
+/// PayPal: refund resources (`PAYMENT.CAPTURE.REFUNDED`, …) and `CUSTOMER.DISPUTE.CREATED`.
+pub fn paypal_events(v: &Value) -> Result<Vec<ProviderEvent>, Rejected> {
+    let id = s(v, "id").to_string();
+    if id.is_empty() {
+        return Err(Rejected::BadBody);
+    }
+    let r = v.get("resource").cloned().unwrap_or(Value::Null);
+    let typ = s(v, "event_type");
+    Ok(if s(v, "resource_type") == "refund" || typ.starts_with("PAYMENT.REFUND") || typ == "PAYMENT.CAPTURE.REFUNDED" {
+        vec![ProviderEvent::Refund(RefundUpdate {
+            provider: "paypal".into(),
+            event_id: id,
+            provider_ref: s(&r, "id").to_string(),
+            idempotency_key: Some(s(&r, "custom_id").to_string()).filter(|k| !k.is_empty()),
+            status: paypal::map_status(s(&r, "status"), ""),
+        })]
+    } else if typ == "CUSTOMER.DISPUTE.CREATED" {
+        r.get("disputed_transactions")
+            .and_then(Value::as_array)
+            .map(|txs| {
+                txs.iter()
+                    .map(|t| ProviderEvent::Dispute {
+                        event_id: format!("{id}:{}", s(t, "seller_transaction_id")),
+                        charge: s(t, "seller_transaction_id").to_string(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    } else {
+        vec![]
+    })
+}
+
+/// Mollie: the payment as fetched, with its refunds and chargebacks embedded. Each
+/// refund's state is one event (`re_…:status`), each chargeback one dispute.
+pub fn mollie_events(payment: &Value) -> Vec<ProviderEvent> {
+    let tr = s(payment, "id").to_string();
+    let mut out = Vec::new();
+    let embedded = payment.get("_embedded").cloned().unwrap_or(Value::Null);
+    for r in embedded.get("refunds").and_then(Value::as_array).into_iter().flatten() {
+        let (id, status) = (s(r, "id"), s(r, "status"));
+        out.push(ProviderEvent::Refund(RefundUpdate {
+            provider: "mollie".into(),
+            event_id: format!("{id}:{status}"),
+            provider_ref: id.to_string(),
+            idempotency_key: r.get("metadata").map(|m| s(m, "idempotency_key").to_string()).filter(|k| !k.is_empty()),
+            status: mollie::map_status(status),
+        }));
+    }
+    for c in embedded.get("chargebacks").and_then(Value::as_array).into_iter().flatten() {
+        out.push(ProviderEvent::Dispute { event_id: s(c, "id").to_string(), charge: tr.clone() });
+    }
+    out
+}
+
+async fn apply(state: &WebhookState, provider: &str, events: Vec<ProviderEvent>) -> Result<Vec<WebhookOutcome>, Reply> {
+    let now = state.clock.now();
+    let mut out = Vec::new();
+    for e in events {
+        let r = match &e {
+            ProviderEvent::Refund(u) => state.engine.provider_refund_update(u, now).await,
+            ProviderEvent::Dispute { event_id, charge } => {
+                state.engine.charge_disputed(provider, event_id, &ChargeId::new(charge.clone()), now).await
+            }
+        };
+        match r {
+            Ok(o) => out.push(o),
+            Err(err) => {
+                tracing::error!(provider, error = %err, "webhook event could not be recorded");
+                // 5xx: the provider delivers it again later.
+                return Err((StatusCode::SERVICE_UNAVAILABLE, "try again later".into()));
+            }
+        }
+    }
+    tracing::info!(provider, outcomes = ?out, "webhook applied");
+    Ok(out)
+}
+
+fn refuse(provider: &str, why: Rejected) -> Reply {
+    tracing::warn!(provider, reason = %why, "webhook refused");
+    let code = match why {
+        Rejected::BadBody => StatusCode::BAD_REQUEST,
+        _ => StatusCode::UNAUTHORIZED,
+    };
+    (code, format!("{why}"))
+}
+
+fn not_configured(provider: &str) -> Reply {
+    (StatusCode::NOT_FOUND, format!("{provider} webhooks are not configured"))
+}
+
+fn header<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    h.get(name).and_then(|v| v.to_str().ok())
+}
+
+async fn stripe_hook(State(st): State<WebhookState>, headers: HeaderMap, body: Bytes) -> Reply {
+    let Some(secret) = st.keys.stripe.clone() else { return not_configured("stripe") };
+    let Some(sig) = header(&headers, "stripe-signature") else { return refuse("stripe", Rejected::Malformed) };
+    if let Err(e) = verify_stripe(sig, &body, secret.expose(), st.clock.now().timestamp(), st.keys.tolerance("stripe")) {
+        return refuse("stripe", e);
+    }
+    match stripe_events(&body) {
+        Ok(ev) => apply(&st, "stripe", ev).await.map(|_| (StatusCode::OK, "ok".to_string())).unwrap_or_else(|e| e),
+        Err(e) => refuse("stripe", e),
+    }
+}
+
+async fn adyen_hook(State(st): State<WebhookState>, body: Bytes) -> Reply {
+    let Some(key) = st.keys.adyen.clone() else { return not_configured("adyen") };
+    match adyen_events(&body, key.expose()) {
+        // Adyen expects exactly this answer.
+        Ok(ev) => apply(&st, "adyen", ev).await.map(|_| (StatusCode::OK, "[accepted]".to_string())).unwrap_or_else(|e| e),
+        Err(e) => refuse("adyen", e),
+    }
+}
+
+async fn square_hook(State(st): State<WebhookState>, headers: HeaderMap, body: Bytes) -> Reply {
+    let Some((key, url)) = st.keys.square.clone() else { return not_configured("square") };
+    let Some(sig) = header(&headers, "x-square-hmacsha256-signature") else { return refuse("square", Rejected::Malformed) };
+    if let Err(e) = verify_square(sig, &url, &body, key.expose()) {
+        return refuse("square", e);
+    }
+    match square_events(&body) {
+        Ok(ev) => apply(&st, "square", ev).await.map(|_| (StatusCode::OK, "ok".to_string())).unwrap_or_else(|e| e),
+        Err(e) => refuse("square", e),
+    }
+}
+
+async fn paypal_hook(State(st): State<WebhookState>, headers: HeaderMap, body: Bytes) -> Reply {
+    let Some((webhook_id, exec)) = st.keys.paypal.clone() else { return not_configured("paypal") };
+    let h = |n| header(&headers, n).unwrap_or("").to_string();
+    let (id, time, sig, cert, algo) =
+        (h("paypal-transmission-id"), h("paypal-transmission-time"), h("paypal-transmission-sig"), h("paypal-cert-url"), h("paypal-auth-algo"));
+    if id.is_empty() || sig.is_empty() || time.is_empty() {
+        return refuse("paypal", Rejected::Malformed);
+    }
+    let Ok(sent) = chrono::DateTime::parse_from_rfc3339(&time) else { return refuse("paypal", Rejected::Malformed) };
+    if (st.clock.now().timestamp() - sent.timestamp()).abs() > st.keys.tolerance("paypal") {
+        return refuse("paypal", Rejected::Stale);
+    }
+    let Ok(event) = serde_json::from_slice::<Value>(&body) else { return refuse("paypal", Rejected::BadBody) };
+    let req = ApiRequest::post(
+        "/v1/notifications/verify-webhook-signature",
+        Body::Json(serde_json::json!({
+            "auth_algo": algo, "cert_url": cert, "transmission_id": id, "transmission_sig": sig,
+            "transmission_time": time, "webhook_id": webhook_id, "webhook_event": event,
+        })),
+    );
+    let verified = exec
+        .run(&req, |resp| {
+            if !resp.is_success() {
+                return Err(crate::adapters::payments::api::status_error("paypal", resp, "signature verification"));
+            }
+            Ok(resp.json().map(|v| s(&v, "verification_status") == "SUCCESS").unwrap_or(false))
+        })
+        .await;
+    match verified {
+        Ok(true) => {}
+        Ok(false) => return refuse("paypal", Rejected::Forged),
+        Err(e) => {
+            tracing::warn!(error = %e, "paypal: cannot verify a webhook now");
+            return (StatusCode::SERVICE_UNAVAILABLE, "cannot verify now".into());
+        }
+    }
+    match paypal_events(&event) {
+        Ok(ev) => apply(&st, "paypal", ev).await.map(|_| (StatusCode::OK, "ok".to_string())).unwrap_or_else(|e| e),
+        Err(e) => refuse("paypal", e),
+    }
+}
+
+async fn mollie_hook(State(st): State<WebhookState>, body: Bytes) -> Reply {
+    let Some(exec) = st.keys.mollie.clone() else { return not_configured("mollie") };
+    let form: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let Some(id) = form.iter().find(|(k, _)| k == "id").map(|(_, v)| v.clone()).filter(|v| v.starts_with("tr_")) else {
+        return refuse("mollie", Rejected::BadBody);
+    };
+    // The webhook proves nothing: what the API says about the payment is the event.
+    let req = ApiRequest::get(format!("/v2/payments/{}?embed=refunds,chargebacks", enc(&id)));
+    let fetched = exec
+        .run(&req, |resp| match resp.status {
+            200 => resp.json().map(Some).ok_or_else(|| crate::app::ports::ConnectorError::Transient("mollie: the payment is not JSON".into())),
+            404 => Ok(None),
+            _ => Err(crate::adapters::payments::api::status_error("mollie", resp, "")),
+        })
+        .await;
+    match fetched {
+        // An id Mollie does not know (forged): answer 200 so nothing is revealed; nothing changes.
+        Ok(None) => (StatusCode::OK, "ok".into()),
+        Ok(Some(payment)) => apply(&st, "mollie", mollie_events(&payment)).await.map(|_| (StatusCode::OK, "ok".to_string())).unwrap_or_else(|e| e),
+        Err(e) => {
+            tracing::warn!(error = %e, "mollie: cannot fetch the payment now");
+            (StatusCode::SERVICE_UNAVAILABLE, "cannot fetch now".into())
+        }
+    }
+}
+
+/// Signs a Stripe payload as Stripe does (for tests and local tooling).
+pub fn stripe_signature(secret: &Secret, t: i64, body: &[u8]) -> String {
+    format!("t={t},v1={}", hex::encode(hmac_sha256(secret.expose().as_bytes(), &[t.to_string().as_bytes(), b".", body])))
+}
+
+/// Signs a Square payload as Square does (for tests and local tooling).
+pub fn square_signature(key: &Secret, url: &str, body: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(hmac_sha256(key.expose().as_bytes(), &[url.as_bytes(), body]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::ports::ProviderStatus;
+
+    #[test]
+    fn stripe_signature_vectors() {
+        // Vector computed independently:
+        // printf '%s' '1700000000.{"id":"evt_1"}' | openssl dgst -sha256 -hmac whsec_test -hex
+        let body = br#"{"id":"evt_1"}"#;
+        let sig = stripe_signature(&Secret::new("whsec_test"), 1_700_000_000, body);
+        assert_eq!(sig, "t=1700000000,v1=c89214b5b5da833daed6f0b8c5bb6bd58cea9022bd80ccc78230f3942d632925");
+        assert_eq!(verify_stripe(&sig, body, "whsec_test", 1_700_000_100, 300), Ok(()));
+        // Any v1 may match (secret rotation).
+        let two = format!("t=1700000000,v1={},{}", "00".repeat(32), &sig[13..]);
+        assert_eq!(verify_stripe(&two, body, "whsec_test", 1_700_000_000, 300), Ok(()));
+        assert_eq!(verify_stripe(&sig, body, "whsec_other", 1_700_000_000, 300), Err(Rejected::Forged));
+        assert_eq!(verify_stripe(&sig, br#"{"id":"evt_2"}"#, "whsec_test", 1_700_000_000, 300), Err(Rejected::Forged));
+        assert_eq!(verify_stripe(&sig, body, "whsec_test", 1_700_000_301, 300), Err(Rejected::Stale));
+        assert_eq!(verify_stripe("v1=abc", body, "whsec_test", 0, 300), Err(Rejected::Malformed));
+    }
+
+    #[test]
+    fn square_signature_and_events() {
+        let key = Secret::new("sq-signature-key");
+        let url = "https://bot.example.com/webhooks/square";
+        let body = br#"{"event_id":"e1","type":"refund.updated","data":{"type":"refund","id":"R1","object":{"refund":{"id":"R1","status":"COMPLETED","payment_id":"P1"}}}}"#;
+        let sig = square_signature(&key, url, body);
+        assert_eq!(verify_square(&sig, url, body, "sq-signature-key"), Ok(()));
+        assert_eq!(verify_square(&sig, "https://evil.example.com/webhooks/square", body, "sq-signature-key"), Err(Rejected::Forged));
+        assert_eq!(verify_square("not base64!", url, body, "sq-signature-key"), Err(Rejected::Malformed));
+        let ev = square_events(body).unwrap();
+        assert!(matches!(&ev[0], ProviderEvent::Refund(u) if u.provider_ref == "R1" && u.status == ProviderStatus::Succeeded));
+    }
+
+    #[test]
+    fn adyen_items_must_all_verify() {
+        let key = "44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA056";
+        let mut item = serde_json::json!({"pspReference":"ZC4R4RBFJGXXGN82","originalReference":"QFQTPCQ8HXSKGK82","merchantAccountCode":"PaydeskECOM",
+            "merchantReference":"pd_x","amount":{"value":1000,"currency":"EUR"},"eventCode":"REFUND","success":"true","additionalData":{}});
+        let sig = adyen::notification_hmac(&item, key).unwrap();
+        item["additionalData"]["hmacSignature"] = Value::String(sig);
+        let body = serde_json::to_vec(&serde_json::json!({"live":"false","notificationItems":[{"NotificationRequestItem": item.clone()}]})).unwrap();
+        let ev = adyen_events(&body, key).unwrap();
+        assert!(matches!(&ev[0], ProviderEvent::Refund(u) if u.status == ProviderStatus::Succeeded && u.idempotency_key.as_deref() == Some("pd_x")));
+        let mut forged = item.clone();
+        forged["amount"]["value"] = Value::from(999_999);
+        let body =
+            serde_json::to_vec(&serde_json::json!({"notificationItems":[{"NotificationRequestItem": item}, {"NotificationRequestItem": forged}]}))
+                .unwrap();
+        assert_eq!(adyen_events(&body, key), Err(Rejected::Forged));
+    }
+}

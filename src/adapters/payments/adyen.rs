@@ -1,0 +1,163 @@
+//! Adyen Checkout v72: `POST /payments/{paymentPspReference}/refunds` with `X-API-Key`
+//! and `Idempotency-Key`, `amount {value (minor units), currency}`, `merchantAccount`,
+//! `reference` (our key). The answer is always `received`: the outcome arrives by
+//! webhook (`REFUND` with `success` true/false, or `REFUND_FAILED`). There is no read
+//! API for a refund, so a pending one stays pending until that webhook. Shapes from
+//! `adyen-CheckoutService-v72.json`.
+
+use super::api::{enc, minor_units, refund, s, status_error, ApiRequest, ApiResponse, Body, ProviderApi};
+use crate::app::ports::{ConnectorError, ProviderRefund, ProviderStatus, RefundCall};
+use serde_json::{json, Value};
+
+#[derive(Debug, Clone)]
+pub struct Adyen {
+    pub merchant_account: String,
+}
+
+/// `merchantRefundReason`: FRAUD, CUSTOMER REQUEST, RETURN, DUPLICATE, OTHER.
+pub fn reason(ours: &str) -> &'static str {
+    let l = ours.to_ascii_lowercase();
+    if l.contains("duplicate") {
+        "DUPLICATE"
+    } else if l.contains("fraud") || l.contains("unauthori") {
+        "FRAUD"
+    } else {
+        "CUSTOMER REQUEST"
+    }
+}
+
+fn error(resp: &ApiResponse) -> ConnectorError {
+    let v = resp.json().unwrap_or(Value::Null);
+    let (code, msg) = (v.get("errorCode").map(|c| c.to_string().trim_matches('"').to_string()).unwrap_or_default(), s(&v, "message"));
+    let words = match (code.as_str(), msg) {
+        ("", m) => m.to_string(),
+        (c, m) => format!("{m} (Adyen error {c})"),
+    };
+    if resp.status == 409 || (resp.status == 422 && msg.to_ascii_lowercase().contains("in progress")) {
+        return ConnectorError::Transient(format!("adyen: a request with the same key is in progress: {words}"));
+    }
+    status_error("adyen", resp, &words)
+}
+
+impl ProviderApi for Adyen {
+    fn name(&self) -> &'static str {
+        "adyen"
+    }
+
+    fn refund_request(&self, call: &RefundCall) -> Result<ApiRequest, ConnectorError> {
+        let body = json!({
+            "amount": {"value": minor_units(call.amount, call.currency)?, "currency": call.currency.code()},
+            "merchantAccount": self.merchant_account,
+            "reference": call.idempotency_key,
+            "merchantRefundReason": reason(&call.reason),
+        });
+        Ok(ApiRequest::post(format!("/payments/{}/refunds", enc(call.charge.as_str())), Body::Json(body))
+            .header("Idempotency-Key", call.idempotency_key.clone()))
+    }
+
+    fn parse_refund(&self, _call: &RefundCall, resp: &ApiResponse) -> Result<ProviderRefund, ConnectorError> {
+        if !resp.is_success() {
+            return Err(error(resp));
+        }
+        let v = resp.json().ok_or_else(|| ConnectorError::Ambiguous("adyen: the answer is not JSON".into()))?;
+        let psp = s(&v, "pspReference");
+        if psp.is_empty() {
+            return Err(ConnectorError::Ambiguous("adyen: the answer has no pspReference".into()));
+        }
+        // `received` is all Adyen ever says here; the outcome comes by webhook.
+        Ok(refund(psp, ProviderStatus::Pending))
+    }
+
+    fn lookup_request(&self, call: &RefundCall) -> Result<ApiRequest, ConnectorError> {
+        // The same Idempotency-Key returns the stored answer (kept at least 7 days).
+        self.refund_request(call)
+    }
+
+    fn parse_lookup(&self, call: &RefundCall, resp: &ApiResponse) -> Result<Option<ProviderRefund>, ConnectorError> {
+        self.parse_refund(call, resp).map(Some)
+    }
+
+    fn lookup_known(&self, call: &RefundCall) -> Option<ProviderRefund> {
+        call.provider_ref.as_ref().map(|r| refund(r.clone(), ProviderStatus::Pending))
+    }
+}
+
+/// One standard webhook notification item's HMAC, as Adyen computes it: the values of
+/// pspReference, originalReference, merchantAccountCode, merchantReference,
+/// amount.value, amount.currency, eventCode and success joined by `:`, HMAC-SHA256 with
+/// the hex-decoded key, base64.
+pub fn notification_hmac(item: &Value, hex_key: &str) -> Option<String> {
+    use base64::Engine as _;
+    use hmac::{Hmac, Mac};
+    let key = hex::decode(hex_key.trim()).ok()?;
+    let amount = item.get("amount").cloned().unwrap_or(Value::Null);
+    let value = match amount.get("value") {
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::String(x)) => x.clone(),
+        _ => String::new(),
+    };
+    let success = match item.get("success") {
+        Some(Value::Bool(b)) => b.to_string(),
+        Some(Value::String(x)) => x.clone(),
+        _ => String::new(),
+    };
+    let payload = [
+        s(item, "pspReference"),
+        s(item, "originalReference"),
+        s(item, "merchantAccountCode"),
+        s(item, "merchantReference"),
+        &value,
+        s(&amount, "currency"),
+        s(item, "eventCode"),
+        &success,
+    ]
+    .join(":");
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(&key).ok()?;
+    mac.update(payload.as_bytes());
+    Some(base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::adapters::payments::api::test_call;
+
+    #[test]
+    fn request_shape_and_received() {
+        let a = Adyen { merchant_account: "PaydeskECOM".into() };
+        let c = test_call("QFQTPCQ8HXSKGK82", "10.00", "EUR");
+        let r = a.refund_request(&c).unwrap();
+        assert_eq!(r.path, "/payments/QFQTPCQ8HXSKGK82/refunds");
+        assert_eq!(r.header_value("Idempotency-Key"), Some(c.idempotency_key.as_str()));
+        let Some(Body::Json(b)) = r.body else { panic!() };
+        assert_eq!(b["amount"], json!({"value": 1000, "currency": "EUR"}));
+        assert_eq!(b["merchantAccount"], "PaydeskECOM");
+        assert_eq!(b["reference"], c.idempotency_key);
+        let ok = a
+            .parse_refund(&c, &ApiResponse::new(201, r#"{"merchantAccount":"PaydeskECOM","paymentPspReference":"QFQTPCQ8HXSKGK82","pspReference":"ZC4R4RBFJGXXGN82","reference":"x","status":"received","amount":{"currency":"EUR","value":1000}}"#))
+            .unwrap();
+        assert_eq!(ok, refund("ZC4R4RBFJGXXGN82", ProviderStatus::Pending));
+        let e = a
+            .parse_refund(
+                &c,
+                &ApiResponse::new(422, r#"{"status":422,"errorCode":"137","message":"Invalid amount specified","errorType":"validation"}"#),
+            )
+            .unwrap_err();
+        assert_eq!(e, ConnectorError::Permanent("adyen: the refund was refused (422): Invalid amount specified (Adyen error 137)".into()));
+        assert!(matches!(a.parse_refund(&c, &ApiResponse::new(500, "{}")), Err(ConnectorError::Ambiguous(_))));
+        let mut c2 = c.clone();
+        c2.provider_ref = Some("ZC4R".into());
+        assert_eq!(a.lookup_known(&c2), Some(refund("ZC4R", ProviderStatus::Pending)));
+        assert_eq!(a.lookup_known(&c), None);
+    }
+
+    #[test]
+    fn hmac_of_a_notification_item() {
+        // Computed independently: printf '%s' '7914073381342284::TestMerchant:TestPayment-1407325143704:1130:EUR:AUTHORISATION:true'
+        //   | openssl dgst -sha256 -mac HMAC -macopt hexkey:44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA056 -binary | base64
+        let item = json!({"pspReference":"7914073381342284","merchantAccountCode":"TestMerchant","merchantReference":"TestPayment-1407325143704",
+            "amount":{"value":1130,"currency":"EUR"},"eventCode":"AUTHORISATION","success":"true"});
+        let sig = notification_hmac(&item, "44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA056").unwrap();
+        assert_eq!(sig, "coqCmt/IZ4E3CzPvMY8zTjQVL5hYJUiBRg8UU+iCWo0=");
+    }
+}

@@ -1,0 +1,181 @@
+//! Braintree GraphQL: `POST /graphql` with Basic auth (public:private key) and
+//! `Braintree-Version`; the `refundTransaction` mutation with `transactionId`,
+//! `refund { amount (decimal string), orderId }` and `apiRequestKey` (our key: the same
+//! key returns the same refund in its current status for 30 days). A known refund is
+//! read with `node(id:)`. GraphQL errors come with HTTP 200 and
+//! `errors[].extensions.errorClass`.
+
+use super::api::{decimal_string, refund, s, status_error, ApiRequest, ApiResponse, Body, ProviderApi};
+use crate::app::ports::{ConnectorError, ProviderRefund, ProviderStatus, RefundCall};
+use serde_json::{json, Value};
+
+pub const DEFAULT_VERSION: &str = "2019-01-01";
+
+pub const REFUND_MUTATION: &str = "mutation Refund($input: RefundTransactionInput!) { refundTransaction(input: $input) { clientMutationId refund { id legacyId status amount { value currencyCode } } } }";
+pub const REFUND_QUERY: &str = "query Refund($id: ID!) { node(id: $id) { ... on Refund { id legacyId status amount { value currencyCode } } } }";
+
+#[derive(Debug, Clone)]
+pub struct Braintree {
+    pub version: String,
+}
+
+/// `PaymentStatus` of a refund: settled ones are paid; submitted/pending ones are not
+/// final yet; declined, rejected, failed and voided ones are not paid.
+pub fn map_status(status: &str) -> ProviderStatus {
+    match status {
+        "SETTLED" | "SETTLING" | "SETTLEMENT_CONFIRMED" => ProviderStatus::Succeeded,
+        "FAILED" | "GATEWAY_REJECTED" | "PROCESSOR_DECLINED" | "SETTLEMENT_DECLINED" | "VOIDED" | "AUTHORIZATION_EXPIRED" => {
+            ProviderStatus::Failed(format!("Braintree reports the refund {}", status.to_ascii_lowercase().replace('_', " ")))
+        }
+        _ => ProviderStatus::Pending,
+    }
+}
+
+fn legacy_words(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "91521" => "the refund is larger than what is left to refund on the transaction",
+        "91512" => "the transaction has already been refunded in full",
+        "91506" => "the transaction is not settled yet, so it cannot be refunded (void it instead)",
+        "91543" => "the refund would exceed the transaction",
+        "91538" | "915200" => "Braintree does not allow this transaction to be refunded",
+        _ => return None,
+    })
+}
+
+fn graphql_error(resp: &ApiResponse, v: &Value) -> Option<ConnectorError> {
+    let errs = v.get("errors").and_then(Value::as_array)?;
+    let first = errs.first()?;
+    let ext = first.get("extensions").cloned().unwrap_or(Value::Null);
+    let class = s(&ext, "errorClass");
+    let legacy = match ext.get("legacyCode") {
+        Some(Value::String(x)) => x.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => String::new(),
+    };
+    let words = legacy_words(&legacy).map(str::to_string).unwrap_or_else(|| s(first, "message").to_string());
+    Some(match class {
+        "INTERNAL" | "SERVICE_AVAILABILITY" | "RESOURCE_LIMIT" | "TIMEOUT" => {
+            if class == "INTERNAL" {
+                // Documented as "the ultimate state of the request is uncertain".
+                ConnectorError::Ambiguous(format!("braintree: {words} ({class})"))
+            } else {
+                ConnectorError::Transient(format!("braintree: {words} ({class})"))
+            }
+        }
+        "VALIDATION" if words.to_ascii_lowercase().contains("in-flight") || words.to_ascii_lowercase().contains("in flight") => {
+            ConnectorError::Transient(format!("braintree: a request with the same key is in progress: {words}"))
+        }
+        _ if resp.status >= 500 || resp.status == 429 => status_error("braintree", resp, &words),
+        _ => ConnectorError::Permanent(format!("braintree: {words}")),
+    })
+}
+
+fn parse(resp: &ApiResponse, field: &str) -> Result<ProviderRefund, ConnectorError> {
+    let v = resp.json();
+    if let Some(e) = v.as_ref().and_then(|v| graphql_error(resp, v)) {
+        return Err(e);
+    }
+    if !resp.is_success() {
+        return Err(status_error("braintree", resp, ""));
+    }
+    let v = v.ok_or_else(|| ConnectorError::Ambiguous("braintree: the answer is not JSON".into()))?;
+    let data = v.get("data").cloned().unwrap_or(Value::Null);
+    let r = match field {
+        "node" => data.get("node").cloned().unwrap_or(Value::Null),
+        _ => data.get("refundTransaction").and_then(|p| p.get("refund")).cloned().unwrap_or(Value::Null),
+    };
+    let id = s(&r, "id");
+    if id.is_empty() {
+        return Err(ConnectorError::Ambiguous("braintree: the answer has no refund".into()));
+    }
+    Ok(refund(id, map_status(s(&r, "status"))))
+}
+
+impl ProviderApi for Braintree {
+    fn name(&self) -> &'static str {
+        "braintree"
+    }
+
+    fn refund_request(&self, call: &RefundCall) -> Result<ApiRequest, ConnectorError> {
+        let body = json!({
+            "query": REFUND_MUTATION,
+            "variables": {"input": {
+                "transactionId": call.charge.as_str(),
+                "apiRequestKey": call.idempotency_key,
+                "clientMutationId": call.idempotency_key,
+                "refund": {"amount": decimal_string(call.amount, call.currency)?, "orderId": format!("{}-{}", call.case, call.refund.0)},
+            }},
+        });
+        Ok(ApiRequest::post("/graphql", Body::Json(body)).header("Braintree-Version", self.version.clone()))
+    }
+
+    fn parse_refund(&self, _call: &RefundCall, resp: &ApiResponse) -> Result<ProviderRefund, ConnectorError> {
+        parse(resp, "refundTransaction")
+    }
+
+    fn lookup_request(&self, call: &RefundCall) -> Result<ApiRequest, ConnectorError> {
+        match &call.provider_ref {
+            Some(id) => {
+                let mut r = ApiRequest::post("/graphql", Body::Json(json!({"query": REFUND_QUERY, "variables": {"id": id}})))
+                    .header("Braintree-Version", self.version.clone());
+                r.creates = false;
+                Ok(r)
+            }
+            // The same apiRequestKey returns the refund made under it, or makes it now.
+            None => self.refund_request(call),
+        }
+    }
+
+    fn parse_lookup(&self, call: &RefundCall, resp: &ApiResponse) -> Result<Option<ProviderRefund>, ConnectorError> {
+        parse(resp, if call.provider_ref.is_some() { "node" } else { "refundTransaction" }).map(Some)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::adapters::payments::api::test_call;
+
+    #[test]
+    fn mutation_and_answers() {
+        let bt = Braintree { version: DEFAULT_VERSION.into() };
+        let c = test_call("dHJhbnNhY3Rpb25fYWJj", "12.5", "USD");
+        let r = bt.refund_request(&c).unwrap();
+        assert_eq!(r.path, "/graphql");
+        assert_eq!(r.header_value("Braintree-Version"), Some("2019-01-01"));
+        let Some(Body::Json(b)) = r.body else { panic!() };
+        assert!(b["query"].as_str().unwrap().contains("refundTransaction(input: $input)"));
+        let input = &b["variables"]["input"];
+        assert_eq!(input["transactionId"], "dHJhbnNhY3Rpb25fYWJj");
+        assert_eq!(input["apiRequestKey"], c.idempotency_key);
+        assert_eq!(input["refund"]["amount"], "12.50");
+        let ok = |st: &str| {
+            bt.parse_refund(
+                &c,
+                &ApiResponse::new(200, format!(r#"{{"data":{{"refundTransaction":{{"refund":{{"id":"cmVmdW5k","status":"{st}"}}}}}}}}"#)),
+            )
+            .unwrap()
+            .status
+        };
+        assert_eq!(ok("SETTLED"), ProviderStatus::Succeeded);
+        assert_eq!(ok("SUBMITTED_FOR_SETTLEMENT"), ProviderStatus::Pending);
+        assert_eq!(ok("WHATEVER"), ProviderStatus::Pending);
+        assert!(matches!(ok("PROCESSOR_DECLINED"), ProviderStatus::Failed(_)));
+        let e = bt
+            .parse_refund(&c, &ApiResponse::new(200, r#"{"errors":[{"message":"Refund amount is too large.","extensions":{"errorClass":"VALIDATION","legacyCode":"91521"}}],"data":{"refundTransaction":null}}"#))
+            .unwrap_err();
+        assert_eq!(e, ConnectorError::Permanent("braintree: the refund is larger than what is left to refund on the transaction".into()));
+        let e = bt
+            .parse_refund(&c, &ApiResponse::new(200, r#"{"errors":[{"message":"x","extensions":{"errorClass":"SERVICE_AVAILABILITY"}}]}"#))
+            .unwrap_err();
+        assert!(matches!(e, ConnectorError::Transient(_)));
+        let e = bt.parse_refund(&c, &ApiResponse::new(200, r#"{"errors":[{"message":"x","extensions":{"errorClass":"INTERNAL"}}]}"#)).unwrap_err();
+        assert!(matches!(e, ConnectorError::Ambiguous(_)));
+        let mut c2 = c.clone();
+        c2.provider_ref = Some("cmVmdW5k".into());
+        let q = bt.lookup_request(&c2).unwrap();
+        assert!(!q.creates);
+        let found = bt.parse_lookup(&c2, &ApiResponse::new(200, r#"{"data":{"node":{"id":"cmVmdW5k","status":"SETTLED"}}}"#)).unwrap().unwrap();
+        assert_eq!(found.status, ProviderStatus::Succeeded);
+    }
+}

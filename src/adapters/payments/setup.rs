@@ -1,0 +1,305 @@
+//! `[providers.<name>]` in bot.toml (non-secret settings) plus `PAYDESK_*` environment
+//! variables (every key and secret): the connectors the engine pays through, and the
+//! keys the webhook routes verify with. The sandbox is always there.
+
+use super::adyen::Adyen;
+use super::braintree::{self, Braintree};
+use super::executor::{Auth, Executor, ExecutorConfig, HttpConnector};
+use super::mollie::Mollie;
+use super::paypal::PayPal;
+use super::sandbox::Sandbox;
+use super::square::{self, Square};
+use super::stripe::Stripe;
+use crate::app::engine::Connectors;
+use crate::app::metrics::Metrics;
+use crate::app::ports::PaymentConnector;
+use crate::config::Secret;
+use anyhow::{anyhow, bail, Result};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub const PROVIDERS: [&str; 6] = ["stripe", "paypal", "adyen", "square", "braintree", "mollie"];
+
+/// One `[providers.<name>]` table. Everything here is public information; keys and
+/// secrets are refused here and read from the environment only.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ProviderSettings {
+    /// Live, sandbox or a local test server.
+    pub base_url: Option<String>,
+    /// Per HTTP exchange (default 15000).
+    pub timeout_ms: Option<u64>,
+    /// HTTP exchanges per refund attempt, retries of transient failures included (default 3).
+    pub max_attempts: Option<u32>,
+    /// First backoff between those (default 250; doubles, with jitter).
+    pub backoff_ms: Option<u64>,
+    /// Longest wait honoured between two exchanges (default 5000).
+    pub max_wait_ms: Option<u64>,
+    /// Adyen: the merchant account refunds are made for.
+    pub merchant_account: Option<String>,
+    /// Square: `Square-Version`; Braintree: `Braintree-Version`.
+    pub version: Option<String>,
+    /// PayPal: the webhook id its signature verification needs.
+    pub webhook_id: Option<String>,
+    /// Square: the notification URL exactly as registered (it is part of the signature).
+    pub webhook_url: Option<String>,
+    /// Stripe and PayPal: how old a signed delivery may be (default 300 s).
+    pub webhook_tolerance_secs: Option<i64>,
+}
+
+pub fn default_base_url(provider: &str) -> &'static str {
+    match provider {
+        "stripe" => "https://api.stripe.com",
+        "paypal" => "https://api-m.sandbox.paypal.com",
+        "adyen" => "https://checkout-test.adyen.com/v72",
+        "square" => "https://connect.squareupsandbox.com",
+        "braintree" => "https://payments.sandbox.braintree-api.com",
+        "mollie" => "https://api.mollie.com",
+        _ => "",
+    }
+}
+
+/// The environment variables a provider needs (all required when it is configured).
+pub fn env_keys(provider: &str) -> &'static [&'static str] {
+    match provider {
+        "stripe" => &["PAYDESK_STRIPE_API_KEY"],
+        "paypal" => &["PAYDESK_PAYPAL_CLIENT_ID", "PAYDESK_PAYPAL_CLIENT_SECRET"],
+        "adyen" => &["PAYDESK_ADYEN_API_KEY"],
+        "square" => &["PAYDESK_SQUARE_ACCESS_TOKEN"],
+        "braintree" => &["PAYDESK_BRAINTREE_PUBLIC_KEY", "PAYDESK_BRAINTREE_PRIVATE_KEY"],
+        "mollie" => &["PAYDESK_MOLLIE_API_KEY"],
+        _ => &[],
+    }
+}
+
+/// The raw `[providers]` table, checked: known provider names, known keys, no secrets.
+pub fn parse(raw: Option<&toml::Value>, source: &str) -> Result<BTreeMap<String, ProviderSettings>> {
+    let mut out = BTreeMap::new();
+    let Some(raw) = raw else { return Ok(out) };
+    let table = raw.as_table().ok_or_else(|| anyhow!("{source}: [providers] must be a table of [providers.<name>] tables"))?;
+    for (name, v) in table {
+        if !PROVIDERS.contains(&name.as_str()) {
+            bail!("{source}: providers.{name}: unknown provider (known: {})", PROVIDERS.join(", "));
+        }
+        if let Some(t) = v.as_table() {
+            for k in t.keys() {
+                let l = k.to_ascii_lowercase();
+                if l.contains("secret") || l.contains("api_key") || l.contains("token") || l.contains("private") || l == "key" {
+                    bail!("{source}: providers.{name}.{k}: secrets are read only from the environment ({})", env_keys(name).join(", "));
+                }
+            }
+        }
+        let s: ProviderSettings = v.clone().try_into().map_err(|e| anyhow!("{source}: providers.{name}: {e}"))?;
+        if let Some(u) = &s.base_url {
+            if !(u.starts_with("https://") || u.starts_with("http://")) {
+                bail!("{source}: providers.{name}.base_url: `{u}` is not an http(s) URL");
+            }
+        }
+        if name == "adyen" && s.merchant_account.as_deref().unwrap_or("").is_empty() {
+            bail!("{source}: providers.adyen.merchant_account is required");
+        }
+        if s.timeout_ms == Some(0) || s.max_attempts == Some(0) {
+            bail!("{source}: providers.{name}: timeout_ms and max_attempts must be positive");
+        }
+        out.insert(name.clone(), s);
+    }
+    Ok(out)
+}
+
+/// What the webhook routes need: verification secrets and, for PayPal and Mollie, the
+/// API (PayPal verifies signatures through it; Mollie's webhook carries only an id).
+#[derive(Clone, Default)]
+pub struct WebhookKeys {
+    pub stripe: Option<Secret>,
+    /// Adyen's HMAC key (hex).
+    pub adyen: Option<Secret>,
+    /// Square's signature key and the notification URL as registered.
+    pub square: Option<(Secret, String)>,
+    /// PayPal's webhook id and its API.
+    pub paypal: Option<(String, Arc<Executor>)>,
+    pub mollie: Option<Arc<Executor>>,
+    pub tolerance_secs: BTreeMap<String, i64>,
+}
+
+impl WebhookKeys {
+    pub fn tolerance(&self, provider: &str) -> i64 {
+        self.tolerance_secs.get(provider).copied().unwrap_or(300)
+    }
+}
+
+/// The configured real providers.
+#[derive(Clone, Default)]
+pub struct Providers {
+    pub connectors: Vec<Arc<dyn PaymentConnector>>,
+    pub webhooks: WebhookKeys,
+}
+
+impl Providers {
+    /// Builds every configured provider; `env` reads a variable (the process
+    /// environment in production). A configured provider without its keys is an error
+    /// naming the variable.
+    pub fn build(raw: Option<&toml::Value>, source: &str, env: &dyn Fn(&str) -> Option<String>, metrics: Option<Arc<Metrics>>) -> Result<Providers> {
+        let settings = parse(raw, source)?;
+        let mut p = Providers::default();
+        let secret = |var: &str| -> Result<Secret> {
+            env(var)
+                .filter(|v| !v.trim().is_empty())
+                .map(Secret::new)
+                .ok_or_else(|| anyhow!("{var} is not set (the provider is configured in {source})"))
+        };
+        let opt_secret = |var: &str| env(var).filter(|v| !v.trim().is_empty()).map(Secret::new);
+        for (name, s) in &settings {
+            let name: &'static str = PROVIDERS.iter().find(|p| **p == name).copied().unwrap_or("unknown");
+            let mut ec = ExecutorConfig::new(s.base_url.as_deref().unwrap_or(default_base_url(name)));
+            if let Some(t) = s.timeout_ms {
+                ec.timeout = Duration::from_millis(t);
+            }
+            if let Some(n) = s.max_attempts {
+                ec.max_attempts = n;
+            }
+            if let Some(b) = s.backoff_ms {
+                ec.backoff = Duration::from_millis(b);
+            }
+            if let Some(w) = s.max_wait_ms {
+                ec.max_wait = Duration::from_millis(w);
+            }
+            if let Some(t) = s.webhook_tolerance_secs {
+                p.webhooks.tolerance_secs.insert(name.to_string(), t);
+            }
+            let auth = match name {
+                "stripe" => Auth::Bearer(secret("PAYDESK_STRIPE_API_KEY")?),
+                "paypal" => Auth::OAuth2 {
+                    token_path: "/v1/oauth2/token".into(),
+                    client_id: secret("PAYDESK_PAYPAL_CLIENT_ID")?,
+                    client_secret: secret("PAYDESK_PAYPAL_CLIENT_SECRET")?,
+                },
+                "adyen" => Auth::Header { name: "X-API-Key", key: secret("PAYDESK_ADYEN_API_KEY")? },
+                "square" => Auth::Bearer(secret("PAYDESK_SQUARE_ACCESS_TOKEN")?),
+                "braintree" => Auth::Basic { user: secret("PAYDESK_BRAINTREE_PUBLIC_KEY")?, pass: secret("PAYDESK_BRAINTREE_PRIVATE_KEY")? },
+                _ => Auth::Bearer(secret("PAYDESK_MOLLIE_API_KEY")?),
+            };
+            let exec = Arc::new(Executor::new(name, ec, auth, metrics.clone()).map_err(|e| anyhow!(e))?);
+            let c: Arc<dyn PaymentConnector> = match name {
+                "stripe" => {
+                    p.webhooks.stripe = opt_secret("PAYDESK_STRIPE_WEBHOOK_SECRET");
+                    Arc::new(HttpConnector::new(Stripe, exec))
+                }
+                "paypal" => {
+                    let id = s.webhook_id.clone().or_else(|| env("PAYDESK_PAYPAL_WEBHOOK_ID"));
+                    p.webhooks.paypal = id.map(|id| (id, exec.clone()));
+                    Arc::new(HttpConnector::new(PayPal, exec))
+                }
+                "adyen" => {
+                    p.webhooks.adyen = opt_secret("PAYDESK_ADYEN_WEBHOOK_SECRET");
+                    Arc::new(HttpConnector::new(Adyen { merchant_account: s.merchant_account.clone().unwrap_or_default() }, exec))
+                }
+                "square" => {
+                    if let Some(key) = opt_secret("PAYDESK_SQUARE_WEBHOOK_SECRET") {
+                        let url = s.webhook_url.clone().ok_or_else(|| {
+                            anyhow!("{source}: providers.square.webhook_url is required with PAYDESK_SQUARE_WEBHOOK_SECRET (the signature covers it)")
+                        })?;
+                        p.webhooks.square = Some((key, url));
+                    }
+                    Arc::new(HttpConnector::new(Square { version: s.version.clone().unwrap_or_else(|| square::DEFAULT_VERSION.into()) }, exec))
+                }
+                "braintree" => {
+                    Arc::new(HttpConnector::new(Braintree { version: s.version.clone().unwrap_or_else(|| braintree::DEFAULT_VERSION.into()) }, exec))
+                }
+                _ => {
+                    p.webhooks.mollie = Some(exec.clone());
+                    Arc::new(HttpConnector::new(Mollie, exec))
+                }
+            };
+            p.connectors.push(c);
+        }
+        Ok(p)
+    }
+
+    /// From the process environment.
+    pub fn from_config(cfg: &crate::config::Config, metrics: Option<Arc<Metrics>>) -> Result<Providers> {
+        Providers::build(cfg.providers.as_ref(), &cfg.source, &|k| std::env::var(k).ok(), metrics)
+    }
+
+    /// The engine's connectors: the sandbox plus every configured provider.
+    pub fn connectors(&self, sandbox: Arc<Sandbox>) -> Connectors {
+        let mut c = Connectors::default().with(sandbox);
+        for p in &self.connectors {
+            c = c.with(p.clone());
+        }
+        c
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(k: &str) -> Option<String> {
+        Some(format!("value-of-{k}"))
+    }
+
+    #[test]
+    fn parses_and_builds_every_provider() {
+        let raw: toml::Value = toml::from_str(
+            r#"
+            [stripe]
+            base_url = "http://127.0.0.1:9/"
+            timeout_ms = 500
+            [paypal]
+            webhook_id = "WH-1"
+            [adyen]
+            merchant_account = "PaydeskECOM"
+            [square]
+            version = "2024-06-04"
+            webhook_url = "https://bot.example.com/webhooks/square"
+            [braintree]
+            [mollie]
+            "#,
+        )
+        .unwrap();
+        let p = Providers::build(Some(&raw), "t.toml", &env, None).unwrap();
+        let names: Vec<&str> = p.connectors.iter().map(|c| c.name()).collect();
+        assert_eq!(names, ["adyen", "braintree", "mollie", "paypal", "square", "stripe"]);
+        assert!(p.webhooks.stripe.is_some() && p.webhooks.adyen.is_some() && p.webhooks.square.is_some());
+        assert_eq!(p.webhooks.paypal.as_ref().unwrap().0, "WH-1");
+    }
+
+    #[test]
+    fn refuses_secrets_unknown_names_and_missing_env() {
+        let t = |s: &str| toml::from_str::<toml::Value>(s).unwrap();
+        let e = parse(Some(&t("[stripe]\napi_key = \"sk_live_x\"")), "b.toml").unwrap_err().to_string();
+        assert!(e.contains("only from the environment") && !e.contains("sk_live_x"), "{e}");
+        assert!(parse(Some(&t("[strype]")), "b.toml").unwrap_err().to_string().contains("unknown provider"));
+        assert!(parse(Some(&t("[adyen]")), "b.toml").unwrap_err().to_string().contains("merchant_account"));
+        assert!(parse(Some(&t("[stripe]\ncolour = 1")), "b.toml").is_err());
+        let none = |_: &str| None;
+        let e = Providers::build(Some(&t("[paypal]")), "b.toml", &none, None).err().unwrap().to_string();
+        assert!(e.contains("PAYDESK_PAYPAL_CLIENT_ID"), "{e}");
+    }
+
+    #[test]
+    fn the_example_config_providers_parse() {
+        // bot.toml.example documents every provider, commented out; uncommented they must parse.
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/bot.toml.example")).unwrap();
+        let mut section = String::new();
+        let mut on = false;
+        for line in text.lines() {
+            let l = line.trim_start_matches('#').trim_start();
+            if l.starts_with("[providers.") && !l.starts_with("[providers.<") {
+                on = true;
+            } else if l.starts_with('[') {
+                on = false;
+            }
+            if on && line.starts_with('#') && (l.starts_with('[') || l.contains(" = ")) {
+                section.push_str(l.strip_prefix("providers.").unwrap_or(l));
+                section.push('\n');
+            }
+        }
+        let section = section.replace("[providers.", "[");
+        let raw: toml::Value = toml::from_str(&section).unwrap_or_else(|e| panic!("{e}\n{section}"));
+        let parsed = parse(Some(&raw), "bot.toml.example").unwrap();
+        assert_eq!(parsed.len(), 6, "{section}");
+    }
+}

@@ -1,0 +1,213 @@
+//! Stripe: `POST /v1/refunds` (form-encoded, `charge` for `ch_…` or `payment_intent`
+//! for `pi_…`, `amount` in minor units, `reason`, `metadata[…]`), `Idempotency-Key`
+//! header; `GET /v1/refunds/{id}` or `GET /v1/refunds?charge=…` matched on our
+//! `metadata[idempotency_key]` for lookups. Errors are `{"error":{type,code,message}}`;
+//! `Stripe-Should-Retry` wins over the status code.
+
+use super::api::{enc, minor_units, refund, s, status_error, ApiRequest, ApiResponse, Body, ProviderApi};
+use crate::app::ports::{ConnectorError, ProviderRefund, ProviderStatus, RefundCall};
+use serde_json::Value;
+
+#[derive(Debug, Clone, Default)]
+pub struct Stripe;
+
+/// Stripe's refund reason from ours: it knows only these three.
+pub fn reason(ours: &str) -> &'static str {
+    let l = ours.to_ascii_lowercase();
+    if l.contains("duplicate") {
+        "duplicate"
+    } else if l.contains("fraud") || l.contains("unauthori") {
+        "fraudulent"
+    } else {
+        "requested_by_customer"
+    }
+}
+
+/// Stripe's refund status, mapped: an unknown status is pending, never success.
+pub fn map_status(status: &str, failure_reason: &str) -> ProviderStatus {
+    match status {
+        "succeeded" => ProviderStatus::Succeeded,
+        "failed" | "canceled" => ProviderStatus::Failed(format!(
+            "Stripe reports the refund {status}{}",
+            if failure_reason.is_empty() { String::new() } else { format!(" ({})", failure_words(failure_reason)) }
+        )),
+        _ => ProviderStatus::Pending, // pending, requires_action, anything new
+    }
+}
+
+fn failure_words(code: &str) -> String {
+    match code {
+        "charge_for_pending_refund_disputed" => "the charge was disputed while the refund was pending".into(),
+        "declined" => "the card issuer declined it".into(),
+        "expired_or_canceled_card" => "the card has expired or was cancelled".into(),
+        "insufficient_funds" => "the Stripe balance is too low to cover it".into(),
+        "lost_or_stolen_card" => "the card was reported lost or stolen".into(),
+        other => other.replace('_', " "),
+    }
+}
+
+/// Clear words for Stripe's error codes.
+fn error_words(code: &str, message: &str) -> String {
+    match code {
+        "charge_already_refunded" => "the charge has already been refunded in full".into(),
+        "amount_too_large" => "the refund is larger than what is left to refund on the charge".into(),
+        "charge_disputed" => "the charge has an open dispute (chargeback), so it cannot be refunded".into(),
+        "resource_missing" => "Stripe does not know this charge".into(),
+        "charge_expired_for_capture" | "charge_not_refundable" => "Stripe says this charge cannot be refunded".into(),
+        _ if !message.is_empty() => message.to_string(),
+        _ => code.replace('_', " "),
+    }
+}
+
+fn parse_refund_object(v: &Value) -> Result<ProviderRefund, ConnectorError> {
+    let id = s(v, "id");
+    if id.is_empty() || s(v, "object") != "refund" {
+        return Err(ConnectorError::Ambiguous("stripe: the answer is not a refund object".into()));
+    }
+    Ok(refund(id, map_status(s(v, "status"), s(v, "failure_reason"))))
+}
+
+fn error(resp: &ApiResponse) -> ConnectorError {
+    let v = resp.json().unwrap_or(Value::Null);
+    let e = v.get("error").cloned().unwrap_or(Value::Null);
+    let (code, message, typ) = (s(&e, "code"), s(&e, "message"), s(&e, "type"));
+    let words = error_words(code, message);
+    match resp.header("stripe-should-retry") {
+        Some("true") => return ConnectorError::Transient(format!("stripe: {words} (Stripe asks for a retry)")),
+        Some("false") if resp.status < 500 => return ConnectorError::Permanent(format!("stripe: {words}")),
+        _ => {}
+    }
+    if resp.status == 409 {
+        // A request with the same key is still in flight: retry with the same key. A key
+        // reused with other parameters is a bug on our side: never retried.
+        return if typ == "idempotency_error" && code != "idempotency_key_in_use" {
+            ConnectorError::Permanent(format!("stripe: {words}"))
+        } else {
+            ConnectorError::Transient(format!("stripe: {words} (409, a request with the same key is in progress)"))
+        };
+    }
+    if resp.status < 500 && resp.status != 429 {
+        return ConnectorError::Permanent(format!("stripe: {words}"));
+    }
+    status_error("stripe", resp, &words)
+}
+
+impl ProviderApi for Stripe {
+    fn name(&self) -> &'static str {
+        "stripe"
+    }
+
+    fn refund_request(&self, call: &RefundCall) -> Result<ApiRequest, ConnectorError> {
+        let charge = call.charge.as_str();
+        let target = if charge.starts_with("pi_") { "payment_intent" } else { "charge" };
+        let form = vec![
+            (target.to_string(), charge.to_string()),
+            ("amount".to_string(), minor_units(call.amount, call.currency)?.to_string()),
+            ("currency".to_string(), call.currency.code().to_ascii_lowercase()),
+            ("reason".to_string(), reason(&call.reason).to_string()),
+            ("metadata[case]".to_string(), call.case.to_string()),
+            ("metadata[refund_id]".to_string(), call.refund.0.to_string()),
+            ("metadata[idempotency_key]".to_string(), call.idempotency_key.clone()),
+        ];
+        Ok(ApiRequest::post("/v1/refunds", Body::Form(form)).header("Idempotency-Key", call.idempotency_key.clone()))
+    }
+
+    fn parse_refund(&self, _call: &RefundCall, resp: &ApiResponse) -> Result<ProviderRefund, ConnectorError> {
+        if !resp.is_success() {
+            return Err(error(resp));
+        }
+        let v = resp.json().ok_or_else(|| ConnectorError::Ambiguous("stripe: the answer is not JSON".into()))?;
+        parse_refund_object(&v)
+    }
+
+    fn lookup_request(&self, call: &RefundCall) -> Result<ApiRequest, ConnectorError> {
+        if let Some(r) = &call.provider_ref {
+            return Ok(ApiRequest::get(format!("/v1/refunds/{}", enc(r))));
+        }
+        let charge = call.charge.as_str();
+        let target = if charge.starts_with("pi_") { "payment_intent" } else { "charge" };
+        Ok(ApiRequest::get(format!("/v1/refunds?{target}={}&limit=100", enc(charge))))
+    }
+
+    fn parse_lookup(&self, call: &RefundCall, resp: &ApiResponse) -> Result<Option<ProviderRefund>, ConnectorError> {
+        if resp.status == 404 && call.provider_ref.is_none() {
+            return Ok(None);
+        }
+        if !resp.is_success() {
+            return Err(error(resp));
+        }
+        let v = resp.json().ok_or_else(|| ConnectorError::Ambiguous("stripe: the answer is not JSON".into()))?;
+        if s(&v, "object") == "list" {
+            let items = v.get("data").and_then(Value::as_array).cloned().unwrap_or_default();
+            let mine = items.iter().find(|r| r.get("metadata").map(|m| s(m, "idempotency_key")) == Some(call.idempotency_key.as_str()));
+            return mine.map(parse_refund_object).transpose();
+        }
+        parse_refund_object(&v).map(Some)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::ports::RefundCall;
+
+    fn call(charge: &str, amount: &str) -> RefundCall {
+        crate::adapters::payments::api::test_call(charge, amount, "USD")
+    }
+
+    #[test]
+    fn request_is_form_encoded_with_key_and_minor_units() {
+        let r = Stripe.refund_request(&call("ch_3PqX", "49.00")).unwrap();
+        assert_eq!(r.path, "/v1/refunds");
+        assert_eq!(r.header_value("Idempotency-Key"), Some("pd_0123456789abcdef0123456789abcdef01234567"));
+        let body = String::from_utf8(r.body.unwrap().to_bytes()).unwrap();
+        assert!(body.starts_with("charge=ch_3PqX&amount=4900&currency=usd&reason=duplicate&metadata%5Bcase%5D=RF-000003"), "{body}");
+        let r = Stripe.refund_request(&call("pi_3PqX", "1.5")).unwrap();
+        assert!(String::from_utf8(r.body.unwrap().to_bytes()).unwrap().starts_with("payment_intent=pi_3PqX&amount=150&"));
+    }
+
+    #[test]
+    fn statuses_and_errors() {
+        let c = call("ch_1", "1.00");
+        let ok = |st: &str| {
+            Stripe.parse_refund(&c, &ApiResponse::new(200, format!(r#"{{"id":"re_1","object":"refund","status":"{st}"}}"#))).unwrap().status
+        };
+        assert_eq!(ok("succeeded"), ProviderStatus::Succeeded);
+        assert_eq!(ok("pending"), ProviderStatus::Pending);
+        assert_eq!(ok("requires_action"), ProviderStatus::Pending);
+        assert_eq!(ok("brand_new_status"), ProviderStatus::Pending);
+        assert!(matches!(ok("failed"), ProviderStatus::Failed(_)));
+        assert!(matches!(ok("canceled"), ProviderStatus::Failed(_)));
+        let err = |status, body: &str| Stripe.parse_refund(&c, &ApiResponse::new(status, body)).unwrap_err();
+        match err(
+            400,
+            r#"{"error":{"type":"invalid_request_error","code":"charge_already_refunded","message":"Charge ch_1 has already been refunded."}}"#,
+        ) {
+            ConnectorError::Permanent(m) => assert!(m.contains("already been refunded in full"), "{m}"),
+            e => panic!("{e:?}"),
+        }
+        assert!(matches!(err(409, r#"{"error":{"type":"idempotency_error","code":"idempotency_key_in_use"}}"#), ConnectorError::Transient(_)));
+        assert!(matches!(
+            err(409, r#"{"error":{"type":"idempotency_error","message":"Keys for idempotent requests can only be used with the same parameters"}}"#),
+            ConnectorError::Permanent(_)
+        ));
+        assert!(matches!(err(429, r#"{"error":{"type":"rate_limit_error"}}"#), ConnectorError::Transient(_)));
+        assert!(matches!(err(503, ""), ConnectorError::Transient(_)));
+        assert!(matches!(err(500, r#"{"error":{"type":"api_error"}}"#), ConnectorError::Ambiguous(_)));
+        let retry = Stripe.parse_refund(&c, &ApiResponse::new(400, r#"{"error":{"type":"api_error"}}"#).with_header("Stripe-Should-Retry", "true"));
+        assert!(matches!(retry, Err(ConnectorError::Transient(_))));
+    }
+
+    #[test]
+    fn lookup_by_ref_or_by_key_in_list() {
+        let mut c = call("ch_1", "1.00");
+        assert_eq!(Stripe.lookup_request(&c).unwrap().path, "/v1/refunds?charge=ch_1&limit=100");
+        let list = r#"{"object":"list","data":[{"id":"re_a","object":"refund","status":"succeeded","metadata":{"idempotency_key":"other"}},
+            {"id":"re_b","object":"refund","status":"pending","metadata":{"idempotency_key":"pd_0123456789abcdef0123456789abcdef01234567"}}]}"#;
+        let found = Stripe.parse_lookup(&c, &ApiResponse::new(200, list)).unwrap().unwrap();
+        assert_eq!(found.provider_ref, "re_b");
+        assert_eq!(Stripe.parse_lookup(&c, &ApiResponse::new(200, r#"{"object":"list","data":[]}"#)).unwrap(), None);
+        c.provider_ref = Some("re_b".into());
+        assert_eq!(Stripe.lookup_request(&c).unwrap().path, "/v1/refunds/re_b");
+    }
+}

@@ -1,0 +1,577 @@
+//! Fake payment providers for the provider tests: one local HTTP server per test that
+//! checks each request exactly as the provider documents it (method, path, auth,
+//! idempotency header or field, body encoding and field types), honours idempotency
+//! keys like the real provider, and answers from a script: success, pending, a
+//! documented error, 429 with Retry-After, 503, or no answer at all (the refund is
+//! made, then the connection hangs past the client's timeout).
+#![allow(dead_code)]
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use base64::Engine as _;
+use paydesk::adapters::payments::sandbox::Sandbox;
+use paydesk::adapters::payments::setup::Providers;
+use paydesk::adapters::store::AnyStore;
+use paydesk::adapters::surfaces::replay::ManualClock;
+use paydesk::app::engine::{Actor, Engine, EngineConfig, Event};
+use paydesk::app::ports::User;
+use paydesk::domain::billing::{Account, Charge, ChargeKind, PaymentMethod};
+use paydesk::domain::ids::{AccountId, ChargeId, UserId};
+use paydesk::domain::money::Currency;
+use paydesk::domain::roles::{Role, Roles};
+use serde_json::{json, Value};
+use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
+use std::str::FromStr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Stripe,
+    PayPal,
+    Adyen,
+    Square,
+    Braintree,
+    Mollie,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Stripe => "stripe",
+            Kind::PayPal => "paypal",
+            Kind::Adyen => "adyen",
+            Kind::Square => "square",
+            Kind::Braintree => "braintree",
+            Kind::Mollie => "mollie",
+        }
+    }
+
+    /// A charge id in the provider's own form.
+    pub fn charge_id(self) -> &'static str {
+        match self {
+            Kind::Stripe => "ch_3PqX9a2eZvKYlo2C0abc",
+            Kind::PayPal => "8MC585209K746392H",
+            Kind::Adyen => "QFQTPCQ8HXSKGK82",
+            Kind::Square => "R2B3Z8WMVt3EAmzYWLZvz7Y69EbZY",
+            Kind::Braintree => "dHJhbnNhY3Rpb25fOWtqMnhx",
+            Kind::Mollie => "tr_7UhSN1zuXS",
+        }
+    }
+
+    pub const ALL: [Kind; 6] = [Kind::Stripe, Kind::PayPal, Kind::Adyen, Kind::Square, Kind::Braintree, Kind::Mollie];
+}
+
+/// What the next refund-creating request gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// Made, final success.
+    Ok,
+    /// Made, pending; later reads say it succeeded.
+    Pending,
+    /// A documented refusal (amount exceeded); nothing made.
+    Refused,
+    /// 429 with `Retry-After: 1`; nothing made.
+    RateLimited,
+    /// 503; nothing made.
+    Unavailable,
+    /// Made, but the answer never comes (hangs past the client timeout).
+    Hang,
+}
+
+#[derive(Default)]
+pub struct FakeState {
+    pub script: VecDeque<Answer>,
+    /// Refunds made, by idempotency key: (id, final?).
+    pub made: HashMap<String, (String, bool)>,
+    /// Requests that made a refund, per key (must never exceed 1).
+    pub creations: HashMap<String, u32>,
+    pub requests: Vec<String>,
+    pub token_fetches: u32,
+    pub problems: Vec<String>,
+    /// Answer reads of a pending refund with success after this many reads.
+    pub reads: u32,
+    /// Mollie: the payment has a chargeback.
+    pub chargeback: bool,
+}
+
+#[derive(Clone)]
+pub struct Fake {
+    pub kind: Kind,
+    pub state: Arc<Mutex<FakeState>>,
+    pub addr: SocketAddr,
+}
+
+pub const API_KEY: &str = "test-secret-key-0123456789";
+pub const CLIENT_ID: &str = "client-id-abc";
+pub const CLIENT_SECRET: &str = "client-secret-xyz";
+pub const TOKEN: &str = "A21AA-access-token";
+pub const BT_PUBLIC: &str = "bt-public";
+pub const BT_PRIVATE: &str = "bt-private";
+
+impl Fake {
+    pub async fn start(kind: Kind, script: &[Answer]) -> Fake {
+        let state = Arc::new(Mutex::new(FakeState { script: script.iter().copied().collect(), ..Default::default() }));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let fake = Fake { kind, state, addr };
+        let app = Router::new().fallback(handle).with_state(fake.clone());
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        fake
+    }
+
+    pub fn base_url(&self) -> String {
+        match self.kind {
+            Kind::Adyen => format!("http://{}/v72", self.addr),
+            _ => format!("http://{}", self.addr),
+        }
+    }
+
+    pub fn snapshot(&self) -> (HashMap<String, u32>, Vec<String>) {
+        let s = self.state.lock().unwrap();
+        (s.creations.clone(), s.problems.clone())
+    }
+
+    pub fn env(&self) -> impl Fn(&str) -> Option<String> {
+        |k: &str| {
+            Some(
+                match k {
+                    "PAYDESK_PAYPAL_CLIENT_ID" => CLIENT_ID,
+                    "PAYDESK_PAYPAL_CLIENT_SECRET" => CLIENT_SECRET,
+                    "PAYDESK_BRAINTREE_PUBLIC_KEY" => BT_PUBLIC,
+                    "PAYDESK_BRAINTREE_PRIVATE_KEY" => BT_PRIVATE,
+                    k if k.ends_with("_WEBHOOK_SECRET") => return None,
+                    _ => API_KEY,
+                }
+                .to_string(),
+            )
+        }
+    }
+
+    /// `[providers.<name>]` pointing at this fake, with a short timeout.
+    pub fn config(&self) -> toml::Value {
+        let extra = match self.kind {
+            Kind::Adyen => "merchant_account = \"PaydeskECOM\"\n",
+            _ => "",
+        };
+        toml::from_str(&format!(
+            "[{}]\nbase_url = \"{}\"\ntimeout_ms = 400\nmax_attempts = 3\nbackoff_ms = 20\nmax_wait_ms = 2000\n{extra}",
+            self.kind.name(),
+            self.base_url()
+        ))
+        .expect("toml")
+    }
+}
+
+fn problem(st: &mut FakeState, p: String) -> Response {
+    st.problems.push(p.clone());
+    (StatusCode::BAD_REQUEST, p).into_response()
+}
+
+fn h<'a>(headers: &'a HeaderMap, n: &str) -> &'a str {
+    headers.get(n).and_then(|v| v.to_str().ok()).unwrap_or("")
+}
+
+fn basic(user: &str, pass: &str) -> String {
+    format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}")))
+}
+
+/// The provider's refund object for `id`, final or pending.
+fn refund_json(kind: Kind, id: &str, key: &str, done: bool) -> (StatusCode, Value) {
+    match kind {
+        Kind::Stripe => (
+            StatusCode::OK,
+            json!({"id": id, "object": "refund", "amount": 1000, "currency": "usd", "status": if done {"succeeded"} else {"pending"}, "metadata": {"idempotency_key": key}}),
+        ),
+        Kind::PayPal => (StatusCode::CREATED, json!({"id": id, "status": if done {"COMPLETED"} else {"PENDING"}, "custom_id": key})),
+        Kind::Adyen => (
+            StatusCode::CREATED,
+            json!({"merchantAccount": "PaydeskECOM", "paymentPspReference": kind.charge_id(), "pspReference": id, "reference": key, "status": "received", "amount": {"currency": "EUR", "value": 1000}}),
+        ),
+        Kind::Square => {
+            (StatusCode::OK, json!({"refund": {"id": id, "status": if done {"COMPLETED"} else {"PENDING"}, "payment_id": kind.charge_id()}}))
+        }
+        Kind::Braintree => (
+            StatusCode::OK,
+            json!({"data": {"refundTransaction": {"clientMutationId": key, "refund": {"id": id, "status": if done {"SETTLED"} else {"SUBMITTED_FOR_SETTLEMENT"}}}}}),
+        ),
+        Kind::Mollie => (
+            StatusCode::CREATED,
+            json!({"resource": "refund", "id": id, "status": if done {"refunded"} else {"pending"}, "metadata": {"idempotency_key": key}, "paymentId": kind.charge_id()}),
+        ),
+    }
+}
+
+fn refused(kind: Kind) -> (StatusCode, Value) {
+    match kind {
+        Kind::Stripe => (
+            StatusCode::BAD_REQUEST,
+            json!({"error": {"type": "invalid_request_error", "code": "amount_too_large", "message": "Refund amount ($10.00) is greater than unrefunded amount on charge ($0.00)"}}),
+        ),
+        Kind::PayPal => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({"name": "UNPROCESSABLE_ENTITY", "details": [{"issue": "REFUND_AMOUNT_EXCEEDED"}], "debug_id": "abc"}),
+        ),
+        Kind::Adyen => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({"status": 422, "errorCode": "137", "message": "Invalid amount specified", "errorType": "validation"}),
+        ),
+        Kind::Square => (
+            StatusCode::BAD_REQUEST,
+            json!({"errors": [{"category": "INVALID_REQUEST_ERROR", "code": "REFUND_AMOUNT_INVALID", "detail": "too much"}]}),
+        ),
+        Kind::Braintree => (
+            StatusCode::OK,
+            json!({"errors": [{"message": "Refund amount is too large.", "extensions": {"errorClass": "VALIDATION", "legacyCode": "91521"}}], "data": {"refundTransaction": null}}),
+        ),
+        Kind::Mollie => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({"status": 422, "title": "Unprocessable Entity", "detail": "The refund amount exceeds the amount available for refunding", "field": "amount"}),
+        ),
+    }
+}
+
+fn unavailable(kind: Kind, code: StatusCode) -> (StatusCode, Value) {
+    match kind {
+        Kind::Stripe => (
+            code,
+            json!({"error": {"type": if code == StatusCode::TOO_MANY_REQUESTS {"rate_limit_error"} else {"api_error"}, "message": "try later"}}),
+        ),
+        Kind::Square => (
+            code,
+            json!({"errors": [{"category": "RATE_LIMIT_ERROR", "code": if code == StatusCode::TOO_MANY_REQUESTS {"RATE_LIMITED"} else {"SERVICE_UNAVAILABLE"}}]}),
+        ),
+        Kind::Braintree if code == StatusCode::SERVICE_UNAVAILABLE => {
+            (StatusCode::OK, json!({"errors": [{"message": "down", "extensions": {"errorClass": "SERVICE_AVAILABILITY"}}]}))
+        }
+        _ => (code, json!({"message": "try later"})),
+    }
+}
+
+async fn handle(State(f): State<Fake>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+    match respond(&f, method, uri, headers, body) {
+        Some(r) => r,
+        None => hang().await,
+    }
+}
+
+/// The fake's answer; `None`: hang (the refund was made, the answer never comes).
+fn respond(f: &Fake, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Option<Response> {
+    let kind = f.kind;
+    let path = uri.path().to_string();
+    let query = uri.query().unwrap_or("").to_string();
+    let mut st = f.state.lock().unwrap();
+    st.requests.push(format!("{method} {path}"));
+    // Authentication, as documented.
+    let auth = h(&headers, "authorization").to_string();
+    if kind == Kind::PayPal && path == "/v1/oauth2/token" {
+        if method != Method::POST || auth != basic(CLIENT_ID, CLIENT_SECRET) || body.as_ref() != b"grant_type=client_credentials" {
+            return Some(problem(&mut st, format!("bad token request: {auth} {:?}", String::from_utf8_lossy(&body))));
+        }
+        st.token_fetches += 1;
+        return Some((StatusCode::OK, axum::Json(json!({"access_token": TOKEN, "token_type": "Bearer", "expires_in": 32400}))).into_response());
+    }
+    let auth_ok = match kind {
+        Kind::Stripe | Kind::Square | Kind::Mollie => auth == format!("Bearer {API_KEY}"),
+        Kind::PayPal => auth == format!("Bearer {TOKEN}"),
+        Kind::Adyen => h(&headers, "x-api-key") == API_KEY && auth.is_empty(),
+        Kind::Braintree => auth == basic(BT_PUBLIC, BT_PRIVATE) && h(&headers, "braintree-version") == "2019-01-01",
+    };
+    if !auth_ok {
+        return Some(problem(&mut st, format!("bad auth for {method} {path}")));
+    }
+    // Is it a refund-creating request? Check its shape; find its key.
+    let json_body: Option<Value> = serde_json::from_slice(&body).ok();
+    let create_key: Option<Result<String, String>> = match (kind, &method, path.as_str()) {
+        (Kind::Stripe, &Method::POST, "/v1/refunds") => Some(check_stripe(&headers, &body)),
+        (Kind::PayPal, &Method::POST, p) if p == format!("/v2/payments/captures/{}/refund", kind.charge_id()) => {
+            Some(check_paypal(&headers, json_body.as_ref()))
+        }
+        (Kind::Adyen, &Method::POST, p) if p == format!("/v72/payments/{}/refunds", kind.charge_id()) => {
+            Some(check_adyen(&headers, json_body.as_ref()))
+        }
+        (Kind::Square, &Method::POST, "/v2/refunds") => Some(check_square(&headers, json_body.as_ref())),
+        (Kind::Braintree, &Method::POST, "/graphql")
+            if json_body.as_ref().is_some_and(|b| b["query"].as_str().unwrap_or("").starts_with("mutation")) =>
+        {
+            Some(check_braintree(json_body.as_ref()))
+        }
+        (Kind::Mollie, &Method::POST, p) if p == format!("/v2/payments/{}/refunds", kind.charge_id()) => {
+            Some(check_mollie(&headers, json_body.as_ref()))
+        }
+        _ => None,
+    };
+    if let Some(key) = create_key {
+        let key = match key {
+            Ok(k) => k,
+            Err(p) => return Some(problem(&mut st, p)),
+        };
+        // Idempotency, as the provider does it: the same key returns the stored refund.
+        if let Some((id, done)) = st.made.get(&key).cloned() {
+            st.reads += 1;
+            let done = done || st.reads >= 2;
+            st.made.insert(key.clone(), (id.clone(), done));
+            let (c, v) = refund_json(kind, &id, &key, done);
+            return Some((c, axum::Json(v)).into_response());
+        }
+        let answer = st.script.pop_front().unwrap_or(Answer::Ok);
+        let make = |st: &mut FakeState, done: bool| {
+            let id = format!("re_fake_{}", st.made.len() + 1);
+            st.made.insert(key.clone(), (id.clone(), done));
+            *st.creations.entry(key.clone()).or_default() += 1;
+            id
+        };
+        return match answer {
+            Answer::Ok => {
+                let id = make(&mut st, true);
+                let (c, v) = refund_json(kind, &id, &key, true);
+                (c, axum::Json(v)).into_response()
+            }
+            Answer::Pending => {
+                let id = make(&mut st, false);
+                let (c, v) = refund_json(kind, &id, &key, false);
+                (c, axum::Json(v)).into_response()
+            }
+            Answer::Refused => {
+                let (c, v) = refused(kind);
+                (c, axum::Json(v)).into_response()
+            }
+            Answer::RateLimited => {
+                let (c, v) = unavailable(kind, StatusCode::TOO_MANY_REQUESTS);
+                (c, [("retry-after", "1")], axum::Json(v)).into_response()
+            }
+            Answer::Unavailable => {
+                let (c, v) = unavailable(kind, StatusCode::SERVICE_UNAVAILABLE);
+                (c, axum::Json(v)).into_response()
+            }
+            Answer::Hang => {
+                make(&mut st, true);
+                // Never answer within the client's timeout.
+                return None;
+            }
+        }
+        .into();
+    }
+    // Reads.
+    let find_by_id = |st: &mut FakeState, id: &str| -> Option<(String, String, bool)> {
+        let (key, (rid, done)) = st.made.iter().find(|(_, (rid, _))| rid == id).map(|(k, v)| (k.clone(), v.clone()))?;
+        st.reads += 1;
+        let done = done || st.reads >= 2;
+        st.made.insert(key.clone(), (rid.clone(), done));
+        Some((key, rid, done))
+    };
+    let read = |st: &mut FakeState, id: &str| -> Response {
+        match find_by_id(st, id) {
+            Some((key, rid, done)) => {
+                let (_, v) = refund_json(kind, &rid, &key, done);
+                (StatusCode::OK, axum::Json(v)).into_response()
+            }
+            None => {
+                (StatusCode::NOT_FOUND, axum::Json(json!({"error": {"type": "invalid_request_error", "code": "resource_missing"}}))).into_response()
+            }
+        }
+    };
+    Some(match (kind, path.as_str()) {
+        (Kind::PayPal, "/v1/notifications/verify-webhook-signature") => {
+            let b = json_body.unwrap_or(Value::Null);
+            let ok = b["webhook_id"] == "WH-TEST" && b["transmission_sig"] == "valid-signature" && b["webhook_event"].is_object();
+            (StatusCode::OK, axum::Json(json!({"verification_status": if ok {"SUCCESS"} else {"FAILURE"}}))).into_response()
+        }
+        (Kind::Mollie, p) if p.starts_with("/v2/payments/") && !p.contains("/refunds") && method == Method::GET => {
+            let tr = &p["/v2/payments/".len()..];
+            if tr != kind.charge_id() || query != "embed=refunds,chargebacks" {
+                return Some(
+                    (StatusCode::NOT_FOUND, axum::Json(json!({"status": 404, "title": "Not Found", "detail": "No payment exists with token"})))
+                        .into_response(),
+                );
+            }
+            let keys: Vec<(String, String, bool)> = st.made.iter().map(|(k, (id, d))| (k.clone(), id.clone(), *d)).collect();
+            let data: Vec<Value> = keys.iter().map(|(k, id, _)| refund_json(kind, id, k, true).1).collect();
+            let chargebacks: Vec<Value> = if st.chargeback { vec![json!({"resource": "chargeback", "id": "chb_n9z0tp"})] } else { vec![] };
+            (
+                StatusCode::OK,
+                axum::Json(json!({"resource": "payment", "id": tr, "status": "paid", "_embedded": {"refunds": data, "chargebacks": chargebacks}})),
+            )
+                .into_response()
+        }
+        (Kind::Stripe, "/v1/refunds") if method == Method::GET => {
+            if query != format!("charge={}&limit=100", kind.charge_id()) {
+                return Some(problem(&mut st, format!("stripe list query {query}")));
+            }
+            let keys: Vec<(String, String, bool)> = st.made.iter().map(|(k, (id, d))| (k.clone(), id.clone(), *d)).collect();
+            let data: Vec<Value> = keys.iter().map(|(k, id, d)| refund_json(kind, id, k, *d).1).collect();
+            (StatusCode::OK, axum::Json(json!({"object": "list", "data": data, "has_more": false}))).into_response()
+        }
+        (Kind::Stripe, p) if p.starts_with("/v1/refunds/") => read(&mut st, &p["/v1/refunds/".len()..]),
+        (Kind::PayPal, p) if p.starts_with("/v2/payments/refunds/") => read(&mut st, &p["/v2/payments/refunds/".len()..]),
+        (Kind::Square, p) if p.starts_with("/v2/refunds/") => read(&mut st, &p["/v2/refunds/".len()..]),
+        (Kind::Braintree, "/graphql") => {
+            let id = json_body.as_ref().and_then(|b| b["variables"]["id"].as_str().map(str::to_string)).unwrap_or_default();
+            match find_by_id(&mut st, &id) {
+                Some((_, rid, done)) => (
+                    StatusCode::OK,
+                    axum::Json(json!({"data": {"node": {"id": rid, "status": if done {"SETTLED"} else {"SUBMITTED_FOR_SETTLEMENT"}}}})),
+                )
+                    .into_response(),
+                None => (StatusCode::OK, axum::Json(json!({"data": {"node": null}}))).into_response(),
+            }
+        }
+        (Kind::Mollie, p) if p == format!("/v2/payments/{}/refunds", kind.charge_id()) && method == Method::GET => {
+            let keys: Vec<(String, String, bool)> = st.made.iter().map(|(k, (id, d))| (k.clone(), id.clone(), *d)).collect();
+            let data: Vec<Value> = keys.iter().map(|(k, id, d)| refund_json(kind, id, k, *d).1).collect();
+            (StatusCode::OK, axum::Json(json!({"count": data.len(), "_embedded": {"refunds": data}}))).into_response()
+        }
+        (Kind::Mollie, p) if p.starts_with(&format!("/v2/payments/{}/refunds/", kind.charge_id())) => {
+            let id = p.rsplit('/').next().unwrap_or("").to_string();
+            read(&mut st, &id)
+        }
+        _ => problem(&mut st, format!("unexpected request {method} {path}?{query}")),
+    })
+}
+
+async fn hang() -> Response {
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    (StatusCode::GATEWAY_TIMEOUT, "too late").into_response()
+}
+
+fn key_shape(k: &str) -> Result<String, String> {
+    if k.len() == 43 && k.starts_with("pd_") {
+        Ok(k.to_string())
+    } else {
+        Err(format!("idempotency key `{k}` is not ours"))
+    }
+}
+
+fn check_stripe(headers: &HeaderMap, body: &[u8]) -> Result<String, String> {
+    if h(headers, "content-type") != "application/x-www-form-urlencoded" {
+        return Err("stripe: body must be form-encoded".into());
+    }
+    let form: HashMap<String, String> = serde_urlencoded::from_bytes(body).map_err(|e| format!("stripe form: {e}"))?;
+    let key = key_shape(h(headers, "idempotency-key"))?;
+    if form.get("charge").map(String::as_str) != Some(Kind::Stripe.charge_id()) {
+        return Err(format!("stripe: charge {:?}", form.get("charge")));
+    }
+    if form.get("amount").map(String::as_str) != Some("1000") {
+        return Err(format!("stripe: amount must be minor units, got {:?}", form.get("amount")));
+    }
+    if !matches!(form.get("reason").map(String::as_str), Some("duplicate" | "fraudulent" | "requested_by_customer")) {
+        return Err("stripe: reason".into());
+    }
+    if form.get("metadata[idempotency_key]") != Some(&key) {
+        return Err("stripe: metadata[idempotency_key]".into());
+    }
+    Ok(key)
+}
+
+fn check_paypal(headers: &HeaderMap, b: Option<&Value>) -> Result<String, String> {
+    let b = b.ok_or("paypal: body must be JSON")?;
+    let key = key_shape(h(headers, "paypal-request-id"))?;
+    if b["amount"] != json!({"value": "10.00", "currency_code": "USD"}) {
+        return Err(format!("paypal: amount {}", b["amount"]));
+    }
+    if b["custom_id"] != json!(key) {
+        return Err("paypal: custom_id".into());
+    }
+    Ok(key)
+}
+
+fn check_adyen(headers: &HeaderMap, b: Option<&Value>) -> Result<String, String> {
+    let b = b.ok_or("adyen: body must be JSON")?;
+    let key = key_shape(h(headers, "idempotency-key"))?;
+    if b["amount"] != json!({"value": 1000, "currency": "EUR"}) || b["merchantAccount"] != "PaydeskECOM" || b["reference"] != json!(key) {
+        return Err(format!("adyen: body {b}"));
+    }
+    Ok(key)
+}
+
+fn check_square(headers: &HeaderMap, b: Option<&Value>) -> Result<String, String> {
+    let b = b.ok_or("square: body must be JSON")?;
+    if h(headers, "square-version").is_empty() {
+        return Err("square: Square-Version missing".into());
+    }
+    let key = key_shape(b["idempotency_key"].as_str().unwrap_or(""))?;
+    if key.len() > 45 || b["amount_money"] != json!({"amount": 1000, "currency": "USD"}) || b["payment_id"] != Kind::Square.charge_id() {
+        return Err(format!("square: body {b}"));
+    }
+    Ok(key)
+}
+
+fn check_braintree(b: Option<&Value>) -> Result<String, String> {
+    let b = b.ok_or("braintree: body must be JSON")?;
+    let input = &b["variables"]["input"];
+    let key = key_shape(input["apiRequestKey"].as_str().unwrap_or(""))?;
+    if input["transactionId"] != Kind::Braintree.charge_id() || input["refund"]["amount"] != "10.00" {
+        return Err(format!("braintree: input {input}"));
+    }
+    Ok(key)
+}
+
+fn check_mollie(headers: &HeaderMap, b: Option<&Value>) -> Result<String, String> {
+    let b = b.ok_or("mollie: body must be JSON")?;
+    let key = key_shape(h(headers, "idempotency-key"))?;
+    if b["amount"] != json!({"currency": "EUR", "value": "10.00"}) || b["metadata"]["idempotency_key"] != json!(key) {
+        return Err(format!("mollie: body {b}"));
+    }
+    Ok(key)
+}
+
+pub fn currency(kind: Kind) -> Currency {
+    match kind {
+        Kind::Adyen | Kind::Mollie => Currency::from_str("EUR").unwrap(),
+        _ => Currency::USD,
+    }
+}
+
+pub fn t(s: &str) -> chrono::DateTime<chrono::Utc> {
+    s.parse().expect("time")
+}
+
+/// An engine on a fresh SQLite store whose connectors are the sandbox and `fake`'s provider.
+pub async fn engine_for(fake: &Fake, dir: &tempfile::TempDir) -> (Arc<Engine>, Arc<ManualClock>, Providers) {
+    let url = format!("sqlite:{}", dir.path().join("p.db").display());
+    let store = AnyStore::open(&url).await.expect("store");
+    let clock = Arc::new(ManualClock::default());
+    let sandbox = Arc::new(Sandbox::new(store.sandbox_books(), clock.clone()));
+    let env = fake.env();
+    let providers = Providers::build(Some(&fake.config()), "test.toml", &env, None).expect("providers");
+    let engine = Arc::new(Engine::new(store.as_store(), providers.connectors(sandbox), EngineConfig::default()));
+    (engine, clock, providers)
+}
+
+/// Seeds a customer with one 49.00 charge through `kind`, then an agent asks for 10.00
+/// back and a lead approves: the refund is paid through the fake.
+pub async fn request_and_approve(engine: &Engine, kind: Kind, start: &str) {
+    let at = t(start);
+    let cur = currency(kind);
+    engine.seed_account(&Account { id: AccountId::new("acct-1".to_string()), currency: cur, auto_recharge: None }, None, at).await.unwrap();
+    for (id, roles) in [("ana", Roles::CUSTOMER), ("bo", [Role::Agent].into_iter().collect()), ("kim", [Role::Lead].into_iter().collect())] {
+        let account = (id == "ana").then(|| AccountId::new("acct-1".to_string()));
+        engine.seed_user(&User { id: UserId::new(id.to_string()), roles, account }, at).await.unwrap();
+    }
+    let charge = Charge {
+        id: ChargeId::new(kind.charge_id().to_string()),
+        account: AccountId::new("acct-1".to_string()),
+        amount: rust_decimal::Decimal::from_str("49.00").unwrap(),
+        currency: cur,
+        at,
+        method: PaymentMethod::Card,
+        card_last4: Some("4242".into()),
+        kind: ChargeKind::Product,
+        description: "API credits".into(),
+        fee: rust_decimal::Decimal::ZERO,
+        wallet_selected: false,
+        disputed: false,
+        provider: kind.name().to_string(),
+    };
+    engine.seed_charge(&charge, at).await.unwrap();
+    let msg = |user: &str, text: String| Event::Message { actor: Actor::known(user), text, channel: "support".into() };
+    let later = at + chrono::Duration::hours(1);
+    engine.handle(msg("bo", format!("/refund {} 10.00 duplicate charge", kind.charge_id())), later, None).await.unwrap();
+    engine.handle(msg("kim", "/approve RF-000001".into()), later + chrono::Duration::minutes(1), None).await.unwrap();
+}

@@ -1,0 +1,185 @@
+//! Webhooks end to end: signed deliveries from every provider reach the engine through
+//! the HTTP routes; forged, stale and replayed ones change nothing; disputes mark the
+//! charge and escalate its case.
+
+mod providers_support;
+
+use paydesk::adapters::http::webhooks::{self, square_signature, stripe_signature, WebhookState};
+use paydesk::adapters::payments::adyen::notification_hmac;
+use paydesk::config::Secret;
+use paydesk::domain::approvals::RefundStatus;
+use paydesk::domain::ids::ChargeId;
+use paydesk::domain::tickets::CaseStatus;
+use providers_support::{engine_for, request_and_approve, t, Answer, Fake, Kind};
+use serde_json::json;
+use std::sync::Arc;
+
+const HMAC_HEX: &str = "44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA056";
+const SQUARE_URL: &str = "https://bot.example.com/webhooks/square";
+
+struct Rig {
+    engine: Arc<paydesk::app::engine::Engine>,
+    fake: Fake,
+    url: String,
+    http: reqwest::Client,
+    _dir: tempfile::TempDir,
+}
+
+async fn rig(kind: Kind, answer: Answer) -> Rig {
+    let fake = Fake::start(kind, &[answer]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (engine, clock, providers) = engine_for(&fake, &dir).await;
+    request_and_approve(&engine, kind, "2026-04-01T10:00:00Z").await;
+    clock.set(t("2026-04-01T11:30:00Z"));
+    let mut keys = providers.webhooks.clone();
+    keys.stripe = Some(Secret::new("whsec_test"));
+    keys.adyen = Some(Secret::new(HMAC_HEX));
+    keys.square = Some((Secret::new("sq-key"), SQUARE_URL.into()));
+    if let Some((_, exec)) = providers.webhooks.paypal.clone() {
+        keys.paypal = Some(("WH-TEST".into(), exec));
+    }
+    let state = WebhookState { engine: engine.clone(), keys, clock };
+    let addr = paydesk::adapters::http::serve("127.0.0.1:0".parse().unwrap(), webhooks::routes(state), std::future::pending()).await.unwrap();
+    Rig { engine, fake, url: format!("http://{addr}"), http: reqwest::Client::new(), _dir: dir }
+}
+
+impl Rig {
+    async fn refund(&self) -> paydesk::domain::approvals::Refund {
+        self.engine.store().snapshot().await.unwrap().refunds.remove(0)
+    }
+    async fn audit_len(&self) -> usize {
+        self.engine.store().audit(None).await.unwrap().len()
+    }
+    async fn post(&self, path: &str, headers: &[(&str, String)], body: &[u8]) -> u16 {
+        let mut r = self.http.post(format!("{}{path}", self.url)).body(body.to_vec());
+        for (k, v) in headers {
+            r = r.header(*k, v);
+        }
+        r.send().await.unwrap().status().as_u16()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stripe_signed_once_forged_stale_and_replayed() {
+    let rig = rig(Kind::Stripe, Answer::Pending).await;
+    let r = rig.refund().await;
+    assert_eq!(r.status, RefundStatus::Executing);
+    let pref = r.provider_ref.clone().unwrap();
+    let now = t("2026-04-01T11:30:00Z").timestamp();
+    let body = serde_json::to_vec(&json!({"id": "evt_1", "type": "refund.updated", "data": {"object": {"id": pref, "object": "refund", "status": "succeeded", "metadata": {}}}})).unwrap();
+    let secret = Secret::new("whsec_test");
+    // Forged (other secret), stale (10 minutes old), tampered body: 401, nothing changes.
+    let before = rig.audit_len().await;
+    assert_eq!(rig.post("/webhooks/stripe", &[("stripe-signature", stripe_signature(&Secret::new("whsec_evil"), now, &body))], &body).await, 401);
+    assert_eq!(rig.post("/webhooks/stripe", &[("stripe-signature", stripe_signature(&secret, now - 600, &body))], &body).await, 401);
+    let sig = stripe_signature(&secret, now, &body);
+    assert_eq!(rig.post("/webhooks/stripe", &[("stripe-signature", sig.clone())], &body[..body.len() - 1]).await, 401);
+    assert_eq!(rig.post("/webhooks/stripe", &[], &body).await, 401);
+    assert_eq!(rig.audit_len().await, before);
+    assert_eq!(rig.refund().await.status, RefundStatus::Executing);
+    // Signed: applied once; the same delivery again changes nothing.
+    assert_eq!(rig.post("/webhooks/stripe", &[("stripe-signature", sig.clone())], &body).await, 200);
+    assert_eq!(rig.refund().await.status, RefundStatus::Succeeded);
+    let after = rig.audit_len().await;
+    let notes = rig.engine.store().snapshot().await.unwrap().credit_notes.len();
+    assert_eq!(rig.post("/webhooks/stripe", &[("stripe-signature", sig)], &body).await, 200);
+    assert_eq!(rig.audit_len().await, after);
+    assert_eq!(rig.engine.store().snapshot().await.unwrap().credit_notes.len(), notes);
+    assert_eq!(notes, 1);
+    // A dispute marks the charge and escalates its case.
+    let body = serde_json::to_vec(&json!({"id": "evt_2", "type": "charge.dispute.created", "data": {"object": {"id": "dp_1", "object": "dispute", "charge": Kind::Stripe.charge_id()}}})).unwrap();
+    assert_eq!(rig.post("/webhooks/stripe", &[("stripe-signature", stripe_signature(&secret, now, &body))], &body).await, 200);
+    let mut tx = rig.engine.store().begin().await.unwrap();
+    assert!(tx.charge(&ChargeId::new(Kind::Stripe.charge_id().to_string())).await.unwrap().unwrap().disputed);
+    drop(tx);
+    let snap = rig.engine.store().snapshot().await.unwrap();
+    assert!(snap.cases.iter().any(|c| c.status == CaseStatus::Escalated), "{:?}", snap.cases);
+    assert_eq!(rig.fake.snapshot().0.values().sum::<u32>(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn adyen_refund_outcome_by_hmac_notification() {
+    let rig = rig(Kind::Adyen, Answer::Ok).await;
+    let r = rig.refund().await;
+    assert_eq!(r.status, RefundStatus::Executing, "Adyen answered `received`");
+    let mut item = json!({"pspReference": r.provider_ref.clone().unwrap(), "originalReference": Kind::Adyen.charge_id(), "merchantAccountCode": "PaydeskECOM",
+        "merchantReference": r.idempotency_key, "amount": {"value": 1000, "currency": "EUR"}, "eventCode": "REFUND", "success": "true",
+        "eventDate": "2026-04-01T11:29:00+00:00", "additionalData": {}});
+    let good = notification_hmac(&item, HMAC_HEX).unwrap();
+    item["additionalData"]["hmacSignature"] = json!("AAAA".to_string() + &good[4..]);
+    let forged = serde_json::to_vec(&json!({"live": "false", "notificationItems": [{"NotificationRequestItem": item.clone()}]})).unwrap();
+    assert_eq!(rig.post("/webhooks/adyen", &[], &forged).await, 401);
+    assert_eq!(rig.refund().await.status, RefundStatus::Executing);
+    item["additionalData"]["hmacSignature"] = json!(good);
+    let body = serde_json::to_vec(&json!({"live": "false", "notificationItems": [{"NotificationRequestItem": item}]})).unwrap();
+    assert_eq!(rig.post("/webhooks/adyen", &[], &body).await, 200);
+    assert_eq!(rig.refund().await.status, RefundStatus::Succeeded);
+    let n = rig.audit_len().await;
+    assert_eq!(rig.post("/webhooks/adyen", &[], &body).await, 200);
+    assert_eq!(rig.audit_len().await, n, "replayed notification changes nothing");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn square_signed_over_url_and_body() {
+    let rig = rig(Kind::Square, Answer::Pending).await;
+    let pref = rig.refund().await.provider_ref.unwrap();
+    let body = serde_json::to_vec(&json!({"merchant_id": "M1", "type": "refund.updated", "event_id": "6a8f5f28-54a1-4eb0-a98a-3111513fd4fc",
+        "created_at": "2026-04-01T11:29:00Z", "data": {"type": "refund", "id": pref, "object": {"refund": {"id": pref, "status": "COMPLETED"}}}}))
+    .unwrap();
+    let key = Secret::new("sq-key");
+    let wrong_url = square_signature(&key, "https://evil.example.com/webhooks/square", &body);
+    assert_eq!(rig.post("/webhooks/square", &[("x-square-hmacsha256-signature", wrong_url)], &body).await, 401);
+    assert_eq!(rig.refund().await.status, RefundStatus::Executing);
+    let sig = square_signature(&key, SQUARE_URL, &body);
+    assert_eq!(rig.post("/webhooks/square", &[("x-square-hmacsha256-signature", sig.clone())], &body).await, 200);
+    assert_eq!(rig.refund().await.status, RefundStatus::Succeeded);
+    let n = rig.audit_len().await;
+    assert_eq!(rig.post("/webhooks/square", &[("x-square-hmacsha256-signature", sig)], &body).await, 200);
+    assert_eq!(rig.audit_len().await, n);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn paypal_verified_through_its_api() {
+    let rig = rig(Kind::PayPal, Answer::Pending).await;
+    let r = rig.refund().await;
+    let body = serde_json::to_vec(&json!({"id": "WH-EVT-1", "event_type": "PAYMENT.CAPTURE.REFUNDED", "resource_type": "refund",
+        "resource": {"id": r.provider_ref.clone().unwrap(), "status": "COMPLETED", "custom_id": r.idempotency_key}}))
+    .unwrap();
+    let headers = |sig: &str, time: &str| {
+        vec![
+            ("paypal-transmission-id", "69cd13f0-d67a-11e5-baa3-778b53f4ae55".to_string()),
+            ("paypal-transmission-time", time.to_string()),
+            ("paypal-transmission-sig", sig.to_string()),
+            ("paypal-cert-url", "https://api.paypal.com/v1/notifications/certs/CERT-360caa42".to_string()),
+            ("paypal-auth-algo", "SHA256withRSA".to_string()),
+        ]
+    };
+    assert_eq!(rig.post("/webhooks/paypal", &headers("forged", "2026-04-01T11:29:30Z"), &body).await, 401);
+    assert_eq!(rig.post("/webhooks/paypal", &headers("valid-signature", "2026-04-01T11:00:00Z"), &body).await, 401, "stale");
+    assert_eq!(rig.refund().await.status, RefundStatus::Executing);
+    assert_eq!(rig.post("/webhooks/paypal", &headers("valid-signature", "2026-04-01T11:29:30Z"), &body).await, 200);
+    assert_eq!(rig.refund().await.status, RefundStatus::Succeeded);
+    let n = rig.audit_len().await;
+    assert_eq!(rig.post("/webhooks/paypal", &headers("valid-signature", "2026-04-01T11:29:30Z"), &body).await, 200);
+    assert_eq!(rig.audit_len().await, n);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mollie_id_only_is_fetched_from_the_api() {
+    let rig = rig(Kind::Mollie, Answer::Pending).await;
+    assert_eq!(rig.refund().await.status, RefundStatus::Executing);
+    // An id Mollie does not know: 200 (nothing revealed), nothing changes.
+    assert_eq!(rig.post("/webhooks/mollie", &[("content-type", "application/x-www-form-urlencoded".into())], b"id=tr_forged123").await, 200);
+    assert_eq!(rig.refund().await.status, RefundStatus::Executing);
+    assert_eq!(rig.post("/webhooks/mollie", &[], b"nonsense").await, 400);
+    let body = format!("id={}", Kind::Mollie.charge_id());
+    assert_eq!(rig.post("/webhooks/mollie", &[("content-type", "application/x-www-form-urlencoded".into())], body.as_bytes()).await, 200);
+    assert_eq!(rig.refund().await.status, RefundStatus::Succeeded);
+    let n = rig.audit_len().await;
+    assert_eq!(rig.post("/webhooks/mollie", &[], body.as_bytes()).await, 200);
+    assert_eq!(rig.audit_len().await, n);
+    rig.fake.state.lock().unwrap().chargeback = true;
+    assert_eq!(rig.post("/webhooks/mollie", &[], body.as_bytes()).await, 200);
+    let mut tx = rig.engine.store().begin().await.unwrap();
+    assert!(tx.charge(&ChargeId::new(Kind::Mollie.charge_id().to_string())).await.unwrap().unwrap().disputed);
+}
