@@ -4,6 +4,7 @@
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use paydesk::adapters::payments::sandbox::Sandbox;
+use paydesk::adapters::payments::setup::Providers;
 use paydesk::adapters::store::AnyStore;
 use paydesk::adapters::surfaces::{console, demo, replay};
 use paydesk::app::engine::{Connectors, Engine, EngineConfig};
@@ -81,10 +82,50 @@ enum Cmd {
         db: Option<String>,
         case: Option<String>,
     },
+    /// Import billing data from a provider export: `import charges FILE` (CSV or JSON).
+    Import {
+        #[command(subcommand)]
+        what: ImportCmd,
+    },
+    /// Compare a provider's refund export with the refunds recorded here; open a case
+    /// for each mismatch.
+    Reconcile {
+        #[arg(long)]
+        config: Option<PathBuf>,
+        #[arg(long)]
+        db: Option<String>,
+        /// The provider the export is from (stripe, paypal, adyen, square, braintree, mollie, sandbox).
+        #[arg(long)]
+        provider: String,
+        file: PathBuf,
+    },
+    /// Run the bot on Discord (token from PAYDESK_DISCORD_TOKEN only), with the HTTP
+    /// listener (`/healthz`, `/readyz`, `/metrics`, provider webhooks) if `[http] listen` is set.
+    Run {
+        #[arg(long)]
+        config: Option<PathBuf>,
+        #[arg(long)]
+        db: Option<String>,
+    },
     /// Measure throughput: `classify` (messages/s) or `replay` (events/s).
     Bench {
         #[command(subcommand)]
         what: BenchCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCmd {
+    /// Charges (CSV with a header, or a JSON array); see `app::reconcile` for the columns.
+    Charges {
+        #[arg(long)]
+        config: Option<PathBuf>,
+        #[arg(long)]
+        db: Option<String>,
+        /// The provider of rows without a `provider` column.
+        #[arg(long, default_value = "stripe")]
+        provider: String,
+        file: PathBuf,
     },
 }
 
@@ -139,9 +180,10 @@ async fn open(cfg: &Config, db: Option<String>) -> Result<AnyStore> {
     AnyStore::open(&url).await.with_context(|| format!("cannot open the store {}", paydesk::config::redact_url(&url)))
 }
 
-fn engine_with(store: &AnyStore, clock: Arc<dyn Clock>, cfg: EngineConfig) -> (Engine, Arc<Sandbox>) {
+/// The engine on `store`: the sandbox plus every provider configured in `[providers.*]`.
+fn engine_with(store: &AnyStore, clock: Arc<dyn Clock>, cfg: EngineConfig, providers: &Providers) -> (Engine, Arc<Sandbox>) {
     let sandbox = Arc::new(Sandbox::new(store.sandbox_books(), clock));
-    let connectors = Connectors::default().with(sandbox.clone());
+    let connectors: Connectors = providers.connectors(sandbox.clone());
     (Engine::new(store.as_store(), connectors, cfg), sandbox)
 }
 
@@ -152,7 +194,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             init_logs(&cfg);
             let url = db.clone().unwrap_or_else(|| cfg.store_url.clone());
             let store = open(&cfg, db).await?;
-            let (engine, _sandbox) = engine_with(&store, Arc::new(SystemClock), cfg.engine.clone());
+            let providers = Providers::from_config(&cfg, None)?;
+            let (engine, _sandbox) = engine_with(&store, Arc::new(SystemClock), cfg.engine.clone(), &providers);
             let now = chrono::Utc::now();
             let fresh = engine.store().snapshot().await?.wallets.is_empty();
             if fresh && !no_demo {
@@ -210,7 +253,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let url = db.unwrap_or_else(|| format!("sqlite:{}", tmp.path().join("replay.db").display()));
             let store = AnyStore::open(&url).await.with_context(|| format!("cannot open the store {}", paydesk::config::redact_url(&url)))?;
             let clock = Arc::new(replay::ManualClock::default());
-            let (engine, sandbox) = engine_with(&store, clock.clone(), cfg.engine.clone());
+            let providers = Providers::from_config(&cfg, None)?;
+            let (engine, sandbox) = engine_with(&store, clock.clone(), cfg.engine.clone(), &providers);
             let sink = replay::JsonLines(std::sync::Mutex::new(std::io::BufWriter::new(std::io::stdout())));
             replay::run(steps, &engine, &sandbox, &clock, &sink).await?;
             let state = replay::state_line(&engine, &sandbox).await?;
@@ -303,8 +347,118 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 }
             }
         }
+        Cmd::Import { what: ImportCmd::Charges { config, db, provider, file } } => {
+            let cfg = Config::load(config.as_deref())?;
+            init_logs(&cfg);
+            let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let (charges, bad) = paydesk::app::reconcile::parse_charges(&text, &provider);
+            let store = open(&cfg, db).await?;
+            let (engine, _) = engine_with(&store, Arc::new(SystemClock), cfg.engine.clone(), &Providers::default());
+            let now = chrono::Utc::now();
+            let (mut created, mut existing) = (0, 0);
+            for c in &charges {
+                match engine.import_charge(c, now).await? {
+                    paydesk::app::engine::Imported::Created => created += 1,
+                    paydesk::app::engine::Imported::Existing => existing += 1,
+                }
+            }
+            for b in &bad {
+                eprintln!("{}: {b}", file.display());
+            }
+            println!("imported {created} charge(s); {existing} already known; {} row(s) refused", bad.len());
+            Ok(if bad.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
+        }
+        Cmd::Reconcile { config, db, provider, file } => {
+            let cfg = Config::load(config.as_deref())?;
+            init_logs(&cfg);
+            let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let (theirs, bad) = paydesk::app::reconcile::parse_refunds(&text);
+            let store = open(&cfg, db).await?;
+            let (engine, _) = engine_with(&store, Arc::new(SystemClock), cfg.engine.clone(), &Providers::default());
+            let ours = engine.store().snapshot().await?.refunds;
+            let mismatches = paydesk::app::reconcile::compare(&provider, &theirs, &ours);
+            let now = chrono::Utc::now();
+            for b in &bad {
+                eprintln!("{}: {b}", file.display());
+            }
+            for m in &mismatches {
+                let case = engine.reconcile_mismatch(&provider, &m.fingerprint(), m.charge().as_ref(), &m.describe(), now).await?;
+                match case {
+                    Some(c) => println!("{c}: {}", m.describe()),
+                    None => println!("(already reported) {}", m.describe()),
+                }
+            }
+            println!("{} refund(s) in the export; {} mismatch(es); {} row(s) refused", theirs.len(), mismatches.len(), bad.len());
+            Ok(if bad.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
+        }
+        Cmd::Run { config, db } => run_bot(config, db).await,
         Cmd::Bench { what } => paydesk::bench::run(what.into()).await.map(|_| ExitCode::SUCCESS),
     }
+}
+
+/// `paydesk run`: the Discord surface, the timers and outbox, the HTTP listener; stops
+/// gracefully on SIGTERM/SIGINT.
+async fn run_bot(config: Option<PathBuf>, db: Option<String>) -> Result<ExitCode> {
+    use paydesk::adapters::http::{ops, webhooks, HttpConfig};
+    use paydesk::adapters::surfaces::discord::{self, config::DiscordConfig, RunArgs};
+    let cfg = Config::load(config.as_deref())?;
+    init_logs(&cfg);
+    let raw =
+        cfg.discord.as_ref().with_context(|| format!("{}: [discord] is missing (guild_id, support_channels, approvals_channel)", cfg.source))?;
+    let dcfg = DiscordConfig::from_toml(raw, &cfg.source)?;
+    let token = std::env::var("PAYDESK_DISCORD_TOKEN")
+        .ok()
+        .filter(|t| !t.trim().is_empty())
+        .map(paydesk::config::Secret::new)
+        .context("PAYDESK_DISCORD_TOKEN is not set: the bot token is read from the environment only")?;
+    let http_cfg = HttpConfig::from_toml(cfg.http.as_ref(), &cfg.source)?;
+    let store = open(&cfg, db).await?;
+    let metrics = Arc::new(paydesk::app::metrics::Metrics::default());
+    let providers = Providers::from_config(&cfg, Some(metrics.clone()))?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let (engine, _sandbox) = engine_with(&store, clock.clone(), cfg.engine.clone(), &providers);
+    let engine = Arc::new(engine);
+    let ready = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (stop_http, stopped) = tokio::sync::watch::channel(false);
+    if let Some(listen) = &http_cfg.listen {
+        let ops_state = ops::OpsState { store: engine.store().clone(), metrics: metrics.clone(), ready: ready.clone() };
+        let hooks = webhooks::WebhookState { engine: engine.clone(), keys: providers.webhooks.clone(), clock: clock.clone() };
+        let router = ops::routes(ops_state).merge(webhooks::routes(hooks));
+        let mut stopped = stopped.clone();
+        let addr = listen.parse().with_context(|| format!("http.listen: `{listen}`"))?;
+        let bound = paydesk::adapters::http::serve(addr, router, async move {
+            let _ = stopped.changed().await;
+        })
+        .await?;
+        tracing::info!(%bound, "http listener up");
+    }
+    // Refunds left executing by a crash are due now.
+    engine.run_timers(chrono::Utc::now()).await?;
+    let args = RunArgs { cfg: dcfg, token, store, engine, metrics, ready };
+    let result = discord::run(args, shutdown_signal()).await;
+    let _ = stop_http.send(true);
+    result?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// SIGTERM or SIGINT (Ctrl-C).
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => return std::future::pending().await,
+        };
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = tokio::signal::ctrl_c() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+    tracing::info!("signal received");
 }
 
 impl From<BenchCmd> for paydesk::bench::Bench {

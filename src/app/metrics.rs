@@ -48,6 +48,9 @@ impl Histogram {
     }
 }
 
+/// A gauge read at scrape time: (name, help, [(labels, value)]).
+pub type Gauge<'a> = (&'a str, &'a str, Vec<(String, i64)>);
+
 #[derive(Debug)]
 pub struct Metrics {
     pub events_handled: AtomicU64,
@@ -75,7 +78,7 @@ impl Metrics {
     }
 
     /// Prometheus text format. `gauges` are (name, help, [(labels, value)]) read elsewhere.
-    pub fn render(&self, gauges: &[(&str, &str, Vec<(String, i64)>)]) -> String {
+    pub fn render(&self, gauges: &[Gauge<'_>]) -> String {
         let mut out = String::new();
         out.push_str("# HELP paydesk_events_handled_total Chat and timer events handled.\n# TYPE paydesk_events_handled_total counter\n");
         out.push_str(&format!("paydesk_events_handled_total {}\n", self.events_handled.load(Ordering::Relaxed)));

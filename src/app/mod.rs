@@ -7,3 +7,4 @@ pub mod engine;
 pub mod metrics;
 pub mod outbox;
 pub mod ports;
+pub mod reconcile;

@@ -25,3 +25,32 @@ pub async fn pump(store: &dyn Store, sink: &dyn ChatSink, now: DateTime<Utc>) ->
         sent += done.len();
     }
 }
+
+/// Like `pump`, for surfaces that several instances run at once: each batch is claimed
+/// for `worker` for `lease` first, so an item is delivered by one instance. An item that
+/// fails stays claimed until the lease lapses, then any instance retries it.
+pub async fn pump_claimed(
+    store: &dyn Store,
+    sink: &dyn ChatSink,
+    worker: &str,
+    now: DateTime<Utc>,
+    lease: chrono::Duration,
+) -> anyhow::Result<usize> {
+    let mut sent = 0;
+    loop {
+        let items = store.outbox_claim(worker, now, now + lease, 64).await?;
+        if items.is_empty() {
+            return Ok(sent);
+        }
+        let mut done = Vec::with_capacity(items.len());
+        for item in &items {
+            if let Err(e) = sink.deliver(item).await {
+                store.outbox_delivered(&done, now).await?;
+                return Err(e);
+            }
+            done.push(item.id);
+        }
+        store.outbox_delivered(&done, now).await?;
+        sent += done.len();
+    }
+}

@@ -76,6 +76,10 @@ pub trait Store: Send + Sync + 'static {
     async fn outbox_pending(&self, limit: u32) -> StoreResult<Vec<OutboxItem>>;
     /// Marks items delivered (one statement for the batch).
     async fn outbox_delivered(&self, ids: &[i64], at: DateTime<Utc>) -> StoreResult<()>;
+    /// Claims up to `limit` pending items for `worker` until `until`, oldest first: items
+    /// another worker holds are skipped until its claim lapses, so with several instances
+    /// each item is delivered by one of them.
+    async fn outbox_claim(&self, worker: &str, now: DateTime<Utc>, until: DateTime<Utc>, limit: u32) -> StoreResult<Vec<OutboxItem>>;
 
     /// Refunds that are `executing` and due by `now`, not leased by another worker.
     async fn due_refunds(&self, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec<RefundId>>;
@@ -100,6 +104,12 @@ pub trait StoreTx: Send {
 
     /// Records a platform event id; false if it was seen before (a redelivery).
     async fn first_delivery(&mut self, key: &str) -> StoreResult<bool>;
+    /// Records a provider webhook event; false if this provider's event id was seen before.
+    async fn first_webhook(&mut self, provider: &str, event_id: &str, kind: &str, at: DateTime<Utc>) -> StoreResult<bool>;
+    /// The refund a provider knows by this reference.
+    async fn refund_by_provider_ref(&mut self, provider: &str, provider_ref: &str) -> StoreResult<Option<Refund>>;
+    /// The refund with this idempotency key.
+    async fn refund_by_key(&mut self, key: &str) -> StoreResult<Option<Refund>>;
 
     async fn put_account(&mut self, account: &Account) -> StoreResult<()>;
     async fn account(&mut self, id: &AccountId) -> StoreResult<Option<Account>>;
@@ -180,6 +190,8 @@ pub struct RefundCall {
     pub amount: Decimal,
     pub currency: Currency,
     pub reason: String,
+    /// The provider's reference once it answered (a pending refund): lookups use it.
+    pub provider_ref: Option<String>,
 }
 
 /// How a provider call failed, which decides what happens next.

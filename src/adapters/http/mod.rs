@@ -2,6 +2,7 @@
 //! and the payment providers' webhook routes, on one axum server.
 
 pub mod ops;
+pub mod webhooks;
 
 use anyhow::{Context, Result};
 use axum::Router;

@@ -59,6 +59,14 @@ macro_rules! sql_store {
             tx: Transaction<'static, $db>,
         }
 
+        fn user_row(r: &<$db as sqlx::Database>::Row) -> StoreResult<User> {
+            Ok(User {
+                id: UserId::new(r.try_get::<String, _>("id")?),
+                roles: roles_parse(&r.try_get::<String, _>("roles")?),
+                account: r.try_get::<Option<String>, _>("account_id")?.map(AccountId::new),
+            })
+        }
+
         fn charge_row(r: &<$db as sqlx::Database>::Row) -> StoreResult<Charge> {
             Ok(Charge {
                 id: ChargeId::new(r.try_get::<String, _>("id")?),
@@ -157,6 +165,32 @@ macro_rules! sql_store {
                         Ok(OutboxItem { id: r.try_get("id")?, action })
                     })
                     .collect()
+            }
+
+            async fn outbox_claim(&self, worker: &str, now: DateTime<Utc>, until: DateTime<Utc>, limit: u32) -> StoreResult<Vec<OutboxItem>> {
+                // The outer condition is re-checked on each row as it is updated, so two
+                // claimers racing for the same rows cannot both win them.
+                let free = "delivered_at IS NULL AND (claim_until IS NULL OR claim_until < $3 OR claimed_by = $1)";
+                let rows = sqlx::query(&format!(
+                    "UPDATE outbox SET claimed_by = $1, claim_until = $2 \
+                     WHERE {free} AND id IN (SELECT id FROM outbox WHERE {free} ORDER BY id LIMIT $4) RETURNING id, payload"
+                ))
+                .bind(worker)
+                .bind(ts(until))
+                .bind(ts(now))
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?;
+                let mut items = rows
+                    .iter()
+                    .map(|r| {
+                        let payload: String = r.try_get("payload")?;
+                        let action: Action = serde_json::from_str(&payload).map_err(|e| StoreError::Corrupt(format!("outbox item: {e}")))?;
+                        Ok(OutboxItem { id: r.try_get("id")?, action })
+                    })
+                    .collect::<StoreResult<Vec<_>>>()?;
+                items.sort_by_key(|i| i.id);
+                Ok(items)
             }
 
             async fn outbox_delivered(&self, ids: &[i64], at: DateTime<Utc>) -> StoreResult<()> {
@@ -343,6 +377,33 @@ macro_rules! sql_store {
                 Ok(())
             }
 
+            async fn first_webhook(&mut self, provider: &str, event_id: &str, kind: &str, at: DateTime<Utc>) -> StoreResult<bool> {
+                let done = sqlx::query(
+                    "INSERT INTO webhook_events (provider, event_id, kind, received_at) VALUES ($1, $2, $3, $4) ON CONFLICT (provider, event_id) DO NOTHING",
+                )
+                .bind(provider)
+                .bind(event_id)
+                .bind(kind)
+                .bind(ts(at))
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn refund_by_provider_ref(&mut self, provider: &str, provider_ref: &str) -> StoreResult<Option<Refund>> {
+                let row = sqlx::query(&format!("SELECT {REFUND_COLS} FROM refunds WHERE provider = $1 AND provider_ref = $2 ORDER BY id LIMIT 1{}", $lock))
+                    .bind(provider)
+                    .bind(provider_ref)
+                    .fetch_optional(&mut *self.tx)
+                    .await?;
+                row.as_ref().map(refund_row).transpose()
+            }
+
+            async fn refund_by_key(&mut self, key: &str) -> StoreResult<Option<Refund>> {
+                let row = sqlx::query(&format!("SELECT {REFUND_COLS} FROM refunds WHERE idempotency_key = $1{}", $lock)).bind(key).fetch_optional(&mut *self.tx).await?;
+                row.as_ref().map(refund_row).transpose()
+            }
+
             async fn first_delivery(&mut self, key: &str) -> StoreResult<bool> {
                 let done = sqlx::query("INSERT INTO seen_events (key, at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
                     .bind(key)
@@ -401,27 +462,12 @@ macro_rules! sql_store {
 
             async fn user(&mut self, id: &UserId) -> StoreResult<Option<User>> {
                 let row = sqlx::query(&format!("SELECT id, roles, account_id FROM users WHERE id = $1{}", $lock)).bind(id.as_str()).fetch_optional(&mut *self.tx).await?;
-                row.map(|r| {
-                    Ok(User {
-                        id: UserId::new(r.try_get::<String, _>("id")?),
-                        roles: roles_parse(&r.try_get::<String, _>("roles")?),
-                        account: r.try_get::<Option<String>, _>("account_id")?.map(AccountId::new),
-                    })
-                })
-                .transpose()
+                row.as_ref().map(user_row).transpose()
             }
 
             async fn users_of_account(&mut self, account: &AccountId) -> StoreResult<Vec<User>> {
                 let rows = sqlx::query("SELECT id, roles, account_id FROM users WHERE account_id = $1 ORDER BY id").bind(account.as_str()).fetch_all(&mut *self.tx).await?;
-                rows.iter()
-                    .map(|r| {
-                        Ok(User {
-                            id: UserId::new(r.try_get::<String, _>("id")?),
-                            roles: roles_parse(&r.try_get::<String, _>("roles")?),
-                            account: r.try_get::<Option<String>, _>("account_id")?.map(AccountId::new),
-                        })
-                    })
-                    .collect()
+                rows.iter().map(user_row).collect()
             }
 
             async fn put_charge(&mut self, c: &Charge) -> StoreResult<()> {

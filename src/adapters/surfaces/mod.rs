@@ -3,4 +3,5 @@
 
 pub mod console;
 pub mod demo;
+pub mod discord;
 pub mod replay;

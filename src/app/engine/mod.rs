@@ -5,6 +5,7 @@
 //! the refund runner (`runner.rs`), which leases each one so it is worked on once.
 
 mod customer;
+mod provider;
 mod runner;
 mod staff;
 mod work;
@@ -21,6 +22,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use work::Work;
 
+pub use provider::{Imported, RefundUpdate, WebhookOutcome};
 pub use runner::RunReport;
 
 /// Settings the engine needs besides the policy.

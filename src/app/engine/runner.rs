@@ -63,6 +63,7 @@ impl Engine {
             amount: refund.amount,
             currency: refund.currency,
             reason: refund.reason.clone(),
+            provider_ref: refund.provider_ref.clone(),
         };
         let Some(connector) = self.connectors.get(&refund.provider).cloned() else {
             let mut w = self.work(now).await?;
@@ -98,31 +99,13 @@ impl Engine {
             return w.commit().await;
         }
         match answer {
-            Ok(ProviderRefund { provider_ref, status: ProviderStatus::Succeeded }) => {
-                refund.provider_ref = Some(provider_ref);
-                w.succeed(&mut refund).await?;
-                report.succeeded += 1;
-            }
-            Ok(ProviderRefund { provider_ref, status: ProviderStatus::Pending }) => {
-                // Accepted; the final word comes by webhook or by the status sync.
-                refund.provider_ref = Some(provider_ref);
-                refund.needs_lookup = true;
-                refund.next_attempt_at = Some(now + Duration::seconds(LOOKUP_PACE_SECS));
-                w.tx.update_refund(&refund).await?;
-                w.tx.release_refund(refund.id).await?;
-                w.audit(
-                    "system",
-                    Some(refund.case),
-                    "refund.pending",
-                    format!("{} accepted by {}, outcome pending", refund_words(&refund), refund.provider),
-                    None,
-                )
-                .await?;
-            }
-            Ok(ProviderRefund { provider_ref, status: ProviderStatus::Failed(why) }) => {
-                refund.provider_ref = Some(provider_ref);
-                w.fail(&mut refund, &why).await?;
-                report.failed += 1;
+            Ok(ProviderRefund { provider_ref, status }) => {
+                match &status {
+                    ProviderStatus::Succeeded => report.succeeded += 1,
+                    ProviderStatus::Failed(_) => report.failed += 1,
+                    ProviderStatus::Pending => {}
+                }
+                w.provider_says(&mut refund, provider_ref, status).await?;
             }
             Err(ConnectorError::Permanent(why)) => {
                 w.fail(&mut refund, &why).await?;
@@ -158,6 +141,37 @@ impl Engine {
 }
 
 impl Work<'_> {
+    /// The provider's word on an executing refund — from the call, a lookup or a
+    /// webhook (`provider.rs`): one path for all of them. Paid: credit note, case
+    /// resolved, everyone told. Not paid: failed, case escalated. Pending: keep it
+    /// executing and ask again (by its reference) every `LOOKUP_PACE_SECS`.
+    pub(super) async fn provider_says(&mut self, refund: &mut Refund, provider_ref: String, status: ProviderStatus) -> EngineResult<()> {
+        let known_pending = refund.needs_lookup && refund.provider_ref.as_deref() == Some(provider_ref.as_str());
+        refund.provider_ref = Some(provider_ref);
+        match status {
+            ProviderStatus::Succeeded => self.succeed(refund).await,
+            ProviderStatus::Failed(why) => self.fail(refund, &why).await,
+            ProviderStatus::Pending => {
+                // Accepted; the final word comes by webhook or by the status sync.
+                refund.needs_lookup = true;
+                refund.next_attempt_at = Some(self.now + Duration::seconds(LOOKUP_PACE_SECS));
+                self.tx.update_refund(refund).await?;
+                self.tx.release_refund(refund.id).await?;
+                if known_pending {
+                    return Ok(()); // still pending: nothing new to record
+                }
+                self.audit(
+                    "system",
+                    Some(refund.case),
+                    "refund.pending",
+                    format!("{} accepted by {}, outcome pending", refund_words(refund), refund.provider),
+                    None,
+                )
+                .await
+            }
+        }
+    }
+
     async fn schedule_retry(&mut self, refund: &mut Refund, why: &str) -> EngineResult<()> {
         let first = refund.first_attempt_at.unwrap_or(self.now);
         refund.last_error = Some(why.to_string());

@@ -1,0 +1,375 @@
+//! The serenity event handler: Discord events in, engine events out. It only translates:
+//! who spoke (and their roles, read from the member on every event), what they said or
+//! reacted, and the platform id that makes a redelivered event change nothing.
+
+use super::commands::{self, Invocation, Opt};
+use super::Shared;
+use crate::app::engine::{Actor, Event, ReactTarget};
+use crate::domain::ids::{CaseNumber, UserId as PdUserId};
+use crate::domain::roles::{Role, Roles};
+use chrono::Utc;
+use serde_json::json;
+use serenity::all::{
+    CommandDataOption, CommandDataOptionValue, CommandInteraction, Context, EventHandler, GuildId, Interaction, Message, Reaction, ReactionType,
+    Ready, ResumedEvent, RoleId, UserId,
+};
+use serenity::async_trait;
+use serenity::model::guild::Guild;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+pub struct Handler(pub Arc<Shared>);
+
+pub fn emoji_name(e: &ReactionType) -> Option<String> {
+    match e {
+        ReactionType::Unicode(s) => Some(s.clone()),
+        ReactionType::Custom { name, .. } => name.clone(),
+        _ => None,
+    }
+}
+
+/// Slash command options as the grammar mapping reads them.
+pub fn invocation(name: &str, options: &[CommandDataOption]) -> Invocation {
+    let mut inv = Invocation { name: name.to_string(), ..Invocation::default() };
+    let flat = |opts: &[CommandDataOption], inv: &mut Invocation| {
+        for o in opts {
+            let v = match &o.value {
+                CommandDataOptionValue::String(s) => Opt::Text(s.clone()),
+                CommandDataOptionValue::Boolean(b) => Opt::Flag(*b),
+                CommandDataOptionValue::User(u) => Opt::User(u.get()),
+                CommandDataOptionValue::Integer(i) => Opt::Text(i.to_string()),
+                CommandDataOptionValue::Autocomplete { value, .. } => Opt::Text(value.clone()),
+                _ => continue,
+            };
+            inv.options.push((o.name.clone(), v));
+        }
+    };
+    for o in options {
+        if let CommandDataOptionValue::SubCommand(inner) = &o.value {
+            inv.sub = Some(o.name.clone());
+            flat(inner, &mut inv);
+        }
+    }
+    flat(options, &mut inv);
+    inv
+}
+
+impl Shared {
+    /// Roles from the member's role ids (ids or names as configured); customer otherwise.
+    pub(crate) fn roles_of(&self, ctx: &Context, role_ids: &[RoleId]) -> Roles {
+        let names: Vec<(u64, Option<String>)> = {
+            let guild = ctx.cache.guild(GuildId::new(self.cfg.guild_id));
+            role_ids.iter().map(|r| (r.get(), guild.as_ref().and_then(|g| g.roles.get(r).map(|x| x.name.clone())))).collect()
+        };
+        let has = |list: &[super::config::Named]| names.iter().any(|(id, name)| list.iter().any(|n| n.matches(*id, name.as_deref())));
+        let mut roles = Roles::NONE;
+        if has(&self.cfg.agent_roles) {
+            roles = roles.with(Role::Agent);
+        }
+        if has(&self.cfg.lead_roles) {
+            roles = roles.with(Role::Lead);
+        }
+        if roles == Roles::NONE {
+            Roles::CUSTOMER
+        } else {
+            roles
+        }
+    }
+
+    /// Roles of a user the event did not carry a member for: asked of Discord (a role
+    /// removed is gone at once), the cache if that fails, customer if neither knows.
+    pub(crate) async fn roles_by_id(&self, ctx: &Context, user: u64) -> Roles {
+        let guild = GuildId::new(self.cfg.guild_id);
+        let ids = match ctx.http.get_member(guild, UserId::new(user)).await {
+            Ok(m) => m.roles,
+            Err(e) => {
+                tracing::debug!(user, error = %e, "member lookup failed; using the cache");
+                ctx.cache.guild(guild).and_then(|g| g.members.get(&UserId::new(user)).map(|m| m.roles.clone())).unwrap_or_default()
+            }
+        };
+        self.roles_of(ctx, &ids)
+    }
+
+    async fn handle(&self, event: Event, dedupe: &str) -> bool {
+        let _inflight = self.inflight.read().await;
+        if self.stopping.load(Ordering::SeqCst) {
+            return false;
+        }
+        match self.engine.handle(event, Utc::now(), Some(dedupe)).await {
+            Ok(()) => {
+                self.metrics.events_handled.fetch_add(1, Ordering::Relaxed);
+                true
+            }
+            Err(e) => {
+                self.metrics.events_failed.fetch_add(1, Ordering::Relaxed);
+                tracing::error!(error = %e, event = dedupe, "event failed");
+                false
+            }
+        }
+    }
+
+    /// The channel the engine sees for a message, or `None` when it is not ours to read.
+    async fn channel_of(&self, msg: &Message) -> Option<String> {
+        match msg.guild_id {
+            None => Some("dm".into()),
+            Some(g) if g.get() == self.cfg.guild_id => {
+                let c = msg.channel_id.get();
+                if self.places.is_support(c) || self.map.is_case_thread(c).await.unwrap_or(false) {
+                    Some(c.to_string())
+                } else {
+                    None
+                }
+            }
+            Some(_) => None,
+        }
+    }
+
+    async fn on_message(&self, ctx: &Context, msg: &Message) {
+        if msg.author.bot || msg.author.id.get() == self.bot_id.load(Ordering::SeqCst) {
+            return;
+        }
+        let Some(channel) = self.channel_of(msg).await else {
+            tracing::debug!(channel = %msg.channel_id, "message outside the support channels ignored");
+            return;
+        };
+        tracing::debug!(message = %msg.id, channel, "message");
+        let roles = match &msg.member {
+            Some(m) => self.roles_of(ctx, &m.roles),
+            None => self.roles_by_id(ctx, msg.author.id.get()).await,
+        };
+        let user = msg.author.id.get();
+        // A full card number: the message goes (Manage Messages); the engine redacts its
+        // copy before anything is stored and warns the customer.
+        if crate::nlu::redact_card_numbers(&msg.content).card_numbers > 0 && msg.guild_id.is_some() {
+            if let Err(e) = ctx.http.delete_message(msg.channel_id, msg.id, Some("a full card number was posted")).await {
+                tracing::warn!(error = %e, "could not delete a message holding a card number (Manage Messages?)");
+            }
+        }
+        let is_command = crate::app::command::is_command(&msg.content);
+        if !is_command && roles.has(Role::Customer) && self.cfg.max_cases_per_user_per_hour > 0 {
+            let since = Utc::now() - chrono::Duration::hours(1);
+            let opened = self.map.cases_opened_since(&user.to_string(), since).await.unwrap_or(0);
+            let has_open = !self.map.open_cases(Some(&user.to_string()), 1).await.unwrap_or_default().is_empty();
+            if opened >= i64::from(self.cfg.max_cases_per_user_per_hour) && !has_open {
+                let body = json!({"content": format!("<@{user}> You have opened {opened} cases in the last hour; please wait a little before opening another."),
+                    "allowed_mentions": {"users": [user.to_string()]}});
+                let _ = ctx.http.send_message(msg.channel_id, vec![], &body).await;
+                return;
+            }
+        }
+        let actor = Actor { id: PdUserId::new(user.to_string()), roles: Some(roles) };
+        let text = msg.content.clone();
+        self.handle(Event::Message { actor, text, channel }, &format!("discord:message:{}", msg.id)).await;
+        self.pump().await;
+    }
+
+    /// A reaction added or removed on one of our messages. The last state seen per user
+    /// and emoji makes a redelivered event (or one read back after a reconnect) count once.
+    pub(crate) async fn on_reaction(&self, ctx: &Context, message_id: u64, user: u64, emoji: &str, added: bool, roles: Option<Roles>) {
+        if user == self.bot_id.load(Ordering::SeqCst) {
+            return;
+        }
+        let Ok(Some(row)) = self.map.message_by_id(message_id).await else { return };
+        let (present, toggles) = self.map.reaction(message_id, user, emoji).await.ok().flatten().unwrap_or((false, 0));
+        if present == added {
+            return;
+        }
+        let roles = match roles {
+            Some(r) => r,
+            None => self.roles_by_id(ctx, user).await,
+        };
+        let n = toggles + 1;
+        let actor = Actor { id: PdUserId::new(user.to_string()), roles: Some(roles) };
+        let event = Event::Reaction { actor, emoji: emoji.to_string(), target: ReactTarget::Message(row.message_ref.clone()), added };
+        if self.handle(event, &format!("discord:reaction:{message_id}:{user}:{emoji}:{n}")).await {
+            if let Err(e) = self.map.set_reaction(message_id, user, emoji, added, n).await {
+                tracing::error!(error = %e, "could not record a reaction");
+            }
+        }
+        self.pump().await;
+    }
+
+    async fn on_reaction_event(&self, ctx: &Context, r: &Reaction, added: bool) {
+        if r.guild_id.is_some_and(|g| g.get() != self.cfg.guild_id) {
+            return;
+        }
+        let (Some(user), Some(emoji)) = (r.user_id, emoji_name(&r.emoji)) else { return };
+        let roles = r.member.as_ref().map(|m| self.roles_of(ctx, &m.roles));
+        self.on_reaction(ctx, r.message_id.get(), user.get(), &emoji, added, roles).await;
+    }
+
+    /// After a restart or reconnect: the reactions on open approval messages as Discord
+    /// has them now, applied once (adds and removals made while we were away).
+    pub(crate) async fn catch_up(&self, ctx: &Context) {
+        let rows = match self.map.open_approvals().await {
+            Ok(r) => r,
+            Err(e) => return tracing::error!(error = %e, "cannot read open approvals"),
+        };
+        let emojis: Vec<String> = self.engine.config().approve_emojis.iter().chain(&self.engine.config().reject_emojis).cloned().collect();
+        for row in rows {
+            for emoji in &emojis {
+                let mut users = Vec::new();
+                let mut after = None;
+                loop {
+                    let page = ctx
+                        .http
+                        .get_reaction_users(row.channel_id.into(), row.message_id.into(), &ReactionType::Unicode(emoji.clone()), 100, after)
+                        .await;
+                    let page = match page {
+                        Ok(p) => p,
+                        Err(e) => {
+                            tracing::warn!(message = row.message_id, error = %e, "cannot read reactions back");
+                            break;
+                        }
+                    };
+                    let n = page.len();
+                    after = page.last().map(|u| u.id.get());
+                    users.extend(page.into_iter().filter(|u| !u.bot).map(|u| u.id.get()));
+                    if n < 100 {
+                        break;
+                    }
+                }
+                for u in &users {
+                    self.on_reaction(ctx, row.message_id, *u, emoji, true, None).await;
+                }
+                for u in self.map.present_reactors(row.message_id, emoji).await.unwrap_or_default() {
+                    if !users.contains(&u) {
+                        self.on_reaction(ctx, row.message_id, u, emoji, false, None).await;
+                    }
+                }
+            }
+        }
+    }
+
+    async fn respond(&self, ctx: &Context, i: &CommandInteraction, body: serde_json::Value) {
+        if let Err(e) = ctx.http.create_interaction_response(i.id, &i.token, &body, vec![]).await {
+            tracing::warn!(error = %e, "interaction response failed");
+        }
+    }
+
+    async fn on_command(&self, ctx: &Context, i: &CommandInteraction) {
+        let inv = invocation(&i.data.name, &i.data.options);
+        if commands::is_instant(&inv) {
+            let text = format!("Commands:\n{}", crate::app::command::usage());
+            return self.respond(ctx, i, json!({"type": 4, "data": {"content": text, "flags": 64}})).await;
+        }
+        let text = match commands::to_text(&inv) {
+            Ok(t) => t,
+            Err(e) => return self.respond(ctx, i, json!({"type": 4, "data": {"content": format!("⛔ {e}"), "flags": 64}})).await,
+        };
+        // Anything that touches the store may outlast the 3-second deadline: defer
+        // (ephemeral), then edit the answer in.
+        self.respond(ctx, i, json!({"type": 5, "data": {"flags": 64}})).await;
+        let key = format!("ix:{}", i.id);
+        let user = i.user.id.get();
+        if let Err(e) = self.map.put_interaction(&key, &i.token, i.channel_id.get(), &user.to_string(), Utc::now()).await {
+            tracing::error!(error = %e, "cannot record an interaction");
+        }
+        let roles = match &i.member {
+            Some(m) => self.roles_of(ctx, &m.roles),
+            None => self.roles_by_id(ctx, user).await,
+        };
+        let actor = Actor { id: PdUserId::new(user.to_string()), roles: Some(roles) };
+        let ok = self.handle(Event::Message { actor, text, channel: key.clone() }, &format!("discord:interaction:{}", i.id)).await;
+        self.pump().await;
+        let answered = self.map.interaction(&key).await.ok().flatten().is_some_and(|r| r.answered);
+        if !answered {
+            let content = if ok { "Done." } else { "⛔ Something went wrong on our side; nothing was changed. Try again in a moment." };
+            if let Err(e) = ctx.http.edit_original_interaction_response(&i.token, &json!({"content": content}), vec![]).await {
+                tracing::warn!(error = %e, "interaction answer failed");
+            }
+        }
+    }
+
+    async fn on_autocomplete(&self, ctx: &Context, i: &CommandInteraction) {
+        let typed = invocation(&i.data.name, &i.data.options)
+            .options
+            .iter()
+            .find(|(n, _)| n == "case" || n == "target")
+            .and_then(|(_, v)| match v {
+                Opt::Text(s) => Some(s.to_uppercase()),
+                _ => None,
+            })
+            .unwrap_or_default();
+        let roles = match &i.member {
+            Some(m) => self.roles_of(ctx, &m.roles),
+            None => Roles::CUSTOMER,
+        };
+        let me = i.user.id.get().to_string();
+        let own = (!roles.is_staff()).then_some(me.as_str());
+        let cases = self.map.open_cases(own, 200).await.unwrap_or_default();
+        let choices: Vec<_> = cases
+            .iter()
+            .filter_map(|c| u32::try_from(c.number).ok().and_then(CaseNumber::new).map(|n| (n.to_string(), c)))
+            .filter(|(n, _)| typed.is_empty() || n.contains(&typed))
+            .take(25)
+            .map(|(n, c)| json!({"name": format!("{n} · {} · {}", c.status.replace('_', " "), c.intent.replace('_', " ")), "value": n}))
+            .collect();
+        self.respond(ctx, i, json!({"type": 8, "data": {"choices": choices}})).await;
+    }
+}
+
+#[async_trait]
+impl EventHandler for Handler {
+    async fn ready(&self, ctx: Context, ready: Ready) {
+        let s = &self.0;
+        s.bot_id.store(ready.user.id.get(), Ordering::SeqCst);
+        ctx.http.set_application_id(ready.application.id);
+        s.sink.http.set_application_id(ready.application.id);
+        tracing::info!(user = %ready.user.name, shard = ?ready.shard, "connected to Discord");
+        // Commands are registered by the shard that carries the guild.
+        let total = ready.shard.map_or(1, |s| s.total);
+        let mine = ready.shard.is_none_or(|sh| sh.id.0 == super::config::Shards::of_guild(s.cfg.guild_id, total));
+        if mine {
+            if let Err(e) = ctx.http.create_guild_commands(GuildId::new(s.cfg.guild_id), &commands::definitions()).await {
+                tracing::error!(error = %e, "cannot register the slash commands");
+            }
+        }
+        // Channel names are resolved before anything is read or sent (GUILD_CREATE may
+        // arrive later than the first messages).
+        if s.places.has_names() {
+            match ctx.http.get_channels(GuildId::new(s.cfg.guild_id)).await {
+                Ok(chs) => s.places.resolve(chs.into_iter().map(|c| (c.id.get(), c.name))),
+                Err(e) => tracing::warn!(error = %e, "cannot list the guild's channels; waiting for the guild to arrive"),
+            }
+        }
+        s.ready.store(true, Ordering::SeqCst);
+        if mine {
+            s.catch_up(&ctx).await;
+        }
+        s.pump().await;
+    }
+
+    async fn resume(&self, ctx: Context, _: ResumedEvent) {
+        tracing::info!("session resumed; reading back reactions");
+        self.0.ready.store(true, Ordering::SeqCst);
+        self.0.catch_up(&ctx).await;
+        self.0.pump().await;
+    }
+
+    async fn guild_create(&self, _ctx: Context, guild: Guild, _is_new: Option<bool>) {
+        if guild.id.get() == self.0.cfg.guild_id {
+            self.0.places.resolve(guild.channels.values().map(|c| (c.id.get(), c.name.clone())));
+        }
+    }
+
+    async fn message(&self, ctx: Context, msg: Message) {
+        self.0.on_message(&ctx, &msg).await;
+    }
+
+    async fn reaction_add(&self, ctx: Context, r: Reaction) {
+        self.0.on_reaction_event(&ctx, &r, true).await;
+    }
+
+    async fn reaction_remove(&self, ctx: Context, r: Reaction) {
+        self.0.on_reaction_event(&ctx, &r, false).await;
+    }
+
+    async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
+        match &interaction {
+            Interaction::Command(i) if i.guild_id.is_none_or(|g| g.get() == self.0.cfg.guild_id) => self.0.on_command(&ctx, i).await,
+            Interaction::Autocomplete(i) => self.0.on_autocomplete(&ctx, i).await,
+            _ => {}
+        }
+    }
+}
