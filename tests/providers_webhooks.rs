@@ -139,6 +139,38 @@ async fn square_signed_over_url_and_body() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn braintree_signed_form_once_forged_and_replayed() {
+    use hmac::{Hmac, Mac};
+    use sha1::{Digest, Sha1};
+    let rig = rig(Kind::Braintree, Answer::Pending).await;
+    let pref = rig.refund().await.provider_ref.unwrap();
+    assert_eq!(pref, webhooks::braintree_graphql_id("refake1"), "the fake answers with a GraphQL id");
+    let xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><notification><kind>transaction_settled</kind>\
+               <timestamp type=\"datetime\">2026-04-01T11:29:00Z</timestamp><subject><transaction><id>refake1</id>\
+               <status>settled</status><type>credit</type></transaction></subject></notification>";
+    let payload = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, xml);
+    let sign = |private: &str| {
+        let mut mac = Hmac::<Sha1>::new_from_slice(&Sha1::digest(private.as_bytes())).unwrap();
+        mac.update(payload.as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    };
+    let form = |sig: String| serde_urlencoded::to_string([("bt_signature", sig), ("bt_payload", payload.clone())]).unwrap();
+    let ct = [("content-type", "application/x-www-form-urlencoded".to_string())];
+    let n = rig.audit_len().await;
+    let forged = form(format!("{}|{}", providers_support::BT_PUBLIC, sign("not-the-key")));
+    assert_eq!(rig.post("/webhooks/braintree", &ct, forged.as_bytes()).await, 401);
+    assert_eq!(rig.refund().await.status, RefundStatus::Executing);
+    assert_eq!(rig.audit_len().await, n, "a forged delivery changes nothing");
+    let good = form(format!("{}|{}", providers_support::BT_PUBLIC, sign(providers_support::BT_PRIVATE)));
+    assert_eq!(rig.post("/webhooks/braintree", &ct, good.as_bytes()).await, 200);
+    assert_eq!(rig.refund().await.status, RefundStatus::Succeeded);
+    let n = rig.audit_len().await;
+    assert_eq!(rig.post("/webhooks/braintree", &ct, good.as_bytes()).await, 200);
+    assert_eq!(rig.audit_len().await, n, "a replay changes nothing");
+    assert_eq!(rig.engine.store().snapshot().await.unwrap().credit_notes.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn paypal_verified_through_its_api() {
     let rig = rig(Kind::PayPal, Answer::Pending).await;
     let r = rig.refund().await;

@@ -322,7 +322,13 @@ fn respond(f: &Fake, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) 
         }
         let answer = st.script.pop_front().unwrap_or(Answer::Ok);
         let make = |st: &mut FakeState, done: bool| {
-            let id = format!("re_fake_{}", st.made.len() + 1);
+            let n = st.made.len() + 1;
+            // Braintree answers with GraphQL ids: base64 of "transaction_" + the legacy id.
+            let id = if kind == Kind::Braintree {
+                paydesk::adapters::http::webhooks::braintree_graphql_id(&format!("refake{n}"))
+            } else {
+                format!("re_fake_{n}")
+            };
             st.made.insert(key.clone(), (id.clone(), done));
             *st.creations.entry(key.clone()).or_default() += 1;
             id

@@ -1,10 +1,11 @@
-//! Payment provider webhooks: `POST /webhooks/{stripe,paypal,adyen,square,mollie}`.
+//! Payment provider webhooks: `POST /webhooks/{stripe,paypal,adyen,square,braintree,mollie}`.
 //!
 //! Each delivery is verified before anything is read from it — Stripe's
 //! `Stripe-Signature` (HMAC-SHA256 of `"{t}.{body}"`, any `v1`, 300 s tolerance), Adyen's
 //! per-item `additionalData.hmacSignature`, Square's `x-square-hmacsha256-signature`
 //! (over notification URL + body), PayPal through its verification API (and a 300 s
-//! window on the signed transmission time), Mollie by fetching the payment it names
+//! window on the signed transmission time), Braintree's `bt_signature` (`public_key|hex`
+//! pairs: HMAC-SHA1 of `bt_payload` keyed with SHA-1 of the private key), Mollie by fetching the payment it names
 //! from the API (its webhook carries only an id). Forged or stale deliveries get a 4xx
 //! and change nothing. Events then go to the engine (`provider_refund_update`,
 //! `charge_disputed`), which records each (provider, event id) in the transaction of
@@ -12,7 +13,7 @@
 
 use crate::adapters::payments::api::{enc, s, ApiRequest, Body};
 use crate::adapters::payments::setup::WebhookKeys;
-use crate::adapters::payments::{adyen, mollie, paypal, square, stripe};
+use crate::adapters::payments::{adyen, braintree, mollie, paypal, square, stripe};
 use crate::app::engine::{Engine, RefundUpdate, WebhookOutcome};
 use crate::app::ports::Clock;
 use crate::config::Secret;
@@ -43,6 +44,7 @@ pub fn routes(state: WebhookState) -> Router {
         .route("/webhooks/adyen", post(adyen_hook))
         .route("/webhooks/square", post(square_hook))
         .route("/webhooks/paypal", post(paypal_hook))
+        .route("/webhooks/braintree", post(braintree_hook))
         .route("/webhooks/mollie", post(mollie_hook))
         .with_state(state)
 }
@@ -323,6 +325,97 @@ async fn stripe_hook(State(st): State<WebhookState>, headers: HeaderMap, body: B
     }
 }
 
+/// Braintree: `bt_signature` is one or more `public_key|hexdigest` pairs joined by `&`;
+/// the digest is HMAC-SHA1 of `bt_payload`, keyed with the SHA-1 of the private key.
+pub fn verify_braintree(signature: &str, payload: &str, public_key: &str, private_key: &str) -> Result<(), Rejected> {
+    use sha1::{Digest, Sha1};
+    if signature.is_empty() || payload.is_empty() {
+        return Err(Rejected::Malformed);
+    }
+    let key = Sha1::digest(private_key.as_bytes());
+    let mut mac = Hmac::<Sha1>::new_from_slice(&key).map_err(|_| Rejected::Malformed)?;
+    mac.update(payload.as_bytes());
+    let want = hex::encode(mac.finalize().into_bytes());
+    let ok = signature
+        .split('&')
+        .filter_map(|pair| pair.split_once('|'))
+        .any(|(pk, sig)| pk == public_key && same(sig.trim().as_bytes(), want.as_bytes()));
+    if ok {
+        Ok(())
+    } else {
+        Err(Rejected::Forged)
+    }
+}
+
+/// The text of the first `<tag>…</tag>` in `xml` (Braintree payloads are small and flat
+/// enough that the elements read here are unambiguous).
+fn xml_text<'a>(xml: &'a str, tag: &str) -> Option<&'a str> {
+    let open = format!("<{tag}");
+    let start = xml.find(&open)?;
+    let after = &xml[start + open.len()..];
+    let gt = after.find('>')?;
+    if after[..gt].ends_with('/') {
+        return None;
+    }
+    let body = &after[gt + 1..];
+    let end = body.find(&format!("</{tag}>"))?;
+    Some(body[..end].trim())
+}
+
+/// Braintree's GraphQL id of a transaction (refunds are transactions) from its legacy id.
+pub fn braintree_graphql_id(legacy_id: &str) -> String {
+    base64::engine::general_purpose::STANDARD.encode(format!("transaction_{legacy_id}"))
+}
+
+/// Braintree: `transaction_settled` / `transaction_settlement_declined` for refund
+/// transactions, and `dispute_opened`. Braintree has no event id: (kind, subject,
+/// timestamp) is the stable id of this state.
+pub fn braintree_events(payload_b64: &str) -> Result<Vec<ProviderEvent>, Rejected> {
+    let cleaned: String = payload_b64.chars().filter(|c| !c.is_whitespace()).collect();
+    let xml = base64::engine::general_purpose::STANDARD.decode(cleaned).map_err(|_| Rejected::BadBody)?;
+    let xml = String::from_utf8(xml).map_err(|_| Rejected::BadBody)?;
+    let kind = xml_text(&xml, "kind").ok_or(Rejected::BadBody)?;
+    let stamp = xml_text(&xml, "timestamp").unwrap_or("");
+    Ok(match kind {
+        "transaction_settled" | "transaction_settlement_declined" => {
+            let Some(tx) = xml.find("<transaction").map(|i| &xml[i..]) else { return Err(Rejected::BadBody) };
+            let id = xml_text(tx, "id").ok_or(Rejected::BadBody)?;
+            let status = xml_text(tx, "status").unwrap_or(if kind == "transaction_settled" { "settled" } else { "settlement_declined" });
+            vec![ProviderEvent::Refund(RefundUpdate {
+                provider: "braintree".into(),
+                event_id: format!("{kind}:{id}:{stamp}"),
+                provider_ref: braintree_graphql_id(id),
+                idempotency_key: None,
+                status: braintree::map_status(&status.to_ascii_uppercase()),
+            })]
+        }
+        "dispute_opened" => {
+            let Some(tx) = xml.find("<transaction").map(|i| &xml[i..]) else { return Err(Rejected::BadBody) };
+            let charge = xml_text(tx, "id").ok_or(Rejected::BadBody)?;
+            let dispute = xml_text(&xml, "id").unwrap_or(charge);
+            vec![ProviderEvent::Dispute { event_id: format!("{kind}:{dispute}:{stamp}"), charge: charge.to_string() }]
+        }
+        _ => vec![],
+    })
+}
+
+async fn braintree_hook(State(st): State<WebhookState>, body: Bytes) -> Reply {
+    let Some((public, private)) = st.keys.braintree.clone() else { return not_configured("braintree") };
+    let form: Vec<(String, String)> = match serde_urlencoded::from_bytes(&body) {
+        Ok(f) => f,
+        Err(_) => return refuse("braintree", Rejected::BadBody),
+    };
+    let field = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str()).unwrap_or("");
+    let (sig, payload) = (field("bt_signature"), field("bt_payload"));
+    if let Err(e) = verify_braintree(sig, payload, public.expose(), private.expose()) {
+        return refuse("braintree", e);
+    }
+    match braintree_events(payload) {
+        Ok(ev) => apply(&st, "braintree", ev).await.map(|_| (StatusCode::OK, "ok".to_string())).unwrap_or_else(|e| e),
+        Err(e) => refuse("braintree", e),
+    }
+}
+
 async fn adyen_hook(State(st): State<WebhookState>, body: Bytes) -> Reply {
     let Some(key) = st.keys.adyen.clone() else { return not_configured("adyen") };
     match adyen_events(&body, key.expose()) {
@@ -455,6 +548,38 @@ mod tests {
         assert_eq!(verify_square("not base64!", url, body, "sq-signature-key"), Err(Rejected::Malformed));
         let ev = square_events(body).unwrap();
         assert!(matches!(&ev[0], ProviderEvent::Refund(u) if u.provider_ref == "R1" && u.status == ProviderStatus::Succeeded));
+    }
+
+    #[test]
+    fn braintree_signature_and_events() {
+        use sha1::{Digest, Sha1};
+        let xml = "<notification><kind>transaction_settled</kind><timestamp type=\"datetime\">2026-05-02T10:00:00Z</timestamp>\
+                   <subject><transaction><id>abc123</id><status>settled</status><type>credit</type></transaction></subject></notification>";
+        let payload = base64::engine::general_purpose::STANDARD.encode(xml);
+        // The documented scheme, computed independently: HMAC-SHA1 keyed by SHA-1(private key).
+        let key = Sha1::digest(b"priv-key");
+        let mut mac = Hmac::<Sha1>::new_from_slice(&key).unwrap();
+        mac.update(payload.as_bytes());
+        let good = hex::encode(mac.finalize().into_bytes());
+        assert_eq!(verify_braintree(&format!("pub-key|{good}"), &payload, "pub-key", "priv-key"), Ok(()));
+        assert_eq!(verify_braintree(&format!("other|zz&pub-key|{good}"), &payload, "pub-key", "priv-key"), Ok(()));
+        assert_eq!(verify_braintree(&format!("pub-key|{good}"), &payload, "pub-key", "wrong"), Err(Rejected::Forged));
+        assert_eq!(verify_braintree(&format!("intruder|{good}"), &payload, "pub-key", "priv-key"), Err(Rejected::Forged));
+        let tampered = base64::engine::general_purpose::STANDARD.encode(xml.replace("abc123", "abc124"));
+        assert_eq!(verify_braintree(&format!("pub-key|{good}"), &tampered, "pub-key", "priv-key"), Err(Rejected::Forged));
+        assert_eq!(verify_braintree("", &payload, "pub-key", "priv-key"), Err(Rejected::Malformed));
+        let ev = braintree_events(&payload).unwrap();
+        let ProviderEvent::Refund(u) = &ev[0] else { panic!("{ev:?}") };
+        assert_eq!(u.provider_ref, braintree_graphql_id("abc123"));
+        assert_eq!(u.status, ProviderStatus::Succeeded);
+        let declined = base64::engine::general_purpose::STANDARD
+            .encode(xml.replace("transaction_settled", "transaction_settlement_declined").replace(">settled<", ">settlement_declined<"));
+        let ProviderEvent::Refund(u) = &braintree_events(&declined).unwrap()[0] else { panic!() };
+        assert!(matches!(u.status, ProviderStatus::Failed(_)));
+        let dispute = "<notification><kind>dispute_opened</kind><timestamp>t</timestamp><subject><dispute><id>dp_1</id><transaction><id>tx_9</id></transaction></dispute></subject></notification>";
+        let ev = braintree_events(&base64::engine::general_purpose::STANDARD.encode(dispute)).unwrap();
+        assert_eq!(ev, vec![ProviderEvent::Dispute { event_id: "dispute_opened:dp_1:t".into(), charge: "tx_9".into() }]);
+        assert_eq!(braintree_events("not base64!"), Err(Rejected::BadBody));
     }
 
     #[test]

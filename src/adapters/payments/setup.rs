@@ -120,6 +120,8 @@ pub struct WebhookKeys {
     /// PayPal's webhook id and its API.
     pub paypal: Option<(String, Arc<Executor>)>,
     pub mollie: Option<Arc<Executor>>,
+    /// Braintree's public and private keys (its webhooks are signed with the private key).
+    pub braintree: Option<(Secret, Secret)>,
     pub tolerance_secs: BTreeMap<String, i64>,
 }
 
@@ -205,6 +207,7 @@ impl Providers {
                     Arc::new(HttpConnector::new(Square { version: s.version.clone().unwrap_or_else(|| square::DEFAULT_VERSION.into()) }, exec))
                 }
                 "braintree" => {
+                    p.webhooks.braintree = Some((secret("PAYDESK_BRAINTREE_PUBLIC_KEY")?, secret("PAYDESK_BRAINTREE_PRIVATE_KEY")?));
                     Arc::new(HttpConnector::new(Braintree { version: s.version.clone().unwrap_or_else(|| braintree::DEFAULT_VERSION.into()) }, exec))
                 }
                 _ => {
