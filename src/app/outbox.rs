@@ -1,5 +1,6 @@
 //! Delivering the outbox: the one loop every surface uses to send what the engine wrote.
 
+use super::action::OutboxItem;
 use super::ports::{ChatSink, Store};
 use chrono::{DateTime, Utc};
 
@@ -13,16 +14,7 @@ pub async fn pump(store: &dyn Store, sink: &dyn ChatSink, now: DateTime<Utc>) ->
         if items.is_empty() {
             return Ok(sent);
         }
-        let mut done = Vec::with_capacity(items.len());
-        for item in &items {
-            if let Err(e) = sink.deliver(item).await {
-                store.outbox_delivered(&done, now).await?;
-                return Err(e);
-            }
-            done.push(item.id);
-        }
-        store.outbox_delivered(&done, now).await?;
-        sent += done.len();
+        sent += deliver_batch(store, sink, &items, now).await?;
     }
 }
 
@@ -42,15 +34,21 @@ pub async fn pump_claimed(
         if items.is_empty() {
             return Ok(sent);
         }
-        let mut done = Vec::with_capacity(items.len());
-        for item in &items {
-            if let Err(e) = sink.deliver(item).await {
-                store.outbox_delivered(&done, now).await?;
-                return Err(e);
-            }
-            done.push(item.id);
-        }
-        store.outbox_delivered(&done, now).await?;
-        sent += done.len();
+        sent += deliver_batch(store, sink, &items, now).await?;
     }
+}
+
+/// Sends `items` in order, then marks what was sent delivered (also when one fails, so
+/// nothing sent is sent again). Returns how many were sent.
+async fn deliver_batch(store: &dyn Store, sink: &dyn ChatSink, items: &[OutboxItem], now: DateTime<Utc>) -> anyhow::Result<usize> {
+    let mut done = Vec::with_capacity(items.len());
+    for item in items {
+        if let Err(e) = sink.deliver(item).await {
+            store.outbox_delivered(&done, now).await?;
+            return Err(e);
+        }
+        done.push(item.id);
+    }
+    store.outbox_delivered(&done, now).await?;
+    Ok(done.len())
 }
