@@ -313,7 +313,35 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     return Ok(ExitCode::from(2));
                 }
             };
+            // The adapters' tables too: a [discord], [http] or [providers.*] mistake is
+            // found here, not at start-up. Provider keys are checked as `run` would.
+            let adapters = (|| -> Result<Vec<String>> {
+                let mut parts = Vec::new();
+                if let Some(raw) = cfg.discord.as_ref() {
+                    paydesk::adapters::surfaces::discord::config::DiscordConfig::from_toml(raw, &cfg.source)?;
+                    parts.push("discord".to_string());
+                }
+                if paydesk::adapters::http::HttpConfig::from_toml(cfg.http.as_ref(), &cfg.source)?.listen.is_some() {
+                    parts.push("http".to_string());
+                }
+                let providers = paydesk::adapters::payments::setup::parse(cfg.providers.as_ref(), &cfg.source)?;
+                if !providers.is_empty() {
+                    Providers::from_config(&cfg, None)?;
+                    parts.extend(providers.keys().map(|p| format!("providers.{p}")));
+                }
+                Ok(parts)
+            })();
+            let adapters = match adapters {
+                Ok(a) => a,
+                Err(e) => {
+                    eprintln!("paydesk: invalid configuration: {e:#}");
+                    return Ok(ExitCode::from(2));
+                }
+            };
             println!("configuration from {} is valid", cfg.source);
+            if !adapters.is_empty() {
+                println!("sections checked: {}", adapters.join(", "));
+            }
             println!("store: {}", cfg.store_url_redacted());
             println!("{:#?}", cfg.engine.policy);
             println!(

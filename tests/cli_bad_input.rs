@@ -174,6 +174,10 @@ fn check_config_names_the_bad_key_and_the_file() {
         ("approval_expiry_hours", "[policy]\napproval_expiry_hours = -5\n"),
         ("fee_rate", "[policy]\nfee_rate = 0.03\n"),
         ("approve_emojis", "[chat]\napprove_emojis = \"yes\"\n"),
+        // the adapters' tables are checked too
+        ("approvals_channel", "[discord]\nguild_id = \"1\"\nsupport_channels = [\"support\"]\n"),
+        ("listen", "[http]\nlisten = \"not an address\"\n"),
+        ("PAYDESK_STRIPE_API_KEY", "[providers.stripe]\nbase_url = \"http://127.0.0.1:9\"\n"),
     ];
     for (key, toml) in cases {
         let out = check_config(toml);
