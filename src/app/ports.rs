@@ -90,6 +90,9 @@ pub trait Store: Send + Sync + 'static {
     /// worked on by one process at a time; the idempotency key backs it up.
     async fn claim_refund(&self, id: RefundId, worker: &str, now: DateTime<Utc>, until: DateTime<Utc>) -> StoreResult<Option<Refund>>;
 
+    /// A charge, read outside any write transaction (the refund runner needs its amount).
+    async fn charge(&self, id: &ChargeId) -> StoreResult<Option<Charge>>;
+
     async fn snapshot(&self) -> StoreResult<Snapshot>;
     /// Cases and refunds by status (for metrics); also a cheap liveness query.
     async fn status_counts(&self) -> StoreResult<StatusCounts>;

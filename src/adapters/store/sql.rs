@@ -242,6 +242,11 @@ macro_rules! sql_store {
                 row.as_ref().map(refund_row).transpose()
             }
 
+            async fn charge(&self, id: &ChargeId) -> StoreResult<Option<Charge>> {
+                let row = sqlx::query(&format!("SELECT {CHARGE_COLS} FROM charges WHERE id = $1")).bind(id.as_str()).fetch_optional(&self.pool).await?;
+                row.as_ref().map(charge_row).transpose()
+            }
+
             async fn snapshot(&self) -> StoreResult<Snapshot> {
                 let mut s = Snapshot::default();
                 for r in sqlx::query(&format!("SELECT {CASE_COLS} FROM cases ORDER BY number")).fetch_all(&self.pool).await? {

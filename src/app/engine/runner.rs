@@ -48,12 +48,8 @@ impl Engine {
     }
 
     async fn attempt(&self, mut refund: Refund, now: DateTime<Utc>, report: &mut RunReport) -> EngineResult<()> {
-        let charge_amount = {
-            let mut w = self.work(now).await?;
-            let c = w.tx.charge(&refund.charge).await?;
-            w.commit().await?;
-            c.map(|c| c.amount).unwrap_or(refund.amount)
-        };
+        // A plain read: no write lock is needed to learn the charge's amount.
+        let charge_amount = self.store.charge(&refund.charge).await?.map(|c| c.amount).unwrap_or(refund.amount);
         let call = RefundCall {
             idempotency_key: refund.idempotency_key.clone(),
             refund: refund.id,
