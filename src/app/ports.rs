@@ -157,6 +157,14 @@ pub trait StoreTx: Send {
     async fn refunded_sum(&mut self, charge: &ChargeId, statuses: &[RefundStatus]) -> StoreResult<Decimal>;
     /// Releases the lease taken by `claim_refund`.
     async fn release_refund(&mut self, id: RefundId) -> StoreResult<()>;
+    /// Sum of the refunds in `currency` that `requester` asked for since `since` and
+    /// that were approved automatically (no lead).
+    async fn auto_approved_sum(&mut self, requester: &UserId, currency: Currency, since: DateTime<Utc>) -> StoreResult<Decimal>;
+    /// Puts the charge's refunds that no money can have moved for yet on hold (a dispute
+    /// was opened): those waiting for approval, and approved ones the provider was never
+    /// asked about and that no worker is paying now (not leased at `now`). One
+    /// conditional update, so a worker's lease and the hold cannot both win.
+    async fn hold_refunds(&mut self, charge: &ChargeId, now: DateTime<Utc>) -> StoreResult<Vec<Refund>>;
 
     async fn add_credit_note(&mut self, note: &CreditNote) -> StoreResult<()>;
 

@@ -17,10 +17,13 @@ pub enum RefundStatus {
     Failed,
     Rejected,
     Expired,
+    /// Stopped before any money moved because the charge is disputed (policy rule 7):
+    /// it waits for a lead, who can only reject it.
+    OnHold,
 }
 
 impl RefundStatus {
-    pub const ALL: [RefundStatus; 7] = [
+    pub const ALL: [RefundStatus; 8] = [
         RefundStatus::AwaitingApproval,
         RefundStatus::Approved,
         RefundStatus::Executing,
@@ -28,6 +31,7 @@ impl RefundStatus {
         RefundStatus::Failed,
         RefundStatus::Rejected,
         RefundStatus::Expired,
+        RefundStatus::OnHold,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -39,6 +43,7 @@ impl RefundStatus {
             RefundStatus::Failed => "failed",
             RefundStatus::Rejected => "rejected",
             RefundStatus::Expired => "expired",
+            RefundStatus::OnHold => "on_hold",
         }
     }
 
@@ -48,7 +53,15 @@ impl RefundStatus {
 
     /// Money reserved against the charge's cap: paid, being paid or waiting to be.
     pub fn reserves_money(self) -> bool {
-        matches!(self, RefundStatus::AwaitingApproval | RefundStatus::Approved | RefundStatus::Executing | RefundStatus::Succeeded)
+        matches!(
+            self,
+            RefundStatus::AwaitingApproval | RefundStatus::Approved | RefundStatus::Executing | RefundStatus::Succeeded | RefundStatus::OnHold
+        )
+    }
+
+    /// Not decided yet: waiting for leads, being paid, or held.
+    pub fn is_open(self) -> bool {
+        matches!(self, RefundStatus::AwaitingApproval | RefundStatus::Approved | RefundStatus::Executing | RefundStatus::OnHold)
     }
 
     pub fn is_final(self) -> bool {
@@ -90,18 +103,24 @@ pub struct Refund {
     pub last_error: Option<String>,
 }
 
-/// How many distinct leads (other than the requester) must approve.
-pub fn leads_needed(amount: Decimal, is_override: bool, policy: &Policy) -> u8 {
-    if is_override || amount >= policy.two_lead_threshold {
+/// How many distinct leads (other than the requester) must approve. `on_charge` is
+/// what the charge already has refunded, being paid or waiting for approval besides
+/// this request: splitting a large refund into small ones does not dodge the threshold.
+pub fn leads_needed(amount: Decimal, on_charge: Decimal, is_override: bool, policy: &Policy) -> u8 {
+    if is_override || amount + on_charge >= policy.two_lead_threshold {
         2
     } else {
         1
     }
 }
 
-/// Approval rule 7: an eligible refund under `auto_approve_below` needs no lead.
-pub fn auto_approves(amount: Decimal, is_override: bool, policy: &Policy) -> bool {
-    !is_override && policy.auto_approve_below.is_some_and(|below| amount < below)
+/// Approval rule 7: an eligible refund needs no lead when it, with everything else on
+/// the charge (`on_charge`), stays under `auto_approve_below`, and the requester's
+/// auto-approved refunds of the last 24 hours (`requester_today`, this one included)
+/// stay within `auto_approve_daily_limit`.
+pub fn auto_approves(amount: Decimal, on_charge: Decimal, requester_today: Decimal, is_override: bool, policy: &Policy) -> bool {
+    let Some(below) = policy.auto_approve_below else { return false };
+    !is_override && amount + on_charge < below && requester_today + amount <= policy.auto_approve_daily_limit()
 }
 
 pub fn expiry(requested_at: DateTime<Utc>, policy: &Policy) -> DateTime<Utc> {
@@ -178,6 +197,10 @@ impl Refund {
 
     /// A reaction added (or `/approve`, `/reject`). Pure: the caller stores the result.
     pub fn react(&self, user: &UserId, is_lead: bool, vote: Vote, now: DateTime<Utc>) -> Outcome {
+        if self.status == RefundStatus::OnHold && vote == Vote::Reject && is_lead {
+            // A held refund (disputed charge) can only be called off.
+            return Outcome::Rejected;
+        }
         if self.status != RefundStatus::AwaitingApproval {
             return Outcome::Ignored(Ignored::Decided(self.status));
         }
@@ -271,18 +294,29 @@ mod tests {
     #[test]
     fn leads_needed_from_the_threshold_and_for_overrides() {
         let p = Policy::default();
-        assert_eq!(leads_needed(dec!(499.99), false, &p), 1);
-        assert_eq!(leads_needed(dec!(500.00), false, &p), 2);
-        assert_eq!(leads_needed(dec!(5), true, &p), 2);
+        assert_eq!(leads_needed(dec!(499.99), dec!(0), false, &p), 1);
+        assert_eq!(leads_needed(dec!(500.00), dec!(0), false, &p), 2);
+        assert_eq!(leads_needed(dec!(5), dec!(0), true, &p), 2);
+        // 499.99 + 499.99 + 200.01 on one charge: the second already needs two leads.
+        assert_eq!(leads_needed(dec!(499.99), dec!(499.99), false, &p), 2);
+        assert_eq!(leads_needed(dec!(200.01), dec!(999.98), false, &p), 2);
     }
 
     #[test]
     fn auto_approve_is_off_by_default_and_strictly_below() {
-        assert!(!auto_approves(dec!(1), false, &Policy::default()));
+        let z = dec!(0);
+        assert!(!auto_approves(dec!(1), z, z, false, &Policy::default()));
         let p = Policy { auto_approve_below: Some(dec!(25)), ..Policy::default() };
-        assert!(auto_approves(dec!(24.99), false, &p));
-        assert!(!auto_approves(dec!(25), false, &p));
-        assert!(!auto_approves(dec!(1), true, &p));
+        assert!(auto_approves(dec!(24.99), z, z, false, &p));
+        assert!(!auto_approves(dec!(25), z, z, false, &p));
+        assert!(!auto_approves(dec!(1), z, z, true, &p));
+        // Ten 24.99 on one charge: only the first is under 25 with the rest of the charge.
+        assert!(!auto_approves(dec!(24.99), dec!(24.99), z, false, &p));
+        // The requester's daily limit (4 × 25 by default) counts across charges.
+        assert!(auto_approves(dec!(24.99), z, dec!(75.00), false, &p));
+        assert!(!auto_approves(dec!(24.99), z, dec!(75.02), false, &p));
+        let capped = Policy { auto_approve_daily_limit: Some(dec!(30)), ..p.clone() };
+        assert!(!auto_approves(dec!(10), z, dec!(20.01), false, &capped));
     }
 
     #[test]

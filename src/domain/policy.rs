@@ -25,6 +25,17 @@ pub struct Policy {
     pub approval_expiry_hours: i64,
     /// Eligible refunds below this are executed without a lead (off when `None`).
     pub auto_approve_below: Option<Decimal>,
+    /// Most one requester may have auto-approved in 24 hours (default: four times
+    /// `auto_approve_below`).
+    pub auto_approve_daily_limit: Option<Decimal>,
+    /// Goodwill credits above this need a second lead's approval.
+    pub goodwill_two_lead_above: Decimal,
+}
+
+impl Policy {
+    pub fn auto_approve_daily_limit(&self) -> Decimal {
+        self.auto_approve_daily_limit.or_else(|| self.auto_approve_below.map(|b| b * Decimal::from(4))).unwrap_or(Decimal::ZERO)
+    }
 }
 
 impl Default for Policy {
@@ -40,6 +51,8 @@ impl Default for Policy {
             two_lead_threshold: Decimal::new(50000, 2),
             approval_expiry_hours: 72,
             auto_approve_below: None,
+            auto_approve_daily_limit: None,
+            goodwill_two_lead_above: Decimal::new(10000, 2),
         }
     }
 }

@@ -740,6 +740,35 @@ macro_rules! sql_store {
                 Ok(decimal(v))
             }
 
+            async fn auto_approved_sum(&mut self, requester: &UserId, currency: Currency, since: DateTime<Utc>) -> StoreResult<Decimal> {
+                // `approved_by` is a JSON list; automatic approval records `["auto"]`.
+                let v: i64 = sqlx::query_scalar(
+                    "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM refunds WHERE requested_by = $1 AND currency = $2 \
+                     AND requested_at >= $3 AND approved_by = '[\"auto\"]' AND status NOT IN ('failed', 'rejected', 'expired')",
+                )
+                .bind(requester.as_str())
+                .bind(currency.code())
+                .bind(ts(since))
+                .fetch_one(&mut *self.tx)
+                .await?;
+                Ok(decimal(v))
+            }
+
+            async fn hold_refunds(&mut self, charge: &ChargeId, now: DateTime<Utc>) -> StoreResult<Vec<Refund>> {
+                let rows = sqlx::query(&format!(
+                    "UPDATE refunds SET status = 'on_hold' WHERE charge_id = $1 AND (status = 'awaiting_approval' \
+                     OR (status = 'executing' AND needs_lookup = 0 AND provider_ref IS NULL AND (lease_until IS NULL OR lease_until < $2))) \
+                     RETURNING {REFUND_COLS}"
+                ))
+                .bind(charge.as_str())
+                .bind(ts(now))
+                .fetch_all(&mut *self.tx)
+                .await?;
+                let mut held = rows.iter().map(refund_row).collect::<StoreResult<Vec<_>>>()?;
+                held.sort_by_key(|r| r.id.0);
+                Ok(held)
+            }
+
             async fn release_refund(&mut self, id: RefundId) -> StoreResult<()> {
                 sqlx::query("UPDATE refunds SET lease_owner = NULL, lease_until = NULL WHERE id = $1").bind(id.0).execute(&mut *self.tx).await?;
                 Ok(())

@@ -133,6 +133,13 @@ impl Engine {
         )
         .await?;
         w.set_status(&mut case, CaseStatus::Escalated, "system", why).await?;
+        // Policy rule 7: no refund of a disputed charge. Every request waiting for
+        // approval, and every approved one not yet sent, goes on hold; one being sent
+        // right now (leased) is re-checked by its worker just before the call.
+        for held in w.tx.hold_refunds(&charge.id, at).await? {
+            w.push_refund(&held).await?;
+            w.announce_hold(&held, "the charge is disputed (an open chargeback): refunding it too would pay the customer twice").await?;
+        }
         let approvals = self.cfg.approvals_channel.clone();
         w.say(&approvals, None, Some(case.number), format!("{provider} reports a dispute on charge {}: {} is escalated.", charge.id, case.number))
             .await?;

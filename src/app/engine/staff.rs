@@ -7,9 +7,10 @@ use crate::app::command::{self, Command, Target};
 use crate::app::ports::User;
 use crate::domain::approvals::{auto_approves, expiry, idempotency_key, leads_needed, Refund, RefundStatus, Vote};
 use crate::domain::billing::{Charge, EntryKind, WalletEntry};
-use crate::domain::ids::{CaseNumber, RefundId, UserId};
+use crate::domain::ids::{AccountId, CaseNumber, RefundId, UserId};
 use crate::domain::intent::Intent;
 use crate::domain::money::Currency;
+use crate::domain::permissions::{self, Act, Whose};
 use crate::domain::policy::{Decision, Refusal};
 use crate::domain::roles::Role;
 use crate::domain::tickets::{Case, CaseAction, CaseStatus};
@@ -26,38 +27,26 @@ impl Work<'_> {
             }
         };
         let staff = user.roles.is_staff();
-        let lead = user.roles.has(Role::Lead);
-        let denied = |what: &str| {
-            format!(
-                "{what} is for {}",
-                if what.contains("override") || what.starts_with("approv") || what.starts_with("goodwill") { "leads" } else { "agents and leads" }
-            )
-        };
+        // The permission table, by role first; the account is checked once it is known.
+        if !self.authorize(user, act_of(&cmd), None, channel).await? {
+            return Ok(());
+        }
         match cmd {
             Command::Help => {
                 self.say(channel, Some(&user.id), None, format!("Commands:\n{}", command::usage())).await?;
             }
-            Command::Refund { is_override: true, .. } if !lead => self.deny(&user.id, channel, denied("a policy override")).await?,
-            Command::Refund { .. } if !staff => self.deny(&user.id, channel, denied("requesting a refund")).await?,
             Command::Refund { target, amount, is_override, reason } => {
                 self.request_refund(user, target, amount, is_override, reason, channel).await?
-            }
-            Command::Approve(case) | Command::Reject(case, _) if !lead => {
-                self.deny(&user.id, channel, format!("{} ({case})", denied("approving or rejecting refunds"))).await?
             }
             Command::Approve(case) => self.vote_by_command(user, case, Vote::Approve, channel).await?,
             Command::Reject(case, _) => self.vote_by_command(user, case, Vote::Reject, channel).await?,
             Command::Wallet(account) => {
-                let own = user.account.clone();
-                let target = match (account, staff) {
-                    (Some(a), true) => Some(a),
-                    (Some(a), false) if own.as_ref() == Some(&a) => Some(a),
-                    (Some(_), false) => {
-                        self.deny(&user.id, channel, "customers can see only their own wallet").await?;
+                if let Some(a) = &account {
+                    if !self.authorize(user, Act::ViewWallet, Some(a), channel).await? {
                         return Ok(());
                     }
-                    (None, _) => own,
-                };
+                }
+                let target = account.or_else(|| user.account.clone());
                 let text = match target {
                     Some(a) if self.tx.account(&a).await?.is_some() => self.balance_words(&a).await?,
                     Some(a) => format!("There is no account {a}."),
@@ -65,12 +54,14 @@ impl Work<'_> {
                 };
                 self.say(channel, Some(&user.id), None, text).await?;
             }
-            Command::WalletCredit { .. } if !lead => self.deny(&user.id, channel, denied("goodwill credit")).await?,
             Command::WalletCredit { account, amount: (amount, currency), reason } => {
                 let Some(acct) = self.tx.account(&account).await? else {
                     self.say(channel, Some(&user.id), None, format!("There is no account {account}.")).await?;
                     return Ok(());
                 };
+                if !self.authorize(user, Act::CreditGoodwill, Some(&acct.id), channel).await? {
+                    return Ok(());
+                }
                 let cur = currency.unwrap_or(acct.currency);
                 self.tx
                     .add_wallet_entry(&WalletEntry {
@@ -116,9 +107,6 @@ impl Work<'_> {
                     }
                 }
             }
-            Command::WalletBuy(_) if !user.roles.has(Role::Customer) => {
-                self.deny(&user.id, channel, "buying credits is for customers, on their own account").await?
-            }
             Command::WalletBuy(credits) => match user.account.clone() {
                 Some(a) => self.buy_credits(user, &a, credits, channel).await?,
                 None => self
@@ -136,9 +124,7 @@ impl Work<'_> {
                     None => self.say(channel, Some(&user.id), None, format!("I can't find a case {n}.")).await.map(|_| ())?,
                 }
             }
-            Command::TicketAction(..) if !staff => self.deny(&user.id, channel, denied("changing a case")).await?,
             Command::TicketAction(action, n, note) => self.case_action(user, action, n, &note, channel).await?,
-            Command::Link(..) if !staff => self.deny(&user.id, channel, denied("linking users to accounts")).await?,
             Command::Link(target, account) => {
                 if self.tx.account(&account).await?.is_none() {
                     self.say(channel, Some(&user.id), None, format!("There is no account {account}.")).await?;
@@ -170,6 +156,36 @@ impl Work<'_> {
             }
         }
         Ok(())
+    }
+
+    /// What a charge has refunded, being paid, held or waiting for approval, besides
+    /// the refund `except`.
+    pub async fn on_charge(&mut self, charge: &crate::domain::ids::ChargeId, except: Option<RefundId>) -> EngineResult<Decimal> {
+        let reserved: Vec<RefundStatus> = RefundStatus::ALL.into_iter().filter(|s| s.reserves_money()).collect();
+        let all = self.tx.refunded_sum(charge, &reserved).await?;
+        let mine = match except {
+            Some(id) => self.tx.refund(id).await?.filter(|r| r.status.reserves_money()).map(|r| r.amount).unwrap_or_default(),
+            None => Decimal::ZERO,
+        };
+        Ok(all - mine)
+    }
+
+    /// The permission table's answer for `act` (on `account`, or by role alone when
+    /// `None`); a denial is told to the person and audited.
+    pub async fn authorize(&mut self, user: &User, act: Act, account: Option<&AccountId>, channel: &str) -> EngineResult<bool> {
+        let verdict = match account {
+            None => permissions::check_role(user.roles, act),
+            Some(a) => {
+                let whose = if user.account.as_ref() == Some(a) { Whose::Own } else { Whose::Other };
+                permissions::check(user.roles, act, whose)
+            }
+        };
+        let Err(denial) = verdict else { return Ok(true) };
+        let why = denial.to_string();
+        self.deny(&user.id, channel, why.clone()).await?;
+        let on = account.map(|a| format!(" (account {a})")).unwrap_or_default();
+        self.audit(user.id.as_str(), None, "access.denied", format!("{}{on}: {why}", user.id), None).await?;
+        Ok(false)
     }
 
     async fn vote_by_command(&mut self, user: &User, case: CaseNumber, vote: Vote, channel: &str) -> EngineResult<()> {
@@ -218,6 +234,10 @@ impl Work<'_> {
                 (charge, None)
             }
         };
+        let act = if is_override { Act::OverridePolicy } else { Act::RequestRefund };
+        if !self.authorize(user, act, Some(&charge.account), channel).await? {
+            return Ok(());
+        }
         let e = self.eligibility_of(&charge, amount).await?;
         let (refund_amount, rule) = match (&e.decision, is_override) {
             (Decision::Eligible { amount }, _) => (*amount, e.rule.as_str().to_string()),
@@ -259,7 +279,10 @@ impl Work<'_> {
             }
         };
         let policy = self.e.cfg.policy.clone();
-        let leads = leads_needed(refund_amount, is_override, &policy);
+        // Everything else on the charge counts toward the two-lead threshold and the
+        // auto-approve amount, so that splitting a refund gains nothing.
+        let on_charge = self.on_charge(&charge.id, None).await?;
+        let leads = leads_needed(refund_amount, on_charge, is_override, &policy);
         let mut refund = Refund {
             id: RefundId(0),
             case: case.number,
@@ -299,7 +322,8 @@ impl Work<'_> {
             Some(&rule),
         )
         .await?;
-        if auto_approves(refund_amount, is_override, &policy) {
+        let requester_today = self.tx.auto_approved_sum(&user.id, charge.currency, self.now - chrono::Duration::hours(24)).await?;
+        if auto_approves(refund_amount, on_charge, requester_today, is_override, &policy) {
             refund.approved_by = vec![UserId::new("auto")];
             self.tx.update_refund(&refund).await?;
             self.push_refund(&refund).await?;
@@ -307,7 +331,11 @@ impl Work<'_> {
                 "system",
                 Some(case.number),
                 "refund.auto_approved",
-                format!("eligible and below the auto-approve amount of {} {cur}", cur.format(policy.auto_approve_below.unwrap_or_default())),
+                format!(
+                    "eligible, and with the {} {cur} already on the charge below the auto-approve amount of {} {cur}",
+                    cur.format(on_charge),
+                    cur.format(policy.auto_approve_below.unwrap_or_default())
+                ),
                 Some(&rule),
             )
             .await?;
@@ -440,7 +468,7 @@ impl Work<'_> {
             return Ok(());
         };
         let refunds = self.tx.refunds_of_case(n).await?;
-        let in_flight = refunds.iter().any(|r| matches!(r.status, RefundStatus::AwaitingApproval | RefundStatus::Approved | RefundStatus::Executing));
+        let in_flight = refunds.iter().any(|r| r.status.is_open());
         match case.apply(action, in_flight) {
             Ok(status) => {
                 let why = if note.is_empty() { String::new() } else { format!("Note from {}: {note}", user.id) };
@@ -483,5 +511,22 @@ impl Work<'_> {
             }
         }
         Ok(s)
+    }
+}
+
+/// The permission-table action a command asks for.
+fn act_of(cmd: &Command) -> Act {
+    match cmd {
+        Command::Refund { is_override: true, .. } => Act::OverridePolicy,
+        Command::Refund { .. } => Act::RequestRefund,
+        Command::Approve(_) => Act::ApproveRefund,
+        Command::Reject(..) => Act::RejectRefund,
+        Command::Wallet(_) => Act::ViewWallet,
+        Command::WalletCredit { .. } => Act::CreditGoodwill,
+        Command::WalletBuy(_) => Act::BuyCredits,
+        Command::TicketShow(_) => Act::ViewCase,
+        Command::TicketAction(..) => Act::ChangeCase,
+        Command::Link(..) => Act::LinkUser,
+        Command::Help => Act::Help,
     }
 }

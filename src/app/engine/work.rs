@@ -4,13 +4,15 @@
 use super::{Actor, Engine, EngineResult, ReactTarget};
 use crate::app::action::Action;
 use crate::app::ports::{StoreTx, User};
-use crate::domain::approvals::{Outcome, Refund, RefundStatus, Vote};
+use crate::domain::approvals::{leads_needed, Outcome, Refund, RefundStatus, Vote};
 use crate::domain::audit::AuditRecord;
 use crate::domain::billing::{plan_usage, price_credits, Charge, ChargeKind, EntryKind, PaymentMethod, WalletEntry};
 use crate::domain::ids::{AccountId, CaseNumber, UserId};
+use crate::domain::permissions::{self, Act, Denial, Whose};
 use crate::domain::roles::{Role, Roles};
 use crate::domain::tickets::{Case, CaseStatus};
 use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
 
 pub(crate) struct Work<'e> {
     pub tx: Box<dyn StoreTx>,
@@ -232,6 +234,14 @@ impl<'e> Work<'e> {
     /// `/reject` (`by_command`, which answers even when nothing changes).
     pub async fn vote(&mut self, user: &User, mut refund: Refund, vote: Vote, added: bool, channel: &str, by_command: bool) -> EngineResult<()> {
         let is_lead = user.roles.has(Role::Lead);
+        if added && vote == Vote::Approve && is_lead {
+            // Conflict of interest: no approving a refund to one's own account.
+            if let Some(charge) = self.tx.charge(&refund.charge).await? {
+                if !self.authorize(user, Act::ApproveRefund, Some(&charge.account), channel).await? {
+                    return Ok(());
+                }
+            }
+        }
         let outcome = if added { refund.react(&user.id, is_lead, vote, self.now) } else { refund.unreact(&user.id, vote, self.now) };
         let case_no = refund.case;
         let approvals = self.e.cfg.approvals_channel.clone();
@@ -266,6 +276,10 @@ impl<'e> Work<'e> {
                 }
             }
             Outcome::Approved { by } => {
+                let by = match self.at_quorum(user, &mut refund, by).await? {
+                    AtQuorum::Pay(by) => by,
+                    AtQuorum::Short => return Ok(()),
+                };
                 refund.approvals = by.clone();
                 refund.approved_by = by;
                 self.approve(&mut refund, user.id.as_str()).await?;
@@ -273,6 +287,129 @@ impl<'e> Work<'e> {
                 self.say(&approvals, None, Some(case_no), format!("Refund for {case_no} approved by {}; paying it now.", names.join(" and ")))
                     .await?;
             }
+        }
+        Ok(())
+    }
+
+    /// Quorum was reached: before anything is paid, check again what may have changed
+    /// since the request. Every approver must still be a lead with no stake in the
+    /// account (roles as the store knows them now), the two-lead threshold is counted
+    /// with everything else on the charge now, and the refund must still be eligible (a
+    /// dispute opened meanwhile puts it on hold).
+    async fn at_quorum(&mut self, voter: &User, refund: &mut Refund, by: Vec<UserId>) -> EngineResult<AtQuorum> {
+        let case_no = refund.case;
+        let approvals = self.e.cfg.approvals_channel.clone();
+        let charge = self.tx.charge(&refund.charge).await?;
+        let mut valid = Vec::new();
+        for id in by {
+            let current = if id == voter.id { Some(voter.clone()) } else { self.tx.user(&id).await? };
+            let verdict = match (&current, &charge) {
+                (None, _) => Some("is no longer known to the bot".to_string()),
+                (Some(_), _) if id == refund.requested_by => Some("requested this refund".to_string()),
+                (Some(u), Some(c)) => {
+                    let whose = if u.account.as_ref() == Some(&c.account) { Whose::Own } else { Whose::Other };
+                    permissions::check(u.roles, Act::ApproveRefund, whose).err().map(|d| match d {
+                        Denial::ConflictOfInterest(_) => "is linked to the account being refunded".to_string(),
+                        _ => "is no longer a lead".to_string(),
+                    })
+                }
+                (Some(u), None) => (!u.roles.has(Role::Lead)).then(|| "is no longer a lead".to_string()),
+            };
+            match verdict {
+                None => valid.push(id),
+                Some(why) => {
+                    self.audit("system", Some(case_no), "refund.approval_dropped", format!("{id}'s approval no longer counts: {why}"), None).await?;
+                    self.say(&approvals, None, Some(case_no), format!("{id}'s approval for {case_no} no longer counts: {why}.")).await?;
+                }
+            }
+        }
+        let on_charge = self.on_charge(&refund.charge, Some(refund.id)).await?;
+        let need = refund.leads_needed.max(leads_needed(refund.amount, on_charge, refund.is_override, &self.e.cfg.policy));
+        let have = u8::try_from(valid.len()).unwrap_or(u8::MAX);
+        if have < need {
+            refund.approvals = valid;
+            let raised = need > refund.leads_needed;
+            refund.leads_needed = need;
+            self.tx.update_refund(refund).await?;
+            let more = if raised { format!(" With the other refunds on {} it now needs {need} leads.", refund.charge) } else { String::new() };
+            self.audit(voter.id.as_str(), Some(case_no), "refund.approval_counted", format!("{have} of {need} leads"), None).await?;
+            self.say(&approvals, None, Some(case_no), format!("{} approved the refund for {case_no} ({have} of {need} leads).{more}", voter.id))
+                .await?;
+            return Ok(AtQuorum::Short);
+        }
+        match self.still_payable(refund, charge.as_ref(), on_charge) {
+            Payable::Yes => Ok(AtQuorum::Pay(valid)),
+            Payable::Hold(why) => {
+                refund.approvals = valid;
+                self.hold(refund, &why).await?;
+                Ok(AtQuorum::Short)
+            }
+            Payable::No(why) => {
+                refund.approvals = valid;
+                self.audit("system", Some(case_no), "refund.rejected", format!("{}: no longer eligible: {why}", refund_words(refund)), None).await?;
+                self.set_refund_status(refund, RefundStatus::Rejected).await?;
+                self.say(&approvals, None, Some(case_no), format!("The refund for {case_no} was not paid: it is no longer eligible ({why})."))
+                    .await?;
+                if let Some(mut case) = self.tx.case(case_no).await? {
+                    self.set_status(
+                        &mut case,
+                        CaseStatus::Open,
+                        "system",
+                        "The refund request could not go ahead as asked; an agent will follow up.",
+                    )
+                    .await?;
+                }
+                Ok(AtQuorum::Short)
+            }
+        }
+    }
+
+    /// Whether an approved (or about to be approved) refund may still be paid, judged on
+    /// the data as it is now. Time-based rules are judged at the request's time, as the
+    /// policy says; a dispute or the cap, as they stand now.
+    pub fn still_payable(&self, refund: &Refund, charge: Option<&Charge>, on_charge: Decimal) -> Payable {
+        let Some(charge) = charge else { return Payable::No(format!("the charge {} is no longer in the billing data", refund.charge)) };
+        if charge.disputed {
+            return Payable::Hold("the charge is disputed (an open chargeback): refunding it too would pay the customer twice".into());
+        }
+        let left = charge.amount - on_charge;
+        if refund.amount > left {
+            let c = charge.currency;
+            return Payable::No(format!("only {} {c} of the charge is left to refund", c.format(left.max(Decimal::ZERO))));
+        }
+        Payable::Yes
+    }
+
+    /// Puts a refund on hold (no money moved): stored, approvers and customer told,
+    /// the case escalated to a lead.
+    pub async fn hold(&mut self, refund: &mut Refund, why: &str) -> EngineResult<()> {
+        refund.next_attempt_at = None;
+        self.set_refund_status(refund, RefundStatus::OnHold).await?;
+        self.tx.release_refund(refund.id).await?;
+        self.announce_hold(refund, why).await
+    }
+
+    /// What is said and recorded when a refund goes on hold (the status is already stored).
+    pub async fn announce_hold(&mut self, refund: &Refund, why: &str) -> EngineResult<()> {
+        let case_no = refund.case;
+        let words = refund_words(refund);
+        self.audit("system", Some(case_no), "refund.on_hold", format!("{words}: {why}"), Some("disputed")).await?;
+        let approvals = self.e.cfg.approvals_channel.clone();
+        self.say(
+            &approvals,
+            None,
+            Some(case_no),
+            format!("The {words} for {case_no} is on hold and nothing was paid: {why}. A lead can call it off with /reject {case_no}."),
+        )
+        .await?;
+        if let Some(mut case) = self.tx.case(case_no).await? {
+            self.set_status(
+                &mut case,
+                CaseStatus::Escalated,
+                "system",
+                "The charge is disputed with your bank, so the refund is on hold and a lead takes the case over.",
+            )
+            .await?;
         }
         Ok(())
     }
@@ -469,6 +606,23 @@ impl<'e> Work<'e> {
         .await?;
         Ok(())
     }
+}
+
+/// What quorum turned out to mean once re-checked.
+enum AtQuorum {
+    /// Pay it, approved by these leads.
+    Pay(Vec<UserId>),
+    /// Not paid now (short of leads, held or refused): already stored and said.
+    Short,
+}
+
+/// Whether a refund may still be paid.
+pub(crate) enum Payable {
+    Yes,
+    /// Stop without paying and let a lead decide (a dispute).
+    Hold(String),
+    /// No longer eligible.
+    No(String),
 }
 
 /// "49.00 USD on ch_2" — how a refund is named in messages and the audit trail.
