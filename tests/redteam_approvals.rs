@@ -286,3 +286,74 @@ async fn staff_never_move_money_toward_their_own_account() {
         assert_eq!(bot.paid().await, "100".parse::<Decimal>().unwrap());
     }
 }
+
+async fn wallet(bot: &Bot) -> Decimal {
+    let snap = bot.engine.store().snapshot().await.unwrap();
+    snap.wallets.iter().filter(|w| w.account.as_str() == "acct-1").map(|w| w.balance).sum()
+}
+
+#[tokio::test]
+async fn repeat_credit_purchases_are_deliberate_not_duplicates() {
+    for b in backends() {
+        let bot = bot(&b, |_| {}).await;
+        bot.say("ana", "/wallet buy 25", 0).await;
+        bot.say("ana", "/wallet buy 25", 60).await;
+        assert_eq!(wallet(&bot).await, "100".parse::<Decimal>().unwrap());
+        bot.say("bo", "/refund pd_ch_000002 duplicate?", 120).await;
+        bot.say("bo", "/refund pd_ch_000001 duplicate?", 130).await;
+        assert!(bot.statuses().await.is_empty(), "a deliberate purchase was taken for a duplicate: {:?}", bot.statuses().await);
+        let said = bot.said().await;
+        assert!(
+            said.iter().any(|s| s.contains("No refund requested for pd_ch_000002") && s.contains("credits purchases are not refundable")),
+            "{said:#?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn refunding_a_credits_purchase_takes_its_credits_back_and_not_once_they_are_spent() {
+    for b in backends() {
+        let bot = bot(&b, |_| {}).await;
+        bot.say("ana", "/wallet buy 25", 0).await; // 50.00 of credits for 51.50
+        bot.say("kim", "/refund pd_ch_000001 51.50 override bought by mistake", 10).await;
+        bot.react("max", 1, true, 20).await;
+        bot.react("lee", 1, true, 30).await;
+        assert_eq!(bot.paid().await, "51.50".parse::<Decimal>().unwrap(), "{:?}", bot.statuses().await);
+        assert_eq!(wallet(&bot).await, Decimal::ZERO, "the refunded credits were kept");
+
+        // Credits already used: the refund is refused when asked, with the reason.
+        bot.say("ana", "/wallet buy 10", 100).await; // 20.00 of credits
+        let usage = Event::Usage { account: AccountId::new("acct-1"), conversations: 1000 }; // 12.50 spent
+        bot.engine.handle(usage, at(110), None).await.unwrap();
+        bot.say("kim", "/refund pd_ch_000002 20.60 override bought by mistake", 120).await;
+        assert_eq!(bot.statuses().await, ["succeeded"], "a refund of spent credits was requested");
+        let said = bot.said().await;
+        assert!(said.iter().any(|s| s.contains("the credits have been used")), "{said:#?}");
+        assert_eq!(wallet(&bot).await, "7.5".parse::<Decimal>().unwrap());
+    }
+}
+
+#[tokio::test]
+async fn credits_spent_while_the_refund_waits_stop_it_at_quorum_and_a_failed_refund_gives_them_back() {
+    for b in backends() {
+        let bot = bot(&b, |_| {}).await;
+        bot.say("ana", "/wallet buy 10", 0).await; // 20.00 of credits
+        bot.say("kim", "/refund pd_ch_000001 20.60 override mistake", 10).await;
+        let usage = Event::Usage { account: AccountId::new("acct-1"), conversations: 80 }; // 1.00 spent
+        bot.engine.handle(usage, at(15), None).await.unwrap();
+        bot.react("max", 1, true, 20).await;
+        bot.react("lee", 1, true, 30).await;
+        assert_eq!(bot.paid().await, Decimal::ZERO);
+        assert_eq!(bot.statuses().await, ["rejected"]);
+        assert_eq!(wallet(&bot).await, "19".parse::<Decimal>().unwrap());
+
+        // A refund the provider declines gives the credits back.
+        bot.say("ana", "/wallet buy 10", 100).await;
+        bot.sandbox.inject(Fault::parse("decline").unwrap(), 1);
+        bot.say("kim", "/refund pd_ch_000002 20.60 override mistake", 110).await;
+        bot.react("max", 2, true, 120).await;
+        bot.react("lee", 2, true, 130).await;
+        assert_eq!(bot.statuses().await, ["rejected", "failed"]);
+        assert_eq!(wallet(&bot).await, "39".parse::<Decimal>().unwrap());
+    }
+}

@@ -125,6 +125,11 @@ pub trait StoreTx: Send {
     /// All charges of an account, oldest first.
     async fn charges_of(&mut self, account: &AccountId) -> StoreResult<Vec<Charge>>;
     async fn set_disputed(&mut self, charge: &ChargeId, disputed: bool) -> StoreResult<()>;
+    /// Records that `charge` bought credits through the bot (`origin`: `wallet_buy`,
+    /// `auto_recharge`), adding `value` to the wallet.
+    async fn put_credit_purchase(&mut self, charge: &ChargeId, value: Decimal, origin: &str) -> StoreResult<()>;
+    /// The wallet value a charge bought through the bot added; `None` for other charges.
+    async fn credit_purchase(&mut self, charge: &ChargeId) -> StoreResult<Option<Decimal>>;
     async fn put_subscription(&mut self, sub: &Subscription) -> StoreResult<()>;
     async fn subscription_of_charge(&mut self, charge: &ChargeId) -> StoreResult<Option<Subscription>>;
     /// A fresh id for a charge the bot itself makes (credit purchases).

@@ -145,6 +145,10 @@ pub struct RefundContext<'a> {
     /// The amount asked for, with the currency it was asked in (if said); `None` asks for
     /// everything the policy allows.
     pub requested: Option<(Decimal, Option<Currency>)>,
+    /// The charge is a purchase the customer made on purpose through the bot (`/wallet
+    /// buy`, auto-recharge): a repeat of it is deliberate, never a duplicate (rule 5).
+    /// `account_charges` should leave such purchases out, so they anchor no duplicate.
+    pub deliberate_purchase: bool,
 }
 
 /// The answer: a decision, the rule that decided it and the amounts, so people can read why.
@@ -313,7 +317,7 @@ pub fn eligibility(ctx: &RefundContext<'_>, policy: &Policy, now: DateTime<Utc>)
     let net = (paid - charge.fee).max(Decimal::ZERO);
     let in_window = elapsed <= Duration::days(policy.full_refund_days);
     let mut candidates: Vec<(Rule, Decimal)> = Vec::new();
-    if is_duplicate(charge, ctx.account_charges, Duration::minutes(policy.duplicate_window_minutes)) {
+    if !ctx.deliberate_purchase && is_duplicate(charge, ctx.account_charges, Duration::minutes(policy.duplicate_window_minutes)) {
         candidates.push((Rule::DuplicateCharge, paid));
     }
     if charge.wallet_selected && charge.method != PaymentMethod::Wallet {
@@ -407,7 +411,7 @@ mod tests {
         requested: Option<(Decimal, Option<Currency>)>,
         now: &str,
     ) -> Eligibility {
-        let ctx = RefundContext { charge: c, subscription: sub, account_charges: others, refunded, requested };
+        let ctx = RefundContext { charge: c, subscription: sub, account_charges: others, refunded, requested, deliberate_purchase: false };
         eligibility(&ctx, &Policy::default(), t(now))
     }
 

@@ -552,6 +552,22 @@ macro_rules! sql_store {
                 .transpose()
             }
 
+            async fn put_credit_purchase(&mut self, charge: &ChargeId, value: Decimal, origin: &str) -> StoreResult<()> {
+                sqlx::query("INSERT INTO credit_purchases (charge_id, value, origin) VALUES ($1, $2, $3)")
+                    .bind(charge.as_str())
+                    .bind(money(value)?)
+                    .bind(origin)
+                    .execute(&mut *self.tx)
+                    .await?;
+                Ok(())
+            }
+
+            async fn credit_purchase(&mut self, charge: &ChargeId) -> StoreResult<Option<Decimal>> {
+                let v: Option<i64> =
+                    sqlx::query_scalar("SELECT value FROM credit_purchases WHERE charge_id = $1").bind(charge.as_str()).fetch_optional(&mut *self.tx).await?;
+                Ok(v.map(decimal))
+            }
+
             async fn next_charge_id(&mut self) -> StoreResult<ChargeId> {
                 let n = self.counter("charge").await?;
                 Ok(ChargeId::new(format!("pd_ch_{n:06}")))

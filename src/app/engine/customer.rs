@@ -278,11 +278,18 @@ impl Work<'_> {
         charge: &Charge,
         requested: Option<(Decimal, Option<crate::domain::money::Currency>)>,
     ) -> EngineResult<Eligibility> {
-        let charges = self.tx.charges_of(&charge.account).await?;
+        // Credits bought through the bot are deliberate: neither duplicates nor anchors of one.
+        let mut charges = Vec::new();
+        for c in self.tx.charges_of(&charge.account).await? {
+            if c.kind != ChargeKind::Credits || self.tx.credit_purchase(&c.id).await?.is_none() {
+                charges.push(c);
+            }
+        }
+        let deliberate_purchase = self.tx.credit_purchase(&charge.id).await?.is_some();
         let sub = self.tx.subscription_of_charge(&charge.id).await?;
         let reserved: Vec<RefundStatus> = RefundStatus::ALL.into_iter().filter(|s| s.reserves_money()).collect();
         let refunded = self.tx.refunded_sum(&charge.id, &reserved).await?;
-        let ctx = RefundContext { charge, subscription: sub.as_ref(), account_charges: &charges, refunded, requested };
+        let ctx = RefundContext { charge, subscription: sub.as_ref(), account_charges: &charges, refunded, requested, deliberate_purchase };
         Ok(eligibility(&ctx, &self.e.cfg.policy, self.now))
     }
 

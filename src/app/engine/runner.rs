@@ -7,7 +7,7 @@
 //! before any retry; transient failures are retried on `next_attempt`'s schedule; a
 //! crash leaves the refund `executing` and due, so the next start resumes it.
 
-use super::work::{refund_words, Payable, Work};
+use super::work::{refund_words, Direction, Payable, Work};
 use super::{Engine, EngineResult};
 use crate::app::ports::{ConnectorError, ProviderRefund, ProviderStatus, RefundCall};
 use crate::domain::approvals::{next_attempt, Refund, RefundStatus};
@@ -303,6 +303,7 @@ impl Work<'_> {
         refund.next_attempt_at = None;
         self.set_refund_status(refund, RefundStatus::Failed).await?;
         self.tx.release_refund(refund.id).await?;
+        self.move_credits(refund, Direction::GiveBack).await?;
         let words = refund_words(refund);
         self.audit("system", Some(refund.case), "refund.failed", format!("{words}: {why}"), None).await?;
         let approvals = self.e.cfg.approvals_channel.clone();

@@ -259,6 +259,10 @@ impl Work<'_> {
             }
             (Decision::Refused(_), false) => return self.refuse(user, &charge, case, &e.explain(), e.refusal(), channel).await,
         };
+        // Refunding credits bought through the bot takes them back: not once they are spent.
+        if let Some(why) = self.credits_short(&charge.id, refund_amount).await? {
+            return self.refuse(user, &charge, case, &why, None, channel).await;
+        }
         // The case: given, or the open one about this charge, or the account's newest open
         // case without a charge, or a new one.
         let mut case = match case {

@@ -7,7 +7,7 @@ use crate::app::ports::{StoreTx, User};
 use crate::domain::approvals::{leads_needed, Outcome, Refund, RefundStatus, Vote};
 use crate::domain::audit::AuditRecord;
 use crate::domain::billing::{plan_usage, price_credits, Charge, ChargeKind, EntryKind, PaymentMethod, WalletEntry};
-use crate::domain::ids::{AccountId, CaseNumber, UserId};
+use crate::domain::ids::{AccountId, CaseNumber, ChargeId, UserId};
 use crate::domain::permissions::{self, Act, Denial, Whose};
 use crate::domain::roles::{Role, Roles};
 use crate::domain::tickets::{Case, CaseStatus};
@@ -269,7 +269,11 @@ impl<'e> Work<'e> {
             }
             Outcome::Rejected => {
                 self.audit(user.id.as_str(), Some(case_no), "refund.rejected", refund_words(&refund), None).await?;
+                let was_approved = !refund.approved_by.is_empty();
                 self.set_refund_status(&mut refund, RefundStatus::Rejected).await?;
+                if was_approved {
+                    self.move_credits(&refund, Direction::GiveBack).await?;
+                }
                 self.say(&approvals, None, Some(case_no), format!("{} rejected the refund for {case_no}.", user.id)).await?;
                 if let Some(mut case) = self.tx.case(case_no).await? {
                     self.set_status(&mut case, CaseStatus::Rejected, user.id.as_str(), "A lead decided not to refund this charge.").await?;
@@ -337,7 +341,14 @@ impl<'e> Work<'e> {
                 .await?;
             return Ok(AtQuorum::Short);
         }
-        match self.still_payable(refund, charge.as_ref(), on_charge) {
+        let payable = match self.still_payable(refund, charge.as_ref(), on_charge) {
+            Payable::Yes => match self.credits_short(&refund.charge, refund.amount).await? {
+                Some(why) => Payable::No(why),
+                None => Payable::Yes,
+            },
+            other => other,
+        };
+        match payable {
             Payable::Yes => Ok(AtQuorum::Pay(valid)),
             Payable::Hold(why) => {
                 refund.approvals = valid;
@@ -414,6 +425,67 @@ impl<'e> Work<'e> {
         Ok(())
     }
 
+    /// The wallet value to take back when `refund` is paid: credits bought through the
+    /// bot with this charge, in proportion to the part refunded.
+    pub async fn credits_of_refund(&mut self, charge: &ChargeId, amount: Decimal) -> EngineResult<Option<(Charge, Decimal)>> {
+        let Some(value) = self.tx.credit_purchase(charge).await? else { return Ok(None) };
+        let Some(charge) = self.tx.charge(charge).await? else { return Ok(None) };
+        if charge.amount.is_zero() {
+            return Ok(None);
+        }
+        let share = charge.currency.round(value * amount / charge.amount);
+        Ok(Some((charge, share)))
+    }
+
+    /// Why a refund of a credits purchase cannot be paid: its credits were spent.
+    pub async fn credits_short(&mut self, charge: &ChargeId, amount: Decimal) -> EngineResult<Option<String>> {
+        let Some((charge, share)) = self.credits_of_refund(charge, amount).await? else { return Ok(None) };
+        let cur = charge.currency;
+        let balance = self.tx.wallet_balance(&charge.account, cur).await?;
+        Ok((balance < share).then(|| {
+            format!(
+                "refunding it takes back the {} {cur} of credits it bought, but the wallet holds only {} {cur}: the credits have been used",
+                cur.format(share),
+                cur.format(balance)
+            )
+        }))
+    }
+
+    /// Takes a refunded purchase's credits out of the wallet (when it is approved), or
+    /// gives them back (when the refund fails or is called off after approval).
+    pub async fn move_credits(&mut self, refund: &Refund, dir: Direction) -> EngineResult<()> {
+        let Some((charge, share)) = self.credits_of_refund(&refund.charge, refund.amount).await? else { return Ok(()) };
+        if share.is_zero() {
+            return Ok(());
+        }
+        let cur = charge.currency;
+        let (amount, what) = match dir {
+            Direction::TakeBack => (-share, format!("credits of {} taken back: it is being refunded", charge.id)),
+            Direction::GiveBack => (share, format!("credits of {} given back: its refund was not paid", charge.id)),
+        };
+        self.tx
+            .add_wallet_entry(&WalletEntry {
+                account: charge.account.clone(),
+                currency: cur,
+                amount,
+                kind: EntryKind::Adjustment,
+                actor: "system".into(),
+                reason: what.clone(),
+                at: self.now,
+            })
+            .await?;
+        let balance = self.tx.wallet_balance(&charge.account, cur).await?;
+        self.tx
+            .push(Action::Wallet {
+                account: charge.account.to_string(),
+                balance: cur.format(balance),
+                currency: cur.to_string(),
+                reason: "adjustment".into(),
+            })
+            .await?;
+        self.audit("system", Some(refund.case), "wallet.adjustment", format!("{}: {} {cur} ({what})", charge.account, cur.format(amount)), None).await
+    }
+
     /// Approved: recorded as `executing` with its idempotency key in this same
     /// transaction, so that the runner pays it exactly once after the commit.
     pub async fn approve(&mut self, refund: &mut Refund, actor: &str) -> EngineResult<()> {
@@ -422,6 +494,7 @@ impl<'e> Work<'e> {
         refund.next_attempt_at = Some(self.now);
         refund.attempts = 0;
         self.set_refund_status(refund, RefundStatus::Executing).await?;
+        self.move_credits(refund, Direction::TakeBack).await?;
         let by: Vec<_> = refund.approved_by.iter().map(|u| u.to_string()).collect();
         self.audit(actor, Some(refund.case), "refund.approved", format!("{} approved by {}", refund_words(refund), by.join(", ")), Some(&refund.rule))
             .await
@@ -468,6 +541,7 @@ impl<'e> Work<'e> {
                             provider: "sandbox".into(),
                         })
                         .await?;
+                    self.tx.put_credit_purchase(&id, *amount, "auto_recharge").await?;
                     detail = format!("auto-recharge: {} credits, charge {id} of {} {cur}", p.credits, cur.format(p.total));
                 }
             }
@@ -567,6 +641,7 @@ impl<'e> Work<'e> {
                 provider: "sandbox".into(),
             })
             .await?;
+        self.tx.put_credit_purchase(&id, p.value, "wallet_buy").await?;
         self.tx
             .add_wallet_entry(&WalletEntry {
                 account: acct.id.clone(),
@@ -606,6 +681,12 @@ impl<'e> Work<'e> {
         .await?;
         Ok(())
     }
+}
+
+/// Which way a refunded purchase's credits move.
+pub(crate) enum Direction {
+    TakeBack,
+    GiveBack,
 }
 
 /// What quorum turned out to mean once re-checked.
