@@ -91,6 +91,9 @@ pub enum Event {
     Message { actor: Actor, text: String, channel: String },
     Reaction { actor: Actor, emoji: String, target: ReactTarget, added: bool },
     Usage { account: AccountId, conversations: u64 },
+    /// The chat platform says a member's roles changed (or they left): stored at once,
+    /// so that an approval given before a demotion no longer counts at quorum.
+    Roles { actor: Actor },
     Tick,
 }
 
@@ -147,6 +150,7 @@ impl Engine {
             Event::Message { actor, text, channel } => w.message(&actor, &text, &channel).await?,
             Event::Reaction { actor, emoji, target, added } => w.reaction(&actor, &emoji, &target, added).await?,
             Event::Usage { account, conversations } => w.usage(&account, conversations).await?,
+            Event::Roles { actor } => w.roles_changed(&actor).await?,
             Event::Tick => {}
         }
         w.commit().await?;

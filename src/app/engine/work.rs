@@ -173,6 +173,17 @@ impl<'e> Work<'e> {
         Ok(user)
     }
 
+    /// Stores a member's roles as the platform reports them now; audited when they change.
+    pub async fn roles_changed(&mut self, actor: &Actor) -> EngineResult<()> {
+        let before = self.tx.user(&actor.id).await?.map(|u| u.roles);
+        let now = self.user(actor).await?.roles;
+        if before.is_some_and(|b| b != now) {
+            let was = before.map(|b| b.to_string()).unwrap_or_default();
+            self.audit("system", None, "user.roles", format!("{}: {was} -> {now}", actor.id), None).await?;
+        }
+        Ok(())
+    }
+
     // ---- events ----
 
     pub async fn message(&mut self, actor: &Actor, raw: &str, channel: &str) -> EngineResult<()> {
