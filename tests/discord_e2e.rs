@@ -441,7 +441,9 @@ async fn a_lead_demoted_after_approving_no_longer_counts_at_quorum() {
         // roles now (https://discord.com/developers/docs/topics/gateway-events#guild-member-update).
         bot.fake.set_roles(KIM, vec![]);
         let user = json!({"id": KIM.to_string(), "username": "kim", "discriminator": "0", "avatar": null});
-        bot.fake.dispatch("GUILD_MEMBER_UPDATE", json!({"guild_id": GUILD.to_string(), "roles": [], "user": user, "joined_at": "2026-01-01T00:00:00Z"})).await;
+        bot.fake
+            .dispatch("GUILD_MEMBER_UPDATE", json!({"guild_id": GUILD.to_string(), "roles": [], "user": user, "joined_at": "2026-01-01T00:00:00Z"}))
+            .await;
         let store = bot.engine.store().clone();
         for _ in 0..200 {
             if store.audit(None).await.unwrap().iter().any(|a| a.record.action == "user.roles") {

@@ -357,3 +357,47 @@ async fn credits_spent_while_the_refund_waits_stop_it_at_quorum_and_a_failed_ref
         assert_eq!(wallet(&bot).await, "39".parse::<Decimal>().unwrap());
     }
 }
+
+#[tokio::test]
+async fn a_large_goodwill_credit_needs_a_second_lead_with_no_stake() {
+    for b in backends() {
+        let bot = bot(&b, |_| {}).await;
+        bot.say("kim", "/wallet credit acct-1 250 sorry for the outage", 0).await;
+        assert_eq!(wallet(&bot).await, Decimal::ZERO, "credited without a second lead");
+        let mref = bot
+            .outbox()
+            .await
+            .into_iter()
+            .find_map(|a| match a {
+                Action::Say { message_ref, text, .. } if text.starts_with("Goodwill credit of 250.00 USD") => message_ref,
+                _ => None,
+            })
+            .expect("the request is posted to the approvals channel");
+        let react =
+            |user: &str| Event::Reaction { actor: Actor::known(user), emoji: "✅".into(), target: ReactTarget::Message(mref.clone()), added: true };
+        bot.engine.handle(react("kim"), at(10), None).await.unwrap(); // own request
+        bot.engine.handle(react("lea"), at(20), None).await.unwrap(); // linked to acct-1
+        bot.engine.handle(react("bo"), at(25), None).await.unwrap(); // not a lead
+        assert_eq!(wallet(&bot).await, Decimal::ZERO);
+        bot.engine.handle(react("max"), at(30), None).await.unwrap();
+        assert_eq!(wallet(&bot).await, "250".parse::<Decimal>().unwrap());
+        bot.engine.handle(react("lee"), at(40), None).await.unwrap(); // already credited: once
+        assert_eq!(wallet(&bot).await, "250".parse::<Decimal>().unwrap());
+        // Up to the limit, one lead is enough.
+        bot.say("kim", "/wallet credit acct-1 100 small", 50).await;
+        assert_eq!(wallet(&bot).await, "350".parse::<Decimal>().unwrap());
+    }
+}
+
+#[tokio::test]
+async fn goodwill_in_another_currency_or_finer_than_the_minor_unit_is_refused() {
+    for b in backends() {
+        let bot = bot(&b, |_| {}).await;
+        bot.say("kim", "/wallet credit acct-1 5 EUR wrong currency", 0).await;
+        bot.say("kim", "/wallet credit acct-1 0.001 too fine", 10).await;
+        assert_eq!(wallet(&bot).await, Decimal::ZERO);
+        let said = bot.said().await;
+        assert!(said.iter().any(|s| s.contains("is in USD: a goodwill credit in EUR cannot be added")), "{said:#?}");
+        assert!(said.iter().any(|s| s.contains("finer than the smallest unit of USD")), "{said:#?}");
+    }
+}

@@ -2,7 +2,7 @@
 //! (`crate::adapters`) implement them; the engine only sees these.
 
 use super::action::{Action, OutboxItem};
-use crate::domain::approvals::{Refund, RefundStatus};
+use crate::domain::approvals::{GoodwillRequest, Refund, RefundStatus};
 use crate::domain::audit::AuditRecord;
 use crate::domain::billing::{Account, Charge, CreditNote, Subscription, WalletEntry};
 use crate::domain::ids::{AccountId, CaseNumber, ChargeId, RefundId, UserId};
@@ -172,6 +172,11 @@ pub trait StoreTx: Send {
     async fn hold_refunds(&mut self, charge: &ChargeId, now: DateTime<Utc>) -> StoreResult<Vec<Refund>>;
 
     async fn add_credit_note(&mut self, note: &CreditNote) -> StoreResult<()>;
+
+    /// Inserts a goodwill request (its `id` is ignored) and returns the id given.
+    async fn insert_goodwill(&mut self, g: &GoodwillRequest) -> StoreResult<i64>;
+    async fn update_goodwill(&mut self, g: &GoodwillRequest) -> StoreResult<()>;
+    async fn goodwill_by_message(&mut self, message_ref: &str) -> StoreResult<Option<GoodwillRequest>>;
 
     /// Queues an outgoing action; messages (`say`, `approval_request`) get their `ref`.
     async fn push(&mut self, action: Action) -> StoreResult<Option<String>>;

@@ -1,7 +1,7 @@
 //! Refund requests and their approval (`policy.md`, Approval 1–9), and the schedule on
 //! which an approved refund is executed.
 
-use super::ids::{CaseNumber, ChargeId, RefundId, UserId};
+use super::ids::{AccountId, CaseNumber, ChargeId, RefundId, UserId};
 use super::money::Currency;
 use super::policy::Policy;
 use chrono::{DateTime, Duration, Utc};
@@ -135,6 +135,66 @@ pub fn idempotency_key(id: RefundId, case: CaseNumber, charge: &ChargeId, amount
     format!("pd_{}", &hex::encode(h.finalize())[..40])
 }
 
+/// A goodwill credit above `goodwill_two_lead_above`, waiting for a second lead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GoodwillRequest {
+    pub id: i64,
+    pub account: AccountId,
+    pub currency: Currency,
+    pub amount: Decimal,
+    pub reason: String,
+    pub requested_by: UserId,
+    pub requested_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub status: GoodwillStatus,
+    /// The approvals-channel message where the second lead reacts.
+    pub message_ref: Option<String>,
+    pub decided_by: Option<UserId>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GoodwillStatus {
+    Pending,
+    Credited,
+    Rejected,
+}
+
+impl GoodwillStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GoodwillStatus::Pending => "pending",
+            GoodwillStatus::Credited => "credited",
+            GoodwillStatus::Rejected => "rejected",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<GoodwillStatus> {
+        [GoodwillStatus::Pending, GoodwillStatus::Credited, GoodwillStatus::Rejected].into_iter().find(|g| g.as_str() == s)
+    }
+}
+
+impl GoodwillRequest {
+    /// A reaction (or command) on the request: one lead other than the requester
+    /// decides it. Whether that lead may credit this account at all (conflict of
+    /// interest) is the permission table's answer, checked by the caller.
+    pub fn react(&self, user: &UserId, is_lead: bool, vote: Vote, now: DateTime<Utc>) -> Outcome {
+        if self.status != GoodwillStatus::Pending {
+            return Outcome::Ignored(Ignored::Closed(self.status.as_str()));
+        }
+        if !is_lead {
+            return Outcome::Ignored(Ignored::NotALead);
+        }
+        if now > self.expires_at {
+            return Outcome::Ignored(Ignored::Expired);
+        }
+        match vote {
+            Vote::Reject => Outcome::Rejected,
+            Vote::Approve if *user == self.requested_by => Outcome::Ignored(Ignored::OwnRequest),
+            Vote::Approve => Outcome::Approved { by: vec![user.clone()] },
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Vote {
     Approve,
@@ -150,6 +210,8 @@ pub enum Ignored {
     NotCounted,
     Expired,
     Decided(RefundStatus),
+    /// A goodwill request already decided (`credited`, `rejected`).
+    Closed(&'static str),
 }
 
 impl Ignored {
@@ -161,6 +223,7 @@ impl Ignored {
             Ignored::NotCounted => "you had no approval on this request to withdraw".into(),
             Ignored::Expired => "this approval request has expired".into(),
             Ignored::Decided(s) => format!("this refund is already {}", s.as_str().replace('_', " ")),
+            Ignored::Closed(s) => format!("this goodwill request is already {s}"),
         }
     }
 
@@ -353,6 +416,32 @@ mod tests {
         assert_eq!(r.unreact(&b, Vote::Approve, now), Outcome::Ignored(Ignored::NotCounted));
         assert_eq!(r.unreact(&a, Vote::Approve, now), Outcome::Withdrawn { have: 0, need: 2 });
         assert_eq!(r.react(&b, true, Vote::Approve, now), Outcome::Approved { by: vec![a.clone(), b.clone()] });
+    }
+
+    #[test]
+    fn goodwill_needs_one_other_lead_in_time() {
+        let now = t("2026-06-05T09:00:00Z");
+        let g = GoodwillRequest {
+            id: 1,
+            account: AccountId::new("acct-1"),
+            currency: Currency::USD,
+            amount: dec!(250),
+            reason: "outage".into(),
+            requested_by: UserId::new("kim"),
+            requested_at: now,
+            expires_at: t("2026-06-08T09:00:00Z"),
+            status: GoodwillStatus::Pending,
+            message_ref: Some("m3".into()),
+            decided_by: None,
+        };
+        let (kim, max, bo) = (UserId::new("kim"), UserId::new("max"), UserId::new("bo"));
+        assert_eq!(g.react(&kim, true, Vote::Approve, now), Outcome::Ignored(Ignored::OwnRequest));
+        assert_eq!(g.react(&bo, false, Vote::Approve, now), Outcome::Ignored(Ignored::NotALead));
+        assert_eq!(g.react(&max, true, Vote::Approve, now), Outcome::Approved { by: vec![max.clone()] });
+        assert_eq!(g.react(&max, true, Vote::Approve, t("2026-06-08T09:00:01Z")), Outcome::Ignored(Ignored::Expired));
+        assert_eq!(g.react(&kim, true, Vote::Reject, now), Outcome::Rejected);
+        let done = GoodwillRequest { status: GoodwillStatus::Credited, ..g };
+        assert_eq!(done.react(&max, true, Vote::Approve, now), Outcome::Ignored(Ignored::Closed("credited")));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use super::codec::*;
 use crate::adapters::payments::sandbox::{SandboxBooks, SandboxRecord};
 use crate::app::action::{Action, OutboxItem};
 use crate::app::ports::{Snapshot, StatusCounts, Store, StoreError, StoreResult, StoreTx, StoredAudit, User, WalletBalance};
-use crate::domain::approvals::{Refund, RefundStatus};
+use crate::domain::approvals::{GoodwillRequest, GoodwillStatus, Refund, RefundStatus};
 use crate::domain::audit::{AuditRecord, GENESIS};
 use crate::domain::billing::{Account, AutoRecharge, Charge, ChargeKind, CreditNote, PaymentMethod, Subscription, WalletEntry};
 use crate::domain::ids::{AccountId, CaseNumber, ChargeId, RefundId, SubscriptionId, UserId};
@@ -788,6 +788,62 @@ macro_rules! sql_store {
             async fn release_refund(&mut self, id: RefundId) -> StoreResult<()> {
                 sqlx::query("UPDATE refunds SET lease_owner = NULL, lease_until = NULL WHERE id = $1").bind(id.0).execute(&mut *self.tx).await?;
                 Ok(())
+            }
+
+            async fn insert_goodwill(&mut self, g: &GoodwillRequest) -> StoreResult<i64> {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO goodwill_requests (account_id, currency, amount, reason, requested_by, requested_at, expires_at, status, message_ref, \
+                     decided_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                )
+                .bind(g.account.as_str())
+                .bind(g.currency.code())
+                .bind(money(g.amount)?)
+                .bind(&g.reason)
+                .bind(g.requested_by.as_str())
+                .bind(ts(g.requested_at))
+                .bind(ts(g.expires_at))
+                .bind(g.status.as_str())
+                .bind(g.message_ref.clone())
+                .bind(g.decided_by.as_ref().map(|u| u.to_string()))
+                .fetch_one(&mut *self.tx)
+                .await?;
+                Ok(id)
+            }
+
+            async fn update_goodwill(&mut self, g: &GoodwillRequest) -> StoreResult<()> {
+                sqlx::query("UPDATE goodwill_requests SET status = $2, message_ref = $3, decided_by = $4 WHERE id = $1")
+                    .bind(g.id)
+                    .bind(g.status.as_str())
+                    .bind(g.message_ref.clone())
+                    .bind(g.decided_by.as_ref().map(|u| u.to_string()))
+                    .execute(&mut *self.tx)
+                    .await?;
+                Ok(())
+            }
+
+            async fn goodwill_by_message(&mut self, message_ref: &str) -> StoreResult<Option<GoodwillRequest>> {
+                let row = sqlx::query(&format!(
+                    "SELECT id, account_id, currency, amount, reason, requested_by, requested_at, expires_at, status, message_ref, decided_by \
+                     FROM goodwill_requests WHERE message_ref = $1{}",
+                    $lock
+                ))
+                .bind(message_ref)
+                .fetch_optional(&mut *self.tx)
+                .await?;
+                let Some(r) = row else { return Ok(None) };
+                Ok(Some(GoodwillRequest {
+                    id: r.try_get("id")?,
+                    account: AccountId::new(r.try_get::<String, _>("account_id")?),
+                    currency: currency(&r.try_get::<String, _>("currency")?)?,
+                    amount: decimal(r.try_get("amount")?),
+                    reason: r.try_get("reason")?,
+                    requested_by: UserId::new(r.try_get::<String, _>("requested_by")?),
+                    requested_at: time(r.try_get("requested_at")?)?,
+                    expires_at: time(r.try_get("expires_at")?)?,
+                    status: parsed("goodwill status", &r.try_get::<String, _>("status")?, GoodwillStatus::parse)?,
+                    message_ref: r.try_get("message_ref")?,
+                    decided_by: r.try_get::<Option<String>, _>("decided_by")?.map(UserId::new),
+                }))
             }
 
             async fn add_credit_note(&mut self, n: &CreditNote) -> StoreResult<()> {

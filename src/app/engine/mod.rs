@@ -88,12 +88,26 @@ pub enum ReactTarget {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
-    Message { actor: Actor, text: String, channel: String },
-    Reaction { actor: Actor, emoji: String, target: ReactTarget, added: bool },
-    Usage { account: AccountId, conversations: u64 },
+    Message {
+        actor: Actor,
+        text: String,
+        channel: String,
+    },
+    Reaction {
+        actor: Actor,
+        emoji: String,
+        target: ReactTarget,
+        added: bool,
+    },
+    Usage {
+        account: AccountId,
+        conversations: u64,
+    },
     /// The chat platform says a member's roles changed (or they left): stored at once,
     /// so that an approval given before a demotion no longer counts at quorum.
-    Roles { actor: Actor },
+    Roles {
+        actor: Actor,
+    },
     Tick,
 }
 

@@ -5,7 +5,7 @@ use super::EngineResult;
 use crate::app::action::Action;
 use crate::app::command::{self, Command, Target};
 use crate::app::ports::User;
-use crate::domain::approvals::{auto_approves, expiry, idempotency_key, leads_needed, Refund, RefundStatus, Vote};
+use crate::domain::approvals::{auto_approves, expiry, idempotency_key, leads_needed, GoodwillRequest, GoodwillStatus, Refund, RefundStatus, Vote};
 use crate::domain::billing::{Charge, EntryKind, WalletEntry};
 use crate::domain::ids::{AccountId, CaseNumber, RefundId, UserId};
 use crate::domain::intent::Intent;
@@ -62,49 +62,22 @@ impl Work<'_> {
                 if !self.authorize(user, Act::CreditGoodwill, Some(&acct.id), channel).await? {
                     return Ok(());
                 }
-                let cur = currency.unwrap_or(acct.currency);
-                self.tx
-                    .add_wallet_entry(&WalletEntry {
-                        account: acct.id.clone(),
-                        currency: cur,
-                        amount,
-                        kind: EntryKind::Goodwill,
-                        actor: user.id.to_string(),
-                        reason: reason.clone(),
-                        at: self.now,
-                    })
-                    .await?;
-                let balance = self.tx.wallet_balance(&acct.id, cur).await?;
-                self.tx
-                    .push(Action::Wallet {
-                        account: acct.id.to_string(),
-                        balance: cur.format(balance),
-                        currency: cur.to_string(),
-                        reason: "goodwill".into(),
-                    })
-                    .await?;
-                self.audit(user.id.as_str(), None, "wallet.goodwill", format!("{}: +{} {cur}: {reason}", acct.id, cur.format(amount)), None).await?;
-                self.say(
-                    channel,
-                    Some(&user.id),
-                    None,
-                    format!("Credited {} {cur} of goodwill to {}; the balance is now {} {cur}.", cur.format(amount), acct.id, cur.format(balance)),
-                )
-                .await?;
-                for u in self.tx.users_of_account(&acct.id).await? {
-                    if u.id != user.id {
-                        self.say(
-                            "dm",
-                            Some(&u.id),
-                            None,
-                            format!(
-                                "We added {} {cur} to your wallet as a goodwill credit ({reason}). Your balance is now {} {cur}.",
-                                cur.format(amount),
-                                cur.format(balance)
-                            ),
-                        )
-                        .await?;
-                    }
+                let cur = acct.currency;
+                if let Some(asked) = currency.filter(|c| *c != cur) {
+                    let text =
+                        format!("The wallet of {} is in {cur}: a goodwill credit in {asked} cannot be added to it. Nothing was credited.", acct.id);
+                    self.say(channel, Some(&user.id), None, text).await?;
+                    return Ok(());
+                }
+                if !cur.is_whole_minor(amount) {
+                    let text = format!("{amount} is finer than the smallest unit of {cur} ({} decimals). Nothing was credited.", cur.minor_digits());
+                    self.say(channel, Some(&user.id), None, text).await?;
+                    return Ok(());
+                }
+                if amount > self.e.cfg.policy.goodwill_two_lead_above {
+                    self.request_goodwill(user, &acct.id, cur, amount, reason, channel).await?;
+                } else {
+                    self.credit_goodwill(&user.id, None, &acct.id, cur, amount, &reason, channel).await?;
                 }
             }
             Command::WalletBuy(credits) => match user.account.clone() {
@@ -155,6 +128,106 @@ impl Work<'_> {
                 }
             }
         }
+        Ok(())
+    }
+
+    /// A goodwill credit: the wallet entry, the `wallet` line, the audit record, and
+    /// the requester and the account's users told. `second` is the lead who approved it
+    /// when it needed a second one.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn credit_goodwill(
+        &mut self,
+        by: &UserId,
+        second: Option<&UserId>,
+        account: &AccountId,
+        cur: Currency,
+        amount: Decimal,
+        reason: &str,
+        channel: &str,
+    ) -> EngineResult<()> {
+        self.tx
+            .add_wallet_entry(&WalletEntry {
+                account: account.clone(),
+                currency: cur,
+                amount,
+                kind: EntryKind::Goodwill,
+                actor: by.to_string(),
+                reason: reason.to_string(),
+                at: self.now,
+            })
+            .await?;
+        let balance = self.tx.wallet_balance(account, cur).await?;
+        self.tx
+            .push(Action::Wallet { account: account.to_string(), balance: cur.format(balance), currency: cur.to_string(), reason: "goodwill".into() })
+            .await?;
+        let approved = second.map(|s| format!(", approved by {s}")).unwrap_or_default();
+        let actor = second.unwrap_or(by);
+        self.audit(actor.as_str(), None, "wallet.goodwill", format!("{account}: +{} {cur} by {by}{approved}: {reason}", cur.format(amount)), None)
+            .await?;
+        self.say(
+            channel,
+            Some(by),
+            None,
+            format!("Credited {} {cur} of goodwill to {account}{approved}; the balance is now {} {cur}.", cur.format(amount), cur.format(balance)),
+        )
+        .await?;
+        for u in self.tx.users_of_account(account).await? {
+            if u.id != *by {
+                let text = format!(
+                    "We added {} {cur} to your wallet as a goodwill credit ({reason}). Your balance is now {} {cur}.",
+                    cur.format(amount),
+                    cur.format(balance)
+                );
+                self.say("dm", Some(&u.id), None, text).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A goodwill credit above `goodwill_two_lead_above`: posted to the approvals channel
+    /// for a second lead's ✅ (or ❌); nothing is credited yet.
+    async fn request_goodwill(
+        &mut self,
+        user: &User,
+        account: &AccountId,
+        cur: Currency,
+        amount: Decimal,
+        reason: String,
+        channel: &str,
+    ) -> EngineResult<()> {
+        let policy = self.e.cfg.policy.clone();
+        let mut g = GoodwillRequest {
+            id: 0,
+            account: account.clone(),
+            currency: cur,
+            amount,
+            reason,
+            requested_by: user.id.clone(),
+            requested_at: self.now,
+            expires_at: expiry(self.now, &policy),
+            status: GoodwillStatus::Pending,
+            message_ref: None,
+            decided_by: None,
+        };
+        g.id = self.tx.insert_goodwill(&g).await?;
+        let money = format!("{} {cur}", cur.format(amount));
+        let limit = format!("{} {cur}", cur.format(policy.goodwill_two_lead_above));
+        let approvals = self.e.cfg.approvals_channel.clone();
+        let text = format!(
+            "Goodwill credit of {money} to {account} requested by {} ({}). It is above {limit}, so a second lead must approve: react ✅ to credit it or ❌ to refuse, within {} hours.",
+            user.id, g.reason, policy.approval_expiry_hours
+        );
+        g.message_ref = self.say(&approvals, None, None, text).await?;
+        self.tx.update_goodwill(&g).await?;
+        self.audit(user.id.as_str(), None, "wallet.goodwill_requested", format!("{account}: {money}: {}", g.reason), None).await?;
+        let at = g.message_ref.as_ref().map(|r| format!(" (message {r})")).unwrap_or_default();
+        self.say(
+            channel,
+            Some(&user.id),
+            None,
+            format!("A goodwill credit of {money} is above {limit}: it waits for a second lead's approval{at}. Nothing is credited yet."),
+        )
+        .await?;
         Ok(())
     }
 

@@ -4,7 +4,7 @@
 use super::{Actor, Engine, EngineResult, ReactTarget};
 use crate::app::action::Action;
 use crate::app::ports::{StoreTx, User};
-use crate::domain::approvals::{leads_needed, Outcome, Refund, RefundStatus, Vote};
+use crate::domain::approvals::{leads_needed, GoodwillRequest, GoodwillStatus, Outcome, Refund, RefundStatus, Vote};
 use crate::domain::audit::AuditRecord;
 use crate::domain::billing::{plan_usage, price_credits, Charge, ChargeKind, EntryKind, PaymentMethod, WalletEntry};
 use crate::domain::ids::{AccountId, CaseNumber, ChargeId, UserId};
@@ -232,7 +232,16 @@ impl<'e> Work<'e> {
             return Ok(()); // other emojis are conversation, not votes
         };
         let refund = match target {
-            ReactTarget::Message(r) => self.tx.refund_by_message(r).await?,
+            ReactTarget::Message(r) => match self.tx.refund_by_message(r).await? {
+                Some(refund) => Some(refund),
+                None => match self.tx.goodwill_by_message(r).await? {
+                    Some(g) if added => {
+                        let user = self.user(actor).await?;
+                        return self.goodwill_vote(&user, g, vote).await;
+                    }
+                    _ => None,
+                },
+            },
             ReactTarget::ApprovalOf(case) => self.tx.refunds_of_case(*case).await?.into_iter().next_back(),
         };
         let Some(refund) = refund else { return Ok(()) };
@@ -304,6 +313,44 @@ impl<'e> Work<'e> {
             }
         }
         Ok(())
+    }
+
+    /// A second lead's reaction on a goodwill request: ✅ credits it, ❌ refuses it.
+    async fn goodwill_vote(&mut self, user: &User, mut g: GoodwillRequest, vote: Vote) -> EngineResult<()> {
+        let approvals = self.e.cfg.approvals_channel.clone();
+        if vote == Vote::Approve && user.roles.has(Role::Lead) && !self.authorize(user, Act::CreditGoodwill, Some(&g.account), &approvals).await? {
+            return Ok(());
+        }
+        let cur = g.currency;
+        let money = format!("{} {cur}", cur.format(g.amount));
+        match g.react(&user.id, user.roles.has(Role::Lead), vote, self.now) {
+            Outcome::Approved { .. } => {
+                g.status = GoodwillStatus::Credited;
+                g.decided_by = Some(user.id.clone());
+                self.tx.update_goodwill(&g).await?;
+                let by = g.requested_by.clone();
+                self.credit_goodwill(&by, Some(&user.id), &g.account, cur, g.amount, &g.reason, &approvals).await
+            }
+            Outcome::Rejected => {
+                g.status = GoodwillStatus::Rejected;
+                g.decided_by = Some(user.id.clone());
+                self.tx.update_goodwill(&g).await?;
+                self.audit(user.id.as_str(), None, "wallet.goodwill_rejected", format!("{}: {money}: {}", g.account, g.reason), None).await?;
+                self.say(
+                    &approvals,
+                    Some(&g.requested_by),
+                    None,
+                    format!("{} refused the goodwill credit of {money} to {}; nothing was credited.", user.id, g.account),
+                )
+                .await?;
+                Ok(())
+            }
+            Outcome::Ignored(why) if why.is_denial() => {
+                self.deny(&user.id, &approvals, format!("{} (goodwill credit to {})", why.explain(), g.account)).await?;
+                self.audit(user.id.as_str(), None, "wallet.goodwill_vote_refused", why.explain(), None).await
+            }
+            _ => Ok(()),
+        }
     }
 
     /// Quorum was reached: before anything is paid, check again what may have changed

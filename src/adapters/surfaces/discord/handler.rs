@@ -10,9 +10,8 @@ use crate::domain::roles::{Role, Roles};
 use chrono::Utc;
 use serde_json::json;
 use serenity::all::{
-    CommandDataOption, CommandDataOptionValue, CommandInteraction, Context, EventHandler, GuildId, GuildMemberUpdateEvent, Interaction, Member, Message,
-    Reaction, ReactionType,
-    Ready, ResumedEvent, RoleId, UserId,
+    CommandDataOption, CommandDataOptionValue, CommandInteraction, Context, EventHandler, GuildId, GuildMemberUpdateEvent, Interaction, Member,
+    Message, Reaction, ReactionType, Ready, ResumedEvent, RoleId, UserId,
 };
 use serenity::async_trait;
 use serenity::model::guild::Guild;
