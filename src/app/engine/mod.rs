@@ -63,6 +63,20 @@ pub enum EngineError {
 
 pub type EngineResult<T> = Result<T, EngineError>;
 
+/// How many times one unit of work is tried when the store reports conflicts.
+pub const CONFLICT_ATTEMPTS: u32 = 5;
+
+/// The wait before try `attempt + 1`: 20 ms doubling, times a random factor in [0.5, 1.5).
+fn conflict_backoff(attempt: u32) -> std::time::Duration {
+    use std::hash::{BuildHasher, Hasher};
+    // RandomState is seeded randomly per instance: enough jitter, no extra dependency.
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u32(attempt);
+    let frac = 500 + h.finish() % 1000;
+    let base = 20u64 << attempt.saturating_sub(1).min(6);
+    std::time::Duration::from_millis(base * frac / 1000)
+}
+
 /// Who did something. `roles: None` means "as the store knows them" (console, replay);
 /// Discord passes the member's roles read on every event.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,8 +148,39 @@ impl Engine {
     /// Handles one event at `at`: timers due by then fire first, then the event in one
     /// transaction, then any refund it approved is paid. `dedupe` is the platform's event
     /// id: a redelivered event changes nothing.
+    /// A transaction the database rolls back for a conflict with another process
+    /// (deadlock, serialization failure) is run again, whole, a few times.
     pub async fn handle(&self, event: Event, at: DateTime<Utc>, dedupe: Option<&str>) -> EngineResult<()> {
         self.run_timers(at).await?;
+        self.retrying(|| self.handle_once(event.clone(), at, dedupe)).await?;
+        self.run_timers(at).await?;
+        Ok(())
+    }
+
+    /// Runs `unit` — one whole store transaction, with everything it decides — and runs
+    /// it again when the store reports a conflict (`StoreError::Conflict`: nothing of it
+    /// was written), at most `CONFLICT_ATTEMPTS` times, with a short jittered backoff so
+    /// that the colliding processes do not meet again. Any other error ends at once.
+    pub(crate) async fn retrying<T, F, Fut>(&self, mut unit: F) -> EngineResult<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = EngineResult<T>>,
+    {
+        let mut attempt = 1;
+        loop {
+            match unit().await {
+                Err(EngineError::Store(e)) if e.is_conflict() && attempt < CONFLICT_ATTEMPTS => {
+                    let wait = conflict_backoff(attempt);
+                    tracing::warn!(attempt, wait_ms = wait.as_millis() as u64, error = %e, "transaction conflict: running it again");
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn handle_once(&self, event: Event, at: DateTime<Utc>, dedupe: Option<&str>) -> EngineResult<()> {
         let mut w = self.work(at).await?;
         if let Some(key) = dedupe {
             if !w.tx.first_delivery(key).await? {
@@ -149,20 +194,24 @@ impl Engine {
             Event::Usage { account, conversations } => w.usage(&account, conversations).await?,
             Event::Tick => {}
         }
-        w.commit().await?;
-        self.run_timers(at).await?;
-        Ok(())
+        w.commit().await
     }
 
     /// Fires what is due by `now`: expired approval requests, and refunds to pay or retry.
     pub async fn run_timers(&self, now: DateTime<Utc>) -> EngineResult<RunReport> {
         let mut report = RunReport::default();
         for id in self.store.expired_requests(now).await? {
-            let mut w = self.work(now).await?;
-            if w.expire(id).await? {
+            let expired = self
+                .retrying(|| async move {
+                    let mut w = self.work(now).await?;
+                    let expired = w.expire(id).await?;
+                    w.commit().await?;
+                    Ok(expired)
+                })
+                .await?;
+            if expired {
                 report.expired += 1;
             }
-            w.commit().await?;
         }
         self.run_refunds(now, &mut report).await?;
         Ok(report)
