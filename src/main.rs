@@ -222,24 +222,24 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Cmd::Replay { config, db, file } => {
             let cfg = Config::load(config.as_deref())?;
             init_logs(&cfg);
-            let text = if file == "-" {
-                let mut s = String::new();
-                std::io::Read::read_to_string(&mut std::io::stdin(), &mut s).context("cannot read stdin")?;
-                s
+            let bytes = if file == "-" {
+                let mut b = Vec::new();
+                std::io::Read::read_to_end(&mut std::io::stdin(), &mut b).context("cannot read stdin")?;
+                b
             } else {
                 match std::fs::read(&file) {
-                    Ok(bytes) => match String::from_utf8(bytes) {
-                        Ok(s) => s,
-                        Err(e) => {
-                            let line = e.as_bytes()[..e.utf8_error().valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
-                            eprintln!("paydesk: {file}: line {line}: not valid UTF-8");
-                            return Ok(ExitCode::from(2));
-                        }
-                    },
+                    Ok(b) => b,
                     Err(e) => {
                         eprintln!("paydesk: cannot read {file}: {e}");
                         return Ok(ExitCode::from(2));
                     }
+                }
+            };
+            let text = match replay::decode(bytes) {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("paydesk: {file}: {e}");
+                    return Ok(ExitCode::from(2));
                 }
             };
             let steps = match replay::parse(&text) {

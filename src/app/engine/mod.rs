@@ -108,6 +108,34 @@ pub enum Event {
     Tick,
 }
 
+/// Text without NUL characters. NUL is never meaningful in chat; PostgreSQL cannot store
+/// it in TEXT while SQLite can, so it is removed where text enters the engine and both
+/// backends keep the same thing.
+pub(crate) fn no_nul(s: &str) -> String {
+    s.replace('\0', "")
+}
+
+impl Event {
+    /// The event with NUL removed from every text in it (see [`no_nul`]).
+    pub fn without_nul(self) -> Event {
+        let actor = |a: Actor| Actor { id: UserId::new(no_nul(a.id.as_str())), roles: a.roles };
+        match self {
+            Event::Message { actor: a, text, channel } => Event::Message { actor: actor(a), text: no_nul(&text), channel: no_nul(&channel) },
+            Event::Reaction { actor: a, emoji, target, added } => Event::Reaction {
+                actor: actor(a),
+                emoji: no_nul(&emoji),
+                target: match target {
+                    ReactTarget::Message(r) => ReactTarget::Message(no_nul(&r)),
+                    t => t,
+                },
+                added,
+            },
+            Event::Usage { account, conversations } => Event::Usage { account: AccountId::new(no_nul(account.as_str())), conversations },
+            Event::Tick => Event::Tick,
+        }
+    }
+}
+
 /// The payment connectors by name (`sandbox`, `stripe`, …).
 #[derive(Clone, Default)]
 pub struct Connectors(HashMap<String, Arc<dyn PaymentConnector>>);
@@ -152,9 +180,35 @@ impl Engine {
     /// (deadlock, serialization failure) is run again, whole, a few times.
     pub async fn handle(&self, event: Event, at: DateTime<Utc>, dedupe: Option<&str>) -> EngineResult<()> {
         self.run_timers(at).await?;
-        self.retrying(|| self.handle_once(event.clone(), at, dedupe)).await?;
+        let event = event.without_nul();
+        match self.retrying(|| self.handle_once(event.clone(), at, dedupe)).await {
+            // A write the store refused (a value out of its range): nothing of the event
+            // was written; the speaker is told why, the refusal is audited.
+            Err(EngineError::Store(StoreError::Refused(why))) => self.retrying(|| self.refused(&event, at, dedupe, &why)).await?,
+            other => other?,
+        }
         self.run_timers(at).await?;
         Ok(())
+    }
+
+    async fn refused(&self, event: &Event, at: DateTime<Utc>, dedupe: Option<&str>, why: &str) -> EngineResult<()> {
+        tracing::warn!(reason = why, "event refused by the store");
+        let mut w = self.work(at).await?;
+        if let Some(key) = dedupe {
+            if !w.tx.first_delivery(key).await? {
+                return w.commit().await;
+            }
+        }
+        let (actor, channel) = match event {
+            Event::Message { actor, channel, .. } => (Some(&actor.id), channel.clone()),
+            Event::Reaction { actor, .. } => (Some(&actor.id), self.cfg.approvals_channel.clone()),
+            Event::Usage { .. } | Event::Tick => (None, String::new()),
+        };
+        if let Some(to) = actor {
+            w.say(&channel, Some(to), None, format!("Nothing was changed: {why}.")).await?;
+        }
+        w.audit(actor.map(|a| a.as_str()).unwrap_or("system"), None, "event.refused", why, None).await?;
+        w.commit().await
     }
 
     /// Runs `unit` — one whole store transaction, with everything it decides — and runs

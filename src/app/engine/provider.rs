@@ -151,6 +151,15 @@ impl Engine {
     /// Takes a charge from a provider export; its account is created (in the charge's
     /// currency) if it does not exist. An existing charge is left as it is.
     pub async fn import_charge(&self, charge: &Charge, at: DateTime<Utc>) -> EngineResult<Imported> {
+        // Export text enters the engine here: NUL removed, as for chat text.
+        let charge = &Charge {
+            id: ChargeId::new(super::no_nul(charge.id.as_str())),
+            account: crate::domain::ids::AccountId::new(super::no_nul(charge.account.as_str())),
+            description: super::no_nul(&charge.description),
+            card_last4: charge.card_last4.as_deref().map(super::no_nul),
+            provider: super::no_nul(&charge.provider),
+            ..charge.clone()
+        };
         self.retrying(|| self.import_charge_once(charge, at)).await
     }
 
