@@ -126,7 +126,21 @@ async fn a_deadlocked_event_is_retried_and_applied_once() {
         let e = e.clone();
         tokio::spawn(async move { e.handle(msg("kim", "/wallet credit acct-1 5.00 sorry for the wait"), at, Some("discord:evt-1")).await })
     };
-    tokio::time::sleep(std::time::Duration::from_millis(700)).await; // the event now waits for kim's row
+    // Wait until the event's transaction waits for kim's row (seen from a third session:
+    // pg_stat_activity is a per-transaction snapshot).
+    let mut watcher = sqlx::PgConnection::connect(&db.url).await.unwrap();
+    let mut waiting = 0i64;
+    for _ in 0..200 {
+        waiting = sqlx::query_scalar("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
+            .fetch_one(&mut watcher)
+            .await
+            .unwrap();
+        if waiting > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(waiting, 1, "the event waits for the row the other session holds");
     sqlx::query("INSERT INTO seen_events (key, at) VALUES ('discord:evt-1', 0) ON CONFLICT (key) DO NOTHING").execute(&mut other).await.unwrap();
     sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
     let result = tokio::time::timeout(std::time::Duration::from_secs(30), task).await.expect("the event finishes").unwrap();
@@ -135,7 +149,7 @@ async fn a_deadlocked_event_is_retried_and_applied_once() {
     // published at the end of a transaction, so wait a little for it).
     let mut seen = 0i64;
     for _ in 0..40 {
-        seen = sqlx::query_scalar("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()").fetch_one(&mut other).await.unwrap();
+        seen = sqlx::query_scalar("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()").fetch_one(&mut watcher).await.unwrap();
         if seen > 0 {
             break;
         }
@@ -324,6 +338,75 @@ async fn an_edited_record_is_named_with_expected_and_found() {
         let (code, _, stderr) = audit_cmd(&db.url, None);
         assert_eq!(code, Some(1));
         assert!(stderr.contains(&format!("record {seq}: content hashes to ")) && stderr.contains("but the stored hash is"), "{stderr}");
+    }
+}
+
+/// A trail written before migration 0004 (chain hashes, no head, no signatures) stays
+/// verifiable: the migration counts it into the head, and the first signed record after it
+/// vouches for it.
+#[tokio::test]
+async fn a_trail_from_before_migration_0004_still_verifies() {
+    for backend in backends() {
+        let db = fresh_db(&backend).await;
+        let pg = matches!(backend, Backend::Postgres);
+        // The schema as it was: migrations 0001-0003 only.
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations").join(if pg { "postgres" } else { "sqlite" });
+        let old = tempfile::tempdir().unwrap();
+        for f in ["0001_init.sql", "0002_discord.sql", "0003_providers.sql"] {
+            std::fs::copy(src.join(f), old.path().join(f)).unwrap();
+        }
+        let migrator = sqlx::migrate::Migrator::new(old.path()).await.unwrap();
+        let mut prev = GENESIS;
+        let mut rows = Vec::new();
+        for i in 0..3 {
+            let rec = AuditRecord {
+                at: t("2026-03-01T00:00:00Z"),
+                actor: "kim".into(),
+                case: None,
+                action: "wallet.goodwill".into(),
+                detail: format!("old record {i}"),
+                rule: None,
+            };
+            let h = rec.chain_hash(&prev);
+            rows.push(format!(
+                "INSERT INTO audit (at, actor, case_number, action, detail, rule, prev_hash, hash) VALUES ({}, 'kim', NULL, 'wallet.goodwill', '{}', NULL, '{}', '{}')",
+                rec.at.timestamp_micros(),
+                rec.detail,
+                hex::encode(prev),
+                hex::encode(h)
+            ));
+            prev = h;
+        }
+        if pg {
+            use sqlx::Connection;
+            let mut c = sqlx::PgConnection::connect(&db.url).await.unwrap();
+            migrator.run(&mut c).await.unwrap();
+            for r in &rows {
+                sqlx::query(r).execute(&mut c).await.unwrap();
+            }
+        } else {
+            use sqlx::{ConnectOptions, Connection};
+            let opts: sqlx::sqlite::SqliteConnectOptions = db.url.parse().unwrap();
+            let mut c = opts.create_if_missing(true).connect().await.unwrap();
+            migrator.run(&mut c).await.unwrap();
+            for r in &rows {
+                sqlx::query(r).execute(&mut c).await.unwrap();
+            }
+            c.close().await.unwrap();
+        }
+        // The bot of today, with a key, migrates and appends.
+        replay_into(&db.url, Some(KEY));
+        let (code, stdout, stderr) = audit_cmd(&db.url, Some(KEY));
+        assert_eq!(code, Some(0), "{stdout}{stderr}");
+        let store = AnyStore::open(&db.url).await.unwrap();
+        let n = store.as_store().audit(None).await.unwrap().len();
+        assert!(stdout.contains(&format!("hash chain intact ({n} records); {} of {n} records signed", n - 3)), "{stdout}");
+        // and an old record changed since is still caught
+        drop_guards(&store).await;
+        exec(&store, "UPDATE audit SET detail = 'old record 9' WHERE detail = 'old record 1'").await.unwrap();
+        let (code, _, stderr) = audit_cmd(&db.url, Some(KEY));
+        assert_eq!(code, Some(1));
+        assert!(stderr.contains("record 2: content hashes to"), "{stderr}");
     }
 }
 
