@@ -102,6 +102,54 @@ async fn two_processes_never_pass_the_refund_cap() {
     }
 }
 
+/// The same race between two real processes: the built binary twice, replaying at the same
+/// moment against one database, each an agent requesting 20.00 on every 30.00 charge.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_binaries_never_pass_the_refund_cap() {
+    let rounds = 20;
+    let mut fixtures = String::from(
+        r#"{"type":"account","id":"acct-1","currency":"USD"}
+{"type":"user","id":"ana","roles":["customer"],"account":"acct-1"}
+{"type":"user","id":"bo","roles":["agent"]}
+{"type":"user","id":"cy","roles":["agent"]}
+"#,
+    );
+    for i in 0..rounds {
+        let c = serde_json::json!({"type": "charge", "id": format!("ch_bin{i}"), "account": "acct-1", "amount": "30.00", "currency": "USD",
+            "at": "2026-04-01T10:00:00Z", "method": "card", "kind": "product"});
+        fixtures.push_str(&format!("{c}\n"));
+    }
+    let transcript = |agent: &str| {
+        let mut t = fixtures.clone();
+        for i in 0..rounds {
+            let m = serde_json::json!({"type": "message", "at": "2026-04-02T10:00:00Z", "user": agent, "text": format!("/refund ch_bin{i} 20.00 asked twice")});
+            t.push_str(&format!("{m}\n"));
+        }
+        t
+    };
+    for backend in backends() {
+        let db = fresh_db(&backend).await;
+        let store = AnyStore::open(&db.url).await.unwrap(); // migrated before the two start
+        let dir = tempfile::tempdir().unwrap();
+        let mut children = Vec::new();
+        for agent in ["bo", "cy"] {
+            let path = dir.path().join(format!("{agent}.jsonl"));
+            std::fs::write(&path, transcript(agent)).unwrap();
+            children.push(bin().arg("replay").arg("--db").arg(&db.url).arg(&path).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap());
+        }
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            assert_eq!(out.status.code(), Some(0), "no process dies: {}", String::from_utf8_lossy(&out.stderr));
+        }
+        let snap = store.as_store().snapshot().await.unwrap();
+        for i in 0..rounds {
+            let c = format!("ch_bin{i}");
+            let sum: Decimal = snap.refunds.iter().filter(|r| r.charge.as_str() == c && r.status.reserves_money()).map(|r| r.amount).sum();
+            assert_eq!(sum, dec("20.00"), "{c}: one request of the two, never 40.00 against 30.00");
+        }
+    }
+}
+
 /// A transaction the database kills as a deadlock victim is run again, whole, and the
 /// event is applied once. Another session holds the lead's user row and then waits for
 /// the event's delivery id, which the event's transaction has just written: a lock cycle
