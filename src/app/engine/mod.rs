@@ -274,6 +274,10 @@ impl Engine {
     // ---- fixtures: the billing data the bot starts from (replay, demo, import) ----
 
     pub async fn seed_account(&self, account: &Account, wallet: Option<Decimal>, at: DateTime<Utc>) -> EngineResult<()> {
+        self.retrying(|| self.seed_account_once(account, wallet, at)).await
+    }
+
+    async fn seed_account_once(&self, account: &Account, wallet: Option<Decimal>, at: DateTime<Utc>) -> EngineResult<()> {
         let mut w = self.work(at).await?;
         w.tx.put_account(account).await?;
         if let Some(amount) = wallet.filter(|a| !a.is_zero()) {
@@ -292,20 +296,60 @@ impl Engine {
     }
 
     pub async fn seed_user(&self, user: &User, at: DateTime<Utc>) -> EngineResult<()> {
-        let mut w = self.work(at).await?;
-        w.tx.put_user(user).await?;
-        w.commit().await
+        self.retrying(|| async move {
+            let mut w = self.work(at).await?;
+            w.tx.put_user(user).await?;
+            w.commit().await
+        })
+        .await
     }
 
     pub async fn seed_charge(&self, charge: &Charge, at: DateTime<Utc>) -> EngineResult<()> {
-        let mut w = self.work(at).await?;
-        w.tx.put_charge(charge).await?;
-        w.commit().await
+        self.retrying(|| async move {
+            let mut w = self.work(at).await?;
+            w.tx.put_charge(charge).await?;
+            w.commit().await
+        })
+        .await
     }
 
     pub async fn seed_subscription(&self, sub: &Subscription, at: DateTime<Utc>) -> EngineResult<()> {
-        let mut w = self.work(at).await?;
-        w.tx.put_subscription(sub).await?;
-        w.commit().await
+        self.retrying(|| async move {
+            let mut w = self.work(at).await?;
+            w.tx.put_subscription(sub).await?;
+            w.commit().await
+        })
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conflict_backoff_doubles_with_jitter() {
+        for attempt in 1..CONFLICT_ATTEMPTS {
+            let base = 20u64 << (attempt - 1);
+            for _ in 0..50 {
+                let ms = conflict_backoff(attempt).as_millis() as u64;
+                assert!(ms >= base / 2 && ms < base * 3 / 2, "attempt {attempt}: {ms} ms");
+            }
+        }
+        let waits: std::collections::HashSet<_> = (0..50).map(|_| conflict_backoff(3)).collect();
+        assert!(waits.len() > 1, "jittered");
+    }
+
+    #[test]
+    fn nul_is_removed_from_every_text_of_an_event() {
+        let e = Event::Message { actor: Actor::known("an\0a"), text: "hi\0 there".into(), channel: "sup\0port".into() };
+        assert_eq!(e.without_nul(), Event::Message { actor: Actor::known("ana"), text: "hi there".into(), channel: "support".into() });
+        let r = Event::Reaction { actor: Actor::known("kim"), emoji: "✅\0".into(), target: ReactTarget::Message("m\04".into()), added: true };
+        assert_eq!(
+            r.without_nul(),
+            Event::Reaction { actor: Actor::known("kim"), emoji: "✅".into(), target: ReactTarget::Message("m4".into()), added: true }
+        );
+        let u = Event::Usage { account: AccountId::new("acct\0-1"), conversations: 3 };
+        assert_eq!(u.without_nul(), Event::Usage { account: AccountId::new("acct-1"), conversations: 3 });
     }
 }
