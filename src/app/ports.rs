@@ -22,6 +22,22 @@ pub enum StoreError {
     Corrupt(String),
     #[error("another process holds this work item")]
     Busy,
+    /// The database aborted the transaction because of a concurrent one (PostgreSQL
+    /// SQLSTATE 40001 serialization failure or 40P01 deadlock): nothing was written, and
+    /// running the whole transaction again is expected to succeed.
+    #[error("the transaction collided with a concurrent one and was rolled back")]
+    Conflict(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// A write the store refuses before making it, because a stored value would leave its
+    /// range (a wallet sum past the largest balance the store keeps exactly).
+    #[error("{0}")]
+    Refused(String),
+}
+
+impl StoreError {
+    /// A transaction-level conflict: retry the whole unit of work.
+    pub fn is_conflict(&self) -> bool {
+        matches!(self, StoreError::Conflict(_))
+    }
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -40,6 +56,19 @@ pub struct StoredAudit {
     pub record: AuditRecord,
     pub prev_hash: [u8; 32],
     pub hash: [u8; 32],
+    /// HMAC-SHA256 of `hash` under `PAYDESK_AUDIT_KEY`; `None` for records written before
+    /// migration 0004 or without a key.
+    pub mac: Option<[u8; 32]>,
+}
+
+/// The audit chain's head, kept outside the chain (migration 0004) and updated in the
+/// transaction of every append: how many records there are and the last hash, signed
+/// with the audit key when one is configured. A cut-off tail no longer matches it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditHead {
+    pub count: i64,
+    pub last_hash: [u8; 32],
+    pub mac: Option<[u8; 32]>,
 }
 
 /// A wallet balance: the sum of the account's entries in one currency.
@@ -98,6 +127,10 @@ pub trait Store: Send + Sync + 'static {
     async fn status_counts(&self) -> StoreResult<StatusCounts>;
     /// The audit trail, of one case or all, in order.
     async fn audit(&self, case: Option<CaseNumber>) -> StoreResult<Vec<StoredAudit>>;
+    /// The audit chain's head (`None` if the row is missing: a sign of tampering).
+    async fn audit_head(&self) -> StoreResult<Option<AuditHead>>;
+    /// Whether records are signed (an audit key was given to the store).
+    fn audit_signed(&self) -> bool;
 }
 
 /// Everything the engine reads and writes inside one transaction.
@@ -122,6 +155,10 @@ pub trait StoreTx: Send {
 
     async fn put_charge(&mut self, charge: &Charge) -> StoreResult<()>;
     async fn charge(&mut self, id: &ChargeId) -> StoreResult<Option<Charge>>;
+    /// A charge, locked until commit (PostgreSQL `FOR UPDATE`; SQLite's write transaction
+    /// already excludes other writers). Taken before a refund is reserved against the
+    /// charge's cap, so two processes cannot both read the same sum and pass the cap.
+    async fn charge_for_update(&mut self, id: &ChargeId) -> StoreResult<Option<Charge>>;
     /// All charges of an account, oldest first.
     async fn charges_of(&mut self, account: &AccountId) -> StoreResult<Vec<Charge>>;
     async fn set_disputed(&mut self, charge: &ChargeId, disputed: bool) -> StoreResult<()>;

@@ -5,9 +5,9 @@
 use super::codec::*;
 use crate::adapters::payments::sandbox::{SandboxBooks, SandboxRecord};
 use crate::app::action::{Action, OutboxItem};
-use crate::app::ports::{Snapshot, StatusCounts, Store, StoreError, StoreResult, StoreTx, StoredAudit, User, WalletBalance};
+use crate::app::ports::{AuditHead, Snapshot, StatusCounts, Store, StoreError, StoreResult, StoreTx, StoredAudit, User, WalletBalance};
 use crate::domain::approvals::{GoodwillRequest, GoodwillStatus, Refund, RefundStatus};
-use crate::domain::audit::{AuditRecord, GENESIS};
+use crate::domain::audit::{head_mac, record_mac, AuditRecord};
 use crate::domain::billing::{Account, AutoRecharge, Charge, ChargeKind, CreditNote, PaymentMethod, Subscription, WalletEntry};
 use crate::domain::ids::{AccountId, CaseNumber, ChargeId, RefundId, SubscriptionId, UserId};
 use crate::domain::intent::Intent;
@@ -18,11 +18,17 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use sqlx::{PgPool, Postgres, Row, Sqlite, SqlitePool, Transaction};
+use std::sync::Arc;
 
 const CHARGE_COLS: &str = "id, account_id, amount, currency, at, method, card_last4, kind, description, fee, wallet_selected, disputed, provider";
 const CASE_COLS: &str = "number, customer, account_id, charge_id, intent, status, channel, opened_at, updated_at";
 const REFUND_COLS: &str = "id, case_number, charge_id, amount, currency, status, rule, reason, requested_by, is_override, leads_needed, requested_at, expires_at, approvals, approved_by, idempotency_key, provider, provider_ref, message_ref, attempts, first_attempt_at, next_attempt_at, needs_lookup, last_error";
-const AUDIT_COLS: &str = "seq, at, actor, case_number, action, detail, rule, prev_hash, hash";
+const AUDIT_COLS: &str = "seq, at, actor, case_number, action, detail, rule, prev_hash, hash, mac";
+
+/// The largest wallet balance the store keeps, in scaled units (10^12 currency units):
+/// sums of entries stay far inside `i64` on both backends (SQLite's SUM fails on an
+/// overflow, PostgreSQL's cast back to BIGINT too).
+const MAX_BALANCE_SCALED: i64 = 1_000_000_000_000_000_000;
 
 fn roles_text(r: Roles) -> String {
     r.to_string()
@@ -47,16 +53,24 @@ macro_rules! sql_store {
         #[derive(Clone)]
         pub struct $store {
             pub(crate) pool: $pool,
+            audit_key: Option<Arc<[u8]>>,
         }
 
         impl $store {
             pub fn new(pool: $pool) -> Self {
-                Self { pool }
+                Self { pool, audit_key: None }
+            }
+
+            /// Signs audit records (and the head) with this HMAC key from now on.
+            pub fn with_audit_key(mut self, key: Option<Arc<[u8]>>) -> Self {
+                self.audit_key = key;
+                self
             }
         }
 
         pub struct $tx {
             tx: Transaction<'static, $db>,
+            audit_key: Option<Arc<[u8]>>,
         }
 
         fn user_row(r: &<$db as sqlx::Database>::Row) -> StoreResult<User> {
@@ -143,6 +157,7 @@ macro_rules! sql_store {
                 },
                 prev_hash: hash_parse(&r.try_get::<String, _>("prev_hash")?)?,
                 hash: hash_parse(&r.try_get::<String, _>("hash")?)?,
+                mac: r.try_get::<Option<String>, _>("mac")?.map(|m| hash_parse(&m)).transpose()?,
             })
         }
 
@@ -150,7 +165,7 @@ macro_rules! sql_store {
         impl Store for $store {
             async fn begin(&self) -> StoreResult<Box<dyn StoreTx>> {
                 let tx = $begin(&self.pool).await?;
-                Ok(Box::new($tx { tx }))
+                Ok(Box::new($tx { tx, audit_key: self.audit_key.clone() }))
             }
 
             async fn outbox_pending(&self, limit: u32) -> StoreResult<Vec<OutboxItem>> {
@@ -302,6 +317,22 @@ macro_rules! sql_store {
                     None => sqlx::query(&format!("SELECT {AUDIT_COLS} FROM audit ORDER BY seq")).fetch_all(&self.pool).await?,
                 };
                 rows.iter().map(audit_row).collect()
+            }
+
+            async fn audit_head(&self) -> StoreResult<Option<AuditHead>> {
+                let row = sqlx::query("SELECT count, last_hash, mac FROM audit_head WHERE id = 1").fetch_optional(&self.pool).await?;
+                row.map(|r| {
+                    Ok(AuditHead {
+                        count: r.try_get("count")?,
+                        last_hash: hash_parse(&r.try_get::<String, _>("last_hash")?)?,
+                        mac: r.try_get::<Option<String>, _>("mac")?.map(|m| hash_parse(&m)).transpose()?,
+                    })
+                })
+                .transpose()
+            }
+
+            fn audit_signed(&self) -> bool {
+                self.audit_key.is_some()
             }
         }
 
@@ -506,6 +537,14 @@ macro_rules! sql_store {
                 row.as_ref().map(charge_row).transpose()
             }
 
+            async fn charge_for_update(&mut self, id: &ChargeId) -> StoreResult<Option<Charge>> {
+                let row = sqlx::query(&format!("SELECT {CHARGE_COLS} FROM charges WHERE id = $1{}", $lock))
+                    .bind(id.as_str())
+                    .fetch_optional(&mut *self.tx)
+                    .await?;
+                row.as_ref().map(charge_row).transpose()
+            }
+
             async fn charges_of(&mut self, account: &AccountId) -> StoreResult<Vec<Charge>> {
                 let rows = sqlx::query(&format!("SELECT {CHARGE_COLS} FROM charges WHERE account_id = $1 ORDER BY at, id"))
                     .bind(account.as_str())
@@ -574,10 +613,29 @@ macro_rules! sql_store {
             }
 
             async fn add_wallet_entry(&mut self, e: &WalletEntry) -> StoreResult<()> {
+                // The sum is checked before the write: a balance the store cannot sum exactly
+                // is refused with a reason, not left to overflow in SQL.
+                let amount = money(e.amount)?;
+                let now: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM wallet_entries WHERE account_id = $1 AND currency = $2")
+                    .bind(e.account.as_str())
+                    .bind(e.currency.code())
+                    .fetch_one(&mut *self.tx)
+                    .await?;
+                match now.checked_add(amount) {
+                    Some(v) if v.abs() <= MAX_BALANCE_SCALED => {}
+                    _ => {
+                        return Err(StoreError::Refused(format!(
+                            "the wallet of {} would go past {} {}, the largest balance the bot keeps",
+                            e.account,
+                            e.currency.format(decimal(MAX_BALANCE_SCALED)),
+                            e.currency
+                        )))
+                    }
+                }
                 sqlx::query("INSERT INTO wallet_entries (account_id, currency, amount, kind, actor, reason, at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
                     .bind(e.account.as_str())
                     .bind(e.currency.code())
-                    .bind(money(e.amount)?)
+                    .bind(amount)
                     .bind(e.kind.as_str())
                     .bind(&e.actor)
                     .bind(&e.reason)
@@ -877,15 +935,26 @@ macro_rules! sql_store {
             }
 
             async fn append_audit(&mut self, rec: &AuditRecord) -> StoreResult<()> {
-                // The chain head; the counters row serialises appenders on PostgreSQL.
-                self.counter("audit").await?;
-                let prev: Option<String> = sqlx::query_scalar("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1").fetch_optional(&mut *self.tx).await?;
-                let prev = match prev {
-                    Some(h) => hash_parse(&h)?,
-                    None => GENESIS,
+                // The head (migration 0004) gives the previous hash and the count; its row
+                // lock serialises appenders on PostgreSQL (taken at BEGIN there).
+                let head = sqlx::query(&format!("SELECT count, last_hash FROM audit_head WHERE id = 1{}", $lock)).fetch_optional(&mut *self.tx).await?;
+                let Some(head) = head else {
+                    return Err(StoreError::Corrupt("the audit head is missing (was it deleted?); `paydesk audit` shows the trail".into()));
                 };
+                let count: i64 = head.try_get("count")?;
+                let prev = hash_parse(&head.try_get::<String, _>("last_hash")?)?;
                 let hash = rec.chain_hash(&prev);
-                sqlx::query("INSERT INTO audit (at, actor, case_number, action, detail, rule, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+                let key = self.audit_key.clone();
+                let mac = key.as_deref().map(|k| hash_hex(&record_mac(k, &hash)));
+                let count = count + 1;
+                let head_mac = key.as_deref().map(|k| hash_hex(&head_mac(k, count, &hash)));
+                sqlx::query("UPDATE audit_head SET count = $1, last_hash = $2, mac = $3 WHERE id = 1")
+                    .bind(count)
+                    .bind(hash_hex(&hash))
+                    .bind(head_mac)
+                    .execute(&mut *self.tx)
+                    .await?;
+                sqlx::query("INSERT INTO audit (at, actor, case_number, action, detail, rule, prev_hash, hash, mac) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
                     .bind(ts(rec.at))
                     .bind(&rec.actor)
                     .bind(rec.case.clone())
@@ -894,6 +963,7 @@ macro_rules! sql_store {
                     .bind(rec.rule.clone())
                     .bind(hash_hex(&prev))
                     .bind(hash_hex(&hash))
+                    .bind(mac)
                     .execute(&mut *self.tx)
                     .await?;
                 Ok(())
@@ -920,10 +990,16 @@ mod sqlite_impl {
 mod pg_impl {
     use super::*;
     async fn begin(pool: &PgPool) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
-        pool.begin().await
+        let mut tx = pool.begin().await?;
+        // Lock order, first lock: the audit head. Nearly every event appends to the one
+        // linear audit chain and takes hot counter rows (case, message numbers) in an order
+        // that depends on the event; taking the head first makes write transactions queue
+        // here instead of deadlocking on those rows later (ARCHITECTURE.md, Concurrency).
+        sqlx::query("SELECT id FROM audit_head WHERE id = 1 FOR UPDATE").execute(&mut *tx).await?;
+        Ok(tx)
     }
-    // Rows an event reads to change (the speaker, the account, the case, the refund)
-    // are locked, so concurrent events from several bot instances serialise on them.
+    // Rows an event reads to change (the speaker, the account, the charge a refund is
+    // reserved against, the case, the refund) are locked as well.
     sql_store!(PgStore, PgTx, Postgres, PgPool, begin, " FOR UPDATE");
 }
 

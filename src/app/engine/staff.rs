@@ -293,14 +293,16 @@ impl Work<'_> {
                         .await?;
                     return Ok(());
                 };
-                let Some(charge) = self.tx.charge(&charge_id).await? else {
+                let Some(charge) = self.tx.charge_for_update(&charge_id).await? else {
                     self.say(channel, Some(&user.id), Some(n), format!("The charge {charge_id} of {n} is not in the billing data.")).await?;
                     return Ok(());
                 };
                 (charge, Some(case))
             }
             Target::Charge(id) => {
-                let Some(charge) = self.tx.charge(&id).await? else {
+                // Locked until commit: the cap check below and the refund inserted after it
+                // happen with no other reservation against this charge in between.
+                let Some(charge) = self.tx.charge_for_update(&id).await? else {
                     self.say(channel, Some(&user.id), None, format!("I can't find a charge {id}.")).await?;
                     return Ok(());
                 };
