@@ -401,3 +401,51 @@ async fn goodwill_in_another_currency_or_finer_than_the_minor_unit_is_refused() 
         assert!(said.iter().any(|s| s.contains("finer than the smallest unit of USD")), "{said:#?}");
     }
 }
+
+/// Two bot instances sharing one PostgreSQL database (each its own pool and worker) see
+/// the two leads' reactions on a two-lead refund at the same moment, round after round:
+/// every refund is paid exactly once and only with both approvals.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_instances_approving_at_once_pay_each_refund_once() {
+    if !backends().iter().any(|b| matches!(b, Backend::Postgres)) {
+        return; // needs a shared database: PostgreSQL
+    }
+    let bot = bot(&Backend::Postgres, |_| {}).await;
+    let db_url = bot._db.url.clone();
+    let (other, _s2, _c2, _st2) = engine_on(&db_url, "w2", |s| s).await;
+    let other = Engine::new(other.store().clone(), paydesk::app::engine::Connectors::default().with(bot.sandbox.clone()), {
+        let mut c = bot.engine.config().clone();
+        c.worker = "w2".into();
+        c
+    });
+    let rounds = 12u32;
+    let seed_at = t("2026-05-02T08:00:00Z");
+    for i in 0..rounds {
+        bot.engine.seed_charge(&charge(&format!("ch_r{i}"), "700.00", ChargeKind::Product), seed_at).await.unwrap();
+    }
+    for i in 0..rounds {
+        let secs = i64::from(i) * 100;
+        bot.say("bo", &format!("/refund ch_r{i} 600 round {i}"), secs).await;
+        let case = i + 1;
+        let react = |user: &str| Event::Reaction {
+            actor: Actor::known(user),
+            emoji: "✅".into(),
+            target: ReactTarget::ApprovalOf(CaseNumber::new(case).unwrap()),
+            added: true,
+        };
+        let (a, b) = tokio::join!(bot.engine.handle(react("kim"), at(secs + 10), None), other.handle(react("max"), at(secs + 10), None));
+        a.unwrap();
+        b.unwrap();
+        // Both instances run their timers: the refund is paid by one of them, once.
+        let (a, b) = tokio::join!(bot.engine.handle(Event::Tick, at(secs + 20), None), other.handle(Event::Tick, at(secs + 20), None));
+        a.unwrap();
+        b.unwrap();
+    }
+    let records = bot.sandbox.books().all().await.unwrap();
+    assert_eq!(records.len(), rounds as usize, "{:?}", bot.statuses().await);
+    let mut charges: Vec<String> = records.iter().map(|r| r.charge.to_string()).collect();
+    charges.sort();
+    charges.dedup();
+    assert_eq!(charges.len(), rounds as usize, "a refund was paid twice");
+    assert!(bot.statuses().await.iter().all(|s| s == "succeeded"));
+}
