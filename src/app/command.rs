@@ -86,7 +86,7 @@ pub fn parse(text: &str) -> Result<Option<Command>, CommandError> {
         "wallet" => parse_wallet(args)?,
         "ticket" => parse_ticket(args)?,
         "link" => match args {
-            [user, account] => Command::Link(UserId::new(user.trim_start_matches('@')), AccountId::new(*account)),
+            [user, account] => Command::Link(UserId::new(user_arg(user)), AccountId::new(*account)),
             _ => return Err(err("link needs a user and an account", USAGE_LINK)),
         },
         "help" => Command::Help,
@@ -96,6 +96,18 @@ pub fn parse(text: &str) -> Result<Option<Command>, CommandError> {
         }
     };
     Ok(Some(cmd))
+}
+
+/// A user as typed: `ana`, `@ana`, or a Discord mention `<@123…>` / `<@!123…>` (the
+/// form slash commands are mapped to, so that the id is never mistaken for a card number).
+fn user_arg(tok: &str) -> &str {
+    if let Some(inner) = tok.strip_prefix("<@").and_then(|t| t.strip_suffix('>')) {
+        let id = inner.strip_prefix('!').unwrap_or(inner);
+        if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) {
+            return id;
+        }
+    }
+    tok.trim_start_matches('@')
 }
 
 fn parse_refund(args: &[&str]) -> Result<Command, CommandError> {
@@ -281,6 +293,13 @@ mod tests {
             Command::TicketAction(CaseAction::Escalate, CaseNumber::FIRST, "customer waited".into())
         );
         assert_eq!(ok("/link @ana acct-1"), Command::Link(UserId::new("ana"), AccountId::new("acct-1")));
+        for mention in ["<@175928847299117062>", "<@!175928847299117062>", "175928847299117062"] {
+            assert_eq!(
+                ok(&format!("/link {mention} acct-1")),
+                Command::Link(UserId::new("175928847299117062"), AccountId::new("acct-1")),
+                "{mention}"
+            );
+        }
         assert_eq!(ok("/HELP"), Command::Help);
         assert_eq!(parse("hello there").unwrap(), None);
     }
