@@ -90,10 +90,11 @@ pub fn nd_digit(c: char) -> Option<u8> {
     (off < 10).then_some(off as u8)
 }
 
-/// Invisible characters that never count toward the separator length.
+/// Invisible characters that never count toward the separator length (U+0001 is the
+/// filler of [`unescaped_view`]).
 #[inline]
 fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}')
+    matches!(c, '\u{0001}' | '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}')
         || ('\u{0300}'..='\u{036F}').contains(&c)
         || ('\u{FE00}'..='\u{FE0F}').contains(&c)
 }
@@ -142,11 +143,65 @@ pub fn contains_card_number(text: &str) -> bool {
     enough_digits(text) && !scan(text, Mode::Inbound).is_empty()
 }
 
+/// Log lines: [`redact_outgoing`] that also reads the escapes log formatters write for
+/// separators (`\t`, `\n`, `\r`, JSON `\u00a0`, Rust debug `\u{200b}`) as separators, so
+/// that `4111\t1111\t1111\t1111` printed with `{:?}` or as JSON is still found.
+pub fn redact_log_line(text: &str) -> Redacted<'_> {
+    if !text.contains('\\') {
+        return redact(text, Mode::Outbound);
+    }
+    let view = unescaped_view(text);
+    if !enough_digits(&view) {
+        return Redacted { text: Cow::Borrowed(text), card_numbers: 0, last4: None };
+    }
+    splice(text, scan(&view, Mode::Outbound))
+}
+
+/// `text` with each escape sequence replaced by one space and invisible filler bytes:
+/// the same length and char boundaries, so spans found in it are spans of `text`.
+fn unescaped_view(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut i = 0;
+    while i + 1 < b.len() {
+        if b[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        let hex = |r: std::ops::Range<usize>| b.get(r).is_some_and(|h| !h.is_empty() && h.iter().all(u8::is_ascii_hexdigit));
+        let len = match b[i + 1] {
+            b't' | b'n' | b'r' => 2,
+            b'u' if b.get(i + 2) == Some(&b'{') => match b[i + 3..].iter().take(8).position(|&c| c == b'}') {
+                Some(p) if hex(i + 3..i + 3 + p) => p + 4,
+                _ => 0,
+            },
+            b'u' if hex(i + 2..i + 6) => 6,
+            _ => 0,
+        };
+        if len == 0 {
+            i += 1;
+            continue;
+        }
+        out.push_str(&text[copied..i]);
+        out.push(' ');
+        out.extend(std::iter::repeat_n('\u{1}', len - 1));
+        i += len;
+        copied = i;
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
 fn redact(text: &str, mode: Mode) -> Redacted<'_> {
     if !enough_digits(text) {
         return Redacted { text: Cow::Borrowed(text), card_numbers: 0, last4: None };
     }
-    let found = scan(text, mode);
+    splice(text, scan(text, mode))
+}
+
+/// `text` with the found spans replaced by [`CARD_MARKER`].
+fn splice(text: &str, found: Vec<Found>) -> Redacted<'_> {
     let Some(last) = found.last() else {
         return Redacted { text: Cow::Borrowed(text), card_numbers: 0, last4: None };
     };
@@ -750,6 +805,22 @@ mod tests {
         assert_eq!(redact_card_numbers(s).card_numbers, 1);
         // Snowflake-like but far in the future (a 19-digit Maestro number): a card.
         assert_eq!(redact_outgoing("6799990100000000019").card_numbers, 1);
+    }
+
+    #[test]
+    fn log_lines_with_escaped_separators() {
+        for line in [
+            r#"{"fields":{"text":"card 4111\t1111\t1111\t1111"}}"#,
+            r#"text="4111\u00a01111\u00a01111\u00a01111""#,
+            r#"text="4111\u{200b}1111\u{200b}1111\u{200b}1111""#,
+            r#"text="4111\n1111\r\n1111\n1111 ok""#,
+        ] {
+            let r = redact_log_line(line);
+            assert_eq!(r.card_numbers, 1, "{line}");
+            assert!(!r.text.contains("1111"), "{}", r.text);
+        }
+        let keep = r#"user=175928847299117062 at 2026-11-30\t14:05:06 \u{200b} ok"#;
+        assert_eq!(redact_log_line(keep).text, keep);
     }
 
     #[test]
