@@ -1,4 +1,7 @@
 //! Card-number redaction on the raw text, char by char (never after a split/rejoin).
+//! Adyen's pspReference is "a 16-character unique reference" (Checkout API v72): an
+//! all-digit one that passes Luhn cannot be told from a card and is removed from a
+//! person's message (fail safe); one that fails Luhn (`8835511210681071`) stays.
 //!
 //! **Candidates.** A *group* is a run of Unicode decimal digits (general category `Nd`,
 //! any script: ASCII, Arabic-Indic, full-width, Devanagari, …, each mapped to its value).
@@ -19,7 +22,8 @@
 //!
 //! **What survives.** Dates and times (4-2-2, 2-2-4, 2:2), amounts (`1,234,567.89`),
 //! other groupings (2-2-…-2 with `.`/`,`/`:`), phone numbers written with a leading `+`
-//! (at most 15 digits, ITU-T E.164), Discord mentions (`<@…>`, `<@!…>`, `<#…>`, `<@&…>`,
+//! (at most 15 digits, ITU-T E.164), IBANs whose mod-97 check holds, numbers starting
+//! with 0, 13-digit numbers not starting with 4–6 (timestamps), Discord mentions (`<@…>`, `<@!…>`, `<#…>`, `<@&…>`,
 //! `</cmd:…>`, `<:emoji:…>`, `<t:…>`), the user of a `/link` command, and identifiers
 //! glued to letters (`ch_3Mml…`, `8MC585209K746392H`, `INV-2026-000123`). Outgoing text
 //! ([`redact_outgoing`]) also keeps bare Discord snowflakes (17–20 ASCII digits whose
