@@ -74,6 +74,8 @@ struct FilePolicy {
     two_lead_threshold: Option<toml::Value>,
     approval_expiry_hours: Option<toml::Value>,
     auto_approve_below: Option<toml::Value>,
+    auto_approve_daily_limit: Option<toml::Value>,
+    goodwill_two_lead_above: Option<toml::Value>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -211,7 +213,17 @@ impl Config {
             two_lead_threshold: l.decimal("policy", "two_lead_threshold", p.two_lead_threshold.as_ref(), d.two_lead_threshold)?,
             approval_expiry_hours: l.int("policy", "approval_expiry_hours", p.approval_expiry_hours.as_ref(), d.approval_expiry_hours, 1..=8760)?,
             auto_approve_below: l.opt_decimal("policy", "auto_approve_below", p.auto_approve_below.as_ref())?,
+            auto_approve_daily_limit: l.opt_decimal("policy", "auto_approve_daily_limit", p.auto_approve_daily_limit.as_ref())?,
+            goodwill_two_lead_above: l.decimal("policy", "goodwill_two_lead_above", p.goodwill_two_lead_above.as_ref(), d.goodwill_two_lead_above)?,
         };
+        if let Some(below) = policy.auto_approve_below {
+            if below > policy.two_lead_threshold {
+                bail!(
+                    "{source}: policy.auto_approve_below ({below}) is above policy.two_lead_threshold ({}): a refund that needs two leads could be paid with none",
+                    policy.two_lead_threshold
+                );
+            }
+        }
         if policy.credit_value.is_zero() || policy.credit_price.is_zero() {
             bail!("{source}: policy.credit_value and policy.credit_price must be more than zero");
         }
@@ -309,6 +321,14 @@ mod tests {
         let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/bot.toml.example")).unwrap();
         let c = Config::from_parts(&text, "bot.toml.example", &no_env).unwrap();
         assert_eq!(c.engine.policy, Policy::default());
+    }
+
+    #[test]
+    fn auto_approve_above_the_two_lead_threshold_is_refused() {
+        let e = Config::from_parts("[policy]\nauto_approve_below = \"600.00\"\n", "bot.toml", &no_env).unwrap_err().to_string();
+        assert!(e.contains("auto_approve_below") && e.contains("two_lead_threshold"), "{e}");
+        let ok = Config::from_parts("[policy]\nauto_approve_below = \"25\"\nauto_approve_daily_limit = \"60\"\n", "bot.toml", &no_env).unwrap();
+        assert_eq!(ok.engine.policy.auto_approve_daily_limit(), Decimal::from(60));
     }
 
     #[test]

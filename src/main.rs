@@ -223,24 +223,24 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Cmd::Replay { config, db, file } => {
             let cfg = Config::load(config.as_deref())?;
             init_logs(&cfg);
-            let text = if file == "-" {
-                let mut s = String::new();
-                std::io::Read::read_to_string(&mut std::io::stdin(), &mut s).context("cannot read stdin")?;
-                s
+            let bytes = if file == "-" {
+                let mut b = Vec::new();
+                std::io::Read::read_to_end(&mut std::io::stdin(), &mut b).context("cannot read stdin")?;
+                b
             } else {
                 match std::fs::read(&file) {
-                    Ok(bytes) => match String::from_utf8(bytes) {
-                        Ok(s) => s,
-                        Err(e) => {
-                            let line = e.as_bytes()[..e.utf8_error().valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
-                            eprintln!("paydesk: {file}: line {line}: not valid UTF-8");
-                            return Ok(ExitCode::from(2));
-                        }
-                    },
+                    Ok(b) => b,
                     Err(e) => {
                         eprintln!("paydesk: cannot read {file}: {e}");
                         return Ok(ExitCode::from(2));
                     }
+                }
+            };
+            let text = match replay::decode(bytes) {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("paydesk: {file}: {e}");
+                    return Ok(ExitCode::from(2));
                 }
             };
             let steps = match replay::parse(&text) {
@@ -344,6 +344,17 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 println!("sections checked: {}", adapters.join(", "));
             }
             println!("store: {}", cfg.store_url_redacted());
+            match paydesk::adapters::store::audit_key_from_env() {
+                Ok(Some(_)) => println!("audit: records are signed with {} (HMAC-SHA256)", paydesk::adapters::store::AUDIT_KEY_VAR),
+                Ok(None) => println!(
+                    "audit: {} is not set: records are hash-chained but NOT signed, so a database writer could rewrite the trail",
+                    paydesk::adapters::store::AUDIT_KEY_VAR
+                ),
+                Err(e) => {
+                    eprintln!("paydesk: invalid configuration: {e}");
+                    return Ok(ExitCode::from(2));
+                }
+            }
             println!("{:#?}", cfg.engine.policy);
             println!(
                 "approve: {:?}  reject: {:?}  approvals channel: {}",
@@ -358,23 +369,47 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 Some(c) => Some(c.parse::<CaseNumber>()?),
                 None => None,
             };
+            let key = match paydesk::adapters::store::audit_key_from_env() {
+                Ok(k) => k,
+                Err(e) => {
+                    eprintln!("paydesk: {e}");
+                    return Ok(ExitCode::from(2));
+                }
+            };
             let all = store.as_store().audit(None).await?;
-            let verified = paydesk::domain::audit::verify_chain(all.iter().map(|a| (&a.record, a.prev_hash, a.hash)));
+            let head = store.as_store().audit_head().await?;
+            let entries: Vec<paydesk::domain::audit::Entry<'_>> = all
+                .iter()
+                .map(|a| paydesk::domain::audit::Entry { seq: a.seq, record: &a.record, prev_hash: a.prev_hash, hash: a.hash, mac: a.mac })
+                .collect();
+            let head = head.map(|h| paydesk::domain::audit::Head { count: h.count, last_hash: h.last_hash, mac: h.mac });
+            let report = paydesk::domain::audit::verify(&entries, head.as_ref(), key.as_deref());
             for a in all.iter().filter(|a| case.is_none_or(|c| a.record.case.as_deref() == Some(&c.to_string()))) {
                 let r = &a.record;
                 let rule = r.rule.as_ref().map(|x| format!(" [{x}]")).unwrap_or_default();
                 println!("{:>6} {} {:<8} {:<28} {}{rule}", a.seq, r.at.format("%Y-%m-%d %H:%M:%S"), r.actor, r.action, r.detail);
             }
-            match verified {
-                Ok(n) => {
-                    println!("hash chain intact ({n} records)");
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(i) => {
-                    eprintln!("paydesk: the audit hash chain is broken at record {}", all.get(i).map(|a| a.seq).unwrap_or(0));
-                    Ok(ExitCode::FAILURE)
-                }
+            let signatures = if key.is_some() {
+                format!("{} of {} records signed, HMACs checked", report.signed, report.records)
+            } else {
+                format!(
+                    "HMACs NOT checked: {} is not set, so only the plain hash chain and head are verified (a database writer could rewrite them)",
+                    paydesk::adapters::store::AUDIT_KEY_VAR
+                )
+            };
+            if report.intact() {
+                println!("hash chain intact ({} records); {signatures}", report.records);
+                return Ok(ExitCode::SUCCESS);
             }
+            const SHOWN: usize = 20;
+            for p in report.problems.iter().take(SHOWN) {
+                eprintln!("paydesk: audit trail broken: {p}");
+            }
+            if report.problems.len() > SHOWN {
+                eprintln!("paydesk: … and {} more problem(s)", report.problems.len() - SHOWN);
+            }
+            eprintln!("paydesk: the audit trail is NOT intact ({} records found; {signatures})", report.records);
+            Ok(ExitCode::FAILURE)
         }
         Cmd::Import { what: ImportCmd::Charges { config, db, provider, file } } => {
             let cfg = Config::load(config.as_deref())?;

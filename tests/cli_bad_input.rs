@@ -78,6 +78,17 @@ fn a_malformed_line_exits_2_naming_the_line_with_no_stdout() {
             r#"{"type":"charge","id":"ch_9","account":"acct-1","amount":"1e5","currency":"USD","at":"2026-04-01T10:00:00Z","method":"card","kind":"product"}"#,
         ),
         ("unknown fault", r#"{"type":"fault","at":"2026-04-02T11:00:00Z","connector":"sandbox","next":"gremlins","count":1}"#),
+        // issue 7, defect 10: limits, checked before anything runs
+        ("a huge fault count", r#"{"type":"fault","at":"2026-04-02T11:00:00Z","connector":"sandbox","next":"timeout","count":4294967295}"#),
+        (
+            "a subscription for an undefined account",
+            r#"{"type":"subscription","id":"s1","account":"acct-404","charge":"ch_1","months":12,"start":"2026-04-01T00:00:00Z"}"#,
+        ),
+        (
+            "a subscription of a thousand years",
+            r#"{"type":"subscription","id":"s1","account":"acct-1","charge":"ch_1","months":12000,"start":"2026-04-01T00:00:00Z"}"#,
+        ),
+        ("a huge auto-recharge", r#"{"type":"account","id":"acct-2","currency":"USD","auto_recharge":{"below":"1.00","credits":4294967295}}"#),
     ];
     // The bad line is line 6 (after the five good ones), and a good line follows it.
     let tail = r#"{"type":"message","at":"2026-04-02T12:00:00Z","user":"ana","text":"thanks"}"#;
@@ -100,6 +111,57 @@ fn invalid_utf8_in_a_transcript_is_a_line_error() {
     assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
     assert!(stderr.contains("line 6"), "{stderr}");
     assert!(out.stdout.is_empty());
+}
+
+/// The limits are named in the message, not just the line.
+#[test]
+fn limits_are_named() {
+    let cases = [
+        (r#"{"type":"fault","at":"2026-04-02T11:00:00Z","connector":"sandbox","next":"timeout","count":4294967295}"#, "count must be at most 1000"),
+        (
+            r#"{"type":"subscription","id":"s1","account":"acct-404","charge":"ch_1","months":12,"start":"2026-04-01T00:00:00Z"}"#,
+            "account `acct-404` is not defined",
+        ),
+    ];
+    for (line, words) in cases {
+        let out = replay_bytes(format!("{GOOD_HEAD}{line}\n").as_bytes());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains("line 6") && stderr.contains(words), "{stderr}");
+    }
+    let long = serde_json::json!({"type": "message", "at": "2026-04-02T11:00:00Z", "user": "ana", "text": "a".repeat(20_001)});
+    let out = replay_bytes(format!("{GOOD_HEAD}{long}\n").as_bytes());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("line 6: the message text is longer than 20000 characters"));
+}
+
+/// `replay -` reads stdin as bytes: invalid UTF-8 there is a line error too (exit 2).
+#[test]
+fn invalid_utf8_on_stdin_names_the_line() {
+    let mut bytes = GOOD_HEAD.as_bytes().to_vec();
+    bytes.extend_from_slice(b"{\"type\":\"message\",\"at\":\"2026-04-02T11:00:00Z\",\"user\":\"ana\",\"text\":\"\xff\xfe\"}\n");
+    let mut cmd = bin();
+    cmd.args(["replay", "-"]);
+    let out = with_stdin(cmd, &bytes);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("-: line 6: not valid UTF-8"), "{stderr}");
+    assert!(out.stdout.is_empty());
+}
+
+/// One invalid UTF-8 line in the console is answered (naming it) and the console goes on.
+#[test]
+fn the_console_survives_an_invalid_utf8_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = format!("sqlite:{}", dir.path().join("console.db").display());
+    let mut cmd = bin();
+    cmd.args(["console", "--no-demo", "--json", "--db", &db]);
+    let out = with_stdin(cmd, b"/help\nbad \xff\xfe bytes\n/help\n");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("line 2 is not valid UTF-8: ignored, nothing was sent"), "{stderr}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(stdout.lines().filter(|l| l.contains("/refund")).count(), 2, "both /help lines are answered: {stdout}");
 }
 
 #[test]

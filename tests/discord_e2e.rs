@@ -431,6 +431,36 @@ async fn a_denied_slash_command_is_answered_ephemerally_and_autocomplete_shows_o
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lead_demoted_after_approving_no_longer_counts_at_quorum() {
+    each_backend(|b| async move {
+        let mut bot = Bot::start(&b).await;
+        let msg = bot.request("ch_9", "RF-000001", None).await; // 600.00: two leads
+        bot.react(msg, KIM, APPROVE, true).await;
+        bot.wait_post(APPROVALS, "1 of 2").await;
+        // Kim loses the lead role. Discord sends GUILD_MEMBER_UPDATE with the member's
+        // roles now (https://discord.com/developers/docs/topics/gateway-events#guild-member-update).
+        bot.fake.set_roles(KIM, vec![]);
+        let user = json!({"id": KIM.to_string(), "username": "kim", "discriminator": "0", "avatar": null});
+        bot.fake
+            .dispatch("GUILD_MEMBER_UPDATE", json!({"guild_id": GUILD.to_string(), "roles": [], "user": user, "joined_at": "2026-01-01T00:00:00Z"}))
+            .await;
+        let store = bot.engine.store().clone();
+        for _ in 0..200 {
+            if store.audit(None).await.unwrap().iter().any(|a| a.record.action == "user.roles") {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        bot.react(msg, MAX, APPROVE, true).await;
+        bot.wait_post(APPROVALS, "no longer counts").await;
+        assert_eq!(bot.refund_status().await, vec!["awaiting_approval"]);
+        assert_eq!(bot.payouts().await, 0);
+        bot.shutdown().await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_removed_role_is_gone_at_once_and_text_commands_still_work() {
     each_backend(|b| async move {
         let mut bot = Bot::start(&b).await;

@@ -161,7 +161,16 @@ fn parse_wallet(args: &[&str]) -> Result<Command, CommandError> {
         [] => Ok(Command::Wallet(None)),
         [sub, rest_args @ ..] if sub.eq_ignore_ascii_case("credit") => match rest_args {
             [account, amount, reason @ ..] => {
-                let amount = parse_money_token(amount).map_err(|e| amount_err(e, u))?;
+                let (value, mut currency) = parse_money_token(amount).map_err(|e| amount_err(e, u))?;
+                let mut reason = reason;
+                // `5 EUR`: a currency code after the amount belongs to it, as in /refund.
+                if currency.is_none() {
+                    if let Some(c) = reason.first().and_then(|t| (t.len() == 3).then(|| Currency::from_code(t)).flatten()) {
+                        currency = Some(c);
+                        reason = &reason[1..];
+                    }
+                }
+                let amount = (value, currency);
                 if reason.is_empty() {
                     return Err(err("a goodwill credit needs a reason", u));
                 }

@@ -2,7 +2,7 @@
 //! (`crate::adapters`) implement them; the engine only sees these.
 
 use super::action::{Action, OutboxItem};
-use crate::domain::approvals::{Refund, RefundStatus};
+use crate::domain::approvals::{GoodwillRequest, Refund, RefundStatus};
 use crate::domain::audit::AuditRecord;
 use crate::domain::billing::{Account, Charge, CreditNote, Subscription, WalletEntry};
 use crate::domain::ids::{AccountId, CaseNumber, ChargeId, RefundId, UserId};
@@ -22,6 +22,22 @@ pub enum StoreError {
     Corrupt(String),
     #[error("another process holds this work item")]
     Busy,
+    /// The database aborted the transaction because of a concurrent one (PostgreSQL
+    /// SQLSTATE 40001 serialization failure or 40P01 deadlock): nothing was written, and
+    /// running the whole transaction again is expected to succeed.
+    #[error("the transaction collided with a concurrent one and was rolled back")]
+    Conflict(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// A write the store refuses before making it, because a stored value would leave its
+    /// range (a wallet sum past the largest balance the store keeps exactly).
+    #[error("{0}")]
+    Refused(String),
+}
+
+impl StoreError {
+    /// A transaction-level conflict: retry the whole unit of work.
+    pub fn is_conflict(&self) -> bool {
+        matches!(self, StoreError::Conflict(_))
+    }
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -40,6 +56,19 @@ pub struct StoredAudit {
     pub record: AuditRecord,
     pub prev_hash: [u8; 32],
     pub hash: [u8; 32],
+    /// HMAC-SHA256 of `hash` under `PAYDESK_AUDIT_KEY`; `None` for records written before
+    /// migration 0004 or without a key.
+    pub mac: Option<[u8; 32]>,
+}
+
+/// The audit chain's head, kept outside the chain (migration 0004) and updated in the
+/// transaction of every append: how many records there are and the last hash, signed
+/// with the audit key when one is configured. A cut-off tail no longer matches it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditHead {
+    pub count: i64,
+    pub last_hash: [u8; 32],
+    pub mac: Option<[u8; 32]>,
 }
 
 /// A wallet balance: the sum of the account's entries in one currency.
@@ -98,6 +127,10 @@ pub trait Store: Send + Sync + 'static {
     async fn status_counts(&self) -> StoreResult<StatusCounts>;
     /// The audit trail, of one case or all, in order.
     async fn audit(&self, case: Option<CaseNumber>) -> StoreResult<Vec<StoredAudit>>;
+    /// The audit chain's head (`None` if the row is missing: a sign of tampering).
+    async fn audit_head(&self) -> StoreResult<Option<AuditHead>>;
+    /// Whether records are signed (an audit key was given to the store).
+    fn audit_signed(&self) -> bool;
 }
 
 /// Everything the engine reads and writes inside one transaction.
@@ -122,9 +155,18 @@ pub trait StoreTx: Send {
 
     async fn put_charge(&mut self, charge: &Charge) -> StoreResult<()>;
     async fn charge(&mut self, id: &ChargeId) -> StoreResult<Option<Charge>>;
+    /// A charge, locked until commit (PostgreSQL `FOR UPDATE`; SQLite's write transaction
+    /// already excludes other writers). Taken before a refund is reserved against the
+    /// charge's cap, so two processes cannot both read the same sum and pass the cap.
+    async fn charge_for_update(&mut self, id: &ChargeId) -> StoreResult<Option<Charge>>;
     /// All charges of an account, oldest first.
     async fn charges_of(&mut self, account: &AccountId) -> StoreResult<Vec<Charge>>;
     async fn set_disputed(&mut self, charge: &ChargeId, disputed: bool) -> StoreResult<()>;
+    /// Records that `charge` bought credits through the bot (`origin`: `wallet_buy`,
+    /// `auto_recharge`), adding `value` to the wallet.
+    async fn put_credit_purchase(&mut self, charge: &ChargeId, value: Decimal, origin: &str) -> StoreResult<()>;
+    /// The wallet value a charge bought through the bot added; `None` for other charges.
+    async fn credit_purchase(&mut self, charge: &ChargeId) -> StoreResult<Option<Decimal>>;
     async fn put_subscription(&mut self, sub: &Subscription) -> StoreResult<()>;
     async fn subscription_of_charge(&mut self, charge: &ChargeId) -> StoreResult<Option<Subscription>>;
     /// A fresh id for a charge the bot itself makes (credit purchases).
@@ -157,8 +199,21 @@ pub trait StoreTx: Send {
     async fn refunded_sum(&mut self, charge: &ChargeId, statuses: &[RefundStatus]) -> StoreResult<Decimal>;
     /// Releases the lease taken by `claim_refund`.
     async fn release_refund(&mut self, id: RefundId) -> StoreResult<()>;
+    /// Sum of the refunds in `currency` that `requester` asked for since `since` and
+    /// that were approved automatically (no lead).
+    async fn auto_approved_sum(&mut self, requester: &UserId, currency: Currency, since: DateTime<Utc>) -> StoreResult<Decimal>;
+    /// Puts the charge's refunds that no money can have moved for yet on hold (a dispute
+    /// was opened): those waiting for approval, and approved ones the provider was never
+    /// asked about and that no worker is paying now (not leased at `now`). One
+    /// conditional update, so a worker's lease and the hold cannot both win.
+    async fn hold_refunds(&mut self, charge: &ChargeId, now: DateTime<Utc>) -> StoreResult<Vec<Refund>>;
 
     async fn add_credit_note(&mut self, note: &CreditNote) -> StoreResult<()>;
+
+    /// Inserts a goodwill request (its `id` is ignored) and returns the id given.
+    async fn insert_goodwill(&mut self, g: &GoodwillRequest) -> StoreResult<i64>;
+    async fn update_goodwill(&mut self, g: &GoodwillRequest) -> StoreResult<()>;
+    async fn goodwill_by_message(&mut self, message_ref: &str) -> StoreResult<Option<GoodwillRequest>>;
 
     /// Queues an outgoing action; messages (`say`, `approval_request`) get their `ref`.
     async fn push(&mut self, action: Action) -> StoreResult<Option<String>>;

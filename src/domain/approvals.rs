@@ -1,7 +1,7 @@
 //! Refund requests and their approval (`policy.md`, Approval 1–9), and the schedule on
 //! which an approved refund is executed.
 
-use super::ids::{CaseNumber, ChargeId, RefundId, UserId};
+use super::ids::{AccountId, CaseNumber, ChargeId, RefundId, UserId};
 use super::money::Currency;
 use super::policy::Policy;
 use chrono::{DateTime, Duration, Utc};
@@ -17,10 +17,13 @@ pub enum RefundStatus {
     Failed,
     Rejected,
     Expired,
+    /// Stopped before any money moved because the charge is disputed (policy rule 7):
+    /// it waits for a lead, who can only reject it.
+    OnHold,
 }
 
 impl RefundStatus {
-    pub const ALL: [RefundStatus; 7] = [
+    pub const ALL: [RefundStatus; 8] = [
         RefundStatus::AwaitingApproval,
         RefundStatus::Approved,
         RefundStatus::Executing,
@@ -28,6 +31,7 @@ impl RefundStatus {
         RefundStatus::Failed,
         RefundStatus::Rejected,
         RefundStatus::Expired,
+        RefundStatus::OnHold,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -39,6 +43,7 @@ impl RefundStatus {
             RefundStatus::Failed => "failed",
             RefundStatus::Rejected => "rejected",
             RefundStatus::Expired => "expired",
+            RefundStatus::OnHold => "on_hold",
         }
     }
 
@@ -48,7 +53,15 @@ impl RefundStatus {
 
     /// Money reserved against the charge's cap: paid, being paid or waiting to be.
     pub fn reserves_money(self) -> bool {
-        matches!(self, RefundStatus::AwaitingApproval | RefundStatus::Approved | RefundStatus::Executing | RefundStatus::Succeeded)
+        matches!(
+            self,
+            RefundStatus::AwaitingApproval | RefundStatus::Approved | RefundStatus::Executing | RefundStatus::Succeeded | RefundStatus::OnHold
+        )
+    }
+
+    /// Not decided yet: waiting for leads, being paid, or held.
+    pub fn is_open(self) -> bool {
+        matches!(self, RefundStatus::AwaitingApproval | RefundStatus::Approved | RefundStatus::Executing | RefundStatus::OnHold)
     }
 
     pub fn is_final(self) -> bool {
@@ -90,18 +103,24 @@ pub struct Refund {
     pub last_error: Option<String>,
 }
 
-/// How many distinct leads (other than the requester) must approve.
-pub fn leads_needed(amount: Decimal, is_override: bool, policy: &Policy) -> u8 {
-    if is_override || amount >= policy.two_lead_threshold {
+/// How many distinct leads (other than the requester) must approve. `on_charge` is
+/// what the charge already has refunded, being paid or waiting for approval besides
+/// this request: splitting a large refund into small ones does not dodge the threshold.
+pub fn leads_needed(amount: Decimal, on_charge: Decimal, is_override: bool, policy: &Policy) -> u8 {
+    if is_override || amount + on_charge >= policy.two_lead_threshold {
         2
     } else {
         1
     }
 }
 
-/// Approval rule 7: an eligible refund under `auto_approve_below` needs no lead.
-pub fn auto_approves(amount: Decimal, is_override: bool, policy: &Policy) -> bool {
-    !is_override && policy.auto_approve_below.is_some_and(|below| amount < below)
+/// Approval rule 7: an eligible refund needs no lead when it, with everything else on
+/// the charge (`on_charge`), stays under `auto_approve_below`, and the requester's
+/// auto-approved refunds of the last 24 hours (`requester_today`, this one included)
+/// stay within `auto_approve_daily_limit`.
+pub fn auto_approves(amount: Decimal, on_charge: Decimal, requester_today: Decimal, is_override: bool, policy: &Policy) -> bool {
+    let Some(below) = policy.auto_approve_below else { return false };
+    !is_override && amount + on_charge < below && requester_today + amount <= policy.auto_approve_daily_limit()
 }
 
 pub fn expiry(requested_at: DateTime<Utc>, policy: &Policy) -> DateTime<Utc> {
@@ -114,6 +133,66 @@ pub fn idempotency_key(id: RefundId, case: CaseNumber, charge: &ChargeId, amount
     let mut h = Sha256::new();
     h.update(format!("paydesk-refund|{}|{}|{}|{}|{}", id.0, case, charge, amount.normalize(), currency).as_bytes());
     format!("pd_{}", &hex::encode(h.finalize())[..40])
+}
+
+/// A goodwill credit above `goodwill_two_lead_above`, waiting for a second lead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GoodwillRequest {
+    pub id: i64,
+    pub account: AccountId,
+    pub currency: Currency,
+    pub amount: Decimal,
+    pub reason: String,
+    pub requested_by: UserId,
+    pub requested_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub status: GoodwillStatus,
+    /// The approvals-channel message where the second lead reacts.
+    pub message_ref: Option<String>,
+    pub decided_by: Option<UserId>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GoodwillStatus {
+    Pending,
+    Credited,
+    Rejected,
+}
+
+impl GoodwillStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GoodwillStatus::Pending => "pending",
+            GoodwillStatus::Credited => "credited",
+            GoodwillStatus::Rejected => "rejected",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<GoodwillStatus> {
+        [GoodwillStatus::Pending, GoodwillStatus::Credited, GoodwillStatus::Rejected].into_iter().find(|g| g.as_str() == s)
+    }
+}
+
+impl GoodwillRequest {
+    /// A reaction (or command) on the request: one lead other than the requester
+    /// decides it. Whether that lead may credit this account at all (conflict of
+    /// interest) is the permission table's answer, checked by the caller.
+    pub fn react(&self, user: &UserId, is_lead: bool, vote: Vote, now: DateTime<Utc>) -> Outcome {
+        if self.status != GoodwillStatus::Pending {
+            return Outcome::Ignored(Ignored::Closed(self.status.as_str()));
+        }
+        if !is_lead {
+            return Outcome::Ignored(Ignored::NotALead);
+        }
+        if now > self.expires_at {
+            return Outcome::Ignored(Ignored::Expired);
+        }
+        match vote {
+            Vote::Reject => Outcome::Rejected,
+            Vote::Approve if *user == self.requested_by => Outcome::Ignored(Ignored::OwnRequest),
+            Vote::Approve => Outcome::Approved { by: vec![user.clone()] },
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,6 +210,8 @@ pub enum Ignored {
     NotCounted,
     Expired,
     Decided(RefundStatus),
+    /// A goodwill request already decided (`credited`, `rejected`).
+    Closed(&'static str),
 }
 
 impl Ignored {
@@ -142,6 +223,7 @@ impl Ignored {
             Ignored::NotCounted => "you had no approval on this request to withdraw".into(),
             Ignored::Expired => "this approval request has expired".into(),
             Ignored::Decided(s) => format!("this refund is already {}", s.as_str().replace('_', " ")),
+            Ignored::Closed(s) => format!("this goodwill request is already {s}"),
         }
     }
 
@@ -178,6 +260,10 @@ impl Refund {
 
     /// A reaction added (or `/approve`, `/reject`). Pure: the caller stores the result.
     pub fn react(&self, user: &UserId, is_lead: bool, vote: Vote, now: DateTime<Utc>) -> Outcome {
+        if self.status == RefundStatus::OnHold && vote == Vote::Reject && is_lead {
+            // A held refund (disputed charge) can only be called off.
+            return Outcome::Rejected;
+        }
         if self.status != RefundStatus::AwaitingApproval {
             return Outcome::Ignored(Ignored::Decided(self.status));
         }
@@ -271,18 +357,29 @@ mod tests {
     #[test]
     fn leads_needed_from_the_threshold_and_for_overrides() {
         let p = Policy::default();
-        assert_eq!(leads_needed(dec!(499.99), false, &p), 1);
-        assert_eq!(leads_needed(dec!(500.00), false, &p), 2);
-        assert_eq!(leads_needed(dec!(5), true, &p), 2);
+        assert_eq!(leads_needed(dec!(499.99), dec!(0), false, &p), 1);
+        assert_eq!(leads_needed(dec!(500.00), dec!(0), false, &p), 2);
+        assert_eq!(leads_needed(dec!(5), dec!(0), true, &p), 2);
+        // 499.99 + 499.99 + 200.01 on one charge: the second already needs two leads.
+        assert_eq!(leads_needed(dec!(499.99), dec!(499.99), false, &p), 2);
+        assert_eq!(leads_needed(dec!(200.01), dec!(999.98), false, &p), 2);
     }
 
     #[test]
     fn auto_approve_is_off_by_default_and_strictly_below() {
-        assert!(!auto_approves(dec!(1), false, &Policy::default()));
+        let z = dec!(0);
+        assert!(!auto_approves(dec!(1), z, z, false, &Policy::default()));
         let p = Policy { auto_approve_below: Some(dec!(25)), ..Policy::default() };
-        assert!(auto_approves(dec!(24.99), false, &p));
-        assert!(!auto_approves(dec!(25), false, &p));
-        assert!(!auto_approves(dec!(1), true, &p));
+        assert!(auto_approves(dec!(24.99), z, z, false, &p));
+        assert!(!auto_approves(dec!(25), z, z, false, &p));
+        assert!(!auto_approves(dec!(1), z, z, true, &p));
+        // Ten 24.99 on one charge: only the first is under 25 with the rest of the charge.
+        assert!(!auto_approves(dec!(24.99), dec!(24.99), z, false, &p));
+        // The requester's daily limit (4 × 25 by default) counts across charges.
+        assert!(auto_approves(dec!(24.99), z, dec!(75.00), false, &p));
+        assert!(!auto_approves(dec!(24.99), z, dec!(75.02), false, &p));
+        let capped = Policy { auto_approve_daily_limit: Some(dec!(30)), ..p.clone() };
+        assert!(!auto_approves(dec!(10), z, dec!(20.01), false, &capped));
     }
 
     #[test]
@@ -319,6 +416,32 @@ mod tests {
         assert_eq!(r.unreact(&b, Vote::Approve, now), Outcome::Ignored(Ignored::NotCounted));
         assert_eq!(r.unreact(&a, Vote::Approve, now), Outcome::Withdrawn { have: 0, need: 2 });
         assert_eq!(r.react(&b, true, Vote::Approve, now), Outcome::Approved { by: vec![a.clone(), b.clone()] });
+    }
+
+    #[test]
+    fn goodwill_needs_one_other_lead_in_time() {
+        let now = t("2026-06-05T09:00:00Z");
+        let g = GoodwillRequest {
+            id: 1,
+            account: AccountId::new("acct-1"),
+            currency: Currency::USD,
+            amount: dec!(250),
+            reason: "outage".into(),
+            requested_by: UserId::new("kim"),
+            requested_at: now,
+            expires_at: t("2026-06-08T09:00:00Z"),
+            status: GoodwillStatus::Pending,
+            message_ref: Some("m3".into()),
+            decided_by: None,
+        };
+        let (kim, max, bo) = (UserId::new("kim"), UserId::new("max"), UserId::new("bo"));
+        assert_eq!(g.react(&kim, true, Vote::Approve, now), Outcome::Ignored(Ignored::OwnRequest));
+        assert_eq!(g.react(&bo, false, Vote::Approve, now), Outcome::Ignored(Ignored::NotALead));
+        assert_eq!(g.react(&max, true, Vote::Approve, now), Outcome::Approved { by: vec![max.clone()] });
+        assert_eq!(g.react(&max, true, Vote::Approve, t("2026-06-08T09:00:01Z")), Outcome::Ignored(Ignored::Expired));
+        assert_eq!(g.react(&kim, true, Vote::Reject, now), Outcome::Rejected);
+        let done = GoodwillRequest { status: GoodwillStatus::Credited, ..g };
+        assert_eq!(done.react(&max, true, Vote::Approve, now), Outcome::Ignored(Ignored::Closed("credited")));
     }
 
     #[test]

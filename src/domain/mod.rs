@@ -9,6 +9,7 @@ pub mod billing;
 pub mod ids;
 pub mod intent;
 pub mod money;
+pub mod permissions;
 pub mod policy;
 pub mod roles;
 pub mod tickets;

@@ -25,6 +25,17 @@ pub struct Policy {
     pub approval_expiry_hours: i64,
     /// Eligible refunds below this are executed without a lead (off when `None`).
     pub auto_approve_below: Option<Decimal>,
+    /// Most one requester may have auto-approved in 24 hours (default: four times
+    /// `auto_approve_below`).
+    pub auto_approve_daily_limit: Option<Decimal>,
+    /// Goodwill credits above this need a second lead's approval.
+    pub goodwill_two_lead_above: Decimal,
+}
+
+impl Policy {
+    pub fn auto_approve_daily_limit(&self) -> Decimal {
+        self.auto_approve_daily_limit.or_else(|| self.auto_approve_below.map(|b| b * Decimal::from(4))).unwrap_or(Decimal::ZERO)
+    }
 }
 
 impl Default for Policy {
@@ -40,6 +51,8 @@ impl Default for Policy {
             two_lead_threshold: Decimal::new(50000, 2),
             approval_expiry_hours: 72,
             auto_approve_below: None,
+            auto_approve_daily_limit: None,
+            goodwill_two_lead_above: Decimal::new(10000, 2),
         }
     }
 }
@@ -132,6 +145,10 @@ pub struct RefundContext<'a> {
     /// The amount asked for, with the currency it was asked in (if said); `None` asks for
     /// everything the policy allows.
     pub requested: Option<(Decimal, Option<Currency>)>,
+    /// The charge is a purchase the customer made on purpose through the bot (`/wallet
+    /// buy`, auto-recharge): a repeat of it is deliberate, never a duplicate (rule 5).
+    /// `account_charges` should leave such purchases out, so they anchor no duplicate.
+    pub deliberate_purchase: bool,
 }
 
 /// The answer: a decision, the rule that decided it and the amounts, so people can read why.
@@ -300,7 +317,7 @@ pub fn eligibility(ctx: &RefundContext<'_>, policy: &Policy, now: DateTime<Utc>)
     let net = (paid - charge.fee).max(Decimal::ZERO);
     let in_window = elapsed <= Duration::days(policy.full_refund_days);
     let mut candidates: Vec<(Rule, Decimal)> = Vec::new();
-    if is_duplicate(charge, ctx.account_charges, Duration::minutes(policy.duplicate_window_minutes)) {
+    if !ctx.deliberate_purchase && is_duplicate(charge, ctx.account_charges, Duration::minutes(policy.duplicate_window_minutes)) {
         candidates.push((Rule::DuplicateCharge, paid));
     }
     if charge.wallet_selected && charge.method != PaymentMethod::Wallet {
@@ -394,7 +411,7 @@ mod tests {
         requested: Option<(Decimal, Option<Currency>)>,
         now: &str,
     ) -> Eligibility {
-        let ctx = RefundContext { charge: c, subscription: sub, account_charges: others, refunded, requested };
+        let ctx = RefundContext { charge: c, subscription: sub, account_charges: others, refunded, requested, deliberate_purchase: false };
         eligibility(&ctx, &Policy::default(), t(now))
     }
 

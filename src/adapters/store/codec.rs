@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
 pub fn money(d: Decimal) -> StoreResult<i64> {
-    to_scaled(d).map_err(|e| StoreError::Corrupt(e.to_string()))
+    to_scaled(d).map_err(|e| StoreError::Refused(format!("the store cannot keep the amount {d}: {e}")))
 }
 
 pub fn decimal(v: i64) -> Decimal {

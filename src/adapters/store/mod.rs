@@ -15,9 +15,37 @@ use std::time::Duration;
 
 pub use sql::{PgStore, SqliteStore};
 
+/// PostgreSQL SQLSTATEs after which the whole transaction is to be run again:
+/// 40001 serialization_failure and 40P01 deadlock_detected (PostgreSQL manual, Appendix A
+/// "PostgreSQL Error Codes", class 40 — Transaction Rollback).
+const RETRY_SQLSTATES: [&str; 2] = ["40001", "40P01"];
+
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
-        StoreError::Backend(e.to_string())
+        let conflict = matches!(&e, sqlx::Error::Database(db) if db.code().is_some_and(|c| RETRY_SQLSTATES.contains(&c.as_ref())));
+        if conflict {
+            StoreError::Conflict(Box::new(e))
+        } else {
+            StoreError::Backend(e.to_string())
+        }
+    }
+}
+
+/// The environment variable holding the audit signing key.
+pub const AUDIT_KEY_VAR: &str = "PAYDESK_AUDIT_KEY";
+/// The shortest key accepted: 32 bytes, the size of the HMAC-SHA256 output (RFC 2104 §3
+/// advises keys no shorter than the hash output).
+pub const AUDIT_KEY_MIN: usize = 32;
+
+/// The audit key from `PAYDESK_AUDIT_KEY` (its UTF-8 bytes): `Ok(None)` when unset or
+/// empty, an error naming the variable when too short.
+pub fn audit_key_from_env() -> Result<Option<Vec<u8>>, String> {
+    match std::env::var(AUDIT_KEY_VAR) {
+        Ok(k) if k.is_empty() => Ok(None),
+        Ok(k) if k.len() < AUDIT_KEY_MIN => Err(format!("{AUDIT_KEY_VAR} is {} bytes long; it must be at least {AUDIT_KEY_MIN}", k.len())),
+        Ok(k) => Ok(Some(k.into_bytes())),
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => Err(format!("{AUDIT_KEY_VAR} is not valid UTF-8")),
     }
 }
 
@@ -38,13 +66,21 @@ pub enum AnyStore {
 }
 
 impl AnyStore {
-    /// Opens (creating a SQLite file if needed) and applies the migrations.
+    /// Opens (creating a SQLite file if needed) and applies the migrations; audit records
+    /// are signed with the key in `PAYDESK_AUDIT_KEY` when it is set.
     pub async fn open(url: &str) -> Result<AnyStore, StoreError> {
+        let key = audit_key_from_env().map_err(StoreError::Refused)?;
+        Self::open_with_key(url, key).await
+    }
+
+    /// [`AnyStore::open`] with the audit key given (tests; `None`: records are not signed).
+    pub async fn open_with_key(url: &str, audit_key: Option<Vec<u8>>) -> Result<AnyStore, StoreError> {
+        let key: Option<Arc<[u8]>> = audit_key.map(Arc::from);
         let store = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let opts = PgConnectOptions::from_str(url)?;
             let pool = PgPoolOptions::new().max_connections(8).acquire_timeout(Duration::from_secs(10)).connect_with(opts).await?;
             PG_MIGRATIONS.run(&pool).await?;
-            AnyStore::Postgres(PgStore::new(pool))
+            AnyStore::Postgres(PgStore::new(pool).with_audit_key(key))
         } else if url.starts_with("sqlite:") {
             use sqlx::{ConnectOptions, Connection};
             let base = SqliteConnectOptions::from_str(url)?
@@ -73,7 +109,7 @@ impl AnyStore {
             if memory {
                 SQLITE_MIGRATIONS.run(&pool).await?;
             }
-            AnyStore::Sqlite(SqliteStore::new(pool))
+            AnyStore::Sqlite(SqliteStore::new(pool).with_audit_key(key))
         } else {
             return Err(StoreError::Backend(format!(
                 "unsupported database URL `{}`: use sqlite:FILE or postgres://…",

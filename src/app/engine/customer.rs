@@ -278,11 +278,18 @@ impl Work<'_> {
         charge: &Charge,
         requested: Option<(Decimal, Option<crate::domain::money::Currency>)>,
     ) -> EngineResult<Eligibility> {
-        let charges = self.tx.charges_of(&charge.account).await?;
+        // Credits bought through the bot are deliberate: neither duplicates nor anchors of one.
+        let mut charges = Vec::new();
+        for c in self.tx.charges_of(&charge.account).await? {
+            if c.kind != ChargeKind::Credits || self.tx.credit_purchase(&c.id).await?.is_none() {
+                charges.push(c);
+            }
+        }
+        let deliberate_purchase = self.tx.credit_purchase(&charge.id).await?.is_some();
         let sub = self.tx.subscription_of_charge(&charge.id).await?;
         let reserved: Vec<RefundStatus> = RefundStatus::ALL.into_iter().filter(|s| s.reserves_money()).collect();
         let refunded = self.tx.refunded_sum(&charge.id, &reserved).await?;
-        let ctx = RefundContext { charge, subscription: sub.as_ref(), account_charges: &charges, refunded, requested };
+        let ctx = RefundContext { charge, subscription: sub.as_ref(), account_charges: &charges, refunded, requested, deliberate_purchase };
         Ok(eligibility(&ctx, &self.e.cfg.policy, self.now))
     }
 
@@ -384,6 +391,7 @@ impl Work<'_> {
                     RefundStatus::Failed => "could not be paid; an agent is looking into it".to_string(),
                     RefundStatus::Rejected => "was not approved".to_string(),
                     RefundStatus::Expired => "expired before approval; an agent will follow up".to_string(),
+                    RefundStatus::OnHold => "is on hold because the charge is disputed with your bank; a lead is handling it".to_string(),
                 };
                 lines.push(format!("The refund of {amount} for {} ({}) {state}.", r.charge, case.number));
             }

@@ -63,6 +63,20 @@ pub enum EngineError {
 
 pub type EngineResult<T> = Result<T, EngineError>;
 
+/// How many times one unit of work is tried when the store reports conflicts.
+pub const CONFLICT_ATTEMPTS: u32 = 5;
+
+/// The wait before try `attempt + 1`: 20 ms doubling, times a random factor in [0.5, 1.5).
+fn conflict_backoff(attempt: u32) -> std::time::Duration {
+    use std::hash::{BuildHasher, Hasher};
+    // RandomState is seeded randomly per instance: enough jitter, no extra dependency.
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u32(attempt);
+    let frac = 500 + h.finish() % 1000;
+    let base = 20u64 << attempt.saturating_sub(1).min(6);
+    std::time::Duration::from_millis(base * frac / 1000)
+}
+
 /// Who did something. `roles: None` means "as the store knows them" (console, replay);
 /// Discord passes the member's roles read on every event.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,10 +102,56 @@ pub enum ReactTarget {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
-    Message { actor: Actor, text: String, channel: String },
-    Reaction { actor: Actor, emoji: String, target: ReactTarget, added: bool },
-    Usage { account: AccountId, conversations: u64 },
+    Message {
+        actor: Actor,
+        text: String,
+        channel: String,
+    },
+    Reaction {
+        actor: Actor,
+        emoji: String,
+        target: ReactTarget,
+        added: bool,
+    },
+    Usage {
+        account: AccountId,
+        conversations: u64,
+    },
+    /// The chat platform says a member's roles changed (or they left): stored at once,
+    /// so that an approval given before a demotion no longer counts at quorum.
+    Roles {
+        actor: Actor,
+    },
     Tick,
+}
+
+/// Text without NUL characters. NUL is never meaningful in chat; PostgreSQL cannot store
+/// it in TEXT while SQLite can, so it is removed where text enters the engine and both
+/// backends keep the same thing.
+pub(crate) fn no_nul(s: &str) -> String {
+    s.replace('\0', "")
+}
+
+impl Event {
+    /// The event with NUL removed from every text in it (see [`no_nul`]).
+    pub fn without_nul(self) -> Event {
+        let actor = |a: Actor| Actor { id: UserId::new(no_nul(a.id.as_str())), roles: a.roles };
+        match self {
+            Event::Message { actor: a, text, channel } => Event::Message { actor: actor(a), text: no_nul(&text), channel: no_nul(&channel) },
+            Event::Reaction { actor: a, emoji, target, added } => Event::Reaction {
+                actor: actor(a),
+                emoji: no_nul(&emoji),
+                target: match target {
+                    ReactTarget::Message(r) => ReactTarget::Message(no_nul(&r)),
+                    t => t,
+                },
+                added,
+            },
+            Event::Usage { account, conversations } => Event::Usage { account: AccountId::new(no_nul(account.as_str())), conversations },
+            Event::Roles { actor: a } => Event::Roles { actor: actor(a) },
+            Event::Tick => Event::Tick,
+        }
+    }
 }
 
 /// The payment connectors by name (`sandbox`, `stripe`, …).
@@ -134,8 +194,65 @@ impl Engine {
     /// Handles one event at `at`: timers due by then fire first, then the event in one
     /// transaction, then any refund it approved is paid. `dedupe` is the platform's event
     /// id: a redelivered event changes nothing.
+    /// A transaction the database rolls back for a conflict with another process
+    /// (deadlock, serialization failure) is run again, whole, a few times.
     pub async fn handle(&self, event: Event, at: DateTime<Utc>, dedupe: Option<&str>) -> EngineResult<()> {
         self.run_timers(at).await?;
+        let event = event.without_nul();
+        match self.retrying(|| self.handle_once(event.clone(), at, dedupe)).await {
+            // A write the store refused (a value out of its range): nothing of the event
+            // was written; the speaker is told why, the refusal is audited.
+            Err(EngineError::Store(StoreError::Refused(why))) => self.retrying(|| self.refused(&event, at, dedupe, &why)).await?,
+            other => other?,
+        }
+        self.run_timers(at).await?;
+        Ok(())
+    }
+
+    async fn refused(&self, event: &Event, at: DateTime<Utc>, dedupe: Option<&str>, why: &str) -> EngineResult<()> {
+        tracing::warn!(reason = why, "event refused by the store");
+        let mut w = self.work(at).await?;
+        if let Some(key) = dedupe {
+            if !w.tx.first_delivery(key).await? {
+                return w.commit().await;
+            }
+        }
+        let (actor, channel) = match event {
+            Event::Message { actor, channel, .. } => (Some(&actor.id), channel.clone()),
+            Event::Reaction { actor, .. } => (Some(&actor.id), self.cfg.approvals_channel.clone()),
+            Event::Usage { .. } | Event::Roles { .. } | Event::Tick => (None, String::new()),
+        };
+        if let Some(to) = actor {
+            w.say(&channel, Some(to), None, format!("Nothing was changed: {why}.")).await?;
+        }
+        w.audit(actor.map(|a| a.as_str()).unwrap_or("system"), None, "event.refused", why, None).await?;
+        w.commit().await
+    }
+
+    /// Runs `unit` — one whole store transaction, with everything it decides — and runs
+    /// it again when the store reports a conflict (`StoreError::Conflict`: nothing of it
+    /// was written), at most `CONFLICT_ATTEMPTS` times, with a short jittered backoff so
+    /// that the colliding processes do not meet again. Any other error ends at once.
+    pub(crate) async fn retrying<T, F, Fut>(&self, mut unit: F) -> EngineResult<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = EngineResult<T>>,
+    {
+        let mut attempt = 1;
+        loop {
+            match unit().await {
+                Err(EngineError::Store(e)) if e.is_conflict() && attempt < CONFLICT_ATTEMPTS => {
+                    let wait = conflict_backoff(attempt);
+                    tracing::warn!(attempt, wait_ms = wait.as_millis() as u64, error = %e, "transaction conflict: running it again");
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn handle_once(&self, event: Event, at: DateTime<Utc>, dedupe: Option<&str>) -> EngineResult<()> {
         let mut w = self.work(at).await?;
         if let Some(key) = dedupe {
             if !w.tx.first_delivery(key).await? {
@@ -147,22 +264,27 @@ impl Engine {
             Event::Message { actor, text, channel } => w.message(&actor, &text, &channel).await?,
             Event::Reaction { actor, emoji, target, added } => w.reaction(&actor, &emoji, &target, added).await?,
             Event::Usage { account, conversations } => w.usage(&account, conversations).await?,
+            Event::Roles { actor } => w.roles_changed(&actor).await?,
             Event::Tick => {}
         }
-        w.commit().await?;
-        self.run_timers(at).await?;
-        Ok(())
+        w.commit().await
     }
 
     /// Fires what is due by `now`: expired approval requests, and refunds to pay or retry.
     pub async fn run_timers(&self, now: DateTime<Utc>) -> EngineResult<RunReport> {
         let mut report = RunReport::default();
         for id in self.store.expired_requests(now).await? {
-            let mut w = self.work(now).await?;
-            if w.expire(id).await? {
+            let expired = self
+                .retrying(|| async move {
+                    let mut w = self.work(now).await?;
+                    let expired = w.expire(id).await?;
+                    w.commit().await?;
+                    Ok(expired)
+                })
+                .await?;
+            if expired {
                 report.expired += 1;
             }
-            w.commit().await?;
         }
         self.run_refunds(now, &mut report).await?;
         Ok(report)
@@ -171,6 +293,10 @@ impl Engine {
     // ---- fixtures: the billing data the bot starts from (replay, demo, import) ----
 
     pub async fn seed_account(&self, account: &Account, wallet: Option<Decimal>, at: DateTime<Utc>) -> EngineResult<()> {
+        self.retrying(|| self.seed_account_once(account, wallet, at)).await
+    }
+
+    async fn seed_account_once(&self, account: &Account, wallet: Option<Decimal>, at: DateTime<Utc>) -> EngineResult<()> {
         let mut w = self.work(at).await?;
         w.tx.put_account(account).await?;
         if let Some(amount) = wallet.filter(|a| !a.is_zero()) {
@@ -189,20 +315,60 @@ impl Engine {
     }
 
     pub async fn seed_user(&self, user: &User, at: DateTime<Utc>) -> EngineResult<()> {
-        let mut w = self.work(at).await?;
-        w.tx.put_user(user).await?;
-        w.commit().await
+        self.retrying(|| async move {
+            let mut w = self.work(at).await?;
+            w.tx.put_user(user).await?;
+            w.commit().await
+        })
+        .await
     }
 
     pub async fn seed_charge(&self, charge: &Charge, at: DateTime<Utc>) -> EngineResult<()> {
-        let mut w = self.work(at).await?;
-        w.tx.put_charge(charge).await?;
-        w.commit().await
+        self.retrying(|| async move {
+            let mut w = self.work(at).await?;
+            w.tx.put_charge(charge).await?;
+            w.commit().await
+        })
+        .await
     }
 
     pub async fn seed_subscription(&self, sub: &Subscription, at: DateTime<Utc>) -> EngineResult<()> {
-        let mut w = self.work(at).await?;
-        w.tx.put_subscription(sub).await?;
-        w.commit().await
+        self.retrying(|| async move {
+            let mut w = self.work(at).await?;
+            w.tx.put_subscription(sub).await?;
+            w.commit().await
+        })
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conflict_backoff_doubles_with_jitter() {
+        for attempt in 1..CONFLICT_ATTEMPTS {
+            let base = 20u64 << (attempt - 1);
+            for _ in 0..50 {
+                let ms = conflict_backoff(attempt).as_millis() as u64;
+                assert!(ms >= base / 2 && ms < base * 3 / 2, "attempt {attempt}: {ms} ms");
+            }
+        }
+        let waits: std::collections::HashSet<_> = (0..50).map(|_| conflict_backoff(3)).collect();
+        assert!(waits.len() > 1, "jittered");
+    }
+
+    #[test]
+    fn nul_is_removed_from_every_text_of_an_event() {
+        let e = Event::Message { actor: Actor::known("an\0a"), text: "hi\0 there".into(), channel: "sup\0port".into() };
+        assert_eq!(e.without_nul(), Event::Message { actor: Actor::known("ana"), text: "hi there".into(), channel: "support".into() });
+        let r = Event::Reaction { actor: Actor::known("kim"), emoji: "✅\0".into(), target: ReactTarget::Message("m\04".into()), added: true };
+        assert_eq!(
+            r.without_nul(),
+            Event::Reaction { actor: Actor::known("kim"), emoji: "✅".into(), target: ReactTarget::Message("m4".into()), added: true }
+        );
+        let u = Event::Usage { account: AccountId::new("acct\0-1"), conversations: 3 };
+        assert_eq!(u.without_nul(), Event::Usage { account: AccountId::new("acct-1"), conversations: 3 });
     }
 }

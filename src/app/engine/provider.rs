@@ -51,6 +51,10 @@ pub enum Imported {
 impl Engine {
     /// A refund's outcome by webhook: through the same path as the runner's answers.
     pub async fn provider_refund_update(&self, u: &RefundUpdate, at: DateTime<Utc>) -> EngineResult<WebhookOutcome> {
+        self.retrying(|| self.provider_refund_update_once(u, at)).await
+    }
+
+    async fn provider_refund_update_once(&self, u: &RefundUpdate, at: DateTime<Utc>) -> EngineResult<WebhookOutcome> {
         let mut w = self.work(at).await?;
         let mut refund = match w.tx.refund_by_provider_ref(&u.provider, &u.provider_ref).await? {
             Some(r) => Some(r),
@@ -100,6 +104,10 @@ impl Engine {
     /// A dispute (chargeback) was opened on a charge: it is marked disputed (policy
     /// rule 7) and its open case escalated, or a case opened for the leads.
     pub async fn charge_disputed(&self, provider: &str, event_id: &str, charge_id: &ChargeId, at: DateTime<Utc>) -> EngineResult<WebhookOutcome> {
+        self.retrying(|| self.charge_disputed_once(provider, event_id, charge_id, at)).await
+    }
+
+    async fn charge_disputed_once(&self, provider: &str, event_id: &str, charge_id: &ChargeId, at: DateTime<Utc>) -> EngineResult<WebhookOutcome> {
         let mut w = self.work(at).await?;
         let Some(charge) = w.tx.charge(charge_id).await?.filter(|c| c.provider == provider) else {
             drop(w);
@@ -133,6 +141,13 @@ impl Engine {
         )
         .await?;
         w.set_status(&mut case, CaseStatus::Escalated, "system", why).await?;
+        // Policy rule 7: no refund of a disputed charge. Every request waiting for
+        // approval, and every approved one not yet sent, goes on hold; one being sent
+        // right now (leased) is re-checked by its worker just before the call.
+        for held in w.tx.hold_refunds(&charge.id, at).await? {
+            w.push_refund(&held).await?;
+            w.announce_hold(&held, "the charge is disputed (an open chargeback): refunding it too would pay the customer twice").await?;
+        }
         let approvals = self.cfg.approvals_channel.clone();
         w.say(&approvals, None, Some(case.number), format!("{provider} reports a dispute on charge {}: {} is escalated.", charge.id, case.number))
             .await?;
@@ -143,6 +158,19 @@ impl Engine {
     /// Takes a charge from a provider export; its account is created (in the charge's
     /// currency) if it does not exist. An existing charge is left as it is.
     pub async fn import_charge(&self, charge: &Charge, at: DateTime<Utc>) -> EngineResult<Imported> {
+        // Export text enters the engine here: NUL removed, as for chat text.
+        let charge = &Charge {
+            id: ChargeId::new(super::no_nul(charge.id.as_str())),
+            account: crate::domain::ids::AccountId::new(super::no_nul(charge.account.as_str())),
+            description: super::no_nul(&charge.description),
+            card_last4: charge.card_last4.as_deref().map(super::no_nul),
+            provider: super::no_nul(&charge.provider),
+            ..charge.clone()
+        };
+        self.retrying(|| self.import_charge_once(charge, at)).await
+    }
+
+    async fn import_charge_once(&self, charge: &Charge, at: DateTime<Utc>) -> EngineResult<Imported> {
         let mut w = self.work(at).await?;
         if w.tx.charge(&charge.id).await?.is_some() {
             w.commit().await?;
@@ -169,6 +197,17 @@ impl Engine {
     /// export again opens nothing new. Returns the case number, or `None` when it was
     /// already reported.
     pub async fn reconcile_mismatch(
+        &self,
+        provider: &str,
+        fingerprint: &str,
+        charge: Option<&ChargeId>,
+        what: &str,
+        at: DateTime<Utc>,
+    ) -> EngineResult<Option<crate::domain::ids::CaseNumber>> {
+        self.retrying(|| self.reconcile_mismatch_once(provider, fingerprint, charge, what, at)).await
+    }
+
+    async fn reconcile_mismatch_once(
         &self,
         provider: &str,
         fingerprint: &str,

@@ -7,7 +7,7 @@
 //! before any retry; transient failures are retried on `next_attempt`'s schedule; a
 //! crash leaves the refund `executing` and due, so the next start resumes it.
 
-use super::work::{refund_words, Work};
+use super::work::{refund_words, Direction, Payable, Work};
 use super::{Engine, EngineResult};
 use crate::app::ports::{ConnectorError, ProviderRefund, ProviderStatus, RefundCall};
 use crate::domain::approvals::{next_attempt, Refund, RefundStatus};
@@ -83,6 +83,11 @@ impl Engine {
         let answer = match answer {
             Some(a) => a,
             None => {
+                // Once more, just before money moves: a dispute may have arrived since
+                // the approval (policy rule 7).
+                if self.held_before_paying(&refund, now).await? {
+                    return Ok(());
+                }
                 refund.attempts += 1;
                 connector.refund(&call).await
             }
@@ -144,6 +149,29 @@ fn outgoing_reason(reason: &str) -> String {
         tracing::warn!(removed = r.card_numbers, "card number(s) removed from a refund reason before it was sent to the provider");
     }
     r.text.into_owned()
+}
+
+impl Engine {
+    /// Checks, in a transaction of its own, that a leased refund may still be paid; if
+    /// not, it is put on hold (nothing has been sent for it) and `true` is returned.
+    async fn held_before_paying(&self, refund: &Refund, now: DateTime<Utc>) -> EngineResult<bool> {
+        let mut w = self.work(now).await?;
+        let Some(mut current) = w.tx.refund(refund.id).await? else { return w.commit().await.map(|_| true) };
+        if current.status != RefundStatus::Executing {
+            w.tx.release_refund(refund.id).await?;
+            return w.commit().await.map(|_| true);
+        }
+        let charge = w.tx.charge(&refund.charge).await?;
+        let on_charge = w.on_charge(&refund.charge, Some(refund.id)).await?;
+        match w.still_payable(&current, charge.as_ref(), on_charge) {
+            Payable::Yes => Ok(false), // dropped: rolls back, nothing written
+            Payable::Hold(why) | Payable::No(why) => {
+                w.hold(&mut current, &why).await?;
+                w.commit().await?;
+                Ok(true)
+            }
+        }
+    }
 }
 
 impl Work<'_> {
@@ -285,6 +313,7 @@ impl Work<'_> {
         refund.next_attempt_at = None;
         self.set_refund_status(refund, RefundStatus::Failed).await?;
         self.tx.release_refund(refund.id).await?;
+        self.move_credits(refund, Direction::GiveBack).await?;
         let words = refund_words(refund);
         self.audit("system", Some(refund.case), "refund.failed", format!("{words}: {why}"), None).await?;
         let approvals = self.e.cfg.approvals_channel.clone();

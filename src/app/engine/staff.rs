@@ -5,11 +5,12 @@ use super::EngineResult;
 use crate::app::action::Action;
 use crate::app::command::{self, Command, Target};
 use crate::app::ports::User;
-use crate::domain::approvals::{auto_approves, expiry, idempotency_key, leads_needed, Refund, RefundStatus, Vote};
+use crate::domain::approvals::{auto_approves, expiry, idempotency_key, leads_needed, GoodwillRequest, GoodwillStatus, Refund, RefundStatus, Vote};
 use crate::domain::billing::{Charge, EntryKind, WalletEntry};
-use crate::domain::ids::{CaseNumber, RefundId, UserId};
+use crate::domain::ids::{AccountId, CaseNumber, RefundId, UserId};
 use crate::domain::intent::Intent;
 use crate::domain::money::Currency;
+use crate::domain::permissions::{self, Act, Whose};
 use crate::domain::policy::{Decision, Refusal};
 use crate::domain::roles::Role;
 use crate::domain::tickets::{Case, CaseAction, CaseStatus};
@@ -26,38 +27,26 @@ impl Work<'_> {
             }
         };
         let staff = user.roles.is_staff();
-        let lead = user.roles.has(Role::Lead);
-        let denied = |what: &str| {
-            format!(
-                "{what} is for {}",
-                if what.contains("override") || what.starts_with("approv") || what.starts_with("goodwill") { "leads" } else { "agents and leads" }
-            )
-        };
+        // The permission table, by role first; the account is checked once it is known.
+        if !self.authorize(user, act_of(&cmd), None, channel).await? {
+            return Ok(());
+        }
         match cmd {
             Command::Help => {
                 self.say(channel, Some(&user.id), None, format!("Commands:\n{}", command::usage())).await?;
             }
-            Command::Refund { is_override: true, .. } if !lead => self.deny(&user.id, channel, denied("a policy override")).await?,
-            Command::Refund { .. } if !staff => self.deny(&user.id, channel, denied("requesting a refund")).await?,
             Command::Refund { target, amount, is_override, reason } => {
                 self.request_refund(user, target, amount, is_override, reason, channel).await?
-            }
-            Command::Approve(case) | Command::Reject(case, _) if !lead => {
-                self.deny(&user.id, channel, format!("{} ({case})", denied("approving or rejecting refunds"))).await?
             }
             Command::Approve(case) => self.vote_by_command(user, case, Vote::Approve, channel).await?,
             Command::Reject(case, _) => self.vote_by_command(user, case, Vote::Reject, channel).await?,
             Command::Wallet(account) => {
-                let own = user.account.clone();
-                let target = match (account, staff) {
-                    (Some(a), true) => Some(a),
-                    (Some(a), false) if own.as_ref() == Some(&a) => Some(a),
-                    (Some(_), false) => {
-                        self.deny(&user.id, channel, "customers can see only their own wallet").await?;
+                if let Some(a) = &account {
+                    if !self.authorize(user, Act::ViewWallet, Some(a), channel).await? {
                         return Ok(());
                     }
-                    (None, _) => own,
-                };
+                }
+                let target = account.or_else(|| user.account.clone());
                 let text = match target {
                     Some(a) if self.tx.account(&a).await?.is_some() => self.balance_words(&a).await?,
                     Some(a) => format!("There is no account {a}."),
@@ -65,59 +54,31 @@ impl Work<'_> {
                 };
                 self.say(channel, Some(&user.id), None, text).await?;
             }
-            Command::WalletCredit { .. } if !lead => self.deny(&user.id, channel, denied("goodwill credit")).await?,
             Command::WalletCredit { account, amount: (amount, currency), reason } => {
                 let Some(acct) = self.tx.account(&account).await? else {
                     self.say(channel, Some(&user.id), None, format!("There is no account {account}.")).await?;
                     return Ok(());
                 };
-                let cur = currency.unwrap_or(acct.currency);
-                self.tx
-                    .add_wallet_entry(&WalletEntry {
-                        account: acct.id.clone(),
-                        currency: cur,
-                        amount,
-                        kind: EntryKind::Goodwill,
-                        actor: user.id.to_string(),
-                        reason: reason.clone(),
-                        at: self.now,
-                    })
-                    .await?;
-                let balance = self.tx.wallet_balance(&acct.id, cur).await?;
-                self.tx
-                    .push(Action::Wallet {
-                        account: acct.id.to_string(),
-                        balance: cur.format(balance),
-                        currency: cur.to_string(),
-                        reason: "goodwill".into(),
-                    })
-                    .await?;
-                self.audit(user.id.as_str(), None, "wallet.goodwill", format!("{}: +{} {cur}: {reason}", acct.id, cur.format(amount)), None).await?;
-                self.say(
-                    channel,
-                    Some(&user.id),
-                    None,
-                    format!("Credited {} {cur} of goodwill to {}; the balance is now {} {cur}.", cur.format(amount), acct.id, cur.format(balance)),
-                )
-                .await?;
-                for u in self.tx.users_of_account(&acct.id).await? {
-                    if u.id != user.id {
-                        self.say(
-                            "dm",
-                            Some(&u.id),
-                            None,
-                            format!(
-                                "We added {} {cur} to your wallet as a goodwill credit ({reason}). Your balance is now {} {cur}.",
-                                cur.format(amount),
-                                cur.format(balance)
-                            ),
-                        )
-                        .await?;
-                    }
+                if !self.authorize(user, Act::CreditGoodwill, Some(&acct.id), channel).await? {
+                    return Ok(());
                 }
-            }
-            Command::WalletBuy(_) if !user.roles.has(Role::Customer) => {
-                self.deny(&user.id, channel, "buying credits is for customers, on their own account").await?
+                let cur = acct.currency;
+                if let Some(asked) = currency.filter(|c| *c != cur) {
+                    let text =
+                        format!("The wallet of {} is in {cur}: a goodwill credit in {asked} cannot be added to it. Nothing was credited.", acct.id);
+                    self.say(channel, Some(&user.id), None, text).await?;
+                    return Ok(());
+                }
+                if !cur.is_whole_minor(amount) {
+                    let text = format!("{amount} is finer than the smallest unit of {cur} ({} decimals). Nothing was credited.", cur.minor_digits());
+                    self.say(channel, Some(&user.id), None, text).await?;
+                    return Ok(());
+                }
+                if amount > self.e.cfg.policy.goodwill_two_lead_above {
+                    self.request_goodwill(user, &acct.id, cur, amount, reason, channel).await?;
+                } else {
+                    self.credit_goodwill(&user.id, None, &acct.id, cur, amount, &reason, channel).await?;
+                }
             }
             Command::WalletBuy(credits) => match user.account.clone() {
                 Some(a) => self.buy_credits(user, &a, credits, channel).await?,
@@ -136,9 +97,7 @@ impl Work<'_> {
                     None => self.say(channel, Some(&user.id), None, format!("I can't find a case {n}.")).await.map(|_| ())?,
                 }
             }
-            Command::TicketAction(..) if !staff => self.deny(&user.id, channel, denied("changing a case")).await?,
             Command::TicketAction(action, n, note) => self.case_action(user, action, n, &note, channel).await?,
-            Command::Link(..) if !staff => self.deny(&user.id, channel, denied("linking users to accounts")).await?,
             Command::Link(target, account) => {
                 if self.tx.account(&account).await?.is_none() {
                     self.say(channel, Some(&user.id), None, format!("There is no account {account}.")).await?;
@@ -170,6 +129,136 @@ impl Work<'_> {
             }
         }
         Ok(())
+    }
+
+    /// A goodwill credit: the wallet entry, the `wallet` line, the audit record, and
+    /// the requester and the account's users told. `second` is the lead who approved it
+    /// when it needed a second one.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn credit_goodwill(
+        &mut self,
+        by: &UserId,
+        second: Option<&UserId>,
+        account: &AccountId,
+        cur: Currency,
+        amount: Decimal,
+        reason: &str,
+        channel: &str,
+    ) -> EngineResult<()> {
+        self.tx
+            .add_wallet_entry(&WalletEntry {
+                account: account.clone(),
+                currency: cur,
+                amount,
+                kind: EntryKind::Goodwill,
+                actor: by.to_string(),
+                reason: reason.to_string(),
+                at: self.now,
+            })
+            .await?;
+        let balance = self.tx.wallet_balance(account, cur).await?;
+        self.tx
+            .push(Action::Wallet { account: account.to_string(), balance: cur.format(balance), currency: cur.to_string(), reason: "goodwill".into() })
+            .await?;
+        let approved = second.map(|s| format!(", approved by {s}")).unwrap_or_default();
+        let actor = second.unwrap_or(by);
+        self.audit(actor.as_str(), None, "wallet.goodwill", format!("{account}: +{} {cur} by {by}{approved}: {reason}", cur.format(amount)), None)
+            .await?;
+        self.say(
+            channel,
+            Some(by),
+            None,
+            format!("Credited {} {cur} of goodwill to {account}{approved}; the balance is now {} {cur}.", cur.format(amount), cur.format(balance)),
+        )
+        .await?;
+        for u in self.tx.users_of_account(account).await? {
+            if u.id != *by {
+                let text = format!(
+                    "We added {} {cur} to your wallet as a goodwill credit ({reason}). Your balance is now {} {cur}.",
+                    cur.format(amount),
+                    cur.format(balance)
+                );
+                self.say("dm", Some(&u.id), None, text).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A goodwill credit above `goodwill_two_lead_above`: posted to the approvals channel
+    /// for a second lead's ✅ (or ❌); nothing is credited yet.
+    async fn request_goodwill(
+        &mut self,
+        user: &User,
+        account: &AccountId,
+        cur: Currency,
+        amount: Decimal,
+        reason: String,
+        channel: &str,
+    ) -> EngineResult<()> {
+        let policy = self.e.cfg.policy.clone();
+        let mut g = GoodwillRequest {
+            id: 0,
+            account: account.clone(),
+            currency: cur,
+            amount,
+            reason,
+            requested_by: user.id.clone(),
+            requested_at: self.now,
+            expires_at: expiry(self.now, &policy),
+            status: GoodwillStatus::Pending,
+            message_ref: None,
+            decided_by: None,
+        };
+        g.id = self.tx.insert_goodwill(&g).await?;
+        let money = format!("{} {cur}", cur.format(amount));
+        let limit = format!("{} {cur}", cur.format(policy.goodwill_two_lead_above));
+        let approvals = self.e.cfg.approvals_channel.clone();
+        let text = format!(
+            "Goodwill credit of {money} to {account} requested by {} ({}). It is above {limit}, so a second lead must approve: react ✅ to credit it or ❌ to refuse, within {} hours.",
+            user.id, g.reason, policy.approval_expiry_hours
+        );
+        g.message_ref = self.say(&approvals, None, None, text).await?;
+        self.tx.update_goodwill(&g).await?;
+        self.audit(user.id.as_str(), None, "wallet.goodwill_requested", format!("{account}: {money}: {}", g.reason), None).await?;
+        let at = g.message_ref.as_ref().map(|r| format!(" (message {r})")).unwrap_or_default();
+        self.say(
+            channel,
+            Some(&user.id),
+            None,
+            format!("A goodwill credit of {money} is above {limit}: it waits for a second lead's approval{at}. Nothing is credited yet."),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// What a charge has refunded, being paid, held or waiting for approval, besides
+    /// the refund `except`.
+    pub async fn on_charge(&mut self, charge: &crate::domain::ids::ChargeId, except: Option<RefundId>) -> EngineResult<Decimal> {
+        let reserved: Vec<RefundStatus> = RefundStatus::ALL.into_iter().filter(|s| s.reserves_money()).collect();
+        let all = self.tx.refunded_sum(charge, &reserved).await?;
+        let mine = match except {
+            Some(id) => self.tx.refund(id).await?.filter(|r| r.status.reserves_money()).map(|r| r.amount).unwrap_or_default(),
+            None => Decimal::ZERO,
+        };
+        Ok(all - mine)
+    }
+
+    /// The permission table's answer for `act` (on `account`, or by role alone when
+    /// `None`); a denial is told to the person and audited.
+    pub async fn authorize(&mut self, user: &User, act: Act, account: Option<&AccountId>, channel: &str) -> EngineResult<bool> {
+        let verdict = match account {
+            None => permissions::check_role(user.roles, act),
+            Some(a) => {
+                let whose = if user.account.as_ref() == Some(a) { Whose::Own } else { Whose::Other };
+                permissions::check(user.roles, act, whose)
+            }
+        };
+        let Err(denial) = verdict else { return Ok(true) };
+        let why = denial.to_string();
+        self.deny(&user.id, channel, why.clone()).await?;
+        let on = account.map(|a| format!(" (account {a})")).unwrap_or_default();
+        self.audit(user.id.as_str(), None, "access.denied", format!("{}{on}: {why}", user.id), None).await?;
+        Ok(false)
     }
 
     async fn vote_by_command(&mut self, user: &User, case: CaseNumber, vote: Vote, channel: &str) -> EngineResult<()> {
@@ -204,20 +293,26 @@ impl Work<'_> {
                         .await?;
                     return Ok(());
                 };
-                let Some(charge) = self.tx.charge(&charge_id).await? else {
+                let Some(charge) = self.tx.charge_for_update(&charge_id).await? else {
                     self.say(channel, Some(&user.id), Some(n), format!("The charge {charge_id} of {n} is not in the billing data.")).await?;
                     return Ok(());
                 };
                 (charge, Some(case))
             }
             Target::Charge(id) => {
-                let Some(charge) = self.tx.charge(&id).await? else {
+                // Locked until commit: the cap check below and the refund inserted after it
+                // happen with no other reservation against this charge in between.
+                let Some(charge) = self.tx.charge_for_update(&id).await? else {
                     self.say(channel, Some(&user.id), None, format!("I can't find a charge {id}.")).await?;
                     return Ok(());
                 };
                 (charge, None)
             }
         };
+        let act = if is_override { Act::OverridePolicy } else { Act::RequestRefund };
+        if !self.authorize(user, act, Some(&charge.account), channel).await? {
+            return Ok(());
+        }
         let e = self.eligibility_of(&charge, amount).await?;
         let (refund_amount, rule) = match (&e.decision, is_override) {
             (Decision::Eligible { amount }, _) => (*amount, e.rule.as_str().to_string()),
@@ -239,6 +334,10 @@ impl Work<'_> {
             }
             (Decision::Refused(_), false) => return self.refuse(user, &charge, case, &e.explain(), e.refusal(), channel).await,
         };
+        // Refunding credits bought through the bot takes them back: not once they are spent.
+        if let Some(why) = self.credits_short(&charge.id, refund_amount).await? {
+            return self.refuse(user, &charge, case, &why, None, channel).await;
+        }
         // The case: given, or the open one about this charge, or the account's newest open
         // case without a charge, or a new one.
         let mut case = match case {
@@ -259,7 +358,10 @@ impl Work<'_> {
             }
         };
         let policy = self.e.cfg.policy.clone();
-        let leads = leads_needed(refund_amount, is_override, &policy);
+        // Everything else on the charge counts toward the two-lead threshold and the
+        // auto-approve amount, so that splitting a refund gains nothing.
+        let on_charge = self.on_charge(&charge.id, None).await?;
+        let leads = leads_needed(refund_amount, on_charge, is_override, &policy);
         let mut refund = Refund {
             id: RefundId(0),
             case: case.number,
@@ -299,7 +401,8 @@ impl Work<'_> {
             Some(&rule),
         )
         .await?;
-        if auto_approves(refund_amount, is_override, &policy) {
+        let requester_today = self.tx.auto_approved_sum(&user.id, charge.currency, self.now - chrono::Duration::hours(24)).await?;
+        if auto_approves(refund_amount, on_charge, requester_today, is_override, &policy) {
             refund.approved_by = vec![UserId::new("auto")];
             self.tx.update_refund(&refund).await?;
             self.push_refund(&refund).await?;
@@ -307,7 +410,11 @@ impl Work<'_> {
                 "system",
                 Some(case.number),
                 "refund.auto_approved",
-                format!("eligible and below the auto-approve amount of {} {cur}", cur.format(policy.auto_approve_below.unwrap_or_default())),
+                format!(
+                    "eligible, and with the {} {cur} already on the charge below the auto-approve amount of {} {cur}",
+                    cur.format(on_charge),
+                    cur.format(policy.auto_approve_below.unwrap_or_default())
+                ),
                 Some(&rule),
             )
             .await?;
@@ -440,7 +547,7 @@ impl Work<'_> {
             return Ok(());
         };
         let refunds = self.tx.refunds_of_case(n).await?;
-        let in_flight = refunds.iter().any(|r| matches!(r.status, RefundStatus::AwaitingApproval | RefundStatus::Approved | RefundStatus::Executing));
+        let in_flight = refunds.iter().any(|r| r.status.is_open());
         match case.apply(action, in_flight) {
             Ok(status) => {
                 let why = if note.is_empty() { String::new() } else { format!("Note from {}: {note}", user.id) };
@@ -483,5 +590,22 @@ impl Work<'_> {
             }
         }
         Ok(s)
+    }
+}
+
+/// The permission-table action a command asks for.
+fn act_of(cmd: &Command) -> Act {
+    match cmd {
+        Command::Refund { is_override: true, .. } => Act::OverridePolicy,
+        Command::Refund { .. } => Act::RequestRefund,
+        Command::Approve(_) => Act::ApproveRefund,
+        Command::Reject(..) => Act::RejectRefund,
+        Command::Wallet(_) => Act::ViewWallet,
+        Command::WalletCredit { .. } => Act::CreditGoodwill,
+        Command::WalletBuy(_) => Act::BuyCredits,
+        Command::TicketShow(_) => Act::ViewCase,
+        Command::TicketAction(..) => Act::ChangeCase,
+        Command::Link(..) => Act::LinkUser,
+        Command::Help => Act::Help,
     }
 }

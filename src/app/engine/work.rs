@@ -4,13 +4,15 @@
 use super::{Actor, Engine, EngineResult, ReactTarget};
 use crate::app::action::Action;
 use crate::app::ports::{StoreTx, User};
-use crate::domain::approvals::{Outcome, Refund, RefundStatus, Vote};
+use crate::domain::approvals::{leads_needed, GoodwillRequest, GoodwillStatus, Outcome, Refund, RefundStatus, Vote};
 use crate::domain::audit::AuditRecord;
 use crate::domain::billing::{plan_usage, price_credits, Charge, ChargeKind, EntryKind, PaymentMethod, WalletEntry};
-use crate::domain::ids::{AccountId, CaseNumber, UserId};
+use crate::domain::ids::{AccountId, CaseNumber, ChargeId, UserId};
+use crate::domain::permissions::{self, Act, Denial, Whose};
 use crate::domain::roles::{Role, Roles};
 use crate::domain::tickets::{Case, CaseStatus};
 use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
 
 pub(crate) struct Work<'e> {
     pub tx: Box<dyn StoreTx>,
@@ -171,6 +173,17 @@ impl<'e> Work<'e> {
         Ok(user)
     }
 
+    /// Stores a member's roles as the platform reports them now; audited when they change.
+    pub async fn roles_changed(&mut self, actor: &Actor) -> EngineResult<()> {
+        let before = self.tx.user(&actor.id).await?.map(|u| u.roles);
+        let now = self.user(actor).await?.roles;
+        if before.is_some_and(|b| b != now) {
+            let was = before.map(|b| b.to_string()).unwrap_or_default();
+            self.audit("system", None, "user.roles", format!("{}: {was} -> {now}", actor.id), None).await?;
+        }
+        Ok(())
+    }
+
     // ---- events ----
 
     pub async fn message(&mut self, actor: &Actor, raw: &str, channel: &str) -> EngineResult<()> {
@@ -219,7 +232,16 @@ impl<'e> Work<'e> {
             return Ok(()); // other emojis are conversation, not votes
         };
         let refund = match target {
-            ReactTarget::Message(r) => self.tx.refund_by_message(r).await?,
+            ReactTarget::Message(r) => match self.tx.refund_by_message(r).await? {
+                Some(refund) => Some(refund),
+                None => match self.tx.goodwill_by_message(r).await? {
+                    Some(g) if added => {
+                        let user = self.user(actor).await?;
+                        return self.goodwill_vote(&user, g, vote).await;
+                    }
+                    _ => None,
+                },
+            },
             ReactTarget::ApprovalOf(case) => self.tx.refunds_of_case(*case).await?.into_iter().next_back(),
         };
         let Some(refund) = refund else { return Ok(()) };
@@ -232,6 +254,14 @@ impl<'e> Work<'e> {
     /// `/reject` (`by_command`, which answers even when nothing changes).
     pub async fn vote(&mut self, user: &User, mut refund: Refund, vote: Vote, added: bool, channel: &str, by_command: bool) -> EngineResult<()> {
         let is_lead = user.roles.has(Role::Lead);
+        if added && vote == Vote::Approve && is_lead {
+            // Conflict of interest: no approving a refund to one's own account.
+            if let Some(charge) = self.tx.charge(&refund.charge).await? {
+                if !self.authorize(user, Act::ApproveRefund, Some(&charge.account), channel).await? {
+                    return Ok(());
+                }
+            }
+        }
         let outcome = if added { refund.react(&user.id, is_lead, vote, self.now) } else { refund.unreact(&user.id, vote, self.now) };
         let case_no = refund.case;
         let approvals = self.e.cfg.approvals_channel.clone();
@@ -259,13 +289,21 @@ impl<'e> Work<'e> {
             }
             Outcome::Rejected => {
                 self.audit(user.id.as_str(), Some(case_no), "refund.rejected", refund_words(&refund), None).await?;
+                let was_approved = !refund.approved_by.is_empty();
                 self.set_refund_status(&mut refund, RefundStatus::Rejected).await?;
+                if was_approved {
+                    self.move_credits(&refund, Direction::GiveBack).await?;
+                }
                 self.say(&approvals, None, Some(case_no), format!("{} rejected the refund for {case_no}.", user.id)).await?;
                 if let Some(mut case) = self.tx.case(case_no).await? {
                     self.set_status(&mut case, CaseStatus::Rejected, user.id.as_str(), "A lead decided not to refund this charge.").await?;
                 }
             }
             Outcome::Approved { by } => {
+                let by = match self.at_quorum(user, &mut refund, by).await? {
+                    AtQuorum::Pay(by) => by,
+                    AtQuorum::Short => return Ok(()),
+                };
                 refund.approvals = by.clone();
                 refund.approved_by = by;
                 self.approve(&mut refund, user.id.as_str()).await?;
@@ -277,6 +315,235 @@ impl<'e> Work<'e> {
         Ok(())
     }
 
+    /// A second lead's reaction on a goodwill request: ✅ credits it, ❌ refuses it.
+    async fn goodwill_vote(&mut self, user: &User, mut g: GoodwillRequest, vote: Vote) -> EngineResult<()> {
+        let approvals = self.e.cfg.approvals_channel.clone();
+        if vote == Vote::Approve && user.roles.has(Role::Lead) && !self.authorize(user, Act::CreditGoodwill, Some(&g.account), &approvals).await? {
+            return Ok(());
+        }
+        let cur = g.currency;
+        let money = format!("{} {cur}", cur.format(g.amount));
+        match g.react(&user.id, user.roles.has(Role::Lead), vote, self.now) {
+            Outcome::Approved { .. } => {
+                g.status = GoodwillStatus::Credited;
+                g.decided_by = Some(user.id.clone());
+                self.tx.update_goodwill(&g).await?;
+                let by = g.requested_by.clone();
+                self.credit_goodwill(&by, Some(&user.id), &g.account, cur, g.amount, &g.reason, &approvals).await
+            }
+            Outcome::Rejected => {
+                g.status = GoodwillStatus::Rejected;
+                g.decided_by = Some(user.id.clone());
+                self.tx.update_goodwill(&g).await?;
+                self.audit(user.id.as_str(), None, "wallet.goodwill_rejected", format!("{}: {money}: {}", g.account, g.reason), None).await?;
+                self.say(
+                    &approvals,
+                    Some(&g.requested_by),
+                    None,
+                    format!("{} refused the goodwill credit of {money} to {}; nothing was credited.", user.id, g.account),
+                )
+                .await?;
+                Ok(())
+            }
+            Outcome::Ignored(why) if why.is_denial() => {
+                self.deny(&user.id, &approvals, format!("{} (goodwill credit to {})", why.explain(), g.account)).await?;
+                self.audit(user.id.as_str(), None, "wallet.goodwill_vote_refused", why.explain(), None).await
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Quorum was reached: before anything is paid, check again what may have changed
+    /// since the request. Every approver must still be a lead with no stake in the
+    /// account (roles as the store knows them now), the two-lead threshold is counted
+    /// with everything else on the charge now, and the refund must still be eligible (a
+    /// dispute opened meanwhile puts it on hold).
+    async fn at_quorum(&mut self, voter: &User, refund: &mut Refund, by: Vec<UserId>) -> EngineResult<AtQuorum> {
+        let case_no = refund.case;
+        let approvals = self.e.cfg.approvals_channel.clone();
+        let charge = self.tx.charge(&refund.charge).await?;
+        let mut valid = Vec::new();
+        for id in by {
+            let current = if id == voter.id { Some(voter.clone()) } else { self.tx.user(&id).await? };
+            let verdict = match (&current, &charge) {
+                (None, _) => Some("is no longer known to the bot".to_string()),
+                (Some(_), _) if id == refund.requested_by => Some("requested this refund".to_string()),
+                (Some(u), Some(c)) => {
+                    let whose = if u.account.as_ref() == Some(&c.account) { Whose::Own } else { Whose::Other };
+                    permissions::check(u.roles, Act::ApproveRefund, whose).err().map(|d| match d {
+                        Denial::ConflictOfInterest(_) => "is linked to the account being refunded".to_string(),
+                        _ => "is no longer a lead".to_string(),
+                    })
+                }
+                (Some(u), None) => (!u.roles.has(Role::Lead)).then(|| "is no longer a lead".to_string()),
+            };
+            match verdict {
+                None => valid.push(id),
+                Some(why) => {
+                    self.audit("system", Some(case_no), "refund.approval_dropped", format!("{id}'s approval no longer counts: {why}"), None).await?;
+                    self.say(&approvals, None, Some(case_no), format!("{id}'s approval for {case_no} no longer counts: {why}.")).await?;
+                }
+            }
+        }
+        let on_charge = self.on_charge(&refund.charge, Some(refund.id)).await?;
+        let need = refund.leads_needed.max(leads_needed(refund.amount, on_charge, refund.is_override, &self.e.cfg.policy));
+        let have = u8::try_from(valid.len()).unwrap_or(u8::MAX);
+        if have < need {
+            refund.approvals = valid;
+            let raised = need > refund.leads_needed;
+            refund.leads_needed = need;
+            self.tx.update_refund(refund).await?;
+            let more = if raised { format!(" With the other refunds on {} it now needs {need} leads.", refund.charge) } else { String::new() };
+            self.audit(voter.id.as_str(), Some(case_no), "refund.approval_counted", format!("{have} of {need} leads"), None).await?;
+            self.say(&approvals, None, Some(case_no), format!("{} approved the refund for {case_no} ({have} of {need} leads).{more}", voter.id))
+                .await?;
+            return Ok(AtQuorum::Short);
+        }
+        let payable = match self.still_payable(refund, charge.as_ref(), on_charge) {
+            Payable::Yes => match self.credits_short(&refund.charge, refund.amount).await? {
+                Some(why) => Payable::No(why),
+                None => Payable::Yes,
+            },
+            other => other,
+        };
+        match payable {
+            Payable::Yes => Ok(AtQuorum::Pay(valid)),
+            Payable::Hold(why) => {
+                refund.approvals = valid;
+                self.hold(refund, &why).await?;
+                Ok(AtQuorum::Short)
+            }
+            Payable::No(why) => {
+                refund.approvals = valid;
+                self.audit("system", Some(case_no), "refund.rejected", format!("{}: no longer eligible: {why}", refund_words(refund)), None).await?;
+                self.set_refund_status(refund, RefundStatus::Rejected).await?;
+                self.say(&approvals, None, Some(case_no), format!("The refund for {case_no} was not paid: it is no longer eligible ({why})."))
+                    .await?;
+                if let Some(mut case) = self.tx.case(case_no).await? {
+                    self.set_status(
+                        &mut case,
+                        CaseStatus::Open,
+                        "system",
+                        "The refund request could not go ahead as asked; an agent will follow up.",
+                    )
+                    .await?;
+                }
+                Ok(AtQuorum::Short)
+            }
+        }
+    }
+
+    /// Whether an approved (or about to be approved) refund may still be paid, judged on
+    /// the data as it is now. Time-based rules are judged at the request's time, as the
+    /// policy says; a dispute or the cap, as they stand now.
+    pub fn still_payable(&self, refund: &Refund, charge: Option<&Charge>, on_charge: Decimal) -> Payable {
+        let Some(charge) = charge else { return Payable::No(format!("the charge {} is no longer in the billing data", refund.charge)) };
+        if charge.disputed {
+            return Payable::Hold("the charge is disputed (an open chargeback): refunding it too would pay the customer twice".into());
+        }
+        let left = charge.amount - on_charge;
+        if refund.amount > left {
+            let c = charge.currency;
+            return Payable::No(format!("only {} {c} of the charge is left to refund", c.format(left.max(Decimal::ZERO))));
+        }
+        Payable::Yes
+    }
+
+    /// Puts a refund on hold (no money moved): stored, approvers and customer told,
+    /// the case escalated to a lead.
+    pub async fn hold(&mut self, refund: &mut Refund, why: &str) -> EngineResult<()> {
+        refund.next_attempt_at = None;
+        self.set_refund_status(refund, RefundStatus::OnHold).await?;
+        self.tx.release_refund(refund.id).await?;
+        self.announce_hold(refund, why).await
+    }
+
+    /// What is said and recorded when a refund goes on hold (the status is already stored).
+    pub async fn announce_hold(&mut self, refund: &Refund, why: &str) -> EngineResult<()> {
+        let case_no = refund.case;
+        let words = refund_words(refund);
+        self.audit("system", Some(case_no), "refund.on_hold", format!("{words}: {why}"), Some("disputed")).await?;
+        let approvals = self.e.cfg.approvals_channel.clone();
+        self.say(
+            &approvals,
+            None,
+            Some(case_no),
+            format!("The {words} for {case_no} is on hold and nothing was paid: {why}. A lead can call it off with /reject {case_no}."),
+        )
+        .await?;
+        if let Some(mut case) = self.tx.case(case_no).await? {
+            self.set_status(
+                &mut case,
+                CaseStatus::Escalated,
+                "system",
+                "The charge is disputed with your bank, so the refund is on hold and a lead takes the case over.",
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// The wallet value to take back when `refund` is paid: credits bought through the
+    /// bot with this charge, in proportion to the part refunded.
+    pub async fn credits_of_refund(&mut self, charge: &ChargeId, amount: Decimal) -> EngineResult<Option<(Charge, Decimal)>> {
+        let Some(value) = self.tx.credit_purchase(charge).await? else { return Ok(None) };
+        let Some(charge) = self.tx.charge(charge).await? else { return Ok(None) };
+        if charge.amount.is_zero() {
+            return Ok(None);
+        }
+        let share = charge.currency.round(value * amount / charge.amount);
+        Ok(Some((charge, share)))
+    }
+
+    /// Why a refund of a credits purchase cannot be paid: its credits were spent.
+    pub async fn credits_short(&mut self, charge: &ChargeId, amount: Decimal) -> EngineResult<Option<String>> {
+        let Some((charge, share)) = self.credits_of_refund(charge, amount).await? else { return Ok(None) };
+        let cur = charge.currency;
+        let balance = self.tx.wallet_balance(&charge.account, cur).await?;
+        Ok((balance < share).then(|| {
+            format!(
+                "refunding it takes back the {} {cur} of credits it bought, but the wallet holds only {} {cur}: the credits have been used",
+                cur.format(share),
+                cur.format(balance)
+            )
+        }))
+    }
+
+    /// Takes a refunded purchase's credits out of the wallet (when it is approved), or
+    /// gives them back (when the refund fails or is called off after approval).
+    pub async fn move_credits(&mut self, refund: &Refund, dir: Direction) -> EngineResult<()> {
+        let Some((charge, share)) = self.credits_of_refund(&refund.charge, refund.amount).await? else { return Ok(()) };
+        if share.is_zero() {
+            return Ok(());
+        }
+        let cur = charge.currency;
+        let (amount, what) = match dir {
+            Direction::TakeBack => (-share, format!("credits of {} taken back: it is being refunded", charge.id)),
+            Direction::GiveBack => (share, format!("credits of {} given back: its refund was not paid", charge.id)),
+        };
+        self.tx
+            .add_wallet_entry(&WalletEntry {
+                account: charge.account.clone(),
+                currency: cur,
+                amount,
+                kind: EntryKind::Adjustment,
+                actor: "system".into(),
+                reason: what.clone(),
+                at: self.now,
+            })
+            .await?;
+        let balance = self.tx.wallet_balance(&charge.account, cur).await?;
+        self.tx
+            .push(Action::Wallet {
+                account: charge.account.to_string(),
+                balance: cur.format(balance),
+                currency: cur.to_string(),
+                reason: "adjustment".into(),
+            })
+            .await?;
+        self.audit("system", Some(refund.case), "wallet.adjustment", format!("{}: {} {cur} ({what})", charge.account, cur.format(amount)), None).await
+    }
+
     /// Approved: recorded as `executing` with its idempotency key in this same
     /// transaction, so that the runner pays it exactly once after the commit.
     pub async fn approve(&mut self, refund: &mut Refund, actor: &str) -> EngineResult<()> {
@@ -285,6 +552,7 @@ impl<'e> Work<'e> {
         refund.next_attempt_at = Some(self.now);
         refund.attempts = 0;
         self.set_refund_status(refund, RefundStatus::Executing).await?;
+        self.move_credits(refund, Direction::TakeBack).await?;
         let by: Vec<_> = refund.approved_by.iter().map(|u| u.to_string()).collect();
         self.audit(actor, Some(refund.case), "refund.approved", format!("{} approved by {}", refund_words(refund), by.join(", ")), Some(&refund.rule))
             .await
@@ -331,6 +599,7 @@ impl<'e> Work<'e> {
                             provider: "sandbox".into(),
                         })
                         .await?;
+                    self.tx.put_credit_purchase(&id, *amount, "auto_recharge").await?;
                     detail = format!("auto-recharge: {} credits, charge {id} of {} {cur}", p.credits, cur.format(p.total));
                 }
             }
@@ -430,6 +699,7 @@ impl<'e> Work<'e> {
                 provider: "sandbox".into(),
             })
             .await?;
+        self.tx.put_credit_purchase(&id, p.value, "wallet_buy").await?;
         self.tx
             .add_wallet_entry(&WalletEntry {
                 account: acct.id.clone(),
@@ -469,6 +739,29 @@ impl<'e> Work<'e> {
         .await?;
         Ok(())
     }
+}
+
+/// Which way a refunded purchase's credits move.
+pub(crate) enum Direction {
+    TakeBack,
+    GiveBack,
+}
+
+/// What quorum turned out to mean once re-checked.
+enum AtQuorum {
+    /// Pay it, approved by these leads.
+    Pay(Vec<UserId>),
+    /// Not paid now (short of leads, held or refused): already stored and said.
+    Short,
+}
+
+/// Whether a refund may still be paid.
+pub(crate) enum Payable {
+    Yes,
+    /// Stop without paying and let a lead decide (a dispute).
+    Hold(String),
+    /// No longer eligible.
+    No(String),
 }
 
 /// "49.00 USD on ch_2" — how a refund is named in messages and the audit trail.

@@ -10,8 +10,8 @@ use crate::domain::roles::{Role, Roles};
 use chrono::Utc;
 use serde_json::json;
 use serenity::all::{
-    CommandDataOption, CommandDataOptionValue, CommandInteraction, Context, EventHandler, GuildId, Interaction, Message, Reaction, ReactionType,
-    Ready, ResumedEvent, RoleId, UserId,
+    CommandDataOption, CommandDataOptionValue, CommandInteraction, Context, EventHandler, GuildId, GuildMemberUpdateEvent, Interaction, Member,
+    Message, Reaction, ReactionType, Ready, ResumedEvent, RoleId, UserId,
 };
 use serenity::async_trait;
 use serenity::model::guild::Guild;
@@ -105,6 +105,14 @@ impl Shared {
                 tracing::error!(error = %e, event = dedupe, "event failed");
                 false
             }
+        }
+    }
+
+    async fn roles_changed(&self, user: u64, roles: Roles) {
+        let actor = Actor { id: PdUserId::new(user.to_string()), roles: Some(roles) };
+        if let Err(e) = self.engine.handle(Event::Roles { actor }, Utc::now(), None).await {
+            self.metrics.events_failed.fetch_add(1, Ordering::Relaxed);
+            tracing::error!(error = %e, user, "role change not stored");
         }
     }
 
@@ -350,6 +358,22 @@ impl EventHandler for Handler {
     async fn guild_create(&self, _ctx: Context, guild: Guild, _is_new: Option<bool>) {
         if guild.id.get() == self.0.cfg.guild_id {
             self.0.places.resolve(guild.channels.values().map(|c| (c.id.get(), c.name.clone())));
+        }
+    }
+
+    async fn guild_member_update(&self, ctx: Context, _old: Option<Member>, _new: Option<Member>, event: GuildMemberUpdateEvent) {
+        if event.guild_id.get() != self.0.cfg.guild_id {
+            return;
+        }
+        // Roles are stored as they change, so an approval from a lead who was demoted
+        // meanwhile no longer counts when quorum is re-checked.
+        let roles = self.0.roles_of(&ctx, &event.roles);
+        self.0.roles_changed(event.user.id.get(), roles).await;
+    }
+
+    async fn guild_member_removal(&self, _ctx: Context, guild_id: GuildId, user: serenity::all::User, _member: Option<Member>) {
+        if guild_id.get() == self.0.cfg.guild_id {
+            self.0.roles_changed(user.id.get(), Roles::CUSTOMER).await;
         }
     }
 
