@@ -529,13 +529,25 @@ fn card_at(text: &str, groups: &[Group], digits: &[u8], blocked: &[bool], i: usi
             }
         }
     }
-    // 4-4-4-4 with digits glued to the first group (`994111 1111 1111 1111`).
+    // Groups of four with digits glued to the first and/or the last group
+    // (`994111 1111 1111 1111`, `54111 1111 1111 111199`): the last four digits of the
+    // first group, the middle groups of four, the first four (or fewer) of the last.
     let gi = groups[i];
-    if gi.len > 4 && i + 3 < n && groups[i + 1..=i + 3].iter().all(|g| g.len == 4) {
-        let lo = gi.off + gi.len - 4;
-        let hi = lo + 16;
-        if plausible_start(&digits[lo..hi]) && luhn_valid(&digits[lo..hi]) {
-            return Some((i + 3, lo, hi));
+    if gi.len >= 4 {
+        for j in i + 1..n {
+            let gj = groups[j];
+            if j > i + 1 && groups[j - 1].len != 4 {
+                break;
+            }
+            let lo = gi.off + gi.len - 4;
+            let hi = gj.off + gj.len.min(4);
+            if hi - lo > 19 {
+                break;
+            }
+            let glued = gi.len > 4 || gj.len > 4;
+            if glued && hi - lo >= 13 && plausible_start(&digits[lo..hi]) && luhn_valid(&digits[lo..hi]) {
+                return Some((j, lo, hi));
+            }
         }
     }
     None
@@ -667,6 +679,7 @@ mod tests {
             ("https://pay.example.com/?card=4111111111111111&x=1".into(), v),
             ("my card is 4242-4242-4242-4242, thanks".into(), "4242424242424242"),
             ("ref 994111 1111 1111 1111".into(), v),
+            ("1e54111 1111 1111 111199999999999999999999".into(), v),
             ("4111 1111 1111 1111123".into(), v),
             ("4 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1".into(), v),
             ("41111111 11111111".into(), v),
