@@ -251,7 +251,7 @@ fn protected_spans(text: &str) -> Vec<(usize, usize)> {
             let start = lead + 5 + (rest.len() - arg.len());
             let word = arg.split(char::is_whitespace).next().unwrap_or("");
             let id = word.strip_prefix('@').unwrap_or(word);
-            if (17..=20).contains(&id.len()) && id.bytes().all(|c| c.is_ascii_digit()) {
+            if snowflake_digits(id) {
                 spans.push((start, start + word.len()));
             }
         }
@@ -398,10 +398,15 @@ fn scan(text: &str, mode: Mode) -> Vec<Found> {
 }
 
 /// A bare Discord snowflake: 17–20 ASCII digits whose creation time (the top 42 bits, in
-/// ms since 2015-01-01) is before 2035-01-01.
-fn is_snowflake(text: &str, g: &Group) -> bool {
+/// ms since the Discord epoch 2015-01-01) is before 2035-01-01. A 19-digit card number
+/// starting with 3–9 lies far beyond that.
+fn snowflake_digits(s: &str) -> bool {
     const HORIZON_MS: u64 = 631_152_000_000; // 2015-01-01 .. 2035-01-01
-    g.ascii && (17..=20).contains(&g.len) && text[g.start..g.end].parse::<u64>().is_ok_and(|v| v >> 22 <= HORIZON_MS)
+    (17..=20).contains(&s.len()) && s.bytes().all(|c| c.is_ascii_digit()) && s.parse::<u64>().is_ok_and(|v| v >> 22 <= HORIZON_MS)
+}
+
+fn is_snowflake(text: &str, g: &Group) -> bool {
+    g.ascii && snowflake_digits(&text[g.start..g.end])
 }
 
 /// The separator text between groups `k` and `k + 1`.
@@ -687,6 +692,7 @@ mod tests {
             ("/wallet buy 4111_1111_1111_1111".into(), v),
             ("/refund ch_1 12 card 4111\t1111\t1111\t1111".into(), v),
             ("/link 4111111111111111 acct-1".into(), v),
+            ("/link 6799990100000000019 acct-1".into(), "6799990100000000019"), // 19 digits: not a snowflake
             ("/ticket close RF-000001 card 4012 8888 8888 1881".into(), "4012888888881881"),
         ];
         c.push((group("6759649826438453", &[4, 4, 4, 4], "\u{00A0}"), "6759649826438453")); // Maestro
