@@ -150,7 +150,8 @@ enum BenchCmd {
 
 fn init_logs(cfg: &Config) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("PAYDESK_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(&cfg.log_filter));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // Every log line passes the card-number detector before it is written.
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(paydesk::logging::Redacting(std::io::stderr));
     let _ = match cfg.log_format {
         LogFormat::Json => builder.json().try_init(),
         LogFormat::Pretty => builder.try_init(),

@@ -2,7 +2,7 @@
 //! text in, a command or a message a person can act on out. Never panics.
 
 use crate::domain::ids::{AccountId, CaseNumber, ChargeId, UserId};
-use crate::domain::money::{looks_like_amount, parse_money_token, AmountError, Currency};
+use crate::domain::money::{ascii_digits, looks_like_amount, parse_money_token, AmountError, Currency};
 use crate::domain::tickets::CaseAction;
 use rust_decimal::Decimal;
 
@@ -86,7 +86,7 @@ pub fn parse(text: &str) -> Result<Option<Command>, CommandError> {
         "wallet" => parse_wallet(args)?,
         "ticket" => parse_ticket(args)?,
         "link" => match args {
-            [user, account] => Command::Link(UserId::new(user.trim_start_matches('@')), AccountId::new(*account)),
+            [user, account] => Command::Link(UserId::new(user_arg(user)), AccountId::new(*account)),
             _ => return Err(err("link needs a user and an account", USAGE_LINK)),
         },
         "help" => Command::Help,
@@ -96,6 +96,18 @@ pub fn parse(text: &str) -> Result<Option<Command>, CommandError> {
         }
     };
     Ok(Some(cmd))
+}
+
+/// A user as typed: `ana`, `@ana`, or a Discord mention `<@123…>` / `<@!123…>` (the
+/// form slash commands are mapped to, so that the id is never mistaken for a card number).
+fn user_arg(tok: &str) -> &str {
+    if let Some(inner) = tok.strip_prefix("<@").and_then(|t| t.strip_suffix('>')) {
+        let id = inner.strip_prefix('!').unwrap_or(inner);
+        if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) {
+            return id;
+        }
+    }
+    tok.trim_start_matches('@')
 }
 
 fn parse_refund(args: &[&str]) -> Result<Command, CommandError> {
@@ -168,16 +180,17 @@ fn parse_wallet(args: &[&str]) -> Result<Command, CommandError> {
         },
         [sub, rest_args @ ..] if sub.eq_ignore_ascii_case("buy") => match rest_args {
             [n] => {
-                let credits: u32 = n.parse().ok().filter(|c| *c > 0 && *c <= crate::domain::billing::MAX_CREDITS_PER_PURCHASE).ok_or_else(|| {
-                    err(
-                        format!(
-                            "`{}` is not a number of credits (a whole number from 1 to {})",
-                            n.chars().take(30).collect::<String>(),
-                            crate::domain::billing::MAX_CREDITS_PER_PURCHASE
-                        ),
-                        u,
-                    )
-                })?;
+                let credits: u32 =
+                    ascii_digits(n).parse().ok().filter(|c| *c > 0 && *c <= crate::domain::billing::MAX_CREDITS_PER_PURCHASE).ok_or_else(|| {
+                        err(
+                            format!(
+                                "`{}` is not a number of credits (a whole number from 1 to {})",
+                                n.chars().take(30).collect::<String>(),
+                                crate::domain::billing::MAX_CREDITS_PER_PURCHASE
+                            ),
+                            u,
+                        )
+                    })?;
                 Ok(Command::WalletBuy(credits))
             }
             _ => Err(err("wallet buy needs the number of credits", u)),
@@ -289,8 +302,38 @@ mod tests {
             Command::TicketAction(CaseAction::Escalate, CaseNumber::FIRST, "customer waited".into())
         );
         assert_eq!(ok("/link @ana acct-1"), Command::Link(UserId::new("ana"), AccountId::new("acct-1")));
+        for mention in ["<@175928847299117062>", "<@!175928847299117062>", "175928847299117062"] {
+            assert_eq!(
+                ok(&format!("/link {mention} acct-1")),
+                Command::Link(UserId::new("175928847299117062"), AccountId::new("acct-1")),
+                "{mention}"
+            );
+        }
         assert_eq!(ok("/HELP"), Command::Help);
         assert_eq!(parse("hello there").unwrap(), None);
+    }
+
+    #[test]
+    fn unicode_digits_in_amounts_are_digits_never_a_full_refund() {
+        // paydesk issue 7, defect 8: `١٢` was read as a reason and the whole charge requested.
+        for (tok, want) in
+            [("١٢", "12"), ("１２", "12"), ("१२", "12"), ("۱۲.۵۰", "12.50"), ("١٢٫٥٠", "12.50"), ("１２．５０", "12.50"), ("€١٢", "12")]
+        {
+            let Command::Refund { amount, reason, .. } = ok(&format!("/refund ch_1 {tok} duplicate")) else { panic!("{tok}") };
+            let want: Decimal = want.parse().unwrap();
+            assert_eq!(amount.map(|a| a.0), Some(want), "{tok}");
+            assert_eq!(reason, "duplicate", "{tok}");
+        }
+        let Command::Refund { amount, .. } = ok("/refund ch_1 ١٢ EUR") else { panic!() };
+        assert_eq!(amount, Some((Decimal::from(12), Currency::from_code("EUR"))));
+        // An amount-like token that does not parse is refused with the reason: nothing is requested.
+        for bad in ["١٢x", "１２,５０", "٣e5", "१२.३४५६७८९", "$١-"] {
+            let e = parse(&format!("/refund ch_1 {bad} reason")).unwrap_err();
+            assert!(e.message.starts_with("amount refused"), "{bad}: {e}");
+        }
+        assert_eq!(ok("/wallet buy ١٠"), Command::WalletBuy(10));
+        let Command::WalletCredit { amount, .. } = ok("/wallet credit acct-1 ５ sorry") else { panic!() };
+        assert_eq!(amount.0, Decimal::from(5));
     }
 
     #[test]

@@ -924,6 +924,11 @@ macro_rules! sql_store {
                 } else {
                     None
                 };
+                // Last line of defence: no full card number leaves in a message.
+                let removed = action.redact_card_numbers();
+                if removed > 0 {
+                    tracing::warn!(removed, "card number(s) removed from an outbox item before it was stored");
+                }
                 let payload = serde_json::to_string(&action).map_err(|e| StoreError::Corrupt(format!("outbox item: {e}")))?;
                 sqlx::query("INSERT INTO outbox (message_ref, payload, created_at) VALUES ($1, $2, $3)")
                     .bind(message_ref.clone())
@@ -935,6 +940,17 @@ macro_rules! sql_store {
             }
 
             async fn append_audit(&mut self, rec: &AuditRecord) -> StoreResult<()> {
+                // Last line of defence: no full card number is kept in the audit trail (the
+                // hash covers the record as stored).
+                let redacted;
+                let rec = match crate::nlu::redact::redact_outgoing(&rec.detail) {
+                    r if r.card_numbers > 0 => {
+                        tracing::warn!(removed = r.card_numbers, "card number(s) removed from an audit record before it was stored");
+                        redacted = AuditRecord { detail: r.text.into_owned(), ..rec.clone() };
+                        &redacted
+                    }
+                    _ => rec,
+                };
                 // The head (migration 0004) gives the previous hash and the count; its row
                 // lock serialises appenders on PostgreSQL (taken at BEGIN there).
                 let head = sqlx::query(&format!("SELECT count, last_hash FROM audit_head WHERE id = 1{}", $lock)).fetch_optional(&mut *self.tx).await?;

@@ -58,7 +58,7 @@ impl Engine {
             charge_amount,
             amount: refund.amount,
             currency: refund.currency,
-            reason: refund.reason.clone(),
+            reason: outgoing_reason(&refund.reason),
             provider_ref: refund.provider_ref.clone(),
         };
         let Some(connector) = self.connectors.get(&refund.provider).cloned() else {
@@ -139,6 +139,16 @@ impl Engine {
         }
         w.commit().await
     }
+}
+
+/// The refund reason as sent to a provider: never with a full card number in it (the
+/// last line of defence; reasons are redacted when typed).
+fn outgoing_reason(reason: &str) -> String {
+    let r = crate::nlu::redact::redact_outgoing(reason);
+    if r.card_numbers > 0 {
+        tracing::warn!(removed = r.card_numbers, "card number(s) removed from a refund reason before it was sent to the provider");
+    }
+    r.text.into_owned()
 }
 
 impl Engine {

@@ -148,7 +148,7 @@ impl Shared {
         let user = msg.author.id.get();
         // A full card number: the message goes (Manage Messages); the engine redacts its
         // copy before anything is stored and warns the customer.
-        if crate::nlu::redact_card_numbers(&msg.content).card_numbers > 0 && msg.guild_id.is_some() {
+        if crate::nlu::redact::contains_card_number(&msg.content) && msg.guild_id.is_some() {
             if let Err(e) = ctx.http.delete_message(msg.channel_id, msg.id, Some("a full card number was posted")).await {
                 tracing::warn!(error = %e, "could not delete a message holding a card number (Manage Messages?)");
             }
