@@ -186,6 +186,10 @@ pub trait StoreTx: Send {
     async fn open_cases_of(&mut self, customer: &UserId) -> StoreResult<Vec<Case>>;
     /// Open cases of an account, newest first.
     async fn open_cases_of_account(&mut self, account: &AccountId) -> StoreResult<Vec<Case>>;
+    /// Open cases of everyone, least recently updated first (the queue).
+    async fn open_cases(&mut self, limit: u32) -> StoreResult<Vec<Case>>;
+    /// Refunds waiting for a lead (awaiting approval or on hold), oldest first.
+    async fn waiting_refunds(&mut self, limit: u32) -> StoreResult<Vec<Refund>>;
     /// Every case of a customer, newest first.
     async fn cases_of(&mut self, customer: &UserId) -> StoreResult<Vec<Case>>;
 
