@@ -129,8 +129,6 @@ pub trait Store: Send + Sync + 'static {
     async fn audit(&self, case: Option<CaseNumber>) -> StoreResult<Vec<StoredAudit>>;
     /// The audit chain's head (`None` if the row is missing: a sign of tampering).
     async fn audit_head(&self) -> StoreResult<Option<AuditHead>>;
-    /// Whether records are signed (an audit key was given to the store).
-    fn audit_signed(&self) -> bool;
 }
 
 /// Everything the engine reads and writes inside one transaction.
