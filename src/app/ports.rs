@@ -98,7 +98,8 @@ pub struct StatusCounts {
 /// The store: one transaction per chat event, plus the work queues read between events.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
-    /// Begins a write transaction (on SQLite `BEGIN IMMEDIATE`; on PostgreSQL with row locks).
+    /// Begins a write transaction (on SQLite `BEGIN IMMEDIATE`; on PostgreSQL the audit head
+    /// row is locked first, then rows as they are read to be changed — one fixed order).
     async fn begin(&self) -> StoreResult<Box<dyn StoreTx>>;
 
     /// Outbox items not yet delivered, oldest first.
