@@ -594,6 +594,31 @@ async fn nul_in_text_is_removed_the_same_way_on_both_backends() {
     }
 }
 
+/// Provider text (webhook event ids, reconciliation rows, imported charges) enters the engine
+/// without NUL too, on both backends.
+#[tokio::test]
+async fn nul_in_provider_text_is_removed_on_both_backends() {
+    use paydesk::app::engine::{Imported, WebhookOutcome};
+    for backend in backends() {
+        let db = fresh_db(&backend).await;
+        let (e, _, _, _) = engine_on(&db.url, "w", |s| s).await;
+        seed(&e, &[charge("ch_1", "30.00")]).await;
+        let at = t("2026-04-02T10:00:00Z");
+        let out = e.charge_disputed("sandbox", "evt\0-1", &ChargeId::new("ch_1"), at).await.unwrap();
+        assert_eq!(out, WebhookOutcome::Applied);
+        assert_eq!(e.charge_disputed("sandbox", "evt-1", &ChargeId::new("ch_1"), at).await.unwrap(), WebhookOutcome::Duplicate);
+        let case = e.reconcile_mismatch("sandbox", "fp\0", Some(&ChargeId::new("ch_1")), "paid\0 but not recorded", at).await.unwrap();
+        assert!(case.is_some());
+        let mut imported = charge("ch_\0imp", "5.00");
+        imported.description = "Pa\0ck".into();
+        assert_eq!(e.import_charge(&imported, at).await.unwrap(), Imported::Created);
+        assert_eq!(e.import_charge(&charge("ch_imp", "5.00"), at).await.unwrap(), Imported::Existing);
+        let audit = e.store().audit(None).await.unwrap();
+        assert!(audit.iter().all(|a| !a.record.detail.contains('\0')));
+        assert!(audit.iter().any(|a| a.record.detail.contains("paid but not recorded")));
+    }
+}
+
 /// 1,001 goodwill credits of 1,000,000,000: the wallet would pass the largest balance the
 /// store keeps exactly (10^12, scaled by 10^6 into i64) — refused with a reason before the
 /// write, on both backends; the replay goes on (old code: SQLite overflowed at 9,224).
