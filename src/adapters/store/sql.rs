@@ -333,10 +333,6 @@ macro_rules! sql_store {
                 })
                 .transpose()
             }
-
-            fn audit_signed(&self) -> bool {
-                self.audit_key.is_some()
-            }
         }
 
         #[async_trait]
@@ -625,7 +621,7 @@ macro_rules! sql_store {
                     .fetch_one(&mut *self.tx)
                     .await?;
                 match now.checked_add(amount) {
-                    Some(v) if v.abs() <= MAX_BALANCE_SCALED => {}
+                    Some(v) if v.unsigned_abs() <= MAX_BALANCE_SCALED.unsigned_abs() => {}
                     _ => {
                         return Err(StoreError::Refused(format!(
                             "the wallet of {} would go past {} {}, the largest balance the bot keeps",
