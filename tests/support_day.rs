@@ -227,3 +227,86 @@ async fn reopening_a_second_case_on_one_charge_is_refused() {
         assert!(said_to(&bot, "bo").await.iter().any(|s| s.contains("RF-000002 is already open about charge ch_1")), "{:#?}", bot.said().await);
     }
 }
+
+#[tokio::test]
+async fn per_currency_money_settings_apply_and_an_unconfigured_currency_is_refused() {
+    use paydesk::domain::policy::MoneySettings;
+    for b in backends() {
+        let usd = MoneySettings {
+            credit_value: dec("2"),
+            credit_price: dec("2"),
+            conversation_charge: dec("0.0125"),
+            two_lead_threshold: dec("100"),
+            auto_approve_below: None,
+            auto_approve_daily_limit: None,
+            goodwill_two_lead_above: dec("50"),
+        };
+        let bot = bot(&b, |p| p.currencies = vec![(paydesk::domain::money::Currency::USD, usd)]).await;
+        bot.say("bo", "/refund ch_1 150 large in USD terms", 0).await; // 150 ≥ 100: two leads
+        let leads: Vec<u8> = bot
+            .outbox()
+            .await
+            .into_iter()
+            .filter_map(|a| match a {
+                Action::ApprovalRequest { leads_needed, .. } => Some(leads_needed),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(leads, [2]);
+        // A EUR charge: no EUR table, so nothing is requested, with the reason.
+        let mut eur = charge("ch_eur", "80.00", ChargeKind::Product);
+        eur.currency = paydesk::domain::money::Currency::from_code("EUR").unwrap();
+        bot.engine.seed_charge(&eur, t("2026-05-02T08:00:00Z")).await.unwrap();
+        bot.say("bo", "/refund ch_eur 10 sorry", 10).await;
+        assert_eq!(bot.statuses().await.len(), 1);
+        assert!(said_to(&bot, "bo").await.iter().any(|s| s.contains("no money settings for EUR")), "{:#?}", said_to(&bot, "bo").await);
+    }
+}
+
+#[tokio::test]
+async fn help_shows_each_role_its_own_commands_and_unlink_works() {
+    for b in backends() {
+        let bot = bot(&b, |_| {}).await;
+        bot.say("ana", "/help", 0).await;
+        let help = said_to(&bot, "ana").await.last().unwrap().clone();
+        assert!(help.contains("/wallet buy") && !help.contains("/refund") && !help.contains("/queue"), "{help}");
+        bot.say("kim", "/help", 10).await;
+        let help = said_to(&bot, "kim").await.last().unwrap().clone();
+        assert!(help.contains("/refund") && help.contains("/approve") && help.contains("/queue") && !help.contains("/wallet buy"), "{help}");
+        bot.say("bo", "/unlink ana", 20).await;
+        bot.say("ana", "/wallet", 30).await;
+        assert!(said_to(&bot, "ana").await.last().unwrap().contains("No account is linked to you"));
+    }
+}
+
+#[tokio::test]
+async fn auto_recharge_tells_the_customer_what_was_charged() {
+    for b in backends() {
+        let bot = bot(&b, |_| {}).await;
+        let acct = paydesk::domain::billing::Account {
+            id: paydesk::domain::ids::AccountId::new("acct-1"),
+            currency: paydesk::domain::money::Currency::USD,
+            auto_recharge: Some(paydesk::domain::billing::AutoRecharge { below: dec("1.00"), credits: 10 }),
+        };
+        bot.engine.seed_account(&acct, Some(dec("1.00")), t("2026-05-02T08:00:00Z")).await.unwrap();
+        let usage = Event::Usage { account: paydesk::domain::ids::AccountId::new("acct-1"), conversations: 8 };
+        bot.engine.handle(usage, at(0), None).await.unwrap();
+        let to_ana = said_to(&bot, "ana").await;
+        assert!(to_ana.iter().any(|s| s.contains("auto-recharge bought 10 credits") && s.contains("charged 20.60 USD")), "{to_ana:#?}");
+    }
+}
+
+#[tokio::test]
+async fn ticket_shows_staff_the_customers_words_and_customers_no_internal_note() {
+    for b in backends() {
+        let bot = bot(&b, |_| {}).await;
+        bot.say("ana", "I want a refund for ch_1, the pack never worked", 0).await;
+        bot.say("bo", "/ticket escalate RF-000001 looks like abuse", 10).await;
+        bot.say("bo", "/ticket RF-000001", 20).await;
+        let card = said_to(&bot, "bo").await.last().unwrap().clone();
+        assert!(card.contains("the pack never worked") && card.contains("looks like abuse") && card.contains("UTC"), "{card}");
+        bot.say("ana", "/ticket RF-000001", 30).await;
+        let card = said_to(&bot, "ana").await.last().unwrap().clone();
+        assert!(card.contains("the pack never worked") && !card.contains("looks like abuse"), "{card}");
+    }
+}

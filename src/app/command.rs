@@ -44,6 +44,8 @@ pub enum Command {
     Reply(CaseNumber, String),
     /// `/queue`: open cases and pending approvals, oldest first.
     Queue,
+    /// `/unlink <user>`: the chat user is no longer linked to a billing account.
+    Unlink(UserId),
     Wallet(Option<AccountId>),
     WalletCredit {
         account: AccountId,
@@ -63,7 +65,7 @@ pub const USAGE_REPLY: &str = "/reply <case-id> <text…>  (say something to the
 pub const USAGE_QUEUE: &str = "/queue";
 pub const USAGE_WALLET: &str = "/wallet [account]  ·  /wallet credit <account> <amount> <reason…>  ·  /wallet buy <credits>";
 pub const USAGE_TICKET: &str = "/ticket <case-id>  ·  /ticket close|escalate|reopen <case-id> [note…]";
-pub const USAGE_LINK: &str = "/link <user> <account>";
+pub const USAGE_LINK: &str = "/link <user> <account>  ·  /unlink <user>";
 
 /// Every command, one per line, for `/help` and for unknown commands.
 pub fn usage() -> String {
@@ -141,6 +143,10 @@ pub fn parse(text: &str) -> Result<Option<Command>, CommandError> {
         "link" => match args {
             [user, account] => Command::Link(UserId::new(user_arg(user)), AccountId::new(*account)),
             _ => return Err(err("link needs a user and an account", USAGE_LINK)),
+        },
+        "unlink" => match args {
+            [user] => Command::Unlink(UserId::new(user_arg(user))),
+            _ => return Err(err("unlink needs the user", USAGE_LINK)),
         },
         "help" => Command::Help,
         _ => {
@@ -353,6 +359,8 @@ mod tests {
         assert_eq!(ok("/reply RF-000003 we are on it"), Command::Reply(rf3, "we are on it".into()));
         assert!(parse("/reply RF-000003").is_err());
         assert_eq!(ok("/queue"), Command::Queue);
+        assert_eq!(ok("/unlink zoe"), Command::Unlink(UserId::new("zoe")));
+        assert!(parse("/unlink").is_err());
         assert_eq!(ok("/wallet"), Command::Wallet(None));
         assert_eq!(ok("/wallet acct-1"), Command::Wallet(Some(AccountId::new("acct-1"))));
         assert_eq!(ok("/wallet buy 10"), Command::WalletBuy(10));

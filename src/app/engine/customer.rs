@@ -226,7 +226,8 @@ impl Work<'_> {
                     case.updated_at = self.now;
                     self.tx.update_case(&case).await?;
                 }
-                self.audit(user.id.as_str(), Some(case.number), "case.message", format!("customer wrote again ({intent})"), None).await?;
+                // The customer's own words (already redacted), so staff read them in /ticket.
+                self.audit(user.id.as_str(), Some(case.number), "case.message", format!("({intent}) {}", clip(text)), None).await?;
                 self.say(channel, Some(&user.id), Some(case.number), format!("I've added this to your case {}.", case.number)).await?;
                 self.after_case_update(&mut case, charge.as_ref(), &pick, &charges, user, channel).await
             }
@@ -247,6 +248,7 @@ impl Work<'_> {
                 self.tx.insert_case(&case).await?;
                 self.push_ticket(&case).await?;
                 self.audit(user.id.as_str(), Some(number), "case.opened", format!("{intent} for account {account}"), None).await?;
+                self.audit(user.id.as_str(), Some(number), "case.message", format!("({intent}) {}", clip(text)), None).await?;
                 self.say(channel, Some(&user.id), Some(number), format!("I've opened case {number} for you ({}).", intent_words(intent))).await?;
                 // A case opened waiting for info already tells its status in the question.
                 self.after_case_update(&mut case, charge.as_ref(), &pick, &charges, user, channel).await
@@ -431,7 +433,14 @@ impl Work<'_> {
         };
         let Some(acct) = self.tx.account(&account).await? else { return self.no_account(user, channel).await };
         let cur = acct.currency;
-        let policy = &self.e.cfg.policy;
+        let policy = match self.e.cfg.policy.in_currency(cur) {
+            Ok(p) => p,
+            Err(why) => {
+                self.say(channel, Some(&user.id), None, format!("I can't sell credits in {cur} yet: {why}.")).await?;
+                return Ok(());
+            }
+        };
+        let policy = &policy;
         let n = credits_mentioned(text).filter(|n| *n > 0 && *n <= crate::domain::billing::MAX_CREDITS_PER_PURCHASE);
         let reply = match n {
             Some(n) => {
@@ -462,13 +471,16 @@ impl Work<'_> {
         let Some(acct) = self.tx.account(&account).await? else { return self.no_account(user, channel).await };
         let cur = acct.currency;
         let text = match &acct.auto_recharge {
-            Some(a) => {
-                let p = price_credits(a.credits, cur, &self.e.cfg.policy);
-                format!(
-                    "Auto-recharge is on for {account}: when usage leaves your balance below {} {cur}, {} credits are bought at once ({} {cur} charged, {} {cur} added). An agent can change or stop it for you: just say so here.",
-                    cur.format(a.below), a.credits, cur.format(p.total), cur.format(p.value)
-                )
-            }
+            Some(a) => match self.e.cfg.policy.in_currency(cur) {
+                Ok(policy) => {
+                    let p = price_credits(a.credits, cur, &policy);
+                    format!(
+                        "Auto-recharge is on for {account}: when usage leaves your balance below {} {cur}, {} credits are bought at once ({} {cur} charged, {} {cur} added). An agent can change or stop it for you: just say so here.",
+                        cur.format(a.below), a.credits, cur.format(p.total), cur.format(p.value)
+                    )
+                }
+                Err(why) => format!("Auto-recharge is set up for {account}, but {why}."),
+            },
             None => format!(
                 "Auto-recharge is off for {account}. It can buy credits automatically when your balance drops below a threshold you choose; tell me the threshold and how many credits, and an agent will set it up."
             ),
@@ -596,6 +608,15 @@ impl Work<'_> {
         )
         .await?;
         Ok(())
+    }
+}
+
+/// A message as kept in a case's history: at most 500 characters.
+fn clip(text: &str) -> String {
+    let t = text.trim();
+    match t.char_indices().nth(500) {
+        Some((i, _)) => format!("{}…", &t[..i]),
+        None => t.to_string(),
     }
 }
 

@@ -33,7 +33,18 @@ impl Work<'_> {
         }
         match cmd {
             Command::Help => {
-                self.say(channel, Some(&user.id), None, format!("Commands:\n{}", command::usage())).await?;
+                self.say(channel, Some(&user.id), None, help_for(user.roles)).await?;
+            }
+            Command::Unlink(target) => {
+                let Some(mut u) = self.tx.user(&target).await?.filter(|u| u.account.is_some()) else {
+                    self.say(channel, Some(&user.id), None, format!("{target} is not linked to an account.")).await?;
+                    return Ok(());
+                };
+                let was = u.account.take().map(|a| a.to_string()).unwrap_or_default();
+                self.tx.put_user(&u).await?;
+                self.audit(user.id.as_str(), None, "user.unlinked", format!("{target} -x- {was}"), None).await?;
+                self.say(channel, Some(&user.id), None, format!("{target} is no longer linked to account {was}; their cases stay with the account."))
+                    .await?;
             }
             Command::Refund { target, amount, is_override, reason } => {
                 self.request_refund(user, target, amount, is_override, reason, channel).await?
@@ -79,7 +90,14 @@ impl Work<'_> {
                     self.say(channel, Some(&user.id), None, text).await?;
                     return Ok(());
                 }
-                if amount > self.e.cfg.policy.goodwill_two_lead_above {
+                let limit = match self.policy_in(cur) {
+                    Ok(p) => p.goodwill_two_lead_above,
+                    Err(why) => {
+                        self.say(channel, Some(&user.id), None, format!("Nothing was credited: {why}.")).await?;
+                        return Ok(());
+                    }
+                };
+                if amount > limit {
                     self.request_goodwill(user, &acct.id, cur, amount, reason, channel).await?;
                 } else {
                     self.credit_goodwill(&user.id, None, &acct.id, cur, amount, &reason, channel).await?;
@@ -200,7 +218,7 @@ impl Work<'_> {
         reason: String,
         channel: &str,
     ) -> EngineResult<()> {
-        let policy = self.e.cfg.policy.clone();
+        let policy = self.e.cfg.policy.in_currency(cur).unwrap_or_else(|_| self.e.cfg.policy.clone());
         let mut g = GoodwillRequest {
             id: 0,
             account: account.clone(),
@@ -234,6 +252,11 @@ impl Work<'_> {
         )
         .await?;
         Ok(())
+    }
+
+    /// The policy with `cur`'s money settings; `Err` says why there are none.
+    pub fn policy_in(&self, cur: Currency) -> Result<crate::domain::policy::Policy, String> {
+        self.e.cfg.policy.in_currency(cur).map_err(|e| e.to_string())
     }
 
     /// What a charge has refunded, being paid, held or waiting for approval, besides
@@ -434,6 +457,11 @@ impl Work<'_> {
         if !self.authorize(user, act, Some(&charge.account), channel).await? {
             return Ok(());
         }
+        // The money settings of the charge's currency (thresholds, auto-approve).
+        let policy = match self.policy_in(charge.currency) {
+            Ok(p) => p,
+            Err(why) => return self.refuse(user, &charge, case, &why, None, channel).await,
+        };
         let e = self.eligibility_of(&charge, amount).await?;
         let (refund_amount, rule) = match (&e.decision, is_override) {
             (Decision::Eligible { amount }, _) => (*amount, e.rule.as_str().to_string()),
@@ -478,7 +506,6 @@ impl Work<'_> {
                 }
             }
         };
-        let policy = self.e.cfg.policy.clone();
         // Everything else on the charge counts toward the two-lead threshold and the
         // auto-approve amount, so that splitting a refund gains nothing.
         let on_charge = self.on_charge(&charge.id, None).await?;
@@ -718,13 +745,15 @@ impl Work<'_> {
             };
             s.push_str(&format!("\nrefund {} {} ({}): {}{by}", r.currency.format(r.amount), r.currency, r.rule, r.status.as_str()));
         }
-        s.push_str(&format!("\nopened {}, updated {}", c.opened_at.format("%Y-%m-%d %H:%M"), c.updated_at.format("%Y-%m-%d %H:%M")));
+        s.push_str(&format!("\nopened {}, updated {}", c.opened_at.format("%Y-%m-%d %H:%M UTC"), c.updated_at.format("%Y-%m-%d %H:%M UTC")));
         s.push_str("\nhistory:");
         for a in self.tx.audit_of(c.number).await? {
             // Customers see what happened to their case; staff see every step and who took it.
-            if staff || a.action.starts_with("case.") {
+            // Internal notes and staff-only steps never reach the customer.
+            const CUSTOMER_SEES: [&str; 4] = ["case.opened", "case.status", "case.message", "case.reply"];
+            if staff || CUSTOMER_SEES.contains(&a.action.as_str()) {
                 let who = if staff { format!(" {}", a.actor) } else { String::new() };
-                s.push_str(&format!("\n  {}{who} {}: {}", a.at.format("%Y-%m-%d %H:%M"), a.action, a.detail));
+                s.push_str(&format!("\n  {}{who} {}: {}", a.at.format("%Y-%m-%d %H:%M UTC"), a.action, a.detail));
             }
         }
         Ok(s)
@@ -745,7 +774,27 @@ fn act_of(cmd: &Command) -> Act {
         Command::WalletBuy(_) => Act::BuyCredits,
         Command::TicketShow(_) => Act::ViewCase,
         Command::TicketAction(..) => Act::ChangeCase,
-        Command::Link(..) => Act::LinkUser,
+        Command::Link(..) | Command::Unlink(_) => Act::LinkUser,
         Command::Help => Act::Help,
     }
+}
+
+/// `/help`: the commands this person's roles allow, one per line.
+fn help_for(roles: crate::domain::roles::Roles) -> String {
+    let lines: [(Act, &str); 12] = [
+        (Act::RequestRefund, command::USAGE_REFUND),
+        (Act::ApproveRefund, command::USAGE_APPROVE),
+        (Act::ViewWallet, "/wallet [account]  (customers: their own)"),
+        (Act::CreditGoodwill, "/wallet credit <account> <amount> <reason…>"),
+        (Act::BuyCredits, "/wallet buy <credits>"),
+        (Act::ViewCase, "/ticket <case-id>  (customers: their own)"),
+        (Act::ChangeCase, "/ticket close|escalate|reopen <case-id> [note…]  (the note stays internal)"),
+        (Act::ReplyToCustomer, command::USAGE_REPLY),
+        (Act::SeeQueue, command::USAGE_QUEUE),
+        (Act::LinkUser, command::USAGE_LINK),
+        (Act::OverridePolicy, "(leads) /refund <charge-id|case-id> <amount> override <reason…>: a policy override, two other leads approve"),
+        (Act::Help, "/help"),
+    ];
+    let mine: Vec<&str> = lines.iter().filter(|(act, _)| permissions::check_role(roles, *act).is_ok()).map(|(_, l)| *l).collect();
+    format!("Commands:\n{}", mine.join("\n"))
 }

@@ -420,7 +420,10 @@ impl<'e> Work<'e> {
             }
         }
         let on_charge = self.on_charge(&refund.charge, Some(refund.id)).await?;
-        let need = refund.leads_needed.max(leads_needed(refund.amount, on_charge, refund.is_override, &self.e.cfg.policy));
+        let need = match self.e.cfg.policy.in_currency(refund.currency) {
+            Ok(p) => refund.leads_needed.max(leads_needed(refund.amount, on_charge, refund.is_override, &p)),
+            Err(_) => refund.leads_needed.max(2), // settings removed since the request: the stricter rule
+        };
         let have = u8::try_from(valid.len()).unwrap_or(u8::MAX);
         if have < need {
             refund.approvals = valid;
@@ -589,12 +592,21 @@ impl<'e> Work<'e> {
             tracing::warn!(account = %account_id, "usage for an unknown account ignored");
             return Ok(());
         };
-        let policy = self.e.cfg.policy.clone();
         let cur = account.currency;
+        let policy = match self.e.cfg.policy.in_currency(cur) {
+            Ok(p) => p,
+            Err(why) => {
+                tracing::warn!(account = %account.id, "usage refused: {why}");
+                return self
+                    .audit("system", None, "wallet.usage_refused", format!("{}: {conversations} conversation(s): {why}", account.id), None)
+                    .await;
+            }
+        };
         let balance = self.tx.wallet_balance(&account.id, cur).await?;
         let plan = plan_usage(balance, conversations, cur, account.auto_recharge.as_ref(), &policy);
         let mut running = balance;
         let mut recharges = plan.recharges.iter();
+        let mut notices = Vec::new();
         for (kind, amount) in &plan.entries {
             running += *amount;
             let reason = match kind {
@@ -627,6 +639,16 @@ impl<'e> Work<'e> {
                         .await?;
                     self.tx.put_credit_purchase(&id, *amount, "auto_recharge").await?;
                     detail = format!("auto-recharge: {} credits, charge {id} of {} {cur}", p.credits, cur.format(p.total));
+                    let below = account.auto_recharge.as_ref().map(|a| cur.format(a.below)).unwrap_or_default();
+                    notices.push(format!(
+                        "Your wallet fell below {below} {cur}, so auto-recharge bought {} credits: your card was charged {} {cur} ({} {cur} plus a {} {cur} platform fee, charge {id}) and {} {cur} was added. Your balance is now {} {cur}.",
+                        p.credits,
+                        cur.format(p.total),
+                        cur.format(p.cost),
+                        cur.format(p.fee),
+                        cur.format(*amount),
+                        cur.format(running)
+                    ));
                 }
             }
             self.tx
@@ -656,6 +678,14 @@ impl<'e> Work<'e> {
                 None,
             )
             .await?;
+        }
+        // The customer is told of every auto-recharge: what was charged and why.
+        if !notices.is_empty() {
+            for u in self.tx.users_of_account(&account.id).await? {
+                for text in &notices {
+                    self.say("dm", Some(&u.id), None, text.clone()).await?;
+                }
+            }
         }
         if plan.refused > 0 {
             let text = format!(
@@ -706,7 +736,14 @@ impl<'e> Work<'e> {
     pub async fn buy_credits(&mut self, user: &User, account: &AccountId, credits: u32, channel: &str) -> EngineResult<()> {
         let Some(acct) = self.tx.account(account).await? else { return Ok(()) };
         let cur = acct.currency;
-        let p = price_credits(credits, cur, &self.e.cfg.policy);
+        let policy = match self.e.cfg.policy.in_currency(cur) {
+            Ok(p) => p,
+            Err(why) => {
+                self.say(channel, Some(&user.id), None, format!("No credits were bought: {why}.")).await?;
+                return Ok(());
+            }
+        };
+        let p = price_credits(credits, cur, &policy);
         let id = self.tx.next_charge_id().await?;
         self.tx
             .put_charge(&Charge {
