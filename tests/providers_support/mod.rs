@@ -97,6 +97,15 @@ pub struct FakeState {
     pub reads: u32,
     /// Mollie: the payment has a chargeback.
     pub chargeback: bool,
+    /// The charge the fake's provider holds: (ISO code, amount in the provider's own
+    /// minor units as it documents them). Refunds above what is left are refused.
+    pub charge: (String, i64),
+    /// Amounts refunded, by key, in the provider's minor units (what actually left).
+    pub amounts: HashMap<String, i64>,
+    /// Answers for lookups (reads) before the normal ones: a 4xx after a lost answer.
+    pub lookup_script: VecDeque<(u16, String)>,
+    /// The amount of the refund-creating request being answered.
+    pub last_amount: Option<i64>,
 }
 
 #[derive(Clone)]
@@ -115,7 +124,11 @@ pub const BT_PRIVATE: &str = "bt-private";
 
 impl Fake {
     pub async fn start(kind: Kind, script: &[Answer]) -> Fake {
-        let state = Arc::new(Mutex::new(FakeState { script: script.iter().copied().collect(), ..Default::default() }));
+        let charge = match kind {
+            Kind::Adyen | Kind::Mollie => ("EUR".to_string(), 4900),
+            _ => ("USD".to_string(), 4900),
+        };
+        let state = Arc::new(Mutex::new(FakeState { script: script.iter().copied().collect(), charge, ..Default::default() }));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let fake = Fake { kind, state, addr };
@@ -166,6 +179,26 @@ impl Fake {
             self.base_url()
         ))
         .expect("toml")
+    }
+}
+
+/// Why a refund-creating request is not accepted: malformed by our own test's standard
+/// (a bug in the connector: recorded as a problem), or refused as the provider's API
+/// refuses it (a documented error answer).
+pub enum Refusal {
+    Malformed(String),
+    Api(StatusCode, Value),
+}
+
+impl From<String> for Refusal {
+    fn from(s: String) -> Refusal {
+        Refusal::Malformed(s)
+    }
+}
+
+impl From<&str> for Refusal {
+    fn from(s: &str) -> Refusal {
+        Refusal::Malformed(s.to_string())
     }
 }
 
@@ -288,29 +321,33 @@ fn respond(f: &Fake, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) 
     }
     // Is it a refund-creating request? Check its shape; find its key.
     let json_body: Option<Value> = serde_json::from_slice(&body).ok();
-    let create_key: Option<Result<String, String>> = match (kind, &method, path.as_str()) {
-        (Kind::Stripe, &Method::POST, "/v1/refunds") => Some(check_stripe(&headers, &body)),
+    let create_key: Option<Result<String, Refusal>> = match (kind, &method, path.as_str()) {
+        (Kind::Stripe, &Method::POST, "/v1/refunds") => Some(check_stripe(&mut st, &headers, &body)),
         (Kind::PayPal, &Method::POST, p) if p == format!("/v2/payments/captures/{}/refund", kind.charge_id()) => {
-            Some(check_paypal(&headers, json_body.as_ref()))
+            Some(check_paypal(&headers, json_body.as_ref()).map_err(Refusal::from))
         }
         (Kind::Adyen, &Method::POST, p) if p == format!("/v72/payments/{}/refunds", kind.charge_id()) => {
-            Some(check_adyen(&headers, json_body.as_ref()))
+            Some(check_adyen(&headers, json_body.as_ref()).map_err(Refusal::from))
         }
-        (Kind::Square, &Method::POST, "/v2/refunds") => Some(check_square(&headers, json_body.as_ref())),
+        (Kind::Square, &Method::POST, "/v2/refunds") => Some(check_square(&headers, json_body.as_ref()).map_err(Refusal::from)),
         (Kind::Braintree, &Method::POST, "/graphql")
             if json_body.as_ref().is_some_and(|b| b["query"].as_str().unwrap_or("").starts_with("mutation")) =>
         {
-            Some(check_braintree(json_body.as_ref()))
+            Some(check_braintree(json_body.as_ref()).map_err(Refusal::from))
         }
         (Kind::Mollie, &Method::POST, p) if p == format!("/v2/payments/{}/refunds", kind.charge_id()) => {
-            Some(check_mollie(&headers, json_body.as_ref()))
+            Some(check_mollie(&headers, json_body.as_ref()).map_err(Refusal::from))
         }
         _ => None,
     };
     if let Some(key) = create_key {
         let key = match key {
             Ok(k) => k,
-            Err(p) => return Some(problem(&mut st, p)),
+            Err(Refusal::Malformed(p)) => return Some(problem(&mut st, p)),
+            Err(Refusal::Api(code, v)) => {
+                st.requests.push(format!("refused: {v}"));
+                return Some((code, axum::Json(v)).into_response());
+            }
         };
         // Idempotency, as the provider does it: the same key returns the stored refund.
         if let Some((id, done)) = st.made.get(&key).cloned() {
@@ -331,6 +368,9 @@ fn respond(f: &Fake, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) 
             };
             st.made.insert(key.clone(), (id.clone(), done));
             *st.creations.entry(key.clone()).or_default() += 1;
+            if let Some(a) = st.last_amount.take() {
+                st.amounts.insert(key.clone(), a);
+            }
             id
         };
         return match answer {
@@ -454,24 +494,94 @@ fn key_shape(k: &str) -> Result<String, String> {
     }
 }
 
-fn check_stripe(headers: &HeaderMap, body: &[u8]) -> Result<String, String> {
+/// Stripe's error object (docs.stripe.com/api/errors: `{"error": {type, code, message, param}}`).
+fn stripe_error(code: &str, message: &str, param: &str) -> Refusal {
+    Refusal::Api(StatusCode::BAD_REQUEST, json!({"error": {"type": "invalid_request_error", "code": code, "message": message, "param": param}}))
+}
+
+/// The parameters of `POST /v1/refunds` (operation PostRefunds in Stripe's OpenAPI
+/// document, github stripe/openapi `openapi/spec3.json`, whose request schema is
+/// `additionalProperties: false`: any other parameter is refused with
+/// `parameter_unknown`). Form keys like `metadata[case]` count as `metadata`.
+const STRIPE_REFUND_PARAMS: &[&str] = &[
+    "amount",
+    "charge",
+    "currency",
+    "customer",
+    "expand",
+    "instructions_email",
+    "metadata",
+    "origin",
+    "payment_intent",
+    "reason",
+    "refund_application_fee",
+    "reverse_transfer",
+];
+
+/// `POST /v1/refunds` as Stripe checks it (docs.stripe.com/api/refunds/create).
+fn check_stripe(st: &mut FakeState, headers: &HeaderMap, body: &[u8]) -> Result<String, Refusal> {
+    // Form-encoded (docs.stripe.com/api: "accepts form-encoded request bodies").
     if h(headers, "content-type") != "application/x-www-form-urlencoded" {
         return Err("stripe: body must be form-encoded".into());
     }
-    let form: HashMap<String, String> = serde_urlencoded::from_bytes(body).map_err(|e| format!("stripe form: {e}"))?;
-    let key = key_shape(h(headers, "idempotency-key"))?;
-    if form.get("charge").map(String::as_str) != Some(Kind::Stripe.charge_id()) {
-        return Err(format!("stripe: charge {:?}", form.get("charge")));
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).map_err(|e| format!("stripe form: {e}"))?;
+    for (k, _) in &pairs {
+        let top = k.split('[').next().unwrap_or(k);
+        if !STRIPE_REFUND_PARAMS.contains(&top) {
+            return Err(stripe_error("parameter_unknown", &format!("Received unknown parameter: {k}"), k));
+        }
     }
-    if form.get("amount").map(String::as_str) != Some("1000") {
-        return Err(format!("stripe: amount must be minor units, got {:?}", form.get("amount")));
+    let form: HashMap<String, String> = pairs.into_iter().collect();
+    // `currency` is in the schema but the live API refuses it next to `charge` or
+    // `payment_intent`: "400 parameter_unknown: Received unknown parameter: currency"
+    // (stripe/stripe-node issue 1804; stripe/stripe-dotnet issue 2786, where Stripe staff
+    // say it "is only allowed in specific cases" — refunds of customer balances).
+    if form.contains_key("currency") && (form.contains_key("charge") || form.contains_key("payment_intent")) {
+        return Err(stripe_error("parameter_unknown", "Received unknown parameter: currency", "currency"));
     }
-    if !matches!(form.get("reason").map(String::as_str), Some("duplicate" | "fraudulent" | "requested_by_customer")) {
-        return Err("stripe: reason".into());
+    // Idempotency-Key: at most 255 characters (docs.stripe.com/api/idempotent_requests).
+    let key = h(headers, "idempotency-key");
+    if key.is_empty() || key.len() > 255 {
+        return Err(format!("stripe: Idempotency-Key `{key}`").into());
+    }
+    let key = key_shape(key)?;
+    let target = form.get("charge").or(form.get("payment_intent")).cloned().unwrap_or_default();
+    if target != Kind::Stripe.charge_id() {
+        return Err(stripe_error("resource_missing", &format!("No such charge: '{target}'"), "charge"));
+    }
+    // `amount`: a positive integer in the smallest currency unit (docs.stripe.com/currencies
+    // "Minor units in API amounts").
+    let amount: i64 = match form.get("amount").map(|a| a.parse::<i64>()) {
+        Some(Ok(a)) if a > 0 => a,
+        other => return Err(stripe_error("parameter_invalid_integer", &format!("Invalid integer: {other:?}"), "amount")),
+    };
+    let (cur, charged) = st.charge.clone();
+    // Three-decimal currencies: "these API calls require the least-significant (last)
+    // digit to be 0" (docs.stripe.com/currencies#three-decimal).
+    if matches!(cur.as_str(), "BHD" | "JOD" | "KWD" | "OMR" | "TND") && amount % 10 != 0 {
+        return Err(stripe_error("invalid_amount", "Invalid amount: the last digit of a three-decimal currency amount must be 0", "amount"));
+    }
+    // ISK stays two-decimal in the API but amounts must be divisible by 100
+    // (support.stripe.com/questions/deprecation-of-fractional-isk-charges-and-refunds).
+    if cur == "ISK" && amount % 100 != 0 {
+        return Err(stripe_error(
+            "invalid_charge_amount_no_decimal_compatible",
+            "Invalid amount. Currency ISK has become effectively zero-decimal and charged amounts must be evenly divisible by 100.",
+            "amount",
+        ));
+    }
+    let refunded: i64 = st.amounts.values().sum();
+    if amount > charged - refunded {
+        return Err(stripe_error("amount_too_large", "Refund amount is greater than unrefunded amount on charge", "amount"));
+    }
+    // `reason`: one of three values (PostRefunds schema enum).
+    if !matches!(form.get("reason").map(String::as_str), None | Some("duplicate" | "fraudulent" | "requested_by_customer")) {
+        return Err(stripe_error("parameter_invalid_string", "Invalid reason", "reason"));
     }
     if form.get("metadata[idempotency_key]") != Some(&key) {
         return Err("stripe: metadata[idempotency_key]".into());
     }
+    st.last_amount = Some(amount);
     Ok(key)
 }
 
@@ -541,7 +651,13 @@ pub fn t(s: &str) -> chrono::DateTime<chrono::Utc> {
 /// An engine on a fresh SQLite store whose connectors are the sandbox and `fake`'s provider.
 pub async fn engine_for(fake: &Fake, dir: &tempfile::TempDir) -> (Arc<Engine>, Arc<ManualClock>, Providers) {
     let url = format!("sqlite:{}", dir.path().join("p.db").display());
-    let store = AnyStore::open(&url).await.expect("store");
+    engine_on(fake, &url).await
+}
+
+/// An engine on the store at `url` (SQLite or PostgreSQL) whose connectors are the
+/// sandbox and `fake`'s provider.
+pub async fn engine_on(fake: &Fake, url: &str) -> (Arc<Engine>, Arc<ManualClock>, Providers) {
+    let store = AnyStore::open(url).await.expect("store");
     let clock = Arc::new(ManualClock::default());
     let sandbox = Arc::new(Sandbox::new(store.sandbox_books(), clock.clone()));
     let env = fake.env();
@@ -553,17 +669,31 @@ pub async fn engine_for(fake: &Fake, dir: &tempfile::TempDir) -> (Arc<Engine>, A
 /// Seeds a customer with one 49.00 charge through `kind`, then an agent asks for 10.00
 /// back and a lead approves: the refund is paid through the fake.
 pub async fn request_and_approve(engine: &Engine, kind: Kind, start: &str) {
+    seed_charge(engine, kind, start, currency(kind), "49.00").await;
+    let later = t(start) + chrono::Duration::hours(1);
+    let out = request(engine, kind, "10.00", later).await;
+    assert!(out.iter().any(|l| l.contains("approval")), "{out:?}");
+    approve(engine, later + chrono::Duration::minutes(1)).await;
+}
+
+/// Seeds the account `acct-1` (customer ana, agent bo, lead kim) with one charge
+/// through `kind` of `amount` in `cur`.
+pub async fn seed_charge(engine: &Engine, kind: Kind, start: &str, cur: Currency, amount: &str) {
     let at = t(start);
-    let cur = currency(kind);
     engine.seed_account(&Account { id: AccountId::new("acct-1".to_string()), currency: cur, auto_recharge: None }, None, at).await.unwrap();
-    for (id, roles) in [("ana", Roles::CUSTOMER), ("bo", [Role::Agent].into_iter().collect()), ("kim", [Role::Lead].into_iter().collect())] {
+    for (id, roles) in [
+        ("ana", Roles::CUSTOMER),
+        ("bo", [Role::Agent].into_iter().collect()),
+        ("kim", [Role::Lead].into_iter().collect()),
+        ("max", [Role::Lead].into_iter().collect()),
+    ] {
         let account = (id == "ana").then(|| AccountId::new("acct-1".to_string()));
         engine.seed_user(&User { id: UserId::new(id.to_string()), roles, account }, at).await.unwrap();
     }
     let charge = Charge {
         id: ChargeId::new(kind.charge_id().to_string()),
         account: AccountId::new("acct-1".to_string()),
-        amount: rust_decimal::Decimal::from_str("49.00").unwrap(),
+        amount: rust_decimal::Decimal::from_str(amount).unwrap(),
         currency: cur,
         at,
         method: PaymentMethod::Card,
@@ -576,8 +706,43 @@ pub async fn request_and_approve(engine: &Engine, kind: Kind, start: &str) {
         provider: kind.name().to_string(),
     };
     engine.seed_charge(&charge, at).await.unwrap();
-    let msg = |user: &str, text: String| Event::Message { actor: Actor::known(user), text, channel: "support".into() };
-    let later = at + chrono::Duration::hours(1);
-    engine.handle(msg("bo", format!("/refund {} 10.00 duplicate charge", kind.charge_id())), later, None).await.unwrap();
-    engine.handle(msg("kim", "/approve RF-000001".into()), later + chrono::Duration::minutes(1), None).await.unwrap();
+}
+
+/// Agent bo asks for `amount` back on the seeded charge; the new actions as JSON lines.
+pub async fn request(engine: &Engine, kind: Kind, amount: &str, at: chrono::DateTime<chrono::Utc>) -> Vec<String> {
+    let before = outbox(engine).await.len();
+    let ev = Event::Message {
+        actor: Actor::known("bo"),
+        text: format!("/refund {} {amount} duplicate charge", kind.charge_id()),
+        channel: "support".into(),
+    };
+    engine.handle(ev, at, None).await.unwrap();
+    outbox(engine).await.split_off(before)
+}
+
+/// Every action queued so far (none are delivered in these tests), as JSON lines.
+pub async fn outbox(engine: &Engine) -> Vec<String> {
+    let items = engine.store().outbox_pending(100_000).await.unwrap();
+    items.iter().map(|i| serde_json::to_string(&i.action).unwrap_or_default()).collect()
+}
+
+/// Leads kim and max approve RF-000001 (the second is needed from 500 in any currency;
+/// below that it is answered as already decided).
+pub async fn approve(engine: &Engine, at: chrono::DateTime<chrono::Utc>) {
+    for lead in ["kim", "max"] {
+        let ev = Event::Message { actor: Actor::known(lead), text: "/approve RF-000001".into(), channel: "support".into() };
+        engine.handle(ev, at, None).await.unwrap();
+    }
+}
+
+impl Fake {
+    /// The charge the provider holds, in its own minor units.
+    pub fn set_charge(&self, currency: &str, minor: i64) {
+        self.state.lock().unwrap().charge = (currency.to_string(), minor);
+    }
+
+    /// What left the provider, in its minor units, over all refunds.
+    pub fn refunded(&self) -> i64 {
+        self.state.lock().unwrap().amounts.values().sum()
+    }
 }

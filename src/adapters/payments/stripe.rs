@@ -1,5 +1,6 @@
 //! Stripe: `POST /v1/refunds` (form-encoded, `charge` for `ch_…` or `payment_intent`
-//! for `pi_…`, `amount` in minor units, `reason`, `metadata[…]`), `Idempotency-Key`
+//! for `pi_…`, `amount` in minor units, `reason`, `metadata[…]`; never `currency`, which
+//! the API refuses next to a charge or payment intent), `Idempotency-Key`
 //! header; `GET /v1/refunds/{id}` or `GET /v1/refunds?charge=…` matched on our
 //! `metadata[idempotency_key]` for lookups. Errors are `{"error":{type,code,message}}`;
 //! `Stripe-Should-Retry` wins over the status code.
@@ -102,8 +103,10 @@ impl ProviderApi for Stripe {
         let target = if charge.starts_with("pi_") { "payment_intent" } else { "charge" };
         let form = vec![
             (target.to_string(), charge.to_string()),
+            // No `currency`: a refund is in the payment's currency, and Stripe answers
+            // "400 parameter_unknown: Received unknown parameter: currency" when it comes
+            // with `charge`/`payment_intent` (stripe-node issue 1804, stripe-dotnet 2786).
             ("amount".to_string(), minor_units(call.amount, call.currency)?.to_string()),
-            ("currency".to_string(), call.currency.code().to_ascii_lowercase()),
             ("reason".to_string(), reason(&call.reason).to_string()),
             ("metadata[case]".to_string(), call.case.to_string()),
             ("metadata[refund_id]".to_string(), call.refund.0.to_string()),
@@ -161,7 +164,8 @@ mod tests {
         assert_eq!(r.path, "/v1/refunds");
         assert_eq!(r.header_value("Idempotency-Key"), Some("pd_0123456789abcdef0123456789abcdef01234567"));
         let body = String::from_utf8(r.body.unwrap().to_bytes()).unwrap();
-        assert!(body.starts_with("charge=ch_3PqX&amount=4900&currency=usd&reason=duplicate&metadata%5Bcase%5D=RF-000003"), "{body}");
+        assert!(body.starts_with("charge=ch_3PqX&amount=4900&reason=duplicate&metadata%5Bcase%5D=RF-000003"), "{body}");
+        assert!(!body.contains("currency"), "{body}");
         let r = Stripe.refund_request(&call("pi_3PqX", "1.5")).unwrap();
         assert!(String::from_utf8(r.body.unwrap().to_bytes()).unwrap().starts_with("payment_intent=pi_3PqX&amount=150&"));
     }
