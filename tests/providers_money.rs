@@ -54,3 +54,98 @@ async fn stripe_refunds_carry_no_currency_and_are_paid() {
         }
     }
 }
+
+/// The 4xx answers a lookup can get after a lost answer, as the providers send them: a
+/// rotated key (401/403), an unknown id (404), a validation error on the replayed
+/// request (422), and a body that is not JSON at all (a proxy's error page).
+const LOOKUP_ERRORS: [(u16, &str); 7] = [
+    (401, r#"{"error":{"type":"invalid_request_error","message":"Invalid API Key provided"}}"#),
+    (403, r#"{"name":"PERMISSION_DENIED","message":"You do not have permission"}"#),
+    (404, r#"{"error":{"type":"invalid_request_error","code":"resource_missing","message":"No such refund"}}"#),
+    (
+        422,
+        r#"{"name":"UNPROCESSABLE_ENTITY","details":[{"issue":"DUPLICATE_INVOICE_ID"}],"errorCode":"702","message":"Structure validation failed"}"#,
+    ),
+    (200, "<html>gateway says hello</html>"),
+    (404, r#"{"status":404,"title":"Not Found","detail":"No refund exists with token"}"#),
+    (422, r#"{"status":422,"errorCode":"167","message":"Original pspReference required for this operation"}"#),
+];
+
+/// Defect 2: after a lost answer, an error while asking what happened — 401/403, 404, a
+/// validation error on the replay, a non-JSON body — never marks the refund failed: it
+/// stays unknown, is asked about again on a backoff, the leads are told once after 30
+/// minutes that it may have been paid and must not be re-issued, and the provider's
+/// final word (a lookup, or a late webhook) applies.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lost_answer_then_4xx_lookups_is_never_failed() {
+    for backend in common::backends() {
+        for kind in Kind::ALL {
+            let (fake, engine, _db) = setup(&backend, kind, &[Answer::Hang], providers_support::currency(kind).code(), "49.00", 4900).await;
+            fake.script_lookups(&LOOKUP_ERRORS);
+            let at = t(START) + chrono::Duration::hours(1);
+            request(&engine, kind, "10.00", at).await;
+            approve(&engine, at + chrono::Duration::minutes(1)).await;
+            let mut escalated_at = None;
+            for tick in ["11:05", "11:15", "11:25", "11:35", "11:45", "11:55", "12:05", "12:15", "12:30"] {
+                let now = t(&format!("2026-04-01T{tick}:00Z"));
+                engine.run_timers(now).await.unwrap();
+                let r = only_refund(&engine).await;
+                assert_ne!(r.status, RefundStatus::Failed, "{kind:?} at {tick}: {:?}", r.last_error);
+                let told = outbox(&engine).await;
+                let warnings = told.iter().filter(|l| l.contains("may have been paid") && l.contains("do not re-issue")).count();
+                assert!(warnings <= 1, "{kind:?}: the leads are warned once: {told:#?}");
+                if warnings == 1 && escalated_at.is_none() {
+                    escalated_at = Some(tick);
+                }
+            }
+            let told = outbox(&engine).await.join("\n");
+            assert!(!told.contains("failed"), "{kind:?}: nobody is told it failed: {told}");
+            assert!(escalated_at.is_some_and(|t| t >= "11:31"), "{kind:?}: escalated after 30 minutes, not before: {escalated_at:?}");
+            let r = only_refund(&engine).await;
+            if kind == Kind::Adyen {
+                // Adyen's outcome comes only by webhook: a late success applies.
+                assert_eq!(r.status, RefundStatus::Executing);
+                let u = paydesk::app::engine::RefundUpdate {
+                    provider: "adyen".into(),
+                    event_id: "late-1".into(),
+                    provider_ref: r.provider_ref.clone().expect("the replay returned the pspReference"),
+                    idempotency_key: Some(r.idempotency_key.clone()),
+                    status: paydesk::app::ports::ProviderStatus::Succeeded,
+                };
+                engine.provider_refund_update(&u, t("2026-04-01T13:00:00Z")).await.unwrap();
+            }
+            let r = only_refund(&engine).await;
+            assert_eq!(r.status, RefundStatus::Succeeded, "{kind:?}: {:?}", r.last_error);
+            let snap = engine.store().snapshot().await.unwrap();
+            assert_eq!(snap.credit_notes.len(), 1, "{kind:?}");
+            assert_eq!(fake.snapshot().0.values().sum::<u32>(), 1, "{kind:?}: paid once");
+        }
+    }
+}
+
+/// Defect 2, the webhook side: a refund recorded failed that the provider reports paid
+/// is recorded paid (credit note, customer told), not merely logged.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn success_webhook_after_failed_applies() {
+    for backend in common::backends() {
+        let (_fake, engine, _db) = setup(&backend, Kind::Stripe, &[Answer::Refused], "USD", "49.00", 4900).await;
+        let at = t(START) + chrono::Duration::hours(1);
+        request(&engine, Kind::Stripe, "10.00", at).await;
+        approve(&engine, at + chrono::Duration::minutes(1)).await;
+        let r = only_refund(&engine).await;
+        assert_eq!(r.status, RefundStatus::Failed);
+        let u = paydesk::app::engine::RefundUpdate {
+            provider: "stripe".into(),
+            event_id: "evt_late".into(),
+            provider_ref: "re_late".into(),
+            idempotency_key: Some(r.idempotency_key.clone()),
+            status: paydesk::app::ports::ProviderStatus::Succeeded,
+        };
+        let out = engine.provider_refund_update(&u, at + chrono::Duration::hours(2)).await.unwrap();
+        assert_eq!(out, paydesk::app::engine::WebhookOutcome::Applied);
+        let r = only_refund(&engine).await;
+        assert_eq!(r.status, RefundStatus::Succeeded);
+        assert_eq!(engine.store().snapshot().await.unwrap().credit_notes.len(), 1);
+        assert!(outbox(&engine).await.join("\n").contains("Your refund of 10.00 USD"));
+    }
+}

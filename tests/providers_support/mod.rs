@@ -319,6 +319,14 @@ fn respond(f: &Fake, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) 
     if !auth_ok {
         return Some(problem(&mut st, format!("bad auth for {method} {path}")));
     }
+    // Scripted answers to whatever asks about a refund already made (a read, or the
+    // replay of the creating request under its key): the 4xx a lookup can get.
+    if !st.made.is_empty() {
+        if let Some((code, body)) = st.lookup_script.pop_front() {
+            let code = StatusCode::from_u16(code).unwrap_or(StatusCode::BAD_REQUEST);
+            return Some((code, [("content-type", "application/json")], body).into_response());
+        }
+    }
     // Is it a refund-creating request? Check its shape; find its key.
     let json_body: Option<Value> = serde_json::from_slice(&body).ok();
     let create_key: Option<Result<String, Refusal>> = match (kind, &method, path.as_str()) {
@@ -739,6 +747,11 @@ impl Fake {
     /// The charge the provider holds, in its own minor units.
     pub fn set_charge(&self, currency: &str, minor: i64) {
         self.state.lock().unwrap().charge = (currency.to_string(), minor);
+    }
+
+    /// Answers for the next requests about a refund already made (reads or replays).
+    pub fn script_lookups(&self, answers: &[(u16, &str)]) {
+        self.state.lock().unwrap().lookup_script.extend(answers.iter().map(|(c, b)| (*c, b.to_string())));
     }
 
     /// What left the provider, in its minor units, over all refunds.

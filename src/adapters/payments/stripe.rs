@@ -133,9 +133,8 @@ impl ProviderApi for Stripe {
     }
 
     fn parse_lookup(&self, call: &RefundCall, resp: &ApiResponse) -> Result<Option<ProviderRefund>, ConnectorError> {
-        if resp.status == 404 && call.provider_ref.is_none() {
-            return Ok(None);
-        }
+        // Only a listing of the charge's refunds without ours is a definite "none made";
+        // any error (a 404 included: the charge or the list not found) leaves it unknown.
         if !resp.is_success() {
             return Err(error(resp));
         }
@@ -211,6 +210,9 @@ mod tests {
         let found = Stripe.parse_lookup(&c, &ApiResponse::new(200, list)).unwrap().unwrap();
         assert_eq!(found.provider_ref, "re_b");
         assert_eq!(Stripe.parse_lookup(&c, &ApiResponse::new(200, r#"{"object":"list","data":[]}"#)).unwrap(), None);
+        // A 404 is not "no such refund": the outcome stays unknown.
+        let missing = r#"{"error":{"type":"invalid_request_error","code":"resource_missing"}}"#;
+        assert!(Stripe.parse_lookup(&c, &ApiResponse::new(404, missing)).is_err());
         c.provider_ref = Some("re_b".into());
         assert_eq!(Stripe.lookup_request(&c).unwrap().path, "/v1/refunds/re_b");
     }
