@@ -149,3 +149,55 @@ async fn success_webhook_after_failed_applies() {
         assert!(outbox(&engine).await.join("\n").contains("Your refund of 10.00 USD"));
     }
 }
+
+/// Defect 3: each provider's exponent for a currency, not ISO 4217's. 400 ISK through
+/// Stripe is 40000 on the wire (Stripe keeps ISK two-decimal), CLP through Adyen has two
+/// decimals, HUF through PayPal none; what leaves is what the customer is told.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn provider_exponents_pay_what_the_customer_is_told() {
+    for backend in common::backends() {
+        for (kind, cur, charge, minor, amount, wire) in [
+            (Kind::Stripe, "ISK", "4900", 490_000, "400", 40_000),
+            (Kind::Adyen, "CLP", "49000", 4_900_000, "1000", 100_000),
+            (Kind::Adyen, "ISK", "4900", 490_000, "400", 40_000),
+            (Kind::Adyen, "CVE", "4900", 4900, "250", 250),
+            (Kind::Adyen, "KWD", "49.000", 49_000, "10.250", 10_250),
+            (Kind::PayPal, "HUF", "49000", 49_000, "1000", 1000),
+            (Kind::PayPal, "JPY", "4900", 4900, "1000", 1000),
+            (Kind::PayPal, "USD", "49.00", 4900, "10.00", 1000),
+        ] {
+            let (fake, engine, _db) = setup(&backend, kind, &[Answer::Ok], cur, charge, minor).await;
+            let at = t(START) + chrono::Duration::hours(1);
+            request(&engine, kind, amount, at).await;
+            approve(&engine, at + chrono::Duration::minutes(1)).await;
+            let r = only_refund(&engine).await;
+            let (_, problems) = fake.snapshot();
+            assert!(problems.is_empty(), "{kind:?} {cur}: {problems:?}");
+            assert_ne!(r.status, RefundStatus::Failed, "{kind:?} {cur}: {:?}", r.last_error);
+            assert_eq!(fake.refunded(), wire, "{kind:?} {cur}: what left the provider");
+        }
+    }
+}
+
+/// Defect 3: an amount the provider cannot write is refused when the refund is
+/// requested — before any lead approves — naming why; nothing is sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unrepresentable_amounts_are_refused_at_request() {
+    for backend in common::backends() {
+        for (kind, cur, charge, minor, amount, why) in [
+            (Kind::Stripe, "KWD", "49.000", 49_000, "10.255", "steps of 0.010"),
+            (Kind::Stripe, "BHD", "49.000", 49_000, "1.001", "last of the three decimals must be 0"),
+            (Kind::Adyen, "CVE", "49.00", 49, "10.50", "Adyen takes CVE without decimals"),
+            (Kind::PayPal, "HUF", "490.00", 490, "10.50", "PayPal does not support decimals in HUF"),
+            (Kind::PayPal, "TWD", "490.00", 490, "10.50", "whole units"),
+        ] {
+            let (fake, engine, _db) = setup(&backend, kind, &[Answer::Ok], cur, charge, minor).await;
+            let at = t(START) + chrono::Duration::hours(1);
+            let out = request(&engine, kind, amount, at).await.join("\n");
+            assert!(out.contains(why), "{kind:?} {cur} {amount}: {out}");
+            assert!(!out.contains("approval_request"), "{kind:?} {cur}: no lead is asked: {out}");
+            assert!(engine.store().snapshot().await.unwrap().refunds.is_empty(), "{kind:?} {cur}");
+            assert!(fake.snapshot().0.is_empty());
+        }
+    }
+}

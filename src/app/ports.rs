@@ -218,6 +218,11 @@ pub trait PaymentConnector: Send + Sync {
     async fn refund(&self, call: &RefundCall) -> Result<ProviderRefund, ConnectorError>;
     /// Asks the provider whether a refund with this idempotency key exists.
     async fn lookup(&self, call: &RefundCall) -> Result<Option<ProviderRefund>, ConnectorError>;
+    /// Whether the provider can send exactly this amount (its exponent for the currency
+    /// may differ from ISO 4217's); if not, why, in words. Asked when a refund is requested.
+    fn representable(&self, _amount: Decimal, _currency: Currency) -> Result<(), String> {
+        Ok(())
+    }
 }
 
 /// Where outgoing actions are delivered (Discord, the console, a replay's stdout).

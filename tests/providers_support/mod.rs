@@ -6,6 +6,8 @@
 //! made, then the connection hangs past the client's timeout).
 #![allow(dead_code)]
 
+pub mod schema;
+
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
@@ -332,10 +334,10 @@ fn respond(f: &Fake, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) 
     let create_key: Option<Result<String, Refusal>> = match (kind, &method, path.as_str()) {
         (Kind::Stripe, &Method::POST, "/v1/refunds") => Some(check_stripe(&mut st, &headers, &body)),
         (Kind::PayPal, &Method::POST, p) if p == format!("/v2/payments/captures/{}/refund", kind.charge_id()) => {
-            Some(check_paypal(&headers, json_body.as_ref()).map_err(Refusal::from))
+            Some(check_paypal(&mut st, &headers, json_body.as_ref()))
         }
         (Kind::Adyen, &Method::POST, p) if p == format!("/v72/payments/{}/refunds", kind.charge_id()) => {
-            Some(check_adyen(&headers, json_body.as_ref()).map_err(Refusal::from))
+            Some(check_adyen(&mut st, &headers, json_body.as_ref()))
         }
         (Kind::Square, &Method::POST, "/v2/refunds") => Some(check_square(&headers, json_body.as_ref()).map_err(Refusal::from)),
         (Kind::Braintree, &Method::POST, "/graphql")
@@ -593,24 +595,90 @@ fn check_stripe(st: &mut FakeState, headers: &HeaderMap, body: &[u8]) -> Result<
     Ok(key)
 }
 
-fn check_paypal(headers: &HeaderMap, b: Option<&Value>) -> Result<String, String> {
-    let b = b.ok_or("paypal: body must be JSON")?;
-    let key = key_shape(h(headers, "paypal-request-id"))?;
-    if b["amount"] != json!({"value": "10.00", "currency_code": "USD"}) {
-        return Err(format!("paypal: amount {}", b["amount"]));
+/// The amount field of a decimal-string API, checked against the charge the fake holds:
+/// same currency, at most `digits` decimals (the provider's currency table), not more
+/// than what is left. Returns the amount in units of 10^-digits.
+fn decimal_amount(st: &FakeState, provider: &str, cur: &str, value: &str, digits: u32) -> Result<i64, String> {
+    let (charge_cur, charged) = st.charge.clone();
+    if cur != charge_cur {
+        return Err(format!("{provider}: currency {cur}, the payment is in {charge_cur}"));
     }
+    let (int, frac) = value.split_once('.').unwrap_or((value, ""));
+    if frac.len() as u32 > digits {
+        return Err(format!("{provider}: {value} {cur} has more than {digits} decimals"));
+    }
+    let units: i64 = format!("{int}{frac:0<width$}", width = digits as usize).parse().map_err(|_| format!("{provider}: value {value}"))?;
+    let refunded: i64 = st.amounts.values().sum();
+    if units <= 0 || units > charged - refunded {
+        return Err(format!("{provider}: {value} {cur} is more than what is left"));
+    }
+    Ok(units)
+}
+
+/// `POST /v2/payments/captures/{id}/refund` (developer.paypal.com/docs/api/payments/v2/#captures_refund),
+/// validated against `refund_request` of PayPal's OpenAPI document.
+fn check_paypal(st: &mut FakeState, headers: &HeaderMap, b: Option<&Value>) -> Result<String, Refusal> {
+    let b = b.ok_or("paypal: body must be JSON")?;
+    let errs = schema::validate(&schema::load("paypal-refund-request.schema.json"), "refund_request", b);
+    if !errs.is_empty() {
+        // PayPal's 400 INVALID_REQUEST (the schema's constraints).
+        return Err(Refusal::Api(
+            StatusCode::BAD_REQUEST,
+            json!({"name": "INVALID_REQUEST", "message": "Request is not well-formed, syntactically incorrect, or violates schema.", "details": errs.iter().map(|e| json!({"issue": "INVALID_PARAMETER_SYNTAX", "description": e})).collect::<Vec<_>>()}),
+        ));
+    }
+    // PayPal-Request-Id: the idempotency header (developer.paypal.com/api/rest/reference/idempotency).
+    let key = key_shape(h(headers, "paypal-request-id"))?;
+    let cur = b["amount"]["currency_code"].as_str().unwrap_or("");
+    let value = b["amount"]["value"].as_str().unwrap_or("");
+    // HUF, JPY and TWD: "This currency does not support decimals. If you pass a decimal
+    // amount, an error occurs." (developer.paypal.com/api/rest/reference/currency-codes).
+    let digits = match cur {
+        "HUF" | "JPY" | "TWD" => 0,
+        "BHD" | "JOD" | "KWD" | "OMR" | "TND" => 3,
+        _ => 2,
+    };
+    if digits == 0 && value.contains('.') {
+        return Err(Refusal::Api(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({"name": "UNPROCESSABLE_ENTITY", "details": [{"issue": "DECIMALS_NOT_SUPPORTED", "description": "Currency does not support decimals."}]}),
+        ));
+    }
+    let units = decimal_amount(st, "paypal", cur, value, digits)?;
     if b["custom_id"] != json!(key) {
         return Err("paypal: custom_id".into());
     }
+    st.last_amount = Some(units);
     Ok(key)
 }
 
-fn check_adyen(headers: &HeaderMap, b: Option<&Value>) -> Result<String, String> {
+/// `POST /payments/{paymentPspReference}/refunds` (docs.adyen.com/api-explorer/Checkout/72/post/payments/(paymentPspReference)/refunds),
+/// validated against `PaymentRefundRequest` of Adyen's OpenAPI document.
+fn check_adyen(st: &mut FakeState, headers: &HeaderMap, b: Option<&Value>) -> Result<String, Refusal> {
     let b = b.ok_or("adyen: body must be JSON")?;
-    let key = key_shape(h(headers, "idempotency-key"))?;
-    if b["amount"] != json!({"value": 1000, "currency": "EUR"}) || b["merchantAccount"] != "PaydeskECOM" || b["reference"] != json!(key) {
-        return Err(format!("adyen: body {b}"));
+    let errs = schema::validate(&schema::load("adyen-refund-request.schema.json"), "PaymentRefundRequest", b);
+    if !errs.is_empty() {
+        return Err(Refusal::Api(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({"status": 422, "errorCode": "14_0", "message": errs.join("; "), "errorType": "validation"}),
+        ));
     }
+    let key = key_shape(h(headers, "idempotency-key"))?;
+    if b["merchantAccount"] != "PaydeskECOM" || b["reference"] != json!(key) {
+        return Err(format!("adyen: body {b}").into());
+    }
+    let (cur, charged) = st.charge.clone();
+    let value = b["amount"]["value"].as_i64().unwrap_or(0);
+    let refunded: i64 = st.amounts.values().sum();
+    // value in Adyen's minor units for the currency (its currency-codes table); the fake
+    // holds the charge in the same units.
+    if b["amount"]["currency"] != json!(cur) || value <= 0 || value > charged - refunded {
+        return Err(Refusal::Api(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({"status": 422, "errorCode": "137", "message": "Invalid amount specified", "errorType": "validation"}),
+        ));
+    }
+    st.last_amount = Some(value);
     Ok(key)
 }
 

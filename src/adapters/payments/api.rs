@@ -114,10 +114,68 @@ impl ApiResponse {
     }
 }
 
+/// Every provider paydesk knows: matched exhaustively wherever providers differ (no
+/// fallback arm), so a new provider cannot be half added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProviderKind {
+    Sandbox,
+    Stripe,
+    PayPal,
+    Adyen,
+    Square,
+    Braintree,
+    Mollie,
+}
+
+impl ProviderKind {
+    pub const ALL: [ProviderKind; 7] = [
+        ProviderKind::Sandbox,
+        ProviderKind::Stripe,
+        ProviderKind::PayPal,
+        ProviderKind::Adyen,
+        ProviderKind::Square,
+        ProviderKind::Braintree,
+        ProviderKind::Mollie,
+    ];
+
+    /// What charges name in `provider`, and the `[providers.<name>]` table.
+    pub fn name(self) -> &'static str {
+        match self {
+            ProviderKind::Sandbox => "sandbox",
+            ProviderKind::Stripe => "stripe",
+            ProviderKind::PayPal => "paypal",
+            ProviderKind::Adyen => "adyen",
+            ProviderKind::Square => "square",
+            ProviderKind::Braintree => "braintree",
+            ProviderKind::Mollie => "mollie",
+        }
+    }
+
+    /// The name people know it by.
+    pub fn display(self) -> &'static str {
+        match self {
+            ProviderKind::Sandbox => "the sandbox",
+            ProviderKind::Stripe => "Stripe",
+            ProviderKind::PayPal => "PayPal",
+            ProviderKind::Adyen => "Adyen",
+            ProviderKind::Square => "Square",
+            ProviderKind::Braintree => "Braintree",
+            ProviderKind::Mollie => "Mollie",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<ProviderKind> {
+        ProviderKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
 /// A payment provider's refund API, as pure functions.
 pub trait ProviderApi: Send + Sync + 'static {
+    fn kind(&self) -> ProviderKind;
     /// The connector's name (`stripe`, …): what charges name in `provider`.
-    fn name(&self) -> &'static str;
+    fn name(&self) -> &'static str {
+        self.kind().name()
+    }
     /// The request that makes the refund (with the call's idempotency key).
     fn refund_request(&self, call: &RefundCall) -> Result<ApiRequest, ConnectorError>;
     fn parse_refund(&self, call: &RefundCall, resp: &ApiResponse) -> Result<ProviderRefund, ConnectorError>;

@@ -5,9 +5,14 @@
 //! read with `node(id:)`. GraphQL errors come with HTTP 200 and
 //! `errors[].extensions.errorClass`.
 
-use super::api::{decimal_string, refund, s, status_error, ApiRequest, ApiResponse, Body, ProviderApi};
+use super::api::{refund, s, status_error, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind};
+use super::currency::Exception;
 use crate::app::ports::{ConnectorError, ProviderRefund, ProviderStatus, RefundCall};
 use serde_json::{json, Value};
+
+/// None: `MoneyInput.value` is a decimal string in the currency's ISO 4217 digits
+/// (developer.paypal.com/braintree/graphql/reference, `Amount` scalar).
+pub const CURRENCY_EXCEPTIONS: &[Exception] = &[];
 
 pub const DEFAULT_VERSION: &str = "2019-01-01";
 
@@ -92,8 +97,8 @@ fn parse(resp: &ApiResponse, field: &str) -> Result<ProviderRefund, ConnectorErr
 }
 
 impl ProviderApi for Braintree {
-    fn name(&self) -> &'static str {
-        "braintree"
+    fn kind(&self) -> ProviderKind {
+        ProviderKind::Braintree
     }
 
     fn refund_request(&self, call: &RefundCall) -> Result<ApiRequest, ConnectorError> {
@@ -103,7 +108,7 @@ impl ProviderApi for Braintree {
                 "transactionId": call.charge.as_str(),
                 "apiRequestKey": call.idempotency_key,
                 "clientMutationId": call.idempotency_key,
-                "refund": {"amount": decimal_string(call.amount, call.currency)?, "orderId": format!("{}-{}", call.case, call.refund.0)},
+                "refund": {"amount": super::currency::wire_decimal(ProviderKind::Braintree, call.amount, call.currency)?, "orderId": format!("{}-{}", call.case, call.refund.0)},
             }},
         });
         Ok(ApiRequest::post("/graphql", Body::Json(body)).header("Braintree-Version", self.version.clone()))

@@ -337,6 +337,10 @@ impl<P: ProviderApi> PaymentConnector for HttpConnector<P> {
         self.exec.run(&req, |resp| self.api.parse_refund(call, resp)).await
     }
 
+    fn representable(&self, amount: rust_decimal::Decimal, currency: crate::domain::money::Currency) -> Result<(), String> {
+        super::currency::representable(self.api.kind(), currency, amount)
+    }
+
     async fn lookup(&self, call: &RefundCall) -> Result<Option<ProviderRefund>, ConnectorError> {
         if let Some(known) = self.api.lookup_known(call) {
             return Ok(Some(known));

@@ -5,9 +5,37 @@
 //! client-credentials token, fetched and cached by the executor. Shapes from
 //! `paypal-payments_payment_v2.json`.
 
-use super::api::{decimal_string, enc, refund, s, status_error, ApiRequest, ApiResponse, Body, ProviderApi};
+use super::api::{enc, refund, s, status_error, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind};
+use super::currency::Exception;
 use crate::app::ports::{ConnectorError, ProviderRefund, ProviderStatus, RefundCall};
 use serde_json::{json, Value};
+
+/// PayPal's currencies without decimals (developer.paypal.com/api/rest/reference/currency-codes:
+/// HUF, JPY and TWD — "This currency does not support decimals. If you pass a decimal
+/// amount, an error occurs.").
+pub const CURRENCY_EXCEPTIONS: &[Exception] = &[
+    Exception {
+        code: "HUF",
+        digits: 0,
+        step: 1,
+        why: "PayPal does not support decimals in HUF",
+        source: "developer.paypal.com/api/rest/reference/currency-codes (HUF: no decimals; ISO 4217 has 2)",
+    },
+    Exception {
+        code: "JPY",
+        digits: 0,
+        step: 1,
+        why: "PayPal does not support decimals in JPY",
+        source: "developer.paypal.com/api/rest/reference/currency-codes (JPY: no decimals, as ISO 4217)",
+    },
+    Exception {
+        code: "TWD",
+        digits: 0,
+        step: 1,
+        why: "PayPal does not support decimals in TWD",
+        source: "developer.paypal.com/api/rest/reference/currency-codes (TWD: no decimals; ISO 4217 has 2)",
+    },
+];
 
 #[derive(Debug, Clone, Default)]
 pub struct PayPal;
@@ -71,8 +99,8 @@ fn parse_refund_object(v: &Value) -> Result<ProviderRefund, ConnectorError> {
 }
 
 impl ProviderApi for PayPal {
-    fn name(&self) -> &'static str {
-        "paypal"
+    fn kind(&self) -> ProviderKind {
+        ProviderKind::PayPal
     }
 
     fn refund_request(&self, call: &RefundCall) -> Result<ApiRequest, ConnectorError> {
@@ -81,7 +109,7 @@ impl ProviderApi for PayPal {
             note = format!("Refund for {}", call.case);
         }
         let body = json!({
-            "amount": {"value": decimal_string(call.amount, call.currency)?, "currency_code": call.currency.code()},
+            "amount": {"value": super::currency::wire_decimal(ProviderKind::PayPal, call.amount, call.currency)?, "currency_code": call.currency.code()},
             "custom_id": call.idempotency_key,
             "invoice_id": format!("{}-{}", call.case, call.refund.0),
             "note_to_payer": note,

@@ -3,9 +3,14 @@
 //! PENDING/COMPLETED/REJECTED/FAILED, `GET /v2/refunds/{id}`; errors are
 //! `{"errors":[{category, code, detail, field}]}`.
 
-use super::api::{enc, minor_units, refund, s, status_error, ApiRequest, ApiResponse, Body, ProviderApi};
+use super::api::{enc, refund, s, status_error, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind};
+use super::currency::Exception;
 use crate::app::ports::{ConnectorError, ProviderRefund, ProviderStatus, RefundCall};
 use serde_json::{json, Value};
+
+/// None: `Money.amount` is "in the smallest denomination of the currency indicated by
+/// currency" — ISO 4217's minor unit (developer.squareup.com/reference/square/objects/Money).
+pub const CURRENCY_EXCEPTIONS: &[Exception] = &[];
 
 pub const DEFAULT_VERSION: &str = "2024-06-04";
 
@@ -65,8 +70,8 @@ fn parse_object(resp: &ApiResponse) -> Result<ProviderRefund, ConnectorError> {
 }
 
 impl ProviderApi for Square {
-    fn name(&self) -> &'static str {
-        "square"
+    fn kind(&self) -> ProviderKind {
+        ProviderKind::Square
     }
 
     fn refund_request(&self, call: &RefundCall) -> Result<ApiRequest, ConnectorError> {
@@ -76,7 +81,7 @@ impl ProviderApi for Square {
         let reason: String = call.reason.chars().take(192).collect();
         let body = json!({
             "idempotency_key": call.idempotency_key,
-            "amount_money": {"amount": minor_units(call.amount, call.currency)?, "currency": call.currency.code()},
+            "amount_money": {"amount": super::currency::wire_units(ProviderKind::Square, call.amount, call.currency)?, "currency": call.currency.code()},
             "payment_id": call.charge.as_str(),
             "reason": if reason.trim().is_empty() { format!("Refund for {}", call.case) } else { reason },
         });

@@ -5,9 +5,59 @@
 //! `metadata[idempotency_key]` for lookups. Errors are `{"error":{type,code,message}}`;
 //! `Stripe-Should-Retry` wins over the status code.
 
-use super::api::{enc, minor_units, refund, s, status_error, ApiRequest, ApiResponse, Body, ProviderApi};
+use super::api::{enc, refund, s, status_error, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind};
+use super::currency::Exception;
 use crate::app::ports::{ConnectorError, ProviderRefund, ProviderStatus, RefundCall};
 use serde_json::Value;
+
+/// Stripe's amounts that are not ISO 4217's minor units (docs.stripe.com/currencies,
+/// "Minor units in API amounts" and "Special cases").
+pub const CURRENCY_EXCEPTIONS: &[Exception] = &[
+    Exception {
+        code: "ISK",
+        digits: 2,
+        step: 100,
+        why: "Stripe keeps ISK two-decimal in its API but accepts only whole kronur",
+        source: "support.stripe.com/questions/deprecation-of-fractional-isk-charges-and-refunds: \"ISK will remain a two-decimal \
+                 currency in the Stripe API, and an ISK amount of 100 will continue to represent 1 króna\"; amounts must be \
+                 evenly divisible by 100 (docs.stripe.com/currencies#special-cases)",
+    },
+    Exception {
+        code: "BHD",
+        digits: 3,
+        step: 10,
+        why: "the last of the three decimals must be 0",
+        source: "docs.stripe.com/currencies#three-decimal: \"these API calls require the least-significant (last) digit to be 0\"",
+    },
+    Exception {
+        code: "JOD",
+        digits: 3,
+        step: 10,
+        why: "the last of the three decimals must be 0",
+        source: "docs.stripe.com/currencies#three-decimal",
+    },
+    Exception {
+        code: "KWD",
+        digits: 3,
+        step: 10,
+        why: "the last of the three decimals must be 0",
+        source: "docs.stripe.com/currencies#three-decimal",
+    },
+    Exception {
+        code: "OMR",
+        digits: 3,
+        step: 10,
+        why: "the last of the three decimals must be 0",
+        source: "docs.stripe.com/currencies#three-decimal",
+    },
+    Exception {
+        code: "TND",
+        digits: 3,
+        step: 10,
+        why: "the last of the three decimals must be 0",
+        source: "docs.stripe.com/currencies#three-decimal",
+    },
+];
 
 #[derive(Debug, Clone, Default)]
 pub struct Stripe;
@@ -94,8 +144,8 @@ fn error(resp: &ApiResponse) -> ConnectorError {
 }
 
 impl ProviderApi for Stripe {
-    fn name(&self) -> &'static str {
-        "stripe"
+    fn kind(&self) -> ProviderKind {
+        ProviderKind::Stripe
     }
 
     fn refund_request(&self, call: &RefundCall) -> Result<ApiRequest, ConnectorError> {
@@ -106,7 +156,7 @@ impl ProviderApi for Stripe {
             // No `currency`: a refund is in the payment's currency, and Stripe answers
             // "400 parameter_unknown: Received unknown parameter: currency" when it comes
             // with `charge`/`payment_intent` (stripe-node issue 1804, stripe-dotnet 2786).
-            ("amount".to_string(), minor_units(call.amount, call.currency)?.to_string()),
+            ("amount".to_string(), super::currency::wire_units(ProviderKind::Stripe, call.amount, call.currency)?.to_string()),
             ("reason".to_string(), reason(&call.reason).to_string()),
             ("metadata[case]".to_string(), call.case.to_string()),
             ("metadata[refund_id]".to_string(), call.refund.0.to_string()),

@@ -239,6 +239,12 @@ impl Work<'_> {
             }
             (Decision::Refused(_), false) => return self.refuse(user, &charge, case, &e.explain(), e.refusal(), channel).await,
         };
+        // An amount the charge's provider cannot write exactly is refused now, before any
+        // lead approves (never rounded on the way out).
+        if let Some(Err(why)) = self.e.connectors.get(&charge.provider).map(|c| c.representable(refund_amount, charge.currency)) {
+            let text = format!("This refund cannot be sent: {why}.");
+            return self.refuse(user, &charge, case, &text, None, channel).await;
+        }
         // The case: given, or the open one about this charge, or the account's newest open
         // case without a charge, or a new one.
         let mut case = match case {
