@@ -174,9 +174,15 @@ async fn braintree_signed_form_once_forged_and_replayed() {
 async fn paypal_verified_through_its_api() {
     let rig = rig(Kind::PayPal, Answer::Pending).await;
     let r = rig.refund().await;
-    let body = serde_json::to_vec(&json!({"id": "WH-EVT-1", "event_type": "PAYMENT.CAPTURE.REFUNDED", "resource_type": "refund",
-        "resource": {"id": r.provider_ref.clone().unwrap(), "status": "COMPLETED", "custom_id": r.idempotency_key}}))
-    .unwrap();
+    // As PayPal sends it: its own key order, not alphabetical (developer.paypal.com
+    // webhooks event sample: id, event_version, create_time, resource_type, …).
+    let body = format!(
+        r#"{{"id":"WH-EVT-1","event_version":"1.0","create_time":"2026-04-01T11:29:29.000Z","resource_type":"refund","resource_version":"2.0","event_type":"PAYMENT.CAPTURE.REFUNDED","summary":"A $ 10.00 USD capture payment was refunded","resource":{{"status":"COMPLETED","id":"{}","custom_id":"{}","amount":{{"value":"10.00","currency_code":"USD"}}}},"links":[]}}"#,
+        r.provider_ref.clone().unwrap(),
+        r.idempotency_key
+    )
+    .into_bytes();
+    rig.fake.state.lock().unwrap().paypal_sent.push(body.clone());
     let headers = |sig: &str, time: &str| {
         vec![
             ("paypal-transmission-id", "69cd13f0-d67a-11e5-baa3-778b53f4ae55".to_string()),

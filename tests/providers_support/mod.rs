@@ -106,6 +106,8 @@ pub struct FakeState {
     pub amounts: HashMap<String, i64>,
     /// Answers for lookups (reads) before the normal ones: a 4xx after a lost answer.
     pub lookup_script: VecDeque<(u16, String)>,
+    /// PayPal webhook deliveries the fake "sent", byte for byte (what PayPal signed).
+    pub paypal_sent: Vec<Vec<u8>>,
     /// The amount of the refund-creating request being answered.
     pub last_amount: Option<i64>,
 }
@@ -436,7 +438,14 @@ fn respond(f: &Fake, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) 
     Some(match (kind, path.as_str()) {
         (Kind::PayPal, "/v1/notifications/verify-webhook-signature") => {
             let b = json_body.unwrap_or(Value::Null);
-            let ok = b["webhook_id"] == "WH-TEST" && b["transmission_sig"] == "valid-signature" && b["webhook_event"].is_object();
+            // PayPal signs "transmission_id|transmission_time|webhook_id|crc32(raw body)"
+            // (developer.paypal.com/api/rest/webhooks/rest: "event body … CRC32 of the raw
+            // event body"); `verify-webhook-signature` checks the `webhook_event` it is
+            // given as that exact string, so a re-serialised event (keys reordered) fails
+            // (PayPal-Python-SDK issue 196, PayPal-NET-SDK issue 353). The fake: a
+            // delivery it sent must appear byte for byte in the request.
+            let verbatim = st.paypal_sent.iter().any(|sent| !sent.is_empty() && body.windows(sent.len()).any(|w| w == sent.as_slice()));
+            let ok = b["webhook_id"] == "WH-TEST" && b["transmission_sig"] == "valid-signature" && b["webhook_event"].is_object() && verbatim;
             (StatusCode::OK, axum::Json(json!({"verification_status": if ok {"SUCCESS"} else {"FAILURE"}}))).into_response()
         }
         (Kind::Mollie, p) if p.starts_with("/v2/payments/") && !p.contains("/refunds") && method == Method::GET => {

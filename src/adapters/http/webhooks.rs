@@ -437,6 +437,25 @@ async fn square_hook(State(st): State<WebhookState>, headers: HeaderMap, body: B
     }
 }
 
+/// The body of `POST /v1/notifications/verify-webhook-signature` with the delivery's
+/// bytes spliced in as `webhook_event`, untouched: PayPal checks the signature over the
+/// exact original JSON, so a parsed and re-serialised event (keys reordered, numbers
+/// rewritten) never verifies (PayPal-Python-SDK issue 196, PayPal-NET-SDK issue 353).
+/// `raw` must be one JSON object (the caller parsed it), so the result is valid JSON.
+pub fn paypal_verification_body(fields: &[(&str, &str)], raw: &[u8]) -> Vec<u8> {
+    let mut out = b"{".to_vec();
+    for (k, v) in fields {
+        out.extend_from_slice(serde_json::to_string(k).unwrap_or_default().as_bytes());
+        out.push(b':');
+        out.extend_from_slice(serde_json::to_string(v).unwrap_or_default().as_bytes());
+        out.push(b',');
+    }
+    out.extend_from_slice(b"\"webhook_event\":");
+    out.extend_from_slice(raw);
+    out.push(b'}');
+    out
+}
+
 async fn paypal_hook(State(st): State<WebhookState>, headers: HeaderMap, body: Bytes) -> Reply {
     let Some((webhook_id, exec)) = st.keys.paypal.clone() else { return not_configured("paypal") };
     let h = |n| header(&headers, n).unwrap_or("").to_string();
@@ -450,12 +469,22 @@ async fn paypal_hook(State(st): State<WebhookState>, headers: HeaderMap, body: B
         return refuse("paypal", Rejected::Stale);
     }
     let Ok(event) = serde_json::from_slice::<Value>(&body) else { return refuse("paypal", Rejected::BadBody) };
+    if !event.is_object() {
+        return refuse("paypal", Rejected::BadBody);
+    }
     let req = ApiRequest::post(
         "/v1/notifications/verify-webhook-signature",
-        Body::Json(serde_json::json!({
-            "auth_algo": algo, "cert_url": cert, "transmission_id": id, "transmission_sig": sig,
-            "transmission_time": time, "webhook_id": webhook_id, "webhook_event": event,
-        })),
+        Body::RawJson(paypal_verification_body(
+            &[
+                ("auth_algo", &algo),
+                ("cert_url", &cert),
+                ("transmission_id", &id),
+                ("transmission_sig", &sig),
+                ("transmission_time", &time),
+                ("webhook_id", &webhook_id),
+            ],
+            &body,
+        )),
     );
     let verified = exec
         .run(&req, |resp| {
@@ -519,6 +548,18 @@ pub fn square_signature(key: &Secret, url: &str, body: &[u8]) -> String {
 mod tests {
     use super::*;
     use crate::app::ports::ProviderStatus;
+
+    #[test]
+    fn paypal_event_is_spliced_verbatim() {
+        let raw = br#"{"id":"WH-1","event_version":"1.0","zeta":1.50,"alpha":"x"}"#;
+        let body = paypal_verification_body(&[("webhook_id", "WH-TEST"), ("transmission_sig", "a\"b")], raw);
+        let text = String::from_utf8(body.clone()).unwrap();
+        assert!(text.contains(std::str::from_utf8(raw).unwrap()), "{text}");
+        let v: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(v["webhook_id"], "WH-TEST");
+        assert_eq!(v["transmission_sig"], "a\"b");
+        assert_eq!(v["webhook_event"]["id"], "WH-1");
+    }
 
     #[test]
     fn stripe_signature_vectors() {

@@ -28,12 +28,15 @@ pub enum Body {
     Json(Value),
     /// `application/x-www-form-urlencoded`, in this order.
     Form(Vec<(String, String)>),
+    /// JSON sent exactly as these bytes (a document that must not be re-serialised,
+    /// like a PayPal event spliced into its verification request).
+    RawJson(Vec<u8>),
 }
 
 impl Body {
     pub fn content_type(&self) -> &'static str {
         match self {
-            Body::Json(_) => "application/json",
+            Body::Json(_) | Body::RawJson(_) => "application/json",
             Body::Form(_) => "application/x-www-form-urlencoded",
         }
     }
@@ -42,6 +45,7 @@ impl Body {
         match self {
             Body::Json(v) => serde_json::to_vec(v).unwrap_or_default(),
             Body::Form(pairs) => serde_urlencoded::to_string(pairs).unwrap_or_default().into_bytes(),
+            Body::RawJson(b) => b.clone(),
         }
     }
 }
