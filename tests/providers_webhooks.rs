@@ -2,6 +2,7 @@
 //! the HTTP routes; forged, stale and replayed ones change nothing; disputes mark the
 //! charge and escalate its case.
 
+mod common;
 mod providers_support;
 
 use paydesk::adapters::http::webhooks::{self, square_signature, stripe_signature, WebhookState};
@@ -10,7 +11,7 @@ use paydesk::config::Secret;
 use paydesk::domain::approvals::RefundStatus;
 use paydesk::domain::ids::ChargeId;
 use paydesk::domain::tickets::CaseStatus;
-use providers_support::{engine_for, request_and_approve, t, Answer, Fake, Kind};
+use providers_support::{engine_on, request_and_approve, t, Answer, Fake, Kind};
 use serde_json::json;
 use std::sync::Arc;
 
@@ -22,13 +23,17 @@ struct Rig {
     fake: Fake,
     url: String,
     http: reqwest::Client,
-    _dir: tempfile::TempDir,
+    _db: common::TestDb,
 }
 
 async fn rig(kind: Kind, answer: Answer) -> Rig {
+    rig_on(&common::Backend::Sqlite, kind, answer).await
+}
+
+async fn rig_on(backend: &common::Backend, kind: Kind, answer: Answer) -> Rig {
     let fake = Fake::start(kind, &[answer]).await;
-    let dir = tempfile::tempdir().unwrap();
-    let (engine, clock, providers) = engine_for(&fake, &dir).await;
+    let db = common::fresh_db(backend).await;
+    let (engine, clock, providers) = engine_on(&fake, &db.url).await;
     request_and_approve(&engine, kind, "2026-04-01T10:00:00Z").await;
     clock.set(t("2026-04-01T11:30:00Z"));
     let mut keys = providers.webhooks.clone();
@@ -40,7 +45,7 @@ async fn rig(kind: Kind, answer: Answer) -> Rig {
     }
     let state = WebhookState { engine: engine.clone(), keys, clock };
     let addr = paydesk::adapters::http::serve("127.0.0.1:0".parse().unwrap(), webhooks::routes(state), std::future::pending()).await.unwrap();
-    Rig { engine, fake, url: format!("http://{addr}"), http: reqwest::Client::new(), _dir: dir }
+    Rig { engine, fake, url: format!("http://{addr}"), http: reqwest::Client::new(), _db: db }
 }
 
 impl Rig {
@@ -220,4 +225,90 @@ async fn mollie_id_only_is_fetched_from_the_api() {
     assert_eq!(rig.post("/webhooks/mollie", &[], body.as_bytes()).await, 200);
     let mut tx = rig.engine.store().begin().await.unwrap();
     assert!(tx.charge(&ChargeId::new(Kind::Mollie.charge_id().to_string())).await.unwrap().unwrap().disputed);
+}
+
+impl Rig {
+    async fn disputed(&self, charge: &str) -> bool {
+        let mut tx = self.engine.store().begin().await.unwrap();
+        tx.charge(&ChargeId::new(charge.to_string())).await.unwrap().is_some_and(|c| c.disputed)
+    }
+
+    /// Seeds another charge of acct-1 under `id` (as an export would have stored it).
+    async fn seed_charge_as(&self, id: &str, provider: &str) {
+        let mut tx = self.engine.store().begin().await.unwrap();
+        let mut c =
+            tx.charge(&ChargeId::new(Kind::ALL.iter().find(|k| k.name() == provider).unwrap().charge_id().to_string())).await.unwrap().unwrap();
+        drop(tx);
+        c.id = ChargeId::new(id.to_string());
+        self.engine.seed_charge(&c, t("2026-04-01T10:00:00Z")).await.unwrap();
+    }
+
+    async fn braintree_post(&self, xml: &str) -> u16 {
+        use hmac::{Hmac, Mac};
+        use sha1::{Digest, Sha1};
+        let payload = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, xml);
+        let mut mac = Hmac::<Sha1>::new_from_slice(&Sha1::digest(providers_support::BT_PRIVATE.as_bytes())).unwrap();
+        mac.update(payload.as_bytes());
+        let sig = format!("{}|{}", providers_support::BT_PUBLIC, hex::encode(mac.finalize().into_bytes()));
+        let form = serde_urlencoded::to_string([("bt_signature", sig), ("bt_payload", payload)]).unwrap();
+        self.post("/webhooks/braintree", &[("content-type", "application/x-www-form-urlencoded".to_string())], form.as_bytes()).await
+    }
+}
+
+/// Defect 6: a Stripe dispute names the charge (`ch_…`) and the payment intent (`pi_…`)
+/// (docs.stripe.com/api/disputes/object); charges stored as `pi_…` are matched too. A
+/// dispute on a charge not known here is recorded for the leads, once, never dropped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stripe_disputes_match_every_id_form_and_unknown_ones_are_recorded() {
+    for backend in common::backends() {
+        let rig = rig_on(&backend, Kind::Stripe, Answer::Ok).await;
+        rig.seed_charge_as("pi_3PqXstoredAsIntent", "stripe").await;
+        let secret = Secret::new("whsec_test");
+        let now = t("2026-04-01T11:30:00Z").timestamp();
+        let rig = &rig;
+        let post = |body: Vec<u8>| {
+            let sig = stripe_signature(&secret, now, &body);
+            async move { rig.post("/webhooks/stripe", &[("stripe-signature", sig)], &body).await }
+        };
+        let body = serde_json::to_vec(&json!({"id": "evt_d1", "type": "charge.dispute.created", "data": {"object": {"id": "dp_1", "object": "dispute",
+            "charge": "ch_3PqXotherForm", "payment_intent": "pi_3PqXstoredAsIntent", "amount": 4900, "currency": "usd", "status": "needs_response"}}}))
+        .unwrap();
+        assert_eq!(post(body).await, 200);
+        assert!(rig.disputed("pi_3PqXstoredAsIntent").await, "matched on payment_intent");
+        let cases = rig.engine.store().snapshot().await.unwrap().cases.len();
+        let body =
+            serde_json::to_vec(&json!({"id": "evt_d2", "type": "charge.dispute.created", "data": {"object": {"id": "dp_2", "object": "dispute",
+            "charge": "ch_nobodyKnows", "payment_intent": "pi_nobodyKnows", "amount": 100, "currency": "usd"}}}))
+            .unwrap();
+        assert_eq!(post(body.clone()).await, 200);
+        let snap = rig.engine.store().snapshot().await.unwrap();
+        assert_eq!(snap.cases.len(), cases + 1, "an unknown charge's dispute opens a case for the leads");
+        let audit = rig.engine.store().audit(None).await.unwrap();
+        assert!(audit.iter().any(|a| a.record.detail.contains("ch_nobodyKnows") && a.record.detail.contains("dispute")), "recorded");
+        assert_eq!(post(body).await, 200);
+        assert_eq!(rig.engine.store().snapshot().await.unwrap().cases.len(), cases + 1, "once");
+    }
+}
+
+/// Defect 6: Braintree's dispute webhooks carry the transaction's legacy id; charges
+/// stored in GraphQL form (`base64("transaction_" + legacy id)`, the form refunds use) are
+/// matched too, and legacy-id charges as they are.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn braintree_disputes_match_legacy_and_graphql_ids() {
+    for backend in common::backends() {
+        let rig = rig_on(&backend, Kind::Braintree, Answer::Ok).await;
+        // The seeded charge is stored as a GraphQL id: base64("transaction_9kj2xq").
+        assert_eq!(Kind::Braintree.charge_id(), webhooks::braintree_graphql_id("9kj2xq"));
+        let xml = |kind: &str, id: &str| {
+            format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><notification><kind>{kind}</kind><timestamp type=\"datetime\">2026-04-01T11:29:00Z</timestamp>\
+                 <subject><dispute><id>dsp_{id}</id><status>open</status><transaction><id>{id}</id><amount>49.00</amount></transaction></dispute></subject></notification>"
+            )
+        };
+        assert_eq!(rig.braintree_post(&xml("dispute_opened", "9kj2xq")).await, 200);
+        assert!(rig.disputed(Kind::Braintree.charge_id()).await, "legacy id in the event, GraphQL id stored");
+        rig.seed_charge_as("legacy77", "braintree").await;
+        assert_eq!(rig.braintree_post(&xml("dispute_opened", "legacy77")).await, 200);
+        assert!(rig.disputed("legacy77").await, "legacy id stored");
+    }
 }

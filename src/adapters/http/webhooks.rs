@@ -53,7 +53,23 @@ pub fn routes(state: WebhookState) -> Router {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ProviderEvent {
     Refund(RefundUpdate),
-    Dispute { event_id: String, charge: String },
+    /// A dispute on a payment, named in every id form the provider documents (Stripe:
+    /// the charge and the payment intent; Braintree: the legacy and the GraphQL id): the
+    /// first one that is a known charge is the one disputed.
+    Dispute {
+        event_id: String,
+        charges: Vec<String>,
+    },
+}
+
+fn dispute(event_id: String, ids: &[&str]) -> ProviderEvent {
+    let mut charges: Vec<String> = Vec::new();
+    for id in ids.iter().filter(|i| !i.is_empty()) {
+        if !charges.iter().any(|c| c == id) {
+            charges.push(id.to_string());
+        }
+    }
+    ProviderEvent::Dispute { event_id, charges }
 }
 
 /// Why a delivery was refused.
@@ -137,10 +153,9 @@ pub fn stripe_events(body: &[u8]) -> Result<Vec<ProviderEvent>, Rejected> {
             idempotency_key: obj.get("metadata").map(|m| s(m, "idempotency_key").to_string()).filter(|k| !k.is_empty()),
             status: stripe::map_status(s(&obj, "status"), s(&obj, "failure_reason")),
         })],
-        ("charge.dispute.created", "dispute") => {
-            let charge = if s(&obj, "charge").is_empty() { s(&obj, "payment_intent") } else { s(&obj, "charge") };
-            vec![ProviderEvent::Dispute { event_id: id, charge: charge.to_string() }]
-        }
+        // The dispute object carries `charge` (ch_…) and `payment_intent` (pi_…)
+        // (docs.stripe.com/api/disputes/object); a charge may be stored under either.
+        ("charge.dispute.created", "dispute") => vec![dispute(id, &[s(&obj, "charge"), s(&obj, "payment_intent")])],
         _ => vec![],
     })
 }
@@ -184,9 +199,7 @@ pub fn adyen_events(body: &[u8], hex_key: &str) -> Result<Vec<ProviderEvent>, Re
         match code {
             "REFUND" if success => out.push(refund(crate::app::ports::ProviderStatus::Succeeded)),
             "REFUND" | "REFUND_FAILED" => out.push(refund(failed())),
-            "CHARGEBACK" | "NOTIFICATION_OF_CHARGEBACK" | "SECOND_CHARGEBACK" => {
-                out.push(ProviderEvent::Dispute { event_id, charge: s(item, "originalReference").to_string() })
-            }
+            "CHARGEBACK" | "NOTIFICATION_OF_CHARGEBACK" | "SECOND_CHARGEBACK" => out.push(dispute(event_id, &[s(item, "originalReference")])),
             _ => {}
         }
     }
@@ -212,7 +225,7 @@ pub fn square_events(body: &[u8]) -> Result<Vec<ProviderEvent>, Rejected> {
         })]
     } else if let Some(d) = obj.get("dispute").filter(|_| typ == "dispute.created") {
         let payment = d.get("disputed_payment").map(|p| s(p, "payment_id")).filter(|p| !p.is_empty()).unwrap_or(s(d, "payment_id"));
-        vec![ProviderEvent::Dispute { event_id: id, charge: payment.to_string() }]
+        vec![dispute(id, &[payment])]
     } else {
         vec![]
     })
@@ -237,14 +250,7 @@ pub fn paypal_events(v: &Value) -> Result<Vec<ProviderEvent>, Rejected> {
     } else if typ == "CUSTOMER.DISPUTE.CREATED" {
         r.get("disputed_transactions")
             .and_then(Value::as_array)
-            .map(|txs| {
-                txs.iter()
-                    .map(|t| ProviderEvent::Dispute {
-                        event_id: format!("{id}:{}", s(t, "seller_transaction_id")),
-                        charge: s(t, "seller_transaction_id").to_string(),
-                    })
-                    .collect()
-            })
+            .map(|txs| txs.iter().map(|t| dispute(format!("{id}:{}", s(t, "seller_transaction_id")), &[s(t, "seller_transaction_id")])).collect())
             .unwrap_or_default()
     } else {
         vec![]
@@ -268,7 +274,7 @@ pub fn mollie_events(payment: &Value) -> Vec<ProviderEvent> {
         }));
     }
     for c in embedded.get("chargebacks").and_then(Value::as_array).into_iter().flatten() {
-        out.push(ProviderEvent::Dispute { event_id: s(c, "id").to_string(), charge: tr.clone() });
+        out.push(dispute(s(c, "id").to_string(), &[&tr]));
     }
     out
 }
@@ -279,9 +285,7 @@ async fn apply(state: &WebhookState, provider: &str, events: Vec<ProviderEvent>)
     for e in events {
         let r = match &e {
             ProviderEvent::Refund(u) => state.engine.provider_refund_update(u, now).await,
-            ProviderEvent::Dispute { event_id, charge } => {
-                state.engine.charge_disputed(provider, event_id, &ChargeId::new(charge.clone()), now).await
-            }
+            ProviderEvent::Dispute { event_id, charges } => dispute_any(state, provider, event_id, charges, now).await,
         };
         match r {
             Ok(o) => out.push(o),
@@ -294,6 +298,27 @@ async fn apply(state: &WebhookState, provider: &str, events: Vec<ProviderEvent>)
     }
     tracing::info!(provider, outcomes = ?out, "webhook applied");
     Ok(out)
+}
+
+/// A dispute on the first of `charges` that is known here. When none is, the event is
+/// recorded for the leads (a reconciliation case, once per event), never dropped.
+async fn dispute_any(
+    state: &WebhookState,
+    provider: &str,
+    event_id: &str,
+    charges: &[String],
+    now: chrono::DateTime<chrono::Utc>,
+) -> crate::app::engine::EngineResult<WebhookOutcome> {
+    for c in charges {
+        match state.engine.charge_disputed(provider, event_id, &ChargeId::new(c.clone()), now).await? {
+            WebhookOutcome::Unknown => continue,
+            other => return Ok(other),
+        }
+    }
+    let what = format!("a dispute (event {event_id}) on a payment not known here ({}); nothing was matched", charges.join(", "));
+    tracing::warn!(provider, event_id, "dispute on an unknown charge recorded for the leads");
+    state.engine.reconcile_mismatch(provider, &format!("dispute:{event_id}"), None, &what, now).await?;
+    Ok(WebhookOutcome::Applied)
 }
 
 fn refuse(provider: &str, why: Rejected) -> Reply {
@@ -392,8 +417,10 @@ pub fn braintree_events(payload_b64: &str) -> Result<Vec<ProviderEvent>, Rejecte
         "dispute_opened" => {
             let Some(tx) = xml.find("<transaction").map(|i| &xml[i..]) else { return Err(Rejected::BadBody) };
             let charge = xml_text(tx, "id").ok_or(Rejected::BadBody)?;
-            let dispute = xml_text(&xml, "id").unwrap_or(charge);
-            vec![ProviderEvent::Dispute { event_id: format!("{kind}:{dispute}:{stamp}"), charge: charge.to_string() }]
+            let dispute_id = xml_text(&xml, "id").unwrap_or(charge);
+            // Webhooks name the transaction by its legacy id; charges may be stored in
+            // either form (exports carry legacy ids, the GraphQL API global ids).
+            vec![dispute(format!("{kind}:{dispute_id}:{stamp}"), &[charge, &braintree_graphql_id(charge)])]
         }
         _ => vec![],
     })
