@@ -646,7 +646,10 @@ mod tests {
         assert!(matches!(u.status, ProviderStatus::Failed(_)));
         let dispute = "<notification><kind>dispute_opened</kind><timestamp>t</timestamp><subject><dispute><id>dp_1</id><transaction><id>tx_9</id></transaction></dispute></subject></notification>";
         let ev = braintree_events(&base64::engine::general_purpose::STANDARD.encode(dispute)).unwrap();
-        assert_eq!(ev, vec![ProviderEvent::Dispute { event_id: "dispute_opened:dp_1:t".into(), charge: "tx_9".into() }]);
+        assert_eq!(
+            ev,
+            vec![ProviderEvent::Dispute { event_id: "dispute_opened:dp_1:t".into(), charges: vec!["tx_9".into(), braintree_graphql_id("tx_9")] }]
+        );
         assert_eq!(braintree_events("not base64!"), Err(Rejected::BadBody));
     }
 
