@@ -312,3 +312,36 @@ async fn braintree_disputes_match_legacy_and_graphql_ids() {
         assert!(rig.disputed("legacy77").await, "legacy id stored");
     }
 }
+
+/// Issue 7 defect 11: a Braintree delivery dated months back is refused like a stale
+/// Stripe or PayPal one (the payload's `timestamp`, within `webhook_tolerance_secs`).
+/// Defect 9: the signature also matches over the payload with a trailing newline, as the
+/// official SDKs accept it (braintree_python/braintree_ruby `WebhookNotificationGateway`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn braintree_stale_deliveries_refused_and_newline_signature_accepted() {
+    use hmac::{Hmac, Mac};
+    use sha1::{Digest, Sha1};
+    for backend in common::backends() {
+        let rig = rig_on(&backend, Kind::Braintree, Answer::Pending).await;
+        let xml = |stamp: &str| {
+            format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><notification><kind>transaction_settled</kind>\
+                 <timestamp type=\"datetime\">{stamp}</timestamp><subject><transaction><id>refake1</id>\
+                 <status>settled</status><type>credit</type></transaction></subject></notification>"
+            )
+        };
+        let n = rig.audit_len().await;
+        assert_eq!(rig.braintree_post(&xml("2025-12-01T09:00:00Z")).await, 401, "months old");
+        assert_eq!(rig.refund().await.status, RefundStatus::Executing);
+        assert_eq!(rig.audit_len().await, n);
+        // Signed over payload + "\n" (the SDKs' second form), delivered without it.
+        let payload = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, xml("2026-04-01T11:29:00Z"));
+        let mut mac = Hmac::<Sha1>::new_from_slice(&Sha1::digest(providers_support::BT_PRIVATE.as_bytes())).unwrap();
+        mac.update(format!("{payload}\n").as_bytes());
+        let sig = format!("{}|{}", providers_support::BT_PUBLIC, hex::encode(mac.finalize().into_bytes()));
+        let form = serde_urlencoded::to_string([("bt_signature", sig), ("bt_payload", payload)]).unwrap();
+        let ct = [("content-type", "application/x-www-form-urlencoded".to_string())];
+        assert_eq!(rig.post("/webhooks/braintree", &ct, form.as_bytes()).await, 200);
+        assert_eq!(rig.refund().await.status, RefundStatus::Succeeded);
+    }
+}

@@ -358,13 +358,18 @@ pub fn verify_braintree(signature: &str, payload: &str, public_key: &str, privat
         return Err(Rejected::Malformed);
     }
     let key = Sha1::digest(private_key.as_bytes());
-    let mut mac = Hmac::<Sha1>::new_from_slice(&key).map_err(|_| Rejected::Malformed)?;
-    mac.update(payload.as_bytes());
-    let want = hex::encode(mac.finalize().into_bytes());
+    let digest = |p: &str| -> Result<String, Rejected> {
+        let mut mac = Hmac::<Sha1>::new_from_slice(&key).map_err(|_| Rejected::Malformed)?;
+        mac.update(p.as_bytes());
+        Ok(hex::encode(mac.finalize().into_bytes()))
+    };
+    // The official SDKs accept the digest of the payload as delivered and of the payload
+    // with one trailing newline (WebhookNotificationGateway in braintree_python/ruby).
+    let want = [digest(payload)?, digest(&format!("{}\n", payload.trim_end()))?];
     let ok = signature
         .split('&')
         .filter_map(|pair| pair.split_once('|'))
-        .any(|(pk, sig)| pk == public_key && same(sig.trim().as_bytes(), want.as_bytes()));
+        .any(|(pk, sig)| pk == public_key && want.iter().any(|w| same(sig.trim().as_bytes(), w.as_bytes())));
     if ok {
         Ok(())
     } else {
@@ -385,6 +390,14 @@ fn xml_text<'a>(xml: &'a str, tag: &str) -> Option<&'a str> {
     let body = &after[gt + 1..];
     let end = body.find(&format!("</{tag}>"))?;
     Some(body[..end].trim())
+}
+
+/// The `<timestamp>` of a Braintree notification payload (base64 XML).
+pub fn braintree_timestamp(payload_b64: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    let cleaned: String = payload_b64.chars().filter(|c| !c.is_whitespace()).collect();
+    let xml = String::from_utf8(base64::engine::general_purpose::STANDARD.decode(cleaned).ok()?).ok()?;
+    let raw = xml_text(&xml, "timestamp")?;
+    chrono::DateTime::parse_from_rfc3339(raw).ok().map(|t| t.with_timezone(&chrono::Utc))
 }
 
 /// Braintree's GraphQL id of a transaction (refunds are transactions) from its legacy id.
@@ -436,6 +449,13 @@ async fn braintree_hook(State(st): State<WebhookState>, body: Bytes) -> Reply {
     let (sig, payload) = (field("bt_signature"), field("bt_payload"));
     if let Err(e) = verify_braintree(sig, payload, public.expose(), private.expose()) {
         return refuse("braintree", e);
+    }
+    // The payload's `timestamp` is when Braintree made the notification: the same
+    // tolerance as Stripe's and PayPal's signed times (issue 7 defect 11).
+    match braintree_timestamp(payload) {
+        Some(at) if (st.clock.now() - at).num_seconds().abs() <= st.keys.tolerance("braintree") => {}
+        Some(_) => return refuse("braintree", Rejected::Stale),
+        None => return refuse("braintree", Rejected::Malformed),
     }
     match braintree_events(payload) {
         Ok(ev) => apply(&st, "braintree", ev).await.map(|_| (StatusCode::OK, "ok".to_string())).unwrap_or_else(|e| e),
