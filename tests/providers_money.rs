@@ -201,3 +201,27 @@ async fn unrepresentable_amounts_are_refused_at_request() {
         }
     }
 }
+
+/// Defect 7: a Braintree charge stored under its legacy id (as exports carry it) is
+/// refunded through its global id (the mutation's `transactionId: ID!`); the refund's
+/// own global id (type REFUND) and legacyId come back, and the refund is paid.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn braintree_legacy_charge_ids_are_refunded_by_global_id() {
+    for backend in common::backends() {
+        let fake = Fake::start(Kind::Braintree, &[Answer::Ok]).await;
+        let db = common::fresh_db(&backend).await;
+        let (engine, _c, _p) = engine_on(&fake, &db.url).await;
+        // Kind::Braintree.charge_id() is base64("transaction_9kj2xq"); stored as "9kj2xq".
+        providers_support::seed_charge_as(&engine, Kind::Braintree, "9kj2xq", START, Currency::USD, "49.00").await;
+        let at = t(START) + chrono::Duration::hours(1);
+        providers_support::request_on(&engine, "9kj2xq", "10.00", at).await;
+        approve(&engine, at + chrono::Duration::minutes(1)).await;
+        let r = only_refund(&engine).await;
+        assert_eq!(r.status, RefundStatus::Succeeded, "{:?}", r.last_error);
+        // The refund's legacyId is kept (webhooks and exports name it so); its global id
+        // is of type REFUND (the fake answered base64("refund_refake1")).
+        assert_eq!(r.provider_ref.as_deref(), Some("refake1"));
+        assert_eq!(fake.refunded(), 1000);
+        assert!(fake.snapshot().1.is_empty(), "{:?}", fake.snapshot().1);
+    }
+}

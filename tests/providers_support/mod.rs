@@ -236,7 +236,7 @@ fn refund_json(kind: Kind, id: &str, key: &str, done: bool) -> (StatusCode, Valu
         }
         Kind::Braintree => (
             StatusCode::OK,
-            json!({"data": {"refundTransaction": {"clientMutationId": key, "refund": {"id": id, "status": if done {"SETTLED"} else {"SUBMITTED_FOR_SETTLEMENT"}}}}}),
+            json!({"data": {"refundTransaction": {"clientMutationId": key, "refund": {"id": id, "legacyId": bt_legacy(id), "status": if done {"SETTLED"} else {"SUBMITTED_FOR_SETTLEMENT"}}}}}),
         ),
         Kind::Mollie => (
             StatusCode::CREATED,
@@ -345,7 +345,7 @@ fn respond(f: &Fake, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) 
         (Kind::Braintree, &Method::POST, "/graphql")
             if json_body.as_ref().is_some_and(|b| b["query"].as_str().unwrap_or("").starts_with("mutation")) =>
         {
-            Some(check_braintree(json_body.as_ref()).map_err(Refusal::from))
+            Some(check_braintree(&mut st, json_body.as_ref()))
         }
         (Kind::Mollie, &Method::POST, p) if p == format!("/v2/payments/{}/refunds", kind.charge_id()) => {
             Some(check_mollie(&headers, json_body.as_ref()).map_err(Refusal::from))
@@ -372,12 +372,9 @@ fn respond(f: &Fake, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) 
         let answer = st.script.pop_front().unwrap_or(Answer::Ok);
         let make = |st: &mut FakeState, done: bool| {
             let n = st.made.len() + 1;
-            // Braintree answers with GraphQL ids: base64 of "transaction_" + the legacy id.
-            let id = if kind == Kind::Braintree {
-                paydesk::adapters::http::webhooks::braintree_graphql_id(&format!("refake{n}"))
-            } else {
-                format!("re_fake_{n}")
-            };
+            // Braintree answers with a global id of the Refund's own type (LegacyIdType
+            // REFUND in the GraphQL schema), and its legacyId.
+            let id = if kind == Kind::Braintree { bt_global("refund", &format!("refake{n}")) } else { format!("re_fake_{n}") };
             st.made.insert(key.clone(), (id.clone(), done));
             *st.creations.entry(key.clone()).or_default() += 1;
             if let Some(a) = st.last_amount.take() {
@@ -481,7 +478,7 @@ fn respond(f: &Fake, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) 
             match find_by_id(&mut st, &id) {
                 Some((_, rid, done)) => (
                     StatusCode::OK,
-                    axum::Json(json!({"data": {"node": {"id": rid, "status": if done {"SETTLED"} else {"SUBMITTED_FOR_SETTLEMENT"}}}})),
+                    axum::Json(json!({"data": {"node": {"id": rid, "legacyId": bt_legacy(&rid), "status": if done {"SETTLED"} else {"SUBMITTED_FOR_SETTLEMENT"}}}})),
                 )
                     .into_response(),
                 None => (StatusCode::OK, axum::Json(json!({"data": {"node": null}}))).into_response(),
@@ -703,13 +700,54 @@ fn check_square(headers: &HeaderMap, b: Option<&Value>) -> Result<String, String
     Ok(key)
 }
 
-fn check_braintree(b: Option<&Value>) -> Result<String, String> {
+/// A Braintree global id: base64 of "<type>_<legacy id>".
+pub fn bt_global(typ: &str, legacy: &str) -> String {
+    base64::engine::general_purpose::STANDARD.encode(format!("{typ}_{legacy}"))
+}
+
+/// The legacy id inside a global id (any type).
+pub fn bt_legacy(global: &str) -> String {
+    let raw = base64::engine::general_purpose::STANDARD.decode(global).ok().and_then(|b| String::from_utf8(b).ok()).unwrap_or_default();
+    raw.split_once('_').map(|(_, l)| l.to_string()).unwrap_or_default()
+}
+
+/// A GraphQL error as Braintree sends it: HTTP 200, `errors[].extensions.errorClass`
+/// (developer.paypal.com/braintree/graphql/guides/making_api_calls#errors).
+fn bt_error(class: &str, message: &str) -> Refusal {
+    Refusal::Api(StatusCode::OK, json!({"errors": [{"message": message, "extensions": {"errorClass": class}}], "data": {"refundTransaction": null}}))
+}
+
+/// `refundTransaction(input: RefundTransactionInput!)` as the schema
+/// (braintree/graphql-api `schema.graphql`) defines it: the input's fields, a
+/// `transactionId` that is a global ID (`ID!`; legacy ids must first go through
+/// `idFromLegacyId`), `refund.amount` an `Amount` decimal string.
+fn check_braintree(st: &mut FakeState, b: Option<&Value>) -> Result<String, Refusal> {
+    const INPUT: &[&str] = &["clientMutationId", "apiRequestKey", "transactionId", "refund"];
+    const REFUND_INPUT: &[&str] = &["amount", "orderId", "merchantAccountId", "description", "reason", "lineItems", "refundAuthorizationId"];
     let b = b.ok_or("braintree: body must be JSON")?;
     let input = &b["variables"]["input"];
-    let key = key_shape(input["apiRequestKey"].as_str().unwrap_or(""))?;
-    if input["transactionId"] != Kind::Braintree.charge_id() || input["refund"]["amount"] != "10.00" {
-        return Err(format!("braintree: input {input}"));
+    for k in input.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>()).unwrap_or_default() {
+        if !INPUT.contains(&k.as_str()) {
+            return Err(bt_error(
+                "VALIDATION",
+                &format!("Variable 'input' has an invalid value: field '{k}' is not defined by RefundTransactionInput"),
+            ));
+        }
     }
+    for k in input["refund"].as_object().map(|o| o.keys().cloned().collect::<Vec<_>>()).unwrap_or_default() {
+        if !REFUND_INPUT.contains(&k.as_str()) {
+            return Err(bt_error("VALIDATION", &format!("field '{k}' is not defined by RefundInput")));
+        }
+    }
+    let key = key_shape(input["apiRequestKey"].as_str().unwrap_or(""))?;
+    let tx = input["transactionId"].as_str().unwrap_or("");
+    if tx != Kind::Braintree.charge_id() {
+        // A legacy id, or another type's global id, is not a transaction's ID.
+        return Err(bt_error("NOT_FOUND", &format!("An object with ID '{tx}' was not found")));
+    }
+    let (cur, _) = st.charge.clone();
+    let units = decimal_amount(st, "braintree", &cur, input["refund"]["amount"].as_str().unwrap_or(""), 2)?;
+    st.last_amount = Some(units);
     Ok(key)
 }
 
@@ -764,6 +802,11 @@ pub async fn request_and_approve(engine: &Engine, kind: Kind, start: &str) {
 /// Seeds the account `acct-1` (customer ana, agent bo, lead kim) with one charge
 /// through `kind` of `amount` in `cur`.
 pub async fn seed_charge(engine: &Engine, kind: Kind, start: &str, cur: Currency, amount: &str) {
+    seed_charge_as(engine, kind, kind.charge_id(), start, cur, amount).await
+}
+
+/// `seed_charge` with the charge stored under `id` (an export's form of it).
+pub async fn seed_charge_as(engine: &Engine, kind: Kind, id: &str, start: &str, cur: Currency, amount: &str) {
     let at = t(start);
     engine.seed_account(&Account { id: AccountId::new("acct-1".to_string()), currency: cur, auto_recharge: None }, None, at).await.unwrap();
     for (id, roles) in [
@@ -776,7 +819,7 @@ pub async fn seed_charge(engine: &Engine, kind: Kind, start: &str, cur: Currency
         engine.seed_user(&User { id: UserId::new(id.to_string()), roles, account }, at).await.unwrap();
     }
     let charge = Charge {
-        id: ChargeId::new(kind.charge_id().to_string()),
+        id: ChargeId::new(id.to_string()),
         account: AccountId::new("acct-1".to_string()),
         amount: rust_decimal::Decimal::from_str(amount).unwrap(),
         currency: cur,
@@ -795,12 +838,13 @@ pub async fn seed_charge(engine: &Engine, kind: Kind, start: &str, cur: Currency
 
 /// Agent bo asks for `amount` back on the seeded charge; the new actions as JSON lines.
 pub async fn request(engine: &Engine, kind: Kind, amount: &str, at: chrono::DateTime<chrono::Utc>) -> Vec<String> {
+    request_on(engine, kind.charge_id(), amount, at).await
+}
+
+/// Agent bo asks for `amount` back on the charge `charge`; the new actions as JSON lines.
+pub async fn request_on(engine: &Engine, charge: &str, amount: &str, at: chrono::DateTime<chrono::Utc>) -> Vec<String> {
     let before = outbox(engine).await.len();
-    let ev = Event::Message {
-        actor: Actor::known("bo"),
-        text: format!("/refund {} {amount} duplicate charge", kind.charge_id()),
-        channel: "support".into(),
-    };
+    let ev = Event::Message { actor: Actor::known("bo"), text: format!("/refund {charge} {amount} duplicate charge"), channel: "support".into() };
     engine.handle(ev, at, None).await.unwrap();
     outbox(engine).await.split_off(before)
 }

@@ -284,7 +284,7 @@ async fn apply(state: &WebhookState, provider: &str, events: Vec<ProviderEvent>)
     let mut out = Vec::new();
     for e in events {
         let r = match &e {
-            ProviderEvent::Refund(u) => state.engine.provider_refund_update(u, now).await,
+            ProviderEvent::Refund(u) => refund_any(state, u, now).await,
             ProviderEvent::Dispute { event_id, charges } => dispute_any(state, provider, event_id, charges, now).await,
         };
         match r {
@@ -298,6 +298,23 @@ async fn apply(state: &WebhookState, provider: &str, events: Vec<ProviderEvent>)
     }
     tracing::info!(provider, outcomes = ?out, "webhook applied");
     Ok(out)
+}
+
+/// A refund update; a Braintree one also under the refund's global id forms (references
+/// kept before legacy ids were: type REFUND, and the transaction form).
+async fn refund_any(state: &WebhookState, u: &RefundUpdate, now: chrono::DateTime<chrono::Utc>) -> crate::app::engine::EngineResult<WebhookOutcome> {
+    let first = state.engine.provider_refund_update(u, now).await?;
+    if first != WebhookOutcome::Unknown || u.provider != "braintree" {
+        return Ok(first);
+    }
+    for typ in ["refund", "transaction"] {
+        let alt = RefundUpdate { provider_ref: braintree::global_id(typ, &u.provider_ref), ..u.clone() };
+        let o = state.engine.provider_refund_update(&alt, now).await?;
+        if o != WebhookOutcome::Unknown {
+            return Ok(o);
+        }
+    }
+    Ok(WebhookOutcome::Unknown)
 }
 
 /// A dispute on the first of `charges` that is known here. When none is, the event is
@@ -422,7 +439,8 @@ pub fn braintree_events(payload_b64: &str) -> Result<Vec<ProviderEvent>, Rejecte
             vec![ProviderEvent::Refund(RefundUpdate {
                 provider: "braintree".into(),
                 event_id: format!("{kind}:{id}:{stamp}"),
-                provider_ref: braintree_graphql_id(id),
+                // The refund's legacy id: what the bot keeps as its reference.
+                provider_ref: id.to_string(),
                 idempotency_key: None,
                 status: braintree::map_status(&status.to_ascii_uppercase()),
             })]
@@ -658,7 +676,7 @@ mod tests {
         assert_eq!(verify_braintree("", &payload, "pub-key", "priv-key"), Err(Rejected::Malformed));
         let ev = braintree_events(&payload).unwrap();
         let ProviderEvent::Refund(u) = &ev[0] else { panic!("{ev:?}") };
-        assert_eq!(u.provider_ref, braintree_graphql_id("abc123"));
+        assert_eq!(u.provider_ref, "abc123", "the refund's legacy id");
         assert_eq!(u.status, ProviderStatus::Succeeded);
         let declined = base64::engine::general_purpose::STANDARD
             .encode(xml.replace("transaction_settled", "transaction_settlement_declined").replace(">settled<", ">settlement_declined<"));
