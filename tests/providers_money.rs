@@ -225,3 +225,52 @@ async fn braintree_legacy_charge_ids_are_refunded_by_global_id() {
         assert!(fake.snapshot().1.is_empty(), "{:?}", fake.snapshot().1);
     }
 }
+
+/// Defect 5: a refund the provider reverses or fails after reporting it paid (Adyen
+/// REFUND_FAILED or REFUNDED_REVERSED after REFUND, Braintree settlement declined after
+/// settled, Stripe refund.failed, …) is reversed: the credit note is voided by a
+/// balancing note, the case reopens escalated, approvers and customer are told.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reversal_after_success_voids_the_credit_note_and_reopens() {
+    use paydesk::app::engine::{RefundUpdate, WebhookOutcome};
+    use paydesk::app::ports::ProviderStatus;
+    use paydesk::domain::tickets::CaseStatus;
+    for backend in common::backends() {
+        for kind in Kind::ALL {
+            let (_fake, engine, _db) = setup(&backend, kind, &[Answer::Ok], providers_support::currency(kind).code(), "49.00", 4900).await;
+            let at = t(START) + chrono::Duration::hours(1);
+            request(&engine, kind, "10.00", at).await;
+            approve(&engine, at + chrono::Duration::minutes(1)).await;
+            let r = only_refund(&engine).await;
+            let pref = r.provider_ref.clone().expect("a reference");
+            let update = |event: &str, status: ProviderStatus| RefundUpdate {
+                provider: kind.name().into(),
+                event_id: event.into(),
+                provider_ref: pref.clone(),
+                idempotency_key: Some(r.idempotency_key.clone()),
+                status,
+            };
+            if kind == Kind::Adyen {
+                engine.provider_refund_update(&update("REFUND:true", ProviderStatus::Succeeded), at + chrono::Duration::minutes(5)).await.unwrap();
+            }
+            assert_eq!(only_refund(&engine).await.status, RefundStatus::Succeeded, "{kind:?}");
+            let later = at + chrono::Duration::days(2);
+            let why = ProviderStatus::Failed("the provider reports the refund reversed (bank account closed)".into());
+            let out = engine.provider_refund_update(&update("reversal-1", why.clone()), later).await.unwrap();
+            assert_eq!(out, WebhookOutcome::Applied, "{kind:?}");
+            let snap = engine.store().snapshot().await.unwrap();
+            assert_eq!(snap.refunds[0].status.as_str(), "reversed", "{kind:?}");
+            let notes: Vec<_> = snap.credit_notes.iter().map(|n| n.amount).collect();
+            assert_eq!(notes.len(), 2, "{kind:?}: the note and its balancing note: {notes:?}");
+            assert_eq!(notes.iter().sum::<rust_decimal::Decimal>(), rust_decimal::Decimal::ZERO, "{kind:?}");
+            assert_eq!(snap.cases[0].status, CaseStatus::Escalated, "{kind:?}");
+            let told = outbox(&engine).await.join("\n");
+            assert!(told.contains("did not go through after all"), "{kind:?}: the customer is told: {told}");
+            assert!(told.contains("was reversed"), "{kind:?}: the approvers are told: {told}");
+            // The same event again changes nothing.
+            let n = engine.store().audit(None).await.unwrap().len();
+            engine.provider_refund_update(&update("reversal-1", why), later).await.unwrap();
+            assert_eq!(engine.store().audit(None).await.unwrap().len(), n);
+        }
+    }
+}

@@ -345,3 +345,26 @@ async fn braintree_stale_deliveries_refused_and_newline_signature_accepted() {
         assert_eq!(rig.refund().await.status, RefundStatus::Succeeded);
     }
 }
+
+/// Defect 5 over HTTP: Adyen's REFUNDED_REVERSED after REFUND (each item HMAC-signed as
+/// Adyen computes it) reverses the paid refund.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn adyen_refunded_reversed_after_refund_reverses() {
+    for backend in common::backends() {
+        let rig = rig_on(&backend, Kind::Adyen, Answer::Ok).await;
+        let r = rig.refund().await;
+        let item = |code: &str| {
+            let mut item = json!({"pspReference": r.provider_ref.clone().unwrap(), "originalReference": Kind::Adyen.charge_id(), "merchantAccountCode": "PaydeskECOM",
+                "merchantReference": r.idempotency_key, "amount": {"value": 1000, "currency": "EUR"}, "eventCode": code, "success": "true",
+                "eventDate": "2026-04-01T11:29:00+00:00", "additionalData": {}});
+            item["additionalData"]["hmacSignature"] = json!(notification_hmac(&item, HMAC_HEX).unwrap());
+            serde_json::to_vec(&json!({"live": "false", "notificationItems": [{"NotificationRequestItem": item}]})).unwrap()
+        };
+        assert_eq!(rig.post("/webhooks/adyen", &[], &item("REFUND")).await, 200);
+        assert_eq!(rig.refund().await.status, RefundStatus::Succeeded);
+        assert_eq!(rig.post("/webhooks/adyen", &[], &item("REFUNDED_REVERSED")).await, 200);
+        assert_eq!(rig.refund().await.status.as_str(), "reversed");
+        let notes = rig.engine.store().snapshot().await.unwrap().credit_notes;
+        assert_eq!(notes.iter().map(|n| n.amount).sum::<rust_decimal::Decimal>(), rust_decimal::Decimal::ZERO);
+    }
+}

@@ -17,10 +17,12 @@ pub enum RefundStatus {
     Failed,
     Rejected,
     Expired,
+    /// Paid, then reversed or failed by the provider: the money came back.
+    Reversed,
 }
 
 impl RefundStatus {
-    pub const ALL: [RefundStatus; 7] = [
+    pub const ALL: [RefundStatus; 8] = [
         RefundStatus::AwaitingApproval,
         RefundStatus::Approved,
         RefundStatus::Executing,
@@ -28,6 +30,7 @@ impl RefundStatus {
         RefundStatus::Failed,
         RefundStatus::Rejected,
         RefundStatus::Expired,
+        RefundStatus::Reversed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -39,6 +42,7 @@ impl RefundStatus {
             RefundStatus::Failed => "failed",
             RefundStatus::Rejected => "rejected",
             RefundStatus::Expired => "expired",
+            RefundStatus::Reversed => "reversed",
         }
     }
 

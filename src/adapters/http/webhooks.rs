@@ -199,6 +199,12 @@ pub fn adyen_events(body: &[u8], hex_key: &str) -> Result<Vec<ProviderEvent>, Re
         match code {
             "REFUND" if success => out.push(refund(crate::app::ports::ProviderStatus::Succeeded)),
             "REFUND" | "REFUND_FAILED" => out.push(refund(failed())),
+            // The refund was paid and then came back (docs.adyen.com/online-payments/refund
+            // "REFUNDED_REVERSED": the funds were returned to your account).
+            "REFUNDED_REVERSED" => out.push(refund(crate::app::ports::ProviderStatus::Failed(format!(
+                "Adyen reports the refund was returned after it was paid{}",
+                if reason.is_empty() { String::new() } else { format!(" ({reason})") }
+            )))),
             "CHARGEBACK" | "NOTIFICATION_OF_CHARGEBACK" | "SECOND_CHARGEBACK" => out.push(dispute(event_id, &[s(item, "originalReference")])),
             _ => {}
         }

@@ -384,6 +384,7 @@ impl Work<'_> {
                     RefundStatus::Failed => "could not be paid; an agent is looking into it".to_string(),
                     RefundStatus::Rejected => "was not approved".to_string(),
                     RefundStatus::Expired => "expired before approval; an agent will follow up".to_string(),
+                    RefundStatus::Reversed => "was sent but then returned by the payment provider; a lead is looking into it".to_string(),
                 };
                 lines.push(format!("The refund of {amount} for {} ({}) {state}.", r.charge, case.number));
             }

@@ -67,6 +67,14 @@ impl Engine {
             w.commit().await?;
             return Ok(WebhookOutcome::Duplicate);
         }
+        if let (RefundStatus::Succeeded, ProviderStatus::Failed(why)) = (refund.status, &u.status) {
+            // Paid, then reversed or failed by the provider: the money came back.
+            w.audit("system", Some(refund.case), "refund.webhook", format!("{} event {} for {}", u.provider, u.event_id, refund_words(refund)), None)
+                .await?;
+            w.reverse(refund, why).await?;
+            w.commit().await?;
+            return Ok(WebhookOutcome::Applied);
+        }
         if refund.status == RefundStatus::Failed && matches!(u.status, ProviderStatus::Succeeded) {
             // Marked failed (before lookups were never allowed to fail a refund, or by a
             // refusal the provider later overturned), yet the provider paid it: record

@@ -319,6 +319,56 @@ impl Work<'_> {
         Ok(())
     }
 
+    /// Paid, then reversed or failed by the provider (the money came back): the credit
+    /// note is voided by a balancing note, the case reopens escalated, and approvers and
+    /// customer are told in plain words.
+    pub(super) async fn reverse(&mut self, refund: &mut Refund, why: &str) -> EngineResult<()> {
+        refund.last_error = Some(why.to_string());
+        refund.next_attempt_at = None;
+        refund.needs_lookup = false;
+        self.set_refund_status(refund, RefundStatus::Reversed).await?;
+        self.tx
+            .add_credit_note(&CreditNote {
+                charge: refund.charge.clone(),
+                amount: -refund.amount,
+                currency: refund.currency,
+                at: self.now,
+                issued_by: refund.requested_by.clone(),
+            })
+            .await?;
+        let words = refund_words(refund);
+        let pref = refund.provider_ref.clone().unwrap_or_default();
+        self.audit(
+            "system",
+            Some(refund.case),
+            "refund.reversed",
+            format!("{words} (ref {pref}) was reversed by {} after it was paid: {why}; credit note voided by a balancing note", refund.provider),
+            None,
+        )
+        .await?;
+        let approvals = self.e.cfg.approvals_channel.clone();
+        let requester = refund.requested_by.clone();
+        self.say(
+            &approvals,
+            Some(&requester),
+            Some(refund.case),
+            format!(
+                "The {words} for {} was reversed by {} after it had been paid ({why}). The money went back; the credit note was voided and the case is reopened for a lead.",
+                refund.case, refund.provider
+            ),
+        )
+        .await?;
+        if let Some(mut case) = self.tx.case(refund.case).await? {
+            self.tell_customer(&case, format!(
+                "Your refund of {} {} for charge {} did not go through after all: the payment provider sent it back. The credit note was cancelled and a lead is looking into it; you do not need to do anything.",
+                refund.currency.format(refund.amount), refund.currency, refund.charge
+            ))
+            .await?;
+            self.set_status(&mut case, CaseStatus::Escalated, "system", "").await?;
+        }
+        Ok(())
+    }
+
     async fn fail(&mut self, refund: &mut Refund, why: &str) -> EngineResult<()> {
         refund.last_error = Some(why.to_string());
         refund.next_attempt_at = None;
