@@ -250,6 +250,7 @@ impl Config {
             approvals_channel: l.string("chat", "approvals_channel", chat.approvals_channel).unwrap_or_else(|| "approvals".into()),
             worker: format!("paydesk-{}", std::process::id()),
             lease: Duration::minutes(5),
+            pending_escalation: Duration::hours(pending_escalation_hours(file.providers.as_ref(), source)?),
         };
         Ok(Config {
             store_url: l.string("store", "url", file.store.url).unwrap_or_else(|| DEFAULT_STORE_URL.into()),
@@ -312,6 +313,16 @@ mod tests {
     }
 
     #[test]
+    fn pending_escalation_is_configurable() {
+        let c = Config::from_parts("", "b.toml", &no_env).unwrap();
+        assert_eq!(c.engine.pending_escalation, Duration::hours(24));
+        let c = Config::from_parts("[providers]\npending_escalation_hours = 6\n", "b.toml", &no_env).unwrap();
+        assert_eq!(c.engine.pending_escalation, Duration::hours(6));
+        let e = Config::from_parts("[providers]\npending_escalation_hours = 0\n", "b.toml", &no_env).err().unwrap().to_string();
+        assert!(e.contains("b.toml") && e.contains("pending_escalation_hours"), "{e}");
+    }
+
+    #[test]
     fn env_overrides_the_file() {
         let env = |k: &str| match k {
             "PAYDESK_POLICY_FEE_RATE" => Some("0.05".to_string()),
@@ -350,5 +361,15 @@ mod tests {
         assert_eq!(format!("{s:?} {s}"), "Secret(***) ***");
         assert_eq!(redact_url("postgres://bot:hunter2@db:5432/x"), "postgres://bot:***@db:5432/x");
         assert_eq!(redact_url("sqlite:paydesk.db"), "sqlite:paydesk.db");
+    }
+}
+
+/// `[providers] pending_escalation_hours` (default 24): a refund a provider keeps
+/// pending this long is escalated to the leads once.
+fn pending_escalation_hours(providers: Option<&toml::Value>, source: &str) -> Result<i64> {
+    match providers.and_then(|p| p.get("pending_escalation_hours")) {
+        None => Ok(24),
+        Some(toml::Value::Integer(h)) if *h >= 1 && *h <= 24 * 90 => Ok(*h),
+        Some(v) => bail!("{source}: providers.pending_escalation_hours: `{v}` is not a whole number of hours from 1 to 2160"),
     }
 }

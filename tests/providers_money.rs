@@ -274,3 +274,26 @@ async fn reversal_after_success_voids_the_credit_note_and_reopens() {
         }
     }
 }
+
+/// Defect 8: a refund the provider keeps pending longer than the configured time
+/// (default 24 hours) is escalated to the leads once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pending_too_long_is_escalated_once() {
+    for backend in common::backends() {
+        let (_fake, engine, _db) = setup(&backend, Kind::Adyen, &[Answer::Ok], "EUR", "49.00", 4900).await;
+        let at = t(START) + chrono::Duration::hours(1);
+        request(&engine, Kind::Adyen, "10.00", at).await;
+        approve(&engine, at + chrono::Duration::minutes(1)).await;
+        let warned = |out: &[String]| out.iter().filter(|l| l.contains("still pending after 24 hours")).count();
+        engine.run_timers(at + chrono::Duration::hours(23)).await.unwrap();
+        assert_eq!(warned(&outbox(&engine).await), 0, "not before 24 hours");
+        engine.run_timers(at + chrono::Duration::hours(25)).await.unwrap();
+        assert_eq!(warned(&outbox(&engine).await), 1, "{:#?}", outbox(&engine).await);
+        engine.run_timers(at + chrono::Duration::hours(26)).await.unwrap();
+        engine.run_timers(at + chrono::Duration::hours(30)).await.unwrap();
+        assert_eq!(warned(&outbox(&engine).await), 1, "once");
+        let snap = engine.store().snapshot().await.unwrap();
+        assert_eq!(snap.cases[0].status, paydesk::domain::tickets::CaseStatus::Escalated);
+        assert_eq!(snap.refunds[0].status, RefundStatus::Executing, "still waiting for the provider");
+    }
+}

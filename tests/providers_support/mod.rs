@@ -163,6 +163,8 @@ impl Fake {
                     "PAYDESK_PAYPAL_CLIENT_SECRET" => CLIENT_SECRET,
                     "PAYDESK_BRAINTREE_PUBLIC_KEY" => BT_PUBLIC,
                     "PAYDESK_BRAINTREE_PRIVATE_KEY" => BT_PRIVATE,
+                    // Adyen's HMAC key is required (its outcomes come only by webhook).
+                    "PAYDESK_ADYEN_WEBHOOK_SECRET" => "44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA056",
                     k if k.ends_with("_WEBHOOK_SECRET") => return None,
                     _ => API_KEY,
                 }

@@ -80,6 +80,9 @@ pub fn parse(raw: Option<&toml::Value>, source: &str) -> Result<BTreeMap<String,
     let Some(raw) = raw else { return Ok(out) };
     let table = raw.as_table().ok_or_else(|| anyhow!("{source}: [providers] must be a table of [providers.<name>] tables"))?;
     for (name, v) in table {
+        if name == "pending_escalation_hours" {
+            continue; // an engine setting (config.rs), not a provider
+        }
         if !PROVIDERS.contains(&name.as_str()) {
             bail!("{source}: providers.{name}: unknown provider (known: {})", PROVIDERS.join(", "));
         }
@@ -106,6 +109,15 @@ pub fn parse(raw: Option<&toml::Value>, source: &str) -> Result<BTreeMap<String,
         out.insert(name.clone(), s);
     }
     Ok(out)
+}
+
+/// Providers whose outcomes arrive only by webhook (Adyen: no read API for a refund)
+/// need the HTTP listener that serves `/webhooks/<name>`.
+pub fn require_listener(settings: &BTreeMap<String, ProviderSettings>, listen: Option<&str>, source: &str) -> Result<()> {
+    if settings.contains_key("adyen") && listen.is_none() {
+        bail!("{source}: providers.adyen needs [http] listen (or PAYDESK_HTTP_LISTEN): Adyen reports refund outcomes only by webhook");
+    }
+    Ok(())
 }
 
 /// What the webhook routes need: verification secrets and, for PayPal and Mollie, the
@@ -194,7 +206,8 @@ impl Providers {
                     Arc::new(HttpConnector::new(PayPal, exec))
                 }
                 "adyen" => {
-                    p.webhooks.adyen = opt_secret("PAYDESK_ADYEN_WEBHOOK_SECRET");
+                    // Adyen's outcomes only arrive by webhook: its HMAC key is required.
+                    p.webhooks.adyen = Some(secret("PAYDESK_ADYEN_WEBHOOK_SECRET")?);
                     Arc::new(HttpConnector::new(Adyen { merchant_account: s.merchant_account.clone().unwrap_or_default() }, exec))
                 }
                 "square" => {
@@ -222,6 +235,9 @@ impl Providers {
 
     /// From the process environment.
     pub fn from_config(cfg: &crate::config::Config, metrics: Option<Arc<Metrics>>) -> Result<Providers> {
+        let settings = parse(cfg.providers.as_ref(), &cfg.source)?;
+        let listen = crate::adapters::http::HttpConfig::from_toml(cfg.http.as_ref(), &cfg.source)?.listen;
+        require_listener(&settings, listen.as_deref(), &cfg.source)?;
         Providers::build(cfg.providers.as_ref(), &cfg.source, &|k| std::env::var(k).ok(), metrics)
     }
 
@@ -280,6 +296,22 @@ mod tests {
         let none = |_: &str| None;
         let e = Providers::build(Some(&t("[paypal]")), "b.toml", &none, None).err().unwrap().to_string();
         assert!(e.contains("PAYDESK_PAYPAL_CLIENT_ID"), "{e}");
+    }
+
+    #[test]
+    fn adyen_needs_its_hmac_key_and_a_listener() {
+        // Adyen's outcomes only arrive by webhook: without the HMAC key or the HTTP
+        // listener a refund could never finish.
+        let t = |s: &str| toml::from_str::<toml::Value>(s).unwrap();
+        let raw = t("[adyen]\nmerchant_account = \"M\"");
+        let no_hmac = |k: &str| (k != "PAYDESK_ADYEN_WEBHOOK_SECRET").then(|| format!("value-of-{k}"));
+        let e = Providers::build(Some(&raw), "b.toml", &no_hmac, None).err().unwrap().to_string();
+        assert!(e.contains("PAYDESK_ADYEN_WEBHOOK_SECRET"), "{e}");
+        let settings = parse(Some(&raw), "b.toml").unwrap();
+        let e = require_listener(&settings, None, "b.toml").unwrap_err().to_string();
+        assert!(e.contains("[http] listen") && e.contains("adyen"), "{e}");
+        assert!(require_listener(&settings, Some("127.0.0.1:8080"), "b.toml").is_ok());
+        assert!(require_listener(&parse(Some(&t("[stripe]")), "b.toml").unwrap(), None, "b.toml").is_ok());
     }
 
     #[test]

@@ -167,6 +167,7 @@ impl Work<'_> {
                 refund.next_attempt_at = Some(self.now + Duration::seconds(LOOKUP_PACE_SECS));
                 self.tx.update_refund(refund).await?;
                 self.tx.release_refund(refund.id).await?;
+                self.pending_too_long(refund).await?;
                 if known_pending {
                     return Ok(()); // still pending: nothing new to record
                 }
@@ -263,6 +264,54 @@ impl Work<'_> {
                     CaseStatus::Escalated,
                     "system",
                     "The payment provider has not confirmed the refund yet; a lead is watching it.",
+                )
+                .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A refund the provider has kept pending for `pending_escalation` (24 hours by
+    /// default) is escalated to the leads, once.
+    async fn pending_too_long(&mut self, refund: &Refund) -> EngineResult<()> {
+        let since = refund.first_attempt_at.unwrap_or(self.now);
+        let limit = self.e.cfg.pending_escalation;
+        if self.now - since < limit {
+            return Ok(());
+        }
+        let marker = format!("refund {} ({})", refund.id.0, refund.idempotency_key);
+        if self.tx.audit_of(refund.case).await?.iter().any(|a| a.action == "refund.pending_too_long" && a.detail.contains(&marker)) {
+            return Ok(());
+        }
+        let words = refund_words(refund);
+        let hours = limit.num_hours();
+        let pref = refund.provider_ref.clone().unwrap_or_default();
+        self.audit(
+            "system",
+            Some(refund.case),
+            "refund.pending_too_long",
+            format!("{marker}: {words} pending at {} (ref {pref})", refund.provider),
+            None,
+        )
+        .await?;
+        let approvals = self.e.cfg.approvals_channel.clone();
+        self.say(
+            &approvals,
+            None,
+            Some(refund.case),
+            format!(
+                "The {words} for {} is still pending after {hours} hours at {} (ref {pref}). Check it with the provider; do not re-issue it.",
+                refund.case, refund.provider
+            ),
+        )
+        .await?;
+        if let Some(mut case) = self.tx.case(refund.case).await? {
+            if case.status != CaseStatus::Escalated {
+                self.set_status(
+                    &mut case,
+                    CaseStatus::Escalated,
+                    "system",
+                    "The payment provider has not finished the refund yet; a lead is following it up.",
                 )
                 .await?;
             }
