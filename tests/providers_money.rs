@@ -297,3 +297,24 @@ async fn pending_too_long_is_escalated_once() {
         assert_eq!(snap.refunds[0].status, RefundStatus::Executing, "still waiting for the provider");
     }
 }
+
+/// Defect 9: the agent's free-text reason never reaches the payer (PayPal
+/// `note_to_payer`, Square `reason`) and never turns a Stripe refund into
+/// `reason=fraudulent` (which block-lists the card); PayPal's `invoice_id` is unique per
+/// installation (from the idempotency key), so an invoice id another installation used
+/// on the same account (`RF-000001-1`) does not collide.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn agent_notes_stay_internal_and_paypal_invoice_ids_are_unique() {
+    for backend in common::backends() {
+        for kind in [Kind::Stripe, Kind::PayPal, Kind::Square] {
+            let (fake, engine, _db) = setup(&backend, kind, &[Answer::Ok], "USD", "49.00", 4900).await;
+            fake.state.lock().unwrap().paypal_invoices.push("RF-000001-1".into());
+            let at = t(START) + chrono::Duration::hours(1);
+            providers_support::request_with_reason(&engine, kind.charge_id(), "10.00", providers_support::AGENT_NOTE, at).await;
+            approve(&engine, at + chrono::Duration::minutes(1)).await;
+            let r = only_refund(&engine).await;
+            assert!(fake.snapshot().1.is_empty(), "{kind:?}: {:?}", fake.snapshot().1);
+            assert_eq!(r.status, RefundStatus::Succeeded, "{kind:?}: {:?}", r.last_error);
+        }
+    }
+}

@@ -106,6 +106,8 @@ pub struct FakeState {
     pub amounts: HashMap<String, i64>,
     /// Answers for lookups (reads) before the normal ones: a 4xx after a lost answer.
     pub lookup_script: VecDeque<(u16, String)>,
+    /// PayPal invoice ids already used on the account.
+    pub paypal_invoices: Vec<String>,
     /// PayPal webhook deliveries the fake "sent", byte for byte (what PayPal signed).
     pub paypal_sent: Vec<Vec<u8>>,
     /// The amount of the refund-creating request being answered.
@@ -118,6 +120,9 @@ pub struct Fake {
     pub state: Arc<Mutex<FakeState>>,
     pub addr: SocketAddr,
 }
+
+/// Words an agent wrote in a refund reason, which must never reach the payer.
+pub const AGENT_NOTE: &str = "customer was rude; unauthorized fraud suspected";
 
 pub const API_KEY: &str = "test-secret-key-0123456789";
 pub const CLIENT_ID: &str = "client-id-abc";
@@ -596,6 +601,12 @@ fn check_stripe(st: &mut FakeState, headers: &HeaderMap, body: &[u8]) -> Result<
     if !matches!(form.get("reason").map(String::as_str), None | Some("duplicate" | "fraudulent" | "requested_by_customer")) {
         return Err(stripe_error("parameter_invalid_string", "Invalid reason", "reason"));
     }
+    // "fraudulent … will add the associated card and email to your block lists"
+    // (docs.stripe.com/api/refunds/create, `reason`): only on an explicit fraud mark,
+    // which no test request carries.
+    if form.get("reason").map(String::as_str) == Some("fraudulent") {
+        return Err("stripe: reason=fraudulent without an explicit fraud mark".into());
+    }
     if form.get("metadata[idempotency_key]") != Some(&key) {
         return Err("stripe: metadata[idempotency_key]".into());
     }
@@ -653,6 +664,22 @@ fn check_paypal(st: &mut FakeState, headers: &HeaderMap, b: Option<&Value>) -> R
         ));
     }
     let units = decimal_amount(st, "paypal", cur, value, digits)?;
+    // An invoice id used before on the account (by this installation or another) is
+    // refused: DUPLICATE_INVOICE_ID ("Requested invoice_id has been previously
+    // captured. Possible duplicate transaction." — Payments v2 error catalog).
+    let invoice = b["invoice_id"].as_str().unwrap_or("").to_string();
+    if !invoice.is_empty() && st.paypal_invoices.contains(&invoice) {
+        return Err(Refusal::Api(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({"name": "UNPROCESSABLE_ENTITY", "details": [{"issue": "DUPLICATE_INVOICE_ID", "description": "Requested invoice_id has been previously captured. Possible duplicate transaction."}]}),
+        ));
+    }
+    // `note_to_payer` "Appears in both the payer's transaction history and the emails
+    // that the payer receives" (refund_request schema): the agent's note never goes there.
+    if b["note_to_payer"].as_str().is_some_and(|n| n.contains(AGENT_NOTE)) {
+        return Err("paypal: the agent's note was sent to the payer".into());
+    }
+    st.paypal_invoices.push(invoice);
     if b["custom_id"] != json!(key) {
         return Err("paypal: custom_id".into());
     }
@@ -696,6 +723,11 @@ fn check_square(headers: &HeaderMap, b: Option<&Value>) -> Result<String, String
         return Err("square: Square-Version missing".into());
     }
     let key = key_shape(b["idempotency_key"].as_str().unwrap_or(""))?;
+    // `reason` is shown to the buyer (developer.squareup.com/reference/square/refunds-api/refund-payment:
+    // "A description of the reason for the refund"; it appears on the buyer's receipt).
+    if b["reason"].as_str().is_some_and(|r| r.contains(AGENT_NOTE)) {
+        return Err("square: the agent's note was sent to the buyer".into());
+    }
     if key.len() > 45 || b["amount_money"] != json!({"amount": 1000, "currency": "USD"}) || b["payment_id"] != Kind::Square.charge_id() {
         return Err(format!("square: body {b}"));
     }
@@ -845,8 +877,13 @@ pub async fn request(engine: &Engine, kind: Kind, amount: &str, at: chrono::Date
 
 /// Agent bo asks for `amount` back on the charge `charge`; the new actions as JSON lines.
 pub async fn request_on(engine: &Engine, charge: &str, amount: &str, at: chrono::DateTime<chrono::Utc>) -> Vec<String> {
+    request_with_reason(engine, charge, amount, "duplicate charge", at).await
+}
+
+/// Agent bo asks for `amount` back on `charge` giving `reason`.
+pub async fn request_with_reason(engine: &Engine, charge: &str, amount: &str, reason: &str, at: chrono::DateTime<chrono::Utc>) -> Vec<String> {
     let before = outbox(engine).await.len();
-    let ev = Event::Message { actor: Actor::known("bo"), text: format!("/refund {charge} {amount} duplicate charge"), channel: "support".into() };
+    let ev = Event::Message { actor: Actor::known("bo"), text: format!("/refund {charge} {amount} {reason}"), channel: "support".into() };
     engine.handle(ev, at, None).await.unwrap();
     outbox(engine).await.split_off(before)
 }

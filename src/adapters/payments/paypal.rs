@@ -37,6 +37,9 @@ pub const CURRENCY_EXCEPTIONS: &[Exception] = &[
     },
 ];
 
+/// What the payer reads with the refund.
+pub const NOTE_TO_PAYER: &str = "Refund from our support team.";
+
 #[derive(Debug, Clone, Default)]
 pub struct PayPal;
 
@@ -104,15 +107,15 @@ impl ProviderApi for PayPal {
     }
 
     fn refund_request(&self, call: &RefundCall) -> Result<ApiRequest, ConnectorError> {
-        let mut note: String = call.reason.chars().take(255).collect();
-        if note.trim().is_empty() {
-            note = format!("Refund for {}", call.case);
-        }
         let body = json!({
             "amount": {"value": super::currency::wire_decimal(ProviderKind::PayPal, call.amount, call.currency)?, "currency_code": call.currency.code()},
             "custom_id": call.idempotency_key,
-            "invoice_id": format!("{}-{}", call.case, call.refund.0),
-            "note_to_payer": note,
+            // Unique per installation (the key is derived from the charge and the
+            // request); a case number repeats across installations on one account.
+            "invoice_id": call.idempotency_key,
+            // Shown to the payer (transaction history and emails): a fixed, customer-safe
+            // text, never the agent's note.
+            "note_to_payer": NOTE_TO_PAYER,
         });
         Ok(ApiRequest::post(format!("/v2/payments/captures/{}/refund", enc(call.charge.as_str())), Body::Json(body))
             .header("PayPal-Request-Id", call.idempotency_key.clone())
@@ -154,6 +157,8 @@ mod tests {
         let Some(Body::Json(b)) = r.body else { panic!() };
         assert_eq!(b["amount"], json!({"value": "10.00", "currency_code": "USD"}));
         assert_eq!(b["custom_id"], "pd_0123456789abcdef0123456789abcdef01234567");
+        assert_eq!(b["invoice_id"], "pd_0123456789abcdef0123456789abcdef01234567");
+        assert_eq!(b["note_to_payer"], NOTE_TO_PAYER, "never the agent's reason");
         let r = PayPal.refund_request(&test_call("X", "1200", "JPY")).unwrap();
         let Some(Body::Json(b)) = r.body else { panic!() };
         assert_eq!(b["amount"]["value"], "1200");

@@ -5,6 +5,9 @@
 
 use super::api::{enc, refund, s, status_error, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind};
 use super::currency::Exception;
+
+/// What the buyer reads with the refund.
+pub const BUYER_REASON: &str = "Refund from our support team";
 use crate::app::ports::{ConnectorError, ProviderRefund, ProviderStatus, RefundCall};
 use serde_json::{json, Value};
 
@@ -78,12 +81,12 @@ impl ProviderApi for Square {
         if call.idempotency_key.len() > 45 {
             return Err(ConnectorError::Permanent("square: the idempotency key is longer than 45 characters".into()));
         }
-        let reason: String = call.reason.chars().take(192).collect();
         let body = json!({
             "idempotency_key": call.idempotency_key,
             "amount_money": {"amount": super::currency::wire_units(ProviderKind::Square, call.amount, call.currency)?, "currency": call.currency.code()},
             "payment_id": call.charge.as_str(),
-            "reason": if reason.trim().is_empty() { format!("Refund for {}", call.case) } else { reason },
+            // Shown to the buyer: a fixed, customer-safe text, never the agent's note.
+            "reason": BUYER_REASON,
         });
         Ok(ApiRequest::post("/v2/refunds", Body::Json(body)).header("Square-Version", self.version.clone()))
     }
