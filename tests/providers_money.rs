@@ -318,3 +318,37 @@ async fn agent_notes_stay_internal_and_paypal_invoice_ids_are_unique() {
         }
     }
 }
+
+/// Defect 9: a 500, then the replay. Stripe saves a 500 under its key and replays it
+/// forever; once a lookup proves nothing was made, the refund is retried under a key
+/// derived from the first, recorded on the refund. The others answer the replay afresh.
+/// Every provider pays exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_error_then_replay_pays_once() {
+    for backend in common::backends() {
+        for kind in Kind::ALL {
+            let (fake, engine, _db) = setup(&backend, kind, &[Answer::ServerError], providers_support::currency(kind).code(), "49.00", 4900).await;
+            let at = t(START) + chrono::Duration::hours(1);
+            request(&engine, kind, "10.00", at).await;
+            approve(&engine, at + chrono::Duration::minutes(1)).await;
+            for tick in ["11:05", "11:15", "11:30", "11:45"] {
+                engine.run_timers(t(&format!("2026-04-01T{tick}:00Z"))).await.unwrap();
+            }
+            let r = only_refund(&engine).await;
+            let (creations, problems) = fake.snapshot();
+            assert!(problems.is_empty(), "{kind:?}: {problems:?}");
+            assert_eq!(creations.values().sum::<u32>(), 1, "{kind:?}: paid once ({:?} {:?})", r.status, r.last_error);
+            if kind == Kind::Adyen {
+                assert_eq!(r.status, RefundStatus::Executing);
+            } else {
+                assert_eq!(r.status, RefundStatus::Succeeded, "{kind:?}: {:?}", r.last_error);
+            }
+            if kind == Kind::Stripe {
+                let first_key = r.idempotency_key.strip_suffix("-r1").expect("the derived key is recorded on the refund");
+                assert_eq!(first_key.len(), 43);
+                let audit = engine.store().audit(None).await.unwrap();
+                assert!(audit.iter().any(|a| a.record.action == "refund.new_key" && a.record.detail.contains(first_key)));
+            }
+        }
+    }
+}

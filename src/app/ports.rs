@@ -223,6 +223,12 @@ pub trait PaymentConnector: Send + Sync {
     fn representable(&self, _amount: Decimal, _currency: Currency) -> Result<(), String> {
         Ok(())
     }
+    /// A new idempotency key to use after a lookup proved nothing was made, when the
+    /// provider keeps replaying the saved error of `last_error` under the old key
+    /// (Stripe saves a 500 under its key). `None`: keep the key.
+    fn fresh_key(&self, _key: &str, _last_error: &str) -> Option<String> {
+        None
+    }
 }
 
 /// Where outgoing actions are delivered (Discord, the console, a replay's stdout).

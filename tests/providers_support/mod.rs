@@ -83,6 +83,10 @@ pub enum Answer {
     Unavailable,
     /// Made, but the answer never comes (hangs past the client timeout).
     Hang,
+    /// 500 and nothing made. Stripe saves it under the key: "Subsequent requests with
+    /// the same key return the same result, including 500 errors"
+    /// (docs.stripe.com/api/idempotent_requests); the others answer the replay afresh.
+    ServerError,
 }
 
 #[derive(Default)]
@@ -106,6 +110,10 @@ pub struct FakeState {
     pub amounts: HashMap<String, i64>,
     /// Answers for lookups (reads) before the normal ones: a 4xx after a lost answer.
     pub lookup_script: VecDeque<(u16, String)>,
+    /// Stripe: answers saved under a key (a 500 replays as the same 500).
+    pub saved: HashMap<String, (u16, Value)>,
+    /// The invoice id of the PayPal request being answered (used once a refund is made).
+    pub last_invoice: Option<String>,
     /// PayPal invoice ids already used on the account.
     pub paypal_invoices: Vec<String>,
     /// PayPal webhook deliveries the fake "sent", byte for byte (what PayPal signed).
@@ -369,6 +377,9 @@ fn respond(f: &Fake, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) 
             }
         };
         // Idempotency, as the provider does it: the same key returns the stored refund.
+        if let Some((code, v)) = st.saved.get(&key).cloned() {
+            return Some((StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), axum::Json(v)).into_response());
+        }
         if let Some((id, done)) = st.made.get(&key).cloned() {
             st.reads += 1;
             let done = done || st.reads >= 2;
@@ -386,6 +397,9 @@ fn respond(f: &Fake, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) 
             *st.creations.entry(key.clone()).or_default() += 1;
             if let Some(a) = st.last_amount.take() {
                 st.amounts.insert(key.clone(), a);
+            }
+            if let Some(i) = st.last_invoice.take() {
+                st.paypal_invoices.push(i);
             }
             id
         };
@@ -416,6 +430,16 @@ fn respond(f: &Fake, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) 
                 make(&mut st, true);
                 // Never answer within the client's timeout.
                 return None;
+            }
+            Answer::ServerError => {
+                let v = match kind {
+                    Kind::Stripe => json!({"error": {"type": "api_error", "message": "An unknown error occurred"}}),
+                    _ => json!({"message": "internal error"}),
+                };
+                if kind == Kind::Stripe {
+                    st.saved.insert(key.clone(), (500, v.clone()));
+                }
+                (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(v)).into_response()
             }
         }
         .into();
@@ -509,8 +533,11 @@ async fn hang() -> Response {
     (StatusCode::GATEWAY_TIMEOUT, "too late").into_response()
 }
 
+/// Ours: `pd_` and 40 hex digits, or a key derived from one after a saved error
+/// (`…-r<n>`).
 fn key_shape(k: &str) -> Result<String, String> {
-    if k.len() == 43 && k.starts_with("pd_") {
+    let base = k.split_once("-r").filter(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())).map(|(b, _)| b).unwrap_or(k);
+    if base.len() == 43 && base.starts_with("pd_") {
         Ok(k.to_string())
     } else {
         Err(format!("idempotency key `{k}` is not ours"))
@@ -667,8 +694,9 @@ fn check_paypal(st: &mut FakeState, headers: &HeaderMap, b: Option<&Value>) -> R
     // An invoice id used before on the account (by this installation or another) is
     // refused: DUPLICATE_INVOICE_ID ("Requested invoice_id has been previously
     // captured. Possible duplicate transaction." — Payments v2 error catalog).
+    // (The same PayPal-Request-Id replays the stored refund first: not a reuse.)
     let invoice = b["invoice_id"].as_str().unwrap_or("").to_string();
-    if !invoice.is_empty() && st.paypal_invoices.contains(&invoice) {
+    if !invoice.is_empty() && st.paypal_invoices.contains(&invoice) && !st.made.contains_key(h(headers, "paypal-request-id")) {
         return Err(Refusal::Api(
             StatusCode::UNPROCESSABLE_ENTITY,
             json!({"name": "UNPROCESSABLE_ENTITY", "details": [{"issue": "DUPLICATE_INVOICE_ID", "description": "Requested invoice_id has been previously captured. Possible duplicate transaction."}]}),
@@ -679,7 +707,7 @@ fn check_paypal(st: &mut FakeState, headers: &HeaderMap, b: Option<&Value>) -> R
     if b["note_to_payer"].as_str().is_some_and(|n| n.contains(AGENT_NOTE)) {
         return Err("paypal: the agent's note was sent to the payer".into());
     }
-    st.paypal_invoices.push(invoice);
+    st.last_invoice = Some(invoice);
     if b["custom_id"] != json!(key) {
         return Err("paypal: custom_id".into());
     }

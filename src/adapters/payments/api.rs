@@ -195,6 +195,21 @@ pub trait ProviderApi: Send + Sync + 'static {
     fn lookup_known(&self, _call: &RefundCall) -> Option<ProviderRefund> {
         None
     }
+    /// See `PaymentConnector::fresh_key`.
+    fn fresh_key(&self, _key: &str, _last_error: &str) -> Option<String> {
+        None
+    }
+}
+
+/// `key-r<n+1>` from `key` or `key-r<n>`: a key derived from the refund's own, so it
+/// stays recognisable and unique.
+pub fn derived_key(key: &str) -> String {
+    match key.rsplit_once("-r") {
+        Some((base, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
+            format!("{base}-r{}", n.parse::<u32>().unwrap_or(0).saturating_add(1))
+        }
+        _ => format!("{key}-r1"),
+    }
 }
 
 /// Minor units for APIs that take integers (Stripe, Adyen, Square).

@@ -59,6 +59,10 @@ pub const CURRENCY_EXCEPTIONS: &[Exception] = &[
     },
 ];
 
+/// Stripe saves a 500 under its idempotency key: "Subsequent requests with the same key
+/// return the same result, including 500 errors" (docs.stripe.com/api/idempotent_requests).
+pub const SAVED_500: &str = "Stripe replays this answer for the same key";
+
 #[derive(Debug, Clone, Default)]
 pub struct Stripe;
 
@@ -141,6 +145,9 @@ fn error(resp: &ApiResponse) -> ConnectorError {
     if resp.status < 500 && resp.status != 429 {
         return ConnectorError::Permanent(format!("stripe: {words}"));
     }
+    if resp.status == 500 {
+        return ConnectorError::Ambiguous(format!("stripe: server error (500): {words}; {SAVED_500}"));
+    }
     status_error("stripe", resp, &words)
 }
 
@@ -172,6 +179,12 @@ impl ProviderApi for Stripe {
         }
         let v = resp.json().ok_or_else(|| ConnectorError::Ambiguous("stripe: the answer is not JSON".into()))?;
         parse_refund_object(&v)
+    }
+
+    fn fresh_key(&self, key: &str, last_error: &str) -> Option<String> {
+        // Only a 500 is saved and replayed; a timeout may still be running under the
+        // old key, so it keeps it.
+        last_error.contains(SAVED_500).then(|| super::api::derived_key(key))
     }
 
     fn lookup_request(&self, call: &RefundCall) -> Result<ApiRequest, ConnectorError> {
@@ -218,6 +231,16 @@ mod tests {
         assert!(!body.contains("currency"), "{body}");
         let r = Stripe.refund_request(&call("pi_3PqX", "1.5")).unwrap();
         assert!(String::from_utf8(r.body.unwrap().to_bytes()).unwrap().starts_with("payment_intent=pi_3PqX&amount=150&"));
+    }
+
+    #[test]
+    fn a_saved_500_gets_a_derived_key_a_timeout_does_not() {
+        let c = call("ch_1", "1.00");
+        let e = Stripe.parse_refund(&c, &ApiResponse::new(500, r#"{"error":{"type":"api_error"}}"#)).unwrap_err();
+        let ConnectorError::Ambiguous(why) = e else { panic!("{e:?}") };
+        assert_eq!(Stripe.fresh_key("pd_x", &why).as_deref(), Some("pd_x-r1"));
+        assert_eq!(Stripe.fresh_key("pd_x-r1", &why).as_deref(), Some("pd_x-r2"));
+        assert_eq!(Stripe.fresh_key("pd_x", "stripe: no answer within 15s"), None);
     }
 
     #[test]

@@ -54,7 +54,7 @@ impl Engine {
     async fn attempt(&self, mut refund: Refund, now: DateTime<Utc>, report: &mut RunReport) -> EngineResult<()> {
         // A plain read: no write lock is needed to learn the charge's amount.
         let charge_amount = self.store.charge(&refund.charge).await?.map(|c| c.amount).unwrap_or(refund.amount);
-        let call = RefundCall {
+        let mut call = RefundCall {
             idempotency_key: refund.idempotency_key.clone(),
             refund: refund.id,
             case: refund.case,
@@ -79,10 +79,19 @@ impl Engine {
         // Asking failed (any error: a rotated key, a 404, a validation error on a replay,
         // a body that is not JSON): the outcome is still unknown, whatever the error says.
         let mut lookup_failed = false;
+        let mut rekeyed: Option<String> = None;
         if refund.needs_lookup {
             match connector.lookup(&call).await {
                 Ok(Some(found)) => answer = Some(Ok(found)),
-                Ok(None) => refund.needs_lookup = false, // nothing was made: safe to call again
+                Ok(None) => {
+                    // Nothing was made: safe to call again. A provider that replays a saved
+                    // error under the old key (Stripe's 500) gets a derived key, recorded.
+                    refund.needs_lookup = false;
+                    if let Some(k) = refund.last_error.as_deref().and_then(|e| connector.fresh_key(&refund.idempotency_key, e)) {
+                        rekeyed = Some(std::mem::replace(&mut refund.idempotency_key, k.clone()));
+                        call.idempotency_key = k;
+                    }
+                }
                 Err(e) => {
                     lookup_failed = true;
                     answer = Some(Err(e));
@@ -103,6 +112,21 @@ impl Engine {
         if current.status != RefundStatus::Executing {
             w.tx.release_refund(refund.id).await?;
             return w.commit().await;
+        }
+        if let Some(old) = &rekeyed {
+            w.audit(
+                "system",
+                Some(refund.case),
+                "refund.new_key",
+                format!(
+                    "{}: {} replays a saved error under {old} and a lookup found nothing made; retried under {}",
+                    refund_words(&refund),
+                    refund.provider,
+                    refund.idempotency_key
+                ),
+                None,
+            )
+            .await?;
         }
         match answer {
             Ok(ProviderRefund { provider_ref, status }) => {
