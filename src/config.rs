@@ -289,6 +289,16 @@ pub fn sqlite_path(url: &str) -> Option<PathBuf> {
     url.strip_prefix("sqlite:").map(|p| PathBuf::from(p.trim_start_matches("//").split('?').next().unwrap_or(p)))
 }
 
+/// `[providers] pending_escalation_hours` (default 24): a refund a provider keeps
+/// pending this long is escalated to the leads once.
+fn pending_escalation_hours(providers: Option<&toml::Value>, source: &str) -> Result<i64> {
+    match providers.and_then(|p| p.get("pending_escalation_hours")) {
+        None => Ok(24),
+        Some(toml::Value::Integer(h)) if *h >= 1 && *h <= 24 * 90 => Ok(*h),
+        Some(v) => bail!("{source}: providers.pending_escalation_hours: `{v}` is not a whole number of hours from 1 to 2160"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -361,15 +371,5 @@ mod tests {
         assert_eq!(format!("{s:?} {s}"), "Secret(***) ***");
         assert_eq!(redact_url("postgres://bot:hunter2@db:5432/x"), "postgres://bot:***@db:5432/x");
         assert_eq!(redact_url("sqlite:paydesk.db"), "sqlite:paydesk.db");
-    }
-}
-
-/// `[providers] pending_escalation_hours` (default 24): a refund a provider keeps
-/// pending this long is escalated to the leads once.
-fn pending_escalation_hours(providers: Option<&toml::Value>, source: &str) -> Result<i64> {
-    match providers.and_then(|p| p.get("pending_escalation_hours")) {
-        None => Ok(24),
-        Some(toml::Value::Integer(h)) if *h >= 1 && *h <= 24 * 90 => Ok(*h),
-        Some(v) => bail!("{source}: providers.pending_escalation_hours: `{v}` is not a whole number of hours from 1 to 2160"),
     }
 }
