@@ -43,6 +43,25 @@ pub const NOTE_TO_PAYER: &str = "Refund from our support team.";
 #[derive(Debug, Clone, Default)]
 pub struct PayPal;
 
+/// `refund_request` of PayPal's Payments v2 OpenAPI document (captures refund).
+#[derive(Debug, serde::Serialize)]
+pub struct RefundRequest<'a> {
+    pub amount: Money<'a>,
+    /// Our key (1–127 characters): echoed in webhooks and reports.
+    pub custom_id: &'a str,
+    /// 1–127 characters, unique on the account.
+    pub invoice_id: &'a str,
+    /// 1–255 characters, shown to the payer.
+    pub note_to_payer: &'a str,
+}
+
+/// `money`: `value` a decimal string with the currency's PayPal digits.
+#[derive(Debug, serde::Serialize)]
+pub struct Money<'a> {
+    pub value: String,
+    pub currency_code: &'a str,
+}
+
 /// `refund.status`: COMPLETED, PENDING, FAILED, CANCELLED; anything else is pending.
 pub fn map_status(status: &str, reason: &str) -> ProviderStatus {
     match status {
@@ -107,16 +126,20 @@ impl ProviderApi for PayPal {
     }
 
     fn refund_request(&self, call: &RefundCall) -> Result<ApiRequest, ConnectorError> {
-        let body = json!({
-            "amount": {"value": super::currency::wire_decimal(ProviderKind::PayPal, call.amount, call.currency)?, "currency_code": call.currency.code()},
-            "custom_id": call.idempotency_key,
+        let body = RefundRequest {
+            amount: Money {
+                value: super::currency::wire_decimal(ProviderKind::PayPal, call.amount, call.currency)?,
+                currency_code: call.currency.code(),
+            },
+            custom_id: &call.idempotency_key,
             // Unique per installation (the key is derived from the charge and the
             // request); a case number repeats across installations on one account.
-            "invoice_id": call.idempotency_key,
+            invoice_id: &call.idempotency_key,
             // Shown to the payer (transaction history and emails): a fixed, customer-safe
             // text, never the agent's note.
-            "note_to_payer": NOTE_TO_PAYER,
-        });
+            note_to_payer: NOTE_TO_PAYER,
+        };
+        let body = serde_json::to_value(&body).map_err(|e| ConnectorError::Permanent(format!("paypal: cannot encode the refund: {e}")))?;
         Ok(ApiRequest::post(format!("/v2/payments/captures/{}/refund", enc(call.charge.as_str())), Body::Json(body))
             .header("PayPal-Request-Id", call.idempotency_key.clone())
             .header("Prefer", "return=representation"))

@@ -3,6 +3,7 @@
 //! keys the webhook routes verify with. The sandbox is always there.
 
 use super::adyen::Adyen;
+use super::api::ProviderKind;
 use super::braintree::{self, Braintree};
 use super::executor::{Auth, Executor, ExecutorConfig, HttpConnector};
 use super::mollie::Mollie;
@@ -50,27 +51,27 @@ pub struct ProviderSettings {
 }
 
 pub fn default_base_url(provider: &str) -> &'static str {
-    match provider {
-        "stripe" => "https://api.stripe.com",
-        "paypal" => "https://api-m.sandbox.paypal.com",
-        "adyen" => "https://checkout-test.adyen.com/v72",
-        "square" => "https://connect.squareupsandbox.com",
-        "braintree" => "https://payments.sandbox.braintree-api.com",
-        "mollie" => "https://api.mollie.com",
-        _ => "",
+    match ProviderKind::from_name(provider) {
+        None | Some(ProviderKind::Sandbox) => "",
+        Some(ProviderKind::Stripe) => "https://api.stripe.com",
+        Some(ProviderKind::PayPal) => "https://api-m.sandbox.paypal.com",
+        Some(ProviderKind::Adyen) => "https://checkout-test.adyen.com/v72",
+        Some(ProviderKind::Square) => "https://connect.squareupsandbox.com",
+        Some(ProviderKind::Braintree) => "https://payments.sandbox.braintree-api.com",
+        Some(ProviderKind::Mollie) => "https://api.mollie.com",
     }
 }
 
 /// The environment variables a provider needs (all required when it is configured).
 pub fn env_keys(provider: &str) -> &'static [&'static str] {
-    match provider {
-        "stripe" => &["PAYDESK_STRIPE_API_KEY"],
-        "paypal" => &["PAYDESK_PAYPAL_CLIENT_ID", "PAYDESK_PAYPAL_CLIENT_SECRET"],
-        "adyen" => &["PAYDESK_ADYEN_API_KEY"],
-        "square" => &["PAYDESK_SQUARE_ACCESS_TOKEN"],
-        "braintree" => &["PAYDESK_BRAINTREE_PUBLIC_KEY", "PAYDESK_BRAINTREE_PRIVATE_KEY"],
-        "mollie" => &["PAYDESK_MOLLIE_API_KEY"],
-        _ => &[],
+    match ProviderKind::from_name(provider) {
+        None | Some(ProviderKind::Sandbox) => &[],
+        Some(ProviderKind::Stripe) => &["PAYDESK_STRIPE_API_KEY"],
+        Some(ProviderKind::PayPal) => &["PAYDESK_PAYPAL_CLIENT_ID", "PAYDESK_PAYPAL_CLIENT_SECRET"],
+        Some(ProviderKind::Adyen) => &["PAYDESK_ADYEN_API_KEY", "PAYDESK_ADYEN_WEBHOOK_SECRET"],
+        Some(ProviderKind::Square) => &["PAYDESK_SQUARE_ACCESS_TOKEN"],
+        Some(ProviderKind::Braintree) => &["PAYDESK_BRAINTREE_PUBLIC_KEY", "PAYDESK_BRAINTREE_PRIVATE_KEY"],
+        Some(ProviderKind::Mollie) => &["PAYDESK_MOLLIE_API_KEY"],
     }
 }
 
@@ -165,7 +166,10 @@ impl Providers {
         };
         let opt_secret = |var: &str| env(var).filter(|v| !v.trim().is_empty()).map(Secret::new);
         for (name, s) in &settings {
-            let name: &'static str = PROVIDERS.iter().find(|p| **p == name).copied().unwrap_or("unknown");
+            let kind = ProviderKind::from_name(name)
+                .filter(|k| *k != ProviderKind::Sandbox)
+                .ok_or_else(|| anyhow!("{source}: providers.{name}: unknown provider"))?;
+            let name = kind.name();
             let mut ec = ExecutorConfig::new(s.base_url.as_deref().unwrap_or(default_base_url(name)));
             if let Some(t) = s.timeout_ms {
                 ec.timeout = Duration::from_millis(t);
@@ -182,35 +186,39 @@ impl Providers {
             if let Some(t) = s.webhook_tolerance_secs {
                 p.webhooks.tolerance_secs.insert(name.to_string(), t);
             }
-            let auth = match name {
-                "stripe" => Auth::Bearer(secret("PAYDESK_STRIPE_API_KEY")?),
-                "paypal" => Auth::OAuth2 {
+            let auth = match kind {
+                ProviderKind::Sandbox => bail!("{source}: the sandbox is built in and takes no [providers] table"),
+                ProviderKind::Stripe => Auth::Bearer(secret("PAYDESK_STRIPE_API_KEY")?),
+                ProviderKind::PayPal => Auth::OAuth2 {
                     token_path: "/v1/oauth2/token".into(),
                     client_id: secret("PAYDESK_PAYPAL_CLIENT_ID")?,
                     client_secret: secret("PAYDESK_PAYPAL_CLIENT_SECRET")?,
                 },
-                "adyen" => Auth::Header { name: "X-API-Key", key: secret("PAYDESK_ADYEN_API_KEY")? },
-                "square" => Auth::Bearer(secret("PAYDESK_SQUARE_ACCESS_TOKEN")?),
-                "braintree" => Auth::Basic { user: secret("PAYDESK_BRAINTREE_PUBLIC_KEY")?, pass: secret("PAYDESK_BRAINTREE_PRIVATE_KEY")? },
-                _ => Auth::Bearer(secret("PAYDESK_MOLLIE_API_KEY")?),
+                ProviderKind::Adyen => Auth::Header { name: "X-API-Key", key: secret("PAYDESK_ADYEN_API_KEY")? },
+                ProviderKind::Square => Auth::Bearer(secret("PAYDESK_SQUARE_ACCESS_TOKEN")?),
+                ProviderKind::Braintree => {
+                    Auth::Basic { user: secret("PAYDESK_BRAINTREE_PUBLIC_KEY")?, pass: secret("PAYDESK_BRAINTREE_PRIVATE_KEY")? }
+                }
+                ProviderKind::Mollie => Auth::Bearer(secret("PAYDESK_MOLLIE_API_KEY")?),
             };
             let exec = Arc::new(Executor::new(name, ec, auth, metrics.clone()).map_err(|e| anyhow!(e))?);
-            let c: Arc<dyn PaymentConnector> = match name {
-                "stripe" => {
+            let c: Arc<dyn PaymentConnector> = match kind {
+                ProviderKind::Sandbox => bail!("{source}: the sandbox is built in and takes no [providers] table"),
+                ProviderKind::Stripe => {
                     p.webhooks.stripe = opt_secret("PAYDESK_STRIPE_WEBHOOK_SECRET");
                     Arc::new(HttpConnector::new(Stripe, exec))
                 }
-                "paypal" => {
+                ProviderKind::PayPal => {
                     let id = s.webhook_id.clone().or_else(|| env("PAYDESK_PAYPAL_WEBHOOK_ID"));
                     p.webhooks.paypal = id.map(|id| (id, exec.clone()));
                     Arc::new(HttpConnector::new(PayPal, exec))
                 }
-                "adyen" => {
+                ProviderKind::Adyen => {
                     // Adyen's outcomes only arrive by webhook: its HMAC key is required.
                     p.webhooks.adyen = Some(secret("PAYDESK_ADYEN_WEBHOOK_SECRET")?);
                     Arc::new(HttpConnector::new(Adyen { merchant_account: s.merchant_account.clone().unwrap_or_default() }, exec))
                 }
-                "square" => {
+                ProviderKind::Square => {
                     if let Some(key) = opt_secret("PAYDESK_SQUARE_WEBHOOK_SECRET") {
                         let url = s.webhook_url.clone().ok_or_else(|| {
                             anyhow!("{source}: providers.square.webhook_url is required with PAYDESK_SQUARE_WEBHOOK_SECRET (the signature covers it)")
@@ -219,11 +227,11 @@ impl Providers {
                     }
                     Arc::new(HttpConnector::new(Square { version: s.version.clone().unwrap_or_else(|| square::DEFAULT_VERSION.into()) }, exec))
                 }
-                "braintree" => {
+                ProviderKind::Braintree => {
                     p.webhooks.braintree = Some((secret("PAYDESK_BRAINTREE_PUBLIC_KEY")?, secret("PAYDESK_BRAINTREE_PRIVATE_KEY")?));
                     Arc::new(HttpConnector::new(Braintree { version: s.version.clone().unwrap_or_else(|| braintree::DEFAULT_VERSION.into()) }, exec))
                 }
-                _ => {
+                ProviderKind::Mollie => {
                     p.webhooks.mollie = Some(exec.clone());
                     Arc::new(HttpConnector::new(Mollie, exec))
                 }

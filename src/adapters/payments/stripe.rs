@@ -66,6 +66,37 @@ pub const SAVED_500: &str = "Stripe replays this answer for the same key";
 #[derive(Debug, Clone, Default)]
 pub struct Stripe;
 
+/// `POST /v1/refunds`, form-encoded, as the API reference lists its parameters
+/// (docs.stripe.com/api/refunds/create). There is no `currency` field on purpose: a
+/// refund is in the payment's currency, and Stripe answers "400 parameter_unknown:
+/// Received unknown parameter: currency" when it comes with `charge`/`payment_intent`
+/// (stripe-node issue 1804, stripe-dotnet issue 2786).
+#[derive(Debug, serde::Serialize)]
+pub struct RefundParams<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub charge: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_intent: Option<&'a str>,
+    /// In Stripe's units for the currency (`currency::wire_units`).
+    pub amount: i64,
+    pub reason: &'static str,
+    #[serde(rename = "metadata[case]")]
+    pub metadata_case: String,
+    #[serde(rename = "metadata[refund_id]")]
+    pub metadata_refund_id: String,
+    /// Our key, for lookups by listing the charge's refunds.
+    #[serde(rename = "metadata[idempotency_key]")]
+    pub metadata_idempotency_key: &'a str,
+}
+
+impl RefundParams<'_> {
+    /// The form's pairs, in the struct's order.
+    pub fn pairs(&self) -> Result<Vec<(String, String)>, serde_urlencoded::ser::Error> {
+        let text = serde_urlencoded::to_string(self)?;
+        Ok(serde_urlencoded::from_str(&text).unwrap_or_default())
+    }
+}
+
 /// Stripe's refund reason from ours (it knows `duplicate`, `fraudulent` and
 /// `requested_by_customer`). Never `fraudulent` from words in a free-text reason: that
 /// value "will add the associated card and email to your block lists"
@@ -158,18 +189,17 @@ impl ProviderApi for Stripe {
 
     fn refund_request(&self, call: &RefundCall) -> Result<ApiRequest, ConnectorError> {
         let charge = call.charge.as_str();
-        let target = if charge.starts_with("pi_") { "payment_intent" } else { "charge" };
-        let form = vec![
-            (target.to_string(), charge.to_string()),
-            // No `currency`: a refund is in the payment's currency, and Stripe answers
-            // "400 parameter_unknown: Received unknown parameter: currency" when it comes
-            // with `charge`/`payment_intent` (stripe-node issue 1804, stripe-dotnet 2786).
-            ("amount".to_string(), super::currency::wire_units(ProviderKind::Stripe, call.amount, call.currency)?.to_string()),
-            ("reason".to_string(), reason(&call.reason).to_string()),
-            ("metadata[case]".to_string(), call.case.to_string()),
-            ("metadata[refund_id]".to_string(), call.refund.0.to_string()),
-            ("metadata[idempotency_key]".to_string(), call.idempotency_key.clone()),
-        ];
+        let pi = charge.starts_with("pi_");
+        let params = RefundParams {
+            charge: (!pi).then_some(charge),
+            payment_intent: pi.then_some(charge),
+            amount: super::currency::wire_units(ProviderKind::Stripe, call.amount, call.currency)?,
+            reason: reason(&call.reason),
+            metadata_case: call.case.to_string(),
+            metadata_refund_id: call.refund.0.to_string(),
+            metadata_idempotency_key: &call.idempotency_key,
+        };
+        let form = params.pairs().map_err(|e| ConnectorError::Permanent(format!("stripe: cannot encode the refund: {e}")))?;
         Ok(ApiRequest::post("/v1/refunds", Body::Form(form)).header("Idempotency-Key", call.idempotency_key.clone()))
     }
 
