@@ -8,7 +8,7 @@
 use super::api::{enc, refund, s, status_error, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind};
 use super::currency::Exception;
 use crate::app::ports::{ConnectorError, ProviderRefund, ProviderStatus, RefundCall};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// PayPal's currencies without decimals (developer.paypal.com/api/rest/reference/currency-codes:
 /// HUF, JPY and TWD — "This currency does not support decimals. If you pass a decimal
@@ -170,6 +170,7 @@ impl ProviderApi for PayPal {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
     use crate::adapters::payments::api::test_call;
 
     #[test]
