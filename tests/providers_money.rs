@@ -352,3 +352,51 @@ async fn server_error_then_replay_pays_once() {
         }
     }
 }
+
+/// The fakes' schema checks can fail: requests the published schemas refuse are refused.
+#[test]
+fn published_schemas_refuse_what_the_providers_refuse() {
+    use providers_support::schema::{load, validate};
+    use serde_json::json;
+    let paypal = load("paypal-refund-request.schema.json");
+    assert!(validate(&paypal, "refund_request", &json!({"amount": {"value": "10.00", "currency_code": "USD"}, "invoice_id": "pd_x"})).is_empty());
+    assert!(!validate(&paypal, "refund_request", &json!({"amount": {"value": "10.0.0", "currency_code": "USD"}})).is_empty(), "pattern");
+    assert!(!validate(&paypal, "refund_request", &json!({"amount": {"value": 10, "currency_code": "USD"}})).is_empty(), "a number, not a string");
+    assert!(!validate(&paypal, "refund_request", &json!({"note_to_payer": "x".repeat(256)})).is_empty(), "maxLength 255");
+    let adyen = load("adyen-refund-request.schema.json");
+    let ok = json!({"amount": {"value": 1000, "currency": "EUR"}, "merchantAccount": "M", "reference": "pd_x", "merchantRefundReason": "DUPLICATE"});
+    assert!(validate(&adyen, "PaymentRefundRequest", &ok).is_empty());
+    assert!(
+        !validate(
+            &adyen,
+            "PaymentRefundRequest",
+            &json!({"amount": {"value": 1000, "currency": "EUR"}, "merchantAccount": "M", "currencyCode": "EUR"})
+        )
+        .is_empty(),
+        "additionalProperties: false"
+    );
+    assert!(
+        !validate(&adyen, "PaymentRefundRequest", &json!({"amount": {"value": "1000", "currency": "EUR"}, "merchantAccount": "M"})).is_empty(),
+        "value is an integer"
+    );
+    assert!(
+        !validate(
+            &adyen,
+            "PaymentRefundRequest",
+            &json!({"amount": {"value": 1, "currency": "EUR"}, "merchantAccount": "M", "merchantRefundReason": "ANGRY"})
+        )
+        .is_empty(),
+        "enum"
+    );
+    let square = load("square-refund-payment-request.schema.json");
+    assert!(!validate(&square, "RefundPaymentRequest", &json!({"idempotency_key": "k"})).is_empty(), "amount_money is required");
+    assert!(
+        !validate(
+            &square,
+            "RefundPaymentRequest",
+            &json!({"idempotency_key": "k", "amount_money": {"amount": 1, "currency": "USD"}, "reason": "x".repeat(193)})
+        )
+        .is_empty(),
+        "reason maxLength 192"
+    );
+}

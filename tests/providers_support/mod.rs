@@ -356,7 +356,7 @@ fn respond(f: &Fake, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) 
         (Kind::Adyen, &Method::POST, p) if p == format!("/v72/payments/{}/refunds", kind.charge_id()) => {
             Some(check_adyen(&mut st, &headers, json_body.as_ref()))
         }
-        (Kind::Square, &Method::POST, "/v2/refunds") => Some(check_square(&headers, json_body.as_ref()).map_err(Refusal::from)),
+        (Kind::Square, &Method::POST, "/v2/refunds") => Some(check_square(&mut st, &headers, json_body.as_ref())),
         (Kind::Braintree, &Method::POST, "/graphql")
             if json_body.as_ref().is_some_and(|b| b["query"].as_str().unwrap_or("").starts_with("mutation")) =>
         {
@@ -745,20 +745,44 @@ fn check_adyen(st: &mut FakeState, headers: &HeaderMap, b: Option<&Value>) -> Re
     Ok(key)
 }
 
-fn check_square(headers: &HeaderMap, b: Option<&Value>) -> Result<String, String> {
+/// Square's error answer (developer.squareup.com/docs/build-basics/handling-errors).
+fn square_error(code: &str, detail: &str) -> Refusal {
+    Refusal::Api(StatusCode::BAD_REQUEST, json!({"errors": [{"category": "INVALID_REQUEST_ERROR", "code": code, "detail": detail}]}))
+}
+
+/// `POST /v2/refunds` (RefundPayment), validated against `RefundPaymentRequest` of
+/// Square's OpenAPI document; `idempotency_key` "limited to a max of 45 characters".
+fn check_square(st: &mut FakeState, headers: &HeaderMap, b: Option<&Value>) -> Result<String, Refusal> {
     let b = b.ok_or("square: body must be JSON")?;
     if h(headers, "square-version").is_empty() {
         return Err("square: Square-Version missing".into());
     }
-    let key = key_shape(b["idempotency_key"].as_str().unwrap_or(""))?;
+    let errs = schema::validate(&schema::load("square-refund-payment-request.schema.json"), "RefundPaymentRequest", b);
+    if !errs.is_empty() {
+        return Err(square_error("INVALID_VALUE", &errs.join("; ")));
+    }
+    let raw_key = b["idempotency_key"].as_str().unwrap_or("");
+    if raw_key.chars().count() > 45 {
+        return Err(square_error("VALUE_TOO_LONG", "idempotency_key must be at most 45 characters"));
+    }
+    let key = key_shape(raw_key)?;
     // `reason` is shown to the buyer (developer.squareup.com/reference/square/refunds-api/refund-payment:
     // "A description of the reason for the refund"; it appears on the buyer's receipt).
     if b["reason"].as_str().is_some_and(|r| r.contains(AGENT_NOTE)) {
         return Err("square: the agent's note was sent to the buyer".into());
     }
-    if key.len() > 45 || b["amount_money"] != json!({"amount": 1000, "currency": "USD"}) || b["payment_id"] != Kind::Square.charge_id() {
-        return Err(format!("square: body {b}"));
+    if b["payment_id"] != Kind::Square.charge_id() {
+        return Err(square_error("NOT_FOUND", "Payment not found"));
     }
+    // `amount` "in the smallest denomination of the currency" (Money), in the payment's
+    // currency, at most what is left of the payment.
+    let (cur, charged) = st.charge.clone();
+    let amount = b["amount_money"]["amount"].as_i64().unwrap_or(0);
+    let refunded: i64 = st.amounts.values().sum();
+    if b["amount_money"]["currency"] != json!(cur) || amount <= 0 || amount > charged - refunded {
+        return Err(square_error("REFUND_AMOUNT_INVALID", "The requested refund amount exceeds the amount available to refund."));
+    }
+    st.last_amount = Some(amount);
     Ok(key)
 }
 

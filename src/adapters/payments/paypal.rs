@@ -170,8 +170,8 @@ impl ProviderApi for PayPal {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
     use crate::adapters::payments::api::test_call;
+    use serde_json::json;
 
     #[test]
     fn request_shape() {
