@@ -368,3 +368,58 @@ async fn adyen_refunded_reversed_after_refund_reverses() {
         assert_eq!(notes.iter().map(|n| n.amount).sum::<rust_decimal::Decimal>(), rust_decimal::Decimal::ZERO);
     }
 }
+
+/// Defect 6, the other providers: a dispute delivered as each provider sends it (Adyen
+/// CHARGEBACK item, Square `dispute.created`, PayPal `CUSTOMER.DISPUTE.CREATED`) marks the
+/// charge disputed and escalates its case; a second delivery changes nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn adyen_square_paypal_disputes_mark_the_charge() {
+    for backend in common::backends() {
+        for kind in [Kind::Adyen, Kind::Square, Kind::PayPal] {
+            let rig = rig_on(&backend, kind, Answer::Ok).await;
+            let charge = kind.charge_id();
+            let (path, headers, body): (&str, Vec<(&str, String)>, Vec<u8>) = match kind {
+                Kind::Adyen => {
+                    let mut item = json!({"pspReference": "9915555555555555", "originalReference": charge, "merchantAccountCode": "PaydeskECOM",
+                        "merchantReference": "order-1", "amount": {"value": 4900, "currency": "EUR"}, "eventCode": "CHARGEBACK", "success": "true",
+                        "eventDate": "2026-04-01T11:29:00+00:00", "reason": "Fraudulent Use", "additionalData": {}});
+                    item["additionalData"]["hmacSignature"] = json!(notification_hmac(&item, HMAC_HEX).unwrap());
+                    (
+                        "/webhooks/adyen",
+                        vec![],
+                        serde_json::to_vec(&json!({"live": "false", "notificationItems": [{"NotificationRequestItem": item}]})).unwrap(),
+                    )
+                }
+                Kind::Square => {
+                    let body = format!(
+                        r#"{{"merchant_id":"M1","type":"dispute.created","event_id":"a9f6e2b1-0000-4000-8000-000000000001","created_at":"2026-04-01T11:29:00Z","data":{{"type":"dispute","id":"dp_sq_1","object":{{"dispute":{{"id":"dp_sq_1","state":"EVIDENCE_REQUIRED","reason":"NO_KNOWLEDGE","disputed_payment":{{"payment_id":"{charge}"}}}}}}}}}}"#
+                    );
+                    let sig = square_signature(&Secret::new("sq-key"), SQUARE_URL, body.as_bytes());
+                    ("/webhooks/square", vec![("x-square-hmacsha256-signature", sig)], body.into_bytes())
+                }
+                _ => {
+                    let body = format!(
+                        r#"{{"id":"WH-DSP-1","event_version":"1.0","create_time":"2026-04-01T11:29:29.000Z","resource_type":"dispute","event_type":"CUSTOMER.DISPUTE.CREATED","summary":"A new dispute opened","resource":{{"dispute_id":"PP-D-1","reason":"UNAUTHORISED","status":"OPEN","disputed_transactions":[{{"seller_transaction_id":"{charge}"}}]}},"links":[]}}"#
+                    )
+                    .into_bytes();
+                    rig.fake.state.lock().unwrap().paypal_sent.push(body.clone());
+                    let h = vec![
+                        ("paypal-transmission-id", "69cd13f0-d67a-11e5-baa3-778b53f4ae55".to_string()),
+                        ("paypal-transmission-time", "2026-04-01T11:29:30Z".to_string()),
+                        ("paypal-transmission-sig", "valid-signature".to_string()),
+                        ("paypal-cert-url", "https://api.paypal.com/v1/notifications/certs/CERT-360caa42".to_string()),
+                        ("paypal-auth-algo", "SHA256withRSA".to_string()),
+                    ];
+                    ("/webhooks/paypal", h, body)
+                }
+            };
+            assert_eq!(rig.post(path, &headers, &body).await, 200, "{kind:?}");
+            assert!(rig.disputed(charge).await, "{kind:?}");
+            let snap = rig.engine.store().snapshot().await.unwrap();
+            assert!(snap.cases.iter().any(|c| c.status == CaseStatus::Escalated), "{kind:?}");
+            let n = rig.audit_len().await;
+            assert_eq!(rig.post(path, &headers, &body).await, 200, "{kind:?}");
+            assert_eq!(rig.audit_len().await, n, "{kind:?}: once");
+        }
+    }
+}
