@@ -320,6 +320,7 @@ impl Config {
             approvals_channel: l.string("chat", "approvals_channel", chat.approvals_channel).unwrap_or_else(|| "approvals".into()),
             worker: format!("paydesk-{}", std::process::id()),
             lease: Duration::minutes(5),
+            pending_escalation: Duration::hours(pending_escalation_hours(file.providers.as_ref(), source)?),
         };
         Ok(Config {
             store_url: l.string("store", "url", file.store.url).unwrap_or_else(|| DEFAULT_STORE_URL.into()),
@@ -356,6 +357,16 @@ pub fn redact_url(url: &str) -> String {
 /// The default database file path for a `sqlite:` URL (for messages).
 pub fn sqlite_path(url: &str) -> Option<PathBuf> {
     url.strip_prefix("sqlite:").map(|p| PathBuf::from(p.trim_start_matches("//").split('?').next().unwrap_or(p)))
+}
+
+/// `[providers] pending_escalation_hours` (default 24): a refund a provider keeps
+/// pending this long is escalated to the leads once.
+fn pending_escalation_hours(providers: Option<&toml::Value>, source: &str) -> Result<i64> {
+    match providers.and_then(|p| p.get("pending_escalation_hours")) {
+        None => Ok(24),
+        Some(toml::Value::Integer(h)) if *h >= 1 && *h <= 24 * 90 => Ok(*h),
+        Some(v) => bail!("{source}: providers.pending_escalation_hours: `{v}` is not a whole number of hours from 1 to 2160"),
+    }
 }
 
 #[cfg(test)]
@@ -401,6 +412,16 @@ mod tests {
         assert!(missing.contains("policy.currencies.JPY.credit_price is missing"), "{missing}");
         let bad = Config::from_parts("[policy.currencies.XYZ]\n", "bot.toml", &no_env).unwrap_err().to_string();
         assert!(bad.contains("unknown currency `XYZ`"), "{bad}");
+    }
+
+    #[test]
+    fn pending_escalation_is_configurable() {
+        let c = Config::from_parts("", "b.toml", &no_env).unwrap();
+        assert_eq!(c.engine.pending_escalation, Duration::hours(24));
+        let c = Config::from_parts("[providers]\npending_escalation_hours = 6\n", "b.toml", &no_env).unwrap();
+        assert_eq!(c.engine.pending_escalation, Duration::hours(6));
+        let e = Config::from_parts("[providers]\npending_escalation_hours = 0\n", "b.toml", &no_env).err().unwrap().to_string();
+        assert!(e.contains("b.toml") && e.contains("pending_escalation_hours"), "{e}");
     }
 
     #[test]

@@ -415,7 +415,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let cfg = Config::load(config.as_deref())?;
             init_logs(&cfg);
             let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
-            let (charges, bad) = paydesk::app::reconcile::parse_charges(&text, &provider);
+            let (charges, bad) = paydesk::app::reconcile::parse_charges_in(&text, &provider, &paydesk::adapters::payments::currency::exponent);
             let store = open(&cfg, db).await?;
             let (engine, _) = engine_with(&store, Arc::new(SystemClock), cfg.engine.clone(), &Providers::default());
             let now = chrono::Utc::now();
@@ -436,7 +436,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let cfg = Config::load(config.as_deref())?;
             init_logs(&cfg);
             let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
-            let (theirs, bad) = paydesk::app::reconcile::parse_refunds(&text);
+            let (theirs, bad) = paydesk::app::reconcile::parse_refunds_in(&text, &provider, &paydesk::adapters::payments::currency::exponent);
             let store = open(&cfg, db).await?;
             let (engine, _) = engine_with(&store, Arc::new(SystemClock), cfg.engine.clone(), &Providers::default());
             let ours = engine.store().snapshot().await?.refunds;

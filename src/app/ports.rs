@@ -278,6 +278,17 @@ pub trait PaymentConnector: Send + Sync {
     async fn refund(&self, call: &RefundCall) -> Result<ProviderRefund, ConnectorError>;
     /// Asks the provider whether a refund with this idempotency key exists.
     async fn lookup(&self, call: &RefundCall) -> Result<Option<ProviderRefund>, ConnectorError>;
+    /// Whether the provider can send exactly this amount (its exponent for the currency
+    /// may differ from ISO 4217's); if not, why, in words. Asked when a refund is requested.
+    fn representable(&self, _amount: Decimal, _currency: Currency) -> Result<(), String> {
+        Ok(())
+    }
+    /// A new idempotency key to use after a lookup proved nothing was made, when the
+    /// provider keeps replaying the saved error of `last_error` under the old key
+    /// (Stripe saves a 500 under its key). `None`: keep the key.
+    fn fresh_key(&self, _key: &str, _last_error: &str) -> Option<String> {
+        None
+    }
 }
 
 /// Where outgoing actions are delivered (Discord, the console, a replay's stdout).

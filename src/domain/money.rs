@@ -61,6 +61,9 @@ const CURRENCIES: &[(&str, u8)] = &[
     ("TRY", 2),
     ("ILS", 2),
     ("AED", 2),
+    ("CVE", 2),
+    ("IDR", 2),
+    ("TWD", 2),
 ];
 
 impl Currency {

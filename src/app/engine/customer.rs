@@ -518,6 +518,7 @@ impl Work<'_> {
                     RefundStatus::Rejected => "was not approved".to_string(),
                     RefundStatus::Expired => "expired before approval; an agent will follow up".to_string(),
                     RefundStatus::OnHold => "is on hold because the charge is disputed with your bank; a lead is handling it".to_string(),
+                    RefundStatus::Reversed => "was sent but then returned by the payment provider; a lead is looking into it".to_string(),
                 };
                 lines.push(format!("The refund of {amount} for {} ({}) {state}.", r.charge, case.number));
             }

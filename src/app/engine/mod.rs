@@ -39,6 +39,8 @@ pub struct EngineConfig {
     pub worker: String,
     /// How long a claimed refund stays leased to this worker.
     pub lease: Duration,
+    /// A refund the provider keeps pending this long is escalated to the leads (once).
+    pub pending_escalation: Duration,
 }
 
 impl Default for EngineConfig {
@@ -51,6 +53,7 @@ impl Default for EngineConfig {
             approvals_channel: "approvals".into(),
             worker: format!("paydesk-{}", std::process::id()),
             lease: Duration::minutes(5),
+            pending_escalation: Duration::hours(24),
         }
     }
 }

@@ -82,6 +82,31 @@ impl Engine {
             w.commit().await?;
             return Ok(WebhookOutcome::Duplicate);
         }
+        if let (RefundStatus::Succeeded, ProviderStatus::Failed(why)) = (refund.status, &u.status) {
+            // Paid, then reversed or failed by the provider: the money came back.
+            w.audit("system", Some(refund.case), "refund.webhook", format!("{} event {} for {}", u.provider, u.event_id, refund_words(refund)), None)
+                .await?;
+            w.reverse(refund, why).await?;
+            w.commit().await?;
+            return Ok(WebhookOutcome::Applied);
+        }
+        if refund.status == RefundStatus::Failed && matches!(u.status, ProviderStatus::Succeeded) {
+            // Marked failed (before lookups were never allowed to fail a refund, or by a
+            // refusal the provider later overturned), yet the provider paid it: record
+            // what happened — credit note, case resolved, everyone told.
+            w.audit(
+                "system",
+                Some(refund.case),
+                "refund.paid_after_failed",
+                format!("{} was recorded failed; {} event {} says it was paid", refund_words(refund), u.provider, u.event_id),
+                None,
+            )
+            .await?;
+            refund.status = RefundStatus::Executing;
+            w.provider_says(refund, u.provider_ref.clone(), u.status.clone()).await?;
+            w.commit().await?;
+            return Ok(WebhookOutcome::Applied);
+        }
         if refund.status != RefundStatus::Executing {
             let said = match &u.status {
                 ProviderStatus::Succeeded => "succeeded".to_string(),

@@ -487,6 +487,12 @@ impl Work<'_> {
         if let Some(why) = self.credits_short(&charge.id, refund_amount).await? {
             return self.refuse(user, &charge, case, &why, None, channel).await;
         }
+        // An amount the charge's provider cannot write exactly is refused now, before any
+        // lead approves (never rounded on the way out).
+        if let Some(Err(why)) = self.e.connectors.get(&charge.provider).map(|c| c.representable(refund_amount, charge.currency)) {
+            let text = format!("This refund cannot be sent: {why}.");
+            return self.refuse(user, &charge, case, &text, None, channel).await;
+        }
         // The case: given, or the open one about this charge, or the account's newest open
         // case without a charge, or a new one.
         let mut case = match case {
