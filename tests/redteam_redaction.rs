@@ -221,3 +221,45 @@ async fn unicode_digit_amounts_are_never_a_full_refund() {
         assert!(rows.iter().any(|(w, v)| w.starts_with("outbox.") && v.contains("amount refused")), "the agent is told why");
     }
 }
+
+/// The last line of defence in the store: an audit detail or an outbox message that
+/// somehow still holds a card number is stored without it, and the audit chain still
+/// verifies (the hash covers the record as stored).
+#[tokio::test]
+async fn the_store_removes_card_numbers_that_slip_through() {
+    use paydesk::app::action::Action;
+    use paydesk::domain::audit::{verify_chain, AuditRecord};
+    for backend in backends() {
+        let db = fresh_db(&backend).await;
+        let (engine, _sandbox, _clock, _store) = engine_on(&db.url, "w1", |s| s as Arc<dyn PaymentConnector>).await;
+        let mut tx = engine.store().begin().await.unwrap();
+        tx.append_audit(&AuditRecord {
+            at: t("2026-05-02T10:00:00Z"),
+            actor: "system".into(),
+            case: None,
+            action: "test".into(),
+            detail: "provider said: card 4111\t1111\t1111\t1111 declined".into(),
+            rule: None,
+        })
+        .await
+        .unwrap();
+        tx.push(Action::Say {
+            message_ref: None,
+            channel: "support".into(),
+            to: Some(SNOWFLAKE.into()),
+            case: None,
+            text: format!("{SNOWFLAKE}: 5555-5555-5555-4444"),
+        })
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let audit = engine.store().audit(None).await.unwrap();
+        assert_eq!(audit.len(), 1);
+        assert_eq!(audit[0].record.detail, "provider said: card [card number removed] declined");
+        assert_eq!(verify_chain(audit.iter().map(|a| (&a.record, a.prev_hash, a.hash))), Ok(1));
+        let items = engine.store().outbox_pending(10).await.unwrap();
+        let Some(Action::Say { to, text, .. }) = items.first().map(|i| i.action.clone()) else { panic!("{items:?}") };
+        assert_eq!(to.as_deref(), Some(SNOWFLAKE), "ids are untouched");
+        assert_eq!(text, format!("{SNOWFLAKE}: [card number removed]"));
+    }
+}
