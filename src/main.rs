@@ -364,17 +364,17 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Cmd::Audit { config, db, case } => {
             let cfg = Config::load(config.as_deref())?;
-            let store = open(&cfg, db).await?;
-            let case = match case {
-                Some(c) => Some(c.parse::<CaseNumber>()?),
-                None => None,
-            };
             let key = match paydesk::adapters::store::audit_key_from_env() {
                 Ok(k) => k,
                 Err(e) => {
                     eprintln!("paydesk: {e}");
                     return Ok(ExitCode::from(2));
                 }
+            };
+            let store = open(&cfg, db).await?;
+            let case = match case {
+                Some(c) => Some(c.parse::<CaseNumber>()?),
+                None => None,
             };
             let all = store.as_store().audit(None).await?;
             let head = store.as_store().audit_head().await?;

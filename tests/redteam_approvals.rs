@@ -5,114 +5,15 @@
 
 mod common;
 
+use common::bot::*;
 use common::*;
-use paydesk::adapters::payments::sandbox::{Fault, Sandbox};
+use paydesk::adapters::payments::sandbox::Fault;
 use paydesk::app::action::Action;
 use paydesk::app::engine::{Actor, Engine, Event, ReactTarget};
-use paydesk::app::ports::User;
-use paydesk::domain::billing::{Account, Charge, ChargeKind, PaymentMethod};
+use paydesk::domain::billing::ChargeKind;
 use paydesk::domain::ids::{AccountId, CaseNumber, ChargeId, UserId};
-use paydesk::domain::money::Currency;
-use paydesk::domain::roles::{Role, Roles};
+use paydesk::domain::roles::Roles;
 use rust_decimal::Decimal;
-use std::sync::Arc;
-
-struct Bot {
-    engine: Engine,
-    sandbox: Arc<Sandbox>,
-    _db: TestDb,
-}
-
-fn roles(rs: &[Role]) -> Roles {
-    rs.iter().copied().collect()
-}
-
-fn charge(id: &str, amount: &str, kind: ChargeKind) -> Charge {
-    Charge {
-        id: ChargeId::new(id),
-        account: AccountId::new("acct-1"),
-        amount: amount.parse().unwrap(),
-        currency: Currency::USD,
-        at: t("2026-05-02T09:00:00Z"),
-        method: PaymentMethod::Card,
-        card_last4: Some("4242".into()),
-        kind,
-        description: format!("order {id}"),
-        fee: Decimal::ZERO,
-        wallet_selected: false,
-        disputed: false,
-        provider: "sandbox".into(),
-    }
-}
-
-/// ana (customer of acct-1), bo (agent), kim, max, lee (leads), lea (a lead who is also a
-/// customer of acct-1), and a 1200.00 product charge `ch_1` bought the day before.
-async fn bot(backend: &Backend, policy: impl FnOnce(&mut paydesk::domain::policy::Policy)) -> Bot {
-    let db = fresh_db(backend).await;
-    let (mut engine, sandbox, _clock, _store) = engine_on(&db.url, "w1", |s| s).await;
-    let mut cfg = engine.config().clone();
-    policy(&mut cfg.policy);
-    engine = Engine::new(engine.store().clone(), paydesk::app::engine::Connectors::default().with(sandbox.clone()), cfg);
-    let at = t("2026-05-02T08:00:00Z");
-    engine.seed_account(&Account { id: AccountId::new("acct-1"), currency: Currency::USD, auto_recharge: None }, None, at).await.unwrap();
-    let people: [(&str, Roles, Option<&str>); 6] = [
-        ("ana", Roles::CUSTOMER, Some("acct-1")),
-        ("bo", roles(&[Role::Agent]), None),
-        ("kim", roles(&[Role::Lead]), None),
-        ("max", roles(&[Role::Lead]), None),
-        ("lee", roles(&[Role::Lead]), None),
-        ("lea", roles(&[Role::Lead, Role::Customer]), Some("acct-1")),
-    ];
-    for (id, r, acct) in people {
-        engine.seed_user(&User { id: UserId::new(id), roles: r, account: acct.map(AccountId::new) }, at).await.unwrap();
-    }
-    engine.seed_charge(&charge("ch_1", "1200.00", ChargeKind::Product), at).await.unwrap();
-    Bot { engine, sandbox, _db: db }
-}
-
-const NOW: &str = "2026-05-03T10:00:00Z";
-
-fn at(offset_secs: i64) -> chrono::DateTime<chrono::Utc> {
-    t(NOW) + chrono::Duration::seconds(offset_secs)
-}
-
-impl Bot {
-    async fn say(&self, user: &str, text: &str, secs: i64) {
-        let ev = Event::Message { actor: Actor::known(user), text: text.into(), channel: "support".into() };
-        self.engine.handle(ev, at(secs), None).await.unwrap();
-    }
-
-    async fn react(&self, user: &str, case: u32, added: bool, secs: i64) {
-        let target = ReactTarget::ApprovalOf(CaseNumber::new(case).unwrap());
-        let ev = Event::Reaction { actor: Actor::known(user), emoji: "✅".into(), target, added };
-        self.engine.handle(ev, at(secs), None).await.unwrap();
-    }
-
-    async fn statuses(&self) -> Vec<String> {
-        self.engine.store().snapshot().await.unwrap().refunds.iter().map(|r| r.status.as_str().to_string()).collect()
-    }
-
-    /// What the provider itself paid out.
-    async fn paid(&self) -> Decimal {
-        self.sandbox.books().all().await.unwrap().iter().map(|r| r.amount).sum()
-    }
-
-    async fn outbox(&self) -> Vec<Action> {
-        self.engine.store().outbox_pending(10_000).await.unwrap().into_iter().map(|i| i.action).collect()
-    }
-
-    async fn said(&self) -> Vec<String> {
-        self.outbox()
-            .await
-            .into_iter()
-            .filter_map(|a| match a {
-                Action::Say { text, .. } => Some(text),
-                Action::Denied { reason, .. } => Some(format!("DENIED {reason}")),
-                _ => None,
-            })
-            .collect()
-    }
-}
 
 #[tokio::test]
 async fn a_dispute_after_the_request_puts_it_on_hold_and_a_later_approval_pays_nothing() {
@@ -400,4 +301,52 @@ async fn goodwill_in_another_currency_or_finer_than_the_minor_unit_is_refused() 
         assert!(said.iter().any(|s| s.contains("is in USD: a goodwill credit in EUR cannot be added")), "{said:#?}");
         assert!(said.iter().any(|s| s.contains("finer than the smallest unit of USD")), "{said:#?}");
     }
+}
+
+/// Two bot instances sharing one PostgreSQL database (each its own pool and worker) see
+/// the two leads' reactions on a two-lead refund at the same moment, round after round:
+/// every refund is paid exactly once and only with both approvals.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_instances_approving_at_once_pay_each_refund_once() {
+    if !backends().iter().any(|b| matches!(b, Backend::Postgres)) {
+        return; // needs a shared database: PostgreSQL
+    }
+    let bot = bot(&Backend::Postgres, |_| {}).await;
+    let db_url = bot._db.url.clone();
+    let (other, _s2, _c2, _st2) = engine_on(&db_url, "w2", |s| s).await;
+    let other = Engine::new(other.store().clone(), paydesk::app::engine::Connectors::default().with(bot.sandbox.clone()), {
+        let mut c = bot.engine.config().clone();
+        c.worker = "w2".into();
+        c
+    });
+    let rounds = 12u32;
+    let seed_at = t("2026-05-02T08:00:00Z");
+    for i in 0..rounds {
+        bot.engine.seed_charge(&charge(&format!("ch_r{i}"), "700.00", ChargeKind::Product), seed_at).await.unwrap();
+    }
+    for i in 0..rounds {
+        let secs = i64::from(i) * 100;
+        bot.say("bo", &format!("/refund ch_r{i} 600 round {i}"), secs).await;
+        let case = i + 1;
+        let react = |user: &str| Event::Reaction {
+            actor: Actor::known(user),
+            emoji: "✅".into(),
+            target: ReactTarget::ApprovalOf(CaseNumber::new(case).unwrap()),
+            added: true,
+        };
+        let (a, b) = tokio::join!(bot.engine.handle(react("kim"), at(secs + 10), None), other.handle(react("max"), at(secs + 10), None));
+        a.unwrap();
+        b.unwrap();
+        // Both instances run their timers: the refund is paid by one of them, once.
+        let (a, b) = tokio::join!(bot.engine.handle(Event::Tick, at(secs + 20), None), other.handle(Event::Tick, at(secs + 20), None));
+        a.unwrap();
+        b.unwrap();
+    }
+    let records = bot.sandbox.books().all().await.unwrap();
+    assert_eq!(records.len(), rounds as usize, "{:?}", bot.statuses().await);
+    let mut charges: Vec<String> = records.iter().map(|r| r.charge.to_string()).collect();
+    charges.sort();
+    charges.dedup();
+    assert_eq!(charges.len(), rounds as usize, "a refund was paid twice");
+    assert!(bot.statuses().await.iter().all(|s| s == "succeeded"));
 }

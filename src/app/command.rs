@@ -12,13 +12,44 @@ pub enum Target {
     Charge(ChargeId),
 }
 
+/// A case's refund request: the case, and which of its requests (1-based, in the order
+/// they were made) when it names one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestRef {
+    pub case: CaseNumber,
+    pub nth: Option<u32>,
+}
+
+impl std::fmt::Display for RequestRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.nth {
+            Some(n) => write!(f, "{}#{n}", self.case),
+            None => write!(f, "{}", self.case),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
-    Refund { target: Target, amount: Option<(Decimal, Option<Currency>)>, is_override: bool, reason: String },
-    Approve(CaseNumber),
-    Reject(CaseNumber, String),
+    Refund {
+        target: Target,
+        amount: Option<(Decimal, Option<Currency>)>,
+        is_override: bool,
+        reason: String,
+    },
+    /// `/approve RF-000001` or `/approve RF-000001#2` (the case's second request).
+    Approve(RequestRef),
+    Reject(RequestRef, String),
+    /// `/reply RF-000001 text…`: staff say something to the case's customer.
+    Reply(CaseNumber, String),
+    /// `/queue`: open cases and pending approvals, oldest first.
+    Queue,
     Wallet(Option<AccountId>),
-    WalletCredit { account: AccountId, amount: (Decimal, Option<Currency>), reason: String },
+    WalletCredit {
+        account: AccountId,
+        amount: (Decimal, Option<Currency>),
+        reason: String,
+    },
     WalletBuy(u32),
     TicketShow(CaseNumber),
     TicketAction(CaseAction, CaseNumber, String),
@@ -27,14 +58,16 @@ pub enum Command {
 }
 
 pub const USAGE_REFUND: &str = "/refund <charge-id|case-id> [amount] [reason…]  ·  /refund <charge-id|case-id> <amount> override <reason…>";
-pub const USAGE_APPROVE: &str = "/approve <case-id>  ·  /reject <case-id> [reason…]";
+pub const USAGE_APPROVE: &str = "/approve <case-id>[#n]  ·  /reject <case-id>[#n] [reason…]";
+pub const USAGE_REPLY: &str = "/reply <case-id> <text…>  (say something to the case's customer; /ticket notes stay internal)";
+pub const USAGE_QUEUE: &str = "/queue";
 pub const USAGE_WALLET: &str = "/wallet [account]  ·  /wallet credit <account> <amount> <reason…>  ·  /wallet buy <credits>";
 pub const USAGE_TICKET: &str = "/ticket <case-id>  ·  /ticket close|escalate|reopen <case-id> [note…]";
 pub const USAGE_LINK: &str = "/link <user> <account>";
 
 /// Every command, one per line, for `/help` and for unknown commands.
 pub fn usage() -> String {
-    [USAGE_REFUND, USAGE_APPROVE, USAGE_WALLET, USAGE_TICKET, USAGE_LINK, "/help"].join("\n")
+    [USAGE_REFUND, USAGE_APPROVE, USAGE_WALLET, USAGE_TICKET, USAGE_REPLY, USAGE_QUEUE, USAGE_LINK, "/help"].join("\n")
 }
 
 /// Why a command could not be read: what was wrong, and the usage line to follow.
@@ -60,6 +93,21 @@ fn case_arg(tok: Option<&str>, usage: &str) -> Result<CaseNumber, CommandError> 
     tok.parse::<CaseNumber>().map_err(|e| err(e.to_string(), usage))
 }
 
+/// `RF-000001` or `RF-000001#2`.
+fn request_arg(tok: Option<&str>) -> Result<RequestRef, CommandError> {
+    let u = USAGE_APPROVE;
+    let tok = tok.ok_or_else(|| err("which case? give its number, like RF-000012 (or RF-000012#2 for its second request)", u))?;
+    match tok.split_once('#') {
+        None => Ok(RequestRef { case: case_arg(Some(tok), u)?, nth: None }),
+        Some((case, n)) => {
+            let nth = n.parse::<u32>().ok().filter(|n| *n > 0).ok_or_else(|| {
+                err(format!("`#{}` is not a request number (the case's first request is #1)", n.chars().take(20).collect::<String>()), u)
+            })?;
+            Ok(RequestRef { case: case_arg(Some(case), u)?, nth: Some(nth) })
+        }
+    }
+}
+
 fn amount_err(e: AmountError, usage: &str) -> CommandError {
     err(format!("amount refused: {e}"), usage)
 }
@@ -81,8 +129,13 @@ pub fn parse(text: &str) -> Result<Option<Command>, CommandError> {
     let lower = name.to_lowercase();
     let cmd = match lower.as_str() {
         "refund" => parse_refund(args)?,
-        "approve" => Command::Approve(case_arg(args.first().copied(), USAGE_APPROVE)?),
-        "reject" => Command::Reject(case_arg(args.first().copied(), USAGE_APPROVE)?, rest(args.get(1..).unwrap_or(&[]))),
+        "approve" => Command::Approve(request_arg(args.first().copied())?),
+        "reject" => Command::Reject(request_arg(args.first().copied())?, rest(args.get(1..).unwrap_or(&[]))),
+        "reply" => match args {
+            [case, text @ ..] if !text.is_empty() => Command::Reply(case_arg(Some(*case), USAGE_REPLY)?, rest(text)),
+            _ => return Err(err("reply needs a case and the text for the customer", USAGE_REPLY)),
+        },
+        "queue" => Command::Queue,
         "wallet" => parse_wallet(args)?,
         "ticket" => parse_ticket(args)?,
         "link" => match args {
@@ -291,8 +344,15 @@ mod tests {
 
     #[test]
     fn other_commands() {
-        assert_eq!(ok("/approve RF-000003"), Command::Approve(CaseNumber::new(3).unwrap()));
-        assert_eq!(ok("/reject rf-3 not eligible"), Command::Reject(CaseNumber::new(3).unwrap(), "not eligible".into()));
+        let rf3 = CaseNumber::new(3).unwrap();
+        assert_eq!(ok("/approve RF-000003"), Command::Approve(RequestRef { case: rf3, nth: None }));
+        assert_eq!(ok("/reject rf-3 not eligible"), Command::Reject(RequestRef { case: rf3, nth: None }, "not eligible".into()));
+        assert_eq!(ok("/approve RF-000003#2"), Command::Approve(RequestRef { case: rf3, nth: Some(2) }));
+        assert!(parse("/approve RF-000003#0").is_err());
+        assert!(parse("/approve RF-000003#x").is_err());
+        assert_eq!(ok("/reply RF-000003 we are on it"), Command::Reply(rf3, "we are on it".into()));
+        assert!(parse("/reply RF-000003").is_err());
+        assert_eq!(ok("/queue"), Command::Queue);
         assert_eq!(ok("/wallet"), Command::Wallet(None));
         assert_eq!(ok("/wallet acct-1"), Command::Wallet(Some(AccountId::new("acct-1"))));
         assert_eq!(ok("/wallet buy 10"), Command::WalletBuy(10));

@@ -98,7 +98,8 @@ pub struct StatusCounts {
 /// The store: one transaction per chat event, plus the work queues read between events.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
-    /// Begins a write transaction (on SQLite `BEGIN IMMEDIATE`; on PostgreSQL with row locks).
+    /// Begins a write transaction (on SQLite `BEGIN IMMEDIATE`; on PostgreSQL the audit head
+    /// row is locked first, then rows as they are read to be changed — one fixed order).
     async fn begin(&self) -> StoreResult<Box<dyn StoreTx>>;
 
     /// Outbox items not yet delivered, oldest first.
@@ -129,8 +130,6 @@ pub trait Store: Send + Sync + 'static {
     async fn audit(&self, case: Option<CaseNumber>) -> StoreResult<Vec<StoredAudit>>;
     /// The audit chain's head (`None` if the row is missing: a sign of tampering).
     async fn audit_head(&self) -> StoreResult<Option<AuditHead>>;
-    /// Whether records are signed (an audit key was given to the store).
-    fn audit_signed(&self) -> bool;
 }
 
 /// Everything the engine reads and writes inside one transaction.
@@ -186,6 +185,10 @@ pub trait StoreTx: Send {
     async fn open_cases_of(&mut self, customer: &UserId) -> StoreResult<Vec<Case>>;
     /// Open cases of an account, newest first.
     async fn open_cases_of_account(&mut self, account: &AccountId) -> StoreResult<Vec<Case>>;
+    /// Open cases of everyone, least recently updated first (the queue).
+    async fn open_cases(&mut self, limit: u32) -> StoreResult<Vec<Case>>;
+    /// Refunds waiting for a lead (awaiting approval or on hold), oldest first.
+    async fn waiting_refunds(&mut self, limit: u32) -> StoreResult<Vec<Refund>>;
     /// Every case of a customer, newest first.
     async fn cases_of(&mut self, customer: &UserId) -> StoreResult<Vec<Case>>;
 

@@ -21,6 +21,9 @@ use sqlx::{PgPool, Postgres, Row, Sqlite, SqlitePool, Transaction};
 use std::sync::Arc;
 
 const CHARGE_COLS: &str = "id, account_id, amount, currency, at, method, card_last4, kind, description, fee, wallet_selected, disputed, provider";
+/// The case statuses that count as open (`CaseStatus::is_open`), as an SQL list. Kept
+/// equal to the domain's list by a unit test.
+const OPEN_CASES: &str = "('open', 'awaiting_info', 'awaiting_approval', 'escalated')";
 const CASE_COLS: &str = "number, customer, account_id, charge_id, intent, status, channel, opened_at, updated_at";
 const REFUND_COLS: &str = "id, case_number, charge_id, amount, currency, status, rule, reason, requested_by, is_override, leads_needed, requested_at, expires_at, approvals, approved_by, idempotency_key, provider, provider_ref, message_ref, attempts, first_attempt_at, next_attempt_at, needs_lookup, last_error";
 const AUDIT_COLS: &str = "seq, at, actor, case_number, action, detail, rule, prev_hash, hash, mac";
@@ -330,10 +333,6 @@ macro_rules! sql_store {
                 })
                 .transpose()
             }
-
-            fn audit_signed(&self) -> bool {
-                self.audit_key.is_some()
-            }
         }
 
         #[async_trait]
@@ -622,7 +621,7 @@ macro_rules! sql_store {
                     .fetch_one(&mut *self.tx)
                     .await?;
                 match now.checked_add(amount) {
-                    Some(v) if v.abs() <= MAX_BALANCE_SCALED => {}
+                    Some(v) if v.unsigned_abs() <= MAX_BALANCE_SCALED.unsigned_abs() => {}
                     _ => {
                         return Err(StoreError::Refused(format!(
                             "the wallet of {} would go past {} {}, the largest balance the bot keeps",
@@ -714,11 +713,29 @@ macro_rules! sql_store {
             }
 
             async fn open_cases_of(&mut self, customer: &UserId) -> StoreResult<Vec<Case>> {
-                self.cases_where("customer = $1 AND status IN ('open', 'awaiting_info', 'awaiting_approval', 'escalated')", customer.as_str()).await
+                self.cases_where(&format!("customer = $1 AND status IN {OPEN_CASES}"), customer.as_str()).await
             }
 
             async fn open_cases_of_account(&mut self, account: &AccountId) -> StoreResult<Vec<Case>> {
-                self.cases_where("account_id = $1 AND status IN ('open', 'awaiting_info', 'awaiting_approval', 'escalated')", account.as_str()).await
+                self.cases_where(&format!("account_id = $1 AND status IN {OPEN_CASES}"), account.as_str()).await
+            }
+
+            async fn open_cases(&mut self, limit: u32) -> StoreResult<Vec<Case>> {
+                let rows = sqlx::query(&format!("SELECT {CASE_COLS} FROM cases WHERE status IN {OPEN_CASES} ORDER BY updated_at, number LIMIT $1"))
+                    .bind(i64::from(limit))
+                    .fetch_all(&mut *self.tx)
+                    .await?;
+                rows.iter().map(case_row).collect()
+            }
+
+            async fn waiting_refunds(&mut self, limit: u32) -> StoreResult<Vec<Refund>> {
+                let rows = sqlx::query(&format!(
+                    "SELECT {REFUND_COLS} FROM refunds WHERE status IN ('awaiting_approval', 'on_hold') ORDER BY requested_at, id LIMIT $1"
+                ))
+                .bind(i64::from(limit))
+                .fetch_all(&mut *self.tx)
+                .await?;
+                rows.iter().map(refund_row).collect()
             }
 
             async fn cases_of(&mut self, customer: &UserId) -> StoreResult<Vec<Case>> {
@@ -1021,3 +1038,14 @@ mod pg_impl {
 
 pub use pg_impl::PgStore;
 pub use sqlite_impl::SqliteStore;
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::tickets::CaseStatus;
+
+    #[test]
+    fn the_open_case_list_is_the_domains() {
+        let domain: Vec<String> = CaseStatus::ALL.iter().filter(|s| s.is_open()).map(|s| format!("'{}'", s.as_str())).collect();
+        assert_eq!(super::OPEN_CASES, format!("({})", domain.join(", ")));
+    }
+}

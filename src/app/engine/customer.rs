@@ -85,6 +85,9 @@ impl Work<'_> {
         }
         let intent = c.intent;
         self.audit(user.id.as_str(), None, "message.classified", format!("{} ({:.2})", intent, c.confidence), None).await?;
+        if self.answer_to_question(user, text, &ents, channel).await? {
+            return Ok(());
+        }
         if intent.opens_case() {
             return self.case_message(user, intent, &ents, text, channel).await;
         }
@@ -107,6 +110,77 @@ impl Work<'_> {
             Intent::Escalate => self.escalate_latest(user, channel).await,
             _ => self.other_message(user, &ents, text, channel).await,
         }
+    }
+
+    /// The bot asked this customer a question (a case waiting for information): their
+    /// next message is read as the answer first — one of their own charges named by its
+    /// id in any form, or an amount (and date) that picks exactly one; without a linked
+    /// account, an email or account id for staff to confirm. `false`: not an answer.
+    async fn answer_to_question(&mut self, user: &User, text: &str, ents: &Entities, channel: &str) -> EngineResult<bool> {
+        let open = self.tx.open_cases_of(&user.id).await?;
+        let Some(mut case) = open.into_iter().find(|c| c.status == CaseStatus::AwaitingInfo) else { return Ok(false) };
+        let tokens: Vec<&str> = text
+            .split(|c: char| c.is_whitespace() || ",;!?()[]\"'`<>".contains(c))
+            .map(|t| t.trim_end_matches(['.', ':']))
+            .filter(|t| !t.is_empty())
+            .collect();
+        let Some(account) = case.account.clone() else {
+            return self.link_answer(user, &mut case, &tokens).await;
+        };
+        if case.charge.is_some() {
+            return Ok(false);
+        }
+        let charges = self.tx.charges_of(&account).await?;
+        let named = charges.iter().find(|c| tokens.iter().any(|t| t.eq_ignore_ascii_case(c.id.as_str())));
+        let found = match named {
+            Some(c) => Some(c.clone()),
+            None => {
+                let amount = ents.amount.as_deref().and_then(|a| Decimal::from_str(a).ok());
+                let date = tokens.iter().find_map(|t| chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").ok());
+                let fits: Vec<&Charge> = match amount {
+                    Some(a) => charges.iter().filter(|c| c.amount == a && date.is_none_or(|d| c.at.date_naive() == d)).collect(),
+                    None => Vec::new(),
+                };
+                match fits.as_slice() {
+                    [one] => Some((*one).clone()),
+                    _ => None,
+                }
+            }
+        };
+        let Some(charge) = found else { return Ok(false) };
+        case.charge = Some(charge.id.clone());
+        case.updated_at = self.now;
+        self.tx.update_case(&case).await?;
+        self.audit(user.id.as_str(), Some(case.number), "case.message", format!("answered which charge: {}", charge.id), None).await?;
+        let pick = Pick::Found(Box::new(charge.clone()));
+        self.after_case_update(&mut case, Some(&charge), &pick, &charges, user, channel).await?;
+        Ok(true)
+    }
+
+    /// An unlinked customer answers with an email or account id: staff are asked to
+    /// confirm and link (the answer is the same whether such an account exists or not).
+    async fn link_answer(&mut self, user: &User, case: &mut Case, tokens: &[&str]) -> EngineResult<bool> {
+        let email = tokens.iter().find(|t| t.split_once('@').is_some_and(|(name, domain)| !name.is_empty() && domain.contains('.')));
+        let mut given = email.map(|e| e.to_string());
+        if given.is_none() {
+            for t in tokens {
+                if self.tx.account(&AccountId::new(*t)).await?.is_some() {
+                    given = Some(t.to_string());
+                    break;
+                }
+            }
+        }
+        let Some(given) = given else { return Ok(false) };
+        let n = case.number;
+        self.audit(user.id.as_str(), Some(n), "case.link_requested", format!("{} says their billing account is {given}", user.id), None).await?;
+        let approvals = self.e.cfg.approvals_channel.clone();
+        let text = format!("{} ({n}) says their billing account is {given}: check it, then link them with /link {} <account>.", user.id, user.id);
+        self.say(&approvals, None, Some(n), text).await?;
+        let thanks = format!(
+            "Thanks: I've passed {given} to an agent, who will check it and link your chat user to your billing account. You'll hear back here."
+        );
+        self.set_status(case, CaseStatus::Open, user.id.as_str(), &thanks).await?;
+        Ok(true)
     }
 
     /// Tickets 1 and 4: open a case or join the open one about the same charge.

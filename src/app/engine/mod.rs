@@ -363,7 +363,7 @@ mod tests {
     fn nul_is_removed_from_every_text_of_an_event() {
         let e = Event::Message { actor: Actor::known("an\0a"), text: "hi\0 there".into(), channel: "sup\0port".into() };
         assert_eq!(e.without_nul(), Event::Message { actor: Actor::known("ana"), text: "hi there".into(), channel: "support".into() });
-        let r = Event::Reaction { actor: Actor::known("kim"), emoji: "✅\0".into(), target: ReactTarget::Message("m\x004".into()), added: true };
+        let r = Event::Reaction { actor: Actor::known("kim"), emoji: "✅\0".into(), target: ReactTarget::Message("m\0\u{34}".into()), added: true };
         assert_eq!(
             r.without_nul(),
             Event::Reaction { actor: Actor::known("kim"), emoji: "✅".into(), target: ReactTarget::Message("m4".into()), added: true }

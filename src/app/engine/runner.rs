@@ -41,7 +41,14 @@ impl Engine {
                 let Some(refund) = self.store.claim_refund(id, &self.cfg.worker, now, until).await? else {
                     continue; // another worker has it, or it is no longer due
                 };
-                self.attempt(refund, now, report).await?;
+                match self.attempt(refund, now, report).await {
+                    // Recording the answer collided with another transaction: nothing was
+                    // written; the lease lapses and the refund is resumed (same key).
+                    Err(super::EngineError::Store(e)) if e.is_conflict() => {
+                        tracing::warn!(refund = id.0, error = %e, "recording a refund answer collided; resumed when its lease lapses")
+                    }
+                    other => other?,
+                }
             }
         }
         Ok(())

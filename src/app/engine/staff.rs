@@ -3,7 +3,7 @@
 use super::work::{refund_words, Work};
 use super::EngineResult;
 use crate::app::action::Action;
-use crate::app::command::{self, Command, Target};
+use crate::app::command::{self, Command, RequestRef, Target};
 use crate::app::ports::User;
 use crate::domain::approvals::{auto_approves, expiry, idempotency_key, leads_needed, GoodwillRequest, GoodwillStatus, Refund, RefundStatus, Vote};
 use crate::domain::billing::{Charge, EntryKind, WalletEntry};
@@ -38,8 +38,13 @@ impl Work<'_> {
             Command::Refund { target, amount, is_override, reason } => {
                 self.request_refund(user, target, amount, is_override, reason, channel).await?
             }
-            Command::Approve(case) => self.vote_by_command(user, case, Vote::Approve, channel).await?,
-            Command::Reject(case, _) => self.vote_by_command(user, case, Vote::Reject, channel).await?,
+            Command::Approve(req) => self.vote_by_command(user, req, Vote::Approve, channel).await?,
+            Command::Reject(req, _) => self.vote_by_command(user, req, Vote::Reject, channel).await?,
+            Command::Reply(n, text) => self.reply(user, n, &text, channel).await?,
+            Command::Queue => {
+                let text = self.queue_words().await?;
+                self.say(channel, Some(&user.id), None, text).await?;
+            }
             Command::Wallet(account) => {
                 if let Some(a) = &account {
                     if !self.authorize(user, Act::ViewWallet, Some(a), channel).await? {
@@ -261,14 +266,130 @@ impl Work<'_> {
         Ok(false)
     }
 
-    async fn vote_by_command(&mut self, user: &User, case: CaseNumber, vote: Vote, channel: &str) -> EngineResult<()> {
-        match self.tx.refunds_of_case(case).await?.into_iter().next_back() {
-            Some(r) => self.vote(user, r, vote, true, channel, true).await,
-            None => {
-                self.say(channel, Some(&user.id), Some(case), format!("{case} has no refund request.")).await?;
-                Ok(())
-            }
+    /// `/approve` and `/reject`: the request named (`RF-000001#2`), or the case's only
+    /// waiting one. With several waiting and none named, they are listed and nothing
+    /// changes.
+    async fn vote_by_command(&mut self, user: &User, req: RequestRef, vote: Vote, channel: &str) -> EngineResult<()> {
+        let case = req.case;
+        let refunds = self.tx.refunds_of_case(case).await?;
+        if refunds.is_empty() {
+            self.say(channel, Some(&user.id), Some(case), format!("{case} has no refund request.")).await?;
+            return Ok(());
         }
+        let chosen = match req.nth {
+            Some(n) => match usize::try_from(n).ok().and_then(|n| refunds.get(n - 1)) {
+                Some(r) => r.clone(),
+                None => {
+                    let text = format!("{case} has {} refund request(s); there is no #{n}.", refunds.len());
+                    self.say(channel, Some(&user.id), Some(case), text).await?;
+                    return Ok(());
+                }
+            },
+            None => {
+                let waiting: Vec<(usize, &Refund)> = refunds.iter().enumerate().filter(|(_, r)| r.status.is_open()).collect();
+                match waiting.as_slice() {
+                    [(_, only)] => (*only).clone(),
+                    [] => match refunds.last() {
+                        Some(r) => r.clone(),
+                        None => return Ok(()),
+                    },
+                    several => {
+                        let list: Vec<String> = several
+                            .iter()
+                            .map(|(i, r)| {
+                                format!(
+                                    "\n• {case}#{}: {} {} on {}, {}",
+                                    i + 1,
+                                    r.currency.format(r.amount),
+                                    r.currency,
+                                    r.charge,
+                                    r.status.as_str().replace('_', " ")
+                                )
+                            })
+                            .collect();
+                        let verb = if vote == Vote::Approve { "/approve" } else { "/reject" };
+                        let text = format!(
+                            "{case} has {} open refund requests; nothing was changed. Say which one, e.g. {verb} {case}#{}:{}",
+                            several.len(),
+                            several[0].0 + 1,
+                            list.concat()
+                        );
+                        self.say(channel, Some(&user.id), Some(case), text).await?;
+                        return Ok(());
+                    }
+                }
+            }
+        };
+        self.vote(user, chosen, vote, true, channel, true).await
+    }
+
+    /// `/reply`: staff speak to the case's customer (notes given with `/ticket …` stay
+    /// internal).
+    async fn reply(&mut self, user: &User, n: CaseNumber, text: &str, channel: &str) -> EngineResult<()> {
+        let Some(case) = self.tx.case(n).await? else {
+            self.say(channel, Some(&user.id), None, format!("I can't find a case {n}.")).await?;
+            return Ok(());
+        };
+        self.tell_customer(&case, format!("Message from our support team about {n}: {text}")).await?;
+        self.audit(user.id.as_str(), Some(n), "case.reply", format!("to {}: {text}", case.customer), None).await?;
+        self.say(channel, Some(&user.id), Some(n), format!("Sent to {} on {n}.", case.customer)).await?;
+        Ok(())
+    }
+
+    /// `/queue`: what waits for staff, oldest first — refunds waiting for a lead, then
+    /// open cases — with their age and who must act.
+    async fn queue_words(&mut self) -> EngineResult<String> {
+        const MAX: u32 = 25;
+        let age = |t: chrono::DateTime<chrono::Utc>, now: chrono::DateTime<chrono::Utc>| {
+            let m = (now - t).num_minutes().max(0);
+            if m < 60 {
+                format!("{m} min")
+            } else if m < 48 * 60 {
+                format!("{} h", m / 60)
+            } else {
+                format!("{} d", m / (24 * 60))
+            }
+        };
+        let mut lines = Vec::new();
+        let waiting = self.tx.waiting_refunds(MAX).await?;
+        for r in &waiting {
+            let who = match r.status {
+                RefundStatus::OnHold => "a lead (on hold: the charge is disputed)".to_string(),
+                _ => {
+                    let have = r.approvals.len();
+                    format!("{} more lead(s), not {}", usize::from(r.leads_needed).saturating_sub(have), r.requested_by)
+                }
+            };
+            lines.push(format!(
+                "• {} {} {} on {} — waiting {} — needs {who}",
+                r.case,
+                r.currency.format(r.amount),
+                r.currency,
+                r.charge,
+                age(r.requested_at, self.now)
+            ));
+        }
+        for c in self.tx.open_cases(MAX).await? {
+            let who = match c.status {
+                CaseStatus::AwaitingInfo => "the customer (asked which charge)",
+                CaseStatus::AwaitingApproval => "a lead (refund requested)",
+                CaseStatus::Escalated => "a lead (escalated)",
+                _ => "an agent",
+            };
+            let charge = c.charge.as_ref().map(|ch| format!(" on {ch}")).unwrap_or_default();
+            lines.push(format!(
+                "• {} {} ({}){charge} — {} — idle {} — next: {who}",
+                c.number,
+                c.intent.as_str().replace('_', " "),
+                c.customer,
+                c.status.as_str().replace('_', " "),
+                age(c.updated_at, self.now)
+            ));
+        }
+        if lines.is_empty() {
+            return Ok("The queue is empty: no open case and no refund waiting for a lead.".into());
+        }
+        Ok(format!("Queue (oldest first, at most {MAX} of each):\n{}", lines.join("\n")))
     }
 
     /// `/refund`: find the charge and case, check the policy, post the approval request.
@@ -550,8 +671,12 @@ impl Work<'_> {
         let in_flight = refunds.iter().any(|r| r.status.is_open());
         match case.apply(action, in_flight) {
             Ok(status) => {
-                let why = if note.is_empty() { String::new() } else { format!("Note from {}: {note}", user.id) };
-                self.set_status(&mut case, status, user.id.as_str(), &why).await?;
+                // A note is internal: it goes to the audit trail, never to the customer
+                // (`/reply` speaks to them).
+                self.set_status(&mut case, status, user.id.as_str(), "").await?;
+                if !note.is_empty() {
+                    self.audit(user.id.as_str(), Some(n), "case.note", note.to_string(), None).await?;
+                }
                 self.say(channel, Some(&user.id), Some(n), format!("{n} is now {}.", status.as_str())).await?;
             }
             Err(e) => {
@@ -600,6 +725,8 @@ fn act_of(cmd: &Command) -> Act {
         Command::Refund { .. } => Act::RequestRefund,
         Command::Approve(_) => Act::ApproveRefund,
         Command::Reject(..) => Act::RejectRefund,
+        Command::Reply(..) => Act::ReplyToCustomer,
+        Command::Queue => Act::SeeQueue,
         Command::Wallet(_) => Act::ViewWallet,
         Command::WalletCredit { .. } => Act::CreditGoodwill,
         Command::WalletBuy(_) => Act::BuyCredits,

@@ -294,10 +294,8 @@ impl<'e> Work<'e> {
                 if was_approved {
                     self.move_credits(&refund, Direction::GiveBack).await?;
                 }
-                self.say(&approvals, None, Some(case_no), format!("{} rejected the refund for {case_no}.", user.id)).await?;
-                if let Some(mut case) = self.tx.case(case_no).await? {
-                    self.set_status(&mut case, CaseStatus::Rejected, user.id.as_str(), "A lead decided not to refund this charge.").await?;
-                }
+                self.say(&approvals, None, Some(case_no), format!("{} rejected the {} for {case_no}.", user.id, refund_words(&refund))).await?;
+                self.after_one_request_ends(case_no, &refund, user.id.as_str(), "was not approved").await?;
             }
             Outcome::Approved { by } => {
                 let by = match self.at_quorum(user, &mut refund, by).await? {
@@ -350,6 +348,25 @@ impl<'e> Work<'e> {
                 self.audit(user.id.as_str(), None, "wallet.goodwill_vote_refused", why.explain(), None).await
             }
             _ => Ok(()),
+        }
+    }
+
+    /// One refund request of a case ended without money moving (rejected, refused at
+    /// quorum): the customer hears about that request and the rest of the case's money
+    /// truthfully, and the case moves only as far as the whole case allows.
+    pub async fn after_one_request_ends(&mut self, case_no: CaseNumber, ended: &Refund, actor: &str, how: &str) -> EngineResult<()> {
+        let Some(mut case) = self.tx.case(case_no).await? else { return Ok(()) };
+        let refunds = self.tx.refunds_of_case(case_no).await?;
+        let others_open = refunds.iter().any(|r| r.id != ended.id && r.status.is_open());
+        let paid = refunds.iter().any(|r| r.status == RefundStatus::Succeeded);
+        let this = format!("The refund request of {} {} for charge {} {how}.", ended.currency.format(ended.amount), ended.currency, ended.charge);
+        let history = money_so_far(&refunds);
+        if others_open {
+            self.tell_customer(&case, format!("{this} {history}")).await
+        } else if paid {
+            self.set_status(&mut case, CaseStatus::Resolved, actor, &format!("{this} {history}")).await
+        } else {
+            self.set_status(&mut case, CaseStatus::Rejected, actor, &format!("{this} Nothing has been refunded on this case.")).await
         }
     }
 
@@ -419,15 +436,7 @@ impl<'e> Work<'e> {
                 self.set_refund_status(refund, RefundStatus::Rejected).await?;
                 self.say(&approvals, None, Some(case_no), format!("The refund for {case_no} was not paid: it is no longer eligible ({why})."))
                     .await?;
-                if let Some(mut case) = self.tx.case(case_no).await? {
-                    self.set_status(
-                        &mut case,
-                        CaseStatus::Open,
-                        "system",
-                        "The refund request could not go ahead as asked; an agent will follow up.",
-                    )
-                    .await?;
-                }
+                self.after_one_request_ends(case_no, refund, "system", "could not go ahead as asked; an agent will follow up").await?;
                 Ok(AtQuorum::Short)
             }
         }
@@ -762,6 +771,39 @@ pub(crate) enum Payable {
     Hold(String),
     /// No longer eligible.
     No(String),
+}
+
+/// The money of a case in one sentence: what was refunded, what is on its way, what is
+/// waiting — never "nothing was refunded" when something was.
+pub(crate) fn money_so_far(refunds: &[Refund]) -> String {
+    let sum = |pred: &dyn Fn(&Refund) -> bool| -> Vec<String> {
+        let mut by_cur: Vec<(crate::domain::money::Currency, Decimal)> = Vec::new();
+        for r in refunds.iter().filter(|r| pred(r)) {
+            match by_cur.iter_mut().find(|(c, _)| *c == r.currency) {
+                Some((_, total)) => *total += r.amount,
+                None => by_cur.push((r.currency, r.amount)),
+            }
+        }
+        by_cur.into_iter().map(|(c, a)| format!("{} {c}", c.format(a))).collect()
+    };
+    let paid = sum(&|r| r.status == RefundStatus::Succeeded);
+    let moving = sum(&|r| matches!(r.status, RefundStatus::Approved | RefundStatus::Executing));
+    let waiting = sum(&|r| matches!(r.status, RefundStatus::AwaitingApproval | RefundStatus::OnHold));
+    let mut parts = Vec::new();
+    if !paid.is_empty() {
+        parts.push(format!("{} refunded", paid.join(" and ")));
+    }
+    if !moving.is_empty() {
+        parts.push(format!("{} being paid", moving.join(" and ")));
+    }
+    if !waiting.is_empty() {
+        parts.push(format!("{} waiting for approval", waiting.join(" and ")));
+    }
+    if parts.is_empty() {
+        "Nothing has been refunded on this case.".to_string()
+    } else {
+        format!("So far on this case: {}.", parts.join("; "))
+    }
 }
 
 /// "49.00 USD on ch_2" — how a refund is named in messages and the audit trail.

@@ -1,0 +1,142 @@
+//! A support team's day (issue 10): which request `/approve` acts on, truthful customer
+//! texts, internal notes and `/reply`, the queue, and customers answering the bot's own
+//! question. On a real store (SQLite; PostgreSQL too when PAYDESK_TEST_PG is set).
+
+mod common;
+
+use common::bot::*;
+use common::*;
+use paydesk::app::action::Action;
+use paydesk::app::engine::{Actor, Event};
+use paydesk::domain::billing::ChargeKind;
+use rust_decimal::Decimal;
+
+fn dec(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+/// Texts addressed to `to`.
+async fn said_to(bot: &Bot, to: &str) -> Vec<String> {
+    bot.outbox()
+        .await
+        .into_iter()
+        .filter_map(|a| match a {
+            Action::Say { to: Some(t), text, .. } if t == to => Some(text),
+            _ => None,
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn approve_and_reject_name_the_request_when_a_case_has_several() {
+    for b in backends() {
+        let bot = bot(&b, |_| {}).await;
+        bot.say("bo", "/refund ch_1 5.00 first part", 0).await;
+        bot.say("bo", "/refund ch_1 1.00 second part", 10).await;
+        bot.say("kim", "/approve RF-000001", 20).await;
+        assert_eq!(bot.paid().await, Decimal::ZERO, "an ambiguous /approve paid something");
+        let to_kim = said_to(&bot, "kim").await;
+        assert!(
+            to_kim.iter().any(|s| s.contains("2 open refund requests; nothing was changed") && s.contains("RF-000001#1: 5.00 USD")),
+            "{to_kim:#?}"
+        );
+        bot.say("kim", "/reject RF-000001", 30).await;
+        assert_eq!(bot.statuses().await, ["awaiting_approval", "awaiting_approval"]);
+        bot.say("kim", "/approve RF-000001#1", 40).await;
+        assert_eq!(bot.paid().await, dec("5.00"));
+        // One left waiting: a bare /reject acts on it.
+        bot.say("kim", "/reject RF-000001", 50).await;
+        assert_eq!(bot.statuses().await, ["succeeded", "rejected"]);
+        bot.say("kim", "/approve RF-000001#3", 60).await;
+        assert!(said_to(&bot, "kim").await.iter().any(|s| s.contains("there is no #3")));
+    }
+}
+
+#[tokio::test]
+async fn rejecting_one_partial_refund_tells_the_customer_what_was_refunded() {
+    for b in backends() {
+        let bot = bot(&b, |_| {}).await;
+        bot.say("ana", "I want a refund for ch_1 please", 0).await;
+        bot.say("bo", "/refund ch_1 3.50 part one", 10).await;
+        bot.say("kim", "/approve RF-000001", 20).await;
+        assert_eq!(bot.paid().await, dec("3.50"));
+        bot.say("bo", "/refund RF-000001 1.00 part two", 30).await;
+        bot.say("kim", "/reject RF-000001#2 not eligible", 40).await;
+        let to_ana = said_to(&bot, "ana").await;
+        let last = to_ana.last().unwrap();
+        assert!(last.contains("1.00 USD") && last.contains("was not approved") && last.contains("3.50 USD refunded"), "{to_ana:#?}");
+        assert!(!to_ana.iter().any(|s| s.contains("decided not to refund this charge")), "{to_ana:#?}");
+        let snap = bot.engine.store().snapshot().await.unwrap();
+        assert_eq!(snap.cases[0].status.as_str(), "resolved");
+    }
+}
+
+#[tokio::test]
+async fn staff_notes_stay_internal_and_reply_speaks_to_the_customer() {
+    for b in backends() {
+        let bot = bot(&b, |_| {}).await;
+        bot.say("ana", "I want a refund for ch_1 please", 0).await;
+        bot.say("bo", "/ticket escalate RF-000001 customer is a known scammer, ignore", 10).await;
+        let to_ana = said_to(&bot, "ana").await;
+        assert!(!to_ana.iter().any(|s| s.contains("scammer")), "a staff note reached the customer: {to_ana:#?}");
+        assert!(to_ana.iter().any(|s| s.contains("RF-000001 is now")), "the status change is still told: {to_ana:#?}");
+        let audit = bot.engine.store().audit(None).await.unwrap();
+        assert!(audit.iter().any(|a| a.record.action == "case.note" && a.record.detail.contains("scammer")));
+        bot.say("bo", "/reply RF-000001 We are looking into it today.", 20).await;
+        let to_ana = said_to(&bot, "ana").await;
+        assert!(to_ana.last().unwrap().contains("We are looking into it today."), "{to_ana:#?}");
+        // Customers cannot use it.
+        bot.say("ana", "/reply RF-000001 hello", 30).await;
+        assert!(bot.said().await.iter().any(|s| s.starts_with("DENIED replying to a customer is for agents and leads")));
+    }
+}
+
+#[tokio::test]
+async fn the_queue_lists_what_waits_oldest_first_with_who_must_act() {
+    for b in backends() {
+        let bot = bot(&b, |_| {}).await;
+        bot.say("kim", "/queue", 0).await;
+        assert!(said_to(&bot, "kim").await.last().unwrap().contains("The queue is empty"));
+        bot.say("ana", "I want a refund for ch_1 please", 10).await;
+        bot.say("bo", "/refund ch_1 600 large", 20).await; // two leads
+        bot.say("kim", "/approve RF-000001", 30).await;
+        bot.say("bo", "/queue", 7200).await;
+        let q = said_to(&bot, "bo").await.last().unwrap().clone();
+        assert!(q.contains("RF-000001 600.00 USD on ch_1") && q.contains("needs 1 more lead(s), not bo"), "{q}");
+        assert!(q.contains("waiting 1 h") || q.contains("waiting 2 h"), "{q}");
+        assert!(q.contains("awaiting approval"), "{q}");
+        bot.say("ana", "/queue", 7300).await;
+        assert!(bot.said().await.iter().any(|s| s.starts_with("DENIED the queue is for agents and leads")));
+    }
+}
+
+#[tokio::test]
+async fn a_customer_answers_the_bots_question_with_a_charge_id() {
+    for b in backends() {
+        let bot = bot(&b, |_| {}).await;
+        let at0 = t("2026-05-02T08:00:00Z");
+        bot.engine.seed_charge(&charge("ch_demo_addon", "19.00", ChargeKind::Product), at0).await.unwrap();
+        bot.say("ana", "I was charged for something I did not order", 0).await;
+        let snap = bot.engine.store().snapshot().await.unwrap();
+        assert_eq!(snap.cases[0].status.as_str(), "awaiting_info", "the bot should ask which charge");
+        bot.say("ana", "it is ch_demo_addon", 10).await;
+        let snap = bot.engine.store().snapshot().await.unwrap();
+        assert_eq!(snap.cases.len(), 1);
+        assert_eq!(snap.cases[0].charge.as_ref().map(|c| c.as_str()), Some("ch_demo_addon"), "{:?}", snap.cases[0]);
+        assert_eq!(snap.cases[0].status.as_str(), "open");
+    }
+}
+
+#[tokio::test]
+async fn an_unlinked_customer_answers_with_an_account_and_staff_are_asked_to_confirm() {
+    for b in backends() {
+        let bot = bot(&b, |_| {}).await;
+        let ev = |text: &str| Event::Message { actor: Actor::known("zoe"), text: text.into(), channel: "support".into() };
+        bot.engine.handle(ev("you billed me twice!"), at(0), None).await.unwrap();
+        bot.engine.handle(ev("my email is zoe@example.com"), at(10), None).await.unwrap();
+        let to_zoe = said_to(&bot, "zoe").await;
+        assert!(to_zoe.last().unwrap().contains("zoe@example.com") && to_zoe.last().unwrap().contains("agent"), "{to_zoe:#?}");
+        let all = bot.said().await;
+        assert!(all.iter().any(|s| s.contains("/link zoe")), "staff are not asked to confirm: {all:#?}");
+    }
+}
