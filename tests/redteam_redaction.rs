@@ -263,3 +263,23 @@ async fn the_store_removes_card_numbers_that_slip_through() {
         assert_eq!(text, format!("{SNOWFLAKE}: [card number removed]"));
     }
 }
+
+/// `import charges`: a row holding a card number in any format is refused (and the
+/// number is not echoed); ids, amounts and times that only look numeric are kept.
+#[test]
+fn imported_rows_with_card_numbers_are_refused() {
+    let csv = "id,Amount,Currency,Created (UTC),Customer ID,Description,Card Last4,Status\n\
+               8835511210681071,49.00,usd,2026-04-01 10:00:00,acct-1,pack 2026-04-01 14:05:06,1111,Paid\n\
+               ch_2,10.00,USD,2026-04-01 10:00:00,acct-1,card 4111_1111_1111_1111,1111,Paid\n\
+               ch_3,10.00,USD,2026-04-01 10:00:00,acct-1,card ٤١١١ ١١١١ ١١١١ ١١١١,1111,Paid\n\
+               ch_4,10.00,USD,2026-04-01 10:00:00,acct-1,card 4111–1111–1111–1111,1111,Paid\n\
+               ch_5,10.00,USD,2026-04-01 10:00:00,acct-1,card 4111\u{00A0}1111\u{00A0}1111\u{00A0}1111,1111,Paid\n\
+               ch_6,10.00,USD,2026-04-01 10:00:00,acct-1,\"Amex 3782 822463 10005, exp 12/27\",0005,Paid\n";
+    let (good, bad) = paydesk::app::reconcile::parse_charges(csv, "adyen");
+    assert_eq!(good.iter().map(|c| c.id.to_string()).collect::<Vec<_>>(), ["8835511210681071"]);
+    assert_eq!(bad.len(), 5, "{bad:?}");
+    for b in &bad {
+        assert!(b.message.contains("full card number"), "{b:?}");
+        assert!(!digits(&b.message).contains("1111"), "{b:?}");
+    }
+}
