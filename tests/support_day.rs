@@ -140,3 +140,90 @@ async fn an_unlinked_customer_answers_with_an_account_and_staff_are_asked_to_con
         assert!(all.iter().any(|s| s.contains("/link zoe")), "staff are not asked to confirm: {all:#?}");
     }
 }
+
+#[tokio::test]
+async fn unrelated_problems_open_their_own_cases_and_a_chargeback_threat_escalates_at_once() {
+    for b in backends() {
+        let bot = bot(&b, |_| {}).await;
+        let at0 = t("2026-05-02T08:00:00Z");
+        bot.engine.seed_charge(&charge("ch_2", "19.00", ChargeKind::Product), at0).await.unwrap();
+        bot.say("ana", "my payment failed yesterday", 0).await;
+        bot.say("ana", "I'm going to file a chargeback with my bank", 10).await;
+        let snap = bot.engine.store().snapshot().await.unwrap();
+        assert_eq!(snap.cases.len(), 2, "{:?}", snap.cases);
+        let dispute = snap.cases.iter().find(|c| c.intent.as_str() == "dispute").expect("a dispute case");
+        assert_eq!(dispute.status.as_str(), "escalated");
+        let to_ana = said_to(&bot, "ana").await;
+        assert!(to_ana.iter().any(|s| s.contains("A refund from us goes straight back to your card")), "{to_ana:#?}");
+    }
+}
+
+#[tokio::test]
+async fn thanks_gets_a_short_acknowledgement() {
+    for b in backends() {
+        let bot = bot(&b, |_| {}).await;
+        bot.say("ana", "got the money back, thanks!", 0).await;
+        let to_ana = said_to(&bot, "ana").await;
+        assert!(to_ana.last().unwrap().starts_with("You're welcome"), "{to_ana:#?}");
+        assert!(bot.engine.store().snapshot().await.unwrap().cases.is_empty());
+    }
+}
+
+#[tokio::test]
+async fn votes_that_change_nothing_are_answered() {
+    for b in backends() {
+        let bot = bot(&b, |_| {}).await;
+        bot.say("bo", "/refund ch_1 600 large", 0).await; // two leads
+        bot.react("kim", 1, true, 10).await;
+        bot.react("kim", 1, false, 20).await;
+        bot.react("kim", 1, true, 30).await;
+        bot.react("kim", 1, true, 35).await; // again: already counted
+        assert!(said_to(&bot, "kim").await.iter().any(|s| s.contains("your approval is already counted")), "{:#?}", bot.said().await);
+        bot.react("max", 1, true, 40).await;
+        assert_eq!(bot.paid().await, dec("600"));
+        let reject = paydesk::app::engine::Event::Reaction {
+            actor: Actor::known("lee"),
+            emoji: "❌".into(),
+            target: paydesk::app::engine::ReactTarget::ApprovalOf(paydesk::domain::ids::CaseNumber::FIRST),
+            added: true,
+        };
+        bot.engine.handle(reject, at(50), None).await.unwrap();
+        assert!(said_to(&bot, "lee").await.iter().any(|s| s.contains("this refund has already been paid")), "{:#?}", bot.said().await);
+        let on_reply = paydesk::app::engine::Event::Reaction {
+            actor: Actor::known("lee"),
+            emoji: "✅".into(),
+            target: paydesk::app::engine::ReactTarget::Message("m2".into()),
+            added: true,
+        };
+        bot.engine.handle(on_reply, at(60), None).await.unwrap();
+        assert!(said_to(&bot, "lee").await.iter().any(|s| s.contains("not a refund or goodwill request")), "{:#?}", bot.said().await);
+    }
+}
+
+#[tokio::test]
+async fn where_is_my_refund_lists_paid_refunds_with_their_date() {
+    for b in backends() {
+        let bot = bot(&b, |_| {}).await;
+        bot.say("ana", "I want a refund for ch_1 please", 0).await;
+        bot.say("bo", "/refund ch_1 30 sorry", 10).await;
+        bot.say("kim", "/approve RF-000001", 20).await;
+        bot.say("ana", "where is my refund?", 30).await;
+        let last = said_to(&bot, "ana").await.last().unwrap().clone();
+        assert!(last.contains("30.00 USD") && last.contains("was sent on 2026-05-03"), "{last}");
+    }
+}
+
+#[tokio::test]
+async fn reopening_a_second_case_on_one_charge_is_refused() {
+    for b in backends() {
+        let bot = bot(&b, |_| {}).await;
+        bot.say("ana", "I want a refund for ch_1 please", 0).await;
+        bot.say("bo", "/ticket close RF-000001", 10).await;
+        bot.say("ana", "you charged me twice for ch_1", 20).await; // opens RF-000002 on ch_1
+        bot.say("bo", "/ticket reopen RF-000001", 30).await;
+        let snap = bot.engine.store().snapshot().await.unwrap();
+        let open: Vec<_> = snap.cases.iter().filter(|c| c.status.is_open()).collect();
+        assert_eq!(open.len(), 1, "{:?}", snap.cases);
+        assert!(said_to(&bot, "bo").await.iter().any(|s| s.contains("RF-000002 is already open about charge ch_1")), "{:#?}", bot.said().await);
+    }
+}

@@ -212,6 +212,8 @@ pub trait StoreTx: Send {
     async fn hold_refunds(&mut self, charge: &ChargeId, now: DateTime<Utc>) -> StoreResult<Vec<Refund>>;
 
     async fn add_credit_note(&mut self, note: &CreditNote) -> StoreResult<()>;
+    /// The credit notes of a charge, oldest first.
+    async fn credit_notes_of(&mut self, charge: &ChargeId) -> StoreResult<Vec<CreditNote>>;
 
     /// Inserts a goodwill request (its `id` is ignored) and returns the id given.
     async fn insert_goodwill(&mut self, g: &GoodwillRequest) -> StoreResult<i64>;

@@ -222,7 +222,15 @@ impl Ignored {
             Ignored::AlreadyCounted => "your approval is already counted".into(),
             Ignored::NotCounted => "you had no approval on this request to withdraw".into(),
             Ignored::Expired => "this approval request has expired".into(),
-            Ignored::Decided(s) => format!("this refund is already {}", s.as_str().replace('_', " ")),
+            Ignored::Decided(s) => match s {
+                RefundStatus::Succeeded => "this refund has already been paid".into(),
+                RefundStatus::Failed => "this refund has already failed; a lead is looking into it".into(),
+                RefundStatus::Rejected => "this refund was already rejected".into(),
+                RefundStatus::Expired => "this approval request has expired".into(),
+                RefundStatus::Approved | RefundStatus::Executing => "this refund is already approved and being paid".into(),
+                RefundStatus::OnHold => "this refund is on hold because the charge is disputed; a lead can only reject it".into(),
+                RefundStatus::AwaitingApproval => "this refund is still waiting for approval".into(),
+            },
             Ignored::Closed(s) => format!("this goodwill request is already {s}"),
         }
     }

@@ -147,6 +147,16 @@ macro_rules! sql_store {
             })
         }
 
+        fn credit_note_row(r: &<$db as sqlx::Database>::Row) -> StoreResult<CreditNote> {
+            Ok(CreditNote {
+                charge: ChargeId::new(r.try_get::<String, _>("charge_id")?),
+                amount: decimal(r.try_get("amount")?),
+                currency: currency(&r.try_get::<String, _>("currency")?)?,
+                at: time(r.try_get("at")?)?,
+                issued_by: UserId::new(r.try_get::<String, _>("issued_by")?),
+            })
+        }
+
         fn audit_row(r: &<$db as sqlx::Database>::Row) -> StoreResult<StoredAudit> {
             Ok(StoredAudit {
                 seq: r.try_get("seq")?,
@@ -292,13 +302,7 @@ macro_rules! sql_store {
                     });
                 }
                 for r in sqlx::query("SELECT charge_id, amount, currency, at, issued_by FROM credit_notes ORDER BY id").fetch_all(&self.pool).await? {
-                    s.credit_notes.push(CreditNote {
-                        charge: ChargeId::new(r.try_get::<String, _>("charge_id")?),
-                        amount: decimal(r.try_get("amount")?),
-                        currency: currency(&r.try_get::<String, _>("currency")?)?,
-                        at: time(r.try_get("at")?)?,
-                        issued_by: UserId::new(r.try_get::<String, _>("issued_by")?),
-                    });
+                    s.credit_notes.push(credit_note_row(&r)?);
                 }
                 Ok(s)
             }
@@ -919,6 +923,14 @@ macro_rules! sql_store {
                     message_ref: r.try_get("message_ref")?,
                     decided_by: r.try_get::<Option<String>, _>("decided_by")?.map(UserId::new),
                 }))
+            }
+
+            async fn credit_notes_of(&mut self, charge: &ChargeId) -> StoreResult<Vec<CreditNote>> {
+                let rows = sqlx::query("SELECT charge_id, amount, currency, at, issued_by FROM credit_notes WHERE charge_id = $1 ORDER BY id")
+                    .bind(charge.as_str())
+                    .fetch_all(&mut *self.tx)
+                    .await?;
+                rows.iter().map(credit_note_row).collect()
             }
 
             async fn add_credit_note(&mut self, n: &CreditNote) -> StoreResult<()> {

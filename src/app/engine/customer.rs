@@ -88,6 +88,11 @@ impl Work<'_> {
         if self.answer_to_question(user, text, &ents, channel).await? {
             return Ok(());
         }
+        if is_thanks(text) && ents.transaction_id.is_none() && ents.case_id.is_none() {
+            self.say(channel, Some(&user.id), None, "You're welcome! I'm here if anything else comes up with a charge, a refund or your wallet.")
+                .await?;
+            return Ok(());
+        }
         if intent.opens_case() {
             return self.case_message(user, intent, &ents, text, channel).await;
         }
@@ -197,9 +202,12 @@ impl Work<'_> {
             Pick::Found(c) => Some((**c).clone()),
             _ => None,
         };
+        // One case per charge, and per topic while the charge is unknown: an unrelated
+        // problem opens a case of its own instead of piling into one without a charge.
+        let same_topic = |c: &&Case| c.charge.is_none() && same_topic(c.intent, intent);
         let existing = named.or_else(|| match &charge {
-            Some(ch) => open.iter().find(|c| c.charge.as_ref() == Some(&ch.id)).or_else(|| open.iter().find(|c| c.charge.is_none())).cloned(),
-            None => open.iter().find(|c| c.charge.is_none()).cloned(),
+            Some(ch) => open.iter().find(|c| c.charge.as_ref() == Some(&ch.id)).or_else(|| open.iter().find(same_topic)).cloned(),
+            None => open.iter().find(same_topic).cloned(),
         });
         match existing {
             Some(mut case) => {
@@ -289,10 +297,34 @@ impl Work<'_> {
             }
         };
         self.say(channel, Some(&user.id), Some(case.number), text).await?;
+        if case.intent == Intent::Dispute {
+            self.chargeback_threat(case, user, channel).await?;
+        }
         Ok(())
     }
 
-    async fn ask_for_charge(&mut self, case: &Case, pick: &Pick, charges: &[Charge], user: &User, channel: &str) -> EngineResult<()> {
+    /// A customer who speaks of a chargeback: told at once how it differs from a refund,
+    /// and the case goes to a lead.
+    async fn chargeback_threat(&mut self, case: &mut Case, user: &User, channel: &str) -> EngineResult<()> {
+        if case.status == CaseStatus::Escalated {
+            return Ok(());
+        }
+        self.say(
+            channel,
+            Some(&user.id),
+            Some(case.number),
+            "About a chargeback: it is a dispute you open with your bank. The bank holds the money while it investigates, which usually takes weeks, \
+             and while it is open we cannot refund that charge here. A refund from us goes straight back to your card, usually within 5–10 business days. \
+             If you have not filed a dispute yet, we can look at a refund first. A lead is taking over your case now.",
+        )
+        .await?;
+        self.set_status(case, CaseStatus::Escalated, "system", "").await
+    }
+
+    async fn ask_for_charge(&mut self, case: &mut Case, pick: &Pick, charges: &[Charge], user: &User, channel: &str) -> EngineResult<()> {
+        if case.intent == Intent::Dispute {
+            self.chargeback_threat(case, user, channel).await?;
+        }
         let mut text = match pick {
             Pick::NotFound(r) => format!("I couldn't find a charge {r} on your account. "),
             _ => String::new(),
@@ -461,7 +493,15 @@ impl Work<'_> {
                 let state = match r.status {
                     RefundStatus::AwaitingApproval => "is waiting for a lead's approval".to_string(),
                     RefundStatus::Approved | RefundStatus::Executing => "is approved and being paid".to_string(),
-                    RefundStatus::Succeeded => "has been paid; card refunds usually show on your statement within 5–10 business days".to_string(),
+                    RefundStatus::Succeeded => {
+                        let notes = self.tx.credit_notes_of(&r.charge).await?;
+                        let when = notes
+                            .iter()
+                            .find(|n| n.amount == r.amount)
+                            .map(|n| format!(" on {}", n.at.format("%Y-%m-%d %H:%M UTC")))
+                            .unwrap_or_default();
+                        format!("was sent{when}; card refunds usually show on your statement within 5–10 business days")
+                    }
                     RefundStatus::Failed => "could not be paid; an agent is looking into it".to_string(),
                     RefundStatus::Rejected => "was not approved".to_string(),
                     RefundStatus::Expired => "expired before approval; an agent will follow up".to_string(),
@@ -557,6 +597,22 @@ impl Work<'_> {
         .await?;
         Ok(())
     }
+}
+
+/// A short thank-you ("thanks!", "got it, thank you", "gracias"), not a request.
+fn is_thanks(text: &str) -> bool {
+    const WORDS: [&str; 14] =
+        ["thanks", "thank", "thx", "ty", "cheers", "gracias", "obrigado", "obrigada", "merci", "danke", "grazie", "bedankt", "ありがとう", "谢谢"];
+    let lower = text.to_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    words.len() <= 6 && words.iter().any(|w| WORDS.contains(w))
+        || WORDS.iter().any(|w| !w.is_ascii() && lower.contains(w)) && text.chars().count() <= 12
+}
+
+/// Whether a new message about `new` belongs with a case about `old` while neither
+/// names a charge: the same problem, or a plain refund request about either.
+fn same_topic(old: Intent, new: Intent) -> bool {
+    old == new || old == Intent::RefundRequest || new == Intent::RefundRequest
 }
 
 /// "refund request" for `refund_request`.

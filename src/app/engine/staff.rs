@@ -619,7 +619,9 @@ impl Work<'_> {
         let mut text = format!("No refund requested for {}: {why}.", charge.id);
         if matches!(refusal, Some(Refusal::TooOld { .. })) {
             text.push_str(" A lead can give a goodwill credit with /wallet credit <account> <amount> <reason>.");
-        } else if refusal.is_some() && user.roles.has(Role::Lead) {
+        } else if user.roles.has(Role::Lead)
+            && refusal.is_some_and(|r| !matches!(r, Refusal::Disputed | Refusal::WrongCurrency { .. } | Refusal::FinerThanMinorUnit { .. }))
+        {
             text.push_str(" As a lead you can override: /refund <charge> <amount> override <reason> (needs two other leads).");
         }
         self.say(channel, Some(&user.id), n, text).await?;
@@ -667,6 +669,17 @@ impl Work<'_> {
             self.say(channel, Some(&user.id), None, format!("I can't find a case {n}.")).await?;
             return Ok(());
         };
+        if action == CaseAction::Reopen {
+            // One open case per charge (Tickets 1): reopening a second one is refused.
+            if let (Some(ch), Some(acct)) = (&case.charge, &case.account) {
+                let open = self.tx.open_cases_of_account(acct).await?;
+                if let Some(other) = open.iter().find(|c| c.number != n && c.charge.as_ref() == Some(ch)) {
+                    let text = format!("{n} was not reopened: {} is already open about charge {ch}; continue there.", other.number);
+                    self.say(channel, Some(&user.id), Some(n), text).await?;
+                    return Ok(());
+                }
+            }
+        }
         let refunds = self.tx.refunds_of_case(n).await?;
         let in_flight = refunds.iter().any(|r| r.status.is_open());
         match case.apply(action, in_flight) {

@@ -4,7 +4,7 @@
 use super::{Actor, Engine, EngineResult, ReactTarget};
 use crate::app::action::Action;
 use crate::app::ports::{StoreTx, User};
-use crate::domain::approvals::{leads_needed, GoodwillRequest, GoodwillStatus, Outcome, Refund, RefundStatus, Vote};
+use crate::domain::approvals::{leads_needed, GoodwillRequest, GoodwillStatus, Ignored, Outcome, Refund, RefundStatus, Vote};
 use crate::domain::audit::AuditRecord;
 use crate::domain::billing::{plan_usage, price_credits, Charge, ChargeKind, EntryKind, PaymentMethod, WalletEntry};
 use crate::domain::ids::{AccountId, CaseNumber, ChargeId, UserId};
@@ -214,7 +214,12 @@ impl<'e> Work<'e> {
         }
         if !user.roles.has(Role::Customer) {
             // Staff talking among themselves in a support channel is not a request.
-            if channel == "dm" {
+            let first = text.split_whitespace().next().unwrap_or_default().to_lowercase();
+            const NAMES: [&str; 9] = ["refund", "approve", "reject", "wallet", "ticket", "link", "reply", "queue", "help"];
+            if NAMES.contains(&first.as_str()) {
+                self.say(channel, Some(&user.id), None, format!("Did you mean /{first}? Commands start with / or !; type /help for the list."))
+                    .await?;
+            } else if channel == "dm" {
                 self.say(channel, Some(&user.id), None, "I read customer messages and staff commands; type /help for the commands.").await?;
             }
             return Ok(());
@@ -244,7 +249,17 @@ impl<'e> Work<'e> {
             },
             ReactTarget::ApprovalOf(case) => self.tx.refunds_of_case(*case).await?.into_iter().next_back(),
         };
-        let Some(refund) = refund else { return Ok(()) };
+        let Some(refund) = refund else {
+            // A vote on a message that is no request: staff are told (customers' reactions
+            // on the bot's replies are conversation).
+            let user = self.user(actor).await?;
+            if added && user.roles.is_staff() {
+                let channel = self.e.cfg.approvals_channel.clone();
+                self.say(&channel, Some(&user.id), None, "Nothing changed: that message is not a refund or goodwill request waiting for approval.")
+                    .await?;
+            }
+            return Ok(());
+        };
         let user = self.user(actor).await?;
         let channel = self.e.cfg.approvals_channel.clone();
         self.vote(&user, refund, vote, added, &channel, false).await
@@ -270,7 +285,9 @@ impl<'e> Work<'e> {
                 if why.is_denial() {
                     self.deny(&user.id, channel, format!("{} ({case_no})", why.explain())).await?;
                     self.audit(user.id.as_str(), Some(case_no), "refund.vote_refused", why.explain(), None).await?;
-                } else if by_command {
+                } else if by_command || (added && why != Ignored::NotCounted) {
+                    // A repeated ✅, or a vote on a decided request, is answered too: the
+                    // person learns why nothing happened.
                     self.say(channel, Some(&user.id), Some(case_no), format!("Nothing changed: {}.", why.explain())).await?;
                 }
             }
@@ -737,7 +754,8 @@ impl<'e> Work<'e> {
             Some(&user.id),
             None,
             format!(
-                "Bought {credits} credits: {} {cur} added to your wallet, your card was charged {} {cur} ({} {cur} plus a {} {cur} platform fee, charge {id}). Your balance is now {} {cur}.",
+                "Bought {credits} {}: {} {cur} added to your wallet, your card was charged {} {cur} ({} {cur} plus a {} {cur} platform fee, charge {id}). Your balance is now {} {cur}.",
+                if credits == 1 { "credit" } else { "credits" },
                 cur.format(p.value),
                 cur.format(p.total),
                 cur.format(p.cost),
