@@ -510,3 +510,12 @@ impl Work<'_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn reasons_sent_to_providers_carry_no_card_number() {
+        assert_eq!(super::outgoing_reason("card 4111\t1111\t1111\t1111 charged twice"), "card [card number removed] charged twice");
+        assert_eq!(super::outgoing_reason("duplicate of 2026-11-30 12.50 EUR"), "duplicate of 2026-11-30 12.50 EUR");
+    }
+}
