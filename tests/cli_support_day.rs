@@ -97,6 +97,14 @@ fn reconcile_refuses_an_unknown_provider_and_a_rerun_opens_no_duplicate_case() {
     let (stdout2, _) = text(&again);
     assert_eq!(stdout2.lines().filter(|l| l.starts_with("RF-")).count(), 0, "a rerun opened cases again: {stdout2}");
     assert_eq!(stdout2.lines().filter(|l| l.starts_with("(already reported)")).count(), opened, "{stdout2}");
+    // A new mismatch on the same charge joins its open case: one open case per charge.
+    let case = stdout.lines().find(|l| l.starts_with("RF-")).and_then(|l| l.split(':').next()).unwrap().to_string();
+    std::fs::write(&export, "id,charge,amount,currency,status\nre_x,ch_1,7.00,USD,succeeded\nre_y,ch_1,1.00,USD,succeeded\n").unwrap();
+    let third = run(&["reconcile", "--db", &db, "--provider", "sandbox", export.to_str().unwrap()]);
+    let (stdout3, _) = text(&third);
+    let new: Vec<&str> = stdout3.lines().filter(|l| l.starts_with("RF-")).collect();
+    assert_eq!(new.len(), 1, "{stdout3}");
+    assert!(new[0].starts_with(&format!("{case}: refund re_y")), "a second open case on ch_1: {stdout3}");
 }
 
 #[test]

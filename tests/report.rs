@@ -76,6 +76,6 @@ async fn report_figures_agree_with_the_ledger_in_json_and_html() {
         assert!(html.contains("<svg") && !html.contains("src=") && !html.contains("href="));
         // The short text for a scheduled post.
         let summary = report.summary();
-        assert!(summary.contains("2 paid (120 USD)") && summary.contains("10 min at the median"), "{summary}");
+        assert!(summary.contains("2 paid (120.00 USD)") && summary.contains("10 min at the median"), "{summary}");
     }
 }

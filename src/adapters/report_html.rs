@@ -61,6 +61,9 @@ fn group_table(title: &str, groups: &[Group]) -> String {
         bars(title, &groups.iter().map(|g| (g.key.clone(), g.requests)).collect::<Vec<_>>()),
         esc(title.rsplit(' ').next().unwrap_or(title))
     );
+    if groups.is_empty() {
+        return t.split("<table>").next().unwrap_or_default().to_string();
+    }
     for g in groups {
         let _ = write!(
             t,
@@ -83,6 +86,10 @@ fn count_table(title: &str, what: &str, counts: &[Count]) -> String {
         bars(title, &counts.iter().map(|c| (c.key.clone(), c.count)).collect::<Vec<_>>()),
         esc(what)
     );
+    if counts.is_empty() {
+        // The chart already says there is nothing: no empty table under it.
+        return t.split("<table>").next().unwrap_or_default().to_string();
+    }
     for c in counts {
         let _ = write!(t, "<tr><td>{}</td><td class=\"n\">{}</td></tr>", esc(&c.key), c.count);
     }

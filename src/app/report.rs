@@ -192,12 +192,16 @@ pub fn build(input: &ReportInput) -> Report {
     }
 }
 
-/// `12.50 USD + 3000 JPY` (or `none`).
+/// `12.50 USD + 3000 JPY` (or `none`), each in its currency's minor units.
 pub fn amounts_words(a: &Amounts) -> String {
     if a.is_empty() {
         return "none".into();
     }
-    a.iter().map(|(c, d)| format!("{} {c}", d.normalize())).collect::<Vec<_>>().join(" + ")
+    let money = |c: &str, d: &Decimal| match crate::domain::money::Currency::from_code(c) {
+        Some(cur) => format!("{} {c}", cur.format(*d)),
+        None => format!("{} {c}", d.normalize()),
+    };
+    a.iter().map(|(c, d)| money(c, d)).collect::<Vec<_>>().join(" + ")
 }
 
 impl Report {
