@@ -76,6 +76,8 @@ async fn report_figures_agree_with_the_ledger_in_json_and_html() {
         assert!(html.contains("<svg") && !html.contains("src=") && !html.contains("href="));
         // The short text for a scheduled post.
         let summary = report.summary();
+        let daily = paydesk::app::report::daily_summary(store.as_ref(), at(5000)).await.unwrap();
+        assert!(daily.starts_with("Support summary 2026-05-02 11:23") && daily.contains("2 paid (120.00 USD)"), "{daily}");
         assert!(summary.contains("2 paid (120.00 USD)") && summary.contains("10 min at the median"), "{summary}");
     }
 }

@@ -229,6 +229,13 @@ impl Report {
     }
 }
 
+/// The short text for the approvals channel covering the 24 hours before `now` (the
+/// daily summary; the caller posts it).
+pub async fn daily_summary(store: &dyn Store, now: DateTime<Utc>) -> StoreResult<String> {
+    let input = gather(store, now - chrono::Duration::hours(24), now).await?;
+    Ok(build(&input).summary())
+}
+
 /// `7d`, `24h`, `2w` → a duration (for `--since`).
 pub fn parse_since(text: &str) -> Option<chrono::Duration> {
     let t = text.trim();

@@ -225,7 +225,8 @@ pub async fn run(engine: &Engine, sink: &ConsoleSink, clock: &ConsoleClock, mut 
                 buf.clear();
                 let line = match decoded {
                     Ok(l) => l,
-                    Err(why) => { sink.note(&why); prompt(&user); continue; }
+                    // A diagnostic: on stderr, so that stdout stays what --json promises.
+                    Err(why) => { eprintln!("   {why}"); prompt(&user); continue; }
                 };
                 if line.trim().is_empty() { prompt(&user); continue; }
                 let now = clock.now();
