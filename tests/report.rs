@@ -66,6 +66,7 @@ async fn report_figures_agree_with_the_ledger_in_json_and_html() {
         let money = |v: &serde_json::Value| v.as_str().and_then(|s| s.parse::<Decimal>().ok());
         assert_eq!(money(&json["totals"]["requested"]["USD"]), Some(requested));
         assert_eq!(money(&json["totals"]["refunded"]["USD"]), Some(dec("120")));
+        assert_eq!(json["totals"]["refunded"]["USD"], serde_json::json!("120.00"), "written with the currency's minor digits");
         assert_eq!(json["approval_latency"]["median_minutes"], serde_json::json!(10));
         assert_eq!(json["approval_latency"]["p90_minutes"], serde_json::json!(30));
         let html = std::fs::read_to_string(&html_path).unwrap();

@@ -117,13 +117,25 @@ fn add(group: &mut Group, r: &Refund) {
     }
 }
 
+/// Sums written with their currency's minor digits (`69.00`, `3000`), as the ledger does.
+fn with_minor_digits(mut g: Group) -> Group {
+    for amounts in [&mut g.requested, &mut g.refunded] {
+        for (code, d) in amounts.iter_mut() {
+            if let Some(c) = crate::domain::money::Currency::from_code(code) {
+                d.rescale(c.minor_digits());
+            }
+        }
+    }
+    g
+}
+
 fn grouped(refunds: &[Refund], key: impl Fn(&Refund) -> String) -> Vec<Group> {
     let mut map: BTreeMap<String, Group> = BTreeMap::new();
     for r in refunds {
         let k = key(r);
         add(map.entry(k.clone()).or_insert_with(|| Group { key: k, ..Group::default() }), r);
     }
-    map.into_values().collect()
+    map.into_values().map(with_minor_digits).collect()
 }
 
 /// Counts by key, most first (ties by name).
@@ -181,7 +193,7 @@ pub fn build(input: &ReportInput) -> Report {
     Report {
         since: input.since,
         until: input.now,
-        totals,
+        totals: with_minor_digits(totals),
         by_rule: grouped(refunds, |r| r.rule.clone()),
         by_provider: grouped(refunds, |r| r.provider.clone()),
         by_day: grouped(refunds, |r| r.requested_at.format("%Y-%m-%d").to_string()),
