@@ -190,6 +190,14 @@ impl Engine {
         &self.cfg
     }
 
+    /// `paydesk queue`: what `/queue` shows staff, read in one unit of work.
+    pub async fn queue(&self, now: DateTime<Utc>) -> EngineResult<String> {
+        let mut w = self.work(now).await?;
+        let words = w.queue_words().await?;
+        w.commit().await?;
+        Ok(words)
+    }
+
     async fn work(&self, now: DateTime<Utc>) -> EngineResult<Work<'_>> {
         Ok(Work::new(self.store.begin().await?, now, self))
     }

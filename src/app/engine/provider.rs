@@ -264,7 +264,11 @@ impl Engine {
             None => None,
         };
         let case = match &known {
-            Some(c) => w.new_case(c, Intent::RefundStatus).await?,
+            // A charge with an open case gets the mismatch there: one open case per charge.
+            Some(c) => match w.tx.open_cases_of_account(&c.account).await?.into_iter().find(|k| k.charge.as_ref() == Some(&c.id)) {
+                Some(open) => open,
+                None => w.new_case(c, Intent::RefundStatus).await?,
+            },
             None => {
                 let number = w.tx.next_case_number().await?;
                 let case = Case {
