@@ -99,6 +99,7 @@ struct FileChat {
     reject_emojis: Option<Vec<String>>,
     approvals_channel: Option<String>,
     default_currency: Option<String>,
+    daily_summary_hour: Option<toml::Value>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -321,6 +322,17 @@ impl Config {
             worker: format!("paydesk-{}", std::process::id()),
             lease: Duration::minutes(5),
             pending_escalation: Duration::hours(pending_escalation_hours(file.providers.as_ref(), source)?),
+            daily_summary_hour: match l.raw("chat", "daily_summary_hour", chat.daily_summary_hour.as_ref())? {
+                None => None,
+                Some((v, _)) if v.trim() == "off" => None,
+                Some((v, origin)) => Some(
+                    v.trim()
+                        .parse::<u32>()
+                        .ok()
+                        .filter(|h| *h < 24)
+                        .ok_or_else(|| anyhow!("{origin}: `{v}` is not an hour from 0 to 23 (UTC) or off"))?,
+                ),
+            },
         };
         let store_url = l.string("store", "url", file.store.url).unwrap_or_else(|| DEFAULT_STORE_URL.into());
         if let Some(why) = crate::adapters::store::url_problem(&store_url) {
