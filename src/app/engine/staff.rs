@@ -649,6 +649,7 @@ impl Work<'_> {
             None => self.tx.open_cases_of_account(&charge.account).await?.into_iter().find(|c| c.charge.as_ref() == Some(&charge.id)),
         };
         let n = case.as_ref().map(|c| c.number);
+        let why = why.trim_end_matches('.');
         let mut text = format!("No refund requested for {}: {why}.", charge.id);
         if matches!(refusal, Some(Refusal::TooOld { .. })) {
             text.push_str(" A lead can give a goodwill credit with /wallet credit <account> <amount> <reason>.");
