@@ -28,6 +28,29 @@ pub fn emoji_name(e: &ReactionType) -> Option<String> {
     }
 }
 
+/// An emoji without variation selector 16 (U+FE0F) and skin-tone modifiers
+/// (U+1F3FB–U+1F3FF): "✔️" and "✔", "👍🏽" and "👍" are one vote.
+pub fn bare_emoji(s: &str) -> String {
+    s.chars().filter(|c| *c != '\u{FE0F}' && !('\u{1F3FB}'..='\u{1F3FF}').contains(c)).collect()
+}
+
+/// The configured emoji a reaction stands for: unicode compared bare, custom emoji by id
+/// (configured as `<:name:id>`, `<a:name:id>` or the id); `None` when it is not a vote.
+pub fn vote_emoji<'a>(configured: impl Iterator<Item = &'a String>, e: &ReactionType) -> Option<String> {
+    let list: Vec<&String> = configured.collect();
+    match e {
+        ReactionType::Unicode(s) => {
+            let bare = bare_emoji(s);
+            list.iter().find(|c| bare_emoji(c) == bare).map(|c| (*c).clone())
+        }
+        ReactionType::Custom { id, .. } => {
+            let id = id.get().to_string();
+            list.iter().find(|c| c.trim_end_matches('>').rsplit(':').next() == Some(id.as_str())).map(|c| (*c).clone())
+        }
+        _ => None,
+    }
+}
+
 /// Slash command options as the grammar mapping reads them.
 pub fn invocation(name: &str, options: &[CommandDataOption]) -> Invocation {
     let mut inv = Invocation { name: name.to_string(), ..Invocation::default() };
@@ -148,11 +171,7 @@ impl Shared {
         let user = msg.author.id.get();
         // A full card number: the message goes (Manage Messages); the engine redacts its
         // copy before anything is stored and warns the customer.
-        if crate::nlu::redact_card_numbers(&msg.content).card_numbers > 0 && msg.guild_id.is_some() {
-            if let Err(e) = ctx.http.delete_message(msg.channel_id, msg.id, Some("a full card number was posted")).await {
-                tracing::warn!(error = %e, "could not delete a message holding a card number (Manage Messages?)");
-            }
-        }
+        self.delete_card_number(ctx, msg.channel_id.get(), msg.id.get(), &msg.content, msg.guild_id.is_some()).await;
         let is_command = crate::app::command::is_command(&msg.content);
         if !is_command && roles.has(Role::Customer) && self.cfg.max_cases_per_user_per_hour > 0 {
             let since = Utc::now() - chrono::Duration::hours(1);
@@ -168,7 +187,65 @@ impl Shared {
         let actor = Actor { id: PdUserId::new(user.to_string()), roles: Some(roles) };
         let text = msg.content.clone();
         self.handle(Event::Message { actor, text, channel }, &format!("discord:message:{}", msg.id)).await;
-        self.pump().await;
+        self.wake();
+    }
+
+    /// A message holding a full card number goes (Manage Messages); when Discord refuses,
+    /// staff are told at once in the approvals channel. The engine redacts its own copy.
+    async fn delete_card_number(&self, ctx: &Context, channel: u64, message: u64, content: &str, in_guild: bool) {
+        if crate::nlu::redact_card_numbers(content).card_numbers == 0 || !in_guild {
+            return;
+        }
+        let Err(e) = ctx.http.delete_message(channel.into(), message.into(), Some("a full card number was posted")).await else { return };
+        tracing::warn!(error = %e, "could not delete a message holding a card number (Manage Messages?)");
+        if let Some((s, c)) = super::sink::status_of(&e) {
+            self.metrics.rest_error(s, c as i64);
+        }
+        self.metrics.staff_alerts.fetch_add(1, Ordering::Relaxed);
+        if let Ok(approvals) = self.places.approvals() {
+            let text = format!(
+                "⚠️ A message with a full card number in <#{channel}> could not be deleted ({e}). Delete it by hand (https://discord.com/channels/{}/{channel}/{message}) and give the bot Manage Messages there.",
+                self.cfg.guild_id
+            );
+            let body = json!({"content": text, "allowed_mentions": {"parse": []}});
+            if let Err(e) = ctx.http.send_message(approvals.into(), vec![], &body).await {
+                tracing::error!(error = %e, "could not tell staff about an undeleted card number");
+            }
+        }
+    }
+
+    /// MESSAGE_UPDATE: an edit is checked like a new message (a card number added by
+    /// editing goes too) and, when its text changed, handled as one (deduped per edit).
+    pub(crate) async fn on_edit(&self, ctx: &Context, ev: &serenity::all::MessageUpdateEvent) {
+        let (Some(content), Some(author)) = (ev.content.as_ref(), ev.author.as_ref()) else { return };
+        if author.bot || author.id.get() == self.bot_id.load(Ordering::SeqCst) {
+            return;
+        }
+        if ev.guild_id.is_some_and(|g| g.get() != self.cfg.guild_id) {
+            return;
+        }
+        let channel = match ev.guild_id {
+            None => "dm".to_string(),
+            Some(_) => {
+                let c = ev.channel_id.get();
+                if !(self.places.is_support(c) || self.map.is_case_thread(c).await.unwrap_or(false)) {
+                    return;
+                }
+                c.to_string()
+            }
+        };
+        self.delete_card_number(ctx, ev.channel_id.get(), ev.id.get(), content, ev.guild_id.is_some()).await;
+        if crate::nlu::redact_card_numbers(content).card_numbers == 0 {
+            return; // only edits that need an answer (a card number) are handled again
+        }
+        let roles = match ev.member.as_ref().and_then(|m| m.as_ref()).map(|m| &m.roles) {
+            Some(r) => self.roles_of(ctx, r),
+            None => self.roles_by_id(ctx, author.id.get()).await,
+        };
+        let at = ev.edited_timestamp.map(|t| t.unix_timestamp()).unwrap_or_default();
+        let actor = Actor { id: PdUserId::new(author.id.get().to_string()), roles: Some(roles) };
+        self.handle(Event::Message { actor, text: content.clone(), channel }, &format!("discord:edit:{}:{at}", ev.id)).await;
+        self.wake();
     }
 
     /// A reaction added or removed on one of our messages. The last state seen per user
@@ -177,6 +254,10 @@ impl Shared {
         if user == self.bot_id.load(Ordering::SeqCst) {
             return;
         }
+        // One reaction at a time per message: the last-seen state below is read and
+        // written under it, so an add and a remove arriving together both count, in order.
+        let lock = self.reaction_lock(message_id);
+        let _one = lock.lock().await;
         let Ok(Some(row)) = self.map.message_by_id(message_id).await else { return };
         let (present, toggles) = self.map.reaction(message_id, user, emoji).await.ok().flatten().unwrap_or((false, 0));
         if present == added {
@@ -194,14 +275,32 @@ impl Shared {
                 tracing::error!(error = %e, "could not record a reaction");
             }
         }
-        self.pump().await;
+        self.wake();
+    }
+
+    /// MESSAGE_REACTION_REMOVE_ALL / _REMOVE_EMOJI: every vote (or every vote with that
+    /// emoji) on the message as last seen is withdrawn, one by one.
+    pub(crate) async fn on_reactions_cleared(&self, ctx: &Context, message_id: u64, emoji: Option<&ReactionType>) {
+        let cfg = self.engine.config();
+        let all: Vec<String> = cfg.approve_emojis.iter().chain(&cfg.reject_emojis).cloned().collect();
+        let emojis: Vec<String> = match emoji {
+            Some(e) => vote_emoji(all.iter(), e).into_iter().collect(),
+            None => all,
+        };
+        for e in emojis {
+            for u in self.map.present_reactors(message_id, &e).await.unwrap_or_default() {
+                self.on_reaction(ctx, message_id, u, &e, false, None).await;
+            }
+        }
     }
 
     async fn on_reaction_event(&self, ctx: &Context, r: &Reaction, added: bool) {
         if r.guild_id.is_some_and(|g| g.get() != self.cfg.guild_id) {
             return;
         }
-        let (Some(user), Some(emoji)) = (r.user_id, emoji_name(&r.emoji)) else { return };
+        let cfg = self.engine.config();
+        let known = vote_emoji(cfg.approve_emojis.iter().chain(&cfg.reject_emojis), &r.emoji);
+        let (Some(user), Some(emoji)) = (r.user_id, known.or_else(|| emoji_name(&r.emoji))) else { return };
         let roles = r.member.as_ref().map(|m| self.roles_of(ctx, &m.roles));
         self.on_reaction(ctx, r.message_id.get(), user.get(), &emoji, added, roles).await;
     }
@@ -279,10 +378,27 @@ impl Shared {
         };
         let actor = Actor { id: PdUserId::new(user.to_string()), roles: Some(roles) };
         let ok = self.handle(Event::Message { actor, text, channel: key.clone() }, &format!("discord:interaction:{}", i.id)).await;
-        self.pump().await;
-        let answered = self.map.interaction(&key).await.ok().flatten().is_some_and(|r| r.answered);
+        // The answer goes out through the outbox: wait (bounded) for it to be delivered.
+        self.wake();
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(8);
+        let (answered, pending, dead) = loop {
+            let answered = self.map.interaction(&key).await.ok().flatten().is_some_and(|r| r.answered);
+            let (pending, dead) = self.map.outbox_for(&key).await.unwrap_or((0, 0));
+            if answered || pending == 0 || tokio::time::Instant::now() > deadline {
+                break (answered, pending, dead);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        };
         if !answered {
-            let content = if ok { "Done." } else { "⛔ Something went wrong on our side; nothing was changed. Try again in a moment." };
+            let content = if !ok {
+                "⛔ Something went wrong on our side; nothing was changed. Try again in a moment."
+            } else if dead > 0 {
+                "⚠️ Your command was handled, but Discord refused the answer; staff have been told."
+            } else if pending > 0 {
+                "⚠️ Your command was handled, but Discord has not accepted the answer yet; it will follow, and staff are told if it cannot be delivered."
+            } else {
+                "Done."
+            };
             if let Err(e) = ctx.http.edit_original_interaction_response(&i.token, &json!({"content": content}), vec![]).await {
                 tracing::warn!(error = %e, "interaction answer failed");
             }
@@ -323,7 +439,6 @@ impl EventHandler for Handler {
         let s = &self.0;
         s.bot_id.store(ready.user.id.get(), Ordering::SeqCst);
         ctx.http.set_application_id(ready.application.id);
-        s.sink.http.set_application_id(ready.application.id);
         tracing::info!(user = %ready.user.name, shard = ?ready.shard, "connected to Discord");
         // Commands are registered by the shard that carries the guild.
         let total = ready.shard.map_or(1, |s| s.total);
@@ -341,18 +456,22 @@ impl EventHandler for Handler {
                 Err(e) => tracing::warn!(error = %e, "cannot list the guild's channels; waiting for the guild to arrive"),
             }
         }
+        if s.sessions.fetch_add(1, Ordering::SeqCst) > 0 {
+            s.metrics.reconnects.fetch_add(1, Ordering::Relaxed);
+        }
         s.ready.store(true, Ordering::SeqCst);
         if mine {
             s.catch_up(&ctx).await;
         }
-        s.pump().await;
+        s.wake();
     }
 
     async fn resume(&self, ctx: Context, _: ResumedEvent) {
         tracing::info!("session resumed; reading back reactions");
+        self.0.metrics.reconnects.fetch_add(1, Ordering::Relaxed);
         self.0.ready.store(true, Ordering::SeqCst);
         self.0.catch_up(&ctx).await;
-        self.0.pump().await;
+        self.0.wake();
     }
 
     async fn guild_create(&self, _ctx: Context, guild: Guild, _is_new: Option<bool>) {
@@ -387,6 +506,21 @@ impl EventHandler for Handler {
 
     async fn reaction_remove(&self, ctx: Context, r: Reaction) {
         self.0.on_reaction_event(&ctx, &r, false).await;
+    }
+
+    async fn reaction_remove_all(&self, ctx: Context, _channel: serenity::all::ChannelId, message: serenity::all::MessageId) {
+        self.0.on_reactions_cleared(&ctx, message.get(), None).await;
+    }
+
+    async fn reaction_remove_emoji(&self, ctx: Context, r: Reaction) {
+        if r.guild_id.is_some_and(|g| g.get() != self.0.cfg.guild_id) {
+            return;
+        }
+        self.0.on_reactions_cleared(&ctx, r.message_id.get(), Some(&r.emoji)).await;
+    }
+
+    async fn message_update(&self, ctx: Context, _old: Option<Message>, _new: Option<Message>, event: serenity::all::MessageUpdateEvent) {
+        self.0.on_edit(&ctx, &event).await;
     }
 
     async fn interaction_create(&self, ctx: Context, interaction: Interaction) {

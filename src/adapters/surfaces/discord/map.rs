@@ -218,6 +218,28 @@ impl DiscordMap {
         })
     }
 
+    /// Outbox items for one destination (an interaction's `ix:` key): (pending, dead).
+    pub async fn outbox_for(&self, destination: &str) -> MapResult<(i64, i64)> {
+        map_sql!(self, |p| {
+            let r = sqlx::query(
+                "SELECT COALESCE(SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END), 0) AS pending, \
+                 COALESCE(SUM(CASE WHEN status = 'dead' THEN 1 ELSE 0 END), 0) AS dead FROM outbox WHERE destination = $1",
+            )
+            .bind(destination)
+            .fetch_one(p)
+            .await?;
+            Ok((r.try_get::<i64, _>("pending")?, r.try_get::<i64, _>("dead")?))
+        })
+    }
+
+    /// Forgets a case's thread (gone on Discord): the next message makes a new one.
+    pub async fn forget_thread(&self, case: i64) -> MapResult<()> {
+        map_sql!(self, |p| {
+            sqlx::query("DELETE FROM discord_threads WHERE case_number = $1").bind(case).execute(p).await?;
+            Ok(())
+        })
+    }
+
     /// The case's customer and the channel they opened it in (the engine's own table).
     pub async fn case_info(&self, case: i64) -> MapResult<Option<(String, String)>> {
         map_sql!(self, |p| {

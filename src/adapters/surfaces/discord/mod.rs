@@ -108,30 +108,88 @@ pub struct Shared {
     pub stopping: AtomicBool,
     /// One pump at a time in this process; claims keep processes apart.
     pump_lock: tokio::sync::Mutex<()>,
+    /// Wakes the delivery task (event handlers never deliver themselves).
+    pub wake_pump: tokio::sync::Notify,
+    /// Set when Discord refuses the token (401): `run` stops with a clear error.
+    pub fatal: AtomicBool,
+    pub wake_stop: tokio::sync::Notify,
+    /// Reactions are handled one at a time per message (serenity runs every event in its
+    /// own task, so an add and a remove arriving back to back would race).
+    pub reaction_locks: std::sync::Mutex<std::collections::HashMap<u64, Arc<tokio::sync::Mutex<()>>>>,
+    /// READY seen at least once (later ones are reconnects).
+    pub sessions: AtomicU64,
 }
 
 impl Shared {
+    /// Asks the delivery task to deliver what is pending now.
+    pub fn wake(&self) {
+        self.wake_pump.notify_one();
+    }
+
+    /// The lock that serialises reaction handling on one message.
+    pub fn reaction_lock(&self, message_id: u64) -> Arc<tokio::sync::Mutex<()>> {
+        let mut m = self.reaction_locks.lock().unwrap_or_else(|p| p.into_inner());
+        if m.len() > 10_000 {
+            m.retain(|_, l| Arc::strong_count(l) > 1);
+        }
+        m.entry(message_id).or_default().clone()
+    }
+
     /// Delivers what is pending. Errors are logged and retried on the next pump.
     pub async fn pump(&self) {
         let _one = self.pump_lock.lock().await;
         let worker = self.engine.config().worker.clone();
-        if let Err(e) = pump_claimed(self.engine.store().as_ref(), &self.sink, &worker, chrono::Utc::now(), chrono::Duration::seconds(30)).await {
-            tracing::warn!(error = %e, "outbox delivery failed; will retry");
+        match pump_claimed(self.engine.store().as_ref(), &self.sink, &worker, chrono::Utc::now(), chrono::Duration::seconds(30)).await {
+            Ok(r) => {
+                self.metrics.outbox_dead.fetch_add(r.dead as u64, Ordering::Relaxed);
+            }
+            Err(e) => {
+                if let Some(crate::app::ports::ChatError::Fatal { reason }) = e.downcast_ref() {
+                    tracing::error!(reason = %reason, "Discord refuses the bot's token; stopping");
+                    self.fatal.store(true, Ordering::SeqCst);
+                    self.wake_stop.notify_one();
+                } else {
+                    tracing::warn!(error = %e, "outbox delivery failed; will retry");
+                }
+            }
         }
     }
 }
 
-/// serenity's HTTP client for `api_base` (a fake Discord in tests).
-pub fn http_client(cfg: &DiscordConfig, token: &Secret) -> serenity::http::Http {
-    let mut http = HttpBuilder::new(token.expose());
+/// Connect timeout for Discord REST.
+pub const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+/// Whole-request timeout for Discord REST: a stalled connection never stops delivery.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// True when `api_base` is this machine (a fake Discord in tests, a local proxy).
+fn is_loopback(api_base: &str) -> bool {
+    let rest = api_base.split_once("://").map_or(api_base, |(_, r)| r);
+    let host = rest.split(['/', '?']).next().unwrap_or("");
+    let host = if host.starts_with('[') { host.split(']').next().map(|h| h.trim_start_matches('[')).unwrap_or("") } else { host.split(':').next().unwrap_or("") };
+    host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// serenity's HTTP client for `api_base` (a fake Discord in tests), with connect and
+/// request timeouts. The rate limiter stays on unless `api_base` is a loopback address:
+/// serenity only honours a proxy base with its own rate limiter off, which is right for a
+/// local fake or a local rate-limiting proxy, never for anything remote.
+pub fn http_client(cfg: &DiscordConfig, token: &Secret) -> Result<serenity::http::Http> {
+    let client = reqwest012::Client::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .timeout(REQUEST_TIMEOUT)
+        .build()
+        .context("cannot build the HTTP client for Discord")?;
+    let mut http = HttpBuilder::new(token.expose()).client(client);
     if cfg.api_base != config::DEFAULT_API_BASE {
-        // serenity only honours a proxy with its own rate limiter off.
-        http = http.proxy(cfg.api_base.clone()).ratelimiter_disabled(true);
+        http = http.proxy(cfg.api_base.clone());
+        if is_loopback(&cfg.api_base) {
+            http = http.ratelimiter_disabled(true);
+        }
     }
     if let Some(app) = cfg.application_id {
         http = http.application_id(ApplicationId::new(app));
     }
-    http.build()
+    Ok(http.build())
 }
 
 /// Everything `paydesk run` needs to start the Discord surface.
@@ -144,16 +202,48 @@ pub struct RunArgs {
     pub ready: Arc<AtomicBool>,
 }
 
-/// Connects, runs timers and the outbox every second, and on `shutdown` stops taking
-/// events, lets in-flight ones finish, delivers what they wrote and disconnects.
+/// The startup check: the configured support and approvals channels exist in the guild
+/// (asked of Discord's REST API, `GET /guilds/{guild.id}/channels`,
+/// https://discord.com/developers/docs/resources/guild#get-guild-channels), each name
+/// matching exactly one channel. Refuses to start otherwise, naming what is missing; a 401
+/// says the token is refused.
+pub async fn check_places(http: &serenity::http::Http, cfg: &DiscordConfig, places: &Places) -> Result<()> {
+    let channels = match http.get_channels(serenity::all::GuildId::new(cfg.guild_id)).await {
+        Ok(c) => c,
+        Err(e) if sink::status_of(&e).is_some_and(|(s, _)| s == 401) => {
+            return Err(anyhow!("Discord refused the bot token (401 Unauthorized): check PAYDESK_DISCORD_TOKEN"))
+        }
+        Err(e) => return Err(anyhow!("cannot list the channels of guild {}: {e}", cfg.guild_id)),
+    };
+    let list: Vec<(u64, String)> = channels.into_iter().map(|c| (c.id.get(), c.name)).collect();
+    let mut missing = Vec::new();
+    for (what, n) in cfg.support_channels.iter().map(|n| ("support channel", n)).chain(std::iter::once(("approvals channel", &cfg.approvals_channel))) {
+        let found = list.iter().filter(|(id, name)| n.matches(*id, Some(name))).count();
+        match found {
+            1 => {}
+            0 => missing.push(format!("the {what} {n} does not exist in guild {}", cfg.guild_id)),
+            k => missing.push(format!("the {what} {n} names {k} channels; configure it by id")),
+        }
+    }
+    if !missing.is_empty() {
+        return Err(anyhow!("[discord] channels do not resolve: {}", missing.join("; ")));
+    }
+    places.resolve(list.into_iter());
+    Ok(())
+}
+
+/// Connects, runs timers every second and the outbox when woken (and every second), and
+/// on `shutdown` stops the shards first (nothing new arrives), lets in-flight events
+/// finish, then delivers what they wrote, for at most `FINAL_PUMP`.
 pub async fn run(args: RunArgs, shutdown: impl std::future::Future<Output = ()> + Send) -> Result<()> {
     let RunArgs { cfg, token, store, engine, metrics, ready } = args;
-    let http = http_client(&cfg, &token);
+    let http = http_client(&cfg, &token)?;
     let places = Arc::new(Places::new(&cfg));
+    check_places(&http, &cfg, &places).await?;
     let map = DiscordMap::new(&store);
     let ecfg = engine.config();
     let sink = sink::DiscordSink {
-        http: Arc::new(http_client(&cfg, &token)),
+        http: std::sync::OnceLock::new(),
         map: map.clone(),
         places: places.clone(),
         approvals_name: ecfg.approvals_channel.clone(),
@@ -181,11 +271,18 @@ pub async fn run(args: RunArgs, shutdown: impl std::future::Future<Output = ()> 
         inflight: tokio::sync::RwLock::new(()),
         stopping: AtomicBool::new(false),
         pump_lock: tokio::sync::Mutex::new(()),
+        wake_pump: tokio::sync::Notify::new(),
+        fatal: AtomicBool::new(false),
+        wake_stop: tokio::sync::Notify::new(),
+        reaction_locks: std::sync::Mutex::new(std::collections::HashMap::new()),
+        sessions: AtomicU64::new(0),
     });
     let mut client = ClientBuilder::new_with_http(http, intents)
         .event_handler(handler::Handler(shared.clone()))
         .await
         .context("cannot build the Discord client")?;
+    // One Http (one rate limiter) for the gateway handlers and the outbox.
+    let _ = shared.sink.http.set(client.http.clone());
     let manager = client.shard_manager.clone();
     let gateway = tokio::spawn(async move { client.start_shard_range(shards.first..shards.last, shards.total).await });
     let timers = {
@@ -193,15 +290,22 @@ pub async fn run(args: RunArgs, shutdown: impl std::future::Future<Output = ()> 
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
             loop {
-                tick.tick().await;
+                let timer_due = tokio::select! {
+                    _ = tick.tick() => true,
+                    _ = shared.wake_pump.notified() => false,
+                };
                 if shared.stopping.load(Ordering::SeqCst) {
                     break;
                 }
-                let guard = shared.inflight.read().await;
-                if let Err(e) = shared.engine.run_timers(chrono::Utc::now()).await {
-                    tracing::error!(error = %e, "timers failed");
+                if timer_due {
+                    // Lock order everywhere: `inflight` (shared) before `pump_lock`, never
+                    // both held at once here; shutdown takes `inflight` after this loop ends.
+                    let guard = shared.inflight.read().await;
+                    if let Err(e) = shared.engine.run_timers(chrono::Utc::now()).await {
+                        tracing::error!(error = %e, "timers failed");
+                    }
+                    drop(guard);
                 }
-                drop(guard);
                 shared.pump().await;
             }
         })
@@ -209,21 +313,30 @@ pub async fn run(args: RunArgs, shutdown: impl std::future::Future<Output = ()> 
     tokio::pin!(gateway);
     let result = tokio::select! {
         _ = shutdown => Ok(()),
+        _ = shared.wake_stop.notified() => Err(anyhow!("Discord refused the bot token (401 Unauthorized): check PAYDESK_DISCORD_TOKEN")),
         r = &mut gateway => match r {
             Ok(Ok(())) => Err(anyhow!("the Discord connection ended")),
             Ok(Err(e)) => Err(anyhow!("the Discord connection failed: {e}")),
             Err(e) => Err(anyhow!("the Discord task failed: {e}")),
         },
     };
-    tracing::info!("shutting down: finishing in-flight work");
+    tracing::info!("shutting down: stopping the shards, finishing in-flight work");
     ready.store(false, Ordering::SeqCst);
     shared.stopping.store(true, Ordering::SeqCst);
+    // Shards first: no event arrives after this, so none is half-handled at exit (one not
+    // yet received is backfilled after the restart, see `handler::backfill`).
+    manager.shutdown_all().await;
+    shared.wake();
     let _all_done = shared.inflight.write().await;
     let _ = timers.await;
-    shared.pump().await;
-    manager.shutdown_all().await;
+    if tokio::time::timeout(FINAL_PUMP, shared.pump()).await.is_err() {
+        tracing::warn!("the last delivery did not finish in time; what is left is delivered after the restart");
+    }
     result
 }
+
+/// How long shutdown waits for the last delivery.
+pub const FINAL_PUMP: std::time::Duration = std::time::Duration::from_secs(15);
 
 #[cfg(test)]
 mod tests {
@@ -242,5 +355,26 @@ mod tests {
             | P::EMBED_LINKS
             | P::USE_APPLICATION_COMMANDS;
         assert_eq!(p.bits(), super::INVITE_PERMISSIONS);
+    }
+
+    fn cfg(api_base: &str) -> super::DiscordConfig {
+        let text = format!("guild_id = \"1\"\nsupport_channels = [\"2\"]\napprovals_channel = \"3\"\nlead_roles = [\"4\"]\napi_base = \"{api_base}\"\n");
+        super::DiscordConfig::from_toml(&toml::from_str(&text).unwrap(), "test").unwrap()
+    }
+
+    #[test]
+    fn the_ratelimiter_is_on_for_discord_and_any_remote_base_off_only_for_loopback() {
+        let token = crate::config::Secret::new("t");
+        for (base, on) in [
+            (super::config::DEFAULT_API_BASE, true),
+            ("https://discord-proxy.example.com", true),
+            ("http://10.0.0.5:8080", true),
+            ("http://127.0.0.1:3000", false),
+            ("http://localhost:3000", false),
+            ("http://[::1]:3000", false),
+        ] {
+            let http = super::http_client(&cfg(base), &token).unwrap();
+            assert_eq!(http.ratelimiter.is_some(), on, "{base}");
+        }
     }
 }
