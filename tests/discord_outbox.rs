@@ -106,9 +106,10 @@ async fn refused_or_out_of_attempts_items_end_dead_and_release_their_destination
         say(store, "kim", "kim 1").await;
         let mut now = Utc::now();
         let r = pass(store, &sink, now).await;
-        assert_eq!(r.dead, 1, "a refusal for good is dead at once");
-        assert_eq!(store.outbox_health().await.unwrap().dead, 1);
-        // bo 2 is next in line for bo (also refused, dead); kim keeps retrying, then dies.
+        assert_eq!(r.dead, 2, "a refusal for good is dead at once, and the next item of its destination goes on (refused too)");
+        assert_eq!(r.retried, 1);
+        assert_eq!(store.outbox_health().await.unwrap().dead, 2);
+        // kim keeps retrying with backoff, then is given up on.
         for _ in 0..MAX_ATTEMPTS + 2 {
             now += Duration::hours(3);
             pass(store, &sink, now).await;

@@ -967,8 +967,8 @@ macro_rules! sql_store {
                 sqlx::query("INSERT INTO outbox (message_ref, payload, created_at, destination) VALUES ($1, $2, $3, $4)")
                     .bind(message_ref.clone())
                     .bind(payload)
-                    .bind(action.destination())
                     .bind(ts(Utc::now()))
+                    .bind(action.destination())
                     .execute(&mut *self.tx)
                     .await?;
                 Ok(message_ref)

@@ -165,7 +165,11 @@ pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(
 fn is_loopback(api_base: &str) -> bool {
     let rest = api_base.split_once("://").map_or(api_base, |(_, r)| r);
     let host = rest.split(['/', '?']).next().unwrap_or("");
-    let host = if host.starts_with('[') { host.split(']').next().map(|h| h.trim_start_matches('[')).unwrap_or("") } else { host.split(':').next().unwrap_or("") };
+    let host = if host.starts_with('[') {
+        host.split(']').next().map(|h| h.trim_start_matches('[')).unwrap_or("")
+    } else {
+        host.split(':').next().unwrap_or("")
+    };
     host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
@@ -217,7 +221,8 @@ pub async fn check_places(http: &serenity::http::Http, cfg: &DiscordConfig, plac
     };
     let list: Vec<(u64, String)> = channels.into_iter().map(|c| (c.id.get(), c.name)).collect();
     let mut missing = Vec::new();
-    for (what, n) in cfg.support_channels.iter().map(|n| ("support channel", n)).chain(std::iter::once(("approvals channel", &cfg.approvals_channel))) {
+    for (what, n) in cfg.support_channels.iter().map(|n| ("support channel", n)).chain(std::iter::once(("approvals channel", &cfg.approvals_channel)))
+    {
         let found = list.iter().filter(|(id, name)| n.matches(*id, Some(name))).count();
         match found {
             1 => {}
@@ -358,7 +363,8 @@ mod tests {
     }
 
     fn cfg(api_base: &str) -> super::DiscordConfig {
-        let text = format!("guild_id = \"1\"\nsupport_channels = [\"2\"]\napprovals_channel = \"3\"\nlead_roles = [\"4\"]\napi_base = \"{api_base}\"\n");
+        let text =
+            format!("guild_id = \"1\"\nsupport_channels = [\"2\"]\napprovals_channel = \"3\"\nlead_roles = [\"4\"]\napi_base = \"{api_base}\"\n");
         super::DiscordConfig::from_toml(&toml::from_str(&text).unwrap(), "test").unwrap()
     }
 

@@ -70,7 +70,10 @@ enum Dest {
     Thread(i64, u64),
     Dm(u64),
     /// Addressed to someone in a public channel: said privately.
-    Private { user: u64, public: u64 },
+    Private {
+        user: u64,
+        public: u64,
+    },
     Interaction(String, InteractionRow),
 }
 
@@ -425,7 +428,8 @@ impl DiscordSink {
                     // Archived or locked: open it again; gone: a new thread; else a DM.
                     tracing::info!(case = case_n, thread = t, error = %e, "case thread unusable; reopening it");
                     let http = self.http()?;
-                    let reopened = http.edit_thread(ChannelId::new(t), &json!({"archived": false, "locked": false}), Some("paydesk case reopened")).await;
+                    let reopened =
+                        http.edit_thread(ChannelId::new(t), &json!({"archived": false, "locked": false}), Some("paydesk case reopened")).await;
                     let target = match reopened {
                         Ok(_) => Some(t),
                         Err(_) => {
@@ -578,7 +582,9 @@ impl DiscordSink {
                 };
                 let embed = fit_embed(approval_embed(&request, Some(&item.action)));
                 let http = self.http()?;
-                if let Err(e) = http.edit_message(ChannelId::new(row.channel_id), MessageId::new(row.message_id), &json!({"embeds": [embed]}), vec![]).await {
+                if let Err(e) =
+                    http.edit_message(ChannelId::new(row.channel_id), MessageId::new(row.message_id), &json!({"embeds": [embed]}), vec![]).await
+                {
                     self.count(&e);
                     return Err(self.error_of(e));
                 }
