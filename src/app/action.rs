@@ -90,6 +90,7 @@ impl Action {
                 }
                 Some(format!("{channel}/{}", case.as_deref().or(to.as_deref()).unwrap_or("-")))
             }
+            Action::Denied { channel, .. } if channel.starts_with("ix:") => Some(channel.clone()),
             Action::Denied { user, channel, .. } => Some(format!("{channel}/{user}")),
             Action::ApprovalRequest { message_ref: Some(r), .. } | Action::Refund { message_ref: Some(r), .. } => Some(format!("approval/{r}")),
             _ => None,

@@ -162,3 +162,21 @@ pub fn commands_reply(defs: &Value) -> Value {
         .unwrap_or_default();
     Value::Array(list)
 }
+
+/// MESSAGE_UPDATE: an edit, with the new content (Discord sends the full message for
+/// edits: https://discord.com/developers/docs/topics/gateway-events#message-update).
+pub fn message_update(id: u64, channel: u64, author: u64, content: &str, roles: &[u64]) -> Value {
+    let mut m = message_create(id, channel, author, content, Some(roles));
+    m["edited_timestamp"] = json!("2026-05-01T10:05:00.000000+00:00");
+    m
+}
+
+/// MESSAGE_REACTION_REMOVE_ALL (https://discord.com/developers/docs/topics/gateway-events#message-reaction-remove-all).
+pub fn reaction_remove_all(channel: u64, message: u64) -> Value {
+    json!({"channel_id": channel.to_string(), "message_id": message.to_string(), "guild_id": GUILD.to_string()})
+}
+
+/// MESSAGE_REACTION_REMOVE_EMOJI (https://discord.com/developers/docs/topics/gateway-events#message-reaction-remove-emoji).
+pub fn reaction_remove_emoji(channel: u64, message: u64, emoji: &str) -> Value {
+    json!({"channel_id": channel.to_string(), "message_id": message.to_string(), "guild_id": GUILD.to_string(), "emoji": {"id": null, "name": emoji}})
+}

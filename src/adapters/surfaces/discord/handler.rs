@@ -20,6 +20,32 @@ use std::sync::Arc;
 
 pub struct Handler(pub Arc<Shared>);
 
+/// Events serenity 0.12.5 cannot read as Discord documents them, read here from the raw
+/// payload: MESSAGE_REACTION_REMOVE_EMOJI carries only channel_id, guild_id, message_id
+/// and emoji (https://discord.com/developers/docs/topics/gateway-events#message-reaction-remove-emoji),
+/// serenity wants a whole reaction and passes it on as unknown.
+pub struct RawHandler(pub Arc<Shared>);
+
+#[async_trait]
+impl serenity::all::RawEventHandler for RawHandler {
+    async fn raw_event(&self, ctx: Context, ev: serenity::all::Event) {
+        let serenity::all::Event::Unknown(u) = ev else { return };
+        tracing::debug!(kind = %u.kind, "raw event");
+        if u.kind != "MESSAGE_REACTION_REMOVE_EMOJI" {
+            return;
+        }
+        let v = &u.value;
+        let id = |k: &str| v[k].as_str().and_then(|s| s.parse::<u64>().ok());
+        if id("guild_id").is_some_and(|g| g != self.0.cfg.guild_id) {
+            return;
+        }
+        let Some(message) = id("message_id") else { return };
+        let emoji: Option<ReactionType> = serde_json::from_value(v["emoji"].clone()).ok();
+        let Some(emoji) = emoji else { return };
+        self.0.on_reactions_cleared(&ctx, message, Some(&emoji)).await;
+    }
+}
+
 pub fn emoji_name(e: &ReactionType) -> Option<String> {
     match e {
         ReactionType::Unicode(s) => Some(s.clone()),
@@ -250,7 +276,21 @@ impl Shared {
 
     /// A reaction added or removed on one of our messages. The last state seen per user
     /// and emoji makes a redelivered event (or one read back after a reconnect) count once.
-    pub(crate) async fn on_reaction(&self, ctx: &Context, message_id: u64, user: u64, emoji: &str, added: bool, roles: Option<Roles>) {
+    /// With `stands_in: Some(channel)` (a gateway add/remove event) the direction is not
+    /// taken from the event but read from Discord under the message's lock: events for
+    /// one message run in tasks of their own and may be handled out of order, while
+    /// Discord's list of reactors is how the reactions stand now.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn on_reaction(
+        &self,
+        ctx: &Context,
+        message_id: u64,
+        user: u64,
+        emoji: &str,
+        added: bool,
+        roles: Option<Roles>,
+        stands_in: Option<u64>,
+    ) {
         if user == self.bot_id.load(Ordering::SeqCst) {
             return;
         }
@@ -259,6 +299,13 @@ impl Shared {
         let lock = self.reaction_lock(message_id);
         let _one = lock.lock().await;
         let Ok(Some(row)) = self.map.message_by_id(message_id).await else { return };
+        let added = match stands_in {
+            Some(channel) => match self.reactors(ctx, channel, message_id, emoji).await {
+                Some(users) => users.contains(&user),
+                None => added,
+            },
+            None => added,
+        };
         let (present, toggles) = self.map.reaction(message_id, user, emoji).await.ok().flatten().unwrap_or((false, 0));
         if present == added {
             return;
@@ -278,6 +325,30 @@ impl Shared {
         self.wake();
     }
 
+    /// Who has reacted `emoji` on a message, as Discord has it now (all pages of
+    /// https://discord.com/developers/docs/resources/message#get-reactions); `None` when
+    /// Discord cannot be asked.
+    pub(crate) async fn reactors(&self, ctx: &Context, channel: u64, message: u64, emoji: &str) -> Option<Vec<u64>> {
+        let kind = ReactionType::try_from(emoji).unwrap_or_else(|_| ReactionType::Unicode(emoji.to_string()));
+        let mut users = Vec::new();
+        let mut after = None;
+        loop {
+            let page = match ctx.http.get_reaction_users(channel.into(), message.into(), &kind, 100, after).await {
+                Ok(p) => p,
+                Err(e) => {
+                    tracing::warn!(message, error = %e, "cannot read reactions back");
+                    return None;
+                }
+            };
+            let n = page.len();
+            after = page.last().map(|u| u.id.get());
+            users.extend(page.into_iter().filter(|u| !u.bot).map(|u| u.id.get()));
+            if n < 100 {
+                return Some(users);
+            }
+        }
+    }
+
     /// MESSAGE_REACTION_REMOVE_ALL / _REMOVE_EMOJI: every vote (or every vote with that
     /// emoji) on the message as last seen is withdrawn, one by one.
     pub(crate) async fn on_reactions_cleared(&self, ctx: &Context, message_id: u64, emoji: Option<&ReactionType>) {
@@ -289,7 +360,7 @@ impl Shared {
         };
         for e in emojis {
             for u in self.map.present_reactors(message_id, &e).await.unwrap_or_default() {
-                self.on_reaction(ctx, message_id, u, &e, false, None).await;
+                self.on_reaction(ctx, message_id, u, &e, false, None, None).await;
             }
         }
     }
@@ -302,7 +373,7 @@ impl Shared {
         let known = vote_emoji(cfg.approve_emojis.iter().chain(&cfg.reject_emojis), &r.emoji);
         let (Some(user), Some(emoji)) = (r.user_id, known.or_else(|| emoji_name(&r.emoji))) else { return };
         let roles = r.member.as_ref().map(|m| self.roles_of(ctx, &m.roles));
-        self.on_reaction(ctx, r.message_id.get(), user.get(), &emoji, added, roles).await;
+        self.on_reaction(ctx, r.message_id.get(), user.get(), &emoji, added, roles, Some(r.channel_id.get())).await;
     }
 
     /// After a restart or reconnect: the reactions on open approval messages as Discord
@@ -315,33 +386,13 @@ impl Shared {
         let emojis: Vec<String> = self.engine.config().approve_emojis.iter().chain(&self.engine.config().reject_emojis).cloned().collect();
         for row in rows {
             for emoji in &emojis {
-                let mut users = Vec::new();
-                let mut after = None;
-                loop {
-                    let page = ctx
-                        .http
-                        .get_reaction_users(row.channel_id.into(), row.message_id.into(), &ReactionType::Unicode(emoji.clone()), 100, after)
-                        .await;
-                    let page = match page {
-                        Ok(p) => p,
-                        Err(e) => {
-                            tracing::warn!(message = row.message_id, error = %e, "cannot read reactions back");
-                            break;
-                        }
-                    };
-                    let n = page.len();
-                    after = page.last().map(|u| u.id.get());
-                    users.extend(page.into_iter().filter(|u| !u.bot).map(|u| u.id.get()));
-                    if n < 100 {
-                        break;
-                    }
-                }
+                let Some(users) = self.reactors(ctx, row.channel_id, row.message_id, emoji).await else { continue };
                 for u in &users {
-                    self.on_reaction(ctx, row.message_id, *u, emoji, true, None).await;
+                    self.on_reaction(ctx, row.message_id, *u, emoji, true, None, None).await;
                 }
                 for u in self.map.present_reactors(row.message_id, emoji).await.unwrap_or_default() {
                     if !users.contains(&u) {
-                        self.on_reaction(ctx, row.message_id, u, emoji, false, None).await;
+                        self.on_reaction(ctx, row.message_id, u, emoji, false, None, None).await;
                     }
                 }
             }

@@ -187,6 +187,17 @@ impl DiscordMap {
         })
     }
 
+    /// The case a thread was made for.
+    pub async fn case_of_thread(&self, thread_id: u64) -> MapResult<Option<i64>> {
+        map_sql!(self, |p| {
+            let n: Option<i64> = sqlx::query_scalar("SELECT case_number FROM discord_threads WHERE thread_id = $1")
+                .bind(thread_id.to_string())
+                .fetch_optional(p)
+                .await?;
+            Ok(n)
+        })
+    }
+
     pub async fn thread(&self, case: i64) -> MapResult<Option<ThreadRow>> {
         map_sql!(self, |p| {
             let r =

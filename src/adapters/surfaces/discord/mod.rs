@@ -284,6 +284,7 @@ pub async fn run(args: RunArgs, shutdown: impl std::future::Future<Output = ()> 
     });
     let mut client = ClientBuilder::new_with_http(http, intents)
         .event_handler(handler::Handler(shared.clone()))
+        .raw_event_handler(handler::RawHandler(shared.clone()))
         .await
         .context("cannot build the Discord client")?;
     // One Http (one rate limiter) for the gateway handlers and the outbox.

@@ -310,10 +310,12 @@ impl DiscordSink {
                 return Ok(Dest::Thread(c, self.thread(c).await?));
             }
         }
-        let public = !self.map.is_case_thread(channel).await?;
+        if let Some(c) = self.map.case_of_thread(channel).await? {
+            return Ok(Dest::Thread(c, channel)); // private already
+        }
         match to_id {
-            Some(user) if public => Ok(Dest::Private { user, public: channel }),
-            _ => Ok(Dest::Channel(channel)),
+            Some(user) => Ok(Dest::Private { user, public: channel }),
+            None => Ok(Dest::Channel(channel)),
         }
     }
 
