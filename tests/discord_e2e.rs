@@ -796,3 +796,25 @@ async fn a_card_number_added_by_an_edit_is_deleted() {
     })
     .await;
 }
+
+/// Defect 5: role names are resolved to ids at startup; a name two roles share (anyone
+/// with Manage Roles can make another "Support Agent") refuses to start.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn startup_refuses_a_role_name_two_roles_share() {
+    let b = backends().remove(0);
+    let fake = Fake::start().await;
+    fake.state.lock().unwrap().extra_roles.push(role(84_000_000_000_000_777, "Support Agent", 0));
+    let db = fresh_db(&b).await;
+    let (engine, _sandbox, _clock, store) = engine_on(&db.url, "discord-test", |s| s).await;
+    let args = RunArgs {
+        cfg: config_for(&fake),
+        token: Secret::new("t"),
+        store,
+        engine: Arc::new(engine),
+        metrics: Arc::new(Metrics::default()),
+        ready: Arc::new(AtomicBool::new(false)),
+    };
+    let r = tokio::time::timeout(std::time::Duration::from_secs(15), discord::run(args, std::future::pending())).await;
+    let err = r.expect("run returns at once").expect_err("startup refused");
+    assert!(err.to_string().contains("2 roles are named \"Support Agent\""), "{err}");
+}

@@ -48,6 +48,8 @@ pub struct FakeState {
     pub failures: Vec<Failure>,
     /// Threads archived (posting answers 400/50083 until unarchived).
     pub archived: HashSet<u64>,
+    /// Roles made besides the fixture's (role names are not unique on Discord).
+    pub extra_roles: Vec<Value>,
 }
 
 /// One failure mode of one route: calls whose method is `method` and whose path contains
@@ -448,6 +450,12 @@ async fn rest_handler(State(f): State<Fake>, req: Request) -> Response {
         },
         (&Method::POST, ["interactions", _, _, "callback"]) => no_content(),
         (&Method::GET, ["guilds", _, "channels"]) => ok(guild_create()["channels"].clone()),
+        // https://discord.com/developers/docs/resources/guild#get-guild-roles
+        (&Method::GET, ["guilds", _, "roles"]) => {
+            let mut roles = guild_create()["roles"].as_array().cloned().unwrap_or_default();
+            roles.extend(s.extra_roles.iter().cloned());
+            ok(Value::Array(roles))
+        }
         (&Method::PATCH, ["webhooks", _, _, "messages", "@original"]) | (&Method::POST, ["webhooks", _, _]) => {
             s.next_id += 1;
             let id = s.next_id;

@@ -104,13 +104,11 @@ pub fn invocation(name: &str, options: &[CommandDataOption]) -> Invocation {
 }
 
 impl Shared {
-    /// Roles from the member's role ids (ids or names as configured); customer otherwise.
-    pub(crate) fn roles_of(&self, ctx: &Context, role_ids: &[RoleId]) -> Roles {
-        let names: Vec<(u64, Option<String>)> = {
-            let guild = ctx.cache.guild(GuildId::new(self.cfg.guild_id));
-            role_ids.iter().map(|r| (r.get(), guild.as_ref().and_then(|g| g.roles.get(r).map(|x| x.name.clone())))).collect()
-        };
-        let has = |list: &[super::config::Named]| names.iter().any(|(id, name)| list.iter().any(|n| n.matches(*id, name.as_deref())));
+    /// Roles from the member's role ids (configured names were resolved to ids at
+    /// startup, `resolve_roles`); customer otherwise.
+    pub(crate) fn roles_of(&self, _ctx: &Context, role_ids: &[RoleId]) -> Roles {
+        let has =
+            |list: &[super::config::Named]| role_ids.iter().any(|r| list.iter().any(|n| matches!(n, super::config::Named::Id(i) if *i == r.get())));
         let mut roles = Roles::NONE;
         if has(&self.cfg.agent_roles) {
             roles = roles.with(Role::Agent);
@@ -126,17 +124,20 @@ impl Shared {
     }
 
     /// Roles of a user the event did not carry a member for: asked of Discord (a role
-    /// removed is gone at once), the cache if that fails, customer if neither knows.
-    pub(crate) async fn roles_by_id(&self, ctx: &Context, user: u64) -> Roles {
+    /// removed is gone at once), the cache if that fails; `None` when neither knows (the
+    /// caller then leaves the event to be read again rather than treat a lead as a
+    /// customer).
+    pub(crate) async fn roles_by_id(&self, ctx: &Context, user: u64) -> Option<Roles> {
         let guild = GuildId::new(self.cfg.guild_id);
         let ids = match ctx.http.get_member(guild, UserId::new(user)).await {
             Ok(m) => m.roles,
+            Err(e) if super::sink::status_of(&e).is_some_and(|(_, c)| c == 10007) => Vec::new(), // Unknown Member: not in the guild
             Err(e) => {
                 tracing::debug!(user, error = %e, "member lookup failed; using the cache");
-                ctx.cache.guild(guild).and_then(|g| g.members.get(&UserId::new(user)).map(|m| m.roles.clone())).unwrap_or_default()
+                ctx.cache.guild(guild).and_then(|g| g.members.get(&UserId::new(user)).map(|m| m.roles.clone()))?
             }
         };
-        self.roles_of(ctx, &ids)
+        Some(self.roles_of(ctx, &ids))
     }
 
     async fn handle(&self, event: Event, dedupe: &str) -> bool {
@@ -192,7 +193,7 @@ impl Shared {
         tracing::debug!(message = %msg.id, channel, "message");
         let roles = match &msg.member {
             Some(m) => self.roles_of(ctx, &m.roles),
-            None => self.roles_by_id(ctx, msg.author.id.get()).await,
+            None => self.roles_by_id(ctx, msg.author.id.get()).await.unwrap_or(Roles::CUSTOMER),
         };
         let user = msg.author.id.get();
         // A full card number: the message goes (Manage Messages); the engine redacts its
@@ -266,7 +267,7 @@ impl Shared {
         }
         let roles = match ev.member.as_ref().and_then(|m| m.as_ref()).map(|m| &m.roles) {
             Some(r) => self.roles_of(ctx, r),
-            None => self.roles_by_id(ctx, author.id.get()).await,
+            None => self.roles_by_id(ctx, author.id.get()).await.unwrap_or(Roles::CUSTOMER),
         };
         let at = ev.edited_timestamp.map(|t| t.unix_timestamp()).unwrap_or_default();
         let actor = Actor { id: PdUserId::new(author.id.get().to_string()), roles: Some(roles) };
@@ -312,7 +313,14 @@ impl Shared {
         }
         let roles = match roles {
             Some(r) => r,
-            None => self.roles_by_id(ctx, user).await,
+            None => match self.roles_by_id(ctx, user).await {
+                Some(r) => r,
+                None => {
+                    // Never marked seen without knowing who reacted: read again later.
+                    tracing::warn!(user, message = message_id, "roles unknown; the reaction is read again after the next reconnect");
+                    return;
+                }
+            },
         };
         let n = toggles + 1;
         let actor = Actor { id: PdUserId::new(user.to_string()), roles: Some(roles) };
@@ -425,7 +433,7 @@ impl Shared {
         }
         let roles = match &i.member {
             Some(m) => self.roles_of(ctx, &m.roles),
-            None => self.roles_by_id(ctx, user).await,
+            None => self.roles_by_id(ctx, user).await.unwrap_or(Roles::CUSTOMER),
         };
         let actor = Actor { id: PdUserId::new(user.to_string()), roles: Some(roles) };
         let ok = self.handle(Event::Message { actor, text, channel: key.clone() }, &format!("discord:interaction:{}", i.id)).await;
@@ -511,9 +519,9 @@ impl EventHandler for Handler {
             s.metrics.reconnects.fetch_add(1, Ordering::Relaxed);
         }
         s.ready.store(true, Ordering::SeqCst);
-        if mine {
-            s.catch_up(&ctx).await;
-        }
+        // The reactions are read back once the configured guild has arrived
+        // (GUILD_CREATE comes after READY: https://discord.com/developers/docs/topics/gateway#tracking-state).
+        s.catch_up_due.store(mine, Ordering::SeqCst);
         s.wake();
     }
 
@@ -525,9 +533,13 @@ impl EventHandler for Handler {
         self.0.wake();
     }
 
-    async fn guild_create(&self, _ctx: Context, guild: Guild, _is_new: Option<bool>) {
+    async fn guild_create(&self, ctx: Context, guild: Guild, _is_new: Option<bool>) {
         if guild.id.get() == self.0.cfg.guild_id {
             self.0.places.resolve(guild.channels.values().map(|c| (c.id.get(), c.name.clone())));
+            if self.0.catch_up_due.swap(false, Ordering::SeqCst) {
+                self.0.catch_up(&ctx).await;
+                self.0.wake();
+            }
         }
     }
 

@@ -118,6 +118,8 @@ pub struct Shared {
     pub reaction_locks: std::sync::Mutex<std::collections::HashMap<u64, Arc<tokio::sync::Mutex<()>>>>,
     /// READY seen at least once (later ones are reconnects).
     pub sessions: AtomicU64,
+    /// Set by READY on the guild's shard: read reactions back when the guild arrives.
+    pub catch_up_due: AtomicBool,
 }
 
 impl Shared {
@@ -237,6 +239,52 @@ pub async fn check_places(http: &serenity::http::Http, cfg: &DiscordConfig, plac
     Ok(())
 }
 
+/// Role names are not unique on Discord (anyone with Manage Roles can make another
+/// "Support Lead"): configured names are resolved to ids once, at startup, through
+/// `GET /guilds/{guild.id}/roles` (https://discord.com/developers/docs/resources/guild#get-guild-roles);
+/// a missing or ambiguous name refuses to start. From then on roles match by id only.
+pub async fn resolve_roles(http: &serenity::http::Http, mut cfg: DiscordConfig) -> Result<DiscordConfig> {
+    if !cfg.agent_roles.iter().chain(&cfg.lead_roles).any(|n| matches!(n, Named::Name(_))) {
+        return Ok(cfg);
+    }
+    let roles = http.get_guild_roles(serenity::all::GuildId::new(cfg.guild_id)).await.map_err(|e| match sink::status_of(&e) {
+        Some((401, _)) => anyhow!("Discord refused the bot token (401 Unauthorized): check PAYDESK_DISCORD_TOKEN"),
+        _ => anyhow!("cannot list the roles of guild {}: {e}", cfg.guild_id),
+    })?;
+    let mut problems = Vec::new();
+    let mut resolve = |list: &[Named], what: &str| -> Vec<Named> {
+        list.iter()
+            .filter_map(|n| match n {
+                Named::Id(_) => Some(n.clone()),
+                Named::Name(_) => {
+                    let hits: Vec<u64> = roles.iter().filter(|r| n.matches(r.id.get(), Some(&r.name))).map(|r| r.id.get()).collect();
+                    match hits.as_slice() {
+                        [one] => Some(Named::Id(*one)),
+                        [] => {
+                            problems.push(format!("no role {n} in guild {} ({what})", cfg.guild_id));
+                            None
+                        }
+                        many => {
+                            let ids: Vec<String> = many.iter().map(|i| i.to_string()).collect();
+                            problems.push(format!("{} roles are named {n} ({what}: ids {}); configure the role by id", many.len(), ids.join(", ")));
+                            None
+                        }
+                    }
+                }
+            })
+            .collect()
+    };
+    let agent = resolve(&cfg.agent_roles, "agent_roles");
+    let lead = resolve(&cfg.lead_roles, "lead_roles");
+    if !problems.is_empty() {
+        return Err(anyhow!("[discord] roles do not resolve: {}", problems.join("; ")));
+    }
+    tracing::info!(?agent, ?lead, "staff roles resolved to ids");
+    cfg.agent_roles = agent;
+    cfg.lead_roles = lead;
+    Ok(cfg)
+}
+
 /// Connects, runs timers every second and the outbox when woken (and every second), and
 /// on `shutdown` stops the shards first (nothing new arrives), lets in-flight events
 /// finish, then delivers what they wrote, for at most `FINAL_PUMP`.
@@ -245,6 +293,7 @@ pub async fn run(args: RunArgs, shutdown: impl std::future::Future<Output = ()> 
     let http = http_client(&cfg, &token)?;
     let places = Arc::new(Places::new(&cfg));
     check_places(&http, &cfg, &places).await?;
+    let cfg = resolve_roles(&http, cfg).await?;
     let map = DiscordMap::new(&store);
     let ecfg = engine.config();
     let sink = sink::DiscordSink {
@@ -281,6 +330,7 @@ pub async fn run(args: RunArgs, shutdown: impl std::future::Future<Output = ()> 
         wake_stop: tokio::sync::Notify::new(),
         reaction_locks: std::sync::Mutex::new(std::collections::HashMap::new()),
         sessions: AtomicU64::new(0),
+        catch_up_due: AtomicBool::new(false),
     });
     let mut client = ClientBuilder::new_with_http(http, intents)
         .event_handler(handler::Handler(shared.clone()))
