@@ -818,3 +818,33 @@ async fn startup_refuses_a_role_name_two_roles_share() {
     let err = r.expect("run returns at once").expect_err("startup refused");
     assert!(err.to_string().contains("2 roles are named \"Support Agent\""), "{err}");
 }
+
+/// Defect 8: a customer who writes while the bot restarts is answered: on READY (after
+/// the guild arrives) the support channels are read back from the last message seen.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_written_during_a_restart_is_answered() {
+    each_backend(|b| async move {
+        let mut bot = Bot::start(&b).await;
+        bot.say(ANA, SUPPORT, "hello, how much is in my wallet?").await;
+        bot.wait_post(SUPPORT, "answered you privately").await;
+        bot.shutdown().await;
+        let before = bot.fake.threads().len();
+        bot.fake.write_silently(SUPPORT, CUS, "I want a refund for ch_5, it did not work");
+        bot.connect().await;
+        let fake = bot.fake.clone();
+        let thread = eventually(20, "the case opened for the message written while away", || {
+            fake.threads().get(before).map(|t| t.0).filter(|t| fake.posted(*t).iter().any(|m| m.to_string().contains("opened case")))
+        })
+        .await;
+        // Read once: a second restart does not answer it again.
+        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+        let posted = bot.fake.posted(thread).len();
+        bot.shutdown().await;
+        bot.connect().await;
+        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+        assert_eq!(bot.fake.posted(thread).len(), posted);
+        assert_eq!(bot.fake.threads().len(), before + 1);
+        bot.shutdown().await;
+    })
+    .await;
+}

@@ -14,3 +14,10 @@ UPDATE outbox SET status = 'delivered' WHERE delivered_at IS NOT NULL;
 
 CREATE INDEX outbox_due ON outbox(id) WHERE status = 'pending';
 CREATE INDEX outbox_by_destination ON outbox(destination, id) WHERE status = 'pending';
+
+-- The last message read per Discord channel (support channels, case threads): after a
+-- restart the bot reads what was written meanwhile (`GET /channels/{id}/messages?after=`).
+CREATE TABLE discord_cursors (
+    channel_id  TEXT PRIMARY KEY,
+    message_id  TEXT NOT NULL
+);

@@ -305,6 +305,13 @@ impl Fake {
         70_000_000_000_000_000 + (user % 1_000_000)
     }
 
+    /// A message written on Discord while no bot was connected (no dispatch).
+    pub fn write_silently(&self, channel: u64, author: u64, content: &str) -> u64 {
+        let id = self.new_id();
+        self.state.lock().unwrap().messages.insert(id, (channel, message(id, channel, author, content, json!([]))));
+        id
+    }
+
     pub fn threads(&self) -> Vec<(u64, u64, String)> {
         self.state.lock().unwrap().threads.clone()
     }
@@ -325,6 +332,7 @@ fn error(status: StatusCode, code: u64, message: &str) -> Response {
 async fn rest_handler(State(f): State<Fake>, req: Request) -> Response {
     let method = req.method().clone();
     let path = decode(req.uri().path());
+    let query = req.uri().query().unwrap_or("").to_string();
     let body: Bytes = axum::body::to_bytes(req.into_body(), 1 << 22).await.unwrap_or_default();
     let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let p: Vec<&str> = path.trim_start_matches("/api/v10/").split('/').collect();
@@ -387,6 +395,18 @@ async fn rest_handler(State(f): State<Fake>, req: Request) -> Response {
             }
             s.messages.insert(id, (channel, m.clone()));
             ok(m)
+        }
+        // https://discord.com/developers/docs/resources/message#get-channel-messages:
+        // `after` a message id, at most `limit` (default 50, max 100), newest first.
+        (&Method::GET, ["channels", _, "messages"]) => {
+            let param = |k: &str| query.split('&').find_map(|kv| kv.strip_prefix(&format!("{k}="))).and_then(|v| v.parse::<u64>().ok());
+            let (after, limit) = (param("after").unwrap_or(0), param("limit").unwrap_or(50).min(100) as usize);
+            let mut v: Vec<(u64, Value)> =
+                s.messages.iter().filter(|(id, (c, _))| *c == num(1) && **id > after).map(|(id, (_, m))| (*id, m.clone())).collect();
+            v.sort_by_key(|(id, _)| *id);
+            v.truncate(limit);
+            v.reverse();
+            ok(Value::Array(v.into_iter().map(|(_, m)| m).collect()))
         }
         (&Method::PATCH, ["channels", _, "messages", _]) => {
             let (channel, id) = (num(1), num(3));

@@ -213,8 +213,46 @@ impl Shared {
         }
         let actor = Actor { id: PdUserId::new(user.to_string()), roles: Some(roles) };
         let text = msg.content.clone();
-        self.handle(Event::Message { actor, text, channel }, &format!("discord:message:{}", msg.id)).await;
+        if self.handle(Event::Message { actor, text, channel }, &format!("discord:message:{}", msg.id)).await && msg.guild_id.is_some() {
+            if let Err(e) = self.map.advance_cursor(msg.channel_id.get(), msg.id.get()).await {
+                tracing::warn!(error = %e, "could not record the last message read");
+            }
+        }
         self.wake();
+    }
+
+    /// After a (re)connect: what was written in the support channels and open case
+    /// threads while the bot was away, read with `GET /channels/{id}/messages?after=<last
+    /// read>` (https://discord.com/developers/docs/resources/message#get-channel-messages)
+    /// and handled oldest first; handling is idempotent through the message-id dedupe.
+    /// Channels never read before are not backfilled (no history replayed on a first run).
+    pub(crate) async fn backfill(&self, ctx: &Context) {
+        let mut channels: Vec<u64> = self.places.support_ids();
+        channels.extend(self.map.open_case_threads().await.unwrap_or_default());
+        for c in channels {
+            let Ok(Some(mut after)) = self.map.cursor(c).await else { continue };
+            for _ in 0..20 {
+                let page = match ctx.http.get_messages(c.into(), Some(serenity::all::MessagePagination::After(after.into())), Some(100)).await {
+                    Ok(p) => p,
+                    Err(e) => {
+                        tracing::warn!(channel = c, error = %e, "cannot read back messages written while away");
+                        break;
+                    }
+                };
+                let n = page.len();
+                let mut page = page;
+                page.sort_by_key(|m| m.id);
+                for mut m in page {
+                    after = after.max(m.id.get());
+                    // REST messages carry no guild id; these channels are the guild's.
+                    m.guild_id = Some(GuildId::new(self.cfg.guild_id));
+                    self.on_message(ctx, &m).await;
+                }
+                if n < 100 {
+                    break;
+                }
+            }
+        }
     }
 
     /// A message holding a full card number goes (Manage Messages); when Discord refuses,
@@ -538,6 +576,7 @@ impl EventHandler for Handler {
             self.0.places.resolve(guild.channels.values().map(|c| (c.id.get(), c.name.clone())));
             if self.0.catch_up_due.swap(false, Ordering::SeqCst) {
                 self.0.catch_up(&ctx).await;
+                self.0.backfill(&ctx).await;
                 self.0.wake();
             }
         }

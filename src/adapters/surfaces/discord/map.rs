@@ -243,6 +243,47 @@ impl DiscordMap {
         })
     }
 
+    /// Remembers `message_id` as read in `channel_id` (kept at the highest id).
+    pub async fn advance_cursor(&self, channel_id: u64, message_id: u64) -> MapResult<()> {
+        // Snowflakes grow with time; compared as numbers (text of equal length compares
+        // the same, and every snowflake since 2016 has 17 to 20 digits: padded to 20).
+        let id = format!("{message_id:020}");
+        map_sql!(self, |p| {
+            sqlx::query(
+                "INSERT INTO discord_cursors (channel_id, message_id) VALUES ($1, $2) \
+                 ON CONFLICT (channel_id) DO UPDATE SET message_id = $2 WHERE discord_cursors.message_id < $2",
+            )
+            .bind(channel_id.to_string())
+            .bind(id)
+            .execute(p)
+            .await?;
+            Ok(())
+        })
+    }
+
+    /// The last message read in a channel, if any.
+    pub async fn cursor(&self, channel_id: u64) -> MapResult<Option<u64>> {
+        map_sql!(self, |p| {
+            let r: Option<String> = sqlx::query_scalar("SELECT message_id FROM discord_cursors WHERE channel_id = $1")
+                .bind(channel_id.to_string())
+                .fetch_optional(p)
+                .await?;
+            Ok(r.and_then(|s| s.parse().ok()))
+        })
+    }
+
+    /// Threads of cases still open (read back after a restart).
+    pub async fn open_case_threads(&self) -> MapResult<Vec<u64>> {
+        map_sql!(self, |p| {
+            let rows: Vec<String> = sqlx::query_scalar(&format!(
+                "SELECT t.thread_id FROM discord_threads t JOIN cases c ON c.number = t.case_number WHERE c.{OPEN_CASE}"
+            ))
+            .fetch_all(p)
+            .await?;
+            Ok(rows.iter().map(|s| snowflake(s)).collect())
+        })
+    }
+
     /// Forgets a case's thread (gone on Discord): the next message makes a new one.
     pub async fn forget_thread(&self, case: i64) -> MapResult<()> {
         map_sql!(self, |p| {

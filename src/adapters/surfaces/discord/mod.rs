@@ -79,6 +79,10 @@ impl Places {
         self.support.iter().chain(std::iter::once(&self.approvals)).any(|n| matches!(n, Named::Name(_)))
     }
 
+    pub fn support_ids(&self) -> Vec<u64> {
+        self.resolved.read().unwrap_or_else(|p| p.into_inner()).0.clone()
+    }
+
     pub fn is_support(&self, id: u64) -> bool {
         self.resolved.read().unwrap_or_else(|p| p.into_inner()).0.contains(&id)
     }
