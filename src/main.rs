@@ -149,8 +149,11 @@ enum BenchCmd {
 }
 
 fn init_logs(cfg: &Config) {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("PAYDESK_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(&cfg.log_filter));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    use paydesk::adapters::surfaces::discord::logging::{filter_directives, RedactingStderr};
+    let configured = std::env::var("PAYDESK_LOG").unwrap_or_else(|_| cfg.log_filter.clone());
+    let filter = tracing_subscriber::EnvFilter::try_new(filter_directives(&configured))
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(filter_directives(&cfg.log_filter)));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(RedactingStderr);
     let _ = match cfg.log_format {
         LogFormat::Json => builder.json().try_init(),
         LogFormat::Pretty => builder.try_init(),

@@ -9,6 +9,7 @@
 pub mod commands;
 pub mod config;
 pub mod handler;
+pub mod logging;
 pub mod map;
 pub mod sink;
 
