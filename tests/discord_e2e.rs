@@ -848,3 +848,34 @@ async fn a_message_written_during_a_restart_is_answered() {
     })
     .await;
 }
+
+/// Defect 6: the bot's permissions are checked in every support channel at startup;
+/// what is missing is told to staff at once (here: Manage Messages denied in #support by
+/// a channel overwrite on @everyone, so card numbers could not be deleted).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn missing_permissions_in_a_support_channel_are_told_to_staff_at_startup() {
+    let b = backends().remove(0);
+    let fake = Fake::start().await;
+    // https://discord.com/developers/docs/resources/channel#overwrite-object: type 0 = role.
+    let deny = json!([{"id": GUILD.to_string(), "type": 0, "allow": "0", "deny": (1u64 << 13).to_string()}]);
+    fake.state.lock().unwrap().overwrites.insert(SUPPORT, deny);
+    let db = fresh_db(&b).await;
+    let (engine, _sandbox, _clock, store) = engine_on(&db.url, "discord-test", |s| s).await;
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let args = RunArgs {
+        cfg: config_for(&fake),
+        token: Secret::new("t"),
+        store,
+        engine: Arc::new(engine),
+        metrics: Arc::new(Metrics::default()),
+        ready: Arc::new(AtomicBool::new(false)),
+    };
+    let task = tokio::spawn(discord::run(args, async move {
+        let _ = rx.await;
+    }));
+    let f = fake.clone();
+    let m = eventually(20, "staff told", || f.posted(APPROVALS).into_iter().find(|m| m.to_string().contains("permissions"))).await;
+    assert!(m["content"].as_str().unwrap().contains("#support") && m.to_string().contains("Manage Messages"), "{m}");
+    let _ = tx.send(());
+    tokio::time::timeout(std::time::Duration::from_secs(20), task).await.unwrap().unwrap().unwrap();
+}

@@ -50,6 +50,8 @@ pub struct FakeState {
     pub archived: HashSet<u64>,
     /// Roles made besides the fixture's (role names are not unique on Discord).
     pub extra_roles: Vec<Value>,
+    /// Permission overwrites per channel (`permission_overwrites` of the channel object).
+    pub overwrites: HashMap<u64, Value>,
 }
 
 /// One failure mode of one route: calls whose method is `method` and whose path contains
@@ -147,7 +149,7 @@ impl Fake {
         let state = Arc::new(Mutex::new(FakeState { next_id: 90_000_000_000_000_000, ..FakeState::default() }));
         {
             let mut s = state.lock().unwrap();
-            for (u, r) in [(ANA, vec![]), (CUS, vec![]), (BO, vec![AGENT_ROLE]), (KIM, vec![LEAD_ROLE]), (MAX, vec![LEAD_ROLE])] {
+            for (u, r) in [(ANA, vec![]), (CUS, vec![]), (BO, vec![AGENT_ROLE]), (KIM, vec![LEAD_ROLE]), (MAX, vec![LEAD_ROLE]), (BOT, vec![])] {
                 s.members.insert(u, r);
             }
         }
@@ -469,7 +471,17 @@ async fn rest_handler(State(f): State<Fake>, req: Request) -> Response {
             None => error(StatusCode::NOT_FOUND, 10007, "Unknown Member"),
         },
         (&Method::POST, ["interactions", _, _, "callback"]) => no_content(),
-        (&Method::GET, ["guilds", _, "channels"]) => ok(guild_create()["channels"].clone()),
+        (&Method::GET, ["guilds", _, "channels"]) => {
+            let mut chs = guild_create()["channels"].as_array().cloned().unwrap_or_default();
+            for c in chs.iter_mut() {
+                let id: u64 = c["id"].as_str().and_then(|x| x.parse().ok()).unwrap_or(0);
+                if let Some(o) = s.overwrites.get(&id) {
+                    c["permission_overwrites"] = o.clone();
+                }
+            }
+            ok(Value::Array(chs))
+        }
+        (&Method::GET, ["users", "@me"]) => ok(user(BOT, "paydesk", true)),
         // https://discord.com/developers/docs/resources/guild#get-guild-roles
         (&Method::GET, ["guilds", _, "roles"]) => {
             let mut roles = guild_create()["roles"].as_array().cloned().unwrap_or_default();

@@ -244,6 +244,95 @@ pub async fn check_places(http: &serenity::http::Http, cfg: &DiscordConfig, plac
     Ok(())
 }
 
+/// What the bot needs in a support channel (with its case threads) and in the approvals
+/// channel (https://discord.com/developers/docs/topics/permissions#permissions-bitwise-permission-flags).
+pub fn needed_in_support() -> serenity::all::Permissions {
+    use serenity::all::Permissions as P;
+    P::VIEW_CHANNEL
+        | P::SEND_MESSAGES
+        | P::SEND_MESSAGES_IN_THREADS
+        | P::CREATE_PRIVATE_THREADS
+        | P::MANAGE_THREADS
+        | P::MANAGE_MESSAGES
+        | P::READ_MESSAGE_HISTORY
+}
+
+pub fn needed_in_approvals() -> serenity::all::Permissions {
+    use serenity::all::Permissions as P;
+    P::VIEW_CHANNEL | P::SEND_MESSAGES | P::EMBED_LINKS | P::ADD_REACTIONS | P::READ_MESSAGE_HISTORY
+}
+
+/// The bot's permissions in a channel, computed as Discord documents
+/// (https://discord.com/developers/docs/topics/permissions#permission-overwrites): the
+/// guild's @everyone role and the member's roles, Administrator grants all, then the
+/// channel's @everyone overwrite, the role overwrites together, the member's overwrite.
+pub fn permissions_in(
+    guild_id: u64,
+    roles: &[serenity::all::Role],
+    member_roles: &[u64],
+    user: u64,
+    overwrites: &[serenity::all::PermissionOverwrite],
+) -> serenity::all::Permissions {
+    use serenity::all::{PermissionOverwriteType as T, Permissions as P};
+    let mut base = P::empty();
+    for r in roles {
+        if r.id.get() == guild_id || member_roles.contains(&r.id.get()) {
+            base |= r.permissions;
+        }
+    }
+    if base.contains(P::ADMINISTRATOR) {
+        return P::all();
+    }
+    let mut p = base;
+    for o in overwrites {
+        if matches!(o.kind, T::Role(r) if r.get() == guild_id) {
+            p = (p & !o.deny) | o.allow;
+        }
+    }
+    let (mut allow, mut deny) = (P::empty(), P::empty());
+    for o in overwrites {
+        if matches!(o.kind, T::Role(r) if r.get() != guild_id && member_roles.contains(&r.get())) {
+            allow |= o.allow;
+            deny |= o.deny;
+        }
+    }
+    p = (p & !deny) | allow;
+    for o in overwrites {
+        if matches!(o.kind, T::Member(u) if u.get() == user) {
+            p = (p & !o.deny) | o.allow;
+        }
+    }
+    p
+}
+
+/// The startup permissions check: what the bot lacks in each support channel and the
+/// approvals channel, in words (empty when nothing is missing).
+pub async fn missing_permissions(http: &serenity::http::Http, cfg: &DiscordConfig, places: &Places) -> Result<Vec<String>> {
+    let guild = serenity::all::GuildId::new(cfg.guild_id);
+    let me = http.get_current_user().await.context("cannot read the bot's own user")?;
+    let member = http.get_member(guild, me.id).await.context("cannot read the bot's membership in the guild")?;
+    let roles = http.get_guild_roles(guild).await.context("cannot list the guild's roles")?;
+    let channels = http.get_channels(guild).await.context("cannot list the guild's channels")?;
+    let member_roles: Vec<u64> = member.roles.iter().map(|r| r.get()).collect();
+    let mut out = Vec::new();
+    let approvals = places.approvals().ok();
+    for c in &channels {
+        let need = if places.is_support(c.id.get()) {
+            needed_in_support()
+        } else if Some(c.id.get()) == approvals {
+            needed_in_approvals()
+        } else {
+            continue;
+        };
+        let have = permissions_in(cfg.guild_id, &roles, &member_roles, me.id.get(), &c.permission_overwrites);
+        let lacking = need - have;
+        if !lacking.is_empty() {
+            out.push(format!("#{} ({}) lacks {}", c.name, c.id, lacking.get_permission_names().join(", ")));
+        }
+    }
+    Ok(out)
+}
+
 /// Role names are not unique on Discord (anyone with Manage Roles can make another
 /// "Support Lead"): configured names are resolved to ids once, at startup, through
 /// `GET /guilds/{guild.id}/roles` (https://discord.com/developers/docs/resources/guild#get-guild-roles);
@@ -299,6 +388,23 @@ pub async fn run(args: RunArgs, shutdown: impl std::future::Future<Output = ()> 
     let places = Arc::new(Places::new(&cfg));
     check_places(&http, &cfg, &places).await?;
     let cfg = resolve_roles(&http, cfg).await?;
+    // Missing permissions do not stop the bot (it can still answer where it may), but
+    // staff are told at once, and it is logged at ERROR.
+    let lacking = match missing_permissions(&http, &cfg, &places).await {
+        Ok(l) => l,
+        Err(e) => vec![format!("the permissions could not be checked: {e:#}")],
+    };
+    for l in &lacking {
+        tracing::error!(problem = %l, "the bot lacks permissions on Discord");
+    }
+    if let (false, Ok(approvals)) = (lacking.is_empty(), places.approvals()) {
+        metrics.staff_alerts.fetch_add(1, Ordering::Relaxed);
+        let text = format!("⚠️ paydesk started without some permissions it needs: {}.", lacking.join("; "));
+        let body = serde_json::json!({"content": sink::fit_content(&text, sink::CONTENT_LIMIT).first().cloned().unwrap_or_default(), "allowed_mentions": {"parse": []}});
+        if let Err(e) = http.send_message(approvals.into(), vec![], &body).await {
+            tracing::error!(error = %e, "could not tell staff about missing permissions");
+        }
+    }
     let map = DiscordMap::new(&store);
     let ecfg = engine.config();
     let sink = sink::DiscordSink {
@@ -422,6 +528,33 @@ mod tests {
         let text =
             format!("guild_id = \"1\"\nsupport_channels = [\"2\"]\napprovals_channel = \"3\"\nlead_roles = [\"4\"]\napi_base = \"{api_base}\"\n");
         super::DiscordConfig::from_toml(&toml::from_str(&text).unwrap(), "test").unwrap()
+    }
+
+    #[test]
+    fn permissions_follow_discords_overwrite_order() {
+        use serenity::all::{PermissionOverwrite, PermissionOverwriteType as T, Permissions as P, Role, RoleId, UserId};
+        let role = |id: u64, p: P| {
+            let mut v = serde_json::json!({"id": id.to_string(), "name": "r", "color": 0, "colors": {"primary_color": 0}, "hoist": false,
+                "managed": false, "mentionable": false, "permissions": "0", "position": 1, "flags": 0});
+            v["permissions"] = serde_json::json!(p.bits().to_string());
+            serde_json::from_value::<Role>(v).unwrap()
+        };
+        let (guild, bot_role, user) = (1u64, 2u64, 9u64);
+        let roles = vec![role(guild, P::VIEW_CHANNEL | P::SEND_MESSAGES), role(bot_role, P::MANAGE_MESSAGES)];
+        let all = super::permissions_in(guild, &roles, &[bot_role], user, &[]);
+        assert!(all.contains(P::SEND_MESSAGES | P::MANAGE_MESSAGES));
+        // @everyone denied Send in the channel, the bot's role allowed it back; the member
+        // overwrite denies Manage Messages.
+        let ow = vec![
+            PermissionOverwrite { allow: P::empty(), deny: P::SEND_MESSAGES, kind: T::Role(RoleId::new(guild)) },
+            PermissionOverwrite { allow: P::SEND_MESSAGES, deny: P::empty(), kind: T::Role(RoleId::new(bot_role)) },
+            PermissionOverwrite { allow: P::empty(), deny: P::MANAGE_MESSAGES, kind: T::Member(UserId::new(user)) },
+        ];
+        let p = super::permissions_in(guild, &roles, &[bot_role], user, &ow);
+        assert!(p.contains(P::SEND_MESSAGES));
+        assert!(!p.contains(P::MANAGE_MESSAGES));
+        let admin = vec![role(guild, P::empty()), role(bot_role, P::ADMINISTRATOR)];
+        assert_eq!(super::permissions_in(guild, &admin, &[bot_role], user, &ow), P::all());
     }
 
     #[test]
