@@ -879,3 +879,21 @@ async fn missing_permissions_in_a_support_channel_are_told_to_staff_at_startup()
     let _ = tx.send(());
     tokio::time::timeout(std::time::Duration::from_secs(20), task).await.unwrap().unwrap().unwrap();
 }
+
+/// Defect 7: a Discord call that never answers stops neither delivery for good nor the
+/// shutdown: REST calls time out, the last delivery at shutdown is bounded.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stalled_discord_call_never_stops_shutdown() {
+    let b = backends().remove(0);
+    let mut bot = Bot::start(&b).await;
+    bot.say(ANA, SUPPORT, "I want a refund for ch_1, it did not work").await;
+    bot.wait_post_thread("RF-000001").await;
+    bot.fake.fail(Failure::hang("POST", format!("/channels/{APPROVALS}/messages")));
+    bot.say(BO, SUPPORT, "!refund RF-000001 broken").await;
+    let fake = bot.fake.clone();
+    eventually(20, "the approval post stalled", || (!fake.calls_to("POST", &format!("/channels/{APPROVALS}/messages")).is_empty()).then_some(()))
+        .await;
+    let started = std::time::Instant::now();
+    bot.shutdown().await; // panics after 20 s
+    assert!(started.elapsed() < std::time::Duration::from_secs(15), "shutdown took {:?}", started.elapsed());
+}

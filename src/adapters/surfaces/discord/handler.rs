@@ -563,6 +563,17 @@ impl EventHandler for Handler {
         s.wake();
     }
 
+    /// `/readyz` says ready only while a shard is connected now.
+    async fn shard_stage_update(&self, _ctx: Context, ev: serenity::all::ShardStageUpdateEvent) {
+        let up = matches!(ev.new, serenity::all::ConnectionStage::Connected);
+        if !self.0.stopping.load(Ordering::SeqCst) {
+            self.0.ready.store(up, Ordering::SeqCst);
+        }
+        if !up {
+            tracing::warn!(shard = ?ev.shard_id, stage = ?ev.new, "Discord shard not connected");
+        }
+    }
+
     async fn resume(&self, ctx: Context, _: ResumedEvent) {
         tracing::info!("session resumed; reading back reactions");
         self.0.metrics.reconnects.fetch_add(1, Ordering::Relaxed);

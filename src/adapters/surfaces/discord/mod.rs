@@ -495,7 +495,11 @@ pub async fn run(args: RunArgs, shutdown: impl std::future::Future<Output = ()> 
     manager.shutdown_all().await;
     shared.wake();
     let _all_done = shared.inflight.write().await;
-    let _ = timers.await;
+    // The delivery task may be inside a stalled call: give it a moment, then stop it.
+    let mut timers = timers;
+    if tokio::time::timeout(std::time::Duration::from_secs(3), &mut timers).await.is_err() {
+        timers.abort();
+    }
     if tokio::time::timeout(FINAL_PUMP, shared.pump()).await.is_err() {
         tracing::warn!("the last delivery did not finish in time; what is left is delivered after the restart");
     }
@@ -503,7 +507,7 @@ pub async fn run(args: RunArgs, shutdown: impl std::future::Future<Output = ()> 
 }
 
 /// How long shutdown waits for the last delivery.
-pub const FINAL_PUMP: std::time::Duration = std::time::Duration::from_secs(15);
+pub const FINAL_PUMP: std::time::Duration = std::time::Duration::from_secs(8);
 
 #[cfg(test)]
 mod tests {
