@@ -76,6 +76,20 @@ struct FilePolicy {
     auto_approve_below: Option<toml::Value>,
     auto_approve_daily_limit: Option<toml::Value>,
     goodwill_two_lead_above: Option<toml::Value>,
+    /// `[policy.currencies.JPY]`: money settings of one currency.
+    currencies: Option<std::collections::BTreeMap<String, FileMoney>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileMoney {
+    credit_value: Option<toml::Value>,
+    credit_price: Option<toml::Value>,
+    conversation_charge: Option<toml::Value>,
+    two_lead_threshold: Option<toml::Value>,
+    auto_approve_below: Option<toml::Value>,
+    auto_approve_daily_limit: Option<toml::Value>,
+    goodwill_two_lead_above: Option<toml::Value>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -190,6 +204,39 @@ impl Config {
         Config::from_parts(&text, &source, &env)
     }
 
+    /// `[policy.currencies.XXX]` tables: every money amount of the currency must be given
+    /// (a missing one is an error naming it, never the general number in another currency).
+    fn money_tables(
+        l: &Loader<'_>,
+        source: &str,
+        tables: Option<&std::collections::BTreeMap<String, FileMoney>>,
+    ) -> Result<Vec<(Currency, crate::domain::policy::MoneySettings)>> {
+        let mut out = Vec::new();
+        for (code, t) in tables.into_iter().flatten() {
+            let cur = Currency::from_code(code).ok_or_else(|| anyhow!("{source}: policy.currencies.{code}: unknown currency `{code}`"))?;
+            let section = format!("policy.currencies.{code}");
+            let need = |key: &str, v: &Option<toml::Value>| -> Result<Decimal> {
+                match l.opt_decimal(&section, key, v.as_ref())? {
+                    Some(d) => Ok(d),
+                    None => bail!("{source}: {section}.{key} is missing: each currency table gives all of its amounts"),
+                }
+            };
+            out.push((
+                cur,
+                crate::domain::policy::MoneySettings {
+                    credit_value: need("credit_value", &t.credit_value)?,
+                    credit_price: need("credit_price", &t.credit_price)?,
+                    conversation_charge: need("conversation_charge", &t.conversation_charge)?,
+                    two_lead_threshold: need("two_lead_threshold", &t.two_lead_threshold)?,
+                    auto_approve_below: l.opt_decimal(&section, "auto_approve_below", t.auto_approve_below.as_ref())?,
+                    auto_approve_daily_limit: l.opt_decimal(&section, "auto_approve_daily_limit", t.auto_approve_daily_limit.as_ref())?,
+                    goodwill_two_lead_above: need("goodwill_two_lead_above", &t.goodwill_two_lead_above)?,
+                },
+            ));
+        }
+        Ok(out)
+    }
+
     /// Builds a config from TOML text and an environment (tests pass their own).
     pub fn from_parts(text: &str, source: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<Config> {
         let file: FileConfig = toml::from_str(text).map_err(|e| anyhow!("{source}: {}", e.to_string().trim()))?;
@@ -215,7 +262,18 @@ impl Config {
             auto_approve_below: l.opt_decimal("policy", "auto_approve_below", p.auto_approve_below.as_ref())?,
             auto_approve_daily_limit: l.opt_decimal("policy", "auto_approve_daily_limit", p.auto_approve_daily_limit.as_ref())?,
             goodwill_two_lead_above: l.decimal("policy", "goodwill_two_lead_above", p.goodwill_two_lead_above.as_ref(), d.goodwill_two_lead_above)?,
+            currencies: Self::money_tables(&l, source, p.currencies.as_ref())?,
         };
+        for (cur, m) in &policy.currencies {
+            if let Some(below) = m.auto_approve_below {
+                if below > m.two_lead_threshold {
+                    bail!(
+                        "{source}: policy.currencies.{cur}.auto_approve_below ({below}) is above its two_lead_threshold ({})",
+                        m.two_lead_threshold
+                    );
+                }
+            }
+        }
         if let Some(below) = policy.auto_approve_below {
             if below > policy.two_lead_threshold {
                 bail!(
@@ -262,6 +320,7 @@ impl Config {
             approvals_channel: l.string("chat", "approvals_channel", chat.approvals_channel).unwrap_or_else(|| "approvals".into()),
             worker: format!("paydesk-{}", std::process::id()),
             lease: Duration::minutes(5),
+            pending_escalation: Duration::hours(pending_escalation_hours(file.providers.as_ref(), source)?),
         };
         Ok(Config {
             store_url: l.string("store", "url", file.store.url).unwrap_or_else(|| DEFAULT_STORE_URL.into()),
@@ -300,6 +359,16 @@ pub fn sqlite_path(url: &str) -> Option<PathBuf> {
     url.strip_prefix("sqlite:").map(|p| PathBuf::from(p.trim_start_matches("//").split('?').next().unwrap_or(p)))
 }
 
+/// `[providers] pending_escalation_hours` (default 24): a refund a provider keeps
+/// pending this long is escalated to the leads once.
+fn pending_escalation_hours(providers: Option<&toml::Value>, source: &str) -> Result<i64> {
+    match providers.and_then(|p| p.get("pending_escalation_hours")) {
+        None => Ok(24),
+        Some(toml::Value::Integer(h)) if *h >= 1 && *h <= 24 * 90 => Ok(*h),
+        Some(v) => bail!("{source}: providers.pending_escalation_hours: `{v}` is not a whole number of hours from 1 to 2160"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -329,6 +398,30 @@ mod tests {
         assert!(e.contains("auto_approve_below") && e.contains("two_lead_threshold"), "{e}");
         let ok = Config::from_parts("[policy]\nauto_approve_below = \"25\"\nauto_approve_daily_limit = \"60\"\n", "bot.toml", &no_env).unwrap();
         assert_eq!(ok.engine.policy.auto_approve_daily_limit(), Decimal::from(60));
+    }
+
+    #[test]
+    fn money_settings_per_currency_are_read_whole() {
+        let text = "[policy.currencies.JPY]\ncredit_value = \"300\"\ncredit_price = \"300\"\nconversation_charge = \"2\"\n\
+                    two_lead_threshold = \"75000\"\ngoodwill_two_lead_above = \"15000\"\nauto_approve_below = \"3000\"\n";
+        let c = Config::from_parts(text, "bot.toml", &no_env).unwrap();
+        let jpy = Currency::from_code("JPY").unwrap();
+        assert_eq!(c.engine.policy.in_currency(jpy).unwrap().two_lead_threshold, Decimal::from(75000));
+        assert!(c.engine.policy.in_currency(Currency::USD).is_err(), "USD has no table once tables are used");
+        let missing = Config::from_parts("[policy.currencies.JPY]\ncredit_value = \"300\"\n", "bot.toml", &no_env).unwrap_err().to_string();
+        assert!(missing.contains("policy.currencies.JPY.credit_price is missing"), "{missing}");
+        let bad = Config::from_parts("[policy.currencies.XYZ]\n", "bot.toml", &no_env).unwrap_err().to_string();
+        assert!(bad.contains("unknown currency `XYZ`"), "{bad}");
+    }
+
+    #[test]
+    fn pending_escalation_is_configurable() {
+        let c = Config::from_parts("", "b.toml", &no_env).unwrap();
+        assert_eq!(c.engine.pending_escalation, Duration::hours(24));
+        let c = Config::from_parts("[providers]\npending_escalation_hours = 6\n", "b.toml", &no_env).unwrap();
+        assert_eq!(c.engine.pending_escalation, Duration::hours(6));
+        let e = Config::from_parts("[providers]\npending_escalation_hours = 0\n", "b.toml", &no_env).err().unwrap().to_string();
+        assert!(e.contains("b.toml") && e.contains("pending_escalation_hours"), "{e}");
     }
 
     #[test]

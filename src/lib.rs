@@ -16,4 +16,5 @@ pub mod app;
 pub mod bench;
 pub mod config;
 pub mod domain;
+pub mod logging;
 pub mod nlu;

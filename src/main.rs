@@ -149,11 +149,13 @@ enum BenchCmd {
 }
 
 fn init_logs(cfg: &Config) {
-    use paydesk::adapters::surfaces::discord::logging::{filter_directives, RedactingStderr};
     let configured = std::env::var("PAYDESK_LOG").unwrap_or_else(|_| cfg.log_filter.clone());
-    let filter = tracing_subscriber::EnvFilter::try_new(filter_directives(&configured))
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(filter_directives(&cfg.log_filter)));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(RedactingStderr);
+    // serenity's payload warnings are filtered out unless the filter names them itself.
+    let directives = paydesk::adapters::surfaces::discord::logging::filter_directives(&configured);
+    let filter = tracing_subscriber::EnvFilter::try_new(directives)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(paydesk::adapters::surfaces::discord::logging::filter_directives(&cfg.log_filter)));
+    // Every log line passes the card-number detector before it is written.
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(paydesk::logging::Redacting(std::io::stderr));
     let _ = match cfg.log_format {
         LogFormat::Json => builder.json().try_init(),
         LogFormat::Pretty => builder.try_init(),
@@ -366,17 +368,17 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Cmd::Audit { config, db, case } => {
             let cfg = Config::load(config.as_deref())?;
-            let store = open(&cfg, db).await?;
-            let case = match case {
-                Some(c) => Some(c.parse::<CaseNumber>()?),
-                None => None,
-            };
             let key = match paydesk::adapters::store::audit_key_from_env() {
                 Ok(k) => k,
                 Err(e) => {
                     eprintln!("paydesk: {e}");
                     return Ok(ExitCode::from(2));
                 }
+            };
+            let store = open(&cfg, db).await?;
+            let case = match case {
+                Some(c) => Some(c.parse::<CaseNumber>()?),
+                None => None,
             };
             let all = store.as_store().audit(None).await?;
             let head = store.as_store().audit_head().await?;
@@ -417,7 +419,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let cfg = Config::load(config.as_deref())?;
             init_logs(&cfg);
             let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
-            let (charges, bad) = paydesk::app::reconcile::parse_charges(&text, &provider);
+            let (charges, bad) = paydesk::app::reconcile::parse_charges_in(&text, &provider, &paydesk::adapters::payments::currency::exponent);
             let store = open(&cfg, db).await?;
             let (engine, _) = engine_with(&store, Arc::new(SystemClock), cfg.engine.clone(), &Providers::default());
             let now = chrono::Utc::now();
@@ -438,7 +440,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let cfg = Config::load(config.as_deref())?;
             init_logs(&cfg);
             let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
-            let (theirs, bad) = paydesk::app::reconcile::parse_refunds(&text);
+            let (theirs, bad) = paydesk::app::reconcile::parse_refunds_in(&text, &provider, &paydesk::adapters::payments::currency::exponent);
             let store = open(&cfg, db).await?;
             let (engine, _) = engine_with(&store, Arc::new(SystemClock), cfg.engine.clone(), &Providers::default());
             let ours = engine.store().snapshot().await?.refunds;

@@ -5,114 +5,15 @@
 
 mod common;
 
+use common::bot::*;
 use common::*;
-use paydesk::adapters::payments::sandbox::{Fault, Sandbox};
+use paydesk::adapters::payments::sandbox::Fault;
 use paydesk::app::action::Action;
 use paydesk::app::engine::{Actor, Engine, Event, ReactTarget};
-use paydesk::app::ports::User;
-use paydesk::domain::billing::{Account, Charge, ChargeKind, PaymentMethod};
+use paydesk::domain::billing::ChargeKind;
 use paydesk::domain::ids::{AccountId, CaseNumber, ChargeId, UserId};
-use paydesk::domain::money::Currency;
-use paydesk::domain::roles::{Role, Roles};
+use paydesk::domain::roles::Roles;
 use rust_decimal::Decimal;
-use std::sync::Arc;
-
-struct Bot {
-    engine: Engine,
-    sandbox: Arc<Sandbox>,
-    _db: TestDb,
-}
-
-fn roles(rs: &[Role]) -> Roles {
-    rs.iter().copied().collect()
-}
-
-fn charge(id: &str, amount: &str, kind: ChargeKind) -> Charge {
-    Charge {
-        id: ChargeId::new(id),
-        account: AccountId::new("acct-1"),
-        amount: amount.parse().unwrap(),
-        currency: Currency::USD,
-        at: t("2026-05-02T09:00:00Z"),
-        method: PaymentMethod::Card,
-        card_last4: Some("4242".into()),
-        kind,
-        description: format!("order {id}"),
-        fee: Decimal::ZERO,
-        wallet_selected: false,
-        disputed: false,
-        provider: "sandbox".into(),
-    }
-}
-
-/// ana (customer of acct-1), bo (agent), kim, max, lee (leads), lea (a lead who is also a
-/// customer of acct-1), and a 1200.00 product charge `ch_1` bought the day before.
-async fn bot(backend: &Backend, policy: impl FnOnce(&mut paydesk::domain::policy::Policy)) -> Bot {
-    let db = fresh_db(backend).await;
-    let (mut engine, sandbox, _clock, _store) = engine_on(&db.url, "w1", |s| s).await;
-    let mut cfg = engine.config().clone();
-    policy(&mut cfg.policy);
-    engine = Engine::new(engine.store().clone(), paydesk::app::engine::Connectors::default().with(sandbox.clone()), cfg);
-    let at = t("2026-05-02T08:00:00Z");
-    engine.seed_account(&Account { id: AccountId::new("acct-1"), currency: Currency::USD, auto_recharge: None }, None, at).await.unwrap();
-    let people: [(&str, Roles, Option<&str>); 6] = [
-        ("ana", Roles::CUSTOMER, Some("acct-1")),
-        ("bo", roles(&[Role::Agent]), None),
-        ("kim", roles(&[Role::Lead]), None),
-        ("max", roles(&[Role::Lead]), None),
-        ("lee", roles(&[Role::Lead]), None),
-        ("lea", roles(&[Role::Lead, Role::Customer]), Some("acct-1")),
-    ];
-    for (id, r, acct) in people {
-        engine.seed_user(&User { id: UserId::new(id), roles: r, account: acct.map(AccountId::new) }, at).await.unwrap();
-    }
-    engine.seed_charge(&charge("ch_1", "1200.00", ChargeKind::Product), at).await.unwrap();
-    Bot { engine, sandbox, _db: db }
-}
-
-const NOW: &str = "2026-05-03T10:00:00Z";
-
-fn at(offset_secs: i64) -> chrono::DateTime<chrono::Utc> {
-    t(NOW) + chrono::Duration::seconds(offset_secs)
-}
-
-impl Bot {
-    async fn say(&self, user: &str, text: &str, secs: i64) {
-        let ev = Event::Message { actor: Actor::known(user), text: text.into(), channel: "support".into() };
-        self.engine.handle(ev, at(secs), None).await.unwrap();
-    }
-
-    async fn react(&self, user: &str, case: u32, added: bool, secs: i64) {
-        let target = ReactTarget::ApprovalOf(CaseNumber::new(case).unwrap());
-        let ev = Event::Reaction { actor: Actor::known(user), emoji: "✅".into(), target, added };
-        self.engine.handle(ev, at(secs), None).await.unwrap();
-    }
-
-    async fn statuses(&self) -> Vec<String> {
-        self.engine.store().snapshot().await.unwrap().refunds.iter().map(|r| r.status.as_str().to_string()).collect()
-    }
-
-    /// What the provider itself paid out.
-    async fn paid(&self) -> Decimal {
-        self.sandbox.books().all().await.unwrap().iter().map(|r| r.amount).sum()
-    }
-
-    async fn outbox(&self) -> Vec<Action> {
-        self.engine.store().outbox_pending(10_000).await.unwrap().into_iter().map(|i| i.action).collect()
-    }
-
-    async fn said(&self) -> Vec<String> {
-        self.outbox()
-            .await
-            .into_iter()
-            .filter_map(|a| match a {
-                Action::Say { text, .. } => Some(text),
-                Action::Denied { reason, .. } => Some(format!("DENIED {reason}")),
-                _ => None,
-            })
-            .collect()
-    }
-}
 
 #[tokio::test]
 async fn a_dispute_after_the_request_puts_it_on_hold_and_a_later_approval_pays_nothing() {

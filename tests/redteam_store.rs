@@ -11,7 +11,7 @@ mod common;
 use common::{backends, engine_on, fresh_db, t, Backend};
 use paydesk::adapters::store::AnyStore;
 use paydesk::app::engine::{Actor, Engine, Event};
-use paydesk::app::ports::User;
+use paydesk::app::ports::{ConnectorError, PaymentConnector, ProviderRefund, RefundCall, User};
 use paydesk::domain::audit::{AuditRecord, GENESIS};
 use paydesk::domain::billing::{Account, Charge, ChargeKind, PaymentMethod};
 use paydesk::domain::ids::{AccountId, ChargeId, UserId};
@@ -211,6 +211,93 @@ async fn a_deadlocked_event_is_retried_and_applied_once() {
     assert_eq!(wallet.balance, dec("5.00"));
     let credits = e.store().audit(None).await.unwrap().iter().filter(|a| a.record.action == "wallet.goodwill").count();
     assert_eq!(credits, 1);
+}
+
+/// A provider call that waits for the test's word before answering (as the sandbox).
+struct Gate {
+    inner: std::sync::Arc<paydesk::adapters::payments::sandbox::Sandbox>,
+    called: tokio::sync::Notify,
+    go: tokio::sync::Notify,
+}
+
+#[async_trait::async_trait]
+impl PaymentConnector for Gate {
+    fn name(&self) -> &str {
+        self.inner.name()
+    }
+    async fn refund(&self, call: &RefundCall) -> Result<ProviderRefund, ConnectorError> {
+        self.called.notify_one();
+        self.go.notified().await;
+        self.inner.refund(call).await
+    }
+    async fn lookup(&self, call: &RefundCall) -> Result<Option<ProviderRefund>, ConnectorError> {
+        self.inner.lookup(call).await
+    }
+}
+
+/// The refund runner records the provider's answer in a transaction that the database
+/// kills as a deadlock victim: the process goes on (the event that approved the refund
+/// succeeds), the refund stays executing under its lease, and when the lease lapses it is
+/// resumed and paid — once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_deadlocked_refund_answer_is_resumed_not_fatal() {
+    use sqlx::Connection;
+    if !backends().iter().any(|b| matches!(b, Backend::Postgres)) {
+        return;
+    }
+    let db = fresh_db(&Backend::Postgres).await;
+    let gate = std::sync::OnceLock::new();
+    let (e, sandbox, _, _) = engine_on(&db.url, "instance-a", |s| {
+        let g = std::sync::Arc::new(Gate { inner: s, called: tokio::sync::Notify::new(), go: tokio::sync::Notify::new() });
+        let _ = gate.set(g.clone());
+        g as std::sync::Arc<dyn PaymentConnector>
+    })
+    .await;
+    let gate = gate.get().unwrap().clone();
+    seed(&e, &[charge("ch_1", "30.00")]).await;
+    let at = t("2026-04-02T10:00:00Z");
+    e.handle(msg("bo", "/refund ch_1 20.00 asked twice"), at, None).await.unwrap();
+    let e = std::sync::Arc::new(e);
+    let task = {
+        let e = e.clone();
+        tokio::spawn(async move { e.handle(msg("kim", "/approve RF-000001"), at, None).await })
+    };
+    gate.called.notified().await; // approved, committed; the runner is at the provider
+    let mut other = sqlx::PgConnection::connect(&db.url).await.unwrap();
+    sqlx::query("BEGIN").execute(&mut other).await.unwrap();
+    sqlx::query("SET LOCAL deadlock_timeout = '30s'").execute(&mut other).await.unwrap();
+    sqlx::query("SELECT id FROM refunds FOR UPDATE").execute(&mut other).await.unwrap();
+    gate.go.notify_one(); // the runner's transaction takes the head, then waits for the refund row
+    let mut watcher = sqlx::PgConnection::connect(&db.url).await.unwrap();
+    for _ in 0..200 {
+        let waiting: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
+                .fetch_one(&mut watcher)
+                .await
+                .unwrap();
+        if waiting > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    sqlx::query("SELECT id FROM audit_head FOR UPDATE").execute(&mut other).await.unwrap(); // the cycle: the runner is the victim
+    sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
+    let result = tokio::time::timeout(std::time::Duration::from_secs(30), task).await.expect("the event finishes").unwrap();
+    assert!(result.is_ok(), "a collided refund answer must not end the process: {result:?}");
+    let s = e.store().snapshot().await.unwrap();
+    assert_eq!(s.refunds[0].status.as_str(), "executing", "not recorded yet: resumed when the lease lapses");
+    // Six minutes later the lease has lapsed: the runner asks by key, finds it paid, records it.
+    let later = at + chrono::Duration::minutes(6);
+    let resumed = tokio::spawn({
+        let e = e.clone();
+        async move { e.run_timers(later).await }
+    });
+    gate.go.notify_one(); // in case the runner calls again rather than looking up
+    resumed.await.unwrap().unwrap();
+    let s = e.store().snapshot().await.unwrap();
+    assert_eq!(s.refunds[0].status.as_str(), "succeeded");
+    let paid = sandbox.books().all().await.unwrap();
+    assert_eq!(paid.len(), 1, "paid once: {paid:?}");
 }
 
 // ---- defect 9: the audit trail ----
@@ -504,6 +591,31 @@ async fn nul_in_text_is_removed_the_same_way_on_both_backends() {
     }
     if outputs.len() == 2 {
         assert_eq!(outputs[0], outputs[1], "both backends answer the same");
+    }
+}
+
+/// Provider text (webhook event ids, reconciliation rows, imported charges) enters the engine
+/// without NUL too, on both backends.
+#[tokio::test]
+async fn nul_in_provider_text_is_removed_on_both_backends() {
+    use paydesk::app::engine::{Imported, WebhookOutcome};
+    for backend in backends() {
+        let db = fresh_db(&backend).await;
+        let (e, _, _, _) = engine_on(&db.url, "w", |s| s).await;
+        seed(&e, &[charge("ch_1", "30.00")]).await;
+        let at = t("2026-04-02T10:00:00Z");
+        let out = e.charge_disputed("sandbox", "evt\0-1", &ChargeId::new("ch_1"), at).await.unwrap();
+        assert_eq!(out, WebhookOutcome::Applied);
+        assert_eq!(e.charge_disputed("sandbox", "evt-1", &ChargeId::new("ch_1"), at).await.unwrap(), WebhookOutcome::Duplicate);
+        let case = e.reconcile_mismatch("sandbox", "fp\0", Some(&ChargeId::new("ch_1")), "paid\0 but not recorded", at).await.unwrap();
+        assert!(case.is_some());
+        let mut imported = charge("ch_\0imp", "5.00");
+        imported.description = "Pa\0ck".into();
+        assert_eq!(e.import_charge(&imported, at).await.unwrap(), Imported::Created);
+        assert_eq!(e.import_charge(&charge("ch_imp", "5.00"), at).await.unwrap(), Imported::Existing);
+        let audit = e.store().audit(None).await.unwrap();
+        assert!(audit.iter().all(|a| !a.record.detail.contains('\0')));
+        assert!(audit.iter().any(|a| a.record.detail.contains("paid but not recorded")));
     }
 }
 

@@ -97,6 +97,26 @@ impl Action {
         }
     }
 
+    /// The last line of defence: removes full card numbers from the free-text fields
+    /// (`text`, `reason`) before the item is stored or sent; ids stay untouched. Returns
+    /// how many were removed (0 in a healthy system: inputs are redacted first).
+    pub fn redact_card_numbers(&mut self) -> usize {
+        let fields: Vec<&mut String> = match self {
+            Action::Say { text, .. } => vec![text],
+            Action::ApprovalRequest { reason, .. } | Action::Wallet { reason, .. } | Action::Denied { reason, .. } => vec![reason],
+            Action::Ticket { .. } | Action::Refund { .. } => vec![],
+        };
+        let mut removed = 0;
+        for f in fields {
+            let r = crate::nlu::redact::redact_outgoing(f);
+            if r.card_numbers > 0 {
+                removed += r.card_numbers;
+                *f = r.text.into_owned();
+            }
+        }
+        removed
+    }
+
     pub fn set_ref(&mut self, r: String) {
         if let Action::Say { message_ref, .. } | Action::ApprovalRequest { message_ref, .. } = self {
             *message_ref = Some(r);
@@ -111,4 +131,26 @@ pub struct OutboxItem {
     pub action: Action,
     /// Failed delivery attempts so far.
     pub attempts: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn free_text_fields_are_redacted_ids_are_not() {
+        let mut a = Action::Say {
+            message_ref: None,
+            channel: "support".into(),
+            to: Some("175928847299117062".into()),
+            case: None,
+            text: "175928847299117062: your card 4111\t1111\t1111\t1111".into(),
+        };
+        assert_eq!(a.redact_card_numbers(), 1);
+        let Action::Say { to, text, .. } = &a else { panic!() };
+        assert_eq!(to.as_deref(), Some("175928847299117062"));
+        assert_eq!(text, "175928847299117062: your card [card number removed]");
+        let mut d = Action::Denied { user: "u".into(), reason: "bad 4111_1111_1111_1111".into(), channel: "c".into() };
+        assert_eq!(d.redact_card_numbers(), 1);
+    }
 }

@@ -2,7 +2,7 @@
 //! text in, a command or a message a person can act on out. Never panics.
 
 use crate::domain::ids::{AccountId, CaseNumber, ChargeId, UserId};
-use crate::domain::money::{looks_like_amount, parse_money_token, AmountError, Currency};
+use crate::domain::money::{ascii_digits, looks_like_amount, parse_money_token, AmountError, Currency};
 use crate::domain::tickets::CaseAction;
 use rust_decimal::Decimal;
 
@@ -12,13 +12,46 @@ pub enum Target {
     Charge(ChargeId),
 }
 
+/// A case's refund request: the case, and which of its requests (1-based, in the order
+/// they were made) when it names one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestRef {
+    pub case: CaseNumber,
+    pub nth: Option<u32>,
+}
+
+impl std::fmt::Display for RequestRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.nth {
+            Some(n) => write!(f, "{}#{n}", self.case),
+            None => write!(f, "{}", self.case),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
-    Refund { target: Target, amount: Option<(Decimal, Option<Currency>)>, is_override: bool, reason: String },
-    Approve(CaseNumber),
-    Reject(CaseNumber, String),
+    Refund {
+        target: Target,
+        amount: Option<(Decimal, Option<Currency>)>,
+        is_override: bool,
+        reason: String,
+    },
+    /// `/approve RF-000001` or `/approve RF-000001#2` (the case's second request).
+    Approve(RequestRef),
+    Reject(RequestRef, String),
+    /// `/reply RF-000001 text…`: staff say something to the case's customer.
+    Reply(CaseNumber, String),
+    /// `/queue`: open cases and pending approvals, oldest first.
+    Queue,
+    /// `/unlink <user>`: the chat user is no longer linked to a billing account.
+    Unlink(UserId),
     Wallet(Option<AccountId>),
-    WalletCredit { account: AccountId, amount: (Decimal, Option<Currency>), reason: String },
+    WalletCredit {
+        account: AccountId,
+        amount: (Decimal, Option<Currency>),
+        reason: String,
+    },
     WalletBuy(u32),
     TicketShow(CaseNumber),
     TicketAction(CaseAction, CaseNumber, String),
@@ -27,14 +60,16 @@ pub enum Command {
 }
 
 pub const USAGE_REFUND: &str = "/refund <charge-id|case-id> [amount] [reason…]  ·  /refund <charge-id|case-id> <amount> override <reason…>";
-pub const USAGE_APPROVE: &str = "/approve <case-id>  ·  /reject <case-id> [reason…]";
+pub const USAGE_APPROVE: &str = "/approve <case-id>[#n]  ·  /reject <case-id>[#n] [reason…]";
+pub const USAGE_REPLY: &str = "/reply <case-id> <text…>  (say something to the case's customer; /ticket notes stay internal)";
+pub const USAGE_QUEUE: &str = "/queue";
 pub const USAGE_WALLET: &str = "/wallet [account]  ·  /wallet credit <account> <amount> <reason…>  ·  /wallet buy <credits>";
 pub const USAGE_TICKET: &str = "/ticket <case-id>  ·  /ticket close|escalate|reopen <case-id> [note…]";
-pub const USAGE_LINK: &str = "/link <user> <account>";
+pub const USAGE_LINK: &str = "/link <user> <account>  ·  /unlink <user>";
 
 /// Every command, one per line, for `/help` and for unknown commands.
 pub fn usage() -> String {
-    [USAGE_REFUND, USAGE_APPROVE, USAGE_WALLET, USAGE_TICKET, USAGE_LINK, "/help"].join("\n")
+    [USAGE_REFUND, USAGE_APPROVE, USAGE_WALLET, USAGE_TICKET, USAGE_REPLY, USAGE_QUEUE, USAGE_LINK, "/help"].join("\n")
 }
 
 /// Why a command could not be read: what was wrong, and the usage line to follow.
@@ -60,6 +95,21 @@ fn case_arg(tok: Option<&str>, usage: &str) -> Result<CaseNumber, CommandError> 
     tok.parse::<CaseNumber>().map_err(|e| err(e.to_string(), usage))
 }
 
+/// `RF-000001` or `RF-000001#2`.
+fn request_arg(tok: Option<&str>) -> Result<RequestRef, CommandError> {
+    let u = USAGE_APPROVE;
+    let tok = tok.ok_or_else(|| err("which case? give its number, like RF-000012 (or RF-000012#2 for its second request)", u))?;
+    match tok.split_once('#') {
+        None => Ok(RequestRef { case: case_arg(Some(tok), u)?, nth: None }),
+        Some((case, n)) => {
+            let nth = n.parse::<u32>().ok().filter(|n| *n > 0).ok_or_else(|| {
+                err(format!("`#{}` is not a request number (the case's first request is #1)", n.chars().take(20).collect::<String>()), u)
+            })?;
+            Ok(RequestRef { case: case_arg(Some(case), u)?, nth: Some(nth) })
+        }
+    }
+}
+
 fn amount_err(e: AmountError, usage: &str) -> CommandError {
     err(format!("amount refused: {e}"), usage)
 }
@@ -81,13 +131,22 @@ pub fn parse(text: &str) -> Result<Option<Command>, CommandError> {
     let lower = name.to_lowercase();
     let cmd = match lower.as_str() {
         "refund" => parse_refund(args)?,
-        "approve" => Command::Approve(case_arg(args.first().copied(), USAGE_APPROVE)?),
-        "reject" => Command::Reject(case_arg(args.first().copied(), USAGE_APPROVE)?, rest(args.get(1..).unwrap_or(&[]))),
+        "approve" => Command::Approve(request_arg(args.first().copied())?),
+        "reject" => Command::Reject(request_arg(args.first().copied())?, rest(args.get(1..).unwrap_or(&[]))),
+        "reply" => match args {
+            [case, text @ ..] if !text.is_empty() => Command::Reply(case_arg(Some(*case), USAGE_REPLY)?, rest(text)),
+            _ => return Err(err("reply needs a case and the text for the customer", USAGE_REPLY)),
+        },
+        "queue" => Command::Queue,
         "wallet" => parse_wallet(args)?,
         "ticket" => parse_ticket(args)?,
         "link" => match args {
-            [user, account] => Command::Link(UserId::new(user.trim_start_matches('@')), AccountId::new(*account)),
+            [user, account] => Command::Link(UserId::new(user_arg(user)), AccountId::new(*account)),
             _ => return Err(err("link needs a user and an account", USAGE_LINK)),
+        },
+        "unlink" => match args {
+            [user] => Command::Unlink(UserId::new(user_arg(user))),
+            _ => return Err(err("unlink needs the user", USAGE_LINK)),
         },
         "help" => Command::Help,
         _ => {
@@ -96,6 +155,18 @@ pub fn parse(text: &str) -> Result<Option<Command>, CommandError> {
         }
     };
     Ok(Some(cmd))
+}
+
+/// A user as typed: `ana`, `@ana`, or a Discord mention `<@123…>` / `<@!123…>` (the
+/// form slash commands are mapped to, so that the id is never mistaken for a card number).
+fn user_arg(tok: &str) -> &str {
+    if let Some(inner) = tok.strip_prefix("<@").and_then(|t| t.strip_suffix('>')) {
+        let id = inner.strip_prefix('!').unwrap_or(inner);
+        if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) {
+            return id;
+        }
+    }
+    tok.trim_start_matches('@')
 }
 
 fn parse_refund(args: &[&str]) -> Result<Command, CommandError> {
@@ -168,16 +239,17 @@ fn parse_wallet(args: &[&str]) -> Result<Command, CommandError> {
         },
         [sub, rest_args @ ..] if sub.eq_ignore_ascii_case("buy") => match rest_args {
             [n] => {
-                let credits: u32 = n.parse().ok().filter(|c| *c > 0 && *c <= crate::domain::billing::MAX_CREDITS_PER_PURCHASE).ok_or_else(|| {
-                    err(
-                        format!(
-                            "`{}` is not a number of credits (a whole number from 1 to {})",
-                            n.chars().take(30).collect::<String>(),
-                            crate::domain::billing::MAX_CREDITS_PER_PURCHASE
-                        ),
-                        u,
-                    )
-                })?;
+                let credits: u32 =
+                    ascii_digits(n).parse().ok().filter(|c| *c > 0 && *c <= crate::domain::billing::MAX_CREDITS_PER_PURCHASE).ok_or_else(|| {
+                        err(
+                            format!(
+                                "`{}` is not a number of credits (a whole number from 1 to {})",
+                                n.chars().take(30).collect::<String>(),
+                                crate::domain::billing::MAX_CREDITS_PER_PURCHASE
+                            ),
+                            u,
+                        )
+                    })?;
                 Ok(Command::WalletBuy(credits))
             }
             _ => Err(err("wallet buy needs the number of credits", u)),
@@ -278,8 +350,17 @@ mod tests {
 
     #[test]
     fn other_commands() {
-        assert_eq!(ok("/approve RF-000003"), Command::Approve(CaseNumber::new(3).unwrap()));
-        assert_eq!(ok("/reject rf-3 not eligible"), Command::Reject(CaseNumber::new(3).unwrap(), "not eligible".into()));
+        let rf3 = CaseNumber::new(3).unwrap();
+        assert_eq!(ok("/approve RF-000003"), Command::Approve(RequestRef { case: rf3, nth: None }));
+        assert_eq!(ok("/reject rf-3 not eligible"), Command::Reject(RequestRef { case: rf3, nth: None }, "not eligible".into()));
+        assert_eq!(ok("/approve RF-000003#2"), Command::Approve(RequestRef { case: rf3, nth: Some(2) }));
+        assert!(parse("/approve RF-000003#0").is_err());
+        assert!(parse("/approve RF-000003#x").is_err());
+        assert_eq!(ok("/reply RF-000003 we are on it"), Command::Reply(rf3, "we are on it".into()));
+        assert!(parse("/reply RF-000003").is_err());
+        assert_eq!(ok("/queue"), Command::Queue);
+        assert_eq!(ok("/unlink zoe"), Command::Unlink(UserId::new("zoe")));
+        assert!(parse("/unlink").is_err());
         assert_eq!(ok("/wallet"), Command::Wallet(None));
         assert_eq!(ok("/wallet acct-1"), Command::Wallet(Some(AccountId::new("acct-1"))));
         assert_eq!(ok("/wallet buy 10"), Command::WalletBuy(10));
@@ -289,8 +370,38 @@ mod tests {
             Command::TicketAction(CaseAction::Escalate, CaseNumber::FIRST, "customer waited".into())
         );
         assert_eq!(ok("/link @ana acct-1"), Command::Link(UserId::new("ana"), AccountId::new("acct-1")));
+        for mention in ["<@175928847299117062>", "<@!175928847299117062>", "175928847299117062"] {
+            assert_eq!(
+                ok(&format!("/link {mention} acct-1")),
+                Command::Link(UserId::new("175928847299117062"), AccountId::new("acct-1")),
+                "{mention}"
+            );
+        }
         assert_eq!(ok("/HELP"), Command::Help);
         assert_eq!(parse("hello there").unwrap(), None);
+    }
+
+    #[test]
+    fn unicode_digits_in_amounts_are_digits_never_a_full_refund() {
+        // paydesk issue 7, defect 8: `١٢` was read as a reason and the whole charge requested.
+        for (tok, want) in
+            [("١٢", "12"), ("１２", "12"), ("१२", "12"), ("۱۲.۵۰", "12.50"), ("١٢٫٥٠", "12.50"), ("１２．５０", "12.50"), ("€١٢", "12")]
+        {
+            let Command::Refund { amount, reason, .. } = ok(&format!("/refund ch_1 {tok} duplicate")) else { panic!("{tok}") };
+            let want: Decimal = want.parse().unwrap();
+            assert_eq!(amount.map(|a| a.0), Some(want), "{tok}");
+            assert_eq!(reason, "duplicate", "{tok}");
+        }
+        let Command::Refund { amount, .. } = ok("/refund ch_1 ١٢ EUR") else { panic!() };
+        assert_eq!(amount, Some((Decimal::from(12), Currency::from_code("EUR"))));
+        // An amount-like token that does not parse is refused with the reason: nothing is requested.
+        for bad in ["١٢x", "１２,５０", "٣e5", "१२.३४५६७८९", "$١-"] {
+            let e = parse(&format!("/refund ch_1 {bad} reason")).unwrap_err();
+            assert!(e.message.starts_with("amount refused"), "{bad}: {e}");
+        }
+        assert_eq!(ok("/wallet buy ١٠"), Command::WalletBuy(10));
+        let Command::WalletCredit { amount, .. } = ok("/wallet credit acct-1 ５ sorry") else { panic!() };
+        assert_eq!(amount.0, Decimal::from(5));
     }
 
     #[test]

@@ -98,7 +98,8 @@ pub struct StatusCounts {
 /// The store: one transaction per chat event, plus the work queues read between events.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
-    /// Begins a write transaction (on SQLite `BEGIN IMMEDIATE`; on PostgreSQL with row locks).
+    /// Begins a write transaction (on SQLite `BEGIN IMMEDIATE`; on PostgreSQL the audit head
+    /// row is locked first, then rows as they are read to be changed — one fixed order).
     async fn begin(&self) -> StoreResult<Box<dyn StoreTx>>;
 
     /// Outbox items not yet delivered, oldest first.
@@ -138,8 +139,6 @@ pub trait Store: Send + Sync + 'static {
     async fn audit(&self, case: Option<CaseNumber>) -> StoreResult<Vec<StoredAudit>>;
     /// The audit chain's head (`None` if the row is missing: a sign of tampering).
     async fn audit_head(&self) -> StoreResult<Option<AuditHead>>;
-    /// Whether records are signed (an audit key was given to the store).
-    fn audit_signed(&self) -> bool;
 }
 
 /// Everything the engine reads and writes inside one transaction.
@@ -195,6 +194,10 @@ pub trait StoreTx: Send {
     async fn open_cases_of(&mut self, customer: &UserId) -> StoreResult<Vec<Case>>;
     /// Open cases of an account, newest first.
     async fn open_cases_of_account(&mut self, account: &AccountId) -> StoreResult<Vec<Case>>;
+    /// Open cases of everyone, least recently updated first (the queue).
+    async fn open_cases(&mut self, limit: u32) -> StoreResult<Vec<Case>>;
+    /// Refunds waiting for a lead (awaiting approval or on hold), oldest first.
+    async fn waiting_refunds(&mut self, limit: u32) -> StoreResult<Vec<Refund>>;
     /// Every case of a customer, newest first.
     async fn cases_of(&mut self, customer: &UserId) -> StoreResult<Vec<Case>>;
 
@@ -218,6 +221,8 @@ pub trait StoreTx: Send {
     async fn hold_refunds(&mut self, charge: &ChargeId, now: DateTime<Utc>) -> StoreResult<Vec<Refund>>;
 
     async fn add_credit_note(&mut self, note: &CreditNote) -> StoreResult<()>;
+    /// The credit notes of a charge, oldest first.
+    async fn credit_notes_of(&mut self, charge: &ChargeId) -> StoreResult<Vec<CreditNote>>;
 
     /// Inserts a goodwill request (its `id` is ignored) and returns the id given.
     async fn insert_goodwill(&mut self, g: &GoodwillRequest) -> StoreResult<i64>;
@@ -282,6 +287,17 @@ pub trait PaymentConnector: Send + Sync {
     async fn refund(&self, call: &RefundCall) -> Result<ProviderRefund, ConnectorError>;
     /// Asks the provider whether a refund with this idempotency key exists.
     async fn lookup(&self, call: &RefundCall) -> Result<Option<ProviderRefund>, ConnectorError>;
+    /// Whether the provider can send exactly this amount (its exponent for the currency
+    /// may differ from ISO 4217's); if not, why, in words. Asked when a refund is requested.
+    fn representable(&self, _amount: Decimal, _currency: Currency) -> Result<(), String> {
+        Ok(())
+    }
+    /// A new idempotency key to use after a lookup proved nothing was made, when the
+    /// provider keeps replaying the saved error of `last_error` under the old key
+    /// (Stripe saves a 500 under its key). `None`: keep the key.
+    fn fresh_key(&self, _key: &str, _last_error: &str) -> Option<String> {
+        None
+    }
 }
 
 /// The outbox as monitoring sees it.

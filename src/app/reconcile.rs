@@ -164,10 +164,24 @@ fn get<'a>(row: &'a Row, names: &[&str]) -> Option<&'a str> {
     names.iter().find_map(|n| row.get(*n)).map(String::as_str).filter(|s| !s.is_empty())
 }
 
-fn amount(raw: &str, currency: Currency, what: &str) -> Result<Decimal, String> {
+/// How many decimals a provider's integer amounts have in a currency (its currency
+/// table: Stripe's ISK is two-decimal, Adyen's CLP too). Given by the caller, which knows
+/// the providers; `iso_exponent` is ISO 4217's.
+pub type Exponent<'a> = &'a dyn Fn(&str, Currency) -> u32;
+
+/// ISO 4217's minor units, whatever the provider.
+pub fn iso_exponent(_provider: &str, currency: Currency) -> u32 {
+    currency.minor_digits()
+}
+
+fn amount(raw: &str, currency: Currency, what: &str, digits: u32) -> Result<Decimal, String> {
     if let Some(minor) = raw.strip_prefix("#minor:") {
         let n: i64 = minor.parse().map_err(|_| format!("{what}: `{minor}` is not an integer"))?;
-        return Ok(Decimal::new(n, currency.minor_digits()));
+        let a = Decimal::new(n, digits);
+        if !currency.is_whole_minor(a) {
+            return Err(format!("{what}: {n} in the provider's units is {a} {currency}, finer than {currency} allows"));
+        }
+        return Ok(a);
     }
     let a = parse_amount(raw).map_err(|e| format!("{what}: {e}"))?;
     if !currency.is_whole_minor(a) {
@@ -193,22 +207,24 @@ fn time(raw: &str) -> Result<DateTime<Utc>, String> {
 
 /// Whether a field holds something that looks like a full card number.
 fn holds_card_number(v: &str) -> bool {
-    crate::nlu::redact_card_numbers(v).card_numbers > 0
+    crate::nlu::redact::contains_card_number(v)
 }
 
-fn charge_row(row: &Row, default_provider: &str) -> Result<Charge, String> {
+fn charge_row(row: &Row, default_provider: &str, exp: Exponent) -> Result<Charge, String> {
     if let Some((k, _)) = row.iter().find(|(_, v)| holds_card_number(v)) {
         return Err(format!("`{k}` holds a full card number: the row is refused and not kept"));
     }
     let id = get(row, &["id", "charge", "charge_id", "payment_id"]).ok_or("no `id`")?;
     let cur_raw = get(row, &["currency"]).ok_or("no `currency`")?;
     let currency = Currency::from_code(cur_raw).ok_or_else(|| format!("unknown currency `{cur_raw}`"))?;
-    let amt = amount(get(row, &["amount", "amount_minor"]).ok_or("no `amount`")?, currency, "amount")?;
+    let provider = get(row, &["provider"]).unwrap_or(default_provider).to_string();
+    let digits = exp(&provider, currency);
+    let amt = amount(get(row, &["amount", "amount_minor"]).ok_or("no `amount`")?, currency, "amount", digits)?;
     if amt <= Decimal::ZERO {
         return Err("amount must be positive".into());
     }
     let fee = match get(row, &["fee"]) {
-        Some(f) => amount(f, currency, "fee")?,
+        Some(f) => amount(f, currency, "fee", digits)?,
         None => Decimal::ZERO,
     };
     if fee < Decimal::ZERO || fee > amt {
@@ -248,12 +264,18 @@ fn charge_row(row: &Row, default_provider: &str) -> Result<Charge, String> {
         fee,
         wallet_selected: flag(&["wallet_selected"]),
         disputed: flag(&["disputed"]),
-        provider: get(row, &["provider"]).unwrap_or(default_provider).to_string(),
+        provider,
     })
 }
 
-/// Charges from a provider export: the good rows, and the bad ones by line.
+/// Charges from a provider export: the good rows, and the bad ones by line (integer
+/// amounts in ISO 4217 minor units).
 pub fn parse_charges(text: &str, default_provider: &str) -> (Vec<Charge>, Vec<LineProblem>) {
+    parse_charges_in(text, default_provider, &iso_exponent)
+}
+
+/// `parse_charges` with integer amounts read in each provider's own units.
+pub fn parse_charges_in(text: &str, default_provider: &str, exp: Exponent) -> (Vec<Charge>, Vec<LineProblem>) {
     let mut good = Vec::new();
     let mut bad = Vec::new();
     let mut seen = HashSet::new();
@@ -261,7 +283,7 @@ pub fn parse_charges(text: &str, default_provider: &str) -> (Vec<Charge>, Vec<Li
         Err(p) => bad.push(p),
         Ok(rows) => {
             for (line, row) in rows {
-                match row.and_then(|r| charge_row(&r, default_provider)) {
+                match row.and_then(|r| charge_row(&r, default_provider, exp)) {
                     Ok(c) if !seen.insert(c.id.to_string()) => bad.push(LineProblem { line, message: format!("charge {} appears twice", c.id) }),
                     Ok(c) => good.push(c),
                     Err(message) => bad.push(LineProblem { line, message }),
@@ -285,6 +307,11 @@ pub struct PaidRefund {
 
 /// Paid refunds from a provider export (rows in other statuses are skipped silently).
 pub fn parse_refunds(text: &str) -> (Vec<PaidRefund>, Vec<LineProblem>) {
+    parse_refunds_in(text, "", &iso_exponent)
+}
+
+/// `parse_refunds` with integer amounts read in `provider`'s own units.
+pub fn parse_refunds_in(text: &str, provider: &str, exp: Exponent) -> (Vec<PaidRefund>, Vec<LineProblem>) {
     let mut good = Vec::new();
     let mut bad = Vec::new();
     let one = |line: usize, row: &Row| -> Result<Option<PaidRefund>, String> {
@@ -296,7 +323,7 @@ pub fn parse_refunds(text: &str) -> (Vec<PaidRefund>, Vec<LineProblem>) {
         }
         let cur_raw = get(row, &["currency"]).ok_or("no `currency`")?;
         let currency = Currency::from_code(cur_raw).ok_or_else(|| format!("unknown currency `{cur_raw}`"))?;
-        let amt = amount(get(row, &["amount"]).ok_or("no `amount`")?, currency, "amount")?;
+        let amt = amount(get(row, &["amount"]).ok_or("no `amount`")?, currency, "amount", exp(provider, currency))?;
         Ok(Some(PaidRefund {
             line,
             provider_ref: id.to_string(),

@@ -20,10 +20,12 @@ pub enum RefundStatus {
     /// Stopped before any money moved because the charge is disputed (policy rule 7):
     /// it waits for a lead, who can only reject it.
     OnHold,
+    /// Paid, then reversed or failed by the provider: the money came back.
+    Reversed,
 }
 
 impl RefundStatus {
-    pub const ALL: [RefundStatus; 8] = [
+    pub const ALL: [RefundStatus; 9] = [
         RefundStatus::AwaitingApproval,
         RefundStatus::Approved,
         RefundStatus::Executing,
@@ -32,6 +34,7 @@ impl RefundStatus {
         RefundStatus::Rejected,
         RefundStatus::Expired,
         RefundStatus::OnHold,
+        RefundStatus::Reversed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -44,6 +47,7 @@ impl RefundStatus {
             RefundStatus::Rejected => "rejected",
             RefundStatus::Expired => "expired",
             RefundStatus::OnHold => "on_hold",
+            RefundStatus::Reversed => "reversed",
         }
     }
 
@@ -65,7 +69,7 @@ impl RefundStatus {
     }
 
     pub fn is_final(self) -> bool {
-        matches!(self, RefundStatus::Succeeded | RefundStatus::Failed | RefundStatus::Rejected | RefundStatus::Expired)
+        matches!(self, RefundStatus::Succeeded | RefundStatus::Failed | RefundStatus::Rejected | RefundStatus::Expired | RefundStatus::Reversed)
     }
 }
 
@@ -222,7 +226,16 @@ impl Ignored {
             Ignored::AlreadyCounted => "your approval is already counted".into(),
             Ignored::NotCounted => "you had no approval on this request to withdraw".into(),
             Ignored::Expired => "this approval request has expired".into(),
-            Ignored::Decided(s) => format!("this refund is already {}", s.as_str().replace('_', " ")),
+            Ignored::Decided(s) => match s {
+                RefundStatus::Succeeded => "this refund has already been paid".into(),
+                RefundStatus::Failed => "this refund has already failed; a lead is looking into it".into(),
+                RefundStatus::Rejected => "this refund was already rejected".into(),
+                RefundStatus::Expired => "this approval request has expired".into(),
+                RefundStatus::Approved | RefundStatus::Executing => "this refund is already approved and being paid".into(),
+                RefundStatus::OnHold => "this refund is on hold because the charge is disputed; a lead can only reject it".into(),
+                RefundStatus::AwaitingApproval => "this refund is still waiting for approval".into(),
+                RefundStatus::Reversed => "this refund was paid and then reversed by the provider; a lead is looking into it".into(),
+            },
             Ignored::Closed(s) => format!("this goodwill request is already {s}"),
         }
     }

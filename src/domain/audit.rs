@@ -282,8 +282,11 @@ mod tests {
 
     const KEY: &[u8] = b"0123456789abcdef0123456789abcdef";
 
+    /// (prev_hash, hash, mac) of one stored record.
+    type Stored = ([u8; 32], [u8; 32], Option<[u8; 32]>);
+
     /// A signed trail of `n` records and its head, as the store writes them.
-    fn trail(recs: &[AuditRecord], key: Option<&[u8]>) -> (Vec<([u8; 32], [u8; 32], Option<[u8; 32]>)>, Head) {
+    fn trail(recs: &[AuditRecord], key: Option<&[u8]>) -> (Vec<Stored>, Head) {
         let mut prev = GENESIS;
         let mut out = Vec::new();
         for r in recs {
@@ -295,7 +298,7 @@ mod tests {
         (out, Head { count, last_hash: prev, mac: key.map(|k| head_mac(k, count, &prev)) })
     }
 
-    fn entries<'a>(recs: &'a [AuditRecord], t: &[([u8; 32], [u8; 32], Option<[u8; 32]>)]) -> Vec<Entry<'a>> {
+    fn entries<'a>(recs: &'a [AuditRecord], t: &[Stored]) -> Vec<Entry<'a>> {
         recs.iter().zip(t).enumerate().map(|(i, (r, (p, h, m)))| Entry { seq: i as i64 + 1, record: r, prev_hash: *p, hash: *h, mac: *m }).collect()
     }
 

@@ -3,8 +3,10 @@
 //! Rounding happens only at the end of a computation, half-even to the currency's
 //! minor unit (ISO 4217). Amounts are never floats.
 
+use crate::nlu::redact::nd_digit;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
@@ -59,6 +61,9 @@ const CURRENCIES: &[(&str, u8)] = &[
     ("TRY", 2),
     ("ILS", 2),
     ("AED", 2),
+    ("CVE", 2),
+    ("IDR", 2),
+    ("TWD", 2),
 ];
 
 impl Currency {
@@ -199,10 +204,28 @@ pub fn parse_positive_amount(input: &str) -> Result<Decimal, AmountError> {
     Ok(v)
 }
 
+/// `s` with decimal digits of any script (Unicode `Nd`: Arabic-Indic `١٢`, full-width
+/// `１２`, Devanagari `१२`, …) written as ASCII digits, and the full-width full stop `．`
+/// and the Arabic decimal separator `٫` as `.`. Anything else is kept for the parser to judge.
+pub fn ascii_digits(s: &str) -> Cow<'_, str> {
+    if s.is_ascii() {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.chars()
+            .map(|c| match c {
+                '\u{FF0E}' | '\u{066B}' => '.',
+                _ => nd_digit(c).map_or(c, |d| char::from(b'0' + d)),
+            })
+            .collect(),
+    )
+}
+
 /// An amount as typed in a command, with the currency it names if any:
-/// `20`, `20.50`, `$20`, `€20`, `£20`, `20EUR`, `EUR20`.
+/// `20`, `20.50`, `$20`, `€20`, `£20`, `20EUR`, `EUR20`. Digits of any script count.
 pub fn parse_money_token(input: &str) -> Result<(Decimal, Option<Currency>), AmountError> {
-    let s = input.trim();
+    let ascii = ascii_digits(input);
+    let s = ascii.trim();
     for (sym, code) in [("$", "USD"), ("€", "EUR"), ("£", "GBP"), ("¥", "JPY")] {
         if let Some(rest) = s.strip_prefix(sym).or_else(|| s.strip_suffix(sym)) {
             return Ok((parse_positive_amount(rest)?, Currency::from_code(code)));
@@ -227,11 +250,11 @@ pub fn parse_money_token(input: &str) -> Result<(Decimal, Option<Currency>), Amo
 }
 
 /// True for a token a person most likely meant as an amount (so a bad one is reported
-/// rather than read as the first word of a reason).
+/// rather than read as the first word of a reason): any decimal digit of any script.
 pub fn looks_like_amount(token: &str) -> bool {
     let t = token.trim();
     let lower = t.to_ascii_lowercase();
-    t.bytes().any(|b| b.is_ascii_digit())
+    t.chars().any(|c| nd_digit(c).is_some())
         || t.starts_with(['-', '+', '$', '€', '£', '¥', '.'])
         || matches!(lower.as_str(), "nan" | "inf" | "infinity" | "-inf")
 }
@@ -387,7 +410,7 @@ mod tests {
 
     #[test]
     fn looks_like_amount_tokens() {
-        for t in ["20", "1e5", "-3", "NaN", "$x", ".5"] {
+        for t in ["20", "1e5", "-3", "NaN", "$x", ".5", "١٢", "１２", "१२"] {
             assert!(looks_like_amount(t), "{t}");
         }
         for t in ["duplicate", "wallet", "override"] {

@@ -21,11 +21,13 @@ pub enum Act {
     ViewCase,
     ChangeCase,
     LinkUser,
+    ReplyToCustomer,
+    SeeQueue,
     Help,
 }
 
 impl Act {
-    pub const ALL: [Act; 11] = [
+    pub const ALL: [Act; 13] = [
         Act::RequestRefund,
         Act::OverridePolicy,
         Act::ApproveRefund,
@@ -36,6 +38,8 @@ impl Act {
         Act::ViewCase,
         Act::ChangeCase,
         Act::LinkUser,
+        Act::ReplyToCustomer,
+        Act::SeeQueue,
         Act::Help,
     ];
 
@@ -52,6 +56,8 @@ impl Act {
             Act::ViewCase => "seeing a case",
             Act::ChangeCase => "changing a case",
             Act::LinkUser => "linking users to accounts",
+            Act::ReplyToCustomer => "replying to a customer",
+            Act::SeeQueue => "the queue",
             Act::Help => "help",
         }
     }
@@ -101,6 +107,10 @@ const TABLE: &[Grant] = &[
     g(Act::ChangeCase, Role::Lead, true, true),
     g(Act::LinkUser, Role::Agent, true, true),
     g(Act::LinkUser, Role::Lead, true, true),
+    g(Act::ReplyToCustomer, Role::Agent, true, true),
+    g(Act::ReplyToCustomer, Role::Lead, true, true),
+    g(Act::SeeQueue, Role::Agent, true, true),
+    g(Act::SeeQueue, Role::Lead, true, true),
     // Money moves only toward other people's accounts.
     g(Act::RequestRefund, Role::Agent, false, true),
     g(Act::RequestRefund, Role::Lead, false, true),
@@ -200,7 +210,7 @@ mod tests {
             Act::Help => [(true, true), (true, true), (true, true)],
             Act::ViewWallet | Act::ViewCase => [(true, false), (true, true), (true, true)],
             Act::BuyCredits => [(true, false), (false, false), (false, false)],
-            Act::ChangeCase | Act::LinkUser => [(false, false), (true, true), (true, true)],
+            Act::ChangeCase | Act::LinkUser | Act::ReplyToCustomer | Act::SeeQueue => [(false, false), (true, true), (true, true)],
             Act::RequestRefund => [(false, false), (false, true), (false, true)],
             Act::OverridePolicy | Act::ApproveRefund | Act::CreditGoodwill => [(false, false), (false, false), (false, true)],
             Act::RejectRefund => [(false, false), (false, false), (true, true)],
@@ -227,7 +237,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(cells, 8 * 11 * 2);
+        assert_eq!(cells, 8 * 13 * 2);
     }
 
     #[test]

@@ -30,9 +30,48 @@ pub struct Policy {
     pub auto_approve_daily_limit: Option<Decimal>,
     /// Goodwill credits above this need a second lead's approval.
     pub goodwill_two_lead_above: Decimal,
+    /// Money settings per currency. Empty: the numbers above apply in every currency.
+    /// Once any currency is listed, a currency that is not is refused with a reason
+    /// (9,167 JPY is not 9,167 USD).
+    pub currencies: Vec<(Currency, MoneySettings)>,
 }
 
+/// The amounts of a policy that mean something only in one currency.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MoneySettings {
+    pub credit_value: Decimal,
+    pub credit_price: Decimal,
+    pub conversation_charge: Decimal,
+    pub two_lead_threshold: Decimal,
+    pub auto_approve_below: Option<Decimal>,
+    pub auto_approve_daily_limit: Option<Decimal>,
+    pub goodwill_two_lead_above: Decimal,
+}
+
+/// No money settings for a currency although others are configured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("this installation has no money settings for {0} ([policy.currencies.{0}] in bot.toml), so nothing in {0} can be refunded, credited or bought here; a lead can add them")]
+pub struct UnconfiguredCurrency(pub Currency);
+
 impl Policy {
+    /// The policy with `currency`'s own money settings in place of the general ones.
+    pub fn in_currency(&self, currency: Currency) -> Result<Policy, UnconfiguredCurrency> {
+        if self.currencies.is_empty() {
+            return Ok(self.clone());
+        }
+        let Some((_, m)) = self.currencies.iter().find(|(c, _)| *c == currency) else { return Err(UnconfiguredCurrency(currency)) };
+        Ok(Policy {
+            credit_value: m.credit_value,
+            credit_price: m.credit_price,
+            conversation_charge: m.conversation_charge,
+            two_lead_threshold: m.two_lead_threshold,
+            auto_approve_below: m.auto_approve_below,
+            auto_approve_daily_limit: m.auto_approve_daily_limit,
+            goodwill_two_lead_above: m.goodwill_two_lead_above,
+            ..self.clone()
+        })
+    }
+
     pub fn auto_approve_daily_limit(&self) -> Decimal {
         self.auto_approve_daily_limit.or_else(|| self.auto_approve_below.map(|b| b * Decimal::from(4))).unwrap_or(Decimal::ZERO)
     }
@@ -53,6 +92,7 @@ impl Default for Policy {
             auto_approve_below: None,
             auto_approve_daily_limit: None,
             goodwill_two_lead_above: Decimal::new(10000, 2),
+            currencies: Vec::new(),
         }
     }
 }
@@ -608,5 +648,35 @@ mod tests {
         assert!(text.contains("29.00 USD"), "{text}");
         let e = check(&p, None, std::slice::from_ref(&p), dec!(0), None, "2026-12-02T10:00:00Z");
         assert!(e.explain().contains("goodwill"), "{}", e.explain());
+    }
+
+    #[test]
+    fn money_settings_per_currency() {
+        let p = Policy::default();
+        assert_eq!(p.in_currency(Currency::from_code("JPY").unwrap()).unwrap(), p, "without a table the general numbers apply everywhere");
+        let jpy = MoneySettings {
+            credit_value: dec!(300),
+            credit_price: dec!(300),
+            conversation_charge: dec!(2),
+            two_lead_threshold: dec!(75000),
+            auto_approve_below: None,
+            auto_approve_daily_limit: None,
+            goodwill_two_lead_above: dec!(15000),
+        };
+        let usd = MoneySettings {
+            credit_value: dec!(2),
+            credit_price: dec!(2),
+            conversation_charge: dec!(0.0125),
+            two_lead_threshold: dec!(500),
+            auto_approve_below: Some(dec!(25)),
+            auto_approve_daily_limit: None,
+            goodwill_two_lead_above: dec!(100),
+        };
+        let yen = Currency::from_code("JPY").unwrap();
+        let p = Policy { currencies: vec![(yen, jpy), (Currency::USD, usd)], ..Policy::default() };
+        assert_eq!(p.in_currency(Currency::from_code("JPY").unwrap()).unwrap().two_lead_threshold, dec!(75000));
+        assert_eq!(p.in_currency(Currency::USD).unwrap().auto_approve_below, Some(dec!(25)));
+        let e = p.in_currency(Currency::from_code("EUR").unwrap()).unwrap_err();
+        assert!(e.to_string().contains("no money settings for EUR"), "{e}");
     }
 }

@@ -25,7 +25,7 @@ pub mod redact;
 mod tests;
 
 pub use entities::normalize_amount;
-pub use redact::{luhn_valid, redact_card_numbers, Redacted, CARD_MARKER};
+pub use redact::{contains_card_number, luhn_valid, redact_card_numbers, redact_outgoing, Redacted, CARD_MARKER};
 
 use features::*;
 

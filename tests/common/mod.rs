@@ -2,6 +2,8 @@
 //! dir, or a fresh PostgreSQL database when PAYDESK_TEST_PG is set), and engines on it.
 #![allow(dead_code)]
 
+pub mod bot;
+
 use paydesk::adapters::payments::sandbox::Sandbox;
 use paydesk::adapters::store::AnyStore;
 use paydesk::adapters::surfaces::replay::ManualClock;

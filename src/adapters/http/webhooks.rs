@@ -53,7 +53,23 @@ pub fn routes(state: WebhookState) -> Router {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ProviderEvent {
     Refund(RefundUpdate),
-    Dispute { event_id: String, charge: String },
+    /// A dispute on a payment, named in every id form the provider documents (Stripe:
+    /// the charge and the payment intent; Braintree: the legacy and the GraphQL id): the
+    /// first one that is a known charge is the one disputed.
+    Dispute {
+        event_id: String,
+        charges: Vec<String>,
+    },
+}
+
+fn dispute(event_id: String, ids: &[&str]) -> ProviderEvent {
+    let mut charges: Vec<String> = Vec::new();
+    for id in ids.iter().filter(|i| !i.is_empty()) {
+        if !charges.iter().any(|c| c == id) {
+            charges.push(id.to_string());
+        }
+    }
+    ProviderEvent::Dispute { event_id, charges }
 }
 
 /// Why a delivery was refused.
@@ -137,10 +153,9 @@ pub fn stripe_events(body: &[u8]) -> Result<Vec<ProviderEvent>, Rejected> {
             idempotency_key: obj.get("metadata").map(|m| s(m, "idempotency_key").to_string()).filter(|k| !k.is_empty()),
             status: stripe::map_status(s(&obj, "status"), s(&obj, "failure_reason")),
         })],
-        ("charge.dispute.created", "dispute") => {
-            let charge = if s(&obj, "charge").is_empty() { s(&obj, "payment_intent") } else { s(&obj, "charge") };
-            vec![ProviderEvent::Dispute { event_id: id, charge: charge.to_string() }]
-        }
+        // The dispute object carries `charge` (ch_…) and `payment_intent` (pi_…)
+        // (docs.stripe.com/api/disputes/object); a charge may be stored under either.
+        ("charge.dispute.created", "dispute") => vec![dispute(id, &[s(&obj, "charge"), s(&obj, "payment_intent")])],
         _ => vec![],
     })
 }
@@ -184,9 +199,13 @@ pub fn adyen_events(body: &[u8], hex_key: &str) -> Result<Vec<ProviderEvent>, Re
         match code {
             "REFUND" if success => out.push(refund(crate::app::ports::ProviderStatus::Succeeded)),
             "REFUND" | "REFUND_FAILED" => out.push(refund(failed())),
-            "CHARGEBACK" | "NOTIFICATION_OF_CHARGEBACK" | "SECOND_CHARGEBACK" => {
-                out.push(ProviderEvent::Dispute { event_id, charge: s(item, "originalReference").to_string() })
-            }
+            // The refund was paid and then came back (docs.adyen.com/online-payments/refund
+            // "REFUNDED_REVERSED": the funds were returned to your account).
+            "REFUNDED_REVERSED" => out.push(refund(crate::app::ports::ProviderStatus::Failed(format!(
+                "Adyen reports the refund was returned after it was paid{}",
+                if reason.is_empty() { String::new() } else { format!(" ({reason})") }
+            )))),
+            "CHARGEBACK" | "NOTIFICATION_OF_CHARGEBACK" | "SECOND_CHARGEBACK" => out.push(dispute(event_id, &[s(item, "originalReference")])),
             _ => {}
         }
     }
@@ -212,7 +231,7 @@ pub fn square_events(body: &[u8]) -> Result<Vec<ProviderEvent>, Rejected> {
         })]
     } else if let Some(d) = obj.get("dispute").filter(|_| typ == "dispute.created") {
         let payment = d.get("disputed_payment").map(|p| s(p, "payment_id")).filter(|p| !p.is_empty()).unwrap_or(s(d, "payment_id"));
-        vec![ProviderEvent::Dispute { event_id: id, charge: payment.to_string() }]
+        vec![dispute(id, &[payment])]
     } else {
         vec![]
     })
@@ -237,14 +256,7 @@ pub fn paypal_events(v: &Value) -> Result<Vec<ProviderEvent>, Rejected> {
     } else if typ == "CUSTOMER.DISPUTE.CREATED" {
         r.get("disputed_transactions")
             .and_then(Value::as_array)
-            .map(|txs| {
-                txs.iter()
-                    .map(|t| ProviderEvent::Dispute {
-                        event_id: format!("{id}:{}", s(t, "seller_transaction_id")),
-                        charge: s(t, "seller_transaction_id").to_string(),
-                    })
-                    .collect()
-            })
+            .map(|txs| txs.iter().map(|t| dispute(format!("{id}:{}", s(t, "seller_transaction_id")), &[s(t, "seller_transaction_id")])).collect())
             .unwrap_or_default()
     } else {
         vec![]
@@ -268,7 +280,7 @@ pub fn mollie_events(payment: &Value) -> Vec<ProviderEvent> {
         }));
     }
     for c in embedded.get("chargebacks").and_then(Value::as_array).into_iter().flatten() {
-        out.push(ProviderEvent::Dispute { event_id: s(c, "id").to_string(), charge: tr.clone() });
+        out.push(dispute(s(c, "id").to_string(), &[&tr]));
     }
     out
 }
@@ -278,10 +290,8 @@ async fn apply(state: &WebhookState, provider: &str, events: Vec<ProviderEvent>)
     let mut out = Vec::new();
     for e in events {
         let r = match &e {
-            ProviderEvent::Refund(u) => state.engine.provider_refund_update(u, now).await,
-            ProviderEvent::Dispute { event_id, charge } => {
-                state.engine.charge_disputed(provider, event_id, &ChargeId::new(charge.clone()), now).await
-            }
+            ProviderEvent::Refund(u) => refund_any(state, u, now).await,
+            ProviderEvent::Dispute { event_id, charges } => dispute_any(state, provider, event_id, charges, now).await,
         };
         match r {
             Ok(o) => out.push(o),
@@ -294,6 +304,44 @@ async fn apply(state: &WebhookState, provider: &str, events: Vec<ProviderEvent>)
     }
     tracing::info!(provider, outcomes = ?out, "webhook applied");
     Ok(out)
+}
+
+/// A refund update; a Braintree one also under the refund's global id forms (references
+/// kept before legacy ids were: type REFUND, and the transaction form).
+async fn refund_any(state: &WebhookState, u: &RefundUpdate, now: chrono::DateTime<chrono::Utc>) -> crate::app::engine::EngineResult<WebhookOutcome> {
+    let first = state.engine.provider_refund_update(u, now).await?;
+    if first != WebhookOutcome::Unknown || u.provider != "braintree" {
+        return Ok(first);
+    }
+    for typ in ["refund", "transaction"] {
+        let alt = RefundUpdate { provider_ref: braintree::global_id(typ, &u.provider_ref), ..u.clone() };
+        let o = state.engine.provider_refund_update(&alt, now).await?;
+        if o != WebhookOutcome::Unknown {
+            return Ok(o);
+        }
+    }
+    Ok(WebhookOutcome::Unknown)
+}
+
+/// A dispute on the first of `charges` that is known here. When none is, the event is
+/// recorded for the leads (a reconciliation case, once per event), never dropped.
+async fn dispute_any(
+    state: &WebhookState,
+    provider: &str,
+    event_id: &str,
+    charges: &[String],
+    now: chrono::DateTime<chrono::Utc>,
+) -> crate::app::engine::EngineResult<WebhookOutcome> {
+    for c in charges {
+        match state.engine.charge_disputed(provider, event_id, &ChargeId::new(c.clone()), now).await? {
+            WebhookOutcome::Unknown => continue,
+            other => return Ok(other),
+        }
+    }
+    let what = format!("a dispute (event {event_id}) on a payment not known here ({}); nothing was matched", charges.join(", "));
+    tracing::warn!(provider, event_id, "dispute on an unknown charge recorded for the leads");
+    state.engine.reconcile_mismatch(provider, &format!("dispute:{event_id}"), None, &what, now).await?;
+    Ok(WebhookOutcome::Applied)
 }
 
 fn refuse(provider: &str, why: Rejected) -> Reply {
@@ -333,13 +381,18 @@ pub fn verify_braintree(signature: &str, payload: &str, public_key: &str, privat
         return Err(Rejected::Malformed);
     }
     let key = Sha1::digest(private_key.as_bytes());
-    let mut mac = Hmac::<Sha1>::new_from_slice(&key).map_err(|_| Rejected::Malformed)?;
-    mac.update(payload.as_bytes());
-    let want = hex::encode(mac.finalize().into_bytes());
+    let digest = |p: &str| -> Result<String, Rejected> {
+        let mut mac = Hmac::<Sha1>::new_from_slice(&key).map_err(|_| Rejected::Malformed)?;
+        mac.update(p.as_bytes());
+        Ok(hex::encode(mac.finalize().into_bytes()))
+    };
+    // The official SDKs accept the digest of the payload as delivered and of the payload
+    // with one trailing newline (WebhookNotificationGateway in braintree_python/ruby).
+    let want = [digest(payload)?, digest(&format!("{}\n", payload.trim_end()))?];
     let ok = signature
         .split('&')
         .filter_map(|pair| pair.split_once('|'))
-        .any(|(pk, sig)| pk == public_key && same(sig.trim().as_bytes(), want.as_bytes()));
+        .any(|(pk, sig)| pk == public_key && want.iter().any(|w| same(sig.trim().as_bytes(), w.as_bytes())));
     if ok {
         Ok(())
     } else {
@@ -360,6 +413,14 @@ fn xml_text<'a>(xml: &'a str, tag: &str) -> Option<&'a str> {
     let body = &after[gt + 1..];
     let end = body.find(&format!("</{tag}>"))?;
     Some(body[..end].trim())
+}
+
+/// The `<timestamp>` of a Braintree notification payload (base64 XML).
+pub fn braintree_timestamp(payload_b64: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    let cleaned: String = payload_b64.chars().filter(|c| !c.is_whitespace()).collect();
+    let xml = String::from_utf8(base64::engine::general_purpose::STANDARD.decode(cleaned).ok()?).ok()?;
+    let raw = xml_text(&xml, "timestamp")?;
+    chrono::DateTime::parse_from_rfc3339(raw).ok().map(|t| t.with_timezone(&chrono::Utc))
 }
 
 /// Braintree's GraphQL id of a transaction (refunds are transactions) from its legacy id.
@@ -384,7 +445,8 @@ pub fn braintree_events(payload_b64: &str) -> Result<Vec<ProviderEvent>, Rejecte
             vec![ProviderEvent::Refund(RefundUpdate {
                 provider: "braintree".into(),
                 event_id: format!("{kind}:{id}:{stamp}"),
-                provider_ref: braintree_graphql_id(id),
+                // The refund's legacy id: what the bot keeps as its reference.
+                provider_ref: id.to_string(),
                 idempotency_key: None,
                 status: braintree::map_status(&status.to_ascii_uppercase()),
             })]
@@ -392,8 +454,10 @@ pub fn braintree_events(payload_b64: &str) -> Result<Vec<ProviderEvent>, Rejecte
         "dispute_opened" => {
             let Some(tx) = xml.find("<transaction").map(|i| &xml[i..]) else { return Err(Rejected::BadBody) };
             let charge = xml_text(tx, "id").ok_or(Rejected::BadBody)?;
-            let dispute = xml_text(&xml, "id").unwrap_or(charge);
-            vec![ProviderEvent::Dispute { event_id: format!("{kind}:{dispute}:{stamp}"), charge: charge.to_string() }]
+            let dispute_id = xml_text(&xml, "id").unwrap_or(charge);
+            // Webhooks name the transaction by its legacy id; charges may be stored in
+            // either form (exports carry legacy ids, the GraphQL API global ids).
+            vec![dispute(format!("{kind}:{dispute_id}:{stamp}"), &[charge, &braintree_graphql_id(charge)])]
         }
         _ => vec![],
     })
@@ -409,6 +473,13 @@ async fn braintree_hook(State(st): State<WebhookState>, body: Bytes) -> Reply {
     let (sig, payload) = (field("bt_signature"), field("bt_payload"));
     if let Err(e) = verify_braintree(sig, payload, public.expose(), private.expose()) {
         return refuse("braintree", e);
+    }
+    // The payload's `timestamp` is when Braintree made the notification: the same
+    // tolerance as Stripe's and PayPal's signed times (issue 7 defect 11).
+    match braintree_timestamp(payload) {
+        Some(at) if (st.clock.now() - at).num_seconds().abs() <= st.keys.tolerance("braintree") => {}
+        Some(_) => return refuse("braintree", Rejected::Stale),
+        None => return refuse("braintree", Rejected::Malformed),
     }
     match braintree_events(payload) {
         Ok(ev) => apply(&st, "braintree", ev).await.map(|_| (StatusCode::OK, "ok".to_string())).unwrap_or_else(|e| e),
@@ -437,6 +508,25 @@ async fn square_hook(State(st): State<WebhookState>, headers: HeaderMap, body: B
     }
 }
 
+/// The body of `POST /v1/notifications/verify-webhook-signature` with the delivery's
+/// bytes spliced in as `webhook_event`, untouched: PayPal checks the signature over the
+/// exact original JSON, so a parsed and re-serialised event (keys reordered, numbers
+/// rewritten) never verifies (PayPal-Python-SDK issue 196, PayPal-NET-SDK issue 353).
+/// `raw` must be one JSON object (the caller parsed it), so the result is valid JSON.
+pub fn paypal_verification_body(fields: &[(&str, &str)], raw: &[u8]) -> Vec<u8> {
+    let mut out = b"{".to_vec();
+    for (k, v) in fields {
+        out.extend_from_slice(serde_json::to_string(k).unwrap_or_default().as_bytes());
+        out.push(b':');
+        out.extend_from_slice(serde_json::to_string(v).unwrap_or_default().as_bytes());
+        out.push(b',');
+    }
+    out.extend_from_slice(b"\"webhook_event\":");
+    out.extend_from_slice(raw);
+    out.push(b'}');
+    out
+}
+
 async fn paypal_hook(State(st): State<WebhookState>, headers: HeaderMap, body: Bytes) -> Reply {
     let Some((webhook_id, exec)) = st.keys.paypal.clone() else { return not_configured("paypal") };
     let h = |n| header(&headers, n).unwrap_or("").to_string();
@@ -450,12 +540,22 @@ async fn paypal_hook(State(st): State<WebhookState>, headers: HeaderMap, body: B
         return refuse("paypal", Rejected::Stale);
     }
     let Ok(event) = serde_json::from_slice::<Value>(&body) else { return refuse("paypal", Rejected::BadBody) };
+    if !event.is_object() {
+        return refuse("paypal", Rejected::BadBody);
+    }
     let req = ApiRequest::post(
         "/v1/notifications/verify-webhook-signature",
-        Body::Json(serde_json::json!({
-            "auth_algo": algo, "cert_url": cert, "transmission_id": id, "transmission_sig": sig,
-            "transmission_time": time, "webhook_id": webhook_id, "webhook_event": event,
-        })),
+        Body::RawJson(paypal_verification_body(
+            &[
+                ("auth_algo", &algo),
+                ("cert_url", &cert),
+                ("transmission_id", &id),
+                ("transmission_sig", &sig),
+                ("transmission_time", &time),
+                ("webhook_id", &webhook_id),
+            ],
+            &body,
+        )),
     );
     let verified = exec
         .run(&req, |resp| {
@@ -521,6 +621,18 @@ mod tests {
     use crate::app::ports::ProviderStatus;
 
     #[test]
+    fn paypal_event_is_spliced_verbatim() {
+        let raw = br#"{"id":"WH-1","event_version":"1.0","zeta":1.50,"alpha":"x"}"#;
+        let body = paypal_verification_body(&[("webhook_id", "WH-TEST"), ("transmission_sig", "a\"b")], raw);
+        let text = String::from_utf8(body.clone()).unwrap();
+        assert!(text.contains(std::str::from_utf8(raw).unwrap()), "{text}");
+        let v: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(v["webhook_id"], "WH-TEST");
+        assert_eq!(v["transmission_sig"], "a\"b");
+        assert_eq!(v["webhook_event"]["id"], "WH-1");
+    }
+
+    #[test]
     fn stripe_signature_vectors() {
         // Vector computed independently:
         // printf '%s' '1700000000.{"id":"evt_1"}' | openssl dgst -sha256 -hmac whsec_test -hex
@@ -570,7 +682,7 @@ mod tests {
         assert_eq!(verify_braintree("", &payload, "pub-key", "priv-key"), Err(Rejected::Malformed));
         let ev = braintree_events(&payload).unwrap();
         let ProviderEvent::Refund(u) = &ev[0] else { panic!("{ev:?}") };
-        assert_eq!(u.provider_ref, braintree_graphql_id("abc123"));
+        assert_eq!(u.provider_ref, "abc123", "the refund's legacy id");
         assert_eq!(u.status, ProviderStatus::Succeeded);
         let declined = base64::engine::general_purpose::STANDARD
             .encode(xml.replace("transaction_settled", "transaction_settlement_declined").replace(">settled<", ">settlement_declined<"));
@@ -578,7 +690,10 @@ mod tests {
         assert!(matches!(u.status, ProviderStatus::Failed(_)));
         let dispute = "<notification><kind>dispute_opened</kind><timestamp>t</timestamp><subject><dispute><id>dp_1</id><transaction><id>tx_9</id></transaction></dispute></subject></notification>";
         let ev = braintree_events(&base64::engine::general_purpose::STANDARD.encode(dispute)).unwrap();
-        assert_eq!(ev, vec![ProviderEvent::Dispute { event_id: "dispute_opened:dp_1:t".into(), charge: "tx_9".into() }]);
+        assert_eq!(
+            ev,
+            vec![ProviderEvent::Dispute { event_id: "dispute_opened:dp_1:t".into(), charges: vec!["tx_9".into(), braintree_graphql_id("tx_9")] }]
+        );
         assert_eq!(braintree_events("not base64!"), Err(Rejected::BadBody));
     }
 

@@ -5,9 +5,64 @@
 //! API for a refund, so a pending one stays pending until that webhook. Shapes from
 //! `adyen-CheckoutService-v72.json`.
 
-use super::api::{enc, minor_units, refund, s, status_error, ApiRequest, ApiResponse, Body, ProviderApi};
+use super::api::{enc, refund, s, status_error, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind};
+use super::currency::Exception;
 use crate::app::ports::{ConnectorError, ProviderRefund, ProviderStatus, RefundCall};
-use serde_json::{json, Value};
+use serde_json::Value;
+
+/// Adyen's minor units where they differ from ISO 4217 (docs.adyen.com/development-resources/currency-codes:
+/// "For CLP, CVE, IDR, and ISK the standard has a different number of decimals than shown
+/// in our currency codes table … the decimals in the table on this page are leading").
+pub const CURRENCY_EXCEPTIONS: &[Exception] = &[
+    Exception {
+        code: "CLP",
+        digits: 2,
+        step: 1,
+        why: "Adyen writes CLP with two decimals",
+        source: "docs.adyen.com/development-resources/currency-codes (CLP: 2, differs from ISO 4217's 0)",
+    },
+    Exception {
+        code: "ISK",
+        digits: 2,
+        step: 1,
+        why: "Adyen writes ISK with two decimals",
+        source: "docs.adyen.com/development-resources/currency-codes (ISK: 2, differs from ISO 4217's 0)",
+    },
+    Exception {
+        code: "CVE",
+        digits: 0,
+        step: 1,
+        why: "Adyen takes CVE without decimals",
+        source: "docs.adyen.com/development-resources/currency-codes (CVE: 0, differs from ISO 4217's 2)",
+    },
+    Exception {
+        code: "IDR",
+        digits: 0,
+        step: 1,
+        why: "Adyen takes IDR without decimals",
+        source: "docs.adyen.com/development-resources/currency-codes (IDR: 0, differs from ISO 4217's 2)",
+    },
+];
+
+/// `PaymentRefundRequest` of Adyen's Checkout v72 OpenAPI document (no other
+/// properties allowed: `additionalProperties: false`).
+#[derive(Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentRefundRequest<'a> {
+    pub amount: Amount<'a>,
+    pub merchant_account: &'a str,
+    /// Our key: echoed as `merchantReference` in webhooks.
+    pub reference: &'a str,
+    /// FRAUD, CUSTOMER REQUEST, RETURN, DUPLICATE or OTHER.
+    pub merchant_refund_reason: &'static str,
+}
+
+/// `Amount`: `value` in Adyen's minor units for the currency (its currency-codes table).
+#[derive(Debug, serde::Serialize)]
+pub struct Amount<'a> {
+    pub value: i64,
+    pub currency: &'a str,
+}
 
 #[derive(Debug, Clone)]
 pub struct Adyen {
@@ -40,17 +95,18 @@ fn error(resp: &ApiResponse) -> ConnectorError {
 }
 
 impl ProviderApi for Adyen {
-    fn name(&self) -> &'static str {
-        "adyen"
+    fn kind(&self) -> ProviderKind {
+        ProviderKind::Adyen
     }
 
     fn refund_request(&self, call: &RefundCall) -> Result<ApiRequest, ConnectorError> {
-        let body = json!({
-            "amount": {"value": minor_units(call.amount, call.currency)?, "currency": call.currency.code()},
-            "merchantAccount": self.merchant_account,
-            "reference": call.idempotency_key,
-            "merchantRefundReason": reason(&call.reason),
-        });
+        let body = PaymentRefundRequest {
+            amount: Amount { value: super::currency::wire_units(ProviderKind::Adyen, call.amount, call.currency)?, currency: call.currency.code() },
+            merchant_account: &self.merchant_account,
+            reference: &call.idempotency_key,
+            merchant_refund_reason: reason(&call.reason),
+        };
+        let body = serde_json::to_value(&body).map_err(|e| ConnectorError::Permanent(format!("adyen: cannot encode the refund: {e}")))?;
         Ok(ApiRequest::post(format!("/payments/{}/refunds", enc(call.charge.as_str())), Body::Json(body))
             .header("Idempotency-Key", call.idempotency_key.clone()))
     }
@@ -121,6 +177,7 @@ pub fn notification_hmac(item: &Value, hex_key: &str) -> Option<String> {
 mod tests {
     use super::*;
     use crate::adapters::payments::api::test_call;
+    use serde_json::json;
 
     #[test]
     fn request_shape_and_received() {

@@ -28,12 +28,15 @@ pub enum Body {
     Json(Value),
     /// `application/x-www-form-urlencoded`, in this order.
     Form(Vec<(String, String)>),
+    /// JSON sent exactly as these bytes (a document that must not be re-serialised,
+    /// like a PayPal event spliced into its verification request).
+    RawJson(Vec<u8>),
 }
 
 impl Body {
     pub fn content_type(&self) -> &'static str {
         match self {
-            Body::Json(_) => "application/json",
+            Body::Json(_) | Body::RawJson(_) => "application/json",
             Body::Form(_) => "application/x-www-form-urlencoded",
         }
     }
@@ -42,6 +45,7 @@ impl Body {
         match self {
             Body::Json(v) => serde_json::to_vec(v).unwrap_or_default(),
             Body::Form(pairs) => serde_urlencoded::to_string(pairs).unwrap_or_default().into_bytes(),
+            Body::RawJson(b) => b.clone(),
         }
     }
 }
@@ -114,10 +118,68 @@ impl ApiResponse {
     }
 }
 
+/// Every provider paydesk knows: matched exhaustively wherever providers differ (no
+/// fallback arm), so a new provider cannot be half added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProviderKind {
+    Sandbox,
+    Stripe,
+    PayPal,
+    Adyen,
+    Square,
+    Braintree,
+    Mollie,
+}
+
+impl ProviderKind {
+    pub const ALL: [ProviderKind; 7] = [
+        ProviderKind::Sandbox,
+        ProviderKind::Stripe,
+        ProviderKind::PayPal,
+        ProviderKind::Adyen,
+        ProviderKind::Square,
+        ProviderKind::Braintree,
+        ProviderKind::Mollie,
+    ];
+
+    /// What charges name in `provider`, and the `[providers.<name>]` table.
+    pub fn name(self) -> &'static str {
+        match self {
+            ProviderKind::Sandbox => "sandbox",
+            ProviderKind::Stripe => "stripe",
+            ProviderKind::PayPal => "paypal",
+            ProviderKind::Adyen => "adyen",
+            ProviderKind::Square => "square",
+            ProviderKind::Braintree => "braintree",
+            ProviderKind::Mollie => "mollie",
+        }
+    }
+
+    /// The name people know it by.
+    pub fn display(self) -> &'static str {
+        match self {
+            ProviderKind::Sandbox => "the sandbox",
+            ProviderKind::Stripe => "Stripe",
+            ProviderKind::PayPal => "PayPal",
+            ProviderKind::Adyen => "Adyen",
+            ProviderKind::Square => "Square",
+            ProviderKind::Braintree => "Braintree",
+            ProviderKind::Mollie => "Mollie",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<ProviderKind> {
+        ProviderKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
 /// A payment provider's refund API, as pure functions.
 pub trait ProviderApi: Send + Sync + 'static {
+    fn kind(&self) -> ProviderKind;
     /// The connector's name (`stripe`, …): what charges name in `provider`.
-    fn name(&self) -> &'static str;
+    fn name(&self) -> &'static str {
+        self.kind().name()
+    }
     /// The request that makes the refund (with the call's idempotency key).
     fn refund_request(&self, call: &RefundCall) -> Result<ApiRequest, ConnectorError>;
     fn parse_refund(&self, call: &RefundCall, resp: &ApiResponse) -> Result<ProviderRefund, ConnectorError>;
@@ -132,6 +194,21 @@ pub trait ProviderApi: Send + Sync + 'static {
     /// arrives only by webhook). `None`: ask with `lookup_request`.
     fn lookup_known(&self, _call: &RefundCall) -> Option<ProviderRefund> {
         None
+    }
+    /// See `PaymentConnector::fresh_key`.
+    fn fresh_key(&self, _key: &str, _last_error: &str) -> Option<String> {
+        None
+    }
+}
+
+/// `key-r<n+1>` from `key` or `key-r<n>`: a key derived from the refund's own, so it
+/// stays recognisable and unique.
+pub fn derived_key(key: &str) -> String {
+    match key.rsplit_once("-r") {
+        Some((base, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
+            format!("{base}-r{}", n.parse::<u32>().unwrap_or(0).saturating_add(1))
+        }
+        _ => format!("{key}-r1"),
     }
 }
 

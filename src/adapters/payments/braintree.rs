@@ -5,9 +5,14 @@
 //! read with `node(id:)`. GraphQL errors come with HTTP 200 and
 //! `errors[].extensions.errorClass`.
 
-use super::api::{decimal_string, refund, s, status_error, ApiRequest, ApiResponse, Body, ProviderApi};
+use super::api::{refund, s, status_error, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind};
+use super::currency::Exception;
 use crate::app::ports::{ConnectorError, ProviderRefund, ProviderStatus, RefundCall};
 use serde_json::{json, Value};
+
+/// None: `MoneyInput.value` is a decimal string in the currency's ISO 4217 digits
+/// (developer.paypal.com/braintree/graphql/reference, `Amount` scalar).
+pub const CURRENCY_EXCEPTIONS: &[Exception] = &[];
 
 pub const DEFAULT_VERSION: &str = "2019-01-01";
 
@@ -62,12 +67,22 @@ fn graphql_error(resp: &ApiResponse, v: &Value) -> Option<ConnectorError> {
                 ConnectorError::Transient(format!("braintree: {words} ({class})"))
             }
         }
-        "VALIDATION" if words.to_ascii_lowercase().contains("in-flight") || words.to_ascii_lowercase().contains("in flight") => {
+        // A validation refusal names its legacy code (91521, …); one without a code may be
+        // the replayed apiRequestKey of a request still in flight, whatever its wording:
+        // ask again later (the engine's schedule bounds it), never a refusal.
+        "VALIDATION" if legacy.is_empty() || words.to_ascii_lowercase().contains("in-flight") || words.to_ascii_lowercase().contains("in flight") => {
             ConnectorError::Transient(format!("braintree: a request with the same key is in progress: {words}"))
         }
         _ if resp.status >= 500 || resp.status == 429 => status_error("braintree", resp, &words),
         _ => ConnectorError::Permanent(format!("braintree: {words}")),
     })
+}
+
+fn is_validation(resp: &ApiResponse) -> bool {
+    resp.json()
+        .and_then(|v| v.get("errors").and_then(Value::as_array).and_then(|e| e.first()).cloned())
+        .and_then(|e| e.get("extensions").map(|x| s(x, "errorClass") == "VALIDATION"))
+        .unwrap_or(false)
 }
 
 fn parse(resp: &ApiResponse, field: &str) -> Result<ProviderRefund, ConnectorError> {
@@ -88,22 +103,39 @@ fn parse(resp: &ApiResponse, field: &str) -> Result<ProviderRefund, ConnectorErr
     if id.is_empty() {
         return Err(ConnectorError::Ambiguous("braintree: the answer has no refund".into()));
     }
-    Ok(refund(id, map_status(s(&r, "status"))))
+    // The refund's legacyId is what Braintree's webhooks, exports and Control Panel
+    // name it by; its global id (type REFUND) is derived from it for `node(id:)`.
+    let legacy = s(&r, "legacyId");
+    Ok(refund(if legacy.is_empty() { id } else { legacy }, map_status(s(&r, "status"))))
+}
+
+/// A Braintree global id of `typ` (`transaction`, `refund`: `LegacyIdType` in the GraphQL
+/// schema) for `id`: kept when it already is one, else what `idFromLegacyId(legacyId:,
+/// type:)` returns for a legacy id — base64 of `<type>_<legacy id>` — computed here so a
+/// refund needs no extra round trip. Charges from exports carry legacy ids; the GraphQL
+/// API takes only global ids (`transactionId: ID!`).
+pub fn global_id(typ: &str, id: &str) -> String {
+    use base64::Engine as _;
+    let decoded = base64::engine::general_purpose::STANDARD.decode(id).ok().and_then(|b| String::from_utf8(b).ok());
+    match decoded {
+        Some(d) if d.strip_prefix(typ).is_some_and(|rest| rest.starts_with('_') && rest.len() > 1) => id.to_string(),
+        _ => base64::engine::general_purpose::STANDARD.encode(format!("{typ}_{id}")),
+    }
 }
 
 impl ProviderApi for Braintree {
-    fn name(&self) -> &'static str {
-        "braintree"
+    fn kind(&self) -> ProviderKind {
+        ProviderKind::Braintree
     }
 
     fn refund_request(&self, call: &RefundCall) -> Result<ApiRequest, ConnectorError> {
         let body = json!({
             "query": REFUND_MUTATION,
             "variables": {"input": {
-                "transactionId": call.charge.as_str(),
+                "transactionId": global_id("transaction", call.charge.as_str()),
                 "apiRequestKey": call.idempotency_key,
                 "clientMutationId": call.idempotency_key,
-                "refund": {"amount": decimal_string(call.amount, call.currency)?, "orderId": format!("{}-{}", call.case, call.refund.0)},
+                "refund": {"amount": super::currency::wire_decimal(ProviderKind::Braintree, call.amount, call.currency)?, "orderId": format!("{}-{}", call.case, call.refund.0)},
             }},
         });
         Ok(ApiRequest::post("/graphql", Body::Json(body)).header("Braintree-Version", self.version.clone()))
@@ -116,7 +148,7 @@ impl ProviderApi for Braintree {
     fn lookup_request(&self, call: &RefundCall) -> Result<ApiRequest, ConnectorError> {
         match &call.provider_ref {
             Some(id) => {
-                let mut r = ApiRequest::post("/graphql", Body::Json(json!({"query": REFUND_QUERY, "variables": {"id": id}})))
+                let mut r = ApiRequest::post("/graphql", Body::Json(json!({"query": REFUND_QUERY, "variables": {"id": global_id("refund", id)}})))
                     .header("Braintree-Version", self.version.clone());
                 r.creates = false;
                 Ok(r)
@@ -127,7 +159,15 @@ impl ProviderApi for Braintree {
     }
 
     fn parse_lookup(&self, call: &RefundCall, resp: &ApiResponse) -> Result<Option<ProviderRefund>, ConnectorError> {
-        parse(resp, if call.provider_ref.is_some() { "node" } else { "refundTransaction" }).map(Some)
+        match parse(resp, if call.provider_ref.is_some() { "node" } else { "refundTransaction" }) {
+            // VALIDATION on a replayed apiRequestKey: the first request is still in
+            // flight (RefundTransactionInput reference) — ask again later, whatever the
+            // wording; never a refusal.
+            Err(ConnectorError::Permanent(why)) if is_validation(resp) => {
+                Err(ConnectorError::Transient(format!("{why} (the request with this key is still being processed)")))
+            }
+            other => other.map(Some),
+        }
     }
 }
 
@@ -135,6 +175,25 @@ impl ProviderApi for Braintree {
 mod tests {
     use super::*;
     use crate::adapters::payments::api::test_call;
+
+    #[test]
+    fn ids_and_replayed_validation() {
+        // Legacy ids become global ids of the right type; global ids are kept.
+        assert_eq!(global_id("transaction", "9kj2xq"), "dHJhbnNhY3Rpb25fOWtqMnhx");
+        assert_eq!(global_id("transaction", "dHJhbnNhY3Rpb25fOWtqMnhx"), "dHJhbnNhY3Rpb25fOWtqMnhx");
+        assert_eq!(global_id("refund", "refake1"), "cmVmdW5kX3JlZmFrZTE=");
+        let bt = Braintree { version: DEFAULT_VERSION.into() };
+        let r = bt.refund_request(&test_call("9kj2xq", "1.00", "USD")).unwrap();
+        let Some(Body::Json(b)) = r.body else { panic!() };
+        assert_eq!(b["variables"]["input"]["transactionId"], "dHJhbnNhY3Rpb25fOWtqMnhx");
+        // The mutation's answer: the refund's legacyId is kept.
+        let ok = r#"{"data":{"refundTransaction":{"refund":{"id":"cmVmdW5kX3JlZmFrZTE=","legacyId":"refake1","status":"SETTLED"}}}}"#;
+        assert_eq!(bt.parse_refund(&test_call("x", "1", "USD"), &ApiResponse::new(200, ok)).unwrap().provider_ref, "refake1");
+        // A VALIDATION answer to the replayed key, in any wording: ask again later.
+        let v = r#"{"errors":[{"message":"Something else entirely","extensions":{"errorClass":"VALIDATION","legacyCode":"81501"}}]}"#;
+        let e = bt.parse_lookup(&test_call("x", "1", "USD"), &ApiResponse::new(200, v)).unwrap_err();
+        assert!(matches!(e, ConnectorError::Transient(_)), "{e:?}");
+    }
 
     #[test]
     fn mutation_and_answers() {

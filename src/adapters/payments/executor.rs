@@ -337,6 +337,14 @@ impl<P: ProviderApi> PaymentConnector for HttpConnector<P> {
         self.exec.run(&req, |resp| self.api.parse_refund(call, resp)).await
     }
 
+    fn fresh_key(&self, key: &str, last_error: &str) -> Option<String> {
+        self.api.fresh_key(key, last_error)
+    }
+
+    fn representable(&self, amount: rust_decimal::Decimal, currency: crate::domain::money::Currency) -> Result<(), String> {
+        super::currency::representable(self.api.kind(), currency, amount)
+    }
+
     async fn lookup(&self, call: &RefundCall) -> Result<Option<ProviderRefund>, ConnectorError> {
         if let Some(known) = self.api.lookup_known(call) {
             return Ok(Some(known));

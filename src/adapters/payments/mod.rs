@@ -6,6 +6,7 @@
 pub mod adyen;
 pub mod api;
 pub mod braintree;
+pub mod currency;
 pub mod executor;
 pub mod mollie;
 pub mod paypal;

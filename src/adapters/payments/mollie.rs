@@ -4,9 +4,14 @@
 //! `GET /v2/payments/{tr}/refunds/{re}` or list the payment's refunds and match our key.
 //! Errors are `application/hal+json` `{status, title, detail, field}`.
 
-use super::api::{decimal_string, enc, refund, s, status_error, ApiRequest, ApiResponse, Body, ProviderApi};
+use super::api::{enc, refund, s, status_error, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind};
+use super::currency::Exception;
 use crate::app::ports::{ConnectorError, ProviderRefund, ProviderStatus, RefundCall};
 use serde_json::{json, Value};
+
+/// None: `amount.value` is "a string containing an exact monetary amount in the given
+/// currency", with the currency's ISO 4217 decimals (docs.mollie.com/reference/create-refund).
+pub const CURRENCY_EXCEPTIONS: &[Exception] = &[];
 
 #[derive(Debug, Clone, Default)]
 pub struct Mollie;
@@ -47,13 +52,13 @@ fn parse_object(v: &Value) -> Result<ProviderRefund, ConnectorError> {
 }
 
 impl ProviderApi for Mollie {
-    fn name(&self) -> &'static str {
-        "mollie"
+    fn kind(&self) -> ProviderKind {
+        ProviderKind::Mollie
     }
 
     fn refund_request(&self, call: &RefundCall) -> Result<ApiRequest, ConnectorError> {
         let body = json!({
-            "amount": {"currency": call.currency.code(), "value": decimal_string(call.amount, call.currency)?},
+            "amount": {"currency": call.currency.code(), "value": super::currency::wire_decimal(ProviderKind::Mollie, call.amount, call.currency)?},
             "description": format!("Refund for {}", call.case),
             "metadata": {"idempotency_key": call.idempotency_key, "case": call.case.to_string(), "refund_id": call.refund.0},
         });

@@ -5,12 +5,62 @@
 //! client-credentials token, fetched and cached by the executor. Shapes from
 //! `paypal-payments_payment_v2.json`.
 
-use super::api::{decimal_string, enc, refund, s, status_error, ApiRequest, ApiResponse, Body, ProviderApi};
+use super::api::{enc, refund, s, status_error, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind};
+use super::currency::Exception;
 use crate::app::ports::{ConnectorError, ProviderRefund, ProviderStatus, RefundCall};
-use serde_json::{json, Value};
+use serde_json::Value;
+
+/// PayPal's currencies without decimals (developer.paypal.com/api/rest/reference/currency-codes:
+/// HUF, JPY and TWD — "This currency does not support decimals. If you pass a decimal
+/// amount, an error occurs.").
+pub const CURRENCY_EXCEPTIONS: &[Exception] = &[
+    Exception {
+        code: "HUF",
+        digits: 0,
+        step: 1,
+        why: "PayPal does not support decimals in HUF",
+        source: "developer.paypal.com/api/rest/reference/currency-codes (HUF: no decimals; ISO 4217 has 2)",
+    },
+    Exception {
+        code: "JPY",
+        digits: 0,
+        step: 1,
+        why: "PayPal does not support decimals in JPY",
+        source: "developer.paypal.com/api/rest/reference/currency-codes (JPY: no decimals, as ISO 4217)",
+    },
+    Exception {
+        code: "TWD",
+        digits: 0,
+        step: 1,
+        why: "PayPal does not support decimals in TWD",
+        source: "developer.paypal.com/api/rest/reference/currency-codes (TWD: no decimals; ISO 4217 has 2)",
+    },
+];
+
+/// What the payer reads with the refund.
+pub const NOTE_TO_PAYER: &str = "Refund from our support team.";
 
 #[derive(Debug, Clone, Default)]
 pub struct PayPal;
+
+/// `refund_request` of PayPal's Payments v2 OpenAPI document (captures refund).
+#[derive(Debug, serde::Serialize)]
+pub struct RefundRequest<'a> {
+    pub amount: Money<'a>,
+    /// Our key (1–127 characters): echoed in webhooks and reports.
+    pub custom_id: &'a str,
+    /// 1–127 characters, unique on the account.
+    pub invoice_id: &'a str,
+    /// 1–255 characters, shown to the payer.
+    pub note_to_payer: &'a str,
+}
+
+/// `money`: `value` a decimal string with the currency's PayPal digits.
+#[derive(Debug, serde::Serialize)]
+pub struct Money<'a> {
+    pub value: String,
+    pub currency_code: &'a str,
+}
 
 /// `refund.status`: COMPLETED, PENDING, FAILED, CANCELLED; anything else is pending.
 pub fn map_status(status: &str, reason: &str) -> ProviderStatus {
@@ -71,21 +121,25 @@ fn parse_refund_object(v: &Value) -> Result<ProviderRefund, ConnectorError> {
 }
 
 impl ProviderApi for PayPal {
-    fn name(&self) -> &'static str {
-        "paypal"
+    fn kind(&self) -> ProviderKind {
+        ProviderKind::PayPal
     }
 
     fn refund_request(&self, call: &RefundCall) -> Result<ApiRequest, ConnectorError> {
-        let mut note: String = call.reason.chars().take(255).collect();
-        if note.trim().is_empty() {
-            note = format!("Refund for {}", call.case);
-        }
-        let body = json!({
-            "amount": {"value": decimal_string(call.amount, call.currency)?, "currency_code": call.currency.code()},
-            "custom_id": call.idempotency_key,
-            "invoice_id": format!("{}-{}", call.case, call.refund.0),
-            "note_to_payer": note,
-        });
+        let body = RefundRequest {
+            amount: Money {
+                value: super::currency::wire_decimal(ProviderKind::PayPal, call.amount, call.currency)?,
+                currency_code: call.currency.code(),
+            },
+            custom_id: &call.idempotency_key,
+            // Unique per installation (the key is derived from the charge and the
+            // request); a case number repeats across installations on one account.
+            invoice_id: &call.idempotency_key,
+            // Shown to the payer (transaction history and emails): a fixed, customer-safe
+            // text, never the agent's note.
+            note_to_payer: NOTE_TO_PAYER,
+        };
+        let body = serde_json::to_value(&body).map_err(|e| ConnectorError::Permanent(format!("paypal: cannot encode the refund: {e}")))?;
         Ok(ApiRequest::post(format!("/v2/payments/captures/{}/refund", enc(call.charge.as_str())), Body::Json(body))
             .header("PayPal-Request-Id", call.idempotency_key.clone())
             .header("Prefer", "return=representation"))
@@ -117,6 +171,7 @@ impl ProviderApi for PayPal {
 mod tests {
     use super::*;
     use crate::adapters::payments::api::test_call;
+    use serde_json::json;
 
     #[test]
     fn request_shape() {
@@ -126,6 +181,8 @@ mod tests {
         let Some(Body::Json(b)) = r.body else { panic!() };
         assert_eq!(b["amount"], json!({"value": "10.00", "currency_code": "USD"}));
         assert_eq!(b["custom_id"], "pd_0123456789abcdef0123456789abcdef01234567");
+        assert_eq!(b["invoice_id"], "pd_0123456789abcdef0123456789abcdef01234567");
+        assert_eq!(b["note_to_payer"], NOTE_TO_PAYER, "never the agent's reason");
         let r = PayPal.refund_request(&test_call("X", "1200", "JPY")).unwrap();
         let Some(Body::Json(b)) = r.body else { panic!() };
         assert_eq!(b["amount"]["value"], "1200");

@@ -3,6 +3,7 @@
 //! keys the webhook routes verify with. The sandbox is always there.
 
 use super::adyen::Adyen;
+use super::api::ProviderKind;
 use super::braintree::{self, Braintree};
 use super::executor::{Auth, Executor, ExecutorConfig, HttpConnector};
 use super::mollie::Mollie;
@@ -50,27 +51,27 @@ pub struct ProviderSettings {
 }
 
 pub fn default_base_url(provider: &str) -> &'static str {
-    match provider {
-        "stripe" => "https://api.stripe.com",
-        "paypal" => "https://api-m.sandbox.paypal.com",
-        "adyen" => "https://checkout-test.adyen.com/v72",
-        "square" => "https://connect.squareupsandbox.com",
-        "braintree" => "https://payments.sandbox.braintree-api.com",
-        "mollie" => "https://api.mollie.com",
-        _ => "",
+    match ProviderKind::from_name(provider) {
+        None | Some(ProviderKind::Sandbox) => "",
+        Some(ProviderKind::Stripe) => "https://api.stripe.com",
+        Some(ProviderKind::PayPal) => "https://api-m.sandbox.paypal.com",
+        Some(ProviderKind::Adyen) => "https://checkout-test.adyen.com/v72",
+        Some(ProviderKind::Square) => "https://connect.squareupsandbox.com",
+        Some(ProviderKind::Braintree) => "https://payments.sandbox.braintree-api.com",
+        Some(ProviderKind::Mollie) => "https://api.mollie.com",
     }
 }
 
 /// The environment variables a provider needs (all required when it is configured).
 pub fn env_keys(provider: &str) -> &'static [&'static str] {
-    match provider {
-        "stripe" => &["PAYDESK_STRIPE_API_KEY"],
-        "paypal" => &["PAYDESK_PAYPAL_CLIENT_ID", "PAYDESK_PAYPAL_CLIENT_SECRET"],
-        "adyen" => &["PAYDESK_ADYEN_API_KEY"],
-        "square" => &["PAYDESK_SQUARE_ACCESS_TOKEN"],
-        "braintree" => &["PAYDESK_BRAINTREE_PUBLIC_KEY", "PAYDESK_BRAINTREE_PRIVATE_KEY"],
-        "mollie" => &["PAYDESK_MOLLIE_API_KEY"],
-        _ => &[],
+    match ProviderKind::from_name(provider) {
+        None | Some(ProviderKind::Sandbox) => &[],
+        Some(ProviderKind::Stripe) => &["PAYDESK_STRIPE_API_KEY"],
+        Some(ProviderKind::PayPal) => &["PAYDESK_PAYPAL_CLIENT_ID", "PAYDESK_PAYPAL_CLIENT_SECRET"],
+        Some(ProviderKind::Adyen) => &["PAYDESK_ADYEN_API_KEY", "PAYDESK_ADYEN_WEBHOOK_SECRET"],
+        Some(ProviderKind::Square) => &["PAYDESK_SQUARE_ACCESS_TOKEN"],
+        Some(ProviderKind::Braintree) => &["PAYDESK_BRAINTREE_PUBLIC_KEY", "PAYDESK_BRAINTREE_PRIVATE_KEY"],
+        Some(ProviderKind::Mollie) => &["PAYDESK_MOLLIE_API_KEY"],
     }
 }
 
@@ -80,6 +81,9 @@ pub fn parse(raw: Option<&toml::Value>, source: &str) -> Result<BTreeMap<String,
     let Some(raw) = raw else { return Ok(out) };
     let table = raw.as_table().ok_or_else(|| anyhow!("{source}: [providers] must be a table of [providers.<name>] tables"))?;
     for (name, v) in table {
+        if name == "pending_escalation_hours" {
+            continue; // an engine setting (config.rs), not a provider
+        }
         if !PROVIDERS.contains(&name.as_str()) {
             bail!("{source}: providers.{name}: unknown provider (known: {})", PROVIDERS.join(", "));
         }
@@ -106,6 +110,15 @@ pub fn parse(raw: Option<&toml::Value>, source: &str) -> Result<BTreeMap<String,
         out.insert(name.clone(), s);
     }
     Ok(out)
+}
+
+/// Providers whose outcomes arrive only by webhook (Adyen: no read API for a refund)
+/// need the HTTP listener that serves `/webhooks/<name>`.
+pub fn require_listener(settings: &BTreeMap<String, ProviderSettings>, listen: Option<&str>, source: &str) -> Result<()> {
+    if settings.contains_key("adyen") && listen.is_none() {
+        bail!("{source}: providers.adyen needs [http] listen (or PAYDESK_HTTP_LISTEN): Adyen reports refund outcomes only by webhook");
+    }
+    Ok(())
 }
 
 /// What the webhook routes need: verification secrets and, for PayPal and Mollie, the
@@ -153,7 +166,10 @@ impl Providers {
         };
         let opt_secret = |var: &str| env(var).filter(|v| !v.trim().is_empty()).map(Secret::new);
         for (name, s) in &settings {
-            let name: &'static str = PROVIDERS.iter().find(|p| **p == name).copied().unwrap_or("unknown");
+            let kind = ProviderKind::from_name(name)
+                .filter(|k| *k != ProviderKind::Sandbox)
+                .ok_or_else(|| anyhow!("{source}: providers.{name}: unknown provider"))?;
+            let name = kind.name();
             let mut ec = ExecutorConfig::new(s.base_url.as_deref().unwrap_or(default_base_url(name)));
             if let Some(t) = s.timeout_ms {
                 ec.timeout = Duration::from_millis(t);
@@ -170,34 +186,39 @@ impl Providers {
             if let Some(t) = s.webhook_tolerance_secs {
                 p.webhooks.tolerance_secs.insert(name.to_string(), t);
             }
-            let auth = match name {
-                "stripe" => Auth::Bearer(secret("PAYDESK_STRIPE_API_KEY")?),
-                "paypal" => Auth::OAuth2 {
+            let auth = match kind {
+                ProviderKind::Sandbox => bail!("{source}: the sandbox is built in and takes no [providers] table"),
+                ProviderKind::Stripe => Auth::Bearer(secret("PAYDESK_STRIPE_API_KEY")?),
+                ProviderKind::PayPal => Auth::OAuth2 {
                     token_path: "/v1/oauth2/token".into(),
                     client_id: secret("PAYDESK_PAYPAL_CLIENT_ID")?,
                     client_secret: secret("PAYDESK_PAYPAL_CLIENT_SECRET")?,
                 },
-                "adyen" => Auth::Header { name: "X-API-Key", key: secret("PAYDESK_ADYEN_API_KEY")? },
-                "square" => Auth::Bearer(secret("PAYDESK_SQUARE_ACCESS_TOKEN")?),
-                "braintree" => Auth::Basic { user: secret("PAYDESK_BRAINTREE_PUBLIC_KEY")?, pass: secret("PAYDESK_BRAINTREE_PRIVATE_KEY")? },
-                _ => Auth::Bearer(secret("PAYDESK_MOLLIE_API_KEY")?),
+                ProviderKind::Adyen => Auth::Header { name: "X-API-Key", key: secret("PAYDESK_ADYEN_API_KEY")? },
+                ProviderKind::Square => Auth::Bearer(secret("PAYDESK_SQUARE_ACCESS_TOKEN")?),
+                ProviderKind::Braintree => {
+                    Auth::Basic { user: secret("PAYDESK_BRAINTREE_PUBLIC_KEY")?, pass: secret("PAYDESK_BRAINTREE_PRIVATE_KEY")? }
+                }
+                ProviderKind::Mollie => Auth::Bearer(secret("PAYDESK_MOLLIE_API_KEY")?),
             };
             let exec = Arc::new(Executor::new(name, ec, auth, metrics.clone()).map_err(|e| anyhow!(e))?);
-            let c: Arc<dyn PaymentConnector> = match name {
-                "stripe" => {
+            let c: Arc<dyn PaymentConnector> = match kind {
+                ProviderKind::Sandbox => bail!("{source}: the sandbox is built in and takes no [providers] table"),
+                ProviderKind::Stripe => {
                     p.webhooks.stripe = opt_secret("PAYDESK_STRIPE_WEBHOOK_SECRET");
                     Arc::new(HttpConnector::new(Stripe, exec))
                 }
-                "paypal" => {
+                ProviderKind::PayPal => {
                     let id = s.webhook_id.clone().or_else(|| env("PAYDESK_PAYPAL_WEBHOOK_ID"));
                     p.webhooks.paypal = id.map(|id| (id, exec.clone()));
                     Arc::new(HttpConnector::new(PayPal, exec))
                 }
-                "adyen" => {
-                    p.webhooks.adyen = opt_secret("PAYDESK_ADYEN_WEBHOOK_SECRET");
+                ProviderKind::Adyen => {
+                    // Adyen's outcomes only arrive by webhook: its HMAC key is required.
+                    p.webhooks.adyen = Some(secret("PAYDESK_ADYEN_WEBHOOK_SECRET")?);
                     Arc::new(HttpConnector::new(Adyen { merchant_account: s.merchant_account.clone().unwrap_or_default() }, exec))
                 }
-                "square" => {
+                ProviderKind::Square => {
                     if let Some(key) = opt_secret("PAYDESK_SQUARE_WEBHOOK_SECRET") {
                         let url = s.webhook_url.clone().ok_or_else(|| {
                             anyhow!("{source}: providers.square.webhook_url is required with PAYDESK_SQUARE_WEBHOOK_SECRET (the signature covers it)")
@@ -206,11 +227,11 @@ impl Providers {
                     }
                     Arc::new(HttpConnector::new(Square { version: s.version.clone().unwrap_or_else(|| square::DEFAULT_VERSION.into()) }, exec))
                 }
-                "braintree" => {
+                ProviderKind::Braintree => {
                     p.webhooks.braintree = Some((secret("PAYDESK_BRAINTREE_PUBLIC_KEY")?, secret("PAYDESK_BRAINTREE_PRIVATE_KEY")?));
                     Arc::new(HttpConnector::new(Braintree { version: s.version.clone().unwrap_or_else(|| braintree::DEFAULT_VERSION.into()) }, exec))
                 }
-                _ => {
+                ProviderKind::Mollie => {
                     p.webhooks.mollie = Some(exec.clone());
                     Arc::new(HttpConnector::new(Mollie, exec))
                 }
@@ -222,6 +243,9 @@ impl Providers {
 
     /// From the process environment.
     pub fn from_config(cfg: &crate::config::Config, metrics: Option<Arc<Metrics>>) -> Result<Providers> {
+        let settings = parse(cfg.providers.as_ref(), &cfg.source)?;
+        let listen = crate::adapters::http::HttpConfig::from_toml(cfg.http.as_ref(), &cfg.source)?.listen;
+        require_listener(&settings, listen.as_deref(), &cfg.source)?;
         Providers::build(cfg.providers.as_ref(), &cfg.source, &|k| std::env::var(k).ok(), metrics)
     }
 
@@ -280,6 +304,22 @@ mod tests {
         let none = |_: &str| None;
         let e = Providers::build(Some(&t("[paypal]")), "b.toml", &none, None).err().unwrap().to_string();
         assert!(e.contains("PAYDESK_PAYPAL_CLIENT_ID"), "{e}");
+    }
+
+    #[test]
+    fn adyen_needs_its_hmac_key_and_a_listener() {
+        // Adyen's outcomes only arrive by webhook: without the HMAC key or the HTTP
+        // listener a refund could never finish.
+        let t = |s: &str| toml::from_str::<toml::Value>(s).unwrap();
+        let raw = t("[adyen]\nmerchant_account = \"M\"");
+        let no_hmac = |k: &str| (k != "PAYDESK_ADYEN_WEBHOOK_SECRET").then(|| format!("value-of-{k}"));
+        let e = Providers::build(Some(&raw), "b.toml", &no_hmac, None).err().unwrap().to_string();
+        assert!(e.contains("PAYDESK_ADYEN_WEBHOOK_SECRET"), "{e}");
+        let settings = parse(Some(&raw), "b.toml").unwrap();
+        let e = require_listener(&settings, None, "b.toml").unwrap_err().to_string();
+        assert!(e.contains("[http] listen") && e.contains("adyen"), "{e}");
+        assert!(require_listener(&settings, Some("127.0.0.1:8080"), "b.toml").is_ok());
+        assert!(require_listener(&parse(Some(&t("[stripe]")), "b.toml").unwrap(), None, "b.toml").is_ok());
     }
 
     #[test]

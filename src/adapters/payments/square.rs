@@ -3,9 +3,34 @@
 //! PENDING/COMPLETED/REJECTED/FAILED, `GET /v2/refunds/{id}`; errors are
 //! `{"errors":[{category, code, detail, field}]}`.
 
-use super::api::{enc, minor_units, refund, s, status_error, ApiRequest, ApiResponse, Body, ProviderApi};
+use super::api::{enc, refund, s, status_error, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind};
+use super::currency::Exception;
+
+/// What the buyer reads with the refund.
+pub const BUYER_REASON: &str = "Refund from our support team";
+
+/// `RefundPaymentRequest` of Square's OpenAPI document (`idempotency_key` at most 45
+/// characters, `reason` at most 192).
+#[derive(Debug, serde::Serialize)]
+pub struct RefundPaymentRequest<'a> {
+    pub idempotency_key: &'a str,
+    pub amount_money: Money<'a>,
+    pub payment_id: &'a str,
+    pub reason: &'static str,
+}
+
+/// `Money`: `amount` in the currency's smallest denomination.
+#[derive(Debug, serde::Serialize)]
+pub struct Money<'a> {
+    pub amount: i64,
+    pub currency: &'a str,
+}
 use crate::app::ports::{ConnectorError, ProviderRefund, ProviderStatus, RefundCall};
-use serde_json::{json, Value};
+use serde_json::Value;
+
+/// None: `Money.amount` is "in the smallest denomination of the currency indicated by
+/// currency" — ISO 4217's minor unit (developer.squareup.com/reference/square/objects/Money).
+pub const CURRENCY_EXCEPTIONS: &[Exception] = &[];
 
 pub const DEFAULT_VERSION: &str = "2024-06-04";
 
@@ -65,21 +90,25 @@ fn parse_object(resp: &ApiResponse) -> Result<ProviderRefund, ConnectorError> {
 }
 
 impl ProviderApi for Square {
-    fn name(&self) -> &'static str {
-        "square"
+    fn kind(&self) -> ProviderKind {
+        ProviderKind::Square
     }
 
     fn refund_request(&self, call: &RefundCall) -> Result<ApiRequest, ConnectorError> {
         if call.idempotency_key.len() > 45 {
             return Err(ConnectorError::Permanent("square: the idempotency key is longer than 45 characters".into()));
         }
-        let reason: String = call.reason.chars().take(192).collect();
-        let body = json!({
-            "idempotency_key": call.idempotency_key,
-            "amount_money": {"amount": minor_units(call.amount, call.currency)?, "currency": call.currency.code()},
-            "payment_id": call.charge.as_str(),
-            "reason": if reason.trim().is_empty() { format!("Refund for {}", call.case) } else { reason },
-        });
+        let body = RefundPaymentRequest {
+            idempotency_key: &call.idempotency_key,
+            amount_money: Money {
+                amount: super::currency::wire_units(ProviderKind::Square, call.amount, call.currency)?,
+                currency: call.currency.code(),
+            },
+            payment_id: call.charge.as_str(),
+            // Shown to the buyer: a fixed, customer-safe text, never the agent's note.
+            reason: BUYER_REASON,
+        };
+        let body = serde_json::to_value(&body).map_err(|e| ConnectorError::Permanent(format!("square: cannot encode the refund: {e}")))?;
         Ok(ApiRequest::post("/v2/refunds", Body::Json(body)).header("Square-Version", self.version.clone()))
     }
 
@@ -105,6 +134,7 @@ impl ProviderApi for Square {
 mod tests {
     use super::*;
     use crate::adapters::payments::api::test_call;
+    use serde_json::json;
 
     #[test]
     fn request_and_answers() {

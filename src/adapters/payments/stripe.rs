@@ -1,23 +1,110 @@
 //! Stripe: `POST /v1/refunds` (form-encoded, `charge` for `ch_…` or `payment_intent`
-//! for `pi_…`, `amount` in minor units, `reason`, `metadata[…]`), `Idempotency-Key`
+//! for `pi_…`, `amount` in minor units, `reason`, `metadata[…]`; never `currency`, which
+//! the API refuses next to a charge or payment intent), `Idempotency-Key`
 //! header; `GET /v1/refunds/{id}` or `GET /v1/refunds?charge=…` matched on our
 //! `metadata[idempotency_key]` for lookups. Errors are `{"error":{type,code,message}}`;
 //! `Stripe-Should-Retry` wins over the status code.
 
-use super::api::{enc, minor_units, refund, s, status_error, ApiRequest, ApiResponse, Body, ProviderApi};
+use super::api::{enc, refund, s, status_error, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind};
+use super::currency::Exception;
 use crate::app::ports::{ConnectorError, ProviderRefund, ProviderStatus, RefundCall};
 use serde_json::Value;
+
+/// Stripe's amounts that are not ISO 4217's minor units (docs.stripe.com/currencies,
+/// "Minor units in API amounts" and "Special cases").
+pub const CURRENCY_EXCEPTIONS: &[Exception] = &[
+    Exception {
+        code: "ISK",
+        digits: 2,
+        step: 100,
+        why: "Stripe keeps ISK two-decimal in its API but accepts only whole kronur",
+        source: "support.stripe.com/questions/deprecation-of-fractional-isk-charges-and-refunds: \"ISK will remain a two-decimal \
+                 currency in the Stripe API, and an ISK amount of 100 will continue to represent 1 króna\"; amounts must be \
+                 evenly divisible by 100 (docs.stripe.com/currencies#special-cases)",
+    },
+    Exception {
+        code: "BHD",
+        digits: 3,
+        step: 10,
+        why: "the last of the three decimals must be 0",
+        source: "docs.stripe.com/currencies#three-decimal: \"these API calls require the least-significant (last) digit to be 0\"",
+    },
+    Exception {
+        code: "JOD",
+        digits: 3,
+        step: 10,
+        why: "the last of the three decimals must be 0",
+        source: "docs.stripe.com/currencies#three-decimal",
+    },
+    Exception {
+        code: "KWD",
+        digits: 3,
+        step: 10,
+        why: "the last of the three decimals must be 0",
+        source: "docs.stripe.com/currencies#three-decimal",
+    },
+    Exception {
+        code: "OMR",
+        digits: 3,
+        step: 10,
+        why: "the last of the three decimals must be 0",
+        source: "docs.stripe.com/currencies#three-decimal",
+    },
+    Exception {
+        code: "TND",
+        digits: 3,
+        step: 10,
+        why: "the last of the three decimals must be 0",
+        source: "docs.stripe.com/currencies#three-decimal",
+    },
+];
+
+/// Stripe saves a 500 under its idempotency key: "Subsequent requests with the same key
+/// return the same result, including 500 errors" (docs.stripe.com/api/idempotent_requests).
+pub const SAVED_500: &str = "Stripe replays this answer for the same key";
 
 #[derive(Debug, Clone, Default)]
 pub struct Stripe;
 
-/// Stripe's refund reason from ours: it knows only these three.
+/// `POST /v1/refunds`, form-encoded, as the API reference lists its parameters
+/// (docs.stripe.com/api/refunds/create). There is no `currency` field on purpose: a
+/// refund is in the payment's currency, and Stripe answers "400 parameter_unknown:
+/// Received unknown parameter: currency" when it comes with `charge`/`payment_intent`
+/// (stripe-node issue 1804, stripe-dotnet issue 2786).
+#[derive(Debug, serde::Serialize)]
+pub struct RefundParams<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub charge: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_intent: Option<&'a str>,
+    /// In Stripe's units for the currency (`currency::wire_units`).
+    pub amount: i64,
+    pub reason: &'static str,
+    #[serde(rename = "metadata[case]")]
+    pub metadata_case: String,
+    #[serde(rename = "metadata[refund_id]")]
+    pub metadata_refund_id: String,
+    /// Our key, for lookups by listing the charge's refunds.
+    #[serde(rename = "metadata[idempotency_key]")]
+    pub metadata_idempotency_key: &'a str,
+}
+
+impl RefundParams<'_> {
+    /// The form's pairs, in the struct's order.
+    pub fn pairs(&self) -> Result<Vec<(String, String)>, serde_urlencoded::ser::Error> {
+        let text = serde_urlencoded::to_string(self)?;
+        Ok(serde_urlencoded::from_str(&text).unwrap_or_default())
+    }
+}
+
+/// Stripe's refund reason from ours (it knows `duplicate`, `fraudulent` and
+/// `requested_by_customer`). Never `fraudulent` from words in a free-text reason: that
+/// value "will add the associated card and email to your block lists"
+/// (docs.stripe.com/api/refunds/create), so it takes an agent's explicit fraud mark,
+/// which the command grammar does not have yet.
 pub fn reason(ours: &str) -> &'static str {
-    let l = ours.to_ascii_lowercase();
-    if l.contains("duplicate") {
+    if ours.to_ascii_lowercase().contains("duplicate") {
         "duplicate"
-    } else if l.contains("fraud") || l.contains("unauthori") {
-        "fraudulent"
     } else {
         "requested_by_customer"
     }
@@ -89,26 +176,30 @@ fn error(resp: &ApiResponse) -> ConnectorError {
     if resp.status < 500 && resp.status != 429 {
         return ConnectorError::Permanent(format!("stripe: {words}"));
     }
+    if resp.status == 500 {
+        return ConnectorError::Ambiguous(format!("stripe: server error (500): {words}; {SAVED_500}"));
+    }
     status_error("stripe", resp, &words)
 }
 
 impl ProviderApi for Stripe {
-    fn name(&self) -> &'static str {
-        "stripe"
+    fn kind(&self) -> ProviderKind {
+        ProviderKind::Stripe
     }
 
     fn refund_request(&self, call: &RefundCall) -> Result<ApiRequest, ConnectorError> {
         let charge = call.charge.as_str();
-        let target = if charge.starts_with("pi_") { "payment_intent" } else { "charge" };
-        let form = vec![
-            (target.to_string(), charge.to_string()),
-            ("amount".to_string(), minor_units(call.amount, call.currency)?.to_string()),
-            ("currency".to_string(), call.currency.code().to_ascii_lowercase()),
-            ("reason".to_string(), reason(&call.reason).to_string()),
-            ("metadata[case]".to_string(), call.case.to_string()),
-            ("metadata[refund_id]".to_string(), call.refund.0.to_string()),
-            ("metadata[idempotency_key]".to_string(), call.idempotency_key.clone()),
-        ];
+        let pi = charge.starts_with("pi_");
+        let params = RefundParams {
+            charge: (!pi).then_some(charge),
+            payment_intent: pi.then_some(charge),
+            amount: super::currency::wire_units(ProviderKind::Stripe, call.amount, call.currency)?,
+            reason: reason(&call.reason),
+            metadata_case: call.case.to_string(),
+            metadata_refund_id: call.refund.0.to_string(),
+            metadata_idempotency_key: &call.idempotency_key,
+        };
+        let form = params.pairs().map_err(|e| ConnectorError::Permanent(format!("stripe: cannot encode the refund: {e}")))?;
         Ok(ApiRequest::post("/v1/refunds", Body::Form(form)).header("Idempotency-Key", call.idempotency_key.clone()))
     }
 
@@ -118,6 +209,12 @@ impl ProviderApi for Stripe {
         }
         let v = resp.json().ok_or_else(|| ConnectorError::Ambiguous("stripe: the answer is not JSON".into()))?;
         parse_refund_object(&v)
+    }
+
+    fn fresh_key(&self, key: &str, last_error: &str) -> Option<String> {
+        // Only a 500 is saved and replayed; a timeout may still be running under the
+        // old key, so it keeps it.
+        last_error.contains(SAVED_500).then(|| super::api::derived_key(key))
     }
 
     fn lookup_request(&self, call: &RefundCall) -> Result<ApiRequest, ConnectorError> {
@@ -130,9 +227,8 @@ impl ProviderApi for Stripe {
     }
 
     fn parse_lookup(&self, call: &RefundCall, resp: &ApiResponse) -> Result<Option<ProviderRefund>, ConnectorError> {
-        if resp.status == 404 && call.provider_ref.is_none() {
-            return Ok(None);
-        }
+        // Only a listing of the charge's refunds without ours is a definite "none made";
+        // any error (a 404 included: the charge or the list not found) leaves it unknown.
         if !resp.is_success() {
             return Err(error(resp));
         }
@@ -161,9 +257,26 @@ mod tests {
         assert_eq!(r.path, "/v1/refunds");
         assert_eq!(r.header_value("Idempotency-Key"), Some("pd_0123456789abcdef0123456789abcdef01234567"));
         let body = String::from_utf8(r.body.unwrap().to_bytes()).unwrap();
-        assert!(body.starts_with("charge=ch_3PqX&amount=4900&currency=usd&reason=duplicate&metadata%5Bcase%5D=RF-000003"), "{body}");
+        assert!(body.starts_with("charge=ch_3PqX&amount=4900&reason=duplicate&metadata%5Bcase%5D=RF-000003"), "{body}");
+        assert!(!body.contains("currency"), "{body}");
         let r = Stripe.refund_request(&call("pi_3PqX", "1.5")).unwrap();
         assert!(String::from_utf8(r.body.unwrap().to_bytes()).unwrap().starts_with("payment_intent=pi_3PqX&amount=150&"));
+    }
+
+    #[test]
+    fn a_saved_500_gets_a_derived_key_a_timeout_does_not() {
+        let c = call("ch_1", "1.00");
+        let e = Stripe.parse_refund(&c, &ApiResponse::new(500, r#"{"error":{"type":"api_error"}}"#)).unwrap_err();
+        let ConnectorError::Ambiguous(why) = e else { panic!("{e:?}") };
+        assert_eq!(Stripe.fresh_key("pd_x", &why).as_deref(), Some("pd_x-r1"));
+        assert_eq!(Stripe.fresh_key("pd_x-r1", &why).as_deref(), Some("pd_x-r2"));
+        assert_eq!(Stripe.fresh_key("pd_x", "stripe: no answer within 15s"), None);
+    }
+
+    #[test]
+    fn fraud_words_never_make_a_fraudulent_refund() {
+        assert_eq!(reason("customer says unauthorized, fraud suspected"), "requested_by_customer");
+        assert_eq!(reason("Duplicate charge"), "duplicate");
     }
 
     #[test]
@@ -207,6 +320,9 @@ mod tests {
         let found = Stripe.parse_lookup(&c, &ApiResponse::new(200, list)).unwrap().unwrap();
         assert_eq!(found.provider_ref, "re_b");
         assert_eq!(Stripe.parse_lookup(&c, &ApiResponse::new(200, r#"{"object":"list","data":[]}"#)).unwrap(), None);
+        // A 404 is not "no such refund": the outcome stays unknown.
+        let missing = r#"{"error":{"type":"invalid_request_error","code":"resource_missing"}}"#;
+        assert!(Stripe.parse_lookup(&c, &ApiResponse::new(404, missing)).is_err());
         c.provider_ref = Some("re_b".into());
         assert_eq!(Stripe.lookup_request(&c).unwrap().path, "/v1/refunds/re_b");
     }

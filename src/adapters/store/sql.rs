@@ -21,6 +21,9 @@ use sqlx::{PgPool, Postgres, Row, Sqlite, SqlitePool, Transaction};
 use std::sync::Arc;
 
 const CHARGE_COLS: &str = "id, account_id, amount, currency, at, method, card_last4, kind, description, fee, wallet_selected, disputed, provider";
+/// The case statuses that count as open (`CaseStatus::is_open`), as an SQL list. Kept
+/// equal to the domain's list by a unit test.
+const OPEN_CASES: &str = "('open', 'awaiting_info', 'awaiting_approval', 'escalated')";
 const CASE_COLS: &str = "number, customer, account_id, charge_id, intent, status, channel, opened_at, updated_at";
 const REFUND_COLS: &str = "id, case_number, charge_id, amount, currency, status, rule, reason, requested_by, is_override, leads_needed, requested_at, expires_at, approvals, approved_by, idempotency_key, provider, provider_ref, message_ref, attempts, first_attempt_at, next_attempt_at, needs_lookup, last_error";
 const AUDIT_COLS: &str = "seq, at, actor, case_number, action, detail, rule, prev_hash, hash, mac";
@@ -148,6 +151,16 @@ macro_rules! sql_store {
                 next_attempt_at: opt_time(r.try_get("next_attempt_at")?)?,
                 needs_lookup: r.try_get::<i64, _>("needs_lookup")? != 0,
                 last_error: r.try_get("last_error")?,
+            })
+        }
+
+        fn credit_note_row(r: &<$db as sqlx::Database>::Row) -> StoreResult<CreditNote> {
+            Ok(CreditNote {
+                charge: ChargeId::new(r.try_get::<String, _>("charge_id")?),
+                amount: decimal(r.try_get("amount")?),
+                currency: currency(&r.try_get::<String, _>("currency")?)?,
+                at: time(r.try_get("at")?)?,
+                issued_by: UserId::new(r.try_get::<String, _>("issued_by")?),
             })
         }
 
@@ -328,13 +341,7 @@ macro_rules! sql_store {
                     });
                 }
                 for r in sqlx::query("SELECT charge_id, amount, currency, at, issued_by FROM credit_notes ORDER BY id").fetch_all(&self.pool).await? {
-                    s.credit_notes.push(CreditNote {
-                        charge: ChargeId::new(r.try_get::<String, _>("charge_id")?),
-                        amount: decimal(r.try_get("amount")?),
-                        currency: currency(&r.try_get::<String, _>("currency")?)?,
-                        at: time(r.try_get("at")?)?,
-                        issued_by: UserId::new(r.try_get::<String, _>("issued_by")?),
-                    });
+                    s.credit_notes.push(credit_note_row(&r)?);
                 }
                 Ok(s)
             }
@@ -368,10 +375,6 @@ macro_rules! sql_store {
                     })
                 })
                 .transpose()
-            }
-
-            fn audit_signed(&self) -> bool {
-                self.audit_key.is_some()
             }
         }
 
@@ -661,7 +664,7 @@ macro_rules! sql_store {
                     .fetch_one(&mut *self.tx)
                     .await?;
                 match now.checked_add(amount) {
-                    Some(v) if v.abs() <= MAX_BALANCE_SCALED => {}
+                    Some(v) if v.unsigned_abs() <= MAX_BALANCE_SCALED.unsigned_abs() => {}
                     _ => {
                         return Err(StoreError::Refused(format!(
                             "the wallet of {} would go past {} {}, the largest balance the bot keeps",
@@ -753,11 +756,29 @@ macro_rules! sql_store {
             }
 
             async fn open_cases_of(&mut self, customer: &UserId) -> StoreResult<Vec<Case>> {
-                self.cases_where("customer = $1 AND status IN ('open', 'awaiting_info', 'awaiting_approval', 'escalated')", customer.as_str()).await
+                self.cases_where(&format!("customer = $1 AND status IN {OPEN_CASES}"), customer.as_str()).await
             }
 
             async fn open_cases_of_account(&mut self, account: &AccountId) -> StoreResult<Vec<Case>> {
-                self.cases_where("account_id = $1 AND status IN ('open', 'awaiting_info', 'awaiting_approval', 'escalated')", account.as_str()).await
+                self.cases_where(&format!("account_id = $1 AND status IN {OPEN_CASES}"), account.as_str()).await
+            }
+
+            async fn open_cases(&mut self, limit: u32) -> StoreResult<Vec<Case>> {
+                let rows = sqlx::query(&format!("SELECT {CASE_COLS} FROM cases WHERE status IN {OPEN_CASES} ORDER BY updated_at, number LIMIT $1"))
+                    .bind(i64::from(limit))
+                    .fetch_all(&mut *self.tx)
+                    .await?;
+                rows.iter().map(case_row).collect()
+            }
+
+            async fn waiting_refunds(&mut self, limit: u32) -> StoreResult<Vec<Refund>> {
+                let rows = sqlx::query(&format!(
+                    "SELECT {REFUND_COLS} FROM refunds WHERE status IN ('awaiting_approval', 'on_hold') ORDER BY requested_at, id LIMIT $1"
+                ))
+                .bind(i64::from(limit))
+                .fetch_all(&mut *self.tx)
+                .await?;
+                rows.iter().map(refund_row).collect()
             }
 
             async fn cases_of(&mut self, customer: &UserId) -> StoreResult<Vec<Case>> {
@@ -943,6 +964,14 @@ macro_rules! sql_store {
                 }))
             }
 
+            async fn credit_notes_of(&mut self, charge: &ChargeId) -> StoreResult<Vec<CreditNote>> {
+                let rows = sqlx::query("SELECT charge_id, amount, currency, at, issued_by FROM credit_notes WHERE charge_id = $1 ORDER BY id")
+                    .bind(charge.as_str())
+                    .fetch_all(&mut *self.tx)
+                    .await?;
+                rows.iter().map(credit_note_row).collect()
+            }
+
             async fn add_credit_note(&mut self, n: &CreditNote) -> StoreResult<()> {
                 sqlx::query("INSERT INTO credit_notes (charge_id, amount, currency, at, issued_by) VALUES ($1, $2, $3, $4, $5)")
                     .bind(n.charge.as_str())
@@ -963,6 +992,11 @@ macro_rules! sql_store {
                 } else {
                     None
                 };
+                // Last line of defence: no full card number leaves in a message.
+                let removed = action.redact_card_numbers();
+                if removed > 0 {
+                    tracing::warn!(removed, "card number(s) removed from an outbox item before it was stored");
+                }
                 let payload = serde_json::to_string(&action).map_err(|e| StoreError::Corrupt(format!("outbox item: {e}")))?;
                 sqlx::query("INSERT INTO outbox (message_ref, payload, created_at, destination) VALUES ($1, $2, $3, $4)")
                     .bind(message_ref.clone())
@@ -975,6 +1009,17 @@ macro_rules! sql_store {
             }
 
             async fn append_audit(&mut self, rec: &AuditRecord) -> StoreResult<()> {
+                // Last line of defence: no full card number is kept in the audit trail (the
+                // hash covers the record as stored).
+                let redacted;
+                let rec = match crate::nlu::redact::redact_outgoing(&rec.detail) {
+                    r if r.card_numbers > 0 => {
+                        tracing::warn!(removed = r.card_numbers, "card number(s) removed from an audit record before it was stored");
+                        redacted = AuditRecord { detail: r.text.into_owned(), ..rec.clone() };
+                        &redacted
+                    }
+                    _ => rec,
+                };
                 // The head (migration 0004) gives the previous hash and the count; its row
                 // lock serialises appenders on PostgreSQL (taken at BEGIN there).
                 let head = sqlx::query(&format!("SELECT count, last_hash FROM audit_head WHERE id = 1{}", $lock)).fetch_optional(&mut *self.tx).await?;
@@ -1045,3 +1090,14 @@ mod pg_impl {
 
 pub use pg_impl::PgStore;
 pub use sqlite_impl::SqliteStore;
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::tickets::CaseStatus;
+
+    #[test]
+    fn the_open_case_list_is_the_domains() {
+        let domain: Vec<String> = CaseStatus::ALL.iter().filter(|s| s.is_open()).map(|s| format!("'{}'", s.as_str())).collect();
+        assert_eq!(super::OPEN_CASES, format!("({})", domain.join(", ")));
+    }
+}

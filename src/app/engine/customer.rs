@@ -85,6 +85,14 @@ impl Work<'_> {
         }
         let intent = c.intent;
         self.audit(user.id.as_str(), None, "message.classified", format!("{} ({:.2})", intent, c.confidence), None).await?;
+        if self.answer_to_question(user, text, &ents, channel).await? {
+            return Ok(());
+        }
+        if is_thanks(text) && ents.transaction_id.is_none() && ents.case_id.is_none() {
+            self.say(channel, Some(&user.id), None, "You're welcome! I'm here if anything else comes up with a charge, a refund or your wallet.")
+                .await?;
+            return Ok(());
+        }
         if intent.opens_case() {
             return self.case_message(user, intent, &ents, text, channel).await;
         }
@@ -109,6 +117,77 @@ impl Work<'_> {
         }
     }
 
+    /// The bot asked this customer a question (a case waiting for information): their
+    /// next message is read as the answer first — one of their own charges named by its
+    /// id in any form, or an amount (and date) that picks exactly one; without a linked
+    /// account, an email or account id for staff to confirm. `false`: not an answer.
+    async fn answer_to_question(&mut self, user: &User, text: &str, ents: &Entities, channel: &str) -> EngineResult<bool> {
+        let open = self.tx.open_cases_of(&user.id).await?;
+        let Some(mut case) = open.into_iter().find(|c| c.status == CaseStatus::AwaitingInfo) else { return Ok(false) };
+        let tokens: Vec<&str> = text
+            .split(|c: char| c.is_whitespace() || ",;!?()[]\"'`<>".contains(c))
+            .map(|t| t.trim_end_matches(['.', ':']))
+            .filter(|t| !t.is_empty())
+            .collect();
+        let Some(account) = case.account.clone() else {
+            return self.link_answer(user, &mut case, &tokens).await;
+        };
+        if case.charge.is_some() {
+            return Ok(false);
+        }
+        let charges = self.tx.charges_of(&account).await?;
+        let named = charges.iter().find(|c| tokens.iter().any(|t| t.eq_ignore_ascii_case(c.id.as_str())));
+        let found = match named {
+            Some(c) => Some(c.clone()),
+            None => {
+                let amount = ents.amount.as_deref().and_then(|a| Decimal::from_str(a).ok());
+                let date = tokens.iter().find_map(|t| chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").ok());
+                let fits: Vec<&Charge> = match amount {
+                    Some(a) => charges.iter().filter(|c| c.amount == a && date.is_none_or(|d| c.at.date_naive() == d)).collect(),
+                    None => Vec::new(),
+                };
+                match fits.as_slice() {
+                    [one] => Some((*one).clone()),
+                    _ => None,
+                }
+            }
+        };
+        let Some(charge) = found else { return Ok(false) };
+        case.charge = Some(charge.id.clone());
+        case.updated_at = self.now;
+        self.tx.update_case(&case).await?;
+        self.audit(user.id.as_str(), Some(case.number), "case.message", format!("answered which charge: {}", charge.id), None).await?;
+        let pick = Pick::Found(Box::new(charge.clone()));
+        self.after_case_update(&mut case, Some(&charge), &pick, &charges, user, channel).await?;
+        Ok(true)
+    }
+
+    /// An unlinked customer answers with an email or account id: staff are asked to
+    /// confirm and link (the answer is the same whether such an account exists or not).
+    async fn link_answer(&mut self, user: &User, case: &mut Case, tokens: &[&str]) -> EngineResult<bool> {
+        let email = tokens.iter().find(|t| t.split_once('@').is_some_and(|(name, domain)| !name.is_empty() && domain.contains('.')));
+        let mut given = email.map(|e| e.to_string());
+        if given.is_none() {
+            for t in tokens {
+                if self.tx.account(&AccountId::new(*t)).await?.is_some() {
+                    given = Some(t.to_string());
+                    break;
+                }
+            }
+        }
+        let Some(given) = given else { return Ok(false) };
+        let n = case.number;
+        self.audit(user.id.as_str(), Some(n), "case.link_requested", format!("{} says their billing account is {given}", user.id), None).await?;
+        let approvals = self.e.cfg.approvals_channel.clone();
+        let text = format!("{} ({n}) says their billing account is {given}: check it, then link them with /link {} <account>.", user.id, user.id);
+        self.say(&approvals, None, Some(n), text).await?;
+        let thanks = format!(
+            "Thanks: I've passed {given} to an agent, who will check it and link your chat user to your billing account. You'll hear back here."
+        );
+        self.set_status(case, CaseStatus::Open, user.id.as_str(), &thanks).await?;
+        Ok(true)
+    }
+
     /// Tickets 1 and 4: open a case or join the open one about the same charge.
     async fn case_message(&mut self, user: &User, intent: Intent, ents: &Entities, text: &str, channel: &str) -> EngineResult<()> {
         let Some(account) = user.account.clone() else {
@@ -123,9 +202,12 @@ impl Work<'_> {
             Pick::Found(c) => Some((**c).clone()),
             _ => None,
         };
+        // One case per charge, and per topic while the charge is unknown: an unrelated
+        // problem opens a case of its own instead of piling into one without a charge.
+        let same_topic = |c: &&Case| c.charge.is_none() && same_topic(c.intent, intent);
         let existing = named.or_else(|| match &charge {
-            Some(ch) => open.iter().find(|c| c.charge.as_ref() == Some(&ch.id)).or_else(|| open.iter().find(|c| c.charge.is_none())).cloned(),
-            None => open.iter().find(|c| c.charge.is_none()).cloned(),
+            Some(ch) => open.iter().find(|c| c.charge.as_ref() == Some(&ch.id)).or_else(|| open.iter().find(same_topic)).cloned(),
+            None => open.iter().find(same_topic).cloned(),
         });
         match existing {
             Some(mut case) => {
@@ -144,7 +226,8 @@ impl Work<'_> {
                     case.updated_at = self.now;
                     self.tx.update_case(&case).await?;
                 }
-                self.audit(user.id.as_str(), Some(case.number), "case.message", format!("customer wrote again ({intent})"), None).await?;
+                // The customer's own words (already redacted), so staff read them in /ticket.
+                self.audit(user.id.as_str(), Some(case.number), "case.message", format!("({intent}) {}", clip(text)), None).await?;
                 self.say(channel, Some(&user.id), Some(case.number), format!("I've added this to your case {}.", case.number)).await?;
                 self.after_case_update(&mut case, charge.as_ref(), &pick, &charges, user, channel).await
             }
@@ -165,6 +248,7 @@ impl Work<'_> {
                 self.tx.insert_case(&case).await?;
                 self.push_ticket(&case).await?;
                 self.audit(user.id.as_str(), Some(number), "case.opened", format!("{intent} for account {account}"), None).await?;
+                self.audit(user.id.as_str(), Some(number), "case.message", format!("({intent}) {}", clip(text)), None).await?;
                 self.say(channel, Some(&user.id), Some(number), format!("I've opened case {number} for you ({}).", intent_words(intent))).await?;
                 // A case opened waiting for info already tells its status in the question.
                 self.after_case_update(&mut case, charge.as_ref(), &pick, &charges, user, channel).await
@@ -215,10 +299,34 @@ impl Work<'_> {
             }
         };
         self.say(channel, Some(&user.id), Some(case.number), text).await?;
+        if case.intent == Intent::Dispute {
+            self.chargeback_threat(case, user, channel).await?;
+        }
         Ok(())
     }
 
-    async fn ask_for_charge(&mut self, case: &Case, pick: &Pick, charges: &[Charge], user: &User, channel: &str) -> EngineResult<()> {
+    /// A customer who speaks of a chargeback: told at once how it differs from a refund,
+    /// and the case goes to a lead.
+    async fn chargeback_threat(&mut self, case: &mut Case, user: &User, channel: &str) -> EngineResult<()> {
+        if case.status == CaseStatus::Escalated {
+            return Ok(());
+        }
+        self.say(
+            channel,
+            Some(&user.id),
+            Some(case.number),
+            "About a chargeback: it is a dispute you open with your bank. The bank holds the money while it investigates, which usually takes weeks, \
+             and while it is open we cannot refund that charge here. A refund from us goes straight back to your card, usually within 5–10 business days. \
+             If you have not filed a dispute yet, we can look at a refund first. A lead is taking over your case now.",
+        )
+        .await?;
+        self.set_status(case, CaseStatus::Escalated, "system", "").await
+    }
+
+    async fn ask_for_charge(&mut self, case: &mut Case, pick: &Pick, charges: &[Charge], user: &User, channel: &str) -> EngineResult<()> {
+        if case.intent == Intent::Dispute {
+            self.chargeback_threat(case, user, channel).await?;
+        }
         let mut text = match pick {
             Pick::NotFound(r) => format!("I couldn't find a charge {r} on your account. "),
             _ => String::new(),
@@ -325,7 +433,14 @@ impl Work<'_> {
         };
         let Some(acct) = self.tx.account(&account).await? else { return self.no_account(user, channel).await };
         let cur = acct.currency;
-        let policy = &self.e.cfg.policy;
+        let policy = match self.e.cfg.policy.in_currency(cur) {
+            Ok(p) => p,
+            Err(why) => {
+                self.say(channel, Some(&user.id), None, format!("I can't sell credits in {cur} yet: {why}.")).await?;
+                return Ok(());
+            }
+        };
+        let policy = &policy;
         let n = credits_mentioned(text).filter(|n| *n > 0 && *n <= crate::domain::billing::MAX_CREDITS_PER_PURCHASE);
         let reply = match n {
             Some(n) => {
@@ -356,13 +471,16 @@ impl Work<'_> {
         let Some(acct) = self.tx.account(&account).await? else { return self.no_account(user, channel).await };
         let cur = acct.currency;
         let text = match &acct.auto_recharge {
-            Some(a) => {
-                let p = price_credits(a.credits, cur, &self.e.cfg.policy);
-                format!(
-                    "Auto-recharge is on for {account}: when usage leaves your balance below {} {cur}, {} credits are bought at once ({} {cur} charged, {} {cur} added). An agent can change or stop it for you: just say so here.",
-                    cur.format(a.below), a.credits, cur.format(p.total), cur.format(p.value)
-                )
-            }
+            Some(a) => match self.e.cfg.policy.in_currency(cur) {
+                Ok(policy) => {
+                    let p = price_credits(a.credits, cur, &policy);
+                    format!(
+                        "Auto-recharge is on for {account}: when usage leaves your balance below {} {cur}, {} credits are bought at once ({} {cur} charged, {} {cur} added). An agent can change or stop it for you: just say so here.",
+                        cur.format(a.below), a.credits, cur.format(p.total), cur.format(p.value)
+                    )
+                }
+                Err(why) => format!("Auto-recharge is set up for {account}, but {why}."),
+            },
             None => format!(
                 "Auto-recharge is off for {account}. It can buy credits automatically when your balance drops below a threshold you choose; tell me the threshold and how many credits, and an agent will set it up."
             ),
@@ -387,11 +505,20 @@ impl Work<'_> {
                 let state = match r.status {
                     RefundStatus::AwaitingApproval => "is waiting for a lead's approval".to_string(),
                     RefundStatus::Approved | RefundStatus::Executing => "is approved and being paid".to_string(),
-                    RefundStatus::Succeeded => "has been paid; card refunds usually show on your statement within 5–10 business days".to_string(),
+                    RefundStatus::Succeeded => {
+                        let notes = self.tx.credit_notes_of(&r.charge).await?;
+                        let when = notes
+                            .iter()
+                            .find(|n| n.amount == r.amount)
+                            .map(|n| format!(" on {}", n.at.format("%Y-%m-%d %H:%M UTC")))
+                            .unwrap_or_default();
+                        format!("was sent{when}; card refunds usually show on your statement within 5–10 business days")
+                    }
                     RefundStatus::Failed => "could not be paid; an agent is looking into it".to_string(),
                     RefundStatus::Rejected => "was not approved".to_string(),
                     RefundStatus::Expired => "expired before approval; an agent will follow up".to_string(),
                     RefundStatus::OnHold => "is on hold because the charge is disputed with your bank; a lead is handling it".to_string(),
+                    RefundStatus::Reversed => "was sent but then returned by the payment provider; a lead is looking into it".to_string(),
                 };
                 lines.push(format!("The refund of {amount} for {} ({}) {state}.", r.charge, case.number));
             }
@@ -483,6 +610,31 @@ impl Work<'_> {
         .await?;
         Ok(())
     }
+}
+
+/// A message as kept in a case's history: at most 500 characters.
+fn clip(text: &str) -> String {
+    let t = text.trim();
+    match t.char_indices().nth(500) {
+        Some((i, _)) => format!("{}…", &t[..i]),
+        None => t.to_string(),
+    }
+}
+
+/// A short thank-you ("thanks!", "got it, thank you", "gracias"), not a request.
+fn is_thanks(text: &str) -> bool {
+    const WORDS: [&str; 14] =
+        ["thanks", "thank", "thx", "ty", "cheers", "gracias", "obrigado", "obrigada", "merci", "danke", "grazie", "bedankt", "ありがとう", "谢谢"];
+    let lower = text.to_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    words.len() <= 6 && words.iter().any(|w| WORDS.contains(w))
+        || WORDS.iter().any(|w| !w.is_ascii() && lower.contains(w)) && text.chars().count() <= 12
+}
+
+/// Whether a new message about `new` belongs with a case about `old` while neither
+/// names a charge: the same problem, or a plain refund request about either.
+fn same_topic(old: Intent, new: Intent) -> bool {
+    old == new || old == Intent::RefundRequest || new == Intent::RefundRequest
 }
 
 /// "refund request" for `refund_request`.

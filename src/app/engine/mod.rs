@@ -39,6 +39,8 @@ pub struct EngineConfig {
     pub worker: String,
     /// How long a claimed refund stays leased to this worker.
     pub lease: Duration,
+    /// A refund the provider keeps pending this long is escalated to the leads (once).
+    pub pending_escalation: Duration,
 }
 
 impl Default for EngineConfig {
@@ -51,6 +53,7 @@ impl Default for EngineConfig {
             approvals_channel: "approvals".into(),
             worker: format!("paydesk-{}", std::process::id()),
             lease: Duration::minutes(5),
+            pending_escalation: Duration::hours(24),
         }
     }
 }
@@ -363,7 +366,7 @@ mod tests {
     fn nul_is_removed_from_every_text_of_an_event() {
         let e = Event::Message { actor: Actor::known("an\0a"), text: "hi\0 there".into(), channel: "sup\0port".into() };
         assert_eq!(e.without_nul(), Event::Message { actor: Actor::known("ana"), text: "hi there".into(), channel: "support".into() });
-        let r = Event::Reaction { actor: Actor::known("kim"), emoji: "✅\0".into(), target: ReactTarget::Message("m\04".into()), added: true };
+        let r = Event::Reaction { actor: Actor::known("kim"), emoji: "✅\0".into(), target: ReactTarget::Message("m\0\u{34}".into()), added: true };
         assert_eq!(
             r.without_nul(),
             Event::Reaction { actor: Actor::known("kim"), emoji: "✅".into(), target: ReactTarget::Message("m4".into()), added: true }

@@ -4,7 +4,7 @@
 //! transaction as the change, so a repeated delivery changes nothing.
 
 use super::work::refund_words;
-use super::{Engine, EngineResult};
+use super::{no_nul, Engine, EngineResult};
 use crate::app::ports::{ProviderStatus, User};
 use crate::domain::approvals::RefundStatus;
 use crate::domain::billing::{Account, Charge};
@@ -51,6 +51,17 @@ pub enum Imported {
 impl Engine {
     /// A refund's outcome by webhook: through the same path as the runner's answers.
     pub async fn provider_refund_update(&self, u: &RefundUpdate, at: DateTime<Utc>) -> EngineResult<WebhookOutcome> {
+        // Provider text enters the engine here: NUL removed, as for chat text.
+        let u = &RefundUpdate {
+            provider: no_nul(&u.provider),
+            event_id: no_nul(&u.event_id),
+            provider_ref: no_nul(&u.provider_ref),
+            idempotency_key: u.idempotency_key.as_deref().map(no_nul),
+            status: match &u.status {
+                ProviderStatus::Failed(why) => ProviderStatus::Failed(no_nul(why)),
+                s => s.clone(),
+            },
+        };
         self.retrying(|| self.provider_refund_update_once(u, at)).await
     }
 
@@ -70,6 +81,31 @@ impl Engine {
         if !w.tx.first_webhook(&u.provider, &u.event_id, "refund", at).await? {
             w.commit().await?;
             return Ok(WebhookOutcome::Duplicate);
+        }
+        if let (RefundStatus::Succeeded, ProviderStatus::Failed(why)) = (refund.status, &u.status) {
+            // Paid, then reversed or failed by the provider: the money came back.
+            w.audit("system", Some(refund.case), "refund.webhook", format!("{} event {} for {}", u.provider, u.event_id, refund_words(refund)), None)
+                .await?;
+            w.reverse(refund, why).await?;
+            w.commit().await?;
+            return Ok(WebhookOutcome::Applied);
+        }
+        if refund.status == RefundStatus::Failed && matches!(u.status, ProviderStatus::Succeeded) {
+            // Marked failed (before lookups were never allowed to fail a refund, or by a
+            // refusal the provider later overturned), yet the provider paid it: record
+            // what happened — credit note, case resolved, everyone told.
+            w.audit(
+                "system",
+                Some(refund.case),
+                "refund.paid_after_failed",
+                format!("{} was recorded failed; {} event {} says it was paid", refund_words(refund), u.provider, u.event_id),
+                None,
+            )
+            .await?;
+            refund.status = RefundStatus::Executing;
+            w.provider_says(refund, u.provider_ref.clone(), u.status.clone()).await?;
+            w.commit().await?;
+            return Ok(WebhookOutcome::Applied);
         }
         if refund.status != RefundStatus::Executing {
             let said = match &u.status {
@@ -104,6 +140,7 @@ impl Engine {
     /// A dispute (chargeback) was opened on a charge: it is marked disputed (policy
     /// rule 7) and its open case escalated, or a case opened for the leads.
     pub async fn charge_disputed(&self, provider: &str, event_id: &str, charge_id: &ChargeId, at: DateTime<Utc>) -> EngineResult<WebhookOutcome> {
+        let (provider, event_id, charge_id) = (&no_nul(provider), &no_nul(event_id), &ChargeId::new(no_nul(charge_id.as_str())));
         self.retrying(|| self.charge_disputed_once(provider, event_id, charge_id, at)).await
     }
 
@@ -160,11 +197,11 @@ impl Engine {
     pub async fn import_charge(&self, charge: &Charge, at: DateTime<Utc>) -> EngineResult<Imported> {
         // Export text enters the engine here: NUL removed, as for chat text.
         let charge = &Charge {
-            id: ChargeId::new(super::no_nul(charge.id.as_str())),
-            account: crate::domain::ids::AccountId::new(super::no_nul(charge.account.as_str())),
-            description: super::no_nul(&charge.description),
+            id: ChargeId::new(no_nul(charge.id.as_str())),
+            account: crate::domain::ids::AccountId::new(no_nul(charge.account.as_str())),
+            description: no_nul(&charge.description),
             card_last4: charge.card_last4.as_deref().map(super::no_nul),
-            provider: super::no_nul(&charge.provider),
+            provider: no_nul(&charge.provider),
             ..charge.clone()
         };
         self.retrying(|| self.import_charge_once(charge, at)).await
@@ -204,7 +241,9 @@ impl Engine {
         what: &str,
         at: DateTime<Utc>,
     ) -> EngineResult<Option<crate::domain::ids::CaseNumber>> {
-        self.retrying(|| self.reconcile_mismatch_once(provider, fingerprint, charge, what, at)).await
+        let (provider, fingerprint, what) = (&no_nul(provider), &no_nul(fingerprint), &no_nul(what));
+        let charge = charge.map(|c| ChargeId::new(no_nul(c.as_str())));
+        self.retrying(|| self.reconcile_mismatch_once(provider, fingerprint, charge.as_ref(), what, at)).await
     }
 
     async fn reconcile_mismatch_once(

@@ -28,6 +28,10 @@ pub struct RunReport {
 /// provider at this pace: a refund that may have been paid is never marked failed.
 const LOOKUP_PACE_SECS: i64 = 600;
 
+/// After this long without a final word on a refund that may have been paid, the leads
+/// are told (once): "may have been paid; do not re-issue".
+const UNKNOWN_ESCALATE_SECS: i64 = 30 * 60;
+
 impl Engine {
     pub(super) async fn run_refunds(&self, now: DateTime<Utc>, report: &mut RunReport) -> EngineResult<()> {
         // Bounded: a pass handles what is due now; each refund at most a few calls.
@@ -41,7 +45,14 @@ impl Engine {
                 let Some(refund) = self.store.claim_refund(id, &self.cfg.worker, now, until).await? else {
                     continue; // another worker has it, or it is no longer due
                 };
-                self.attempt(refund, now, report).await?;
+                match self.attempt(refund, now, report).await {
+                    // Recording the answer collided with another transaction: nothing was
+                    // written; the lease lapses and the refund is resumed (same key).
+                    Err(super::EngineError::Store(e)) if e.is_conflict() => {
+                        tracing::warn!(refund = id.0, error = %e, "recording a refund answer collided; resumed when its lease lapses")
+                    }
+                    other => other?,
+                }
             }
         }
         Ok(())
@@ -50,7 +61,7 @@ impl Engine {
     async fn attempt(&self, mut refund: Refund, now: DateTime<Utc>, report: &mut RunReport) -> EngineResult<()> {
         // A plain read: no write lock is needed to learn the charge's amount.
         let charge_amount = self.store.charge(&refund.charge).await?.map(|c| c.amount).unwrap_or(refund.amount);
-        let call = RefundCall {
+        let mut call = RefundCall {
             idempotency_key: refund.idempotency_key.clone(),
             refund: refund.id,
             case: refund.case,
@@ -58,7 +69,7 @@ impl Engine {
             charge_amount,
             amount: refund.amount,
             currency: refund.currency,
-            reason: refund.reason.clone(),
+            reason: outgoing_reason(&refund.reason),
             provider_ref: refund.provider_ref.clone(),
         };
         let Some(connector) = self.connectors.get(&refund.provider).cloned() else {
@@ -72,11 +83,26 @@ impl Engine {
         // 1. A previous answer was lost: ask first.
         let mut answer: Option<Result<ProviderRefund, ConnectorError>> = None;
         let was_lookup = refund.needs_lookup;
+        // Asking failed (any error: a rotated key, a 404, a validation error on a replay,
+        // a body that is not JSON): the outcome is still unknown, whatever the error says.
+        let mut lookup_failed = false;
+        let mut rekeyed: Option<String> = None;
         if refund.needs_lookup {
             match connector.lookup(&call).await {
                 Ok(Some(found)) => answer = Some(Ok(found)),
-                Ok(None) => refund.needs_lookup = false, // nothing was made: safe to call again
-                Err(e) => answer = Some(Err(e)),
+                Ok(None) => {
+                    // Nothing was made: safe to call again. A provider that replays a saved
+                    // error under the old key (Stripe's 500) gets a derived key, recorded.
+                    refund.needs_lookup = false;
+                    if let Some(k) = refund.last_error.as_deref().and_then(|e| connector.fresh_key(&refund.idempotency_key, e)) {
+                        rekeyed = Some(std::mem::replace(&mut refund.idempotency_key, k.clone()));
+                        call.idempotency_key = k;
+                    }
+                }
+                Err(e) => {
+                    lookup_failed = true;
+                    answer = Some(Err(e));
+                }
             }
         }
         // 2. The call itself (same key every time).
@@ -99,6 +125,21 @@ impl Engine {
             w.tx.release_refund(refund.id).await?;
             return w.commit().await;
         }
+        if let Some(old) = &rekeyed {
+            w.audit(
+                "system",
+                Some(refund.case),
+                "refund.new_key",
+                format!(
+                    "{}: {} replays a saved error under {old} and a lookup found nothing made; retried under {}",
+                    refund_words(&refund),
+                    refund.provider,
+                    refund.idempotency_key
+                ),
+                None,
+            )
+            .await?;
+        }
         match answer {
             Ok(ProviderRefund { provider_ref, status }) => {
                 match &status {
@@ -108,14 +149,18 @@ impl Engine {
                 }
                 w.provider_says(&mut refund, provider_ref, status).await?;
             }
+            Err(ConnectorError::Permanent(why) | ConnectorError::Transient(why) | ConnectorError::Ambiguous(why)) if lookup_failed => {
+                // It may have been paid: never failed. Ask again later; leads told once.
+                w.outcome_unknown(&mut refund, &why).await?;
+            }
             Err(ConnectorError::Permanent(why)) => {
                 w.fail(&mut refund, &why).await?;
                 report.failed += 1;
             }
             Err(ConnectorError::Ambiguous(why)) if was_lookup => {
-                // Asking did not get an answer either: wait, then ask again.
+                // Asked (nothing was found), called again, and lost the answer again.
                 refund.needs_lookup = true;
-                w.schedule_retry(&mut refund, &why).await?;
+                w.outcome_unknown(&mut refund, &why).await?;
             }
             Err(ConnectorError::Ambiguous(why)) => {
                 // The provider may have made it: look up by key at once, before any retry.
@@ -139,6 +184,16 @@ impl Engine {
         }
         w.commit().await
     }
+}
+
+/// The refund reason as sent to a provider: never with a full card number in it (the
+/// last line of defence; reasons are redacted when typed).
+fn outgoing_reason(reason: &str) -> String {
+    let r = crate::nlu::redact::redact_outgoing(reason);
+    if r.card_numbers > 0 {
+        tracing::warn!(removed = r.card_numbers, "card number(s) removed from a refund reason before it was sent to the provider");
+    }
+    r.text.into_owned()
 }
 
 impl Engine {
@@ -181,6 +236,7 @@ impl Work<'_> {
                 refund.next_attempt_at = Some(self.now + Duration::seconds(LOOKUP_PACE_SECS));
                 self.tx.update_refund(refund).await?;
                 self.tx.release_refund(refund.id).await?;
+                self.pending_too_long(refund).await?;
                 if known_pending {
                     return Ok(()); // still pending: nothing new to record
                 }
@@ -216,37 +272,120 @@ impl Work<'_> {
                 )
                 .await
             }
-            None if refund.needs_lookup => {
-                // It may have been paid: never fail it blind. Keep asking, and tell a lead.
-                refund.next_attempt_at = Some(self.now + Duration::seconds(LOOKUP_PACE_SECS));
-                self.tx.update_refund(refund).await?;
-                self.tx.release_refund(refund.id).await?;
-                self.audit(
-                    "system",
-                    Some(refund.case),
-                    "refund.outcome_unknown",
-                    format!("{}: the provider has not answered for 30 minutes; still asking", refund_words(refund)),
-                    None,
-                )
-                .await?;
-                if let Some(mut case) = self.tx.case(refund.case).await? {
-                    if case.status != CaseStatus::Escalated {
-                        self.set_status(
-                            &mut case,
-                            CaseStatus::Escalated,
-                            "system",
-                            "The payment provider has not confirmed the refund yet; a lead is watching it.",
-                        )
-                        .await?;
-                    }
-                }
-                Ok(())
-            }
+            None if refund.needs_lookup => self.outcome_unknown(refund, why).await,
             None => {
                 let msg = format!("gave up after {} attempts in 30 minutes: {why}", refund.attempts);
                 self.fail(refund, &msg).await
             }
         }
+    }
+
+    /// The provider may have made this refund and has not said so either way: keep it
+    /// executing and ask again on a backoff that grows with the time since the first
+    /// attempt (1 to 10 minutes). Once 30 minutes have passed, the leads are told — once
+    /// — what is known, and the case is escalated. Never `failed`: only the provider's
+    /// final status (by lookup or webhook) or a definite "no such refund" ends this.
+    pub(super) async fn outcome_unknown(&mut self, refund: &mut Refund, why: &str) -> EngineResult<()> {
+        let first = refund.first_attempt_at.unwrap_or(self.now);
+        let elapsed = (self.now - first).num_seconds().max(0);
+        refund.needs_lookup = true;
+        refund.last_error = Some(why.to_string());
+        refund.next_attempt_at = Some(self.now + Duration::seconds((elapsed / 2).clamp(60, LOOKUP_PACE_SECS)));
+        self.tx.update_refund(refund).await?;
+        self.tx.release_refund(refund.id).await?;
+        let words = refund_words(refund);
+        let at = refund.next_attempt_at.map(|a| a.to_rfc3339()).unwrap_or_default();
+        self.audit("system", Some(refund.case), "refund.outcome_unknown", format!("{words}: {why}; asking the provider again at {at}"), None).await?;
+        if elapsed < UNKNOWN_ESCALATE_SECS {
+            return Ok(());
+        }
+        let marker = format!("refund {} ({})", refund.id.0, refund.idempotency_key);
+        let warned = self.tx.audit_of(refund.case).await?.iter().any(|a| a.action == "refund.may_have_been_paid" && a.detail.contains(&marker));
+        if warned {
+            return Ok(());
+        }
+        let pref = refund.provider_ref.as_deref().map(|p| format!(", provider ref {p}")).unwrap_or_default();
+        self.audit(
+            "system",
+            Some(refund.case),
+            "refund.may_have_been_paid",
+            format!("{marker}: {words} through {}{pref}: no answer for 30 minutes ({why})", refund.provider),
+            None,
+        )
+        .await?;
+        let approvals = self.e.cfg.approvals_channel.clone();
+        let requester = refund.requested_by.clone();
+        self.say(
+            &approvals,
+            Some(&requester),
+            Some(refund.case),
+            format!(
+                "The {words} for {} may have been paid; do not re-issue it. {} has not confirmed it for 30 minutes (last answer: {why}){pref}; \
+                 the bot keeps asking and will record the outcome.",
+                refund.case, refund.provider
+            ),
+        )
+        .await?;
+        if let Some(mut case) = self.tx.case(refund.case).await? {
+            if case.status != CaseStatus::Escalated {
+                self.set_status(
+                    &mut case,
+                    CaseStatus::Escalated,
+                    "system",
+                    "The payment provider has not confirmed the refund yet; a lead is watching it.",
+                )
+                .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A refund the provider has kept pending for `pending_escalation` (24 hours by
+    /// default) is escalated to the leads, once.
+    async fn pending_too_long(&mut self, refund: &Refund) -> EngineResult<()> {
+        let since = refund.first_attempt_at.unwrap_or(self.now);
+        let limit = self.e.cfg.pending_escalation;
+        if self.now - since < limit {
+            return Ok(());
+        }
+        let marker = format!("refund {} ({})", refund.id.0, refund.idempotency_key);
+        if self.tx.audit_of(refund.case).await?.iter().any(|a| a.action == "refund.pending_too_long" && a.detail.contains(&marker)) {
+            return Ok(());
+        }
+        let words = refund_words(refund);
+        let hours = limit.num_hours();
+        let pref = refund.provider_ref.clone().unwrap_or_default();
+        self.audit(
+            "system",
+            Some(refund.case),
+            "refund.pending_too_long",
+            format!("{marker}: {words} pending at {} (ref {pref})", refund.provider),
+            None,
+        )
+        .await?;
+        let approvals = self.e.cfg.approvals_channel.clone();
+        self.say(
+            &approvals,
+            None,
+            Some(refund.case),
+            format!(
+                "The {words} for {} is still pending after {hours} hours at {} (ref {pref}). Check it with the provider; do not re-issue it.",
+                refund.case, refund.provider
+            ),
+        )
+        .await?;
+        if let Some(mut case) = self.tx.case(refund.case).await? {
+            if case.status != CaseStatus::Escalated {
+                self.set_status(
+                    &mut case,
+                    CaseStatus::Escalated,
+                    "system",
+                    "The payment provider has not finished the refund yet; a lead is following it up.",
+                )
+                .await?;
+            }
+        }
+        Ok(())
     }
 
     /// Paid: credit note, case resolved, customer and approvers told (Approval 9).
@@ -298,6 +437,56 @@ impl Work<'_> {
         Ok(())
     }
 
+    /// Paid, then reversed or failed by the provider (the money came back): the credit
+    /// note is voided by a balancing note, the case reopens escalated, and approvers and
+    /// customer are told in plain words.
+    pub(super) async fn reverse(&mut self, refund: &mut Refund, why: &str) -> EngineResult<()> {
+        refund.last_error = Some(why.to_string());
+        refund.next_attempt_at = None;
+        refund.needs_lookup = false;
+        self.set_refund_status(refund, RefundStatus::Reversed).await?;
+        self.tx
+            .add_credit_note(&CreditNote {
+                charge: refund.charge.clone(),
+                amount: -refund.amount,
+                currency: refund.currency,
+                at: self.now,
+                issued_by: refund.requested_by.clone(),
+            })
+            .await?;
+        let words = refund_words(refund);
+        let pref = refund.provider_ref.clone().unwrap_or_default();
+        self.audit(
+            "system",
+            Some(refund.case),
+            "refund.reversed",
+            format!("{words} (ref {pref}) was reversed by {} after it was paid: {why}; credit note voided by a balancing note", refund.provider),
+            None,
+        )
+        .await?;
+        let approvals = self.e.cfg.approvals_channel.clone();
+        let requester = refund.requested_by.clone();
+        self.say(
+            &approvals,
+            Some(&requester),
+            Some(refund.case),
+            format!(
+                "The {words} for {} was reversed by {} after it had been paid ({why}). The money went back; the credit note was voided and the case is reopened for a lead.",
+                refund.case, refund.provider
+            ),
+        )
+        .await?;
+        if let Some(mut case) = self.tx.case(refund.case).await? {
+            self.tell_customer(&case, format!(
+                "Your refund of {} {} for charge {} did not go through after all: the payment provider sent it back. The credit note was cancelled and a lead is looking into it; you do not need to do anything.",
+                refund.currency.format(refund.amount), refund.currency, refund.charge
+            ))
+            .await?;
+            self.set_status(&mut case, CaseStatus::Escalated, "system", "").await?;
+        }
+        Ok(())
+    }
+
     async fn fail(&mut self, refund: &mut Refund, why: &str) -> EngineResult<()> {
         refund.last_error = Some(why.to_string());
         refund.next_attempt_at = None;
@@ -319,5 +508,14 @@ impl Work<'_> {
             .await?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn reasons_sent_to_providers_carry_no_card_number() {
+        assert_eq!(super::outgoing_reason("card 4111\t1111\t1111\t1111 charged twice"), "card [card number removed] charged twice");
+        assert_eq!(super::outgoing_reason("duplicate of 2026-11-30 12.50 EUR"), "duplicate of 2026-11-30 12.50 EUR");
     }
 }

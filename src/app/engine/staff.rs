@@ -3,7 +3,7 @@
 use super::work::{refund_words, Work};
 use super::EngineResult;
 use crate::app::action::Action;
-use crate::app::command::{self, Command, Target};
+use crate::app::command::{self, Command, RequestRef, Target};
 use crate::app::ports::User;
 use crate::domain::approvals::{auto_approves, expiry, idempotency_key, leads_needed, GoodwillRequest, GoodwillStatus, Refund, RefundStatus, Vote};
 use crate::domain::billing::{Charge, EntryKind, WalletEntry};
@@ -33,13 +33,29 @@ impl Work<'_> {
         }
         match cmd {
             Command::Help => {
-                self.say(channel, Some(&user.id), None, format!("Commands:\n{}", command::usage())).await?;
+                self.say(channel, Some(&user.id), None, help_for(user.roles)).await?;
+            }
+            Command::Unlink(target) => {
+                let Some(mut u) = self.tx.user(&target).await?.filter(|u| u.account.is_some()) else {
+                    self.say(channel, Some(&user.id), None, format!("{target} is not linked to an account.")).await?;
+                    return Ok(());
+                };
+                let was = u.account.take().map(|a| a.to_string()).unwrap_or_default();
+                self.tx.put_user(&u).await?;
+                self.audit(user.id.as_str(), None, "user.unlinked", format!("{target} -x- {was}"), None).await?;
+                self.say(channel, Some(&user.id), None, format!("{target} is no longer linked to account {was}; their cases stay with the account."))
+                    .await?;
             }
             Command::Refund { target, amount, is_override, reason } => {
                 self.request_refund(user, target, amount, is_override, reason, channel).await?
             }
-            Command::Approve(case) => self.vote_by_command(user, case, Vote::Approve, channel).await?,
-            Command::Reject(case, _) => self.vote_by_command(user, case, Vote::Reject, channel).await?,
+            Command::Approve(req) => self.vote_by_command(user, req, Vote::Approve, channel).await?,
+            Command::Reject(req, _) => self.vote_by_command(user, req, Vote::Reject, channel).await?,
+            Command::Reply(n, text) => self.reply(user, n, &text, channel).await?,
+            Command::Queue => {
+                let text = self.queue_words().await?;
+                self.say(channel, Some(&user.id), None, text).await?;
+            }
             Command::Wallet(account) => {
                 if let Some(a) = &account {
                     if !self.authorize(user, Act::ViewWallet, Some(a), channel).await? {
@@ -74,7 +90,14 @@ impl Work<'_> {
                     self.say(channel, Some(&user.id), None, text).await?;
                     return Ok(());
                 }
-                if amount > self.e.cfg.policy.goodwill_two_lead_above {
+                let limit = match self.policy_in(cur) {
+                    Ok(p) => p.goodwill_two_lead_above,
+                    Err(why) => {
+                        self.say(channel, Some(&user.id), None, format!("Nothing was credited: {why}.")).await?;
+                        return Ok(());
+                    }
+                };
+                if amount > limit {
                     self.request_goodwill(user, &acct.id, cur, amount, reason, channel).await?;
                 } else {
                     self.credit_goodwill(&user.id, None, &acct.id, cur, amount, &reason, channel).await?;
@@ -195,7 +218,7 @@ impl Work<'_> {
         reason: String,
         channel: &str,
     ) -> EngineResult<()> {
-        let policy = self.e.cfg.policy.clone();
+        let policy = self.e.cfg.policy.in_currency(cur).unwrap_or_else(|_| self.e.cfg.policy.clone());
         let mut g = GoodwillRequest {
             id: 0,
             account: account.clone(),
@@ -231,6 +254,11 @@ impl Work<'_> {
         Ok(())
     }
 
+    /// The policy with `cur`'s money settings; `Err` says why there are none.
+    pub fn policy_in(&self, cur: Currency) -> Result<crate::domain::policy::Policy, String> {
+        self.e.cfg.policy.in_currency(cur).map_err(|e| e.to_string())
+    }
+
     /// What a charge has refunded, being paid, held or waiting for approval, besides
     /// the refund `except`.
     pub async fn on_charge(&mut self, charge: &crate::domain::ids::ChargeId, except: Option<RefundId>) -> EngineResult<Decimal> {
@@ -261,14 +289,130 @@ impl Work<'_> {
         Ok(false)
     }
 
-    async fn vote_by_command(&mut self, user: &User, case: CaseNumber, vote: Vote, channel: &str) -> EngineResult<()> {
-        match self.tx.refunds_of_case(case).await?.into_iter().next_back() {
-            Some(r) => self.vote(user, r, vote, true, channel, true).await,
-            None => {
-                self.say(channel, Some(&user.id), Some(case), format!("{case} has no refund request.")).await?;
-                Ok(())
-            }
+    /// `/approve` and `/reject`: the request named (`RF-000001#2`), or the case's only
+    /// waiting one. With several waiting and none named, they are listed and nothing
+    /// changes.
+    async fn vote_by_command(&mut self, user: &User, req: RequestRef, vote: Vote, channel: &str) -> EngineResult<()> {
+        let case = req.case;
+        let refunds = self.tx.refunds_of_case(case).await?;
+        if refunds.is_empty() {
+            self.say(channel, Some(&user.id), Some(case), format!("{case} has no refund request.")).await?;
+            return Ok(());
         }
+        let chosen = match req.nth {
+            Some(n) => match usize::try_from(n).ok().and_then(|n| refunds.get(n - 1)) {
+                Some(r) => r.clone(),
+                None => {
+                    let text = format!("{case} has {} refund request(s); there is no #{n}.", refunds.len());
+                    self.say(channel, Some(&user.id), Some(case), text).await?;
+                    return Ok(());
+                }
+            },
+            None => {
+                let waiting: Vec<(usize, &Refund)> = refunds.iter().enumerate().filter(|(_, r)| r.status.is_open()).collect();
+                match waiting.as_slice() {
+                    [(_, only)] => (*only).clone(),
+                    [] => match refunds.last() {
+                        Some(r) => r.clone(),
+                        None => return Ok(()),
+                    },
+                    several => {
+                        let list: Vec<String> = several
+                            .iter()
+                            .map(|(i, r)| {
+                                format!(
+                                    "\n• {case}#{}: {} {} on {}, {}",
+                                    i + 1,
+                                    r.currency.format(r.amount),
+                                    r.currency,
+                                    r.charge,
+                                    r.status.as_str().replace('_', " ")
+                                )
+                            })
+                            .collect();
+                        let verb = if vote == Vote::Approve { "/approve" } else { "/reject" };
+                        let text = format!(
+                            "{case} has {} open refund requests; nothing was changed. Say which one, e.g. {verb} {case}#{}:{}",
+                            several.len(),
+                            several[0].0 + 1,
+                            list.concat()
+                        );
+                        self.say(channel, Some(&user.id), Some(case), text).await?;
+                        return Ok(());
+                    }
+                }
+            }
+        };
+        self.vote(user, chosen, vote, true, channel, true).await
+    }
+
+    /// `/reply`: staff speak to the case's customer (notes given with `/ticket …` stay
+    /// internal).
+    async fn reply(&mut self, user: &User, n: CaseNumber, text: &str, channel: &str) -> EngineResult<()> {
+        let Some(case) = self.tx.case(n).await? else {
+            self.say(channel, Some(&user.id), None, format!("I can't find a case {n}.")).await?;
+            return Ok(());
+        };
+        self.tell_customer(&case, format!("Message from our support team about {n}: {text}")).await?;
+        self.audit(user.id.as_str(), Some(n), "case.reply", format!("to {}: {text}", case.customer), None).await?;
+        self.say(channel, Some(&user.id), Some(n), format!("Sent to {} on {n}.", case.customer)).await?;
+        Ok(())
+    }
+
+    /// `/queue`: what waits for staff, oldest first — refunds waiting for a lead, then
+    /// open cases — with their age and who must act.
+    async fn queue_words(&mut self) -> EngineResult<String> {
+        const MAX: u32 = 25;
+        let age = |t: chrono::DateTime<chrono::Utc>, now: chrono::DateTime<chrono::Utc>| {
+            let m = (now - t).num_minutes().max(0);
+            if m < 60 {
+                format!("{m} min")
+            } else if m < 48 * 60 {
+                format!("{} h", m / 60)
+            } else {
+                format!("{} d", m / (24 * 60))
+            }
+        };
+        let mut lines = Vec::new();
+        let waiting = self.tx.waiting_refunds(MAX).await?;
+        for r in &waiting {
+            let who = match r.status {
+                RefundStatus::OnHold => "a lead (on hold: the charge is disputed)".to_string(),
+                _ => {
+                    let have = r.approvals.len();
+                    format!("{} more lead(s), not {}", usize::from(r.leads_needed).saturating_sub(have), r.requested_by)
+                }
+            };
+            lines.push(format!(
+                "• {} {} {} on {} — waiting {} — needs {who}",
+                r.case,
+                r.currency.format(r.amount),
+                r.currency,
+                r.charge,
+                age(r.requested_at, self.now)
+            ));
+        }
+        for c in self.tx.open_cases(MAX).await? {
+            let who = match c.status {
+                CaseStatus::AwaitingInfo => "the customer (asked which charge)",
+                CaseStatus::AwaitingApproval => "a lead (refund requested)",
+                CaseStatus::Escalated => "a lead (escalated)",
+                _ => "an agent",
+            };
+            let charge = c.charge.as_ref().map(|ch| format!(" on {ch}")).unwrap_or_default();
+            lines.push(format!(
+                "• {} {} ({}){charge} — {} — idle {} — next: {who}",
+                c.number,
+                c.intent.as_str().replace('_', " "),
+                c.customer,
+                c.status.as_str().replace('_', " "),
+                age(c.updated_at, self.now)
+            ));
+        }
+        if lines.is_empty() {
+            return Ok("The queue is empty: no open case and no refund waiting for a lead.".into());
+        }
+        Ok(format!("Queue (oldest first, at most {MAX} of each):\n{}", lines.join("\n")))
     }
 
     /// `/refund`: find the charge and case, check the policy, post the approval request.
@@ -313,6 +457,11 @@ impl Work<'_> {
         if !self.authorize(user, act, Some(&charge.account), channel).await? {
             return Ok(());
         }
+        // The money settings of the charge's currency (thresholds, auto-approve).
+        let policy = match self.policy_in(charge.currency) {
+            Ok(p) => p,
+            Err(why) => return self.refuse(user, &charge, case, &why, None, channel).await,
+        };
         let e = self.eligibility_of(&charge, amount).await?;
         let (refund_amount, rule) = match (&e.decision, is_override) {
             (Decision::Eligible { amount }, _) => (*amount, e.rule.as_str().to_string()),
@@ -338,6 +487,12 @@ impl Work<'_> {
         if let Some(why) = self.credits_short(&charge.id, refund_amount).await? {
             return self.refuse(user, &charge, case, &why, None, channel).await;
         }
+        // An amount the charge's provider cannot write exactly is refused now, before any
+        // lead approves (never rounded on the way out).
+        if let Some(Err(why)) = self.e.connectors.get(&charge.provider).map(|c| c.representable(refund_amount, charge.currency)) {
+            let text = format!("This refund cannot be sent: {why}.");
+            return self.refuse(user, &charge, case, &text, None, channel).await;
+        }
         // The case: given, or the open one about this charge, or the account's newest open
         // case without a charge, or a new one.
         let mut case = match case {
@@ -357,7 +512,6 @@ impl Work<'_> {
                 }
             }
         };
-        let policy = self.e.cfg.policy.clone();
         // Everything else on the charge counts toward the two-lead threshold and the
         // auto-approve amount, so that splitting a refund gains nothing.
         let on_charge = self.on_charge(&charge.id, None).await?;
@@ -498,7 +652,9 @@ impl Work<'_> {
         let mut text = format!("No refund requested for {}: {why}.", charge.id);
         if matches!(refusal, Some(Refusal::TooOld { .. })) {
             text.push_str(" A lead can give a goodwill credit with /wallet credit <account> <amount> <reason>.");
-        } else if refusal.is_some() && user.roles.has(Role::Lead) {
+        } else if user.roles.has(Role::Lead)
+            && refusal.is_some_and(|r| !matches!(r, Refusal::Disputed | Refusal::WrongCurrency { .. } | Refusal::FinerThanMinorUnit { .. }))
+        {
             text.push_str(" As a lead you can override: /refund <charge> <amount> override <reason> (needs two other leads).");
         }
         self.say(channel, Some(&user.id), n, text).await?;
@@ -546,12 +702,27 @@ impl Work<'_> {
             self.say(channel, Some(&user.id), None, format!("I can't find a case {n}.")).await?;
             return Ok(());
         };
+        if action == CaseAction::Reopen {
+            // One open case per charge (Tickets 1): reopening a second one is refused.
+            if let (Some(ch), Some(acct)) = (&case.charge, &case.account) {
+                let open = self.tx.open_cases_of_account(acct).await?;
+                if let Some(other) = open.iter().find(|c| c.number != n && c.charge.as_ref() == Some(ch)) {
+                    let text = format!("{n} was not reopened: {} is already open about charge {ch}; continue there.", other.number);
+                    self.say(channel, Some(&user.id), Some(n), text).await?;
+                    return Ok(());
+                }
+            }
+        }
         let refunds = self.tx.refunds_of_case(n).await?;
         let in_flight = refunds.iter().any(|r| r.status.is_open());
         match case.apply(action, in_flight) {
             Ok(status) => {
-                let why = if note.is_empty() { String::new() } else { format!("Note from {}: {note}", user.id) };
-                self.set_status(&mut case, status, user.id.as_str(), &why).await?;
+                // A note is internal: it goes to the audit trail, never to the customer
+                // (`/reply` speaks to them).
+                self.set_status(&mut case, status, user.id.as_str(), "").await?;
+                if !note.is_empty() {
+                    self.audit(user.id.as_str(), Some(n), "case.note", note.to_string(), None).await?;
+                }
                 self.say(channel, Some(&user.id), Some(n), format!("{n} is now {}.", status.as_str())).await?;
             }
             Err(e) => {
@@ -580,13 +751,15 @@ impl Work<'_> {
             };
             s.push_str(&format!("\nrefund {} {} ({}): {}{by}", r.currency.format(r.amount), r.currency, r.rule, r.status.as_str()));
         }
-        s.push_str(&format!("\nopened {}, updated {}", c.opened_at.format("%Y-%m-%d %H:%M"), c.updated_at.format("%Y-%m-%d %H:%M")));
+        s.push_str(&format!("\nopened {}, updated {}", c.opened_at.format("%Y-%m-%d %H:%M UTC"), c.updated_at.format("%Y-%m-%d %H:%M UTC")));
         s.push_str("\nhistory:");
         for a in self.tx.audit_of(c.number).await? {
             // Customers see what happened to their case; staff see every step and who took it.
-            if staff || a.action.starts_with("case.") {
+            // Internal notes and staff-only steps never reach the customer.
+            const CUSTOMER_SEES: [&str; 4] = ["case.opened", "case.status", "case.message", "case.reply"];
+            if staff || CUSTOMER_SEES.contains(&a.action.as_str()) {
                 let who = if staff { format!(" {}", a.actor) } else { String::new() };
-                s.push_str(&format!("\n  {}{who} {}: {}", a.at.format("%Y-%m-%d %H:%M"), a.action, a.detail));
+                s.push_str(&format!("\n  {}{who} {}: {}", a.at.format("%Y-%m-%d %H:%M UTC"), a.action, a.detail));
             }
         }
         Ok(s)
@@ -600,12 +773,34 @@ fn act_of(cmd: &Command) -> Act {
         Command::Refund { .. } => Act::RequestRefund,
         Command::Approve(_) => Act::ApproveRefund,
         Command::Reject(..) => Act::RejectRefund,
+        Command::Reply(..) => Act::ReplyToCustomer,
+        Command::Queue => Act::SeeQueue,
         Command::Wallet(_) => Act::ViewWallet,
         Command::WalletCredit { .. } => Act::CreditGoodwill,
         Command::WalletBuy(_) => Act::BuyCredits,
         Command::TicketShow(_) => Act::ViewCase,
         Command::TicketAction(..) => Act::ChangeCase,
-        Command::Link(..) => Act::LinkUser,
+        Command::Link(..) | Command::Unlink(_) => Act::LinkUser,
         Command::Help => Act::Help,
     }
+}
+
+/// `/help`: the commands this person's roles allow, one per line.
+fn help_for(roles: crate::domain::roles::Roles) -> String {
+    let lines: [(Act, &str); 12] = [
+        (Act::RequestRefund, command::USAGE_REFUND),
+        (Act::ApproveRefund, command::USAGE_APPROVE),
+        (Act::ViewWallet, "/wallet [account]  (customers: their own)"),
+        (Act::CreditGoodwill, "/wallet credit <account> <amount> <reason…>"),
+        (Act::BuyCredits, "/wallet buy <credits>"),
+        (Act::ViewCase, "/ticket <case-id>  (customers: their own)"),
+        (Act::ChangeCase, "/ticket close|escalate|reopen <case-id> [note…]  (the note stays internal)"),
+        (Act::ReplyToCustomer, command::USAGE_REPLY),
+        (Act::SeeQueue, command::USAGE_QUEUE),
+        (Act::LinkUser, command::USAGE_LINK),
+        (Act::OverridePolicy, "(leads) /refund <charge-id|case-id> <amount> override <reason…>: a policy override, two other leads approve"),
+        (Act::Help, "/help"),
+    ];
+    let mine: Vec<&str> = lines.iter().filter(|(act, _)| permissions::check_role(roles, *act).is_ok()).map(|(_, l)| *l).collect();
+    format!("Commands:\n{}", mine.join("\n"))
 }

@@ -4,7 +4,7 @@
 use super::{Actor, Engine, EngineResult, ReactTarget};
 use crate::app::action::Action;
 use crate::app::ports::{StoreTx, User};
-use crate::domain::approvals::{leads_needed, GoodwillRequest, GoodwillStatus, Outcome, Refund, RefundStatus, Vote};
+use crate::domain::approvals::{leads_needed, GoodwillRequest, GoodwillStatus, Ignored, Outcome, Refund, RefundStatus, Vote};
 use crate::domain::audit::AuditRecord;
 use crate::domain::billing::{plan_usage, price_credits, Charge, ChargeKind, EntryKind, PaymentMethod, WalletEntry};
 use crate::domain::ids::{AccountId, CaseNumber, ChargeId, UserId};
@@ -214,7 +214,12 @@ impl<'e> Work<'e> {
         }
         if !user.roles.has(Role::Customer) {
             // Staff talking among themselves in a support channel is not a request.
-            if channel == "dm" {
+            let first = text.split_whitespace().next().unwrap_or_default().to_lowercase();
+            const NAMES: [&str; 9] = ["refund", "approve", "reject", "wallet", "ticket", "link", "reply", "queue", "help"];
+            if NAMES.contains(&first.as_str()) {
+                self.say(channel, Some(&user.id), None, format!("Did you mean /{first}? Commands start with / or !; type /help for the list."))
+                    .await?;
+            } else if channel == "dm" {
                 self.say(channel, Some(&user.id), None, "I read customer messages and staff commands; type /help for the commands.").await?;
             }
             return Ok(());
@@ -244,7 +249,17 @@ impl<'e> Work<'e> {
             },
             ReactTarget::ApprovalOf(case) => self.tx.refunds_of_case(*case).await?.into_iter().next_back(),
         };
-        let Some(refund) = refund else { return Ok(()) };
+        let Some(refund) = refund else {
+            // A vote on a message that is no request: staff are told (customers' reactions
+            // on the bot's replies are conversation).
+            let user = self.user(actor).await?;
+            if added && user.roles.is_staff() {
+                let channel = self.e.cfg.approvals_channel.clone();
+                self.say(&channel, Some(&user.id), None, "Nothing changed: that message is not a refund or goodwill request waiting for approval.")
+                    .await?;
+            }
+            return Ok(());
+        };
         let user = self.user(actor).await?;
         let channel = self.e.cfg.approvals_channel.clone();
         self.vote(&user, refund, vote, added, &channel, false).await
@@ -270,7 +285,9 @@ impl<'e> Work<'e> {
                 if why.is_denial() {
                     self.deny(&user.id, channel, format!("{} ({case_no})", why.explain())).await?;
                     self.audit(user.id.as_str(), Some(case_no), "refund.vote_refused", why.explain(), None).await?;
-                } else if by_command {
+                } else if by_command || (added && why != Ignored::NotCounted) {
+                    // A repeated ✅, or a vote on a decided request, is answered too: the
+                    // person learns why nothing happened.
                     self.say(channel, Some(&user.id), Some(case_no), format!("Nothing changed: {}.", why.explain())).await?;
                 }
             }
@@ -294,10 +311,8 @@ impl<'e> Work<'e> {
                 if was_approved {
                     self.move_credits(&refund, Direction::GiveBack).await?;
                 }
-                self.say(&approvals, None, Some(case_no), format!("{} rejected the refund for {case_no}.", user.id)).await?;
-                if let Some(mut case) = self.tx.case(case_no).await? {
-                    self.set_status(&mut case, CaseStatus::Rejected, user.id.as_str(), "A lead decided not to refund this charge.").await?;
-                }
+                self.say(&approvals, None, Some(case_no), format!("{} rejected the {} for {case_no}.", user.id, refund_words(&refund))).await?;
+                self.after_one_request_ends(case_no, &refund, user.id.as_str(), "was not approved").await?;
             }
             Outcome::Approved { by } => {
                 let by = match self.at_quorum(user, &mut refund, by).await? {
@@ -353,6 +368,25 @@ impl<'e> Work<'e> {
         }
     }
 
+    /// One refund request of a case ended without money moving (rejected, refused at
+    /// quorum): the customer hears about that request and the rest of the case's money
+    /// truthfully, and the case moves only as far as the whole case allows.
+    pub async fn after_one_request_ends(&mut self, case_no: CaseNumber, ended: &Refund, actor: &str, how: &str) -> EngineResult<()> {
+        let Some(mut case) = self.tx.case(case_no).await? else { return Ok(()) };
+        let refunds = self.tx.refunds_of_case(case_no).await?;
+        let others_open = refunds.iter().any(|r| r.id != ended.id && r.status.is_open());
+        let paid = refunds.iter().any(|r| r.status == RefundStatus::Succeeded);
+        let this = format!("The refund request of {} {} for charge {} {how}.", ended.currency.format(ended.amount), ended.currency, ended.charge);
+        let history = money_so_far(&refunds);
+        if others_open {
+            self.tell_customer(&case, format!("{this} {history}")).await
+        } else if paid {
+            self.set_status(&mut case, CaseStatus::Resolved, actor, &format!("{this} {history}")).await
+        } else {
+            self.set_status(&mut case, CaseStatus::Rejected, actor, &format!("{this} Nothing has been refunded on this case.")).await
+        }
+    }
+
     /// Quorum was reached: before anything is paid, check again what may have changed
     /// since the request. Every approver must still be a lead with no stake in the
     /// account (roles as the store knows them now), the two-lead threshold is counted
@@ -386,7 +420,10 @@ impl<'e> Work<'e> {
             }
         }
         let on_charge = self.on_charge(&refund.charge, Some(refund.id)).await?;
-        let need = refund.leads_needed.max(leads_needed(refund.amount, on_charge, refund.is_override, &self.e.cfg.policy));
+        let need = match self.e.cfg.policy.in_currency(refund.currency) {
+            Ok(p) => refund.leads_needed.max(leads_needed(refund.amount, on_charge, refund.is_override, &p)),
+            Err(_) => refund.leads_needed.max(2), // settings removed since the request: the stricter rule
+        };
         let have = u8::try_from(valid.len()).unwrap_or(u8::MAX);
         if have < need {
             refund.approvals = valid;
@@ -419,15 +456,7 @@ impl<'e> Work<'e> {
                 self.set_refund_status(refund, RefundStatus::Rejected).await?;
                 self.say(&approvals, None, Some(case_no), format!("The refund for {case_no} was not paid: it is no longer eligible ({why})."))
                     .await?;
-                if let Some(mut case) = self.tx.case(case_no).await? {
-                    self.set_status(
-                        &mut case,
-                        CaseStatus::Open,
-                        "system",
-                        "The refund request could not go ahead as asked; an agent will follow up.",
-                    )
-                    .await?;
-                }
+                self.after_one_request_ends(case_no, refund, "system", "could not go ahead as asked; an agent will follow up").await?;
                 Ok(AtQuorum::Short)
             }
         }
@@ -563,12 +592,21 @@ impl<'e> Work<'e> {
             tracing::warn!(account = %account_id, "usage for an unknown account ignored");
             return Ok(());
         };
-        let policy = self.e.cfg.policy.clone();
         let cur = account.currency;
+        let policy = match self.e.cfg.policy.in_currency(cur) {
+            Ok(p) => p,
+            Err(why) => {
+                tracing::warn!(account = %account.id, "usage refused: {why}");
+                return self
+                    .audit("system", None, "wallet.usage_refused", format!("{}: {conversations} conversation(s): {why}", account.id), None)
+                    .await;
+            }
+        };
         let balance = self.tx.wallet_balance(&account.id, cur).await?;
         let plan = plan_usage(balance, conversations, cur, account.auto_recharge.as_ref(), &policy);
         let mut running = balance;
         let mut recharges = plan.recharges.iter();
+        let mut notices = Vec::new();
         for (kind, amount) in &plan.entries {
             running += *amount;
             let reason = match kind {
@@ -601,6 +639,16 @@ impl<'e> Work<'e> {
                         .await?;
                     self.tx.put_credit_purchase(&id, *amount, "auto_recharge").await?;
                     detail = format!("auto-recharge: {} credits, charge {id} of {} {cur}", p.credits, cur.format(p.total));
+                    let below = account.auto_recharge.as_ref().map(|a| cur.format(a.below)).unwrap_or_default();
+                    notices.push(format!(
+                        "Your wallet fell below {below} {cur}, so auto-recharge bought {} credits: your card was charged {} {cur} ({} {cur} plus a {} {cur} platform fee, charge {id}) and {} {cur} was added. Your balance is now {} {cur}.",
+                        p.credits,
+                        cur.format(p.total),
+                        cur.format(p.cost),
+                        cur.format(p.fee),
+                        cur.format(*amount),
+                        cur.format(running)
+                    ));
                 }
             }
             self.tx
@@ -630,6 +678,14 @@ impl<'e> Work<'e> {
                 None,
             )
             .await?;
+        }
+        // The customer is told of every auto-recharge: what was charged and why.
+        if !notices.is_empty() {
+            for u in self.tx.users_of_account(&account.id).await? {
+                for text in &notices {
+                    self.say("dm", Some(&u.id), None, text.clone()).await?;
+                }
+            }
         }
         if plan.refused > 0 {
             let text = format!(
@@ -680,7 +736,14 @@ impl<'e> Work<'e> {
     pub async fn buy_credits(&mut self, user: &User, account: &AccountId, credits: u32, channel: &str) -> EngineResult<()> {
         let Some(acct) = self.tx.account(account).await? else { return Ok(()) };
         let cur = acct.currency;
-        let p = price_credits(credits, cur, &self.e.cfg.policy);
+        let policy = match self.e.cfg.policy.in_currency(cur) {
+            Ok(p) => p,
+            Err(why) => {
+                self.say(channel, Some(&user.id), None, format!("No credits were bought: {why}.")).await?;
+                return Ok(());
+            }
+        };
+        let p = price_credits(credits, cur, &policy);
         let id = self.tx.next_charge_id().await?;
         self.tx
             .put_charge(&Charge {
@@ -728,7 +791,8 @@ impl<'e> Work<'e> {
             Some(&user.id),
             None,
             format!(
-                "Bought {credits} credits: {} {cur} added to your wallet, your card was charged {} {cur} ({} {cur} plus a {} {cur} platform fee, charge {id}). Your balance is now {} {cur}.",
+                "Bought {credits} {}: {} {cur} added to your wallet, your card was charged {} {cur} ({} {cur} plus a {} {cur} platform fee, charge {id}). Your balance is now {} {cur}.",
+                if credits == 1 { "credit" } else { "credits" },
                 cur.format(p.value),
                 cur.format(p.total),
                 cur.format(p.cost),
@@ -762,6 +826,39 @@ pub(crate) enum Payable {
     Hold(String),
     /// No longer eligible.
     No(String),
+}
+
+/// The money of a case in one sentence: what was refunded, what is on its way, what is
+/// waiting — never "nothing was refunded" when something was.
+pub(crate) fn money_so_far(refunds: &[Refund]) -> String {
+    let sum = |pred: &dyn Fn(&Refund) -> bool| -> Vec<String> {
+        let mut by_cur: Vec<(crate::domain::money::Currency, Decimal)> = Vec::new();
+        for r in refunds.iter().filter(|r| pred(r)) {
+            match by_cur.iter_mut().find(|(c, _)| *c == r.currency) {
+                Some((_, total)) => *total += r.amount,
+                None => by_cur.push((r.currency, r.amount)),
+            }
+        }
+        by_cur.into_iter().map(|(c, a)| format!("{} {c}", c.format(a))).collect()
+    };
+    let paid = sum(&|r| r.status == RefundStatus::Succeeded);
+    let moving = sum(&|r| matches!(r.status, RefundStatus::Approved | RefundStatus::Executing));
+    let waiting = sum(&|r| matches!(r.status, RefundStatus::AwaitingApproval | RefundStatus::OnHold));
+    let mut parts = Vec::new();
+    if !paid.is_empty() {
+        parts.push(format!("{} refunded", paid.join(" and ")));
+    }
+    if !moving.is_empty() {
+        parts.push(format!("{} being paid", moving.join(" and ")));
+    }
+    if !waiting.is_empty() {
+        parts.push(format!("{} waiting for approval", waiting.join(" and ")));
+    }
+    if parts.is_empty() {
+        "Nothing has been refunded on this case.".to_string()
+    } else {
+        format!("So far on this case: {}.", parts.join("; "))
+    }
 }
 
 /// "49.00 USD on ch_2" — how a refund is named in messages and the audit trail.

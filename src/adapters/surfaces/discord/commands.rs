@@ -158,7 +158,8 @@ pub fn to_text(inv: &Invocation) -> Result<String, String> {
         }
         "link" => {
             let user = inv.user("user").ok_or("`user` is required")?;
-            join(&["/link", &user.to_string(), required(inv, "account")?])
+            // As a mention: the id is parsed as an id, never taken for a card number.
+            join(&["/link", &format!("<@{user}>"), required(inv, "account")?])
         }
         "help" => "/help".to_string(),
         other => return Err(format!("unknown command /{}", other.chars().take(30).collect::<String>())),
@@ -202,7 +203,7 @@ mod tests {
             (inv("wallet", Some("buy"), &[("credits", t("100"))]), "/wallet buy 100"),
             (inv("ticket", Some("show"), &[("case", t("RF-000003"))]), "/ticket RF-000003"),
             (inv("ticket", Some("escalate"), &[("case", t("RF-000003")), ("note", t("angry"))]), "/ticket escalate RF-000003 angry"),
-            (inv("link", None, &[("user", Opt::User(42)), ("account", t("acct-1"))]), "/link 42 acct-1"),
+            (inv("link", None, &[("user", Opt::User(42)), ("account", t("acct-1"))]), "/link <@42> acct-1"),
             (inv("help", None, &[]), "/help"),
         ];
         for (i, want) in cases {
@@ -216,6 +217,21 @@ mod tests {
             let name = d["name"].as_str().unwrap();
             assert!(to_text(&inv(name, None, &[])).map_or_else(|e| !e.starts_with("unknown"), |_| true), "{name}");
         }
+    }
+
+    #[test]
+    fn link_user_is_an_id_even_when_luhn_valid() {
+        // 175928847299117062 passes the Luhn check: it must survive redaction as an id.
+        let line = to_text(&inv("link", None, &[("user", Opt::User(175_928_847_299_117_062)), ("account", t("acct-1"))])).unwrap();
+        let red = crate::nlu::redact_card_numbers(&line);
+        assert_eq!(red.text, line);
+        assert_eq!(
+            parse(&red.text).unwrap(),
+            Some(Command::Link(crate::domain::ids::UserId::new("175928847299117062"), crate::domain::ids::AccountId::new("acct-1")))
+        );
+        // A card number typed into a text option is removed before the core sees it.
+        let line = to_text(&inv("refund", None, &[("target", t("ch_1")), ("reason", t("card 4111\t1111\t1111\t1111"))])).unwrap();
+        assert!(!crate::nlu::redact_card_numbers(&line).text.contains("1111"));
     }
 
     #[test]

@@ -258,7 +258,7 @@ impl Shared {
     /// A message holding a full card number goes (Manage Messages); when Discord refuses,
     /// staff are told at once in the approvals channel. The engine redacts its own copy.
     async fn delete_card_number(&self, ctx: &Context, channel: u64, message: u64, content: &str, in_guild: bool) {
-        if crate::nlu::redact_card_numbers(content).card_numbers == 0 || !in_guild {
+        if !crate::nlu::redact::contains_card_number(content) || !in_guild {
             return;
         }
         let Err(e) = ctx.http.delete_message(channel.into(), message.into(), Some("a full card number was posted")).await else { return };
@@ -300,7 +300,7 @@ impl Shared {
             }
         };
         self.delete_card_number(ctx, ev.channel_id.get(), ev.id.get(), content, ev.guild_id.is_some()).await;
-        if crate::nlu::redact_card_numbers(content).card_numbers == 0 {
+        if !crate::nlu::redact::contains_card_number(content) {
             return; // only edits that need an answer (a card number) are handled again
         }
         let roles = match ev.member.as_ref().and_then(|m| m.as_ref()).map(|m| &m.roles) {

@@ -1,11 +1,8 @@
 //! Logs never carry message text with card numbers. serenity logs a gateway dispatch it
 //! cannot parse at WARN with the whole payload (`serenity::gateway::ws`: "Err
 //! deserializing text: …; text: {payload}"), message content and all: the default filter
-//! silences that target below ERROR, and every log line, whatever its source, goes through
-//! a writer that replaces full card numbers (`nlu::redact_card_numbers`).
-
-use std::io::Write;
-use tracing_subscriber::fmt::MakeWriter;
+//! silences that target below ERROR; every log line, whatever its source, also goes
+//! through `crate::logging::Redacting`, which replaces full card numbers.
 
 /// Directives added to the configured filter unless it names these targets itself.
 pub const QUIET_TARGETS: &[&str] = &["serenity::gateway::ws=error", "serenity::gateway::shard=error"];
@@ -25,39 +22,12 @@ pub fn filter_directives(configured: &str) -> String {
     out
 }
 
-/// Writes to `W` with full card numbers replaced. The formatter writes one event per
-/// `write` call (it formats into a buffer first), so a number is never split across calls.
-pub struct Redacting<W>(pub W);
-
-impl<W: Write> Write for Redacting<W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let text = String::from_utf8_lossy(buf);
-        let r = crate::nlu::redact_card_numbers(&text);
-        self.0.write_all(r.text.as_bytes())?;
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.0.flush()
-    }
-}
-
-/// stderr through `Redacting`, for `tracing_subscriber::fmt().with_writer(..)`.
-#[derive(Clone, Copy, Default)]
-pub struct RedactingStderr;
-
-impl<'a> MakeWriter<'a> for RedactingStderr {
-    type Writer = Redacting<std::io::Stderr>;
-
-    fn make_writer(&'a self) -> Self::Writer {
-        Redacting(std::io::stderr())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Write;
     use std::sync::{Arc, Mutex};
+    use tracing_subscriber::fmt::MakeWriter;
 
     #[derive(Clone, Default)]
     struct Buf(Arc<Mutex<Vec<u8>>>);
@@ -73,9 +43,9 @@ mod tests {
     }
 
     impl<'a> MakeWriter<'a> for Buf {
-        type Writer = Redacting<Buf>;
+        type Writer = Buf;
         fn make_writer(&'a self) -> Self::Writer {
-            Redacting(self.clone())
+            self.clone()
         }
     }
 
@@ -83,7 +53,7 @@ mod tests {
     fn serenity_payload_warnings_are_silenced_and_card_numbers_never_reach_a_log_line() {
         let buf = Buf::default();
         let filter = tracing_subscriber::EnvFilter::new(filter_directives("warn"));
-        let sub = tracing_subscriber::fmt().with_env_filter(filter).with_writer(buf.clone()).finish();
+        let sub = tracing_subscriber::fmt().with_env_filter(filter).with_writer(crate::logging::Redacting(buf.clone())).finish();
         tracing::subscriber::with_default(sub, || {
             tracing::warn!(target: "serenity::gateway::ws", "Err deserializing text: x; text: {{\"content\":\"my card 4111 1111 1111 1111\"}}");
             tracing::warn!(target: "some::library", "echo: card 4111-1111-1111-1111 and 5555 5555 5555 4444");

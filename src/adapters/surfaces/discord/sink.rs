@@ -660,6 +660,7 @@ pub fn approval_embed(request: &Action, outcome: Option<&Action>) -> Value {
                 "failed" => (format!("⚠️ Payment failed — approved by {by}"), 0xE74C3C),
                 "rejected" => ("❌ Rejected".to_string(), 0x95A5A6),
                 "expired" => ("⌛ Expired: not approved in time".to_string(), 0x95A5A6),
+                "reversed" => ("↩️ Paid, then reversed by the provider: the money came back; a lead is looking into it".to_string(), 0xE74C3C),
                 "on_hold" => ("⏸️ On hold: the charge is disputed, nothing was paid; a lead can reject it".to_string(), 0xE67E22),
                 other => (other.to_string(), 0x95A5A6),
             }
