@@ -897,3 +897,29 @@ async fn a_stalled_discord_call_never_stops_shutdown() {
     bot.shutdown().await; // panics after 20 s
     assert!(started.elapsed() < std::time::Duration::from_secs(15), "shutdown took {:?}", started.elapsed());
 }
+
+/// Defect 11: an interaction's answer is deduped like a post: delivered again after a
+/// crash (between answering and marking delivered), it sends no second follow-up.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_interaction_answer_is_not_sent_twice_after_a_crash() {
+    each_backend(|b| async move {
+        let mut bot = Bot::start(&b).await;
+        let id = bot.slash(ANA, "refund", json!([{"name": "target", "type": 3, "value": "ch_1"}])).await;
+        let fake = bot.fake.clone();
+        let answers = move || fake.calls().into_iter().filter(|c| c.path.contains(&format!("/tok-{id}")) && c.method != "GET").count();
+        let a = answers.clone();
+        eventually(20, "the denial answered", || (a() > 0).then_some(())).await;
+        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+        let before = answers();
+        exec(&bot.store, "UPDATE outbox SET delivered_at = NULL, status = 'pending', claimed_by = NULL, claim_until = NULL").await;
+        let store = bot.engine.store().clone();
+        eventually(20, "the outbox delivered again", || {
+            let s = store.clone();
+            futures_now(async move { s.outbox_pending(1).await.unwrap().is_empty() }).then_some(())
+        })
+        .await;
+        assert_eq!(answers(), before, "no second answer");
+        bot.shutdown().await;
+    })
+    .await;
+}

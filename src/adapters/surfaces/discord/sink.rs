@@ -480,6 +480,9 @@ impl DiscordSink {
                         answered = true;
                     }
                 }
+                // Recorded like a post (message id 0: interaction answers have none we
+                // keep), so a redelivery after a crash never sends the follow-up twice.
+                self.map.record_sent(item.id, row.channel_id, 0, Utc::now()).await?;
                 Ok(None)
             }
         }
