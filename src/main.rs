@@ -215,7 +215,11 @@ enum BenchCmd {
 }
 
 fn init_logs(cfg: &Config) {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("PAYDESK_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(&cfg.log_filter));
+    let configured = std::env::var("PAYDESK_LOG").unwrap_or_else(|_| cfg.log_filter.clone());
+    // serenity's payload warnings are filtered out unless the filter names them itself.
+    let directives = paydesk::adapters::surfaces::discord::logging::filter_directives(&configured);
+    let filter = tracing_subscriber::EnvFilter::try_new(directives)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(paydesk::adapters::surfaces::discord::logging::filter_directives(&cfg.log_filter)));
     // Every log line passes the card-number detector before it is written.
     // Colour codes only on a terminal: a log file or a pipe gets plain text.
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
