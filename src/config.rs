@@ -378,12 +378,29 @@ impl Config {
         policy.insert("auto_approve_below".into(), off(p.auto_approve_below));
         policy.insert("auto_approve_daily_limit".into(), off(p.auto_approve_daily_limit));
         policy.insert("goodwill_two_lead_above".into(), s(p.goodwill_two_lead_above));
+        if !p.currencies.is_empty() {
+            let mut tables = toml::map::Map::new();
+            for (cur, m) in &p.currencies {
+                let mut t = toml::map::Map::new();
+                t.insert("credit_value".into(), s(m.credit_value));
+                t.insert("credit_price".into(), s(m.credit_price));
+                t.insert("conversation_charge".into(), s(m.conversation_charge));
+                t.insert("two_lead_threshold".into(), s(m.two_lead_threshold));
+                t.insert("auto_approve_below".into(), off(m.auto_approve_below));
+                t.insert("auto_approve_daily_limit".into(), off(m.auto_approve_daily_limit));
+                t.insert("goodwill_two_lead_above".into(), s(m.goodwill_two_lead_above));
+                tables.insert(cur.code().to_string(), Value::Table(t));
+            }
+            policy.insert("currencies".into(), Value::Table(tables));
+        }
         let strings = |v: &[String]| Value::Array(v.iter().cloned().map(Value::String).collect());
         let mut chat = toml::map::Map::new();
         chat.insert("approve_emojis".into(), strings(&self.engine.approve_emojis));
         chat.insert("reject_emojis".into(), strings(&self.engine.reject_emojis));
         chat.insert("approvals_channel".into(), Value::String(self.engine.approvals_channel.clone()));
         chat.insert("default_currency".into(), Value::String(self.engine.default_currency.code().to_string()));
+        let hour = self.engine.daily_summary_hour.map(|h| Value::Integer(i64::from(h))).unwrap_or_else(|| Value::String("off".into()));
+        chat.insert("daily_summary_hour".into(), hour);
         let mut log = toml::map::Map::new();
         log.insert("format".into(), Value::String(if self.log_format == LogFormat::Json { "json" } else { "pretty" }.into()));
         log.insert("filter".into(), Value::String(self.log_filter.clone()));
@@ -543,7 +560,7 @@ mod tests {
     #[test]
     fn the_effective_configuration_is_toml_with_the_password_masked() {
         let c =
-            Config::from_parts("[store]\nurl = \"postgres://bot:hunter2@db/paydesk\"\n[policy]\nfee_rate = \"0.04\"\n", "bot.toml", &no_env).unwrap();
+            Config::from_parts("[store]\nurl = \"postgres://bot:hunter2@db/paydesk\"\n[policy]\nfee_rate = \"0.04\"\n[policy.currencies.JPY]\ncredit_value = \"300\"\ncredit_price = \"300\"\nconversation_charge = \"2\"\ntwo_lead_threshold = \"75000\"\ngoodwill_two_lead_above = \"15000\"\n[chat]\ndaily_summary_hour = 9\n", "bot.toml", &no_env).unwrap();
         let text = c.effective_toml();
         assert!(!text.contains("hunter2"), "{text}");
         let back: toml::Value = toml::from_str(&text).unwrap();
@@ -553,6 +570,7 @@ mod tests {
         // What it prints is itself a valid configuration with the same policy.
         let again = Config::from_parts(&text.replace("bot:***@", "bot@"), "printed", &no_env).unwrap();
         assert_eq!(again.engine.policy, c.engine.policy);
+        assert_eq!(again.engine.daily_summary_hour, Some(9));
     }
 
     #[test]
