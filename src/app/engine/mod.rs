@@ -4,6 +4,7 @@
 //! records commit together or not at all. Approved refunds are paid after the commit by
 //! the refund runner (`runner.rs`), which leases each one so it is worked on once.
 
+mod approvals;
 mod customer;
 mod provider;
 mod runner;

@@ -104,7 +104,7 @@ impl Engine {
             .await?;
             refund.status = RefundStatus::Executing;
             // Credits given back when it failed go out again: the refund was paid after all.
-            w.move_credits(refund, super::work::Direction::TakeBack).await?;
+            w.move_credits(refund, super::approvals::Direction::TakeBack).await?;
             w.provider_says(refund, u.provider_ref.clone(), u.status.clone()).await?;
             w.commit().await?;
             return Ok(WebhookOutcome::Applied);

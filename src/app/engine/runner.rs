@@ -7,7 +7,8 @@
 //! before any retry; transient failures are retried on `next_attempt`'s schedule; a
 //! crash leaves the refund `executing` and due, so the next start resumes it.
 
-use super::work::{refund_words, Direction, Payable, Work};
+use super::approvals::{Direction, Payable};
+use super::work::{refund_words, Work};
 use super::{Engine, EngineResult};
 use crate::app::ports::{ConnectorError, ProviderRefund, ProviderStatus, RefundCall};
 use crate::domain::approvals::{next_attempt, Refund, RefundStatus};

@@ -1,0 +1,456 @@
+//! Approvals: reactions and `/approve`/`/reject` votes on refund and goodwill requests,
+//! the re-checks at quorum and just before paying (roles, conflicts, the threshold with
+//! everything on the charge, eligibility, disputes), holds, the credits a refunded
+//! purchase takes back, and expiry. One unit of work each, like every handler.
+
+use super::work::{refund_words, Work};
+use super::{Actor, EngineResult, ReactTarget};
+use crate::app::action::Action;
+use crate::app::ports::User;
+use crate::domain::approvals::{leads_needed, GoodwillRequest, GoodwillStatus, Ignored, Outcome, Refund, RefundStatus, Vote};
+use crate::domain::billing::{Charge, EntryKind, WalletEntry};
+use crate::domain::ids::{CaseNumber, ChargeId, UserId};
+use crate::domain::permissions::{self, Act, Denial, Whose};
+use crate::domain::roles::Role;
+use crate::domain::tickets::CaseStatus;
+use rust_decimal::Decimal;
+
+impl Work<'_> {
+    pub async fn reaction(&mut self, actor: &Actor, emoji: &str, target: &ReactTarget, added: bool) -> EngineResult<()> {
+        let cfg = &self.e.cfg;
+        let vote = if cfg.approve_emojis.iter().any(|e| e == emoji) {
+            Vote::Approve
+        } else if cfg.reject_emojis.iter().any(|e| e == emoji) {
+            Vote::Reject
+        } else {
+            return Ok(()); // other emojis are conversation, not votes
+        };
+        let refund = match target {
+            ReactTarget::Message(r) => match self.tx.refund_by_message(r).await? {
+                Some(refund) => Some(refund),
+                None => match self.tx.goodwill_by_message(r).await? {
+                    Some(g) if added => {
+                        let user = self.user(actor).await?;
+                        return self.goodwill_vote(&user, g, vote).await;
+                    }
+                    _ => None,
+                },
+            },
+            ReactTarget::ApprovalOf(case) => self.tx.refunds_of_case(*case).await?.into_iter().next_back(),
+        };
+        let Some(refund) = refund else {
+            // A vote on a message that is no request: staff are told (customers' reactions
+            // on the bot's replies are conversation).
+            let user = self.user(actor).await?;
+            if added && user.roles.is_staff() {
+                let channel = self.e.cfg.approvals_channel.clone();
+                self.say(&channel, Some(&user.id), None, "Nothing changed: that message is not a refund or goodwill request waiting for approval.")
+                    .await?;
+            }
+            return Ok(());
+        };
+        let user = self.user(actor).await?;
+        let channel = self.e.cfg.approvals_channel.clone();
+        self.vote(&user, refund, vote, added, &channel, false).await
+    }
+
+    /// A vote on a refund request, by reaction (`added`/removed) or by `/approve` and
+    /// `/reject` (`by_command`, which answers even when nothing changes).
+    pub async fn vote(&mut self, user: &User, mut refund: Refund, vote: Vote, added: bool, channel: &str, by_command: bool) -> EngineResult<()> {
+        let is_lead = user.roles.has(Role::Lead);
+        if added && vote == Vote::Approve && is_lead {
+            // Conflict of interest: no approving a refund to one's own account.
+            if let Some(charge) = self.tx.charge(&refund.charge).await? {
+                if !self.authorize(user, Act::ApproveRefund, Some(&charge.account), channel).await? {
+                    return Ok(());
+                }
+            }
+        }
+        let outcome = if added { refund.react(&user.id, is_lead, vote, self.now) } else { refund.unreact(&user.id, vote, self.now) };
+        let case_no = refund.case;
+        let approvals = self.e.cfg.approvals_channel.clone();
+        match outcome {
+            Outcome::Ignored(why) => {
+                if why.is_denial() {
+                    self.deny(&user.id, channel, format!("{} ({case_no})", why.explain())).await?;
+                    self.audit(user.id.as_str(), Some(case_no), "refund.vote_refused", why.explain(), None).await?;
+                } else if by_command || (added && why != Ignored::NotCounted) {
+                    // A repeated ✅, or a vote on a decided request, is answered too: the
+                    // person learns why nothing happened.
+                    self.say(channel, Some(&user.id), Some(case_no), format!("Nothing changed: {}.", why.explain())).await?;
+                }
+            }
+            Outcome::Counted { have, need } => {
+                refund.approvals.push(user.id.clone());
+                self.tx.update_refund(&refund).await?;
+                self.audit(user.id.as_str(), Some(case_no), "refund.approval_counted", format!("{have} of {need} leads"), None).await?;
+                self.say(&approvals, None, Some(case_no), format!("{} approved the refund for {case_no} ({have} of {need} leads).", user.id)).await?;
+            }
+            Outcome::Withdrawn { have, need } => {
+                refund.approvals.retain(|u| *u != user.id);
+                self.tx.update_refund(&refund).await?;
+                self.audit(user.id.as_str(), Some(case_no), "refund.approval_withdrawn", format!("{have} of {need} leads"), None).await?;
+                self.say(&approvals, None, Some(case_no), format!("{} withdrew their approval for {case_no} ({have} of {need} leads).", user.id))
+                    .await?;
+            }
+            Outcome::Rejected => {
+                self.audit(user.id.as_str(), Some(case_no), "refund.rejected", refund_words(&refund), None).await?;
+                let was_approved = !refund.approved_by.is_empty();
+                self.set_refund_status(&mut refund, RefundStatus::Rejected).await?;
+                if was_approved {
+                    self.move_credits(&refund, Direction::GiveBack).await?;
+                }
+                self.say(&approvals, None, Some(case_no), format!("{} rejected the {} for {case_no}.", user.id, refund_words(&refund))).await?;
+                self.after_one_request_ends(case_no, &refund, user.id.as_str(), "was not approved").await?;
+            }
+            Outcome::Approved { by } => {
+                let by = match self.at_quorum(user, &mut refund, by).await? {
+                    AtQuorum::Pay(by) => by,
+                    AtQuorum::Short => return Ok(()),
+                };
+                refund.approvals = by.clone();
+                refund.approved_by = by;
+                self.approve(&mut refund, user.id.as_str()).await?;
+                let names: Vec<_> = refund.approved_by.iter().map(|u| u.to_string()).collect();
+                self.say(&approvals, None, Some(case_no), format!("Refund for {case_no} approved by {}; paying it now.", names.join(" and ")))
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A second lead's reaction on a goodwill request: ✅ credits it, ❌ refuses it.
+    async fn goodwill_vote(&mut self, user: &User, mut g: GoodwillRequest, vote: Vote) -> EngineResult<()> {
+        let approvals = self.e.cfg.approvals_channel.clone();
+        if vote == Vote::Approve && user.roles.has(Role::Lead) && !self.authorize(user, Act::CreditGoodwill, Some(&g.account), &approvals).await? {
+            return Ok(());
+        }
+        let cur = g.currency;
+        let money = format!("{} {cur}", cur.format(g.amount));
+        match g.react(&user.id, user.roles.has(Role::Lead), vote, self.now) {
+            Outcome::Approved { .. } => {
+                g.status = GoodwillStatus::Credited;
+                g.decided_by = Some(user.id.clone());
+                self.tx.update_goodwill(&g).await?;
+                let by = g.requested_by.clone();
+                self.credit_goodwill(&by, Some(&user.id), &g.account, cur, g.amount, &g.reason, &approvals).await
+            }
+            Outcome::Rejected => {
+                g.status = GoodwillStatus::Rejected;
+                g.decided_by = Some(user.id.clone());
+                self.tx.update_goodwill(&g).await?;
+                self.audit(user.id.as_str(), None, "wallet.goodwill_rejected", format!("{}: {money}: {}", g.account, g.reason), None).await?;
+                self.say(
+                    &approvals,
+                    Some(&g.requested_by),
+                    None,
+                    format!("{} refused the goodwill credit of {money} to {}; nothing was credited.", user.id, g.account),
+                )
+                .await?;
+                Ok(())
+            }
+            Outcome::Ignored(why) if why.is_denial() => {
+                self.deny(&user.id, &approvals, format!("{} (goodwill credit to {})", why.explain(), g.account)).await?;
+                self.audit(user.id.as_str(), None, "wallet.goodwill_vote_refused", why.explain(), None).await
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// One refund request of a case ended without money moving (rejected, refused at
+    /// quorum): the customer hears about that request and the rest of the case's money
+    /// truthfully, and the case moves only as far as the whole case allows.
+    pub async fn after_one_request_ends(&mut self, case_no: CaseNumber, ended: &Refund, actor: &str, how: &str) -> EngineResult<()> {
+        let Some(mut case) = self.tx.case(case_no).await? else { return Ok(()) };
+        let refunds = self.tx.refunds_of_case(case_no).await?;
+        let others_open = refunds.iter().any(|r| r.id != ended.id && r.status.is_open());
+        let paid = refunds.iter().any(|r| r.status == RefundStatus::Succeeded);
+        let this = format!("The refund request of {} {} for charge {} {how}.", ended.currency.format(ended.amount), ended.currency, ended.charge);
+        let history = money_so_far(&refunds);
+        if others_open {
+            self.tell_customer(&case, format!("{this} {history}")).await
+        } else if paid {
+            self.set_status(&mut case, CaseStatus::Resolved, actor, &format!("{this} {history}")).await
+        } else {
+            self.set_status(&mut case, CaseStatus::Rejected, actor, &format!("{this} Nothing has been refunded on this case.")).await
+        }
+    }
+
+    /// Quorum was reached: before anything is paid, check again what may have changed
+    /// since the request. Every approver must still be a lead with no stake in the
+    /// account (roles as the store knows them now), the two-lead threshold is counted
+    /// with everything else on the charge now, and the refund must still be eligible (a
+    /// dispute opened meanwhile puts it on hold).
+    async fn at_quorum(&mut self, voter: &User, refund: &mut Refund, by: Vec<UserId>) -> EngineResult<AtQuorum> {
+        let case_no = refund.case;
+        let approvals = self.e.cfg.approvals_channel.clone();
+        let charge = self.tx.charge(&refund.charge).await?;
+        let mut valid = Vec::new();
+        for id in by {
+            let current = if id == voter.id { Some(voter.clone()) } else { self.tx.user(&id).await? };
+            let verdict = match (&current, &charge) {
+                (None, _) => Some("is no longer known to the bot".to_string()),
+                (Some(_), _) if id == refund.requested_by => Some("requested this refund".to_string()),
+                (Some(u), Some(c)) => {
+                    let whose = if u.account.as_ref() == Some(&c.account) { Whose::Own } else { Whose::Other };
+                    permissions::check(u.roles, Act::ApproveRefund, whose).err().map(|d| match d {
+                        Denial::ConflictOfInterest(_) => "is linked to the account being refunded".to_string(),
+                        _ => "is no longer a lead".to_string(),
+                    })
+                }
+                (Some(u), None) => (!u.roles.has(Role::Lead)).then(|| "is no longer a lead".to_string()),
+            };
+            match verdict {
+                None => valid.push(id),
+                Some(why) => {
+                    self.audit("system", Some(case_no), "refund.approval_dropped", format!("{id}'s approval no longer counts: {why}"), None).await?;
+                    self.say(&approvals, None, Some(case_no), format!("{id}'s approval for {case_no} no longer counts: {why}.")).await?;
+                }
+            }
+        }
+        let on_charge = self.on_charge(&refund.charge, Some(refund.id)).await?;
+        let need = match self.e.cfg.policy.in_currency(refund.currency) {
+            Ok(p) => refund.leads_needed.max(leads_needed(refund.amount, on_charge, refund.is_override, &p)),
+            Err(_) => refund.leads_needed.max(2), // settings removed since the request: the stricter rule
+        };
+        let have = u8::try_from(valid.len()).unwrap_or(u8::MAX);
+        if have < need {
+            refund.approvals = valid;
+            let raised = need > refund.leads_needed;
+            refund.leads_needed = need;
+            self.tx.update_refund(refund).await?;
+            let more = if raised { format!(" With the other refunds on {} it now needs {need} leads.", refund.charge) } else { String::new() };
+            self.audit(voter.id.as_str(), Some(case_no), "refund.approval_counted", format!("{have} of {need} leads"), None).await?;
+            self.say(&approvals, None, Some(case_no), format!("{} approved the refund for {case_no} ({have} of {need} leads).{more}", voter.id))
+                .await?;
+            return Ok(AtQuorum::Short);
+        }
+        let payable = match self.still_payable(refund, charge.as_ref(), on_charge) {
+            Payable::Yes => match self.credits_short(&refund.charge, refund.amount).await? {
+                Some(why) => Payable::No(why),
+                None => Payable::Yes,
+            },
+            other => other,
+        };
+        match payable {
+            Payable::Yes => Ok(AtQuorum::Pay(valid)),
+            Payable::Hold(why) => {
+                refund.approvals = valid;
+                self.hold(refund, &why).await?;
+                Ok(AtQuorum::Short)
+            }
+            Payable::No(why) => {
+                refund.approvals = valid;
+                self.audit("system", Some(case_no), "refund.rejected", format!("{}: no longer eligible: {why}", refund_words(refund)), None).await?;
+                self.set_refund_status(refund, RefundStatus::Rejected).await?;
+                self.say(&approvals, None, Some(case_no), format!("The refund for {case_no} was not paid: it is no longer eligible ({why})."))
+                    .await?;
+                self.after_one_request_ends(case_no, refund, "system", "could not go ahead as asked; an agent will follow up").await?;
+                Ok(AtQuorum::Short)
+            }
+        }
+    }
+
+    /// Whether an approved (or about to be approved) refund may still be paid, judged on
+    /// the data as it is now. Time-based rules are judged at the request's time, as the
+    /// policy says; a dispute or the cap, as they stand now.
+    pub fn still_payable(&self, refund: &Refund, charge: Option<&Charge>, on_charge: Decimal) -> Payable {
+        let Some(charge) = charge else { return Payable::No(format!("the charge {} is no longer in the billing data", refund.charge)) };
+        if charge.disputed {
+            return Payable::Hold("the charge is disputed (an open chargeback): refunding it too would pay the customer twice".into());
+        }
+        let left = charge.amount - on_charge;
+        if refund.amount > left {
+            let c = charge.currency;
+            return Payable::No(format!("only {} {c} of the charge is left to refund", c.format(left.max(Decimal::ZERO))));
+        }
+        Payable::Yes
+    }
+
+    /// Puts a refund on hold (no money moved): stored, approvers and customer told,
+    /// the case escalated to a lead.
+    pub async fn hold(&mut self, refund: &mut Refund, why: &str) -> EngineResult<()> {
+        refund.next_attempt_at = None;
+        self.set_refund_status(refund, RefundStatus::OnHold).await?;
+        self.tx.release_refund(refund.id).await?;
+        self.announce_hold(refund, why).await
+    }
+
+    /// What is said and recorded when a refund goes on hold (the status is already stored).
+    pub async fn announce_hold(&mut self, refund: &Refund, why: &str) -> EngineResult<()> {
+        let case_no = refund.case;
+        let words = refund_words(refund);
+        self.audit("system", Some(case_no), "refund.on_hold", format!("{words}: {why}"), Some("disputed")).await?;
+        let approvals = self.e.cfg.approvals_channel.clone();
+        self.say(
+            &approvals,
+            None,
+            Some(case_no),
+            format!("The {words} for {case_no} is on hold and nothing was paid: {why}. A lead can call it off with /reject {case_no}."),
+        )
+        .await?;
+        if let Some(mut case) = self.tx.case(case_no).await? {
+            self.set_status(
+                &mut case,
+                CaseStatus::Escalated,
+                "system",
+                "The charge is disputed with your bank, so the refund is on hold and a lead takes the case over.",
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// The wallet value to take back when `refund` is paid: credits bought through the
+    /// bot with this charge, in proportion to the part refunded.
+    pub async fn credits_of_refund(&mut self, charge: &ChargeId, amount: Decimal) -> EngineResult<Option<(Charge, Decimal)>> {
+        let Some(value) = self.tx.credit_purchase(charge).await? else { return Ok(None) };
+        let Some(charge) = self.tx.charge(charge).await? else { return Ok(None) };
+        if charge.amount.is_zero() {
+            return Ok(None);
+        }
+        let share = charge.currency.round(value * amount / charge.amount);
+        Ok(Some((charge, share)))
+    }
+
+    /// Why a refund of a credits purchase cannot be paid: its credits were spent.
+    pub async fn credits_short(&mut self, charge: &ChargeId, amount: Decimal) -> EngineResult<Option<String>> {
+        let Some((charge, share)) = self.credits_of_refund(charge, amount).await? else { return Ok(None) };
+        let cur = charge.currency;
+        let balance = self.tx.wallet_balance(&charge.account, cur).await?;
+        Ok((balance < share).then(|| {
+            format!(
+                "refunding it takes back the {} {cur} of credits it bought, but the wallet holds only {} {cur}: the credits have been used",
+                cur.format(share),
+                cur.format(balance)
+            )
+        }))
+    }
+
+    /// Takes a refunded purchase's credits out of the wallet (when it is approved), or
+    /// gives them back (when the refund fails or is called off after approval).
+    pub async fn move_credits(&mut self, refund: &Refund, dir: Direction) -> EngineResult<()> {
+        let Some((charge, share)) = self.credits_of_refund(&refund.charge, refund.amount).await? else { return Ok(()) };
+        if share.is_zero() {
+            return Ok(());
+        }
+        let cur = charge.currency;
+        let (amount, what) = match dir {
+            Direction::TakeBack => (-share, format!("credits of {} taken back: it is being refunded", charge.id)),
+            Direction::GiveBack => (share, format!("credits of {} given back: its refund was not paid", charge.id)),
+        };
+        self.tx
+            .add_wallet_entry(&WalletEntry {
+                account: charge.account.clone(),
+                currency: cur,
+                amount,
+                kind: EntryKind::Adjustment,
+                actor: "system".into(),
+                reason: what.clone(),
+                at: self.now,
+            })
+            .await?;
+        let balance = self.tx.wallet_balance(&charge.account, cur).await?;
+        self.tx
+            .push(Action::Wallet {
+                account: charge.account.to_string(),
+                balance: cur.format(balance),
+                currency: cur.to_string(),
+                reason: "adjustment".into(),
+            })
+            .await?;
+        self.audit("system", Some(refund.case), "wallet.adjustment", format!("{}: {} {cur} ({what})", charge.account, cur.format(amount)), None).await
+    }
+
+    /// Approved: recorded as `executing` with its idempotency key in this same
+    /// transaction, so that the runner pays it exactly once after the commit.
+    pub async fn approve(&mut self, refund: &mut Refund, actor: &str) -> EngineResult<()> {
+        self.set_refund_status(refund, RefundStatus::Approved).await?;
+        refund.first_attempt_at = Some(self.now);
+        refund.next_attempt_at = Some(self.now);
+        refund.attempts = 0;
+        self.set_refund_status(refund, RefundStatus::Executing).await?;
+        self.move_credits(refund, Direction::TakeBack).await?;
+        let by: Vec<_> = refund.approved_by.iter().map(|u| u.to_string()).collect();
+        self.audit(actor, Some(refund.case), "refund.approved", format!("{} approved by {}", refund_words(refund), by.join(", ")), Some(&refund.rule))
+            .await
+    }
+
+    /// An approval request not approved in time expires (Approval 5).
+    pub async fn expire(&mut self, id: crate::domain::ids::RefundId) -> EngineResult<bool> {
+        let Some(mut refund) = self.tx.refund(id).await? else { return Ok(false) };
+        if !refund.is_expired_at(self.now) {
+            return Ok(false);
+        }
+        self.set_refund_status(&mut refund, RefundStatus::Expired).await?;
+        let hours = self.e.cfg.policy.approval_expiry_hours;
+        self.audit("system", Some(refund.case), "refund.expired", format!("{} not approved within {hours} hours", refund_words(&refund)), None)
+            .await?;
+        let approvals = self.e.cfg.approvals_channel.clone();
+        self.say(&approvals, None, Some(refund.case), format!("The refund request for {} expired: not approved within {hours} hours.", refund.case))
+            .await?;
+        if let Some(mut case) = self.tx.case(refund.case).await? {
+            if case.status == CaseStatus::AwaitingApproval {
+                self.set_status(&mut case, CaseStatus::Open, "system", "The refund request was not approved in time; an agent will follow up.")
+                    .await?;
+            }
+        }
+        Ok(true)
+    }
+}
+
+/// Which way a refunded purchase's credits move.
+pub(crate) enum Direction {
+    TakeBack,
+    GiveBack,
+}
+
+/// What quorum turned out to mean once re-checked.
+enum AtQuorum {
+    /// Pay it, approved by these leads.
+    Pay(Vec<UserId>),
+    /// Not paid now (short of leads, held or refused): already stored and said.
+    Short,
+}
+
+/// Whether a refund may still be paid.
+pub(crate) enum Payable {
+    Yes,
+    /// Stop without paying and let a lead decide (a dispute).
+    Hold(String),
+    /// No longer eligible.
+    No(String),
+}
+
+/// The money of a case in one sentence: what was refunded, what is on its way, what is
+/// waiting — never "nothing was refunded" when something was.
+pub(crate) fn money_so_far(refunds: &[Refund]) -> String {
+    let sum = |pred: &dyn Fn(&Refund) -> bool| -> Vec<String> {
+        let mut by_cur: Vec<(crate::domain::money::Currency, Decimal)> = Vec::new();
+        for r in refunds.iter().filter(|r| pred(r)) {
+            match by_cur.iter_mut().find(|(c, _)| *c == r.currency) {
+                Some((_, total)) => *total += r.amount,
+                None => by_cur.push((r.currency, r.amount)),
+            }
+        }
+        by_cur.into_iter().map(|(c, a)| format!("{} {c}", c.format(a))).collect()
+    };
+    let paid = sum(&|r| r.status == RefundStatus::Succeeded);
+    let moving = sum(&|r| matches!(r.status, RefundStatus::Approved | RefundStatus::Executing));
+    let waiting = sum(&|r| matches!(r.status, RefundStatus::AwaitingApproval | RefundStatus::OnHold));
+    let mut parts = Vec::new();
+    if !paid.is_empty() {
+        parts.push(format!("{} refunded", paid.join(" and ")));
+    }
+    if !moving.is_empty() {
+        parts.push(format!("{} being paid", moving.join(" and ")));
+    }
+    if !waiting.is_empty() {
+        parts.push(format!("{} waiting for approval", waiting.join(" and ")));
+    }
+    if parts.is_empty() {
+        "Nothing has been refunded on this case.".to_string()
+    } else {
+        format!("So far on this case: {}.", parts.join("; "))
+    }
+}
