@@ -139,20 +139,23 @@ seen = set()
 out = []
 def add(text, intent, ents, lang, src):
     if text in seen: return
-    seen.add(text); out.append({"text": text, "intent": intent, "entities": ents, "lang": lang, "src": src})
+    seen.add(text)
+    o = {"text": text, "intent": intent, "entities": ents, "lang": lang, "src": src}
+    if lang is None: del o["lang"]
+    out.append(o)
 dev = sys.argv[1] if len(sys.argv) > 1 else None
 if dev:
     for l in open(dev, encoding="utf-8"):
         if l.strip():
-            o = json.loads(l); add(o["text"], o["intent"], o.get("entities") or {}, "en", "dev")
+            o = json.loads(l); add(o["text"], o["intent"], o.get("entities") or {}, None, "dev")
 for l in open("tests/data/nlu_extra.jsonl", encoding="utf-8"):
     if l.strip():
-        o = json.loads(l); add(o["text"], o["intent"], o.get("entities") or {}, o.get("lang", "en"), "extra")
+        o = json.loads(l); add(o["text"], o["intent"], o.get("entities") or {}, o.get("lang"), "extra")
 for t, i, e, lang in rows:
     add(t, i, e, lang, "gen")
 with open("data/nlu/train.jsonl", "w", encoding="utf-8") as f:
     for o in out:
         f.write(json.dumps(o, ensure_ascii=False) + "\n")
 import collections
-print(len(out), collections.Counter(o["lang"] for o in out))
+print(len(out), collections.Counter(o.get("lang", "?") for o in out))
 print(collections.Counter(o["intent"] for o in out))
