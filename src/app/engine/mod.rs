@@ -172,11 +172,13 @@ pub struct Engine {
     store: Arc<dyn Store>,
     connectors: Connectors,
     cfg: EngineConfig,
+    /// Questions back to customers whose message the classifier was unsure of.
+    pending: customer::PendingQuestions,
 }
 
 impl Engine {
     pub fn new(store: Arc<dyn Store>, connectors: Connectors, cfg: EngineConfig) -> Engine {
-        Engine { store, connectors, cfg }
+        Engine { store, connectors, cfg, pending: Default::default() }
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
