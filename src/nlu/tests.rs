@@ -200,6 +200,27 @@ fn entity_kinds() {
     let e = c("PayPal 8MC585209K746392H").entities;
     assert_eq!(e.transaction_id.as_deref(), Some("8MC585209K746392H"));
     assert_eq!(c("txn TXN-88123").entities.transaction_id.as_deref(), Some("TXN-88123"));
+    // Every provider we support: Adyen pspReference (16 characters, or digits after the
+    // name), Square and Braintree ids after the name, Mollie tr_, and the sandbox's own shapes.
+    for (t, id) in [
+        ("charged twice, Adyen ref FJM726V375BV9D82", "FJM726V375BV9D82"),
+        ("adyen psp reference 8815678901234567 please refund", "8815678901234567"),
+        ("square payment R2B3Z8WMVt3EAmzYWLZvz7Y69EbZY was wrong", "R2B3Z8WMVt3EAmzYWLZvz7Y69EbZY"),
+        ("braintree transaction 6p4p5b2x declined", "6p4p5b2x"),
+        ("Mollie tr_WDqYK6vllg never arrived", "tr_WDqYK6vllg"),
+        ("refund ch_demo_dup2 please", "ch_demo_dup2"),
+        ("pi_3NbT7hLkW2dE9s is pending", "pi_3NbT7hLkW2dE9s"),
+    ] {
+        assert_eq!(c(t).entities.transaction_id.as_deref(), Some(id), "{t}");
+    }
+    assert_eq!(c("I moved to square one with this").entities.transaction_id, None);
+    assert_eq!(c("the braintree checkout failed").entities.transaction_id, None);
+    for (t, amount, cur) in
+        [("€0,00 charged", "0.00", "EUR"), ("USD 149.00 plan", "149.00", "USD"), ("7,50 € twice", "7.50", "EUR"), ("£5 extra", "5", "GBP")]
+    {
+        let e = c(t).entities;
+        assert_eq!((e.amount.as_deref(), e.currency.as_deref()), (Some(amount), Some(cur)), "{t}");
+    }
     assert_eq!(c("visa •••• 0005").entities.card_last4.as_deref(), Some("0005"));
     assert_eq!(c("mastercard ****4444").entities.card_last4.as_deref(), Some("4444"));
     assert_eq!(c("card x1234 declined").entities.card_last4.as_deref(), Some("1234"));
