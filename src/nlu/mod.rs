@@ -594,9 +594,9 @@ pub fn classifier() -> &'static Classifier {
 
 /// Featurise labelled messages with the rule pass and train the model (k-fold
 /// cross-validation, temperature on a validation split, final fit on everything).
-pub fn train_model(data: &[eval::Labelled], folds: usize) -> (model::Model, model::TrainReport) {
+pub fn train_model(data: &[eval::Labelled], folds: usize, cfg: &model::TrainConfig) -> (model::Model, model::TrainReport) {
     let rules = Classifier::rules_only();
     let examples: Vec<model::Example> =
         data.iter().map(|l| model::Example { f: rules.featurize(&l.text, "USD"), intent: l.intent, lang: l.lang }).collect();
-    model::train_all(&examples, &model::TrainConfig::default(), folds)
+    model::train_all(&examples, cfg, folds)
 }

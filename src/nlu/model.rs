@@ -128,6 +128,11 @@ pub fn text_features(norm: &str, f: &mut Features) {
             continue;
         }
         f.ids.push(bucket(fnv(1, w.as_bytes())));
+        // A crude stem in every language: the first five letters of a long word
+        // ("reembolso"/"reembolsar", "erstattung"/"erstatten", "cancelled"/"cancelling").
+        if w.len() >= 7 && w.is_char_boundary(5) {
+            f.ids.push(bucket(fnv(7, &w.as_bytes()[..5])));
+        }
         if let Some(p) = prev {
             let h = fnv(2, p.as_bytes());
             f.ids.push(bucket(fnv(h, w.as_bytes())));
