@@ -383,8 +383,8 @@ pub fn train(data: &[&Example], cfg: &TrainConfig) -> Model {
             softmax(&mut z);
             let y = intent_index(ex.intent);
             z[y] -= 1.0;
-            for c in 0..NC {
-                m.b[c] -= lr * z[c];
+            for (b, &g) in m.b.iter_mut().zip(&z) {
+                *b -= lr * g;
             }
             for (&id, &v) in ex.f.ids.iter().zip(&ex.f.vals) {
                 let row = &mut m.w[id as usize * NC..id as usize * NC + NC];
@@ -396,8 +396,8 @@ pub fn train(data: &[&Example], cfg: &TrainConfig) -> Model {
                 m.lang_logits(&ex.f, &mut lz);
                 softmax(&mut lz);
                 lz[l.index()] -= 1.0;
-                for c in 0..NL {
-                    m.lb[c] -= lr * lz[c];
+                for (b, &g) in m.lb.iter_mut().zip(&lz) {
+                    *b -= lr * g;
                 }
                 for (&id, &v) in ex.f.ids[..ex.f.text_end].iter().zip(&ex.f.vals) {
                     let r = (id as usize & (LNB - 1)) * NL;
