@@ -76,6 +76,26 @@ enum Cmd {
         /// Evaluate a labelled JSON Lines file instead (text, intent, entities).
         #[arg(long)]
         eval: Option<PathBuf>,
+        /// Use these weights (written by `paydesk train`) instead of the embedded ones.
+        #[arg(long)]
+        model: Option<PathBuf>,
+    },
+    /// Train the classifier's model from a labelled corpus (JSON Lines: text, intent, lang)
+    /// and write its weights (embedded in the binary at the next build).
+    Train {
+        #[arg(long, default_value = "data/nlu/train.jsonl")]
+        data: PathBuf,
+        #[arg(long, default_value = "data/nlu/model.bin")]
+        out: PathBuf,
+        /// Folds of the cross-validation that is reported.
+        #[arg(long, default_value_t = 5)]
+        folds: usize,
+        /// Passes over the corpus (default: the committed model's).
+        #[arg(long)]
+        epochs: Option<usize>,
+        /// L2 penalty (default: the committed model's).
+        #[arg(long)]
+        l2: Option<f32>,
     },
     /// Apply the database migrations and say which versions were applied.
     Migrate {
@@ -376,17 +396,30 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             out.flush()?;
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::Classify { currency, config, eval } => {
+        Cmd::Classify { currency, config, eval, model } => {
             let cfg = Config::load(config.as_deref())?;
             let cur = match currency {
                 Some(c) => paydesk::domain::money::Currency::from_code(&c).with_context(|| format!("--currency: unknown currency `{c}`"))?,
                 None => cfg.engine.default_currency,
             };
-            let classifier = paydesk::nlu::classifier();
+            let loaded;
+            let classifier = match model {
+                Some(p) => {
+                    let bytes = std::fs::read(&p).with_context(|| format!("cannot read {}", p.display()))?;
+                    let m = paydesk::nlu::model::Model::from_bytes(&bytes).with_context(|| format!("{} is not a paydesk model file", p.display()))?;
+                    loaded = paydesk::nlu::Classifier::with_model(Some(m));
+                    &loaded
+                }
+                None => paydesk::nlu::classifier(),
+            };
             if let Some(path) = eval {
                 let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
                 let report = paydesk::nlu::eval::evaluate(&text, classifier, cur.code());
-                println!("{}", report.summary());
+                print!("{}", report.details());
+                if classifier.has_model() {
+                    let rules = paydesk::nlu::eval::evaluate(&text, &paydesk::nlu::Classifier::rules_only(), cur.code());
+                    println!("rules alone: intent_accuracy={:.4} macro_f1={:.4}", rules.intent_accuracy(), rules.macro_f1());
+                }
                 return Ok(ExitCode::SUCCESS);
             }
             let stdin = std::io::stdin();
@@ -408,6 +441,22 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 out.write_all(b"\n")?;
             }
             out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Train { data, out, folds, epochs, l2 } => {
+            let text = std::fs::read_to_string(&data).with_context(|| format!("cannot read {}", data.display()))?;
+            let (labelled, bad) = paydesk::nlu::eval::read_labelled(&text);
+            if let Some((line, why)) = bad.first() {
+                anyhow::bail!("{}: line {line}: {why}", data.display());
+            }
+            let mut cfg = paydesk::nlu::model::TrainConfig::default();
+            cfg.epochs = epochs.unwrap_or(cfg.epochs);
+            cfg.l2 = l2.unwrap_or(cfg.l2);
+            let (model, report) = paydesk::nlu::train_model(&labelled, folds.max(2), &cfg);
+            let bytes = model.to_bytes();
+            std::fs::write(&out, &bytes).with_context(|| format!("cannot write {}", out.display()))?;
+            println!("{}", report.summary());
+            println!("wrote {} ({} bytes); rebuild to embed it", out.display(), bytes.len());
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Migrate { config, db } => {

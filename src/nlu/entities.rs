@@ -12,6 +12,7 @@ pub(crate) struct EntityExtractor {
     txn: Regex,
     paypal: Regex,
     txn_word: Regex,
+    provider_ref: Regex,
     last4: Regex,
     last4_mask: Regex,
     last4_card: Regex,
@@ -41,9 +42,17 @@ impl EntityExtractor {
             invoice_word: re(
                 r"(?i)(?-u:\b)(?:invoice|factura|facture|rechnung|fatura|fattura)\s*(?:#|no\.?|nr\.?|number|num\.?|n[°º])\s*:?\s*([A-Za-z0-9][A-Za-z0-9-]*)",
             ),
-            stripe: re(r"(?-u:\b)(?:ch|pi|py|re|txn|tr|po|pyr|ipi|src)_(?:[A-Za-z0-9]{6,}|[A-Za-z]*[0-9][A-Za-z0-9]*)(?-u:\b)"),
+            // Stripe ch_/pi_/…, Mollie tr_ (and the sandbox's ch_demo_dup2: inner underscores).
+            stripe: re(r"(?-u:\b)(?:ch|pi|py|re|txn|tr|po|pyr|ipi|src)_(?:[A-Za-z0-9]+_)*(?:[A-Za-z0-9]{6,}|[A-Za-z]*[0-9][A-Za-z0-9]*)(?-u:\b)"),
             txn: re(r"(?i)(?-u:\b)TXN[-_#]?[0-9][A-Za-z0-9-]*"),
-            paypal: re(r"(?-u:\b)[0-9A-Z]{17}(?-u:\b)"),
+            // PayPal ids are 17 characters; Adyen's pspReference is "Adyen's 16-character
+            // reference" (Checkout API v72, PaymentResponse.pspReference).
+            paypal: re(r"(?-u:\b)[0-9A-Z]{16,17}(?-u:\b)"),
+            // An id right after a provider's name: Adyen (all-digit pspReferences), Square
+            // payment ids (mixed case), Braintree transaction ids (short, lowercase).
+            provider_ref: re(
+                r"(?i)(?-u:\b)(?:adyen|psp\s*reference|pspreference|psp|square|braintree|mollie)(?:\s+(?:payment|transaction|charge|id|ref|reference|no\.?|number))*\s*[:#]?\s*(?-i:([A-Za-z0-9]{6,40}))(?-u:\b)",
+            ),
             txn_word: re(
                 r"(?i)(?-u:\b)(?:transaction|trans\.?|payment|charge|reference|ref|order)\s*(?:id|#|no\.?|number|ref|reference)?\s*[:#]?\s*(?-i:([A-Z0-9][A-Z0-9-]{5,}))(?-u:\b)",
             ),
@@ -118,6 +127,15 @@ impl EntityExtractor {
                     e.transaction_id = Some(s.to_string());
                     taken.push((m.start(), m.end()));
                     break;
+                }
+            }
+        }
+        if e.transaction_id.is_none() {
+            if let Some(g) = self.provider_ref.captures(text).and_then(|c| c.get(1)) {
+                let s = g.as_str();
+                if s.bytes().any(|b| b.is_ascii_digit()) && !overlaps(&taken, g.start(), g.end()) {
+                    e.transaction_id = Some(s.to_string());
+                    taken.push((g.start(), g.end()));
                 }
             }
         }

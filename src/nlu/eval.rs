@@ -23,6 +23,26 @@ pub struct EvalReport {
     pub bad_lines: Vec<(usize, String)>,
     /// (text, entity name, wanted, got) for every entity mismatch (diagnostics).
     pub entity_errors: Vec<(String, String, Option<String>, Option<String>)>,
+    /// (wanted, got) for every message, in order.
+    pub outcomes: Vec<(Intent, Intent)>,
+    /// Language (the line's `lang`, else the detected one) -> (messages, correct).
+    pub by_lang: BTreeMap<String, (usize, usize)>,
+    /// (confidence, correct) for every message: calibration.
+    pub calibration: Vec<(f32, bool)>,
+    /// Lines with a `lang`: (count, detected right).
+    pub lang_id: (usize, usize),
+    /// Messages whose confidence is below the question-back threshold: (count, correct among them).
+    pub unsure: (usize, usize),
+}
+
+/// Per-intent precision, recall and F1.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct IntentScore {
+    pub intent: Intent,
+    pub support: usize,
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
 }
 
 fn ratio(a: usize, b: usize) -> f64 {
@@ -43,6 +63,80 @@ impl EvalReport {
     pub fn entity_recall(&self) -> f64 {
         ratio(self.entity_tp, self.entity_tp + self.entity_fn)
     }
+    /// Precision, recall and F1 of every intent (F1 0 where an intent was never right).
+    pub fn per_intent(&self) -> Vec<IntentScore> {
+        Intent::ALL
+            .iter()
+            .map(|&i| {
+                let tp = self.outcomes.iter().filter(|&&(w, g)| w == i && g == i).count();
+                let fp = self.outcomes.iter().filter(|&&(w, g)| w != i && g == i).count();
+                let fnn = self.outcomes.iter().filter(|&&(w, g)| w == i && g != i).count();
+                let (p, r) = (ratio(tp, tp + fp), ratio(tp, tp + fnn));
+                let f1 = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+                IntentScore { intent: i, support: tp + fnn, precision: p, recall: r, f1 }
+            })
+            .collect()
+    }
+
+    /// Mean F1 over the intents present in the data.
+    pub fn macro_f1(&self) -> f64 {
+        let s: Vec<f64> = self.per_intent().iter().filter(|s| s.support > 0).map(|s| s.f1).collect();
+        s.iter().sum::<f64>() / s.len().max(1) as f64
+    }
+
+    /// Expected calibration error of the confidences (15 bins).
+    pub fn ece(&self) -> f64 {
+        super::model::ece(&self.calibration)
+    }
+
+    /// (wanted, got, count) for every confused pair, most frequent first.
+    pub fn confusion_pairs(&self) -> Vec<(Intent, Intent, usize)> {
+        let mut m: BTreeMap<(Intent, Intent), usize> = BTreeMap::new();
+        for &(w, g) in &self.outcomes {
+            if w != g {
+                *m.entry((w, g)).or_default() += 1;
+            }
+        }
+        let mut v: Vec<_> = m.into_iter().map(|((w, g), n)| (w, g, n)).collect();
+        v.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)).then(a.1.cmp(&b.1)));
+        v
+    }
+
+    /// The full report: summary, per-intent scores, per-language accuracy, confusions, misses.
+    pub fn details(&self) -> String {
+        use std::fmt::Write;
+        let mut s = String::new();
+        let _ = writeln!(s, "{}", self.summary());
+        let _ = writeln!(
+            s,
+            "macro_f1={:.4} ece={:.4} language_id_accuracy={:.4} (n={}) unsure(below {:.2})={} of which right={}",
+            self.macro_f1(),
+            self.ece(),
+            ratio(self.lang_id.1, self.lang_id.0),
+            self.lang_id.0,
+            super::ASK_BELOW,
+            self.unsure.0,
+            self.unsure.1
+        );
+        let _ = writeln!(s, "per intent (support precision recall f1):");
+        for i in self.per_intent() {
+            let _ = writeln!(s, "  {:<22} {:>4} {:.3} {:.3} {:.3}", i.intent.as_str(), i.support, i.precision, i.recall, i.f1);
+        }
+        let _ = writeln!(s, "per language (messages accuracy):");
+        for (l, (n, ok)) in &self.by_lang {
+            let _ = writeln!(s, "  {l:<3} {n:>4} {:.4}", ratio(*ok, *n));
+        }
+        let _ = writeln!(s, "confusions (wanted -> got: count):");
+        for (w, g, n) in self.confusion_pairs() {
+            let _ = writeln!(s, "  {w} -> {g}: {n}");
+        }
+        let _ = writeln!(s, "misses:");
+        for (t, w, g) in &self.confusions {
+            let _ = writeln!(s, "  want={w} got={g}: {t}");
+        }
+        s
+    }
+
     /// A short human-readable summary.
     pub fn summary(&self) -> String {
         format!(
@@ -148,11 +242,26 @@ pub fn evaluate(jsonl: &str, classifier: &Classifier, default_currency: &str) ->
 
         let c = classifier.classify(text, default_currency);
         r.messages += 1;
-        if c.intent == want {
+        let ok = c.intent == want;
+        if ok {
             r.intent_correct += 1;
         } else {
             r.confusions.push((text.to_string(), want, c.intent));
         }
+        r.outcomes.push((want, c.intent));
+        r.calibration.push((c.confidence, ok));
+        if c.confidence < super::ASK_BELOW {
+            r.unsure.0 += 1;
+            r.unsure.1 += usize::from(ok);
+        }
+        let gold_lang = v.get("lang").and_then(|l| l.as_str());
+        if let Some(l) = gold_lang {
+            r.lang_id.0 += 1;
+            r.lang_id.1 += usize::from(c.lang.code() == l);
+        }
+        let e = r.by_lang.entry(gold_lang.unwrap_or(c.lang.code()).to_string()).or_default();
+        e.0 += 1;
+        e.1 += usize::from(ok);
         let mut got: BTreeMap<&str, &str> = BTreeMap::new();
         for (k, val) in c.entities.iter() {
             got.insert(k, val);
@@ -183,6 +292,43 @@ pub fn evaluate(jsonl: &str, classifier: &Classifier, default_currency: &str) ->
         }
     }
     r
+}
+
+/// A labelled line for training: text, intent and (if given) language.
+#[derive(Debug, Clone)]
+pub struct Labelled {
+    pub text: String,
+    pub intent: Intent,
+    pub lang: Option<super::Lang>,
+}
+
+/// Read labelled JSON lines for training; bad lines are returned as (line number, reason).
+pub fn read_labelled(jsonl: &str) -> (Vec<Labelled>, Vec<(usize, String)>) {
+    let mut out = Vec::new();
+    let mut bad = Vec::new();
+    for (idx, line) in jsonl.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: serde_json::Value = match serde_json::from_str(line) {
+            Ok(v) => v,
+            Err(e) => {
+                bad.push((idx + 1, format!("invalid JSON: {e}")));
+                continue;
+            }
+        };
+        let text = v.get("text").and_then(|t| t.as_str());
+        let intent = v.get("intent").and_then(|t| t.as_str()).map(str::parse::<Intent>);
+        match (text, intent) {
+            (Some(t), Some(Ok(i))) => {
+                let lang = v.get("lang").and_then(|l| l.as_str()).and_then(super::Lang::from_code);
+                out.push(Labelled { text: t.to_string(), intent: i, lang });
+            }
+            (_, Some(Err(e))) => bad.push((idx + 1, format!("{e}"))),
+            _ => bad.push((idx + 1, "needs string fields `text` and `intent`".into())),
+        }
+    }
+    (out, bad)
 }
 
 #[cfg(test)]

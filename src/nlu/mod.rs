@@ -18,6 +18,7 @@ pub mod bench;
 mod entities;
 pub mod eval;
 mod features;
+pub mod model;
 pub mod normalize;
 pub mod redact;
 
@@ -25,6 +26,7 @@ pub mod redact;
 mod tests;
 
 pub use entities::normalize_amount;
+pub use model::Lang;
 pub use redact::{contains_card_number, luhn_valid, redact_card_numbers, redact_outgoing, Redacted, CARD_MARKER};
 
 use features::*;
@@ -68,6 +70,17 @@ pub struct Classification {
     /// 0..=1
     pub confidence: f32,
     pub entities: Entities,
+    /// The three likeliest readings, best first, with their probabilities (the first is
+    /// `intent`); for the question back when `confidence` is low.
+    pub top: [(Intent, f32); 3],
+    /// The language the message is written in (English when unsure or without a model).
+    pub lang: Lang,
+}
+
+impl Classification {
+    fn certain(intent: Intent, confidence: f32, entities: Entities) -> Classification {
+        Classification { intent, confidence, entities, top: [(intent, confidence), (Intent::Other, 0.0), (Intent::Other, 0.0)], lang: Lang::En }
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -87,6 +100,16 @@ pub struct Classifier {
     neg_window: Vec<u8>,
     is_negator: Vec<bool>,
     entities: entities::EntityExtractor,
+    /// The learned model over text and rule features; `None`: the rules alone decide.
+    model: Option<model::Model>,
+}
+
+/// The weights written by `paydesk train` (an empty or invalid file means rules only).
+static EMBEDDED_MODEL: &[u8] = include_bytes!("../../data/nlu/model.bin");
+
+/// The embedded model, if the weights file holds one.
+pub fn embedded_model() -> Option<model::Model> {
+    model::Model::from_bytes(EMBEDDED_MODEL)
 }
 
 impl Default for Classifier {
@@ -100,6 +123,8 @@ const MAX_MATCHES: usize = 256;
 const NEGATABLE_INTENTS: u32 = 1 << RR | 1 << CAN | 1 << BUY | 1 << DUP | 1 << PF | 1 << TC | 1 << AR | 1 << DIS | 1 << WA | 1 << PP;
 /// Max bytes between the end of a negator and the start of the feature it negates.
 const NEG_WINDOW: usize = 32;
+/// Below this confidence the bot asks which of the likeliest readings is meant.
+pub const ASK_BELOW: f32 = 0.5;
 /// Below this score nothing specific was said: `other`.
 const OTHER_THRESHOLD: f32 = 0.85;
 /// With a payment-domain word present, this much evidence for an intent is enough.
@@ -108,7 +133,14 @@ const WEAK_THRESHOLD: f32 = 0.4;
 const NEG_WINDOW_DISPUTE: usize = 14;
 
 thread_local! {
-    static NORM_BUF: RefCell<String> = RefCell::new(String::with_capacity(512));
+    static NORM_BUF: RefCell<(String, model::Features)> = RefCell::new((String::with_capacity(512), model::Features::default()));
+}
+
+/// What the rule pass concluded, before the model.
+struct RulePass {
+    intent: Intent,
+    confidence: f32,
+    entities: Entities,
 }
 
 fn pattern_self_negated(p: &str) -> bool {
@@ -143,7 +175,18 @@ fn pattern_self_negated(p: &str) -> bool {
 }
 
 impl Classifier {
+    /// The rules plus the embedded learned model (see [`embedded_model`]).
     pub fn new() -> Classifier {
+        Self::with_model(embedded_model())
+    }
+
+    /// The rules alone (the baseline the model is compared with).
+    pub fn rules_only() -> Classifier {
+        Self::with_model(None)
+    }
+
+    /// The rules plus the given model.
+    pub fn with_model(model: Option<model::Model>) -> Classifier {
         // Group features by normalised pattern.
         let mut patterns: Vec<String> = Vec::new();
         let mut per_pattern: Vec<Vec<Action>> = Vec::new();
@@ -187,28 +230,65 @@ impl Classifier {
             is_negator.push(acts.iter().any(|a| a.target == NEG));
         }
         let ac = AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&patterns).expect("keyword automaton");
-        Classifier { ac, ranges, actions, negatable, neg_window, is_negator, entities: entities::EntityExtractor::new() }
+        Classifier { ac, ranges, actions, negatable, neg_window, is_negator, entities: entities::EntityExtractor::new(), model }
+    }
+
+    /// Whether a learned model is loaded.
+    pub fn has_model(&self) -> bool {
+        self.model.is_some()
+    }
+
+    /// The model's features of a message (for training), after redaction and normalisation.
+    pub fn featurize(&self, text: &str, default_currency: &str) -> model::Features {
+        let mut f = model::Features::default();
+        let red = redact_card_numbers(text);
+        let mut buf = String::new();
+        self.rule_pass(&red.text, &mut buf, default_currency, &red, &mut f, true);
+        f
     }
 
     /// Redacts first (internally), then classifies. `default_currency` (e.g. "USD") is
     /// used for ambiguous symbols like "$".
     pub fn classify(&self, text: &str, default_currency: &str) -> Classification {
         if text.trim().is_empty() {
-            return Classification { intent: Intent::Other, confidence: 1.0, entities: Entities::default() };
+            return Classification::certain(Intent::Other, 1.0, Entities::default());
         }
         let red = redact_card_numbers(text);
         let red_text: &str = &red.text;
         NORM_BUF.with(|buf| {
-            let mut buf = match buf.try_borrow_mut() {
+            let mut guard = match buf.try_borrow_mut() {
                 Ok(b) => b,
-                // Re-entrancy cannot happen, but never panic: fall back to a fresh buffer.
-                Err(_) => return self.classify_with(red_text, &mut String::new(), default_currency, &red),
+                // Re-entrancy cannot happen, but never panic: fall back to fresh buffers.
+                Err(_) => return self.classify_with(red_text, &mut String::new(), &mut model::Features::default(), default_currency, &red),
             };
-            self.classify_with(red_text, &mut buf, default_currency, &red)
+            let (b, f) = &mut *guard;
+            self.classify_with(red_text, b, f, default_currency, &red)
         })
     }
 
-    fn classify_with(&self, text: &str, buf: &mut String, default_currency: &str, red: &Redacted<'_>) -> Classification {
+    fn classify_with(&self, text: &str, buf: &mut String, f: &mut model::Features, default_currency: &str, red: &Redacted<'_>) -> Classification {
+        let rules = self.rule_pass(text, buf, default_currency, red, f, self.model.is_some());
+        let Some(m) = &self.model else {
+            return Classification::certain(rules.intent, rules.confidence, rules.entities);
+        };
+        let p = m.probs(f);
+        let mut order: [usize; model::NC] = std::array::from_fn(|i| i);
+        order.sort_by(|&a, &b| p[b].total_cmp(&p[a]));
+        let top = [(Intent::ALL[order[0]], p[order[0]]), (Intent::ALL[order[1]], p[order[1]]), (Intent::ALL[order[2]], p[order[2]])];
+        Classification { intent: top[0].0, confidence: top[0].1, entities: rules.entities, top, lang: m.lang(f) }
+    }
+
+    /// The rule pass: keyword features, combination rules and entities; fills `f` with the
+    /// model's features (text n-grams, then the rules' scores, cues and pick).
+    fn rule_pass(
+        &self,
+        text: &str,
+        buf: &mut String,
+        default_currency: &str,
+        red: &Redacted<'_>,
+        f: &mut model::Features,
+        want_features: bool,
+    ) -> RulePass {
         // Full-width digits -> ASCII for the entity regexes (rare; one allocation then).
         let ascii_digits;
         let text: &str = if text.contains(|c: char| ('\u{FF10}'..='\u{FF19}').contains(&c)) {
@@ -385,8 +465,54 @@ impl Classifier {
             let margin = (s1 - s2.max(other)) / (s1 + 1.0);
             (Intent::ALL[best], 0.5 + 0.5 * margin)
         };
-        let _ = negated_intents;
-        Classification { intent, confidence: confidence.clamp(0.05, 0.99), entities: ents }
+        let confidence = confidence.clamp(0.05, 0.99);
+        if want_features {
+            f.clear();
+            model::text_features(norm, f);
+            model::push_rule(f, 0, intent as u32, 1.0);
+            // The rules' pick crossed with how sure they were.
+            let sure = if confidence >= 0.8 {
+                2
+            } else if confidence >= 0.6 {
+                1
+            } else {
+                0
+            };
+            model::push_rule(f, 5, intent as u32 * 3 + sure, 1.0);
+            for (i, &s) in scores.iter().enumerate() {
+                if s > 0.0 {
+                    model::push_rule(f, 1, i as u32, s.min(6.0) / 6.0);
+                }
+            }
+            let mut t = tags;
+            while t != 0 {
+                let bit = t.trailing_zeros();
+                model::push_rule(f, 2, bit, 1.0);
+                t &= t - 1;
+            }
+            let mut n = negated_intents;
+            while n != 0 {
+                let bit = n.trailing_zeros();
+                model::push_rule(f, 4, bit, 1.0);
+                n &= n - 1;
+            }
+            for (i, present) in [
+                ents.amount.is_some(),
+                ents.case_id.is_some(),
+                ents.transaction_id.is_some(),
+                ents.invoice_id.is_some(),
+                ents.card_last4.is_some(),
+                ents_money_count >= 2,
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                if present {
+                    model::push_rule(f, 3, i as u32, 1.0);
+                }
+            }
+        }
+        RulePass { intent, confidence, entities: ents }
     }
 }
 
@@ -464,4 +590,13 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 pub fn classifier() -> &'static Classifier {
     static C: OnceLock<Classifier> = OnceLock::new();
     C.get_or_init(Classifier::new)
+}
+
+/// Featurise labelled messages with the rule pass and train the model (k-fold
+/// cross-validation, temperature on a validation split, final fit on everything).
+pub fn train_model(data: &[eval::Labelled], folds: usize, cfg: &model::TrainConfig) -> (model::Model, model::TrainReport) {
+    let rules = Classifier::rules_only();
+    let examples: Vec<model::Example> =
+        data.iter().map(|l| model::Example { f: rules.featurize(&l.text, "USD"), intent: l.intent, lang: l.lang }).collect();
+    model::train_all(&examples, cfg, folds)
 }

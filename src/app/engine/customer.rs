@@ -75,8 +75,61 @@ pub(crate) fn pick_charge(charges: &[Charge], ents: &Entities, intent: Intent, t
     }
 }
 
+/// A question back waiting for the customer's answer: the readings offered and the message
+/// they are about. Kept in memory: after a restart (or on another instance) the answer is
+/// read as a new message.
+#[derive(Debug, Clone)]
+pub(crate) struct PendingQuestion {
+    choices: Vec<Intent>,
+    ents: Entities,
+    text: String,
+}
+
+pub(crate) type PendingQuestions = std::sync::Mutex<std::collections::HashMap<String, PendingQuestion>>;
+
+/// The readings worth offering: the likeliest ones with at least this probability.
+const OFFER_AT_LEAST: f32 = 0.08;
+
+/// "2", "2.", "(2)", "#2" -> the second choice.
+fn chosen(answer: &str, choices: &[Intent]) -> Option<Intent> {
+    let t = answer.trim().trim_matches(|c: char| matches!(c, '.' | ')' | '(' | '#' | '!'));
+    let n: usize = t.parse().ok()?;
+    choices.get(n.checked_sub(1)?).copied()
+}
+
+/// What a reading means, as the question back offers it.
+fn reading(i: Intent) -> &'static str {
+    match i {
+        Intent::RefundRequest => "you want a refund",
+        Intent::WalletNotApplied => "you chose to pay with wallet credit but your card was charged",
+        Intent::DuplicateCharge => "you were charged more than once for one purchase",
+        Intent::WrongAmount => "you were charged a different amount than the price",
+        Intent::PaymentFailed => "a payment was declined or did not go through",
+        Intent::PaymentPending => "you paid but the payment is still pending",
+        Intent::RefundStatus => "you are asking where a refund is",
+        Intent::WalletBalance => "you want to know your wallet balance",
+        Intent::BuyCredits => "you want to buy credits",
+        Intent::AutoRecharge => "you want to set up, change or stop automatic top-up",
+        Intent::TransferCredits => "you want credits moved to another account",
+        Intent::Dispute => "you did not authorise a charge",
+        Intent::CancelSubscription => "you want to cancel a subscription",
+        Intent::Escalate => "you want someone senior to look at this",
+        Intent::TicketStatus => "you are asking about an open case",
+        Intent::UpdatePaymentMethod => "you want to change your payment method",
+        Intent::Other => "something else",
+    }
+}
+
 impl Work<'_> {
     pub async fn customer_message(&mut self, user: &User, text: &str, redacted_last4: Option<&str>, channel: &str) -> EngineResult<()> {
+        // The answer to a question back routes the message it was about.
+        let pending = self.e.pending.lock().ok().and_then(|mut m| m.remove(user.id.as_str()));
+        if let Some(q) = pending {
+            if let Some(intent) = chosen(text, &q.choices) {
+                self.audit(user.id.as_str(), None, "message.clarified", intent.to_string(), None).await?;
+                return self.route(user, intent, &q.ents, &q.text, channel).await;
+            }
+        }
         let cfg = &self.e.cfg;
         let c = crate::nlu::classifier().classify(text, cfg.default_currency.code());
         let mut ents = c.entities;
@@ -93,6 +146,26 @@ impl Work<'_> {
                 .await?;
             return Ok(());
         }
+        let choices: Vec<Intent> = c.top.iter().filter(|(_, p)| *p >= OFFER_AT_LEAST).map(|(i, _)| *i).collect();
+        if c.confidence < crate::nlu::ASK_BELOW && choices.len() >= 2 {
+            let mut ask = String::from("I want to be sure I understand. Do you mean that");
+            for (n, i) in choices.iter().enumerate() {
+                ask.push_str(&format!("\n{}. {}", n + 1, reading(*i)));
+            }
+            ask.push_str("\nReply with the number.");
+            self.say(channel, Some(&user.id), None, &ask).await?;
+            let q = PendingQuestion { choices, ents, text: text.to_string() };
+            if let Ok(mut m) = self.e.pending.lock() {
+                m.insert(user.id.as_str().to_string(), q);
+            }
+            return Ok(());
+        }
+        self.route(user, intent, &ents, text, channel).await
+    }
+
+    /// Acts on a message whose meaning is settled.
+    async fn route(&mut self, user: &User, intent: Intent, ents: &Entities, text: &str, channel: &str) -> EngineResult<()> {
+        let ents = ents.clone();
         if intent.opens_case() {
             return self.case_message(user, intent, &ents, text, channel).await;
         }
@@ -733,5 +806,21 @@ mod tests {
         assert_eq!(credits_mentioned("I need to add 50 credits"), Some(50));
         assert_eq!(credits_mentioned("quiero 20 créditos"), Some(20));
         assert_eq!(credits_mentioned("how do credits work"), None);
+    }
+}
+
+#[cfg(test)]
+mod question_back_tests {
+    use super::*;
+
+    #[test]
+    fn an_answer_picks_one_of_the_readings() {
+        let choices = [Intent::WrongAmount, Intent::PaymentFailed, Intent::PaymentPending];
+        assert_eq!(chosen("2", &choices), Some(Intent::PaymentFailed));
+        assert_eq!(chosen(" 1. ", &choices), Some(Intent::WrongAmount));
+        assert_eq!(chosen("(3)", &choices), Some(Intent::PaymentPending));
+        assert_eq!(chosen("4", &choices), None);
+        assert_eq!(chosen("0", &choices), None);
+        assert_eq!(chosen("I was charged twice", &choices), None);
     }
 }

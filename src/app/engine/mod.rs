@@ -183,11 +183,13 @@ pub struct Engine {
     /// The last day this process saw the daily summary posted (by it or another
     /// instance), so that the store is asked at most once a day.
     summary_day: std::sync::Mutex<Option<chrono::NaiveDate>>,
+    /// Questions back to customers whose message the classifier was unsure of.
+    pending: customer::PendingQuestions,
 }
 
 impl Engine {
     pub fn new(store: Arc<dyn Store>, connectors: Connectors, cfg: EngineConfig) -> Engine {
-        Engine { store, connectors, cfg, summary_day: std::sync::Mutex::new(None) }
+        Engine { store, connectors, cfg, summary_day: std::sync::Mutex::new(None), pending: Default::default() }
     }
 
     /// Posts the summary of the last 24 hours to the approvals channel once a day, at
