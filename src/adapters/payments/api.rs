@@ -129,10 +129,11 @@ pub enum ProviderKind {
     Square,
     Braintree,
     Mollie,
+    WooCommerce,
 }
 
 impl ProviderKind {
-    pub const ALL: [ProviderKind; 7] = [
+    pub const ALL: [ProviderKind; 8] = [
         ProviderKind::Sandbox,
         ProviderKind::Stripe,
         ProviderKind::PayPal,
@@ -140,6 +141,7 @@ impl ProviderKind {
         ProviderKind::Square,
         ProviderKind::Braintree,
         ProviderKind::Mollie,
+        ProviderKind::WooCommerce,
     ];
 
     /// What charges name in `provider`, and the `[providers.<name>]` table.
@@ -152,6 +154,7 @@ impl ProviderKind {
             ProviderKind::Square => "square",
             ProviderKind::Braintree => "braintree",
             ProviderKind::Mollie => "mollie",
+            ProviderKind::WooCommerce => "woocommerce",
         }
     }
 
@@ -165,6 +168,7 @@ impl ProviderKind {
             ProviderKind::Square => "Square",
             ProviderKind::Braintree => "Braintree",
             ProviderKind::Mollie => "Mollie",
+            ProviderKind::WooCommerce => "WooCommerce",
         }
     }
 

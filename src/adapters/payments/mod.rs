@@ -14,3 +14,4 @@ pub mod sandbox;
 pub mod setup;
 pub mod square;
 pub mod stripe;
+pub mod woocommerce;
