@@ -163,8 +163,9 @@ pub struct WebhookKeys {
     pub mollie: Option<Arc<Executor>>,
     /// Braintree's public and private keys (its webhooks are signed with the private key).
     pub braintree: Option<(Secret, Secret)>,
-    /// WooCommerce's webhook secret (`X-WC-Webhook-Signature`).
-    pub woocommerce: Option<Secret>,
+    /// WooCommerce's webhook secret (`X-WC-Webhook-Signature`) and its API (the order
+    /// deliveries name refunds; each is read back for our key and its outcome).
+    pub woocommerce: Option<(Secret, Arc<Executor>)>,
     pub tolerance_secs: BTreeMap<String, i64>,
 }
 
@@ -269,7 +270,7 @@ impl Providers {
                     Arc::new(HttpConnector::new(Mollie, exec))
                 }
                 ProviderKind::WooCommerce => {
-                    p.webhooks.woocommerce = opt_secret("PAYDESK_WOOCOMMERCE_WEBHOOK_SECRET");
+                    p.webhooks.woocommerce = opt_secret("PAYDESK_WOOCOMMERCE_WEBHOOK_SECRET").map(|k| (k, exec.clone()));
                     Arc::new(HttpConnector::new(WooCommerce, exec))
                 }
             };
