@@ -7,6 +7,7 @@
 #![allow(dead_code)]
 
 pub mod schema;
+pub mod woocommerce;
 
 use axum::body::Bytes;
 use axum::extract::State;
