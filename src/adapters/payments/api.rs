@@ -130,10 +130,11 @@ pub enum ProviderKind {
     Braintree,
     Mollie,
     WooCommerce,
+    Klarna,
 }
 
 impl ProviderKind {
-    pub const ALL: [ProviderKind; 8] = [
+    pub const ALL: [ProviderKind; 9] = [
         ProviderKind::Sandbox,
         ProviderKind::Stripe,
         ProviderKind::PayPal,
@@ -142,6 +143,7 @@ impl ProviderKind {
         ProviderKind::Braintree,
         ProviderKind::Mollie,
         ProviderKind::WooCommerce,
+        ProviderKind::Klarna,
     ];
 
     /// What charges name in `provider`, and the `[providers.<name>]` table.
@@ -155,6 +157,7 @@ impl ProviderKind {
             ProviderKind::Braintree => "braintree",
             ProviderKind::Mollie => "mollie",
             ProviderKind::WooCommerce => "woocommerce",
+            ProviderKind::Klarna => "klarna",
         }
     }
 
@@ -169,6 +172,7 @@ impl ProviderKind {
             ProviderKind::Braintree => "Braintree",
             ProviderKind::Mollie => "Mollie",
             ProviderKind::WooCommerce => "WooCommerce",
+            ProviderKind::Klarna => "Klarna",
         }
     }
 

@@ -8,6 +8,7 @@ pub mod api;
 pub mod braintree;
 pub mod currency;
 pub mod executor;
+pub mod klarna;
 pub mod mollie;
 pub mod paypal;
 pub mod sandbox;

@@ -6,6 +6,7 @@ use super::adyen::Adyen;
 use super::api::ProviderKind;
 use super::braintree::{self, Braintree};
 use super::executor::{Auth, Executor, ExecutorConfig, HttpConnector};
+use super::klarna::Klarna;
 use super::mollie::Mollie;
 use super::paypal::PayPal;
 use super::sandbox::Sandbox;
@@ -22,7 +23,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub const PROVIDERS: [&str; 7] = ["stripe", "paypal", "adyen", "square", "braintree", "mollie", "woocommerce"];
+pub const PROVIDERS: [&str; 8] = ["stripe", "paypal", "adyen", "square", "braintree", "mollie", "woocommerce", "klarna"];
 
 /// One `[providers.<name>]` table. Everything here is public information; keys and
 /// secrets are refused here and read from the environment only.
@@ -62,6 +63,9 @@ pub fn default_base_url(provider: &str) -> &'static str {
         Some(ProviderKind::Mollie) => "https://api.mollie.com",
         // Every store has its own: `base_url` is required.
         Some(ProviderKind::WooCommerce) => "",
+        // The playground (test); live: https://api.klarna.com (Europe), https://api-na.klarna.com
+        // (North America), https://api-oc.klarna.com (Oceania) — docs.klarna.com API URLs.
+        Some(ProviderKind::Klarna) => "https://api.playground.klarna.com",
     }
 }
 
@@ -76,6 +80,7 @@ pub fn env_keys(provider: &str) -> &'static [&'static str] {
         Some(ProviderKind::Braintree) => &["PAYDESK_BRAINTREE_PUBLIC_KEY", "PAYDESK_BRAINTREE_PRIVATE_KEY"],
         Some(ProviderKind::Mollie) => &["PAYDESK_MOLLIE_API_KEY"],
         Some(ProviderKind::WooCommerce) => &["PAYDESK_WOOCOMMERCE_CONSUMER_KEY", "PAYDESK_WOOCOMMERCE_CONSUMER_SECRET"],
+        Some(ProviderKind::Klarna) => &["PAYDESK_KLARNA_USERNAME", "PAYDESK_KLARNA_PASSWORD"],
     }
 }
 
@@ -231,6 +236,8 @@ impl Providers {
                     Auth::Basic { user: secret("PAYDESK_BRAINTREE_PUBLIC_KEY")?, pass: secret("PAYDESK_BRAINTREE_PRIVATE_KEY")? }
                 }
                 ProviderKind::Mollie => Auth::Bearer(secret("PAYDESK_MOLLIE_API_KEY")?),
+                // Klarna: HTTP Basic with the API credentials' username and password.
+                ProviderKind::Klarna => Auth::Basic { user: secret("PAYDESK_KLARNA_USERNAME")?, pass: secret("PAYDESK_KLARNA_PASSWORD")? },
                 ProviderKind::WooCommerce => {
                     Auth::Basic { user: secret("PAYDESK_WOOCOMMERCE_CONSUMER_KEY")?, pass: secret("PAYDESK_WOOCOMMERCE_CONSUMER_SECRET")? }
                 }
@@ -269,6 +276,8 @@ impl Providers {
                     p.webhooks.mollie = Some(exec.clone());
                     Arc::new(HttpConnector::new(Mollie, exec))
                 }
+                // Klarna sends no refund notifications: a refund is final when created.
+                ProviderKind::Klarna => Arc::new(HttpConnector::new(Klarna, exec)),
                 ProviderKind::WooCommerce => {
                     p.webhooks.woocommerce = opt_secret("PAYDESK_WOOCOMMERCE_WEBHOOK_SECRET").map(|k| (k, exec.clone()));
                     Arc::new(HttpConnector::new(WooCommerce, exec))
@@ -323,12 +332,13 @@ mod tests {
             [mollie]
             [woocommerce]
             base_url = "https://shop.example.com"
+            [klarna]
             "#,
         )
         .unwrap();
         let p = Providers::build(Some(&raw), "t.toml", &env, None).unwrap();
         let names: Vec<&str> = p.connectors.iter().map(|c| c.name()).collect();
-        assert_eq!(names, ["adyen", "braintree", "mollie", "paypal", "square", "stripe", "woocommerce"]);
+        assert_eq!(names, ["adyen", "braintree", "klarna", "mollie", "paypal", "square", "stripe", "woocommerce"]);
         assert!(p.webhooks.stripe.is_some() && p.webhooks.adyen.is_some() && p.webhooks.square.is_some());
         assert_eq!(p.webhooks.paypal.as_ref().unwrap().0, "WH-1");
     }
@@ -344,6 +354,12 @@ mod tests {
         let none = |_: &str| None;
         let e = Providers::build(Some(&t("[paypal]")), "b.toml", &none, None).err().unwrap().to_string();
         assert!(e.contains("PAYDESK_PAYPAL_CLIENT_ID"), "{e}");
+        let e = Providers::build(Some(&t("[klarna]")), "b.toml", &none, None).err().unwrap().to_string();
+        assert!(e.contains("PAYDESK_KLARNA_USERNAME"), "{e}");
+        let no_password = |k: &str| (k != "PAYDESK_KLARNA_PASSWORD").then(|| format!("value-of-{k}"));
+        let e = Providers::build(Some(&t("[klarna]")), "b.toml", &no_password, None).err().unwrap().to_string();
+        assert!(e.contains("PAYDESK_KLARNA_PASSWORD"), "{e}");
+        assert!(parse(Some(&t("[klarna]\npassword = \"x\"")), "b.toml").is_err());
     }
 
     #[test]
@@ -403,6 +419,6 @@ mod tests {
         let section = section.replace("[providers.", "[");
         let raw: toml::Value = toml::from_str(&section).unwrap_or_else(|e| panic!("{e}\n{section}"));
         let parsed = parse(Some(&raw), "bot.toml.example").unwrap();
-        assert_eq!(parsed.len(), 7, "{section}");
+        assert_eq!(parsed.len(), 8, "{section}");
     }
 }
