@@ -240,3 +240,126 @@ async fn woocommerce_orders_export_imports_charges_and_reconciles_refunds() {
         assert!(again.is_none(), "reconciling the same export again opens nothing new");
     }
 }
+
+mod klarna {
+    use super::{common, refunds};
+    use paydesk::adapters::payments::currency::exponent;
+    use paydesk::app::reconcile::{compare, parse_refunds_in};
+    use paydesk::domain::approvals::RefundStatus;
+    use providers_support_klarna::{engine_on, refund_and_approve, seed_order, Answer, KlarnaFake};
+
+    use super::providers_support::klarna as providers_support_klarna;
+    use super::providers_support::t;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn klarna_success_and_partial_refunds_up_to_the_captured_amount() {
+        for backend in common::backends() {
+            let fake = KlarnaFake::start(&[]).await;
+            let db = common::fresh_db(&backend).await;
+            let (engine, _c, _p) = engine_on(&fake, &db.url).await;
+            seed_order(&engine, "2026-04-01T10:00:00Z").await;
+            refund_and_approve(&engine, "30.00", "2026-04-01T11:00:00Z").await;
+            let r = refunds(&engine).await.remove(0);
+            assert_eq!(r.status, RefundStatus::Succeeded, "{:?}", r.last_error);
+            assert_eq!(r.provider_ref.as_deref(), Some("b2cb4f5c-0001"), "the id from Refund-Id");
+            // Someone refunded 15.00 in the Merchant Portal: 4.00 is left at Klarna.
+            fake.refund_in_portal(1500);
+            refund_and_approve(&engine, "19.00", "2026-04-01T12:00:00Z").await;
+            let all = refunds(&engine).await;
+            assert_eq!(all.len(), 2);
+            assert_eq!(all[1].status, RefundStatus::Failed);
+            let why = all[1].last_error.clone().unwrap_or_default();
+            assert!(why.contains("larger than what is left"), "{why}");
+            // Beyond paydesk's own cap: refused before any lead is asked.
+            let out = super::providers_support::request_on(&engine, providers_support_klarna::ORDER, "20.00", t("2026-04-01T13:00:00Z")).await;
+            assert!(!out.iter().any(|l| l.contains("\"approval")), "{out:?}");
+            assert_eq!(fake.creations(), 1);
+            assert_eq!(fake.state.lock().unwrap().refunds[0].minor, 3000, "minor units");
+            assert!(fake.problems().is_empty(), "{:?}", fake.problems());
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn klarna_lost_answer_is_found_through_the_order_and_never_refunded_twice() {
+        for backend in common::backends() {
+            let fake = KlarnaFake::start(&[Answer::Hang, Answer::Ok]).await;
+            let db = common::fresh_db(&backend).await;
+            let (engine, _c, _p) = engine_on(&fake, &db.url).await;
+            seed_order(&engine, "2026-04-01T10:00:00Z").await;
+            refund_and_approve(&engine, "10.00", "2026-04-01T11:00:00Z").await;
+            for at in ["2026-04-01T11:05:00Z", "2026-04-01T11:20:00Z"] {
+                engine.run_timers(t(at)).await.unwrap();
+            }
+            let r = refunds(&engine).await.remove(0);
+            assert_eq!(r.status, RefundStatus::Succeeded, "{:?}", r.last_error);
+            assert_eq!(r.provider_ref.as_deref(), Some("b2cb4f5c-0001"));
+            assert_eq!(fake.creations(), 1);
+            let reqs = fake.state.lock().unwrap().requests.clone();
+            assert!(reqs.iter().any(|q| q == &format!("GET /ordermanagement/v1/orders/{}", providers_support_klarna::ORDER)), "{reqs:?}");
+            assert_eq!(reqs.iter().filter(|q| q.starts_with("POST")).count(), 1, "found by its reference, not by sending again: {reqs:?}");
+            assert!(fake.problems().is_empty(), "{:?}", fake.problems());
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn klarna_lookup_refused_keeps_the_outcome_unknown() {
+        for backend in common::backends() {
+            let fake = KlarnaFake::start(&[Answer::Hang]).await;
+            let db = common::fresh_db(&backend).await;
+            let (engine, _c, _p) = engine_on(&fake, &db.url).await;
+            seed_order(&engine, "2026-04-01T10:00:00Z").await;
+            let denied = r#"{"error_code":"UNAUTHORIZED","error_messages":["Invalid credentials"],"correlation_id":"c"}"#;
+            fake.script_lookups(&[(401, denied), (401, denied), (403, denied), (401, denied)]);
+            refund_and_approve(&engine, "10.00", "2026-04-01T11:00:00Z").await;
+            for at in ["2026-04-01T11:05:00Z", "2026-04-01T11:20:00Z", "2026-04-01T11:40:00Z"] {
+                engine.run_timers(t(at)).await.unwrap();
+            }
+            let r = refunds(&engine).await.remove(0);
+            assert_eq!(r.status, RefundStatus::Executing, "{:?}", r.last_error);
+            assert!(r.needs_lookup);
+            assert_eq!(fake.creations(), 1);
+            engine.run_timers(t("2026-04-01T12:00:00Z")).await.unwrap();
+            engine.run_timers(t("2026-04-01T12:30:00Z")).await.unwrap();
+            let r = refunds(&engine).await.remove(0);
+            assert_eq!(r.status, RefundStatus::Succeeded, "{:?}", r.last_error);
+            assert_eq!(fake.creations(), 1);
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn klarna_rate_limited_and_unavailable_are_retried_with_the_same_key() {
+        for backend in common::backends() {
+            let fake = KlarnaFake::start(&[Answer::RateLimited, Answer::Unavailable, Answer::Ok]).await;
+            let db = common::fresh_db(&backend).await;
+            let (engine, _c, _p) = engine_on(&fake, &db.url).await;
+            seed_order(&engine, "2026-04-01T10:00:00Z").await;
+            refund_and_approve(&engine, "10.00", "2026-04-01T11:00:00Z").await;
+            let r = refunds(&engine).await.remove(0);
+            assert_eq!(r.status, RefundStatus::Succeeded, "{:?}", r.last_error);
+            assert_eq!(fake.creations(), 1);
+            assert_eq!(fake.state.lock().unwrap().requests.iter().filter(|q| q.starts_with("POST")).count(), 3);
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn klarna_settlements_reconcile() {
+        for backend in common::backends() {
+            let fake = KlarnaFake::start(&[]).await;
+            let db = common::fresh_db(&backend).await;
+            let (engine, _c, _p) = engine_on(&fake, &db.url).await;
+            seed_order(&engine, "2026-04-01T10:00:00Z").await;
+            refund_and_approve(&engine, "10.00", "2026-04-01T11:00:00Z").await;
+            let portal = fake.refund_in_portal(500);
+            let export = fake.settlement_json().to_string();
+            let (theirs, bad) = parse_refunds_in(&export, "klarna", &exponent);
+            assert!(bad.is_empty(), "{bad:?}");
+            assert_eq!(theirs.len(), 2);
+            let m = compare("klarna", &theirs, &refunds(&engine).await);
+            assert_eq!(m.len(), 1, "{m:#?}");
+            assert!(m[0].describe().contains(&format!("refund {portal} of 5.00 EUR")), "{}", m[0].describe());
+            let now = t("2026-04-01T12:30:00Z");
+            assert!(engine.reconcile_mismatch("klarna", &m[0].fingerprint(), m[0].charge().as_ref(), &m[0].describe(), now).await.unwrap().is_some());
+            assert!(engine.reconcile_mismatch("klarna", &m[0].fingerprint(), m[0].charge().as_ref(), &m[0].describe(), now).await.unwrap().is_none());
+        }
+    }
+}

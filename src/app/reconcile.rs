@@ -362,8 +362,52 @@ fn woocommerce_refund_rows(orders: &[Value]) -> Rows {
     out
 }
 
+/// Klarna's own export: the Settlements API's transactions (`{"transactions": [...]}` or
+/// the bare array; `amount` in minor units, `type` SALE/RETURN/FEE/…, `currency_code`,
+/// `order_id`, `refund_id`, `merchant_refund_reference`). Refunds are the `RETURN` rows
+/// (their amounts are negative), our key being the refund's reference. Settlements name
+/// no customer, so charges cannot be imported from them (each SALE row is refused so).
+fn klarna_transactions(text: &str) -> Option<Vec<Value>> {
+    let v: Value = serde_json::from_str(text.trim_start_matches('\u{feff}').trim_start()).ok()?;
+    let list = match &v {
+        Value::Object(m) => m.get("transactions")?.as_array()?.clone(),
+        Value::Array(a) => a.clone(),
+        _ => return None,
+    };
+    let is_tx = |x: &Value| x.get("type").is_some_and(Value::is_string) && x.get("currency_code").is_some() && x.get("order_id").is_some();
+    (!list.is_empty() && list.iter().all(is_tx)).then_some(list)
+}
+
+fn klarna_rows(txs: &[Value], refunds: bool) -> Rows {
+    let mut out = Vec::new();
+    for (i, x) in txs.iter().enumerate() {
+        let typ = str_of(x, "type");
+        if refunds && typ == "RETURN" {
+            let row: Row = [
+                ("id", str_of(x, "refund_id")),
+                ("charge", str_of(x, "order_id")),
+                ("amount", format!("#minor:{}", str_of(x, "amount"))),
+                ("currency", str_of(x, "currency_code")),
+                ("idempotency_key", str_of(x, "merchant_refund_reference")),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+            out.push((i + 1, Ok(row)));
+        } else if !refunds && typ == "SALE" {
+            out.push((i + 1, Err(format!("Klarna settlements name no customer: order {} cannot be imported from them", str_of(x, "order_id")))));
+        }
+    }
+    out
+}
+
 /// The rows of a provider's export: its own format where it has one, else the generic.
 fn export_rows(text: &str, provider: &str, refunds: bool) -> Result<Rows, LineProblem> {
+    if provider == "klarna" {
+        if let Some(txs) = klarna_transactions(text) {
+            return Ok(klarna_rows(&txs, refunds));
+        }
+    }
     if provider == "woocommerce" {
         if let Some(orders) = woocommerce_orders(text) {
             return Ok(if refunds { woocommerce_refund_rows(&orders) } else { woocommerce_charge_rows(&orders) });
@@ -615,6 +659,23 @@ mod tests {
         assert_eq!(refunds[0].amount, Decimal::from_str("10.00").unwrap());
         // Elsewhere the same text is read generically (and its integer ids are not amounts).
         assert!(!parse_charges_in(json, "stripe", &iso_exponent).1.is_empty());
+    }
+
+    #[test]
+    fn klarna_settlement_transactions() {
+        // Shaped as the Settlements API's transactions (amount in minor units, RETURN negative).
+        let json = r#"{"transactions":[
+          {"type":"SALE","amount":4900,"currency_code":"EUR","order_id":"o-1","capture_id":"c-1","sale_date":"2026-04-01T10:00:00Z","refund_id":""},
+          {"type":"RETURN","amount":-1000,"currency_code":"EUR","order_id":"o-1","capture_id":"","refund_id":"r-1","merchant_refund_reference":"pd_k"},
+          {"type":"FEE","amount":-29,"currency_code":"EUR","order_id":"o-1","capture_id":"c-1","refund_id":""}],"pagination":{"count":3}}"#;
+        let (refunds, bad) = parse_refunds_in(json, "klarna", &iso_exponent);
+        assert!(bad.is_empty(), "{bad:?}");
+        assert_eq!(refunds.len(), 1);
+        assert_eq!((refunds[0].provider_ref.as_str(), refunds[0].charge.as_deref()), ("r-1", Some("o-1")));
+        assert_eq!((refunds[0].amount, refunds[0].idempotency_key.as_deref()), (Decimal::from_str("10.00").unwrap(), Some("pd_k")));
+        let (charges, bad) = parse_charges_in(json, "klarna", &iso_exponent);
+        assert!(charges.is_empty());
+        assert!(bad[0].message.contains("no customer"), "{bad:?}");
     }
 
     #[test]

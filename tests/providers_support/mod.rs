@@ -6,6 +6,7 @@
 //! made, then the connection hangs past the client's timeout).
 #![allow(dead_code)]
 
+pub mod klarna;
 pub mod schema;
 pub mod woocommerce;
 
