@@ -214,7 +214,7 @@ async fn woocommerce_orders_export_imports_charges_and_reconciles_refunds() {
         seed_people(&engine, "2026-04-01T09:00:00Z").await;
         // The store's own export: GET /wp-json/wc/v3/orders.
         let export = serde_json::to_string(&vec![fake.order_json("2026-04-01T10:00:00")]).unwrap();
-        let (charges, bad) = parse_charges_in(&export, "woocommerce", &exponent);
+        let paydesk::app::reconcile::ParsedCharges { charges, bad, .. } = parse_charges_in(&export, "woocommerce", &exponent);
         assert!(bad.is_empty(), "{bad:?}");
         for c in &charges {
             engine.import_charge(c, t("2026-04-01T10:30:00Z")).await.unwrap();

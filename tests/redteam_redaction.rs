@@ -275,7 +275,7 @@ fn imported_rows_with_card_numbers_are_refused() {
                ch_4,10.00,USD,2026-04-01 10:00:00,acct-1,card 4111–1111–1111–1111,1111,Paid\n\
                ch_5,10.00,USD,2026-04-01 10:00:00,acct-1,card 4111\u{00A0}1111\u{00A0}1111\u{00A0}1111,1111,Paid\n\
                ch_6,10.00,USD,2026-04-01 10:00:00,acct-1,\"Amex 3782 822463 10005, exp 12/27\",0005,Paid\n";
-    let (good, bad) = paydesk::app::reconcile::parse_charges(csv, "adyen");
+    let paydesk::app::reconcile::ParsedCharges { charges: good, bad, .. } = paydesk::app::reconcile::parse_charges(csv, "adyen");
     assert_eq!(good.iter().map(|c| c.id.to_string()).collect::<Vec<_>>(), ["8835511210681071"]);
     assert_eq!(bad.len(), 5, "{bad:?}");
     for b in &bad {

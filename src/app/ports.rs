@@ -130,6 +130,14 @@ pub trait Store: Send + Sync + 'static {
     async fn audit(&self, case: Option<CaseNumber>) -> StoreResult<Vec<StoredAudit>>;
     /// The audit chain's head (`None` if the row is missing: a sign of tampering).
     async fn audit_head(&self) -> StoreResult<Option<AuditHead>>;
+    /// Refunds requested at or after `since`, oldest first (read-only, for the report).
+    async fn refunds_requested_since(&self, since: DateTime<Utc>) -> StoreResult<Vec<Refund>>;
+    /// Cases opened at or after `since`, oldest first (read-only, for the report).
+    async fn cases_opened_since(&self, since: DateTime<Utc>) -> StoreResult<Vec<Case>>;
+    /// Every open case, oldest first (read-only, for the report).
+    async fn open_cases_oldest_first(&self) -> StoreResult<Vec<Case>>;
+    /// Audit records of one action (`refund.refused`, …) at or after `since`, in order.
+    async fn audit_actions_since(&self, since: DateTime<Utc>, action: &str) -> StoreResult<Vec<StoredAudit>>;
 }
 
 /// Everything the engine reads and writes inside one transaction.

@@ -10,7 +10,8 @@
 //! `customer` [`Customer ID`, `account`] (our account id), and optionally `description`,
 //! `card_last4` [`Card Last4`], `fee`, `kind` (product/credits/subscription), `method`,
 //! `provider` (default: `--provider`), `status` (rows not `paid`/`succeeded`/`captured`/
-//! `completed` are refused), `disputed`.
+//! `completed`/`settled` — failed, pending, refunded… — are skipped and counted, not
+//! refused), `disputed`.
 //!
 //! Refunds (`paydesk reconcile --provider NAME FILE`): CSV or JSON with `id` (the
 //! provider's refund reference), `amount`, `currency`, and optionally `charge`
@@ -210,7 +211,13 @@ fn holds_card_number(v: &str) -> bool {
     crate::nlu::redact::contains_card_number(v)
 }
 
-fn charge_row(row: &Row, default_provider: &str, exp: Exponent) -> Result<Charge, String> {
+/// A well-formed charge row: paid (to import) or in another status (to skip and count).
+enum ChargeRow {
+    Paid(Charge),
+    Unpaid(String),
+}
+
+fn charge_row(row: &Row, default_provider: &str, exp: Exponent) -> Result<ChargeRow, String> {
     if let Some((k, _)) = row.iter().find(|(_, v)| holds_card_number(v)) {
         return Err(format!("`{k}` holds a full card number: the row is refused and not kept"));
     }
@@ -234,7 +241,7 @@ fn charge_row(row: &Row, default_provider: &str, exp: Exponent) -> Result<Charge
     let account = get(row, &["customer", "customer_id", "account", "account_id"]).ok_or("no `customer`/`account`")?;
     if let Some(st) = get(row, &["status"]) {
         if !matches!(st.to_ascii_lowercase().as_str(), "paid" | "succeeded" | "captured" | "completed" | "settled") {
-            return Err(format!("status `{st}` is not a paid charge"));
+            return Ok(ChargeRow::Unpaid(st.to_string()));
         }
     }
     let card_last4 = match get(row, &["card_last4", "last4", "card_last_4"]) {
@@ -251,7 +258,7 @@ fn charge_row(row: &Row, default_provider: &str, exp: Exponent) -> Result<Charge
         None => PaymentMethod::parse(if default_provider == "paypal" { "paypal" } else { "card" }).ok_or("card method")?,
     };
     let flag = |names: &[&str]| get(row, names).is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "true" | "1" | "yes"));
-    Ok(Charge {
+    Ok(ChargeRow::Paid(Charge {
         id: ChargeId::new(id.to_string()),
         account: AccountId::new(account.to_string()),
         amount: amt,
@@ -265,12 +272,21 @@ fn charge_row(row: &Row, default_provider: &str, exp: Exponent) -> Result<Charge
         wallet_selected: flag(&["wallet_selected"]),
         disputed: flag(&["disputed"]),
         provider,
-    })
+    }))
 }
 
-/// Charges from a provider export: the good rows, and the bad ones by line (integer
-/// amounts in ISO 4217 minor units).
-pub fn parse_charges(text: &str, default_provider: &str) -> (Vec<Charge>, Vec<LineProblem>) {
+/// A charge export read: the paid charges, the well-formed rows in another status
+/// (skipped, by line, with their status), and the malformed rows by line.
+#[derive(Debug, Default)]
+pub struct ParsedCharges {
+    pub charges: Vec<Charge>,
+    pub unpaid: Vec<LineProblem>,
+    pub bad: Vec<LineProblem>,
+}
+
+/// Charges from a provider export (integer amounts in ISO 4217 minor units): the paid
+/// rows, the unpaid ones, and the bad ones by line.
+pub fn parse_charges(text: &str, default_provider: &str) -> ParsedCharges {
     parse_charges_in(text, default_provider, &iso_exponent)
 }
 
@@ -308,8 +324,8 @@ fn gmt(raw: &str) -> String {
 }
 
 /// Charges from WooCommerce orders: a paid order ("processing", "completed", or since
-/// refunded) is a charge under its order number; a guest order (`customer_id` 0) has no
-/// account to keep it under and is refused with that reason.
+/// refunded) is a charge under its order number, an unpaid one is skipped; a guest order
+/// (`customer_id` 0) has no account to keep it under and is refused with that reason.
 fn woocommerce_charge_rows(orders: &[Value]) -> Rows {
     orders
         .iter()
@@ -317,9 +333,11 @@ fn woocommerce_charge_rows(orders: &[Value]) -> Rows {
         .map(|(i, o)| {
             let status = str_of(o, "status");
             let customer = str_of(o, "customer_id");
-            let row = if !matches!(status.as_str(), "processing" | "completed" | "refunded") {
-                Err(format!("order {} is `{status}`, not a paid order", str_of(o, "id")))
-            } else if customer.is_empty() || customer == "0" {
+            // Paid orders are "processing", "completed" or since "refunded"; the others
+            // ("pending", "on-hold", "failed", "cancelled", …) keep their status and are
+            // skipped and counted like any unpaid row.
+            let paid = matches!(status.as_str(), "processing" | "completed" | "refunded");
+            let row = if customer.is_empty() || customer == "0" {
                 Err(format!("order {} is a guest order (customer_id 0): no customer account to import it under", str_of(o, "id")))
             } else {
                 let created = [str_of(o, "date_paid_gmt"), str_of(o, "date_created_gmt")].into_iter().find(|s| !s.is_empty()).unwrap_or_default();
@@ -331,6 +349,7 @@ fn woocommerce_charge_rows(orders: &[Value]) -> Rows {
                     ("customer", format!("wc-{customer}")),
                     ("description", format!("WooCommerce order #{}", str_of(o, "number"))),
                     ("provider", "woocommerce".to_string()),
+                    ("status", if paid { "paid".to_string() } else { status.clone() }),
                 ]
                 .into_iter()
                 .map(|(k, v)| (k.to_string(), v))
@@ -417,23 +436,27 @@ fn export_rows(text: &str, provider: &str, refunds: bool) -> Result<Rows, LinePr
 }
 
 /// `parse_charges` with integer amounts read in each provider's own units.
-pub fn parse_charges_in(text: &str, default_provider: &str, exp: Exponent) -> (Vec<Charge>, Vec<LineProblem>) {
-    let mut good = Vec::new();
-    let mut bad = Vec::new();
+pub fn parse_charges_in(text: &str, default_provider: &str, exp: Exponent) -> ParsedCharges {
+    let mut out = ParsedCharges::default();
     let mut seen = HashSet::new();
     match export_rows(text, default_provider, false) {
-        Err(p) => bad.push(p),
+        Err(p) => out.bad.push(p),
         Ok(rows) => {
             for (line, row) in rows {
                 match row.and_then(|r| charge_row(&r, default_provider, exp)) {
-                    Ok(c) if !seen.insert(c.id.to_string()) => bad.push(LineProblem { line, message: format!("charge {} appears twice", c.id) }),
-                    Ok(c) => good.push(c),
-                    Err(message) => bad.push(LineProblem { line, message }),
+                    Ok(ChargeRow::Paid(c)) if !seen.insert(c.id.to_string()) => {
+                        out.bad.push(LineProblem { line, message: format!("charge {} appears twice", c.id) })
+                    }
+                    Ok(ChargeRow::Paid(c)) => out.charges.push(c),
+                    Ok(ChargeRow::Unpaid(status)) => {
+                        out.unpaid.push(LineProblem { line, message: format!("status `{status}`: not a paid charge, skipped") })
+                    }
+                    Err(message) => out.bad.push(LineProblem { line, message }),
                 }
             }
         }
     }
-    (good, bad)
+    out
 }
 
 /// One refund the provider's export says it paid.
@@ -610,13 +633,16 @@ mod tests {
                    ch_5,10.00,USD,2026-04-01T10:00:00Z,,x,4242,Paid\n\
                    ch_6,10.00,USD,2026-04-01T10:00:00Z,acct-2,card 4242 4242 4242 4242,4242,Paid\n\
                    ch_7,1.00,EUR,2026-04-02T10:00:00Z,acct-2,,,succeeded\n";
-        let (good, bad) = parse_charges(csv, "stripe");
+        let ParsedCharges { charges: good, unpaid, bad } = parse_charges(csv, "stripe");
         assert_eq!(good.iter().map(|c| c.id.to_string()).collect::<Vec<_>>(), ["ch_1", "ch_7"]);
         assert_eq!(good[0].description, "API credits, pack");
         assert_eq!(good[0].amount, Decimal::from_str("49.00").unwrap());
         assert_eq!(good[0].provider, "stripe");
-        assert_eq!(bad.iter().map(|b| b.line).collect::<Vec<_>>(), [3, 4, 5, 6, 7]);
-        assert!(bad[4].message.contains("full card number") && !bad[4].message.contains("4242 4242"));
+        // A failed charge is well formed: skipped and counted, not refused.
+        assert_eq!(unpaid.iter().map(|b| b.line).collect::<Vec<_>>(), [4]);
+        assert!(unpaid[0].message.contains("Failed"), "{:?}", unpaid[0]);
+        assert_eq!(bad.iter().map(|b| b.line).collect::<Vec<_>>(), [3, 5, 6, 7]);
+        assert!(bad[3].message.contains("full card number") && !bad[3].message.contains("4242 4242"));
     }
 
     #[test]
@@ -624,7 +650,7 @@ mod tests {
         let json = r#"[{"id":"pi_1","amount":4900,"currency":"usd","created":1775037600,"customer":"acct-1"},
                        {"id":"pi_2","amount":49.5,"currency":"usd","created":"2026-04-01T10:00:00Z","customer":"acct-1"},
                        {"id":"pi_3","amount":"1200","currency":"JPY","created":"2026-04-01T10:00:00Z","account":"acct-3","provider":"adyen"}]"#;
-        let (good, bad) = parse_charges(json, "stripe");
+        let ParsedCharges { charges: good, bad, .. } = parse_charges(json, "stripe");
         assert_eq!(good.len(), 2);
         assert_eq!(good[0].amount, Decimal::from_str("49.00").unwrap());
         assert_eq!(good[1].provider, "adyen");
@@ -644,21 +670,23 @@ mod tests {
           {"id":729,"number":"729","order_key":"wc_order_y","status":"processing","currency":"EUR","total":"5.00","customer_id":0,
            "date_created_gmt":"2026-04-01T10:00:00","refunds":[]}
         ]"#;
-        let (good, bad) = parse_charges_in(json, "woocommerce", &iso_exponent);
+        let ParsedCharges { charges: good, unpaid, bad } = parse_charges_in(json, "woocommerce", &iso_exponent);
         assert_eq!(good.len(), 1, "{bad:?}");
         assert_eq!((good[0].id.to_string(), good[0].amount), ("727".to_string(), Decimal::from_str("49.00").unwrap()));
         assert_eq!(good[0].at, time("2026-04-01T10:01:00Z").unwrap(), "paid time, GMT");
         assert_eq!(good[0].account.to_string(), "wc-12");
         assert_eq!(good[0].provider, "woocommerce");
-        assert_eq!(bad.iter().map(|b| b.line).collect::<Vec<_>>(), [2, 3]);
-        assert!(bad[0].message.contains("pending") && bad[1].message.contains("guest"), "{bad:?}");
+        assert_eq!(unpaid.iter().map(|b| b.line).collect::<Vec<_>>(), [2], "a pending order is skipped");
+        assert!(unpaid[0].message.contains("pending"), "{unpaid:?}");
+        assert_eq!(bad.iter().map(|b| b.line).collect::<Vec<_>>(), [3]);
+        assert!(bad[0].message.contains("guest"), "{bad:?}");
         let (refunds, bad) = parse_refunds_in(json, "woocommerce", &iso_exponent);
         assert!(bad.is_empty(), "{bad:?}");
         assert_eq!(refunds.len(), 1);
         assert_eq!((refunds[0].provider_ref.as_str(), refunds[0].charge.as_deref()), ("726", Some("727")));
         assert_eq!(refunds[0].amount, Decimal::from_str("10.00").unwrap());
         // Elsewhere the same text is read generically (and its integer ids are not amounts).
-        assert!(!parse_charges_in(json, "stripe", &iso_exponent).1.is_empty());
+        assert!(!parse_charges_in(json, "stripe", &iso_exponent).bad.is_empty());
     }
 
     #[test]
@@ -673,7 +701,7 @@ mod tests {
         assert_eq!(refunds.len(), 1);
         assert_eq!((refunds[0].provider_ref.as_str(), refunds[0].charge.as_deref()), ("r-1", Some("o-1")));
         assert_eq!((refunds[0].amount, refunds[0].idempotency_key.as_deref()), (Decimal::from_str("10.00").unwrap(), Some("pd_k")));
-        let (charges, bad) = parse_charges_in(json, "klarna", &iso_exponent);
+        let ParsedCharges { charges, bad, .. } = parse_charges_in(json, "klarna", &iso_exponent);
         assert!(charges.is_empty());
         assert!(bad[0].message.contains("no customer"), "{bad:?}");
     }

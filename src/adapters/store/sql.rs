@@ -326,6 +326,38 @@ macro_rules! sql_store {
                 rows.iter().map(audit_row).collect()
             }
 
+            async fn refunds_requested_since(&self, since: DateTime<Utc>) -> StoreResult<Vec<Refund>> {
+                let rows = sqlx::query(&format!("SELECT {REFUND_COLS} FROM refunds WHERE requested_at >= $1 ORDER BY requested_at, id"))
+                    .bind(ts(since))
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter().map(refund_row).collect()
+            }
+
+            async fn cases_opened_since(&self, since: DateTime<Utc>) -> StoreResult<Vec<Case>> {
+                let rows = sqlx::query(&format!("SELECT {CASE_COLS} FROM cases WHERE opened_at >= $1 ORDER BY opened_at, number"))
+                    .bind(ts(since))
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter().map(case_row).collect()
+            }
+
+            async fn open_cases_oldest_first(&self) -> StoreResult<Vec<Case>> {
+                let rows = sqlx::query(&format!("SELECT {CASE_COLS} FROM cases WHERE status IN {OPEN_CASES} ORDER BY opened_at, number"))
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter().map(case_row).collect()
+            }
+
+            async fn audit_actions_since(&self, since: DateTime<Utc>, action: &str) -> StoreResult<Vec<StoredAudit>> {
+                let rows = sqlx::query(&format!("SELECT {AUDIT_COLS} FROM audit WHERE at >= $1 AND action = $2 ORDER BY seq"))
+                    .bind(ts(since))
+                    .bind(action)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter().map(audit_row).collect()
+            }
+
             async fn audit_head(&self) -> StoreResult<Option<AuditHead>> {
                 let row = sqlx::query("SELECT count, last_hash, mac FROM audit_head WHERE id = 1").fetch_optional(&self.pool).await?;
                 row.map(|r| {

@@ -445,6 +445,8 @@ impl Work<'_> {
         refund.next_attempt_at = None;
         refund.needs_lookup = false;
         self.set_refund_status(refund, RefundStatus::Reversed).await?;
+        // The customer did not keep the refund: credits it took back return to the wallet.
+        self.move_credits(refund, Direction::GiveBack).await?;
         self.tx
             .add_credit_note(&CreditNote {
                 charge: refund.charge.clone(),
