@@ -290,11 +290,156 @@ pub fn parse_charges(text: &str, default_provider: &str) -> ParsedCharges {
     parse_charges_in(text, default_provider, &iso_exponent)
 }
 
+/// WooCommerce's own export: the orders as `GET /wp-json/wc/v3/orders` lists them (a JSON
+/// array of order objects: `id` and `customer_id` integers, `total` a decimal string,
+/// `currency`, `status`, `date_paid_gmt`/`date_created_gmt` without a zone (GMT),
+/// `refunds: [{id, reason, total}]` with negative totals —
+/// developer.woocommerce.com/docs/apis/rest-api/v3/orders/), rewritten as the generic
+/// rows. `None`: not that format (the generic reader takes it).
+fn woocommerce_orders(text: &str) -> Option<Vec<Value>> {
+    let v: Value = serde_json::from_str(text.trim_start_matches('\u{feff}').trim_start()).ok()?;
+    let orders = v.as_array()?;
+    let is_order = |o: &Value| o.get("id").is_some_and(Value::is_u64) && o.get("total").is_some_and(Value::is_string) && o.get("order_key").is_some();
+    if orders.is_empty() || !orders.iter().all(is_order) {
+        return None;
+    }
+    Some(orders.clone())
+}
+
+fn str_of(v: &Value, key: &str) -> String {
+    match v.get(key) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// A WooCommerce time (`2017-03-22T16:28:08`, GMT) in RFC 3339.
+fn gmt(raw: &str) -> String {
+    if raw.is_empty() || raw.ends_with('Z') || raw.contains('+') {
+        raw.to_string()
+    } else {
+        format!("{raw}Z")
+    }
+}
+
+/// Charges from WooCommerce orders: a paid order ("processing", "completed", or since
+/// refunded) is a charge under its order number, an unpaid one is skipped; a guest order
+/// (`customer_id` 0) has no account to keep it under and is refused with that reason.
+fn woocommerce_charge_rows(orders: &[Value]) -> Rows {
+    orders
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            let status = str_of(o, "status");
+            let customer = str_of(o, "customer_id");
+            // Paid orders are "processing", "completed" or since "refunded"; the others
+            // ("pending", "on-hold", "failed", "cancelled", …) keep their status and are
+            // skipped and counted like any unpaid row.
+            let paid = matches!(status.as_str(), "processing" | "completed" | "refunded");
+            let row = if customer.is_empty() || customer == "0" {
+                Err(format!("order {} is a guest order (customer_id 0): no customer account to import it under", str_of(o, "id")))
+            } else {
+                let created = [str_of(o, "date_paid_gmt"), str_of(o, "date_created_gmt")].into_iter().find(|s| !s.is_empty()).unwrap_or_default();
+                Ok([
+                    ("id", str_of(o, "id")),
+                    ("amount", str_of(o, "total")),
+                    ("currency", str_of(o, "currency")),
+                    ("created", gmt(&created)),
+                    ("customer", format!("wc-{customer}")),
+                    ("description", format!("WooCommerce order #{}", str_of(o, "number"))),
+                    ("provider", "woocommerce".to_string()),
+                    ("status", if paid { "paid".to_string() } else { status.clone() }),
+                ]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect())
+            };
+            (i + 1, row)
+        })
+        .collect()
+}
+
+/// Refunds from WooCommerce orders: every entry of each order's `refunds` (its `total` is
+/// negative), in the order's currency, with the order as the charge.
+fn woocommerce_refund_rows(orders: &[Value]) -> Rows {
+    let mut out = Vec::new();
+    for (i, o) in orders.iter().enumerate() {
+        for r in o.get("refunds").and_then(Value::as_array).into_iter().flatten() {
+            let row: Row = [
+                ("id", str_of(r, "id")),
+                ("charge", str_of(o, "id")),
+                ("amount", str_of(r, "total").trim_start_matches('-').to_string()),
+                ("currency", str_of(o, "currency")),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+            out.push((i + 1, Ok(row)));
+        }
+    }
+    out
+}
+
+/// Klarna's own export: the Settlements API's transactions (`{"transactions": [...]}` or
+/// the bare array; `amount` in minor units, `type` SALE/RETURN/FEE/…, `currency_code`,
+/// `order_id`, `refund_id`, `merchant_refund_reference`). Refunds are the `RETURN` rows
+/// (their amounts are negative), our key being the refund's reference. Settlements name
+/// no customer, so charges cannot be imported from them (each SALE row is refused so).
+fn klarna_transactions(text: &str) -> Option<Vec<Value>> {
+    let v: Value = serde_json::from_str(text.trim_start_matches('\u{feff}').trim_start()).ok()?;
+    let list = match &v {
+        Value::Object(m) => m.get("transactions")?.as_array()?.clone(),
+        Value::Array(a) => a.clone(),
+        _ => return None,
+    };
+    let is_tx = |x: &Value| x.get("type").is_some_and(Value::is_string) && x.get("currency_code").is_some() && x.get("order_id").is_some();
+    (!list.is_empty() && list.iter().all(is_tx)).then_some(list)
+}
+
+fn klarna_rows(txs: &[Value], refunds: bool) -> Rows {
+    let mut out = Vec::new();
+    for (i, x) in txs.iter().enumerate() {
+        let typ = str_of(x, "type");
+        if refunds && typ == "RETURN" {
+            let row: Row = [
+                ("id", str_of(x, "refund_id")),
+                ("charge", str_of(x, "order_id")),
+                ("amount", format!("#minor:{}", str_of(x, "amount"))),
+                ("currency", str_of(x, "currency_code")),
+                ("idempotency_key", str_of(x, "merchant_refund_reference")),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+            out.push((i + 1, Ok(row)));
+        } else if !refunds && typ == "SALE" {
+            out.push((i + 1, Err(format!("Klarna settlements name no customer: order {} cannot be imported from them", str_of(x, "order_id")))));
+        }
+    }
+    out
+}
+
+/// The rows of a provider's export: its own format where it has one, else the generic.
+fn export_rows(text: &str, provider: &str, refunds: bool) -> Result<Rows, LineProblem> {
+    if provider == "klarna" {
+        if let Some(txs) = klarna_transactions(text) {
+            return Ok(klarna_rows(&txs, refunds));
+        }
+    }
+    if provider == "woocommerce" {
+        if let Some(orders) = woocommerce_orders(text) {
+            return Ok(if refunds { woocommerce_refund_rows(&orders) } else { woocommerce_charge_rows(&orders) });
+        }
+    }
+    rows(text)
+}
+
 /// `parse_charges` with integer amounts read in each provider's own units.
 pub fn parse_charges_in(text: &str, default_provider: &str, exp: Exponent) -> ParsedCharges {
     let mut out = ParsedCharges::default();
     let mut seen = HashSet::new();
-    match rows(text) {
+    match export_rows(text, default_provider, false) {
         Err(p) => out.bad.push(p),
         Ok(rows) => {
             for (line, row) in rows {
@@ -353,7 +498,7 @@ pub fn parse_refunds_in(text: &str, provider: &str, exp: Exponent) -> (Vec<PaidR
             idempotency_key: get(row, &["idempotency_key", "metadata_idempotency_key", "reference", "custom_id"]).map(str::to_string),
         }))
     };
-    match rows(text) {
+    match export_rows(text, provider, true) {
         Err(p) => bad.push(p),
         Ok(rows) => {
             for (line, row) in rows {
@@ -511,6 +656,54 @@ mod tests {
         assert_eq!(good[1].provider, "adyen");
         assert_eq!(bad.len(), 1);
         assert_eq!(bad[0].line, 2);
+    }
+
+    #[test]
+    fn woocommerce_orders_export() {
+        // Shaped as GET /wp-json/wc/v3/orders answers (developer.woocommerce.com/docs/apis/rest-api/v3/orders/).
+        let json = r#"[
+          {"id":727,"number":"727","order_key":"wc_order_58d2d042d1d","status":"completed","currency":"USD","total":"49.00",
+           "customer_id":12,"date_created_gmt":"2026-04-01T10:00:00","date_paid_gmt":"2026-04-01T10:01:00",
+           "refunds":[{"id":726,"reason":"","total":"-10.00"}]},
+          {"id":728,"number":"728","order_key":"wc_order_x","status":"pending","currency":"USD","total":"5.00","customer_id":12,
+           "date_created_gmt":"2026-04-01T10:00:00","refunds":[]},
+          {"id":729,"number":"729","order_key":"wc_order_y","status":"processing","currency":"EUR","total":"5.00","customer_id":0,
+           "date_created_gmt":"2026-04-01T10:00:00","refunds":[]}
+        ]"#;
+        let ParsedCharges { charges: good, unpaid, bad } = parse_charges_in(json, "woocommerce", &iso_exponent);
+        assert_eq!(good.len(), 1, "{bad:?}");
+        assert_eq!((good[0].id.to_string(), good[0].amount), ("727".to_string(), Decimal::from_str("49.00").unwrap()));
+        assert_eq!(good[0].at, time("2026-04-01T10:01:00Z").unwrap(), "paid time, GMT");
+        assert_eq!(good[0].account.to_string(), "wc-12");
+        assert_eq!(good[0].provider, "woocommerce");
+        assert_eq!(unpaid.iter().map(|b| b.line).collect::<Vec<_>>(), [2], "a pending order is skipped");
+        assert!(unpaid[0].message.contains("pending"), "{unpaid:?}");
+        assert_eq!(bad.iter().map(|b| b.line).collect::<Vec<_>>(), [3]);
+        assert!(bad[0].message.contains("guest"), "{bad:?}");
+        let (refunds, bad) = parse_refunds_in(json, "woocommerce", &iso_exponent);
+        assert!(bad.is_empty(), "{bad:?}");
+        assert_eq!(refunds.len(), 1);
+        assert_eq!((refunds[0].provider_ref.as_str(), refunds[0].charge.as_deref()), ("726", Some("727")));
+        assert_eq!(refunds[0].amount, Decimal::from_str("10.00").unwrap());
+        // Elsewhere the same text is read generically (and its integer ids are not amounts).
+        assert!(!parse_charges_in(json, "stripe", &iso_exponent).bad.is_empty());
+    }
+
+    #[test]
+    fn klarna_settlement_transactions() {
+        // Shaped as the Settlements API's transactions (amount in minor units, RETURN negative).
+        let json = r#"{"transactions":[
+          {"type":"SALE","amount":4900,"currency_code":"EUR","order_id":"o-1","capture_id":"c-1","sale_date":"2026-04-01T10:00:00Z","refund_id":""},
+          {"type":"RETURN","amount":-1000,"currency_code":"EUR","order_id":"o-1","capture_id":"","refund_id":"r-1","merchant_refund_reference":"pd_k"},
+          {"type":"FEE","amount":-29,"currency_code":"EUR","order_id":"o-1","capture_id":"c-1","refund_id":""}],"pagination":{"count":3}}"#;
+        let (refunds, bad) = parse_refunds_in(json, "klarna", &iso_exponent);
+        assert!(bad.is_empty(), "{bad:?}");
+        assert_eq!(refunds.len(), 1);
+        assert_eq!((refunds[0].provider_ref.as_str(), refunds[0].charge.as_deref()), ("r-1", Some("o-1")));
+        assert_eq!((refunds[0].amount, refunds[0].idempotency_key.as_deref()), (Decimal::from_str("10.00").unwrap(), Some("pd_k")));
+        let ParsedCharges { charges, bad, .. } = parse_charges_in(json, "klarna", &iso_exponent);
+        assert!(charges.is_empty());
+        assert!(bad[0].message.contains("no customer"), "{bad:?}");
     }
 
     #[test]

@@ -6,7 +6,9 @@
 //! made, then the connection hangs past the client's timeout).
 #![allow(dead_code)]
 
+pub mod klarna;
 pub mod schema;
+pub mod woocommerce;
 
 use axum::body::Bytes;
 use axum::extract::State;

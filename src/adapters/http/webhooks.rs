@@ -1,4 +1,4 @@
-//! Payment provider webhooks: `POST /webhooks/{stripe,paypal,adyen,square,braintree,mollie}`.
+//! Payment provider webhooks: `POST /webhooks/{stripe,paypal,adyen,square,braintree,mollie,woocommerce}`.
 //!
 //! Each delivery is verified before anything is read from it — Stripe's
 //! `Stripe-Signature` (HMAC-SHA256 of `"{t}.{body}"`, any `v1`, 300 s tolerance), Adyen's
@@ -6,14 +6,15 @@
 //! (over notification URL + body), PayPal through its verification API (and a 300 s
 //! window on the signed transmission time), Braintree's `bt_signature` (`public_key|hex`
 //! pairs: HMAC-SHA1 of `bt_payload` keyed with SHA-1 of the private key), Mollie by fetching the payment it names
-//! from the API (its webhook carries only an id). Forged or stale deliveries get a 4xx
+//! from the API (its webhook carries only an id), WooCommerce's `X-WC-Webhook-Signature` (base64
+//! HMAC-SHA256 of the body; each refund it names is read back). Forged or stale deliveries get a 4xx
 //! and change nothing. Events then go to the engine (`provider_refund_update`,
 //! `charge_disputed`), which records each (provider, event id) in the transaction of
 //! the change: the same event twice changes things once.
 
 use crate::adapters::payments::api::{enc, s, ApiRequest, Body};
 use crate::adapters::payments::setup::WebhookKeys;
-use crate::adapters::payments::{adyen, braintree, mollie, paypal, square, stripe};
+use crate::adapters::payments::{adyen, braintree, mollie, paypal, square, stripe, woocommerce};
 use crate::app::engine::{Engine, RefundUpdate, WebhookOutcome};
 use crate::app::ports::Clock;
 use crate::config::Secret;
@@ -46,6 +47,7 @@ pub fn routes(state: WebhookState) -> Router {
         .route("/webhooks/paypal", post(paypal_hook))
         .route("/webhooks/braintree", post(braintree_hook))
         .route("/webhooks/mollie", post(mollie_hook))
+        .route("/webhooks/woocommerce", post(woocommerce_hook))
         .with_state(state)
 }
 
@@ -605,6 +607,116 @@ async fn mollie_hook(State(st): State<WebhookState>, body: Bytes) -> Reply {
     }
 }
 
+/// WooCommerce: `X-WC-Webhook-Signature` is the base64 HMAC-SHA256 of the raw body keyed
+/// with the webhook's secret (WooCommerce `WC_Webhook::generate_signature`; the webhooks
+/// reference: "secret: … used to generate a HMAC-SHA256 hash of the request body").
+pub fn verify_woocommerce(signature: &str, body: &[u8], secret: &str) -> Result<(), Rejected> {
+    let given = base64::engine::general_purpose::STANDARD.decode(signature.trim()).map_err(|_| Rejected::Malformed)?;
+    if same(&given, &hmac_sha256(secret.as_bytes(), &[body])) {
+        Ok(())
+    } else {
+        Err(Rejected::Forged)
+    }
+}
+
+/// Signs a WooCommerce payload as WooCommerce does (for tests and local tooling).
+pub fn woocommerce_signature(secret: &Secret, body: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(hmac_sha256(secret.expose().as_bytes(), &[body]))
+}
+
+/// When the order was last changed (`date_modified_gmt`, no zone: GMT), the only signed
+/// time a WooCommerce delivery carries (its headers hold none).
+pub fn woocommerce_modified(body: &[u8]) -> Option<chrono::DateTime<chrono::Utc>> {
+    let v: Value = serde_json::from_slice(body).ok()?;
+    let raw = s(&v, "date_modified_gmt");
+    chrono::NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M:%S").ok().map(|t| t.and_utc())
+}
+
+/// WooCommerce `order.*` deliveries (topic in `X-WC-Webhook-Topic`): the order id and the
+/// ids of its `refunds` (`[{id, reason, total}]`, developer.woocommerce.com/docs/apis/
+/// rest-api/v3/orders/). Core WooCommerce has no refund or dispute topic, and the order's
+/// refund entries carry neither our key nor whether the gateway refunded: each refund is
+/// then read from the API (`woocommerce_event`). Other topics carry nothing for us.
+pub fn woocommerce_refund_ids(topic: &str, body: &[u8]) -> Result<Option<(String, Vec<String>)>, Rejected> {
+    let v: Value = serde_json::from_slice(body).map_err(|_| Rejected::BadBody)?;
+    if !topic.starts_with("order.") {
+        return Ok(None);
+    }
+    let order = match v.get("id") {
+        Some(Value::Number(n)) if n.is_u64() => n.to_string(),
+        _ => return Err(Rejected::BadBody),
+    };
+    let refunds = v.get("refunds").and_then(Value::as_array).cloned().unwrap_or_default();
+    Ok(Some((order, refunds.iter().filter_map(|r| r.get("id").and_then(Value::as_u64)).map(|id| id.to_string()).collect())))
+}
+
+/// One refund as `GET /wp-json/wc/v3/orders/{order}/refunds/{id}` shows it: with our key
+/// (its meta data) and its outcome. A refund exists only once made, so each is one event.
+pub fn woocommerce_event(order: &str, refund: &Value) -> Result<ProviderEvent, Rejected> {
+    let r = woocommerce::parse_object(refund).map_err(|_| Rejected::BadBody)?;
+    Ok(ProviderEvent::Refund(RefundUpdate {
+        provider: "woocommerce".into(),
+        event_id: format!("order:{order}:refund:{}", r.provider_ref),
+        provider_ref: r.provider_ref,
+        idempotency_key: woocommerce::meta_key(refund).map(str::to_string),
+        status: r.status,
+    }))
+}
+
+async fn woocommerce_hook(State(st): State<WebhookState>, headers: HeaderMap, body: Bytes) -> Reply {
+    let Some((secret, exec)) = st.keys.woocommerce.clone() else { return not_configured("woocommerce") };
+    let Some(sig) = header(&headers, "x-wc-webhook-signature") else {
+        // When a webhook is saved, WooCommerce pings the URL with `webhook_id=<id>` (a
+        // form body, unsigned) and keeps the webhook only on a 2xx: it carries nothing.
+        let ping = std::str::from_utf8(&body)
+            .ok()
+            .and_then(|b| b.strip_prefix("webhook_id="))
+            .is_some_and(|id| !id.is_empty() && id.bytes().all(|c| c.is_ascii_digit()));
+        return if ping { (StatusCode::OK, "ok".into()) } else { refuse("woocommerce", Rejected::Malformed) };
+    };
+    if let Err(e) = verify_woocommerce(sig, &body, secret.expose()) {
+        return refuse("woocommerce", e);
+    }
+    let topic = header(&headers, "x-wc-webhook-topic").unwrap_or("");
+    let (order, ids) = match woocommerce_refund_ids(topic, &body) {
+        Ok(Some(found)) => found,
+        Ok(None) => return (StatusCode::OK, "ok".into()),
+        Err(e) => return refuse("woocommerce", e),
+    };
+    // The delivery's only signed time is the order's `date_modified_gmt`: a delivery
+    // replayed long after is refused like a stale Stripe signature.
+    match woocommerce_modified(&body) {
+        Some(at) if (st.clock.now() - at).num_seconds().abs() <= st.keys.tolerance("woocommerce") => {}
+        Some(_) => return refuse("woocommerce", Rejected::Stale),
+        None => return refuse("woocommerce", Rejected::BadBody),
+    }
+    let mut events = Vec::new();
+    for id in ids {
+        let req = ApiRequest::get(format!("/wp-json/wc/v3/orders/{}/refunds/{}", enc(&order), enc(&id)));
+        let fetched = exec
+            .run(&req, |resp| match resp.status {
+                200 => {
+                    resp.json().map(Some).ok_or_else(|| crate::app::ports::ConnectorError::Transient("woocommerce: the refund is not JSON".into()))
+                }
+                404 => Ok(None),
+                _ => Err(crate::adapters::payments::api::status_error("woocommerce", resp, "")),
+            })
+            .await;
+        match fetched {
+            Ok(Some(r)) => match woocommerce_event(&order, &r) {
+                Ok(e) => events.push(e),
+                Err(e) => return refuse("woocommerce", e),
+            },
+            Ok(None) => {}
+            Err(e) => {
+                tracing::warn!(error = %e, "woocommerce: cannot read a refund now");
+                return (StatusCode::SERVICE_UNAVAILABLE, "cannot read now".into());
+            }
+        }
+    }
+    apply(&st, "woocommerce", events).await.map(|_| (StatusCode::OK, "ok".to_string())).unwrap_or_else(|e| e)
+}
+
 /// Signs a Stripe payload as Stripe does (for tests and local tooling).
 pub fn stripe_signature(secret: &Secret, t: i64, body: &[u8]) -> String {
     format!("t={t},v1={}", hex::encode(hmac_sha256(secret.expose().as_bytes(), &[t.to_string().as_bytes(), b".", body])))
@@ -619,6 +731,28 @@ pub fn square_signature(key: &Secret, url: &str, body: &[u8]) -> String {
 mod tests {
     use super::*;
     use crate::app::ports::ProviderStatus;
+
+    #[test]
+    fn woocommerce_signature_and_events() {
+        // Vector computed independently:
+        // printf '%s' '{"id":727}' | openssl dgst -sha256 -hmac wc-secret -binary | base64
+        let body = br#"{"id":727}"#;
+        let sig = woocommerce_signature(&Secret::new("wc-secret"), body);
+        assert_eq!(sig, "XOvG+/mKAKiNfNL5aDmmmrY8ZRtaA96JXvSO3vPAbC8=");
+        assert_eq!(verify_woocommerce(&sig, body, "wc-secret"), Ok(()));
+        assert_eq!(verify_woocommerce(&sig, br#"{"id":728}"#, "wc-secret"), Err(Rejected::Forged));
+        assert_eq!(verify_woocommerce(&sig, body, "other"), Err(Rejected::Forged));
+        assert_eq!(verify_woocommerce("not base64!", body, "wc-secret"), Err(Rejected::Malformed));
+        let order =
+            br#"{"id":727,"status":"processing","date_modified_gmt":"2026-04-01T11:00:00","refunds":[{"id":726,"reason":"","total":"-10.00"}]}"#;
+        assert_eq!(woocommerce_refund_ids("order.updated", order).unwrap(), Some(("727".into(), vec!["726".into()])));
+        assert_eq!(woocommerce_modified(order), Some("2026-04-01T11:00:00Z".parse().unwrap()));
+        assert_eq!(woocommerce_refund_ids("product.updated", order).unwrap(), None);
+        assert_eq!(woocommerce_refund_ids("order.updated", b"nope"), Err(Rejected::BadBody));
+        let read = serde_json::json!({"id": 726, "refunded_payment": true, "meta_data": [{"id": 1, "key": woocommerce::META_KEY, "value": "pd_k"}]});
+        let ProviderEvent::Refund(u) = woocommerce_event("727", &read).unwrap() else { panic!() };
+        assert_eq!((u.event_id.as_str(), u.idempotency_key.as_deref(), u.status), ("order:727:refund:726", Some("pd_k"), ProviderStatus::Succeeded));
+    }
 
     #[test]
     fn paypal_event_is_spliced_verbatim() {

@@ -129,10 +129,12 @@ pub enum ProviderKind {
     Square,
     Braintree,
     Mollie,
+    WooCommerce,
+    Klarna,
 }
 
 impl ProviderKind {
-    pub const ALL: [ProviderKind; 7] = [
+    pub const ALL: [ProviderKind; 9] = [
         ProviderKind::Sandbox,
         ProviderKind::Stripe,
         ProviderKind::PayPal,
@@ -140,6 +142,8 @@ impl ProviderKind {
         ProviderKind::Square,
         ProviderKind::Braintree,
         ProviderKind::Mollie,
+        ProviderKind::WooCommerce,
+        ProviderKind::Klarna,
     ];
 
     /// What charges name in `provider`, and the `[providers.<name>]` table.
@@ -152,6 +156,8 @@ impl ProviderKind {
             ProviderKind::Square => "square",
             ProviderKind::Braintree => "braintree",
             ProviderKind::Mollie => "mollie",
+            ProviderKind::WooCommerce => "woocommerce",
+            ProviderKind::Klarna => "klarna",
         }
     }
 
@@ -165,6 +171,8 @@ impl ProviderKind {
             ProviderKind::Square => "Square",
             ProviderKind::Braintree => "Braintree",
             ProviderKind::Mollie => "Mollie",
+            ProviderKind::WooCommerce => "WooCommerce",
+            ProviderKind::Klarna => "Klarna",
         }
     }
 

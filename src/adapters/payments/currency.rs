@@ -43,6 +43,8 @@ pub fn exceptions(kind: ProviderKind) -> &'static [Exception] {
         ProviderKind::Square => super::square::CURRENCY_EXCEPTIONS,
         ProviderKind::Braintree => super::braintree::CURRENCY_EXCEPTIONS,
         ProviderKind::Mollie => super::mollie::CURRENCY_EXCEPTIONS,
+        ProviderKind::WooCommerce => super::woocommerce::CURRENCY_EXCEPTIONS,
+        ProviderKind::Klarna => super::klarna::CURRENCY_EXCEPTIONS,
     }
 }
 

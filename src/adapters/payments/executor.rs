@@ -235,7 +235,7 @@ impl Executor {
         loop {
             n += 1;
             let (result, retry_after) = match self.send(req).await {
-                Ok(resp) => (parse(&resp), resp.retry_after_secs()),
+                Ok(resp) => (parse(&resp), retry_after(&resp)),
                 Err(e) => (Err(e), None),
             };
             match result {
@@ -254,6 +254,13 @@ impl Executor {
             }
         }
     }
+}
+
+/// `Retry-After`, or WooCommerce's `RateLimit-Retry-After` (seconds; its Store API rate
+/// limiting sends `RateLimit-Limit`, `-Remaining`, `-Reset` and `-Retry-After`:
+/// developer.woocommerce.com/docs/apis/store-api/rate-limiting).
+pub fn retry_after(resp: &ApiResponse) -> Option<u64> {
+    resp.retry_after_secs().or_else(|| resp.header("ratelimit-retry-after").and_then(|v| v.trim().parse::<u64>().ok()))
 }
 
 /// A reqwest error without its URL (which could carry query values).

@@ -6,11 +6,13 @@ use super::adyen::Adyen;
 use super::api::ProviderKind;
 use super::braintree::{self, Braintree};
 use super::executor::{Auth, Executor, ExecutorConfig, HttpConnector};
+use super::klarna::Klarna;
 use super::mollie::Mollie;
 use super::paypal::PayPal;
 use super::sandbox::Sandbox;
 use super::square::{self, Square};
 use super::stripe::Stripe;
+use super::woocommerce::WooCommerce;
 use crate::app::engine::Connectors;
 use crate::app::metrics::Metrics;
 use crate::app::ports::PaymentConnector;
@@ -21,7 +23,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub const PROVIDERS: [&str; 6] = ["stripe", "paypal", "adyen", "square", "braintree", "mollie"];
+pub const PROVIDERS: [&str; 8] = ["stripe", "paypal", "adyen", "square", "braintree", "mollie", "woocommerce", "klarna"];
 
 /// One `[providers.<name>]` table. Everything here is public information; keys and
 /// secrets are refused here and read from the environment only.
@@ -59,6 +61,11 @@ pub fn default_base_url(provider: &str) -> &'static str {
         Some(ProviderKind::Square) => "https://connect.squareupsandbox.com",
         Some(ProviderKind::Braintree) => "https://payments.sandbox.braintree-api.com",
         Some(ProviderKind::Mollie) => "https://api.mollie.com",
+        // Every store has its own: `base_url` is required.
+        Some(ProviderKind::WooCommerce) => "",
+        // The playground (test); live: https://api.klarna.com (Europe), https://api-na.klarna.com
+        // (North America), https://api-oc.klarna.com (Oceania) — docs.klarna.com API URLs.
+        Some(ProviderKind::Klarna) => "https://api.playground.klarna.com",
     }
 }
 
@@ -72,6 +79,8 @@ pub fn env_keys(provider: &str) -> &'static [&'static str] {
         Some(ProviderKind::Square) => &["PAYDESK_SQUARE_ACCESS_TOKEN"],
         Some(ProviderKind::Braintree) => &["PAYDESK_BRAINTREE_PUBLIC_KEY", "PAYDESK_BRAINTREE_PRIVATE_KEY"],
         Some(ProviderKind::Mollie) => &["PAYDESK_MOLLIE_API_KEY"],
+        Some(ProviderKind::WooCommerce) => &["PAYDESK_WOOCOMMERCE_CONSUMER_KEY", "PAYDESK_WOOCOMMERCE_CONSUMER_SECRET"],
+        Some(ProviderKind::Klarna) => &["PAYDESK_KLARNA_USERNAME", "PAYDESK_KLARNA_PASSWORD"],
     }
 }
 
@@ -90,7 +99,13 @@ pub fn parse(raw: Option<&toml::Value>, source: &str) -> Result<BTreeMap<String,
         if let Some(t) = v.as_table() {
             for k in t.keys() {
                 let l = k.to_ascii_lowercase();
-                if l.contains("secret") || l.contains("api_key") || l.contains("token") || l.contains("private") || l == "key" {
+                if l.contains("secret")
+                    || l.contains("api_key")
+                    || l.contains("token")
+                    || l.contains("private")
+                    || l.contains("consumer")
+                    || l == "key"
+                {
                     bail!("{source}: providers.{name}.{k}: secrets are read only from the environment ({})", env_keys(name).join(", "));
                 }
             }
@@ -101,6 +116,9 @@ pub fn parse(raw: Option<&toml::Value>, source: &str) -> Result<BTreeMap<String,
                 bail!("{source}: providers.{name}.base_url: `{u}` is not an http(s) URL");
             }
         }
+        if name == "woocommerce" {
+            check_woocommerce_url(s.base_url.as_deref(), source)?;
+        }
         if name == "adyen" && s.merchant_account.as_deref().unwrap_or("").is_empty() {
             bail!("{source}: providers.adyen.merchant_account is required");
         }
@@ -110,6 +128,21 @@ pub fn parse(raw: Option<&toml::Value>, source: &str) -> Result<BTreeMap<String,
         out.insert(name.clone(), s);
     }
     Ok(out)
+}
+
+/// WooCommerce: the store's own URL is required, and Basic auth with the consumer key and
+/// secret is only for HTTPS ("over HTTPS … you may use HTTP Basic Auth"; over plain HTTP
+/// the API requires OAuth 1.0a: developer.woocommerce.com/docs/apis/rest-api/ —
+/// Authentication). Plain HTTP is allowed only to this machine (a local test store).
+fn check_woocommerce_url(url: Option<&str>, source: &str) -> Result<()> {
+    let Some(u) = url.filter(|u| !u.is_empty()) else {
+        bail!("{source}: providers.woocommerce.base_url is required (the store's address, e.g. https://shop.example.com)");
+    };
+    let local = ["http://127.0.0.1", "http://localhost", "http://[::1]"].iter().any(|p| u.starts_with(p));
+    if !u.starts_with("https://") && !local {
+        bail!("{source}: providers.woocommerce.base_url must be https:// (the consumer key and secret are sent with HTTP Basic auth)");
+    }
+    Ok(())
 }
 
 /// Providers whose outcomes arrive only by webhook (Adyen: no read API for a refund)
@@ -135,6 +168,9 @@ pub struct WebhookKeys {
     pub mollie: Option<Arc<Executor>>,
     /// Braintree's public and private keys (its webhooks are signed with the private key).
     pub braintree: Option<(Secret, Secret)>,
+    /// WooCommerce's webhook secret (`X-WC-Webhook-Signature`) and its API (the order
+    /// deliveries name refunds; each is read back for our key and its outcome).
+    pub woocommerce: Option<(Secret, Arc<Executor>)>,
     pub tolerance_secs: BTreeMap<String, i64>,
 }
 
@@ -200,6 +236,11 @@ impl Providers {
                     Auth::Basic { user: secret("PAYDESK_BRAINTREE_PUBLIC_KEY")?, pass: secret("PAYDESK_BRAINTREE_PRIVATE_KEY")? }
                 }
                 ProviderKind::Mollie => Auth::Bearer(secret("PAYDESK_MOLLIE_API_KEY")?),
+                // Klarna: HTTP Basic with the API credentials' username and password.
+                ProviderKind::Klarna => Auth::Basic { user: secret("PAYDESK_KLARNA_USERNAME")?, pass: secret("PAYDESK_KLARNA_PASSWORD")? },
+                ProviderKind::WooCommerce => {
+                    Auth::Basic { user: secret("PAYDESK_WOOCOMMERCE_CONSUMER_KEY")?, pass: secret("PAYDESK_WOOCOMMERCE_CONSUMER_SECRET")? }
+                }
             };
             let exec = Arc::new(Executor::new(name, ec, auth, metrics.clone()).map_err(|e| anyhow!(e))?);
             let c: Arc<dyn PaymentConnector> = match kind {
@@ -234,6 +275,12 @@ impl Providers {
                 ProviderKind::Mollie => {
                     p.webhooks.mollie = Some(exec.clone());
                     Arc::new(HttpConnector::new(Mollie, exec))
+                }
+                // Klarna sends no refund notifications: a refund is final when created.
+                ProviderKind::Klarna => Arc::new(HttpConnector::new(Klarna, exec)),
+                ProviderKind::WooCommerce => {
+                    p.webhooks.woocommerce = opt_secret("PAYDESK_WOOCOMMERCE_WEBHOOK_SECRET").map(|k| (k, exec.clone()));
+                    Arc::new(HttpConnector::new(WooCommerce, exec))
                 }
             };
             p.connectors.push(c);
@@ -283,12 +330,15 @@ mod tests {
             webhook_url = "https://bot.example.com/webhooks/square"
             [braintree]
             [mollie]
+            [woocommerce]
+            base_url = "https://shop.example.com"
+            [klarna]
             "#,
         )
         .unwrap();
         let p = Providers::build(Some(&raw), "t.toml", &env, None).unwrap();
         let names: Vec<&str> = p.connectors.iter().map(|c| c.name()).collect();
-        assert_eq!(names, ["adyen", "braintree", "mollie", "paypal", "square", "stripe"]);
+        assert_eq!(names, ["adyen", "braintree", "klarna", "mollie", "paypal", "square", "stripe", "woocommerce"]);
         assert!(p.webhooks.stripe.is_some() && p.webhooks.adyen.is_some() && p.webhooks.square.is_some());
         assert_eq!(p.webhooks.paypal.as_ref().unwrap().0, "WH-1");
     }
@@ -304,6 +354,32 @@ mod tests {
         let none = |_: &str| None;
         let e = Providers::build(Some(&t("[paypal]")), "b.toml", &none, None).err().unwrap().to_string();
         assert!(e.contains("PAYDESK_PAYPAL_CLIENT_ID"), "{e}");
+        let e = Providers::build(Some(&t("[klarna]")), "b.toml", &none, None).err().unwrap().to_string();
+        assert!(e.contains("PAYDESK_KLARNA_USERNAME"), "{e}");
+        let no_password = |k: &str| (k != "PAYDESK_KLARNA_PASSWORD").then(|| format!("value-of-{k}"));
+        let e = Providers::build(Some(&t("[klarna]")), "b.toml", &no_password, None).err().unwrap().to_string();
+        assert!(e.contains("PAYDESK_KLARNA_PASSWORD"), "{e}");
+        assert!(parse(Some(&t("[klarna]\npassword = \"x\"")), "b.toml").is_err());
+    }
+
+    #[test]
+    fn woocommerce_needs_its_store_over_https_and_both_keys() {
+        let t = |s: &str| toml::from_str::<toml::Value>(s).unwrap();
+        assert!(parse(Some(&t("[woocommerce]")), "b.toml").unwrap_err().to_string().contains("base_url is required"));
+        let e = parse(Some(&t("[woocommerce]\nbase_url = \"http://shop.example.com\"")), "b.toml").unwrap_err().to_string();
+        assert!(e.contains("https"), "{e}");
+        assert!(parse(Some(&t("[woocommerce]\nbase_url = \"http://127.0.0.1:8080\"")), "b.toml").is_ok());
+        let e = parse(Some(&t("[woocommerce]\nbase_url = \"https://s\"\nconsumer_key = \"ck_live\"")), "b.toml").unwrap_err().to_string();
+        assert!(e.contains("only from the environment") && !e.contains("ck_live"), "{e}");
+        let raw = t("[woocommerce]\nbase_url = \"https://shop.example.com\"");
+        let no_secret = |k: &str| (k != "PAYDESK_WOOCOMMERCE_CONSUMER_SECRET").then(|| format!("value-of-{k}"));
+        let e = Providers::build(Some(&raw), "b.toml", &no_secret, None).err().unwrap().to_string();
+        assert!(e.contains("PAYDESK_WOOCOMMERCE_CONSUMER_SECRET"), "{e}");
+        let none = |_: &str| None;
+        let e = Providers::build(Some(&raw), "b.toml", &none, None).err().unwrap().to_string();
+        assert!(e.contains("PAYDESK_WOOCOMMERCE_CONSUMER_KEY"), "{e}");
+        let p = Providers::build(Some(&raw), "b.toml", &env, None).unwrap();
+        assert!(p.webhooks.woocommerce.is_some());
     }
 
     #[test]
@@ -343,6 +419,6 @@ mod tests {
         let section = section.replace("[providers.", "[");
         let raw: toml::Value = toml::from_str(&section).unwrap_or_else(|e| panic!("{e}\n{section}"));
         let parsed = parse(Some(&raw), "bot.toml.example").unwrap();
-        assert_eq!(parsed.len(), 6, "{section}");
+        assert_eq!(parsed.len(), 8, "{section}");
     }
 }
