@@ -17,6 +17,7 @@ COPY Cargo.toml Cargo.lock ./
 COPY src ./src
 COPY migrations ./migrations
 COPY tests/data/nlu_extra.jsonl ./tests/data/nlu_extra.jsonl
+COPY data/nlu/model.bin ./data/nlu/model.bin
 RUN cargo build --release --locked \
  && objcopy --strip-debug target/release/paydesk \
  && target/release/paydesk --version
