@@ -86,7 +86,9 @@ pub fn parse(text: &str) -> Result<Option<Command>, CommandError> {
         "wallet" => parse_wallet(args)?,
         "ticket" => parse_ticket(args)?,
         "link" => match args {
-            [user, account] => Command::Link(UserId::new(user.trim_start_matches('@')), AccountId::new(*account)),
+            [user, account] if !user.trim_start_matches('@').is_empty() => {
+                Command::Link(UserId::new(user.trim_start_matches('@')), AccountId::new(*account))
+            }
             _ => return Err(err("link needs a user and an account", USAGE_LINK)),
         },
         "help" => Command::Help,
