@@ -89,3 +89,26 @@ put("webhook_paypal", [json.dumps(b) for b in [
 put("webhook_mollie", [json.dumps(b) for b in [
     {"id": "tr_1", "_embedded": {"refunds": [{"id": "re_1", "status": "refunded", "metadata": {"idempotency_key": "k"}}, {"id": "re_2", "status": "failed"}]}},
     {"id": "tr_2", "_embedded": {"chargebacks": [{"id": "chb_1"}]}}, {"id": "tr_3"}, {"_embedded": {"refunds": [{}]}}]])
+answers = [
+    (0, 200, "", "", {"id": "re_1", "object": "refund", "status": "succeeded"}),
+    (0, 200, "", "", {"object": "list", "data": [{"id": "re_1", "object": "refund", "status": "pending", "metadata": {"idempotency_key": "k"}}]}),
+    (0, 402, "stripe-should-retry", "false", {"error": {"code": "charge_already_refunded", "message": "x", "type": "invalid_request_error"}}),
+    (0, 409, "", "", {"error": {"type": "idempotency_error", "code": "idempotency_key_in_use"}}),
+    (0, 500, "stripe-should-retry", "false", {"error": {"type": "api_error"}}),
+    (1, 201, "", "", {"id": "R1", "status": "COMPLETED"}),
+    (1, 422, "", "", {"name": "UNPROCESSABLE_ENTITY", "details": [{"issue": "CAPTURE_FULLY_REFUNDED"}]}),
+    (1, 200, "", "", {"refunds": [{"id": "R1", "status": "PENDING", "custom_id": "k"}]}),
+    (2, 201, "", "", {"pspReference": "P1", "status": "received"}),
+    (2, 422, "", "", {"errorCode": "167", "message": "Original pspReference required"}),
+    (3, 200, "", "", {"refund": {"id": "r1", "status": "PENDING"}}),
+    (3, 400, "", "", {"errors": [{"category": "INVALID_REQUEST_ERROR", "code": "REFUND_AMOUNT_INVALID"}]}),
+    (3, 200, "", "", {"refunds": [{"id": "r1", "status": "COMPLETED"}]}),
+    (4, 200, "", "", {"data": {"refundTransaction": {"refund": {"id": "dHJh", "status": "SUBMITTED_FOR_SETTLEMENT"}}}}),
+    (4, 200, "", "", {"errors": [{"message": "in-flight", "extensions": {"errorClass": "VALIDATION", "legacyCode": "91512"}}]}),
+    (4, 500, "", "", {"errors": [{"message": "boom", "extensions": {"errorClass": "NOT_FOUND"}}]}),
+    (5, 201, "", "", {"resource": "refund", "id": "re_1", "status": "queued"}),
+    (5, 200, "", "", {"_embedded": {"refunds": [{"id": "re_1", "status": "refunded", "metadata": {"idempotency_key": "k"}}]}}),
+    (5, 422, "", "", {"status": 422, "title": "Unprocessable Entity", "detail": "x"}),
+    (5, 503, "retry-after", "3", "not json"),
+]
+put("provider_answers", [nul(bytes([p]), st, hn, hv, b if isinstance(b, str) else json.dumps(b)) for p, st, hn, hv, b in answers])
