@@ -15,6 +15,13 @@ fn sign_all(v: &mut Value, tamper: bool) -> bool {
     let Some(items) = v.get_mut("notificationItems").and_then(Value::as_array_mut) else { return false };
     for w in items {
         let Some(item) = w.get_mut("NotificationRequestItem").filter(|i| i.is_object()) else { return false };
+        // Adyen's amount.value is an integer (minor units). A number beyond 64 bits or with
+        // a fraction does not survive serde_json's parse -> print -> parse unchanged
+        // (best-effort float parsing), so it cannot be re-signed and re-read here.
+        let value = item.get("amount").and_then(|a| a.get("value"));
+        if value.is_some_and(|v| v.is_number() && !v.is_i64() && !v.is_u64()) {
+            return false;
+        }
         let Some(mut sig) = notification_hmac(item, KEY) else { return false };
         if tamper {
             sig = format!("A{}", &sig[1..]);
