@@ -20,7 +20,7 @@
 use crate::domain::approvals::{Refund, RefundStatus};
 use crate::domain::billing::{Charge, ChargeKind, PaymentMethod};
 use crate::domain::ids::{AccountId, ChargeId};
-use crate::domain::money::{parse_amount, Currency};
+use crate::domain::money::{parse_amount, Currency, MAX_AMOUNT};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use rust_decimal::Decimal;
 use serde_json::Value;
@@ -167,7 +167,12 @@ fn get<'a>(row: &'a Row, names: &[&str]) -> Option<&'a str> {
 fn amount(raw: &str, currency: Currency, what: &str) -> Result<Decimal, String> {
     if let Some(minor) = raw.strip_prefix("#minor:") {
         let n: i64 = minor.parse().map_err(|_| format!("{what}: `{minor}` is not an integer"))?;
-        return Ok(Decimal::new(n, currency.minor_digits()));
+        let v = Decimal::new(n, currency.minor_digits());
+        // The same maximum as a decimal amount (`parse_amount`), in either sign.
+        if v.abs() > Decimal::from(MAX_AMOUNT) {
+            return Err(format!("{what}: {minor} minor units of {currency} is too large (the most the bot accepts is {MAX_AMOUNT})"));
+        }
+        return Ok(v);
     }
     let a = parse_amount(raw).map_err(|e| format!("{what}: {e}"))?;
     if !currency.is_whole_minor(a) {
