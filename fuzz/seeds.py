@@ -23,7 +23,7 @@ put("command", [
     "/refund ch_1 -3", "/refund ch_1 override x", "/approve RF-000001", "/reject RF-000002 not eligible",
     "/wallet", "/wallet acct-1", "/wallet credit acct-1 5.00 sorry", "/wallet credit acct-1 usd7 sorry", "/wallet buy 10",
     "/wallet buy 0", "/ticket RF-000003", "/ticket close RF-000003 done", "/ticket escalate rf3", "/ticket reopen RF-000003",
-    "/link @ana acct-1", "/help", "/", "/unknown", "hello there", "/refund ch_1 ¥500 JPY", "/refund ch_1 12.345.6",
+    "/link @ana acct-1", "/help", "/", "/unknown", "hello there", "/refund ch_1 ¥500 JPY", "/refund ch_1 12.345.6", "/link @ a",
 ])
 put("amount", [
     "12.50", "0.0125", ".5", "007", "1000000000", "1000000000.01", "+5", "$20.50", "€5", "£7", "20¥", "20EUR", "gbp7",
@@ -56,7 +56,8 @@ put("import_rows", [(repo / "tests/data/providers/charges.csv").read_bytes(), (r
     json.dumps([{"id": "ch_1", "amount": "49.00", "currency": "JPY", "created": "2026-04-01T10:00:00Z", "account": "a", "fee": "1"}]),
     json.dumps([{"id": "re_1", "amount": -500, "currency": "EUR", "status": "succeeded", "metadata[idempotency_key]": "k"}]),
     'id,amount,currency,created,customer,description\nch_9,1.00,USD,2026-04-01 10:00,acct,"card 4111 1111 1111 1111"\n',
-    'id,amount,currency\n"unterminated,1,USD\n', "\ufeffid,amount,currency\r\nre_2,2.5,KWD\r\n"])
+    'id,amount,currency\n"unterminated,1,USD\n', "\ufeffid,amount,currency\r\nre_2,2.5,KWD\r\n",
+    json.dumps([{"id": "ch_big", "amount": 100000000000000, "currency": "USD", "created": 1711965600, "customer": "acct-1"}])])
 stripe_bodies = [
     {"id": "evt_1", "type": "refund.updated", "data": {"object": {"id": "re_1", "object": "refund", "status": "succeeded", "metadata": {"idempotency_key": "k1"}}}},
     {"id": "evt_2", "type": "charge.dispute.created", "data": {"object": {"id": "dp_1", "object": "dispute", "charge": "ch_1"}}},
