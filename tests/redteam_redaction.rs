@@ -191,7 +191,10 @@ async fn card_numbers_never_reach_a_table_or_a_provider() {
                 assert!(!digits(c).contains(card), "provider request holds a card number: {c}");
             }
         }
-        assert!(calls.iter().any(|c| c.contains("[card-number-removed]")), "the reason went out redacted (a command reads the marker as one word): {calls:?}");
+        assert!(
+            calls.iter().any(|c| c.contains("[card-number-removed]")),
+            "the reason went out redacted (a command reads the marker as one word): {calls:?}"
+        );
         // The customer was warned, the snowflake survived as an id, the card typed as a user did not.
         let warned = rows.iter().filter(|(w, v)| w.starts_with("outbox.") && v.contains("never post a full card number")).count();
         assert!(warned >= 4, "customer warned {warned} times");

@@ -146,7 +146,7 @@ pub fn parse(text: &str) -> Result<Option<Command>, CommandError> {
         "wallet" => parse_wallet(args)?,
         "ticket" => parse_ticket(args)?,
         "link" => match args {
-            [user, account] => Command::Link(UserId::new(user_arg(user)), AccountId::new(*account)),
+            [user, account] if !user_arg(user).is_empty() => Command::Link(UserId::new(user_arg(user)), AccountId::new(*account)),
             _ => return Err(err("link needs a user and an account", USAGE_LINK)),
         },
         "unlink" => match args {

@@ -21,7 +21,7 @@
 use crate::domain::approvals::{Refund, RefundStatus};
 use crate::domain::billing::{Charge, ChargeKind, PaymentMethod};
 use crate::domain::ids::{AccountId, ChargeId};
-use crate::domain::money::{parse_amount, Currency};
+use crate::domain::money::{parse_amount, Currency, MAX_AMOUNT};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use rust_decimal::Decimal;
 use serde_json::Value;
@@ -179,6 +179,10 @@ fn amount(raw: &str, currency: Currency, what: &str, digits: u32) -> Result<Deci
     if let Some(minor) = raw.strip_prefix("#minor:") {
         let n: i64 = minor.parse().map_err(|_| format!("{what}: `{minor}` is not an integer"))?;
         let a = Decimal::new(n, digits);
+        // The same maximum as a decimal amount (`parse_amount`), in either sign.
+        if a.abs() > Decimal::from(MAX_AMOUNT) {
+            return Err(format!("{what}: {minor} minor units of {currency} is too large (the most the bot accepts is {MAX_AMOUNT})"));
+        }
         if !currency.is_whole_minor(a) {
             return Err(format!("{what}: {n} in the provider's units is {a} {currency}, finer than {currency} allows"));
         }

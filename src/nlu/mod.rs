@@ -349,7 +349,8 @@ impl Classifier {
             }
         }
 
-        let (ents, ents_money_count) = self.entities.extract(text, norm, default_currency, red.last4.as_deref());
+        let (mut ents, ents_money_count) = self.entities.extract(text, norm, default_currency, red.last4.as_deref());
+        drop_card_numbers(&mut ents);
 
         let has = |t: u8| tags & tag_bit(t) != 0;
         // wallet_not_applied: the wallet was chosen and the card was charged instead.
@@ -513,6 +514,17 @@ impl Classifier {
             }
         }
         RulePass { intent, confidence, entities: ents }
+    }
+}
+
+/// Entities are read from redacted text, but normalising can join digits again (an
+/// amount's thousands separators dropped: `411,111,111,111.1111` -> `411111111111.1111`):
+/// an entity that now holds a full card number is not kept.
+fn drop_card_numbers(e: &mut Entities) {
+    for v in [&mut e.amount, &mut e.currency, &mut e.transaction_id, &mut e.invoice_id, &mut e.card_last4, &mut e.case_id] {
+        if v.as_deref().is_some_and(|x| redact_card_numbers(x).card_numbers > 0) {
+            *v = None;
+        }
     }
 }
 

@@ -122,7 +122,8 @@ pub fn verify_stripe(header: &str, body: &[u8], secret: &str, now: i64, toleranc
     if !sigs.iter().any(|v| hex::decode(v).is_ok_and(|v| same(&v, &expected))) {
         return Err(Rejected::Forged);
     }
-    if (now - t).abs() > tolerance {
+    // In i128: a `t` anywhere in i64 is merely stale, never an overflow.
+    if (i128::from(now) - i128::from(t)).abs() > i128::from(tolerance) {
         return Err(Rejected::Stale);
     }
     Ok(())
@@ -271,7 +272,8 @@ pub fn mollie_events(payment: &Value) -> Vec<ProviderEvent> {
     let tr = s(payment, "id").to_string();
     let mut out = Vec::new();
     let embedded = payment.get("_embedded").cloned().unwrap_or(Value::Null);
-    for r in embedded.get("refunds").and_then(Value::as_array).into_iter().flatten() {
+    // An item without an id has no key to be deduplicated by: it is not an event.
+    for r in embedded.get("refunds").and_then(Value::as_array).into_iter().flatten().filter(|r| !s(r, "id").is_empty()) {
         let (id, status) = (s(r, "id"), s(r, "status"));
         out.push(ProviderEvent::Refund(RefundUpdate {
             provider: "mollie".into(),
@@ -281,7 +283,7 @@ pub fn mollie_events(payment: &Value) -> Vec<ProviderEvent> {
             status: mollie::map_status(status),
         }));
     }
-    for c in embedded.get("chargebacks").and_then(Value::as_array).into_iter().flatten() {
+    for c in embedded.get("chargebacks").and_then(Value::as_array).into_iter().flatten().filter(|c| !s(c, "id").is_empty()) {
         out.push(dispute(s(c, "id").to_string(), &[&tr]));
     }
     out
