@@ -7,7 +7,7 @@
 use super::api::{enc, refund, s, status_error, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind};
 use super::currency::Exception;
 use crate::app::ports::{ConnectorError, ProviderRefund, ProviderStatus, RefundCall};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// None: `amount.value` is "a string containing an exact monetary amount in the given
 /// currency", with the currency's ISO 4217 decimals (docs.mollie.com/reference/create-refund).
@@ -15,6 +15,34 @@ pub const CURRENCY_EXCEPTIONS: &[Exception] = &[];
 
 #[derive(Debug, Clone, Default)]
 pub struct Mollie;
+
+/// `amount`: "An amount object … currency: An ISO 4217 currency code; value: A string
+/// containing an exact monetary amount in the given currency"
+/// (docs.mollie.com/reference/create-refund, docs.mollie.com/reference/create-payment).
+#[derive(Debug, serde::Serialize)]
+pub struct Amount<'a> {
+    pub currency: &'a str,
+    /// With exactly the currency's decimals (`currency::wire_decimal`).
+    pub value: String,
+}
+
+/// `POST /v2/payments/{paymentId}/refunds` (docs.mollie.com/reference/create-refund):
+/// `amount` (required), `description` (optional, up to 255 characters), `metadata`
+/// (optional, "any data you like … up to approximately 1kB").
+#[derive(Debug, serde::Serialize)]
+pub struct RefundRequest<'a> {
+    pub amount: Amount<'a>,
+    pub description: String,
+    pub metadata: RefundMetadata<'a>,
+}
+
+/// Ours, echoed back on the refund: lookups match `idempotency_key`.
+#[derive(Debug, serde::Serialize)]
+pub struct RefundMetadata<'a> {
+    pub idempotency_key: &'a str,
+    pub case: String,
+    pub refund_id: i64,
+}
 
 pub fn map_status(status: &str) -> ProviderStatus {
     match status {
@@ -57,11 +85,15 @@ impl ProviderApi for Mollie {
     }
 
     fn refund_request(&self, call: &RefundCall) -> Result<ApiRequest, ConnectorError> {
-        let body = json!({
-            "amount": {"currency": call.currency.code(), "value": super::currency::wire_decimal(ProviderKind::Mollie, call.amount, call.currency)?},
-            "description": format!("Refund for {}", call.case),
-            "metadata": {"idempotency_key": call.idempotency_key, "case": call.case.to_string(), "refund_id": call.refund.0},
-        });
+        let body = RefundRequest {
+            amount: Amount {
+                currency: call.currency.code(),
+                value: super::currency::wire_decimal(ProviderKind::Mollie, call.amount, call.currency)?,
+            },
+            description: format!("Refund for {}", call.case),
+            metadata: RefundMetadata { idempotency_key: &call.idempotency_key, case: call.case.to_string(), refund_id: call.refund.0 },
+        };
+        let body = serde_json::to_value(&body).map_err(|e| ConnectorError::Permanent(format!("mollie: the refund cannot be written: {e}")))?;
         Ok(ApiRequest::post(format!("/v2/payments/{}/refunds", enc(call.charge.as_str())), Body::Json(body))
             .header("Idempotency-Key", call.idempotency_key.clone()))
     }
@@ -98,6 +130,7 @@ impl ProviderApi for Mollie {
 mod tests {
     use super::*;
     use crate::adapters::payments::api::test_call;
+    use serde_json::json;
 
     #[test]
     fn request_and_answers() {
