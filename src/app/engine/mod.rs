@@ -6,6 +6,7 @@
 
 mod customer;
 mod provider;
+mod purchase;
 mod runner;
 mod staff;
 mod work;
@@ -23,6 +24,7 @@ use std::sync::Arc;
 use work::Work;
 
 pub use provider::{Imported, RefundUpdate, WebhookOutcome};
+pub use purchase::{PurchaseUpdate, WalletSettings};
 pub use runner::RunReport;
 
 /// Settings the engine needs besides the policy.
@@ -41,6 +43,8 @@ pub struct EngineConfig {
     pub lease: Duration,
     /// A refund the provider keeps pending this long is escalated to the leads (once).
     pub pending_escalation: Duration,
+    /// `[wallet]`: where `/wallet buy` takes payment.
+    pub wallet: WalletSettings,
 }
 
 impl Default for EngineConfig {
@@ -54,6 +58,7 @@ impl Default for EngineConfig {
             worker: format!("paydesk-{}", std::process::id()),
             lease: Duration::minutes(5),
             pending_escalation: Duration::hours(24),
+            wallet: WalletSettings::default(),
         }
     }
 }
@@ -290,6 +295,7 @@ impl Engine {
             }
         }
         self.run_refunds(now, &mut report).await?;
+        self.run_purchases(now).await?;
         Ok(report)
     }
 

@@ -744,6 +744,10 @@ impl<'e> Work<'e> {
             }
         };
         let p = price_credits(credits, cur, &policy);
+        if self.e.cfg.wallet.provider != "sandbox" {
+            // A real provider: its hosted page takes the payment; nothing is credited now.
+            return self.start_hosted_purchase(user, &acct.id, &p, cur, channel).await;
+        }
         let id = self.tx.next_charge_id().await?;
         self.tx
             .put_charge(&Charge {
