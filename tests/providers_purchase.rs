@@ -245,3 +245,27 @@ async fn sandbox_purchases_still_credit_at_once() {
         assert!(rig.fake.pages().is_empty(), "no hosted page for the sandbox");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auto_recharge_through_a_real_provider_charges_nothing_and_says_so() {
+    use paydesk::domain::billing::{Account, AutoRecharge};
+    for backend in common::backends() {
+        let rig = rig_on(&backend, Kind::Stripe, "stripe").await;
+        let acct = Account {
+            id: AccountId::new("acct-1".to_string()),
+            currency: currency(Kind::Stripe),
+            auto_recharge: Some(AutoRecharge { below: d("1.00"), credits: 10 }),
+        };
+        rig.engine.seed_account(&acct, Some(d("0.05")), t(START)).await.unwrap();
+        let before = outbox(&rig.engine).await.len();
+        rig.engine.handle(Event::Usage { account: acct.id.clone(), conversations: 10 }, t("2026-04-01T10:10:00Z"), None).await.unwrap();
+        let out = outbox(&rig.engine).await.split_off(before);
+        // No sandbox charge pretending the card was charged: nothing bought, the
+        // customer told why and how to buy; only what the wallet held was used.
+        assert!(!out.iter().any(|l| l.contains("your card was charged")), "{out:?}");
+        assert!(dms(&out).iter().any(|l| l.contains("Auto-recharge") && l.contains("/wallet buy")), "{out:?}");
+        assert_eq!(rig.balance().await, d("0.05") - d("0.05"));
+        let mut tx = rig.engine.store().begin().await.unwrap();
+        assert!(tx.charges_of(&acct.id).await.unwrap().iter().all(|c| c.provider != "sandbox"), "no sandbox charge");
+    }
+}

@@ -61,7 +61,7 @@ fn credits_word(n: u32) -> &'static str {
     }
 }
 
-fn display(provider: &str) -> &str {
+pub(crate) fn display(provider: &str) -> &str {
     match provider {
         "stripe" => "Stripe",
         "mollie" => "Mollie",

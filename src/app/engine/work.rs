@@ -603,10 +603,21 @@ impl<'e> Work<'e> {
             }
         };
         let balance = self.tx.wallet_balance(&account.id, cur).await?;
-        let plan = plan_usage(balance, conversations, cur, account.auto_recharge.as_ref(), &policy);
+        let mut plan = plan_usage(balance, conversations, cur, account.auto_recharge.as_ref(), &policy);
+        let mut notices = Vec::new();
+        if !plan.recharges.is_empty() && self.e.cfg.wallet.provider != "sandbox" {
+            // A real provider: the sandbox must not pretend to charge the card, and
+            // off-session charging needs a saved customer and payment method the bot does
+            // not keep yet. Nothing is bought; the customer is told.
+            plan = plan_usage(balance, conversations, cur, None, &policy);
+            let provider = super::purchase::display(&self.e.cfg.wallet.provider);
+            notices.push(format!(
+                "Auto-recharge is on for {}, but paydesk cannot charge your saved card through {provider} yet, so nothing was charged and no credits were bought. Buy credits with /wallet buy <credits>.",
+                account.id
+            ));
+        }
         let mut running = balance;
         let mut recharges = plan.recharges.iter();
-        let mut notices = Vec::new();
         for (kind, amount) in &plan.entries {
             running += *amount;
             let reason = match kind {
