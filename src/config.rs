@@ -373,7 +373,7 @@ pub fn sqlite_path(url: &str) -> Option<PathBuf> {
 }
 
 /// The providers whose hosted payment page `/wallet buy` can use.
-pub const CHECKOUT_PROVIDERS: [&str; 2] = ["stripe", "mollie"];
+pub const CHECKOUT_PROVIDERS: [&str; 3] = ["stripe", "mollie", "adyen"];
 
 /// `[wallet]`: `provider` is `sandbox` (the default: credits at once, nobody is charged)
 /// or a configured provider with a hosted payment page, which then needs `return_url`

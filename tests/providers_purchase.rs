@@ -269,3 +269,46 @@ async fn auto_recharge_through_a_real_provider_charges_nothing_and_says_so() {
         assert!(tx.charges_of(&acct.id).await.unwrap().iter().all(|c| c.provider != "sandbox"), "no sandbox charge");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn adyen_payment_link_paid_by_hmac_authorisation_once_and_expiry_by_lookup() {
+    use paydesk::adapters::payments::adyen::notification_hmac;
+    const HMAC_HEX: &str = "44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA056";
+    for backend in common::backends() {
+        let rig = rig_on(&backend, Kind::Adyen, "adyen").await;
+        let out = rig.say("/wallet buy 10", "2026-04-01T10:05:00Z").await;
+        assert_eq!(rig.balance().await, Decimal::ZERO);
+        let page = rig.fake.pages().remove(0);
+        assert_eq!((page.amount.as_str(), page.currency.as_str()), ("2060", "EUR"));
+        assert!(dms(&out).iter().any(|l| l.contains(&format!("https://test.adyen.link/{}", page.id))), "{out:?}");
+        assert!(rig.fake.snapshot().1.is_empty(), "{:?}", rig.fake.snapshot().1);
+        let item = |success: &str, sign: bool| {
+            let mut item = json!({"pspReference": "PSP0000000000001", "originalReference": "", "merchantAccountCode": "PaydeskECOM",
+                "merchantReference": page.reference, "amount": {"value": 2060, "currency": "EUR"}, "eventCode": "AUTHORISATION",
+                "success": success, "additionalData": {"paymentLinkId": page.id}});
+            let sig = notification_hmac(&item, HMAC_HEX).unwrap();
+            item["additionalData"]["hmacSignature"] = json!(if sign { sig } else { "AAAA".to_string() + &sig[4..] });
+            serde_json::to_vec(&json!({"live": "false", "notificationItems": [{"NotificationRequestItem": item}]})).unwrap()
+        };
+        assert_eq!(rig.post("/webhooks/adyen", &[], &item("true", false)).await, 401, "forged");
+        assert_eq!(rig.post("/webhooks/adyen", &[], &item("false", true)).await, 200, "refused: the link stays open");
+        assert_eq!(rig.balance().await, Decimal::ZERO);
+        for _ in 0..2 {
+            assert_eq!(rig.post("/webhooks/adyen", &[], &item("true", true)).await, 200);
+        }
+        assert_eq!(rig.balance().await, d("20.00"));
+        let mut tx = rig.engine.store().begin().await.unwrap();
+        assert_eq!(tx.credit_purchase(&ChargeId::new("PSP0000000000001".to_string())).await.unwrap(), Some(d("20.00")));
+        drop(tx);
+        // A second link expires: the lookup at its expiry says so; nothing credited, said.
+        rig.say("/wallet buy 5", "2026-04-01T10:10:00Z").await;
+        let second = rig.fake.pages().remove(1);
+        rig.fake.end_unpaid(&second.id, "expired");
+        let before = outbox(&rig.engine).await.len();
+        rig.engine.run_timers(t("2026-04-02T10:11:00Z")).await.unwrap();
+        let told = outbox(&rig.engine).await.split_off(before);
+        assert!(dms(&told).iter().any(|l| l.contains("not completed") && l.contains("expired")), "{told:?}");
+        assert_eq!(rig.balance().await, d("20.00"));
+        assert!(rig.fake.state.lock().unwrap().requests.iter().any(|r| r == &format!("GET /v72/paymentLinks/{}", second.id)));
+    }
+}

@@ -65,6 +65,17 @@ pub fn respond(kind: Kind, st: &mut FakeState, method: &Method, path: &str, quer
                     .into_response(),
             })
         }
+        (Kind::Adyen, &Method::POST, "/v72/paymentLinks") => Some(create_adyen(st, headers, body)),
+        (Kind::Adyen, &Method::GET, p) if p.starts_with("/v72/paymentLinks/") => {
+            let id = &p["/v72/paymentLinks/".len()..];
+            Some(match st.pages.iter().find(|x| x.id == id) {
+                Some(page) => (StatusCode::OK, axum::Json(adyen_link(page))).into_response(),
+                None => {
+                    (StatusCode::NOT_FOUND, axum::Json(json!({"status": 404, "errorCode": "000", "message": "Not found", "errorType": "validation"})))
+                        .into_response()
+                }
+            })
+        }
         (Kind::Mollie, &Method::POST, "/v2/payments") => Some(create_mollie(st, headers, body)),
         (Kind::Mollie, &Method::GET, p) if p.starts_with("/v2/payments/") && st.pages.iter().any(|x| x.id == p["/v2/payments/".len()..]) => {
             // `embed=refunds,chargebacks` is what the webhook route asks for; a lookup asks bare.
@@ -134,6 +145,49 @@ fn create_stripe(st: &mut FakeState, headers: &HeaderMap, body: &[u8]) -> Respon
     (StatusCode::OK, axum::Json(stripe_session(&page))).into_response()
 }
 
+/// Adyen's `PaymentLinkResponse` (Checkout v72: `id`, `url`, `status`, `reference`,
+/// `amount`, `merchantAccount`, `expiresAt`).
+pub fn adyen_link(p: &Page) -> Value {
+    let expires = chrono::DateTime::from_timestamp(p.expires_at, 0).map(|t| t.to_rfc3339()).unwrap_or_default();
+    json!({
+        "id": p.id, "url": format!("https://test.adyen.link/{}", p.id), "status": p.status, "reference": p.reference,
+        "merchantAccount": "PaydeskECOM", "amount": {"value": p.amount.parse::<i64>().unwrap_or(0), "currency": p.currency}, "expiresAt": expires,
+    })
+}
+
+fn create_adyen(st: &mut FakeState, headers: &HeaderMap, body: &[u8]) -> Response {
+    let key = header(headers, "idempotency-key").to_string();
+    let request = String::from_utf8_lossy(body).to_string();
+    if let Some(page) = st.pages.iter().find(|p| !key.is_empty() && p.key == key).cloned() {
+        return (StatusCode::CREATED, axum::Json(adyen_link(&page))).into_response();
+    }
+    let Ok(b) = serde_json::from_slice::<Value>(body) else { return problem(st, "adyen payment link: not JSON".into()) };
+    // The request schema of the Checkout v72 document (trimmed copy in tests/data/providers):
+    // required amount, merchantAccount, reference; no other properties.
+    let errs = super::schema::validate(&super::schema::load("adyen-payment-link-request.schema.json"), "PaymentLinkRequest", &b);
+    if !errs.is_empty() {
+        return problem(st, format!("adyen payment link: {errs:?}"));
+    }
+    if key.is_empty() || b["merchantAccount"] != "PaydeskECOM" || b["description"].as_str().is_some_and(|d| d.len() > 280) {
+        return problem(st, format!("adyen payment link: key, merchant account or description: {request}"));
+    }
+    let n = st.pages.len() + 1;
+    let page = Page {
+        id: format!("PL{n:014}"),
+        key,
+        reference: b["reference"].as_str().unwrap_or("").to_string(),
+        amount: b["amount"]["value"].as_i64().unwrap_or(0).to_string(),
+        currency: b["amount"]["currency"].as_str().unwrap_or("").to_string(),
+        status: "active".into(),
+        paid: false,
+        // "If not provided, the payment link expires 24 hours after it was created."
+        expires_at: st.now + 24 * 3600,
+        request,
+    };
+    st.pages.push(page.clone());
+    (StatusCode::CREATED, axum::Json(adyen_link(&page))).into_response()
+}
+
 fn create_mollie(st: &mut FakeState, headers: &HeaderMap, body: &[u8]) -> Response {
     let key = header(headers, "idempotency-key").to_string();
     let request = String::from_utf8_lossy(body).to_string();
@@ -190,7 +244,13 @@ impl super::Fake {
     pub fn pay(&self, id: &str) -> Value {
         self.set_page(id, |p| {
             p.paid = true;
-            p.status = if p.id.starts_with("cs_") { "complete".into() } else { "paid".into() };
+            p.status = if p.id.starts_with("cs_") {
+                "complete".into()
+            } else if p.id.starts_with("PL") {
+                "completed".into()
+            } else {
+                "paid".into()
+            };
         })
     }
 
@@ -205,6 +265,8 @@ impl super::Fake {
         f(page);
         if page.id.starts_with("cs_") {
             stripe_session(page)
+        } else if page.id.starts_with("PL") {
+            adyen_link(page)
         } else {
             mollie_payment(page)
         }

@@ -217,6 +217,19 @@ pub fn adyen_events(body: &[u8], hex_key: &str) -> Result<Vec<ProviderEvent>, Re
             ))
         };
         match code {
+            // A payment link's payment (a credit purchase: `merchantReference` is our
+            // purchase reference, `additionalData.paymentLinkId` the link). Only a
+            // successful authorisation credits; a refused one leaves the link open for the
+            // shopper to try again (a link "can be used for one successful payment").
+            "AUTHORISATION" if success && crate::app::ports::purchase_id(s(item, "merchantReference")).is_some() => {
+                out.push(ProviderEvent::Purchase(PurchaseUpdate {
+                    provider: "adyen".into(),
+                    event_id: event_id.clone(),
+                    provider_ref: item.get("additionalData").map(|a| s(a, "paymentLinkId").to_string()).unwrap_or_default(),
+                    reference: Some(s(item, "merchantReference").to_string()),
+                    state: crate::app::ports::PurchaseState::Paid { payment_ref: psp.clone() },
+                }))
+            }
             "REFUND" if success => out.push(refund(crate::app::ports::ProviderStatus::Succeeded)),
             "REFUND" | "REFUND_FAILED" => out.push(refund(failed())),
             // The refund was paid and then came back (docs.adyen.com/online-payments/refund
