@@ -12,6 +12,7 @@ use paydesk::adapters::http::webhooks::{self, stripe_signature, WebhookState};
 use paydesk::app::engine::{Actor, EngineConfig, Event, WalletSettings};
 use paydesk::config::Secret;
 use paydesk::domain::ids::{AccountId, ChargeId};
+use paydesk::domain::money::Currency;
 use providers_support::{currency, engine_with, outbox, seed_charge, t, Fake, Kind};
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
@@ -310,5 +311,31 @@ async fn adyen_payment_link_paid_by_hmac_authorisation_once_and_expiry_by_lookup
         assert!(dms(&told).iter().any(|l| l.contains("not completed") && l.contains("expired")), "{told:?}");
         assert_eq!(rig.balance().await, d("20.00"));
         assert!(rig.fake.state.lock().unwrap().requests.iter().any(|r| r == &format!("GET /v72/paymentLinks/{}", second.id)));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_the_provider_refuses_to_make_fails_the_purchase_and_says_so() {
+    for backend in common::backends() {
+        let fake = Fake::start(Kind::Stripe, &[]).await;
+        let db = common::fresh_db(&backend).await;
+        // A return URL Stripe's Checkout refuses (not http): the creation is answered 400.
+        let wallet = WalletSettings { provider: "stripe".into(), return_url: Some("paydesk-not-a-url".into()), webhook_url: None };
+        let (engine, clock, _) = engine_with(&fake, &db.url, EngineConfig { wallet, ..EngineConfig::default() }).await;
+        seed_charge(&engine, Kind::Stripe, START, Currency::USD, "49.00").await;
+        clock.set(t(START));
+        let before = outbox(&engine).await.len();
+        let ev = Event::Message { actor: Actor::known("ana"), text: "/wallet buy 10".into(), channel: "support".into() };
+        engine.handle(ev, t("2026-04-01T10:05:00Z"), None).await.unwrap();
+        let out = outbox(&engine).await.split_off(before);
+        assert!(
+            dms(&out).iter().any(|l| l.contains("not completed") && l.contains("could not be made") && l.contains("Nothing was charged")),
+            "{out:?}"
+        );
+        // Closed: not tried again.
+        engine.run_timers(t("2026-04-01T10:06:00Z")).await.unwrap();
+        let creations = fake.state.lock().unwrap().requests.iter().filter(|r| r.as_str() == "POST /v1/checkout/sessions").count();
+        assert_eq!(creations, 1);
+        assert!(fake.snapshot().1.is_empty(), "answered as Stripe answers, not as a malformed request");
     }
 }

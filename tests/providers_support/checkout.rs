@@ -116,8 +116,6 @@ fn create_stripe(st: &mut FakeState, headers: &HeaderMap, body: &[u8]) -> Respon
         (amount.parse::<i64>().is_ok_and(|a| a > 0), "unit_amount must be a positive integer"),
         (!get("line_items[0][price_data][product_data][name]").is_empty(), "product_data.name is required"),
         (get("line_items[0][quantity]").parse::<u32>().is_ok_and(|q| q >= 1), "quantity is required"),
-        // Hosted pages send the customer to success_url after paying (ui_mode hosted).
-        (get("success_url").starts_with("http"), "success_url is required for a hosted page"),
         (!get("client_reference_id").is_empty(), "client_reference_id: our reference is missing"),
         // Never card data: the page collects it (the bot must not send any).
         (!form.iter().any(|(k, _)| k.contains("card") || k.contains("payment_method_data")), "card data sent to Checkout"),
@@ -126,6 +124,14 @@ fn create_stripe(st: &mut FakeState, headers: &HeaderMap, body: &[u8]) -> Respon
         if !ok {
             return problem(st, format!("stripe checkout session: {why}: {request}"));
         }
+    }
+    // Hosted pages send the customer to `success_url` after paying; a value that is not a
+    // URL is refused with `url_invalid` ("The URL provided is invalid",
+    // docs.stripe.com/error-codes), in Stripe's error object (docs.stripe.com/api/errors).
+    let success = get("success_url");
+    if !(success.starts_with("https://") || success.starts_with("http://")) {
+        let v = json!({"error": {"type": "invalid_request_error", "code": "url_invalid", "param": "success_url", "message": "Not a valid URL"}});
+        return (StatusCode::BAD_REQUEST, axum::Json(v)).into_response();
     }
     let n = st.pages.len() + 1;
     let page = Page {

@@ -355,7 +355,10 @@ impl Engine {
                     PurchaseState::Expired
                 }
             },
-            _ => PurchaseState::Expired,
+            // The page was never made (the provider kept failing): the customer never had
+            // a link, so it is not "expired" to them.
+            (None, _) => PurchaseState::Failed(format!("{} could not make the payment page in time", display(&p.provider))),
+            (Some(_), None) => PurchaseState::Expired,
         };
         let state = match state {
             PurchaseState::Open => PurchaseState::Expired,
