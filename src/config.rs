@@ -101,6 +101,7 @@ struct FileChat {
     reject_emojis: Option<Vec<String>>,
     approvals_channel: Option<String>,
     default_currency: Option<String>,
+    daily_summary_hour: Option<toml::Value>,
 }
 
 /// `[wallet]`: where `/wallet buy` takes payment.
@@ -334,9 +335,29 @@ impl Config {
             lease: Duration::minutes(5),
             pending_escalation: Duration::hours(pending_escalation_hours(file.providers.as_ref(), source)?),
             wallet,
+            daily_summary_hour: match l.raw("chat", "daily_summary_hour", chat.daily_summary_hour.as_ref())? {
+                None => None,
+                Some((v, _)) if v.trim() == "off" => None,
+                Some((v, origin)) => Some(
+                    v.trim()
+                        .parse::<u32>()
+                        .ok()
+                        .filter(|h| *h < 24)
+                        .ok_or_else(|| anyhow!("{origin}: `{v}` is not an hour from 0 to 23 (UTC) or off"))?,
+                ),
+            },
         };
+        let store_url = l.string("store", "url", file.store.url).unwrap_or_else(|| DEFAULT_STORE_URL.into());
+        if let Some(why) = crate::adapters::store::url_problem(&store_url) {
+            let origin = if (l.env)(&env_key("store", "url")).is_some() {
+                format!("environment variable {}", env_key("store", "url"))
+            } else {
+                format!("{source}: store.url")
+            };
+            bail!("{origin}: {why}");
+        }
         Ok(Config {
-            store_url: l.string("store", "url", file.store.url).unwrap_or_else(|| DEFAULT_STORE_URL.into()),
+            store_url,
             engine,
             log_format,
             log_filter: l.string("log", "filter", file.log.filter).unwrap_or_else(|| "warn".into()),
@@ -345,6 +366,69 @@ impl Config {
             discord: file.discord,
             providers: file.providers,
         })
+    }
+
+    /// The effective configuration as TOML (what `check-config` prints): every setting
+    /// with its value after defaults and `PAYDESK_*` variables; the store URL's password
+    /// masked; secrets (tokens, provider keys) are never part of it.
+    pub fn effective_toml(&self) -> String {
+        use toml::Value;
+        let p = &self.engine.policy;
+        let s = |d: Decimal| Value::String(d.to_string());
+        let mut store = toml::map::Map::new();
+        store.insert("url".into(), Value::String(self.store_url_redacted()));
+        let mut policy = toml::map::Map::new();
+        policy.insert("credit_value".into(), s(p.credit_value));
+        policy.insert("credit_price".into(), s(p.credit_price));
+        policy.insert("fee_rate".into(), s(p.fee_rate));
+        policy.insert("conversation_charge".into(), s(p.conversation_charge));
+        policy.insert("full_refund_days".into(), Value::Integer(p.full_refund_days));
+        policy.insert("duplicate_window_minutes".into(), Value::Integer(p.duplicate_window_minutes));
+        policy.insert("max_refund_age_days".into(), Value::Integer(p.max_refund_age_days));
+        policy.insert("two_lead_threshold".into(), s(p.two_lead_threshold));
+        policy.insert("approval_expiry_hours".into(), Value::Integer(p.approval_expiry_hours));
+        let off = |d: Option<Decimal>| d.map(s).unwrap_or_else(|| Value::String("off".into()));
+        policy.insert("auto_approve_below".into(), off(p.auto_approve_below));
+        policy.insert("auto_approve_daily_limit".into(), off(p.auto_approve_daily_limit));
+        policy.insert("goodwill_two_lead_above".into(), s(p.goodwill_two_lead_above));
+        if !p.currencies.is_empty() {
+            let mut tables = toml::map::Map::new();
+            for (cur, m) in &p.currencies {
+                let mut t = toml::map::Map::new();
+                t.insert("credit_value".into(), s(m.credit_value));
+                t.insert("credit_price".into(), s(m.credit_price));
+                t.insert("conversation_charge".into(), s(m.conversation_charge));
+                t.insert("two_lead_threshold".into(), s(m.two_lead_threshold));
+                t.insert("auto_approve_below".into(), off(m.auto_approve_below));
+                t.insert("auto_approve_daily_limit".into(), off(m.auto_approve_daily_limit));
+                t.insert("goodwill_two_lead_above".into(), s(m.goodwill_two_lead_above));
+                tables.insert(cur.code().to_string(), Value::Table(t));
+            }
+            policy.insert("currencies".into(), Value::Table(tables));
+        }
+        let strings = |v: &[String]| Value::Array(v.iter().cloned().map(Value::String).collect());
+        let mut chat = toml::map::Map::new();
+        chat.insert("approve_emojis".into(), strings(&self.engine.approve_emojis));
+        chat.insert("reject_emojis".into(), strings(&self.engine.reject_emojis));
+        chat.insert("approvals_channel".into(), Value::String(self.engine.approvals_channel.clone()));
+        chat.insert("default_currency".into(), Value::String(self.engine.default_currency.code().to_string()));
+        let hour = self.engine.daily_summary_hour.map(|h| Value::Integer(i64::from(h))).unwrap_or_else(|| Value::String("off".into()));
+        chat.insert("daily_summary_hour".into(), hour);
+        let mut log = toml::map::Map::new();
+        log.insert("format".into(), Value::String(if self.log_format == LogFormat::Json { "json" } else { "pretty" }.into()));
+        log.insert("filter".into(), Value::String(self.log_filter.clone()));
+        let mut root = toml::map::Map::new();
+        root.insert("store".into(), Value::Table(store));
+        root.insert("policy".into(), Value::Table(policy));
+        root.insert("chat".into(), Value::Table(chat));
+        root.insert("log".into(), Value::Table(log));
+        // The adapters' tables as written (their secrets come only from the environment).
+        for (name, v) in [("http", &self.http), ("discord", &self.discord), ("providers", &self.providers)] {
+            if let Some(v) = v {
+                root.insert(name.into(), v.clone());
+            }
+        }
+        toml::to_string_pretty(&Value::Table(root)).unwrap_or_default()
     }
 
     /// The store URL with any password hidden, for messages.
@@ -518,6 +602,38 @@ mod tests {
             let e = Config::from_parts(text, "bot.toml", &no_env).unwrap_err().to_string();
             assert!(e.contains(want), "{text:?}: {e}");
         }
+    }
+
+    #[test]
+    fn store_urls_that_cannot_work_are_refused_naming_the_key() {
+        for (url, want) in
+            [("mysql://x", "not supported"), ("paydesk.db", "sqlite:paydesk.db"), ("sqlite:", "sqlite:FILE"), ("postgres:db", "postgres://")]
+        {
+            let e = Config::from_parts(&format!("[store]\nurl = \"{url}\"\n"), "bot.toml", &no_env).unwrap_err().to_string();
+            assert!(e.contains("bot.toml: store.url") && e.contains(want), "{url}: {e}");
+        }
+        let env = |k: &str| (k == "PAYDESK_STORE_URL").then(|| "mysql://x".to_string());
+        let e = Config::from_parts("", "bot.toml", &env).unwrap_err().to_string();
+        assert!(e.contains("PAYDESK_STORE_URL"), "{e}");
+        for url in ["sqlite:paydesk.db", "sqlite::memory:", "sqlite:///var/lib/paydesk/paydesk.db?mode=rwc", "postgres://bot:pw@db/paydesk"] {
+            assert!(Config::from_parts(&format!("[store]\nurl = \"{url}\"\n"), "bot.toml", &no_env).is_ok(), "{url}");
+        }
+    }
+
+    #[test]
+    fn the_effective_configuration_is_toml_with_the_password_masked() {
+        let c =
+            Config::from_parts("[store]\nurl = \"postgres://bot:hunter2@db/paydesk\"\n[policy]\nfee_rate = \"0.04\"\n[policy.currencies.JPY]\ncredit_value = \"300\"\ncredit_price = \"300\"\nconversation_charge = \"2\"\ntwo_lead_threshold = \"75000\"\ngoodwill_two_lead_above = \"15000\"\n[chat]\ndaily_summary_hour = 9\n", "bot.toml", &no_env).unwrap();
+        let text = c.effective_toml();
+        assert!(!text.contains("hunter2"), "{text}");
+        let back: toml::Value = toml::from_str(&text).unwrap();
+        assert_eq!(back["store"]["url"].as_str(), Some("postgres://bot:***@db/paydesk"));
+        assert_eq!(back["policy"]["fee_rate"].as_str(), Some("0.04"));
+        assert_eq!(back["policy"]["auto_approve_below"].as_str(), Some("off"));
+        // What it prints is itself a valid configuration with the same policy.
+        let again = Config::from_parts(&text.replace("bot:***@", "bot@"), "printed", &no_env).unwrap();
+        assert_eq!(again.engine.policy, c.engine.policy);
+        assert_eq!(again.engine.daily_summary_hour, Some(9));
     }
 
     #[test]

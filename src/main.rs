@@ -8,9 +8,12 @@ use paydesk::adapters::payments::setup::Providers;
 use paydesk::adapters::store::AnyStore;
 use paydesk::adapters::surfaces::{console, demo, replay};
 use paydesk::app::engine::{Connectors, Engine, EngineConfig};
+use paydesk::app::ports::User;
 use paydesk::app::ports::{Clock, SystemClock};
 use paydesk::config::{Config, LogFormat};
 use paydesk::domain::ids::CaseNumber;
+use paydesk::domain::ids::UserId;
+use paydesk::domain::roles::{Role, Roles};
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,6 +30,7 @@ struct Cli {
 enum Cmd {
     /// Chat with the bot in the terminal (SQLite with demo data by default).
     Console {
+        /// The configuration file (default: ./bot.toml if present, else built-in defaults).
         #[arg(long)]
         config: Option<PathBuf>,
         /// Database URL (default from config: sqlite:paydesk.db).
@@ -35,20 +39,30 @@ enum Cmd {
         /// Who you are at the start (switch with /as USER).
         #[arg(long = "as", default_value = "ana")]
         user: String,
-        /// Print actions as JSON lines, as `replay` does.
+        /// Print actions as JSON lines, as `replay` does; console notes become
+        /// {"type":"console"} objects, so stdout holds only JSON.
         #[arg(long)]
         json: bool,
-        /// Do not seed the demo data into an empty database.
+        /// Do not seed the demo data into an empty database. Without --lead/--agent, the
+        /// first user (--as) is made a lead of an empty store, so someone can approve.
         #[arg(long)]
         no_demo: bool,
+        /// Make NAME a lead (repeatable).
+        #[arg(long = "lead", value_name = "NAME")]
+        leads: Vec<String>,
+        /// Make NAME an agent (repeatable).
+        #[arg(long = "agent", value_name = "NAME")]
+        agents: Vec<String>,
     },
     /// Replay a transcript (JSON Lines, `-` for stdin) and print the bot's actions.
     Replay {
+        /// The configuration file (default: ./bot.toml if present, else built-in defaults).
         #[arg(long)]
         config: Option<PathBuf>,
         /// Use this database instead of a fresh temporary one.
         #[arg(long)]
         db: Option<String>,
+        /// The transcript (JSON Lines), or `-` for stdin.
         file: String,
     },
     /// Classify messages from stdin, one JSON object per line.
@@ -56,31 +70,72 @@ enum Cmd {
         /// Default currency for ambiguous symbols such as `$`.
         #[arg(long)]
         currency: Option<String>,
+        /// The configuration file (for chat.default_currency).
         #[arg(long)]
         config: Option<PathBuf>,
         /// Evaluate a labelled JSON Lines file instead (text, intent, entities).
         #[arg(long)]
         eval: Option<PathBuf>,
     },
-    /// Apply the database migrations.
+    /// Apply the database migrations and say which versions were applied.
     Migrate {
+        /// The configuration file (for store.url).
         #[arg(long)]
         config: Option<PathBuf>,
+        /// Database URL (default from config).
         #[arg(long)]
         db: Option<String>,
     },
-    /// Validate the configuration and print it (secrets hidden).
+    /// Validate the configuration and print the effective configuration as TOML
+    /// (secrets hidden, the store URL's password masked).
     CheckConfig {
+        /// The configuration file (default: ./bot.toml if present, else built-in defaults).
         #[arg(long)]
         config: Option<PathBuf>,
     },
     /// Print the audit trail of a case (or all), and verify its hash chain.
     Audit {
+        /// The configuration file (for store.url).
         #[arg(long)]
         config: Option<PathBuf>,
+        /// Database URL of an existing store (default from config).
         #[arg(long)]
         db: Option<String>,
+        /// A case number (RF-000001): print only its records (the whole chain is verified).
         case: Option<String>,
+    },
+    /// Print what waits for staff, oldest first: refunds waiting for a lead, open cases.
+    Queue {
+        /// The configuration file (for store.url).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Database URL of an existing store (default from config).
+        #[arg(long)]
+        db: Option<String>,
+    },
+    /// The leads' report: refunds by rule, provider and day, approval latency, refusals,
+    /// contact reasons, open cases by age. A short text summary unless --html or --json.
+    Report {
+        /// The configuration file (for store.url).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Database URL of an existing store (default from config).
+        #[arg(long)]
+        db: Option<String>,
+        /// The period: 24h, 7d, 2w (up to the present).
+        #[arg(long, default_value = "7d")]
+        since: String,
+        /// Write the report as one HTML page (inline SVG charts) to FILE.
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
+        /// Print the figures as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a shell completion script: `paydesk completions bash > /etc/bash_completion.d/paydesk`.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
     },
     /// Import billing data from a provider export: `import charges FILE` (CSV or JSON).
     Import {
@@ -90,20 +145,25 @@ enum Cmd {
     /// Compare a provider's refund export with the refunds recorded here; open a case
     /// for each mismatch.
     Reconcile {
+        /// The configuration file (for store.url).
         #[arg(long)]
         config: Option<PathBuf>,
+        /// Database URL (default from config).
         #[arg(long)]
         db: Option<String>,
         /// The provider the export is from (stripe, paypal, adyen, square, braintree, mollie, sandbox).
         #[arg(long)]
         provider: String,
+        /// The export: CSV with a header row, or a JSON array.
         file: PathBuf,
     },
     /// Run the bot on Discord (token from PAYDESK_DISCORD_TOKEN only), with the HTTP
     /// listener (`/healthz`, `/readyz`, `/metrics`, provider webhooks) if `[http] listen` is set.
     Run {
+        /// The configuration file (default: ./bot.toml if present, else built-in defaults).
         #[arg(long)]
         config: Option<PathBuf>,
+        /// Database URL (default from config).
         #[arg(long)]
         db: Option<String>,
     },
@@ -118,13 +178,16 @@ enum Cmd {
 enum ImportCmd {
     /// Charges (CSV with a header, or a JSON array); see `app::reconcile` for the columns.
     Charges {
+        /// The configuration file (for store.url).
         #[arg(long)]
         config: Option<PathBuf>,
+        /// Database URL (default from config).
         #[arg(long)]
         db: Option<String>,
         /// The provider of rows without a `provider` column.
         #[arg(long, default_value = "stripe")]
         provider: String,
+        /// The export: CSV with a header row, or a JSON array.
         file: PathBuf,
     },
 }
@@ -136,22 +199,31 @@ enum BenchCmd {
         /// JSON Lines (`text` fields) or plain text; default: the bundled examples.
         #[arg(long)]
         file: Option<PathBuf>,
+        /// How many times the corpus is classified.
         #[arg(long, default_value_t = 200)]
         rounds: usize,
     },
     /// Replay a generated conversation of N events through a durable SQLite file.
     Replay {
+        /// How many events to generate.
         #[arg(long, default_value_t = 2000)]
         events: usize,
+        /// Database URL (default: a temporary SQLite file).
         #[arg(long)]
         db: Option<String>,
     },
 }
 
 fn init_logs(cfg: &Config) {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("PAYDESK_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(&cfg.log_filter));
+    let configured = std::env::var("PAYDESK_LOG").unwrap_or_else(|_| cfg.log_filter.clone());
+    // serenity's payload warnings are filtered out unless the filter names them itself.
+    let directives = paydesk::adapters::surfaces::discord::logging::filter_directives(&configured);
+    let filter = tracing_subscriber::EnvFilter::try_new(directives)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(paydesk::adapters::surfaces::discord::logging::filter_directives(&cfg.log_filter)));
     // Every log line passes the card-number detector before it is written.
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(paydesk::logging::Redacting(std::io::stderr));
+    // Colour codes only on a terminal: a log file or a pipe gets plain text.
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(ansi).with_writer(paydesk::logging::Redacting(std::io::stderr));
     let _ = match cfg.log_format {
         LogFormat::Json => builder.json().try_init(),
         LogFormat::Pretty => builder.try_init(),
@@ -181,6 +253,34 @@ async fn open(cfg: &Config, db: Option<String>) -> Result<AnyStore> {
     AnyStore::open(&url).await.with_context(|| format!("cannot open the store {}", paydesk::config::redact_url(&url)))
 }
 
+/// Opens a store that must exist already (`audit`, `queue`, `report`): a mistyped path is
+/// an error, not a new empty database.
+async fn open_existing(cfg: &Config, db: Option<String>) -> Result<AnyStore> {
+    let url = db.unwrap_or_else(|| cfg.store_url.clone());
+    AnyStore::open_existing(&url).await.with_context(|| format!("cannot open the store {}", paydesk::config::redact_url(&url)))
+}
+
+/// The providers a `--provider` may name: the built-in sandbox and the HTTP providers.
+fn known_provider(name: &str) -> Result<(), String> {
+    let known = paydesk::adapters::payments::setup::PROVIDERS;
+    if name == "sandbox" || known.contains(&name) {
+        Ok(())
+    } else {
+        Err(format!("--provider: `{name}` is not a provider paydesk knows (known: sandbox, {})", known.join(", ")))
+    }
+}
+
+/// Staff for a console on a store without them: `--lead`/`--agent`, or the first user as
+/// a lead when the store is empty and no demo is seeded.
+fn console_staff(leads: &[String], agents: &[String], first_user: &str, fresh_without_demo: bool) -> Vec<(String, Role)> {
+    let mut staff: Vec<(String, Role)> = leads.iter().map(|n| (n.clone(), Role::Lead)).collect();
+    staff.extend(agents.iter().map(|n| (n.clone(), Role::Agent)));
+    if staff.is_empty() && fresh_without_demo {
+        staff.push((first_user.to_string(), Role::Lead));
+    }
+    staff
+}
+
 /// The engine on `store`: the sandbox plus every provider configured in `[providers.*]`.
 fn engine_with(store: &AnyStore, clock: Arc<dyn Clock>, cfg: EngineConfig, providers: &Providers) -> (Engine, Arc<Sandbox>) {
     let sandbox = Arc::new(Sandbox::new(store.sandbox_books(), clock));
@@ -190,34 +290,45 @@ fn engine_with(store: &AnyStore, clock: Arc<dyn Clock>, cfg: EngineConfig, provi
 
 async fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Cmd::Console { config, db, user, json, no_demo } => {
+        Cmd::Console { config, db, user, json, no_demo, leads, agents } => {
             let cfg = Config::load(config.as_deref())?;
             init_logs(&cfg);
             let url = db.clone().unwrap_or_else(|| cfg.store_url.clone());
             let store = open(&cfg, db).await?;
             let providers = Providers::from_config(&cfg, None)?;
-            let (engine, _sandbox) = engine_with(&store, Arc::new(SystemClock), cfg.engine.clone(), &providers);
-            let now = chrono::Utc::now();
+            // The console runs on its own clock, which `/tick 73h` moves forward.
+            let clock = Arc::new(console::ConsoleClock::default());
+            let (engine, _sandbox) = engine_with(&store, clock.clone(), cfg.engine.clone(), &providers);
+            let now = clock.now();
             let fresh = engine.store().snapshot().await?.wallets.is_empty();
-            if fresh && !no_demo {
+            let seeded = fresh && !no_demo;
+            if seeded {
                 demo::seed(&engine, now).await?;
+            }
+            let sink = console::ConsoleSink { json };
+            for (name, role) in console_staff(&leads, &agents, &user, fresh && no_demo) {
+                let roles: Roles = [role].into_iter().collect();
+                engine.seed_user(&User { id: UserId::new(name.clone()), roles, account: None }, now).await?;
+                sink.note(&format!("{name} is a{} {}", if role == Role::Agent { "n" } else { "" }, role.as_str()));
             }
             // Refunds left executing by a crash are due now: resume them before anything else.
             let resumed = engine.run_timers(now).await?;
-            if !json {
-                println!(
-                    "paydesk console — store {}{}",
-                    paydesk::config::redact_url(&url),
-                    if fresh && !no_demo { " (new, with demo data)" } else { "" }
-                );
-                if resumed.attempts > 0 {
-                    println!("resumed {} refund payment(s) left in flight", resumed.attempts);
-                }
-                println!("{}\nYou are {user}. Type a message, or /help.", demo::DEMO_GUIDE);
+            sink.note(&format!(
+                "paydesk console — store {}{}",
+                paydesk::config::redact_url(&url),
+                if seeded { " (new, with demo data)" } else { "" }
+            ));
+            if resumed.attempts > 0 {
+                sink.note(&format!("resumed {} refund payment(s) left in flight", resumed.attempts));
             }
-            let sink = console::ConsoleSink { json };
+            if seeded {
+                sink.note(demo::DEMO_GUIDE);
+            } else {
+                sink.note(console::CONSOLE_HELP);
+            }
+            sink.note(&format!("You are {user}. Type a message, or /help."));
             let interactive = std::io::IsTerminal::is_terminal(&std::io::stdin()) && !json;
-            console::run(&engine, &sink, user, interactive).await?;
+            console::run(&engine, &sink, &clock, user, interactive).await?;
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Replay { config, db, file } => {
@@ -301,9 +412,20 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Cmd::Migrate { config, db } => {
             let cfg = Config::load(config.as_deref())?;
-            let url = db.clone().unwrap_or_else(|| cfg.store_url.clone());
-            open(&cfg, db).await?;
-            println!("migrations applied to {}", paydesk::config::redact_url(&url));
+            let url = db.unwrap_or_else(|| cfg.store_url.clone());
+            let shown = paydesk::config::redact_url(&url);
+            let (store, applied) = AnyStore::open_and_migrate(&url).await.with_context(|| format!("cannot migrate the store {shown}"))?;
+            let all = store.applied_versions().await?;
+            let words = |v: &[i64]| v.iter().map(|n| format!("{n:04}")).collect::<Vec<_>>().join(", ");
+            if applied.is_empty() {
+                println!("{shown} is up to date: no migration needed (versions {})", words(&all));
+            } else {
+                println!(
+                    "applied migration(s) {} to {shown} (now at version {})",
+                    words(&applied),
+                    all.last().map(|n| format!("{n:04}")).unwrap_or_default()
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         Cmd::CheckConfig { config } => {
@@ -339,15 +461,15 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     return Ok(ExitCode::from(2));
                 }
             };
-            println!("configuration from {} is valid", cfg.source);
+            // Notes are TOML comments, so the whole output is the effective configuration.
+            println!("# configuration from {} is valid", cfg.source);
             if !adapters.is_empty() {
-                println!("sections checked: {}", adapters.join(", "));
+                println!("# sections checked: {}", adapters.join(", "));
             }
-            println!("store: {}", cfg.store_url_redacted());
             match paydesk::adapters::store::audit_key_from_env() {
-                Ok(Some(_)) => println!("audit: records are signed with {} (HMAC-SHA256)", paydesk::adapters::store::AUDIT_KEY_VAR),
+                Ok(Some(_)) => println!("# audit: records are signed with {} (HMAC-SHA256)", paydesk::adapters::store::AUDIT_KEY_VAR),
                 Ok(None) => println!(
-                    "audit: {} is not set: records are hash-chained but NOT signed, so a database writer could rewrite the trail",
+                    "# audit: {} is not set: records are hash-chained but NOT signed, so a database writer could rewrite the trail",
                     paydesk::adapters::store::AUDIT_KEY_VAR
                 ),
                 Err(e) => {
@@ -355,11 +477,11 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     return Ok(ExitCode::from(2));
                 }
             }
-            println!("{:#?}", cfg.engine.policy);
             println!(
-                "approve: {:?}  reject: {:?}  approvals channel: {}",
-                cfg.engine.approve_emojis, cfg.engine.reject_emojis, cfg.engine.approvals_channel
+                "# secrets (PAYDESK_DISCORD_TOKEN, provider keys, {}) come from the environment and are not shown",
+                paydesk::adapters::store::AUDIT_KEY_VAR
             );
+            print!("{}", cfg.effective_toml());
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Audit { config, db, case } => {
@@ -371,12 +493,31 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     return Ok(ExitCode::from(2));
                 }
             };
-            let store = open(&cfg, db).await?;
             let case = match case {
-                Some(c) => Some(c.parse::<CaseNumber>()?),
+                Some(c) => match c.parse::<CaseNumber>() {
+                    Ok(n) => Some(n),
+                    Err(e) => {
+                        eprintln!("paydesk: `{c}`: {e}");
+                        return Ok(ExitCode::from(2));
+                    }
+                },
                 None => None,
             };
+            let store = match open_existing(&cfg, db).await {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("paydesk: {e:#}");
+                    return Ok(ExitCode::from(2));
+                }
+            };
             let all = store.as_store().audit(None).await?;
+            if let Some(c) = case {
+                let name = c.to_string();
+                if !all.iter().any(|a| a.record.case.as_deref() == Some(name.as_str())) {
+                    eprintln!("paydesk: there is no case {c} in this store (no audit record names it)");
+                    return Ok(ExitCode::from(2));
+                }
+            }
             let head = store.as_store().audit_head().await?;
             let entries: Vec<paydesk::domain::audit::Entry<'_>> = all
                 .iter()
@@ -414,8 +555,13 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Cmd::Import { what: ImportCmd::Charges { config, db, provider, file } } => {
             let cfg = Config::load(config.as_deref())?;
             init_logs(&cfg);
+            if let Err(e) = known_provider(&provider) {
+                eprintln!("paydesk: {e}");
+                return Ok(ExitCode::from(2));
+            }
             let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
-            let (charges, bad) = paydesk::app::reconcile::parse_charges_in(&text, &provider, &paydesk::adapters::payments::currency::exponent);
+            let paydesk::app::reconcile::ParsedCharges { charges, unpaid, bad } =
+                paydesk::app::reconcile::parse_charges_in(&text, &provider, &paydesk::adapters::payments::currency::exponent);
             let store = open(&cfg, db).await?;
             let (engine, _) = engine_with(&store, Arc::new(SystemClock), cfg.engine.clone(), &Providers::default());
             let now = chrono::Utc::now();
@@ -429,12 +575,20 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             for b in &bad {
                 eprintln!("{}: {b}", file.display());
             }
-            println!("imported {created} charge(s); {existing} already known; {} row(s) refused", bad.len());
+            for u in &unpaid {
+                eprintln!("{}: {u}", file.display());
+            }
+            // Rows that are merely unpaid are skipped and counted; only malformed rows fail the run.
+            println!("imported {created} charge(s); {existing} already known; {} unpaid row(s) skipped; {} row(s) refused", unpaid.len(), bad.len());
             Ok(if bad.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
         }
         Cmd::Reconcile { config, db, provider, file } => {
             let cfg = Config::load(config.as_deref())?;
             init_logs(&cfg);
+            if let Err(e) = known_provider(&provider) {
+                eprintln!("paydesk: {e}");
+                return Ok(ExitCode::from(2));
+            }
             let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
             let (theirs, bad) = paydesk::app::reconcile::parse_refunds_in(&text, &provider, &paydesk::adapters::payments::currency::exponent);
             let store = open(&cfg, db).await?;
@@ -454,6 +608,42 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             }
             println!("{} refund(s) in the export; {} mismatch(es); {} row(s) refused", theirs.len(), mismatches.len(), bad.len());
             Ok(if bad.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
+        }
+        Cmd::Queue { config, db } => {
+            let cfg = Config::load(config.as_deref())?;
+            init_logs(&cfg);
+            let store = open_existing(&cfg, db).await?;
+            let (engine, _) = engine_with(&store, Arc::new(SystemClock), cfg.engine.clone(), &Providers::default());
+            println!("{}", engine.queue(chrono::Utc::now()).await?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Report { config, db, since, html, json } => {
+            let cfg = Config::load(config.as_deref())?;
+            init_logs(&cfg);
+            let Some(period) = paydesk::app::report::parse_since(&since) else {
+                eprintln!("paydesk: --since: `{since}` is not a period: write 24h, 7d or 2w (at most 3660 days)");
+                return Ok(ExitCode::from(2));
+            };
+            let store = open_existing(&cfg, db).await?;
+            let now = chrono::Utc::now();
+            let input = paydesk::app::report::gather(store.as_store().as_ref(), now - period, now).await?;
+            let report = paydesk::app::report::build(&input);
+            if let Some(path) = &html {
+                std::fs::write(path, paydesk::adapters::report_html::render(&report)).with_context(|| format!("cannot write {}", path.display()))?;
+            }
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else if html.is_none() {
+                println!("{}", report.summary());
+            } else if let Some(path) = &html {
+                println!("report written to {}", path.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "paydesk", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
         }
         Cmd::Run { config, db } => run_bot(config, db).await,
         Cmd::Bench { what } => paydesk::bench::run(what.into()).await.map(|_| ExitCode::SUCCESS),

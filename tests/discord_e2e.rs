@@ -7,7 +7,7 @@ mod discord_fake;
 
 use common::{backends, engine_on, fresh_db, Backend, TestDb};
 use discord_fake::fixtures::*;
-use discord_fake::{eventually, Fake};
+use discord_fake::{eventually, Failure, Fake};
 use paydesk::adapters::payments::sandbox::Sandbox;
 use paydesk::adapters::store::AnyStore;
 use paydesk::adapters::surfaces::discord::{self, config::DiscordConfig, RunArgs};
@@ -248,7 +248,7 @@ async fn customer_message_opens_a_case_in_a_private_thread() {
         // Messages outside the support channels are not the bot's business.
         bot.say(CUS, OTHER_CHANNEL, "I want a refund for ch_5").await;
         bot.say(ANA, SUPPORT, "and how much is left in my wallet?").await;
-        bot.wait_post(SUPPORT, "wallet").await;
+        bot.wait_post(Fake::dm_channel(ANA), "wallet").await;
         assert!(bot.fake.threads().len() == 1, "{:?}", bot.fake.threads());
         bot.shutdown().await;
     })
@@ -317,16 +317,18 @@ async fn a_card_number_is_deleted_and_never_stored() {
     each_backend(|b| async move {
         let mut bot = Bot::start(&b).await;
         let id = bot.say(ANA, SUPPORT, "my card 4111 1111 1111 1111 was charged twice for ch_1").await;
-        bot.wait_post(SUPPORT, "never post a full card number").await;
+        bot.wait_post(Fake::dm_channel(ANA), "never post a full card number").await;
         assert_eq!(bot.fake.calls_to("DELETE", &format!("/channels/{SUPPORT}/messages/{id}")).len(), 1);
         // Without Manage Messages: still warned, still never stored.
         bot.fake.state.lock().unwrap().deny_delete = true;
         bot.say(CUS, SUPPORT, "card 4111-1111-1111-1111 again").await;
         let fake = bot.fake.clone();
         eventually(20, "the second warning", || {
-            (fake.posted(SUPPORT).iter().filter(|m| m.to_string().contains("never post")).count() == 2).then_some(())
+            fake.posted(Fake::dm_channel(CUS)).iter().any(|m| m.to_string().contains("never post")).then_some(())
         })
         .await;
+        // Without Manage Messages staff are told at once, where they can act on it.
+        bot.wait_post(APPROVALS, "could not be deleted").await;
         for m in bot.fake.calls() {
             assert!(!m.body.to_string().contains("1111 1111"), "echoed: {m:?}");
         }
@@ -532,16 +534,21 @@ async fn a_crash_between_posting_and_marking_delivered_posts_nothing_twice() {
         let mut bot = Bot::start(&b).await;
         bot.say(ANA, SUPPORT, "I want a refund for ch_1, it did not work").await;
         let thread = bot.wait_post_thread("RF-000001").await;
-        let fake = bot.fake.clone();
-        let settled = || {
-            let n = fake.posted(thread).len();
-            async move {
-                tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
-                n
-            }
-        };
-        let before = settled().await;
-        assert_eq!(bot.fake.posted(thread).len(), before);
+        // Count only once everything is delivered and nothing more arrives (it used to count
+        // first and wait after, racing the last delivery).
+        let store0 = bot.engine.store().clone();
+        let fake0 = bot.fake.clone();
+        let mut last = usize::MAX;
+        let before = eventually(20, "the outbox empty and the thread settled", || {
+            let s = store0.clone();
+            let empty = futures_now(async move { s.outbox_pending(1).await.unwrap().is_empty() });
+            let n = fake0.posted(thread).len();
+            let stable = n == last;
+            last = n;
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            (empty && stable).then_some(n)
+        })
+        .await;
         // As if the process died after posting, before marking delivered: the record of
         // what was sent stops a second post.
         exec(&bot.store, "UPDATE outbox SET delivered_at = NULL, claimed_by = NULL, claim_until = NULL").await;
@@ -578,8 +585,10 @@ async fn outbox_claims_give_each_item_to_one_worker() {
         let db = fresh_db(&b).await;
         let (engine, _, _, _store) = engine_on(&db.url, "w", |s| s).await;
         seed(&engine).await;
+        // Two destinations (order is kept per destination: one head each at a time).
         for i in 0..5 {
-            let actor = paydesk::app::engine::Actor::known(ANA.to_string());
+            let who = if i % 2 == 0 { ANA } else { CUS };
+            let actor = paydesk::app::engine::Actor::known(who.to_string());
             engine
                 .handle(
                     paydesk::app::engine::Event::Message { actor, text: format!("hello {i}"), channel: "support".into() },
@@ -592,7 +601,7 @@ async fn outbox_claims_give_each_item_to_one_worker() {
         let store = engine.store();
         let now = chrono::Utc::now();
         let lease = now + chrono::Duration::seconds(30);
-        let a = store.outbox_claim("a", now, lease, 3).await.unwrap();
+        let a = store.outbox_claim("a", now, lease, 1).await.unwrap();
         let b2 = store.outbox_claim("b", now, lease, 100).await.unwrap();
         assert!(!a.is_empty() && !b2.is_empty());
         assert!(a.iter().all(|x| b2.iter().all(|y| x.id != y.id)), "no item claimed twice");
@@ -602,6 +611,315 @@ async fn outbox_claims_give_each_item_to_one_worker() {
         let later = lease + chrono::Duration::seconds(1);
         let c = store.outbox_claim("c", later, later + chrono::Duration::seconds(30), 100).await.unwrap();
         assert_eq!(c.len(), a.len() + b2.len());
+    })
+    .await;
+}
+
+/// Defect 1: with the approvals channel failing (5xx), customers are still answered, and
+/// the failing item waits with backoff instead of being reclaimed every second.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_approvals_channel_never_silences_customer_answers() {
+    each_backend(|b| async move {
+        let mut bot = Bot::start(&b).await;
+        bot.fake.fail(Failure::new("POST", format!("/channels/{APPROVALS}/messages"), 503, 0));
+        bot.say(ANA, SUPPORT, "I want a refund for ch_1, it did not work").await;
+        bot.wait_post_thread("RF-000001").await;
+        bot.say(BO, SUPPORT, "!refund RF-000001 broken").await;
+        let fake = bot.fake.clone();
+        eventually(20, "the approval post tried", || (!fake.calls_to("POST", &format!("/channels/{APPROVALS}/messages")).is_empty()).then_some(()))
+            .await;
+        // Another customer is answered although the approval request cannot be posted.
+        bot.say(CUS, SUPPORT, "I want a refund for ch_5, it did not work").await;
+        bot.wait_post_thread("RF-000002").await;
+        // The failing item is not retried every second: a few tries in 3 s, not one per tick.
+        tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+        let tries = bot.fake.calls_to("POST", &format!("/channels/{APPROVALS}/messages")).len();
+        assert!(tries <= 3, "{tries} tries in ~3 s");
+        let h = bot.engine.store().outbox_health().await.unwrap();
+        assert!(h.pending >= 1, "{h:?}");
+        // Discord recovers: the embed is posted after its backoff.
+        bot.fake.clear_failures();
+        bot.approval_message("RF-000001").await;
+        bot.shutdown().await;
+    })
+    .await;
+}
+
+/// Defect 1: startup fails when a configured channel does not resolve.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn startup_fails_when_the_approvals_channel_does_not_exist() {
+    let b = backends().remove(0);
+    let fake = Fake::start().await;
+    let db = fresh_db(&b).await;
+    let (engine, _sandbox, _clock, store) = engine_on(&db.url, "discord-test", |s| s).await;
+    let mut cfg = config_for(&fake);
+    cfg.approvals_channel = paydesk::adapters::surfaces::discord::config::Named::Id(82_000_000_000_000_099);
+    let args = RunArgs {
+        cfg,
+        token: Secret::new("t"),
+        store,
+        engine: Arc::new(engine),
+        metrics: Arc::new(Metrics::default()),
+        ready: Arc::new(AtomicBool::new(false)),
+    };
+    let r = tokio::time::timeout(std::time::Duration::from_secs(15), discord::run(args, std::future::pending())).await;
+    let err = r.expect("run returns at once").expect_err("startup refused");
+    assert!(err.to_string().contains("approvals channel 82000000000000099 does not exist"), "{err}");
+}
+
+/// Defect 2: an answer with account data addressed to a customer in the public channel
+/// goes to them privately; the channel gets at most a pointer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn account_data_is_never_posted_in_the_public_channel() {
+    each_backend(|b| async move {
+        let mut bot = Bot::start(&b).await;
+        bot.say(ANA, SUPPORT, "how much is left in my wallet?").await;
+        bot.wait_post(Fake::dm_channel(ANA), "wallet").await;
+        bot.wait_post(SUPPORT, "answered you privately").await;
+        // DMs closed: a private thread made for the answer, never the public channel.
+        bot.fake.state.lock().unwrap().closed_dms.insert(CUS);
+        bot.say(CUS, SUPPORT, "what is my wallet balance?").await;
+        let fake = bot.fake.clone();
+        let t = eventually(20, "a private thread for the answer", || fake.threads().into_iter().find(|(_, _, n)| n.contains("answer"))).await;
+        bot.wait_post(t.0, "wallet").await;
+        for m in bot.fake.posted(SUPPORT) {
+            let text = m.to_string();
+            assert!(!text.contains("balance") && !text.contains("USD"), "posted publicly: {text}");
+        }
+        bot.shutdown().await;
+    })
+    .await;
+}
+
+/// Defect 3: a lead's ✅ added and removed back to back, then a second lead's ✅: the
+/// withdrawal counts, nothing is paid. Then REMOVE_ALL withdraws the remaining vote.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_approval_withdrawn_at_once_never_counts_and_remove_all_withdraws() {
+    each_backend(|b| async move {
+        let mut bot = Bot::start(&b).await;
+        let msg = bot.request("ch_9", "RF-000001", None).await; // 600.00: two leads
+        bot.fake.add_reaction_silently(msg, APPROVE, KIM);
+        bot.fake.dispatch("MESSAGE_REACTION_ADD", reaction(APPROVALS, msg, KIM, APPROVE, Some(&[LEAD_ROLE]))).await;
+        bot.fake.state.lock().unwrap().reactions.entry((msg, APPROVE.to_string())).or_default().retain(|u| *u != KIM);
+        let reads = bot.fake.calls_to("GET", &format!("/messages/{msg}/reactions/")).len();
+        bot.fake.dispatch("MESSAGE_REACTION_REMOVE", reaction(APPROVALS, msg, KIM, APPROVE, None)).await;
+        // Both events handled (each reads the reactions as they stand on Discord).
+        let f = bot.fake.clone();
+        eventually(20, "both events handled", || (f.calls_to("GET", &format!("/messages/{msg}/reactions/")).len() >= reads + 2).then_some(())).await;
+        bot.react(msg, MAX, APPROVE, true).await;
+        let fake = bot.fake.clone();
+        let max = MAX.to_string();
+        eventually(20, "max's vote handled", || {
+            fake.posted(APPROVALS).iter().any(|m| m["content"].as_str().is_some_and(|c| c.contains(&max))).then_some(())
+        })
+        .await;
+        assert_eq!(bot.refund_status().await, vec!["awaiting_approval"]);
+        assert_eq!(bot.payouts().await, 0);
+        // A moderator clears every reaction: Max's vote is withdrawn too.
+        bot.fake.state.lock().unwrap().reactions.retain(|(m, _), _| *m != msg);
+        bot.fake.dispatch("MESSAGE_REACTION_REMOVE_ALL", reaction_remove_all(APPROVALS, msg)).await;
+        let withdrawn = |n: usize| {
+            let fake = fake.clone();
+            move || fake.posted(APPROVALS).iter().filter(|m| m.to_string().contains("withdrew")).nth(n).map(|_| ())
+        };
+        let base = bot.fake.posted(APPROVALS).iter().filter(|m| m.to_string().contains("withdrew")).count();
+        eventually(20, "max's approval withdrawn", withdrawn(base)).await;
+        // REMOVE_EMOJI as Discord documents it (no burst/type) reaches the bot too.
+        let counted = |n: usize| {
+            let fake = fake.clone();
+            move || fake.posted(APPROVALS).iter().filter(|m| m.to_string().contains("1 of 2")).nth(n).map(|_| ())
+        };
+        let ones = bot.fake.posted(APPROVALS).iter().filter(|m| m.to_string().contains("1 of 2")).count();
+        bot.react(msg, KIM, APPROVE, true).await;
+        eventually(20, "kim counted again", counted(ones)).await;
+        bot.fake.state.lock().unwrap().reactions.retain(|(m, _), _| *m != msg);
+        bot.fake.dispatch("MESSAGE_REACTION_REMOVE_EMOJI", reaction_remove_emoji(APPROVALS, msg, APPROVE)).await;
+        eventually(20, "kim withdrawn by REMOVE_EMOJI", withdrawn(base + 1)).await;
+        bot.react(msg, MAX, APPROVE, true).await;
+        eventually(20, "max counted again", counted(ones + 1)).await;
+        assert_eq!(bot.payouts().await, 0);
+        bot.shutdown().await;
+    })
+    .await;
+}
+
+/// Defect 4: a refusal (403/50013 in a case thread) tells staff and counts the item
+/// dead instead of dropping it silently; an archived thread is reopened.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_message_tells_staff_and_an_archived_thread_is_reopened() {
+    each_backend(|b| async move {
+        let mut bot = Bot::start(&b).await;
+        bot.say(ANA, SUPPORT, "I want a refund for ch_1, it did not work").await;
+        let thread = bot.wait_post_thread("RF-000001").await;
+        bot.fake.fail(Failure::new("POST", format!("/channels/{thread}/messages"), 403, 50013));
+        bot.say(ANA, thread, "any news on this?").await;
+        bot.wait_post(APPROVALS, &format!("<#{thread}>")).await;
+        let store = bot.engine.store().clone();
+        let mut dead = 0;
+        for _ in 0..100 {
+            dead = store.outbox_health().await.unwrap().dead;
+            if dead > 0 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(dead >= 1, "the refused answer is counted dead, not dropped as delivered");
+        bot.fake.clear_failures();
+        // Archived: the thread is opened again and the answer posted there.
+        bot.fake.state.lock().unwrap().archived.insert(thread);
+        let n = bot.fake.posted(thread).len();
+        bot.say(ANA, thread, "hello again?").await;
+        let fake = bot.fake.clone();
+        eventually(20, "the answer in the reopened thread", || (fake.posted(thread).len() > n).then_some(())).await;
+        assert_eq!(bot.fake.calls_to("PATCH", &format!("/channels/{thread}")).iter().filter(|c| c.body["archived"] == json!(false)).count(), 1);
+        bot.shutdown().await;
+    })
+    .await;
+}
+
+/// Defect 6: a card number added by editing a message is deleted like a new one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_card_number_added_by_an_edit_is_deleted() {
+    each_backend(|b| async move {
+        let mut bot = Bot::start(&b).await;
+        let id = bot.say(ANA, SUPPORT, "hello, a question about ch_1").await;
+        bot.fake.dispatch("MESSAGE_UPDATE", message_update(id, SUPPORT, ANA, "hello, my card is 4111 1111 1111 1111", &[])).await;
+        let fake = bot.fake.clone();
+        eventually(20, "the edited message deleted", || {
+            (!fake.calls_to("DELETE", &format!("/channels/{SUPPORT}/messages/{id}")).is_empty()).then_some(())
+        })
+        .await;
+        for m in bot.fake.calls() {
+            assert!(!m.body.to_string().contains("1111 1111"), "echoed: {m:?}");
+        }
+        bot.shutdown().await;
+    })
+    .await;
+}
+
+/// Defect 5: role names are resolved to ids at startup; a name two roles share (anyone
+/// with Manage Roles can make another "Support Agent") refuses to start.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn startup_refuses_a_role_name_two_roles_share() {
+    let b = backends().remove(0);
+    let fake = Fake::start().await;
+    fake.state.lock().unwrap().extra_roles.push(role(84_000_000_000_000_777, "Support Agent", 0));
+    let db = fresh_db(&b).await;
+    let (engine, _sandbox, _clock, store) = engine_on(&db.url, "discord-test", |s| s).await;
+    let args = RunArgs {
+        cfg: config_for(&fake),
+        token: Secret::new("t"),
+        store,
+        engine: Arc::new(engine),
+        metrics: Arc::new(Metrics::default()),
+        ready: Arc::new(AtomicBool::new(false)),
+    };
+    let r = tokio::time::timeout(std::time::Duration::from_secs(15), discord::run(args, std::future::pending())).await;
+    let err = r.expect("run returns at once").expect_err("startup refused");
+    assert!(err.to_string().contains("2 roles are named \"Support Agent\""), "{err}");
+}
+
+/// Defect 8: a customer who writes while the bot restarts is answered: on READY (after
+/// the guild arrives) the support channels are read back from the last message seen.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_written_during_a_restart_is_answered() {
+    each_backend(|b| async move {
+        let mut bot = Bot::start(&b).await;
+        bot.say(ANA, SUPPORT, "hello, how much is in my wallet?").await;
+        bot.wait_post(SUPPORT, "answered you privately").await;
+        bot.shutdown().await;
+        let before = bot.fake.threads().len();
+        bot.fake.write_silently(SUPPORT, CUS, "I want a refund for ch_5, it did not work");
+        bot.connect().await;
+        let fake = bot.fake.clone();
+        let thread = eventually(20, "the case opened for the message written while away", || {
+            fake.threads().get(before).map(|t| t.0).filter(|t| fake.posted(*t).iter().any(|m| m.to_string().contains("opened case")))
+        })
+        .await;
+        // Read once: a second restart does not answer it again.
+        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+        let posted = bot.fake.posted(thread).len();
+        bot.shutdown().await;
+        bot.connect().await;
+        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+        assert_eq!(bot.fake.posted(thread).len(), posted);
+        assert_eq!(bot.fake.threads().len(), before + 1);
+        bot.shutdown().await;
+    })
+    .await;
+}
+
+/// Defect 6: the bot's permissions are checked in every support channel at startup;
+/// what is missing is told to staff at once (here: Manage Messages denied in #support by
+/// a channel overwrite on @everyone, so card numbers could not be deleted).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn missing_permissions_in_a_support_channel_are_told_to_staff_at_startup() {
+    let b = backends().remove(0);
+    let fake = Fake::start().await;
+    // https://discord.com/developers/docs/resources/channel#overwrite-object: type 0 = role.
+    let deny = json!([{"id": GUILD.to_string(), "type": 0, "allow": "0", "deny": (1u64 << 13).to_string()}]);
+    fake.state.lock().unwrap().overwrites.insert(SUPPORT, deny);
+    let db = fresh_db(&b).await;
+    let (engine, _sandbox, _clock, store) = engine_on(&db.url, "discord-test", |s| s).await;
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let args = RunArgs {
+        cfg: config_for(&fake),
+        token: Secret::new("t"),
+        store,
+        engine: Arc::new(engine),
+        metrics: Arc::new(Metrics::default()),
+        ready: Arc::new(AtomicBool::new(false)),
+    };
+    let task = tokio::spawn(discord::run(args, async move {
+        let _ = rx.await;
+    }));
+    let f = fake.clone();
+    let m = eventually(20, "staff told", || f.posted(APPROVALS).into_iter().find(|m| m.to_string().contains("permissions"))).await;
+    assert!(m["content"].as_str().unwrap().contains("#support") && m.to_string().contains("Manage Messages"), "{m}");
+    let _ = tx.send(());
+    tokio::time::timeout(std::time::Duration::from_secs(20), task).await.unwrap().unwrap().unwrap();
+}
+
+/// Defect 7: a Discord call that never answers stops neither delivery for good nor the
+/// shutdown: REST calls time out, the last delivery at shutdown is bounded.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stalled_discord_call_never_stops_shutdown() {
+    let b = backends().remove(0);
+    let mut bot = Bot::start(&b).await;
+    bot.say(ANA, SUPPORT, "I want a refund for ch_1, it did not work").await;
+    bot.wait_post_thread("RF-000001").await;
+    bot.fake.fail(Failure::hang("POST", format!("/channels/{APPROVALS}/messages")));
+    bot.say(BO, SUPPORT, "!refund RF-000001 broken").await;
+    let fake = bot.fake.clone();
+    eventually(20, "the approval post stalled", || (!fake.calls_to("POST", &format!("/channels/{APPROVALS}/messages")).is_empty()).then_some(()))
+        .await;
+    let started = std::time::Instant::now();
+    bot.shutdown().await; // panics after 20 s
+    assert!(started.elapsed() < std::time::Duration::from_secs(15), "shutdown took {:?}", started.elapsed());
+}
+
+/// Defect 11: an interaction's answer is deduped like a post: delivered again after a
+/// crash (between answering and marking delivered), it sends no second follow-up.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_interaction_answer_is_not_sent_twice_after_a_crash() {
+    each_backend(|b| async move {
+        let mut bot = Bot::start(&b).await;
+        let id = bot.slash(ANA, "refund", json!([{"name": "target", "type": 3, "value": "ch_1"}])).await;
+        let fake = bot.fake.clone();
+        let answers = move || fake.calls().into_iter().filter(|c| c.path.contains(&format!("/tok-{id}")) && c.method != "GET").count();
+        let a = answers.clone();
+        eventually(20, "the denial answered", || (a() > 0).then_some(())).await;
+        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+        let before = answers();
+        exec(&bot.store, "UPDATE outbox SET delivered_at = NULL, status = 'pending', claimed_by = NULL, claim_until = NULL").await;
+        let store = bot.engine.store().clone();
+        eventually(20, "the outbox delivered again", || {
+            let s = store.clone();
+            futures_now(async move { s.outbox_pending(1).await.unwrap().is_empty() }).then_some(())
+        })
+        .await;
+        assert_eq!(answers(), before, "no second answer");
+        bot.shutdown().await;
     })
     .await;
 }

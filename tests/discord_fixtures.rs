@@ -84,3 +84,26 @@ fn rest_replies() {
     let cmds = serde_json::from_value::<Vec<serenity::model::application::Command>>(commands_reply(&defs)).unwrap();
     assert_eq!(cmds.len(), defs.as_array().unwrap().len());
 }
+
+#[test]
+fn edits_and_reactions_cleared() {
+    match dispatch("MESSAGE_UPDATE", message_update(11, SUPPORT, ANA, "card 4111 1111 1111 1111", &[])) {
+        Event::MessageUpdate(m) => {
+            assert_eq!(m.content.as_deref(), Some("card 4111 1111 1111 1111"));
+            assert_eq!(m.author.as_ref().map(|a| a.id.get()), Some(ANA));
+        }
+        other => panic!("{other:?}"),
+    }
+    match dispatch("MESSAGE_REACTION_REMOVE_ALL", reaction_remove_all(APPROVALS, 5)) {
+        Event::ReactionRemoveAll(r) => assert_eq!(r.message_id.get(), 5),
+        other => panic!("{other:?}"),
+    }
+    // Discord documents REMOVE_EMOJI with channel_id, guild_id, message_id and emoji only;
+    // serenity 0.12.5 reads it as a whole Reaction (needing `burst` and `type`), so it
+    // arrives as an unknown event, which the bot's raw handler reads itself.
+    match dispatch("MESSAGE_REACTION_REMOVE_EMOJI", reaction_remove_emoji(APPROVALS, 5, "✅")) {
+        Event::Unknown(u) => assert_eq!(u.kind, "MESSAGE_REACTION_REMOVE_EMOJI"),
+        Event::ReactionRemoveEmoji(r) => assert_eq!(r.reaction.message_id.get(), 5),
+        other => panic!("{other:?}"),
+    }
+}

@@ -350,3 +350,28 @@ async fn two_instances_approving_at_once_pay_each_refund_once() {
     assert_eq!(charges.len(), rounds as usize, "a refund was paid twice");
     assert!(bot.statuses().await.iter().all(|s| s == "succeeded"));
 }
+
+#[tokio::test]
+async fn a_reversed_credits_refund_gives_the_credits_back() {
+    use paydesk::app::engine::RefundUpdate;
+    use paydesk::app::ports::ProviderStatus;
+    for b in backends() {
+        let bot = bot(&b, |_| {}).await;
+        bot.say("ana", "/wallet buy 25", 0).await; // 50.00 of credits for 51.50
+        bot.say("kim", "/refund pd_ch_000001 51.50 override bought by mistake", 10).await;
+        bot.react("max", 1, true, 20).await;
+        bot.react("lee", 1, true, 30).await;
+        assert_eq!(wallet(&bot).await, Decimal::ZERO);
+        let r = bot.engine.store().snapshot().await.unwrap().refunds[0].clone();
+        let update = RefundUpdate {
+            provider: "sandbox".into(),
+            event_id: "evt_reversed".into(),
+            provider_ref: r.provider_ref.clone().unwrap(),
+            idempotency_key: Some(r.idempotency_key.clone()),
+            status: ProviderStatus::Failed("returned by the bank".into()),
+        };
+        bot.engine.provider_refund_update(&update, at(40)).await.unwrap();
+        assert_eq!(bot.statuses().await, ["reversed"]);
+        assert_eq!(wallet(&bot).await, "50".parse::<Decimal>().unwrap(), "the customer lost both the refund and the credits");
+    }
+}

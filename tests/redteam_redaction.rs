@@ -221,3 +221,65 @@ async fn unicode_digit_amounts_are_never_a_full_refund() {
         assert!(rows.iter().any(|(w, v)| w.starts_with("outbox.") && v.contains("amount refused")), "the agent is told why");
     }
 }
+
+/// The last line of defence in the store: an audit detail or an outbox message that
+/// somehow still holds a card number is stored without it, and the audit chain still
+/// verifies (the hash covers the record as stored).
+#[tokio::test]
+async fn the_store_removes_card_numbers_that_slip_through() {
+    use paydesk::app::action::Action;
+    use paydesk::domain::audit::{verify_chain, AuditRecord};
+    for backend in backends() {
+        let db = fresh_db(&backend).await;
+        let (engine, _sandbox, _clock, _store) = engine_on(&db.url, "w1", |s| s as Arc<dyn PaymentConnector>).await;
+        let mut tx = engine.store().begin().await.unwrap();
+        tx.append_audit(&AuditRecord {
+            at: t("2026-05-02T10:00:00Z"),
+            actor: "system".into(),
+            case: None,
+            action: "test".into(),
+            detail: "provider said: card 4111\t1111\t1111\t1111 declined".into(),
+            rule: None,
+        })
+        .await
+        .unwrap();
+        tx.push(Action::Say {
+            message_ref: None,
+            channel: "support".into(),
+            to: Some(SNOWFLAKE.into()),
+            case: None,
+            text: format!("{SNOWFLAKE}: 5555-5555-5555-4444"),
+        })
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let audit = engine.store().audit(None).await.unwrap();
+        assert_eq!(audit.len(), 1);
+        assert_eq!(audit[0].record.detail, "provider said: card [card number removed] declined");
+        assert_eq!(verify_chain(audit.iter().map(|a| (&a.record, a.prev_hash, a.hash))), Ok(1));
+        let items = engine.store().outbox_pending(10).await.unwrap();
+        let Some(Action::Say { to, text, .. }) = items.first().map(|i| i.action.clone()) else { panic!("{items:?}") };
+        assert_eq!(to.as_deref(), Some(SNOWFLAKE), "ids are untouched");
+        assert_eq!(text, format!("{SNOWFLAKE}: [card number removed]"));
+    }
+}
+
+/// `import charges`: a row holding a card number in any format is refused (and the
+/// number is not echoed); ids, amounts and times that only look numeric are kept.
+#[test]
+fn imported_rows_with_card_numbers_are_refused() {
+    let csv = "id,Amount,Currency,Created (UTC),Customer ID,Description,Card Last4,Status\n\
+               8835511210681071,49.00,usd,2026-04-01 10:00:00,acct-1,pack 2026-04-01 14:05:06,1111,Paid\n\
+               ch_2,10.00,USD,2026-04-01 10:00:00,acct-1,card 4111_1111_1111_1111,1111,Paid\n\
+               ch_3,10.00,USD,2026-04-01 10:00:00,acct-1,card ٤١١١ ١١١١ ١١١١ ١١١١,1111,Paid\n\
+               ch_4,10.00,USD,2026-04-01 10:00:00,acct-1,card 4111–1111–1111–1111,1111,Paid\n\
+               ch_5,10.00,USD,2026-04-01 10:00:00,acct-1,card 4111\u{00A0}1111\u{00A0}1111\u{00A0}1111,1111,Paid\n\
+               ch_6,10.00,USD,2026-04-01 10:00:00,acct-1,\"Amex 3782 822463 10005, exp 12/27\",0005,Paid\n";
+    let paydesk::app::reconcile::ParsedCharges { charges: good, bad, .. } = paydesk::app::reconcile::parse_charges(csv, "adyen");
+    assert_eq!(good.iter().map(|c| c.id.to_string()).collect::<Vec<_>>(), ["8835511210681071"]);
+    assert_eq!(bad.len(), 5, "{bad:?}");
+    for b in &bad {
+        assert!(b.message.contains("full card number"), "{b:?}");
+        assert!(!digits(&b.message).contains("1111"), "{b:?}");
+    }
+}

@@ -310,3 +310,29 @@ async fn ticket_shows_staff_the_customers_words_and_customers_no_internal_note()
         assert!(card.contains("the pack never worked") && !card.contains("looks like abuse"), "{card}");
     }
 }
+
+#[tokio::test]
+async fn the_daily_summary_is_posted_once_a_day_at_its_hour() {
+    for b in backends() {
+        let bot = bot_with(&b, |c| c.daily_summary_hour = Some(9)).await;
+        let tick = |at: &str| (Event::Tick, t(at));
+        bot.say("bo", "/refund ch_1 40 sorry", -5400).await; // 08:30 on 2026-05-03
+        let (e, at) = tick("2026-05-03T08:59:00Z");
+        bot.engine.handle(e, at, None).await.unwrap();
+        assert_eq!(summaries(&bot).await, 0, "posted before its hour");
+        for at in ["2026-05-03T10:05:00Z", "2026-05-03T23:00:00Z"] {
+            let (e, at) = tick(at);
+            bot.engine.handle(e, at, None).await.unwrap();
+        }
+        assert_eq!(summaries(&bot).await, 1);
+        let text = bot.said().await.into_iter().find(|s| s.starts_with("Daily summary")).unwrap();
+        assert!(text.contains("40.00"), "{text}");
+        let (e, at) = tick("2026-05-04T09:00:00Z");
+        bot.engine.handle(e, at, None).await.unwrap();
+        assert_eq!(summaries(&bot).await, 2);
+    }
+}
+
+async fn summaries(bot: &Bot) -> usize {
+    bot.said().await.iter().filter(|s| s.starts_with("Daily summary")).count()
+}

@@ -3,5 +3,6 @@
 
 pub mod http;
 pub mod payments;
+pub mod report_html;
 pub mod store;
 pub mod surfaces;

@@ -78,6 +78,25 @@ impl Action {
         matches!(self, Action::Say { .. } | Action::ApprovalRequest { .. })
     }
 
+    /// Where the item goes, as far as delivery order is concerned: items with the same
+    /// destination are delivered in order, one destination never waits for another
+    /// (`None`: nothing is posted, no order to keep). A case's messages in one channel
+    /// share it; an approval request shares it with the edits of its embed.
+    pub fn destination(&self) -> Option<String> {
+        match self {
+            Action::Say { channel, to, case, .. } => {
+                if channel.starts_with("ix:") {
+                    return Some(channel.clone());
+                }
+                Some(format!("{channel}/{}", case.as_deref().or(to.as_deref()).unwrap_or("-")))
+            }
+            Action::Denied { channel, .. } if channel.starts_with("ix:") => Some(channel.clone()),
+            Action::Denied { user, channel, .. } => Some(format!("{channel}/{user}")),
+            Action::ApprovalRequest { message_ref: Some(r), .. } | Action::Refund { message_ref: Some(r), .. } => Some(format!("approval/{r}")),
+            _ => None,
+        }
+    }
+
     /// The last line of defence: removes full card numbers from the free-text fields
     /// (`text`, `reason`) before the item is stored or sent; ids stay untouched. Returns
     /// how many were removed (0 in a healthy system: inputs are redacted first).
@@ -110,6 +129,8 @@ impl Action {
 pub struct OutboxItem {
     pub id: i64,
     pub action: Action,
+    /// Failed delivery attempts so far.
+    pub attempts: u32,
 }
 
 #[cfg(test)]

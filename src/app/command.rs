@@ -84,6 +84,9 @@ fn err(message: impl Into<String>, usage: &str) -> CommandError {
     CommandError { message: message.into(), usage: usage.to_string() }
 }
 
+/// How a redacted card number reads inside a command: one word.
+pub const CARD_WORD: &str = "[card-number-removed]";
+
 /// True for text that is a command (`/…` or `!…`) rather than chat.
 pub fn is_command(text: &str) -> bool {
     let t = text.trim_start();
@@ -123,7 +126,9 @@ pub fn parse(text: &str) -> Result<Option<Command>, CommandError> {
     if !is_command(text) {
         return Ok(None);
     }
-    let body = &text.trim_start()[1..];
+    // A redacted card number is one word here, so that no answer ever shows half of
+    // its marker ("`[card` is not a number").
+    let body = text.trim_start()[1..].replace(crate::nlu::redact::CARD_MARKER, CARD_WORD);
     let tokens: Vec<&str> = body.split_whitespace().collect();
     let Some((&name, args)) = tokens.split_first() else {
         return Err(err("an empty command", &usage()));
@@ -359,6 +364,9 @@ mod tests {
         assert_eq!(ok("/reply RF-000003 we are on it"), Command::Reply(rf3, "we are on it".into()));
         assert!(parse("/reply RF-000003").is_err());
         assert_eq!(ok("/queue"), Command::Queue);
+        // A redacted card number is never shown cut in half.
+        let e = parse("/wallet buy [card number removed]").unwrap_err().to_string();
+        assert!(e.contains("[card-number-removed]") && !e.contains("`[card`"), "{e}");
         assert_eq!(ok("/unlink zoe"), Command::Unlink(UserId::new("zoe")));
         assert!(parse("/unlink").is_err());
         assert_eq!(ok("/wallet"), Command::Wallet(None));

@@ -57,6 +57,14 @@ pub struct Metrics {
     pub events_failed: AtomicU64,
     pub approval_latency: Histogram,
     provider_latency: Mutex<BTreeMap<String, Histogram>>,
+    /// Outbox items this process gave up on (dead).
+    pub outbox_dead: AtomicU64,
+    /// Gateway sessions (re)established after the first one.
+    pub reconnects: AtomicU64,
+    /// Times staff were told in the approvals channel that Discord refused something.
+    pub staff_alerts: AtomicU64,
+    /// Chat platform REST errors by "status/code".
+    rest_errors: Mutex<BTreeMap<String, u64>>,
 }
 
 impl Default for Metrics {
@@ -66,6 +74,10 @@ impl Default for Metrics {
             events_failed: AtomicU64::new(0),
             approval_latency: Histogram::new(&APPROVAL_BUCKETS),
             provider_latency: Mutex::new(BTreeMap::new()),
+            outbox_dead: AtomicU64::new(0),
+            reconnects: AtomicU64::new(0),
+            staff_alerts: AtomicU64::new(0),
+            rest_errors: Mutex::new(BTreeMap::new()),
         }
     }
 }
@@ -75,6 +87,11 @@ impl Metrics {
     pub fn provider_call(&self, provider: &str, d: Duration) {
         let mut m = self.provider_latency.lock().unwrap_or_else(|p| p.into_inner());
         m.entry(provider.to_string()).or_insert_with(|| Histogram::new(&LATENCY_BUCKETS)).observe(d);
+    }
+
+    /// One REST error from the chat platform (`status`, and its JSON error `code`).
+    pub fn rest_error(&self, status: u16, code: i64) {
+        *self.rest_errors.lock().unwrap_or_else(|p| p.into_inner()).entry(format!("{status}/{code}")).or_insert(0) += 1;
     }
 
     /// Prometheus text format. `gauges` are (name, help, [(labels, value)]) read elsewhere.
@@ -90,9 +107,25 @@ impl Metrics {
         for (provider, h) in self.provider_latency.lock().unwrap_or_else(|p| p.into_inner()).iter() {
             h.render("paydesk_provider_call_seconds", &format!("provider=\"{provider}\""), &mut out);
         }
+        for (name, help, v) in [
+            ("paydesk_outbox_dead_total", "Outbox items given up on by this process.", &self.outbox_dead),
+            ("paydesk_gateway_reconnects_total", "Chat gateway sessions re-established.", &self.reconnects),
+            ("paydesk_staff_alerts_total", "Refusals by the chat platform reported to staff.", &self.staff_alerts),
+        ] {
+            out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} counter\n{name} {}\n", v.load(Ordering::Relaxed)));
+        }
+        out.push_str("# HELP paydesk_chat_rest_errors_total Chat platform REST errors by HTTP status and error code.\n# TYPE paydesk_chat_rest_errors_total counter\n");
+        for (k, n) in self.rest_errors.lock().unwrap_or_else(|p| p.into_inner()).iter() {
+            let (status, code) = k.split_once('/').unwrap_or((k.as_str(), ""));
+            out.push_str(&format!("paydesk_chat_rest_errors_total{{status=\"{status}\",code=\"{code}\"}} {n}\n"));
+        }
         for (name, help, values) in gauges {
             out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} gauge\n"));
             for (labels, v) in values {
+                if labels.is_empty() {
+                    out.push_str(&format!("{name} {v}\n"));
+                    continue;
+                }
                 out.push_str(&format!("{name}{{{labels}}} {v}\n"));
             }
         }
@@ -116,5 +149,10 @@ mod tests {
         assert!(text.contains("paydesk_provider_call_seconds_bucket{provider=\"stripe\",le=\"0.025\"} 0"), "{text}");
         assert!(text.contains("paydesk_approval_latency_seconds_count 1"), "{text}");
         assert!(text.contains("paydesk_cases{status=\"open\"} 2"), "{text}");
+        m.rest_error(403, 50013);
+        m.reconnects.fetch_add(1, Ordering::Relaxed);
+        let text = m.render(&[]);
+        assert!(text.contains("paydesk_chat_rest_errors_total{status=\"403\",code=\"50013\"} 1"), "{text}");
+        assert!(text.contains("paydesk_gateway_reconnects_total 1"), "{text}");
     }
 }

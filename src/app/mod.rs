@@ -8,3 +8,4 @@ pub mod metrics;
 pub mod outbox;
 pub mod ports;
 pub mod reconcile;
+pub mod report;

@@ -1,12 +1,19 @@
 //! Delivering the outbox: the one loop every surface uses to send what the engine wrote.
 
-use super::action::OutboxItem;
-use super::ports::{ChatSink, Store};
+use super::ports::{ChatError, ChatSink, Store};
 use chrono::{DateTime, Utc};
+use std::time::Duration;
+
+/// Attempts before an item is given up on (`dead`); with the backoff below the last one
+/// comes about 4 hours after the first failure.
+pub const MAX_ATTEMPTS: u32 = 12;
+const BACKOFF_BASE: Duration = Duration::from_secs(2);
+const BACKOFF_CAP: Duration = Duration::from_secs(3600);
 
 /// Delivers every pending outbox item in order through `sink`, marking each batch
 /// delivered after it was sent. A crash between the two re-sends that batch, which is why
-/// chat sinks dedupe by the item id where the platform allows (Discord's nonce).
+/// chat sinks dedupe by the item id where the platform allows (Discord's nonce). For the
+/// console and replays (one process, in order); stops at the first failure.
 pub async fn pump(store: &dyn Store, sink: &dyn ChatSink, now: DateTime<Utc>) -> anyhow::Result<usize> {
     let mut sent = 0;
     loop {
@@ -14,41 +21,116 @@ pub async fn pump(store: &dyn Store, sink: &dyn ChatSink, now: DateTime<Utc>) ->
         if items.is_empty() {
             return Ok(sent);
         }
-        sent += deliver_batch(store, sink, &items, now).await?;
+        let mut done = Vec::with_capacity(items.len());
+        for item in &items {
+            if let Err(e) = sink.deliver(item).await {
+                store.outbox_delivered(&done, now).await?;
+                return Err(e);
+            }
+            done.push(item.id);
+        }
+        store.outbox_delivered(&done, now).await?;
+        sent += done.len();
     }
 }
 
+/// What one pass of `pump_claimed` did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct PumpReport {
+    pub sent: usize,
+    /// Failed and scheduled again.
+    pub retried: usize,
+    /// Given up on this pass (refused for good, or out of attempts).
+    pub dead: usize,
+}
+
+/// When to try an item again after its `attempts`-th failure: 2 s doubling up to an hour,
+/// times a jitter in [0.5, 1.5), and never before the platform's own `retry_after`.
+pub fn next_attempt(now: DateTime<Utc>, attempts: u32, after: Option<Duration>, jitter: f64) -> DateTime<Utc> {
+    let exp = BACKOFF_BASE.saturating_mul(1u32 << attempts.saturating_sub(1).min(20)).min(BACKOFF_CAP);
+    let wait = exp.mul_f64(jitter.clamp(0.5, 1.5));
+    let wait = match after {
+        Some(a) if a > wait => a,
+        _ => wait,
+    };
+    now + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::hours(1))
+}
+
+/// A factor in [0.5, 1.5): RandomState is seeded randomly per instance, enough jitter
+/// without another dependency.
+fn jitter(id: i64, attempts: u32) -> f64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_i64(id);
+    h.write_u32(attempts);
+    0.5 + (h.finish() % 1000) as f64 / 1000.0
+}
+
 /// Like `pump`, for surfaces that several instances run at once: each batch is claimed
-/// for `worker` for `lease` first, so an item is delivered by one instance. An item that
-/// fails stays claimed until the lease lapses, then any instance retries it.
+/// for `worker` for `lease` first, so an item is delivered by one instance. Each item has
+/// its own fate: one that fails is scheduled again with backoff (or marked dead) and the
+/// others go on; order is kept per destination by the claim. Stops only on
+/// `ChatError::Fatal` (nothing can be delivered) and store errors.
 pub async fn pump_claimed(
     store: &dyn Store,
     sink: &dyn ChatSink,
     worker: &str,
     now: DateTime<Utc>,
     lease: chrono::Duration,
-) -> anyhow::Result<usize> {
-    let mut sent = 0;
+) -> anyhow::Result<PumpReport> {
+    let mut report = PumpReport::default();
     loop {
         let items = store.outbox_claim(worker, now, now + lease, 64).await?;
         if items.is_empty() {
-            return Ok(sent);
+            return Ok(report);
         }
-        sent += deliver_batch(store, sink, &items, now).await?;
+        let mut done = Vec::with_capacity(items.len());
+        for item in &items {
+            match sink.deliver(item).await {
+                Ok(()) => done.push(item.id),
+                Err(e) => {
+                    let attempts = item.attempts.saturating_add(1);
+                    let (dead, after) = match e.downcast_ref::<ChatError>() {
+                        Some(ChatError::Fatal { .. }) => {
+                            store.outbox_delivered(&done, now).await?;
+                            return Err(e);
+                        }
+                        Some(ChatError::Refused { .. }) => (true, None),
+                        Some(ChatError::Retry { after, .. }) => (attempts >= MAX_ATTEMPTS, *after),
+                        None => (attempts >= MAX_ATTEMPTS, None),
+                    };
+                    let jitter = jitter(item.id, attempts);
+                    let next = next_attempt(now, attempts, after, jitter);
+                    if dead {
+                        tracing::error!(outbox = item.id, attempts, error = %e, "outbox item given up on (dead)");
+                        report.dead += 1;
+                    } else {
+                        tracing::warn!(outbox = item.id, attempts, next = %next, error = %e, "outbox item not delivered; will retry");
+                        report.retried += 1;
+                    }
+                    store.outbox_failed(item.id, attempts, next, dead, &format!("{e:#}")).await?;
+                }
+            }
+        }
+        store.outbox_delivered(&done, now).await?;
+        report.sent += done.len();
     }
 }
 
-/// Sends `items` in order, then marks what was sent delivered (also when one fails, so
-/// nothing sent is sent again). Returns how many were sent.
-async fn deliver_batch(store: &dyn Store, sink: &dyn ChatSink, items: &[OutboxItem], now: DateTime<Utc>) -> anyhow::Result<usize> {
-    let mut done = Vec::with_capacity(items.len());
-    for item in items {
-        if let Err(e) = sink.deliver(item).await {
-            store.outbox_delivered(&done, now).await?;
-            return Err(e);
-        }
-        done.push(item.id);
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_with_jitter_up_to_a_cap_and_never_undercuts_retry_after() {
+        let now = Utc::now();
+        let secs = |t: DateTime<Utc>| (t - now).num_milliseconds() as f64 / 1000.0;
+        assert_eq!(secs(next_attempt(now, 1, None, 1.0)), 2.0);
+        assert_eq!(secs(next_attempt(now, 2, None, 1.0)), 4.0);
+        assert_eq!(secs(next_attempt(now, 5, None, 1.0)), 32.0);
+        assert_eq!(secs(next_attempt(now, 5, None, 0.5)), 16.0);
+        assert_eq!(secs(next_attempt(now, 40, None, 1.0)), 3600.0);
+        assert_eq!(secs(next_attempt(now, 1, Some(Duration::from_secs(30)), 1.4)), 30.0, "a 429's retry_after is waited out");
+        assert_eq!(secs(next_attempt(now, 8, Some(Duration::from_secs(30)), 1.0)), 256.0);
     }
-    store.outbox_delivered(&done, now).await?;
-    Ok(done.len())
 }

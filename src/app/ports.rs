@@ -109,7 +109,16 @@ pub trait Store: Send + Sync + 'static {
     /// Claims up to `limit` pending items for `worker` until `until`, oldest first: items
     /// another worker holds are skipped until its claim lapses, so with several instances
     /// each item is delivered by one of them.
+    ///
+    /// Only items due by `now` (`next_attempt_at`) are claimed, and only the oldest pending
+    /// item of each destination (`Action::destination`): order is kept per destination,
+    /// one destination never waits for another.
     async fn outbox_claim(&self, worker: &str, now: DateTime<Utc>, until: DateTime<Utc>, limit: u32) -> StoreResult<Vec<OutboxItem>>;
+    /// Records a failed delivery of one item: its attempt count, when to try it next, or
+    /// `dead` (no more tries); releases its claim. `error` is kept for staff.
+    async fn outbox_failed(&self, id: i64, attempts: u32, next_attempt_at: DateTime<Utc>, dead: bool, error: &str) -> StoreResult<()>;
+    /// How the outbox is doing (`/readyz`, metrics).
+    async fn outbox_health(&self) -> StoreResult<OutboxHealth>;
 
     /// Refunds that are `executing` and due by `now`, not leased by another worker.
     async fn due_refunds(&self, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec<RefundId>>;
@@ -135,6 +144,14 @@ pub trait Store: Send + Sync + 'static {
     async fn purchases_to_start(&self, limit: u32) -> StoreResult<Vec<i64>>;
     /// Pending purchases whose page expired by `now`, oldest first.
     async fn purchases_past_expiry(&self, now: DateTime<Utc>) -> StoreResult<Vec<i64>>;
+    /// Refunds requested at or after `since`, oldest first (read-only, for the report).
+    async fn refunds_requested_since(&self, since: DateTime<Utc>) -> StoreResult<Vec<Refund>>;
+    /// Cases opened at or after `since`, oldest first (read-only, for the report).
+    async fn cases_opened_since(&self, since: DateTime<Utc>) -> StoreResult<Vec<Case>>;
+    /// Every open case, oldest first (read-only, for the report).
+    async fn open_cases_oldest_first(&self) -> StoreResult<Vec<Case>>;
+    /// Audit records of one action (`refund.refused`, …) at or after `since`, in order.
+    async fn audit_actions_since(&self, since: DateTime<Utc>, action: &str) -> StoreResult<Vec<StoredAudit>>;
 }
 
 /// Everything the engine reads and writes inside one transaction.
@@ -426,6 +443,31 @@ pub trait PaymentConnector: Send + Sync {
     fn fresh_key(&self, _key: &str, _last_error: &str) -> Option<String> {
         None
     }
+}
+
+/// The outbox as monitoring sees it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OutboxHealth {
+    pub pending: i64,
+    /// When the oldest pending item was written.
+    pub oldest_pending: Option<DateTime<Utc>>,
+    pub dead: i64,
+}
+
+/// Why a chat sink could not deliver an item, as the outbox acts on it (a sink returns
+/// it inside its `anyhow::Error`; any other error is retried with backoff).
+#[derive(Debug, thiserror::Error)]
+pub enum ChatError {
+    /// Worth another try later; never sooner than `after` when the platform said so (a
+    /// 429's `retry_after`).
+    #[error("{reason}")]
+    Retry { reason: String, after: Option<std::time::Duration> },
+    /// Refused for good (the same request would be refused again): the item is dead.
+    #[error("{reason}")]
+    Refused { reason: String },
+    /// Nothing can be delivered at all (the bot's token is refused): stop.
+    #[error("{reason}")]
+    Fatal { reason: String },
 }
 
 /// Where outgoing actions are delivered (Discord, the console, a replay's stdout).

@@ -10,7 +10,8 @@
 //! `customer` [`Customer ID`, `account`] (our account id), and optionally `description`,
 //! `card_last4` [`Card Last4`], `fee`, `kind` (product/credits/subscription), `method`,
 //! `provider` (default: `--provider`), `status` (rows not `paid`/`succeeded`/`captured`/
-//! `completed` are refused), `disputed`.
+//! `completed`/`settled` — failed, pending, refunded… — are skipped and counted, not
+//! refused), `disputed`.
 //!
 //! Refunds (`paydesk reconcile --provider NAME FILE`): CSV or JSON with `id` (the
 //! provider's refund reference), `amount`, `currency`, and optionally `charge`
@@ -210,7 +211,13 @@ fn holds_card_number(v: &str) -> bool {
     crate::nlu::redact::contains_card_number(v)
 }
 
-fn charge_row(row: &Row, default_provider: &str, exp: Exponent) -> Result<Charge, String> {
+/// A well-formed charge row: paid (to import) or in another status (to skip and count).
+enum ChargeRow {
+    Paid(Charge),
+    Unpaid(String),
+}
+
+fn charge_row(row: &Row, default_provider: &str, exp: Exponent) -> Result<ChargeRow, String> {
     if let Some((k, _)) = row.iter().find(|(_, v)| holds_card_number(v)) {
         return Err(format!("`{k}` holds a full card number: the row is refused and not kept"));
     }
@@ -234,7 +241,7 @@ fn charge_row(row: &Row, default_provider: &str, exp: Exponent) -> Result<Charge
     let account = get(row, &["customer", "customer_id", "account", "account_id"]).ok_or("no `customer`/`account`")?;
     if let Some(st) = get(row, &["status"]) {
         if !matches!(st.to_ascii_lowercase().as_str(), "paid" | "succeeded" | "captured" | "completed" | "settled") {
-            return Err(format!("status `{st}` is not a paid charge"));
+            return Ok(ChargeRow::Unpaid(st.to_string()));
         }
     }
     let card_last4 = match get(row, &["card_last4", "last4", "card_last_4"]) {
@@ -251,7 +258,7 @@ fn charge_row(row: &Row, default_provider: &str, exp: Exponent) -> Result<Charge
         None => PaymentMethod::parse(if default_provider == "paypal" { "paypal" } else { "card" }).ok_or("card method")?,
     };
     let flag = |names: &[&str]| get(row, names).is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "true" | "1" | "yes"));
-    Ok(Charge {
+    Ok(ChargeRow::Paid(Charge {
         id: ChargeId::new(id.to_string()),
         account: AccountId::new(account.to_string()),
         amount: amt,
@@ -265,33 +272,46 @@ fn charge_row(row: &Row, default_provider: &str, exp: Exponent) -> Result<Charge
         wallet_selected: flag(&["wallet_selected"]),
         disputed: flag(&["disputed"]),
         provider,
-    })
+    }))
 }
 
-/// Charges from a provider export: the good rows, and the bad ones by line (integer
-/// amounts in ISO 4217 minor units).
-pub fn parse_charges(text: &str, default_provider: &str) -> (Vec<Charge>, Vec<LineProblem>) {
+/// A charge export read: the paid charges, the well-formed rows in another status
+/// (skipped, by line, with their status), and the malformed rows by line.
+#[derive(Debug, Default)]
+pub struct ParsedCharges {
+    pub charges: Vec<Charge>,
+    pub unpaid: Vec<LineProblem>,
+    pub bad: Vec<LineProblem>,
+}
+
+/// Charges from a provider export (integer amounts in ISO 4217 minor units): the paid
+/// rows, the unpaid ones, and the bad ones by line.
+pub fn parse_charges(text: &str, default_provider: &str) -> ParsedCharges {
     parse_charges_in(text, default_provider, &iso_exponent)
 }
 
 /// `parse_charges` with integer amounts read in each provider's own units.
-pub fn parse_charges_in(text: &str, default_provider: &str, exp: Exponent) -> (Vec<Charge>, Vec<LineProblem>) {
-    let mut good = Vec::new();
-    let mut bad = Vec::new();
+pub fn parse_charges_in(text: &str, default_provider: &str, exp: Exponent) -> ParsedCharges {
+    let mut out = ParsedCharges::default();
     let mut seen = HashSet::new();
     match rows(text) {
-        Err(p) => bad.push(p),
+        Err(p) => out.bad.push(p),
         Ok(rows) => {
             for (line, row) in rows {
                 match row.and_then(|r| charge_row(&r, default_provider, exp)) {
-                    Ok(c) if !seen.insert(c.id.to_string()) => bad.push(LineProblem { line, message: format!("charge {} appears twice", c.id) }),
-                    Ok(c) => good.push(c),
-                    Err(message) => bad.push(LineProblem { line, message }),
+                    Ok(ChargeRow::Paid(c)) if !seen.insert(c.id.to_string()) => {
+                        out.bad.push(LineProblem { line, message: format!("charge {} appears twice", c.id) })
+                    }
+                    Ok(ChargeRow::Paid(c)) => out.charges.push(c),
+                    Ok(ChargeRow::Unpaid(status)) => {
+                        out.unpaid.push(LineProblem { line, message: format!("status `{status}`: not a paid charge, skipped") })
+                    }
+                    Err(message) => out.bad.push(LineProblem { line, message }),
                 }
             }
         }
     }
-    (good, bad)
+    out
 }
 
 /// One refund the provider's export says it paid.
@@ -468,13 +488,16 @@ mod tests {
                    ch_5,10.00,USD,2026-04-01T10:00:00Z,,x,4242,Paid\n\
                    ch_6,10.00,USD,2026-04-01T10:00:00Z,acct-2,card 4242 4242 4242 4242,4242,Paid\n\
                    ch_7,1.00,EUR,2026-04-02T10:00:00Z,acct-2,,,succeeded\n";
-        let (good, bad) = parse_charges(csv, "stripe");
+        let ParsedCharges { charges: good, unpaid, bad } = parse_charges(csv, "stripe");
         assert_eq!(good.iter().map(|c| c.id.to_string()).collect::<Vec<_>>(), ["ch_1", "ch_7"]);
         assert_eq!(good[0].description, "API credits, pack");
         assert_eq!(good[0].amount, Decimal::from_str("49.00").unwrap());
         assert_eq!(good[0].provider, "stripe");
-        assert_eq!(bad.iter().map(|b| b.line).collect::<Vec<_>>(), [3, 4, 5, 6, 7]);
-        assert!(bad[4].message.contains("full card number") && !bad[4].message.contains("4242 4242"));
+        // A failed charge is well formed: skipped and counted, not refused.
+        assert_eq!(unpaid.iter().map(|b| b.line).collect::<Vec<_>>(), [4]);
+        assert!(unpaid[0].message.contains("Failed"), "{:?}", unpaid[0]);
+        assert_eq!(bad.iter().map(|b| b.line).collect::<Vec<_>>(), [3, 5, 6, 7]);
+        assert!(bad[3].message.contains("full card number") && !bad[3].message.contains("4242 4242"));
     }
 
     #[test]
@@ -482,7 +505,7 @@ mod tests {
         let json = r#"[{"id":"pi_1","amount":4900,"currency":"usd","created":1775037600,"customer":"acct-1"},
                        {"id":"pi_2","amount":49.5,"currency":"usd","created":"2026-04-01T10:00:00Z","customer":"acct-1"},
                        {"id":"pi_3","amount":"1200","currency":"JPY","created":"2026-04-01T10:00:00Z","account":"acct-3","provider":"adyen"}]"#;
-        let (good, bad) = parse_charges(json, "stripe");
+        let ParsedCharges { charges: good, bad, .. } = parse_charges(json, "stripe");
         assert_eq!(good.len(), 2);
         assert_eq!(good[0].amount, Decimal::from_str("49.00").unwrap());
         assert_eq!(good[1].provider, "adyen");

@@ -1,4 +1,4 @@
-//! Refund requests and their approval (`policy.md`, Approval 1–9), and the schedule on
+//! Refund requests and their approval (`docs/policy.md`, "Approving refunds"), and the schedule on
 //! which an approved refund is executed.
 
 use super::ids::{AccountId, CaseNumber, ChargeId, RefundId, UserId};

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-/// Exactly one intent per message (see `../shared/contracts/intents.md`).
+/// Exactly one intent per message (what each one does for the customer: `docs/policy.md`, "Cases").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Intent {
     RefundRequest,

@@ -1,4 +1,4 @@
-//! Refund eligibility (`policy.md`, rules 1–9) as a pure function of data and time.
+//! Refund eligibility (`docs/policy.md`, rules 1–9) as a pure function of data and time.
 
 use super::billing::{Charge, ChargeKind, PaymentMethod, Subscription};
 use super::money::Currency;
@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Months, Utc};
 use rust_decimal::Decimal;
 use std::fmt;
 
-/// Every number of `policy.md`; `bot.toml` can change each one.
+/// Every number of `docs/policy.md`; `bot.toml` can change each one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Policy {
     /// What one credit adds to the wallet.

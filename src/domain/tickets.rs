@@ -1,4 +1,4 @@
-//! Support cases (`policy.md`, Tickets 1–7).
+//! Support cases (`docs/policy.md`, "Cases").
 
 use super::ids::{AccountId, CaseNumber, ChargeId, UserId};
 use super::intent::Intent;

@@ -1,5 +1,5 @@
 //! Chat understanding: turn a customer's message into one intent and its entities
-//! (see `shared/contracts/intents.md`).
+//! (the intents are listed in `src/domain/intent.rs`).
 //!
 //! Pipeline: redact full card numbers -> normalise (lowercase, accents folded,
 //! punctuation to spaces) into a per-thread buffer -> one Aho-Corasick pass over weighted

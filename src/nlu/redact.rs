@@ -12,22 +12,27 @@
 //! joiners, BOM, soft hyphen, combining marks). A letter ends a chain.
 //!
 //! **Card numbers.** In a chain, a window of whole groups holding 13–19 digits that passes
-//! the Luhn check is a card number when its grouping is one people use for cards: a single
-//! run; groups of one equal length L ≤ 8 with a last group of at most L (4-4-4-4,
-//! 4-4-4-4-3, 4-4-4-1, 8-8, 1-1-1-…; pairs only with single space/dash separators); or
-//! Amex/Diners 4-6-5, 4-6-4, 4-4-5. Also caught: an expiry glued to the end
-//! (`411111111111111112/27`, `41111111111111111227`), digits glued to the first or last
-//! group of a 4-4-4-4 number (`994111 1111 1111 1111`). The whole span (digits and inner
-//! separators) becomes one [`CARD_MARKER`].
+//! the Luhn check (not starting with 0; 13 digits only from 4–6) is a card number when its
+//! grouping is one people use for cards (`card_shape`): one run; fours (4-4-4-4,
+//! 4-4-4-4-3, 4-4-4-1, 4-4-5; a short last group only at the end of the chain) with any
+//! separators; digit by digit, pairs or threes with single spaces or dashes; Amex/Diners
+//! 4-6-5 / 4-6-4 and 16 digits in fours with gaps left out (8-8, 4-8-4, 12-4) only as a
+//! whole chain with one kind of separator. Also caught: an expiry or other digits glued
+//! to the end (`411111111111111112/27`, `41111111111111111227`), digits glued to either
+//! end of a 4-4-4-4 number (`994111 1111 1111 1111`). The whole span (digits and inner
+//! separators) becomes one [`CARD_MARKER`]; the text is scanned again until nothing more
+//! is found (removing one number can leave its neighbour standing alone).
 //!
-//! **What survives.** Dates and times (4-2-2, 2-2-4, 2:2), amounts (`1,234,567.89`),
-//! other groupings (2-2-…-2 with `.`/`,`/`:`), phone numbers written with a leading `+`
-//! (at most 15 digits, ITU-T E.164), IBANs whose mod-97 check holds, numbers starting
-//! with 0, 13-digit numbers not starting with 4–6 (timestamps), Discord mentions (`<@…>`, `<@!…>`, `<#…>`, `<@&…>`,
-//! `</cmd:…>`, `<:emoji:…>`, `<t:…>`), the user of a `/link` command, and identifiers
-//! glued to letters (`ch_3Mml…`, `8MC585209K746392H`, `INV-2026-000123`). Outgoing text
-//! ([`redact_outgoing`]) also keeps bare Discord snowflakes (17–20 ASCII digits whose
-//! timestamp falls between 2015 and 2035), because user ids are printed in it.
+//! **What survives.** Dates and times (4-2-2, 2-2-4, 2:2:2), amounts (`1,234,567.89`,
+//! lists of them), phone numbers written with a leading `+` (at most 15 digits, ITU-T
+//! E.164), IBANs whose mod-97 check holds, millisecond timestamps, invoice and order
+//! references (`INV-2026-000123 …`, `#837261642805 (870) …`), provider ids whose digit
+//! runs are shorter than 13 (`ch_3Mml…`, `8MC585209K746392H`, `tr_7UhSN1zuXS`), Discord
+//! mentions (`<@…>`, `<@!…>`, `<#…>`, `<@&…>`, `</cmd:…>`, `<:emoji:…>`, `<t:…>`) and the
+//! user of a `/link` command. Outgoing text ([`redact_outgoing`]) also keeps bare Discord
+//! snowflakes (17–20 ASCII digits created between 2015 and 2035): user ids are printed
+//! in it. Known ambiguity, resolved toward removal: a Luhn-valid 13–19 digit run inside
+//! a longer id (`912115909017405A`) or four 4-digit numbers in a row.
 
 use std::borrow::Cow;
 
@@ -158,7 +163,7 @@ pub fn redact_log_line(text: &str) -> Redacted<'_> {
     if !enough_digits(&view) {
         return Redacted { text: Cow::Borrowed(text), card_numbers: 0, last4: None };
     }
-    splice(text, scan(&view, Mode::Outbound))
+    settle(splice(text, scan(&view, Mode::Outbound)), |t| splice(t, scan(&unescaped_view(t), Mode::Outbound)))
 }
 
 /// `text` with each escape sequence replaced by one space and invisible filler bytes:
@@ -198,10 +203,33 @@ fn unescaped_view(text: &str) -> String {
 }
 
 fn redact(text: &str, mode: Mode) -> Redacted<'_> {
+    settle(redact_once(text, mode), |t| redact_once(t, mode))
+}
+
+fn redact_once(text: &str, mode: Mode) -> Redacted<'_> {
     if !enough_digits(text) {
         return Redacted { text: Cow::Borrowed(text), card_numbers: 0, last4: None };
     }
     splice(text, scan(text, mode))
+}
+
+/// Removing a number can leave a neighbour of its chain standing alone, where it reads
+/// as a card (an Amex next to a Visa): scan again until nothing more is found.
+fn settle<'a>(mut r: Redacted<'a>, again: impl Fn(&str) -> Redacted<'_>) -> Redacted<'a> {
+    for _ in 0..8 {
+        if r.card_numbers == 0 {
+            break;
+        }
+        let (more, text) = {
+            let next = again(&r.text);
+            (next.card_numbers, next.text.into_owned())
+        };
+        if more == 0 {
+            break;
+        }
+        r = Redacted { text: Cow::Owned(text), card_numbers: r.card_numbers + more, last4: r.last4 };
+    }
+    r
 }
 
 /// `text` with the found spans replaced by [`CARD_MARKER`].
@@ -415,31 +443,47 @@ fn sep<'t>(text: &'t str, groups: &[Group], k: usize) -> &'t str {
 }
 
 /// Is this a grouping people use for card numbers? `lens` are the window's group lengths
-/// (the last possibly cut to the card's part), `seps` the separators between them.
-fn card_shape(lens: &[usize], seps: &[&str]) -> bool {
+/// (the last possibly cut to the card's part), `seps` the separators between them,
+/// `starts_chain` whether no digit group comes before the window in its chain (or only a
+/// card number already found), `ends_chain` whether none comes after it (or an expiry
+/// after a `/`).
+fn card_shape(lens: &[usize], seps: &[&str], starts_chain: bool, ends_chain: bool) -> bool {
     let Some((&last, rest)) = lens.split_last() else { return false };
-    let Some(&l) = rest.first() else { return true }; // one run
-                                                      // Groups of four, some separators left out (4-4-4-4, 4-8-4, 8-8, 4-4-4-4-3, 4-4-5);
-                                                      // Amex and Diners 4-6-5, 4-6-4 (or 10-5, 4-11).
-    let mut at = 0;
-    let (mut fours, mut amex) = (true, true);
-    for &x in rest {
-        at += x;
-        fours &= at % 4 == 0;
-        amex &= at == 4 || at == 10;
-    }
-    if fours || amex {
+    // One run.
+    let Some(&l) = rest.first() else { return true };
+    // Groups of four (4-4-4-4, 4-4-4-4-3, 4-4-4-1, 4-4-5), any separators. A short last
+    // group ends the chain: `7946 0958 2026-11-30` is a phone number and a date.
+    if rest.iter().all(|&x| x == 4) && (last == 4 || (last < 4 || lens == [4, 4, 5]) && ends_chain) {
         return true;
     }
-    // Groups of one equal length (digit by digit, threes, fives, …).
-    if !(1..=8).contains(&l) || rest.iter().any(|&x| x != l) || last > l {
-        return false;
+    // Digit by digit, pairs, threes: only with single spaces or dashes, since pairs and
+    // threes with `.`, `,` or `:` are how dates, times and amounts look (`205,746,387.06`).
+    if (1..=3).contains(&l) && rest.iter().all(|&x| x == l) && last <= l {
+        return seps.iter().all(|s| visible(s) == " " || visible(s) == "-");
     }
-    // Pairs are how dates, times and amounts look: only with single spaces or dashes.
-    l != 2
-        || seps
-            .iter()
-            .all(|s| s.chars().filter(|c| !is_invisible(*c)).count() == 1 && s.trim_matches(is_invisible).chars().all(|c| c == ' ' || c == '-'))
+    // Amex and Diners 4-6-5 / 4-6-4 (or 10-5, 4-11), and 16 digits in fours with gaps left
+    // out (4-8-4, 8-8, 12-4): only as the first number of its chain and with one kind of
+    // separator — `INV-2025-775688 2041-01-01`, `1.1.2089 #114150457694` and
+    // `#837261642805 (870) 200` are something else.
+    let mut at = 0;
+    let mut amex = true;
+    for &x in rest {
+        at += x;
+        amex &= at == 4 || at == 10;
+    }
+    let total = at + last;
+    let irregular = amex && (total == 14 || total == 15) || total == 16 && lens.iter().all(|&x| matches!(x, 4 | 8 | 12));
+    irregular && starts_chain && ends_chain && seps.windows(2).all(|w| sep_kind(w[0]) == sep_kind(w[1]))
+}
+
+/// A separator without its invisible characters.
+fn visible(s: &str) -> String {
+    s.chars().filter(|c| !is_invisible(*c)).collect()
+}
+
+/// What a separator is made of: blank (any spaces, tabs, newlines) or its punctuation.
+fn sep_kind(s: &str) -> String {
+    s.chars().filter(|c| !is_invisible(*c) && !c.is_whitespace()).collect()
 }
 
 /// No card number starts with 0 (major industry identifier 0 of ISO/IEC 7812 is not
@@ -474,12 +518,25 @@ fn find_in_chain(text: &str, mode: Mode, groups: &[Group], digits: &[u8], found:
     // A phone number in international form (`+44 20 7946 0958`): E.164 numbers have at
     // most 15 digits. Windows starting at its first group are not cards.
     let phone = groups.first().is_some_and(|g| text[..g.start].trim_end_matches([' ', '(']).ends_with('+')) && digits.len() <= 15;
+    // An identifier such as `INV-2026-…` or `order#…`: its first group is not a card's.
+    let glued = groups.first().is_some_and(|g| {
+        let mut before = text[..g.start].chars().rev();
+        match before.next() {
+            Some(c) if c.is_alphanumeric() => true,
+            Some('-' | '_' | '#' | '/' | '.') => before.next().is_some_and(char::is_alphanumeric),
+            _ => false,
+        }
+    });
     let mut i = usize::from(phone);
+    // Where the chain starts for the windows: its first group, or the group after a card
+    // number found in it (the marker that replaces it breaks the chain).
+    let mut start = 0;
     while i < n {
-        match card_at(text, groups, digits, &blocked, i) {
+        match card_at(text, groups, digits, &blocked, i, i == start && !(glued && i == 0)) {
             Some((j, lo, hi)) => {
                 found.push(Found { start: groups[i].start, end: groups[j].end, card: digits[lo..hi].to_vec() });
                 i = j + 1;
+                start = i;
             }
             None => i += 1,
         }
@@ -487,7 +544,7 @@ fn find_in_chain(text: &str, mode: Mode, groups: &[Group], digits: &[u8], found:
 }
 
 /// The longest card number starting in group `i`: (last group, digit range).
-fn card_at(text: &str, groups: &[Group], digits: &[u8], blocked: &[bool], i: usize) -> Option<(usize, usize, usize)> {
+fn card_at(text: &str, groups: &[Group], digits: &[u8], blocked: &[bool], i: usize, starts_chain: bool) -> Option<(usize, usize, usize)> {
     let n = groups.len();
     let g0 = groups[i].off;
     let ends: Vec<usize> = (i..n).take_while(|&j| groups[j].off - g0 <= 19).collect();
@@ -529,7 +586,9 @@ fn card_at(text: &str, groups: &[Group], digits: &[u8], blocked: &[bool], i: usi
             if !(13..=19).contains(&(hi - lo)) || !plausible_start(&digits[lo..hi]) {
                 continue;
             }
-            if card_shape(&lens(j, cut), &seps(j)) && luhn_valid(&digits[lo..hi]) {
+            let glued_after = text[gj.end..].chars().next().is_some_and(char::is_alphanumeric);
+            let ends_chain = cut < gj.len || j + 1 == n && !glued_after || j + 1 < n && sep(text, groups, j).contains('/');
+            if card_shape(&lens(j, cut), &seps(j), starts_chain, ends_chain) && luhn_valid(&digits[lo..hi]) {
                 return Some((j, lo, hi));
             }
         }
@@ -684,6 +743,8 @@ mod tests {
             ("https://pay.example.com/?card=4111111111111111&x=1".into(), v),
             ("my card is 4242-4242-4242-4242, thanks".into(), "4242424242424242"),
             ("ref 994111 1111 1111 1111".into(), v),
+            ("4111 1111 1111 1111 3056 930902 5904".into(), "30569309025904"), // Diners beside a Visa
+            ("4242 4242 4242 4242INV".into(), "4242424242424242"),
             ("1e54111 1111 1111 111199999999999999999999".into(), v),
             ("4111 1111 1111 1111123".into(), v),
             ("4 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1".into(), v),
@@ -877,8 +938,40 @@ mod tests {
         ]
     }
 
+    /// Numbers people write that are not card numbers: dates, times, amounts, phone
+    /// numbers in international form, invoice and order references, ids.
+    fn benign() -> impl Strategy<Value = String> {
+        prop_oneof![
+            (2000u32..2100, 1u32..13, 1u32..29).prop_map(|(y, m, d)| format!("{y}-{m:02}-{d:02}")),
+            (2000u32..2100, 1u32..13, 1u32..29).prop_map(|(y, m, d)| format!("{d:02}/{m:02}/{y}")),
+            (2000u32..2100, 1u32..13, 1u32..29).prop_map(|(y, m, d)| format!("{d}.{m}.{y}")),
+            (0u32..24, 0u32..60, 0u32..60).prop_map(|(h, m, s)| format!("{h:02}:{m:02}:{s:02}")),
+            (0u32..24, 0u32..60).prop_map(|(h, m)| format!("{h}:{m:02}")),
+            (0u64..10_000_000, 0u32..100).prop_map(|(a, c)| format!("{a}.{c:02}")),
+            (1u64..1000, 0u64..1000, 0u64..1000, 0u32..100).prop_map(|(a, b, c, d)| format!("{a},{b:03},{c:03}.{d:02}")),
+            (1u64..1000, 0u64..1000, 0u32..100).prop_map(|(a, b, d)| format!("€{a}.{b:03},{d:02}")),
+            (1u32..100, 10u32..1000, 100u32..10_000, 1000u32..10_000).prop_map(|(cc, a, b, c)| format!("+{cc} {a} {b} {c}")),
+            (200u32..1000, 200u32..1000, 0u32..10_000).prop_map(|(a, b, c)| format!("({a}) {b}-{c:04}")),
+            (2000u32..2100, 0u32..1_000_000).prop_map(|(y, n)| format!("INV-{y}-{n:06}")),
+            "ch_[0-9A-Za-z]{24}",
+            // Provider ids mix letters and digits; a run of 13+ digits in one is a card's
+            // length and is treated as one (`912115909017405A` would be removed).
+            "[0-9A-Z]{16}".prop_filter("letters and digits mixed", |s| s.split(|c: char| c.is_ascii_alphabetic()).all(|run| run.len() < 13)),
+            (1u32..1_000_000).prop_map(|n| format!("RF-{n:06}")),
+            (0u64..1_000_000_000_000).prop_map(|n| format!("#{n}")),
+        ]
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+        #[test]
+        fn benign_numbers_survive(items in prop::collection::vec(benign(), 1..6),
+                                  sep in prop::sample::select(vec![" ", ", ", "\n", " - ", " and ", "; ", " / "])) {
+            let text = items.join(sep);
+            let r = redact_card_numbers(&text);
+            prop_assert_eq!(r.card_numbers, 0, "{:?} -> {:?}", text, r.text);
+        }
 
         #[test]
         fn no_card_survives_redaction(parts in prop::collection::vec(piece(), 0..24)) {
@@ -902,6 +995,10 @@ mod tests {
             zero in prop::sample::select(vec![0x30u32, 0x660, 0x6F0, 0x966, 0xFF10, 0xE50])) {
             let v = script("5555555555554444", zero);
             let g: Vec<String> = v.chars().collect::<Vec<_>>().chunks(4).map(|c| c.iter().collect()).collect();
+            // Gaps left out (an empty separator) only with one kind of separator: mixing both
+            // is not a grouping people use (see `card_shape`).
+            let one = seps.iter().find(|s| !s.is_empty()).copied().unwrap_or(" ");
+            let seps: Vec<&str> = if seps.contains(&"") { seps.iter().map(|s| if s.is_empty() { "" } else { one }).collect() } else { seps };
             let text = format!("card: {}{}{}{}{}{}{} thanks", g[0], seps[0], g[1], seps[1], g[2], seps[2], g[3]);
             let r = redact_card_numbers(&text);
             prop_assert_eq!(r.card_numbers, 1, "{:?}", text);

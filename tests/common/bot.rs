@@ -44,10 +44,15 @@ pub fn charge(id: &str, amount: &str, kind: ChargeKind) -> Charge {
 /// ana (customer of acct-1), bo (agent), kim, max, lee (leads), lea (a lead who is also a
 /// customer of acct-1), and a 1200.00 product charge `ch_1` bought the day before.
 pub async fn bot(backend: &Backend, policy: impl FnOnce(&mut paydesk::domain::policy::Policy)) -> Bot {
+    bot_with(backend, |c| policy(&mut c.policy)).await
+}
+
+/// `bot` with any engine setting changed.
+pub async fn bot_with(backend: &Backend, change: impl FnOnce(&mut paydesk::app::engine::EngineConfig)) -> Bot {
     let db = fresh_db(backend).await;
     let (mut engine, sandbox, _clock, _store) = engine_on(&db.url, "w1", |s| s).await;
     let mut cfg = engine.config().clone();
-    policy(&mut cfg.policy);
+    change(&mut cfg);
     engine = Engine::new(engine.store().clone(), paydesk::app::engine::Connectors::default().with(sandbox.clone()), cfg);
     let at = t("2026-05-02T08:00:00Z");
     engine.seed_account(&Account { id: AccountId::new("acct-1"), currency: Currency::USD, auto_recharge: None }, None, at).await.unwrap();

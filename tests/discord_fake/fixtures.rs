@@ -78,7 +78,9 @@ pub fn ready(session: &str, resume_url: &str) -> Value {
     })
 }
 
-/// All permissions for @everyone: the bot may send, react, manage threads and messages.
+/// Every permission but Administrator (1 << 3) for @everyone: the bot may send, react,
+/// manage threads and messages, and channel overwrites still apply
+/// (https://discord.com/developers/docs/topics/permissions#permissions-bitwise-permission-flags).
 pub fn guild_create() -> Value {
     let members: Vec<Value> = [(ANA, vec![]), (CUS, vec![]), (BO, vec![AGENT_ROLE]), (KIM, vec![LEAD_ROLE]), (MAX, vec![LEAD_ROLE]), (BOT, vec![])]
         .iter()
@@ -87,7 +89,7 @@ pub fn guild_create() -> Value {
     json!({
         "id": GUILD.to_string(), "name": "Test Co", "icon": null, "owner_id": KIM.to_string(), "afk_timeout": 300,
         "verification_level": 0, "default_message_notifications": 0, "explicit_content_filter": 0,
-        "roles": [role(GUILD, "@everyone", 0x1FF_FFFF_FFFF), role(AGENT_ROLE, "Support Agent", 0), role(LEAD_ROLE, "Leads", 0)],
+        "roles": [role(GUILD, "@everyone", 0x1FF_FFFF_FFFF & !0x8), role(AGENT_ROLE, "Support Agent", 0), role(LEAD_ROLE, "Leads", 0)],
         "emojis": [], "features": [], "mfa_level": 0, "application_id": null, "system_channel_id": null, "system_channel_flags": 0,
         "rules_channel_id": null, "premium_tier": 0, "preferred_locale": "en-US", "public_updates_channel_id": null, "nsfw_level": 0,
         "stickers": [], "premium_progress_bar_enabled": false, "joined_at": TIMESTAMP, "large": false, "member_count": members.len(),
@@ -161,4 +163,22 @@ pub fn commands_reply(defs: &Value) -> Value {
         })
         .unwrap_or_default();
     Value::Array(list)
+}
+
+/// MESSAGE_UPDATE: an edit, with the new content (Discord sends the full message for
+/// edits: https://discord.com/developers/docs/topics/gateway-events#message-update).
+pub fn message_update(id: u64, channel: u64, author: u64, content: &str, roles: &[u64]) -> Value {
+    let mut m = message_create(id, channel, author, content, Some(roles));
+    m["edited_timestamp"] = json!("2026-05-01T10:05:00.000000+00:00");
+    m
+}
+
+/// MESSAGE_REACTION_REMOVE_ALL (https://discord.com/developers/docs/topics/gateway-events#message-reaction-remove-all).
+pub fn reaction_remove_all(channel: u64, message: u64) -> Value {
+    json!({"channel_id": channel.to_string(), "message_id": message.to_string(), "guild_id": GUILD.to_string()})
+}
+
+/// MESSAGE_REACTION_REMOVE_EMOJI (https://discord.com/developers/docs/topics/gateway-events#message-reaction-remove-emoji).
+pub fn reaction_remove_emoji(channel: u64, message: u64, emoji: &str) -> Value {
+    json!({"channel_id": channel.to_string(), "message_id": message.to_string(), "guild_id": GUILD.to_string(), "emoji": {"id": null, "name": emoji}})
 }

@@ -44,6 +44,54 @@ pub struct FakeState {
     dm_channels: HashMap<u64, u64>,
     pub threads: Vec<(u64, u64, String)>,
     pub deny_delete: bool,
+    /// Failure modes switched on per route (checked in order, first match wins).
+    pub failures: Vec<Failure>,
+    /// Threads archived (posting answers 400/50083 until unarchived).
+    pub archived: HashSet<u64>,
+    /// Roles made besides the fixture's (role names are not unique on Discord).
+    pub extra_roles: Vec<Value>,
+    /// Permission overwrites per channel (`permission_overwrites` of the channel object).
+    pub overwrites: HashMap<u64, Value>,
+}
+
+/// One failure mode of one route: calls whose method is `method` and whose path contains
+/// `path` get `status` with the JSON error `code` (or hang), `times` times (forever when
+/// `None`). Each mode is one Discord documents:
+/// - 429 with `retry_after` (seconds) in the body and the `Retry-After` header:
+///   https://discord.com/developers/docs/topics/rate-limits#exceeding-a-rate-limit
+/// - 5xx: https://discord.com/developers/docs/topics/opcodes-and-status-codes#http-http-response-codes
+/// - 403/50013 Missing Permissions, 403/50001 Missing Access, 404/10003 Unknown Channel,
+///   401/0 Unauthorized:
+///   https://discord.com/developers/docs/topics/opcodes-and-status-codes#json-json-error-codes
+/// - a hang (a stalled connection): the answer never comes.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    pub method: &'static str,
+    pub path: String,
+    pub status: u16,
+    pub code: u64,
+    pub retry_after: Option<f64>,
+    pub hang: bool,
+    pub times: Option<u32>,
+}
+
+impl Failure {
+    pub fn new(method: &'static str, path: impl Into<String>, status: u16, code: u64) -> Failure {
+        Failure { method, path: path.into(), status, code, retry_after: None, hang: false, times: None }
+    }
+
+    pub fn times(mut self, n: u32) -> Failure {
+        self.times = Some(n);
+        self
+    }
+
+    pub fn hang(method: &'static str, path: impl Into<String>) -> Failure {
+        Failure { hang: true, ..Failure::new(method, path, 0, 0) }
+    }
+
+    pub fn rate_limited(method: &'static str, path: impl Into<String>, retry_after: f64) -> Failure {
+        Failure { retry_after: Some(retry_after), ..Failure::new(method, path, 429, 0) }
+    }
 }
 
 #[derive(Default)]
@@ -101,7 +149,7 @@ impl Fake {
         let state = Arc::new(Mutex::new(FakeState { next_id: 90_000_000_000_000_000, ..FakeState::default() }));
         {
             let mut s = state.lock().unwrap();
-            for (u, r) in [(ANA, vec![]), (CUS, vec![]), (BO, vec![AGENT_ROLE]), (KIM, vec![LEAD_ROLE]), (MAX, vec![LEAD_ROLE])] {
+            for (u, r) in [(ANA, vec![]), (CUS, vec![]), (BO, vec![AGENT_ROLE]), (KIM, vec![LEAD_ROLE]), (MAX, vec![LEAD_ROLE]), (BOT, vec![])] {
                 s.members.insert(u, r);
             }
         }
@@ -245,6 +293,27 @@ impl Fake {
         s.next_id
     }
 
+    /// Switches a failure mode on.
+    pub fn fail(&self, f: Failure) {
+        self.state.lock().unwrap().failures.push(f);
+    }
+
+    pub fn clear_failures(&self) {
+        self.state.lock().unwrap().failures.clear();
+    }
+
+    /// The DM channel the fake gives the bot for `user`.
+    pub fn dm_channel(user: u64) -> u64 {
+        70_000_000_000_000_000 + (user % 1_000_000)
+    }
+
+    /// A message written on Discord while no bot was connected (no dispatch).
+    pub fn write_silently(&self, channel: u64, author: u64, content: &str) -> u64 {
+        let id = self.new_id();
+        self.state.lock().unwrap().messages.insert(id, (channel, message(id, channel, author, content, json!([]))));
+        id
+    }
+
     pub fn threads(&self) -> Vec<(u64, u64, String)> {
         self.state.lock().unwrap().threads.clone()
     }
@@ -265,17 +334,50 @@ fn error(status: StatusCode, code: u64, message: &str) -> Response {
 async fn rest_handler(State(f): State<Fake>, req: Request) -> Response {
     let method = req.method().clone();
     let path = decode(req.uri().path());
+    let query = req.uri().query().unwrap_or("").to_string();
     let body: Bytes = axum::body::to_bytes(req.into_body(), 1 << 22).await.unwrap_or_default();
     let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let p: Vec<&str> = path.trim_start_matches("/api/v10/").split('/').collect();
+    let failure = {
+        let mut s = f.state.lock().unwrap();
+        s.calls.push(Call { method: method.to_string(), path: path.clone(), body: body.clone() });
+        let hit = s.failures.iter().position(|x| x.method == method.as_str() && path.contains(&x.path) && x.times != Some(0));
+        hit.map(|i| {
+            if let Some(n) = s.failures[i].times.as_mut() {
+                *n -= 1;
+            }
+            s.failures[i].clone()
+        })
+    };
+    if let Some(x) = failure {
+        if x.hang {
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+        }
+        let status = StatusCode::from_u16(x.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if let Some(after) = x.retry_after {
+            // https://discord.com/developers/docs/topics/rate-limits#exceeding-a-rate-limit-rate-limit-response-structure
+            let body = json!({"message": "You are being rate limited.", "retry_after": after, "global": false, "code": 0});
+            return (status, [("retry-after", format!("{}", after.ceil()))], axum::Json(body)).into_response();
+        }
+        return error(status, x.code, "failure switched on by the test");
+    }
     let mut s = f.state.lock().unwrap();
-    s.calls.push(Call { method: method.to_string(), path: path.clone(), body: body.clone() });
     let num = |i: usize| p.get(i).and_then(|x| x.parse::<u64>().ok()).unwrap_or(0);
     match (&method, p.as_slice()) {
         (&Method::GET, ["gateway"]) => ok(json!({"url": f.gateway_url})),
         (&Method::PUT, ["applications", _, "guilds", _, "commands"]) => ok(commands_reply(&body)),
         (&Method::POST, ["channels", _, "messages"]) => {
             let channel = num(1);
+            // Content is at most 2000 characters; longer is 400 Invalid Form Body (50035):
+            // https://discord.com/developers/docs/resources/message#create-message-jsonform-params
+            if body["content"].as_str().is_some_and(|c| c.encode_utf16().count() > 2000) {
+                return error(StatusCode::BAD_REQUEST, 50035, "Invalid Form Body (content: Must be 2000 or fewer in length.)");
+            }
+            // Posting in an archived thread: 400/50083 "Operation is not allowed in an
+            // archived thread" (opcodes-and-status-codes#json-json-error-codes).
+            if s.archived.contains(&channel) {
+                return error(StatusCode::BAD_REQUEST, 50083, "Thread is archived");
+            }
             if let Some(&user) = s.dm_channels.get(&channel) {
                 if s.closed_dms.contains(&user) {
                     return error(StatusCode::FORBIDDEN, 50007, "Cannot send messages to this user");
@@ -295,6 +397,18 @@ async fn rest_handler(State(f): State<Fake>, req: Request) -> Response {
             }
             s.messages.insert(id, (channel, m.clone()));
             ok(m)
+        }
+        // https://discord.com/developers/docs/resources/message#get-channel-messages:
+        // `after` a message id, at most `limit` (default 50, max 100), newest first.
+        (&Method::GET, ["channels", _, "messages"]) => {
+            let param = |k: &str| query.split('&').find_map(|kv| kv.strip_prefix(&format!("{k}="))).and_then(|v| v.parse::<u64>().ok());
+            let (after, limit) = (param("after").unwrap_or(0), param("limit").unwrap_or(50).min(100) as usize);
+            let mut v: Vec<(u64, Value)> =
+                s.messages.iter().filter(|(id, (c, _))| *c == num(1) && **id > after).map(|(id, (_, m))| (*id, m.clone())).collect();
+            v.sort_by_key(|(id, _)| *id);
+            v.truncate(limit);
+            v.reverse();
+            ok(Value::Array(v.into_iter().map(|(_, m)| m).collect()))
         }
         (&Method::PATCH, ["channels", _, "messages", _]) => {
             let (channel, id) = (num(1), num(3));
@@ -334,6 +448,18 @@ async fn rest_handler(State(f): State<Fake>, req: Request) -> Response {
             ok(thread_channel(id, num(1), &name))
         }
         (&Method::PUT, ["channels", _, "thread-members", _]) => no_content(),
+        // Modify Channel on a thread (archived/locked):
+        // https://discord.com/developers/docs/resources/channel#modify-channel-json-params-thread
+        (&Method::PATCH, ["channels", _]) => {
+            let id = num(1);
+            let Some((_, parent, name)) = s.threads.iter().find(|(t, _, _)| *t == id).cloned() else {
+                return error(StatusCode::NOT_FOUND, 10003, "Unknown Channel");
+            };
+            if body["archived"] == json!(false) {
+                s.archived.remove(&id);
+            }
+            ok(thread_channel(id, parent, &name))
+        }
         (&Method::POST, ["users", "@me", "channels"]) => {
             let user_id: u64 = body["recipient_id"].as_str().and_then(|x| x.parse().ok()).unwrap_or(0);
             let channel = 70_000_000_000_000_000 + (user_id % 1_000_000);
@@ -345,7 +471,23 @@ async fn rest_handler(State(f): State<Fake>, req: Request) -> Response {
             None => error(StatusCode::NOT_FOUND, 10007, "Unknown Member"),
         },
         (&Method::POST, ["interactions", _, _, "callback"]) => no_content(),
-        (&Method::GET, ["guilds", _, "channels"]) => ok(guild_create()["channels"].clone()),
+        (&Method::GET, ["guilds", _, "channels"]) => {
+            let mut chs = guild_create()["channels"].as_array().cloned().unwrap_or_default();
+            for c in chs.iter_mut() {
+                let id: u64 = c["id"].as_str().and_then(|x| x.parse().ok()).unwrap_or(0);
+                if let Some(o) = s.overwrites.get(&id) {
+                    c["permission_overwrites"] = o.clone();
+                }
+            }
+            ok(Value::Array(chs))
+        }
+        (&Method::GET, ["users", "@me"]) => ok(user(BOT, "paydesk", true)),
+        // https://discord.com/developers/docs/resources/guild#get-guild-roles
+        (&Method::GET, ["guilds", _, "roles"]) => {
+            let mut roles = guild_create()["roles"].as_array().cloned().unwrap_or_default();
+            roles.extend(s.extra_roles.iter().cloned());
+            ok(Value::Array(roles))
+        }
         (&Method::PATCH, ["webhooks", _, _, "messages", "@original"]) | (&Method::POST, ["webhooks", _, _]) => {
             s.next_id += 1;
             let id = s.next_id;

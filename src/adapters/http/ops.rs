@@ -26,12 +26,20 @@ async fn healthz() -> &'static str {
     "ok\n"
 }
 
+/// An outbox whose oldest pending item is older than this is stuck: the bot is mute.
+pub const OUTBOX_STUCK_AFTER: chrono::Duration = chrono::Duration::minutes(5);
+
 async fn readyz(State(s): State<OpsState>) -> impl IntoResponse {
     if !s.ready.load(Ordering::SeqCst) {
         return (StatusCode::SERVICE_UNAVAILABLE, "not connected\n".to_string());
     }
-    match s.store.status_counts().await {
-        Ok(_) => (StatusCode::OK, "ready\n".to_string()),
+    match s.store.outbox_health().await {
+        Ok(h) => match h.oldest_pending {
+            Some(t) if chrono::Utc::now() - t > OUTBOX_STUCK_AFTER => {
+                (StatusCode::SERVICE_UNAVAILABLE, format!("outbox stuck: {} pending, the oldest since {t}\n", h.pending))
+            }
+            _ => (StatusCode::OK, "ready\n".to_string()),
+        },
         Err(e) => (StatusCode::SERVICE_UNAVAILABLE, format!("store: {e}\n")),
     }
 }
@@ -39,8 +47,15 @@ async fn readyz(State(s): State<OpsState>) -> impl IntoResponse {
 async fn metrics(State(s): State<OpsState>) -> impl IntoResponse {
     let counts = s.store.status_counts().await.unwrap_or_default();
     let label = |v: Vec<(String, i64)>| v.into_iter().map(|(k, n)| (format!("status=\"{k}\""), n)).collect::<Vec<_>>();
-    let body = s
-        .metrics
-        .render(&[("paydesk_cases", "Cases by status.", label(counts.cases)), ("paydesk_refunds", "Refunds by status.", label(counts.refunds))]);
+    let outbox = s.store.outbox_health().await.unwrap_or_default();
+    let oldest = outbox.oldest_pending.map_or(0, |t| (chrono::Utc::now() - t).num_seconds().max(0));
+    let one = |v: i64| vec![(String::new(), v)];
+    let body = s.metrics.render(&[
+        ("paydesk_cases", "Cases by status.", label(counts.cases)),
+        ("paydesk_refunds", "Refunds by status.", label(counts.refunds)),
+        ("paydesk_outbox_pending", "Outbox items waiting to be delivered.", one(outbox.pending)),
+        ("paydesk_outbox_oldest_pending_seconds", "Age of the oldest pending outbox item.", one(oldest)),
+        ("paydesk_outbox_dead", "Outbox items given up on (refused or out of attempts).", one(outbox.dead)),
+    ]);
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body)
 }

@@ -174,12 +174,12 @@ mod tests {
         assert!(bad.is_empty(), "{bad:?}");
         assert_eq!((good[0].amount, good[1].amount), (d("400"), d("10.250")));
         let json = r#"[{"id":"X1","amount":100000,"currency":"CLP","created":"2026-04-01T10:00:00Z","account":"a"}]"#;
-        let (good, bad) = parse_charges_in(json, "adyen", &exponent);
+        let crate::app::reconcile::ParsedCharges { charges: good, bad, .. } = parse_charges_in(json, "adyen", &exponent);
         assert!(bad.is_empty(), "{bad:?}");
         assert_eq!(good[0].amount, d("1000"));
         // An Adyen CLP amount with cents that ISO's CLP cannot hold is refused, not rounded.
         let json = r#"[{"id":"X2","amount":100050,"currency":"CLP","created":"2026-04-01T10:00:00Z","account":"a"}]"#;
-        assert_eq!(parse_charges_in(json, "adyen", &exponent).1.len(), 1);
+        assert_eq!(parse_charges_in(json, "adyen", &exponent).bad.len(), 1);
     }
 
     #[test]

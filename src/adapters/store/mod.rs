@@ -58,6 +58,43 @@ impl From<sqlx::migrate::MigrateError> for StoreError {
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static PG_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Open {
+    CreateAndMigrate,
+    NoMigrations,
+}
+
+/// The file of a `sqlite:` URL (`sqlite:path`, `sqlite://path`, options after `?`);
+/// `None` for other URLs and in-memory databases.
+pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url.strip_prefix("sqlite:")?;
+    if rest.contains(":memory:") || rest.contains("mode=memory") {
+        return None;
+    }
+    let path = rest.strip_prefix("//").unwrap_or(rest);
+    let path = path.split('?').next().unwrap_or(path);
+    (!path.is_empty()).then(|| std::path::PathBuf::from(path))
+}
+
+/// Why a store URL cannot work, in words naming what would: `None` when it can.
+pub fn url_problem(url: &str) -> Option<String> {
+    let scheme = url.split_once(':').map(|(s, _)| s.to_ascii_lowercase());
+    match scheme.as_deref() {
+        Some("sqlite") if sqlite_file(url).is_some() || url.contains(":memory:") || url.contains("mode=memory") => None,
+        Some("sqlite") => Some(format!("`{url}` names no database file: use sqlite:FILE, e.g. sqlite:paydesk.db")),
+        Some("postgres") | Some("postgresql") if url.contains("://") => None,
+        Some("postgres") | Some("postgresql") => Some("a PostgreSQL URL looks like postgres://USER:PASSWORD@HOST:5432/DATABASE".into()),
+        Some(s) if s.starts_with("mysql") || s.starts_with("mariadb") => {
+            Some(format!("{s} is not supported: paydesk stores its data in SQLite (sqlite:paydesk.db) or PostgreSQL (postgres://USER@HOST/DATABASE)"))
+        }
+        _ => Some(format!(
+            "`{}` is not a database URL: use sqlite:FILE (e.g. sqlite:{}) or postgres://USER@HOST/DATABASE",
+            crate::config::redact_url(url),
+            if url.trim().is_empty() { "paydesk.db" } else { url.trim() }
+        )),
+    }
+}
+
 /// A store opened from a URL: `sqlite:path.db`, `sqlite::memory:`, `postgres://…`.
 #[derive(Clone)]
 pub enum AnyStore {
@@ -75,11 +112,71 @@ impl AnyStore {
 
     /// [`AnyStore::open`] with the audit key given (tests; `None`: records are not signed).
     pub async fn open_with_key(url: &str, audit_key: Option<Vec<u8>>) -> Result<AnyStore, StoreError> {
+        Self::open_as(url, audit_key, Open::CreateAndMigrate).await
+    }
+
+    /// Opens a store that must already exist (`audit`, `report`, `queue`): a mistyped
+    /// SQLite path is an error naming it, not a new empty database. Migrations that are
+    /// missing are applied, as `open` does.
+    pub async fn open_existing(url: &str) -> Result<AnyStore, StoreError> {
+        let key = audit_key_from_env().map_err(StoreError::Refused)?;
+        if let Some(path) = sqlite_file(url) {
+            if !path.exists() {
+                return Err(StoreError::Refused(format!("the store {url} does not exist (no file {}); check --db or store.url", path.display())));
+            }
+        }
+        Self::open_as(url, key, Open::CreateAndMigrate).await
+    }
+
+    /// `paydesk migrate`: opens the store and applies the migrations it lacks, returning
+    /// the versions applied now (empty: none were needed).
+    pub async fn open_and_migrate(url: &str) -> Result<(AnyStore, Vec<i64>), StoreError> {
+        let key = audit_key_from_env().map_err(StoreError::Refused)?;
+        let store = Self::open_as(url, key, Open::NoMigrations).await?;
+        let before = store.applied_versions().await?;
+        match &store {
+            AnyStore::Sqlite(s) => SQLITE_MIGRATIONS.run(&s.pool).await?,
+            AnyStore::Postgres(s) => PG_MIGRATIONS.run(&s.pool).await?,
+        }
+        let after = store.applied_versions().await?;
+        Ok((store, after.into_iter().filter(|v| !before.contains(v)).collect()))
+    }
+
+    /// The migration versions recorded in the store (sqlx's `_sqlx_migrations` table;
+    /// none before the first migration).
+    pub async fn applied_versions(&self) -> Result<Vec<i64>, StoreError> {
+        const Q: &str = "SELECT version FROM _sqlx_migrations WHERE success ORDER BY version";
+        let rows: Result<Vec<i64>, sqlx::Error> = match self {
+            AnyStore::Sqlite(s) => sqlx::query_scalar(Q).fetch_all(&s.pool).await,
+            AnyStore::Postgres(s) => sqlx::query_scalar(Q).fetch_all(&s.pool).await,
+        };
+        match rows {
+            Ok(v) => Ok(v),
+            // The table does not exist yet: nothing was applied.
+            Err(sqlx::Error::Database(e)) if e.message().contains("_sqlx_migrations") => Ok(Vec::new()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    async fn open_as(url: &str, audit_key: Option<Vec<u8>>, how: Open) -> Result<AnyStore, StoreError> {
         let key: Option<Arc<[u8]>> = audit_key.map(Arc::from);
+        let migrate = how == Open::CreateAndMigrate;
         let store = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let opts = PgConnectOptions::from_str(url)?;
+            // One plain connection first: an unreachable server or a refused login is
+            // reported as such, where the pool would only say "pool timed out".
+            {
+                use sqlx::{ConnectOptions, Connection};
+                match tokio::time::timeout(Duration::from_secs(10), opts.connect()).await {
+                    Ok(Ok(c)) => c.close().await?,
+                    Ok(Err(e)) => return Err(StoreError::Backend(format!("cannot connect to PostgreSQL: {e}"))),
+                    Err(_) => return Err(StoreError::Backend("cannot connect to PostgreSQL: no answer within 10 s".into())),
+                }
+            }
             let pool = PgPoolOptions::new().max_connections(8).acquire_timeout(Duration::from_secs(10)).connect_with(opts).await?;
-            PG_MIGRATIONS.run(&pool).await?;
+            if migrate {
+                PG_MIGRATIONS.run(&pool).await?;
+            }
             AnyStore::Postgres(PgStore::new(pool).with_audit_key(key))
         } else if url.starts_with("sqlite:") {
             use sqlx::{ConnectOptions, Connection};
@@ -94,7 +191,9 @@ impl AnyStore {
                 // for, so it is done once, on one connection, before the pool opens. WAL is
                 // then a property of the file.
                 let mut first = base.clone().journal_mode(SqliteJournalMode::Wal).connect().await?;
-                SQLITE_MIGRATIONS.run(&mut first).await?;
+                if migrate {
+                    SQLITE_MIGRATIONS.run(&mut first).await?;
+                }
                 first.close().await?;
             }
             // One writer at a time is SQLite's rule; one connection keeps an in-memory
@@ -106,7 +205,7 @@ impl AnyStore {
                 .max_lifetime(None)
                 .connect_with(base)
                 .await?;
-            if memory {
+            if memory && migrate {
                 SQLITE_MIGRATIONS.run(&pool).await?;
             }
             AnyStore::Sqlite(SqliteStore::new(pool).with_audit_key(key))

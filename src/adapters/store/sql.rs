@@ -6,7 +6,8 @@ use super::codec::*;
 use crate::adapters::payments::sandbox::{SandboxBooks, SandboxRecord};
 use crate::app::action::{Action, OutboxItem};
 use crate::app::ports::{
-    AuditHead, Purchase, PurchaseStatus, Snapshot, StatusCounts, Store, StoreError, StoreResult, StoreTx, StoredAudit, User, WalletBalance,
+    AuditHead, OutboxHealth, Purchase, PurchaseStatus, Snapshot, StatusCounts, Store, StoreError, StoreResult, StoreTx, StoredAudit, User,
+    WalletBalance,
 };
 use crate::domain::approvals::{GoodwillRequest, GoodwillStatus, Refund, RefundStatus};
 use crate::domain::audit::{head_mac, record_mac, AuditRecord};
@@ -78,6 +79,13 @@ macro_rules! sql_store {
         pub struct $tx {
             tx: Transaction<'static, $db>,
             audit_key: Option<Arc<[u8]>>,
+        }
+
+        fn outbox_item(r: &<$db as sqlx::Database>::Row) -> StoreResult<OutboxItem> {
+            let payload: String = r.try_get("payload")?;
+            let action: Action = serde_json::from_str(&payload).map_err(|e| StoreError::Corrupt(format!("outbox item: {e}")))?;
+            let attempts: i64 = r.try_get("attempts")?;
+            Ok(OutboxItem { id: r.try_get("id")?, action, attempts: u32::try_from(attempts).unwrap_or(u32::MAX) })
         }
 
         fn user_row(r: &<$db as sqlx::Database>::Row) -> StoreResult<User> {
@@ -207,26 +215,31 @@ macro_rules! sql_store {
             }
 
             async fn outbox_pending(&self, limit: u32) -> StoreResult<Vec<OutboxItem>> {
-                let rows = sqlx::query("SELECT id, payload FROM outbox WHERE delivered_at IS NULL ORDER BY id LIMIT $1")
-                    .bind(i64::from(limit))
-                    .fetch_all(&self.pool)
-                    .await?;
-                rows.iter()
-                    .map(|r| {
-                        let payload: String = r.try_get("payload")?;
-                        let action: Action = serde_json::from_str(&payload).map_err(|e| StoreError::Corrupt(format!("outbox item: {e}")))?;
-                        Ok(OutboxItem { id: r.try_get("id")?, action })
-                    })
-                    .collect()
+                let rows = sqlx::query(
+                    "SELECT id, payload, attempts FROM outbox WHERE delivered_at IS NULL AND status = 'pending' ORDER BY id LIMIT $1",
+                )
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter().map(outbox_item).collect()
             }
 
             async fn outbox_claim(&self, worker: &str, now: DateTime<Utc>, until: DateTime<Utc>, limit: u32) -> StoreResult<Vec<OutboxItem>> {
                 // The outer condition is re-checked on each row as it is updated, so two
-                // claimers racing for the same rows cannot both win them.
-                let free = "delivered_at IS NULL AND (claim_until IS NULL OR claim_until < $3 OR claimed_by = $1)";
+                // claimers racing for the same rows cannot both win them. An item waits
+                // while an older item of its destination is pending (kept in order).
+                let free = |t: &str| {
+                    format!(
+                        "{t}.status = 'pending' AND {t}.delivered_at IS NULL AND ({t}.next_attempt_at IS NULL OR {t}.next_attempt_at <= $3) \
+                         AND ({t}.claim_until IS NULL OR {t}.claim_until < $3 OR {t}.claimed_by = $1) \
+                         AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.destination = {t}.destination AND e.status = 'pending' AND e.id < {t}.id)"
+                    )
+                };
                 let rows = sqlx::query(&format!(
                     "UPDATE outbox SET claimed_by = $1, claim_until = $2 \
-                     WHERE {free} AND id IN (SELECT id FROM outbox WHERE {free} ORDER BY id LIMIT $4) RETURNING id, payload"
+                     WHERE {} AND outbox.id IN (SELECT c.id FROM outbox c WHERE {} ORDER BY c.id LIMIT $4) RETURNING id, payload, attempts",
+                    free("outbox"),
+                    free("c")
                 ))
                 .bind(worker)
                 .bind(ts(until))
@@ -234,16 +247,40 @@ macro_rules! sql_store {
                 .bind(i64::from(limit))
                 .fetch_all(&self.pool)
                 .await?;
-                let mut items = rows
-                    .iter()
-                    .map(|r| {
-                        let payload: String = r.try_get("payload")?;
-                        let action: Action = serde_json::from_str(&payload).map_err(|e| StoreError::Corrupt(format!("outbox item: {e}")))?;
-                        Ok(OutboxItem { id: r.try_get("id")?, action })
-                    })
-                    .collect::<StoreResult<Vec<_>>>()?;
+                let mut items = rows.iter().map(outbox_item).collect::<StoreResult<Vec<_>>>()?;
                 items.sort_by_key(|i| i.id);
                 Ok(items)
+            }
+
+            async fn outbox_failed(&self, id: i64, attempts: u32, next_attempt_at: DateTime<Utc>, dead: bool, error: &str) -> StoreResult<()> {
+                let error: String = error.chars().take(500).collect();
+                sqlx::query(
+                    "UPDATE outbox SET attempts = $2, next_attempt_at = $3, status = $4, last_error = $5, claimed_by = NULL, claim_until = NULL \
+                     WHERE id = $1 AND status = 'pending'",
+                )
+                .bind(id)
+                .bind(i64::from(attempts))
+                .bind(ts(next_attempt_at))
+                .bind(if dead { "dead" } else { "pending" })
+                .bind(error)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn outbox_health(&self) -> StoreResult<OutboxHealth> {
+                let r = sqlx::query(
+                    "SELECT (SELECT COUNT(*) FROM outbox WHERE status = 'pending') AS pending, \
+                     (SELECT MIN(created_at) FROM outbox WHERE status = 'pending') AS oldest, \
+                     (SELECT COUNT(*) FROM outbox WHERE status = 'dead') AS dead",
+                )
+                .fetch_one(&self.pool)
+                .await?;
+                Ok(OutboxHealth {
+                    pending: r.try_get("pending")?,
+                    oldest_pending: r.try_get::<Option<i64>, _>("oldest")?.and_then(DateTime::from_timestamp_micros),
+                    dead: r.try_get("dead")?,
+                })
             }
 
             async fn outbox_delivered(&self, ids: &[i64], at: DateTime<Utc>) -> StoreResult<()> {
@@ -252,10 +289,13 @@ macro_rules! sql_store {
                 }
                 // Ids are integers from the store itself, so they are safe to inline.
                 let list: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
-                sqlx::query(&format!("UPDATE outbox SET delivered_at = $1 WHERE delivered_at IS NULL AND id IN ({})", list.join(", ")))
-                    .bind(ts(at))
-                    .execute(&self.pool)
-                    .await?;
+                sqlx::query(&format!(
+                    "UPDATE outbox SET delivered_at = $1, status = 'delivered' WHERE delivered_at IS NULL AND id IN ({})",
+                    list.join(", ")
+                ))
+                .bind(ts(at))
+                .execute(&self.pool)
+                .await?;
                 Ok(())
             }
 
@@ -365,6 +405,38 @@ macro_rules! sql_store {
                     .fetch_all(&self.pool)
                     .await?;
                 rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
+            }
+
+            async fn refunds_requested_since(&self, since: DateTime<Utc>) -> StoreResult<Vec<Refund>> {
+                let rows = sqlx::query(&format!("SELECT {REFUND_COLS} FROM refunds WHERE requested_at >= $1 ORDER BY requested_at, id"))
+                    .bind(ts(since))
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter().map(refund_row).collect()
+            }
+
+            async fn cases_opened_since(&self, since: DateTime<Utc>) -> StoreResult<Vec<Case>> {
+                let rows = sqlx::query(&format!("SELECT {CASE_COLS} FROM cases WHERE opened_at >= $1 ORDER BY opened_at, number"))
+                    .bind(ts(since))
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter().map(case_row).collect()
+            }
+
+            async fn open_cases_oldest_first(&self) -> StoreResult<Vec<Case>> {
+                let rows = sqlx::query(&format!("SELECT {CASE_COLS} FROM cases WHERE status IN {OPEN_CASES} ORDER BY opened_at, number"))
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter().map(case_row).collect()
+            }
+
+            async fn audit_actions_since(&self, since: DateTime<Utc>, action: &str) -> StoreResult<Vec<StoredAudit>> {
+                let rows = sqlx::query(&format!("SELECT {AUDIT_COLS} FROM audit WHERE at >= $1 AND action = $2 ORDER BY seq"))
+                    .bind(ts(since))
+                    .bind(action)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter().map(audit_row).collect()
             }
 
             async fn audit_head(&self) -> StoreResult<Option<AuditHead>> {
@@ -1072,10 +1144,11 @@ macro_rules! sql_store {
                     tracing::warn!(removed, "card number(s) removed from an outbox item before it was stored");
                 }
                 let payload = serde_json::to_string(&action).map_err(|e| StoreError::Corrupt(format!("outbox item: {e}")))?;
-                sqlx::query("INSERT INTO outbox (message_ref, payload, created_at) VALUES ($1, $2, $3)")
+                sqlx::query("INSERT INTO outbox (message_ref, payload, created_at, destination) VALUES ($1, $2, $3, $4)")
                     .bind(message_ref.clone())
                     .bind(payload)
                     .bind(ts(Utc::now()))
+                    .bind(action.destination())
                     .execute(&mut *self.tx)
                     .await?;
                 Ok(message_ref)

@@ -6,12 +6,63 @@ use super::replay::human;
 use crate::app::action::OutboxItem;
 use crate::app::engine::{Actor, Engine, Event, ReactTarget};
 use crate::app::outbox::pump;
-use crate::app::ports::ChatSink;
+use crate::app::ports::{ChatSink, Clock};
 use crate::domain::ids::{AccountId, CaseNumber, UserId};
 use anyhow::Result;
 use async_trait::async_trait;
-use chrono::Utc;
+use chrono::{DateTime, Duration, Utc};
 use std::io::Write;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+/// The console's clock: the system time plus an offset that `/tick 73h` moves forward, so
+/// approval expiry and refund retries can be shown without waiting. The engine and the
+/// sandbox read this clock; nothing in the console reads the system time directly.
+#[derive(Default)]
+pub struct ConsoleClock {
+    offset_micros: AtomicI64,
+}
+
+impl ConsoleClock {
+    /// Moves the clock forward by `by` (never backward).
+    pub fn advance(&self, by: Duration) {
+        let micros = by.num_microseconds().unwrap_or(i64::MAX).max(0);
+        let _ = self.offset_micros.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |o| Some(o.saturating_add(micros)));
+    }
+
+    /// How far the clock is ahead of the system time.
+    pub fn ahead(&self) -> Duration {
+        Duration::microseconds(self.offset_micros.load(Ordering::SeqCst))
+    }
+}
+
+impl Clock for ConsoleClock {
+    fn now(&self) -> DateTime<Utc> {
+        let now = Utc::now();
+        now.checked_add_signed(self.ahead()).unwrap_or(now)
+    }
+}
+
+/// The longest `/tick` step: one year.
+const MAX_TICK_HOURS: i64 = 24 * 366;
+
+/// `73h`, `30m`, `2d`, `90s` (a bare number is minutes) → a duration of at most a year.
+pub fn parse_tick(text: &str) -> Result<Duration, String> {
+    let t = text.trim().to_ascii_lowercase();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, unit) = t.split_at(split);
+    let n: i64 = digits.parse().map_err(|_| format!("`{text}` is not a duration: write 73h, 30m, 2d or 90s"))?;
+    let d = match unit {
+        "s" | "sec" | "secs" => Duration::try_seconds(n),
+        "" | "m" | "min" | "mins" => Duration::try_minutes(n),
+        "h" | "hour" | "hours" => Duration::try_hours(n),
+        "d" | "day" | "days" => Duration::try_days(n),
+        _ => return Err(format!("`{text}` is not a duration: write 73h, 30m, 2d or 90s")),
+    };
+    match d {
+        Some(d) if d <= Duration::hours(MAX_TICK_HOURS) => Ok(d),
+        _ => Err(format!("`{text}` is too long: at most {}d at a time", MAX_TICK_HOURS / 24)),
+    }
+}
 use tokio::io::{AsyncBufReadExt, BufReader};
 
 /// Prints actions for a person, or as JSON lines with `--json`.
@@ -34,13 +85,45 @@ impl ChatSink for ConsoleSink {
     }
 }
 
+impl ConsoleSink {
+    /// A line from the console itself (not the bot): plain text for a person; with
+    /// `--json` a `{"type":"console","text":…}` object, so stdout holds only JSON lines.
+    pub fn note(&self, text: &str) {
+        let mut out = std::io::stdout().lock();
+        if self.json {
+            let _ = serde_json::to_writer(&mut out, &serde_json::json!({"type": "console", "text": text}));
+            let _ = writeln!(out);
+        } else {
+            let _ = writeln!(out, "   {text}");
+        }
+        let _ = out.flush();
+    }
+}
+
+/// `3d 1h`-style words for a duration (for the console's clock line).
+fn words_of(d: Duration) -> String {
+    let m = d.num_minutes();
+    match (m / (24 * 60), (m / 60) % 24, m % 60) {
+        (0, 0, m) => format!("{m}m"),
+        (0, h, 0) => format!("{h}h"),
+        (0, h, m) => format!("{h}h {m}m"),
+        (d, 0, _) => format!("{d}d"),
+        (d, h, _) => format!("{d}d {h}h"),
+    }
+}
+
 /// What a console line asks for.
 #[derive(Debug, PartialEq, Eq)]
 pub enum ConsoleInput {
     SwitchUser(String),
-    React { target: ReactTarget, emoji: String, added: bool },
+    React {
+        target: ReactTarget,
+        emoji: String,
+        added: bool,
+    },
     Usage(AccountId, u64),
-    Tick,
+    /// Run the timers now, after moving the console clock forward by the duration.
+    Tick(Duration),
     Dm(String),
     Quit,
     Chat(String),
@@ -48,7 +131,7 @@ pub enum ConsoleInput {
 }
 
 pub const CONSOLE_HELP: &str =
-    "console: /as USER · /react REF|approval:CASE EMOJI · /unreact REF|approval:CASE EMOJI · /usage ACCOUNT N · /tick · /dm TEXT · /quit";
+    "console: /as USER · /react REF|approval:CASE EMOJI · /unreact REF|approval:CASE EMOJI · /usage ACCOUNT N · /tick [73h|30m|2d] · /dm TEXT · /quit";
 
 /// Reads one console line. Unknown `/` commands go to the engine (which answers with usage).
 pub fn parse_console(line: &str) -> ConsoleInput {
@@ -81,7 +164,14 @@ pub fn parse_console(line: &str) -> ConsoleInput {
             },
             _ => ConsoleInput::Help("usage: /usage ACCOUNT N".into()),
         },
-        "/tick" => ConsoleInput::Tick,
+        "/tick" => match rest.as_slice() {
+            [] => ConsoleInput::Tick(Duration::zero()),
+            [d] => match parse_tick(d) {
+                Ok(d) => ConsoleInput::Tick(d),
+                Err(e) => ConsoleInput::Help(format!("{e}. usage: /tick [DURATION]")),
+            },
+            _ => ConsoleInput::Help("usage: /tick [DURATION], e.g. /tick 73h".into()),
+        },
         "/dm" => ConsoleInput::Dm(rest.join(" ")),
         "/quit" | "/exit" => ConsoleInput::Quit,
         _ => ConsoleInput::Chat(t.to_string()),
@@ -99,8 +189,9 @@ pub fn decode_line(n: usize, bytes: &[u8]) -> Result<String, String> {
     }
 }
 
-/// The interactive loop. Timers (approval expiry, refund retries) run every second.
-pub async fn run(engine: &Engine, sink: &ConsoleSink, mut user: String, show_prompt: bool) -> Result<()> {
+/// The interactive loop. Timers (approval expiry, refund retries) run every second, on
+/// the console's clock.
+pub async fn run(engine: &Engine, sink: &ConsoleSink, clock: &ConsoleClock, mut user: String, show_prompt: bool) -> Result<()> {
     let store = engine.store().clone();
     let mut input = BufReader::new(tokio::io::stdin());
     // Bytes, not `lines()`: one invalid UTF-8 line is answered, not the end of the console.
@@ -120,7 +211,7 @@ pub async fn run(engine: &Engine, sink: &ConsoleSink, mut user: String, show_pro
     loop {
         tokio::select! {
             _ = ticker.tick() => {
-                let now = Utc::now();
+                let now = clock.now();
                 let report = engine.run_timers(now).await?;
                 if pump(store.as_ref(), sink, now).await? > 0 || report != Default::default() {
                     prompt(&user);
@@ -134,16 +225,31 @@ pub async fn run(engine: &Engine, sink: &ConsoleSink, mut user: String, show_pro
                 buf.clear();
                 let line = match decoded {
                     Ok(l) => l,
+                    // A diagnostic: on stderr, so that stdout stays what --json promises.
                     Err(why) => { eprintln!("   {why}"); prompt(&user); continue; }
                 };
                 if line.trim().is_empty() { prompt(&user); continue; }
-                let now = Utc::now();
+                let now = clock.now();
                 let actor = Actor { id: UserId::new(user.clone()), roles: None };
                 match parse_console(&line) {
                     ConsoleInput::Quit => break,
-                    ConsoleInput::SwitchUser(u) => { println!("   (you are now {u})"); user = u; }
-                    ConsoleInput::Help(h) => println!("   {h}\n   {CONSOLE_HELP}"),
-                    ConsoleInput::Tick => { engine.run_timers(now).await?; }
+                    ConsoleInput::SwitchUser(u) => { sink.note(&format!("(you are now {u})")); user = u; }
+                    ConsoleInput::Help(h) => sink.note(&format!("{h}\n   {CONSOLE_HELP}")),
+                    ConsoleInput::Tick(by) => {
+                        clock.advance(by);
+                        let now = clock.now();
+                        let report = engine.run_timers(now).await?;
+                        sink.note(&format!(
+                            "(clock {} — {} ahead of real time; {} request(s) expired, {} payment attempt(s))",
+                            now.format("%Y-%m-%d %H:%M UTC"),
+                            words_of(clock.ahead()),
+                            report.expired,
+                            report.attempts
+                        ));
+                        pump(store.as_ref(), sink, now).await?;
+                        prompt(&user);
+                        continue;
+                    }
                     ConsoleInput::React { target, emoji, added } => engine.handle(Event::Reaction { actor, emoji, target, added }, now, None).await?,
                     ConsoleInput::Usage(account, n) => engine.handle(Event::Usage { account, conversations: n }, now, None).await?,
                     ConsoleInput::Dm(text) => engine.handle(Event::Message { actor, text, channel: "dm".into() }, now, None).await?,
@@ -177,6 +283,23 @@ mod tests {
         assert!(matches!(parse_console("/react approval:XX ✅"), ConsoleInput::Help(_)));
         assert_eq!(parse_console("/refund ch_1"), ConsoleInput::Chat("/refund ch_1".into()));
         assert_eq!(parse_console("hello"), ConsoleInput::Chat("hello".into()));
+    }
+
+    #[test]
+    fn tick_reads_its_duration() {
+        assert_eq!(parse_console("/tick"), ConsoleInput::Tick(Duration::zero()));
+        assert_eq!(parse_console("/tick 73h"), ConsoleInput::Tick(Duration::hours(73)));
+        assert_eq!(parse_console("/tick 2d"), ConsoleInput::Tick(Duration::days(2)));
+        assert_eq!(parse_console("/tick 30m"), ConsoleInput::Tick(Duration::minutes(30)));
+        assert_eq!(parse_console("/tick 90s"), ConsoleInput::Tick(Duration::seconds(90)));
+        for bad in ["/tick soon", "/tick -3h", "/tick 3w", "/tick 99999999999999999999h", "/tick 400d", "/tick 1h 2h"] {
+            assert!(matches!(parse_console(bad), ConsoleInput::Help(_)), "{bad}");
+        }
+        let clock = ConsoleClock::default();
+        let before = clock.now();
+        clock.advance(Duration::hours(73));
+        assert!(clock.now() - before >= Duration::hours(73));
+        assert_eq!(words_of(clock.ahead()), "3d 1h");
     }
 
     #[test]

@@ -42,7 +42,8 @@ fn charge(id: &str, account: &str, amount: &str, currency: &str, at: DateTime<Ut
 /// What the demo holds, for the console's banner.
 pub const DEMO_GUIDE: &str = "\
 Demo users: customers ana (acct-ana, USD), raj (acct-raj, USD), eve (acct-eve, EUR), ken (acct-ken, JPY);
-            agent bo; leads kim and max.
+            agent bo; leads kim, max and lee (three: an override or a 500+ refund needs two leads
+            other than the one who asks).
 Try, as ana:  you charged my card twice for the API credits pack
               I chose wallet credit but my card was charged 20.60
               how much credit do I have left?
@@ -51,7 +52,8 @@ then /as kim: /react approval:RF-000001 ✅
 Other charges: ch_demo_addon (in the 14-day window), ch_demo_pack (after it), ch_demo_old (over 180 days),
 ch_demo_yearly (yearly plan, prorated), ch_demo_monthly (monthly plan), ch_demo_disputed (chargeback),
 ch_demo_big (600 EUR: two leads), ch_demo_yen (JPY yearly plan).
-Console commands: /as USER, /react REF|approval:CASE EMOJI, /unreact …, /usage ACCOUNT N, /tick, /dm TEXT, /quit";
+Console commands: /as USER, /react REF|approval:CASE EMOJI, /unreact …, /usage ACCOUNT N,
+/tick [73h] (move the console clock on: approvals expire after 72h), /dm TEXT, /quit";
 
 pub async fn seed(engine: &Engine, now: DateTime<Utc>) -> EngineResult<()> {
     let h = Duration::hours;
@@ -66,7 +68,7 @@ pub async fn seed(engine: &Engine, now: DateTime<Utc>) -> EngineResult<()> {
         let a = Account { id: AccountId::new(id), currency: cur(code), auto_recharge: auto };
         engine.seed_account(&a, wallet.map(d), now).await?;
     }
-    let users: [(&str, &[Role], Option<&str>); 7] = [
+    let users: [(&str, &[Role], Option<&str>); 8] = [
         ("ana", &[Role::Customer], Some("acct-ana")),
         ("raj", &[Role::Customer], Some("acct-raj")),
         ("eve", &[Role::Customer], Some("acct-eve")),
@@ -74,6 +76,7 @@ pub async fn seed(engine: &Engine, now: DateTime<Utc>) -> EngineResult<()> {
         ("bo", &[Role::Agent], None),
         ("kim", &[Role::Lead], None),
         ("max", &[Role::Lead], None),
+        ("lee", &[Role::Lead], None),
     ];
     for (id, roles, account) in users {
         let roles: Roles = roles.iter().copied().collect();

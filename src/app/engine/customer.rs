@@ -616,7 +616,14 @@ impl Work<'_> {
 fn clip(text: &str) -> String {
     let t = text.trim();
     match t.char_indices().nth(500) {
-        Some((i, _)) => format!("{}…", &t[..i]),
+        Some((mut i, _)) => {
+            // Never cut a redaction marker in half.
+            let marker = crate::nlu::redact::CARD_MARKER;
+            if let Some(start) = t.match_indices(marker).map(|(s, _)| s).find(|s| *s < i && i < s + marker.len()) {
+                i = start;
+            }
+            format!("{}…", &t[..i])
+        }
         None => t.to_string(),
     }
 }
@@ -661,6 +668,15 @@ mod tests {
     use super::*;
     use crate::domain::ids::ChargeId;
     use crate::domain::money::Currency;
+
+    #[test]
+    fn clipping_never_cuts_a_card_marker_in_half() {
+        let text = format!("{}{}", "a".repeat(490), crate::nlu::redact::CARD_MARKER);
+        let c = clip(&text);
+        assert!(c.ends_with(&format!("{}…", "a".repeat(10))), "{c}");
+        assert!(!c.contains("[card num"), "{c}");
+        assert_eq!(clip("short"), "short");
+    }
 
     fn ch(id: &str, amount: Decimal, at: &str, desc: &str) -> Charge {
         Charge {

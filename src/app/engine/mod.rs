@@ -45,6 +45,9 @@ pub struct EngineConfig {
     pub pending_escalation: Duration,
     /// `[wallet]`: where `/wallet buy` takes payment.
     pub wallet: WalletSettings,
+    /// The hour (UTC) at which a summary of the last 24 hours is posted to the approvals
+    /// channel each day; `None`: off.
+    pub daily_summary_hour: Option<u32>,
 }
 
 impl Default for EngineConfig {
@@ -59,6 +62,7 @@ impl Default for EngineConfig {
             lease: Duration::minutes(5),
             pending_escalation: Duration::hours(24),
             wallet: WalletSettings::default(),
+            daily_summary_hour: None,
         }
     }
 }
@@ -180,11 +184,45 @@ pub struct Engine {
     store: Arc<dyn Store>,
     connectors: Connectors,
     cfg: EngineConfig,
+    /// The last day this process saw the daily summary posted (by it or another
+    /// instance), so that the store is asked at most once a day.
+    summary_day: std::sync::Mutex<Option<chrono::NaiveDate>>,
 }
 
 impl Engine {
     pub fn new(store: Arc<dyn Store>, connectors: Connectors, cfg: EngineConfig) -> Engine {
-        Engine { store, connectors, cfg }
+        Engine { store, connectors, cfg, summary_day: std::sync::Mutex::new(None) }
+    }
+
+    /// Posts the summary of the last 24 hours to the approvals channel once a day, at
+    /// `daily_summary_hour` (UTC) or at the first event after it. Once across instances:
+    /// the day's key is recorded in the same transaction as the post.
+    async fn daily_summary(&self, now: DateTime<Utc>) -> EngineResult<()> {
+        use chrono::Timelike;
+        let Some(hour) = self.cfg.daily_summary_hour else { return Ok(()) };
+        let today = now.date_naive();
+        if now.hour() < hour || self.summary_day.lock().map(|d| *d == Some(today)).unwrap_or(false) {
+            return Ok(());
+        }
+        let text = crate::app::report::daily_summary(self.store.as_ref(), now).await?;
+        let key = format!("daily-summary:{today}");
+        self.retrying(|| {
+            let (key, text) = (key.clone(), text.clone());
+            async move {
+                let mut w = self.work(now).await?;
+                if w.tx.first_delivery(&key).await? {
+                    let approvals = self.cfg.approvals_channel.clone();
+                    w.say(&approvals, None, None, format!("Daily summary for the 24 hours up to {}:\n{text}", now.format("%Y-%m-%d %H:%M UTC")))
+                        .await?;
+                }
+                w.commit().await
+            }
+        })
+        .await?;
+        if let Ok(mut d) = self.summary_day.lock() {
+            *d = Some(today);
+        }
+        Ok(())
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
@@ -193,6 +231,14 @@ impl Engine {
 
     pub fn config(&self) -> &EngineConfig {
         &self.cfg
+    }
+
+    /// `paydesk queue`: what `/queue` shows staff, read in one unit of work.
+    pub async fn queue(&self, now: DateTime<Utc>) -> EngineResult<String> {
+        let mut w = self.work(now).await?;
+        let words = w.queue_words().await?;
+        w.commit().await?;
+        Ok(words)
     }
 
     async fn work(&self, now: DateTime<Utc>) -> EngineResult<Work<'_>> {
@@ -296,6 +342,7 @@ impl Engine {
         }
         self.run_refunds(now, &mut report).await?;
         self.run_purchases(now).await?;
+        self.daily_summary(now).await?;
         Ok(report)
     }
 

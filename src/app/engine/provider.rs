@@ -103,6 +103,8 @@ impl Engine {
             )
             .await?;
             refund.status = RefundStatus::Executing;
+            // Credits given back when it failed go out again: the refund was paid after all.
+            w.move_credits(refund, super::work::Direction::TakeBack).await?;
             w.provider_says(refund, u.provider_ref.clone(), u.status.clone()).await?;
             w.commit().await?;
             return Ok(WebhookOutcome::Applied);
@@ -264,7 +266,11 @@ impl Engine {
             None => None,
         };
         let case = match &known {
-            Some(c) => w.new_case(c, Intent::RefundStatus).await?,
+            // A charge with an open case gets the mismatch there: one open case per charge.
+            Some(c) => match w.tx.open_cases_of_account(&c.account).await?.into_iter().find(|k| k.charge.as_ref() == Some(&c.id)) {
+                Some(open) => open,
+                None => w.new_case(c, Intent::RefundStatus).await?,
+            },
             None => {
                 let number = w.tx.next_case_number().await?;
                 let case = Case {

@@ -445,6 +445,8 @@ impl Work<'_> {
         refund.next_attempt_at = None;
         refund.needs_lookup = false;
         self.set_refund_status(refund, RefundStatus::Reversed).await?;
+        // The customer did not keep the refund: credits it took back return to the wallet.
+        self.move_credits(refund, Direction::GiveBack).await?;
         self.tx
             .add_credit_note(&CreditNote {
                 charge: refund.charge.clone(),
@@ -508,5 +510,14 @@ impl Work<'_> {
             .await?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn reasons_sent_to_providers_carry_no_card_number() {
+        assert_eq!(super::outgoing_reason("card 4111\t1111\t1111\t1111 charged twice"), "card [card number removed] charged twice");
+        assert_eq!(super::outgoing_reason("duplicate of 2026-11-30 12.50 EUR"), "duplicate of 2026-11-30 12.50 EUR");
     }
 }

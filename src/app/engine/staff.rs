@@ -361,7 +361,7 @@ impl Work<'_> {
 
     /// `/queue`: what waits for staff, oldest first — refunds waiting for a lead, then
     /// open cases — with their age and who must act.
-    async fn queue_words(&mut self) -> EngineResult<String> {
+    pub(crate) async fn queue_words(&mut self) -> EngineResult<String> {
         const MAX: u32 = 25;
         let age = |t: chrono::DateTime<chrono::Utc>, now: chrono::DateTime<chrono::Utc>| {
             let m = (now - t).num_minutes().max(0);
@@ -649,6 +649,7 @@ impl Work<'_> {
             None => self.tx.open_cases_of_account(&charge.account).await?.into_iter().find(|c| c.charge.as_ref() == Some(&charge.id)),
         };
         let n = case.as_ref().map(|c| c.number);
+        let why = why.trim_end_matches('.');
         let mut text = format!("No refund requested for {}: {why}.", charge.id);
         if matches!(refusal, Some(Refusal::TooOld { .. })) {
             text.push_str(" A lead can give a goodwill credit with /wallet credit <account> <amount> <reason>.");
@@ -658,7 +659,7 @@ impl Work<'_> {
             text.push_str(" As a lead you can override: /refund <charge> <amount> override <reason> (needs two other leads).");
         }
         self.say(channel, Some(&user.id), n, text).await?;
-        self.audit(user.id.as_str(), n, "refund.refused", format!("{}: {why}", charge.id), None).await?;
+        self.audit(user.id.as_str(), n, "refund.refused", format!("{}: {why}", charge.id), refusal.map(crate::app::report::refusal_rule)).await?;
         if matches!(refusal, Some(Refusal::Disputed)) {
             // Rule 7: the request is refused and the case escalated; a /refund on a
             // charge with no case opens one, so there is a case for the lead to take.

@@ -28,6 +28,15 @@ impl Named {
     }
 }
 
+impl std::fmt::Display for Named {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Named::Id(i) => write!(f, "{i}"),
+            Named::Name(n) => write!(f, "\"{n}\""),
+        }
+    }
+}
+
 /// The shards this process runs: `first..=last` of `total`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shards {

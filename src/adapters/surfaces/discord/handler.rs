@@ -20,10 +20,59 @@ use std::sync::Arc;
 
 pub struct Handler(pub Arc<Shared>);
 
+/// Events serenity 0.12.5 cannot read as Discord documents them, read here from the raw
+/// payload: MESSAGE_REACTION_REMOVE_EMOJI carries only channel_id, guild_id, message_id
+/// and emoji (https://discord.com/developers/docs/topics/gateway-events#message-reaction-remove-emoji),
+/// serenity wants a whole reaction and passes it on as unknown.
+pub struct RawHandler(pub Arc<Shared>);
+
+#[async_trait]
+impl serenity::all::RawEventHandler for RawHandler {
+    async fn raw_event(&self, ctx: Context, ev: serenity::all::Event) {
+        let serenity::all::Event::Unknown(u) = ev else { return };
+        tracing::debug!(kind = %u.kind, "raw event");
+        if u.kind != "MESSAGE_REACTION_REMOVE_EMOJI" {
+            return;
+        }
+        let v = &u.value;
+        let id = |k: &str| v[k].as_str().and_then(|s| s.parse::<u64>().ok());
+        if id("guild_id").is_some_and(|g| g != self.0.cfg.guild_id) {
+            return;
+        }
+        let Some(message) = id("message_id") else { return };
+        let emoji: Option<ReactionType> = serde_json::from_value(v["emoji"].clone()).ok();
+        let Some(emoji) = emoji else { return };
+        self.0.on_reactions_cleared(&ctx, message, Some(&emoji)).await;
+    }
+}
+
 pub fn emoji_name(e: &ReactionType) -> Option<String> {
     match e {
         ReactionType::Unicode(s) => Some(s.clone()),
         ReactionType::Custom { name, .. } => name.clone(),
+        _ => None,
+    }
+}
+
+/// An emoji without variation selector 16 (U+FE0F) and skin-tone modifiers
+/// (U+1F3FB–U+1F3FF): "✔️" and "✔", "👍🏽" and "👍" are one vote.
+pub fn bare_emoji(s: &str) -> String {
+    s.chars().filter(|c| *c != '\u{FE0F}' && !('\u{1F3FB}'..='\u{1F3FF}').contains(c)).collect()
+}
+
+/// The configured emoji a reaction stands for: unicode compared bare, custom emoji by id
+/// (configured as `<:name:id>`, `<a:name:id>` or the id); `None` when it is not a vote.
+pub fn vote_emoji<'a>(configured: impl Iterator<Item = &'a String>, e: &ReactionType) -> Option<String> {
+    let list: Vec<&String> = configured.collect();
+    match e {
+        ReactionType::Unicode(s) => {
+            let bare = bare_emoji(s);
+            list.iter().find(|c| bare_emoji(c) == bare).map(|c| (*c).clone())
+        }
+        ReactionType::Custom { id, .. } => {
+            let id = id.get().to_string();
+            list.iter().find(|c| c.trim_end_matches('>').rsplit(':').next() == Some(id.as_str())).map(|c| (*c).clone())
+        }
         _ => None,
     }
 }
@@ -55,13 +104,11 @@ pub fn invocation(name: &str, options: &[CommandDataOption]) -> Invocation {
 }
 
 impl Shared {
-    /// Roles from the member's role ids (ids or names as configured); customer otherwise.
-    pub(crate) fn roles_of(&self, ctx: &Context, role_ids: &[RoleId]) -> Roles {
-        let names: Vec<(u64, Option<String>)> = {
-            let guild = ctx.cache.guild(GuildId::new(self.cfg.guild_id));
-            role_ids.iter().map(|r| (r.get(), guild.as_ref().and_then(|g| g.roles.get(r).map(|x| x.name.clone())))).collect()
-        };
-        let has = |list: &[super::config::Named]| names.iter().any(|(id, name)| list.iter().any(|n| n.matches(*id, name.as_deref())));
+    /// Roles from the member's role ids (configured names were resolved to ids at
+    /// startup, `resolve_roles`); customer otherwise.
+    pub(crate) fn roles_of(&self, _ctx: &Context, role_ids: &[RoleId]) -> Roles {
+        let has =
+            |list: &[super::config::Named]| role_ids.iter().any(|r| list.iter().any(|n| matches!(n, super::config::Named::Id(i) if *i == r.get())));
         let mut roles = Roles::NONE;
         if has(&self.cfg.agent_roles) {
             roles = roles.with(Role::Agent);
@@ -77,17 +124,20 @@ impl Shared {
     }
 
     /// Roles of a user the event did not carry a member for: asked of Discord (a role
-    /// removed is gone at once), the cache if that fails, customer if neither knows.
-    pub(crate) async fn roles_by_id(&self, ctx: &Context, user: u64) -> Roles {
+    /// removed is gone at once), the cache if that fails; `None` when neither knows (the
+    /// caller then leaves the event to be read again rather than treat a lead as a
+    /// customer).
+    pub(crate) async fn roles_by_id(&self, ctx: &Context, user: u64) -> Option<Roles> {
         let guild = GuildId::new(self.cfg.guild_id);
         let ids = match ctx.http.get_member(guild, UserId::new(user)).await {
             Ok(m) => m.roles,
+            Err(e) if super::sink::status_of(&e).is_some_and(|(_, c)| c == 10007) => Vec::new(), // Unknown Member: not in the guild
             Err(e) => {
                 tracing::debug!(user, error = %e, "member lookup failed; using the cache");
-                ctx.cache.guild(guild).and_then(|g| g.members.get(&UserId::new(user)).map(|m| m.roles.clone())).unwrap_or_default()
+                ctx.cache.guild(guild).and_then(|g| g.members.get(&UserId::new(user)).map(|m| m.roles.clone()))?
             }
         };
-        self.roles_of(ctx, &ids)
+        Some(self.roles_of(ctx, &ids))
     }
 
     async fn handle(&self, event: Event, dedupe: &str) -> bool {
@@ -143,16 +193,12 @@ impl Shared {
         tracing::debug!(message = %msg.id, channel, "message");
         let roles = match &msg.member {
             Some(m) => self.roles_of(ctx, &m.roles),
-            None => self.roles_by_id(ctx, msg.author.id.get()).await,
+            None => self.roles_by_id(ctx, msg.author.id.get()).await.unwrap_or(Roles::CUSTOMER),
         };
         let user = msg.author.id.get();
         // A full card number: the message goes (Manage Messages); the engine redacts its
         // copy before anything is stored and warns the customer.
-        if crate::nlu::redact::contains_card_number(&msg.content) && msg.guild_id.is_some() {
-            if let Err(e) = ctx.http.delete_message(msg.channel_id, msg.id, Some("a full card number was posted")).await {
-                tracing::warn!(error = %e, "could not delete a message holding a card number (Manage Messages?)");
-            }
-        }
+        self.delete_card_number(ctx, msg.channel_id.get(), msg.id.get(), &msg.content, msg.guild_id.is_some()).await;
         let is_command = crate::app::command::is_command(&msg.content);
         if !is_command && roles.has(Role::Customer) && self.cfg.max_cases_per_user_per_hour > 0 {
             let since = Utc::now() - chrono::Duration::hours(1);
@@ -167,24 +213,152 @@ impl Shared {
         }
         let actor = Actor { id: PdUserId::new(user.to_string()), roles: Some(roles) };
         let text = msg.content.clone();
-        self.handle(Event::Message { actor, text, channel }, &format!("discord:message:{}", msg.id)).await;
-        self.pump().await;
+        if self.handle(Event::Message { actor, text, channel }, &format!("discord:message:{}", msg.id)).await && msg.guild_id.is_some() {
+            if let Err(e) = self.map.advance_cursor(msg.channel_id.get(), msg.id.get()).await {
+                tracing::warn!(error = %e, "could not record the last message read");
+            }
+        }
+        self.wake();
+    }
+
+    /// After a (re)connect: what was written in the support channels and open case
+    /// threads while the bot was away, read with `GET /channels/{id}/messages?after=<last
+    /// read>` (https://discord.com/developers/docs/resources/message#get-channel-messages)
+    /// and handled oldest first; handling is idempotent through the message-id dedupe.
+    /// Channels never read before are not backfilled (no history replayed on a first run).
+    pub(crate) async fn backfill(&self, ctx: &Context) {
+        let mut channels: Vec<u64> = self.places.support_ids();
+        channels.extend(self.map.open_case_threads().await.unwrap_or_default());
+        for c in channels {
+            let Ok(Some(mut after)) = self.map.cursor(c).await else { continue };
+            for _ in 0..20 {
+                let page = match ctx.http.get_messages(c.into(), Some(serenity::all::MessagePagination::After(after.into())), Some(100)).await {
+                    Ok(p) => p,
+                    Err(e) => {
+                        tracing::warn!(channel = c, error = %e, "cannot read back messages written while away");
+                        break;
+                    }
+                };
+                let n = page.len();
+                let mut page = page;
+                page.sort_by_key(|m| m.id);
+                for mut m in page {
+                    after = after.max(m.id.get());
+                    // REST messages carry no guild id; these channels are the guild's.
+                    m.guild_id = Some(GuildId::new(self.cfg.guild_id));
+                    self.on_message(ctx, &m).await;
+                }
+                if n < 100 {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// A message holding a full card number goes (Manage Messages); when Discord refuses,
+    /// staff are told at once in the approvals channel. The engine redacts its own copy.
+    async fn delete_card_number(&self, ctx: &Context, channel: u64, message: u64, content: &str, in_guild: bool) {
+        if !crate::nlu::redact::contains_card_number(content) || !in_guild {
+            return;
+        }
+        let Err(e) = ctx.http.delete_message(channel.into(), message.into(), Some("a full card number was posted")).await else { return };
+        tracing::warn!(error = %e, "could not delete a message holding a card number (Manage Messages?)");
+        if let Some((s, c)) = super::sink::status_of(&e) {
+            self.metrics.rest_error(s, c as i64);
+        }
+        self.metrics.staff_alerts.fetch_add(1, Ordering::Relaxed);
+        if let Ok(approvals) = self.places.approvals() {
+            let text = format!(
+                "⚠️ A message with a full card number in <#{channel}> could not be deleted ({e}). Delete it by hand (https://discord.com/channels/{}/{channel}/{message}) and give the bot Manage Messages there.",
+                self.cfg.guild_id
+            );
+            let body = json!({"content": text, "allowed_mentions": {"parse": []}});
+            if let Err(e) = ctx.http.send_message(approvals.into(), vec![], &body).await {
+                tracing::error!(error = %e, "could not tell staff about an undeleted card number");
+            }
+        }
+    }
+
+    /// MESSAGE_UPDATE: an edit is checked like a new message (a card number added by
+    /// editing goes too) and, when its text changed, handled as one (deduped per edit).
+    pub(crate) async fn on_edit(&self, ctx: &Context, ev: &serenity::all::MessageUpdateEvent) {
+        let (Some(content), Some(author)) = (ev.content.as_ref(), ev.author.as_ref()) else { return };
+        if author.bot || author.id.get() == self.bot_id.load(Ordering::SeqCst) {
+            return;
+        }
+        if ev.guild_id.is_some_and(|g| g.get() != self.cfg.guild_id) {
+            return;
+        }
+        let channel = match ev.guild_id {
+            None => "dm".to_string(),
+            Some(_) => {
+                let c = ev.channel_id.get();
+                if !(self.places.is_support(c) || self.map.is_case_thread(c).await.unwrap_or(false)) {
+                    return;
+                }
+                c.to_string()
+            }
+        };
+        self.delete_card_number(ctx, ev.channel_id.get(), ev.id.get(), content, ev.guild_id.is_some()).await;
+        if !crate::nlu::redact::contains_card_number(content) {
+            return; // only edits that need an answer (a card number) are handled again
+        }
+        let roles = match ev.member.as_ref().and_then(|m| m.as_ref()).map(|m| &m.roles) {
+            Some(r) => self.roles_of(ctx, r),
+            None => self.roles_by_id(ctx, author.id.get()).await.unwrap_or(Roles::CUSTOMER),
+        };
+        let at = ev.edited_timestamp.map(|t| t.unix_timestamp()).unwrap_or_default();
+        let actor = Actor { id: PdUserId::new(author.id.get().to_string()), roles: Some(roles) };
+        self.handle(Event::Message { actor, text: content.clone(), channel }, &format!("discord:edit:{}:{at}", ev.id)).await;
+        self.wake();
     }
 
     /// A reaction added or removed on one of our messages. The last state seen per user
     /// and emoji makes a redelivered event (or one read back after a reconnect) count once.
-    pub(crate) async fn on_reaction(&self, ctx: &Context, message_id: u64, user: u64, emoji: &str, added: bool, roles: Option<Roles>) {
+    /// With `stands_in: Some(channel)` (a gateway add/remove event) the direction is not
+    /// taken from the event but read from Discord under the message's lock: events for
+    /// one message run in tasks of their own and may be handled out of order, while
+    /// Discord's list of reactors is how the reactions stand now.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn on_reaction(
+        &self,
+        ctx: &Context,
+        message_id: u64,
+        user: u64,
+        emoji: &str,
+        added: bool,
+        roles: Option<Roles>,
+        stands_in: Option<u64>,
+    ) {
         if user == self.bot_id.load(Ordering::SeqCst) {
             return;
         }
+        // One reaction at a time per message: the last-seen state below is read and
+        // written under it, so an add and a remove arriving together both count, in order.
+        let lock = self.reaction_lock(message_id);
+        let _one = lock.lock().await;
         let Ok(Some(row)) = self.map.message_by_id(message_id).await else { return };
+        let added = match stands_in {
+            Some(channel) => match self.reactors(ctx, channel, message_id, emoji).await {
+                Some(users) => users.contains(&user),
+                None => added,
+            },
+            None => added,
+        };
         let (present, toggles) = self.map.reaction(message_id, user, emoji).await.ok().flatten().unwrap_or((false, 0));
         if present == added {
             return;
         }
         let roles = match roles {
             Some(r) => r,
-            None => self.roles_by_id(ctx, user).await,
+            None => match self.roles_by_id(ctx, user).await {
+                Some(r) => r,
+                None => {
+                    // Never marked seen without knowing who reacted: read again later.
+                    tracing::warn!(user, message = message_id, "roles unknown; the reaction is read again after the next reconnect");
+                    return;
+                }
+            },
         };
         let n = toggles + 1;
         let actor = Actor { id: PdUserId::new(user.to_string()), roles: Some(roles) };
@@ -194,16 +368,58 @@ impl Shared {
                 tracing::error!(error = %e, "could not record a reaction");
             }
         }
-        self.pump().await;
+        self.wake();
+    }
+
+    /// Who has reacted `emoji` on a message, as Discord has it now (all pages of
+    /// https://discord.com/developers/docs/resources/message#get-reactions); `None` when
+    /// Discord cannot be asked.
+    pub(crate) async fn reactors(&self, ctx: &Context, channel: u64, message: u64, emoji: &str) -> Option<Vec<u64>> {
+        let kind = ReactionType::try_from(emoji).unwrap_or_else(|_| ReactionType::Unicode(emoji.to_string()));
+        let mut users = Vec::new();
+        let mut after = None;
+        loop {
+            let page = match ctx.http.get_reaction_users(channel.into(), message.into(), &kind, 100, after).await {
+                Ok(p) => p,
+                Err(e) => {
+                    tracing::warn!(message, error = %e, "cannot read reactions back");
+                    return None;
+                }
+            };
+            let n = page.len();
+            after = page.last().map(|u| u.id.get());
+            users.extend(page.into_iter().filter(|u| !u.bot).map(|u| u.id.get()));
+            if n < 100 {
+                return Some(users);
+            }
+        }
+    }
+
+    /// MESSAGE_REACTION_REMOVE_ALL / _REMOVE_EMOJI: every vote (or every vote with that
+    /// emoji) on the message as last seen is withdrawn, one by one.
+    pub(crate) async fn on_reactions_cleared(&self, ctx: &Context, message_id: u64, emoji: Option<&ReactionType>) {
+        let cfg = self.engine.config();
+        let all: Vec<String> = cfg.approve_emojis.iter().chain(&cfg.reject_emojis).cloned().collect();
+        let emojis: Vec<String> = match emoji {
+            Some(e) => vote_emoji(all.iter(), e).into_iter().collect(),
+            None => all,
+        };
+        for e in emojis {
+            for u in self.map.present_reactors(message_id, &e).await.unwrap_or_default() {
+                self.on_reaction(ctx, message_id, u, &e, false, None, None).await;
+            }
+        }
     }
 
     async fn on_reaction_event(&self, ctx: &Context, r: &Reaction, added: bool) {
         if r.guild_id.is_some_and(|g| g.get() != self.cfg.guild_id) {
             return;
         }
-        let (Some(user), Some(emoji)) = (r.user_id, emoji_name(&r.emoji)) else { return };
+        let cfg = self.engine.config();
+        let known = vote_emoji(cfg.approve_emojis.iter().chain(&cfg.reject_emojis), &r.emoji);
+        let (Some(user), Some(emoji)) = (r.user_id, known.or_else(|| emoji_name(&r.emoji))) else { return };
         let roles = r.member.as_ref().map(|m| self.roles_of(ctx, &m.roles));
-        self.on_reaction(ctx, r.message_id.get(), user.get(), &emoji, added, roles).await;
+        self.on_reaction(ctx, r.message_id.get(), user.get(), &emoji, added, roles, Some(r.channel_id.get())).await;
     }
 
     /// After a restart or reconnect: the reactions on open approval messages as Discord
@@ -216,33 +432,13 @@ impl Shared {
         let emojis: Vec<String> = self.engine.config().approve_emojis.iter().chain(&self.engine.config().reject_emojis).cloned().collect();
         for row in rows {
             for emoji in &emojis {
-                let mut users = Vec::new();
-                let mut after = None;
-                loop {
-                    let page = ctx
-                        .http
-                        .get_reaction_users(row.channel_id.into(), row.message_id.into(), &ReactionType::Unicode(emoji.clone()), 100, after)
-                        .await;
-                    let page = match page {
-                        Ok(p) => p,
-                        Err(e) => {
-                            tracing::warn!(message = row.message_id, error = %e, "cannot read reactions back");
-                            break;
-                        }
-                    };
-                    let n = page.len();
-                    after = page.last().map(|u| u.id.get());
-                    users.extend(page.into_iter().filter(|u| !u.bot).map(|u| u.id.get()));
-                    if n < 100 {
-                        break;
-                    }
-                }
+                let Some(users) = self.reactors(ctx, row.channel_id, row.message_id, emoji).await else { continue };
                 for u in &users {
-                    self.on_reaction(ctx, row.message_id, *u, emoji, true, None).await;
+                    self.on_reaction(ctx, row.message_id, *u, emoji, true, None, None).await;
                 }
                 for u in self.map.present_reactors(row.message_id, emoji).await.unwrap_or_default() {
                     if !users.contains(&u) {
-                        self.on_reaction(ctx, row.message_id, u, emoji, false, None).await;
+                        self.on_reaction(ctx, row.message_id, u, emoji, false, None, None).await;
                     }
                 }
             }
@@ -275,14 +471,31 @@ impl Shared {
         }
         let roles = match &i.member {
             Some(m) => self.roles_of(ctx, &m.roles),
-            None => self.roles_by_id(ctx, user).await,
+            None => self.roles_by_id(ctx, user).await.unwrap_or(Roles::CUSTOMER),
         };
         let actor = Actor { id: PdUserId::new(user.to_string()), roles: Some(roles) };
         let ok = self.handle(Event::Message { actor, text, channel: key.clone() }, &format!("discord:interaction:{}", i.id)).await;
-        self.pump().await;
-        let answered = self.map.interaction(&key).await.ok().flatten().is_some_and(|r| r.answered);
+        // The answer goes out through the outbox: wait (bounded) for it to be delivered.
+        self.wake();
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(8);
+        let (answered, pending, dead) = loop {
+            let answered = self.map.interaction(&key).await.ok().flatten().is_some_and(|r| r.answered);
+            let (pending, dead) = self.map.outbox_for(&key).await.unwrap_or((0, 0));
+            if answered || pending == 0 || tokio::time::Instant::now() > deadline {
+                break (answered, pending, dead);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        };
         if !answered {
-            let content = if ok { "Done." } else { "⛔ Something went wrong on our side; nothing was changed. Try again in a moment." };
+            let content = if !ok {
+                "⛔ Something went wrong on our side; nothing was changed. Try again in a moment."
+            } else if dead > 0 {
+                "⚠️ Your command was handled, but Discord refused the answer; staff have been told."
+            } else if pending > 0 {
+                "⚠️ Your command was handled, but Discord has not accepted the answer yet; it will follow, and staff are told if it cannot be delivered."
+            } else {
+                "Done."
+            };
             if let Err(e) = ctx.http.edit_original_interaction_response(&i.token, &json!({"content": content}), vec![]).await {
                 tracing::warn!(error = %e, "interaction answer failed");
             }
@@ -323,7 +536,6 @@ impl EventHandler for Handler {
         let s = &self.0;
         s.bot_id.store(ready.user.id.get(), Ordering::SeqCst);
         ctx.http.set_application_id(ready.application.id);
-        s.sink.http.set_application_id(ready.application.id);
         tracing::info!(user = %ready.user.name, shard = ?ready.shard, "connected to Discord");
         // Commands are registered by the shard that carries the guild.
         let total = ready.shard.map_or(1, |s| s.total);
@@ -341,23 +553,43 @@ impl EventHandler for Handler {
                 Err(e) => tracing::warn!(error = %e, "cannot list the guild's channels; waiting for the guild to arrive"),
             }
         }
-        s.ready.store(true, Ordering::SeqCst);
-        if mine {
-            s.catch_up(&ctx).await;
+        if s.sessions.fetch_add(1, Ordering::SeqCst) > 0 {
+            s.metrics.reconnects.fetch_add(1, Ordering::Relaxed);
         }
-        s.pump().await;
+        s.ready.store(true, Ordering::SeqCst);
+        // The reactions are read back once the configured guild has arrived
+        // (GUILD_CREATE comes after READY: https://discord.com/developers/docs/topics/gateway#tracking-state).
+        s.catch_up_due.store(mine, Ordering::SeqCst);
+        s.wake();
+    }
+
+    /// `/readyz` says ready only while a shard is connected now.
+    async fn shard_stage_update(&self, _ctx: Context, ev: serenity::all::ShardStageUpdateEvent) {
+        let up = matches!(ev.new, serenity::all::ConnectionStage::Connected);
+        if !self.0.stopping.load(Ordering::SeqCst) {
+            self.0.ready.store(up, Ordering::SeqCst);
+        }
+        if !up {
+            tracing::warn!(shard = ?ev.shard_id, stage = ?ev.new, "Discord shard not connected");
+        }
     }
 
     async fn resume(&self, ctx: Context, _: ResumedEvent) {
         tracing::info!("session resumed; reading back reactions");
+        self.0.metrics.reconnects.fetch_add(1, Ordering::Relaxed);
         self.0.ready.store(true, Ordering::SeqCst);
         self.0.catch_up(&ctx).await;
-        self.0.pump().await;
+        self.0.wake();
     }
 
-    async fn guild_create(&self, _ctx: Context, guild: Guild, _is_new: Option<bool>) {
+    async fn guild_create(&self, ctx: Context, guild: Guild, _is_new: Option<bool>) {
         if guild.id.get() == self.0.cfg.guild_id {
             self.0.places.resolve(guild.channels.values().map(|c| (c.id.get(), c.name.clone())));
+            if self.0.catch_up_due.swap(false, Ordering::SeqCst) {
+                self.0.catch_up(&ctx).await;
+                self.0.backfill(&ctx).await;
+                self.0.wake();
+            }
         }
     }
 
@@ -389,11 +621,45 @@ impl EventHandler for Handler {
         self.0.on_reaction_event(&ctx, &r, false).await;
     }
 
+    async fn reaction_remove_all(&self, ctx: Context, _channel: serenity::all::ChannelId, message: serenity::all::MessageId) {
+        self.0.on_reactions_cleared(&ctx, message.get(), None).await;
+    }
+
+    async fn reaction_remove_emoji(&self, ctx: Context, r: Reaction) {
+        if r.guild_id.is_some_and(|g| g.get() != self.0.cfg.guild_id) {
+            return;
+        }
+        self.0.on_reactions_cleared(&ctx, r.message_id.get(), Some(&r.emoji)).await;
+    }
+
+    async fn message_update(&self, ctx: Context, _old: Option<Message>, _new: Option<Message>, event: serenity::all::MessageUpdateEvent) {
+        self.0.on_edit(&ctx, &event).await;
+    }
+
     async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
         match &interaction {
             Interaction::Command(i) if i.guild_id.is_none_or(|g| g.get() == self.0.cfg.guild_id) => self.0.on_command(&ctx, i).await,
             Interaction::Autocomplete(i) => self.0.on_autocomplete(&ctx, i).await,
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serenity::all::EmojiId;
+
+    #[test]
+    fn votes_match_without_variation_selector_or_skin_tone_and_custom_emoji_by_id() {
+        let cfg = ["✔️".to_string(), "👍".to_string(), "<:approve:123456789012345678>".to_string()];
+        let v = |e: ReactionType| vote_emoji(cfg.iter(), &e);
+        assert_eq!(v(ReactionType::Unicode("✔".into())).as_deref(), Some("✔️"));
+        assert_eq!(v(ReactionType::Unicode("✔️".into())).as_deref(), Some("✔️"));
+        assert_eq!(v(ReactionType::Unicode("👍🏽".into())).as_deref(), Some("👍"));
+        assert_eq!(v(ReactionType::Unicode("👎".into())), None);
+        let custom = |id: u64, name: &str| ReactionType::Custom { animated: false, id: EmojiId::new(id), name: Some(name.into()) };
+        assert_eq!(v(custom(123456789012345678, "renamed")).as_deref(), Some("<:approve:123456789012345678>"));
+        assert_eq!(v(custom(999, "approve")), None, "a custom emoji with the same name but another id is no vote");
     }
 }

@@ -187,6 +187,17 @@ impl DiscordMap {
         })
     }
 
+    /// The case a thread was made for.
+    pub async fn case_of_thread(&self, thread_id: u64) -> MapResult<Option<i64>> {
+        map_sql!(self, |p| {
+            let n: Option<i64> = sqlx::query_scalar("SELECT case_number FROM discord_threads WHERE thread_id = $1")
+                .bind(thread_id.to_string())
+                .fetch_optional(p)
+                .await?;
+            Ok(n)
+        })
+    }
+
     pub async fn thread(&self, case: i64) -> MapResult<Option<ThreadRow>> {
         map_sql!(self, |p| {
             let r =
@@ -214,6 +225,69 @@ impl DiscordMap {
             .bind(us(at))
             .execute(p)
             .await?;
+            Ok(())
+        })
+    }
+
+    /// Outbox items for one destination (an interaction's `ix:` key): (pending, dead).
+    pub async fn outbox_for(&self, destination: &str) -> MapResult<(i64, i64)> {
+        map_sql!(self, |p| {
+            let r = sqlx::query(
+                "SELECT COALESCE(SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END), 0) AS pending, \
+                 COALESCE(SUM(CASE WHEN status = 'dead' THEN 1 ELSE 0 END), 0) AS dead FROM outbox WHERE destination = $1",
+            )
+            .bind(destination)
+            .fetch_one(p)
+            .await?;
+            Ok((r.try_get::<i64, _>("pending")?, r.try_get::<i64, _>("dead")?))
+        })
+    }
+
+    /// Remembers `message_id` as read in `channel_id` (kept at the highest id).
+    pub async fn advance_cursor(&self, channel_id: u64, message_id: u64) -> MapResult<()> {
+        // Snowflakes grow with time; compared as numbers (text of equal length compares
+        // the same, and every snowflake since 2016 has 17 to 20 digits: padded to 20).
+        let id = format!("{message_id:020}");
+        map_sql!(self, |p| {
+            sqlx::query(
+                "INSERT INTO discord_cursors (channel_id, message_id) VALUES ($1, $2) \
+                 ON CONFLICT (channel_id) DO UPDATE SET message_id = $2 WHERE discord_cursors.message_id < $2",
+            )
+            .bind(channel_id.to_string())
+            .bind(id)
+            .execute(p)
+            .await?;
+            Ok(())
+        })
+    }
+
+    /// The last message read in a channel, if any.
+    pub async fn cursor(&self, channel_id: u64) -> MapResult<Option<u64>> {
+        map_sql!(self, |p| {
+            let r: Option<String> = sqlx::query_scalar("SELECT message_id FROM discord_cursors WHERE channel_id = $1")
+                .bind(channel_id.to_string())
+                .fetch_optional(p)
+                .await?;
+            Ok(r.and_then(|s| s.parse().ok()))
+        })
+    }
+
+    /// Threads of cases still open (read back after a restart).
+    pub async fn open_case_threads(&self) -> MapResult<Vec<u64>> {
+        map_sql!(self, |p| {
+            let rows: Vec<String> = sqlx::query_scalar(&format!(
+                "SELECT t.thread_id FROM discord_threads t JOIN cases c ON c.number = t.case_number WHERE c.{OPEN_CASE}"
+            ))
+            .fetch_all(p)
+            .await?;
+            Ok(rows.iter().map(|s| snowflake(s)).collect())
+        })
+    }
+
+    /// Forgets a case's thread (gone on Discord): the next message makes a new one.
+    pub async fn forget_thread(&self, case: i64) -> MapResult<()> {
+        map_sql!(self, |p| {
+            sqlx::query("DELETE FROM discord_threads WHERE case_number = $1").bind(case).execute(p).await?;
             Ok(())
         })
     }

@@ -9,6 +9,7 @@
 pub mod commands;
 pub mod config;
 pub mod handler;
+pub mod logging;
 pub mod map;
 pub mod sink;
 
@@ -79,6 +80,10 @@ impl Places {
         self.support.iter().chain(std::iter::once(&self.approvals)).any(|n| matches!(n, Named::Name(_)))
     }
 
+    pub fn support_ids(&self) -> Vec<u64> {
+        self.resolved.read().unwrap_or_else(|p| p.into_inner()).0.clone()
+    }
+
     pub fn is_support(&self, id: u64) -> bool {
         self.resolved.read().unwrap_or_else(|p| p.into_inner()).0.contains(&id)
     }
@@ -108,30 +113,94 @@ pub struct Shared {
     pub stopping: AtomicBool,
     /// One pump at a time in this process; claims keep processes apart.
     pump_lock: tokio::sync::Mutex<()>,
+    /// Wakes the delivery task (event handlers never deliver themselves).
+    pub wake_pump: tokio::sync::Notify,
+    /// Set when Discord refuses the token (401): `run` stops with a clear error.
+    pub fatal: AtomicBool,
+    pub wake_stop: tokio::sync::Notify,
+    /// Reactions are handled one at a time per message (serenity runs every event in its
+    /// own task, so an add and a remove arriving back to back would race).
+    pub reaction_locks: std::sync::Mutex<std::collections::HashMap<u64, Arc<tokio::sync::Mutex<()>>>>,
+    /// READY seen at least once (later ones are reconnects).
+    pub sessions: AtomicU64,
+    /// Set by READY on the guild's shard: read reactions back when the guild arrives.
+    pub catch_up_due: AtomicBool,
 }
 
 impl Shared {
+    /// Asks the delivery task to deliver what is pending now.
+    pub fn wake(&self) {
+        self.wake_pump.notify_one();
+    }
+
+    /// The lock that serialises reaction handling on one message.
+    pub fn reaction_lock(&self, message_id: u64) -> Arc<tokio::sync::Mutex<()>> {
+        let mut m = self.reaction_locks.lock().unwrap_or_else(|p| p.into_inner());
+        if m.len() > 10_000 {
+            m.retain(|_, l| Arc::strong_count(l) > 1);
+        }
+        m.entry(message_id).or_default().clone()
+    }
+
     /// Delivers what is pending. Errors are logged and retried on the next pump.
     pub async fn pump(&self) {
         let _one = self.pump_lock.lock().await;
         let worker = self.engine.config().worker.clone();
-        if let Err(e) = pump_claimed(self.engine.store().as_ref(), &self.sink, &worker, chrono::Utc::now(), chrono::Duration::seconds(30)).await {
-            tracing::warn!(error = %e, "outbox delivery failed; will retry");
+        match pump_claimed(self.engine.store().as_ref(), &self.sink, &worker, chrono::Utc::now(), chrono::Duration::seconds(30)).await {
+            Ok(r) => {
+                self.metrics.outbox_dead.fetch_add(r.dead as u64, Ordering::Relaxed);
+            }
+            Err(e) => {
+                if let Some(crate::app::ports::ChatError::Fatal { reason }) = e.downcast_ref() {
+                    tracing::error!(reason = %reason, "Discord refuses the bot's token; stopping");
+                    self.fatal.store(true, Ordering::SeqCst);
+                    self.wake_stop.notify_one();
+                } else {
+                    tracing::warn!(error = %e, "outbox delivery failed; will retry");
+                }
+            }
         }
     }
 }
 
-/// serenity's HTTP client for `api_base` (a fake Discord in tests).
-pub fn http_client(cfg: &DiscordConfig, token: &Secret) -> serenity::http::Http {
-    let mut http = HttpBuilder::new(token.expose());
+/// Connect timeout for Discord REST.
+pub const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+/// Whole-request timeout for Discord REST: a stalled connection never stops delivery.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// True when `api_base` is this machine (a fake Discord in tests, a local proxy).
+fn is_loopback(api_base: &str) -> bool {
+    let rest = api_base.split_once("://").map_or(api_base, |(_, r)| r);
+    let host = rest.split(['/', '?']).next().unwrap_or("");
+    let host = if host.starts_with('[') {
+        host.split(']').next().map(|h| h.trim_start_matches('[')).unwrap_or("")
+    } else {
+        host.split(':').next().unwrap_or("")
+    };
+    host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// serenity's HTTP client for `api_base` (a fake Discord in tests), with connect and
+/// request timeouts. The rate limiter stays on unless `api_base` is a loopback address:
+/// serenity only honours a proxy base with its own rate limiter off, which is right for a
+/// local fake or a local rate-limiting proxy, never for anything remote.
+pub fn http_client(cfg: &DiscordConfig, token: &Secret) -> Result<serenity::http::Http> {
+    let client = reqwest012::Client::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .timeout(REQUEST_TIMEOUT)
+        .build()
+        .context("cannot build the HTTP client for Discord")?;
+    let mut http = HttpBuilder::new(token.expose()).client(client);
     if cfg.api_base != config::DEFAULT_API_BASE {
-        // serenity only honours a proxy with its own rate limiter off.
-        http = http.proxy(cfg.api_base.clone()).ratelimiter_disabled(true);
+        http = http.proxy(cfg.api_base.clone());
+        if is_loopback(&cfg.api_base) {
+            http = http.ratelimiter_disabled(true);
+        }
     }
     if let Some(app) = cfg.application_id {
         http = http.application_id(ApplicationId::new(app));
     }
-    http.build()
+    Ok(http.build())
 }
 
 /// Everything `paydesk run` needs to start the Discord surface.
@@ -144,16 +213,202 @@ pub struct RunArgs {
     pub ready: Arc<AtomicBool>,
 }
 
-/// Connects, runs timers and the outbox every second, and on `shutdown` stops taking
-/// events, lets in-flight ones finish, delivers what they wrote and disconnects.
+/// The startup check: the configured support and approvals channels exist in the guild
+/// (asked of Discord's REST API, `GET /guilds/{guild.id}/channels`,
+/// https://discord.com/developers/docs/resources/guild#get-guild-channels), each name
+/// matching exactly one channel. Refuses to start otherwise, naming what is missing; a 401
+/// says the token is refused.
+pub async fn check_places(http: &serenity::http::Http, cfg: &DiscordConfig, places: &Places) -> Result<()> {
+    let channels = match http.get_channels(serenity::all::GuildId::new(cfg.guild_id)).await {
+        Ok(c) => c,
+        Err(e) if sink::status_of(&e).is_some_and(|(s, _)| s == 401) => {
+            return Err(anyhow!("Discord refused the bot token (401 Unauthorized): check PAYDESK_DISCORD_TOKEN"))
+        }
+        Err(e) => return Err(anyhow!("cannot list the channels of guild {}: {e}", cfg.guild_id)),
+    };
+    let list: Vec<(u64, String)> = channels.into_iter().map(|c| (c.id.get(), c.name)).collect();
+    let mut missing = Vec::new();
+    for (what, n) in cfg.support_channels.iter().map(|n| ("support channel", n)).chain(std::iter::once(("approvals channel", &cfg.approvals_channel)))
+    {
+        let found = list.iter().filter(|(id, name)| n.matches(*id, Some(name))).count();
+        match found {
+            1 => {}
+            0 => missing.push(format!("the {what} {n} does not exist in guild {}", cfg.guild_id)),
+            k => missing.push(format!("the {what} {n} names {k} channels; configure it by id")),
+        }
+    }
+    if !missing.is_empty() {
+        return Err(anyhow!("[discord] channels do not resolve: {}", missing.join("; ")));
+    }
+    places.resolve(list.into_iter());
+    Ok(())
+}
+
+/// What the bot needs in a support channel (with its case threads) and in the approvals
+/// channel (https://discord.com/developers/docs/topics/permissions#permissions-bitwise-permission-flags).
+pub fn needed_in_support() -> serenity::all::Permissions {
+    use serenity::all::Permissions as P;
+    P::VIEW_CHANNEL
+        | P::SEND_MESSAGES
+        | P::SEND_MESSAGES_IN_THREADS
+        | P::CREATE_PRIVATE_THREADS
+        | P::MANAGE_THREADS
+        | P::MANAGE_MESSAGES
+        | P::READ_MESSAGE_HISTORY
+}
+
+pub fn needed_in_approvals() -> serenity::all::Permissions {
+    use serenity::all::Permissions as P;
+    P::VIEW_CHANNEL | P::SEND_MESSAGES | P::EMBED_LINKS | P::ADD_REACTIONS | P::READ_MESSAGE_HISTORY
+}
+
+/// The bot's permissions in a channel, computed as Discord documents
+/// (https://discord.com/developers/docs/topics/permissions#permission-overwrites): the
+/// guild's @everyone role and the member's roles, Administrator grants all, then the
+/// channel's @everyone overwrite, the role overwrites together, the member's overwrite.
+pub fn permissions_in(
+    guild_id: u64,
+    roles: &[serenity::all::Role],
+    member_roles: &[u64],
+    user: u64,
+    overwrites: &[serenity::all::PermissionOverwrite],
+) -> serenity::all::Permissions {
+    use serenity::all::{PermissionOverwriteType as T, Permissions as P};
+    let mut base = P::empty();
+    for r in roles {
+        if r.id.get() == guild_id || member_roles.contains(&r.id.get()) {
+            base |= r.permissions;
+        }
+    }
+    if base.contains(P::ADMINISTRATOR) {
+        return P::all();
+    }
+    let mut p = base;
+    for o in overwrites {
+        if matches!(o.kind, T::Role(r) if r.get() == guild_id) {
+            p = (p & !o.deny) | o.allow;
+        }
+    }
+    let (mut allow, mut deny) = (P::empty(), P::empty());
+    for o in overwrites {
+        if matches!(o.kind, T::Role(r) if r.get() != guild_id && member_roles.contains(&r.get())) {
+            allow |= o.allow;
+            deny |= o.deny;
+        }
+    }
+    p = (p & !deny) | allow;
+    for o in overwrites {
+        if matches!(o.kind, T::Member(u) if u.get() == user) {
+            p = (p & !o.deny) | o.allow;
+        }
+    }
+    p
+}
+
+/// The startup permissions check: what the bot lacks in each support channel and the
+/// approvals channel, in words (empty when nothing is missing).
+pub async fn missing_permissions(http: &serenity::http::Http, cfg: &DiscordConfig, places: &Places) -> Result<Vec<String>> {
+    let guild = serenity::all::GuildId::new(cfg.guild_id);
+    let me = http.get_current_user().await.context("cannot read the bot's own user")?;
+    let member = http.get_member(guild, me.id).await.context("cannot read the bot's membership in the guild")?;
+    let roles = http.get_guild_roles(guild).await.context("cannot list the guild's roles")?;
+    let channels = http.get_channels(guild).await.context("cannot list the guild's channels")?;
+    let member_roles: Vec<u64> = member.roles.iter().map(|r| r.get()).collect();
+    let mut out = Vec::new();
+    let approvals = places.approvals().ok();
+    for c in &channels {
+        let need = if places.is_support(c.id.get()) {
+            needed_in_support()
+        } else if Some(c.id.get()) == approvals {
+            needed_in_approvals()
+        } else {
+            continue;
+        };
+        let have = permissions_in(cfg.guild_id, &roles, &member_roles, me.id.get(), &c.permission_overwrites);
+        let lacking = need - have;
+        if !lacking.is_empty() {
+            out.push(format!("#{} ({}) lacks {}", c.name, c.id, lacking.get_permission_names().join(", ")));
+        }
+    }
+    Ok(out)
+}
+
+/// Role names are not unique on Discord (anyone with Manage Roles can make another
+/// "Support Lead"): configured names are resolved to ids once, at startup, through
+/// `GET /guilds/{guild.id}/roles` (https://discord.com/developers/docs/resources/guild#get-guild-roles);
+/// a missing or ambiguous name refuses to start. From then on roles match by id only.
+pub async fn resolve_roles(http: &serenity::http::Http, mut cfg: DiscordConfig) -> Result<DiscordConfig> {
+    if !cfg.agent_roles.iter().chain(&cfg.lead_roles).any(|n| matches!(n, Named::Name(_))) {
+        return Ok(cfg);
+    }
+    let roles = http.get_guild_roles(serenity::all::GuildId::new(cfg.guild_id)).await.map_err(|e| match sink::status_of(&e) {
+        Some((401, _)) => anyhow!("Discord refused the bot token (401 Unauthorized): check PAYDESK_DISCORD_TOKEN"),
+        _ => anyhow!("cannot list the roles of guild {}: {e}", cfg.guild_id),
+    })?;
+    let mut problems = Vec::new();
+    let mut resolve = |list: &[Named], what: &str| -> Vec<Named> {
+        list.iter()
+            .filter_map(|n| match n {
+                Named::Id(_) => Some(n.clone()),
+                Named::Name(_) => {
+                    let hits: Vec<u64> = roles.iter().filter(|r| n.matches(r.id.get(), Some(&r.name))).map(|r| r.id.get()).collect();
+                    match hits.as_slice() {
+                        [one] => Some(Named::Id(*one)),
+                        [] => {
+                            problems.push(format!("no role {n} in guild {} ({what})", cfg.guild_id));
+                            None
+                        }
+                        many => {
+                            let ids: Vec<String> = many.iter().map(|i| i.to_string()).collect();
+                            problems.push(format!("{} roles are named {n} ({what}: ids {}); configure the role by id", many.len(), ids.join(", ")));
+                            None
+                        }
+                    }
+                }
+            })
+            .collect()
+    };
+    let agent = resolve(&cfg.agent_roles, "agent_roles");
+    let lead = resolve(&cfg.lead_roles, "lead_roles");
+    if !problems.is_empty() {
+        return Err(anyhow!("[discord] roles do not resolve: {}", problems.join("; ")));
+    }
+    tracing::info!(?agent, ?lead, "staff roles resolved to ids");
+    cfg.agent_roles = agent;
+    cfg.lead_roles = lead;
+    Ok(cfg)
+}
+
+/// Connects, runs timers every second and the outbox when woken (and every second), and
+/// on `shutdown` stops the shards first (nothing new arrives), lets in-flight events
+/// finish, then delivers what they wrote, for at most `FINAL_PUMP`.
 pub async fn run(args: RunArgs, shutdown: impl std::future::Future<Output = ()> + Send) -> Result<()> {
     let RunArgs { cfg, token, store, engine, metrics, ready } = args;
-    let http = http_client(&cfg, &token);
+    let http = http_client(&cfg, &token)?;
     let places = Arc::new(Places::new(&cfg));
+    check_places(&http, &cfg, &places).await?;
+    let cfg = resolve_roles(&http, cfg).await?;
+    // Missing permissions do not stop the bot (it can still answer where it may), but
+    // staff are told at once, and it is logged at ERROR.
+    let lacking = match missing_permissions(&http, &cfg, &places).await {
+        Ok(l) => l,
+        Err(e) => vec![format!("the permissions could not be checked: {e:#}")],
+    };
+    for l in &lacking {
+        tracing::error!(problem = %l, "the bot lacks permissions on Discord");
+    }
+    if let (false, Ok(approvals)) = (lacking.is_empty(), places.approvals()) {
+        metrics.staff_alerts.fetch_add(1, Ordering::Relaxed);
+        let text = format!("⚠️ paydesk started without some permissions it needs: {}.", lacking.join("; "));
+        let body = serde_json::json!({"content": sink::fit_content(&text, sink::CONTENT_LIMIT).first().cloned().unwrap_or_default(), "allowed_mentions": {"parse": []}});
+        if let Err(e) = http.send_message(approvals.into(), vec![], &body).await {
+            tracing::error!(error = %e, "could not tell staff about missing permissions");
+        }
+    }
     let map = DiscordMap::new(&store);
     let ecfg = engine.config();
     let sink = sink::DiscordSink {
-        http: Arc::new(http_client(&cfg, &token)),
+        http: std::sync::OnceLock::new(),
         map: map.clone(),
         places: places.clone(),
         approvals_name: ecfg.approvals_channel.clone(),
@@ -181,11 +436,20 @@ pub async fn run(args: RunArgs, shutdown: impl std::future::Future<Output = ()> 
         inflight: tokio::sync::RwLock::new(()),
         stopping: AtomicBool::new(false),
         pump_lock: tokio::sync::Mutex::new(()),
+        wake_pump: tokio::sync::Notify::new(),
+        fatal: AtomicBool::new(false),
+        wake_stop: tokio::sync::Notify::new(),
+        reaction_locks: std::sync::Mutex::new(std::collections::HashMap::new()),
+        sessions: AtomicU64::new(0),
+        catch_up_due: AtomicBool::new(false),
     });
     let mut client = ClientBuilder::new_with_http(http, intents)
         .event_handler(handler::Handler(shared.clone()))
+        .raw_event_handler(handler::RawHandler(shared.clone()))
         .await
         .context("cannot build the Discord client")?;
+    // One Http (one rate limiter) for the gateway handlers and the outbox.
+    let _ = shared.sink.http.set(client.http.clone());
     let manager = client.shard_manager.clone();
     let gateway = tokio::spawn(async move { client.start_shard_range(shards.first..shards.last, shards.total).await });
     let timers = {
@@ -193,15 +457,22 @@ pub async fn run(args: RunArgs, shutdown: impl std::future::Future<Output = ()> 
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
             loop {
-                tick.tick().await;
+                let timer_due = tokio::select! {
+                    _ = tick.tick() => true,
+                    _ = shared.wake_pump.notified() => false,
+                };
                 if shared.stopping.load(Ordering::SeqCst) {
                     break;
                 }
-                let guard = shared.inflight.read().await;
-                if let Err(e) = shared.engine.run_timers(chrono::Utc::now()).await {
-                    tracing::error!(error = %e, "timers failed");
+                if timer_due {
+                    // Lock order everywhere: `inflight` (shared) before `pump_lock`, never
+                    // both held at once here; shutdown takes `inflight` after this loop ends.
+                    let guard = shared.inflight.read().await;
+                    if let Err(e) = shared.engine.run_timers(chrono::Utc::now()).await {
+                        tracing::error!(error = %e, "timers failed");
+                    }
+                    drop(guard);
                 }
-                drop(guard);
                 shared.pump().await;
             }
         })
@@ -209,21 +480,34 @@ pub async fn run(args: RunArgs, shutdown: impl std::future::Future<Output = ()> 
     tokio::pin!(gateway);
     let result = tokio::select! {
         _ = shutdown => Ok(()),
+        _ = shared.wake_stop.notified() => Err(anyhow!("Discord refused the bot token (401 Unauthorized): check PAYDESK_DISCORD_TOKEN")),
         r = &mut gateway => match r {
             Ok(Ok(())) => Err(anyhow!("the Discord connection ended")),
             Ok(Err(e)) => Err(anyhow!("the Discord connection failed: {e}")),
             Err(e) => Err(anyhow!("the Discord task failed: {e}")),
         },
     };
-    tracing::info!("shutting down: finishing in-flight work");
+    tracing::info!("shutting down: stopping the shards, finishing in-flight work");
     ready.store(false, Ordering::SeqCst);
     shared.stopping.store(true, Ordering::SeqCst);
-    let _all_done = shared.inflight.write().await;
-    let _ = timers.await;
-    shared.pump().await;
+    // Shards first: no event arrives after this, so none is half-handled at exit (one not
+    // yet received is backfilled after the restart, see `handler::backfill`).
     manager.shutdown_all().await;
+    shared.wake();
+    let _all_done = shared.inflight.write().await;
+    // The delivery task may be inside a stalled call: give it a moment, then stop it.
+    let mut timers = timers;
+    if tokio::time::timeout(std::time::Duration::from_secs(3), &mut timers).await.is_err() {
+        timers.abort();
+    }
+    if tokio::time::timeout(FINAL_PUMP, shared.pump()).await.is_err() {
+        tracing::warn!("the last delivery did not finish in time; what is left is delivered after the restart");
+    }
     result
 }
+
+/// How long shutdown waits for the last delivery.
+pub const FINAL_PUMP: std::time::Duration = std::time::Duration::from_secs(8);
 
 #[cfg(test)]
 mod tests {
@@ -242,5 +526,54 @@ mod tests {
             | P::EMBED_LINKS
             | P::USE_APPLICATION_COMMANDS;
         assert_eq!(p.bits(), super::INVITE_PERMISSIONS);
+    }
+
+    fn cfg(api_base: &str) -> super::DiscordConfig {
+        let text =
+            format!("guild_id = \"1\"\nsupport_channels = [\"2\"]\napprovals_channel = \"3\"\nlead_roles = [\"4\"]\napi_base = \"{api_base}\"\n");
+        super::DiscordConfig::from_toml(&toml::from_str(&text).unwrap(), "test").unwrap()
+    }
+
+    #[test]
+    fn permissions_follow_discords_overwrite_order() {
+        use serenity::all::{PermissionOverwrite, PermissionOverwriteType as T, Permissions as P, Role, RoleId, UserId};
+        let role = |id: u64, p: P| {
+            let mut v = serde_json::json!({"id": id.to_string(), "name": "r", "color": 0, "colors": {"primary_color": 0}, "hoist": false,
+                "managed": false, "mentionable": false, "permissions": "0", "position": 1, "flags": 0});
+            v["permissions"] = serde_json::json!(p.bits().to_string());
+            serde_json::from_value::<Role>(v).unwrap()
+        };
+        let (guild, bot_role, user) = (1u64, 2u64, 9u64);
+        let roles = vec![role(guild, P::VIEW_CHANNEL | P::SEND_MESSAGES), role(bot_role, P::MANAGE_MESSAGES)];
+        let all = super::permissions_in(guild, &roles, &[bot_role], user, &[]);
+        assert!(all.contains(P::SEND_MESSAGES | P::MANAGE_MESSAGES));
+        // @everyone denied Send in the channel, the bot's role allowed it back; the member
+        // overwrite denies Manage Messages.
+        let ow = vec![
+            PermissionOverwrite { allow: P::empty(), deny: P::SEND_MESSAGES, kind: T::Role(RoleId::new(guild)) },
+            PermissionOverwrite { allow: P::SEND_MESSAGES, deny: P::empty(), kind: T::Role(RoleId::new(bot_role)) },
+            PermissionOverwrite { allow: P::empty(), deny: P::MANAGE_MESSAGES, kind: T::Member(UserId::new(user)) },
+        ];
+        let p = super::permissions_in(guild, &roles, &[bot_role], user, &ow);
+        assert!(p.contains(P::SEND_MESSAGES));
+        assert!(!p.contains(P::MANAGE_MESSAGES));
+        let admin = vec![role(guild, P::empty()), role(bot_role, P::ADMINISTRATOR)];
+        assert_eq!(super::permissions_in(guild, &admin, &[bot_role], user, &ow), P::all());
+    }
+
+    #[test]
+    fn the_ratelimiter_is_on_for_discord_and_any_remote_base_off_only_for_loopback() {
+        let token = crate::config::Secret::new("t");
+        for (base, on) in [
+            (super::config::DEFAULT_API_BASE, true),
+            ("https://discord-proxy.example.com", true),
+            ("http://10.0.0.5:8080", true),
+            ("http://127.0.0.1:3000", false),
+            ("http://localhost:3000", false),
+            ("http://[::1]:3000", false),
+        ] {
+            let http = super::http_client(&cfg(base), &token).unwrap();
+            assert_eq!(http.ratelimiter.is_some(), on, "{base}");
+        }
     }
 }
