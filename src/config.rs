@@ -48,6 +48,8 @@ struct FileConfig {
     chat: FileChat,
     #[serde(default)]
     log: FileLog,
+    #[serde(default)]
+    wallet: FileWallet,
     /// `[http]`, `[discord]` and `[providers.*]` are read by their adapters
     /// (`adapters::http`, `adapters::surfaces::discord`, `adapters::payments`).
     http: Option<toml::Value>,
@@ -100,6 +102,15 @@ struct FileChat {
     approvals_channel: Option<String>,
     default_currency: Option<String>,
     daily_summary_hour: Option<toml::Value>,
+}
+
+/// `[wallet]`: where `/wallet buy` takes payment.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileWallet {
+    provider: Option<String>,
+    return_url: Option<String>,
+    webhook_url: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -313,6 +324,7 @@ impl Config {
             Some("json") => LogFormat::Json,
             Some(other) => bail!("{source}: log.format: `{other}` is not pretty or json"),
         };
+        let wallet = wallet_settings(&l, source, file.wallet, file.providers.as_ref())?;
         let engine = EngineConfig {
             policy,
             approve_emojis: approve,
@@ -322,6 +334,7 @@ impl Config {
             worker: format!("paydesk-{}", std::process::id()),
             lease: Duration::minutes(5),
             pending_escalation: Duration::hours(pending_escalation_hours(file.providers.as_ref(), source)?),
+            wallet,
             daily_summary_hour: match l.raw("chat", "daily_summary_hour", chat.daily_summary_hour.as_ref())? {
                 None => None,
                 Some((v, _)) if v.trim() == "off" => None,
@@ -443,6 +456,38 @@ pub fn sqlite_path(url: &str) -> Option<PathBuf> {
     url.strip_prefix("sqlite:").map(|p| PathBuf::from(p.trim_start_matches("//").split('?').next().unwrap_or(p)))
 }
 
+/// The providers whose hosted payment page `/wallet buy` can use.
+pub const CHECKOUT_PROVIDERS: [&str; 3] = ["stripe", "mollie", "adyen"];
+
+/// `[wallet]`: `provider` is `sandbox` (the default: credits at once, nobody is charged)
+/// or a configured provider with a hosted payment page, which then needs `return_url`
+/// (where the customer's browser goes after paying); `webhook_url` is where Mollie reports
+/// each payment (without it, Mollie purchases are settled by lookups only).
+fn wallet_settings(l: &Loader<'_>, source: &str, file: FileWallet, providers: Option<&toml::Value>) -> Result<crate::app::engine::WalletSettings> {
+    let provider = l.string("wallet", "provider", file.provider).unwrap_or_else(|| "sandbox".into());
+    let return_url = l.string("wallet", "return_url", file.return_url).filter(|u| !u.trim().is_empty());
+    let webhook_url = l.string("wallet", "webhook_url", file.webhook_url).filter(|u| !u.trim().is_empty());
+    for (key, url) in [("return_url", &return_url), ("webhook_url", &webhook_url)] {
+        if let Some(u) = url {
+            if !u.starts_with("https://") && !u.starts_with("http://") {
+                bail!("{source}: wallet.{key}: `{u}` is not an http(s) URL");
+            }
+        }
+    }
+    if provider != "sandbox" {
+        if !CHECKOUT_PROVIDERS.contains(&provider.as_str()) {
+            bail!("{source}: wallet.provider: `{provider}` has no hosted payment page in paydesk (use sandbox, {})", CHECKOUT_PROVIDERS.join(" or "));
+        }
+        if providers.and_then(|p| p.get(&provider)).is_none() {
+            bail!("{source}: wallet.provider is `{provider}` but [providers.{provider}] is not configured");
+        }
+        if return_url.is_none() {
+            bail!("{source}: wallet.return_url is required with wallet.provider = \"{provider}\" (where the customer returns after paying)");
+        }
+    }
+    Ok(crate::app::engine::WalletSettings { provider, return_url, webhook_url })
+}
+
 /// `[providers] pending_escalation_hours` (default 24): a refund a provider keeps
 /// pending this long is escalated to the leads once.
 fn pending_escalation_hours(providers: Option<&toml::Value>, source: &str) -> Result<i64> {
@@ -506,6 +551,24 @@ mod tests {
         assert_eq!(c.engine.pending_escalation, Duration::hours(6));
         let e = Config::from_parts("[providers]\npending_escalation_hours = 0\n", "b.toml", &no_env).err().unwrap().to_string();
         assert!(e.contains("b.toml") && e.contains("pending_escalation_hours"), "{e}");
+    }
+
+    #[test]
+    fn wallet_provider_needs_a_configured_checkout_provider_and_a_return_url() {
+        let c = Config::from_parts("", "b.toml", &no_env).unwrap();
+        assert_eq!(c.engine.wallet.provider, "sandbox");
+        let ok = "[wallet]\nprovider = \"stripe\"\nreturn_url = \"https://example.com/paid\"\n[providers.stripe]\n";
+        assert_eq!(Config::from_parts(ok, "b.toml", &no_env).unwrap().engine.wallet.provider, "stripe");
+        let cases = [
+            ("[wallet]\nprovider = \"stripe\"\nreturn_url = \"https://example.com/paid\"\n", "[providers.stripe] is not configured"),
+            ("[wallet]\nprovider = \"stripe\"\n[providers.stripe]\n", "wallet.return_url is required"),
+            ("[wallet]\nprovider = \"braintree\"\n[providers.braintree]\n", "no hosted payment page"),
+            ("[wallet]\nprovider = \"mollie\"\nreturn_url = \"ftp://x\"\n[providers.mollie]\n", "not an http(s) URL"),
+        ];
+        for (text, want) in cases {
+            let e = Config::from_parts(text, "b.toml", &no_env).unwrap_err().to_string();
+            assert!(e.contains(want) && e.contains("b.toml"), "{text:?}: {e}");
+        }
     }
 
     #[test]

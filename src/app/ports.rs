@@ -139,6 +139,11 @@ pub trait Store: Send + Sync + 'static {
     async fn audit(&self, case: Option<CaseNumber>) -> StoreResult<Vec<StoredAudit>>;
     /// The audit chain's head (`None` if the row is missing: a sign of tampering).
     async fn audit_head(&self) -> StoreResult<Option<AuditHead>>;
+
+    /// Pending purchases whose hosted page is not made yet, oldest first.
+    async fn purchases_to_start(&self, limit: u32) -> StoreResult<Vec<i64>>;
+    /// Pending purchases whose page expired by `now`, oldest first.
+    async fn purchases_past_expiry(&self, now: DateTime<Utc>) -> StoreResult<Vec<i64>>;
     /// Refunds requested at or after `since`, oldest first (read-only, for the report).
     async fn refunds_requested_since(&self, since: DateTime<Utc>) -> StoreResult<Vec<Refund>>;
     /// Cases opened at or after `since`, oldest first (read-only, for the report).
@@ -237,6 +242,18 @@ pub trait StoreTx: Send {
     async fn update_goodwill(&mut self, g: &GoodwillRequest) -> StoreResult<()>;
     async fn goodwill_by_message(&mut self, message_ref: &str) -> StoreResult<Option<GoodwillRequest>>;
 
+    /// Inserts a purchase (its `id` is ignored) and returns the id given.
+    async fn insert_purchase(&mut self, p: &Purchase) -> StoreResult<i64>;
+    /// A purchase, locked until commit (PostgreSQL `FOR UPDATE`).
+    async fn purchase(&mut self, id: i64) -> StoreResult<Option<Purchase>>;
+    /// The purchase whose hosted page the provider knows by `provider_ref`.
+    async fn purchase_by_provider_ref(&mut self, provider: &str, provider_ref: &str) -> StoreResult<Option<Purchase>>;
+    /// Records the hosted page of a pending purchase that has none yet; false otherwise.
+    async fn set_purchase_link(&mut self, id: i64, provider_ref: &str, url: &str, expires_at: DateTime<Utc>) -> StoreResult<bool>;
+    /// Moves a purchase to `to` (with its charge once paid) only from one of `from`, in
+    /// one conditional update; false when it was in none of them (someone else moved it).
+    async fn move_purchase(&mut self, id: i64, from: &[PurchaseStatus], to: PurchaseStatus, charge: Option<&ChargeId>) -> StoreResult<bool>;
+
     /// Queues an outgoing action; messages (`say`, `approval_request`) get their `ref`.
     async fn push(&mut self, action: Action) -> StoreResult<Option<String>>;
     async fn append_audit(&mut self, record: &AuditRecord) -> StoreResult<()>;
@@ -288,10 +305,130 @@ pub enum ConnectorError {
     Ambiguous(String),
 }
 
+/// Where a credit purchase through a provider's hosted payment page stands (migration
+/// 0007): `pending` until the provider confirms, then `paid`, `expired` or `failed`. A
+/// `paid` purchase is final; a late payment of an `expired` or `failed` one still
+/// credits (the money was taken).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PurchaseStatus {
+    Pending,
+    Paid,
+    Expired,
+    Failed,
+}
+
+impl PurchaseStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PurchaseStatus::Pending => "pending",
+            PurchaseStatus::Paid => "paid",
+            PurchaseStatus::Expired => "expired",
+            PurchaseStatus::Failed => "failed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PurchaseStatus> {
+        [PurchaseStatus::Pending, PurchaseStatus::Paid, PurchaseStatus::Expired, PurchaseStatus::Failed].into_iter().find(|p| p.as_str() == s)
+    }
+}
+
+/// Credits a customer is buying through a provider's hosted payment page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Purchase {
+    /// Given by the store.
+    pub id: i64,
+    pub account: AccountId,
+    pub user: UserId,
+    /// The connector (`stripe`, `mollie`).
+    pub provider: String,
+    pub credits: u32,
+    /// What the wallet gets once paid.
+    pub value: Decimal,
+    /// What the card is charged: cost plus fee.
+    pub total: Decimal,
+    pub fee: Decimal,
+    pub currency: Currency,
+    pub status: PurchaseStatus,
+    /// The provider's page (Stripe `cs_…`, Mollie `tr_…`) once it is made.
+    pub provider_ref: Option<String>,
+    pub url: Option<String>,
+    pub created_at: DateTime<Utc>,
+    /// When the provider's page stops taking payment.
+    pub expires_at: DateTime<Utc>,
+    /// The charge recorded once paid (the provider's payment id).
+    pub charge: Option<ChargeId>,
+}
+
+impl Purchase {
+    /// Our reference for it at the provider: the idempotency key of the page's creation
+    /// and the reference the provider echoes back (`client_reference_id`, `metadata`).
+    pub fn reference(&self) -> String {
+        purchase_reference(self.id)
+    }
+}
+
+pub fn purchase_reference(id: i64) -> String {
+    format!("pd_pu_{id:08}")
+}
+
+/// The id of a purchase from its reference.
+pub fn purchase_id(reference: &str) -> Option<i64> {
+    reference.strip_prefix("pd_pu_").filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())).and_then(|n| n.parse().ok())
+}
+
+/// What a provider is asked for: a hosted page taking `amount` for `description`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PurchaseCall {
+    /// `Purchase::reference`: the idempotency key and the reference echoed back.
+    pub reference: String,
+    pub amount: Decimal,
+    pub currency: Currency,
+    pub description: String,
+    /// Where the customer's browser goes after paying (`[wallet] return_url`).
+    pub return_url: String,
+    /// Where the provider reports the payment, for providers that take it per payment
+    /// (Mollie `webhookUrl`; `[wallet] webhook_url`).
+    pub webhook_url: Option<String>,
+}
+
+/// A hosted payment page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckoutLink {
+    pub provider_ref: String,
+    pub url: String,
+    /// As the provider says; `None`: its documented default applies.
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// What a provider says about a hosted page's payment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PurchaseState {
+    /// Not paid yet; the page may still take payment.
+    Open,
+    /// Paid: the provider's payment id (what a refund is made against).
+    Paid { payment_ref: String },
+    /// The page expired unpaid.
+    Expired,
+    /// The payment failed or was cancelled; nothing was taken.
+    Failed(String),
+}
+
 /// A payment provider's refund API.
 #[async_trait]
 pub trait PaymentConnector: Send + Sync {
     fn name(&self) -> &str;
+    /// Whether credit purchases can go through this provider's hosted payment page.
+    fn hosted_checkout(&self) -> bool {
+        false
+    }
+    /// Creates the hosted payment page for a purchase (idempotent under `call.reference`).
+    async fn start_purchase(&self, _call: &PurchaseCall) -> Result<CheckoutLink, ConnectorError> {
+        Err(ConnectorError::Permanent(format!("{} has no hosted payment page in paydesk", self.name())))
+    }
+    /// Asks the provider about the page `provider_ref`.
+    async fn purchase_status(&self, _call: &PurchaseCall, _provider_ref: &str) -> Result<PurchaseState, ConnectorError> {
+        Err(ConnectorError::Permanent(format!("{} has no hosted payment page in paydesk", self.name())))
+    }
     async fn refund(&self, call: &RefundCall) -> Result<ProviderRefund, ConnectorError>;
     /// Asks the provider whether a refund with this idempotency key exists.
     async fn lookup(&self, call: &RefundCall) -> Result<Option<ProviderRefund>, ConnectorError>;

@@ -6,6 +6,7 @@
 //! made, then the connection hangs past the client's timeout).
 #![allow(dead_code)]
 
+pub mod checkout;
 pub mod klarna;
 pub mod schema;
 pub mod woocommerce;
@@ -122,6 +123,10 @@ pub struct FakeState {
     pub paypal_sent: Vec<Vec<u8>>,
     /// The amount of the refund-creating request being answered.
     pub last_amount: Option<i64>,
+    /// Hosted payment pages made (Stripe Checkout Sessions, Mollie payments).
+    pub pages: Vec<checkout::Page>,
+    /// The fake's clock, Unix seconds (pages' expiry).
+    pub now: i64,
 }
 
 #[derive(Clone)]
@@ -339,6 +344,9 @@ fn respond(f: &Fake, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) 
     };
     if !auth_ok {
         return Some(problem(&mut st, format!("bad auth for {method} {path}")));
+    }
+    if let Some(r) = checkout::respond(kind, &mut st, &method, &path, &query, &headers, &body) {
+        return Some(r);
     }
     // Scripted answers to whatever asks about a refund already made (a read, or the
     // replay of the creating request under its key): the 4xx a lookup can get.
@@ -868,12 +876,17 @@ pub async fn engine_for(fake: &Fake, dir: &tempfile::TempDir) -> (Arc<Engine>, A
 /// An engine on the store at `url` (SQLite or PostgreSQL) whose connectors are the
 /// sandbox and `fake`'s provider.
 pub async fn engine_on(fake: &Fake, url: &str) -> (Arc<Engine>, Arc<ManualClock>, Providers) {
+    engine_with(fake, url, EngineConfig::default()).await
+}
+
+/// `engine_on` with the engine's settings given.
+pub async fn engine_with(fake: &Fake, url: &str, cfg: EngineConfig) -> (Arc<Engine>, Arc<ManualClock>, Providers) {
     let store = AnyStore::open(url).await.expect("store");
     let clock = Arc::new(ManualClock::default());
     let sandbox = Arc::new(Sandbox::new(store.sandbox_books(), clock.clone()));
     let env = fake.env();
     let providers = Providers::build(Some(&fake.config()), "test.toml", &env, None).expect("providers");
-    let engine = Arc::new(Engine::new(store.as_store(), providers.connectors(sandbox), EngineConfig::default()));
+    let engine = Arc::new(Engine::new(store.as_store(), providers.connectors(sandbox), cfg));
     (engine, clock, providers)
 }
 

@@ -15,7 +15,7 @@
 use crate::adapters::payments::api::{enc, s, ApiRequest, Body};
 use crate::adapters::payments::setup::WebhookKeys;
 use crate::adapters::payments::{adyen, braintree, mollie, paypal, square, stripe, woocommerce};
-use crate::app::engine::{Engine, RefundUpdate, WebhookOutcome};
+use crate::app::engine::{Engine, PurchaseUpdate, RefundUpdate, WebhookOutcome};
 use crate::app::ports::Clock;
 use crate::config::Secret;
 use crate::domain::ids::ChargeId;
@@ -55,6 +55,8 @@ pub fn routes(state: WebhookState) -> Router {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ProviderEvent {
     Refund(RefundUpdate),
+    /// A credit purchase's hosted page was paid, expired or failed.
+    Purchase(PurchaseUpdate),
     /// A dispute on a payment, named in every id form the provider documents (Stripe:
     /// the charge and the payment intent; Braintree: the legacy and the GraphQL id): the
     /// first one that is a known charge is the one disputed.
@@ -156,6 +158,24 @@ pub fn stripe_events(body: &[u8]) -> Result<Vec<ProviderEvent>, Rejected> {
             idempotency_key: obj.get("metadata").map(|m| s(m, "idempotency_key").to_string()).filter(|k| !k.is_empty()),
             status: stripe::map_status(s(&obj, "status"), s(&obj, "failure_reason")),
         })],
+        // Checkout Sessions (docs.stripe.com/checkout/fulfillment: fulfil on
+        // `checkout.session.completed` when `payment_status` is `paid`, and on
+        // `checkout.session.async_payment_succeeded` for delayed methods;
+        // `checkout.session.async_payment_failed` and `checkout.session.expired` end it unpaid).
+        (t, "checkout.session") if t.starts_with("checkout.session.") => {
+            let state = match t {
+                "checkout.session.async_payment_failed" => crate::app::ports::PurchaseState::Failed("Stripe reports the payment failed".into()),
+                "checkout.session.expired" => crate::app::ports::PurchaseState::Expired,
+                _ => stripe::session_state(&obj),
+            };
+            vec![ProviderEvent::Purchase(PurchaseUpdate {
+                provider: "stripe".into(),
+                event_id: id,
+                provider_ref: s(&obj, "id").to_string(),
+                reference: Some(s(&obj, "client_reference_id").to_string()).filter(|r| !r.is_empty()),
+                state,
+            })]
+        }
         // The dispute object carries `charge` (ch_…) and `payment_intent` (pi_…)
         // (docs.stripe.com/api/disputes/object); a charge may be stored under either.
         ("charge.dispute.created", "dispute") => vec![dispute(id, &[s(&obj, "charge"), s(&obj, "payment_intent")])],
@@ -200,6 +220,19 @@ pub fn adyen_events(body: &[u8], hex_key: &str) -> Result<Vec<ProviderEvent>, Re
             ))
         };
         match code {
+            // A payment link's payment (a credit purchase: `merchantReference` is our
+            // purchase reference, `additionalData.paymentLinkId` the link). Only a
+            // successful authorisation credits; a refused one leaves the link open for the
+            // shopper to try again (a link "can be used for one successful payment").
+            "AUTHORISATION" if success && crate::app::ports::purchase_id(s(item, "merchantReference")).is_some() => {
+                out.push(ProviderEvent::Purchase(PurchaseUpdate {
+                    provider: "adyen".into(),
+                    event_id: event_id.clone(),
+                    provider_ref: item.get("additionalData").map(|a| s(a, "paymentLinkId").to_string()).unwrap_or_default(),
+                    reference: Some(s(item, "merchantReference").to_string()),
+                    state: crate::app::ports::PurchaseState::Paid { payment_ref: psp.clone() },
+                }))
+            }
             "REFUND" if success => out.push(refund(crate::app::ports::ProviderStatus::Succeeded)),
             "REFUND" | "REFUND_FAILED" => out.push(refund(failed())),
             // The refund was paid and then came back (docs.adyen.com/online-payments/refund
@@ -286,6 +319,18 @@ pub fn mollie_events(payment: &Value) -> Vec<ProviderEvent> {
     for c in embedded.get("chargebacks").and_then(Value::as_array).into_iter().flatten().filter(|c| !s(c, "id").is_empty()) {
         out.push(dispute(s(c, "id").to_string(), &[&tr]));
     }
+    // The payment itself, when it is final: a credit purchase's outcome (the engine
+    // finds none for other payments and records nothing). One event per state.
+    let state = mollie::payment_state(payment);
+    if state != crate::app::ports::PurchaseState::Open {
+        out.push(ProviderEvent::Purchase(PurchaseUpdate {
+            provider: "mollie".into(),
+            event_id: format!("{tr}:{}", s(payment, "status")),
+            provider_ref: tr.clone(),
+            reference: mollie::payment_reference(payment),
+            state,
+        }));
+    }
     out
 }
 
@@ -295,6 +340,7 @@ async fn apply(state: &WebhookState, provider: &str, events: Vec<ProviderEvent>)
     for e in events {
         let r = match &e {
             ProviderEvent::Refund(u) => refund_any(state, u, now).await,
+            ProviderEvent::Purchase(u) => state.engine.purchase_update(u, now).await,
             ProviderEvent::Dispute { event_id, charges } => dispute_any(state, provider, event_id, charges, now).await,
         };
         match r {

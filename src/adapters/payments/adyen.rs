@@ -7,7 +7,7 @@
 
 use super::api::{enc, refund, s, status_error, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind};
 use super::currency::Exception;
-use crate::app::ports::{ConnectorError, ProviderRefund, ProviderStatus, RefundCall};
+use crate::app::ports::{CheckoutLink, ConnectorError, ProviderRefund, ProviderStatus, PurchaseCall, PurchaseState, RefundCall};
 use serde_json::Value;
 
 /// Adyen's minor units where they differ from ISO 4217 (docs.adyen.com/development-resources/currency-codes:
@@ -62,6 +62,34 @@ pub struct PaymentRefundRequest<'a> {
 pub struct Amount<'a> {
     pub value: i64,
     pub currency: &'a str,
+}
+
+/// `PaymentLinkRequest` of the Checkout v72 document (`POST /paymentLinks`,
+/// `additionalProperties: false`): `amount`, `merchantAccount` and `reference` are required;
+/// `reference` "is used to uniquely identify the payment in future communications about
+/// the payment status" (our purchase reference, echoed as `merchantReference`);
+/// `returnUrl` "Website URL used for redirection after payment is completed"; `description`
+/// "A short description visible on the payment page. Maximum length: 280 characters".
+/// No `expiresAt`: "If not provided, the payment link expires 24 hours after it was created".
+#[derive(Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentLinkRequest<'a> {
+    pub amount: Amount<'a>,
+    pub merchant_account: &'a str,
+    pub reference: &'a str,
+    pub return_url: &'a str,
+    pub description: &'a str,
+}
+
+/// A payment link's state (`PaymentLinkResponse.status`: active, completed, expired, paid,
+/// paymentPending). Only `expired` is final here: a completed link's payment (its
+/// pspReference, what a refund is made against) is named only by the `AUTHORISATION`
+/// webhook, which credits; until then the purchase stays open.
+pub fn link_state(link: &Value) -> PurchaseState {
+    match s(link, "status") {
+        "expired" => PurchaseState::Expired,
+        _ => PurchaseState::Open,
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -122,6 +150,50 @@ impl ProviderApi for Adyen {
         }
         // `received` is all Adyen ever says here; the outcome comes by webhook.
         Ok(refund(psp, ProviderStatus::Pending))
+    }
+
+    fn hosted_checkout(&self) -> bool {
+        true
+    }
+
+    fn checkout_request(&self, call: &PurchaseCall) -> Result<ApiRequest, ConnectorError> {
+        let body = PaymentLinkRequest {
+            amount: Amount { value: super::currency::wire_units(ProviderKind::Adyen, call.amount, call.currency)?, currency: call.currency.code() },
+            merchant_account: &self.merchant_account,
+            reference: &call.reference,
+            return_url: &call.return_url,
+            description: &call.description,
+        };
+        let body = serde_json::to_value(&body).map_err(|e| ConnectorError::Permanent(format!("adyen: cannot encode the payment link: {e}")))?;
+        // `/paymentLinks` takes the `Idempotency-Key` parameter (Checkout v72 document).
+        Ok(ApiRequest::post("/paymentLinks", Body::Json(body)).header("Idempotency-Key", call.reference.clone()))
+    }
+
+    fn parse_checkout(&self, _call: &PurchaseCall, resp: &ApiResponse) -> Result<CheckoutLink, ConnectorError> {
+        if !resp.is_success() {
+            return Err(error(resp));
+        }
+        let v = resp.json().ok_or_else(|| ConnectorError::Ambiguous("adyen: the answer is not JSON".into()))?;
+        // `PaymentLinkResponse` requires `id` and `url` ("The URL at which the shopper can
+        // complete the payment"); `expiresAt` is ISO 8601.
+        let (id, url) = (s(&v, "id"), s(&v, "url"));
+        if id.is_empty() || url.is_empty() {
+            return Err(ConnectorError::Ambiguous("adyen: the payment link has no id or url".into()));
+        }
+        let expires_at = chrono::DateTime::parse_from_rfc3339(s(&v, "expiresAt")).ok().map(|t| t.with_timezone(&chrono::Utc));
+        Ok(CheckoutLink { provider_ref: id.to_string(), url: url.to_string(), expires_at })
+    }
+
+    fn purchase_status_request(&self, provider_ref: &str) -> Result<ApiRequest, ConnectorError> {
+        Ok(ApiRequest::get(format!("/paymentLinks/{}", enc(provider_ref))))
+    }
+
+    fn parse_purchase_status(&self, resp: &ApiResponse) -> Result<PurchaseState, ConnectorError> {
+        if !resp.is_success() {
+            return Err(error(resp));
+        }
+        let v = resp.json().ok_or_else(|| ConnectorError::Ambiguous("adyen: the answer is not JSON".into()))?;
+        Ok(link_state(&v))
     }
 
     fn lookup_request(&self, call: &RefundCall) -> Result<ApiRequest, ConnectorError> {

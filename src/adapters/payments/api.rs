@@ -3,7 +3,7 @@
 //! `ProviderApi` trait that turns a `RefundCall` into requests and answers into
 //! `ProviderRefund`s or `ConnectorError`s. No I/O here.
 
-use crate::app::ports::{ConnectorError, ProviderRefund, ProviderStatus, RefundCall};
+use crate::app::ports::{CheckoutLink, ConnectorError, ProviderRefund, ProviderStatus, PurchaseCall, PurchaseState, RefundCall};
 use crate::domain::money::Currency;
 use rust_decimal::Decimal;
 use serde_json::Value;
@@ -206,6 +206,25 @@ pub trait ProviderApi: Send + Sync + 'static {
     /// See `PaymentConnector::fresh_key`.
     fn fresh_key(&self, _key: &str, _last_error: &str) -> Option<String> {
         None
+    }
+    /// Whether `checkout_request` makes a hosted payment page (credit purchases).
+    fn hosted_checkout(&self) -> bool {
+        false
+    }
+    /// The request that makes a hosted payment page for a purchase, idempotent under
+    /// `call.reference`.
+    fn checkout_request(&self, _call: &PurchaseCall) -> Result<ApiRequest, ConnectorError> {
+        Err(ConnectorError::Permanent(format!("{} has no hosted payment page in paydesk", self.name())))
+    }
+    fn parse_checkout(&self, _call: &PurchaseCall, _resp: &ApiResponse) -> Result<CheckoutLink, ConnectorError> {
+        Err(ConnectorError::Permanent(format!("{} has no hosted payment page in paydesk", self.name())))
+    }
+    /// The request that reads a hosted page's payment.
+    fn purchase_status_request(&self, _provider_ref: &str) -> Result<ApiRequest, ConnectorError> {
+        Err(ConnectorError::Permanent(format!("{} has no hosted payment page in paydesk", self.name())))
+    }
+    fn parse_purchase_status(&self, _resp: &ApiResponse) -> Result<PurchaseState, ConnectorError> {
+        Err(ConnectorError::Permanent(format!("{} has no hosted payment page in paydesk", self.name())))
     }
 }
 

@@ -8,7 +8,7 @@
 use super::api::{refund, s, status_error, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind};
 use super::currency::Exception;
 use crate::app::ports::{ConnectorError, ProviderRefund, ProviderStatus, RefundCall};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// None: `MoneyInput.value` is a decimal string in the currency's ISO 4217 digits
 /// (developer.paypal.com/braintree/graphql/reference, `Amount` scalar).
@@ -18,6 +18,49 @@ pub const DEFAULT_VERSION: &str = "2019-01-01";
 
 pub const REFUND_MUTATION: &str = "mutation Refund($input: RefundTransactionInput!) { refundTransaction(input: $input) { clientMutationId refund { id legacyId status amount { value currencyCode } } } }";
 pub const REFUND_QUERY: &str = "query Refund($id: ID!) { node(id: $id) { ... on Refund { id legacyId status amount { value currencyCode } } } }";
+
+/// A GraphQL request: `{"query": …, "variables": …}` (developer.paypal.com/braintree/graphql/guides,
+/// "Making API calls": a POST whose JSON body holds `query` and `variables`).
+#[derive(Debug, serde::Serialize)]
+pub struct GraphQl<V: serde::Serialize> {
+    pub query: &'static str,
+    pub variables: V,
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct RefundVariables<'a> {
+    pub input: RefundTransactionInput<'a>,
+}
+
+/// `RefundTransactionInput` (Braintree GraphQL reference): `transactionId: ID!` (a global
+/// id), `refund: RefundInput`, `clientMutationId`; `apiRequestKey` makes the mutation
+/// idempotent (the same key returns the same refund).
+#[derive(Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RefundTransactionInput<'a> {
+    pub transaction_id: String,
+    pub api_request_key: &'a str,
+    pub client_mutation_id: &'a str,
+    pub refund: RefundInput,
+}
+
+/// `RefundInput`: `amount: Amount` (a decimal string) and `orderId: String`.
+#[derive(Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RefundInput {
+    pub amount: String,
+    pub order_id: String,
+}
+
+/// `node(id: ID!)` reads a refund by its global id.
+#[derive(Debug, serde::Serialize)]
+pub struct NodeVariables {
+    pub id: String,
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> Result<Value, ConnectorError> {
+    serde_json::to_value(v).map_err(|e| ConnectorError::Permanent(format!("braintree: the request cannot be written: {e}")))
+}
 
 #[derive(Debug, Clone)]
 pub struct Braintree {
@@ -129,15 +172,21 @@ impl ProviderApi for Braintree {
     }
 
     fn refund_request(&self, call: &RefundCall) -> Result<ApiRequest, ConnectorError> {
-        let body = json!({
-            "query": REFUND_MUTATION,
-            "variables": {"input": {
-                "transactionId": global_id("transaction", call.charge.as_str()),
-                "apiRequestKey": call.idempotency_key,
-                "clientMutationId": call.idempotency_key,
-                "refund": {"amount": super::currency::wire_decimal(ProviderKind::Braintree, call.amount, call.currency)?, "orderId": format!("{}-{}", call.case, call.refund.0)},
-            }},
-        });
+        let body = GraphQl {
+            query: REFUND_MUTATION,
+            variables: RefundVariables {
+                input: RefundTransactionInput {
+                    transaction_id: global_id("transaction", call.charge.as_str()),
+                    api_request_key: &call.idempotency_key,
+                    client_mutation_id: &call.idempotency_key,
+                    refund: RefundInput {
+                        amount: super::currency::wire_decimal(ProviderKind::Braintree, call.amount, call.currency)?,
+                        order_id: format!("{}-{}", call.case, call.refund.0),
+                    },
+                },
+            },
+        };
+        let body = to_json(&body)?;
         Ok(ApiRequest::post("/graphql", Body::Json(body)).header("Braintree-Version", self.version.clone()))
     }
 
@@ -148,8 +197,8 @@ impl ProviderApi for Braintree {
     fn lookup_request(&self, call: &RefundCall) -> Result<ApiRequest, ConnectorError> {
         match &call.provider_ref {
             Some(id) => {
-                let mut r = ApiRequest::post("/graphql", Body::Json(json!({"query": REFUND_QUERY, "variables": {"id": global_id("refund", id)}})))
-                    .header("Braintree-Version", self.version.clone());
+                let body = to_json(&GraphQl { query: REFUND_QUERY, variables: NodeVariables { id: global_id("refund", id) } })?;
+                let mut r = ApiRequest::post("/graphql", Body::Json(body)).header("Braintree-Version", self.version.clone());
                 r.creates = false;
                 Ok(r)
             }

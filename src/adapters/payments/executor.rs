@@ -11,7 +11,7 @@
 
 use super::api::{ApiRequest, ApiResponse, Body, Method, ProviderApi};
 use crate::app::metrics::Metrics;
-use crate::app::ports::{ConnectorError, PaymentConnector, ProviderRefund, RefundCall};
+use crate::app::ports::{CheckoutLink, ConnectorError, PaymentConnector, ProviderRefund, PurchaseCall, PurchaseState, RefundCall};
 use crate::config::Secret;
 use async_trait::async_trait;
 use base64::Engine as _;
@@ -346,6 +346,22 @@ impl<P: ProviderApi> PaymentConnector for HttpConnector<P> {
 
     fn fresh_key(&self, key: &str, last_error: &str) -> Option<String> {
         self.api.fresh_key(key, last_error)
+    }
+
+    fn hosted_checkout(&self) -> bool {
+        self.api.hosted_checkout()
+    }
+
+    async fn start_purchase(&self, call: &PurchaseCall) -> Result<CheckoutLink, ConnectorError> {
+        let req = self.api.checkout_request(call)?;
+        tracing::info!(provider = self.api.name(), request = %loggable(&req), "hosted payment page");
+        self.exec.run(&req, |resp| self.api.parse_checkout(call, resp)).await
+    }
+
+    async fn purchase_status(&self, _call: &PurchaseCall, provider_ref: &str) -> Result<PurchaseState, ConnectorError> {
+        let req = self.api.purchase_status_request(provider_ref)?;
+        tracing::info!(provider = self.api.name(), request = %loggable(&req), "hosted payment page lookup");
+        self.exec.run(&req, |resp| self.api.parse_purchase_status(resp)).await
     }
 
     fn representable(&self, amount: rust_decimal::Decimal, currency: crate::domain::money::Currency) -> Result<(), String> {

@@ -7,7 +7,7 @@
 
 use super::api::{enc, refund, s, status_error, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind};
 use super::currency::Exception;
-use crate::app::ports::{ConnectorError, ProviderRefund, ProviderStatus, RefundCall};
+use crate::app::ports::{CheckoutLink, ConnectorError, ProviderRefund, ProviderStatus, PurchaseCall, PurchaseState, RefundCall};
 use serde_json::Value;
 
 /// Stripe's amounts that are not ISO 4217's minor units (docs.stripe.com/currencies,
@@ -95,6 +95,59 @@ impl RefundParams<'_> {
         let text = serde_urlencoded::to_string(self)?;
         Ok(serde_urlencoded::from_str(&text).unwrap_or_default())
     }
+}
+
+/// `POST /v1/checkout/sessions`, form-encoded (docs.stripe.com/api/checkout/sessions/create):
+/// one line item priced inline, paid once on Stripe's hosted page.
+#[derive(Debug, serde::Serialize)]
+pub struct CheckoutSessionParams<'a> {
+    /// "The mode of the Checkout Session": `payment` for a one-time payment.
+    pub mode: &'static str,
+    /// "A unique string to reference the Checkout Session … used to reconcile the Session
+    /// with your internal systems": our purchase reference, echoed in every event.
+    pub client_reference_id: &'a str,
+    /// "The URL to which Stripe should send customers when payment … is complete."
+    pub success_url: &'a str,
+    /// `line_items[].quantity`.
+    #[serde(rename = "line_items[0][quantity]")]
+    pub quantity: u32,
+    /// `line_items[].price_data.currency`: "Three-letter ISO currency code, in lowercase".
+    #[serde(rename = "line_items[0][price_data][currency]")]
+    pub currency: String,
+    /// `line_items[].price_data.unit_amount`: "A non-negative integer in cents" (the
+    /// currency's Stripe units, `currency::wire_units`).
+    #[serde(rename = "line_items[0][price_data][unit_amount]")]
+    pub unit_amount: i64,
+    /// `line_items[].price_data.product_data.name`: shown on the page.
+    #[serde(rename = "line_items[0][price_data][product_data][name]")]
+    pub product_name: &'a str,
+    /// `metadata`: "Set of key-value pairs that you can attach to an object".
+    #[serde(rename = "metadata[purchase]")]
+    pub metadata_purchase: &'a str,
+    /// `payment_intent_data.metadata`: the payment itself carries the reference too.
+    #[serde(rename = "payment_intent_data[metadata][purchase]")]
+    pub payment_metadata_purchase: &'a str,
+}
+
+/// A Checkout Session's payment as the bot reads it (docs.stripe.com/api/checkout/sessions/object):
+/// `status` is `open`, `complete` or `expired`; `payment_status` is `paid`, `unpaid` or
+/// `no_payment_required` ("The payment status of the Checkout Session, one of paid,
+/// unpaid, or no_payment_required. You can use this value to decide when to fulfill your
+/// customer's order"). Only `paid` credits; a complete but unpaid session (a delayed
+/// payment method) is still open until `checkout.session.async_payment_succeeded`.
+pub fn session_state(session: &Value) -> PurchaseState {
+    match (s(session, "status"), s(session, "payment_status")) {
+        (_, "paid") => PurchaseState::Paid { payment_ref: s(session, "payment_intent").to_string() },
+        ("expired", _) => PurchaseState::Expired,
+        _ => PurchaseState::Open,
+    }
+}
+
+fn parse_session(v: &Value) -> Result<&Value, ConnectorError> {
+    if s(v, "object") != "checkout.session" || s(v, "id").is_empty() {
+        return Err(ConnectorError::Ambiguous("stripe: the answer is not a Checkout Session".into()));
+    }
+    Ok(v)
 }
 
 /// Stripe's refund reason from ours (it knows `duplicate`, `fraudulent` and
@@ -217,6 +270,57 @@ impl ProviderApi for Stripe {
         last_error.contains(SAVED_500).then(|| super::api::derived_key(key))
     }
 
+    fn hosted_checkout(&self) -> bool {
+        true
+    }
+
+    fn checkout_request(&self, call: &PurchaseCall) -> Result<ApiRequest, ConnectorError> {
+        let params = CheckoutSessionParams {
+            mode: "payment",
+            client_reference_id: &call.reference,
+            success_url: &call.return_url,
+            quantity: 1,
+            currency: call.currency.code().to_ascii_lowercase(),
+            unit_amount: super::currency::wire_units(ProviderKind::Stripe, call.amount, call.currency)?,
+            product_name: &call.description,
+            metadata_purchase: &call.reference,
+            payment_metadata_purchase: &call.reference,
+        };
+        let text = serde_urlencoded::to_string(&params).map_err(|e| ConnectorError::Permanent(format!("stripe: cannot encode the session: {e}")))?;
+        let form: Vec<(String, String)> = serde_urlencoded::from_str(&text).unwrap_or_default();
+        // "Idempotency-Key" on every POST (docs.stripe.com/api/idempotent_requests): a
+        // retried creation returns the same session.
+        Ok(ApiRequest::post("/v1/checkout/sessions", Body::Form(form)).header("Idempotency-Key", call.reference.clone()))
+    }
+
+    fn parse_checkout(&self, _call: &PurchaseCall, resp: &ApiResponse) -> Result<CheckoutLink, ConnectorError> {
+        if !resp.is_success() {
+            return Err(error(resp));
+        }
+        let v = resp.json().ok_or_else(|| ConnectorError::Ambiguous("stripe: the answer is not JSON".into()))?;
+        let v = parse_session(&v)?;
+        let url = s(v, "url");
+        if url.is_empty() {
+            return Err(ConnectorError::Ambiguous("stripe: the Checkout Session has no url".into()));
+        }
+        // `expires_at`: "The timestamp at which the Checkout Session will expire" (Unix seconds).
+        let expires_at = v.get("expires_at").and_then(Value::as_i64).and_then(|t| chrono::DateTime::from_timestamp(t, 0));
+        Ok(CheckoutLink { provider_ref: s(v, "id").to_string(), url: url.to_string(), expires_at })
+    }
+
+    fn purchase_status_request(&self, provider_ref: &str) -> Result<ApiRequest, ConnectorError> {
+        // "Retrieves a Checkout Session object": GET /v1/checkout/sessions/:id.
+        Ok(ApiRequest::get(format!("/v1/checkout/sessions/{}", enc(provider_ref))))
+    }
+
+    fn parse_purchase_status(&self, resp: &ApiResponse) -> Result<PurchaseState, ConnectorError> {
+        if !resp.is_success() {
+            return Err(error(resp));
+        }
+        let v = resp.json().ok_or_else(|| ConnectorError::Ambiguous("stripe: the answer is not JSON".into()))?;
+        Ok(session_state(parse_session(&v)?))
+    }
+
     fn lookup_request(&self, call: &RefundCall) -> Result<ApiRequest, ConnectorError> {
         if let Some(r) = &call.provider_ref {
             return Ok(ApiRequest::get(format!("/v1/refunds/{}", enc(r))));
@@ -249,6 +353,41 @@ mod tests {
 
     fn call(charge: &str, amount: &str) -> RefundCall {
         crate::adapters::payments::api::test_call(charge, amount, "USD")
+    }
+
+    #[test]
+    fn checkout_session_request_and_states() {
+        use std::str::FromStr;
+        let call = PurchaseCall {
+            reference: "pd_pu_00000001".into(),
+            amount: rust_decimal::Decimal::from_str("20.60").unwrap(),
+            currency: crate::domain::money::Currency::USD,
+            description: "10 paydesk credits for acct-1".into(),
+            return_url: "https://example.com/paid".into(),
+            webhook_url: None,
+        };
+        let r = Stripe.checkout_request(&call).unwrap();
+        assert_eq!(r.path, "/v1/checkout/sessions");
+        assert_eq!(r.header_value("Idempotency-Key"), Some("pd_pu_00000001"));
+        let Some(Body::Form(form)) = &r.body else { panic!("{r:?}") };
+        let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+        assert_eq!(get("mode"), Some("payment"));
+        assert_eq!(get("line_items[0][price_data][unit_amount]"), Some("2060"));
+        assert_eq!(get("line_items[0][price_data][currency]"), Some("usd"));
+        assert_eq!(get("client_reference_id"), Some("pd_pu_00000001"));
+        let ok = ApiResponse::new(
+            200,
+            r#"{"id":"cs_test_a1","object":"checkout.session","url":"https://checkout.stripe.com/c/pay/cs_test_a1","expires_at":1775124000,"status":"open","payment_status":"unpaid"}"#,
+        );
+        let link = Stripe.parse_checkout(&call, &ok).unwrap();
+        assert_eq!(link.provider_ref, "cs_test_a1");
+        assert_eq!(link.expires_at.unwrap().timestamp(), 1775124000);
+        assert_eq!(Stripe.parse_purchase_status(&ok).unwrap(), PurchaseState::Open);
+        let st = |status: &str, pay: &str| session_state(&serde_json::json!({"status": status, "payment_status": pay, "payment_intent": "pi_1"}));
+        assert_eq!(st("complete", "paid"), PurchaseState::Paid { payment_ref: "pi_1".into() });
+        assert_eq!(st("complete", "unpaid"), PurchaseState::Open, "a delayed payment method: not paid yet");
+        assert_eq!(st("expired", "unpaid"), PurchaseState::Expired);
+        assert!(Stripe.parse_checkout(&call, &ApiResponse::new(200, r#"{"id":"re_1","object":"refund"}"#)).is_err());
     }
 
     #[test]

@@ -5,7 +5,10 @@
 use super::codec::*;
 use crate::adapters::payments::sandbox::{SandboxBooks, SandboxRecord};
 use crate::app::action::{Action, OutboxItem};
-use crate::app::ports::{AuditHead, OutboxHealth, Snapshot, StatusCounts, Store, StoreError, StoreResult, StoreTx, StoredAudit, User, WalletBalance};
+use crate::app::ports::{
+    AuditHead, OutboxHealth, Purchase, PurchaseStatus, Snapshot, StatusCounts, Store, StoreError, StoreResult, StoreTx, StoredAudit, User,
+    WalletBalance,
+};
 use crate::domain::approvals::{GoodwillRequest, GoodwillStatus, Refund, RefundStatus};
 use crate::domain::audit::{head_mac, record_mac, AuditRecord};
 use crate::domain::billing::{Account, AutoRecharge, Charge, ChargeKind, CreditNote, PaymentMethod, Subscription, WalletEntry};
@@ -26,6 +29,8 @@ const CHARGE_COLS: &str = "id, account_id, amount, currency, at, method, card_la
 const OPEN_CASES: &str = "('open', 'awaiting_info', 'awaiting_approval', 'escalated')";
 const CASE_COLS: &str = "number, customer, account_id, charge_id, intent, status, channel, opened_at, updated_at";
 const REFUND_COLS: &str = "id, case_number, charge_id, amount, currency, status, rule, reason, requested_by, is_override, leads_needed, requested_at, expires_at, approvals, approved_by, idempotency_key, provider, provider_ref, message_ref, attempts, first_attempt_at, next_attempt_at, needs_lookup, last_error";
+const PURCHASE_COLS: &str =
+    "id, account_id, user_id, provider, credits, value, total, fee, currency, status, provider_ref, url, created_at, expires_at, charge_id";
 const AUDIT_COLS: &str = "seq, at, actor, case_number, action, detail, rule, prev_hash, hash, mac";
 
 /// The largest wallet balance the store keeps, in scaled units (10^12 currency units):
@@ -121,6 +126,27 @@ macro_rules! sql_store {
                 channel: r.try_get("channel")?,
                 opened_at: time(r.try_get("opened_at")?)?,
                 updated_at: time(r.try_get("updated_at")?)?,
+            })
+        }
+
+        fn purchase_row(r: &<$db as sqlx::Database>::Row) -> StoreResult<Purchase> {
+            let credits: i64 = r.try_get("credits")?;
+            Ok(Purchase {
+                id: r.try_get("id")?,
+                account: AccountId::new(r.try_get::<String, _>("account_id")?),
+                user: UserId::new(r.try_get::<String, _>("user_id")?),
+                provider: r.try_get("provider")?,
+                credits: u32::try_from(credits).map_err(|_| StoreError::Corrupt(format!("bad purchase credits {credits}")))?,
+                value: decimal(r.try_get("value")?),
+                total: decimal(r.try_get("total")?),
+                fee: decimal(r.try_get("fee")?),
+                currency: currency(&r.try_get::<String, _>("currency")?)?,
+                status: parsed("purchase status", &r.try_get::<String, _>("status")?, PurchaseStatus::parse)?,
+                provider_ref: r.try_get("provider_ref")?,
+                url: r.try_get("url")?,
+                created_at: time(r.try_get("created_at")?)?,
+                expires_at: time(r.try_get("expires_at")?)?,
+                charge: r.try_get::<Option<String>, _>("charge_id")?.map(ChargeId::new),
             })
         }
 
@@ -363,6 +389,22 @@ macro_rules! sql_store {
                     None => sqlx::query(&format!("SELECT {AUDIT_COLS} FROM audit ORDER BY seq")).fetch_all(&self.pool).await?,
                 };
                 rows.iter().map(audit_row).collect()
+            }
+
+            async fn purchases_to_start(&self, limit: u32) -> StoreResult<Vec<i64>> {
+                let rows = sqlx::query("SELECT id FROM purchases WHERE status = 'pending' AND url IS NULL ORDER BY id LIMIT $1")
+                    .bind(i64::from(limit))
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
+            }
+
+            async fn purchases_past_expiry(&self, now: DateTime<Utc>) -> StoreResult<Vec<i64>> {
+                let rows = sqlx::query("SELECT id FROM purchases WHERE status = 'pending' AND expires_at < $1 ORDER BY id")
+                    .bind(ts(now))
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
             }
 
             async fn refunds_requested_since(&self, since: DateTime<Utc>) -> StoreResult<Vec<Refund>> {
@@ -938,6 +980,78 @@ macro_rules! sql_store {
             async fn release_refund(&mut self, id: RefundId) -> StoreResult<()> {
                 sqlx::query("UPDATE refunds SET lease_owner = NULL, lease_until = NULL WHERE id = $1").bind(id.0).execute(&mut *self.tx).await?;
                 Ok(())
+            }
+
+            async fn insert_purchase(&mut self, p: &Purchase) -> StoreResult<i64> {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO purchases (account_id, user_id, provider, credits, value, total, fee, currency, status, provider_ref, url, \
+                     created_at, expires_at, charge_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+                )
+                .bind(p.account.as_str())
+                .bind(p.user.as_str())
+                .bind(&p.provider)
+                .bind(i64::from(p.credits))
+                .bind(money(p.value)?)
+                .bind(money(p.total)?)
+                .bind(money(p.fee)?)
+                .bind(p.currency.code())
+                .bind(p.status.as_str())
+                .bind(p.provider_ref.clone())
+                .bind(p.url.clone())
+                .bind(ts(p.created_at))
+                .bind(ts(p.expires_at))
+                .bind(p.charge.as_ref().map(|c| c.to_string()))
+                .fetch_one(&mut *self.tx)
+                .await?;
+                Ok(id)
+            }
+
+            async fn purchase(&mut self, id: i64) -> StoreResult<Option<Purchase>> {
+                let row = sqlx::query(&format!("SELECT {PURCHASE_COLS} FROM purchases WHERE id = $1{}", $lock))
+                    .bind(id)
+                    .fetch_optional(&mut *self.tx)
+                    .await?;
+                row.as_ref().map(purchase_row).transpose()
+            }
+
+            async fn purchase_by_provider_ref(&mut self, provider: &str, provider_ref: &str) -> StoreResult<Option<Purchase>> {
+                let row = sqlx::query(&format!("SELECT {PURCHASE_COLS} FROM purchases WHERE provider = $1 AND provider_ref = $2{}", $lock))
+                    .bind(provider)
+                    .bind(provider_ref)
+                    .fetch_optional(&mut *self.tx)
+                    .await?;
+                row.as_ref().map(purchase_row).transpose()
+            }
+
+            async fn set_purchase_link(&mut self, id: i64, provider_ref: &str, url: &str, expires_at: DateTime<Utc>) -> StoreResult<bool> {
+                let done = sqlx::query(
+                    "UPDATE purchases SET provider_ref = $2, url = $3, expires_at = $4 WHERE id = $1 AND status = 'pending' AND url IS NULL",
+                )
+                .bind(id)
+                .bind(provider_ref)
+                .bind(url)
+                .bind(ts(expires_at))
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn move_purchase(&mut self, id: i64, from: &[PurchaseStatus], to: PurchaseStatus, charge: Option<&ChargeId>) -> StoreResult<bool> {
+                if from.is_empty() {
+                    return Ok(false);
+                }
+                // Statuses are a closed set of fixed words: listed inline, never user text.
+                let list: Vec<String> = from.iter().map(|f| format!("'{}'", f.as_str())).collect();
+                let done = sqlx::query(&format!(
+                    "UPDATE purchases SET status = $2, charge_id = COALESCE($3, charge_id) WHERE id = $1 AND status IN ({})",
+                    list.join(", ")
+                ))
+                .bind(id)
+                .bind(to.as_str())
+                .bind(charge.map(|c| c.to_string()))
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(done.rows_affected() == 1)
             }
 
             async fn insert_goodwill(&mut self, g: &GoodwillRequest) -> StoreResult<i64> {

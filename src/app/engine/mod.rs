@@ -7,6 +7,7 @@
 mod approvals;
 mod customer;
 mod provider;
+mod purchase;
 mod runner;
 mod staff;
 mod work;
@@ -24,6 +25,7 @@ use std::sync::Arc;
 use work::Work;
 
 pub use provider::{Imported, RefundUpdate, WebhookOutcome};
+pub use purchase::{PurchaseUpdate, WalletSettings};
 pub use runner::RunReport;
 
 /// Settings the engine needs besides the policy.
@@ -42,6 +44,8 @@ pub struct EngineConfig {
     pub lease: Duration,
     /// A refund the provider keeps pending this long is escalated to the leads (once).
     pub pending_escalation: Duration,
+    /// `[wallet]`: where `/wallet buy` takes payment.
+    pub wallet: WalletSettings,
     /// The hour (UTC) at which a summary of the last 24 hours is posted to the approvals
     /// channel each day; `None`: off.
     pub daily_summary_hour: Option<u32>,
@@ -58,6 +62,7 @@ impl Default for EngineConfig {
             worker: format!("paydesk-{}", std::process::id()),
             lease: Duration::minutes(5),
             pending_escalation: Duration::hours(24),
+            wallet: WalletSettings::default(),
             daily_summary_hour: None,
         }
     }
@@ -339,6 +344,7 @@ impl Engine {
             }
         }
         self.run_refunds(now, &mut report).await?;
+        self.run_purchases(now).await?;
         self.daily_summary(now).await?;
         Ok(report)
     }

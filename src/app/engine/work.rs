@@ -244,10 +244,21 @@ impl<'e> Work<'e> {
             }
         };
         let balance = self.tx.wallet_balance(&account.id, cur).await?;
-        let plan = plan_usage(balance, conversations, cur, account.auto_recharge.as_ref(), &policy);
+        let mut plan = plan_usage(balance, conversations, cur, account.auto_recharge.as_ref(), &policy);
+        let mut notices = Vec::new();
+        if !plan.recharges.is_empty() && self.e.cfg.wallet.provider != "sandbox" {
+            // A real provider: the sandbox must not pretend to charge the card, and
+            // off-session charging needs a saved customer and payment method the bot does
+            // not keep yet. Nothing is bought; the customer is told.
+            plan = plan_usage(balance, conversations, cur, None, &policy);
+            let provider = super::purchase::display(&self.e.cfg.wallet.provider);
+            notices.push(format!(
+                "Auto-recharge is on for {}, but paydesk cannot charge your saved card through {provider} yet, so nothing was charged and no credits were bought. Buy credits with /wallet buy <credits>.",
+                account.id
+            ));
+        }
         let mut running = balance;
         let mut recharges = plan.recharges.iter();
-        let mut notices = Vec::new();
         for (kind, amount) in &plan.entries {
             running += *amount;
             let reason = match kind {
@@ -363,6 +374,10 @@ impl<'e> Work<'e> {
             }
         };
         let p = price_credits(credits, cur, &policy);
+        if self.e.cfg.wallet.provider != "sandbox" {
+            // A real provider: its hosted page takes the payment; nothing is credited now.
+            return self.start_hosted_purchase(user, &acct.id, &p, cur, channel).await;
+        }
         let id = self.tx.next_charge_id().await?;
         self.tx
             .put_charge(&Charge {

@@ -1,0 +1,416 @@
+//! Credits bought through a provider's hosted payment page (`[wallet] provider`): the
+//! bot never takes card numbers. `/wallet buy` records a pending purchase (one
+//! transaction); after the commit the provider's page is made (idempotent under the
+//! purchase's reference) and its link is sent to the customer privately; the wallet is
+//! credited only when a verified webhook or a lookup says the payment was made — once:
+//! the purchase moves pending → paid in one conditional update in the transaction of the
+//! wallet entry, and each webhook event is recorded by (provider, event id). A page that
+//! expires or fails credits nothing and the customer is told; a payment that arrives
+//! after the bot closed the purchase as expired still credits (the money was taken).
+
+use super::provider::WebhookOutcome;
+use super::work::Work;
+use super::{no_nul, Engine, EngineResult};
+use crate::app::action::Action;
+use crate::app::ports::{purchase_id, Purchase, PurchaseCall, PurchaseState, PurchaseStatus, User};
+use crate::domain::billing::{Charge, ChargeKind, CreditPurchase, EntryKind, PaymentMethod, WalletEntry};
+use crate::domain::ids::{AccountId, ChargeId};
+use chrono::{DateTime, Duration, Utc};
+
+/// `[wallet]`: where `/wallet buy` takes payment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WalletSettings {
+    /// `sandbox` (credits at once, nobody is charged) or a provider with a hosted page.
+    pub provider: String,
+    /// Where the customer's browser goes after paying.
+    pub return_url: Option<String>,
+    /// Where providers that take a webhook per payment report it (Mollie).
+    pub webhook_url: Option<String>,
+}
+
+impl Default for WalletSettings {
+    fn default() -> Self {
+        WalletSettings { provider: "sandbox".into(), return_url: None, webhook_url: None }
+    }
+}
+
+/// How long a page lives before its provider says: Stripe Checkout "If you don't specify
+/// expires_at, the default value is 24 hours after the current time"
+/// (docs.stripe.com/payments/checkout/managing-limited-inventory). Providers answer with
+/// the page's own expiry, which replaces this.
+pub const DEFAULT_PAGE_LIFE_HOURS: i64 = 24;
+
+/// A provider's word about a purchase, from a verified webhook or a lookup.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PurchaseUpdate {
+    pub provider: String,
+    /// The provider's event id (or a stable id of this state, where it has none).
+    pub event_id: String,
+    /// The hosted page (Stripe `cs_…`, Mollie `tr_…`).
+    pub provider_ref: String,
+    /// Our reference, where the provider echoes it.
+    pub reference: Option<String>,
+    pub state: PurchaseState,
+}
+
+fn credits_word(n: u32) -> &'static str {
+    if n == 1 {
+        "credit"
+    } else {
+        "credits"
+    }
+}
+
+pub(crate) fn display(provider: &str) -> &str {
+    match provider {
+        "stripe" => "Stripe",
+        "mollie" => "Mollie",
+        "paypal" => "PayPal",
+        "adyen" => "Adyen",
+        "square" => "Square",
+        other => other,
+    }
+}
+
+impl Work<'_> {
+    /// `/wallet buy` with a real provider: a pending purchase, nothing credited. The page
+    /// is made after the commit (`Engine::start_purchases`).
+    pub(crate) async fn start_hosted_purchase(
+        &mut self,
+        user: &User,
+        account: &AccountId,
+        p: &CreditPurchase,
+        cur: crate::domain::money::Currency,
+        channel: &str,
+    ) -> EngineResult<()> {
+        let provider = self.e.cfg.wallet.provider.clone();
+        let purchase = Purchase {
+            id: 0,
+            account: account.clone(),
+            user: user.id.clone(),
+            provider: provider.clone(),
+            credits: p.credits,
+            value: p.value,
+            total: p.total,
+            fee: p.fee,
+            currency: cur,
+            status: PurchaseStatus::Pending,
+            provider_ref: None,
+            url: None,
+            created_at: self.now,
+            expires_at: self.now + Duration::hours(DEFAULT_PAGE_LIFE_HOURS),
+            charge: None,
+        };
+        let id = self.tx.insert_purchase(&purchase).await?;
+        let reference = crate::app::ports::purchase_reference(id);
+        self.audit(
+            user.id.as_str(),
+            None,
+            "wallet.purchase_started",
+            format!(
+                "{account}: {} credits for {} {cur} through {provider} ({reference}); nothing credited until paid",
+                p.credits,
+                cur.format(p.total)
+            ),
+            None,
+        )
+        .await?;
+        self.say(
+            channel,
+            Some(&user.id),
+            None,
+            format!(
+                "To buy {} {} ({} {cur} plus a {} {cur} platform fee: {} {cur}) you pay on {}'s own payment page; I never take card numbers. \
+                 I am sending you the link in a private message. Your wallet is credited {} {cur} once {} confirms the payment.",
+                p.credits,
+                credits_word(p.credits),
+                cur.format(p.cost),
+                cur.format(p.fee),
+                cur.format(p.total),
+                display(&provider),
+                cur.format(p.value),
+                display(&provider),
+            ),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// What the provider said about a purchase, applied: paid credits once (also after the
+    /// bot closed it as expired: the money was taken), expired or failed closes a pending
+    /// one and says so; anything else changes nothing.
+    pub(crate) async fn settle_purchase(&mut self, purchase: &Purchase, state: &PurchaseState, via: &str) -> EngineResult<WebhookOutcome> {
+        let cur = purchase.currency;
+        let reference = purchase.reference();
+        match state {
+            PurchaseState::Paid { payment_ref } => {
+                if purchase.status == PurchaseStatus::Paid {
+                    return Ok(WebhookOutcome::Ignored);
+                }
+                let charge_id = if payment_ref.is_empty() { ChargeId::new(reference.clone()) } else { ChargeId::new(payment_ref.clone()) };
+                let late = purchase.status != PurchaseStatus::Pending;
+                self.tx
+                    .put_charge(&Charge {
+                        id: charge_id.clone(),
+                        account: purchase.account.clone(),
+                        amount: purchase.total,
+                        currency: cur,
+                        at: self.now,
+                        method: PaymentMethod::Card,
+                        card_last4: None,
+                        kind: ChargeKind::Credits,
+                        description: format!("{} credits", purchase.credits),
+                        fee: purchase.fee,
+                        wallet_selected: false,
+                        disputed: false,
+                        provider: purchase.provider.clone(),
+                    })
+                    .await?;
+                // The one winner: pending (or closed unpaid) → paid, in this transaction.
+                let from = [PurchaseStatus::Pending, PurchaseStatus::Expired, PurchaseStatus::Failed];
+                if !self.tx.move_purchase(purchase.id, &from, PurchaseStatus::Paid, Some(&charge_id)).await? {
+                    // Moved by someone else since it was read (it is read locked, so this
+                    // is not expected): run the whole transaction again on fresh data.
+                    return Err(crate::app::ports::StoreError::Conflict("the purchase changed while it was being paid".into()).into());
+                }
+                self.tx.put_credit_purchase(&charge_id, purchase.value, "wallet_buy").await?;
+                self.tx
+                    .add_wallet_entry(&WalletEntry {
+                        account: purchase.account.clone(),
+                        currency: cur,
+                        amount: purchase.value,
+                        kind: EntryKind::Purchase,
+                        actor: purchase.user.to_string(),
+                        reason: format!("{} credits, charge {charge_id}", purchase.credits),
+                        at: self.now,
+                    })
+                    .await?;
+                let balance = self.tx.wallet_balance(&purchase.account, cur).await?;
+                self.tx
+                    .push(Action::Wallet {
+                        account: purchase.account.to_string(),
+                        balance: cur.format(balance),
+                        currency: cur.to_string(),
+                        reason: "purchase".into(),
+                    })
+                    .await?;
+                self.audit(
+                    "system",
+                    None,
+                    if late { "wallet.purchase_paid_late" } else { "wallet.purchase" },
+                    format!(
+                        "{}: {} credits, +{} {cur}, charge {charge_id} of {} {cur} ({reference}, {} {via}{})",
+                        purchase.account,
+                        purchase.credits,
+                        cur.format(purchase.value),
+                        cur.format(purchase.total),
+                        purchase.provider,
+                        if late { format!("; it was {} — the payment came after", purchase.status.as_str()) } else { String::new() }
+                    ),
+                    None,
+                )
+                .await?;
+                let text = format!(
+                    "{}Payment received: {} {} bought, {} {cur} added to your wallet; your card was charged {} {cur} (charge {charge_id}). Your balance is now {} {cur}.",
+                    if late { "Your payment arrived after the link had expired, and it was taken, so it counts. " } else { "" },
+                    purchase.credits,
+                    credits_word(purchase.credits),
+                    cur.format(purchase.value),
+                    cur.format(purchase.total),
+                    cur.format(balance)
+                );
+                self.say("dm", Some(&purchase.user), None, text).await?;
+                Ok(WebhookOutcome::Applied)
+            }
+            PurchaseState::Expired | PurchaseState::Failed(_) => {
+                let (to, words) = match state {
+                    PurchaseState::Failed(why) => (PurchaseStatus::Failed, format!("the payment did not go through ({why})")),
+                    _ => (PurchaseStatus::Expired, "the payment link expired before it was paid".to_string()),
+                };
+                if !self.tx.move_purchase(purchase.id, &[PurchaseStatus::Pending], to, None).await? {
+                    return Ok(WebhookOutcome::Ignored);
+                }
+                self.audit(
+                    "system",
+                    None,
+                    &format!("wallet.purchase_{}", to.as_str()),
+                    format!(
+                        "{}: {} credits ({reference}, {} {via}): {words}; nothing credited",
+                        purchase.account, purchase.credits, purchase.provider
+                    ),
+                    None,
+                )
+                .await?;
+                let text = format!(
+                    "Your purchase of {} {} was not completed: {words}. Nothing was charged and nothing was added to your wallet. Buy again with /wallet buy {}.",
+                    purchase.credits,
+                    credits_word(purchase.credits),
+                    purchase.credits
+                );
+                self.say("dm", Some(&purchase.user), None, text).await?;
+                Ok(WebhookOutcome::Applied)
+            }
+            PurchaseState::Open => Ok(WebhookOutcome::Ignored),
+        }
+    }
+}
+
+impl Engine {
+    /// Timers of purchases: pages to make (then their link is sent privately), and pending
+    /// purchases past their page's expiry (asked about once more, then closed).
+    pub(crate) async fn run_purchases(&self, now: DateTime<Utc>) -> EngineResult<()> {
+        for id in self.store.purchases_to_start(20).await? {
+            self.start_purchase(id, now).await?;
+        }
+        for id in self.store.purchases_past_expiry(now).await? {
+            self.expire_purchase(id, now).await?;
+        }
+        Ok(())
+    }
+
+    fn purchase_call(&self, p: &Purchase) -> PurchaseCall {
+        PurchaseCall {
+            reference: p.reference(),
+            amount: p.total,
+            currency: p.currency,
+            description: format!("{} paydesk {} for {}", p.credits, credits_word(p.credits), p.account),
+            return_url: self.cfg.wallet.return_url.clone().unwrap_or_default(),
+            webhook_url: self.cfg.wallet.webhook_url.clone(),
+        }
+    }
+
+    async fn read_purchase(&self, id: i64, now: DateTime<Utc>) -> EngineResult<Option<Purchase>> {
+        let mut w = self.work(now).await?;
+        let p = w.tx.purchase(id).await?;
+        drop(w); // read only: rolled back
+        Ok(p)
+    }
+
+    /// Makes the provider's page (outside any transaction; idempotent under the
+    /// purchase's reference), then records it and sends the link privately.
+    async fn start_purchase(&self, id: i64, now: DateTime<Utc>) -> EngineResult<()> {
+        let Some(p) = self.read_purchase(id, now).await? else { return Ok(()) };
+        let answer = match self.connectors.get(&p.provider) {
+            Some(c) => c.start_purchase(&self.purchase_call(&p)).await,
+            None => Err(crate::app::ports::ConnectorError::Permanent(format!("{} is not configured", p.provider))),
+        };
+        match answer {
+            Ok(link) => {
+                let link =
+                    crate::app::ports::CheckoutLink { provider_ref: no_nul(&link.provider_ref), url: no_nul(&link.url), expires_at: link.expires_at };
+                let (link, p) = (&link, &p);
+                self.retrying(|| async move {
+                    let mut w = self.work(now).await?;
+                    let expires = link.expires_at.unwrap_or(p.expires_at);
+                    if !w.tx.set_purchase_link(p.id, &link.provider_ref, &link.url, expires).await? {
+                        return w.commit().await;
+                    }
+                    let cur = p.currency;
+                    w.audit("system", None, "wallet.purchase_link", format!("{} ({}): {} page {}", p.account, p.reference(), p.provider, link.provider_ref), None)
+                        .await?;
+                    let text = format!(
+                        "Pay {} {cur} for {} {} on {}'s page: {} — the link works until {} UTC. Your wallet is credited once {} confirms the payment; nothing is charged if you do not pay.",
+                        cur.format(p.total),
+                        p.credits,
+                        credits_word(p.credits),
+                        display(&p.provider),
+                        link.url,
+                        expires.format("%Y-%m-%d %H:%M"),
+                        display(&p.provider)
+                    );
+                    w.say("dm", Some(&p.user), None, text).await?;
+                    w.commit().await
+                })
+                .await
+            }
+            Err(crate::app::ports::ConnectorError::Permanent(why)) => {
+                let why = &no_nul(&why);
+                self.retrying(|| async move {
+                    let mut w = self.work(now).await?;
+                    let Some(p) = w.tx.purchase(id).await? else { return w.commit().await };
+                    w.settle_purchase(&p, &PurchaseState::Failed(format!("the payment page could not be made: {why}")), "start").await?;
+                    w.commit().await
+                })
+                .await
+            }
+            Err(e) => {
+                // Nothing known to be made, or made under our reference: asked again at
+                // the next timer run with the same reference (the provider replays it).
+                tracing::warn!(purchase = id, error = %e, "payment page not made yet; trying again later");
+                Ok(())
+            }
+        }
+    }
+
+    /// A pending purchase past its page's expiry: the provider is asked once more (a
+    /// payment may have been made and its webhook lost); unless it says paid, the
+    /// purchase is closed as expired and the customer told.
+    async fn expire_purchase(&self, id: i64, now: DateTime<Utc>) -> EngineResult<()> {
+        let Some(p) = self.read_purchase(id, now).await? else { return Ok(()) };
+        let state = match (&p.provider_ref, self.connectors.get(&p.provider)) {
+            (Some(r), Some(c)) => match c.purchase_status(&self.purchase_call(&p), r).await {
+                Ok(s) => s,
+                Err(e) => {
+                    tracing::warn!(purchase = id, error = %e, "cannot ask about an expired payment page; closed as expired");
+                    PurchaseState::Expired
+                }
+            },
+            // The page was never made (the provider kept failing): the customer never had
+            // a link, so it is not "expired" to them.
+            (None, _) => PurchaseState::Failed(format!("{} could not make the payment page in time", display(&p.provider))),
+            (Some(_), None) => PurchaseState::Expired,
+        };
+        let state = match state {
+            PurchaseState::Open => PurchaseState::Expired,
+            s => s,
+        };
+        let state = &state;
+        self.retrying(|| async move {
+            let mut w = self.work(now).await?;
+            let Some(p) = w.tx.purchase(id).await? else { return w.commit().await };
+            if p.status == PurchaseStatus::Pending {
+                w.settle_purchase(&p, state, "lookup at expiry").await?;
+            }
+            w.commit().await
+        })
+        .await
+    }
+
+    /// A purchase's outcome by webhook (verified) or by a fetch the webhook asked for.
+    pub async fn purchase_update(&self, u: &PurchaseUpdate, at: DateTime<Utc>) -> EngineResult<WebhookOutcome> {
+        let u = &PurchaseUpdate {
+            provider: no_nul(&u.provider),
+            event_id: no_nul(&u.event_id),
+            provider_ref: no_nul(&u.provider_ref),
+            reference: u.reference.as_deref().map(no_nul),
+            state: match &u.state {
+                PurchaseState::Paid { payment_ref } => PurchaseState::Paid { payment_ref: no_nul(payment_ref) },
+                PurchaseState::Failed(why) => PurchaseState::Failed(no_nul(why)),
+                s => s.clone(),
+            },
+        };
+        self.retrying(|| self.purchase_update_once(u, at)).await
+    }
+
+    async fn purchase_update_once(&self, u: &PurchaseUpdate, at: DateTime<Utc>) -> EngineResult<WebhookOutcome> {
+        let mut w = self.work(at).await?;
+        let found = match w.tx.purchase_by_provider_ref(&u.provider, &u.provider_ref).await? {
+            Some(p) => Some(p),
+            None => match u.reference.as_deref().and_then(purchase_id) {
+                Some(id) => w.tx.purchase(id).await?.filter(|p| p.provider == u.provider),
+                None => None,
+            },
+        };
+        let Some(p) = found else {
+            drop(w); // nothing of ours: not recorded, a later delivery is read again
+            return Ok(WebhookOutcome::Unknown);
+        };
+        if !w.tx.first_webhook(&u.provider, &u.event_id, "purchase", at).await? {
+            w.commit().await?;
+            return Ok(WebhookOutcome::Duplicate);
+        }
+        let outcome = w.settle_purchase(&p, &u.state, &format!("event {}", u.event_id)).await?;
+        w.commit().await?;
+        Ok(outcome)
+    }
+}

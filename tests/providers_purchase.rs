@@ -1,0 +1,341 @@
+//! Buying credits for real: with `[wallet] provider` set, `/wallet buy` credits nothing at
+//! once; the provider's hosted page (Stripe Checkout Session, Mollie payment) is made and
+//! its link sent privately; a verified webhook or a lookup saying "paid" credits the
+//! wallet exactly once; forged deliveries change nothing; an expired or failed page
+//! credits nothing and the customer is told; a payment after the bot closed the purchase
+//! still credits. Every scenario on SQLite and PostgreSQL.
+
+mod common;
+mod providers_support;
+
+use paydesk::adapters::http::webhooks::{self, stripe_signature, WebhookState};
+use paydesk::app::engine::{Actor, EngineConfig, Event, WalletSettings};
+use paydesk::config::Secret;
+use paydesk::domain::ids::{AccountId, ChargeId};
+use paydesk::domain::money::Currency;
+use providers_support::{currency, engine_with, outbox, seed_charge, t, Fake, Kind};
+use rust_decimal::Decimal;
+use serde_json::{json, Value};
+use std::str::FromStr;
+use std::sync::Arc;
+
+const START: &str = "2026-04-01T10:00:00Z";
+
+struct Rig {
+    engine: Arc<paydesk::app::engine::Engine>,
+    fake: Fake,
+    clock: Arc<paydesk::adapters::surfaces::replay::ManualClock>,
+    url: String,
+    http: reqwest::Client,
+    kind: Kind,
+    _db: common::TestDb,
+}
+
+async fn rig_on(backend: &common::Backend, kind: Kind, provider: &str) -> Rig {
+    let fake = Fake::start(kind, &[]).await;
+    let db = common::fresh_db(backend).await;
+    let wallet = WalletSettings {
+        provider: provider.into(),
+        return_url: Some("https://paydesk.example.com/paid".into()),
+        webhook_url: (kind == Kind::Mollie).then(|| "https://bot.example.com/webhooks/mollie".to_string()),
+    };
+    let (engine, clock, providers) = engine_with(&fake, &db.url, EngineConfig { wallet, ..EngineConfig::default() }).await;
+    seed_charge(&engine, kind, START, currency(kind), "49.00").await;
+    clock.set(t(START));
+    fake.set_now(t(START));
+    let mut keys = providers.webhooks.clone();
+    keys.stripe = Some(Secret::new("whsec_test"));
+    let state = WebhookState { engine: engine.clone(), keys, clock: clock.clone() };
+    let addr = paydesk::adapters::http::serve("127.0.0.1:0".parse().unwrap(), webhooks::routes(state), std::future::pending()).await.unwrap();
+    Rig { engine, fake, clock, url: format!("http://{addr}"), http: reqwest::Client::new(), kind, _db: db }
+}
+
+impl Rig {
+    async fn say(&self, text: &str, at: &str) -> Vec<String> {
+        let before = outbox(&self.engine).await.len();
+        self.clock.set(t(at));
+        let ev = Event::Message { actor: Actor::known("ana"), text: text.into(), channel: "support".into() };
+        self.engine.handle(ev, t(at), None).await.unwrap();
+        outbox(&self.engine).await.split_off(before)
+    }
+
+    async fn balance(&self) -> Decimal {
+        let mut tx = self.engine.store().begin().await.unwrap();
+        tx.wallet_balance(&AccountId::new("acct-1".to_string()), currency(self.kind)).await.unwrap()
+    }
+
+    async fn post(&self, path: &str, headers: &[(&str, String)], body: &[u8]) -> u16 {
+        let mut r = self.http.post(format!("{}{path}", self.url)).body(body.to_vec());
+        for (k, v) in headers {
+            r = r.header(*k, v);
+        }
+        r.send().await.unwrap().status().as_u16()
+    }
+
+    /// A Stripe event about `session`, signed with `secret` at the rig's clock.
+    async fn stripe_event(&self, event_id: &str, typ: &str, session: &Value, secret: &str) -> u16 {
+        let body = serde_json::to_vec(&json!({"id": event_id, "object": "event", "type": typ, "data": {"object": session}})).unwrap();
+        let sig = stripe_signature(&Secret::new(secret), self.clock_now().timestamp(), &body);
+        self.post("/webhooks/stripe", &[("stripe-signature", sig)], &body).await
+    }
+
+    fn clock_now(&self) -> chrono::DateTime<chrono::Utc> {
+        use paydesk::app::ports::Clock;
+        self.clock.now()
+    }
+
+    async fn mollie_hook(&self, id: &str) -> u16 {
+        self.post("/webhooks/mollie", &[("content-type", "application/x-www-form-urlencoded".to_string())], format!("id={id}").as_bytes()).await
+    }
+}
+
+fn dms(lines: &[String]) -> Vec<String> {
+    lines.iter().filter(|l| l.contains(r#""channel":"dm""#) && l.contains(r#""to":"ana""#)).cloned().collect()
+}
+
+fn d(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stripe_link_sent_privately_paid_once_forged_refused() {
+    for backend in common::backends() {
+        let rig = rig_on(&backend, Kind::Stripe, "stripe").await;
+        let out = rig.say("/wallet buy 10", "2026-04-01T10:05:00Z").await;
+        // Nothing credited; the channel answer names the total and says a DM follows; the
+        // link itself goes only by DM.
+        assert_eq!(rig.balance().await, Decimal::ZERO, "{out:?}");
+        let public: Vec<&String> = out.iter().filter(|l| l.contains(r#""channel":"support""#)).collect();
+        assert!(public.iter().any(|l| l.contains("20.60 USD") && l.contains("private message")), "{out:?}");
+        assert!(!public.iter().any(|l| l.contains("checkout.stripe.com")), "the link is never posted in the channel: {out:?}");
+        let pages = rig.fake.pages();
+        assert_eq!(pages.len(), 1, "one Checkout Session");
+        assert_eq!((pages[0].amount.as_str(), pages[0].currency.as_str()), ("2060", "usd"));
+        let dm = dms(&out);
+        assert!(dm.iter().any(|l| l.contains(&format!("https://checkout.stripe.com/c/pay/{}", pages[0].id)) && l.contains("20.60 USD")), "{out:?}");
+        assert!(rig.fake.snapshot().1.is_empty(), "{:?}", rig.fake.snapshot().1);
+        // Another event (a tick) does not make the page again.
+        rig.engine.run_timers(t("2026-04-01T10:06:00Z")).await.unwrap();
+        assert_eq!(rig.fake.pages().len(), 1);
+
+        // Forged: another secret; tampered: a paid session the provider never signed.
+        let paid = rig.fake.pay(&pages[0].id);
+        assert_eq!(rig.stripe_event("evt_forged", "checkout.session.completed", &paid, "whsec_evil").await, 401);
+        assert_eq!(rig.balance().await, Decimal::ZERO);
+
+        // Signed: credited once, the customer told privately.
+        let before = outbox(&rig.engine).await.len();
+        assert_eq!(rig.stripe_event("evt_paid", "checkout.session.completed", &paid, "whsec_test").await, 200);
+        assert_eq!(rig.balance().await, d("20.00"));
+        let told = outbox(&rig.engine).await.split_off(before);
+        assert!(dms(&told).iter().any(|l| l.contains("Payment received") && l.contains("20.00 USD")), "{told:?}");
+        // Redelivered, and a second event about the same payment: still once.
+        assert_eq!(rig.stripe_event("evt_paid", "checkout.session.completed", &paid, "whsec_test").await, 200);
+        assert_eq!(rig.stripe_event("evt_async", "checkout.session.async_payment_succeeded", &paid, "whsec_test").await, 200);
+        assert_eq!(rig.balance().await, d("20.00"));
+        // The charge is the payment intent, recorded as bought through the bot (a refund
+        // of it takes the credits back).
+        let pi = paid["payment_intent"].as_str().unwrap().to_string();
+        let mut tx = rig.engine.store().begin().await.unwrap();
+        let charge = tx.charge(&ChargeId::new(pi.clone())).await.unwrap().expect("charge");
+        assert_eq!((charge.amount, charge.provider.as_str()), (d("20.60"), "stripe"));
+        assert_eq!(tx.credit_purchase(&ChargeId::new(pi)).await.unwrap(), Some(d("20.00")));
+        drop(tx);
+        // A session of no purchase of ours changes nothing.
+        let stranger = json!({"id": "cs_other", "object": "checkout.session", "status": "complete", "payment_status": "paid", "payment_intent": "pi_x", "client_reference_id": "pd_pu_00000099"});
+        assert_eq!(rig.stripe_event("evt_stranger", "checkout.session.completed", &stranger, "whsec_test").await, 200);
+        assert_eq!(rig.balance().await, d("20.00"));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stripe_expired_credits_nothing_and_says_so_but_a_late_payment_counts() {
+    for backend in common::backends() {
+        let rig = rig_on(&backend, Kind::Stripe, "stripe").await;
+        rig.say("/wallet buy 10", "2026-04-01T10:05:00Z").await;
+        rig.say("/wallet buy 5", "2026-04-01T10:06:00Z").await;
+        let pages = rig.fake.pages();
+        assert_eq!(pages.len(), 2);
+        // Stripe says the second expired (checkout.session.expired): closed, said.
+        let expired = rig.fake.end_unpaid(&pages[1].id, "expired");
+        let before = outbox(&rig.engine).await.len();
+        assert_eq!(rig.stripe_event("evt_exp", "checkout.session.expired", &expired, "whsec_test").await, 200);
+        let told = outbox(&rig.engine).await.split_off(before);
+        assert!(dms(&told).iter().any(|l| l.contains("not completed") && l.contains("expired") && l.contains("Nothing was charged")), "{told:?}");
+        // Past the first page's expiry (24 h) the timers ask Stripe (still open here:
+        // its expiry is its own business) and close it: nothing credited, said once.
+        let before = outbox(&rig.engine).await.len();
+        rig.clock.set(t("2026-04-02T10:06:00Z"));
+        rig.engine.run_timers(t("2026-04-02T10:06:00Z")).await.unwrap();
+        rig.engine.run_timers(t("2026-04-02T10:07:00Z")).await.unwrap();
+        let told = outbox(&rig.engine).await.split_off(before);
+        assert_eq!(dms(&told).iter().filter(|l| l.contains("not completed")).count(), 1, "{told:?}");
+        assert_eq!(rig.balance().await, Decimal::ZERO);
+        // The money was taken after all: a late "paid" still credits, once, and says why.
+        let paid = rig.fake.pay(&pages[0].id);
+        let before = outbox(&rig.engine).await.len();
+        assert_eq!(rig.stripe_event("evt_late", "checkout.session.completed", &paid, "whsec_test").await, 200);
+        assert_eq!(rig.stripe_event("evt_late", "checkout.session.completed", &paid, "whsec_test").await, 200);
+        assert_eq!(rig.balance().await, d("20.00"));
+        let told = outbox(&rig.engine).await.split_off(before);
+        assert!(dms(&told).iter().any(|l| l.contains("after the link had expired") && l.contains("Payment received")), "{told:?}");
+        let audit = rig.engine.store().audit(None).await.unwrap();
+        assert!(audit.iter().any(|a| a.record.action == "wallet.purchase_paid_late"), "audited as late");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stripe_lookup_credits_a_payment_whose_webhook_never_came() {
+    for backend in common::backends() {
+        let rig = rig_on(&backend, Kind::Stripe, "stripe").await;
+        rig.say("/wallet buy 10", "2026-04-01T10:05:00Z").await;
+        let page = rig.fake.pages().remove(0);
+        rig.fake.pay(&page.id);
+        // No webhook. At the page's expiry the timers ask Stripe: paid — credited, once.
+        rig.engine.run_timers(t("2026-04-02T10:06:00Z")).await.unwrap();
+        assert_eq!(rig.balance().await, d("20.00"));
+        rig.engine.run_timers(t("2026-04-02T11:06:00Z")).await.unwrap();
+        assert_eq!(rig.balance().await, d("20.00"));
+        assert!(rig.fake.state.lock().unwrap().requests.iter().any(|r| r == &format!("GET /v1/checkout/sessions/{}", page.id)));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mollie_payment_link_webhook_fetch_paid_once_and_cancelled_says_so() {
+    for backend in common::backends() {
+        let rig = rig_on(&backend, Kind::Mollie, "mollie").await;
+        let out = rig.say("/wallet buy 10", "2026-04-01T10:05:00Z").await;
+        assert_eq!(rig.balance().await, Decimal::ZERO);
+        let pages = rig.fake.pages();
+        assert_eq!((pages.len(), pages[0].amount.as_str(), pages[0].currency.as_str()), (1, "20.60", "EUR"));
+        assert!(dms(&out).iter().any(|l| l.contains("https://www.mollie.com/checkout/select-method/")), "{out:?}");
+        assert!(rig.fake.snapshot().1.is_empty(), "{:?}", rig.fake.snapshot().1);
+        // Mollie's webhook carries only the id: the payment is fetched. Still open: nothing.
+        assert_eq!(rig.mollie_hook(&pages[0].id).await, 200);
+        assert_eq!(rig.balance().await, Decimal::ZERO);
+        // A forged id (no such payment): 200, nothing changes.
+        assert_eq!(rig.mollie_hook("tr_forged123").await, 200);
+        // Paid: credited once, however often the webhook comes.
+        rig.fake.pay(&pages[0].id);
+        for _ in 0..3 {
+            assert_eq!(rig.mollie_hook(&pages[0].id).await, 200);
+        }
+        assert_eq!(rig.balance().await, d("20.00"));
+        let mut tx = rig.engine.store().begin().await.unwrap();
+        assert_eq!(tx.credit_purchase(&ChargeId::new(pages[0].id.clone())).await.unwrap(), Some(d("20.00")));
+        drop(tx);
+        // A cancelled payment credits nothing and the customer is told.
+        rig.say("/wallet buy 5", "2026-04-01T10:10:00Z").await;
+        let second = rig.fake.pages().remove(1);
+        rig.fake.end_unpaid(&second.id, "canceled");
+        let before = outbox(&rig.engine).await.len();
+        assert_eq!(rig.mollie_hook(&second.id).await, 200);
+        let told = outbox(&rig.engine).await.split_off(before);
+        assert!(dms(&told).iter().any(|l| l.contains("not completed") && l.contains("cancelled") && l.contains("Nothing was charged")), "{told:?}");
+        assert_eq!(rig.balance().await, d("20.00"));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sandbox_purchases_still_credit_at_once() {
+    for backend in common::backends() {
+        let rig = rig_on(&backend, Kind::Stripe, "sandbox").await;
+        let out = rig.say("/wallet buy 10", "2026-04-01T10:05:00Z").await;
+        assert_eq!(rig.balance().await, d("20.00"), "{out:?}");
+        assert!(out.iter().any(|l| l.contains("Bought 10 credits")), "{out:?}");
+        assert!(rig.fake.pages().is_empty(), "no hosted page for the sandbox");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auto_recharge_through_a_real_provider_charges_nothing_and_says_so() {
+    use paydesk::domain::billing::{Account, AutoRecharge};
+    for backend in common::backends() {
+        let rig = rig_on(&backend, Kind::Stripe, "stripe").await;
+        let acct = Account {
+            id: AccountId::new("acct-1".to_string()),
+            currency: currency(Kind::Stripe),
+            auto_recharge: Some(AutoRecharge { below: d("1.00"), credits: 10 }),
+        };
+        rig.engine.seed_account(&acct, Some(d("0.05")), t(START)).await.unwrap();
+        let before = outbox(&rig.engine).await.len();
+        rig.engine.handle(Event::Usage { account: acct.id.clone(), conversations: 10 }, t("2026-04-01T10:10:00Z"), None).await.unwrap();
+        let out = outbox(&rig.engine).await.split_off(before);
+        // No sandbox charge pretending the card was charged: nothing bought, the
+        // customer told why and how to buy; only what the wallet held was used.
+        assert!(!out.iter().any(|l| l.contains("your card was charged")), "{out:?}");
+        assert!(dms(&out).iter().any(|l| l.contains("Auto-recharge") && l.contains("/wallet buy")), "{out:?}");
+        assert_eq!(rig.balance().await, d("0.05") - d("0.05"));
+        let mut tx = rig.engine.store().begin().await.unwrap();
+        assert!(tx.charges_of(&acct.id).await.unwrap().iter().all(|c| c.provider != "sandbox"), "no sandbox charge");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn adyen_payment_link_paid_by_hmac_authorisation_once_and_expiry_by_lookup() {
+    use paydesk::adapters::payments::adyen::notification_hmac;
+    const HMAC_HEX: &str = "44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA056";
+    for backend in common::backends() {
+        let rig = rig_on(&backend, Kind::Adyen, "adyen").await;
+        let out = rig.say("/wallet buy 10", "2026-04-01T10:05:00Z").await;
+        assert_eq!(rig.balance().await, Decimal::ZERO);
+        let page = rig.fake.pages().remove(0);
+        assert_eq!((page.amount.as_str(), page.currency.as_str()), ("2060", "EUR"));
+        assert!(dms(&out).iter().any(|l| l.contains(&format!("https://test.adyen.link/{}", page.id))), "{out:?}");
+        assert!(rig.fake.snapshot().1.is_empty(), "{:?}", rig.fake.snapshot().1);
+        let item = |success: &str, sign: bool| {
+            let mut item = json!({"pspReference": "PSP0000000000001", "originalReference": "", "merchantAccountCode": "PaydeskECOM",
+                "merchantReference": page.reference, "amount": {"value": 2060, "currency": "EUR"}, "eventCode": "AUTHORISATION",
+                "success": success, "additionalData": {"paymentLinkId": page.id}});
+            let sig = notification_hmac(&item, HMAC_HEX).unwrap();
+            item["additionalData"]["hmacSignature"] = json!(if sign { sig } else { "AAAA".to_string() + &sig[4..] });
+            serde_json::to_vec(&json!({"live": "false", "notificationItems": [{"NotificationRequestItem": item}]})).unwrap()
+        };
+        assert_eq!(rig.post("/webhooks/adyen", &[], &item("true", false)).await, 401, "forged");
+        assert_eq!(rig.post("/webhooks/adyen", &[], &item("false", true)).await, 200, "refused: the link stays open");
+        assert_eq!(rig.balance().await, Decimal::ZERO);
+        for _ in 0..2 {
+            assert_eq!(rig.post("/webhooks/adyen", &[], &item("true", true)).await, 200);
+        }
+        assert_eq!(rig.balance().await, d("20.00"));
+        let mut tx = rig.engine.store().begin().await.unwrap();
+        assert_eq!(tx.credit_purchase(&ChargeId::new("PSP0000000000001".to_string())).await.unwrap(), Some(d("20.00")));
+        drop(tx);
+        // A second link expires: the lookup at its expiry says so; nothing credited, said.
+        rig.say("/wallet buy 5", "2026-04-01T10:10:00Z").await;
+        let second = rig.fake.pages().remove(1);
+        rig.fake.end_unpaid(&second.id, "expired");
+        let before = outbox(&rig.engine).await.len();
+        rig.engine.run_timers(t("2026-04-02T10:11:00Z")).await.unwrap();
+        let told = outbox(&rig.engine).await.split_off(before);
+        assert!(dms(&told).iter().any(|l| l.contains("not completed") && l.contains("expired")), "{told:?}");
+        assert_eq!(rig.balance().await, d("20.00"));
+        assert!(rig.fake.state.lock().unwrap().requests.iter().any(|r| r == &format!("GET /v72/paymentLinks/{}", second.id)));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_the_provider_refuses_to_make_fails_the_purchase_and_says_so() {
+    for backend in common::backends() {
+        let fake = Fake::start(Kind::Stripe, &[]).await;
+        let db = common::fresh_db(&backend).await;
+        // A return URL Stripe's Checkout refuses (not http): the creation is answered 400.
+        let wallet = WalletSettings { provider: "stripe".into(), return_url: Some("paydesk-not-a-url".into()), webhook_url: None };
+        let (engine, clock, _) = engine_with(&fake, &db.url, EngineConfig { wallet, ..EngineConfig::default() }).await;
+        seed_charge(&engine, Kind::Stripe, START, Currency::USD, "49.00").await;
+        clock.set(t(START));
+        let before = outbox(&engine).await.len();
+        let ev = Event::Message { actor: Actor::known("ana"), text: "/wallet buy 10".into(), channel: "support".into() };
+        engine.handle(ev, t("2026-04-01T10:05:00Z"), None).await.unwrap();
+        let out = outbox(&engine).await.split_off(before);
+        assert!(
+            dms(&out).iter().any(|l| l.contains("not completed") && l.contains("could not be made") && l.contains("Nothing was charged")),
+            "{out:?}"
+        );
+        // Closed: not tried again.
+        engine.run_timers(t("2026-04-01T10:06:00Z")).await.unwrap();
+        let creations = fake.state.lock().unwrap().requests.iter().filter(|r| r.as_str() == "POST /v1/checkout/sessions").count();
+        assert_eq!(creations, 1);
+        assert!(fake.snapshot().1.is_empty(), "answered as Stripe answers, not as a malformed request");
+    }
+}
