@@ -14,8 +14,33 @@ use std::sync::Arc;
 use std::time::Instant;
 
 pub enum Bench {
-    Classify { file: Option<PathBuf>, rounds: usize },
-    Replay { events: usize, db: Option<String> },
+    Classify {
+        file: Option<PathBuf>,
+        rounds: usize,
+    },
+    Replay {
+        events: usize,
+        db: Option<String>,
+    },
+    /// Everything in one go (`paydesk bench`), floors measured in the same run.
+    All(AllOptions),
+}
+
+/// Options of `paydesk bench` (all measurements).
+#[derive(Debug, Clone)]
+pub struct AllOptions {
+    /// Events of the generated transcript replayed for throughput.
+    pub events: usize,
+    /// Bare commits measured for each floor.
+    pub bare: usize,
+    /// Events replayed by a child `paydesk replay` for peak memory.
+    pub memory_events: usize,
+    /// Events sent at a steady 100/s for latency.
+    pub latency_events: usize,
+    pub seed: u64,
+    pub json: bool,
+    /// A PostgreSQL server URL (`postgres://…/db`): scratch databases are created there.
+    pub db: Option<String>,
 }
 
 /// Peak resident memory of this process (Linux), in KiB.
@@ -84,6 +109,9 @@ pub fn synthetic_transcript(events: usize) -> String {
 
 pub async fn run(b: Bench) -> Result<()> {
     match b {
+        Bench::All(o) => {
+            all(o).await?;
+        }
         Bench::Classify { file, rounds } => {
             let msgs = corpus(file)?;
             let rate = crate::nlu::bench::bench(&msgs, rounds);
@@ -134,4 +162,353 @@ pub async fn run(b: Bench) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The cold-start transcript: an account, its customer, one question.
+const THREE_LINES: &str = concat!(
+    r#"{"type":"account","id":"a1","currency":"USD","wallet":"10.00"}"#,
+    "\n",
+    r#"{"type":"user","id":"c1","roles":["customer"],"account":"a1"}"#,
+    "\n",
+    r#"{"type":"message","at":"2026-05-01T10:00:00Z","user":"c1","text":"how much credit do I have left?"}"#,
+    "\n"
+);
+
+/// One line of the `paydesk bench` table.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Row {
+    pub measure: String,
+    pub value: f64,
+    pub unit: String,
+    /// The floor or peer measured in the same run, and its name.
+    pub floor: Option<f64>,
+    pub floor_name: Option<String>,
+    pub ratio: Option<f64>,
+    pub target: String,
+    pub note: String,
+}
+
+impl Row {
+    fn new(measure: &str, value: f64, unit: &str, target: &str) -> Row {
+        Row {
+            measure: measure.into(),
+            value,
+            unit: unit.into(),
+            floor: None,
+            floor_name: None,
+            ratio: None,
+            target: target.into(),
+            note: String::new(),
+        }
+    }
+    fn against(mut self, name: &str, floor: f64) -> Row {
+        self.floor = Some(floor);
+        self.floor_name = Some(name.into());
+        self.ratio = (floor > 0.0).then(|| self.value / floor);
+        self
+    }
+    fn note(mut self, n: impl Into<String>) -> Row {
+        self.note = n.into();
+        self
+    }
+}
+
+/// Bare durable commits per second: one small INSERT + COMMIT per transaction through
+/// sqlx, on a store opened with the bot's own settings (SQLite: WAL, synchronous=FULL).
+async fn bare_commits(store: &AnyStore, n: usize) -> Result<f64> {
+    if let Some(pool) = store.sqlite_pool() {
+        sqlx::query("CREATE TABLE IF NOT EXISTS bench_commits (id INTEGER PRIMARY KEY, v TEXT)").execute(pool).await?;
+        let t0 = Instant::now();
+        for i in 0..n {
+            let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+            sqlx::query("INSERT INTO bench_commits (v) VALUES ($1)").bind(format!("row {i}")).execute(&mut *tx).await?;
+            tx.commit().await?;
+        }
+        return Ok(n as f64 / t0.elapsed().as_secs_f64());
+    }
+    let pool = store.pg_pool().context("a SQLite or PostgreSQL store")?;
+    sqlx::query("CREATE TABLE IF NOT EXISTS bench_commits (id BIGSERIAL PRIMARY KEY, v TEXT)").execute(pool).await?;
+    let t0 = Instant::now();
+    for i in 0..n {
+        let mut tx = pool.begin().await?;
+        sqlx::query("INSERT INTO bench_commits (v) VALUES ($1)").bind(format!("row {i}")).execute(&mut *tx).await?;
+        tx.commit().await?;
+    }
+    Ok(n as f64 / t0.elapsed().as_secs_f64())
+}
+
+/// Replays `text` on `url`; events per second and refunds paid.
+async fn replay_rate(url: &str, text: &str) -> Result<(f64, usize)> {
+    let steps = replay::parse(text).map_err(|e| anyhow::anyhow!("generated transcript: {e}"))?;
+    let n_events = steps.iter().filter(|s| matches!(s, replay::Step::Event(..))).count();
+    let store = AnyStore::open(url).await?;
+    let clock = Arc::new(ManualClock::default());
+    let sandbox = Arc::new(Sandbox::new(store.sandbox_books(), clock.clone()));
+    let engine = Engine::new(store.as_store(), Connectors::default().with(sandbox.clone()), EngineConfig::default());
+    let sink = JsonLines(std::sync::Mutex::new(std::io::sink()));
+    let t0 = Instant::now();
+    replay::run(steps, &engine, &sandbox, &clock, &sink).await?;
+    let rate = n_events as f64 / t0.elapsed().as_secs_f64();
+    Ok((rate, sandbox.books().all().await?.len()))
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+/// Latency at a steady 100 events/s: per message, the time from the event to its reply
+/// committed (the engine's transaction holds the outbox row); per approving reaction, to
+/// the refund paid by the sandbox and recorded (an upper bound of "to the provider call").
+async fn latency(url: &str, text: &str) -> Result<(Vec<f64>, Vec<f64>)> {
+    let steps = replay::parse(text).map_err(|e| anyhow::anyhow!("generated transcript: {e}"))?;
+    let store = AnyStore::open(url).await?;
+    let clock = Arc::new(ManualClock::default());
+    let sandbox = Arc::new(Sandbox::new(store.sandbox_books(), clock.clone()));
+    let engine = Engine::new(store.as_store(), Connectors::default().with(sandbox.clone()), EngineConfig::default());
+    let sink = JsonLines(std::sync::Mutex::new(std::io::sink()));
+    let (mut msgs, mut reacts) = (Vec::new(), Vec::new());
+    let start = steps
+        .iter()
+        .find_map(|s| match s {
+            replay::Step::Event(_, at) => Some(*at),
+            _ => None,
+        })
+        .unwrap_or_default();
+    clock.set(start);
+    let t0 = Instant::now();
+    let mut sent = 0u32;
+    for step in steps {
+        match step {
+            replay::Step::Account(a, w) => engine.seed_account(&a, w, start).await?,
+            replay::Step::User(u) => engine.seed_user(&u, start).await?,
+            replay::Step::Charge(c) => engine.seed_charge(&c, start).await?,
+            replay::Step::Subscription(s) => engine.seed_subscription(&s, start).await?,
+            replay::Step::Fault(f, count, at) => {
+                clock.set(at);
+                sandbox.inject(f, count);
+            }
+            replay::Step::Event(e, at) => {
+                // The schedule: event k is sent at k × 10 ms after the first.
+                let due = t0 + std::time::Duration::from_millis(10 * u64::from(sent));
+                sent += 1;
+                tokio::time::sleep_until(due.into()).await;
+                clock.set(at);
+                let approving = matches!(&e, crate::app::engine::Event::Reaction { emoji, .. } if emoji == "✅");
+                let is_msg = matches!(&e, crate::app::engine::Event::Message { .. });
+                let t = Instant::now();
+                engine.handle(e, at, None).await?;
+                let ms = t.elapsed().as_secs_f64() * 1000.0;
+                if approving {
+                    reacts.push(ms);
+                } else if is_msg {
+                    msgs.push(ms);
+                }
+            }
+        }
+        crate::app::outbox::pump(engine.store().as_ref(), &sink, crate::app::ports::Clock::now(clock.as_ref())).await?;
+    }
+    msgs.sort_by(f64::total_cmp);
+    reacts.sort_by(f64::total_cmp);
+    Ok((msgs, reacts))
+}
+
+/// Wall time of a child `paydesk` run, median of `runs`, in ms.
+fn cold_start(args: &[&str], stdin: &[u8], runs: usize) -> Result<f64> {
+    use std::io::Write as _;
+    let exe = std::env::current_exe()?;
+    let mut times = Vec::new();
+    for _ in 0..runs {
+        let t = Instant::now();
+        let mut child = std::process::Command::new(&exe)
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()?;
+        if let Some(mut i) = child.stdin.take() {
+            i.write_all(stdin)?;
+        }
+        let status = child.wait()?;
+        anyhow::ensure!(status.success(), "paydesk {args:?} failed: {status}");
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    Ok(percentile(&times, 0.5))
+}
+
+/// Peak resident memory (MiB) of a child `paydesk replay FILE`, read from its
+/// `/proc/PID/status` high-water mark every few milliseconds until it exits.
+fn child_peak_rss(file: &std::path::Path) -> Result<f64> {
+    let exe = std::env::current_exe()?;
+    let mut child =
+        std::process::Command::new(&exe).arg("replay").arg(file).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn()?;
+    let status_path = format!("/proc/{}/status", child.id());
+    let mut peak_kib = 0u64;
+    loop {
+        if let Ok(s) = std::fs::read_to_string(&status_path) {
+            if let Some(k) = s.lines().find_map(|l| l.strip_prefix("VmHWM:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok()) {
+                peak_kib = peak_kib.max(k);
+            }
+        }
+        if let Some(status) = child.try_wait()? {
+            anyhow::ensure!(status.success(), "paydesk replay failed: {status}");
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    Ok(peak_kib as f64 / 1024.0)
+}
+
+/// A scratch PostgreSQL database on the server of `admin`; dropped by [`drop_pg`].
+async fn scratch_pg(admin: &str, tag: &str) -> Result<String> {
+    use sqlx::Connection;
+    let name = format!("paydesk_bench_{tag}_{}", std::process::id());
+    let mut c = sqlx::PgConnection::connect(admin).await?;
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {name}")).execute(&mut c).await?;
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut c).await?;
+    let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or_else(|| admin.to_string());
+    Ok(format!("{base}/{name}"))
+}
+
+async fn drop_pg(admin: &str, url: &str) -> Result<()> {
+    use sqlx::Connection;
+    if let Some((_, name)) = url.rsplit_once('/') {
+        let mut c = sqlx::PgConnection::connect(admin).await?;
+        sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut c).await?;
+    }
+    Ok(())
+}
+
+/// `paydesk bench`: every figure next to its floor, measured in this run.
+pub async fn all(o: AllOptions) -> Result<Vec<Row>> {
+    let tmp = tempfile::tempdir()?;
+    let db = |name: &str| format!("sqlite:{}", tmp.path().join(name).display());
+    let mut rows = Vec::new();
+    let log = |r: &Row| {
+        if !o.json {
+            eprintln!("measured: {} = {:.1} {}", r.measure, r.value, r.unit);
+        }
+    };
+
+    let msgs = corpus(None)?;
+    let r = Row::new("classify (one thread)", crate::nlu::bench::bench(&msgs, 200), "messages/s", ">= 250000 messages/s")
+        .note("no TF-IDF + logistic-regression peer is built into this binary");
+    log(&r);
+    rows.push(r);
+
+    // The SQLite floor, measured before and after the replay: the disk is shared.
+    let bare_store = AnyStore::open(&db("bare.db")).await?;
+    let floor_a = bare_commits(&bare_store, o.bare).await?;
+    let text = crate::app::loadgen::transcript(o.events, o.seed);
+    let (rate, paid) = replay_rate(&db("replay.db"), &text).await?;
+    let floor_b = bare_commits(&bare_store, o.bare).await?;
+    let floor = (floor_a + floor_b) / 2.0;
+    let r = Row::new("SQLite bare durable commits", floor, "commits/s", "the floor")
+        .note(format!("WAL, synchronous=FULL; {floor_a:.0} before and {floor_b:.0} after the replay"));
+    log(&r);
+    rows.push(r);
+    let r = Row::new(&format!("replay on SQLite ({} events, one commit at a time)", o.events), rate, "events/s", ">= 0.7x the floor")
+        .against("SQLite bare commits", floor)
+        .note(format!("{paid} refunds paid"));
+    log(&r);
+    rows.push(r);
+    rows.push(Row::new("replay on SQLite, group commit", 0.0, "events/s", "report").note("not built: events commit one at a time"));
+
+    let lat_text = crate::app::loadgen::transcript(o.latency_events, o.seed.wrapping_add(1));
+    let (m, a) = latency(&db("latency.db"), &lat_text).await?;
+    for (what, v) in [("message -> reply committed", &m), ("approving reaction -> refund paid (sandbox)", &a)] {
+        let r = Row::new(&format!("latency p50, {what}, 100 events/s"), percentile(v, 0.5), "ms", "report");
+        log(&r);
+        rows.push(r);
+        let r = Row::new(&format!("latency p99, {what}, 100 events/s"), percentile(v, 0.99), "ms", "<= 10 ms").note(format!("{} samples", v.len()));
+        log(&r);
+        rows.push(r);
+    }
+
+    let mem_file = tmp.path().join("memory.jsonl");
+    std::fs::write(&mem_file, crate::app::loadgen::transcript(o.memory_events, o.seed.wrapping_add(2)))?;
+    let r = Row::new(
+        &format!("peak RSS of `paydesk replay` of {} events", o.memory_events),
+        child_peak_rss(&mem_file)?,
+        "MiB",
+        "<= 100 MB at 100k events",
+    )
+    .note("sampled from /proc every 5 ms");
+    log(&r);
+    rows.push(r);
+
+    let r = Row::new("cold start: `paydesk classify` of one line", cold_start(&["classify"], b"refund ch_1 please\n", 5)?, "ms", "<= 50 ms")
+        .note("median of 5 child processes");
+    log(&r);
+    rows.push(r);
+    let three = tmp.path().join("three.jsonl");
+    std::fs::write(&three, THREE_LINES)?;
+    let three_s = three.display().to_string();
+    let r = Row::new("cold start: `paydesk replay` of a 3-line transcript", cold_start(&["replay", &three_s], b"", 5)?, "ms", "<= 50 ms")
+        .note("median of 5 child processes");
+    log(&r);
+    rows.push(r);
+    let t = Instant::now();
+    let fresh = AnyStore::open(&db("fresh.db")).await?;
+    let ms = t.elapsed().as_secs_f64() * 1000.0;
+    drop(fresh);
+    let r = Row::new("store open + migrations (fresh SQLite), part of `paydesk run` ready", ms, "ms", "<= 300 ms")
+        .note("in-process; Discord not included");
+    log(&r);
+    rows.push(r);
+    rows.push(Row::new("events/s at 10k vs 1M existing cases", 0.0, "events/s", "flat").note("not measured"));
+
+    if let Some(admin) = &o.db {
+        let bare_url = scratch_pg(admin, "bare").await?;
+        let replay_url = scratch_pg(admin, "replay").await?;
+        let result: Result<()> = async {
+            let bare = AnyStore::open(&bare_url).await?;
+            let floor = bare_commits(&bare, o.bare).await?;
+            let sync: String = match bare.pg_pool() {
+                Some(p) => sqlx::query_scalar("SHOW synchronous_commit").fetch_one(p).await?,
+                None => String::new(),
+            };
+            drop(bare);
+            let r = Row::new("PostgreSQL bare durable commits", floor, "commits/s", "the floor").note(format!("synchronous_commit={sync}"));
+            log(&r);
+            rows.push(r);
+            let (rate, paid) = replay_rate(&replay_url, &text).await?;
+            let r = Row::new(&format!("replay on PostgreSQL ({} events, 1 instance)", o.events), rate, "events/s", ">= 0.5x the floor")
+                .against("PostgreSQL bare commits", floor)
+                .note(format!("{paid} refunds paid"));
+            log(&r);
+            rows.push(r);
+            rows.push(Row::new("replay on PostgreSQL, 2 instances", 0.0, "events/s", "scales").note("not measured"));
+            Ok(())
+        }
+        .await;
+        drop_pg(admin, &bare_url).await?;
+        drop_pg(admin, &replay_url).await?;
+        result?;
+    }
+
+    if o.json {
+        println!("{}", serde_json::to_string_pretty(&rows)?);
+    } else {
+        println!("{}", table(&rows));
+    }
+    Ok(rows)
+}
+
+/// The rows as a Markdown table.
+pub fn table(rows: &[Row]) -> String {
+    let mut s = String::from("| measure | value | floor / peer (same run) | ratio | target | note |\n|---|---:|---:|---:|---|---|\n");
+    for r in rows {
+        let value = if r.value == 0.0 && r.note.starts_with("not ") { "—".to_string() } else { format!("{:.1} {}", r.value, r.unit) };
+        let floor = match (&r.floor_name, r.floor) {
+            (Some(n), Some(f)) => format!("{f:.0}/s ({n})"),
+            _ => String::new(),
+        };
+        let ratio = r.ratio.map(|x| format!("{x:.2}×")).unwrap_or_default();
+        s.push_str(&format!("| {} | {value} | {floor} | {ratio} | {} | {} |\n", r.measure, r.target, r.note));
+    }
+    s
 }

@@ -187,10 +187,37 @@ enum Cmd {
         #[arg(long)]
         db: Option<String>,
     },
-    /// Measure throughput: `classify` (messages/s) or `replay` (events/s).
+    /// Measure everything in one go (a table, or `--json`), each figure next to its floor
+    /// measured in the same run; or only `classify` (messages/s) or `replay` (events/s).
     Bench {
         #[command(subcommand)]
-        what: BenchCmd,
+        what: Option<BenchCmd>,
+        /// Events of the generated transcript replayed for throughput.
+        #[arg(long, default_value_t = 2000)]
+        events: usize,
+        /// Bare commits per floor measurement.
+        #[arg(long, default_value_t = 1000)]
+        bare: usize,
+        /// Events of the child replay whose peak memory is measured.
+        #[arg(long, default_value_t = 10000)]
+        memory_events: usize,
+        /// Events sent at 100/s for latency.
+        #[arg(long, default_value_t = 1000)]
+        latency_events: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long)]
+        json: bool,
+        /// A PostgreSQL server (`postgres://…/db`) to measure on too (scratch databases).
+        #[arg(long)]
+        db: Option<String>,
+    },
+    /// Write a realistic, deterministic transcript of N events (JSON Lines) to stdout.
+    GenTranscript {
+        #[arg(long)]
+        events: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
 }
 
@@ -695,7 +722,17 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Run { config, db } => run_bot(config, db).await,
-        Cmd::Bench { what } => paydesk::bench::run(what.into()).await.map(|_| ExitCode::SUCCESS),
+        Cmd::Bench { what: Some(what), .. } => paydesk::bench::run(what.into()).await.map(|_| ExitCode::SUCCESS),
+        Cmd::Bench { what: None, events, bare, memory_events, latency_events, seed, json, db } => {
+            let o = paydesk::bench::AllOptions { events, bare, memory_events, latency_events, seed, json, db };
+            paydesk::bench::run(paydesk::bench::Bench::All(o)).await.map(|_| ExitCode::SUCCESS)
+        }
+        Cmd::GenTranscript { events, seed } => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            paydesk::app::loadgen::generate(events, seed, &mut out)?;
+            out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

@@ -15,9 +15,10 @@ const BACKOFF_CAP: Duration = Duration::from_secs(3600);
 /// chat sinks dedupe by the item id where the platform allows (Discord's nonce). For the
 /// console and replays (one process, in order); stops at the first failure.
 pub async fn pump(store: &dyn Store, sink: &dyn ChatSink, now: DateTime<Utc>) -> anyhow::Result<usize> {
+    const BATCH: u32 = 256;
     let mut sent = 0;
     loop {
-        let items = store.outbox_pending(256).await?;
+        let items = store.outbox_pending(BATCH).await?;
         if items.is_empty() {
             return Ok(sent);
         }
@@ -31,6 +32,11 @@ pub async fn pump(store: &dyn Store, sink: &dyn ChatSink, now: DateTime<Utc>) ->
         }
         store.outbox_delivered(&done, now).await?;
         sent += done.len();
+        // A short batch was everything pending when it was read: no second read is needed
+        // (one statement less per event). What is committed later goes with the next pump.
+        if items.len() < BATCH as usize {
+            return Ok(sent);
+        }
     }
 }
 

@@ -128,6 +128,18 @@ pub trait Store: Send + Sync + 'static {
     /// not executing, or leased by someone else. The lease is what makes a refund be
     /// worked on by one process at a time; the idempotency key backs it up.
     async fn claim_refund(&self, id: RefundId, worker: &str, now: DateTime<Utc>, until: DateTime<Utc>) -> StoreResult<Option<Refund>>;
+    /// How many changes to refund rows this store object (and its clones) has committed
+    /// in this process; `None` if it does not count them. The engine skips its timer
+    /// queries only while this is unchanged (see `Engine::handle`).
+    fn refund_writes(&self) -> Option<u64> {
+        None
+    }
+    /// The earliest instant at which [`Store::expired_requests`] or [`Store::due_refunds`]
+    /// can return something, given the refunds stored now (`None`: nothing is waiting).
+    /// May be earlier than the truth, never later.
+    async fn next_timer_at(&self) -> StoreResult<Option<DateTime<Utc>>> {
+        Ok(Some(DateTime::<Utc>::MIN_UTC))
+    }
 
     /// A charge, read outside any write transaction (the refund runner needs its amount).
     async fn charge(&self, id: &ChargeId) -> StoreResult<Option<Charge>>;

@@ -246,3 +246,28 @@ impl AnyStore {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::AnyStore;
+
+    /// Every lookup by charge done once per refund uses an index, not a scan of its table
+    /// (which grows with every refund paid: quadratic over a long run).
+    #[tokio::test]
+    async fn lookups_by_charge_use_an_index() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = AnyStore::open(&format!("sqlite:{}", dir.path().join("p.db").display())).await.expect("store");
+        let pool = store.sqlite_pool().expect("sqlite");
+        for q in [
+            "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM sandbox_refunds WHERE charge_id = 'c'",
+            "SELECT charge_id, amount, currency, at, issued_by FROM credit_notes WHERE charge_id = 'c' ORDER BY id",
+            "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM refunds WHERE charge_id = 'c' AND status IN ('succeeded')",
+            "SELECT id FROM refunds WHERE status = 'awaiting_approval' AND expires_at < 5 ORDER BY id",
+            "SELECT MIN(next_attempt_at) FROM refunds WHERE status = 'executing'",
+        ] {
+            let rows: Vec<(i64, i64, i64, String)> = sqlx::query_as(&format!("EXPLAIN QUERY PLAN {q}")).fetch_all(pool).await.expect("plan");
+            let text: Vec<&str> = rows.iter().map(|r| r.3.as_str()).collect();
+            assert!(text.iter().all(|l| !l.starts_with("SCAN")), "{q}: {text:?}");
+        }
+    }
+}

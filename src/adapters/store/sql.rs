@@ -62,11 +62,14 @@ macro_rules! sql_store {
         pub struct $store {
             pub(crate) pool: $pool,
             audit_key: Option<Arc<[u8]>>,
+            /// Committed transactions (and lease claims) of this process that changed a
+            /// refund row: the engine's timer hint is valid only while this is unchanged.
+            refund_writes: Arc<std::sync::atomic::AtomicU64>,
         }
 
         impl $store {
             pub fn new(pool: $pool) -> Self {
-                Self { pool, audit_key: None }
+                Self { pool, audit_key: None, refund_writes: Arc::default() }
             }
 
             /// Signs audit records (and the head) with this HMAC key from now on.
@@ -79,6 +82,9 @@ macro_rules! sql_store {
         pub struct $tx {
             tx: Transaction<'static, $db>,
             audit_key: Option<Arc<[u8]>>,
+            refund_writes: Arc<std::sync::atomic::AtomicU64>,
+            /// This transaction inserted or updated a refund row.
+            wrote_refund: bool,
         }
 
         fn outbox_item(r: &<$db as sqlx::Database>::Row) -> StoreResult<OutboxItem> {
@@ -211,7 +217,7 @@ macro_rules! sql_store {
         impl Store for $store {
             async fn begin(&self) -> StoreResult<Box<dyn StoreTx>> {
                 let tx = $begin(&self.pool).await?;
-                Ok(Box::new($tx { tx, audit_key: self.audit_key.clone() }))
+                Ok(Box::new($tx { tx, audit_key: self.audit_key.clone(), refund_writes: self.refund_writes.clone(), wrote_refund: false }))
             }
 
             async fn outbox_pending(&self, limit: u32) -> StoreResult<Vec<OutboxItem>> {
@@ -332,7 +338,32 @@ macro_rules! sql_store {
                 .bind(ts(now))
                 .fetch_optional(&self.pool)
                 .await?;
+                self.refund_writes.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 row.as_ref().map(refund_row).transpose()
+            }
+
+            fn refund_writes(&self) -> Option<u64> {
+                Some(self.refund_writes.load(std::sync::atomic::Ordering::SeqCst))
+            }
+
+            async fn next_timer_at(&self) -> StoreResult<Option<DateTime<Utc>>> {
+                // The earliest of: an approval request's expiry, a refund's next attempt,
+                // a lease's end. Earlier than the true due time at worst (a lease ending
+                // before its next attempt), never later. Indexed by status.
+                let row = sqlx::query(
+                    "SELECT (SELECT MIN(expires_at) FROM refunds WHERE status = 'awaiting_approval') AS e, \
+                     (SELECT MIN(next_attempt_at) FROM refunds WHERE status = 'executing') AS n, \
+                     (SELECT MIN(lease_until) FROM refunds WHERE status = 'executing') AS l",
+                )
+                .fetch_one(&self.pool)
+                .await?;
+                let mut first: Option<i64> = None;
+                for col in ["e", "n", "l"] {
+                    if let Some(v) = row.try_get::<Option<i64>, _>(col)? {
+                        first = Some(first.map_or(v, |f| f.min(v)));
+                    }
+                }
+                first.map(time).transpose()
             }
 
             async fn charge(&self, id: &ChargeId) -> StoreResult<Option<Charge>> {
@@ -526,6 +557,11 @@ macro_rules! sql_store {
         impl StoreTx for $tx {
             async fn commit(self: Box<Self>) -> StoreResult<()> {
                 self.tx.commit().await?;
+                // Counted after the commit: a reader of the count that saw the old value
+                // reads the refunds afterwards, so it sees this write or a new count.
+                if self.wrote_refund {
+                    self.refund_writes.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                }
                 Ok(())
             }
 
@@ -860,6 +896,7 @@ macro_rules! sql_store {
             }
 
             async fn insert_refund(&mut self, r: &Refund) -> StoreResult<RefundId> {
+                self.wrote_refund = true;
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO refunds (case_number, charge_id, amount, currency, status, rule, reason, requested_by, is_override, leads_needed, \
                      requested_at, expires_at, approvals, approved_by, idempotency_key, provider, provider_ref, message_ref, attempts, \
@@ -894,6 +931,7 @@ macro_rules! sql_store {
             }
 
             async fn update_refund(&mut self, r: &Refund) -> StoreResult<()> {
+                self.wrote_refund = true;
                 sqlx::query(
                     "UPDATE refunds SET status = $2, approvals = $3, approved_by = $4, idempotency_key = $5, provider_ref = $6, message_ref = $7, \
                      attempts = $8, first_attempt_at = $9, next_attempt_at = $10, needs_lookup = $11, last_error = $12 WHERE id = $1",

@@ -190,11 +190,36 @@ pub struct Engine {
     summary_day: std::sync::Mutex<Option<chrono::NaiveDate>>,
     /// Questions back to customers whose message the classifier was unsure of.
     pending: customer::PendingQuestions,
+    /// When no timer can be due, as last read from the store (see [`TimerHint`]).
+    timer_hint: std::sync::Mutex<Option<TimerHint>>,
+    /// Full timer passes run (their queries), for benchmarks and tests.
+    timer_passes: std::sync::atomic::AtomicU64,
+}
+
+/// "No timer is due before `quiet_until`", read from the store when its count of refund
+/// changes was `writes`. It stays true while that count is unchanged: only a change to a
+/// refund row (insert, update, lease) can create or advance a due time, and every such
+/// change in this process moves the count. Changes by other processes are not counted:
+/// they are found by the periodic full pass ([`Engine::run_timers`], every second in
+/// `paydesk run`), which never uses the hint.
+#[derive(Debug, Clone, Copy)]
+struct TimerHint {
+    writes: u64,
+    /// `None`: nothing is waiting at all.
+    quiet_until: Option<DateTime<Utc>>,
 }
 
 impl Engine {
     pub fn new(store: Arc<dyn Store>, connectors: Connectors, cfg: EngineConfig) -> Engine {
-        Engine { store, connectors, cfg, summary_day: std::sync::Mutex::new(None), pending: Default::default() }
+        Engine {
+            store,
+            connectors,
+            cfg,
+            summary_day: std::sync::Mutex::new(None),
+            pending: Default::default(),
+            timer_hint: std::sync::Mutex::new(None),
+            timer_passes: Default::default(),
+        }
     }
 
     /// Posts the summary of the last 24 hours to the approvals channel once a day, at
@@ -228,6 +253,23 @@ impl Engine {
         Ok(())
     }
 
+    /// How many full timer passes (store queries for due work) this engine has run.
+    pub fn timer_passes(&self) -> u64 {
+        self.timer_passes.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Runs the timers unless the hint proves nothing can be due by `now`.
+    async fn run_timers_if_due(&self, now: DateTime<Utc>) -> EngineResult<()> {
+        let hint = *self.timer_hint.lock().unwrap_or_else(|p| p.into_inner());
+        if let (Some(h), Some(writes)) = (hint, self.store.refund_writes()) {
+            if h.writes == writes && h.quiet_until.is_none_or(|q| now < q) {
+                // No refund timer can be due; the daily summary keeps its own clock.
+                return self.daily_summary(now).await;
+            }
+        }
+        self.run_timers(now).await.map(|_| ())
+    }
+
     pub fn store(&self) -> &Arc<dyn Store> {
         &self.store
     }
@@ -253,8 +295,9 @@ impl Engine {
     /// id: a redelivered event changes nothing.
     /// A transaction the database rolls back for a conflict with another process
     /// (deadlock, serialization failure) is run again, whole, a few times.
+    /// Timers are run only when something can be due (see [`TimerHint`]).
     pub async fn handle(&self, event: Event, at: DateTime<Utc>, dedupe: Option<&str>) -> EngineResult<()> {
-        self.run_timers(at).await?;
+        self.run_timers_if_due(at).await?;
         let event = event.without_nul();
         match self.retrying(|| self.handle_once(event.clone(), at, dedupe)).await {
             // A write the store refused (a value out of its range): nothing of the event
@@ -262,7 +305,7 @@ impl Engine {
             Err(EngineError::Store(StoreError::Refused(why))) => self.retrying(|| self.refused(&event, at, dedupe, &why)).await?,
             other => other?,
         }
-        self.run_timers(at).await?;
+        self.run_timers_if_due(at).await?;
         Ok(())
     }
 
@@ -328,7 +371,10 @@ impl Engine {
     }
 
     /// Fires what is due by `now`: expired approval requests, and refunds to pay or retry.
+    /// Always queries the store (the periodic pass); it also refreshes the hint that lets
+    /// [`Engine::handle`] skip these queries.
     pub async fn run_timers(&self, now: DateTime<Utc>) -> EngineResult<RunReport> {
+        self.timer_passes.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let mut report = RunReport::default();
         for id in self.store.expired_requests(now).await? {
             let expired = self
@@ -346,6 +392,13 @@ impl Engine {
         self.run_refunds(now, &mut report).await?;
         self.run_purchases(now).await?;
         self.daily_summary(now).await?;
+        // The count is read before the due times: a refund change committed after this
+        // read moves the count (the hint is then ignored); one committed before it is
+        // seen by the query below.
+        if let Some(writes) = self.store.refund_writes() {
+            let quiet_until = self.store.next_timer_at().await?;
+            *self.timer_hint.lock().unwrap_or_else(|p| p.into_inner()) = Some(TimerHint { writes, quiet_until });
+        }
         Ok(report)
     }
 
