@@ -192,30 +192,34 @@ enum Cmd {
     Bench {
         #[command(subcommand)]
         what: Option<BenchCmd>,
-        /// Events of the generated transcript replayed for throughput.
+        /// Events replayed for throughput.
         #[arg(long, default_value_t = 2000)]
         events: usize,
-        /// Bare commits per floor measurement.
+        /// Bare commits per floor.
         #[arg(long, default_value_t = 1000)]
         bare: usize,
-        /// Events of the child replay whose peak memory is measured.
+        /// Events for peak memory.
         #[arg(long, default_value_t = 10000)]
         memory_events: usize,
-        /// Events sent at 100/s for latency.
+        /// Events sent at 100/s (latency).
         #[arg(long, default_value_t = 1000)]
         latency_events: usize,
+        /// Seed of the generated load.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// JSON instead of a table.
         #[arg(long)]
         json: bool,
-        /// A PostgreSQL server (`postgres://…/db`) to measure on too (scratch databases).
+        /// PostgreSQL to measure too.
         #[arg(long)]
         db: Option<String>,
     },
     /// Write a realistic, deterministic transcript of N events (JSON Lines) to stdout.
     GenTranscript {
+        /// How many events to write (fixtures come first and are not counted).
         #[arg(long)]
         events: usize,
+        /// The same seed gives the same bytes.
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
