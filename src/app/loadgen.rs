@@ -13,24 +13,11 @@
 use chrono::{DateTime, Duration, Utc};
 use std::io::Write;
 
-/// SplitMix64 (Steele, Lea, Flood 2014): a tiny, fixed, seedable generator.
-struct Rng(u64);
+use crate::nlu::model::Rng;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    /// A number in `0..n` (`n > 0`).
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len() as u64) as usize]
-    }
+/// Picks one of `items`.
+fn pick<'a>(rng: &mut Rng, items: &[&'a str]) -> &'a str {
+    items[rng.below(items.len() as u64) as usize]
 }
 
 const CHATTER: &[&str] = &["hi there", "hello, anyone around?", "ok", "good morning", "is the service down today?", "cool"];
@@ -98,9 +85,9 @@ pub fn generate(events: usize, seed: u64, out: &mut dyn Write) -> std::io::Resul
         let msg = |at_user: &str, text: &str| format!(r#"{{"type":"message","at":"{{at}}","user":"{at_user}","text":"{text}"}}"#);
         let kind = rng.below(100);
         match kind {
-            0..=19 => push(&mut lines, 0, msg(&user, rng.pick(CHATTER)), None, None),
-            20..=29 => push(&mut lines, 0, msg(&user, rng.pick(THANKS)), None, None),
-            30..=44 => push(&mut lines, 0, msg(&user, rng.pick(BALANCE)), None, None),
+            0..=19 => push(&mut lines, 0, msg(&user, pick(&mut rng, CHATTER)), None, None),
+            20..=29 => push(&mut lines, 0, msg(&user, pick(&mut rng, THANKS)), None, None),
+            30..=44 => push(&mut lines, 0, msg(&user, pick(&mut rng, BALANCE)), None, None),
             45..=59 => {
                 let n = 1 + rng.below(20);
                 push(&mut lines, 0, format!(r#"{{"type":"usage","at":"{{at}}","account":"{account}","conversations":{n}}}"#), None, None)
@@ -109,7 +96,7 @@ pub fn generate(events: usize, seed: u64, out: &mut dyn Write) -> std::io::Resul
                 // A duplicate-charge complaint about credits: a case opens, rule 3 refuses.
                 let ch = format!("ch_{episode}");
                 charges.push(charge_line(&ch, &account, "19.00", t - Duration::days(2), "paypal", None, "credits"));
-                push(&mut lines, 0, msg(&user, &rng.pick(DUPLICATES).replace("{ch}", &ch)), Some(episode), None);
+                push(&mut lines, 0, msg(&user, &pick(&mut rng, DUPLICATES).replace("{ch}", &ch)), Some(episode), None);
                 push(&mut lines, 5 + rng.below(60) as i64, msg(agents[rng.below(3) as usize], &format!("/refund {ch} duplicate")), None, None);
             }
             _ => {

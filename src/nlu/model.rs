@@ -345,17 +345,22 @@ impl Default for TrainConfig {
     }
 }
 
-/// A small deterministic PRNG (SplitMix64).
-struct Rng(u64);
+/// A small deterministic PRNG (SplitMix64: Steele, Lea, Flood 2014), for training
+/// and the load generator: the same seed gives the same sequence everywhere.
+pub struct Rng(pub u64);
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
     }
-    fn shuffle<T>(&mut self, xs: &mut [T]) {
+    /// A number in `0..n` (`n > 0`).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+    pub fn shuffle<T>(&mut self, xs: &mut [T]) {
         for i in (1..xs.len()).rev() {
             let j = (self.next() % (i as u64 + 1)) as usize;
             xs.swap(i, j);
