@@ -107,6 +107,9 @@ pub fn print_command(c: &Command) -> String {
         }
         Command::Approve(n) => format!("/approve {n}"),
         Command::Reject(n, reason) => words(&["/reject".into(), n.to_string(), reason.clone()]),
+        Command::Reply(n, text) => words(&["/reply".into(), n.to_string(), text.clone()]),
+        Command::Queue => "/queue".into(),
+        Command::Unlink(u) => format!("/unlink {u}"),
         Command::Wallet(None) => "/wallet".into(),
         Command::Wallet(Some(a)) => format!("/wallet {a}"),
         Command::WalletCredit { account, amount: (v, cur), reason } => {
@@ -132,7 +135,14 @@ pub fn check_events(provider: &str, events: &[ProviderEvent], input_len: usize) 
                 assert_eq!(u.provider, provider);
                 (&u.event_id, vec![&u.provider_ref, &u.event_id])
             }
-            ProviderEvent::Dispute { event_id, charge } => (event_id, vec![event_id, charge]),
+            ProviderEvent::Purchase(u) => {
+                assert_eq!(u.provider, provider);
+                (&u.event_id, vec![&u.provider_ref, &u.event_id])
+            }
+            ProviderEvent::Dispute { event_id, charges } => {
+                assert!(!charges.is_empty(), "{provider}: a dispute naming no charge: {e:?}");
+                (event_id, std::iter::once(event_id).chain(charges.iter()).collect())
+            }
         };
         assert!(!event_id.is_empty(), "{provider}: an event without an id: {e:?}");
         for s in strings {
