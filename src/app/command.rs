@@ -128,7 +128,7 @@ pub fn parse(text: &str) -> Result<Option<Command>, CommandError> {
     }
     // A redacted card number is one word here, so that no answer ever shows half of
     // its marker ("`[card` is not a number").
-    let body = text.trim_start()[1..].replace(crate::nlu::redact::CARD_MARKER, CARD_WORD);
+    let body = text.trim_start()[1..].split_whitespace().collect::<Vec<_>>().join(" ").replace(crate::nlu::redact::CARD_MARKER, CARD_WORD);
     let tokens: Vec<&str> = body.split_whitespace().collect();
     let Some((&name, args)) = tokens.split_first() else {
         return Err(err("an empty command", &usage()));
@@ -367,6 +367,9 @@ mod tests {
         // A redacted card number is never shown cut in half.
         let e = parse("/wallet buy [card number removed]").unwrap_err().to_string();
         assert!(e.contains("[card-number-removed]") && !e.contains("`[card`"), "{e}");
+        // Whatever the spacing, the marker is one word (and parsing is idempotent).
+        let Ok(Some(Command::Refund { reason, .. })) = parse("/refund ch_1 [card number   removed] x") else { panic!() };
+        assert_eq!(reason, "[card-number-removed] x");
         assert_eq!(ok("/unlink zoe"), Command::Unlink(UserId::new("zoe")));
         assert!(parse("/unlink").is_err());
         assert_eq!(ok("/wallet"), Command::Wallet(None));
