@@ -468,8 +468,7 @@ impl Work<'_> {
         }
         let deliberate_purchase = self.tx.credit_purchase(&charge.id).await?.is_some();
         let sub = self.tx.subscription_of_charge(&charge.id).await?;
-        let reserved: Vec<RefundStatus> = RefundStatus::ALL.into_iter().filter(|s| s.reserves_money()).collect();
-        let refunded = self.tx.refunded_sum(&charge.id, &reserved).await?;
+        let refunded = self.on_charge(&charge.id, None).await?;
         let ctx = RefundContext { charge, subscription: sub.as_ref(), account_charges: &charges, refunded, requested, deliberate_purchase };
         Ok(eligibility(&ctx, &self.e.cfg.policy, self.now))
     }

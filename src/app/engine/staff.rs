@@ -472,8 +472,7 @@ impl Work<'_> {
             }
             (Decision::Refused(_), true) => {
                 let asked = amount.map(|a| a.0).unwrap_or_default();
-                let reserved: Vec<RefundStatus> = RefundStatus::ALL.into_iter().filter(|s| s.reserves_money()).collect();
-                let left = charge.amount - self.tx.refunded_sum(&charge.id, &reserved).await?;
+                let left = charge.amount - self.on_charge(&charge.id, None).await?;
                 if asked > left {
                     let c = charge.currency;
                     let text = format!("An override cannot refund more than what is left of the charge: {} {c}.", c.format(left.max(Decimal::ZERO)));
