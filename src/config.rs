@@ -126,8 +126,10 @@ pub enum LogFormat {
     Json,
 }
 
-/// The validated configuration.
-#[derive(Debug, Clone)]
+/// The validated configuration. Its `Debug` hides the store URL's password (a `{:?}` in a log
+/// line or a panic message must not leak it); secrets never live here (they come from the
+/// environment, read by the adapter that needs them).
+#[derive(Clone)]
 pub struct Config {
     pub store_url: String,
     pub engine: EngineConfig,
@@ -139,6 +141,21 @@ pub struct Config {
     pub http: Option<toml::Value>,
     pub discord: Option<toml::Value>,
     pub providers: Option<toml::Value>,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("store_url", &redact_url(&self.store_url))
+            .field("engine", &self.engine)
+            .field("log_format", &self.log_format)
+            .field("log_filter", &self.log_filter)
+            .field("source", &self.source)
+            .field("http", &self.http)
+            .field("discord", &self.discord)
+            .field("providers", &self.providers)
+            .finish()
+    }
 }
 
 pub const DEFAULT_STORE_URL: &str = "sqlite:paydesk.db";
@@ -642,5 +659,10 @@ mod tests {
         assert_eq!(format!("{s:?} {s}"), "Secret(***) ***");
         assert_eq!(redact_url("postgres://bot:hunter2@db:5432/x"), "postgres://bot:***@db:5432/x");
         assert_eq!(redact_url("sqlite:paydesk.db"), "sqlite:paydesk.db");
+        let mut cfg = Config::from_parts("", "bot.toml", &|_| None).expect("defaults are valid");
+        cfg.store_url = "postgres://bot:hunter2@db:5432/x".into();
+        let shown = format!("{cfg:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("postgres://bot:***@db:5432/x"), "{shown}");
     }
 }

@@ -6,6 +6,7 @@
 pub mod approvals;
 pub mod audit;
 pub mod billing;
+pub mod digits;
 pub mod ids;
 pub mod intent;
 pub mod money;

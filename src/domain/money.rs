@@ -3,7 +3,7 @@
 //! Rounding happens only at the end of a computation, half-even to the currency's
 //! minor unit (ISO 4217). Amounts are never floats.
 
-use crate::nlu::redact::nd_digit;
+use crate::domain::digits::nd_digit;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::borrow::Cow;

@@ -75,29 +75,8 @@ pub fn luhn_valid(digits: &[u8]) -> bool {
     sum.is_multiple_of(10)
 }
 
-/// The zero of every block of Unicode decimal digits (general category `Nd`): each block
-/// is ten consecutive code points, zero to nine. Checked against the Unicode character
-/// database in the tests (`every_nd_digit_is_known`).
-const ND_ZEROS: &[u32] = &[
-    0x30, 0x660, 0x6F0, 0x7C0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66, 0xDE6, 0xE50, 0xED0, 0xF20, 0x1040, 0x1090, 0x17E0,
-    0x1810, 0x1946, 0x19D0, 0x1A80, 0x1A90, 0x1B50, 0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0, 0xFF10, 0x104A0,
-    0x10D30, 0x10D40, 0x11066, 0x110F0, 0x11136, 0x111D0, 0x112F0, 0x11450, 0x114D0, 0x11650, 0x116C0, 0x116D0, 0x116DA, 0x11730, 0x118E0, 0x11950,
-    0x11BF0, 0x11C50, 0x11D50, 0x11DA0, 0x11DE0, 0x11F50, 0x16130, 0x16A60, 0x16AC0, 0x16B50, 0x16D70, 0x1CCF0, 0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC,
-    0x1D7F6, 0x1E140, 0x1E2F0, 0x1E4F0, 0x1E5F1, 0x1E950, 0x1FBF0,
-];
-
-/// The value of a Unicode decimal digit (`Nd`) of any script, `None` for anything else.
-#[inline]
-pub fn nd_digit(c: char) -> Option<u8> {
-    if c.is_ascii() {
-        return c.is_ascii_digit().then(|| c as u8 - b'0');
-    }
-    let cp = c as u32;
-    let i = ND_ZEROS.partition_point(|&z| z <= cp);
-    let zero = *ND_ZEROS.get(i.checked_sub(1)?)?;
-    let off = cp - zero;
-    (off < 10).then_some(off as u8)
-}
+/// Digits of every script are the domain's (money parsing reads them too).
+pub use crate::domain::digits::nd_digit;
 
 /// Invisible characters that never count toward the separator length (U+0001 is the
 /// filler of [`unescaped_view`]).
