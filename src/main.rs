@@ -293,10 +293,27 @@ fn main() -> ExitCode {
     match rt.block_on(run(cli)) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("paydesk: {e:#}");
+            eprintln!("paydesk: {}", describe(&e));
             ExitCode::FAILURE
         }
     }
+}
+
+/// An error and its causes on one line, "what: why: why", leaving out a cause whose words the
+/// message before it already says (errors that print their source in their own message).
+fn describe(e: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line
 }
 
 async fn open(cfg: &Config, db: Option<String>) -> Result<AnyStore> {
@@ -819,4 +836,20 @@ fn classification_json(c: paydesk::nlu::Classification) -> serde_json::Value {
         c.entities.iter().map(|(k, v)| (k.to_string(), serde_json::Value::String(v.to_string()))).collect();
     let confidence = (f64::from(c.confidence.clamp(0.0, 1.0)) * 1000.0).round() / 1000.0;
     serde_json::json!({"intent": c.intent.as_str(), "confidence": confidence, "entities": entities})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::describe;
+    use paydesk::app::ports::StoreError;
+
+    #[test]
+    fn an_error_is_described_with_each_cause_once() {
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "connection refused");
+        let store = StoreError::Failed { what: "cannot connect to PostgreSQL", source: Box::new(io) };
+        let e = anyhow::Error::new(store).context("cannot open the store postgres://bot:***@db/x");
+        assert_eq!(describe(&e), "cannot open the store postgres://bot:***@db/x: cannot connect to PostgreSQL: connection refused");
+        // The cause is kept as a source, not only as words.
+        assert!(e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some()));
+    }
 }

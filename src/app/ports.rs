@@ -16,8 +16,21 @@ use rust_decimal::Decimal;
 /// A failure of the store itself (not a refusal: those are values).
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("database error: {0}")]
+    /// The store cannot be used, said in words (no database error behind it: an unsupported
+    /// URL, a server that does not answer).
+    #[error("{0}")]
     Backend(String),
+    /// The database refused or failed a statement; the driver's error is kept as the source.
+    #[error("database error: {0}")]
+    Database(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// What was being done (`"migration failed"`, `"cannot connect to PostgreSQL"`) and the
+    /// driver's error behind it.
+    #[error("{what}: {source}")]
+    Failed {
+        what: &'static str,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     #[error("stored data is not valid: {0}")]
     Corrupt(String),
     #[error("another process holds this work item")]

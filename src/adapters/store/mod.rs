@@ -26,7 +26,7 @@ impl From<sqlx::Error> for StoreError {
         if conflict {
             StoreError::Conflict(Box::new(e))
         } else {
-            StoreError::Backend(e.to_string())
+            StoreError::Database(Box::new(e))
         }
     }
 }
@@ -51,7 +51,7 @@ pub fn audit_key_from_env() -> Result<Option<Vec<u8>>, String> {
 
 impl From<sqlx::migrate::MigrateError> for StoreError {
     fn from(e: sqlx::migrate::MigrateError) -> Self {
-        StoreError::Backend(format!("migration failed: {e}"))
+        StoreError::Failed { what: "migration failed", source: Box::new(e) }
     }
 }
 
@@ -169,7 +169,7 @@ impl AnyStore {
                 use sqlx::{ConnectOptions, Connection};
                 match tokio::time::timeout(Duration::from_secs(10), opts.connect()).await {
                     Ok(Ok(c)) => c.close().await?,
-                    Ok(Err(e)) => return Err(StoreError::Backend(format!("cannot connect to PostgreSQL: {e}"))),
+                    Ok(Err(e)) => return Err(StoreError::Failed { what: "cannot connect to PostgreSQL", source: Box::new(e) }),
                     Err(_) => return Err(StoreError::Backend("cannot connect to PostgreSQL: no answer within 10 s".into())),
                 }
             }
