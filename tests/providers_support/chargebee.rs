@@ -319,7 +319,12 @@ fn create(st: &mut CbState, inv: &str, headers: &HeaderMap, body: &[u8]) -> Opti
     let answer = st.script.pop_front().unwrap_or(Answer::Ok);
     match answer {
         Answer::RateLimited => {
-            return Some(cb_error(StatusCode::TOO_MANY_REQUESTS, "api_request_limit_exceeded", "Sorry, access has been blocked temporarily due to request count exceeding acceptable limits.", None))
+            return Some(cb_error(
+                StatusCode::TOO_MANY_REQUESTS,
+                "api_request_limit_exceeded",
+                "Sorry, access has been blocked temporarily due to request count exceeding acceptable limits.",
+                None,
+            ))
         }
         Answer::ServerError => return Some(cb_error(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "Sorry, something went wrong.", None)),
         _ => {}
@@ -362,7 +367,8 @@ pub async fn engine_past_window(fake: &CbFake, url: &str) -> Arc<Engine> {
     ec.timeout = Duration::from_millis(400);
     ec.backoff = Duration::from_millis(20);
     let exec = Arc::new(Executor::new("chargebee", ec, Auth::Basic { user: Secret::new(API_KEY), pass: Secret::new("") }, None).unwrap());
-    let connectors = paydesk::app::engine::Connectors::default().with(sandbox).with(Arc::new(ChargebeeConnector::with_replay_window(exec, Duration::ZERO)));
+    let connectors =
+        paydesk::app::engine::Connectors::default().with(sandbox).with(Arc::new(ChargebeeConnector::with_replay_window(exec, Duration::ZERO)));
     Arc::new(Engine::new(store.as_store(), connectors, EngineConfig::default()))
 }
 
@@ -370,7 +376,10 @@ pub async fn engine_past_window(fake: &CbFake, url: &str) -> Arc<Engine> {
 pub async fn seed_people(engine: &Engine, start: &str) {
     let at = t(start);
     let account = AccountId::new(format!("cb-{CUSTOMER}"));
-    engine.seed_account(&Account { id: account.clone(), currency: Currency::from_code("EUR").unwrap(), auto_recharge: None }, None, at).await.unwrap();
+    engine
+        .seed_account(&Account { id: account.clone(), currency: Currency::from_code("EUR").unwrap(), auto_recharge: None }, None, at)
+        .await
+        .unwrap();
     for (id, roles) in [
         ("ana", Roles::CUSTOMER),
         ("bo", [Role::Agent].into_iter().collect()),

@@ -232,7 +232,10 @@ fn respond(f: &ShopFake, method: Method, uri: Uri, headers: HeaderMap, body: Byt
     // [auth]
     if headers.get("x-shopify-access-token").and_then(|v| v.to_str().ok()) != Some(TOKEN) {
         st.problems.push("no X-Shopify-Access-Token".into());
-        return Some((StatusCode::UNAUTHORIZED, axum::Json(json!({"errors": "[API] Invalid API key or access token (unrecognized login or wrong password)"}))).into_response());
+        return Some(
+            (StatusCode::UNAUTHORIZED, axum::Json(json!({"errors": "[API] Invalid API key or access token (unrecognized login or wrong password)"})))
+                .into_response(),
+        );
     }
     if method != Method::POST || uri.path() != format!("/admin/api/{}/graphql.json", st.version) {
         return Some(problem(&mut st, format!("unexpected request {method} {}", uri.path())));
@@ -240,7 +243,9 @@ fn respond(f: &ShopFake, method: Method, uri: Uri, headers: HeaderMap, body: Byt
     let Ok(req) = serde_json::from_slice::<Value>(&body) else { return Some(problem(&mut st, "the body is not JSON".into())) };
     let query = req["query"].as_str().unwrap_or("").to_string();
     let vars = req["variables"].clone();
-    let op = ["paydeskSuggestedRefund", "paydeskRefund", "paydeskOrderRefunds", "paydeskTransaction"].into_iter().find(|o| query.contains(&format!(" {o}(")));
+    let op = ["paydeskSuggestedRefund", "paydeskRefund", "paydeskOrderRefunds", "paydeskTransaction"]
+        .into_iter()
+        .find(|o| query.contains(&format!(" {o}(")));
     let Some(op) = op else { return Some(problem(&mut st, format!("unknown operation: {query}"))) };
     st.requests.push(op.to_string());
     if op != "paydeskRefund" {
@@ -259,7 +264,9 @@ fn respond(f: &ShopFake, method: Method, uri: Uri, headers: HeaderMap, body: Byt
             if vars["id"] != json!(order_gid) {
                 return Some((StatusCode::OK, axum::Json(json!({"data": {"order": null}}))).into_response());
             }
-            let Some(asked) = parse_money(&vars["amount"]) else { return Some(problem(&mut st, format!("refundAmount is not Money: {}", vars["amount"]))) };
+            let Some(asked) = parse_money(&vars["amount"]) else {
+                return Some(problem(&mut st, format!("refundAmount is not Money: {}", vars["amount"])));
+            };
             let amount = asked.min(left);
             (StatusCode::OK, axum::Json(json!({"data": {"order": {"id": order_gid, "currencyCode": "USD", "suggestedRefund": {
                 "amountSet": {"shopMoney": {"amount": money(amount), "currencyCode": "USD"}},
@@ -320,8 +327,14 @@ fn create(st: &mut ShopState, query: &str, vars: &Value, left: i64) -> Option<Re
     }
     let Some(amount) = parse_money(&tx["amount"]) else { return Some(problem(st, format!("amount is not Money: {}", tx["amount"]))) };
     if amount > left {
-        return Some((StatusCode::OK, axum::Json(json!({"data": {"refundCreate": {"refund": null, "order": null, "userErrors": [
-            {"field": ["transactions", "0", "amount"], "message": format!("Amount exceeds the maximum refundable amount of {}", money(left))}]}}}))).into_response());
+        return Some(
+            (
+                StatusCode::OK,
+                axum::Json(json!({"data": {"refundCreate": {"refund": null, "order": null, "userErrors": [
+            {"field": ["transactions", "0", "amount"], "message": format!("Amount exceeds the maximum refundable amount of {}", money(left))}]}}})),
+            )
+                .into_response(),
+        );
     }
     let answer = st.script.pop_front().unwrap_or(Answer::Ok);
     if answer == Answer::Throttled {
@@ -332,7 +345,13 @@ fn create(st: &mut ShopState, query: &str, vars: &Value, left: i64) -> Option<Re
         );
     }
     st.next += 2;
-    let r = ShopRefund { refund_id: st.next - 1, txn_id: st.next, minor: amount, status: if answer == Answer::Pending { "PENDING" } else { "SUCCESS" }, note: note.clone() };
+    let r = ShopRefund {
+        refund_id: st.next - 1,
+        txn_id: st.next,
+        minor: amount,
+        status: if answer == Answer::Pending { "PENDING" } else { "SUCCESS" },
+        note: note.clone(),
+    };
     st.refunds.push(r.clone());
     let count_key = key.clone().unwrap_or_else(|| note.clone());
     *st.creations.entry(count_key).or_default() += 1;

@@ -366,9 +366,13 @@ mod tests {
         assert_eq!(parse_refund(&ApiResponse::new(200, ok.to_string())).unwrap(), refund("txn_r1", ProviderStatus::Succeeded));
         let pending = json!({"transaction": {"id": "txn_r2", "type": "refund", "status": "in_progress"}});
         assert_eq!(parse_refund(&ApiResponse::new(200, pending.to_string())).unwrap().status, ProviderStatus::Pending);
-        let over = ApiResponse::new(400, r#"{"message":"refund_amount : cannot be more than 49.00","type":"invalid_request","api_error_code":"param_wrong_value","param":"refund_amount"}"#);
+        let over = ApiResponse::new(
+            400,
+            r#"{"message":"refund_amount : cannot be more than 49.00","type":"invalid_request","api_error_code":"param_wrong_value","param":"refund_amount"}"#,
+        );
         assert!(matches!(parse_refund(&over), Err(ConnectorError::Permanent(m)) if m.contains("larger than what is left")));
-        let limited = ApiResponse::new(429, r#"{"message":"Sorry, access has been blocked temporarily","api_error_code":"api_request_limit_exceeded"}"#);
+        let limited =
+            ApiResponse::new(429, r#"{"message":"Sorry, access has been blocked temporarily","api_error_code":"api_request_limit_exceeded"}"#);
         assert!(matches!(parse_refund(&limited), Err(ConnectorError::Transient(_))));
         assert!(matches!(parse_refund(&ApiResponse::new(500, "{}")), Err(ConnectorError::Ambiguous(_))));
         let none = json!({"list": [{"comment": {"id": "cmt_1", "notes": "someone else"}}]});

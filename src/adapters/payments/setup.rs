@@ -323,7 +323,9 @@ impl Providers {
                     p.webhooks.chargebee = match (user, pass) {
                         (Some(u), Some(pw)) => Some((u, pw)),
                         (None, None) => None,
-                        _ => bail!("PAYDESK_CHARGEBEE_WEBHOOK_USERNAME and PAYDESK_CHARGEBEE_WEBHOOK_PASSWORD are set together (the webhook's Basic auth)"),
+                        _ => bail!(
+                            "PAYDESK_CHARGEBEE_WEBHOOK_USERNAME and PAYDESK_CHARGEBEE_WEBHOOK_PASSWORD are set together (the webhook's Basic auth)"
+                        ),
                     };
                     Arc::new(ChargebeeConnector::new(exec))
                 }

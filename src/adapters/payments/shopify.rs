@@ -187,7 +187,8 @@ fn refund_from(r: &Value) -> Result<ProviderRefund, ConnectorError> {
 /// The suggested refund: the transactions to send, or why the refund cannot be made.
 pub fn parse_suggested(call: &RefundCall, resp: &ApiResponse) -> Result<Vec<Value>, ConnectorError> {
     let d = data(resp, false)?;
-    let order = d.get("order").filter(|o| !o.is_null()).ok_or_else(|| ConnectorError::Permanent("shopify: Shopify does not know this order".into()))?;
+    let order =
+        d.get("order").filter(|o| !o.is_null()).ok_or_else(|| ConnectorError::Permanent("shopify: Shopify does not know this order".into()))?;
     let currency = s(order, "currencyCode");
     if !currency.is_empty() && currency != call.currency.code() {
         return Err(ConnectorError::Permanent(format!("shopify: the order is in {currency}, the refund in {}", call.currency.code())));
@@ -241,7 +242,11 @@ pub fn parse_create(resp: &ApiResponse) -> Result<ProviderRefund, ConnectorError
         .into_iter()
         .flatten()
         .map(|e| {
-            let field = e.get("field").and_then(Value::as_array).map(|f| f.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(".")).unwrap_or_default();
+            let field = e
+                .get("field")
+                .and_then(Value::as_array)
+                .map(|f| f.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("."))
+                .unwrap_or_default();
             format!("{field}: {}", s(e, "message")).trim_start_matches(": ").to_string()
         })
         .collect();
@@ -262,8 +267,12 @@ pub fn parse_create(resp: &ApiResponse) -> Result<ProviderRefund, ConnectorError
 /// The order's refunds: ours by the key in its note. `Ok(None)`: none under our key.
 pub fn parse_order_refunds(call: &RefundCall, resp: &ApiResponse) -> Result<Option<ProviderRefund>, ConnectorError> {
     let d = data(resp, false)?;
-    let order = d.get("order").filter(|o| !o.is_null()).ok_or_else(|| ConnectorError::Permanent("shopify: Shopify does not know this order".into()))?;
-    let list = order.get("refunds").and_then(Value::as_array).ok_or_else(|| ConnectorError::Ambiguous("shopify: the order's refunds are not a list".into()))?;
+    let order =
+        d.get("order").filter(|o| !o.is_null()).ok_or_else(|| ConnectorError::Permanent("shopify: Shopify does not know this order".into()))?;
+    let list = order
+        .get("refunds")
+        .and_then(Value::as_array)
+        .ok_or_else(|| ConnectorError::Ambiguous("shopify: the order's refunds are not a list".into()))?;
     if list.len() >= 250 {
         return Err(ConnectorError::Ambiguous("shopify: the order has 250 refunds or more; ours may be past the first page".into()));
     }
@@ -366,7 +375,10 @@ pub fn sign(secret: &str, body: &[u8]) -> String {
 pub enum Delivery {
     Refunds(Vec<RefundUpdate>),
     /// `disputes/create`: the dispute id and the order it is on.
-    Dispute { id: String, order: String },
+    Dispute {
+        id: String,
+        order: String,
+    },
     Nothing,
 }
 
@@ -462,7 +474,9 @@ mod tests {
         let t = parse_suggested(&c, &ApiResponse::new(200, sug.to_string())).unwrap();
         assert_eq!(t[0]["parentId"], "gid://shopify/OrderTransaction/7");
         let big = test_call("42", "50", "USD");
-        assert!(matches!(parse_suggested(&big, &ApiResponse::new(200, sug.to_string())), Err(ConnectorError::Permanent(m)) if m.contains("larger than what is left")));
+        assert!(
+            matches!(parse_suggested(&big, &ApiResponse::new(200, sug.to_string())), Err(ConnectorError::Permanent(m)) if m.contains("larger than what is left"))
+        );
         let made = json!({"data": {"refundCreate": {"refund": {"id": "gid://shopify/Refund/9", "note": note(&c), "transactions": {"nodes": [
             {"id": "gid://shopify/OrderTransaction/11", "kind": "REFUND", "status": "SUCCESS", "gateway": "shopify_payments"}]}}, "userErrors": []}}});
         assert_eq!(parse_create(&ApiResponse::new(200, made.to_string())).unwrap(), refund("11", ProviderStatus::Succeeded));
