@@ -131,3 +131,50 @@ pub(super) fn shopify_orders(text: &str, refunds: bool) -> Option<Rows> {
     }
     Some(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::app::reconcile::{iso_exponent, parse_charges_in, parse_refunds_in};
+
+    #[test]
+    fn chargebee_transactions_csv() {
+        let csv = "transactions.id,transactions.customer_id,transactions.type,transactions.status,transactions.amount,transactions.currency_code,transactions.date,transactions.reference_transaction_id\n\
+                   txn_pay1,AzZ1,payment,success,49.00,EUR,2026-04-01 10:00:00,\n\
+                   txn_pay2,AzZ1,payment,failure,9.00,EUR,2026-04-01 10:00:00,\n\
+                   txn_pay3,,payment,success,9.00,EUR,2026-04-01 10:00:00,\n\
+                   txn_r1,AzZ1,refund,success,10.00,EUR,2026-04-01 11:00:00,txn_pay1\n\
+                   txn_r2,AzZ1,refund,in_progress,5.00,EUR,2026-04-01 11:00:00,txn_pay1\n\
+                   txn_r3,AzZ1,refund,success\n";
+        let p = parse_charges_in(csv, "chargebee", &iso_exponent);
+        assert_eq!(p.charges.len(), 1);
+        assert_eq!((p.charges[0].id.to_string(), p.charges[0].account.to_string()), ("txn_pay1".into(), "cb-AzZ1".into()));
+        assert_eq!(p.unpaid.iter().map(|u| u.line).collect::<Vec<_>>(), [3], "the failed payment is skipped");
+        assert_eq!(p.bad.iter().map(|b| b.line).collect::<Vec<_>>(), [4, 7], "{:?}", p.bad);
+        let (refunds, bad) = parse_refunds_in(csv, "chargebee", &iso_exponent);
+        assert_eq!(refunds.len(), 1, "only successful refunds count");
+        assert_eq!((refunds[0].provider_ref.as_str(), refunds[0].charge.as_deref()), ("txn_r1", Some("txn_pay1")));
+        assert_eq!(bad.iter().map(|b| b.line).collect::<Vec<_>>(), [7]);
+        // Elsewhere the same text is read generically.
+        assert!(parse_charges_in(csv, "stripe", &iso_exponent).charges.is_empty());
+    }
+
+    #[test]
+    fn shopify_orders_listing() {
+        let json = r##"{"orders":[
+          {"id":1,"name":"#1001","financial_status":"partially_refunded","currency":"USD","total_price":"49.00","created_at":"2026-04-01T06:00:00-04:00",
+           "customer":{"id":7},"refunds":[{"id":5,"note":"Refund from our support team (RF-000001) [pd_abc]","transactions":[
+             {"id":11,"kind":"refund","status":"success","amount":"10.00","currency":"USD"},{"id":12,"kind":"refund","status":"failure","amount":"1.00"}]}]},
+          {"id":2,"name":"#1002","financial_status":"pending","currency":"USD","total_price":"5.00","created_at":"2026-04-01T06:00:00Z","customer":{"id":7},"refunds":[]},
+          {"id":3,"name":"#1003","financial_status":"paid","currency":"USD","total_price":"5.00","created_at":"2026-04-01T06:00:00Z","customer":null,"refunds":[]}]}"##;
+        let p = parse_charges_in(json, "shopify", &iso_exponent);
+        assert_eq!(p.charges.len(), 1);
+        assert_eq!(p.charges[0].account.to_string(), "shopify-7");
+        assert_eq!(p.charges[0].at.to_rfc3339(), "2026-04-01T10:00:00+00:00");
+        assert_eq!((p.unpaid.len(), p.bad.len()), (1, 1), "{:?}", p.bad);
+        assert!(p.bad[0].message.contains("guest"));
+        let (refunds, bad) = parse_refunds_in(json, "shopify", &iso_exponent);
+        assert!(bad.is_empty(), "{bad:?}");
+        assert_eq!(refunds.len(), 1);
+        assert_eq!((refunds[0].provider_ref.as_str(), refunds[0].idempotency_key.as_deref()), ("11", Some("pd_abc")));
+    }
+}
