@@ -206,12 +206,27 @@ async fn chargebee_transactions_export_imports_and_reconciles() {
             engine.import_charge(c, t("2026-04-01T10:30:00Z")).await.unwrap();
         }
         assert!(engine.store().charge(&paydesk::domain::ids::ChargeId::new("txn_pay1".to_string())).await.unwrap().is_some());
-        refund_and_approve(&engine, "10.00", "2026-04-01T11:00:00Z").await;
-        assert_eq!(refunds(&engine).await[0].status, RefundStatus::Succeeded);
+        // The imported payment is refunded as a payment (`amount`, no credit note).
+        providers_support::request_on(&engine, "txn_pay1", "4.00", t("2026-04-01T10:40:00Z")).await;
+        providers_support::approve(&engine, t("2026-04-01T10:41:00Z")).await;
+        let r = refunds(&engine).await.remove(0);
+        assert_eq!((r.status, r.provider_ref.as_deref()), (RefundStatus::Succeeded, Some("txn_r1")), "{:?}", r.last_error);
+        assert_eq!(fake.state.lock().unwrap().refunds[0].minor, 400);
+        let out = providers_support::request_on(&engine, INVOICE, "10.00", t("2026-04-01T11:00:00Z")).await;
+        let case = out.iter().find_map(|l| l.split("RF-").nth(1).map(|s| format!("RF-{}", &s[..6]))).unwrap();
+        for lead in ["kim", "max"] {
+            let ev = paydesk::app::engine::Event::Message {
+                actor: paydesk::app::engine::Actor::known(lead),
+                text: format!("/approve {case}"),
+                channel: "support".into(),
+            };
+            engine.handle(ev, t("2026-04-01T11:01:00Z"), None).await.unwrap();
+        }
+        assert!(refunds(&engine).await.iter().all(|r| r.status == RefundStatus::Succeeded));
         let app = fake.refund_in_app(500);
         let (theirs, bad) = parse_refunds_in(&fake.export_csv(), "chargebee", &exponent);
         assert!(bad.is_empty(), "{bad:?}");
-        assert_eq!(theirs.len(), 2);
+        assert_eq!(theirs.len(), 3, "two by paydesk, one in the app");
         let m = compare("chargebee", &theirs, &refunds(&engine).await);
         assert_eq!(m.len(), 1, "{m:#?}");
         assert!(m[0].describe().contains(&format!("refund {app} of 5.00 EUR")), "{}", m[0].describe());

@@ -8,6 +8,10 @@
 //!   waiver, other), `comment`, `customer_notes`; answers `{invoice, transaction,
 //!   credit_note}` (parameter names as chargebee/chargebee-go `models/invoice`
 //!   `RefundRequestParams` sends them).
+//! - [payment] apidocs.chargebee.com/docs/api/transactions#refund_a_payment:
+//!   `POST /api/v2/transactions/{transaction_id}/refund` with `amount` (in cents) and
+//!   `comment`, answering `{transaction}` (chargebee/chargebee-go `models/transaction`
+//!   `RefundRequestParams`: `Amount`, `Comment`).
 //! - [auth] apidocs.chargebee.com/docs/api/auth: HTTP Basic, the API key as user name, an
 //!   empty password.
 //! - [idempotency] apidocs.chargebee.com/docs/api/idempotency: header
@@ -249,14 +253,17 @@ fn respond(f: &CbFake, method: Method, uri: Uri, headers: HeaderMap, body: Bytes
     }
     let parts: Vec<&str> = path.trim_start_matches("/api/v2/").split('/').collect();
     Some(match (method.clone(), parts.as_slice()) {
-        (Method::POST, ["invoices", inv, "refund"]) => return create(&mut st, inv, &headers, &body),
+        (Method::POST, ["invoices", inv, "refund"]) => return create(&mut st, Target::Invoice(inv), &headers, &body),
+        (Method::POST, ["transactions", id, "refund"]) => return create(&mut st, Target::Payment(id), &headers, &body),
         (Method::GET, ["transactions", id]) => match st.refunds.iter().find(|r| r.id == *id) {
             Some(r) => (StatusCode::OK, axum::Json(json!({"transaction": txn_json(r)}))).into_response(),
             None => cb_error(StatusCode::NOT_FOUND, "resource_not_found", "Sorry, we couldn't find that resource", None),
         },
         (Method::GET, ["comments"]) => {
             let q = uri.query().unwrap_or("");
-            if !q.contains("entity_type=invoice") || !q.contains(&format!("entity_id={INVOICE}")) {
+            let invoice = q.contains("entity_type=invoice") && q.contains(&format!("entity_id={INVOICE}"));
+            let payment = q.contains("entity_type=transaction") && q.contains("entity_id=txn_pay1");
+            if !invoice && !payment {
                 return Some(problem(&mut st, format!("comments listed for something else: {q}")));
             }
             let list: Vec<Value> = st
@@ -271,7 +278,15 @@ fn respond(f: &CbFake, method: Method, uri: Uri, headers: HeaderMap, body: Bytes
     })
 }
 
-fn create(st: &mut CbState, inv: &str, headers: &HeaderMap, body: &[u8]) -> Option<Response> {
+/// What is refunded: an invoice [refund] or a payment ([payment] `POST /api/v2/transactions/
+/// {id}/refund` with `amount` and `comment`, answering `{transaction}`).
+#[derive(Debug, Clone, Copy)]
+enum Target<'a> {
+    Invoice(&'a str),
+    Payment(&'a str),
+}
+
+fn create(st: &mut CbState, target: Target, headers: &HeaderMap, body: &[u8]) -> Option<Response> {
     if headers.get("content-type").and_then(|v| v.to_str().ok()) != Some("application/x-www-form-urlencoded") {
         return Some(problem(st, "the body must be form-encoded [refund]".into()));
     }
@@ -286,17 +301,26 @@ fn create(st: &mut CbState, inv: &str, headers: &HeaderMap, body: &[u8]) -> Opti
     if let Some(saved) = st.saved.get(&key).cloned() {
         return Some((StatusCode::OK, [("chargebee-idempotency-replayed", "true")], axum::Json(saved)).into_response());
     }
-    if inv != INVOICE {
+    let (known, amount_field) = match target {
+        Target::Invoice(inv) => (inv == INVOICE, "refund_amount"),
+        Target::Payment(id) => (id == "txn_pay1", "amount"),
+    };
+    if !known {
         return Some(cb_error(StatusCode::NOT_FOUND, "resource_not_found", "Sorry, we couldn't find that resource", None));
     }
-    let Some(amount) = form.get("refund_amount").and_then(|a| a.parse::<i64>().ok()) else {
-        return Some(problem(st, format!("refund_amount must be an integer in cents [refund]: {form:?}")));
+    let Some(amount) = form.get(amount_field).and_then(|a| a.parse::<i64>().ok()) else {
+        return Some(problem(st, format!("{amount_field} must be an integer in cents [refund]/[payment]: {form:?}")));
     };
     let reason = form.get("credit_note[reason_code]").map(String::as_str).unwrap_or("");
-    if !["product_unsatisfactory", "service_unsatisfactory", "order_change", "order_cancellation", "waiver", "other"].contains(&reason) {
+    let invoice = matches!(target, Target::Invoice(_));
+    if invoice && !["product_unsatisfactory", "service_unsatisfactory", "order_change", "order_cancellation", "waiver", "other"].contains(&reason) {
         return Some(problem(st, format!("credit_note[reason_code] `{reason}` is not one of Chargebee's [refund]")));
     }
+    if !invoice && form.keys().any(|k| k != "amount" && k != "comment") {
+        return Some(problem(st, format!("a payment refund takes amount and comment only [payment]: {form:?}")));
+    }
     let notes = form.get("customer_notes").cloned().unwrap_or_default();
+    // (customer_notes exists on invoice refunds only.)
     if notes.contains(AGENT_NOTE) || notes.contains("duplicate charge") {
         return Some(problem(st, format!("the agent's note reached the customer: {notes}")));
     }
@@ -335,9 +359,13 @@ fn create(st: &mut CbState, inv: &str, headers: &HeaderMap, body: &[u8]) -> Opti
     st.refunds.push(t.clone());
     st.comments.push(comment);
     *st.creations.entry(key.clone()).or_default() += 1;
-    let resp = json!({"invoice": {"id": INVOICE, "status": "paid", "amount_paid": st.total}, "transaction": txn_json(&t),
+    let resp = if !invoice {
+        json!({"transaction": txn_json(&t)})
+    } else {
+        json!({"invoice": {"id": INVOICE, "status": "paid", "amount_paid": st.total}, "transaction": txn_json(&t),
                       "credit_note": {"id": format!("CN-{}", st.next), "reference_invoice_id": INVOICE, "type": "refundable", "reason_code": reason,
-                                      "status": "refunded", "total": amount, "linked_refunds": [{"txn_id": t.id, "applied_amount": amount, "txn_status": status}]}});
+                                      "status": "refunded", "total": amount, "linked_refunds": [{"txn_id": t.id, "applied_amount": amount, "txn_status": status}]}})
+    };
     st.saved.insert(key, resp.clone());
     match answer {
         Answer::Hang => None,

@@ -278,7 +278,11 @@ impl PaymentConnector for ChargebeeConnector {
 /// apidocs.chargebee.com/docs/api/webhooks). Compared in constant time.
 pub fn verify_basic(authorization: Option<&str>, user: &str, pass: &str) -> bool {
     use base64::Engine as _;
-    let Some(given) = authorization.and_then(|a| a.trim().strip_prefix("Basic ")) else { return false };
+    // The scheme is case-insensitive (RFC 7617 / RFC 9110 §11.1).
+    let Some((scheme, given)) = authorization.and_then(|a| a.trim().split_once(' ')) else { return false };
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return false;
+    }
     let Ok(given) = base64::engine::general_purpose::STANDARD.decode(given.trim()) else { return false };
     let want = format!("{user}:{pass}").into_bytes();
     given.len() == want.len() && given.iter().zip(&want).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
@@ -389,6 +393,8 @@ mod tests {
         assert!(verify_basic(Some(&good), "hook", "pw"));
         assert!(!verify_basic(Some(&good), "hook", "other"));
         assert!(!verify_basic(None, "hook", "pw"));
+        assert!(verify_basic(Some(&good.replace("Basic", "basic")), "hook", "pw"));
+        assert!(!verify_basic(Some(&good.replace("Basic", "Bearer")), "hook", "pw"));
         let ev = json!({"id": "ev_1", "occurred_at": 1775037600, "event_type": "credit_note_created",
             "content": {"credit_note": {"id": "CN-1", "linked_refunds": [{"txn_id": "txn_r1", "txn_status": "success"}]}}});
         let (at, ups) = webhook_refunds(&ev).unwrap();
