@@ -40,6 +40,8 @@ impl std::fmt::Display for LineProblem {
     }
 }
 
+mod exports;
+
 type Row = BTreeMap<String, String>;
 /// Rows by line: the row, or why it cannot be read.
 type Rows = Vec<(usize, Result<Row, String>)>;
@@ -434,6 +436,16 @@ fn export_rows(text: &str, provider: &str, refunds: bool) -> Result<Rows, LinePr
     if provider == "woocommerce" {
         if let Some(orders) = woocommerce_orders(text) {
             return Ok(if refunds { woocommerce_refund_rows(&orders) } else { woocommerce_charge_rows(&orders) });
+        }
+    }
+    if provider == "chargebee" {
+        if let Some(rows) = exports::chargebee_transactions(text, refunds) {
+            return Ok(rows);
+        }
+    }
+    if provider == "shopify" {
+        if let Some(rows) = exports::shopify_orders(text, refunds) {
+            return Ok(rows);
         }
     }
     rows(text)

@@ -6,9 +6,11 @@
 //! made, then the connection hangs past the client's timeout).
 #![allow(dead_code)]
 
+pub mod chargebee;
 pub mod checkout;
 pub mod klarna;
 pub mod schema;
+pub mod shopify;
 pub mod woocommerce;
 
 use axum::body::Bytes;

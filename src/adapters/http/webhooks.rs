@@ -1,4 +1,4 @@
-//! Payment provider webhooks: `POST /webhooks/{stripe,paypal,adyen,square,braintree,mollie,woocommerce}`.
+//! Payment provider webhooks: `POST /webhooks/{stripe,paypal,adyen,square,braintree,mollie,woocommerce,chargebee,shopify}`.
 //!
 //! Each delivery is verified before anything is read from it — Stripe's
 //! `Stripe-Signature` (HMAC-SHA256 of `"{t}.{body}"`, any `v1`, 300 s tolerance), Adyen's
@@ -14,7 +14,7 @@
 
 use crate::adapters::payments::api::{enc, s, ApiRequest, Body};
 use crate::adapters::payments::setup::WebhookKeys;
-use crate::adapters::payments::{adyen, braintree, mollie, paypal, square, stripe, woocommerce};
+use crate::adapters::payments::{adyen, braintree, chargebee, mollie, paypal, shopify, square, stripe, woocommerce};
 use crate::app::engine::{Engine, PurchaseUpdate, RefundUpdate, WebhookOutcome};
 use crate::app::ports::Clock;
 use crate::config::Secret;
@@ -48,6 +48,8 @@ pub fn routes(state: WebhookState) -> Router {
         .route("/webhooks/braintree", post(braintree_hook))
         .route("/webhooks/mollie", post(mollie_hook))
         .route("/webhooks/woocommerce", post(woocommerce_hook))
+        .route("/webhooks/chargebee", post(chargebee_hook))
+        .route("/webhooks/shopify", post(shopify_hook))
         .with_state(state)
 }
 
@@ -763,6 +765,50 @@ async fn woocommerce_hook(State(st): State<WebhookState>, headers: HeaderMap, bo
         }
     }
     apply(&st, "woocommerce", events).await.map(|_| (StatusCode::OK, "ok".to_string())).unwrap_or_else(|e| e)
+}
+
+/// Chargebee: the delivery carries the Basic auth set on the webhook (`chargebee::verify_basic`);
+/// its `occurred_at` must be within the tolerance; each refund transaction state it names is
+/// one event (the event id and the transaction).
+async fn chargebee_hook(State(st): State<WebhookState>, headers: HeaderMap, body: Bytes) -> Reply {
+    let Some((user, pass)) = st.keys.chargebee.clone() else { return not_configured("chargebee") };
+    if !chargebee::verify_basic(header(&headers, "authorization"), user.expose(), pass.expose()) {
+        return refuse("chargebee", Rejected::Forged);
+    }
+    let Ok(v) = serde_json::from_slice::<Value>(&body) else { return refuse("chargebee", Rejected::BadBody) };
+    let Ok((at, updates)) = chargebee::webhook_refunds(&v) else { return refuse("chargebee", Rejected::BadBody) };
+    if (i128::from(st.clock.now().timestamp()) - i128::from(at)).abs() > i128::from(st.keys.tolerance("chargebee")) {
+        return refuse("chargebee", Rejected::Stale);
+    }
+    let events = updates.into_iter().map(ProviderEvent::Refund).collect();
+    apply(&st, "chargebee", events).await.map(|_| (StatusCode::OK, "ok".to_string())).unwrap_or_else(|e| e)
+}
+
+/// Shopify: `X-Shopify-Hmac-Sha256` over the raw body (`shopify::verify_hmac`), the body's own
+/// time within the tolerance; `refunds/create` and `orders/updated` name refund
+/// transactions (with our key from the refund's note), `disputes/create` a dispute.
+async fn shopify_hook(State(st): State<WebhookState>, headers: HeaderMap, body: Bytes) -> Reply {
+    let Some(secret) = st.keys.shopify.clone() else { return not_configured("shopify") };
+    let Some(sig) = header(&headers, "x-shopify-hmac-sha256") else { return refuse("shopify", Rejected::Malformed) };
+    match shopify::verify_hmac(sig, &body, secret.expose()) {
+        Ok(()) => {}
+        Err(true) => return refuse("shopify", Rejected::Forged),
+        Err(false) => return refuse("shopify", Rejected::Malformed),
+    }
+    let topic = header(&headers, "x-shopify-topic").unwrap_or("");
+    let Ok(v) = serde_json::from_slice::<Value>(&body) else { return refuse("shopify", Rejected::BadBody) };
+    let events = match shopify::delivery(topic, &v) {
+        Ok(shopify::Delivery::Nothing) => return (StatusCode::OK, "ok".into()),
+        Ok(shopify::Delivery::Refunds(u)) => u.into_iter().map(ProviderEvent::Refund).collect::<Vec<_>>(),
+        Ok(shopify::Delivery::Dispute { id, order }) => vec![dispute(id, &[&order])],
+        Err(_) => return refuse("shopify", Rejected::BadBody),
+    };
+    match shopify::signed_time(topic, &v) {
+        Some(at) if (st.clock.now() - at).num_seconds().abs() <= st.keys.tolerance("shopify") => {}
+        Some(_) => return refuse("shopify", Rejected::Stale),
+        None => return refuse("shopify", Rejected::BadBody),
+    }
+    apply(&st, "shopify", events).await.map(|_| (StatusCode::OK, "ok".to_string())).unwrap_or_else(|e| e)
 }
 
 /// Signs a Stripe payload as Stripe does (for tests and local tooling).

@@ -131,10 +131,12 @@ pub enum ProviderKind {
     Mollie,
     WooCommerce,
     Klarna,
+    Chargebee,
+    Shopify,
 }
 
 impl ProviderKind {
-    pub const ALL: [ProviderKind; 9] = [
+    pub const ALL: [ProviderKind; 11] = [
         ProviderKind::Sandbox,
         ProviderKind::Stripe,
         ProviderKind::PayPal,
@@ -144,6 +146,8 @@ impl ProviderKind {
         ProviderKind::Mollie,
         ProviderKind::WooCommerce,
         ProviderKind::Klarna,
+        ProviderKind::Chargebee,
+        ProviderKind::Shopify,
     ];
 
     /// What charges name in `provider`, and the `[providers.<name>]` table.
@@ -158,6 +162,8 @@ impl ProviderKind {
             ProviderKind::Mollie => "mollie",
             ProviderKind::WooCommerce => "woocommerce",
             ProviderKind::Klarna => "klarna",
+            ProviderKind::Chargebee => "chargebee",
+            ProviderKind::Shopify => "shopify",
         }
     }
 
@@ -173,6 +179,8 @@ impl ProviderKind {
             ProviderKind::Mollie => "Mollie",
             ProviderKind::WooCommerce => "WooCommerce",
             ProviderKind::Klarna => "Klarna",
+            ProviderKind::Chargebee => "Chargebee",
+            ProviderKind::Shopify => "Shopify",
         }
     }
 

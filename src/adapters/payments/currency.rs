@@ -45,6 +45,8 @@ pub fn exceptions(kind: ProviderKind) -> &'static [Exception] {
         ProviderKind::Mollie => super::mollie::CURRENCY_EXCEPTIONS,
         ProviderKind::WooCommerce => super::woocommerce::CURRENCY_EXCEPTIONS,
         ProviderKind::Klarna => super::klarna::CURRENCY_EXCEPTIONS,
+        ProviderKind::Chargebee => super::chargebee::CURRENCY_EXCEPTIONS,
+        ProviderKind::Shopify => super::shopify::CURRENCY_EXCEPTIONS,
     }
 }
 

@@ -258,9 +258,12 @@ impl Executor {
 
 /// `Retry-After`, or WooCommerce's `RateLimit-Retry-After` (seconds; its Store API rate
 /// limiting sends `RateLimit-Limit`, `-Remaining`, `-Reset` and `-Retry-After`:
-/// developer.woocommerce.com/docs/apis/store-api/rate-limiting).
+/// developer.woocommerce.com/docs/apis/store-api/rate-limiting), or the wait a Shopify
+/// `THROTTLED` answer's query cost implies (`shopify::throttle_wait`).
 pub fn retry_after(resp: &ApiResponse) -> Option<u64> {
-    resp.retry_after_secs().or_else(|| resp.header("ratelimit-retry-after").and_then(|v| v.trim().parse::<u64>().ok()))
+    resp.retry_after_secs()
+        .or_else(|| resp.header("ratelimit-retry-after").and_then(|v| v.trim().parse::<u64>().ok()))
+        .or_else(|| super::shopify::throttle_wait(resp))
 }
 
 /// A reqwest error without its URL (which could carry query values).

@@ -6,6 +6,7 @@
 pub mod adyen;
 pub mod api;
 pub mod braintree;
+pub mod chargebee;
 pub mod currency;
 pub mod executor;
 pub mod klarna;
@@ -13,6 +14,7 @@ pub mod mollie;
 pub mod paypal;
 pub mod sandbox;
 pub mod setup;
+pub mod shopify;
 pub mod square;
 pub mod stripe;
 pub mod woocommerce;

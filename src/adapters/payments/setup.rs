@@ -5,11 +5,13 @@
 use super::adyen::Adyen;
 use super::api::ProviderKind;
 use super::braintree::{self, Braintree};
+use super::chargebee::ChargebeeConnector;
 use super::executor::{Auth, Executor, ExecutorConfig, HttpConnector};
 use super::klarna::Klarna;
 use super::mollie::Mollie;
 use super::paypal::PayPal;
 use super::sandbox::Sandbox;
+use super::shopify::{self, ShopifyConnector};
 use super::square::{self, Square};
 use super::stripe::Stripe;
 use super::woocommerce::WooCommerce;
@@ -23,7 +25,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub const PROVIDERS: [&str; 8] = ["stripe", "paypal", "adyen", "square", "braintree", "mollie", "woocommerce", "klarna"];
+pub const PROVIDERS: [&str; 10] = ["stripe", "paypal", "adyen", "square", "braintree", "mollie", "woocommerce", "klarna", "chargebee", "shopify"];
 
 /// One `[providers.<name>]` table. Everything here is public information; keys and
 /// secrets are refused here and read from the environment only.
@@ -42,7 +44,8 @@ pub struct ProviderSettings {
     pub max_wait_ms: Option<u64>,
     /// Adyen: the merchant account refunds are made for.
     pub merchant_account: Option<String>,
-    /// Square: `Square-Version`; Braintree: `Braintree-Version`.
+    /// Square: `Square-Version`; Braintree: `Braintree-Version`; Shopify: the Admin API
+    /// version in the path (default `2026-01`, the first with `@idempotent` on refunds).
     pub version: Option<String>,
     /// PayPal: the webhook id its signature verification needs.
     pub webhook_id: Option<String>,
@@ -66,6 +69,9 @@ pub fn default_base_url(provider: &str) -> &'static str {
         // The playground (test); live: https://api.klarna.com (Europe), https://api-na.klarna.com
         // (North America), https://api-oc.klarna.com (Oceania) — docs.klarna.com API URLs.
         Some(ProviderKind::Klarna) => "https://api.playground.klarna.com",
+        // Every site and shop has its own (`https://{site}.chargebee.com`,
+        // `https://{shop}.myshopify.com`): `base_url` is required.
+        Some(ProviderKind::Chargebee) | Some(ProviderKind::Shopify) => "",
     }
 }
 
@@ -81,6 +87,8 @@ pub fn env_keys(provider: &str) -> &'static [&'static str] {
         Some(ProviderKind::Mollie) => &["PAYDESK_MOLLIE_API_KEY"],
         Some(ProviderKind::WooCommerce) => &["PAYDESK_WOOCOMMERCE_CONSUMER_KEY", "PAYDESK_WOOCOMMERCE_CONSUMER_SECRET"],
         Some(ProviderKind::Klarna) => &["PAYDESK_KLARNA_USERNAME", "PAYDESK_KLARNA_PASSWORD"],
+        Some(ProviderKind::Chargebee) => &["PAYDESK_CHARGEBEE_API_KEY"],
+        Some(ProviderKind::Shopify) => &["PAYDESK_SHOPIFY_ACCESS_TOKEN"],
     }
 }
 
@@ -119,6 +127,9 @@ pub fn parse(raw: Option<&toml::Value>, source: &str) -> Result<BTreeMap<String,
         if name == "woocommerce" {
             check_woocommerce_url(s.base_url.as_deref(), source)?;
         }
+        if name == "chargebee" || name == "shopify" {
+            check_site_url(name, s.base_url.as_deref(), source)?;
+        }
         if name == "adyen" && s.merchant_account.as_deref().unwrap_or("").is_empty() {
             bail!("{source}: providers.adyen.merchant_account is required");
         }
@@ -141,6 +152,23 @@ fn check_woocommerce_url(url: Option<&str>, source: &str) -> Result<()> {
     let local = ["http://127.0.0.1", "http://localhost", "http://[::1]"].iter().any(|p| u.starts_with(p));
     if !u.starts_with("https://") && !local {
         bail!("{source}: providers.woocommerce.base_url must be https:// (the consumer key and secret are sent with HTTP Basic auth)");
+    }
+    Ok(())
+}
+
+/// Chargebee and Shopify: the site's or shop's own address is required
+/// (`https://{site}.chargebee.com`: apidocs.chargebee.com/docs/api — "API endpoint";
+/// `https://{shop}.myshopify.com/admin/api/{version}/graphql.json`: shopify.dev/docs/api/
+/// admin-graphql — Endpoints), over HTTPS (the key travels in a header); plain HTTP only
+/// to this machine (a local test server).
+fn check_site_url(name: &str, url: Option<&str>, source: &str) -> Result<()> {
+    let example = if name == "chargebee" { "https://your-site.chargebee.com" } else { "https://your-shop.myshopify.com" };
+    let Some(u) = url.filter(|u| !u.is_empty()) else {
+        bail!("{source}: providers.{name}.base_url is required (e.g. {example})");
+    };
+    let local = ["http://127.0.0.1", "http://localhost", "http://[::1]"].iter().any(|p| u.starts_with(p));
+    if !u.starts_with("https://") && !local {
+        bail!("{source}: providers.{name}.base_url must be https:// (the API key is sent with every request)");
     }
     Ok(())
 }
@@ -171,6 +199,10 @@ pub struct WebhookKeys {
     /// WooCommerce's webhook secret (`X-WC-Webhook-Signature`) and its API (the order
     /// deliveries name refunds; each is read back for our key and its outcome).
     pub woocommerce: Option<(Secret, Arc<Executor>)>,
+    /// Chargebee's webhook Basic auth user name and password.
+    pub chargebee: Option<(Secret, Secret)>,
+    /// Shopify's app client secret (`X-Shopify-Hmac-Sha256`).
+    pub shopify: Option<Secret>,
     pub tolerance_secs: BTreeMap<String, i64>,
 }
 
@@ -241,6 +273,9 @@ impl Providers {
                 ProviderKind::WooCommerce => {
                     Auth::Basic { user: secret("PAYDESK_WOOCOMMERCE_CONSUMER_KEY")?, pass: secret("PAYDESK_WOOCOMMERCE_CONSUMER_SECRET")? }
                 }
+                // Chargebee: HTTP Basic, the API key as user name, no password (apidocs.chargebee.com/docs/api/auth).
+                ProviderKind::Chargebee => Auth::Basic { user: secret("PAYDESK_CHARGEBEE_API_KEY")?, pass: Secret::new("") },
+                ProviderKind::Shopify => Auth::Header { name: "X-Shopify-Access-Token", key: secret("PAYDESK_SHOPIFY_ACCESS_TOKEN")? },
             };
             let exec = Arc::new(Executor::new(name, ec, auth, metrics.clone()).map_err(|e| anyhow!(e))?);
             let c: Arc<dyn PaymentConnector> = match kind {
@@ -281,6 +316,23 @@ impl Providers {
                 ProviderKind::WooCommerce => {
                     p.webhooks.woocommerce = opt_secret("PAYDESK_WOOCOMMERCE_WEBHOOK_SECRET").map(|k| (k, exec.clone()));
                     Arc::new(HttpConnector::new(WooCommerce, exec))
+                }
+                ProviderKind::Chargebee => {
+                    let user = opt_secret("PAYDESK_CHARGEBEE_WEBHOOK_USERNAME");
+                    let pass = opt_secret("PAYDESK_CHARGEBEE_WEBHOOK_PASSWORD");
+                    p.webhooks.chargebee = match (user, pass) {
+                        (Some(u), Some(pw)) => Some((u, pw)),
+                        (None, None) => None,
+                        _ => bail!(
+                            "PAYDESK_CHARGEBEE_WEBHOOK_USERNAME and PAYDESK_CHARGEBEE_WEBHOOK_PASSWORD are set together (the webhook's Basic auth)"
+                        ),
+                    };
+                    Arc::new(ChargebeeConnector::new(exec))
+                }
+                ProviderKind::Shopify => {
+                    p.webhooks.shopify = opt_secret("PAYDESK_SHOPIFY_WEBHOOK_SECRET");
+                    let version = s.version.clone().unwrap_or_else(|| shopify::DEFAULT_VERSION.into());
+                    Arc::new(ShopifyConnector::new(exec, &version))
                 }
             };
             p.connectors.push(c);
@@ -333,12 +385,17 @@ mod tests {
             [woocommerce]
             base_url = "https://shop.example.com"
             [klarna]
+            [chargebee]
+            base_url = "https://acme-test.chargebee.com"
+            [shopify]
+            base_url = "https://acme.myshopify.com"
             "#,
         )
         .unwrap();
         let p = Providers::build(Some(&raw), "t.toml", &env, None).unwrap();
         let names: Vec<&str> = p.connectors.iter().map(|c| c.name()).collect();
-        assert_eq!(names, ["adyen", "braintree", "klarna", "mollie", "paypal", "square", "stripe", "woocommerce"]);
+        assert_eq!(names, ["adyen", "braintree", "chargebee", "klarna", "mollie", "paypal", "shopify", "square", "stripe", "woocommerce"]);
+        assert!(p.webhooks.chargebee.is_some() && p.webhooks.shopify.is_some());
         assert!(p.webhooks.stripe.is_some() && p.webhooks.adyen.is_some() && p.webhooks.square.is_some());
         assert_eq!(p.webhooks.paypal.as_ref().unwrap().0, "WH-1");
     }
@@ -383,6 +440,27 @@ mod tests {
     }
 
     #[test]
+    fn chargebee_and_shopify_need_their_site_and_keys() {
+        let t = |s: &str| toml::from_str::<toml::Value>(s).unwrap();
+        for name in ["chargebee", "shopify"] {
+            assert!(parse(Some(&t(&format!("[{name}]"))), "b.toml").unwrap_err().to_string().contains("base_url is required"));
+            let e = parse(Some(&t(&format!("[{name}]\nbase_url = \"http://x.example.com\""))), "b.toml").unwrap_err().to_string();
+            assert!(e.contains("https"), "{e}");
+        }
+        let none = |_: &str| None;
+        let raw = t("[chargebee]\nbase_url = \"https://acme-test.chargebee.com\"");
+        let e = Providers::build(Some(&raw), "b.toml", &none, None).err().unwrap().to_string();
+        assert!(e.contains("PAYDESK_CHARGEBEE_API_KEY"), "{e}");
+        let half = |k: &str| (k != "PAYDESK_CHARGEBEE_WEBHOOK_PASSWORD").then(|| format!("value-of-{k}"));
+        let e = Providers::build(Some(&raw), "b.toml", &half, None).err().unwrap().to_string();
+        assert!(e.contains("PAYDESK_CHARGEBEE_WEBHOOK_PASSWORD"), "{e}");
+        let raw = t("[shopify]\nbase_url = \"https://acme.myshopify.com\"");
+        let e = Providers::build(Some(&raw), "b.toml", &none, None).err().unwrap().to_string();
+        assert!(e.contains("PAYDESK_SHOPIFY_ACCESS_TOKEN"), "{e}");
+        assert!(parse(Some(&t("[shopify]\nbase_url = \"https://a.myshopify.com\"\naccess_token = \"shpat_x\"")), "b.toml").is_err());
+    }
+
+    #[test]
     fn adyen_needs_its_hmac_key_and_a_listener() {
         // Adyen's outcomes only arrive by webhook: without the HMAC key or the HTTP
         // listener a refund could never finish.
@@ -419,6 +497,6 @@ mod tests {
         let section = section.replace("[providers.", "[");
         let raw: toml::Value = toml::from_str(&section).unwrap_or_else(|e| panic!("{e}\n{section}"));
         let parsed = parse(Some(&raw), "bot.toml.example").unwrap();
-        assert_eq!(parsed.len(), 8, "{section}");
+        assert_eq!(parsed.len(), PROVIDERS.len(), "{section}");
     }
 }
