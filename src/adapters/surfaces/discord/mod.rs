@@ -185,11 +185,7 @@ fn is_loopback(api_base: &str) -> bool {
 /// serenity only honours a proxy base with its own rate limiter off, which is right for a
 /// local fake or a local rate-limiting proxy, never for anything remote.
 pub fn http_client(cfg: &DiscordConfig, token: &Secret) -> Result<serenity::http::Http> {
-    let client = reqwest012::Client::builder()
-        .connect_timeout(CONNECT_TIMEOUT)
-        .timeout(REQUEST_TIMEOUT)
-        .build()
-        .context("cannot build the HTTP client for Discord")?;
+    let client = rest_client()?;
     let mut http = HttpBuilder::new(token.expose()).client(client);
     if cfg.api_base != config::DEFAULT_API_BASE {
         http = http.proxy(cfg.api_base.clone());
@@ -201,6 +197,15 @@ pub fn http_client(cfg: &DiscordConfig, token: &Secret) -> Result<serenity::http
         http = http.application_id(ApplicationId::new(app));
     }
     Ok(http.build())
+}
+
+/// The HTTP client for Discord REST, with connect and request timeouts.
+pub fn rest_client() -> Result<reqwest012::Client> {
+    reqwest012::Client::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .timeout(REQUEST_TIMEOUT)
+        .build()
+        .context("cannot build the HTTP client for Discord")
 }
 
 /// Everything `paydesk run` needs to start the Discord surface.
@@ -416,6 +421,7 @@ pub async fn run(args: RunArgs, shutdown: impl std::future::Future<Output = ()> 
         reject_emoji: ecfg.reject_emojis[0].clone(),
         dm_fallback: cfg.dm_fallback,
         metrics: Some(metrics.clone()),
+        rest: rest_client()?,
     };
     let intents = GatewayIntents::GUILDS
         | GatewayIntents::GUILD_MESSAGES
