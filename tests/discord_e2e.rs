@@ -646,6 +646,59 @@ async fn a_rate_limited_post_is_retried_after_exactly_its_retry_after() {
     .await;
 }
 
+/// `/readyz` (the ops route `paydesk run` serves): ready only while a shard is connected
+/// and the oldest pending outbox item is younger than the limit (`OUTBOX_STUCK_AFTER`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readyz_is_ready_only_while_connected_and_the_outbox_moves() {
+    use paydesk::adapters::http::ops;
+    each_backend(|b| async move {
+        let mut bot = Bot::start(&b).await;
+        let state = ops::OpsState { store: bot.engine.store().clone(), metrics: Arc::new(Metrics::default()), ready: bot.ready.clone() };
+        let addr = paydesk::adapters::http::serve("127.0.0.1:0".parse().unwrap(), ops::routes(state), std::future::pending()).await.unwrap();
+        let url = format!("http://{addr}/readyz");
+        let until = |code: u16, says: &'static str| {
+            let url = url.clone();
+            async move {
+                let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+                loop {
+                    let r = reqwest::get(&url).await.unwrap();
+                    let (status, body) = (r.status().as_u16(), r.text().await.unwrap());
+                    if status == code && body.contains(says) {
+                        return;
+                    }
+                    assert!(tokio::time::Instant::now() < deadline, "/readyz answers {status} {body:?}, wanted {code} {says:?}");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                }
+            }
+        };
+        until(200, "ready").await;
+        // No shard connected: not ready; ready again once it is.
+        bot.fake.gateway_down(true);
+        until(503, "not connected").await;
+        bot.fake.gateway_down(false);
+        until(200, "ready").await;
+        // An item that cannot be delivered: ready while it is young, not once the oldest
+        // pending item is older than the limit, ready again when it is delivered.
+        bot.say(ANA, SUPPORT, "I want a refund for ch_1, it did not work").await;
+        bot.wait_post_thread("RF-000001").await;
+        bot.fake.fail(Failure::new("POST", format!("/channels/{APPROVALS}/messages"), 503, 0));
+        bot.say(BO, SUPPORT, "!refund RF-000001 broken").await;
+        let fake = bot.fake.clone();
+        eventually(20, "the approval post tried", || (!fake.calls_to("POST", &format!("/channels/{APPROVALS}/messages")).is_empty()).then_some(()))
+            .await;
+        until(200, "ready").await;
+        let limit = ops::OUTBOX_STUCK_AFTER.num_microseconds().unwrap();
+        exec(&bot.store, &format!("UPDATE outbox SET created_at = created_at - {limit} - 1000000 WHERE status = 'pending'")).await;
+        until(503, "outbox stuck").await;
+        bot.fake.clear_failures();
+        exec(&bot.store, "UPDATE outbox SET next_attempt_at = NULL WHERE status = 'pending'").await;
+        until(200, "ready").await;
+        bot.shutdown().await;
+        until(503, "not connected").await;
+    })
+    .await;
+}
+
 /// Runs a future to completion from a sync poll closure (on a helper thread).
 fn futures_now<T: Send + 'static>(f: impl std::future::Future<Output = T> + Send + 'static) -> T {
     std::thread::spawn(move || tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f)).join().unwrap()

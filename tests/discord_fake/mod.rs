@@ -112,6 +112,8 @@ struct Gateway {
     identifies: AtomicU64,
     resumes: AtomicU64,
     sessions: AtomicU64,
+    /// The gateway is unreachable: connections are closed at once.
+    down: std::sync::atomic::AtomicBool,
 }
 
 #[derive(Clone)]
@@ -182,6 +184,9 @@ impl Fake {
     }
 
     async fn connection(&self, stream: tokio::net::TcpStream) {
+        if self.gw.down.load(Ordering::SeqCst) {
+            return; // the connection is dropped before the websocket handshake
+        }
         let Ok(ws) = tokio_tungstenite::accept_async(stream).await else { return };
         let (mut tx, mut rx) = ws.split();
         let (out_tx, mut out_rx) = mpsc::unbounded_channel::<String>();
@@ -253,6 +258,17 @@ impl Fake {
     pub async fn invalidate_session(&self) {
         let tx = eventually(20, "a live gateway session", || self.gw.current.lock().unwrap().take()).await;
         let _ = tx.send(json!({"op": 9, "d": false}).to_string());
+    }
+
+    /// The gateway goes away (`true`: the live connection is closed and new ones are
+    /// dropped) or comes back (`false`).
+    pub fn gateway_down(&self, down: bool) {
+        self.gw.down.store(down, Ordering::SeqCst);
+        if down {
+            if let Some(tx) = self.gw.current.lock().unwrap().take() {
+                let _ = tx.send("__close__".to_string());
+            }
+        }
     }
 
     pub fn identifies(&self) -> u64 {

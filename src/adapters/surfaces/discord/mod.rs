@@ -460,6 +460,7 @@ pub async fn run(args: RunArgs, shutdown: impl std::future::Future<Output = ()> 
     let gateway = tokio::spawn(async move { client.start_shard_range(shards.first..shards.last, shards.total).await });
     let timers = {
         let shared = shared.clone();
+        let manager = manager.clone();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
             loop {
@@ -471,6 +472,13 @@ pub async fn run(args: RunArgs, shutdown: impl std::future::Future<Output = ()> 
                     break;
                 }
                 if timer_due {
+                    // `/readyz` follows the shards as serenity's manager has them: a shard
+                    // it restarts (a failed heartbeat, a dropped connection) sends no stage
+                    // event while it is down, so the flag set by READY would stay up.
+                    let up = manager.runners.lock().await.values().any(|r| matches!(r.stage, serenity::all::ConnectionStage::Connected));
+                    if !shared.stopping.load(Ordering::SeqCst) {
+                        shared.ready.store(up, Ordering::SeqCst);
+                    }
                     // Lock order everywhere: `inflight` (shared) before `pump_lock`, never
                     // both held at once here; shutdown takes `inflight` after this loop ends.
                     let guard = shared.inflight.read().await;
