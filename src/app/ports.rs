@@ -502,7 +502,9 @@ pub enum ChatError {
     Fatal { reason: String },
 }
 
-/// Where outgoing actions are delivered (Discord, the console, a replay's stdout).
+/// Where outgoing actions are delivered (Discord, the console, a replay's stdout). A
+/// message's place is the typed [`Destination`](super::action::Destination) the engine
+/// wrote (with whom it is to and its case); sinks match on it, never on the string form.
 #[async_trait]
 pub trait ChatSink: Send + Sync {
     async fn deliver(&self, item: &OutboxItem) -> anyhow::Result<()>;

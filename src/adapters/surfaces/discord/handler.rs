@@ -4,6 +4,7 @@
 
 use super::commands::{self, Invocation, Opt};
 use super::Shared;
+use crate::app::action::Destination;
 use crate::app::engine::{Actor, Event, ReactTarget};
 use crate::domain::ids::{CaseNumber, UserId as PdUserId};
 use crate::domain::roles::{Role, Roles};
@@ -169,7 +170,7 @@ impl Shared {
     /// The channel the engine sees for a message, or `None` when it is not ours to read.
     async fn channel_of(&self, msg: &Message) -> Option<String> {
         match msg.guild_id {
-            None => Some("dm".into()),
+            None => Some(Destination::Dm.to_string()),
             Some(g) if g.get() == self.cfg.guild_id => {
                 let c = msg.channel_id.get();
                 if self.places.is_support(c) || self.map.is_case_thread(c).await.unwrap_or(false) {
@@ -290,7 +291,7 @@ impl Shared {
             return;
         }
         let channel = match ev.guild_id {
-            None => "dm".to_string(),
+            None => Destination::Dm.to_string(),
             Some(_) => {
                 let c = ev.channel_id.get();
                 if !(self.places.is_support(c) || self.map.is_case_thread(c).await.unwrap_or(false)) {
@@ -473,7 +474,7 @@ impl Shared {
         // Anything that touches the store may outlast the 3-second deadline: defer
         // (ephemeral), then edit the answer in.
         self.respond(ctx, i, json!({"type": 5, "data": {"flags": 64}})).await;
-        let key = format!("ix:{}", i.id);
+        let key = Destination::Interaction(i.id.to_string()).to_string();
         let user = i.user.id.get();
         if let Err(e) = self.map.put_interaction(&key, &i.token, i.channel_id.get(), &user.to_string(), Utc::now()).await {
             tracing::error!(error = %e, "cannot record an interaction");

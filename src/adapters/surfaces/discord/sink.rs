@@ -19,7 +19,7 @@
 
 use super::map::{DiscordMap, InteractionRow};
 use super::Places;
-use crate::app::action::{Action, OutboxItem};
+use crate::app::action::{Action, Destination, OutboxItem};
 use crate::app::ports::{ChatError, ChatSink};
 use crate::domain::ids::CaseNumber;
 use anyhow::{anyhow, Result};
@@ -347,32 +347,28 @@ impl DiscordSink {
         Err(RestError { e: serenity::Error::Http(HttpError::UnsuccessfulRequest(e)), retry_after })
     }
 
-    async fn route(&self, channel: &str, to: Option<&str>, case: Option<i64>) -> Result<Dest> {
+    /// The place on Discord for the engine's destination, given whom the message is to
+    /// and its case.
+    async fn route(&self, dest: &Destination, to: Option<&str>, case: Option<i64>) -> Result<Dest> {
         let to_id = to.and_then(|t| t.parse::<u64>().ok());
-        if channel == self.approvals_name {
-            return Ok(Dest::Channel(self.approvals()?));
-        }
-        if let Some(key) = channel.strip_prefix("ix:") {
-            let key = format!("ix:{key}");
-            if let Some(row) = self.map.interaction(&key).await? {
-                let fresh = Utc::now() - row.at < chrono::Duration::minutes(INTERACTION_TTL_MINUTES);
-                if to.is_none_or(|t| t == row.user_id) && fresh {
-                    return Ok(Dest::Interaction(key, row));
+        match dest.clone().resolve(&self.approvals_name) {
+            Destination::Approvals(_) => Ok(Dest::Channel(self.approvals()?)),
+            d @ Destination::Interaction(_) => {
+                let key = d.to_string();
+                if let Some(row) = self.map.interaction(&key).await? {
+                    let fresh = Utc::now() - row.at < chrono::Duration::minutes(INTERACTION_TTL_MINUTES);
+                    if to.is_none_or(|t| t == row.user_id) && fresh {
+                        return Ok(Dest::Interaction(key, row));
+                    }
+                    return self.public_or_private(row.channel_id, to, to_id, case).await;
                 }
-                return self.public_or_private(row.channel_id, to, to_id, case).await;
+                self.public_or_private(self.support()?, to, to_id, case).await
             }
-            return self.public_or_private(self.support()?, to, to_id, case).await;
+            Destination::Dm if to_id.is_some() => Ok(Dest::Dm(to_id.unwrap_or_default())),
+            Destination::Channel(id) => self.public_or_private(id, to, to_id, case).await,
+            // A DM to nobody, or a channel by a name Discord does not know: the support channel.
+            Destination::Dm | Destination::Named(_) => self.public_or_private(self.support()?, to, to_id, case).await,
         }
-        if channel == "dm" {
-            if let Some(u) = to_id {
-                return Ok(Dest::Dm(u));
-            }
-        }
-        let id = match channel.parse::<u64>() {
-            Ok(id) if id > 0 => id,
-            _ => self.support()?,
-        };
-        self.public_or_private(id, to, to_id, case).await
     }
 
     /// The case thread for its customer; privately for anyone else addressed in a public
