@@ -85,7 +85,7 @@ impl std::fmt::Display for RestError {
 /// https://discord.com/developers/docs/topics/rate-limits#exceeding-a-rate-limit and
 /// https://discord.com/developers/docs/topics/rate-limits#header-format-rate-limit-header-examples
 pub fn retry_after_of(headers: &[(&str, &str)], body: &[u8]) -> Option<std::time::Duration> {
-    let secs = |v: f64| (v.is_finite() && v >= 0.0 && v < 86_400.0).then(|| std::time::Duration::from_secs_f64(v));
+    let secs = |v: f64| (0.0..86_400.0).contains(&v).then(|| std::time::Duration::from_secs_f64(v));
     let from_body = serde_json::from_slice::<Value>(body).ok().and_then(|v| v["retry_after"].as_f64()).and_then(secs);
     let header =
         |name: &str| headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).and_then(|(_, v)| v.trim().parse::<f64>().ok()).and_then(secs);
