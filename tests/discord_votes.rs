@@ -173,3 +173,35 @@ async fn two_instances_racing_never_pay_without_two_standing_approvals() {
         }
     }
 }
+
+/// Migration 0010 carries the approvals of requests already waiting (the refund's own
+/// list, the only record before it) into `refund_votes`: rerun here on a database where a
+/// lead approved, after removing the rows, the approval stands again and a later
+/// withdrawal of it counts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn approvals_given_before_migration_0010_still_stand_and_can_be_withdrawn() {
+    let backfill =
+        |sql: &str| sql.split(';').map(str::trim).filter(|s| s.contains("INSERT INTO refund_votes")).map(|s| s.to_string()).next().unwrap();
+    for b in backends() {
+        let bot = bot(&b, |_| {}).await;
+        let (id, case) = two_lead_request(&bot, 0).await;
+        bot.engine.handle(event(obs("kim", true, 10), case), at(2), None).await.unwrap();
+        let store = paydesk::adapters::store::AnyStore::open(&bot._db.url).await.unwrap();
+        let sql = match b {
+            Backend::Sqlite => backfill(include_str!("../migrations/sqlite/0010_refund_votes.sql")),
+            Backend::Postgres => backfill(include_str!("../migrations/postgres/0010_refund_votes.sql")),
+        };
+        for q in ["DELETE FROM refund_votes", sql.as_str()] {
+            match (store.sqlite_pool(), store.pg_pool()) {
+                (Some(p), _) => sqlx::query(q).execute(p).await.map(|_| ()).unwrap(),
+                (_, Some(p)) => sqlx::query(q).execute(p).await.map(|_| ()).unwrap(),
+                _ => unreachable!(),
+            }
+        }
+        assert_eq!(stored_vote(&bot, id, "kim").await, Some(VoteRow { present: true, seq: 0 }));
+        bot.engine.handle(event(obs("kim", false, 20), case), at(3), None).await.unwrap();
+        bot.engine.handle(event(obs("max", true, 21), case), at(4), None).await.unwrap();
+        let (status, approvals, _) = refund_state(&bot, id).await;
+        assert_eq!((status.as_str(), approvals), ("awaiting_approval", vec!["max".to_string()]), "kim's withdrawal counted");
+    }
+}
