@@ -551,7 +551,7 @@ async fn a_crash_between_posting_and_marking_delivered_posts_nothing_twice() {
         .await;
         // As if the process died after posting, before marking delivered: the record of
         // what was sent stops a second post.
-        exec(&bot.store, "UPDATE outbox SET delivered_at = NULL, claimed_by = NULL, claim_until = NULL").await;
+        exec(&bot.store, REDELIVER).await;
         let f = bot.fake.clone();
         let store = bot.engine.store().clone();
         eventually(20, "the outbox delivered again", || {
@@ -562,7 +562,7 @@ async fn a_crash_between_posting_and_marking_delivered_posts_nothing_twice() {
         assert_eq!(f.posted(thread).len(), before);
         // And had the record been lost too, Discord's nonce answers with the first message.
         exec(&bot.store, "DELETE FROM discord_sent").await;
-        exec(&bot.store, "UPDATE outbox SET delivered_at = NULL, claimed_by = NULL, claim_until = NULL").await;
+        exec(&bot.store, REDELIVER).await;
         eventually(20, "the outbox delivered a third time", || {
             let s = store.clone();
             futures_now(async move { s.outbox_pending(1).await.unwrap().is_empty() }).then_some(())
@@ -570,6 +570,131 @@ async fn a_crash_between_posting_and_marking_delivered_posts_nothing_twice() {
         .await;
         assert_eq!(f.posted(thread).len(), before);
         bot.shutdown().await;
+    })
+    .await;
+}
+
+/// As if the process died after posting, before marking anything delivered: every item
+/// is pending again and unclaimed (status too: a delivered item is claimed by status).
+const REDELIVER: &str = "UPDATE outbox SET delivered_at = NULL, status = 'pending', claimed_by = NULL, claim_until = NULL, next_attempt_at = NULL";
+
+/// Waits until the outbox is empty and `channel` got no new post for a moment; returns how
+/// many posts it has.
+async fn settled(bot: &Bot, channel: u64) -> usize {
+    let store = bot.engine.store().clone();
+    let fake = bot.fake.clone();
+    let mut last = usize::MAX;
+    eventually(20, "the outbox empty and the channel settled", || {
+        let s = store.clone();
+        let empty = futures_now(async move { s.outbox_pending(1).await.unwrap().is_empty() });
+        let n = fake.posted(channel).len();
+        let stable = n == last;
+        last = n;
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        (empty && stable).then_some(n)
+    })
+    .await
+}
+
+/// Discord remembers a nonce only "in the past few minutes" (the fake forgets them on
+/// demand): a post delivered again after that is kept from doubling by the record of what
+/// was sent (`discord_sent`), written when it was posted. Without that record the expired
+/// nonce would not stop a second post (shown last: the fake is strict).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_post_delivered_again_after_its_nonce_expired_is_not_duplicated() {
+    each_backend(|b| async move {
+        let mut bot = Bot::start(&b).await;
+        bot.say(ANA, SUPPORT, "I want a refund for ch_1, it did not work").await;
+        let thread = bot.wait_post_thread("RF-000001").await;
+        let before = settled(&bot, thread).await;
+        bot.fake.expire_nonces();
+        exec(&bot.store, REDELIVER).await;
+        assert_eq!(settled(&bot, thread).await, before, "posted again after the nonce expired");
+        // The record gone as well: nothing stops the post any more.
+        bot.fake.expire_nonces();
+        exec(&bot.store, "DELETE FROM discord_sent").await;
+        exec(&bot.store, REDELIVER).await;
+        assert!(settled(&bot, thread).await > before, "the fake's nonces did not expire");
+        bot.shutdown().await;
+    })
+    .await;
+}
+
+/// A 429 that reaches the outbox is waited out for exactly its `retry_after` — the body's
+/// 1.234 s (https://discord.com/developers/docs/topics/rate-limits#exceeding-a-rate-limit:
+/// `{"message": "You are being rate limited.", "retry_after": 1.234, "global": false}`) —
+/// never sooner, and not the 60 s it waited while serenity's error dropped the value.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rate_limited_post_is_retried_after_exactly_its_retry_after() {
+    each_backend(|b| async move {
+        let mut bot = Bot::start(&b).await;
+        bot.say(ANA, SUPPORT, "I want a refund for ch_1, it did not work").await;
+        let thread = bot.wait_post_thread("RF-000001").await;
+        settled(&bot, thread).await;
+        let route = format!("/channels/{APPROVALS}/messages");
+        bot.fake.fail(Failure::rate_limited("POST", route.clone(), 1.234).times(1));
+        bot.say(BO, SUPPORT, "!refund RF-000001 broken").await;
+        bot.approval_message("RF-000001").await;
+        let posts = bot.fake.calls_to("POST", &route);
+        let first = &posts[0];
+        let again = posts.iter().skip(1).find(|c| c.body["nonce"] == first.body["nonce"]).expect("the refused post was tried again");
+        let waited = again.at - first.at;
+        assert!(waited >= std::time::Duration::from_millis(1234), "tried again after {waited:?}, before retry_after");
+        assert!(waited < std::time::Duration::from_secs(5), "waited {waited:?} for a retry_after of 1.234 s");
+        bot.shutdown().await;
+    })
+    .await;
+}
+
+/// `/readyz` (the ops route `paydesk run` serves): ready only while a shard is connected
+/// and the oldest pending outbox item is younger than the limit (`OUTBOX_STUCK_AFTER`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readyz_is_ready_only_while_connected_and_the_outbox_moves() {
+    use paydesk::adapters::http::ops;
+    each_backend(|b| async move {
+        let mut bot = Bot::start(&b).await;
+        let state = ops::OpsState { store: bot.engine.store().clone(), metrics: Arc::new(Metrics::default()), ready: bot.ready.clone() };
+        let addr = paydesk::adapters::http::serve("127.0.0.1:0".parse().unwrap(), ops::routes(state), std::future::pending()).await.unwrap();
+        let url = format!("http://{addr}/readyz");
+        let until = |code: u16, says: &'static str| {
+            let url = url.clone();
+            async move {
+                let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+                loop {
+                    let r = reqwest::get(&url).await.unwrap();
+                    let (status, body) = (r.status().as_u16(), r.text().await.unwrap());
+                    if status == code && body.contains(says) {
+                        return;
+                    }
+                    assert!(tokio::time::Instant::now() < deadline, "/readyz answers {status} {body:?}, wanted {code} {says:?}");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                }
+            }
+        };
+        until(200, "ready").await;
+        // No shard connected: not ready; ready again once it is.
+        bot.fake.gateway_down(true);
+        until(503, "not connected").await;
+        bot.fake.gateway_down(false);
+        until(200, "ready").await;
+        // An item that cannot be delivered: ready while it is young, not once the oldest
+        // pending item is older than the limit, ready again when it is delivered.
+        bot.say(ANA, SUPPORT, "I want a refund for ch_1, it did not work").await;
+        bot.wait_post_thread("RF-000001").await;
+        bot.fake.fail(Failure::new("POST", format!("/channels/{APPROVALS}/messages"), 503, 0));
+        bot.say(BO, SUPPORT, "!refund RF-000001 broken").await;
+        let fake = bot.fake.clone();
+        eventually(20, "the approval post tried", || (!fake.calls_to("POST", &format!("/channels/{APPROVALS}/messages")).is_empty()).then_some(()))
+            .await;
+        until(200, "ready").await;
+        let limit = ops::OUTBOX_STUCK_AFTER.num_microseconds().unwrap();
+        exec(&bot.store, &format!("UPDATE outbox SET created_at = created_at - {limit} - 1000000 WHERE status = 'pending'")).await;
+        until(503, "outbox stuck").await;
+        bot.fake.clear_failures();
+        exec(&bot.store, "UPDATE outbox SET next_attempt_at = NULL WHERE status = 'pending'").await;
+        until(200, "ready").await;
+        bot.shutdown().await;
+        until(503, "not connected").await;
     })
     .await;
 }

@@ -1,7 +1,111 @@
 //! What the bot does outwardly: the lines of a replay, the messages of a chat surface.
 //! Written to the outbox in the same transaction as the change that caused them.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// Where a message goes, as the engine means it: decoded once, where the engine writes the
+/// message (and where a stored item is read back), and matched on by the chat sinks. The
+/// JSON form — the outbox's stored payload and a replay's output — is the string it always
+/// was: `"dm"`, `"ix:<interaction id>"`, a channel id, a channel name.
+///
+/// The chat sink decides the exact place from it together with whom the message is to and
+/// its case (Discord: a case's private thread for its customer, a DM, …).
+#[derive(Debug, Clone)]
+pub enum Destination {
+    /// The leads' approvals channel, by the engine's name for it (`[chat] approvals_channel`).
+    Approvals(String),
+    /// A direct message to the person addressed (`"dm"`).
+    Dm,
+    /// The answer to a slash command (`"ix:<interaction id>"`): ephemeral while the
+    /// interaction's token lives, else said in its channel.
+    Interaction(String),
+    /// A support channel, or a case's thread, by the platform's id.
+    Channel(u64),
+    /// A channel known by its name only (the console's and replays' `support`).
+    Named(String),
+}
+
+impl Destination {
+    /// The JSON form's string read back. The approvals channel is a name like any other
+    /// here: [`Destination::resolve`] recognises it.
+    pub fn parse(s: &str) -> Destination {
+        if s == "dm" {
+            return Destination::Dm;
+        }
+        if let Some(id) = s.strip_prefix("ix:") {
+            return Destination::Interaction(id.to_string());
+        }
+        match s.parse::<u64>() {
+            Ok(id) if id > 0 && !s.starts_with('+') => Destination::Channel(id),
+            _ => Destination::Named(s.to_string()),
+        }
+    }
+
+    /// The destination with the approvals channel recognised by its name.
+    pub fn resolve(self, approvals: &str) -> Destination {
+        match self {
+            Destination::Named(n) if n == approvals => Destination::Approvals(n),
+            d => d,
+        }
+    }
+
+    /// Whether this is the approvals channel (`approvals`: the engine's name for it, for
+    /// destinations read back from the store).
+    pub fn is_approvals(&self, approvals: &str) -> bool {
+        matches!(self.clone().resolve(approvals), Destination::Approvals(_))
+    }
+}
+
+impl std::fmt::Display for Destination {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Destination::Approvals(n) | Destination::Named(n) => f.write_str(n),
+            Destination::Dm => f.write_str("dm"),
+            Destination::Interaction(id) => write!(f, "ix:{id}"),
+            Destination::Channel(id) => write!(f, "{id}"),
+        }
+    }
+}
+
+/// Two destinations are the same place when their JSON forms are (the approvals channel
+/// read back from the store is a name until resolved).
+impl PartialEq for Destination {
+    fn eq(&self, other: &Self) -> bool {
+        self.to_string() == other.to_string()
+    }
+}
+
+impl Eq for Destination {}
+
+impl std::hash::Hash for Destination {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.to_string().hash(state);
+    }
+}
+
+impl From<&str> for Destination {
+    fn from(s: &str) -> Self {
+        Destination::parse(s)
+    }
+}
+
+impl From<String> for Destination {
+    fn from(s: String) -> Self {
+        Destination::parse(&s)
+    }
+}
+
+impl Serialize for Destination {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Destination {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Destination::parse(&String::deserialize(d)?))
+    }
+}
 
 /// One bot action. Amounts are decimal strings in the charge's currency.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -10,7 +114,7 @@ pub enum Action {
     Say {
         #[serde(rename = "ref", default, skip_serializing_if = "Option::is_none")]
         message_ref: Option<String>,
-        channel: String,
+        channel: Destination,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         to: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -68,7 +172,7 @@ pub enum Action {
     Denied {
         user: String,
         reason: String,
-        channel: String,
+        channel: Destination,
     },
 }
 
@@ -84,13 +188,10 @@ impl Action {
     /// share it; an approval request shares it with the edits of its embed.
     pub fn destination(&self) -> Option<String> {
         match self {
-            Action::Say { channel, to, case, .. } => {
-                if channel.starts_with("ix:") {
-                    return Some(channel.clone());
-                }
-                Some(format!("{channel}/{}", case.as_deref().or(to.as_deref()).unwrap_or("-")))
+            Action::Say { channel: d @ Destination::Interaction(_), .. } | Action::Denied { channel: d @ Destination::Interaction(_), .. } => {
+                Some(d.to_string())
             }
-            Action::Denied { channel, .. } if channel.starts_with("ix:") => Some(channel.clone()),
+            Action::Say { channel, to, case, .. } => Some(format!("{channel}/{}", case.as_deref().or(to.as_deref()).unwrap_or("-"))),
             Action::Denied { user, channel, .. } => Some(format!("{channel}/{user}")),
             Action::ApprovalRequest { message_ref: Some(r), .. } | Action::Refund { message_ref: Some(r), .. } => Some(format!("approval/{r}")),
             _ => None,
@@ -136,6 +237,32 @@ pub struct OutboxItem {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn destinations_keep_their_json_form_and_old_payloads_decode() {
+        for (s, d) in [
+            ("dm", Destination::Dm),
+            ("ix:1234567890", Destination::Interaction("1234567890".into())),
+            ("82000000000000001", Destination::Channel(82_000_000_000_000_001)),
+            ("support", Destination::Named("support".into())),
+            ("approvals", Destination::Named("approvals".into())),
+        ] {
+            assert_eq!(Destination::parse(s), d, "{s}");
+            assert_eq!(d.to_string(), s);
+            assert_eq!(serde_json::to_string(&d).unwrap(), format!("\"{s}\""));
+        }
+        assert!(matches!(Destination::parse("approvals").resolve("approvals"), Destination::Approvals(_)));
+        assert!(matches!(Destination::parse("support").resolve("approvals"), Destination::Named(_)));
+        assert!(matches!(Destination::parse("+15551234567"), Destination::Named(_)));
+        // A payload stored before the type existed decodes, and is written back the same.
+        let old = r#"{"type":"say","ref":"m3","channel":"ix:42","to":"ana","text":"hi"}"#;
+        let a: Action = serde_json::from_str(old).unwrap();
+        assert!(matches!(&a, Action::Say { channel: Destination::Interaction(i), .. } if i == "42"));
+        assert_eq!(serde_json::to_string(&a).unwrap(), old);
+        assert_eq!(a.destination().as_deref(), Some("ix:42"));
+        let d: Action = serde_json::from_str(r#"{"type":"denied","user":"bo","reason":"no","channel":"support"}"#).unwrap();
+        assert_eq!(d.destination().as_deref(), Some("support/bo"));
+    }
 
     #[test]
     fn free_text_fields_are_redacted_ids_are_not() {

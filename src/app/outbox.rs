@@ -50,14 +50,13 @@ pub struct PumpReport {
     pub dead: usize,
 }
 
-/// When to try an item again after its `attempts`-th failure: 2 s doubling up to an hour,
-/// times a jitter in [0.5, 1.5), and never before the platform's own `retry_after`.
+/// When to try an item again after its `attempts`-th failure (at `now`): 2 s doubling up
+/// to an hour, times a jitter in [0.5, 1.5); when the platform said how long to wait (a
+/// 429's `retry_after`), exactly that: never sooner, and no longer than it asked.
 pub fn next_attempt(now: DateTime<Utc>, attempts: u32, after: Option<Duration>, jitter: f64) -> DateTime<Utc> {
-    let exp = BACKOFF_BASE.saturating_mul(1u32 << attempts.saturating_sub(1).min(20)).min(BACKOFF_CAP);
-    let wait = exp.mul_f64(jitter.clamp(0.5, 1.5));
     let wait = match after {
-        Some(a) if a > wait => a,
-        _ => wait,
+        Some(a) => a,
+        None => BACKOFF_BASE.saturating_mul(1u32 << attempts.saturating_sub(1).min(20)).min(BACKOFF_CAP).mul_f64(jitter.clamp(0.5, 1.5)),
     };
     now + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::hours(1))
 }
@@ -85,6 +84,8 @@ pub async fn pump_claimed(
     lease: chrono::Duration,
 ) -> anyhow::Result<PumpReport> {
     let mut report = PumpReport::default();
+    // A wait is counted from when the failure was answered, not from the start of the pass.
+    let started = std::time::Instant::now();
     loop {
         let items = store.outbox_claim(worker, now, now + lease, 64).await?;
         if items.is_empty() {
@@ -106,7 +107,8 @@ pub async fn pump_claimed(
                         None => (attempts >= MAX_ATTEMPTS, None),
                     };
                     let jitter = jitter(item.id, attempts);
-                    let next = next_attempt(now, attempts, after, jitter);
+                    let failed_at = now + chrono::Duration::from_std(started.elapsed()).unwrap_or_default();
+                    let next = next_attempt(failed_at, attempts, after, jitter);
                     if dead {
                         tracing::error!(outbox = item.id, attempts, error = %e, "outbox item given up on (dead)");
                         report.dead += 1;
@@ -128,7 +130,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn backoff_doubles_with_jitter_up_to_a_cap_and_never_undercuts_retry_after() {
+    fn backoff_doubles_with_jitter_up_to_a_cap_and_a_retry_after_is_waited_exactly() {
         let now = Utc::now();
         let secs = |t: DateTime<Utc>| (t - now).num_milliseconds() as f64 / 1000.0;
         assert_eq!(secs(next_attempt(now, 1, None, 1.0)), 2.0);
@@ -137,6 +139,7 @@ mod tests {
         assert_eq!(secs(next_attempt(now, 5, None, 0.5)), 16.0);
         assert_eq!(secs(next_attempt(now, 40, None, 1.0)), 3600.0);
         assert_eq!(secs(next_attempt(now, 1, Some(Duration::from_secs(30)), 1.4)), 30.0, "a 429's retry_after is waited out");
-        assert_eq!(secs(next_attempt(now, 8, Some(Duration::from_secs(30)), 1.0)), 256.0);
+        assert_eq!(secs(next_attempt(now, 8, Some(Duration::from_secs(30)), 1.0)), 30.0, "exactly as long as asked, not the backoff");
+        assert_eq!(secs(next_attempt(now, 1, Some(Duration::from_millis(1234)), 0.5)), 1.234, "to the millisecond");
     }
 }

@@ -245,6 +245,16 @@ pub trait StoreTx: Send {
     async fn refund(&mut self, id: RefundId) -> StoreResult<Option<Refund>>;
     async fn refunds_of_case(&mut self, case: CaseNumber) -> StoreResult<Vec<Refund>>;
     async fn refund_by_message(&mut self, message_ref: &str) -> StoreResult<Option<Refund>>;
+    /// One voter's approval of a refund as stored (migration 0010); on PostgreSQL the row
+    /// is locked until commit.
+    async fn vote(&mut self, refund: RefundId, voter: &UserId) -> StoreResult<Option<VoteRow>>;
+    /// Compare-and-set of one voter's approval: writes `to` only while the stored row is
+    /// still `from` (`None`: no row, so insert if absent); false when another transaction
+    /// changed it first (nothing written). One conditional statement, so two processes can
+    /// neither both count a vote nor lose a withdrawal, whatever locks they took.
+    async fn set_vote(&mut self, refund: RefundId, voter: &UserId, from: Option<VoteRow>, to: VoteRow) -> StoreResult<bool>;
+    /// The approvals of a refund that stand now, in the order they were given.
+    async fn standing_approvals(&mut self, refund: RefundId) -> StoreResult<Vec<UserId>>;
     /// Sum of a charge's refunds in the given statuses.
     async fn refunded_sum(&mut self, charge: &ChargeId, statuses: &[RefundStatus]) -> StoreResult<Decimal>;
     /// Releases the lease taken by `claim_refund`.
@@ -284,6 +294,16 @@ pub trait StoreTx: Send {
     async fn append_audit(&mut self, record: &AuditRecord) -> StoreResult<()>;
     /// The audit records of one case, in order.
     async fn audit_of(&mut self, case: CaseNumber) -> StoreResult<Vec<AuditRecord>>;
+}
+
+/// A voter's approval of one refund as stored: whether it stands, and the newest
+/// observation applied to it (`seq`: a reaction as the chat platform had it at that
+/// instant, in microseconds; a vote by command counts as seen when it was handled). An
+/// observation not newer than `seq` arrived late and changes nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VoteRow {
+    pub present: bool,
+    pub seq: i64,
 }
 
 /// The answer of a payment provider about one refund.
@@ -495,7 +515,9 @@ pub enum ChatError {
     Fatal { reason: String },
 }
 
-/// Where outgoing actions are delivered (Discord, the console, a replay's stdout).
+/// Where outgoing actions are delivered (Discord, the console, a replay's stdout). A
+/// message's place is the typed [`Destination`](super::action::Destination) the engine
+/// wrote (with whom it is to and its case); sinks match on it, never on the string form.
 #[async_trait]
 pub trait ChatSink: Send + Sync {
     async fn deliver(&self, item: &OutboxItem) -> anyhow::Result<()>;

@@ -27,6 +27,8 @@ pub struct Call {
     pub method: String,
     pub path: String,
     pub body: Value,
+    /// When the call arrived.
+    pub at: std::time::Instant,
 }
 
 #[derive(Default)]
@@ -35,8 +37,16 @@ pub struct FakeState {
     next_id: u64,
     /// Messages by id: (channel, json).
     pub messages: HashMap<u64, (u64, Value)>,
-    /// Nonces seen per channel (enforce_nonce answers the first message again).
-    nonces: HashMap<(u64, String), u64>,
+    /// Nonces of the bot's messages: the message made with it and when. With
+    /// `enforce_nonce`, a nonce seen within `nonce_ttl` answers with that message and makes
+    /// none; an older one is forgotten ("checked for uniqueness in the past few minutes. If
+    /// another message was created by the same author with the same nonce, that message
+    /// will be returned and no new message will be created":
+    /// https://discord.com/developers/docs/resources/message#create-message-jsonform-params).
+    /// Keyed by nonce alone: the bot is the only author posting through REST.
+    nonces: HashMap<String, (u64, std::time::Instant)>,
+    /// How long Discord remembers a nonce ("a few minutes": the docs give no number).
+    pub nonce_ttl: Duration,
     /// (message, emoji) -> users, in order.
     pub reactions: HashMap<(u64, String), Vec<u64>>,
     pub members: HashMap<u64, Vec<u64>>,
@@ -102,6 +112,8 @@ struct Gateway {
     identifies: AtomicU64,
     resumes: AtomicU64,
     sessions: AtomicU64,
+    /// The gateway is unreachable: connections are closed at once.
+    down: std::sync::atomic::AtomicBool,
 }
 
 #[derive(Clone)]
@@ -146,7 +158,7 @@ pub async fn eventually<T>(secs: u64, what: &str, mut f: impl FnMut() -> Option<
 
 impl Fake {
     pub async fn start() -> Fake {
-        let state = Arc::new(Mutex::new(FakeState { next_id: 90_000_000_000_000_000, ..FakeState::default() }));
+        let state = Arc::new(Mutex::new(FakeState { next_id: 90_000_000_000_000_000, nonce_ttl: Duration::from_secs(180), ..FakeState::default() }));
         {
             let mut s = state.lock().unwrap();
             for (u, r) in [(ANA, vec![]), (CUS, vec![]), (BO, vec![AGENT_ROLE]), (KIM, vec![LEAD_ROLE]), (MAX, vec![LEAD_ROLE]), (BOT, vec![])] {
@@ -172,6 +184,9 @@ impl Fake {
     }
 
     async fn connection(&self, stream: tokio::net::TcpStream) {
+        if self.gw.down.load(Ordering::SeqCst) {
+            return; // the connection is dropped before the websocket handshake
+        }
         let Ok(ws) = tokio_tungstenite::accept_async(stream).await else { return };
         let (mut tx, mut rx) = ws.split();
         let (out_tx, mut out_rx) = mpsc::unbounded_channel::<String>();
@@ -245,6 +260,17 @@ impl Fake {
         let _ = tx.send(json!({"op": 9, "d": false}).to_string());
     }
 
+    /// The gateway goes away (`true`: the live connection is closed and new ones are
+    /// dropped) or comes back (`false`).
+    pub fn gateway_down(&self, down: bool) {
+        self.gw.down.store(down, Ordering::SeqCst);
+        if down {
+            if let Some(tx) = self.gw.current.lock().unwrap().take() {
+                let _ = tx.send("__close__".to_string());
+            }
+        }
+    }
+
     pub fn identifies(&self) -> u64 {
         self.gw.identifies.load(Ordering::SeqCst)
     }
@@ -298,6 +324,11 @@ impl Fake {
         self.state.lock().unwrap().failures.push(f);
     }
 
+    /// As if Discord's few minutes had passed: every nonce seen so far is forgotten.
+    pub fn expire_nonces(&self) {
+        self.state.lock().unwrap().nonces.clear();
+    }
+
     pub fn clear_failures(&self) {
         self.state.lock().unwrap().failures.clear();
     }
@@ -340,7 +371,7 @@ async fn rest_handler(State(f): State<Fake>, req: Request) -> Response {
     let p: Vec<&str> = path.trim_start_matches("/api/v10/").split('/').collect();
     let failure = {
         let mut s = f.state.lock().unwrap();
-        s.calls.push(Call { method: method.to_string(), path: path.clone(), body: body.clone() });
+        s.calls.push(Call { method: method.to_string(), path: path.clone(), body: body.clone(), at: std::time::Instant::now() });
         let hit = s.failures.iter().position(|x| x.method == method.as_str() && path.contains(&x.path) && x.times != Some(0));
         hit.map(|i| {
             if let Some(n) = s.failures[i].times.as_mut() {
@@ -356,8 +387,16 @@ async fn rest_handler(State(f): State<Fake>, req: Request) -> Response {
         let status = StatusCode::from_u16(x.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         if let Some(after) = x.retry_after {
             // https://discord.com/developers/docs/topics/rate-limits#exceeding-a-rate-limit-rate-limit-response-structure
-            let body = json!({"message": "You are being rate limited.", "retry_after": after, "global": false, "code": 0});
-            return (status, [("retry-after", format!("{}", after.ceil()))], axum::Json(body)).into_response();
+            // The body's `retry_after` is in seconds with fractions; `Retry-After` is whole
+            // seconds (rounded up here), `X-RateLimit-Reset-After` has fractions
+            // (https://discord.com/developers/docs/topics/rate-limits#header-format).
+            let body = json!({"message": "You are being rate limited.", "retry_after": after, "global": false});
+            let headers = [
+                ("retry-after", format!("{}", after.ceil())),
+                ("x-ratelimit-reset-after", format!("{after:.3}")),
+                ("x-ratelimit-scope", "user".into()),
+            ];
+            return (status, headers, axum::Json(body)).into_response();
         }
         return error(status, x.code, "failure switched on by the test");
     }
@@ -383,8 +422,13 @@ async fn rest_handler(State(f): State<Fake>, req: Request) -> Response {
                     return error(StatusCode::FORBIDDEN, 50007, "Cannot send messages to this user");
                 }
             }
+            // A nonce is at most 25 characters (create-message-jsonform-params).
+            if body["nonce"].as_str().is_some_and(|n| n.chars().count() > 25) {
+                return error(StatusCode::BAD_REQUEST, 50035, "Invalid Form Body (nonce: Must be 25 or fewer in length.)");
+            }
             if let Some(n) = body["nonce"].as_str().filter(|_| body["enforce_nonce"] == json!(true)) {
-                if let Some(id) = s.nonces.get(&(channel, n.to_string())) {
+                let ttl = s.nonce_ttl;
+                if let Some((id, _)) = s.nonces.get(n).filter(|(_, at)| at.elapsed() < ttl) {
                     let m = s.messages[id].1.clone();
                     return ok(m);
                 }
@@ -393,7 +437,7 @@ async fn rest_handler(State(f): State<Fake>, req: Request) -> Response {
             let id = s.next_id;
             let m = message(id, channel, BOT, body["content"].as_str().unwrap_or(""), body.get("embeds").cloned().unwrap_or(json!([])));
             if let Some(n) = body["nonce"].as_str() {
-                s.nonces.insert((channel, n.to_string()), id);
+                s.nonces.insert(n.to_string(), (id, std::time::Instant::now()));
             }
             s.messages.insert(id, (channel, m.clone()));
             ok(m)

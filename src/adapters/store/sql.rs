@@ -6,7 +6,7 @@ use super::codec::*;
 use crate::adapters::payments::sandbox::{SandboxBooks, SandboxRecord};
 use crate::app::action::{Action, OutboxItem};
 use crate::app::ports::{
-    AuditHead, OutboxHealth, Purchase, PurchaseStatus, Snapshot, StatusCounts, Store, StoreError, StoreResult, StoreTx, StoredAudit, User,
+    AuditHead, OutboxHealth, Purchase, PurchaseStatus, Snapshot, StatusCounts, Store, StoreError, StoreResult, StoreTx, StoredAudit, User, VoteRow,
     WalletBalance,
 };
 use crate::domain::approvals::{GoodwillRequest, GoodwillStatus, Refund, RefundStatus};
@@ -1013,6 +1013,58 @@ macro_rules! sql_store {
                 let mut held = rows.iter().map(refund_row).collect::<StoreResult<Vec<_>>>()?;
                 held.sort_by_key(|r| r.id.0);
                 Ok(held)
+            }
+
+            async fn vote(&mut self, refund: RefundId, voter: &UserId) -> StoreResult<Option<VoteRow>> {
+                let row = sqlx::query(&format!("SELECT present, seq FROM refund_votes WHERE refund_id = $1 AND voter = $2{}", $lock))
+                    .bind(refund.0)
+                    .bind(voter.as_str())
+                    .fetch_optional(&mut *self.tx)
+                    .await?;
+                row.map(|r| Ok(VoteRow { present: r.try_get::<i64, _>("present")? != 0, seq: r.try_get("seq")? })).transpose()
+            }
+
+            async fn set_vote(&mut self, refund: RefundId, voter: &UserId, from: Option<VoteRow>, to: VoteRow) -> StoreResult<bool> {
+                // A vote that comes to stand goes to the end of the order; one that stays
+                // keeps its place.
+                let next_ord = "(SELECT COALESCE(MAX(v.ord), 0) + 1 FROM refund_votes v WHERE v.refund_id = $1)";
+                let done = match from {
+                    None => {
+                        sqlx::query(&format!(
+                            "INSERT INTO refund_votes (refund_id, voter, present, seq, ord) VALUES ($1, $2, $3, $4, {next_ord}) \
+                             ON CONFLICT (refund_id, voter) DO NOTHING"
+                        ))
+                        .bind(refund.0)
+                        .bind(voter.as_str())
+                        .bind(flag(to.present))
+                        .bind(to.seq)
+                        .execute(&mut *self.tx)
+                        .await?
+                    }
+                    Some(old) => {
+                        sqlx::query(&format!(
+                            "UPDATE refund_votes SET present = $3, seq = $4, ord = CASE WHEN present = 0 AND $3 = 1 THEN {next_ord} ELSE ord END \
+                             WHERE refund_id = $1 AND voter = $2 AND present = $5 AND seq = $6"
+                        ))
+                        .bind(refund.0)
+                        .bind(voter.as_str())
+                        .bind(flag(to.present))
+                        .bind(to.seq)
+                        .bind(flag(old.present))
+                        .bind(old.seq)
+                        .execute(&mut *self.tx)
+                        .await?
+                    }
+                };
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn standing_approvals(&mut self, refund: RefundId) -> StoreResult<Vec<UserId>> {
+                let rows = sqlx::query("SELECT voter FROM refund_votes WHERE refund_id = $1 AND present = 1 ORDER BY ord, voter")
+                    .bind(refund.0)
+                    .fetch_all(&mut *self.tx)
+                    .await?;
+                rows.iter().map(|r| Ok(UserId::new(r.try_get::<String, _>("voter")?))).collect()
             }
 
             async fn release_refund(&mut self, id: RefundId) -> StoreResult<()> {

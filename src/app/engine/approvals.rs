@@ -6,7 +6,7 @@
 use super::work::{refund_words, Work};
 use super::{Actor, EngineResult, ReactTarget};
 use crate::app::action::Action;
-use crate::app::ports::User;
+use crate::app::ports::{StoreError, User, VoteRow};
 use crate::domain::approvals::{leads_needed, GoodwillRequest, GoodwillStatus, Ignored, Outcome, Refund, RefundStatus, Vote};
 use crate::domain::billing::{Charge, EntryKind, WalletEntry};
 use crate::domain::ids::{CaseNumber, ChargeId, UserId};
@@ -17,6 +17,13 @@ use rust_decimal::Decimal;
 
 impl Work<'_> {
     pub async fn reaction(&mut self, actor: &Actor, emoji: &str, target: &ReactTarget, added: bool) -> EngineResult<()> {
+        self.reaction_seen(actor, emoji, target, added, None).await
+    }
+
+    /// A reaction as the chat platform has it (`present`), observed at `seen` (µs; `None`:
+    /// a toggle event applied now). Observations of one voter apply newest first: one that
+    /// arrives after a newer one was applied changes nothing (see [`Work::vote_at`]).
+    pub async fn reaction_seen(&mut self, actor: &Actor, emoji: &str, target: &ReactTarget, added: bool, seen: Option<i64>) -> EngineResult<()> {
         let cfg = &self.e.cfg;
         let vote = if cfg.approve_emojis.iter().any(|e| e == emoji) {
             Vote::Approve
@@ -51,12 +58,76 @@ impl Work<'_> {
         };
         let user = self.user(actor).await?;
         let channel = self.e.cfg.approvals_channel.clone();
-        self.vote(&user, refund, vote, added, &channel, false).await
+        self.vote_at(&user, refund, vote, added, &channel, false, seen).await
     }
 
     /// A vote on a refund request, by reaction (`added`/removed) or by `/approve` and
     /// `/reject` (`by_command`, which answers even when nothing changes).
-    pub async fn vote(&mut self, user: &User, mut refund: Refund, vote: Vote, added: bool, channel: &str, by_command: bool) -> EngineResult<()> {
+    pub async fn vote(&mut self, user: &User, refund: Refund, vote: Vote, added: bool, channel: &str, by_command: bool) -> EngineResult<()> {
+        self.vote_at(user, refund, vote, added, channel, by_command, None).await
+    }
+
+    /// A vote, applied as a compare-and-set on the stored approval of (refund, voter)
+    /// in this transaction, which also evaluates quorum from the approvals stored as
+    /// standing: the row is read, the outcome decided, and the new state written only if
+    /// the row is still as read (else `StoreError::Conflict`: the whole event runs again).
+    /// With `seen` (an observation of the reaction, µs), an observation not newer than the
+    /// stored one changes nothing, so an add handled after a later removal (events run
+    /// out of order, or by two instances) never brings a withdrawn approval back; and an
+    /// observation that repeats the stored state is silent.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn vote_at(
+        &mut self,
+        user: &User,
+        mut refund: Refund,
+        vote: Vote,
+        added: bool,
+        channel: &str,
+        by_command: bool,
+        seen: Option<i64>,
+    ) -> EngineResult<()> {
+        let stored = self.tx.vote(refund.id, &user.id).await?;
+        if let (Some(s), Some(row)) = (seen, stored) {
+            if s <= row.seq {
+                tracing::debug!(refund = refund.id.0, voter = %user.id, "an older observation of a vote arrived late; ignored");
+                return Ok(());
+            }
+        }
+        let seq = seen.unwrap_or_else(|| stored.map_or(0, |r| r.seq + 1).max(self.now.timestamp_micros()));
+        let was = stored.is_some_and(|r| r.present);
+        if vote == Vote::Approve {
+            // The stored rows are the truth about who approved (the refund's copy may be
+            // older than another process's commit).
+            refund.approvals = self.tx.standing_approvals(refund.id).await?;
+            if seen.is_some() && was == added {
+                // The reaction stands as already recorded: remember the newer observation.
+                return self.cas_vote(&refund, &user.id, stored, VoteRow { present: was, seq }).await;
+            }
+        }
+        self.vote_once(user, refund, vote, added, channel, by_command, stored, seq).await
+    }
+
+    /// Writes one voter's approval with the compare-and-set; a lost race is a conflict.
+    async fn cas_vote(&mut self, refund: &Refund, voter: &UserId, from: Option<VoteRow>, to: VoteRow) -> EngineResult<()> {
+        if self.tx.set_vote(refund.id, voter, from, to).await? {
+            Ok(())
+        } else {
+            Err(StoreError::Conflict(format!("the vote of {voter} on refund {} changed meanwhile", refund.id.0).into()).into())
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn vote_once(
+        &mut self,
+        user: &User,
+        mut refund: Refund,
+        vote: Vote,
+        added: bool,
+        channel: &str,
+        by_command: bool,
+        stored: Option<VoteRow>,
+        seq: i64,
+    ) -> EngineResult<()> {
         let is_lead = user.roles.has(Role::Lead);
         if added && vote == Vote::Approve && is_lead {
             // Conflict of interest: no approving a refund to one's own account.
@@ -69,6 +140,17 @@ impl Work<'_> {
         let outcome = if added { refund.react(&user.id, is_lead, vote, self.now) } else { refund.unreact(&user.id, vote, self.now) };
         let case_no = refund.case;
         let approvals = self.e.cfg.approvals_channel.clone();
+        let was = stored.is_some_and(|r| r.present);
+        if vote == Vote::Approve {
+            // Every observation is recorded (an older one arriving later changes nothing);
+            // the approval stands after a count, not after a withdrawal.
+            let present = match outcome {
+                Outcome::Counted { .. } | Outcome::Approved { .. } => true,
+                Outcome::Withdrawn { .. } => false,
+                _ => was,
+            };
+            self.cas_vote(&refund, &user.id, stored, VoteRow { present, seq }).await?;
+        }
         match outcome {
             Outcome::Ignored(why) => {
                 if why.is_denial() {
@@ -203,6 +285,9 @@ impl Work<'_> {
             match verdict {
                 None => valid.push(id),
                 Some(why) => {
+                    if let Some(row) = self.tx.vote(refund.id, &id).await? {
+                        self.cas_vote(refund, &id, Some(row), VoteRow { present: false, seq: row.seq }).await?;
+                    }
                     self.audit("system", Some(case_no), "refund.approval_dropped", format!("{id}'s approval no longer counts: {why}"), None).await?;
                     self.say(&approvals, None, Some(case_no), format!("{id}'s approval for {case_no} no longer counts: {why}.")).await?;
                 }

@@ -126,6 +126,16 @@ pub enum Event {
         target: ReactTarget,
         added: bool,
     },
+    /// A reaction as the chat platform has it now (`present`), observed at `seen`
+    /// (microseconds since the epoch): observations of one voter apply newest first,
+    /// whatever order they are handled in (Discord: read back under the message's lock).
+    ReactionSeen {
+        actor: Actor,
+        emoji: String,
+        target: ReactTarget,
+        present: bool,
+        seen: i64,
+    },
     Usage {
         account: AccountId,
         conversations: u64,
@@ -159,6 +169,16 @@ impl Event {
                     t => t,
                 },
                 added,
+            },
+            Event::ReactionSeen { actor: a, emoji, target, present, seen } => Event::ReactionSeen {
+                actor: actor(a),
+                emoji: no_nul(&emoji),
+                target: match target {
+                    ReactTarget::Message(r) => ReactTarget::Message(no_nul(&r)),
+                    t => t,
+                },
+                present,
+                seen,
             },
             Event::Usage { account, conversations } => Event::Usage { account: AccountId::new(no_nul(account.as_str())), conversations },
             Event::Roles { actor: a } => Event::Roles { actor: actor(a) },
@@ -324,7 +344,7 @@ impl Engine {
         }
         let (actor, channel) = match event {
             Event::Message { actor, channel, .. } => (Some(&actor.id), channel.clone()),
-            Event::Reaction { actor, .. } => (Some(&actor.id), self.cfg.approvals_channel.clone()),
+            Event::Reaction { actor, .. } | Event::ReactionSeen { actor, .. } => (Some(&actor.id), self.cfg.approvals_channel.clone()),
             Event::Usage { .. } | Event::Roles { .. } | Event::Tick => (None, String::new()),
         };
         if let Some(to) = actor {
@@ -368,6 +388,7 @@ impl Engine {
         match event {
             Event::Message { actor, text, channel } => w.message(&actor, &text, &channel).await?,
             Event::Reaction { actor, emoji, target, added } => w.reaction(&actor, &emoji, &target, added).await?,
+            Event::ReactionSeen { actor, emoji, target, present, seen } => w.reaction_seen(&actor, &emoji, &target, present, Some(seen)).await?,
             Event::Usage { account, conversations } => w.usage(&account, conversations).await?,
             Event::Roles { actor } => w.roles_changed(&actor).await?,
             Event::Tick => {}

@@ -2,7 +2,7 @@
 //! record and audit. Everything pushed here commits together.
 
 use super::{Actor, Engine, EngineResult};
-use crate::app::action::Action;
+use crate::app::action::{Action, Destination};
 use crate::app::ports::{StoreTx, User};
 use crate::domain::approvals::{Refund, RefundStatus};
 use crate::domain::audit::AuditRecord;
@@ -44,7 +44,7 @@ impl<'e> Work<'e> {
             .tx
             .push(Action::Say {
                 message_ref: None,
-                channel: channel.to_string(),
+                channel: Destination::parse(channel).resolve(&self.e.cfg.approvals_channel),
                 to: to.map(|u| u.to_string()),
                 case: case.map(|c| c.to_string()),
                 text: text.into(),
@@ -54,7 +54,8 @@ impl<'e> Work<'e> {
     }
 
     pub async fn deny(&mut self, user: &UserId, channel: &str, reason: impl Into<String>) -> EngineResult<()> {
-        self.tx.push(Action::Denied { user: user.to_string(), reason: reason.into(), channel: channel.to_string() }).await?;
+        let channel = Destination::parse(channel).resolve(&self.e.cfg.approvals_channel);
+        self.tx.push(Action::Denied { user: user.to_string(), reason: reason.into(), channel }).await?;
         Ok(())
     }
 

@@ -4,6 +4,7 @@
 
 use super::commands::{self, Invocation, Opt};
 use super::Shared;
+use crate::app::action::Destination;
 use crate::app::engine::{Actor, Event, ReactTarget};
 use crate::domain::ids::{CaseNumber, UserId as PdUserId};
 use crate::domain::roles::{Role, Roles};
@@ -169,7 +170,7 @@ impl Shared {
     /// The channel the engine sees for a message, or `None` when it is not ours to read.
     async fn channel_of(&self, msg: &Message) -> Option<String> {
         match msg.guild_id {
-            None => Some("dm".into()),
+            None => Some(Destination::Dm.to_string()),
             Some(g) if g.get() == self.cfg.guild_id => {
                 let c = msg.channel_id.get();
                 if self.places.is_support(c) || self.map.is_case_thread(c).await.unwrap_or(false) {
@@ -290,7 +291,7 @@ impl Shared {
             return;
         }
         let channel = match ev.guild_id {
-            None => "dm".to_string(),
+            None => Destination::Dm.to_string(),
             Some(_) => {
                 let c = ev.channel_id.get();
                 if !(self.places.is_support(c) || self.map.is_case_thread(c).await.unwrap_or(false)) {
@@ -338,6 +339,10 @@ impl Shared {
         let lock = self.reaction_lock(message_id);
         let _one = lock.lock().await;
         let Ok(Some(row)) = self.map.message_by_id(message_id).await else { return };
+        // The instant of the observation: the engine applies a voter's observations newest
+        // first, so one handled late (here after a lock wait, or by another instance)
+        // never undoes a newer one.
+        let seen = Utc::now().timestamp_micros();
         let added = match stands_in {
             Some(channel) => match self.reactors(ctx, channel, message_id, emoji).await {
                 Some(users) => users.contains(&user),
@@ -346,7 +351,9 @@ impl Shared {
             None => added,
         };
         let (present, toggles) = self.map.reaction(message_id, user, emoji).await.ok().flatten().unwrap_or((false, 0));
-        if present == added {
+        // The last state seen here is only a hint (another instance may have applied a
+        // newer one): a gateway event always goes to the engine, whose stored vote decides.
+        if present == added && stands_in.is_none() {
             return;
         }
         let roles = match roles {
@@ -360,10 +367,13 @@ impl Shared {
                 }
             },
         };
-        let n = toggles + 1;
+        let n = if present == added { toggles } else { toggles + 1 };
         let actor = Actor { id: PdUserId::new(user.to_string()), roles: Some(roles) };
-        let event = Event::Reaction { actor, emoji: emoji.to_string(), target: ReactTarget::Message(row.message_ref.clone()), added };
-        if self.handle(event, &format!("discord:reaction:{message_id}:{user}:{emoji}:{n}")).await {
+        let event =
+            Event::ReactionSeen { actor, emoji: emoji.to_string(), target: ReactTarget::Message(row.message_ref.clone()), present: added, seen };
+        // Idempotent through the stored vote (an observation not newer than the stored
+        // one changes nothing); the key only names the event in logs.
+        if self.handle(event, &format!("discord:reaction:{message_id}:{user}:{emoji}:@{seen}")).await {
             if let Err(e) = self.map.set_reaction(message_id, user, emoji, added, n).await {
                 tracing::error!(error = %e, "could not record a reaction");
             }
@@ -464,7 +474,7 @@ impl Shared {
         // Anything that touches the store may outlast the 3-second deadline: defer
         // (ephemeral), then edit the answer in.
         self.respond(ctx, i, json!({"type": 5, "data": {"flags": 64}})).await;
-        let key = format!("ix:{}", i.id);
+        let key = Destination::Interaction(i.id.to_string()).to_string();
         let user = i.user.id.get();
         if let Err(e) = self.map.put_interaction(&key, &i.token, i.channel_id.get(), &user.to_string(), Utc::now()).await {
             tracing::error!(error = %e, "cannot record an interaction");

@@ -185,11 +185,7 @@ fn is_loopback(api_base: &str) -> bool {
 /// serenity only honours a proxy base with its own rate limiter off, which is right for a
 /// local fake or a local rate-limiting proxy, never for anything remote.
 pub fn http_client(cfg: &DiscordConfig, token: &Secret) -> Result<serenity::http::Http> {
-    let client = reqwest012::Client::builder()
-        .connect_timeout(CONNECT_TIMEOUT)
-        .timeout(REQUEST_TIMEOUT)
-        .build()
-        .context("cannot build the HTTP client for Discord")?;
+    let client = rest_client()?;
     let mut http = HttpBuilder::new(token.expose()).client(client);
     if cfg.api_base != config::DEFAULT_API_BASE {
         http = http.proxy(cfg.api_base.clone());
@@ -201,6 +197,15 @@ pub fn http_client(cfg: &DiscordConfig, token: &Secret) -> Result<serenity::http
         http = http.application_id(ApplicationId::new(app));
     }
     Ok(http.build())
+}
+
+/// The HTTP client for Discord REST, with connect and request timeouts.
+pub fn rest_client() -> Result<reqwest012::Client> {
+    reqwest012::Client::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .timeout(REQUEST_TIMEOUT)
+        .build()
+        .context("cannot build the HTTP client for Discord")
 }
 
 /// Everything `paydesk run` needs to start the Discord surface.
@@ -416,6 +421,7 @@ pub async fn run(args: RunArgs, shutdown: impl std::future::Future<Output = ()> 
         reject_emoji: ecfg.reject_emojis[0].clone(),
         dm_fallback: cfg.dm_fallback,
         metrics: Some(metrics.clone()),
+        rest: rest_client()?,
     };
     let intents = GatewayIntents::GUILDS
         | GatewayIntents::GUILD_MESSAGES
@@ -454,6 +460,7 @@ pub async fn run(args: RunArgs, shutdown: impl std::future::Future<Output = ()> 
     let gateway = tokio::spawn(async move { client.start_shard_range(shards.first..shards.last, shards.total).await });
     let timers = {
         let shared = shared.clone();
+        let manager = manager.clone();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
             loop {
@@ -465,6 +472,13 @@ pub async fn run(args: RunArgs, shutdown: impl std::future::Future<Output = ()> 
                     break;
                 }
                 if timer_due {
+                    // `/readyz` follows the shards as serenity's manager has them: a shard
+                    // it restarts (a failed heartbeat, a dropped connection) sends no stage
+                    // event while it is down, so the flag set by READY would stay up.
+                    let up = manager.runners.lock().await.values().any(|r| matches!(r.stage, serenity::all::ConnectionStage::Connected));
+                    if !shared.stopping.load(Ordering::SeqCst) {
+                        shared.ready.store(up, Ordering::SeqCst);
+                    }
                     // Lock order everywhere: `inflight` (shared) before `pump_lock`, never
                     // both held at once here; shutdown takes `inflight` after this loop ends.
                     let guard = shared.inflight.read().await;

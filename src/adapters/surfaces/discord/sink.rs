@@ -19,7 +19,7 @@
 
 use super::map::{DiscordMap, InteractionRow};
 use super::Places;
-use crate::app::action::{Action, OutboxItem};
+use crate::app::action::{Action, Destination, OutboxItem};
 use crate::app::ports::{ChatError, ChatSink};
 use crate::domain::ids::CaseNumber;
 use anyhow::{anyhow, Result};
@@ -45,10 +45,52 @@ pub const EMBED_FIELD_NAME: usize = 256;
 pub const EMBED_FIELD_VALUE: usize = 1024;
 pub const EMBED_FOOTER: usize = 2048;
 pub const EMBED_TOTAL: usize = 6000;
-/// serenity 0.12 does not pass a 429's `retry_after` on (its error keeps only status,
-/// code and message); with its rate limiter on (production) it waits that out itself
-/// before an error could reach the outbox. A 429 that does reach it waits this long.
+/// A 429 whose wait could not be read (no `retry_after` in its body, no rate limit
+/// headers) waits this long. serenity 0.12 keeps only status, code and message of a
+/// refused call (`ErrorResponse`), so the sink reads a 429 itself (`post_raw`); with
+/// serenity's rate limiter on (production) serenity waits a 429 out itself, for the
+/// `Retry-After` it was given, before any error could reach the outbox.
 pub const RATE_LIMITED_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// A refused Discord call and, for a 429, the wait Discord asked for.
+pub(crate) struct RestError {
+    pub(crate) e: serenity::Error,
+    pub(crate) retry_after: Option<std::time::Duration>,
+}
+
+impl From<serenity::Error> for RestError {
+    fn from(e: serenity::Error) -> Self {
+        RestError { e, retry_after: None }
+    }
+}
+
+impl RestError {
+    fn refusal(&self) -> Refusal {
+        refusal(&self.e)
+    }
+}
+
+impl std::fmt::Display for RestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.retry_after {
+            Some(w) => write!(f, "{} (retry after {:.3} s)", self.e, w.as_secs_f64()),
+            None => write!(f, "{}", self.e),
+        }
+    }
+}
+
+/// How long a 429 asks to wait, exactly: the body's `retry_after` (seconds, with
+/// fractions), else `X-RateLimit-Reset-After` (seconds, with fractions), else
+/// `Retry-After` (whole seconds). Rate limit response structure and headers:
+/// https://discord.com/developers/docs/topics/rate-limits#exceeding-a-rate-limit and
+/// https://discord.com/developers/docs/topics/rate-limits#header-format-rate-limit-header-examples
+pub fn retry_after_of(headers: &[(&str, &str)], body: &[u8]) -> Option<std::time::Duration> {
+    let secs = |v: f64| (0.0..86_400.0).contains(&v).then(|| std::time::Duration::from_secs_f64(v));
+    let from_body = serde_json::from_slice::<Value>(body).ok().and_then(|v| v["retry_after"].as_f64()).and_then(secs);
+    let header =
+        |name: &str| headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).and_then(|(_, v)| v.trim().parse::<f64>().ok()).and_then(secs);
+    from_body.or_else(|| header("x-ratelimit-reset-after")).or_else(|| header("retry-after"))
+}
 
 pub struct DiscordSink {
     /// The one `Http` the gateway client also uses (set once the client is built).
@@ -61,6 +103,8 @@ pub struct DiscordSink {
     pub(crate) reject_emoji: String,
     pub(crate) dm_fallback: bool,
     pub(crate) metrics: Option<Arc<crate::app::metrics::Metrics>>,
+    /// The HTTP client for the calls the sink reads itself (`post_raw`).
+    pub(crate) rest: reqwest012::Client,
 }
 
 /// Where one message goes.
@@ -90,7 +134,7 @@ pub(crate) fn status_of(e: &serenity::Error) -> Option<(u16, isize)> {
 pub enum Refusal {
     /// Network trouble, timeouts, 5xx: try again later with backoff.
     Retry,
-    /// 429: wait (`RATE_LIMITED_WAIT` at least), then try again.
+    /// 429: wait exactly as long as Discord says (`RATE_LIMITED_WAIT` when it does not), then try again.
     RateLimited,
     /// 401: the token is refused; nothing can be delivered: stop with a clear error.
     Unauthorized,
@@ -252,7 +296,7 @@ impl DiscordSink {
     }
 
     /// Posts `content` (split to fit) or one embed body; returns the first message id.
-    async fn post_text(&self, item: &OutboxItem, channel: u64, content: &str, allowed: &Value) -> serenity::Result<u64> {
+    async fn post_text(&self, item: &OutboxItem, channel: u64, content: &str, allowed: &Value) -> Result<u64, RestError> {
         let mut first = None;
         for (i, part) in fit_content(content, CONTENT_LIMIT).iter().enumerate() {
             let body = json!({"content": part, "nonce": Self::nonce(item, i), "enforce_nonce": true, "allowed_mentions": allowed});
@@ -262,43 +306,69 @@ impl DiscordSink {
         Ok(first.unwrap_or(0))
     }
 
-    async fn post(&self, channel: u64, body: &Value) -> serenity::Result<u64> {
+    async fn post(&self, channel: u64, body: &Value) -> Result<u64, RestError> {
         let http = self.http.get().ok_or(serenity::Error::Other("not connected to Discord yet"))?;
-        match http.send_message(ChannelId::new(channel), vec![], body).await {
-            Ok(m) => Ok(m.id.get()),
-            Err(e) => {
-                self.count(&e);
-                Err(e)
-            }
+        let sent = if http.ratelimiter.is_some() {
+            // serenity waits out 429s itself here (its rate limiter reads Retry-After).
+            http.send_message(ChannelId::new(channel), vec![], body).await.map(|m| m.id.get()).map_err(RestError::from)
+        } else {
+            self.post_raw(http, channel, body).await
+        };
+        if let Err(e) = &sent {
+            self.count(&e.e);
         }
+        sent
     }
 
-    async fn route(&self, channel: &str, to: Option<&str>, case: Option<i64>) -> Result<Dest> {
+    /// `POST /channels/{id}/messages` through serenity's request builder, reading a
+    /// refusal ourselves: serenity's error would drop a 429's `retry_after`.
+    async fn post_raw(&self, http: &Http, channel: u64, body: &Value) -> Result<u64, RestError> {
+        use serenity::http::{LightMethod, Request, Route};
+        let bytes = serde_json::to_vec(body).map_err(serenity::Error::Json)?;
+        let req = Request::new(Route::ChannelMessages { channel_id: ChannelId::new(channel) }, LightMethod::Post).body(Some(bytes));
+        let resp =
+            req.build(&self.rest, http.token(), http.proxy.as_deref())?.send().await.map_err(|e| serenity::Error::Http(HttpError::Request(e)))?;
+        let status = resp.status();
+        if status.is_success() {
+            let bytes = resp.bytes().await.map_err(|e| serenity::Error::Http(HttpError::Request(e)))?;
+            let m: Value = serde_json::from_slice(&bytes).map_err(serenity::Error::Json)?;
+            return Ok(m["id"].as_str().and_then(|s| s.parse().ok()).unwrap_or(0));
+        }
+        let headers: Vec<(String, String)> =
+            resp.headers().iter().filter_map(|(k, v)| v.to_str().ok().map(|v| (k.as_str().to_string(), v.to_string()))).collect();
+        let bytes = resp.bytes().await.map_err(|e| serenity::Error::Http(HttpError::Request(e)))?;
+        let retry_after = (status.as_u16() == 429)
+            .then(|| retry_after_of(&headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect::<Vec<_>>(), &bytes))
+            .flatten();
+        // The refusal as serenity reads it (status, JSON code, message).
+        let again =
+            axum::http::Response::builder().status(status.as_u16()).body(bytes.to_vec()).map_err(|_| serenity::Error::Other("bad response"))?;
+        let e = serenity::http::ErrorResponse::from_response(reqwest012::Response::from(again), reqwest012::Method::POST).await;
+        Err(RestError { e: serenity::Error::Http(HttpError::UnsuccessfulRequest(e)), retry_after })
+    }
+
+    /// The place on Discord for the engine's destination, given whom the message is to
+    /// and its case.
+    async fn route(&self, dest: &Destination, to: Option<&str>, case: Option<i64>) -> Result<Dest> {
         let to_id = to.and_then(|t| t.parse::<u64>().ok());
-        if channel == self.approvals_name {
-            return Ok(Dest::Channel(self.approvals()?));
-        }
-        if let Some(key) = channel.strip_prefix("ix:") {
-            let key = format!("ix:{key}");
-            if let Some(row) = self.map.interaction(&key).await? {
-                let fresh = Utc::now() - row.at < chrono::Duration::minutes(INTERACTION_TTL_MINUTES);
-                if to.is_none_or(|t| t == row.user_id) && fresh {
-                    return Ok(Dest::Interaction(key, row));
+        match dest.clone().resolve(&self.approvals_name) {
+            Destination::Approvals(_) => Ok(Dest::Channel(self.approvals()?)),
+            d @ Destination::Interaction(_) => {
+                let key = d.to_string();
+                if let Some(row) = self.map.interaction(&key).await? {
+                    let fresh = Utc::now() - row.at < chrono::Duration::minutes(INTERACTION_TTL_MINUTES);
+                    if to.is_none_or(|t| t == row.user_id) && fresh {
+                        return Ok(Dest::Interaction(key, row));
+                    }
+                    return self.public_or_private(row.channel_id, to, to_id, case).await;
                 }
-                return self.public_or_private(row.channel_id, to, to_id, case).await;
+                self.public_or_private(self.support()?, to, to_id, case).await
             }
-            return self.public_or_private(self.support()?, to, to_id, case).await;
+            Destination::Dm if to_id.is_some() => Ok(Dest::Dm(to_id.unwrap_or_default())),
+            Destination::Channel(id) => self.public_or_private(id, to, to_id, case).await,
+            // A DM to nobody, or a channel by a name Discord does not know: the support channel.
+            Destination::Dm | Destination::Named(_) => self.public_or_private(self.support()?, to, to_id, case).await,
         }
-        if channel == "dm" {
-            if let Some(u) = to_id {
-                return Ok(Dest::Dm(u));
-            }
-        }
-        let id = match channel.parse::<u64>() {
-            Ok(id) if id > 0 => id,
-            _ => self.support()?,
-        };
-        self.public_or_private(id, to, to_id, case).await
     }
 
     /// The case thread for its customer; privately for anyone else addressed in a public
@@ -364,11 +434,12 @@ impl DiscordSink {
     }
 
     /// A serenity error as the outbox acts on it (through `action_for`).
-    fn error_of(&self, e: serenity::Error) -> anyhow::Error {
+    fn error_of(&self, e: impl Into<RestError>) -> anyhow::Error {
+        let e: RestError = e.into();
         let reason = format!("Discord: {e}");
-        match refusal(&e) {
+        match e.refusal() {
             Refusal::Retry => ChatError::Retry { reason, after: None }.into(),
-            Refusal::RateLimited => ChatError::Retry { reason, after: Some(RATE_LIMITED_WAIT) }.into(),
+            Refusal::RateLimited => ChatError::Retry { reason, after: Some(e.retry_after.unwrap_or(RATE_LIMITED_WAIT)) }.into(),
             Refusal::Unauthorized => ChatError::Fatal { reason }.into(),
             _ => ChatError::Refused { reason }.into(),
         }
@@ -397,12 +468,12 @@ impl DiscordSink {
 
     /// After a refused post: what the table says, as the outbox's error (staff told where
     /// it says so).
-    async fn refused(&self, item: &OutboxItem, channel: u64, e: serenity::Error) -> anyhow::Error {
-        match refusal(&e) {
+    async fn refused(&self, item: &OutboxItem, channel: u64, e: RestError) -> anyhow::Error {
+        match e.refusal() {
             Refusal::NoPermission | Refusal::Invalid | Refusal::ThreadGone | Refusal::DmClosed
                 if self.places.approvals().is_ok_and(|a| a != channel) =>
             {
-                self.tell_staff(item, &format!("a message in <#{channel}>"), &e).await;
+                self.tell_staff(item, &format!("a message in <#{channel}>"), &e.e).await;
             }
             _ => {}
         }
@@ -426,7 +497,7 @@ impl DiscordSink {
             }
             Dest::Thread(case_n, t) => match self.post_text(item, t, text, &nobody).await {
                 Ok(m) => Ok(Some((t, m))),
-                Err(e) if refusal(&e) == Refusal::ThreadGone => {
+                Err(e) if e.refusal() == Refusal::ThreadGone => {
                     // Archived or locked: open it again; gone: a new thread; else a DM.
                     tracing::info!(case = case_n, thread = t, error = %e, "case thread unusable; reopening it");
                     let http = self.http()?;
@@ -496,12 +567,12 @@ impl DiscordSink {
             let http = self.http.get().ok_or(serenity::Error::Other("not connected to Discord yet"))?;
             let dm = http.create_private_channel(&json!({"recipient_id": user.to_string()})).await?;
             let id = self.post_text(item, dm.id.get(), text, &nobody).await?;
-            Ok::<_, serenity::Error>((dm.id.get(), id))
+            Ok::<_, RestError>((dm.id.get(), id))
         }
         .await;
         match sent {
             Ok(ids) => Ok(Some(ids)),
-            Err(e) if self.dm_fallback && matches!(refusal(&e), Refusal::DmClosed | Refusal::NoPermission) => {
+            Err(e) if self.dm_fallback && matches!(e.refusal(), Refusal::DmClosed | Refusal::NoPermission) => {
                 tracing::info!(user, "DM closed; answering in a private thread instead");
                 let c = match case {
                     Some(n) => self.thread(n).await?,
@@ -726,6 +797,18 @@ mod tests {
             + e["fields"].as_array().unwrap().iter().map(|f| units(f["name"].as_str().unwrap()) + units(f["value"].as_str().unwrap())).sum::<usize>();
         assert!(total <= EMBED_TOTAL, "{total}");
         assert!(e["fields"].as_array().unwrap().iter().all(|f| units(f["value"].as_str().unwrap()) <= EMBED_FIELD_VALUE));
+    }
+
+    #[test]
+    fn a_429_waits_for_the_body_then_the_precise_header_then_retry_after() {
+        let ms = |d: Option<std::time::Duration>| d.map(|d| d.as_millis());
+        let body = br#"{"message": "You are being rate limited.", "retry_after": 1.234, "global": false}"#;
+        let headers = [("Retry-After", "2"), ("X-RateLimit-Reset-After", "1.5")];
+        assert_eq!(ms(retry_after_of(&headers, body)), Some(1234));
+        assert_eq!(ms(retry_after_of(&headers, b"not json")), Some(1500));
+        assert_eq!(ms(retry_after_of(&headers[..1], b"{}")), Some(2000));
+        assert_eq!(ms(retry_after_of(&[], br#"{"retry_after": -1}"#)), None);
+        assert_eq!(ms(retry_after_of(&[], b"")), None);
     }
 
     #[test]
