@@ -131,10 +131,11 @@ pub enum ProviderKind {
     Mollie,
     WooCommerce,
     Klarna,
+    AmazonPay,
 }
 
 impl ProviderKind {
-    pub const ALL: [ProviderKind; 9] = [
+    pub const ALL: [ProviderKind; 10] = [
         ProviderKind::Sandbox,
         ProviderKind::Stripe,
         ProviderKind::PayPal,
@@ -144,6 +145,7 @@ impl ProviderKind {
         ProviderKind::Mollie,
         ProviderKind::WooCommerce,
         ProviderKind::Klarna,
+        ProviderKind::AmazonPay,
     ];
 
     /// What charges name in `provider`, and the `[providers.<name>]` table.
@@ -158,6 +160,7 @@ impl ProviderKind {
             ProviderKind::Mollie => "mollie",
             ProviderKind::WooCommerce => "woocommerce",
             ProviderKind::Klarna => "klarna",
+            ProviderKind::AmazonPay => "amazon_pay",
         }
     }
 
@@ -173,6 +176,7 @@ impl ProviderKind {
             ProviderKind::Mollie => "Mollie",
             ProviderKind::WooCommerce => "WooCommerce",
             ProviderKind::Klarna => "Klarna",
+            ProviderKind::AmazonPay => "Amazon Pay",
         }
     }
 
@@ -202,6 +206,12 @@ pub trait ProviderApi: Send + Sync + 'static {
     /// arrives only by webhook). `None`: ask with `lookup_request`.
     fn lookup_known(&self, _call: &RefundCall) -> Option<ProviderRefund> {
         None
+    }
+    /// The provider's own rules for a refund of `amount` (beyond its currency format:
+    /// the currencies its region takes, its largest refund), checked when the refund is
+    /// requested, before any lead is asked; `Err` says why, in words.
+    fn rules(&self, _amount: Decimal, _currency: Currency) -> Result<(), String> {
+        Ok(())
     }
     /// See `PaymentConnector::fresh_key`.
     fn fresh_key(&self, _key: &str, _last_error: &str) -> Option<String> {

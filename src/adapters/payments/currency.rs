@@ -45,6 +45,7 @@ pub fn exceptions(kind: ProviderKind) -> &'static [Exception] {
         ProviderKind::Mollie => super::mollie::CURRENCY_EXCEPTIONS,
         ProviderKind::WooCommerce => super::woocommerce::CURRENCY_EXCEPTIONS,
         ProviderKind::Klarna => super::klarna::CURRENCY_EXCEPTIONS,
+        ProviderKind::AmazonPay => super::amazon_pay::CURRENCY_EXCEPTIONS,
     }
 }
 
