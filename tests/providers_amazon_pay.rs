@@ -8,10 +8,10 @@
 //! stale, replayed, wrong certificate host, subscription confirmation), and the
 //! settlement report's import and reconcile.
 
-mod common;
-mod providers_support;
 #[path = "providers_support/amazon_pay.rs"]
 mod amazon_pay_fake;
+mod common;
+mod providers_support;
 
 use amazon_pay_fake::{engine_on, refund_and_approve, seed_charge, seed_order, seed_people, AmzFake, Answer, CHARGE, PUBLIC_KEY_ID};
 use paydesk::adapters::http::webhooks::{self, WebhookState};
@@ -260,7 +260,9 @@ async fn amazon_pay_ipn_signed_forged_stale_replayed_and_wrong_certificate_host(
         let audit = || async { engine.store().audit(None).await.unwrap().len() };
         let before = audit().await;
         // Forged: signed with another key; tampered: the message changed after signing.
-        let forged = serde_json::to_vec(&fake.sns_message("Notification", &ipn, "m-1", "2026-04-01T11:02:30.000Z", 2, Some(amazon_pay_fake::merchant_key()))).unwrap();
+        let forged =
+            serde_json::to_vec(&fake.sns_message("Notification", &ipn, "m-1", "2026-04-01T11:02:30.000Z", 2, Some(amazon_pay_fake::merchant_key())))
+                .unwrap();
         assert_eq!(post(addr, forged).await, 401);
         let mut tampered: serde_json::Value = serde_json::from_slice(&good).unwrap();
         tampered["Message"] = serde_json::json!(AmzFake::refund_ipn("S01-5105180-3221187-R999999", "n-1"));
@@ -288,7 +290,15 @@ async fn amazon_pay_ipn_signed_forged_stale_replayed_and_wrong_certificate_host(
         assert_eq!(post(addr, v1).await, 200);
         assert_eq!(fake.state.lock().unwrap().cert_fetches, 1, "cached");
         // The subscription confirmation for the configured topic is confirmed.
-        let confirm = serde_json::to_vec(&fake.sns_message("SubscriptionConfirmation", "You have chosen to subscribe", "m-3", "2026-04-01T11:02:50.000Z", 2, None)).unwrap();
+        let confirm = serde_json::to_vec(&fake.sns_message(
+            "SubscriptionConfirmation",
+            "You have chosen to subscribe",
+            "m-3",
+            "2026-04-01T11:02:50.000Z",
+            2,
+            None,
+        ))
+        .unwrap();
         assert_eq!(post(addr, confirm).await, 200);
         assert_eq!(fake.state.lock().unwrap().confirmed.len(), 1);
         let snap = engine.store().snapshot().await.unwrap();

@@ -86,7 +86,8 @@ pub fn self_signed_cert(key: &RsaPrivateKey) -> String {
     let spki = x509_cert::spki::SubjectPublicKeyInfoOwned::from_key(key.to_public_key()).expect("spki");
     let name = x509_cert::name::Name::from_str("CN=sns.us-east-1.amazonaws.com").expect("name");
     let validity = x509_cert::time::Validity::from_now(Duration::from_secs(86_400)).expect("validity");
-    let builder = CertificateBuilder::new(Profile::Root, x509_cert::serial_number::SerialNumber::from(7u32), validity, name, spki, &signer).expect("builder");
+    let builder =
+        CertificateBuilder::new(Profile::Root, x509_cert::serial_number::SerialNumber::from(7u32), validity, name, spki, &signer).expect("builder");
     let cert = builder.build::<rsa::pkcs1v15::Signature>().expect("cert");
     cert.to_pem(LineEnding::LF).expect("pem")
 }
@@ -229,11 +230,15 @@ impl AmzFake {
     /// The settlement report [report] for the charge and its completed refunds.
     pub fn settlement_report(&self) -> String {
         let st = self.state.lock().unwrap();
-        let mut out = String::from("SellerId,SettlementStartDate,SettlementEndDate\nA1XX111XXX111XXX,2026-04-01T00:00:00-0000,2026-04-02T00:00:00-0000\n\n");
+        let mut out =
+            String::from("SellerId,SettlementStartDate,SettlementEndDate\nA1XX111XXX111XXX,2026-04-01T00:00:00-0000,2026-04-02T00:00:00-0000\n\n");
         out.push_str("TransactionPostedDate,SettlementId,AmazonTransactionId,SellerReferenceId,TransactionType,AmazonOrderReferenceId,SellerOrderId,StoreName,CurrencyCode,TransactionAmount,TotalTransactionFee,NetTransactionAmount\n");
         out.push_str(&format!("2026-04-01T10:00:00-0000,5044561311,{CHARGE},,Capture,{PERMISSION},order-7,Shop,USD,49.00,-1.72,47.28\n"));
         for r in st.refunds.iter().filter(|r| r.state == "Refunded") {
-            out.push_str(&format!("2026-04-01T12:00:00-0000,5044561311,{},,Refund,{PERMISSION},order-7,Shop,USD,-{},0.00,-{}\n", r.id, r.amount, r.amount));
+            out.push_str(&format!(
+                "2026-04-01T12:00:00-0000,5044561311,{},,Refund,{PERMISSION},order-7,Shop,USD,-{},0.00,-{}\n",
+                r.id, r.amount, r.amount
+            ));
         }
         out
     }
@@ -259,7 +264,10 @@ impl AmzFake {
             m["UnsubscribeURL"] = json!(format!("http://{}/sns/unsubscribe", self.addr));
         } else {
             m["Token"] = json!("2336412f37fb687f5d51e6e2425dacbba");
-            m["SubscribeURL"] = json!(format!("http://{}/sns/confirm?Action=ConfirmSubscription&TopicArn={TOPIC}&Token=2336412f37fb687f5d51e6e2425dacbba", self.addr));
+            m["SubscribeURL"] = json!(format!(
+                "http://{}/sns/confirm?Action=ConfirmSubscription&TopicArn={TOPIC}&Token=2336412f37fb687f5d51e6e2425dacbba",
+                self.addr
+            ));
         }
         let sig = sns_sign(&m, forge_key.unwrap_or(sns_key()), version);
         m["Signature"] = json!(sig);
@@ -338,7 +346,9 @@ pub fn canonical(method: &str, path: &str, query: &str, headers: &HeaderMap, sig
 /// Checks the signature [sign]: `None` when good, else why not.
 fn check_signature(st: &mut AmzState, method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Option<String> {
     let auth = headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("");
-    let Some(rest) = auth.strip_prefix("AMZN-PAY-RSASSA-PSS-V2 ") else { return Some(format!("authorization is not AMZN-PAY-RSASSA-PSS-V2: `{auth}`")) };
+    let Some(rest) = auth.strip_prefix("AMZN-PAY-RSASSA-PSS-V2 ") else {
+        return Some(format!("authorization is not AMZN-PAY-RSASSA-PSS-V2: `{auth}`"));
+    };
     let mut parts = HashMap::new();
     for p in rest.split(", ") {
         if let Some((k, v)) = p.split_once('=') {
@@ -431,7 +441,11 @@ fn create(st: &mut AmzState, headers: &HeaderMap, body: &[u8]) -> Option<Respons
     if let Some((first, status, saved)) = st.saved.get(&key).cloned() {
         // [idem] the saved answer; other values under the same key are refused.
         if first != b {
-            return Some(amz_error(StatusCode::BAD_REQUEST, "DuplicateIdempotencyKey", "The idempotency key was already used in a different request"));
+            return Some(amz_error(
+                StatusCode::BAD_REQUEST,
+                "DuplicateIdempotencyKey",
+                "The idempotency key was already used in a different request",
+            ));
         }
         let saved = match saved["refundId"].as_str() {
             Some(id) => st.refunds.iter().find(|r| r.id == id).map(refund_json).unwrap_or(saved),
@@ -482,7 +496,15 @@ fn create(st: &mut AmzState, headers: &HeaderMap, body: &[u8]) -> Option<Respons
         return Some((StatusCode::BAD_REQUEST, axum::Json(e)).into_response());
     }
     st.next += 1;
-    let r = AmzRefund { id: format!("{PERMISSION}-R{:06}", st.next), amount, cents, currency, soft_descriptor: descriptor, state: "RefundInitiated", reason: "" };
+    let r = AmzRefund {
+        id: format!("{PERMISSION}-R{:06}", st.next),
+        amount,
+        cents,
+        currency,
+        soft_descriptor: descriptor,
+        state: "RefundInitiated",
+        reason: "",
+    };
     let v = refund_json(&r);
     st.refunds.push(r);
     st.saved.insert(key, (b, 201, v.clone()));

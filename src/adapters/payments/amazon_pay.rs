@@ -367,13 +367,17 @@ mod tests {
         assert_eq!(a.parse_refund(&c, &ApiResponse::new(201, obj("Pending", ""))).unwrap().status, ProviderStatus::Pending);
         assert_eq!(a.parse_refund(&c, &ApiResponse::new(200, obj("Refunded", ""))).unwrap().status, ProviderStatus::Succeeded);
         assert_eq!(a.parse_refund(&c, &ApiResponse::new(200, obj("Completed", ""))).unwrap().status, ProviderStatus::Succeeded);
-        let ProviderStatus::Failed(why) = a.parse_refund(&c, &ApiResponse::new(200, obj("Declined", "AmazonRejected"))).unwrap().status else { panic!() };
+        let ProviderStatus::Failed(why) = a.parse_refund(&c, &ApiResponse::new(200, obj("Declined", "AmazonRejected"))).unwrap().status else {
+            panic!()
+        };
         assert!(why.contains("AmazonRejected") && why.contains("another way"), "{why}");
         assert_eq!(a.parse_refund(&c, &ApiResponse::new(200, obj("SomethingNew", ""))).unwrap().status, ProviderStatus::Pending);
         let err = |status, code: &str| ApiResponse::new(status, json!({"reasonCode": code, "message": "m"}).to_string());
         assert!(matches!(a.parse_refund(&c, &err(429, "TooManyRequests")), Err(ConnectorError::Transient(_))));
         assert!(matches!(a.parse_refund(&c, &err(400, "DuplicateIdempotencyKey")), Err(ConnectorError::Ambiguous(_))));
-        assert!(matches!(a.parse_refund(&c, &err(400, "TransactionAmountExceeded")), Err(ConnectorError::Permanent(m)) if m.contains("larger than what is left")));
+        assert!(
+            matches!(a.parse_refund(&c, &err(400, "TransactionAmountExceeded")), Err(ConnectorError::Permanent(m)) if m.contains("larger than what is left"))
+        );
         assert!(matches!(a.parse_refund(&c, &err(500, "InternalServerError")), Err(ConnectorError::Ambiguous(_))));
         // A refused lookup is never a refusal of the refund.
         let mut known = c.clone();

@@ -293,7 +293,8 @@ impl Providers {
                             ),
                         },
                     };
-                    let signer = amazon_pay::signing::Signer::from_pem(id.expose(), region.header(), pem.expose()).map_err(|e| anyhow!("{source}: {e}"))?;
+                    let signer =
+                        amazon_pay::signing::Signer::from_pem(id.expose(), region.header(), pem.expose()).map_err(|e| anyhow!("{source}: {e}"))?;
                     Auth::Signed(Arc::new(signer))
                 }
             };

@@ -151,7 +151,14 @@ impl Signer {
 
     /// The headers to add to a request to `url` that already carries `headers`: the
     /// date, host and region headers, and `authorization` over every signed header.
-    pub fn headers(&self, method: &str, url: &str, headers: &[(String, String)], payload: &[u8], now: DateTime<Utc>) -> Result<Vec<(String, String)>, String> {
+    pub fn headers(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &[(String, String)],
+        payload: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(String, String)>, String> {
         let u = reqwest::Url::parse(url).map_err(|_| "amazon_pay: the request URL is not valid".to_string())?;
         let host = u.host_str().unwrap_or_default().to_string();
         let mut added = vec![
@@ -167,7 +174,10 @@ impl Signer {
             .collect();
         let (canonical, names) = canonical_request(method, u.path(), u.query().unwrap_or(""), &signed, payload);
         let signature = self.sign(&string_to_sign(&canonical));
-        added.push(("authorization".to_string(), format!("{ALGORITHM} PublicKeyId={}, SignedHeaders={names}, Signature={signature}", self.public_key_id)));
+        added.push((
+            "authorization".to_string(),
+            format!("{ALGORITHM} PublicKeyId={}, SignedHeaders={names}, Signature={signature}", self.public_key_id),
+        ));
         Ok(added)
     }
 }

@@ -125,7 +125,7 @@ pub fn url_allowed(url: &str, allow_loopback: bool) -> bool {
     if allow_loopback && matches!(host.as_str(), "127.0.0.1" | "localhost" | "[::1]") && matches!(u.scheme(), "http" | "https") {
         return true;
     }
-    if u.scheme() != "https" || u.username() != "" || u.password().is_some() || u.port().is_some_and(|p| p != 443) {
+    if u.scheme() != "https" || !u.username().is_empty() || u.password().is_some() || u.port().is_some_and(|p| p != 443) {
         return false;
     }
     let Some(region) = host.strip_prefix("sns.").and_then(|h| h.strip_suffix(".amazonaws.com")) else { return false };
@@ -145,7 +145,8 @@ pub fn public_key_of_cert(pem: &str) -> Result<RsaPublicKey, SnsError> {
 pub fn verify_with(m: &SnsMessage, key: &RsaPublicKey) -> Result<(), SnsError> {
     use base64::Engine as _;
     let text = m.string_to_sign()?;
-    let raw = base64::engine::general_purpose::STANDARD.decode(m.signature.trim()).map_err(|_| SnsError::Malformed("Signature is not base64".into()))?;
+    let raw =
+        base64::engine::general_purpose::STANDARD.decode(m.signature.trim()).map_err(|_| SnsError::Malformed("Signature is not base64".into()))?;
     let sig = Signature::try_from(raw.as_slice()).map_err(|_| SnsError::Forged)?;
     let ok = match m.signature_version.as_str() {
         "1" => VerifyingKey::<sha1::Sha1>::new(key.clone()).verify(text.as_bytes(), &sig).is_ok(),
