@@ -18,6 +18,8 @@
 //! [`source_id`, `payment_id`], `status` (only paid ones count: `succeeded`, `completed`,
 //! `refunded`, `settled`; default paid), `idempotency_key` [`metadata[idempotency_key]`].
 
+mod amazon_pay;
+
 use crate::domain::approvals::{Refund, RefundStatus};
 use crate::domain::billing::{Charge, ChargeKind, PaymentMethod};
 use crate::domain::ids::{AccountId, ChargeId};
@@ -428,6 +430,11 @@ fn klarna_rows(txs: &[Value], refunds: bool) -> Rows {
 
 /// The rows of a provider's export: its own format where it has one, else the generic.
 fn export_rows(text: &str, provider: &str, refunds: bool) -> Result<Rows, LineProblem> {
+    if provider == "amazon_pay" {
+        if let Some(r) = amazon_pay::settlement_rows(text, refunds) {
+            return r;
+        }
+    }
     if provider == "klarna" {
         if let Some(txs) = klarna_transactions(text) {
             return Ok(klarna_rows(&txs, refunds));

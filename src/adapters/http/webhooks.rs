@@ -1,4 +1,4 @@
-//! Payment provider webhooks: `POST /webhooks/{stripe,paypal,adyen,square,braintree,mollie,woocommerce,chargebee,shopify}`.
+//! Payment provider webhooks: `POST /webhooks/{stripe,paypal,adyen,square,braintree,mollie,woocommerce,chargebee,shopify,amazon_pay}`.
 //!
 //! Each delivery is verified before anything is read from it — Stripe's
 //! `Stripe-Signature` (HMAC-SHA256 of `"{t}.{body}"`, any `v1`, 300 s tolerance), Adyen's
@@ -7,7 +7,8 @@
 //! window on the signed transmission time), Braintree's `bt_signature` (`public_key|hex`
 //! pairs: HMAC-SHA1 of `bt_payload` keyed with SHA-1 of the private key), Mollie by fetching the payment it names
 //! from the API (its webhook carries only an id), WooCommerce's `X-WC-Webhook-Signature` (base64
-//! HMAC-SHA256 of the body; each refund it names is read back). Forged or stale deliveries get a 4xx
+//! HMAC-SHA256 of the body; each refund it names is read back), Amazon Pay's instant payment
+//! notifications (signed Amazon SNS messages, `amazon_pay::sns`; the refund each names is read back). Forged or stale deliveries get a 4xx
 //! and change nothing. Events then go to the engine (`provider_refund_update`,
 //! `charge_disputed`), which records each (provider, event id) in the transaction of
 //! the change: the same event twice changes things once.
@@ -50,6 +51,7 @@ pub fn routes(state: WebhookState) -> Router {
         .route("/webhooks/woocommerce", post(woocommerce_hook))
         .route("/webhooks/chargebee", post(chargebee_hook))
         .route("/webhooks/shopify", post(shopify_hook))
+        .route("/webhooks/amazon_pay", post(amazon_pay_hook))
         .with_state(state)
 }
 
@@ -809,6 +811,94 @@ async fn shopify_hook(State(st): State<WebhookState>, headers: HeaderMap, body: 
         None => return refuse("shopify", Rejected::BadBody),
     }
     apply(&st, "shopify", events).await.map(|_| (StatusCode::OK, "ok".to_string())).unwrap_or_else(|e| e)
+}
+
+/// Amazon Pay IPNs: an Amazon SNS message whose signature (certificate fetched only from
+/// `sns.<region>.amazonaws.com`, cached) is verified first; then its time (`Timestamp`,
+/// within the tolerance), its topic (when `ipn_topic_arn` is set). A subscription
+/// confirmation is confirmed only for the configured topic; a notification about a
+/// refund is answered by reading the refund (`GET /v2/refunds/{id}`, signed), whose state
+/// is the event — one per SNS `MessageId`, so a replay changes nothing.
+async fn amazon_pay_hook(State(st): State<WebhookState>, body: Bytes) -> Reply {
+    use crate::adapters::payments::amazon_pay::{self, sns};
+    const P: &str = "amazon_pay";
+    let Some(ipns) = st.keys.amazon_pay.clone() else { return not_configured(P) };
+    let m = match sns::SnsMessage::parse(&body) {
+        Ok(m) => m,
+        Err(e) => {
+            tracing::warn!(provider = P, reason = %e, "webhook refused");
+            return refuse(P, Rejected::BadBody);
+        }
+    };
+    if let Err(e) = ipns.verifier.verify(&m).await {
+        tracing::warn!(provider = P, reason = %e, "sns message not verified");
+        return match e {
+            sns::SnsError::CertUnavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "cannot verify now".into()),
+            sns::SnsError::Malformed(_) => refuse(P, Rejected::Malformed),
+            _ => refuse(P, Rejected::Forged),
+        };
+    }
+    match m.timestamp() {
+        Some(at) if (st.clock.now() - at).num_seconds().abs() <= st.keys.tolerance(P) => {}
+        Some(_) => return refuse(P, Rejected::Stale),
+        None => return refuse(P, Rejected::BadBody),
+    }
+    if ipns.topic_arn.as_deref().is_some_and(|t| t != m.topic_arn) {
+        tracing::warn!(provider = P, topic = %m.topic_arn, "sns message from another topic");
+        return refuse(P, Rejected::Forged);
+    }
+    match m.kind.as_str() {
+        "SubscriptionConfirmation" => {
+            // Confirmed only for the topic configured, at an SNS host: never a URL a
+            // stranger chose.
+            if ipns.topic_arn.is_none() {
+                tracing::warn!(provider = P, topic = %m.topic_arn, "sns subscription not confirmed: set providers.amazon_pay.ipn_topic_arn to confirm it");
+                return (StatusCode::OK, "ok".into());
+            }
+            return match ipns.verifier.confirm(&m).await {
+                Ok(()) => (StatusCode::OK, "confirmed".into()),
+                Err(e) => {
+                    tracing::warn!(provider = P, reason = %e, "sns subscription not confirmed");
+                    (StatusCode::SERVICE_UNAVAILABLE, "cannot confirm now".into())
+                }
+            };
+        }
+        "UnsubscribeConfirmation" => return (StatusCode::OK, "ok".into()),
+        _ => {}
+    }
+    let Some(ipn) = sns::parse_ipn(&m.message) else { return refuse(P, Rejected::BadBody) };
+    if ipn.object_type != "REFUND" {
+        return (StatusCode::OK, "ok".into());
+    }
+    let req = ApiRequest::get(format!("/v2/refunds/{}", enc(&ipn.object_id)));
+    let fetched = ipns
+        .exec
+        .run(&req, |resp| {
+            if resp.is_success() {
+                resp.json()
+                    .ok_or_else(|| crate::app::ports::ConnectorError::Transient("amazon_pay: the refund is not JSON".into()))
+                    .and_then(|v| amazon_pay::parse_object(&v))
+            } else {
+                Err(crate::adapters::payments::api::status_error(P, resp, ""))
+            }
+        })
+        .await;
+    let r = match fetched {
+        Ok(r) if r.provider_ref == ipn.object_id => r,
+        Ok(_) => return refuse(P, Rejected::BadBody),
+        Err(e) => {
+            tracing::warn!(error = %e, "amazon_pay: cannot read a refund now");
+            return (StatusCode::SERVICE_UNAVAILABLE, "cannot read now".into());
+        }
+    };
+    let event = ProviderEvent::Refund(RefundUpdate {
+        provider: P.into(),
+        event_id: format!("sns:{}", m.message_id),
+        provider_ref: r.provider_ref,
+        idempotency_key: None,
+        status: r.status,
+    });
+    apply(&st, P, vec![event]).await.map(|_| (StatusCode::OK, "ok".to_string())).unwrap_or_else(|e| e)
 }
 
 /// Signs a Stripe payload as Stripe does (for tests and local tooling).

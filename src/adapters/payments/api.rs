@@ -133,10 +133,11 @@ pub enum ProviderKind {
     Klarna,
     Chargebee,
     Shopify,
+    AmazonPay,
 }
 
 impl ProviderKind {
-    pub const ALL: [ProviderKind; 11] = [
+    pub const ALL: [ProviderKind; 12] = [
         ProviderKind::Sandbox,
         ProviderKind::Stripe,
         ProviderKind::PayPal,
@@ -148,6 +149,7 @@ impl ProviderKind {
         ProviderKind::Klarna,
         ProviderKind::Chargebee,
         ProviderKind::Shopify,
+        ProviderKind::AmazonPay,
     ];
 
     /// What charges name in `provider`, and the `[providers.<name>]` table.
@@ -164,6 +166,7 @@ impl ProviderKind {
             ProviderKind::Klarna => "klarna",
             ProviderKind::Chargebee => "chargebee",
             ProviderKind::Shopify => "shopify",
+            ProviderKind::AmazonPay => "amazon_pay",
         }
     }
 
@@ -181,6 +184,7 @@ impl ProviderKind {
             ProviderKind::Klarna => "Klarna",
             ProviderKind::Chargebee => "Chargebee",
             ProviderKind::Shopify => "Shopify",
+            ProviderKind::AmazonPay => "Amazon Pay",
         }
     }
 
@@ -210,6 +214,12 @@ pub trait ProviderApi: Send + Sync + 'static {
     /// arrives only by webhook). `None`: ask with `lookup_request`.
     fn lookup_known(&self, _call: &RefundCall) -> Option<ProviderRefund> {
         None
+    }
+    /// The provider's own rules for a refund of `amount` (beyond its currency format:
+    /// the currencies its region takes, its largest refund), checked when the refund is
+    /// requested, before any lead is asked; `Err` says why, in words.
+    fn rules(&self, _amount: Decimal, _currency: Currency) -> Result<(), String> {
+        Ok(())
     }
     /// See `PaymentConnector::fresh_key`.
     fn fresh_key(&self, _key: &str, _last_error: &str) -> Option<String> {

@@ -47,6 +47,7 @@ pub fn exceptions(kind: ProviderKind) -> &'static [Exception] {
         ProviderKind::Klarna => super::klarna::CURRENCY_EXCEPTIONS,
         ProviderKind::Chargebee => super::chargebee::CURRENCY_EXCEPTIONS,
         ProviderKind::Shopify => super::shopify::CURRENCY_EXCEPTIONS,
+        ProviderKind::AmazonPay => super::amazon_pay::CURRENCY_EXCEPTIONS,
     }
 }
 

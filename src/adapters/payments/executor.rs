@@ -32,6 +32,15 @@ pub enum Auth {
     /// OAuth2 client credentials (PayPal): `POST token_path` with Basic client:secret
     /// and `grant_type=client_credentials`; the token is cached until it expires.
     OAuth2 { token_path: String, client_id: Secret, client_secret: Secret },
+    /// Every request signed over its method, URL, headers and body (Amazon Pay's
+    /// AMZN-PAY-RSASSA-PSS-V2): the signer adds its headers, `authorization` among them.
+    Signed(Arc<dyn RequestSigner>),
+}
+
+/// Signs one request: given the method, the full URL, the headers it carries and its
+/// body, the headers to add. Holds its own key; never prints it.
+pub trait RequestSigner: Send + Sync + std::fmt::Debug {
+    fn sign_request(&self, method: &str, url: &str, headers: &[(String, String)], payload: &[u8]) -> Result<Vec<(String, String)>, String>;
 }
 
 #[derive(Debug, Clone)]
@@ -202,13 +211,28 @@ impl Executor {
                 b.header("Authorization", format!("Basic {enc}"))
             }
             (Auth::Header { name, key }, None) => b.header(*name, key.expose()),
-            (Auth::OAuth2 { .. }, None) => b,
+            (Auth::OAuth2 { .. } | Auth::Signed(_), None) => b,
         };
         for (k, v) in &req.headers {
             b = b.header(k.as_str(), v.as_str());
         }
         if let Some(body) = &req.body {
             b = b.header("Content-Type", body.content_type()).body(body.to_bytes());
+        }
+        if let Auth::Signed(signer) = &self.auth {
+            // The headers sent, as signed: Accept, the request's own, Content-Type.
+            let mut sent = vec![("accept".to_string(), "application/json".to_string())];
+            sent.extend(req.headers.iter().cloned());
+            let payload = req.body.as_ref().map(Body::to_bytes).unwrap_or_default();
+            if let Some(body) = &req.body {
+                sent.push(("content-type".to_string(), body.content_type().to_string()));
+            }
+            let added = signer
+                .sign_request(req.method.as_str(), &self.url(&req.path), &sent, &payload)
+                .map_err(|e| ConnectorError::Permanent(format!("{}: cannot sign the request: {e}", self.provider)))?;
+            for (k, v) in added {
+                b = b.header(k, v);
+            }
         }
         let started = Instant::now();
         let span = tracing::debug_span!("provider_http", provider = self.provider, method = req.method.as_str(), path = %redact_path(&req.path));
@@ -368,7 +392,8 @@ impl<P: ProviderApi> PaymentConnector for HttpConnector<P> {
     }
 
     fn representable(&self, amount: rust_decimal::Decimal, currency: crate::domain::money::Currency) -> Result<(), String> {
-        super::currency::representable(self.api.kind(), currency, amount)
+        super::currency::representable(self.api.kind(), currency, amount)?;
+        self.api.rules(amount, currency)
     }
 
     async fn lookup(&self, call: &RefundCall) -> Result<Option<ProviderRefund>, ConnectorError> {

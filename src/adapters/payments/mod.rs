@@ -4,6 +4,7 @@
 //! deterministically.
 
 pub mod adyen;
+pub mod amazon_pay;
 pub mod api;
 pub mod braintree;
 pub mod chargebee;

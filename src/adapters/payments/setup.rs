@@ -3,6 +3,7 @@
 //! keys the webhook routes verify with. The sandbox is always there.
 
 use super::adyen::Adyen;
+use super::amazon_pay::{self, AmazonPay};
 use super::api::ProviderKind;
 use super::braintree::{self, Braintree};
 use super::chargebee::ChargebeeConnector;
@@ -25,7 +26,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub const PROVIDERS: [&str; 10] = ["stripe", "paypal", "adyen", "square", "braintree", "mollie", "woocommerce", "klarna", "chargebee", "shopify"];
+pub const PROVIDERS: [&str; 11] = ["stripe", "paypal", "adyen", "square", "braintree", "mollie", "woocommerce", "klarna", "chargebee", "shopify", "amazon_pay"];
 
 /// One `[providers.<name>]` table. Everything here is public information; keys and
 /// secrets are refused here and read from the environment only.
@@ -53,6 +54,12 @@ pub struct ProviderSettings {
     pub webhook_url: Option<String>,
     /// Stripe and PayPal: how old a signed delivery may be (default 300 s).
     pub webhook_tolerance_secs: Option<i64>,
+    /// Amazon Pay: the region the merchant account is registered in (`us`, `eu`, `uk`,
+    /// `jp`; default `us`).
+    pub region: Option<String>,
+    /// Amazon Pay: the SNS topic its instant payment notifications come from; messages
+    /// from any other topic are refused, and a subscription to it is confirmed.
+    pub ipn_topic_arn: Option<String>,
 }
 
 pub fn default_base_url(provider: &str) -> &'static str {
@@ -72,6 +79,9 @@ pub fn default_base_url(provider: &str) -> &'static str {
         // Every site and shop has its own (`https://{site}.chargebee.com`,
         // `https://{shop}.myshopify.com`): `base_url` is required.
         Some(ProviderKind::Chargebee) | Some(ProviderKind::Shopify) => "",
+        // The US sandbox with a key id without environment prefix; the region and a
+        // `SANDBOX-`/`LIVE-` key id choose another (`amazon_pay_base_url`).
+        Some(ProviderKind::AmazonPay) => "https://pay-api.amazon.com/sandbox",
     }
 }
 
@@ -89,6 +99,8 @@ pub fn env_keys(provider: &str) -> &'static [&'static str] {
         Some(ProviderKind::Klarna) => &["PAYDESK_KLARNA_USERNAME", "PAYDESK_KLARNA_PASSWORD"],
         Some(ProviderKind::Chargebee) => &["PAYDESK_CHARGEBEE_API_KEY"],
         Some(ProviderKind::Shopify) => &["PAYDESK_SHOPIFY_ACCESS_TOKEN"],
+        // The private key's PEM, or PAYDESK_AMAZON_PAY_PRIVATE_KEY_PATH naming its file.
+        Some(ProviderKind::AmazonPay) => &["PAYDESK_AMAZON_PAY_PUBLIC_KEY_ID", "PAYDESK_AMAZON_PAY_PRIVATE_KEY"],
     }
 }
 
@@ -129,6 +141,9 @@ pub fn parse(raw: Option<&toml::Value>, source: &str) -> Result<BTreeMap<String,
         }
         if name == "chargebee" || name == "shopify" {
             check_site_url(name, s.base_url.as_deref(), source)?;
+        }
+        if name == "amazon_pay" && amazon_pay::Region::parse(s.region.as_deref().unwrap_or("us")).is_none() {
+            bail!("{source}: providers.amazon_pay.region must be us, eu, uk or jp");
         }
         if name == "adyen" && s.merchant_account.as_deref().unwrap_or("").is_empty() {
             bail!("{source}: providers.adyen.merchant_account is required");
@@ -173,6 +188,19 @@ fn check_site_url(name: &str, url: Option<&str>, source: &str) -> Result<()> {
     Ok(())
 }
 
+/// Amazon Pay's API URL when `base_url` is not set: the region's host, with the
+/// `/sandbox` path unless the public key id names its environment (`SANDBOX-…`, `LIVE-…`
+/// keys take no environment path — developer.amazon.com/docs/amazon-pay-api-v2/refund.html:
+/// "If your publicKeyId has an environment prefix …").
+pub fn amazon_pay_base_url(region: amazon_pay::Region, public_key_id: &str) -> String {
+    let id = public_key_id.trim().to_ascii_uppercase();
+    if id.starts_with("SANDBOX") || id.starts_with("LIVE") {
+        region.host().to_string()
+    } else {
+        format!("{}/sandbox", region.host())
+    }
+}
+
 /// Providers whose outcomes arrive only by webhook (Adyen: no read API for a refund)
 /// need the HTTP listener that serves `/webhooks/<name>`.
 pub fn require_listener(settings: &BTreeMap<String, ProviderSettings>, listen: Option<&str>, source: &str) -> Result<()> {
@@ -203,6 +231,8 @@ pub struct WebhookKeys {
     pub chargebee: Option<(Secret, Secret)>,
     /// Shopify's app client secret (`X-Shopify-Hmac-Sha256`).
     pub shopify: Option<Secret>,
+    /// Amazon Pay's instant payment notifications (signed SNS messages) and its API.
+    pub amazon_pay: Option<Arc<amazon_pay::Ipns>>,
     pub tolerance_secs: BTreeMap<String, i64>,
 }
 
@@ -238,7 +268,13 @@ impl Providers {
                 .filter(|k| *k != ProviderKind::Sandbox)
                 .ok_or_else(|| anyhow!("{source}: providers.{name}: unknown provider"))?;
             let name = kind.name();
-            let mut ec = ExecutorConfig::new(s.base_url.as_deref().unwrap_or(default_base_url(name)));
+            let region = amazon_pay::Region::parse(s.region.as_deref().unwrap_or("us")).unwrap_or(amazon_pay::Region::Us);
+            let base = match (kind, &s.base_url) {
+                (_, Some(u)) => u.clone(),
+                (ProviderKind::AmazonPay, None) => amazon_pay_base_url(region, &env("PAYDESK_AMAZON_PAY_PUBLIC_KEY_ID").unwrap_or_default()),
+                (_, None) => default_base_url(name).to_string(),
+            };
+            let mut ec = ExecutorConfig::new(&base);
             if let Some(t) = s.timeout_ms {
                 ec.timeout = Duration::from_millis(t);
             }
@@ -276,6 +312,26 @@ impl Providers {
                 // Chargebee: HTTP Basic, the API key as user name, no password (apidocs.chargebee.com/docs/api/auth).
                 ProviderKind::Chargebee => Auth::Basic { user: secret("PAYDESK_CHARGEBEE_API_KEY")?, pass: Secret::new("") },
                 ProviderKind::Shopify => Auth::Header { name: "X-Shopify-Access-Token", key: secret("PAYDESK_SHOPIFY_ACCESS_TOKEN")? },
+                // Amazon Pay: every request signed with the merchant's private key
+                // (AMZN-PAY-RSASSA-PSS-V2), read from the environment only.
+                ProviderKind::AmazonPay => {
+                    let id = secret("PAYDESK_AMAZON_PAY_PUBLIC_KEY_ID")?;
+                    let pem = match opt_secret("PAYDESK_AMAZON_PAY_PRIVATE_KEY") {
+                        Some(k) => k,
+                        None => match env("PAYDESK_AMAZON_PAY_PRIVATE_KEY_PATH").filter(|p| !p.trim().is_empty()) {
+                            Some(path) => Secret::new(
+                                std::fs::read_to_string(path.trim())
+                                    .map_err(|e| anyhow!("PAYDESK_AMAZON_PAY_PRIVATE_KEY_PATH: cannot read the key file: {e}"))?,
+                            ),
+                            None => bail!(
+                                "PAYDESK_AMAZON_PAY_PRIVATE_KEY (or PAYDESK_AMAZON_PAY_PRIVATE_KEY_PATH) is not set (the provider is configured in {source})"
+                            ),
+                        },
+                    };
+                    let signer =
+                        amazon_pay::signing::Signer::from_pem(id.expose(), region.header(), pem.expose()).map_err(|e| anyhow!("{source}: {e}"))?;
+                    Auth::Signed(Arc::new(signer))
+                }
             };
             let exec = Arc::new(Executor::new(name, ec, auth, metrics.clone()).map_err(|e| anyhow!(e))?);
             let c: Arc<dyn PaymentConnector> = match kind {
@@ -333,6 +389,15 @@ impl Providers {
                     p.webhooks.shopify = opt_secret("PAYDESK_SHOPIFY_WEBHOOK_SECRET");
                     let version = s.version.clone().unwrap_or_else(|| shopify::DEFAULT_VERSION.into());
                     Arc::new(ShopifyConnector::new(exec, &version))
+                }
+                // IPNs need no secret: each SNS message is verified by its signature.
+                ProviderKind::AmazonPay => {
+                    p.webhooks.amazon_pay = Some(Arc::new(amazon_pay::Ipns {
+                        verifier: amazon_pay::sns::SnsVerifier::new(),
+                        topic_arn: s.ipn_topic_arn.clone(),
+                        exec: exec.clone(),
+                    }));
+                    Arc::new(HttpConnector::new(AmazonPay { region }, exec))
                 }
             };
             p.connectors.push(c);
@@ -458,6 +523,25 @@ mod tests {
         let e = Providers::build(Some(&raw), "b.toml", &none, None).err().unwrap().to_string();
         assert!(e.contains("PAYDESK_SHOPIFY_ACCESS_TOKEN"), "{e}");
         assert!(parse(Some(&t("[shopify]\nbase_url = \"https://a.myshopify.com\"\naccess_token = \"shpat_x\"")), "b.toml").is_err());
+    }
+
+    #[test]
+    fn amazon_pay_needs_its_key_id_and_private_key_and_a_known_region() {
+        let t = |s: &str| toml::from_str::<toml::Value>(s).unwrap();
+        let none = |_: &str| None;
+        let e = Providers::build(Some(&t("[amazon_pay]")), "b.toml", &none, None).err().unwrap().to_string();
+        assert!(e.contains("PAYDESK_AMAZON_PAY_PUBLIC_KEY_ID"), "{e}");
+        let no_key = |k: &str| (k == "PAYDESK_AMAZON_PAY_PUBLIC_KEY_ID").then(|| "AFVX7ULWSGBZ5535PCUQOY7B".to_string());
+        let e = Providers::build(Some(&t("[amazon_pay]")), "b.toml", &no_key, None).err().unwrap().to_string();
+        assert!(e.contains("PAYDESK_AMAZON_PAY_PRIVATE_KEY") && e.contains("_PATH"), "{e}");
+        // Not a key: refused without quoting it.
+        let bad_pem = |k: &str| Some(if k == "PAYDESK_AMAZON_PAY_PRIVATE_KEY" { "not-a-pem-secret-123".to_string() } else { "ID".to_string() });
+        let e = Providers::build(Some(&t("[amazon_pay]")), "b.toml", &bad_pem, None).err().unwrap().to_string();
+        assert!(e.contains("not an RSA private key") && !e.contains("not-a-pem-secret-123"), "{e}");
+        assert!(parse(Some(&t("[amazon_pay]\nregion = \"mars\"")), "b.toml").unwrap_err().to_string().contains("us, eu, uk or jp"));
+        assert!(parse(Some(&t("[amazon_pay]\nprivate_key = \"x\"")), "b.toml").unwrap_err().to_string().contains("only from the environment"));
+        assert_eq!(amazon_pay_base_url(amazon_pay::Region::Eu, "AFVX7"), "https://pay-api.amazon.eu/sandbox");
+        assert_eq!(amazon_pay_base_url(amazon_pay::Region::Us, "LIVE-AFVX7"), "https://pay-api.amazon.com");
     }
 
     #[test]
