@@ -27,7 +27,6 @@ struct Rig {
     clock: Arc<paydesk::adapters::surfaces::replay::ManualClock>,
     url: String,
     http: reqwest::Client,
-    kind: Kind,
     _db: common::TestDb,
 }
 
@@ -60,7 +59,7 @@ async fn rig_in(backend: &common::Backend, kind: Kind, provider: &str, cur: Curr
     }
     let state = WebhookState { engine: engine.clone(), keys, clock: clock.clone() };
     let addr = paydesk::adapters::http::serve("127.0.0.1:0".parse().unwrap(), webhooks::routes(state), std::future::pending()).await.unwrap();
-    Rig { engine, fake, clock, url: format!("http://{addr}"), http: reqwest::Client::new(), kind, _db: db }
+    Rig { engine, fake, clock, url: format!("http://{addr}"), http: reqwest::Client::new(), _db: db }
 }
 
 impl Rig {
@@ -387,7 +386,7 @@ async fn a_page_the_provider_refuses_to_make_fails_the_purchase_and_says_so() {
     }
 }
 
-fn approvals(lines: &[String]) -> Vec<String> {
+fn approvals_of(lines: &[String]) -> Vec<String> {
     lines.iter().filter(|l| l.contains(r#""channel":"approvals""#)).cloned().collect()
 }
 
@@ -541,5 +540,92 @@ async fn square_jpy_link_in_whole_yen() {
         assert_eq!(rig.square_event("ev-completed", &rig.fake.square_payment(&page.id), "sq-key").await, 200);
         assert!(rig.balance().await > Decimal::ZERO);
         assert!(rig.fake.snapshot().1.is_empty(), "{:?}", rig.fake.snapshot().1);
+    }
+}
+
+/// Asserts that a payment of another amount or currency credited nothing, escalated one
+/// case to the leads and told the customer in plain words.
+async fn assert_mismatch_escalated(rig: &Rig, told: &[String], said: &str) {
+    assert_eq!(rig.balance().await, Decimal::ZERO, "nothing credited: {told:?}");
+    let leads = approvals_of(told);
+    assert_eq!(leads.len(), 1, "{told:?}");
+    assert!(leads[0].contains(said) && leads[0].contains("asked") && leads[0].contains("nothing was credited"), "{leads:?}");
+    assert!(
+        dms(told).iter().any(|l| l.contains(said) && l.contains("nothing was added to your wallet") && l.contains("do not pay again")),
+        "{told:?}"
+    );
+    let cases = rig.engine.store().snapshot().await.unwrap().cases;
+    let case = cases.iter().find(|c| c.intent == paydesk::domain::intent::Intent::WrongAmount).expect("a case for the leads");
+    assert_eq!(case.status, paydesk::domain::tickets::CaseStatus::Escalated);
+    let audit = rig.engine.store().audit(None).await.unwrap();
+    assert_eq!(audit.iter().filter(|a| a.record.action == "wallet.purchase_amount_mismatch").count(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_payment_of_another_amount_or_currency_credits_nothing_and_is_escalated() {
+    use paydesk::adapters::payments::adyen::notification_hmac;
+    const HMAC_HEX: &str = "44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA056";
+    for backend in common::backends() {
+        for kind in [Kind::Stripe, Kind::Mollie, Kind::Adyen, Kind::PayPal, Kind::Square] {
+            let rig = rig_on(&backend, kind, kind.name()).await;
+            rig.say("/wallet buy 10", "2026-04-01T10:05:00Z").await;
+            let page = rig.fake.pages().remove(0);
+            let before = outbox(&rig.engine).await.len();
+            let cur = currency(kind);
+            // What each provider says it took instead of 20.60: its own units and format.
+            let said = match kind {
+                Kind::Stripe => {
+                    // 20.60 but in another currency: the currency is checked too.
+                    let mut paid = rig.fake.pay(&page.id);
+                    paid["currency"] = json!("eur");
+                    for _ in 0..2 {
+                        assert_eq!(rig.stripe_event("evt_paid", "checkout.session.completed", &paid, "whsec_test").await, 200);
+                    }
+                    // Another event about the same payment, now of another amount: still one case.
+                    paid["currency"] = json!("usd");
+                    paid["amount_total"] = json!(1000);
+                    assert_eq!(rig.stripe_event("evt_paid_2", "checkout.session.completed", &paid, "whsec_test").await, 200);
+                    "20.6 EUR".to_string()
+                }
+                Kind::Mollie => {
+                    rig.fake.pay(&page.id);
+                    rig.fake.state.lock().unwrap().pages[0].amount = "2.06".into();
+                    for _ in 0..2 {
+                        assert_eq!(rig.mollie_hook(&page.id).await, 200);
+                    }
+                    "2.06 EUR".to_string()
+                }
+                Kind::Adyen => {
+                    let mut item = json!({"pspReference": "PSP0000000000001", "originalReference": "", "merchantAccountCode": "PaydeskECOM",
+                        "merchantReference": page.reference, "amount": {"value": 206, "currency": "EUR"}, "eventCode": "AUTHORISATION",
+                        "success": "true", "additionalData": {"paymentLinkId": page.id}});
+                    let sig = notification_hmac(&item, HMAC_HEX).unwrap();
+                    item["additionalData"]["hmacSignature"] = json!(sig);
+                    let body = serde_json::to_vec(&json!({"live": "false", "notificationItems": [{"NotificationRequestItem": item}]})).unwrap();
+                    assert_eq!(rig.post("/webhooks/adyen", &[], &body).await, 200);
+                    "2.06 EUR".to_string()
+                }
+                Kind::PayPal => {
+                    rig.fake.state.lock().unwrap().paid_instead = Some(("2.06".into(), "USD".into()));
+                    let order = rig.fake.pay(&page.id);
+                    assert_eq!(rig.paypal_event("WH-APPROVED-1", "CHECKOUT.ORDER.APPROVED", "checkout-order", &order, "valid-signature").await, 200);
+                    "2.06 USD".to_string()
+                }
+                Kind::Square => {
+                    rig.fake.pay(&page.id);
+                    let mut paid = rig.fake.square_payment(&page.id);
+                    paid["amount_money"] = json!({"amount": 206, "currency": "USD"});
+                    assert_eq!(rig.square_event("ev-completed", &paid, "sq-key").await, 200);
+                    "2.06 USD".to_string()
+                }
+                Kind::Braintree => unreachable!(),
+            };
+            let told = outbox(&rig.engine).await.split_off(before);
+            assert_mismatch_escalated(&rig, &told, &said).await;
+            // The purchase asked 20.60 in the account's currency; the lookup at expiry
+            // does not credit it either.
+            rig.engine.run_timers(t("2026-04-03T10:00:00Z")).await.unwrap();
+            assert_eq!(rig.balance().await, Decimal::ZERO, "{kind:?} in {cur}");
+        }
     }
 }
