@@ -629,3 +629,119 @@ async fn a_payment_of_another_amount_or_currency_credits_nothing_and_is_escalate
         }
     }
 }
+
+impl Rig {
+    /// A first purchase through Stripe Checkout (`/wallet buy 10`), paid: the session's
+    /// webhook credits it and `payment_intent.succeeded` names the card Checkout saved
+    /// (`setup_future_usage=off_session`). Returns the session's page.
+    async fn buy_and_save_card(&self) -> providers_support::checkout::Page {
+        self.say("/wallet buy 10", "2026-04-01T10:05:00Z").await;
+        let page = self.fake.pages().remove(0);
+        let paid = self.fake.pay(&page.id);
+        assert_eq!(self.stripe_event("evt_paid", "checkout.session.completed", &paid, "whsec_test").await, 200);
+        let page = self.fake.pages().remove(0);
+        let pi = providers_support::checkout::stripe_session_intent(&page);
+        assert_eq!(self.stripe_event("evt_pi", "payment_intent.succeeded", &pi, "whsec_test").await, 200);
+        let audit = self.engine.store().audit(None).await.unwrap();
+        assert!(audit.iter().any(|a| a.record.action == "wallet.payment_method_saved"), "the card is kept for auto-recharge");
+        page
+    }
+
+    /// Auto-recharge of 10 credits below `below`, then `n` conversations of usage.
+    async fn use_with_recharge_below(&self, below: &str, at: &str) -> Vec<String> {
+        use paydesk::domain::billing::{Account, AutoRecharge};
+        let acct = Account {
+            id: AccountId::new("acct-1".to_string()),
+            currency: self.cur().await,
+            auto_recharge: Some(AutoRecharge { below: d(below), credits: 10 }),
+        };
+        self.engine.seed_account(&acct, None, t(at)).await.unwrap();
+        let before = outbox(&self.engine).await.len();
+        self.clock.set(t(at));
+        self.engine.handle(Event::Usage { account: acct.id.clone(), conversations: 1 }, t(at), None).await.unwrap();
+        outbox(&self.engine).await.split_off(before)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stripe_auto_recharge_charges_the_saved_card_off_session_exactly_once() {
+    for backend in common::backends() {
+        let rig = rig_on(&backend, Kind::Stripe, "stripe").await;
+        rig.buy_and_save_card().await;
+        assert_eq!(rig.balance().await, d("20.00"));
+        // Usage leaves the wallet below 25.00: the saved card is charged off-session.
+        let out = rig.use_with_recharge_below("25.00", "2026-04-01T11:00:00Z").await;
+        assert_eq!(rig.balance().await, d("20.00") - d("0.0125") + d("20.00"), "{out:?}");
+        assert!(dms(&out).iter().any(|l| l.contains("auto-recharge is charging your saved card 20.60 USD")), "{out:?}");
+        assert!(dms(&out).iter().any(|l| l.contains("Payment received") && l.contains("20.00 USD added")), "{out:?}");
+        let key = "pd_pu_00000002-recharge";
+        assert_eq!(rig.fake.state.lock().unwrap().charges_made.get(key), Some(&1), "{:?}", rig.fake.snapshot().1);
+        // Its payment_intent.succeeded afterwards changes nothing.
+        let pi = rig.fake.state.lock().unwrap().replays[key].1.clone();
+        assert_eq!(rig.stripe_event("evt_pi_off", "payment_intent.succeeded", &pi, "whsec_test").await, 200);
+        assert_eq!(rig.balance().await, d("39.9875"));
+
+        // The answer is lost: the recharge stays pending, the next run asks again under
+        // the same key (Stripe replays), and it is credited once.
+        rig.fake.state.lock().unwrap().hang_next_charge = true;
+        let out = rig.use_with_recharge_below("100.00", "2026-04-01T12:00:00Z").await;
+        assert_eq!(rig.balance().await, d("39.9750"), "not credited on a lost answer: {out:?}");
+        rig.engine.run_timers(t("2026-04-01T12:01:00Z")).await.unwrap();
+        rig.engine.run_timers(t("2026-04-01T12:02:00Z")).await.unwrap();
+        assert_eq!(rig.balance().await, d("59.9750"));
+        assert_eq!(rig.fake.state.lock().unwrap().charges_made.get("pd_pu_00000003-recharge"), Some(&1));
+        // One recharge at a time: more usage while none is pending starts the next.
+        let mut tx = rig.engine.store().begin().await.unwrap();
+        assert!(!tx.recharge_pending(&AccountId::new("acct-1".to_string())).await.unwrap());
+        drop(tx);
+        assert!(rig.fake.snapshot().1.is_empty(), "{:?}", rig.fake.snapshot().1);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stripe_auto_recharge_needing_authentication_or_declined_credits_nothing_and_says_buy_by_link() {
+    for backend in common::backends() {
+        for (card, words) in [("authentication_required", "confirm the payment yourself"), ("card_declined", "declined")] {
+            let rig = rig_on(&backend, Kind::Stripe, "stripe").await;
+            rig.buy_and_save_card().await;
+            rig.fake.state.lock().unwrap().card = card.into();
+            let out = rig.use_with_recharge_below("25.00", "2026-04-01T11:00:00Z").await;
+            assert_eq!(rig.balance().await, d("19.9875"), "nothing credited: {out:?}");
+            assert!(
+                dms(&out)
+                    .iter()
+                    .any(|l| l.contains("Auto-recharge could not charge your saved card") && l.contains(words) && l.contains("/wallet buy 10")),
+                "{out:?}"
+            );
+            assert!(rig.fake.state.lock().unwrap().charges_made.is_empty());
+            // Retries (timers, the expiry) never charge or credit it.
+            rig.engine.run_timers(t("2026-04-01T11:01:00Z")).await.unwrap();
+            rig.engine.run_timers(t("2026-04-02T11:01:00Z")).await.unwrap();
+            assert_eq!(rig.balance().await, d("19.9875"));
+            let audit = rig.engine.store().audit(None).await.unwrap();
+            assert_eq!(audit.iter().filter(|a| a.record.action == "wallet.purchase_failed").count(), 1);
+            assert!(rig.fake.snapshot().1.is_empty(), "{:?}", rig.fake.snapshot().1);
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stripe_checkout_and_auto_recharge_in_jpy_and_three_decimal_kwd() {
+    for backend in common::backends() {
+        // The default policy in JPY rounds 20.60 to whole yen (21); KWD keeps three decimals (20.600).
+        for (code, units) in [("JPY", 21i64), ("KWD", 20600)] {
+            let cur = Currency::from_code(code).unwrap();
+            let rig = rig_in(&backend, Kind::Stripe, "stripe", cur).await;
+            let page = rig.buy_and_save_card().await;
+            assert_eq!((page.currency.as_str(), page.amount.parse::<i64>().unwrap()), (code.to_ascii_lowercase().as_str(), units), "{page:?}");
+            let bought = rig.balance().await;
+            assert!(bought > Decimal::ZERO, "{code}");
+            let out = rig.use_with_recharge_below("100000", "2026-04-01T11:00:00Z").await;
+            assert!(rig.balance().await > bought, "{code}: {out:?}");
+            let st = rig.fake.state.lock().unwrap();
+            let pi = &st.replays["pd_pu_00000002-recharge"].1;
+            assert_eq!((pi["currency"].as_str(), pi["amount"].as_i64()), (Some(code.to_ascii_lowercase().as_str()), Some(units)), "{pi}");
+            assert!(st.problems.is_empty(), "{:?}", st.problems);
+        }
+    }
+}

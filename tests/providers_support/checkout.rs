@@ -179,7 +179,9 @@ fn create_stripe(st: &mut FakeState, headers: &HeaderMap, body: &[u8]) -> Respon
         (!get("client_reference_id").is_empty(), "client_reference_id: our reference is missing"),
         // Never card data: the page collects it (the bot must not send any).
         (!form.iter().any(|(k, _)| k.contains("card") || k.contains("payment_method_data")), "card data sent to Checkout"),
-        // Saving the card for auto-recharge (docs.stripe.com/payments/save-during-payment):
+        // Saving the card for auto-recharge (docs.stripe.com/api/checkout/sessions/create,
+        // support.stripe.com "Saving card details along with the first payment":
+        // setup_future_usage; docs.stripe.com/payments/checkout/save-and-reuse):
         // `payment_intent_data[setup_future_usage]` is `on_session` or `off_session`, and a
         // Customer must exist to attach it to (`customer_creation=always` in payment mode).
         (get("payment_intent_data[setup_future_usage]") == "off_session", "setup_future_usage=off_session for auto-recharge"),
@@ -666,7 +668,8 @@ fn stripe_off_session(st: &mut FakeState, headers: &HeaderMap, body: &[u8]) -> R
     let checks = [
         (session.is_some(), "customer is not one a Checkout Session made"),
         (session.as_ref().is_some_and(|p| format!("pm_{}", &p.id[3..]) == get("payment_method")), "payment_method is not the customer's saved one"),
-        // docs.stripe.com/payments/save-during-payment: off_session=true and confirm=true.
+        // docs.stripe.com/payments/checkout/save-and-reuse ("Charge the payment method
+        // later"): customer, payment_method, off_session=true; confirm=true.
         (get("confirm") == "true" && get("off_session") == "true", "confirm=true and off_session=true"),
         (currency.len() == 3 && currency.bytes().all(|b| b.is_ascii_lowercase()), "currency must be lowercase ISO"),
         (amount > 0, "amount must be a positive integer"),
@@ -687,9 +690,10 @@ fn stripe_off_session(st: &mut FakeState, headers: &HeaderMap, body: &[u8]) -> R
     let pi = json!({"id": format!("pi_off_{n:04}"), "object": "payment_intent", "amount": amount, "currency": currency, "customer": get("customer"),
         "payment_method": get("payment_method"), "metadata": {"purchase": get("metadata[purchase]"), "kind": get("metadata[kind]")}});
     let (code, v) = match st.card.as_str() {
-        // docs.stripe.com/payments/save-during-payment ("Charge the saved payment method
-        // later"): a card that needs its holder answers 402 with a `card_error`
-        // `authentication_required` whose `payment_intent` is left `requires_payment_method`.
+        // stripe.com/docs/payments/cards/charging-saved-cards (off-session): a card whose
+        // issuer wants its holder answers 402 with a `card_error` `authentication_required`
+        // (a declined one `card_declined`), its `payment_intent` left
+        // `requires_payment_method` (docs.stripe.com/api/errors).
         "authentication_required" | "card_declined" => {
             let (code, decline) = if st.card == "card_declined" {
                 ("card_declined", "generic_decline")

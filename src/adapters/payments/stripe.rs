@@ -139,9 +139,10 @@ pub struct CheckoutSessionParams<'a> {
 }
 
 /// `POST /v1/payment_intents` for auto-recharge, form-encoded
-/// (docs.stripe.com/api/payment_intents/create; docs.stripe.com/payments/save-during-payment
-/// "Charge the saved payment method later": `customer`, `payment_method`, `off_session=true`,
-/// `confirm=true`).
+/// (docs.stripe.com/api/payment_intents/create; docs.stripe.com/payments/checkout/save-and-reuse,
+/// "Charge the payment method later": "Set customer to the ID of the Customer and
+/// payment_method to the ID of the PaymentMethod. Set off_session to true …", with
+/// `confirm=true`; stripe.com/docs/payments/cards/charging-saved-cards).
 #[derive(Debug, serde::Serialize)]
 pub struct OffSessionParams<'a> {
     /// In Stripe's units for the currency (`currency::wire_units`).
@@ -441,9 +442,10 @@ impl ProviderApi for Stripe {
 
     fn parse_off_session(&self, resp: &ApiResponse) -> Result<PurchaseState, ConnectorError> {
         // A decline is "402 Request Failed" with a `card_error` whose `payment_intent` is the
-        // failed PaymentIntent (docs.stripe.com/api/errors; docs.stripe.com/payments/
-        // save-during-payment: "If the payment fails with an authentication_required decline
-        // code, … bring the customer back on-session"): nothing was taken.
+        // failed PaymentIntent (docs.stripe.com/api/errors). Off-session, "If authentication
+        // is required, your customer needs to return to your application to complete the
+        // payment" (stripe.com/docs/payments/cards/charging-saved-cards;
+        // stripe.com/docs/payments/payment-intents/off-session): nothing was taken.
         if resp.status == 402 {
             let v = resp.json().unwrap_or(Value::Null);
             let e = v.get("error").cloned().unwrap_or(Value::Null);
