@@ -579,7 +579,12 @@ mod tests {
             ("[wallet]\nprovider = \"stripe\"\n[providers.stripe]\n", "wallet.return_url is required"),
             ("[wallet]\nprovider = \"braintree\"\n[providers.braintree]\n", "no hosted payment page"),
             ("[wallet]\nprovider = \"mollie\"\nreturn_url = \"ftp://x\"\n[providers.mollie]\n", "not an http(s) URL"),
+            ("[wallet]\nprovider = \"square\"\nreturn_url = \"https://example.com/paid\"\n[providers.square]\n", "providers.square.location_id"),
         ];
+        for p in ["paypal", "square"] {
+            let text = format!("[wallet]\nprovider = \"{p}\"\nreturn_url = \"https://example.com/paid\"\n[providers.{p}]\nlocation_id = \"L1\"\n");
+            assert_eq!(Config::from_parts(&text, "b.toml", &no_env).unwrap().engine.wallet.provider, p);
+        }
         for (text, want) in cases {
             let e = Config::from_parts(text, "b.toml", &no_env).unwrap_err().to_string();
             assert!(e.contains(want) && e.contains("b.toml"), "{text:?}: {e}");
