@@ -320,7 +320,13 @@ impl Work<'_> {
         let provider = self.e.cfg.wallet.provider.clone();
         let name = display(&provider).to_string();
         let can = self.e.connectors.get(&provider).is_some_and(|c| c.off_session());
-        let saved = if can { self.tx.saved_method(account, &provider).await? } else { None };
+        if !can {
+            return Ok(format!(
+                "Auto-recharge is on for {account}, but paydesk cannot charge a saved card through {name}, so nothing was charged and no credits were bought. \
+                 Buy credits with /wallet buy <credits>."
+            ));
+        }
+        let saved = self.tx.saved_method(account, &provider).await?;
         let Some(saved) = saved else {
             return Ok(format!(
                 "Auto-recharge is on for {account}, but there is no card saved with {name} to charge, so nothing was charged and no credits were bought. \
