@@ -439,6 +439,15 @@ impl Config {
         root.insert("policy".into(), Value::Table(policy));
         root.insert("chat".into(), Value::Table(chat));
         root.insert("log".into(), Value::Table(log));
+        let w = &self.engine.wallet;
+        let mut wallet = toml::map::Map::new();
+        wallet.insert("provider".into(), Value::String(w.provider.clone()));
+        for (key, v) in [("return_url", &w.return_url), ("webhook_url", &w.webhook_url)] {
+            if let Some(u) = v {
+                wallet.insert(key.into(), Value::String(u.clone()));
+            }
+        }
+        root.insert("wallet".into(), Value::Table(wallet));
         // The adapters' tables as written (their secrets come only from the environment).
         for (name, v) in [("http", &self.http), ("discord", &self.discord), ("providers", &self.providers)] {
             if let Some(v) = v {
@@ -474,7 +483,7 @@ pub fn sqlite_path(url: &str) -> Option<PathBuf> {
 }
 
 /// The providers whose hosted payment page `/wallet buy` can use.
-pub const CHECKOUT_PROVIDERS: [&str; 3] = ["stripe", "mollie", "adyen"];
+pub const CHECKOUT_PROVIDERS: [&str; 5] = ["stripe", "mollie", "adyen", "paypal", "square"];
 
 /// `[wallet]`: `provider` is `sandbox` (the default: credits at once, nobody is charged)
 /// or a configured provider with a hosted payment page, which then needs `return_url`
@@ -500,6 +509,12 @@ fn wallet_settings(l: &Loader<'_>, source: &str, file: FileWallet, providers: Op
         }
         if return_url.is_none() {
             bail!("{source}: wallet.return_url is required with wallet.provider = \"{provider}\" (where the customer returns after paying)");
+        }
+        // `QuickPay.location_id` is required (developer.squareup.com/docs/checkout-api/quick-pay-checkout).
+        if provider == "square"
+            && providers.and_then(|p| p.get("square")).and_then(|s| s.get("location_id")).and_then(|l| l.as_str()).is_none_or(str::is_empty)
+        {
+            bail!("{source}: wallet.provider = \"square\" needs providers.square.location_id (the seller location payment links are made for)");
         }
     }
     Ok(crate::app::engine::WalletSettings { provider, return_url, webhook_url })
@@ -581,7 +596,12 @@ mod tests {
             ("[wallet]\nprovider = \"stripe\"\n[providers.stripe]\n", "wallet.return_url is required"),
             ("[wallet]\nprovider = \"braintree\"\n[providers.braintree]\n", "no hosted payment page"),
             ("[wallet]\nprovider = \"mollie\"\nreturn_url = \"ftp://x\"\n[providers.mollie]\n", "not an http(s) URL"),
+            ("[wallet]\nprovider = \"square\"\nreturn_url = \"https://example.com/paid\"\n[providers.square]\n", "providers.square.location_id"),
         ];
+        for p in ["paypal", "square"] {
+            let text = format!("[wallet]\nprovider = \"{p}\"\nreturn_url = \"https://example.com/paid\"\n[providers.{p}]\nlocation_id = \"L1\"\n");
+            assert_eq!(Config::from_parts(&text, "b.toml", &no_env).unwrap().engine.wallet.provider, p);
+        }
         for (text, want) in cases {
             let e = Config::from_parts(text, "b.toml", &no_env).unwrap_err().to_string();
             assert!(e.contains(want) && e.contains("b.toml"), "{text:?}: {e}");
@@ -651,6 +671,19 @@ mod tests {
         let again = Config::from_parts(&text.replace("bot:***@", "bot@"), "printed", &no_env).unwrap();
         assert_eq!(again.engine.policy, c.engine.policy);
         assert_eq!(again.engine.daily_summary_hour, Some(9));
+        assert_eq!(back["wallet"]["provider"].as_str(), Some("sandbox"), "{text}");
+        assert_eq!(again.engine.wallet, c.engine.wallet);
+        let paid = Config::from_parts(
+            "[wallet]\nprovider = \"stripe\"\nreturn_url = \"https://example.com/paid\"\n[providers.stripe]\nbase_url = \"https://api.stripe.com\"\n",
+            "bot.toml",
+            &no_env,
+        )
+        .unwrap();
+        let text = paid.effective_toml();
+        let back: toml::Value = toml::from_str(&text).unwrap();
+        assert_eq!(back["wallet"]["provider"].as_str(), Some("stripe"), "{text}");
+        assert_eq!(back["wallet"]["return_url"].as_str(), Some("https://example.com/paid"), "{text}");
+        assert_eq!(Config::from_parts(&text, "printed", &no_env).unwrap().engine.wallet, paid.engine.wallet);
     }
 
     #[test]

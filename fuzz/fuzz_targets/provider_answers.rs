@@ -57,7 +57,7 @@ fuzz_target!(|data: &[u8]| {
         Box::new(Stripe),
         Box::new(PayPal),
         Box::new(Adyen { merchant_account: "PaydeskECOM".into() }),
-        Box::new(Square { version: "2024-01-18".into() }),
+        Box::new(Square { version: "2024-01-18".into(), location_id: None }),
         Box::new(Braintree { version: "2019-01-01".into() }),
         Box::new(Mollie),
     ];

@@ -285,6 +285,12 @@ pub trait StoreTx: Send {
     async fn purchase_by_provider_ref(&mut self, provider: &str, provider_ref: &str) -> StoreResult<Option<Purchase>>;
     /// Records the hosted page of a pending purchase that has none yet; false otherwise.
     async fn set_purchase_link(&mut self, id: i64, provider_ref: &str, url: &str, expires_at: DateTime<Utc>) -> StoreResult<bool>;
+    /// The payment method `provider` saved for the account (auto-recharge), if any.
+    async fn saved_method(&mut self, account: &AccountId, provider: &str) -> StoreResult<Option<SavedMethod>>;
+    /// Keeps (or replaces) the payment method `provider` saved for the account.
+    async fn save_method(&mut self, account: &AccountId, provider: &str, method: &SavedMethod, at: DateTime<Utc>) -> StoreResult<()>;
+    /// Whether an off-session auto-recharge of the account is still pending.
+    async fn recharge_pending(&mut self, account: &AccountId) -> StoreResult<bool>;
     /// Moves a purchase to `to` (with its charge once paid) only from one of `from`, in
     /// one conditional update; false when it was in none of them (someone else moved it).
     async fn move_purchase(&mut self, id: i64, from: &[PurchaseStatus], to: PurchaseStatus, charge: Option<&ChargeId>) -> StoreResult<bool>;
@@ -402,6 +408,8 @@ pub struct Purchase {
     pub expires_at: DateTime<Utc>,
     /// The charge recorded once paid (the provider's payment id).
     pub charge: Option<ChargeId>,
+    /// An auto-recharge charged to a saved payment method (no page; migration 0009).
+    pub off_session: bool,
 }
 
 impl Purchase {
@@ -445,13 +453,35 @@ pub struct CheckoutLink {
     pub expires_at: Option<DateTime<Utc>>,
 }
 
+/// What a provider says it took for a purchase: the amount read with the provider's own
+/// format for the currency (`adapters::payments::currency`), and the currency code as
+/// the provider wrote it (upper-cased).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Taken {
+    pub amount: Decimal,
+    pub currency: String,
+}
+
+/// A saved card or wallet the provider can charge again without the customer (Stripe: a
+/// customer `cus_…` and a payment method `pm_…` saved with `setup_future_usage`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedMethod {
+    pub customer: String,
+    pub payment_method: String,
+}
+
 /// What a provider says about a hosted page's payment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PurchaseState {
     /// Not paid yet; the page may still take payment.
     Open,
-    /// Paid: the provider's payment id (what a refund is made against).
-    Paid { payment_ref: String },
+    /// The payer approved the payment and the merchant must now take it (a PayPal order
+    /// with intent CAPTURE: `status` APPROVED until `POST …/capture`).
+    Approved,
+    /// Paid: the provider's payment id (what a refund is made against), what it says it
+    /// took (`None`: its answer named no readable amount, so the total cannot be checked
+    /// and nothing is credited), and the payment method it saved for later, if any.
+    Paid { payment_ref: String, taken: Option<Taken>, saved: Option<SavedMethod> },
     /// The page expired unpaid.
     Expired,
     /// The payment failed or was cancelled; nothing was taken.
@@ -473,6 +503,20 @@ pub trait PaymentConnector: Send + Sync {
     /// Asks the provider about the page `provider_ref`.
     async fn purchase_status(&self, _call: &PurchaseCall, _provider_ref: &str) -> Result<PurchaseState, ConnectorError> {
         Err(ConnectorError::Permanent(format!("{} has no hosted payment page in paydesk", self.name())))
+    }
+    /// Takes the payment of an approved page (PayPal: captures the order), idempotent under
+    /// a key derived from `call.reference`: the answer is the purchase's new state.
+    async fn capture_purchase(&self, _call: &PurchaseCall, _provider_ref: &str) -> Result<PurchaseState, ConnectorError> {
+        Err(ConnectorError::Permanent(format!("{} has no payment to capture in paydesk", self.name())))
+    }
+    /// Charges a saved payment method without the customer (auto-recharge), idempotent
+    /// under `call.reference`.
+    async fn charge_saved(&self, _call: &PurchaseCall, _saved: &SavedMethod) -> Result<PurchaseState, ConnectorError> {
+        Err(ConnectorError::Permanent(format!("{} cannot charge a saved payment method in paydesk", self.name())))
+    }
+    /// Whether `charge_saved` works for this provider.
+    fn off_session(&self) -> bool {
+        false
     }
     async fn refund(&self, call: &RefundCall) -> Result<ProviderRefund, ConnectorError>;
     /// Asks the provider whether a refund with this idempotency key exists.

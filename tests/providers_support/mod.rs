@@ -129,6 +129,22 @@ pub struct FakeState {
     pub pages: Vec<checkout::Page>,
     /// The fake's clock, Unix seconds (pages' expiry).
     pub now: i64,
+    /// The next page-side call that takes money (a PayPal capture, a Stripe off-session
+    /// PaymentIntent) is made, and its answer never comes.
+    pub hang_next_charge: bool,
+    /// Set by a page-side call that must hang (see `hang_next_charge`).
+    pub hang_now: bool,
+    /// Requests that took money, by key (PayPal capture request id, Stripe idempotency key).
+    pub charges_made: HashMap<String, u32>,
+    /// Answers saved under a key (PayPal-Request-Id of a capture, Stripe Idempotency-Key
+    /// of a PaymentIntent): a retry replays them.
+    pub replays: HashMap<String, (u16, Value)>,
+    /// Stripe: how the saved card answers an off-session charge: `ok`,
+    /// `authentication_required` or `card_declined`.
+    pub card: String,
+    /// What the payer "really" paid, when it differs from the page (amount in the
+    /// provider's own form, currency): a tampered or mis-priced payment.
+    pub paid_instead: Option<(String, String)>,
 }
 
 #[derive(Clone)]
@@ -199,6 +215,7 @@ impl Fake {
     pub fn config(&self) -> toml::Value {
         let extra = match self.kind {
             Kind::Adyen => "merchant_account = \"PaydeskECOM\"\n",
+            Kind::Square => "location_id = \"L8FAKELOCATION\"\n",
             _ => "",
         };
         toml::from_str(&format!(
@@ -348,6 +365,9 @@ fn respond(f: &Fake, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) 
         return Some(problem(&mut st, format!("bad auth for {method} {path}")));
     }
     if let Some(r) = checkout::respond(kind, &mut st, &method, &path, &query, &headers, &body) {
+        if std::mem::take(&mut st.hang_now) {
+            return None;
+        }
         return Some(r);
     }
     // Scripted answers to whatever asks about a refund already made (a read, or the

@@ -13,7 +13,7 @@
 //! `charge_disputed`), which records each (provider, event id) in the transaction of
 //! the change: the same event twice changes things once.
 
-use crate::adapters::payments::api::{enc, s, ApiRequest, Body};
+use crate::adapters::payments::api::{enc, s, ApiRequest, Body, ProviderKind};
 use crate::adapters::payments::setup::WebhookKeys;
 use crate::adapters::payments::{adyen, braintree, chargebee, mollie, paypal, shopify, square, stripe, woocommerce};
 use crate::app::engine::{Engine, PurchaseUpdate, RefundUpdate, WebhookOutcome};
@@ -180,6 +180,32 @@ pub fn stripe_events(body: &[u8]) -> Result<Vec<ProviderEvent>, Rejected> {
                 state,
             })]
         }
+        // A credit purchase's PaymentIntent (its `metadata.purchase` is ours: set through
+        // Checkout's `payment_intent_data.metadata`, or by an auto-recharge): paid, with the
+        // payment method saved for off-session use; a failed off-session charge
+        // (`payment_intent.payment_failed`) ends the recharge unpaid
+        // (docs.stripe.com/api/events/types).
+        ("payment_intent.succeeded" | "payment_intent.payment_failed", "payment_intent")
+            if crate::app::ports::purchase_id(obj.get("metadata").map(|m| s(m, "purchase")).unwrap_or("")).is_some() =>
+        {
+            let state = match stripe::intent_state(&obj) {
+                // Only an auto-recharge's failure is final: on a Checkout page the customer
+                // may try another card.
+                crate::app::ports::PurchaseState::Open
+                    if typ == "payment_intent.payment_failed" && obj.get("metadata").map(|m| s(m, "kind")) == Some(stripe::RECHARGE_KIND) =>
+                {
+                    crate::app::ports::PurchaseState::Failed("Stripe reports the payment failed".into())
+                }
+                s => s,
+            };
+            vec![ProviderEvent::Purchase(PurchaseUpdate {
+                provider: "stripe".into(),
+                event_id: id,
+                provider_ref: String::new(),
+                reference: obj.get("metadata").map(|m| s(m, "purchase").to_string()),
+                state,
+            })]
+        }
         // The dispute object carries `charge` (ch_…) and `payment_intent` (pi_…)
         // (docs.stripe.com/api/disputes/object); a charge may be stored under either.
         ("charge.dispute.created", "dispute") => vec![dispute(id, &[s(&obj, "charge"), s(&obj, "payment_intent")])],
@@ -234,7 +260,14 @@ pub fn adyen_events(body: &[u8], hex_key: &str) -> Result<Vec<ProviderEvent>, Re
                     event_id: event_id.clone(),
                     provider_ref: item.get("additionalData").map(|a| s(a, "paymentLinkId").to_string()).unwrap_or_default(),
                     reference: Some(s(item, "merchantReference").to_string()),
-                    state: crate::app::ports::PurchaseState::Paid { payment_ref: psp.clone() },
+                    // `amount`: {value in Adyen's minor units for the currency, currency}.
+                    state: crate::app::ports::PurchaseState::Paid {
+                        payment_ref: psp.clone(),
+                        taken: item.get("amount").and_then(|a| {
+                            crate::adapters::payments::api::taken_units(ProviderKind::Adyen, a.get("value").and_then(Value::as_i64), s(a, "currency"))
+                        }),
+                        saved: None,
+                    },
                 }))
             }
             "REFUND" if success => out.push(refund(crate::app::ports::ProviderStatus::Succeeded)),
@@ -252,7 +285,8 @@ pub fn adyen_events(body: &[u8], hex_key: &str) -> Result<Vec<ProviderEvent>, Re
     Ok(out)
 }
 
-/// Square: `refund.created`/`refund.updated` and `dispute.created`.
+/// Square: `refund.created`/`refund.updated`, `payment.created`/`payment.updated` (credit
+/// purchases) and `dispute.created`.
 pub fn square_events(body: &[u8]) -> Result<Vec<ProviderEvent>, Rejected> {
     let v: Value = serde_json::from_slice(body).map_err(|_| Rejected::BadBody)?;
     let id = s(&v, "event_id").to_string();
@@ -269,6 +303,16 @@ pub fn square_events(body: &[u8]) -> Result<Vec<ProviderEvent>, Rejected> {
             idempotency_key: None,
             status: square::map_status(s(r, "status")),
         })]
+    } else if let Some(p) = obj.get("payment").filter(|_| typ == "payment.updated" || typ == "payment.created") {
+        // A payment of a credit purchase's payment link: known by its `order_id` (the
+        // link's order); the engine finds no purchase for other payments and records nothing.
+        vec![ProviderEvent::Purchase(PurchaseUpdate {
+            provider: "square".into(),
+            event_id: id,
+            provider_ref: s(p, "order_id").to_string(),
+            reference: None,
+            state: square::payment_state(p),
+        })]
     } else if let Some(d) = obj.get("dispute").filter(|_| typ == "dispute.created") {
         let payment = d.get("disputed_payment").map(|p| s(p, "payment_id")).filter(|p| !p.is_empty()).unwrap_or(s(d, "payment_id"));
         vec![dispute(id, &[payment])]
@@ -277,7 +321,9 @@ pub fn square_events(body: &[u8]) -> Result<Vec<ProviderEvent>, Rejected> {
     })
 }
 
-/// PayPal: refund resources (`PAYMENT.CAPTURE.REFUNDED`, …) and `CUSTOMER.DISPUTE.CREATED`.
+/// PayPal: refund resources (`PAYMENT.CAPTURE.REFUNDED`, …), credit purchases' orders
+/// (`CHECKOUT.ORDER.APPROVED`) and captures (`PAYMENT.CAPTURE.COMPLETED`/`DENIED`/`PENDING`),
+/// and `CUSTOMER.DISPUTE.CREATED`.
 pub fn paypal_events(v: &Value) -> Result<Vec<ProviderEvent>, Rejected> {
     let id = s(v, "id").to_string();
     if id.is_empty() {
@@ -292,6 +338,29 @@ pub fn paypal_events(v: &Value) -> Result<Vec<ProviderEvent>, Rejected> {
             provider_ref: s(&r, "id").to_string(),
             idempotency_key: Some(s(&r, "custom_id").to_string()).filter(|k| !k.is_empty()),
             status: paypal::map_status(s(&r, "status"), ""),
+        })]
+    } else if typ == "CHECKOUT.ORDER.APPROVED" || typ == "CHECKOUT.ORDER.COMPLETED" {
+        // The order resource (`order` of checkout_orders_v2.json): approved by the payer,
+        // to be captured by us; its first purchase unit carries our reference.
+        let unit = r.get("purchase_units").and_then(|u| u.get(0)).cloned().unwrap_or(Value::Null);
+        let reference = [s(&unit, "custom_id"), s(&unit, "reference_id")].into_iter().find(|x| !x.is_empty()).map(str::to_string);
+        vec![ProviderEvent::Purchase(PurchaseUpdate {
+            provider: "paypal".into(),
+            event_id: id,
+            provider_ref: s(&r, "id").to_string(),
+            reference,
+            state: paypal::order_state(&r),
+        })]
+    } else if matches!(typ, "PAYMENT.CAPTURE.COMPLETED" | "PAYMENT.CAPTURE.DENIED" | "PAYMENT.CAPTURE.DECLINED" | "PAYMENT.CAPTURE.PENDING") {
+        // The capture resource (`capture`): `custom_id` is the purchase unit's (our
+        // reference) and `supplementary_data.related_ids.order_id` the order.
+        let order = r.get("supplementary_data").and_then(|d| d.get("related_ids")).map(|i| s(i, "order_id")).unwrap_or("");
+        vec![ProviderEvent::Purchase(PurchaseUpdate {
+            provider: "paypal".into(),
+            event_id: id,
+            provider_ref: order.to_string(),
+            reference: Some(s(&r, "custom_id").to_string()).filter(|c| !c.is_empty()),
+            state: paypal::capture_state(&r),
         })]
     } else if typ == "CUSTOMER.DISPUTE.CREATED" {
         r.get("disputed_transactions")

@@ -3,7 +3,7 @@
 //! `ProviderApi` trait that turns a `RefundCall` into requests and answers into
 //! `ProviderRefund`s or `ConnectorError`s. No I/O here.
 
-use crate::app::ports::{CheckoutLink, ConnectorError, ProviderRefund, ProviderStatus, PurchaseCall, PurchaseState, RefundCall};
+use crate::app::ports::{CheckoutLink, ConnectorError, ProviderRefund, ProviderStatus, PurchaseCall, PurchaseState, RefundCall, SavedMethod, Taken};
 use crate::domain::money::Currency;
 use rust_decimal::Decimal;
 use serde_json::Value;
@@ -244,6 +244,24 @@ pub trait ProviderApi: Send + Sync + 'static {
     fn parse_purchase_status(&self, _resp: &ApiResponse) -> Result<PurchaseState, ConnectorError> {
         Err(ConnectorError::Permanent(format!("{} has no hosted payment page in paydesk", self.name())))
     }
+    /// The request that takes the payment of an approved page (PayPal's order capture).
+    fn capture_request(&self, _call: &PurchaseCall, _provider_ref: &str) -> Result<ApiRequest, ConnectorError> {
+        Err(ConnectorError::Permanent(format!("{} has no payment to capture in paydesk", self.name())))
+    }
+    fn parse_capture(&self, _resp: &ApiResponse) -> Result<PurchaseState, ConnectorError> {
+        Err(ConnectorError::Permanent(format!("{} has no payment to capture in paydesk", self.name())))
+    }
+    /// Whether `off_session_request` charges a saved payment method (auto-recharge).
+    fn off_session(&self) -> bool {
+        false
+    }
+    /// The request that charges a saved payment method without the customer.
+    fn off_session_request(&self, _call: &PurchaseCall, _saved: &SavedMethod) -> Result<ApiRequest, ConnectorError> {
+        Err(ConnectorError::Permanent(format!("{} cannot charge a saved payment method in paydesk", self.name())))
+    }
+    fn parse_off_session(&self, _resp: &ApiResponse) -> Result<PurchaseState, ConnectorError> {
+        Err(ConnectorError::Permanent(format!("{} cannot charge a saved payment method in paydesk", self.name())))
+    }
 }
 
 /// `key-r<n+1>` from `key` or `key-r<n>`: a key derived from the refund's own, so it
@@ -297,6 +315,22 @@ pub fn status_error(provider: &str, resp: &ApiResponse, detail: &str) -> Connect
         404 => ConnectorError::Permanent(format!("{provider}: the payment was not found (404){what}")),
         s => ConnectorError::Permanent(format!("{provider}: the refund was refused ({s}){what}")),
     }
+}
+
+/// What a provider says it took, from its integer units (Stripe, Adyen, Square) read with
+/// its own format for the currency; `None` when the currency is not one paydesk knows.
+pub fn taken_units(kind: ProviderKind, units: Option<i64>, currency: &str) -> Option<Taken> {
+    let code = currency.to_ascii_uppercase();
+    let cur = Currency::from_code(&code)?;
+    Some(Taken { amount: super::currency::from_wire_units(kind, units?, cur), currency: code })
+}
+
+/// What a provider says it took, from its decimal string (PayPal, Mollie); `None` when it
+/// is not a plain decimal.
+pub fn taken_decimal(value: &str, currency: &str) -> Option<Taken> {
+    let ok = !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit() || b == b'.') && value.bytes().filter(|b| *b == b'.').count() <= 1;
+    let amount: Decimal = if ok { value.parse().ok()? } else { return None };
+    Some(Taken { amount, currency: currency.to_ascii_uppercase() })
 }
 
 /// A refund the provider reported, from an id and a mapped status.

@@ -391,6 +391,22 @@ impl<P: ProviderApi> PaymentConnector for HttpConnector<P> {
         self.exec.run(&req, |resp| self.api.parse_purchase_status(resp)).await
     }
 
+    async fn capture_purchase(&self, call: &PurchaseCall, provider_ref: &str) -> Result<PurchaseState, ConnectorError> {
+        let req = self.api.capture_request(call, provider_ref)?;
+        tracing::info!(provider = self.api.name(), request = %loggable(&req), "capture of an approved payment");
+        self.exec.run(&req, |resp| self.api.parse_capture(resp)).await
+    }
+
+    fn off_session(&self) -> bool {
+        self.api.off_session()
+    }
+
+    async fn charge_saved(&self, call: &PurchaseCall, saved: &crate::app::ports::SavedMethod) -> Result<PurchaseState, ConnectorError> {
+        let req = self.api.off_session_request(call, saved)?;
+        tracing::info!(provider = self.api.name(), request = %loggable(&req), "off-session charge of a saved payment method");
+        self.exec.run(&req, |resp| self.api.parse_off_session(resp)).await
+    }
+
     fn representable(&self, amount: rust_decimal::Decimal, currency: crate::domain::money::Currency) -> Result<(), String> {
         super::currency::representable(self.api.kind(), currency, amount)?;
         self.api.rules(amount, currency)

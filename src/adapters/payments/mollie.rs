@@ -71,7 +71,12 @@ pub struct PaymentMetadata<'a> {
 /// `pending` and `authorized` are not final.
 pub fn payment_state(payment: &Value) -> PurchaseState {
     match s(payment, "status") {
-        "paid" => PurchaseState::Paid { payment_ref: s(payment, "id").to_string() },
+        // `amount`: "The amount that you want to charge" — {currency, value as a string}.
+        "paid" => PurchaseState::Paid {
+            payment_ref: s(payment, "id").to_string(),
+            taken: payment.get("amount").and_then(|a| super::api::taken_decimal(s(a, "value"), s(a, "currency"))),
+            saved: None,
+        },
         "expired" => PurchaseState::Expired,
         "failed" => PurchaseState::Failed("Mollie reports the payment failed".into()),
         "canceled" => PurchaseState::Failed("the payment was cancelled".into()),
@@ -252,7 +257,7 @@ mod tests {
         assert_eq!(link.expires_at.unwrap().to_rfc3339(), "2026-04-01T10:15:00+00:00");
         assert_eq!(Mollie.parse_purchase_status(&answer).unwrap(), PurchaseState::Open);
         let st = |x: &str| payment_state(&json!({"id": "tr_1", "status": x}));
-        assert_eq!(st("paid"), PurchaseState::Paid { payment_ref: "tr_1".into() });
+        assert!(matches!(st("paid"), PurchaseState::Paid { payment_ref, .. } if payment_ref == "tr_1"));
         assert_eq!(st("expired"), PurchaseState::Expired);
         assert!(matches!(st("failed"), PurchaseState::Failed(_)) && matches!(st("canceled"), PurchaseState::Failed(_)));
         for open in ["open", "pending", "authorized"] {

@@ -52,6 +52,8 @@ pub struct ProviderSettings {
     pub webhook_id: Option<String>,
     /// Square: the notification URL exactly as registered (it is part of the signature).
     pub webhook_url: Option<String>,
+    /// Square: the seller location credit purchases' payment links are made for.
+    pub location_id: Option<String>,
     /// Stripe and PayPal: how old a signed delivery may be (default 300 s).
     pub webhook_tolerance_secs: Option<i64>,
     /// Amazon Pay: the region the merchant account is registered in (`us`, `eu`, `uk`,
@@ -357,7 +359,10 @@ impl Providers {
                         })?;
                         p.webhooks.square = Some((key, url));
                     }
-                    Arc::new(HttpConnector::new(Square { version: s.version.clone().unwrap_or_else(|| square::DEFAULT_VERSION.into()) }, exec))
+                    Arc::new(HttpConnector::new(
+                        Square { version: s.version.clone().unwrap_or_else(|| square::DEFAULT_VERSION.into()), location_id: s.location_id.clone() },
+                        exec,
+                    ))
                 }
                 ProviderKind::Braintree => {
                     p.webhooks.braintree = Some((secret("PAYDESK_BRAINTREE_PUBLIC_KEY")?, secret("PAYDESK_BRAINTREE_PRIVATE_KEY")?));

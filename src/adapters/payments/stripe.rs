@@ -127,6 +127,99 @@ pub struct CheckoutSessionParams<'a> {
     /// `payment_intent_data.metadata`: the payment itself carries the reference too.
     #[serde(rename = "payment_intent_data[metadata][purchase]")]
     pub payment_metadata_purchase: &'a str,
+    /// `payment_intent_data.setup_future_usage`: `off_session` — "Use off_session if your
+    /// customer may or may not be present in your checkout flow"; the payment method is
+    /// attached to the customer for auto-recharge
+    /// (docs.stripe.com/api/checkout/sessions/create#create_checkout_session-payment_intent_data-setup_future_usage).
+    #[serde(rename = "payment_intent_data[setup_future_usage]")]
+    pub setup_future_usage: &'static str,
+    /// `customer_creation`: `always` — "The Checkout Session will always create a Customer
+    /// when a Session confirmation is attempted" (a saved method needs a customer).
+    pub customer_creation: &'static str,
+}
+
+/// `POST /v1/payment_intents` for auto-recharge, form-encoded
+/// (docs.stripe.com/api/payment_intents/create; docs.stripe.com/payments/checkout/save-and-reuse,
+/// "Charge the payment method later": "Set customer to the ID of the Customer and
+/// payment_method to the ID of the PaymentMethod. Set off_session to true …", with
+/// `confirm=true`; stripe.com/docs/payments/cards/charging-saved-cards).
+#[derive(Debug, serde::Serialize)]
+pub struct OffSessionParams<'a> {
+    /// In Stripe's units for the currency (`currency::wire_units`).
+    pub amount: i64,
+    /// Lower-case ISO code.
+    pub currency: String,
+    pub customer: &'a str,
+    pub payment_method: &'a str,
+    /// "Set to true to attempt to confirm this PaymentIntent immediately."
+    pub confirm: bool,
+    /// "Set to true to indicate that the customer isn't in your checkout flow during this
+    /// payment attempt" (only with `confirm=true`).
+    pub off_session: bool,
+    pub description: &'a str,
+    /// The recharge's purchase reference: `payment_intent.succeeded` names it.
+    #[serde(rename = "metadata[purchase]")]
+    pub metadata_purchase: &'a str,
+    /// `RECHARGE_KIND`: tells an auto-recharge's events from a Checkout page's.
+    #[serde(rename = "metadata[kind]")]
+    pub metadata_kind: &'static str,
+}
+
+/// `metadata[kind]` of an auto-recharge's PaymentIntent.
+pub const RECHARGE_KIND: &str = "auto_recharge";
+
+/// The Idempotency-Key of an auto-recharge's PaymentIntent, from the recharge (a
+/// purchase) id: every retry of the same recharge replays the first answer for 24 hours
+/// (docs.stripe.com/api/idempotent_requests), so the card is charged at most once.
+pub fn recharge_key(reference: &str) -> String {
+    format!("{reference}-recharge")
+}
+
+/// A PaymentIntent (docs.stripe.com/api/payment_intents/object) as a purchase's state:
+/// `succeeded` paid (`amount_received` in `currency`), with the customer and payment
+/// method saved for later when it was set up for off-session use; `processing` and the
+/// other in-between statuses wait; `requires_payment_method` after a confirmation (a
+/// declined card) and `canceled` end it unpaid.
+pub fn intent_state(pi: &Value) -> PurchaseState {
+    match s(pi, "status") {
+        "succeeded" => PurchaseState::Paid {
+            payment_ref: s(pi, "id").to_string(),
+            taken: super::api::taken_units(ProviderKind::Stripe, pi.get("amount_received").and_then(Value::as_i64), s(pi, "currency")),
+            saved: saved_method(pi),
+        },
+        "canceled" => PurchaseState::Failed("Stripe cancelled the payment".into()),
+        "requires_payment_method" if pi.get("last_payment_error").is_some_and(|e| !e.is_null()) => {
+            PurchaseState::Failed(decline_words(pi.get("last_payment_error").unwrap_or(&Value::Null)))
+        }
+        _ => PurchaseState::Open,
+    }
+}
+
+/// The customer and payment method a PaymentIntent saved for off-session use.
+fn saved_method(pi: &Value) -> Option<crate::app::ports::SavedMethod> {
+    let id = |k: &str| match pi.get(k) {
+        Some(Value::String(x)) => x.clone(),
+        Some(Value::Object(_)) => pi.get(k).map(|o| s(o, "id").to_string()).unwrap_or_default(),
+        _ => String::new(),
+    };
+    let (customer, pm) = (id("customer"), id("payment_method"));
+    (s(pi, "setup_future_usage") == "off_session" && !customer.is_empty() && !pm.is_empty())
+        .then_some(crate::app::ports::SavedMethod { customer, payment_method: pm })
+}
+
+/// Words for an off-session decline (docs.stripe.com/declines/codes and
+/// docs.stripe.com/error-codes): `authentication_required` — "The payment requires
+/// authentication to proceed"; `card_declined` with its `decline_code`.
+fn decline_words(err: &Value) -> String {
+    match (s(err, "code"), s(err, "decline_code")) {
+        ("authentication_required", _) | (_, "authentication_required") => "your bank asks you to confirm the payment yourself".into(),
+        ("card_declined", "insufficient_funds") => "the card was declined for insufficient funds".into(),
+        ("card_declined", "") => "the card was declined".into(),
+        ("card_declined", why) => format!("the card was declined ({})", why.replace('_', " ")),
+        ("expired_card", _) => "the saved card has expired".into(),
+        (code, _) if !code.is_empty() => code.replace('_', " "),
+        _ => "Stripe refused the payment".into(),
+    }
 }
 
 /// A Checkout Session's payment as the bot reads it (docs.stripe.com/api/checkout/sessions/object):
@@ -137,7 +230,17 @@ pub struct CheckoutSessionParams<'a> {
 /// payment method) is still open until `checkout.session.async_payment_succeeded`.
 pub fn session_state(session: &Value) -> PurchaseState {
     match (s(session, "status"), s(session, "payment_status")) {
-        (_, "paid") => PurchaseState::Paid { payment_ref: s(session, "payment_intent").to_string() },
+        // `amount_total`: "Total of all items after discounts and taxes are applied" (Stripe's
+        // units for `currency`, lower-case ISO).
+        (_, "paid") => PurchaseState::Paid {
+            payment_ref: match session.get("payment_intent") {
+                Some(Value::Object(_)) => session.get("payment_intent").map(|pi| s(pi, "id").to_string()).unwrap_or_default(),
+                _ => s(session, "payment_intent").to_string(),
+            },
+            taken: super::api::taken_units(ProviderKind::Stripe, session.get("amount_total").and_then(Value::as_i64), s(session, "currency")),
+            // The payment method is on the PaymentIntent (a lookup expands it).
+            saved: session.get("payment_intent").filter(|pi| pi.is_object()).and_then(saved_method),
+        },
         ("expired", _) => PurchaseState::Expired,
         _ => PurchaseState::Open,
     }
@@ -285,6 +388,8 @@ impl ProviderApi for Stripe {
             product_name: &call.description,
             metadata_purchase: &call.reference,
             payment_metadata_purchase: &call.reference,
+            setup_future_usage: "off_session",
+            customer_creation: "always",
         };
         let text = serde_urlencoded::to_string(&params).map_err(|e| ConnectorError::Permanent(format!("stripe: cannot encode the session: {e}")))?;
         let form: Vec<(String, String)> = serde_urlencoded::from_str(&text).unwrap_or_default();
@@ -309,8 +414,53 @@ impl ProviderApi for Stripe {
     }
 
     fn purchase_status_request(&self, provider_ref: &str) -> Result<ApiRequest, ConnectorError> {
-        // "Retrieves a Checkout Session object": GET /v1/checkout/sessions/:id.
-        Ok(ApiRequest::get(format!("/v1/checkout/sessions/{}", enc(provider_ref))))
+        // "Retrieves a Checkout Session object": GET /v1/checkout/sessions/:id, with its
+        // PaymentIntent expanded (docs.stripe.com/expand) for the saved payment method.
+        Ok(ApiRequest::get(format!("/v1/checkout/sessions/{}?expand[]=payment_intent", enc(provider_ref))))
+    }
+
+    fn off_session(&self) -> bool {
+        true
+    }
+
+    fn off_session_request(&self, call: &PurchaseCall, saved: &crate::app::ports::SavedMethod) -> Result<ApiRequest, ConnectorError> {
+        let params = OffSessionParams {
+            amount: super::currency::wire_units(ProviderKind::Stripe, call.amount, call.currency)?,
+            currency: call.currency.code().to_ascii_lowercase(),
+            customer: &saved.customer,
+            payment_method: &saved.payment_method,
+            confirm: true,
+            off_session: true,
+            description: &call.description,
+            metadata_purchase: &call.reference,
+            metadata_kind: RECHARGE_KIND,
+        };
+        let text = serde_urlencoded::to_string(&params).map_err(|e| ConnectorError::Permanent(format!("stripe: cannot encode the payment: {e}")))?;
+        let form: Vec<(String, String)> = serde_urlencoded::from_str(&text).unwrap_or_default();
+        Ok(ApiRequest::post("/v1/payment_intents", Body::Form(form)).header("Idempotency-Key", recharge_key(&call.reference)))
+    }
+
+    fn parse_off_session(&self, resp: &ApiResponse) -> Result<PurchaseState, ConnectorError> {
+        // A decline is "402 Request Failed" with a `card_error` whose `payment_intent` is the
+        // failed PaymentIntent (docs.stripe.com/api/errors). Off-session, "If authentication
+        // is required, your customer needs to return to your application to complete the
+        // payment" (stripe.com/docs/payments/cards/charging-saved-cards;
+        // stripe.com/docs/payments/payment-intents/off-session): nothing was taken.
+        if resp.status == 402 {
+            let v = resp.json().unwrap_or(Value::Null);
+            let e = v.get("error").cloned().unwrap_or(Value::Null);
+            if s(&e, "type") == "card_error" {
+                return Ok(PurchaseState::Failed(decline_words(&e)));
+            }
+        }
+        if !resp.is_success() {
+            return Err(error(resp));
+        }
+        let v = resp.json().ok_or_else(|| ConnectorError::Ambiguous("stripe: the answer is not JSON".into()))?;
+        if s(&v, "object") != "payment_intent" || s(&v, "id").is_empty() {
+            return Err(ConnectorError::Ambiguous("stripe: the answer is not a PaymentIntent".into()));
+        }
+        Ok(intent_state(&v))
     }
 
     fn parse_purchase_status(&self, resp: &ApiResponse) -> Result<PurchaseState, ConnectorError> {
@@ -384,7 +534,7 @@ mod tests {
         assert_eq!(link.expires_at.unwrap().timestamp(), 1775124000);
         assert_eq!(Stripe.parse_purchase_status(&ok).unwrap(), PurchaseState::Open);
         let st = |status: &str, pay: &str| session_state(&serde_json::json!({"status": status, "payment_status": pay, "payment_intent": "pi_1"}));
-        assert_eq!(st("complete", "paid"), PurchaseState::Paid { payment_ref: "pi_1".into() });
+        assert!(matches!(st("complete", "paid"), PurchaseState::Paid { payment_ref, .. } if payment_ref == "pi_1"));
         assert_eq!(st("complete", "unpaid"), PurchaseState::Open, "a delayed payment method: not paid yet");
         assert_eq!(st("expired", "unpaid"), PurchaseState::Expired);
         assert!(Stripe.parse_checkout(&call, &ApiResponse::new(200, r#"{"id":"re_1","object":"refund"}"#)).is_err());

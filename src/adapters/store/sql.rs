@@ -6,8 +6,8 @@ use super::codec::*;
 use crate::adapters::payments::sandbox::{SandboxBooks, SandboxRecord};
 use crate::app::action::{Action, OutboxItem};
 use crate::app::ports::{
-    AuditHead, OutboxHealth, Purchase, PurchaseStatus, Snapshot, StatusCounts, Store, StoreError, StoreResult, StoreTx, StoredAudit, User, VoteRow,
-    WalletBalance,
+    AuditHead, OutboxHealth, Purchase, PurchaseStatus, SavedMethod, Snapshot, StatusCounts, Store, StoreError, StoreResult, StoreTx, StoredAudit,
+    User, VoteRow, WalletBalance,
 };
 use crate::domain::approvals::{GoodwillRequest, GoodwillStatus, Refund, RefundStatus};
 use crate::domain::audit::{head_mac, record_mac, AuditRecord};
@@ -30,7 +30,7 @@ const OPEN_CASES: &str = "('open', 'awaiting_info', 'awaiting_approval', 'escala
 const CASE_COLS: &str = "number, customer, account_id, charge_id, intent, status, channel, opened_at, updated_at";
 const REFUND_COLS: &str = "id, case_number, charge_id, amount, currency, status, rule, reason, requested_by, is_override, leads_needed, requested_at, expires_at, approvals, approved_by, idempotency_key, provider, provider_ref, message_ref, attempts, first_attempt_at, next_attempt_at, needs_lookup, last_error";
 const PURCHASE_COLS: &str =
-    "id, account_id, user_id, provider, credits, value, total, fee, currency, status, provider_ref, url, created_at, expires_at, charge_id";
+    "id, account_id, user_id, provider, credits, value, total, fee, currency, status, provider_ref, url, created_at, expires_at, charge_id, off_session";
 const AUDIT_COLS: &str = "seq, at, actor, case_number, action, detail, rule, prev_hash, hash, mac";
 
 /// The largest wallet balance the store keeps, in scaled units (10^12 currency units):
@@ -153,6 +153,7 @@ macro_rules! sql_store {
                 created_at: time(r.try_get("created_at")?)?,
                 expires_at: time(r.try_get("expires_at")?)?,
                 charge: r.try_get::<Option<String>, _>("charge_id")?.map(ChargeId::new),
+                off_session: r.try_get::<i64, _>("off_session")? != 0,
             })
         }
 
@@ -1075,7 +1076,7 @@ macro_rules! sql_store {
             async fn insert_purchase(&mut self, p: &Purchase) -> StoreResult<i64> {
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO purchases (account_id, user_id, provider, credits, value, total, fee, currency, status, provider_ref, url, \
-                     created_at, expires_at, charge_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+                     created_at, expires_at, charge_id, off_session) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
                 )
                 .bind(p.account.as_str())
                 .bind(p.user.as_str())
@@ -1091,9 +1092,43 @@ macro_rules! sql_store {
                 .bind(ts(p.created_at))
                 .bind(ts(p.expires_at))
                 .bind(p.charge.as_ref().map(|c| c.to_string()))
+                .bind(flag(p.off_session))
                 .fetch_one(&mut *self.tx)
                 .await?;
                 Ok(id)
+            }
+
+            async fn saved_method(&mut self, account: &AccountId, provider: &str) -> StoreResult<Option<SavedMethod>> {
+                let row = sqlx::query("SELECT customer, payment_method FROM saved_payment_methods WHERE account_id = $1 AND provider = $2")
+                    .bind(account.as_str())
+                    .bind(provider)
+                    .fetch_optional(&mut *self.tx)
+                    .await?;
+                row.map(|r| Ok(SavedMethod { customer: r.try_get("customer")?, payment_method: r.try_get("payment_method")? })).transpose()
+            }
+
+            async fn save_method(&mut self, account: &AccountId, provider: &str, m: &SavedMethod, at: DateTime<Utc>) -> StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO saved_payment_methods (account_id, provider, customer, payment_method, saved_at) VALUES ($1, $2, $3, $4, $5) \
+                     ON CONFLICT (account_id, provider) DO UPDATE SET customer = excluded.customer, payment_method = excluded.payment_method, \
+                     saved_at = excluded.saved_at",
+                )
+                .bind(account.as_str())
+                .bind(provider)
+                .bind(&m.customer)
+                .bind(&m.payment_method)
+                .bind(ts(at))
+                .execute(&mut *self.tx)
+                .await?;
+                Ok(())
+            }
+
+            async fn recharge_pending(&mut self, account: &AccountId) -> StoreResult<bool> {
+                let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM purchases WHERE account_id = $1 AND off_session = 1 AND status = 'pending'")
+                    .bind(account.as_str())
+                    .fetch_one(&mut *self.tx)
+                    .await?;
+                Ok(n > 0)
             }
 
             async fn purchase(&mut self, id: i64) -> StoreResult<Option<Purchase>> {

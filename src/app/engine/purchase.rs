@@ -12,9 +12,11 @@ use super::provider::WebhookOutcome;
 use super::work::Work;
 use super::{no_nul, Engine, EngineResult};
 use crate::app::action::Action;
-use crate::app::ports::{purchase_id, Purchase, PurchaseCall, PurchaseState, PurchaseStatus, User};
+use crate::app::ports::{purchase_id, ConnectorError, Purchase, PurchaseCall, PurchaseState, PurchaseStatus, SavedMethod, Taken, User};
 use crate::domain::billing::{Charge, ChargeKind, CreditPurchase, EntryKind, PaymentMethod, WalletEntry};
 use crate::domain::ids::{AccountId, ChargeId};
+use crate::domain::intent::Intent;
+use crate::domain::tickets::{Case, CaseStatus};
 use chrono::{DateTime, Duration, Utc};
 
 /// `[wallet]`: where `/wallet buy` takes payment.
@@ -39,6 +41,12 @@ impl Default for WalletSettings {
 /// (docs.stripe.com/payments/checkout/managing-limited-inventory). Providers answer with
 /// the page's own expiry, which replaces this.
 pub const DEFAULT_PAGE_LIFE_HOURS: i64 = 24;
+
+/// How long an off-session auto-recharge is retried (under the same idempotency key)
+/// before it is closed unpaid: inside Stripe's 24 hours of keeping a key
+/// (docs.stripe.com/api/idempotent_requests: "keys … are eligible to be removed
+/// automatically after they're at least 24 hours old").
+pub const RECHARGE_LIFE_HOURS: i64 = 1;
 
 /// A provider's word about a purchase, from a verified webhook or a lookup.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,6 +108,7 @@ impl Work<'_> {
             created_at: self.now,
             expires_at: self.now + Duration::hours(DEFAULT_PAGE_LIFE_HOURS),
             charge: None,
+            off_session: false,
         };
         let id = self.tx.insert_purchase(&purchase).await?;
         let reference = crate::app::ports::purchase_reference(id);
@@ -143,9 +152,18 @@ impl Work<'_> {
         let cur = purchase.currency;
         let reference = purchase.reference();
         match state {
-            PurchaseState::Paid { payment_ref } => {
+            PurchaseState::Paid { payment_ref, taken, saved } => {
+                if let Some(saved) = saved {
+                    self.save_method(purchase, saved).await?;
+                }
                 if purchase.status == PurchaseStatus::Paid {
                     return Ok(WebhookOutcome::Ignored);
+                }
+                // Credited only for exactly what the purchase asked: the provider's word on
+                // the amount and currency taken must match the total.
+                match taken {
+                    Some(t) if t.amount == purchase.total && t.currency == cur.code() => {}
+                    other => return self.purchase_amount_mismatch(purchase, payment_ref, other.as_ref(), via).await,
                 }
                 let charge_id = if payment_ref.is_empty() { ChargeId::new(reference.clone()) } else { ChargeId::new(payment_ref.clone()) };
                 let late = purchase.status != PurchaseStatus::Pending;
@@ -241,17 +259,198 @@ impl Work<'_> {
                     None,
                 )
                 .await?;
-                let text = format!(
-                    "Your purchase of {} {} was not completed: {words}. Nothing was charged and nothing was added to your wallet. Buy again with /wallet buy {}.",
-                    purchase.credits,
-                    credits_word(purchase.credits),
-                    purchase.credits
-                );
+                let text = if purchase.off_session {
+                    format!(
+                        "Auto-recharge could not charge your saved card for {} {}: {words}. Nothing was charged and nothing was added to your wallet. \
+                         Buy credits with /wallet buy {} and pay on {}'s page.",
+                        purchase.credits,
+                        credits_word(purchase.credits),
+                        purchase.credits,
+                        display(&purchase.provider)
+                    )
+                } else {
+                    format!(
+                        "Your purchase of {} {} was not completed: {words}. Nothing was charged and nothing was added to your wallet. Buy again with /wallet buy {}.",
+                        purchase.credits,
+                        credits_word(purchase.credits),
+                        purchase.credits
+                    )
+                };
                 self.say("dm", Some(&purchase.user), None, text).await?;
                 Ok(WebhookOutcome::Applied)
             }
-            PurchaseState::Open => Ok(WebhookOutcome::Ignored),
+            PurchaseState::Open | PurchaseState::Approved => Ok(WebhookOutcome::Ignored),
         }
+    }
+
+    /// Keeps the payment method the provider saved with a purchase, for auto-recharge.
+    async fn save_method(&mut self, purchase: &Purchase, saved: &SavedMethod) -> EngineResult<()> {
+        if self.tx.saved_method(&purchase.account, &purchase.provider).await?.as_ref() == Some(saved) {
+            return Ok(());
+        }
+        self.tx.save_method(&purchase.account, &purchase.provider, saved, self.now).await?;
+        self.audit(
+            "system",
+            None,
+            "wallet.payment_method_saved",
+            format!(
+                "{}: {} customer {}, payment method {} kept for auto-recharge ({})",
+                purchase.account,
+                display(&purchase.provider),
+                saved.customer,
+                saved.payment_method,
+                purchase.reference()
+            ),
+            None,
+        )
+        .await
+    }
+
+    /// Auto-recharge through a provider that charges a saved payment method: a pending
+    /// off-session purchase (charged after the commit, `Engine::start_purchase`), unless one
+    /// is already pending or no method is saved. Returns what to tell the customer.
+    pub(crate) async fn start_recharge(
+        &mut self,
+        user: Option<&crate::domain::ids::UserId>,
+        account: &AccountId,
+        p: &CreditPurchase,
+        cur: crate::domain::money::Currency,
+        below: &str,
+    ) -> EngineResult<String> {
+        let provider = self.e.cfg.wallet.provider.clone();
+        let name = display(&provider).to_string();
+        let can = self.e.connectors.get(&provider).is_some_and(|c| c.off_session());
+        if !can {
+            return Ok(format!(
+                "Auto-recharge is on for {account}, but paydesk cannot charge a saved card through {name}, so nothing was charged and no credits were bought. \
+                 Buy credits with /wallet buy <credits>."
+            ));
+        }
+        let saved = self.tx.saved_method(account, &provider).await?;
+        let Some(saved) = saved else {
+            return Ok(format!(
+                "Auto-recharge is on for {account}, but there is no card saved with {name} to charge, so nothing was charged and no credits were bought. \
+                 Buy credits once with /wallet buy <credits> and pay on {name}'s page: the card is then saved for auto-recharge."
+            ));
+        };
+        if self.tx.recharge_pending(account).await? {
+            return Ok(format!(
+                "Your wallet is below {below} {cur}; the auto-recharge already under way will add the credits once {name} confirms the payment."
+            ));
+        }
+        let Some(user) = user.cloned() else {
+            return Ok(format!(
+                "Auto-recharge is on for {account}, but nobody is linked to the account to tell about the charge, so nothing was charged."
+            ));
+        };
+        let purchase = Purchase {
+            id: 0,
+            account: account.clone(),
+            user,
+            provider: provider.clone(),
+            credits: p.credits,
+            value: p.value,
+            total: p.total,
+            fee: p.fee,
+            currency: cur,
+            status: PurchaseStatus::Pending,
+            provider_ref: None,
+            url: None,
+            created_at: self.now,
+            // Stripe keeps an idempotency key 24 hours: retries and the last look at
+            // expiry stay well inside it.
+            expires_at: self.now + Duration::hours(RECHARGE_LIFE_HOURS),
+            charge: None,
+            off_session: true,
+        };
+        let id = self.tx.insert_purchase(&purchase).await?;
+        let reference = crate::app::ports::purchase_reference(id);
+        self.audit(
+            "system",
+            None,
+            "wallet.recharge_started",
+            format!(
+                "{account}: {} credits for {} {cur} on the saved {name} payment method {} ({reference})",
+                p.credits,
+                cur.format(p.total),
+                saved.payment_method
+            ),
+            None,
+        )
+        .await?;
+        Ok(format!(
+            "Your wallet fell below {below} {cur}, so auto-recharge is charging your saved card {} {cur} for {} {} ({} {cur} plus a {} {cur} platform fee). \
+             {} {cur} is added to your wallet once {name} confirms the payment.",
+            cur.format(p.total),
+            p.credits,
+            credits_word(p.credits),
+            cur.format(p.cost),
+            cur.format(p.fee),
+            cur.format(p.value),
+        ))
+    }
+
+    /// The provider took another amount or currency than the purchase asked (or named
+    /// none): nothing is credited, the purchase is closed, the leads get an escalated case
+    /// with what is known and the customer is told in plain words. Once per purchase.
+    async fn purchase_amount_mismatch(
+        &mut self,
+        purchase: &Purchase,
+        payment_ref: &str,
+        taken: Option<&Taken>,
+        via: &str,
+    ) -> EngineResult<WebhookOutcome> {
+        let cur = purchase.currency;
+        let reference = purchase.reference();
+        if !self.tx.first_webhook(&purchase.provider, &format!("amount-mismatch:{reference}"), "purchase", self.now).await? {
+            return Ok(WebhookOutcome::Ignored);
+        }
+        self.tx.move_purchase(purchase.id, &[PurchaseStatus::Pending, PurchaseStatus::Expired], PurchaseStatus::Failed, None).await?;
+        let said = match taken {
+            Some(t) => format!("{} {}", t.amount.normalize(), t.currency),
+            None => "no amount paydesk can read".to_string(),
+        };
+        let number = self.tx.next_case_number().await?;
+        let case = Case {
+            number,
+            customer: purchase.user.clone(),
+            account: Some(purchase.account.clone()),
+            charge: None,
+            intent: Intent::WrongAmount,
+            status: CaseStatus::Escalated,
+            channel: "dm".into(),
+            opened_at: self.now,
+            updated_at: self.now,
+        };
+        self.tx.insert_case(&case).await?;
+        self.push_ticket(&case).await?;
+        let what = format!(
+            "{}: {} reports {said} taken for {reference} (payment {}), but the purchase of {} {} asked {} {cur}; nothing was credited",
+            purchase.account,
+            display(&purchase.provider),
+            if payment_ref.is_empty() { "unnamed" } else { payment_ref },
+            purchase.credits,
+            credits_word(purchase.credits),
+            cur.format(purchase.total),
+        );
+        self.audit("system", Some(number), "wallet.purchase_amount_mismatch", format!("{what} ({via})"), None).await?;
+        let approvals = self.e.cfg.approvals_channel.clone();
+        self.say(
+            &approvals,
+            None,
+            Some(number),
+            format!("{what}. Check the payment at {} and refund it or credit the wallet by hand ({number}).", display(&purchase.provider)),
+        )
+        .await?;
+        let text = format!(
+            "Your payment for {} {} came through as {said}, but the purchase was for {} {cur}, so nothing was added to your wallet. \
+             Our staff have been told and will refund the payment or add the credits ({number}); please do not pay again.",
+            purchase.credits,
+            credits_word(purchase.credits),
+            cur.format(purchase.total),
+        );
+        self.say("dm", Some(&purchase.user), Some(number), text).await?;
+        Ok(WebhookOutcome::Applied)
     }
 }
 
@@ -290,6 +489,9 @@ impl Engine {
     /// purchase's reference), then records it and sends the link privately.
     async fn start_purchase(&self, id: i64, now: DateTime<Utc>) -> EngineResult<()> {
         let Some(p) = self.read_purchase(id, now).await? else { return Ok(()) };
+        if p.off_session {
+            return self.charge_recharge(&p, now, "charge").await;
+        }
         let answer = match self.connectors.get(&p.provider) {
             Some(c) => c.start_purchase(&self.purchase_call(&p)).await,
             None => Err(crate::app::ports::ConnectorError::Permanent(format!("{} is not configured", p.provider))),
@@ -342,11 +544,56 @@ impl Engine {
         }
     }
 
+    /// Charges an off-session auto-recharge on the saved payment method (the same key
+    /// every time: a retry replays the first answer, never a second charge) and applies
+    /// what the provider says. Unknown outcomes leave it pending: asked again at the next
+    /// run, then once more at its expiry, and closed unpaid only on the provider's word or
+    /// when the expiry passes without one.
+    async fn charge_recharge(&self, p: &Purchase, now: DateTime<Utc>, via: &str) -> EngineResult<()> {
+        let saved = {
+            let mut w = self.work(now).await?;
+            let m = w.tx.saved_method(&p.account, &p.provider).await?;
+            drop(w);
+            m
+        };
+        let state = match (saved, self.connectors.get(&p.provider)) {
+            (Some(m), Some(c)) => match c.charge_saved(&self.purchase_call(p), &m).await {
+                Ok(s) => s,
+                Err(ConnectorError::Permanent(why)) => PurchaseState::Failed(why),
+                Err(e) if via == "charge" => {
+                    tracing::warn!(purchase = p.id, error = %e, "auto-recharge answer lost; asked again with the same key");
+                    return Ok(());
+                }
+                Err(e) => PurchaseState::Failed(format!("{} gave no answer about the charge ({e})", display(&p.provider))),
+            },
+            _ => PurchaseState::Failed("no saved payment method".into()),
+        };
+        let state = match state {
+            PurchaseState::Open | PurchaseState::Approved if via != "charge" => {
+                PurchaseState::Failed(format!("{} did not confirm the charge in time", display(&p.provider)))
+            }
+            s => s,
+        };
+        let (state, id) = (&state, p.id);
+        self.retrying(|| async move {
+            let mut w = self.work(now).await?;
+            let Some(p) = w.tx.purchase(id).await? else { return w.commit().await };
+            if p.status == PurchaseStatus::Pending || matches!(state, PurchaseState::Paid { .. }) {
+                w.settle_purchase(&p, state, via).await?;
+            }
+            w.commit().await
+        })
+        .await
+    }
+
     /// A pending purchase past its page's expiry: the provider is asked once more (a
     /// payment may have been made and its webhook lost); unless it says paid, the
     /// purchase is closed as expired and the customer told.
     async fn expire_purchase(&self, id: i64, now: DateTime<Utc>) -> EngineResult<()> {
         let Some(p) = self.read_purchase(id, now).await? else { return Ok(()) };
+        if p.off_session {
+            return self.charge_recharge(&p, now, "last look at expiry").await;
+        }
         let state = match (&p.provider_ref, self.connectors.get(&p.provider)) {
             (Some(r), Some(c)) => match c.purchase_status(&self.purchase_call(&p), r).await {
                 Ok(s) => s,
@@ -361,7 +608,15 @@ impl Engine {
             (Some(_), None) => PurchaseState::Expired,
         };
         let state = match state {
-            PurchaseState::Open => PurchaseState::Expired,
+            // Approved and never captured (the webhook was lost): taken now, once.
+            PurchaseState::Approved => match p.provider_ref.as_deref() {
+                Some(r) => self.capture_approved(&p, r).await.unwrap_or(PurchaseState::Open),
+                None => PurchaseState::Open,
+            },
+            s => s,
+        };
+        let state = match state {
+            PurchaseState::Open | PurchaseState::Approved => PurchaseState::Expired,
             s => s,
         };
         let state = &state;
@@ -376,31 +631,58 @@ impl Engine {
         .await
     }
 
+    /// Takes the money of an approved payment (PayPal: captures the order under its own
+    /// request id, so a repeated capture replays the first). A lost answer is followed by
+    /// a lookup of the order; `None`: still unknown (nothing is recorded: the capture's
+    /// webhook, a redelivery or the lookup at expiry settles it).
+    async fn capture_approved(&self, p: &Purchase, provider_ref: &str) -> Option<PurchaseState> {
+        let c = self.connectors.get(&p.provider)?;
+        let call = self.purchase_call(p);
+        match c.capture_purchase(&call, provider_ref).await {
+            Ok(PurchaseState::Approved) => None,
+            Ok(s) => Some(s),
+            Err(ConnectorError::Permanent(why)) => Some(PurchaseState::Failed(format!("the payment could not be taken: {why}"))),
+            Err(e) => {
+                tracing::warn!(purchase = p.id, error = %e, "capture answer lost; asking about the order");
+                match c.purchase_status(&call, provider_ref).await {
+                    Ok(PurchaseState::Approved) | Err(_) => None,
+                    Ok(s) => Some(s),
+                }
+            }
+        }
+    }
+
     /// A purchase's outcome by webhook (verified) or by a fetch the webhook asked for.
+    /// An approved payment is taken first (outside any transaction), and what that says
+    /// is applied.
     pub async fn purchase_update(&self, u: &PurchaseUpdate, at: DateTime<Utc>) -> EngineResult<WebhookOutcome> {
-        let u = &PurchaseUpdate {
+        let mut u = PurchaseUpdate {
             provider: no_nul(&u.provider),
             event_id: no_nul(&u.event_id),
             provider_ref: no_nul(&u.provider_ref),
             reference: u.reference.as_deref().map(no_nul),
-            state: match &u.state {
-                PurchaseState::Paid { payment_ref } => PurchaseState::Paid { payment_ref: no_nul(payment_ref) },
-                PurchaseState::Failed(why) => PurchaseState::Failed(no_nul(why)),
-                s => s.clone(),
-            },
+            state: clean_state(&u.state),
         };
+        if u.state == PurchaseState::Approved {
+            let mut w = self.work(at).await?;
+            let found = find_purchase(&mut w, &u).await?;
+            drop(w); // read only
+            let Some(p) = found else { return Ok(WebhookOutcome::Unknown) };
+            if p.status == PurchaseStatus::Paid {
+                return Ok(WebhookOutcome::Ignored);
+            }
+            match self.capture_approved(&p, &u.provider_ref).await {
+                Some(s) => u.state = clean_state(&s),
+                None => return Ok(WebhookOutcome::Unknown),
+            }
+        }
+        let u = &u;
         self.retrying(|| self.purchase_update_once(u, at)).await
     }
 
     async fn purchase_update_once(&self, u: &PurchaseUpdate, at: DateTime<Utc>) -> EngineResult<WebhookOutcome> {
         let mut w = self.work(at).await?;
-        let found = match w.tx.purchase_by_provider_ref(&u.provider, &u.provider_ref).await? {
-            Some(p) => Some(p),
-            None => match u.reference.as_deref().and_then(purchase_id) {
-                Some(id) => w.tx.purchase(id).await?.filter(|p| p.provider == u.provider),
-                None => None,
-            },
-        };
+        let found = find_purchase(&mut w, u).await?;
         let Some(p) = found else {
             drop(w); // nothing of ours: not recorded, a later delivery is read again
             return Ok(WebhookOutcome::Unknown);
@@ -412,5 +694,32 @@ impl Engine {
         let outcome = w.settle_purchase(&p, &u.state, &format!("event {}", u.event_id)).await?;
         w.commit().await?;
         Ok(outcome)
+    }
+}
+
+/// The purchase an update is about: by the provider's page, else by our reference (of
+/// the same provider).
+async fn find_purchase(w: &mut Work<'_>, u: &PurchaseUpdate) -> EngineResult<Option<Purchase>> {
+    if !u.provider_ref.is_empty() {
+        if let Some(p) = w.tx.purchase_by_provider_ref(&u.provider, &u.provider_ref).await? {
+            return Ok(Some(p));
+        }
+    }
+    Ok(match u.reference.as_deref().and_then(purchase_id) {
+        Some(id) => w.tx.purchase(id).await?.filter(|p| p.provider == u.provider),
+        None => None,
+    })
+}
+
+/// A provider's state with no NUL in its texts (PostgreSQL refuses them).
+fn clean_state(s: &PurchaseState) -> PurchaseState {
+    match s {
+        PurchaseState::Paid { payment_ref, taken, saved } => PurchaseState::Paid {
+            payment_ref: no_nul(payment_ref),
+            taken: taken.as_ref().map(|t| Taken { amount: t.amount, currency: no_nul(&t.currency) }),
+            saved: saved.as_ref().map(|m| SavedMethod { customer: no_nul(&m.customer), payment_method: no_nul(&m.payment_method) }),
+        },
+        PurchaseState::Failed(why) => PurchaseState::Failed(no_nul(why)),
+        s => s.clone(),
     }
 }

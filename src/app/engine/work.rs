@@ -248,15 +248,16 @@ impl<'e> Work<'e> {
         let mut plan = plan_usage(balance, conversations, cur, account.auto_recharge.as_ref(), &policy);
         let mut notices = Vec::new();
         if !plan.recharges.is_empty() && self.e.cfg.wallet.provider != "sandbox" {
-            // A real provider: the sandbox must not pretend to charge the card, and
-            // off-session charging needs a saved customer and payment method the bot does
-            // not keep yet. Nothing is bought; the customer is told.
+            // A real provider: the sandbox must not pretend to charge the card. The saved
+            // payment method is charged off-session after this commits (one recharge at a
+            // time, credited once the provider confirms); without one nothing is bought.
+            // Either way the customer is told.
+            let first = plan.recharges[0].clone();
             plan = plan_usage(balance, conversations, cur, None, &policy);
-            let provider = super::purchase::display(&self.e.cfg.wallet.provider);
-            notices.push(format!(
-                "Auto-recharge is on for {}, but paydesk cannot charge your saved card through {provider} yet, so nothing was charged and no credits were bought. Buy credits with /wallet buy <credits>.",
-                account.id
-            ));
+            let below = account.auto_recharge.as_ref().map(|a| cur.format(a.below)).unwrap_or_default();
+            let user =
+                self.tx.users_of_account(&account.id).await?.into_iter().find(|u| u.roles.has(crate::domain::roles::Role::Customer)).map(|u| u.id);
+            notices.push(self.start_recharge(user.as_ref(), &account.id, &first, cur, &below).await?);
         }
         let mut running = balance;
         let mut recharges = plan.recharges.iter();
