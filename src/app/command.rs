@@ -150,7 +150,7 @@ pub fn parse(text: &str) -> Result<Option<Command>, CommandError> {
             _ => return Err(err("link needs a user and an account", USAGE_LINK)),
         },
         "unlink" => match args {
-            [user] => Command::Unlink(UserId::new(user_arg(user))),
+            [user] if !user_arg(user).is_empty() => Command::Unlink(UserId::new(user_arg(user))),
             _ => return Err(err("unlink needs the user", USAGE_LINK)),
         },
         "help" => Command::Help,
@@ -371,6 +371,10 @@ mod tests {
         let Ok(Some(Command::Refund { reason, .. })) = parse("/refund ch_1 [card number   removed] x") else { panic!() };
         assert_eq!(reason, "[card-number-removed] x");
         assert_eq!(ok("/unlink zoe"), Command::Unlink(UserId::new("zoe")));
+        // Found by the `command` fuzz target: a bare `@` is no user (it named the empty id).
+        assert!(parse("/unlink @").is_err());
+        assert!(parse("/unlink @@").is_err());
+        assert!(parse("/link @ acct_1").is_err());
         assert!(parse("/unlink").is_err());
         assert_eq!(ok("/wallet"), Command::Wallet(None));
         assert_eq!(ok("/wallet acct-1"), Command::Wallet(Some(AccountId::new("acct-1"))));
