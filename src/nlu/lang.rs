@@ -24,9 +24,9 @@ use rust_stemmers::{Algorithm, Stemmer};
 use super::model::{self, Features, Lang};
 
 /// Below this probability of its best language the model's head asks whatlang.
-pub const HEAD_SURE: f32 = 0.9;
+pub const HEAD_SURE: f32 = 0.6;
 /// whatlang is asked only about texts of at least this many bytes.
-pub const WHATLANG_MIN_BYTES: usize = 24;
+pub const WHATLANG_MIN_BYTES: usize = 40;
 
 fn detector() -> &'static whatlang::Detector {
     static D: OnceLock<whatlang::Detector> = OnceLock::new();

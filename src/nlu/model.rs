@@ -523,6 +523,9 @@ pub fn score(m: &Model, data: &[&Example]) -> (f64, Vec<(f32, bool)>) {
     (acc, pairs)
 }
 
+/// (wanted, got) -> count, most frequent first.
+pub type Confusions = Vec<((Intent, Intent), usize)>;
+
 /// What `train_all` measured.
 #[derive(Debug, Clone)]
 pub struct TrainReport {
@@ -535,7 +538,7 @@ pub struct TrainReport {
     pub val_ece_after: f64,
     pub lang_accuracy: f64,
     /// (wanted, got) -> count over the cross-validation folds, most frequent first.
-    pub cv_confusions: Vec<((Intent, Intent), usize)>,
+    pub cv_confusions: Confusions,
     /// The configurations compared by cross-validation and their mean accuracy.
     pub grid: Vec<(TrainConfig, f64)>,
     /// The configuration of the final model.
@@ -582,7 +585,7 @@ fn cv(data: &[Example], cfg: &TrainConfig, folds: usize, langs: bool) -> (Vec<f6
 
 /// Cross-validation accuracies, language-ID accuracy and the (wanted, got) count of every
 /// confusion over all folds.
-fn cv_full(data: &[Example], cfg: &TrainConfig, folds: usize, langs: bool) -> (Vec<f64>, f64, Vec<((Intent, Intent), usize)>) {
+fn cv_full(data: &[Example], cfg: &TrainConfig, folds: usize, langs: bool) -> (Vec<f64>, f64, Confusions) {
     let mut idx: Vec<usize> = (0..data.len()).collect();
     Rng(cfg.seed ^ 0xf01d).shuffle(&mut idx);
     let mut confusions: std::collections::BTreeMap<(usize, usize), usize> = std::collections::BTreeMap::new();
@@ -609,7 +612,7 @@ fn cv_full(data: &[Example], cfg: &TrainConfig, folds: usize, langs: bool) -> (V
         }
     }
     let mut pairs: Vec<((Intent, Intent), usize)> = confusions.into_iter().map(|((w, g), n)| ((Intent::ALL[w], Intent::ALL[g]), n)).collect();
-    pairs.sort_by(|a, b| b.1.cmp(&a.1));
+    pairs.sort_by_key(|p| std::cmp::Reverse(p.1));
     (accs, if lang_n == 0 { 1.0 } else { lang_ok as f64 / lang_n as f64 }, pairs)
 }
 
