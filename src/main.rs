@@ -96,6 +96,9 @@ enum Cmd {
         /// L2 penalty (default: the committed model's).
         #[arg(long)]
         l2: Option<f32>,
+        /// Choose epochs and L2 by cross-validation over a small grid (`model::TrainConfig::grid`).
+        #[arg(long)]
+        grid: bool,
     },
     /// Apply the database migrations and say which versions were applied.
     Migrate {
@@ -491,7 +494,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             out.flush()?;
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::Train { data, out, folds, epochs, l2 } => {
+        Cmd::Train { data, out, folds, epochs, l2, grid } => {
             let text = std::fs::read_to_string(&data).with_context(|| format!("cannot read {}", data.display()))?;
             let (labelled, bad) = paydesk::nlu::eval::read_labelled(&text);
             if let Some((line, why)) = bad.first() {
@@ -500,7 +503,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let mut cfg = paydesk::nlu::model::TrainConfig::default();
             cfg.epochs = epochs.unwrap_or(cfg.epochs);
             cfg.l2 = l2.unwrap_or(cfg.l2);
-            let (model, report) = paydesk::nlu::train_model(&labelled, folds.max(2), &cfg);
+            let configs = if grid { paydesk::nlu::model::TrainConfig::grid(&cfg) } else { vec![cfg] };
+            let (model, report) = paydesk::nlu::train_model(&labelled, folds.max(2), &configs);
             let bytes = model.to_bytes();
             std::fs::write(&out, &bytes).with_context(|| format!("cannot write {}", out.display()))?;
             println!("{}", report.summary());

@@ -18,6 +18,7 @@ pub mod bench;
 mod entities;
 pub mod eval;
 mod features;
+pub mod lang;
 pub mod model;
 pub mod normalize;
 pub mod redact;
@@ -238,12 +239,18 @@ impl Classifier {
         self.model.is_some()
     }
 
-    /// The model's features of a message (for training), after redaction and normalisation.
-    pub fn featurize(&self, text: &str, default_currency: &str) -> model::Features {
+    /// The model's features of a message (for training), after redaction and normalisation:
+    /// text n-grams and the rule pass's outputs, plus, given a model whose language head
+    /// tells the language, the language-aware features (stems, language).
+    pub fn featurize(&self, text: &str, default_currency: &str, lang_model: Option<&model::Model>) -> model::Features {
         let mut f = model::Features::default();
         let red = redact_card_numbers(text);
         let mut buf = String::new();
         self.rule_pass(&red.text, &mut buf, default_currency, &red, &mut f, true);
+        if let Some(m) = lang_model {
+            let l = lang::detect(m, &f, &red.text);
+            lang::push_features(&buf, l, &mut f);
+        }
         f
     }
 
@@ -271,11 +278,13 @@ impl Classifier {
         let Some(m) = &self.model else {
             return Classification::certain(rules.intent, rules.confidence, rules.entities);
         };
+        let lang = lang::detect(m, f, text);
+        lang::push_features(buf, lang, f);
         let p = m.probs(f);
         let mut order: [usize; model::NC] = std::array::from_fn(|i| i);
         order.sort_by(|&a, &b| p[b].total_cmp(&p[a]));
         let top = [(Intent::ALL[order[0]], p[order[0]]), (Intent::ALL[order[1]], p[order[1]]), (Intent::ALL[order[2]], p[order[2]])];
-        Classification { intent: top[0].0, confidence: top[0].1, entities: rules.entities, top, lang: m.lang(f) }
+        Classification { intent: top[0].0, confidence: top[0].1, entities: rules.entities, top, lang }
     }
 
     /// The rule pass: keyword features, combination rules and entities; fills `f` with the
@@ -470,6 +479,7 @@ impl Classifier {
         if want_features {
             f.clear();
             model::text_features(norm, f);
+            f.pick = intent as u32;
             model::push_rule(f, 0, intent as u32, 1.0);
             // The rules' pick crossed with how sure they were.
             let sure = if confidence >= 0.8 {
@@ -604,11 +614,36 @@ pub fn classifier() -> &'static Classifier {
     C.get_or_init(Classifier::new)
 }
 
-/// Featurise labelled messages with the rule pass and train the model (k-fold
-/// cross-validation, temperature on a validation split, final fit on everything).
-pub fn train_model(data: &[eval::Labelled], folds: usize, cfg: &model::TrainConfig) -> (model::Model, model::TrainReport) {
+/// Featurise labelled messages and train the model: first the language head alone (on the
+/// text features), which then tells each message's language for its stems; then k-fold
+/// cross-validation of every configuration in `grid` (the best mean accuracy wins; ties go
+/// to the earlier one), a temperature on a validation split, and the final fit on
+/// everything with the winning configuration.
+pub fn train_model(data: &[eval::Labelled], folds: usize, grid: &[model::TrainConfig]) -> (model::Model, model::TrainReport) {
     let rules = Classifier::rules_only();
+    let base = grid.first().copied().unwrap_or_default();
+    let text_only: Vec<model::Example> =
+        data.iter().map(|l| model::Example { f: rules.featurize(&l.text, "USD", None), intent: l.intent, lang: l.lang }).collect();
+    let lang_model = model::train_lang(&text_only.iter().collect::<Vec<_>>(), &base);
+    drop(text_only);
     let examples: Vec<model::Example> =
-        data.iter().map(|l| model::Example { f: rules.featurize(&l.text, "USD"), intent: l.intent, lang: l.lang }).collect();
-    model::train_all(&examples, cfg, folds)
+        data.iter().map(|l| model::Example { f: rules.featurize(&l.text, "USD", Some(&lang_model)), intent: l.intent, lang: l.lang }).collect();
+    let mut tried = Vec::new();
+    let mut best = (f64::NEG_INFINITY, base);
+    if grid.len() > 1 {
+        for cfg in grid {
+            let accs = model::cross_validate(&examples, cfg, folds);
+            let mean = accs.iter().sum::<f64>() / accs.len().max(1) as f64;
+            tried.push((*cfg, mean));
+            if mean > best.0 + 1e-9 {
+                best = (mean, *cfg);
+            }
+        }
+    }
+    let (mut m, mut report) = model::train_all(&examples, &best.1, folds);
+    m.lw = lang_model.lw;
+    m.lb = lang_model.lb;
+    report.grid = tried;
+    report.config = best.1;
+    (m, report)
 }

@@ -60,12 +60,14 @@ impl Lang {
 }
 
 /// A feature vector: (bucket, value) pairs; `text_end` splits text features (also used by
-/// the language head) from rule features.
+/// the language head) from rule and language features.
 #[derive(Debug, Clone, Default)]
 pub struct Features {
     pub ids: Vec<u32>,
     pub vals: Vec<f32>,
     pub text_end: usize,
+    /// The rule pass's pick (index in `Intent::ALL`), crossed with the language.
+    pub pick: u32,
 }
 
 impl Features {
@@ -73,6 +75,7 @@ impl Features {
         self.ids.clear();
         self.vals.clear();
         self.text_end = 0;
+        self.pick = 0;
     }
 }
 
@@ -170,6 +173,21 @@ pub fn text_features(norm: &str, f: &mut Features) {
     f.text_end = f.ids.len();
 }
 
+/// The hash of a stem (see `lang::push_features`).
+pub fn hash_stem(stem: &[u8]) -> u32 {
+    fnv(8, stem)
+}
+
+/// The bucket of a stem hash.
+pub fn stem_bucket(h: u32) -> u32 {
+    bucket(h)
+}
+
+/// The bucket of three consecutive Chinese/Japanese characters.
+pub fn cjk3_bucket(cs: &[u32; 3]) -> u32 {
+    bucket(mix(9, cs))
+}
+
 /// A feature from the rule pass or the entities, with its value.
 pub fn push_rule(f: &mut Features, kind: u32, index: u32, value: f32) {
     f.ids.push(bucket(mix(100 + kind, &[index])));
@@ -228,9 +246,16 @@ impl Model {
 
     /// The likeliest language of the text features.
     pub fn lang(&self, f: &Features) -> Lang {
+        self.lang_with_prob(f).0
+    }
+
+    /// The likeliest language of the text features and its probability.
+    pub fn lang_with_prob(&self, f: &Features) -> (Lang, f32) {
         let mut z = [0f32; NL];
         self.lang_logits(f, &mut z);
-        Lang::ALL[argmax(&z)]
+        softmax(&mut z);
+        let k = argmax(&z);
+        (Lang::ALL[k], z[k])
     }
 
     /// Serialise: magic, temperature, then each array as i16 with one f32 scale (so the
@@ -345,6 +370,21 @@ impl Default for TrainConfig {
     }
 }
 
+impl TrainConfig {
+    /// The configurations `paydesk train --grid` compares by cross-validation: `base`
+    /// first, then epochs x L2 around it.
+    pub fn grid(base: &TrainConfig) -> Vec<TrainConfig> {
+        let mut out = vec![*base];
+        for (epochs, l2) in [(30, 0.0), (30, 1e-5), (45, 1e-6), (45, 1e-5)] {
+            let c = TrainConfig { epochs, l2, ..*base };
+            if c.epochs != base.epochs || c.l2 != base.l2 {
+                out.push(c);
+            }
+        }
+        out
+    }
+}
+
 /// A small deterministic PRNG (SplitMix64: Steele, Lea, Flood 2014), for training
 /// and the load generator: the same seed gives the same sequence everywhere.
 pub struct Rng(pub u64);
@@ -374,6 +414,15 @@ fn intent_index(i: Intent) -> usize {
 
 /// Train both heads by stochastic gradient descent on the cross-entropy (temperature 1).
 pub fn train(data: &[&Example], cfg: &TrainConfig) -> Model {
+    train_heads(data, cfg, true, true)
+}
+
+/// Train the language head alone (the intent weights stay zero).
+pub fn train_lang(data: &[&Example], cfg: &TrainConfig) -> Model {
+    train_heads(data, cfg, false, true)
+}
+
+fn train_heads(data: &[&Example], cfg: &TrainConfig, intents: bool, langs: bool) -> Model {
     let mut m = Model::zeros();
     let mut order: Vec<usize> = (0..data.len()).collect();
     let mut rng = Rng(cfg.seed);
@@ -384,20 +433,22 @@ pub fn train(data: &[&Example], cfg: &TrainConfig) -> Model {
         let lr = cfg.lr / (1.0 + epoch as f32 * 0.15);
         for &k in &order {
             let ex = data[k];
-            m.logits(&ex.f, &mut z);
-            softmax(&mut z);
-            let y = intent_index(ex.intent);
-            z[y] -= 1.0;
-            for (b, &g) in m.b.iter_mut().zip(&z) {
-                *b -= lr * g;
-            }
-            for (&id, &v) in ex.f.ids.iter().zip(&ex.f.vals) {
-                let row = &mut m.w[id as usize * NC..id as usize * NC + NC];
-                for (w, &g) in row.iter_mut().zip(&z) {
-                    *w -= lr * (g * v + cfg.l2 * *w);
+            if intents {
+                m.logits(&ex.f, &mut z);
+                softmax(&mut z);
+                let y = intent_index(ex.intent);
+                z[y] -= 1.0;
+                for (b, &g) in m.b.iter_mut().zip(&z) {
+                    *b -= lr * g;
+                }
+                for (&id, &v) in ex.f.ids.iter().zip(&ex.f.vals) {
+                    let row = &mut m.w[id as usize * NC..id as usize * NC + NC];
+                    for (w, &g) in row.iter_mut().zip(&z) {
+                        *w -= lr * (g * v + cfg.l2 * *w);
+                    }
                 }
             }
-            if let Some(l) = ex.lang {
+            if let (true, Some(l)) = (langs, ex.lang) {
                 m.lang_logits(&ex.f, &mut lz);
                 softmax(&mut lz);
                 lz[l.index()] -= 1.0;
@@ -472,6 +523,9 @@ pub fn score(m: &Model, data: &[&Example]) -> (f64, Vec<(f32, bool)>) {
     (acc, pairs)
 }
 
+/// (wanted, got) -> count, most frequent first.
+pub type Confusions = Vec<((Intent, Intent), usize)>;
+
 /// What `train_all` measured.
 #[derive(Debug, Clone)]
 pub struct TrainReport {
@@ -483,13 +537,26 @@ pub struct TrainReport {
     pub val_ece_before: f64,
     pub val_ece_after: f64,
     pub lang_accuracy: f64,
+    /// (wanted, got) -> count over the cross-validation folds, most frequent first.
+    pub cv_confusions: Confusions,
+    /// The configurations compared by cross-validation and their mean accuracy.
+    pub grid: Vec<(TrainConfig, f64)>,
+    /// The configuration of the final model.
+    pub config: TrainConfig,
 }
 
 impl TrainReport {
     pub fn summary(&self) -> String {
+        let mut s = String::new();
+        for (c, acc) in &self.grid {
+            s.push_str(&format!("grid: epochs={} lr={} l2={:e} -> {}-fold CV accuracy {:.4}\n", c.epochs, c.lr, c.l2, self.folds.len(), acc));
+        }
+        s.push_str(&format!("chosen: epochs={} lr={} l2={:e}\n", self.config.epochs, self.config.lr, self.config.l2));
         let mean = self.folds.iter().sum::<f64>() / self.folds.len().max(1) as f64;
         let sd = (self.folds.iter().map(|a| (a - mean).powi(2)).sum::<f64>() / self.folds.len().max(1) as f64).sqrt();
-        format!(
+        let top: Vec<String> = self.cv_confusions.iter().take(12).map(|((w, g), n)| format!("{w}->{g}:{n}")).collect();
+        s.push_str(&format!("CV confusions (wanted->got:count): {}\n", top.join(" ")));
+        s + &format!(
             "examples={} {}-fold CV intent accuracy={:.4} (sd {:.4}; folds {}) validation: n={} accuracy={:.4} temperature={:.2} ECE {:.4} -> {:.4}; language-ID accuracy (CV) {:.4}",
             self.examples,
             self.folds.len(),
@@ -506,34 +573,64 @@ impl TrainReport {
     }
 }
 
-/// k-fold cross-validation, a temperature fitted on a validation split (every 7th example
-/// after a seeded shuffle), then the final model on every example with that temperature.
-pub fn train_all(data: &[Example], cfg: &TrainConfig, folds: usize) -> (Model, TrainReport) {
+/// k-fold cross-validation accuracy of `cfg` (the folds of [`train_all`]).
+pub fn cross_validate(data: &[Example], cfg: &TrainConfig, folds: usize) -> Vec<f64> {
+    cv(data, cfg, folds, false).0
+}
+
+fn cv(data: &[Example], cfg: &TrainConfig, folds: usize, langs: bool) -> (Vec<f64>, f64) {
+    let (accs, lang, _) = cv_full(data, cfg, folds, langs);
+    (accs, lang)
+}
+
+/// Cross-validation accuracies, language-ID accuracy and the (wanted, got) count of every
+/// confusion over all folds.
+fn cv_full(data: &[Example], cfg: &TrainConfig, folds: usize, langs: bool) -> (Vec<f64>, f64, Confusions) {
     let mut idx: Vec<usize> = (0..data.len()).collect();
     Rng(cfg.seed ^ 0xf01d).shuffle(&mut idx);
+    let mut confusions: std::collections::BTreeMap<(usize, usize), usize> = std::collections::BTreeMap::new();
     let mut accs = Vec::new();
     let (mut lang_ok, mut lang_n) = (0usize, 0usize);
     for k in 0..folds {
         let tr: Vec<&Example> = idx.iter().enumerate().filter(|(i, _)| i % folds != k).map(|(_, &j)| &data[j]).collect();
         let te: Vec<&Example> = idx.iter().enumerate().filter(|(i, _)| i % folds == k).map(|(_, &j)| &data[j]).collect();
-        let m = train(&tr, cfg);
+        let m = train_heads(&tr, cfg, true, langs);
         accs.push(score(&m, &te).0);
         for ex in &te {
-            if let Some(l) = ex.lang {
-                lang_n += 1;
-                lang_ok += usize::from(m.lang(&ex.f) == l);
+            let (want, got) = (intent_index(ex.intent), argmax(&m.probs(&ex.f)));
+            if want != got {
+                *confusions.entry((want, got)).or_default() += 1;
+            }
+        }
+        if langs {
+            for ex in &te {
+                if let Some(l) = ex.lang {
+                    lang_n += 1;
+                    lang_ok += usize::from(m.lang(&ex.f) == l);
+                }
             }
         }
     }
+    let mut pairs: Vec<((Intent, Intent), usize)> = confusions.into_iter().map(|((w, g), n)| ((Intent::ALL[w], Intent::ALL[g]), n)).collect();
+    pairs.sort_by_key(|p| std::cmp::Reverse(p.1));
+    (accs, if lang_n == 0 { 1.0 } else { lang_ok as f64 / lang_n as f64 }, pairs)
+}
+
+/// k-fold cross-validation, a temperature fitted on a validation split (every 7th example
+/// after a seeded shuffle), then the final model on every example with that temperature.
+pub fn train_all(data: &[Example], cfg: &TrainConfig, folds: usize) -> (Model, TrainReport) {
+    let (accs, lang_accuracy, cv_confusions) = cv_full(data, cfg, folds, true);
+    let mut idx: Vec<usize> = (0..data.len()).collect();
+    Rng(cfg.seed ^ 0xf01d).shuffle(&mut idx);
     let tr: Vec<&Example> = idx.iter().enumerate().filter(|(i, _)| i % 7 != 0).map(|(_, &j)| &data[j]).collect();
     let val: Vec<&Example> = idx.iter().enumerate().filter(|(i, _)| i % 7 == 0).map(|(_, &j)| &data[j]).collect();
-    let mut m = train(&tr, cfg);
+    let mut m = train_heads(&tr, cfg, true, false);
     let (val_accuracy, before) = score(&m, &val);
     let t = fit_temperature(&m, &val);
     m.temperature = t;
     let (_, after) = score(&m, &val);
     let all: Vec<&Example> = data.iter().collect();
-    let mut fin = train(&all, cfg);
+    let mut fin = train_heads(&all, cfg, true, false);
     fin.temperature = t;
     let report = TrainReport {
         examples: data.len(),
@@ -543,7 +640,10 @@ pub fn train_all(data: &[Example], cfg: &TrainConfig, folds: usize) -> (Model, T
         temperature: t,
         val_ece_before: ece(&before),
         val_ece_after: ece(&after),
-        lang_accuracy: if lang_n == 0 { 1.0 } else { lang_ok as f64 / lang_n as f64 },
+        lang_accuracy,
+        cv_confusions,
+        grid: Vec::new(),
+        config: *cfg,
     };
     (fin, report)
 }

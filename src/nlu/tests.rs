@@ -84,6 +84,28 @@ fn heldout_in_nine_languages() {
     assert!(r.intent_accuracy() > rules.intent_accuracy() + 0.1, "model {} vs rules {}", r.intent_accuracy(), rules.intent_accuracy());
 }
 
+/// The second round's held-out set (tests/data/nlu_heldout3.jsonl, 424 messages in nine
+/// languages) was written and committed before stems, whatlang and the hand-written
+/// training messages existed; nothing is trained or tuned on it. The bars guard what the
+/// model reaches (0.925 accuracy; every language ≥ 0.85, Chinese 0.93): the previous model
+/// read Chinese at 0.71 and fails them. The targets (0.95, 0.93, 0.90) are higher.
+#[test]
+fn heldout3_in_nine_languages() {
+    let data = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/nlu_heldout3.jsonl")).expect("heldout3");
+    let r = eval::evaluate(&data, classifier(), "USD");
+    assert!(r.bad_lines.is_empty());
+    assert!(r.messages >= 400);
+    assert!(r.intent_accuracy() >= 0.91, "accuracy {}", r.intent_accuracy());
+    assert!(r.macro_f1() >= 0.91, "macro-F1 {}", r.macro_f1());
+    assert!(r.entity_precision() >= 0.97 && r.entity_recall() >= 0.95);
+    assert_eq!(r.card_leaks, 0);
+    assert_eq!(r.by_lang.len(), 9);
+    for (lang, (n, ok)) in &r.by_lang {
+        assert!(*n >= 40, "{lang}: only {n} messages");
+        assert!(*ok as f64 >= 0.84 * *n as f64, "{lang}: {ok}/{n}");
+    }
+}
+
 #[test]
 fn language_and_readings() {
     let x = c("¿Cuánto saldo me queda en la cuenta?");

@@ -1,7 +1,9 @@
 """Generate data/nlu/train.jsonl: dev set + tests/data/nlu_extra.jsonl + varied generated
 messages in 9 languages. Deterministic (fixed seed). Run from the repository root:
-    python3 data/nlu/gen/gen.py /path/to/dev.jsonl
-The held-out file data/nlu/heldout.jsonl is never read here."""
+    python3 data/nlu/gen/gen.py [/path/to/dev.jsonl]
+(without the dev file, the dev rows already in train.jsonl are kept), then appends the
+hand-written data/nlu/train_hand.jsonl. No held-out file (data/nlu/heldout.jsonl,
+tests/data/nlu_heldout*.jsonl) is ever read here."""
 import json, random, sys, os
 sys.path.insert(0, os.path.dirname(__file__))
 from phrases_en import EN
@@ -148,11 +150,22 @@ if dev:
     for l in open(dev, encoding="utf-8"):
         if l.strip():
             o = json.loads(l); add(o["text"], o["intent"], o.get("entities") or {}, None, "dev")
+else:
+    # Without the dev file: keep the dev rows already in train.jsonl.
+    for l in open("data/nlu/train.jsonl", encoding="utf-8"):
+        o = json.loads(l)
+        if o.get("src") == "dev":
+            add(o["text"], o["intent"], o.get("entities") or {}, None, "dev")
 for l in open("tests/data/nlu_extra.jsonl", encoding="utf-8"):
     if l.strip():
         o = json.loads(l); add(o["text"], o["intent"], o.get("entities") or {}, o.get("lang"), "extra")
 for t, i, e, lang in rows:
     add(t, i, e, lang, "gen")
+# Hand-written messages (issue 11, second round): indirect phrasings, negations,
+# self-corrections, chit-chat, typos, in every language, most in en/it/pt/zh/ja.
+for l in open("data/nlu/train_hand.jsonl", encoding="utf-8"):
+    if l.strip():
+        o = json.loads(l); add(o["text"], o["intent"], o.get("entities") or {}, o.get("lang"), "hand")
 with open("data/nlu/train.jsonl", "w", encoding="utf-8") as f:
     for o in out:
         f.write(json.dumps(o, ensure_ascii=False) + "\n")

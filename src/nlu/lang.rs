@@ -1,0 +1,214 @@
+//! Language of a message and the language-aware features of the learned model.
+//!
+//! - Detection: the model's own small language head (a linear model over the text's
+//!   hashed n-grams, trained on the corpus) answers first; where it is unsure and the text
+//!   is long enough for trigram statistics, the `whatlang` crate (restricted to the nine
+//!   corpus languages) decides. Most messages never reach whatlang, which keeps
+//!   classification fast; short texts are where whatlang is least reliable anyway.
+//! - Features: the message's words stemmed with the Snowball stemmer of its language
+//!   (`rust-stemmers`: English, Spanish, Portuguese, French, German, Italian, Dutch), so that
+//!   "refunded"/"refunding"/"refund" or "rimborsare"/"rimborso" share a feature; Chinese and
+//!   Japanese get character trigrams instead (no word breaks); plus the language itself and
+//!   the language crossed with the rule pass's pick (the rules' keyword lists are stronger in
+//!   some languages than in others, and the model learns how far to trust them in each).
+//!
+//! Stems are cached per thread (a direct-mapped table keyed by a 64-bit hash of the
+//! language and word): customer vocabulary is small and repetitive, so nearly every word is
+//! stemmed once.
+
+use std::cell::RefCell;
+use std::sync::OnceLock;
+
+use rust_stemmers::{Algorithm, Stemmer};
+
+use super::model::{self, Features, Lang};
+
+/// Below this probability of its best language the model's head asks whatlang.
+pub const HEAD_SURE: f32 = 0.6;
+/// whatlang is asked only about texts of at least this many bytes.
+pub const WHATLANG_MIN_BYTES: usize = 40;
+
+fn detector() -> &'static whatlang::Detector {
+    static D: OnceLock<whatlang::Detector> = OnceLock::new();
+    D.get_or_init(|| {
+        use whatlang::Lang as W;
+        whatlang::Detector::with_allowlist(vec![W::Eng, W::Spa, W::Por, W::Fra, W::Deu, W::Ita, W::Nld, W::Cmn, W::Jpn])
+    })
+}
+
+/// whatlang's reading of `text` among the corpus languages, when it calls it reliable.
+pub fn whatlang_lang(text: &str) -> Option<Lang> {
+    use whatlang::Lang as W;
+    let info = detector().detect(text)?;
+    if !info.is_reliable() {
+        return None;
+    }
+    Some(match info.lang() {
+        W::Eng => Lang::En,
+        W::Spa => Lang::Es,
+        W::Por => Lang::Pt,
+        W::Fra => Lang::Fr,
+        W::Deu => Lang::De,
+        W::Ita => Lang::It,
+        W::Nld => Lang::Nl,
+        W::Cmn => Lang::Zh,
+        W::Jpn => Lang::Ja,
+        _ => return None,
+    })
+}
+
+/// The language of a message: the model's head, or whatlang where the head is unsure and
+/// the text is long enough (`f` holds the text features of the normalised message, `text`
+/// is the redacted original).
+pub fn detect(m: &model::Model, f: &Features, text: &str) -> Lang {
+    let (lang, p) = m.lang_with_prob(f);
+    if p >= HEAD_SURE || text.len() < WHATLANG_MIN_BYTES {
+        return lang;
+    }
+    whatlang_lang(text).unwrap_or(lang)
+}
+
+fn stemmer(lang: Lang) -> Option<&'static Stemmer> {
+    static S: OnceLock<[Stemmer; 7]> = OnceLock::new();
+    let all = S.get_or_init(|| {
+        [Algorithm::English, Algorithm::Spanish, Algorithm::Portuguese, Algorithm::French, Algorithm::German, Algorithm::Italian, Algorithm::Dutch]
+            .map(Stemmer::create)
+    });
+    match lang {
+        Lang::En => Some(&all[0]),
+        Lang::Es => Some(&all[1]),
+        Lang::Pt => Some(&all[2]),
+        Lang::Fr => Some(&all[3]),
+        Lang::De => Some(&all[4]),
+        Lang::It => Some(&all[5]),
+        Lang::Nl => Some(&all[6]),
+        Lang::Zh | Lang::Ja => None,
+    }
+}
+
+const CACHE_BITS: u32 = 13;
+const CACHE: usize = 1 << CACHE_BITS;
+
+thread_local! {
+    /// (key, stem hash); key 0 is empty.
+    static STEMS: RefCell<Vec<(u64, u32)>> = RefCell::new(vec![(0, 0); CACHE]);
+}
+
+#[inline]
+fn key(lang: Lang, w: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ (lang as u64 + 1);
+    for &b in w.as_bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h | 1
+}
+
+/// The hash of `w`'s stem in `lang` (cached).
+fn stem_hash(st: &Stemmer, lang: Lang, w: &str) -> u32 {
+    let k = key(lang, w);
+    let slot = (k >> (64 - CACHE_BITS)) as usize;
+    let hit = STEMS.with(|c| c.try_borrow().ok().and_then(|c| (c[slot].0 == k).then_some(c[slot].1)));
+    if let Some(h) = hit {
+        return h;
+    }
+    let h = model::hash_stem(st.stem(w).as_bytes());
+    STEMS.with(|c| {
+        if let Ok(mut c) = c.try_borrow_mut() {
+            c[slot] = (k, h);
+        }
+    });
+    h
+}
+
+/// The stem of `w` in `lang` (tests and diagnostics); `w` itself where no stemmer applies.
+pub fn stem(lang: Lang, w: &str) -> String {
+    stemmer(lang).map_or_else(|| w.to_string(), |s| s.stem(w).into_owned())
+}
+
+/// Append the language-aware features of the normalised text `norm` written in `lang`:
+/// stems (or CJK character trigrams), the language, and the language crossed with the rule
+/// pass's pick (`f.pick`).
+pub fn push_features(norm: &str, lang: Lang, f: &mut Features) {
+    let start = f.ids.len();
+    if let Some(st) = stemmer(lang) {
+        for w in norm.split(' ') {
+            // Words of letters only: numbers and ids carry no stem.
+            if w.len() < 3 || !w.bytes().all(|b| b.is_ascii_lowercase() || b >= 0x80) {
+                continue;
+            }
+            f.ids.push(model::stem_bucket(stem_hash(st, lang, w)));
+        }
+    } else {
+        let mut win = [0u32; 3];
+        let mut n = 0usize;
+        for c in norm.chars() {
+            let c = c as u32;
+            if c < 0x2E80 {
+                n = 0;
+                continue;
+            }
+            win = [win[1], win[2], c];
+            n += 1;
+            if n >= 3 {
+                f.ids.push(model::cjk3_bucket(&win));
+            }
+        }
+    }
+    let count = f.ids.len() - start;
+    if count > 0 {
+        let v = 1.0 / (count as f32).sqrt();
+        f.vals.extend(std::iter::repeat_n(v, count));
+    }
+    model::push_rule(f, 6, lang as u32, 1.0);
+    model::push_rule(f, 7, lang as u32 * model::NC as u32 + f.pick, 1.0);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems_per_language() {
+        assert_eq!(stem(Lang::En, "refunded"), stem(Lang::En, "refunding"));
+        assert_eq!(stem(Lang::It, "rimborsare"), stem(Lang::It, "rimborso"));
+        assert_eq!(stem(Lang::Pt, "cancelado"), stem(Lang::Pt, "cancelar"));
+        assert_eq!(stem(Lang::Zh, "退款"), "退款");
+    }
+
+    #[test]
+    fn whatlang_reads_longer_texts() {
+        assert_eq!(whatlang_lang("vorrei sapere quando arriva il rimborso che mi avete promesso la settimana scorsa"), Some(Lang::It));
+        assert_eq!(whatlang_lang("ich möchte wissen, wann die Erstattung auf meinem Konto ankommt"), Some(Lang::De));
+    }
+
+    #[test]
+    fn whatlang_decides_when_the_head_is_unsure() {
+        // An untrained head is uniform (1/9 < HEAD_SURE): long texts go to whatlang,
+        // short ones keep the head's answer.
+        let m = model::Model::zeros();
+        let text = "vorrei sapere quando arriva il rimborso che mi avete promesso";
+        let mut f = Features::default();
+        model::text_features(&crate::nlu::normalize::normalize(text), &mut f);
+        assert_eq!(detect(&m, &f, text), Lang::It);
+        assert_eq!(detect(&m, &f, "rimborso?"), Lang::En);
+    }
+
+    #[test]
+    fn features_are_deterministic_and_cached() {
+        let norm = crate::nlu::normalize::normalize("I was refunded twice, refunding is weird");
+        let (mut a, mut b) = (Features::default(), Features::default());
+        push_features(&norm, Lang::En, &mut a);
+        push_features(&norm, Lang::En, &mut b);
+        assert_eq!(a.ids, b.ids);
+        // "refunded" and "refunding" share a stem feature.
+        let stems: Vec<u32> = a.ids[..a.ids.len() - 2].to_vec();
+        let mut dedup = stems.clone();
+        dedup.sort_unstable();
+        dedup.dedup();
+        assert!(dedup.len() < stems.len());
+        let mut z = Features::default();
+        push_features(" 退款还没到账 ", Lang::Zh, &mut z);
+        assert_eq!(z.ids.len(), 4 + 2);
+    }
+}
