@@ -4,10 +4,10 @@
 //! - `replay`: events per second through the whole bot on a durable SQLite file, next to
 //!   the rate of bare durable commits on the same disk (the ceiling), with peak memory.
 
-use crate::adapters::payments::sandbox::Sandbox;
 use crate::adapters::store::AnyStore;
 use crate::adapters::surfaces::replay::{self, JsonLines, ManualClock};
-use crate::app::engine::{Connectors, Engine, EngineConfig};
+use crate::app::engine::EngineConfig;
+use crate::wiring::App;
 use anyhow::{Context, Result};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -140,10 +140,8 @@ pub async fn run(b: Bench) -> Result<()> {
             let text = synthetic_transcript(events);
             let steps = replay::parse(&text).map_err(|e| anyhow::anyhow!("generated transcript: {e}"))?;
             let n_events = steps.iter().filter(|s| matches!(s, replay::Step::Event(..))).count();
-            let store = AnyStore::open(&url).await?;
             let clock = Arc::new(ManualClock::default());
-            let sandbox = Arc::new(Sandbox::new(store.sandbox_books(), clock.clone()));
-            let engine = Engine::new(store.as_store(), Connectors::default().with(sandbox.clone()), EngineConfig::default());
+            let App { engine, sandbox, .. } = App::sandbox_only(AnyStore::open(&url).await?, clock.clone(), EngineConfig::default());
             let sink = JsonLines(std::sync::Mutex::new(std::io::sink()));
             let rss_before = peak_rss_kib();
             let t0 = Instant::now();
@@ -241,10 +239,8 @@ async fn bare_commits(store: &AnyStore, n: usize) -> Result<f64> {
 async fn replay_rate(url: &str, text: &str) -> Result<(f64, usize)> {
     let steps = replay::parse(text).map_err(|e| anyhow::anyhow!("generated transcript: {e}"))?;
     let n_events = steps.iter().filter(|s| matches!(s, replay::Step::Event(..))).count();
-    let store = AnyStore::open(url).await?;
     let clock = Arc::new(ManualClock::default());
-    let sandbox = Arc::new(Sandbox::new(store.sandbox_books(), clock.clone()));
-    let engine = Engine::new(store.as_store(), Connectors::default().with(sandbox.clone()), EngineConfig::default());
+    let App { engine, sandbox, .. } = App::sandbox_only(AnyStore::open(url).await?, clock.clone(), EngineConfig::default());
     let sink = JsonLines(std::sync::Mutex::new(std::io::sink()));
     let t0 = Instant::now();
     replay::run(steps, &engine, &sandbox, &clock, &sink).await?;
@@ -264,10 +260,8 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 /// the refund paid by the sandbox and recorded (an upper bound of "to the provider call").
 async fn latency(url: &str, text: &str) -> Result<(Vec<f64>, Vec<f64>)> {
     let steps = replay::parse(text).map_err(|e| anyhow::anyhow!("generated transcript: {e}"))?;
-    let store = AnyStore::open(url).await?;
     let clock = Arc::new(ManualClock::default());
-    let sandbox = Arc::new(Sandbox::new(store.sandbox_books(), clock.clone()));
-    let engine = Engine::new(store.as_store(), Connectors::default().with(sandbox.clone()), EngineConfig::default());
+    let App { engine, sandbox, .. } = App::sandbox_only(AnyStore::open(url).await?, clock.clone(), EngineConfig::default());
     let sink = JsonLines(std::sync::Mutex::new(std::io::sink()));
     let (mut msgs, mut reacts) = (Vec::new(), Vec::new());
     let start = steps
