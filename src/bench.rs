@@ -135,7 +135,7 @@ pub async fn run(b: Bench) -> Result<()> {
                 sqlx::query("INSERT INTO bench_commits (v) VALUES ($1)").bind(format!("row {i}")).execute(&mut *tx).await?;
                 tx.commit().await?;
             }
-            let bare_rate = n_bare as f64 / t0.elapsed().as_secs_f64();
+            let bare_rate = f64::from(n_bare) / t0.elapsed().as_secs_f64();
 
             let text = synthetic_transcript(events);
             let steps = replay::parse(&text).map_err(|e| anyhow::anyhow!("generated transcript: {e}"))?;
