@@ -4,10 +4,10 @@
 //! - `replay`: events per second through the whole bot on a durable SQLite file, next to
 //!   the rate of bare durable commits on the same disk (the ceiling), with peak memory.
 
-use crate::adapters::payments::sandbox::Sandbox;
 use crate::adapters::store::AnyStore;
 use crate::adapters::surfaces::replay::{self, JsonLines, ManualClock};
-use crate::app::engine::{Connectors, Engine, EngineConfig};
+use crate::app::engine::EngineConfig;
+use crate::wiring::App;
 use anyhow::{Context, Result};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -135,15 +135,13 @@ pub async fn run(b: Bench) -> Result<()> {
                 sqlx::query("INSERT INTO bench_commits (v) VALUES ($1)").bind(format!("row {i}")).execute(&mut *tx).await?;
                 tx.commit().await?;
             }
-            let bare_rate = n_bare as f64 / t0.elapsed().as_secs_f64();
+            let bare_rate = f64::from(n_bare) / t0.elapsed().as_secs_f64();
 
             let text = synthetic_transcript(events);
             let steps = replay::parse(&text).map_err(|e| anyhow::anyhow!("generated transcript: {e}"))?;
             let n_events = steps.iter().filter(|s| matches!(s, replay::Step::Event(..))).count();
-            let store = AnyStore::open(&url).await?;
             let clock = Arc::new(ManualClock::default());
-            let sandbox = Arc::new(Sandbox::new(store.sandbox_books(), clock.clone()));
-            let engine = Engine::new(store.as_store(), Connectors::default().with(sandbox.clone()), EngineConfig::default());
+            let App { engine, sandbox, .. } = App::sandbox_only(AnyStore::open(&url).await?, clock.clone(), EngineConfig::default());
             let sink = JsonLines(std::sync::Mutex::new(std::io::sink()));
             let rss_before = peak_rss_kib();
             let t0 = Instant::now();
@@ -241,10 +239,8 @@ async fn bare_commits(store: &AnyStore, n: usize) -> Result<f64> {
 async fn replay_rate(url: &str, text: &str) -> Result<(f64, usize)> {
     let steps = replay::parse(text).map_err(|e| anyhow::anyhow!("generated transcript: {e}"))?;
     let n_events = steps.iter().filter(|s| matches!(s, replay::Step::Event(..))).count();
-    let store = AnyStore::open(url).await?;
     let clock = Arc::new(ManualClock::default());
-    let sandbox = Arc::new(Sandbox::new(store.sandbox_books(), clock.clone()));
-    let engine = Engine::new(store.as_store(), Connectors::default().with(sandbox.clone()), EngineConfig::default());
+    let App { engine, sandbox, .. } = App::sandbox_only(AnyStore::open(url).await?, clock.clone(), EngineConfig::default());
     let sink = JsonLines(std::sync::Mutex::new(std::io::sink()));
     let t0 = Instant::now();
     replay::run(steps, &engine, &sandbox, &clock, &sink).await?;
@@ -264,10 +260,8 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 /// the refund paid by the sandbox and recorded (an upper bound of "to the provider call").
 async fn latency(url: &str, text: &str) -> Result<(Vec<f64>, Vec<f64>)> {
     let steps = replay::parse(text).map_err(|e| anyhow::anyhow!("generated transcript: {e}"))?;
-    let store = AnyStore::open(url).await?;
     let clock = Arc::new(ManualClock::default());
-    let sandbox = Arc::new(Sandbox::new(store.sandbox_books(), clock.clone()));
-    let engine = Engine::new(store.as_store(), Connectors::default().with(sandbox.clone()), EngineConfig::default());
+    let App { engine, sandbox, .. } = App::sandbox_only(AnyStore::open(url).await?, clock.clone(), EngineConfig::default());
     let sink = JsonLines(std::sync::Mutex::new(std::io::sink()));
     let (mut msgs, mut reacts) = (Vec::new(), Vec::new());
     let start = steps
@@ -385,117 +379,141 @@ async fn drop_pg(admin: &str, url: &str) -> Result<()> {
 /// `paydesk bench`: every figure next to its floor, measured in this run.
 pub async fn all(o: AllOptions) -> Result<Vec<Row>> {
     let tmp = tempfile::tempdir()?;
-    let db = |name: &str| format!("sqlite:{}", tmp.path().join(name).display());
-    let mut rows = Vec::new();
-    let log = |r: &Row| {
-        if !o.json {
-            eprintln!("measured: {} = {:.1} {}", r.measure, r.value, r.unit);
-        }
-    };
-
+    let mut rows = Rows { rows: Vec::new(), quiet: o.json };
     let msgs = corpus(None)?;
-    let r = Row::new("classify (one thread)", crate::nlu::bench::bench(&msgs, 200), "messages/s", ">= 250000 messages/s")
-        .note("no TF-IDF + logistic-regression peer is built into this binary");
-    log(&r);
-    rows.push(r);
-
-    // The SQLite floor, measured before and after the replay: the disk is shared.
-    let bare_store = AnyStore::open(&db("bare.db")).await?;
-    let floor_a = bare_commits(&bare_store, o.bare).await?;
+    rows.add(
+        Row::new("classify (one thread)", crate::nlu::bench::bench(&msgs, 200), "messages/s", ">= 250000 messages/s")
+            .note("no TF-IDF + logistic-regression peer is built into this binary"),
+    );
     let text = crate::app::loadgen::transcript(o.events, o.seed);
-    let (rate, paid) = replay_rate(&db("replay.db"), &text).await?;
-    let floor_b = bare_commits(&bare_store, o.bare).await?;
-    let floor = (floor_a + floor_b) / 2.0;
-    let r = Row::new("SQLite bare durable commits", floor, "commits/s", "the floor")
-        .note(format!("WAL, synchronous=FULL; {floor_a:.0} before and {floor_b:.0} after the replay"));
-    log(&r);
-    rows.push(r);
-    let r = Row::new(&format!("replay on SQLite ({} events, one commit at a time)", o.events), rate, "events/s", ">= 0.7x the floor")
-        .against("SQLite bare commits", floor)
-        .note(format!("{paid} refunds paid"));
-    log(&r);
-    rows.push(r);
-    rows.push(Row::new("replay on SQLite, group commit", 0.0, "events/s", "report").note("not built: events commit one at a time"));
-
-    let lat_text = crate::app::loadgen::transcript(o.latency_events, o.seed.wrapping_add(1));
-    let (m, a) = latency(&db("latency.db"), &lat_text).await?;
-    for (what, v) in [("message -> reply committed", &m), ("approving reaction -> refund paid (sandbox)", &a)] {
-        let r = Row::new(&format!("latency p50, {what}, 100 events/s"), percentile(v, 0.5), "ms", "report");
-        log(&r);
-        rows.push(r);
-        let r = Row::new(&format!("latency p99, {what}, 100 events/s"), percentile(v, 0.99), "ms", "<= 10 ms").note(format!("{} samples", v.len()));
-        log(&r);
-        rows.push(r);
-    }
-
-    let mem_file = tmp.path().join("memory.jsonl");
-    std::fs::write(&mem_file, crate::app::loadgen::transcript(o.memory_events, o.seed.wrapping_add(2)))?;
-    let r = Row::new(
-        &format!("peak RSS of `paydesk replay` of {} events", o.memory_events),
-        child_peak_rss(&mem_file)?,
-        "MiB",
-        "<= 100 MB at 100k events",
-    )
-    .note("sampled from /proc every 5 ms");
-    log(&r);
-    rows.push(r);
-
-    let r = Row::new("cold start: `paydesk classify` of one line", cold_start(&["classify"], b"refund ch_1 please\n", 5)?, "ms", "<= 50 ms")
-        .note("median of 5 child processes");
-    log(&r);
-    rows.push(r);
-    let three = tmp.path().join("three.jsonl");
-    std::fs::write(&three, THREE_LINES)?;
-    let three_s = three.display().to_string();
-    let r = Row::new("cold start: `paydesk replay` of a 3-line transcript", cold_start(&["replay", &three_s], b"", 5)?, "ms", "<= 50 ms")
-        .note("median of 5 child processes");
-    log(&r);
-    rows.push(r);
-    let t = Instant::now();
-    let fresh = AnyStore::open(&db("fresh.db")).await?;
-    let ms = t.elapsed().as_secs_f64() * 1000.0;
-    drop(fresh);
-    let r = Row::new("store open + migrations (fresh SQLite), part of `paydesk run` ready", ms, "ms", "<= 300 ms")
-        .note("in-process; Discord not included");
-    log(&r);
-    rows.push(r);
-    rows.push(Row::new("events/s at 10k vs 1M existing cases", 0.0, "events/s", "flat").note("not measured"));
-
+    sqlite_rows(&o, tmp.path(), &text, &mut rows).await?;
+    start_rows(&o, tmp.path(), &mut rows).await?;
     if let Some(admin) = &o.db {
-        let bare_url = scratch_pg(admin, "bare").await?;
-        let replay_url = scratch_pg(admin, "replay").await?;
-        let result: Result<()> = async {
-            let bare = AnyStore::open(&bare_url).await?;
-            let floor = bare_commits(&bare, o.bare).await?;
-            let sync: String = match bare.pg_pool() {
-                Some(p) => sqlx::query_scalar("SHOW synchronous_commit").fetch_one(p).await?,
-                None => String::new(),
-            };
-            drop(bare);
-            let r = Row::new("PostgreSQL bare durable commits", floor, "commits/s", "the floor").note(format!("synchronous_commit={sync}"));
-            log(&r);
-            rows.push(r);
-            let (rate, paid) = replay_rate(&replay_url, &text).await?;
-            let r = Row::new(&format!("replay on PostgreSQL ({} events, 1 instance)", o.events), rate, "events/s", ">= 0.5x the floor")
-                .against("PostgreSQL bare commits", floor)
-                .note(format!("{paid} refunds paid"));
-            log(&r);
-            rows.push(r);
-            rows.push(Row::new("replay on PostgreSQL, 2 instances", 0.0, "events/s", "scales").note("not measured"));
-            Ok(())
-        }
-        .await;
-        drop_pg(admin, &bare_url).await?;
-        drop_pg(admin, &replay_url).await?;
-        result?;
+        postgres_rows(&o, admin, &text, &mut rows).await?;
     }
-
+    let rows = rows.rows;
     if o.json {
         println!("{}", serde_json::to_string_pretty(&rows)?);
     } else {
         println!("{}", table(&rows));
     }
     Ok(rows)
+}
+
+/// The table being measured; each measured row is logged to stderr as it comes (not with `--json`).
+struct Rows {
+    rows: Vec<Row>,
+    quiet: bool,
+}
+
+impl Rows {
+    fn add(&mut self, r: Row) {
+        if !self.quiet {
+            eprintln!("measured: {} = {:.1} {}", r.measure, r.value, r.unit);
+        }
+        self.rows.push(r);
+    }
+
+    /// A row that says what is not measured (not logged).
+    fn not_measured(&mut self, r: Row) {
+        self.rows.push(r);
+    }
+}
+
+fn sqlite_url(dir: &std::path::Path, name: &str) -> String {
+    format!("sqlite:{}", dir.join(name).display())
+}
+
+/// Throughput and latency on SQLite files, next to the floor of bare commits on the same disk.
+async fn sqlite_rows(o: &AllOptions, dir: &std::path::Path, text: &str, rows: &mut Rows) -> Result<()> {
+    // The SQLite floor, measured before and after the replay: the disk is shared.
+    let bare_store = AnyStore::open(&sqlite_url(dir, "bare.db")).await?;
+    let floor_a = bare_commits(&bare_store, o.bare).await?;
+    let (rate, paid) = replay_rate(&sqlite_url(dir, "replay.db"), text).await?;
+    let floor_b = bare_commits(&bare_store, o.bare).await?;
+    let floor = (floor_a + floor_b) / 2.0;
+    rows.add(
+        Row::new("SQLite bare durable commits", floor, "commits/s", "the floor")
+            .note(format!("WAL, synchronous=FULL; {floor_a:.0} before and {floor_b:.0} after the replay")),
+    );
+    rows.add(
+        Row::new(&format!("replay on SQLite ({} events, one commit at a time)", o.events), rate, "events/s", ">= 0.7x the floor")
+            .against("SQLite bare commits", floor)
+            .note(format!("{paid} refunds paid")),
+    );
+    rows.not_measured(Row::new("replay on SQLite, group commit", 0.0, "events/s", "report").note("not built: events commit one at a time"));
+
+    let lat_text = crate::app::loadgen::transcript(o.latency_events, o.seed.wrapping_add(1));
+    let (m, a) = latency(&sqlite_url(dir, "latency.db"), &lat_text).await?;
+    for (what, v) in [("message -> reply committed", &m), ("approving reaction -> refund paid (sandbox)", &a)] {
+        rows.add(Row::new(&format!("latency p50, {what}, 100 events/s"), percentile(v, 0.5), "ms", "report"));
+        rows.add(Row::new(&format!("latency p99, {what}, 100 events/s"), percentile(v, 0.99), "ms", "<= 10 ms").note(format!("{} samples", v.len())));
+    }
+    Ok(())
+}
+
+/// Peak memory of a replay, cold starts of child processes, and opening a fresh store.
+async fn start_rows(o: &AllOptions, dir: &std::path::Path, rows: &mut Rows) -> Result<()> {
+    let mem_file = dir.join("memory.jsonl");
+    std::fs::write(&mem_file, crate::app::loadgen::transcript(o.memory_events, o.seed.wrapping_add(2)))?;
+    rows.add(
+        Row::new(
+            &format!("peak RSS of `paydesk replay` of {} events", o.memory_events),
+            child_peak_rss(&mem_file)?,
+            "MiB",
+            "<= 100 MB at 100k events",
+        )
+        .note("sampled from /proc every 5 ms"),
+    );
+    rows.add(
+        Row::new("cold start: `paydesk classify` of one line", cold_start(&["classify"], b"refund ch_1 please\n", 5)?, "ms", "<= 50 ms")
+            .note("median of 5 child processes"),
+    );
+    let three = dir.join("three.jsonl");
+    std::fs::write(&three, THREE_LINES)?;
+    let three_s = three.display().to_string();
+    rows.add(
+        Row::new("cold start: `paydesk replay` of a 3-line transcript", cold_start(&["replay", &three_s], b"", 5)?, "ms", "<= 50 ms")
+            .note("median of 5 child processes"),
+    );
+    let t = Instant::now();
+    let fresh = AnyStore::open(&sqlite_url(dir, "fresh.db")).await?;
+    let ms = t.elapsed().as_secs_f64() * 1000.0;
+    drop(fresh);
+    rows.add(
+        Row::new("store open + migrations (fresh SQLite), part of `paydesk run` ready", ms, "ms", "<= 300 ms")
+            .note("in-process; Discord not included"),
+    );
+    rows.not_measured(Row::new("events/s at 10k vs 1M existing cases", 0.0, "events/s", "flat").note("not measured"));
+    Ok(())
+}
+
+/// The floor and the replay on scratch databases of the PostgreSQL server `admin` (dropped after).
+async fn postgres_rows(o: &AllOptions, admin: &str, text: &str, rows: &mut Rows) -> Result<()> {
+    let bare_url = scratch_pg(admin, "bare").await?;
+    let replay_url = scratch_pg(admin, "replay").await?;
+    let result: Result<()> = async {
+        let bare = AnyStore::open(&bare_url).await?;
+        let floor = bare_commits(&bare, o.bare).await?;
+        let sync: String = match bare.pg_pool() {
+            Some(p) => sqlx::query_scalar("SHOW synchronous_commit").fetch_one(p).await?,
+            None => String::new(),
+        };
+        drop(bare);
+        rows.add(Row::new("PostgreSQL bare durable commits", floor, "commits/s", "the floor").note(format!("synchronous_commit={sync}")));
+        let (rate, paid) = replay_rate(&replay_url, text).await?;
+        rows.add(
+            Row::new(&format!("replay on PostgreSQL ({} events, 1 instance)", o.events), rate, "events/s", ">= 0.5x the floor")
+                .against("PostgreSQL bare commits", floor)
+                .note(format!("{paid} refunds paid")),
+        );
+        rows.not_measured(Row::new("replay on PostgreSQL, 2 instances", 0.0, "events/s", "scales").note("not measured"));
+        Ok(())
+    }
+    .await;
+    drop_pg(admin, &bare_url).await?;
+    drop_pg(admin, &replay_url).await?;
+    result
 }
 
 /// The rows as a Markdown table.

@@ -18,3 +18,4 @@ pub mod config;
 pub mod domain;
 pub mod logging;
 pub mod nlu;
+pub mod wiring;

@@ -1,7 +1,8 @@
 //! The mechanical claims of `ARCHITECTURE.md`, checked so the document cannot drift from the
 //! code: every path of the code map exists, the layers import only inward
 //! (main → adapters → config → app → nlu → domain), the domain does no I/O and reads no
-//! clock, and non-test code has no `unwrap()`.
+//! clock, non-test code has no `unwrap()`, the engine is built in one place (`wiring::App`) and
+//! the entry point's functions stay short.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -156,4 +157,68 @@ fn the_test_module_skipper_skips_only_tests() {
     fs::write(&file, "use a;\n// crate::app in a comment\n#[cfg(test)]\nmod tests {\n    use crate::app;\n}\nfn f() {}\n").expect("write");
     let code = production_code(&file);
     assert_eq!(code, "use a;\nfn f() {}\n");
+}
+
+/// Files under `dir` (or the file `dir`) with their production code.
+fn production_files(dir: &str) -> Vec<(String, String)> {
+    let path = root().join(dir);
+    let mut files = Vec::new();
+    if path.is_dir() {
+        rust_files(&path, &mut files);
+    } else {
+        files.push(path);
+    }
+    files.sort();
+    files.into_iter().map(|f| (f.strip_prefix(root()).unwrap_or(&f).display().to_string(), production_code(&f))).collect()
+}
+
+#[test]
+fn the_app_is_built_in_one_place() {
+    // Every subcommand, the bench and the tests' shared harness build their engine through
+    // `wiring::App`; only the engine's own module (and its unit tests) call `Engine::new`.
+    let mut found = Vec::new();
+    for dir in ["src", "tests/common"] {
+        for (name, code) in production_files(dir) {
+            if code.contains("Engine::new(") && !name.starts_with("src/app/") && name != "src/wiring.rs" {
+                found.push(name);
+            }
+        }
+    }
+    assert!(found.is_empty(), "these build an engine by hand instead of through wiring::App: {found:?}");
+}
+
+/// Functions longer than `max` lines in `code`: from `fn` to the closing brace at its indentation.
+fn long_functions(code: &str, max: usize) -> Vec<(String, usize)> {
+    let lines: Vec<&str> = code.lines().collect();
+    let mut long = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let t = line.trim_start();
+        let Some(rest) =
+            ["fn ", "pub fn ", "async fn ", "pub async fn ", "pub(crate) fn ", "pub(crate) async fn "].iter().find_map(|p| t.strip_prefix(p))
+        else {
+            continue;
+        };
+        if !line.trim_end().ends_with('{') {
+            continue;
+        }
+        let close = format!("{}}}", &line[..line.len() - t.len()]);
+        if let Some(end) = lines[i + 1..].iter().position(|l| *l == close) {
+            if end + 2 > max {
+                long.push((rest.split('(').next().unwrap_or(rest).to_string(), end + 2));
+            }
+        }
+    }
+    long
+}
+
+#[test]
+fn the_entry_point_and_the_wiring_have_short_functions() {
+    let mut found = Vec::new();
+    for dir in ["src/main.rs", "src/cli", "src/wiring.rs", "src/bench.rs"] {
+        for (name, code) in production_files(dir) {
+            found.extend(long_functions(&code, 80).into_iter().map(|(f, n)| format!("{name}: {f} has {n} lines")));
+        }
+    }
+    assert!(found.is_empty(), "split these by step (at most ~80 lines each): {found:?}");
+    assert_eq!(long_functions("fn a() {\n    x;\n}\n    pub async fn b(c: u8) {\n    }\n", 2), [("a".to_string(), 3)]);
 }

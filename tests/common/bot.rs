@@ -10,6 +10,7 @@ use paydesk::domain::billing::{Account, Charge, ChargeKind, PaymentMethod};
 use paydesk::domain::ids::{AccountId, CaseNumber, ChargeId, UserId};
 use paydesk::domain::money::Currency;
 use paydesk::domain::roles::{Role, Roles};
+use paydesk::wiring::App;
 use rust_decimal::Decimal;
 use std::sync::Arc;
 
@@ -50,10 +51,11 @@ pub async fn bot(backend: &Backend, policy: impl FnOnce(&mut paydesk::domain::po
 /// `bot` with any engine setting changed.
 pub async fn bot_with(backend: &Backend, change: impl FnOnce(&mut paydesk::app::engine::EngineConfig)) -> Bot {
     let db = fresh_db(backend).await;
-    let (mut engine, sandbox, _clock, _store) = engine_on(&db.url, "w1", |s| s).await;
-    let mut cfg = engine.config().clone();
+    let mut cfg = paydesk::app::engine::EngineConfig { worker: "w1".to_string(), ..Default::default() };
     change(&mut cfg);
-    engine = Engine::new(engine.store().clone(), paydesk::app::engine::Connectors::default().with(sandbox.clone()), cfg);
+    let store = paydesk::adapters::store::AnyStore::open(&db.url).await.expect("open store");
+    let clock = Arc::new(paydesk::adapters::surfaces::replay::ManualClock::default());
+    let App { engine, sandbox, .. } = App::sandbox_only(store, clock, cfg);
     let at = t("2026-05-02T08:00:00Z");
     engine.seed_account(&Account { id: AccountId::new("acct-1"), currency: Currency::USD, auto_recharge: None }, None, at).await.unwrap();
     let people: [(&str, Roles, Option<&str>); 6] = [

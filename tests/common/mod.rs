@@ -9,6 +9,7 @@ use paydesk::adapters::store::AnyStore;
 use paydesk::adapters::surfaces::replay::ManualClock;
 use paydesk::app::engine::{Connectors, Engine, EngineConfig};
 use paydesk::app::ports::PaymentConnector;
+use paydesk::wiring::App;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -76,7 +77,8 @@ pub async fn fresh_db(backend: &Backend) -> TestDb {
     }
 }
 
-/// An engine on `url` with the sandbox (optionally wrapped) as its connector.
+/// An engine on `url` with the sandbox (optionally wrapped) as its connector, built as the
+/// binary builds it (`paydesk::wiring::App`).
 pub async fn engine_on(
     url: &str,
     worker: &str,
@@ -84,10 +86,8 @@ pub async fn engine_on(
 ) -> (Engine, Arc<Sandbox>, Arc<ManualClock>, AnyStore) {
     let store = AnyStore::open(url).await.expect("open store");
     let clock = Arc::new(ManualClock::default());
-    let sandbox = Arc::new(Sandbox::new(store.sandbox_books(), clock.clone()));
-    let connector = wrap(sandbox.clone());
     let cfg = EngineConfig { worker: worker.to_string(), ..EngineConfig::default() };
-    let engine = Engine::new(store.as_store(), Connectors::default().with(connector), cfg);
+    let App { store, engine, sandbox } = App::build(store, clock.clone(), cfg, |sandbox| Connectors::default().with(wrap(sandbox)));
     (engine, sandbox, clock, store)
 }
 

@@ -156,7 +156,7 @@ pub(crate) fn no_nul(s: &str) -> String {
 }
 
 impl Event {
-    /// The event with NUL removed from every text in it (see [`no_nul`]).
+    /// The event with NUL removed from every text in it (see `no_nul`).
     pub fn without_nul(self) -> Event {
         let actor = |a: Actor| Actor { id: UserId::new(no_nul(a.id.as_str())), roles: a.roles };
         match self {
@@ -320,7 +320,7 @@ impl Engine {
     /// id: a redelivered event changes nothing.
     /// A transaction the database rolls back for a conflict with another process
     /// (deadlock, serialization failure) is run again, whole, a few times.
-    /// Timers are run only when something can be due (see [`TimerHint`]).
+    /// Timers are run only when something can be due (see `TimerHint`).
     pub async fn handle(&self, event: Event, at: DateTime<Utc>, dedupe: Option<&str>) -> EngineResult<()> {
         self.run_timers_if_due(at).await?;
         let event = event.without_nul();

@@ -23,7 +23,7 @@ pub struct Handler(pub Arc<Shared>);
 
 /// Events serenity 0.12.5 cannot read as Discord documents them, read here from the raw
 /// payload: MESSAGE_REACTION_REMOVE_EMOJI carries only channel_id, guild_id, message_id
-/// and emoji (https://discord.com/developers/docs/topics/gateway-events#message-reaction-remove-emoji),
+/// and emoji (<https://discord.com/developers/docs/topics/gateway-events#message-reaction-remove-emoji>),
 /// serenity wants a whole reaction and passes it on as unknown.
 pub struct RawHandler(pub Arc<Shared>);
 

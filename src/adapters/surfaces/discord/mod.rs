@@ -220,7 +220,7 @@ pub struct RunArgs {
 
 /// The startup check: the configured support and approvals channels exist in the guild
 /// (asked of Discord's REST API, `GET /guilds/{guild.id}/channels`,
-/// https://discord.com/developers/docs/resources/guild#get-guild-channels), each name
+/// <https://discord.com/developers/docs/resources/guild#get-guild-channels>), each name
 /// matching exactly one channel. Refuses to start otherwise, naming what is missing; a 401
 /// says the token is refused.
 pub async fn check_places(http: &serenity::http::Http, cfg: &DiscordConfig, places: &Places) -> Result<()> {
@@ -250,7 +250,7 @@ pub async fn check_places(http: &serenity::http::Http, cfg: &DiscordConfig, plac
 }
 
 /// What the bot needs in a support channel (with its case threads) and in the approvals
-/// channel (https://discord.com/developers/docs/topics/permissions#permissions-bitwise-permission-flags).
+/// channel (<https://discord.com/developers/docs/topics/permissions#permissions-bitwise-permission-flags>).
 pub fn needed_in_support() -> serenity::all::Permissions {
     use serenity::all::Permissions as P;
     P::VIEW_CHANNEL
@@ -268,7 +268,7 @@ pub fn needed_in_approvals() -> serenity::all::Permissions {
 }
 
 /// The bot's permissions in a channel, computed as Discord documents
-/// (https://discord.com/developers/docs/topics/permissions#permission-overwrites): the
+/// (<https://discord.com/developers/docs/topics/permissions#permission-overwrites>): the
 /// guild's @everyone role and the member's roles, Administrator grants all, then the
 /// channel's @everyone overwrite, the role overwrites together, the member's overwrite.
 pub fn permissions_in(
@@ -340,7 +340,7 @@ pub async fn missing_permissions(http: &serenity::http::Http, cfg: &DiscordConfi
 
 /// Role names are not unique on Discord (anyone with Manage Roles can make another
 /// "Support Lead"): configured names are resolved to ids once, at startup, through
-/// `GET /guilds/{guild.id}/roles` (https://discord.com/developers/docs/resources/guild#get-guild-roles);
+/// `GET /guilds/{guild.id}/roles` (<https://discord.com/developers/docs/resources/guild#get-guild-roles>);
 /// a missing or ambiguous name refuses to start. From then on roles match by id only.
 pub async fn resolve_roles(http: &serenity::http::Http, mut cfg: DiscordConfig) -> Result<DiscordConfig> {
     if !cfg.agent_roles.iter().chain(&cfg.lead_roles).any(|n| matches!(n, Named::Name(_))) {

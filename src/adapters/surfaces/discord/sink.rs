@@ -15,7 +15,7 @@
 //! are recorded, so a crash between posting and marking delivered never posts twice.
 //!
 //! What happens when Discord refuses something is one table, `action_for` (codes from
-//! https://discord.com/developers/docs/topics/opcodes-and-status-codes#json-json-error-codes).
+//! <https://discord.com/developers/docs/topics/opcodes-and-status-codes#json-json-error-codes>).
 
 use super::map::{DiscordMap, InteractionRow};
 use super::Places;
@@ -34,9 +34,9 @@ use std::sync::Arc;
 /// Interaction tokens live 15 minutes; answer in the channel after 14.
 const INTERACTION_TTL_MINUTES: i64 = 14;
 /// Message content is at most 2000 characters
-/// (https://discord.com/developers/docs/resources/message#create-message).
+/// (<https://discord.com/developers/docs/resources/message#create-message>).
 pub const CONTENT_LIMIT: usize = 2000;
-/// Embed limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits):
+/// Embed limits (<https://discord.com/developers/docs/resources/message#embed-object-embed-limits>):
 /// title 256, description 4096, field name 256, field value 1024, footer 2048, all
 /// together 6000.
 pub const EMBED_TITLE: usize = 256;
@@ -151,8 +151,8 @@ pub enum Refusal {
     Invalid,
 }
 
-/// The table. Codes: https://discord.com/developers/docs/topics/opcodes-and-status-codes#json-json-error-codes;
-/// 429: https://discord.com/developers/docs/topics/rate-limits#exceeding-a-rate-limit.
+/// The table. Codes: <https://discord.com/developers/docs/topics/opcodes-and-status-codes#json-json-error-codes>;
+/// 429: <https://discord.com/developers/docs/topics/rate-limits#exceeding-a-rate-limit>.
 pub fn action_for(status: Option<(u16, isize)>) -> Refusal {
     match status {
         None => Refusal::Retry,
