@@ -26,7 +26,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub const PROVIDERS: [&str; 11] = ["stripe", "paypal", "adyen", "square", "braintree", "mollie", "woocommerce", "klarna", "chargebee", "shopify", "amazon_pay"];
+pub const PROVIDERS: [&str; 11] =
+    ["stripe", "paypal", "adyen", "square", "braintree", "mollie", "woocommerce", "klarna", "chargebee", "shopify", "amazon_pay"];
 
 /// One `[providers.<name>]` table. Everything here is public information; keys and
 /// secrets are refused here and read from the environment only.
