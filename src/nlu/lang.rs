@@ -12,8 +12,8 @@
 //!   the language crossed with the rule pass's pick (the rules' keyword lists are stronger in
 //!   some languages than in others, and the model learns how far to trust them in each).
 //!
-//! Stems are cached per thread (a direct-mapped table keyed by a 64-bit hash of the
-//! language and word): customer vocabulary is small and repetitive, so nearly every word is
+//! Stems are cached per thread (a direct-mapped table indexed by a hash of the language and
+//! word, each entry checked against the word itself): customer vocabulary is small and repetitive, so nearly every word is
 //! stemmed once.
 
 use std::cell::RefCell;
@@ -90,8 +90,11 @@ const CACHE_BITS: u32 = 13;
 const CACHE: usize = 1 << CACHE_BITS;
 
 thread_local! {
-    /// (key, stem hash); key 0 is empty.
-    static STEMS: RefCell<Vec<(u64, u32)>> = RefCell::new(vec![(0, 0); CACHE]);
+    /// Per slot: the language, the word itself and its stem's hash. A hit compares the word,
+    /// not only its hash: with hash-only keys two words could share an entry, and the
+    /// answer for a text then depended on the texts classified before it on this thread
+    /// (found by the `classify` fuzz target).
+    static STEMS: RefCell<Vec<(u8, String, u32)>> = RefCell::new(vec![(u8::MAX, String::new(), 0); CACHE]);
 }
 
 #[inline]
@@ -101,21 +104,25 @@ fn key(lang: Lang, w: &str) -> u64 {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
-    h | 1
+    h
 }
 
 /// The hash of `w`'s stem in `lang` (cached).
 fn stem_hash(st: &Stemmer, lang: Lang, w: &str) -> u32 {
-    let k = key(lang, w);
-    let slot = (k >> (64 - CACHE_BITS)) as usize;
-    let hit = STEMS.with(|c| c.try_borrow().ok().and_then(|c| (c[slot].0 == k).then_some(c[slot].1)));
+    let slot = (key(lang, w) >> (64 - CACHE_BITS)) as usize;
+    let tag = lang as u8;
+    let hit = STEMS.with(|c| c.try_borrow().ok().and_then(|c| (c[slot].0 == tag && c[slot].1 == w).then_some(c[slot].2)));
     if let Some(h) = hit {
         return h;
     }
     let h = model::hash_stem(st.stem(w).as_bytes());
     STEMS.with(|c| {
         if let Ok(mut c) = c.try_borrow_mut() {
-            c[slot] = (k, h);
+            let e = &mut c[slot];
+            e.0 = tag;
+            e.1.clear();
+            e.1.push_str(w);
+            e.2 = h;
         }
     });
     h

@@ -429,3 +429,33 @@ fn throughput() {
     eprintln!("classify throughput: {mps:.0} messages/second ({} messages x 200)", msgs.len());
     assert!(mps >= 250_000.0, "too slow: {mps:.0} msg/s");
 }
+
+/// Found by the `classify` fuzz target: the same text must give the same answer, however
+/// many texts the thread classified before it (per-thread caches must not change results).
+#[test]
+fn the_same_text_gives_the_same_answer_twice() {
+    let s = "  \r\rt`n_0o _aainvtxn__ti\r\rtaa in_avtxn_t`n_1o _aain~txn_tin 2***n_1o _aainvtxn_tina{ 2    0o0a1_xn_txn_ti\r\rt`n_0o _aainvtxn_txn_ti\r\rtia in_avtxn_t`n_1o _aainvtxn_tin 2*****11ea";
+    let c = super::classifier();
+    let first = c.classify(s, "USD");
+    assert_eq!(c.classify(s, "USD"), first);
+    assert_eq!(c.classify(s, "USD"), first);
+}
+
+/// Many texts, then the same texts again: every answer is the same (the per-thread stem
+/// cache must never change a result; hash-only cache keys once did).
+#[test]
+fn answers_do_not_depend_on_what_was_classified_before() {
+    let c = super::classifier();
+    let corpus = include_str!("../../data/nlu/train_hand.jsonl");
+    let texts: Vec<String> = corpus
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v.get("text").and_then(|t| t.as_str()).map(str::to_string))
+        .flat_map(|t| [t.clone(), format!("{t} {t}"), t.to_uppercase()])
+        .collect();
+    assert!(texts.len() > 1000);
+    let first: Vec<_> = texts.iter().map(|t| c.classify(t, "USD")).collect();
+    for (t, f) in texts.iter().rev().zip(first.iter().rev()) {
+        assert_eq!(&c.classify(t, "USD"), f, "{t:?}");
+    }
+}
