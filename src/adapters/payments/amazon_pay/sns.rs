@@ -15,7 +15,7 @@
 //! - `SignatureVersion` `1` is SHA1withRSA, `2` SHA256withRSA (PKCS#1 v1.5), over it,
 //!   with the public key of the X.509 certificate at `SigningCertURL`;
 //! - "Ensure the SigningCertURL is from a trusted AWS domain (for example,
-//!   https://sns.<region>.amazonaws.com)" and "Always retrieve the signing certificate
+//!   `https://sns.<region>.amazonaws.com`)" and "Always retrieve the signing certificate
 //!   using HTTPS": any other URL is refused before it is fetched. Certificates are cached
 //!   by URL.
 //!

@@ -82,8 +82,8 @@ impl std::fmt::Display for RestError {
 /// How long a 429 asks to wait, exactly: the body's `retry_after` (seconds, with
 /// fractions), else `X-RateLimit-Reset-After` (seconds, with fractions), else
 /// `Retry-After` (whole seconds). Rate limit response structure and headers:
-/// https://discord.com/developers/docs/topics/rate-limits#exceeding-a-rate-limit and
-/// https://discord.com/developers/docs/topics/rate-limits#header-format-rate-limit-header-examples
+/// <https://discord.com/developers/docs/topics/rate-limits#exceeding-a-rate-limit> and
+/// <https://discord.com/developers/docs/topics/rate-limits#header-format-rate-limit-header-examples>
 pub fn retry_after_of(headers: &[(&str, &str)], body: &[u8]) -> Option<std::time::Duration> {
     let secs = |v: f64| (0.0..86_400.0).contains(&v).then(|| std::time::Duration::from_secs_f64(v));
     let from_body = serde_json::from_slice::<Value>(body).ok().and_then(|v| v["retry_after"].as_f64()).and_then(secs);
