@@ -36,7 +36,6 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::Router;
 use base64::Engine as _;
 use paydesk::adapters::payments::sandbox::Sandbox;
 use paydesk::adapters::payments::setup::Providers;
@@ -109,14 +108,7 @@ impl CbFake {
     pub async fn start(script: &[Answer]) -> CbFake {
         let state = CbState { script: script.iter().copied().collect(), total: 4900, ..Default::default() };
         let state = Arc::new(Mutex::new(state));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        let fake = CbFake { state, addr };
-        let app = Router::new().fallback(handle).with_state(fake.clone());
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        });
-        fake
+        super::serve_fake(|addr| CbFake { state, addr }, handle).await
     }
 
     pub fn base_url(&self) -> String {

@@ -26,7 +26,6 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::Router;
 use base64::Engine as _;
 use paydesk::adapters::payments::sandbox::Sandbox;
 use paydesk::adapters::payments::setup::Providers;
@@ -92,14 +91,7 @@ impl KlarnaFake {
     pub async fn start(script: &[Answer]) -> KlarnaFake {
         let state = KlarnaState { script: script.iter().copied().collect(), captured: 4900, ..Default::default() };
         let state = Arc::new(Mutex::new(state));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        let fake = KlarnaFake { state, addr };
-        let app = Router::new().fallback(handle).with_state(fake.clone());
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        });
-        fake
+        super::serve_fake(|addr| KlarnaFake { state, addr }, handle).await
     }
 
     pub fn config(&self) -> toml::Value {

@@ -171,14 +171,7 @@ impl Fake {
             _ => ("USD".to_string(), 4900),
         };
         let state = Arc::new(Mutex::new(FakeState { script: script.iter().copied().collect(), charge, ..Default::default() }));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        let fake = Fake { kind, state, addr };
-        let app = Router::new().fallback(handle).with_state(fake.clone());
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        });
-        fake
+        serve_fake(|addr| Fake { kind, state, addr }, handle).await
     }
 
     pub fn base_url(&self) -> String {
@@ -1007,4 +1000,21 @@ impl Fake {
     pub fn refunded(&self) -> i64 {
         self.state.lock().unwrap().amounts.values().sum()
     }
+}
+
+/// Serves a fake's `handle` on a fresh loopback port, with the fake made for that port
+/// (`make(addr)`) as the router's state; every fake below starts this way.
+pub async fn serve_fake<F, H, T>(make: impl FnOnce(SocketAddr) -> F, handle: H) -> F
+where
+    F: Clone + Send + Sync + 'static,
+    H: axum::handler::Handler<T, F>,
+    T: 'static,
+{
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let fake = make(listener.local_addr().expect("addr"));
+    let app = Router::new().fallback(handle).with_state(fake.clone());
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    fake
 }

@@ -34,7 +34,6 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::Router;
 use paydesk::adapters::payments::sandbox::Sandbox;
 use paydesk::adapters::payments::setup::Providers;
 use paydesk::adapters::store::AnyStore;
@@ -106,14 +105,7 @@ impl ShopFake {
     pub async fn start(version: &str, script: &[Answer]) -> ShopFake {
         let state = ShopState { version: version.into(), script: script.iter().copied().collect(), total: 4900, next: 900, ..Default::default() };
         let state = Arc::new(Mutex::new(state));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        let fake = ShopFake { state, addr };
-        let app = Router::new().fallback(handle).with_state(fake.clone());
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        });
-        fake
+        super::serve_fake(|addr| ShopFake { state, addr }, handle).await
     }
 
     pub fn config(&self) -> toml::Value {
