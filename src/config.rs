@@ -102,6 +102,7 @@ struct FileChat {
     approvals_channel: Option<String>,
     default_currency: Option<String>,
     daily_summary_hour: Option<toml::Value>,
+    question_expiry_hours: Option<toml::Value>,
 }
 
 /// `[wallet]`: where `/wallet buy` takes payment.
@@ -342,7 +343,9 @@ impl Config {
             Some(other) => bail!("{source}: log.format: `{other}` is not pretty or json"),
         };
         let wallet = wallet_settings(&l, source, file.wallet, file.providers.as_ref())?;
+        let question_expiry = Duration::hours(question_expiry_hours(&l, chat.question_expiry_hours.as_ref())?);
         let engine = EngineConfig {
+            question_expiry,
             policy,
             approve_emojis: approve,
             reject_emojis: reject,
@@ -431,6 +434,7 @@ impl Config {
         chat.insert("default_currency".into(), Value::String(self.engine.default_currency.code().to_string()));
         let hour = self.engine.daily_summary_hour.map(|h| Value::Integer(i64::from(h))).unwrap_or_else(|| Value::String("off".into()));
         chat.insert("daily_summary_hour".into(), hour);
+        chat.insert("question_expiry_hours".into(), Value::Integer(self.engine.question_expiry.num_hours()));
         let mut log = toml::map::Map::new();
         log.insert("format".into(), Value::String(if self.log_format == LogFormat::Json { "json" } else { "pretty" }.into()));
         log.insert("filter".into(), Value::String(self.log_filter.clone()));
@@ -522,6 +526,20 @@ fn wallet_settings(l: &Loader<'_>, source: &str, file: FileWallet, providers: Op
 
 /// `[providers] pending_escalation_hours` (default 24): a refund a provider keeps
 /// pending this long is escalated to the leads once.
+/// `[chat] question_expiry_hours` (default 24): how long a question back waits for the
+/// customer's answer, from 1 hour to 30 days.
+fn question_expiry_hours(l: &Loader<'_>, file: Option<&toml::Value>) -> Result<i64> {
+    match l.raw("chat", "question_expiry_hours", file)? {
+        None => Ok(24),
+        Some((v, origin)) => v
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|h| (1..=24 * 30).contains(h))
+            .ok_or_else(|| anyhow!("{origin}: `{v}` is not a whole number of hours from 1 to 720")),
+    }
+}
+
 fn pending_escalation_hours(providers: Option<&toml::Value>, source: &str) -> Result<i64> {
     match providers.and_then(|p| p.get("pending_escalation_hours")) {
         None => Ok(24),
@@ -573,6 +591,16 @@ mod tests {
         assert!(missing.contains("policy.currencies.JPY.credit_price is missing"), "{missing}");
         let bad = Config::from_parts("[policy.currencies.XYZ]\n", "bot.toml", &no_env).unwrap_err().to_string();
         assert!(bad.contains("unknown currency `XYZ`"), "{bad}");
+    }
+
+    #[test]
+    fn question_expiry_is_configurable() {
+        let c = Config::from_parts("", "b.toml", &no_env).unwrap();
+        assert_eq!(c.engine.question_expiry, Duration::hours(24));
+        let c = Config::from_parts("[chat]\nquestion_expiry_hours = 2\n", "b.toml", &no_env).unwrap();
+        assert_eq!(c.engine.question_expiry, Duration::hours(2));
+        let err = Config::from_parts("[chat]\nquestion_expiry_hours = 0\n", "b.toml", &no_env).unwrap_err().to_string();
+        assert!(err.contains("chat.question_expiry_hours") && err.contains("1 to 720"), "{err}");
     }
 
     #[test]

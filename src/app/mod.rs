@@ -4,6 +4,7 @@
 pub mod action;
 pub mod command;
 pub mod engine;
+pub mod l10n;
 pub mod loadgen;
 pub mod metrics;
 pub mod outbox;

@@ -13,6 +13,25 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
+/// The language a customer writes in (their last message detected with confidence).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CustomerLanguage {
+    pub lang: crate::nlu::Lang,
+    /// They were told (once) that paydesk answers this language in English.
+    pub fallback_noted: bool,
+}
+
+/// A question back waiting for a customer's answer: the readings offered, in the order
+/// they were numbered, the entities and redacted text of the message it is about, and when
+/// it was asked (it expires after `EngineConfig::question_expiry`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredQuestion {
+    pub choices: Vec<crate::domain::intent::Intent>,
+    pub entities: crate::nlu::Entities,
+    pub text: String,
+    pub asked_at: DateTime<Utc>,
+}
+
 /// A failure of the store itself (not a refusal: those are values).
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -294,6 +313,15 @@ pub trait StoreTx: Send {
     /// Moves a purchase to `to` (with its charge once paid) only from one of `from`, in
     /// one conditional update; false when it was in none of them (someone else moved it).
     async fn move_purchase(&mut self, id: i64, from: &[PurchaseStatus], to: PurchaseStatus, charge: Option<&ChargeId>) -> StoreResult<bool>;
+
+    /// The language a customer writes in, as last detected (migration 0012).
+    async fn customer_language(&mut self, user: &UserId) -> StoreResult<Option<CustomerLanguage>>;
+    async fn set_customer_language(&mut self, user: &UserId, lang: &CustomerLanguage) -> StoreResult<()>;
+    /// Keeps (or replaces) the question back waiting for this customer's answer.
+    async fn put_question(&mut self, user: &UserId, question: &StoredQuestion) -> StoreResult<()>;
+    /// Takes the customer's waiting question, if any: read and deleted in one statement, so
+    /// of two instances handling the same answer only one gets it.
+    async fn take_question(&mut self, user: &UserId) -> StoreResult<Option<StoredQuestion>>;
 
     /// Queues an outgoing action; messages (`say`, `approval_request`) get their `ref`.
     async fn push(&mut self, action: Action) -> StoreResult<Option<String>>;

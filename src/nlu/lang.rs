@@ -38,12 +38,16 @@ fn detector() -> &'static whatlang::Detector {
 
 /// whatlang's reading of `text` among the corpus languages, when it calls it reliable.
 pub fn whatlang_lang(text: &str) -> Option<Lang> {
-    use whatlang::Lang as W;
     let info = detector().detect(text)?;
     if !info.is_reliable() {
         return None;
     }
-    Some(match info.lang() {
+    from_whatlang(info.lang())
+}
+
+fn from_whatlang(l: whatlang::Lang) -> Option<Lang> {
+    use whatlang::Lang as W;
+    Some(match l {
         W::Eng => Lang::En,
         W::Spa => Lang::Es,
         W::Por => Lang::Pt,
@@ -61,11 +65,21 @@ pub fn whatlang_lang(text: &str) -> Option<Lang> {
 /// the text is long enough (`f` holds the text features of the normalised message, `text`
 /// is the redacted original).
 pub fn detect(m: &model::Model, f: &Features, text: &str) -> Lang {
+    detect_with_confidence(m, f, text).0
+}
+
+/// [`detect`], and how sure it is: the model's head's probability of its language, or
+/// whatlang's confidence where whatlang decides (it only decides when it calls its reading
+/// reliable).
+pub fn detect_with_confidence(m: &model::Model, f: &Features, text: &str) -> (Lang, f32) {
     let (lang, p) = m.lang_with_prob(f);
     if p >= HEAD_SURE || text.len() < WHATLANG_MIN_BYTES {
-        return lang;
+        return (lang, p);
     }
-    whatlang_lang(text).unwrap_or(lang)
+    match detector().detect(text).filter(whatlang::Info::is_reliable).and_then(|info| Some((from_whatlang(info.lang())?, info.confidence() as f32))) {
+        Some((l, confidence)) => (l, confidence),
+        None => (lang, p),
+    }
 }
 
 fn stemmer(lang: Lang) -> Option<&'static Stemmer> {

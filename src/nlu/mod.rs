@@ -76,11 +76,21 @@ pub struct Classification {
     pub top: [(Intent, f32); 3],
     /// The language the message is written in (English when unsure or without a model).
     pub lang: Lang,
+    /// How sure `lang` is, 0..=1 (see [`lang::detect_with_confidence`]); 0 for empty texts
+    /// and without a model.
+    pub lang_confidence: f32,
 }
 
 impl Classification {
     fn certain(intent: Intent, confidence: f32, entities: Entities) -> Classification {
-        Classification { intent, confidence, entities, top: [(intent, confidence), (Intent::Other, 0.0), (Intent::Other, 0.0)], lang: Lang::En }
+        Classification {
+            intent,
+            confidence,
+            entities,
+            top: [(intent, confidence), (Intent::Other, 0.0), (Intent::Other, 0.0)],
+            lang: Lang::En,
+            lang_confidence: 0.0,
+        }
     }
 }
 
@@ -278,13 +288,13 @@ impl Classifier {
         let Some(m) = &self.model else {
             return Classification::certain(rules.intent, rules.confidence, rules.entities);
         };
-        let lang = lang::detect(m, f, text);
+        let (lang, lang_confidence) = lang::detect_with_confidence(m, f, text);
         lang::push_features(buf, lang, f);
         let p = m.probs(f);
         let mut order: [usize; model::NC] = std::array::from_fn(|i| i);
         order.sort_by(|&a, &b| p[b].total_cmp(&p[a]));
         let top = [(Intent::ALL[order[0]], p[order[0]]), (Intent::ALL[order[1]], p[order[1]]), (Intent::ALL[order[2]], p[order[2]])];
-        Classification { intent: top[0].0, confidence: top[0].1, entities: rules.entities, top, lang }
+        Classification { intent: top[0].0, confidence: top[0].1, entities: rules.entities, top, lang, lang_confidence }
     }
 
     /// The rule pass: keyword features, combination rules and entities; fills `f` with the

@@ -3,6 +3,8 @@
 //! has its own migrations with the same version numbers.
 
 mod codec;
+#[macro_use]
+mod conversation;
 mod sql;
 
 use crate::app::ports::{Store, StoreError};

@@ -6,8 +6,8 @@ use super::codec::*;
 use crate::adapters::payments::sandbox::{SandboxBooks, SandboxRecord};
 use crate::app::action::{Action, OutboxItem};
 use crate::app::ports::{
-    AuditHead, OutboxHealth, Purchase, PurchaseStatus, SavedMethod, Snapshot, StatusCounts, Store, StoreError, StoreResult, StoreTx, StoredAudit,
-    User, VoteRow, WalletBalance,
+    AuditHead, CustomerLanguage, OutboxHealth, Purchase, PurchaseStatus, SavedMethod, Snapshot, StatusCounts, Store, StoreError, StoreResult,
+    StoreTx, StoredAudit, StoredQuestion, User, VoteRow, WalletBalance,
 };
 use crate::domain::approvals::{GoodwillRequest, GoodwillStatus, Refund, RefundStatus};
 use crate::domain::audit::{head_mac, record_mac, AuditRecord};
@@ -554,8 +554,27 @@ macro_rules! sql_store {
             }
         }
 
+        // Languages and questions back (migration 0012): the SQL is in `conversation.rs`.
+        conversation_methods!($tx);
+
         #[async_trait]
         impl StoreTx for $tx {
+            async fn customer_language(&mut self, user: &UserId) -> StoreResult<Option<CustomerLanguage>> {
+                self.conv_customer_language(user).await
+            }
+
+            async fn set_customer_language(&mut self, user: &UserId, lang: &CustomerLanguage) -> StoreResult<()> {
+                self.conv_set_customer_language(user, lang).await
+            }
+
+            async fn put_question(&mut self, user: &UserId, question: &StoredQuestion) -> StoreResult<()> {
+                self.conv_put_question(user, question).await
+            }
+
+            async fn take_question(&mut self, user: &UserId) -> StoreResult<Option<StoredQuestion>> {
+                self.conv_take_question(user).await
+            }
+
             async fn commit(self: Box<Self>) -> StoreResult<()> {
                 self.tx.commit().await?;
                 // Counted after the commit: a reader of the count that saw the old value

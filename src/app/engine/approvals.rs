@@ -6,6 +6,7 @@
 use super::work::{refund_words, Work};
 use super::{Actor, EngineResult, ReactTarget};
 use crate::app::action::Action;
+use crate::app::l10n::Msg;
 use crate::app::ports::{StoreError, User, VoteRow};
 use crate::domain::approvals::{leads_needed, GoodwillRequest, GoodwillStatus, Ignored, Outcome, Refund, RefundStatus, Vote};
 use crate::domain::billing::{Charge, EntryKind, WalletEntry};
@@ -183,7 +184,7 @@ impl Work<'_> {
                     self.move_credits(&refund, Direction::GiveBack).await?;
                 }
                 self.say(&approvals, None, Some(case_no), format!("{} rejected the {} for {case_no}.", user.id, refund_words(&refund))).await?;
-                self.after_one_request_ends(case_no, &refund, user.id.as_str(), "was not approved").await?;
+                self.after_one_request_ends(case_no, &refund, user.id.as_str(), Msg::new("request-not-approved")).await?;
             }
             Outcome::Approved { by } => {
                 let by = match self.at_quorum(user, &mut refund, by).await? {
@@ -242,19 +243,22 @@ impl Work<'_> {
     /// One refund request of a case ended without money moving (rejected, refused at
     /// quorum): the customer hears about that request and the rest of the case's money
     /// truthfully, and the case moves only as far as the whole case allows.
-    pub async fn after_one_request_ends(&mut self, case_no: CaseNumber, ended: &Refund, actor: &str, how: &str) -> EngineResult<()> {
+    pub async fn after_one_request_ends(&mut self, case_no: CaseNumber, ended: &Refund, actor: &str, how: Msg) -> EngineResult<()> {
         let Some(mut case) = self.tx.case(case_no).await? else { return Ok(()) };
         let refunds = self.tx.refunds_of_case(case_no).await?;
         let others_open = refunds.iter().any(|r| r.id != ended.id && r.status.is_open());
         let paid = refunds.iter().any(|r| r.status == RefundStatus::Succeeded);
-        let this = format!("The refund request of {} {} for charge {} {how}.", ended.currency.format(ended.amount), ended.currency, ended.charge);
+        let this = Msg::new("request-ended")
+            .with("amount", format!("{} {}", ended.currency.format(ended.amount), ended.currency))
+            .with("charge", ended.charge.to_string())
+            .with("how", how);
         let history = money_so_far(&refunds);
         if others_open {
-            self.tell_customer(&case, format!("{this} {history}")).await
+            self.tell_customer(&case, Msg::joined(vec![this, history], " ")).await
         } else if paid {
-            self.set_status(&mut case, CaseStatus::Resolved, actor, &format!("{this} {history}")).await
+            self.set_status(&mut case, CaseStatus::Resolved, actor, Some(Msg::joined(vec![this, history], " "))).await
         } else {
-            self.set_status(&mut case, CaseStatus::Rejected, actor, &format!("{this} Nothing has been refunded on this case.")).await
+            self.set_status(&mut case, CaseStatus::Rejected, actor, Some(Msg::joined(vec![this, Msg::new("nothing-refunded")], " "))).await
         }
     }
 
@@ -330,7 +334,7 @@ impl Work<'_> {
                 self.set_refund_status(refund, RefundStatus::Rejected).await?;
                 self.say(&approvals, None, Some(case_no), format!("The refund for {case_no} was not paid: it is no longer eligible ({why})."))
                     .await?;
-                self.after_one_request_ends(case_no, refund, "system", "could not go ahead as asked; an agent will follow up").await?;
+                self.after_one_request_ends(case_no, refund, "system", Msg::new("request-not-as-asked")).await?;
                 Ok(AtQuorum::Short)
             }
         }
@@ -375,13 +379,7 @@ impl Work<'_> {
         )
         .await?;
         if let Some(mut case) = self.tx.case(case_no).await? {
-            self.set_status(
-                &mut case,
-                CaseStatus::Escalated,
-                "system",
-                "The charge is disputed with your bank, so the refund is on hold and a lead takes the case over.",
-            )
-            .await?;
+            self.set_status(&mut case, CaseStatus::Escalated, "system", Some(Msg::new("why-refund-on-hold"))).await?;
         }
         Ok(())
     }
@@ -476,8 +474,7 @@ impl Work<'_> {
             .await?;
         if let Some(mut case) = self.tx.case(refund.case).await? {
             if case.status == CaseStatus::AwaitingApproval {
-                self.set_status(&mut case, CaseStatus::Open, "system", "The refund request was not approved in time; an agent will follow up.")
-                    .await?;
+                self.set_status(&mut case, CaseStatus::Open, "system", Some(Msg::new("why-approval-timed-out"))).await?;
             }
         }
         Ok(true)
@@ -509,8 +506,8 @@ pub(crate) enum Payable {
 
 /// The money of a case in one sentence: what was refunded, what is on its way, what is
 /// waiting — never "nothing was refunded" when something was.
-pub(crate) fn money_so_far(refunds: &[Refund]) -> String {
-    let sum = |pred: &dyn Fn(&Refund) -> bool| -> Vec<String> {
+pub(crate) fn money_so_far(refunds: &[Refund]) -> Msg {
+    let sum = |pred: &dyn Fn(&Refund) -> bool| -> Option<Msg> {
         let mut by_cur: Vec<(crate::domain::money::Currency, Decimal)> = Vec::new();
         for r in refunds.iter().filter(|r| pred(r)) {
             match by_cur.iter_mut().find(|(c, _)| *c == r.currency) {
@@ -518,24 +515,22 @@ pub(crate) fn money_so_far(refunds: &[Refund]) -> String {
                 None => by_cur.push((r.currency, r.amount)),
             }
         }
-        by_cur.into_iter().map(|(c, a)| format!("{} {c}", c.format(a))).collect()
+        // "10.00 USD and 5.00 EUR": amounts per currency, joined by the language's "and".
+        by_cur
+            .into_iter()
+            .map(|(c, a)| Msg::verbatim(format!("{} {c}", c.format(a))))
+            .reduce(|first, second| Msg::new("and").with("first", first).with("second", second))
     };
     let paid = sum(&|r| r.status == RefundStatus::Succeeded);
     let moving = sum(&|r| matches!(r.status, RefundStatus::Approved | RefundStatus::Executing));
     let waiting = sum(&|r| matches!(r.status, RefundStatus::AwaitingApproval | RefundStatus::OnHold));
-    let mut parts = Vec::new();
-    if !paid.is_empty() {
-        parts.push(format!("{} refunded", paid.join(" and ")));
-    }
-    if !moving.is_empty() {
-        parts.push(format!("{} being paid", moving.join(" and ")));
-    }
-    if !waiting.is_empty() {
-        parts.push(format!("{} waiting for approval", waiting.join(" and ")));
-    }
+    let parts: Vec<Msg> = [(paid, "so-far-refunded"), (moving, "so-far-paying"), (waiting, "so-far-waiting")]
+        .into_iter()
+        .filter_map(|(amounts, id)| amounts.map(|a| Msg::new(id).with("amounts", a)))
+        .collect();
     if parts.is_empty() {
-        "Nothing has been refunded on this case.".to_string()
+        Msg::new("nothing-refunded")
     } else {
-        format!("So far on this case: {}.", parts.join("; "))
+        Msg::new("so-far").with("parts", Msg::joined(parts, "; "))
     }
 }

@@ -2,14 +2,15 @@
 
 use super::work::Work;
 use super::EngineResult;
-use crate::app::ports::User;
+use crate::app::l10n::{self, Msg};
+use crate::app::ports::{CustomerLanguage, StoredQuestion, User};
 use crate::domain::approvals::RefundStatus;
 use crate::domain::billing::{price_credits, Charge, ChargeKind, PaymentMethod};
 use crate::domain::ids::{AccountId, CaseNumber};
 use crate::domain::intent::Intent;
 use crate::domain::policy::{eligibility, is_duplicate, Decision, Eligibility, RefundContext, Refusal};
 use crate::domain::tickets::{Case, CaseStatus};
-use crate::nlu::Entities;
+use crate::nlu::{Classification, Entities, Lang};
 use chrono::Duration;
 use rust_decimal::Decimal;
 use std::str::FromStr;
@@ -75,18 +76,6 @@ pub(crate) fn pick_charge(charges: &[Charge], ents: &Entities, intent: Intent, t
     }
 }
 
-/// A question back waiting for the customer's answer: the readings offered and the message
-/// they are about. Kept in memory: after a restart (or on another instance) the answer is
-/// read as a new message.
-#[derive(Debug, Clone)]
-pub(crate) struct PendingQuestion {
-    choices: Vec<Intent>,
-    ents: Entities,
-    text: String,
-}
-
-pub(crate) type PendingQuestions = std::sync::Mutex<std::collections::HashMap<String, PendingQuestion>>;
-
 /// The readings worth offering: the likeliest ones with at least this probability.
 const OFFER_AT_LEAST: f32 = 0.08;
 
@@ -97,41 +86,51 @@ fn chosen(answer: &str, choices: &[Intent]) -> Option<Intent> {
     choices.get(n.checked_sub(1)?).copied()
 }
 
-/// What a reading means, as the question back offers it.
-fn reading(i: Intent) -> &'static str {
-    match i {
-        Intent::RefundRequest => "you want a refund",
-        Intent::WalletNotApplied => "you chose to pay with wallet credit but your card was charged",
-        Intent::DuplicateCharge => "you were charged more than once for one purchase",
-        Intent::WrongAmount => "you were charged a different amount than the price",
-        Intent::PaymentFailed => "a payment was declined or did not go through",
-        Intent::PaymentPending => "you paid but the payment is still pending",
-        Intent::RefundStatus => "you are asking where a refund is",
-        Intent::WalletBalance => "you want to know your wallet balance",
-        Intent::BuyCredits => "you want to buy credits",
-        Intent::AutoRecharge => "you want to set up, change or stop automatic top-up",
-        Intent::TransferCredits => "you want credits moved to another account",
-        Intent::Dispute => "you did not authorise a charge",
-        Intent::CancelSubscription => "you want to cancel a subscription",
-        Intent::Escalate => "you want someone senior to look at this",
-        Intent::TicketStatus => "you are asking about an open case",
-        Intent::UpdatePaymentMethod => "you want to change your payment method",
-        Intent::Other => "something else",
-    }
-}
-
 impl Work<'_> {
-    pub async fn customer_message(&mut self, user: &User, text: &str, redacted_last4: Option<&str>, channel: &str) -> EngineResult<()> {
-        // The answer to a question back routes the message it was about.
-        let pending = self.e.pending.lock().ok().and_then(|mut m| m.remove(user.id.as_str()));
+    /// The language this customer is answered in, settled from their message before any
+    /// reply: the detected language when the detection is sure and the message has words
+    /// enough to tell ([`l10n::detected_language`]), else the one remembered for them (so "ok" or
+    /// "1" keeps it), else English. A language without message files is answered in
+    /// English, and the customer is told so once (until their language changes).
+    pub async fn settle_language(&mut self, user: &User, text: &str, c: &Classification, channel: &str) -> EngineResult<()> {
+        let stored = self.tx.customer_language(&user.id).await?;
+        let english = CustomerLanguage { lang: Lang::En, fallback_noted: false };
+        let remembered = match (l10n::detected_language(text, c), stored) {
+            (Some(lang), Some(s)) if s.lang == lang => s,
+            // English is what a customer without a row gets: nothing to write.
+            (Some(Lang::En), None) => english,
+            (Some(lang), _) => {
+                let l = CustomerLanguage { lang, fallback_noted: false };
+                self.tx.set_customer_language(&user.id, &l).await?;
+                l
+            }
+            (None, Some(s)) => s,
+            (None, None) => english,
+        };
+        self.speaker_lang = Some((user.id.clone(), remembered.lang));
+        if !l10n::has_texts(remembered.lang) && !remembered.fallback_noted {
+            self.say(channel, Some(&user.id), None, l10n::fallback_note(remembered.lang).english()).await?;
+            self.tx.set_customer_language(&user.id, &CustomerLanguage { fallback_noted: true, ..remembered }).await?;
+        }
+        Ok(())
+    }
+
+    pub async fn customer_message(
+        &mut self,
+        user: &User,
+        text: &str,
+        c: Classification,
+        redacted_last4: Option<&str>,
+        channel: &str,
+    ) -> EngineResult<()> {
+        // The answer to a question back routes the message it was about, while it is fresh.
+        let pending = self.tx.take_question(&user.id).await?.filter(|q| self.now - q.asked_at <= self.e.cfg.question_expiry);
         if let Some(q) = pending {
             if let Some(intent) = chosen(text, &q.choices) {
                 self.audit(user.id.as_str(), None, "message.clarified", intent.to_string(), None).await?;
-                return self.route(user, intent, &q.ents, &q.text, channel).await;
+                return self.route(user, intent, &q.entities, &q.text, channel).await;
             }
         }
-        let cfg = &self.e.cfg;
-        let c = crate::nlu::classifier().classify(text, cfg.default_currency.code());
         let mut ents = c.entities;
         if ents.card_last4.is_none() {
             ents.card_last4 = redacted_last4.map(str::to_string);
@@ -142,22 +141,19 @@ impl Work<'_> {
             return Ok(());
         }
         if is_thanks(text) && ents.transaction_id.is_none() && ents.case_id.is_none() {
-            self.say(channel, Some(&user.id), None, "You're welcome! I'm here if anything else comes up with a charge, a refund or your wallet.")
-                .await?;
+            self.say_to(channel, &user.id, None, Msg::new("thanks")).await?;
             return Ok(());
         }
         let choices: Vec<Intent> = c.top.iter().filter(|(_, p)| *p >= OFFER_AT_LEAST).map(|(i, _)| *i).collect();
         if c.confidence < crate::nlu::ASK_BELOW && choices.len() >= 2 {
-            let mut ask = String::from("I want to be sure I understand. Do you mean that");
+            let mut ask = vec![Msg::new("question-intro")];
             for (n, i) in choices.iter().enumerate() {
-                ask.push_str(&format!("\n{}. {}", n + 1, reading(*i)));
+                ask.push(Msg::new("question-choice").with("number", (n + 1).to_string()).with("reading", l10n::reading(*i)));
             }
-            ask.push_str("\nReply with the number.");
-            self.say(channel, Some(&user.id), None, &ask).await?;
-            let q = PendingQuestion { choices, ents, text: text.to_string() };
-            if let Ok(mut m) = self.e.pending.lock() {
-                m.insert(user.id.as_str().to_string(), q);
-            }
+            ask.push(Msg::new("question-outro"));
+            self.say_to(channel, &user.id, None, Msg::joined(ask, "\n")).await?;
+            let q = StoredQuestion { choices, entities: ents, text: text.to_string(), asked_at: self.now };
+            self.tx.put_question(&user.id, &q).await?;
             return Ok(());
         }
         self.route(user, intent, &ents, text, channel).await
@@ -174,15 +170,13 @@ impl Work<'_> {
             Intent::BuyCredits => self.answer_buy(user, text, channel).await,
             Intent::AutoRecharge => self.answer_auto_recharge(user, channel).await,
             Intent::TransferCredits => {
-                self.say(channel, Some(&user.id), None,
-                    "Credits are not transferable between accounts, so I can't move them. If credits were bought on the wrong account by mistake, tell me which charge and an agent will look at it.").await?;
+                self.say_to(channel, &user.id, None, Msg::new("credits-not-transferable")).await?;
                 Ok(())
             }
             Intent::RefundStatus => self.answer_refund_status(user, &ents, channel).await,
             Intent::TicketStatus => self.answer_ticket_status(user, &ents, channel).await,
             Intent::UpdatePaymentMethod => {
-                self.say(channel, Some(&user.id), None,
-                    "You can replace the card on file under Billing → Payment methods in your dashboard; the new card is used from the next charge on. Please never post card numbers here.").await?;
+                self.say_to(channel, &user.id, None, Msg::new("update-payment-method")).await?;
                 Ok(())
             }
             Intent::Escalate => self.escalate_latest(user, channel).await,
@@ -254,10 +248,8 @@ impl Work<'_> {
         let approvals = self.e.cfg.approvals_channel.clone();
         let text = format!("{} ({n}) says their billing account is {given}: check it, then link them with /link {} <account>.", user.id, user.id);
         self.say(&approvals, None, Some(n), text).await?;
-        let thanks = format!(
-            "Thanks: I've passed {given} to an agent, who will check it and link your chat user to your billing account. You'll hear back here."
-        );
-        self.set_status(case, CaseStatus::Open, user.id.as_str(), &thanks).await?;
+        let thanks = Msg::new("link-passed-on").with("given", given);
+        self.set_status(case, CaseStatus::Open, user.id.as_str(), Some(thanks)).await?;
         Ok(true)
     }
 
@@ -301,7 +293,7 @@ impl Work<'_> {
                 }
                 // The customer's own words (already redacted), so staff read them in /ticket.
                 self.audit(user.id.as_str(), Some(case.number), "case.message", format!("({intent}) {}", clip(text)), None).await?;
-                self.say(channel, Some(&user.id), Some(case.number), format!("I've added this to your case {}.", case.number)).await?;
+                self.say_to(channel, &user.id, Some(case.number), Msg::new("case-added").with("case", case.number.to_string())).await?;
                 self.after_case_update(&mut case, charge.as_ref(), &pick, &charges, user, channel).await
             }
             None => {
@@ -322,7 +314,8 @@ impl Work<'_> {
                 self.push_ticket(&case).await?;
                 self.audit(user.id.as_str(), Some(number), "case.opened", format!("{intent} for account {account}"), None).await?;
                 self.audit(user.id.as_str(), Some(number), "case.message", format!("({intent}) {}", clip(text)), None).await?;
-                self.say(channel, Some(&user.id), Some(number), format!("I've opened case {number} for you ({}).", intent_words(intent))).await?;
+                let opened = Msg::new("case-opened").with("case", number.to_string()).with("topic", l10n::topic(intent));
+                self.say_to(channel, &user.id, Some(number), opened).await?;
                 // A case opened waiting for info already tells its status in the question.
                 self.after_case_update(&mut case, charge.as_ref(), &pick, &charges, user, channel).await
             }
@@ -345,33 +338,28 @@ impl Work<'_> {
             None => None,
         }) else {
             if case.status != CaseStatus::AwaitingInfo {
-                self.set_status(case, CaseStatus::AwaitingInfo, "system", "").await?;
+                self.set_status(case, CaseStatus::AwaitingInfo, "system", None).await?;
             }
             return self.ask_for_charge(case, pick, charges, user, channel).await;
         };
         if case.status == CaseStatus::AwaitingInfo {
-            self.set_status(case, CaseStatus::Open, "system", &format!("It is about charge {}.", charge.id)).await?;
+            self.set_status(case, CaseStatus::Open, "system", Some(Msg::new("case-about-charge").with("charge", charge.id.to_string()))).await?;
         }
         let e = self.eligibility_of(&charge, None).await?;
         let text = match (&e.decision, case.intent) {
-            (_, Intent::PaymentFailed | Intent::PaymentPending) => {
-                format!("I found charge {}. An agent will check its payment status with the provider and get back to you here.", charge.summary())
-            }
+            (_, Intent::PaymentFailed | Intent::PaymentPending) => Msg::new("charge-payment-check").with("charge", l10n::charge_summary(&charge)),
             (Decision::Refused(Refusal::Disputed), _) => {
-                let why = e.explain();
-                self.set_status(case, CaseStatus::Escalated, "system", "The charge has an open chargeback, so a lead takes it over.").await?;
-                format!("Charge {}: {why}.", charge.id)
+                self.set_status(case, CaseStatus::Escalated, "system", Some(Msg::new("why-chargeback-open"))).await?;
+                Msg::new("charge-disputed").with("charge", charge.id.to_string()).with("explanation", l10n::eligibility(&e))
             }
-            (Decision::Eligible { .. }, _) => format!(
-                "Charge {}: under our policy it is {}. An agent will review it; you'll be told of every step here.",
-                charge.summary(),
-                e.explain()
-            ),
+            (Decision::Eligible { .. }, _) => {
+                Msg::new("charge-eligible").with("charge", l10n::charge_summary(&charge)).with("explanation", l10n::eligibility(&e))
+            }
             (Decision::Refused(_), _) => {
-                format!("Charge {}: under our policy it is {}. An agent will still read your case and reply here.", charge.summary(), e.explain())
+                Msg::new("charge-refused").with("charge", l10n::charge_summary(&charge)).with("explanation", l10n::eligibility(&e))
             }
         };
-        self.say(channel, Some(&user.id), Some(case.number), text).await?;
+        self.say_to(channel, &user.id, Some(case.number), text).await?;
         if case.intent == Intent::Dispute {
             self.chargeback_threat(case, user, channel).await?;
         }
@@ -384,48 +372,37 @@ impl Work<'_> {
         if case.status == CaseStatus::Escalated {
             return Ok(());
         }
-        self.say(
-            channel,
-            Some(&user.id),
-            Some(case.number),
-            "About a chargeback: it is a dispute you open with your bank. The bank holds the money while it investigates, which usually takes weeks, \
-             and while it is open we cannot refund that charge here. A refund from us goes straight back to your card, usually within 5–10 business days. \
-             If you have not filed a dispute yet, we can look at a refund first. A lead is taking over your case now.",
-        )
-        .await?;
-        self.set_status(case, CaseStatus::Escalated, "system", "").await
+        self.say_to(channel, &user.id, Some(case.number), Msg::new("chargeback-explained")).await?;
+        self.set_status(case, CaseStatus::Escalated, "system", None).await
     }
 
     async fn ask_for_charge(&mut self, case: &mut Case, pick: &Pick, charges: &[Charge], user: &User, channel: &str) -> EngineResult<()> {
         if case.intent == Intent::Dispute {
             self.chargeback_threat(case, user, channel).await?;
         }
-        let mut text = match pick {
-            Pick::NotFound(r) => format!("I couldn't find a charge {r} on your account. "),
-            _ => String::new(),
-        };
-        text.push_str("Which charge is this about? Please reply with its transaction id, the invoice number, or its date and amount.");
-        let recent: Vec<String> = charges.iter().rev().take(5).map(|c| format!("\n• {}", c.summary())).collect();
-        if recent.is_empty() {
-            text.push_str(" I see no charges on your account yet.");
-        } else {
-            text.push_str(" Your recent charges:");
-            text.extend(recent);
+        let mut sentences = Vec::new();
+        if let Pick::NotFound(r) = pick {
+            sentences.push(Msg::new("charge-not-found").with("reference", r.as_str()));
         }
-        self.say(channel, Some(&user.id), Some(case.number), text).await?;
+        sentences.push(Msg::new("which-charge"));
+        let recent: Vec<Msg> = charges.iter().rev().take(5).map(|c| Msg::new("recent-charge").with("charge", l10n::charge_summary(c))).collect();
+        let text = if recent.is_empty() {
+            sentences.push(Msg::new("no-charges-yet"));
+            Msg::joined(sentences, " ")
+        } else {
+            sentences.push(Msg::new("recent-charges"));
+            let mut lines = vec![Msg::joined(sentences, " ")];
+            lines.extend(recent);
+            Msg::joined(lines, "\n")
+        };
+        self.say_to(channel, &user.id, Some(case.number), text).await?;
         Ok(())
     }
 
     async fn case_without_account(&mut self, user: &User, intent: Intent, channel: &str) -> EngineResult<()> {
         let open = self.tx.open_cases_of(&user.id).await?;
         if let Some(case) = open.first() {
-            self.say(
-                channel,
-                Some(&user.id),
-                Some(case.number),
-                format!("I've added this to your case {}. An agent still has to link your chat user to your billing account.", case.number),
-            )
-            .await?;
+            self.say_to(channel, &user.id, Some(case.number), Msg::new("case-added-unlinked").with("case", case.number.to_string())).await?;
             return Ok(());
         }
         let number = self.tx.next_case_number().await?;
@@ -443,13 +420,8 @@ impl Work<'_> {
         self.tx.insert_case(&case).await?;
         self.push_ticket(&case).await?;
         self.audit(user.id.as_str(), Some(number), "case.opened", format!("{intent}, no account linked"), None).await?;
-        self.say(
-            channel,
-            Some(&user.id),
-            Some(number),
-            format!("I've opened case {number} ({}). I can't see a billing account linked to you yet: please tell me the email or account id you signed up with, and an agent will link it.", intent_words(intent)),
-        )
-        .await?;
+        let opened = Msg::new("case-opened-unlinked").with("case", number.to_string()).with("topic", l10n::topic(intent));
+        self.say_to(channel, &user.id, Some(number), opened).await?;
         Ok(())
     }
 
@@ -477,8 +449,10 @@ impl Work<'_> {
         let Some(account) = user.account.clone() else {
             return self.no_account(user, channel).await;
         };
-        let text = self.balance_words(&account).await?;
-        self.say(channel, Some(&user.id), None, text).await?;
+        let wallets = self.tx.wallets_of(&account).await?;
+        let parts: Vec<String> = wallets.iter().map(|w| format!("{} {}", w.currency.format(w.balance), w.currency)).collect();
+        let text = Msg::new("wallet-balance").with("account", account.to_string()).with("balances", parts.join(", "));
+        self.say_to(channel, &user.id, None, text).await?;
         Ok(())
     }
 
@@ -489,13 +463,7 @@ impl Work<'_> {
     }
 
     async fn no_account(&mut self, user: &User, channel: &str) -> EngineResult<()> {
-        self.say(
-            channel,
-            Some(&user.id),
-            None,
-            "I can't see a billing account linked to you yet. Tell me the email or account id you signed up with and an agent will link it.",
-        )
-        .await?;
+        self.say_to(channel, &user.id, None, Msg::new("no-account")).await?;
         Ok(())
     }
 
@@ -508,31 +476,30 @@ impl Work<'_> {
         let policy = match self.e.cfg.policy.in_currency(cur) {
             Ok(p) => p,
             Err(why) => {
-                self.say(channel, Some(&user.id), None, format!("I can't sell credits in {cur} yet: {why}.")).await?;
+                self.say_to(channel, &user.id, None, Msg::new("credits-not-sold").with("currency", cur.to_string()).with("why", why.to_string()))
+                    .await?;
                 return Ok(());
             }
         };
         let policy = &policy;
         let n = credits_mentioned(text).filter(|n| *n > 0 && *n <= crate::domain::billing::MAX_CREDITS_PER_PURCHASE);
+        let money = |d: Decimal| format!("{} {cur}", cur.format(d));
         let reply = match n {
             Some(n) => {
                 let p = price_credits(n, cur, policy);
-                format!(
-                    "{n} credits add {} {cur} to your wallet and cost {} {cur} ({} {cur} plus a {} {cur} platform fee). To buy them, type /wallet buy {n}.",
-                    cur.format(p.value),
-                    cur.format(p.total),
-                    cur.format(p.cost),
-                    cur.format(p.fee)
-                )
+                Msg::new("credits-price")
+                    .count("credits", u64::from(n))
+                    .with("value", money(p.value))
+                    .with("total", money(p.total))
+                    .with("cost", money(p.cost))
+                    .with("fee", money(p.fee))
             }
-            None => format!(
-                "Each credit adds {} {cur} to your wallet and costs {} {cur}, plus a {}% platform fee. Type /wallet buy <credits> to buy, e.g. /wallet buy 10.",
-                cur.format(policy.credit_value),
-                cur.format(policy.credit_price),
-                (policy.fee_rate * Decimal::from(100)).normalize()
-            ),
+            None => Msg::new("credits-price-each")
+                .with("value", money(policy.credit_value))
+                .with("price", money(policy.credit_price))
+                .with("percent", (policy.fee_rate * Decimal::from(100)).normalize().to_string()),
         };
-        self.say(channel, Some(&user.id), None, reply).await?;
+        self.say_to(channel, &user.id, None, reply).await?;
         Ok(())
     }
 
@@ -542,22 +509,23 @@ impl Work<'_> {
         };
         let Some(acct) = self.tx.account(&account).await? else { return self.no_account(user, channel).await };
         let cur = acct.currency;
+        let money = |d: Decimal| format!("{} {cur}", cur.format(d));
         let text = match &acct.auto_recharge {
             Some(a) => match self.e.cfg.policy.in_currency(cur) {
                 Ok(policy) => {
                     let p = price_credits(a.credits, cur, &policy);
-                    format!(
-                        "Auto-recharge is on for {account}: when usage leaves your balance below {} {cur}, {} credits are bought at once ({} {cur} charged, {} {cur} added). An agent can change or stop it for you: just say so here.",
-                        cur.format(a.below), a.credits, cur.format(p.total), cur.format(p.value)
-                    )
+                    Msg::new("auto-recharge-on")
+                        .with("account", account.to_string())
+                        .with("below", money(a.below))
+                        .count("credits", u64::from(a.credits))
+                        .with("total", money(p.total))
+                        .with("value", money(p.value))
                 }
-                Err(why) => format!("Auto-recharge is set up for {account}, but {why}."),
+                Err(why) => Msg::new("auto-recharge-unpriced").with("account", account.to_string()).with("why", why.to_string()),
             },
-            None => format!(
-                "Auto-recharge is off for {account}. It can buy credits automatically when your balance drops below a threshold you choose; tell me the threshold and how many credits, and an agent will set it up."
-            ),
+            None => Msg::new("auto-recharge-off").with("account", account.to_string()),
         };
-        self.say(channel, Some(&user.id), None, text).await?;
+        self.say_to(channel, &user.id, None, text).await?;
         Ok(())
     }
 
@@ -566,7 +534,7 @@ impl Work<'_> {
         let wanted = ents.case_id.as_deref().and_then(|c| CaseNumber::from_str(c).ok());
         if let Some(n) = wanted {
             if !cases.iter().any(|c| c.number == n) {
-                self.say(channel, Some(&user.id), None, format!("I can't find a case {n} on your account.")).await?;
+                self.say_to(channel, &user.id, None, Msg::new("no-case-found").with("case", n.to_string())).await?;
                 return Ok(());
             }
         }
@@ -575,36 +543,40 @@ impl Work<'_> {
             for r in self.tx.refunds_of_case(case.number).await?.iter().rev() {
                 let amount = format!("{} {}", r.currency.format(r.amount), r.currency);
                 let state = match r.status {
-                    RefundStatus::AwaitingApproval => "is waiting for a lead's approval".to_string(),
-                    RefundStatus::Approved | RefundStatus::Executing => "is approved and being paid".to_string(),
+                    RefundStatus::AwaitingApproval => Msg::new("refund-state-awaiting_approval"),
+                    RefundStatus::Approved | RefundStatus::Executing => Msg::new("refund-state-paying"),
                     RefundStatus::Succeeded => {
                         let notes = self.tx.credit_notes_of(&r.charge).await?;
-                        let when = notes
-                            .iter()
-                            .find(|n| n.amount == r.amount)
-                            .map(|n| format!(" on {}", n.at.format("%Y-%m-%d %H:%M UTC")))
-                            .unwrap_or_default();
-                        format!("was sent{when}; card refunds usually show on your statement within 5–10 business days")
+                        match notes.iter().find(|n| n.amount == r.amount) {
+                            Some(n) => Msg::new("refund-state-sent-on").with("date", n.at.format("%Y-%m-%d %H:%M UTC").to_string()),
+                            None => Msg::new("refund-state-sent"),
+                        }
                     }
-                    RefundStatus::Failed => "could not be paid; an agent is looking into it".to_string(),
-                    RefundStatus::Rejected => "was not approved".to_string(),
-                    RefundStatus::Expired => "expired before approval; an agent will follow up".to_string(),
-                    RefundStatus::OnHold => "is on hold because the charge is disputed with your bank; a lead is handling it".to_string(),
-                    RefundStatus::Reversed => "was sent but then returned by the payment provider; a lead is looking into it".to_string(),
+                    RefundStatus::Failed => Msg::new("refund-state-failed"),
+                    RefundStatus::Rejected => Msg::new("refund-state-rejected"),
+                    RefundStatus::Expired => Msg::new("refund-state-expired"),
+                    RefundStatus::OnHold => Msg::new("refund-state-on_hold"),
+                    RefundStatus::Reversed => Msg::new("refund-state-reversed"),
                 };
-                lines.push(format!("The refund of {amount} for {} ({}) {state}.", r.charge, case.number));
+                lines.push(
+                    Msg::new("refund-status-line")
+                        .with("amount", amount)
+                        .with("charge", r.charge.to_string())
+                        .with("case", case.number.to_string())
+                        .with("state", state),
+                );
             }
         }
         let text = if lines.is_empty() {
             match cases.iter().find(|c| c.status.is_open()) {
-                Some(c) => format!("No refund has been requested yet on your case {}, which is {}.", c.number, c.status.describe()),
-                None => "I can't find a refund request for you. If you'd like one, tell me which charge and why.".to_string(),
+                Some(c) => Msg::new("no-refund-yet").with("case", c.number.to_string()).with("status", l10n::status(c.status)),
+                None => Msg::new("no-refund-found"),
             }
         } else {
             lines.truncate(3);
-            lines.join("\n")
+            Msg::joined(lines, "\n")
         };
-        self.say(channel, Some(&user.id), wanted, text).await?;
+        self.say_to(channel, &user.id, wanted, text).await?;
         Ok(())
     }
 
@@ -616,46 +588,36 @@ impl Work<'_> {
             None => cases.iter().find(|c| c.status.is_open()).or(cases.first()),
         };
         let text = match (case, wanted) {
-            (Some(c), _) => format!(
-                "Your case {} ({}) is {}{}. Last update {}.",
-                c.number,
-                intent_words(c.intent),
-                c.status.describe(),
-                c.charge.as_ref().map(|ch| format!(", about charge {ch}")).unwrap_or_default(),
-                c.updated_at.format("%Y-%m-%d %H:%M UTC")
-            ),
-            (None, Some(n)) => format!("I can't find a case {n} on your account."),
-            (None, None) => "You have no case with us yet. Tell me what happened with your payment and I'll open one.".into(),
+            (Some(c), _) => {
+                let status = match &c.charge {
+                    Some(ch) => Msg::new("ticket-status-charge").with("charge", ch.to_string()),
+                    None => Msg::new("ticket-status"),
+                };
+                status
+                    .with("case", c.number.to_string())
+                    .with("topic", l10n::topic(c.intent))
+                    .with("status", l10n::status(c.status))
+                    .with("updated", c.updated_at.format("%Y-%m-%d %H:%M UTC").to_string())
+            }
+            (None, Some(n)) => Msg::new("no-case-found").with("case", n.to_string()),
+            (None, None) => Msg::new("no-case-yet"),
         };
-        self.say(channel, Some(&user.id), case.map(|c| c.number), text).await?;
+        self.say_to(channel, &user.id, case.map(|c| c.number), text).await?;
         Ok(())
     }
 
     async fn escalate_latest(&mut self, user: &User, channel: &str) -> EngineResult<()> {
         let open = self.tx.open_cases_of(&user.id).await?;
         match open.into_iter().next() {
-            Some(mut case) if case.status == CaseStatus::Escalated => {
-                self.say(
-                    channel,
-                    Some(&user.id),
-                    Some(case.number),
-                    format!("Your case {} is already with a lead; they will reply here.", case.number),
-                )
-                .await?;
-                let _ = &mut case;
+            Some(case) if case.status == CaseStatus::Escalated => {
+                self.say_to(channel, &user.id, Some(case.number), Msg::new("already-with-lead").with("case", case.number.to_string())).await?;
             }
             Some(mut case) => {
                 self.audit(user.id.as_str(), Some(case.number), "case.escalation_asked", "customer asked for escalation", None).await?;
-                self.set_status(&mut case, CaseStatus::Escalated, user.id.as_str(), "A lead will take it from here.").await?;
+                self.set_status(&mut case, CaseStatus::Escalated, user.id.as_str(), Some(Msg::new("lead-takes-it"))).await?;
             }
             None => {
-                self.say(
-                    channel,
-                    Some(&user.id),
-                    None,
-                    "You have no open case to escalate. Tell me what happened with your payment and I'll open one right away.",
-                )
-                .await?;
+                self.say_to(channel, &user.id, None, Msg::new("nothing-to-escalate")).await?;
             }
         }
         Ok(())
@@ -673,13 +635,7 @@ impl Work<'_> {
         if ents.case_id.is_some() {
             return self.answer_ticket_status(user, ents, channel).await;
         }
-        self.say(
-            channel,
-            Some(&user.id),
-            None,
-            "I'm the payment-support bot. Tell me what happened with a charge (for example \"I was charged twice for invoice INV-…\") and I'll open a case, or ask about your wallet balance, credits or a refund.",
-        )
-        .await?;
+        self.say_to(channel, &user.id, None, Msg::new("greeting")).await?;
         Ok(())
     }
 }
@@ -714,11 +670,6 @@ fn is_thanks(text: &str) -> bool {
 /// names a charge: the same problem, or a plain refund request about either.
 fn same_topic(old: Intent, new: Intent) -> bool {
     old == new || old == Intent::RefundRequest || new == Intent::RefundRequest
-}
-
-/// "refund request" for `refund_request`.
-pub(crate) fn intent_words(i: Intent) -> String {
-    i.as_str().replace('_', " ")
 }
 
 /// A number of credits named in a message: "add 50 credits", "50 créditos".

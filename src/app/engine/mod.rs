@@ -49,6 +49,9 @@ pub struct EngineConfig {
     /// The hour (UTC) at which a summary of the last 24 hours is posted to the approvals
     /// channel each day; `None`: off.
     pub daily_summary_hour: Option<u32>,
+    /// How long a question back waits for the customer's answer (`[bot]
+    /// question_expiry_hours`, default 24); a later "2" is read as a new message.
+    pub question_expiry: Duration,
 }
 
 impl Default for EngineConfig {
@@ -64,6 +67,7 @@ impl Default for EngineConfig {
             pending_escalation: Duration::hours(24),
             wallet: WalletSettings::default(),
             daily_summary_hour: None,
+            question_expiry: Duration::hours(24),
         }
     }
 }
@@ -208,8 +212,6 @@ pub struct Engine {
     /// The last day this process saw the daily summary posted (by it or another
     /// instance), so that the store is asked at most once a day.
     summary_day: std::sync::Mutex<Option<chrono::NaiveDate>>,
-    /// Questions back to customers whose message the classifier was unsure of.
-    pending: customer::PendingQuestions,
     /// When no timer can be due, as last read from the store (see [`TimerHint`]).
     timer_hint: std::sync::Mutex<Option<TimerHint>>,
     /// Full timer passes run (their queries), for benchmarks and tests.
@@ -236,7 +238,6 @@ impl Engine {
             connectors,
             cfg,
             summary_day: std::sync::Mutex::new(None),
-            pending: Default::default(),
             timer_hint: std::sync::Mutex::new(None),
             timer_passes: Default::default(),
         }

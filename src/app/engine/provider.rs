@@ -161,7 +161,6 @@ impl Engine {
             return Ok(WebhookOutcome::Ignored);
         }
         w.tx.set_disputed(&charge.id, true).await?;
-        let why = "The bank opened a dispute (chargeback) on this charge, so a lead takes the case over.";
         let open = w.tx.open_cases_of_account(&charge.account).await?.into_iter().find(|c| c.charge.as_ref() == Some(&charge.id));
         let mut case = match open {
             Some(c) => c,
@@ -179,7 +178,7 @@ impl Engine {
             Some("disputed"),
         )
         .await?;
-        w.set_status(&mut case, CaseStatus::Escalated, "system", why).await?;
+        w.set_status(&mut case, CaseStatus::Escalated, "system", Some(crate::app::l10n::Msg::new("why-bank-dispute"))).await?;
         // Policy rule 7: no refund of a disputed charge. Every request waiting for
         // approval, and every approved one not yet sent, goes on hold; one being sent
         // right now (leased) is re-checked by its worker just before the call.

@@ -10,6 +10,7 @@
 use super::approvals::{Direction, Payable};
 use super::work::{refund_words, Work};
 use super::{Engine, EngineResult};
+use crate::app::l10n::Msg;
 use crate::app::ports::{ConnectorError, ProviderRefund, ProviderStatus, RefundCall};
 use crate::domain::approvals::{next_attempt, Refund, RefundStatus};
 use crate::domain::billing::CreditNote;
@@ -329,13 +330,7 @@ impl Work<'_> {
         .await?;
         if let Some(mut case) = self.tx.case(refund.case).await? {
             if case.status != CaseStatus::Escalated {
-                self.set_status(
-                    &mut case,
-                    CaseStatus::Escalated,
-                    "system",
-                    "The payment provider has not confirmed the refund yet; a lead is watching it.",
-                )
-                .await?;
+                self.set_status(&mut case, CaseStatus::Escalated, "system", Some(Msg::new("why-provider-not-confirmed"))).await?;
             }
         }
         Ok(())
@@ -377,13 +372,7 @@ impl Work<'_> {
         .await?;
         if let Some(mut case) = self.tx.case(refund.case).await? {
             if case.status != CaseStatus::Escalated {
-                self.set_status(
-                    &mut case,
-                    CaseStatus::Escalated,
-                    "system",
-                    "The payment provider has not finished the refund yet; a lead is following it up.",
-                )
-                .await?;
+                self.set_status(&mut case, CaseStatus::Escalated, "system", Some(Msg::new("why-provider-not-finished"))).await?;
             }
         }
         Ok(())
@@ -418,21 +407,20 @@ impl Work<'_> {
         let approvals = self.e.cfg.approvals_channel.clone();
         self.say(&approvals, None, Some(refund.case), format!("Paid: {words} for {} (provider ref {pref}).", refund.case)).await?;
         if let Some(mut case) = self.tx.case(refund.case).await? {
-            let card = match self.tx.charge(&refund.charge).await? {
-                Some(c) => c.card_last4.map(|l| format!(" to the card ending {l}")).unwrap_or_default(),
-                None => String::new(),
+            let sent = match self.tx.charge(&refund.charge).await?.and_then(|c| c.card_last4) {
+                Some(last4) => Msg::new("refund-sent-to-card").with("last4", last4),
+                None => Msg::new("refund-sent"),
             };
-            self.tell_customer(&case, format!(
-                "Your refund of {} {} for charge {} has been sent{card}. A credit note was issued; card refunds usually show on your statement within 5–10 business days.",
-                refund.currency.format(refund.amount), refund.currency, refund.charge
-            ))
-            .await?;
+            let sent = sent
+                .with("amount", format!("{} {}", refund.currency.format(refund.amount), refund.currency))
+                .with("charge", refund.charge.to_string());
+            self.tell_customer(&case, sent).await?;
             let others_pending =
                 self.tx.refunds_of_case(refund.case).await?.iter().any(|r| {
                     r.id != refund.id && matches!(r.status, RefundStatus::AwaitingApproval | RefundStatus::Approved | RefundStatus::Executing)
                 });
             if !others_pending {
-                self.set_status(&mut case, CaseStatus::Resolved, "system", "").await?;
+                self.set_status(&mut case, CaseStatus::Resolved, "system", None).await?;
             }
         }
         Ok(())
@@ -480,12 +468,11 @@ impl Work<'_> {
         )
         .await?;
         if let Some(mut case) = self.tx.case(refund.case).await? {
-            self.tell_customer(&case, format!(
-                "Your refund of {} {} for charge {} did not go through after all: the payment provider sent it back. The credit note was cancelled and a lead is looking into it; you do not need to do anything.",
-                refund.currency.format(refund.amount), refund.currency, refund.charge
-            ))
-            .await?;
-            self.set_status(&mut case, CaseStatus::Escalated, "system", "").await?;
+            let returned = Msg::new("refund-returned")
+                .with("amount", format!("{} {}", refund.currency.format(refund.amount), refund.currency))
+                .with("charge", refund.charge.to_string());
+            self.tell_customer(&case, returned).await?;
+            self.set_status(&mut case, CaseStatus::Escalated, "system", None).await?;
         }
         Ok(())
     }
@@ -502,13 +489,7 @@ impl Work<'_> {
         let requester = refund.requested_by.clone();
         self.say(&approvals, Some(&requester), Some(refund.case), format!("The {words} for {} failed: {why}.", refund.case)).await?;
         if let Some(mut case) = self.tx.case(refund.case).await? {
-            self.set_status(
-                &mut case,
-                CaseStatus::Escalated,
-                "system",
-                "We could not send the refund through the payment provider; a lead is looking into it.",
-            )
-            .await?;
+            self.set_status(&mut case, CaseStatus::Escalated, "system", Some(Msg::new("why-refund-not-sent"))).await?;
         }
         Ok(())
     }

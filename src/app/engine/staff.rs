@@ -4,6 +4,7 @@ use super::work::{refund_words, Work};
 use super::EngineResult;
 use crate::app::action::Action;
 use crate::app::command::{self, Command, RequestRef, Target};
+use crate::app::l10n::Msg;
 use crate::app::ports::User;
 use crate::domain::approvals::{auto_approves, expiry, idempotency_key, leads_needed, GoodwillRequest, GoodwillStatus, Refund, RefundStatus, Vote};
 use crate::domain::billing::{Charge, EntryKind, WalletEntry};
@@ -139,14 +140,8 @@ impl Work<'_> {
                         c.updated_at = self.now;
                         self.tx.update_case(&c).await?;
                         self.push_ticket(&c).await?;
-                        self.tell_customer(
-                            &c,
-                            format!(
-                                "Your chat user is now linked to account {account}; an agent can now look at your charges for case {}.",
-                                c.number
-                            ),
-                        )
-                        .await?;
+                        let linked = Msg::new("linked-now").with("account", account.to_string()).with("case", c.number.to_string());
+                        self.tell_customer(&c, linked).await?;
                     }
                 }
             }
@@ -353,7 +348,7 @@ impl Work<'_> {
             self.say(channel, Some(&user.id), None, format!("I can't find a case {n}.")).await?;
             return Ok(());
         };
-        self.tell_customer(&case, format!("Message from our support team about {n}: {text}")).await?;
+        self.tell_customer(&case, Msg::new("support-message").with("case", n.to_string()).with("text", text)).await?;
         self.audit(user.id.as_str(), Some(n), "case.reply", format!("to {}: {text}", case.customer), None).await?;
         self.say(channel, Some(&user.id), Some(n), format!("Sent to {} on {n}.", case.customer)).await?;
         Ok(())
@@ -582,13 +577,8 @@ impl Work<'_> {
                 ),
             )
             .await?;
-            self.set_status(
-                &mut case,
-                CaseStatus::AwaitingApproval,
-                "system",
-                &format!("A refund of {money} was approved automatically and is being paid."),
-            )
-            .await?;
+            self.set_status(&mut case, CaseStatus::AwaitingApproval, "system", Some(Msg::new("why-auto-approved").with("amount", money.as_str())))
+                .await?;
             return Ok(());
         }
         let approvals = self.e.cfg.approvals_channel.clone();
@@ -627,8 +617,8 @@ impl Work<'_> {
             ),
         )
         .await?;
-        self.set_status(&mut case, CaseStatus::AwaitingApproval, user.id.as_str(), &format!("An agent has requested a refund of {money} for you."))
-            .await?;
+        let why = Msg::new("why-agent-requested").with("amount", money.as_str());
+        self.set_status(&mut case, CaseStatus::AwaitingApproval, user.id.as_str(), Some(why)).await?;
         Ok(())
     }
 
@@ -666,13 +656,7 @@ impl Work<'_> {
                 Some(c) => c,
                 None => self.open_case_for_charge(user, charge, channel).await?,
             };
-            self.set_status(
-                &mut c,
-                CaseStatus::Escalated,
-                user.id.as_str(),
-                "The charge has an open chargeback with the bank, so a lead takes the case over.",
-            )
-            .await?;
+            self.set_status(&mut c, CaseStatus::Escalated, user.id.as_str(), Some(Msg::new("why-chargeback-with-bank"))).await?;
         }
         Ok(())
     }
@@ -719,7 +703,7 @@ impl Work<'_> {
             Ok(status) => {
                 // A note is internal: it goes to the audit trail, never to the customer
                 // (`/reply` speaks to them).
-                self.set_status(&mut case, status, user.id.as_str(), "").await?;
+                self.set_status(&mut case, status, user.id.as_str(), None).await?;
                 if !note.is_empty() {
                     self.audit(user.id.as_str(), Some(n), "case.note", note.to_string(), None).await?;
                 }

@@ -3,6 +3,7 @@
 
 use super::{Actor, Engine, EngineResult};
 use crate::app::action::{Action, Destination};
+use crate::app::l10n::{self, Msg};
 use crate::app::ports::{StoreTx, User};
 use crate::domain::approvals::{Refund, RefundStatus};
 use crate::domain::audit::AuditRecord;
@@ -10,6 +11,7 @@ use crate::domain::billing::{plan_usage, price_credits, Charge, ChargeKind, Entr
 use crate::domain::ids::{AccountId, CaseNumber, UserId};
 use crate::domain::roles::{Role, Roles};
 use crate::domain::tickets::{Case, CaseStatus};
+use crate::nlu::Lang;
 use chrono::{DateTime, Utc};
 
 /// One unit of work. Its fields are the engine's own: handlers in `engine/` (one file per
@@ -19,11 +21,13 @@ pub(crate) struct Work<'e> {
     pub(super) tx: Box<dyn StoreTx>,
     pub(super) now: DateTime<Utc>,
     pub(super) e: &'e Engine,
+    /// The language of the customer this work speaks to, once known (see `lang_of`).
+    pub(super) speaker_lang: Option<(UserId, Lang)>,
 }
 
 impl<'e> Work<'e> {
     pub fn new(tx: Box<dyn StoreTx>, now: DateTime<Utc>, e: &'e Engine) -> Work<'e> {
-        Work { tx, now, e }
+        Work { tx, now, e, speaker_lang: None }
     }
 
     pub async fn commit(self) -> EngineResult<()> {
@@ -110,16 +114,36 @@ impl<'e> Work<'e> {
         Ok(())
     }
 
-    /// Tells the case's customer something about their case, where they wrote.
-    pub async fn tell_customer(&mut self, case: &Case, text: impl Into<String>) -> EngineResult<()> {
-        let to = case.customer.clone();
-        self.say(&case.channel, Some(&to), Some(case.number), text).await?;
+    /// The language a customer is answered in: the one remembered for them (English when
+    /// none is, or when paydesk has no texts for it).
+    pub async fn lang_of(&mut self, user: &UserId) -> EngineResult<Lang> {
+        if let Some((u, lang)) = &self.speaker_lang {
+            if u == user {
+                return Ok(*lang);
+            }
+        }
+        let lang = self.tx.customer_language(user).await?.map_or(Lang::En, |l| l.lang);
+        self.speaker_lang = Some((user.clone(), lang));
+        Ok(lang)
+    }
+
+    /// Says a message to a customer in their language.
+    pub async fn say_to(&mut self, channel: &str, to: &UserId, case: Option<CaseNumber>, msg: Msg) -> EngineResult<()> {
+        let text = msg.render(self.lang_of(to).await?);
+        self.say(channel, Some(to), case, text).await?;
         Ok(())
     }
 
-    /// Changes a case's status: stored, a `ticket` line, the customer told (Tickets 5),
-    /// audited.
-    pub async fn set_status(&mut self, case: &mut Case, status: CaseStatus, actor: &str, why: &str) -> EngineResult<()> {
+    /// Tells the case's customer something about their case, where they wrote, in their
+    /// language.
+    pub async fn tell_customer(&mut self, case: &Case, msg: Msg) -> EngineResult<()> {
+        let to = case.customer.clone();
+        self.say_to(&case.channel, &to, Some(case.number), msg).await
+    }
+
+    /// Changes a case's status: stored, a `ticket` line, the customer told (Tickets 5) in
+    /// their language with `why` after it, audited (in English).
+    pub async fn set_status(&mut self, case: &mut Case, status: CaseStatus, actor: &str, why: Option<Msg>) -> EngineResult<()> {
         if case.status == status {
             return Ok(());
         }
@@ -128,20 +152,14 @@ impl<'e> Work<'e> {
         case.updated_at = self.now;
         self.tx.update_case(case).await?;
         self.push_ticket(case).await?;
-        let mut text = format!("Your case {} is now {}.", case.number, status.describe());
-        if !why.is_empty() {
-            text.push(' ');
-            text.push_str(why);
-        }
-        self.tell_customer(case, text).await?;
-        self.audit(
-            actor,
-            Some(case.number),
-            "case.status",
-            format!("{} -> {}{}", from.as_str(), status.as_str(), if why.is_empty() { String::new() } else { format!(": {why}") }),
-            None,
-        )
-        .await
+        let told = Msg::new("case-status").with("case", case.number.to_string()).with("status", l10n::status(status));
+        let audit_why = why.as_ref().map(|w| format!(": {}", w.english())).unwrap_or_default();
+        let parts = match why {
+            Some(why) => vec![told, why],
+            None => vec![told],
+        };
+        self.tell_customer(case, Msg::joined(parts, " ")).await?;
+        self.audit(actor, Some(case.number), "case.status", format!("{} -> {}{audit_why}", from.as_str(), status.as_str()), None).await
     }
 
     /// Sets a refund's status, stores it and writes its `refund` line.
@@ -193,15 +211,18 @@ impl<'e> Work<'e> {
         let redacted = crate::nlu::redact_card_numbers(raw);
         let text = redacted.text.into_owned();
         let user = self.user(actor).await?;
+        let is_command = crate::app::command::is_command(&text);
+        // A customer's message is read first, so that every reply to it (the card notice
+        // too) is in their language.
+        let reading = if !is_command && user.roles.has(Role::Customer) {
+            let c = crate::nlu::classifier().classify(&text, self.e.cfg.default_currency.code());
+            self.settle_language(&user, &text, &c, channel).await?;
+            Some(c)
+        } else {
+            None
+        };
         if redacted.card_numbers > 0 {
-            self.say(
-                channel,
-                Some(&user.id),
-                None,
-                "Please never post a full card number in chat: I removed it from your message and did not keep it. \
-                 The last four digits are all we ever need.",
-            )
-            .await?;
+            self.say_to(channel, &user.id, None, Msg::new("card-number-removed")).await?;
             self.audit(
                 user.id.as_str(),
                 None,
@@ -211,7 +232,7 @@ impl<'e> Work<'e> {
             )
             .await?;
         }
-        if crate::app::command::is_command(&text) {
+        if is_command {
             return self.command(&user, &text, channel).await;
         }
         if !user.roles.has(Role::Customer) {
@@ -226,7 +247,10 @@ impl<'e> Work<'e> {
             }
             return Ok(());
         }
-        self.customer_message(&user, &text, redacted.last4.as_deref(), channel).await
+        match reading {
+            Some(c) => self.customer_message(&user, &text, c, redacted.last4.as_deref(), channel).await,
+            None => Ok(()),
+        }
     }
 
     pub async fn usage(&mut self, account_id: &AccountId, conversations: u64) -> EngineResult<()> {
@@ -422,21 +446,16 @@ impl<'e> Work<'e> {
             None,
         )
         .await?;
-        self.say(
-            channel,
-            Some(&user.id),
-            None,
-            format!(
-                "Bought {credits} {}: {} {cur} added to your wallet, your card was charged {} {cur} ({} {cur} plus a {} {cur} platform fee, charge {id}). Your balance is now {} {cur}.",
-                if credits == 1 { "credit" } else { "credits" },
-                cur.format(p.value),
-                cur.format(p.total),
-                cur.format(p.cost),
-                cur.format(p.fee),
-                cur.format(balance)
-            ),
-        )
-        .await?;
+        let money = |d: rust_decimal::Decimal| format!("{} {cur}", cur.format(d));
+        let bought = Msg::new("credits-bought")
+            .count("credits", u64::from(credits))
+            .with("value", money(p.value))
+            .with("total", money(p.total))
+            .with("cost", money(p.cost))
+            .with("fee", money(p.fee))
+            .with("charge", id.to_string())
+            .with("balance", money(balance));
+        self.say_to(channel, &user.id, None, bought).await?;
         Ok(())
     }
 }

@@ -1,0 +1,182 @@
+# paydesk: lo que leen los clientes, en español. Los ids son los de locales/en/paydesk.ftl
+# (los tests de `src/app/l10n.rs` comprueban que no falte ninguno).
+# Los importes, números de caso y fechas llegan ya formateados por paydesk.
+
+## Idiomas (la nota para un idioma sin textos se da siempre en inglés).
+
+fallback-note = (Aún no podemos responder en { $language }, así que respondemos en inglés.)
+language-en = inglés
+language-es = español
+language-pt = portugués
+language-fr = francés
+language-de = alemán
+language-it = italiano
+language-nl = neerlandés
+language-zh = chino
+language-ja = japonés
+
+## Estados de un caso.
+
+status-open = abierto y en revisión
+status-awaiting_info = a la espera de datos tuyos
+status-awaiting_approval = a la espera de que un responsable apruebe un reembolso
+status-resolved = resuelto
+status-rejected = cerrado: el reembolso fue rechazado
+status-escalated = escalado a un responsable
+status-closed = cerrado
+case-status = Tu caso { $case } ahora está { $status }.
+
+## De qué trata un caso.
+
+topic-refund_request = solicitud de reembolso
+topic-wallet_not_applied = saldo del monedero no aplicado
+topic-duplicate_charge = cobro duplicado
+topic-wrong_amount = importe incorrecto
+topic-payment_failed = pago fallido
+topic-payment_pending = pago pendiente
+topic-refund_status = estado de un reembolso
+topic-wallet_balance = saldo del monedero
+topic-buy_credits = compra de créditos
+topic-auto_recharge = recarga automática
+topic-transfer_credits = transferencia de créditos
+topic-dispute = disputa
+topic-cancel_subscription = cancelación de suscripción
+topic-escalate = escalado
+topic-ticket_status = estado de un caso
+topic-update_payment_method = cambio de método de pago
+topic-other = otro asunto
+
+## La pregunta de vuelta cuando el bot no está seguro.
+
+question-intro = Quiero asegurarme de entenderte. ¿Quieres decir que
+question-choice = { $number }. { $reading }
+question-outro = Responde con el número.
+reading-refund_request = quieres un reembolso
+reading-wallet_not_applied = elegiste pagar con saldo del monedero pero se cobró a tu tarjeta
+reading-duplicate_charge = se te cobró más de una vez por una sola compra
+reading-wrong_amount = se te cobró un importe distinto del precio
+reading-payment_failed = un pago fue rechazado o no se completó
+reading-payment_pending = pagaste pero el pago sigue pendiente
+reading-refund_status = preguntas dónde está un reembolso
+reading-wallet_balance = quieres saber el saldo de tu monedero
+reading-buy_credits = quieres comprar créditos
+reading-auto_recharge = quieres activar, cambiar o detener la recarga automática
+reading-transfer_credits = quieres pasar créditos a otra cuenta
+reading-dispute = no autorizaste un cobro
+reading-cancel_subscription = quieres cancelar una suscripción
+reading-escalate = quieres que lo revise alguien con más autoridad
+reading-ticket_status = preguntas por un caso abierto
+reading-update_payment_method = quieres cambiar tu método de pago
+reading-other = otra cosa
+
+## Respuestas sin caso.
+
+card-number-removed = Por favor, nunca escribas un número de tarjeta completo en el chat: lo he quitado de tu mensaje y no lo he guardado. Solo necesitamos los cuatro últimos dígitos.
+thanks = ¡De nada! Aquí estoy si surge algo más con un cobro, un reembolso o tu monedero.
+greeting = Soy el bot de soporte de pagos. Cuéntame qué pasó con un cobro (por ejemplo "me cobraron dos veces la factura INV-…") y abriré un caso, o pregúntame por el saldo de tu monedero, los créditos o un reembolso.
+credits-not-transferable = Los créditos no se pueden transferir entre cuentas, así que no puedo moverlos. Si compraste créditos en la cuenta equivocada por error, dime qué cobro fue y un agente lo revisará.
+update-payment-method = Puedes sustituir la tarjeta guardada en Facturación → Métodos de pago de tu panel; la nueva tarjeta se usará a partir del próximo cobro. Por favor, nunca escribas números de tarjeta aquí.
+no-account = Todavía no veo ninguna cuenta de facturación vinculada a ti. Dime el correo o el id de cuenta con el que te registraste y un agente la vinculará.
+wallet-balance = El saldo del monedero de { $account } es { $balances }.
+credits-not-sold = Todavía no puedo vender créditos en { $currency }: { $why }.
+credits-price = { $credits } créditos añaden { $value } a tu monedero y cuestan { $total } ({ $cost } más una comisión de plataforma de { $fee }). Para comprarlos, escribe /wallet buy { $credits }.
+credits-price-each = Cada crédito añade { $value } a tu monedero y cuesta { $price }, más una comisión de plataforma del { $percent } %. Escribe /wallet buy <créditos> para comprar, p. ej. /wallet buy 10.
+credits-bought = Has comprado { $credits } { $credits ->
+        [one] crédito
+       *[other] créditos
+    }: se añadieron { $value } a tu monedero y se cobraron { $total } a tu tarjeta ({ $cost } más una comisión de plataforma de { $fee }, cobro { $charge }). Tu saldo ahora es { $balance }.
+auto-recharge-on = La recarga automática está activada para { $account }: cuando el uso deja tu saldo por debajo de { $below }, se compran { $credits } créditos de una vez (se cobran { $total } y se añaden { $value }). Un agente puede cambiarla o detenerla: solo dilo aquí.
+auto-recharge-unpriced = La recarga automática está configurada para { $account }, pero { $why }.
+auto-recharge-off = La recarga automática está desactivada para { $account }. Puede comprar créditos automáticamente cuando tu saldo baje de un umbral que elijas; dime el umbral y cuántos créditos, y un agente la configurará.
+
+## Casos.
+
+case-added = He añadido esto a tu caso { $case }.
+case-opened = He abierto el caso { $case } para ti ({ $topic }).
+case-added-unlinked = He añadido esto a tu caso { $case }. Un agente aún tiene que vincular tu usuario de chat a tu cuenta de facturación.
+case-opened-unlinked = He abierto el caso { $case } ({ $topic }). Todavía no veo ninguna cuenta de facturación vinculada a ti: dime el correo o el id de cuenta con el que te registraste y un agente la vinculará.
+link-passed-on = Gracias: he pasado { $given } a un agente, que lo comprobará y vinculará tu usuario de chat a tu cuenta de facturación. Te responderemos aquí.
+linked-now = Tu usuario de chat ya está vinculado a la cuenta { $account }; un agente ya puede ver tus cobros para el caso { $case }.
+case-about-charge = Se trata del cobro { $charge }.
+charge-summary = { $id } — { $amount } del { $date }
+charge-description = { $description }
+charge-card = tarjeta terminada en { $last4 }
+charge-paid-by = pagado con { $method }
+charge-not-found = No encuentro ningún cobro { $reference } en tu cuenta.
+which-charge = ¿De qué cobro se trata? Responde con su id de transacción, el número de factura, o su fecha e importe.
+no-charges-yet = Todavía no veo cobros en tu cuenta.
+recent-charges = Tus cobros recientes:
+recent-charge = • { $charge }
+charge-payment-check = He encontrado el cobro { $charge }. Un agente comprobará el estado del pago con el proveedor y te responderá aquí.
+charge-disputed = Cobro { $charge }: { $explanation }.
+charge-eligible = Cobro { $charge }: según nuestra política es { $explanation }. Un agente lo revisará; se te informará aquí de cada paso.
+charge-refused = Cobro { $charge }: según nuestra política { $explanation }. Un agente leerá igualmente tu caso y te responderá aquí.
+chargeback-explained = Sobre una devolución de cargo (chargeback): es una disputa que abres con tu banco. El banco retiene el dinero mientras investiga, lo que suele llevar semanas, y mientras esté abierta no podemos reembolsar ese cobro aquí. Un reembolso nuestro vuelve directamente a tu tarjeta, normalmente en 5–10 días hábiles. Si aún no has abierto una disputa, podemos estudiar primero un reembolso. Un responsable se hace cargo de tu caso ahora.
+no-case-found = No encuentro ningún caso { $case } en tu cuenta.
+ticket-status = Tu caso { $case } ({ $topic }) está { $status }. Última actualización: { $updated }.
+ticket-status-charge = Tu caso { $case } ({ $topic }) está { $status }, sobre el cobro { $charge }. Última actualización: { $updated }.
+no-case-yet = Todavía no tienes ningún caso con nosotros. Cuéntame qué pasó con tu pago y abriré uno.
+already-with-lead = Tu caso { $case } ya lo tiene un responsable; te responderá aquí.
+lead-takes-it = Un responsable se encargará a partir de ahora.
+nothing-to-escalate = No tienes ningún caso abierto que escalar. Cuéntame qué pasó con tu pago y abriré uno enseguida.
+support-message = Mensaje de nuestro equipo de soporte sobre { $case }: { $text }
+
+## Por qué cambió un caso.
+
+why-chargeback-open = El cobro tiene una devolución de cargo abierta, así que un responsable se hace cargo.
+why-chargeback-with-bank = El cobro tiene una devolución de cargo abierta con el banco, así que un responsable se hace cargo del caso.
+why-bank-dispute = El banco abrió una disputa (devolución de cargo) sobre este cobro, así que un responsable se hace cargo del caso.
+why-refund-on-hold = El cobro está en disputa con tu banco, así que el reembolso queda en espera y un responsable se hace cargo del caso.
+why-approval-timed-out = La solicitud de reembolso no se aprobó a tiempo; un agente hará el seguimiento.
+why-auto-approved = Se aprobó automáticamente un reembolso de { $amount } y se está pagando.
+why-agent-requested = Un agente ha solicitado para ti un reembolso de { $amount }.
+why-provider-not-confirmed = El proveedor de pagos aún no ha confirmado el reembolso; un responsable lo está vigilando.
+why-provider-not-finished = El proveedor de pagos aún no ha terminado el reembolso; un responsable le está haciendo seguimiento.
+why-refund-not-sent = No pudimos enviar el reembolso a través del proveedor de pagos; un responsable lo está revisando.
+
+## Reembolsos.
+
+refund-status-line = El reembolso de { $amount } por { $charge } ({ $case }) { $state }.
+refund-state-awaiting_approval = está a la espera de la aprobación de un responsable
+refund-state-paying = está aprobado y en proceso de pago
+refund-state-sent = se envió; los reembolsos a tarjeta suelen aparecer en el extracto en 5–10 días hábiles
+refund-state-sent-on = se envió el { $date }; los reembolsos a tarjeta suelen aparecer en el extracto en 5–10 días hábiles
+refund-state-failed = no se pudo pagar; un agente lo está revisando
+refund-state-rejected = no fue aprobado
+refund-state-expired = caducó antes de ser aprobado; un agente hará el seguimiento
+refund-state-on_hold = está en espera porque el cobro está en disputa con tu banco; un responsable se encarga
+refund-state-reversed = se envió pero el proveedor de pagos lo devolvió; un responsable lo está revisando
+no-refund-yet = Todavía no se ha solicitado ningún reembolso en tu caso { $case }, que está { $status }.
+no-refund-found = No encuentro ninguna solicitud de reembolso tuya. Si quieres una, dime qué cobro y por qué.
+refund-sent = Tu reembolso de { $amount } por el cobro { $charge } se ha enviado. Se emitió una nota de crédito; los reembolsos a tarjeta suelen aparecer en el extracto en 5–10 días hábiles.
+refund-sent-to-card = Tu reembolso de { $amount } por el cobro { $charge } se ha enviado a la tarjeta terminada en { $last4 }. Se emitió una nota de crédito; los reembolsos a tarjeta suelen aparecer en el extracto en 5–10 días hábiles.
+refund-returned = Tu reembolso de { $amount } por el cobro { $charge } finalmente no se completó: el proveedor de pagos lo devolvió. La nota de crédito se anuló y un responsable lo está revisando; no tienes que hacer nada.
+request-ended = La solicitud de reembolso de { $amount } por el cobro { $charge } { $how }.
+request-not-approved = no fue aprobada
+request-not-as-asked = no pudo seguir adelante tal como se pidió; un agente hará el seguimiento
+nothing-refunded = No se ha reembolsado nada en este caso.
+so-far = Hasta ahora en este caso: { $parts }.
+so-far-refunded = { $amounts } reembolsado
+so-far-paying = { $amounts } en proceso de pago
+so-far-waiting = { $amounts } a la espera de aprobación
+and = { $first } y { $second }
+
+## La política de reembolsos.
+
+rule = regla { $number } ({ $name })
+eligible = apto para un reembolso de { $amount } según la { $rule }: { $why }
+eligible-in-window = está dentro del plazo de reembolso (la comisión de plataforma no se reembolsa)
+eligible-months-left = se reembolsan los meses completos que quedan del plan; los meses ya empezados no
+eligible-wallet-not-applied = se cobró a la tarjeta aunque se había elegido el monedero, así que se reembolsa íntegro, comisión incluida
+eligible-duplicate = duplica un cobro anterior, así que se reembolsa íntegro, comisión incluida
+eligible-allowed = la política lo permite
+not-refundable = no es reembolsable según la { $rule }: { $why }
+refusal-wrong-currency = el cobro se hizo en { $currency }, así que no se puede pedir un reembolso en { $asked }
+refusal-disputed = este cobro tiene una devolución de cargo abierta con el banco, así que no se puede reembolsar aquí; el caso pasa a un responsable
+refusal-too-old = el cobro tiene { $age } días y los reembolsos a tarjeta terminan a los { $limit } días; la alternativa es un crédito de cortesía en el monedero
+refusal-credits = las compras de créditos no son reembolsables una vez hechas (salvo que no se aplicara el monedero o el cobro fuera un duplicado)
+refusal-outside-window = los cobros de productos solo son reembolsables dentro de { $days } días
+refusal-no-months-left = no queda ningún mes completo del plan por reembolsar
+refusal-nothing-left = ya se ha reembolsado íntegro (o el resto está a la espera de aprobación)
+refusal-above-left = { $asked } es más de lo que queda por reembolsar, { $left }
+refusal-finer-than-unit = { $asked } es más fino que la unidad más pequeña de { $currency } ({ $decimals } decimales)
