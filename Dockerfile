@@ -12,10 +12,12 @@
 FROM rust:1.88-bookworm AS build
 WORKDIR /src
 # The build context the binary needs: the manifest and lock file, the sources, the
-# migrations (embedded by sqlx::migrate!) and the bundled classifier corpus (include_str!).
+# migrations (embedded by sqlx::migrate!), the customer message files and the bundled
+# classifier corpus (include_str!).
 COPY Cargo.toml Cargo.lock ./
 COPY src ./src
 COPY migrations ./migrations
+COPY locales ./locales
 COPY tests/data/nlu_extra.jsonl ./tests/data/nlu_extra.jsonl
 COPY data/nlu/model.bin ./data/nlu/model.bin
 RUN cargo build --release --locked \

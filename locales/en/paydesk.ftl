@@ -90,6 +90,9 @@ auto-recharge-on = Auto-recharge is on for { $account }: when usage leaves your 
 auto-recharge-unpriced = Auto-recharge is set up for { $account }, but { $why }.
 auto-recharge-off = Auto-recharge is off for { $account }. It can buy credits automatically when your balance drops below a threshold you choose; tell me the threshold and how many credits, and an agent will set it up.
 
+auto-recharge-bought = Your wallet fell below { $below }, so auto-recharge bought { $credits } credits: your card was charged { $total } ({ $cost } plus a { $fee } platform fee, charge { $charge }) and { $value } was added. Your balance is now { $balance }.
+usage-refused = { $conversations } conversation(s) were not charged: the wallet of { $account } holds { $balance }, and it may not go below zero. Buy credits with /wallet buy <credits>.
+
 ## Cases.
 
 case-added = I've added this to your case { $case }.

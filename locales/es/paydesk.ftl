@@ -89,6 +89,12 @@ auto-recharge-on = La recarga automática está activada para { $account }: cuan
 auto-recharge-unpriced = La recarga automática está configurada para { $account }, pero { $why }.
 auto-recharge-off = La recarga automática está desactivada para { $account }. Puede comprar créditos automáticamente cuando tu saldo baje de un umbral que elijas; dime el umbral y cuántos créditos, y un agente la configurará.
 
+auto-recharge-bought = Tu monedero bajó de { $below }, así que la recarga automática compró { $credits } créditos: se cobraron { $total } a tu tarjeta ({ $cost } más una comisión de plataforma de { $fee }, cobro { $charge }) y se añadieron { $value }. Tu saldo ahora es { $balance }.
+usage-refused = { $conversations ->
+        [one] { $conversations } conversación no se cobró
+       *[other] { $conversations } conversaciones no se cobraron
+    }: el monedero de { $account } tiene { $balance } y no puede quedar por debajo de cero. Compra créditos con /wallet buy <créditos>.
+
 ## Casos.
 
 case-added = He añadido esto a tu caso { $case }.

@@ -524,6 +524,21 @@ mod tests {
     }
 
     #[test]
+    fn wallet_notices_read_as_before_in_english_and_count_in_spanish() {
+        let refused = |n: u64| Msg::new("usage-refused").count("conversations", n).with("account", "acct-1").with("balance", "0.40 USD");
+        assert_eq!(
+            refused(3).english(),
+            "3 conversation(s) were not charged: the wallet of acct-1 holds 0.40 USD, and it may not go below zero. Buy credits with /wallet buy <credits>."
+        );
+        assert!(
+            refused(1).render(Lang::Es).starts_with("1 conversación no se cobró: el monedero de acct-1 tiene 0.40 USD"),
+            "{}",
+            refused(1).render(Lang::Es)
+        );
+        assert!(refused(3).render(Lang::Es).starts_with("3 conversaciones no se cobraron: "), "{}", refused(3).render(Lang::Es));
+    }
+
+    #[test]
     fn an_id_missing_in_spanish_falls_back_to_english() {
         let bundles = [(Lang::En, bundle(Lang::En, file(Lang::En))), (Lang::Es, bundle(Lang::Es, "thanks = ¡De nada!\n"))];
         assert_eq!(Msg::new("thanks").render_from(&bundles, Lang::Es), "¡De nada!");

@@ -281,7 +281,8 @@ impl<'e> Work<'e> {
             let below = account.auto_recharge.as_ref().map(|a| cur.format(a.below)).unwrap_or_default();
             let user =
                 self.tx.users_of_account(&account.id).await?.into_iter().find(|u| u.roles.has(crate::domain::roles::Role::Customer)).map(|u| u.id);
-            notices.push(self.start_recharge(user.as_ref(), &account.id, &first, cur, &below).await?);
+            // Not in the customer's language yet: the provider's recharge texts (`purchase.rs`).
+            notices.push(Msg::verbatim(self.start_recharge(user.as_ref(), &account.id, &first, cur, &below).await?));
         }
         let mut running = balance;
         let mut recharges = plan.recharges.iter();
@@ -318,15 +319,18 @@ impl<'e> Work<'e> {
                     self.tx.put_credit_purchase(&id, *amount, "auto_recharge").await?;
                     detail = format!("auto-recharge: {} credits, charge {id} of {} {cur}", p.credits, cur.format(p.total));
                     let below = account.auto_recharge.as_ref().map(|a| cur.format(a.below)).unwrap_or_default();
-                    notices.push(format!(
-                        "Your wallet fell below {below} {cur}, so auto-recharge bought {} credits: your card was charged {} {cur} ({} {cur} plus a {} {cur} platform fee, charge {id}) and {} {cur} was added. Your balance is now {} {cur}.",
-                        p.credits,
-                        cur.format(p.total),
-                        cur.format(p.cost),
-                        cur.format(p.fee),
-                        cur.format(*amount),
-                        cur.format(running)
-                    ));
+                    let money = |d: rust_decimal::Decimal| format!("{} {cur}", cur.format(d));
+                    notices.push(
+                        Msg::new("auto-recharge-bought")
+                            .with("below", format!("{below} {cur}"))
+                            .count("credits", u64::from(p.credits))
+                            .with("total", money(p.total))
+                            .with("cost", money(p.cost))
+                            .with("fee", money(p.fee))
+                            .with("charge", id.to_string())
+                            .with("value", money(*amount))
+                            .with("balance", money(running)),
+                    );
                 }
             }
             self.tx
@@ -360,19 +364,17 @@ impl<'e> Work<'e> {
         // The customer is told of every auto-recharge: what was charged and why.
         if !notices.is_empty() {
             for u in self.tx.users_of_account(&account.id).await? {
-                for text in &notices {
-                    self.say("dm", Some(&u.id), None, text.clone()).await?;
+                for notice in &notices {
+                    self.say_to("dm", &u.id, None, notice.clone()).await?;
                 }
             }
         }
         if plan.refused > 0 {
-            let text = format!(
-                "{} conversation(s) were not charged: the wallet of {} holds {} {cur}, and it may not go below zero. Buy credits with /wallet buy <credits>.",
-                plan.refused,
-                account.id,
-                cur.format(plan.balance_after)
-            );
-            self.audit("system", None, "wallet.usage_refused", text.clone(), None).await?;
+            let refused = Msg::new("usage-refused")
+                .count("conversations", plan.refused)
+                .with("account", account.id.to_string())
+                .with("balance", format!("{} {cur}", cur.format(plan.balance_after)));
+            self.audit("system", None, "wallet.usage_refused", refused.english(), None).await?;
             self.tx
                 .push(Action::Wallet {
                     account: account.id.to_string(),
@@ -382,7 +384,7 @@ impl<'e> Work<'e> {
                 })
                 .await?;
             for u in self.tx.users_of_account(&account.id).await? {
-                self.say("dm", Some(&u.id), None, text.clone()).await?;
+                self.say_to("dm", &u.id, None, refused.clone()).await?;
             }
         }
         Ok(())
