@@ -100,3 +100,24 @@ macro_rules! conversation_methods {
         }
     };
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stored_question_reads_back_as_it_was_asked() {
+        let choices = [Intent::WrongAmount, Intent::RefundRequest, Intent::DuplicateCharge];
+        assert_eq!(choices_parse(&choices_text(&choices)).ok(), Some(choices.to_vec()));
+        let entities =
+            Entities { amount: Some("20.60".into()), card_last4: Some("0005".into()), case_id: Some("RF-000001".into()), ..Entities::default() };
+        assert_eq!(entities_parse(&entities_json(&entities)).ok(), Some(entities));
+        assert_eq!(entities_parse(&entities_json(&Entities::default())).ok(), Some(Entities::default()));
+    }
+
+    #[test]
+    fn a_damaged_question_is_reported_not_guessed() {
+        assert!(matches!(choices_parse("wrong_amount,no_such_intent"), Err(StoreError::Corrupt(_))));
+        assert!(matches!(entities_parse("[1, 2]"), Err(StoreError::Corrupt(_))));
+    }
+}
