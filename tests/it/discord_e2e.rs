@@ -2,7 +2,6 @@
 //! a fake Discord on 127.0.0.1 (`discord_fake`), on a real store (SQLite in a temp file;
 //! PostgreSQL too when PAYDESK_TEST_PG is set). Waits are bounded polls.
 
-
 use crate::common::card_charge;
 use crate::common::{backends, engine_on, fresh_db, Backend, TestDb};
 use crate::discord_fake::fixtures::*;
@@ -14,8 +13,8 @@ use paydesk::app::engine::Engine;
 use paydesk::app::metrics::Metrics;
 use paydesk::app::ports::User;
 use paydesk::config::Secret;
-use paydesk::domain::billing::{Account, Charge, ChargeKind, PaymentMethod};
-use paydesk::domain::ids::{AccountId, ChargeId, UserId};
+use paydesk::domain::billing::{Account, Charge};
+use paydesk::domain::ids::{AccountId, UserId};
 use paydesk::domain::money::Currency;
 use paydesk::domain::roles::Roles;
 use serde_json::{json, Value};
@@ -37,7 +36,11 @@ struct Bot {
 }
 
 fn charge(id: &str, account: &str, amount: &str, last4: &str) -> Charge {
-    Charge { card_last4: Some(last4.into()), description: "Campaign API pack".into(), ..card_charge(id, account, amount, chrono::Utc::now() - chrono::Duration::days(1)) }
+    Charge {
+        card_last4: Some(last4.into()),
+        description: "Campaign API pack".into(),
+        ..card_charge(id, account, amount, chrono::Utc::now() - chrono::Duration::days(1))
+    }
 }
 
 pub fn config_for(fake: &Fake) -> DiscordConfig {

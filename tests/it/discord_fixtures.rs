@@ -2,7 +2,6 @@
 //! a dispatch that does not parse with only a log line, so these tests make sure the
 //! end-to-end tests exercise what they claim to.
 
-
 use crate::discord_fake::fixtures::*;
 use serde_json::{json, Value};
 use serenity::model::event::{Event, GatewayEvent};

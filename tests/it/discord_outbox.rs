@@ -4,10 +4,9 @@
 //! destination, each item has its own retries with backoff, a 429's `retry_after` is
 //! waited out, and an item refused for good (or out of attempts) ends `dead`.
 
-
+use crate::common::{backends, engine_on, fresh_db};
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
-use crate::common::{backends, engine_on, fresh_db};
 use paydesk::app::action::{Action, OutboxItem};
 use paydesk::app::outbox::{pump_claimed, MAX_ATTEMPTS};
 use paydesk::app::ports::{ChatError, ChatSink, Store};

@@ -7,7 +7,6 @@
 //! newest observations stand, and a withdrawal is never undone by an older add handled
 //! after it.
 
-
 use crate::common::bot::*;
 use crate::common::*;
 use paydesk::app::engine::{Actor, Engine, Event, ReactTarget};
@@ -187,8 +186,8 @@ async fn approvals_given_before_migration_0010_still_stand_and_can_be_withdrawn(
         bot.engine.handle(event(obs("kim", true, 10), case), at(2), None).await.unwrap();
         let store = paydesk::adapters::store::AnyStore::open(&bot._db.url).await.unwrap();
         let sql = match b {
-            Backend::Sqlite => backfill(include_str!("../migrations/sqlite/0010_refund_votes.sql")),
-            Backend::Postgres => backfill(include_str!("../migrations/postgres/0010_refund_votes.sql")),
+            Backend::Sqlite => backfill(include_str!("../../migrations/sqlite/0010_refund_votes.sql")),
+            Backend::Postgres => backfill(include_str!("../../migrations/postgres/0010_refund_votes.sql")),
         };
         for q in ["DELETE FROM refund_votes", sql.as_str()] {
             match (store.sqlite_pool(), store.pg_pool()) {

@@ -1,14 +1,13 @@
 //! Exactly-once refunds through crashes, restarts and competing workers, on a real store
 //! (a SQLite file; PostgreSQL too when PAYDESK_TEST_PG is set).
 
-
-use async_trait::async_trait;
 use crate::common::*;
+use async_trait::async_trait;
 use paydesk::adapters::payments::sandbox::Sandbox;
 use paydesk::app::engine::{Actor, Engine, Event, ReactTarget};
 use paydesk::app::ports::{ConnectorError, PaymentConnector, ProviderRefund, RefundCall, User};
-use paydesk::domain::billing::{Account, Charge, ChargeKind, PaymentMethod};
-use paydesk::domain::ids::{AccountId, CaseNumber, ChargeId, UserId};
+use paydesk::domain::billing::{Account, Charge};
+use paydesk::domain::ids::{AccountId, CaseNumber, UserId};
 use paydesk::domain::money::Currency;
 use paydesk::domain::roles::{Role, Roles};
 use std::sync::Arc;
@@ -21,10 +20,7 @@ async fn seed(engine: &Engine) {
         engine.seed_user(&User { id: UserId::new(id), roles: Roles::NONE.with(role), account: acct.map(AccountId::new) }, at).await.unwrap();
     }
     engine
-        .seed_charge(
-            &Charge { description: "Pack".into(), ..card_charge("ch_1", "acct-1", "49.00", t("2026-05-02T09:00:00Z")) },
-            at,
-        )
+        .seed_charge(&Charge { description: "Pack".into(), ..card_charge("ch_1", "acct-1", "49.00", t("2026-05-02T09:00:00Z")) }, at)
         .await
         .unwrap();
 }

@@ -2,13 +2,12 @@
 //! ticks pays a refund twice or without its quorum; the wallet never goes below zero and
 //! always equals the sum of its entries.
 
-
 use crate::common::*;
 use paydesk::adapters::payments::sandbox::Fault;
 use paydesk::app::engine::{Actor, Engine, Event, ReactTarget};
 use paydesk::app::ports::{PaymentConnector, User};
-use paydesk::domain::billing::{Account, AutoRecharge, Charge, ChargeKind, PaymentMethod};
-use paydesk::domain::ids::{AccountId, CaseNumber, ChargeId, UserId};
+use paydesk::domain::billing::{Account, AutoRecharge, Charge};
+use paydesk::domain::ids::{AccountId, CaseNumber, UserId};
 use paydesk::domain::money::Currency;
 use paydesk::domain::roles::{Role, Roles};
 use proptest::prelude::*;

@@ -12,13 +12,13 @@ use crate::providers_support;
 
 use crate::providers_support::amazon_pay as amazon_pay_fake;
 
+use crate::providers_support::t;
 use amazon_pay_fake::{engine_on, refund_and_approve, seed_charge, seed_order, seed_people, AmzFake, Answer, CHARGE, PUBLIC_KEY_ID};
 use paydesk::adapters::http::webhooks::{self, WebhookState};
 use paydesk::adapters::payments::amazon_pay::{self, sns};
 use paydesk::adapters::payments::currency::exponent;
 use paydesk::app::reconcile::{compare, parse_charges_in, parse_refunds_in};
 use paydesk::domain::approvals::{Refund, RefundStatus};
-use crate::providers_support::t;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 

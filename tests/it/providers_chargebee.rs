@@ -8,13 +8,14 @@
 use crate::common;
 use crate::providers_support;
 
-
+use crate::providers_support::chargebee::{
+    engine_on, engine_past_window, refund_and_approve, seed_invoice, Answer, CbFake, HOOK_PASS, HOOK_USER, INVOICE,
+};
+use crate::providers_support::t;
 use paydesk::adapters::http::webhooks::{self, WebhookState};
 use paydesk::adapters::payments::currency::exponent;
 use paydesk::app::reconcile::{compare, parse_charges_in, parse_refunds_in, ParsedCharges};
 use paydesk::domain::approvals::{Refund, RefundStatus};
-use crate::providers_support::chargebee::{engine_on, engine_past_window, refund_and_approve, seed_invoice, Answer, CbFake, HOOK_PASS, HOOK_USER, INVOICE};
-use crate::providers_support::t;
 
 async fn refunds(engine: &paydesk::app::engine::Engine) -> Vec<Refund> {
     engine.store().snapshot().await.unwrap().refunds

@@ -7,14 +7,13 @@
 use crate::common;
 use crate::providers_support;
 
-
+use crate::providers_support::t;
+use crate::providers_support::woocommerce::{engine_on, refund_and_approve, seed_order, seed_people, Answer, WooFake, ORDER, WEBHOOK_SECRET};
 use paydesk::adapters::http::webhooks::{self, woocommerce_signature, WebhookState};
 use paydesk::adapters::payments::currency::exponent;
 use paydesk::app::reconcile::{compare, parse_charges_in, parse_refunds_in};
 use paydesk::config::Secret;
 use paydesk::domain::approvals::{Refund, RefundStatus};
-use crate::providers_support::t;
-use crate::providers_support::woocommerce::{engine_on, refund_and_approve, seed_order, seed_people, Answer, WooFake, ORDER, WEBHOOK_SECRET};
 
 async fn refunds(engine: &paydesk::app::engine::Engine) -> Vec<Refund> {
     engine.store().snapshot().await.unwrap().refunds
@@ -124,6 +123,34 @@ async fn woocommerce_lookup_refused_keeps_the_outcome_unknown() {
         let r = refunds(&engine).await.remove(0);
         assert_eq!(r.status, RefundStatus::Succeeded, "{:?}", r.last_error);
         assert_eq!(fake.creations(), 1);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn woocommerce_fatal_error_page_is_not_a_failure_and_is_looked_up_before_a_retry() {
+    for backend in common::backends() {
+        // A 500 with WordPress's HTML "critical error" page instead of the REST error body:
+        // the refund may or may not have been made, so it is never marked failed, and the
+        // store is asked (by our meta key) before anything is sent again.
+        let fake = WooFake::start(&[Answer::ServerError, Answer::Ok]).await;
+        let db = common::fresh_db(&backend).await;
+        let (engine, _c, _p) = engine_on(&fake, &db.url).await;
+        seed_order(&engine, "2026-04-01T10:00:00Z").await;
+        refund_and_approve(&engine, "10.00", "2026-04-01T11:00:00Z").await;
+        let r = refunds(&engine).await.remove(0);
+        assert_ne!(r.status, RefundStatus::Failed, "a 500 proves nothing: {:?}", r.last_error);
+        for at in ["2026-04-01T11:05:00Z", "2026-04-01T11:20:00Z", "2026-04-01T11:40:00Z"] {
+            engine.run_timers(t(at)).await.unwrap();
+        }
+        let r = refunds(&engine).await.remove(0);
+        assert_eq!(r.status, RefundStatus::Succeeded, "{:?}", r.last_error);
+        assert_eq!(fake.creations(), 1, "paid exactly once");
+        let reqs = fake.state.lock().unwrap().requests.clone();
+        let lookup = reqs.iter().position(|q| q.starts_with("GET /wp-json/wc/v3/orders/727/refunds"));
+        let second_post = reqs.iter().enumerate().filter(|(_, q)| q.starts_with("POST")).nth(1).map(|(i, _)| i);
+        if let Some(second) = second_post {
+            assert!(lookup.is_some_and(|l| l < second), "looked up before it was sent again: {reqs:?}");
+        }
     }
 }
 

@@ -4,9 +4,8 @@
 use crate::common;
 use crate::providers_support;
 
-
-use paydesk::domain::approvals::RefundStatus;
 use crate::providers_support::{engine_on, request_and_approve, t, Answer, Fake, Kind};
+use paydesk::domain::approvals::RefundStatus;
 
 async fn refund_status(engine: &paydesk::app::engine::Engine) -> (RefundStatus, Option<String>, Option<String>) {
     let snap = engine.store().snapshot().await.unwrap();

@@ -5,11 +5,10 @@
 use crate::common;
 use crate::providers_support;
 
-
+use crate::providers_support::{approve, engine_on, outbox, request, seed_charge, t, Answer, Fake, Kind};
 use paydesk::app::engine::Engine;
 use paydesk::domain::approvals::{Refund, RefundStatus};
 use paydesk::domain::money::Currency;
-use crate::providers_support::{approve, engine_on, outbox, request, seed_charge, t, Answer, Fake, Kind};
 use std::sync::Arc;
 
 const START: &str = "2026-04-01T10:00:00Z";

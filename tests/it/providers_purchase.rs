@@ -7,13 +7,12 @@
 use crate::common;
 use crate::providers_support;
 
-
+use crate::providers_support::{currency, engine_with, outbox, seed_charge, t, Fake, Kind};
 use paydesk::adapters::http::webhooks::{self, stripe_signature, WebhookState};
 use paydesk::app::engine::{Actor, EngineConfig, Event, WalletSettings};
 use paydesk::config::Secret;
 use paydesk::domain::ids::{AccountId, ChargeId};
 use paydesk::domain::money::Currency;
-use crate::providers_support::{currency, engine_with, outbox, seed_charge, t, Fake, Kind};
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 use std::str::FromStr;

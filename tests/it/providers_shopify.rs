@@ -9,14 +9,13 @@
 use crate::common;
 use crate::providers_support;
 
-
+use crate::providers_support::shopify::{engine_on, refund_and_approve, seed_order, seed_people, Answer, ShopFake, ORDER, WEBHOOK_SECRET};
+use crate::providers_support::t;
 use paydesk::adapters::http::webhooks::{self, WebhookState};
 use paydesk::adapters::payments::currency::exponent;
 use paydesk::adapters::payments::shopify::sign;
 use paydesk::app::reconcile::{compare, parse_charges_in, parse_refunds_in, ParsedCharges};
 use paydesk::domain::approvals::{Refund, RefundStatus};
-use crate::providers_support::shopify::{engine_on, refund_and_approve, seed_order, seed_people, Answer, ShopFake, ORDER, WEBHOOK_SECRET};
-use crate::providers_support::t;
 
 async fn refunds(engine: &paydesk::app::engine::Engine) -> Vec<Refund> {
     engine.store().snapshot().await.unwrap().refunds

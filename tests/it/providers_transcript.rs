@@ -2,7 +2,6 @@
 //! the built binary with `--config` pointing at a local fake Stripe: paid once, through
 //! a clean answer and through an answer that never comes.
 
-
 use crate::providers_support::{Answer, Fake, Kind, API_KEY};
 use std::process::Command;
 

@@ -4,14 +4,13 @@
 use crate::common;
 use crate::providers_support;
 
-
+use crate::providers_support::{engine_on, request_and_approve, t, Answer, Fake, Kind};
 use paydesk::adapters::http::webhooks::{self, square_signature, stripe_signature, WebhookState};
 use paydesk::adapters::payments::adyen::notification_hmac;
 use paydesk::config::Secret;
 use paydesk::domain::approvals::RefundStatus;
 use paydesk::domain::ids::ChargeId;
 use paydesk::domain::tickets::CaseStatus;
-use crate::providers_support::{engine_on, request_and_approve, t, Answer, Fake, Kind};
 use serde_json::json;
 use std::sync::Arc;
 

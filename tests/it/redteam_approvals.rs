@@ -3,7 +3,6 @@
 //! file; PostgreSQL too when PAYDESK_TEST_PG is set) through the engine, and counts
 //! what the sandbox provider itself paid out — the ground truth for "paid".
 
-
 use crate::common::bot::*;
 use crate::common::*;
 use paydesk::adapters::payments::sandbox::Fault;

@@ -4,14 +4,13 @@
 //! reason, `/wallet buy`, a ticket note or `/link`, ends up in no table row and in no
 //! provider request, and the customer is warned; `/refund ch_x ١٢` requests 12.00.
 
-
-use async_trait::async_trait;
 use crate::common::*;
+use async_trait::async_trait;
 use paydesk::adapters::payments::sandbox::Sandbox;
 use paydesk::app::engine::{Actor, Engine, Event, ReactTarget};
 use paydesk::app::ports::{ConnectorError, PaymentConnector, ProviderRefund, RefundCall, User};
-use paydesk::domain::billing::{Account, Charge, ChargeKind, PaymentMethod};
-use paydesk::domain::ids::{AccountId, CaseNumber, ChargeId, UserId};
+use paydesk::domain::billing::{Account, Charge};
+use paydesk::domain::ids::{AccountId, CaseNumber, UserId};
 use paydesk::domain::money::Currency;
 use paydesk::domain::roles::{Role, Roles};
 use std::sync::{Arc, Mutex};

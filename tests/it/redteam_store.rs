@@ -6,14 +6,13 @@
 //!   found by `paydesk audit`, which says where and how;
 //! - bad input through the binary: NUL in text, sums past what the store keeps.
 
-
 use crate::common::card_charge;
 use crate::common::{backends, engine_on, fresh_db, t, Backend};
 use paydesk::adapters::store::AnyStore;
 use paydesk::app::engine::{Actor, Engine, Event};
 use paydesk::app::ports::{ConnectorError, PaymentConnector, ProviderRefund, RefundCall, User};
 use paydesk::domain::audit::{AuditRecord, GENESIS};
-use paydesk::domain::billing::{Account, Charge, ChargeKind, PaymentMethod};
+use paydesk::domain::billing::{Account, Charge};
 use paydesk::domain::ids::{AccountId, ChargeId, UserId};
 use paydesk::domain::money::Currency;
 use paydesk::domain::roles::{Role, Roles};

@@ -2,7 +2,6 @@
 //! the ledger (the refunds table and the provider's own books). SQLite, and PostgreSQL
 //! when PAYDESK_TEST_PG is set.
 
-
 use crate::common::bot::*;
 use crate::common::*;
 use paydesk::app::report::{amounts_words, build, gather};

@@ -2,7 +2,6 @@
 //! texts, internal notes and `/reply`, the queue, and customers answering the bot's own
 //! question. On a real store (SQLite; PostgreSQL too when PAYDESK_TEST_PG is set).
 
-
 use crate::common::bot::*;
 use crate::common::*;
 use paydesk::app::action::Action;

@@ -2,7 +2,6 @@
 //! next due time is kept in memory and trusted only while no refund row changed.
 //! Both backends.
 
-
 use crate::common::{backends, engine_on, fresh_db};
 use paydesk::adapters::surfaces::replay::{self, JsonLines};
 

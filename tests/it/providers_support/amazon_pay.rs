@@ -47,8 +47,8 @@ use paydesk::adapters::store::AnyStore;
 use paydesk::adapters::surfaces::replay::ManualClock;
 use paydesk::app::engine::{Engine, EngineConfig};
 use paydesk::app::ports::User;
-use paydesk::domain::billing::{Account, Charge, ChargeKind, PaymentMethod};
-use paydesk::domain::ids::{AccountId, ChargeId, UserId};
+use paydesk::domain::billing::{Account, Charge};
+use paydesk::domain::ids::{AccountId, UserId};
 use paydesk::domain::money::Currency;
 use paydesk::domain::roles::{Role, Roles};
 use rsa::pkcs8::{EncodePrivateKey, LineEnding};
@@ -542,7 +542,13 @@ pub async fn seed_people(engine: &Engine, start: &str) {
 
 /// A charge on ana's account through Amazon Pay.
 pub async fn seed_charge(engine: &Engine, id: &str, amount: &str, currency: &str, at: &str) {
-    let charge = Charge { currency: Currency::from_str(currency).unwrap(), card_last4: None, description: "Amazon Pay order".into(), provider: "amazon_pay".to_string(), ..card_charge(id, "amz-1", amount, t(at)) };
+    let charge = Charge {
+        currency: Currency::from_str(currency).unwrap(),
+        card_last4: None,
+        description: "Amazon Pay order".into(),
+        provider: "amazon_pay".to_string(),
+        ..card_charge(id, "amz-1", amount, t(at))
+    };
     engine.seed_charge(&charge, t(at)).await.unwrap();
 }
 

@@ -31,8 +31,8 @@
 //! - [events] apidocs.chargebee.com/docs/api/events and …/webhooks: `{id, occurred_at,
 //!   event_type, content}`; webhooks carry the Basic auth set on them.
 
-use crate::common::card_charge;
 use super::{request_on, t, AGENT_NOTE};
+use crate::common::card_charge;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
@@ -44,14 +44,13 @@ use paydesk::adapters::store::AnyStore;
 use paydesk::adapters::surfaces::replay::ManualClock;
 use paydesk::app::engine::{Engine, EngineConfig};
 use paydesk::app::ports::User;
-use paydesk::domain::billing::{Account, Charge, ChargeKind, PaymentMethod};
-use paydesk::domain::ids::{AccountId, ChargeId, UserId};
+use paydesk::domain::billing::{Account, Charge};
+use paydesk::domain::ids::{AccountId, UserId};
 use paydesk::domain::money::Currency;
 use paydesk::domain::roles::{Role, Roles};
 use serde_json::{json, Value};
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
-use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -81,7 +80,6 @@ pub struct Txn {
     pub id: String,
     pub minor: i64,
     pub status: String,
-    pub key: Option<String>,
 }
 
 #[derive(Default)]
@@ -155,7 +153,7 @@ impl CbFake {
         let mut st = self.state.lock().unwrap();
         st.next += 1;
         let id = format!("txn_app{}", st.next);
-        st.refunds.push(Txn { id: id.clone(), minor, status: "success".into(), key: None });
+        st.refunds.push(Txn { id: id.clone(), minor, status: "success".into() });
         id
     }
 
@@ -348,7 +346,7 @@ fn create(st: &mut CbState, target: Target, headers: &HeaderMap, body: &[u8]) ->
     }
     st.next += 1;
     let status = if answer == Answer::Pending { "in_progress" } else { "success" };
-    let t = Txn { id: format!("txn_r{}", st.next), minor: amount, status: status.into(), key: Some(key.clone()) };
+    let t = Txn { id: format!("txn_r{}", st.next), minor: amount, status: status.into() };
     st.refunds.push(t.clone());
     st.comments.push(comment);
     *st.creations.entry(key.clone()).or_default() += 1;
@@ -416,7 +414,12 @@ pub async fn seed_people(engine: &Engine, start: &str) {
 pub async fn seed_invoice(engine: &Engine, start: &str) {
     seed_people(engine, start).await;
     let at = t(start);
-    let charge = Charge { currency: Currency::from_code("EUR").unwrap(), description: "Chargebee invoice inv_1042".into(), provider: "chargebee".to_string(), ..card_charge(INVOICE, &format!("cb-{CUSTOMER}"), "49.00", at) };
+    let charge = Charge {
+        currency: Currency::from_code("EUR").unwrap(),
+        description: "Chargebee invoice inv_1042".into(),
+        provider: "chargebee".to_string(),
+        ..card_charge(INVOICE, &format!("cb-{CUSTOMER}"), "49.00", at)
+    };
     engine.seed_charge(&charge, at).await.unwrap();
 }
 

@@ -21,8 +21,8 @@
 //!   `RETURN`, …), `currency_code`, `order_id`, `refund_id`, `capture_id`, `sale_date`,
 //!   `merchant_refund_reference`.
 
-use crate::common::card_charge;
 use super::{request_on, t, AGENT_NOTE};
+use crate::common::card_charge;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
@@ -34,8 +34,8 @@ use paydesk::adapters::store::AnyStore;
 use paydesk::adapters::surfaces::replay::ManualClock;
 use paydesk::app::engine::{Engine, EngineConfig};
 use paydesk::app::ports::User;
-use paydesk::domain::billing::{Account, Charge, ChargeKind, PaymentMethod};
-use paydesk::domain::ids::{AccountId, ChargeId, UserId};
+use paydesk::domain::billing::{Account, Charge};
+use paydesk::domain::ids::{AccountId, UserId};
 use paydesk::domain::money::Currency;
 use paydesk::domain::roles::{Role, Roles};
 use serde_json::{json, Value};
@@ -291,7 +291,13 @@ pub async fn seed_people(engine: &Engine, start: &str) {
 pub async fn seed_order(engine: &Engine, start: &str) {
     seed_people(engine, start).await;
     let at = t(start);
-    let charge = Charge { currency: Currency::from_str("EUR").unwrap(), card_last4: None, description: "Klarna order".into(), provider: "klarna".to_string(), ..card_charge(ORDER, "kl-1", "49.00", at) };
+    let charge = Charge {
+        currency: Currency::from_str("EUR").unwrap(),
+        card_last4: None,
+        description: "Klarna order".into(),
+        provider: "klarna".to_string(),
+        ..card_charge(ORDER, "kl-1", "49.00", at)
+    };
     engine.seed_charge(&charge, at).await.unwrap();
 }
 

@@ -26,8 +26,8 @@ use paydesk::adapters::store::AnyStore;
 use paydesk::adapters::surfaces::replay::ManualClock;
 use paydesk::app::engine::{Actor, Engine, EngineConfig, Event};
 use paydesk::app::ports::User;
-use paydesk::domain::billing::{Account, Charge, ChargeKind, PaymentMethod};
-use paydesk::domain::ids::{AccountId, ChargeId, UserId};
+use paydesk::domain::billing::{Account, Charge};
+use paydesk::domain::ids::{AccountId, UserId};
 use paydesk::domain::money::Currency;
 use paydesk::domain::roles::{Role, Roles};
 use serde_json::{json, Value};
@@ -883,12 +883,6 @@ pub fn t(s: &str) -> chrono::DateTime<chrono::Utc> {
     s.parse().expect("time")
 }
 
-/// An engine on a fresh SQLite store whose connectors are the sandbox and `fake`'s provider.
-pub async fn engine_for(fake: &Fake, dir: &tempfile::TempDir) -> (Arc<Engine>, Arc<ManualClock>, Providers) {
-    let url = format!("sqlite:{}", dir.path().join("p.db").display());
-    engine_on(fake, &url).await
-}
-
 /// An engine on the store at `url` (SQLite or PostgreSQL) whose connectors are the
 /// sandbox and `fake`'s provider.
 pub async fn engine_on(fake: &Fake, url: &str) -> (Arc<Engine>, Arc<ManualClock>, Providers) {
@@ -935,7 +929,8 @@ pub async fn seed_charge_as(engine: &Engine, kind: Kind, id: &str, start: &str, 
         let account = (id == "ana").then(|| AccountId::new("acct-1".to_string()));
         engine.seed_user(&User { id: UserId::new(id.to_string()), roles, account }, at).await.unwrap();
     }
-    let charge = Charge { currency: cur, description: "API credits".into(), provider: kind.name().to_string(), ..card_charge(id, "acct-1", amount, at) };
+    let charge =
+        Charge { currency: cur, description: "API credits".into(), provider: kind.name().to_string(), ..card_charge(id, "acct-1", amount, at) };
     engine.seed_charge(&charge, at).await.unwrap();
 }
 

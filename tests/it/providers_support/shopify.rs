@@ -29,8 +29,8 @@
 //!   email, financial_status, currency, total_price, created_at, processed_at, customer: {id},
 //!   refunds: [...]}]}`.
 
-use crate::common::card_charge;
 use super::{request_on, t};
+use crate::common::card_charge;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
@@ -41,14 +41,13 @@ use paydesk::adapters::store::AnyStore;
 use paydesk::adapters::surfaces::replay::ManualClock;
 use paydesk::app::engine::{Engine, EngineConfig};
 use paydesk::app::ports::User;
-use paydesk::domain::billing::{Account, Charge, ChargeKind, PaymentMethod};
-use paydesk::domain::ids::{AccountId, ChargeId, UserId};
+use paydesk::domain::billing::{Account, Charge};
+use paydesk::domain::ids::{AccountId, UserId};
 use paydesk::domain::money::Currency;
 use paydesk::domain::roles::{Role, Roles};
 use serde_json::{json, Value};
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
-use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -385,7 +384,11 @@ pub async fn seed_people(engine: &Engine, start: &str) {
 pub async fn seed_order(engine: &Engine, start: &str) {
     seed_people(engine, start).await;
     let at = t(start);
-    let charge = Charge { description: "Shopify order #1001".into(), provider: "shopify".to_string(), ..card_charge(ORDER, &format!("shopify-{CUSTOMER}"), "49.00", at) };
+    let charge = Charge {
+        description: "Shopify order #1001".into(),
+        provider: "shopify".to_string(),
+        ..card_charge(ORDER, &format!("shopify-{CUSTOMER}"), "49.00", at)
+    };
     engine.seed_charge(&charge, at).await.unwrap();
 }
 

@@ -23,8 +23,8 @@
 //! The API has **no idempotency key**: the same request twice makes two refunds (the fake
 //! does exactly that, so a connector that retries blindly is caught by `creations`).
 
-use crate::common::card_charge;
 use super::{approve, request_on, t, AGENT_NOTE};
+use crate::common::card_charge;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
@@ -37,14 +37,13 @@ use paydesk::adapters::store::AnyStore;
 use paydesk::adapters::surfaces::replay::ManualClock;
 use paydesk::app::engine::{Engine, EngineConfig};
 use paydesk::app::ports::User;
-use paydesk::domain::billing::{Account, Charge, ChargeKind, PaymentMethod};
-use paydesk::domain::ids::{AccountId, ChargeId, UserId};
+use paydesk::domain::billing::{Account, Charge};
+use paydesk::domain::ids::{AccountId, UserId};
 use paydesk::domain::money::Currency;
 use paydesk::domain::roles::{Role, Roles};
 use serde_json::{json, Value};
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
-use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -332,7 +331,11 @@ pub async fn seed_people(engine: &Engine, start: &str) {
 pub async fn seed_order(engine: &Engine, start: &str) {
     seed_people(engine, start).await;
     let at = t(start);
-    let charge = Charge { description: "WooCommerce order #727".into(), provider: "woocommerce".to_string(), ..card_charge(ORDER, "wc-12", "49.00", at) };
+    let charge = Charge {
+        description: "WooCommerce order #727".into(),
+        provider: "woocommerce".to_string(),
+        ..card_charge(&ORDER.to_string(), "wc-12", "49.00", at)
+    };
     engine.seed_charge(&charge, at).await.unwrap();
 }
 
