@@ -7,8 +7,8 @@ use crate::app::engine::{Actor, Engine, Event, ReactTarget};
 use crate::app::outbox::pump;
 use crate::app::ports::{ChatSink, Clock, User};
 use crate::domain::billing::{Account, AutoRecharge, Charge, ChargeKind, PaymentMethod, Subscription};
-use crate::domain::ids::{AccountId, CaseNumber, ChargeId, SubscriptionId, UserId};
-use crate::domain::money::{parse_amount, Currency};
+use crate::domain::ids::{AccountId, BadCaseNumber, CaseNumber, ChargeId, SubscriptionId, UserId};
+use crate::domain::money::{parse_amount, AmountError, Currency};
 use crate::domain::roles::{Role, Roles};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -34,6 +34,9 @@ pub const MAX_TEXT_CHARS: usize = 20_000;
 pub struct LineError {
     pub line: usize,
     pub message: String,
+    /// What could not be read, when something more specific than the message says it.
+    #[source]
+    pub source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -126,21 +129,48 @@ pub enum Step {
     Fault(Fault, u32, DateTime<Utc>),
 }
 
-fn time(s: &str, what: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc)).map_err(|_| format!("{what} `{s}` is not an RFC 3339 time"))
+/// A field of a transcript line that does not read as what it must be.
+#[derive(Debug, thiserror::Error)]
+enum FieldError {
+    #[error("{what} `{text}` is not an RFC 3339 time")]
+    Time {
+        what: &'static str,
+        text: String,
+        #[source]
+        source: chrono::ParseError,
+    },
+    // The amount error's text is the message; it is not also the source, so that a chain
+    // printed with `{:#}` does not say it twice.
+    #[error("{what}: {reason}")]
+    Amount { what: &'static str, reason: AmountError },
+    #[error("unknown currency `{0}`")]
+    Currency(String),
+    #[error(transparent)]
+    Case(#[from] BadCaseNumber),
 }
 
-fn amount(s: &str, what: &str) -> Result<Decimal, String> {
-    parse_amount(s).map_err(|e| format!("{what}: {e}"))
+impl FieldError {
+    /// The line error naming `line`, keeping this as its source.
+    fn on_line(self, line: usize) -> LineError {
+        LineError { line, message: self.to_string(), source: Some(Box::new(self)) }
+    }
 }
 
-fn currency(s: &str) -> Result<Currency, String> {
-    Currency::from_code(s).ok_or_else(|| format!("unknown currency `{s}`"))
+fn time(s: &str, what: &'static str) -> Result<DateTime<Utc>, FieldError> {
+    DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc)).map_err(|source| FieldError::Time { what, text: s.to_string(), source })
 }
 
-fn reaction(user: String, emoji: String, on: &str, at: &str, added: bool) -> Result<Step, String> {
+fn amount(s: &str, what: &'static str) -> Result<Decimal, FieldError> {
+    parse_amount(s).map_err(|reason| FieldError::Amount { what, reason })
+}
+
+fn currency(s: &str) -> Result<Currency, FieldError> {
+    Currency::from_code(s).ok_or_else(|| FieldError::Currency(s.to_string()))
+}
+
+fn reaction(user: String, emoji: String, on: &str, at: &str, added: bool) -> Result<Step, FieldError> {
     let target = match on.strip_prefix("approval:") {
-        Some(c) => ReactTarget::ApprovalOf(c.parse::<CaseNumber>().map_err(|e| e.to_string())?),
+        Some(c) => ReactTarget::ApprovalOf(c.parse::<CaseNumber>()?),
         None => ReactTarget::Message(on.to_string()),
     };
     Ok(Step::Event(Event::Reaction { actor: Actor::known(user), emoji, target, added }, time(at, "at")?))
@@ -150,7 +180,7 @@ fn reaction(user: String, emoji: String, on: &str, at: &str, added: bool) -> Res
 pub fn decode(bytes: Vec<u8>) -> Result<String, LineError> {
     String::from_utf8(bytes).map_err(|e| {
         let line = e.as_bytes()[..e.utf8_error().valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
-        LineError { line, message: "not valid UTF-8".into() }
+        LineError { line, message: "not valid UTF-8".into(), source: Some(Box::new(e)) }
     })
 }
 
@@ -176,21 +206,22 @@ pub fn parse(text: &str) -> Result<Vec<Step>, LineError> {
         if raw.trim().is_empty() {
             continue;
         }
-        let err = |message: String| LineError { line, message };
+        let err = |message: String| LineError { line, message, source: None };
+        let field = |e: FieldError| e.on_line(line);
         let mut value: Value = serde_json::from_str(raw).map_err(|e| err(format!("not a valid transcript line: {e}")))?;
         strip_nul(&mut value);
         let parsed: Line = serde_json::from_value(value).map_err(|e| err(format!("not a valid transcript line: {e}")))?;
         let step = match parsed {
             Line::Account { id, currency: c, wallet, auto_recharge } => {
-                let cur = currency(&c).map_err(err)?;
+                let cur = currency(&c).map_err(field)?;
                 let auto = match auto_recharge {
                     Some(a) if a.credits > MAX_RECHARGE_CREDITS => {
                         return Err(err(format!("auto_recharge.credits must be at most {MAX_RECHARGE_CREDITS}")));
                     }
-                    Some(a) => Some(AutoRecharge { below: amount(&a.below, "auto_recharge.below").map_err(err)?, credits: a.credits }),
+                    Some(a) => Some(AutoRecharge { below: amount(&a.below, "auto_recharge.below").map_err(field)?, credits: a.credits }),
                     None => None,
                 };
-                let wallet = wallet.map(|w| amount(&w, "wallet")).transpose().map_err(err)?;
+                let wallet = wallet.map(|w| amount(&w, "wallet")).transpose().map_err(field)?;
                 accounts.insert(id.clone());
                 Step::Account(Account { id: AccountId::new(id), currency: cur, auto_recharge: auto }, wallet)
             }
@@ -232,8 +263,8 @@ pub fn parse(text: &str) -> Result<Vec<Step>, LineError> {
                         return Err(err("card_last4 must be exactly 4 digits".into()));
                     }
                 }
-                let amount_v = amount(&a, "amount").map_err(err)?;
-                let fee_v = fee.map(|f| amount(&f, "fee")).transpose().map_err(err)?.unwrap_or_default();
+                let amount_v = amount(&a, "amount").map_err(field)?;
+                let fee_v = fee.map(|f| amount(&f, "fee")).transpose().map_err(field)?.unwrap_or_default();
                 if fee_v > amount_v {
                     return Err(err("fee is larger than the amount".into()));
                 }
@@ -242,8 +273,8 @@ pub fn parse(text: &str) -> Result<Vec<Step>, LineError> {
                     id: ChargeId::new(id),
                     account: AccountId::new(account),
                     amount: amount_v,
-                    currency: currency(&c).map_err(err)?,
-                    at: time(&at, "at").map_err(err)?,
+                    currency: currency(&c).map_err(field)?,
+                    at: time(&at, "at").map_err(field)?,
                     method: PaymentMethod::parse(&method).ok_or_else(|| err(format!("unknown method `{method}` (card, wallet, paypal or bank)")))?,
                     card_last4,
                     kind: ChargeKind::parse(&kind).ok_or_else(|| err(format!("unknown kind `{kind}` (product, credits or subscription)")))?,
@@ -269,7 +300,7 @@ pub fn parse(text: &str) -> Result<Vec<Step>, LineError> {
                     account: AccountId::new(account),
                     charge: ChargeId::new(charge),
                     months,
-                    start: time(&start, "start").map_err(err)?,
+                    start: time(&start, "start").map_err(field)?,
                 })
             }
             Line::Message { text, .. } if text.chars().count() > MAX_TEXT_CHARS => {
@@ -277,17 +308,17 @@ pub fn parse(text: &str) -> Result<Vec<Step>, LineError> {
             }
             Line::Message { at, user, text, channel } => Step::Event(
                 Event::Message { actor: Actor::known(user), text, channel: channel.unwrap_or_else(|| "support".into()) },
-                time(&at, "at").map_err(err)?,
+                time(&at, "at").map_err(field)?,
             ),
-            Line::React { at, user, emoji, on } => reaction(user, emoji, &on, &at, true).map_err(err)?,
-            Line::Unreact { at, user, emoji, on } => reaction(user, emoji, &on, &at, false).map_err(err)?,
+            Line::React { at, user, emoji, on } => reaction(user, emoji, &on, &at, true).map_err(field)?,
+            Line::Unreact { at, user, emoji, on } => reaction(user, emoji, &on, &at, false).map_err(field)?,
             Line::Usage { at, account, conversations } => {
                 if conversations > 1_000_000 {
                     return Err(err("at most 1,000,000 conversations per usage line".into()));
                 }
-                Step::Event(Event::Usage { account: AccountId::new(account), conversations }, time(&at, "at").map_err(err)?)
+                Step::Event(Event::Usage { account: AccountId::new(account), conversations }, time(&at, "at").map_err(field)?)
             }
-            Line::Tick { at } => Step::Event(Event::Tick, time(&at, "at").map_err(err)?),
+            Line::Tick { at } => Step::Event(Event::Tick, time(&at, "at").map_err(field)?),
             Line::Fault { at, connector, next, count } => {
                 if connector != "sandbox" {
                     return Err(err(format!("faults can only be injected into the sandbox connector, not `{connector}`")));
@@ -296,7 +327,7 @@ pub fn parse(text: &str) -> Result<Vec<Step>, LineError> {
                     return Err(err(format!("count must be at most {MAX_FAULTS_PER_LINE} faults per line, not {count}")));
                 }
                 let f = Fault::parse(&next).ok_or_else(|| err(format!("unknown fault `{next}` (timeout, error or decline)")))?;
-                Step::Fault(f, count, time(&at, "at").map_err(err)?)
+                Step::Fault(f, count, time(&at, "at").map_err(field)?)
             }
         };
         steps.push(step);
@@ -441,5 +472,20 @@ pub fn human(action: &Action) -> String {
         }
         Action::Wallet { account, balance, currency, reason } => format!("   · wallet {account}: {balance} {currency} ({reason})"),
         Action::Denied { user, reason, .. } => format!("   ✗ denied {user}: {reason}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bad_field_names_its_line_and_keeps_its_cause() {
+        let e = parse("{\"type\":\"tick\",\"at\":\"2026-01-01T00:00:00Z\"}\n{\"type\":\"tick\",\"at\":\"yesterday\"}").unwrap_err();
+        assert_eq!(e.to_string(), "line 2: at `yesterday` is not an RFC 3339 time");
+        let field = std::error::Error::source(&e).expect("the field error is kept");
+        assert!(field.source().is_some(), "and the time parser's error behind it");
+        let e = parse("{\"type\":\"react\",\"at\":\"2026-01-01T00:00:00Z\",\"user\":\"kim\",\"emoji\":\"x\",\"on\":\"approval:nope\"}").unwrap_err();
+        assert_eq!(e.to_string(), "line 1: `nope` is not a case number (they look like RF-000012)");
     }
 }
