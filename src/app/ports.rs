@@ -1,5 +1,12 @@
 //! Ports: what the application needs from the outside world, as traits. Adapters
-//! (`crate::adapters`) implement them; the engine only sees these.
+//! (`crate::adapters`) implement them; the engine only sees these. `books` holds the
+//! sandbox provider's books, `discord` the Discord surface's own tables: ports the
+//! store adapter implements for other adapters, so that none of them sees SQL.
+
+mod books;
+pub mod discord;
+
+pub use books::{SandboxBooks, SandboxRecord};
 
 use super::action::{Action, OutboxItem};
 use crate::domain::approvals::{GoodwillRequest, Refund, RefundStatus};

@@ -4,6 +4,7 @@ use anyhow::{Context, Result};
 use paydesk::adapters::http::HttpConfig;
 use paydesk::adapters::payments::setup::Providers;
 use paydesk::adapters::surfaces::discord::{self, config::DiscordConfig, RunArgs as DiscordArgs};
+use paydesk::app::engine::EngineConfig;
 use paydesk::app::metrics::Metrics;
 use paydesk::app::ports::{Clock, SystemClock};
 use paydesk::config::{Config, Secret};
@@ -46,7 +47,8 @@ pub async fn run(args: RunArgs) -> Result<ExitCode> {
     let metrics = Arc::new(Metrics::default());
     let providers = Providers::from_config(&cfg, Some(metrics.clone()))?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let App { store, engine, sandbox: _sandbox } = App::with_providers(store, clock.clone(), cfg.engine.clone(), &providers);
+    let engine_cfg = EngineConfig { max_new_cases_per_hour: dcfg.max_cases_per_user_per_hour, ..cfg.engine.clone() };
+    let App { store, engine, sandbox: _sandbox } = App::with_providers(store, clock.clone(), engine_cfg, &providers);
     let engine = Arc::new(engine);
     let ready = Arc::new(AtomicBool::new(false));
     let (stop_http, stopped) = tokio::sync::watch::channel(false);

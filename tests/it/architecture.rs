@@ -222,3 +222,32 @@ fn the_entry_point_and_the_wiring_have_short_functions() {
     assert!(found.is_empty(), "split these by step (at most ~80 lines each): {found:?}");
     assert_eq!(long_functions("fn a() {\n    x;\n}\n    pub async fn b(c: u8) {\n    }\n", 2), [("a".to_string(), 3)]);
 }
+
+#[test]
+fn adapters_meet_only_through_ports() {
+    // The store implements the ports other adapters need (the sandbox's books, the Discord
+    // surface's tables) and imports none of them; nothing outside the store sees SQL.
+    let store = offenders("src/adapters/store", &["crate::adapters::"]);
+    assert!(store.is_empty(), "the store adapter imports another adapter: {store:?}");
+    let mut sql = Vec::new();
+    // (The bench makes and drops scratch PostgreSQL databases itself: not the store's data.)
+    for dir in ["src/adapters/surfaces", "src/adapters/payments", "src/adapters/http", "src/app", "src/cli", "src/wiring.rs"] {
+        sql.extend(production_files(dir).into_iter().filter(|(_, code)| code.contains("sqlx")).map(|(name, _)| name));
+    }
+    assert!(sql.is_empty(), "only the store adapter runs SQL (others go through a port): {sql:?}");
+}
+
+#[test]
+fn the_store_is_code_that_tools_read() {
+    // No macro hides the store's SQL from rustfmt and clippy; its files and functions stay
+    // short enough to read.
+    let mut found = offenders("src/adapters", &["macro_rules!"]);
+    for (name, code) in production_files("src/adapters/store") {
+        found.extend(long_functions(&code, 80).into_iter().map(|(f, n)| format!("{name}: {f} has {n} lines")));
+        let lines = fs::read_to_string(root().join(&name)).map(|t| t.lines().count()).unwrap_or(0);
+        if lines > 600 {
+            found.push(format!("{name} has {lines} lines"));
+        }
+    }
+    assert!(found.is_empty(), "{found:?}");
+}

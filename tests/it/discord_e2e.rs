@@ -3,7 +3,7 @@
 //! PostgreSQL too when PAYDESK_TEST_PG is set). Waits are bounded polls.
 
 use crate::common::card_charge;
-use crate::common::{backends, engine_on, fresh_db, Backend, TestDb};
+use crate::common::{backends, engine_on, fresh_db, owner_sql, Backend, TestDb};
 use crate::discord_fake::fixtures::*;
 use crate::discord_fake::{eventually, Failure, Fake};
 use paydesk::adapters::payments::sandbox::Sandbox;
@@ -504,17 +504,9 @@ async fn fake_discord_for_manual_runs() {
     }
 }
 
-/// Runs SQL on the test store (either backend).
-async fn exec(store: &AnyStore, sql: &str) {
-    match (store.sqlite_pool(), store.pg_pool()) {
-        (Some(p), _) => {
-            sqlx::query(sql).execute(p).await.unwrap();
-        }
-        (_, Some(p)) => {
-            sqlx::query(sql).execute(p).await.unwrap();
-        }
-        _ => unreachable!(),
-    }
+/// Runs SQL on the test store (either backend), around the bot.
+async fn exec(url: &str, sql: &str) {
+    owner_sql(url, sql).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -540,7 +532,7 @@ async fn a_crash_between_posting_and_marking_delivered_posts_nothing_twice() {
         .await;
         // As if the process died after posting, before marking delivered: the record of
         // what was sent stops a second post.
-        exec(&bot.store, REDELIVER).await;
+        exec(&bot._db.url, REDELIVER).await;
         let f = bot.fake.clone();
         let store = bot.engine.store().clone();
         eventually(20, "the outbox delivered again", || {
@@ -550,8 +542,8 @@ async fn a_crash_between_posting_and_marking_delivered_posts_nothing_twice() {
         .await;
         assert_eq!(f.posted(thread).len(), before);
         // And had the record been lost too, Discord's nonce answers with the first message.
-        exec(&bot.store, "DELETE FROM discord_sent").await;
-        exec(&bot.store, REDELIVER).await;
+        exec(&bot._db.url, "DELETE FROM discord_sent").await;
+        exec(&bot._db.url, REDELIVER).await;
         eventually(20, "the outbox delivered a third time", || {
             let s = store.clone();
             futures_now(async move { s.outbox_pending(1).await.unwrap().is_empty() }).then_some(())
@@ -597,12 +589,12 @@ async fn a_post_delivered_again_after_its_nonce_expired_is_not_duplicated() {
         let thread = bot.wait_post_thread("RF-000001").await;
         let before = settled(&bot, thread).await;
         bot.fake.expire_nonces();
-        exec(&bot.store, REDELIVER).await;
+        exec(&bot._db.url, REDELIVER).await;
         assert_eq!(settled(&bot, thread).await, before, "posted again after the nonce expired");
         // The record gone as well: nothing stops the post any more.
         bot.fake.expire_nonces();
-        exec(&bot.store, "DELETE FROM discord_sent").await;
-        exec(&bot.store, REDELIVER).await;
+        exec(&bot._db.url, "DELETE FROM discord_sent").await;
+        exec(&bot._db.url, REDELIVER).await;
         assert!(settled(&bot, thread).await > before, "the fake's nonces did not expire");
         bot.shutdown().await;
     })
@@ -682,10 +674,10 @@ async fn readyz_is_ready_only_while_connected_and_the_outbox_moves() {
             .await;
         until(200, "ready").await;
         let limit = ops::OUTBOX_STUCK_AFTER.num_microseconds().unwrap();
-        exec(&bot.store, &format!("UPDATE outbox SET created_at = created_at - {limit} - 1000000 WHERE status = 'pending'")).await;
+        exec(&bot._db.url, &format!("UPDATE outbox SET created_at = created_at - {limit} - 1000000 WHERE status = 'pending'")).await;
         until(503, "outbox stuck").await;
         bot.fake.clear_failures();
-        exec(&bot.store, "UPDATE outbox SET next_attempt_at = NULL WHERE status = 'pending'").await;
+        exec(&bot._db.url, "UPDATE outbox SET next_attempt_at = NULL WHERE status = 'pending'").await;
         until(200, "ready").await;
         bot.shutdown().await;
         until(503, "not connected").await;
@@ -1033,7 +1025,7 @@ async fn an_interaction_answer_is_not_sent_twice_after_a_crash() {
         eventually(20, "the denial answered", || (a() > 0).then_some(())).await;
         tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
         let before = answers();
-        exec(&bot.store, "UPDATE outbox SET delivered_at = NULL, status = 'pending', claimed_by = NULL, claim_until = NULL").await;
+        exec(&bot._db.url, "UPDATE outbox SET delivered_at = NULL, status = 'pending', claimed_by = NULL, claim_until = NULL").await;
         let store = bot.engine.store().clone();
         eventually(20, "the outbox delivered again", || {
             let s = store.clone();

@@ -184,17 +184,12 @@ async fn approvals_given_before_migration_0010_still_stand_and_can_be_withdrawn(
         let bot = bot(&b, |_| {}).await;
         let (id, case) = two_lead_request(&bot, 0).await;
         bot.engine.handle(event(obs("kim", true, 10), case), at(2), None).await.unwrap();
-        let store = paydesk::adapters::store::AnyStore::open(&bot._db.url).await.unwrap();
         let sql = match b {
             Backend::Sqlite => backfill(include_str!("../../migrations/sqlite/0010_refund_votes.sql")),
             Backend::Postgres => backfill(include_str!("../../migrations/postgres/0010_refund_votes.sql")),
         };
         for q in ["DELETE FROM refund_votes", sql.as_str()] {
-            match (store.sqlite_pool(), store.pg_pool()) {
-                (Some(p), _) => sqlx::query(q).execute(p).await.map(|_| ()).unwrap(),
-                (_, Some(p)) => sqlx::query(q).execute(p).await.map(|_| ()).unwrap(),
-                _ => unreachable!(),
-            }
+            owner_sql(&bot._db.url, q).await.unwrap();
         }
         assert_eq!(stored_vote(&bot, id, "kim").await, Some(VoteRow { present: true, seq: 0 }));
         bot.engine.handle(event(obs("kim", false, 20), case), at(3), None).await.unwrap();

@@ -158,7 +158,7 @@ proptest! {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         rt.block_on(async move {
             let db = fresh_db(&Backend::Sqlite).await;
-            let (engine, _sb, _c, store) = engine_on(&db.url, "w", |s| s as Arc<dyn PaymentConnector>).await;
+            let (engine, _sb, _c, _store) = engine_on(&db.url, "w", |s| s as Arc<dyn PaymentConnector>).await;
             let at = t("2026-05-02T08:00:00Z");
             let auto = auto.map(|(below, credits)| AutoRecharge { below: Decimal::new(below.into(), 2), credits });
             engine.seed_account(&Account { id: AccountId::new("acct-1"), currency: Currency::USD, auto_recharge: auto }, Some(Decimal::new(opening.into(), 2)), at).await.unwrap();
@@ -174,8 +174,7 @@ proptest! {
                 let balance = snap.wallets[0].balance;
                 prop_assert!(balance >= Decimal::ZERO, "below zero: {balance}");
                 // the same balance, summed independently from the rows
-                let pool = store.sqlite_pool().unwrap();
-                let rows: Vec<i64> = sqlx::query_scalar("SELECT amount FROM wallet_entries WHERE account_id = 'acct-1'").fetch_all(pool).await.unwrap();
+                let rows = owner_i64s(&db.url, "SELECT amount FROM wallet_entries WHERE account_id = 'acct-1'").await.unwrap();
                 let sum: Decimal = rows.iter().map(|v| Decimal::new(*v, 6)).sum();
                 prop_assert_eq!(sum, balance);
             }

@@ -326,17 +326,13 @@ fn audit_cmd(url: &str, key: Option<&str>) -> (Option<i32>, String, String) {
 }
 
 /// Runs SQL as the database's owner (a writer who goes around the bot).
-async fn exec(store: &AnyStore, sql: &str) -> Result<(), sqlx::Error> {
-    match (store.sqlite_pool(), store.pg_pool()) {
-        (Some(p), _) => sqlx::query(sql).execute(p).await.map(|_| ()),
-        (_, Some(p)) => sqlx::query(sql).execute(p).await.map(|_| ()),
-        _ => unreachable!(),
-    }
+async fn exec(url: &str, sql: &str) -> Result<(), sqlx::Error> {
+    common::owner_sql(url, sql).await
 }
 
 /// Drops the append-only triggers, as a database owner can.
-async fn drop_guards(store: &AnyStore) {
-    let pg = store.pg_pool().is_some();
+async fn drop_guards(url: &str) {
+    let pg = !url.starts_with("sqlite:");
     for (trigger, table) in [
         ("audit_no_update", "audit"),
         ("audit_no_delete", "audit"),
@@ -344,7 +340,7 @@ async fn drop_guards(store: &AnyStore) {
         ("audit_head_no_delete", "audit_head"),
     ] {
         let sql = if pg { format!("DROP TRIGGER IF EXISTS {trigger} ON {table}") } else { format!("DROP TRIGGER IF EXISTS {trigger}") };
-        exec(store, &sql).await.unwrap();
+        exec(url, &sql).await.unwrap();
     }
 }
 
@@ -358,13 +354,13 @@ async fn truncating_the_audit_trail_is_refused() {
         assert!(before > 3);
         // PostgreSQL: TRUNCATE skips row triggers, so statement triggers refuse it. SQLite has
         // no TRUNCATE; its "truncate optimisation" of DELETE without WHERE still fires triggers.
-        let cut = if store.pg_pool().is_some() { "TRUNCATE audit" } else { "DELETE FROM audit" };
-        let err = exec(&store, cut).await.expect_err("the audit trail cannot be emptied");
+        let cut = if store.is_postgres() { "TRUNCATE audit" } else { "DELETE FROM audit" };
+        let err = exec(&db.url, cut).await.expect_err("the audit trail cannot be emptied");
         assert!(err.to_string().contains("append-only"), "{err}");
-        if store.pg_pool().is_some() {
-            let err = exec(&store, "TRUNCATE audit_head").await.expect_err("nor its head");
+        if store.is_postgres() {
+            let err = exec(&db.url, "TRUNCATE audit_head").await.expect_err("nor its head");
             assert!(err.to_string().contains("append-only"), "{err}");
-            exec(&store, "TRUNCATE audit CASCADE").await.expect_err("nor with CASCADE");
+            exec(&db.url, "TRUNCATE audit CASCADE").await.expect_err("nor with CASCADE");
         }
         assert_eq!(store.as_store().audit(None).await.unwrap().len(), before);
         let (code, stdout, stderr) = audit_cmd(&db.url, None);
@@ -381,15 +377,15 @@ async fn a_deleted_tail_is_detected() {
         let store = AnyStore::open(&db.url).await.unwrap();
         let all = store.as_store().audit(None).await.unwrap();
         let n = all.len();
-        drop_guards(&store).await;
+        drop_guards(&db.url).await;
         let last_kept = all[n - 3].seq;
-        exec(&store, &format!("DELETE FROM audit WHERE seq > {last_kept}")).await.unwrap();
+        exec(&db.url, &format!("DELETE FROM audit WHERE seq > {last_kept}")).await.unwrap();
         let (code, stdout, stderr) = audit_cmd(&db.url, None);
         assert_eq!(code, Some(1), "a cut-off trail is not intact: {stdout}{stderr}");
         assert!(stderr.contains(&format!("head says {n} records, found {}", n - 2)), "{stderr}");
         assert!(!stdout.contains("intact ("), "{stdout}");
         // Emptied entirely (what TRUNCATE did): still caught.
-        exec(&store, "DELETE FROM audit").await.unwrap();
+        exec(&db.url, "DELETE FROM audit").await.unwrap();
         let (code, _, stderr) = audit_cmd(&db.url, None);
         assert_eq!(code, Some(1));
         assert!(stderr.contains(&format!("head says {n} records, found 0")), "{stderr}");
@@ -410,7 +406,7 @@ async fn a_forged_and_rehashed_record_is_detected_with_the_key() {
         let n = all.len();
         assert!(stdout.contains(&format!("{n} of {n} records signed, HMACs checked")), "every record is signed: {stdout}");
         let target = all.iter().position(|a| a.record.action == "refund.requested").expect("a refund request is audited");
-        drop_guards(&store).await;
+        drop_guards(&db.url).await;
         let mut prev = GENESIS;
         for (i, a) in all.iter().enumerate() {
             let mut rec: AuditRecord = a.record.clone();
@@ -419,7 +415,7 @@ async fn a_forged_and_rehashed_record_is_detected_with_the_key() {
             }
             let h = rec.chain_hash(&prev);
             exec(
-                &store,
+                &db.url,
                 &format!(
                     "UPDATE audit SET detail = '{}', prev_hash = '{}', hash = '{}' WHERE seq = {}",
                     rec.detail.replace('\'', "''"),
@@ -432,7 +428,7 @@ async fn a_forged_and_rehashed_record_is_detected_with_the_key() {
             .unwrap();
             prev = h;
         }
-        exec(&store, &format!("UPDATE audit_head SET last_hash = '{}'", hex::encode(prev))).await.unwrap();
+        exec(&db.url, &format!("UPDATE audit_head SET last_hash = '{}'", hex::encode(prev))).await.unwrap();
         let seq = all[target].seq;
         let (code, stdout, stderr) = audit_cmd(&db.url, Some(KEY));
         assert_eq!(code, Some(1), "{stdout}{stderr}");
@@ -452,9 +448,9 @@ async fn an_edited_record_is_named_with_expected_and_found() {
         replay_into(&db.url, None);
         let store = AnyStore::open(&db.url).await.unwrap();
         let all = store.as_store().audit(None).await.unwrap();
-        drop_guards(&store).await;
+        drop_guards(&db.url).await;
         let seq = all[1].seq;
-        exec(&store, &format!("UPDATE audit SET detail = 'nothing happened' WHERE seq = {seq}")).await.unwrap();
+        exec(&db.url, &format!("UPDATE audit SET detail = 'nothing happened' WHERE seq = {seq}")).await.unwrap();
         let (code, _, stderr) = audit_cmd(&db.url, None);
         assert_eq!(code, Some(1));
         assert!(stderr.contains(&format!("record {seq}: content hashes to ")) && stderr.contains("but the stored hash is"), "{stderr}");
@@ -522,8 +518,8 @@ async fn a_trail_from_before_migration_0004_still_verifies() {
         let n = store.as_store().audit(None).await.unwrap().len();
         assert!(stdout.contains(&format!("hash chain intact ({n} records); {} of {n} records signed", n - 3)), "{stdout}");
         // and an old record changed since is still caught
-        drop_guards(&store).await;
-        exec(&store, "UPDATE audit SET detail = 'old record 9' WHERE detail = 'old record 1'").await.unwrap();
+        drop_guards(&db.url).await;
+        exec(&db.url, "UPDATE audit SET detail = 'old record 9' WHERE detail = 'old record 1'").await.unwrap();
         let (code, _, stderr) = audit_cmd(&db.url, Some(KEY));
         assert_eq!(code, Some(1));
         assert!(stderr.contains("record 2: content hashes to"), "{stderr}");

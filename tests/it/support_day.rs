@@ -334,3 +334,39 @@ async fn the_daily_summary_is_posted_once_a_day_at_its_hour() {
 async fn summaries(bot: &Bot) -> usize {
     bot.said().await.iter().filter(|s| s.starts_with("Daily summary")).count()
 }
+
+#[tokio::test]
+async fn a_customer_who_opened_too_many_cases_this_hour_is_asked_to_wait() {
+    for b in backends() {
+        let bot = bot_with(&b, |c| c.max_new_cases_per_hour = 2).await;
+        bot.say("ana", "I want a refund for ch_1 please", 0).await;
+        bot.say("bo", "/ticket close RF-000001", 10).await;
+        bot.say("ana", "you charged me twice for ch_1", 20).await;
+        bot.say("bo", "/ticket close RF-000002", 30).await;
+        // Two cases opened this hour, none open: the third waits, and no case is opened.
+        bot.say("ana", "my card was charged without my permission", 40).await;
+        let snap = bot.engine.store().snapshot().await.unwrap();
+        assert_eq!(snap.cases.len(), 2, "{:?}", snap.cases);
+        let last = said_to(&bot, "ana").await.last().cloned().unwrap_or_default();
+        assert_eq!(last, "You have opened 2 cases in the last hour; please wait a little before opening another.");
+        // Commands and staff are not limited; an hour after the first case, ana is heard.
+        bot.say("ana", "/wallet", 50).await;
+        assert!(!said_to(&bot, "ana").await.last().unwrap().starts_with("You have opened"));
+        bot.say("ana", "my card was charged without my permission", 3601).await;
+        assert_eq!(bot.engine.store().snapshot().await.unwrap().cases.len(), 3, "{:#?}", bot.said().await);
+    }
+}
+
+#[tokio::test]
+async fn without_a_limit_every_message_is_heard() {
+    for b in backends() {
+        let bot = bot(&b, |_| {}).await;
+        for (i, text) in
+            ["I want a refund for ch_1 please", "you charged me twice for ch_1", "my card was charged without my permission"].iter().enumerate()
+        {
+            bot.say("ana", text, i as i64 * 20).await;
+            bot.say("bo", &format!("/ticket close RF-00000{}", i + 1), i as i64 * 20 + 10).await;
+        }
+        assert_eq!(bot.engine.store().snapshot().await.unwrap().cases.len(), 3);
+    }
+}

@@ -50,6 +50,10 @@ pub struct EngineConfig {
     /// The hour (UTC) at which a summary of the last 24 hours is posted to the approvals
     /// channel each day; `None`: off.
     pub daily_summary_hour: Option<u32>,
+    /// The anti-spam limit: a customer with no open case who opened this many cases in
+    /// the last hour is asked to wait before opening another (0: no limit; `paydesk run`
+    /// takes `[discord] max_cases_per_user_per_hour`).
+    pub max_new_cases_per_hour: u32,
 }
 
 impl Default for EngineConfig {
@@ -65,6 +69,7 @@ impl Default for EngineConfig {
             pending_escalation: Duration::hours(24),
             wallet: WalletSettings::default(),
             daily_summary_hour: None,
+            max_new_cases_per_hour: 0,
         }
     }
 }

@@ -227,7 +227,26 @@ impl<'e> Work<'e> {
             }
             return Ok(());
         }
+        if self.held_back_by_case_limit(&user, channel).await? {
+            return Ok(());
+        }
         self.customer_message(&user, &text, redacted.last4.as_deref(), channel).await
+    }
+
+    /// The anti-spam limit (`EngineConfig::max_new_cases_per_hour`, Discord's
+    /// `max_cases_per_user_per_hour`): true when the customer was told to wait instead.
+    async fn held_back_by_case_limit(&mut self, user: &User, channel: &str) -> EngineResult<bool> {
+        let limit = self.engine.cfg.max_new_cases_per_hour;
+        if limit == 0 {
+            return Ok(false);
+        }
+        let cases = self.tx.cases_of(&user.id).await?;
+        let Some(opened) = crate::domain::tickets::new_case_limit(&cases, self.now, limit) else {
+            return Ok(false);
+        };
+        let text = format!("You have opened {opened} cases in the last hour; please wait a little before opening another.");
+        self.say(channel, Some(&user.id), None, text).await?;
+        Ok(true)
     }
 
     pub async fn usage(&mut self, account_id: &AccountId, conversations: u64) -> EngineResult<()> {

@@ -79,6 +79,38 @@ pub async fn fresh_db(backend: &Backend) -> TestDb {
     }
 }
 
+/// Runs SQL on the test database on a connection of its own, as the database's owner
+/// can (going around the bot and its store): for tampering, and for reading rows behind
+/// the store's back.
+pub async fn owner_sql(url: &str, sql: &str) -> Result<(), sqlx::Error> {
+    use sqlx::Connection;
+    if url.starts_with("sqlite:") {
+        let mut c = sqlx::SqliteConnection::connect(url).await?;
+        sqlx::query(sql).execute(&mut c).await?;
+        c.close().await
+    } else {
+        let mut c = sqlx::PgConnection::connect(url).await?;
+        sqlx::query(sql).execute(&mut c).await?;
+        c.close().await
+    }
+}
+
+/// The integers a query returns (first column), read as [`owner_sql`] runs SQL.
+pub async fn owner_i64s(url: &str, sql: &str) -> Result<Vec<i64>, sqlx::Error> {
+    use sqlx::Connection;
+    if url.starts_with("sqlite:") {
+        let mut c = sqlx::SqliteConnection::connect(url).await?;
+        let v = sqlx::query_scalar(sql).fetch_all(&mut c).await?;
+        c.close().await?;
+        Ok(v)
+    } else {
+        let mut c = sqlx::PgConnection::connect(url).await?;
+        let v = sqlx::query_scalar(sql).fetch_all(&mut c).await?;
+        c.close().await?;
+        Ok(v)
+    }
+}
+
 /// An engine on `url` with the sandbox (optionally wrapped) as its connector, built as the
 /// binary builds it (`paydesk::wiring::App`).
 pub async fn engine_on(

@@ -199,18 +199,7 @@ impl Shared {
         // A full card number: the message goes (Manage Messages); the engine redacts its
         // copy before anything is stored and warns the customer.
         self.delete_card_number(ctx, msg.channel_id.get(), msg.id.get(), &msg.content, msg.guild_id.is_some()).await;
-        let is_command = crate::app::command::is_command(&msg.content);
-        if !is_command && roles.has(Role::Customer) && self.cfg.max_cases_per_user_per_hour > 0 {
-            let since = self.clock.now() - chrono::Duration::hours(1);
-            let opened = self.map.cases_opened_since(&user.to_string(), since).await.unwrap_or(0);
-            let has_open = !self.map.open_cases(Some(&user.to_string()), 1).await.unwrap_or_default().is_empty();
-            if opened >= i64::from(self.cfg.max_cases_per_user_per_hour) && !has_open {
-                let body = json!({"content": format!("<@{user}> You have opened {opened} cases in the last hour; please wait a little before opening another."),
-                    "allowed_mentions": {"users": [user.to_string()]}});
-                let _ = ctx.http.send_message(msg.channel_id, vec![], &body).await;
-                return;
-            }
-        }
+        // The anti-spam limit on new cases is the engine's (`max_new_cases_per_hour`).
         let actor = Actor { id: PdUserId::new(user.to_string()), roles: Some(roles) };
         let text = msg.content.clone();
         if self.handle(Event::Message { actor, text, channel }, &format!("discord:message:{}", msg.id)).await && msg.guild_id.is_some() {

@@ -1,7 +1,8 @@
 //! The Discord surface (serenity): the third chat surface, as thin as the console and
 //! replay. `handler.rs` translates gateway events into engine events; `sink.rs` delivers
 //! the outbox to Discord; `commands.rs` maps slash commands onto the text grammar;
-//! `map.rs` keeps our refs, case threads and interactions against Discord's ids.
+//! our refs, case threads and interactions against Discord's ids are kept through the
+//! `app::ports::discord::DiscordStore` port (the store adapter implements it).
 //!
 //! Channel names the engine sees: `dm`, a channel id (support channels and case
 //! threads), `ix:<interaction id>` for slash commands, and its approvals channel name.
@@ -10,7 +11,6 @@ pub mod commands;
 pub mod config;
 pub mod handler;
 pub mod logging;
-pub mod map;
 pub mod sink;
 
 use crate::adapters::store::AnyStore;
@@ -18,10 +18,10 @@ use crate::app::engine::Engine;
 use crate::app::metrics::Metrics;
 use crate::app::outbox::pump_claimed;
 use crate::app::ports::Clock;
+use crate::app::ports::discord::DiscordStore;
 use crate::config::Secret;
 use anyhow::{anyhow, Context as _, Result};
 use config::{DiscordConfig, Named};
-use map::DiscordMap;
 use serenity::all::{ApplicationId, ClientBuilder, GatewayIntents, HttpBuilder};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
@@ -101,7 +101,7 @@ impl Places {
 /// What the handler, the sink and the timers share.
 pub struct Shared {
     pub engine: Arc<Engine>,
-    pub map: DiscordMap,
+    pub map: Arc<dyn DiscordStore>,
     pub cfg: DiscordConfig,
     pub places: Arc<Places>,
     pub sink: sink::DiscordSink,
@@ -415,7 +415,7 @@ pub async fn run(args: RunArgs, shutdown: impl std::future::Future<Output = ()> 
             tracing::error!(error = %e, "could not tell staff about missing permissions");
         }
     }
-    let map = DiscordMap::new(&store);
+    let map = store.discord_store();
     let ecfg = engine.config();
     let sink = sink::DiscordSink {
         http: std::sync::OnceLock::new(),

@@ -17,9 +17,9 @@
 //! What happens when Discord refuses something is one table, `action_for` (codes from
 //! <https://discord.com/developers/docs/topics/opcodes-and-status-codes#json-json-error-codes>).
 
-use super::map::{DiscordMap, InteractionRow};
 use super::Places;
 use crate::app::action::{Action, Destination, OutboxItem};
+use crate::app::ports::discord::{DiscordStore, InteractionRow, NewMessage};
 use crate::app::ports::{ChatError, ChatSink, Clock};
 use crate::domain::ids::CaseNumber;
 use anyhow::{anyhow, Result};
@@ -94,7 +94,7 @@ pub fn retry_after_of(headers: &[(&str, &str)], body: &[u8]) -> Option<std::time
 pub struct DiscordSink {
     /// The one `Http` the gateway client also uses (set once the client is built).
     pub(crate) http: std::sync::OnceLock<Arc<Http>>,
-    pub(crate) map: DiscordMap,
+    pub(crate) map: Arc<dyn DiscordStore>,
     pub(crate) places: Arc<Places>,
     /// The engine's name for the approvals channel (`[chat] approvals_channel`).
     pub(crate) approvals_name: String,
@@ -603,7 +603,18 @@ impl DiscordSink {
                 let dest = self.route(channel, to.as_deref(), case).await?;
                 if let Some((c, m)) = self.send_text(item, dest, to.as_deref(), text, case).await? {
                     if let Some(r) = message_ref {
-                        self.map.put_message(r, c, m, "say", case, None, false, now).await?;
+                        self.map
+                            .put_message(NewMessage {
+                                message_ref: r,
+                                channel_id: c,
+                                message_id: m,
+                                kind: "say",
+                                case,
+                                payload: None,
+                                open: false,
+                                at: now,
+                            })
+                            .await?;
                     }
                     self.map.record_sent(item.id, c, m, now).await?;
                 }
@@ -629,7 +640,18 @@ impl DiscordSink {
                 };
                 if let Some(r) = message_ref {
                     let payload = serde_json::to_string(&item.action)?;
-                    self.map.put_message(r, channel, m, "approval", case_no(&Some(case.clone())), Some(&payload), true, now).await?;
+                    let case = case_no(&Some(case.clone()));
+                    let message = NewMessage {
+                        message_ref: r,
+                        channel_id: channel,
+                        message_id: m,
+                        kind: "approval",
+                        case,
+                        payload: Some(&payload),
+                        open: true,
+                        at: now,
+                    };
+                    self.map.put_message(message).await?;
                 }
                 // Recorded before the reactions: a retry after a failed reaction never
                 // posts the embed twice (the record stops it).
