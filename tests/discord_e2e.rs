@@ -13,7 +13,7 @@ use paydesk::adapters::store::AnyStore;
 use paydesk::adapters::surfaces::discord::{self, config::DiscordConfig, RunArgs};
 use paydesk::app::engine::Engine;
 use paydesk::app::metrics::Metrics;
-use paydesk::app::ports::User;
+use paydesk::app::ports::{Clock, SystemClock, User};
 use paydesk::config::Secret;
 use paydesk::domain::billing::{Account, Charge, ChargeKind, PaymentMethod};
 use paydesk::domain::ids::{AccountId, ChargeId, UserId};
@@ -43,7 +43,7 @@ fn charge(id: &str, account: &str, amount: &str, last4: &str) -> Charge {
         account: AccountId::new(account),
         amount: amount.parse().unwrap(),
         currency: Currency::USD,
-        at: chrono::Utc::now() - chrono::Duration::days(1),
+        at: SystemClock.now() - chrono::Duration::days(1),
         method: PaymentMethod::Card,
         card_last4: Some(last4.into()),
         kind: ChargeKind::Product,
@@ -65,7 +65,7 @@ pub fn config_for(fake: &Fake) -> DiscordConfig {
 }
 
 async fn seed(engine: &Engine) {
-    let at = chrono::Utc::now() - chrono::Duration::days(2);
+    let at = SystemClock.now() - chrono::Duration::days(2);
     for (acct, user) in [("acct-1", ANA), ("acct-2", CUS)] {
         engine.seed_account(&Account { id: AccountId::new(acct), currency: Currency::USD, auto_recharge: None }, None, at).await.unwrap();
         engine.seed_user(&User { id: UserId::new(user.to_string()), roles: Roles::CUSTOMER, account: Some(AccountId::new(acct)) }, at).await.unwrap();
@@ -99,6 +99,7 @@ impl Bot {
             engine: self.engine.clone(),
             metrics: Arc::new(Metrics::default()),
             ready: self.ready.clone(),
+            clock: Arc::new(SystemClock),
         };
         let before = self.fake.calls_to("PUT", "/commands").len();
         self.task = Some(tokio::spawn(discord::run(args, async move {
@@ -653,7 +654,12 @@ async fn readyz_is_ready_only_while_connected_and_the_outbox_moves() {
     use paydesk::adapters::http::ops;
     each_backend(|b| async move {
         let mut bot = Bot::start(&b).await;
-        let state = ops::OpsState { store: bot.engine.store().clone(), metrics: Arc::new(Metrics::default()), ready: bot.ready.clone() };
+        let state = ops::OpsState {
+            store: bot.engine.store().clone(),
+            metrics: Arc::new(Metrics::default()),
+            ready: bot.ready.clone(),
+            clock: Arc::new(SystemClock),
+        };
         let addr = paydesk::adapters::http::serve("127.0.0.1:0".parse().unwrap(), ops::routes(state), std::future::pending()).await.unwrap();
         let url = format!("http://{addr}/readyz");
         let until = |code: u16, says: &'static str| {
@@ -717,14 +723,14 @@ async fn outbox_claims_give_each_item_to_one_worker() {
             engine
                 .handle(
                     paydesk::app::engine::Event::Message { actor, text: format!("hello {i}"), channel: "support".into() },
-                    chrono::Utc::now(),
+                    SystemClock.now(),
                     None,
                 )
                 .await
                 .unwrap();
         }
         let store = engine.store();
-        let now = chrono::Utc::now();
+        let now = SystemClock.now();
         let lease = now + chrono::Duration::seconds(30);
         let a = store.outbox_claim("a", now, lease, 1).await.unwrap();
         let b2 = store.outbox_claim("b", now, lease, 100).await.unwrap();
@@ -786,6 +792,7 @@ async fn startup_fails_when_the_approvals_channel_does_not_exist() {
         engine: Arc::new(engine),
         metrics: Arc::new(Metrics::default()),
         ready: Arc::new(AtomicBool::new(false)),
+        clock: Arc::new(SystemClock),
     };
     let r = tokio::time::timeout(std::time::Duration::from_secs(15), discord::run(args, std::future::pending())).await;
     let err = r.expect("run returns at once").expect_err("startup refused");
@@ -938,6 +945,7 @@ async fn startup_refuses_a_role_name_two_roles_share() {
         engine: Arc::new(engine),
         metrics: Arc::new(Metrics::default()),
         ready: Arc::new(AtomicBool::new(false)),
+        clock: Arc::new(SystemClock),
     };
     let r = tokio::time::timeout(std::time::Duration::from_secs(15), discord::run(args, std::future::pending())).await;
     let err = r.expect("run returns at once").expect_err("startup refused");
@@ -994,6 +1002,7 @@ async fn missing_permissions_in_a_support_channel_are_told_to_staff_at_startup()
         engine: Arc::new(engine),
         metrics: Arc::new(Metrics::default()),
         ready: Arc::new(AtomicBool::new(false)),
+        clock: Arc::new(SystemClock),
     };
     let task = tokio::spawn(discord::run(args, async move {
         let _ = rx.await;

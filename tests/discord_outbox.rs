@@ -11,7 +11,7 @@ use chrono::{DateTime, Duration, Utc};
 use common::{backends, engine_on, fresh_db};
 use paydesk::app::action::{Action, OutboxItem};
 use paydesk::app::outbox::{pump_claimed, MAX_ATTEMPTS};
-use paydesk::app::ports::{ChatError, ChatSink, Store};
+use paydesk::app::ports::{ChatError, ChatSink, Clock, Store, SystemClock};
 use std::sync::Mutex;
 
 /// Fails every item addressed to a user in `failing` with the given error kind.
@@ -72,7 +72,7 @@ async fn one_failing_destination_never_blocks_another_and_keeps_its_own_order() 
         say(store, "ana", "ana 2").await;
         say(store, "cus", "cus 1").await;
         say(store, "cus", "cus 2").await;
-        let t0 = Utc::now();
+        let t0 = SystemClock.now();
         let r = pass(store, &sink, t0).await;
         assert_eq!(*sink.delivered.lock().unwrap(), vec!["cus 1", "cus 2"], "the other destination is answered");
         assert_eq!(r.retried, 1);
@@ -104,7 +104,7 @@ async fn refused_or_out_of_attempts_items_end_dead_and_release_their_destination
         say(store, "bo", "bo 1").await;
         say(store, "bo", "bo 2").await;
         say(store, "kim", "kim 1").await;
-        let mut now = Utc::now();
+        let mut now = SystemClock.now();
         let r = pass(store, &sink, now).await;
         assert_eq!(r.dead, 2, "a refusal for good is dead at once, and the next item of its destination goes on (refused too)");
         assert_eq!(r.retried, 1);
@@ -134,7 +134,7 @@ async fn a_rate_limited_item_waits_out_retry_after() {
         let sink = Sink::default();
         sink.failing.lock().unwrap().push(("ana".into(), "429"));
         say(store, "ana", "ana 1").await;
-        let t0 = Utc::now();
+        let t0 = SystemClock.now();
         pass(store, &sink, t0).await;
         sink.failing.lock().unwrap().clear();
         pass(store, &sink, t0 + Duration::seconds(59)).await;

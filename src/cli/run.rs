@@ -51,13 +51,13 @@ pub async fn run(args: RunArgs) -> Result<ExitCode> {
     let ready = Arc::new(AtomicBool::new(false));
     let (stop_http, stopped) = tokio::sync::watch::channel(false);
     if let Some(listen) = &http_cfg.listen {
-        let parts = HttpParts { engine: engine.clone(), providers, metrics: metrics.clone(), ready: ready.clone(), clock };
+        let parts = HttpParts { engine: engine.clone(), providers, metrics: metrics.clone(), ready: ready.clone(), clock: clock.clone() };
         let bound = wiring::start_http(listen, parts, stopped).await?;
         tracing::info!(%bound, "http listener up");
     }
     // Refunds left executing by a crash are due now.
-    engine.run_timers(chrono::Utc::now()).await?;
-    let args = DiscordArgs { cfg: dcfg, token, store, engine, metrics, ready };
+    engine.run_timers(clock.now()).await?;
+    let args = DiscordArgs { cfg: dcfg, token, store, engine, metrics, ready, clock };
     let result = discord::run(args, shutdown_signal()).await;
     let _ = stop_http.send(true);
     result?;

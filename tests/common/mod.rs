@@ -8,7 +8,7 @@ use paydesk::adapters::payments::sandbox::Sandbox;
 use paydesk::adapters::store::AnyStore;
 use paydesk::adapters::surfaces::replay::ManualClock;
 use paydesk::app::engine::{Connectors, Engine, EngineConfig};
-use paydesk::app::ports::PaymentConnector;
+use paydesk::app::ports::{Clock, PaymentConnector, SystemClock};
 use paydesk::wiring::App;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -67,7 +67,7 @@ pub async fn fresh_db(backend: &Backend) -> TestDb {
                 "paydesk_t{}_{}_{}",
                 std::process::id(),
                 SEQ.fetch_add(1, Ordering::SeqCst),
-                chrono::Utc::now().timestamp_micros() % 1_000_000
+                SystemClock.now().timestamp_micros() % 1_000_000
             );
             let mut c = sqlx::PgConnection::connect(&admin).await.expect("connect to PAYDESK_TEST_PG");
             sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut c).await.expect("create test database");

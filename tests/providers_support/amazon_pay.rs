@@ -45,7 +45,7 @@ use paydesk::adapters::payments::setup::Providers;
 use paydesk::adapters::store::AnyStore;
 use paydesk::adapters::surfaces::replay::ManualClock;
 use paydesk::app::engine::{Engine, EngineConfig};
-use paydesk::app::ports::User;
+use paydesk::app::ports::{Clock, SystemClock, User};
 use paydesk::domain::billing::{Account, Charge, ChargeKind, PaymentMethod};
 use paydesk::domain::ids::{AccountId, ChargeId, UserId};
 use paydesk::domain::money::Currency;
@@ -375,7 +375,7 @@ fn check_signature(st: &mut AmzState, method: &Method, uri: &Uri, headers: &Head
     }
     let date = headers.get("x-amz-pay-date").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     let Ok(at) = chrono::NaiveDateTime::parse_from_str(&date, "%Y%m%dT%H%M%SZ") else { return Some(format!("x-amz-pay-date `{date}`")) };
-    if (chrono::Utc::now().naive_utc() - at).num_seconds().abs() > 900 {
+    if (SystemClock.now().naive_utc() - at).num_seconds().abs() > 900 {
         return Some("x-amz-pay-date too far from now".into());
     }
     let canonical = canonical(method.as_str(), uri.path(), uri.query().unwrap_or(""), headers, &signed, body);

@@ -4,6 +4,7 @@ use super::work::Work;
 use super::EngineResult;
 use crate::app::ports::User;
 use crate::domain::approvals::RefundStatus;
+use crate::domain::audit::AuditAction;
 use crate::domain::billing::{price_credits, Charge, ChargeKind, PaymentMethod};
 use crate::domain::ids::{AccountId, CaseNumber};
 use crate::domain::intent::Intent;
@@ -123,21 +124,21 @@ fn reading(i: Intent) -> &'static str {
 impl Work<'_> {
     pub async fn customer_message(&mut self, user: &User, text: &str, redacted_last4: Option<&str>, channel: &str) -> EngineResult<()> {
         // The answer to a question back routes the message it was about.
-        let pending = self.e.pending.lock().ok().and_then(|mut m| m.remove(user.id.as_str()));
+        let pending = self.engine.pending.lock().ok().and_then(|mut m| m.remove(user.id.as_str()));
         if let Some(q) = pending {
             if let Some(intent) = chosen(text, &q.choices) {
-                self.audit(user.id.as_str(), None, "message.clarified", intent.to_string(), None).await?;
+                self.audit(user.id.as_str(), None, AuditAction::MessageClarified, intent.to_string(), None).await?;
                 return self.route(user, intent, &q.ents, &q.text, channel).await;
             }
         }
-        let cfg = &self.e.cfg;
+        let cfg = &self.engine.cfg;
         let c = crate::nlu::classifier().classify(text, cfg.default_currency.code());
         let mut ents = c.entities;
         if ents.card_last4.is_none() {
             ents.card_last4 = redacted_last4.map(str::to_string);
         }
         let intent = c.intent;
-        self.audit(user.id.as_str(), None, "message.classified", format!("{} ({:.2})", intent, c.confidence), None).await?;
+        self.audit(user.id.as_str(), None, AuditAction::MessageClassified, format!("{} ({:.2})", intent, c.confidence), None).await?;
         if self.answer_to_question(user, text, &ents, channel).await? {
             return Ok(());
         }
@@ -155,7 +156,7 @@ impl Work<'_> {
             ask.push_str("\nReply with the number.");
             self.say(channel, Some(&user.id), None, &ask).await?;
             let q = PendingQuestion { choices, ents, text: text.to_string() };
-            if let Ok(mut m) = self.e.pending.lock() {
+            if let Ok(mut m) = self.engine.pending.lock() {
                 m.insert(user.id.as_str().to_string(), q);
             }
             return Ok(());
@@ -229,7 +230,7 @@ impl Work<'_> {
         case.charge = Some(charge.id.clone());
         case.updated_at = self.now;
         self.tx.update_case(&case).await?;
-        self.audit(user.id.as_str(), Some(case.number), "case.message", format!("answered which charge: {}", charge.id), None).await?;
+        self.audit(user.id.as_str(), Some(case.number), AuditAction::CaseMessage, format!("answered which charge: {}", charge.id), None).await?;
         let pick = Pick::Found(Box::new(charge.clone()));
         self.after_case_update(&mut case, Some(&charge), &pick, &charges, user, channel).await?;
         Ok(true)
@@ -250,8 +251,9 @@ impl Work<'_> {
         }
         let Some(given) = given else { return Ok(false) };
         let n = case.number;
-        self.audit(user.id.as_str(), Some(n), "case.link_requested", format!("{} says their billing account is {given}", user.id), None).await?;
-        let approvals = self.e.cfg.approvals_channel.clone();
+        self.audit(user.id.as_str(), Some(n), AuditAction::CaseLinkRequested, format!("{} says their billing account is {given}", user.id), None)
+            .await?;
+        let approvals = self.engine.cfg.approvals_channel.clone();
         let text = format!("{} ({n}) says their billing account is {given}: check it, then link them with /link {} <account>.", user.id, user.id);
         self.say(&approvals, None, Some(n), text).await?;
         let thanks = format!(
@@ -270,7 +272,7 @@ impl Work<'_> {
         let open = self.tx.open_cases_of(&user.id).await?;
         // A case named in the message, if it is theirs and open, is the one to join.
         let named = ents.case_id.as_deref().and_then(|c| CaseNumber::from_str(c).ok()).and_then(|n| open.iter().find(|c| c.number == n).cloned());
-        let pick = pick_charge(&charges, ents, intent, text, self.e.cfg.policy.duplicate_window_minutes);
+        let pick = pick_charge(&charges, ents, intent, text, self.engine.cfg.policy.duplicate_window_minutes);
         let charge = match &pick {
             Pick::Found(c) => Some((**c).clone()),
             _ => None,
@@ -300,7 +302,7 @@ impl Work<'_> {
                     self.tx.update_case(&case).await?;
                 }
                 // The customer's own words (already redacted), so staff read them in /ticket.
-                self.audit(user.id.as_str(), Some(case.number), "case.message", format!("({intent}) {}", clip(text)), None).await?;
+                self.audit(user.id.as_str(), Some(case.number), AuditAction::CaseMessage, format!("({intent}) {}", clip(text)), None).await?;
                 self.say(channel, Some(&user.id), Some(case.number), format!("I've added this to your case {}.", case.number)).await?;
                 self.after_case_update(&mut case, charge.as_ref(), &pick, &charges, user, channel).await
             }
@@ -320,8 +322,8 @@ impl Work<'_> {
                 };
                 self.tx.insert_case(&case).await?;
                 self.push_ticket(&case).await?;
-                self.audit(user.id.as_str(), Some(number), "case.opened", format!("{intent} for account {account}"), None).await?;
-                self.audit(user.id.as_str(), Some(number), "case.message", format!("({intent}) {}", clip(text)), None).await?;
+                self.audit(user.id.as_str(), Some(number), AuditAction::CaseOpened, format!("{intent} for account {account}"), None).await?;
+                self.audit(user.id.as_str(), Some(number), AuditAction::CaseMessage, format!("({intent}) {}", clip(text)), None).await?;
                 self.say(channel, Some(&user.id), Some(number), format!("I've opened case {number} for you ({}).", intent_words(intent))).await?;
                 // A case opened waiting for info already tells its status in the question.
                 self.after_case_update(&mut case, charge.as_ref(), &pick, &charges, user, channel).await
@@ -442,7 +444,7 @@ impl Work<'_> {
         };
         self.tx.insert_case(&case).await?;
         self.push_ticket(&case).await?;
-        self.audit(user.id.as_str(), Some(number), "case.opened", format!("{intent}, no account linked"), None).await?;
+        self.audit(user.id.as_str(), Some(number), AuditAction::CaseOpened, format!("{intent}, no account linked"), None).await?;
         self.say(
             channel,
             Some(&user.id),
@@ -470,7 +472,7 @@ impl Work<'_> {
         let sub = self.tx.subscription_of_charge(&charge.id).await?;
         let refunded = self.on_charge(&charge.id, None).await?;
         let ctx = RefundContext { charge, subscription: sub.as_ref(), account_charges: &charges, refunded, requested, deliberate_purchase };
-        Ok(eligibility(&ctx, &self.e.cfg.policy, self.now))
+        Ok(eligibility(&ctx, &self.engine.cfg.policy, self.now))
     }
 
     async fn answer_balance(&mut self, user: &User, channel: &str) -> EngineResult<()> {
@@ -505,7 +507,7 @@ impl Work<'_> {
         };
         let Some(acct) = self.tx.account(&account).await? else { return self.no_account(user, channel).await };
         let cur = acct.currency;
-        let policy = match self.e.cfg.policy.in_currency(cur) {
+        let policy = match self.engine.cfg.policy.in_currency(cur) {
             Ok(p) => p,
             Err(why) => {
                 self.say(channel, Some(&user.id), None, format!("I can't sell credits in {cur} yet: {why}.")).await?;
@@ -543,7 +545,7 @@ impl Work<'_> {
         let Some(acct) = self.tx.account(&account).await? else { return self.no_account(user, channel).await };
         let cur = acct.currency;
         let text = match &acct.auto_recharge {
-            Some(a) => match self.e.cfg.policy.in_currency(cur) {
+            Some(a) => match self.engine.cfg.policy.in_currency(cur) {
                 Ok(policy) => {
                     let p = price_credits(a.credits, cur, &policy);
                     format!(
@@ -645,7 +647,7 @@ impl Work<'_> {
                 let _ = &mut case;
             }
             Some(mut case) => {
-                self.audit(user.id.as_str(), Some(case.number), "case.escalation_asked", "customer asked for escalation", None).await?;
+                self.audit(user.id.as_str(), Some(case.number), AuditAction::CaseEscalationAsked, "customer asked for escalation", None).await?;
                 self.set_status(&mut case, CaseStatus::Escalated, user.id.as_str(), "A lead will take it from here.").await?;
             }
             None => {

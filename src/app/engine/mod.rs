@@ -13,6 +13,7 @@ mod staff;
 mod work;
 
 use super::ports::{PaymentConnector, Store, StoreError, User};
+use crate::domain::audit::AuditAction;
 use crate::domain::billing::{Account, Charge, EntryKind, Subscription, WalletEntry};
 use crate::domain::ids::{AccountId, CaseNumber, UserId};
 use crate::domain::money::Currency;
@@ -350,7 +351,7 @@ impl Engine {
         if let Some(to) = actor {
             w.say(&channel, Some(to), None, format!("Nothing was changed: {why}.")).await?;
         }
-        w.audit(actor.map(|a| a.as_str()).unwrap_or("system"), None, "event.refused", why, None).await?;
+        w.audit(actor.map(|a| a.as_str()).unwrap_or("system"), None, AuditAction::EventRefused, why, None).await?;
         w.commit().await
     }
 

@@ -5,7 +5,7 @@ use super::{Actor, Engine, EngineResult};
 use crate::app::action::{Action, Destination};
 use crate::app::ports::{StoreTx, User};
 use crate::domain::approvals::{Refund, RefundStatus};
-use crate::domain::audit::AuditRecord;
+use crate::domain::audit::{AuditAction, AuditRecord};
 use crate::domain::billing::{plan_usage, price_credits, Charge, ChargeKind, EntryKind, PaymentMethod, WalletEntry};
 use crate::domain::ids::{AccountId, CaseNumber, UserId};
 use crate::domain::roles::{Role, Roles};
@@ -18,12 +18,13 @@ use chrono::{DateTime, Utc};
 pub(crate) struct Work<'e> {
     pub(super) tx: Box<dyn StoreTx>,
     pub(super) now: DateTime<Utc>,
-    pub(super) e: &'e Engine,
+    /// The engine this work runs in: its configuration, policy and connectors.
+    pub(super) engine: &'e Engine,
 }
 
 impl<'e> Work<'e> {
-    pub fn new(tx: Box<dyn StoreTx>, now: DateTime<Utc>, e: &'e Engine) -> Work<'e> {
-        Work { tx, now, e }
+    pub fn new(tx: Box<dyn StoreTx>, now: DateTime<Utc>, engine: &'e Engine) -> Work<'e> {
+        Work { tx, now, engine }
     }
 
     pub async fn commit(self) -> EngineResult<()> {
@@ -44,7 +45,7 @@ impl<'e> Work<'e> {
             .tx
             .push(Action::Say {
                 message_ref: None,
-                channel: Destination::parse(channel).resolve(&self.e.cfg.approvals_channel),
+                channel: Destination::parse(channel).resolve(&self.engine.cfg.approvals_channel),
                 to: to.map(|u| u.to_string()),
                 case: case.map(|c| c.to_string()),
                 text: text.into(),
@@ -54,7 +55,7 @@ impl<'e> Work<'e> {
     }
 
     pub async fn deny(&mut self, user: &UserId, channel: &str, reason: impl Into<String>) -> EngineResult<()> {
-        let channel = Destination::parse(channel).resolve(&self.e.cfg.approvals_channel);
+        let channel = Destination::parse(channel).resolve(&self.engine.cfg.approvals_channel);
         self.tx.push(Action::Denied { user: user.to_string(), reason: reason.into(), channel }).await?;
         Ok(())
     }
@@ -63,7 +64,7 @@ impl<'e> Work<'e> {
         &mut self,
         actor: &str,
         case: Option<CaseNumber>,
-        action: &str,
+        action: AuditAction,
         detail: impl Into<String>,
         rule: Option<&str>,
     ) -> EngineResult<()> {
@@ -72,7 +73,7 @@ impl<'e> Work<'e> {
                 at: self.now,
                 actor: actor.to_string(),
                 case: case.map(|c| c.to_string()),
-                action: action.to_string(),
+                action: action.as_str().to_string(),
                 detail: detail.into(),
                 rule: rule.map(str::to_string),
             })
@@ -137,7 +138,7 @@ impl<'e> Work<'e> {
         self.audit(
             actor,
             Some(case.number),
-            "case.status",
+            AuditAction::CaseStatus,
             format!("{} -> {}{}", from.as_str(), status.as_str(), if why.is_empty() { String::new() } else { format!(": {why}") }),
             None,
         )
@@ -181,7 +182,7 @@ impl<'e> Work<'e> {
         let now = self.user(actor).await?.roles;
         if before.is_some_and(|b| b != now) {
             let was = before.map(|b| b.to_string()).unwrap_or_default();
-            self.audit("system", None, "user.roles", format!("{}: {was} -> {now}", actor.id), None).await?;
+            self.audit("system", None, AuditAction::UserRoles, format!("{}: {was} -> {now}", actor.id), None).await?;
         }
         Ok(())
     }
@@ -205,7 +206,7 @@ impl<'e> Work<'e> {
             self.audit(
                 user.id.as_str(),
                 None,
-                "message.card_redacted",
+                AuditAction::MessageCardRedacted,
                 format!("{} card number(s) removed from a message", redacted.card_numbers),
                 None,
             )
@@ -235,19 +236,19 @@ impl<'e> Work<'e> {
             return Ok(());
         };
         let cur = account.currency;
-        let policy = match self.e.cfg.policy.in_currency(cur) {
+        let policy = match self.engine.cfg.policy.in_currency(cur) {
             Ok(p) => p,
             Err(why) => {
                 tracing::warn!(account = %account.id, "usage refused: {why}");
                 return self
-                    .audit("system", None, "wallet.usage_refused", format!("{}: {conversations} conversation(s): {why}", account.id), None)
+                    .audit("system", None, AuditAction::WalletUsageRefused, format!("{}: {conversations} conversation(s): {why}", account.id), None)
                     .await;
             }
         };
         let balance = self.tx.wallet_balance(&account.id, cur).await?;
         let mut plan = plan_usage(balance, conversations, cur, account.auto_recharge.as_ref(), &policy);
         let mut notices = Vec::new();
-        if !plan.recharges.is_empty() && self.e.cfg.wallet.provider != "sandbox" {
+        if !plan.recharges.is_empty() && self.engine.cfg.wallet.provider != "sandbox" {
             // A real provider: the sandbox must not pretend to charge the card. The saved
             // payment method is charged off-session after this commits (one recharge at a
             // time, credited once the provider confirms); without one nothing is bought.
@@ -324,14 +325,8 @@ impl<'e> Work<'e> {
                     reason: reason.into(),
                 })
                 .await?;
-            self.audit(
-                "system",
-                None,
-                &format!("wallet.{}", kind.as_str()),
-                format!("{}: {} {cur} ({detail})", account.id, cur.format(*amount)),
-                None,
-            )
-            .await?;
+            self.audit("system", None, AuditAction::wallet_entry(*kind), format!("{}: {} {cur} ({detail})", account.id, cur.format(*amount)), None)
+                .await?;
         }
         // The customer is told of every auto-recharge: what was charged and why.
         if !notices.is_empty() {
@@ -348,7 +343,7 @@ impl<'e> Work<'e> {
                 account.id,
                 cur.format(plan.balance_after)
             );
-            self.audit("system", None, "wallet.usage_refused", text.clone(), None).await?;
+            self.audit("system", None, AuditAction::WalletUsageRefused, text.clone(), None).await?;
             self.tx
                 .push(Action::Wallet {
                     account: account.id.to_string(),
@@ -368,7 +363,7 @@ impl<'e> Work<'e> {
     pub async fn buy_credits(&mut self, user: &User, account: &AccountId, credits: u32, channel: &str) -> EngineResult<()> {
         let Some(acct) = self.tx.account(account).await? else { return Ok(()) };
         let cur = acct.currency;
-        let policy = match self.e.cfg.policy.in_currency(cur) {
+        let policy = match self.engine.cfg.policy.in_currency(cur) {
             Ok(p) => p,
             Err(why) => {
                 self.say(channel, Some(&user.id), None, format!("No credits were bought: {why}.")).await?;
@@ -376,7 +371,7 @@ impl<'e> Work<'e> {
             }
         };
         let p = price_credits(credits, cur, &policy);
-        if self.e.cfg.wallet.provider != "sandbox" {
+        if self.engine.cfg.wallet.provider != "sandbox" {
             // A real provider: its hosted page takes the payment; nothing is credited now.
             return self.start_hosted_purchase(user, &acct.id, &p, cur, channel).await;
         }
@@ -417,7 +412,7 @@ impl<'e> Work<'e> {
         self.audit(
             user.id.as_str(),
             None,
-            "wallet.purchase",
+            AuditAction::WalletPurchase,
             format!("{}: {credits} credits, +{} {cur}, charge {id} of {} {cur}", acct.id, cur.format(p.value), cur.format(p.total)),
             None,
         )

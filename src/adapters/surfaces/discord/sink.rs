@@ -20,11 +20,10 @@
 use super::map::{DiscordMap, InteractionRow};
 use super::Places;
 use crate::app::action::{Action, Destination, OutboxItem};
-use crate::app::ports::{ChatError, ChatSink};
+use crate::app::ports::{ChatError, ChatSink, Clock};
 use crate::domain::ids::CaseNumber;
 use anyhow::{anyhow, Result};
 use async_trait::async_trait;
-use chrono::Utc;
 use serde_json::{json, Value};
 use serenity::http::{Http, HttpError};
 use serenity::model::channel::ReactionType;
@@ -105,6 +104,8 @@ pub struct DiscordSink {
     pub(crate) metrics: Option<Arc<crate::app::metrics::Metrics>>,
     /// The HTTP client for the calls the sink reads itself (`post_raw`).
     pub(crate) rest: reqwest012::Client,
+    /// Interaction ages and the times recorded with sent messages are read from it.
+    pub(crate) clock: Arc<dyn Clock>,
 }
 
 /// Where one message goes.
@@ -356,7 +357,7 @@ impl DiscordSink {
             d @ Destination::Interaction(_) => {
                 let key = d.to_string();
                 if let Some(row) = self.map.interaction(&key).await? {
-                    let fresh = Utc::now() - row.at < chrono::Duration::minutes(INTERACTION_TTL_MINUTES);
+                    let fresh = self.clock.now() - row.at < chrono::Duration::minutes(INTERACTION_TTL_MINUTES);
                     if to.is_none_or(|t| t == row.user_id) && fresh {
                         return Ok(Dest::Interaction(key, row));
                     }
@@ -409,7 +410,7 @@ impl DiscordSink {
         };
         let name = u32::try_from(case).ok().and_then(CaseNumber::new).map(|c| c.to_string()).unwrap_or_else(|| format!("case {case}"));
         let thread = self.private_thread(parent, &name, customer.parse::<u64>().ok()).await.map_err(|e| self.error_of(e))?;
-        self.map.put_thread(case, parent, thread, &customer, Utc::now()).await?;
+        self.map.put_thread(case, parent, thread, &customer, self.clock.now()).await?;
         // Two deliveries racing: the first one recorded wins.
         Ok(self.map.thread(case).await?.map_or(thread, |t| t.thread_id))
     }
@@ -553,7 +554,7 @@ impl DiscordSink {
                 }
                 // Recorded like a post (message id 0: interaction answers have none we
                 // keep), so a redelivery after a crash never sends the follow-up twice.
-                self.map.record_sent(item.id, row.channel_id, 0, Utc::now()).await?;
+                self.map.record_sent(item.id, row.channel_id, 0, self.clock.now()).await?;
                 Ok(None)
             }
         }
@@ -595,7 +596,7 @@ impl DiscordSink {
         if self.map.sent(item.id).await?.is_some() {
             return Ok(()); // posted before a crash; only the "delivered" mark was lost
         }
-        let now = Utc::now();
+        let now = self.clock.now();
         match &item.action {
             Action::Say { message_ref, channel, to, case, text } => {
                 let case = case_no(case);
