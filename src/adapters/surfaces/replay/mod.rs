@@ -35,6 +35,9 @@ pub const MAX_TEXT_CHARS: usize = 20_000;
 pub struct LineError {
     pub line: usize,
     pub message: String,
+    /// What could not be read, when something more specific than the message says it.
+    #[source]
+    pub source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
 /// A validated transcript step.

@@ -5,8 +5,8 @@ use crate::adapters::payments::sandbox::Fault;
 use crate::app::engine::{Actor, Event, ReactTarget};
 use crate::app::ports::User;
 use crate::domain::billing::{Account, AutoRecharge, Charge, ChargeKind, PaymentMethod, Subscription};
-use crate::domain::ids::{AccountId, CaseNumber, ChargeId, SubscriptionId, UserId};
-use crate::domain::money::{parse_amount, Currency};
+use crate::domain::ids::{AccountId, BadCaseNumber, CaseNumber, ChargeId, SubscriptionId, UserId};
+use crate::domain::money::{parse_amount, AmountError, Currency};
 use crate::domain::roles::{Role, Roles};
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
@@ -96,21 +96,62 @@ struct AutoRechargeLine {
     credits: u32,
 }
 
-fn time(s: &str, what: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc)).map_err(|_| format!("{what} `{s}` is not an RFC 3339 time"))
+/// A field of a transcript line that does not read as what it must be, or a line that
+/// breaks a rule of the format.
+#[derive(Debug, thiserror::Error)]
+enum FieldError {
+    #[error("{what} `{text}` is not an RFC 3339 time")]
+    Time {
+        what: &'static str,
+        text: String,
+        #[source]
+        source: chrono::ParseError,
+    },
+    // The amount error's text is the message; it is not also the source, so that a chain
+    // printed with `{:#}` does not say it twice.
+    #[error("{what}: {reason}")]
+    Amount { what: &'static str, reason: AmountError },
+    #[error("unknown currency `{0}`")]
+    Currency(String),
+    #[error(transparent)]
+    Case(#[from] BadCaseNumber),
+    /// A rule of the format (a limit, a name defined before its use, a known value).
+    #[error("{0}")]
+    Invalid(String),
 }
 
-fn amount(s: &str, what: &str) -> Result<Decimal, String> {
-    parse_amount(s).map_err(|e| format!("{what}: {e}"))
+impl FieldError {
+    /// The line error naming `line`, keeping this as its source (when it says more than
+    /// the message).
+    fn on_line(self, line: usize) -> LineError {
+        let message = self.to_string();
+        let source: Option<Box<dyn std::error::Error + Send + Sync>> = match self {
+            FieldError::Invalid(_) => None,
+            other => Some(Box::new(other)),
+        };
+        LineError { line, message, source }
+    }
 }
 
-fn currency(s: &str) -> Result<Currency, String> {
-    Currency::from_code(s).ok_or_else(|| format!("unknown currency `{s}`"))
+fn invalid(message: impl Into<String>) -> FieldError {
+    FieldError::Invalid(message.into())
 }
 
-fn reaction(user: String, emoji: String, on: &str, at: &str, added: bool) -> Result<Step, String> {
+fn time(s: &str, what: &'static str) -> Result<DateTime<Utc>, FieldError> {
+    DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc)).map_err(|source| FieldError::Time { what, text: s.to_string(), source })
+}
+
+fn amount(s: &str, what: &'static str) -> Result<Decimal, FieldError> {
+    parse_amount(s).map_err(|reason| FieldError::Amount { what, reason })
+}
+
+fn currency(s: &str) -> Result<Currency, FieldError> {
+    Currency::from_code(s).ok_or_else(|| FieldError::Currency(s.to_string()))
+}
+
+fn reaction(user: String, emoji: String, on: &str, at: &str, added: bool) -> Result<Step, FieldError> {
     let target = match on.strip_prefix("approval:") {
-        Some(c) => ReactTarget::ApprovalOf(c.parse::<CaseNumber>().map_err(|e| e.to_string())?),
+        Some(c) => ReactTarget::ApprovalOf(c.parse::<CaseNumber>()?),
         None => ReactTarget::Message(on.to_string()),
     };
     Ok(Step::Event(Event::Reaction { actor: Actor::known(user), emoji, target, added }, time(at, "at")?))
@@ -147,10 +188,11 @@ impl<R: BufRead> StepReader<R> {
             self.buf.clear();
             self.line += 1;
             let line = self.line;
-            let read = (&mut self.reader)
-                .take(MAX_LINE_BYTES + 1)
-                .read_until(b'\n', &mut self.buf)
-                .map_err(|e| LineError { line, message: format!("cannot read: {e}") })?;
+            let read = (&mut self.reader).take(MAX_LINE_BYTES + 1).read_until(b'\n', &mut self.buf).map_err(|e| LineError {
+                line,
+                message: format!("cannot read: {e}"),
+                source: Some(Box::new(e)),
+            })?;
             if read == 0 {
                 return Ok(None);
             }
@@ -160,9 +202,10 @@ impl<R: BufRead> StepReader<R> {
                     self.buf.pop();
                 }
             } else if read as u64 > MAX_LINE_BYTES {
-                return Err(LineError { line, message: format!("the line is longer than {MAX_LINE_BYTES} bytes") });
+                return Err(LineError { line, message: format!("the line is longer than {MAX_LINE_BYTES} bytes"), source: None });
             }
-            let text = std::str::from_utf8(&self.buf).map_err(|_| LineError { line, message: "not valid UTF-8".into() })?;
+            let text =
+                std::str::from_utf8(&self.buf).map_err(|e| LineError { line, message: "not valid UTF-8".into(), source: Some(Box::new(e)) })?;
             if let Some(step) = self.parser.line(line, text)? {
                 return Ok(Some(step));
             }
@@ -215,11 +258,11 @@ impl Parser {
         if raw.trim().is_empty() {
             return Ok(None);
         }
-        let err = |message: String| LineError { line, message };
+        let err = |message: String| LineError { line, message, source: None };
         let mut value: Value = serde_json::from_str(raw).map_err(|e| err(format!("not a valid transcript line: {e}")))?;
         strip_nul(&mut value);
         let parsed: Line = serde_json::from_value(value).map_err(|e| err(format!("not a valid transcript line: {e}")))?;
-        let step = self.step(parsed).map_err(err)?;
+        let step = self.step(parsed).map_err(|e| e.on_line(line))?;
         if let (None, Step::Event(_, at) | Step::Fault(_, _, at)) = (self.first_event_at, &step) {
             self.first_event_at = Some(*at);
         }
@@ -231,13 +274,13 @@ impl Parser {
         self.first_event_at
     }
 
-    fn step(&mut self, parsed: Line) -> Result<Step, String> {
+    fn step(&mut self, parsed: Line) -> Result<Step, FieldError> {
         Ok(match parsed {
             Line::Account { id, currency: c, wallet, auto_recharge } => {
                 let cur = currency(&c)?;
                 let auto = match auto_recharge {
                     Some(a) if a.credits > MAX_RECHARGE_CREDITS => {
-                        return Err(format!("auto_recharge.credits must be at most {MAX_RECHARGE_CREDITS}"));
+                        return Err(invalid(format!("auto_recharge.credits must be at most {MAX_RECHARGE_CREDITS}")));
                     }
                     Some(a) => Some(AutoRecharge { below: amount(&a.below, "auto_recharge.below")?, credits: a.credits }),
                     None => None,
@@ -249,7 +292,7 @@ impl Parser {
             Line::User { id, roles, account } => {
                 let mut set = Roles::NONE;
                 for r in &roles {
-                    set = set.with(Role::parse(r).ok_or_else(|| format!("unknown role `{r}` (customer, agent or lead)"))?);
+                    set = set.with(Role::parse(r).ok_or_else(|| invalid(format!("unknown role `{r}` (customer, agent or lead)")))?);
                 }
                 if roles.is_empty() {
                     set = Roles::CUSTOMER;
@@ -262,11 +305,11 @@ impl Parser {
             Line::Charge(c) => Step::Charge(self.charge(c)?),
             Line::Subscription { id, account, charge, months, start } => {
                 if !self.charges.contains(&charge) {
-                    return Err(format!("charge `{charge}` is not defined before this line"));
+                    return Err(invalid(format!("charge `{charge}` is not defined before this line")));
                 }
                 self.defined_account(&account)?;
                 if months == 0 || months > MAX_MONTHS {
-                    return Err(format!("months must be from 1 to {MAX_MONTHS}"));
+                    return Err(invalid(format!("months must be from 1 to {MAX_MONTHS}")));
                 }
                 Step::Subscription(Subscription {
                     id: SubscriptionId::new(id),
@@ -280,25 +323,25 @@ impl Parser {
         })
     }
 
-    fn defined_account(&self, account: &str) -> Result<(), String> {
+    fn defined_account(&self, account: &str) -> Result<(), FieldError> {
         if self.accounts.contains(account) {
             Ok(())
         } else {
-            Err(format!("account `{account}` is not defined before this line"))
+            Err(invalid(format!("account `{account}` is not defined before this line")))
         }
     }
 
-    fn charge(&mut self, c: ChargeLine) -> Result<Charge, String> {
+    fn charge(&mut self, c: ChargeLine) -> Result<Charge, FieldError> {
         self.defined_account(&c.account)?;
         if let Some(l4) = &c.card_last4 {
             if l4.len() != 4 || !l4.bytes().all(|b| b.is_ascii_digit()) {
-                return Err("card_last4 must be exactly 4 digits".into());
+                return Err(invalid("card_last4 must be exactly 4 digits"));
             }
         }
         let amount_v = amount(&c.amount, "amount")?;
         let fee_v = c.fee.map(|f| amount(&f, "fee")).transpose()?.unwrap_or_default();
         if fee_v > amount_v {
-            return Err("fee is larger than the amount".into());
+            return Err(invalid("fee is larger than the amount"));
         }
         self.charges.insert(c.id.clone());
         let method = c.method;
@@ -309,9 +352,9 @@ impl Parser {
             amount: amount_v,
             currency: currency(&c.currency)?,
             at: time(&c.at, "at")?,
-            method: PaymentMethod::parse(&method).ok_or_else(|| format!("unknown method `{method}` (card, wallet, paypal or bank)"))?,
+            method: PaymentMethod::parse(&method).ok_or_else(|| invalid(format!("unknown method `{method}` (card, wallet, paypal or bank)")))?,
             card_last4: c.card_last4,
-            kind: ChargeKind::parse(&kind).ok_or_else(|| format!("unknown kind `{kind}` (product, credits or subscription)"))?,
+            kind: ChargeKind::parse(&kind).ok_or_else(|| invalid(format!("unknown kind `{kind}` (product, credits or subscription)")))?,
             description: c.description.unwrap_or_default(),
             fee: fee_v,
             wallet_selected: c.wallet_selected,
@@ -322,10 +365,10 @@ impl Parser {
 }
 
 /// The step of an event line (a message, reaction, usage, tick or fault).
-fn event_step(event: Line) -> Result<Step, String> {
+fn event_step(event: Line) -> Result<Step, FieldError> {
     Ok(match event {
         Line::Message { text, .. } if text.chars().count() > MAX_TEXT_CHARS => {
-            return Err(format!("the message text is longer than {MAX_TEXT_CHARS} characters"));
+            return Err(invalid(format!("the message text is longer than {MAX_TEXT_CHARS} characters")));
         }
         Line::Message { at, user, text, channel } => {
             Step::Event(Event::Message { actor: Actor::known(user), text, channel: channel.unwrap_or_else(|| "support".into()) }, time(&at, "at")?)
@@ -334,23 +377,23 @@ fn event_step(event: Line) -> Result<Step, String> {
         Line::Unreact { at, user, emoji, on } => reaction(user, emoji, &on, &at, false)?,
         Line::Usage { at, account, conversations } => {
             if conversations > 1_000_000 {
-                return Err("at most 1,000,000 conversations per usage line".into());
+                return Err(invalid("at most 1,000,000 conversations per usage line"));
             }
             Step::Event(Event::Usage { account: AccountId::new(account), conversations }, time(&at, "at")?)
         }
         Line::Tick { at } => Step::Event(Event::Tick, time(&at, "at")?),
         Line::Fault { at, connector, next, count } => {
             if connector != "sandbox" {
-                return Err(format!("faults can only be injected into the sandbox connector, not `{connector}`"));
+                return Err(invalid(format!("faults can only be injected into the sandbox connector, not `{connector}`")));
             }
             if count > MAX_FAULTS_PER_LINE {
-                return Err(format!("count must be at most {MAX_FAULTS_PER_LINE} faults per line, not {count}"));
+                return Err(invalid(format!("count must be at most {MAX_FAULTS_PER_LINE} faults per line, not {count}")));
             }
-            let f = Fault::parse(&next).ok_or_else(|| format!("unknown fault `{next}` (timeout, error or decline)"))?;
+            let f = Fault::parse(&next).ok_or_else(|| invalid(format!("unknown fault `{next}` (timeout, error or decline)")))?;
             Step::Fault(f, count, time(&at, "at")?)
         }
         Line::Account { .. } | Line::User { .. } | Line::Charge(_) | Line::Subscription { .. } => {
-            return Err("a fixture line where an event was expected".into())
+            return Err(invalid("a fixture line where an event was expected"))
         }
     })
 }
@@ -370,6 +413,16 @@ mod tests {
 
     const ACCOUNT: &str = r#"{"type":"account","id":"a1","currency":"USD"}"#;
     const TICK: &str = r#"{"type":"tick","at":"2026-05-01T10:00:00Z"}"#;
+
+    #[test]
+    fn a_bad_field_names_its_line_and_keeps_its_cause() {
+        let e = parse("{\"type\":\"tick\",\"at\":\"2026-01-01T00:00:00Z\"}\n{\"type\":\"tick\",\"at\":\"yesterday\"}").unwrap_err();
+        assert_eq!(e.to_string(), "line 2: at `yesterday` is not an RFC 3339 time");
+        let field = std::error::Error::source(&e).expect("the field error is kept");
+        assert!(field.source().is_some(), "and the time parser's error behind it");
+        let e = parse("{\"type\":\"react\",\"at\":\"2026-01-01T00:00:00Z\",\"user\":\"kim\",\"emoji\":\"x\",\"on\":\"approval:nope\"}").unwrap_err();
+        assert_eq!(e.to_string(), "line 1: `nope` is not a case number (they look like RF-000012)");
+    }
 
     #[test]
     fn the_reader_reads_what_parse_reads() {
