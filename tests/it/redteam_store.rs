@@ -327,7 +327,7 @@ fn audit_cmd(url: &str, key: Option<&str>) -> (Option<i32>, String, String) {
 
 /// Runs SQL as the database's owner (a writer who goes around the bot).
 async fn exec(url: &str, sql: &str) -> Result<(), sqlx::Error> {
-    common::owner_sql(url, sql).await
+    crate::common::owner_sql(url, sql).await
 }
 
 /// Drops the append-only triggers, as a database owner can.
