@@ -126,15 +126,9 @@ pub async fn run(b: Bench) -> Result<()> {
             // The ceiling: bare durable commits of one small row on the same kind of store.
             let bare_url = format!("sqlite:{}", tmp.path().join("bare.db").display());
             let bare_store = AnyStore::open(&bare_url).await?;
-            let pool = bare_store.sqlite_pool().context("bare commits are measured on SQLite")?.clone();
-            sqlx::query("CREATE TABLE IF NOT EXISTS bench_commits (id INTEGER PRIMARY KEY, v TEXT)").execute(&pool).await?;
-            let n_bare = 500;
+            let n_bare: u32 = 500;
             let t0 = Instant::now();
-            for i in 0..n_bare {
-                let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-                sqlx::query("INSERT INTO bench_commits (v) VALUES ($1)").bind(format!("row {i}")).execute(&mut *tx).await?;
-                tx.commit().await?;
-            }
+            bare_store.bare_commits(n_bare as usize).await?;
             let bare_rate = f64::from(n_bare) / t0.elapsed().as_secs_f64();
 
             let text = synthetic_transcript(events);
@@ -214,24 +208,8 @@ impl Row {
 /// Bare durable commits per second: one small INSERT + COMMIT per transaction through
 /// sqlx, on a store opened with the bot's own settings (SQLite: WAL, synchronous=FULL).
 async fn bare_commits(store: &AnyStore, n: usize) -> Result<f64> {
-    if let Some(pool) = store.sqlite_pool() {
-        sqlx::query("CREATE TABLE IF NOT EXISTS bench_commits (id INTEGER PRIMARY KEY, v TEXT)").execute(pool).await?;
-        let t0 = Instant::now();
-        for i in 0..n {
-            let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-            sqlx::query("INSERT INTO bench_commits (v) VALUES ($1)").bind(format!("row {i}")).execute(&mut *tx).await?;
-            tx.commit().await?;
-        }
-        return Ok(n as f64 / t0.elapsed().as_secs_f64());
-    }
-    let pool = store.pg_pool().context("a SQLite or PostgreSQL store")?;
-    sqlx::query("CREATE TABLE IF NOT EXISTS bench_commits (id BIGSERIAL PRIMARY KEY, v TEXT)").execute(pool).await?;
     let t0 = Instant::now();
-    for i in 0..n {
-        let mut tx = pool.begin().await?;
-        sqlx::query("INSERT INTO bench_commits (v) VALUES ($1)").bind(format!("row {i}")).execute(&mut *tx).await?;
-        tx.commit().await?;
-    }
+    store.bare_commits(n).await?;
     Ok(n as f64 / t0.elapsed().as_secs_f64())
 }
 
@@ -495,10 +473,7 @@ async fn postgres_rows(o: &AllOptions, admin: &str, text: &str, rows: &mut Rows)
     let result: Result<()> = async {
         let bare = AnyStore::open(&bare_url).await?;
         let floor = bare_commits(&bare, o.bare).await?;
-        let sync: String = match bare.pg_pool() {
-            Some(p) => sqlx::query_scalar("SHOW synchronous_commit").fetch_one(p).await?,
-            None => String::new(),
-        };
+        let sync = bare.synchronous_commit().await?.unwrap_or_default();
         drop(bare);
         rows.add(Row::new("PostgreSQL bare durable commits", floor, "commits/s", "the floor").note(format!("synchronous_commit={sync}")));
         let (rate, paid) = replay_rate(&replay_url, text).await?;

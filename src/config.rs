@@ -366,6 +366,8 @@ impl Config {
                         .ok_or_else(|| anyhow!("{origin}: `{v}` is not an hour from 0 to 23 (UTC) or off"))?,
                 ),
             },
+            // Set from `[discord]` by `paydesk run` (the console and replay have no limit).
+            max_new_cases_per_hour: 0,
         };
         let store_url = l.string("store", "url", file.store.url).unwrap_or_else(|| DEFAULT_STORE_URL.into());
         if let Some(why) = crate::adapters::store::url_problem(&store_url) {

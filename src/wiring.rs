@@ -94,7 +94,7 @@ pub struct HttpParts {
 /// in the background; it stops when `stop` changes.
 pub async fn start_http(listen: &str, parts: HttpParts, mut stop: tokio::sync::watch::Receiver<bool>) -> Result<std::net::SocketAddr> {
     let HttpParts { engine, providers, metrics, ready, clock } = parts;
-    let ops_state = ops::OpsState { store: engine.store().clone(), metrics, ready };
+    let ops_state = ops::OpsState { store: engine.store().clone(), metrics, ready, clock: clock.clone() };
     let hooks = webhooks::WebhookState { engine, keys: providers.webhooks.clone(), clock };
     let router = ops::routes(ops_state).merge(webhooks::routes(hooks));
     let addr = listen.parse().with_context(|| format!("http.listen: `{listen}`"))?;

@@ -73,6 +73,10 @@ reading-other = something else
 ## Answers without a case.
 
 card-number-removed = Please never post a full card number in chat: I removed it from your message and did not keep it. The last four digits are all we ever need.
+case-limit = You have opened { $opened } { $opened ->
+        [one] case
+       *[other] cases
+    } in the last hour; please wait a little before opening another.
 thanks = You're welcome! I'm here if anything else comes up with a charge, a refund or your wallet.
 greeting = I'm the payment-support bot. Tell me what happened with a charge (for example "I was charged twice for invoice INV-…") and I'll open a case, or ask about your wallet balance, credits or a refund.
 credits-not-transferable = Credits are not transferable between accounts, so I can't move them. If credits were bought on the wrong account by mistake, tell me which charge and an agent will look at it.

@@ -72,6 +72,10 @@ reading-other = otra cosa
 ## Respuestas sin caso.
 
 card-number-removed = Por favor, nunca escribas un número de tarjeta completo en el chat: lo he quitado de tu mensaje y no lo he guardado. Solo necesitamos los cuatro últimos dígitos.
+case-limit = Has abierto { $opened } { $opened ->
+        [one] caso
+       *[other] casos
+    } en la última hora; espera un poco antes de abrir otro.
 thanks = ¡De nada! Aquí estoy si surge algo más con un cobro, un reembolso o tu monedero.
 greeting = Soy el bot de soporte de pagos. Cuéntame qué pasó con un cobro (por ejemplo "me cobraron dos veces la factura INV-…") y abriré un caso, o pregúntame por el saldo de tu monedero, los créditos o un reembolso.
 credits-not-transferable = Los créditos no se pueden transferir entre cuentas, así que no puedo moverlos. Si compraste créditos en la cuenta equivocada por error, dime qué cobro fue y un agente lo revisará.

@@ -131,7 +131,7 @@ mod tests {
 
     #[test]
     fn backoff_doubles_with_jitter_up_to_a_cap_and_a_retry_after_is_waited_exactly() {
-        let now = Utc::now();
+        let now: DateTime<Utc> = "2026-01-01T00:00:00Z".parse().unwrap();
         let secs = |t: DateTime<Utc>| (t - now).num_milliseconds() as f64 / 1000.0;
         assert_eq!(secs(next_attempt(now, 1, None, 1.0)), 2.0);
         assert_eq!(secs(next_attempt(now, 2, None, 1.0)), 4.0);

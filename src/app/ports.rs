@@ -1,5 +1,12 @@
 //! Ports: what the application needs from the outside world, as traits. Adapters
-//! (`crate::adapters`) implement them; the engine only sees these.
+//! (`crate::adapters`) implement them; the engine only sees these. `books` holds the
+//! sandbox provider's books, `discord` the Discord surface's own tables: ports the
+//! store adapter implements for other adapters, so that none of them sees SQL.
+
+mod books;
+pub mod discord;
+
+pub use books::{SandboxBooks, SandboxRecord};
 
 use super::action::{Action, OutboxItem};
 use crate::domain::approvals::{GoodwillRequest, Refund, RefundStatus};
@@ -384,6 +391,28 @@ pub enum ConnectorError {
     Ambiguous(String),
 }
 
+/// Why a provider cannot send a refund of an amount, in words for staff ("PayPal takes HUF
+/// in whole units only, so 10.50 HUF cannot be sent"). A refusal, not a fault: it is asked
+/// before any lead approves, and the amount is never rounded to make it fit.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{reason}")]
+pub struct CannotSend {
+    pub reason: String,
+}
+
+impl CannotSend {
+    pub fn new(reason: impl Into<String>) -> CannotSend {
+        CannotSend { reason: reason.into() }
+    }
+}
+
+impl From<CannotSend> for ConnectorError {
+    /// Sending it anyway would be refused again: the refund fails with the reason.
+    fn from(e: CannotSend) -> Self {
+        ConnectorError::Permanent(e.reason)
+    }
+}
+
 /// Where a credit purchase through a provider's hosted payment page stands (migration
 /// 0007): `pending` until the provider confirms, then `paid`, `expired` or `failed`. A
 /// `paid` purchase is final; a late payment of an `expired` or `failed` one still
@@ -551,7 +580,7 @@ pub trait PaymentConnector: Send + Sync {
     async fn lookup(&self, call: &RefundCall) -> Result<Option<ProviderRefund>, ConnectorError>;
     /// Whether the provider can send exactly this amount (its exponent for the currency
     /// may differ from ISO 4217's); if not, why, in words. Asked when a refund is requested.
-    fn representable(&self, _amount: Decimal, _currency: Currency) -> Result<(), String> {
+    fn representable(&self, _amount: Decimal, _currency: Currency) -> Result<(), CannotSend> {
         Ok(())
     }
     /// A new idempotency key to use after a lookup proved nothing was made, when the
@@ -600,9 +629,13 @@ pub trait Clock: Send + Sync {
     fn now(&self) -> DateTime<Utc>;
 }
 
+/// The wall clock. The one place that reads it: `clippy.toml` disallows `Utc::now()` and
+/// `SystemTime::now()` everywhere else, so that every reading of the time goes through a
+/// [`Clock`] a test or a replay can replace.
 pub struct SystemClock;
 
 impl Clock for SystemClock {
+    #[allow(clippy::disallowed_methods)] // the clock adapter
     fn now(&self) -> DateTime<Utc> {
         Utc::now()
     }

@@ -23,7 +23,7 @@ mod amazon_pay;
 use crate::domain::approvals::{Refund, RefundStatus};
 use crate::domain::billing::{Charge, ChargeKind, PaymentMethod};
 use crate::domain::ids::{AccountId, ChargeId};
-use crate::domain::money::{parse_amount, Currency, MAX_AMOUNT};
+use crate::domain::money::{parse_amount, AmountError, Currency, MAX_AMOUNT};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use rust_decimal::Decimal;
 use serde_json::Value;
@@ -46,7 +46,39 @@ mod exports;
 
 type Row = BTreeMap<String, String>;
 /// Rows by line: the row, or why it cannot be read.
-type Rows = Vec<(usize, Result<Row, String>)>;
+type Rows = Vec<(usize, Result<Row, RowError>)>;
+
+/// Why a row of an export is not taken; its text is the report's line (`line N: …`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RowError {
+    /// An amount that does not read as one (the reason is the money parser's own words).
+    #[error("{what}: {reason}")]
+    Amount { what: String, reason: AmountError },
+    /// An amount in minor units that is not an integer.
+    #[error("{what}: `{text}` is not an integer")]
+    MinorUnits {
+        what: String,
+        text: String,
+        #[source]
+        source: std::num::ParseIntError,
+    },
+    /// Anything else about the row, in words (a missing column, a value out of range, a
+    /// card number, a format that names no customer).
+    #[error("{0}")]
+    Refused(String),
+}
+
+impl From<String> for RowError {
+    fn from(reason: String) -> Self {
+        RowError::Refused(reason)
+    }
+}
+
+impl From<&str> for RowError {
+    fn from(reason: &str) -> Self {
+        RowError::Refused(reason.to_string())
+    }
+}
 
 fn norm(h: &str) -> String {
     h.trim()
@@ -137,15 +169,15 @@ fn rows(text: &str) -> Result<Rows, LineProblem> {
                             let v = match v {
                                 Value::String(s) => Ok(s),
                                 Value::Number(n) if n.is_i64() || n.is_u64() => Ok(format!("#minor:{n}")),
-                                Value::Number(n) => Err(format!("`{k}`: {n} is a floating-point number; write amounts as strings")),
+                                Value::Number(n) => Err(format!("`{k}`: {n} is a floating-point number; write amounts as strings").into()),
                                 Value::Bool(b) => Ok(b.to_string()),
                                 Value::Null => Ok(String::new()),
                                 other => Ok(other.to_string()),
                             };
                             v.map(|v| (norm(&k), v))
                         })
-                        .collect::<Result<Row, String>>(),
-                    _ => Err("not an object".to_string()),
+                        .collect::<Result<Row, RowError>>(),
+                    _ => Err("not an object".into()),
                 };
                 (i + 1, row)
             })
@@ -158,7 +190,7 @@ fn rows(text: &str) -> Result<Rows, LineProblem> {
         .iter()
         .map(|(line, rec)| {
             if rec.len() != header.len() {
-                return (*line, Err(format!("{} fields, the header has {}", rec.len(), header.len())));
+                return (*line, Err(format!("{} fields, the header has {}", rec.len(), header.len()).into()));
             }
             (*line, Ok(header.iter().cloned().zip(rec.iter().map(|f| f.trim().to_string())).collect()))
         })
@@ -179,27 +211,27 @@ pub fn iso_exponent(_provider: &str, currency: Currency) -> u32 {
     currency.minor_digits()
 }
 
-fn amount(raw: &str, currency: Currency, what: &str, digits: u32) -> Result<Decimal, String> {
+fn amount(raw: &str, currency: Currency, what: &str, digits: u32) -> Result<Decimal, RowError> {
     if let Some(minor) = raw.strip_prefix("#minor:") {
-        let n: i64 = minor.parse().map_err(|_| format!("{what}: `{minor}` is not an integer"))?;
+        let n: i64 = minor.parse().map_err(|source| RowError::MinorUnits { what: what.to_string(), text: minor.to_string(), source })?;
         let a = Decimal::new(n, digits);
         // The same maximum as a decimal amount (`parse_amount`), in either sign.
         if a.abs() > Decimal::from(MAX_AMOUNT) {
-            return Err(format!("{what}: {minor} minor units of {currency} is too large (the most the bot accepts is {MAX_AMOUNT})"));
+            return Err(format!("{what}: {minor} minor units of {currency} is too large (the most the bot accepts is {MAX_AMOUNT})").into());
         }
         if !currency.is_whole_minor(a) {
-            return Err(format!("{what}: {n} in the provider's units is {a} {currency}, finer than {currency} allows"));
+            return Err(format!("{what}: {n} in the provider's units is {a} {currency}, finer than {currency} allows").into());
         }
         return Ok(a);
     }
-    let a = parse_amount(raw).map_err(|e| format!("{what}: {e}"))?;
+    let a = parse_amount(raw).map_err(|reason| RowError::Amount { what: what.to_string(), reason })?;
     if !currency.is_whole_minor(a) {
-        return Err(format!("{what}: {raw} has more decimals than {currency} allows"));
+        return Err(format!("{what}: {raw} has more decimals than {currency} allows").into());
     }
     Ok(a)
 }
 
-fn time(raw: &str) -> Result<DateTime<Utc>, String> {
+fn time(raw: &str) -> Result<DateTime<Utc>, RowError> {
     if let Ok(t) = DateTime::parse_from_rfc3339(raw) {
         return Ok(t.with_timezone(&Utc));
     }
@@ -209,9 +241,9 @@ fn time(raw: &str) -> Result<DateTime<Utc>, String> {
         }
     }
     if let Ok(secs) = raw.trim_start_matches("#minor:").parse::<i64>() {
-        return DateTime::from_timestamp(secs, 0).ok_or_else(|| format!("`{raw}` is not a time"));
+        return DateTime::from_timestamp(secs, 0).ok_or_else(|| format!("`{raw}` is not a time").into());
     }
-    Err(format!("`{raw}` is not a time (use RFC 3339, `YYYY-MM-DD HH:MM:SS` in UTC, or Unix seconds)"))
+    Err(format!("`{raw}` is not a time (use RFC 3339, `YYYY-MM-DD HH:MM:SS` in UTC, or Unix seconds)").into())
 }
 
 /// Whether a field holds something that looks like a full card number.
@@ -225,9 +257,9 @@ enum ChargeRow {
     Unpaid(String),
 }
 
-fn charge_row(row: &Row, default_provider: &str, exp: Exponent) -> Result<ChargeRow, String> {
+fn charge_row(row: &Row, default_provider: &str, exp: Exponent) -> Result<ChargeRow, RowError> {
     if let Some((k, _)) = row.iter().find(|(_, v)| holds_card_number(v)) {
-        return Err(format!("`{k}` holds a full card number: the row is refused and not kept"));
+        return Err(format!("`{k}` holds a full card number: the row is refused and not kept").into());
     }
     let id = get(row, &["id", "charge", "charge_id", "payment_id"]).ok_or("no `id`")?;
     let cur_raw = get(row, &["currency"]).ok_or("no `currency`")?;
@@ -254,7 +286,7 @@ fn charge_row(row: &Row, default_provider: &str, exp: Exponent) -> Result<Charge
     }
     let card_last4 = match get(row, &["card_last4", "last4", "card_last_4"]) {
         Some(l) if l.len() == 4 && l.bytes().all(|b| b.is_ascii_digit()) => Some(l.to_string()),
-        Some(l) => return Err(format!("card_last4 `{l}` is not four digits")),
+        Some(l) => return Err(format!("card_last4 `{l}` is not four digits").into()),
         None => None,
     };
     let kind = match get(row, &["kind"]) {
@@ -346,7 +378,7 @@ fn woocommerce_charge_rows(orders: &[Value]) -> Rows {
             // skipped and counted like any unpaid row.
             let paid = matches!(status.as_str(), "processing" | "completed" | "refunded");
             let row = if customer.is_empty() || customer == "0" {
-                Err(format!("order {} is a guest order (customer_id 0): no customer account to import it under", str_of(o, "id")))
+                Err(format!("order {} is a guest order (customer_id 0): no customer account to import it under", str_of(o, "id")).into())
             } else {
                 let created = [str_of(o, "date_paid_gmt"), str_of(o, "date_created_gmt")].into_iter().find(|s| !s.is_empty()).unwrap_or_default();
                 Ok([
@@ -422,7 +454,10 @@ fn klarna_rows(txs: &[Value], refunds: bool) -> Rows {
             .collect();
             out.push((i + 1, Ok(row)));
         } else if !refunds && typ == "SALE" {
-            out.push((i + 1, Err(format!("Klarna settlements name no customer: order {} cannot be imported from them", str_of(x, "order_id")))));
+            out.push((
+                i + 1,
+                Err(format!("Klarna settlements name no customer: order {} cannot be imported from them", str_of(x, "order_id")).into()),
+            ));
         }
     }
     out
@@ -474,7 +509,7 @@ pub fn parse_charges_in(text: &str, default_provider: &str, exp: Exponent) -> Pa
                     Ok(ChargeRow::Unpaid(status)) => {
                         out.unpaid.push(LineProblem { line, message: format!("status `{status}`: not a paid charge, skipped") })
                     }
-                    Err(message) => out.bad.push(LineProblem { line, message }),
+                    Err(why) => out.bad.push(LineProblem { line, message: why.to_string() }),
                 }
             }
         }
@@ -502,7 +537,7 @@ pub fn parse_refunds(text: &str) -> (Vec<PaidRefund>, Vec<LineProblem>) {
 pub fn parse_refunds_in(text: &str, provider: &str, exp: Exponent) -> (Vec<PaidRefund>, Vec<LineProblem>) {
     let mut good = Vec::new();
     let mut bad = Vec::new();
-    let one = |line: usize, row: &Row| -> Result<Option<PaidRefund>, String> {
+    let one = |line: usize, row: &Row| -> Result<Option<PaidRefund>, RowError> {
         let id = get(row, &["id", "refund_id", "psp_reference", "pspreference"]).ok_or("no `id`")?;
         if let Some(st) = get(row, &["status"]) {
             if !matches!(st.to_ascii_lowercase().as_str(), "succeeded" | "completed" | "refunded" | "settled" | "paid") {
@@ -528,7 +563,7 @@ pub fn parse_refunds_in(text: &str, provider: &str, exp: Exponent) -> (Vec<PaidR
                 match row.and_then(|r| one(line, &r)) {
                     Ok(Some(r)) => good.push(r),
                     Ok(None) => {}
-                    Err(message) => bad.push(LineProblem { line, message }),
+                    Err(why) => bad.push(LineProblem { line, message: why.to_string() }),
                 }
             }
         }
@@ -645,6 +680,16 @@ pub fn compare(provider: &str, theirs: &[PaidRefund], ours: &[Refund]) -> Vec<Mi
 mod tests {
     use super::*;
     use std::str::FromStr;
+
+    #[test]
+    fn a_bad_amount_keeps_what_was_wrong_with_it() {
+        let minor = amount("#minor:12x", Currency::USD, "amount", 2).unwrap_err();
+        assert_eq!(minor.to_string(), "amount: `12x` is not an integer");
+        assert!(std::error::Error::source(&minor).is_some(), "the integer parse error is kept");
+        let decimal = amount("1e5", Currency::USD, "fee", 2).unwrap_err();
+        assert!(matches!(&decimal, RowError::Amount { what, reason: AmountError::Exponent(_) } if what == "fee"), "{decimal:?}");
+        assert!(decimal.to_string().starts_with("fee: `1e5` is not an amount"), "{decimal}");
+    }
 
     #[test]
     fn charges_csv_good_and_bad_rows() {

@@ -7,7 +7,7 @@
 
 use crate::app::ports::{Store, StoreResult};
 use crate::domain::approvals::{Refund, RefundStatus};
-use crate::domain::audit::AuditRecord;
+use crate::domain::audit::{AuditAction, AuditRecord};
 use crate::domain::policy::Refusal;
 use crate::domain::tickets::Case;
 use chrono::{DateTime, Utc};
@@ -46,8 +46,8 @@ pub struct ReportInput {
 
 /// Reads the report's data through the store port (read-only queries).
 pub async fn gather(store: &dyn Store, since: DateTime<Utc>, now: DateTime<Utc>) -> StoreResult<ReportInput> {
-    let mut approvals = store.audit_actions_since(since, "refund.approved").await?;
-    approvals.extend(store.audit_actions_since(since, "refund.auto_approved").await?);
+    let mut approvals = store.audit_actions_since(since, AuditAction::RefundApproved.as_str()).await?;
+    approvals.extend(store.audit_actions_since(since, AuditAction::RefundAutoApproved.as_str()).await?);
     approvals.sort_by_key(|a| a.seq);
     Ok(ReportInput {
         since,
@@ -56,7 +56,7 @@ pub async fn gather(store: &dyn Store, since: DateTime<Utc>, now: DateTime<Utc>)
         cases_opened: store.cases_opened_since(since).await?,
         open_cases: store.open_cases_oldest_first().await?,
         approvals: approvals.into_iter().map(|a| a.record).collect(),
-        refusals: store.audit_actions_since(since, "refund.refused").await?.into_iter().map(|a| a.record).collect(),
+        refusals: store.audit_actions_since(since, AuditAction::RefundRefused.as_str()).await?.into_iter().map(|a| a.record).collect(),
     })
 }
 

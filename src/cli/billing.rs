@@ -4,7 +4,7 @@ use super::usage_error;
 use anyhow::{Context, Result};
 use paydesk::adapters::payments::currency::exponent;
 use paydesk::app::engine::Imported;
-use paydesk::app::ports::SystemClock;
+use paydesk::app::ports::{Clock, SystemClock};
 use paydesk::app::reconcile;
 use paydesk::config::Config;
 use paydesk::wiring::{self, App};
@@ -46,12 +46,12 @@ pub struct ReconcileArgs {
 }
 
 /// The providers a `--provider` may name: the built-in sandbox and the HTTP providers.
-fn known_provider(name: &str) -> Result<(), String> {
+fn known_provider(name: &str) -> Result<()> {
     let known = paydesk::adapters::payments::setup::PROVIDERS;
     if name == "sandbox" || known.contains(&name) {
         Ok(())
     } else {
-        Err(format!("--provider: `{name}` is not a provider paydesk knows (known: sandbox, {})", known.join(", ")))
+        anyhow::bail!("--provider: `{name}` is not a provider paydesk knows (known: sandbox, {})", known.join(", "))
     }
 }
 
@@ -76,7 +76,7 @@ pub async fn import(what: ImportCmd) -> Result<ExitCode> {
     let text = read(&file)?;
     let reconcile::ParsedCharges { charges, unpaid, bad } = reconcile::parse_charges_in(&text, &provider, &exponent);
     let app = offline_app(&cfg, db).await?;
-    let now = chrono::Utc::now();
+    let now = SystemClock.now();
     let (mut created, mut existing) = (0, 0);
     for c in &charges {
         match app.engine.import_charge(c, now).await? {
@@ -109,7 +109,7 @@ pub async fn reconcile(args: ReconcileArgs) -> Result<ExitCode> {
     let engine = &app.engine;
     let ours = engine.store().snapshot().await?.refunds;
     let mismatches = reconcile::compare(&provider, &theirs, &ours);
-    let now = chrono::Utc::now();
+    let now = SystemClock.now();
     for b in &bad {
         eprintln!("{}: {b}", file.display());
     }

@@ -108,47 +108,51 @@ async fn seed_staff(engine: &Engine, sink: &console::ConsoleSink, args: &Console
     Ok(())
 }
 
-/// The transcript's steps, or the exit code of a refusal (unreadable, not UTF-8/16, bad line).
-fn read_transcript(file: &str) -> Result<Result<Vec<replay::Step>, ExitCode>> {
-    let bytes = if file == "-" {
-        let mut b = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut b).context("cannot read stdin")?;
-        b
-    } else {
-        match std::fs::read(file) {
-            Ok(b) => b,
-            Err(e) => return Ok(Err(usage_error(format_args!("cannot read {file}: {e}")))),
-        }
-    };
-    let text = match replay::decode(bytes) {
-        Ok(s) => s,
-        Err(e) => return Ok(Err(usage_error(format_args!("{file}: {e}")))),
-    };
-    Ok(replay::parse(&text).map_err(|e| usage_error(format_args!("{file}: {e}"))))
+/// The transcript as a file: the file named, or stdin copied to `dir` (it is read twice).
+fn transcript_file(file: &str, dir: &std::path::Path) -> Result<std::path::PathBuf> {
+    if file != "-" {
+        return Ok(file.into());
+    }
+    let path = dir.join("stdin.jsonl");
+    let mut out = std::fs::File::create(&path).context("cannot create a temporary file for stdin")?;
+    std::io::copy(&mut std::io::stdin().lock(), &mut out).context("cannot read stdin")?;
+    Ok(path)
+}
+
+/// Checks the whole transcript before anything runs, so a bad line changes nothing: the
+/// time fixtures are dated at (the first event's), or the exit code of a refusal.
+fn check_transcript(file: &str, path: &std::path::Path) -> Result<chrono::DateTime<chrono::Utc>, ExitCode> {
+    let mut reader = replay::StepReader::open(path).map_err(|e| usage_error(format_args!("cannot read {file}: {e}")))?;
+    while reader.next_step().map_err(|e| usage_error(format_args!("{file}: {e}")))?.is_some() {}
+    Ok(reader.first_event_at().unwrap_or_default())
 }
 
 /// `paydesk replay`: the transcript through the engine on a fresh (or given) store; the
-/// actions as JSON lines, then the final state.
+/// actions as JSON lines, then the final state. The file is read twice, a line at a time
+/// (checked whole first, then run), so memory does not grow with its length.
 pub async fn replay(args: ReplayArgs) -> Result<ExitCode> {
     let cfg = Config::load(args.config.as_deref())?;
     wiring::init_logs(&cfg);
-    let steps = match read_transcript(&args.file)? {
-        Ok(steps) => steps,
+    let tmp = tempfile::tempdir().context("cannot create a temporary directory")?;
+    let path = transcript_file(&args.file, tmp.path())?;
+    let start = match check_transcript(&args.file, &path) {
+        Ok(start) => start,
         Err(code) => return Ok(code),
     };
-    let tmp = tempfile::tempdir().context("cannot create a temporary directory")?;
     let url = args.db.unwrap_or_else(|| format!("sqlite:{}", tmp.path().join("replay.db").display()));
     let store = wiring::open_store(&url).await?;
     let clock = Arc::new(replay::ManualClock::default());
     let providers = Providers::from_config(&cfg, None)?;
     let app = App::with_providers(store, clock.clone(), cfg.engine.clone(), &providers);
-    let (engine, sandbox) = (&app.engine, &app.sandbox);
     let sink = replay::JsonLines(std::sync::Mutex::new(std::io::BufWriter::new(std::io::stdout())));
-    replay::run(steps, engine, sandbox, &clock, &sink).await?;
-    let state = replay::state_line(engine, sandbox).await?;
+    clock.set(start);
+    let replayer = replay::Replayer { engine: &app.engine, sandbox: &app.sandbox, clock: &clock, sink: &sink, start };
+    let mut reader = replay::StepReader::open(&path).with_context(|| format!("cannot read {} again", args.file))?;
+    while let Some(step) = reader.next_step().with_context(|| format!("{} changed while it was replayed", args.file))? {
+        replayer.step(step).await?;
+    }
     let mut out = sink.0.into_inner().unwrap_or_else(|p| p.into_inner());
-    serde_json::to_writer(&mut out, &state)?;
-    writeln!(out)?;
+    replay::write_state_line(&app.engine, &app.sandbox, &mut out).await?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }

@@ -4,6 +4,7 @@ use anyhow::{Context, Result};
 use paydesk::adapters::http::HttpConfig;
 use paydesk::adapters::payments::setup::Providers;
 use paydesk::adapters::surfaces::discord::{self, config::DiscordConfig, RunArgs as DiscordArgs};
+use paydesk::app::engine::EngineConfig;
 use paydesk::app::metrics::Metrics;
 use paydesk::app::ports::{Clock, SystemClock};
 use paydesk::config::{Config, Secret};
@@ -46,18 +47,19 @@ pub async fn run(args: RunArgs) -> Result<ExitCode> {
     let metrics = Arc::new(Metrics::default());
     let providers = Providers::from_config(&cfg, Some(metrics.clone()))?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let App { store, engine, sandbox: _sandbox } = App::with_providers(store, clock.clone(), cfg.engine.clone(), &providers);
+    let engine_cfg = EngineConfig { max_new_cases_per_hour: dcfg.max_cases_per_user_per_hour, ..cfg.engine.clone() };
+    let App { store, engine, sandbox: _sandbox } = App::with_providers(store, clock.clone(), engine_cfg, &providers);
     let engine = Arc::new(engine);
     let ready = Arc::new(AtomicBool::new(false));
     let (stop_http, stopped) = tokio::sync::watch::channel(false);
     if let Some(listen) = &http_cfg.listen {
-        let parts = HttpParts { engine: engine.clone(), providers, metrics: metrics.clone(), ready: ready.clone(), clock };
+        let parts = HttpParts { engine: engine.clone(), providers, metrics: metrics.clone(), ready: ready.clone(), clock: clock.clone() };
         let bound = wiring::start_http(listen, parts, stopped).await?;
         tracing::info!(%bound, "http listener up");
     }
     // Refunds left executing by a crash are due now.
-    engine.run_timers(chrono::Utc::now()).await?;
-    let args = DiscordArgs { cfg: dcfg, token, store, engine, metrics, ready };
+    engine.run_timers(clock.now()).await?;
+    let args = DiscordArgs { cfg: dcfg, token, store, engine, metrics, ready, clock };
     let result = discord::run(args, shutdown_signal()).await;
     let _ = stop_http.send(true);
     result?;

@@ -3,7 +3,7 @@
 use super::{usage_error, ExistingStoreArgs};
 use anyhow::{Context, Result};
 use paydesk::adapters::store::{AnyStore, AUDIT_KEY_VAR};
-use paydesk::app::ports::SystemClock;
+use paydesk::app::ports::{Clock, SystemClock};
 use paydesk::config::Config;
 use paydesk::domain::audit;
 use paydesk::domain::ids::CaseNumber;
@@ -138,7 +138,7 @@ pub async fn queue(args: ExistingStoreArgs) -> Result<ExitCode> {
     wiring::init_logs(&cfg);
     let store = wiring::open_existing_store(&wiring::store_url(&cfg, args.db)).await?;
     let app = App::with_providers(store, Arc::new(SystemClock), cfg.engine.clone(), &Default::default());
-    println!("{}", app.engine.queue(chrono::Utc::now()).await?);
+    println!("{}", app.engine.queue(SystemClock.now()).await?);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -151,7 +151,7 @@ pub async fn report(args: ReportArgs) -> Result<ExitCode> {
         return Ok(usage_error(format_args!("--since: `{since}` is not a period: write 24h, 7d or 2w (at most 3660 days)")));
     };
     let store = wiring::open_existing_store(&wiring::store_url(&cfg, db)).await?;
-    let now = chrono::Utc::now();
+    let now = SystemClock.now();
     let input = paydesk::app::report::gather(store.as_store().as_ref(), now - period, now).await?;
     let report = paydesk::app::report::build(&input);
     if let Some(path) = &html {

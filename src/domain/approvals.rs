@@ -90,9 +90,12 @@ pub struct Refund {
     pub leads_needed: u8,
     pub requested_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
-    /// Leads whose approval currently counts (withdrawn ones removed).
+    /// While the request waits: the leads whose approval currently counts toward quorum
+    /// (withdrawn ones removed), in the order given — a copy of the standing rows of
+    /// `refund_votes`, written in the same transaction. Changes with every reaction.
     pub approvals: Vec<UserId>,
-    /// Fixed when the request is approved (or `auto` when auto-approved).
+    /// Once approved: who approved it (`auto` when auto-approved), fixed at that moment
+    /// and never changed after; what the `refund` line and the audit name.
     pub approved_by: Vec<UserId>,
     pub idempotency_key: String,
     pub provider: String,

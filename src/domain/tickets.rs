@@ -128,6 +128,20 @@ impl Case {
     }
 }
 
+/// The anti-spam limit on new cases: a customer who opened `limit` cases or more in the
+/// hour before `now` and has none open waits before opening another. Returns how many
+/// they opened in that hour when the limit holds them back; `None` lets the message
+/// through (`limit` 0 is no limit; a customer with an open case is always heard, their
+/// message goes to it).
+pub fn new_case_limit(cases: &[Case], now: DateTime<Utc>, limit: u32) -> Option<u32> {
+    if limit == 0 || cases.iter().any(|c| c.status.is_open()) {
+        return None;
+    }
+    let since = now - chrono::Duration::hours(1);
+    let opened = u32::try_from(cases.iter().filter(|c| c.opened_at >= since).count()).unwrap_or(u32::MAX);
+    (opened >= limit).then_some(opened)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,6 +184,20 @@ mod tests {
             let got = case(from).apply(action, in_flight).ok();
             assert_eq!(got, want, "{from:?} {action:?} in_flight={in_flight}");
         }
+    }
+
+    #[test]
+    fn the_new_case_limit_counts_the_last_hour_and_spares_open_cases() {
+        let now: DateTime<Utc> = "2026-01-01T12:00:00Z".parse().unwrap();
+        let opened = |minutes_ago: i64, status| Case { opened_at: now - chrono::Duration::minutes(minutes_ago), ..case(status) };
+        let three = [opened(10, CaseStatus::Closed), opened(30, CaseStatus::Resolved), opened(60, CaseStatus::Closed)];
+        assert_eq!(new_case_limit(&three, now, 3), Some(3), "three in the hour (the hour's first minute included)");
+        assert_eq!(new_case_limit(&three, now, 4), None);
+        assert_eq!(new_case_limit(&three, now, 0), None, "0 is no limit");
+        let older = [opened(10, CaseStatus::Closed), opened(30, CaseStatus::Closed), opened(61, CaseStatus::Closed)];
+        assert_eq!(new_case_limit(&older, now, 3), None, "a case opened 61 minutes ago does not count");
+        let with_open = [opened(10, CaseStatus::Closed), opened(30, CaseStatus::Closed), opened(50, CaseStatus::AwaitingInfo)];
+        assert_eq!(new_case_limit(&with_open, now, 3), None, "an open case is always heard");
     }
 
     #[test]

@@ -131,7 +131,16 @@ impl Default for Classifier {
 
 const MAX_MATCHES: usize = 256;
 /// Intents whose cues are reversed by a preceding negation ("i dont want a refund").
-const NEGATABLE_INTENTS: u32 = 1 << RR | 1 << CAN | 1 << BUY | 1 << DUP | 1 << PF | 1 << TC | 1 << AR | 1 << DIS | 1 << WA | 1 << PP;
+const NEGATABLE_INTENTS: u32 = 1 << REFUND_REQUEST
+    | 1 << CANCEL_SUBSCRIPTION
+    | 1 << BUY_CREDITS
+    | 1 << DUPLICATE_CHARGE
+    | 1 << PAYMENT_FAILED
+    | 1 << TRANSFER_CREDITS
+    | 1 << AUTO_RECHARGE
+    | 1 << DISPUTE
+    | 1 << WRONG_AMOUNT
+    | 1 << PAYMENT_PENDING;
 /// Max bytes between the end of a negator and the start of the feature it negates.
 const NEG_WINDOW: usize = 32;
 /// Below this confidence the bot asks which of the likeliest readings is meant.
@@ -236,7 +245,7 @@ impl Classifier {
             ranges.push((s, actions.len() as u32));
             let flips = acts.iter().any(|a| a.target < 32 && NEGATABLE_INTENTS & (1u32 << a.target) != 0);
             negatable.push(flips && !pattern_self_negated(p));
-            let dispute_only = acts.iter().all(|a| a.target == DIS || a.target >= 32);
+            let dispute_only = acts.iter().all(|a| a.target == DISPUTE || a.target >= 32);
             neg_window.push(if dispute_only { NEG_WINDOW_DISPUTE } else { NEG_WINDOW } as u8);
             is_negator.push(acts.iter().any(|a| a.target == NEG));
         }
@@ -375,87 +384,87 @@ impl Classifier {
         // wallet_not_applied: the wallet was chosen and the card was charged instead.
         let wpay = has(T_WPAY) || (has(T_WALLET) && has(T_CHOSE));
         if wpay && (has(T_CARD) || has(T_SAME)) {
-            scores[WNA as usize] += 3.5;
+            scores[WALLET_NOT_APPLIED as usize] += 3.5;
         } else if has(T_WALLET) && has(T_CARD) && has(T_SAME) {
-            scores[WNA as usize] += 3.0;
+            scores[WALLET_NOT_APPLIED as usize] += 3.0;
         } else if has(T_WPAY) {
-            scores[WNA as usize] += 0.8;
+            scores[WALLET_NOT_APPLIED as usize] += 0.8;
         } else if has(T_WALLET) && has(T_CARD) && has(T_CHARGED) {
-            scores[WNA as usize] += 1.2;
+            scores[WALLET_NOT_APPLIED as usize] += 1.2;
         }
         // Automatic top-up is the most specific thing said about buying credits.
-        if scores[AR as usize] >= 3.0 {
-            scores[AR as usize] += 2.0;
+        if scores[AUTO_RECHARGE as usize] >= 3.0 {
+            scores[AUTO_RECHARGE as usize] += 2.0;
         }
         if has(T_ACQ) && has(T_WALLET) {
-            scores[BUY as usize] += 1.5;
+            scores[BUY_CREDITS as usize] += 1.5;
         }
         if has(T_MOVE) && has(T_WALLET) {
-            scores[TC as usize] += 1.5;
+            scores[TRANSFER_CREDITS as usize] += 1.5;
         }
         if has(T_MOVE) && has(T_ACCOUNT) {
-            scores[TC as usize] += 1.0;
+            scores[TRANSFER_CREDITS as usize] += 1.0;
         }
         if has(T_UPDATE) && has(T_CARDWORD) {
-            scores[UPM as usize] += 2.0;
+            scores[UPDATE_PAYMENT_METHOD as usize] += 2.0;
         }
         if credit_quantity(nb) {
-            scores[BUY as usize] += 0.8;
+            scores[BUY_CREDITS as usize] += 0.8;
         }
         if ents_money_count >= 2 && (has(T_CHARGED) || has(T_PRICE)) {
-            scores[WA as usize] += 2.2;
+            scores[WRONG_AMOUNT as usize] += 2.2;
         }
         // refund_status: a refund plus a where/when/how-long question or a "not received".
         let refund_status = has(T_REFUND) && (has(T_STATUS) || has(T_RECEIVED));
         if refund_status {
-            scores[RS as usize] += 2.6;
+            scores[REFUND_STATUS as usize] += 2.6;
             if has(T_RECEIVED) {
-                scores[RS as usize] += 0.4;
+                scores[REFUND_STATUS as usize] += 0.4;
             }
         }
         // ticket_status: a case mentioned plus news/status words (unless about the money).
         let case_ref = ents.case_id.is_some();
         if (has(T_CASE) || case_ref) && has(T_NEWS) && !refund_status {
-            scores[TS as usize] += 2.2;
+            scores[TICKET_STATUS as usize] += 2.2;
         }
         if case_ref {
-            scores[TS as usize] += 1.0;
+            scores[TICKET_STATUS as usize] += 1.0;
         }
         // The wallet was expected to pay ("instead of my balance", "should have paid") and
         // money went out some other way.
         if has(T_WALLET) && has(T_EXPECT) && (has(T_CARD) || has(T_CHARGED) || has(T_CARDWORD)) {
-            scores[WNA as usize] += 2.8;
+            scores[WALLET_NOT_APPLIED as usize] += 2.8;
         }
         // Chose the wallet, then a card was charged (without a fixed phrase).
         if has(T_WALLET) && has(T_CHOSE) && has(T_CHARGED) && has(T_CARDWORD) {
-            scores[WNA as usize] += 2.5;
+            scores[WALLET_NOT_APPLIED as usize] += 2.5;
         }
         // Several charges for one thing: "charged three times", "two £25 charges".
         if has(T_CHARGED) && has(T_MULTI) {
-            scores[DUP as usize] += 2.0;
+            scores[DUPLICATE_CHARGE as usize] += 2.0;
         }
         if has(T_TWO) && has(T_CHARGES) {
-            scores[DUP as usize] += 2.2;
+            scores[DUPLICATE_CHARGE as usize] += 2.2;
         }
         // A stated price next to what was charged: "billed 59 when the plan says 49".
         if has(T_CHARGED) && has(T_PRICE) {
-            scores[WA as usize] += 1.4;
+            scores[WRONG_AMOUNT as usize] += 1.4;
         }
         // "I paid ... but it still / not yet ...", unless the money back is the subject.
         if has(T_PAID) && has(T_NOTYET) && !has(T_REFUND) {
-            scores[PP as usize] += 1.3;
+            scores[PAYMENT_PENDING as usize] += 1.3;
         }
         // Complaints of silence: "nobody answers", "waiting for a reply since Tuesday".
         if has(T_REPLY) && (has(T_NOBODY) || has(T_WAIT)) {
-            scores[ESC as usize] += 2.2;
+            scores[ESCALATE as usize] += 2.2;
         }
 
         // Pick the best.
-        let mut best = OTH as usize;
+        let mut best = OTHER as usize;
         let mut s1 = 0f32;
         let mut s2 = 0f32;
         for (i, &s) in scores.iter().enumerate() {
-            if i == OTH as usize {
+            if i == OTHER as usize {
                 continue;
             }
             if s > s1 {
@@ -466,14 +475,14 @@ impl Classifier {
                 s2 = s;
             }
         }
-        let other = scores[OTH as usize];
+        let other = scores[OTHER as usize];
         // Payment-domain fallback: a complaint about a charge/payment that matched nothing
         // specific goes to the nearest problem intent (or a refund request), not `other`.
         if s1 < OTHER_THRESHOLD && (has(T_MONEY) || ents.amount.is_some()) && other < 1.0 {
             if s1 >= WEAK_THRESHOLD {
                 s1 = OTHER_THRESHOLD;
             } else if has(T_PROBLEM) || has(T_CHARGED) {
-                best = RR as usize;
+                best = REFUND_REQUEST as usize;
                 s2 = s1;
                 s1 = OTHER_THRESHOLD;
             }

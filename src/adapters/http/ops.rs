@@ -1,7 +1,7 @@
 //! Ops routes: liveness, readiness (the store answers) and Prometheus metrics.
 
 use crate::app::metrics::Metrics;
-use crate::app::ports::Store;
+use crate::app::ports::{Clock, Store};
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
@@ -16,6 +16,8 @@ pub struct OpsState {
     pub metrics: Arc<Metrics>,
     /// Set once the chat surface is connected (Discord READY); cleared on shutdown.
     pub ready: Arc<AtomicBool>,
+    /// Ages (of the oldest pending outbox item) are measured on it.
+    pub clock: Arc<dyn Clock>,
 }
 
 pub fn routes(state: OpsState) -> Router {
@@ -35,7 +37,7 @@ async fn readyz(State(s): State<OpsState>) -> impl IntoResponse {
     }
     match s.store.outbox_health().await {
         Ok(h) => match h.oldest_pending {
-            Some(t) if chrono::Utc::now() - t > OUTBOX_STUCK_AFTER => {
+            Some(t) if s.clock.now() - t > OUTBOX_STUCK_AFTER => {
                 (StatusCode::SERVICE_UNAVAILABLE, format!("outbox stuck: {} pending, the oldest since {t}\n", h.pending))
             }
             _ => (StatusCode::OK, "ready\n".to_string()),
@@ -48,7 +50,7 @@ async fn metrics(State(s): State<OpsState>) -> impl IntoResponse {
     let counts = s.store.status_counts().await.unwrap_or_default();
     let label = |v: Vec<(String, i64)>| v.into_iter().map(|(k, n)| (format!("status=\"{k}\""), n)).collect::<Vec<_>>();
     let outbox = s.store.outbox_health().await.unwrap_or_default();
-    let oldest = outbox.oldest_pending.map_or(0, |t| (chrono::Utc::now() - t).num_seconds().max(0));
+    let oldest = outbox.oldest_pending.map_or(0, |t| (s.clock.now() - t).num_seconds().max(0));
     let one = |v: i64| vec![(String::new(), v)];
     let body = s.metrics.render(&[
         ("paydesk_cases", "Cases by status.", label(counts.cases)),

@@ -13,7 +13,7 @@
 //! `charge_disputed`), which records each (provider, event id) in the transaction of
 //! the change: the same event twice changes things once.
 
-use crate::adapters::payments::api::{enc, s, ApiRequest, Body, ProviderKind};
+use crate::adapters::payments::api::{percent_encode, str_field, ApiRequest, Body, ProviderKind};
 use crate::adapters::payments::setup::WebhookKeys;
 use crate::adapters::payments::{adyen, braintree, chargebee, mollie, paypal, shopify, square, stripe, woocommerce};
 use crate::app::engine::{Engine, PurchaseUpdate, RefundUpdate, WebhookOutcome};
@@ -148,19 +148,19 @@ pub fn verify_square(signature: &str, url: &str, body: &[u8], key: &str) -> Resu
 /// Stripe events: refund objects (`refund.*`, `charge.refund.updated`) and disputes.
 pub fn stripe_events(body: &[u8]) -> Result<Vec<ProviderEvent>, Rejected> {
     let v: Value = serde_json::from_slice(body).map_err(|_| Rejected::BadBody)?;
-    let id = s(&v, "id").to_string();
-    let typ = s(&v, "type");
+    let id = str_field(&v, "id").to_string();
+    let typ = str_field(&v, "type");
     let obj = v.get("data").and_then(|d| d.get("object")).cloned().unwrap_or(Value::Null);
     if id.is_empty() {
         return Err(Rejected::BadBody);
     }
-    Ok(match (typ, s(&obj, "object")) {
+    Ok(match (typ, str_field(&obj, "object")) {
         (_, "refund") => vec![ProviderEvent::Refund(RefundUpdate {
             provider: "stripe".into(),
             event_id: id,
-            provider_ref: s(&obj, "id").to_string(),
-            idempotency_key: obj.get("metadata").map(|m| s(m, "idempotency_key").to_string()).filter(|k| !k.is_empty()),
-            status: stripe::map_status(s(&obj, "status"), s(&obj, "failure_reason")),
+            provider_ref: str_field(&obj, "id").to_string(),
+            idempotency_key: obj.get("metadata").map(|m| str_field(m, "idempotency_key").to_string()).filter(|k| !k.is_empty()),
+            status: stripe::map_status(str_field(&obj, "status"), str_field(&obj, "failure_reason")),
         })],
         // Checkout Sessions (docs.stripe.com/checkout/fulfillment: fulfil on
         // `checkout.session.completed` when `payment_status` is `paid`, and on
@@ -175,8 +175,8 @@ pub fn stripe_events(body: &[u8]) -> Result<Vec<ProviderEvent>, Rejected> {
             vec![ProviderEvent::Purchase(PurchaseUpdate {
                 provider: "stripe".into(),
                 event_id: id,
-                provider_ref: s(&obj, "id").to_string(),
-                reference: Some(s(&obj, "client_reference_id").to_string()).filter(|r| !r.is_empty()),
+                provider_ref: str_field(&obj, "id").to_string(),
+                reference: Some(str_field(&obj, "client_reference_id").to_string()).filter(|r| !r.is_empty()),
                 state,
             })]
         }
@@ -186,13 +186,13 @@ pub fn stripe_events(body: &[u8]) -> Result<Vec<ProviderEvent>, Rejected> {
         // (`payment_intent.payment_failed`) ends the recharge unpaid
         // (docs.stripe.com/api/events/types).
         ("payment_intent.succeeded" | "payment_intent.payment_failed", "payment_intent")
-            if crate::app::ports::purchase_id(obj.get("metadata").map(|m| s(m, "purchase")).unwrap_or("")).is_some() =>
+            if crate::app::ports::purchase_id(obj.get("metadata").map(|m| str_field(m, "purchase")).unwrap_or("")).is_some() =>
         {
             let state = match stripe::intent_state(&obj) {
                 // Only an auto-recharge's failure is final: on a Checkout page the customer
                 // may try another card.
                 crate::app::ports::PurchaseState::Open
-                    if typ == "payment_intent.payment_failed" && obj.get("metadata").map(|m| s(m, "kind")) == Some(stripe::RECHARGE_KIND) =>
+                    if typ == "payment_intent.payment_failed" && obj.get("metadata").map(|m| str_field(m, "kind")) == Some(stripe::RECHARGE_KIND) =>
                 {
                     crate::app::ports::PurchaseState::Failed("Stripe reports the payment failed".into())
                 }
@@ -202,13 +202,13 @@ pub fn stripe_events(body: &[u8]) -> Result<Vec<ProviderEvent>, Rejected> {
                 provider: "stripe".into(),
                 event_id: id,
                 provider_ref: String::new(),
-                reference: obj.get("metadata").map(|m| s(m, "purchase").to_string()),
+                reference: obj.get("metadata").map(|m| str_field(m, "purchase").to_string()),
                 state,
             })]
         }
         // The dispute object carries `charge` (ch_…) and `payment_intent` (pi_…)
         // (docs.stripe.com/api/disputes/object); a charge may be stored under either.
-        ("charge.dispute.created", "dispute") => vec![dispute(id, &[s(&obj, "charge"), s(&obj, "payment_intent")])],
+        ("charge.dispute.created", "dispute") => vec![dispute(id, &[str_field(&obj, "charge"), str_field(&obj, "payment_intent")])],
         _ => vec![],
     })
 }
@@ -221,7 +221,7 @@ pub fn adyen_events(body: &[u8], hex_key: &str) -> Result<Vec<ProviderEvent>, Re
     let mut out = Vec::new();
     for wrapper in items {
         let item = wrapper.get("NotificationRequestItem").ok_or(Rejected::BadBody)?;
-        let given = item.get("additionalData").map(|a| s(a, "hmacSignature")).unwrap_or("");
+        let given = item.get("additionalData").map(|a| str_field(a, "hmacSignature")).unwrap_or("");
         if given.is_empty() {
             return Err(Rejected::Malformed);
         }
@@ -229,20 +229,20 @@ pub fn adyen_events(body: &[u8], hex_key: &str) -> Result<Vec<ProviderEvent>, Re
         if !same(given.as_bytes(), expected.as_bytes()) {
             return Err(Rejected::Forged);
         }
-        let code = s(item, "eventCode");
+        let code = str_field(item, "eventCode");
         let success = matches!(item.get("success"), Some(Value::String(x)) if x == "true") || item.get("success") == Some(&Value::Bool(true));
-        let psp = s(item, "pspReference").to_string();
+        let psp = str_field(item, "pspReference").to_string();
         let event_id = format!("{psp}:{code}:{success}");
         let refund = |status| {
             ProviderEvent::Refund(RefundUpdate {
                 provider: "adyen".into(),
                 event_id: event_id.clone(),
                 provider_ref: psp.clone(),
-                idempotency_key: Some(s(item, "merchantReference").to_string()).filter(|k| !k.is_empty()),
+                idempotency_key: Some(str_field(item, "merchantReference").to_string()).filter(|k| !k.is_empty()),
                 status,
             })
         };
-        let reason = s(item, "reason");
+        let reason = str_field(item, "reason");
         let failed = || {
             crate::app::ports::ProviderStatus::Failed(format!(
                 "Adyen reports the refund failed{}",
@@ -254,17 +254,21 @@ pub fn adyen_events(body: &[u8], hex_key: &str) -> Result<Vec<ProviderEvent>, Re
             // purchase reference, `additionalData.paymentLinkId` the link). Only a
             // successful authorisation credits; a refused one leaves the link open for the
             // shopper to try again (a link "can be used for one successful payment").
-            "AUTHORISATION" if success && crate::app::ports::purchase_id(s(item, "merchantReference")).is_some() => {
+            "AUTHORISATION" if success && crate::app::ports::purchase_id(str_field(item, "merchantReference")).is_some() => {
                 out.push(ProviderEvent::Purchase(PurchaseUpdate {
                     provider: "adyen".into(),
                     event_id: event_id.clone(),
-                    provider_ref: item.get("additionalData").map(|a| s(a, "paymentLinkId").to_string()).unwrap_or_default(),
-                    reference: Some(s(item, "merchantReference").to_string()),
+                    provider_ref: item.get("additionalData").map(|a| str_field(a, "paymentLinkId").to_string()).unwrap_or_default(),
+                    reference: Some(str_field(item, "merchantReference").to_string()),
                     // `amount`: {value in Adyen's minor units for the currency, currency}.
                     state: crate::app::ports::PurchaseState::Paid {
                         payment_ref: psp.clone(),
                         taken: item.get("amount").and_then(|a| {
-                            crate::adapters::payments::api::taken_units(ProviderKind::Adyen, a.get("value").and_then(Value::as_i64), s(a, "currency"))
+                            crate::adapters::payments::api::taken_units(
+                                ProviderKind::Adyen,
+                                a.get("value").and_then(Value::as_i64),
+                                str_field(a, "currency"),
+                            )
                         }),
                         saved: None,
                     },
@@ -278,7 +282,7 @@ pub fn adyen_events(body: &[u8], hex_key: &str) -> Result<Vec<ProviderEvent>, Re
                 "Adyen reports the refund was returned after it was paid{}",
                 if reason.is_empty() { String::new() } else { format!(" ({reason})") }
             )))),
-            "CHARGEBACK" | "NOTIFICATION_OF_CHARGEBACK" | "SECOND_CHARGEBACK" => out.push(dispute(event_id, &[s(item, "originalReference")])),
+            "CHARGEBACK" | "NOTIFICATION_OF_CHARGEBACK" | "SECOND_CHARGEBACK" => out.push(dispute(event_id, &[str_field(item, "originalReference")])),
             _ => {}
         }
     }
@@ -289,19 +293,19 @@ pub fn adyen_events(body: &[u8], hex_key: &str) -> Result<Vec<ProviderEvent>, Re
 /// purchases) and `dispute.created`.
 pub fn square_events(body: &[u8]) -> Result<Vec<ProviderEvent>, Rejected> {
     let v: Value = serde_json::from_slice(body).map_err(|_| Rejected::BadBody)?;
-    let id = s(&v, "event_id").to_string();
+    let id = str_field(&v, "event_id").to_string();
     if id.is_empty() {
         return Err(Rejected::BadBody);
     }
     let obj = v.get("data").and_then(|d| d.get("object")).cloned().unwrap_or(Value::Null);
-    let typ = s(&v, "type");
+    let typ = str_field(&v, "type");
     Ok(if let Some(r) = obj.get("refund").filter(|_| typ.starts_with("refund.")) {
         vec![ProviderEvent::Refund(RefundUpdate {
             provider: "square".into(),
             event_id: id,
-            provider_ref: s(r, "id").to_string(),
+            provider_ref: str_field(r, "id").to_string(),
             idempotency_key: None,
-            status: square::map_status(s(r, "status")),
+            status: square::map_status(str_field(r, "status")),
         })]
     } else if let Some(p) = obj.get("payment").filter(|_| typ == "payment.updated" || typ == "payment.created") {
         // A payment of a credit purchase's payment link: known by its `order_id` (the
@@ -309,12 +313,12 @@ pub fn square_events(body: &[u8]) -> Result<Vec<ProviderEvent>, Rejected> {
         vec![ProviderEvent::Purchase(PurchaseUpdate {
             provider: "square".into(),
             event_id: id,
-            provider_ref: s(p, "order_id").to_string(),
+            provider_ref: str_field(p, "order_id").to_string(),
             reference: None,
             state: square::payment_state(p),
         })]
     } else if let Some(d) = obj.get("dispute").filter(|_| typ == "dispute.created") {
-        let payment = d.get("disputed_payment").map(|p| s(p, "payment_id")).filter(|p| !p.is_empty()).unwrap_or(s(d, "payment_id"));
+        let payment = d.get("disputed_payment").map(|p| str_field(p, "payment_id")).filter(|p| !p.is_empty()).unwrap_or(str_field(d, "payment_id"));
         vec![dispute(id, &[payment])]
     } else {
         vec![]
@@ -325,47 +329,51 @@ pub fn square_events(body: &[u8]) -> Result<Vec<ProviderEvent>, Rejected> {
 /// (`CHECKOUT.ORDER.APPROVED`) and captures (`PAYMENT.CAPTURE.COMPLETED`/`DENIED`/`PENDING`),
 /// and `CUSTOMER.DISPUTE.CREATED`.
 pub fn paypal_events(v: &Value) -> Result<Vec<ProviderEvent>, Rejected> {
-    let id = s(v, "id").to_string();
+    let id = str_field(v, "id").to_string();
     if id.is_empty() {
         return Err(Rejected::BadBody);
     }
     let r = v.get("resource").cloned().unwrap_or(Value::Null);
-    let typ = s(v, "event_type");
-    Ok(if s(v, "resource_type") == "refund" || typ.starts_with("PAYMENT.REFUND") || typ == "PAYMENT.CAPTURE.REFUNDED" {
+    let typ = str_field(v, "event_type");
+    Ok(if str_field(v, "resource_type") == "refund" || typ.starts_with("PAYMENT.REFUND") || typ == "PAYMENT.CAPTURE.REFUNDED" {
         vec![ProviderEvent::Refund(RefundUpdate {
             provider: "paypal".into(),
             event_id: id,
-            provider_ref: s(&r, "id").to_string(),
-            idempotency_key: Some(s(&r, "custom_id").to_string()).filter(|k| !k.is_empty()),
-            status: paypal::map_status(s(&r, "status"), ""),
+            provider_ref: str_field(&r, "id").to_string(),
+            idempotency_key: Some(str_field(&r, "custom_id").to_string()).filter(|k| !k.is_empty()),
+            status: paypal::map_status(str_field(&r, "status"), ""),
         })]
     } else if typ == "CHECKOUT.ORDER.APPROVED" || typ == "CHECKOUT.ORDER.COMPLETED" {
         // The order resource (`order` of checkout_orders_v2.json): approved by the payer,
         // to be captured by us; its first purchase unit carries our reference.
         let unit = r.get("purchase_units").and_then(|u| u.get(0)).cloned().unwrap_or(Value::Null);
-        let reference = [s(&unit, "custom_id"), s(&unit, "reference_id")].into_iter().find(|x| !x.is_empty()).map(str::to_string);
+        let reference = [str_field(&unit, "custom_id"), str_field(&unit, "reference_id")].into_iter().find(|x| !x.is_empty()).map(str::to_string);
         vec![ProviderEvent::Purchase(PurchaseUpdate {
             provider: "paypal".into(),
             event_id: id,
-            provider_ref: s(&r, "id").to_string(),
+            provider_ref: str_field(&r, "id").to_string(),
             reference,
             state: paypal::order_state(&r),
         })]
     } else if matches!(typ, "PAYMENT.CAPTURE.COMPLETED" | "PAYMENT.CAPTURE.DENIED" | "PAYMENT.CAPTURE.DECLINED" | "PAYMENT.CAPTURE.PENDING") {
         // The capture resource (`capture`): `custom_id` is the purchase unit's (our
         // reference) and `supplementary_data.related_ids.order_id` the order.
-        let order = r.get("supplementary_data").and_then(|d| d.get("related_ids")).map(|i| s(i, "order_id")).unwrap_or("");
+        let order = r.get("supplementary_data").and_then(|d| d.get("related_ids")).map(|i| str_field(i, "order_id")).unwrap_or("");
         vec![ProviderEvent::Purchase(PurchaseUpdate {
             provider: "paypal".into(),
             event_id: id,
             provider_ref: order.to_string(),
-            reference: Some(s(&r, "custom_id").to_string()).filter(|c| !c.is_empty()),
+            reference: Some(str_field(&r, "custom_id").to_string()).filter(|c| !c.is_empty()),
             state: paypal::capture_state(&r),
         })]
     } else if typ == "CUSTOMER.DISPUTE.CREATED" {
         r.get("disputed_transactions")
             .and_then(Value::as_array)
-            .map(|txs| txs.iter().map(|t| dispute(format!("{id}:{}", s(t, "seller_transaction_id")), &[s(t, "seller_transaction_id")])).collect())
+            .map(|txs| {
+                txs.iter()
+                    .map(|t| dispute(format!("{id}:{}", str_field(t, "seller_transaction_id")), &[str_field(t, "seller_transaction_id")]))
+                    .collect()
+            })
             .unwrap_or_default()
     } else {
         vec![]
@@ -375,22 +383,22 @@ pub fn paypal_events(v: &Value) -> Result<Vec<ProviderEvent>, Rejected> {
 /// Mollie: the payment as fetched, with its refunds and chargebacks embedded. Each
 /// refund's state is one event (`re_…:status`), each chargeback one dispute.
 pub fn mollie_events(payment: &Value) -> Vec<ProviderEvent> {
-    let tr = s(payment, "id").to_string();
+    let tr = str_field(payment, "id").to_string();
     let mut out = Vec::new();
     let embedded = payment.get("_embedded").cloned().unwrap_or(Value::Null);
     // An item without an id has no key to be deduplicated by: it is not an event.
-    for r in embedded.get("refunds").and_then(Value::as_array).into_iter().flatten().filter(|r| !s(r, "id").is_empty()) {
-        let (id, status) = (s(r, "id"), s(r, "status"));
+    for r in embedded.get("refunds").and_then(Value::as_array).into_iter().flatten().filter(|r| !str_field(r, "id").is_empty()) {
+        let (id, status) = (str_field(r, "id"), str_field(r, "status"));
         out.push(ProviderEvent::Refund(RefundUpdate {
             provider: "mollie".into(),
             event_id: format!("{id}:{status}"),
             provider_ref: id.to_string(),
-            idempotency_key: r.get("metadata").map(|m| s(m, "idempotency_key").to_string()).filter(|k| !k.is_empty()),
+            idempotency_key: r.get("metadata").map(|m| str_field(m, "idempotency_key").to_string()).filter(|k| !k.is_empty()),
             status: mollie::map_status(status),
         }));
     }
-    for c in embedded.get("chargebacks").and_then(Value::as_array).into_iter().flatten().filter(|c| !s(c, "id").is_empty()) {
-        out.push(dispute(s(c, "id").to_string(), &[&tr]));
+    for c in embedded.get("chargebacks").and_then(Value::as_array).into_iter().flatten().filter(|c| !str_field(c, "id").is_empty()) {
+        out.push(dispute(str_field(c, "id").to_string(), &[&tr]));
     }
     // The payment itself, when it is final: a credit purchase's outcome (the engine
     // finds none for other payments and records nothing). One event per state.
@@ -398,7 +406,7 @@ pub fn mollie_events(payment: &Value) -> Vec<ProviderEvent> {
     if state != crate::app::ports::PurchaseState::Open {
         out.push(ProviderEvent::Purchase(PurchaseUpdate {
             provider: "mollie".into(),
-            event_id: format!("{tr}:{}", s(payment, "status")),
+            event_id: format!("{tr}:{}", str_field(payment, "status")),
             provider_ref: tr.clone(),
             reference: mollie::payment_reference(payment),
             state,
@@ -685,7 +693,7 @@ async fn paypal_hook(State(st): State<WebhookState>, headers: HeaderMap, body: B
             if !resp.is_success() {
                 return Err(crate::adapters::payments::api::status_error("paypal", resp, "signature verification"));
             }
-            Ok(resp.json().map(|v| s(&v, "verification_status") == "SUCCESS").unwrap_or(false))
+            Ok(resp.json().map(|v| str_field(&v, "verification_status") == "SUCCESS").unwrap_or(false))
         })
         .await;
     match verified {
@@ -709,7 +717,7 @@ async fn mollie_hook(State(st): State<WebhookState>, body: Bytes) -> Reply {
         return refuse("mollie", Rejected::BadBody);
     };
     // The webhook proves nothing: what the API says about the payment is the event.
-    let req = ApiRequest::get(format!("/v2/payments/{}?embed=refunds,chargebacks", enc(&id)));
+    let req = ApiRequest::get(format!("/v2/payments/{}?embed=refunds,chargebacks", percent_encode(&id)));
     let fetched = exec
         .run(&req, |resp| match resp.status {
             200 => resp.json().map(Some).ok_or_else(|| crate::app::ports::ConnectorError::Transient("mollie: the payment is not JSON".into())),
@@ -749,7 +757,7 @@ pub fn woocommerce_signature(secret: &Secret, body: &[u8]) -> String {
 /// time a WooCommerce delivery carries (its headers hold none).
 pub fn woocommerce_modified(body: &[u8]) -> Option<chrono::DateTime<chrono::Utc>> {
     let v: Value = serde_json::from_slice(body).ok()?;
-    let raw = s(&v, "date_modified_gmt");
+    let raw = str_field(&v, "date_modified_gmt");
     chrono::NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M:%S").ok().map(|t| t.and_utc())
 }
 
@@ -813,7 +821,7 @@ async fn woocommerce_hook(State(st): State<WebhookState>, headers: HeaderMap, bo
     }
     let mut events = Vec::new();
     for id in ids {
-        let req = ApiRequest::get(format!("/wp-json/wc/v3/orders/{}/refunds/{}", enc(&order), enc(&id)));
+        let req = ApiRequest::get(format!("/wp-json/wc/v3/orders/{}/refunds/{}", percent_encode(&order), percent_encode(&id)));
         let fetched = exec
             .run(&req, |resp| match resp.status {
                 200 => {
@@ -939,7 +947,7 @@ async fn amazon_pay_hook(State(st): State<WebhookState>, body: Bytes) -> Reply {
     if ipn.object_type != "REFUND" {
         return (StatusCode::OK, "ok".into());
     }
-    let req = ApiRequest::get(format!("/v2/refunds/{}", enc(&ipn.object_id)));
+    let req = ApiRequest::get(format!("/v2/refunds/{}", percent_encode(&ipn.object_id)));
     let fetched = ipns
         .exec
         .run(&req, |resp| {

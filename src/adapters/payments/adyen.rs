@@ -5,7 +5,7 @@
 //! API for a refund, so a pending one stays pending until that webhook. Shapes from
 //! `adyen-CheckoutService-v72.json`.
 
-use super::api::{enc, refund, s, status_error, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind};
+use super::api::{percent_encode, refund, status_error, str_field, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind};
 use super::currency::Exception;
 use crate::app::ports::{CheckoutLink, ConnectorError, ProviderRefund, ProviderStatus, PurchaseCall, PurchaseState, RefundCall};
 use serde_json::Value;
@@ -86,7 +86,7 @@ pub struct PaymentLinkRequest<'a> {
 /// pspReference, what a refund is made against) is named only by the `AUTHORISATION`
 /// webhook, which credits; until then the purchase stays open.
 pub fn link_state(link: &Value) -> PurchaseState {
-    match s(link, "status") {
+    match str_field(link, "status") {
         "expired" => PurchaseState::Expired,
         _ => PurchaseState::Open,
     }
@@ -111,7 +111,7 @@ pub fn reason(ours: &str) -> &'static str {
 
 fn error(resp: &ApiResponse) -> ConnectorError {
     let v = resp.json().unwrap_or(Value::Null);
-    let (code, msg) = (v.get("errorCode").map(|c| c.to_string().trim_matches('"').to_string()).unwrap_or_default(), s(&v, "message"));
+    let (code, msg) = (v.get("errorCode").map(|c| c.to_string().trim_matches('"').to_string()).unwrap_or_default(), str_field(&v, "message"));
     let words = match (code.as_str(), msg) {
         ("", m) => m.to_string(),
         (c, m) => format!("{m} (Adyen error {c})"),
@@ -135,7 +135,7 @@ impl ProviderApi for Adyen {
             merchant_refund_reason: reason(&call.reason),
         };
         let body = serde_json::to_value(&body).map_err(|e| ConnectorError::Permanent(format!("adyen: cannot encode the refund: {e}")))?;
-        Ok(ApiRequest::post(format!("/payments/{}/refunds", enc(call.charge.as_str())), Body::Json(body))
+        Ok(ApiRequest::post(format!("/payments/{}/refunds", percent_encode(call.charge.as_str())), Body::Json(body))
             .header("Idempotency-Key", call.idempotency_key.clone()))
     }
 
@@ -144,7 +144,7 @@ impl ProviderApi for Adyen {
             return Err(error(resp));
         }
         let v = resp.json().ok_or_else(|| ConnectorError::Ambiguous("adyen: the answer is not JSON".into()))?;
-        let psp = s(&v, "pspReference");
+        let psp = str_field(&v, "pspReference");
         if psp.is_empty() {
             return Err(ConnectorError::Ambiguous("adyen: the answer has no pspReference".into()));
         }
@@ -176,16 +176,16 @@ impl ProviderApi for Adyen {
         let v = resp.json().ok_or_else(|| ConnectorError::Ambiguous("adyen: the answer is not JSON".into()))?;
         // `PaymentLinkResponse` requires `id` and `url` ("The URL at which the shopper can
         // complete the payment"); `expiresAt` is ISO 8601.
-        let (id, url) = (s(&v, "id"), s(&v, "url"));
+        let (id, url) = (str_field(&v, "id"), str_field(&v, "url"));
         if id.is_empty() || url.is_empty() {
             return Err(ConnectorError::Ambiguous("adyen: the payment link has no id or url".into()));
         }
-        let expires_at = chrono::DateTime::parse_from_rfc3339(s(&v, "expiresAt")).ok().map(|t| t.with_timezone(&chrono::Utc));
+        let expires_at = chrono::DateTime::parse_from_rfc3339(str_field(&v, "expiresAt")).ok().map(|t| t.with_timezone(&chrono::Utc));
         Ok(CheckoutLink { provider_ref: id.to_string(), url: url.to_string(), expires_at })
     }
 
     fn purchase_status_request(&self, provider_ref: &str) -> Result<ApiRequest, ConnectorError> {
-        Ok(ApiRequest::get(format!("/paymentLinks/{}", enc(provider_ref))))
+        Ok(ApiRequest::get(format!("/paymentLinks/{}", percent_encode(provider_ref))))
     }
 
     fn parse_purchase_status(&self, resp: &ApiResponse) -> Result<PurchaseState, ConnectorError> {
@@ -230,13 +230,13 @@ pub fn notification_hmac(item: &Value, hex_key: &str) -> Option<String> {
         _ => String::new(),
     };
     let payload = [
-        s(item, "pspReference"),
-        s(item, "originalReference"),
-        s(item, "merchantAccountCode"),
-        s(item, "merchantReference"),
+        str_field(item, "pspReference"),
+        str_field(item, "originalReference"),
+        str_field(item, "merchantAccountCode"),
+        str_field(item, "merchantReference"),
         &value,
-        s(&amount, "currency"),
-        s(item, "eventCode"),
+        str_field(&amount, "currency"),
+        str_field(item, "eventCode"),
         &success,
     ]
     .join(":");

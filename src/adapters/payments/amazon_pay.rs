@@ -35,9 +35,9 @@
 pub mod signing;
 pub mod sns;
 
-use super::api::{enc, refund, s, status_error, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind};
+use super::api::{percent_encode, refund, status_error, str_field, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind};
 use super::currency::Exception;
-use crate::app::ports::{ConnectorError, ProviderRefund, ProviderStatus, RefundCall};
+use crate::app::ports::{CannotSend, ConnectorError, ProviderRefund, ProviderStatus, RefundCall};
 use crate::domain::money::Currency;
 use rust_decimal::Decimal;
 use serde_json::Value;
@@ -185,17 +185,17 @@ pub fn soft_descriptor(call: &RefundCall) -> String {
 
 /// A refund object: its id and what its state means for us.
 pub fn parse_object(v: &Value) -> Result<ProviderRefund, ConnectorError> {
-    let id = s(v, "refundId");
+    let id = str_field(v, "refundId");
     if id.is_empty() {
         return Err(ConnectorError::Ambiguous("amazon_pay: the answer names no refundId".into()));
     }
     let st = v.get("statusDetails").or_else(|| v.get("statusDetail")).unwrap_or(&Value::Null);
-    let state = s(st, "state");
-    let reason = s(st, "reasonCode");
+    let state = str_field(st, "state");
+    let reason = str_field(st, "reasonCode");
     let status = match state {
         "Refunded" | "Completed" => ProviderStatus::Succeeded,
         "RefundInitiated" | "Pending" => ProviderStatus::Pending,
-        "Declined" => ProviderStatus::Failed(declined_words(reason, s(st, "reasonDescription"))),
+        "Declined" => ProviderStatus::Failed(declined_words(reason, str_field(st, "reasonDescription"))),
         // A state we do not know: not a refusal, so never "failed" — keep asking.
         _ => ProviderStatus::Pending,
     };
@@ -221,7 +221,7 @@ fn declined_words(reason: &str, description: &str) -> String {
 
 fn error(resp: &ApiResponse) -> ConnectorError {
     let v = resp.json().unwrap_or(Value::Null);
-    let (code, message) = (s(&v, "reasonCode"), s(&v, "message"));
+    let (code, message) = (str_field(&v, "reasonCode"), str_field(&v, "message"));
     let words = match code {
         "TransactionAmountExceeded" => "the refund is larger than what is left to refund on the charge".to_string(),
         "ResourceNotFound" => "Amazon Pay does not know this charge or refund".to_string(),
@@ -247,18 +247,18 @@ impl ProviderApi for AmazonPay {
         ProviderKind::AmazonPay
     }
 
-    fn rules(&self, amount: Decimal, currency: Currency) -> Result<(), String> {
+    fn rules(&self, amount: Decimal, currency: Currency) -> Result<(), CannotSend> {
         let code = currency.code();
         if !self.region.currencies().contains(&code) {
-            return Err(format!(
+            return Err(CannotSend::new(format!(
                 "Amazon Pay ({} region) takes refunds in {} only, not {code}",
                 self.region.header().to_ascii_uppercase(),
                 self.region.currencies().join(", ")
-            ));
+            )));
         }
         if let Some(max) = max_refund(code) {
             if amount > max {
-                return Err(format!("Amazon Pay refunds at most {} {code} at once", currency.format(max)));
+                return Err(CannotSend::new(format!("Amazon Pay refunds at most {} {code} at once", currency.format(max))));
             }
         }
         Ok(())
@@ -266,7 +266,7 @@ impl ProviderApi for AmazonPay {
 
     fn refund_request(&self, call: &RefundCall) -> Result<ApiRequest, ConnectorError> {
         let charge = charge_id(call)?;
-        self.rules(call.amount, call.currency).map_err(ConnectorError::Permanent)?;
+        self.rules(call.amount, call.currency)?;
         let body = CreateRefund {
             charge_id: charge.to_string(),
             refund_amount: Price {
@@ -288,7 +288,7 @@ impl ProviderApi for AmazonPay {
 
     fn lookup_request(&self, call: &RefundCall) -> Result<ApiRequest, ConnectorError> {
         match &call.provider_ref {
-            Some(r) => Ok(ApiRequest::get(format!("/v2/refunds/{}", enc(r)))),
+            Some(r) => Ok(ApiRequest::get(format!("/v2/refunds/{}", percent_encode(r)))),
             // No read by key: the same request under the same key answers what it made.
             None => self.refund_request(call),
         }
@@ -343,12 +343,12 @@ mod tests {
         let us = AmazonPay { region: Region::Us };
         let eur = Currency::from_code("EUR").unwrap();
         let e = us.rules(Decimal::from(10), eur).unwrap_err();
-        assert!(e.contains("USD only"), "{e}");
+        assert!(e.reason.contains("USD only"), "{e}");
         assert!(AmazonPay { region: Region::Eu }.rules(Decimal::from(10), eur).is_ok());
         assert!(AmazonPay { region: Region::Eu }.rules(Decimal::from(10), Currency::from_code("CHF").unwrap()).is_ok());
         assert!(AmazonPay { region: Region::Eu }.rules(Decimal::from(10), Currency::from_code("PLN").unwrap()).is_err());
         let e = us.rules(Decimal::from(150_001), Currency::USD).unwrap_err();
-        assert!(e.contains("at most 150,000") || e.contains("at most 150000"), "{e}");
+        assert!(e.reason.contains("at most 150,000") || e.reason.contains("at most 150000"), "{e}");
         assert!(us.rules(Decimal::from(150_000), Currency::USD).is_ok());
         assert_eq!(Region::parse("NA"), Some(Region::Us));
         assert_eq!(Region::parse("mars"), None);

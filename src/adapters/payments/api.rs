@@ -218,7 +218,7 @@ pub trait ProviderApi: Send + Sync + 'static {
     /// The provider's own rules for a refund of `amount` (beyond its currency format:
     /// the currencies its region takes, its largest refund), checked when the refund is
     /// requested, before any lead is asked; `Err` says why, in words.
-    fn rules(&self, _amount: Decimal, _currency: Currency) -> Result<(), String> {
+    fn rules(&self, _amount: Decimal, _currency: Currency) -> Result<(), crate::app::ports::CannotSend> {
         Ok(())
     }
     /// See `PaymentConnector::fresh_key`.
@@ -340,9 +340,9 @@ pub fn refund(provider_ref: impl Into<String>, status: ProviderStatus) -> Provid
 
 /// Percent-encodes one path segment or query value (ids are alphanumeric in practice;
 /// this keeps a hostile id from changing the path).
-pub fn enc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
+pub fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
             out.push(b as char);
         } else {
@@ -352,8 +352,8 @@ pub fn enc(s: &str) -> String {
     out
 }
 
-/// A string field of a JSON object, or "".
-pub fn s<'a>(v: &'a Value, key: &str) -> &'a str {
+/// A string field of a JSON object, or "" when it is missing or not a string.
+pub fn str_field<'a>(v: &'a Value, key: &str) -> &'a str {
     v.get(key).and_then(Value::as_str).unwrap_or("")
 }
 
@@ -402,6 +402,6 @@ mod tests {
         assert!(matches!(status_error("x", &r(500), ""), ConnectorError::Ambiguous(_)));
         assert!(matches!(status_error("x", &r(400), ""), ConnectorError::Permanent(_)));
         assert_eq!(ApiResponse::new(429, "").with_header("Retry-After", "3").retry_after_secs(), Some(3));
-        assert_eq!(enc("ch_1/../x"), "ch_1%2F..%2Fx");
+        assert_eq!(percent_encode("ch_1/../x"), "ch_1%2F..%2Fx");
     }
 }

@@ -5,7 +5,7 @@
 //! read with `node(id:)`. GraphQL errors come with HTTP 200 and
 //! `errors[].extensions.errorClass`.
 
-use super::api::{refund, s, status_error, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind};
+use super::api::{refund, status_error, str_field, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind};
 use super::currency::Exception;
 use crate::app::ports::{ConnectorError, ProviderRefund, ProviderStatus, RefundCall};
 use serde_json::Value;
@@ -94,13 +94,13 @@ fn graphql_error(resp: &ApiResponse, v: &Value) -> Option<ConnectorError> {
     let errs = v.get("errors").and_then(Value::as_array)?;
     let first = errs.first()?;
     let ext = first.get("extensions").cloned().unwrap_or(Value::Null);
-    let class = s(&ext, "errorClass");
+    let class = str_field(&ext, "errorClass");
     let legacy = match ext.get("legacyCode") {
         Some(Value::String(x)) => x.clone(),
         Some(Value::Number(n)) => n.to_string(),
         _ => String::new(),
     };
-    let words = legacy_words(&legacy).map(str::to_string).unwrap_or_else(|| s(first, "message").to_string());
+    let words = legacy_words(&legacy).map(str::to_string).unwrap_or_else(|| str_field(first, "message").to_string());
     Some(match class {
         "INTERNAL" | "SERVICE_AVAILABILITY" | "RESOURCE_LIMIT" | "TIMEOUT" => {
             if class == "INTERNAL" {
@@ -124,7 +124,7 @@ fn graphql_error(resp: &ApiResponse, v: &Value) -> Option<ConnectorError> {
 fn is_validation(resp: &ApiResponse) -> bool {
     resp.json()
         .and_then(|v| v.get("errors").and_then(Value::as_array).and_then(|e| e.first()).cloned())
-        .and_then(|e| e.get("extensions").map(|x| s(x, "errorClass") == "VALIDATION"))
+        .and_then(|e| e.get("extensions").map(|x| str_field(x, "errorClass") == "VALIDATION"))
         .unwrap_or(false)
 }
 
@@ -142,14 +142,14 @@ fn parse(resp: &ApiResponse, field: &str) -> Result<ProviderRefund, ConnectorErr
         "node" => data.get("node").cloned().unwrap_or(Value::Null),
         _ => data.get("refundTransaction").and_then(|p| p.get("refund")).cloned().unwrap_or(Value::Null),
     };
-    let id = s(&r, "id");
+    let id = str_field(&r, "id");
     if id.is_empty() {
         return Err(ConnectorError::Ambiguous("braintree: the answer has no refund".into()));
     }
     // The refund's legacyId is what Braintree's webhooks, exports and Control Panel
     // name it by; its global id (type REFUND) is derived from it for `node(id:)`.
-    let legacy = s(&r, "legacyId");
-    Ok(refund(if legacy.is_empty() { id } else { legacy }, map_status(s(&r, "status"))))
+    let legacy = str_field(&r, "legacyId");
+    Ok(refund(if legacy.is_empty() { id } else { legacy }, map_status(str_field(&r, "status"))))
 }
 
 /// A Braintree global id of `typ` (`transaction`, `refund`: `LegacyIdType` in the GraphQL

@@ -34,7 +34,7 @@
 //! served until the limit resets (in approximately a minute)"; no Retry-After is
 //! documented) (apidocs.chargebee.com/docs/api/error-handling).
 
-use super::api::{enc, refund, s, status_error, ApiRequest, ApiResponse, Body, ProviderKind};
+use super::api::{percent_encode, refund, status_error, str_field, ApiRequest, ApiResponse, Body, ProviderKind};
 use super::currency::Exception;
 use super::executor::Executor;
 use crate::app::engine::RefundUpdate;
@@ -94,7 +94,7 @@ pub fn refund_request(call: &RefundCall) -> Result<ApiRequest, ConnectorError> {
     let minor = super::currency::wire_units(ProviderKind::Chargebee, call.amount, call.currency)?;
     let (path, form) = match &target {
         Target::Invoice(id) => (
-            format!("/api/v2/invoices/{}/refund", enc(id)),
+            format!("/api/v2/invoices/{}/refund", percent_encode(id)),
             vec![
                 ("refund_amount".to_string(), minor.to_string()),
                 ("credit_note[reason_code]".to_string(), REASON_CODE.to_string()),
@@ -103,7 +103,7 @@ pub fn refund_request(call: &RefundCall) -> Result<ApiRequest, ConnectorError> {
             ],
         ),
         Target::Transaction(id) => (
-            format!("/api/v2/transactions/{}/refund", enc(id)),
+            format!("/api/v2/transactions/{}/refund", percent_encode(id)),
             vec![("amount".to_string(), minor.to_string()), ("comment".to_string(), comment(call))],
         ),
     };
@@ -131,19 +131,19 @@ fn detail(t: &str) -> String {
 
 /// A refund transaction object.
 pub fn parse_transaction(t: &Value) -> Result<ProviderRefund, ConnectorError> {
-    let id = s(t, "id");
+    let id = str_field(t, "id");
     if id.is_empty() {
         return Err(ConnectorError::Ambiguous("chargebee: the transaction has no id".into()));
     }
     if t.get("type").is_some_and(|v| v != "refund") {
         return Err(ConnectorError::Ambiguous(format!("chargebee: transaction {id} is not a refund")));
     }
-    Ok(refund(id, map_status(s(t, "status"), s(t, "error_text"))))
+    Ok(refund(id, map_status(str_field(t, "status"), str_field(t, "error_text"))))
 }
 
 fn error(resp: &ApiResponse) -> ConnectorError {
     let v = resp.json().unwrap_or(Value::Null);
-    let (code, param, message) = (s(&v, "api_error_code"), s(&v, "param"), s(&v, "message"));
+    let (code, param, message) = (str_field(&v, "api_error_code"), str_field(&v, "param"), str_field(&v, "message"));
     let words = if matches!(param, "refund_amount" | "amount") && resp.status == 400 {
         format!("the refund is larger than what is left to refund ({message})")
     } else if code == "resource_not_found" {
@@ -193,7 +193,7 @@ pub fn parse_comments(call: &RefundCall, resp: &ApiResponse) -> Result<Option<Pr
     }
     let v = json(resp)?;
     let list = v.get("list").and_then(Value::as_array).ok_or_else(|| ConnectorError::Ambiguous("chargebee: the comments are not a list".into()))?;
-    let ours = list.iter().filter_map(|e| e.get("comment")).any(|c| s(c, "notes").contains(&call.idempotency_key));
+    let ours = list.iter().filter_map(|e| e.get("comment")).any(|c| str_field(c, "notes").contains(&call.idempotency_key));
     if ours {
         return Err(ConnectorError::Ambiguous(format!(
             "chargebee: a refund under our key exists (the {} comment) but Chargebee's idempotency window has passed and it names no transaction: check the credit notes of {}",
@@ -236,7 +236,7 @@ impl PaymentConnector for ChargebeeConnector {
         ProviderKind::Chargebee.name()
     }
 
-    fn representable(&self, amount: rust_decimal::Decimal, currency: crate::domain::money::Currency) -> Result<(), String> {
+    fn representable(&self, amount: rust_decimal::Decimal, currency: crate::domain::money::Currency) -> Result<(), crate::app::ports::CannotSend> {
         super::currency::representable(ProviderKind::Chargebee, currency, amount)
     }
 
@@ -253,7 +253,7 @@ impl PaymentConnector for ChargebeeConnector {
 
     async fn lookup(&self, call: &RefundCall) -> Result<Option<ProviderRefund>, ConnectorError> {
         if let Some(r) = &call.provider_ref {
-            let req = ApiRequest::get(format!("/api/v2/transactions/{}", enc(r)));
+            let req = ApiRequest::get(format!("/api/v2/transactions/{}", percent_encode(r)));
             return self.exec.run(&req, parse_read).await;
         }
         if self.inside_window(&call.idempotency_key) {
@@ -267,7 +267,7 @@ impl PaymentConnector for ChargebeeConnector {
             Target::Invoice(id) => ("invoice", id),
             Target::Transaction(id) => ("transaction", id),
         };
-        let req = ApiRequest::get(format!("/api/v2/comments?entity_type={typ}&entity_id={}&limit=100", enc(&id)));
+        let req = ApiRequest::get(format!("/api/v2/comments?entity_type={typ}&entity_id={}&limit=100", percent_encode(&id)));
         tracing::info!(provider = "chargebee", refund = call.refund.0, "lookup through the comments (past the idempotency window)");
         self.exec.run(&req, |resp| parse_comments(call, resp)).await
     }
@@ -291,19 +291,24 @@ pub fn verify_basic(authorization: Option<&str>, user: &str, pass: &str) -> bool
 /// The event types paydesk reads (others are answered 200 and ignored).
 pub const EVENTS: [&str; 4] = ["credit_note_created", "refund_initiated", "transaction_updated", "payment_refunded"];
 
+/// An event without a part it must have (named as in the event: `occurred_at`, `content`, …).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("no {0}")]
+pub struct MissingField(pub &'static str);
+
 /// An event (`{id, occurred_at, event_type, content: {…}}`, apidocs.chargebee.com/docs/api/events):
 /// its time (Unix seconds) and the refund transactions it states. `refund_initiated`,
 /// `transaction_updated` and `payment_refunded` carry `content.transaction`;
 /// `credit_note_created` carries `content.credit_note` with `linked_refunds [{txn_id,
 /// txn_status}]`. Each state of each transaction is one event for the engine.
-pub fn webhook_refunds(v: &Value) -> Result<(i64, Vec<RefundUpdate>), String> {
-    let id = s(v, "id");
-    let occurred = v.get("occurred_at").and_then(Value::as_i64).ok_or("no occurred_at")?;
+pub fn webhook_refunds(v: &Value) -> Result<(i64, Vec<RefundUpdate>), MissingField> {
+    let id = str_field(v, "id");
+    let occurred = v.get("occurred_at").and_then(Value::as_i64).ok_or(MissingField("occurred_at"))?;
     if id.is_empty() {
-        return Err("no event id".into());
+        return Err(MissingField("event id"));
     }
-    let typ = s(v, "event_type");
-    let content = v.get("content").ok_or("no content")?;
+    let typ = str_field(v, "event_type");
+    let content = v.get("content").ok_or(MissingField("content"))?;
     let mut out = Vec::new();
     let mut push = |txn: &str, status: ProviderStatus| {
         out.push(RefundUpdate {
@@ -316,19 +321,19 @@ pub fn webhook_refunds(v: &Value) -> Result<(i64, Vec<RefundUpdate>), String> {
     };
     match typ {
         "refund_initiated" | "transaction_updated" | "payment_refunded" => {
-            let t = content.get("transaction").ok_or("no transaction")?;
+            let t = content.get("transaction").ok_or(MissingField("transaction"))?;
             // `payment_refunded` is about the payment; the refund is its linked refund.
-            if s(t, "type") == "refund" {
-                push(s(t, "id"), map_status(s(t, "status"), s(t, "error_text")));
+            if str_field(t, "type") == "refund" {
+                push(str_field(t, "id"), map_status(str_field(t, "status"), str_field(t, "error_text")));
             }
             for r in t.get("linked_refunds").and_then(Value::as_array).into_iter().flatten() {
-                push(s(r, "txn_id"), map_status(s(r, "txn_status"), ""));
+                push(str_field(r, "txn_id"), map_status(str_field(r, "txn_status"), ""));
             }
         }
         "credit_note_created" => {
-            let cn = content.get("credit_note").ok_or("no credit_note")?;
+            let cn = content.get("credit_note").ok_or(MissingField("credit_note"))?;
             for r in cn.get("linked_refunds").and_then(Value::as_array).into_iter().flatten() {
-                push(s(r, "txn_id"), map_status(s(r, "txn_status"), ""));
+                push(str_field(r, "txn_id"), map_status(str_field(r, "txn_status"), ""));
             }
         }
         _ => {}
@@ -402,6 +407,6 @@ mod tests {
         assert_eq!((ups[0].provider_ref.as_str(), ups[0].event_id.as_str(), &ups[0].status), ("txn_r1", "ev_1:txn_r1", &ProviderStatus::Succeeded));
         let upd = json!({"id": "ev_2", "occurred_at": 1, "event_type": "transaction_updated", "content": {"transaction": {"id": "txn_r1", "type": "refund", "status": "failure"}}});
         assert!(matches!(webhook_refunds(&upd).unwrap().1[0].status, ProviderStatus::Failed(_)));
-        assert!(webhook_refunds(&json!({"id": "ev_3"})).is_err());
+        assert_eq!(webhook_refunds(&json!({"id": "ev_3"})), Err(MissingField("occurred_at")));
     }
 }

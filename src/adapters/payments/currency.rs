@@ -5,7 +5,7 @@
 //! requested (`representable`), never rounded: the customer is told exactly what leaves.
 
 use super::api::ProviderKind;
-use crate::app::ports::ConnectorError;
+use crate::app::ports::{CannotSend, ConnectorError};
 use crate::domain::money::Currency;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
@@ -79,26 +79,29 @@ fn units(f: Format, amount: Decimal) -> Option<i64> {
 
 /// Whether `provider` can send exactly `amount` of `currency`; if not, why, in words.
 /// Pure: the engine asks this (through the connector) when a refund is requested.
-pub fn representable(kind: ProviderKind, currency: Currency, amount: Decimal) -> Result<(), String> {
+pub fn representable(kind: ProviderKind, currency: Currency, amount: Decimal) -> Result<(), CannotSend> {
     let code = currency.code();
     if amount <= Decimal::ZERO {
-        return Err(format!("a refund must be a positive amount, not {amount} {code}"));
+        return Err(CannotSend::new(format!("a refund must be a positive amount, not {amount} {code}")));
     }
     if !currency.is_whole_minor(amount) {
-        return Err(format!("{amount} {code} is finer than {code}'s smallest unit ({} decimals)", currency.minor_digits()));
+        return Err(CannotSend::new(format!("{amount} {code} is finer than {code}'s smallest unit ({} decimals)", currency.minor_digits())));
     }
     let f = format(kind, currency);
     let name = kind.display();
     let why = f.why.map(|w| format!(" ({w})")).unwrap_or_default();
     let Some(u) = units(f, amount) else {
-        return Err(match f.digits {
+        return Err(CannotSend::new(match f.digits {
             0 => format!("{name} takes {code} in whole units only{why}, so {} {code} cannot be sent", currency.format(amount)),
             d => format!("{name} takes {code} with at most {d} decimals{why}, so {} {code} cannot be sent", currency.format(amount)),
-        });
+        }));
     };
     if u % f.step != 0 {
         let step = Decimal::new(f.step, f.digits);
-        return Err(format!("{name} takes {code} only in steps of {step}{why}, so {} {code} cannot be sent", currency.format(amount)));
+        return Err(CannotSend::new(format!(
+            "{name} takes {code} only in steps of {step}{why}, so {} {code} cannot be sent",
+            currency.format(amount)
+        )));
     }
     Ok(())
 }
@@ -106,7 +109,7 @@ pub fn representable(kind: ProviderKind, currency: Currency, amount: Decimal) ->
 /// The amount as the provider's integer (Stripe, Adyen, Square): 400 ISK is 40000 for
 /// Stripe (two-decimal in its API), 10.250 KWD is 10250. Refused, never rounded.
 pub fn wire_units(kind: ProviderKind, amount: Decimal, currency: Currency) -> Result<i64, ConnectorError> {
-    representable(kind, currency, amount).map_err(ConnectorError::Permanent)?;
+    representable(kind, currency, amount)?;
     units(format(kind, currency), amount)
         .ok_or_else(|| ConnectorError::Permanent(format!("{amount} {currency} cannot be written in {}'s units", kind.display())))
 }
@@ -114,7 +117,7 @@ pub fn wire_units(kind: ProviderKind, amount: Decimal, currency: Currency) -> Re
 /// The amount as the provider's decimal string (PayPal, Braintree, Mollie), with exactly
 /// its digits: 49 USD -> "49.00", 1200 HUF -> "1200" for PayPal.
 pub fn wire_decimal(kind: ProviderKind, amount: Decimal, currency: Currency) -> Result<String, ConnectorError> {
-    representable(kind, currency, amount).map_err(ConnectorError::Permanent)?;
+    representable(kind, currency, amount)?;
     let mut a = amount.normalize();
     a.rescale(format(kind, currency).digits);
     Ok(a.to_string())
@@ -142,7 +145,7 @@ mod tests {
         assert_eq!(wire_units(ProviderKind::Stripe, d("400"), c("ISK")).unwrap(), 40000);
         assert_eq!(wire_units(ProviderKind::Stripe, d("10.250"), c("KWD")).unwrap(), 10250);
         let e = representable(ProviderKind::Stripe, c("KWD"), d("10.255")).unwrap_err();
-        assert!(e.contains("steps of 0.010"), "{e}");
+        assert!(e.reason.contains("steps of 0.010"), "{e}");
         assert!(representable(ProviderKind::Stripe, c("BHD"), d("1.001")).is_err());
         assert_eq!(wire_units(ProviderKind::Stripe, d("1000"), c("JPY")).unwrap(), 1000);
         assert_eq!(wire_units(ProviderKind::Stripe, d("10.00"), Currency::USD).unwrap(), 1000);
@@ -155,7 +158,7 @@ mod tests {
         assert_eq!(wire_units(ProviderKind::Adyen, d("400"), c("ISK")).unwrap(), 40000);
         assert_eq!(wire_units(ProviderKind::Adyen, d("250"), c("CVE")).unwrap(), 250);
         let e = representable(ProviderKind::Adyen, c("CVE"), d("10.50")).unwrap_err();
-        assert!(e.contains("whole units"), "{e}");
+        assert!(e.reason.contains("whole units"), "{e}");
         assert!(representable(ProviderKind::Adyen, c("IDR"), d("1000.50")).is_err());
         assert_eq!(wire_units(ProviderKind::Adyen, d("10.250"), c("KWD")).unwrap(), 10250);
     }
@@ -163,7 +166,7 @@ mod tests {
     #[test]
     fn paypal_huf_jpy_twd_take_no_decimals() {
         assert_eq!(wire_decimal(ProviderKind::PayPal, d("1000"), c("HUF")).unwrap(), "1000");
-        assert!(representable(ProviderKind::PayPal, c("HUF"), d("10.50")).unwrap_err().contains("whole units"));
+        assert!(representable(ProviderKind::PayPal, c("HUF"), d("10.50")).unwrap_err().reason.contains("whole units"));
         assert!(representable(ProviderKind::PayPal, c("TWD"), d("10.5")).is_err());
         assert_eq!(wire_decimal(ProviderKind::PayPal, d("12.5"), Currency::USD).unwrap(), "12.50");
         assert_eq!(wire_decimal(ProviderKind::PayPal, d("1200"), c("JPY")).unwrap(), "1200");

@@ -13,6 +13,7 @@ use super::api::{ApiRequest, ApiResponse, Body, Method, ProviderApi};
 use crate::app::metrics::Metrics;
 use crate::app::ports::{CheckoutLink, ConnectorError, PaymentConnector, ProviderRefund, PurchaseCall, PurchaseState, RefundCall};
 use crate::config::Secret;
+use anyhow::Context as _;
 use async_trait::async_trait;
 use base64::Engine as _;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -40,7 +41,14 @@ pub enum Auth {
 /// Signs one request: given the method, the full URL, the headers it carries and its
 /// body, the headers to add. Holds its own key; never prints it.
 pub trait RequestSigner: Send + Sync + std::fmt::Debug {
-    fn sign_request(&self, method: &str, url: &str, headers: &[(String, String)], payload: &[u8]) -> Result<Vec<(String, String)>, String>;
+    fn sign_request(&self, method: &str, url: &str, headers: &[(String, String)], payload: &[u8]) -> Result<Vec<(String, String)>, SignError>;
+}
+
+/// Why a request could not be signed.
+#[derive(Debug, thiserror::Error)]
+pub enum SignError {
+    #[error("the request URL is not valid")]
+    BadUrl(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
 #[derive(Debug, Clone)]
@@ -87,12 +95,12 @@ impl std::fmt::Debug for Executor {
 }
 
 impl Executor {
-    pub fn new(provider: &'static str, cfg: ExecutorConfig, auth: Auth, metrics: Option<Arc<Metrics>>) -> Result<Executor, String> {
+    pub fn new(provider: &'static str, cfg: ExecutorConfig, auth: Auth, metrics: Option<Arc<Metrics>>) -> anyhow::Result<Executor> {
         let client = reqwest::Client::builder()
             .connect_timeout(cfg.timeout.min(Duration::from_secs(10)))
             .user_agent(concat!("paydesk/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| format!("{provider}: cannot build the HTTP client: {e}"))?;
+            .with_context(|| format!("{provider}: cannot build the HTTP client"))?;
         let seed = AtomicU64::new(u64::from(std::process::id()) ^ 0x9E37_79B9_7F4A_7C15);
         Ok(Executor { provider, client, cfg, auth, token: tokio::sync::Mutex::new(None), metrics, seed })
     }
@@ -407,7 +415,7 @@ impl<P: ProviderApi> PaymentConnector for HttpConnector<P> {
         self.exec.run(&req, |resp| self.api.parse_off_session(resp)).await
     }
 
-    fn representable(&self, amount: rust_decimal::Decimal, currency: crate::domain::money::Currency) -> Result<(), String> {
+    fn representable(&self, amount: rust_decimal::Decimal, currency: crate::domain::money::Currency) -> Result<(), crate::app::ports::CannotSend> {
         super::currency::representable(self.api.kind(), currency, amount)?;
         self.api.rules(amount, currency)
     }

@@ -19,7 +19,7 @@
 //! 502/503/504 `TEMPORARILY_UNAVAILABLE` (docs.klarna.com/resources/developer-tools/
 //! error-handling/error-codes-and-messages-for-order-management).
 
-use super::api::{enc, refund, s, status_error, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind};
+use super::api::{percent_encode, refund, status_error, str_field, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind};
 use super::currency::Exception;
 use crate::app::ports::{ConnectorError, ProviderRefund, ProviderStatus, RefundCall};
 use serde_json::Value;
@@ -49,7 +49,7 @@ fn order(call: &RefundCall) -> Result<String, ConnectorError> {
     if id.is_empty() || !id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') {
         return Err(ConnectorError::Permanent(format!("klarna: `{id}` is not a Klarna order id (a UUID)")));
     }
-    Ok(enc(id))
+    Ok(percent_encode(id))
 }
 
 /// The refund's id from a `201`: `Refund-Id`, else the last segment of `Location`.
@@ -63,7 +63,7 @@ pub fn refund_id(resp: &ApiResponse) -> Option<String> {
 
 fn error(resp: &ApiResponse) -> ConnectorError {
     let v = resp.json().unwrap_or(Value::Null);
-    let code = s(&v, "error_code");
+    let code = str_field(&v, "error_code");
     let messages: Vec<&str> =
         v.get("error_messages").and_then(Value::as_array).map(|m| m.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
     let said = messages.join("; ");
@@ -116,7 +116,7 @@ impl ProviderApi for Klarna {
     fn lookup_request(&self, call: &RefundCall) -> Result<ApiRequest, ConnectorError> {
         let order = order(call)?;
         Ok(match &call.provider_ref {
-            Some(r) => ApiRequest::get(format!("/ordermanagement/v1/orders/{order}/refunds/{}", enc(r))),
+            Some(r) => ApiRequest::get(format!("/ordermanagement/v1/orders/{order}/refunds/{}", percent_encode(r))),
             None => ApiRequest::get(format!("/ordermanagement/v1/orders/{order}")),
         })
     }
@@ -127,7 +127,7 @@ impl ProviderApi for Klarna {
         }
         let v = json(resp)?;
         let one = |r: &Value| -> Result<ProviderRefund, ConnectorError> {
-            let id = s(r, "refund_id");
+            let id = str_field(r, "refund_id");
             if id.is_empty() {
                 return Err(ConnectorError::Ambiguous("klarna: the refund has no refund_id".into()));
             }
@@ -137,7 +137,7 @@ impl ProviderApi for Klarna {
             // The order: its refunds, ours by `reference`.
             Some(list) => {
                 let list = list.as_array().ok_or_else(|| ConnectorError::Ambiguous("klarna: the order's refunds are not a list".into()))?;
-                list.iter().find(|r| s(r, "reference") == call.idempotency_key).map(one).transpose()
+                list.iter().find(|r| str_field(r, "reference") == call.idempotency_key).map(one).transpose()
             }
             None if v.get("order_id").is_some() && v.get("refund_id").is_none() => Ok(None),
             None => one(&v).map(Some),

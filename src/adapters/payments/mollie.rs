@@ -4,7 +4,7 @@
 //! `GET /v2/payments/{tr}/refunds/{re}` or list the payment's refunds and match our key.
 //! Errors are `application/hal+json` `{status, title, detail, field}`.
 
-use super::api::{enc, refund, s, status_error, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind};
+use super::api::{percent_encode, refund, status_error, str_field, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind};
 use super::currency::Exception;
 use crate::app::ports::{CheckoutLink, ConnectorError, ProviderRefund, ProviderStatus, PurchaseCall, PurchaseState, RefundCall};
 use serde_json::Value;
@@ -70,11 +70,11 @@ pub struct PaymentMetadata<'a> {
 /// credits; `expired`, `failed` and `canceled` are definitive and credit nothing; `open`,
 /// `pending` and `authorized` are not final.
 pub fn payment_state(payment: &Value) -> PurchaseState {
-    match s(payment, "status") {
+    match str_field(payment, "status") {
         // `amount`: "The amount that you want to charge" — {currency, value as a string}.
         "paid" => PurchaseState::Paid {
-            payment_ref: s(payment, "id").to_string(),
-            taken: payment.get("amount").and_then(|a| super::api::taken_decimal(s(a, "value"), s(a, "currency"))),
+            payment_ref: str_field(payment, "id").to_string(),
+            taken: payment.get("amount").and_then(|a| super::api::taken_decimal(str_field(a, "value"), str_field(a, "currency"))),
             saved: None,
         },
         "expired" => PurchaseState::Expired,
@@ -86,7 +86,7 @@ pub fn payment_state(payment: &Value) -> PurchaseState {
 
 /// The purchase reference a payment carries in `metadata.purchase`.
 pub fn payment_reference(payment: &Value) -> Option<String> {
-    payment.get("metadata").map(|m| s(m, "purchase").to_string()).filter(|r| !r.is_empty())
+    payment.get("metadata").map(|m| str_field(m, "purchase").to_string()).filter(|r| !r.is_empty())
 }
 
 pub fn map_status(status: &str) -> ProviderStatus {
@@ -99,7 +99,7 @@ pub fn map_status(status: &str) -> ProviderStatus {
 
 fn error(resp: &ApiResponse) -> ConnectorError {
     let v = resp.json().unwrap_or(Value::Null);
-    let detail = s(&v, "detail");
+    let detail = str_field(&v, "detail");
     let l = detail.to_ascii_lowercase();
     let words = if l.contains("exceeds") || l.contains("higher than") {
         "the refund is larger than what is left to refund on the payment".to_string()
@@ -117,11 +117,11 @@ fn error(resp: &ApiResponse) -> ConnectorError {
 }
 
 fn parse_object(v: &Value) -> Result<ProviderRefund, ConnectorError> {
-    let id = s(v, "id");
+    let id = str_field(v, "id");
     if id.is_empty() {
         return Err(ConnectorError::Ambiguous("mollie: the answer has no refund id".into()));
     }
-    Ok(refund(id, map_status(s(v, "status"))))
+    Ok(refund(id, map_status(str_field(v, "status"))))
 }
 
 impl ProviderApi for Mollie {
@@ -139,7 +139,7 @@ impl ProviderApi for Mollie {
             metadata: RefundMetadata { idempotency_key: &call.idempotency_key, case: call.case.to_string(), refund_id: call.refund.0 },
         };
         let body = serde_json::to_value(&body).map_err(|e| ConnectorError::Permanent(format!("mollie: the refund cannot be written: {e}")))?;
-        Ok(ApiRequest::post(format!("/v2/payments/{}/refunds", enc(call.charge.as_str())), Body::Json(body))
+        Ok(ApiRequest::post(format!("/v2/payments/{}/refunds", percent_encode(call.charge.as_str())), Body::Json(body))
             .header("Idempotency-Key", call.idempotency_key.clone()))
     }
 
@@ -178,18 +178,18 @@ impl ProviderApi for Mollie {
         let v = resp.json().ok_or_else(|| ConnectorError::Ambiguous("mollie: the answer is not JSON".into()))?;
         // `_links.checkout.href`: "The URL your customer should visit to make the payment.
         // This is where you should redirect the consumer to" (create-payment response).
-        let url = v.get("_links").and_then(|l| l.get("checkout")).map(|c| s(c, "href")).unwrap_or("");
-        let id = s(&v, "id");
+        let url = v.get("_links").and_then(|l| l.get("checkout")).map(|c| str_field(c, "href")).unwrap_or("");
+        let id = str_field(&v, "id");
         if id.is_empty() || url.is_empty() {
             return Err(ConnectorError::Ambiguous("mollie: the payment has no id or checkout link".into()));
         }
         // `expiresAt`: "The date and time the payment will expire, in ISO 8601 format".
-        let expires_at = chrono::DateTime::parse_from_rfc3339(s(&v, "expiresAt")).ok().map(|t| t.with_timezone(&chrono::Utc));
+        let expires_at = chrono::DateTime::parse_from_rfc3339(str_field(&v, "expiresAt")).ok().map(|t| t.with_timezone(&chrono::Utc));
         Ok(CheckoutLink { provider_ref: id.to_string(), url: url.to_string(), expires_at })
     }
 
     fn purchase_status_request(&self, provider_ref: &str) -> Result<ApiRequest, ConnectorError> {
-        Ok(ApiRequest::get(format!("/v2/payments/{}", enc(provider_ref))))
+        Ok(ApiRequest::get(format!("/v2/payments/{}", percent_encode(provider_ref))))
     }
 
     fn parse_purchase_status(&self, resp: &ApiResponse) -> Result<PurchaseState, ConnectorError> {
@@ -197,16 +197,16 @@ impl ProviderApi for Mollie {
             return Err(error(resp));
         }
         let v = resp.json().ok_or_else(|| ConnectorError::Ambiguous("mollie: the answer is not JSON".into()))?;
-        if s(&v, "id").is_empty() {
+        if str_field(&v, "id").is_empty() {
             return Err(ConnectorError::Ambiguous("mollie: the answer is not a payment".into()));
         }
         Ok(payment_state(&v))
     }
 
     fn lookup_request(&self, call: &RefundCall) -> Result<ApiRequest, ConnectorError> {
-        let tr = enc(call.charge.as_str());
+        let tr = percent_encode(call.charge.as_str());
         Ok(match &call.provider_ref {
-            Some(r) => ApiRequest::get(format!("/v2/payments/{tr}/refunds/{}", enc(r))),
+            Some(r) => ApiRequest::get(format!("/v2/payments/{tr}/refunds/{}", percent_encode(r))),
             None => ApiRequest::get(format!("/v2/payments/{tr}/refunds?limit=250")),
         })
     }
@@ -217,7 +217,7 @@ impl ProviderApi for Mollie {
         }
         let v = resp.json().ok_or_else(|| ConnectorError::Ambiguous("mollie: the answer is not JSON".into()))?;
         if let Some(list) = v.get("_embedded").and_then(|e| e.get("refunds")).and_then(Value::as_array) {
-            let mine = list.iter().find(|r| r.get("metadata").map(|m| s(m, "idempotency_key")) == Some(call.idempotency_key.as_str()));
+            let mine = list.iter().find(|r| r.get("metadata").map(|m| str_field(m, "idempotency_key")) == Some(call.idempotency_key.as_str()));
             return mine.map(parse_object).transpose();
         }
         parse_object(&v).map(Some)

@@ -12,7 +12,7 @@
 //! /v2/checkout/orders/{id}/capture` (its own request id) takes the money;
 //! `GET /v2/checkout/orders/{id}` reads the order when an answer is lost.
 
-use super::api::{enc, refund, s, status_error, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind};
+use super::api::{percent_encode, refund, status_error, str_field, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind};
 use super::currency::Exception;
 use crate::app::ports::{CheckoutLink, ConnectorError, ProviderRefund, ProviderStatus, PurchaseCall, PurchaseState, RefundCall};
 use serde_json::Value;
@@ -103,9 +103,9 @@ pub fn issue_words(issue: &str) -> Option<&'static str> {
 
 fn error(resp: &ApiResponse) -> ConnectorError {
     let v = resp.json().unwrap_or(Value::Null);
-    let issue = v.get("details").and_then(Value::as_array).and_then(|d| d.first()).map(|d| s(d, "issue").to_string()).unwrap_or_default();
+    let issue = v.get("details").and_then(Value::as_array).and_then(|d| d.first()).map(|d| str_field(d, "issue").to_string()).unwrap_or_default();
     let words = issue_words(&issue).map(str::to_string).unwrap_or_else(|| {
-        let m = s(&v, "message");
+        let m = str_field(&v, "message");
         if issue.is_empty() {
             m.to_string()
         } else {
@@ -119,12 +119,12 @@ fn error(resp: &ApiResponse) -> ConnectorError {
 }
 
 fn parse_refund_object(v: &Value) -> Result<ProviderRefund, ConnectorError> {
-    let id = s(v, "id");
+    let id = str_field(v, "id");
     if id.is_empty() {
         return Err(ConnectorError::Ambiguous("paypal: the answer has no refund id".into()));
     }
-    let reason = v.get("status_details").map(|d| s(d, "reason")).unwrap_or("");
-    Ok(refund(id, map_status(s(v, "status"), reason)))
+    let reason = v.get("status_details").map(|d| str_field(d, "reason")).unwrap_or("");
+    Ok(refund(id, map_status(str_field(v, "status"), reason)))
 }
 
 /// `order_request` of Orders v2 (`checkout_orders_v2.json`): `intent` and
@@ -186,7 +186,7 @@ pub fn capture_request_id(reference: &str) -> String {
 /// COMPLETED, DECLINED, PARTIALLY_REFUNDED, PENDING, REFUNDED, FAILED) as a purchase's state.
 /// APPROVED waits for our capture; a PENDING capture waits for `PAYMENT.CAPTURE.COMPLETED`.
 pub fn order_state(order: &Value) -> PurchaseState {
-    match s(order, "status") {
+    match str_field(order, "status") {
         "APPROVED" => PurchaseState::Approved,
         "VOIDED" => PurchaseState::Failed("PayPal voided the order".into()),
         "COMPLETED" => {
@@ -206,18 +206,18 @@ pub fn order_state(order: &Value) -> PurchaseState {
 
 /// A capture object (`capture`) as a purchase's state.
 pub fn capture_state(capture: &Value) -> PurchaseState {
-    match s(capture, "status") {
+    match str_field(capture, "status") {
         // A capture refunded later was still paid: crediting follows the payment, the
         // refund is the refund path's business.
-        "COMPLETED" | "PARTIALLY_REFUNDED" | "REFUNDED" if !s(capture, "id").is_empty() => {
+        "COMPLETED" | "PARTIALLY_REFUNDED" | "REFUNDED" if !str_field(capture, "id").is_empty() => {
             let amount = capture.get("amount").cloned().unwrap_or(Value::Null);
             PurchaseState::Paid {
-                payment_ref: s(capture, "id").to_string(),
-                taken: super::api::taken_decimal(s(&amount, "value"), s(&amount, "currency_code")),
+                payment_ref: str_field(capture, "id").to_string(),
+                taken: super::api::taken_decimal(str_field(&amount, "value"), str_field(&amount, "currency_code")),
                 saved: None,
             }
         }
-        "DECLINED" | "FAILED" => PurchaseState::Failed(format!("PayPal reports the payment {}", s(capture, "status").to_ascii_lowercase())),
+        "DECLINED" | "FAILED" => PurchaseState::Failed(format!("PayPal reports the payment {}", str_field(capture, "status").to_ascii_lowercase())),
         _ => PurchaseState::Open,
     }
 }
@@ -227,7 +227,7 @@ fn parse_order(resp: &ApiResponse) -> Result<Value, ConnectorError> {
         return Err(error(resp));
     }
     let v = resp.json().ok_or_else(|| ConnectorError::Ambiguous("paypal: the answer is not JSON".into()))?;
-    if s(&v, "id").is_empty() || s(&v, "status").is_empty() {
+    if str_field(&v, "id").is_empty() || str_field(&v, "status").is_empty() {
         return Err(ConnectorError::Ambiguous("paypal: the answer is not an order".into()));
     }
     Ok(v)
@@ -279,16 +279,20 @@ impl ProviderApi for PayPal {
         // "To complete payer approval, use the approve link to redirect the payer" — with
         // `payment_source.paypal` the link's rel is `payer-action`.
         let links = v.get("links").and_then(Value::as_array).cloned().unwrap_or_default();
-        let url = links.iter().find(|l| matches!(s(l, "rel"), "payer-action" | "approve")).map(|l| s(l, "href").to_string()).unwrap_or_default();
+        let url = links
+            .iter()
+            .find(|l| matches!(str_field(l, "rel"), "payer-action" | "approve"))
+            .map(|l| str_field(l, "href").to_string())
+            .unwrap_or_default();
         if url.is_empty() {
             return Err(ConnectorError::Ambiguous("paypal: the order has no approval link".into()));
         }
         // PayPal names no expiry for an order: the bot's default applies.
-        Ok(CheckoutLink { provider_ref: s(&v, "id").to_string(), url, expires_at: None })
+        Ok(CheckoutLink { provider_ref: str_field(&v, "id").to_string(), url, expires_at: None })
     }
 
     fn purchase_status_request(&self, provider_ref: &str) -> Result<ApiRequest, ConnectorError> {
-        Ok(ApiRequest::get(format!("/v2/checkout/orders/{}", enc(provider_ref))))
+        Ok(ApiRequest::get(format!("/v2/checkout/orders/{}", percent_encode(provider_ref))))
     }
 
     fn parse_purchase_status(&self, resp: &ApiResponse) -> Result<PurchaseState, ConnectorError> {
@@ -298,7 +302,7 @@ impl ProviderApi for PayPal {
     fn capture_request(&self, call: &PurchaseCall, provider_ref: &str) -> Result<ApiRequest, ConnectorError> {
         // `order_capture_request` is optional (a payment source only); `{}` captures the
         // approved PayPal wallet payment.
-        Ok(ApiRequest::post(format!("/v2/checkout/orders/{}/capture", enc(provider_ref)), Body::Json(serde_json::json!({})))
+        Ok(ApiRequest::post(format!("/v2/checkout/orders/{}/capture", percent_encode(provider_ref)), Body::Json(serde_json::json!({})))
             .header("PayPal-Request-Id", capture_request_id(&call.reference))
             .header("Prefer", "return=representation"))
     }
@@ -306,7 +310,8 @@ impl ProviderApi for PayPal {
     fn parse_capture(&self, resp: &ApiResponse) -> Result<PurchaseState, ConnectorError> {
         if resp.status == 422 {
             let v = resp.json().unwrap_or(Value::Null);
-            let issue = v.get("details").and_then(Value::as_array).and_then(|d| d.first()).map(|d| s(d, "issue").to_string()).unwrap_or_default();
+            let issue =
+                v.get("details").and_then(Value::as_array).and_then(|d| d.first()).map(|d| str_field(d, "issue").to_string()).unwrap_or_default();
             // `orders.capture-422` issues: already captured (by an earlier, lost capture)
             // or still completing — the order says what happened; the payer must act
             // again (another funding source, approval) — the link stays open.
@@ -338,7 +343,7 @@ impl ProviderApi for PayPal {
             note_to_payer: NOTE_TO_PAYER,
         };
         let body = serde_json::to_value(&body).map_err(|e| ConnectorError::Permanent(format!("paypal: cannot encode the refund: {e}")))?;
-        Ok(ApiRequest::post(format!("/v2/payments/captures/{}/refund", enc(call.charge.as_str())), Body::Json(body))
+        Ok(ApiRequest::post(format!("/v2/payments/captures/{}/refund", percent_encode(call.charge.as_str())), Body::Json(body))
             .header("PayPal-Request-Id", call.idempotency_key.clone())
             .header("Prefer", "return=representation"))
     }
@@ -353,7 +358,7 @@ impl ProviderApi for PayPal {
 
     fn lookup_request(&self, call: &RefundCall) -> Result<ApiRequest, ConnectorError> {
         match &call.provider_ref {
-            Some(r) => Ok(ApiRequest::get(format!("/v2/payments/refunds/{}", enc(r)))),
+            Some(r) => Ok(ApiRequest::get(format!("/v2/payments/refunds/{}", percent_encode(r)))),
             // PayPal reads refunds only by their id: the same PayPal-Request-Id returns
             // the refund made under it (45 days), or makes it now — once either way.
             None => self.refund_request(call),

@@ -2,37 +2,13 @@
 //! (by idempotency key), honours keys like a real provider, refuses to refund more than
 //! the charge, and takes injected faults (`timeout`, `error`, `decline`).
 
-use crate::app::ports::{Clock, ConnectorError, PaymentConnector, ProviderRefund, ProviderStatus, RefundCall, StoreResult};
-use crate::domain::ids::ChargeId;
-use crate::domain::money::Currency;
+use crate::app::ports::{Clock, ConnectorError, PaymentConnector, ProviderRefund, ProviderStatus, RefundCall};
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
-use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
-/// One refund the sandbox paid out.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SandboxRecord {
-    pub idempotency_key: String,
-    pub charge: ChargeId,
-    pub amount: Decimal,
-    pub currency: Currency,
-    pub provider_ref: String,
-    pub at: DateTime<Utc>,
-}
-
-/// Where the sandbox keeps its books (a table beside the bot's, written outside the
-/// bot's transactions, as a real provider's would be).
-#[async_trait]
-pub trait SandboxBooks: Send + Sync {
-    /// Records a payout unless one with the same key exists; returns the stored one.
-    async fn record(&self, rec: &SandboxRecord) -> StoreResult<SandboxRecord>;
-    async fn find(&self, key: &str) -> StoreResult<Option<SandboxRecord>>;
-    async fn refunded(&self, charge: &ChargeId) -> StoreResult<Decimal>;
-    async fn all(&self) -> StoreResult<Vec<SandboxRecord>>;
-}
+pub use crate::app::ports::{SandboxBooks, SandboxRecord};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fault {

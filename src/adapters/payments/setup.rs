@@ -336,7 +336,7 @@ impl Providers {
                     Auth::Signed(Arc::new(signer))
                 }
             };
-            let exec = Arc::new(Executor::new(name, ec, auth, metrics.clone()).map_err(|e| anyhow!(e))?);
+            let exec = Arc::new(Executor::new(name, ec, auth, metrics.clone())?);
             let c: Arc<dyn PaymentConnector> = match kind {
                 ProviderKind::Sandbox => bail!("{source}: the sandbox is built in and takes no [providers] table"),
                 ProviderKind::Stripe => {

@@ -29,7 +29,7 @@
 //! wait is what is missing divided by the restore rate (`throttle_wait`). A 429 with
 //! `Retry-After` is honoured too.
 
-use super::api::{refund, s, status_error, ApiRequest, ApiResponse, Body, ProviderKind};
+use super::api::{refund, status_error, str_field, ApiRequest, ApiResponse, Body, ProviderKind};
 use super::currency::Exception;
 use super::executor::Executor;
 use crate::app::engine::RefundUpdate;
@@ -179,9 +179,9 @@ fn refund_from(r: &Value) -> Result<ProviderRefund, ConnectorError> {
     let nodes = r.pointer("/transactions/nodes").and_then(Value::as_array).cloned().unwrap_or_default();
     let t = nodes
         .iter()
-        .find(|t| s(t, "kind").eq_ignore_ascii_case("REFUND"))
-        .ok_or_else(|| ConnectorError::Ambiguous(format!("shopify: refund {} has no REFUND transaction", s(r, "id"))))?;
-    Ok(refund(numeric(s(t, "id")), map_status(s(t, "status"))))
+        .find(|t| str_field(t, "kind").eq_ignore_ascii_case("REFUND"))
+        .ok_or_else(|| ConnectorError::Ambiguous(format!("shopify: refund {} has no REFUND transaction", str_field(r, "id"))))?;
+    Ok(refund(numeric(str_field(t, "id")), map_status(str_field(t, "status"))))
 }
 
 /// The suggested refund: the transactions to send, or why the refund cannot be made.
@@ -189,7 +189,7 @@ pub fn parse_suggested(call: &RefundCall, resp: &ApiResponse) -> Result<Vec<Valu
     let d = data(resp, false)?;
     let order =
         d.get("order").filter(|o| !o.is_null()).ok_or_else(|| ConnectorError::Permanent("shopify: Shopify does not know this order".into()))?;
-    let currency = s(order, "currencyCode");
+    let currency = str_field(order, "currencyCode");
     if !currency.is_empty() && currency != call.currency.code() {
         return Err(ConnectorError::Permanent(format!("shopify: the order is in {currency}, the refund in {}", call.currency.code())));
     }
@@ -209,10 +209,10 @@ pub fn parse_suggested(call: &RefundCall, resp: &ApiResponse) -> Result<Vec<Valu
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .filter(|t| !s(t, "gateway").is_empty() && t.pointer("/parentTransaction/id").and_then(Value::as_str).is_some())
+        .filter(|t| !str_field(t, "gateway").is_empty() && t.pointer("/parentTransaction/id").and_then(Value::as_str).is_some())
         .map(|t| {
             json!({"parentId": t.pointer("/parentTransaction/id").and_then(Value::as_str).unwrap_or(""),
-                   "gateway": s(t, "gateway"),
+                   "gateway": str_field(t, "gateway"),
                    "amount": t.pointer("/amountSet/shopMoney/amount").and_then(Value::as_str).unwrap_or("")})
         })
         .collect();
@@ -247,7 +247,7 @@ pub fn parse_create(resp: &ApiResponse) -> Result<ProviderRefund, ConnectorError
                 .and_then(Value::as_array)
                 .map(|f| f.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("."))
                 .unwrap_or_default();
-            format!("{field}: {}", s(e, "message")).trim_start_matches(": ").to_string()
+            format!("{field}: {}", str_field(e, "message")).trim_start_matches(": ").to_string()
         })
         .collect();
     if !errors.is_empty() {
@@ -276,13 +276,13 @@ pub fn parse_order_refunds(call: &RefundCall, resp: &ApiResponse) -> Result<Opti
     if list.len() >= 250 {
         return Err(ConnectorError::Ambiguous("shopify: the order has 250 refunds or more; ours may be past the first page".into()));
     }
-    list.iter().find(|r| key_in_note(s(r, "note")) == Some(call.idempotency_key.as_str())).map(refund_from).transpose()
+    list.iter().find(|r| key_in_note(str_field(r, "note")) == Some(call.idempotency_key.as_str())).map(refund_from).transpose()
 }
 
 pub fn parse_transaction(resp: &ApiResponse) -> Result<Option<ProviderRefund>, ConnectorError> {
     let d = data(resp, false)?;
     let t = d.get("node").filter(|n| !n.is_null()).ok_or_else(|| ConnectorError::Ambiguous("shopify: the refund transaction is not found".into()))?;
-    Ok(Some(refund(numeric(s(t, "id")), map_status(s(t, "status")))))
+    Ok(Some(refund(numeric(str_field(t, "id")), map_status(str_field(t, "status")))))
 }
 
 /// The Shopify `PaymentConnector`.
@@ -322,7 +322,7 @@ impl PaymentConnector for ShopifyConnector {
         ProviderKind::Shopify.name()
     }
 
-    fn representable(&self, amount: rust_decimal::Decimal, currency: crate::domain::money::Currency) -> Result<(), String> {
+    fn representable(&self, amount: rust_decimal::Decimal, currency: crate::domain::money::Currency) -> Result<(), crate::app::ports::CannotSend> {
         super::currency::representable(ProviderKind::Shopify, currency, amount)
     }
 
@@ -391,15 +391,15 @@ fn id_str(v: &Value, key: &str) -> String {
 }
 
 fn refund_updates(r: &Value) -> Vec<RefundUpdate> {
-    let key = key_in_note(s(r, "note")).map(str::to_string);
+    let key = key_in_note(str_field(r, "note")).map(str::to_string);
     r.get("transactions")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .filter(|t| s(t, "kind") == "refund")
+        .filter(|t| str_field(t, "kind") == "refund")
         .map(|t| {
             let id = id_str(t, "id");
-            let status = s(t, "status");
+            let status = str_field(t, "status");
             RefundUpdate {
                 provider: "shopify".into(),
                 event_id: format!("transaction:{id}:{status}"),
@@ -421,14 +421,21 @@ pub fn signed_time(topic: &str, v: &Value) -> Option<chrono::DateTime<chrono::Ut
         "disputes/create" => "initiated_at",
         _ => return None,
     };
-    chrono::DateTime::parse_from_rfc3339(s(v, field)).ok().map(|t| t.with_timezone(&chrono::Utc))
+    chrono::DateTime::parse_from_rfc3339(str_field(v, field)).ok().map(|t| t.with_timezone(&chrono::Utc))
+}
+
+/// A webhook body that cannot be what its topic says.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BadDelivery {
+    #[error("a dispute without id or order_id")]
+    DisputeWithoutIds,
 }
 
 /// `refunds/create` (a refund: `{id, order_id, note, created_at, transactions: [{id, kind,
 /// status, amount, gateway, parent_id}]}`), `orders/updated` (the order with its
 /// `refunds`), `disputes/create` (`{id, order_id, type, amount, currency, reason, status,
 /// initiated_at}`) — shopify.dev/docs/api/webhooks (topics and payloads).
-pub fn delivery(topic: &str, v: &Value) -> Result<Delivery, String> {
+pub fn delivery(topic: &str, v: &Value) -> Result<Delivery, BadDelivery> {
     match topic {
         "refunds/create" => Ok(Delivery::Refunds(refund_updates(v))),
         "orders/updated" => {
@@ -437,7 +444,7 @@ pub fn delivery(topic: &str, v: &Value) -> Result<Delivery, String> {
         "disputes/create" => {
             let (id, order) = (id_str(v, "id"), id_str(v, "order_id"));
             if id.is_empty() || order.is_empty() {
-                return Err("a dispute without id or order_id".into());
+                return Err(BadDelivery::DisputeWithoutIds);
             }
             Ok(Delivery::Dispute { id, order })
         }

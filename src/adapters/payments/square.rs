@@ -9,7 +9,7 @@
 //! Square makes for it; paid when `payment.updated` reports a COMPLETED payment of that
 //! order, or when `GET /v2/orders/{order_id}` shows its tender.
 
-use super::api::{enc, refund, s, status_error, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind};
+use super::api::{percent_encode, refund, status_error, str_field, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind};
 use super::currency::Exception;
 
 /// What the buyer reads with the refund.
@@ -81,12 +81,12 @@ pub struct CheckoutOptions<'a> {
 /// link open for another try. `amount_money` is "The amount processed for this payment,
 /// not including tip_money".
 pub fn payment_state(payment: &Value) -> PurchaseState {
-    match s(payment, "status") {
-        "COMPLETED" if !s(payment, "id").is_empty() => {
+    match str_field(payment, "status") {
+        "COMPLETED" if !str_field(payment, "id").is_empty() => {
             let m = payment.get("amount_money").cloned().unwrap_or(Value::Null);
             PurchaseState::Paid {
-                payment_ref: s(payment, "id").to_string(),
-                taken: super::api::taken_units(ProviderKind::Square, m.get("amount").and_then(Value::as_i64), s(&m, "currency")),
+                payment_ref: str_field(payment, "id").to_string(),
+                taken: super::api::taken_units(ProviderKind::Square, m.get("amount").and_then(Value::as_i64), str_field(&m, "currency")),
                 saved: None,
             }
         }
@@ -98,13 +98,13 @@ pub fn payment_state(payment: &Value) -> PurchaseState {
 /// purchase's state: paid once it carries a tender with a payment (`Tender.payment_id`,
 /// `amount_money`).
 pub fn order_state(order: &Value) -> PurchaseState {
-    let tender = order.get("tenders").and_then(Value::as_array).and_then(|t| t.iter().find(|t| !s(t, "payment_id").is_empty()));
-    match (s(order, "state"), tender) {
+    let tender = order.get("tenders").and_then(Value::as_array).and_then(|t| t.iter().find(|t| !str_field(t, "payment_id").is_empty()));
+    match (str_field(order, "state"), tender) {
         ("OPEN" | "COMPLETED", Some(t)) => {
             let m = t.get("amount_money").cloned().unwrap_or(Value::Null);
             PurchaseState::Paid {
-                payment_ref: s(t, "payment_id").to_string(),
-                taken: super::api::taken_units(ProviderKind::Square, m.get("amount").and_then(Value::as_i64), s(&m, "currency")),
+                payment_ref: str_field(t, "payment_id").to_string(),
+                taken: super::api::taken_units(ProviderKind::Square, m.get("amount").and_then(Value::as_i64), str_field(&m, "currency")),
                 saved: None,
             }
         }
@@ -138,8 +138,8 @@ fn code_words(code: &str) -> Option<&'static str> {
 fn error(resp: &ApiResponse) -> ConnectorError {
     let v = resp.json().unwrap_or(Value::Null);
     let first = v.get("errors").and_then(Value::as_array).and_then(|e| e.first()).cloned().unwrap_or(Value::Null);
-    let code = s(&first, "code");
-    let words = code_words(code).map(str::to_string).unwrap_or_else(|| format!("{code} {}", s(&first, "detail")).trim().to_string());
+    let code = str_field(&first, "code");
+    let words = code_words(code).map(str::to_string).unwrap_or_else(|| format!("{code} {}", str_field(&first, "detail")).trim().to_string());
     if code == "RATE_LIMITED" {
         return ConnectorError::Transient(format!("square: rate limited: {words}"));
     }
@@ -155,11 +155,11 @@ fn parse_object(resp: &ApiResponse) -> Result<ProviderRefund, ConnectorError> {
     }
     let v = resp.json().ok_or_else(|| ConnectorError::Ambiguous("square: the answer is not JSON".into()))?;
     let r = v.get("refund").cloned().unwrap_or(Value::Null);
-    let id = s(&r, "id");
+    let id = str_field(&r, "id");
     if id.is_empty() {
         return Err(ConnectorError::Ambiguous("square: the answer has no refund".into()));
     }
-    Ok(refund(id, map_status(s(&r, "status"))))
+    Ok(refund(id, map_status(str_field(&r, "status"))))
 }
 
 impl ProviderApi for Square {
@@ -198,7 +198,7 @@ impl ProviderApi for Square {
         }
         let v = resp.json().ok_or_else(|| ConnectorError::Ambiguous("square: the answer is not JSON".into()))?;
         let link = v.get("payment_link").cloned().unwrap_or(Value::Null);
-        let (order, url) = (s(&link, "order_id"), s(&link, "url"));
+        let (order, url) = (str_field(&link, "order_id"), str_field(&link, "url"));
         if order.is_empty() || url.is_empty() {
             return Err(ConnectorError::Ambiguous("square: the answer has no payment link".into()));
         }
@@ -207,7 +207,7 @@ impl ProviderApi for Square {
     }
 
     fn purchase_status_request(&self, provider_ref: &str) -> Result<ApiRequest, ConnectorError> {
-        Ok(ApiRequest::get(format!("/v2/orders/{}", enc(provider_ref))).header("Square-Version", self.version.clone()))
+        Ok(ApiRequest::get(format!("/v2/orders/{}", percent_encode(provider_ref))).header("Square-Version", self.version.clone()))
     }
 
     fn parse_purchase_status(&self, resp: &ApiResponse) -> Result<PurchaseState, ConnectorError> {
@@ -215,8 +215,10 @@ impl ProviderApi for Square {
             return Err(error(resp));
         }
         let v = resp.json().ok_or_else(|| ConnectorError::Ambiguous("square: the answer is not JSON".into()))?;
-        let order =
-            v.get("order").filter(|o| !s(o, "id").is_empty()).ok_or_else(|| ConnectorError::Ambiguous("square: the answer has no order".into()))?;
+        let order = v
+            .get("order")
+            .filter(|o| !str_field(o, "id").is_empty())
+            .ok_or_else(|| ConnectorError::Ambiguous("square: the answer has no order".into()))?;
         Ok(order_state(order))
     }
 
@@ -244,7 +246,7 @@ impl ProviderApi for Square {
 
     fn lookup_request(&self, call: &RefundCall) -> Result<ApiRequest, ConnectorError> {
         match &call.provider_ref {
-            Some(r) => Ok(ApiRequest::get(format!("/v2/refunds/{}", enc(r))).header("Square-Version", self.version.clone())),
+            Some(r) => Ok(ApiRequest::get(format!("/v2/refunds/{}", percent_encode(r))).header("Square-Version", self.version.clone())),
             // Square lists refunds without a key filter; the same idempotency_key returns
             // the refund made under it, or makes it now — once either way.
             None => self.refund_request(call),

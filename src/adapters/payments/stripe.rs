@@ -5,7 +5,7 @@
 //! `metadata[idempotency_key]` for lookups. Errors are `{"error":{type,code,message}}`;
 //! `Stripe-Should-Retry` wins over the status code.
 
-use super::api::{enc, refund, s, status_error, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind};
+use super::api::{percent_encode, refund, status_error, str_field, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind};
 use super::currency::Exception;
 use crate::app::ports::{CheckoutLink, ConnectorError, ProviderRefund, ProviderStatus, PurchaseCall, PurchaseState, RefundCall};
 use serde_json::Value;
@@ -181,10 +181,10 @@ pub fn recharge_key(reference: &str) -> String {
 /// other in-between statuses wait; `requires_payment_method` after a confirmation (a
 /// declined card) and `canceled` end it unpaid.
 pub fn intent_state(pi: &Value) -> PurchaseState {
-    match s(pi, "status") {
+    match str_field(pi, "status") {
         "succeeded" => PurchaseState::Paid {
-            payment_ref: s(pi, "id").to_string(),
-            taken: super::api::taken_units(ProviderKind::Stripe, pi.get("amount_received").and_then(Value::as_i64), s(pi, "currency")),
+            payment_ref: str_field(pi, "id").to_string(),
+            taken: super::api::taken_units(ProviderKind::Stripe, pi.get("amount_received").and_then(Value::as_i64), str_field(pi, "currency")),
             saved: saved_method(pi),
         },
         "canceled" => PurchaseState::Failed("Stripe cancelled the payment".into()),
@@ -199,11 +199,11 @@ pub fn intent_state(pi: &Value) -> PurchaseState {
 fn saved_method(pi: &Value) -> Option<crate::app::ports::SavedMethod> {
     let id = |k: &str| match pi.get(k) {
         Some(Value::String(x)) => x.clone(),
-        Some(Value::Object(_)) => pi.get(k).map(|o| s(o, "id").to_string()).unwrap_or_default(),
+        Some(Value::Object(_)) => pi.get(k).map(|o| str_field(o, "id").to_string()).unwrap_or_default(),
         _ => String::new(),
     };
     let (customer, pm) = (id("customer"), id("payment_method"));
-    (s(pi, "setup_future_usage") == "off_session" && !customer.is_empty() && !pm.is_empty())
+    (str_field(pi, "setup_future_usage") == "off_session" && !customer.is_empty() && !pm.is_empty())
         .then_some(crate::app::ports::SavedMethod { customer, payment_method: pm })
 }
 
@@ -211,7 +211,7 @@ fn saved_method(pi: &Value) -> Option<crate::app::ports::SavedMethod> {
 /// docs.stripe.com/error-codes): `authentication_required` — "The payment requires
 /// authentication to proceed"; `card_declined` with its `decline_code`.
 fn decline_words(err: &Value) -> String {
-    match (s(err, "code"), s(err, "decline_code")) {
+    match (str_field(err, "code"), str_field(err, "decline_code")) {
         ("authentication_required", _) | (_, "authentication_required") => "your bank asks you to confirm the payment yourself".into(),
         ("card_declined", "insufficient_funds") => "the card was declined for insufficient funds".into(),
         ("card_declined", "") => "the card was declined".into(),
@@ -229,15 +229,15 @@ fn decline_words(err: &Value) -> String {
 /// customer's order"). Only `paid` credits; a complete but unpaid session (a delayed
 /// payment method) is still open until `checkout.session.async_payment_succeeded`.
 pub fn session_state(session: &Value) -> PurchaseState {
-    match (s(session, "status"), s(session, "payment_status")) {
+    match (str_field(session, "status"), str_field(session, "payment_status")) {
         // `amount_total`: "Total of all items after discounts and taxes are applied" (Stripe's
         // units for `currency`, lower-case ISO).
         (_, "paid") => PurchaseState::Paid {
             payment_ref: match session.get("payment_intent") {
-                Some(Value::Object(_)) => session.get("payment_intent").map(|pi| s(pi, "id").to_string()).unwrap_or_default(),
-                _ => s(session, "payment_intent").to_string(),
+                Some(Value::Object(_)) => session.get("payment_intent").map(|pi| str_field(pi, "id").to_string()).unwrap_or_default(),
+                _ => str_field(session, "payment_intent").to_string(),
             },
-            taken: super::api::taken_units(ProviderKind::Stripe, session.get("amount_total").and_then(Value::as_i64), s(session, "currency")),
+            taken: super::api::taken_units(ProviderKind::Stripe, session.get("amount_total").and_then(Value::as_i64), str_field(session, "currency")),
             // The payment method is on the PaymentIntent (a lookup expands it).
             saved: session.get("payment_intent").filter(|pi| pi.is_object()).and_then(saved_method),
         },
@@ -247,7 +247,7 @@ pub fn session_state(session: &Value) -> PurchaseState {
 }
 
 fn parse_session(v: &Value) -> Result<&Value, ConnectorError> {
-    if s(v, "object") != "checkout.session" || s(v, "id").is_empty() {
+    if str_field(v, "object") != "checkout.session" || str_field(v, "id").is_empty() {
         return Err(ConnectorError::Ambiguous("stripe: the answer is not a Checkout Session".into()));
     }
     Ok(v)
@@ -303,17 +303,17 @@ fn error_words(code: &str, message: &str) -> String {
 }
 
 fn parse_refund_object(v: &Value) -> Result<ProviderRefund, ConnectorError> {
-    let id = s(v, "id");
-    if id.is_empty() || s(v, "object") != "refund" {
+    let id = str_field(v, "id");
+    if id.is_empty() || str_field(v, "object") != "refund" {
         return Err(ConnectorError::Ambiguous("stripe: the answer is not a refund object".into()));
     }
-    Ok(refund(id, map_status(s(v, "status"), s(v, "failure_reason"))))
+    Ok(refund(id, map_status(str_field(v, "status"), str_field(v, "failure_reason"))))
 }
 
 fn error(resp: &ApiResponse) -> ConnectorError {
     let v = resp.json().unwrap_or(Value::Null);
     let e = v.get("error").cloned().unwrap_or(Value::Null);
-    let (code, message, typ) = (s(&e, "code"), s(&e, "message"), s(&e, "type"));
+    let (code, message, typ) = (str_field(&e, "code"), str_field(&e, "message"), str_field(&e, "type"));
     let words = error_words(code, message);
     match resp.header("stripe-should-retry") {
         Some("true") => return ConnectorError::Transient(format!("stripe: {words} (Stripe asks for a retry)")),
@@ -404,19 +404,19 @@ impl ProviderApi for Stripe {
         }
         let v = resp.json().ok_or_else(|| ConnectorError::Ambiguous("stripe: the answer is not JSON".into()))?;
         let v = parse_session(&v)?;
-        let url = s(v, "url");
+        let url = str_field(v, "url");
         if url.is_empty() {
             return Err(ConnectorError::Ambiguous("stripe: the Checkout Session has no url".into()));
         }
         // `expires_at`: "The timestamp at which the Checkout Session will expire" (Unix seconds).
         let expires_at = v.get("expires_at").and_then(Value::as_i64).and_then(|t| chrono::DateTime::from_timestamp(t, 0));
-        Ok(CheckoutLink { provider_ref: s(v, "id").to_string(), url: url.to_string(), expires_at })
+        Ok(CheckoutLink { provider_ref: str_field(v, "id").to_string(), url: url.to_string(), expires_at })
     }
 
     fn purchase_status_request(&self, provider_ref: &str) -> Result<ApiRequest, ConnectorError> {
         // "Retrieves a Checkout Session object": GET /v1/checkout/sessions/:id, with its
         // PaymentIntent expanded (docs.stripe.com/expand) for the saved payment method.
-        Ok(ApiRequest::get(format!("/v1/checkout/sessions/{}?expand[]=payment_intent", enc(provider_ref))))
+        Ok(ApiRequest::get(format!("/v1/checkout/sessions/{}?expand[]=payment_intent", percent_encode(provider_ref))))
     }
 
     fn off_session(&self) -> bool {
@@ -449,7 +449,7 @@ impl ProviderApi for Stripe {
         if resp.status == 402 {
             let v = resp.json().unwrap_or(Value::Null);
             let e = v.get("error").cloned().unwrap_or(Value::Null);
-            if s(&e, "type") == "card_error" {
+            if str_field(&e, "type") == "card_error" {
                 return Ok(PurchaseState::Failed(decline_words(&e)));
             }
         }
@@ -457,7 +457,7 @@ impl ProviderApi for Stripe {
             return Err(error(resp));
         }
         let v = resp.json().ok_or_else(|| ConnectorError::Ambiguous("stripe: the answer is not JSON".into()))?;
-        if s(&v, "object") != "payment_intent" || s(&v, "id").is_empty() {
+        if str_field(&v, "object") != "payment_intent" || str_field(&v, "id").is_empty() {
             return Err(ConnectorError::Ambiguous("stripe: the answer is not a PaymentIntent".into()));
         }
         Ok(intent_state(&v))
@@ -473,11 +473,11 @@ impl ProviderApi for Stripe {
 
     fn lookup_request(&self, call: &RefundCall) -> Result<ApiRequest, ConnectorError> {
         if let Some(r) = &call.provider_ref {
-            return Ok(ApiRequest::get(format!("/v1/refunds/{}", enc(r))));
+            return Ok(ApiRequest::get(format!("/v1/refunds/{}", percent_encode(r))));
         }
         let charge = call.charge.as_str();
         let target = if charge.starts_with("pi_") { "payment_intent" } else { "charge" };
-        Ok(ApiRequest::get(format!("/v1/refunds?{target}={}&limit=100", enc(charge))))
+        Ok(ApiRequest::get(format!("/v1/refunds?{target}={}&limit=100", percent_encode(charge))))
     }
 
     fn parse_lookup(&self, call: &RefundCall, resp: &ApiResponse) -> Result<Option<ProviderRefund>, ConnectorError> {
@@ -487,9 +487,9 @@ impl ProviderApi for Stripe {
             return Err(error(resp));
         }
         let v = resp.json().ok_or_else(|| ConnectorError::Ambiguous("stripe: the answer is not JSON".into()))?;
-        if s(&v, "object") == "list" {
+        if str_field(&v, "object") == "list" {
             let items = v.get("data").and_then(Value::as_array).cloned().unwrap_or_default();
-            let mine = items.iter().find(|r| r.get("metadata").map(|m| s(m, "idempotency_key")) == Some(call.idempotency_key.as_str()));
+            let mine = items.iter().find(|r| r.get("metadata").map(|m| str_field(m, "idempotency_key")) == Some(call.idempotency_key.as_str()));
             return mine.map(parse_refund_object).transpose();
         }
         parse_refund_object(&v).map(Some)

@@ -17,7 +17,7 @@
 //! 500 is therefore not always "maybe made". The refusal of an amount is final; any other
 //! 500 is treated as unknown and asked about before a retry.
 
-use super::api::{enc, refund, s, status_error, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind};
+use super::api::{percent_encode, refund, status_error, str_field, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind};
 use super::currency::Exception;
 use crate::app::ports::{ConnectorError, ProviderRefund, ProviderStatus, RefundCall};
 use serde_json::Value;
@@ -90,12 +90,12 @@ pub fn parse_object(v: &Value) -> Result<ProviderRefund, ConnectorError> {
 
 /// Our key, from a refund's `meta_data` (`[{id, key, value}]`).
 pub fn meta_key(v: &Value) -> Option<&str> {
-    v.get("meta_data")?.as_array()?.iter().find(|m| s(m, "key") == META_KEY).map(|m| s(m, "value")).filter(|k| !k.is_empty())
+    v.get("meta_data")?.as_array()?.iter().find(|m| str_field(m, "key") == META_KEY).map(|m| str_field(m, "value")).filter(|k| !k.is_empty())
 }
 
 fn error(resp: &ApiResponse) -> ConnectorError {
     let v = resp.json().unwrap_or(Value::Null);
-    let (code, message) = (s(&v, "code"), s(&v, "message"));
+    let (code, message) = (str_field(&v, "code"), str_field(&v, "message"));
     let l = message.to_ascii_lowercase();
     let words = if l.contains("invalid refund amount") {
         "the refund is larger than what is left to refund on the order".to_string()
@@ -134,7 +134,7 @@ impl ProviderApi for WooCommerce {
             meta_data: [Meta { key: META_KEY, value: &call.idempotency_key }],
         };
         let body = serde_json::to_value(&body).map_err(|e| ConnectorError::Permanent(format!("woocommerce: cannot encode the refund: {e}")))?;
-        Ok(ApiRequest::post(format!("/wp-json/wc/v3/orders/{}/refunds", enc(order)), Body::Json(body)))
+        Ok(ApiRequest::post(format!("/wp-json/wc/v3/orders/{}/refunds", percent_encode(order)), Body::Json(body)))
     }
 
     fn parse_refund(&self, _call: &RefundCall, resp: &ApiResponse) -> Result<ProviderRefund, ConnectorError> {
@@ -145,9 +145,9 @@ impl ProviderApi for WooCommerce {
     }
 
     fn lookup_request(&self, call: &RefundCall) -> Result<ApiRequest, ConnectorError> {
-        let order = enc(order_id(call)?);
+        let order = percent_encode(order_id(call)?);
         Ok(match &call.provider_ref {
-            Some(r) => ApiRequest::get(format!("/wp-json/wc/v3/orders/{order}/refunds/{}", enc(r))),
+            Some(r) => ApiRequest::get(format!("/wp-json/wc/v3/orders/{order}/refunds/{}", percent_encode(r))),
             None => ApiRequest::get(format!("/wp-json/wc/v3/orders/{order}/refunds?per_page={PAGE}")),
         })
     }

@@ -2,8 +2,9 @@
 //! microseconds, enums as their names, id lists as JSON arrays.
 
 use crate::app::ports::{StoreError, StoreResult};
-use crate::domain::ids::UserId;
+use crate::domain::ids::{CaseNumber, UserId};
 use crate::domain::money::{from_scaled, to_scaled, Currency};
+use crate::domain::roles::{Role, Roles};
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
@@ -46,4 +47,32 @@ pub fn users_from_json(s: &str) -> StoreResult<Vec<UserId>> {
 
 pub fn flag(b: bool) -> i64 {
     i64::from(b)
+}
+
+pub fn roles_text(r: Roles) -> String {
+    r.to_string()
+}
+
+pub fn roles_parse(s: &str) -> Roles {
+    s.split(',').filter_map(|p| Role::parse(p.trim())).collect()
+}
+
+pub fn hash_hex(h: &[u8; 32]) -> String {
+    hex::encode(h)
+}
+
+pub fn hash_parse(s: &str) -> StoreResult<[u8; 32]> {
+    let v = hex::decode(s).map_err(|e| StoreError::Corrupt(format!("bad audit hash: {e}")))?;
+    v.try_into().map_err(|_| StoreError::Corrupt("audit hash is not 32 bytes".into()))
+}
+
+/// A case number as stored (an integer), checked.
+pub fn case_number(n: i64) -> StoreResult<CaseNumber> {
+    u32::try_from(n).ok().and_then(CaseNumber::new).ok_or_else(|| StoreError::Corrupt(format!("bad case number {n}")))
+}
+
+/// A list of fixed words (statuses of ours, never user text) as an SQL list: `('a', 'b')`.
+pub fn word_list<'a>(words: impl IntoIterator<Item = &'a str>) -> String {
+    let quoted: Vec<String> = words.into_iter().map(|w| format!("'{w}'")).collect();
+    format!("({})", quoted.join(", "))
 }

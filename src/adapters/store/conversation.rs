@@ -1,11 +1,14 @@
 //! What the store remembers of a conversation with a customer (migration 0012): the
-//! language they write in, and the question back waiting for their answer. Its SQL is
-//! kept here, beside `sql.rs`, and expanded into each backend's `StoreTx` by
-//! `conversation_methods!` (placeholders `$1…`, integers 64-bit on both, as in `sql.rs`).
+//! language they write in, and the question back waiting for their answer. One small
+//! function per query on `db::Exec`, as in the other area modules; `SqlTx` (`sql.rs`)
+//! calls them for its four `StoreTx` methods.
 
-use crate::app::ports::{StoreError, StoreResult};
+use super::codec::{flag, time, ts};
+use super::db::{sql, Exec};
+use crate::app::ports::{CustomerLanguage, StoreError, StoreResult, StoredQuestion};
+use crate::domain::ids::UserId;
 use crate::domain::intent::Intent;
-use crate::nlu::Entities;
+use crate::nlu::{Entities, Lang};
 
 /// The readings of a question back, stored as their names joined by commas.
 pub(super) fn choices_text(choices: &[Intent]) -> String {
@@ -37,68 +40,47 @@ pub(super) fn entities_parse(s: &str) -> StoreResult<Entities> {
     })
 }
 
-/// The SQL of this file as inherent methods of the transaction type `sql_store!` defines
-/// (`$tx`); its `impl StoreTx` calls them (`#[async_trait]` only rewrites the methods it
-/// sees written in that block, so they cannot be expanded inside it).
-macro_rules! conversation_methods {
-    ($tx:ident) => {
-        impl $tx {
-            pub(super) async fn conv_customer_language(&mut self, user: &UserId) -> StoreResult<Option<CustomerLanguage>> {
-                let row = sqlx::query("SELECT lang, fallback_noted FROM customer_languages WHERE user_id = $1")
-                    .bind(user.as_str())
-                    .fetch_optional(&mut *self.tx)
-                    .await?;
-                let Some(r) = row else { return Ok(None) };
-                let code: String = r.try_get("lang")?;
-                let lang = crate::nlu::Lang::from_code(&code).ok_or_else(|| StoreError::Corrupt(format!("bad language `{code}`")))?;
-                Ok(Some(CustomerLanguage { lang, fallback_noted: r.try_get::<i64, _>("fallback_noted")? != 0 }))
-            }
+/// The language a customer writes in, as last detected.
+pub async fn customer_language(on: &mut impl Exec, user: &UserId) -> StoreResult<Option<CustomerLanguage>> {
+    let q = sql("SELECT lang, fallback_noted FROM customer_languages WHERE user_id = $1");
+    let Some(r) = on.optional(q.bind(user.as_str())).await? else { return Ok(None) };
+    let code = r.text("lang")?;
+    let lang = Lang::from_code(&code).ok_or_else(|| StoreError::Corrupt(format!("bad language `{code}`")))?;
+    Ok(Some(CustomerLanguage { lang, fallback_noted: r.flag("fallback_noted")? }))
+}
 
-            pub(super) async fn conv_set_customer_language(&mut self, user: &UserId, lang: &CustomerLanguage) -> StoreResult<()> {
-                sqlx::query(
-                    "INSERT INTO customer_languages (user_id, lang, fallback_noted) VALUES ($1, $2, $3) \
-                 ON CONFLICT (user_id) DO UPDATE SET lang = excluded.lang, fallback_noted = excluded.fallback_noted",
-                )
-                .bind(user.as_str())
-                .bind(lang.lang.code())
-                .bind(flag(lang.fallback_noted))
-                .execute(&mut *self.tx)
-                .await?;
-                Ok(())
-            }
+pub async fn set_customer_language(on: &mut impl Exec, user: &UserId, lang: &CustomerLanguage) -> StoreResult<()> {
+    let q = sql("INSERT INTO customer_languages (user_id, lang, fallback_noted) VALUES ($1, $2, $3) \
+         ON CONFLICT (user_id) DO UPDATE SET lang = excluded.lang, fallback_noted = excluded.fallback_noted");
+    on.execute(q.bind(user.as_str()).bind(lang.lang.code()).bind(flag(lang.fallback_noted))).await?;
+    Ok(())
+}
 
-            pub(super) async fn conv_put_question(&mut self, user: &UserId, q: &StoredQuestion) -> StoreResult<()> {
-                sqlx::query(
-                    "INSERT INTO pending_questions (user_id, choices, entities, text, asked_at) VALUES ($1, $2, $3, $4, $5) \
-                 ON CONFLICT (user_id) DO UPDATE SET choices = excluded.choices, entities = excluded.entities, \
-                 text = excluded.text, asked_at = excluded.asked_at",
-                )
-                .bind(user.as_str())
-                .bind(crate::adapters::store::conversation::choices_text(&q.choices))
-                .bind(crate::adapters::store::conversation::entities_json(&q.entities))
-                .bind(&q.text)
-                .bind(ts(q.asked_at))
-                .execute(&mut *self.tx)
-                .await?;
-                Ok(())
-            }
+/// Keeps (or replaces) the question back waiting for this customer's answer.
+pub async fn put_question(on: &mut impl Exec, user: &UserId, question: &StoredQuestion) -> StoreResult<()> {
+    let q = sql("INSERT INTO pending_questions (user_id, choices, entities, text, asked_at) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (user_id) DO UPDATE SET choices = excluded.choices, entities = excluded.entities, \
+         text = excluded.text, asked_at = excluded.asked_at")
+    .bind(user.as_str())
+    .bind(choices_text(&question.choices))
+    .bind(entities_json(&question.entities))
+    .bind(&question.text)
+    .bind(ts(question.asked_at));
+    on.execute(q).await?;
+    Ok(())
+}
 
-            pub(super) async fn conv_take_question(&mut self, user: &UserId) -> StoreResult<Option<StoredQuestion>> {
-                // One statement: of two instances reading the same answer, one gets the question.
-                let row = sqlx::query("DELETE FROM pending_questions WHERE user_id = $1 RETURNING choices, entities, text, asked_at")
-                    .bind(user.as_str())
-                    .fetch_optional(&mut *self.tx)
-                    .await?;
-                let Some(r) = row else { return Ok(None) };
-                Ok(Some(StoredQuestion {
-                    choices: crate::adapters::store::conversation::choices_parse(&r.try_get::<String, _>("choices")?)?,
-                    entities: crate::adapters::store::conversation::entities_parse(&r.try_get::<String, _>("entities")?)?,
-                    text: r.try_get("text")?,
-                    asked_at: time(r.try_get("asked_at")?)?,
-                }))
-            }
-        }
-    };
+/// Takes the customer's waiting question: one statement, so of two instances reading the
+/// same answer, one gets the question.
+pub async fn take_question(on: &mut impl Exec, user: &UserId) -> StoreResult<Option<StoredQuestion>> {
+    let q = sql("DELETE FROM pending_questions WHERE user_id = $1 RETURNING choices, entities, text, asked_at");
+    let Some(r) = on.optional(q.bind(user.as_str())).await? else { return Ok(None) };
+    Ok(Some(StoredQuestion {
+        choices: choices_parse(&r.text("choices")?)?,
+        entities: entities_parse(&r.text("entities")?)?,
+        text: r.text("text")?,
+        asked_at: time(r.int("asked_at")?)?,
+    }))
 }
 
 #[cfg(test)]

@@ -1,21 +1,35 @@
-//! The store adapters: sqlx on SQLite (the embedded default) and on PostgreSQL (what
-//! several bot instances share). One body of SQL serves both (`sql.rs`); each backend
-//! has its own migrations with the same version numbers.
+//! The store adapter: sqlx on SQLite (the embedded default) and on PostgreSQL (what
+//! several bot instances share). One body of SQL serves both: `db.rs` runs a statement
+//! on either backend, one module per area holds a small function per query (`ledger`,
+//! `cases`, `refunds`, `purchases`, `outbox`, `audit`, `overview`), `rows.rs` maps rows
+//! to domain values, `sql.rs` implements the `Store`/`StoreTx` ports with them, `books.rs`
+//! the sandbox's books and `discord.rs` the Discord surface's tables. Each backend has
+//! its own migrations with the same version numbers.
 
+mod audit;
+mod books;
+mod cases;
 mod codec;
-#[macro_use]
 mod conversation;
+mod db;
+mod discord;
+mod ledger;
+mod outbox;
+mod overview;
+mod purchases;
+mod refunds;
+mod rows;
 mod sql;
 
-use crate::app::ports::{Store, StoreError};
+use crate::app::ports::discord::DiscordStore;
+use crate::app::ports::{SandboxBooks, Store, StoreError, StoreResult};
+use db::Pool;
+use sql::SqlStore;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{PgPool, SqlitePool};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
-
-pub use sql::{PgStore, SqliteStore};
 
 /// PostgreSQL SQLSTATEs after which the whole transaction is to be run again:
 /// 40001 serialization_failure and 40P01 deadlock_detected (PostgreSQL manual, Appendix A
@@ -39,15 +53,32 @@ pub const AUDIT_KEY_VAR: &str = "PAYDESK_AUDIT_KEY";
 /// advises keys no shorter than the hash output).
 pub const AUDIT_KEY_MIN: usize = 32;
 
+/// Why the audit key in the environment cannot be used (never quoting it).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AuditKeyError {
+    #[error("{AUDIT_KEY_VAR} is {len} bytes long; it must be at least {AUDIT_KEY_MIN}")]
+    TooShort { len: usize },
+    // `VarError::NotUnicode` carries the value itself, which is a secret: not kept.
+    #[error("{AUDIT_KEY_VAR} is not valid UTF-8")]
+    NotUtf8,
+}
+
 /// The audit key from `PAYDESK_AUDIT_KEY` (its UTF-8 bytes): `Ok(None)` when unset or
 /// empty, an error naming the variable when too short.
-pub fn audit_key_from_env() -> Result<Option<Vec<u8>>, String> {
+pub fn audit_key_from_env() -> Result<Option<Vec<u8>>, AuditKeyError> {
     match std::env::var(AUDIT_KEY_VAR) {
         Ok(k) if k.is_empty() => Ok(None),
-        Ok(k) if k.len() < AUDIT_KEY_MIN => Err(format!("{AUDIT_KEY_VAR} is {} bytes long; it must be at least {AUDIT_KEY_MIN}", k.len())),
+        Ok(k) if k.len() < AUDIT_KEY_MIN => Err(AuditKeyError::TooShort { len: k.len() }),
         Ok(k) => Ok(Some(k.into_bytes())),
         Err(std::env::VarError::NotPresent) => Ok(None),
-        Err(std::env::VarError::NotUnicode(_)) => Err(format!("{AUDIT_KEY_VAR} is not valid UTF-8")),
+        Err(std::env::VarError::NotUnicode(_)) => Err(AuditKeyError::NotUtf8),
+    }
+}
+
+impl From<AuditKeyError> for StoreError {
+    // A leaf error (no cause to keep): the store refuses to open, saying why.
+    fn from(e: AuditKeyError) -> Self {
+        StoreError::Refused(e.to_string())
     }
 }
 
@@ -99,16 +130,15 @@ pub fn url_problem(url: &str) -> Option<String> {
 
 /// A store opened from a URL: `sqlite:path.db`, `sqlite::memory:`, `postgres://…`.
 #[derive(Clone)]
-pub enum AnyStore {
-    Sqlite(SqliteStore),
-    Postgres(PgStore),
+pub struct AnyStore {
+    store: SqlStore,
 }
 
 impl AnyStore {
     /// Opens (creating a SQLite file if needed) and applies the migrations; audit records
     /// are signed with the key in `PAYDESK_AUDIT_KEY` when it is set.
     pub async fn open(url: &str) -> Result<AnyStore, StoreError> {
-        let key = audit_key_from_env().map_err(StoreError::Refused)?;
+        let key = audit_key_from_env()?;
         Self::open_with_key(url, key).await
     }
 
@@ -121,7 +151,7 @@ impl AnyStore {
     /// SQLite path is an error naming it, not a new empty database. Migrations that are
     /// missing are applied, as `open` does.
     pub async fn open_existing(url: &str) -> Result<AnyStore, StoreError> {
-        let key = audit_key_from_env().map_err(StoreError::Refused)?;
+        let key = audit_key_from_env()?;
         if let Some(path) = sqlite_file(url) {
             if !path.exists() {
                 return Err(StoreError::Refused(format!("the store {url} does not exist (no file {}); check --db or store.url", path.display())));
@@ -133,12 +163,12 @@ impl AnyStore {
     /// `paydesk migrate`: opens the store and applies the migrations it lacks, returning
     /// the versions applied now (empty: none were needed).
     pub async fn open_and_migrate(url: &str) -> Result<(AnyStore, Vec<i64>), StoreError> {
-        let key = audit_key_from_env().map_err(StoreError::Refused)?;
+        let key = audit_key_from_env()?;
         let store = Self::open_as(url, key, Open::NoMigrations).await?;
         let before = store.applied_versions().await?;
-        match &store {
-            AnyStore::Sqlite(s) => SQLITE_MIGRATIONS.run(&s.pool).await?,
-            AnyStore::Postgres(s) => PG_MIGRATIONS.run(&s.pool).await?,
+        match &store.store.pool {
+            Pool::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await?,
+            Pool::Postgres(p) => PG_MIGRATIONS.run(p).await?,
         }
         let after = store.applied_versions().await?;
         Ok((store, after.into_iter().filter(|v| !before.contains(v)).collect()))
@@ -148,9 +178,9 @@ impl AnyStore {
     /// none before the first migration).
     pub async fn applied_versions(&self) -> Result<Vec<i64>, StoreError> {
         const Q: &str = "SELECT version FROM _sqlx_migrations WHERE success ORDER BY version";
-        let rows: Result<Vec<i64>, sqlx::Error> = match self {
-            AnyStore::Sqlite(s) => sqlx::query_scalar(Q).fetch_all(&s.pool).await,
-            AnyStore::Postgres(s) => sqlx::query_scalar(Q).fetch_all(&s.pool).await,
+        let rows: Result<Vec<i64>, sqlx::Error> = match &self.store.pool {
+            Pool::Sqlite(p) => sqlx::query_scalar(Q).fetch_all(p).await,
+            Pool::Postgres(p) => sqlx::query_scalar(Q).fetch_all(p).await,
         };
         match rows {
             Ok(v) => Ok(v),
@@ -163,7 +193,7 @@ impl AnyStore {
     async fn open_as(url: &str, audit_key: Option<Vec<u8>>, how: Open) -> Result<AnyStore, StoreError> {
         let key: Option<Arc<[u8]>> = audit_key.map(Arc::from);
         let migrate = how == Open::CreateAndMigrate;
-        let store = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        let pool = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let opts = PgConnectOptions::from_str(url)?;
             // One plain connection first: an unreachable server or a refused login is
             // reported as such, where the pool would only say "pool timed out".
@@ -179,7 +209,7 @@ impl AnyStore {
             if migrate {
                 PG_MIGRATIONS.run(&pool).await?;
             }
-            AnyStore::Postgres(PgStore::new(pool).with_audit_key(key))
+            Pool::Postgres(pool)
         } else if url.starts_with("sqlite:") {
             use sqlx::{ConnectOptions, Connection};
             let base = SqliteConnectOptions::from_str(url)?
@@ -210,42 +240,68 @@ impl AnyStore {
             if memory && migrate {
                 SQLITE_MIGRATIONS.run(&pool).await?;
             }
-            AnyStore::Sqlite(SqliteStore::new(pool).with_audit_key(key))
+            Pool::Sqlite(pool)
         } else {
             return Err(StoreError::Backend(format!(
                 "unsupported database URL `{}`: use sqlite:FILE or postgres://…",
                 url.split('@').next_back().unwrap_or(url)
             )));
         };
-        Ok(store)
+        Ok(AnyStore { store: SqlStore::new(pool, key) })
     }
 
+    /// The engine's port.
     pub fn as_store(&self) -> Arc<dyn Store> {
-        match self {
-            AnyStore::Sqlite(s) => Arc::new(s.clone()),
-            AnyStore::Postgres(s) => Arc::new(s.clone()),
+        Arc::new(self.store.clone())
+    }
+
+    /// The sandbox provider's books.
+    pub fn sandbox_books(&self) -> Arc<dyn SandboxBooks> {
+        Arc::new(self.store.clone())
+    }
+
+    /// The Discord surface's tables.
+    pub fn discord_store(&self) -> Arc<dyn DiscordStore> {
+        Arc::new(self.store.clone())
+    }
+
+    /// `paydesk bench`'s floor: `n` bare durable commits of one small row each, in a table
+    /// of their own (`bench_commits`), begun as SQLite's write transactions are (`BEGIN
+    /// IMMEDIATE`) and plainly on PostgreSQL.
+    pub async fn bare_commits(&self, n: usize) -> StoreResult<()> {
+        const INSERT: &str = "INSERT INTO bench_commits (v) VALUES ($1)";
+        match &self.store.pool {
+            Pool::Sqlite(p) => {
+                sqlx::query("CREATE TABLE IF NOT EXISTS bench_commits (id INTEGER PRIMARY KEY, v TEXT)").execute(p).await?;
+                for i in 0..n {
+                    let mut tx = p.begin_with("BEGIN IMMEDIATE").await?;
+                    sqlx::query(INSERT).bind(format!("row {i}")).execute(&mut *tx).await?;
+                    tx.commit().await?;
+                }
+            }
+            Pool::Postgres(p) => {
+                sqlx::query("CREATE TABLE IF NOT EXISTS bench_commits (id BIGSERIAL PRIMARY KEY, v TEXT)").execute(p).await?;
+                for i in 0..n {
+                    let mut tx = p.begin().await?;
+                    sqlx::query(INSERT).bind(format!("row {i}")).execute(&mut *tx).await?;
+                    tx.commit().await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// PostgreSQL's `synchronous_commit` setting (what a commit waits for); `None` on SQLite.
+    pub async fn synchronous_commit(&self) -> StoreResult<Option<String>> {
+        match &self.store.pool {
+            Pool::Sqlite(_) => Ok(None),
+            Pool::Postgres(p) => Ok(Some(sqlx::query_scalar("SHOW synchronous_commit").fetch_one(p).await?)),
         }
     }
 
-    pub fn sandbox_books(&self) -> Arc<dyn crate::adapters::payments::sandbox::SandboxBooks> {
-        match self {
-            AnyStore::Sqlite(s) => Arc::new(s.clone()),
-            AnyStore::Postgres(s) => Arc::new(s.clone()),
-        }
-    }
-
-    pub fn sqlite_pool(&self) -> Option<&SqlitePool> {
-        match self {
-            AnyStore::Sqlite(s) => Some(&s.pool),
-            AnyStore::Postgres(_) => None,
-        }
-    }
-
-    pub fn pg_pool(&self) -> Option<&PgPool> {
-        match self {
-            AnyStore::Postgres(s) => Some(&s.pool),
-            AnyStore::Sqlite(_) => None,
-        }
+    /// Whether this is a PostgreSQL store.
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.store.pool, Pool::Postgres(_))
     }
 }
 
@@ -259,7 +315,7 @@ mod tests {
     async fn lookups_by_charge_use_an_index() {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = AnyStore::open(&format!("sqlite:{}", dir.path().join("p.db").display())).await.expect("store");
-        let pool = store.sqlite_pool().expect("sqlite");
+        let super::Pool::Sqlite(pool) = &store.store.pool else { panic!("a SQLite store") };
         for q in [
             "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM sandbox_refunds WHERE charge_id = 'c'",
             "SELECT charge_id, amount, currency, at, issued_by FROM credit_notes WHERE charge_id = 'c' ORDER BY id",

@@ -6,7 +6,7 @@ use super::replay::human;
 use crate::app::action::OutboxItem;
 use crate::app::engine::{Actor, Engine, Event, ReactTarget};
 use crate::app::outbox::pump;
-use crate::app::ports::{ChatSink, Clock};
+use crate::app::ports::{ChatSink, Clock, SystemClock};
 use crate::domain::ids::{AccountId, CaseNumber, UserId};
 use anyhow::Result;
 use async_trait::async_trait;
@@ -37,7 +37,7 @@ impl ConsoleClock {
 
 impl Clock for ConsoleClock {
     fn now(&self) -> DateTime<Utc> {
-        let now = Utc::now();
+        let now = SystemClock.now();
         now.checked_add_signed(self.ahead()).unwrap_or(now)
     }
 }
@@ -45,22 +45,36 @@ impl Clock for ConsoleClock {
 /// The longest `/tick` step: one year.
 const MAX_TICK_HOURS: i64 = 24 * 366;
 
+/// Why a `/tick` duration is refused, in words for the console's user.
+#[derive(Debug, thiserror::Error)]
+pub enum TickError {
+    #[error("`{text}` is not a duration: write 73h, 30m, 2d or 90s")]
+    NotADuration {
+        text: String,
+        /// The number did not parse (no digits, or too many).
+        #[source]
+        source: Option<std::num::ParseIntError>,
+    },
+    #[error("`{text}` is too long: at most {}d at a time", MAX_TICK_HOURS / 24)]
+    TooLong { text: String },
+}
+
 /// `73h`, `30m`, `2d`, `90s` (a bare number is minutes) → a duration of at most a year.
-pub fn parse_tick(text: &str) -> Result<Duration, String> {
+pub fn parse_tick(text: &str) -> Result<Duration, TickError> {
     let t = text.trim().to_ascii_lowercase();
     let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
     let (digits, unit) = t.split_at(split);
-    let n: i64 = digits.parse().map_err(|_| format!("`{text}` is not a duration: write 73h, 30m, 2d or 90s"))?;
+    let n: i64 = digits.parse().map_err(|e| TickError::NotADuration { text: text.to_string(), source: Some(e) })?;
     let d = match unit {
         "s" | "sec" | "secs" => Duration::try_seconds(n),
         "" | "m" | "min" | "mins" => Duration::try_minutes(n),
         "h" | "hour" | "hours" => Duration::try_hours(n),
         "d" | "day" | "days" => Duration::try_days(n),
-        _ => return Err(format!("`{text}` is not a duration: write 73h, 30m, 2d or 90s")),
+        _ => return Err(TickError::NotADuration { text: text.to_string(), source: None }),
     };
     match d {
         Some(d) if d <= Duration::hours(MAX_TICK_HOURS) => Ok(d),
-        _ => Err(format!("`{text}` is too long: at most {}d at a time", MAX_TICK_HOURS / 24)),
+        _ => Err(TickError::TooLong { text: text.to_string() }),
     }
 }
 use tokio::io::{AsyncBufReadExt, BufReader};
@@ -178,14 +192,23 @@ pub fn parse_console(line: &str) -> ConsoleInput {
     }
 }
 
+/// A console input line that is not text.
+#[derive(Debug, thiserror::Error)]
+#[error("line {line} is not valid UTF-8: ignored, nothing was sent")]
+pub struct NotUtf8 {
+    pub line: usize,
+    #[source]
+    pub source: std::str::Utf8Error,
+}
+
 /// One line of input as text, or why it is ignored (naming the line). NUL characters are
 /// removed (as everywhere text enters the bot); CR LF and LF both end a line.
-pub fn decode_line(n: usize, bytes: &[u8]) -> Result<String, String> {
+pub fn decode_line(n: usize, bytes: &[u8]) -> Result<String, NotUtf8> {
     let bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
     let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(t) => Ok(t.replace('\0', "")),
-        Err(_) => Err(format!("line {n} is not valid UTF-8: ignored, nothing was sent")),
+        Err(source) => Err(NotUtf8 { line: n, source }),
     }
 }
 
@@ -295,6 +318,10 @@ mod tests {
         for bad in ["/tick soon", "/tick -3h", "/tick 3w", "/tick 99999999999999999999h", "/tick 400d", "/tick 1h 2h"] {
             assert!(matches!(parse_console(bad), ConsoleInput::Help(_)), "{bad}");
         }
+        let overflow = parse_tick("99999999999999999999h").unwrap_err();
+        assert_eq!(overflow.to_string(), "`99999999999999999999h` is not a duration: write 73h, 30m, 2d or 90s");
+        assert!(std::error::Error::source(&overflow).is_some(), "the number's parse error is kept");
+        assert_eq!(parse_tick("400d").unwrap_err().to_string(), "`400d` is too long: at most 366d at a time");
         let clock = ConsoleClock::default();
         let before = clock.now();
         clock.advance(Duration::hours(73));
@@ -304,8 +331,11 @@ mod tests {
 
     #[test]
     fn console_input_bytes() {
-        assert_eq!(decode_line(1, b"hi\r\n"), Ok("hi".to_string()));
-        assert_eq!(decode_line(2, b"a\0b\n"), Ok("ab".to_string()));
-        assert_eq!(decode_line(3, b"bad \xff\n"), Err("line 3 is not valid UTF-8: ignored, nothing was sent".to_string()));
+        assert_eq!(decode_line(1, b"hi\r\n").unwrap(), "hi");
+        assert_eq!(decode_line(2, b"a\0b\n").unwrap(), "ab");
+        let bad = decode_line(3, b"bad \xff\n").unwrap_err();
+        assert_eq!(bad.to_string(), "line 3 is not valid UTF-8: ignored, nothing was sent");
+        let cause = std::error::Error::source(&bad).and_then(|s| s.downcast_ref::<std::str::Utf8Error>()).expect("the cause is kept");
+        assert_eq!(cause.valid_up_to(), 4, "it says where the text stops being UTF-8");
     }
 }

@@ -9,6 +9,7 @@ use crate::app::action::Action;
 use crate::app::l10n::Msg;
 use crate::app::ports::{StoreError, User, VoteRow};
 use crate::domain::approvals::{leads_needed, GoodwillRequest, GoodwillStatus, Ignored, Outcome, Refund, RefundStatus, Vote};
+use crate::domain::audit::AuditAction;
 use crate::domain::billing::{Charge, EntryKind, WalletEntry};
 use crate::domain::ids::{CaseNumber, ChargeId, UserId};
 use crate::domain::permissions::{self, Act, Denial, Whose};
@@ -25,7 +26,7 @@ impl Work<'_> {
     /// a toggle event applied now). Observations of one voter apply newest first: one that
     /// arrives after a newer one was applied changes nothing (see [`Work::vote_at`]).
     pub async fn reaction_seen(&mut self, actor: &Actor, emoji: &str, target: &ReactTarget, added: bool, seen: Option<i64>) -> EngineResult<()> {
-        let cfg = &self.e.cfg;
+        let cfg = &self.engine.cfg;
         let vote = if cfg.approve_emojis.iter().any(|e| e == emoji) {
             Vote::Approve
         } else if cfg.reject_emojis.iter().any(|e| e == emoji) {
@@ -51,14 +52,14 @@ impl Work<'_> {
             // on the bot's replies are conversation).
             let user = self.user(actor).await?;
             if added && user.roles.is_staff() {
-                let channel = self.e.cfg.approvals_channel.clone();
+                let channel = self.engine.cfg.approvals_channel.clone();
                 self.say(&channel, Some(&user.id), None, "Nothing changed: that message is not a refund or goodwill request waiting for approval.")
                     .await?;
             }
             return Ok(());
         };
         let user = self.user(actor).await?;
-        let channel = self.e.cfg.approvals_channel.clone();
+        let channel = self.engine.cfg.approvals_channel.clone();
         self.vote_at(&user, refund, vote, added, &channel, false, seen).await
     }
 
@@ -140,7 +141,7 @@ impl Work<'_> {
         }
         let outcome = if added { refund.react(&user.id, is_lead, vote, self.now) } else { refund.unreact(&user.id, vote, self.now) };
         let case_no = refund.case;
-        let approvals = self.e.cfg.approvals_channel.clone();
+        let approvals = self.engine.cfg.approvals_channel.clone();
         let was = stored.is_some_and(|r| r.present);
         if vote == Vote::Approve {
             // Every observation is recorded (an older one arriving later changes nothing);
@@ -156,7 +157,7 @@ impl Work<'_> {
             Outcome::Ignored(why) => {
                 if why.is_denial() {
                     self.deny(&user.id, channel, format!("{} ({case_no})", why.explain())).await?;
-                    self.audit(user.id.as_str(), Some(case_no), "refund.vote_refused", why.explain(), None).await?;
+                    self.audit(user.id.as_str(), Some(case_no), AuditAction::RefundVoteRefused, why.explain(), None).await?;
                 } else if by_command || (added && why != Ignored::NotCounted) {
                     // A repeated ✅, or a vote on a decided request, is answered too: the
                     // person learns why nothing happened.
@@ -166,18 +167,18 @@ impl Work<'_> {
             Outcome::Counted { have, need } => {
                 refund.approvals.push(user.id.clone());
                 self.tx.update_refund(&refund).await?;
-                self.audit(user.id.as_str(), Some(case_no), "refund.approval_counted", format!("{have} of {need} leads"), None).await?;
+                self.audit(user.id.as_str(), Some(case_no), AuditAction::RefundApprovalCounted, format!("{have} of {need} leads"), None).await?;
                 self.say(&approvals, None, Some(case_no), format!("{} approved the refund for {case_no} ({have} of {need} leads).", user.id)).await?;
             }
             Outcome::Withdrawn { have, need } => {
                 refund.approvals.retain(|u| *u != user.id);
                 self.tx.update_refund(&refund).await?;
-                self.audit(user.id.as_str(), Some(case_no), "refund.approval_withdrawn", format!("{have} of {need} leads"), None).await?;
+                self.audit(user.id.as_str(), Some(case_no), AuditAction::RefundApprovalWithdrawn, format!("{have} of {need} leads"), None).await?;
                 self.say(&approvals, None, Some(case_no), format!("{} withdrew their approval for {case_no} ({have} of {need} leads).", user.id))
                     .await?;
             }
             Outcome::Rejected => {
-                self.audit(user.id.as_str(), Some(case_no), "refund.rejected", refund_words(&refund), None).await?;
+                self.audit(user.id.as_str(), Some(case_no), AuditAction::RefundRejected, refund_words(&refund), None).await?;
                 let was_approved = !refund.approved_by.is_empty();
                 self.set_refund_status(&mut refund, RefundStatus::Rejected).await?;
                 if was_approved {
@@ -204,7 +205,7 @@ impl Work<'_> {
 
     /// A second lead's reaction on a goodwill request: ✅ credits it, ❌ refuses it.
     async fn goodwill_vote(&mut self, user: &User, mut g: GoodwillRequest, vote: Vote) -> EngineResult<()> {
-        let approvals = self.e.cfg.approvals_channel.clone();
+        let approvals = self.engine.cfg.approvals_channel.clone();
         if vote == Vote::Approve && user.roles.has(Role::Lead) && !self.authorize(user, Act::CreditGoodwill, Some(&g.account), &approvals).await? {
             return Ok(());
         }
@@ -222,7 +223,8 @@ impl Work<'_> {
                 g.status = GoodwillStatus::Rejected;
                 g.decided_by = Some(user.id.clone());
                 self.tx.update_goodwill(&g).await?;
-                self.audit(user.id.as_str(), None, "wallet.goodwill_rejected", format!("{}: {money}: {}", g.account, g.reason), None).await?;
+                self.audit(user.id.as_str(), None, AuditAction::WalletGoodwillRejected, format!("{}: {money}: {}", g.account, g.reason), None)
+                    .await?;
                 self.say(
                     &approvals,
                     Some(&g.requested_by),
@@ -234,7 +236,7 @@ impl Work<'_> {
             }
             Outcome::Ignored(why) if why.is_denial() => {
                 self.deny(&user.id, &approvals, format!("{} (goodwill credit to {})", why.explain(), g.account)).await?;
-                self.audit(user.id.as_str(), None, "wallet.goodwill_vote_refused", why.explain(), None).await
+                self.audit(user.id.as_str(), None, AuditAction::WalletGoodwillVoteRefused, why.explain(), None).await
             }
             _ => Ok(()),
         }
@@ -269,7 +271,7 @@ impl Work<'_> {
     /// dispute opened meanwhile puts it on hold).
     async fn at_quorum(&mut self, voter: &User, refund: &mut Refund, by: Vec<UserId>) -> EngineResult<AtQuorum> {
         let case_no = refund.case;
-        let approvals = self.e.cfg.approvals_channel.clone();
+        let approvals = self.engine.cfg.approvals_channel.clone();
         let charge = self.tx.charge(&refund.charge).await?;
         let mut valid = Vec::new();
         for id in by {
@@ -292,13 +294,14 @@ impl Work<'_> {
                     if let Some(row) = self.tx.vote(refund.id, &id).await? {
                         self.cas_vote(refund, &id, Some(row), VoteRow { present: false, seq: row.seq }).await?;
                     }
-                    self.audit("system", Some(case_no), "refund.approval_dropped", format!("{id}'s approval no longer counts: {why}"), None).await?;
+                    self.audit("system", Some(case_no), AuditAction::RefundApprovalDropped, format!("{id}'s approval no longer counts: {why}"), None)
+                        .await?;
                     self.say(&approvals, None, Some(case_no), format!("{id}'s approval for {case_no} no longer counts: {why}.")).await?;
                 }
             }
         }
         let on_charge = self.on_charge(&refund.charge, Some(refund.id)).await?;
-        let need = match self.e.cfg.policy.in_currency(refund.currency) {
+        let need = match self.engine.cfg.policy.in_currency(refund.currency) {
             Ok(p) => refund.leads_needed.max(leads_needed(refund.amount, on_charge, refund.is_override, &p)),
             Err(_) => refund.leads_needed.max(2), // settings removed since the request: the stricter rule
         };
@@ -309,7 +312,7 @@ impl Work<'_> {
             refund.leads_needed = need;
             self.tx.update_refund(refund).await?;
             let more = if raised { format!(" With the other refunds on {} it now needs {need} leads.", refund.charge) } else { String::new() };
-            self.audit(voter.id.as_str(), Some(case_no), "refund.approval_counted", format!("{have} of {need} leads"), None).await?;
+            self.audit(voter.id.as_str(), Some(case_no), AuditAction::RefundApprovalCounted, format!("{have} of {need} leads"), None).await?;
             self.say(&approvals, None, Some(case_no), format!("{} approved the refund for {case_no} ({have} of {need} leads).{more}", voter.id))
                 .await?;
             return Ok(AtQuorum::Short);
@@ -330,7 +333,14 @@ impl Work<'_> {
             }
             Payable::No(why) => {
                 refund.approvals = valid;
-                self.audit("system", Some(case_no), "refund.rejected", format!("{}: no longer eligible: {why}", refund_words(refund)), None).await?;
+                self.audit(
+                    "system",
+                    Some(case_no),
+                    AuditAction::RefundRejected,
+                    format!("{}: no longer eligible: {why}", refund_words(refund)),
+                    None,
+                )
+                .await?;
                 self.set_refund_status(refund, RefundStatus::Rejected).await?;
                 self.say(&approvals, None, Some(case_no), format!("The refund for {case_no} was not paid: it is no longer eligible ({why})."))
                     .await?;
@@ -369,8 +379,8 @@ impl Work<'_> {
     pub async fn announce_hold(&mut self, refund: &Refund, why: &str) -> EngineResult<()> {
         let case_no = refund.case;
         let words = refund_words(refund);
-        self.audit("system", Some(case_no), "refund.on_hold", format!("{words}: {why}"), Some("disputed")).await?;
-        let approvals = self.e.cfg.approvals_channel.clone();
+        self.audit("system", Some(case_no), AuditAction::RefundOnHold, format!("{words}: {why}"), Some("disputed")).await?;
+        let approvals = self.engine.cfg.approvals_channel.clone();
         self.say(
             &approvals,
             None,
@@ -442,7 +452,14 @@ impl Work<'_> {
                 reason: "adjustment".into(),
             })
             .await?;
-        self.audit("system", Some(refund.case), "wallet.adjustment", format!("{}: {} {cur} ({what})", charge.account, cur.format(amount)), None).await
+        self.audit(
+            "system",
+            Some(refund.case),
+            AuditAction::WalletAdjustment,
+            format!("{}: {} {cur} ({what})", charge.account, cur.format(amount)),
+            None,
+        )
+        .await
     }
 
     /// Approved: recorded as `executing` with its idempotency key in this same
@@ -455,8 +472,14 @@ impl Work<'_> {
         self.set_refund_status(refund, RefundStatus::Executing).await?;
         self.move_credits(refund, Direction::TakeBack).await?;
         let by: Vec<_> = refund.approved_by.iter().map(|u| u.to_string()).collect();
-        self.audit(actor, Some(refund.case), "refund.approved", format!("{} approved by {}", refund_words(refund), by.join(", ")), Some(&refund.rule))
-            .await
+        self.audit(
+            actor,
+            Some(refund.case),
+            AuditAction::RefundApproved,
+            format!("{} approved by {}", refund_words(refund), by.join(", ")),
+            Some(&refund.rule),
+        )
+        .await
     }
 
     /// An approval request not approved in time expires (Approval 5).
@@ -466,10 +489,16 @@ impl Work<'_> {
             return Ok(false);
         }
         self.set_refund_status(&mut refund, RefundStatus::Expired).await?;
-        let hours = self.e.cfg.policy.approval_expiry_hours;
-        self.audit("system", Some(refund.case), "refund.expired", format!("{} not approved within {hours} hours", refund_words(&refund)), None)
-            .await?;
-        let approvals = self.e.cfg.approvals_channel.clone();
+        let hours = self.engine.cfg.policy.approval_expiry_hours;
+        self.audit(
+            "system",
+            Some(refund.case),
+            AuditAction::RefundExpired,
+            format!("{} not approved within {hours} hours", refund_words(&refund)),
+            None,
+        )
+        .await?;
+        let approvals = self.engine.cfg.approvals_channel.clone();
         self.say(&approvals, None, Some(refund.case), format!("The refund request for {} expired: not approved within {hours} hours.", refund.case))
             .await?;
         if let Some(mut case) = self.tx.case(refund.case).await? {

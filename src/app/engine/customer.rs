@@ -5,6 +5,7 @@ use super::EngineResult;
 use crate::app::l10n::{self, Msg};
 use crate::app::ports::{CustomerLanguage, StoredQuestion, User};
 use crate::domain::approvals::RefundStatus;
+use crate::domain::audit::AuditAction;
 use crate::domain::billing::{price_credits, Charge, ChargeKind, PaymentMethod};
 use crate::domain::ids::{AccountId, CaseNumber};
 use crate::domain::intent::Intent;
@@ -124,10 +125,10 @@ impl Work<'_> {
         channel: &str,
     ) -> EngineResult<()> {
         // The answer to a question back routes the message it was about, while it is fresh.
-        let pending = self.tx.take_question(&user.id).await?.filter(|q| self.now - q.asked_at <= self.e.cfg.question_expiry);
+        let pending = self.tx.take_question(&user.id).await?.filter(|q| self.now - q.asked_at <= self.engine.cfg.question_expiry);
         if let Some(q) = pending {
             if let Some(intent) = chosen(text, &q.choices) {
-                self.audit(user.id.as_str(), None, "message.clarified", intent.to_string(), None).await?;
+                self.audit(user.id.as_str(), None, AuditAction::MessageClarified, intent.to_string(), None).await?;
                 return self.route(user, intent, &q.entities, &q.text, channel).await;
             }
         }
@@ -136,7 +137,7 @@ impl Work<'_> {
             ents.card_last4 = redacted_last4.map(str::to_string);
         }
         let intent = c.intent;
-        self.audit(user.id.as_str(), None, "message.classified", format!("{} ({:.2})", intent, c.confidence), None).await?;
+        self.audit(user.id.as_str(), None, AuditAction::MessageClassified, format!("{} ({:.2})", intent, c.confidence), None).await?;
         if self.answer_to_question(user, text, &ents, channel).await? {
             return Ok(());
         }
@@ -223,7 +224,7 @@ impl Work<'_> {
         case.charge = Some(charge.id.clone());
         case.updated_at = self.now;
         self.tx.update_case(&case).await?;
-        self.audit(user.id.as_str(), Some(case.number), "case.message", format!("answered which charge: {}", charge.id), None).await?;
+        self.audit(user.id.as_str(), Some(case.number), AuditAction::CaseMessage, format!("answered which charge: {}", charge.id), None).await?;
         let pick = Pick::Found(Box::new(charge.clone()));
         self.after_case_update(&mut case, Some(&charge), &pick, &charges, user, channel).await?;
         Ok(true)
@@ -244,8 +245,9 @@ impl Work<'_> {
         }
         let Some(given) = given else { return Ok(false) };
         let n = case.number;
-        self.audit(user.id.as_str(), Some(n), "case.link_requested", format!("{} says their billing account is {given}", user.id), None).await?;
-        let approvals = self.e.cfg.approvals_channel.clone();
+        self.audit(user.id.as_str(), Some(n), AuditAction::CaseLinkRequested, format!("{} says their billing account is {given}", user.id), None)
+            .await?;
+        let approvals = self.engine.cfg.approvals_channel.clone();
         let text = format!("{} ({n}) says their billing account is {given}: check it, then link them with /link {} <account>.", user.id, user.id);
         self.say(&approvals, None, Some(n), text).await?;
         let thanks = Msg::new("link-passed-on").with("given", given);
@@ -262,7 +264,7 @@ impl Work<'_> {
         let open = self.tx.open_cases_of(&user.id).await?;
         // A case named in the message, if it is theirs and open, is the one to join.
         let named = ents.case_id.as_deref().and_then(|c| CaseNumber::from_str(c).ok()).and_then(|n| open.iter().find(|c| c.number == n).cloned());
-        let pick = pick_charge(&charges, ents, intent, text, self.e.cfg.policy.duplicate_window_minutes);
+        let pick = pick_charge(&charges, ents, intent, text, self.engine.cfg.policy.duplicate_window_minutes);
         let charge = match &pick {
             Pick::Found(c) => Some((**c).clone()),
             _ => None,
@@ -292,7 +294,7 @@ impl Work<'_> {
                     self.tx.update_case(&case).await?;
                 }
                 // The customer's own words (already redacted), so staff read them in /ticket.
-                self.audit(user.id.as_str(), Some(case.number), "case.message", format!("({intent}) {}", clip(text)), None).await?;
+                self.audit(user.id.as_str(), Some(case.number), AuditAction::CaseMessage, format!("({intent}) {}", clip(text)), None).await?;
                 self.say_to(channel, &user.id, Some(case.number), Msg::new("case-added").with("case", case.number.to_string())).await?;
                 self.after_case_update(&mut case, charge.as_ref(), &pick, &charges, user, channel).await
             }
@@ -312,8 +314,8 @@ impl Work<'_> {
                 };
                 self.tx.insert_case(&case).await?;
                 self.push_ticket(&case).await?;
-                self.audit(user.id.as_str(), Some(number), "case.opened", format!("{intent} for account {account}"), None).await?;
-                self.audit(user.id.as_str(), Some(number), "case.message", format!("({intent}) {}", clip(text)), None).await?;
+                self.audit(user.id.as_str(), Some(number), AuditAction::CaseOpened, format!("{intent} for account {account}"), None).await?;
+                self.audit(user.id.as_str(), Some(number), AuditAction::CaseMessage, format!("({intent}) {}", clip(text)), None).await?;
                 let opened = Msg::new("case-opened").with("case", number.to_string()).with("topic", l10n::topic(intent));
                 self.say_to(channel, &user.id, Some(number), opened).await?;
                 // A case opened waiting for info already tells its status in the question.
@@ -419,7 +421,7 @@ impl Work<'_> {
         };
         self.tx.insert_case(&case).await?;
         self.push_ticket(&case).await?;
-        self.audit(user.id.as_str(), Some(number), "case.opened", format!("{intent}, no account linked"), None).await?;
+        self.audit(user.id.as_str(), Some(number), AuditAction::CaseOpened, format!("{intent}, no account linked"), None).await?;
         let opened = Msg::new("case-opened-unlinked").with("case", number.to_string()).with("topic", l10n::topic(intent));
         self.say_to(channel, &user.id, Some(number), opened).await?;
         Ok(())
@@ -442,7 +444,7 @@ impl Work<'_> {
         let sub = self.tx.subscription_of_charge(&charge.id).await?;
         let refunded = self.on_charge(&charge.id, None).await?;
         let ctx = RefundContext { charge, subscription: sub.as_ref(), account_charges: &charges, refunded, requested, deliberate_purchase };
-        Ok(eligibility(&ctx, &self.e.cfg.policy, self.now))
+        Ok(eligibility(&ctx, &self.engine.cfg.policy, self.now))
     }
 
     async fn answer_balance(&mut self, user: &User, channel: &str) -> EngineResult<()> {
@@ -473,7 +475,7 @@ impl Work<'_> {
         };
         let Some(acct) = self.tx.account(&account).await? else { return self.no_account(user, channel).await };
         let cur = acct.currency;
-        let policy = match self.e.cfg.policy.in_currency(cur) {
+        let policy = match self.engine.cfg.policy.in_currency(cur) {
             Ok(p) => p,
             Err(why) => {
                 self.say_to(channel, &user.id, None, Msg::new("credits-not-sold").with("currency", cur.to_string()).with("why", why.to_string()))
@@ -511,7 +513,7 @@ impl Work<'_> {
         let cur = acct.currency;
         let money = |d: Decimal| format!("{} {cur}", cur.format(d));
         let text = match &acct.auto_recharge {
-            Some(a) => match self.e.cfg.policy.in_currency(cur) {
+            Some(a) => match self.engine.cfg.policy.in_currency(cur) {
                 Ok(policy) => {
                     let p = price_credits(a.credits, cur, &policy);
                     Msg::new("auto-recharge-on")
@@ -613,7 +615,7 @@ impl Work<'_> {
                 self.say_to(channel, &user.id, Some(case.number), Msg::new("already-with-lead").with("case", case.number.to_string())).await?;
             }
             Some(mut case) => {
-                self.audit(user.id.as_str(), Some(case.number), "case.escalation_asked", "customer asked for escalation", None).await?;
+                self.audit(user.id.as_str(), Some(case.number), AuditAction::CaseEscalationAsked, "customer asked for escalation", None).await?;
                 self.set_status(&mut case, CaseStatus::Escalated, user.id.as_str(), Some(Msg::new("lead-takes-it"))).await?;
             }
             None => {

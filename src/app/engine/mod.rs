@@ -13,6 +13,7 @@ mod staff;
 mod work;
 
 use super::ports::{PaymentConnector, Store, StoreError, User};
+use crate::domain::audit::AuditAction;
 use crate::domain::billing::{Account, Charge, EntryKind, Subscription, WalletEntry};
 use crate::domain::ids::{AccountId, CaseNumber, UserId};
 use crate::domain::money::Currency;
@@ -52,6 +53,10 @@ pub struct EngineConfig {
     /// How long a question back waits for the customer's answer (`[bot]
     /// question_expiry_hours`, default 24); a later "2" is read as a new message.
     pub question_expiry: Duration,
+    /// The anti-spam limit: a customer with no open case who opened this many cases in
+    /// the last hour is asked to wait before opening another (0: no limit; `paydesk run`
+    /// takes `[discord] max_cases_per_user_per_hour`).
+    pub max_new_cases_per_hour: u32,
 }
 
 impl Default for EngineConfig {
@@ -68,6 +73,7 @@ impl Default for EngineConfig {
             wallet: WalletSettings::default(),
             daily_summary_hour: None,
             question_expiry: Duration::hours(24),
+            max_new_cases_per_hour: 0,
         }
     }
 }
@@ -351,7 +357,7 @@ impl Engine {
         if let Some(to) = actor {
             w.say(&channel, Some(to), None, format!("Nothing was changed: {why}.")).await?;
         }
-        w.audit(actor.map(|a| a.as_str()).unwrap_or("system"), None, "event.refused", why, None).await?;
+        w.audit(actor.map(|a| a.as_str()).unwrap_or("system"), None, AuditAction::EventRefused, why, None).await?;
         w.commit().await
     }
 

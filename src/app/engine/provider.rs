@@ -7,6 +7,7 @@ use super::work::refund_words;
 use super::{no_nul, Engine, EngineResult};
 use crate::app::ports::{ProviderStatus, User};
 use crate::domain::approvals::RefundStatus;
+use crate::domain::audit::AuditAction;
 use crate::domain::billing::{Account, Charge};
 use crate::domain::ids::{ChargeId, UserId};
 use crate::domain::intent::Intent;
@@ -84,8 +85,14 @@ impl Engine {
         }
         if let (RefundStatus::Succeeded, ProviderStatus::Failed(why)) = (refund.status, &u.status) {
             // Paid, then reversed or failed by the provider: the money came back.
-            w.audit("system", Some(refund.case), "refund.webhook", format!("{} event {} for {}", u.provider, u.event_id, refund_words(refund)), None)
-                .await?;
+            w.audit(
+                "system",
+                Some(refund.case),
+                AuditAction::RefundWebhook,
+                format!("{} event {} for {}", u.provider, u.event_id, refund_words(refund)),
+                None,
+            )
+            .await?;
             w.reverse(refund, why).await?;
             w.commit().await?;
             return Ok(WebhookOutcome::Applied);
@@ -97,7 +104,7 @@ impl Engine {
             w.audit(
                 "system",
                 Some(refund.case),
-                "refund.paid_after_failed",
+                AuditAction::RefundPaidAfterFailed,
                 format!("{} was recorded failed; {} event {} says it was paid", refund_words(refund), u.provider, u.event_id),
                 None,
             )
@@ -119,7 +126,7 @@ impl Engine {
                 w.audit(
                     "system",
                     Some(refund.case),
-                    "refund.webhook_ignored",
+                    AuditAction::RefundWebhookIgnored,
                     format!("{} is {}; {} says {said} (event {})", refund_words(refund), refund.status.as_str(), u.provider, u.event_id),
                     None,
                 )
@@ -132,8 +139,14 @@ impl Engine {
             w.commit().await?; // still pending, as we knew
             return Ok(WebhookOutcome::Ignored);
         }
-        w.audit("system", Some(refund.case), "refund.webhook", format!("{} event {} for {}", u.provider, u.event_id, refund_words(refund)), None)
-            .await?;
+        w.audit(
+            "system",
+            Some(refund.case),
+            AuditAction::RefundWebhook,
+            format!("{} event {} for {}", u.provider, u.event_id, refund_words(refund)),
+            None,
+        )
+        .await?;
         w.provider_says(refund, u.provider_ref.clone(), u.status.clone()).await?;
         w.commit().await?;
         Ok(WebhookOutcome::Applied)
@@ -166,14 +179,15 @@ impl Engine {
             Some(c) => c,
             None => {
                 let c = w.new_case(&charge, Intent::Dispute).await?;
-                w.audit("system", Some(c.number), "case.opened", format!("{provider} reported a dispute on charge {}", charge.id), None).await?;
+                w.audit("system", Some(c.number), AuditAction::CaseOpened, format!("{provider} reported a dispute on charge {}", charge.id), None)
+                    .await?;
                 c
             }
         };
         w.audit(
             "system",
             Some(case.number),
-            "charge.disputed",
+            AuditAction::ChargeDisputed,
             format!("{provider} event {event_id}: charge {} disputed", charge.id),
             Some("disputed"),
         )
@@ -221,7 +235,7 @@ impl Engine {
         w.audit(
             "system",
             None,
-            "charge.imported",
+            AuditAction::ChargeImported,
             format!("{} {} {} from {}", charge.id, charge.currency.format(charge.amount), charge.currency, charge.provider),
             None,
         )
@@ -293,7 +307,7 @@ impl Engine {
         case.updated_at = at;
         w.tx.update_case(&case).await?;
         w.push_ticket(&case).await?;
-        w.audit("system", Some(case.number), "reconcile.mismatch", format!("{provider}: {what}"), None).await?;
+        w.audit("system", Some(case.number), AuditAction::ReconcileMismatch, format!("{provider}: {what}"), None).await?;
         let approvals = self.cfg.approvals_channel.clone();
         w.say(&approvals, None, Some(case.number), format!("Reconciliation with {provider}: {what} ({}).", case.number)).await?;
         w.commit().await?;

@@ -13,6 +13,7 @@ use super::work::Work;
 use super::{no_nul, Engine, EngineResult};
 use crate::app::action::Action;
 use crate::app::ports::{purchase_id, ConnectorError, Purchase, PurchaseCall, PurchaseState, PurchaseStatus, SavedMethod, Taken, User};
+use crate::domain::audit::AuditAction;
 use crate::domain::billing::{Charge, ChargeKind, CreditPurchase, EntryKind, PaymentMethod, WalletEntry};
 use crate::domain::ids::{AccountId, ChargeId};
 use crate::domain::intent::Intent;
@@ -91,7 +92,7 @@ impl Work<'_> {
         cur: crate::domain::money::Currency,
         channel: &str,
     ) -> EngineResult<()> {
-        let provider = self.e.cfg.wallet.provider.clone();
+        let provider = self.engine.cfg.wallet.provider.clone();
         let purchase = Purchase {
             id: 0,
             account: account.clone(),
@@ -115,7 +116,7 @@ impl Work<'_> {
         self.audit(
             user.id.as_str(),
             None,
-            "wallet.purchase_started",
+            AuditAction::WalletPurchaseStarted,
             format!(
                 "{account}: {} credits for {} {cur} through {provider} ({reference}); nothing credited until paid",
                 p.credits,
@@ -215,7 +216,7 @@ impl Work<'_> {
                 self.audit(
                     "system",
                     None,
-                    if late { "wallet.purchase_paid_late" } else { "wallet.purchase" },
+                    if late { AuditAction::WalletPurchasePaidLate } else { AuditAction::WalletPurchase },
                     format!(
                         "{}: {} credits, +{} {cur}, charge {charge_id} of {} {cur} ({reference}, {} {via}{})",
                         purchase.account,
@@ -241,9 +242,11 @@ impl Work<'_> {
                 Ok(WebhookOutcome::Applied)
             }
             PurchaseState::Expired | PurchaseState::Failed(_) => {
-                let (to, words) = match state {
-                    PurchaseState::Failed(why) => (PurchaseStatus::Failed, format!("the payment did not go through ({why})")),
-                    _ => (PurchaseStatus::Expired, "the payment link expired before it was paid".to_string()),
+                let (to, action, words) = match state {
+                    PurchaseState::Failed(why) => {
+                        (PurchaseStatus::Failed, AuditAction::WalletPurchaseFailed, format!("the payment did not go through ({why})"))
+                    }
+                    _ => (PurchaseStatus::Expired, AuditAction::WalletPurchaseExpired, "the payment link expired before it was paid".to_string()),
                 };
                 if !self.tx.move_purchase(purchase.id, &[PurchaseStatus::Pending], to, None).await? {
                     return Ok(WebhookOutcome::Ignored);
@@ -251,7 +254,7 @@ impl Work<'_> {
                 self.audit(
                     "system",
                     None,
-                    &format!("wallet.purchase_{}", to.as_str()),
+                    action,
                     format!(
                         "{}: {} credits ({reference}, {} {via}): {words}; nothing credited",
                         purchase.account, purchase.credits, purchase.provider
@@ -292,7 +295,7 @@ impl Work<'_> {
         self.audit(
             "system",
             None,
-            "wallet.payment_method_saved",
+            AuditAction::WalletPaymentMethodSaved,
             format!(
                 "{}: {} customer {}, payment method {} kept for auto-recharge ({})",
                 purchase.account,
@@ -317,9 +320,9 @@ impl Work<'_> {
         cur: crate::domain::money::Currency,
         below: &str,
     ) -> EngineResult<String> {
-        let provider = self.e.cfg.wallet.provider.clone();
+        let provider = self.engine.cfg.wallet.provider.clone();
         let name = display(&provider).to_string();
-        let can = self.e.connectors.get(&provider).is_some_and(|c| c.off_session());
+        let can = self.engine.connectors.get(&provider).is_some_and(|c| c.off_session());
         if !can {
             return Ok(format!(
                 "Auto-recharge is on for {account}, but paydesk cannot charge a saved card through {name}, so nothing was charged and no credits were bought. \
@@ -368,7 +371,7 @@ impl Work<'_> {
         self.audit(
             "system",
             None,
-            "wallet.recharge_started",
+            AuditAction::WalletRechargeStarted,
             format!(
                 "{account}: {} credits for {} {cur} on the saved {name} payment method {} ({reference})",
                 p.credits,
@@ -433,8 +436,8 @@ impl Work<'_> {
             credits_word(purchase.credits),
             cur.format(purchase.total),
         );
-        self.audit("system", Some(number), "wallet.purchase_amount_mismatch", format!("{what} ({via})"), None).await?;
-        let approvals = self.e.cfg.approvals_channel.clone();
+        self.audit("system", Some(number), AuditAction::WalletPurchaseAmountMismatch, format!("{what} ({via})"), None).await?;
+        let approvals = self.engine.cfg.approvals_channel.clone();
         self.say(
             &approvals,
             None,
@@ -508,7 +511,7 @@ impl Engine {
                         return w.commit().await;
                     }
                     let cur = p.currency;
-                    w.audit("system", None, "wallet.purchase_link", format!("{} ({}): {} page {}", p.account, p.reference(), p.provider, link.provider_ref), None)
+                    w.audit("system", None, AuditAction::WalletPurchaseLink, format!("{} ({}): {} page {}", p.account, p.reference(), p.provider, link.provider_ref), None)
                         .await?;
                     let text = format!(
                         "Pay {} {cur} for {} {} on {}'s page: {} — the link works until {} UTC. Your wallet is credited once {} confirms the payment; nothing is charged if you do not pay.",

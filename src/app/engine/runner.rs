@@ -13,6 +13,7 @@ use super::{Engine, EngineResult};
 use crate::app::l10n::Msg;
 use crate::app::ports::{ConnectorError, ProviderRefund, ProviderStatus, RefundCall};
 use crate::domain::approvals::{next_attempt, Refund, RefundStatus};
+use crate::domain::audit::AuditAction;
 use crate::domain::billing::CreditNote;
 use crate::domain::tickets::CaseStatus;
 use chrono::{DateTime, Duration, Utc};
@@ -131,7 +132,7 @@ impl Engine {
             w.audit(
                 "system",
                 Some(refund.case),
-                "refund.new_key",
+                AuditAction::RefundNewKey,
                 format!(
                     "{}: {} replays a saved error under {old} and a lookup found nothing made; retried under {}",
                     refund_words(&refund),
@@ -174,7 +175,7 @@ impl Engine {
                 w.audit(
                     "system",
                     Some(refund.case),
-                    "refund.outcome_unknown",
+                    AuditAction::RefundOutcomeUnknown,
                     format!("{}: {why}; asking the provider before any retry", refund_words(&refund)),
                     None,
                 )
@@ -245,7 +246,7 @@ impl Work<'_> {
                 self.audit(
                     "system",
                     Some(refund.case),
-                    "refund.pending",
+                    AuditAction::RefundPending,
                     format!("{} accepted by {}, outcome pending", refund_words(refund), refund.provider),
                     None,
                 )
@@ -268,7 +269,7 @@ impl Work<'_> {
                 self.audit(
                     "system",
                     Some(refund.case),
-                    "refund.retry_scheduled",
+                    AuditAction::RefundRetryScheduled,
                     format!("{}: {why}; attempt {} at {}", refund_words(refund), refund.attempts + 1, at.to_rfc3339()),
                     None,
                 )
@@ -297,12 +298,19 @@ impl Work<'_> {
         self.tx.release_refund(refund.id).await?;
         let words = refund_words(refund);
         let at = refund.next_attempt_at.map(|a| a.to_rfc3339()).unwrap_or_default();
-        self.audit("system", Some(refund.case), "refund.outcome_unknown", format!("{words}: {why}; asking the provider again at {at}"), None).await?;
+        self.audit(
+            "system",
+            Some(refund.case),
+            AuditAction::RefundOutcomeUnknown,
+            format!("{words}: {why}; asking the provider again at {at}"),
+            None,
+        )
+        .await?;
         if elapsed < UNKNOWN_ESCALATE_SECS {
             return Ok(());
         }
         let marker = format!("refund {} ({})", refund.id.0, refund.idempotency_key);
-        let warned = self.tx.audit_of(refund.case).await?.iter().any(|a| a.action == "refund.may_have_been_paid" && a.detail.contains(&marker));
+        let warned = self.tx.audit_of(refund.case).await?.iter().any(|a| a.is(AuditAction::RefundMayHaveBeenPaid) && a.detail.contains(&marker));
         if warned {
             return Ok(());
         }
@@ -310,12 +318,12 @@ impl Work<'_> {
         self.audit(
             "system",
             Some(refund.case),
-            "refund.may_have_been_paid",
+            AuditAction::RefundMayHaveBeenPaid,
             format!("{marker}: {words} through {}{pref}: no answer for 30 minutes ({why})", refund.provider),
             None,
         )
         .await?;
-        let approvals = self.e.cfg.approvals_channel.clone();
+        let approvals = self.engine.cfg.approvals_channel.clone();
         let requester = refund.requested_by.clone();
         self.say(
             &approvals,
@@ -340,12 +348,12 @@ impl Work<'_> {
     /// default) is escalated to the leads, once.
     async fn pending_too_long(&mut self, refund: &Refund) -> EngineResult<()> {
         let since = refund.first_attempt_at.unwrap_or(self.now);
-        let limit = self.e.cfg.pending_escalation;
+        let limit = self.engine.cfg.pending_escalation;
         if self.now - since < limit {
             return Ok(());
         }
         let marker = format!("refund {} ({})", refund.id.0, refund.idempotency_key);
-        if self.tx.audit_of(refund.case).await?.iter().any(|a| a.action == "refund.pending_too_long" && a.detail.contains(&marker)) {
+        if self.tx.audit_of(refund.case).await?.iter().any(|a| a.is(AuditAction::RefundPendingTooLong) && a.detail.contains(&marker)) {
             return Ok(());
         }
         let words = refund_words(refund);
@@ -354,12 +362,12 @@ impl Work<'_> {
         self.audit(
             "system",
             Some(refund.case),
-            "refund.pending_too_long",
+            AuditAction::RefundPendingTooLong,
             format!("{marker}: {words} pending at {} (ref {pref})", refund.provider),
             None,
         )
         .await?;
-        let approvals = self.e.cfg.approvals_channel.clone();
+        let approvals = self.engine.cfg.approvals_channel.clone();
         self.say(
             &approvals,
             None,
@@ -399,12 +407,12 @@ impl Work<'_> {
         self.audit(
             "system",
             Some(refund.case),
-            "refund.succeeded",
+            AuditAction::RefundSucceeded,
             format!("{words} paid by {} (ref {pref}); credit note issued", refund.provider),
             Some(&refund.rule),
         )
         .await?;
-        let approvals = self.e.cfg.approvals_channel.clone();
+        let approvals = self.engine.cfg.approvals_channel.clone();
         self.say(&approvals, None, Some(refund.case), format!("Paid: {words} for {} (provider ref {pref}).", refund.case)).await?;
         if let Some(mut case) = self.tx.case(refund.case).await? {
             let sent = match self.tx.charge(&refund.charge).await?.and_then(|c| c.card_last4) {
@@ -450,12 +458,12 @@ impl Work<'_> {
         self.audit(
             "system",
             Some(refund.case),
-            "refund.reversed",
+            AuditAction::RefundReversed,
             format!("{words} (ref {pref}) was reversed by {} after it was paid: {why}; credit note voided by a balancing note", refund.provider),
             None,
         )
         .await?;
-        let approvals = self.e.cfg.approvals_channel.clone();
+        let approvals = self.engine.cfg.approvals_channel.clone();
         let requester = refund.requested_by.clone();
         self.say(
             &approvals,
@@ -484,8 +492,8 @@ impl Work<'_> {
         self.tx.release_refund(refund.id).await?;
         self.move_credits(refund, Direction::GiveBack).await?;
         let words = refund_words(refund);
-        self.audit("system", Some(refund.case), "refund.failed", format!("{words}: {why}"), None).await?;
-        let approvals = self.e.cfg.approvals_channel.clone();
+        self.audit("system", Some(refund.case), AuditAction::RefundFailed, format!("{words}: {why}"), None).await?;
+        let approvals = self.engine.cfg.approvals_channel.clone();
         let requester = refund.requested_by.clone();
         self.say(&approvals, Some(&requester), Some(refund.case), format!("The {words} for {} failed: {why}.", refund.case)).await?;
         if let Some(mut case) = self.tx.case(refund.case).await? {

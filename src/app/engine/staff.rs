@@ -7,12 +7,13 @@ use crate::app::command::{self, Command, RequestRef, Target};
 use crate::app::l10n::Msg;
 use crate::app::ports::User;
 use crate::domain::approvals::{auto_approves, expiry, idempotency_key, leads_needed, GoodwillRequest, GoodwillStatus, Refund, RefundStatus, Vote};
+use crate::domain::audit::AuditAction;
 use crate::domain::billing::{Charge, EntryKind, WalletEntry};
 use crate::domain::ids::{AccountId, CaseNumber, RefundId, UserId};
 use crate::domain::intent::Intent;
 use crate::domain::money::Currency;
 use crate::domain::permissions::{self, Act, Whose};
-use crate::domain::policy::{Decision, Refusal};
+use crate::domain::policy::{Decision, Refusal, UnconfiguredCurrency};
 use crate::domain::roles::Role;
 use crate::domain::tickets::{Case, CaseAction, CaseStatus};
 use rust_decimal::Decimal;
@@ -43,7 +44,7 @@ impl Work<'_> {
                 };
                 let was = u.account.take().map(|a| a.to_string()).unwrap_or_default();
                 self.tx.put_user(&u).await?;
-                self.audit(user.id.as_str(), None, "user.unlinked", format!("{target} -x- {was}"), None).await?;
+                self.audit(user.id.as_str(), None, AuditAction::UserUnlinked, format!("{target} -x- {was}"), None).await?;
                 self.say(channel, Some(&user.id), None, format!("{target} is no longer linked to account {was}; their cases stay with the account."))
                     .await?;
             }
@@ -131,7 +132,7 @@ impl Work<'_> {
                     self.tx.user(&target).await?.unwrap_or(User { id: target.clone(), roles: crate::domain::roles::Roles::CUSTOMER, account: None });
                 u.account = Some(account.clone());
                 self.tx.put_user(&u).await?;
-                self.audit(user.id.as_str(), None, "user.linked", format!("{target} -> {account}"), None).await?;
+                self.audit(user.id.as_str(), None, AuditAction::UserLinked, format!("{target} -> {account}"), None).await?;
                 self.say(channel, Some(&user.id), None, format!("Linked {target} to account {account}.")).await?;
                 // Cases the user opened before being linked now belong to the account.
                 for mut c in self.tx.open_cases_of(&target).await? {
@@ -180,8 +181,14 @@ impl Work<'_> {
             .await?;
         let approved = second.map(|s| format!(", approved by {s}")).unwrap_or_default();
         let actor = second.unwrap_or(by);
-        self.audit(actor.as_str(), None, "wallet.goodwill", format!("{account}: +{} {cur} by {by}{approved}: {reason}", cur.format(amount)), None)
-            .await?;
+        self.audit(
+            actor.as_str(),
+            None,
+            AuditAction::WalletGoodwill,
+            format!("{account}: +{} {cur} by {by}{approved}: {reason}", cur.format(amount)),
+            None,
+        )
+        .await?;
         self.say(
             channel,
             Some(by),
@@ -213,7 +220,7 @@ impl Work<'_> {
         reason: String,
         channel: &str,
     ) -> EngineResult<()> {
-        let policy = self.e.cfg.policy.in_currency(cur).unwrap_or_else(|_| self.e.cfg.policy.clone());
+        let policy = self.engine.cfg.policy.in_currency(cur).unwrap_or_else(|_| self.engine.cfg.policy.clone());
         let mut g = GoodwillRequest {
             id: 0,
             account: account.clone(),
@@ -230,14 +237,14 @@ impl Work<'_> {
         g.id = self.tx.insert_goodwill(&g).await?;
         let money = format!("{} {cur}", cur.format(amount));
         let limit = format!("{} {cur}", cur.format(policy.goodwill_two_lead_above));
-        let approvals = self.e.cfg.approvals_channel.clone();
+        let approvals = self.engine.cfg.approvals_channel.clone();
         let text = format!(
             "Goodwill credit of {money} to {account} requested by {} ({}). It is above {limit}, so a second lead must approve: react ✅ to credit it or ❌ to refuse, within {} hours.",
             user.id, g.reason, policy.approval_expiry_hours
         );
         g.message_ref = self.say(&approvals, None, None, text).await?;
         self.tx.update_goodwill(&g).await?;
-        self.audit(user.id.as_str(), None, "wallet.goodwill_requested", format!("{account}: {money}: {}", g.reason), None).await?;
+        self.audit(user.id.as_str(), None, AuditAction::WalletGoodwillRequested, format!("{account}: {money}: {}", g.reason), None).await?;
         let at = g.message_ref.as_ref().map(|r| format!(" (message {r})")).unwrap_or_default();
         self.say(
             channel,
@@ -250,8 +257,8 @@ impl Work<'_> {
     }
 
     /// The policy with `cur`'s money settings; `Err` says why there are none.
-    pub fn policy_in(&self, cur: Currency) -> Result<crate::domain::policy::Policy, String> {
-        self.e.cfg.policy.in_currency(cur).map_err(|e| e.to_string())
+    pub fn policy_in(&self, cur: Currency) -> Result<crate::domain::policy::Policy, UnconfiguredCurrency> {
+        self.engine.cfg.policy.in_currency(cur)
     }
 
     /// What a charge has refunded, being paid, held or waiting for approval, besides
@@ -280,7 +287,7 @@ impl Work<'_> {
         let why = denial.to_string();
         self.deny(&user.id, channel, why.clone()).await?;
         let on = account.map(|a| format!(" (account {a})")).unwrap_or_default();
-        self.audit(user.id.as_str(), None, "access.denied", format!("{}{on}: {why}", user.id), None).await?;
+        self.audit(user.id.as_str(), None, AuditAction::AccessDenied, format!("{}{on}: {why}", user.id), None).await?;
         Ok(false)
     }
 
@@ -349,7 +356,7 @@ impl Work<'_> {
             return Ok(());
         };
         self.tell_customer(&case, Msg::new("support-message").with("case", n.to_string()).with("text", text)).await?;
-        self.audit(user.id.as_str(), Some(n), "case.reply", format!("to {}: {text}", case.customer), None).await?;
+        self.audit(user.id.as_str(), Some(n), AuditAction::CaseReply, format!("to {}: {text}", case.customer), None).await?;
         self.say(channel, Some(&user.id), Some(n), format!("Sent to {} on {n}.", case.customer)).await?;
         Ok(())
     }
@@ -455,7 +462,7 @@ impl Work<'_> {
         // The money settings of the charge's currency (thresholds, auto-approve).
         let policy = match self.policy_in(charge.currency) {
             Ok(p) => p,
-            Err(why) => return self.refuse(user, &charge, case, &why, None, channel).await,
+            Err(why) => return self.refuse(user, &charge, case, &why.to_string(), None, channel).await,
         };
         let e = self.eligibility_of(&charge, amount).await?;
         let (refund_amount, rule) = match (&e.decision, is_override) {
@@ -483,7 +490,7 @@ impl Work<'_> {
         }
         // An amount the charge's provider cannot write exactly is refused now, before any
         // lead approves (never rounded on the way out).
-        if let Some(Err(why)) = self.e.connectors.get(&charge.provider).map(|c| c.representable(refund_amount, charge.currency)) {
+        if let Some(Err(why)) = self.engine.connectors.get(&charge.provider).map(|c| c.representable(refund_amount, charge.currency)) {
             let text = format!("This refund cannot be sent: {why}.");
             return self.refuse(user, &charge, case, &text, None, channel).await;
         }
@@ -544,7 +551,7 @@ impl Work<'_> {
         self.audit(
             user.id.as_str(),
             Some(case.number),
-            "refund.requested",
+            AuditAction::RefundRequested,
             format!("{} by {}: {why}; reason: {reason}", refund_words(&refund), user.id),
             Some(&rule),
         )
@@ -557,7 +564,7 @@ impl Work<'_> {
             self.audit(
                 "system",
                 Some(case.number),
-                "refund.auto_approved",
+                AuditAction::RefundAutoApproved,
                 format!(
                     "eligible, and with the {} {cur} already on the charge below the auto-approve amount of {} {cur}",
                     cur.format(on_charge),
@@ -581,7 +588,7 @@ impl Work<'_> {
                 .await?;
             return Ok(());
         }
-        let approvals = self.e.cfg.approvals_channel.clone();
+        let approvals = self.engine.cfg.approvals_channel.clone();
         let account = case.account.clone().map(|a| a.to_string());
         let req = Action::ApprovalRequest {
             message_ref: None,
@@ -648,7 +655,8 @@ impl Work<'_> {
             text.push_str(" As a lead you can override: /refund <charge> <amount> override <reason> (needs two other leads).");
         }
         self.say(channel, Some(&user.id), n, text).await?;
-        self.audit(user.id.as_str(), n, "refund.refused", format!("{}: {why}", charge.id), refusal.map(crate::app::report::refusal_rule)).await?;
+        self.audit(user.id.as_str(), n, AuditAction::RefundRefused, format!("{}: {why}", charge.id), refusal.map(crate::app::report::refusal_rule))
+            .await?;
         if matches!(refusal, Some(Refusal::Disputed)) {
             // Rule 7: the request is refused and the case escalated; a /refund on a
             // charge with no case opens one, so there is a case for the lead to take.
@@ -677,7 +685,7 @@ impl Work<'_> {
         };
         self.tx.insert_case(&case).await?;
         self.push_ticket(&case).await?;
-        self.audit(user.id.as_str(), Some(number), "case.opened", format!("by {} for charge {}", user.id, charge.id), None).await?;
+        self.audit(user.id.as_str(), Some(number), AuditAction::CaseOpened, format!("by {} for charge {}", user.id, charge.id), None).await?;
         Ok(case)
     }
 
@@ -705,7 +713,7 @@ impl Work<'_> {
                 // (`/reply` speaks to them).
                 self.set_status(&mut case, status, user.id.as_str(), None).await?;
                 if !note.is_empty() {
-                    self.audit(user.id.as_str(), Some(n), "case.note", note.to_string(), None).await?;
+                    self.audit(user.id.as_str(), Some(n), AuditAction::CaseNote, note.to_string(), None).await?;
                 }
                 self.say(channel, Some(&user.id), Some(n), format!("{n} is now {}.", status.as_str())).await?;
             }
@@ -740,8 +748,9 @@ impl Work<'_> {
         for a in self.tx.audit_of(c.number).await? {
             // Customers see what happened to their case; staff see every step and who took it.
             // Internal notes and staff-only steps never reach the customer.
-            const CUSTOMER_SEES: [&str; 4] = ["case.opened", "case.status", "case.message", "case.reply"];
-            if staff || CUSTOMER_SEES.contains(&a.action.as_str()) {
+            const CUSTOMER_SEES: [AuditAction; 4] =
+                [AuditAction::CaseOpened, AuditAction::CaseStatus, AuditAction::CaseMessage, AuditAction::CaseReply];
+            if staff || CUSTOMER_SEES.iter().any(|&action| a.is(action)) {
                 let who = if staff { format!(" {}", a.actor) } else { String::new() };
                 s.push_str(&format!("\n  {}{who} {}: {}", a.at.format("%Y-%m-%d %H:%M UTC"), a.action, a.detail));
             }

@@ -6,7 +6,7 @@ use crate::app::action::{Action, Destination};
 use crate::app::l10n::{self, Msg};
 use crate::app::ports::{StoreTx, User};
 use crate::domain::approvals::{Refund, RefundStatus};
-use crate::domain::audit::AuditRecord;
+use crate::domain::audit::{AuditAction, AuditRecord};
 use crate::domain::billing::{plan_usage, price_credits, Charge, ChargeKind, EntryKind, PaymentMethod, WalletEntry};
 use crate::domain::ids::{AccountId, CaseNumber, UserId};
 use crate::domain::roles::{Role, Roles};
@@ -20,14 +20,15 @@ use chrono::{DateTime, Utc};
 pub(crate) struct Work<'e> {
     pub(super) tx: Box<dyn StoreTx>,
     pub(super) now: DateTime<Utc>,
-    pub(super) e: &'e Engine,
+    /// The engine this work runs in: its configuration, policy and connectors.
+    pub(super) engine: &'e Engine,
     /// The language of the customer this work speaks to, once known (see `lang_of`).
     pub(super) speaker_lang: Option<(UserId, Lang)>,
 }
 
 impl<'e> Work<'e> {
-    pub fn new(tx: Box<dyn StoreTx>, now: DateTime<Utc>, e: &'e Engine) -> Work<'e> {
-        Work { tx, now, e, speaker_lang: None }
+    pub fn new(tx: Box<dyn StoreTx>, now: DateTime<Utc>, engine: &'e Engine) -> Work<'e> {
+        Work { tx, now, engine, speaker_lang: None }
     }
 
     pub async fn commit(self) -> EngineResult<()> {
@@ -48,7 +49,7 @@ impl<'e> Work<'e> {
             .tx
             .push(Action::Say {
                 message_ref: None,
-                channel: Destination::parse(channel).resolve(&self.e.cfg.approvals_channel),
+                channel: Destination::parse(channel).resolve(&self.engine.cfg.approvals_channel),
                 to: to.map(|u| u.to_string()),
                 case: case.map(|c| c.to_string()),
                 text: text.into(),
@@ -58,7 +59,7 @@ impl<'e> Work<'e> {
     }
 
     pub async fn deny(&mut self, user: &UserId, channel: &str, reason: impl Into<String>) -> EngineResult<()> {
-        let channel = Destination::parse(channel).resolve(&self.e.cfg.approvals_channel);
+        let channel = Destination::parse(channel).resolve(&self.engine.cfg.approvals_channel);
         self.tx.push(Action::Denied { user: user.to_string(), reason: reason.into(), channel }).await?;
         Ok(())
     }
@@ -67,7 +68,7 @@ impl<'e> Work<'e> {
         &mut self,
         actor: &str,
         case: Option<CaseNumber>,
-        action: &str,
+        action: AuditAction,
         detail: impl Into<String>,
         rule: Option<&str>,
     ) -> EngineResult<()> {
@@ -76,7 +77,7 @@ impl<'e> Work<'e> {
                 at: self.now,
                 actor: actor.to_string(),
                 case: case.map(|c| c.to_string()),
-                action: action.to_string(),
+                action: action.as_str().to_string(),
                 detail: detail.into(),
                 rule: rule.map(str::to_string),
             })
@@ -159,7 +160,7 @@ impl<'e> Work<'e> {
             None => vec![told],
         };
         self.tell_customer(case, Msg::joined(parts, " ")).await?;
-        self.audit(actor, Some(case.number), "case.status", format!("{} -> {}{audit_why}", from.as_str(), status.as_str()), None).await
+        self.audit(actor, Some(case.number), AuditAction::CaseStatus, format!("{} -> {}{audit_why}", from.as_str(), status.as_str()), None).await
     }
 
     /// Sets a refund's status, stores it and writes its `refund` line.
@@ -199,7 +200,7 @@ impl<'e> Work<'e> {
         let now = self.user(actor).await?.roles;
         if before.is_some_and(|b| b != now) {
             let was = before.map(|b| b.to_string()).unwrap_or_default();
-            self.audit("system", None, "user.roles", format!("{}: {was} -> {now}", actor.id), None).await?;
+            self.audit("system", None, AuditAction::UserRoles, format!("{}: {was} -> {now}", actor.id), None).await?;
         }
         Ok(())
     }
@@ -215,7 +216,7 @@ impl<'e> Work<'e> {
         // A customer's message is read first, so that every reply to it (the card notice
         // too) is in their language.
         let reading = if !is_command && user.roles.has(Role::Customer) {
-            let c = crate::nlu::classifier().classify(&text, self.e.cfg.default_currency.code());
+            let c = crate::nlu::classifier().classify(&text, self.engine.cfg.default_currency.code());
             self.settle_language(&user, &text, &c, channel).await?;
             Some(c)
         } else {
@@ -226,7 +227,7 @@ impl<'e> Work<'e> {
             self.audit(
                 user.id.as_str(),
                 None,
-                "message.card_redacted",
+                AuditAction::MessageCardRedacted,
                 format!("{} card number(s) removed from a message", redacted.card_numbers),
                 None,
             )
@@ -247,10 +248,26 @@ impl<'e> Work<'e> {
             }
             return Ok(());
         }
-        match reading {
-            Some(c) => self.customer_message(&user, &text, c, redacted.last4.as_deref(), channel).await,
-            None => Ok(()),
+        let Some(reading) = reading else { return Ok(()) };
+        if self.held_back_by_case_limit(&user, channel).await? {
+            return Ok(());
         }
+        self.customer_message(&user, &text, reading, redacted.last4.as_deref(), channel).await
+    }
+
+    /// The anti-spam limit (`EngineConfig::max_new_cases_per_hour`, Discord's
+    /// `max_cases_per_user_per_hour`): true when the customer was told to wait instead.
+    async fn held_back_by_case_limit(&mut self, user: &User, channel: &str) -> EngineResult<bool> {
+        let limit = self.engine.cfg.max_new_cases_per_hour;
+        if limit == 0 {
+            return Ok(false);
+        }
+        let cases = self.tx.cases_of(&user.id).await?;
+        let Some(opened) = crate::domain::tickets::new_case_limit(&cases, self.now, limit) else {
+            return Ok(false);
+        };
+        self.say_to(channel, &user.id, None, Msg::new("case-limit").count("opened", u64::from(opened))).await?;
+        Ok(true)
     }
 
     pub async fn usage(&mut self, account_id: &AccountId, conversations: u64) -> EngineResult<()> {
@@ -259,19 +276,19 @@ impl<'e> Work<'e> {
             return Ok(());
         };
         let cur = account.currency;
-        let policy = match self.e.cfg.policy.in_currency(cur) {
+        let policy = match self.engine.cfg.policy.in_currency(cur) {
             Ok(p) => p,
             Err(why) => {
                 tracing::warn!(account = %account.id, "usage refused: {why}");
                 return self
-                    .audit("system", None, "wallet.usage_refused", format!("{}: {conversations} conversation(s): {why}", account.id), None)
+                    .audit("system", None, AuditAction::WalletUsageRefused, format!("{}: {conversations} conversation(s): {why}", account.id), None)
                     .await;
             }
         };
         let balance = self.tx.wallet_balance(&account.id, cur).await?;
         let mut plan = plan_usage(balance, conversations, cur, account.auto_recharge.as_ref(), &policy);
         let mut notices = Vec::new();
-        if !plan.recharges.is_empty() && self.e.cfg.wallet.provider != "sandbox" {
+        if !plan.recharges.is_empty() && self.engine.cfg.wallet.provider != "sandbox" {
             // A real provider: the sandbox must not pretend to charge the card. The saved
             // payment method is charged off-session after this commits (one recharge at a
             // time, credited once the provider confirms); without one nothing is bought.
@@ -352,14 +369,8 @@ impl<'e> Work<'e> {
                     reason: reason.into(),
                 })
                 .await?;
-            self.audit(
-                "system",
-                None,
-                &format!("wallet.{}", kind.as_str()),
-                format!("{}: {} {cur} ({detail})", account.id, cur.format(*amount)),
-                None,
-            )
-            .await?;
+            self.audit("system", None, AuditAction::wallet_entry(*kind), format!("{}: {} {cur} ({detail})", account.id, cur.format(*amount)), None)
+                .await?;
         }
         // The customer is told of every auto-recharge: what was charged and why.
         if !notices.is_empty() {
@@ -374,7 +385,7 @@ impl<'e> Work<'e> {
                 .count("conversations", plan.refused)
                 .with("account", account.id.to_string())
                 .with("balance", format!("{} {cur}", cur.format(plan.balance_after)));
-            self.audit("system", None, "wallet.usage_refused", refused.english(), None).await?;
+            self.audit("system", None, AuditAction::WalletUsageRefused, refused.english(), None).await?;
             self.tx
                 .push(Action::Wallet {
                     account: account.id.to_string(),
@@ -394,7 +405,7 @@ impl<'e> Work<'e> {
     pub async fn buy_credits(&mut self, user: &User, account: &AccountId, credits: u32, channel: &str) -> EngineResult<()> {
         let Some(acct) = self.tx.account(account).await? else { return Ok(()) };
         let cur = acct.currency;
-        let policy = match self.e.cfg.policy.in_currency(cur) {
+        let policy = match self.engine.cfg.policy.in_currency(cur) {
             Ok(p) => p,
             Err(why) => {
                 self.say(channel, Some(&user.id), None, format!("No credits were bought: {why}.")).await?;
@@ -402,7 +413,7 @@ impl<'e> Work<'e> {
             }
         };
         let p = price_credits(credits, cur, &policy);
-        if self.e.cfg.wallet.provider != "sandbox" {
+        if self.engine.cfg.wallet.provider != "sandbox" {
             // A real provider: its hosted page takes the payment; nothing is credited now.
             return self.start_hosted_purchase(user, &acct.id, &p, cur, channel).await;
         }
@@ -443,7 +454,7 @@ impl<'e> Work<'e> {
         self.audit(
             user.id.as_str(),
             None,
-            "wallet.purchase",
+            AuditAction::WalletPurchase,
             format!("{}: {credits} credits, +{} {cur}, charge {id} of {} {cur}", acct.id, cur.format(p.value), cur.format(p.total)),
             None,
         )

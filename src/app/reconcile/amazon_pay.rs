@@ -44,7 +44,8 @@ pub(super) fn settlement_rows(text: &str, refunds: bool) -> Option<Result<Rows, 
         } else if !refunds && typ.eq_ignore_ascii_case("Capture") {
             out.push((
                 *line,
-                Err(format!("Amazon Pay settlement reports name no customer: charge {} cannot be imported from them", get("amazontransactionid"))),
+                Err(format!("Amazon Pay settlement reports name no customer: charge {} cannot be imported from them", get("amazontransactionid"))
+                    .into()),
             ));
         }
     }

@@ -32,7 +32,7 @@ pub(super) fn chargebee_transactions(text: &str, refunds: bool) -> Option<Rows> 
     let mut out = Vec::new();
     for (line, rec) in body {
         if rec.len() != header.len() {
-            out.push((*line, Err(format!("{} fields, the header has {}", rec.len(), header.len()))));
+            out.push((*line, Err(format!("{} fields, the header has {}", rec.len(), header.len()).into())));
             continue;
         }
         let r: Row = header.iter().cloned().zip(rec.iter().map(|f| f.trim().to_string())).collect();
@@ -42,7 +42,7 @@ pub(super) fn chargebee_transactions(text: &str, refunds: bool) -> Option<Rows> 
             ("payment", false) => {
                 let customer = f("customer_id");
                 let made = if customer.is_empty() {
-                    Err(format!("transaction {} names no customer", f("id")))
+                    Err(format!("transaction {} names no customer", f("id")).into())
                 } else {
                     Ok(row(&[
                         ("id", f("id")),
@@ -95,7 +95,7 @@ pub(super) fn shopify_orders(text: &str, refunds: bool) -> Option<Rows> {
             let fin = str_of(o, "financial_status");
             let paid = matches!(fin.as_str(), "paid" | "partially_refunded" | "refunded");
             let made = if customer.is_empty() {
-                Err(format!("order {} has no customer (a guest checkout): no account to import it under", str_of(o, "name")))
+                Err(format!("order {} has no customer (a guest checkout): no account to import it under", str_of(o, "name")).into())
             } else {
                 let at = [str_of(o, "processed_at"), str_of(o, "created_at")].into_iter().find(|s| !s.is_empty()).unwrap_or_default();
                 Ok(row(&[

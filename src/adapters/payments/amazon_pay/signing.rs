@@ -19,12 +19,15 @@
 //! The private key comes from the environment only (PEM, PKCS#8 or PKCS#1); the signer
 //! never prints it. RustCrypto's `rsa` does the RSA: nothing here is hand-written crypto.
 
+use crate::adapters::payments::executor::SignError;
+use crate::app::ports::{Clock, SystemClock};
 use chrono::{DateTime, Utc};
 use rsa::pkcs1::DecodeRsaPrivateKey;
 use rsa::pkcs8::DecodePrivateKey;
 use rsa::signature::{RandomizedSigner, SignatureEncoding};
 use rsa::RsaPrivateKey;
 use sha2::{Digest, Sha256};
+use std::sync::Arc;
 
 /// The algorithm's name, first line of the string to sign and of `authorization`.
 pub const ALGORITHM: &str = "AMZN-PAY-RSASSA-PSS-V2";
@@ -115,6 +118,8 @@ pub struct Signer {
     public_key_id: String,
     region: String,
     key: RsaPrivateKey,
+    /// `x-amz-pay-date` is read from it (the wall clock unless a test sets another).
+    clock: Arc<dyn Clock>,
 }
 
 impl std::fmt::Debug for Signer {
@@ -124,18 +129,33 @@ impl std::fmt::Debug for Signer {
     }
 }
 
+/// Why a merchant key cannot sign. Never quotes the key: the decoders' errors name the
+/// encoding step that failed, not the bytes.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("the Amazon Pay private key is not an RSA private key in PEM (PKCS#8 or PKCS#1)")]
+    NotRsaPem {
+        /// Why it is not PKCS#8, the form Integration Central gives.
+        #[source]
+        source: rsa::pkcs8::Error,
+    },
+    #[error("the Amazon Pay public key id is empty")]
+    EmptyKeyId,
+}
+
 impl Signer {
     /// From the PEM of the private key Amazon Pay's Integration Central gives (PKCS#8
     /// `BEGIN PRIVATE KEY`, or PKCS#1 `BEGIN RSA PRIVATE KEY`). The error never quotes it.
-    pub fn from_pem(public_key_id: &str, region: &str, pem: &str) -> Result<Signer, String> {
+    pub fn from_pem(public_key_id: &str, region: &str, pem: &str) -> Result<Signer, KeyError> {
         let pem = pem.trim();
-        let key = RsaPrivateKey::from_pkcs8_pem(pem)
-            .or_else(|_| RsaPrivateKey::from_pkcs1_pem(pem))
-            .map_err(|_| "the Amazon Pay private key is not an RSA private key in PEM (PKCS#8 or PKCS#1)".to_string())?;
+        let key = match RsaPrivateKey::from_pkcs8_pem(pem) {
+            Ok(key) => key,
+            Err(pkcs8) => RsaPrivateKey::from_pkcs1_pem(pem).map_err(|_| KeyError::NotRsaPem { source: pkcs8 })?,
+        };
         if public_key_id.trim().is_empty() {
-            return Err("the Amazon Pay public key id is empty".into());
+            return Err(KeyError::EmptyKeyId);
         }
-        Ok(Signer { public_key_id: public_key_id.trim().to_string(), region: region.to_string(), key })
+        Ok(Signer { public_key_id: public_key_id.trim().to_string(), region: region.to_string(), key, clock: Arc::new(SystemClock) })
     }
 
     pub fn public_key(&self) -> rsa::RsaPublicKey {
@@ -158,8 +178,8 @@ impl Signer {
         headers: &[(String, String)],
         payload: &[u8],
         now: DateTime<Utc>,
-    ) -> Result<Vec<(String, String)>, String> {
-        let u = reqwest::Url::parse(url).map_err(|_| "amazon_pay: the request URL is not valid".to_string())?;
+    ) -> Result<Vec<(String, String)>, SignError> {
+        let u = reqwest::Url::parse(url).map_err(|e| SignError::BadUrl(Box::new(e)))?;
         let host = u.host_str().unwrap_or_default().to_string();
         let mut added = vec![
             ("x-amz-pay-date".to_string(), amz_date(now)),
@@ -183,8 +203,8 @@ impl Signer {
 }
 
 impl crate::adapters::payments::executor::RequestSigner for Signer {
-    fn sign_request(&self, method: &str, url: &str, headers: &[(String, String)], payload: &[u8]) -> Result<Vec<(String, String)>, String> {
-        self.headers(method, url, headers, payload, Utc::now())
+    fn sign_request(&self, method: &str, url: &str, headers: &[(String, String)], payload: &[u8]) -> Result<Vec<(String, String)>, SignError> {
+        self.headers(method, url, headers, payload, self.clock.now())
     }
 }
 

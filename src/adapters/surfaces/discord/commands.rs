@@ -94,26 +94,43 @@ impl Invocation {
     }
 }
 
+/// Why a slash command's options cannot be one command line; shown to the user as is.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OptionError {
+    #[error("`{0}` must be one word")]
+    NotOneWord(String),
+    #[error("`{0}` is required")]
+    Required(String),
+    #[error("`{0}` is an amount like 12.50 or 12.50 EUR")]
+    NotAnAmount(String),
+    #[error("set `override: True` instead of starting the reason with \"override\"")]
+    OverrideInReason,
+    #[error("put the amount in `amount`, not at the start of the reason")]
+    AmountInReason,
+    #[error("unknown command /{0}")]
+    UnknownCommand(String),
+}
+
 /// A value that must stay one word of the command line.
-fn word<'a>(inv: &'a Invocation, name: &str) -> Result<Option<&'a str>, String> {
+fn word<'a>(inv: &'a Invocation, name: &str) -> Result<Option<&'a str>, OptionError> {
     match inv.text(name) {
-        Some(v) if v.split_whitespace().count() > 1 => Err(format!("`{name}` must be one word")),
+        Some(v) if v.split_whitespace().count() > 1 => Err(OptionError::NotOneWord(name.to_string())),
         other => Ok(other),
     }
 }
 
-fn required<'a>(inv: &'a Invocation, name: &str) -> Result<&'a str, String> {
-    word(inv, name)?.ok_or_else(|| format!("`{name}` is required"))
+fn required<'a>(inv: &'a Invocation, name: &str) -> Result<&'a str, OptionError> {
+    word(inv, name)?.ok_or_else(|| OptionError::Required(name.to_string()))
 }
 
 /// An amount: a number with at most a currency code after it ("12.50 EUR").
-fn amount<'a>(inv: &'a Invocation, name: &str) -> Result<Option<&'a str>, String> {
+fn amount<'a>(inv: &'a Invocation, name: &str) -> Result<Option<&'a str>, OptionError> {
     let Some(v) = inv.text(name) else { return Ok(None) };
     let parts: Vec<&str> = v.split_whitespace().collect();
     match parts.as_slice() {
         [_] => Ok(Some(v)),
         [_, code] if code.len() == 3 && code.chars().all(|c| c.is_ascii_alphabetic()) => Ok(Some(v)),
-        _ => Err(format!("`{name}` is an amount like 12.50 or 12.50 EUR")),
+        _ => Err(OptionError::NotAnAmount(name.to_string())),
     }
 }
 
@@ -123,7 +140,7 @@ fn join(parts: &[&str]) -> String {
 
 /// The text command a slash command stands for. `Err` is a message for the user (the
 /// options would not survive as one command line); everything else is the core's to judge.
-pub fn to_text(inv: &Invocation) -> Result<String, String> {
+pub fn to_text(inv: &Invocation) -> Result<String, OptionError> {
     let line = match inv.name.as_str() {
         "refund" => {
             let target = required(inv, "target")?;
@@ -131,10 +148,10 @@ pub fn to_text(inv: &Invocation) -> Result<String, String> {
             let reason = inv.text("reason").unwrap_or("");
             let first = reason.split_whitespace().next().unwrap_or("");
             if first.eq_ignore_ascii_case("override") {
-                return Err("set `override: True` instead of starting the reason with \"override\"".into());
+                return Err(OptionError::OverrideInReason);
             }
             if amount.is_none() && looks_like_amount(first) {
-                return Err("put the amount in `amount`, not at the start of the reason".into());
+                return Err(OptionError::AmountInReason);
             }
             let ov = if inv.flag("override") { "override" } else { "" };
             join(&["/refund", target, amount.unwrap_or(""), ov, reason])
@@ -143,7 +160,7 @@ pub fn to_text(inv: &Invocation) -> Result<String, String> {
         "reject" => join(&["/reject", required(inv, "case")?, inv.text("reason").unwrap_or("")]),
         "wallet" => match inv.sub.as_deref() {
             Some("credit") => {
-                let amt = amount(inv, "amount")?.ok_or("`amount` is required")?;
+                let amt = amount(inv, "amount")?.ok_or_else(|| OptionError::Required("amount".into()))?;
                 join(&["/wallet credit", required(inv, "account")?, amt, inv.text("reason").unwrap_or("")])
             }
             Some("buy") => join(&["/wallet buy", required(inv, "credits")?]),
@@ -157,12 +174,12 @@ pub fn to_text(inv: &Invocation) -> Result<String, String> {
             }
         }
         "link" => {
-            let user = inv.user("user").ok_or("`user` is required")?;
+            let user = inv.user("user").ok_or_else(|| OptionError::Required("user".into()))?;
             // As a mention: the id is parsed as an id, never taken for a card number.
             join(&["/link", &format!("<@{user}>"), required(inv, "account")?])
         }
         "help" => "/help".to_string(),
-        other => return Err(format!("unknown command /{}", other.chars().take(30).collect::<String>())),
+        other => return Err(OptionError::UnknownCommand(other.chars().take(30).collect())),
     };
     Ok(line)
 }
@@ -215,7 +232,7 @@ mod tests {
         // Every command of the definitions is mapped.
         for d in definitions().as_array().unwrap() {
             let name = d["name"].as_str().unwrap();
-            assert!(to_text(&inv(name, None, &[])).map_or_else(|e| !e.starts_with("unknown"), |_| true), "{name}");
+            assert!(to_text(&inv(name, None, &[])).map_or_else(|e| !matches!(e, OptionError::UnknownCommand(_)), |_| true), "{name}");
         }
     }
 
@@ -236,11 +253,15 @@ mod tests {
 
     #[test]
     fn options_cannot_change_the_meaning_of_the_line() {
-        assert!(to_text(&inv("refund", None, &[("target", t("ch_1 override"))])).is_err());
-        assert!(to_text(&inv("refund", None, &[("target", t("ch_1")), ("reason", t("override please"))])).is_err());
-        assert!(to_text(&inv("refund", None, &[("target", t("ch_1")), ("reason", t("12 dollars back"))])).is_err());
-        assert!(to_text(&inv("refund", None, &[("target", t("ch_1")), ("amount", t("12 override"))])).is_err());
-        assert!(to_text(&inv("approve", None, &[])).is_err());
+        assert_eq!(to_text(&inv("refund", None, &[("target", t("ch_1 override"))])), Err(OptionError::NotOneWord("target".into())));
+        assert_eq!(to_text(&inv("refund", None, &[("target", t("ch_1")), ("reason", t("override please"))])), Err(OptionError::OverrideInReason));
+        assert_eq!(to_text(&inv("refund", None, &[("target", t("ch_1")), ("reason", t("12 dollars back"))])), Err(OptionError::AmountInReason));
+        assert_eq!(
+            to_text(&inv("refund", None, &[("target", t("ch_1")), ("amount", t("12 override"))])),
+            Err(OptionError::NotAnAmount("amount".into()))
+        );
+        let missing = to_text(&inv("approve", None, &[])).unwrap_err();
+        assert_eq!(missing.to_string(), "`case` is required", "the words the user is shown");
         // Bad amounts are the core's to refuse, with its own reason.
         assert!(parse(&to_text(&inv("refund", None, &[("target", t("ch_1")), ("amount", t("1e5"))])).unwrap()).is_err());
     }

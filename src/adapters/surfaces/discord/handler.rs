@@ -8,7 +8,6 @@ use crate::app::action::Destination;
 use crate::app::engine::{Actor, Event, ReactTarget};
 use crate::domain::ids::{CaseNumber, UserId as PdUserId};
 use crate::domain::roles::{Role, Roles};
-use chrono::Utc;
 use serde_json::json;
 use serenity::all::{
     CommandDataOption, CommandDataOptionValue, CommandInteraction, Context, EventHandler, GuildId, GuildMemberUpdateEvent, Interaction, Member,
@@ -146,7 +145,7 @@ impl Shared {
         if self.stopping.load(Ordering::SeqCst) {
             return false;
         }
-        match self.engine.handle(event, Utc::now(), Some(dedupe)).await {
+        match self.engine.handle(event, self.clock.now(), Some(dedupe)).await {
             Ok(()) => {
                 self.metrics.events_handled.fetch_add(1, Ordering::Relaxed);
                 true
@@ -161,7 +160,7 @@ impl Shared {
 
     async fn roles_changed(&self, user: u64, roles: Roles) {
         let actor = Actor { id: PdUserId::new(user.to_string()), roles: Some(roles) };
-        if let Err(e) = self.engine.handle(Event::Roles { actor }, Utc::now(), None).await {
+        if let Err(e) = self.engine.handle(Event::Roles { actor }, self.clock.now(), None).await {
             self.metrics.events_failed.fetch_add(1, Ordering::Relaxed);
             tracing::error!(error = %e, user, "role change not stored");
         }
@@ -200,18 +199,7 @@ impl Shared {
         // A full card number: the message goes (Manage Messages); the engine redacts its
         // copy before anything is stored and warns the customer.
         self.delete_card_number(ctx, msg.channel_id.get(), msg.id.get(), &msg.content, msg.guild_id.is_some()).await;
-        let is_command = crate::app::command::is_command(&msg.content);
-        if !is_command && roles.has(Role::Customer) && self.cfg.max_cases_per_user_per_hour > 0 {
-            let since = Utc::now() - chrono::Duration::hours(1);
-            let opened = self.map.cases_opened_since(&user.to_string(), since).await.unwrap_or(0);
-            let has_open = !self.map.open_cases(Some(&user.to_string()), 1).await.unwrap_or_default().is_empty();
-            if opened >= i64::from(self.cfg.max_cases_per_user_per_hour) && !has_open {
-                let body = json!({"content": format!("<@{user}> You have opened {opened} cases in the last hour; please wait a little before opening another."),
-                    "allowed_mentions": {"users": [user.to_string()]}});
-                let _ = ctx.http.send_message(msg.channel_id, vec![], &body).await;
-                return;
-            }
-        }
+        // The anti-spam limit on new cases is the engine's (`max_new_cases_per_hour`).
         let actor = Actor { id: PdUserId::new(user.to_string()), roles: Some(roles) };
         let text = msg.content.clone();
         if self.handle(Event::Message { actor, text, channel }, &format!("discord:message:{}", msg.id)).await && msg.guild_id.is_some() {
@@ -342,7 +330,7 @@ impl Shared {
         // The instant of the observation: the engine applies a voter's observations newest
         // first, so one handled late (here after a lock wait, or by another instance)
         // never undoes a newer one.
-        let seen = Utc::now().timestamp_micros();
+        let seen = self.clock.now().timestamp_micros();
         let added = match stands_in {
             Some(channel) => match self.reactors(ctx, channel, message_id, emoji).await {
                 Some(users) => users.contains(&user),
@@ -476,7 +464,7 @@ impl Shared {
         self.respond(ctx, i, json!({"type": 5, "data": {"flags": 64}})).await;
         let key = Destination::Interaction(i.id.to_string()).to_string();
         let user = i.user.id.get();
-        if let Err(e) = self.map.put_interaction(&key, &i.token, i.channel_id.get(), &user.to_string(), Utc::now()).await {
+        if let Err(e) = self.map.put_interaction(&key, &i.token, i.channel_id.get(), &user.to_string(), self.clock.now()).await {
             tracing::error!(error = %e, "cannot record an interaction");
         }
         let roles = match &i.member {

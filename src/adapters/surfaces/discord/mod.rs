@@ -1,7 +1,8 @@
 //! The Discord surface (serenity): the third chat surface, as thin as the console and
 //! replay. `handler.rs` translates gateway events into engine events; `sink.rs` delivers
 //! the outbox to Discord; `commands.rs` maps slash commands onto the text grammar;
-//! `map.rs` keeps our refs, case threads and interactions against Discord's ids.
+//! our refs, case threads and interactions against Discord's ids are kept through the
+//! `app::ports::discord::DiscordStore` port (the store adapter implements it).
 //!
 //! Channel names the engine sees: `dm`, a channel id (support channels and case
 //! threads), `ix:<interaction id>` for slash commands, and its approvals channel name.
@@ -10,17 +11,17 @@ pub mod commands;
 pub mod config;
 pub mod handler;
 pub mod logging;
-pub mod map;
 pub mod sink;
 
 use crate::adapters::store::AnyStore;
 use crate::app::engine::Engine;
 use crate::app::metrics::Metrics;
 use crate::app::outbox::pump_claimed;
+use crate::app::ports::discord::DiscordStore;
+use crate::app::ports::Clock;
 use crate::config::Secret;
 use anyhow::{anyhow, Context as _, Result};
 use config::{DiscordConfig, Named};
-use map::DiscordMap;
 use serenity::all::{ApplicationId, ClientBuilder, GatewayIntents, HttpBuilder};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
@@ -100,13 +101,15 @@ impl Places {
 /// What the handler, the sink and the timers share.
 pub struct Shared {
     pub engine: Arc<Engine>,
-    pub map: DiscordMap,
+    pub map: Arc<dyn DiscordStore>,
     pub cfg: DiscordConfig,
     pub places: Arc<Places>,
     pub sink: sink::DiscordSink,
     pub metrics: Arc<Metrics>,
     /// Set on READY/RESUMED, cleared on shutdown (`/readyz`).
     pub ready: Arc<AtomicBool>,
+    /// What handlers and timers read the time from (`paydesk run`: the system clock).
+    pub clock: Arc<dyn Clock>,
     pub bot_id: AtomicU64,
     /// Handlers hold it shared; shutdown takes it exclusively, so in-flight events finish.
     pub inflight: tokio::sync::RwLock<()>,
@@ -146,7 +149,7 @@ impl Shared {
     pub async fn pump(&self) {
         let _one = self.pump_lock.lock().await;
         let worker = self.engine.config().worker.clone();
-        match pump_claimed(self.engine.store().as_ref(), &self.sink, &worker, chrono::Utc::now(), chrono::Duration::seconds(30)).await {
+        match pump_claimed(self.engine.store().as_ref(), &self.sink, &worker, self.clock.now(), chrono::Duration::seconds(30)).await {
             Ok(r) => {
                 self.metrics.outbox_dead.fetch_add(r.dead as u64, Ordering::Relaxed);
             }
@@ -216,6 +219,8 @@ pub struct RunArgs {
     pub engine: Arc<Engine>,
     pub metrics: Arc<Metrics>,
     pub ready: Arc<AtomicBool>,
+    /// The time of events, timers and deliveries (the system clock in `paydesk run`).
+    pub clock: Arc<dyn Clock>,
 }
 
 /// The startup check: the configured support and approvals channels exist in the guild
@@ -388,7 +393,7 @@ pub async fn resolve_roles(http: &serenity::http::Http, mut cfg: DiscordConfig) 
 /// on `shutdown` stops the shards first (nothing new arrives), lets in-flight events
 /// finish, then delivers what they wrote, for at most `FINAL_PUMP`.
 pub async fn run(args: RunArgs, shutdown: impl std::future::Future<Output = ()> + Send) -> Result<()> {
-    let RunArgs { cfg, token, store, engine, metrics, ready } = args;
+    let RunArgs { cfg, token, store, engine, metrics, ready, clock } = args;
     let http = http_client(&cfg, &token)?;
     let places = Arc::new(Places::new(&cfg));
     check_places(&http, &cfg, &places).await?;
@@ -410,7 +415,7 @@ pub async fn run(args: RunArgs, shutdown: impl std::future::Future<Output = ()> 
             tracing::error!(error = %e, "could not tell staff about missing permissions");
         }
     }
-    let map = DiscordMap::new(&store);
+    let map = store.discord_store();
     let ecfg = engine.config();
     let sink = sink::DiscordSink {
         http: std::sync::OnceLock::new(),
@@ -422,6 +427,7 @@ pub async fn run(args: RunArgs, shutdown: impl std::future::Future<Output = ()> 
         dm_fallback: cfg.dm_fallback,
         metrics: Some(metrics.clone()),
         rest: rest_client()?,
+        clock: clock.clone(),
     };
     let intents = GatewayIntents::GUILDS
         | GatewayIntents::GUILD_MESSAGES
@@ -438,6 +444,7 @@ pub async fn run(args: RunArgs, shutdown: impl std::future::Future<Output = ()> 
         sink,
         metrics,
         ready: ready.clone(),
+        clock,
         bot_id: AtomicU64::new(0),
         inflight: tokio::sync::RwLock::new(()),
         stopping: AtomicBool::new(false),
@@ -482,7 +489,7 @@ pub async fn run(args: RunArgs, shutdown: impl std::future::Future<Output = ()> 
                     // Lock order everywhere: `inflight` (shared) before `pump_lock`, never
                     // both held at once here; shutdown takes `inflight` after this loop ends.
                     let guard = shared.inflight.read().await;
-                    if let Err(e) = shared.engine.run_timers(chrono::Utc::now()).await {
+                    if let Err(e) = shared.engine.run_timers(shared.clock.now()).await {
                         tracing::error!(error = %e, "timers failed");
                     }
                     drop(guard);

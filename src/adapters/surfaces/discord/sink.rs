@@ -17,14 +17,13 @@
 //! What happens when Discord refuses something is one table, `action_for` (codes from
 //! <https://discord.com/developers/docs/topics/opcodes-and-status-codes#json-json-error-codes>).
 
-use super::map::{DiscordMap, InteractionRow};
 use super::Places;
 use crate::app::action::{Action, Destination, OutboxItem};
-use crate::app::ports::{ChatError, ChatSink};
+use crate::app::ports::discord::{DiscordStore, InteractionRow, NewMessage};
+use crate::app::ports::{ChatError, ChatSink, Clock};
 use crate::domain::ids::CaseNumber;
 use anyhow::{anyhow, Result};
 use async_trait::async_trait;
-use chrono::Utc;
 use serde_json::{json, Value};
 use serenity::http::{Http, HttpError};
 use serenity::model::channel::ReactionType;
@@ -95,7 +94,7 @@ pub fn retry_after_of(headers: &[(&str, &str)], body: &[u8]) -> Option<std::time
 pub struct DiscordSink {
     /// The one `Http` the gateway client also uses (set once the client is built).
     pub(crate) http: std::sync::OnceLock<Arc<Http>>,
-    pub(crate) map: DiscordMap,
+    pub(crate) map: Arc<dyn DiscordStore>,
     pub(crate) places: Arc<Places>,
     /// The engine's name for the approvals channel (`[chat] approvals_channel`).
     pub(crate) approvals_name: String,
@@ -105,6 +104,8 @@ pub struct DiscordSink {
     pub(crate) metrics: Option<Arc<crate::app::metrics::Metrics>>,
     /// The HTTP client for the calls the sink reads itself (`post_raw`).
     pub(crate) rest: reqwest012::Client,
+    /// Interaction ages and the times recorded with sent messages are read from it.
+    pub(crate) clock: Arc<dyn Clock>,
 }
 
 /// Where one message goes.
@@ -356,7 +357,7 @@ impl DiscordSink {
             d @ Destination::Interaction(_) => {
                 let key = d.to_string();
                 if let Some(row) = self.map.interaction(&key).await? {
-                    let fresh = Utc::now() - row.at < chrono::Duration::minutes(INTERACTION_TTL_MINUTES);
+                    let fresh = self.clock.now() - row.at < chrono::Duration::minutes(INTERACTION_TTL_MINUTES);
                     if to.is_none_or(|t| t == row.user_id) && fresh {
                         return Ok(Dest::Interaction(key, row));
                     }
@@ -409,7 +410,7 @@ impl DiscordSink {
         };
         let name = u32::try_from(case).ok().and_then(CaseNumber::new).map(|c| c.to_string()).unwrap_or_else(|| format!("case {case}"));
         let thread = self.private_thread(parent, &name, customer.parse::<u64>().ok()).await.map_err(|e| self.error_of(e))?;
-        self.map.put_thread(case, parent, thread, &customer, Utc::now()).await?;
+        self.map.put_thread(case, parent, thread, &customer, self.clock.now()).await?;
         // Two deliveries racing: the first one recorded wins.
         Ok(self.map.thread(case).await?.map_or(thread, |t| t.thread_id))
     }
@@ -553,7 +554,7 @@ impl DiscordSink {
                 }
                 // Recorded like a post (message id 0: interaction answers have none we
                 // keep), so a redelivery after a crash never sends the follow-up twice.
-                self.map.record_sent(item.id, row.channel_id, 0, Utc::now()).await?;
+                self.map.record_sent(item.id, row.channel_id, 0, self.clock.now()).await?;
                 Ok(None)
             }
         }
@@ -595,14 +596,25 @@ impl DiscordSink {
         if self.map.sent(item.id).await?.is_some() {
             return Ok(()); // posted before a crash; only the "delivered" mark was lost
         }
-        let now = Utc::now();
+        let now = self.clock.now();
         match &item.action {
             Action::Say { message_ref, channel, to, case, text } => {
                 let case = case_no(case);
                 let dest = self.route(channel, to.as_deref(), case).await?;
                 if let Some((c, m)) = self.send_text(item, dest, to.as_deref(), text, case).await? {
                     if let Some(r) = message_ref {
-                        self.map.put_message(r, c, m, "say", case, None, false, now).await?;
+                        self.map
+                            .put_message(NewMessage {
+                                message_ref: r,
+                                channel_id: c,
+                                message_id: m,
+                                kind: "say",
+                                case,
+                                payload: None,
+                                open: false,
+                                at: now,
+                            })
+                            .await?;
                     }
                     self.map.record_sent(item.id, c, m, now).await?;
                 }
@@ -628,7 +640,18 @@ impl DiscordSink {
                 };
                 if let Some(r) = message_ref {
                     let payload = serde_json::to_string(&item.action)?;
-                    self.map.put_message(r, channel, m, "approval", case_no(&Some(case.clone())), Some(&payload), true, now).await?;
+                    let case = case_no(&Some(case.clone()));
+                    let message = NewMessage {
+                        message_ref: r,
+                        channel_id: channel,
+                        message_id: m,
+                        kind: "approval",
+                        case,
+                        payload: Some(&payload),
+                        open: true,
+                        at: now,
+                    };
+                    self.map.put_message(message).await?;
                 }
                 // Recorded before the reactions: a retry after a failed reaction never
                 // posts the embed twice (the record stops it).
