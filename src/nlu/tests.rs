@@ -459,3 +459,27 @@ fn answers_do_not_depend_on_what_was_classified_before() {
         assert_eq!(&c.classify(t, "USD"), f, "{t:?}");
     }
 }
+
+/// The byte scan for full-width digits answers as the char test it replaced.
+#[test]
+fn fullwidth_digits_are_found_by_their_bytes() {
+    let by_chars = |t: &str| t.contains(|c: char| ('\u{FF10}'..='\u{FF19}').contains(&c));
+    for t in ["", "abc 123", "金额５０", "０", "９x", "\u{FF0F}\u{FF1A}", "ｚ", "charged ＄4", "\u{EFBC}", "€ é 字"] {
+        assert_eq!(super::has_fullwidth_digit(t), by_chars(t), "{t:?}");
+    }
+    let c = super::classifier();
+    assert_eq!(c.classify("charged ４９ EUR twice", "USD").entities.amount.as_deref(), Some("49"));
+}
+
+/// The top three are those of a stable descending sort, ties included.
+#[test]
+fn top_three_is_the_head_of_a_stable_sort() {
+    let mut rng = Rng(11);
+    for round in 0..2_000 {
+        let p: [f32; model::NC] =
+            std::array::from_fn(|_| if round % 3 == 0 { (rng.below(4) as f32) / 4.0 } else { rng.below(1_000) as f32 / 1_000.0 });
+        let mut order: [usize; model::NC] = std::array::from_fn(|i| i);
+        order.sort_by(|&a, &b| p[b].total_cmp(&p[a]));
+        assert_eq!(super::top_three(&p), [order[0], order[1], order[2]], "{p:?}");
+    }
+}
