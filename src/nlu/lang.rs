@@ -12,9 +12,9 @@
 //!   the language crossed with the rule pass's pick (the rules' keyword lists are stronger in
 //!   some languages than in others, and the model learns how far to trust them in each).
 //!
-//! Stems are cached per thread (a direct-mapped table indexed by a hash of the language and
-//! word, each entry checked against the word itself): customer vocabulary is small and repetitive, so nearly every word is
-//! stemmed once.
+//! Stems are cached per thread (a two-way set-associative table indexed by a hash of the
+//! language and word, each entry checked against the word itself): customer vocabulary is
+//! small and repetitive, so nearly every word is stemmed once.
 
 use std::cell::RefCell;
 use std::sync::OnceLock;
@@ -100,15 +100,68 @@ fn stemmer(lang: Lang) -> Option<&'static Stemmer> {
     }
 }
 
-const CACHE_BITS: u32 = 13;
-const CACHE: usize = 1 << CACHE_BITS;
+/// Sets of the stem cache (2^12), each of two entries.
+const CACHE_BITS: u32 = 12;
+const WAYS: usize = 2;
+/// Longest word (bytes) the cache keeps; longer words are stemmed every time.
+const CACHED_WORD: usize = 22;
+
+/// One cached word: the language, the word itself (inline: no pointer to follow) and its
+/// stem's hash.
+#[derive(Clone, Copy)]
+struct Entry {
+    lang: u8,
+    len: u8,
+    word: [u8; CACHED_WORD],
+    stem: u32,
+}
+
+const EMPTY: Entry = Entry { lang: u8::MAX, len: 0, word: [0; CACHED_WORD], stem: 0 };
+
+/// A two-way set-associative cache of stem hashes: a word's set is chosen by a hash of the
+/// language and word, a hit compares the word itself (with hash-only keys an answer once
+/// depended on the texts classified before it: found by the `classify` fuzz target), and a
+/// miss replaces the entry of the set that was used least recently. Two ways instead of one
+/// slot: two frequent words that share a set no longer evict each other on every message.
+struct StemCache {
+    entries: Vec<Entry>,
+    /// Per set: the way to replace next (the one not used last).
+    victim: Vec<u8>,
+}
+
+impl StemCache {
+    fn new() -> StemCache {
+        StemCache { entries: vec![EMPTY; WAYS << CACHE_BITS], victim: vec![0; 1 << CACHE_BITS] }
+    }
+
+    /// The hash of `w`'s stem in `lang`, from the cache or computed (and cached).
+    fn stem_hash(&mut self, st: &Stemmer, lang: Lang, w: &str) -> u32 {
+        let bytes = w.as_bytes();
+        if bytes.len() > CACHED_WORD {
+            return model::hash_stem(st.stem(w).as_bytes());
+        }
+        let set = (key(lang, w) >> (64 - CACHE_BITS)) as usize;
+        let tag = lang as u8;
+        for way in 0..WAYS {
+            let e = &self.entries[set * WAYS + way];
+            if e.lang == tag && usize::from(e.len) == bytes.len() && &e.word[..bytes.len()] == bytes {
+                self.victim[set] = (way as u8 + 1) % WAYS as u8;
+                return e.stem;
+            }
+        }
+        let h = model::hash_stem(st.stem(w).as_bytes());
+        let way = usize::from(self.victim[set]);
+        let mut word = [0u8; CACHED_WORD];
+        word[..bytes.len()].copy_from_slice(bytes);
+        // `bytes.len() <= CACHED_WORD` (22) fits in a u8.
+        self.entries[set * WAYS + way] = Entry { lang: tag, len: bytes.len() as u8, word, stem: h };
+        self.victim[set] = (way as u8 + 1) % WAYS as u8;
+        h
+    }
+}
 
 thread_local! {
-    /// Per slot: the language, the word itself and its stem's hash. A hit compares the word,
-    /// not only its hash: with hash-only keys two words could share an entry, and the
-    /// answer for a text then depended on the texts classified before it on this thread
-    /// (found by the `classify` fuzz target).
-    static STEMS: RefCell<Vec<(u8, String, u32)>> = RefCell::new(vec![(u8::MAX, String::new(), 0); CACHE]);
+    static STEMS: RefCell<StemCache> = RefCell::new(StemCache::new());
 }
 
 #[inline]
@@ -121,25 +174,15 @@ fn key(lang: Lang, w: &str) -> u64 {
     h
 }
 
-/// The hash of `w`'s stem in `lang` (cached).
-fn stem_hash(st: &Stemmer, lang: Lang, w: &str) -> u32 {
-    let slot = (key(lang, w) >> (64 - CACHE_BITS)) as usize;
-    let tag = lang as u8;
-    let hit = STEMS.with(|c| c.try_borrow().ok().and_then(|c| (c[slot].0 == tag && c[slot].1 == w).then_some(c[slot].2)));
-    if let Some(h) = hit {
-        return h;
-    }
-    let h = model::hash_stem(st.stem(w).as_bytes());
-    STEMS.with(|c| {
-        if let Ok(mut c) = c.try_borrow_mut() {
-            let e = &mut c[slot];
-            e.0 = tag;
-            e.1.clear();
-            e.1.push_str(w);
-            e.2 = h;
-        }
+/// The stem-hash buckets of the words of `norm` (letters only, 3+ bytes), in order: through
+/// this thread's cache, borrowed once per message (or, were it ever borrowed already,
+/// computed without it: the same hashes).
+fn push_stems(st: &Stemmer, lang: Lang, norm: &str, ids: &mut Vec<u32>) {
+    let words = norm.split(' ').filter(|w| w.len() >= 3 && w.bytes().all(|b| b.is_ascii_lowercase() || b >= 0x80));
+    STEMS.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut cache) => ids.extend(words.map(|w| model::stem_bucket(cache.stem_hash(st, lang, w)))),
+        Err(_) => ids.extend(words.map(|w| model::stem_bucket(model::hash_stem(st.stem(w).as_bytes())))),
     });
-    h
 }
 
 /// The stem of `w` in `lang` (tests and diagnostics); `w` itself where no stemmer applies.
@@ -153,13 +196,8 @@ pub fn stem(lang: Lang, w: &str) -> String {
 pub fn push_features(norm: &str, lang: Lang, f: &mut Features) {
     let start = f.ids.len();
     if let Some(st) = stemmer(lang) {
-        for w in norm.split(' ') {
-            // Words of letters only: numbers and ids carry no stem.
-            if w.len() < 3 || !w.bytes().all(|b| b.is_ascii_lowercase() || b >= 0x80) {
-                continue;
-            }
-            f.ids.push(model::stem_bucket(stem_hash(st, lang, w)));
-        }
+        // Words of letters only: numbers and ids carry no stem.
+        push_stems(st, lang, norm, &mut f.ids);
     } else {
         let mut win = [0u32; 3];
         let mut n = 0usize;
@@ -195,6 +233,27 @@ mod tests {
         assert_eq!(stem(Lang::It, "rimborsare"), stem(Lang::It, "rimborso"));
         assert_eq!(stem(Lang::Pt, "cancelado"), stem(Lang::Pt, "cancelar"));
         assert_eq!(stem(Lang::Zh, "退款"), "退款");
+    }
+
+    /// Through the cache, in any order and after any eviction, a word's stem hash is the one
+    /// computed directly (words past the cached length included).
+    #[test]
+    fn cached_stems_are_the_computed_ones() {
+        let st = stemmer(Lang::En).expect("english stemmer");
+        let mut words: Vec<String> = (0..20_000).map(|i| format!("refunding{i}x")).collect();
+        words.push("internationalisationsrefunding".to_string());
+        words.push("refunded".to_string());
+        let direct = |w: &str| model::hash_stem(st.stem(w).as_bytes());
+        let mut cache = StemCache::new();
+        for round in 0..3 {
+            for (i, w) in words.iter().enumerate() {
+                let w = if round == 1 { &words[words.len() - 1 - i] } else { w };
+                assert_eq!(cache.stem_hash(st, Lang::En, w), direct(w), "{w}");
+            }
+        }
+        // The same word in another language is another entry.
+        let de = stemmer(Lang::De).expect("german stemmer");
+        assert_eq!(cache.stem_hash(de, Lang::De, "refunded"), model::hash_stem(de.stem("refunded").as_bytes()));
     }
 
     #[test]

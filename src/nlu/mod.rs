@@ -300,8 +300,7 @@ impl Classifier {
         let (lang, lang_confidence) = lang::detect_with_confidence(m, f, text);
         lang::push_features(buf, lang, f);
         let p = m.probs(f);
-        let mut order: [usize; model::NC] = std::array::from_fn(|i| i);
-        order.sort_by(|&a, &b| p[b].total_cmp(&p[a]));
+        let order = top_three(&p);
         let top = [(Intent::ALL[order[0]], p[order[0]]), (Intent::ALL[order[1]], p[order[1]]), (Intent::ALL[order[2]], p[order[2]])];
         Classification { intent: top[0].0, confidence: top[0].1, entities: rules.entities, top, lang, lang_confidence }
     }
@@ -319,7 +318,7 @@ impl Classifier {
     ) -> RulePass {
         // Full-width digits -> ASCII for the entity regexes (rare; one allocation then).
         let ascii_digits;
-        let text: &str = if text.contains(|c: char| ('\u{FF10}'..='\u{FF19}').contains(&c)) {
+        let text: &str = if has_fullwidth_digit(text) {
             ascii_digits = text
                 .chars()
                 .map(|c| match c {
@@ -544,6 +543,32 @@ impl Classifier {
         }
         RulePass { intent, confidence, entities: ents }
     }
+}
+
+/// The indices of the three highest probabilities, highest first, ties to the lower index:
+/// the first three of a stable sort by descending `total_cmp` (which it replaced), without
+/// sorting all seventeen.
+fn top_three(p: &[f32; model::NC]) -> [usize; 3] {
+    let mut top = [usize::MAX; 3];
+    for k in 0..3 {
+        let mut best = usize::MAX;
+        for i in 0..model::NC {
+            if top[..k].contains(&i) {
+                continue;
+            }
+            if best == usize::MAX || p[i].total_cmp(&p[best]).is_gt() {
+                best = i;
+            }
+        }
+        top[k] = best;
+    }
+    top
+}
+
+/// Whether `text` holds a full-width digit U+FF10..=U+FF19, whose UTF-8 is EF BC 90..=99
+/// (a byte scan: most texts are ASCII and need no char decoding).
+fn has_fullwidth_digit(text: &str) -> bool {
+    !text.is_ascii() && text.as_bytes().windows(3).any(|w| w[0] == 0xEF && w[1] == 0xBC && (0x90..=0x99).contains(&w[2]))
 }
 
 /// Entities are read from redacted text, but normalising can join digits again (an

@@ -142,29 +142,36 @@ pub fn text_features(norm: &str, f: &mut Features) {
         }
         prev = Some(w);
     }
-    let mut cs = [0u32; MAX_CHARS];
-    let mut n = 0;
-    for c in norm.chars() {
-        if n == MAX_CHARS {
-            break;
-        }
-        cs[n] = c as u32;
-        n += 1;
+    // Character n-grams over the first MAX_CHARS chars, position by position: `win` holds
+    // the chars at i..i + ahead (ahead = min(4, chars left)), so `ahead >= k` is `i + k <= n`
+    // and the features come out in the same order as from an array of all the chars
+    // (order matters: the scores are f32 sums), without filling such an array per message.
+    let mut chars = norm.chars().take(MAX_CHARS).map(|c| c as u32);
+    let mut win = [0u32; 4];
+    let mut ahead = 0;
+    while ahead < 4 {
+        let Some(c) = chars.next() else { break };
+        win[ahead] = c;
+        ahead += 1;
     }
-    let cs = &cs[..n];
-    for i in 0..n {
-        let c = cs[i];
-        if c >= 0x2E80 {
-            f.ids.push(bucket(mix(5, &cs[i..i + 1])));
-            if i + 2 <= n {
-                f.ids.push(bucket(mix(6, &cs[i..i + 2])));
+    while ahead > 0 {
+        if win[0] >= 0x2E80 {
+            f.ids.push(bucket(mix(5, &win[..1])));
+            if ahead >= 2 {
+                f.ids.push(bucket(mix(6, &win[..2])));
             }
         }
-        if i + 3 <= n {
-            f.ids.push(bucket(mix(3, &cs[i..i + 3])));
+        if ahead >= 3 {
+            f.ids.push(bucket(mix(3, &win[..3])));
         }
-        if i + 4 <= n {
-            f.ids.push(bucket(mix(4, &cs[i..i + 4])));
+        if ahead >= 4 {
+            f.ids.push(bucket(mix(4, &win[..4])));
+        }
+        win.copy_within(1.., 0);
+        ahead -= 1;
+        if let Some(c) = chars.next() {
+            win[ahead] = c;
+            ahead += 1;
         }
     }
     let count = f.ids.len() - start;
@@ -688,6 +695,44 @@ mod tests {
         assert_eq!(a, b);
         assert_eq!(score(&a, &refs).0, 1.0);
         assert_eq!(a.lang(&data[1].f), Lang::Es);
+    }
+
+    /// The character n-grams as first written: every char in an array, then each position.
+    fn char_ngrams_from_an_array(norm: &str) -> Vec<u32> {
+        let cs: Vec<u32> = norm.chars().take(MAX_CHARS).map(|c| c as u32).collect();
+        let n = cs.len();
+        let mut ids = Vec::new();
+        for i in 0..n {
+            if cs[i] >= 0x2E80 {
+                ids.push(bucket(mix(5, &cs[i..i + 1])));
+                if i + 2 <= n {
+                    ids.push(bucket(mix(6, &cs[i..i + 2])));
+                }
+            }
+            if i + 3 <= n {
+                ids.push(bucket(mix(3, &cs[i..i + 3])));
+            }
+            if i + 4 <= n {
+                ids.push(bucket(mix(4, &cs[i..i + 4])));
+            }
+        }
+        ids
+    }
+
+    /// The sliding window gives the same features, in the same order, as the array did
+    /// (short texts, Chinese and Japanese, and texts past MAX_CHARS).
+    #[test]
+    fn character_ngrams_are_those_of_the_array() {
+        let long = "a refund please ".repeat(60);
+        for text in ["", "a", "ab", "abc", "abcd", "refund please", "退款还没到账", "返金 お願い x", "扣款两次 twice", long.as_str()] {
+            let norm = crate::nlu::normalize::normalize(text);
+            let mut f = Features::default();
+            text_features(&norm, &mut f);
+            let words = norm.split(' ').filter(|w| !w.is_empty() && *w != ".").count();
+            let chars = char_ngrams_from_an_array(&norm);
+            assert!(f.ids.len() >= words);
+            assert_eq!(&f.ids[f.ids.len() - chars.len()..], &chars[..], "{text:?}");
+        }
     }
 
     #[test]

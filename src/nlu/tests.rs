@@ -87,8 +87,8 @@ fn heldout_in_nine_languages() {
 /// The second round's held-out set (tests/data/nlu_heldout3.jsonl, 424 messages in nine
 /// languages) was written and committed before stems, whatlang and the hand-written
 /// training messages existed; nothing is trained or tuned on it. The bars guard what the
-/// model reaches (0.925 accuracy; every language ≥ 0.85, Chinese 0.93): the previous model
-/// read Chinese at 0.71 and fails them. The targets (0.95, 0.93, 0.90) are higher.
+/// model reached in the second round (0.925 accuracy; every language ≥ 0.85, Chinese
+/// 0.93; 0.941 after the third): the model before it read Chinese at 0.71 and fails them. The targets (0.95, 0.93, 0.90) are higher.
 #[test]
 fn heldout3_in_nine_languages() {
     let data = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/nlu_heldout3.jsonl")).expect("heldout3");
@@ -103,6 +103,28 @@ fn heldout3_in_nine_languages() {
     for (lang, (n, ok)) in &r.by_lang {
         assert!(*n >= 40, "{lang}: only {n} messages");
         assert!(*ok as f64 >= 0.84 * *n as f64, "{lang}: {ok}/{n}");
+    }
+}
+
+/// The third round's held-out set (tests/data/nlu_heldout4.jsonl, 321 messages in nine
+/// languages) was written and committed before that round's training data and code; nothing
+/// is trained or tuned on it. The bars guard what the model reaches (0.944 accuracy, 0.947
+/// macro-F1, every language ≥ 0.88): the previous model (0.935 / 0.938) fails them. The
+/// issue's targets (0.95, 0.93, 0.90) are higher.
+#[test]
+fn heldout4_in_nine_languages() {
+    let data = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/nlu_heldout4.jsonl")).expect("heldout4");
+    let r = eval::evaluate(&data, classifier(), "USD");
+    assert!(r.bad_lines.is_empty());
+    assert!(r.messages >= 300);
+    assert!(r.intent_accuracy() >= 0.94, "accuracy {}", r.intent_accuracy());
+    assert!(r.macro_f1() >= 0.94, "macro-F1 {}", r.macro_f1());
+    assert!(r.entity_precision() >= 0.97 && r.entity_recall() >= 0.95);
+    assert_eq!(r.card_leaks, 0);
+    assert_eq!(r.by_lang.len(), 9);
+    for (lang, (n, ok)) in &r.by_lang {
+        assert!(*n >= 25, "{lang}: only {n} messages");
+        assert!(*ok as f64 >= 0.87 * *n as f64, "{lang}: {ok}/{n}");
     }
 }
 
@@ -457,5 +479,29 @@ fn answers_do_not_depend_on_what_was_classified_before() {
     let first: Vec<_> = texts.iter().map(|t| c.classify(t, "USD")).collect();
     for (t, f) in texts.iter().rev().zip(first.iter().rev()) {
         assert_eq!(&c.classify(t, "USD"), f, "{t:?}");
+    }
+}
+
+/// The byte scan for full-width digits answers as the char test it replaced.
+#[test]
+fn fullwidth_digits_are_found_by_their_bytes() {
+    let by_chars = |t: &str| t.contains(|c: char| ('\u{FF10}'..='\u{FF19}').contains(&c));
+    for t in ["", "abc 123", "金额５０", "０", "９x", "\u{FF0F}\u{FF1A}", "ｚ", "charged ＄4", "\u{EFBC}", "€ é 字"] {
+        assert_eq!(super::has_fullwidth_digit(t), by_chars(t), "{t:?}");
+    }
+    let c = super::classifier();
+    assert_eq!(c.classify("charged ４９ EUR twice", "USD").entities.amount.as_deref(), Some("49"));
+}
+
+/// The top three are those of a stable descending sort, ties included.
+#[test]
+fn top_three_is_the_head_of_a_stable_sort() {
+    let mut rng = Rng(11);
+    for round in 0..2_000 {
+        let p: [f32; model::NC] =
+            std::array::from_fn(|_| if round % 3 == 0 { (rng.below(4) as f32) / 4.0 } else { rng.below(1_000) as f32 / 1_000.0 });
+        let mut order: [usize; model::NC] = std::array::from_fn(|i| i);
+        order.sort_by(|&a, &b| p[b].total_cmp(&p[a]));
+        assert_eq!(super::top_three(&p), [order[0], order[1], order[2]], "{p:?}");
     }
 }

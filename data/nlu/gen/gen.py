@@ -2,7 +2,7 @@
 messages in 9 languages. Deterministic (fixed seed). Run from the repository root:
     python3 data/nlu/gen/gen.py [/path/to/dev.jsonl]
 (without the dev file, the dev rows already in train.jsonl are kept), then appends the
-hand-written data/nlu/train_hand.jsonl. No held-out file (data/nlu/heldout.jsonl,
+hand-written data/nlu/train_hand.jsonl and train_hand3.jsonl. No held-out file (data/nlu/heldout.jsonl,
 tests/data/nlu_heldout*.jsonl) is ever read here."""
 import json, random, sys, os
 sys.path.insert(0, os.path.dirname(__file__))
@@ -166,6 +166,12 @@ for t, i, e, lang in rows:
 for l in open("data/nlu/train_hand.jsonl", encoding="utf-8"):
     if l.strip():
         o = json.loads(l); add(o["text"], o["intent"], o.get("entities") or {}, o.get("lang"), "hand")
+# Hand-written messages (issue 11, third round), from the intent definitions: English and
+# German indirect phrasings, the wallet or the price said without their words, refunds
+# asked in other intents' words, negations and self-corrections, thanks, es/pt/zh.
+for l in open("data/nlu/train_hand3.jsonl", encoding="utf-8"):
+    if l.strip():
+        o = json.loads(l); add(o["text"], o["intent"], o.get("entities") or {}, o.get("lang"), "hand3")
 with open("data/nlu/train.jsonl", "w", encoding="utf-8") as f:
     for o in out:
         f.write(json.dumps(o, ensure_ascii=False) + "\n")
