@@ -46,7 +46,10 @@ pub struct AllOptions {
 /// Peak resident memory of this process (Linux), in KiB.
 pub fn peak_rss_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status.lines().find_map(|l| l.strip_prefix("VmHWM:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
 const BUNDLED: &str = include_str!("../tests/data/nlu_extra.jsonl");
@@ -69,8 +72,12 @@ fn corpus(file: Option<PathBuf>) -> Result<Vec<String>> {
 /// A conversation of `events` events over many accounts: complaints, refund requests,
 /// approvals, balance questions and usage, cycling.
 pub fn synthetic_transcript(events: usize) -> String {
-    let mut lines = vec![r#"{"type":"user","id":"bo","roles":["agent"]}"#.to_string(), r#"{"type":"user","id":"kim","roles":["lead"]}"#.to_string()];
-    let start = chrono::DateTime::parse_from_rfc3339("2026-05-01T09:00:00Z").expect("fixed time").with_timezone(&chrono::Utc);
+    let mut lines = vec![
+        r#"{"type":"user","id":"bo","roles":["agent"]}"#.to_string(),
+        r#"{"type":"user","id":"kim","roles":["lead"]}"#.to_string(),
+    ];
+    let start =
+        chrono::DateTime::parse_from_rfc3339("2026-05-01T09:00:00Z").expect("fixed time").with_timezone(&chrono::Utc);
     let per_account = 5;
     let accounts = events.div_ceil(per_account).max(1);
     for i in 0..accounts {
@@ -90,10 +97,16 @@ pub fn synthetic_transcript(events: usize) -> String {
         let t = |m: i64| (at + chrono::Duration::seconds(m)).to_rfc3339();
         let case = format!("RF-{:06}", i + 1);
         let evs = [
-            format!(r#"{{"type":"message","at":"{}","user":"cust-{i}","text":"I want a refund for ch_{i}, it does not work"}}"#, t(0)),
+            format!(
+                r#"{{"type":"message","at":"{}","user":"cust-{i}","text":"I want a refund for ch_{i}, it does not work"}}"#,
+                t(0)
+            ),
             format!(r#"{{"type":"message","at":"{}","user":"bo","text":"/refund ch_{i} not working"}}"#, t(10)),
             format!(r#"{{"type":"react","at":"{}","user":"kim","emoji":"✅","on":"approval:{case}"}}"#, t(20)),
-            format!(r#"{{"type":"message","at":"{}","user":"cust-{i}","text":"how much credit do I have left?"}}"#, t(30)),
+            format!(
+                r#"{{"type":"message","at":"{}","user":"cust-{i}","text":"how much credit do I have left?"}}"#,
+                t(30)
+            ),
             format!(r#"{{"type":"usage","at":"{}","account":"acct-{i}","conversations":3}}"#, t(40)),
         ];
         for e in evs {
@@ -115,7 +128,11 @@ pub async fn run(b: Bench) -> Result<()> {
         Bench::Classify { file, rounds } => {
             let msgs = corpus(file)?;
             let rate = crate::nlu::bench::bench(&msgs, rounds);
-            println!("classify: {} messages x {rounds} rounds on one thread: {:.0} messages/s (target 250000)", msgs.len(), rate);
+            println!(
+                "classify: {} messages x {rounds} rounds on one thread: {:.0} messages/s (target 250000)",
+                msgs.len(),
+                rate
+            );
             if let Some(kib) = peak_rss_kib() {
                 println!("peak memory: {} MiB", kib / 1024);
             }
@@ -135,7 +152,8 @@ pub async fn run(b: Bench) -> Result<()> {
             let steps = replay::parse(&text).map_err(|e| anyhow::anyhow!("generated transcript: {e}"))?;
             let n_events = steps.iter().filter(|s| matches!(s, replay::Step::Event(..))).count();
             let clock = Arc::new(ManualClock::default());
-            let App { engine, sandbox, .. } = App::sandbox_only(AnyStore::open(&url).await?, clock.clone(), EngineConfig::default());
+            let App { engine, sandbox, .. } =
+                App::sandbox_only(AnyStore::open(&url).await?, clock.clone(), EngineConfig::default());
             let sink = JsonLines(std::sync::Mutex::new(std::io::sink()));
             let rss_before = peak_rss_kib();
             let t0 = Instant::now();
@@ -218,7 +236,8 @@ async fn replay_rate(url: &str, text: &str) -> Result<(f64, usize)> {
     let steps = replay::parse(text).map_err(|e| anyhow::anyhow!("generated transcript: {e}"))?;
     let n_events = steps.iter().filter(|s| matches!(s, replay::Step::Event(..))).count();
     let clock = Arc::new(ManualClock::default());
-    let App { engine, sandbox, .. } = App::sandbox_only(AnyStore::open(url).await?, clock.clone(), EngineConfig::default());
+    let App { engine, sandbox, .. } =
+        App::sandbox_only(AnyStore::open(url).await?, clock.clone(), EngineConfig::default());
     let sink = JsonLines(std::sync::Mutex::new(std::io::sink()));
     let t0 = Instant::now();
     replay::run(steps, &engine, &sandbox, &clock, &sink).await?;
@@ -239,7 +258,8 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 async fn latency(url: &str, text: &str) -> Result<(Vec<f64>, Vec<f64>)> {
     let steps = replay::parse(text).map_err(|e| anyhow::anyhow!("generated transcript: {e}"))?;
     let clock = Arc::new(ManualClock::default());
-    let App { engine, sandbox, .. } = App::sandbox_only(AnyStore::open(url).await?, clock.clone(), EngineConfig::default());
+    let App { engine, sandbox, .. } =
+        App::sandbox_only(AnyStore::open(url).await?, clock.clone(), EngineConfig::default());
     let sink = JsonLines(std::sync::Mutex::new(std::io::sink()));
     let (mut msgs, mut reacts) = (Vec::new(), Vec::new());
     let start = steps
@@ -315,13 +335,21 @@ fn cold_start(args: &[&str], stdin: &[u8], runs: usize) -> Result<f64> {
 /// `/proc/PID/status` high-water mark every few milliseconds until it exits.
 fn child_peak_rss(file: &std::path::Path) -> Result<f64> {
     let exe = std::env::current_exe()?;
-    let mut child =
-        std::process::Command::new(&exe).arg("replay").arg(file).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn()?;
+    let mut child = std::process::Command::new(&exe)
+        .arg("replay")
+        .arg(file)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
     let status_path = format!("/proc/{}/status", child.id());
     let mut peak_kib = 0u64;
     loop {
         if let Ok(s) = std::fs::read_to_string(&status_path) {
-            if let Some(k) = s.lines().find_map(|l| l.strip_prefix("VmHWM:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok()) {
+            if let Some(k) = s
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            {
                 peak_kib = peak_kib.max(k);
             }
         }
@@ -415,17 +443,28 @@ async fn sqlite_rows(o: &AllOptions, dir: &std::path::Path, text: &str, rows: &m
             .note(format!("WAL, synchronous=FULL; {floor_a:.0} before and {floor_b:.0} after the replay")),
     );
     rows.add(
-        Row::new(&format!("replay on SQLite ({} events, one commit at a time)", o.events), rate, "events/s", ">= 0.7x the floor")
-            .against("SQLite bare commits", floor)
-            .note(format!("{paid} refunds paid")),
+        Row::new(
+            &format!("replay on SQLite ({} events, one commit at a time)", o.events),
+            rate,
+            "events/s",
+            ">= 0.7x the floor",
+        )
+        .against("SQLite bare commits", floor)
+        .note(format!("{paid} refunds paid")),
     );
-    rows.not_measured(Row::new("replay on SQLite, group commit", 0.0, "events/s", "report").note("not built: events commit one at a time"));
+    rows.not_measured(
+        Row::new("replay on SQLite, group commit", 0.0, "events/s", "report")
+            .note("not built: events commit one at a time"),
+    );
 
     let lat_text = crate::app::loadgen::transcript(o.latency_events, o.seed.wrapping_add(1));
     let (m, a) = latency(&sqlite_url(dir, "latency.db"), &lat_text).await?;
     for (what, v) in [("message -> reply committed", &m), ("approving reaction -> refund paid (sandbox)", &a)] {
         rows.add(Row::new(&format!("latency p50, {what}, 100 events/s"), percentile(v, 0.5), "ms", "report"));
-        rows.add(Row::new(&format!("latency p99, {what}, 100 events/s"), percentile(v, 0.99), "ms", "<= 10 ms").note(format!("{} samples", v.len())));
+        rows.add(
+            Row::new(&format!("latency p99, {what}, 100 events/s"), percentile(v, 0.99), "ms", "<= 10 ms")
+                .note(format!("{} samples", v.len())),
+        );
     }
     Ok(())
 }
@@ -444,15 +483,25 @@ async fn start_rows(o: &AllOptions, dir: &std::path::Path, rows: &mut Rows) -> R
         .note("sampled from /proc every 5 ms"),
     );
     rows.add(
-        Row::new("cold start: `paydesk classify` of one line", cold_start(&["classify"], b"refund ch_1 please\n", 5)?, "ms", "<= 50 ms")
-            .note("median of 5 child processes"),
+        Row::new(
+            "cold start: `paydesk classify` of one line",
+            cold_start(&["classify"], b"refund ch_1 please\n", 5)?,
+            "ms",
+            "<= 50 ms",
+        )
+        .note("median of 5 child processes"),
     );
     let three = dir.join("three.jsonl");
     std::fs::write(&three, THREE_LINES)?;
     let three_s = three.display().to_string();
     rows.add(
-        Row::new("cold start: `paydesk replay` of a 3-line transcript", cold_start(&["replay", &three_s], b"", 5)?, "ms", "<= 50 ms")
-            .note("median of 5 child processes"),
+        Row::new(
+            "cold start: `paydesk replay` of a 3-line transcript",
+            cold_start(&["replay", &three_s], b"", 5)?,
+            "ms",
+            "<= 50 ms",
+        )
+        .note("median of 5 child processes"),
     );
     let t = Instant::now();
     let fresh = AnyStore::open(&sqlite_url(dir, "fresh.db")).await?;
@@ -475,14 +524,24 @@ async fn postgres_rows(o: &AllOptions, admin: &str, text: &str, rows: &mut Rows)
         let floor = bare_commits(&bare, o.bare).await?;
         let sync = bare.synchronous_commit().await?.unwrap_or_default();
         drop(bare);
-        rows.add(Row::new("PostgreSQL bare durable commits", floor, "commits/s", "the floor").note(format!("synchronous_commit={sync}")));
+        rows.add(
+            Row::new("PostgreSQL bare durable commits", floor, "commits/s", "the floor")
+                .note(format!("synchronous_commit={sync}")),
+        );
         let (rate, paid) = replay_rate(&replay_url, text).await?;
         rows.add(
-            Row::new(&format!("replay on PostgreSQL ({} events, 1 instance)", o.events), rate, "events/s", ">= 0.5x the floor")
-                .against("PostgreSQL bare commits", floor)
-                .note(format!("{paid} refunds paid")),
+            Row::new(
+                &format!("replay on PostgreSQL ({} events, 1 instance)", o.events),
+                rate,
+                "events/s",
+                ">= 0.5x the floor",
+            )
+            .against("PostgreSQL bare commits", floor)
+            .note(format!("{paid} refunds paid")),
         );
-        rows.not_measured(Row::new("replay on PostgreSQL, 2 instances", 0.0, "events/s", "scales").note("not measured"));
+        rows.not_measured(
+            Row::new("replay on PostgreSQL, 2 instances", 0.0, "events/s", "scales").note("not measured"),
+        );
         Ok(())
     }
     .await;
@@ -493,9 +552,15 @@ async fn postgres_rows(o: &AllOptions, admin: &str, text: &str, rows: &mut Rows)
 
 /// The rows as a Markdown table.
 pub fn table(rows: &[Row]) -> String {
-    let mut s = String::from("| measure | value | floor / peer (same run) | ratio | target | note |\n|---|---:|---:|---:|---|---|\n");
+    let mut s = String::from(
+        "| measure | value | floor / peer (same run) | ratio | target | note |\n|---|---:|---:|---:|---|---|\n",
+    );
     for r in rows {
-        let value = if r.value == 0.0 && r.note.starts_with("not ") { "—".to_string() } else { format!("{:.1} {}", r.value, r.unit) };
+        let value = if r.value == 0.0 && r.note.starts_with("not ") {
+            "—".to_string()
+        } else {
+            format!("{:.1} {}", r.value, r.unit)
+        };
         let floor = match (&r.floor_name, r.floor) {
             (Some(n), Some(f)) => format!("{f:.0}/s ({n})"),
             _ => String::new(),

@@ -183,7 +183,9 @@ impl Loader<'_> {
             None => Ok(None),
             Some(toml::Value::String(s)) => Ok(Some((s.clone(), origin))),
             Some(toml::Value::Integer(i)) => Ok(Some((i.to_string(), origin))),
-            Some(toml::Value::Float(_)) => bail!("{origin}: write money and rates as strings, like \"0.03\" (floats are not exact)"),
+            Some(toml::Value::Float(_)) => {
+                bail!("{origin}: write money and rates as strings, like \"0.03\" (floats are not exact)")
+            }
             Some(other) => bail!("{origin}: expected a string or a number, found {}", other.type_str()),
         }
     }
@@ -203,7 +205,14 @@ impl Loader<'_> {
         }
     }
 
-    fn int(&self, section: &str, key: &str, file: Option<&toml::Value>, default: i64, range: std::ops::RangeInclusive<i64>) -> Result<i64> {
+    fn int(
+        &self,
+        section: &str,
+        key: &str,
+        file: Option<&toml::Value>,
+        default: i64,
+        range: std::ops::RangeInclusive<i64>,
+    ) -> Result<i64> {
         match self.raw(section, key, file)? {
             None => Ok(default),
             Some((v, origin)) => {
@@ -227,8 +236,13 @@ impl Config {
     pub fn load(path: Option<&Path>) -> Result<Config> {
         let env = |k: &str| std::env::var(k).ok();
         let (text, source) = match path {
-            Some(p) => (std::fs::read_to_string(p).with_context(|| format!("cannot read config file {}", p.display()))?, p.display().to_string()),
-            None if Path::new("bot.toml").exists() => (std::fs::read_to_string("bot.toml").context("cannot read bot.toml")?, "bot.toml".to_string()),
+            Some(p) => (
+                std::fs::read_to_string(p).with_context(|| format!("cannot read config file {}", p.display()))?,
+                p.display().to_string(),
+            ),
+            None if Path::new("bot.toml").exists() => {
+                (std::fs::read_to_string("bot.toml").context("cannot read bot.toml")?, "bot.toml".to_string())
+            }
             None => (String::new(), "defaults".to_string()),
         };
         Config::from_parts(&text, &source, &env)
@@ -243,7 +257,8 @@ impl Config {
     ) -> Result<Vec<(Currency, crate::domain::policy::MoneySettings)>> {
         let mut out = Vec::new();
         for (code, t) in tables.into_iter().flatten() {
-            let cur = Currency::from_code(code).ok_or_else(|| anyhow!("{source}: policy.currencies.{code}: unknown currency `{code}`"))?;
+            let cur = Currency::from_code(code)
+                .ok_or_else(|| anyhow!("{source}: policy.currencies.{code}: unknown currency `{code}`"))?;
             let section = format!("policy.currencies.{code}");
             let need = |key: &str, v: &Option<toml::Value>| -> Result<Decimal> {
                 match l.opt_decimal(&section, key, v.as_ref())? {
@@ -259,7 +274,11 @@ impl Config {
                     conversation_charge: need("conversation_charge", &t.conversation_charge)?,
                     two_lead_threshold: need("two_lead_threshold", &t.two_lead_threshold)?,
                     auto_approve_below: l.opt_decimal(&section, "auto_approve_below", t.auto_approve_below.as_ref())?,
-                    auto_approve_daily_limit: l.opt_decimal(&section, "auto_approve_daily_limit", t.auto_approve_daily_limit.as_ref())?,
+                    auto_approve_daily_limit: l.opt_decimal(
+                        &section,
+                        "auto_approve_daily_limit",
+                        t.auto_approve_daily_limit.as_ref(),
+                    )?,
                     goodwill_two_lead_above: need("goodwill_two_lead_above", &t.goodwill_two_lead_above)?,
                 },
             ));
@@ -277,8 +296,19 @@ impl Config {
             credit_value: l.decimal("policy", "credit_value", p.credit_value.as_ref(), d.credit_value)?,
             credit_price: l.decimal("policy", "credit_price", p.credit_price.as_ref(), d.credit_price)?,
             fee_rate: l.decimal("policy", "fee_rate", p.fee_rate.as_ref(), d.fee_rate)?,
-            conversation_charge: l.decimal("policy", "conversation_charge", p.conversation_charge.as_ref(), d.conversation_charge)?,
-            full_refund_days: l.int("policy", "full_refund_days", p.full_refund_days.as_ref(), d.full_refund_days, 0..=3650)?,
+            conversation_charge: l.decimal(
+                "policy",
+                "conversation_charge",
+                p.conversation_charge.as_ref(),
+                d.conversation_charge,
+            )?,
+            full_refund_days: l.int(
+                "policy",
+                "full_refund_days",
+                p.full_refund_days.as_ref(),
+                d.full_refund_days,
+                0..=3650,
+            )?,
             duplicate_window_minutes: l.int(
                 "policy",
                 "duplicate_window_minutes",
@@ -286,12 +316,38 @@ impl Config {
                 d.duplicate_window_minutes,
                 0..=10_080,
             )?,
-            max_refund_age_days: l.int("policy", "max_refund_age_days", p.max_refund_age_days.as_ref(), d.max_refund_age_days, 0..=3650)?,
-            two_lead_threshold: l.decimal("policy", "two_lead_threshold", p.two_lead_threshold.as_ref(), d.two_lead_threshold)?,
-            approval_expiry_hours: l.int("policy", "approval_expiry_hours", p.approval_expiry_hours.as_ref(), d.approval_expiry_hours, 1..=8760)?,
+            max_refund_age_days: l.int(
+                "policy",
+                "max_refund_age_days",
+                p.max_refund_age_days.as_ref(),
+                d.max_refund_age_days,
+                0..=3650,
+            )?,
+            two_lead_threshold: l.decimal(
+                "policy",
+                "two_lead_threshold",
+                p.two_lead_threshold.as_ref(),
+                d.two_lead_threshold,
+            )?,
+            approval_expiry_hours: l.int(
+                "policy",
+                "approval_expiry_hours",
+                p.approval_expiry_hours.as_ref(),
+                d.approval_expiry_hours,
+                1..=8760,
+            )?,
             auto_approve_below: l.opt_decimal("policy", "auto_approve_below", p.auto_approve_below.as_ref())?,
-            auto_approve_daily_limit: l.opt_decimal("policy", "auto_approve_daily_limit", p.auto_approve_daily_limit.as_ref())?,
-            goodwill_two_lead_above: l.decimal("policy", "goodwill_two_lead_above", p.goodwill_two_lead_above.as_ref(), d.goodwill_two_lead_above)?,
+            auto_approve_daily_limit: l.opt_decimal(
+                "policy",
+                "auto_approve_daily_limit",
+                p.auto_approve_daily_limit.as_ref(),
+            )?,
+            goodwill_two_lead_above: l.decimal(
+                "policy",
+                "goodwill_two_lead_above",
+                p.goodwill_two_lead_above.as_ref(),
+                d.goodwill_two_lead_above,
+            )?,
             currencies: Self::money_tables(&l, source, p.currencies.as_ref())?,
         };
         for (cur, m) in &policy.currencies {
@@ -320,8 +376,8 @@ impl Config {
         }
         let chat = file.chat;
         let currency_code = l.string("chat", "default_currency", chat.default_currency).unwrap_or_else(|| "USD".into());
-        let default_currency =
-            Currency::from_code(&currency_code).ok_or_else(|| anyhow!("{source}: chat.default_currency: unknown currency `{currency_code}`"))?;
+        let default_currency = Currency::from_code(&currency_code)
+            .ok_or_else(|| anyhow!("{source}: chat.default_currency: unknown currency `{currency_code}`"))?;
         let emojis = |key: &str, file: Option<Vec<String>>, default: &str| -> Result<Vec<String>> {
             let v = match (l.env)(&env_key("chat", key)) {
                 Some(s) => s.split(',').map(|e| e.trim().to_string()).filter(|e| !e.is_empty()).collect(),
@@ -350,7 +406,9 @@ impl Config {
             approve_emojis: approve,
             reject_emojis: reject,
             default_currency,
-            approvals_channel: l.string("chat", "approvals_channel", chat.approvals_channel).unwrap_or_else(|| "approvals".into()),
+            approvals_channel: l
+                .string("chat", "approvals_channel", chat.approvals_channel)
+                .unwrap_or_else(|| "approvals".into()),
             worker: format!("paydesk-{}", std::process::id()),
             lease: Duration::minutes(5),
             pending_escalation: Duration::hours(pending_escalation_hours(file.providers.as_ref(), source)?),
@@ -434,11 +492,18 @@ impl Config {
         chat.insert("reject_emojis".into(), strings(&self.engine.reject_emojis));
         chat.insert("approvals_channel".into(), Value::String(self.engine.approvals_channel.clone()));
         chat.insert("default_currency".into(), Value::String(self.engine.default_currency.code().to_string()));
-        let hour = self.engine.daily_summary_hour.map(|h| Value::Integer(i64::from(h))).unwrap_or_else(|| Value::String("off".into()));
+        let hour = self
+            .engine
+            .daily_summary_hour
+            .map(|h| Value::Integer(i64::from(h)))
+            .unwrap_or_else(|| Value::String("off".into()));
         chat.insert("daily_summary_hour".into(), hour);
         chat.insert("question_expiry_hours".into(), Value::Integer(self.engine.question_expiry.num_hours()));
         let mut log = toml::map::Map::new();
-        log.insert("format".into(), Value::String(if self.log_format == LogFormat::Json { "json" } else { "pretty" }.into()));
+        log.insert(
+            "format".into(),
+            Value::String(if self.log_format == LogFormat::Json { "json" } else { "pretty" }.into()),
+        );
         log.insert("filter".into(), Value::String(self.log_filter.clone()));
         let mut root = toml::map::Map::new();
         root.insert("store".into(), Value::Table(store));
@@ -495,7 +560,12 @@ pub const CHECKOUT_PROVIDERS: [&str; 5] = ["stripe", "mollie", "adyen", "paypal"
 /// or a configured provider with a hosted payment page, which then needs `return_url`
 /// (where the customer's browser goes after paying); `webhook_url` is where Mollie reports
 /// each payment (without it, Mollie purchases are settled by lookups only).
-fn wallet_settings(l: &Loader<'_>, source: &str, file: FileWallet, providers: Option<&toml::Value>) -> Result<crate::app::engine::WalletSettings> {
+fn wallet_settings(
+    l: &Loader<'_>,
+    source: &str,
+    file: FileWallet,
+    providers: Option<&toml::Value>,
+) -> Result<crate::app::engine::WalletSettings> {
     let provider = l.string("wallet", "provider", file.provider).unwrap_or_else(|| "sandbox".into());
     let return_url = l.string("wallet", "return_url", file.return_url).filter(|u| !u.trim().is_empty());
     let webhook_url = l.string("wallet", "webhook_url", file.webhook_url).filter(|u| !u.trim().is_empty());
@@ -508,7 +578,10 @@ fn wallet_settings(l: &Loader<'_>, source: &str, file: FileWallet, providers: Op
     }
     if provider != "sandbox" {
         if !CHECKOUT_PROVIDERS.contains(&provider.as_str()) {
-            bail!("{source}: wallet.provider: `{provider}` has no hosted payment page in paydesk (use sandbox, {})", CHECKOUT_PROVIDERS.join(" or "));
+            bail!(
+                "{source}: wallet.provider: `{provider}` has no hosted payment page in paydesk (use sandbox, {})",
+                CHECKOUT_PROVIDERS.join(" or ")
+            );
         }
         if providers.and_then(|p| p.get(&provider)).is_none() {
             bail!("{source}: wallet.provider is `{provider}` but [providers.{provider}] is not configured");
@@ -518,7 +591,11 @@ fn wallet_settings(l: &Loader<'_>, source: &str, file: FileWallet, providers: Op
         }
         // `QuickPay.location_id` is required (developer.squareup.com/docs/checkout-api/quick-pay-checkout).
         if provider == "square"
-            && providers.and_then(|p| p.get("square")).and_then(|s| s.get("location_id")).and_then(|l| l.as_str()).is_none_or(str::is_empty)
+            && providers
+                .and_then(|p| p.get("square"))
+                .and_then(|s| s.get("location_id"))
+                .and_then(|l| l.as_str())
+                .is_none_or(str::is_empty)
         {
             bail!("{source}: wallet.provider = \"square\" needs providers.square.location_id (the seller location payment links are made for)");
         }
@@ -546,7 +623,9 @@ fn pending_escalation_hours(providers: Option<&toml::Value>, source: &str) -> Re
     match providers.and_then(|p| p.get("pending_escalation_hours")) {
         None => Ok(24),
         Some(toml::Value::Integer(h)) if *h >= 1 && *h <= 24 * 90 => Ok(*h),
-        Some(v) => bail!("{source}: providers.pending_escalation_hours: `{v}` is not a whole number of hours from 1 to 2160"),
+        Some(v) => {
+            bail!("{source}: providers.pending_escalation_hours: `{v}` is not a whole number of hours from 1 to 2160")
+        }
     }
 }
 
@@ -575,9 +654,16 @@ mod tests {
 
     #[test]
     fn auto_approve_above_the_two_lead_threshold_is_refused() {
-        let e = Config::from_parts("[policy]\nauto_approve_below = \"600.00\"\n", "bot.toml", &no_env).unwrap_err().to_string();
+        let e = Config::from_parts("[policy]\nauto_approve_below = \"600.00\"\n", "bot.toml", &no_env)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("auto_approve_below") && e.contains("two_lead_threshold"), "{e}");
-        let ok = Config::from_parts("[policy]\nauto_approve_below = \"25\"\nauto_approve_daily_limit = \"60\"\n", "bot.toml", &no_env).unwrap();
+        let ok = Config::from_parts(
+            "[policy]\nauto_approve_below = \"25\"\nauto_approve_daily_limit = \"60\"\n",
+            "bot.toml",
+            &no_env,
+        )
+        .unwrap();
         assert_eq!(ok.engine.policy.auto_approve_daily_limit(), Decimal::from(60));
     }
 
@@ -589,7 +675,9 @@ mod tests {
         let jpy = Currency::from_code("JPY").unwrap();
         assert_eq!(c.engine.policy.in_currency(jpy).unwrap().two_lead_threshold, Decimal::from(75000));
         assert!(c.engine.policy.in_currency(Currency::USD).is_err(), "USD has no table once tables are used");
-        let missing = Config::from_parts("[policy.currencies.JPY]\ncredit_value = \"300\"\n", "bot.toml", &no_env).unwrap_err().to_string();
+        let missing = Config::from_parts("[policy.currencies.JPY]\ncredit_value = \"300\"\n", "bot.toml", &no_env)
+            .unwrap_err()
+            .to_string();
         assert!(missing.contains("policy.currencies.JPY.credit_price is missing"), "{missing}");
         let bad = Config::from_parts("[policy.currencies.XYZ]\n", "bot.toml", &no_env).unwrap_err().to_string();
         assert!(bad.contains("unknown currency `XYZ`"), "{bad}");
@@ -611,7 +699,10 @@ mod tests {
         assert_eq!(c.engine.pending_escalation, Duration::hours(24));
         let c = Config::from_parts("[providers]\npending_escalation_hours = 6\n", "b.toml", &no_env).unwrap();
         assert_eq!(c.engine.pending_escalation, Duration::hours(6));
-        let e = Config::from_parts("[providers]\npending_escalation_hours = 0\n", "b.toml", &no_env).err().unwrap().to_string();
+        let e = Config::from_parts("[providers]\npending_escalation_hours = 0\n", "b.toml", &no_env)
+            .err()
+            .unwrap()
+            .to_string();
         assert!(e.contains("b.toml") && e.contains("pending_escalation_hours"), "{e}");
     }
 
@@ -622,11 +713,17 @@ mod tests {
         let ok = "[wallet]\nprovider = \"stripe\"\nreturn_url = \"https://example.com/paid\"\n[providers.stripe]\n";
         assert_eq!(Config::from_parts(ok, "b.toml", &no_env).unwrap().engine.wallet.provider, "stripe");
         let cases = [
-            ("[wallet]\nprovider = \"stripe\"\nreturn_url = \"https://example.com/paid\"\n", "[providers.stripe] is not configured"),
+            (
+                "[wallet]\nprovider = \"stripe\"\nreturn_url = \"https://example.com/paid\"\n",
+                "[providers.stripe] is not configured",
+            ),
             ("[wallet]\nprovider = \"stripe\"\n[providers.stripe]\n", "wallet.return_url is required"),
             ("[wallet]\nprovider = \"braintree\"\n[providers.braintree]\n", "no hosted payment page"),
             ("[wallet]\nprovider = \"mollie\"\nreturn_url = \"ftp://x\"\n[providers.mollie]\n", "not an http(s) URL"),
-            ("[wallet]\nprovider = \"square\"\nreturn_url = \"https://example.com/paid\"\n[providers.square]\n", "providers.square.location_id"),
+            (
+                "[wallet]\nprovider = \"square\"\nreturn_url = \"https://example.com/paid\"\n[providers.square]\n",
+                "providers.square.location_id",
+            ),
         ];
         for p in ["paypal", "square"] {
             let text = format!("[wallet]\nprovider = \"{p}\"\nreturn_url = \"https://example.com/paid\"\n[providers.{p}]\nlocation_id = \"L1\"\n");
@@ -673,16 +770,26 @@ mod tests {
 
     #[test]
     fn store_urls_that_cannot_work_are_refused_naming_the_key() {
-        for (url, want) in
-            [("mysql://x", "not supported"), ("paydesk.db", "sqlite:paydesk.db"), ("sqlite:", "sqlite:FILE"), ("postgres:db", "postgres://")]
-        {
-            let e = Config::from_parts(&format!("[store]\nurl = \"{url}\"\n"), "bot.toml", &no_env).unwrap_err().to_string();
+        for (url, want) in [
+            ("mysql://x", "not supported"),
+            ("paydesk.db", "sqlite:paydesk.db"),
+            ("sqlite:", "sqlite:FILE"),
+            ("postgres:db", "postgres://"),
+        ] {
+            let e = Config::from_parts(&format!("[store]\nurl = \"{url}\"\n"), "bot.toml", &no_env)
+                .unwrap_err()
+                .to_string();
             assert!(e.contains("bot.toml: store.url") && e.contains(want), "{url}: {e}");
         }
         let env = |k: &str| (k == "PAYDESK_STORE_URL").then(|| "mysql://x".to_string());
         let e = Config::from_parts("", "bot.toml", &env).unwrap_err().to_string();
         assert!(e.contains("PAYDESK_STORE_URL"), "{e}");
-        for url in ["sqlite:paydesk.db", "sqlite::memory:", "sqlite:///var/lib/paydesk/paydesk.db?mode=rwc", "postgres://bot:pw@db/paydesk"] {
+        for url in [
+            "sqlite:paydesk.db",
+            "sqlite::memory:",
+            "sqlite:///var/lib/paydesk/paydesk.db?mode=rwc",
+            "postgres://bot:pw@db/paydesk",
+        ] {
             assert!(Config::from_parts(&format!("[store]\nurl = \"{url}\"\n"), "bot.toml", &no_env).is_ok(), "{url}");
         }
     }

@@ -34,7 +34,10 @@ impl<W: Write> RedactingWriter<W> {
             // Counted without any digit: the count and the fact only.
             let note = format!(" [{} card number(s) removed from this log line]", r.card_numbers);
             let text = r.text.trim_end_matches('\n');
-            self.inner.write_all(text.as_bytes()).and_then(|_| self.inner.write_all(note.as_bytes())).and_then(|_| self.inner.write_all(b"\n"))
+            self.inner
+                .write_all(text.as_bytes())
+                .and_then(|_| self.inner.write_all(note.as_bytes()))
+                .and_then(|_| self.inner.write_all(b"\n"))
         } else {
             self.inner.write_all(r.text.as_bytes())
         };

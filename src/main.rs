@@ -74,7 +74,10 @@ mod tests {
         let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "connection refused");
         let store = StoreError::Failed { what: "cannot connect to PostgreSQL", source: Box::new(io) };
         let e = anyhow::Error::new(store).context("cannot open the store postgres://bot:***@db/x");
-        assert_eq!(describe(&e), "cannot open the store postgres://bot:***@db/x: cannot connect to PostgreSQL: connection refused");
+        assert_eq!(
+            describe(&e),
+            "cannot open the store postgres://bot:***@db/x: cannot connect to PostgreSQL: connection refused"
+        );
         // The cause is kept as a source, not only as words.
         assert!(e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some()));
     }

@@ -31,7 +31,12 @@ pub struct App {
 impl App {
     /// The engine on `store`, paying through the connectors `connect` makes from the sandbox
     /// (tests wrap the sandbox to inject faults).
-    pub fn build(store: AnyStore, clock: Arc<dyn Clock>, cfg: EngineConfig, connect: impl FnOnce(Arc<Sandbox>) -> Connectors) -> App {
+    pub fn build(
+        store: AnyStore,
+        clock: Arc<dyn Clock>,
+        cfg: EngineConfig,
+        connect: impl FnOnce(Arc<Sandbox>) -> Connectors,
+    ) -> App {
         let sandbox = Arc::new(Sandbox::new(store.sandbox_books(), clock));
         let engine = Engine::new(store.as_store(), connect(sandbox.clone()), cfg);
         App { store, engine, sandbox }
@@ -61,7 +66,9 @@ pub async fn open_store(url: &str) -> Result<AnyStore> {
 /// Opens a store that must exist already (`audit`, `queue`, `report`): a mistyped path is
 /// an error, not a new empty database.
 pub async fn open_existing_store(url: &str) -> Result<AnyStore> {
-    AnyStore::open_existing(url).await.with_context(|| format!("cannot open the store {}", crate::config::redact_url(url)))
+    AnyStore::open_existing(url)
+        .await
+        .with_context(|| format!("cannot open the store {}", crate::config::redact_url(url)))
 }
 
 /// Logs to stderr as the configuration says (`PAYDESK_LOG` overrides the filter); every line
@@ -74,7 +81,10 @@ pub fn init_logs(cfg: &Config) {
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(filter_directives(&cfg.log_filter)));
     // Colour codes only on a terminal: a log file or a pipe gets plain text.
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(ansi).with_writer(crate::logging::Redacting(std::io::stderr));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(ansi)
+        .with_writer(crate::logging::Redacting(std::io::stderr));
     let _ = match cfg.log_format {
         LogFormat::Json => builder.json().try_init(),
         LogFormat::Pretty => builder.try_init(),
@@ -92,7 +102,11 @@ pub struct HttpParts {
 
 /// Starts the HTTP listener on `listen` (`/healthz`, `/readyz`, `/metrics`, provider webhooks)
 /// in the background; it stops when `stop` changes.
-pub async fn start_http(listen: &str, parts: HttpParts, mut stop: tokio::sync::watch::Receiver<bool>) -> Result<std::net::SocketAddr> {
+pub async fn start_http(
+    listen: &str,
+    parts: HttpParts,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) -> Result<std::net::SocketAddr> {
     let HttpParts { engine, providers, metrics, ready, clock } = parts;
     let ops_state = ops::OpsState { store: engine.store().clone(), metrics, ready, clock: clock.clone() };
     let hooks = webhooks::WebhookState { engine, keys: providers.webhooks.clone(), clock };

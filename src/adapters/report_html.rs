@@ -142,7 +142,10 @@ mod tests {
 
     #[test]
     fn text_is_escaped_and_nothing_is_loaded_from_elsewhere() {
-        let r = Report { by_rule: vec![Group { key: "<script>x</script>".into(), requests: 2, ..Group::default() }], ..Report::default() };
+        let r = Report {
+            by_rule: vec![Group { key: "<script>x</script>".into(), requests: 2, ..Group::default() }],
+            ..Report::default()
+        };
         let html = render(&r);
         assert!(!html.contains("<script>"), "{html}");
         assert!(html.contains("&lt;script&gt;"));

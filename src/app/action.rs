@@ -188,12 +188,15 @@ impl Action {
     /// share it; an approval request shares it with the edits of its embed.
     pub fn destination(&self) -> Option<String> {
         match self {
-            Action::Say { channel: d @ Destination::Interaction(_), .. } | Action::Denied { channel: d @ Destination::Interaction(_), .. } => {
-                Some(d.to_string())
+            Action::Say { channel: d @ Destination::Interaction(_), .. }
+            | Action::Denied { channel: d @ Destination::Interaction(_), .. } => Some(d.to_string()),
+            Action::Say { channel, to, case, .. } => {
+                Some(format!("{channel}/{}", case.as_deref().or(to.as_deref()).unwrap_or("-")))
             }
-            Action::Say { channel, to, case, .. } => Some(format!("{channel}/{}", case.as_deref().or(to.as_deref()).unwrap_or("-"))),
             Action::Denied { user, channel, .. } => Some(format!("{channel}/{user}")),
-            Action::ApprovalRequest { message_ref: Some(r), .. } | Action::Refund { message_ref: Some(r), .. } => Some(format!("approval/{r}")),
+            Action::ApprovalRequest { message_ref: Some(r), .. } | Action::Refund { message_ref: Some(r), .. } => {
+                Some(format!("approval/{r}"))
+            }
             _ => None,
         }
     }
@@ -204,7 +207,9 @@ impl Action {
     pub fn redact_card_numbers(&mut self) -> usize {
         let fields: Vec<&mut String> = match self {
             Action::Say { text, .. } => vec![text],
-            Action::ApprovalRequest { reason, .. } | Action::Wallet { reason, .. } | Action::Denied { reason, .. } => vec![reason],
+            Action::ApprovalRequest { reason, .. } | Action::Wallet { reason, .. } | Action::Denied { reason, .. } => {
+                vec![reason]
+            }
             Action::Ticket { .. } | Action::Refund { .. } => vec![],
         };
         let mut removed = 0;
@@ -260,7 +265,8 @@ mod tests {
         assert!(matches!(&a, Action::Say { channel: Destination::Interaction(i), .. } if i == "42"));
         assert_eq!(serde_json::to_string(&a).unwrap(), old);
         assert_eq!(a.destination().as_deref(), Some("ix:42"));
-        let d: Action = serde_json::from_str(r#"{"type":"denied","user":"bo","reason":"no","channel":"support"}"#).unwrap();
+        let d: Action =
+            serde_json::from_str(r#"{"type":"denied","user":"bo","reason":"no","channel":"support"}"#).unwrap();
         assert_eq!(d.destination().as_deref(), Some("support/bo"));
     }
 

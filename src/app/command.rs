@@ -59,11 +59,14 @@ pub enum Command {
     Help,
 }
 
-pub const USAGE_REFUND: &str = "/refund <charge-id|case-id> [amount] [reason…]  ·  /refund <charge-id|case-id> <amount> override <reason…>";
+pub const USAGE_REFUND: &str =
+    "/refund <charge-id|case-id> [amount] [reason…]  ·  /refund <charge-id|case-id> <amount> override <reason…>";
 pub const USAGE_APPROVE: &str = "/approve <case-id>[#n]  ·  /reject <case-id>[#n] [reason…]";
-pub const USAGE_REPLY: &str = "/reply <case-id> <text…>  (say something to the case's customer; /ticket notes stay internal)";
+pub const USAGE_REPLY: &str =
+    "/reply <case-id> <text…>  (say something to the case's customer; /ticket notes stay internal)";
 pub const USAGE_QUEUE: &str = "/queue";
-pub const USAGE_WALLET: &str = "/wallet [account]  ·  /wallet credit <account> <amount> <reason…>  ·  /wallet buy <credits>";
+pub const USAGE_WALLET: &str =
+    "/wallet [account]  ·  /wallet credit <account> <amount> <reason…>  ·  /wallet buy <credits>";
 pub const USAGE_TICKET: &str = "/ticket <case-id>  ·  /ticket close|escalate|reopen <case-id> [note…]";
 pub const USAGE_LINK: &str = "/link <user> <account>  ·  /unlink <user>";
 
@@ -101,12 +104,19 @@ fn case_arg(tok: Option<&str>, usage: &str) -> Result<CaseNumber, CommandError> 
 /// `RF-000001` or `RF-000001#2`.
 fn request_arg(tok: Option<&str>) -> Result<RequestRef, CommandError> {
     let u = USAGE_APPROVE;
-    let tok = tok.ok_or_else(|| err("which case? give its number, like RF-000012 (or RF-000012#2 for its second request)", u))?;
+    let tok = tok
+        .ok_or_else(|| err("which case? give its number, like RF-000012 (or RF-000012#2 for its second request)", u))?;
     match tok.split_once('#') {
         None => Ok(RequestRef { case: case_arg(Some(tok), u)?, nth: None }),
         Some((case, n)) => {
             let nth = n.parse::<u32>().ok().filter(|n| *n > 0).ok_or_else(|| {
-                err(format!("`#{}` is not a request number (the case's first request is #1)", n.chars().take(20).collect::<String>()), u)
+                err(
+                    format!(
+                        "`#{}` is not a request number (the case's first request is #1)",
+                        n.chars().take(20).collect::<String>()
+                    ),
+                    u,
+                )
             })?;
             Ok(RequestRef { case: case_arg(Some(case), u)?, nth: Some(nth) })
         }
@@ -128,7 +138,11 @@ pub fn parse(text: &str) -> Result<Option<Command>, CommandError> {
     }
     // A redacted card number is one word here, so that no answer ever shows half of
     // its marker ("`[card` is not a number").
-    let body = text.trim_start()[1..].split_whitespace().collect::<Vec<_>>().join(" ").replace(crate::nlu::redact::CARD_MARKER, CARD_WORD);
+    let body = text.trim_start()[1..]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace(crate::nlu::redact::CARD_MARKER, CARD_WORD);
     let tokens: Vec<&str> = body.split_whitespace().collect();
     let Some((&name, args)) = tokens.split_first() else {
         return Err(err("an empty command", &usage()));
@@ -146,7 +160,9 @@ pub fn parse(text: &str) -> Result<Option<Command>, CommandError> {
         "wallet" => parse_wallet(args)?,
         "ticket" => parse_ticket(args)?,
         "link" => match args {
-            [user, account] if !user_arg(user).is_empty() => Command::Link(UserId::new(user_arg(user)), AccountId::new(*account)),
+            [user, account] if !user_arg(user).is_empty() => {
+                Command::Link(UserId::new(user_arg(user)), AccountId::new(*account))
+            }
             _ => return Err(err("link needs a user and an account", USAGE_LINK)),
         },
         "unlink" => match args {
@@ -182,7 +198,13 @@ fn parse_refund(args: &[&str]) -> Result<Command, CommandError> {
     let target = match first.parse::<CaseNumber>() {
         Ok(c) => Target::Case(c),
         Err(_) if looks_like_case(first) => {
-            return Err(err(format!("`{}` is not a case number (they look like RF-000012)", first.chars().take(40).collect::<String>()), u))
+            return Err(err(
+                format!(
+                    "`{}` is not a case number (they look like RF-000012)",
+                    first.chars().take(40).collect::<String>()
+                ),
+                u,
+            ))
         }
         Err(_) => Target::Charge(ChargeId::new(first)),
     };
@@ -203,7 +225,10 @@ fn parse_refund(args: &[&str]) -> Result<Command, CommandError> {
     let is_override = more.first().is_some_and(|t| t.eq_ignore_ascii_case("override"));
     if is_override {
         if amount.is_none() {
-            return Err(err("an override needs the amount: /refund <charge-id|case-id> <amount> override <reason…>", u));
+            return Err(err(
+                "an override needs the amount: /refund <charge-id|case-id> <amount> override <reason…>",
+                u,
+            ));
         }
         more = &more[1..];
         if more.is_empty() {
@@ -229,7 +254,9 @@ fn parse_wallet(args: &[&str]) -> Result<Command, CommandError> {
                 let mut reason = reason;
                 // `5 EUR`: a currency code after the amount belongs to it, as in /refund.
                 if currency.is_none() {
-                    if let Some(c) = reason.first().and_then(|t| (t.len() == 3).then(|| Currency::from_code(t)).flatten()) {
+                    if let Some(c) =
+                        reason.first().and_then(|t| (t.len() == 3).then(|| Currency::from_code(t)).flatten())
+                    {
                         currency = Some(c);
                         reason = &reason[1..];
                     }
@@ -244,8 +271,11 @@ fn parse_wallet(args: &[&str]) -> Result<Command, CommandError> {
         },
         [sub, rest_args @ ..] if sub.eq_ignore_ascii_case("buy") => match rest_args {
             [n] => {
-                let credits: u32 =
-                    ascii_digits(n).parse().ok().filter(|c| *c > 0 && *c <= crate::domain::billing::MAX_CREDITS_PER_PURCHASE).ok_or_else(|| {
+                let credits: u32 = ascii_digits(n)
+                    .parse()
+                    .ok()
+                    .filter(|c| *c > 0 && *c <= crate::domain::billing::MAX_CREDITS_PER_PURCHASE)
+                    .ok_or_else(|| {
                         err(
                             format!(
                                 "`{}` is not a number of credits (a whole number from 1 to {})",
@@ -295,7 +325,12 @@ mod tests {
     fn refund_forms() {
         assert_eq!(
             ok("/refund ch_2 duplicate charge"),
-            Command::Refund { target: Target::Charge(ChargeId::new("ch_2")), amount: None, is_override: false, reason: "duplicate charge".into() }
+            Command::Refund {
+                target: Target::Charge(ChargeId::new("ch_2")),
+                amount: None,
+                is_override: false,
+                reason: "duplicate charge".into()
+            }
         );
         assert_eq!(
             ok("!refund RF-000001 20.50 partial"),
@@ -306,7 +341,11 @@ mod tests {
                 reason: "partial".into()
             }
         );
-        let Command::Refund { amount, is_override, reason, .. } = ok("/refund ch_1 60 EUR override customer is a partner") else { panic!() };
+        let Command::Refund { amount, is_override, reason, .. } =
+            ok("/refund ch_1 60 EUR override customer is a partner")
+        else {
+            panic!()
+        };
         assert_eq!(amount.unwrap().1, Currency::from_code("EUR"));
         assert!(is_override);
         assert_eq!(reason, "customer is a partner");
@@ -357,7 +396,10 @@ mod tests {
     fn other_commands() {
         let rf3 = CaseNumber::new(3).unwrap();
         assert_eq!(ok("/approve RF-000003"), Command::Approve(RequestRef { case: rf3, nth: None }));
-        assert_eq!(ok("/reject rf-3 not eligible"), Command::Reject(RequestRef { case: rf3, nth: None }, "not eligible".into()));
+        assert_eq!(
+            ok("/reject rf-3 not eligible"),
+            Command::Reject(RequestRef { case: rf3, nth: None }, "not eligible".into())
+        );
         assert_eq!(ok("/approve RF-000003#2"), Command::Approve(RequestRef { case: rf3, nth: Some(2) }));
         assert!(parse("/approve RF-000003#0").is_err());
         assert!(parse("/approve RF-000003#x").is_err());
@@ -368,7 +410,9 @@ mod tests {
         let e = parse("/wallet buy [card number removed]").unwrap_err().to_string();
         assert!(e.contains("[card-number-removed]") && !e.contains("`[card`"), "{e}");
         // Whatever the spacing, the marker is one word (and parsing is idempotent).
-        let Ok(Some(Command::Refund { reason, .. })) = parse("/refund ch_1 [card number   removed] x") else { panic!() };
+        let Ok(Some(Command::Refund { reason, .. })) = parse("/refund ch_1 [card number   removed] x") else {
+            panic!()
+        };
         assert_eq!(reason, "[card-number-removed] x");
         assert_eq!(ok("/unlink zoe"), Command::Unlink(UserId::new("zoe")));
         // Found by the `command` fuzz target: a bare `@` is no user (it named the empty id).
@@ -399,10 +443,18 @@ mod tests {
     #[test]
     fn unicode_digits_in_amounts_are_digits_never_a_full_refund() {
         // paydesk issue 7, defect 8: `١٢` was read as a reason and the whole charge requested.
-        for (tok, want) in
-            [("١٢", "12"), ("１２", "12"), ("१२", "12"), ("۱۲.۵۰", "12.50"), ("١٢٫٥٠", "12.50"), ("１２．５０", "12.50"), ("€١٢", "12")]
-        {
-            let Command::Refund { amount, reason, .. } = ok(&format!("/refund ch_1 {tok} duplicate")) else { panic!("{tok}") };
+        for (tok, want) in [
+            ("١٢", "12"),
+            ("１２", "12"),
+            ("१२", "12"),
+            ("۱۲.۵۰", "12.50"),
+            ("١٢٫٥٠", "12.50"),
+            ("１２．５０", "12.50"),
+            ("€١٢", "12"),
+        ] {
+            let Command::Refund { amount, reason, .. } = ok(&format!("/refund ch_1 {tok} duplicate")) else {
+                panic!("{tok}")
+            };
             let want: Decimal = want.parse().unwrap();
             assert_eq!(amount.map(|a| a.0), Some(want), "{tok}");
             assert_eq!(reason, "duplicate", "{tok}");
@@ -421,9 +473,17 @@ mod tests {
 
     #[test]
     fn never_panics_on_odd_text() {
-        for s in
-            ["/ü", "/refund ü ü ü", "/wallet credit ü €€ x", "/refund ch ¥", "/refund ch 1€", "!!!", "/refund rfé", "/refund x 5ü", "/refund x ü5"]
-        {
+        for s in [
+            "/ü",
+            "/refund ü ü ü",
+            "/wallet credit ü €€ x",
+            "/refund ch ¥",
+            "/refund ch 1€",
+            "!!!",
+            "/refund rfé",
+            "/refund x 5ü",
+            "/refund x ü5",
+        ] {
             let _ = parse(s);
         }
     }

@@ -23,7 +23,10 @@ use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use std::sync::OnceLock;
 
 /// The message files, by language (English first: the reference).
-const FILES: [(Lang, &str); 2] = [(Lang::En, include_str!("../../locales/en/paydesk.ftl")), (Lang::Es, include_str!("../../locales/es/paydesk.ftl"))];
+const FILES: [(Lang, &str); 2] = [
+    (Lang::En, include_str!("../../locales/en/paydesk.ftl")),
+    (Lang::Es, include_str!("../../locales/es/paydesk.ftl")),
+];
 
 type Bundle = FluentBundle<FluentResource>;
 
@@ -47,12 +50,20 @@ fn bundle(lang: Lang, ftl: &str) -> Bundle {
     let resource = match FluentResource::try_new(ftl.to_string()) {
         Ok(r) => r,
         Err((r, errors)) => {
-            tracing::error!(lang = lang.code(), errors = errors.len(), "message file has syntax errors; the entries that parsed are used");
+            tracing::error!(
+                lang = lang.code(),
+                errors = errors.len(),
+                "message file has syntax errors; the entries that parsed are used"
+            );
             r
         }
     };
     if let Err(errors) = b.add_resource(resource) {
-        tracing::error!(lang = lang.code(), errors = errors.len(), "message file repeats ids; the first of each is used");
+        tracing::error!(
+            lang = lang.code(),
+            errors = errors.len(),
+            "message file repeats ids; the first of each is used"
+        );
     }
     b
 }
@@ -67,7 +78,8 @@ pub const ANSWER_LANGUAGE_AT_LEAST: f32 = 0.6;
 /// has words enough to tell (at least four letters: "ok" or "1" says nothing about the
 /// language); `None`: keep the language the customer had.
 pub fn detected_language(text: &str, c: &crate::nlu::Classification) -> Option<Lang> {
-    (c.lang_confidence >= ANSWER_LANGUAGE_AT_LEAST && text.chars().filter(|ch| ch.is_alphabetic()).count() >= 4).then_some(c.lang)
+    (c.lang_confidence >= ANSWER_LANGUAGE_AT_LEAST && text.chars().filter(|ch| ch.is_alphabetic()).count() >= 4)
+        .then_some(c.lang)
 }
 
 /// Whether paydesk has a message file for `lang` (otherwise it answers in English).
@@ -154,7 +166,9 @@ impl Msg {
     fn render_from(&self, bundles: &[(Lang, Bundle)], lang: Lang) -> String {
         match self {
             Msg::One { id, args } => format_message(bundles, lang, id, args),
-            Msg::Joined { parts, separator } => parts.iter().map(|p| p.render_from(bundles, lang)).collect::<Vec<_>>().join(separator),
+            Msg::Joined { parts, separator } => {
+                parts.iter().map(|p| p.render_from(bundles, lang)).collect::<Vec<_>>().join(separator)
+            }
             Msg::Verbatim(text) => text.clone(),
         }
     }
@@ -300,7 +314,9 @@ pub fn eligibility(e: &Eligibility) -> Msg {
                 Rule::SubscriptionProration => "eligible-months-left",
                 Rule::WalletNotApplied => "eligible-wallet-not-applied",
                 Rule::DuplicateCharge => "eligible-duplicate",
-                Rule::NotRefundable | Rule::Cap | Rule::Disputed | Rule::AgeLimit | Rule::Currency => "eligible-allowed",
+                Rule::NotRefundable | Rule::Cap | Rule::Disputed | Rule::AgeLimit | Rule::Currency => {
+                    "eligible-allowed"
+                }
             };
             Msg::new("eligible").with("amount", money(*amount)).with("rule", rule).with("why", Msg::new(why))
         }
@@ -314,10 +330,14 @@ pub fn eligibility(e: &Eligibility) -> Msg {
                     Msg::new("refusal-too-old").with("age", age_days.to_string()).with("limit", limit_days.to_string())
                 }
                 Refusal::CreditsNotRefundable => Msg::new("refusal-credits"),
-                Refusal::ProductOutsideWindow { window_days } => Msg::new("refusal-outside-window").with("days", window_days.to_string()),
+                Refusal::ProductOutsideWindow { window_days } => {
+                    Msg::new("refusal-outside-window").with("days", window_days.to_string())
+                }
                 Refusal::NoMonthsLeft => Msg::new("refusal-no-months-left"),
                 Refusal::NothingLeft => Msg::new("refusal-nothing-left"),
-                Refusal::AboveWhatIsLeft { asked } => Msg::new("refusal-above-left").with("asked", money(*asked)).with("left", money(e.left)),
+                Refusal::AboveWhatIsLeft { asked } => {
+                    Msg::new("refusal-above-left").with("asked", money(*asked)).with("left", money(e.left))
+                }
                 Refusal::FinerThanMinorUnit { asked } => Msg::new("refusal-finer-than-unit")
                     .with("asked", asked.to_string())
                     .with("currency", c.to_string())
@@ -341,7 +361,8 @@ mod tests {
             .filter_map(|l| l.split_once(" ="))
             .map(|(id, _)| id)
             .filter(|id| {
-                id.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                id.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                    && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
             })
             .map(str::to_string)
             .collect()
@@ -384,7 +405,11 @@ mod tests {
     #[test]
     fn every_message_file_parses_and_every_id_formats_without_errors() {
         for (lang, ftl) in FILES {
-            assert!(FluentResource::try_new(ftl.to_string()).is_ok(), "locales/{}/paydesk.ftl has syntax errors", lang.code());
+            assert!(
+                FluentResource::try_new(ftl.to_string()).is_ok(),
+                "locales/{}/paydesk.ftl has syntax errors",
+                lang.code()
+            );
             let b = bundle(lang, ftl);
             let mut args = FluentArgs::new();
             for (name, value) in sample_args(ftl) {
@@ -395,12 +420,19 @@ mod tests {
                 }
             }
             for id in ids(ftl) {
-                let pattern = b.get_message(&id).and_then(|m| m.value()).unwrap_or_else(|| panic!("{}: {id} has no value", lang.code()));
+                let pattern = b
+                    .get_message(&id)
+                    .and_then(|m| m.value())
+                    .unwrap_or_else(|| panic!("{}: {id} has no value", lang.code()));
                 let mut errors = Vec::new();
                 let text = b.format_pattern(pattern, Some(&args), &mut errors);
                 assert!(errors.is_empty(), "{}: {id}: {errors:?}", lang.code());
                 assert!(!text.trim().is_empty() && !text.contains('{'), "{}: {id} formats as {text:?}", lang.code());
-                assert!(!text.contains('\u{2068}') && !text.contains('\u{2069}'), "{}: {id} has isolation marks", lang.code());
+                assert!(
+                    !text.contains('\u{2068}') && !text.contains('\u{2069}'),
+                    "{}: {id} has isolation marks",
+                    lang.code()
+                );
             }
         }
     }
@@ -452,9 +484,11 @@ mod tests {
             assert_eq!(topic(i).english(), i.as_str().replace('_', " "));
         }
         let money = |s: &str| Decimal::from_str_exact(s).unwrap();
-        for (card, method, description) in
-            [(Some("4242"), PaymentMethod::Card, "API pack"), (None, PaymentMethod::Card, ""), (None, PaymentMethod::Wallet, "x")]
-        {
+        for (card, method, description) in [
+            (Some("4242"), PaymentMethod::Card, "API pack"),
+            (None, PaymentMethod::Card, ""),
+            (None, PaymentMethod::Wallet, "x"),
+        ] {
             let charge = Charge {
                 id: crate::domain::ids::ChargeId::new("ch_1"),
                 account: crate::domain::ids::AccountId::new("a"),
@@ -502,7 +536,10 @@ mod tests {
         assert_eq!(m.render(Lang::Es), "Tu caso RF-000001 ahora está abierto y en revisión.");
         assert_eq!(m.render(Lang::Fr), m.english());
         assert!(has_texts(Lang::En) && has_texts(Lang::Es) && !has_texts(Lang::Fr) && !has_texts(Lang::De));
-        assert_eq!(fallback_note(Lang::Fr).render(Lang::Fr), "(We can't answer in French yet, so here it is in English.)");
+        assert_eq!(
+            fallback_note(Lang::Fr).render(Lang::Fr),
+            "(We can't answer in French yet, so here it is in English.)"
+        );
     }
 
     #[test]
@@ -525,7 +562,9 @@ mod tests {
 
     #[test]
     fn wallet_notices_read_as_before_in_english_and_count_in_spanish() {
-        let refused = |n: u64| Msg::new("usage-refused").count("conversations", n).with("account", "acct-1").with("balance", "0.40 USD");
+        let refused = |n: u64| {
+            Msg::new("usage-refused").count("conversations", n).with("account", "acct-1").with("balance", "0.40 USD")
+        };
         assert_eq!(
             refused(3).english(),
             "3 conversation(s) were not charged: the wallet of acct-1 holds 0.40 USD, and it may not go below zero. Buy credits with /wallet buy <credits>."
@@ -535,12 +574,17 @@ mod tests {
             "{}",
             refused(1).render(Lang::Es)
         );
-        assert!(refused(3).render(Lang::Es).starts_with("3 conversaciones no se cobraron: "), "{}", refused(3).render(Lang::Es));
+        assert!(
+            refused(3).render(Lang::Es).starts_with("3 conversaciones no se cobraron: "),
+            "{}",
+            refused(3).render(Lang::Es)
+        );
     }
 
     #[test]
     fn an_id_missing_in_spanish_falls_back_to_english() {
-        let bundles = [(Lang::En, bundle(Lang::En, file(Lang::En))), (Lang::Es, bundle(Lang::Es, "thanks = ¡De nada!\n"))];
+        let bundles =
+            [(Lang::En, bundle(Lang::En, file(Lang::En))), (Lang::Es, bundle(Lang::Es, "thanks = ¡De nada!\n"))];
         assert_eq!(Msg::new("thanks").render_from(&bundles, Lang::Es), "¡De nada!");
         let greeting = Msg::new("greeting").render_from(&bundles, Lang::Es);
         assert!(greeting.starts_with("I'm the payment-support bot."), "{greeting}");
@@ -550,7 +594,8 @@ mod tests {
         // An id no file has renders as itself (the code-id test keeps that from happening).
         assert_eq!(Msg::new("no-such-id").render(Lang::Es), "no-such-id");
         assert_eq!(
-            Msg::joined(vec![Msg::new("recent-charges"), Msg::new("recent-charge").with("charge", "ch_1")], "\n").english(),
+            Msg::joined(vec![Msg::new("recent-charges"), Msg::new("recent-charge").with("charge", "ch_1")], "\n")
+                .english(),
             "Your recent charges:\n• ch_1"
         );
     }

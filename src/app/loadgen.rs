@@ -20,16 +20,19 @@ fn pick<'a>(rng: &mut Rng, items: &[&'a str]) -> &'a str {
     items[rng.below(items.len() as u64) as usize]
 }
 
-const CHATTER: &[&str] = &["hi there", "hello, anyone around?", "ok", "good morning", "is the service down today?", "cool"];
+const CHATTER: &[&str] =
+    &["hi there", "hello, anyone around?", "ok", "good morning", "is the service down today?", "cool"];
 const THANKS: &[&str] = &["thanks!", "thank you so much", "great, thanks", "ty"];
-const BALANCE: &[&str] = &["how much credit do I have left?", "what is my wallet balance?", "how many credits are left on my account?"];
+const BALANCE: &[&str] =
+    &["how much credit do I have left?", "what is my wallet balance?", "how many credits are left on my account?"];
 const COMPLAINTS: &[&str] = &[
     "I want a refund for {ch}, it does not work",
     "please refund {ch}, the pack never arrived",
     "I want my money back for {ch}, it broke after a day",
     "refund {ch} please, I did not get what I paid for",
 ];
-const CARD_COMPLAINTS: &[&str] = &["I want a refund for {ch}, my card 4242 4242 4242 4242 was charged and it does not work"];
+const CARD_COMPLAINTS: &[&str] =
+    &["I want a refund for {ch}, my card 4242 4242 4242 4242 was charged and it does not work"];
 const DUPLICATES: &[&str] = &["I was charged twice for {ch}, please refund", "double charge on {ch}!"];
 
 /// One line of the event part, before case numbers are known.
@@ -82,7 +85,9 @@ pub fn generate(events: usize, seed: u64, out: &mut dyn Write) -> std::io::Resul
             seq += 1;
             lines.push(Pending { at, seq, text, opens, case_of });
         };
-        let msg = |at_user: &str, text: &str| format!(r#"{{"type":"message","at":"{{at}}","user":"{at_user}","text":"{text}"}}"#);
+        let msg = |at_user: &str, text: &str| {
+            format!(r#"{{"type":"message","at":"{{at}}","user":"{at_user}","text":"{text}"}}"#)
+        };
         let kind = rng.below(100);
         match kind {
             0..=19 => push(&mut lines, 0, msg(&user, pick(&mut rng, CHATTER)), None, None),
@@ -90,14 +95,26 @@ pub fn generate(events: usize, seed: u64, out: &mut dyn Write) -> std::io::Resul
             30..=44 => push(&mut lines, 0, msg(&user, pick(&mut rng, BALANCE)), None, None),
             45..=59 => {
                 let n = 1 + rng.below(20);
-                push(&mut lines, 0, format!(r#"{{"type":"usage","at":"{{at}}","account":"{account}","conversations":{n}}}"#), None, None)
+                push(
+                    &mut lines,
+                    0,
+                    format!(r#"{{"type":"usage","at":"{{at}}","account":"{account}","conversations":{n}}}"#),
+                    None,
+                    None,
+                )
             }
             60..=67 => {
                 // A duplicate-charge complaint about credits: a case opens, rule 3 refuses.
                 let ch = format!("ch_{episode}");
                 charges.push(charge_line(&ch, &account, "19.00", t - Duration::days(2), "paypal", None, "credits"));
                 push(&mut lines, 0, msg(&user, &pick(&mut rng, DUPLICATES).replace("{ch}", &ch)), Some(episode), None);
-                push(&mut lines, 5 + rng.below(60) as i64, msg(agents[rng.below(3) as usize], &format!("/refund {ch} duplicate")), None, None);
+                push(
+                    &mut lines,
+                    5 + rng.below(60) as i64,
+                    msg(agents[rng.below(3) as usize], &format!("/refund {ch} duplicate")),
+                    None,
+                    None,
+                );
             }
             _ => {
                 // A refund request: complaint, the agent files it, a lead decides.
@@ -108,7 +125,15 @@ pub fn generate(events: usize, seed: u64, out: &mut dyn Write) -> std::io::Resul
                     2 => ("29.00", "bank", None, "product"),
                     _ => ("99.00", "card", Some("0005"), "subscription"),
                 };
-                charges.push(charge_line(&ch, &account, amount, t - Duration::days(1 + rng.below(5) as i64), method, last4, kind));
+                charges.push(charge_line(
+                    &ch,
+                    &account,
+                    amount,
+                    t - Duration::days(1 + rng.below(5) as i64),
+                    method,
+                    last4,
+                    kind,
+                ));
                 if kind == "subscription" {
                     charges.push(format!(
                         r#"{{"type":"subscription","id":"sub_{episode}","account":"{account}","charge":"{ch}","months":12,"start":"{}"}}"#,
@@ -116,7 +141,13 @@ pub fn generate(events: usize, seed: u64, out: &mut dyn Write) -> std::io::Resul
                     ));
                 }
                 let words = if rng.below(10) == 0 { CARD_COMPLAINTS } else { COMPLAINTS };
-                push(&mut lines, 0, msg(&user, &words[rng.below(words.len() as u64) as usize].replace("{ch}", &ch)), Some(episode), None);
+                push(
+                    &mut lines,
+                    0,
+                    msg(&user, &words[rng.below(words.len() as u64) as usize].replace("{ch}", &ch)),
+                    Some(episode),
+                    None,
+                );
                 push(
                     &mut lines,
                     5 + rng.below(120) as i64,
@@ -126,7 +157,13 @@ pub fn generate(events: usize, seed: u64, out: &mut dyn Write) -> std::io::Resul
                 );
                 if rng.below(10) == 0 {
                     let f = ["timeout", "error", "decline"][rng.below(3) as usize];
-                    push(&mut lines, 1, format!(r#"{{"type":"fault","at":"{{at}}","connector":"sandbox","next":"{f}","count":1}}"#), None, None);
+                    push(
+                        &mut lines,
+                        1,
+                        format!(r#"{{"type":"fault","at":"{{at}}","connector":"sandbox","next":"{f}","count":1}}"#),
+                        None,
+                        None,
+                    );
                     faults += 1;
                 }
                 let emoji = if rng.below(8) == 0 { "❌" } else { "✅" };
@@ -134,7 +171,9 @@ pub fn generate(events: usize, seed: u64, out: &mut dyn Write) -> std::io::Resul
                 push(
                     &mut lines,
                     10 + rng.below(300) as i64,
-                    format!(r#"{{"type":"react","at":"{{at}}","user":"{lead}","emoji":"{emoji}","on":"approval:{{case}}"}}"#),
+                    format!(
+                        r#"{{"type":"react","at":"{{at}}","user":"{lead}","emoji":"{emoji}","on":"approval:{{case}}"}}"#
+                    ),
                     None,
                     Some(episode),
                 );
@@ -177,7 +216,15 @@ pub fn generate(events: usize, seed: u64, out: &mut dyn Write) -> std::io::Resul
     Ok(())
 }
 
-fn charge_line(id: &str, account: &str, amount: &str, at: DateTime<Utc>, method: &str, last4: Option<&str>, kind: &str) -> String {
+fn charge_line(
+    id: &str,
+    account: &str,
+    amount: &str,
+    at: DateTime<Utc>,
+    method: &str,
+    last4: Option<&str>,
+    kind: &str,
+) -> String {
     let card = last4.map(|l| format!(r#","card_last4":"{l}""#)).unwrap_or_default();
     format!(
         r#"{{"type":"charge","id":"{id}","account":"{account}","amount":"{amount}","currency":"USD","at":"{}","method":"{method}"{card},"kind":"{kind}","description":"Order {id}"}}"#,
@@ -247,7 +294,8 @@ mod tests {
         let store = AnyStore::open(&format!("sqlite:{}", dir.path().join("g.db").display())).await.expect("store");
         let clock = Arc::new(ManualClock::default());
         let sandbox = Arc::new(Sandbox::new(store.sandbox_books(), clock.clone()));
-        let engine = Engine::new(store.as_store(), Connectors::default().with(sandbox.clone()), EngineConfig::default());
+        let engine =
+            Engine::new(store.as_store(), Connectors::default().with(sandbox.clone()), EngineConfig::default());
         let text = transcript(400, 5);
         let out = JsonLines(std::sync::Mutex::new(Vec::new()));
         replay::run(replay::parse(&text).expect("valid"), &engine, &sandbox, &clock, &out).await.expect("replay");

@@ -21,7 +21,12 @@ pub struct Histogram {
 
 impl Histogram {
     fn new(bounds: &'static [f64]) -> Histogram {
-        Histogram { bounds, counts: bounds.iter().map(|_| AtomicU64::new(0)).collect(), sum_micros: AtomicU64::new(0), count: AtomicU64::new(0) }
+        Histogram {
+            bounds,
+            counts: bounds.iter().map(|_| AtomicU64::new(0)).collect(),
+            sum_micros: AtomicU64::new(0),
+            count: AtomicU64::new(0),
+        }
     }
 
     pub fn observe(&self, d: Duration) {
@@ -38,7 +43,10 @@ impl Histogram {
     fn render(&self, name: &str, labels: &str, out: &mut String) {
         let sep = if labels.is_empty() { "" } else { "," };
         for (i, b) in self.bounds.iter().enumerate() {
-            out.push_str(&format!("{name}_bucket{{{labels}{sep}le=\"{b}\"}} {}\n", self.counts[i].load(Ordering::Relaxed)));
+            out.push_str(&format!(
+                "{name}_bucket{{{labels}{sep}le=\"{b}\"}} {}\n",
+                self.counts[i].load(Ordering::Relaxed)
+            ));
         }
         let n = self.count.load(Ordering::Relaxed);
         out.push_str(&format!("{name}_bucket{{{labels}{sep}le=\"+Inf\"}} {n}\n"));
@@ -112,7 +120,10 @@ impl Metrics {
             ("paydesk_gateway_reconnects_total", "Chat gateway sessions re-established.", &self.reconnects),
             ("paydesk_staff_alerts_total", "Refusals by the chat platform reported to staff.", &self.staff_alerts),
         ] {
-            out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} counter\n{name} {}\n", v.load(Ordering::Relaxed)));
+            out.push_str(&format!(
+                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {}\n",
+                v.load(Ordering::Relaxed)
+            ));
         }
         out.push_str("# HELP paydesk_chat_rest_errors_total Chat platform REST errors by HTTP status and error code.\n# TYPE paydesk_chat_rest_errors_total counter\n");
         for (k, n) in self.rest_errors.lock().unwrap_or_else(|p| p.into_inner()).iter() {

@@ -56,7 +56,10 @@ pub struct PumpReport {
 pub fn next_attempt(now: DateTime<Utc>, attempts: u32, after: Option<Duration>, jitter: f64) -> DateTime<Utc> {
     let wait = match after {
         Some(a) => a,
-        None => BACKOFF_BASE.saturating_mul(1u32 << attempts.saturating_sub(1).min(20)).min(BACKOFF_CAP).mul_f64(jitter.clamp(0.5, 1.5)),
+        None => BACKOFF_BASE
+            .saturating_mul(1u32 << attempts.saturating_sub(1).min(20))
+            .min(BACKOFF_CAP)
+            .mul_f64(jitter.clamp(0.5, 1.5)),
     };
     now + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::hours(1))
 }
@@ -138,8 +141,16 @@ mod tests {
         assert_eq!(secs(next_attempt(now, 5, None, 1.0)), 32.0);
         assert_eq!(secs(next_attempt(now, 5, None, 0.5)), 16.0);
         assert_eq!(secs(next_attempt(now, 40, None, 1.0)), 3600.0);
-        assert_eq!(secs(next_attempt(now, 1, Some(Duration::from_secs(30)), 1.4)), 30.0, "a 429's retry_after is waited out");
-        assert_eq!(secs(next_attempt(now, 8, Some(Duration::from_secs(30)), 1.0)), 30.0, "exactly as long as asked, not the backoff");
+        assert_eq!(
+            secs(next_attempt(now, 1, Some(Duration::from_secs(30)), 1.4)),
+            30.0,
+            "a 429's retry_after is waited out"
+        );
+        assert_eq!(
+            secs(next_attempt(now, 8, Some(Duration::from_secs(30)), 1.0)),
+            30.0,
+            "exactly as long as asked, not the backoff"
+        );
         assert_eq!(secs(next_attempt(now, 1, Some(Duration::from_millis(1234)), 0.5)), 1.234, "to the millisecond");
     }
 }

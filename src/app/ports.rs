@@ -152,10 +152,23 @@ pub trait Store: Send + Sync + 'static {
     /// Only items due by `now` (`next_attempt_at`) are claimed, and only the oldest pending
     /// item of each destination (`Action::destination`): order is kept per destination,
     /// one destination never waits for another.
-    async fn outbox_claim(&self, worker: &str, now: DateTime<Utc>, until: DateTime<Utc>, limit: u32) -> StoreResult<Vec<OutboxItem>>;
+    async fn outbox_claim(
+        &self,
+        worker: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<Vec<OutboxItem>>;
     /// Records a failed delivery of one item: its attempt count, when to try it next, or
     /// `dead` (no more tries); releases its claim. `error` is kept for staff.
-    async fn outbox_failed(&self, id: i64, attempts: u32, next_attempt_at: DateTime<Utc>, dead: bool, error: &str) -> StoreResult<()>;
+    async fn outbox_failed(
+        &self,
+        id: i64,
+        attempts: u32,
+        next_attempt_at: DateTime<Utc>,
+        dead: bool,
+        error: &str,
+    ) -> StoreResult<()>;
     /// How the outbox is doing (`/readyz`, metrics).
     async fn outbox_health(&self) -> StoreResult<OutboxHealth>;
 
@@ -166,7 +179,13 @@ pub trait Store: Send + Sync + 'static {
     /// Leases an executing refund to `worker` until `until`; `None` if it is not due,
     /// not executing, or leased by someone else. The lease is what makes a refund be
     /// worked on by one process at a time; the idempotency key backs it up.
-    async fn claim_refund(&self, id: RefundId, worker: &str, now: DateTime<Utc>, until: DateTime<Utc>) -> StoreResult<Option<Refund>>;
+    async fn claim_refund(
+        &self,
+        id: RefundId,
+        worker: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> StoreResult<Option<Refund>>;
     /// How many changes to refund rows this store object (and its clones) has committed
     /// in this process; `None` if it does not count them. The engine skips its timer
     /// queries only while this is unchanged (see `Engine::handle`).
@@ -213,7 +232,13 @@ pub trait StoreTx: Send {
     /// Records a platform event id; false if it was seen before (a redelivery).
     async fn first_delivery(&mut self, key: &str) -> StoreResult<bool>;
     /// Records a provider webhook event; false if this provider's event id was seen before.
-    async fn first_webhook(&mut self, provider: &str, event_id: &str, kind: &str, at: DateTime<Utc>) -> StoreResult<bool>;
+    async fn first_webhook(
+        &mut self,
+        provider: &str,
+        event_id: &str,
+        kind: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool>;
     /// The refund a provider knows by this reference.
     async fn refund_by_provider_ref(&mut self, provider: &str, provider_ref: &str) -> StoreResult<Option<Refund>>;
     /// The refund with this idempotency key.
@@ -278,7 +303,13 @@ pub trait StoreTx: Send {
     /// still `from` (`None`: no row, so insert if absent); false when another transaction
     /// changed it first (nothing written). One conditional statement, so two processes can
     /// neither both count a vote nor lose a withdrawal, whatever locks they took.
-    async fn set_vote(&mut self, refund: RefundId, voter: &UserId, from: Option<VoteRow>, to: VoteRow) -> StoreResult<bool>;
+    async fn set_vote(
+        &mut self,
+        refund: RefundId,
+        voter: &UserId,
+        from: Option<VoteRow>,
+        to: VoteRow,
+    ) -> StoreResult<bool>;
     /// The approvals of a refund that stand now, in the order they were given.
     async fn standing_approvals(&mut self, refund: RefundId) -> StoreResult<Vec<UserId>>;
     /// Sum of a charge's refunds in the given statuses.
@@ -287,7 +318,12 @@ pub trait StoreTx: Send {
     async fn release_refund(&mut self, id: RefundId) -> StoreResult<()>;
     /// Sum of the refunds in `currency` that `requester` asked for since `since` and
     /// that were approved automatically (no lead).
-    async fn auto_approved_sum(&mut self, requester: &UserId, currency: Currency, since: DateTime<Utc>) -> StoreResult<Decimal>;
+    async fn auto_approved_sum(
+        &mut self,
+        requester: &UserId,
+        currency: Currency,
+        since: DateTime<Utc>,
+    ) -> StoreResult<Decimal>;
     /// Puts the charge's refunds that no money can have moved for yet on hold (a dispute
     /// was opened): those waiting for approval, and approved ones the provider was never
     /// asked about and that no worker is paying now (not leased at `now`). One
@@ -310,16 +346,34 @@ pub trait StoreTx: Send {
     /// The purchase whose hosted page the provider knows by `provider_ref`.
     async fn purchase_by_provider_ref(&mut self, provider: &str, provider_ref: &str) -> StoreResult<Option<Purchase>>;
     /// Records the hosted page of a pending purchase that has none yet; false otherwise.
-    async fn set_purchase_link(&mut self, id: i64, provider_ref: &str, url: &str, expires_at: DateTime<Utc>) -> StoreResult<bool>;
+    async fn set_purchase_link(
+        &mut self,
+        id: i64,
+        provider_ref: &str,
+        url: &str,
+        expires_at: DateTime<Utc>,
+    ) -> StoreResult<bool>;
     /// The payment method `provider` saved for the account (auto-recharge), if any.
     async fn saved_method(&mut self, account: &AccountId, provider: &str) -> StoreResult<Option<SavedMethod>>;
     /// Keeps (or replaces) the payment method `provider` saved for the account.
-    async fn save_method(&mut self, account: &AccountId, provider: &str, method: &SavedMethod, at: DateTime<Utc>) -> StoreResult<()>;
+    async fn save_method(
+        &mut self,
+        account: &AccountId,
+        provider: &str,
+        method: &SavedMethod,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()>;
     /// Whether an off-session auto-recharge of the account is still pending.
     async fn recharge_pending(&mut self, account: &AccountId) -> StoreResult<bool>;
     /// Moves a purchase to `to` (with its charge once paid) only from one of `from`, in
     /// one conditional update; false when it was in none of them (someone else moved it).
-    async fn move_purchase(&mut self, id: i64, from: &[PurchaseStatus], to: PurchaseStatus, charge: Option<&ChargeId>) -> StoreResult<bool>;
+    async fn move_purchase(
+        &mut self,
+        id: i64,
+        from: &[PurchaseStatus],
+        to: PurchaseStatus,
+        charge: Option<&ChargeId>,
+    ) -> StoreResult<bool>;
 
     /// The language a customer writes in, as last detected (migration 0012).
     async fn customer_language(&mut self, user: &UserId) -> StoreResult<Option<CustomerLanguage>>;
@@ -436,7 +490,9 @@ impl PurchaseStatus {
     }
 
     pub fn parse(s: &str) -> Option<PurchaseStatus> {
-        [PurchaseStatus::Pending, PurchaseStatus::Paid, PurchaseStatus::Expired, PurchaseStatus::Failed].into_iter().find(|p| p.as_str() == s)
+        [PurchaseStatus::Pending, PurchaseStatus::Paid, PurchaseStatus::Expired, PurchaseStatus::Failed]
+            .into_iter()
+            .find(|p| p.as_str() == s)
     }
 }
 
@@ -483,7 +539,10 @@ pub fn purchase_reference(id: i64) -> String {
 
 /// The id of a purchase from its reference.
 pub fn purchase_id(reference: &str) -> Option<i64> {
-    reference.strip_prefix("pd_pu_").filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())).and_then(|n| n.parse().ok())
+    reference
+        .strip_prefix("pd_pu_")
+        .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|n| n.parse().ok())
 }
 
 /// What a provider is asked for: a hosted page taking `amount` for `description`.
@@ -558,12 +617,20 @@ pub trait PaymentConnector: Send + Sync {
         Err(ConnectorError::Permanent(format!("{} has no hosted payment page in paydesk", self.name())))
     }
     /// Asks the provider about the page `provider_ref`.
-    async fn purchase_status(&self, _call: &PurchaseCall, _provider_ref: &str) -> Result<PurchaseState, ConnectorError> {
+    async fn purchase_status(
+        &self,
+        _call: &PurchaseCall,
+        _provider_ref: &str,
+    ) -> Result<PurchaseState, ConnectorError> {
         Err(ConnectorError::Permanent(format!("{} has no hosted payment page in paydesk", self.name())))
     }
     /// Takes the payment of an approved page (PayPal: captures the order), idempotent under
     /// a key derived from `call.reference`: the answer is the purchase's new state.
-    async fn capture_purchase(&self, _call: &PurchaseCall, _provider_ref: &str) -> Result<PurchaseState, ConnectorError> {
+    async fn capture_purchase(
+        &self,
+        _call: &PurchaseCall,
+        _provider_ref: &str,
+    ) -> Result<PurchaseState, ConnectorError> {
         Err(ConnectorError::Permanent(format!("{} has no payment to capture in paydesk", self.name())))
     }
     /// Charges a saved payment method without the customer (auto-recharge), idempotent

@@ -156,7 +156,8 @@ fn csv_records(text: &str) -> Result<Vec<(usize, Vec<String>)>, LineProblem> {
 fn rows(text: &str) -> Result<Rows, LineProblem> {
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     if trimmed.starts_with('[') {
-        let v: Value = serde_json::from_str(trimmed).map_err(|e| LineProblem { line: e.line(), message: format!("not valid JSON: {e}") })?;
+        let v: Value = serde_json::from_str(trimmed)
+            .map_err(|e| LineProblem { line: e.line(), message: format!("not valid JSON: {e}") })?;
         let items = v.as_array().cloned().unwrap_or_default();
         return Ok(items
             .into_iter()
@@ -169,7 +170,10 @@ fn rows(text: &str) -> Result<Rows, LineProblem> {
                             let v = match v {
                                 Value::String(s) => Ok(s),
                                 Value::Number(n) if n.is_i64() || n.is_u64() => Ok(format!("#minor:{n}")),
-                                Value::Number(n) => Err(format!("`{k}`: {n} is a floating-point number; write amounts as strings").into()),
+                                Value::Number(n) => {
+                                    Err(format!("`{k}`: {n} is a floating-point number; write amounts as strings")
+                                        .into())
+                                }
                                 Value::Bool(b) => Ok(b.to_string()),
                                 Value::Null => Ok(String::new()),
                                 other => Ok(other.to_string()),
@@ -213,14 +217,23 @@ pub fn iso_exponent(_provider: &str, currency: Currency) -> u32 {
 
 fn amount(raw: &str, currency: Currency, what: &str, digits: u32) -> Result<Decimal, RowError> {
     if let Some(minor) = raw.strip_prefix("#minor:") {
-        let n: i64 = minor.parse().map_err(|source| RowError::MinorUnits { what: what.to_string(), text: minor.to_string(), source })?;
+        let n: i64 = minor.parse().map_err(|source| RowError::MinorUnits {
+            what: what.to_string(),
+            text: minor.to_string(),
+            source,
+        })?;
         let a = Decimal::new(n, digits);
         // The same maximum as a decimal amount (`parse_amount`), in either sign.
         if a.abs() > Decimal::from(MAX_AMOUNT) {
-            return Err(format!("{what}: {minor} minor units of {currency} is too large (the most the bot accepts is {MAX_AMOUNT})").into());
+            return Err(format!(
+                "{what}: {minor} minor units of {currency} is too large (the most the bot accepts is {MAX_AMOUNT})"
+            )
+            .into());
         }
         if !currency.is_whole_minor(a) {
-            return Err(format!("{what}: {n} in the provider's units is {a} {currency}, finer than {currency} allows").into());
+            return Err(
+                format!("{what}: {n} in the provider's units is {a} {currency}, finer than {currency} allows").into()
+            );
         }
         return Ok(a);
     }
@@ -294,10 +307,16 @@ fn charge_row(row: &Row, default_provider: &str, exp: Exponent) -> Result<Charge
         None => ChargeKind::parse("product").ok_or("product kind")?,
     };
     let method = match get(row, &["method", "payment_method"]) {
-        Some(m) => PaymentMethod::parse(m).ok_or_else(|| format!("method `{m}` is not card, wallet, paypal or bank"))?,
-        None => PaymentMethod::parse(if default_provider == "paypal" { "paypal" } else { "card" }).ok_or("card method")?,
+        Some(m) => {
+            PaymentMethod::parse(m).ok_or_else(|| format!("method `{m}` is not card, wallet, paypal or bank"))?
+        }
+        None => {
+            PaymentMethod::parse(if default_provider == "paypal" { "paypal" } else { "card" }).ok_or("card method")?
+        }
     };
-    let flag = |names: &[&str]| get(row, names).is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "true" | "1" | "yes"));
+    let flag = |names: &[&str]| {
+        get(row, names).is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "true" | "1" | "yes"))
+    };
     Ok(ChargeRow::Paid(Charge {
         id: ChargeId::new(id.to_string()),
         account: AccountId::new(account.to_string()),
@@ -339,7 +358,11 @@ pub fn parse_charges(text: &str, default_provider: &str) -> ParsedCharges {
 fn woocommerce_orders(text: &str) -> Option<Vec<Value>> {
     let v: Value = serde_json::from_str(text.trim_start_matches('\u{feff}').trim_start()).ok()?;
     let orders = v.as_array()?;
-    let is_order = |o: &Value| o.get("id").is_some_and(Value::is_u64) && o.get("total").is_some_and(Value::is_string) && o.get("order_key").is_some();
+    let is_order = |o: &Value| {
+        o.get("id").is_some_and(Value::is_u64)
+            && o.get("total").is_some_and(Value::is_string)
+            && o.get("order_key").is_some()
+    };
     if orders.is_empty() || !orders.iter().all(is_order) {
         return None;
     }
@@ -378,9 +401,16 @@ fn woocommerce_charge_rows(orders: &[Value]) -> Rows {
             // skipped and counted like any unpaid row.
             let paid = matches!(status.as_str(), "processing" | "completed" | "refunded");
             let row = if customer.is_empty() || customer == "0" {
-                Err(format!("order {} is a guest order (customer_id 0): no customer account to import it under", str_of(o, "id")).into())
+                Err(format!(
+                    "order {} is a guest order (customer_id 0): no customer account to import it under",
+                    str_of(o, "id")
+                )
+                .into())
             } else {
-                let created = [str_of(o, "date_paid_gmt"), str_of(o, "date_created_gmt")].into_iter().find(|s| !s.is_empty()).unwrap_or_default();
+                let created = [str_of(o, "date_paid_gmt"), str_of(o, "date_created_gmt")]
+                    .into_iter()
+                    .find(|s| !s.is_empty())
+                    .unwrap_or_default();
                 Ok([
                     ("id", str_of(o, "id")),
                     ("amount", str_of(o, "total")),
@@ -433,7 +463,9 @@ fn klarna_transactions(text: &str) -> Option<Vec<Value>> {
         Value::Array(a) => a.clone(),
         _ => return None,
     };
-    let is_tx = |x: &Value| x.get("type").is_some_and(Value::is_string) && x.get("currency_code").is_some() && x.get("order_id").is_some();
+    let is_tx = |x: &Value| {
+        x.get("type").is_some_and(Value::is_string) && x.get("currency_code").is_some() && x.get("order_id").is_some()
+    };
     (!list.is_empty() && list.iter().all(is_tx)).then_some(list)
 }
 
@@ -456,7 +488,11 @@ fn klarna_rows(txs: &[Value], refunds: bool) -> Rows {
         } else if !refunds && typ == "SALE" {
             out.push((
                 i + 1,
-                Err(format!("Klarna settlements name no customer: order {} cannot be imported from them", str_of(x, "order_id")).into()),
+                Err(format!(
+                    "Klarna settlements name no customer: order {} cannot be imported from them",
+                    str_of(x, "order_id")
+                )
+                .into()),
             ));
         }
     }
@@ -506,9 +542,9 @@ pub fn parse_charges_in(text: &str, default_provider: &str, exp: Exponent) -> Pa
                         out.bad.push(LineProblem { line, message: format!("charge {} appears twice", c.id) })
                     }
                     Ok(ChargeRow::Paid(c)) => out.charges.push(c),
-                    Ok(ChargeRow::Unpaid(status)) => {
-                        out.unpaid.push(LineProblem { line, message: format!("status `{status}`: not a paid charge, skipped") })
-                    }
+                    Ok(ChargeRow::Unpaid(status)) => out
+                        .unpaid
+                        .push(LineProblem { line, message: format!("status `{status}`: not a paid charge, skipped") }),
                     Err(why) => out.bad.push(LineProblem { line, message: why.to_string() }),
                 }
             }
@@ -540,7 +576,8 @@ pub fn parse_refunds_in(text: &str, provider: &str, exp: Exponent) -> (Vec<PaidR
     let one = |line: usize, row: &Row| -> Result<Option<PaidRefund>, RowError> {
         let id = get(row, &["id", "refund_id", "psp_reference", "pspreference"]).ok_or("no `id`")?;
         if let Some(st) = get(row, &["status"]) {
-            if !matches!(st.to_ascii_lowercase().as_str(), "succeeded" | "completed" | "refunded" | "settled" | "paid") {
+            if !matches!(st.to_ascii_lowercase().as_str(), "succeeded" | "completed" | "refunded" | "settled" | "paid")
+            {
                 return Ok(None);
             }
         }
@@ -553,7 +590,8 @@ pub fn parse_refunds_in(text: &str, provider: &str, exp: Exponent) -> (Vec<PaidR
             charge: get(row, &["charge", "charge_id", "source_id", "payment_id", "payment"]).map(str::to_string),
             amount: amt.abs(),
             currency,
-            idempotency_key: get(row, &["idempotency_key", "metadata_idempotency_key", "reference", "custom_id"]).map(str::to_string),
+            idempotency_key: get(row, &["idempotency_key", "metadata_idempotency_key", "reference", "custom_id"])
+                .map(str::to_string),
         }))
     };
     match export_rows(text, provider, true) {
@@ -592,10 +630,16 @@ impl Mismatch {
     /// A stable identity: reconciling the same export again reports nothing new.
     pub fn fingerprint(&self) -> String {
         match self {
-            Mismatch::PaidNotRecorded(p) => format!("paid-not-recorded:{}:{}:{}", p.provider_ref, p.amount.normalize(), p.currency),
+            Mismatch::PaidNotRecorded(p) => {
+                format!("paid-not-recorded:{}:{}:{}", p.provider_ref, p.amount.normalize(), p.currency)
+            }
             Mismatch::RecordedNotPaid(r) => format!("recorded-not-paid:{}", r.id.0),
-            Mismatch::AmountDiffers { ours, theirs } => format!("amount:{}:{}:{}", ours.id.0, theirs.provider_ref, theirs.amount.normalize()),
-            Mismatch::CurrencyDiffers { ours, theirs } => format!("currency:{}:{}:{}", ours.id.0, theirs.provider_ref, theirs.currency),
+            Mismatch::AmountDiffers { ours, theirs } => {
+                format!("amount:{}:{}:{}", ours.id.0, theirs.provider_ref, theirs.amount.normalize())
+            }
+            Mismatch::CurrencyDiffers { ours, theirs } => {
+                format!("currency:{}:{}:{}", ours.id.0, theirs.provider_ref, theirs.currency)
+            }
         }
     }
 
@@ -603,9 +647,9 @@ impl Mismatch {
     pub fn charge(&self) -> Option<ChargeId> {
         match self {
             Mismatch::PaidNotRecorded(p) => p.charge.clone().map(ChargeId::new),
-            Mismatch::RecordedNotPaid(r) | Mismatch::AmountDiffers { ours: r, .. } | Mismatch::CurrencyDiffers { ours: r, .. } => {
-                Some(r.charge.clone())
-            }
+            Mismatch::RecordedNotPaid(r)
+            | Mismatch::AmountDiffers { ours: r, .. }
+            | Mismatch::CurrencyDiffers { ours: r, .. } => Some(r.charge.clone()),
         }
     }
 
@@ -687,7 +731,10 @@ mod tests {
         assert_eq!(minor.to_string(), "amount: `12x` is not an integer");
         assert!(std::error::Error::source(&minor).is_some(), "the integer parse error is kept");
         let decimal = amount("1e5", Currency::USD, "fee", 2).unwrap_err();
-        assert!(matches!(&decimal, RowError::Amount { what, reason: AmountError::Exponent(_) } if what == "fee"), "{decimal:?}");
+        assert!(
+            matches!(&decimal, RowError::Amount { what, reason: AmountError::Exponent(_) } if what == "fee"),
+            "{decimal:?}"
+        );
         assert!(decimal.to_string().starts_with("fee: `1e5` is not an amount"), "{decimal}");
     }
 
@@ -768,7 +815,10 @@ mod tests {
         assert!(bad.is_empty(), "{bad:?}");
         assert_eq!(refunds.len(), 1);
         assert_eq!((refunds[0].provider_ref.as_str(), refunds[0].charge.as_deref()), ("r-1", Some("o-1")));
-        assert_eq!((refunds[0].amount, refunds[0].idempotency_key.as_deref()), (Decimal::from_str("10.00").unwrap(), Some("pd_k")));
+        assert_eq!(
+            (refunds[0].amount, refunds[0].idempotency_key.as_deref()),
+            (Decimal::from_str("10.00").unwrap(), Some("pd_k"))
+        );
         let ParsedCharges { charges, bad, .. } = parse_charges_in(json, "klarna", &iso_exponent);
         assert!(charges.is_empty());
         assert!(bad[0].message.contains("no customer"), "{bad:?}");

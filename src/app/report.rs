@@ -56,7 +56,12 @@ pub async fn gather(store: &dyn Store, since: DateTime<Utc>, now: DateTime<Utc>)
         cases_opened: store.cases_opened_since(since).await?,
         open_cases: store.open_cases_oldest_first().await?,
         approvals: approvals.into_iter().map(|a| a.record).collect(),
-        refusals: store.audit_actions_since(since, AuditAction::RefundRefused.as_str()).await?.into_iter().map(|a| a.record).collect(),
+        refusals: store
+            .audit_actions_since(since, AuditAction::RefundRefused.as_str())
+            .await?
+            .into_iter()
+            .map(|a| a.record)
+            .collect(),
     })
 }
 
@@ -106,7 +111,8 @@ pub struct Report {
 }
 
 /// The age buckets of open cases, with their upper bounds in hours.
-pub const AGE_BUCKETS: [(&str, i64); 4] = [("under 1 day", 24), ("1-3 days", 72), ("3-7 days", 168), ("over 7 days", i64::MAX)];
+pub const AGE_BUCKETS: [(&str, i64); 4] =
+    [("under 1 day", 24), ("1-3 days", 72), ("3-7 days", 168), ("over 7 days", i64::MAX)];
 
 fn add(group: &mut Group, r: &Refund) {
     group.requests += 1;
@@ -171,7 +177,11 @@ pub fn build(input: &ReportInput) -> Report {
     let mut minutes = Vec::new();
     for r in refunds.iter().filter(|r| !r.approved_by.is_empty()) {
         let case = r.case.to_string();
-        let hit = input.approvals.iter().enumerate().find(|(i, a)| !used[*i] && a.case.as_deref() == Some(case.as_str()) && a.at >= r.requested_at);
+        let hit = input
+            .approvals
+            .iter()
+            .enumerate()
+            .find(|(i, a)| !used[*i] && a.case.as_deref() == Some(case.as_str()) && a.at >= r.requested_at);
         if let Some((i, a)) = hit {
             used[i] = true;
             minutes.push((a.at - r.requested_at).num_minutes());
@@ -200,7 +210,11 @@ pub fn build(input: &ReportInput) -> Report {
         approval_latency,
         refusals_by_rule: counted(input.refusals.iter().map(|a| a.rule.as_deref().unwrap_or("unnamed"))),
         contact_reasons: counted(input.cases_opened.iter().map(|c| c.intent.as_str())),
-        open_cases_by_age: AGE_BUCKETS.iter().zip(ages).map(|((k, _), n)| Count { key: k.to_string(), count: n }).collect(),
+        open_cases_by_age: AGE_BUCKETS
+            .iter()
+            .zip(ages)
+            .map(|((k, _), n)| Count { key: k.to_string(), count: n })
+            .collect(),
     }
 }
 
@@ -220,14 +234,27 @@ impl Report {
     /// A few lines for the approvals channel (the daily summary).
     pub fn summary(&self) -> String {
         let t = &self.totals;
-        let mut lines = vec![format!("Support summary {} – {} UTC", self.since.format("%Y-%m-%d %H:%M"), self.until.format("%Y-%m-%d %H:%M"))];
-        lines.push(format!("Refunds: {} requested ({}), {} paid ({}).", t.requests, amounts_words(&t.requested), t.paid, amounts_words(&t.refunded)));
+        let mut lines = vec![format!(
+            "Support summary {} – {} UTC",
+            self.since.format("%Y-%m-%d %H:%M"),
+            self.until.format("%Y-%m-%d %H:%M")
+        )];
+        lines.push(format!(
+            "Refunds: {} requested ({}), {} paid ({}).",
+            t.requests,
+            amounts_words(&t.requested),
+            t.paid,
+            amounts_words(&t.refunded)
+        ));
         let l = &self.approval_latency;
         match (l.median_minutes, l.p90_minutes) {
-            (Some(m), Some(p)) => lines.push(format!("Approval took {m} min at the median, {p} min at p90 ({} approved).", l.approved)),
+            (Some(m), Some(p)) => {
+                lines.push(format!("Approval took {m} min at the median, {p} min at p90 ({} approved).", l.approved))
+            }
             _ => lines.push("No refund was approved.".into()),
         }
-        let top = |v: &[Count]| v.iter().take(3).map(|c| format!("{} {}", c.key, c.count)).collect::<Vec<_>>().join(", ");
+        let top =
+            |v: &[Count]| v.iter().take(3).map(|c| format!("{} {}", c.key, c.count)).collect::<Vec<_>>().join(", ");
         if !self.refusals_by_rule.is_empty() {
             lines.push(format!("Refused: {}.", top(&self.refusals_by_rule)));
         }

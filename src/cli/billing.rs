@@ -91,7 +91,11 @@ pub async fn import(what: ImportCmd) -> Result<ExitCode> {
         eprintln!("{}: {u}", file.display());
     }
     // Rows that are merely unpaid are skipped and counted; only malformed rows fail the run.
-    println!("imported {created} charge(s); {existing} already known; {} unpaid row(s) skipped; {} row(s) refused", unpaid.len(), bad.len());
+    println!(
+        "imported {created} charge(s); {existing} already known; {} unpaid row(s) skipped; {} row(s) refused",
+        unpaid.len(),
+        bad.len()
+    );
     Ok(if bad.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
 }
 
@@ -114,12 +118,18 @@ pub async fn reconcile(args: ReconcileArgs) -> Result<ExitCode> {
         eprintln!("{}: {b}", file.display());
     }
     for m in &mismatches {
-        let case = engine.reconcile_mismatch(&provider, &m.fingerprint(), m.charge().as_ref(), &m.describe(), now).await?;
+        let case =
+            engine.reconcile_mismatch(&provider, &m.fingerprint(), m.charge().as_ref(), &m.describe(), now).await?;
         match case {
             Some(c) => println!("{c}: {}", m.describe()),
             None => println!("(already reported) {}", m.describe()),
         }
     }
-    println!("{} refund(s) in the export; {} mismatch(es); {} row(s) refused", theirs.len(), mismatches.len(), bad.len());
+    println!(
+        "{} refund(s) in the export; {} mismatch(es); {} row(s) refused",
+        theirs.len(),
+        mismatches.len(),
+        bad.len()
+    );
     Ok(if bad.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
 }

@@ -56,7 +56,12 @@ pub struct ReplayArgs {
 
 /// Staff for a console on a store without them: `--lead`/`--agent`, or the first user as
 /// a lead when the store is empty and no demo is seeded.
-fn console_staff(leads: &[String], agents: &[String], first_user: &str, fresh_without_demo: bool) -> Vec<(String, Role)> {
+fn console_staff(
+    leads: &[String],
+    agents: &[String],
+    first_user: &str,
+    fresh_without_demo: bool,
+) -> Vec<(String, Role)> {
     let mut staff: Vec<(String, Role)> = leads.iter().map(|n| (n.clone(), Role::Lead)).collect();
     staff.extend(agents.iter().map(|n| (n.clone(), Role::Agent)));
     if staff.is_empty() && fresh_without_demo {
@@ -99,7 +104,13 @@ pub async fn console(args: ConsoleArgs) -> Result<ExitCode> {
 }
 
 /// The `--lead`/`--agent` people (or the first user on an empty store without demo data).
-async fn seed_staff(engine: &Engine, sink: &console::ConsoleSink, args: &ConsoleArgs, fresh: bool, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
+async fn seed_staff(
+    engine: &Engine,
+    sink: &console::ConsoleSink,
+    args: &ConsoleArgs,
+    fresh: bool,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
     for (name, role) in console_staff(&args.leads, &args.agents, &args.user, fresh && args.no_demo) {
         let roles: Roles = [role].into_iter().collect();
         engine.seed_user(&User { id: UserId::new(name.clone()), roles, account: None }, now).await?;
@@ -122,7 +133,8 @@ fn transcript_file(file: &str, dir: &std::path::Path) -> Result<std::path::PathB
 /// Checks the whole transcript before anything runs, so a bad line changes nothing: the
 /// time fixtures are dated at (the first event's), or the exit code of a refusal.
 fn check_transcript(file: &str, path: &std::path::Path) -> Result<chrono::DateTime<chrono::Utc>, ExitCode> {
-    let mut reader = replay::StepReader::open(path).map_err(|e| usage_error(format_args!("cannot read {file}: {e}")))?;
+    let mut reader =
+        replay::StepReader::open(path).map_err(|e| usage_error(format_args!("cannot read {file}: {e}")))?;
     while reader.next_step().map_err(|e| usage_error(format_args!("{file}: {e}")))?.is_some() {}
     Ok(reader.first_event_at().unwrap_or_default())
 }

@@ -56,7 +56,9 @@ pub fn check_config(args: CheckConfigArgs) -> ExitCode {
         }
         Err(e) => return usage_error(format_args!("invalid configuration: {e}")),
     }
-    println!("# secrets (PAYDESK_DISCORD_TOKEN, provider keys, {AUDIT_KEY_VAR}) come from the environment and are not shown");
+    println!(
+        "# secrets (PAYDESK_DISCORD_TOKEN, provider keys, {AUDIT_KEY_VAR}) come from the environment and are not shown"
+    );
     print!("{}", cfg.effective_toml());
     ExitCode::SUCCESS
 }

@@ -14,7 +14,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "paydesk", version, about = "A chat-ops bot for payment support: cases, refund eligibility, lead approvals, exactly-once refunds")]
+#[command(
+    name = "paydesk",
+    version,
+    about = "A chat-ops bot for payment support: cases, refund eligibility, lead approvals, exactly-once refunds"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Cmd,

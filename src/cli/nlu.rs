@@ -47,14 +47,16 @@ pub struct TrainArgs {
 pub fn classify(args: ClassifyArgs) -> Result<ExitCode> {
     let cfg = Config::load(args.config.as_deref())?;
     let cur = match args.currency {
-        Some(c) => paydesk::domain::money::Currency::from_code(&c).with_context(|| format!("--currency: unknown currency `{c}`"))?,
+        Some(c) => paydesk::domain::money::Currency::from_code(&c)
+            .with_context(|| format!("--currency: unknown currency `{c}`"))?,
         None => cfg.engine.default_currency,
     };
     let loaded;
     let classifier = match args.model {
         Some(p) => {
             let bytes = std::fs::read(&p).with_context(|| format!("cannot read {}", p.display()))?;
-            let m = paydesk::nlu::model::Model::from_bytes(&bytes).with_context(|| format!("{} is not a paydesk model file", p.display()))?;
+            let m = paydesk::nlu::model::Model::from_bytes(&bytes)
+                .with_context(|| format!("{} is not a paydesk model file", p.display()))?;
             loaded = Classifier::with_model(Some(m));
             &loaded
         }

@@ -38,8 +38,9 @@ fn discord_token() -> Result<Secret> {
 pub async fn run(args: RunArgs) -> Result<ExitCode> {
     let cfg = Config::load(args.config.as_deref())?;
     wiring::init_logs(&cfg);
-    let raw =
-        cfg.discord.as_ref().with_context(|| format!("{}: [discord] is missing (guild_id, support_channels, approvals_channel)", cfg.source))?;
+    let raw = cfg.discord.as_ref().with_context(|| {
+        format!("{}: [discord] is missing (guild_id, support_channels, approvals_channel)", cfg.source)
+    })?;
     let dcfg = DiscordConfig::from_toml(raw, &cfg.source)?;
     let token = discord_token()?;
     let http_cfg = HttpConfig::from_toml(cfg.http.as_ref(), &cfg.source)?;
@@ -53,7 +54,13 @@ pub async fn run(args: RunArgs) -> Result<ExitCode> {
     let ready = Arc::new(AtomicBool::new(false));
     let (stop_http, stopped) = tokio::sync::watch::channel(false);
     if let Some(listen) = &http_cfg.listen {
-        let parts = HttpParts { engine: engine.clone(), providers, metrics: metrics.clone(), ready: ready.clone(), clock: clock.clone() };
+        let parts = HttpParts {
+            engine: engine.clone(),
+            providers,
+            metrics: metrics.clone(),
+            ready: ready.clone(),
+            clock: clock.clone(),
+        };
         let bound = wiring::start_http(listen, parts, stopped).await?;
         tracing::info!(%bound, "http listener up");
     }

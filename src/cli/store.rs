@@ -58,7 +58,8 @@ pub async fn migrate(args: MigrateArgs) -> Result<ExitCode> {
     let cfg = Config::load(args.config.as_deref())?;
     let url = wiring::store_url(&cfg, args.db);
     let shown = paydesk::config::redact_url(&url);
-    let (store, applied) = AnyStore::open_and_migrate(&url).await.with_context(|| format!("cannot migrate the store {shown}"))?;
+    let (store, applied) =
+        AnyStore::open_and_migrate(&url).await.with_context(|| format!("cannot migrate the store {shown}"))?;
     let all = store.applied_versions().await?;
     let words = |v: &[i64]| v.iter().map(|n| format!("{n:04}")).collect::<Vec<_>>().join(", ");
     if applied.is_empty() {
@@ -89,21 +90,31 @@ pub async fn audit(args: AuditArgs) -> Result<ExitCode> {
         Err(e) => return Ok(usage_error(format_args!("{e:#}"))),
     };
     let all = store.as_store().audit(None).await?;
-    let of_case = |a: &paydesk::app::ports::StoredAudit| case.is_none_or(|c| a.record.case.as_deref() == Some(&c.to_string()));
+    let of_case =
+        |a: &paydesk::app::ports::StoredAudit| case.is_none_or(|c| a.record.case.as_deref() == Some(&c.to_string()));
     if let Some(c) = case {
         if !all.iter().any(of_case) {
             return Ok(usage_error(format_args!("there is no case {c} in this store (no audit record names it)")));
         }
     }
     let head = store.as_store().audit_head().await?;
-    let entries: Vec<audit::Entry<'_>> =
-        all.iter().map(|a| audit::Entry { seq: a.seq, record: &a.record, prev_hash: a.prev_hash, hash: a.hash, mac: a.mac }).collect();
+    let entries: Vec<audit::Entry<'_>> = all
+        .iter()
+        .map(|a| audit::Entry { seq: a.seq, record: &a.record, prev_hash: a.prev_hash, hash: a.hash, mac: a.mac })
+        .collect();
     let head = head.map(|h| audit::Head { count: h.count, last_hash: h.last_hash, mac: h.mac });
     let report = audit::verify(&entries, head.as_ref(), key.as_deref());
     for a in all.iter().filter(|a| of_case(a)) {
         let r = &a.record;
         let rule = r.rule.as_ref().map(|x| format!(" [{x}]")).unwrap_or_default();
-        println!("{:>6} {} {:<8} {:<28} {}{rule}", a.seq, r.at.format("%Y-%m-%d %H:%M:%S"), r.actor, r.action, r.detail);
+        println!(
+            "{:>6} {} {:<8} {:<28} {}{rule}",
+            a.seq,
+            r.at.format("%Y-%m-%d %H:%M:%S"),
+            r.actor,
+            r.action,
+            r.detail
+        );
     }
     Ok(audit_verdict(&report, key.is_some()))
 }
@@ -148,14 +159,17 @@ pub async fn report(args: ReportArgs) -> Result<ExitCode> {
     let cfg = Config::load(config.as_deref())?;
     wiring::init_logs(&cfg);
     let Some(period) = paydesk::app::report::parse_since(&since) else {
-        return Ok(usage_error(format_args!("--since: `{since}` is not a period: write 24h, 7d or 2w (at most 3660 days)")));
+        return Ok(usage_error(format_args!(
+            "--since: `{since}` is not a period: write 24h, 7d or 2w (at most 3660 days)"
+        )));
     };
     let store = wiring::open_existing_store(&wiring::store_url(&cfg, db)).await?;
     let now = SystemClock.now();
     let input = paydesk::app::report::gather(store.as_store().as_ref(), now - period, now).await?;
     let report = paydesk::app::report::build(&input);
     if let Some(path) = &html {
-        std::fs::write(path, paydesk::adapters::report_html::render(&report)).with_context(|| format!("cannot write {}", path.display()))?;
+        std::fs::write(path, paydesk::adapters::report_html::render(&report))
+            .with_context(|| format!("cannot write {}", path.display()))?;
     }
     if json {
         println!("{}", serde_json::to_string_pretty(&report)?);

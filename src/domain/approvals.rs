@@ -59,17 +59,31 @@ impl RefundStatus {
     pub fn reserves_money(self) -> bool {
         matches!(
             self,
-            RefundStatus::AwaitingApproval | RefundStatus::Approved | RefundStatus::Executing | RefundStatus::Succeeded | RefundStatus::OnHold
+            RefundStatus::AwaitingApproval
+                | RefundStatus::Approved
+                | RefundStatus::Executing
+                | RefundStatus::Succeeded
+                | RefundStatus::OnHold
         )
     }
 
     /// Not decided yet: waiting for leads, being paid, or held.
     pub fn is_open(self) -> bool {
-        matches!(self, RefundStatus::AwaitingApproval | RefundStatus::Approved | RefundStatus::Executing | RefundStatus::OnHold)
+        matches!(
+            self,
+            RefundStatus::AwaitingApproval | RefundStatus::Approved | RefundStatus::Executing | RefundStatus::OnHold
+        )
     }
 
     pub fn is_final(self) -> bool {
-        matches!(self, RefundStatus::Succeeded | RefundStatus::Failed | RefundStatus::Rejected | RefundStatus::Expired | RefundStatus::Reversed)
+        matches!(
+            self,
+            RefundStatus::Succeeded
+                | RefundStatus::Failed
+                | RefundStatus::Rejected
+                | RefundStatus::Expired
+                | RefundStatus::Reversed
+        )
     }
 }
 
@@ -125,7 +139,13 @@ pub fn leads_needed(amount: Decimal, on_charge: Decimal, is_override: bool, poli
 /// the charge (`on_charge`), stays under `auto_approve_below`, and the requester's
 /// auto-approved refunds of the last 24 hours (`requester_today`, this one included)
 /// stay within `auto_approve_daily_limit`.
-pub fn auto_approves(amount: Decimal, on_charge: Decimal, requester_today: Decimal, is_override: bool, policy: &Policy) -> bool {
+pub fn auto_approves(
+    amount: Decimal,
+    on_charge: Decimal,
+    requester_today: Decimal,
+    is_override: bool,
+    policy: &Policy,
+) -> bool {
     let Some(below) = policy.auto_approve_below else { return false };
     !is_override && amount + on_charge < below && requester_today + amount <= policy.auto_approve_daily_limit()
 }
@@ -136,7 +156,13 @@ pub fn expiry(requested_at: DateTime<Utc>, policy: &Policy) -> DateTime<Utc> {
 
 /// The provider's idempotency key: derived from the request, the same on every retry, by
 /// every process, after every restart; at most 45 characters (Square's limit).
-pub fn idempotency_key(id: RefundId, case: CaseNumber, charge: &ChargeId, amount: Decimal, currency: Currency) -> String {
+pub fn idempotency_key(
+    id: RefundId,
+    case: CaseNumber,
+    charge: &ChargeId,
+    amount: Decimal,
+    currency: Currency,
+) -> String {
     let mut h = Sha256::new();
     h.update(format!("paydesk-refund|{}|{}|{}|{}|{}", id.0, case, charge, amount.normalize(), currency).as_bytes());
     format!("pd_{}", &hex::encode(h.finalize())[..40])
@@ -176,7 +202,9 @@ impl GoodwillStatus {
     }
 
     pub fn parse(s: &str) -> Option<GoodwillStatus> {
-        [GoodwillStatus::Pending, GoodwillStatus::Credited, GoodwillStatus::Rejected].into_iter().find(|g| g.as_str() == s)
+        [GoodwillStatus::Pending, GoodwillStatus::Credited, GoodwillStatus::Rejected]
+            .into_iter()
+            .find(|g| g.as_str() == s)
     }
 }
 
@@ -234,10 +262,16 @@ impl Ignored {
                 RefundStatus::Failed => "this refund has already failed; a lead is looking into it".into(),
                 RefundStatus::Rejected => "this refund was already rejected".into(),
                 RefundStatus::Expired => "this approval request has expired".into(),
-                RefundStatus::Approved | RefundStatus::Executing => "this refund is already approved and being paid".into(),
-                RefundStatus::OnHold => "this refund is on hold because the charge is disputed; a lead can only reject it".into(),
+                RefundStatus::Approved | RefundStatus::Executing => {
+                    "this refund is already approved and being paid".into()
+                }
+                RefundStatus::OnHold => {
+                    "this refund is on hold because the charge is disputed; a lead can only reject it".into()
+                }
                 RefundStatus::AwaitingApproval => "this refund is still waiting for approval".into(),
-                RefundStatus::Reversed => "this refund was paid and then reversed by the provider; a lead is looking into it".into(),
+                RefundStatus::Reversed => {
+                    "this refund was paid and then reversed by the provider; a lead is looking into it".into()
+                }
             },
             Ignored::Closed(s) => format!("this goodwill request is already {s}"),
         }

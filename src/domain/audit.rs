@@ -420,7 +420,9 @@ pub fn verify(entries: &[Entry<'_>], head: Option<&Head>, key: Option<&[u8]>) ->
 }
 
 /// Checks a chain read back in order: `Ok(n)` records, or the index of the first bad one.
-pub fn verify_chain<'a>(records: impl IntoIterator<Item = (&'a AuditRecord, [u8; 32], [u8; 32])>) -> Result<usize, usize> {
+pub fn verify_chain<'a>(
+    records: impl IntoIterator<Item = (&'a AuditRecord, [u8; 32], [u8; 32])>,
+) -> Result<usize, usize> {
     let mut prev = GENESIS;
     let mut n = 0;
     for (i, (rec, stored_prev, stored_hash)) in records.into_iter().enumerate() {
@@ -533,8 +535,14 @@ mod tests {
         ];
         let texts: Vec<&str> = AuditAction::ALL.iter().map(|a| a.as_str()).collect();
         assert_eq!(texts, stored);
-        for kind in [EntryKind::Opening, EntryKind::Purchase, EntryKind::Usage, EntryKind::RefundToWallet, EntryKind::Goodwill, EntryKind::Adjustment]
-        {
+        for kind in [
+            EntryKind::Opening,
+            EntryKind::Purchase,
+            EntryKind::Usage,
+            EntryKind::RefundToWallet,
+            EntryKind::Goodwill,
+            EntryKind::Adjustment,
+        ] {
             assert_eq!(AuditAction::wallet_entry(kind).as_str(), format!("wallet.{}", kind.as_str()));
         }
     }
@@ -572,7 +580,11 @@ mod tests {
     }
 
     fn entries<'a>(recs: &'a [AuditRecord], t: &[Stored]) -> Vec<Entry<'a>> {
-        recs.iter().zip(t).enumerate().map(|(i, (r, (p, h, m)))| Entry { seq: i as i64 + 1, record: r, prev_hash: *p, hash: *h, mac: *m }).collect()
+        recs.iter()
+            .zip(t)
+            .enumerate()
+            .map(|(i, (r, (p, h, m)))| Entry { seq: i as i64 + 1, record: r, prev_hash: *p, hash: *h, mac: *m })
+            .collect()
     }
 
     #[test]
@@ -613,8 +625,14 @@ mod tests {
         }
         head2.mac = Some(head_mac(b"another key, not ours", head2.count, &head2.last_hash));
         let r = verify(&entries(&forged, &t2), Some(&head2), Some(KEY));
-        assert_eq!(r.problems, vec![Problem::MacMismatch { seq: 2 }, Problem::MacMismatch { seq: 3 }, Problem::HeadMac]);
-        assert_eq!(r.problems[0].to_string(), "record 2: HMAC does not match (forged or rehashed, or signed with another key)");
+        assert_eq!(
+            r.problems,
+            vec![Problem::MacMismatch { seq: 2 }, Problem::MacMismatch { seq: 3 }, Problem::HeadMac]
+        );
+        assert_eq!(
+            r.problems[0].to_string(),
+            "record 2: HMAC does not match (forged or rehashed, or signed with another key)"
+        );
         // the plain chain alone cannot see it
         assert!(verify(&entries(&forged, &t2), Some(&head2), None).intact());
         // stripping the signatures is seen too
@@ -624,7 +642,11 @@ mod tests {
         let r = verify(&entries(&forged, &t2), Some(&Head { mac: None, ..head2 }), Some(KEY));
         assert_eq!(
             r.problems,
-            vec![Problem::MacMissing { seq: 2, signed_before: 1 }, Problem::MacMissing { seq: 3, signed_before: 1 }, Problem::HeadUnsigned]
+            vec![
+                Problem::MacMissing { seq: 2, signed_before: 1 },
+                Problem::MacMissing { seq: 3, signed_before: 1 },
+                Problem::HeadUnsigned
+            ]
         );
     }
 

@@ -62,7 +62,9 @@ impl PaymentMethod {
         }
     }
     pub fn parse(s: &str) -> Option<PaymentMethod> {
-        [PaymentMethod::Card, PaymentMethod::Wallet, PaymentMethod::Paypal, PaymentMethod::Bank].into_iter().find(|k| k.as_str() == s)
+        [PaymentMethod::Card, PaymentMethod::Wallet, PaymentMethod::Paypal, PaymentMethod::Bank]
+            .into_iter()
+            .find(|k| k.as_str() == s)
     }
 }
 
@@ -92,7 +94,13 @@ pub struct Charge {
 impl Charge {
     /// How a customer may read this charge: never more than the last four card digits.
     pub fn summary(&self) -> String {
-        let mut s = format!("{} — {} {} on {}", self.id, self.currency.format(self.amount), self.currency, self.at.format("%Y-%m-%d"));
+        let mut s = format!(
+            "{} — {} {} on {}",
+            self.id,
+            self.currency.format(self.amount),
+            self.currency,
+            self.at.format("%Y-%m-%d")
+        );
         if !self.description.is_empty() {
             s.push_str(&format!(", {}", self.description));
         }
@@ -138,9 +146,16 @@ impl EntryKind {
         }
     }
     pub fn parse(s: &str) -> Option<EntryKind> {
-        [EntryKind::Opening, EntryKind::Purchase, EntryKind::Usage, EntryKind::RefundToWallet, EntryKind::Goodwill, EntryKind::Adjustment]
-            .into_iter()
-            .find(|k| k.as_str() == s)
+        [
+            EntryKind::Opening,
+            EntryKind::Purchase,
+            EntryKind::Usage,
+            EntryKind::RefundToWallet,
+            EntryKind::Goodwill,
+            EntryKind::Adjustment,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
     }
 }
 
@@ -232,9 +247,16 @@ pub struct UsagePlan {
 /// each takes `conversation_charge`; one that would go below zero is refused (and so are
 /// the rest); when a usage leaves the balance below the auto-recharge threshold, credits
 /// are bought at once. Consecutive conversations are merged into one entry.
-pub fn plan_usage(balance: Decimal, conversations: u64, currency: Currency, auto: Option<&AutoRecharge>, policy: &Policy) -> UsagePlan {
+pub fn plan_usage(
+    balance: Decimal,
+    conversations: u64,
+    currency: Currency,
+    auto: Option<&AutoRecharge>,
+    policy: &Policy,
+) -> UsagePlan {
     let unit = policy.conversation_charge;
-    let mut plan = UsagePlan { entries: Vec::new(), recharges: Vec::new(), charged: 0, refused: 0, balance_after: balance };
+    let mut plan =
+        UsagePlan { entries: Vec::new(), recharges: Vec::new(), charged: 0, refused: 0, balance_after: balance };
     let mut left = conversations;
     let mut recharged_without_usage = false;
     while left > 0 {

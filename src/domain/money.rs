@@ -187,8 +187,12 @@ pub fn parse_amount(input: &str) -> Result<Decimal, AmountError> {
     if int_value.len() > 10 {
         return Err(AmountError::TooLarge(shown()));
     }
-    let value = Decimal::from_str(&format!("{}{}", if int.is_empty() { "0" } else { int }, frac.map(|f| format!(".{f}")).unwrap_or_default()))
-        .map_err(|_| AmountError::Malformed(shown()))?;
+    let value = Decimal::from_str(&format!(
+        "{}{}",
+        if int.is_empty() { "0" } else { int },
+        frac.map(|f| format!(".{f}")).unwrap_or_default()
+    ))
+    .map_err(|_| AmountError::Malformed(shown()))?;
     if value > Decimal::from(MAX_AMOUNT) {
         return Err(AmountError::TooLarge(shown()));
     }
@@ -292,9 +296,19 @@ mod tests {
 
     #[test]
     fn minor_units_of_the_named_currencies() {
-        for (code, minor) in
-            [("USD", 2), ("EUR", 2), ("GBP", 2), ("CHF", 2), ("CAD", 2), ("AUD", 2), ("BRL", 2), ("INR", 2), ("JPY", 0), ("KRW", 0), ("KWD", 3)]
-        {
+        for (code, minor) in [
+            ("USD", 2),
+            ("EUR", 2),
+            ("GBP", 2),
+            ("CHF", 2),
+            ("CAD", 2),
+            ("AUD", 2),
+            ("BRL", 2),
+            ("INR", 2),
+            ("JPY", 0),
+            ("KRW", 0),
+            ("KWD", 3),
+        ] {
             assert_eq!(Currency::from_code(code).unwrap().minor_digits(), minor, "{code}");
         }
         assert_eq!(Currency::from_code("usd"), Some(Currency::USD));

@@ -198,7 +198,12 @@ mod tests {
     fn all_role_sets() -> Vec<Roles> {
         (0u8..8)
             .map(|bits| {
-                [Role::Customer, Role::Agent, Role::Lead].into_iter().enumerate().filter(|(i, _)| bits & (1 << i) != 0).map(|(_, r)| r).collect()
+                [Role::Customer, Role::Agent, Role::Lead]
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(i, _)| bits & (1 << i) != 0)
+                    .map(|(_, r)| r)
+                    .collect()
             })
             .collect()
     }
@@ -210,9 +215,13 @@ mod tests {
             Act::Help => [(true, true), (true, true), (true, true)],
             Act::ViewWallet | Act::ViewCase => [(true, false), (true, true), (true, true)],
             Act::BuyCredits => [(true, false), (false, false), (false, false)],
-            Act::ChangeCase | Act::LinkUser | Act::ReplyToCustomer | Act::SeeQueue => [(false, false), (true, true), (true, true)],
+            Act::ChangeCase | Act::LinkUser | Act::ReplyToCustomer | Act::SeeQueue => {
+                [(false, false), (true, true), (true, true)]
+            }
             Act::RequestRefund => [(false, false), (false, true), (false, true)],
-            Act::OverridePolicy | Act::ApproveRefund | Act::CreditGoodwill => [(false, false), (false, false), (false, true)],
+            Act::OverridePolicy | Act::ApproveRefund | Act::CreditGoodwill => {
+                [(false, false), (false, false), (false, true)]
+            }
             Act::RejectRefund => [(false, false), (false, false), (true, true)],
         }
     }
@@ -256,11 +265,20 @@ mod tests {
     #[test]
     fn denials_say_why() {
         let lead_customer: Roles = [Role::Lead, Role::Customer].into_iter().collect();
-        assert_eq!(check(Roles::CUSTOMER, Act::RequestRefund, Whose::Other).unwrap_err().to_string(), "requesting a refund is for agents and leads");
-        assert_eq!(check(Roles::CUSTOMER, Act::OverridePolicy, Whose::Other).unwrap_err().to_string(), "a policy override is for leads");
+        assert_eq!(
+            check(Roles::CUSTOMER, Act::RequestRefund, Whose::Other).unwrap_err().to_string(),
+            "requesting a refund is for agents and leads"
+        );
+        assert_eq!(
+            check(Roles::CUSTOMER, Act::OverridePolicy, Whose::Other).unwrap_err().to_string(),
+            "a policy override is for leads"
+        );
         assert_eq!(check(Roles::CUSTOMER, Act::ViewWallet, Whose::Other), Err(Denial::OwnAccountOnly(Act::ViewWallet)));
         let agent: Roles = [Role::Agent].into_iter().collect();
-        assert_eq!(check(agent, Act::BuyCredits, Whose::Own).unwrap_err().to_string(), "buying credits is for customers, on their own account");
+        assert_eq!(
+            check(agent, Act::BuyCredits, Whose::Own).unwrap_err().to_string(),
+            "buying credits is for customers, on their own account"
+        );
         let e = check(lead_customer, Act::ApproveRefund, Whose::Own).unwrap_err();
         assert!(e.to_string().contains("account you are linked to"), "{e}");
         assert!(check(lead_customer, Act::ApproveRefund, Whose::Other).is_ok());

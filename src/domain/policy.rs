@@ -59,7 +59,9 @@ impl Policy {
         if self.currencies.is_empty() {
             return Ok(self.clone());
         }
-        let Some((_, m)) = self.currencies.iter().find(|(c, _)| *c == currency) else { return Err(UnconfiguredCurrency(currency)) };
+        let Some((_, m)) = self.currencies.iter().find(|(c, _)| *c == currency) else {
+            return Err(UnconfiguredCurrency(currency));
+        };
         Ok(Policy {
             credit_value: m.credit_value,
             credit_price: m.credit_price,
@@ -73,7 +75,9 @@ impl Policy {
     }
 
     pub fn auto_approve_daily_limit(&self) -> Decimal {
-        self.auto_approve_daily_limit.or_else(|| self.auto_approve_below.map(|b| b * Decimal::from(4))).unwrap_or(Decimal::ZERO)
+        self.auto_approve_daily_limit
+            .or_else(|| self.auto_approve_below.map(|b| b * Decimal::from(4)))
+            .unwrap_or(Decimal::ZERO)
     }
 }
 
@@ -245,8 +249,12 @@ impl Eligibility {
             Decision::Eligible { amount } => {
                 let why = match rule {
                     Rule::RefundWindow => "it is inside the refund window (the platform fee is not refunded)",
-                    Rule::SubscriptionProration => "the whole months left of the plan are refunded; months already begun are not",
-                    Rule::WalletNotApplied => "the card was charged although the wallet was selected, so it is refunded in full, fee included",
+                    Rule::SubscriptionProration => {
+                        "the whole months left of the plan are refunded; months already begun are not"
+                    }
+                    Rule::WalletNotApplied => {
+                        "the card was charged although the wallet was selected, so it is refunded in full, fee included"
+                    }
                     Rule::DuplicateCharge => "it duplicates an earlier charge, so it is refunded in full, fee included",
                     _ => "the policy allows it",
                 };
@@ -304,7 +312,12 @@ pub fn months_begun(start: DateTime<Utc>, months: u32, now: DateTime<Utc>) -> u3
 pub fn is_duplicate(charge: &Charge, account_charges: &[Charge], window: Duration) -> bool {
     let mut same: Vec<&Charge> = account_charges
         .iter()
-        .filter(|c| c.account == charge.account && c.amount == charge.amount && c.currency == charge.currency && c.description == charge.description)
+        .filter(|c| {
+            c.account == charge.account
+                && c.amount == charge.amount
+                && c.currency == charge.currency
+                && c.description == charge.description
+        })
         .collect();
     if !same.iter().any(|c| c.id == charge.id) {
         same.push(charge);
@@ -334,7 +347,8 @@ pub fn is_duplicate(charge: &Charge, account_charges: &[Charge], window: Duratio
 pub fn eligibility(ctx: &RefundContext<'_>, policy: &Policy, now: DateTime<Utc>) -> Eligibility {
     let charge = ctx.charge;
     let c = charge.currency;
-    let refused = |rule: Rule, left: Decimal, r: Refusal| Eligibility { rule, currency: c, left, decision: Decision::Refused(r) };
+    let refused =
+        |rule: Rule, left: Decimal, r: Refusal| Eligibility { rule, currency: c, left, decision: Decision::Refused(r) };
 
     // 9: currency
     if let Some((_, Some(asked))) = ctx.requested {
@@ -349,7 +363,11 @@ pub fn eligibility(ctx: &RefundContext<'_>, policy: &Policy, now: DateTime<Utc>)
     // 8: age limit
     let elapsed = now - charge.at;
     if elapsed > Duration::days(policy.max_refund_age_days) {
-        return refused(Rule::AgeLimit, Decimal::ZERO, Refusal::TooOld { age_days: elapsed.num_days(), limit_days: policy.max_refund_age_days });
+        return refused(
+            Rule::AgeLimit,
+            Decimal::ZERO,
+            Refusal::TooOld { age_days: elapsed.num_days(), limit_days: policy.max_refund_age_days },
+        );
     }
 
     // Candidate rules, each with the most it allows in total (before what was refunded).
@@ -357,7 +375,9 @@ pub fn eligibility(ctx: &RefundContext<'_>, policy: &Policy, now: DateTime<Utc>)
     let net = (paid - charge.fee).max(Decimal::ZERO);
     let in_window = elapsed <= Duration::days(policy.full_refund_days);
     let mut candidates: Vec<(Rule, Decimal)> = Vec::new();
-    if !ctx.deliberate_purchase && is_duplicate(charge, ctx.account_charges, Duration::minutes(policy.duplicate_window_minutes)) {
+    if !ctx.deliberate_purchase
+        && is_duplicate(charge, ctx.account_charges, Duration::minutes(policy.duplicate_window_minutes))
+    {
         candidates.push((Rule::DuplicateCharge, paid));
     }
     if charge.wallet_selected && charge.method != PaymentMethod::Wallet {
@@ -367,7 +387,10 @@ pub fn eligibility(ctx: &RefundContext<'_>, policy: &Policy, now: DateTime<Utc>)
     match charge.kind {
         ChargeKind::Credits => fallback_refusal = Some((Rule::NotRefundable, Refusal::CreditsNotRefundable)),
         ChargeKind::Product if in_window => candidates.push((Rule::RefundWindow, net)),
-        ChargeKind::Product => fallback_refusal = Some((Rule::NotRefundable, Refusal::ProductOutsideWindow { window_days: policy.full_refund_days })),
+        ChargeKind::Product => {
+            fallback_refusal =
+                Some((Rule::NotRefundable, Refusal::ProductOutsideWindow { window_days: policy.full_refund_days }))
+        }
         ChargeKind::Subscription if in_window => candidates.push((Rule::RefundWindow, net)),
         ChargeKind::Subscription => {
             let (months, start) = ctx.subscription.map(|s| (s.months, s.start)).unwrap_or((1, charge.at));
@@ -400,7 +423,9 @@ pub fn eligibility(ctx: &RefundContext<'_>, policy: &Policy, now: DateTime<Utc>)
     }
     match ctx.requested {
         None => Eligibility { rule, currency: c, left, decision: Decision::Eligible { amount: left } },
-        Some((asked, _)) if !c.is_whole_minor(asked) => refused(Rule::Currency, left, Refusal::FinerThanMinorUnit { asked }),
+        Some((asked, _)) if !c.is_whole_minor(asked) => {
+            refused(Rule::Currency, left, Refusal::FinerThanMinorUnit { asked })
+        }
         Some((asked, _)) if asked > left => refused(Rule::Cap, left, Refusal::AboveWhatIsLeft { asked }),
         Some((asked, _)) => Eligibility { rule, currency: c, left, decision: Decision::Eligible { amount: asked } },
     }
@@ -451,7 +476,14 @@ mod tests {
         requested: Option<(Decimal, Option<Currency>)>,
         now: &str,
     ) -> Eligibility {
-        let ctx = RefundContext { charge: c, subscription: sub, account_charges: others, refunded, requested, deliberate_purchase: false };
+        let ctx = RefundContext {
+            charge: c,
+            subscription: sub,
+            account_charges: others,
+            refunded,
+            requested,
+            deliberate_purchase: false,
+        };
         eligibility(&ctx, &Policy::default(), t(now))
     }
 
@@ -462,18 +494,66 @@ mod tests {
         let with_fee = Charge { fee: dec!(0.60), amount: dec!(20.60), ..product.clone() };
         let credits = Charge { kind: ChargeKind::Credits, ..with_fee.clone() };
         let wallet_credits = Charge { wallet_selected: true, ..credits.clone() };
-        let sub_charge = Charge { id: ChargeId::new("ch_s"), ..charge("ch_s", dec!(120.00), ChargeKind::Subscription, "2026-04-01T00:00:00Z") };
+        let sub_charge = Charge {
+            id: ChargeId::new("ch_s"),
+            ..charge("ch_s", dec!(120.00), ChargeKind::Subscription, "2026-04-01T00:00:00Z")
+        };
         let monthly = Subscription { months: 1, ..yearly("2026-04-01T00:00:00Z") };
         let disputed = Charge { disputed: true, ..product.clone() };
         let y = yearly("2026-04-01T00:00:00Z");
         let eur = Currency::from_code("EUR");
         let none: Option<(Decimal, Option<Currency>)> = None;
         #[allow(clippy::type_complexity)]
-        let rows: Vec<(&str, &Charge, Option<&Subscription>, Decimal, Option<(Decimal, Option<Currency>)>, &str, Rule, Option<Decimal>)> = vec![
-            ("window, same day", &product, None, dec!(0), none, "2026-04-01T10:00:00Z", Rule::RefundWindow, Some(dec!(49.00))),
-            ("window, 14 days exactly", &product, None, dec!(0), none, "2026-04-15T10:00:00Z", Rule::RefundWindow, Some(dec!(49.00))),
-            ("window, 14 days and a second", &product, None, dec!(0), none, "2026-04-15T10:00:01Z", Rule::NotRefundable, None),
-            ("window minus fee", &with_fee, None, dec!(0), none, "2026-04-02T10:00:00Z", Rule::RefundWindow, Some(dec!(20.00))),
+        let rows: Vec<(
+            &str,
+            &Charge,
+            Option<&Subscription>,
+            Decimal,
+            Option<(Decimal, Option<Currency>)>,
+            &str,
+            Rule,
+            Option<Decimal>,
+        )> = vec![
+            (
+                "window, same day",
+                &product,
+                None,
+                dec!(0),
+                none,
+                "2026-04-01T10:00:00Z",
+                Rule::RefundWindow,
+                Some(dec!(49.00)),
+            ),
+            (
+                "window, 14 days exactly",
+                &product,
+                None,
+                dec!(0),
+                none,
+                "2026-04-15T10:00:00Z",
+                Rule::RefundWindow,
+                Some(dec!(49.00)),
+            ),
+            (
+                "window, 14 days and a second",
+                &product,
+                None,
+                dec!(0),
+                none,
+                "2026-04-15T10:00:01Z",
+                Rule::NotRefundable,
+                None,
+            ),
+            (
+                "window minus fee",
+                &with_fee,
+                None,
+                dec!(0),
+                none,
+                "2026-04-02T10:00:00Z",
+                Rule::RefundWindow,
+                Some(dec!(20.00)),
+            ),
             ("credits inside window", &credits, None, dec!(0), none, "2026-04-02T10:00:00Z", Rule::NotRefundable, None),
             (
                 "credits, wallet selected, fee included",
@@ -485,10 +565,46 @@ mod tests {
                 Rule::WalletNotApplied,
                 Some(dec!(20.60)),
             ),
-            ("wallet selected at 170 days", &wallet_credits, None, dec!(0), none, "2026-09-18T10:00:00Z", Rule::WalletNotApplied, Some(dec!(20.60))),
-            ("yearly on day 11: window", &sub_charge, Some(&y), dec!(0), none, "2026-04-12T00:00:00Z", Rule::RefundWindow, Some(dec!(120.00))),
-            ("yearly Apr 17: 11/12", &sub_charge, Some(&y), dec!(0), none, "2026-04-17T15:00:00Z", Rule::SubscriptionProration, Some(dec!(110.00))),
-            ("yearly Jul 20: 8/12", &sub_charge, Some(&y), dec!(0), none, "2026-07-20T00:00:00Z", Rule::SubscriptionProration, Some(dec!(80.00))),
+            (
+                "wallet selected at 170 days",
+                &wallet_credits,
+                None,
+                dec!(0),
+                none,
+                "2026-09-18T10:00:00Z",
+                Rule::WalletNotApplied,
+                Some(dec!(20.60)),
+            ),
+            (
+                "yearly on day 11: window",
+                &sub_charge,
+                Some(&y),
+                dec!(0),
+                none,
+                "2026-04-12T00:00:00Z",
+                Rule::RefundWindow,
+                Some(dec!(120.00)),
+            ),
+            (
+                "yearly Apr 17: 11/12",
+                &sub_charge,
+                Some(&y),
+                dec!(0),
+                none,
+                "2026-04-17T15:00:00Z",
+                Rule::SubscriptionProration,
+                Some(dec!(110.00)),
+            ),
+            (
+                "yearly Jul 20: 8/12",
+                &sub_charge,
+                Some(&y),
+                dec!(0),
+                none,
+                "2026-07-20T00:00:00Z",
+                Rule::SubscriptionProration,
+                Some(dec!(80.00)),
+            ),
             (
                 "yearly, month 2 starts May 1 exactly: 10/12",
                 &sub_charge,
@@ -549,12 +665,39 @@ mod tests {
                 Rule::RefundWindow,
                 Some(dec!(29)),
             ),
-            ("partials add up: 30 is above 29 left", &product, None, dec!(20), Some((dec!(30), None)), "2026-04-02T10:00:00Z", Rule::Cap, None),
+            (
+                "partials add up: 30 is above 29 left",
+                &product,
+                None,
+                dec!(20),
+                Some((dec!(30), None)),
+                "2026-04-02T10:00:00Z",
+                Rule::Cap,
+                None,
+            ),
             ("fully refunded", &product, None, dec!(49), none, "2026-04-02T10:00:00Z", Rule::Cap, None),
             ("disputed", &disputed, None, dec!(0), none, "2026-04-02T10:00:00Z", Rule::Disputed, None),
-            ("180 days exactly is allowed", &wallet_credits, None, dec!(0), none, "2026-09-28T10:00:00Z", Rule::WalletNotApplied, Some(dec!(20.60))),
+            (
+                "180 days exactly is allowed",
+                &wallet_credits,
+                None,
+                dec!(0),
+                none,
+                "2026-09-28T10:00:00Z",
+                Rule::WalletNotApplied,
+                Some(dec!(20.60)),
+            ),
             ("older than 180 days", &wallet_credits, None, dec!(0), none, "2026-09-28T10:00:01Z", Rule::AgeLimit, None),
-            ("other currency", &product, None, dec!(0), Some((dec!(10), eur)), "2026-04-02T10:00:00Z", Rule::Currency, None),
+            (
+                "other currency",
+                &product,
+                None,
+                dec!(0),
+                Some((dec!(10), eur)),
+                "2026-04-02T10:00:00Z",
+                Rule::Currency,
+                None,
+            ),
             (
                 "same currency named",
                 &product,
@@ -565,7 +708,16 @@ mod tests {
                 Rule::RefundWindow,
                 Some(dec!(10)),
             ),
-            ("finer than cents", &product, None, dec!(0), Some((dec!(10.005), None)), "2026-04-02T10:00:00Z", Rule::Currency, None),
+            (
+                "finer than cents",
+                &product,
+                None,
+                dec!(0),
+                Some((dec!(10.005), None)),
+                "2026-04-02T10:00:00Z",
+                Rule::Currency,
+                None,
+            ),
         ];
         for (name, c, sub, refunded, requested, now, rule, amount) in rows {
             let e = check(c, sub, std::slice::from_ref(c), refunded, requested, now);
@@ -580,7 +732,10 @@ mod tests {
         let second = charge("ch_2", dec!(49), ChargeKind::Product, "2026-05-02T09:03:00Z");
         let third = charge("ch_3", dec!(49), ChargeKind::Product, "2026-05-02T09:10:00Z");
         let fourth = charge("ch_4", dec!(49), ChargeKind::Product, "2026-05-02T09:10:01Z");
-        let other_desc = Charge { description: "Other".into(), ..charge("ch_5", dec!(49), ChargeKind::Product, "2026-05-02T09:01:00Z") };
+        let other_desc = Charge {
+            description: "Other".into(),
+            ..charge("ch_5", dec!(49), ChargeKind::Product, "2026-05-02T09:01:00Z")
+        };
         let all = vec![first.clone(), second.clone(), third.clone(), fourth.clone(), other_desc.clone()];
         let w = Duration::minutes(10);
         assert!(!is_duplicate(&first, &all, w));
@@ -589,7 +744,11 @@ mod tests {
         assert!(!is_duplicate(&fourth, &all, w), "past the window of the first it starts anew");
         assert!(!is_duplicate(&other_desc, &all, w));
         // a duplicate credits purchase is refundable in full, fee included, long after
-        let dup_credits = |id: &str, at: &str| Charge { fee: dec!(0.60), amount: dec!(20.60), ..charge(id, dec!(20.60), ChargeKind::Credits, at) };
+        let dup_credits = |id: &str, at: &str| Charge {
+            fee: dec!(0.60),
+            amount: dec!(20.60),
+            ..charge(id, dec!(20.60), ChargeKind::Credits, at)
+        };
         let a = dup_credits("ch_a", "2026-05-02T09:00:00Z");
         let b = dup_credits("ch_b", "2026-05-02T09:09:00Z");
         let e = check(&b, None, &[a.clone(), b.clone()], dec!(0), None, "2026-08-01T00:00:00Z");
@@ -635,7 +794,8 @@ mod tests {
         // 10 * 11/12 = 9.16666… -> 9.167
         let e = check(&c, Some(&s), std::slice::from_ref(&c), dec!(0), None, "2026-01-20T00:00:00Z");
         assert_eq!(e.amount(), Some(dec!(9.167)));
-        let e = check(&c, Some(&s), std::slice::from_ref(&c), dec!(0), Some((dec!(1.0005), None)), "2026-01-20T00:00:00Z");
+        let e =
+            check(&c, Some(&s), std::slice::from_ref(&c), dec!(0), Some((dec!(1.0005), None)), "2026-01-20T00:00:00Z");
         assert!(e.amount().is_none());
     }
 
@@ -653,7 +813,11 @@ mod tests {
     #[test]
     fn money_settings_per_currency() {
         let p = Policy::default();
-        assert_eq!(p.in_currency(Currency::from_code("JPY").unwrap()).unwrap(), p, "without a table the general numbers apply everywhere");
+        assert_eq!(
+            p.in_currency(Currency::from_code("JPY").unwrap()).unwrap(),
+            p,
+            "without a table the general numbers apply everywhere"
+        );
         let jpy = MoneySettings {
             credit_value: dec!(300),
             credit_price: dec!(300),

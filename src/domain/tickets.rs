@@ -44,7 +44,10 @@ impl CaseStatus {
 
     /// Open cases are the ones still being worked on; a new message joins them.
     pub fn is_open(self) -> bool {
-        matches!(self, CaseStatus::Open | CaseStatus::AwaitingInfo | CaseStatus::AwaitingApproval | CaseStatus::Escalated)
+        matches!(
+            self,
+            CaseStatus::Open | CaseStatus::AwaitingInfo | CaseStatus::AwaitingApproval | CaseStatus::Escalated
+        )
     }
 
     /// How the customer is told of this status.
@@ -119,8 +122,12 @@ impl Case {
             CaseAction::Close if self.status == CaseStatus::Closed => Err(TransitionError::Already { case, status }),
             CaseAction::Close if refund_in_flight => Err(TransitionError::RefundInFlight { case }),
             CaseAction::Close => Ok(CaseStatus::Closed),
-            CaseAction::Escalate if self.status == CaseStatus::Escalated => Err(TransitionError::Already { case, status }),
-            CaseAction::Escalate if !self.status.is_open() => Err(TransitionError::NotOpen { case, status, action: "escalate" }),
+            CaseAction::Escalate if self.status == CaseStatus::Escalated => {
+                Err(TransitionError::Already { case, status })
+            }
+            CaseAction::Escalate if !self.status.is_open() => {
+                Err(TransitionError::NotOpen { case, status, action: "escalate" })
+            }
             CaseAction::Escalate => Ok(CaseStatus::Escalated),
             CaseAction::Reopen if self.status.is_open() => Err(TransitionError::NotClosed { case }),
             CaseAction::Reopen => Ok(CaseStatus::Open),
@@ -189,14 +196,16 @@ mod tests {
     #[test]
     fn the_new_case_limit_counts_the_last_hour_and_spares_open_cases() {
         let now: DateTime<Utc> = "2026-01-01T12:00:00Z".parse().unwrap();
-        let opened = |minutes_ago: i64, status| Case { opened_at: now - chrono::Duration::minutes(minutes_ago), ..case(status) };
+        let opened =
+            |minutes_ago: i64, status| Case { opened_at: now - chrono::Duration::minutes(minutes_ago), ..case(status) };
         let three = [opened(10, CaseStatus::Closed), opened(30, CaseStatus::Resolved), opened(60, CaseStatus::Closed)];
         assert_eq!(new_case_limit(&three, now, 3), Some(3), "three in the hour (the hour's first minute included)");
         assert_eq!(new_case_limit(&three, now, 4), None);
         assert_eq!(new_case_limit(&three, now, 0), None, "0 is no limit");
         let older = [opened(10, CaseStatus::Closed), opened(30, CaseStatus::Closed), opened(61, CaseStatus::Closed)];
         assert_eq!(new_case_limit(&older, now, 3), None, "a case opened 61 minutes ago does not count");
-        let with_open = [opened(10, CaseStatus::Closed), opened(30, CaseStatus::Closed), opened(50, CaseStatus::AwaitingInfo)];
+        let with_open =
+            [opened(10, CaseStatus::Closed), opened(30, CaseStatus::Closed), opened(50, CaseStatus::AwaitingInfo)];
         assert_eq!(new_case_limit(&with_open, now, 3), None, "an open case is always heard");
     }
 

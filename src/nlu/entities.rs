@@ -43,7 +43,9 @@ impl EntityExtractor {
                 r"(?i)(?-u:\b)(?:invoice|factura|facture|rechnung|fatura|fattura)\s*(?:#|no\.?|nr\.?|number|num\.?|n[°º])\s*:?\s*([A-Za-z0-9][A-Za-z0-9-]*)",
             ),
             // Stripe ch_/pi_/…, Mollie tr_ (and the sandbox's ch_demo_dup2: inner underscores).
-            stripe: re(r"(?-u:\b)(?:ch|pi|py|re|txn|tr|po|pyr|ipi|src)_(?:[A-Za-z0-9]+_)*(?:[A-Za-z0-9]{6,}|[A-Za-z]*[0-9][A-Za-z0-9]*)(?-u:\b)"),
+            stripe: re(
+                r"(?-u:\b)(?:ch|pi|py|re|txn|tr|po|pyr|ipi|src)_(?:[A-Za-z0-9]+_)*(?:[A-Za-z0-9]{6,}|[A-Za-z]*[0-9][A-Za-z0-9]*)(?-u:\b)",
+            ),
             txn: re(r"(?i)(?-u:\b)TXN[-_#]?[0-9][A-Za-z0-9-]*"),
             // PayPal ids are 17 characters; Adyen's pspReference is "Adyen's 16-character
             // reference" (Checkout API v72, PaymentResponse.pspReference).
@@ -70,7 +72,13 @@ impl EntityExtractor {
 
     /// Extract entities. `lower` is the normalised text (for cheap pre-checks), `text` the
     /// redacted original, `redacted_last4` the last four digits of a removed card number.
-    pub(crate) fn extract(&self, text: &str, lower: &str, default_currency: &str, redacted_last4: Option<&str>) -> (Entities, usize) {
+    pub(crate) fn extract(
+        &self,
+        text: &str,
+        lower: &str,
+        default_currency: &str,
+        redacted_last4: Option<&str>,
+    ) -> (Entities, usize) {
         let mut e = Entities::default();
         let has_digit = text.bytes().any(|b| b.is_ascii_digit());
         if !has_digit {
@@ -222,7 +230,8 @@ impl EntityExtractor {
                     continue;
                 }
                 let rest = text[n.end()..].trim_start();
-                let next_word: String = rest.chars().take_while(|ch| ch.is_alphanumeric()).flat_map(char::to_lowercase).collect();
+                let next_word: String =
+                    rest.chars().take_while(|ch| ch.is_alphanumeric()).flat_map(char::to_lowercase).collect();
                 let after = text[n.end()..].chars().next();
                 if matches!(after, Some('/' | ':' | '%' | '-' | 'x' | 'X')) || is_non_money_unit(&next_word) {
                     continue;

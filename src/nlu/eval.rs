@@ -120,7 +120,15 @@ impl EvalReport {
         );
         let _ = writeln!(s, "per intent (support precision recall f1):");
         for i in self.per_intent() {
-            let _ = writeln!(s, "  {:<22} {:>4} {:.3} {:.3} {:.3}", i.intent.as_str(), i.support, i.precision, i.recall, i.f1);
+            let _ = writeln!(
+                s,
+                "  {:<22} {:>4} {:.3} {:.3} {:.3}",
+                i.intent.as_str(),
+                i.support,
+                i.precision,
+                i.recall,
+                i.f1
+            );
         }
         let _ = writeln!(s, "per language (messages accuracy):");
         for (l, (n, ok)) in &self.by_lang {
@@ -286,7 +294,8 @@ pub fn evaluate(jsonl: &str, classifier: &Classifier, default_currency: &str) ->
         }
         // Leak check: entity values and the redacted text.
         let redacted = super::redact_card_numbers(text);
-        let leak = c.entities.iter().any(|(_, v)| contains_card_from(text, v)) || contains_card_from(text, &redacted.text);
+        let leak =
+            c.entities.iter().any(|(_, v)| contains_card_from(text, v)) || contains_card_from(text, &redacted.text);
         if leak {
             r.card_leaks += 1;
         }

@@ -76,7 +76,11 @@ pub fn detect_with_confidence(m: &model::Model, f: &Features, text: &str) -> (La
     if p >= HEAD_SURE || text.len() < WHATLANG_MIN_BYTES {
         return (lang, p);
     }
-    match detector().detect(text).filter(whatlang::Info::is_reliable).and_then(|info| Some((from_whatlang(info.lang())?, info.confidence() as f32))) {
+    match detector()
+        .detect(text)
+        .filter(whatlang::Info::is_reliable)
+        .and_then(|info| Some((from_whatlang(info.lang())?, info.confidence() as f32)))
+    {
         Some((l, confidence)) => (l, confidence),
         None => (lang, p),
     }
@@ -85,8 +89,16 @@ pub fn detect_with_confidence(m: &model::Model, f: &Features, text: &str) -> (La
 fn stemmer(lang: Lang) -> Option<&'static Stemmer> {
     static S: OnceLock<[Stemmer; 7]> = OnceLock::new();
     let all = S.get_or_init(|| {
-        [Algorithm::English, Algorithm::Spanish, Algorithm::Portuguese, Algorithm::French, Algorithm::German, Algorithm::Italian, Algorithm::Dutch]
-            .map(Stemmer::create)
+        [
+            Algorithm::English,
+            Algorithm::Spanish,
+            Algorithm::Portuguese,
+            Algorithm::French,
+            Algorithm::German,
+            Algorithm::Italian,
+            Algorithm::Dutch,
+        ]
+        .map(Stemmer::create)
     });
     match lang {
         Lang::En => Some(&all[0]),
@@ -258,7 +270,10 @@ mod tests {
 
     #[test]
     fn whatlang_reads_longer_texts() {
-        assert_eq!(whatlang_lang("vorrei sapere quando arriva il rimborso che mi avete promesso la settimana scorsa"), Some(Lang::It));
+        assert_eq!(
+            whatlang_lang("vorrei sapere quando arriva il rimborso che mi avete promesso la settimana scorsa"),
+            Some(Lang::It)
+        );
         assert_eq!(whatlang_lang("ich möchte wissen, wann die Erstattung auf meinem Konto ankommt"), Some(Lang::De));
     }
 

@@ -250,7 +250,16 @@ impl Classifier {
             is_negator.push(acts.iter().any(|a| a.target == NEG));
         }
         let ac = AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&patterns).expect("keyword automaton");
-        Classifier { ac, ranges, actions, negatable, neg_window, is_negator, entities: entities::EntityExtractor::new(), model }
+        Classifier {
+            ac,
+            ranges,
+            actions,
+            negatable,
+            neg_window,
+            is_negator,
+            entities: entities::EntityExtractor::new(),
+            model,
+        }
     }
 
     /// Whether a learned model is loaded.
@@ -285,14 +294,29 @@ impl Classifier {
             let mut guard = match buf.try_borrow_mut() {
                 Ok(b) => b,
                 // Re-entrancy cannot happen, but never panic: fall back to fresh buffers.
-                Err(_) => return self.classify_with(red_text, &mut String::new(), &mut model::Features::default(), default_currency, &red),
+                Err(_) => {
+                    return self.classify_with(
+                        red_text,
+                        &mut String::new(),
+                        &mut model::Features::default(),
+                        default_currency,
+                        &red,
+                    )
+                }
             };
             let (b, f) = &mut *guard;
             self.classify_with(red_text, b, f, default_currency, &red)
         })
     }
 
-    fn classify_with(&self, text: &str, buf: &mut String, f: &mut model::Features, default_currency: &str, red: &Redacted<'_>) -> Classification {
+    fn classify_with(
+        &self,
+        text: &str,
+        buf: &mut String,
+        f: &mut model::Features,
+        default_currency: &str,
+        red: &Redacted<'_>,
+    ) -> Classification {
         let rules = self.rule_pass(text, buf, default_currency, red, f, self.model.is_some());
         let Some(m) = &self.model else {
             return Classification::certain(rules.intent, rules.confidence, rules.entities);
@@ -301,7 +325,11 @@ impl Classifier {
         lang::push_features(buf, lang, f);
         let p = m.probs(f);
         let order = top_three(&p);
-        let top = [(Intent::ALL[order[0]], p[order[0]]), (Intent::ALL[order[1]], p[order[1]]), (Intent::ALL[order[2]], p[order[2]])];
+        let top = [
+            (Intent::ALL[order[0]], p[order[0]]),
+            (Intent::ALL[order[1]], p[order[1]]),
+            (Intent::ALL[order[2]], p[order[2]]),
+        ];
         Classification { intent: top[0].0, confidence: top[0].1, entities: rules.entities, top, lang, lang_confidence }
     }
 
@@ -361,7 +389,8 @@ impl Classifier {
                 continue;
             }
             let (a, b) = self.ranges[p as usize];
-            let negated = self.negatable[p as usize] && is_negated(nb, &negs[..nn], s as usize, self.neg_window[p as usize] as usize);
+            let negated = self.negatable[p as usize]
+                && is_negated(nb, &negs[..nn], s as usize, self.neg_window[p as usize] as usize);
             for act in &self.actions[a as usize..b as usize] {
                 let t = act.target;
                 if t >= 32 {
@@ -568,14 +597,17 @@ fn top_three(p: &[f32; model::NC]) -> [usize; 3] {
 /// Whether `text` holds a full-width digit U+FF10..=U+FF19, whose UTF-8 is EF BC 90..=99
 /// (a byte scan: most texts are ASCII and need no char decoding).
 fn has_fullwidth_digit(text: &str) -> bool {
-    !text.is_ascii() && text.as_bytes().windows(3).any(|w| w[0] == 0xEF && w[1] == 0xBC && (0x90..=0x99).contains(&w[2]))
+    !text.is_ascii()
+        && text.as_bytes().windows(3).any(|w| w[0] == 0xEF && w[1] == 0xBC && (0x90..=0x99).contains(&w[2]))
 }
 
 /// Entities are read from redacted text, but normalising can join digits again (an
 /// amount's thousands separators dropped: `411,111,111,111.1111` -> `411111111111.1111`):
 /// an entity that now holds a full card number is not kept.
 fn drop_card_numbers(e: &mut Entities) {
-    for v in [&mut e.amount, &mut e.currency, &mut e.transaction_id, &mut e.invoice_id, &mut e.card_last4, &mut e.case_id] {
+    for v in
+        [&mut e.amount, &mut e.currency, &mut e.transaction_id, &mut e.invoice_id, &mut e.card_last4, &mut e.case_id]
+    {
         if v.as_deref().is_some_and(|x| redact_card_numbers(x).card_numbers > 0) {
             *v = None;
         }
@@ -663,15 +695,27 @@ pub fn classifier() -> &'static Classifier {
 /// cross-validation of every configuration in `grid` (the best mean accuracy wins; ties go
 /// to the earlier one), a temperature on a validation split, and the final fit on
 /// everything with the winning configuration.
-pub fn train_model(data: &[eval::Labelled], folds: usize, grid: &[model::TrainConfig]) -> (model::Model, model::TrainReport) {
+pub fn train_model(
+    data: &[eval::Labelled],
+    folds: usize,
+    grid: &[model::TrainConfig],
+) -> (model::Model, model::TrainReport) {
     let rules = Classifier::rules_only();
     let base = grid.first().copied().unwrap_or_default();
-    let text_only: Vec<model::Example> =
-        data.iter().map(|l| model::Example { f: rules.featurize(&l.text, "USD", None), intent: l.intent, lang: l.lang }).collect();
+    let text_only: Vec<model::Example> = data
+        .iter()
+        .map(|l| model::Example { f: rules.featurize(&l.text, "USD", None), intent: l.intent, lang: l.lang })
+        .collect();
     let lang_model = model::train_lang(&text_only.iter().collect::<Vec<_>>(), &base);
     drop(text_only);
-    let examples: Vec<model::Example> =
-        data.iter().map(|l| model::Example { f: rules.featurize(&l.text, "USD", Some(&lang_model)), intent: l.intent, lang: l.lang }).collect();
+    let examples: Vec<model::Example> = data
+        .iter()
+        .map(|l| model::Example {
+            f: rules.featurize(&l.text, "USD", Some(&lang_model)),
+            intent: l.intent,
+            lang: l.lang,
+        })
+        .collect();
     let mut tried = Vec::new();
     let mut best = (f64::NEG_INFINITY, base);
     if grid.len() > 1 {

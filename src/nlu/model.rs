@@ -36,7 +36,8 @@ pub enum Lang {
 }
 
 impl Lang {
-    pub const ALL: [Lang; 9] = [Lang::En, Lang::Es, Lang::Pt, Lang::Fr, Lang::De, Lang::It, Lang::Nl, Lang::Zh, Lang::Ja];
+    pub const ALL: [Lang; 9] =
+        [Lang::En, Lang::Es, Lang::Pt, Lang::Fr, Lang::De, Lang::It, Lang::Nl, Lang::Zh, Lang::Ja];
     /// ISO 639-1 code.
     pub fn code(self) -> &'static str {
         match self {
@@ -556,7 +557,14 @@ impl TrainReport {
     pub fn summary(&self) -> String {
         let mut s = String::new();
         for (c, acc) in &self.grid {
-            s.push_str(&format!("grid: epochs={} lr={} l2={:e} -> {}-fold CV accuracy {:.4}\n", c.epochs, c.lr, c.l2, self.folds.len(), acc));
+            s.push_str(&format!(
+                "grid: epochs={} lr={} l2={:e} -> {}-fold CV accuracy {:.4}\n",
+                c.epochs,
+                c.lr,
+                c.l2,
+                self.folds.len(),
+                acc
+            ));
         }
         s.push_str(&format!("chosen: epochs={} lr={} l2={:e}\n", self.config.epochs, self.config.lr, self.config.l2));
         let mean = self.folds.iter().sum::<f64>() / self.folds.len().max(1) as f64;
@@ -599,8 +607,10 @@ fn cv_full(data: &[Example], cfg: &TrainConfig, folds: usize, langs: bool) -> (V
     let mut accs = Vec::new();
     let (mut lang_ok, mut lang_n) = (0usize, 0usize);
     for k in 0..folds {
-        let tr: Vec<&Example> = idx.iter().enumerate().filter(|(i, _)| i % folds != k).map(|(_, &j)| &data[j]).collect();
-        let te: Vec<&Example> = idx.iter().enumerate().filter(|(i, _)| i % folds == k).map(|(_, &j)| &data[j]).collect();
+        let tr: Vec<&Example> =
+            idx.iter().enumerate().filter(|(i, _)| i % folds != k).map(|(_, &j)| &data[j]).collect();
+        let te: Vec<&Example> =
+            idx.iter().enumerate().filter(|(i, _)| i % folds == k).map(|(_, &j)| &data[j]).collect();
         let m = train_heads(&tr, cfg, true, langs);
         accs.push(score(&m, &te).0);
         for ex in &te {
@@ -618,7 +628,8 @@ fn cv_full(data: &[Example], cfg: &TrainConfig, folds: usize, langs: bool) -> (V
             }
         }
     }
-    let mut pairs: Vec<((Intent, Intent), usize)> = confusions.into_iter().map(|((w, g), n)| ((Intent::ALL[w], Intent::ALL[g]), n)).collect();
+    let mut pairs: Vec<((Intent, Intent), usize)> =
+        confusions.into_iter().map(|((w, g), n)| ((Intent::ALL[w], Intent::ALL[g]), n)).collect();
     pairs.sort_by_key(|p| std::cmp::Reverse(p.1));
     (accs, if lang_n == 0 { 1.0 } else { lang_ok as f64 / lang_n as f64 }, pairs)
 }
@@ -667,7 +678,10 @@ mod tests {
 
     #[test]
     fn round_trip_and_rejects_garbage() {
-        let data = [ex("refund please", Intent::RefundRequest, Lang::En), ex("cancel my plan", Intent::CancelSubscription, Lang::En)];
+        let data = [
+            ex("refund please", Intent::RefundRequest, Lang::En),
+            ex("cancel my plan", Intent::CancelSubscription, Lang::En),
+        ];
         let refs: Vec<&Example> = data.iter().collect();
         let mut m = train(&refs, &TrainConfig { epochs: 5, ..TrainConfig::default() });
         m.temperature = 1.5;
@@ -724,7 +738,18 @@ mod tests {
     #[test]
     fn character_ngrams_are_those_of_the_array() {
         let long = "a refund please ".repeat(60);
-        for text in ["", "a", "ab", "abc", "abcd", "refund please", "退款还没到账", "返金 お願い x", "扣款两次 twice", long.as_str()] {
+        for text in [
+            "",
+            "a",
+            "ab",
+            "abc",
+            "abcd",
+            "refund please",
+            "退款还没到账",
+            "返金 お願い x",
+            "扣款两次 twice",
+            long.as_str(),
+        ] {
             let norm = crate::nlu::normalize::normalize(text);
             let mut f = Features::default();
             text_features(&norm, &mut f);

@@ -157,7 +157,8 @@ fn unescaped_view(text: &str) -> String {
             i += 1;
             continue;
         }
-        let hex = |r: std::ops::Range<usize>| b.get(r).is_some_and(|h| !h.is_empty() && h.iter().all(u8::is_ascii_hexdigit));
+        let hex =
+            |r: std::ops::Range<usize>| b.get(r).is_some_and(|h| !h.is_empty() && h.iter().all(u8::is_ascii_hexdigit));
         let len = match b[i + 1] {
             b't' | b'n' | b'r' => 2,
             b'u' if b.get(i + 2) == Some(&b'{') => match b[i + 3..].iter().take(8).position(|&c| c == b'}') {
@@ -233,7 +234,11 @@ fn splice(text: &str, found: Vec<Found>) -> Redacted<'_> {
 
 /// At least 13 decimal digits somewhere (the shortest card number).
 fn enough_digits(text: &str) -> bool {
-    let n = if text.is_ascii() { text.bytes().filter(u8::is_ascii_digit).count() } else { text.chars().filter(|&c| nd_digit(c).is_some()).count() };
+    let n = if text.is_ascii() {
+        text.bytes().filter(u8::is_ascii_digit).count()
+    } else {
+        text.chars().filter(|&c| nd_digit(c).is_some()).count()
+    };
     n >= 13
 }
 
@@ -278,7 +283,12 @@ fn iban_spans(text: &str, spans: &mut Vec<(usize, usize)>) {
     let mut i = 0;
     'outer: while i + 4 <= b.len() {
         let word_start = i == 0 || !b[i - 1].is_ascii_alphanumeric();
-        if word_start && b[i].is_ascii_uppercase() && b[i + 1].is_ascii_uppercase() && b[i + 2].is_ascii_digit() && b[i + 3].is_ascii_digit() {
+        if word_start
+            && b[i].is_ascii_uppercase()
+            && b[i + 1].is_ascii_uppercase()
+            && b[i + 2].is_ascii_digit()
+            && b[i + 3].is_ascii_digit()
+        {
             let mut chars: Vec<u8> = Vec::with_capacity(34);
             let mut ends: Vec<usize> = Vec::with_capacity(34);
             let mut p = i;
@@ -312,7 +322,11 @@ fn iban_spans(text: &str, spans: &mut Vec<(usize, usize)>) {
 fn iban_valid(c: &[u8]) -> bool {
     let mut r: u32 = 0;
     for &ch in c.iter().skip(4).chain(c.iter().take(4)) {
-        r = if ch.is_ascii_digit() { (r * 10 + u32::from(ch - b'0')) % 97 } else { (r * 100 + u32::from(ch - b'A') + 10) % 97 };
+        r = if ch.is_ascii_digit() {
+            (r * 10 + u32::from(ch - b'0')) % 97
+        } else {
+            (r * 100 + u32::from(ch - b'A') + 10) % 97
+        };
     }
     r == 1
 }
@@ -323,15 +337,21 @@ fn mention_len(b: &[u8]) -> Option<usize> {
     let close = b.iter().take(128).position(|&c| c == b'>')?;
     let inner = std::str::from_utf8(&b[1..close]).ok()?;
     let digits = |s: &str| !s.is_empty() && s.len() <= 20 && s.bytes().all(|c| c.is_ascii_digit());
-    let ok = if let Some(id) =
-        inner.strip_prefix("@!").or_else(|| inner.strip_prefix("@&")).or_else(|| inner.strip_prefix('@')).or_else(|| inner.strip_prefix('#'))
+    let ok = if let Some(id) = inner
+        .strip_prefix("@!")
+        .or_else(|| inner.strip_prefix("@&"))
+        .or_else(|| inner.strip_prefix('@'))
+        .or_else(|| inner.strip_prefix('#'))
     {
         digits(id)
     } else if let Some(rest) = inner.strip_prefix("t:") {
         let secs = rest.split(':').next().unwrap_or("");
         digits(secs) && rest.len() <= secs.len() + 2
-    } else if let Some(rest) = inner.strip_prefix('/').or_else(|| inner.strip_prefix("a:")).or_else(|| inner.strip_prefix(':')) {
-        rest.rsplit_once(':').is_some_and(|(name, id)| !name.is_empty() && !name.contains(['<', '>', '\n']) && digits(id))
+    } else if let Some(rest) =
+        inner.strip_prefix('/').or_else(|| inner.strip_prefix("a:")).or_else(|| inner.strip_prefix(':'))
+    {
+        rest.rsplit_once(':')
+            .is_some_and(|(name, id)| !name.is_empty() && !name.contains(['<', '>', '\n']) && digits(id))
     } else {
         false
     };
@@ -374,7 +394,13 @@ fn scan(text: &str, mode: Mode) -> Vec<Found> {
                 if !groups.is_empty() && (sep_visible > MAX_SEPARATOR_CHARS || sep_invisible > MAX_INVISIBLE_CHARS) {
                     flush(text, mode, &mut groups, &mut digits, &mut found);
                 }
-                groups.push(Group { start: pos, end: pos + c.len_utf8(), off: digits.len(), len: 1, ascii: c.is_ascii() });
+                groups.push(Group {
+                    start: pos,
+                    end: pos + c.len_utf8(),
+                    off: digits.len(),
+                    len: 1,
+                    ascii: c.is_ascii(),
+                });
                 in_group = true;
             }
             digits.push(d);
@@ -412,7 +438,9 @@ fn scan(text: &str, mode: Mode) -> Vec<Found> {
 /// starting with 3–9 lies far beyond that.
 fn snowflake_digits(s: &str) -> bool {
     const HORIZON_MS: u64 = 631_152_000_000; // 2015-01-01 .. 2035-01-01
-    (17..=20).contains(&s.len()) && s.bytes().all(|c| c.is_ascii_digit()) && s.parse::<u64>().is_ok_and(|v| v >> 22 <= HORIZON_MS)
+    (17..=20).contains(&s.len())
+        && s.bytes().all(|c| c.is_ascii_digit())
+        && s.parse::<u64>().is_ok_and(|v| v >> 22 <= HORIZON_MS)
 }
 
 fn is_snowflake(text: &str, g: &Group) -> bool {
@@ -454,7 +482,8 @@ fn card_shape(lens: &[usize], seps: &[&str], starts_chain: bool, ends_chain: boo
         amex &= at == 4 || at == 10;
     }
     let total = at + last;
-    let irregular = amex && (total == 14 || total == 15) || total == 16 && lens.iter().all(|&x| matches!(x, 4 | 8 | 12));
+    let irregular =
+        amex && (total == 14 || total == 15) || total == 16 && lens.iter().all(|&x| matches!(x, 4 | 8 | 12));
     irregular && starts_chain && ends_chain && seps.windows(2).all(|w| sep_kind(w[0]) == sep_kind(w[1]))
 }
 
@@ -499,7 +528,8 @@ fn find_in_chain(text: &str, mode: Mode, groups: &[Group], digits: &[u8], found:
     let blocked: Vec<bool> = groups.iter().map(|g| mode == Mode::Outbound && is_snowflake(text, g)).collect();
     // A phone number in international form (`+44 20 7946 0958`): E.164 numbers have at
     // most 15 digits. Windows starting at its first group are not cards.
-    let phone = groups.first().is_some_and(|g| text[..g.start].trim_end_matches([' ', '(']).ends_with('+')) && digits.len() <= 15;
+    let phone = groups.first().is_some_and(|g| text[..g.start].trim_end_matches([' ', '(']).ends_with('+'))
+        && digits.len() <= 15;
     // An identifier such as `INV-2026-…` or `order#…`: its first group is not a card's.
     let glued = groups.first().is_some_and(|g| {
         let mut before = text[..g.start].chars().rev();
@@ -526,11 +556,20 @@ fn find_in_chain(text: &str, mode: Mode, groups: &[Group], digits: &[u8], found:
 }
 
 /// The longest card number starting in group `i`: (last group, digit range).
-fn card_at(text: &str, groups: &[Group], digits: &[u8], blocked: &[bool], i: usize, starts_chain: bool) -> Option<(usize, usize, usize)> {
+fn card_at(
+    text: &str,
+    groups: &[Group],
+    digits: &[u8],
+    blocked: &[bool],
+    i: usize,
+    starts_chain: bool,
+) -> Option<(usize, usize, usize)> {
     let n = groups.len();
     let g0 = groups[i].off;
     let ends: Vec<usize> = (i..n).take_while(|&j| groups[j].off - g0 <= 19).collect();
-    let lens = |j: usize, last: usize| -> Vec<usize> { groups[i..j].iter().map(|g| g.len).chain(std::iter::once(last)).collect() };
+    let lens = |j: usize, last: usize| -> Vec<usize> {
+        groups[i..j].iter().map(|g| g.len).chain(std::iter::once(last)).collect()
+    };
     let seps = |j: usize| -> Vec<&str> { (i..j).map(|k| sep(text, groups, k)).collect() };
     // Windows of whole groups, and windows whose last group is cut (an expiry or other
     // digits glued to the end), longest first.
@@ -548,7 +587,8 @@ fn card_at(text: &str, groups: &[Group], digits: &[u8], blocked: &[bool], i: usi
         if single && gj.len >= 15 {
             let tail = |k: usize| &digits[gj.off + gj.len - k..gj.off + gj.len];
             // An expiry glued on: `…1111 12/27` typed as `…111112/27`.
-            let slash_next = j + 1 < n && sep(text, groups, j).contains(['/', '-']) && matches!(groups[j + 1].len, 2 | 4);
+            let slash_next =
+                j + 1 < n && sep(text, groups, j).contains(['/', '-']) && matches!(groups[j + 1].len, 2 | 4);
             if is_month(tail(2)) && slash_next {
                 cuts.push(gj.len - 2);
             }
@@ -569,7 +609,8 @@ fn card_at(text: &str, groups: &[Group], digits: &[u8], blocked: &[bool], i: usi
                 continue;
             }
             let glued_after = text[gj.end..].chars().next().is_some_and(char::is_alphanumeric);
-            let ends_chain = cut < gj.len || j + 1 == n && !glued_after || j + 1 < n && sep(text, groups, j).contains('/');
+            let ends_chain =
+                cut < gj.len || j + 1 == n && !glued_after || j + 1 < n && sep(text, groups, j).contains('/');
             if card_shape(&lens(j, cut), &seps(j), starts_chain, ends_chain) && luhn_valid(&digits[lo..hi]) {
                 return Some((j, lo, hi));
             }
@@ -836,9 +877,15 @@ mod tests {
         assert!(corpus.len() >= 40);
         assert!(changed.is_empty(), "changed:\n{}", changed.join("\n"));
         // They survive by their shape, not by luck: these digit strings are Luhn-valid.
-        for digits in
-            ["20261130140506", "30112026140506", "1250137599991002", "1230451345501402", "175928847299117062", "1764460800006", "3704004442179870"]
-        {
+        for digits in [
+            "20261130140506",
+            "30112026140506",
+            "1250137599991002",
+            "1230451345501402",
+            "175928847299117062",
+            "1764460800006",
+            "3704004442179870",
+        ] {
             assert!(luhn_valid(&digits.bytes().map(|b| b - b'0').collect::<Vec<_>>()), "{digits}");
         }
     }
@@ -930,15 +977,19 @@ mod tests {
             (0u32..24, 0u32..60, 0u32..60).prop_map(|(h, m, s)| format!("{h:02}:{m:02}:{s:02}")),
             (0u32..24, 0u32..60).prop_map(|(h, m)| format!("{h}:{m:02}")),
             (0u64..10_000_000, 0u32..100).prop_map(|(a, c)| format!("{a}.{c:02}")),
-            (1u64..1000, 0u64..1000, 0u64..1000, 0u32..100).prop_map(|(a, b, c, d)| format!("{a},{b:03},{c:03}.{d:02}")),
+            (1u64..1000, 0u64..1000, 0u64..1000, 0u32..100)
+                .prop_map(|(a, b, c, d)| format!("{a},{b:03},{c:03}.{d:02}")),
             (1u64..1000, 0u64..1000, 0u32..100).prop_map(|(a, b, d)| format!("€{a}.{b:03},{d:02}")),
-            (1u32..100, 10u32..1000, 100u32..10_000, 1000u32..10_000).prop_map(|(cc, a, b, c)| format!("+{cc} {a} {b} {c}")),
+            (1u32..100, 10u32..1000, 100u32..10_000, 1000u32..10_000)
+                .prop_map(|(cc, a, b, c)| format!("+{cc} {a} {b} {c}")),
             (200u32..1000, 200u32..1000, 0u32..10_000).prop_map(|(a, b, c)| format!("({a}) {b}-{c:04}")),
             (2000u32..2100, 0u32..1_000_000).prop_map(|(y, n)| format!("INV-{y}-{n:06}")),
             "ch_[0-9A-Za-z]{24}",
             // Provider ids mix letters and digits; a run of 13+ digits in one is a card's
             // length and is treated as one (`912115909017405A` would be removed).
-            "[0-9A-Z]{16}".prop_filter("letters and digits mixed", |s| s.split(|c: char| c.is_ascii_alphabetic()).all(|run| run.len() < 13)),
+            "[0-9A-Z]{16}".prop_filter("letters and digits mixed", |s| s
+                .split(|c: char| c.is_ascii_alphabetic())
+                .all(|run| run.len() < 13)),
             (1u32..1_000_000).prop_map(|n| format!("RF-{n:06}")),
             (0u64..1_000_000_000_000).prop_map(|n| format!("#{n}")),
         ]

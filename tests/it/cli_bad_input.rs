@@ -25,7 +25,8 @@ fn replay_bytes(bytes: &[u8]) -> Output {
 }
 
 fn with_stdin(mut cmd: Command, input: &[u8]) -> Output {
-    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn paydesk");
+    let mut child =
+        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn paydesk");
     let mut stdin = child.stdin.take().expect("stdin");
     let input = input.to_vec();
     let writer = std::thread::spawn(move || {
@@ -77,9 +78,15 @@ fn a_malformed_line_exits_2_naming_the_line_with_no_stdout() {
             "bad amount",
             r#"{"type":"charge","id":"ch_9","account":"acct-1","amount":"1e5","currency":"USD","at":"2026-04-01T10:00:00Z","method":"card","kind":"product"}"#,
         ),
-        ("unknown fault", r#"{"type":"fault","at":"2026-04-02T11:00:00Z","connector":"sandbox","next":"gremlins","count":1}"#),
+        (
+            "unknown fault",
+            r#"{"type":"fault","at":"2026-04-02T11:00:00Z","connector":"sandbox","next":"gremlins","count":1}"#,
+        ),
         // issue 7, defect 10: limits, checked before anything runs
-        ("a huge fault count", r#"{"type":"fault","at":"2026-04-02T11:00:00Z","connector":"sandbox","next":"timeout","count":4294967295}"#),
+        (
+            "a huge fault count",
+            r#"{"type":"fault","at":"2026-04-02T11:00:00Z","connector":"sandbox","next":"timeout","count":4294967295}"#,
+        ),
         (
             "a subscription for an undefined account",
             r#"{"type":"subscription","id":"s1","account":"acct-404","charge":"ch_1","months":12,"start":"2026-04-01T00:00:00Z"}"#,
@@ -88,7 +95,10 @@ fn a_malformed_line_exits_2_naming_the_line_with_no_stdout() {
             "a subscription of a thousand years",
             r#"{"type":"subscription","id":"s1","account":"acct-1","charge":"ch_1","months":12000,"start":"2026-04-01T00:00:00Z"}"#,
         ),
-        ("a huge auto-recharge", r#"{"type":"account","id":"acct-2","currency":"USD","auto_recharge":{"below":"1.00","credits":4294967295}}"#),
+        (
+            "a huge auto-recharge",
+            r#"{"type":"account","id":"acct-2","currency":"USD","auto_recharge":{"below":"1.00","credits":4294967295}}"#,
+        ),
     ];
     // The bad line is line 6 (after the five good ones), and a good line follows it.
     let tail = r#"{"type":"message","at":"2026-04-02T12:00:00Z","user":"ana","text":"thanks"}"#;
@@ -105,7 +115,9 @@ fn a_malformed_line_exits_2_naming_the_line_with_no_stdout() {
 #[test]
 fn invalid_utf8_in_a_transcript_is_a_line_error() {
     let mut bytes = GOOD_HEAD.as_bytes().to_vec();
-    bytes.extend_from_slice(b"{\"type\":\"message\",\"at\":\"2026-04-02T11:00:00Z\",\"user\":\"ana\",\"text\":\"\xff\xfe\"}\n");
+    bytes.extend_from_slice(
+        b"{\"type\":\"message\",\"at\":\"2026-04-02T11:00:00Z\",\"user\":\"ana\",\"text\":\"\xff\xfe\"}\n",
+    );
     let out = replay_bytes(&bytes);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
@@ -117,7 +129,10 @@ fn invalid_utf8_in_a_transcript_is_a_line_error() {
 #[test]
 fn limits_are_named() {
     let cases = [
-        (r#"{"type":"fault","at":"2026-04-02T11:00:00Z","connector":"sandbox","next":"timeout","count":4294967295}"#, "count must be at most 1000"),
+        (
+            r#"{"type":"fault","at":"2026-04-02T11:00:00Z","connector":"sandbox","next":"timeout","count":4294967295}"#,
+            "count must be at most 1000",
+        ),
         (
             r#"{"type":"subscription","id":"s1","account":"acct-404","charge":"ch_1","months":12,"start":"2026-04-01T00:00:00Z"}"#,
             "account `acct-404` is not defined",
@@ -129,7 +144,8 @@ fn limits_are_named() {
         assert_eq!(out.status.code(), Some(2), "{stderr}");
         assert!(stderr.contains("line 6") && stderr.contains(words), "{stderr}");
     }
-    let long = serde_json::json!({"type": "message", "at": "2026-04-02T11:00:00Z", "user": "ana", "text": "a".repeat(20_001)});
+    let long =
+        serde_json::json!({"type": "message", "at": "2026-04-02T11:00:00Z", "user": "ana", "text": "a".repeat(20_001)});
     let out = replay_bytes(format!("{GOOD_HEAD}{long}\n").as_bytes());
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("line 6: the message text is longer than 20000 characters"));
@@ -139,7 +155,9 @@ fn limits_are_named() {
 #[test]
 fn invalid_utf8_on_stdin_names_the_line() {
     let mut bytes = GOOD_HEAD.as_bytes().to_vec();
-    bytes.extend_from_slice(b"{\"type\":\"message\",\"at\":\"2026-04-02T11:00:00Z\",\"user\":\"ana\",\"text\":\"\xff\xfe\"}\n");
+    bytes.extend_from_slice(
+        b"{\"type\":\"message\",\"at\":\"2026-04-02T11:00:00Z\",\"user\":\"ana\",\"text\":\"\xff\xfe\"}\n",
+    );
     let mut cmd = bin();
     cmd.args(["replay", "-"]);
     let out = with_stdin(cmd, &bytes);
@@ -161,7 +179,11 @@ fn the_console_survives_an_invalid_utf8_line() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("line 2 is not valid UTF-8: ignored, nothing was sent"), "{stderr}");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(stdout.lines().filter(|l| l.contains("Commands:")).count(), 2, "both /help lines are answered: {stdout}");
+    assert_eq!(
+        stdout.lines().filter(|l| l.contains("Commands:")).count(),
+        2,
+        "both /help lines are answered: {stdout}"
+    );
 }
 
 #[test]
@@ -182,7 +204,8 @@ fn classify_survives_invalid_utf8_with_one_answer_per_line() {
     let out = with_stdin(cmd, &input);
     assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8(out.stdout).expect("stdout is UTF-8");
-    let lines: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).expect("each output line is JSON")).collect();
+    let lines: Vec<serde_json::Value> =
+        stdout.lines().map(|l| serde_json::from_str(l).expect("each output line is JSON")).collect();
     assert_eq!(lines.len(), 3, "one output per input line: {stdout}");
     assert_eq!(lines[0]["intent"], "duplicate_charge", "{stdout}");
     assert_eq!(lines[1]["intent"], "other", "{stdout}");
@@ -244,7 +267,11 @@ fn check_config_names_the_bad_key_and_the_file() {
     for (key, toml) in cases {
         let out = check_config(toml);
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(!out.status.success(), "{key}: a bad config must fail; stdout: {}", String::from_utf8_lossy(&out.stdout));
+        assert!(
+            !out.status.success(),
+            "{key}: a bad config must fail; stdout: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
         assert!(stderr.contains(key), "{key}: stderr must name the key: {stderr}");
         assert!(stderr.contains("bad-bot.toml"), "{key}: stderr must name the file: {stderr}");
     }
@@ -269,7 +296,13 @@ fn never_crashes(bytes: &[u8]) -> Result<(), TestCaseError> {
     let out = replay_bytes(bytes);
     let code = out.status.code();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    prop_assert!(matches!(code, Some(0) | Some(2)), "exit {:?} (a crash?) for input {:?}; stderr: {}", code, String::from_utf8_lossy(bytes), stderr);
+    prop_assert!(
+        matches!(code, Some(0) | Some(2)),
+        "exit {:?} (a crash?) for input {:?}; stderr: {}",
+        code,
+        String::from_utf8_lossy(bytes),
+        stderr
+    );
     prop_assert!(!stderr.contains("panicked"), "panic: {}", stderr);
     if code == Some(2) {
         prop_assert!(out.stdout.is_empty(), "a refused transcript must print nothing");

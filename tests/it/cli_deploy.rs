@@ -44,7 +44,9 @@ fn compile_time_inputs() -> Vec<String> {
             if p.ends_with("nlu/tests.rs") {
                 continue; // a #[cfg(test)] module: not part of the release build
             }
-            for (mac, relative_to_file) in [("include_str!(\"", true), ("include_bytes!(\"", true), ("sqlx::migrate!(\"", false)] {
+            for (mac, relative_to_file) in
+                [("include_str!(\"", true), ("include_bytes!(\"", true), ("sqlx::migrate!(\"", false)]
+            {
                 for part in text.split(mac).skip(1) {
                     let arg = part.split('"').next().unwrap();
                     let full = if relative_to_file { p.parent().unwrap().join(arg) } else { root().join(arg) };
@@ -93,7 +95,9 @@ fn the_dockerfile_builds_locked_in_one_stage_and_runs_small_and_unprivileged() {
         );
     }
     let script = root().join("deploy/docker-build-steps.sh");
-    assert!(std::fs::metadata(&script).map(|m| std::os::unix::fs::PermissionsExt::mode(&m.permissions()) & 0o111 != 0).unwrap_or(false));
+    assert!(std::fs::metadata(&script)
+        .map(|m| std::os::unix::fs::PermissionsExt::mode(&m.permissions()) & 0o111 != 0)
+        .unwrap_or(false));
     assert!(read(".ci/run").contains("deploy/docker-build-steps.sh"), "CI runs the Dockerfile's build steps");
 }
 
@@ -119,7 +123,11 @@ fn licence_files_match_the_manifest() {
     assert!(read("Cargo.toml").contains("license = \"MIT OR Apache-2.0\""));
     assert!(read("LICENSE-MIT").contains("Permission is hereby granted, free of charge"));
     let apache = read("LICENSE-APACHE");
-    assert!(apache.contains("Apache License") && apache.contains("Version 2.0, January 2004") && apache.contains("END OF TERMS AND CONDITIONS"));
+    assert!(
+        apache.contains("Apache License")
+            && apache.contains("Version 2.0, January 2004")
+            && apache.contains("END OF TERMS AND CONDITIONS")
+    );
     let l = read("LICENSE");
     assert!(l.contains("LICENSE-MIT") && l.contains("LICENSE-APACHE"));
 }

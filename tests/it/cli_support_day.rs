@@ -20,7 +20,8 @@ fn text(o: &Output) -> (String, String) {
 }
 
 fn with_stdin(mut cmd: Command, input: &str) -> Output {
-    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn paydesk");
+    let mut child =
+        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn paydesk");
     let mut stdin = child.stdin.take().expect("stdin");
     stdin.write_all(input.as_bytes()).expect("write stdin");
     drop(stdin);
@@ -48,7 +49,8 @@ fn check_config_refuses_store_urls_that_cannot_work() {
 #[test]
 fn check_config_prints_the_effective_configuration_as_toml_with_the_password_masked() {
     let dir = tempfile::tempdir().unwrap();
-    let cfg = config(dir.path(), "[store]\nurl = \"postgres://bot:hunter2@db/paydesk\"\n[policy]\nfee_rate = \"0.04\"\n");
+    let cfg =
+        config(dir.path(), "[store]\nurl = \"postgres://bot:hunter2@db/paydesk\"\n[policy]\nfee_rate = \"0.04\"\n");
     let out = run(&["check-config", "--config", &cfg]);
     let (stdout, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
@@ -99,7 +101,11 @@ fn reconcile_refuses_an_unknown_provider_and_a_rerun_opens_no_duplicate_case() {
     assert_eq!(stdout2.lines().filter(|l| l.starts_with("(already reported)")).count(), opened, "{stdout2}");
     // A new mismatch on the same charge joins its open case: one open case per charge.
     let case = stdout.lines().find(|l| l.starts_with("RF-")).and_then(|l| l.split(':').next()).unwrap().to_string();
-    std::fs::write(&export, "id,charge,amount,currency,status\nre_x,ch_1,7.00,USD,succeeded\nre_y,ch_1,1.00,USD,succeeded\n").unwrap();
+    std::fs::write(
+        &export,
+        "id,charge,amount,currency,status\nre_x,ch_1,7.00,USD,succeeded\nre_y,ch_1,1.00,USD,succeeded\n",
+    )
+    .unwrap();
     let third = run(&["reconcile", "--db", &db, "--provider", "sandbox", export.to_str().unwrap()]);
     let (stdout3, _) = text(&third);
     let new: Vec<&str> = stdout3.lines().filter(|l| l.starts_with("RF-")).collect();
@@ -163,8 +169,17 @@ fn import_skips_and_counts_unpaid_rows_and_exits_2_only_for_malformed_ones() {
     let out = run(&["import", "charges", "--db", &db, csv.to_str().unwrap()]);
     let (stdout, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(0), "{stdout} {stderr}");
-    assert!(stdout.contains("imported 1 charge(s)") && stdout.contains("2 unpaid row(s) skipped") && stdout.contains("0 row(s) refused"), "{stdout}");
-    std::fs::write(&csv, "id,amount,currency,created,customer,status\nch_d,ten,USD,2026-04-01T10:00:00Z,acct-1,succeeded\n").unwrap();
+    assert!(
+        stdout.contains("imported 1 charge(s)")
+            && stdout.contains("2 unpaid row(s) skipped")
+            && stdout.contains("0 row(s) refused"),
+        "{stdout}"
+    );
+    std::fs::write(
+        &csv,
+        "id,amount,currency,created,customer,status\nch_d,ten,USD,2026-04-01T10:00:00Z,acct-1,succeeded\n",
+    )
+    .unwrap();
     let bad = run(&["import", "charges", "--db", &db, csv.to_str().unwrap()]);
     assert_eq!(bad.status.code(), Some(2), "{:?}", text(&bad));
     let venmo = run(&["import", "charges", "--db", &db, "--provider", "venmo", csv.to_str().unwrap()]);
@@ -198,7 +213,10 @@ fn the_demo_has_three_leads_so_an_override_can_be_approved() {
         "/refund ch_demo_old 15.00 override long-time customer\n/as max\n/react approval:RF-000001 ✅\n/as lee\n/react approval:RF-000001 ✅\n";
     let (stdout, _) = console(dir.path(), &["--as", "kim"], input);
     assert!(stdout.contains("OVERRIDE APPROVAL REQUEST"), "{stdout}");
-    assert!(stdout.contains("approved by max and lee") && stdout.contains("Paid: refund of 15.00 USD on ch_demo_old"), "{stdout}");
+    assert!(
+        stdout.contains("approved by max and lee") && stdout.contains("Paid: refund of 15.00 USD on ch_demo_old"),
+        "{stdout}"
+    );
     assert!(!stdout.contains("not a lead"), "{stdout}");
 }
 
@@ -217,7 +235,11 @@ fn no_demo_prints_no_demo_banner_and_offers_staff() {
 #[test]
 fn console_json_prints_only_json_lines() {
     let dir = tempfile::tempdir().unwrap();
-    let (stdout, _) = console(dir.path(), &["--json", "--as", "ana"], "how much credit do I have left?\n/as bo\n/tick 1h\n/tick nonsense\n");
+    let (stdout, _) = console(
+        dir.path(),
+        &["--json", "--as", "ana"],
+        "how much credit do I have left?\n/as bo\n/tick 1h\n/tick nonsense\n",
+    );
     assert!(stdout.lines().count() > 3, "{stdout}");
     for line in stdout.lines() {
         assert!(serde_json::from_str::<serde_json::Value>(line).is_ok(), "not JSON: {line}");
@@ -228,7 +250,13 @@ fn console_json_prints_only_json_lines() {
 fn queue_on_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite:{}", dir.path().join("q.db").display());
-    replay_into(&db, &SEED.replace(r#"{"type":"react","at":"2026-04-02T10:05:00Z","user":"kim","emoji":"✅","on":"approval:RF-000001"}"#, ""));
+    replay_into(
+        &db,
+        &SEED.replace(
+            r#"{"type":"react","at":"2026-04-02T10:05:00Z","user":"kim","emoji":"✅","on":"approval:RF-000001"}"#,
+            "",
+        ),
+    );
     let out = run(&["queue", "--db", &db]);
     let (stdout, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
@@ -284,7 +312,9 @@ fn every_command_has_help_for_every_option() {
         let out = run(&[&c, "-h"]);
         let (help, _) = text(&out);
         // Every option line has words after its name.
-        for l in help.lines().skip_while(|l| !l.starts_with("Options:")).skip(1).filter(|l| l.trim_start().starts_with('-')) {
+        for l in
+            help.lines().skip_while(|l| !l.starts_with("Options:")).skip(1).filter(|l| l.trim_start().starts_with('-'))
+        {
             let t = l.trim();
             let words = t.split("  ").map(str::trim).filter(|s| !s.is_empty()).count();
             assert!(words >= 2, "`paydesk {c}`: option without help: {t}");

@@ -55,10 +55,27 @@ pub fn config_for(fake: &Fake) -> DiscordConfig {
 async fn seed(engine: &Engine) {
     let at = SystemClock.now() - chrono::Duration::days(2);
     for (acct, user) in [("acct-1", ANA), ("acct-2", CUS)] {
-        engine.seed_account(&Account { id: AccountId::new(acct), currency: Currency::USD, auto_recharge: None }, None, at).await.unwrap();
-        engine.seed_user(&User { id: UserId::new(user.to_string()), roles: Roles::CUSTOMER, account: Some(AccountId::new(acct)) }, at).await.unwrap();
+        engine
+            .seed_account(&Account { id: AccountId::new(acct), currency: Currency::USD, auto_recharge: None }, None, at)
+            .await
+            .unwrap();
+        engine
+            .seed_user(
+                &User {
+                    id: UserId::new(user.to_string()),
+                    roles: Roles::CUSTOMER,
+                    account: Some(AccountId::new(acct)),
+                },
+                at,
+            )
+            .await
+            .unwrap();
     }
-    for c in [charge("ch_1", "acct-1", "49.00", "4242"), charge("ch_9", "acct-1", "600.00", "1881"), charge("ch_5", "acct-2", "20.00", "5555")] {
+    for c in [
+        charge("ch_1", "acct-1", "49.00", "4242"),
+        charge("ch_9", "acct-1", "600.00", "1881"),
+        charge("ch_5", "acct-2", "20.00", "5555"),
+    ] {
         engine.seed_charge(&c, at).await.unwrap();
     }
 }
@@ -66,14 +83,25 @@ async fn seed(engine: &Engine) {
 impl Bot {
     async fn start(backend: &Backend) -> Bot {
         if let Ok(f) = std::env::var("PAYDESK_TEST_LOG") {
-            let _ = tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::new(f)).with_test_writer().try_init();
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::new(f))
+                .with_test_writer()
+                .try_init();
         }
         let fake = Fake::start().await;
         let db = fresh_db(backend).await;
         let (engine, sandbox, _clock, store) = engine_on(&db.url, "discord-test", |s| s).await;
         seed(&engine).await;
-        let mut bot =
-            Bot { fake, engine: Arc::new(engine), sandbox, store, ready: Arc::new(AtomicBool::new(false)), stop: None, task: None, _db: db };
+        let mut bot = Bot {
+            fake,
+            engine: Arc::new(engine),
+            sandbox,
+            store,
+            ready: Arc::new(AtomicBool::new(false)),
+            stop: None,
+            task: None,
+            _db: db,
+        };
         bot.connect().await;
         bot
     }
@@ -96,7 +124,8 @@ impl Bot {
         self.stop = Some(tx);
         let (fake, ready) = (self.fake.clone(), self.ready.clone());
         eventually(20, "the bot connected and registered its commands", || {
-            (fake.calls_to("PUT", "/commands").len() > before && ready.load(Ordering::SeqCst) && fake.connected()).then_some(())
+            (fake.calls_to("PUT", "/commands").len() > before && ready.load(Ordering::SeqCst) && fake.connected())
+                .then_some(())
         })
         .await;
     }
@@ -106,7 +135,11 @@ impl Bot {
             let _ = tx.send(());
         }
         if let Some(t) = self.task.take() {
-            tokio::time::timeout(std::time::Duration::from_secs(20), t).await.expect("shutdown finishes").unwrap().unwrap();
+            tokio::time::timeout(std::time::Duration::from_secs(20), t)
+                .await
+                .expect("shutdown finishes")
+                .unwrap()
+                .unwrap();
         }
     }
 
@@ -130,7 +163,14 @@ impl Bot {
             self.fake.add_reaction_silently(message, emoji, user);
             self.fake.dispatch("MESSAGE_REACTION_ADD", reaction(APPROVALS, message, user, emoji, Some(&roles))).await;
         } else {
-            self.fake.state.lock().unwrap().reactions.entry((message, emoji.to_string())).or_default().retain(|u| *u != user);
+            self.fake
+                .state
+                .lock()
+                .unwrap()
+                .reactions
+                .entry((message, emoji.to_string()))
+                .or_default()
+                .retain(|u| *u != user);
             self.fake.dispatch("MESSAGE_REACTION_REMOVE", reaction(APPROVALS, message, user, emoji, None)).await;
         }
     }
@@ -208,7 +248,10 @@ impl Bot {
     async fn wait_post_thread(&self, case: &str) -> u64 {
         let fake = self.fake.clone();
         let case = case.to_string();
-        let thread = eventually(20, "the case thread", || fake.threads().into_iter().find(|(_, _, n)| *n == case).map(|(id, _, _)| id)).await;
+        let thread = eventually(20, "the case thread", || {
+            fake.threads().into_iter().find(|(_, _, n)| *n == case).map(|(id, _, _)| id)
+        })
+        .await;
         self.wait_post(thread, &case).await;
         thread
     }
@@ -233,7 +276,11 @@ async fn customer_message_opens_a_case_in_a_private_thread() {
         let created = bot.fake.calls_to("POST", &format!("/channels/{SUPPORT}/threads"));
         assert_eq!(created.len(), 1);
         assert_eq!(created[0].body["type"], 12, "a private thread");
-        assert_eq!(bot.fake.calls_to("PUT", &format!("/channels/{thread}/thread-members/{ANA}")).len(), 1, "the customer is added");
+        assert_eq!(
+            bot.fake.calls_to("PUT", &format!("/channels/{thread}/thread-members/{ANA}")).len(),
+            1,
+            "the customer is added"
+        );
         // Messages outside the support channels are not the bot's business.
         bot.say(CUS, OTHER_CHANNEL, "I want a refund for ch_5").await;
         bot.say(ANA, SUPPORT, "and how much is left in my wallet?").await;
@@ -252,7 +299,10 @@ async fn agent_slash_refund_posts_the_approval_embed_and_a_lead_reaction_pays_on
         // The slash command was deferred (ephemeral) and answered.
         let cb = bot.fake.calls_to("POST", "/callback");
         assert!(cb.iter().any(|c| c.body["type"] == 5 && c.body["data"]["flags"] == 64), "{cb:?}");
-        eventually(20, "the interaction answered", || (!bot.fake.calls_to("PATCH", "/messages/@original").is_empty()).then_some(())).await;
+        eventually(20, "the interaction answered", || {
+            (!bot.fake.calls_to("PATCH", "/messages/@original").is_empty()).then_some(())
+        })
+        .await;
         let embed = bot.fake.message_json(msg).unwrap()["embeds"][0].clone();
         let text = embed.to_string();
         for want in ["RF-000001", "acct-1", "ch_1 (card •••• 4242)", "49.00 USD", "Leads needed", "Expires"] {
@@ -269,7 +319,10 @@ async fn agent_slash_refund_posts_the_approval_embed_and_a_lead_reaction_pays_on
         bot.fake.dispatch("MESSAGE_REACTION_ADD", reaction(APPROVALS, msg, KIM, APPROVE, Some(&[LEAD_ROLE]))).await;
         bot.react(msg, MAX, APPROVE, true).await;
         let fake = bot.fake.clone();
-        eventually(20, "the embed shows the payment", || fake.message_json(msg).filter(|m| m.to_string().contains("Paid")).map(|_| ())).await;
+        eventually(20, "the embed shows the payment", || {
+            fake.message_json(msg).filter(|m| m.to_string().contains("Paid")).map(|_| ())
+        })
+        .await;
         assert!(bot.embed_status(msg).contains(&format!("<@{KIM}>")), "{}", bot.embed_status(msg));
         let thread = bot.wait_post_thread("RF-000001").await;
         bot.wait_post(thread, "resolved").await;
@@ -285,15 +338,20 @@ async fn unreacting_before_quorum_pays_nothing() {
     each_backend(|b| async move {
         let mut bot = Bot::start(&b).await;
         let msg = bot.request("ch_9", "RF-000001", None).await;
-        assert!(bot.fake.message_json(msg).unwrap().to_string().contains("\"value\":\"2\""), "two leads needed from 500.00");
+        assert!(
+            bot.fake.message_json(msg).unwrap().to_string().contains("\"value\":\"2\""),
+            "two leads needed from 500.00"
+        );
         bot.react(msg, KIM, APPROVE, true).await;
         bot.wait_post(APPROVALS, "1 of 2").await;
         bot.react(msg, KIM, APPROVE, false).await;
         bot.wait_post(APPROVALS, "withdrew").await;
         bot.react(msg, MAX, APPROVE, true).await;
         let fake = bot.fake.clone();
-        eventually(20, "max's approval counted", || fake.posted(APPROVALS).iter().filter(|m| m.to_string().contains("1 of 2")).nth(1).map(|_| ()))
-            .await;
+        eventually(20, "max's approval counted", || {
+            fake.posted(APPROVALS).iter().filter(|m| m.to_string().contains("1 of 2")).nth(1).map(|_| ())
+        })
+        .await;
         assert_eq!(bot.refund_status().await, vec!["awaiting_approval"]);
         assert_eq!(bot.payouts().await, 0);
         bot.shutdown().await;
@@ -334,7 +392,12 @@ async fn a_closed_dm_falls_back_to_the_case_thread() {
         let mut bot = Bot::start(&b).await;
         bot.fake.state.lock().unwrap().closed_dms.insert(ANA);
         let id = bot.fake.new_id();
-        bot.fake.dispatch("MESSAGE_CREATE", message_create(id, 60_000_000_000_000_001, ANA, "I want a refund for ch_1, it did not work", None)).await;
+        bot.fake
+            .dispatch(
+                "MESSAGE_CREATE",
+                message_create(id, 60_000_000_000_000_001, ANA, "I want a refund for ch_1, it did not work", None),
+            )
+            .await;
         let thread = bot.wait_post_thread("RF-000001").await;
         assert!(!bot.fake.calls_to("POST", "/users/@me/channels").is_empty(), "tried the DM first");
         let posted = bot.fake.posted(thread);
@@ -367,7 +430,10 @@ async fn reactions_made_during_a_reconnect_or_invalid_session_apply_once() {
         eventually(30, "identified again", || (fake.identifies() > identifies && fake.connected()).then_some(())).await;
         bot.wait_status("succeeded").await;
         bot.fake.dispatch("MESSAGE_REACTION_ADD", reaction(APPROVALS, msg2, MAX, APPROVE, Some(&[LEAD_ROLE]))).await;
-        eventually(20, "the second embed edited", || fake.message_json(msg2).filter(|m| m.to_string().contains("Paid")).map(|_| ())).await;
+        eventually(20, "the second embed edited", || {
+            fake.message_json(msg2).filter(|m| m.to_string().contains("Paid")).map(|_| ())
+        })
+        .await;
         assert_eq!(bot.payouts().await, 2);
         bot.shutdown().await;
         assert_eq!(bot.payouts().await, 2);
@@ -433,7 +499,10 @@ async fn a_lead_demoted_after_approving_no_longer_counts_at_quorum() {
         bot.fake.set_roles(KIM, vec![]);
         let user = json!({"id": KIM.to_string(), "username": "kim", "discriminator": "0", "avatar": null});
         bot.fake
-            .dispatch("GUILD_MEMBER_UPDATE", json!({"guild_id": GUILD.to_string(), "roles": [], "user": user, "joined_at": "2026-01-01T00:00:00Z"}))
+            .dispatch(
+                "GUILD_MEMBER_UPDATE",
+                json!({"guild_id": GUILD.to_string(), "roles": [], "user": user, "joined_at": "2026-01-01T00:00:00Z"}),
+            )
             .await;
         let store = bot.engine.store().clone();
         for _ in 0..200 {
@@ -481,14 +550,22 @@ async fn a_removed_role_is_gone_at_once_and_text_commands_still_work() {
 #[ignore]
 async fn fake_discord_for_manual_runs() {
     let fake = Fake::start().await;
-    println!("fake Discord: api_base = \"{}\" (guild {GUILD}, support #support, approvals {APPROVALS}, app {APP})", fake.base);
+    println!(
+        "fake Discord: api_base = \"{}\" (guild {GUILD}, support #support, approvals {APPROVALS}, app {APP})",
+        fake.base
+    );
     if let Ok(f) = std::env::var("PAYDESK_FAKE_DISCORD_FILE") {
         std::fs::write(f, &fake.base).unwrap();
     }
     let f = fake.clone();
-    eventually(600, "a bot to connect", || (f.connected() && !f.calls_to("PUT", "/commands").is_empty()).then_some(())).await;
+    eventually(600, "a bot to connect", || (f.connected() && !f.calls_to("PUT", "/commands").is_empty()).then_some(()))
+        .await;
     println!("bot connected");
-    fake.dispatch("MESSAGE_CREATE", message_create(fake.new_id(), SUPPORT, ANA, "I want a refund for ch_1, it did not work", Some(&[]))).await;
+    fake.dispatch(
+        "MESSAGE_CREATE",
+        message_create(fake.new_id(), SUPPORT, ANA, "I want a refund for ch_1, it did not work", Some(&[])),
+    )
+    .await;
     let f = fake.clone();
     eventually(30, "a case thread", || f.threads().into_iter().next()).await;
     let id = fake.new_id();
@@ -618,7 +695,11 @@ async fn a_rate_limited_post_is_retried_after_exactly_its_retry_after() {
         bot.approval_message("RF-000001").await;
         let posts = bot.fake.calls_to("POST", &route);
         let first = &posts[0];
-        let again = posts.iter().skip(1).find(|c| c.body["nonce"] == first.body["nonce"]).expect("the refused post was tried again");
+        let again = posts
+            .iter()
+            .skip(1)
+            .find(|c| c.body["nonce"] == first.body["nonce"])
+            .expect("the refused post was tried again");
         let waited = again.at - first.at;
         assert!(waited >= std::time::Duration::from_millis(1234), "tried again after {waited:?}, before retry_after");
         assert!(waited < std::time::Duration::from_secs(5), "waited {waited:?} for a retry_after of 1.234 s");
@@ -640,7 +721,10 @@ async fn readyz_is_ready_only_while_connected_and_the_outbox_moves() {
             ready: bot.ready.clone(),
             clock: Arc::new(SystemClock),
         };
-        let addr = paydesk::adapters::http::serve("127.0.0.1:0".parse().unwrap(), ops::routes(state), std::future::pending()).await.unwrap();
+        let addr =
+            paydesk::adapters::http::serve("127.0.0.1:0".parse().unwrap(), ops::routes(state), std::future::pending())
+                .await
+                .unwrap();
         let url = format!("http://{addr}/readyz");
         let until = |code: u16, says: &'static str| {
             let url = url.clone();
@@ -652,7 +736,10 @@ async fn readyz_is_ready_only_while_connected_and_the_outbox_moves() {
                     if status == code && body.contains(says) {
                         return;
                     }
-                    assert!(tokio::time::Instant::now() < deadline, "/readyz answers {status} {body:?}, wanted {code} {says:?}");
+                    assert!(
+                        tokio::time::Instant::now() < deadline,
+                        "/readyz answers {status} {body:?}, wanted {code} {says:?}"
+                    );
                     tokio::time::sleep(std::time::Duration::from_millis(50)).await;
                 }
             }
@@ -670,11 +757,17 @@ async fn readyz_is_ready_only_while_connected_and_the_outbox_moves() {
         bot.fake.fail(Failure::new("POST", format!("/channels/{APPROVALS}/messages"), 503, 0));
         bot.say(BO, SUPPORT, "!refund RF-000001 broken").await;
         let fake = bot.fake.clone();
-        eventually(20, "the approval post tried", || (!fake.calls_to("POST", &format!("/channels/{APPROVALS}/messages")).is_empty()).then_some(()))
-            .await;
+        eventually(20, "the approval post tried", || {
+            (!fake.calls_to("POST", &format!("/channels/{APPROVALS}/messages")).is_empty()).then_some(())
+        })
+        .await;
         until(200, "ready").await;
         let limit = ops::OUTBOX_STUCK_AFTER.num_microseconds().unwrap();
-        exec(&bot._db.url, &format!("UPDATE outbox SET created_at = created_at - {limit} - 1000000 WHERE status = 'pending'")).await;
+        exec(
+            &bot._db.url,
+            &format!("UPDATE outbox SET created_at = created_at - {limit} - 1000000 WHERE status = 'pending'"),
+        )
+        .await;
         until(503, "outbox stuck").await;
         bot.fake.clear_failures();
         exec(&bot._db.url, "UPDATE outbox SET next_attempt_at = NULL WHERE status = 'pending'").await;
@@ -687,7 +780,9 @@ async fn readyz_is_ready_only_while_connected_and_the_outbox_moves() {
 
 /// Runs a future to completion from a sync poll closure (on a helper thread).
 fn futures_now<T: Send + 'static>(f: impl std::future::Future<Output = T> + Send + 'static) -> T {
-    std::thread::spawn(move || tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f)).join().unwrap()
+    std::thread::spawn(move || tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f))
+        .join()
+        .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -702,7 +797,11 @@ async fn outbox_claims_give_each_item_to_one_worker() {
             let actor = paydesk::app::engine::Actor::known(who.to_string());
             engine
                 .handle(
-                    paydesk::app::engine::Event::Message { actor, text: format!("hello {i}"), channel: "support".into() },
+                    paydesk::app::engine::Event::Message {
+                        actor,
+                        text: format!("hello {i}"),
+                        channel: "support".into(),
+                    },
                     SystemClock.now(),
                     None,
                 )
@@ -737,8 +836,10 @@ async fn a_failing_approvals_channel_never_silences_customer_answers() {
         bot.wait_post_thread("RF-000001").await;
         bot.say(BO, SUPPORT, "!refund RF-000001 broken").await;
         let fake = bot.fake.clone();
-        eventually(20, "the approval post tried", || (!fake.calls_to("POST", &format!("/channels/{APPROVALS}/messages")).is_empty()).then_some(()))
-            .await;
+        eventually(20, "the approval post tried", || {
+            (!fake.calls_to("POST", &format!("/channels/{APPROVALS}/messages")).is_empty()).then_some(())
+        })
+        .await;
         // Another customer is answered although the approval request cannot be posted.
         bot.say(CUS, SUPPORT, "I want a refund for ch_5, it did not work").await;
         bot.wait_post_thread("RF-000002").await;
@@ -792,7 +893,10 @@ async fn account_data_is_never_posted_in_the_public_channel() {
         bot.fake.state.lock().unwrap().closed_dms.insert(CUS);
         bot.say(CUS, SUPPORT, "what is my wallet balance?").await;
         let fake = bot.fake.clone();
-        let t = eventually(20, "a private thread for the answer", || fake.threads().into_iter().find(|(_, _, n)| n.contains("answer"))).await;
+        let t = eventually(20, "a private thread for the answer", || {
+            fake.threads().into_iter().find(|(_, _, n)| n.contains("answer"))
+        })
+        .await;
         bot.wait_post(t.0, "wallet").await;
         for m in bot.fake.posted(SUPPORT) {
             let text = m.to_string();
@@ -817,7 +921,10 @@ async fn an_approval_withdrawn_at_once_never_counts_and_remove_all_withdraws() {
         bot.fake.dispatch("MESSAGE_REACTION_REMOVE", reaction(APPROVALS, msg, KIM, APPROVE, None)).await;
         // Both events handled (each reads the reactions as they stand on Discord).
         let f = bot.fake.clone();
-        eventually(20, "both events handled", || (f.calls_to("GET", &format!("/messages/{msg}/reactions/")).len() >= reads + 2).then_some(())).await;
+        eventually(20, "both events handled", || {
+            (f.calls_to("GET", &format!("/messages/{msg}/reactions/")).len() >= reads + 2).then_some(())
+        })
+        .await;
         bot.react(msg, MAX, APPROVE, true).await;
         let fake = bot.fake.clone();
         let max = MAX.to_string();
@@ -883,7 +990,14 @@ async fn a_refused_message_tells_staff_and_an_archived_thread_is_reopened() {
         bot.say(ANA, thread, "hello again?").await;
         let fake = bot.fake.clone();
         eventually(20, "the answer in the reopened thread", || (fake.posted(thread).len() > n).then_some(())).await;
-        assert_eq!(bot.fake.calls_to("PATCH", &format!("/channels/{thread}")).iter().filter(|c| c.body["archived"] == json!(false)).count(), 1);
+        assert_eq!(
+            bot.fake
+                .calls_to("PATCH", &format!("/channels/{thread}"))
+                .iter()
+                .filter(|c| c.body["archived"] == json!(false))
+                .count(),
+            1
+        );
         bot.shutdown().await;
     })
     .await;
@@ -895,7 +1009,9 @@ async fn a_card_number_added_by_an_edit_is_deleted() {
     each_backend(|b| async move {
         let mut bot = Bot::start(&b).await;
         let id = bot.say(ANA, SUPPORT, "hello, a question about ch_1").await;
-        bot.fake.dispatch("MESSAGE_UPDATE", message_update(id, SUPPORT, ANA, "hello, my card is 4111 1111 1111 1111", &[])).await;
+        bot.fake
+            .dispatch("MESSAGE_UPDATE", message_update(id, SUPPORT, ANA, "hello, my card is 4111 1111 1111 1111", &[]))
+            .await;
         let fake = bot.fake.clone();
         eventually(20, "the edited message deleted", || {
             (!fake.calls_to("DELETE", &format!("/channels/{SUPPORT}/messages/{id}")).is_empty()).then_some(())
@@ -946,7 +1062,10 @@ async fn a_message_written_during_a_restart_is_answered() {
         bot.connect().await;
         let fake = bot.fake.clone();
         let thread = eventually(20, "the case opened for the message written while away", || {
-            fake.threads().get(before).map(|t| t.0).filter(|t| fake.posted(*t).iter().any(|m| m.to_string().contains("opened case")))
+            fake.threads()
+                .get(before)
+                .map(|t| t.0)
+                .filter(|t| fake.posted(*t).iter().any(|m| m.to_string().contains("opened case")))
         })
         .await;
         // Read once: a second restart does not answer it again.
@@ -988,7 +1107,10 @@ async fn missing_permissions_in_a_support_channel_are_told_to_staff_at_startup()
         let _ = rx.await;
     }));
     let f = fake.clone();
-    let m = eventually(20, "staff told", || f.posted(APPROVALS).into_iter().find(|m| m.to_string().contains("permissions"))).await;
+    let m = eventually(20, "staff told", || {
+        f.posted(APPROVALS).into_iter().find(|m| m.to_string().contains("permissions"))
+    })
+    .await;
     assert!(m["content"].as_str().unwrap().contains("#support") && m.to_string().contains("Manage Messages"), "{m}");
     let _ = tx.send(());
     tokio::time::timeout(std::time::Duration::from_secs(20), task).await.unwrap().unwrap().unwrap();
@@ -1005,8 +1127,10 @@ async fn a_stalled_discord_call_never_stops_shutdown() {
     bot.fake.fail(Failure::hang("POST", format!("/channels/{APPROVALS}/messages")));
     bot.say(BO, SUPPORT, "!refund RF-000001 broken").await;
     let fake = bot.fake.clone();
-    eventually(20, "the approval post stalled", || (!fake.calls_to("POST", &format!("/channels/{APPROVALS}/messages")).is_empty()).then_some(()))
-        .await;
+    eventually(20, "the approval post stalled", || {
+        (!fake.calls_to("POST", &format!("/channels/{APPROVALS}/messages")).is_empty()).then_some(())
+    })
+    .await;
     let started = std::time::Instant::now();
     bot.shutdown().await; // panics after 20 s
     assert!(started.elapsed() < std::time::Duration::from_secs(15), "shutdown took {:?}", started.elapsed());
@@ -1020,12 +1144,18 @@ async fn an_interaction_answer_is_not_sent_twice_after_a_crash() {
         let mut bot = Bot::start(&b).await;
         let id = bot.slash(ANA, "refund", json!([{"name": "target", "type": 3, "value": "ch_1"}])).await;
         let fake = bot.fake.clone();
-        let answers = move || fake.calls().into_iter().filter(|c| c.path.contains(&format!("/tok-{id}")) && c.method != "GET").count();
+        let answers = move || {
+            fake.calls().into_iter().filter(|c| c.path.contains(&format!("/tok-{id}")) && c.method != "GET").count()
+        };
         let a = answers.clone();
         eventually(20, "the denial answered", || (a() > 0).then_some(())).await;
         tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
         let before = answers();
-        exec(&bot._db.url, "UPDATE outbox SET delivered_at = NULL, status = 'pending', claimed_by = NULL, claim_until = NULL").await;
+        exec(
+            &bot._db.url,
+            "UPDATE outbox SET delivered_at = NULL, status = 'pending', claimed_by = NULL, claim_until = NULL",
+        )
+        .await;
         let store = bot.engine.store().clone();
         eventually(20, "the outbox delivered again", || {
             let s = store.clone();

@@ -50,7 +50,10 @@ fn reactions_added_and_removed() {
         Event::ReactionAdd(r) => assert_eq!(r.reaction.member.as_ref().unwrap().roles.len(), 1),
         other => panic!("{other:?}"),
     }
-    assert!(matches!(dispatch("MESSAGE_REACTION_REMOVE", reaction(APPROVALS, 5, KIM, "✅", None)), Event::ReactionRemove(_)));
+    assert!(matches!(
+        dispatch("MESSAGE_REACTION_REMOVE", reaction(APPROVALS, 5, KIM, "✅", None)),
+        Event::ReactionRemove(_)
+    ));
 }
 
 #[test]
@@ -61,9 +64,15 @@ fn interactions_commands_and_autocomplete() {
         other => panic!("{other:?}"),
     }
     let sub = json!([{"name": "show", "type": 1, "options": [{"name": "case", "type": 3, "value": "RF-000001"}]}]);
-    assert!(matches!(dispatch("INTERACTION_CREATE", interaction(2, 8, ANA, &[], "ticket", sub)), Event::InteractionCreate(_)));
+    assert!(matches!(
+        dispatch("INTERACTION_CREATE", interaction(2, 8, ANA, &[], "ticket", sub)),
+        Event::InteractionCreate(_)
+    ));
     let user = json!([{"name": "user", "type": 6, "value": ANA.to_string()}, {"name": "account", "type": 3, "value": "acct-1"}]);
-    assert!(matches!(dispatch("INTERACTION_CREATE", interaction(2, 9, BO, &[AGENT_ROLE], "link", user)), Event::InteractionCreate(_)));
+    assert!(matches!(
+        dispatch("INTERACTION_CREATE", interaction(2, 9, BO, &[AGENT_ROLE], "link", user)),
+        Event::InteractionCreate(_)
+    ));
     let auto = json!([{"name": "case", "type": 3, "value": "RF-0", "focused": true}]);
     match dispatch("INTERACTION_CREATE", interaction(4, 10, ANA, &[], "approve", auto)) {
         Event::InteractionCreate(i) => assert!(i.interaction.as_autocomplete().is_some()),
@@ -73,7 +82,8 @@ fn interactions_commands_and_autocomplete() {
 
 #[test]
 fn rest_replies() {
-    serde_json::from_value::<serenity::model::channel::Message>(message(1, SUPPORT, BOT, "x", json!([{"title": "t"}]))).unwrap();
+    serde_json::from_value::<serenity::model::channel::Message>(message(1, SUPPORT, BOT, "x", json!([{"title": "t"}])))
+        .unwrap();
     serde_json::from_value::<serenity::model::channel::GuildChannel>(thread_channel(3, SUPPORT, "RF-000001")).unwrap();
     serde_json::from_value::<serenity::model::channel::PrivateChannel>(private_channel(4, ANA)).unwrap();
     serde_json::from_value::<serenity::model::guild::Member>(member(KIM, &[LEAD_ROLE])).unwrap();

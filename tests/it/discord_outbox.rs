@@ -35,7 +35,9 @@ impl ChatSink for Sink {
         let fail = self.failing.lock().unwrap().iter().find(|(u, _)| *u == to).map(|(_, k)| *k);
         match fail {
             Some("retry") => Err(ChatError::Retry { reason: "503 from the platform".into(), after: None }.into()),
-            Some("429") => Err(ChatError::Retry { reason: "429".into(), after: Some(std::time::Duration::from_secs(60)) }.into()),
+            Some("429") => {
+                Err(ChatError::Retry { reason: "429".into(), after: Some(std::time::Duration::from_secs(60)) }.into())
+            }
             Some("refused") => Err(ChatError::Refused { reason: "403 Missing Permissions (50013)".into() }.into()),
             Some("other") => Err(anyhow::anyhow!("connection reset")),
             _ => {
@@ -48,9 +50,15 @@ impl ChatSink for Sink {
 
 async fn say(store: &dyn Store, to: &str, text: &str) {
     let mut tx = store.begin().await.unwrap();
-    tx.push(Action::Say { message_ref: None, channel: "82000000000000001".into(), to: Some(to.into()), case: None, text: text.into() })
-        .await
-        .unwrap();
+    tx.push(Action::Say {
+        message_ref: None,
+        channel: "82000000000000001".into(),
+        to: Some(to.into()),
+        case: None,
+        text: text.into(),
+    })
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
 }
 
@@ -74,7 +82,10 @@ async fn one_failing_destination_never_blocks_another_and_keeps_its_own_order() 
         let r = pass(store, &sink, t0).await;
         assert_eq!(*sink.delivered.lock().unwrap(), vec!["cus 1", "cus 2"], "the other destination is answered");
         assert_eq!(r.retried, 1);
-        assert!(!sink.attempts.lock().unwrap().contains(&"ana 2".to_string()), "ana 2 waits behind ana 1 (order per destination)");
+        assert!(
+            !sink.attempts.lock().unwrap().contains(&"ana 2".to_string()),
+            "ana 2 waits behind ana 1 (order per destination)"
+        );
         // Not due again at once: the same worker does not spin on it.
         sink.attempts.lock().unwrap().clear();
         pass(store, &sink, t0 + Duration::milliseconds(900)).await;
@@ -104,7 +115,10 @@ async fn refused_or_out_of_attempts_items_end_dead_and_release_their_destination
         say(store, "kim", "kim 1").await;
         let mut now = SystemClock.now();
         let r = pass(store, &sink, now).await;
-        assert_eq!(r.dead, 2, "a refusal for good is dead at once, and the next item of its destination goes on (refused too)");
+        assert_eq!(
+            r.dead, 2,
+            "a refusal for good is dead at once, and the next item of its destination goes on (refused too)"
+        );
         assert_eq!(r.retried, 1);
         assert_eq!(store.outbox_health().await.unwrap().dead, 2);
         // kim keeps retrying with backoff, then is given up on.

@@ -28,7 +28,13 @@ const fn obs(lead: &'static str, present: bool, seen: i64) -> Obs {
 }
 
 fn event(o: Obs, case: CaseNumber) -> Event {
-    Event::ReactionSeen { actor: Actor::known(o.lead), emoji: "✅".into(), target: ReactTarget::ApprovalOf(case), present: o.present, seen: o.seen }
+    Event::ReactionSeen {
+        actor: Actor::known(o.lead),
+        emoji: "✅".into(),
+        target: ReactTarget::ApprovalOf(case),
+        present: o.present,
+        seen: o.seen,
+    }
 }
 
 /// What must happen when the observations are applied in `order`: each lead's newest
@@ -74,7 +80,16 @@ async fn two_lead_request(bot: &Bot, i: usize) -> (RefundId, CaseNumber) {
     let c = format!("ch_v{i}");
     bot.engine.seed_charge(&charge(&c, "1200.00", ChargeKind::Product), at(0)).await.unwrap();
     bot.say("bo", &format!("/refund {c} 600 customer asked"), 1).await;
-    let r = bot.engine.store().snapshot().await.unwrap().refunds.into_iter().find(|r| r.charge.as_str() == c).expect("request made");
+    let r = bot
+        .engine
+        .store()
+        .snapshot()
+        .await
+        .unwrap()
+        .refunds
+        .into_iter()
+        .find(|r| r.charge.as_str() == c)
+        .expect("request made");
     assert_eq!(r.leads_needed, 2, "{c}: a two-lead request");
     (r.id, r.case)
 }
@@ -99,7 +114,13 @@ async fn stored_vote(bot: &Bot, id: RefundId, lead: &str) -> Option<VoteRow> {
 /// add was lost and the add then counted: paid in orders where kim had withdrawn.)
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_instances_apply_votes_newest_first_in_every_order() {
-    let events = [obs("kim", true, 10), obs("kim", false, 20), obs("kim", true, 30), obs("max", true, 15), obs("max", false, 25)];
+    let events = [
+        obs("kim", true, 10),
+        obs("kim", false, 20),
+        obs("kim", true, 30),
+        obs("max", true, 15),
+        obs("max", false, 25),
+    ];
     let orders = permutations(&events);
     assert_eq!(orders.len(), 120);
     for b in backends() {
@@ -178,8 +199,14 @@ async fn two_instances_racing_never_pay_without_two_standing_approvals() {
 /// withdrawal of it counts.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn approvals_given_before_migration_0010_still_stand_and_can_be_withdrawn() {
-    let backfill =
-        |sql: &str| sql.split(';').map(str::trim).filter(|s| s.contains("INSERT INTO refund_votes")).map(|s| s.to_string()).next().unwrap();
+    let backfill = |sql: &str| {
+        sql.split(';')
+            .map(str::trim)
+            .filter(|s| s.contains("INSERT INTO refund_votes"))
+            .map(|s| s.to_string())
+            .next()
+            .unwrap()
+    };
     for b in backends() {
         let bot = bot(&b, |_| {}).await;
         let (id, case) = two_lead_request(&bot, 0).await;
@@ -195,6 +222,10 @@ async fn approvals_given_before_migration_0010_still_stand_and_can_be_withdrawn(
         bot.engine.handle(event(obs("kim", false, 20), case), at(3), None).await.unwrap();
         bot.engine.handle(event(obs("max", true, 21), case), at(4), None).await.unwrap();
         let (status, approvals, _) = refund_state(&bot, id).await;
-        assert_eq!((status.as_str(), approvals), ("awaiting_approval", vec!["max".to_string()]), "kim's withdrawal counted");
+        assert_eq!(
+            (status.as_str(), approvals),
+            ("awaiting_approval", vec!["max".to_string()]),
+            "kim's withdrawal counted"
+        );
     }
 }

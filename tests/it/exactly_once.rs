@@ -15,12 +15,26 @@ use std::time::Duration;
 
 async fn seed(engine: &Engine) {
     let at = t("2026-05-02T08:00:00Z");
-    engine.seed_account(&Account { id: AccountId::new("acct-1"), currency: Currency::USD, auto_recharge: None }, None, at).await.unwrap();
-    for (id, role, acct) in [("ana", Role::Customer, Some("acct-1")), ("bo", Role::Agent, None), ("kim", Role::Lead, None)] {
-        engine.seed_user(&User { id: UserId::new(id), roles: Roles::NONE.with(role), account: acct.map(AccountId::new) }, at).await.unwrap();
+    engine
+        .seed_account(&Account { id: AccountId::new("acct-1"), currency: Currency::USD, auto_recharge: None }, None, at)
+        .await
+        .unwrap();
+    for (id, role, acct) in
+        [("ana", Role::Customer, Some("acct-1")), ("bo", Role::Agent, None), ("kim", Role::Lead, None)]
+    {
+        engine
+            .seed_user(
+                &User { id: UserId::new(id), roles: Roles::NONE.with(role), account: acct.map(AccountId::new) },
+                at,
+            )
+            .await
+            .unwrap();
     }
     engine
-        .seed_charge(&Charge { description: "Pack".into(), ..card_charge("ch_1", "acct-1", "49.00", t("2026-05-02T09:00:00Z")) }, at)
+        .seed_charge(
+            &Charge { description: "Pack".into(), ..card_charge("ch_1", "acct-1", "49.00", t("2026-05-02T09:00:00Z")) },
+            at,
+        )
         .await
         .unwrap();
 }
@@ -30,7 +44,12 @@ fn msg(user: &str, text: &str) -> Event {
 }
 
 fn approve(user: &str) -> Event {
-    Event::Reaction { actor: Actor::known(user), emoji: "✅".into(), target: ReactTarget::ApprovalOf(CaseNumber::FIRST), added: true }
+    Event::Reaction {
+        actor: Actor::known(user),
+        emoji: "✅".into(),
+        target: ReactTarget::ApprovalOf(CaseNumber::FIRST),
+        added: true,
+    }
 }
 
 /// A provider that never answers (the process "dies" while waiting).
@@ -77,11 +96,13 @@ async fn a_crash_after_paying_is_resumed_at_start_and_pays_once() {
         let db = fresh_db(&backend).await;
         let now = t("2026-05-02T10:10:00Z");
         {
-            let (engine, _sb, _clock, _store) = engine_on(&db.url, "worker-a", |s| Arc::new(PayThenHang(s)) as Arc<dyn PaymentConnector>).await;
+            let (engine, _sb, _clock, _store) =
+                engine_on(&db.url, "worker-a", |s| Arc::new(PayThenHang(s)) as Arc<dyn PaymentConnector>).await;
             seed(&engine).await;
             engine.handle(msg("bo", "/refund ch_1 broken"), t("2026-05-02T10:05:00Z"), None).await.unwrap();
             // The lead approves; the worker pays and dies before it can record the answer.
-            let crashed = tokio::time::timeout(Duration::from_millis(300), engine.handle(approve("kim"), now, None)).await;
+            let crashed =
+                tokio::time::timeout(Duration::from_millis(300), engine.handle(approve("kim"), now, None)).await;
             assert!(crashed.is_err(), "the first process hangs in the provider call");
             let (statuses, notes) = state(&engine).await;
             assert_eq!(statuses, vec!["executing"], "approved and executing was committed before the call");
@@ -113,10 +134,13 @@ async fn a_crash_before_paying_is_resumed_and_pays_once() {
         let db = fresh_db(&backend).await;
         let now = t("2026-05-02T10:10:00Z");
         {
-            let (engine, _sb, _c, _s) = engine_on(&db.url, "worker-a", |_| Arc::new(Hang) as Arc<dyn PaymentConnector>).await;
+            let (engine, _sb, _c, _s) =
+                engine_on(&db.url, "worker-a", |_| Arc::new(Hang) as Arc<dyn PaymentConnector>).await;
             seed(&engine).await;
             engine.handle(msg("bo", "/refund ch_1"), t("2026-05-02T10:05:00Z"), None).await.unwrap();
-            assert!(tokio::time::timeout(Duration::from_millis(300), engine.handle(approve("kim"), now, None)).await.is_err());
+            assert!(tokio::time::timeout(Duration::from_millis(300), engine.handle(approve("kim"), now, None))
+                .await
+                .is_err());
         }
         let (engine, sandbox, clock, _s) = engine_on(&db.url, "worker-b", |s| s as Arc<dyn PaymentConnector>).await;
         clock.set(now);
@@ -138,10 +162,12 @@ async fn competing_workers_pay_once() {
         // Approve without letting this worker pay: commit the approval through a worker
         // whose provider hangs, then race two live workers on the same store.
         {
-            let (h, _sb, _c, _s) = engine_on(&db.url, "worker-h", |_| Arc::new(Hang) as Arc<dyn PaymentConnector>).await;
+            let (h, _sb, _c, _s) =
+                engine_on(&db.url, "worker-h", |_| Arc::new(Hang) as Arc<dyn PaymentConnector>).await;
             let _ = tokio::time::timeout(Duration::from_millis(300), h.handle(approve("kim"), now, None)).await;
         }
-        let (b, _sb2, clock_b, _s2) = engine_on(&db.url, "worker-b", |_| sandbox.clone() as Arc<dyn PaymentConnector>).await;
+        let (b, _sb2, clock_b, _s2) =
+            engine_on(&db.url, "worker-b", |_| sandbox.clone() as Arc<dyn PaymentConnector>).await;
         clock_b.set(now);
         let later = now + chrono::Duration::minutes(6);
         let (ra, rb) = tokio::join!(a.run_timers(later), b.run_timers(later));
@@ -179,12 +205,26 @@ async fn wallet_balance_is_the_exact_sum_of_entries_in_sql() {
         seed(&engine).await;
         // 7,777 conversations at 0.0125 from a goodwill credit of 100: exact, no float drift.
         engine.handle(msg("kim", "/wallet credit acct-1 100 welcome"), t("2026-05-02T10:00:00Z"), None).await.unwrap();
-        engine.handle(Event::Usage { account: AccountId::new("acct-1"), conversations: 7777 }, t("2026-05-02T10:01:00Z"), None).await.unwrap();
+        engine
+            .handle(
+                Event::Usage { account: AccountId::new("acct-1"), conversations: 7777 },
+                t("2026-05-02T10:01:00Z"),
+                None,
+            )
+            .await
+            .unwrap();
         let s = engine.store().snapshot().await.unwrap();
         let w = s.wallets.iter().find(|w| w.account.as_str() == "acct-1").unwrap();
         assert_eq!(w.balance, "2.7875".parse().unwrap());
         // and it never goes below zero
-        engine.handle(Event::Usage { account: AccountId::new("acct-1"), conversations: 1000 }, t("2026-05-02T10:02:00Z"), None).await.unwrap();
+        engine
+            .handle(
+                Event::Usage { account: AccountId::new("acct-1"), conversations: 1000 },
+                t("2026-05-02T10:02:00Z"),
+                None,
+            )
+            .await
+            .unwrap();
         let s = engine.store().snapshot().await.unwrap();
         let w = s.wallets.iter().find(|w| w.account.as_str() == "acct-1").unwrap();
         // 2.7875 is 223 conversations exactly: the 224th would go below zero and is refused.

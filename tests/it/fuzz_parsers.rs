@@ -112,7 +112,11 @@ fn fuzz_classify_never_turns_an_amount_into_a_card_number() {
     for text in ["$411,111,111,111.1111 charged twice", "charged me 411,111,111,111.1111", "411.111.111.111,1111 EUR"] {
         let c = paydesk::nlu::classifier().classify(text, "USD");
         for (name, v) in c.entities.iter() {
-            assert_eq!(paydesk::nlu::redact_card_numbers(v).card_numbers, 0, "{text:?}: entity {name} = {v:?} holds a card number");
+            assert_eq!(
+                paydesk::nlu::redact_card_numbers(v).card_numbers,
+                0,
+                "{text:?}: entity {name} = {v:?} holds a card number"
+            );
         }
     }
 }
@@ -130,7 +134,8 @@ fn fuzz_link_needs_a_user_name() {
 #[test]
 fn fuzz_mollie_items_without_an_id_give_no_event() {
     use paydesk::adapters::http::webhooks::mollie_events;
-    let payment = serde_json::json!({"id": "tr_3", "_embedded": {"chargebacks": [{}], "refunds": [{"status": "refunded"}]}});
+    let payment =
+        serde_json::json!({"id": "tr_3", "_embedded": {"chargebacks": [{}], "refunds": [{"status": "refunded"}]}});
     assert_eq!(mollie_events(&payment), vec![]);
 }
 

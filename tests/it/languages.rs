@@ -12,7 +12,11 @@ const UNSURE: &str = "about that charge";
 
 fn offered(text: &str) -> Vec<Intent> {
     let c = paydesk::nlu::classifier().classify(text, "USD");
-    assert!(c.confidence < paydesk::nlu::ASK_BELOW, "{text:?} is read with confidence {}: pick a vaguer text", c.confidence);
+    assert!(
+        c.confidence < paydesk::nlu::ASK_BELOW,
+        "{text:?} is read with confidence {}: pick a vaguer text",
+        c.confidence
+    );
     c.top.iter().filter(|(_, p)| *p >= 0.08).map(|(i, _)| *i).collect()
 }
 
@@ -34,7 +38,10 @@ async fn a_question_back_is_answered_after_a_restart_on_a_new_engine() {
         let bot = bot(&backend, |_| {}).await;
         bot.say("ana", UNSURE, 0).await;
         let said = bot.said().await;
-        assert!(said.iter().any(|s| s.contains("Do you mean that\n1. ") && s.ends_with("Reply with the number.")), "{said:?}");
+        assert!(
+            said.iter().any(|s| s.contains("Do you mean that\n1. ") && s.ends_with("Reply with the number.")),
+            "{said:?}"
+        );
         // A new engine on the same store, as after a restart (or another instance).
         let (restarted, _sandbox, _clock, _store) = engine_on(&bot._db.url, "w2", |s| s).await;
         say_on(&restarted, "ana", "2", 60).await;
@@ -91,7 +98,11 @@ async fn the_case_limit_is_told_in_spanish() {
         bot.say("ana", "Me cobraron dos veces el cargo ch_1, quiero mi dinero", 20).await;
         assert_eq!(bot.engine.store().snapshot().await.unwrap().cases.len(), 1, "{:#?}", bot.said().await);
         let said = bot.said().await;
-        assert_eq!(said.last().map(String::as_str), Some("Has abierto 1 caso en la última hora; espera un poco antes de abrir otro."), "{said:#?}");
+        assert_eq!(
+            said.last().map(String::as_str),
+            Some("Has abierto 1 caso en la última hora; espera un poco antes de abrir otro."),
+            "{said:#?}"
+        );
     }
 }
 

@@ -14,8 +14,14 @@ use proptest::prelude::*;
 use rust_decimal::Decimal;
 use std::sync::Arc;
 
-const USERS: [(&str, Role); 6] =
-    [("ana", Role::Customer), ("bo", Role::Agent), ("kim", Role::Lead), ("max", Role::Lead), ("lin", Role::Lead), ("sam", Role::Agent)];
+const USERS: [(&str, Role); 6] = [
+    ("ana", Role::Customer),
+    ("bo", Role::Agent),
+    ("kim", Role::Lead),
+    ("max", Role::Lead),
+    ("lin", Role::Lead),
+    ("sam", Role::Agent),
+];
 
 #[derive(Debug, Clone)]
 enum Step {
@@ -36,16 +42,25 @@ fn step() -> impl Strategy<Value = Step> {
 
 async fn seed(engine: &Engine, amount: &str) {
     let at = t("2026-05-02T08:00:00Z");
-    engine.seed_account(&Account { id: AccountId::new("acct-1"), currency: Currency::USD, auto_recharge: None }, None, at).await.unwrap();
+    engine
+        .seed_account(&Account { id: AccountId::new("acct-1"), currency: Currency::USD, auto_recharge: None }, None, at)
+        .await
+        .unwrap();
     for (id, role) in USERS {
         let account = (role == Role::Customer).then(|| AccountId::new("acct-1"));
         engine.seed_user(&User { id: UserId::new(id), roles: Roles::NONE.with(role), account }, at).await.unwrap();
     }
-    let charge = Charge { description: "Pack".into(), ..card_charge("ch_1", "acct-1", amount, t("2026-05-02T09:00:00Z")) };
+    let charge =
+        Charge { description: "Pack".into(), ..card_charge("ch_1", "acct-1", amount, t("2026-05-02T09:00:00Z")) };
     engine.seed_charge(&charge, at).await.unwrap();
 }
 
-fn run_approvals(amount: &'static str, requester: usize, override_: bool, steps: Vec<Step>) -> Result<usize, TestCaseError> {
+fn run_approvals(
+    amount: &'static str,
+    requester: usize,
+    override_: bool,
+    steps: Vec<Step>,
+) -> Result<usize, TestCaseError> {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     rt.block_on(async move {
         let db = fresh_db(&Backend::Sqlite).await;
@@ -53,8 +68,19 @@ fn run_approvals(amount: &'static str, requester: usize, override_: bool, steps:
         seed(&engine, amount).await;
         let mut now = t("2026-05-02T10:00:00Z");
         clock.set(now);
-        let cmd = if override_ { format!("/refund ch_1 {amount} override partner deal") } else { "/refund ch_1 test".to_string() };
-        engine.handle(Event::Message { actor: Actor::known(USERS[requester].0), text: cmd, channel: "support".into() }, now, None).await.unwrap();
+        let cmd = if override_ {
+            format!("/refund ch_1 {amount} override partner deal")
+        } else {
+            "/refund ch_1 test".to_string()
+        };
+        engine
+            .handle(
+                Event::Message { actor: Actor::known(USERS[requester].0), text: cmd, channel: "support".into() },
+                now,
+                None,
+            )
+            .await
+            .unwrap();
         for s in steps {
             match s {
                 Step::React { user, approve, added } => {
@@ -70,7 +96,15 @@ fn run_approvals(amount: &'static str, requester: usize, override_: bool, steps:
                 Step::Command { user, approve } => {
                     let text = if approve { "/approve RF-000001" } else { "/reject RF-000001 no" };
                     engine
-                        .handle(Event::Message { actor: Actor::known(USERS[user].0), text: text.into(), channel: "approvals".into() }, now, None)
+                        .handle(
+                            Event::Message {
+                                actor: Actor::known(USERS[user].0),
+                                text: text.into(),
+                                channel: "approvals".into(),
+                            },
+                            now,
+                            None,
+                        )
                         .await
                         .unwrap();
                 }
@@ -98,7 +132,8 @@ fn run_approvals(amount: &'static str, requester: usize, override_: bool, steps:
             if !paid.is_empty() {
                 prop_assert_eq!(r.status.as_str(), "succeeded");
                 let requester_id = UserId::new(USERS[requester].0);
-                let leads: std::collections::HashSet<_> = r.approved_by.iter().filter(|u| **u != requester_id).collect();
+                let leads: std::collections::HashSet<_> =
+                    r.approved_by.iter().filter(|u| **u != requester_id).collect();
                 prop_assert!(leads.len() >= r.leads_needed as usize, "paid without quorum: {:?}", r.approved_by);
                 for u in &r.approved_by {
                     let role = USERS.iter().find(|(n, _)| *n == u.as_str()).map(|(_, r)| *r);
@@ -122,7 +157,11 @@ fn the_harness_sees_payments_and_refusals() {
     assert_eq!(run_approvals("49.00", 1, false, vec![approve(5), approve(0)]).unwrap(), 0);
     assert_eq!(run_approvals("500.00", 1, false, vec![approve(2)]).unwrap(), 0, "500 needs two leads");
     assert_eq!(run_approvals("500.00", 1, false, vec![approve(2), approve(3)]).unwrap(), 1);
-    assert_eq!(run_approvals("49.00", 2, true, vec![approve(2), approve(3)]).unwrap(), 0, "the requester does not count");
+    assert_eq!(
+        run_approvals("49.00", 2, true, vec![approve(2), approve(3)]).unwrap(),
+        0,
+        "the requester does not count"
+    );
     assert_eq!(run_approvals("49.00", 2, true, vec![approve(3), approve(4)]).unwrap(), 1);
     // a timeout then a transient error: still paid once
     assert_eq!(run_approvals("49.00", 1, false, vec![Step::Fault(0, 2), Step::Fault(1, 2), approve(2)]).unwrap(), 1);

@@ -13,7 +13,9 @@ use crate::providers_support;
 use crate::providers_support::amazon_pay as amazon_pay_fake;
 
 use crate::providers_support::t;
-use amazon_pay_fake::{engine_on, refund_and_approve, seed_charge, seed_order, seed_people, AmzFake, Answer, CHARGE, PUBLIC_KEY_ID};
+use amazon_pay_fake::{
+    engine_on, refund_and_approve, seed_charge, seed_order, seed_people, AmzFake, Answer, CHARGE, PUBLIC_KEY_ID,
+};
 use paydesk::adapters::http::webhooks::{self, WebhookState};
 use paydesk::adapters::payments::amazon_pay::{self, sns};
 use paydesk::adapters::payments::currency::exponent;
@@ -47,7 +49,10 @@ async fn amazon_pay_signed_refund_pending_then_refunded() {
         assert_eq!(fake.creations(), 1);
         assert!(fake.problems().is_empty(), "{:?}", fake.problems());
         let st = fake.state.lock().unwrap();
-        assert_eq!((st.refunds[0].amount.as_str(), st.refunds[0].soft_descriptor.as_str()), ("10.00", "Refund RF-000001"));
+        assert_eq!(
+            (st.refunds[0].amount.as_str(), st.refunds[0].soft_descriptor.as_str()),
+            ("10.00", "Refund RF-000001")
+        );
         assert!(st.requests.iter().any(|q| q == &format!("GET /sandbox/v2/refunds/{id}")), "{:?}", st.requests);
         assert!(st.seen.len() >= 2, "every request was signed and checked");
     }
@@ -68,7 +73,9 @@ async fn amazon_pay_signature_matches_a_canonical_request_built_by_hand() {
     // example (signing-requests.html, Step 1): method, URI, empty query, the signed
     // headers sorted `name:value`, an empty line, their names, the body's SHA-256.
     let key = amazon_pay::amz_key(&r.idempotency_key);
-    let body = format!(r#"{{"chargeId":"{CHARGE}","refundAmount":{{"amount":"10.00","currencyCode":"USD"}},"softDescriptor":"Refund RF-000001"}}"#);
+    let body = format!(
+        r#"{{"chargeId":"{CHARGE}","refundAmount":{{"amount":"10.00","currencyCode":"USD"}},"softDescriptor":"Refund RF-000001"}}"#
+    );
     let by_hand = format!(
         "POST\n/sandbox/v2/refunds\n\naccept:application/json\ncontent-type:application/json\nx-amz-pay-date:{}\nx-amz-pay-host:127.0.0.1\n\
          x-amz-pay-idempotency-key:{key}\nx-amz-pay-region:us\n\n\
@@ -120,7 +127,9 @@ async fn amazon_pay_partial_refunds_up_to_the_cap_and_region_rules_before_approv
         // A EUR charge on a US merchant account: Amazon Pay US takes USD only — said
         // before a lead is asked, never sent.
         seed_charge(&engine, "S01-5105180-3221187-C000009", "20.00", "EUR", "2026-04-01T13:00:00Z").await;
-        let out = providers_support::request_on(&engine, "S01-5105180-3221187-C000009", "5.00", t("2026-04-01T13:10:00Z")).await;
+        let out =
+            providers_support::request_on(&engine, "S01-5105180-3221187-C000009", "5.00", t("2026-04-01T13:10:00Z"))
+                .await;
         assert!(!out.iter().any(|l| l.contains("\"approval")), "{out:?}");
         assert!(out.iter().any(|l| l.contains("USD only")), "the reason is given: {out:?}");
         assert_eq!(fake.creations(), 1);
@@ -237,16 +246,27 @@ async fn amazon_pay_ipn_signed_forged_stale_replayed_and_wrong_certificate_host(
         let http = reqwest::Client::new();
         let serve = |keys| {
             let state = WebhookState { engine: engine.clone(), keys, clock: clock.clone() };
-            paydesk::adapters::http::serve("127.0.0.1:0".parse().unwrap(), webhooks::routes(state), std::future::pending())
+            paydesk::adapters::http::serve(
+                "127.0.0.1:0".parse().unwrap(),
+                webhooks::routes(state),
+                std::future::pending(),
+            )
         };
         let prod_addr = serve(prod).await.unwrap();
         let ipn = AmzFake::refund_ipn(&refund_id, "n-1");
-        let good = serde_json::to_vec(&fake.sns_message("Notification", &ipn, "m-1", "2026-04-01T11:02:30.000Z", 2, None)).unwrap();
+        let good =
+            serde_json::to_vec(&fake.sns_message("Notification", &ipn, "m-1", "2026-04-01T11:02:30.000Z", 2, None))
+                .unwrap();
         let post = |addr: std::net::SocketAddr, body: Vec<u8>| {
-            let r = http.post(format!("http://{addr}/webhooks/amazon_pay")).header("content-type", "text/plain").body(body);
+            let r =
+                http.post(format!("http://{addr}/webhooks/amazon_pay")).header("content-type", "text/plain").body(body);
             async move { r.send().await.unwrap().status().as_u16() }
         };
-        assert_eq!(post(prod_addr, good.clone()).await, 401, "a certificate host other than sns.<region>.amazonaws.com is refused");
+        assert_eq!(
+            post(prod_addr, good.clone()).await,
+            401,
+            "a certificate host other than sns.<region>.amazonaws.com is refused"
+        );
         assert_eq!(fake.state.lock().unwrap().cert_fetches, 0, "and never fetched");
         // The test's verifier also admits this machine's fake SNS.
         let old = providers.webhooks.amazon_pay.take().unwrap();
@@ -259,9 +279,15 @@ async fn amazon_pay_ipn_signed_forged_stale_replayed_and_wrong_certificate_host(
         let audit = || async { engine.store().audit(None).await.unwrap().len() };
         let before = audit().await;
         // Forged: signed with another key; tampered: the message changed after signing.
-        let forged =
-            serde_json::to_vec(&fake.sns_message("Notification", &ipn, "m-1", "2026-04-01T11:02:30.000Z", 2, Some(amazon_pay_fake::merchant_key())))
-                .unwrap();
+        let forged = serde_json::to_vec(&fake.sns_message(
+            "Notification",
+            &ipn,
+            "m-1",
+            "2026-04-01T11:02:30.000Z",
+            2,
+            Some(amazon_pay_fake::merchant_key()),
+        ))
+        .unwrap();
         assert_eq!(post(addr, forged).await, 401);
         let mut tampered: serde_json::Value = serde_json::from_slice(&good).unwrap();
         tampered["Message"] = serde_json::json!(AmzFake::refund_ipn("S01-5105180-3221187-R999999", "n-1"));
@@ -271,7 +297,9 @@ async fn amazon_pay_ipn_signed_forged_stale_replayed_and_wrong_certificate_host(
         elsewhere["SigningCertURL"] = serde_json::json!("https://sns.us-east-1.amazonaws.com.evil.example/cert.pem");
         assert_eq!(post(addr, serde_json::to_vec(&elsewhere).unwrap()).await, 401);
         // Stale: correctly signed, an hour old.
-        let stale = serde_json::to_vec(&fake.sns_message("Notification", &ipn, "m-0", "2026-04-01T10:02:30.000Z", 2, None)).unwrap();
+        let stale =
+            serde_json::to_vec(&fake.sns_message("Notification", &ipn, "m-0", "2026-04-01T10:02:30.000Z", 2, None))
+                .unwrap();
         assert_eq!(post(addr, stale).await, 401);
         assert_eq!(post(addr, b"not json".to_vec()).await, 400);
         assert_eq!(audit().await, before);
@@ -285,7 +313,9 @@ async fn amazon_pay_ipn_signed_forged_stale_replayed_and_wrong_certificate_host(
         assert_eq!(post(addr, good.clone()).await, 200);
         assert_eq!(audit().await, after);
         // SignatureVersion 1 (SHA1withRSA) verifies too; the certificate was fetched once.
-        let v1 = serde_json::to_vec(&fake.sns_message("Notification", &ipn, "m-2", "2026-04-01T11:02:40.000Z", 1, None)).unwrap();
+        let v1 =
+            serde_json::to_vec(&fake.sns_message("Notification", &ipn, "m-2", "2026-04-01T11:02:40.000Z", 1, None))
+                .unwrap();
         assert_eq!(post(addr, v1).await, 200);
         assert_eq!(fake.state.lock().unwrap().cert_fetches, 1, "cached");
         // The subscription confirmation for the configured topic is confirmed.
@@ -332,7 +362,15 @@ async fn amazon_pay_settlement_report_reconciles_and_names_no_customer_for_impor
         assert_eq!(m.len(), 1, "{m:#?}");
         assert!(m[0].describe().contains(&format!("refund {central} of 5.00 USD")), "{}", m[0].describe());
         let now = t("2026-04-01T12:30:00Z");
-        assert!(engine.reconcile_mismatch("amazon_pay", &m[0].fingerprint(), m[0].charge().as_ref(), &m[0].describe(), now).await.unwrap().is_some());
-        assert!(engine.reconcile_mismatch("amazon_pay", &m[0].fingerprint(), m[0].charge().as_ref(), &m[0].describe(), now).await.unwrap().is_none());
+        assert!(engine
+            .reconcile_mismatch("amazon_pay", &m[0].fingerprint(), m[0].charge().as_ref(), &m[0].describe(), now)
+            .await
+            .unwrap()
+            .is_some());
+        assert!(engine
+            .reconcile_mismatch("amazon_pay", &m[0].fingerprint(), m[0].charge().as_ref(), &m[0].describe(), now)
+            .await
+            .unwrap()
+            .is_none());
     }
 }

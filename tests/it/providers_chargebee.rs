@@ -48,7 +48,11 @@ async fn chargebee_success_and_partial_refunds_up_to_the_cap() {
         }
         let all = refunds(&engine).await;
         assert_eq!(all[1].status, RefundStatus::Failed, "refused, nothing made: {:?}", all[1].last_error);
-        assert!(all[1].last_error.clone().unwrap_or_default().contains("larger than what is left"), "{:?}", all[1].last_error);
+        assert!(
+            all[1].last_error.clone().unwrap_or_default().contains("larger than what is left"),
+            "{:?}",
+            all[1].last_error
+        );
         // Beyond paydesk's own cap (49.00 - 30.00): refused before any lead is asked.
         let out = providers_support::request_on(&engine, INVOICE, "20.00", t("2026-04-01T13:00:00Z")).await;
         assert!(!out.iter().any(|l| l.contains("\"approval")), "{out:?}");
@@ -94,7 +98,12 @@ async fn chargebee_past_the_window_looks_up_the_comments_before_any_retry() {
             engine.run_timers(t(at)).await.unwrap();
         }
         let r = refunds(&engine).await.remove(0);
-        assert_eq!(r.status, RefundStatus::Executing, "made but not named: never failed, never sent again: {:?}", r.last_error);
+        assert_eq!(
+            r.status,
+            RefundStatus::Executing,
+            "made but not named: never failed, never sent again: {:?}",
+            r.last_error
+        );
         assert!(r.needs_lookup);
         assert_eq!(fake.creations(), 1, "no second refund past the idempotency window");
         let reqs = fake.state.lock().unwrap().requests.clone();
@@ -163,16 +172,26 @@ async fn chargebee_webhook_basic_auth_right_forged_stale_replayed() {
         let now = t("2026-04-01T11:03:00Z");
         clock.set(now);
         let state = WebhookState { engine: engine.clone(), keys: providers.webhooks.clone(), clock };
-        let addr = paydesk::adapters::http::serve("127.0.0.1:0".parse().unwrap(), webhooks::routes(state), std::future::pending()).await.unwrap();
+        let addr = paydesk::adapters::http::serve(
+            "127.0.0.1:0".parse().unwrap(),
+            webhooks::routes(state),
+            std::future::pending(),
+        )
+        .await
+        .unwrap();
         let http = reqwest::Client::new();
         let post = |auth: Option<(&str, &str)>, body: Vec<u8>| {
-            let mut r = http.post(format!("http://{addr}/webhooks/chargebee")).header("content-type", "application/json").body(body);
+            let mut r = http
+                .post(format!("http://{addr}/webhooks/chargebee"))
+                .header("content-type", "application/json")
+                .body(body);
             if let Some((u, p)) = auth {
                 r = r.basic_auth(u, Some(p));
             }
             async move { r.send().await.unwrap().status().as_u16() }
         };
-        let body = serde_json::to_vec(&fake.event("ev_16BPgETyVrQbiGhA", "credit_note_created", now.timestamp() - 60)).unwrap();
+        let body = serde_json::to_vec(&fake.event("ev_16BPgETyVrQbiGhA", "credit_note_created", now.timestamp() - 60))
+            .unwrap();
         let audit = || async { engine.store().audit(None).await.unwrap().len() };
         let before = audit().await;
         assert_eq!(post(None, body.clone()).await, 401, "no auth");
@@ -202,16 +221,29 @@ async fn chargebee_transactions_export_imports_and_reconciles() {
         let ParsedCharges { charges, bad, .. } = parse_charges_in(&fake.export_csv(), "chargebee", &exponent);
         assert!(bad.is_empty(), "{bad:?}");
         assert_eq!(charges.len(), 1);
-        assert_eq!((charges[0].id.to_string(), charges[0].account.to_string()), ("txn_pay1".to_string(), "cb-AzZ1".to_string()));
+        assert_eq!(
+            (charges[0].id.to_string(), charges[0].account.to_string()),
+            ("txn_pay1".to_string(), "cb-AzZ1".to_string())
+        );
         for c in &charges {
             engine.import_charge(c, t("2026-04-01T10:30:00Z")).await.unwrap();
         }
-        assert!(engine.store().charge(&paydesk::domain::ids::ChargeId::new("txn_pay1".to_string())).await.unwrap().is_some());
+        assert!(engine
+            .store()
+            .charge(&paydesk::domain::ids::ChargeId::new("txn_pay1".to_string()))
+            .await
+            .unwrap()
+            .is_some());
         // The imported payment is refunded as a payment (`amount`, no credit note).
         providers_support::request_on(&engine, "txn_pay1", "4.00", t("2026-04-01T10:40:00Z")).await;
         providers_support::approve(&engine, t("2026-04-01T10:41:00Z")).await;
         let r = refunds(&engine).await.remove(0);
-        assert_eq!((r.status, r.provider_ref.as_deref()), (RefundStatus::Succeeded, Some("txn_r1")), "{:?}", r.last_error);
+        assert_eq!(
+            (r.status, r.provider_ref.as_deref()),
+            (RefundStatus::Succeeded, Some("txn_r1")),
+            "{:?}",
+            r.last_error
+        );
         assert_eq!(fake.state.lock().unwrap().refunds[0].minor, 400);
         let out = providers_support::request_on(&engine, INVOICE, "10.00", t("2026-04-01T11:00:00Z")).await;
         let case = out.iter().find_map(|l| l.split("RF-").nth(1).map(|s| format!("RF-{}", &s[..6]))).unwrap();
@@ -232,7 +264,15 @@ async fn chargebee_transactions_export_imports_and_reconciles() {
         assert_eq!(m.len(), 1, "{m:#?}");
         assert!(m[0].describe().contains(&format!("refund {app} of 5.00 EUR")), "{}", m[0].describe());
         let now = t("2026-04-01T12:30:00Z");
-        assert!(engine.reconcile_mismatch("chargebee", &m[0].fingerprint(), m[0].charge().as_ref(), &m[0].describe(), now).await.unwrap().is_some());
-        assert!(engine.reconcile_mismatch("chargebee", &m[0].fingerprint(), m[0].charge().as_ref(), &m[0].describe(), now).await.unwrap().is_none());
+        assert!(engine
+            .reconcile_mismatch("chargebee", &m[0].fingerprint(), m[0].charge().as_ref(), &m[0].describe(), now)
+            .await
+            .unwrap()
+            .is_some());
+        assert!(engine
+            .reconcile_mismatch("chargebee", &m[0].fingerprint(), m[0].charge().as_ref(), &m[0].describe(), now)
+            .await
+            .unwrap()
+            .is_none());
     }
 }

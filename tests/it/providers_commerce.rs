@@ -8,7 +8,9 @@ use crate::common;
 use crate::providers_support;
 
 use crate::providers_support::t;
-use crate::providers_support::woocommerce::{engine_on, refund_and_approve, seed_order, seed_people, Answer, WooFake, ORDER, WEBHOOK_SECRET};
+use crate::providers_support::woocommerce::{
+    engine_on, refund_and_approve, seed_order, seed_people, Answer, WooFake, ORDER, WEBHOOK_SECRET,
+};
 use paydesk::adapters::http::webhooks::{self, woocommerce_signature, WebhookState};
 use paydesk::adapters::payments::currency::exponent;
 use paydesk::app::reconcile::{compare, parse_charges_in, parse_refunds_in};
@@ -165,7 +167,11 @@ async fn woocommerce_rate_limit_honours_ratelimit_retry_after() {
         refund_and_approve(&engine, "10.00", "2026-04-01T11:00:00Z").await;
         let r = refunds(&engine).await.remove(0);
         assert_eq!(r.status, RefundStatus::Succeeded, "{:?}", r.last_error);
-        assert!(started.elapsed() >= std::time::Duration::from_millis(950), "RateLimit-Retry-After: 1 was honoured: {:?}", started.elapsed());
+        assert!(
+            started.elapsed() >= std::time::Duration::from_millis(950),
+            "RateLimit-Retry-After: 1 was honoured: {:?}",
+            started.elapsed()
+        );
         assert_eq!(fake.creations(), 1);
     }
 }
@@ -183,7 +189,13 @@ async fn woocommerce_webhook_signed_forged_stale_replayed() {
         assert_eq!(refunds(&engine).await[0].status, RefundStatus::Executing);
         clock.set(t("2026-04-01T11:03:00Z"));
         let state = WebhookState { engine: engine.clone(), keys: providers.webhooks.clone(), clock };
-        let addr = paydesk::adapters::http::serve("127.0.0.1:0".parse().unwrap(), webhooks::routes(state), std::future::pending()).await.unwrap();
+        let addr = paydesk::adapters::http::serve(
+            "127.0.0.1:0".parse().unwrap(),
+            webhooks::routes(state),
+            std::future::pending(),
+        )
+        .await
+        .unwrap();
         let http = reqwest::Client::new();
         let post = |headers: Vec<(&'static str, String)>, body: Vec<u8>| {
             let mut r = http.post(format!("http://{addr}/webhooks/woocommerce")).body(body);
@@ -241,12 +253,18 @@ async fn woocommerce_orders_export_imports_charges_and_reconciles_refunds() {
         seed_people(&engine, "2026-04-01T09:00:00Z").await;
         // The store's own export: GET /wp-json/wc/v3/orders.
         let export = serde_json::to_string(&vec![fake.order_json("2026-04-01T10:00:00")]).unwrap();
-        let paydesk::app::reconcile::ParsedCharges { charges, bad, .. } = parse_charges_in(&export, "woocommerce", &exponent);
+        let paydesk::app::reconcile::ParsedCharges { charges, bad, .. } =
+            parse_charges_in(&export, "woocommerce", &exponent);
         assert!(bad.is_empty(), "{bad:?}");
         for c in &charges {
             engine.import_charge(c, t("2026-04-01T10:30:00Z")).await.unwrap();
         }
-        let c = engine.store().charge(&paydesk::domain::ids::ChargeId::new("727".to_string())).await.unwrap().expect("order 727 imported");
+        let c = engine
+            .store()
+            .charge(&paydesk::domain::ids::ChargeId::new("727".to_string()))
+            .await
+            .unwrap()
+            .expect("order 727 imported");
         assert_eq!((c.provider.as_str(), c.amount), ("woocommerce", "49.00".parse().unwrap()));
         // A refund through paydesk, and one made in the store directly.
         refund_and_approve(&engine, "10.00", "2026-04-01T11:00:00Z").await;
@@ -261,9 +279,15 @@ async fn woocommerce_orders_export_imports_charges_and_reconciles_refunds() {
         let m = &mismatches[0];
         assert!(m.describe().contains(&format!("refund {till} of 5.00 USD")), "{}", m.describe());
         let now = t("2026-04-01T12:30:00Z");
-        let first = engine.reconcile_mismatch("woocommerce", &m.fingerprint(), m.charge().as_ref(), &m.describe(), now).await.unwrap();
+        let first = engine
+            .reconcile_mismatch("woocommerce", &m.fingerprint(), m.charge().as_ref(), &m.describe(), now)
+            .await
+            .unwrap();
         assert!(first.is_some(), "a case for the leads");
-        let again = engine.reconcile_mismatch("woocommerce", &m.fingerprint(), m.charge().as_ref(), &m.describe(), now).await.unwrap();
+        let again = engine
+            .reconcile_mismatch("woocommerce", &m.fingerprint(), m.charge().as_ref(), &m.describe(), now)
+            .await
+            .unwrap();
         assert!(again.is_none(), "reconciling the same export again opens nothing new");
     }
 }
@@ -298,7 +322,13 @@ mod klarna {
             let why = all[1].last_error.clone().unwrap_or_default();
             assert!(why.contains("larger than what is left"), "{why}");
             // Beyond paydesk's own cap: refused before any lead is asked.
-            let out = super::providers_support::request_on(&engine, providers_support_klarna::ORDER, "20.00", t("2026-04-01T13:00:00Z")).await;
+            let out = super::providers_support::request_on(
+                &engine,
+                providers_support_klarna::ORDER,
+                "20.00",
+                t("2026-04-01T13:00:00Z"),
+            )
+            .await;
             assert!(!out.iter().any(|l| l.contains("\"approval")), "{out:?}");
             assert_eq!(fake.creations(), 1);
             assert_eq!(fake.state.lock().unwrap().refunds[0].minor, 3000, "minor units");
@@ -322,8 +352,16 @@ mod klarna {
             assert_eq!(r.provider_ref.as_deref(), Some("b2cb4f5c-0001"));
             assert_eq!(fake.creations(), 1);
             let reqs = fake.state.lock().unwrap().requests.clone();
-            assert!(reqs.iter().any(|q| q == &format!("GET /ordermanagement/v1/orders/{}", providers_support_klarna::ORDER)), "{reqs:?}");
-            assert_eq!(reqs.iter().filter(|q| q.starts_with("POST")).count(), 1, "found by its reference, not by sending again: {reqs:?}");
+            assert!(
+                reqs.iter()
+                    .any(|q| q == &format!("GET /ordermanagement/v1/orders/{}", providers_support_klarna::ORDER)),
+                "{reqs:?}"
+            );
+            assert_eq!(
+                reqs.iter().filter(|q| q.starts_with("POST")).count(),
+                1,
+                "found by its reference, not by sending again: {reqs:?}"
+            );
             assert!(fake.problems().is_empty(), "{:?}", fake.problems());
         }
     }
@@ -335,7 +373,8 @@ mod klarna {
             let db = common::fresh_db(&backend).await;
             let (engine, _c, _p) = engine_on(&fake, &db.url).await;
             seed_order(&engine, "2026-04-01T10:00:00Z").await;
-            let denied = r#"{"error_code":"UNAUTHORIZED","error_messages":["Invalid credentials"],"correlation_id":"c"}"#;
+            let denied =
+                r#"{"error_code":"UNAUTHORIZED","error_messages":["Invalid credentials"],"correlation_id":"c"}"#;
             fake.script_lookups(&[(401, denied), (401, denied), (403, denied), (401, denied)]);
             refund_and_approve(&engine, "10.00", "2026-04-01T11:00:00Z").await;
             for at in ["2026-04-01T11:05:00Z", "2026-04-01T11:20:00Z", "2026-04-01T11:40:00Z"] {
@@ -385,8 +424,16 @@ mod klarna {
             assert_eq!(m.len(), 1, "{m:#?}");
             assert!(m[0].describe().contains(&format!("refund {portal} of 5.00 EUR")), "{}", m[0].describe());
             let now = t("2026-04-01T12:30:00Z");
-            assert!(engine.reconcile_mismatch("klarna", &m[0].fingerprint(), m[0].charge().as_ref(), &m[0].describe(), now).await.unwrap().is_some());
-            assert!(engine.reconcile_mismatch("klarna", &m[0].fingerprint(), m[0].charge().as_ref(), &m[0].describe(), now).await.unwrap().is_none());
+            assert!(engine
+                .reconcile_mismatch("klarna", &m[0].fingerprint(), m[0].charge().as_ref(), &m[0].describe(), now)
+                .await
+                .unwrap()
+                .is_some());
+            assert!(engine
+                .reconcile_mismatch("klarna", &m[0].fingerprint(), m[0].charge().as_ref(), &m[0].describe(), now)
+                .await
+                .unwrap()
+                .is_none());
         }
     }
 }

@@ -21,7 +21,14 @@ async fn only_refund(engine: &Engine) -> Refund {
 
 /// A fake of `kind` holding a charge of `charge` (`minor` in the provider's units) and an
 /// engine on `backend` with that charge seeded.
-async fn setup(backend: &common::Backend, kind: Kind, script: &[Answer], cur: &str, charge: &str, minor: i64) -> (Fake, Arc<Engine>, common::TestDb) {
+async fn setup(
+    backend: &common::Backend,
+    kind: Kind,
+    script: &[Answer],
+    cur: &str,
+    charge: &str,
+    minor: i64,
+) -> (Fake, Arc<Engine>, common::TestDb) {
     let fake = Fake::start(kind, script).await;
     fake.set_charge(cur, minor);
     let db = common::fresh_db(backend).await;
@@ -36,9 +43,11 @@ async fn setup(backend: &common::Backend, kind: Kind, script: &[Answer], cur: &s
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stripe_refunds_carry_no_currency_and_are_paid() {
     for backend in common::backends() {
-        for (cur, charge, minor, amount, wire) in
-            [("USD", "49.00", 4900, "10.00", 1000), ("JPY", "4900", 4900, "1000", 1000), ("KWD", "49.000", 49000, "10.250", 10250)]
-        {
+        for (cur, charge, minor, amount, wire) in [
+            ("USD", "49.00", 4900, "10.00", 1000),
+            ("JPY", "4900", 4900, "1000", 1000),
+            ("KWD", "49.000", 49000, "10.250", 10250),
+        ] {
             let (fake, engine, _db) = setup(&backend, Kind::Stripe, &[Answer::Ok], cur, charge, minor).await;
             let at = t(START) + chrono::Duration::hours(1);
             request(&engine, Kind::Stripe, amount, at).await;
@@ -79,7 +88,8 @@ const LOOKUP_ERRORS: [(u16, &str); 7] = [
 async fn lost_answer_then_4xx_lookups_is_never_failed() {
     for backend in common::backends() {
         for kind in Kind::ALL {
-            let (fake, engine, _db) = setup(&backend, kind, &[Answer::Hang], providers_support::currency(kind).code(), "49.00", 4900).await;
+            let (fake, engine, _db) =
+                setup(&backend, kind, &[Answer::Hang], providers_support::currency(kind).code(), "49.00", 4900).await;
             fake.script_lookups(&LOOKUP_ERRORS);
             let at = t(START) + chrono::Duration::hours(1);
             request(&engine, kind, "10.00", at).await;
@@ -91,7 +101,8 @@ async fn lost_answer_then_4xx_lookups_is_never_failed() {
                 let r = only_refund(&engine).await;
                 assert_ne!(r.status, RefundStatus::Failed, "{kind:?} at {tick}: {:?}", r.last_error);
                 let told = outbox(&engine).await;
-                let warnings = told.iter().filter(|l| l.contains("may have been paid") && l.contains("do not re-issue")).count();
+                let warnings =
+                    told.iter().filter(|l| l.contains("may have been paid") && l.contains("do not re-issue")).count();
                 assert!(warnings <= 1, "{kind:?}: the leads are warned once: {told:#?}");
                 if warnings == 1 && escalated_at.is_none() {
                     escalated_at = Some(tick);
@@ -99,7 +110,10 @@ async fn lost_answer_then_4xx_lookups_is_never_failed() {
             }
             let told = outbox(&engine).await.join("\n");
             assert!(!told.contains("failed"), "{kind:?}: nobody is told it failed: {told}");
-            assert!(escalated_at.is_some_and(|t| t >= "11:31"), "{kind:?}: escalated after 30 minutes, not before: {escalated_at:?}");
+            assert!(
+                escalated_at.is_some_and(|t| t >= "11:31"),
+                "{kind:?}: escalated after 30 minutes, not before: {escalated_at:?}"
+            );
             let r = only_refund(&engine).await;
             if kind == Kind::Adyen {
                 // Adyen's outcome comes only by webhook: a late success applies.
@@ -236,7 +250,8 @@ async fn reversal_after_success_voids_the_credit_note_and_reopens() {
     use paydesk::domain::tickets::CaseStatus;
     for backend in common::backends() {
         for kind in Kind::ALL {
-            let (_fake, engine, _db) = setup(&backend, kind, &[Answer::Ok], providers_support::currency(kind).code(), "49.00", 4900).await;
+            let (_fake, engine, _db) =
+                setup(&backend, kind, &[Answer::Ok], providers_support::currency(kind).code(), "49.00", 4900).await;
             let at = t(START) + chrono::Duration::hours(1);
             request(&engine, kind, "10.00", at).await;
             approve(&engine, at + chrono::Duration::minutes(1)).await;
@@ -250,7 +265,13 @@ async fn reversal_after_success_voids_the_credit_note_and_reopens() {
                 status,
             };
             if kind == Kind::Adyen {
-                engine.provider_refund_update(&update("REFUND:true", ProviderStatus::Succeeded), at + chrono::Duration::minutes(5)).await.unwrap();
+                engine
+                    .provider_refund_update(
+                        &update("REFUND:true", ProviderStatus::Succeeded),
+                        at + chrono::Duration::minutes(5),
+                    )
+                    .await
+                    .unwrap();
             }
             assert_eq!(only_refund(&engine).await.status, RefundStatus::Succeeded, "{kind:?}");
             let later = at + chrono::Duration::days(2);
@@ -309,7 +330,14 @@ async fn agent_notes_stay_internal_and_paypal_invoice_ids_are_unique() {
             let (fake, engine, _db) = setup(&backend, kind, &[Answer::Ok], "USD", "49.00", 4900).await;
             fake.state.lock().unwrap().paypal_invoices.push("RF-000001-1".into());
             let at = t(START) + chrono::Duration::hours(1);
-            providers_support::request_with_reason(&engine, kind.charge_id(), "10.00", providers_support::AGENT_NOTE, at).await;
+            providers_support::request_with_reason(
+                &engine,
+                kind.charge_id(),
+                "10.00",
+                providers_support::AGENT_NOTE,
+                at,
+            )
+            .await;
             approve(&engine, at + chrono::Duration::minutes(1)).await;
             let r = only_refund(&engine).await;
             assert!(fake.snapshot().1.is_empty(), "{kind:?}: {:?}", fake.snapshot().1);
@@ -326,7 +354,9 @@ async fn agent_notes_stay_internal_and_paypal_invoice_ids_are_unique() {
 async fn server_error_then_replay_pays_once() {
     for backend in common::backends() {
         for kind in Kind::ALL {
-            let (fake, engine, _db) = setup(&backend, kind, &[Answer::ServerError], providers_support::currency(kind).code(), "49.00", 4900).await;
+            let (fake, engine, _db) =
+                setup(&backend, kind, &[Answer::ServerError], providers_support::currency(kind).code(), "49.00", 4900)
+                    .await;
             let at = t(START) + chrono::Duration::hours(1);
             request(&engine, kind, "10.00", at).await;
             approve(&engine, at + chrono::Duration::minutes(1)).await;
@@ -343,10 +373,13 @@ async fn server_error_then_replay_pays_once() {
                 assert_eq!(r.status, RefundStatus::Succeeded, "{kind:?}: {:?}", r.last_error);
             }
             if kind == Kind::Stripe {
-                let first_key = r.idempotency_key.strip_suffix("-r1").expect("the derived key is recorded on the refund");
+                let first_key =
+                    r.idempotency_key.strip_suffix("-r1").expect("the derived key is recorded on the refund");
                 assert_eq!(first_key.len(), 43);
                 let audit = engine.store().audit(None).await.unwrap();
-                assert!(audit.iter().any(|a| a.record.action == "refund.new_key" && a.record.detail.contains(first_key)));
+                assert!(audit
+                    .iter()
+                    .any(|a| a.record.action == "refund.new_key" && a.record.detail.contains(first_key)));
             }
         }
     }
@@ -358,10 +391,25 @@ fn published_schemas_refuse_what_the_providers_refuse() {
     use providers_support::schema::{load, validate};
     use serde_json::json;
     let paypal = load("paypal-refund-request.schema.json");
-    assert!(validate(&paypal, "refund_request", &json!({"amount": {"value": "10.00", "currency_code": "USD"}, "invoice_id": "pd_x"})).is_empty());
-    assert!(!validate(&paypal, "refund_request", &json!({"amount": {"value": "10.0.0", "currency_code": "USD"}})).is_empty(), "pattern");
-    assert!(!validate(&paypal, "refund_request", &json!({"amount": {"value": 10, "currency_code": "USD"}})).is_empty(), "a number, not a string");
-    assert!(!validate(&paypal, "refund_request", &json!({"note_to_payer": "x".repeat(256)})).is_empty(), "maxLength 255");
+    assert!(validate(
+        &paypal,
+        "refund_request",
+        &json!({"amount": {"value": "10.00", "currency_code": "USD"}, "invoice_id": "pd_x"})
+    )
+    .is_empty());
+    assert!(
+        !validate(&paypal, "refund_request", &json!({"amount": {"value": "10.0.0", "currency_code": "USD"}}))
+            .is_empty(),
+        "pattern"
+    );
+    assert!(
+        !validate(&paypal, "refund_request", &json!({"amount": {"value": 10, "currency_code": "USD"}})).is_empty(),
+        "a number, not a string"
+    );
+    assert!(
+        !validate(&paypal, "refund_request", &json!({"note_to_payer": "x".repeat(256)})).is_empty(),
+        "maxLength 255"
+    );
     let adyen = load("adyen-refund-request.schema.json");
     let ok = json!({"amount": {"value": 1000, "currency": "EUR"}, "merchantAccount": "M", "reference": "pd_x", "merchantRefundReason": "DUPLICATE"});
     assert!(validate(&adyen, "PaymentRefundRequest", &ok).is_empty());
@@ -375,7 +423,12 @@ fn published_schemas_refuse_what_the_providers_refuse() {
         "additionalProperties: false"
     );
     assert!(
-        !validate(&adyen, "PaymentRefundRequest", &json!({"amount": {"value": "1000", "currency": "EUR"}, "merchantAccount": "M"})).is_empty(),
+        !validate(
+            &adyen,
+            "PaymentRefundRequest",
+            &json!({"amount": {"value": "1000", "currency": "EUR"}, "merchantAccount": "M"})
+        )
+        .is_empty(),
         "value is an integer"
     );
     assert!(
@@ -388,7 +441,10 @@ fn published_schemas_refuse_what_the_providers_refuse() {
         "enum"
     );
     let square = load("square-refund-payment-request.schema.json");
-    assert!(!validate(&square, "RefundPaymentRequest", &json!({"idempotency_key": "k"})).is_empty(), "amount_money is required");
+    assert!(
+        !validate(&square, "RefundPaymentRequest", &json!({"idempotency_key": "k"})).is_empty(),
+        "amount_money is required"
+    );
     assert!(
         !validate(
             &square,

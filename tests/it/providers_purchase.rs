@@ -45,7 +45,8 @@ async fn rig_in(backend: &common::Backend, kind: Kind, provider: &str, cur: Curr
         return_url: Some("https://paydesk.example.com/paid".into()),
         webhook_url: (kind == Kind::Mollie).then(|| "https://bot.example.com/webhooks/mollie".to_string()),
     };
-    let (engine, clock, providers) = engine_with(&fake, &db.url, EngineConfig { wallet, ..EngineConfig::default() }).await;
+    let (engine, clock, providers) =
+        engine_with(&fake, &db.url, EngineConfig { wallet, ..EngineConfig::default() }).await;
     let amount = if cur.minor_digits() == 0 { "4900" } else { "49.00" };
     seed_charge(&engine, kind, START, cur, amount).await;
     clock.set(t(START));
@@ -57,7 +58,10 @@ async fn rig_in(backend: &common::Backend, kind: Kind, provider: &str, cur: Curr
         keys.paypal = Some(("WH-TEST".into(), exec));
     }
     let state = WebhookState { engine: engine.clone(), keys, clock: clock.clone() };
-    let addr = paydesk::adapters::http::serve("127.0.0.1:0".parse().unwrap(), webhooks::routes(state), std::future::pending()).await.unwrap();
+    let addr =
+        paydesk::adapters::http::serve("127.0.0.1:0".parse().unwrap(), webhooks::routes(state), std::future::pending())
+            .await
+            .unwrap();
     Rig { engine, fake, clock, url: format!("http://{addr}"), http: reqwest::Client::new(), _db: db }
 }
 
@@ -119,7 +123,9 @@ impl Rig {
 
     /// A Stripe event about `session`, signed with `secret` at the rig's clock.
     async fn stripe_event(&self, event_id: &str, typ: &str, session: &Value, secret: &str) -> u16 {
-        let body = serde_json::to_vec(&json!({"id": event_id, "object": "event", "type": typ, "data": {"object": session}})).unwrap();
+        let body =
+            serde_json::to_vec(&json!({"id": event_id, "object": "event", "type": typ, "data": {"object": session}}))
+                .unwrap();
         let sig = stripe_signature(&Secret::new(secret), self.clock_now().timestamp(), &body);
         self.post("/webhooks/stripe", &[("stripe-signature", sig)], &body).await
     }
@@ -130,7 +136,12 @@ impl Rig {
     }
 
     async fn mollie_hook(&self, id: &str) -> u16 {
-        self.post("/webhooks/mollie", &[("content-type", "application/x-www-form-urlencoded".to_string())], format!("id={id}").as_bytes()).await
+        self.post(
+            "/webhooks/mollie",
+            &[("content-type", "application/x-www-form-urlencoded".to_string())],
+            format!("id={id}").as_bytes(),
+        )
+        .await
     }
 }
 
@@ -152,12 +163,19 @@ async fn stripe_link_sent_privately_paid_once_forged_refused() {
         assert_eq!(rig.balance().await, Decimal::ZERO, "{out:?}");
         let public: Vec<&String> = out.iter().filter(|l| l.contains(r#""channel":"support""#)).collect();
         assert!(public.iter().any(|l| l.contains("20.60 USD") && l.contains("private message")), "{out:?}");
-        assert!(!public.iter().any(|l| l.contains("checkout.stripe.com")), "the link is never posted in the channel: {out:?}");
+        assert!(
+            !public.iter().any(|l| l.contains("checkout.stripe.com")),
+            "the link is never posted in the channel: {out:?}"
+        );
         let pages = rig.fake.pages();
         assert_eq!(pages.len(), 1, "one Checkout Session");
         assert_eq!((pages[0].amount.as_str(), pages[0].currency.as_str()), ("2060", "usd"));
         let dm = dms(&out);
-        assert!(dm.iter().any(|l| l.contains(&format!("https://checkout.stripe.com/c/pay/{}", pages[0].id)) && l.contains("20.60 USD")), "{out:?}");
+        assert!(
+            dm.iter().any(|l| l.contains(&format!("https://checkout.stripe.com/c/pay/{}", pages[0].id))
+                && l.contains("20.60 USD")),
+            "{out:?}"
+        );
         assert!(rig.fake.snapshot().1.is_empty(), "{:?}", rig.fake.snapshot().1);
         // Another event (a tick) does not make the page again.
         rig.engine.run_timers(t("2026-04-01T10:06:00Z")).await.unwrap();
@@ -176,7 +194,10 @@ async fn stripe_link_sent_privately_paid_once_forged_refused() {
         assert!(dms(&told).iter().any(|l| l.contains("Payment received") && l.contains("20.00 USD")), "{told:?}");
         // Redelivered, and a second event about the same payment: still once.
         assert_eq!(rig.stripe_event("evt_paid", "checkout.session.completed", &paid, "whsec_test").await, 200);
-        assert_eq!(rig.stripe_event("evt_async", "checkout.session.async_payment_succeeded", &paid, "whsec_test").await, 200);
+        assert_eq!(
+            rig.stripe_event("evt_async", "checkout.session.async_payment_succeeded", &paid, "whsec_test").await,
+            200
+        );
         assert_eq!(rig.balance().await, d("20.00"));
         // The charge is the payment intent, recorded as bought through the bot (a refund
         // of it takes the credits back).
@@ -206,7 +227,12 @@ async fn stripe_expired_credits_nothing_and_says_so_but_a_late_payment_counts() 
         let before = outbox(&rig.engine).await.len();
         assert_eq!(rig.stripe_event("evt_exp", "checkout.session.expired", &expired, "whsec_test").await, 200);
         let told = outbox(&rig.engine).await.split_off(before);
-        assert!(dms(&told).iter().any(|l| l.contains("not completed") && l.contains("expired") && l.contains("Nothing was charged")), "{told:?}");
+        assert!(
+            dms(&told)
+                .iter()
+                .any(|l| l.contains("not completed") && l.contains("expired") && l.contains("Nothing was charged")),
+            "{told:?}"
+        );
         // Past the first page's expiry (24 h) the timers ask Stripe (still open here:
         // its expiry is its own business) and close it: nothing credited, said once.
         let before = outbox(&rig.engine).await.len();
@@ -223,7 +249,10 @@ async fn stripe_expired_credits_nothing_and_says_so_but_a_late_payment_counts() 
         assert_eq!(rig.stripe_event("evt_late", "checkout.session.completed", &paid, "whsec_test").await, 200);
         assert_eq!(rig.balance().await, d("20.00"));
         let told = outbox(&rig.engine).await.split_off(before);
-        assert!(dms(&told).iter().any(|l| l.contains("after the link had expired") && l.contains("Payment received")), "{told:?}");
+        assert!(
+            dms(&told).iter().any(|l| l.contains("after the link had expired") && l.contains("Payment received")),
+            "{told:?}"
+        );
         let audit = rig.engine.store().audit(None).await.unwrap();
         assert!(audit.iter().any(|a| a.record.action == "wallet.purchase_paid_late"), "audited as late");
     }
@@ -241,7 +270,14 @@ async fn stripe_lookup_credits_a_payment_whose_webhook_never_came() {
         assert_eq!(rig.balance().await, d("20.00"));
         rig.engine.run_timers(t("2026-04-02T11:06:00Z")).await.unwrap();
         assert_eq!(rig.balance().await, d("20.00"));
-        assert!(rig.fake.state.lock().unwrap().requests.iter().any(|r| r == &format!("GET /v1/checkout/sessions/{}", page.id)));
+        assert!(rig
+            .fake
+            .state
+            .lock()
+            .unwrap()
+            .requests
+            .iter()
+            .any(|r| r == &format!("GET /v1/checkout/sessions/{}", page.id)));
     }
 }
 
@@ -276,7 +312,12 @@ async fn mollie_payment_link_webhook_fetch_paid_once_and_cancelled_says_so() {
         let before = outbox(&rig.engine).await.len();
         assert_eq!(rig.mollie_hook(&second.id).await, 200);
         let told = outbox(&rig.engine).await.split_off(before);
-        assert!(dms(&told).iter().any(|l| l.contains("not completed") && l.contains("cancelled") && l.contains("Nothing was charged")), "{told:?}");
+        assert!(
+            dms(&told)
+                .iter()
+                .any(|l| l.contains("not completed") && l.contains("cancelled") && l.contains("Nothing was charged")),
+            "{told:?}"
+        );
         assert_eq!(rig.balance().await, d("20.00"));
     }
 }
@@ -304,7 +345,10 @@ async fn auto_recharge_through_a_real_provider_charges_nothing_and_says_so() {
         };
         rig.engine.seed_account(&acct, Some(d("0.05")), t(START)).await.unwrap();
         let before = outbox(&rig.engine).await.len();
-        rig.engine.handle(Event::Usage { account: acct.id.clone(), conversations: 10 }, t("2026-04-01T10:10:00Z"), None).await.unwrap();
+        rig.engine
+            .handle(Event::Usage { account: acct.id.clone(), conversations: 10 }, t("2026-04-01T10:10:00Z"), None)
+            .await
+            .unwrap();
         let out = outbox(&rig.engine).await.split_off(before);
         // No sandbox charge pretending the card was charged: nothing bought, the
         // customer told why and how to buy; only what the wallet held was used.
@@ -334,7 +378,8 @@ async fn adyen_payment_link_paid_by_hmac_authorisation_once_and_expiry_by_lookup
                 "success": success, "additionalData": {"paymentLinkId": page.id}});
             let sig = notification_hmac(&item, HMAC_HEX).unwrap();
             item["additionalData"]["hmacSignature"] = json!(if sign { sig } else { "AAAA".to_string() + &sig[4..] });
-            serde_json::to_vec(&json!({"live": "false", "notificationItems": [{"NotificationRequestItem": item}]})).unwrap()
+            serde_json::to_vec(&json!({"live": "false", "notificationItems": [{"NotificationRequestItem": item}]}))
+                .unwrap()
         };
         assert_eq!(rig.post("/webhooks/adyen", &[], &item("true", false)).await, 401, "forged");
         assert_eq!(rig.post("/webhooks/adyen", &[], &item("false", true)).await, 200, "refused: the link stays open");
@@ -355,7 +400,14 @@ async fn adyen_payment_link_paid_by_hmac_authorisation_once_and_expiry_by_lookup
         let told = outbox(&rig.engine).await.split_off(before);
         assert!(dms(&told).iter().any(|l| l.contains("not completed") && l.contains("expired")), "{told:?}");
         assert_eq!(rig.balance().await, d("20.00"));
-        assert!(rig.fake.state.lock().unwrap().requests.iter().any(|r| r == &format!("GET /v72/paymentLinks/{}", second.id)));
+        assert!(rig
+            .fake
+            .state
+            .lock()
+            .unwrap()
+            .requests
+            .iter()
+            .any(|r| r == &format!("GET /v72/paymentLinks/{}", second.id)));
     }
 }
 
@@ -365,21 +417,29 @@ async fn a_page_the_provider_refuses_to_make_fails_the_purchase_and_says_so() {
         let fake = Fake::start(Kind::Stripe, &[]).await;
         let db = common::fresh_db(&backend).await;
         // A return URL Stripe's Checkout refuses (not http): the creation is answered 400.
-        let wallet = WalletSettings { provider: "stripe".into(), return_url: Some("paydesk-not-a-url".into()), webhook_url: None };
+        let wallet = WalletSettings {
+            provider: "stripe".into(),
+            return_url: Some("paydesk-not-a-url".into()),
+            webhook_url: None,
+        };
         let (engine, clock, _) = engine_with(&fake, &db.url, EngineConfig { wallet, ..EngineConfig::default() }).await;
         seed_charge(&engine, Kind::Stripe, START, Currency::USD, "49.00").await;
         clock.set(t(START));
         let before = outbox(&engine).await.len();
-        let ev = Event::Message { actor: Actor::known("ana"), text: "/wallet buy 10".into(), channel: "support".into() };
+        let ev =
+            Event::Message { actor: Actor::known("ana"), text: "/wallet buy 10".into(), channel: "support".into() };
         engine.handle(ev, t("2026-04-01T10:05:00Z"), None).await.unwrap();
         let out = outbox(&engine).await.split_off(before);
         assert!(
-            dms(&out).iter().any(|l| l.contains("not completed") && l.contains("could not be made") && l.contains("Nothing was charged")),
+            dms(&out).iter().any(|l| l.contains("not completed")
+                && l.contains("could not be made")
+                && l.contains("Nothing was charged")),
             "{out:?}"
         );
         // Closed: not tried again.
         engine.run_timers(t("2026-04-01T10:06:00Z")).await.unwrap();
-        let creations = fake.state.lock().unwrap().requests.iter().filter(|r| r.as_str() == "POST /v1/checkout/sessions").count();
+        let creations =
+            fake.state.lock().unwrap().requests.iter().filter(|r| r.as_str() == "POST /v1/checkout/sessions").count();
         assert_eq!(creations, 1);
         assert!(fake.snapshot().1.is_empty(), "answered as Stripe answers, not as a malformed request");
     }
@@ -401,15 +461,25 @@ async fn paypal_order_approved_is_captured_and_credited_once() {
         assert!(rig.fake.snapshot().1.is_empty(), "{:?}", rig.fake.snapshot().1);
         let link = format!("https://www.sandbox.paypal.com/checkoutnow?token={}", pages[0].id);
         assert!(dms(&out).iter().any(|l| l.contains(&link)), "the payer-action link by DM: {out:?}");
-        assert!(!out.iter().filter(|l| l.contains(r#""channel":"support""#)).any(|l| l.contains(&link)), "never in the channel");
+        assert!(
+            !out.iter().filter(|l| l.contains(r#""channel":"support""#)).any(|l| l.contains(&link)),
+            "never in the channel"
+        );
 
         // The payer approves on PayPal; PayPal says so (CHECKOUT.ORDER.APPROVED).
         let order = rig.fake.pay(&pages[0].id);
-        assert_eq!(rig.paypal_event("WH-APPROVED-FORGED", "CHECKOUT.ORDER.APPROVED", "checkout-order", &order, "forged").await, 401);
+        assert_eq!(
+            rig.paypal_event("WH-APPROVED-FORGED", "CHECKOUT.ORDER.APPROVED", "checkout-order", &order, "forged").await,
+            401
+        );
         assert_eq!(rig.balance().await, Decimal::ZERO);
         assert!(rig.fake.state.lock().unwrap().charges_made.is_empty(), "a forged approval captures nothing");
         let before = outbox(&rig.engine).await.len();
-        assert_eq!(rig.paypal_event("WH-APPROVED-1", "CHECKOUT.ORDER.APPROVED", "checkout-order", &order, "valid-signature").await, 200);
+        assert_eq!(
+            rig.paypal_event("WH-APPROVED-1", "CHECKOUT.ORDER.APPROVED", "checkout-order", &order, "valid-signature")
+                .await,
+            200
+        );
         assert_eq!(rig.balance().await, d("20.00"));
         let told = outbox(&rig.engine).await.split_off(before);
         assert!(dms(&told).iter().any(|l| l.contains("Payment received") && l.contains("20.60 USD")), "{told:?}");
@@ -417,10 +487,24 @@ async fn paypal_order_approved_is_captured_and_credited_once() {
         assert_eq!(rig.fake.state.lock().unwrap().charges_made.get(&capture_key), Some(&1));
         // The capture's own event, a redelivered approval and one more approval event:
         // still once (the capture request id replays; the purchase is paid).
-        let capture = rig.fake.state.lock().unwrap().replays[&capture_key].1["purchase_units"][0]["payments"]["captures"][0].clone();
-        assert_eq!(rig.paypal_event("WH-CAPTURED-1", "PAYMENT.CAPTURE.COMPLETED", "capture", &capture, "valid-signature").await, 200);
-        assert_eq!(rig.paypal_event("WH-APPROVED-1", "CHECKOUT.ORDER.APPROVED", "checkout-order", &order, "valid-signature").await, 200);
-        assert_eq!(rig.paypal_event("WH-APPROVED-2", "CHECKOUT.ORDER.APPROVED", "checkout-order", &order, "valid-signature").await, 200);
+        let capture = rig.fake.state.lock().unwrap().replays[&capture_key].1["purchase_units"][0]["payments"]
+            ["captures"][0]
+            .clone();
+        assert_eq!(
+            rig.paypal_event("WH-CAPTURED-1", "PAYMENT.CAPTURE.COMPLETED", "capture", &capture, "valid-signature")
+                .await,
+            200
+        );
+        assert_eq!(
+            rig.paypal_event("WH-APPROVED-1", "CHECKOUT.ORDER.APPROVED", "checkout-order", &order, "valid-signature")
+                .await,
+            200
+        );
+        assert_eq!(
+            rig.paypal_event("WH-APPROVED-2", "CHECKOUT.ORDER.APPROVED", "checkout-order", &order, "valid-signature")
+                .await,
+            200
+        );
         assert_eq!(rig.balance().await, d("20.00"));
         assert_eq!(rig.fake.state.lock().unwrap().charges_made.get(&capture_key), Some(&1));
         // The charge is the capture (what a refund is made against).
@@ -441,15 +525,25 @@ async fn paypal_capture_answer_lost_is_looked_up_and_credited_once() {
         // The capture is made but its answer never comes: the order is read
         // (GET /v2/checkout/orders/{id}) and says COMPLETED — credited once.
         rig.fake.state.lock().unwrap().hang_next_charge = true;
-        assert_eq!(rig.paypal_event("WH-APPROVED-1", "CHECKOUT.ORDER.APPROVED", "checkout-order", &order, "valid-signature").await, 200);
+        assert_eq!(
+            rig.paypal_event("WH-APPROVED-1", "CHECKOUT.ORDER.APPROVED", "checkout-order", &order, "valid-signature")
+                .await,
+            200
+        );
         assert_eq!(rig.balance().await, d("20.00"));
         let requests = rig.fake.state.lock().unwrap().requests.clone();
         assert!(requests.iter().any(|r| r == &format!("GET /v2/checkout/orders/{}", page.id)), "{requests:?}");
         let capture_key = format!("{}-capture", page.reference);
         assert_eq!(rig.fake.state.lock().unwrap().charges_made.get(&capture_key), Some(&1), "captured once");
         // PayPal's capture event afterwards changes nothing.
-        let capture = rig.fake.state.lock().unwrap().replays[&capture_key].1["purchase_units"][0]["payments"]["captures"][0].clone();
-        assert_eq!(rig.paypal_event("WH-CAPTURED-1", "PAYMENT.CAPTURE.COMPLETED", "capture", &capture, "valid-signature").await, 200);
+        let capture = rig.fake.state.lock().unwrap().replays[&capture_key].1["purchase_units"][0]["payments"]
+            ["captures"][0]
+            .clone();
+        assert_eq!(
+            rig.paypal_event("WH-CAPTURED-1", "PAYMENT.CAPTURE.COMPLETED", "capture", &capture, "valid-signature")
+                .await,
+            200
+        );
         assert_eq!(rig.balance().await, d("20.00"));
         // An approval whose webhook never came is captured by the lookup at expiry.
         rig.say("/wallet buy 5", "2026-04-01T10:10:00Z").await;
@@ -472,7 +566,11 @@ async fn paypal_jpy_order_has_no_decimals() {
         assert_eq!(pages[0].currency, "JPY");
         assert!(!pages[0].amount.contains('.'), "PayPal takes JPY without decimals: {}", pages[0].amount);
         let order = rig.fake.pay(&pages[0].id);
-        assert_eq!(rig.paypal_event("WH-APPROVED-1", "CHECKOUT.ORDER.APPROVED", "checkout-order", &order, "valid-signature").await, 200);
+        assert_eq!(
+            rig.paypal_event("WH-APPROVED-1", "CHECKOUT.ORDER.APPROVED", "checkout-order", &order, "valid-signature")
+                .await,
+            200
+        );
         assert!(rig.balance().await > Decimal::ZERO);
         assert!(rig.fake.snapshot().1.is_empty(), "{:?}", rig.fake.snapshot().1);
     }
@@ -516,7 +614,14 @@ async fn square_payment_link_paid_by_signed_payment_updated_once_and_by_lookup()
         rig.fake.pay(&second.id);
         rig.engine.run_timers(t("2026-04-02T10:11:00Z")).await.unwrap();
         assert_eq!(rig.balance().await, d("30.00"));
-        assert!(rig.fake.state.lock().unwrap().requests.iter().any(|r| r == &format!("GET /v2/orders/{}", second.order_id)));
+        assert!(rig
+            .fake
+            .state
+            .lock()
+            .unwrap()
+            .requests
+            .iter()
+            .any(|r| r == &format!("GET /v2/orders/{}", second.order_id)));
         // A third link never paid: closed as expired at its expiry, said.
         rig.say("/wallet buy 5", "2026-04-02T10:12:00Z").await;
         let before = outbox(&rig.engine).await.len();
@@ -548,13 +653,19 @@ async fn assert_mismatch_escalated(rig: &Rig, told: &[String], said: &str) {
     assert_eq!(rig.balance().await, Decimal::ZERO, "nothing credited: {told:?}");
     let leads = approvals_of(told);
     assert_eq!(leads.len(), 1, "{told:?}");
-    assert!(leads[0].contains(said) && leads[0].contains("asked") && leads[0].contains("nothing was credited"), "{leads:?}");
     assert!(
-        dms(told).iter().any(|l| l.contains(said) && l.contains("nothing was added to your wallet") && l.contains("do not pay again")),
+        leads[0].contains(said) && leads[0].contains("asked") && leads[0].contains("nothing was credited"),
+        "{leads:?}"
+    );
+    assert!(
+        dms(told).iter().any(|l| l.contains(said)
+            && l.contains("nothing was added to your wallet")
+            && l.contains("do not pay again")),
         "{told:?}"
     );
     let cases = rig.engine.store().snapshot().await.unwrap().cases;
-    let case = cases.iter().find(|c| c.intent == paydesk::domain::intent::Intent::WrongAmount).expect("a case for the leads");
+    let case =
+        cases.iter().find(|c| c.intent == paydesk::domain::intent::Intent::WrongAmount).expect("a case for the leads");
     assert_eq!(case.status, paydesk::domain::tickets::CaseStatus::Escalated);
     let audit = rig.engine.store().audit(None).await.unwrap();
     assert_eq!(audit.iter().filter(|a| a.record.action == "wallet.purchase_amount_mismatch").count(), 1);
@@ -578,12 +689,18 @@ async fn a_payment_of_another_amount_or_currency_credits_nothing_and_is_escalate
                     let mut paid = rig.fake.pay(&page.id);
                     paid["currency"] = json!("eur");
                     for _ in 0..2 {
-                        assert_eq!(rig.stripe_event("evt_paid", "checkout.session.completed", &paid, "whsec_test").await, 200);
+                        assert_eq!(
+                            rig.stripe_event("evt_paid", "checkout.session.completed", &paid, "whsec_test").await,
+                            200
+                        );
                     }
                     // Another event about the same payment, now of another amount: still one case.
                     paid["currency"] = json!("usd");
                     paid["amount_total"] = json!(1000);
-                    assert_eq!(rig.stripe_event("evt_paid_2", "checkout.session.completed", &paid, "whsec_test").await, 200);
+                    assert_eq!(
+                        rig.stripe_event("evt_paid_2", "checkout.session.completed", &paid, "whsec_test").await,
+                        200
+                    );
                     "20.6 EUR".to_string()
                 }
                 Kind::Mollie => {
@@ -600,14 +717,27 @@ async fn a_payment_of_another_amount_or_currency_credits_nothing_and_is_escalate
                         "success": "true", "additionalData": {"paymentLinkId": page.id}});
                     let sig = notification_hmac(&item, HMAC_HEX).unwrap();
                     item["additionalData"]["hmacSignature"] = json!(sig);
-                    let body = serde_json::to_vec(&json!({"live": "false", "notificationItems": [{"NotificationRequestItem": item}]})).unwrap();
+                    let body = serde_json::to_vec(
+                        &json!({"live": "false", "notificationItems": [{"NotificationRequestItem": item}]}),
+                    )
+                    .unwrap();
                     assert_eq!(rig.post("/webhooks/adyen", &[], &body).await, 200);
                     "2.06 EUR".to_string()
                 }
                 Kind::PayPal => {
                     rig.fake.state.lock().unwrap().paid_instead = Some(("2.06".into(), "USD".into()));
                     let order = rig.fake.pay(&page.id);
-                    assert_eq!(rig.paypal_event("WH-APPROVED-1", "CHECKOUT.ORDER.APPROVED", "checkout-order", &order, "valid-signature").await, 200);
+                    assert_eq!(
+                        rig.paypal_event(
+                            "WH-APPROVED-1",
+                            "CHECKOUT.ORDER.APPROVED",
+                            "checkout-order",
+                            &order,
+                            "valid-signature"
+                        )
+                        .await,
+                        200
+                    );
                     "2.06 USD".to_string()
                 }
                 Kind::Square => {
@@ -642,7 +772,10 @@ impl Rig {
         let pi = providers_support::checkout::stripe_session_intent(&page);
         assert_eq!(self.stripe_event("evt_pi", "payment_intent.succeeded", &pi, "whsec_test").await, 200);
         let audit = self.engine.store().audit(None).await.unwrap();
-        assert!(audit.iter().any(|a| a.record.action == "wallet.payment_method_saved"), "the card is kept for auto-recharge");
+        assert!(
+            audit.iter().any(|a| a.record.action == "wallet.payment_method_saved"),
+            "the card is kept for auto-recharge"
+        );
         page
     }
 
@@ -700,16 +833,18 @@ async fn stripe_auto_recharge_charges_the_saved_card_off_session_exactly_once() 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stripe_auto_recharge_needing_authentication_or_declined_credits_nothing_and_says_buy_by_link() {
     for backend in common::backends() {
-        for (card, words) in [("authentication_required", "confirm the payment yourself"), ("card_declined", "declined")] {
+        for (card, words) in
+            [("authentication_required", "confirm the payment yourself"), ("card_declined", "declined")]
+        {
             let rig = rig_on(&backend, Kind::Stripe, "stripe").await;
             rig.buy_and_save_card().await;
             rig.fake.state.lock().unwrap().card = card.into();
             let out = rig.use_with_recharge_below("25.00", "2026-04-01T11:00:00Z").await;
             assert_eq!(rig.balance().await, d("19.9875"), "nothing credited: {out:?}");
             assert!(
-                dms(&out)
-                    .iter()
-                    .any(|l| l.contains("Auto-recharge could not charge your saved card") && l.contains(words) && l.contains("/wallet buy 10")),
+                dms(&out).iter().any(|l| l.contains("Auto-recharge could not charge your saved card")
+                    && l.contains(words)
+                    && l.contains("/wallet buy 10")),
                 "{out:?}"
             );
             assert!(rig.fake.state.lock().unwrap().charges_made.is_empty());
@@ -732,14 +867,22 @@ async fn stripe_checkout_and_auto_recharge_in_jpy_and_three_decimal_kwd() {
             let cur = Currency::from_code(code).unwrap();
             let rig = rig_in(&backend, Kind::Stripe, "stripe", cur).await;
             let page = rig.buy_and_save_card().await;
-            assert_eq!((page.currency.as_str(), page.amount.parse::<i64>().unwrap()), (code.to_ascii_lowercase().as_str(), units), "{page:?}");
+            assert_eq!(
+                (page.currency.as_str(), page.amount.parse::<i64>().unwrap()),
+                (code.to_ascii_lowercase().as_str(), units),
+                "{page:?}"
+            );
             let bought = rig.balance().await;
             assert!(bought > Decimal::ZERO, "{code}");
             let out = rig.use_with_recharge_below("100000", "2026-04-01T11:00:00Z").await;
             assert!(rig.balance().await > bought, "{code}: {out:?}");
             let st = rig.fake.state.lock().unwrap();
             let pi = &st.replays["pd_pu_00000002-recharge"].1;
-            assert_eq!((pi["currency"].as_str(), pi["amount"].as_i64()), (Some(code.to_ascii_lowercase().as_str()), Some(units)), "{pi}");
+            assert_eq!(
+                (pi["currency"].as_str(), pi["amount"].as_i64()),
+                (Some(code.to_ascii_lowercase().as_str()), Some(units)),
+                "{pi}"
+            );
             assert!(st.problems.is_empty(), "{:?}", st.problems);
         }
     }

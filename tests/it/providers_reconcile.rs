@@ -4,7 +4,11 @@ use std::process::Command;
 
 fn paydesk(args: &[&str]) -> (Option<i32>, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_paydesk")).args(args).env_remove("PAYDESK_LOG").output().unwrap();
-    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 #[test]
@@ -21,7 +25,12 @@ fn import_keeps_good_rows_and_reconcile_opens_one_case_per_mismatch() {
 
     let (code, out, err) = paydesk(&["reconcile", "--db", &db, "--provider", "stripe", &format!("{data}refunds.csv")]);
     assert_eq!(code, Some(0), "{out}{err}");
-    assert!(out.contains("RF-000001: refund re_unknown_1 of 5.00 USD paid by the provider on charge ch_imp_1 is not recorded here"), "{out}");
+    assert!(
+        out.contains(
+            "RF-000001: refund re_unknown_1 of 5.00 USD paid by the provider on charge ch_imp_1 is not recorded here"
+        ),
+        "{out}"
+    );
     assert!(out.contains("1 mismatch(es)"), "{out}");
     // Again: reported already, no new case.
     let (_, out, _) = paydesk(&["reconcile", "--db", &db, "--provider", "stripe", &format!("{data}refunds.csv")]);

@@ -9,7 +9,9 @@
 use crate::common;
 use crate::providers_support;
 
-use crate::providers_support::shopify::{engine_on, refund_and_approve, seed_order, seed_people, Answer, ShopFake, ORDER, WEBHOOK_SECRET};
+use crate::providers_support::shopify::{
+    engine_on, refund_and_approve, seed_order, seed_people, Answer, ShopFake, ORDER, WEBHOOK_SECRET,
+};
 use crate::providers_support::t;
 use paydesk::adapters::http::webhooks::{self, WebhookState};
 use paydesk::adapters::payments::currency::exponent;
@@ -51,7 +53,11 @@ async fn shopify_success_and_partial_refunds_up_to_the_cap() {
         }
         let all = refunds(&engine).await;
         assert_eq!(all[1].status, RefundStatus::Failed, "{:?}", all[1].last_error);
-        assert!(all[1].last_error.clone().unwrap_or_default().contains("larger than what is left"), "{:?}", all[1].last_error);
+        assert!(
+            all[1].last_error.clone().unwrap_or_default().contains("larger than what is left"),
+            "{:?}",
+            all[1].last_error
+        );
         // Beyond paydesk's own cap, and finer than a cent: refused before any lead is asked.
         for amount in ["20.00", "0.001"] {
             let out = providers_support::request_on(&engine, ORDER, amount, t("2026-04-01T13:00:00Z")).await;
@@ -125,7 +131,11 @@ async fn shopify_throttled_waits_for_the_query_cost_to_restore() {
         let r = refunds(&engine).await.remove(0);
         assert_eq!(r.status, RefundStatus::Succeeded, "{:?}", r.last_error);
         // (20 requested - 10 available) / 10 restored per second = 1 s.
-        assert!(started.elapsed() >= std::time::Duration::from_millis(950), "the cost's restore time was waited: {:?}", started.elapsed());
+        assert!(
+            started.elapsed() >= std::time::Duration::from_millis(950),
+            "the cost's restore time was waited: {:?}",
+            started.elapsed()
+        );
         assert_eq!(fake.creations(), 1);
         assert_eq!(fake.state.lock().unwrap().requests.iter().filter(|q| *q == "paydeskRefund").count(), 2);
     }
@@ -143,10 +153,17 @@ async fn shopify_webhook_signed_forged_stale_replayed_and_a_dispute() {
         fake.settle("SUCCESS");
         clock.set(t("2026-04-01T11:03:00Z"));
         let state = WebhookState { engine: engine.clone(), keys: providers.webhooks.clone(), clock };
-        let addr = paydesk::adapters::http::serve("127.0.0.1:0".parse().unwrap(), webhooks::routes(state), std::future::pending()).await.unwrap();
+        let addr = paydesk::adapters::http::serve(
+            "127.0.0.1:0".parse().unwrap(),
+            webhooks::routes(state),
+            std::future::pending(),
+        )
+        .await
+        .unwrap();
         let http = reqwest::Client::new();
         let post = |topic: &'static str, sig: Option<String>, body: Vec<u8>| {
-            let mut r = http.post(format!("http://{addr}/webhooks/shopify")).header("x-shopify-topic", topic).body(body);
+            let mut r =
+                http.post(format!("http://{addr}/webhooks/shopify")).header("x-shopify-topic", topic).body(body);
             if let Some(s) = sig {
                 r = r.header("x-shopify-hmac-sha256", s);
             }
@@ -197,7 +214,12 @@ async fn shopify_orders_listing_imports_and_reconciles() {
         for c in &charges {
             engine.import_charge(c, t("2026-04-01T10:30:00Z")).await.unwrap();
         }
-        let c = engine.store().charge(&paydesk::domain::ids::ChargeId::new(ORDER.to_string())).await.unwrap().expect("imported");
+        let c = engine
+            .store()
+            .charge(&paydesk::domain::ids::ChargeId::new(ORDER.to_string()))
+            .await
+            .unwrap()
+            .expect("imported");
         assert_eq!((c.provider.as_str(), c.account.to_string()), ("shopify", "shopify-207119551".to_string()));
         refund_and_approve(&engine, "10.00", "2026-04-01T11:00:00Z").await;
         assert_eq!(refunds(&engine).await[0].status, RefundStatus::Succeeded);
@@ -205,12 +227,23 @@ async fn shopify_orders_listing_imports_and_reconciles() {
         let (theirs, bad) = parse_refunds_in(&fake.orders_json().to_string(), "shopify", &exponent);
         assert!(bad.is_empty(), "{bad:?}");
         assert_eq!(theirs.len(), 2);
-        assert!(theirs[0].idempotency_key.as_deref().is_some_and(|k| k.starts_with("pd_")), "our key from the note: {theirs:?}");
+        assert!(
+            theirs[0].idempotency_key.as_deref().is_some_and(|k| k.starts_with("pd_")),
+            "our key from the note: {theirs:?}"
+        );
         let m = compare("shopify", &theirs, &refunds(&engine).await);
         assert_eq!(m.len(), 1, "{m:#?}");
         assert!(m[0].describe().contains(&format!("refund {admin} of 5.00 USD")), "{}", m[0].describe());
         let now = t("2026-04-01T12:30:00Z");
-        assert!(engine.reconcile_mismatch("shopify", &m[0].fingerprint(), m[0].charge().as_ref(), &m[0].describe(), now).await.unwrap().is_some());
-        assert!(engine.reconcile_mismatch("shopify", &m[0].fingerprint(), m[0].charge().as_ref(), &m[0].describe(), now).await.unwrap().is_none());
+        assert!(engine
+            .reconcile_mismatch("shopify", &m[0].fingerprint(), m[0].charge().as_ref(), &m[0].describe(), now)
+            .await
+            .unwrap()
+            .is_some());
+        assert!(engine
+            .reconcile_mismatch("shopify", &m[0].fingerprint(), m[0].charge().as_ref(), &m[0].describe(), now)
+            .await
+            .unwrap()
+            .is_none());
     }
 }

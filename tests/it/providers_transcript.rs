@@ -9,7 +9,11 @@ async fn replay_against(answer: Answer) -> (String, String, Fake) {
     let fake = Fake::start(Kind::Stripe, &[answer]).await;
     let dir = tempfile::tempdir().unwrap();
     let cfg = dir.path().join("bot.toml");
-    std::fs::write(&cfg, format!("[providers.stripe]\nbase_url = \"{}\"\ntimeout_ms = 400\nbackoff_ms = 20\n", fake.base_url())).unwrap();
+    std::fs::write(
+        &cfg,
+        format!("[providers.stripe]\nbase_url = \"{}\"\ntimeout_ms = 400\nbackoff_ms = 20\n", fake.base_url()),
+    )
+    .unwrap();
     let transcript = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/providers/stripe.jsonl");
     let cfg2 = cfg.clone();
     let out = tokio::task::spawn_blocking(move || {

@@ -39,7 +39,10 @@ async fn rig_on(backend: &common::Backend, kind: Kind, answer: Answer) -> Rig {
         keys.paypal = Some(("WH-TEST".into(), exec));
     }
     let state = WebhookState { engine: engine.clone(), keys, clock };
-    let addr = paydesk::adapters::http::serve("127.0.0.1:0".parse().unwrap(), webhooks::routes(state), std::future::pending()).await.unwrap();
+    let addr =
+        paydesk::adapters::http::serve("127.0.0.1:0".parse().unwrap(), webhooks::routes(state), std::future::pending())
+            .await
+            .unwrap();
     Rig { engine, fake, url: format!("http://{addr}"), http: reqwest::Client::new(), _db: db }
 }
 
@@ -71,10 +74,25 @@ async fn stripe_signed_once_forged_stale_and_replayed() {
         let secret = Secret::new("whsec_test");
         // Forged (other secret), stale (10 minutes old), tampered body: 401, nothing changes.
         let before = rig.audit_len().await;
-        assert_eq!(rig.post("/webhooks/stripe", &[("stripe-signature", stripe_signature(&Secret::new("whsec_evil"), now, &body))], &body).await, 401);
-        assert_eq!(rig.post("/webhooks/stripe", &[("stripe-signature", stripe_signature(&secret, now - 600, &body))], &body).await, 401);
+        assert_eq!(
+            rig.post(
+                "/webhooks/stripe",
+                &[("stripe-signature", stripe_signature(&Secret::new("whsec_evil"), now, &body))],
+                &body
+            )
+            .await,
+            401
+        );
+        assert_eq!(
+            rig.post("/webhooks/stripe", &[("stripe-signature", stripe_signature(&secret, now - 600, &body))], &body)
+                .await,
+            401
+        );
         let sig = stripe_signature(&secret, now, &body);
-        assert_eq!(rig.post("/webhooks/stripe", &[("stripe-signature", sig.clone())], &body[..body.len() - 1]).await, 401);
+        assert_eq!(
+            rig.post("/webhooks/stripe", &[("stripe-signature", sig.clone())], &body[..body.len() - 1]).await,
+            401
+        );
         assert_eq!(rig.post("/webhooks/stripe", &[], &body).await, 401);
         assert_eq!(rig.audit_len().await, before);
         assert_eq!(rig.refund().await.status, RefundStatus::Executing);
@@ -89,7 +107,10 @@ async fn stripe_signed_once_forged_stale_and_replayed() {
         assert_eq!(notes, 1);
         // A dispute marks the charge and escalates its case.
         let body = serde_json::to_vec(&json!({"id": "evt_2", "type": "charge.dispute.created", "data": {"object": {"id": "dp_1", "object": "dispute", "charge": Kind::Stripe.charge_id()}}})).unwrap();
-        assert_eq!(rig.post("/webhooks/stripe", &[("stripe-signature", stripe_signature(&secret, now, &body))], &body).await, 200);
+        assert_eq!(
+            rig.post("/webhooks/stripe", &[("stripe-signature", stripe_signature(&secret, now, &body))], &body).await,
+            200
+        );
         let mut tx = rig.engine.store().begin().await.unwrap();
         assert!(tx.charge(&ChargeId::new(Kind::Stripe.charge_id().to_string())).await.unwrap().unwrap().disputed);
         drop(tx);
@@ -110,11 +131,16 @@ async fn adyen_refund_outcome_by_hmac_notification() {
             "eventDate": "2026-04-01T11:29:00+00:00", "additionalData": {}});
         let good = notification_hmac(&item, HMAC_HEX).unwrap();
         item["additionalData"]["hmacSignature"] = json!("AAAA".to_string() + &good[4..]);
-        let forged = serde_json::to_vec(&json!({"live": "false", "notificationItems": [{"NotificationRequestItem": item.clone()}]})).unwrap();
+        let forged = serde_json::to_vec(
+            &json!({"live": "false", "notificationItems": [{"NotificationRequestItem": item.clone()}]}),
+        )
+        .unwrap();
         assert_eq!(rig.post("/webhooks/adyen", &[], &forged).await, 401);
         assert_eq!(rig.refund().await.status, RefundStatus::Executing);
         item["additionalData"]["hmacSignature"] = json!(good);
-        let body = serde_json::to_vec(&json!({"live": "false", "notificationItems": [{"NotificationRequestItem": item}]})).unwrap();
+        let body =
+            serde_json::to_vec(&json!({"live": "false", "notificationItems": [{"NotificationRequestItem": item}]}))
+                .unwrap();
         assert_eq!(rig.post("/webhooks/adyen", &[], &body).await, 200);
         assert_eq!(rig.refund().await.status, RefundStatus::Succeeded);
         let n = rig.audit_len().await;
@@ -161,7 +187,9 @@ async fn braintree_signed_form_once_forged_and_replayed() {
             mac.update(payload.as_bytes());
             hex::encode(mac.finalize().into_bytes())
         };
-        let form = |sig: String| serde_urlencoded::to_string([("bt_signature", sig), ("bt_payload", payload.clone())]).unwrap();
+        let form = |sig: String| {
+            serde_urlencoded::to_string([("bt_signature", sig), ("bt_payload", payload.clone())]).unwrap()
+        };
         let ct = [("content-type", "application/x-www-form-urlencoded".to_string())];
         let n = rig.audit_len().await;
         let forged = form(format!("{}|{}", providers_support::BT_PUBLIC, sign("not-the-key")));
@@ -202,7 +230,11 @@ async fn paypal_verified_through_its_api() {
             ]
         };
         assert_eq!(rig.post("/webhooks/paypal", &headers("forged", "2026-04-01T11:29:30Z"), &body).await, 401);
-        assert_eq!(rig.post("/webhooks/paypal", &headers("valid-signature", "2026-04-01T11:00:00Z"), &body).await, 401, "stale");
+        assert_eq!(
+            rig.post("/webhooks/paypal", &headers("valid-signature", "2026-04-01T11:00:00Z"), &body).await,
+            401,
+            "stale"
+        );
         assert_eq!(rig.refund().await.status, RefundStatus::Executing);
         assert_eq!(rig.post("/webhooks/paypal", &headers("valid-signature", "2026-04-01T11:29:30Z"), &body).await, 200);
         assert_eq!(rig.refund().await.status, RefundStatus::Succeeded);
@@ -218,11 +250,27 @@ async fn mollie_id_only_is_fetched_from_the_api() {
         let rig = rig_on(&backend, Kind::Mollie, Answer::Pending).await;
         assert_eq!(rig.refund().await.status, RefundStatus::Executing);
         // An id Mollie does not know: 200 (nothing revealed), nothing changes.
-        assert_eq!(rig.post("/webhooks/mollie", &[("content-type", "application/x-www-form-urlencoded".into())], b"id=tr_forged123").await, 200);
+        assert_eq!(
+            rig.post(
+                "/webhooks/mollie",
+                &[("content-type", "application/x-www-form-urlencoded".into())],
+                b"id=tr_forged123"
+            )
+            .await,
+            200
+        );
         assert_eq!(rig.refund().await.status, RefundStatus::Executing);
         assert_eq!(rig.post("/webhooks/mollie", &[], b"nonsense").await, 400);
         let body = format!("id={}", Kind::Mollie.charge_id());
-        assert_eq!(rig.post("/webhooks/mollie", &[("content-type", "application/x-www-form-urlencoded".into())], body.as_bytes()).await, 200);
+        assert_eq!(
+            rig.post(
+                "/webhooks/mollie",
+                &[("content-type", "application/x-www-form-urlencoded".into())],
+                body.as_bytes()
+            )
+            .await,
+            200
+        );
         assert_eq!(rig.refund().await.status, RefundStatus::Succeeded);
         let n = rig.audit_len().await;
         assert_eq!(rig.post("/webhooks/mollie", &[], body.as_bytes()).await, 200);
@@ -243,8 +291,11 @@ impl Rig {
     /// Seeds another charge of acct-1 under `id` (as an export would have stored it).
     async fn seed_charge_as(&self, id: &str, provider: &str) {
         let mut tx = self.engine.store().begin().await.unwrap();
-        let mut c =
-            tx.charge(&ChargeId::new(Kind::ALL.iter().find(|k| k.name() == provider).unwrap().charge_id().to_string())).await.unwrap().unwrap();
+        let mut c = tx
+            .charge(&ChargeId::new(Kind::ALL.iter().find(|k| k.name() == provider).unwrap().charge_id().to_string()))
+            .await
+            .unwrap()
+            .unwrap();
         drop(tx);
         c.id = ChargeId::new(id.to_string());
         self.engine.seed_charge(&c, t("2026-04-01T10:00:00Z")).await.unwrap();
@@ -258,7 +309,12 @@ impl Rig {
         mac.update(payload.as_bytes());
         let sig = format!("{}|{}", providers_support::BT_PUBLIC, hex::encode(mac.finalize().into_bytes()));
         let form = serde_urlencoded::to_string([("bt_signature", sig), ("bt_payload", payload)]).unwrap();
-        self.post("/webhooks/braintree", &[("content-type", "application/x-www-form-urlencoded".to_string())], form.as_bytes()).await
+        self.post(
+            "/webhooks/braintree",
+            &[("content-type", "application/x-www-form-urlencoded".to_string())],
+            form.as_bytes(),
+        )
+        .await
     }
 }
 
@@ -291,7 +347,10 @@ async fn stripe_disputes_match_every_id_form_and_unknown_ones_are_recorded() {
         let snap = rig.engine.store().snapshot().await.unwrap();
         assert_eq!(snap.cases.len(), cases + 1, "an unknown charge's dispute opens a case for the leads");
         let audit = rig.engine.store().audit(None).await.unwrap();
-        assert!(audit.iter().any(|a| a.record.detail.contains("ch_nobodyKnows") && a.record.detail.contains("dispute")), "recorded");
+        assert!(
+            audit.iter().any(|a| a.record.detail.contains("ch_nobodyKnows") && a.record.detail.contains("dispute")),
+            "recorded"
+        );
         assert_eq!(post(body).await, 200);
         assert_eq!(rig.engine.store().snapshot().await.unwrap().cases.len(), cases + 1, "once");
     }
@@ -365,7 +424,8 @@ async fn adyen_refunded_reversed_after_refund_reverses() {
                 "merchantReference": r.idempotency_key, "amount": {"value": 1000, "currency": "EUR"}, "eventCode": code, "success": "true",
                 "eventDate": "2026-04-01T11:29:00+00:00", "additionalData": {}});
             item["additionalData"]["hmacSignature"] = json!(notification_hmac(&item, HMAC_HEX).unwrap());
-            serde_json::to_vec(&json!({"live": "false", "notificationItems": [{"NotificationRequestItem": item}]})).unwrap()
+            serde_json::to_vec(&json!({"live": "false", "notificationItems": [{"NotificationRequestItem": item}]}))
+                .unwrap()
         };
         assert_eq!(rig.post("/webhooks/adyen", &[], &item("REFUND")).await, 200);
         assert_eq!(rig.refund().await.status, RefundStatus::Succeeded);
@@ -394,7 +454,10 @@ async fn adyen_square_paypal_disputes_mark_the_charge() {
                     (
                         "/webhooks/adyen",
                         vec![],
-                        serde_json::to_vec(&json!({"live": "false", "notificationItems": [{"NotificationRequestItem": item}]})).unwrap(),
+                        serde_json::to_vec(
+                            &json!({"live": "false", "notificationItems": [{"NotificationRequestItem": item}]}),
+                        )
+                        .unwrap(),
                     )
                 }
                 Kind::Square => {

@@ -28,9 +28,13 @@ async fn a_dispute_after_the_request_puts_it_on_hold_and_a_later_approval_pays_n
         assert_eq!(bot.paid().await, Decimal::ZERO, "a disputed charge was refunded");
         assert_eq!(bot.statuses().await, ["on_hold"]);
         let said = bot.said().await;
-        assert!(said.iter().any(|s| s.contains("is on hold and nothing was paid") && s.contains("disputed")), "{said:#?}");
+        assert!(
+            said.iter().any(|s| s.contains("is on hold and nothing was paid") && s.contains("disputed")),
+            "{said:#?}"
+        );
         // The approval message is edited from the refund line: it carries the status.
-        let held_line = bot.outbox().await.into_iter().any(|a| matches!(a, Action::Refund { status, .. } if status == "on_hold"));
+        let held_line =
+            bot.outbox().await.into_iter().any(|a| matches!(a, Action::Refund { status, .. } if status == "on_hold"));
         assert!(held_line, "no refund line says on_hold");
         // A lead can call it off.
         bot.say("kim", "/reject RF-000001 chargeback", 200).await;
@@ -155,7 +159,11 @@ async fn a_demoted_lead_approval_no_longer_counts_at_quorum() {
         bot.engine.handle(ev, at(20), None).await.unwrap();
         bot.react("max", 1, true, 30).await;
         assert_eq!(bot.paid().await, Decimal::ZERO, "a demoted lead's approval counted");
-        assert!(bot.said().await.iter().any(|s| s.contains("kim's approval for RF-000001 no longer counts: is no longer a lead")));
+        assert!(bot
+            .said()
+            .await
+            .iter()
+            .any(|s| s.contains("kim's approval for RF-000001 no longer counts: is no longer a lead")));
         bot.react("lee", 1, true, 40).await;
         assert_eq!(bot.paid().await, "600".parse::<Decimal>().unwrap());
     }
@@ -200,10 +208,15 @@ async fn repeat_credit_purchases_are_deliberate_not_duplicates() {
         assert_eq!(wallet(&bot).await, "100".parse::<Decimal>().unwrap());
         bot.say("bo", "/refund pd_ch_000002 duplicate?", 120).await;
         bot.say("bo", "/refund pd_ch_000001 duplicate?", 130).await;
-        assert!(bot.statuses().await.is_empty(), "a deliberate purchase was taken for a duplicate: {:?}", bot.statuses().await);
+        assert!(
+            bot.statuses().await.is_empty(),
+            "a deliberate purchase was taken for a duplicate: {:?}",
+            bot.statuses().await
+        );
         let said = bot.said().await;
         assert!(
-            said.iter().any(|s| s.contains("No refund requested for pd_ch_000002") && s.contains("credits purchases are not refundable")),
+            said.iter().any(|s| s.contains("No refund requested for pd_ch_000002")
+                && s.contains("credits purchases are not refundable")),
             "{said:#?}"
         );
     }
@@ -268,12 +281,18 @@ async fn a_large_goodwill_credit_needs_a_second_lead_with_no_stake() {
             .await
             .into_iter()
             .find_map(|a| match a {
-                Action::Say { message_ref, text, .. } if text.starts_with("Goodwill credit of 250.00 USD") => message_ref,
+                Action::Say { message_ref, text, .. } if text.starts_with("Goodwill credit of 250.00 USD") => {
+                    message_ref
+                }
                 _ => None,
             })
             .expect("the request is posted to the approvals channel");
-        let react =
-            |user: &str| Event::Reaction { actor: Actor::known(user), emoji: "✅".into(), target: ReactTarget::Message(mref.clone()), added: true };
+        let react = |user: &str| Event::Reaction {
+            actor: Actor::known(user),
+            emoji: "✅".into(),
+            target: ReactTarget::Message(mref.clone()),
+            added: true,
+        };
         bot.engine.handle(react("kim"), at(10), None).await.unwrap(); // own request
         bot.engine.handle(react("lea"), at(20), None).await.unwrap(); // linked to acct-1
         bot.engine.handle(react("bo"), at(25), None).await.unwrap(); // not a lead
@@ -312,11 +331,12 @@ async fn two_instances_approving_at_once_pay_each_refund_once() {
     let bot = bot(&Backend::Postgres, |_| {}).await;
     let db_url = bot._db.url.clone();
     let (other, _s2, _c2, _st2) = engine_on(&db_url, "w2", |s| s).await;
-    let other = Engine::new(other.store().clone(), paydesk::app::engine::Connectors::default().with(bot.sandbox.clone()), {
-        let mut c = bot.engine.config().clone();
-        c.worker = "w2".into();
-        c
-    });
+    let other =
+        Engine::new(other.store().clone(), paydesk::app::engine::Connectors::default().with(bot.sandbox.clone()), {
+            let mut c = bot.engine.config().clone();
+            c.worker = "w2".into();
+            c
+        });
     let rounds = 12u32;
     let seed_at = t("2026-05-02T08:00:00Z");
     for i in 0..rounds {
@@ -332,11 +352,17 @@ async fn two_instances_approving_at_once_pay_each_refund_once() {
             target: ReactTarget::ApprovalOf(CaseNumber::new(case).unwrap()),
             added: true,
         };
-        let (a, b) = tokio::join!(bot.engine.handle(react("kim"), at(secs + 10), None), other.handle(react("max"), at(secs + 10), None));
+        let (a, b) = tokio::join!(
+            bot.engine.handle(react("kim"), at(secs + 10), None),
+            other.handle(react("max"), at(secs + 10), None)
+        );
         a.unwrap();
         b.unwrap();
         // Both instances run their timers: the refund is paid by one of them, once.
-        let (a, b) = tokio::join!(bot.engine.handle(Event::Tick, at(secs + 20), None), other.handle(Event::Tick, at(secs + 20), None));
+        let (a, b) = tokio::join!(
+            bot.engine.handle(Event::Tick, at(secs + 20), None),
+            other.handle(Event::Tick, at(secs + 20), None)
+        );
         a.unwrap();
         b.unwrap();
     }
@@ -370,6 +396,10 @@ async fn a_reversed_credits_refund_gives_the_credits_back() {
         };
         bot.engine.provider_refund_update(&update, at(40)).await.unwrap();
         assert_eq!(bot.statuses().await, ["reversed"]);
-        assert_eq!(wallet(&bot).await, "50".parse::<Decimal>().unwrap(), "the customer lost both the refund and the credits");
+        assert_eq!(
+            wallet(&bot).await,
+            "50".parse::<Decimal>().unwrap(),
+            "the customer lost both the refund and the credits"
+        );
     }
 }

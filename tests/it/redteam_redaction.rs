@@ -38,16 +38,36 @@ impl PaymentConnector for Recording {
 }
 
 fn charge(id: &str) -> Charge {
-    Charge { card_last4: Some("1111".into()), description: "Pack".into(), ..card_charge(id, "acct-1", "49.00", t("2026-05-02T09:00:00Z")) }
+    Charge {
+        card_last4: Some("1111".into()),
+        description: "Pack".into(),
+        ..card_charge(id, "acct-1", "49.00", t("2026-05-02T09:00:00Z"))
+    }
 }
 
 async fn seed(engine: &Engine) {
     let at = t("2026-05-02T08:00:00Z");
-    engine.seed_account(&Account { id: AccountId::new("acct-1"), currency: Currency::USD, auto_recharge: None }, None, at).await.unwrap();
-    engine.seed_account(&Account { id: AccountId::new("acct-2"), currency: Currency::USD, auto_recharge: None }, None, at).await.unwrap();
-    for (id, role, acct) in [("ana", Role::Customer, Some("acct-1")), ("bo", Role::Agent, None), ("kim", Role::Lead, None), ("lee", Role::Lead, None)]
-    {
-        engine.seed_user(&User { id: UserId::new(id), roles: Roles::NONE.with(role), account: acct.map(AccountId::new) }, at).await.unwrap();
+    engine
+        .seed_account(&Account { id: AccountId::new("acct-1"), currency: Currency::USD, auto_recharge: None }, None, at)
+        .await
+        .unwrap();
+    engine
+        .seed_account(&Account { id: AccountId::new("acct-2"), currency: Currency::USD, auto_recharge: None }, None, at)
+        .await
+        .unwrap();
+    for (id, role, acct) in [
+        ("ana", Role::Customer, Some("acct-1")),
+        ("bo", Role::Agent, None),
+        ("kim", Role::Lead, None),
+        ("lee", Role::Lead, None),
+    ] {
+        engine
+            .seed_user(
+                &User { id: UserId::new(id), roles: Roles::NONE.with(role), account: acct.map(AccountId::new) },
+                at,
+            )
+            .await
+            .unwrap();
     }
     for id in ["ch_1", "ch_2", "ch_3"] {
         engine.seed_charge(&charge(id), at).await.unwrap();
@@ -76,9 +96,13 @@ async fn dump(url: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     if url.starts_with("sqlite:") {
         let pool = sqlx::SqlitePool::connect(url).await.unwrap();
-        let tables: Vec<String> = sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table'").fetch_all(&pool).await.unwrap();
+        let tables: Vec<String> =
+            sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table'").fetch_all(&pool).await.unwrap();
         for table in tables {
-            let cols: Vec<String> = sqlx::query_scalar(&format!("SELECT name FROM pragma_table_info('{table}')")).fetch_all(&pool).await.unwrap();
+            let cols: Vec<String> = sqlx::query_scalar(&format!("SELECT name FROM pragma_table_info('{table}')"))
+                .fetch_all(&pool)
+                .await
+                .unwrap();
             for col in cols {
                 let vals: Vec<Option<String>> = sqlx::query_scalar(&format!(
                     "SELECT CASE WHEN typeof(\"{col}\") = 'blob' THEN hex(\"{col}\") ELSE CAST(\"{col}\" AS TEXT) END FROM \"{table}\""
@@ -92,13 +116,15 @@ async fn dump(url: &str) -> Vec<(String, String)> {
         pool.close().await;
     } else {
         let pool = sqlx::PgPool::connect(url).await.unwrap();
-        let cols: Vec<(String, String)> =
-            sqlx::query_as("SELECT table_name::text, column_name::text FROM information_schema.columns WHERE table_schema = 'public'")
-                .fetch_all(&pool)
-                .await
-                .unwrap();
+        let cols: Vec<(String, String)> = sqlx::query_as(
+            "SELECT table_name::text, column_name::text FROM information_schema.columns WHERE table_schema = 'public'",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
         for (table, col) in cols {
-            let vals: Vec<Option<String>> = sqlx::query_scalar(&format!("SELECT \"{col}\"::text FROM \"{table}\"")).fetch_all(&pool).await.unwrap();
+            let vals: Vec<Option<String>> =
+                sqlx::query_scalar(&format!("SELECT \"{col}\"::text FROM \"{table}\"")).fetch_all(&pool).await.unwrap();
             out.extend(vals.into_iter().flatten().map(|v| (format!("{table}.{col}"), v)));
         }
         pool.close().await;
@@ -112,7 +138,10 @@ fn digits(s: &str) -> String {
     s.chars()
         .filter_map(|c| {
             let cp = c as u32;
-            [0x30u32, 0x660, 0xFF10].iter().find(|&&z| (z..z + 10).contains(&cp)).map(|z| char::from(b'0' + (cp - z) as u8))
+            [0x30u32, 0x660, 0xFF10]
+                .iter()
+                .find(|&&z| (z..z + 10).contains(&cp))
+                .map(|z| char::from(b'0' + (cp - z) as u8))
         })
         .collect()
 }
@@ -128,7 +157,8 @@ async fn card_numbers_never_reach_a_table_or_a_provider() {
         let db = fresh_db(&backend).await;
         let calls = Arc::new(Mutex::new(Vec::new()));
         let rec = calls.clone();
-        let (engine, _sandbox, _clock, _store) = engine_on(&db.url, "w1", |s| Arc::new(Recording(s, rec)) as Arc<dyn PaymentConnector>).await;
+        let (engine, _sandbox, _clock, _store) =
+            engine_on(&db.url, "w1", |s| Arc::new(Recording(s, rec)) as Arc<dyn PaymentConnector>).await;
         seed(&engine).await;
         let events = [
             // Customer messages in the formats that leaked.
@@ -153,7 +183,12 @@ async fn card_numbers_never_reach_a_table_or_a_provider() {
         // Approve both refund requests so the provider is called with their reasons.
         for case in [CaseNumber::FIRST, CaseNumber::new(2).unwrap()] {
             for lead in ["kim", "lee"] {
-                let r = Event::Reaction { actor: Actor::known(lead), emoji: "✅".into(), target: ReactTarget::ApprovalOf(case), added: true };
+                let r = Event::Reaction {
+                    actor: Actor::known(lead),
+                    emoji: "✅".into(),
+                    target: ReactTarget::ApprovalOf(case),
+                    added: true,
+                };
                 engine.handle(r, at, None).await.unwrap();
                 at += chrono::Duration::minutes(1);
             }
@@ -180,7 +215,10 @@ async fn card_numbers_never_reach_a_table_or_a_provider() {
             "the reason went out redacted (a command reads the marker as one word): {calls:?}"
         );
         // The customer was warned, the snowflake survived as an id, the card typed as a user did not.
-        let warned = rows.iter().filter(|(w, v)| w.starts_with("outbox.") && v.contains("never post a full card number")).count();
+        let warned = rows
+            .iter()
+            .filter(|(w, v)| w.starts_with("outbox.") && v.contains("never post a full card number"))
+            .count();
         assert!(warned >= 4, "customer warned {warned} times");
         let linked: Vec<&String> = rows.iter().filter(|(w, _)| w == "users.id").map(|(_, v)| v).collect();
         assert!(linked.iter().any(|v| v.as_str() == SNOWFLAKE), "{linked:?}");
@@ -197,15 +235,25 @@ async fn unicode_digit_amounts_are_never_a_full_refund() {
         let (engine, _sandbox, _clock, _store) = engine_on(&db.url, "w1", |s| s as Arc<dyn PaymentConnector>).await;
         seed(&engine).await;
         let at = t("2026-05-02T10:00:00Z");
-        for (i, text) in ["/refund ch_1 ١٢ duplicate", "/refund ch_2 １２ duplicate", "/refund ch_3 ١٢x duplicate"].into_iter().enumerate() {
+        for (i, text) in ["/refund ch_1 ١٢ duplicate", "/refund ch_2 １２ duplicate", "/refund ch_3 ١٢x duplicate"]
+            .into_iter()
+            .enumerate()
+        {
             engine.handle(msg("bo", text), at + chrono::Duration::minutes(i as i64), None).await.unwrap();
         }
         let twelve: rust_decimal::Decimal = "12".parse().unwrap();
         let mut got = refunds(&engine).await;
         got.sort();
-        assert_eq!(got, vec![("ch_1".to_string(), twelve), ("ch_2".to_string(), twelve)], "an amount that does not parse requests nothing");
+        assert_eq!(
+            got,
+            vec![("ch_1".to_string(), twelve), ("ch_2".to_string(), twelve)],
+            "an amount that does not parse requests nothing"
+        );
         let rows = dump(&db.url).await;
-        assert!(rows.iter().any(|(w, v)| w.starts_with("outbox.") && v.contains("amount refused")), "the agent is told why");
+        assert!(
+            rows.iter().any(|(w, v)| w.starts_with("outbox.") && v.contains("amount refused")),
+            "the agent is told why"
+        );
     }
 }
 
@@ -262,7 +310,8 @@ fn imported_rows_with_card_numbers_are_refused() {
                ch_4,10.00,USD,2026-04-01 10:00:00,acct-1,card 4111–1111–1111–1111,1111,Paid\n\
                ch_5,10.00,USD,2026-04-01 10:00:00,acct-1,card 4111\u{00A0}1111\u{00A0}1111\u{00A0}1111,1111,Paid\n\
                ch_6,10.00,USD,2026-04-01 10:00:00,acct-1,\"Amex 3782 822463 10005, exp 12/27\",0005,Paid\n";
-    let paydesk::app::reconcile::ParsedCharges { charges: good, bad, .. } = paydesk::app::reconcile::parse_charges(csv, "adyen");
+    let paydesk::app::reconcile::ParsedCharges { charges: good, bad, .. } =
+        paydesk::app::reconcile::parse_charges(csv, "adyen");
     assert_eq!(good.iter().map(|c| c.id.to_string()).collect::<Vec<_>>(), ["8835511210681071"]);
     assert_eq!(bad.len(), 5, "{bad:?}");
     for b in &bad {

@@ -35,7 +35,9 @@ fn charge(id: &str, amount: &str) -> Charge {
 
 async fn seed(e: &Engine, charges: &[Charge]) {
     let at = t("2026-04-01T00:00:00Z");
-    e.seed_account(&Account { id: AccountId::new("acct-1"), currency: Currency::USD, auto_recharge: None }, None, at).await.unwrap();
+    e.seed_account(&Account { id: AccountId::new("acct-1"), currency: Currency::USD, auto_recharge: None }, None, at)
+        .await
+        .unwrap();
     let users: [(&str, Role, Option<&str>); 5] = [
         ("ana", Role::Customer, Some("acct-1")),
         ("bo", Role::Agent, None),
@@ -120,7 +122,17 @@ async fn two_binaries_never_pass_the_refund_cap() {
         for agent in ["bo", "cy"] {
             let path = dir.path().join(format!("{agent}.jsonl"));
             std::fs::write(&path, transcript(agent)).unwrap();
-            children.push(bin().arg("replay").arg("--db").arg(&db.url).arg(&path).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap());
+            children.push(
+                bin()
+                    .arg("replay")
+                    .arg("--db")
+                    .arg(&db.url)
+                    .arg(&path)
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .unwrap(),
+            );
         }
         for child in children {
             let out = child.wait_with_output().unwrap();
@@ -129,7 +141,12 @@ async fn two_binaries_never_pass_the_refund_cap() {
         let snap = store.as_store().snapshot().await.unwrap();
         for i in 0..rounds {
             let c = format!("ch_bin{i}");
-            let sum: Decimal = snap.refunds.iter().filter(|r| r.charge.as_str() == c && r.status.reserves_money()).map(|r| r.amount).sum();
+            let sum: Decimal = snap
+                .refunds
+                .iter()
+                .filter(|r| r.charge.as_str() == c && r.status.reserves_money())
+                .map(|r| r.amount)
+                .sum();
             assert_eq!(sum, dec("20.00"), "{c}: one request of the two, never 40.00 against 30.00");
         }
     }
@@ -157,32 +174,43 @@ async fn a_deadlocked_event_is_retried_and_applied_once() {
     let e = std::sync::Arc::new(e);
     let task = {
         let e = e.clone();
-        tokio::spawn(async move { e.handle(msg("kim", "/wallet credit acct-1 5.00 sorry for the wait"), at, Some("discord:evt-1")).await })
+        tokio::spawn(async move {
+            e.handle(msg("kim", "/wallet credit acct-1 5.00 sorry for the wait"), at, Some("discord:evt-1")).await
+        })
     };
     // Wait until the event's transaction waits for kim's row (seen from a third session:
     // pg_stat_activity is a per-transaction snapshot).
     let mut watcher = sqlx::PgConnection::connect(&db.url).await.unwrap();
     let mut waiting = 0i64;
     for _ in 0..200 {
-        waiting = sqlx::query_scalar("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
-            .fetch_one(&mut watcher)
-            .await
-            .unwrap();
+        waiting = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+        )
+        .fetch_one(&mut watcher)
+        .await
+        .unwrap();
         if waiting > 0 {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     assert_eq!(waiting, 1, "the event waits for the row the other session holds");
-    sqlx::query("INSERT INTO seen_events (key, at) VALUES ('discord:evt-1', 0) ON CONFLICT (key) DO NOTHING").execute(&mut other).await.unwrap();
+    sqlx::query("INSERT INTO seen_events (key, at) VALUES ('discord:evt-1', 0) ON CONFLICT (key) DO NOTHING")
+        .execute(&mut other)
+        .await
+        .unwrap();
     sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
-    let result = tokio::time::timeout(std::time::Duration::from_secs(30), task).await.expect("the event finishes").unwrap();
+    let result =
+        tokio::time::timeout(std::time::Duration::from_secs(30), task).await.expect("the event finishes").unwrap();
     assert!(result.is_ok(), "the deadlock victim must be retried, not fail: {result:?}");
     // It really was a deadlock (PostgreSQL counts them per database; the count is
     // published at the end of a transaction, so wait a little for it).
     let mut seen = 0i64;
     for _ in 0..40 {
-        seen = sqlx::query_scalar("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()").fetch_one(&mut watcher).await.unwrap();
+        seen = sqlx::query_scalar("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()")
+            .fetch_one(&mut watcher)
+            .await
+            .unwrap();
         if seen > 0 {
             break;
         }
@@ -233,7 +261,8 @@ async fn a_deadlocked_refund_answer_is_resumed_not_fatal() {
     let db = fresh_db(&Backend::Postgres).await;
     let gate = std::sync::OnceLock::new();
     let (e, sandbox, _, _) = engine_on(&db.url, "instance-a", |s| {
-        let g = std::sync::Arc::new(Gate { inner: s, called: tokio::sync::Notify::new(), go: tokio::sync::Notify::new() });
+        let g =
+            std::sync::Arc::new(Gate { inner: s, called: tokio::sync::Notify::new(), go: tokio::sync::Notify::new() });
         let _ = gate.set(g.clone());
         g as std::sync::Arc<dyn PaymentConnector>
     })
@@ -255,11 +284,12 @@ async fn a_deadlocked_refund_answer_is_resumed_not_fatal() {
     gate.go.notify_one(); // the runner's transaction takes the head, then waits for the refund row
     let mut watcher = sqlx::PgConnection::connect(&db.url).await.unwrap();
     for _ in 0..200 {
-        let waiting: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
-                .fetch_one(&mut watcher)
-                .await
-                .unwrap();
+        let waiting: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+        )
+        .fetch_one(&mut watcher)
+        .await
+        .unwrap();
         if waiting > 0 {
             break;
         }
@@ -267,7 +297,8 @@ async fn a_deadlocked_refund_answer_is_resumed_not_fatal() {
     }
     sqlx::query("SELECT id FROM audit_head FOR UPDATE").execute(&mut other).await.unwrap(); // the cycle: the runner is the victim
     sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
-    let result = tokio::time::timeout(std::time::Duration::from_secs(30), task).await.expect("the event finishes").unwrap();
+    let result =
+        tokio::time::timeout(std::time::Duration::from_secs(30), task).await.expect("the event finishes").unwrap();
     assert!(result.is_ok(), "a collided refund answer must not end the process: {result:?}");
     let s = e.store().snapshot().await.unwrap();
     assert_eq!(s.refunds[0].status.as_str(), "executing", "not recorded yet: resumed when the lease lapses");
@@ -322,7 +353,11 @@ fn audit_cmd(url: &str, key: Option<&str>) -> (Option<i32>, String, String) {
         c.env("PAYDESK_AUDIT_KEY", k);
     }
     let out = c.args(["audit", "--db", url]).stdin(Stdio::null()).output().unwrap();
-    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 /// Runs SQL as the database's owner (a writer who goes around the bot).
@@ -339,7 +374,11 @@ async fn drop_guards(url: &str) {
         ("audit_head_forward_only", "audit_head"),
         ("audit_head_no_delete", "audit_head"),
     ] {
-        let sql = if pg { format!("DROP TRIGGER IF EXISTS {trigger} ON {table}") } else { format!("DROP TRIGGER IF EXISTS {trigger}") };
+        let sql = if pg {
+            format!("DROP TRIGGER IF EXISTS {trigger} ON {table}")
+        } else {
+            format!("DROP TRIGGER IF EXISTS {trigger}")
+        };
         exec(url, &sql).await.unwrap();
     }
 }
@@ -404,8 +443,12 @@ async fn a_forged_and_rehashed_record_is_detected_with_the_key() {
         let store = AnyStore::open(&db.url).await.unwrap();
         let all = store.as_store().audit(None).await.unwrap();
         let n = all.len();
-        assert!(stdout.contains(&format!("{n} of {n} records signed, HMACs checked")), "every record is signed: {stdout}");
-        let target = all.iter().position(|a| a.record.action == "refund.requested").expect("a refund request is audited");
+        assert!(
+            stdout.contains(&format!("{n} of {n} records signed, HMACs checked")),
+            "every record is signed: {stdout}"
+        );
+        let target =
+            all.iter().position(|a| a.record.action == "refund.requested").expect("a refund request is audited");
         drop_guards(&db.url).await;
         let mut prev = GENESIS;
         for (i, a) in all.iter().enumerate() {
@@ -453,7 +496,10 @@ async fn an_edited_record_is_named_with_expected_and_found() {
         exec(&db.url, &format!("UPDATE audit SET detail = 'nothing happened' WHERE seq = {seq}")).await.unwrap();
         let (code, _, stderr) = audit_cmd(&db.url, None);
         assert_eq!(code, Some(1));
-        assert!(stderr.contains(&format!("record {seq}: content hashes to ")) && stderr.contains("but the stored hash is"), "{stderr}");
+        assert!(
+            stderr.contains(&format!("record {seq}: content hashes to ")) && stderr.contains("but the stored hash is"),
+            "{stderr}"
+        );
     }
 }
 
@@ -466,7 +512,11 @@ async fn a_trail_from_before_migration_0004_still_verifies() {
         let db = fresh_db(&backend).await;
         let pg = matches!(backend, Backend::Postgres);
         // The schema as it was: migrations 0001-0003 only.
-        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations").join(if pg { "postgres" } else { "sqlite" });
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations").join(if pg {
+            "postgres"
+        } else {
+            "sqlite"
+        });
         let old = tempfile::tempdir().unwrap();
         for f in ["0001_init.sql", "0002_discord.sql", "0003_providers.sql"] {
             std::fs::copy(src.join(f), old.path().join(f)).unwrap();
@@ -516,7 +566,10 @@ async fn a_trail_from_before_migration_0004_still_verifies() {
         assert_eq!(code, Some(0), "{stdout}{stderr}");
         let store = AnyStore::open(&db.url).await.unwrap();
         let n = store.as_store().audit(None).await.unwrap().len();
-        assert!(stdout.contains(&format!("hash chain intact ({n} records); {} of {n} records signed", n - 3)), "{stdout}");
+        assert!(
+            stdout.contains(&format!("hash chain intact ({n} records); {} of {n} records signed", n - 3)),
+            "{stdout}"
+        );
         // and an old record changed since is still caught
         drop_guards(&db.url).await;
         exec(&db.url, "UPDATE audit SET detail = 'old record 9' WHERE detail = 'old record 1'").await.unwrap();
@@ -587,8 +640,14 @@ async fn nul_in_provider_text_is_removed_on_both_backends() {
         let at = t("2026-04-02T10:00:00Z");
         let out = e.charge_disputed("sandbox", "evt\0-1", &ChargeId::new("ch_1"), at).await.unwrap();
         assert_eq!(out, WebhookOutcome::Applied);
-        assert_eq!(e.charge_disputed("sandbox", "evt-1", &ChargeId::new("ch_1"), at).await.unwrap(), WebhookOutcome::Duplicate);
-        let case = e.reconcile_mismatch("sandbox", "fp\0", Some(&ChargeId::new("ch_1")), "paid\0 but not recorded", at).await.unwrap();
+        assert_eq!(
+            e.charge_disputed("sandbox", "evt-1", &ChargeId::new("ch_1"), at).await.unwrap(),
+            WebhookOutcome::Duplicate
+        );
+        let case = e
+            .reconcile_mismatch("sandbox", "fp\0", Some(&ChargeId::new("ch_1")), "paid\0 but not recorded", at)
+            .await
+            .unwrap();
         assert!(case.is_some());
         let mut imported = charge("ch_\0imp", "5.00");
         imported.description = "Pa\0ck".into();
@@ -624,8 +683,14 @@ async fn a_wallet_sum_past_the_store_range_is_refused_before_the_write() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.jsonl");
         std::fs::write(&path, &text).unwrap();
-        let out =
-            bin().env("PAYDESK_POLICY_GOODWILL_TWO_LEAD_ABOVE", "1000000000").arg("replay").arg("--db").arg(&db.url).arg(&path).output().unwrap();
+        let out = bin()
+            .env("PAYDESK_POLICY_GOODWILL_TWO_LEAD_ABOVE", "1000000000")
+            .arg("replay")
+            .arg("--db")
+            .arg(&db.url)
+            .arg(&path)
+            .output()
+            .unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(0), "{stderr}");
         let stdout = String::from_utf8_lossy(&out.stdout);

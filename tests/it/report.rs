@@ -32,7 +32,11 @@ async fn report_figures_agree_with_the_ledger_in_json_and_html() {
         let requested: Decimal = ledger.iter().map(|r| r.amount).sum();
         assert_eq!(report.totals.requests as usize, ledger.len());
         assert_eq!(report.totals.requested.get("USD").copied(), Some(requested));
-        assert_eq!(report.totals.refunded.get("USD").copied(), Some(bot.paid().await), "refunded = what the provider paid");
+        assert_eq!(
+            report.totals.refunded.get("USD").copied(),
+            Some(bot.paid().await),
+            "refunded = what the provider paid"
+        );
         assert_eq!(bot.paid().await, dec("120.00"));
         assert_eq!(report.totals.paid, 2);
         assert_eq!(report.by_provider.len(), 1);
@@ -43,9 +47,17 @@ async fn report_figures_agree_with_the_ledger_in_json_and_html() {
         assert_eq!(report.approval_latency.approved, 2);
         assert_eq!(report.approval_latency.median_minutes, Some(10));
         assert_eq!(report.approval_latency.p90_minutes, Some(30));
-        assert_eq!(report.refusals_by_rule.iter().map(|c| (c.key.as_str(), c.count)).collect::<Vec<_>>(), [("above_what_is_left", 1)]);
+        assert_eq!(
+            report.refusals_by_rule.iter().map(|c| (c.key.as_str(), c.count)).collect::<Vec<_>>(),
+            [("above_what_is_left", 1)]
+        );
         let cases = store.snapshot().await.unwrap().cases;
-        assert_eq!(report.contact_reasons.iter().map(|c| c.count as usize).sum::<usize>(), cases.len(), "{:?}", report.contact_reasons);
+        assert_eq!(
+            report.contact_reasons.iter().map(|c| c.count as usize).sum::<usize>(),
+            cases.len(),
+            "{:?}",
+            report.contact_reasons
+        );
         let open_cases = store.snapshot().await.unwrap().cases.iter().filter(|c| c.status.is_open()).count();
         assert_eq!(report.open_cases_by_age.iter().map(|c| c.count as usize).sum::<usize>(), open_cases);
 
@@ -64,19 +76,29 @@ async fn report_figures_agree_with_the_ledger_in_json_and_html() {
         let money = |v: &serde_json::Value| v.as_str().and_then(|s| s.parse::<Decimal>().ok());
         assert_eq!(money(&json["totals"]["requested"]["USD"]), Some(requested));
         assert_eq!(money(&json["totals"]["refunded"]["USD"]), Some(dec("120")));
-        assert_eq!(json["totals"]["refunded"]["USD"], serde_json::json!("120.00"), "written with the currency's minor digits");
+        assert_eq!(
+            json["totals"]["refunded"]["USD"],
+            serde_json::json!("120.00"),
+            "written with the currency's minor digits"
+        );
         assert_eq!(json["approval_latency"]["median_minutes"], serde_json::json!(10));
         assert_eq!(json["approval_latency"]["p90_minutes"], serde_json::json!(30));
         let html = std::fs::read_to_string(&html_path).unwrap();
         assert!(html.contains(&format!("id=\"requests\"><b>{}</b>", ledger.len())), "{html}");
         assert!(html.contains(&format!("id=\"refunded\"><b>{}</b>", amounts_words(&report.totals.refunded))), "{html}");
-        assert!(html.contains(&format!("id=\"requested\"><b>{}</b>", amounts_words(&report.totals.requested))), "{html}");
+        assert!(
+            html.contains(&format!("id=\"requested\"><b>{}</b>", amounts_words(&report.totals.requested))),
+            "{html}"
+        );
         assert!(html.contains("<b>10 min / 30 min</b>"), "{html}");
         assert!(html.contains("<svg") && !html.contains("src=") && !html.contains("href="));
         // The short text for a scheduled post.
         let summary = report.summary();
         let daily = paydesk::app::report::daily_summary(store.as_ref(), at(5000)).await.unwrap();
-        assert!(daily.starts_with("Support summary 2026-05-02 11:23") && daily.contains("2 paid (120.00 USD)"), "{daily}");
+        assert!(
+            daily.starts_with("Support summary 2026-05-02 11:23") && daily.contains("2 paid (120.00 USD)"),
+            "{daily}"
+        );
         assert!(summary.contains("2 paid (120.00 USD)") && summary.contains("10 min at the median"), "{summary}");
     }
 }

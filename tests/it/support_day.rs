@@ -35,7 +35,10 @@ async fn approve_and_reject_name_the_request_when_a_case_has_several() {
         assert_eq!(bot.paid().await, Decimal::ZERO, "an ambiguous /approve paid something");
         let to_kim = said_to(&bot, "kim").await;
         assert!(
-            to_kim.iter().any(|s| s.contains("2 open refund requests; nothing was changed") && s.contains("RF-000001#1: 5.00 USD")),
+            to_kim
+                .iter()
+                .any(|s| s.contains("2 open refund requests; nothing was changed")
+                    && s.contains("RF-000001#1: 5.00 USD")),
             "{to_kim:#?}"
         );
         bot.say("kim", "/reject RF-000001", 30).await;
@@ -62,7 +65,10 @@ async fn rejecting_one_partial_refund_tells_the_customer_what_was_refunded() {
         bot.say("kim", "/reject RF-000001#2 not eligible", 40).await;
         let to_ana = said_to(&bot, "ana").await;
         let last = to_ana.last().unwrap();
-        assert!(last.contains("1.00 USD") && last.contains("was not approved") && last.contains("3.50 USD refunded"), "{to_ana:#?}");
+        assert!(
+            last.contains("1.00 USD") && last.contains("was not approved") && last.contains("3.50 USD refunded"),
+            "{to_ana:#?}"
+        );
         assert!(!to_ana.iter().any(|s| s.contains("decided not to refund this charge")), "{to_ana:#?}");
         let snap = bot.engine.store().snapshot().await.unwrap();
         assert_eq!(snap.cases[0].status.as_str(), "resolved");
@@ -85,7 +91,11 @@ async fn staff_notes_stay_internal_and_reply_speaks_to_the_customer() {
         assert!(to_ana.last().unwrap().contains("We are looking into it today."), "{to_ana:#?}");
         // Customers cannot use it.
         bot.say("ana", "/reply RF-000001 hello", 30).await;
-        assert!(bot.said().await.iter().any(|s| s.starts_with("DENIED replying to a customer is for agents and leads")));
+        assert!(bot
+            .said()
+            .await
+            .iter()
+            .any(|s| s.starts_with("DENIED replying to a customer is for agents and leads")));
     }
 }
 
@@ -129,11 +139,15 @@ async fn a_customer_answers_the_bots_question_with_a_charge_id() {
 async fn an_unlinked_customer_answers_with_an_account_and_staff_are_asked_to_confirm() {
     for b in backends() {
         let bot = bot(&b, |_| {}).await;
-        let ev = |text: &str| Event::Message { actor: Actor::known("zoe"), text: text.into(), channel: "support".into() };
+        let ev =
+            |text: &str| Event::Message { actor: Actor::known("zoe"), text: text.into(), channel: "support".into() };
         bot.engine.handle(ev("you billed me twice!"), at(0), None).await.unwrap();
         bot.engine.handle(ev("my email is zoe@example.com"), at(10), None).await.unwrap();
         let to_zoe = said_to(&bot, "zoe").await;
-        assert!(to_zoe.last().unwrap().contains("zoe@example.com") && to_zoe.last().unwrap().contains("agent"), "{to_zoe:#?}");
+        assert!(
+            to_zoe.last().unwrap().contains("zoe@example.com") && to_zoe.last().unwrap().contains("agent"),
+            "{to_zoe:#?}"
+        );
         let all = bot.said().await;
         assert!(all.iter().any(|s| s.contains("/link zoe")), "staff are not asked to confirm: {all:#?}");
     }
@@ -176,7 +190,11 @@ async fn votes_that_change_nothing_are_answered() {
         bot.react("kim", 1, false, 20).await;
         bot.react("kim", 1, true, 30).await;
         bot.react("kim", 1, true, 35).await; // again: already counted
-        assert!(said_to(&bot, "kim").await.iter().any(|s| s.contains("your approval is already counted")), "{:#?}", bot.said().await);
+        assert!(
+            said_to(&bot, "kim").await.iter().any(|s| s.contains("your approval is already counted")),
+            "{:#?}",
+            bot.said().await
+        );
         bot.react("max", 1, true, 40).await;
         assert_eq!(bot.paid().await, dec("600"));
         let reject = paydesk::app::engine::Event::Reaction {
@@ -186,7 +204,11 @@ async fn votes_that_change_nothing_are_answered() {
             added: true,
         };
         bot.engine.handle(reject, at(50), None).await.unwrap();
-        assert!(said_to(&bot, "lee").await.iter().any(|s| s.contains("this refund has already been paid")), "{:#?}", bot.said().await);
+        assert!(
+            said_to(&bot, "lee").await.iter().any(|s| s.contains("this refund has already been paid")),
+            "{:#?}",
+            bot.said().await
+        );
         let on_reply = paydesk::app::engine::Event::Reaction {
             actor: Actor::known("lee"),
             emoji: "✅".into(),
@@ -194,7 +216,11 @@ async fn votes_that_change_nothing_are_answered() {
             added: true,
         };
         bot.engine.handle(on_reply, at(60), None).await.unwrap();
-        assert!(said_to(&bot, "lee").await.iter().any(|s| s.contains("not a refund or goodwill request")), "{:#?}", bot.said().await);
+        assert!(
+            said_to(&bot, "lee").await.iter().any(|s| s.contains("not a refund or goodwill request")),
+            "{:#?}",
+            bot.said().await
+        );
     }
 }
 
@@ -222,7 +248,11 @@ async fn reopening_a_second_case_on_one_charge_is_refused() {
         let snap = bot.engine.store().snapshot().await.unwrap();
         let open: Vec<_> = snap.cases.iter().filter(|c| c.status.is_open()).collect();
         assert_eq!(open.len(), 1, "{:?}", snap.cases);
-        assert!(said_to(&bot, "bo").await.iter().any(|s| s.contains("RF-000002 is already open about charge ch_1")), "{:#?}", bot.said().await);
+        assert!(
+            said_to(&bot, "bo").await.iter().any(|s| s.contains("RF-000002 is already open about charge ch_1")),
+            "{:#?}",
+            bot.said().await
+        );
     }
 }
 
@@ -257,7 +287,11 @@ async fn per_currency_money_settings_apply_and_an_unconfigured_currency_is_refus
         bot.engine.seed_charge(&eur, t("2026-05-02T08:00:00Z")).await.unwrap();
         bot.say("bo", "/refund ch_eur 10 sorry", 10).await;
         assert_eq!(bot.statuses().await.len(), 1);
-        assert!(said_to(&bot, "bo").await.iter().any(|s| s.contains("no money settings for EUR")), "{:#?}", said_to(&bot, "bo").await);
+        assert!(
+            said_to(&bot, "bo").await.iter().any(|s| s.contains("no money settings for EUR")),
+            "{:#?}",
+            said_to(&bot, "bo").await
+        );
     }
 }
 
@@ -270,7 +304,13 @@ async fn help_shows_each_role_its_own_commands_and_unlink_works() {
         assert!(help.contains("/wallet buy") && !help.contains("/refund") && !help.contains("/queue"), "{help}");
         bot.say("kim", "/help", 10).await;
         let help = said_to(&bot, "kim").await.last().unwrap().clone();
-        assert!(help.contains("/refund") && help.contains("/approve") && help.contains("/queue") && !help.contains("/wallet buy"), "{help}");
+        assert!(
+            help.contains("/refund")
+                && help.contains("/approve")
+                && help.contains("/queue")
+                && !help.contains("/wallet buy"),
+            "{help}"
+        );
         bot.say("bo", "/unlink ana", 20).await;
         bot.say("ana", "/wallet", 30).await;
         assert!(said_to(&bot, "ana").await.last().unwrap().contains("No account is linked to you"));
@@ -290,7 +330,10 @@ async fn auto_recharge_tells_the_customer_what_was_charged() {
         let usage = Event::Usage { account: paydesk::domain::ids::AccountId::new("acct-1"), conversations: 8 };
         bot.engine.handle(usage, at(0), None).await.unwrap();
         let to_ana = said_to(&bot, "ana").await;
-        assert!(to_ana.iter().any(|s| s.contains("auto-recharge bought 10 credits") && s.contains("charged 20.60 USD")), "{to_ana:#?}");
+        assert!(
+            to_ana.iter().any(|s| s.contains("auto-recharge bought 10 credits") && s.contains("charged 20.60 USD")),
+            "{to_ana:#?}"
+        );
     }
 }
 
@@ -302,7 +345,10 @@ async fn ticket_shows_staff_the_customers_words_and_customers_no_internal_note()
         bot.say("bo", "/ticket escalate RF-000001 looks like abuse", 10).await;
         bot.say("bo", "/ticket RF-000001", 20).await;
         let card = said_to(&bot, "bo").await.last().unwrap().clone();
-        assert!(card.contains("the pack never worked") && card.contains("looks like abuse") && card.contains("UTC"), "{card}");
+        assert!(
+            card.contains("the pack never worked") && card.contains("looks like abuse") && card.contains("UTC"),
+            "{card}"
+        );
         bot.say("ana", "/ticket RF-000001", 30).await;
         let card = said_to(&bot, "ana").await.last().unwrap().clone();
         assert!(card.contains("the pack never worked") && !card.contains("looks like abuse"), "{card}");
@@ -361,8 +407,13 @@ async fn a_customer_who_opened_too_many_cases_this_hour_is_asked_to_wait() {
 async fn without_a_limit_every_message_is_heard() {
     for b in backends() {
         let bot = bot(&b, |_| {}).await;
-        for (i, text) in
-            ["I want a refund for ch_1 please", "you charged me twice for ch_1", "my card was charged without my permission"].iter().enumerate()
+        for (i, text) in [
+            "I want a refund for ch_1 please",
+            "you charged me twice for ch_1",
+            "my card was charged without my permission",
+        ]
+        .iter()
+        .enumerate()
         {
             bot.say("ana", text, i as i64 * 20).await;
             bot.say("bo", &format!("/ticket close RF-00000{}", i + 1), i as i64 * 20 + 10).await;

@@ -70,7 +70,13 @@ async fn a_request_still_expires_and_an_approval_is_still_paid_at_once() {
         let (_, out, state) = run(&text, &db.url).await;
         assert_eq!(state["refunds"][0]["status"], "succeeded", "{out}");
         let paid_line = out.lines().position(|l| l.contains("Paid: refund")).expect("paid");
-        let next_question = out.lines().enumerate().filter(|(_, l)| l.contains("wallet balance")).map(|(i, _)| i).nth(5).expect("later answer");
+        let next_question = out
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| l.contains("wallet balance"))
+            .map(|(i, _)| i)
+            .nth(5)
+            .expect("later answer");
         assert!(paid_line < next_question, "paid before the next event was answered");
     }
 }

@@ -132,7 +132,11 @@ fn check(run: &Run, expect: &Value) -> Vec<String> {
         }
         match serde_json::from_str::<Value>(raw) {
             Ok(v) => lines.push(v),
-            Err(_) => problems.push(format!("stdout line {} is not JSON: {}", n + 1, raw.chars().take(80).collect::<String>())),
+            Err(_) => problems.push(format!(
+                "stdout line {} is not JSON: {}",
+                n + 1,
+                raw.chars().take(80).collect::<String>()
+            )),
         }
     }
     let kind = |l: &Value| l.get("type").and_then(Value::as_str).map(str::to_string);
@@ -227,10 +231,9 @@ fn run_all(dirs: &[PathBuf]) -> (usize, Vec<String>) {
     for dir in dirs {
         for (transcript, expect_file) in transcripts_in(dir) {
             let name = transcript.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap_or(&transcript).display().to_string();
-            let problems = match std::fs::read_to_string(&expect_file)
-                .map_err(|e| e.to_string())
-                .and_then(|t| serde_json::from_str::<Value>(&t).map_err(|e| format!("{}: not JSON: {e}", expect_file.display())))
-            {
+            let problems = match std::fs::read_to_string(&expect_file).map_err(|e| e.to_string()).and_then(|t| {
+                serde_json::from_str::<Value>(&t).map_err(|e| format!("{}: not JSON: {e}", expect_file.display()))
+            }) {
                 Ok(expect) => check(&replay(&transcript), &expect),
                 Err(e) => vec![e],
             };
@@ -323,7 +326,10 @@ fn the_checker_catches_wrong_expectations() {
     let wrong: Vec<(&str, Value)> = vec![
         ("refund amount", serde_json::json!({"refunds": [{"charge": "ch_2", "amount": "48.99"}]})),
         ("refund count", serde_json::json!({"refunds": []})),
-        ("one refund expected twice", serde_json::json!({"provider_refunds": [{"charge": "ch_2"}, {"charge": "ch_2"}]})),
+        (
+            "one refund expected twice",
+            serde_json::json!({"provider_refunds": [{"charge": "ch_2"}, {"charge": "ch_2"}]}),
+        ),
         ("approved_by", serde_json::json!({"refunds": [{"charge": "ch_2", "approved_by": ["kim", "lin"]}]})),
         ("credit note", serde_json::json!({"credit_notes": [{"charge": "ch_1", "amount": "49.00"}]})),
         ("ticket status", serde_json::json!({"tickets": [{"case": "RF-000001", "status": "open"}]})),
@@ -350,7 +356,8 @@ fn the_checker_rejects_broken_runs() {
     assert!(!check(&crashed, &serde_json::json!({})).is_empty());
     let no_state = Run { code: Some(0), stdout: "{\"type\":\"say\",\"text\":\"hi\"}\n".into(), stderr: String::new() };
     assert!(!check(&no_state, &serde_json::json!({})).is_empty());
-    let two_states = Run { code: Some(0), stdout: "{\"type\":\"state\"}\n{\"type\":\"state\"}\n".into(), stderr: String::new() };
+    let two_states =
+        Run { code: Some(0), stdout: "{\"type\":\"state\"}\n{\"type\":\"state\"}\n".into(), stderr: String::new() };
     assert!(!check(&two_states, &serde_json::json!({})).is_empty());
     let garbage = Run { code: Some(0), stdout: "not json\n{\"type\":\"state\"}\n".into(), stderr: String::new() };
     assert!(!check(&garbage, &serde_json::json!({})).is_empty());

@@ -28,14 +28,19 @@ impl HttpConfig {
             cfg.listen = Some(v);
         }
         if let Some(l) = &cfg.listen {
-            l.parse::<SocketAddr>().map_err(|_| anyhow::anyhow!("{source}: http.listen: `{l}` is not an address like 127.0.0.1:8080"))?;
+            l.parse::<SocketAddr>()
+                .map_err(|_| anyhow::anyhow!("{source}: http.listen: `{l}` is not an address like 127.0.0.1:8080"))?;
         }
         Ok(cfg)
     }
 }
 
 /// Binds `addr` and serves `router` until `shutdown` resolves (in-flight requests finish).
-pub async fn serve(addr: SocketAddr, router: Router, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> Result<SocketAddr> {
+pub async fn serve(
+    addr: SocketAddr,
+    router: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<SocketAddr> {
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
     let bound = listener.local_addr()?;
     tokio::spawn(async move {

@@ -21,7 +21,11 @@ pub struct OpsState {
 }
 
 pub fn routes(state: OpsState) -> Router {
-    Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz)).route("/metrics", get(metrics)).with_state(state)
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
+        .with_state(state)
 }
 
 async fn healthz() -> &'static str {
@@ -37,9 +41,10 @@ async fn readyz(State(s): State<OpsState>) -> impl IntoResponse {
     }
     match s.store.outbox_health().await {
         Ok(h) => match h.oldest_pending {
-            Some(t) if s.clock.now() - t > OUTBOX_STUCK_AFTER => {
-                (StatusCode::SERVICE_UNAVAILABLE, format!("outbox stuck: {} pending, the oldest since {t}\n", h.pending))
-            }
+            Some(t) if s.clock.now() - t > OUTBOX_STUCK_AFTER => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!("outbox stuck: {} pending, the oldest since {t}\n", h.pending),
+            ),
             _ => (StatusCode::OK, "ready\n".to_string()),
         },
         Err(e) => (StatusCode::SERVICE_UNAVAILABLE, format!("store: {e}\n")),

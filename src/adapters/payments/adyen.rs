@@ -5,9 +5,13 @@
 //! API for a refund, so a pending one stays pending until that webhook. Shapes from
 //! `adyen-CheckoutService-v72.json`.
 
-use super::api::{percent_encode, refund, status_error, str_field, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind};
+use super::api::{
+    percent_encode, refund, status_error, str_field, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind,
+};
 use super::currency::Exception;
-use crate::app::ports::{CheckoutLink, ConnectorError, ProviderRefund, ProviderStatus, PurchaseCall, PurchaseState, RefundCall};
+use crate::app::ports::{
+    CheckoutLink, ConnectorError, ProviderRefund, ProviderStatus, PurchaseCall, PurchaseState, RefundCall,
+};
 use serde_json::Value;
 
 /// Adyen's minor units where they differ from ISO 4217 (docs.adyen.com/development-resources/currency-codes:
@@ -111,7 +115,10 @@ pub fn reason(ours: &str) -> &'static str {
 
 fn error(resp: &ApiResponse) -> ConnectorError {
     let v = resp.json().unwrap_or(Value::Null);
-    let (code, msg) = (v.get("errorCode").map(|c| c.to_string().trim_matches('"').to_string()).unwrap_or_default(), str_field(&v, "message"));
+    let (code, msg) = (
+        v.get("errorCode").map(|c| c.to_string().trim_matches('"').to_string()).unwrap_or_default(),
+        str_field(&v, "message"),
+    );
     let words = match (code.as_str(), msg) {
         ("", m) => m.to_string(),
         (c, m) => format!("{m} (Adyen error {c})"),
@@ -129,12 +136,16 @@ impl ProviderApi for Adyen {
 
     fn refund_request(&self, call: &RefundCall) -> Result<ApiRequest, ConnectorError> {
         let body = PaymentRefundRequest {
-            amount: Amount { value: super::currency::wire_units(ProviderKind::Adyen, call.amount, call.currency)?, currency: call.currency.code() },
+            amount: Amount {
+                value: super::currency::wire_units(ProviderKind::Adyen, call.amount, call.currency)?,
+                currency: call.currency.code(),
+            },
             merchant_account: &self.merchant_account,
             reference: &call.idempotency_key,
             merchant_refund_reason: reason(&call.reason),
         };
-        let body = serde_json::to_value(&body).map_err(|e| ConnectorError::Permanent(format!("adyen: cannot encode the refund: {e}")))?;
+        let body = serde_json::to_value(&body)
+            .map_err(|e| ConnectorError::Permanent(format!("adyen: cannot encode the refund: {e}")))?;
         Ok(ApiRequest::post(format!("/payments/{}/refunds", percent_encode(call.charge.as_str())), Body::Json(body))
             .header("Idempotency-Key", call.idempotency_key.clone()))
     }
@@ -158,13 +169,17 @@ impl ProviderApi for Adyen {
 
     fn checkout_request(&self, call: &PurchaseCall) -> Result<ApiRequest, ConnectorError> {
         let body = PaymentLinkRequest {
-            amount: Amount { value: super::currency::wire_units(ProviderKind::Adyen, call.amount, call.currency)?, currency: call.currency.code() },
+            amount: Amount {
+                value: super::currency::wire_units(ProviderKind::Adyen, call.amount, call.currency)?,
+                currency: call.currency.code(),
+            },
             merchant_account: &self.merchant_account,
             reference: &call.reference,
             return_url: &call.return_url,
             description: &call.description,
         };
-        let body = serde_json::to_value(&body).map_err(|e| ConnectorError::Permanent(format!("adyen: cannot encode the payment link: {e}")))?;
+        let body = serde_json::to_value(&body)
+            .map_err(|e| ConnectorError::Permanent(format!("adyen: cannot encode the payment link: {e}")))?;
         // `/paymentLinks` takes the `Idempotency-Key` parameter (Checkout v72 document).
         Ok(ApiRequest::post("/paymentLinks", Body::Json(body)).header("Idempotency-Key", call.reference.clone()))
     }
@@ -180,7 +195,9 @@ impl ProviderApi for Adyen {
         if id.is_empty() || url.is_empty() {
             return Err(ConnectorError::Ambiguous("adyen: the payment link has no id or url".into()));
         }
-        let expires_at = chrono::DateTime::parse_from_rfc3339(str_field(&v, "expiresAt")).ok().map(|t| t.with_timezone(&chrono::Utc));
+        let expires_at = chrono::DateTime::parse_from_rfc3339(str_field(&v, "expiresAt"))
+            .ok()
+            .map(|t| t.with_timezone(&chrono::Utc));
         Ok(CheckoutLink { provider_ref: id.to_string(), url: url.to_string(), expires_at })
     }
 
@@ -269,10 +286,18 @@ mod tests {
         let e = a
             .parse_refund(
                 &c,
-                &ApiResponse::new(422, r#"{"status":422,"errorCode":"137","message":"Invalid amount specified","errorType":"validation"}"#),
+                &ApiResponse::new(
+                    422,
+                    r#"{"status":422,"errorCode":"137","message":"Invalid amount specified","errorType":"validation"}"#,
+                ),
             )
             .unwrap_err();
-        assert_eq!(e, ConnectorError::Permanent("adyen: the refund was refused (422): Invalid amount specified (Adyen error 137)".into()));
+        assert_eq!(
+            e,
+            ConnectorError::Permanent(
+                "adyen: the refund was refused (422): Invalid amount specified (Adyen error 137)".into()
+            )
+        );
         assert!(matches!(a.parse_refund(&c, &ApiResponse::new(500, "{}")), Err(ConnectorError::Ambiguous(_))));
         let mut c2 = c.clone();
         c2.provider_ref = Some("ZC4R".into());

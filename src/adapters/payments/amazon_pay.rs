@@ -35,7 +35,9 @@
 pub mod signing;
 pub mod sns;
 
-use super::api::{percent_encode, refund, status_error, str_field, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind};
+use super::api::{
+    percent_encode, refund, status_error, str_field, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind,
+};
 use super::currency::Exception;
 use crate::app::ports::{CannotSend, ConnectorError, ProviderRefund, ProviderStatus, RefundCall};
 use crate::domain::money::Currency;
@@ -109,7 +111,9 @@ impl Region {
         match self {
             Region::Us => &["USD"],
             Region::Jp => &["JPY"],
-            Region::Eu | Region::Uk => &["AUD", "GBP", "DKK", "EUR", "HKD", "JPY", "NZD", "NOK", "ZAR", "SEK", "CHF", "USD"],
+            Region::Eu | Region::Uk => {
+                &["AUD", "GBP", "DKK", "EUR", "HKD", "JPY", "NZD", "NOK", "ZAR", "SEK", "CHF", "USD"]
+            }
         }
     }
 }
@@ -142,7 +146,9 @@ pub struct AmazonPay {
 /// (at most 32 of `a-z A-Z 0-9 - _`), else `pd` and the first 30 hex digits of its
 /// SHA-256 — the same for every retry of one refund, distinct between refunds.
 pub fn amz_key(key: &str) -> String {
-    let ok = |k: &str| !k.is_empty() && k.len() <= 32 && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    let ok = |k: &str| {
+        !k.is_empty() && k.len() <= 32 && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    };
     if ok(key) {
         return key.to_string();
     }
@@ -258,7 +264,10 @@ impl ProviderApi for AmazonPay {
         }
         if let Some(max) = max_refund(code) {
             if amount > max {
-                return Err(CannotSend::new(format!("Amazon Pay refunds at most {} {code} at once", currency.format(max))));
+                return Err(CannotSend::new(format!(
+                    "Amazon Pay refunds at most {} {code} at once",
+                    currency.format(max)
+                )));
             }
         }
         Ok(())
@@ -275,8 +284,10 @@ impl ProviderApi for AmazonPay {
             },
             soft_descriptor: soft_descriptor(call),
         };
-        let body = serde_json::to_value(&body).map_err(|e| ConnectorError::Permanent(format!("amazon_pay: cannot encode the refund: {e}")))?;
-        Ok(ApiRequest::post("/v2/refunds", Body::Json(body)).header("x-amz-pay-idempotency-key", amz_key(&call.idempotency_key)))
+        let body = serde_json::to_value(&body)
+            .map_err(|e| ConnectorError::Permanent(format!("amazon_pay: cannot encode the refund: {e}")))?;
+        Ok(ApiRequest::post("/v2/refunds", Body::Json(body))
+            .header("x-amz-pay-idempotency-key", amz_key(&call.idempotency_key)))
     }
 
     fn parse_refund(&self, _call: &RefundCall, resp: &ApiResponse) -> Result<ProviderRefund, ConnectorError> {
@@ -298,14 +309,19 @@ impl ProviderApi for AmazonPay {
         if !resp.is_success() {
             // A refused lookup proves nothing either way: the outcome stays unknown.
             return Err(match error(resp) {
-                ConnectorError::Permanent(m) => ConnectorError::Transient(format!("{m} (the lookup was refused; the outcome stays unknown)")),
+                ConnectorError::Permanent(m) => {
+                    ConnectorError::Transient(format!("{m} (the lookup was refused; the outcome stays unknown)"))
+                }
                 e => e,
             });
         }
         let r = parse_object(&json(resp)?)?;
         if let Some(known) = &call.provider_ref {
             if &r.provider_ref != known {
-                return Err(ConnectorError::Ambiguous(format!("amazon_pay: asked for refund {known}, got {}", r.provider_ref)));
+                return Err(ConnectorError::Ambiguous(format!(
+                    "amazon_pay: asked for refund {known}, got {}",
+                    r.provider_ref
+                )));
             }
         }
         Ok(Some(r))
@@ -330,7 +346,10 @@ mod tests {
         assert_eq!(key, amz_key(&c.idempotency_key), "the same key every time");
         assert_ne!(amz_key("pd_a"), amz_key(&c.idempotency_key));
         let Some(Body::Json(b)) = r.body else { panic!() };
-        assert_eq!(b, json!({"chargeId": CHARGE, "refundAmount": {"amount": "14.00", "currencyCode": "USD"}, "softDescriptor": "Refund RF-000003"}));
+        assert_eq!(
+            b,
+            json!({"chargeId": CHARGE, "refundAmount": {"amount": "14.00", "currencyCode": "USD"}, "softDescriptor": "Refund RF-000003"})
+        );
         assert!(b["softDescriptor"].as_str().unwrap().len() <= 16);
         let jpy = AmazonPay { region: Region::Jp }.refund_request(&test_call(CHARGE, "1200", "JPY")).unwrap();
         let Some(Body::Json(b)) = jpy.body else { panic!() };
@@ -346,7 +365,9 @@ mod tests {
         assert!(e.reason.contains("USD only"), "{e}");
         assert!(AmazonPay { region: Region::Eu }.rules(Decimal::from(10), eur).is_ok());
         assert!(AmazonPay { region: Region::Eu }.rules(Decimal::from(10), Currency::from_code("CHF").unwrap()).is_ok());
-        assert!(AmazonPay { region: Region::Eu }.rules(Decimal::from(10), Currency::from_code("PLN").unwrap()).is_err());
+        assert!(AmazonPay { region: Region::Eu }
+            .rules(Decimal::from(10), Currency::from_code("PLN").unwrap())
+            .is_err());
         let e = us.rules(Decimal::from(150_001), Currency::USD).unwrap_err();
         assert!(e.reason.contains("at most 150,000") || e.reason.contains("at most 150000"), "{e}");
         assert!(us.rules(Decimal::from(150_000), Currency::USD).is_ok());
@@ -363,16 +384,34 @@ mod tests {
                 "statusDetails": {"state": state, "reasonCode": reason, "reasonDescription": null}})
             .to_string()
         };
-        assert_eq!(a.parse_refund(&c, &ApiResponse::new(201, obj("RefundInitiated", ""))).unwrap().status, ProviderStatus::Pending);
-        assert_eq!(a.parse_refund(&c, &ApiResponse::new(201, obj("Pending", ""))).unwrap().status, ProviderStatus::Pending);
-        assert_eq!(a.parse_refund(&c, &ApiResponse::new(200, obj("Refunded", ""))).unwrap().status, ProviderStatus::Succeeded);
-        assert_eq!(a.parse_refund(&c, &ApiResponse::new(200, obj("Completed", ""))).unwrap().status, ProviderStatus::Succeeded);
-        let ProviderStatus::Failed(why) = a.parse_refund(&c, &ApiResponse::new(200, obj("Declined", "AmazonRejected"))).unwrap().status else {
+        assert_eq!(
+            a.parse_refund(&c, &ApiResponse::new(201, obj("RefundInitiated", ""))).unwrap().status,
+            ProviderStatus::Pending
+        );
+        assert_eq!(
+            a.parse_refund(&c, &ApiResponse::new(201, obj("Pending", ""))).unwrap().status,
+            ProviderStatus::Pending
+        );
+        assert_eq!(
+            a.parse_refund(&c, &ApiResponse::new(200, obj("Refunded", ""))).unwrap().status,
+            ProviderStatus::Succeeded
+        );
+        assert_eq!(
+            a.parse_refund(&c, &ApiResponse::new(200, obj("Completed", ""))).unwrap().status,
+            ProviderStatus::Succeeded
+        );
+        let ProviderStatus::Failed(why) =
+            a.parse_refund(&c, &ApiResponse::new(200, obj("Declined", "AmazonRejected"))).unwrap().status
+        else {
             panic!()
         };
         assert!(why.contains("AmazonRejected") && why.contains("another way"), "{why}");
-        assert_eq!(a.parse_refund(&c, &ApiResponse::new(200, obj("SomethingNew", ""))).unwrap().status, ProviderStatus::Pending);
-        let err = |status, code: &str| ApiResponse::new(status, json!({"reasonCode": code, "message": "m"}).to_string());
+        assert_eq!(
+            a.parse_refund(&c, &ApiResponse::new(200, obj("SomethingNew", ""))).unwrap().status,
+            ProviderStatus::Pending
+        );
+        let err =
+            |status, code: &str| ApiResponse::new(status, json!({"reasonCode": code, "message": "m"}).to_string());
         assert!(matches!(a.parse_refund(&c, &err(429, "TooManyRequests")), Err(ConnectorError::Transient(_))));
         assert!(matches!(a.parse_refund(&c, &err(400, "DuplicateIdempotencyKey")), Err(ConnectorError::Ambiguous(_))));
         assert!(

@@ -3,7 +3,10 @@
 //! `ProviderApi` trait that turns a `RefundCall` into requests and answers into
 //! `ProviderRefund`s or `ConnectorError`s. No I/O here.
 
-use crate::app::ports::{CheckoutLink, ConnectorError, ProviderRefund, ProviderStatus, PurchaseCall, PurchaseState, RefundCall, SavedMethod, Taken};
+use crate::app::ports::{
+    CheckoutLink, ConnectorError, ProviderRefund, ProviderStatus, PurchaseCall, PurchaseState, RefundCall, SavedMethod,
+    Taken,
+};
 use crate::domain::money::Currency;
 use rust_decimal::Decimal;
 use serde_json::Value;
@@ -311,7 +314,9 @@ pub fn status_error(provider: &str, resp: &ApiResponse, detail: &str) -> Connect
         503 => ConnectorError::Transient(format!("{provider}: service unavailable (503){what}")),
         500 | 502 | 504 => ConnectorError::Ambiguous(format!("{provider}: server error ({}){what}", resp.status)),
         s if s >= 500 => ConnectorError::Transient(format!("{provider}: server error ({s}){what}")),
-        401 | 403 => ConnectorError::Permanent(format!("{provider}: the credentials were refused ({}){what}", resp.status)),
+        401 | 403 => {
+            ConnectorError::Permanent(format!("{provider}: the credentials were refused ({}){what}", resp.status))
+        }
         404 => ConnectorError::Permanent(format!("{provider}: the payment was not found (404){what}")),
         s => ConnectorError::Permanent(format!("{provider}: the refund was refused ({s}){what}")),
     }
@@ -328,7 +333,9 @@ pub fn taken_units(kind: ProviderKind, units: Option<i64>, currency: &str) -> Op
 /// What a provider says it took, from its decimal string (PayPal, Mollie); `None` when it
 /// is not a plain decimal.
 pub fn taken_decimal(value: &str, currency: &str) -> Option<Taken> {
-    let ok = !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit() || b == b'.') && value.bytes().filter(|b| *b == b'.').count() <= 1;
+    let ok = !value.is_empty()
+        && value.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && value.bytes().filter(|b| *b == b'.').count() <= 1;
     let amount: Decimal = if ok { value.parse().ok()? } else { return None };
     Some(Taken { amount, currency: currency.to_ascii_uppercase() })
 }

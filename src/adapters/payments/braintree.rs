@@ -17,7 +17,8 @@ pub const CURRENCY_EXCEPTIONS: &[Exception] = &[];
 pub const DEFAULT_VERSION: &str = "2019-01-01";
 
 pub const REFUND_MUTATION: &str = "mutation Refund($input: RefundTransactionInput!) { refundTransaction(input: $input) { clientMutationId refund { id legacyId status amount { value currencyCode } } } }";
-pub const REFUND_QUERY: &str = "query Refund($id: ID!) { node(id: $id) { ... on Refund { id legacyId status amount { value currencyCode } } } }";
+pub const REFUND_QUERY: &str =
+    "query Refund($id: ID!) { node(id: $id) { ... on Refund { id legacyId status amount { value currencyCode } } } }";
 
 /// A GraphQL request: `{"query": …, "variables": …}` (developer.paypal.com/braintree/graphql/guides,
 /// "Making API calls": a POST whose JSON body holds `query` and `variables`).
@@ -59,7 +60,8 @@ pub struct NodeVariables {
 }
 
 fn to_json<T: serde::Serialize>(v: &T) -> Result<Value, ConnectorError> {
-    serde_json::to_value(v).map_err(|e| ConnectorError::Permanent(format!("braintree: the request cannot be written: {e}")))
+    serde_json::to_value(v)
+        .map_err(|e| ConnectorError::Permanent(format!("braintree: the request cannot be written: {e}")))
 }
 
 #[derive(Debug, Clone)]
@@ -72,9 +74,15 @@ pub struct Braintree {
 pub fn map_status(status: &str) -> ProviderStatus {
     match status {
         "SETTLED" | "SETTLING" | "SETTLEMENT_CONFIRMED" => ProviderStatus::Succeeded,
-        "FAILED" | "GATEWAY_REJECTED" | "PROCESSOR_DECLINED" | "SETTLEMENT_DECLINED" | "VOIDED" | "AUTHORIZATION_EXPIRED" => {
-            ProviderStatus::Failed(format!("Braintree reports the refund {}", status.to_ascii_lowercase().replace('_', " ")))
-        }
+        "FAILED"
+        | "GATEWAY_REJECTED"
+        | "PROCESSOR_DECLINED"
+        | "SETTLEMENT_DECLINED"
+        | "VOIDED"
+        | "AUTHORIZATION_EXPIRED" => ProviderStatus::Failed(format!(
+            "Braintree reports the refund {}",
+            status.to_ascii_lowercase().replace('_', " ")
+        )),
         _ => ProviderStatus::Pending,
     }
 }
@@ -113,7 +121,11 @@ fn graphql_error(resp: &ApiResponse, v: &Value) -> Option<ConnectorError> {
         // A validation refusal names its legacy code (91521, …); one without a code may be
         // the replayed apiRequestKey of a request still in flight, whatever its wording:
         // ask again later (the engine's schedule bounds it), never a refusal.
-        "VALIDATION" if legacy.is_empty() || words.to_ascii_lowercase().contains("in-flight") || words.to_ascii_lowercase().contains("in flight") => {
+        "VALIDATION"
+            if legacy.is_empty()
+                || words.to_ascii_lowercase().contains("in-flight")
+                || words.to_ascii_lowercase().contains("in flight") =>
+        {
             ConnectorError::Transient(format!("braintree: a request with the same key is in progress: {words}"))
         }
         _ if resp.status >= 500 || resp.status == 429 => status_error("braintree", resp, &words),
@@ -197,8 +209,12 @@ impl ProviderApi for Braintree {
     fn lookup_request(&self, call: &RefundCall) -> Result<ApiRequest, ConnectorError> {
         match &call.provider_ref {
             Some(id) => {
-                let body = to_json(&GraphQl { query: REFUND_QUERY, variables: NodeVariables { id: global_id("refund", id) } })?;
-                let mut r = ApiRequest::post("/graphql", Body::Json(body)).header("Braintree-Version", self.version.clone());
+                let body = to_json(&GraphQl {
+                    query: REFUND_QUERY,
+                    variables: NodeVariables { id: global_id("refund", id) },
+                })?;
+                let mut r =
+                    ApiRequest::post("/graphql", Body::Json(body)).header("Braintree-Version", self.version.clone());
                 r.creates = false;
                 Ok(r)
             }
@@ -237,7 +253,10 @@ mod tests {
         assert_eq!(b["variables"]["input"]["transactionId"], "dHJhbnNhY3Rpb25fOWtqMnhx");
         // The mutation's answer: the refund's legacyId is kept.
         let ok = r#"{"data":{"refundTransaction":{"refund":{"id":"cmVmdW5kX3JlZmFrZTE=","legacyId":"refake1","status":"SETTLED"}}}}"#;
-        assert_eq!(bt.parse_refund(&test_call("x", "1", "USD"), &ApiResponse::new(200, ok)).unwrap().provider_ref, "refake1");
+        assert_eq!(
+            bt.parse_refund(&test_call("x", "1", "USD"), &ApiResponse::new(200, ok)).unwrap().provider_ref,
+            "refake1"
+        );
         // A VALIDATION answer to the replayed key, in any wording: ask again later.
         let v = r#"{"errors":[{"message":"Something else entirely","extensions":{"errorClass":"VALIDATION","legacyCode":"81501"}}]}"#;
         let e = bt.parse_lookup(&test_call("x", "1", "USD"), &ApiResponse::new(200, v)).unwrap_err();
@@ -260,7 +279,10 @@ mod tests {
         let ok = |st: &str| {
             bt.parse_refund(
                 &c,
-                &ApiResponse::new(200, format!(r#"{{"data":{{"refundTransaction":{{"refund":{{"id":"cmVmdW5k","status":"{st}"}}}}}}}}"#)),
+                &ApiResponse::new(
+                    200,
+                    format!(r#"{{"data":{{"refundTransaction":{{"refund":{{"id":"cmVmdW5k","status":"{st}"}}}}}}}}"#),
+                ),
             )
             .unwrap()
             .status
@@ -272,18 +294,37 @@ mod tests {
         let e = bt
             .parse_refund(&c, &ApiResponse::new(200, r#"{"errors":[{"message":"Refund amount is too large.","extensions":{"errorClass":"VALIDATION","legacyCode":"91521"}}],"data":{"refundTransaction":null}}"#))
             .unwrap_err();
-        assert_eq!(e, ConnectorError::Permanent("braintree: the refund is larger than what is left to refund on the transaction".into()));
+        assert_eq!(
+            e,
+            ConnectorError::Permanent(
+                "braintree: the refund is larger than what is left to refund on the transaction".into()
+            )
+        );
         let e = bt
-            .parse_refund(&c, &ApiResponse::new(200, r#"{"errors":[{"message":"x","extensions":{"errorClass":"SERVICE_AVAILABILITY"}}]}"#))
+            .parse_refund(
+                &c,
+                &ApiResponse::new(
+                    200,
+                    r#"{"errors":[{"message":"x","extensions":{"errorClass":"SERVICE_AVAILABILITY"}}]}"#,
+                ),
+            )
             .unwrap_err();
         assert!(matches!(e, ConnectorError::Transient(_)));
-        let e = bt.parse_refund(&c, &ApiResponse::new(200, r#"{"errors":[{"message":"x","extensions":{"errorClass":"INTERNAL"}}]}"#)).unwrap_err();
+        let e = bt
+            .parse_refund(
+                &c,
+                &ApiResponse::new(200, r#"{"errors":[{"message":"x","extensions":{"errorClass":"INTERNAL"}}]}"#),
+            )
+            .unwrap_err();
         assert!(matches!(e, ConnectorError::Ambiguous(_)));
         let mut c2 = c.clone();
         c2.provider_ref = Some("cmVmdW5k".into());
         let q = bt.lookup_request(&c2).unwrap();
         assert!(!q.creates);
-        let found = bt.parse_lookup(&c2, &ApiResponse::new(200, r#"{"data":{"node":{"id":"cmVmdW5k","status":"SETTLED"}}}"#)).unwrap().unwrap();
+        let found = bt
+            .parse_lookup(&c2, &ApiResponse::new(200, r#"{"data":{"node":{"id":"cmVmdW5k","status":"SETTLED"}}}"#))
+            .unwrap()
+            .unwrap();
         assert_eq!(found.status, ProviderStatus::Succeeded);
     }
 }

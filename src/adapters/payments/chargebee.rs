@@ -76,10 +76,19 @@ pub enum Target {
 impl Target {
     pub fn of(charge: &str) -> Result<Target, ConnectorError> {
         // Ids are alphanumerics with `_` and `-` (invoice numbers may be plain digits).
-        if charge.is_empty() || charge.len() > 50 || !charge.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
-            return Err(ConnectorError::Permanent(format!("chargebee: `{charge}` is not a Chargebee invoice or transaction id")));
+        if charge.is_empty()
+            || charge.len() > 50
+            || !charge.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        {
+            return Err(ConnectorError::Permanent(format!(
+                "chargebee: `{charge}` is not a Chargebee invoice or transaction id"
+            )));
         }
-        Ok(if charge.starts_with("txn_") { Target::Transaction(charge.to_string()) } else { Target::Invoice(charge.to_string()) })
+        Ok(if charge.starts_with("txn_") {
+            Target::Transaction(charge.to_string())
+        } else {
+            Target::Invoice(charge.to_string())
+        })
     }
 }
 
@@ -157,7 +166,9 @@ fn error(resp: &ApiResponse) -> ConnectorError {
         // "api_request_limit_exceeded" (429): nothing made; the limit resets in about a minute.
         (429, _) => ConnectorError::Transient(format!("chargebee: rate limited (429): {words}")),
         // A request with this key is being worked on: nothing new; retry with the same key.
-        (409, _) => ConnectorError::Transient(format!("chargebee: a request with the same key is in progress (409): {words}")),
+        (409, _) => {
+            ConnectorError::Transient(format!("chargebee: a request with the same key is in progress (409): {words}"))
+        }
         _ => status_error("chargebee", resp, &words),
     }
 }
@@ -172,7 +183,9 @@ pub fn parse_refund(resp: &ApiResponse) -> Result<ProviderRefund, ConnectorError
         return Err(error(resp));
     }
     let v = json(resp)?;
-    let t = v.get("transaction").ok_or_else(|| ConnectorError::Ambiguous("chargebee: the answer names no refund transaction".into()))?;
+    let t = v
+        .get("transaction")
+        .ok_or_else(|| ConnectorError::Ambiguous("chargebee: the answer names no refund transaction".into()))?;
     parse_transaction(t)
 }
 
@@ -182,7 +195,11 @@ pub fn parse_read(resp: &ApiResponse) -> Result<Option<ProviderRefund>, Connecto
         return Err(error(resp));
     }
     let v = json(resp)?;
-    v.get("transaction").map(parse_transaction).transpose()?.map(Some).ok_or_else(|| ConnectorError::Ambiguous("chargebee: no transaction".into()))
+    v.get("transaction")
+        .map(parse_transaction)
+        .transpose()?
+        .map(Some)
+        .ok_or_else(|| ConnectorError::Ambiguous("chargebee: no transaction".into()))
 }
 
 /// `GET /api/v2/comments?entity_type=…&entity_id=…`: our key among the comments? `Ok(None)`:
@@ -192,8 +209,12 @@ pub fn parse_comments(call: &RefundCall, resp: &ApiResponse) -> Result<Option<Pr
         return Err(error(resp));
     }
     let v = json(resp)?;
-    let list = v.get("list").and_then(Value::as_array).ok_or_else(|| ConnectorError::Ambiguous("chargebee: the comments are not a list".into()))?;
-    let ours = list.iter().filter_map(|e| e.get("comment")).any(|c| str_field(c, "notes").contains(&call.idempotency_key));
+    let list = v
+        .get("list")
+        .and_then(Value::as_array)
+        .ok_or_else(|| ConnectorError::Ambiguous("chargebee: the comments are not a list".into()))?;
+    let ours =
+        list.iter().filter_map(|e| e.get("comment")).any(|c| str_field(c, "notes").contains(&call.idempotency_key));
     if ours {
         return Err(ConnectorError::Ambiguous(format!(
             "chargebee: a refund under our key exists (the {} comment) but Chargebee's idempotency window has passed and it names no transaction: check the credit notes of {}",
@@ -201,7 +222,9 @@ pub fn parse_comments(call: &RefundCall, resp: &ApiResponse) -> Result<Option<Pr
         )));
     }
     if v.get("next_offset").and_then(Value::as_str).is_some_and(|o| !o.is_empty()) {
-        return Err(ConnectorError::Ambiguous("chargebee: more comments than one page; ours may be on the next".into()));
+        return Err(ConnectorError::Ambiguous(
+            "chargebee: more comments than one page; ours may be on the next".into(),
+        ));
     }
     Ok(None)
 }
@@ -221,7 +244,11 @@ impl ChargebeeConnector {
 
     /// With another replay window (tests: zero, to act as if the window had passed).
     pub fn with_replay_window(exec: Arc<Executor>, replay_window: Duration) -> ChargebeeConnector {
-        ChargebeeConnector { exec, replay_window: replay_window.min(IDEMPOTENCY_WINDOW), first_sent: Mutex::new(HashMap::new()) }
+        ChargebeeConnector {
+            exec,
+            replay_window: replay_window.min(IDEMPOTENCY_WINDOW),
+            first_sent: Mutex::new(HashMap::new()),
+        }
     }
 
     fn inside_window(&self, key: &str) -> bool {
@@ -236,7 +263,11 @@ impl PaymentConnector for ChargebeeConnector {
         ProviderKind::Chargebee.name()
     }
 
-    fn representable(&self, amount: rust_decimal::Decimal, currency: crate::domain::money::Currency) -> Result<(), crate::app::ports::CannotSend> {
+    fn representable(
+        &self,
+        amount: rust_decimal::Decimal,
+        currency: crate::domain::money::Currency,
+    ) -> Result<(), crate::app::ports::CannotSend> {
         super::currency::representable(ProviderKind::Chargebee, currency, amount)
     }
 
@@ -260,15 +291,24 @@ impl PaymentConnector for ChargebeeConnector {
             // The documented key-addressed read: the same request with the same key answers
             // the stored result and never refunds twice.
             let req = refund_request(call)?;
-            tracing::info!(provider = "chargebee", refund = call.refund.0, "lookup by replay inside the idempotency window");
+            tracing::info!(
+                provider = "chargebee",
+                refund = call.refund.0,
+                "lookup by replay inside the idempotency window"
+            );
             return self.exec.run(&req, parse_refund).await.map(Some);
         }
         let (typ, id) = match Target::of(call.charge.as_str())? {
             Target::Invoice(id) => ("invoice", id),
             Target::Transaction(id) => ("transaction", id),
         };
-        let req = ApiRequest::get(format!("/api/v2/comments?entity_type={typ}&entity_id={}&limit=100", percent_encode(&id)));
-        tracing::info!(provider = "chargebee", refund = call.refund.0, "lookup through the comments (past the idempotency window)");
+        let req =
+            ApiRequest::get(format!("/api/v2/comments?entity_type={typ}&entity_id={}&limit=100", percent_encode(&id)));
+        tracing::info!(
+            provider = "chargebee",
+            refund = call.refund.0,
+            "lookup through the comments (past the idempotency window)"
+        );
         self.exec.run(&req, |resp| parse_comments(call, resp)).await
     }
 }
@@ -372,23 +412,35 @@ mod tests {
     fn answers_errors_and_lookups() {
         let c = test_call("inv_1042", "10", "EUR");
         let ok = json!({"invoice": {"id": "inv_1042"}, "transaction": {"id": "txn_r1", "type": "refund", "status": "success"}, "credit_note": {"id": "CN-1"}});
-        assert_eq!(parse_refund(&ApiResponse::new(200, ok.to_string())).unwrap(), refund("txn_r1", ProviderStatus::Succeeded));
+        assert_eq!(
+            parse_refund(&ApiResponse::new(200, ok.to_string())).unwrap(),
+            refund("txn_r1", ProviderStatus::Succeeded)
+        );
         let pending = json!({"transaction": {"id": "txn_r2", "type": "refund", "status": "in_progress"}});
         assert_eq!(parse_refund(&ApiResponse::new(200, pending.to_string())).unwrap().status, ProviderStatus::Pending);
         let over = ApiResponse::new(
             400,
             r#"{"message":"refund_amount : cannot be more than 49.00","type":"invalid_request","api_error_code":"param_wrong_value","param":"refund_amount"}"#,
         );
-        assert!(matches!(parse_refund(&over), Err(ConnectorError::Permanent(m)) if m.contains("larger than what is left")));
-        let limited =
-            ApiResponse::new(429, r#"{"message":"Sorry, access has been blocked temporarily","api_error_code":"api_request_limit_exceeded"}"#);
+        assert!(
+            matches!(parse_refund(&over), Err(ConnectorError::Permanent(m)) if m.contains("larger than what is left"))
+        );
+        let limited = ApiResponse::new(
+            429,
+            r#"{"message":"Sorry, access has been blocked temporarily","api_error_code":"api_request_limit_exceeded"}"#,
+        );
         assert!(matches!(parse_refund(&limited), Err(ConnectorError::Transient(_))));
         assert!(matches!(parse_refund(&ApiResponse::new(500, "{}")), Err(ConnectorError::Ambiguous(_))));
         let none = json!({"list": [{"comment": {"id": "cmt_1", "notes": "someone else"}}]});
         assert_eq!(parse_comments(&c, &ApiResponse::new(200, none.to_string())).unwrap(), None);
         let ours = json!({"list": [{"comment": {"id": "cmt_2", "notes": comment(&c)}}]});
-        assert!(matches!(parse_comments(&c, &ApiResponse::new(200, ours.to_string())), Err(ConnectorError::Ambiguous(_))));
-        assert!(parse_comments(&c, &ApiResponse::new(401, r#"{"api_error_code":"api_authentication_failed"}"#)).is_err());
+        assert!(matches!(
+            parse_comments(&c, &ApiResponse::new(200, ours.to_string())),
+            Err(ConnectorError::Ambiguous(_))
+        ));
+        assert!(
+            parse_comments(&c, &ApiResponse::new(401, r#"{"api_error_code":"api_authentication_failed"}"#)).is_err()
+        );
     }
 
     #[test]
@@ -404,7 +456,10 @@ mod tests {
             "content": {"credit_note": {"id": "CN-1", "linked_refunds": [{"txn_id": "txn_r1", "txn_status": "success"}]}}});
         let (at, ups) = webhook_refunds(&ev).unwrap();
         assert_eq!(at, 1775037600);
-        assert_eq!((ups[0].provider_ref.as_str(), ups[0].event_id.as_str(), &ups[0].status), ("txn_r1", "ev_1:txn_r1", &ProviderStatus::Succeeded));
+        assert_eq!(
+            (ups[0].provider_ref.as_str(), ups[0].event_id.as_str(), &ups[0].status),
+            ("txn_r1", "ev_1:txn_r1", &ProviderStatus::Succeeded)
+        );
         let upd = json!({"id": "ev_2", "occurred_at": 1, "event_type": "transaction_updated", "content": {"transaction": {"id": "txn_r1", "type": "refund", "status": "failure"}}});
         assert!(matches!(webhook_refunds(&upd).unwrap().1[0].status, ProviderStatus::Failed(_)));
         assert_eq!(webhook_refunds(&json!({"id": "ev_3"})), Err(MissingField("occurred_at")));

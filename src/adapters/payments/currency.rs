@@ -85,15 +85,24 @@ pub fn representable(kind: ProviderKind, currency: Currency, amount: Decimal) ->
         return Err(CannotSend::new(format!("a refund must be a positive amount, not {amount} {code}")));
     }
     if !currency.is_whole_minor(amount) {
-        return Err(CannotSend::new(format!("{amount} {code} is finer than {code}'s smallest unit ({} decimals)", currency.minor_digits())));
+        return Err(CannotSend::new(format!(
+            "{amount} {code} is finer than {code}'s smallest unit ({} decimals)",
+            currency.minor_digits()
+        )));
     }
     let f = format(kind, currency);
     let name = kind.display();
     let why = f.why.map(|w| format!(" ({w})")).unwrap_or_default();
     let Some(u) = units(f, amount) else {
         return Err(CannotSend::new(match f.digits {
-            0 => format!("{name} takes {code} in whole units only{why}, so {} {code} cannot be sent", currency.format(amount)),
-            d => format!("{name} takes {code} with at most {d} decimals{why}, so {} {code} cannot be sent", currency.format(amount)),
+            0 => format!(
+                "{name} takes {code} in whole units only{why}, so {} {code} cannot be sent",
+                currency.format(amount)
+            ),
+            d => format!(
+                "{name} takes {code} with at most {d} decimals{why}, so {} {code} cannot be sent",
+                currency.format(amount)
+            ),
         }));
     };
     if u % f.step != 0 {
@@ -110,8 +119,9 @@ pub fn representable(kind: ProviderKind, currency: Currency, amount: Decimal) ->
 /// Stripe (two-decimal in its API), 10.250 KWD is 10250. Refused, never rounded.
 pub fn wire_units(kind: ProviderKind, amount: Decimal, currency: Currency) -> Result<i64, ConnectorError> {
     representable(kind, currency, amount)?;
-    units(format(kind, currency), amount)
-        .ok_or_else(|| ConnectorError::Permanent(format!("{amount} {currency} cannot be written in {}'s units", kind.display())))
+    units(format(kind, currency), amount).ok_or_else(|| {
+        ConnectorError::Permanent(format!("{amount} {currency} cannot be written in {}'s units", kind.display()))
+    })
 }
 
 /// The amount as the provider's decimal string (PayPal, Braintree, Mollie), with exactly
@@ -182,7 +192,8 @@ mod tests {
         assert!(bad.is_empty(), "{bad:?}");
         assert_eq!((good[0].amount, good[1].amount), (d("400"), d("10.250")));
         let json = r#"[{"id":"X1","amount":100000,"currency":"CLP","created":"2026-04-01T10:00:00Z","account":"a"}]"#;
-        let crate::app::reconcile::ParsedCharges { charges: good, bad, .. } = parse_charges_in(json, "adyen", &exponent);
+        let crate::app::reconcile::ParsedCharges { charges: good, bad, .. } =
+            parse_charges_in(json, "adyen", &exponent);
         assert!(bad.is_empty(), "{bad:?}");
         assert_eq!(good[0].amount, d("1000"));
         // An Adyen CLP amount with cents that ISO's CLP cannot hold is refused, not rounded.

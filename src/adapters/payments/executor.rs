@@ -11,7 +11,9 @@
 
 use super::api::{ApiRequest, ApiResponse, Body, Method, ProviderApi};
 use crate::app::metrics::Metrics;
-use crate::app::ports::{CheckoutLink, ConnectorError, PaymentConnector, ProviderRefund, PurchaseCall, PurchaseState, RefundCall};
+use crate::app::ports::{
+    CheckoutLink, ConnectorError, PaymentConnector, ProviderRefund, PurchaseCall, PurchaseState, RefundCall,
+};
 use crate::config::Secret;
 use anyhow::Context as _;
 use async_trait::async_trait;
@@ -41,7 +43,13 @@ pub enum Auth {
 /// Signs one request: given the method, the full URL, the headers it carries and its
 /// body, the headers to add. Holds its own key; never prints it.
 pub trait RequestSigner: Send + Sync + std::fmt::Debug {
-    fn sign_request(&self, method: &str, url: &str, headers: &[(String, String)], payload: &[u8]) -> Result<Vec<(String, String)>, SignError>;
+    fn sign_request(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &[(String, String)],
+        payload: &[u8],
+    ) -> Result<Vec<(String, String)>, SignError>;
 }
 
 /// Why a request could not be signed.
@@ -90,12 +98,21 @@ pub struct Executor {
 
 impl std::fmt::Debug for Executor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Executor").field("provider", &self.provider).field("base_url", &self.cfg.base_url).field("auth", &self.auth).finish()
+        f.debug_struct("Executor")
+            .field("provider", &self.provider)
+            .field("base_url", &self.cfg.base_url)
+            .field("auth", &self.auth)
+            .finish()
     }
 }
 
 impl Executor {
-    pub fn new(provider: &'static str, cfg: ExecutorConfig, auth: Auth, metrics: Option<Arc<Metrics>>) -> anyhow::Result<Executor> {
+    pub fn new(
+        provider: &'static str,
+        cfg: ExecutorConfig,
+        auth: Auth,
+        metrics: Option<Arc<Metrics>>,
+    ) -> anyhow::Result<Executor> {
         let client = reqwest::Client::builder()
             .connect_timeout(cfg.timeout.min(Duration::from_secs(10)))
             .user_agent(concat!("paydesk/", env!("CARGO_PKG_VERSION")))
@@ -115,7 +132,8 @@ impl Executor {
 
     /// A jittered exponential backoff for retry number `n` (0-based): base·2ⁿ·[0.5, 1.5).
     fn backoff(&self, n: u32) -> Duration {
-        let mut x = self.seed.fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed) ^ (Instant::now().elapsed().as_nanos() as u64);
+        let mut x = self.seed.fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed)
+            ^ (Instant::now().elapsed().as_nanos() as u64);
         x ^= x << 13;
         x ^= x >> 7;
         x ^= x << 17;
@@ -135,7 +153,11 @@ impl Executor {
             }
         }
         let started = Instant::now();
-        let basic = base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", client_id.expose(), client_secret.expose()));
+        let basic = base64::engine::general_purpose::STANDARD.encode(format!(
+            "{}:{}",
+            client_id.expose(),
+            client_secret.expose()
+        ));
         let sent = self
             .client
             .post(self.url(token_path))
@@ -158,8 +180,8 @@ impl Executor {
                 ConnectorError::Permanent(format!("{}: the client credentials were refused ({status})", self.provider))
             });
         }
-        let v: serde_json::Value =
-            serde_json::from_str(&text).map_err(|_| ConnectorError::Transient(format!("{}: the token answer is not JSON", self.provider)))?;
+        let v: serde_json::Value = serde_json::from_str(&text)
+            .map_err(|_| ConnectorError::Transient(format!("{}: the token answer is not JSON", self.provider)))?;
         let token = v.get("access_token").and_then(|t| t.as_str()).unwrap_or("").to_string();
         if token.is_empty() {
             return Err(ConnectorError::Transient(format!("{}: the token answer has no access_token", self.provider)));
@@ -185,7 +207,10 @@ impl Executor {
         } else if e.is_timeout() {
             ConnectorError::Ambiguous(format!("{}: no answer within {:?}", self.provider, self.cfg.timeout))
         } else if creates {
-            ConnectorError::Ambiguous(format!("{}: the connection failed after the request was sent: {e2}", self.provider))
+            ConnectorError::Ambiguous(format!(
+                "{}: the connection failed after the request was sent: {e2}",
+                self.provider
+            ))
         } else {
             ConnectorError::Transient(format!("{}: the connection failed: {e2}", self.provider))
         }
@@ -215,7 +240,8 @@ impl Executor {
             (_, Some(t)) => b.header("Authorization", format!("Bearer {t}")),
             (Auth::Bearer(k), None) => b.header("Authorization", format!("Bearer {}", k.expose())),
             (Auth::Basic { user, pass }, None) => {
-                let enc = base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", user.expose(), pass.expose()));
+                let enc =
+                    base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", user.expose(), pass.expose()));
                 b.header("Authorization", format!("Basic {enc}"))
             }
             (Auth::Header { name, key }, None) => b.header(*name, key.expose()),
@@ -247,8 +273,11 @@ impl Executor {
         let result = async {
             let resp = b.send().await.map_err(|e| self.net_error(&e, req.creates))?;
             let status = resp.status().as_u16();
-            let headers =
-                resp.headers().iter().filter_map(|(k, v)| v.to_str().ok().map(|v| (k.as_str().to_ascii_lowercase(), v.to_string()))).collect();
+            let headers = resp
+                .headers()
+                .iter()
+                .filter_map(|(k, v)| v.to_str().ok().map(|v| (k.as_str().to_ascii_lowercase(), v.to_string())))
+                .collect();
             let body = resp.text().await.map_err(|e| self.net_error(&e, req.creates))?;
             tracing::debug!(status, elapsed_ms = started.elapsed().as_millis() as u64, "provider answered");
             Ok(ApiResponse { status, headers, body })
@@ -262,7 +291,11 @@ impl Executor {
     /// Sends `req` and reads the answer with `parse`, retrying transient failures
     /// (same request, same idempotency key) with backoff and jitter, at most
     /// `max_attempts` exchanges, honouring `Retry-After` up to `max_wait`.
-    pub async fn run<T>(&self, req: &ApiRequest, parse: impl Fn(&ApiResponse) -> Result<T, ConnectorError>) -> Result<T, ConnectorError> {
+    pub async fn run<T>(
+        &self,
+        req: &ApiRequest,
+        parse: impl Fn(&ApiResponse) -> Result<T, ConnectorError>,
+    ) -> Result<T, ConnectorError> {
         let mut n = 0;
         loop {
             n += 1;
@@ -336,7 +369,12 @@ pub fn loggable(req: &ApiRequest) -> String {
         .iter()
         .map(|(k, v)| {
             let l = k.to_ascii_lowercase();
-            if l == "authorization" || l.contains("key") || l.contains("secret") || l.contains("token") || l.contains("signature") {
+            if l == "authorization"
+                || l.contains("key")
+                || l.contains("secret")
+                || l.contains("token")
+                || l.contains("signature")
+            {
                 format!("{k}: ***")
             } else {
                 format!("{k}: {v}")
@@ -409,13 +447,21 @@ impl<P: ProviderApi> PaymentConnector for HttpConnector<P> {
         self.api.off_session()
     }
 
-    async fn charge_saved(&self, call: &PurchaseCall, saved: &crate::app::ports::SavedMethod) -> Result<PurchaseState, ConnectorError> {
+    async fn charge_saved(
+        &self,
+        call: &PurchaseCall,
+        saved: &crate::app::ports::SavedMethod,
+    ) -> Result<PurchaseState, ConnectorError> {
         let req = self.api.off_session_request(call, saved)?;
         tracing::info!(provider = self.api.name(), request = %loggable(&req), "off-session charge of a saved payment method");
         self.exec.run(&req, |resp| self.api.parse_off_session(resp)).await
     }
 
-    fn representable(&self, amount: rust_decimal::Decimal, currency: crate::domain::money::Currency) -> Result<(), crate::app::ports::CannotSend> {
+    fn representable(
+        &self,
+        amount: rust_decimal::Decimal,
+        currency: crate::domain::money::Currency,
+    ) -> Result<(), crate::app::ports::CannotSend> {
         super::currency::representable(self.api.kind(), currency, amount)?;
         self.api.rules(amount, currency)
     }
@@ -436,8 +482,11 @@ mod tests {
 
     #[test]
     fn secrets_never_print() {
-        let auth =
-            Auth::OAuth2 { token_path: "/v1/oauth2/token".into(), client_id: Secret::new("client-abc"), client_secret: Secret::new("s3cr3t-value") };
+        let auth = Auth::OAuth2 {
+            token_path: "/v1/oauth2/token".into(),
+            client_id: Secret::new("client-abc"),
+            client_secret: Secret::new("s3cr3t-value"),
+        };
         let e = Executor::new("paypal", ExecutorConfig::new("http://127.0.0.1:1/"), auth, None).unwrap();
         let dbg = format!("{e:?}");
         assert!(!dbg.contains("s3cr3t-value") && !dbg.contains("client-abc"), "{dbg}");
@@ -459,7 +508,10 @@ mod tests {
         for n in 0..3 {
             let d = e.backoff(n);
             let base = 100.0 * f64::from(2u32.pow(n));
-            assert!(d.as_secs_f64() * 1000.0 >= base * 0.5 - 1.0 && d.as_secs_f64() * 1000.0 <= base * 1.5 + 1.0, "{n}: {d:?}");
+            assert!(
+                d.as_secs_f64() * 1000.0 >= base * 0.5 - 1.0 && d.as_secs_f64() * 1000.0 <= base * 1.5 + 1.0,
+                "{n}: {d:?}"
+            );
         }
         assert!(e.backoff(10) <= Duration::from_millis(1000));
     }

@@ -19,7 +19,9 @@
 //! 502/503/504 `TEMPORARILY_UNAVAILABLE` (docs.klarna.com/resources/developer-tools/
 //! error-handling/error-codes-and-messages-for-order-management).
 
-use super::api::{percent_encode, refund, status_error, str_field, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind};
+use super::api::{
+    percent_encode, refund, status_error, str_field, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind,
+};
 use super::currency::Exception;
 use crate::app::ports::{ConnectorError, ProviderRefund, ProviderStatus, RefundCall};
 use serde_json::Value;
@@ -54,18 +56,22 @@ fn order(call: &RefundCall) -> Result<String, ConnectorError> {
 
 /// The refund's id from a `201`: `Refund-Id`, else the last segment of `Location`.
 pub fn refund_id(resp: &ApiResponse) -> Option<String> {
-    resp.header("refund-id")
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .map(str::to_string)
-        .or_else(|| resp.header("location").and_then(|l| l.trim_end_matches('/').rsplit('/').next()).filter(|v| !v.is_empty()).map(str::to_string))
+    resp.header("refund-id").map(str::trim).filter(|v| !v.is_empty()).map(str::to_string).or_else(|| {
+        resp.header("location")
+            .and_then(|l| l.trim_end_matches('/').rsplit('/').next())
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    })
 }
 
 fn error(resp: &ApiResponse) -> ConnectorError {
     let v = resp.json().unwrap_or(Value::Null);
     let code = str_field(&v, "error_code");
-    let messages: Vec<&str> =
-        v.get("error_messages").and_then(Value::as_array).map(|m| m.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+    let messages: Vec<&str> = v
+        .get("error_messages")
+        .and_then(Value::as_array)
+        .map(|m| m.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
     let said = messages.join("; ");
     let words = match code {
         "REFUND_NOT_ALLOWED" if said.to_ascii_lowercase().contains("over refund") => {
@@ -99,7 +105,8 @@ impl ProviderApi for Klarna {
             description: format!("{CUSTOMER_DESCRIPTION} ({})", call.case),
             reference: &call.idempotency_key,
         };
-        let body = serde_json::to_value(&body).map_err(|e| ConnectorError::Permanent(format!("klarna: cannot encode the refund: {e}")))?;
+        let body = serde_json::to_value(&body)
+            .map_err(|e| ConnectorError::Permanent(format!("klarna: cannot encode the refund: {e}")))?;
         Ok(ApiRequest::post(format!("/ordermanagement/v1/orders/{order}/refunds"), Body::Json(body))
             .header("Klarna-Idempotency-Key", call.idempotency_key.clone()))
     }
@@ -109,7 +116,9 @@ impl ProviderApi for Klarna {
             return Err(error(resp));
         }
         // Made; without its id it can only be found again by our reference.
-        let id = refund_id(resp).ok_or_else(|| ConnectorError::Ambiguous("klarna: the answer names no refund (no Refund-Id or Location)".into()))?;
+        let id = refund_id(resp).ok_or_else(|| {
+            ConnectorError::Ambiguous("klarna: the answer names no refund (no Refund-Id or Location)".into())
+        })?;
         Ok(refund(id, ProviderStatus::Succeeded))
     }
 
@@ -136,7 +145,9 @@ impl ProviderApi for Klarna {
         match v.get("refunds") {
             // The order: its refunds, ours by `reference`.
             Some(list) => {
-                let list = list.as_array().ok_or_else(|| ConnectorError::Ambiguous("klarna: the order's refunds are not a list".into()))?;
+                let list = list
+                    .as_array()
+                    .ok_or_else(|| ConnectorError::Ambiguous("klarna: the order's refunds are not a list".into()))?;
                 list.iter().find(|r| str_field(r, "reference") == call.idempotency_key).map(one).transpose()
             }
             None if v.get("order_id").is_some() && v.get("refund_id").is_none() => Ok(None),
@@ -171,25 +182,36 @@ mod tests {
     fn answers() {
         let c = test_call(ORDER, "10", "EUR");
         let made = ApiResponse::new(201, "")
-            .with_header("Location", &format!("https://api.klarna.com/ordermanagement/v1/orders/{ORDER}/refunds/b2cb4f5c"))
+            .with_header(
+                "Location",
+                &format!("https://api.klarna.com/ordermanagement/v1/orders/{ORDER}/refunds/b2cb4f5c"),
+            )
             .with_header("Refund-Id", "b2cb4f5c");
         assert_eq!(Klarna.parse_refund(&c, &made).unwrap(), refund("b2cb4f5c", ProviderStatus::Succeeded));
-        let by_location = ApiResponse::new(201, "").with_header("Location", "https://x/ordermanagement/v1/orders/o/refunds/r9");
+        let by_location =
+            ApiResponse::new(201, "").with_header("Location", "https://x/ordermanagement/v1/orders/o/refunds/r9");
         assert_eq!(Klarna.parse_refund(&c, &by_location).unwrap().provider_ref, "r9");
         assert!(matches!(Klarna.parse_refund(&c, &ApiResponse::new(201, "")), Err(ConnectorError::Ambiguous(_))));
         let over = ApiResponse::new(
             403,
             r#"{"error_code":"REFUND_NOT_ALLOWED","error_messages":["Over refund is not allowed. Refund not possible."],"correlation_id":"c1"}"#,
         );
-        assert!(matches!(Klarna.parse_refund(&c, &over), Err(ConnectorError::Permanent(m)) if m.contains("larger than what is left")));
-        assert!(matches!(Klarna.parse_refund(&c, &ApiResponse::new(409, r#"{"error_code":"CONFLICT"}"#)), Err(ConnectorError::Transient(_))));
+        assert!(
+            matches!(Klarna.parse_refund(&c, &over), Err(ConnectorError::Permanent(m)) if m.contains("larger than what is left"))
+        );
+        assert!(matches!(
+            Klarna.parse_refund(&c, &ApiResponse::new(409, r#"{"error_code":"CONFLICT"}"#)),
+            Err(ConnectorError::Transient(_))
+        ));
         assert!(matches!(
             Klarna.parse_refund(&c, &ApiResponse::new(500, r#"{"error_code":"INTERNAL_SERVER_ERROR"}"#)),
             Err(ConnectorError::Ambiguous(_))
         ));
-        let order =
-            json!({"order_id": ORDER, "refunds": [{"refund_id": "r1", "reference": "other"}, {"refund_id": "r2", "reference": c.idempotency_key}]});
-        assert_eq!(Klarna.parse_lookup(&c, &ApiResponse::new(200, order.to_string())).unwrap().unwrap().provider_ref, "r2");
+        let order = json!({"order_id": ORDER, "refunds": [{"refund_id": "r1", "reference": "other"}, {"refund_id": "r2", "reference": c.idempotency_key}]});
+        assert_eq!(
+            Klarna.parse_lookup(&c, &ApiResponse::new(200, order.to_string())).unwrap().unwrap().provider_ref,
+            "r2"
+        );
         let none = json!({"order_id": ORDER, "refunds": []});
         assert_eq!(Klarna.parse_lookup(&c, &ApiResponse::new(200, none.to_string())).unwrap(), None);
         assert_eq!(Klarna.lookup_request(&c).unwrap().path, format!("/ordermanagement/v1/orders/{ORDER}"));

@@ -4,9 +4,13 @@
 //! `GET /v2/payments/{tr}/refunds/{re}` or list the payment's refunds and match our key.
 //! Errors are `application/hal+json` `{status, title, detail, field}`.
 
-use super::api::{percent_encode, refund, status_error, str_field, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind};
+use super::api::{
+    percent_encode, refund, status_error, str_field, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind,
+};
 use super::currency::Exception;
-use crate::app::ports::{CheckoutLink, ConnectorError, ProviderRefund, ProviderStatus, PurchaseCall, PurchaseState, RefundCall};
+use crate::app::ports::{
+    CheckoutLink, ConnectorError, ProviderRefund, ProviderStatus, PurchaseCall, PurchaseState, RefundCall,
+};
 use serde_json::Value;
 
 /// None: `amount.value` is "a string containing an exact monetary amount in the given
@@ -74,7 +78,9 @@ pub fn payment_state(payment: &Value) -> PurchaseState {
         // `amount`: "The amount that you want to charge" — {currency, value as a string}.
         "paid" => PurchaseState::Paid {
             payment_ref: str_field(payment, "id").to_string(),
-            taken: payment.get("amount").and_then(|a| super::api::taken_decimal(str_field(a, "value"), str_field(a, "currency"))),
+            taken: payment
+                .get("amount")
+                .and_then(|a| super::api::taken_decimal(str_field(a, "value"), str_field(a, "currency"))),
             saved: None,
         },
         "expired" => PurchaseState::Expired,
@@ -136,9 +142,14 @@ impl ProviderApi for Mollie {
                 value: super::currency::wire_decimal(ProviderKind::Mollie, call.amount, call.currency)?,
             },
             description: format!("Refund for {}", call.case),
-            metadata: RefundMetadata { idempotency_key: &call.idempotency_key, case: call.case.to_string(), refund_id: call.refund.0 },
+            metadata: RefundMetadata {
+                idempotency_key: &call.idempotency_key,
+                case: call.case.to_string(),
+                refund_id: call.refund.0,
+            },
         };
-        let body = serde_json::to_value(&body).map_err(|e| ConnectorError::Permanent(format!("mollie: the refund cannot be written: {e}")))?;
+        let body = serde_json::to_value(&body)
+            .map_err(|e| ConnectorError::Permanent(format!("mollie: the refund cannot be written: {e}")))?;
         Ok(ApiRequest::post(format!("/v2/payments/{}/refunds", percent_encode(call.charge.as_str())), Body::Json(body))
             .header("Idempotency-Key", call.idempotency_key.clone()))
     }
@@ -165,7 +176,8 @@ impl ProviderApi for Mollie {
             webhook_url: call.webhook_url.as_deref(),
             metadata: PaymentMetadata { purchase: &call.reference },
         };
-        let body = serde_json::to_value(&body).map_err(|e| ConnectorError::Permanent(format!("mollie: the payment cannot be written: {e}")))?;
+        let body = serde_json::to_value(&body)
+            .map_err(|e| ConnectorError::Permanent(format!("mollie: the payment cannot be written: {e}")))?;
         // Mollie takes an `Idempotency-Key` header on POST (docs.mollie.com/reference/api-idempotency):
         // a retried creation returns the same payment.
         Ok(ApiRequest::post("/v2/payments", Body::Json(body)).header("Idempotency-Key", call.reference.clone()))
@@ -184,7 +196,9 @@ impl ProviderApi for Mollie {
             return Err(ConnectorError::Ambiguous("mollie: the payment has no id or checkout link".into()));
         }
         // `expiresAt`: "The date and time the payment will expire, in ISO 8601 format".
-        let expires_at = chrono::DateTime::parse_from_rfc3339(str_field(&v, "expiresAt")).ok().map(|t| t.with_timezone(&chrono::Utc));
+        let expires_at = chrono::DateTime::parse_from_rfc3339(str_field(&v, "expiresAt"))
+            .ok()
+            .map(|t| t.with_timezone(&chrono::Utc));
         Ok(CheckoutLink { provider_ref: id.to_string(), url: url.to_string(), expires_at })
     }
 
@@ -217,7 +231,9 @@ impl ProviderApi for Mollie {
         }
         let v = resp.json().ok_or_else(|| ConnectorError::Ambiguous("mollie: the answer is not JSON".into()))?;
         if let Some(list) = v.get("_embedded").and_then(|e| e.get("refunds")).and_then(Value::as_array) {
-            let mine = list.iter().find(|r| r.get("metadata").map(|m| str_field(m, "idempotency_key")) == Some(call.idempotency_key.as_str()));
+            let mine = list.iter().find(|r| {
+                r.get("metadata").map(|m| str_field(m, "idempotency_key")) == Some(call.idempotency_key.as_str())
+            });
             return mine.map(parse_object).transpose();
         }
         parse_object(&v).map(Some)
@@ -275,7 +291,13 @@ mod tests {
         assert_eq!(b["amount"], json!({"currency": "EUR", "value": "25.00"}));
         assert_eq!(b["metadata"]["idempotency_key"], c.idempotency_key);
         let st = |x: &str| {
-            Mollie.parse_refund(&c, &ApiResponse::new(201, format!(r#"{{"resource":"refund","id":"re_4qqhO89gsT","status":"{x}"}}"#))).unwrap().status
+            Mollie
+                .parse_refund(
+                    &c,
+                    &ApiResponse::new(201, format!(r#"{{"resource":"refund","id":"re_4qqhO89gsT","status":"{x}"}}"#)),
+                )
+                .unwrap()
+                .status
         };
         assert_eq!(st("refunded"), ProviderStatus::Succeeded);
         for p in ["queued", "pending", "processing", "mystery"] {
@@ -292,6 +314,9 @@ mod tests {
             c.idempotency_key
         );
         assert_eq!(Mollie.parse_lookup(&c, &ApiResponse::new(200, list)).unwrap().unwrap().provider_ref, "re_x");
-        assert_eq!(Mollie.parse_lookup(&c, &ApiResponse::new(200, r#"{"count":0,"_embedded":{"refunds":[]}}"#)).unwrap(), None);
+        assert_eq!(
+            Mollie.parse_lookup(&c, &ApiResponse::new(200, r#"{"count":0,"_embedded":{"refunds":[]}}"#)).unwrap(),
+            None
+        );
     }
 }

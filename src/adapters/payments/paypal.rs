@@ -12,9 +12,13 @@
 //! /v2/checkout/orders/{id}/capture` (its own request id) takes the money;
 //! `GET /v2/checkout/orders/{id}` reads the order when an answer is lost.
 
-use super::api::{percent_encode, refund, status_error, str_field, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind};
+use super::api::{
+    percent_encode, refund, status_error, str_field, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind,
+};
 use super::currency::Exception;
-use crate::app::ports::{CheckoutLink, ConnectorError, ProviderRefund, ProviderStatus, PurchaseCall, PurchaseState, RefundCall};
+use crate::app::ports::{
+    CheckoutLink, ConnectorError, ProviderRefund, ProviderStatus, PurchaseCall, PurchaseState, RefundCall,
+};
 use serde_json::Value;
 
 /// PayPal's currencies without decimals (developer.paypal.com/api/rest/reference/currency-codes:
@@ -103,7 +107,12 @@ pub fn issue_words(issue: &str) -> Option<&'static str> {
 
 fn error(resp: &ApiResponse) -> ConnectorError {
     let v = resp.json().unwrap_or(Value::Null);
-    let issue = v.get("details").and_then(Value::as_array).and_then(|d| d.first()).map(|d| str_field(d, "issue").to_string()).unwrap_or_default();
+    let issue = v
+        .get("details")
+        .and_then(Value::as_array)
+        .and_then(|d| d.first())
+        .map(|d| str_field(d, "issue").to_string())
+        .unwrap_or_default();
     let words = issue_words(&issue).map(str::to_string).unwrap_or_else(|| {
         let m = str_field(&v, "message");
         if issue.is_empty() {
@@ -113,7 +122,9 @@ fn error(resp: &ApiResponse) -> ConnectorError {
         }
     });
     if resp.status == 409 {
-        return ConnectorError::Transient(format!("paypal: a previous request with the same id is in progress (409) {words}"));
+        return ConnectorError::Transient(format!(
+            "paypal: a previous request with the same id is in progress (409) {words}"
+        ));
     }
     status_error("paypal", resp, &words)
 }
@@ -217,7 +228,10 @@ pub fn capture_state(capture: &Value) -> PurchaseState {
                 saved: None,
             }
         }
-        "DECLINED" | "FAILED" => PurchaseState::Failed(format!("PayPal reports the payment {}", str_field(capture, "status").to_ascii_lowercase())),
+        "DECLINED" | "FAILED" => PurchaseState::Failed(format!(
+            "PayPal reports the payment {}",
+            str_field(capture, "status").to_ascii_lowercase()
+        )),
         _ => PurchaseState::Open,
     }
 }
@@ -265,7 +279,8 @@ impl ProviderApi for PayPal {
                 },
             },
         };
-        let body = serde_json::to_value(&body).map_err(|e| ConnectorError::Permanent(format!("paypal: cannot encode the order: {e}")))?;
+        let body = serde_json::to_value(&body)
+            .map_err(|e| ConnectorError::Permanent(format!("paypal: cannot encode the order: {e}")))?;
         // `PayPal-Request-Id`: "The server stores keys for 6 hours" on orders (the
         // `paypal_request_id` parameter of checkout_orders_v2.json): a retried creation
         // returns the same order.
@@ -302,16 +317,23 @@ impl ProviderApi for PayPal {
     fn capture_request(&self, call: &PurchaseCall, provider_ref: &str) -> Result<ApiRequest, ConnectorError> {
         // `order_capture_request` is optional (a payment source only); `{}` captures the
         // approved PayPal wallet payment.
-        Ok(ApiRequest::post(format!("/v2/checkout/orders/{}/capture", percent_encode(provider_ref)), Body::Json(serde_json::json!({})))
-            .header("PayPal-Request-Id", capture_request_id(&call.reference))
-            .header("Prefer", "return=representation"))
+        Ok(ApiRequest::post(
+            format!("/v2/checkout/orders/{}/capture", percent_encode(provider_ref)),
+            Body::Json(serde_json::json!({})),
+        )
+        .header("PayPal-Request-Id", capture_request_id(&call.reference))
+        .header("Prefer", "return=representation"))
     }
 
     fn parse_capture(&self, resp: &ApiResponse) -> Result<PurchaseState, ConnectorError> {
         if resp.status == 422 {
             let v = resp.json().unwrap_or(Value::Null);
-            let issue =
-                v.get("details").and_then(Value::as_array).and_then(|d| d.first()).map(|d| str_field(d, "issue").to_string()).unwrap_or_default();
+            let issue = v
+                .get("details")
+                .and_then(Value::as_array)
+                .and_then(|d| d.first())
+                .map(|d| str_field(d, "issue").to_string())
+                .unwrap_or_default();
             // `orders.capture-422` issues: already captured (by an earlier, lost capture)
             // or still completing — the order says what happened; the payer must act
             // again (another funding source, approval) — the link stays open.
@@ -319,9 +341,10 @@ impl ProviderApi for PayPal {
                 "ORDER_ALREADY_CAPTURED" | "ORDER_COMPLETION_IN_PROGRESS" => {
                     Err(ConnectorError::Ambiguous(format!("paypal: {issue}: the order is read again")))
                 }
-                "INSTRUMENT_DECLINED" | "PAYER_ACTION_REQUIRED" | "ORDER_NOT_APPROVED" | "REDIRECT_PAYER_FOR_ALTERNATE_FUNDING" => {
-                    Ok(PurchaseState::Open)
-                }
+                "INSTRUMENT_DECLINED"
+                | "PAYER_ACTION_REQUIRED"
+                | "ORDER_NOT_APPROVED"
+                | "REDIRECT_PAYER_FOR_ALTERNATE_FUNDING" => Ok(PurchaseState::Open),
                 _ => Err(error(resp)),
             };
         }
@@ -342,10 +365,14 @@ impl ProviderApi for PayPal {
             // text, never the agent's note.
             note_to_payer: NOTE_TO_PAYER,
         };
-        let body = serde_json::to_value(&body).map_err(|e| ConnectorError::Permanent(format!("paypal: cannot encode the refund: {e}")))?;
-        Ok(ApiRequest::post(format!("/v2/payments/captures/{}/refund", percent_encode(call.charge.as_str())), Body::Json(body))
-            .header("PayPal-Request-Id", call.idempotency_key.clone())
-            .header("Prefer", "return=representation"))
+        let body = serde_json::to_value(&body)
+            .map_err(|e| ConnectorError::Permanent(format!("paypal: cannot encode the refund: {e}")))?;
+        Ok(ApiRequest::post(
+            format!("/v2/payments/captures/{}/refund", percent_encode(call.charge.as_str())),
+            Body::Json(body),
+        )
+        .header("PayPal-Request-Id", call.idempotency_key.clone())
+        .header("Prefer", "return=representation"))
     }
 
     fn parse_refund(&self, _call: &RefundCall, resp: &ApiResponse) -> Result<ProviderRefund, ConnectorError> {
@@ -412,7 +439,10 @@ mod tests {
         assert_eq!(b["intent"], "CAPTURE");
         assert_eq!(b["purchase_units"][0]["amount"], json!({"value": "20.60", "currency_code": "USD"}));
         assert_eq!(b["purchase_units"][0]["custom_id"], "pd_pu_00000007");
-        assert!(b["purchase_units"][0].get("invoice_id").is_none(), "a purchase reference is not unique per PayPal account");
+        assert!(
+            b["purchase_units"][0].get("invoice_id").is_none(),
+            "a purchase reference is not unique per PayPal account"
+        );
         let Some(Body::Json(b)) = PayPal.checkout_request(&purchase("2100", "JPY")).unwrap().body else { panic!() };
         assert_eq!(b["purchase_units"][0]["amount"]["value"], "2100");
         assert!(PayPal.checkout_request(&purchase("20.5", "HUF")).is_err(), "HUF has no decimals at PayPal");
@@ -428,29 +458,54 @@ mod tests {
             )
         };
         let link = PayPal.parse_checkout(&purchase("1", "USD"), &order("PAYER_ACTION_REQUIRED", Value::Null)).unwrap();
-        assert_eq!((link.provider_ref.as_str(), link.url.as_str()), ("5O1", "https://www.paypal.com/checkoutnow?token=5O1"));
+        assert_eq!(
+            (link.provider_ref.as_str(), link.url.as_str()),
+            ("5O1", "https://www.paypal.com/checkoutnow?token=5O1")
+        );
         assert_eq!(PayPal.parse_purchase_status(&order("APPROVED", Value::Null)).unwrap(), PurchaseState::Approved);
-        assert_eq!(PayPal.parse_purchase_status(&order("PAYER_ACTION_REQUIRED", Value::Null)).unwrap(), PurchaseState::Open);
+        assert_eq!(
+            PayPal.parse_purchase_status(&order("PAYER_ACTION_REQUIRED", Value::Null)).unwrap(),
+            PurchaseState::Open
+        );
         let done = PayPal
-            .parse_capture(&order("COMPLETED", json!({"id": "CAP1", "status": "COMPLETED", "amount": {"value": "20.60", "currency_code": "USD"}})))
+            .parse_capture(&order(
+                "COMPLETED",
+                json!({"id": "CAP1", "status": "COMPLETED", "amount": {"value": "20.60", "currency_code": "USD"}}),
+            ))
             .unwrap();
         let PurchaseState::Paid { payment_ref, taken, .. } = done else { panic!("{done:?}") };
         assert_eq!(payment_ref, "CAP1");
         assert_eq!(taken.unwrap().amount, rust_decimal::Decimal::new(2060, 2));
         let pending = PayPal.parse_capture(&order("COMPLETED", json!({"id": "CAP1", "status": "PENDING"}))).unwrap();
         assert_eq!(pending, PurchaseState::Open, "a pending capture waits for PAYMENT.CAPTURE.COMPLETED");
-        assert!(matches!(PayPal.parse_capture(&order("COMPLETED", json!({"id": "CAP1", "status": "DECLINED"}))).unwrap(), PurchaseState::Failed(_)));
-        let issue =
-            |i: &str| PayPal.parse_capture(&ApiResponse::new(422, json!({"name": "UNPROCESSABLE_ENTITY", "details": [{"issue": i}]}).to_string()));
+        assert!(matches!(
+            PayPal.parse_capture(&order("COMPLETED", json!({"id": "CAP1", "status": "DECLINED"}))).unwrap(),
+            PurchaseState::Failed(_)
+        ));
+        let issue = |i: &str| {
+            PayPal.parse_capture(&ApiResponse::new(
+                422,
+                json!({"name": "UNPROCESSABLE_ENTITY", "details": [{"issue": i}]}).to_string(),
+            ))
+        };
         assert!(matches!(issue("ORDER_ALREADY_CAPTURED"), Err(ConnectorError::Ambiguous(_))), "read the order");
-        assert_eq!(issue("INSTRUMENT_DECLINED").unwrap(), PurchaseState::Open, "the payer picks another funding source");
+        assert_eq!(
+            issue("INSTRUMENT_DECLINED").unwrap(),
+            PurchaseState::Open,
+            "the payer picks another funding source"
+        );
         assert!(matches!(issue("PAYER_CANNOT_PAY"), Err(ConnectorError::Permanent(_))));
     }
 
     #[test]
     fn statuses_and_issues() {
         let c = test_call("X", "1", "USD");
-        let st = |x: &str| PayPal.parse_refund(&c, &ApiResponse::new(201, format!(r#"{{"id":"1JU08902781691411","status":"{x}"}}"#))).unwrap().status;
+        let st = |x: &str| {
+            PayPal
+                .parse_refund(&c, &ApiResponse::new(201, format!(r#"{{"id":"1JU08902781691411","status":"{x}"}}"#)))
+                .unwrap()
+                .status
+        };
         assert_eq!(st("COMPLETED"), ProviderStatus::Succeeded);
         assert_eq!(st("PENDING"), ProviderStatus::Pending);
         assert_eq!(st("SOMETHING_NEW"), ProviderStatus::Pending);
@@ -467,9 +522,14 @@ mod tests {
             .unwrap_err();
         assert_eq!(
             e,
-            ConnectorError::Permanent("paypal: the refund was refused (422): the refund is larger than what is left to refund on the payment".into())
+            ConnectorError::Permanent(
+                "paypal: the refund was refused (422): the refund is larger than what is left to refund on the payment"
+                    .into()
+            )
         );
-        let e = PayPal.parse_refund(&c, &ApiResponse::new(422, r#"{"details":[{"issue":"CAPTURE_FULLY_REFUNDED"}]}"#)).unwrap_err();
+        let e = PayPal
+            .parse_refund(&c, &ApiResponse::new(422, r#"{"details":[{"issue":"CAPTURE_FULLY_REFUNDED"}]}"#))
+            .unwrap_err();
         assert!(e.to_string().contains("already been refunded in full"));
         assert!(matches!(PayPal.parse_refund(&c, &ApiResponse::new(409, "{}")), Err(ConnectorError::Transient(_))));
         assert!(matches!(PayPal.parse_refund(&c, &ApiResponse::new(429, "{}")), Err(ConnectorError::Transient(_))));

@@ -62,7 +62,8 @@ impl Sandbox {
     }
 
     async fn make(&self, call: &RefundCall) -> Result<ProviderRefund, ConnectorError> {
-        let store_err = |e: crate::app::ports::StoreError| ConnectorError::Transient(format!("sandbox books unavailable: {e}"));
+        let store_err =
+            |e: crate::app::ports::StoreError| ConnectorError::Transient(format!("sandbox books unavailable: {e}"));
         if let Some(existing) = self.books.find(&call.idempotency_key).await.map_err(store_err)? {
             if existing.charge != call.charge || existing.amount != call.amount || existing.currency != call.currency {
                 return Err(ConnectorError::Permanent("idempotency key reused with different parameters".into()));
@@ -114,10 +115,16 @@ impl PaymentConnector for Sandbox {
     async fn lookup(&self, call: &RefundCall) -> Result<Option<ProviderRefund>, ConnectorError> {
         match self.next_fault() {
             Some(Fault::Timeout) => return Err(ConnectorError::Ambiguous("sandbox: the lookup timed out".into())),
-            Some(Fault::Error | Fault::Decline) => return Err(ConnectorError::Transient("sandbox: 503 service unavailable".into())),
+            Some(Fault::Error | Fault::Decline) => {
+                return Err(ConnectorError::Transient("sandbox: 503 service unavailable".into()))
+            }
             None => {}
         }
-        let found = self.books.find(&call.idempotency_key).await.map_err(|e| ConnectorError::Transient(format!("sandbox books unavailable: {e}")))?;
+        let found = self
+            .books
+            .find(&call.idempotency_key)
+            .await
+            .map_err(|e| ConnectorError::Transient(format!("sandbox books unavailable: {e}")))?;
         Ok(found.map(|r| ProviderRefund { provider_ref: r.provider_ref, status: ProviderStatus::Succeeded }))
     }
 }

@@ -26,8 +26,19 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub const PROVIDERS: [&str; 11] =
-    ["stripe", "paypal", "adyen", "square", "braintree", "mollie", "woocommerce", "klarna", "chargebee", "shopify", "amazon_pay"];
+pub const PROVIDERS: [&str; 11] = [
+    "stripe",
+    "paypal",
+    "adyen",
+    "square",
+    "braintree",
+    "mollie",
+    "woocommerce",
+    "klarna",
+    "chargebee",
+    "shopify",
+    "amazon_pay",
+];
 
 /// One `[providers.<name>]` table. Everything here is public information; keys and
 /// secrets are refused here and read from the environment only.
@@ -111,7 +122,8 @@ pub fn env_keys(provider: &str) -> &'static [&'static str] {
 pub fn parse(raw: Option<&toml::Value>, source: &str) -> Result<BTreeMap<String, ProviderSettings>> {
     let mut out = BTreeMap::new();
     let Some(raw) = raw else { return Ok(out) };
-    let table = raw.as_table().ok_or_else(|| anyhow!("{source}: [providers] must be a table of [providers.<name>] tables"))?;
+    let table =
+        raw.as_table().ok_or_else(|| anyhow!("{source}: [providers] must be a table of [providers.<name>] tables"))?;
     for (name, v) in table {
         if name == "pending_escalation_hours" {
             continue; // an engine setting (config.rs), not a provider
@@ -129,7 +141,10 @@ pub fn parse(raw: Option<&toml::Value>, source: &str) -> Result<BTreeMap<String,
                     || l.contains("consumer")
                     || l == "key"
                 {
-                    bail!("{source}: providers.{name}.{k}: secrets are read only from the environment ({})", env_keys(name).join(", "));
+                    bail!(
+                        "{source}: providers.{name}.{k}: secrets are read only from the environment ({})",
+                        env_keys(name).join(", ")
+                    );
                 }
             }
         }
@@ -165,7 +180,9 @@ pub fn parse(raw: Option<&toml::Value>, source: &str) -> Result<BTreeMap<String,
 /// Authentication). Plain HTTP is allowed only to this machine (a local test store).
 fn check_woocommerce_url(url: Option<&str>, source: &str) -> Result<()> {
     let Some(u) = url.filter(|u| !u.is_empty()) else {
-        bail!("{source}: providers.woocommerce.base_url is required (the store's address, e.g. https://shop.example.com)");
+        bail!(
+            "{source}: providers.woocommerce.base_url is required (the store's address, e.g. https://shop.example.com)"
+        );
     };
     let local = ["http://127.0.0.1", "http://localhost", "http://[::1]"].iter().any(|p| u.starts_with(p));
     if !u.starts_with("https://") && !local {
@@ -180,7 +197,8 @@ fn check_woocommerce_url(url: Option<&str>, source: &str) -> Result<()> {
 /// admin-graphql — Endpoints), over HTTPS (the key travels in a header); plain HTTP only
 /// to this machine (a local test server).
 fn check_site_url(name: &str, url: Option<&str>, source: &str) -> Result<()> {
-    let example = if name == "chargebee" { "https://your-site.chargebee.com" } else { "https://your-shop.myshopify.com" };
+    let example =
+        if name == "chargebee" { "https://your-site.chargebee.com" } else { "https://your-shop.myshopify.com" };
     let Some(u) = url.filter(|u| !u.is_empty()) else {
         bail!("{source}: providers.{name}.base_url is required (e.g. {example})");
     };
@@ -206,7 +224,11 @@ pub fn amazon_pay_base_url(region: amazon_pay::Region, public_key_id: &str) -> S
 
 /// Providers whose outcomes arrive only by webhook (Adyen: no read API for a refund)
 /// need the HTTP listener that serves `/webhooks/<name>`.
-pub fn require_listener(settings: &BTreeMap<String, ProviderSettings>, listen: Option<&str>, source: &str) -> Result<()> {
+pub fn require_listener(
+    settings: &BTreeMap<String, ProviderSettings>,
+    listen: Option<&str>,
+    source: &str,
+) -> Result<()> {
     if settings.contains_key("adyen") && listen.is_none() {
         bail!("{source}: providers.adyen needs [http] listen (or PAYDESK_HTTP_LISTEN): Adyen reports refund outcomes only by webhook");
     }
@@ -256,7 +278,12 @@ impl Providers {
     /// Builds every configured provider; `env` reads a variable (the process
     /// environment in production). A configured provider without its keys is an error
     /// naming the variable.
-    pub fn build(raw: Option<&toml::Value>, source: &str, env: &dyn Fn(&str) -> Option<String>, metrics: Option<Arc<Metrics>>) -> Result<Providers> {
+    pub fn build(
+        raw: Option<&toml::Value>,
+        source: &str,
+        env: &dyn Fn(&str) -> Option<String>,
+        metrics: Option<Arc<Metrics>>,
+    ) -> Result<Providers> {
         let settings = parse(raw, source)?;
         let mut p = Providers::default();
         let secret = |var: &str| -> Result<Secret> {
@@ -271,10 +298,13 @@ impl Providers {
                 .filter(|k| *k != ProviderKind::Sandbox)
                 .ok_or_else(|| anyhow!("{source}: providers.{name}: unknown provider"))?;
             let name = kind.name();
-            let region = amazon_pay::Region::parse(s.region.as_deref().unwrap_or("us")).unwrap_or(amazon_pay::Region::Us);
+            let region =
+                amazon_pay::Region::parse(s.region.as_deref().unwrap_or("us")).unwrap_or(amazon_pay::Region::Us);
             let base = match (kind, &s.base_url) {
                 (_, Some(u)) => u.clone(),
-                (ProviderKind::AmazonPay, None) => amazon_pay_base_url(region, &env("PAYDESK_AMAZON_PAY_PUBLIC_KEY_ID").unwrap_or_default()),
+                (ProviderKind::AmazonPay, None) => {
+                    amazon_pay_base_url(region, &env("PAYDESK_AMAZON_PAY_PUBLIC_KEY_ID").unwrap_or_default())
+                }
                 (_, None) => default_base_url(name).to_string(),
             };
             let mut ec = ExecutorConfig::new(&base);
@@ -303,18 +333,26 @@ impl Providers {
                 },
                 ProviderKind::Adyen => Auth::Header { name: "X-API-Key", key: secret("PAYDESK_ADYEN_API_KEY")? },
                 ProviderKind::Square => Auth::Bearer(secret("PAYDESK_SQUARE_ACCESS_TOKEN")?),
-                ProviderKind::Braintree => {
-                    Auth::Basic { user: secret("PAYDESK_BRAINTREE_PUBLIC_KEY")?, pass: secret("PAYDESK_BRAINTREE_PRIVATE_KEY")? }
-                }
+                ProviderKind::Braintree => Auth::Basic {
+                    user: secret("PAYDESK_BRAINTREE_PUBLIC_KEY")?,
+                    pass: secret("PAYDESK_BRAINTREE_PRIVATE_KEY")?,
+                },
                 ProviderKind::Mollie => Auth::Bearer(secret("PAYDESK_MOLLIE_API_KEY")?),
                 // Klarna: HTTP Basic with the API credentials' username and password.
-                ProviderKind::Klarna => Auth::Basic { user: secret("PAYDESK_KLARNA_USERNAME")?, pass: secret("PAYDESK_KLARNA_PASSWORD")? },
-                ProviderKind::WooCommerce => {
-                    Auth::Basic { user: secret("PAYDESK_WOOCOMMERCE_CONSUMER_KEY")?, pass: secret("PAYDESK_WOOCOMMERCE_CONSUMER_SECRET")? }
+                ProviderKind::Klarna => {
+                    Auth::Basic { user: secret("PAYDESK_KLARNA_USERNAME")?, pass: secret("PAYDESK_KLARNA_PASSWORD")? }
                 }
+                ProviderKind::WooCommerce => Auth::Basic {
+                    user: secret("PAYDESK_WOOCOMMERCE_CONSUMER_KEY")?,
+                    pass: secret("PAYDESK_WOOCOMMERCE_CONSUMER_SECRET")?,
+                },
                 // Chargebee: HTTP Basic, the API key as user name, no password (apidocs.chargebee.com/docs/api/auth).
-                ProviderKind::Chargebee => Auth::Basic { user: secret("PAYDESK_CHARGEBEE_API_KEY")?, pass: Secret::new("") },
-                ProviderKind::Shopify => Auth::Header { name: "X-Shopify-Access-Token", key: secret("PAYDESK_SHOPIFY_ACCESS_TOKEN")? },
+                ProviderKind::Chargebee => {
+                    Auth::Basic { user: secret("PAYDESK_CHARGEBEE_API_KEY")?, pass: Secret::new("") }
+                }
+                ProviderKind::Shopify => {
+                    Auth::Header { name: "X-Shopify-Access-Token", key: secret("PAYDESK_SHOPIFY_ACCESS_TOKEN")? }
+                }
                 // Amazon Pay: every request signed with the merchant's private key
                 // (AMZN-PAY-RSASSA-PSS-V2), read from the environment only.
                 ProviderKind::AmazonPay => {
@@ -331,8 +369,8 @@ impl Providers {
                             ),
                         },
                     };
-                    let signer =
-                        amazon_pay::signing::Signer::from_pem(id.expose(), region.header(), pem.expose()).map_err(|e| anyhow!("{source}: {e}"))?;
+                    let signer = amazon_pay::signing::Signer::from_pem(id.expose(), region.header(), pem.expose())
+                        .map_err(|e| anyhow!("{source}: {e}"))?;
                     Auth::Signed(Arc::new(signer))
                 }
             };
@@ -351,7 +389,10 @@ impl Providers {
                 ProviderKind::Adyen => {
                     // Adyen's outcomes only arrive by webhook: its HMAC key is required.
                     p.webhooks.adyen = Some(secret("PAYDESK_ADYEN_WEBHOOK_SECRET")?);
-                    Arc::new(HttpConnector::new(Adyen { merchant_account: s.merchant_account.clone().unwrap_or_default() }, exec))
+                    Arc::new(HttpConnector::new(
+                        Adyen { merchant_account: s.merchant_account.clone().unwrap_or_default() },
+                        exec,
+                    ))
                 }
                 ProviderKind::Square => {
                     if let Some(key) = opt_secret("PAYDESK_SQUARE_WEBHOOK_SECRET") {
@@ -361,13 +402,20 @@ impl Providers {
                         p.webhooks.square = Some((key, url));
                     }
                     Arc::new(HttpConnector::new(
-                        Square { version: s.version.clone().unwrap_or_else(|| square::DEFAULT_VERSION.into()), location_id: s.location_id.clone() },
+                        Square {
+                            version: s.version.clone().unwrap_or_else(|| square::DEFAULT_VERSION.into()),
+                            location_id: s.location_id.clone(),
+                        },
                         exec,
                     ))
                 }
                 ProviderKind::Braintree => {
-                    p.webhooks.braintree = Some((secret("PAYDESK_BRAINTREE_PUBLIC_KEY")?, secret("PAYDESK_BRAINTREE_PRIVATE_KEY")?));
-                    Arc::new(HttpConnector::new(Braintree { version: s.version.clone().unwrap_or_else(|| braintree::DEFAULT_VERSION.into()) }, exec))
+                    p.webhooks.braintree =
+                        Some((secret("PAYDESK_BRAINTREE_PUBLIC_KEY")?, secret("PAYDESK_BRAINTREE_PRIVATE_KEY")?));
+                    Arc::new(HttpConnector::new(
+                        Braintree { version: s.version.clone().unwrap_or_else(|| braintree::DEFAULT_VERSION.into()) },
+                        exec,
+                    ))
                 }
                 ProviderKind::Mollie => {
                     p.webhooks.mollie = Some(exec.clone());
@@ -376,7 +424,8 @@ impl Providers {
                 // Klarna sends no refund notifications: a refund is final when created.
                 ProviderKind::Klarna => Arc::new(HttpConnector::new(Klarna, exec)),
                 ProviderKind::WooCommerce => {
-                    p.webhooks.woocommerce = opt_secret("PAYDESK_WOOCOMMERCE_WEBHOOK_SECRET").map(|k| (k, exec.clone()));
+                    p.webhooks.woocommerce =
+                        opt_secret("PAYDESK_WOOCOMMERCE_WEBHOOK_SECRET").map(|k| (k, exec.clone()));
                     Arc::new(HttpConnector::new(WooCommerce, exec))
                 }
                 ProviderKind::Chargebee => {
@@ -465,7 +514,21 @@ mod tests {
         .unwrap();
         let p = Providers::build(Some(&raw), "t.toml", &env, None).unwrap();
         let names: Vec<&str> = p.connectors.iter().map(|c| c.name()).collect();
-        assert_eq!(names, ["adyen", "braintree", "chargebee", "klarna", "mollie", "paypal", "shopify", "square", "stripe", "woocommerce"]);
+        assert_eq!(
+            names,
+            [
+                "adyen",
+                "braintree",
+                "chargebee",
+                "klarna",
+                "mollie",
+                "paypal",
+                "shopify",
+                "square",
+                "stripe",
+                "woocommerce"
+            ]
+        );
         assert!(p.webhooks.chargebee.is_some() && p.webhooks.shopify.is_some());
         assert!(p.webhooks.stripe.is_some() && p.webhooks.adyen.is_some() && p.webhooks.square.is_some());
         assert_eq!(p.webhooks.paypal.as_ref().unwrap().0, "WH-1");
@@ -494,10 +557,13 @@ mod tests {
     fn woocommerce_needs_its_store_over_https_and_both_keys() {
         let t = |s: &str| toml::from_str::<toml::Value>(s).unwrap();
         assert!(parse(Some(&t("[woocommerce]")), "b.toml").unwrap_err().to_string().contains("base_url is required"));
-        let e = parse(Some(&t("[woocommerce]\nbase_url = \"http://shop.example.com\"")), "b.toml").unwrap_err().to_string();
+        let e =
+            parse(Some(&t("[woocommerce]\nbase_url = \"http://shop.example.com\"")), "b.toml").unwrap_err().to_string();
         assert!(e.contains("https"), "{e}");
         assert!(parse(Some(&t("[woocommerce]\nbase_url = \"http://127.0.0.1:8080\"")), "b.toml").is_ok());
-        let e = parse(Some(&t("[woocommerce]\nbase_url = \"https://s\"\nconsumer_key = \"ck_live\"")), "b.toml").unwrap_err().to_string();
+        let e = parse(Some(&t("[woocommerce]\nbase_url = \"https://s\"\nconsumer_key = \"ck_live\"")), "b.toml")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("only from the environment") && !e.contains("ck_live"), "{e}");
         let raw = t("[woocommerce]\nbase_url = \"https://shop.example.com\"");
         let no_secret = |k: &str| (k != "PAYDESK_WOOCOMMERCE_CONSUMER_SECRET").then(|| format!("value-of-{k}"));
@@ -514,8 +580,13 @@ mod tests {
     fn chargebee_and_shopify_need_their_site_and_keys() {
         let t = |s: &str| toml::from_str::<toml::Value>(s).unwrap();
         for name in ["chargebee", "shopify"] {
-            assert!(parse(Some(&t(&format!("[{name}]"))), "b.toml").unwrap_err().to_string().contains("base_url is required"));
-            let e = parse(Some(&t(&format!("[{name}]\nbase_url = \"http://x.example.com\""))), "b.toml").unwrap_err().to_string();
+            assert!(parse(Some(&t(&format!("[{name}]"))), "b.toml")
+                .unwrap_err()
+                .to_string()
+                .contains("base_url is required"));
+            let e = parse(Some(&t(&format!("[{name}]\nbase_url = \"http://x.example.com\""))), "b.toml")
+                .unwrap_err()
+                .to_string();
             assert!(e.contains("https"), "{e}");
         }
         let none = |_: &str| None;
@@ -528,7 +599,11 @@ mod tests {
         let raw = t("[shopify]\nbase_url = \"https://acme.myshopify.com\"");
         let e = Providers::build(Some(&raw), "b.toml", &none, None).err().unwrap().to_string();
         assert!(e.contains("PAYDESK_SHOPIFY_ACCESS_TOKEN"), "{e}");
-        assert!(parse(Some(&t("[shopify]\nbase_url = \"https://a.myshopify.com\"\naccess_token = \"shpat_x\"")), "b.toml").is_err());
+        assert!(parse(
+            Some(&t("[shopify]\nbase_url = \"https://a.myshopify.com\"\naccess_token = \"shpat_x\"")),
+            "b.toml"
+        )
+        .is_err());
     }
 
     #[test]
@@ -537,15 +612,28 @@ mod tests {
         let none = |_: &str| None;
         let e = Providers::build(Some(&t("[amazon_pay]")), "b.toml", &none, None).err().unwrap().to_string();
         assert!(e.contains("PAYDESK_AMAZON_PAY_PUBLIC_KEY_ID"), "{e}");
-        let no_key = |k: &str| (k == "PAYDESK_AMAZON_PAY_PUBLIC_KEY_ID").then(|| "AFVX7ULWSGBZ5535PCUQOY7B".to_string());
+        let no_key =
+            |k: &str| (k == "PAYDESK_AMAZON_PAY_PUBLIC_KEY_ID").then(|| "AFVX7ULWSGBZ5535PCUQOY7B".to_string());
         let e = Providers::build(Some(&t("[amazon_pay]")), "b.toml", &no_key, None).err().unwrap().to_string();
         assert!(e.contains("PAYDESK_AMAZON_PAY_PRIVATE_KEY") && e.contains("_PATH"), "{e}");
         // Not a key: refused without quoting it.
-        let bad_pem = |k: &str| Some(if k == "PAYDESK_AMAZON_PAY_PRIVATE_KEY" { "not-a-pem-secret-123".to_string() } else { "ID".to_string() });
+        let bad_pem = |k: &str| {
+            Some(if k == "PAYDESK_AMAZON_PAY_PRIVATE_KEY" {
+                "not-a-pem-secret-123".to_string()
+            } else {
+                "ID".to_string()
+            })
+        };
         let e = Providers::build(Some(&t("[amazon_pay]")), "b.toml", &bad_pem, None).err().unwrap().to_string();
         assert!(e.contains("not an RSA private key") && !e.contains("not-a-pem-secret-123"), "{e}");
-        assert!(parse(Some(&t("[amazon_pay]\nregion = \"mars\"")), "b.toml").unwrap_err().to_string().contains("us, eu, uk or jp"));
-        assert!(parse(Some(&t("[amazon_pay]\nprivate_key = \"x\"")), "b.toml").unwrap_err().to_string().contains("only from the environment"));
+        assert!(parse(Some(&t("[amazon_pay]\nregion = \"mars\"")), "b.toml")
+            .unwrap_err()
+            .to_string()
+            .contains("us, eu, uk or jp"));
+        assert!(parse(Some(&t("[amazon_pay]\nprivate_key = \"x\"")), "b.toml")
+            .unwrap_err()
+            .to_string()
+            .contains("only from the environment"));
         assert_eq!(amazon_pay_base_url(amazon_pay::Region::Eu, "AFVX7"), "https://pay-api.amazon.eu/sandbox");
         assert_eq!(amazon_pay_base_url(amazon_pay::Region::Us, "LIVE-AFVX7"), "https://pay-api.amazon.com");
     }

@@ -67,7 +67,8 @@ pub const SUGGESTED: &str = "query paydeskSuggestedRefund($id: ID!, $amount: Mon
     maximumRefundableSet { shopMoney { amount currencyCode } } \
     suggestedTransactions { kind gateway amountSet { shopMoney { amount currencyCode } } parentTransaction { id } } } } }";
 
-pub const ORDER_REFUNDS: &str = "query paydeskOrderRefunds($id: ID!) { order(id: $id) { id refunds(first: 250) { id note createdAt \
+pub const ORDER_REFUNDS: &str =
+    "query paydeskOrderRefunds($id: ID!) { order(id: $id) { id refunds(first: 250) { id note createdAt \
     transactions(first: 5) { nodes { id kind status gateway amountSet { shopMoney { amount currencyCode } } } } } } }";
 
 pub const TRANSACTION: &str =
@@ -78,7 +79,9 @@ pub fn order_id(call: &RefundCall) -> Result<String, ConnectorError> {
     let raw = call.charge.as_str();
     let id = raw.strip_prefix("gid://shopify/Order/").unwrap_or(raw);
     if id.is_empty() || id.len() > 20 || !id.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(ConnectorError::Permanent(format!("shopify: `{raw}` is not a Shopify order id (digits, or gid://shopify/Order/…)")));
+        return Err(ConnectorError::Permanent(format!(
+            "shopify: `{raw}` is not a Shopify order id (digits, or gid://shopify/Order/…)"
+        )));
     }
     Ok(id.to_string())
 }
@@ -130,14 +133,23 @@ pub fn map_status(status: &str) -> ProviderStatus {
 /// at least 1 (shopify.dev/docs/api/usage/limits).
 pub fn throttle_wait(resp: &ApiResponse) -> Option<u64> {
     let v = resp.json()?;
-    let throttled = v.get("errors")?.as_array()?.iter().any(|e| e.pointer("/extensions/code").and_then(Value::as_str) == Some("THROTTLED"));
+    let throttled = v
+        .get("errors")?
+        .as_array()?
+        .iter()
+        .any(|e| e.pointer("/extensions/code").and_then(Value::as_str) == Some("THROTTLED"));
     if !throttled {
         return None;
     }
     let cost = v.pointer("/extensions/cost");
     let requested = cost.and_then(|c| c.get("requestedQueryCost")).and_then(Value::as_f64).unwrap_or(0.0);
-    let available = cost.and_then(|c| c.pointer("/throttleStatus/currentlyAvailable")).and_then(Value::as_f64).unwrap_or(0.0);
-    let rate = cost.and_then(|c| c.pointer("/throttleStatus/restoreRate")).and_then(Value::as_f64).filter(|r| *r > 0.0).unwrap_or(50.0);
+    let available =
+        cost.and_then(|c| c.pointer("/throttleStatus/currentlyAvailable")).and_then(Value::as_f64).unwrap_or(0.0);
+    let rate = cost
+        .and_then(|c| c.pointer("/throttleStatus/restoreRate"))
+        .and_then(Value::as_f64)
+        .filter(|r| *r > 0.0)
+        .unwrap_or(50.0);
     let secs = ((requested - available).max(0.0) / rate).ceil();
     Some((secs as u64).clamp(1, 60))
 }
@@ -152,7 +164,8 @@ fn data(resp: &ApiResponse, mutation: bool) -> Result<Value, ConnectorError> {
     }
     let v = resp.json().ok_or_else(|| ConnectorError::Ambiguous("shopify: the answer is not JSON".into()))?;
     if let Some(errors) = v.get("errors").and_then(Value::as_array).filter(|e| !e.is_empty()) {
-        let codes: Vec<&str> = errors.iter().filter_map(|e| e.pointer("/extensions/code").and_then(Value::as_str)).collect();
+        let codes: Vec<&str> =
+            errors.iter().filter_map(|e| e.pointer("/extensions/code").and_then(Value::as_str)).collect();
         let words: Vec<&str> = errors.iter().filter_map(|e| e.get("message").and_then(Value::as_str)).collect();
         let words = words.join("; ");
         if codes.contains(&"THROTTLED") {
@@ -160,40 +173,52 @@ fn data(resp: &ApiResponse, mutation: bool) -> Result<Value, ConnectorError> {
         }
         // Another request with this key is still running: nothing new; retry with the key.
         if codes.iter().any(|c| c.contains("CONCURRENT")) {
-            return Err(ConnectorError::Transient(format!("shopify: a request with the same key is in progress: {words}")));
+            return Err(ConnectorError::Transient(format!(
+                "shopify: a request with the same key is in progress: {words}"
+            )));
         }
         if codes.contains(&"INTERNAL_SERVER_ERROR") && mutation {
             return Err(ConnectorError::Ambiguous(format!("shopify: internal error: {words}")));
         }
         if codes.contains(&"ACCESS_DENIED") {
-            return Err(ConnectorError::Permanent(format!("shopify: the access token may not do this (ACCESS_DENIED): {words}")));
+            return Err(ConnectorError::Permanent(format!(
+                "shopify: the access token may not do this (ACCESS_DENIED): {words}"
+            )));
         }
         // Other top-level errors (a query Shopify cannot parse or validate) ran nothing.
         return Err(ConnectorError::Permanent(format!("shopify: the request was refused: {words}")));
     }
-    v.get("data").cloned().filter(|d| !d.is_null()).ok_or_else(|| ConnectorError::Ambiguous("shopify: the answer has no data".into()))
+    v.get("data")
+        .cloned()
+        .filter(|d| !d.is_null())
+        .ok_or_else(|| ConnectorError::Ambiguous("shopify: the answer has no data".into()))
 }
 
 /// The refund's transaction as paydesk records it (its numeric id and status).
 fn refund_from(r: &Value) -> Result<ProviderRefund, ConnectorError> {
     let nodes = r.pointer("/transactions/nodes").and_then(Value::as_array).cloned().unwrap_or_default();
-    let t = nodes
-        .iter()
-        .find(|t| str_field(t, "kind").eq_ignore_ascii_case("REFUND"))
-        .ok_or_else(|| ConnectorError::Ambiguous(format!("shopify: refund {} has no REFUND transaction", str_field(r, "id"))))?;
+    let t = nodes.iter().find(|t| str_field(t, "kind").eq_ignore_ascii_case("REFUND")).ok_or_else(|| {
+        ConnectorError::Ambiguous(format!("shopify: refund {} has no REFUND transaction", str_field(r, "id")))
+    })?;
     Ok(refund(numeric(str_field(t, "id")), map_status(str_field(t, "status"))))
 }
 
 /// The suggested refund: the transactions to send, or why the refund cannot be made.
 pub fn parse_suggested(call: &RefundCall, resp: &ApiResponse) -> Result<Vec<Value>, ConnectorError> {
     let d = data(resp, false)?;
-    let order =
-        d.get("order").filter(|o| !o.is_null()).ok_or_else(|| ConnectorError::Permanent("shopify: Shopify does not know this order".into()))?;
+    let order = d
+        .get("order")
+        .filter(|o| !o.is_null())
+        .ok_or_else(|| ConnectorError::Permanent("shopify: Shopify does not know this order".into()))?;
     let currency = str_field(order, "currencyCode");
     if !currency.is_empty() && currency != call.currency.code() {
-        return Err(ConnectorError::Permanent(format!("shopify: the order is in {currency}, the refund in {}", call.currency.code())));
+        return Err(ConnectorError::Permanent(format!(
+            "shopify: the order is in {currency}, the refund in {}",
+            call.currency.code()
+        )));
     }
-    let sug = order.get("suggestedRefund").ok_or_else(|| ConnectorError::Ambiguous("shopify: no suggestedRefund".into()))?;
+    let sug =
+        order.get("suggestedRefund").ok_or_else(|| ConnectorError::Ambiguous("shopify: no suggestedRefund".into()))?;
     let dec = |p: &str| sug.pointer(p).and_then(Value::as_str).and_then(|a| a.parse::<rust_decimal::Decimal>().ok());
     if let Some(max) = dec("/maximumRefundableSet/shopMoney/amount") {
         if call.amount > max {
@@ -209,7 +234,9 @@ pub fn parse_suggested(call: &RefundCall, resp: &ApiResponse) -> Result<Vec<Valu
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .filter(|t| !str_field(t, "gateway").is_empty() && t.pointer("/parentTransaction/id").and_then(Value::as_str).is_some())
+        .filter(|t| {
+            !str_field(t, "gateway").is_empty() && t.pointer("/parentTransaction/id").and_then(Value::as_str).is_some()
+        })
         .map(|t| {
             json!({"parentId": t.pointer("/parentTransaction/id").and_then(Value::as_str).unwrap_or(""),
                    "gateway": str_field(t, "gateway"),
@@ -217,10 +244,13 @@ pub fn parse_suggested(call: &RefundCall, resp: &ApiResponse) -> Result<Vec<Valu
         })
         .collect();
     if out.is_empty() {
-        return Err(ConnectorError::Permanent("shopify: the order has no payment to refund through (no suggested transaction)".into()));
+        return Err(ConnectorError::Permanent(
+            "shopify: the order has no payment to refund through (no suggested transaction)".into(),
+        ));
     }
     // The suggestion must add up to what was asked: never send a different amount.
-    let sum: rust_decimal::Decimal = out.iter().filter_map(|t| t["amount"].as_str()?.parse::<rust_decimal::Decimal>().ok()).sum();
+    let sum: rust_decimal::Decimal =
+        out.iter().filter_map(|t| t["amount"].as_str()?.parse::<rust_decimal::Decimal>().ok()).sum();
     if sum != call.amount {
         return Err(ConnectorError::Permanent(format!(
             "shopify: Shopify suggests refunding {} {}, not the {} asked",
@@ -235,7 +265,8 @@ pub fn parse_suggested(call: &RefundCall, resp: &ApiResponse) -> Result<Vec<Valu
 /// The `refundCreate` answer.
 pub fn parse_create(resp: &ApiResponse) -> Result<ProviderRefund, ConnectorError> {
     let d = data(resp, true)?;
-    let p = d.get("refundCreate").ok_or_else(|| ConnectorError::Ambiguous("shopify: no refundCreate payload".into()))?;
+    let p =
+        d.get("refundCreate").ok_or_else(|| ConnectorError::Ambiguous("shopify: no refundCreate payload".into()))?;
     let errors: Vec<String> = p
         .get("userErrors")
         .and_then(Value::as_array)
@@ -260,28 +291,41 @@ pub fn parse_create(resp: &ApiResponse) -> Result<ProviderRefund, ConnectorError
         };
         return Err(ConnectorError::Permanent(format!("shopify: the refund was refused: {words}")));
     }
-    let r = p.get("refund").filter(|r| !r.is_null()).ok_or_else(|| ConnectorError::Ambiguous("shopify: the payload has no refund".into()))?;
+    let r = p
+        .get("refund")
+        .filter(|r| !r.is_null())
+        .ok_or_else(|| ConnectorError::Ambiguous("shopify: the payload has no refund".into()))?;
     refund_from(r)
 }
 
 /// The order's refunds: ours by the key in its note. `Ok(None)`: none under our key.
 pub fn parse_order_refunds(call: &RefundCall, resp: &ApiResponse) -> Result<Option<ProviderRefund>, ConnectorError> {
     let d = data(resp, false)?;
-    let order =
-        d.get("order").filter(|o| !o.is_null()).ok_or_else(|| ConnectorError::Permanent("shopify: Shopify does not know this order".into()))?;
+    let order = d
+        .get("order")
+        .filter(|o| !o.is_null())
+        .ok_or_else(|| ConnectorError::Permanent("shopify: Shopify does not know this order".into()))?;
     let list = order
         .get("refunds")
         .and_then(Value::as_array)
         .ok_or_else(|| ConnectorError::Ambiguous("shopify: the order's refunds are not a list".into()))?;
     if list.len() >= 250 {
-        return Err(ConnectorError::Ambiguous("shopify: the order has 250 refunds or more; ours may be past the first page".into()));
+        return Err(ConnectorError::Ambiguous(
+            "shopify: the order has 250 refunds or more; ours may be past the first page".into(),
+        ));
     }
-    list.iter().find(|r| key_in_note(str_field(r, "note")) == Some(call.idempotency_key.as_str())).map(refund_from).transpose()
+    list.iter()
+        .find(|r| key_in_note(str_field(r, "note")) == Some(call.idempotency_key.as_str()))
+        .map(refund_from)
+        .transpose()
 }
 
 pub fn parse_transaction(resp: &ApiResponse) -> Result<Option<ProviderRefund>, ConnectorError> {
     let d = data(resp, false)?;
-    let t = d.get("node").filter(|n| !n.is_null()).ok_or_else(|| ConnectorError::Ambiguous("shopify: the refund transaction is not found".into()))?;
+    let t = d
+        .get("node")
+        .filter(|n| !n.is_null())
+        .ok_or_else(|| ConnectorError::Ambiguous("shopify: the refund transaction is not found".into()))?;
     Ok(Some(refund(numeric(str_field(t, "id")), map_status(str_field(t, "status")))))
 }
 
@@ -322,7 +366,11 @@ impl PaymentConnector for ShopifyConnector {
         ProviderKind::Shopify.name()
     }
 
-    fn representable(&self, amount: rust_decimal::Decimal, currency: crate::domain::money::Currency) -> Result<(), crate::app::ports::CannotSend> {
+    fn representable(
+        &self,
+        amount: rust_decimal::Decimal,
+        currency: crate::domain::money::Currency,
+    ) -> Result<(), crate::app::ports::CannotSend> {
         super::currency::representable(ProviderKind::Shopify, currency, amount)
     }
 
@@ -338,7 +386,11 @@ impl PaymentConnector for ShopifyConnector {
 
     async fn lookup(&self, call: &RefundCall) -> Result<Option<ProviderRefund>, ConnectorError> {
         let req = match &call.provider_ref {
-            Some(r) => graphql(&self.path(), TRANSACTION, json!({"id": format!("gid://shopify/OrderTransaction/{}", numeric(r))})),
+            Some(r) => graphql(
+                &self.path(),
+                TRANSACTION,
+                json!({"id": format!("gid://shopify/OrderTransaction/{}", numeric(r))}),
+            ),
             None => graphql(&self.path(), ORDER_REFUNDS, json!({"id": order_gid(&order_id(call)?)})),
         };
         tracing::info!(provider = "shopify", refund = call.refund.0, "refund lookup");
@@ -438,9 +490,9 @@ pub enum BadDelivery {
 pub fn delivery(topic: &str, v: &Value) -> Result<Delivery, BadDelivery> {
     match topic {
         "refunds/create" => Ok(Delivery::Refunds(refund_updates(v))),
-        "orders/updated" => {
-            Ok(Delivery::Refunds(v.get("refunds").and_then(Value::as_array).into_iter().flatten().flat_map(refund_updates).collect()))
-        }
+        "orders/updated" => Ok(Delivery::Refunds(
+            v.get("refunds").and_then(Value::as_array).into_iter().flatten().flat_map(refund_updates).collect(),
+        )),
         "disputes/create" => {
             let (id, order) = (id_str(v, "id"), id_str(v, "order_id"));
             if id.is_empty() || order.is_empty() {
@@ -486,9 +538,14 @@ mod tests {
         );
         let made = json!({"data": {"refundCreate": {"refund": {"id": "gid://shopify/Refund/9", "note": note(&c), "transactions": {"nodes": [
             {"id": "gid://shopify/OrderTransaction/11", "kind": "REFUND", "status": "SUCCESS", "gateway": "shopify_payments"}]}}, "userErrors": []}}});
-        assert_eq!(parse_create(&ApiResponse::new(200, made.to_string())).unwrap(), refund("11", ProviderStatus::Succeeded));
+        assert_eq!(
+            parse_create(&ApiResponse::new(200, made.to_string())).unwrap(),
+            refund("11", ProviderStatus::Succeeded)
+        );
         let refused = json!({"data": {"refundCreate": {"refund": null, "userErrors": [{"field": ["transactions", "0", "amount"], "message": "Amount exceeds the refundable amount"}]}}});
-        assert!(matches!(parse_create(&ApiResponse::new(200, refused.to_string())), Err(ConnectorError::Permanent(m)) if m.contains("larger than")));
+        assert!(
+            matches!(parse_create(&ApiResponse::new(200, refused.to_string())), Err(ConnectorError::Permanent(m)) if m.contains("larger than"))
+        );
         let throttled = json!({"errors": [{"message": "Throttled", "extensions": {"code": "THROTTLED"}}],
             "extensions": {"cost": {"requestedQueryCost": 110, "actualQueryCost": null, "throttleStatus": {"maximumAvailable": 2000.0, "currentlyAvailable": 10, "restoreRate": 100.0}}}});
         let r = ApiResponse::new(200, throttled.to_string());
@@ -498,7 +555,10 @@ mod tests {
         assert!(matches!(parse_create(&ApiResponse::new(502, "")), Err(ConnectorError::Ambiguous(_))));
         let refunds = json!({"data": {"order": {"id": "x", "refunds": [{"id": "gid://shopify/Refund/9", "note": note(&c), "transactions": {"nodes": [
             {"id": "gid://shopify/OrderTransaction/11", "kind": "REFUND", "status": "PENDING"}]}}]}}});
-        assert_eq!(parse_order_refunds(&c, &ApiResponse::new(200, refunds.to_string())).unwrap(), Some(refund("11", ProviderStatus::Pending)));
+        assert_eq!(
+            parse_order_refunds(&c, &ApiResponse::new(200, refunds.to_string())).unwrap(),
+            Some(refund("11", ProviderStatus::Pending))
+        );
         let other = json!({"data": {"order": {"id": "x", "refunds": []}}});
         assert_eq!(parse_order_refunds(&c, &ApiResponse::new(200, other.to_string())).unwrap(), None);
         assert!(parse_order_refunds(&c, &ApiResponse::new(401, "")).is_err());
@@ -515,7 +575,10 @@ mod tests {
             "transactions": [{"id": 11, "kind": "refund", "status": "success", "amount": "10.00"}, {"id": 12, "kind": "sale", "status": "success"}]});
         let Delivery::Refunds(u) = delivery("refunds/create", &refund).unwrap() else { panic!() };
         assert_eq!(u.len(), 1);
-        assert_eq!((u[0].provider_ref.as_str(), u[0].idempotency_key.as_deref(), &u[0].status), ("11", Some("pd_k"), &ProviderStatus::Succeeded));
+        assert_eq!(
+            (u[0].provider_ref.as_str(), u[0].idempotency_key.as_deref(), &u[0].status),
+            ("11", Some("pd_k"), &ProviderStatus::Succeeded)
+        );
         assert_eq!(signed_time("refunds/create", &refund), Some("2026-04-01T15:01:00Z".parse().unwrap()));
         let d = json!({"id": 77, "order_id": 42, "type": "chargeback", "initiated_at": "2026-04-01T11:00:00Z"});
         assert_eq!(delivery("disputes/create", &d).unwrap(), Delivery::Dispute { id: "77".into(), order: "42".into() });

@@ -9,7 +9,9 @@
 //! Square makes for it; paid when `payment.updated` reports a COMPLETED payment of that
 //! order, or when `GET /v2/orders/{order_id}` shows its tender.
 
-use super::api::{percent_encode, refund, status_error, str_field, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind};
+use super::api::{
+    percent_encode, refund, status_error, str_field, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind,
+};
 use super::currency::Exception;
 
 /// What the buyer reads with the refund.
@@ -31,7 +33,9 @@ pub struct Money<'a> {
     pub amount: i64,
     pub currency: &'a str,
 }
-use crate::app::ports::{CheckoutLink, ConnectorError, ProviderRefund, ProviderStatus, PurchaseCall, PurchaseState, RefundCall};
+use crate::app::ports::{
+    CheckoutLink, ConnectorError, ProviderRefund, ProviderStatus, PurchaseCall, PurchaseState, RefundCall,
+};
 use serde_json::Value;
 
 /// None: `Money.amount` is "in the smallest denomination of the currency indicated by
@@ -86,7 +90,11 @@ pub fn payment_state(payment: &Value) -> PurchaseState {
             let m = payment.get("amount_money").cloned().unwrap_or(Value::Null);
             PurchaseState::Paid {
                 payment_ref: str_field(payment, "id").to_string(),
-                taken: super::api::taken_units(ProviderKind::Square, m.get("amount").and_then(Value::as_i64), str_field(&m, "currency")),
+                taken: super::api::taken_units(
+                    ProviderKind::Square,
+                    m.get("amount").and_then(Value::as_i64),
+                    str_field(&m, "currency"),
+                ),
                 saved: None,
             }
         }
@@ -98,13 +106,20 @@ pub fn payment_state(payment: &Value) -> PurchaseState {
 /// purchase's state: paid once it carries a tender with a payment (`Tender.payment_id`,
 /// `amount_money`).
 pub fn order_state(order: &Value) -> PurchaseState {
-    let tender = order.get("tenders").and_then(Value::as_array).and_then(|t| t.iter().find(|t| !str_field(t, "payment_id").is_empty()));
+    let tender = order
+        .get("tenders")
+        .and_then(Value::as_array)
+        .and_then(|t| t.iter().find(|t| !str_field(t, "payment_id").is_empty()));
     match (str_field(order, "state"), tender) {
         ("OPEN" | "COMPLETED", Some(t)) => {
             let m = t.get("amount_money").cloned().unwrap_or(Value::Null);
             PurchaseState::Paid {
                 payment_ref: str_field(t, "payment_id").to_string(),
-                taken: super::api::taken_units(ProviderKind::Square, m.get("amount").and_then(Value::as_i64), str_field(&m, "currency")),
+                taken: super::api::taken_units(
+                    ProviderKind::Square,
+                    m.get("amount").and_then(Value::as_i64),
+                    str_field(&m, "currency"),
+                ),
                 saved: None,
             }
         }
@@ -116,7 +131,9 @@ pub fn order_state(order: &Value) -> PurchaseState {
 pub fn map_status(status: &str) -> ProviderStatus {
     match status {
         "COMPLETED" => ProviderStatus::Succeeded,
-        "REJECTED" | "FAILED" => ProviderStatus::Failed(format!("Square reports the refund {}", status.to_ascii_lowercase())),
+        "REJECTED" | "FAILED" => {
+            ProviderStatus::Failed(format!("Square reports the refund {}", status.to_ascii_lowercase()))
+        }
         _ => ProviderStatus::Pending,
     }
 }
@@ -139,7 +156,9 @@ fn error(resp: &ApiResponse) -> ConnectorError {
     let v = resp.json().unwrap_or(Value::Null);
     let first = v.get("errors").and_then(Value::as_array).and_then(|e| e.first()).cloned().unwrap_or(Value::Null);
     let code = str_field(&first, "code");
-    let words = code_words(code).map(str::to_string).unwrap_or_else(|| format!("{code} {}", str_field(&first, "detail")).trim().to_string());
+    let words = code_words(code)
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("{code} {}", str_field(&first, "detail")).trim().to_string());
     if code == "RATE_LIMITED" {
         return ConnectorError::Transient(format!("square: rate limited: {words}"));
     }
@@ -173,7 +192,9 @@ impl ProviderApi for Square {
 
     fn checkout_request(&self, call: &PurchaseCall) -> Result<ApiRequest, ConnectorError> {
         let Some(location) = self.location_id.as_deref() else {
-            return Err(ConnectorError::Permanent("square: [providers.square] location_id is needed for payment links".into()));
+            return Err(ConnectorError::Permanent(
+                "square: [providers.square] location_id is needed for payment links".into(),
+            ));
         };
         let body = CreatePaymentLinkRequest {
             idempotency_key: &call.reference,
@@ -188,8 +209,10 @@ impl ProviderApi for Square {
             },
             checkout_options: CheckoutOptions { redirect_url: &call.return_url, allow_tipping: false },
         };
-        let body = serde_json::to_value(&body).map_err(|e| ConnectorError::Permanent(format!("square: cannot encode the payment link: {e}")))?;
-        Ok(ApiRequest::post("/v2/online-checkout/payment-links", Body::Json(body)).header("Square-Version", self.version.clone()))
+        let body = serde_json::to_value(&body)
+            .map_err(|e| ConnectorError::Permanent(format!("square: cannot encode the payment link: {e}")))?;
+        Ok(ApiRequest::post("/v2/online-checkout/payment-links", Body::Json(body))
+            .header("Square-Version", self.version.clone()))
     }
 
     fn parse_checkout(&self, _call: &PurchaseCall, resp: &ApiResponse) -> Result<CheckoutLink, ConnectorError> {
@@ -207,7 +230,8 @@ impl ProviderApi for Square {
     }
 
     fn purchase_status_request(&self, provider_ref: &str) -> Result<ApiRequest, ConnectorError> {
-        Ok(ApiRequest::get(format!("/v2/orders/{}", percent_encode(provider_ref))).header("Square-Version", self.version.clone()))
+        Ok(ApiRequest::get(format!("/v2/orders/{}", percent_encode(provider_ref)))
+            .header("Square-Version", self.version.clone()))
     }
 
     fn parse_purchase_status(&self, resp: &ApiResponse) -> Result<PurchaseState, ConnectorError> {
@@ -236,7 +260,8 @@ impl ProviderApi for Square {
             // Shown to the buyer: a fixed, customer-safe text, never the agent's note.
             reason: BUYER_REASON,
         };
-        let body = serde_json::to_value(&body).map_err(|e| ConnectorError::Permanent(format!("square: cannot encode the refund: {e}")))?;
+        let body = serde_json::to_value(&body)
+            .map_err(|e| ConnectorError::Permanent(format!("square: cannot encode the refund: {e}")))?;
         Ok(ApiRequest::post("/v2/refunds", Body::Json(body)).header("Square-Version", self.version.clone()))
     }
 
@@ -246,7 +271,8 @@ impl ProviderApi for Square {
 
     fn lookup_request(&self, call: &RefundCall) -> Result<ApiRequest, ConnectorError> {
         match &call.provider_ref {
-            Some(r) => Ok(ApiRequest::get(format!("/v2/refunds/{}", percent_encode(r))).header("Square-Version", self.version.clone())),
+            Some(r) => Ok(ApiRequest::get(format!("/v2/refunds/{}", percent_encode(r)))
+                .header("Square-Version", self.version.clone())),
             // Square lists refunds without a key filter; the same idempotency_key returns
             // the refund made under it, or makes it now — once either way.
             None => self.refund_request(call),
@@ -275,7 +301,10 @@ mod tests {
             return_url: "https://example.com/paid".into(),
             webhook_url: None,
         };
-        assert!(!Square { version: DEFAULT_VERSION.into(), location_id: None }.hosted_checkout(), "no location, no links");
+        assert!(
+            !Square { version: DEFAULT_VERSION.into(), location_id: None }.hosted_checkout(),
+            "no location, no links"
+        );
         let sq = Square { version: DEFAULT_VERSION.into(), location_id: Some("L1".into()) };
         let r = sq.checkout_request(&call("20.60", "USD")).unwrap();
         assert_eq!(r.path, "/v2/online-checkout/payment-links");
@@ -288,15 +317,23 @@ mod tests {
         let link = sq
             .parse_checkout(
                 &call("1", "USD"),
-                &ApiResponse::new(200, r#"{"payment_link":{"id":"FWT","order_id":"ORD1","url":"https://square.link/u/x"}}"#),
+                &ApiResponse::new(
+                    200,
+                    r#"{"payment_link":{"id":"FWT","order_id":"ORD1","url":"https://square.link/u/x"}}"#,
+                ),
             )
             .unwrap();
         assert_eq!((link.provider_ref.as_str(), link.url.as_str()), ("ORD1", "https://square.link/u/x"));
-        let paid =
-            payment_state(&json!({"id": "P1", "status": "COMPLETED", "order_id": "ORD1", "amount_money": {"amount": 2060, "currency": "USD"}}));
+        let paid = payment_state(
+            &json!({"id": "P1", "status": "COMPLETED", "order_id": "ORD1", "amount_money": {"amount": 2060, "currency": "USD"}}),
+        );
         let PurchaseState::Paid { payment_ref, taken, .. } = paid else { panic!("{paid:?}") };
         assert_eq!((payment_ref.as_str(), taken.unwrap().amount), ("P1", rust_decimal::Decimal::new(2060, 2)));
-        assert_eq!(payment_state(&json!({"id": "P1", "status": "FAILED"})), PurchaseState::Open, "the buyer may try again on the link");
+        assert_eq!(
+            payment_state(&json!({"id": "P1", "status": "FAILED"})),
+            PurchaseState::Open,
+            "the buyer may try again on the link"
+        );
         assert_eq!(order_state(&json!({"id": "ORD1", "state": "DRAFT"})), PurchaseState::Open);
         let order = json!({"id": "ORD1", "state": "OPEN", "tenders": [{"payment_id": "P1", "amount_money": {"amount": 2100, "currency": "JPY"}}]});
         let PurchaseState::Paid { taken, .. } = order_state(&order) else { panic!() };
@@ -315,7 +352,11 @@ mod tests {
         assert!(c.idempotency_key.len() <= 45);
         assert_eq!(b["amount_money"], json!({"amount": 1000, "currency": "USD"}));
         assert_eq!(b["payment_id"], "R2B3Z8WMVt3EAmzYWLZvz7Y69EbZY");
-        let st = |x: &str| sq.parse_refund(&c, &ApiResponse::new(200, format!(r#"{{"refund":{{"id":"R1","status":"{x}"}}}}"#))).unwrap().status;
+        let st = |x: &str| {
+            sq.parse_refund(&c, &ApiResponse::new(200, format!(r#"{{"refund":{{"id":"R1","status":"{x}"}}}}"#)))
+                .unwrap()
+                .status
+        };
         assert_eq!(st("COMPLETED"), ProviderStatus::Succeeded);
         assert_eq!(st("PENDING"), ProviderStatus::Pending);
         assert_eq!(st("NEW_THING"), ProviderStatus::Pending);
@@ -324,12 +365,18 @@ mod tests {
         let e = sq
             .parse_refund(
                 &c,
-                &ApiResponse::new(400, r#"{"errors":[{"category":"INVALID_REQUEST_ERROR","code":"REFUND_AMOUNT_INVALID","detail":"…"}]}"#),
+                &ApiResponse::new(
+                    400,
+                    r#"{"errors":[{"category":"INVALID_REQUEST_ERROR","code":"REFUND_AMOUNT_INVALID","detail":"…"}]}"#,
+                ),
             )
             .unwrap_err();
         assert!(matches!(&e, ConnectorError::Permanent(m) if m.contains("larger than what is left")), "{e:?}");
         assert!(matches!(
-            sq.parse_refund(&c, &ApiResponse::new(429, r#"{"errors":[{"category":"RATE_LIMIT_ERROR","code":"RATE_LIMITED"}]}"#)),
+            sq.parse_refund(
+                &c,
+                &ApiResponse::new(429, r#"{"errors":[{"category":"RATE_LIMIT_ERROR","code":"RATE_LIMITED"}]}"#)
+            ),
             Err(ConnectorError::Transient(_))
         ));
         let mut c2 = c.clone();

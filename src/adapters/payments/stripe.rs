@@ -5,9 +5,13 @@
 //! `metadata[idempotency_key]` for lookups. Errors are `{"error":{type,code,message}}`;
 //! `Stripe-Should-Retry` wins over the status code.
 
-use super::api::{percent_encode, refund, status_error, str_field, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind};
+use super::api::{
+    percent_encode, refund, status_error, str_field, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind,
+};
 use super::currency::Exception;
-use crate::app::ports::{CheckoutLink, ConnectorError, ProviderRefund, ProviderStatus, PurchaseCall, PurchaseState, RefundCall};
+use crate::app::ports::{
+    CheckoutLink, ConnectorError, ProviderRefund, ProviderStatus, PurchaseCall, PurchaseState, RefundCall,
+};
 use serde_json::Value;
 
 /// Stripe's amounts that are not ISO 4217's minor units (docs.stripe.com/currencies,
@@ -184,7 +188,11 @@ pub fn intent_state(pi: &Value) -> PurchaseState {
     match str_field(pi, "status") {
         "succeeded" => PurchaseState::Paid {
             payment_ref: str_field(pi, "id").to_string(),
-            taken: super::api::taken_units(ProviderKind::Stripe, pi.get("amount_received").and_then(Value::as_i64), str_field(pi, "currency")),
+            taken: super::api::taken_units(
+                ProviderKind::Stripe,
+                pi.get("amount_received").and_then(Value::as_i64),
+                str_field(pi, "currency"),
+            ),
             saved: saved_method(pi),
         },
         "canceled" => PurchaseState::Failed("Stripe cancelled the payment".into()),
@@ -212,7 +220,9 @@ fn saved_method(pi: &Value) -> Option<crate::app::ports::SavedMethod> {
 /// authentication to proceed"; `card_declined` with its `decline_code`.
 fn decline_words(err: &Value) -> String {
     match (str_field(err, "code"), str_field(err, "decline_code")) {
-        ("authentication_required", _) | (_, "authentication_required") => "your bank asks you to confirm the payment yourself".into(),
+        ("authentication_required", _) | (_, "authentication_required") => {
+            "your bank asks you to confirm the payment yourself".into()
+        }
         ("card_declined", "insufficient_funds") => "the card was declined for insufficient funds".into(),
         ("card_declined", "") => "the card was declined".into(),
         ("card_declined", why) => format!("the card was declined ({})", why.replace('_', " ")),
@@ -234,10 +244,16 @@ pub fn session_state(session: &Value) -> PurchaseState {
         // units for `currency`, lower-case ISO).
         (_, "paid") => PurchaseState::Paid {
             payment_ref: match session.get("payment_intent") {
-                Some(Value::Object(_)) => session.get("payment_intent").map(|pi| str_field(pi, "id").to_string()).unwrap_or_default(),
+                Some(Value::Object(_)) => {
+                    session.get("payment_intent").map(|pi| str_field(pi, "id").to_string()).unwrap_or_default()
+                }
                 _ => str_field(session, "payment_intent").to_string(),
             },
-            taken: super::api::taken_units(ProviderKind::Stripe, session.get("amount_total").and_then(Value::as_i64), str_field(session, "currency")),
+            taken: super::api::taken_units(
+                ProviderKind::Stripe,
+                session.get("amount_total").and_then(Value::as_i64),
+                str_field(session, "currency"),
+            ),
             // The payment method is on the PaymentIntent (a lookup expands it).
             saved: session.get("payment_intent").filter(|pi| pi.is_object()).and_then(saved_method),
         },
@@ -355,7 +371,8 @@ impl ProviderApi for Stripe {
             metadata_refund_id: call.refund.0.to_string(),
             metadata_idempotency_key: &call.idempotency_key,
         };
-        let form = params.pairs().map_err(|e| ConnectorError::Permanent(format!("stripe: cannot encode the refund: {e}")))?;
+        let form =
+            params.pairs().map_err(|e| ConnectorError::Permanent(format!("stripe: cannot encode the refund: {e}")))?;
         Ok(ApiRequest::post("/v1/refunds", Body::Form(form)).header("Idempotency-Key", call.idempotency_key.clone()))
     }
 
@@ -391,11 +408,13 @@ impl ProviderApi for Stripe {
             setup_future_usage: "off_session",
             customer_creation: "always",
         };
-        let text = serde_urlencoded::to_string(&params).map_err(|e| ConnectorError::Permanent(format!("stripe: cannot encode the session: {e}")))?;
+        let text = serde_urlencoded::to_string(&params)
+            .map_err(|e| ConnectorError::Permanent(format!("stripe: cannot encode the session: {e}")))?;
         let form: Vec<(String, String)> = serde_urlencoded::from_str(&text).unwrap_or_default();
         // "Idempotency-Key" on every POST (docs.stripe.com/api/idempotent_requests): a
         // retried creation returns the same session.
-        Ok(ApiRequest::post("/v1/checkout/sessions", Body::Form(form)).header("Idempotency-Key", call.reference.clone()))
+        Ok(ApiRequest::post("/v1/checkout/sessions", Body::Form(form))
+            .header("Idempotency-Key", call.reference.clone()))
     }
 
     fn parse_checkout(&self, _call: &PurchaseCall, resp: &ApiResponse) -> Result<CheckoutLink, ConnectorError> {
@@ -409,7 +428,8 @@ impl ProviderApi for Stripe {
             return Err(ConnectorError::Ambiguous("stripe: the Checkout Session has no url".into()));
         }
         // `expires_at`: "The timestamp at which the Checkout Session will expire" (Unix seconds).
-        let expires_at = v.get("expires_at").and_then(Value::as_i64).and_then(|t| chrono::DateTime::from_timestamp(t, 0));
+        let expires_at =
+            v.get("expires_at").and_then(Value::as_i64).and_then(|t| chrono::DateTime::from_timestamp(t, 0));
         Ok(CheckoutLink { provider_ref: str_field(v, "id").to_string(), url: url.to_string(), expires_at })
     }
 
@@ -423,7 +443,11 @@ impl ProviderApi for Stripe {
         true
     }
 
-    fn off_session_request(&self, call: &PurchaseCall, saved: &crate::app::ports::SavedMethod) -> Result<ApiRequest, ConnectorError> {
+    fn off_session_request(
+        &self,
+        call: &PurchaseCall,
+        saved: &crate::app::ports::SavedMethod,
+    ) -> Result<ApiRequest, ConnectorError> {
         let params = OffSessionParams {
             amount: super::currency::wire_units(ProviderKind::Stripe, call.amount, call.currency)?,
             currency: call.currency.code().to_ascii_lowercase(),
@@ -435,9 +459,11 @@ impl ProviderApi for Stripe {
             metadata_purchase: &call.reference,
             metadata_kind: RECHARGE_KIND,
         };
-        let text = serde_urlencoded::to_string(&params).map_err(|e| ConnectorError::Permanent(format!("stripe: cannot encode the payment: {e}")))?;
+        let text = serde_urlencoded::to_string(&params)
+            .map_err(|e| ConnectorError::Permanent(format!("stripe: cannot encode the payment: {e}")))?;
         let form: Vec<(String, String)> = serde_urlencoded::from_str(&text).unwrap_or_default();
-        Ok(ApiRequest::post("/v1/payment_intents", Body::Form(form)).header("Idempotency-Key", recharge_key(&call.reference)))
+        Ok(ApiRequest::post("/v1/payment_intents", Body::Form(form))
+            .header("Idempotency-Key", recharge_key(&call.reference)))
     }
 
     fn parse_off_session(&self, resp: &ApiResponse) -> Result<PurchaseState, ConnectorError> {
@@ -489,7 +515,9 @@ impl ProviderApi for Stripe {
         let v = resp.json().ok_or_else(|| ConnectorError::Ambiguous("stripe: the answer is not JSON".into()))?;
         if str_field(&v, "object") == "list" {
             let items = v.get("data").and_then(Value::as_array).cloned().unwrap_or_default();
-            let mine = items.iter().find(|r| r.get("metadata").map(|m| str_field(m, "idempotency_key")) == Some(call.idempotency_key.as_str()));
+            let mine = items.iter().find(|r| {
+                r.get("metadata").map(|m| str_field(m, "idempotency_key")) == Some(call.idempotency_key.as_str())
+            });
             return mine.map(parse_refund_object).transpose();
         }
         parse_refund_object(&v).map(Some)
@@ -533,7 +561,9 @@ mod tests {
         assert_eq!(link.provider_ref, "cs_test_a1");
         assert_eq!(link.expires_at.unwrap().timestamp(), 1775124000);
         assert_eq!(Stripe.parse_purchase_status(&ok).unwrap(), PurchaseState::Open);
-        let st = |status: &str, pay: &str| session_state(&serde_json::json!({"status": status, "payment_status": pay, "payment_intent": "pi_1"}));
+        let st = |status: &str, pay: &str| {
+            session_state(&serde_json::json!({"status": status, "payment_status": pay, "payment_intent": "pi_1"}))
+        };
         assert!(matches!(st("complete", "paid"), PurchaseState::Paid { payment_ref, .. } if payment_ref == "pi_1"));
         assert_eq!(st("complete", "unpaid"), PurchaseState::Open, "a delayed payment method: not paid yet");
         assert_eq!(st("expired", "unpaid"), PurchaseState::Expired);
@@ -549,7 +579,9 @@ mod tests {
         assert!(body.starts_with("charge=ch_3PqX&amount=4900&reason=duplicate&metadata%5Bcase%5D=RF-000003"), "{body}");
         assert!(!body.contains("currency"), "{body}");
         let r = Stripe.refund_request(&call("pi_3PqX", "1.5")).unwrap();
-        assert!(String::from_utf8(r.body.unwrap().to_bytes()).unwrap().starts_with("payment_intent=pi_3PqX&amount=150&"));
+        assert!(String::from_utf8(r.body.unwrap().to_bytes())
+            .unwrap()
+            .starts_with("payment_intent=pi_3PqX&amount=150&"));
     }
 
     #[test]
@@ -572,7 +604,13 @@ mod tests {
     fn statuses_and_errors() {
         let c = call("ch_1", "1.00");
         let ok = |st: &str| {
-            Stripe.parse_refund(&c, &ApiResponse::new(200, format!(r#"{{"id":"re_1","object":"refund","status":"{st}"}}"#))).unwrap().status
+            Stripe
+                .parse_refund(
+                    &c,
+                    &ApiResponse::new(200, format!(r#"{{"id":"re_1","object":"refund","status":"{st}"}}"#)),
+                )
+                .unwrap()
+                .status
         };
         assert_eq!(ok("succeeded"), ProviderStatus::Succeeded);
         assert_eq!(ok("pending"), ProviderStatus::Pending);
@@ -588,15 +626,24 @@ mod tests {
             ConnectorError::Permanent(m) => assert!(m.contains("already been refunded in full"), "{m}"),
             e => panic!("{e:?}"),
         }
-        assert!(matches!(err(409, r#"{"error":{"type":"idempotency_error","code":"idempotency_key_in_use"}}"#), ConnectorError::Transient(_)));
         assert!(matches!(
-            err(409, r#"{"error":{"type":"idempotency_error","message":"Keys for idempotent requests can only be used with the same parameters"}}"#),
+            err(409, r#"{"error":{"type":"idempotency_error","code":"idempotency_key_in_use"}}"#),
+            ConnectorError::Transient(_)
+        ));
+        assert!(matches!(
+            err(
+                409,
+                r#"{"error":{"type":"idempotency_error","message":"Keys for idempotent requests can only be used with the same parameters"}}"#
+            ),
             ConnectorError::Permanent(_)
         ));
         assert!(matches!(err(429, r#"{"error":{"type":"rate_limit_error"}}"#), ConnectorError::Transient(_)));
         assert!(matches!(err(503, ""), ConnectorError::Transient(_)));
         assert!(matches!(err(500, r#"{"error":{"type":"api_error"}}"#), ConnectorError::Ambiguous(_)));
-        let retry = Stripe.parse_refund(&c, &ApiResponse::new(400, r#"{"error":{"type":"api_error"}}"#).with_header("Stripe-Should-Retry", "true"));
+        let retry = Stripe.parse_refund(
+            &c,
+            &ApiResponse::new(400, r#"{"error":{"type":"api_error"}}"#).with_header("Stripe-Should-Retry", "true"),
+        );
         assert!(matches!(retry, Err(ConnectorError::Transient(_))));
     }
 

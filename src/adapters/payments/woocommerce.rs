@@ -17,7 +17,9 @@
 //! 500 is therefore not always "maybe made". The refusal of an amount is final; any other
 //! 500 is treated as unknown and asked about before a retry.
 
-use super::api::{percent_encode, refund, status_error, str_field, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind};
+use super::api::{
+    percent_encode, refund, status_error, str_field, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind,
+};
 use super::currency::Exception;
 use crate::app::ports::{ConnectorError, ProviderRefund, ProviderStatus, RefundCall};
 use serde_json::Value;
@@ -62,7 +64,9 @@ pub struct Meta<'a> {
 pub fn order_id(call: &RefundCall) -> Result<&str, ConnectorError> {
     let id = call.charge.as_str();
     if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(ConnectorError::Permanent(format!("woocommerce: `{id}` is not a WooCommerce order number (digits only)")));
+        return Err(ConnectorError::Permanent(format!(
+            "woocommerce: `{id}` is not a WooCommerce order number (digits only)"
+        )));
     }
     Ok(id)
 }
@@ -90,7 +94,12 @@ pub fn parse_object(v: &Value) -> Result<ProviderRefund, ConnectorError> {
 
 /// Our key, from a refund's `meta_data` (`[{id, key, value}]`).
 pub fn meta_key(v: &Value) -> Option<&str> {
-    v.get("meta_data")?.as_array()?.iter().find(|m| str_field(m, "key") == META_KEY).map(|m| str_field(m, "value")).filter(|k| !k.is_empty())
+    v.get("meta_data")?
+        .as_array()?
+        .iter()
+        .find(|m| str_field(m, "key") == META_KEY)
+        .map(|m| str_field(m, "value"))
+        .filter(|k| !k.is_empty())
 }
 
 fn error(resp: &ApiResponse) -> ConnectorError {
@@ -133,7 +142,8 @@ impl ProviderApi for WooCommerce {
             api_refund: true,
             meta_data: [Meta { key: META_KEY, value: &call.idempotency_key }],
         };
-        let body = serde_json::to_value(&body).map_err(|e| ConnectorError::Permanent(format!("woocommerce: cannot encode the refund: {e}")))?;
+        let body = serde_json::to_value(&body)
+            .map_err(|e| ConnectorError::Permanent(format!("woocommerce: cannot encode the refund: {e}")))?;
         Ok(ApiRequest::post(format!("/wp-json/wc/v3/orders/{}/refunds", percent_encode(order)), Body::Json(body)))
     }
 
@@ -199,9 +209,12 @@ mod tests {
     #[test]
     fn answers_lookups_and_errors() {
         let c = test_call("727", "10", "USD");
-        let ok = WooCommerce.parse_refund(&c, &ApiResponse::new(201, r#"{"id":726,"amount":"10.00","refunded_payment":true}"#)).unwrap();
+        let ok = WooCommerce
+            .parse_refund(&c, &ApiResponse::new(201, r#"{"id":726,"amount":"10.00","refunded_payment":true}"#))
+            .unwrap();
         assert_eq!((ok.provider_ref.as_str(), ok.status), ("726", ProviderStatus::Succeeded));
-        let manual = WooCommerce.parse_refund(&c, &ApiResponse::new(201, r#"{"id":726,"refunded_payment":false}"#)).unwrap();
+        let manual =
+            WooCommerce.parse_refund(&c, &ApiResponse::new(201, r#"{"id":726,"refunded_payment":false}"#)).unwrap();
         assert!(matches!(manual.status, ProviderStatus::Failed(_)));
         let too_much = ApiResponse::new(
             500,
@@ -209,18 +222,28 @@ mod tests {
         );
         let e = WooCommerce.parse_refund(&c, &too_much).unwrap_err();
         assert!(matches!(&e, ConnectorError::Permanent(m) if m.contains("larger than what is left")), "{e:?}");
-        let gateway =
-            ApiResponse::new(500, r#"{"code":"woocommerce_rest_cannot_create_order_refund","message":"Gateway timeout","data":{"status":500}}"#);
+        let gateway = ApiResponse::new(
+            500,
+            r#"{"code":"woocommerce_rest_cannot_create_order_refund","message":"Gateway timeout","data":{"status":500}}"#,
+        );
         assert!(matches!(WooCommerce.parse_refund(&c, &gateway), Err(ConnectorError::Ambiguous(_))));
-        assert!(matches!(WooCommerce.parse_refund(&c, &ApiResponse::new(500, "<html>fatal</html>")), Err(ConnectorError::Ambiguous(_))));
+        assert!(matches!(
+            WooCommerce.parse_refund(&c, &ApiResponse::new(500, "<html>fatal</html>")),
+            Err(ConnectorError::Ambiguous(_))
+        ));
         let list = json!([{"id": 1, "refunded_payment": true, "meta_data": []},
             {"id": 2, "refunded_payment": true, "meta_data": [{"id": 9, "key": META_KEY, "value": c.idempotency_key}]}]);
         let found = WooCommerce.parse_lookup(&c, &ApiResponse::new(200, list.to_string())).unwrap().unwrap();
         assert_eq!(found.provider_ref, "2");
         assert_eq!(WooCommerce.parse_lookup(&c, &ApiResponse::new(200, "[]")).unwrap(), None);
-        assert!(WooCommerce.parse_lookup(&c, &ApiResponse::new(401, r#"{"code":"woocommerce_rest_cannot_view"}"#)).is_err());
+        assert!(WooCommerce
+            .parse_lookup(&c, &ApiResponse::new(401, r#"{"code":"woocommerce_rest_cannot_view"}"#))
+            .is_err());
         let full: Vec<Value> = (0..PAGE).map(|i| json!({"id": i, "meta_data": []})).collect();
-        assert!(WooCommerce.parse_lookup(&c, &ApiResponse::new(200, Value::from(full).to_string())).is_err(), "a full page proves nothing");
+        assert!(
+            WooCommerce.parse_lookup(&c, &ApiResponse::new(200, Value::from(full).to_string())).is_err(),
+            "a full page proves nothing"
+        );
         assert_eq!(WooCommerce.lookup_request(&c).unwrap().path, "/wp-json/wc/v3/orders/727/refunds?per_page=100");
     }
 }

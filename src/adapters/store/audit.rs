@@ -17,7 +17,10 @@ pub async fn append(on: &mut impl Exec, key: Option<&[u8]>, rec: &AuditRecord) -
     let redacted;
     let rec = match crate::nlu::redact::redact_outgoing(&rec.detail) {
         r if r.card_numbers > 0 => {
-            tracing::warn!(removed = r.card_numbers, "card number(s) removed from an audit record before it was stored");
+            tracing::warn!(
+                removed = r.card_numbers,
+                "card number(s) removed from an audit record before it was stored"
+            );
             redacted = AuditRecord { detail: r.text.into_owned(), ..rec.clone() };
             &redacted
         }
@@ -27,7 +30,9 @@ pub async fn append(on: &mut impl Exec, key: Option<&[u8]>, rec: &AuditRecord) -
     // serialises appenders on PostgreSQL.
     let q = on.locking("SELECT count, last_hash FROM audit_head WHERE id = 1");
     let Some(head) = on.optional(q).await? else {
-        return Err(StoreError::Corrupt("the audit head is missing (was it deleted?); `paydesk audit` shows the trail".into()));
+        return Err(StoreError::Corrupt(
+            "the audit head is missing (was it deleted?); `paydesk audit` shows the trail".into(),
+        ));
     };
     let prev = hash_parse(&head.text("last_hash")?)?;
     let hash = rec.chain_hash(&prev);
@@ -53,7 +58,13 @@ pub async fn append(on: &mut impl Exec, key: Option<&[u8]>, rec: &AuditRecord) -
 /// The trail, of one case or all, in order.
 pub async fn trail(on: &mut impl Exec, case: Option<CaseNumber>) -> StoreResult<Vec<StoredAudit>> {
     let rows = match case {
-        Some(c) => on.rows(sql_owned(format!("SELECT {AUDIT_COLS} FROM audit WHERE case_number = $1 ORDER BY seq")).bind(c.to_string())).await?,
+        Some(c) => {
+            on.rows(
+                sql_owned(format!("SELECT {AUDIT_COLS} FROM audit WHERE case_number = $1 ORDER BY seq"))
+                    .bind(c.to_string()),
+            )
+            .await?
+        }
         None => on.rows(sql_owned(format!("SELECT {AUDIT_COLS} FROM audit ORDER BY seq"))).await?,
     };
     rows::all(&rows, rows::audit)

@@ -31,7 +31,8 @@ impl SandboxBooks for SqlStore {
     }
 
     async fn refunded(&self, charge: &ChargeId) -> StoreResult<Decimal> {
-        let q = sql("SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) AS total FROM sandbox_refunds WHERE charge_id = $1");
+        let q =
+            sql("SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) AS total FROM sandbox_refunds WHERE charge_id = $1");
         Ok(decimal((&self.pool).one(q.bind(charge.as_str())).await?.int("total")?))
     }
 

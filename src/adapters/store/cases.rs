@@ -12,11 +12,15 @@ use std::sync::LazyLock;
 
 /// The case statuses that count as open, as an SQL list (`('open', …)`): built once from
 /// the domain's `CaseStatus::is_open`, the one place that says which statuses are open.
-pub static OPEN_CASES: LazyLock<String> = LazyLock::new(|| word_list(CaseStatus::ALL.iter().filter(|s| s.is_open()).map(|s| s.as_str())));
+pub static OPEN_CASES: LazyLock<String> =
+    LazyLock::new(|| word_list(CaseStatus::ALL.iter().filter(|s| s.is_open()).map(|s| s.as_str())));
 
 pub async fn next_case_number(on: &mut impl Exec) -> StoreResult<CaseNumber> {
     let n = counter(on, "case").await?;
-    u32::try_from(n).ok().and_then(CaseNumber::new).ok_or_else(|| StoreError::Corrupt("case numbers are used up (RF-999999)".into()))
+    u32::try_from(n)
+        .ok()
+        .and_then(CaseNumber::new)
+        .ok_or_else(|| StoreError::Corrupt("case numbers are used up (RF-999999)".into()))
 }
 
 pub async fn insert_case(on: &mut impl Exec, c: &Case) -> StoreResult<()> {
@@ -75,7 +79,10 @@ pub async fn cases_of(on: &mut impl Exec, customer: &UserId) -> StoreResult<Vec<
 
 /// Open cases of everyone, least recently updated first (the queue).
 pub async fn open_cases(on: &mut impl Exec, limit: u32) -> StoreResult<Vec<Case>> {
-    let q = sql_owned(format!("SELECT {CASE_COLS} FROM cases WHERE status IN {} ORDER BY updated_at, number LIMIT $1", *OPEN_CASES));
+    let q = sql_owned(format!(
+        "SELECT {CASE_COLS} FROM cases WHERE status IN {} ORDER BY updated_at, number LIMIT $1",
+        *OPEN_CASES
+    ));
     rows::all(&on.rows(q.bind(i64::from(limit))).await?, rows::case)
 }
 
@@ -85,7 +92,8 @@ pub async fn cases_opened_since(on: &mut impl Exec, since: DateTime<Utc>) -> Sto
 }
 
 pub async fn open_cases_oldest_first(on: &mut impl Exec) -> StoreResult<Vec<Case>> {
-    let q = sql_owned(format!("SELECT {CASE_COLS} FROM cases WHERE status IN {} ORDER BY opened_at, number", *OPEN_CASES));
+    let q =
+        sql_owned(format!("SELECT {CASE_COLS} FROM cases WHERE status IN {} ORDER BY opened_at, number", *OPEN_CASES));
     rows::all(&on.rows(q).await?, rows::case)
 }
 

@@ -16,13 +16,18 @@ pub(super) fn choices_text(choices: &[Intent]) -> String {
 }
 
 pub(super) fn choices_parse(s: &str) -> StoreResult<Vec<Intent>> {
-    s.split(',').map(|name| name.parse::<Intent>().ok().ok_or_else(|| StoreError::Corrupt(format!("bad question choice `{name}`")))).collect()
+    s.split(',')
+        .map(|name| {
+            name.parse::<Intent>().ok().ok_or_else(|| StoreError::Corrupt(format!("bad question choice `{name}`")))
+        })
+        .collect()
 }
 
 /// The entities of the message a question is about, as a JSON object of the present ones
 /// (names as in `Entities::iter`).
 pub(super) fn entities_json(e: &Entities) -> String {
-    let map: serde_json::Map<String, serde_json::Value> = e.iter().map(|(k, v)| (k.to_string(), serde_json::Value::from(v))).collect();
+    let map: serde_json::Map<String, serde_json::Value> =
+        e.iter().map(|(k, v)| (k.to_string(), serde_json::Value::from(v))).collect();
     serde_json::Value::Object(map).to_string()
 }
 
@@ -58,14 +63,15 @@ pub async fn set_customer_language(on: &mut impl Exec, user: &UserId, lang: &Cus
 
 /// Keeps (or replaces) the question back waiting for this customer's answer.
 pub async fn put_question(on: &mut impl Exec, user: &UserId, question: &StoredQuestion) -> StoreResult<()> {
-    let q = sql("INSERT INTO pending_questions (user_id, choices, entities, text, asked_at) VALUES ($1, $2, $3, $4, $5) \
+    let q =
+        sql("INSERT INTO pending_questions (user_id, choices, entities, text, asked_at) VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (user_id) DO UPDATE SET choices = excluded.choices, entities = excluded.entities, \
          text = excluded.text, asked_at = excluded.asked_at")
-    .bind(user.as_str())
-    .bind(choices_text(&question.choices))
-    .bind(entities_json(&question.entities))
-    .bind(&question.text)
-    .bind(ts(question.asked_at));
+        .bind(user.as_str())
+        .bind(choices_text(&question.choices))
+        .bind(entities_json(&question.entities))
+        .bind(&question.text)
+        .bind(ts(question.asked_at));
     on.execute(q).await?;
     Ok(())
 }
@@ -91,8 +97,12 @@ mod tests {
     fn a_stored_question_reads_back_as_it_was_asked() {
         let choices = [Intent::WrongAmount, Intent::RefundRequest, Intent::DuplicateCharge];
         assert_eq!(choices_parse(&choices_text(&choices)).ok(), Some(choices.to_vec()));
-        let entities =
-            Entities { amount: Some("20.60".into()), card_last4: Some("0005".into()), case_id: Some("RF-000001".into()), ..Entities::default() };
+        let entities = Entities {
+            amount: Some("20.60".into()),
+            card_last4: Some("0005".into()),
+            case_id: Some("RF-000001".into()),
+            ..Entities::default()
+        };
         assert_eq!(entities_parse(&entities_json(&entities)).ok(), Some(entities));
         assert_eq!(entities_parse(&entities_json(&Entities::default())).ok(), Some(Entities::default()));
     }

@@ -134,7 +134,10 @@ impl Row {
     /// The value of a column (`i64`, `String` or their `Option`s).
     pub fn get<T>(&self, column: &str) -> StoreResult<T>
     where
-        T: for<'r> sqlx::Decode<'r, Sqlite> + sqlx::Type<Sqlite> + for<'r> sqlx::Decode<'r, Postgres> + sqlx::Type<Postgres>,
+        T: for<'r> sqlx::Decode<'r, Sqlite>
+            + sqlx::Type<Sqlite>
+            + for<'r> sqlx::Decode<'r, Postgres>
+            + sqlx::Type<Postgres>,
     {
         use sqlx::Row as _;
         Ok(match self {

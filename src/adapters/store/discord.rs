@@ -62,15 +62,25 @@ impl DiscordStore for SqlStore {
         row.map(|r| Ok((snowflake_at(&r, "channel_id")?, snowflake_at(&r, "message_id")?))).transpose()
     }
 
-    async fn record_sent(&self, outbox_id: i64, channel_id: u64, message_id: u64, at: DateTime<Utc>) -> StoreResult<()> {
+    async fn record_sent(
+        &self,
+        outbox_id: i64,
+        channel_id: u64,
+        message_id: u64,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
         let q = sql("INSERT INTO discord_sent (outbox_id, channel_id, message_id, at) VALUES ($1, $2, $3, $4) ON CONFLICT (outbox_id) DO NOTHING");
-        (&self.pool).execute(q.bind(outbox_id).bind(channel_id.to_string()).bind(message_id.to_string()).bind(ts(at))).await?;
+        (&self.pool)
+            .execute(q.bind(outbox_id).bind(channel_id.to_string()).bind(message_id.to_string()).bind(ts(at)))
+            .await?;
         Ok(())
     }
 
     async fn put_message(&self, m: NewMessage<'_>) -> StoreResult<()> {
-        let q = sql("INSERT INTO discord_messages (message_ref, channel_id, message_id, kind, case_number, payload, open, at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (message_ref) DO NOTHING")
+        let q = sql(
+            "INSERT INTO discord_messages (message_ref, channel_id, message_id, kind, case_number, payload, open, at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (message_ref) DO NOTHING",
+        )
         .bind(m.message_ref)
         .bind(m.channel_id.to_string())
         .bind(m.message_id.to_string())
@@ -98,7 +108,9 @@ impl DiscordStore for SqlStore {
     }
 
     async fn open_approvals(&self) -> StoreResult<Vec<MessageRow>> {
-        let q = sql_owned(format!("SELECT {MESSAGE_COLS} FROM discord_messages WHERE open = 1 AND kind = 'approval' ORDER BY at"));
+        let q = sql_owned(format!(
+            "SELECT {MESSAGE_COLS} FROM discord_messages WHERE open = 1 AND kind = 'approval' ORDER BY at"
+        ));
         (&self.pool).rows(q).await?.iter().map(message_row).collect()
     }
 
@@ -116,14 +128,27 @@ impl DiscordStore for SqlStore {
         let q = sql("SELECT parent_id, thread_id, customer FROM discord_threads WHERE case_number = $1");
         let row = (&self.pool).optional(q.bind(case)).await?;
         row.map(|r| {
-            Ok(ThreadRow { parent_id: snowflake_at(&r, "parent_id")?, thread_id: snowflake_at(&r, "thread_id")?, customer: r.text("customer")? })
+            Ok(ThreadRow {
+                parent_id: snowflake_at(&r, "parent_id")?,
+                thread_id: snowflake_at(&r, "thread_id")?,
+                customer: r.text("customer")?,
+            })
         })
         .transpose()
     }
 
-    async fn put_thread(&self, case: i64, parent_id: u64, thread_id: u64, customer: &str, at: DateTime<Utc>) -> StoreResult<()> {
+    async fn put_thread(
+        &self,
+        case: i64,
+        parent_id: u64,
+        thread_id: u64,
+        customer: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
         let q = sql("INSERT INTO discord_threads (case_number, parent_id, thread_id, customer, at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (case_number) DO NOTHING");
-        (&self.pool).execute(q.bind(case).bind(parent_id.to_string()).bind(thread_id.to_string()).bind(customer).bind(ts(at))).await?;
+        (&self.pool)
+            .execute(q.bind(case).bind(parent_id.to_string()).bind(thread_id.to_string()).bind(customer).bind(ts(at)))
+            .await?;
         Ok(())
     }
 
@@ -163,7 +188,8 @@ impl DiscordStore for SqlStore {
     }
 
     async fn case_info(&self, case: i64) -> StoreResult<Option<(String, String)>> {
-        let row = (&self.pool).optional(sql("SELECT customer, channel FROM cases WHERE number = $1").bind(case)).await?;
+        let row =
+            (&self.pool).optional(sql("SELECT customer, channel FROM cases WHERE number = $1").bind(case)).await?;
         row.map(|r| Ok((r.text("customer")?, r.text("channel")?))).transpose()
     }
 
@@ -171,13 +197,23 @@ impl DiscordStore for SqlStore {
         const COLS: &str = "number, status, intent, customer, channel";
         let open = &*OPEN_CASES;
         let q = match customer {
-            Some(c) => sql_owned(format!("SELECT {COLS} FROM cases WHERE customer = $1 AND status IN {open} ORDER BY number DESC LIMIT $2")).bind(c),
+            Some(c) => sql_owned(format!(
+                "SELECT {COLS} FROM cases WHERE customer = $1 AND status IN {open} ORDER BY number DESC LIMIT $2"
+            ))
+            .bind(c),
             None => sql_owned(format!("SELECT {COLS} FROM cases WHERE status IN {open} ORDER BY number DESC LIMIT $1")),
         };
         (&self.pool).rows(q.bind(limit)).await?.iter().map(case_choice).collect()
     }
 
-    async fn put_interaction(&self, key: &str, token: &str, channel_id: u64, user_id: &str, at: DateTime<Utc>) -> StoreResult<()> {
+    async fn put_interaction(
+        &self,
+        key: &str,
+        token: &str,
+        channel_id: u64,
+        user_id: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
         let q = sql(
             "INSERT INTO discord_interactions (key, token, channel_id, user_id, answered, at) VALUES ($1, $2, $3, $4, 0, $5) ON CONFLICT (key) DO NOTHING",
         );
@@ -206,20 +242,43 @@ impl DiscordStore for SqlStore {
     }
 
     async fn reaction(&self, message_id: u64, user_id: u64, emoji: &str) -> StoreResult<Option<(bool, i64)>> {
-        let q = sql("SELECT present, toggles FROM discord_reactions WHERE message_id = $1 AND user_id = $2 AND emoji = $3");
+        let q =
+            sql("SELECT present, toggles FROM discord_reactions WHERE message_id = $1 AND user_id = $2 AND emoji = $3");
         let row = (&self.pool).optional(q.bind(message_id.to_string()).bind(user_id.to_string()).bind(emoji)).await?;
         row.map(|r| Ok((r.flag("present")?, r.int("toggles")?))).transpose()
     }
 
-    async fn set_reaction(&self, message_id: u64, user_id: u64, emoji: &str, present: bool, toggles: i64) -> StoreResult<()> {
-        let q = sql("INSERT INTO discord_reactions (message_id, user_id, emoji, present, toggles) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (message_id, user_id, emoji) DO UPDATE SET present = $4, toggles = $5");
-        (&self.pool).execute(q.bind(message_id.to_string()).bind(user_id.to_string()).bind(emoji).bind(i64::from(present)).bind(toggles)).await?;
+    async fn set_reaction(
+        &self,
+        message_id: u64,
+        user_id: u64,
+        emoji: &str,
+        present: bool,
+        toggles: i64,
+    ) -> StoreResult<()> {
+        let q = sql(
+            "INSERT INTO discord_reactions (message_id, user_id, emoji, present, toggles) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (message_id, user_id, emoji) DO UPDATE SET present = $4, toggles = $5",
+        );
+        (&self.pool)
+            .execute(
+                q.bind(message_id.to_string())
+                    .bind(user_id.to_string())
+                    .bind(emoji)
+                    .bind(i64::from(present))
+                    .bind(toggles),
+            )
+            .await?;
         Ok(())
     }
 
     async fn present_reactors(&self, message_id: u64, emoji: &str) -> StoreResult<Vec<u64>> {
         let q = sql("SELECT user_id FROM discord_reactions WHERE message_id = $1 AND emoji = $2 AND present = 1 ORDER BY user_id");
-        (&self.pool).rows(q.bind(message_id.to_string()).bind(emoji)).await?.iter().map(|r| snowflake_at(r, "user_id")).collect()
+        (&self.pool)
+            .rows(q.bind(message_id.to_string()).bind(emoji))
+            .await?
+            .iter()
+            .map(|r| snowflake_at(r, "user_id"))
+            .collect()
     }
 }

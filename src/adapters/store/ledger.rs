@@ -101,7 +101,8 @@ pub async fn charges_of(on: &mut impl Exec, account: &AccountId) -> StoreResult<
 }
 
 pub async fn set_disputed(on: &mut impl Exec, charge: &ChargeId, disputed: bool) -> StoreResult<()> {
-    on.execute(sql("UPDATE charges SET disputed = $1 WHERE id = $2").bind(flag(disputed)).bind(charge.as_str())).await?;
+    on.execute(sql("UPDATE charges SET disputed = $1 WHERE id = $2").bind(flag(disputed)).bind(charge.as_str()))
+        .await?;
     Ok(())
 }
 
@@ -114,7 +115,14 @@ pub async fn put_subscription(on: &mut impl Exec, s: &Subscription) -> StoreResu
     let q = sql("INSERT INTO subscriptions (id, account_id, charge_id, months, start_at) VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (id) DO UPDATE SET account_id = excluded.account_id, charge_id = excluded.charge_id, \
          months = excluded.months, start_at = excluded.start_at");
-    on.execute(q.bind(s.id.as_str()).bind(s.account.as_str()).bind(s.charge.as_str()).bind(i64::from(s.months)).bind(ts(s.start))).await?;
+    on.execute(
+        q.bind(s.id.as_str())
+            .bind(s.account.as_str())
+            .bind(s.charge.as_str())
+            .bind(i64::from(s.months))
+            .bind(ts(s.start)),
+    )
+    .await?;
     Ok(())
 }
 
@@ -130,7 +138,12 @@ pub async fn subscription_of_charge(on: &mut impl Exec, charge: &ChargeId) -> St
     }))
 }
 
-pub async fn put_credit_purchase(on: &mut impl Exec, charge: &ChargeId, value: Decimal, origin: &str) -> StoreResult<()> {
+pub async fn put_credit_purchase(
+    on: &mut impl Exec,
+    charge: &ChargeId,
+    value: Decimal,
+    origin: &str,
+) -> StoreResult<()> {
     let q = sql("INSERT INTO credit_purchases (charge_id, value, origin) VALUES ($1, $2, $3)");
     on.execute(q.bind(charge.as_str()).bind(money(value)?).bind(origin)).await?;
     Ok(())
@@ -143,7 +156,14 @@ pub async fn credit_purchase(on: &mut impl Exec, charge: &ChargeId) -> StoreResu
 
 pub async fn add_credit_note(on: &mut impl Exec, n: &CreditNote) -> StoreResult<()> {
     let q = sql("INSERT INTO credit_notes (charge_id, amount, currency, at, issued_by) VALUES ($1, $2, $3, $4, $5)");
-    on.execute(q.bind(n.charge.as_str()).bind(money(n.amount)?).bind(n.currency.code()).bind(ts(n.at)).bind(n.issued_by.as_str())).await?;
+    on.execute(
+        q.bind(n.charge.as_str())
+            .bind(money(n.amount)?)
+            .bind(n.currency.code())
+            .bind(ts(n.at))
+            .bind(n.issued_by.as_str()),
+    )
+    .await?;
     Ok(())
 }
 
@@ -198,7 +218,11 @@ pub async fn wallets_of(on: &mut impl Exec, account: &AccountId) -> StoreResult<
         sql("SELECT currency, CAST(SUM(amount) AS BIGINT) AS balance FROM wallet_entries WHERE account_id = $1 GROUP BY currency ORDER BY currency");
     let mut out: Vec<WalletBalance> = Vec::new();
     for r in on.rows(q.bind(account.as_str())).await? {
-        out.push(WalletBalance { account: account.clone(), currency: currency(&r.text("currency")?)?, balance: decimal(r.int("balance")?) });
+        out.push(WalletBalance {
+            account: account.clone(),
+            currency: currency(&r.text("currency")?)?,
+            balance: decimal(r.int("balance")?),
+        });
     }
     if let Some(a) = own {
         if !out.iter().any(|w| w.currency == a.currency) {

@@ -38,7 +38,8 @@ const RETRY_SQLSTATES: [&str; 2] = ["40001", "40P01"];
 
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
-        let conflict = matches!(&e, sqlx::Error::Database(db) if db.code().is_some_and(|c| RETRY_SQLSTATES.contains(&c.as_ref())));
+        let conflict =
+            matches!(&e, sqlx::Error::Database(db) if db.code().is_some_and(|c| RETRY_SQLSTATES.contains(&c.as_ref())));
         if conflict {
             StoreError::Conflict(Box::new(e))
         } else {
@@ -154,7 +155,10 @@ impl AnyStore {
         let key = audit_key_from_env()?;
         if let Some(path) = sqlite_file(url) {
             if !path.exists() {
-                return Err(StoreError::Refused(format!("the store {url} does not exist (no file {}); check --db or store.url", path.display())));
+                return Err(StoreError::Refused(format!(
+                    "the store {url} does not exist (no file {}); check --db or store.url",
+                    path.display()
+                )));
             }
         }
         Self::open_as(url, key, Open::CreateAndMigrate).await
@@ -201,11 +205,19 @@ impl AnyStore {
                 use sqlx::{ConnectOptions, Connection};
                 match tokio::time::timeout(Duration::from_secs(10), opts.connect()).await {
                     Ok(Ok(c)) => c.close().await?,
-                    Ok(Err(e)) => return Err(StoreError::Failed { what: "cannot connect to PostgreSQL", source: Box::new(e) }),
-                    Err(_) => return Err(StoreError::Backend("cannot connect to PostgreSQL: no answer within 10 s".into())),
+                    Ok(Err(e)) => {
+                        return Err(StoreError::Failed { what: "cannot connect to PostgreSQL", source: Box::new(e) })
+                    }
+                    Err(_) => {
+                        return Err(StoreError::Backend("cannot connect to PostgreSQL: no answer within 10 s".into()))
+                    }
                 }
             }
-            let pool = PgPoolOptions::new().max_connections(8).acquire_timeout(Duration::from_secs(10)).connect_with(opts).await?;
+            let pool = PgPoolOptions::new()
+                .max_connections(8)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(opts)
+                .await?;
             if migrate {
                 PG_MIGRATIONS.run(&pool).await?;
             }
@@ -272,7 +284,9 @@ impl AnyStore {
         const INSERT: &str = "INSERT INTO bench_commits (v) VALUES ($1)";
         match &self.store.pool {
             Pool::Sqlite(p) => {
-                sqlx::query("CREATE TABLE IF NOT EXISTS bench_commits (id INTEGER PRIMARY KEY, v TEXT)").execute(p).await?;
+                sqlx::query("CREATE TABLE IF NOT EXISTS bench_commits (id INTEGER PRIMARY KEY, v TEXT)")
+                    .execute(p)
+                    .await?;
                 for i in 0..n {
                     let mut tx = p.begin_with("BEGIN IMMEDIATE").await?;
                     sqlx::query(INSERT).bind(format!("row {i}")).execute(&mut *tx).await?;
@@ -280,7 +294,9 @@ impl AnyStore {
                 }
             }
             Pool::Postgres(p) => {
-                sqlx::query("CREATE TABLE IF NOT EXISTS bench_commits (id BIGSERIAL PRIMARY KEY, v TEXT)").execute(p).await?;
+                sqlx::query("CREATE TABLE IF NOT EXISTS bench_commits (id BIGSERIAL PRIMARY KEY, v TEXT)")
+                    .execute(p)
+                    .await?;
                 for i in 0..n {
                     let mut tx = p.begin().await?;
                     sqlx::query(INSERT).bind(format!("row {i}")).execute(&mut *tx).await?;
@@ -337,7 +353,8 @@ mod tests {
         use crate::domain::intent::Intent;
         use crate::domain::tickets::{Case, CaseStatus};
         let dir = tempfile::tempdir().expect("tempdir");
-        let store = AnyStore::open(&format!("sqlite:{}", dir.path().join("p.db").display())).await.expect("store").as_store();
+        let store =
+            AnyStore::open(&format!("sqlite:{}", dir.path().join("p.db").display())).await.expect("store").as_store();
         let at = chrono::DateTime::from_timestamp(1_780_000_000, 0).expect("time");
         let n = 2 * 500 + 7;
         let mut tx = store.begin().await.expect("begin");
@@ -357,7 +374,8 @@ mod tests {
             tx.insert_case(&case).await.expect("insert");
         }
         tx.commit().await.expect("commit");
-        let numbers: Vec<u32> = store.snapshot().await.expect("snapshot").cases.iter().map(|c| c.number.get()).collect();
+        let numbers: Vec<u32> =
+            store.snapshot().await.expect("snapshot").cases.iter().map(|c| c.number.get()).collect();
         assert_eq!(numbers, (1..=n).collect::<Vec<_>>());
     }
 }

@@ -23,7 +23,13 @@ fn claimable(t: &str) -> String {
     )
 }
 
-pub async fn claim(on: &mut impl Exec, worker: &str, now: DateTime<Utc>, until: DateTime<Utc>, limit: u32) -> StoreResult<Vec<OutboxItem>> {
+pub async fn claim(
+    on: &mut impl Exec,
+    worker: &str,
+    now: DateTime<Utc>,
+    until: DateTime<Utc>,
+    limit: u32,
+) -> StoreResult<Vec<OutboxItem>> {
     // The outer condition is re-checked on each row as it is updated, so two claimers
     // racing for the same rows cannot both win them. An item waits while an older item
     // of its destination is pending (kept in order).
@@ -39,7 +45,14 @@ pub async fn claim(on: &mut impl Exec, worker: &str, now: DateTime<Utc>, until: 
     Ok(items)
 }
 
-pub async fn failed(on: &mut impl Exec, id: i64, attempts: u32, next_attempt_at: DateTime<Utc>, dead: bool, error: &str) -> StoreResult<()> {
+pub async fn failed(
+    on: &mut impl Exec,
+    id: i64,
+    attempts: u32,
+    next_attempt_at: DateTime<Utc>,
+    dead: bool,
+    error: &str,
+) -> StoreResult<()> {
     let error: String = error.chars().take(500).collect();
     let q = sql("UPDATE outbox SET attempts = $2, next_attempt_at = $3, status = $4, last_error = $5, claimed_by = NULL, claim_until = NULL \
          WHERE id = $1 AND status = 'pending'")
@@ -70,8 +83,10 @@ pub async fn delivered(on: &mut impl Exec, ids: &[i64], at: DateTime<Utc>) -> St
     }
     // Ids are integers from the store itself, so they are safe to inline.
     let list: Vec<String> = ids.iter().map(i64::to_string).collect();
-    let q =
-        sql_owned(format!("UPDATE outbox SET delivered_at = $1, status = 'delivered' WHERE delivered_at IS NULL AND id IN ({})", list.join(", ")));
+    let q = sql_owned(format!(
+        "UPDATE outbox SET delivered_at = $1, status = 'delivered' WHERE delivered_at IS NULL AND id IN ({})",
+        list.join(", ")
+    ));
     on.execute(q.bind(ts(at))).await?;
     Ok(())
 }
@@ -94,7 +109,8 @@ pub async fn push(on: &mut impl Exec, mut action: Action) -> StoreResult<Option<
     // `created_at` is when the row was written, on the wall clock (the outbox health check
     // compares it with the wall clock), not the event's time, which a replay sets.
     let q = sql("INSERT INTO outbox (message_ref, payload, created_at, destination) VALUES ($1, $2, $3, $4)");
-    on.execute(q.bind(message_ref.clone()).bind(payload).bind(ts(SystemClock.now())).bind(action.destination())).await?;
+    on.execute(q.bind(message_ref.clone()).bind(payload).bind(ts(SystemClock.now())).bind(action.destination()))
+        .await?;
     Ok(message_ref)
 }
 
@@ -105,7 +121,13 @@ pub async fn first_delivery(on: &mut impl Exec, key: &str) -> StoreResult<bool> 
 }
 
 /// Records a provider webhook event; false if this provider's event id was seen before.
-pub async fn first_webhook(on: &mut impl Exec, provider: &str, event_id: &str, kind: &str, at: DateTime<Utc>) -> StoreResult<bool> {
+pub async fn first_webhook(
+    on: &mut impl Exec,
+    provider: &str,
+    event_id: &str,
+    kind: &str,
+    at: DateTime<Utc>,
+) -> StoreResult<bool> {
     let q =
         sql("INSERT INTO webhook_events (provider, event_id, kind, received_at) VALUES ($1, $2, $3, $4) ON CONFLICT (provider, event_id) DO NOTHING");
     Ok(on.execute(q.bind(provider).bind(event_id).bind(kind).bind(ts(at))).await? == 1)

@@ -12,7 +12,13 @@ const PAGE: usize = 500;
 /// Every row of `table` (its `cols`) in `key` order, mapped to a value as each page is
 /// read: the raw rows of a large store (each value copied out of SQLite) are never all
 /// held at once, only one page of them. `key` is an integer column unique in `table`.
-async fn paged<T>(on: &mut impl Exec, table: &str, key: &str, cols: &str, map: fn(&Row) -> StoreResult<T>) -> StoreResult<Vec<T>> {
+async fn paged<T>(
+    on: &mut impl Exec,
+    table: &str,
+    key: &str,
+    cols: &str,
+    map: fn(&Row) -> StoreResult<T>,
+) -> StoreResult<Vec<T>> {
     let text = format!("SELECT {key} AS page_key, {cols} FROM {table} WHERE {key} > $1 ORDER BY {key} LIMIT {PAGE}");
     let mut out = Vec::new();
     let mut after = i64::MIN;

@@ -36,22 +36,40 @@ pub async fn purchase(on: &mut impl Exec, id: i64) -> StoreResult<Option<Purchas
     on.optional(q.bind(id)).await?.as_ref().map(rows::purchase).transpose()
 }
 
-pub async fn purchase_by_provider_ref(on: &mut impl Exec, provider: &str, provider_ref: &str) -> StoreResult<Option<Purchase>> {
+pub async fn purchase_by_provider_ref(
+    on: &mut impl Exec,
+    provider: &str,
+    provider_ref: &str,
+) -> StoreResult<Option<Purchase>> {
     let q = on.locking(&format!("SELECT {PURCHASE_COLS} FROM purchases WHERE provider = $1 AND provider_ref = $2"));
     on.optional(q.bind(provider).bind(provider_ref)).await?.as_ref().map(rows::purchase).transpose()
 }
 
-pub async fn set_purchase_link(on: &mut impl Exec, id: i64, provider_ref: &str, url: &str, expires_at: DateTime<Utc>) -> StoreResult<bool> {
+pub async fn set_purchase_link(
+    on: &mut impl Exec,
+    id: i64,
+    provider_ref: &str,
+    url: &str,
+    expires_at: DateTime<Utc>,
+) -> StoreResult<bool> {
     let q = sql("UPDATE purchases SET provider_ref = $2, url = $3, expires_at = $4 WHERE id = $1 AND status = 'pending' AND url IS NULL");
     Ok(on.execute(q.bind(id).bind(provider_ref).bind(url).bind(ts(expires_at))).await? == 1)
 }
 
-pub async fn move_purchase(on: &mut impl Exec, id: i64, from: &[PurchaseStatus], to: PurchaseStatus, charge: Option<&ChargeId>) -> StoreResult<bool> {
+pub async fn move_purchase(
+    on: &mut impl Exec,
+    id: i64,
+    from: &[PurchaseStatus],
+    to: PurchaseStatus,
+    charge: Option<&ChargeId>,
+) -> StoreResult<bool> {
     if from.is_empty() {
         return Ok(false);
     }
     let list = word_list(from.iter().map(|f| f.as_str()));
-    let q = sql_owned(format!("UPDATE purchases SET status = $2, charge_id = COALESCE($3, charge_id) WHERE id = $1 AND status IN {list}"));
+    let q = sql_owned(format!(
+        "UPDATE purchases SET status = $2, charge_id = COALESCE($3, charge_id) WHERE id = $1 AND status IN {list}"
+    ));
     Ok(on.execute(q.bind(id).bind(to.as_str()).bind(charge.map(ChargeId::as_str))).await? == 1)
 }
 
@@ -73,10 +91,17 @@ pub async fn purchases_past_expiry(on: &mut impl Exec, now: DateTime<Utc>) -> St
 pub async fn saved_method(on: &mut impl Exec, account: &AccountId, provider: &str) -> StoreResult<Option<SavedMethod>> {
     let q = sql("SELECT customer, payment_method FROM saved_payment_methods WHERE account_id = $1 AND provider = $2");
     let row = on.optional(q.bind(account.as_str()).bind(provider)).await?;
-    row.map(|r| Ok(SavedMethod { customer: r.text("customer")?, payment_method: r.text("payment_method")? })).transpose()
+    row.map(|r| Ok(SavedMethod { customer: r.text("customer")?, payment_method: r.text("payment_method")? }))
+        .transpose()
 }
 
-pub async fn save_method(on: &mut impl Exec, account: &AccountId, provider: &str, m: &SavedMethod, at: DateTime<Utc>) -> StoreResult<()> {
+pub async fn save_method(
+    on: &mut impl Exec,
+    account: &AccountId,
+    provider: &str,
+    m: &SavedMethod,
+    at: DateTime<Utc>,
+) -> StoreResult<()> {
     let q = sql("INSERT INTO saved_payment_methods (account_id, provider, customer, payment_method, saved_at) VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (account_id, provider) DO UPDATE SET customer = excluded.customer, payment_method = excluded.payment_method, \
          saved_at = excluded.saved_at");
@@ -102,7 +127,13 @@ pub async fn insert_goodwill(on: &mut impl Exec, g: &GoodwillRequest) -> StoreRe
 
 pub async fn update_goodwill(on: &mut impl Exec, g: &GoodwillRequest) -> StoreResult<()> {
     let q = sql("UPDATE goodwill_requests SET status = $2, message_ref = $3, decided_by = $4 WHERE id = $1");
-    on.execute(q.bind(g.id).bind(g.status.as_str()).bind(g.message_ref.clone()).bind(g.decided_by.as_ref().map(|u| u.as_str()))).await?;
+    on.execute(
+        q.bind(g.id)
+            .bind(g.status.as_str())
+            .bind(g.message_ref.clone())
+            .bind(g.decided_by.as_ref().map(|u| u.as_str())),
+    )
+    .await?;
     Ok(())
 }
 

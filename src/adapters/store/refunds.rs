@@ -16,7 +16,12 @@ fn refund_ids(rows: &[super::db::Row]) -> StoreResult<Vec<RefundId>> {
 }
 
 /// One refund found by `filter` (on `$1`, `$2`), locked on PostgreSQL.
-async fn refund_where(on: &mut impl Exec, filter: &str, first: super::db::Arg, second: Option<super::db::Arg>) -> StoreResult<Option<Refund>> {
+async fn refund_where(
+    on: &mut impl Exec,
+    filter: &str,
+    first: super::db::Arg,
+    second: Option<super::db::Arg>,
+) -> StoreResult<Option<Refund>> {
     let mut q = on.locking(&format!("SELECT {REFUND_COLS} FROM refunds WHERE {filter}")).bind(first);
     if let Some(arg) = second {
         q = q.bind(arg);
@@ -36,8 +41,18 @@ pub async fn refund_by_message(on: &mut impl Exec, message_ref: &str) -> StoreRe
     refund_where(on, "message_ref = $1", message_ref.into(), None).await
 }
 
-pub async fn refund_by_provider_ref(on: &mut impl Exec, provider: &str, provider_ref: &str) -> StoreResult<Option<Refund>> {
-    refund_where(on, "provider = $1 AND provider_ref = $2 ORDER BY id LIMIT 1", provider.into(), Some(provider_ref.into())).await
+pub async fn refund_by_provider_ref(
+    on: &mut impl Exec,
+    provider: &str,
+    provider_ref: &str,
+) -> StoreResult<Option<Refund>> {
+    refund_where(
+        on,
+        "provider = $1 AND provider_ref = $2 ORDER BY id LIMIT 1",
+        provider.into(),
+        Some(provider_ref.into()),
+    )
+    .await
 }
 
 pub async fn refunds_of_case(on: &mut impl Exec, case: CaseNumber) -> StoreResult<Vec<Refund>> {
@@ -111,7 +126,12 @@ pub async fn refunded_sum(on: &mut impl Exec, charge: &ChargeId, statuses: &[Ref
     Ok(decimal(on.one(q.bind(charge.as_str())).await?.int("total")?))
 }
 
-pub async fn auto_approved_sum(on: &mut impl Exec, requester: &UserId, currency: Currency, since: DateTime<Utc>) -> StoreResult<Decimal> {
+pub async fn auto_approved_sum(
+    on: &mut impl Exec,
+    requester: &UserId,
+    currency: Currency,
+    since: DateTime<Utc>,
+) -> StoreResult<Decimal> {
     // `approved_by` is a JSON list; automatic approval records `["auto"]`.
     let q = sql("SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) AS total FROM refunds WHERE requested_by = $1 AND currency = $2 \
          AND requested_at >= $3 AND approved_by = '[\"auto\"]' AND status NOT IN ('failed', 'rejected', 'expired')");
@@ -135,7 +155,13 @@ pub async fn vote(on: &mut impl Exec, refund: RefundId, voter: &UserId) -> Store
     row.map(|r| Ok(VoteRow { present: r.flag("present")?, seq: r.int("seq")? })).transpose()
 }
 
-pub async fn set_vote(on: &mut impl Exec, refund: RefundId, voter: &UserId, from: Option<VoteRow>, to: VoteRow) -> StoreResult<bool> {
+pub async fn set_vote(
+    on: &mut impl Exec,
+    refund: RefundId,
+    voter: &UserId,
+    from: Option<VoteRow>,
+    to: VoteRow,
+) -> StoreResult<bool> {
     // A vote that comes to stand goes to the end of the order; one that stays keeps its
     // place.
     const NEXT_ORD: &str = "(SELECT COALESCE(MAX(v.ord), 0) + 1 FROM refund_votes v WHERE v.refund_id = $1)";
@@ -186,7 +212,13 @@ pub async fn expired_requests(on: &mut impl Exec, now: DateTime<Utc>) -> StoreRe
 
 /// Leases an executing refund to `worker`. One statement: the row lock (PostgreSQL) or
 /// the single writer (SQLite) lets exactly one worker win.
-pub async fn claim_refund(on: &mut impl Exec, id: RefundId, worker: &str, now: DateTime<Utc>, until: DateTime<Utc>) -> StoreResult<Option<Refund>> {
+pub async fn claim_refund(
+    on: &mut impl Exec,
+    id: RefundId,
+    worker: &str,
+    now: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> StoreResult<Option<Refund>> {
     let q = sql_owned(format!(
         "UPDATE refunds SET lease_owner = $1, lease_until = $2 WHERE id = $3 AND status = 'executing' \
          AND next_attempt_at <= $4 AND (lease_until IS NULL OR lease_until < $4) RETURNING {REFUND_COLS}"

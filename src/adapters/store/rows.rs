@@ -21,12 +21,14 @@ pub const PURCHASE_COLS: &str =
     "id, account_id, user_id, provider, credits, value, total, fee, currency, status, provider_ref, url, created_at, expires_at, charge_id, off_session";
 pub const AUDIT_COLS: &str = "seq, at, actor, case_number, action, detail, rule, prev_hash, hash, mac";
 pub const CREDIT_NOTE_COLS: &str = "charge_id, amount, currency, at, issued_by";
-pub const GOODWILL_COLS: &str = "id, account_id, currency, amount, reason, requested_by, requested_at, expires_at, status, message_ref, decided_by";
+pub const GOODWILL_COLS: &str =
+    "id, account_id, currency, amount, reason, requested_by, requested_at, expires_at, status, message_ref, decided_by";
 pub const SANDBOX_COLS: &str = "idempotency_key, charge_id, amount, currency, provider_ref, at";
 
 pub fn outbox_item(r: &Row) -> StoreResult<OutboxItem> {
     let payload = r.text("payload")?;
-    let action: Action = serde_json::from_str(&payload).map_err(|e| StoreError::Corrupt(format!("outbox item: {e}")))?;
+    let action: Action =
+        serde_json::from_str(&payload).map_err(|e| StoreError::Corrupt(format!("outbox item: {e}")))?;
     let attempts = r.int("attempts")?;
     Ok(OutboxItem { id: r.int("id")?, action, attempts: u32::try_from(attempts).unwrap_or(u32::MAX) })
 }

@@ -8,8 +8,8 @@ use super::db::{Pool, Tx};
 use super::{audit, cases, conversation, ledger, outbox, overview, purchases, refunds};
 use crate::app::action::{Action, OutboxItem};
 use crate::app::ports::{
-    AuditHead, CustomerLanguage, OutboxHealth, Purchase, PurchaseStatus, SavedMethod, Snapshot, StatusCounts, Store, StoreResult, StoreTx,
-    StoredAudit, StoredQuestion, User, VoteRow, WalletBalance,
+    AuditHead, CustomerLanguage, OutboxHealth, Purchase, PurchaseStatus, SavedMethod, Snapshot, StatusCounts, Store,
+    StoreResult, StoreTx, StoredAudit, StoredQuestion, User, VoteRow, WalletBalance,
 };
 use crate::domain::approvals::{GoodwillRequest, Refund, RefundStatus};
 use crate::domain::audit::AuditRecord;
@@ -52,7 +52,12 @@ pub struct SqlTx {
 impl Store for SqlStore {
     async fn begin(&self) -> StoreResult<Box<dyn StoreTx>> {
         let tx = self.pool.begin().await?;
-        Ok(Box::new(SqlTx { tx, audit_key: self.audit_key.clone(), refund_writes: self.refund_writes.clone(), wrote_refund: false }))
+        Ok(Box::new(SqlTx {
+            tx,
+            audit_key: self.audit_key.clone(),
+            refund_writes: self.refund_writes.clone(),
+            wrote_refund: false,
+        }))
     }
 
     async fn outbox_pending(&self, limit: u32) -> StoreResult<Vec<OutboxItem>> {
@@ -63,11 +68,24 @@ impl Store for SqlStore {
         outbox::delivered(&mut &self.pool, ids, at).await
     }
 
-    async fn outbox_claim(&self, worker: &str, now: DateTime<Utc>, until: DateTime<Utc>, limit: u32) -> StoreResult<Vec<OutboxItem>> {
+    async fn outbox_claim(
+        &self,
+        worker: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<Vec<OutboxItem>> {
         outbox::claim(&mut &self.pool, worker, now, until, limit).await
     }
 
-    async fn outbox_failed(&self, id: i64, attempts: u32, next_attempt_at: DateTime<Utc>, dead: bool, error: &str) -> StoreResult<()> {
+    async fn outbox_failed(
+        &self,
+        id: i64,
+        attempts: u32,
+        next_attempt_at: DateTime<Utc>,
+        dead: bool,
+        error: &str,
+    ) -> StoreResult<()> {
         outbox::failed(&mut &self.pool, id, attempts, next_attempt_at, dead, error).await
     }
 
@@ -83,7 +101,13 @@ impl Store for SqlStore {
         refunds::expired_requests(&mut &self.pool, now).await
     }
 
-    async fn claim_refund(&self, id: RefundId, worker: &str, now: DateTime<Utc>, until: DateTime<Utc>) -> StoreResult<Option<Refund>> {
+    async fn claim_refund(
+        &self,
+        id: RefundId,
+        worker: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> StoreResult<Option<Refund>> {
         let claimed = refunds::claim_refund(&mut &self.pool, id, worker, now, until).await?;
         self.refund_writes.fetch_add(1, Ordering::SeqCst);
         Ok(claimed)
@@ -158,7 +182,13 @@ impl StoreTx for SqlTx {
         outbox::first_delivery(&mut self.tx, key).await
     }
 
-    async fn first_webhook(&mut self, provider: &str, event_id: &str, kind: &str, at: DateTime<Utc>) -> StoreResult<bool> {
+    async fn first_webhook(
+        &mut self,
+        provider: &str,
+        event_id: &str,
+        kind: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
         outbox::first_webhook(&mut self.tx, provider, event_id, kind, at).await
     }
 
@@ -304,7 +334,13 @@ impl StoreTx for SqlTx {
         refunds::vote(&mut self.tx, refund, voter).await
     }
 
-    async fn set_vote(&mut self, refund: RefundId, voter: &UserId, from: Option<VoteRow>, to: VoteRow) -> StoreResult<bool> {
+    async fn set_vote(
+        &mut self,
+        refund: RefundId,
+        voter: &UserId,
+        from: Option<VoteRow>,
+        to: VoteRow,
+    ) -> StoreResult<bool> {
         refunds::set_vote(&mut self.tx, refund, voter, from, to).await
     }
 
@@ -320,7 +356,12 @@ impl StoreTx for SqlTx {
         refunds::release_refund(&mut self.tx, id).await
     }
 
-    async fn auto_approved_sum(&mut self, requester: &UserId, currency: Currency, since: DateTime<Utc>) -> StoreResult<Decimal> {
+    async fn auto_approved_sum(
+        &mut self,
+        requester: &UserId,
+        currency: Currency,
+        since: DateTime<Utc>,
+    ) -> StoreResult<Decimal> {
         refunds::auto_approved_sum(&mut self.tx, requester, currency, since).await
     }
 
@@ -360,7 +401,13 @@ impl StoreTx for SqlTx {
         purchases::purchase_by_provider_ref(&mut self.tx, provider, provider_ref).await
     }
 
-    async fn set_purchase_link(&mut self, id: i64, provider_ref: &str, url: &str, expires_at: DateTime<Utc>) -> StoreResult<bool> {
+    async fn set_purchase_link(
+        &mut self,
+        id: i64,
+        provider_ref: &str,
+        url: &str,
+        expires_at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
         purchases::set_purchase_link(&mut self.tx, id, provider_ref, url, expires_at).await
     }
 
@@ -368,7 +415,13 @@ impl StoreTx for SqlTx {
         purchases::saved_method(&mut self.tx, account, provider).await
     }
 
-    async fn save_method(&mut self, account: &AccountId, provider: &str, method: &SavedMethod, at: DateTime<Utc>) -> StoreResult<()> {
+    async fn save_method(
+        &mut self,
+        account: &AccountId,
+        provider: &str,
+        method: &SavedMethod,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
         purchases::save_method(&mut self.tx, account, provider, method, at).await
     }
 
@@ -376,7 +429,13 @@ impl StoreTx for SqlTx {
         purchases::recharge_pending(&mut self.tx, account).await
     }
 
-    async fn move_purchase(&mut self, id: i64, from: &[PurchaseStatus], to: PurchaseStatus, charge: Option<&ChargeId>) -> StoreResult<bool> {
+    async fn move_purchase(
+        &mut self,
+        id: i64,
+        from: &[PurchaseStatus],
+        to: PurchaseStatus,
+        charge: Option<&ChargeId>,
+    ) -> StoreResult<bool> {
         purchases::move_purchase(&mut self.tx, id, from, to, charge).await
     }
 

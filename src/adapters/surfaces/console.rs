@@ -214,7 +214,13 @@ pub fn decode_line(n: usize, bytes: &[u8]) -> Result<String, NotUtf8> {
 
 /// The interactive loop. Timers (approval expiry, refund retries) run every second, on
 /// the console's clock.
-pub async fn run(engine: &Engine, sink: &ConsoleSink, clock: &ConsoleClock, mut user: String, show_prompt: bool) -> Result<()> {
+pub async fn run(
+    engine: &Engine,
+    sink: &ConsoleSink,
+    clock: &ConsoleClock,
+    mut user: String,
+    show_prompt: bool,
+) -> Result<()> {
     let store = engine.store().clone();
     let mut input = BufReader::new(tokio::io::stdin());
     // Bytes, not `lines()`: one invalid UTF-8 line is answered, not the end of the console.
@@ -295,7 +301,9 @@ mod tests {
         assert_eq!(parse_console("/as bo"), ConsoleInput::SwitchUser("bo".into()));
         assert_eq!(
             parse_console("/react approval:RF-000001 ✅"),
-            ConsoleInput::React { target: ReactTarget::ApprovalOf(CaseNumber::FIRST), emoji: "✅".into(), added: true }
+            ConsoleInput::React {
+                target: ReactTarget::ApprovalOf(CaseNumber::FIRST), emoji: "✅".into(), added: true
+            }
         );
         assert_eq!(
             parse_console("/unreact m4 ✅"),
@@ -335,7 +343,9 @@ mod tests {
         assert_eq!(decode_line(2, b"a\0b\n").unwrap(), "ab");
         let bad = decode_line(3, b"bad \xff\n").unwrap_err();
         assert_eq!(bad.to_string(), "line 3 is not valid UTF-8: ignored, nothing was sent");
-        let cause = std::error::Error::source(&bad).and_then(|s| s.downcast_ref::<std::str::Utf8Error>()).expect("the cause is kept");
+        let cause = std::error::Error::source(&bad)
+            .and_then(|s| s.downcast_ref::<std::str::Utf8Error>())
+            .expect("the cause is kept");
         assert_eq!(cause.valid_up_to(), 4, "it says where the text stops being UTF-8");
     }
 }

@@ -21,7 +21,17 @@ fn cur(code: &str) -> Currency {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn charge(id: &str, account: &str, amount: &str, currency: &str, at: DateTime<Utc>, kind: ChargeKind, desc: &str, fee: &str, last4: &str) -> Charge {
+fn charge(
+    id: &str,
+    account: &str,
+    amount: &str,
+    currency: &str,
+    at: DateTime<Utc>,
+    kind: ChargeKind,
+    desc: &str,
+    fee: &str,
+    last4: &str,
+) -> Charge {
     Charge {
         id: ChargeId::new(id),
         account: AccountId::new(account),
@@ -84,7 +94,17 @@ pub async fn seed(engine: &Engine, now: DateTime<Utc>) -> EngineResult<()> {
     }
     let dup_at = now - h(2);
     let mut charges = vec![
-        charge("ch_demo_dup1", "acct-ana", "49.00", "USD", dup_at, ChargeKind::Product, "Campaign API credits pack", "0", "4242"),
+        charge(
+            "ch_demo_dup1",
+            "acct-ana",
+            "49.00",
+            "USD",
+            dup_at,
+            ChargeKind::Product,
+            "Campaign API credits pack",
+            "0",
+            "4242",
+        ),
         charge(
             "ch_demo_dup2",
             "acct-ana",
@@ -96,18 +116,117 @@ pub async fn seed(engine: &Engine, now: DateTime<Utc>) -> EngineResult<()> {
             "0",
             "4242",
         ),
-        charge("ch_demo_addon", "acct-ana", "30.00", "USD", now - days(5), ChargeKind::Product, "Templates add-on", "0", "4242"),
-        charge("ch_demo_pack", "acct-ana", "12.00", "USD", now - days(40), ChargeKind::Product, "Report export", "0", "4242"),
-        charge("ch_demo_old", "acct-ana", "15.00", "USD", now - days(200), ChargeKind::Product, "Extra seats", "0", "4242"),
-        charge("ch_demo_credits", "acct-ana", "10.30", "USD", now - days(3), ChargeKind::Credits, "5 IM credits", "0.30", "4242"),
-        charge("ch_demo_yearly", "acct-raj", "120.00", "USD", now - days(40), ChargeKind::Subscription, "SIP trunk, yearly", "0", "5100"),
-        charge("ch_demo_monthly", "acct-raj", "9.00", "USD", now - days(20), ChargeKind::Subscription, "Inbox, monthly", "0", "5100"),
-        charge("ch_demo_disputed", "acct-raj", "25.00", "USD", now - days(6), ChargeKind::Product, "Number porting", "0", "5100"),
-        charge("ch_demo_big", "acct-eve", "600.00", "EUR", now - days(2), ChargeKind::Product, "Annual onboarding package", "0", "1881"),
-        charge("ch_demo_yen", "acct-ken", "10000", "JPY", now - days(20), ChargeKind::Subscription, "Voice plan, yearly", "0", "0005"),
+        charge(
+            "ch_demo_addon",
+            "acct-ana",
+            "30.00",
+            "USD",
+            now - days(5),
+            ChargeKind::Product,
+            "Templates add-on",
+            "0",
+            "4242",
+        ),
+        charge(
+            "ch_demo_pack",
+            "acct-ana",
+            "12.00",
+            "USD",
+            now - days(40),
+            ChargeKind::Product,
+            "Report export",
+            "0",
+            "4242",
+        ),
+        charge(
+            "ch_demo_old",
+            "acct-ana",
+            "15.00",
+            "USD",
+            now - days(200),
+            ChargeKind::Product,
+            "Extra seats",
+            "0",
+            "4242",
+        ),
+        charge(
+            "ch_demo_credits",
+            "acct-ana",
+            "10.30",
+            "USD",
+            now - days(3),
+            ChargeKind::Credits,
+            "5 IM credits",
+            "0.30",
+            "4242",
+        ),
+        charge(
+            "ch_demo_yearly",
+            "acct-raj",
+            "120.00",
+            "USD",
+            now - days(40),
+            ChargeKind::Subscription,
+            "SIP trunk, yearly",
+            "0",
+            "5100",
+        ),
+        charge(
+            "ch_demo_monthly",
+            "acct-raj",
+            "9.00",
+            "USD",
+            now - days(20),
+            ChargeKind::Subscription,
+            "Inbox, monthly",
+            "0",
+            "5100",
+        ),
+        charge(
+            "ch_demo_disputed",
+            "acct-raj",
+            "25.00",
+            "USD",
+            now - days(6),
+            ChargeKind::Product,
+            "Number porting",
+            "0",
+            "5100",
+        ),
+        charge(
+            "ch_demo_big",
+            "acct-eve",
+            "600.00",
+            "EUR",
+            now - days(2),
+            ChargeKind::Product,
+            "Annual onboarding package",
+            "0",
+            "1881",
+        ),
+        charge(
+            "ch_demo_yen",
+            "acct-ken",
+            "10000",
+            "JPY",
+            now - days(20),
+            ChargeKind::Subscription,
+            "Voice plan, yearly",
+            "0",
+            "0005",
+        ),
     ];
-    let mut wallet_charge =
-        charge("ch_demo_wallet", "acct-ana", "20.60", "USD", now - days(20), ChargeKind::Credits, "10 IM credits", "0.60", "0005");
+    let mut wallet_charge = charge(
+        "ch_demo_wallet",
+        "acct-ana",
+        "20.60",
+        "USD",
+        now - days(20),
+        ChargeKind::Credits,
+        "10 IM credits",
+        "0.60",
+        "0005",
+    );
     wallet_charge.wallet_selected = true;
     charges.push(wallet_charge);
     charges[8].disputed = true;
@@ -143,8 +262,8 @@ mod tests {
     #[test]
     fn demo_literals_are_valid() {
         for a in [
-            "4.00", "1.00", "10.00", "49.00", "30.00", "12.00", "15.00", "10.30", "0.30", "120.00", "9.00", "25.00", "600.00", "10000", "20.60",
-            "0.60", "0",
+            "4.00", "1.00", "10.00", "49.00", "30.00", "12.00", "15.00", "10.30", "0.30", "120.00", "9.00", "25.00",
+            "600.00", "10000", "20.60", "0.60", "0",
         ] {
             assert_eq!(d(a), a.parse::<Decimal>().unwrap());
         }

@@ -8,7 +8,9 @@ use super::{Actor, EngineResult, ReactTarget};
 use crate::app::action::Action;
 use crate::app::l10n::Msg;
 use crate::app::ports::{StoreError, User, VoteRow};
-use crate::domain::approvals::{leads_needed, GoodwillRequest, GoodwillStatus, Ignored, Outcome, Refund, RefundStatus, Vote};
+use crate::domain::approvals::{
+    leads_needed, GoodwillRequest, GoodwillStatus, Ignored, Outcome, Refund, RefundStatus, Vote,
+};
 use crate::domain::audit::AuditAction;
 use crate::domain::billing::{Charge, EntryKind, WalletEntry};
 use crate::domain::ids::{CaseNumber, ChargeId, UserId};
@@ -18,14 +20,27 @@ use crate::domain::tickets::CaseStatus;
 use rust_decimal::Decimal;
 
 impl Work<'_> {
-    pub async fn reaction(&mut self, actor: &Actor, emoji: &str, target: &ReactTarget, added: bool) -> EngineResult<()> {
+    pub async fn reaction(
+        &mut self,
+        actor: &Actor,
+        emoji: &str,
+        target: &ReactTarget,
+        added: bool,
+    ) -> EngineResult<()> {
         self.reaction_seen(actor, emoji, target, added, None).await
     }
 
     /// A reaction as the chat platform has it (`present`), observed at `seen` (µs; `None`:
     /// a toggle event applied now). Observations of one voter apply newest first: one that
     /// arrives after a newer one was applied changes nothing (see [`Work::vote_at`]).
-    pub async fn reaction_seen(&mut self, actor: &Actor, emoji: &str, target: &ReactTarget, added: bool, seen: Option<i64>) -> EngineResult<()> {
+    pub async fn reaction_seen(
+        &mut self,
+        actor: &Actor,
+        emoji: &str,
+        target: &ReactTarget,
+        added: bool,
+        seen: Option<i64>,
+    ) -> EngineResult<()> {
         let cfg = &self.engine.cfg;
         let vote = if cfg.approve_emojis.iter().any(|e| e == emoji) {
             Vote::Approve
@@ -53,8 +68,13 @@ impl Work<'_> {
             let user = self.user(actor).await?;
             if added && user.roles.is_staff() {
                 let channel = self.engine.cfg.approvals_channel.clone();
-                self.say(&channel, Some(&user.id), None, "Nothing changed: that message is not a refund or goodwill request waiting for approval.")
-                    .await?;
+                self.say(
+                    &channel,
+                    Some(&user.id),
+                    None,
+                    "Nothing changed: that message is not a refund or goodwill request waiting for approval.",
+                )
+                .await?;
             }
             return Ok(());
         };
@@ -65,7 +85,15 @@ impl Work<'_> {
 
     /// A vote on a refund request, by reaction (`added`/removed) or by `/approve` and
     /// `/reject` (`by_command`, which answers even when nothing changes).
-    pub async fn vote(&mut self, user: &User, refund: Refund, vote: Vote, added: bool, channel: &str, by_command: bool) -> EngineResult<()> {
+    pub async fn vote(
+        &mut self,
+        user: &User,
+        refund: Refund,
+        vote: Vote,
+        added: bool,
+        channel: &str,
+        by_command: bool,
+    ) -> EngineResult<()> {
         self.vote_at(user, refund, vote, added, channel, by_command, None).await
     }
 
@@ -110,11 +138,18 @@ impl Work<'_> {
     }
 
     /// Writes one voter's approval with the compare-and-set; a lost race is a conflict.
-    async fn cas_vote(&mut self, refund: &Refund, voter: &UserId, from: Option<VoteRow>, to: VoteRow) -> EngineResult<()> {
+    async fn cas_vote(
+        &mut self,
+        refund: &Refund,
+        voter: &UserId,
+        from: Option<VoteRow>,
+        to: VoteRow,
+    ) -> EngineResult<()> {
         if self.tx.set_vote(refund.id, voter, from, to).await? {
             Ok(())
         } else {
-            Err(StoreError::Conflict(format!("the vote of {voter} on refund {} changed meanwhile", refund.id.0).into()).into())
+            Err(StoreError::Conflict(format!("the vote of {voter} on refund {} changed meanwhile", refund.id.0).into())
+                .into())
         }
     }
 
@@ -139,7 +174,11 @@ impl Work<'_> {
                 }
             }
         }
-        let outcome = if added { refund.react(&user.id, is_lead, vote, self.now) } else { refund.unreact(&user.id, vote, self.now) };
+        let outcome = if added {
+            refund.react(&user.id, is_lead, vote, self.now)
+        } else {
+            refund.unreact(&user.id, vote, self.now)
+        };
         let case_no = refund.case;
         let approvals = self.engine.cfg.approvals_channel.clone();
         let was = stored.is_some_and(|r| r.present);
@@ -157,35 +196,70 @@ impl Work<'_> {
             Outcome::Ignored(why) => {
                 if why.is_denial() {
                     self.deny(&user.id, channel, format!("{} ({case_no})", why.explain())).await?;
-                    self.audit(user.id.as_str(), Some(case_no), AuditAction::RefundVoteRefused, why.explain(), None).await?;
+                    self.audit(user.id.as_str(), Some(case_no), AuditAction::RefundVoteRefused, why.explain(), None)
+                        .await?;
                 } else if by_command || (added && why != Ignored::NotCounted) {
                     // A repeated ✅, or a vote on a decided request, is answered too: the
                     // person learns why nothing happened.
-                    self.say(channel, Some(&user.id), Some(case_no), format!("Nothing changed: {}.", why.explain())).await?;
+                    self.say(channel, Some(&user.id), Some(case_no), format!("Nothing changed: {}.", why.explain()))
+                        .await?;
                 }
             }
             Outcome::Counted { have, need } => {
                 refund.approvals.push(user.id.clone());
                 self.tx.update_refund(&refund).await?;
-                self.audit(user.id.as_str(), Some(case_no), AuditAction::RefundApprovalCounted, format!("{have} of {need} leads"), None).await?;
-                self.say(&approvals, None, Some(case_no), format!("{} approved the refund for {case_no} ({have} of {need} leads).", user.id)).await?;
+                self.audit(
+                    user.id.as_str(),
+                    Some(case_no),
+                    AuditAction::RefundApprovalCounted,
+                    format!("{have} of {need} leads"),
+                    None,
+                )
+                .await?;
+                self.say(
+                    &approvals,
+                    None,
+                    Some(case_no),
+                    format!("{} approved the refund for {case_no} ({have} of {need} leads).", user.id),
+                )
+                .await?;
             }
             Outcome::Withdrawn { have, need } => {
                 refund.approvals.retain(|u| *u != user.id);
                 self.tx.update_refund(&refund).await?;
-                self.audit(user.id.as_str(), Some(case_no), AuditAction::RefundApprovalWithdrawn, format!("{have} of {need} leads"), None).await?;
-                self.say(&approvals, None, Some(case_no), format!("{} withdrew their approval for {case_no} ({have} of {need} leads).", user.id))
-                    .await?;
+                self.audit(
+                    user.id.as_str(),
+                    Some(case_no),
+                    AuditAction::RefundApprovalWithdrawn,
+                    format!("{have} of {need} leads"),
+                    None,
+                )
+                .await?;
+                self.say(
+                    &approvals,
+                    None,
+                    Some(case_no),
+                    format!("{} withdrew their approval for {case_no} ({have} of {need} leads).", user.id),
+                )
+                .await?;
             }
             Outcome::Rejected => {
-                self.audit(user.id.as_str(), Some(case_no), AuditAction::RefundRejected, refund_words(&refund), None).await?;
+                self.audit(user.id.as_str(), Some(case_no), AuditAction::RefundRejected, refund_words(&refund), None)
+                    .await?;
                 let was_approved = !refund.approved_by.is_empty();
                 self.set_refund_status(&mut refund, RefundStatus::Rejected).await?;
                 if was_approved {
                     self.move_credits(&refund, Direction::GiveBack).await?;
                 }
-                self.say(&approvals, None, Some(case_no), format!("{} rejected the {} for {case_no}.", user.id, refund_words(&refund))).await?;
-                self.after_one_request_ends(case_no, &refund, user.id.as_str(), Msg::new("request-not-approved")).await?;
+                self.say(
+                    &approvals,
+                    None,
+                    Some(case_no),
+                    format!("{} rejected the {} for {case_no}.", user.id, refund_words(&refund)),
+                )
+                .await?;
+                self.after_one_request_ends(case_no, &refund, user.id.as_str(), Msg::new("request-not-approved"))
+                    .await?;
             }
             Outcome::Approved { by } => {
                 let by = match self.at_quorum(user, &mut refund, by).await? {
@@ -196,8 +270,13 @@ impl Work<'_> {
                 refund.approved_by = by;
                 self.approve(&mut refund, user.id.as_str()).await?;
                 let names: Vec<_> = refund.approved_by.iter().map(|u| u.to_string()).collect();
-                self.say(&approvals, None, Some(case_no), format!("Refund for {case_no} approved by {}; paying it now.", names.join(" and ")))
-                    .await?;
+                self.say(
+                    &approvals,
+                    None,
+                    Some(case_no),
+                    format!("Refund for {case_no} approved by {}; paying it now.", names.join(" and ")),
+                )
+                .await?;
             }
         }
         Ok(())
@@ -206,7 +285,10 @@ impl Work<'_> {
     /// A second lead's reaction on a goodwill request: ✅ credits it, ❌ refuses it.
     async fn goodwill_vote(&mut self, user: &User, mut g: GoodwillRequest, vote: Vote) -> EngineResult<()> {
         let approvals = self.engine.cfg.approvals_channel.clone();
-        if vote == Vote::Approve && user.roles.has(Role::Lead) && !self.authorize(user, Act::CreditGoodwill, Some(&g.account), &approvals).await? {
+        if vote == Vote::Approve
+            && user.roles.has(Role::Lead)
+            && !self.authorize(user, Act::CreditGoodwill, Some(&g.account), &approvals).await?
+        {
             return Ok(());
         }
         let cur = g.currency;
@@ -223,19 +305,29 @@ impl Work<'_> {
                 g.status = GoodwillStatus::Rejected;
                 g.decided_by = Some(user.id.clone());
                 self.tx.update_goodwill(&g).await?;
-                self.audit(user.id.as_str(), None, AuditAction::WalletGoodwillRejected, format!("{}: {money}: {}", g.account, g.reason), None)
-                    .await?;
+                self.audit(
+                    user.id.as_str(),
+                    None,
+                    AuditAction::WalletGoodwillRejected,
+                    format!("{}: {money}: {}", g.account, g.reason),
+                    None,
+                )
+                .await?;
                 self.say(
                     &approvals,
                     Some(&g.requested_by),
                     None,
-                    format!("{} refused the goodwill credit of {money} to {}; nothing was credited.", user.id, g.account),
+                    format!(
+                        "{} refused the goodwill credit of {money} to {}; nothing was credited.",
+                        user.id, g.account
+                    ),
                 )
                 .await?;
                 Ok(())
             }
             Outcome::Ignored(why) if why.is_denial() => {
-                self.deny(&user.id, &approvals, format!("{} (goodwill credit to {})", why.explain(), g.account)).await?;
+                self.deny(&user.id, &approvals, format!("{} (goodwill credit to {})", why.explain(), g.account))
+                    .await?;
                 self.audit(user.id.as_str(), None, AuditAction::WalletGoodwillVoteRefused, why.explain(), None).await
             }
             _ => Ok(()),
@@ -245,7 +337,13 @@ impl Work<'_> {
     /// One refund request of a case ended without money moving (rejected, refused at
     /// quorum): the customer hears about that request and the rest of the case's money
     /// truthfully, and the case moves only as far as the whole case allows.
-    pub async fn after_one_request_ends(&mut self, case_no: CaseNumber, ended: &Refund, actor: &str, how: Msg) -> EngineResult<()> {
+    pub async fn after_one_request_ends(
+        &mut self,
+        case_no: CaseNumber,
+        ended: &Refund,
+        actor: &str,
+        how: Msg,
+    ) -> EngineResult<()> {
         let Some(mut case) = self.tx.case(case_no).await? else { return Ok(()) };
         let refunds = self.tx.refunds_of_case(case_no).await?;
         let others_open = refunds.iter().any(|r| r.id != ended.id && r.status.is_open());
@@ -260,7 +358,13 @@ impl Work<'_> {
         } else if paid {
             self.set_status(&mut case, CaseStatus::Resolved, actor, Some(Msg::joined(vec![this, history], " "))).await
         } else {
-            self.set_status(&mut case, CaseStatus::Rejected, actor, Some(Msg::joined(vec![this, Msg::new("nothing-refunded")], " "))).await
+            self.set_status(
+                &mut case,
+                CaseStatus::Rejected,
+                actor,
+                Some(Msg::joined(vec![this, Msg::new("nothing-refunded")], " ")),
+            )
+            .await
         }
     }
 
@@ -294,9 +398,21 @@ impl Work<'_> {
                     if let Some(row) = self.tx.vote(refund.id, &id).await? {
                         self.cas_vote(refund, &id, Some(row), VoteRow { present: false, seq: row.seq }).await?;
                     }
-                    self.audit("system", Some(case_no), AuditAction::RefundApprovalDropped, format!("{id}'s approval no longer counts: {why}"), None)
-                        .await?;
-                    self.say(&approvals, None, Some(case_no), format!("{id}'s approval for {case_no} no longer counts: {why}.")).await?;
+                    self.audit(
+                        "system",
+                        Some(case_no),
+                        AuditAction::RefundApprovalDropped,
+                        format!("{id}'s approval no longer counts: {why}"),
+                        None,
+                    )
+                    .await?;
+                    self.say(
+                        &approvals,
+                        None,
+                        Some(case_no),
+                        format!("{id}'s approval for {case_no} no longer counts: {why}."),
+                    )
+                    .await?;
                 }
             }
         }
@@ -311,10 +427,26 @@ impl Work<'_> {
             let raised = need > refund.leads_needed;
             refund.leads_needed = need;
             self.tx.update_refund(refund).await?;
-            let more = if raised { format!(" With the other refunds on {} it now needs {need} leads.", refund.charge) } else { String::new() };
-            self.audit(voter.id.as_str(), Some(case_no), AuditAction::RefundApprovalCounted, format!("{have} of {need} leads"), None).await?;
-            self.say(&approvals, None, Some(case_no), format!("{} approved the refund for {case_no} ({have} of {need} leads).{more}", voter.id))
-                .await?;
+            let more = if raised {
+                format!(" With the other refunds on {} it now needs {need} leads.", refund.charge)
+            } else {
+                String::new()
+            };
+            self.audit(
+                voter.id.as_str(),
+                Some(case_no),
+                AuditAction::RefundApprovalCounted,
+                format!("{have} of {need} leads"),
+                None,
+            )
+            .await?;
+            self.say(
+                &approvals,
+                None,
+                Some(case_no),
+                format!("{} approved the refund for {case_no} ({have} of {need} leads).{more}", voter.id),
+            )
+            .await?;
             return Ok(AtQuorum::Short);
         }
         let payable = match self.still_payable(refund, charge.as_ref(), on_charge) {
@@ -342,8 +474,13 @@ impl Work<'_> {
                 )
                 .await?;
                 self.set_refund_status(refund, RefundStatus::Rejected).await?;
-                self.say(&approvals, None, Some(case_no), format!("The refund for {case_no} was not paid: it is no longer eligible ({why})."))
-                    .await?;
+                self.say(
+                    &approvals,
+                    None,
+                    Some(case_no),
+                    format!("The refund for {case_no} was not paid: it is no longer eligible ({why})."),
+                )
+                .await?;
                 self.after_one_request_ends(case_no, refund, "system", Msg::new("request-not-as-asked")).await?;
                 Ok(AtQuorum::Short)
             }
@@ -354,14 +491,21 @@ impl Work<'_> {
     /// the data as it is now. Time-based rules are judged at the request's time, as the
     /// policy says; a dispute or the cap, as they stand now.
     pub fn still_payable(&self, refund: &Refund, charge: Option<&Charge>, on_charge: Decimal) -> Payable {
-        let Some(charge) = charge else { return Payable::No(format!("the charge {} is no longer in the billing data", refund.charge)) };
+        let Some(charge) = charge else {
+            return Payable::No(format!("the charge {} is no longer in the billing data", refund.charge));
+        };
         if charge.disputed {
-            return Payable::Hold("the charge is disputed (an open chargeback): refunding it too would pay the customer twice".into());
+            return Payable::Hold(
+                "the charge is disputed (an open chargeback): refunding it too would pay the customer twice".into(),
+            );
         }
         let left = charge.amount - on_charge;
         if refund.amount > left {
             let c = charge.currency;
-            return Payable::No(format!("only {} {c} of the charge is left to refund", c.format(left.max(Decimal::ZERO))));
+            return Payable::No(format!(
+                "only {} {c} of the charge is left to refund",
+                c.format(left.max(Decimal::ZERO))
+            ));
         }
         Payable::Yes
     }
@@ -379,7 +523,8 @@ impl Work<'_> {
     pub async fn announce_hold(&mut self, refund: &Refund, why: &str) -> EngineResult<()> {
         let case_no = refund.case;
         let words = refund_words(refund);
-        self.audit("system", Some(case_no), AuditAction::RefundOnHold, format!("{words}: {why}"), Some("disputed")).await?;
+        self.audit("system", Some(case_no), AuditAction::RefundOnHold, format!("{words}: {why}"), Some("disputed"))
+            .await?;
         let approvals = self.engine.cfg.approvals_channel.clone();
         self.say(
             &approvals,
@@ -396,7 +541,11 @@ impl Work<'_> {
 
     /// The wallet value to take back when `refund` is paid: credits bought through the
     /// bot with this charge, in proportion to the part refunded.
-    pub async fn credits_of_refund(&mut self, charge: &ChargeId, amount: Decimal) -> EngineResult<Option<(Charge, Decimal)>> {
+    pub async fn credits_of_refund(
+        &mut self,
+        charge: &ChargeId,
+        amount: Decimal,
+    ) -> EngineResult<Option<(Charge, Decimal)>> {
         let Some(value) = self.tx.credit_purchase(charge).await? else { return Ok(None) };
         let Some(charge) = self.tx.charge(charge).await? else { return Ok(None) };
         if charge.amount.is_zero() {
@@ -499,11 +648,17 @@ impl Work<'_> {
         )
         .await?;
         let approvals = self.engine.cfg.approvals_channel.clone();
-        self.say(&approvals, None, Some(refund.case), format!("The refund request for {} expired: not approved within {hours} hours.", refund.case))
-            .await?;
+        self.say(
+            &approvals,
+            None,
+            Some(refund.case),
+            format!("The refund request for {} expired: not approved within {hours} hours.", refund.case),
+        )
+        .await?;
         if let Some(mut case) = self.tx.case(refund.case).await? {
             if case.status == CaseStatus::AwaitingApproval {
-                self.set_status(&mut case, CaseStatus::Open, "system", Some(Msg::new("why-approval-timed-out"))).await?;
+                self.set_status(&mut case, CaseStatus::Open, "system", Some(Msg::new("why-approval-timed-out")))
+                    .await?;
             }
         }
         Ok(true)

@@ -28,7 +28,13 @@ pub(crate) enum Pick {
 
 /// Finds the charge a message is about among the account's own charges: by id, invoice,
 /// then by amount, card digits, description words and what the intent implies.
-pub(crate) fn pick_charge(charges: &[Charge], ents: &Entities, intent: Intent, text: &str, window_minutes: i64) -> Pick {
+pub(crate) fn pick_charge(
+    charges: &[Charge],
+    ents: &Entities,
+    intent: Intent,
+    text: &str,
+    window_minutes: i64,
+) -> Pick {
     if let Some(id) = ents.transaction_id.as_deref() {
         return match charges.iter().find(|c| c.id.as_str() == id || c.id.as_str().eq_ignore_ascii_case(id)) {
             Some(c) => Pick::Found(Box::new(c.clone())),
@@ -93,7 +99,13 @@ impl Work<'_> {
     /// enough to tell ([`l10n::detected_language`]), else the one remembered for them (so "ok" or
     /// "1" keeps it), else English. A language without message files is answered in
     /// English, and the customer is told so once (until their language changes).
-    pub async fn settle_language(&mut self, user: &User, text: &str, c: &Classification, channel: &str) -> EngineResult<()> {
+    pub async fn settle_language(
+        &mut self,
+        user: &User,
+        text: &str,
+        c: &Classification,
+        channel: &str,
+    ) -> EngineResult<()> {
         let stored = self.tx.customer_language(&user.id).await?;
         let english = CustomerLanguage { lang: Lang::En, fallback_noted: false };
         let remembered = match (l10n::detected_language(text, c), stored) {
@@ -125,7 +137,8 @@ impl Work<'_> {
         channel: &str,
     ) -> EngineResult<()> {
         // The answer to a question back routes the message it was about, while it is fresh.
-        let pending = self.tx.take_question(&user.id).await?.filter(|q| self.now - q.asked_at <= self.engine.cfg.question_expiry);
+        let pending =
+            self.tx.take_question(&user.id).await?.filter(|q| self.now - q.asked_at <= self.engine.cfg.question_expiry);
         if let Some(q) = pending {
             if let Some(intent) = chosen(text, &q.choices) {
                 self.audit(user.id.as_str(), None, AuditAction::MessageClarified, intent.to_string(), None).await?;
@@ -137,7 +150,14 @@ impl Work<'_> {
             ents.card_last4 = redacted_last4.map(str::to_string);
         }
         let intent = c.intent;
-        self.audit(user.id.as_str(), None, AuditAction::MessageClassified, format!("{} ({:.2})", intent, c.confidence), None).await?;
+        self.audit(
+            user.id.as_str(),
+            None,
+            AuditAction::MessageClassified,
+            format!("{} ({:.2})", intent, c.confidence),
+            None,
+        )
+        .await?;
         if self.answer_to_question(user, text, &ents, channel).await? {
             return Ok(());
         }
@@ -149,7 +169,9 @@ impl Work<'_> {
         if c.confidence < crate::nlu::ASK_BELOW && choices.len() >= 2 {
             let mut ask = vec![Msg::new("question-intro")];
             for (n, i) in choices.iter().enumerate() {
-                ask.push(Msg::new("question-choice").with("number", (n + 1).to_string()).with("reading", l10n::reading(*i)));
+                ask.push(
+                    Msg::new("question-choice").with("number", (n + 1).to_string()).with("reading", l10n::reading(*i)),
+                );
             }
             ask.push(Msg::new("question-outro"));
             self.say_to(channel, &user.id, None, Msg::joined(ask, "\n")).await?;
@@ -161,7 +183,14 @@ impl Work<'_> {
     }
 
     /// Acts on a message whose meaning is settled.
-    async fn route(&mut self, user: &User, intent: Intent, ents: &Entities, text: &str, channel: &str) -> EngineResult<()> {
+    async fn route(
+        &mut self,
+        user: &User,
+        intent: Intent,
+        ents: &Entities,
+        text: &str,
+        channel: &str,
+    ) -> EngineResult<()> {
         let ents = ents.clone();
         if intent.opens_case() {
             return self.case_message(user, intent, &ents, text, channel).await;
@@ -189,7 +218,13 @@ impl Work<'_> {
     /// next message is read as the answer first — one of their own charges named by its
     /// id in any form, or an amount (and date) that picks exactly one; without a linked
     /// account, an email or account id for staff to confirm. `false`: not an answer.
-    async fn answer_to_question(&mut self, user: &User, text: &str, ents: &Entities, channel: &str) -> EngineResult<bool> {
+    async fn answer_to_question(
+        &mut self,
+        user: &User,
+        text: &str,
+        ents: &Entities,
+        channel: &str,
+    ) -> EngineResult<bool> {
         let open = self.tx.open_cases_of(&user.id).await?;
         let Some(mut case) = open.into_iter().find(|c| c.status == CaseStatus::AwaitingInfo) else { return Ok(false) };
         let tokens: Vec<&str> = text
@@ -211,7 +246,10 @@ impl Work<'_> {
                 let amount = ents.amount.as_deref().and_then(|a| Decimal::from_str(a).ok());
                 let date = tokens.iter().find_map(|t| chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").ok());
                 let fits: Vec<&Charge> = match amount {
-                    Some(a) => charges.iter().filter(|c| c.amount == a && date.is_none_or(|d| c.at.date_naive() == d)).collect(),
+                    Some(a) => charges
+                        .iter()
+                        .filter(|c| c.amount == a && date.is_none_or(|d| c.at.date_naive() == d))
+                        .collect(),
                     None => Vec::new(),
                 };
                 match fits.as_slice() {
@@ -224,7 +262,14 @@ impl Work<'_> {
         case.charge = Some(charge.id.clone());
         case.updated_at = self.now;
         self.tx.update_case(&case).await?;
-        self.audit(user.id.as_str(), Some(case.number), AuditAction::CaseMessage, format!("answered which charge: {}", charge.id), None).await?;
+        self.audit(
+            user.id.as_str(),
+            Some(case.number),
+            AuditAction::CaseMessage,
+            format!("answered which charge: {}", charge.id),
+            None,
+        )
+        .await?;
         let pick = Pick::Found(Box::new(charge.clone()));
         self.after_case_update(&mut case, Some(&charge), &pick, &charges, user, channel).await?;
         Ok(true)
@@ -233,7 +278,9 @@ impl Work<'_> {
     /// An unlinked customer answers with an email or account id: staff are asked to
     /// confirm and link (the answer is the same whether such an account exists or not).
     async fn link_answer(&mut self, user: &User, case: &mut Case, tokens: &[&str]) -> EngineResult<bool> {
-        let email = tokens.iter().find(|t| t.split_once('@').is_some_and(|(name, domain)| !name.is_empty() && domain.contains('.')));
+        let email = tokens
+            .iter()
+            .find(|t| t.split_once('@').is_some_and(|(name, domain)| !name.is_empty() && domain.contains('.')));
         let mut given = email.map(|e| e.to_string());
         if given.is_none() {
             for t in tokens {
@@ -245,10 +292,19 @@ impl Work<'_> {
         }
         let Some(given) = given else { return Ok(false) };
         let n = case.number;
-        self.audit(user.id.as_str(), Some(n), AuditAction::CaseLinkRequested, format!("{} says their billing account is {given}", user.id), None)
-            .await?;
+        self.audit(
+            user.id.as_str(),
+            Some(n),
+            AuditAction::CaseLinkRequested,
+            format!("{} says their billing account is {given}", user.id),
+            None,
+        )
+        .await?;
         let approvals = self.engine.cfg.approvals_channel.clone();
-        let text = format!("{} ({n}) says their billing account is {given}: check it, then link them with /link {} <account>.", user.id, user.id);
+        let text = format!(
+            "{} ({n}) says their billing account is {given}: check it, then link them with /link {} <account>.",
+            user.id, user.id
+        );
         self.say(&approvals, None, Some(n), text).await?;
         let thanks = Msg::new("link-passed-on").with("given", given);
         self.set_status(case, CaseStatus::Open, user.id.as_str(), Some(thanks)).await?;
@@ -256,14 +312,25 @@ impl Work<'_> {
     }
 
     /// Tickets 1 and 4: open a case or join the open one about the same charge.
-    async fn case_message(&mut self, user: &User, intent: Intent, ents: &Entities, text: &str, channel: &str) -> EngineResult<()> {
+    async fn case_message(
+        &mut self,
+        user: &User,
+        intent: Intent,
+        ents: &Entities,
+        text: &str,
+        channel: &str,
+    ) -> EngineResult<()> {
         let Some(account) = user.account.clone() else {
             return self.case_without_account(user, intent, channel).await;
         };
         let charges = self.tx.charges_of(&account).await?;
         let open = self.tx.open_cases_of(&user.id).await?;
         // A case named in the message, if it is theirs and open, is the one to join.
-        let named = ents.case_id.as_deref().and_then(|c| CaseNumber::from_str(c).ok()).and_then(|n| open.iter().find(|c| c.number == n).cloned());
+        let named = ents
+            .case_id
+            .as_deref()
+            .and_then(|c| CaseNumber::from_str(c).ok())
+            .and_then(|n| open.iter().find(|c| c.number == n).cloned());
         let pick = pick_charge(&charges, ents, intent, text, self.engine.cfg.policy.duplicate_window_minutes);
         let charge = match &pick {
             Pick::Found(c) => Some((**c).clone()),
@@ -273,7 +340,11 @@ impl Work<'_> {
         // problem opens a case of its own instead of piling into one without a charge.
         let same_topic = |c: &&Case| c.charge.is_none() && same_topic(c.intent, intent);
         let existing = named.or_else(|| match &charge {
-            Some(ch) => open.iter().find(|c| c.charge.as_ref() == Some(&ch.id)).or_else(|| open.iter().find(same_topic)).cloned(),
+            Some(ch) => open
+                .iter()
+                .find(|c| c.charge.as_ref() == Some(&ch.id))
+                .or_else(|| open.iter().find(same_topic))
+                .cloned(),
             None => open.iter().find(same_topic).cloned(),
         });
         match existing {
@@ -294,8 +365,21 @@ impl Work<'_> {
                     self.tx.update_case(&case).await?;
                 }
                 // The customer's own words (already redacted), so staff read them in /ticket.
-                self.audit(user.id.as_str(), Some(case.number), AuditAction::CaseMessage, format!("({intent}) {}", clip(text)), None).await?;
-                self.say_to(channel, &user.id, Some(case.number), Msg::new("case-added").with("case", case.number.to_string())).await?;
+                self.audit(
+                    user.id.as_str(),
+                    Some(case.number),
+                    AuditAction::CaseMessage,
+                    format!("({intent}) {}", clip(text)),
+                    None,
+                )
+                .await?;
+                self.say_to(
+                    channel,
+                    &user.id,
+                    Some(case.number),
+                    Msg::new("case-added").with("case", case.number.to_string()),
+                )
+                .await?;
                 self.after_case_update(&mut case, charge.as_ref(), &pick, &charges, user, channel).await
             }
             None => {
@@ -314,9 +398,24 @@ impl Work<'_> {
                 };
                 self.tx.insert_case(&case).await?;
                 self.push_ticket(&case).await?;
-                self.audit(user.id.as_str(), Some(number), AuditAction::CaseOpened, format!("{intent} for account {account}"), None).await?;
-                self.audit(user.id.as_str(), Some(number), AuditAction::CaseMessage, format!("({intent}) {}", clip(text)), None).await?;
-                let opened = Msg::new("case-opened").with("case", number.to_string()).with("topic", l10n::topic(intent));
+                self.audit(
+                    user.id.as_str(),
+                    Some(number),
+                    AuditAction::CaseOpened,
+                    format!("{intent} for account {account}"),
+                    None,
+                )
+                .await?;
+                self.audit(
+                    user.id.as_str(),
+                    Some(number),
+                    AuditAction::CaseMessage,
+                    format!("({intent}) {}", clip(text)),
+                    None,
+                )
+                .await?;
+                let opened =
+                    Msg::new("case-opened").with("case", number.to_string()).with("topic", l10n::topic(intent));
                 self.say_to(channel, &user.id, Some(number), opened).await?;
                 // A case opened waiting for info already tells its status in the question.
                 self.after_case_update(&mut case, charge.as_ref(), &pick, &charges, user, channel).await
@@ -345,21 +444,31 @@ impl Work<'_> {
             return self.ask_for_charge(case, pick, charges, user, channel).await;
         };
         if case.status == CaseStatus::AwaitingInfo {
-            self.set_status(case, CaseStatus::Open, "system", Some(Msg::new("case-about-charge").with("charge", charge.id.to_string()))).await?;
+            self.set_status(
+                case,
+                CaseStatus::Open,
+                "system",
+                Some(Msg::new("case-about-charge").with("charge", charge.id.to_string())),
+            )
+            .await?;
         }
         let e = self.eligibility_of(&charge, None).await?;
         let text = match (&e.decision, case.intent) {
-            (_, Intent::PaymentFailed | Intent::PaymentPending) => Msg::new("charge-payment-check").with("charge", l10n::charge_summary(&charge)),
+            (_, Intent::PaymentFailed | Intent::PaymentPending) => {
+                Msg::new("charge-payment-check").with("charge", l10n::charge_summary(&charge))
+            }
             (Decision::Refused(Refusal::Disputed), _) => {
                 self.set_status(case, CaseStatus::Escalated, "system", Some(Msg::new("why-chargeback-open"))).await?;
-                Msg::new("charge-disputed").with("charge", charge.id.to_string()).with("explanation", l10n::eligibility(&e))
+                Msg::new("charge-disputed")
+                    .with("charge", charge.id.to_string())
+                    .with("explanation", l10n::eligibility(&e))
             }
-            (Decision::Eligible { .. }, _) => {
-                Msg::new("charge-eligible").with("charge", l10n::charge_summary(&charge)).with("explanation", l10n::eligibility(&e))
-            }
-            (Decision::Refused(_), _) => {
-                Msg::new("charge-refused").with("charge", l10n::charge_summary(&charge)).with("explanation", l10n::eligibility(&e))
-            }
+            (Decision::Eligible { .. }, _) => Msg::new("charge-eligible")
+                .with("charge", l10n::charge_summary(&charge))
+                .with("explanation", l10n::eligibility(&e)),
+            (Decision::Refused(_), _) => Msg::new("charge-refused")
+                .with("charge", l10n::charge_summary(&charge))
+                .with("explanation", l10n::eligibility(&e)),
         };
         self.say_to(channel, &user.id, Some(case.number), text).await?;
         if case.intent == Intent::Dispute {
@@ -378,7 +487,14 @@ impl Work<'_> {
         self.set_status(case, CaseStatus::Escalated, "system", None).await
     }
 
-    async fn ask_for_charge(&mut self, case: &mut Case, pick: &Pick, charges: &[Charge], user: &User, channel: &str) -> EngineResult<()> {
+    async fn ask_for_charge(
+        &mut self,
+        case: &mut Case,
+        pick: &Pick,
+        charges: &[Charge],
+        user: &User,
+        channel: &str,
+    ) -> EngineResult<()> {
         if case.intent == Intent::Dispute {
             self.chargeback_threat(case, user, channel).await?;
         }
@@ -387,7 +503,12 @@ impl Work<'_> {
             sentences.push(Msg::new("charge-not-found").with("reference", r.as_str()));
         }
         sentences.push(Msg::new("which-charge"));
-        let recent: Vec<Msg> = charges.iter().rev().take(5).map(|c| Msg::new("recent-charge").with("charge", l10n::charge_summary(c))).collect();
+        let recent: Vec<Msg> = charges
+            .iter()
+            .rev()
+            .take(5)
+            .map(|c| Msg::new("recent-charge").with("charge", l10n::charge_summary(c)))
+            .collect();
         let text = if recent.is_empty() {
             sentences.push(Msg::new("no-charges-yet"));
             Msg::joined(sentences, " ")
@@ -404,7 +525,13 @@ impl Work<'_> {
     async fn case_without_account(&mut self, user: &User, intent: Intent, channel: &str) -> EngineResult<()> {
         let open = self.tx.open_cases_of(&user.id).await?;
         if let Some(case) = open.first() {
-            self.say_to(channel, &user.id, Some(case.number), Msg::new("case-added-unlinked").with("case", case.number.to_string())).await?;
+            self.say_to(
+                channel,
+                &user.id,
+                Some(case.number),
+                Msg::new("case-added-unlinked").with("case", case.number.to_string()),
+            )
+            .await?;
             return Ok(());
         }
         let number = self.tx.next_case_number().await?;
@@ -421,8 +548,16 @@ impl Work<'_> {
         };
         self.tx.insert_case(&case).await?;
         self.push_ticket(&case).await?;
-        self.audit(user.id.as_str(), Some(number), AuditAction::CaseOpened, format!("{intent}, no account linked"), None).await?;
-        let opened = Msg::new("case-opened-unlinked").with("case", number.to_string()).with("topic", l10n::topic(intent));
+        self.audit(
+            user.id.as_str(),
+            Some(number),
+            AuditAction::CaseOpened,
+            format!("{intent}, no account linked"),
+            None,
+        )
+        .await?;
+        let opened =
+            Msg::new("case-opened-unlinked").with("case", number.to_string()).with("topic", l10n::topic(intent));
         self.say_to(channel, &user.id, Some(number), opened).await?;
         Ok(())
     }
@@ -443,7 +578,14 @@ impl Work<'_> {
         let deliberate_purchase = self.tx.credit_purchase(&charge.id).await?.is_some();
         let sub = self.tx.subscription_of_charge(&charge.id).await?;
         let refunded = self.on_charge(&charge.id, None).await?;
-        let ctx = RefundContext { charge, subscription: sub.as_ref(), account_charges: &charges, refunded, requested, deliberate_purchase };
+        let ctx = RefundContext {
+            charge,
+            subscription: sub.as_ref(),
+            account_charges: &charges,
+            refunded,
+            requested,
+            deliberate_purchase,
+        };
         Ok(eligibility(&ctx, &self.engine.cfg.policy, self.now))
     }
 
@@ -452,7 +594,8 @@ impl Work<'_> {
             return self.no_account(user, channel).await;
         };
         let wallets = self.tx.wallets_of(&account).await?;
-        let parts: Vec<String> = wallets.iter().map(|w| format!("{} {}", w.currency.format(w.balance), w.currency)).collect();
+        let parts: Vec<String> =
+            wallets.iter().map(|w| format!("{} {}", w.currency.format(w.balance), w.currency)).collect();
         let text = Msg::new("wallet-balance").with("account", account.to_string()).with("balances", parts.join(", "));
         self.say_to(channel, &user.id, None, text).await?;
         Ok(())
@@ -460,7 +603,8 @@ impl Work<'_> {
 
     pub async fn balance_words(&mut self, account: &AccountId) -> EngineResult<String> {
         let wallets = self.tx.wallets_of(account).await?;
-        let parts: Vec<String> = wallets.iter().map(|w| format!("{} {}", w.currency.format(w.balance), w.currency)).collect();
+        let parts: Vec<String> =
+            wallets.iter().map(|w| format!("{} {}", w.currency.format(w.balance), w.currency)).collect();
         Ok(format!("The wallet balance of {account} is {}.", parts.join(", ")))
     }
 
@@ -478,8 +622,13 @@ impl Work<'_> {
         let policy = match self.engine.cfg.policy.in_currency(cur) {
             Ok(p) => p,
             Err(why) => {
-                self.say_to(channel, &user.id, None, Msg::new("credits-not-sold").with("currency", cur.to_string()).with("why", why.to_string()))
-                    .await?;
+                self.say_to(
+                    channel,
+                    &user.id,
+                    None,
+                    Msg::new("credits-not-sold").with("currency", cur.to_string()).with("why", why.to_string()),
+                )
+                .await?;
                 return Ok(());
             }
         };
@@ -523,7 +672,9 @@ impl Work<'_> {
                         .with("total", money(p.total))
                         .with("value", money(p.value))
                 }
-                Err(why) => Msg::new("auto-recharge-unpriced").with("account", account.to_string()).with("why", why.to_string()),
+                Err(why) => {
+                    Msg::new("auto-recharge-unpriced").with("account", account.to_string()).with("why", why.to_string())
+                }
             },
             None => Msg::new("auto-recharge-off").with("account", account.to_string()),
         };
@@ -550,7 +701,8 @@ impl Work<'_> {
                     RefundStatus::Succeeded => {
                         let notes = self.tx.credit_notes_of(&r.charge).await?;
                         match notes.iter().find(|n| n.amount == r.amount) {
-                            Some(n) => Msg::new("refund-state-sent-on").with("date", n.at.format("%Y-%m-%d %H:%M UTC").to_string()),
+                            Some(n) => Msg::new("refund-state-sent-on")
+                                .with("date", n.at.format("%Y-%m-%d %H:%M UTC").to_string()),
                             None => Msg::new("refund-state-sent"),
                         }
                     }
@@ -571,7 +723,9 @@ impl Work<'_> {
         }
         let text = if lines.is_empty() {
             match cases.iter().find(|c| c.status.is_open()) {
-                Some(c) => Msg::new("no-refund-yet").with("case", c.number.to_string()).with("status", l10n::status(c.status)),
+                Some(c) => {
+                    Msg::new("no-refund-yet").with("case", c.number.to_string()).with("status", l10n::status(c.status))
+                }
                 None => Msg::new("no-refund-found"),
             }
         } else {
@@ -612,11 +766,25 @@ impl Work<'_> {
         let open = self.tx.open_cases_of(&user.id).await?;
         match open.into_iter().next() {
             Some(case) if case.status == CaseStatus::Escalated => {
-                self.say_to(channel, &user.id, Some(case.number), Msg::new("already-with-lead").with("case", case.number.to_string())).await?;
+                self.say_to(
+                    channel,
+                    &user.id,
+                    Some(case.number),
+                    Msg::new("already-with-lead").with("case", case.number.to_string()),
+                )
+                .await?;
             }
             Some(mut case) => {
-                self.audit(user.id.as_str(), Some(case.number), AuditAction::CaseEscalationAsked, "customer asked for escalation", None).await?;
-                self.set_status(&mut case, CaseStatus::Escalated, user.id.as_str(), Some(Msg::new("lead-takes-it"))).await?;
+                self.audit(
+                    user.id.as_str(),
+                    Some(case.number),
+                    AuditAction::CaseEscalationAsked,
+                    "customer asked for escalation",
+                    None,
+                )
+                .await?;
+                self.set_status(&mut case, CaseStatus::Escalated, user.id.as_str(), Some(Msg::new("lead-takes-it")))
+                    .await?;
             }
             None => {
                 self.say_to(channel, &user.id, None, Msg::new("nothing-to-escalate")).await?;
@@ -629,7 +797,8 @@ impl Work<'_> {
     async fn other_message(&mut self, user: &User, ents: &Entities, text: &str, channel: &str) -> EngineResult<()> {
         let has_charge_hint = ents.transaction_id.is_some() || ents.invoice_id.is_some() || ents.amount.is_some();
         if has_charge_hint {
-            let waiting = self.tx.open_cases_of(&user.id).await?.into_iter().find(|c| c.status == CaseStatus::AwaitingInfo);
+            let waiting =
+                self.tx.open_cases_of(&user.id).await?.into_iter().find(|c| c.status == CaseStatus::AwaitingInfo);
             if let Some(case) = waiting {
                 return self.case_message(user, case.intent, ents, text, channel).await;
             }
@@ -660,8 +829,22 @@ fn clip(text: &str) -> String {
 
 /// A short thank-you ("thanks!", "got it, thank you", "gracias"), not a request.
 fn is_thanks(text: &str) -> bool {
-    const WORDS: [&str; 14] =
-        ["thanks", "thank", "thx", "ty", "cheers", "gracias", "obrigado", "obrigada", "merci", "danke", "grazie", "bedankt", "ありがとう", "谢谢"];
+    const WORDS: [&str; 14] = [
+        "thanks",
+        "thank",
+        "thx",
+        "ty",
+        "cheers",
+        "gracias",
+        "obrigado",
+        "obrigada",
+        "merci",
+        "danke",
+        "grazie",
+        "bedankt",
+        "ありがとう",
+        "谢谢",
+    ];
     let lower = text.to_lowercase();
     let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
     words.len() <= 6 && words.iter().any(|w| WORDS.contains(w))
@@ -679,7 +862,10 @@ fn credits_mentioned(text: &str) -> Option<u32> {
     let lower = text.to_lowercase();
     let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
     words.windows(2).find_map(|w| {
-        let is_credit_word = w[1].starts_with("credit") || w[1].starts_with("crédit") || w[1].starts_with("crédito") || w[1].starts_with("guthaben");
+        let is_credit_word = w[1].starts_with("credit")
+            || w[1].starts_with("crédit")
+            || w[1].starts_with("crédito")
+            || w[1].starts_with("guthaben");
         if is_credit_word {
             w[0].parse().ok()
         } else {
@@ -746,11 +932,17 @@ mod tests {
         let e = Entities::default();
         assert_eq!(found(pick_charge(&all, &e, Intent::DuplicateCharge, "charged twice", 10)).as_deref(), Some("ch_2"));
         // description words
-        assert_eq!(found(pick_charge(&all, &e, Intent::RefundRequest, "the report export failed", 10)).as_deref(), Some("ch_3"));
+        assert_eq!(
+            found(pick_charge(&all, &e, Intent::RefundRequest, "the report export failed", 10)).as_deref(),
+            Some("ch_3")
+        );
         // nothing to go on
         assert!(matches!(pick_charge(&all, &e, Intent::RefundRequest, "refund please", 10), Pick::Unclear));
         // a single charge is the one
-        assert_eq!(found(pick_charge(&all[2..], &e, Intent::RefundRequest, "refund please", 10)).as_deref(), Some("ch_3"));
+        assert_eq!(
+            found(pick_charge(&all[2..], &e, Intent::RefundRequest, "refund please", 10)).as_deref(),
+            Some("ch_3")
+        );
     }
 
     #[test]

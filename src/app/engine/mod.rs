@@ -170,7 +170,9 @@ impl Event {
     pub fn without_nul(self) -> Event {
         let actor = |a: Actor| Actor { id: UserId::new(no_nul(a.id.as_str())), roles: a.roles };
         match self {
-            Event::Message { actor: a, text, channel } => Event::Message { actor: actor(a), text: no_nul(&text), channel: no_nul(&channel) },
+            Event::Message { actor: a, text, channel } => {
+                Event::Message { actor: actor(a), text: no_nul(&text), channel: no_nul(&channel) }
+            }
             Event::Reaction { actor: a, emoji, target, added } => Event::Reaction {
                 actor: actor(a),
                 emoji: no_nul(&emoji),
@@ -190,7 +192,9 @@ impl Event {
                 present,
                 seen,
             },
-            Event::Usage { account, conversations } => Event::Usage { account: AccountId::new(no_nul(account.as_str())), conversations },
+            Event::Usage { account, conversations } => {
+                Event::Usage { account: AccountId::new(no_nul(account.as_str())), conversations }
+            }
             Event::Roles { actor: a } => Event::Roles { actor: actor(a) },
             Event::Tick => Event::Tick,
         }
@@ -267,8 +271,13 @@ impl Engine {
                 let mut w = self.work(now).await?;
                 if w.tx.first_delivery(&key).await? {
                     let approvals = self.cfg.approvals_channel.clone();
-                    w.say(&approvals, None, None, format!("Daily summary for the 24 hours up to {}:\n{text}", now.format("%Y-%m-%d %H:%M UTC")))
-                        .await?;
+                    w.say(
+                        &approvals,
+                        None,
+                        None,
+                        format!("Daily summary for the 24 hours up to {}:\n{text}", now.format("%Y-%m-%d %H:%M UTC")),
+                    )
+                    .await?;
                 }
                 w.commit().await
             }
@@ -334,7 +343,9 @@ impl Engine {
         match self.retrying(|| self.handle_once(event.clone(), at, dedupe)).await {
             // A write the store refused (a value out of its range): nothing of the event
             // was written; the speaker is told why, the refusal is audited.
-            Err(EngineError::Store(StoreError::Refused(why))) => self.retrying(|| self.refused(&event, at, dedupe, &why)).await?,
+            Err(EngineError::Store(StoreError::Refused(why))) => {
+                self.retrying(|| self.refused(&event, at, dedupe, &why)).await?
+            }
             other => other?,
         }
         self.run_timers_if_due(at).await?;
@@ -351,7 +362,9 @@ impl Engine {
         }
         let (actor, channel) = match event {
             Event::Message { actor, channel, .. } => (Some(&actor.id), channel.clone()),
-            Event::Reaction { actor, .. } | Event::ReactionSeen { actor, .. } => (Some(&actor.id), self.cfg.approvals_channel.clone()),
+            Event::Reaction { actor, .. } | Event::ReactionSeen { actor, .. } => {
+                (Some(&actor.id), self.cfg.approvals_channel.clone())
+            }
             Event::Usage { .. } | Event::Roles { .. } | Event::Tick => (None, String::new()),
         };
         if let Some(to) = actor {
@@ -395,7 +408,9 @@ impl Engine {
         match event {
             Event::Message { actor, text, channel } => w.message(&actor, &text, &channel).await?,
             Event::Reaction { actor, emoji, target, added } => w.reaction(&actor, &emoji, &target, added).await?,
-            Event::ReactionSeen { actor, emoji, target, present, seen } => w.reaction_seen(&actor, &emoji, &target, present, Some(seen)).await?,
+            Event::ReactionSeen { actor, emoji, target, present, seen } => {
+                w.reaction_seen(&actor, &emoji, &target, present, Some(seen)).await?
+            }
             Event::Usage { account, conversations } => w.usage(&account, conversations).await?,
             Event::Roles { actor } => w.roles_changed(&actor).await?,
             Event::Tick => {}
@@ -437,11 +452,21 @@ impl Engine {
 
     // ---- fixtures: the billing data the bot starts from (replay, demo, import) ----
 
-    pub async fn seed_account(&self, account: &Account, wallet: Option<Decimal>, at: DateTime<Utc>) -> EngineResult<()> {
+    pub async fn seed_account(
+        &self,
+        account: &Account,
+        wallet: Option<Decimal>,
+        at: DateTime<Utc>,
+    ) -> EngineResult<()> {
         self.retrying(|| self.seed_account_once(account, wallet, at)).await
     }
 
-    async fn seed_account_once(&self, account: &Account, wallet: Option<Decimal>, at: DateTime<Utc>) -> EngineResult<()> {
+    async fn seed_account_once(
+        &self,
+        account: &Account,
+        wallet: Option<Decimal>,
+        at: DateTime<Utc>,
+    ) -> EngineResult<()> {
         let mut w = self.work(at).await?;
         w.tx.put_account(account).await?;
         if let Some(amount) = wallet.filter(|a| !a.is_zero()) {
@@ -507,11 +532,24 @@ mod tests {
     #[test]
     fn nul_is_removed_from_every_text_of_an_event() {
         let e = Event::Message { actor: Actor::known("an\0a"), text: "hi\0 there".into(), channel: "sup\0port".into() };
-        assert_eq!(e.without_nul(), Event::Message { actor: Actor::known("ana"), text: "hi there".into(), channel: "support".into() });
-        let r = Event::Reaction { actor: Actor::known("kim"), emoji: "✅\0".into(), target: ReactTarget::Message("m\0\u{34}".into()), added: true };
+        assert_eq!(
+            e.without_nul(),
+            Event::Message { actor: Actor::known("ana"), text: "hi there".into(), channel: "support".into() }
+        );
+        let r = Event::Reaction {
+            actor: Actor::known("kim"),
+            emoji: "✅\0".into(),
+            target: ReactTarget::Message("m\0\u{34}".into()),
+            added: true,
+        };
         assert_eq!(
             r.without_nul(),
-            Event::Reaction { actor: Actor::known("kim"), emoji: "✅".into(), target: ReactTarget::Message("m4".into()), added: true }
+            Event::Reaction {
+                actor: Actor::known("kim"),
+                emoji: "✅".into(),
+                target: ReactTarget::Message("m4".into()),
+                added: true
+            }
         );
         let u = Event::Usage { account: AccountId::new("acct\0-1"), conversations: 3 };
         assert_eq!(u.without_nul(), Event::Usage { account: AccountId::new("acct-1"), conversations: 3 });

@@ -105,7 +105,12 @@ impl Engine {
                 "system",
                 Some(refund.case),
                 AuditAction::RefundPaidAfterFailed,
-                format!("{} was recorded failed; {} event {} says it was paid", refund_words(refund), u.provider, u.event_id),
+                format!(
+                    "{} was recorded failed; {} event {} says it was paid",
+                    refund_words(refund),
+                    u.provider,
+                    u.event_id
+                ),
                 None,
             )
             .await?;
@@ -127,7 +132,13 @@ impl Engine {
                     "system",
                     Some(refund.case),
                     AuditAction::RefundWebhookIgnored,
-                    format!("{} is {}; {} says {said} (event {})", refund_words(refund), refund.status.as_str(), u.provider, u.event_id),
+                    format!(
+                        "{} is {}; {} says {said} (event {})",
+                        refund_words(refund),
+                        refund.status.as_str(),
+                        u.provider,
+                        u.event_id
+                    ),
                     None,
                 )
                 .await?;
@@ -135,7 +146,10 @@ impl Engine {
             w.commit().await?;
             return Ok(WebhookOutcome::Ignored);
         }
-        if matches!(u.status, ProviderStatus::Pending) && refund.needs_lookup && refund.provider_ref.as_deref() == Some(u.provider_ref.as_str()) {
+        if matches!(u.status, ProviderStatus::Pending)
+            && refund.needs_lookup
+            && refund.provider_ref.as_deref() == Some(u.provider_ref.as_str())
+        {
             w.commit().await?; // still pending, as we knew
             return Ok(WebhookOutcome::Ignored);
         }
@@ -154,12 +168,25 @@ impl Engine {
 
     /// A dispute (chargeback) was opened on a charge: it is marked disputed (policy
     /// rule 7) and its open case escalated, or a case opened for the leads.
-    pub async fn charge_disputed(&self, provider: &str, event_id: &str, charge_id: &ChargeId, at: DateTime<Utc>) -> EngineResult<WebhookOutcome> {
-        let (provider, event_id, charge_id) = (&no_nul(provider), &no_nul(event_id), &ChargeId::new(no_nul(charge_id.as_str())));
+    pub async fn charge_disputed(
+        &self,
+        provider: &str,
+        event_id: &str,
+        charge_id: &ChargeId,
+        at: DateTime<Utc>,
+    ) -> EngineResult<WebhookOutcome> {
+        let (provider, event_id, charge_id) =
+            (&no_nul(provider), &no_nul(event_id), &ChargeId::new(no_nul(charge_id.as_str())));
         self.retrying(|| self.charge_disputed_once(provider, event_id, charge_id, at)).await
     }
 
-    async fn charge_disputed_once(&self, provider: &str, event_id: &str, charge_id: &ChargeId, at: DateTime<Utc>) -> EngineResult<WebhookOutcome> {
+    async fn charge_disputed_once(
+        &self,
+        provider: &str,
+        event_id: &str,
+        charge_id: &ChargeId,
+        at: DateTime<Utc>,
+    ) -> EngineResult<WebhookOutcome> {
         let mut w = self.work(at).await?;
         let Some(charge) = w.tx.charge(charge_id).await?.filter(|c| c.provider == provider) else {
             drop(w);
@@ -174,13 +201,23 @@ impl Engine {
             return Ok(WebhookOutcome::Ignored);
         }
         w.tx.set_disputed(&charge.id, true).await?;
-        let open = w.tx.open_cases_of_account(&charge.account).await?.into_iter().find(|c| c.charge.as_ref() == Some(&charge.id));
+        let open =
+            w.tx.open_cases_of_account(&charge.account)
+                .await?
+                .into_iter()
+                .find(|c| c.charge.as_ref() == Some(&charge.id));
         let mut case = match open {
             Some(c) => c,
             None => {
                 let c = w.new_case(&charge, Intent::Dispute).await?;
-                w.audit("system", Some(c.number), AuditAction::CaseOpened, format!("{provider} reported a dispute on charge {}", charge.id), None)
-                    .await?;
+                w.audit(
+                    "system",
+                    Some(c.number),
+                    AuditAction::CaseOpened,
+                    format!("{provider} reported a dispute on charge {}", charge.id),
+                    None,
+                )
+                .await?;
                 c
             }
         };
@@ -192,17 +229,27 @@ impl Engine {
             Some("disputed"),
         )
         .await?;
-        w.set_status(&mut case, CaseStatus::Escalated, "system", Some(crate::app::l10n::Msg::new("why-bank-dispute"))).await?;
+        w.set_status(&mut case, CaseStatus::Escalated, "system", Some(crate::app::l10n::Msg::new("why-bank-dispute")))
+            .await?;
         // Policy rule 7: no refund of a disputed charge. Every request waiting for
         // approval, and every approved one not yet sent, goes on hold; one being sent
         // right now (leased) is re-checked by its worker just before the call.
         for held in w.tx.hold_refunds(&charge.id, at).await? {
             w.push_refund(&held).await?;
-            w.announce_hold(&held, "the charge is disputed (an open chargeback): refunding it too would pay the customer twice").await?;
+            w.announce_hold(
+                &held,
+                "the charge is disputed (an open chargeback): refunding it too would pay the customer twice",
+            )
+            .await?;
         }
         let approvals = self.cfg.approvals_channel.clone();
-        w.say(&approvals, None, Some(case.number), format!("{provider} reports a dispute on charge {}: {} is escalated.", charge.id, case.number))
-            .await?;
+        w.say(
+            &approvals,
+            None,
+            Some(case.number),
+            format!("{provider} reports a dispute on charge {}: {} is escalated.", charge.id, case.number),
+        )
+        .await?;
         w.commit().await?;
         Ok(WebhookOutcome::Applied)
     }
@@ -229,14 +276,21 @@ impl Engine {
             return Ok(Imported::Existing);
         }
         if w.tx.account(&charge.account).await?.is_none() {
-            w.tx.put_account(&Account { id: charge.account.clone(), currency: charge.currency, auto_recharge: None }).await?;
+            w.tx.put_account(&Account { id: charge.account.clone(), currency: charge.currency, auto_recharge: None })
+                .await?;
         }
         w.tx.put_charge(charge).await?;
         w.audit(
             "system",
             None,
             AuditAction::ChargeImported,
-            format!("{} {} {} from {}", charge.id, charge.currency.format(charge.amount), charge.currency, charge.provider),
+            format!(
+                "{} {} {} from {}",
+                charge.id,
+                charge.currency.format(charge.amount),
+                charge.currency,
+                charge.provider
+            ),
             None,
         )
         .await?;
@@ -280,7 +334,13 @@ impl Engine {
         };
         let case = match &known {
             // A charge with an open case gets the mismatch there: one open case per charge.
-            Some(c) => match w.tx.open_cases_of_account(&c.account).await?.into_iter().find(|k| k.charge.as_ref() == Some(&c.id)) {
+            Some(c) => match w
+                .tx
+                .open_cases_of_account(&c.account)
+                .await?
+                .into_iter()
+                .find(|k| k.charge.as_ref() == Some(&c.id))
+            {
                 Some(open) => open,
                 None => w.new_case(c, Intent::RefundStatus).await?,
             },
@@ -307,9 +367,16 @@ impl Engine {
         case.updated_at = at;
         w.tx.update_case(&case).await?;
         w.push_ticket(&case).await?;
-        w.audit("system", Some(case.number), AuditAction::ReconcileMismatch, format!("{provider}: {what}"), None).await?;
+        w.audit("system", Some(case.number), AuditAction::ReconcileMismatch, format!("{provider}: {what}"), None)
+            .await?;
         let approvals = self.cfg.approvals_channel.clone();
-        w.say(&approvals, None, Some(case.number), format!("Reconciliation with {provider}: {what} ({}).", case.number)).await?;
+        w.say(
+            &approvals,
+            None,
+            Some(case.number),
+            format!("Reconciliation with {provider}: {what} ({}).", case.number),
+        )
+        .await?;
         w.commit().await?;
         Ok(Some(case.number))
     }

@@ -12,7 +12,9 @@ use super::provider::WebhookOutcome;
 use super::work::Work;
 use super::{no_nul, Engine, EngineResult};
 use crate::app::action::Action;
-use crate::app::ports::{purchase_id, ConnectorError, Purchase, PurchaseCall, PurchaseState, PurchaseStatus, SavedMethod, Taken, User};
+use crate::app::ports::{
+    purchase_id, ConnectorError, Purchase, PurchaseCall, PurchaseState, PurchaseStatus, SavedMethod, Taken, User,
+};
 use crate::domain::audit::AuditAction;
 use crate::domain::billing::{Charge, ChargeKind, CreditPurchase, EntryKind, PaymentMethod, WalletEntry};
 use crate::domain::ids::{AccountId, ChargeId};
@@ -149,7 +151,12 @@ impl Work<'_> {
     /// What the provider said about a purchase, applied: paid credits once (also after the
     /// bot closed it as expired: the money was taken), expired or failed closes a pending
     /// one and says so; anything else changes nothing.
-    pub(crate) async fn settle_purchase(&mut self, purchase: &Purchase, state: &PurchaseState, via: &str) -> EngineResult<WebhookOutcome> {
+    pub(crate) async fn settle_purchase(
+        &mut self,
+        purchase: &Purchase,
+        state: &PurchaseState,
+        via: &str,
+    ) -> EngineResult<WebhookOutcome> {
         let cur = purchase.currency;
         let reference = purchase.reference();
         match state {
@@ -166,7 +173,11 @@ impl Work<'_> {
                     Some(t) if t.amount == purchase.total && t.currency == cur.code() => {}
                     other => return self.purchase_amount_mismatch(purchase, payment_ref, other.as_ref(), via).await,
                 }
-                let charge_id = if payment_ref.is_empty() { ChargeId::new(reference.clone()) } else { ChargeId::new(payment_ref.clone()) };
+                let charge_id = if payment_ref.is_empty() {
+                    ChargeId::new(reference.clone())
+                } else {
+                    ChargeId::new(payment_ref.clone())
+                };
                 let late = purchase.status != PurchaseStatus::Pending;
                 self.tx
                     .put_charge(&Charge {
@@ -190,7 +201,10 @@ impl Work<'_> {
                 if !self.tx.move_purchase(purchase.id, &from, PurchaseStatus::Paid, Some(&charge_id)).await? {
                     // Moved by someone else since it was read (it is read locked, so this
                     // is not expected): run the whole transaction again on fresh data.
-                    return Err(crate::app::ports::StoreError::Conflict("the purchase changed while it was being paid".into()).into());
+                    return Err(crate::app::ports::StoreError::Conflict(
+                        "the purchase changed while it was being paid".into(),
+                    )
+                    .into());
                 }
                 self.tx.put_credit_purchase(&charge_id, purchase.value, "wallet_buy").await?;
                 self.tx
@@ -224,7 +238,11 @@ impl Work<'_> {
                         cur.format(purchase.value),
                         cur.format(purchase.total),
                         purchase.provider,
-                        if late { format!("; it was {} — the payment came after", purchase.status.as_str()) } else { String::new() }
+                        if late {
+                            format!("; it was {} — the payment came after", purchase.status.as_str())
+                        } else {
+                            String::new()
+                        }
                     ),
                     None,
                 )
@@ -243,10 +261,16 @@ impl Work<'_> {
             }
             PurchaseState::Expired | PurchaseState::Failed(_) => {
                 let (to, action, words) = match state {
-                    PurchaseState::Failed(why) => {
-                        (PurchaseStatus::Failed, AuditAction::WalletPurchaseFailed, format!("the payment did not go through ({why})"))
-                    }
-                    _ => (PurchaseStatus::Expired, AuditAction::WalletPurchaseExpired, "the payment link expired before it was paid".to_string()),
+                    PurchaseState::Failed(why) => (
+                        PurchaseStatus::Failed,
+                        AuditAction::WalletPurchaseFailed,
+                        format!("the payment did not go through ({why})"),
+                    ),
+                    _ => (
+                        PurchaseStatus::Expired,
+                        AuditAction::WalletPurchaseExpired,
+                        "the payment link expired before it was paid".to_string(),
+                    ),
                 };
                 if !self.tx.move_purchase(purchase.id, &[PurchaseStatus::Pending], to, None).await? {
                     return Ok(WebhookOutcome::Ignored);
@@ -405,10 +429,21 @@ impl Work<'_> {
     ) -> EngineResult<WebhookOutcome> {
         let cur = purchase.currency;
         let reference = purchase.reference();
-        if !self.tx.first_webhook(&purchase.provider, &format!("amount-mismatch:{reference}"), "purchase", self.now).await? {
+        if !self
+            .tx
+            .first_webhook(&purchase.provider, &format!("amount-mismatch:{reference}"), "purchase", self.now)
+            .await?
+        {
             return Ok(WebhookOutcome::Ignored);
         }
-        self.tx.move_purchase(purchase.id, &[PurchaseStatus::Pending, PurchaseStatus::Expired], PurchaseStatus::Failed, None).await?;
+        self.tx
+            .move_purchase(
+                purchase.id,
+                &[PurchaseStatus::Pending, PurchaseStatus::Expired],
+                PurchaseStatus::Failed,
+                None,
+            )
+            .await?;
         let said = match taken {
             Some(t) => format!("{} {}", t.amount.normalize(), t.currency),
             None => "no amount paydesk can read".to_string(),
@@ -436,13 +471,17 @@ impl Work<'_> {
             credits_word(purchase.credits),
             cur.format(purchase.total),
         );
-        self.audit("system", Some(number), AuditAction::WalletPurchaseAmountMismatch, format!("{what} ({via})"), None).await?;
+        self.audit("system", Some(number), AuditAction::WalletPurchaseAmountMismatch, format!("{what} ({via})"), None)
+            .await?;
         let approvals = self.engine.cfg.approvals_channel.clone();
         self.say(
             &approvals,
             None,
             Some(number),
-            format!("{what}. Check the payment at {} and refund it or credit the wallet by hand ({number}).", display(&purchase.provider)),
+            format!(
+                "{what}. Check the payment at {} and refund it or credit the wallet by hand ({number}).",
+                display(&purchase.provider)
+            ),
         )
         .await?;
         let text = format!(
@@ -501,8 +540,11 @@ impl Engine {
         };
         match answer {
             Ok(link) => {
-                let link =
-                    crate::app::ports::CheckoutLink { provider_ref: no_nul(&link.provider_ref), url: no_nul(&link.url), expires_at: link.expires_at };
+                let link = crate::app::ports::CheckoutLink {
+                    provider_ref: no_nul(&link.provider_ref),
+                    url: no_nul(&link.url),
+                    expires_at: link.expires_at,
+                };
                 let (link, p) = (&link, &p);
                 self.retrying(|| async move {
                     let mut w = self.work(now).await?;
@@ -533,7 +575,12 @@ impl Engine {
                 self.retrying(|| async move {
                     let mut w = self.work(now).await?;
                     let Some(p) = w.tx.purchase(id).await? else { return w.commit().await };
-                    w.settle_purchase(&p, &PurchaseState::Failed(format!("the payment page could not be made: {why}")), "start").await?;
+                    w.settle_purchase(
+                        &p,
+                        &PurchaseState::Failed(format!("the payment page could not be made: {why}")),
+                        "start",
+                    )
+                    .await?;
                     w.commit().await
                 })
                 .await
@@ -567,7 +614,9 @@ impl Engine {
                     tracing::warn!(purchase = p.id, error = %e, "auto-recharge answer lost; asked again with the same key");
                     return Ok(());
                 }
-                Err(e) => PurchaseState::Failed(format!("{} gave no answer about the charge ({e})", display(&p.provider))),
+                Err(e) => {
+                    PurchaseState::Failed(format!("{} gave no answer about the charge ({e})", display(&p.provider)))
+                }
             },
             _ => PurchaseState::Failed("no saved payment method".into()),
         };
@@ -607,7 +656,9 @@ impl Engine {
             },
             // The page was never made (the provider kept failing): the customer never had
             // a link, so it is not "expired" to them.
-            (None, _) => PurchaseState::Failed(format!("{} could not make the payment page in time", display(&p.provider))),
+            (None, _) => {
+                PurchaseState::Failed(format!("{} could not make the payment page in time", display(&p.provider)))
+            }
             (Some(_), None) => PurchaseState::Expired,
         };
         let state = match state {
@@ -644,7 +695,9 @@ impl Engine {
         match c.capture_purchase(&call, provider_ref).await {
             Ok(PurchaseState::Approved) => None,
             Ok(s) => Some(s),
-            Err(ConnectorError::Permanent(why)) => Some(PurchaseState::Failed(format!("the payment could not be taken: {why}"))),
+            Err(ConnectorError::Permanent(why)) => {
+                Some(PurchaseState::Failed(format!("the payment could not be taken: {why}")))
+            }
             Err(e) => {
                 tracing::warn!(purchase = p.id, error = %e, "capture answer lost; asking about the order");
                 match c.purchase_status(&call, provider_ref).await {
@@ -720,7 +773,9 @@ fn clean_state(s: &PurchaseState) -> PurchaseState {
         PurchaseState::Paid { payment_ref, taken, saved } => PurchaseState::Paid {
             payment_ref: no_nul(payment_ref),
             taken: taken.as_ref().map(|t| Taken { amount: t.amount, currency: no_nul(&t.currency) }),
-            saved: saved.as_ref().map(|m| SavedMethod { customer: no_nul(&m.customer), payment_method: no_nul(&m.payment_method) }),
+            saved: saved
+                .as_ref()
+                .map(|m| SavedMethod { customer: no_nul(&m.customer), payment_method: no_nul(&m.payment_method) }),
         },
         PurchaseState::Failed(why) => PurchaseState::Failed(no_nul(why)),
         s => s.clone(),

@@ -97,7 +97,9 @@ impl Engine {
                     // Nothing was made: safe to call again. A provider that replays a saved
                     // error under the old key (Stripe's 500) gets a derived key, recorded.
                     refund.needs_lookup = false;
-                    if let Some(k) = refund.last_error.as_deref().and_then(|e| connector.fresh_key(&refund.idempotency_key, e)) {
+                    if let Some(k) =
+                        refund.last_error.as_deref().and_then(|e| connector.fresh_key(&refund.idempotency_key, e))
+                    {
                         rekeyed = Some(std::mem::replace(&mut refund.idempotency_key, k.clone()));
                         call.idempotency_key = k;
                     }
@@ -152,7 +154,9 @@ impl Engine {
                 }
                 w.provider_says(&mut refund, provider_ref, status).await?;
             }
-            Err(ConnectorError::Permanent(why) | ConnectorError::Transient(why) | ConnectorError::Ambiguous(why)) if lookup_failed => {
+            Err(ConnectorError::Permanent(why) | ConnectorError::Transient(why) | ConnectorError::Ambiguous(why))
+                if lookup_failed =>
+            {
                 // It may have been paid: never failed. Ask again later; leads told once.
                 w.outcome_unknown(&mut refund, &why).await?;
             }
@@ -194,7 +198,10 @@ impl Engine {
 fn outgoing_reason(reason: &str) -> String {
     let r = crate::nlu::redact::redact_outgoing(reason);
     if r.card_numbers > 0 {
-        tracing::warn!(removed = r.card_numbers, "card number(s) removed from a refund reason before it was sent to the provider");
+        tracing::warn!(
+            removed = r.card_numbers,
+            "card number(s) removed from a refund reason before it was sent to the provider"
+        );
     }
     r.text.into_owned()
 }
@@ -227,7 +234,12 @@ impl Work<'_> {
     /// webhook (`provider.rs`): one path for all of them. Paid: credit note, case
     /// resolved, everyone told. Not paid: failed, case escalated. Pending: keep it
     /// executing and ask again (by its reference) every `LOOKUP_PACE_SECS`.
-    pub(super) async fn provider_says(&mut self, refund: &mut Refund, provider_ref: String, status: ProviderStatus) -> EngineResult<()> {
+    pub(super) async fn provider_says(
+        &mut self,
+        refund: &mut Refund,
+        provider_ref: String,
+        status: ProviderStatus,
+    ) -> EngineResult<()> {
         let known_pending = refund.needs_lookup && refund.provider_ref.as_deref() == Some(provider_ref.as_str());
         refund.provider_ref = Some(provider_ref);
         match status {
@@ -310,7 +322,12 @@ impl Work<'_> {
             return Ok(());
         }
         let marker = format!("refund {} ({})", refund.id.0, refund.idempotency_key);
-        let warned = self.tx.audit_of(refund.case).await?.iter().any(|a| a.is(AuditAction::RefundMayHaveBeenPaid) && a.detail.contains(&marker));
+        let warned = self
+            .tx
+            .audit_of(refund.case)
+            .await?
+            .iter()
+            .any(|a| a.is(AuditAction::RefundMayHaveBeenPaid) && a.detail.contains(&marker));
         if warned {
             return Ok(());
         }
@@ -338,7 +355,13 @@ impl Work<'_> {
         .await?;
         if let Some(mut case) = self.tx.case(refund.case).await? {
             if case.status != CaseStatus::Escalated {
-                self.set_status(&mut case, CaseStatus::Escalated, "system", Some(Msg::new("why-provider-not-confirmed"))).await?;
+                self.set_status(
+                    &mut case,
+                    CaseStatus::Escalated,
+                    "system",
+                    Some(Msg::new("why-provider-not-confirmed")),
+                )
+                .await?;
             }
         }
         Ok(())
@@ -353,7 +376,13 @@ impl Work<'_> {
             return Ok(());
         }
         let marker = format!("refund {} ({})", refund.id.0, refund.idempotency_key);
-        if self.tx.audit_of(refund.case).await?.iter().any(|a| a.is(AuditAction::RefundPendingTooLong) && a.detail.contains(&marker)) {
+        if self
+            .tx
+            .audit_of(refund.case)
+            .await?
+            .iter()
+            .any(|a| a.is(AuditAction::RefundPendingTooLong) && a.detail.contains(&marker))
+        {
             return Ok(());
         }
         let words = refund_words(refund);
@@ -380,7 +409,13 @@ impl Work<'_> {
         .await?;
         if let Some(mut case) = self.tx.case(refund.case).await? {
             if case.status != CaseStatus::Escalated {
-                self.set_status(&mut case, CaseStatus::Escalated, "system", Some(Msg::new("why-provider-not-finished"))).await?;
+                self.set_status(
+                    &mut case,
+                    CaseStatus::Escalated,
+                    "system",
+                    Some(Msg::new("why-provider-not-finished")),
+                )
+                .await?;
             }
         }
         Ok(())
@@ -413,7 +448,13 @@ impl Work<'_> {
         )
         .await?;
         let approvals = self.engine.cfg.approvals_channel.clone();
-        self.say(&approvals, None, Some(refund.case), format!("Paid: {words} for {} (provider ref {pref}).", refund.case)).await?;
+        self.say(
+            &approvals,
+            None,
+            Some(refund.case),
+            format!("Paid: {words} for {} (provider ref {pref}).", refund.case),
+        )
+        .await?;
         if let Some(mut case) = self.tx.case(refund.case).await? {
             let sent = match self.tx.charge(&refund.charge).await?.and_then(|c| c.card_last4) {
                 Some(last4) => Msg::new("refund-sent-to-card").with("last4", last4),
@@ -423,10 +464,13 @@ impl Work<'_> {
                 .with("amount", format!("{} {}", refund.currency.format(refund.amount), refund.currency))
                 .with("charge", refund.charge.to_string());
             self.tell_customer(&case, sent).await?;
-            let others_pending =
-                self.tx.refunds_of_case(refund.case).await?.iter().any(|r| {
-                    r.id != refund.id && matches!(r.status, RefundStatus::AwaitingApproval | RefundStatus::Approved | RefundStatus::Executing)
-                });
+            let others_pending = self.tx.refunds_of_case(refund.case).await?.iter().any(|r| {
+                r.id != refund.id
+                    && matches!(
+                        r.status,
+                        RefundStatus::AwaitingApproval | RefundStatus::Approved | RefundStatus::Executing
+                    )
+            });
             if !others_pending {
                 self.set_status(&mut case, CaseStatus::Resolved, "system", None).await?;
             }
@@ -495,7 +539,13 @@ impl Work<'_> {
         self.audit("system", Some(refund.case), AuditAction::RefundFailed, format!("{words}: {why}"), None).await?;
         let approvals = self.engine.cfg.approvals_channel.clone();
         let requester = refund.requested_by.clone();
-        self.say(&approvals, Some(&requester), Some(refund.case), format!("The {words} for {} failed: {why}.", refund.case)).await?;
+        self.say(
+            &approvals,
+            Some(&requester),
+            Some(refund.case),
+            format!("The {words} for {} failed: {why}.", refund.case),
+        )
+        .await?;
         if let Some(mut case) = self.tx.case(refund.case).await? {
             self.set_status(&mut case, CaseStatus::Escalated, "system", Some(Msg::new("why-refund-not-sent"))).await?;
         }
@@ -507,7 +557,10 @@ impl Work<'_> {
 mod tests {
     #[test]
     fn reasons_sent_to_providers_carry_no_card_number() {
-        assert_eq!(super::outgoing_reason("card 4111\t1111\t1111\t1111 charged twice"), "card [card number removed] charged twice");
+        assert_eq!(
+            super::outgoing_reason("card 4111\t1111\t1111\t1111 charged twice"),
+            "card [card number removed] charged twice"
+        );
         assert_eq!(super::outgoing_reason("duplicate of 2026-11-30 12.50 EUR"), "duplicate of 2026-11-30 12.50 EUR");
     }
 }

@@ -6,7 +6,9 @@ use crate::app::action::Action;
 use crate::app::command::{self, Command, RequestRef, Target};
 use crate::app::l10n::Msg;
 use crate::app::ports::User;
-use crate::domain::approvals::{auto_approves, expiry, idempotency_key, leads_needed, GoodwillRequest, GoodwillStatus, Refund, RefundStatus, Vote};
+use crate::domain::approvals::{
+    auto_approves, expiry, idempotency_key, leads_needed, GoodwillRequest, GoodwillStatus, Refund, RefundStatus, Vote,
+};
 use crate::domain::audit::AuditAction;
 use crate::domain::billing::{Charge, EntryKind, WalletEntry};
 use crate::domain::ids::{AccountId, CaseNumber, RefundId, UserId};
@@ -44,9 +46,15 @@ impl Work<'_> {
                 };
                 let was = u.account.take().map(|a| a.to_string()).unwrap_or_default();
                 self.tx.put_user(&u).await?;
-                self.audit(user.id.as_str(), None, AuditAction::UserUnlinked, format!("{target} -x- {was}"), None).await?;
-                self.say(channel, Some(&user.id), None, format!("{target} is no longer linked to account {was}; their cases stay with the account."))
+                self.audit(user.id.as_str(), None, AuditAction::UserUnlinked, format!("{target} -x- {was}"), None)
                     .await?;
+                self.say(
+                    channel,
+                    Some(&user.id),
+                    None,
+                    format!("{target} is no longer linked to account {was}; their cases stay with the account."),
+                )
+                .await?;
             }
             Command::Refund { target, amount, is_override, reason } => {
                 self.request_refund(user, target, amount, is_override, reason, channel).await?
@@ -88,7 +96,10 @@ impl Work<'_> {
                     return Ok(());
                 }
                 if !cur.is_whole_minor(amount) {
-                    let text = format!("{amount} is finer than the smallest unit of {cur} ({} decimals). Nothing was credited.", cur.minor_digits());
+                    let text = format!(
+                        "{amount} is finer than the smallest unit of {cur} ({} decimals). Nothing was credited.",
+                        cur.minor_digits()
+                    );
                     self.say(channel, Some(&user.id), None, text).await?;
                     return Ok(());
                 }
@@ -108,7 +119,12 @@ impl Work<'_> {
             Command::WalletBuy(credits) => match user.account.clone() {
                 Some(a) => self.buy_credits(user, &a, credits, channel).await?,
                 None => self
-                    .say(channel, Some(&user.id), None, "No account is linked to you, so there is no wallet to buy credits for.")
+                    .say(
+                        channel,
+                        Some(&user.id),
+                        None,
+                        "No account is linked to you, so there is no wallet to buy credits for.",
+                    )
                     .await
                     .map(|_| ())?,
             },
@@ -119,7 +135,10 @@ impl Work<'_> {
                         let text = self.case_card(&c, staff).await?;
                         self.say(channel, Some(&user.id), Some(n), text).await?;
                     }
-                    None => self.say(channel, Some(&user.id), None, format!("I can't find a case {n}.")).await.map(|_| ())?,
+                    None => self
+                        .say(channel, Some(&user.id), None, format!("I can't find a case {n}."))
+                        .await
+                        .map(|_| ())?,
                 }
             }
             Command::TicketAction(action, n, note) => self.case_action(user, action, n, &note, channel).await?,
@@ -128,11 +147,15 @@ impl Work<'_> {
                     self.say(channel, Some(&user.id), None, format!("There is no account {account}.")).await?;
                     return Ok(());
                 }
-                let mut u =
-                    self.tx.user(&target).await?.unwrap_or(User { id: target.clone(), roles: crate::domain::roles::Roles::CUSTOMER, account: None });
+                let mut u = self.tx.user(&target).await?.unwrap_or(User {
+                    id: target.clone(),
+                    roles: crate::domain::roles::Roles::CUSTOMER,
+                    account: None,
+                });
                 u.account = Some(account.clone());
                 self.tx.put_user(&u).await?;
-                self.audit(user.id.as_str(), None, AuditAction::UserLinked, format!("{target} -> {account}"), None).await?;
+                self.audit(user.id.as_str(), None, AuditAction::UserLinked, format!("{target} -> {account}"), None)
+                    .await?;
                 self.say(channel, Some(&user.id), None, format!("Linked {target} to account {account}.")).await?;
                 // Cases the user opened before being linked now belong to the account.
                 for mut c in self.tx.open_cases_of(&target).await? {
@@ -141,7 +164,9 @@ impl Work<'_> {
                         c.updated_at = self.now;
                         self.tx.update_case(&c).await?;
                         self.push_ticket(&c).await?;
-                        let linked = Msg::new("linked-now").with("account", account.to_string()).with("case", c.number.to_string());
+                        let linked = Msg::new("linked-now")
+                            .with("account", account.to_string())
+                            .with("case", c.number.to_string());
                         self.tell_customer(&c, linked).await?;
                     }
                 }
@@ -177,7 +202,12 @@ impl Work<'_> {
             .await?;
         let balance = self.tx.wallet_balance(account, cur).await?;
         self.tx
-            .push(Action::Wallet { account: account.to_string(), balance: cur.format(balance), currency: cur.to_string(), reason: "goodwill".into() })
+            .push(Action::Wallet {
+                account: account.to_string(),
+                balance: cur.format(balance),
+                currency: cur.to_string(),
+                reason: "goodwill".into(),
+            })
             .await?;
         let approved = second.map(|s| format!(", approved by {s}")).unwrap_or_default();
         let actor = second.unwrap_or(by);
@@ -193,7 +223,11 @@ impl Work<'_> {
             channel,
             Some(by),
             None,
-            format!("Credited {} {cur} of goodwill to {account}{approved}; the balance is now {} {cur}.", cur.format(amount), cur.format(balance)),
+            format!(
+                "Credited {} {cur} of goodwill to {account}{approved}; the balance is now {} {cur}.",
+                cur.format(amount),
+                cur.format(balance)
+            ),
         )
         .await?;
         for u in self.tx.users_of_account(account).await? {
@@ -244,7 +278,14 @@ impl Work<'_> {
         );
         g.message_ref = self.say(&approvals, None, None, text).await?;
         self.tx.update_goodwill(&g).await?;
-        self.audit(user.id.as_str(), None, AuditAction::WalletGoodwillRequested, format!("{account}: {money}: {}", g.reason), None).await?;
+        self.audit(
+            user.id.as_str(),
+            None,
+            AuditAction::WalletGoodwillRequested,
+            format!("{account}: {money}: {}", g.reason),
+            None,
+        )
+        .await?;
         let at = g.message_ref.as_ref().map(|r| format!(" (message {r})")).unwrap_or_default();
         self.say(
             channel,
@@ -263,11 +304,17 @@ impl Work<'_> {
 
     /// What a charge has refunded, being paid, held or waiting for approval, besides
     /// the refund `except`.
-    pub async fn on_charge(&mut self, charge: &crate::domain::ids::ChargeId, except: Option<RefundId>) -> EngineResult<Decimal> {
+    pub async fn on_charge(
+        &mut self,
+        charge: &crate::domain::ids::ChargeId,
+        except: Option<RefundId>,
+    ) -> EngineResult<Decimal> {
         let reserved: Vec<RefundStatus> = RefundStatus::ALL.into_iter().filter(|s| s.reserves_money()).collect();
         let all = self.tx.refunded_sum(charge, &reserved).await?;
         let mine = match except {
-            Some(id) => self.tx.refund(id).await?.filter(|r| r.status.reserves_money()).map(|r| r.amount).unwrap_or_default(),
+            Some(id) => {
+                self.tx.refund(id).await?.filter(|r| r.status.reserves_money()).map(|r| r.amount).unwrap_or_default()
+            }
             None => Decimal::ZERO,
         };
         Ok(all - mine)
@@ -275,7 +322,13 @@ impl Work<'_> {
 
     /// The permission table's answer for `act` (on `account`, or by role alone when
     /// `None`); a denial is told to the person and audited.
-    pub async fn authorize(&mut self, user: &User, act: Act, account: Option<&AccountId>, channel: &str) -> EngineResult<bool> {
+    pub async fn authorize(
+        &mut self,
+        user: &User,
+        act: Act,
+        account: Option<&AccountId>,
+        channel: &str,
+    ) -> EngineResult<bool> {
         let verdict = match account {
             None => permissions::check_role(user.roles, act),
             Some(a) => {
@@ -311,7 +364,8 @@ impl Work<'_> {
                 }
             },
             None => {
-                let waiting: Vec<(usize, &Refund)> = refunds.iter().enumerate().filter(|(_, r)| r.status.is_open()).collect();
+                let waiting: Vec<(usize, &Refund)> =
+                    refunds.iter().enumerate().filter(|(_, r)| r.status.is_open()).collect();
                 match waiting.as_slice() {
                     [(_, only)] => (*only).clone(),
                     [] => match refunds.last() {
@@ -356,7 +410,8 @@ impl Work<'_> {
             return Ok(());
         };
         self.tell_customer(&case, Msg::new("support-message").with("case", n.to_string()).with("text", text)).await?;
-        self.audit(user.id.as_str(), Some(n), AuditAction::CaseReply, format!("to {}: {text}", case.customer), None).await?;
+        self.audit(user.id.as_str(), Some(n), AuditAction::CaseReply, format!("to {}: {text}", case.customer), None)
+            .await?;
         self.say(channel, Some(&user.id), Some(n), format!("Sent to {} on {n}.", case.customer)).await?;
         Ok(())
     }
@@ -435,12 +490,23 @@ impl Work<'_> {
                     return Ok(());
                 };
                 let Some(charge_id) = case.charge.clone() else {
-                    self.say(channel, Some(&user.id), Some(n), format!("{n} is not linked to a charge yet: use /refund <charge-id> to name it."))
-                        .await?;
+                    self.say(
+                        channel,
+                        Some(&user.id),
+                        Some(n),
+                        format!("{n} is not linked to a charge yet: use /refund <charge-id> to name it."),
+                    )
+                    .await?;
                     return Ok(());
                 };
                 let Some(charge) = self.tx.charge_for_update(&charge_id).await? else {
-                    self.say(channel, Some(&user.id), Some(n), format!("The charge {charge_id} of {n} is not in the billing data.")).await?;
+                    self.say(
+                        channel,
+                        Some(&user.id),
+                        Some(n),
+                        format!("The charge {charge_id} of {n} is not in the billing data."),
+                    )
+                    .await?;
                     return Ok(());
                 };
                 (charge, Some(case))
@@ -468,7 +534,12 @@ impl Work<'_> {
         let (refund_amount, rule) = match (&e.decision, is_override) {
             (Decision::Eligible { amount }, _) => (*amount, e.rule.as_str().to_string()),
             // Never past what was paid, never in another currency, never on a chargeback.
-            (Decision::Refused(r @ (Refusal::WrongCurrency { .. } | Refusal::Disputed | Refusal::FinerThanMinorUnit { .. })), true) => {
+            (
+                Decision::Refused(
+                    r @ (Refusal::WrongCurrency { .. } | Refusal::Disputed | Refusal::FinerThanMinorUnit { .. }),
+                ),
+                true,
+            ) => {
                 let _ = r;
                 return self.refuse(user, &charge, case, &e.explain(), e.refusal(), channel).await;
             }
@@ -477,12 +548,17 @@ impl Work<'_> {
                 let left = charge.amount - self.on_charge(&charge.id, None).await?;
                 if asked > left {
                     let c = charge.currency;
-                    let text = format!("An override cannot refund more than what is left of the charge: {} {c}.", c.format(left.max(Decimal::ZERO)));
+                    let text = format!(
+                        "An override cannot refund more than what is left of the charge: {} {c}.",
+                        c.format(left.max(Decimal::ZERO))
+                    );
                     return self.refuse(user, &charge, case, &text, None, channel).await;
                 }
                 (asked, "override".to_string())
             }
-            (Decision::Refused(_), false) => return self.refuse(user, &charge, case, &e.explain(), e.refusal(), channel).await,
+            (Decision::Refused(_), false) => {
+                return self.refuse(user, &charge, case, &e.explain(), e.refusal(), channel).await
+            }
         };
         // Refunding credits bought through the bot takes them back: not once they are spent.
         if let Some(why) = self.credits_short(&charge.id, refund_amount).await? {
@@ -490,7 +566,9 @@ impl Work<'_> {
         }
         // An amount the charge's provider cannot write exactly is refused now, before any
         // lead approves (never rounded on the way out).
-        if let Some(Err(why)) = self.engine.connectors.get(&charge.provider).map(|c| c.representable(refund_amount, charge.currency)) {
+        if let Some(Err(why)) =
+            self.engine.connectors.get(&charge.provider).map(|c| c.representable(refund_amount, charge.currency))
+        {
             let text = format!("This refund cannot be sent: {why}.");
             return self.refuse(user, &charge, case, &text, None, channel).await;
         }
@@ -500,7 +578,12 @@ impl Work<'_> {
             Some(c) => c,
             None => {
                 let open = self.tx.open_cases_of_account(&charge.account).await?;
-                match open.iter().find(|c| c.charge.as_ref() == Some(&charge.id)).or_else(|| open.iter().find(|c| c.charge.is_none())).cloned() {
+                match open
+                    .iter()
+                    .find(|c| c.charge.as_ref() == Some(&charge.id))
+                    .or_else(|| open.iter().find(|c| c.charge.is_none()))
+                    .cloned()
+                {
                     Some(mut c) => {
                         if c.charge.is_none() {
                             c.charge = Some(charge.id.clone());
@@ -556,7 +639,8 @@ impl Work<'_> {
             Some(&rule),
         )
         .await?;
-        let requester_today = self.tx.auto_approved_sum(&user.id, charge.currency, self.now - chrono::Duration::hours(24)).await?;
+        let requester_today =
+            self.tx.auto_approved_sum(&user.id, charge.currency, self.now - chrono::Duration::hours(24)).await?;
         if auto_approves(refund_amount, on_charge, requester_today, is_override, &policy) {
             refund.approved_by = vec![UserId::new("auto")];
             self.tx.update_refund(&refund).await?;
@@ -584,8 +668,13 @@ impl Work<'_> {
                 ),
             )
             .await?;
-            self.set_status(&mut case, CaseStatus::AwaitingApproval, "system", Some(Msg::new("why-auto-approved").with("amount", money.as_str())))
-                .await?;
+            self.set_status(
+                &mut case,
+                CaseStatus::AwaitingApproval,
+                "system",
+                Some(Msg::new("why-auto-approved").with("amount", money.as_str())),
+            )
+            .await?;
             return Ok(());
         }
         let approvals = self.engine.cfg.approvals_channel.clone();
@@ -642,7 +731,12 @@ impl Work<'_> {
     ) -> EngineResult<()> {
         let case = match case {
             Some(c) => Some(c),
-            None => self.tx.open_cases_of_account(&charge.account).await?.into_iter().find(|c| c.charge.as_ref() == Some(&charge.id)),
+            None => self
+                .tx
+                .open_cases_of_account(&charge.account)
+                .await?
+                .into_iter()
+                .find(|c| c.charge.as_ref() == Some(&charge.id)),
         };
         let n = case.as_ref().map(|c| c.number);
         let why = why.trim_end_matches('.');
@@ -650,13 +744,23 @@ impl Work<'_> {
         if matches!(refusal, Some(Refusal::TooOld { .. })) {
             text.push_str(" A lead can give a goodwill credit with /wallet credit <account> <amount> <reason>.");
         } else if user.roles.has(Role::Lead)
-            && refusal.is_some_and(|r| !matches!(r, Refusal::Disputed | Refusal::WrongCurrency { .. } | Refusal::FinerThanMinorUnit { .. }))
+            && refusal.is_some_and(|r| {
+                !matches!(r, Refusal::Disputed | Refusal::WrongCurrency { .. } | Refusal::FinerThanMinorUnit { .. })
+            })
         {
-            text.push_str(" As a lead you can override: /refund <charge> <amount> override <reason> (needs two other leads).");
+            text.push_str(
+                " As a lead you can override: /refund <charge> <amount> override <reason> (needs two other leads).",
+            );
         }
         self.say(channel, Some(&user.id), n, text).await?;
-        self.audit(user.id.as_str(), n, AuditAction::RefundRefused, format!("{}: {why}", charge.id), refusal.map(crate::app::report::refusal_rule))
-            .await?;
+        self.audit(
+            user.id.as_str(),
+            n,
+            AuditAction::RefundRefused,
+            format!("{}: {why}", charge.id),
+            refusal.map(crate::app::report::refusal_rule),
+        )
+        .await?;
         if matches!(refusal, Some(Refusal::Disputed)) {
             // Rule 7: the request is refused and the case escalated; a /refund on a
             // charge with no case opens one, so there is a case for the lead to take.
@@ -664,14 +768,26 @@ impl Work<'_> {
                 Some(c) => c,
                 None => self.open_case_for_charge(user, charge, channel).await?,
             };
-            self.set_status(&mut c, CaseStatus::Escalated, user.id.as_str(), Some(Msg::new("why-chargeback-with-bank"))).await?;
+            self.set_status(
+                &mut c,
+                CaseStatus::Escalated,
+                user.id.as_str(),
+                Some(Msg::new("why-chargeback-with-bank")),
+            )
+            .await?;
         }
         Ok(())
     }
 
     async fn open_case_for_charge(&mut self, user: &User, charge: &Charge, channel: &str) -> EngineResult<Case> {
         let number = self.tx.next_case_number().await?;
-        let customer = self.tx.users_of_account(&charge.account).await?.into_iter().find(|u| u.roles.has(Role::Customer)).map(|u| u.id);
+        let customer = self
+            .tx
+            .users_of_account(&charge.account)
+            .await?
+            .into_iter()
+            .find(|u| u.roles.has(Role::Customer))
+            .map(|u| u.id);
         let case = Case {
             number,
             customer: customer.unwrap_or_else(|| user.id.clone()),
@@ -685,11 +801,25 @@ impl Work<'_> {
         };
         self.tx.insert_case(&case).await?;
         self.push_ticket(&case).await?;
-        self.audit(user.id.as_str(), Some(number), AuditAction::CaseOpened, format!("by {} for charge {}", user.id, charge.id), None).await?;
+        self.audit(
+            user.id.as_str(),
+            Some(number),
+            AuditAction::CaseOpened,
+            format!("by {} for charge {}", user.id, charge.id),
+            None,
+        )
+        .await?;
         Ok(case)
     }
 
-    async fn case_action(&mut self, user: &User, action: CaseAction, n: CaseNumber, note: &str, channel: &str) -> EngineResult<()> {
+    async fn case_action(
+        &mut self,
+        user: &User,
+        action: CaseAction,
+        n: CaseNumber,
+        note: &str,
+        channel: &str,
+    ) -> EngineResult<()> {
         let Some(mut case) = self.tx.case(n).await? else {
             self.say(channel, Some(&user.id), None, format!("I can't find a case {n}.")).await?;
             return Ok(());
@@ -699,7 +829,10 @@ impl Work<'_> {
             if let (Some(ch), Some(acct)) = (&case.charge, &case.account) {
                 let open = self.tx.open_cases_of_account(acct).await?;
                 if let Some(other) = open.iter().find(|c| c.number != n && c.charge.as_ref() == Some(ch)) {
-                    let text = format!("{n} was not reopened: {} is already open about charge {ch}; continue there.", other.number);
+                    let text = format!(
+                        "{n} was not reopened: {} is already open about charge {ch}; continue there.",
+                        other.number
+                    );
                     self.say(channel, Some(&user.id), Some(n), text).await?;
                     return Ok(());
                 }
@@ -741,9 +874,19 @@ impl Work<'_> {
             } else {
                 format!(", approved by {}", r.approved_by.iter().map(|u| u.as_str()).collect::<Vec<_>>().join(", "))
             };
-            s.push_str(&format!("\nrefund {} {} ({}): {}{by}", r.currency.format(r.amount), r.currency, r.rule, r.status.as_str()));
+            s.push_str(&format!(
+                "\nrefund {} {} ({}): {}{by}",
+                r.currency.format(r.amount),
+                r.currency,
+                r.rule,
+                r.status.as_str()
+            ));
         }
-        s.push_str(&format!("\nopened {}, updated {}", c.opened_at.format("%Y-%m-%d %H:%M UTC"), c.updated_at.format("%Y-%m-%d %H:%M UTC")));
+        s.push_str(&format!(
+            "\nopened {}, updated {}",
+            c.opened_at.format("%Y-%m-%d %H:%M UTC"),
+            c.updated_at.format("%Y-%m-%d %H:%M UTC")
+        ));
         s.push_str("\nhistory:");
         for a in self.tx.audit_of(c.number).await? {
             // Customers see what happened to their case; staff see every step and who took it.
@@ -794,6 +937,7 @@ fn help_for(roles: crate::domain::roles::Roles) -> String {
         (Act::OverridePolicy, "(leads) /refund <charge-id|case-id> <amount> override <reason…>: a policy override, two other leads approve"),
         (Act::Help, "/help"),
     ];
-    let mine: Vec<&str> = lines.iter().filter(|(act, _)| permissions::check_role(roles, *act).is_ok()).map(|(_, l)| *l).collect();
+    let mine: Vec<&str> =
+        lines.iter().filter(|(act, _)| permissions::check_role(roles, *act).is_ok()).map(|(_, l)| *l).collect();
     format!("Commands:\n{}", mine.join("\n"))
 }

@@ -144,7 +144,13 @@ impl<'e> Work<'e> {
 
     /// Changes a case's status: stored, a `ticket` line, the customer told (Tickets 5) in
     /// their language with `why` after it, audited (in English).
-    pub async fn set_status(&mut self, case: &mut Case, status: CaseStatus, actor: &str, why: Option<Msg>) -> EngineResult<()> {
+    pub async fn set_status(
+        &mut self,
+        case: &mut Case,
+        status: CaseStatus,
+        actor: &str,
+        why: Option<Msg>,
+    ) -> EngineResult<()> {
         if case.status == status {
             return Ok(());
         }
@@ -160,7 +166,14 @@ impl<'e> Work<'e> {
             None => vec![told],
         };
         self.tell_customer(case, Msg::joined(parts, " ")).await?;
-        self.audit(actor, Some(case.number), AuditAction::CaseStatus, format!("{} -> {}{audit_why}", from.as_str(), status.as_str()), None).await
+        self.audit(
+            actor,
+            Some(case.number),
+            AuditAction::CaseStatus,
+            format!("{} -> {}{audit_why}", from.as_str(), status.as_str()),
+            None,
+        )
+        .await
     }
 
     /// Sets a refund's status, stores it and writes its `refund` line.
@@ -239,12 +252,24 @@ impl<'e> Work<'e> {
         if !user.roles.has(Role::Customer) {
             // Staff talking among themselves in a support channel is not a request.
             let first = text.split_whitespace().next().unwrap_or_default().to_lowercase();
-            const NAMES: [&str; 9] = ["refund", "approve", "reject", "wallet", "ticket", "link", "reply", "queue", "help"];
+            const NAMES: [&str; 9] =
+                ["refund", "approve", "reject", "wallet", "ticket", "link", "reply", "queue", "help"];
             if NAMES.contains(&first.as_str()) {
-                self.say(channel, Some(&user.id), None, format!("Did you mean /{first}? Commands start with / or !; type /help for the list."))
-                    .await?;
+                self.say(
+                    channel,
+                    Some(&user.id),
+                    None,
+                    format!("Did you mean /{first}? Commands start with / or !; type /help for the list."),
+                )
+                .await?;
             } else if channel == "dm" {
-                self.say(channel, Some(&user.id), None, "I read customer messages and staff commands; type /help for the commands.").await?;
+                self.say(
+                    channel,
+                    Some(&user.id),
+                    None,
+                    "I read customer messages and staff commands; type /help for the commands.",
+                )
+                .await?;
             }
             return Ok(());
         }
@@ -281,7 +306,13 @@ impl<'e> Work<'e> {
             Err(why) => {
                 tracing::warn!(account = %account.id, "usage refused: {why}");
                 return self
-                    .audit("system", None, AuditAction::WalletUsageRefused, format!("{}: {conversations} conversation(s): {why}", account.id), None)
+                    .audit(
+                        "system",
+                        None,
+                        AuditAction::WalletUsageRefused,
+                        format!("{}: {conversations} conversation(s): {why}", account.id),
+                        None,
+                    )
                     .await;
             }
         };
@@ -296,8 +327,13 @@ impl<'e> Work<'e> {
             let first = plan.recharges[0].clone();
             plan = plan_usage(balance, conversations, cur, None, &policy);
             let below = account.auto_recharge.as_ref().map(|a| cur.format(a.below)).unwrap_or_default();
-            let user =
-                self.tx.users_of_account(&account.id).await?.into_iter().find(|u| u.roles.has(crate::domain::roles::Role::Customer)).map(|u| u.id);
+            let user = self
+                .tx
+                .users_of_account(&account.id)
+                .await?
+                .into_iter()
+                .find(|u| u.roles.has(crate::domain::roles::Role::Customer))
+                .map(|u| u.id);
             // Not in the customer's language yet: the provider's recharge texts (`purchase.rs`).
             notices.push(Msg::verbatim(self.start_recharge(user.as_ref(), &account.id, &first, cur, &below).await?));
         }
@@ -334,7 +370,8 @@ impl<'e> Work<'e> {
                         })
                         .await?;
                     self.tx.put_credit_purchase(&id, *amount, "auto_recharge").await?;
-                    detail = format!("auto-recharge: {} credits, charge {id} of {} {cur}", p.credits, cur.format(p.total));
+                    detail =
+                        format!("auto-recharge: {} credits, charge {id} of {} {cur}", p.credits, cur.format(p.total));
                     let below = account.auto_recharge.as_ref().map(|a| cur.format(a.below)).unwrap_or_default();
                     let money = |d: rust_decimal::Decimal| format!("{} {cur}", cur.format(d));
                     notices.push(
@@ -369,8 +406,14 @@ impl<'e> Work<'e> {
                     reason: reason.into(),
                 })
                 .await?;
-            self.audit("system", None, AuditAction::wallet_entry(*kind), format!("{}: {} {cur} ({detail})", account.id, cur.format(*amount)), None)
-                .await?;
+            self.audit(
+                "system",
+                None,
+                AuditAction::wallet_entry(*kind),
+                format!("{}: {} {cur} ({detail})", account.id, cur.format(*amount)),
+                None,
+            )
+            .await?;
         }
         // The customer is told of every auto-recharge: what was charged and why.
         if !notices.is_empty() {
@@ -402,7 +445,13 @@ impl<'e> Work<'e> {
     }
 
     /// Credits bought by a customer for their own account.
-    pub async fn buy_credits(&mut self, user: &User, account: &AccountId, credits: u32, channel: &str) -> EngineResult<()> {
+    pub async fn buy_credits(
+        &mut self,
+        user: &User,
+        account: &AccountId,
+        credits: u32,
+        channel: &str,
+    ) -> EngineResult<()> {
         let Some(acct) = self.tx.account(account).await? else { return Ok(()) };
         let cur = acct.currency;
         let policy = match self.engine.cfg.policy.in_currency(cur) {
@@ -449,13 +498,23 @@ impl<'e> Work<'e> {
             .await?;
         let balance = self.tx.wallet_balance(&acct.id, cur).await?;
         self.tx
-            .push(Action::Wallet { account: acct.id.to_string(), balance: cur.format(balance), currency: cur.to_string(), reason: "purchase".into() })
+            .push(Action::Wallet {
+                account: acct.id.to_string(),
+                balance: cur.format(balance),
+                currency: cur.to_string(),
+                reason: "purchase".into(),
+            })
             .await?;
         self.audit(
             user.id.as_str(),
             None,
             AuditAction::WalletPurchase,
-            format!("{}: {credits} credits, +{} {cur}, charge {id} of {} {cur}", acct.id, cur.format(p.value), cur.format(p.total)),
+            format!(
+                "{}: {credits} credits, +{} {cur}, charge {id} of {} {cur}",
+                acct.id,
+                cur.format(p.value),
+                cur.format(p.total)
+            ),
             None,
         )
         .await?;

@@ -69,7 +69,8 @@ pub trait DiscordStore: Send + Sync {
     /// Where an outbox item was posted, if it was.
     async fn sent(&self, outbox_id: i64) -> StoreResult<Option<(u64, u64)>>;
     /// Records where an outbox item was posted (the first record stands).
-    async fn record_sent(&self, outbox_id: i64, channel_id: u64, message_id: u64, at: DateTime<Utc>) -> StoreResult<()>;
+    async fn record_sent(&self, outbox_id: i64, channel_id: u64, message_id: u64, at: DateTime<Utc>)
+        -> StoreResult<()>;
     /// Remembers one of our messages (the first record of a ref stands).
     async fn put_message(&self, message: NewMessage<'_>) -> StoreResult<()>;
     async fn message_by_ref(&self, message_ref: &str) -> StoreResult<Option<MessageRow>>;
@@ -84,7 +85,14 @@ pub trait DiscordStore: Send + Sync {
     async fn case_of_thread(&self, thread_id: u64) -> StoreResult<Option<i64>>;
     async fn thread(&self, case: i64) -> StoreResult<Option<ThreadRow>>;
     /// Remembers a case's thread (the first record stands).
-    async fn put_thread(&self, case: i64, parent_id: u64, thread_id: u64, customer: &str, at: DateTime<Utc>) -> StoreResult<()>;
+    async fn put_thread(
+        &self,
+        case: i64,
+        parent_id: u64,
+        thread_id: u64,
+        customer: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()>;
     /// Forgets a case's thread (gone on Discord): the next message makes a new one.
     async fn forget_thread(&self, case: i64) -> StoreResult<()>;
     /// Threads of cases still open (read back after a restart).
@@ -102,13 +110,27 @@ pub trait DiscordStore: Send + Sync {
     /// Open cases for autocomplete, newest first: a customer's own, or everyone's for staff.
     async fn open_cases(&self, customer: Option<&str>, limit: i64) -> StoreResult<Vec<CaseChoice>>;
 
-    async fn put_interaction(&self, key: &str, token: &str, channel_id: u64, user_id: &str, at: DateTime<Utc>) -> StoreResult<()>;
+    async fn put_interaction(
+        &self,
+        key: &str,
+        token: &str,
+        channel_id: u64,
+        user_id: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()>;
     async fn interaction(&self, key: &str) -> StoreResult<Option<InteractionRow>>;
     async fn mark_answered(&self, key: &str) -> StoreResult<()>;
 
     /// (present, toggles) of one user's reaction as last seen.
     async fn reaction(&self, message_id: u64, user_id: u64, emoji: &str) -> StoreResult<Option<(bool, i64)>>;
-    async fn set_reaction(&self, message_id: u64, user_id: u64, emoji: &str, present: bool, toggles: i64) -> StoreResult<()>;
+    async fn set_reaction(
+        &self,
+        message_id: u64,
+        user_id: u64,
+        emoji: &str,
+        present: bool,
+        toggles: i64,
+    ) -> StoreResult<()>;
     /// Users whose reaction `emoji` on the message was last seen present.
     async fn present_reactors(&self, message_id: u64, emoji: &str) -> StoreResult<Vec<u64>>;
 }

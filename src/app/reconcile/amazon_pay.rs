@@ -16,7 +16,9 @@ use super::{csv_records, norm, LineProblem, Row, Rows};
 fn is_body_header(rec: &[String]) -> bool {
     let names: Vec<String> = rec.iter().map(|h| norm(h)).collect();
     names.first().map(String::as_str) == Some("transactionposteddate")
-        && ["amazontransactionid", "transactiontype", "transactionamount", "currencycode"].iter().all(|c| names.iter().any(|n| n == c))
+        && ["amazontransactionid", "transactiontype", "transactionamount", "currencycode"]
+            .iter()
+            .all(|c| names.iter().any(|n| n == c))
 }
 
 /// The report's rows, rewritten as the generic rows; `None`: not this format.
@@ -29,7 +31,14 @@ pub(super) fn settlement_rows(text: &str, refunds: bool) -> Option<Result<Rows, 
         if rec.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
-        let get = |name: &str| header.iter().position(|h| h == name).and_then(|i| rec.get(i)).map(|v| v.trim().to_string()).unwrap_or_default();
+        let get = |name: &str| {
+            header
+                .iter()
+                .position(|h| h == name)
+                .and_then(|i| rec.get(i))
+                .map(|v| v.trim().to_string())
+                .unwrap_or_default()
+        };
         let typ = get("transactiontype");
         if refunds && typ.eq_ignore_ascii_case("Refund") {
             let row: Row = [
@@ -44,8 +53,11 @@ pub(super) fn settlement_rows(text: &str, refunds: bool) -> Option<Result<Rows, 
         } else if !refunds && typ.eq_ignore_ascii_case("Capture") {
             out.push((
                 *line,
-                Err(format!("Amazon Pay settlement reports name no customer: charge {} cannot be imported from them", get("amazontransactionid"))
-                    .into()),
+                Err(format!(
+                    "Amazon Pay settlement reports name no customer: charge {} cannot be imported from them",
+                    get("amazontransactionid")
+                )
+                .into()),
             ));
         }
     }

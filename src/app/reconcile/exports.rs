@@ -83,7 +83,9 @@ pub(super) fn chargebee_transactions(text: &str, refunds: bool) -> Option<Rows> 
 pub(super) fn shopify_orders(text: &str, refunds: bool) -> Option<Rows> {
     let v: Value = serde_json::from_str(text.trim_start_matches('\u{feff}').trim_start()).ok()?;
     let orders = v.get("orders")?.as_array()?;
-    let is_order = |o: &Value| o.get("id").is_some_and(Value::is_u64) && o.get("financial_status").is_some() && o.get("total_price").is_some();
+    let is_order = |o: &Value| {
+        o.get("id").is_some_and(Value::is_u64) && o.get("financial_status").is_some() && o.get("total_price").is_some()
+    };
     if orders.is_empty() || !orders.iter().all(is_order) {
         return None;
     }
@@ -95,9 +97,16 @@ pub(super) fn shopify_orders(text: &str, refunds: bool) -> Option<Rows> {
             let fin = str_of(o, "financial_status");
             let paid = matches!(fin.as_str(), "paid" | "partially_refunded" | "refunded");
             let made = if customer.is_empty() {
-                Err(format!("order {} has no customer (a guest checkout): no account to import it under", str_of(o, "name")).into())
+                Err(format!(
+                    "order {} has no customer (a guest checkout): no account to import it under",
+                    str_of(o, "name")
+                )
+                .into())
             } else {
-                let at = [str_of(o, "processed_at"), str_of(o, "created_at")].into_iter().find(|s| !s.is_empty()).unwrap_or_default();
+                let at = [str_of(o, "processed_at"), str_of(o, "created_at")]
+                    .into_iter()
+                    .find(|s| !s.is_empty())
+                    .unwrap_or_default();
                 Ok(row(&[
                     ("id", str_of(o, "id")),
                     ("amount", str_of(o, "total_price")),
@@ -114,15 +123,34 @@ pub(super) fn shopify_orders(text: &str, refunds: bool) -> Option<Rows> {
         }
         for r in o.get("refunds").and_then(Value::as_array).into_iter().flatten() {
             let key = key_in_note(&str_of(r, "note"));
-            for t in r.get("transactions").and_then(Value::as_array).into_iter().flatten().filter(|t| str_of(t, "kind") == "refund") {
+            for t in r
+                .get("transactions")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter(|t| str_of(t, "kind") == "refund")
+            {
                 out.push((
                     line,
                     Ok(row(&[
                         ("id", str_of(t, "id")),
                         ("charge", str_of(o, "id")),
                         ("amount", str_of(t, "amount")),
-                        ("currency", [str_of(t, "currency"), str_of(o, "currency")].into_iter().find(|c| !c.is_empty()).unwrap_or_default()),
-                        ("status", if str_of(t, "status") == "success" { "succeeded".to_string() } else { str_of(t, "status") }),
+                        (
+                            "currency",
+                            [str_of(t, "currency"), str_of(o, "currency")]
+                                .into_iter()
+                                .find(|c| !c.is_empty())
+                                .unwrap_or_default(),
+                        ),
+                        (
+                            "status",
+                            if str_of(t, "status") == "success" {
+                                "succeeded".to_string()
+                            } else {
+                                str_of(t, "status")
+                            },
+                        ),
                         ("idempotency_key", key.clone().unwrap_or_default()),
                     ])),
                 ));
@@ -147,7 +175,10 @@ mod tests {
                    txn_r3,AzZ1,refund,success\n";
         let p = parse_charges_in(csv, "chargebee", &iso_exponent);
         assert_eq!(p.charges.len(), 1);
-        assert_eq!((p.charges[0].id.to_string(), p.charges[0].account.to_string()), ("txn_pay1".into(), "cb-AzZ1".into()));
+        assert_eq!(
+            (p.charges[0].id.to_string(), p.charges[0].account.to_string()),
+            ("txn_pay1".into(), "cb-AzZ1".into())
+        );
         assert_eq!(p.unpaid.iter().map(|u| u.line).collect::<Vec<_>>(), [3], "the failed payment is skipped");
         assert_eq!(p.bad.iter().map(|b| b.line).collect::<Vec<_>>(), [4, 7], "{:?}", p.bad);
         let (refunds, bad) = parse_refunds_in(csv, "chargebee", &iso_exponent);

@@ -43,7 +43,10 @@ pub async fn bot_with(backend: &Backend, change: impl FnOnce(&mut paydesk::app::
     let clock = Arc::new(paydesk::adapters::surfaces::replay::ManualClock::default());
     let App { engine, sandbox, .. } = App::sandbox_only(store, clock, cfg);
     let at = t("2026-05-02T08:00:00Z");
-    engine.seed_account(&Account { id: AccountId::new("acct-1"), currency: Currency::USD, auto_recharge: None }, None, at).await.unwrap();
+    engine
+        .seed_account(&Account { id: AccountId::new("acct-1"), currency: Currency::USD, auto_recharge: None }, None, at)
+        .await
+        .unwrap();
     let people: [(&str, Roles, Option<&str>); 6] = [
         ("ana", Roles::CUSTOMER, Some("acct-1")),
         ("bo", roles(&[Role::Agent]), None),

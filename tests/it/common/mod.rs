@@ -121,7 +121,8 @@ pub async fn engine_on(
     let store = AnyStore::open(url).await.expect("open store");
     let clock = Arc::new(ManualClock::default());
     let cfg = EngineConfig { worker: worker.to_string(), ..EngineConfig::default() };
-    let App { store, engine, sandbox } = App::build(store, clock.clone(), cfg, |sandbox| Connectors::default().with(wrap(sandbox)));
+    let App { store, engine, sandbox } =
+        App::build(store, clock.clone(), cfg, |sandbox| Connectors::default().with(wrap(sandbox)));
     (engine, sandbox, clock, store)
 }
 

@@ -82,10 +82,17 @@ pub fn ready(session: &str, resume_url: &str) -> Value {
 /// manage threads and messages, and channel overwrites still apply
 /// (https://discord.com/developers/docs/topics/permissions#permissions-bitwise-permission-flags).
 pub fn guild_create() -> Value {
-    let members: Vec<Value> = [(ANA, vec![]), (CUS, vec![]), (BO, vec![AGENT_ROLE]), (KIM, vec![LEAD_ROLE]), (MAX, vec![LEAD_ROLE]), (BOT, vec![])]
-        .iter()
-        .map(|(u, r)| member(*u, r))
-        .collect();
+    let members: Vec<Value> = [
+        (ANA, vec![]),
+        (CUS, vec![]),
+        (BO, vec![AGENT_ROLE]),
+        (KIM, vec![LEAD_ROLE]),
+        (MAX, vec![LEAD_ROLE]),
+        (BOT, vec![]),
+    ]
+    .iter()
+    .map(|(u, r)| member(*u, r))
+    .collect();
     json!({
         "id": GUILD.to_string(), "name": "Test Co", "icon": null, "owner_id": KIM.to_string(), "afk_timeout": 300,
         "verification_level": 0, "default_message_notifications": 0, "explicit_content_filter": 0,

@@ -157,10 +157,21 @@ pub async fn eventually<T>(secs: u64, what: &str, mut f: impl FnMut() -> Option<
 
 impl Fake {
     pub async fn start() -> Fake {
-        let state = Arc::new(Mutex::new(FakeState { next_id: 90_000_000_000_000_000, nonce_ttl: Duration::from_secs(180), ..FakeState::default() }));
+        let state = Arc::new(Mutex::new(FakeState {
+            next_id: 90_000_000_000_000_000,
+            nonce_ttl: Duration::from_secs(180),
+            ..FakeState::default()
+        }));
         {
             let mut s = state.lock().unwrap();
-            for (u, r) in [(ANA, vec![]), (CUS, vec![]), (BO, vec![AGENT_ROLE]), (KIM, vec![LEAD_ROLE]), (MAX, vec![LEAD_ROLE]), (BOT, vec![])] {
+            for (u, r) in [
+                (ANA, vec![]),
+                (CUS, vec![]),
+                (BO, vec![AGENT_ROLE]),
+                (KIM, vec![LEAD_ROLE]),
+                (MAX, vec![LEAD_ROLE]),
+                (BOT, vec![]),
+            ] {
                 s.members.insert(u, r);
             }
         }
@@ -294,7 +305,8 @@ impl Fake {
     /// Messages posted in a channel, oldest first.
     pub fn posted(&self, channel: u64) -> Vec<Value> {
         let s = self.state.lock().unwrap();
-        let mut v: Vec<(u64, Value)> = s.messages.iter().filter(|(_, (c, _))| *c == channel).map(|(id, (_, m))| (*id, m.clone())).collect();
+        let mut v: Vec<(u64, Value)> =
+            s.messages.iter().filter(|(_, (c, _))| *c == channel).map(|(id, (_, m))| (*id, m.clone())).collect();
         v.sort_by_key(|(id, _)| *id);
         v.into_iter().map(|(_, m)| m).collect()
     }
@@ -370,8 +382,14 @@ async fn rest_handler(State(f): State<Fake>, req: Request) -> Response {
     let p: Vec<&str> = path.trim_start_matches("/api/v10/").split('/').collect();
     let failure = {
         let mut s = f.state.lock().unwrap();
-        s.calls.push(Call { method: method.to_string(), path: path.clone(), body: body.clone(), at: std::time::Instant::now() });
-        let hit = s.failures.iter().position(|x| x.method == method.as_str() && path.contains(&x.path) && x.times != Some(0));
+        s.calls.push(Call {
+            method: method.to_string(),
+            path: path.clone(),
+            body: body.clone(),
+            at: std::time::Instant::now(),
+        });
+        let hit =
+            s.failures.iter().position(|x| x.method == method.as_str() && path.contains(&x.path) && x.times != Some(0));
         hit.map(|i| {
             if let Some(n) = s.failures[i].times.as_mut() {
                 *n -= 1;
@@ -409,7 +427,11 @@ async fn rest_handler(State(f): State<Fake>, req: Request) -> Response {
             // Content is at most 2000 characters; longer is 400 Invalid Form Body (50035):
             // https://discord.com/developers/docs/resources/message#create-message-jsonform-params
             if body["content"].as_str().is_some_and(|c| c.encode_utf16().count() > 2000) {
-                return error(StatusCode::BAD_REQUEST, 50035, "Invalid Form Body (content: Must be 2000 or fewer in length.)");
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    50035,
+                    "Invalid Form Body (content: Must be 2000 or fewer in length.)",
+                );
             }
             // Posting in an archived thread: 400/50083 "Operation is not allowed in an
             // archived thread" (opcodes-and-status-codes#json-json-error-codes).
@@ -423,7 +445,11 @@ async fn rest_handler(State(f): State<Fake>, req: Request) -> Response {
             }
             // A nonce is at most 25 characters (create-message-jsonform-params).
             if body["nonce"].as_str().is_some_and(|n| n.chars().count() > 25) {
-                return error(StatusCode::BAD_REQUEST, 50035, "Invalid Form Body (nonce: Must be 25 or fewer in length.)");
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    50035,
+                    "Invalid Form Body (nonce: Must be 25 or fewer in length.)",
+                );
             }
             if let Some(n) = body["nonce"].as_str().filter(|_| body["enforce_nonce"] == json!(true)) {
                 let ttl = s.nonce_ttl;
@@ -434,7 +460,13 @@ async fn rest_handler(State(f): State<Fake>, req: Request) -> Response {
             }
             s.next_id += 1;
             let id = s.next_id;
-            let m = message(id, channel, BOT, body["content"].as_str().unwrap_or(""), body.get("embeds").cloned().unwrap_or(json!([])));
+            let m = message(
+                id,
+                channel,
+                BOT,
+                body["content"].as_str().unwrap_or(""),
+                body.get("embeds").cloned().unwrap_or(json!([])),
+            );
             if let Some(n) = body["nonce"].as_str() {
                 s.nonces.insert(n.to_string(), (id, std::time::Instant::now()));
             }
@@ -444,10 +476,16 @@ async fn rest_handler(State(f): State<Fake>, req: Request) -> Response {
         // https://discord.com/developers/docs/resources/message#get-channel-messages:
         // `after` a message id, at most `limit` (default 50, max 100), newest first.
         (&Method::GET, ["channels", _, "messages"]) => {
-            let param = |k: &str| query.split('&').find_map(|kv| kv.strip_prefix(&format!("{k}="))).and_then(|v| v.parse::<u64>().ok());
+            let param = |k: &str| {
+                query.split('&').find_map(|kv| kv.strip_prefix(&format!("{k}="))).and_then(|v| v.parse::<u64>().ok())
+            };
             let (after, limit) = (param("after").unwrap_or(0), param("limit").unwrap_or(50).min(100) as usize);
-            let mut v: Vec<(u64, Value)> =
-                s.messages.iter().filter(|(id, (c, _))| *c == num(1) && **id > after).map(|(id, (_, m))| (*id, m.clone())).collect();
+            let mut v: Vec<(u64, Value)> = s
+                .messages
+                .iter()
+                .filter(|(id, (c, _))| *c == num(1) && **id > after)
+                .map(|(id, (_, m))| (*id, m.clone()))
+                .collect();
             v.sort_by_key(|(id, _)| *id);
             v.truncate(limit);
             v.reverse();
@@ -455,7 +493,9 @@ async fn rest_handler(State(f): State<Fake>, req: Request) -> Response {
         }
         (&Method::PATCH, ["channels", _, "messages", _]) => {
             let (channel, id) = (num(1), num(3));
-            let Some((_, m)) = s.messages.get_mut(&id) else { return error(StatusCode::NOT_FOUND, 10008, "Unknown Message") };
+            let Some((_, m)) = s.messages.get_mut(&id) else {
+                return error(StatusCode::NOT_FOUND, 10008, "Unknown Message");
+            };
             if let Some(e) = body.get("embeds") {
                 m["embeds"] = e.clone();
             }

@@ -87,8 +87,15 @@ pub fn self_signed_cert(key: &RsaPrivateKey) -> String {
     let spki = x509_cert::spki::SubjectPublicKeyInfoOwned::from_key(key.to_public_key()).expect("spki");
     let name = x509_cert::name::Name::from_str("CN=sns.us-east-1.amazonaws.com").expect("name");
     let validity = x509_cert::time::Validity::from_now(Duration::from_secs(86_400)).expect("validity");
-    let builder =
-        CertificateBuilder::new(Profile::Root, x509_cert::serial_number::SerialNumber::from(7u32), validity, name, spki, &signer).expect("builder");
+    let builder = CertificateBuilder::new(
+        Profile::Root,
+        x509_cert::serial_number::SerialNumber::from(7u32),
+        validity,
+        name,
+        spki,
+        &signer,
+    )
+    .expect("builder");
     let cert = builder.build::<rsa::pkcs1v15::Signature>().expect("cert");
     cert.to_pem(LineEnding::LF).expect("pem")
 }
@@ -152,7 +159,12 @@ pub struct AmzFake {
 
 impl AmzFake {
     pub async fn start(script: &[Answer]) -> AmzFake {
-        let state = AmzState { script: script.iter().copied().collect(), captured_cents: 4900, currency: "USD".into(), ..Default::default() };
+        let state = AmzState {
+            script: script.iter().copied().collect(),
+            captured_cents: 4900,
+            currency: "USD".into(),
+            ..Default::default()
+        };
         let state = Arc::new(Mutex::new(state));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
@@ -175,7 +187,9 @@ impl AmzFake {
     pub fn env(k: &str) -> Option<String> {
         match k {
             "PAYDESK_AMAZON_PAY_PUBLIC_KEY_ID" => Some(PUBLIC_KEY_ID.into()),
-            "PAYDESK_AMAZON_PAY_PRIVATE_KEY" => Some(merchant_key().to_pkcs8_pem(LineEnding::LF).expect("pem").to_string()),
+            "PAYDESK_AMAZON_PAY_PRIVATE_KEY" => {
+                Some(merchant_key().to_pkcs8_pem(LineEnding::LF).expect("pem").to_string())
+            }
             _ => None,
         }
     }
@@ -234,7 +248,9 @@ impl AmzFake {
         let mut out =
             String::from("SellerId,SettlementStartDate,SettlementEndDate\nA1XX111XXX111XXX,2026-04-01T00:00:00-0000,2026-04-02T00:00:00-0000\n\n");
         out.push_str("TransactionPostedDate,SettlementId,AmazonTransactionId,SellerReferenceId,TransactionType,AmazonOrderReferenceId,SellerOrderId,StoreName,CurrencyCode,TransactionAmount,TotalTransactionFee,NetTransactionAmount\n");
-        out.push_str(&format!("2026-04-01T10:00:00-0000,5044561311,{CHARGE},,Capture,{PERMISSION},order-7,Shop,USD,49.00,-1.72,47.28\n"));
+        out.push_str(&format!(
+            "2026-04-01T10:00:00-0000,5044561311,{CHARGE},,Capture,{PERMISSION},order-7,Shop,USD,49.00,-1.72,47.28\n"
+        ));
         for r in st.refunds.iter().filter(|r| r.state == "Refunded") {
             out.push_str(&format!(
                 "2026-04-01T12:00:00-0000,5044561311,{},,Refund,{PERMISSION},order-7,Shop,USD,-{},0.00,-{}\n",
@@ -251,7 +267,15 @@ impl AmzFake {
 
     /// An SNS message as Amazon SNS posts it [sns], signed with the fake SNS's key
     /// (SignatureVersion 1 or 2) — or with `forge_key`, when given.
-    pub fn sns_message(&self, kind: &str, message: &str, message_id: &str, timestamp: &str, version: u8, forge_key: Option<&RsaPrivateKey>) -> Value {
+    pub fn sns_message(
+        &self,
+        kind: &str,
+        message: &str,
+        message_id: &str,
+        timestamp: &str,
+        version: u8,
+        forge_key: Option<&RsaPrivateKey>,
+    ) -> Value {
         let mut m = json!({
             "Type": kind,
             "MessageId": message_id,
@@ -375,15 +399,21 @@ fn check_signature(st: &mut AmzState, method: &Method, uri: &Uri, headers: &Head
         return Some("x-amz-pay-region".into());
     }
     let date = headers.get("x-amz-pay-date").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
-    let Ok(at) = chrono::NaiveDateTime::parse_from_str(&date, "%Y%m%dT%H%M%SZ") else { return Some(format!("x-amz-pay-date `{date}`")) };
+    let Ok(at) = chrono::NaiveDateTime::parse_from_str(&date, "%Y%m%dT%H%M%SZ") else {
+        return Some(format!("x-amz-pay-date `{date}`"));
+    };
     if (SystemClock.now().naive_utc() - at).num_seconds().abs() > 900 {
         return Some("x-amz-pay-date too far from now".into());
     }
     let canonical = canonical(method.as_str(), uri.path(), uri.query().unwrap_or(""), headers, &signed, body);
     let to_sign = format!("AMZN-PAY-RSASSA-PSS-V2\n{}", hex::encode(Sha256::digest(canonical.as_bytes())));
-    let sig = parts.get("Signature").and_then(|s| base64::engine::general_purpose::STANDARD.decode(s).ok()).unwrap_or_default();
+    let sig = parts
+        .get("Signature")
+        .and_then(|s| base64::engine::general_purpose::STANDARD.decode(s).ok())
+        .unwrap_or_default();
     let verifying = rsa::pss::VerifyingKey::<Sha256>::new_with_salt_len(merchant_key().to_public_key(), 32);
-    let ok = rsa::pss::Signature::try_from(sig.as_slice()).is_ok_and(|s| verifying.verify(to_sign.as_bytes(), &s).is_ok());
+    let ok =
+        rsa::pss::Signature::try_from(sig.as_slice()).is_ok_and(|s| verifying.verify(to_sign.as_bytes(), &s).is_ok());
     st.seen.push(Seen { canonical, authorization: auth.to_string(), date });
     (!ok).then(|| "the signature does not verify with the merchant's public key".to_string())
 }
@@ -466,10 +496,17 @@ fn create(st: &mut AmzState, headers: &HeaderMap, body: &[u8]) -> Option<Respons
     let currency = b["refundAmount"]["currencyCode"].as_str().unwrap_or("").to_string();
     // [refund] `price.amount` is a string with the currency's decimals.
     let cents = match amount.split_once('.') {
-        Some((w, f)) if f.len() == 2 && w.bytes().all(|c| c.is_ascii_digit()) && f.bytes().all(|c| c.is_ascii_digit()) => {
+        Some((w, f))
+            if f.len() == 2 && w.bytes().all(|c| c.is_ascii_digit()) && f.bytes().all(|c| c.is_ascii_digit()) =>
+        {
             w.parse::<i64>().unwrap_or(-1) * 100 + f.parse::<i64>().unwrap_or(0)
         }
-        _ => return Some(problem(st, format!("refundAmount.amount `{amount}` is not a decimal string with 2 decimals [refund]"))),
+        _ => {
+            return Some(problem(
+                st,
+                format!("refundAmount.amount `{amount}` is not a decimal string with 2 decimals [refund]"),
+            ))
+        }
     };
     if currency != st.currency {
         return Some(amz_error(StatusCode::BAD_REQUEST, "CurrencyMismatch", "The currency does not match the charge"));
@@ -528,7 +565,14 @@ pub async fn engine_on(fake: &AmzFake, url: &str) -> (Arc<Engine>, Arc<ManualClo
 /// Customer ana (account `amz-1`, USD), agent bo, leads kim and max.
 pub async fn seed_people(engine: &Engine, start: &str) {
     let at = t(start);
-    engine.seed_account(&Account { id: AccountId::new("amz-1".to_string()), currency: Currency::USD, auto_recharge: None }, None, at).await.unwrap();
+    engine
+        .seed_account(
+            &Account { id: AccountId::new("amz-1".to_string()), currency: Currency::USD, auto_recharge: None },
+            None,
+            at,
+        )
+        .await
+        .unwrap();
     for (id, roles) in [
         ("ana", Roles::CUSTOMER),
         ("bo", [Role::Agent].into_iter().collect()),
@@ -561,7 +605,10 @@ pub async fn seed_order(engine: &Engine, start: &str) {
 /// Agent bo asks for `amount` back at `at`; leads kim and max approve the new request.
 pub async fn refund_and_approve(engine: &Engine, amount: &str, at: &str) -> Vec<String> {
     let out = request_on(engine, CHARGE, amount, t(at)).await;
-    let case = out.iter().find_map(|l| l.split("RF-").nth(1).map(|s| format!("RF-{}", &s[..6]))).unwrap_or_else(|| "RF-000001".into());
+    let case = out
+        .iter()
+        .find_map(|l| l.split("RF-").nth(1).map(|s| format!("RF-{}", &s[..6])))
+        .unwrap_or_else(|| "RF-000001".into());
     for lead in ["kim", "max"] {
         let ev = paydesk::app::engine::Event::Message {
             actor: paydesk::app::engine::Actor::known(lead),

@@ -173,7 +173,12 @@ impl CbFake {
         );
         out.push_str(&format!("txn_pay1,{CUSTOMER},payment,success,{},EUR,2026-04-01 10:00:00,\n", cents(st.total)));
         for r in &st.refunds {
-            out.push_str(&format!("{},{CUSTOMER},refund,{},{},EUR,2026-04-01 11:01:00,txn_pay1\n", r.id, r.status, cents(r.minor)));
+            out.push_str(&format!(
+                "{},{CUSTOMER},refund,{},{},EUR,2026-04-01 11:01:00,txn_pay1\n",
+                r.id,
+                r.status,
+                cents(r.minor)
+            ));
         }
         out
     }
@@ -181,9 +186,15 @@ impl CbFake {
     /// An event as Chargebee delivers it [events].
     pub fn event(&self, id: &str, event_type: &str, occurred_at: i64) -> Value {
         let st = self.state.lock().unwrap();
-        let linked: Vec<Value> = st.refunds.iter().map(|r| json!({"txn_id": r.id, "applied_amount": r.minor, "txn_status": r.status})).collect();
+        let linked: Vec<Value> = st
+            .refunds
+            .iter()
+            .map(|r| json!({"txn_id": r.id, "applied_amount": r.minor, "txn_status": r.status}))
+            .collect();
         let content = match event_type {
-            "credit_note_created" => json!({"credit_note": {"id": "CN-1", "reference_invoice_id": INVOICE, "linked_refunds": linked}}),
+            "credit_note_created" => {
+                json!({"credit_note": {"id": "CN-1", "reference_invoice_id": INVOICE, "linked_refunds": linked}})
+            }
             _ => {
                 let r = st.refunds.last().cloned();
                 json!({"transaction": r.map(|r| txn_json(&r))})
@@ -235,7 +246,12 @@ fn respond(f: &CbFake, method: Method, uri: Uri, headers: HeaderMap, body: Bytes
     let want = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{API_KEY}:")));
     if headers.get("authorization").and_then(|v| v.to_str().ok()) != Some(want.as_str()) {
         st.problems.push(format!("{method} {path}: not Basic API key auth"));
-        return Some(cb_error(StatusCode::UNAUTHORIZED, "api_authentication_failed", "Sorry, authentication failed.", None));
+        return Some(cb_error(
+            StatusCode::UNAUTHORIZED,
+            "api_authentication_failed",
+            "Sorry, authentication failed.",
+            None,
+        ));
     }
     if method == Method::GET {
         if let Some((code, body)) = st.lookup_script.pop_front() {
@@ -248,7 +264,9 @@ fn respond(f: &CbFake, method: Method, uri: Uri, headers: HeaderMap, body: Bytes
         (Method::POST, ["transactions", id, "refund"]) => return create(&mut st, Target::Payment(id), &headers, &body),
         (Method::GET, ["transactions", id]) => match st.refunds.iter().find(|r| r.id == *id) {
             Some(r) => (StatusCode::OK, axum::Json(json!({"transaction": txn_json(r)}))).into_response(),
-            None => cb_error(StatusCode::NOT_FOUND, "resource_not_found", "Sorry, we couldn't find that resource", None),
+            None => {
+                cb_error(StatusCode::NOT_FOUND, "resource_not_found", "Sorry, we couldn't find that resource", None)
+            }
         },
         (Method::GET, ["comments"]) => {
             let q = uri.query().unwrap_or("");
@@ -281,7 +299,8 @@ fn create(st: &mut CbState, target: Target, headers: &HeaderMap, body: &[u8]) ->
     if headers.get("content-type").and_then(|v| v.to_str().ok()) != Some("application/x-www-form-urlencoded") {
         return Some(problem(st, "the body must be form-encoded [refund]".into()));
     }
-    let form: HashMap<String, String> = serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).unwrap_or_default().into_iter().collect();
+    let form: HashMap<String, String> =
+        serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).unwrap_or_default().into_iter().collect();
     let Some(key) = headers.get("chargebee-idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_string) else {
         return Some(problem(st, "no chargebee-idempotency-key (paydesk always sends one)".into()));
     };
@@ -297,14 +316,29 @@ fn create(st: &mut CbState, target: Target, headers: &HeaderMap, body: &[u8]) ->
         Target::Payment(id) => (id == "txn_pay1", "amount"),
     };
     if !known {
-        return Some(cb_error(StatusCode::NOT_FOUND, "resource_not_found", "Sorry, we couldn't find that resource", None));
+        return Some(cb_error(
+            StatusCode::NOT_FOUND,
+            "resource_not_found",
+            "Sorry, we couldn't find that resource",
+            None,
+        ));
     }
     let Some(amount) = form.get(amount_field).and_then(|a| a.parse::<i64>().ok()) else {
         return Some(problem(st, format!("{amount_field} must be an integer in cents [refund]/[payment]: {form:?}")));
     };
     let reason = form.get("credit_note[reason_code]").map(String::as_str).unwrap_or("");
     let invoice = matches!(target, Target::Invoice(_));
-    if invoice && !["product_unsatisfactory", "service_unsatisfactory", "order_change", "order_cancellation", "waiver", "other"].contains(&reason) {
+    if invoice
+        && ![
+            "product_unsatisfactory",
+            "service_unsatisfactory",
+            "order_change",
+            "order_cancellation",
+            "waiver",
+            "other",
+        ]
+        .contains(&reason)
+    {
         return Some(problem(st, format!("credit_note[reason_code] `{reason}` is not one of Chargebee's [refund]")));
     }
     if !invoice && form.keys().any(|k| k != "amount" && k != "comment") {
@@ -320,7 +354,12 @@ fn create(st: &mut CbState, target: Target, headers: &HeaderMap, body: &[u8]) ->
         return Some(problem(st, "paydesk writes its key into the comment".into()));
     }
     if amount <= 0 {
-        return Some(cb_error(StatusCode::BAD_REQUEST, "param_wrong_value", "refund_amount : should be greater than 0", Some("refund_amount")));
+        return Some(cb_error(
+            StatusCode::BAD_REQUEST,
+            "param_wrong_value",
+            "refund_amount : should be greater than 0",
+            Some("refund_amount"),
+        ));
     }
     let left = st.total - st.refunds.iter().map(|r| r.minor).sum::<i64>();
     if amount > left {
@@ -341,7 +380,14 @@ fn create(st: &mut CbState, target: Target, headers: &HeaderMap, body: &[u8]) ->
                 None,
             ))
         }
-        Answer::ServerError => return Some(cb_error(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "Sorry, something went wrong.", None)),
+        Answer::ServerError => {
+            return Some(cb_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal_error",
+                "Sorry, something went wrong.",
+                None,
+            ))
+        }
         _ => {}
     }
     st.next += 1;
@@ -385,9 +431,13 @@ pub async fn engine_past_window(fake: &CbFake, url: &str) -> Arc<Engine> {
     let mut ec = ExecutorConfig::new(&fake.base_url());
     ec.timeout = Duration::from_millis(400);
     ec.backoff = Duration::from_millis(20);
-    let exec = Arc::new(Executor::new("chargebee", ec, Auth::Basic { user: Secret::new(API_KEY), pass: Secret::new("") }, None).unwrap());
-    let connectors =
-        paydesk::app::engine::Connectors::default().with(sandbox).with(Arc::new(ChargebeeConnector::with_replay_window(exec, Duration::ZERO)));
+    let exec = Arc::new(
+        Executor::new("chargebee", ec, Auth::Basic { user: Secret::new(API_KEY), pass: Secret::new("") }, None)
+            .unwrap(),
+    );
+    let connectors = paydesk::app::engine::Connectors::default()
+        .with(sandbox)
+        .with(Arc::new(ChargebeeConnector::with_replay_window(exec, Duration::ZERO)));
     Arc::new(Engine::new(store.as_store(), connectors, EngineConfig::default()))
 }
 
@@ -396,7 +446,11 @@ pub async fn seed_people(engine: &Engine, start: &str) {
     let at = t(start);
     let account = AccountId::new(format!("cb-{CUSTOMER}"));
     engine
-        .seed_account(&Account { id: account.clone(), currency: Currency::from_code("EUR").unwrap(), auto_recharge: None }, None, at)
+        .seed_account(
+            &Account { id: account.clone(), currency: Currency::from_code("EUR").unwrap(), auto_recharge: None },
+            None,
+            at,
+        )
         .await
         .unwrap();
     for (id, roles) in [

@@ -74,7 +74,15 @@ pub fn mollie_payment(p: &Page) -> Value {
 }
 
 /// Answers a hosted-page request, or `None` when the request is about something else.
-pub fn respond(kind: Kind, st: &mut FakeState, method: &Method, path: &str, query: &str, headers: &HeaderMap, body: &[u8]) -> Option<Response> {
+pub fn respond(
+    kind: Kind,
+    st: &mut FakeState,
+    method: &Method,
+    path: &str,
+    query: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Option<Response> {
     match (kind, method, path) {
         (Kind::Stripe, &Method::POST, "/v1/checkout/sessions") => Some(create_stripe(st, headers, body)),
         (Kind::Stripe, &Method::POST, "/v1/payment_intents") => Some(stripe_off_session(st, headers, body)),
@@ -93,7 +101,10 @@ pub fn respond(kind: Kind, st: &mut FakeState, method: &Method, path: &str, quer
                 }
                 Some(page) => (StatusCode::OK, axum::Json(stripe_session(page))).into_response(),
                 // docs.stripe.com/api/errors: a missing object is `resource_missing`, 404.
-                None => (StatusCode::NOT_FOUND, axum::Json(json!({"error": {"type": "invalid_request_error", "code": "resource_missing"}})))
+                None => (
+                    StatusCode::NOT_FOUND,
+                    axum::Json(json!({"error": {"type": "invalid_request_error", "code": "resource_missing"}})),
+                )
                     .into_response(),
             })
         }
@@ -102,10 +113,13 @@ pub fn respond(kind: Kind, st: &mut FakeState, method: &Method, path: &str, quer
             let id = &p["/v72/paymentLinks/".len()..];
             Some(match st.pages.iter().find(|x| x.id == id) {
                 Some(page) => (StatusCode::OK, axum::Json(adyen_link(page))).into_response(),
-                None => {
-                    (StatusCode::NOT_FOUND, axum::Json(json!({"status": 404, "errorCode": "000", "message": "Not found", "errorType": "validation"})))
-                        .into_response()
-                }
+                None => (
+                    StatusCode::NOT_FOUND,
+                    axum::Json(
+                        json!({"status": 404, "errorCode": "000", "message": "Not found", "errorType": "validation"}),
+                    ),
+                )
+                    .into_response(),
             })
         }
         (Kind::PayPal, &Method::POST, "/v2/checkout/orders") => Some(create_paypal(st, headers, body)),
@@ -137,7 +151,9 @@ pub fn respond(kind: Kind, st: &mut FakeState, method: &Method, path: &str, quer
             })
         }
         (Kind::Mollie, &Method::POST, "/v2/payments") => Some(create_mollie(st, headers, body)),
-        (Kind::Mollie, &Method::GET, p) if p.starts_with("/v2/payments/") && st.pages.iter().any(|x| x.id == p["/v2/payments/".len()..]) => {
+        (Kind::Mollie, &Method::GET, p)
+            if p.starts_with("/v2/payments/") && st.pages.iter().any(|x| x.id == p["/v2/payments/".len()..]) =>
+        {
             // `embed=refunds,chargebacks` is what the webhook route asks for; a lookup asks bare.
             if !(query.is_empty() || query == "embed=refunds,chargebacks") {
                 return Some(problem(st, format!("mollie payment query {query}")));
@@ -172,19 +188,28 @@ fn create_stripe(st: &mut FakeState, headers: &HeaderMap, body: &[u8]) -> Respon
     let amount = get("line_items[0][price_data][unit_amount]");
     let checks = [
         (get("mode") == "payment", "mode must be payment"),
-        (currency.len() == 3 && currency.bytes().all(|b| b.is_ascii_lowercase()), "price_data.currency must be lowercase ISO"),
+        (
+            currency.len() == 3 && currency.bytes().all(|b| b.is_ascii_lowercase()),
+            "price_data.currency must be lowercase ISO",
+        ),
         (amount.parse::<i64>().is_ok_and(|a| a > 0), "unit_amount must be a positive integer"),
         (!get("line_items[0][price_data][product_data][name]").is_empty(), "product_data.name is required"),
         (get("line_items[0][quantity]").parse::<u32>().is_ok_and(|q| q >= 1), "quantity is required"),
         (!get("client_reference_id").is_empty(), "client_reference_id: our reference is missing"),
         // Never card data: the page collects it (the bot must not send any).
-        (!form.iter().any(|(k, _)| k.contains("card") || k.contains("payment_method_data")), "card data sent to Checkout"),
+        (
+            !form.iter().any(|(k, _)| k.contains("card") || k.contains("payment_method_data")),
+            "card data sent to Checkout",
+        ),
         // Saving the card for auto-recharge (docs.stripe.com/api/checkout/sessions/create,
         // support.stripe.com "Saving card details along with the first payment":
         // setup_future_usage; docs.stripe.com/payments/checkout/save-and-reuse):
         // `payment_intent_data[setup_future_usage]` is `on_session` or `off_session`, and a
         // Customer must exist to attach it to (`customer_creation=always` in payment mode).
-        (get("payment_intent_data[setup_future_usage]") == "off_session", "setup_future_usage=off_session for auto-recharge"),
+        (
+            get("payment_intent_data[setup_future_usage]") == "off_session",
+            "setup_future_usage=off_session for auto-recharge",
+        ),
         (get("customer_creation") == "always", "customer_creation=always (a saved method needs a customer)"),
     ];
     for (ok, why) in checks {
@@ -236,14 +261,23 @@ fn create_adyen(st: &mut FakeState, headers: &HeaderMap, body: &[u8]) -> Respons
     if let Some(page) = st.pages.iter().find(|p| !key.is_empty() && p.key == key).cloned() {
         return (StatusCode::CREATED, axum::Json(adyen_link(&page))).into_response();
     }
-    let Ok(b) = serde_json::from_slice::<Value>(body) else { return problem(st, "adyen payment link: not JSON".into()) };
+    let Ok(b) = serde_json::from_slice::<Value>(body) else {
+        return problem(st, "adyen payment link: not JSON".into());
+    };
     // The request schema of the Checkout v72 document (trimmed copy in tests/data/providers):
     // required amount, merchantAccount, reference; no other properties.
-    let errs = super::schema::validate(&super::schema::load("adyen-payment-link-request.schema.json"), "PaymentLinkRequest", &b);
+    let errs = super::schema::validate(
+        &super::schema::load("adyen-payment-link-request.schema.json"),
+        "PaymentLinkRequest",
+        &b,
+    );
     if !errs.is_empty() {
         return problem(st, format!("adyen payment link: {errs:?}"));
     }
-    if key.is_empty() || b["merchantAccount"] != "PaydeskECOM" || b["description"].as_str().is_some_and(|d| d.len() > 280) {
+    if key.is_empty()
+        || b["merchantAccount"] != "PaydeskECOM"
+        || b["description"].as_str().is_some_and(|d| d.len() > 280)
+    {
         return problem(st, format!("adyen payment link: key, merchant account or description: {request}"));
     }
     let n = st.pages.len() + 1;
@@ -279,7 +313,10 @@ fn create_mollie(st: &mut FakeState, headers: &HeaderMap, body: &[u8]) -> Respon
     // the currency's decimals} and `description` are required; `redirectUrl` is required
     // for a payment the customer pays on Mollie's page; `webhookUrl` is optional.
     let checks = [
-        (currency == "EUR" && value.split_once('.').is_some_and(|(_, d)| d.len() == 2), "amount must be {currency, value with 2 decimals}"),
+        (
+            currency == "EUR" && value.split_once('.').is_some_and(|(_, d)| d.len() == 2),
+            "amount must be {currency, value with 2 decimals}",
+        ),
         (b["description"].as_str().is_some_and(|d| !d.is_empty() && d.len() <= 255), "description is required"),
         (b["redirectUrl"].as_str().is_some_and(|u| u.starts_with("http")), "redirectUrl is required"),
         (b["metadata"]["purchase"].as_str().is_some_and(|r| !r.is_empty()), "metadata: our reference is missing"),
@@ -512,7 +549,10 @@ fn capture_paypal(st: &mut FakeState, headers: &HeaderMap, body: &[u8], id: &str
         return (StatusCode::from_u16(code).unwrap_or(StatusCode::OK), axum::Json(v)).into_response();
     }
     let Some(i) = st.pages.iter().position(|p| p.id == id) else {
-        return (StatusCode::NOT_FOUND, axum::Json(json!({"name": "RESOURCE_NOT_FOUND", "details": [{"issue": "INVALID_RESOURCE_ID"}]})))
+        return (
+            StatusCode::NOT_FOUND,
+            axum::Json(json!({"name": "RESOURCE_NOT_FOUND", "details": [{"issue": "INVALID_RESOURCE_ID"}]})),
+        )
             .into_response();
     };
     match st.pages[i].status.as_str() {
@@ -558,13 +598,19 @@ pub fn square_payment(p: &Page) -> Value {
 
 fn create_square(st: &mut FakeState, headers: &HeaderMap, body: &[u8]) -> Response {
     let request = String::from_utf8_lossy(body).to_string();
-    let Ok(b) = serde_json::from_slice::<Value>(body) else { return problem(st, "square payment link: not JSON".into()) };
+    let Ok(b) = serde_json::from_slice::<Value>(body) else {
+        return problem(st, "square payment link: not JSON".into());
+    };
     if header(headers, "square-version").is_empty() {
         return problem(st, "square payment link without Square-Version".into());
     }
     // CreatePaymentLinkRequest of api.json (trimmed copy in tests/data/providers):
     // `idempotency_key` at most 192, `quick_pay` {name 1–255, price_money, location_id} required.
-    let errs = super::schema::validate(&super::schema::load("square-payment-link-request.schema.json"), "CreatePaymentLinkRequest", &b);
+    let errs = super::schema::validate(
+        &super::schema::load("square-payment-link-request.schema.json"),
+        "CreatePaymentLinkRequest",
+        &b,
+    );
     if !errs.is_empty() {
         return problem(st, format!("square payment link: {errs:?}"));
     }
@@ -590,7 +636,10 @@ fn create_square(st: &mut FakeState, headers: &HeaderMap, body: &[u8]) -> Respon
         (qp["location_id"] == "L8FAKELOCATION", "quick_pay.location_id is not the seller's location"),
         // Money.amount: "in the smallest denomination of the currency" (USD cents, JPY yen).
         (amount > 0, "price_money.amount must be a positive integer"),
-        (matches!(currency.as_str(), "USD" | "JPY" | "CAD" | "GBP" | "AUD" | "EUR"), "price_money.currency of a Square seller country"),
+        (
+            matches!(currency.as_str(), "USD" | "JPY" | "CAD" | "GBP" | "AUD" | "EUR"),
+            "price_money.currency of a Square seller country",
+        ),
         (b["checkout_options"]["allow_tipping"] != true, "tipping would change the total"),
     ];
     for (ok, why) in checks {
@@ -657,17 +706,25 @@ fn stripe_off_session(st: &mut FakeState, headers: &HeaderMap, body: &[u8]) -> R
     }
     let form: Vec<(String, String)> = serde_urlencoded::from_bytes(body).unwrap_or_default();
     let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
-    if let Some((k, _)) = form.iter().find(|(k, _)| !STRIPE_INTENT_PARAMS.contains(&k.split('[').next().unwrap_or(""))) {
+    if let Some((k, _)) = form.iter().find(|(k, _)| !STRIPE_INTENT_PARAMS.contains(&k.split('[').next().unwrap_or("")))
+    {
         let v = json!({"error": {"type": "invalid_request_error", "code": "parameter_unknown", "message": format!("Received unknown parameter: {k}"), "param": k}});
         return (StatusCode::BAD_REQUEST, axum::Json(v)).into_response();
     }
     // The saved card is the one a paid session left: its customer and payment method.
-    let session = st.pages.iter().find(|p| p.kind == Kind::Stripe && p.paid && format!("cus_{}", &p.id[3..]) == get("customer")).cloned();
+    let session = st
+        .pages
+        .iter()
+        .find(|p| p.kind == Kind::Stripe && p.paid && format!("cus_{}", &p.id[3..]) == get("customer"))
+        .cloned();
     let currency = get("currency");
     let amount = get("amount").parse::<i64>().unwrap_or(0);
     let checks = [
         (session.is_some(), "customer is not one a Checkout Session made"),
-        (session.as_ref().is_some_and(|p| format!("pm_{}", &p.id[3..]) == get("payment_method")), "payment_method is not the customer's saved one"),
+        (
+            session.as_ref().is_some_and(|p| format!("pm_{}", &p.id[3..]) == get("payment_method")),
+            "payment_method is not the customer's saved one",
+        ),
         // docs.stripe.com/payments/checkout/save-and-reuse ("Charge the payment method
         // later"): customer, payment_method, off_session=true; confirm=true.
         (get("confirm") == "true" && get("off_session") == "true", "confirm=true and off_session=true"),

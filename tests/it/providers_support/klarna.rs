@@ -135,8 +135,10 @@ impl KlarnaFake {
     /// The Settlements API's transactions for the order [settlements].
     pub fn settlement_json(&self) -> Value {
         let st = self.state.lock().unwrap();
-        let mut tx = vec![json!({"type": "SALE", "amount": st.captured, "currency_code": "EUR", "order_id": ORDER, "capture_id": "cap-1",
-            "sale_date": "2026-04-01T10:00:00Z", "capture_date": "2026-04-01T10:00:00Z", "refund_id": "", "merchant_refund_reference": ""})];
+        let mut tx = vec![
+            json!({"type": "SALE", "amount": st.captured, "currency_code": "EUR", "order_id": ORDER, "capture_id": "cap-1",
+            "sale_date": "2026-04-01T10:00:00Z", "capture_date": "2026-04-01T10:00:00Z", "refund_id": "", "merchant_refund_reference": ""}),
+        ];
         for r in &st.refunds {
             tx.push(json!({"type": "RETURN", "amount": -r.minor, "currency_code": "EUR", "order_id": ORDER, "capture_id": "",
                 "sale_date": "2026-04-01T10:00:00Z", "capture_date": "2026-04-01T12:00:00Z", "refund_id": r.id, "merchant_refund_reference": r.reference}));
@@ -146,7 +148,8 @@ impl KlarnaFake {
 }
 
 fn k_error(status: StatusCode, code: &str, message: &str) -> Response {
-    (status, axum::Json(json!({"error_code": code, "error_messages": [message], "correlation_id": "0f7a5c4d-corr"}))).into_response()
+    (status, axum::Json(json!({"error_code": code, "error_messages": [message], "correlation_id": "0f7a5c4d-corr"})))
+        .into_response()
 }
 
 fn problem(st: &mut KlarnaState, p: String) -> Response {
@@ -184,7 +187,9 @@ fn respond(f: &KlarnaFake, method: Method, uri: Uri, headers: HeaderMap, body: B
         return Some(k_error(StatusCode::UNAUTHORIZED, "UNAUTHORIZED", "Invalid credentials"));
     }
     let rest: Vec<&str> = path.strip_prefix("/ordermanagement/v1/orders/").unwrap_or("").split('/').collect();
-    let Some(order) = rest.first().filter(|o| !o.is_empty()) else { return Some(problem(&mut st, format!("unexpected request {method} {path}"))) };
+    let Some(order) = rest.first().filter(|o| !o.is_empty()) else {
+        return Some(problem(&mut st, format!("unexpected request {method} {path}")));
+    };
     if *order != ORDER {
         return Some(k_error(StatusCode::NOT_FOUND, "NO_SUCH_ORDER", "Order not found"));
     }
@@ -203,7 +208,9 @@ fn respond(f: &KlarnaFake, method: Method, uri: Uri, headers: HeaderMap, body: B
         (Method::GET, [_, "refunds", id]) => match st.refunds.iter().find(|r| r.id == *id) {
             Some(r) => (StatusCode::OK, axum::Json(refund_json(r))).into_response(),
             // [errors] 400 NOT_FOUND "Refund … cannot be found for order …".
-            None => k_error(StatusCode::BAD_REQUEST, "NOT_FOUND", &format!("Refund {id} cannot be found for order {ORDER}")),
+            None => {
+                k_error(StatusCode::BAD_REQUEST, "NOT_FOUND", &format!("Refund {id} cannot be found for order {ORDER}"))
+            }
         },
         (Method::POST, [_, "refunds"]) => return create(&mut st, &headers, &body),
         _ => problem(&mut st, format!("unexpected request {method} {path}")),
@@ -236,14 +243,22 @@ fn create(st: &mut KlarnaState, headers: &HeaderMap, body: &[u8]) -> Option<Resp
     }
     let answer = st.script.pop_front().unwrap_or(Answer::Ok);
     match answer {
-        Answer::RateLimited => return Some(k_error(StatusCode::TOO_MANY_REQUESTS, "TOO_MANY_REQUESTS", "Too many requests")),
-        Answer::Unavailable => return Some(k_error(StatusCode::SERVICE_UNAVAILABLE, "TEMPORARILY_UNAVAILABLE", "Temporarily unavailable")),
+        Answer::RateLimited => {
+            return Some(k_error(StatusCode::TOO_MANY_REQUESTS, "TOO_MANY_REQUESTS", "Too many requests"))
+        }
+        Answer::Unavailable => {
+            return Some(k_error(StatusCode::SERVICE_UNAVAILABLE, "TEMPORARILY_UNAVAILABLE", "Temporarily unavailable"))
+        }
         Answer::Ok | Answer::Hang => {}
     }
     // [refund] at most the captured amount minus what was refunded.
     let left = st.captured - st.refunds.iter().map(|r| r.minor).sum::<i64>();
     if amount > left {
-        return Some(k_error(StatusCode::FORBIDDEN, "REFUND_NOT_ALLOWED", "Over refund is not allowed. Refund not possible."));
+        return Some(k_error(
+            StatusCode::FORBIDDEN,
+            "REFUND_NOT_ALLOWED",
+            "Over refund is not allowed. Refund not possible.",
+        ));
     }
     st.next += 1;
     let id = format!("b2cb4f5c-{:04}", st.next);
@@ -270,7 +285,11 @@ pub async fn seed_people(engine: &Engine, start: &str) {
     let at = t(start);
     engine
         .seed_account(
-            &Account { id: AccountId::new("kl-1".to_string()), currency: Currency::from_str("EUR").unwrap(), auto_recharge: None },
+            &Account {
+                id: AccountId::new("kl-1".to_string()),
+                currency: Currency::from_str("EUR").unwrap(),
+                auto_recharge: None,
+            },
             None,
             at,
         )
@@ -304,7 +323,10 @@ pub async fn seed_order(engine: &Engine, start: &str) {
 /// Agent bo asks for `amount` back at `at`; leads kim and max approve the new request.
 pub async fn refund_and_approve(engine: &Engine, amount: &str, at: &str) -> Vec<String> {
     let out = request_on(engine, ORDER, amount, t(at)).await;
-    let case = out.iter().find_map(|l| l.split("RF-").nth(1).map(|s| format!("RF-{}", &s[..6]))).unwrap_or_else(|| "RF-000001".into());
+    let case = out
+        .iter()
+        .find_map(|l| l.split("RF-").nth(1).map(|s| format!("RF-{}", &s[..6])))
+        .unwrap_or_else(|| "RF-000001".into());
     for lead in ["kim", "max"] {
         let ev = paydesk::app::engine::Event::Message {
             actor: paydesk::app::engine::Actor::known(lead),

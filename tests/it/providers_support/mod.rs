@@ -171,7 +171,8 @@ impl Fake {
             Kind::Adyen | Kind::Mollie => ("EUR".to_string(), 4900),
             _ => ("USD".to_string(), 4900),
         };
-        let state = Arc::new(Mutex::new(FakeState { script: script.iter().copied().collect(), charge, ..Default::default() }));
+        let state =
+            Arc::new(Mutex::new(FakeState { script: script.iter().copied().collect(), charge, ..Default::default() }));
         serve_fake(|addr| Fake { kind, state, addr }, handle).await
     }
 
@@ -196,7 +197,9 @@ impl Fake {
                     "PAYDESK_BRAINTREE_PUBLIC_KEY" => BT_PUBLIC,
                     "PAYDESK_BRAINTREE_PRIVATE_KEY" => BT_PRIVATE,
                     // Adyen's HMAC key is required (its outcomes come only by webhook).
-                    "PAYDESK_ADYEN_WEBHOOK_SECRET" => "44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA056",
+                    "PAYDESK_ADYEN_WEBHOOK_SECRET" => {
+                        "44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA056"
+                    }
                     k if k.ends_with("_WEBHOOK_SECRET") => return None,
                     _ => API_KEY,
                 }
@@ -261,14 +264,17 @@ fn refund_json(kind: Kind, id: &str, key: &str, done: bool) -> (StatusCode, Valu
             StatusCode::OK,
             json!({"id": id, "object": "refund", "amount": 1000, "currency": "usd", "status": if done {"succeeded"} else {"pending"}, "metadata": {"idempotency_key": key}}),
         ),
-        Kind::PayPal => (StatusCode::CREATED, json!({"id": id, "status": if done {"COMPLETED"} else {"PENDING"}, "custom_id": key})),
+        Kind::PayPal => {
+            (StatusCode::CREATED, json!({"id": id, "status": if done {"COMPLETED"} else {"PENDING"}, "custom_id": key}))
+        }
         Kind::Adyen => (
             StatusCode::CREATED,
             json!({"merchantAccount": "PaydeskECOM", "paymentPspReference": kind.charge_id(), "pspReference": id, "reference": key, "status": "received", "amount": {"currency": "EUR", "value": 1000}}),
         ),
-        Kind::Square => {
-            (StatusCode::OK, json!({"refund": {"id": id, "status": if done {"COMPLETED"} else {"PENDING"}, "payment_id": kind.charge_id()}}))
-        }
+        Kind::Square => (
+            StatusCode::OK,
+            json!({"refund": {"id": id, "status": if done {"COMPLETED"} else {"PENDING"}, "payment_id": kind.charge_id()}}),
+        ),
         Kind::Braintree => (
             StatusCode::OK,
             json!({"data": {"refundTransaction": {"clientMutationId": key, "refund": {"id": id, "legacyId": bt_legacy(id), "status": if done {"SETTLED"} else {"SUBMITTED_FOR_SETTLEMENT"}}}}}),
@@ -319,9 +325,10 @@ fn unavailable(kind: Kind, code: StatusCode) -> (StatusCode, Value) {
             code,
             json!({"errors": [{"category": "RATE_LIMIT_ERROR", "code": if code == StatusCode::TOO_MANY_REQUESTS {"RATE_LIMITED"} else {"SERVICE_UNAVAILABLE"}}]}),
         ),
-        Kind::Braintree if code == StatusCode::SERVICE_UNAVAILABLE => {
-            (StatusCode::OK, json!({"errors": [{"message": "down", "extensions": {"errorClass": "SERVICE_AVAILABILITY"}}]}))
-        }
+        Kind::Braintree if code == StatusCode::SERVICE_UNAVAILABLE => (
+            StatusCode::OK,
+            json!({"errors": [{"message": "down", "extensions": {"errorClass": "SERVICE_AVAILABILITY"}}]}),
+        ),
         _ => (code, json!({"message": "try later"})),
     }
 }
@@ -343,11 +350,17 @@ fn respond(f: &Fake, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) 
     // Authentication, as documented.
     let auth = h(&headers, "authorization").to_string();
     if kind == Kind::PayPal && path == "/v1/oauth2/token" {
-        if method != Method::POST || auth != basic(CLIENT_ID, CLIENT_SECRET) || body.as_ref() != b"grant_type=client_credentials" {
+        if method != Method::POST
+            || auth != basic(CLIENT_ID, CLIENT_SECRET)
+            || body.as_ref() != b"grant_type=client_credentials"
+        {
             return Some(problem(&mut st, format!("bad token request: {auth} {:?}", String::from_utf8_lossy(&body))));
         }
         st.token_fetches += 1;
-        return Some((StatusCode::OK, axum::Json(json!({"access_token": TOKEN, "token_type": "Bearer", "expires_in": 32400}))).into_response());
+        return Some(
+            (StatusCode::OK, axum::Json(json!({"access_token": TOKEN, "token_type": "Bearer", "expires_in": 32400})))
+                .into_response(),
+        );
     }
     let auth_ok = match kind {
         Kind::Stripe | Kind::Square | Kind::Mollie => auth == format!("Bearer {API_KEY}"),
@@ -404,7 +417,10 @@ fn respond(f: &Fake, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) 
         };
         // Idempotency, as the provider does it: the same key returns the stored refund.
         if let Some((code, v)) = st.saved.get(&key).cloned() {
-            return Some((StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), axum::Json(v)).into_response());
+            return Some(
+                (StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), axum::Json(v))
+                    .into_response(),
+            );
         }
         if let Some((id, done)) = st.made.get(&key).cloned() {
             st.reads += 1;
@@ -418,7 +434,11 @@ fn respond(f: &Fake, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) 
             let n = st.made.len() + 1;
             // Braintree answers with a global id of the Refund's own type (LegacyIdType
             // REFUND in the GraphQL schema), and its legacyId.
-            let id = if kind == Kind::Braintree { bt_global("refund", &format!("refake{n}")) } else { format!("re_fake_{n}") };
+            let id = if kind == Kind::Braintree {
+                bt_global("refund", &format!("refake{n}"))
+            } else {
+                format!("re_fake_{n}")
+            };
             st.made.insert(key.clone(), (id.clone(), done));
             *st.creations.entry(key.clone()).or_default() += 1;
             if let Some(a) = st.last_amount.take() {
@@ -484,9 +504,11 @@ fn respond(f: &Fake, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) 
                 let (_, v) = refund_json(kind, &rid, &key, done);
                 (StatusCode::OK, axum::Json(v)).into_response()
             }
-            None => {
-                (StatusCode::NOT_FOUND, axum::Json(json!({"error": {"type": "invalid_request_error", "code": "resource_missing"}}))).into_response()
-            }
+            None => (
+                StatusCode::NOT_FOUND,
+                axum::Json(json!({"error": {"type": "invalid_request_error", "code": "resource_missing"}})),
+            )
+                .into_response(),
         }
     };
     Some(match (kind, path.as_str()) {
@@ -498,21 +520,35 @@ fn respond(f: &Fake, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) 
             // given as that exact string, so a re-serialised event (keys reordered) fails
             // (PayPal-Python-SDK issue 196, PayPal-NET-SDK issue 353). The fake: a
             // delivery it sent must appear byte for byte in the request.
-            let verbatim = st.paypal_sent.iter().any(|sent| !sent.is_empty() && body.windows(sent.len()).any(|w| w == sent.as_slice()));
-            let ok = b["webhook_id"] == "WH-TEST" && b["transmission_sig"] == "valid-signature" && b["webhook_event"].is_object() && verbatim;
-            (StatusCode::OK, axum::Json(json!({"verification_status": if ok {"SUCCESS"} else {"FAILURE"}}))).into_response()
+            let verbatim = st
+                .paypal_sent
+                .iter()
+                .any(|sent| !sent.is_empty() && body.windows(sent.len()).any(|w| w == sent.as_slice()));
+            let ok = b["webhook_id"] == "WH-TEST"
+                && b["transmission_sig"] == "valid-signature"
+                && b["webhook_event"].is_object()
+                && verbatim;
+            (StatusCode::OK, axum::Json(json!({"verification_status": if ok {"SUCCESS"} else {"FAILURE"}})))
+                .into_response()
         }
         (Kind::Mollie, p) if p.starts_with("/v2/payments/") && !p.contains("/refunds") && method == Method::GET => {
             let tr = &p["/v2/payments/".len()..];
             if tr != kind.charge_id() || query != "embed=refunds,chargebacks" {
                 return Some(
-                    (StatusCode::NOT_FOUND, axum::Json(json!({"status": 404, "title": "Not Found", "detail": "No payment exists with token"})))
+                    (
+                        StatusCode::NOT_FOUND,
+                        axum::Json(
+                            json!({"status": 404, "title": "Not Found", "detail": "No payment exists with token"}),
+                        ),
+                    )
                         .into_response(),
                 );
             }
-            let keys: Vec<(String, String, bool)> = st.made.iter().map(|(k, (id, d))| (k.clone(), id.clone(), *d)).collect();
+            let keys: Vec<(String, String, bool)> =
+                st.made.iter().map(|(k, (id, d))| (k.clone(), id.clone(), *d)).collect();
             let data: Vec<Value> = keys.iter().map(|(k, id, _)| refund_json(kind, id, k, true).1).collect();
-            let chargebacks: Vec<Value> = if st.chargeback { vec![json!({"resource": "chargeback", "id": "chb_n9z0tp"})] } else { vec![] };
+            let chargebacks: Vec<Value> =
+                if st.chargeback { vec![json!({"resource": "chargeback", "id": "chb_n9z0tp"})] } else { vec![] };
             (
                 StatusCode::OK,
                 axum::Json(json!({"resource": "payment", "id": tr, "status": "paid", "_embedded": {"refunds": data, "chargebacks": chargebacks}})),
@@ -523,15 +559,19 @@ fn respond(f: &Fake, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) 
             if query != format!("charge={}&limit=100", kind.charge_id()) {
                 return Some(problem(&mut st, format!("stripe list query {query}")));
             }
-            let keys: Vec<(String, String, bool)> = st.made.iter().map(|(k, (id, d))| (k.clone(), id.clone(), *d)).collect();
+            let keys: Vec<(String, String, bool)> =
+                st.made.iter().map(|(k, (id, d))| (k.clone(), id.clone(), *d)).collect();
             let data: Vec<Value> = keys.iter().map(|(k, id, d)| refund_json(kind, id, k, *d).1).collect();
             (StatusCode::OK, axum::Json(json!({"object": "list", "data": data, "has_more": false}))).into_response()
         }
         (Kind::Stripe, p) if p.starts_with("/v1/refunds/") => read(&mut st, &p["/v1/refunds/".len()..]),
-        (Kind::PayPal, p) if p.starts_with("/v2/payments/refunds/") => read(&mut st, &p["/v2/payments/refunds/".len()..]),
+        (Kind::PayPal, p) if p.starts_with("/v2/payments/refunds/") => {
+            read(&mut st, &p["/v2/payments/refunds/".len()..])
+        }
         (Kind::Square, p) if p.starts_with("/v2/refunds/") => read(&mut st, &p["/v2/refunds/".len()..]),
         (Kind::Braintree, "/graphql") => {
-            let id = json_body.as_ref().and_then(|b| b["variables"]["id"].as_str().map(str::to_string)).unwrap_or_default();
+            let id =
+                json_body.as_ref().and_then(|b| b["variables"]["id"].as_str().map(str::to_string)).unwrap_or_default();
             match find_by_id(&mut st, &id) {
                 Some((_, rid, done)) => (
                     StatusCode::OK,
@@ -542,7 +582,8 @@ fn respond(f: &Fake, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) 
             }
         }
         (Kind::Mollie, p) if p == format!("/v2/payments/{}/refunds", kind.charge_id()) && method == Method::GET => {
-            let keys: Vec<(String, String, bool)> = st.made.iter().map(|(k, (id, d))| (k.clone(), id.clone(), *d)).collect();
+            let keys: Vec<(String, String, bool)> =
+                st.made.iter().map(|(k, (id, d))| (k.clone(), id.clone(), *d)).collect();
             let data: Vec<Value> = keys.iter().map(|(k, id, d)| refund_json(kind, id, k, *d).1).collect();
             (StatusCode::OK, axum::Json(json!({"count": data.len(), "_embedded": {"refunds": data}}))).into_response()
         }
@@ -562,7 +603,11 @@ async fn hang() -> Response {
 /// Ours: `pd_` and 40 hex digits, or a key derived from one after a saved error
 /// (`…-r<n>`).
 fn key_shape(k: &str) -> Result<String, String> {
-    let base = k.split_once("-r").filter(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())).map(|(b, _)| b).unwrap_or(k);
+    let base = k
+        .split_once("-r")
+        .filter(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        .map(|(b, _)| b)
+        .unwrap_or(k);
     if base.len() == 43 && base.starts_with("pd_") {
         Ok(k.to_string())
     } else {
@@ -572,7 +617,10 @@ fn key_shape(k: &str) -> Result<String, String> {
 
 /// Stripe's error object (docs.stripe.com/api/errors: `{"error": {type, code, message, param}}`).
 fn stripe_error(code: &str, message: &str, param: &str) -> Refusal {
-    Refusal::Api(StatusCode::BAD_REQUEST, json!({"error": {"type": "invalid_request_error", "code": code, "message": message, "param": param}}))
+    Refusal::Api(
+        StatusCode::BAD_REQUEST,
+        json!({"error": {"type": "invalid_request_error", "code": code, "message": message, "param": param}}),
+    )
 }
 
 /// The parameters of `POST /v1/refunds` (operation PostRefunds in Stripe's OpenAPI
@@ -629,13 +677,19 @@ fn check_stripe(st: &mut FakeState, headers: &HeaderMap, body: &[u8]) -> Result<
     // "Minor units in API amounts").
     let amount: i64 = match form.get("amount").map(|a| a.parse::<i64>()) {
         Some(Ok(a)) if a > 0 => a,
-        other => return Err(stripe_error("parameter_invalid_integer", &format!("Invalid integer: {other:?}"), "amount")),
+        other => {
+            return Err(stripe_error("parameter_invalid_integer", &format!("Invalid integer: {other:?}"), "amount"))
+        }
     };
     let (cur, charged) = st.charge.clone();
     // Three-decimal currencies: "these API calls require the least-significant (last)
     // digit to be 0" (docs.stripe.com/currencies#three-decimal).
     if matches!(cur.as_str(), "BHD" | "JOD" | "KWD" | "OMR" | "TND") && amount % 10 != 0 {
-        return Err(stripe_error("invalid_amount", "Invalid amount: the last digit of a three-decimal currency amount must be 0", "amount"));
+        return Err(stripe_error(
+            "invalid_amount",
+            "Invalid amount: the last digit of a three-decimal currency amount must be 0",
+            "amount",
+        ));
     }
     // ISK stays two-decimal in the API but amounts must be divisible by 100
     // (support.stripe.com/questions/deprecation-of-fractional-isk-charges-and-refunds).
@@ -648,10 +702,17 @@ fn check_stripe(st: &mut FakeState, headers: &HeaderMap, body: &[u8]) -> Result<
     }
     let refunded: i64 = st.amounts.values().sum();
     if amount > charged - refunded {
-        return Err(stripe_error("amount_too_large", "Refund amount is greater than unrefunded amount on charge", "amount"));
+        return Err(stripe_error(
+            "amount_too_large",
+            "Refund amount is greater than unrefunded amount on charge",
+            "amount",
+        ));
     }
     // `reason`: one of three values (PostRefunds schema enum).
-    if !matches!(form.get("reason").map(String::as_str), None | Some("duplicate" | "fraudulent" | "requested_by_customer")) {
+    if !matches!(
+        form.get("reason").map(String::as_str),
+        None | Some("duplicate" | "fraudulent" | "requested_by_customer")
+    ) {
         return Err(stripe_error("parameter_invalid_string", "Invalid reason", "reason"));
     }
     // "fraudulent … will add the associated card and email to your block lists"
@@ -679,7 +740,9 @@ fn decimal_amount(st: &FakeState, provider: &str, cur: &str, value: &str, digits
     if frac.len() as u32 > digits {
         return Err(format!("{provider}: {value} {cur} has more than {digits} decimals"));
     }
-    let units: i64 = format!("{int}{frac:0<width$}", width = digits as usize).parse().map_err(|_| format!("{provider}: value {value}"))?;
+    let units: i64 = format!("{int}{frac:0<width$}", width = digits as usize)
+        .parse()
+        .map_err(|_| format!("{provider}: value {value}"))?;
     let refunded: i64 = st.amounts.values().sum();
     if units <= 0 || units > charged - refunded {
         return Err(format!("{provider}: {value} {cur} is more than what is left"));
@@ -722,7 +785,10 @@ fn check_paypal(st: &mut FakeState, headers: &HeaderMap, b: Option<&Value>) -> R
     // captured. Possible duplicate transaction." — Payments v2 error catalog).
     // (The same PayPal-Request-Id replays the stored refund first: not a reuse.)
     let invoice = b["invoice_id"].as_str().unwrap_or("").to_string();
-    if !invoice.is_empty() && st.paypal_invoices.contains(&invoice) && !st.made.contains_key(h(headers, "paypal-request-id")) {
+    if !invoice.is_empty()
+        && st.paypal_invoices.contains(&invoice)
+        && !st.made.contains_key(h(headers, "paypal-request-id"))
+    {
         return Err(Refusal::Api(
             StatusCode::UNPROCESSABLE_ENTITY,
             json!({"name": "UNPROCESSABLE_ENTITY", "details": [{"issue": "DUPLICATE_INVOICE_ID", "description": "Requested invoice_id has been previously captured. Possible duplicate transaction."}]}),
@@ -773,7 +839,10 @@ fn check_adyen(st: &mut FakeState, headers: &HeaderMap, b: Option<&Value>) -> Re
 
 /// Square's error answer (developer.squareup.com/docs/build-basics/handling-errors).
 fn square_error(code: &str, detail: &str) -> Refusal {
-    Refusal::Api(StatusCode::BAD_REQUEST, json!({"errors": [{"category": "INVALID_REQUEST_ERROR", "code": code, "detail": detail}]}))
+    Refusal::Api(
+        StatusCode::BAD_REQUEST,
+        json!({"errors": [{"category": "INVALID_REQUEST_ERROR", "code": code, "detail": detail}]}),
+    )
 }
 
 /// `POST /v2/refunds` (RefundPayment), validated against `RefundPaymentRequest` of
@@ -806,7 +875,10 @@ fn check_square(st: &mut FakeState, headers: &HeaderMap, b: Option<&Value>) -> R
     let amount = b["amount_money"]["amount"].as_i64().unwrap_or(0);
     let refunded: i64 = st.amounts.values().sum();
     if b["amount_money"]["currency"] != json!(cur) || amount <= 0 || amount > charged - refunded {
-        return Err(square_error("REFUND_AMOUNT_INVALID", "The requested refund amount exceeds the amount available to refund."));
+        return Err(square_error(
+            "REFUND_AMOUNT_INVALID",
+            "The requested refund amount exceeds the amount available to refund.",
+        ));
     }
     st.last_amount = Some(amount);
     Ok(key)
@@ -819,14 +891,21 @@ pub fn bt_global(typ: &str, legacy: &str) -> String {
 
 /// The legacy id inside a global id (any type).
 pub fn bt_legacy(global: &str) -> String {
-    let raw = base64::engine::general_purpose::STANDARD.decode(global).ok().and_then(|b| String::from_utf8(b).ok()).unwrap_or_default();
+    let raw = base64::engine::general_purpose::STANDARD
+        .decode(global)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .unwrap_or_default();
     raw.split_once('_').map(|(_, l)| l.to_string()).unwrap_or_default()
 }
 
 /// A GraphQL error as Braintree sends it: HTTP 200, `errors[].extensions.errorClass`
 /// (developer.paypal.com/braintree/graphql/guides/making_api_calls#errors).
 fn bt_error(class: &str, message: &str) -> Refusal {
-    Refusal::Api(StatusCode::OK, json!({"errors": [{"message": message, "extensions": {"errorClass": class}}], "data": {"refundTransaction": null}}))
+    Refusal::Api(
+        StatusCode::OK,
+        json!({"errors": [{"message": message, "extensions": {"errorClass": class}}], "data": {"refundTransaction": null}}),
+    )
 }
 
 /// `refundTransaction(input: RefundTransactionInput!)` as the schema
@@ -835,7 +914,8 @@ fn bt_error(class: &str, message: &str) -> Refusal {
 /// `idFromLegacyId`), `refund.amount` an `Amount` decimal string.
 fn check_braintree(st: &mut FakeState, b: Option<&Value>) -> Result<String, Refusal> {
     const INPUT: &[&str] = &["clientMutationId", "apiRequestKey", "transactionId", "refund"];
-    const REFUND_INPUT: &[&str] = &["amount", "orderId", "merchantAccountId", "description", "reason", "lineItems", "refundAuthorizationId"];
+    const REFUND_INPUT: &[&str] =
+        &["amount", "orderId", "merchantAccountId", "description", "reason", "lineItems", "refundAuthorizationId"];
     let b = b.ok_or("braintree: body must be JSON")?;
     let input = &b["variables"]["input"];
     for k in input.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>()).unwrap_or_default() {
@@ -919,7 +999,14 @@ pub async fn seed_charge(engine: &Engine, kind: Kind, start: &str, cur: Currency
 /// `seed_charge` with the charge stored under `id` (an export's form of it).
 pub async fn seed_charge_as(engine: &Engine, kind: Kind, id: &str, start: &str, cur: Currency, amount: &str) {
     let at = t(start);
-    engine.seed_account(&Account { id: AccountId::new("acct-1".to_string()), currency: cur, auto_recharge: None }, None, at).await.unwrap();
+    engine
+        .seed_account(
+            &Account { id: AccountId::new("acct-1".to_string()), currency: cur, auto_recharge: None },
+            None,
+            at,
+        )
+        .await
+        .unwrap();
     for (id, roles) in [
         ("ana", Roles::CUSTOMER),
         ("bo", [Role::Agent].into_iter().collect()),
@@ -929,8 +1016,12 @@ pub async fn seed_charge_as(engine: &Engine, kind: Kind, id: &str, start: &str, 
         let account = (id == "ana").then(|| AccountId::new("acct-1".to_string()));
         engine.seed_user(&User { id: UserId::new(id.to_string()), roles, account }, at).await.unwrap();
     }
-    let charge =
-        Charge { currency: cur, description: "API credits".into(), provider: kind.name().to_string(), ..card_charge(id, "acct-1", amount, at) };
+    let charge = Charge {
+        currency: cur,
+        description: "API credits".into(),
+        provider: kind.name().to_string(),
+        ..card_charge(id, "acct-1", amount, at)
+    };
     engine.seed_charge(&charge, at).await.unwrap();
 }
 
@@ -945,9 +1036,19 @@ pub async fn request_on(engine: &Engine, charge: &str, amount: &str, at: chrono:
 }
 
 /// Agent bo asks for `amount` back on `charge` giving `reason`.
-pub async fn request_with_reason(engine: &Engine, charge: &str, amount: &str, reason: &str, at: chrono::DateTime<chrono::Utc>) -> Vec<String> {
+pub async fn request_with_reason(
+    engine: &Engine,
+    charge: &str,
+    amount: &str,
+    reason: &str,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Vec<String> {
     let before = outbox(engine).await.len();
-    let ev = Event::Message { actor: Actor::known("bo"), text: format!("/refund {charge} {amount} {reason}"), channel: "support".into() };
+    let ev = Event::Message {
+        actor: Actor::known("bo"),
+        text: format!("/refund {charge} {amount} {reason}"),
+        channel: "support".into(),
+    };
     engine.handle(ev, at, None).await.unwrap();
     outbox(engine).await.split_off(before)
 }
@@ -962,7 +1063,8 @@ pub async fn outbox(engine: &Engine) -> Vec<String> {
 /// below that it is answered as already decided).
 pub async fn approve(engine: &Engine, at: chrono::DateTime<chrono::Utc>) {
     for lead in ["kim", "max"] {
-        let ev = Event::Message { actor: Actor::known(lead), text: "/approve RF-000001".into(), channel: "support".into() };
+        let ev =
+            Event::Message { actor: Actor::known(lead), text: "/approve RF-000001".into(), channel: "support".into() };
         engine.handle(ev, at, None).await.unwrap();
     }
 }

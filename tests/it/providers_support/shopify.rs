@@ -103,7 +103,13 @@ pub struct ShopFake {
 
 impl ShopFake {
     pub async fn start(version: &str, script: &[Answer]) -> ShopFake {
-        let state = ShopState { version: version.into(), script: script.iter().copied().collect(), total: 4900, next: 900, ..Default::default() };
+        let state = ShopState {
+            version: version.into(),
+            script: script.iter().copied().collect(),
+            total: 4900,
+            next: 900,
+            ..Default::default()
+        };
         let state = Arc::new(Mutex::new(state));
         super::serve_fake(|addr| ShopFake { state, addr }, handle).await
     }
@@ -142,7 +148,13 @@ impl ShopFake {
         let mut st = self.state.lock().unwrap();
         st.next += 2;
         let (refund_id, txn_id) = (st.next - 1, st.next);
-        st.refunds.push(ShopRefund { refund_id, txn_id, minor, status: "SUCCESS", note: "Returned at the counter".into() });
+        st.refunds.push(ShopRefund {
+            refund_id,
+            txn_id,
+            minor,
+            status: "SUCCESS",
+            note: "Returned at the counter".into(),
+        });
         txn_id
     }
 
@@ -196,7 +208,8 @@ fn problem(st: &mut ShopState, p: String) -> Response {
 }
 
 fn gql_error(message: &str, code: &str) -> Response {
-    (StatusCode::OK, axum::Json(json!({"errors": [{"message": message, "extensions": {"code": code}}]}))).into_response()
+    (StatusCode::OK, axum::Json(json!({"errors": [{"message": message, "extensions": {"code": code}}]})))
+        .into_response()
 }
 
 /// `Money`: a decimal string with at most 2 decimals for USD [refundCreate].
@@ -225,14 +238,21 @@ fn respond(f: &ShopFake, method: Method, uri: Uri, headers: HeaderMap, body: Byt
     if headers.get("x-shopify-access-token").and_then(|v| v.to_str().ok()) != Some(TOKEN) {
         st.problems.push("no X-Shopify-Access-Token".into());
         return Some(
-            (StatusCode::UNAUTHORIZED, axum::Json(json!({"errors": "[API] Invalid API key or access token (unrecognized login or wrong password)"})))
+            (
+                StatusCode::UNAUTHORIZED,
+                axum::Json(
+                    json!({"errors": "[API] Invalid API key or access token (unrecognized login or wrong password)"}),
+                ),
+            )
                 .into_response(),
         );
     }
     if method != Method::POST || uri.path() != format!("/admin/api/{}/graphql.json", st.version) {
         return Some(problem(&mut st, format!("unexpected request {method} {}", uri.path())));
     }
-    let Ok(req) = serde_json::from_slice::<Value>(&body) else { return Some(problem(&mut st, "the body is not JSON".into())) };
+    let Ok(req) = serde_json::from_slice::<Value>(&body) else {
+        return Some(problem(&mut st, "the body is not JSON".into()));
+    };
     let query = req["query"].as_str().unwrap_or("").to_string();
     let vars = req["variables"].clone();
     let op = ["paydeskSuggestedRefund", "paydeskRefund", "paydeskOrderRefunds", "paydeskTransaction"]
@@ -274,7 +294,11 @@ fn respond(f: &ShopFake, method: Method, uri: Uri, headers: HeaderMap, body: Byt
         }
         "paydeskTransaction" => {
             let id = vars["id"].as_str().unwrap_or("").rsplit('/').next().unwrap_or("").to_string();
-            let node = st.refunds.iter().find(|r| r.txn_id.to_string() == id).map(|r| gql_refund(r)["transactions"]["nodes"][0].clone());
+            let node = st
+                .refunds
+                .iter()
+                .find(|r| r.txn_id.to_string() == id)
+                .map(|r| gql_refund(r)["transactions"]["nodes"][0].clone());
             (StatusCode::OK, axum::Json(json!({"data": {"node": node}}))).into_response()
         }
         _ => return create(&mut st, &query, &vars, left),
@@ -314,10 +338,16 @@ fn create(st: &mut ShopState, query: &str, vars: &Value, left: i64) -> Option<Re
         return Some(problem(st, format!("one transaction expected: {input}")));
     };
     let tx = &txs[0];
-    if tx["kind"] != "REFUND" || tx["parentId"] != SALE || tx["gateway"] != GATEWAY || tx["orderId"] != json!(order_gid) {
-        return Some(problem(st, format!("the transaction must refund the sale through its gateway [refundCreate]: {tx}")));
+    if tx["kind"] != "REFUND" || tx["parentId"] != SALE || tx["gateway"] != GATEWAY || tx["orderId"] != json!(order_gid)
+    {
+        return Some(problem(
+            st,
+            format!("the transaction must refund the sale through its gateway [refundCreate]: {tx}"),
+        ));
     }
-    let Some(amount) = parse_money(&tx["amount"]) else { return Some(problem(st, format!("amount is not Money: {}", tx["amount"]))) };
+    let Some(amount) = parse_money(&tx["amount"]) else {
+        return Some(problem(st, format!("amount is not Money: {}", tx["amount"])));
+    };
     if amount > left {
         return Some(
             (
@@ -347,7 +377,8 @@ fn create(st: &mut ShopState, query: &str, vars: &Value, left: i64) -> Option<Re
     st.refunds.push(r.clone());
     let count_key = key.clone().unwrap_or_else(|| note.clone());
     *st.creations.entry(count_key).or_default() += 1;
-    let resp = json!({"data": {"refundCreate": {"refund": gql_refund(&r), "order": {"id": order_gid}, "userErrors": []}}});
+    let resp =
+        json!({"data": {"refundCreate": {"refund": gql_refund(&r), "order": {"id": order_gid}, "userErrors": []}}});
     if let Some(k) = key {
         st.saved.insert(k, resp.clone());
     }
@@ -369,7 +400,10 @@ pub async fn engine_on(fake: &ShopFake, url: &str) -> (Arc<Engine>, Arc<ManualCl
 pub async fn seed_people(engine: &Engine, start: &str) {
     let at = t(start);
     let account = AccountId::new(format!("shopify-{CUSTOMER}"));
-    engine.seed_account(&Account { id: account.clone(), currency: Currency::USD, auto_recharge: None }, None, at).await.unwrap();
+    engine
+        .seed_account(&Account { id: account.clone(), currency: Currency::USD, auto_recharge: None }, None, at)
+        .await
+        .unwrap();
     for (id, roles) in [
         ("ana", Roles::CUSTOMER),
         ("bo", [Role::Agent].into_iter().collect()),

@@ -97,7 +97,8 @@ pub struct WooFake {
 
 impl WooFake {
     pub async fn start(script: &[Answer]) -> WooFake {
-        let state = WooState { script: script.iter().copied().collect(), total: 4900, next_id: 800, ..Default::default() };
+        let state =
+            WooState { script: script.iter().copied().collect(), total: 4900, next_id: 800, ..Default::default() };
         let state = Arc::new(Mutex::new(state));
         super::serve_fake(|addr| WooFake { state, addr }, handle).await
     }
@@ -180,7 +181,11 @@ fn problem(st: &mut WooState, p: String) -> Response {
 fn parse_amount(v: &Value) -> Result<i64, String> {
     let Some(s) = v.as_str() else { return Err(format!("amount must be a string [refunds], got {v}")) };
     let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
-    if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) || frac.len() > 2 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+    if whole.is_empty()
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || frac.len() > 2
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
         return Err(format!("amount `{s}` is not a decimal with at most 2 decimals"));
     }
     let frac = format!("{frac:0<2}");
@@ -202,10 +207,17 @@ fn respond(f: &WooFake, method: Method, uri: Uri, headers: HeaderMap, body: Byte
     let mut st = f.state.lock().unwrap();
     st.requests.push(format!("{method} {path}"));
     // [auth] Basic consumer_key:consumer_secret.
-    let want = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{CONSUMER_KEY}:{CONSUMER_SECRET}")));
+    let want = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{CONSUMER_KEY}:{CONSUMER_SECRET}"))
+    );
     if headers.get("authorization").and_then(|v| v.to_str().ok()) != Some(want.as_str()) {
         st.problems.push(format!("{method} {path}: no Basic consumer key auth"));
-        return Some(wp_error(StatusCode::UNAUTHORIZED, "woocommerce_rest_cannot_view", "Sorry, you cannot list resources."));
+        return Some(wp_error(
+            StatusCode::UNAUTHORIZED,
+            "woocommerce_rest_cannot_view",
+            "Sorry, you cannot list resources.",
+        ));
     }
     let rest: Vec<&str> = path.strip_prefix("/wp-json/wc/v3/orders/").unwrap_or("").split('/').collect();
     // [controller] the route takes digits only.
@@ -223,8 +235,13 @@ fn respond(f: &WooFake, method: Method, uri: Uri, headers: HeaderMap, body: Byte
     Some(match (method.clone(), rest.as_slice()) {
         (Method::GET, [_, "refunds"]) => {
             // [refunds] list: per_page at most 100.
-            let per_page =
-                uri.query().unwrap_or("").split('&').find_map(|p| p.strip_prefix("per_page=")).and_then(|v| v.parse::<u32>().ok()).unwrap_or(10);
+            let per_page = uri
+                .query()
+                .unwrap_or("")
+                .split('&')
+                .find_map(|p| p.strip_prefix("per_page="))
+                .and_then(|v| v.parse::<u32>().ok())
+                .unwrap_or(10);
             if per_page > 100 {
                 return Some(wp_error(StatusCode::BAD_REQUEST, "rest_invalid_param", "Invalid parameter(s): per_page"));
             }
@@ -254,21 +271,34 @@ fn create(st: &mut WooState, headers: &HeaderMap, body: &[u8]) -> Option<Respons
     if b["api_refund"] != json!(true) {
         return Some(problem(st, format!("api_refund must be true, got {}", b["api_refund"])));
     }
-    let key =
-        b["meta_data"].as_array().and_then(|m| m.iter().find(|e| e["key"] == json!(META_KEY))).and_then(|e| e["value"].as_str()).map(str::to_string);
-    let Some(key) = key.filter(|k| k.starts_with("pd_")) else { return Some(problem(st, format!("no {META_KEY} in meta_data: {b}"))) };
+    let key = b["meta_data"]
+        .as_array()
+        .and_then(|m| m.iter().find(|e| e["key"] == json!(META_KEY)))
+        .and_then(|e| e["value"].as_str())
+        .map(str::to_string);
+    let Some(key) = key.filter(|k| k.starts_with("pd_")) else {
+        return Some(problem(st, format!("no {META_KEY} in meta_data: {b}")));
+    };
     let reason = b["reason"].as_str().unwrap_or("").to_string();
     if reason.contains(AGENT_NOTE) || reason.contains("duplicate charge") {
         return Some(problem(st, format!("the agent's note reached the customer: {reason}")));
     }
     // [controller] a zero or negative amount is refused.
     if amount <= 0 {
-        return Some(wp_error(StatusCode::BAD_REQUEST, "woocommerce_rest_invalid_order_refund", "Refund amount must be greater than zero."));
+        return Some(wp_error(
+            StatusCode::BAD_REQUEST,
+            "woocommerce_rest_invalid_order_refund",
+            "Refund amount must be greater than zero.",
+        ));
     }
     // [controller] wc_create_refund: more than what is left → 500 "Invalid refund amount."
     let left = st.total - st.refunds.iter().map(|r| r.minor).sum::<i64>();
     if amount > left {
-        return Some(wp_error(StatusCode::INTERNAL_SERVER_ERROR, "woocommerce_rest_cannot_create_order_refund", "Invalid refund amount."));
+        return Some(wp_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "woocommerce_rest_cannot_create_order_refund",
+            "Invalid refund amount.",
+        ));
     }
     let answer = st.script.pop_front().unwrap_or(Answer::Ok);
     match answer {
@@ -315,7 +345,14 @@ pub async fn engine_on(fake: &WooFake, url: &str) -> (Arc<Engine>, Arc<ManualClo
 /// Customer ana (account `wc-12`), agent bo, leads kim and max.
 pub async fn seed_people(engine: &Engine, start: &str) {
     let at = t(start);
-    engine.seed_account(&Account { id: AccountId::new("wc-12".to_string()), currency: Currency::USD, auto_recharge: None }, None, at).await.unwrap();
+    engine
+        .seed_account(
+            &Account { id: AccountId::new("wc-12".to_string()), currency: Currency::USD, auto_recharge: None },
+            None,
+            at,
+        )
+        .await
+        .unwrap();
     for (id, roles) in [
         ("ana", Roles::CUSTOMER),
         ("bo", [Role::Agent].into_iter().collect()),

@@ -3,7 +3,11 @@
 
 use super::*;
 
-pub(super) async fn apply(state: &WebhookState, provider: &str, events: Vec<ProviderEvent>) -> Result<Vec<WebhookOutcome>, Reply> {
+pub(super) async fn apply(
+    state: &WebhookState,
+    provider: &str,
+    events: Vec<ProviderEvent>,
+) -> Result<Vec<WebhookOutcome>, Reply> {
     let now = state.clock.now();
     let mut out = Vec::new();
     for e in events {
@@ -61,7 +65,10 @@ pub(super) async fn dispute_any(
             other => return Ok(other),
         }
     }
-    let what = format!("a dispute (event {event_id}) on a payment not known here ({}); nothing was matched", charges.join(", "));
+    let what = format!(
+        "a dispute (event {event_id}) on a payment not known here ({}); nothing was matched",
+        charges.join(", ")
+    );
     tracing::warn!(provider, event_id, "dispute on an unknown charge recorded for the leads");
     state.engine.reconcile_mismatch(provider, &format!("dispute:{event_id}"), None, &what, now).await?;
     Ok(WebhookOutcome::Applied)
@@ -87,7 +94,8 @@ pub(super) fn header<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
 pub(super) async fn stripe_hook(State(st): State<WebhookState>, headers: HeaderMap, body: Bytes) -> Reply {
     let Some(secret) = st.keys.stripe.clone() else { return not_configured("stripe") };
     let Some(sig) = header(&headers, "stripe-signature") else { return refuse("stripe", Rejected::Malformed) };
-    if let Err(e) = verify_stripe(sig, &body, secret.expose(), st.clock.now().timestamp(), st.keys.tolerance("stripe")) {
+    if let Err(e) = verify_stripe(sig, &body, secret.expose(), st.clock.now().timestamp(), st.keys.tolerance("stripe"))
+    {
         return refuse("stripe", e);
     }
     match stripe_events(&body) {
@@ -124,14 +132,18 @@ pub(super) async fn adyen_hook(State(st): State<WebhookState>, body: Bytes) -> R
     let Some(key) = st.keys.adyen.clone() else { return not_configured("adyen") };
     match adyen_events(&body, key.expose()) {
         // Adyen expects exactly this answer.
-        Ok(ev) => apply(&st, "adyen", ev).await.map(|_| (StatusCode::OK, "[accepted]".to_string())).unwrap_or_else(|e| e),
+        Ok(ev) => {
+            apply(&st, "adyen", ev).await.map(|_| (StatusCode::OK, "[accepted]".to_string())).unwrap_or_else(|e| e)
+        }
         Err(e) => refuse("adyen", e),
     }
 }
 
 pub(super) async fn square_hook(State(st): State<WebhookState>, headers: HeaderMap, body: Bytes) -> Reply {
     let Some((key, url)) = st.keys.square.clone() else { return not_configured("square") };
-    let Some(sig) = header(&headers, "x-square-hmacsha256-signature") else { return refuse("square", Rejected::Malformed) };
+    let Some(sig) = header(&headers, "x-square-hmacsha256-signature") else {
+        return refuse("square", Rejected::Malformed);
+    };
     if let Err(e) = verify_square(sig, &url, &body, key.expose()) {
         return refuse("square", e);
     }
@@ -144,8 +156,13 @@ pub(super) async fn square_hook(State(st): State<WebhookState>, headers: HeaderM
 pub(super) async fn paypal_hook(State(st): State<WebhookState>, headers: HeaderMap, body: Bytes) -> Reply {
     let Some((webhook_id, exec)) = st.keys.paypal.clone() else { return not_configured("paypal") };
     let h = |n| header(&headers, n).unwrap_or("").to_string();
-    let (id, time, sig, cert, algo) =
-        (h("paypal-transmission-id"), h("paypal-transmission-time"), h("paypal-transmission-sig"), h("paypal-cert-url"), h("paypal-auth-algo"));
+    let (id, time, sig, cert, algo) = (
+        h("paypal-transmission-id"),
+        h("paypal-transmission-time"),
+        h("paypal-transmission-sig"),
+        h("paypal-cert-url"),
+        h("paypal-auth-algo"),
+    );
     if id.is_empty() || sig.is_empty() || time.is_empty() {
         return refuse("paypal", Rejected::Malformed);
     }
@@ -203,7 +220,10 @@ pub(super) async fn mollie_hook(State(st): State<WebhookState>, body: Bytes) -> 
     let req = ApiRequest::get(format!("/v2/payments/{}?embed=refunds,chargebacks", percent_encode(&id)));
     let fetched = exec
         .run(&req, |resp| match resp.status {
-            200 => resp.json().map(Some).ok_or_else(|| crate::app::ports::ConnectorError::Transient("mollie: the payment is not JSON".into())),
+            200 => resp
+                .json()
+                .map(Some)
+                .ok_or_else(|| crate::app::ports::ConnectorError::Transient("mollie: the payment is not JSON".into())),
             404 => Ok(None),
             _ => Err(crate::adapters::payments::api::status_error("mollie", resp, "")),
         })
@@ -211,7 +231,10 @@ pub(super) async fn mollie_hook(State(st): State<WebhookState>, body: Bytes) -> 
     match fetched {
         // An id Mollie does not know (forged): answer 200 so nothing is revealed; nothing changes.
         Ok(None) => (StatusCode::OK, "ok".into()),
-        Ok(Some(payment)) => apply(&st, "mollie", mollie_events(&payment)).await.map(|_| (StatusCode::OK, "ok".to_string())).unwrap_or_else(|e| e),
+        Ok(Some(payment)) => apply(&st, "mollie", mollie_events(&payment))
+            .await
+            .map(|_| (StatusCode::OK, "ok".to_string()))
+            .unwrap_or_else(|e| e),
         Err(e) => {
             tracing::warn!(error = %e, "mollie: cannot fetch the payment now");
             (StatusCode::SERVICE_UNAVAILABLE, "cannot fetch now".into())
@@ -248,12 +271,16 @@ pub(super) async fn woocommerce_hook(State(st): State<WebhookState>, headers: He
     }
     let mut events = Vec::new();
     for id in ids {
-        let req = ApiRequest::get(format!("/wp-json/wc/v3/orders/{}/refunds/{}", percent_encode(&order), percent_encode(&id)));
+        let req = ApiRequest::get(format!(
+            "/wp-json/wc/v3/orders/{}/refunds/{}",
+            percent_encode(&order),
+            percent_encode(&id)
+        ));
         let fetched = exec
             .run(&req, |resp| match resp.status {
-                200 => {
-                    resp.json().map(Some).ok_or_else(|| crate::app::ports::ConnectorError::Transient("woocommerce: the refund is not JSON".into()))
-                }
+                200 => resp.json().map(Some).ok_or_else(|| {
+                    crate::app::ports::ConnectorError::Transient("woocommerce: the refund is not JSON".into())
+                }),
                 404 => Ok(None),
                 _ => Err(crate::adapters::payments::api::status_error("woocommerce", resp, "")),
             })
@@ -364,7 +391,9 @@ pub(super) async fn amazon_pay_hook(State(st): State<WebhookState>, body: Bytes)
         .run(&req, |resp| {
             if resp.is_success() {
                 resp.json()
-                    .ok_or_else(|| crate::app::ports::ConnectorError::Transient("amazon_pay: the refund is not JSON".into()))
+                    .ok_or_else(|| {
+                        crate::app::ports::ConnectorError::Transient("amazon_pay: the refund is not JSON".into())
+                    })
                     .and_then(|v| amazon_pay::parse_object(&v))
             } else {
                 Err(crate::adapters::payments::api::status_error(P, resp, ""))

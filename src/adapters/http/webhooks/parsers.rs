@@ -54,7 +54,10 @@ pub fn stripe_events(body: &[u8]) -> Result<Vec<ProviderEvent>, Rejected> {
             provider: "stripe".into(),
             event_id: id,
             provider_ref: str_field(&obj, "id").to_string(),
-            idempotency_key: obj.get("metadata").map(|m| str_field(m, "idempotency_key").to_string()).filter(|k| !k.is_empty()),
+            idempotency_key: obj
+                .get("metadata")
+                .map(|m| str_field(m, "idempotency_key").to_string())
+                .filter(|k| !k.is_empty()),
             status: stripe::map_status(str_field(&obj, "status"), str_field(&obj, "failure_reason")),
         })],
         // Checkout Sessions (docs.stripe.com/checkout/fulfillment: fulfil on
@@ -63,7 +66,9 @@ pub fn stripe_events(body: &[u8]) -> Result<Vec<ProviderEvent>, Rejected> {
         // `checkout.session.async_payment_failed` and `checkout.session.expired` end it unpaid).
         (t, "checkout.session") if t.starts_with("checkout.session.") => {
             let state = match t {
-                "checkout.session.async_payment_failed" => crate::app::ports::PurchaseState::Failed("Stripe reports the payment failed".into()),
+                "checkout.session.async_payment_failed" => {
+                    crate::app::ports::PurchaseState::Failed("Stripe reports the payment failed".into())
+                }
                 "checkout.session.expired" => crate::app::ports::PurchaseState::Expired,
                 _ => stripe::session_state(&obj),
             };
@@ -81,13 +86,15 @@ pub fn stripe_events(body: &[u8]) -> Result<Vec<ProviderEvent>, Rejected> {
         // (`payment_intent.payment_failed`) ends the recharge unpaid
         // (docs.stripe.com/api/events/types).
         ("payment_intent.succeeded" | "payment_intent.payment_failed", "payment_intent")
-            if crate::app::ports::purchase_id(obj.get("metadata").map(|m| str_field(m, "purchase")).unwrap_or("")).is_some() =>
+            if crate::app::ports::purchase_id(obj.get("metadata").map(|m| str_field(m, "purchase")).unwrap_or(""))
+                .is_some() =>
         {
             let state = match stripe::intent_state(&obj) {
                 // Only an auto-recharge's failure is final: on a Checkout page the customer
                 // may try another card.
                 crate::app::ports::PurchaseState::Open
-                    if typ == "payment_intent.payment_failed" && obj.get("metadata").map(|m| str_field(m, "kind")) == Some(stripe::RECHARGE_KIND) =>
+                    if typ == "payment_intent.payment_failed"
+                        && obj.get("metadata").map(|m| str_field(m, "kind")) == Some(stripe::RECHARGE_KIND) =>
                 {
                     crate::app::ports::PurchaseState::Failed("Stripe reports the payment failed".into())
                 }
@@ -103,7 +110,9 @@ pub fn stripe_events(body: &[u8]) -> Result<Vec<ProviderEvent>, Rejected> {
         }
         // The dispute object carries `charge` (ch_…) and `payment_intent` (pi_…)
         // (docs.stripe.com/api/disputes/object); a charge may be stored under either.
-        ("charge.dispute.created", "dispute") => vec![dispute(id, &[str_field(&obj, "charge"), str_field(&obj, "payment_intent")])],
+        ("charge.dispute.created", "dispute") => {
+            vec![dispute(id, &[str_field(&obj, "charge"), str_field(&obj, "payment_intent")])]
+        }
         _ => vec![],
     })
 }
@@ -125,7 +134,8 @@ pub fn adyen_events(body: &[u8], hex_key: &str) -> Result<Vec<ProviderEvent>, Re
             return Err(Rejected::Forged);
         }
         let code = str_field(item, "eventCode");
-        let success = matches!(item.get("success"), Some(Value::String(x)) if x == "true") || item.get("success") == Some(&Value::Bool(true));
+        let success = matches!(item.get("success"), Some(Value::String(x)) if x == "true")
+            || item.get("success") == Some(&Value::Bool(true));
         let psp = str_field(item, "pspReference").to_string();
         let event_id = format!("{psp}:{code}:{success}");
         let refund = |status| {
@@ -149,11 +159,16 @@ pub fn adyen_events(body: &[u8], hex_key: &str) -> Result<Vec<ProviderEvent>, Re
             // purchase reference, `additionalData.paymentLinkId` the link). Only a
             // successful authorisation credits; a refused one leaves the link open for the
             // shopper to try again (a link "can be used for one successful payment").
-            "AUTHORISATION" if success && crate::app::ports::purchase_id(str_field(item, "merchantReference")).is_some() => {
+            "AUTHORISATION"
+                if success && crate::app::ports::purchase_id(str_field(item, "merchantReference")).is_some() =>
+            {
                 out.push(ProviderEvent::Purchase(PurchaseUpdate {
                     provider: "adyen".into(),
                     event_id: event_id.clone(),
-                    provider_ref: item.get("additionalData").map(|a| str_field(a, "paymentLinkId").to_string()).unwrap_or_default(),
+                    provider_ref: item
+                        .get("additionalData")
+                        .map(|a| str_field(a, "paymentLinkId").to_string())
+                        .unwrap_or_default(),
                     reference: Some(str_field(item, "merchantReference").to_string()),
                     // `amount`: {value in Adyen's minor units for the currency, currency}.
                     state: crate::app::ports::PurchaseState::Paid {
@@ -177,7 +192,9 @@ pub fn adyen_events(body: &[u8], hex_key: &str) -> Result<Vec<ProviderEvent>, Re
                 "Adyen reports the refund was returned after it was paid{}",
                 if reason.is_empty() { String::new() } else { format!(" ({reason})") }
             )))),
-            "CHARGEBACK" | "NOTIFICATION_OF_CHARGEBACK" | "SECOND_CHARGEBACK" => out.push(dispute(event_id, &[str_field(item, "originalReference")])),
+            "CHARGEBACK" | "NOTIFICATION_OF_CHARGEBACK" | "SECOND_CHARGEBACK" => {
+                out.push(dispute(event_id, &[str_field(item, "originalReference")]))
+            }
             _ => {}
         }
     }
@@ -213,7 +230,11 @@ pub fn square_events(body: &[u8]) -> Result<Vec<ProviderEvent>, Rejected> {
             state: square::payment_state(p),
         })]
     } else if let Some(d) = obj.get("dispute").filter(|_| typ == "dispute.created") {
-        let payment = d.get("disputed_payment").map(|p| str_field(p, "payment_id")).filter(|p| !p.is_empty()).unwrap_or(str_field(d, "payment_id"));
+        let payment = d
+            .get("disputed_payment")
+            .map(|p| str_field(p, "payment_id"))
+            .filter(|p| !p.is_empty())
+            .unwrap_or(str_field(d, "payment_id"));
         vec![dispute(id, &[payment])]
     } else {
         vec![]
@@ -230,49 +251,72 @@ pub fn paypal_events(v: &Value) -> Result<Vec<ProviderEvent>, Rejected> {
     }
     let r = v.get("resource").cloned().unwrap_or(Value::Null);
     let typ = str_field(v, "event_type");
-    Ok(if str_field(v, "resource_type") == "refund" || typ.starts_with("PAYMENT.REFUND") || typ == "PAYMENT.CAPTURE.REFUNDED" {
-        vec![ProviderEvent::Refund(RefundUpdate {
-            provider: "paypal".into(),
-            event_id: id,
-            provider_ref: str_field(&r, "id").to_string(),
-            idempotency_key: Some(str_field(&r, "custom_id").to_string()).filter(|k| !k.is_empty()),
-            status: paypal::map_status(str_field(&r, "status"), ""),
-        })]
-    } else if typ == "CHECKOUT.ORDER.APPROVED" || typ == "CHECKOUT.ORDER.COMPLETED" {
-        // The order resource (`order` of checkout_orders_v2.json): approved by the payer,
-        // to be captured by us; its first purchase unit carries our reference.
-        let unit = r.get("purchase_units").and_then(|u| u.get(0)).cloned().unwrap_or(Value::Null);
-        let reference = [str_field(&unit, "custom_id"), str_field(&unit, "reference_id")].into_iter().find(|x| !x.is_empty()).map(str::to_string);
-        vec![ProviderEvent::Purchase(PurchaseUpdate {
-            provider: "paypal".into(),
-            event_id: id,
-            provider_ref: str_field(&r, "id").to_string(),
-            reference,
-            state: paypal::order_state(&r),
-        })]
-    } else if matches!(typ, "PAYMENT.CAPTURE.COMPLETED" | "PAYMENT.CAPTURE.DENIED" | "PAYMENT.CAPTURE.DECLINED" | "PAYMENT.CAPTURE.PENDING") {
-        // The capture resource (`capture`): `custom_id` is the purchase unit's (our
-        // reference) and `supplementary_data.related_ids.order_id` the order.
-        let order = r.get("supplementary_data").and_then(|d| d.get("related_ids")).map(|i| str_field(i, "order_id")).unwrap_or("");
-        vec![ProviderEvent::Purchase(PurchaseUpdate {
-            provider: "paypal".into(),
-            event_id: id,
-            provider_ref: order.to_string(),
-            reference: Some(str_field(&r, "custom_id").to_string()).filter(|c| !c.is_empty()),
-            state: paypal::capture_state(&r),
-        })]
-    } else if typ == "CUSTOMER.DISPUTE.CREATED" {
-        r.get("disputed_transactions")
-            .and_then(Value::as_array)
-            .map(|txs| {
-                txs.iter()
-                    .map(|t| dispute(format!("{id}:{}", str_field(t, "seller_transaction_id")), &[str_field(t, "seller_transaction_id")]))
-                    .collect()
-            })
-            .unwrap_or_default()
-    } else {
-        vec![]
-    })
+    Ok(
+        if str_field(v, "resource_type") == "refund"
+            || typ.starts_with("PAYMENT.REFUND")
+            || typ == "PAYMENT.CAPTURE.REFUNDED"
+        {
+            vec![ProviderEvent::Refund(RefundUpdate {
+                provider: "paypal".into(),
+                event_id: id,
+                provider_ref: str_field(&r, "id").to_string(),
+                idempotency_key: Some(str_field(&r, "custom_id").to_string()).filter(|k| !k.is_empty()),
+                status: paypal::map_status(str_field(&r, "status"), ""),
+            })]
+        } else if typ == "CHECKOUT.ORDER.APPROVED" || typ == "CHECKOUT.ORDER.COMPLETED" {
+            // The order resource (`order` of checkout_orders_v2.json): approved by the payer,
+            // to be captured by us; its first purchase unit carries our reference.
+            let unit = r.get("purchase_units").and_then(|u| u.get(0)).cloned().unwrap_or(Value::Null);
+            let reference = [str_field(&unit, "custom_id"), str_field(&unit, "reference_id")]
+                .into_iter()
+                .find(|x| !x.is_empty())
+                .map(str::to_string);
+            vec![ProviderEvent::Purchase(PurchaseUpdate {
+                provider: "paypal".into(),
+                event_id: id,
+                provider_ref: str_field(&r, "id").to_string(),
+                reference,
+                state: paypal::order_state(&r),
+            })]
+        } else if matches!(
+            typ,
+            "PAYMENT.CAPTURE.COMPLETED"
+                | "PAYMENT.CAPTURE.DENIED"
+                | "PAYMENT.CAPTURE.DECLINED"
+                | "PAYMENT.CAPTURE.PENDING"
+        ) {
+            // The capture resource (`capture`): `custom_id` is the purchase unit's (our
+            // reference) and `supplementary_data.related_ids.order_id` the order.
+            let order = r
+                .get("supplementary_data")
+                .and_then(|d| d.get("related_ids"))
+                .map(|i| str_field(i, "order_id"))
+                .unwrap_or("");
+            vec![ProviderEvent::Purchase(PurchaseUpdate {
+                provider: "paypal".into(),
+                event_id: id,
+                provider_ref: order.to_string(),
+                reference: Some(str_field(&r, "custom_id").to_string()).filter(|c| !c.is_empty()),
+                state: paypal::capture_state(&r),
+            })]
+        } else if typ == "CUSTOMER.DISPUTE.CREATED" {
+            r.get("disputed_transactions")
+                .and_then(Value::as_array)
+                .map(|txs| {
+                    txs.iter()
+                        .map(|t| {
+                            dispute(
+                                format!("{id}:{}", str_field(t, "seller_transaction_id")),
+                                &[str_field(t, "seller_transaction_id")],
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        } else {
+            vec![]
+        },
+    )
 }
 
 /// Mollie: the payment as fetched, with its refunds and chargebacks embedded. Each
@@ -282,17 +326,32 @@ pub fn mollie_events(payment: &Value) -> Vec<ProviderEvent> {
     let mut out = Vec::new();
     let embedded = payment.get("_embedded").cloned().unwrap_or(Value::Null);
     // An item without an id has no key to be deduplicated by: it is not an event.
-    for r in embedded.get("refunds").and_then(Value::as_array).into_iter().flatten().filter(|r| !str_field(r, "id").is_empty()) {
+    for r in embedded
+        .get("refunds")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|r| !str_field(r, "id").is_empty())
+    {
         let (id, status) = (str_field(r, "id"), str_field(r, "status"));
         out.push(ProviderEvent::Refund(RefundUpdate {
             provider: "mollie".into(),
             event_id: format!("{id}:{status}"),
             provider_ref: id.to_string(),
-            idempotency_key: r.get("metadata").map(|m| str_field(m, "idempotency_key").to_string()).filter(|k| !k.is_empty()),
+            idempotency_key: r
+                .get("metadata")
+                .map(|m| str_field(m, "idempotency_key").to_string())
+                .filter(|k| !k.is_empty()),
             status: mollie::map_status(status),
         }));
     }
-    for c in embedded.get("chargebacks").and_then(Value::as_array).into_iter().flatten().filter(|c| !str_field(c, "id").is_empty()) {
+    for c in embedded
+        .get("chargebacks")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|c| !str_field(c, "id").is_empty())
+    {
         out.push(dispute(str_field(c, "id").to_string(), &[&tr]));
     }
     // The payment itself, when it is final: a credit purchase's outcome (the engine
@@ -378,7 +437,11 @@ pub fn braintree_events(payload_b64: &str) -> Result<Vec<ProviderEvent>, Rejecte
         "transaction_settled" | "transaction_settlement_declined" => {
             let Some(tx) = xml.find("<transaction").map(|i| &xml[i..]) else { return Err(Rejected::BadBody) };
             let id = xml_text(tx, "id").ok_or(Rejected::BadBody)?;
-            let status = xml_text(tx, "status").unwrap_or(if kind == "transaction_settled" { "settled" } else { "settlement_declined" });
+            let status = xml_text(tx, "status").unwrap_or(if kind == "transaction_settled" {
+                "settled"
+            } else {
+                "settlement_declined"
+            });
             vec![ProviderEvent::Refund(RefundUpdate {
                 provider: "braintree".into(),
                 event_id: format!("{kind}:{id}:{stamp}"),
@@ -459,7 +522,10 @@ pub fn woocommerce_refund_ids(topic: &str, body: &[u8]) -> Result<Option<(String
         _ => return Err(Rejected::BadBody),
     };
     let refunds = v.get("refunds").and_then(Value::as_array).cloned().unwrap_or_default();
-    Ok(Some((order, refunds.iter().filter_map(|r| r.get("id").and_then(Value::as_u64)).map(|id| id.to_string()).collect())))
+    Ok(Some((
+        order,
+        refunds.iter().filter_map(|r| r.get("id").and_then(Value::as_u64)).map(|id| id.to_string()).collect(),
+    )))
 }
 
 /// One refund as `GET /wp-json/wc/v3/orders/{order}/refunds/{id}` shows it: with our key
@@ -477,7 +543,10 @@ pub fn woocommerce_event(order: &str, refund: &Value) -> Result<ProviderEvent, R
 
 /// Signs a Stripe payload as Stripe does (for tests and local tooling).
 pub fn stripe_signature(secret: &Secret, t: i64, body: &[u8]) -> String {
-    format!("t={t},v1={}", hex::encode(hmac_sha256(secret.expose().as_bytes(), &[t.to_string().as_bytes(), b".", body])))
+    format!(
+        "t={t},v1={}",
+        hex::encode(hmac_sha256(secret.expose().as_bytes(), &[t.to_string().as_bytes(), b".", body]))
+    )
 }
 
 /// Signs a Square payload as Square does (for tests and local tooling).

@@ -21,7 +21,10 @@ fn woocommerce_signature_and_events() {
     assert_eq!(woocommerce_refund_ids("order.updated", b"nope"), Err(Rejected::BadBody));
     let read = serde_json::json!({"id": 726, "refunded_payment": true, "meta_data": [{"id": 1, "key": woocommerce::META_KEY, "value": "pd_k"}]});
     let ProviderEvent::Refund(u) = woocommerce_event("727", &read).unwrap() else { panic!() };
-    assert_eq!((u.event_id.as_str(), u.idempotency_key.as_deref(), u.status), ("order:727:refund:726", Some("pd_k"), ProviderStatus::Succeeded));
+    assert_eq!(
+        (u.event_id.as_str(), u.idempotency_key.as_deref(), u.status),
+        ("order:727:refund:726", Some("pd_k"), ProviderStatus::Succeeded)
+    );
 }
 
 #[test]
@@ -60,10 +63,15 @@ fn square_signature_and_events() {
     let body = br#"{"event_id":"e1","type":"refund.updated","data":{"type":"refund","id":"R1","object":{"refund":{"id":"R1","status":"COMPLETED","payment_id":"P1"}}}}"#;
     let sig = square_signature(&key, url, body);
     assert_eq!(verify_square(&sig, url, body, "sq-signature-key"), Ok(()));
-    assert_eq!(verify_square(&sig, "https://evil.example.com/webhooks/square", body, "sq-signature-key"), Err(Rejected::Forged));
+    assert_eq!(
+        verify_square(&sig, "https://evil.example.com/webhooks/square", body, "sq-signature-key"),
+        Err(Rejected::Forged)
+    );
     assert_eq!(verify_square("not base64!", url, body, "sq-signature-key"), Err(Rejected::Malformed));
     let ev = square_events(body).unwrap();
-    assert!(matches!(&ev[0], ProviderEvent::Refund(u) if u.provider_ref == "R1" && u.status == ProviderStatus::Succeeded));
+    assert!(
+        matches!(&ev[0], ProviderEvent::Refund(u) if u.provider_ref == "R1" && u.status == ProviderStatus::Succeeded)
+    );
 }
 
 #[test]
@@ -88,15 +96,20 @@ fn braintree_signature_and_events() {
     let ProviderEvent::Refund(u) = &ev[0] else { panic!("{ev:?}") };
     assert_eq!(u.provider_ref, "abc123", "the refund's legacy id");
     assert_eq!(u.status, ProviderStatus::Succeeded);
-    let declined = base64::engine::general_purpose::STANDARD
-        .encode(xml.replace("transaction_settled", "transaction_settlement_declined").replace(">settled<", ">settlement_declined<"));
+    let declined = base64::engine::general_purpose::STANDARD.encode(
+        xml.replace("transaction_settled", "transaction_settlement_declined")
+            .replace(">settled<", ">settlement_declined<"),
+    );
     let ProviderEvent::Refund(u) = &braintree_events(&declined).unwrap()[0] else { panic!() };
     assert!(matches!(u.status, ProviderStatus::Failed(_)));
     let dispute = "<notification><kind>dispute_opened</kind><timestamp>t</timestamp><subject><dispute><id>dp_1</id><transaction><id>tx_9</id></transaction></dispute></subject></notification>";
     let ev = braintree_events(&base64::engine::general_purpose::STANDARD.encode(dispute)).unwrap();
     assert_eq!(
         ev,
-        vec![ProviderEvent::Dispute { event_id: "dispute_opened:dp_1:t".into(), charges: vec!["tx_9".into(), braintree_graphql_id("tx_9")] }]
+        vec![ProviderEvent::Dispute {
+            event_id: "dispute_opened:dp_1:t".into(),
+            charges: vec!["tx_9".into(), braintree_graphql_id("tx_9")]
+        }]
     );
     assert_eq!(braintree_events("not base64!"), Err(Rejected::BadBody));
 }
@@ -108,9 +121,14 @@ fn adyen_items_must_all_verify() {
         "merchantReference":"pd_x","amount":{"value":1000,"currency":"EUR"},"eventCode":"REFUND","success":"true","additionalData":{}});
     let sig = adyen::notification_hmac(&item, key).unwrap();
     item["additionalData"]["hmacSignature"] = Value::String(sig);
-    let body = serde_json::to_vec(&serde_json::json!({"live":"false","notificationItems":[{"NotificationRequestItem": item.clone()}]})).unwrap();
+    let body = serde_json::to_vec(
+        &serde_json::json!({"live":"false","notificationItems":[{"NotificationRequestItem": item.clone()}]}),
+    )
+    .unwrap();
     let ev = adyen_events(&body, key).unwrap();
-    assert!(matches!(&ev[0], ProviderEvent::Refund(u) if u.status == ProviderStatus::Succeeded && u.idempotency_key.as_deref() == Some("pd_x")));
+    assert!(
+        matches!(&ev[0], ProviderEvent::Refund(u) if u.status == ProviderStatus::Succeeded && u.idempotency_key.as_deref() == Some("pd_x"))
+    );
     let mut forged = item.clone();
     forged["amount"]["value"] = Value::from(999_999);
     let body = serde_json::to_vec(&serde_json::json!({"notificationItems":[{"NotificationRequestItem": item}, {"NotificationRequestItem": forged}]}))

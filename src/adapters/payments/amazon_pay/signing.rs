@@ -92,13 +92,21 @@ pub fn canonical_query(query: &str) -> String {
 
 /// The canonical request and the signed header names, from the method, the URI path (as
 /// sent, already encoded), the query (without `?`), the headers to sign and the payload.
-pub fn canonical_request(method: &str, path: &str, query: &str, headers: &[(String, String)], payload: &[u8]) -> (String, String) {
-    let mut hs: Vec<(String, String)> = headers.iter().map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string())).collect();
+pub fn canonical_request(
+    method: &str,
+    path: &str,
+    query: &str,
+    headers: &[(String, String)],
+    payload: &[u8],
+) -> (String, String) {
+    let mut hs: Vec<(String, String)> =
+        headers.iter().map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string())).collect();
     hs.sort();
     let canonical_headers: String = hs.iter().map(|(k, v)| format!("{k}:{v}\n")).collect();
     let signed = hs.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>().join(";");
     let path = if path.is_empty() { "/" } else { path };
-    let req = format!("{method}\n{path}\n{}\n{canonical_headers}\n{signed}\n{}", canonical_query(query), hex_sha256(payload));
+    let req =
+        format!("{method}\n{path}\n{}\n{canonical_headers}\n{signed}\n{}", canonical_query(query), hex_sha256(payload));
     (req, signed)
 }
 
@@ -125,7 +133,10 @@ pub struct Signer {
 impl std::fmt::Debug for Signer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // The public key id is not secret; the private key never prints.
-        f.debug_struct("Signer").field("public_key_id", &self.public_key_id).field("region", &self.region).finish_non_exhaustive()
+        f.debug_struct("Signer")
+            .field("public_key_id", &self.public_key_id)
+            .field("region", &self.region)
+            .finish_non_exhaustive()
     }
 }
 
@@ -155,7 +166,12 @@ impl Signer {
         if public_key_id.trim().is_empty() {
             return Err(KeyError::EmptyKeyId);
         }
-        Ok(Signer { public_key_id: public_key_id.trim().to_string(), region: region.to_string(), key, clock: Arc::new(SystemClock) })
+        Ok(Signer {
+            public_key_id: public_key_id.trim().to_string(),
+            region: region.to_string(),
+            key,
+            clock: Arc::new(SystemClock),
+        })
     }
 
     pub fn public_key(&self) -> rsa::RsaPublicKey {
@@ -203,7 +219,13 @@ impl Signer {
 }
 
 impl crate::adapters::payments::executor::RequestSigner for Signer {
-    fn sign_request(&self, method: &str, url: &str, headers: &[(String, String)], payload: &[u8]) -> Result<Vec<(String, String)>, SignError> {
+    fn sign_request(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &[(String, String)],
+        payload: &[u8],
+    ) -> Result<Vec<(String, String)>, SignError> {
         self.headers(method, url, headers, payload, self.clock.now())
     }
 }
@@ -233,7 +255,10 @@ mod tests {
             hex::encode(Sha256::digest(body))
         );
         assert_eq!(c, by_hand);
-        assert_eq!(signed, "accept;content-type;x-amz-pay-date;x-amz-pay-host;x-amz-pay-idempotency-key;x-amz-pay-region");
+        assert_eq!(
+            signed,
+            "accept;content-type;x-amz-pay-date;x-amz-pay-host;x-amz-pay-idempotency-key;x-amz-pay-region"
+        );
         assert!(string_to_sign(&c).starts_with("AMZN-PAY-RSASSA-PSS-V2\n"));
         assert_eq!(canonical_query("b=2&a=x%20y"), "a=x%20y&b=2");
         assert_eq!(amz_date("2019-09-23T23:19:08Z".parse().unwrap()), "20190923T231908Z");

@@ -122,10 +122,14 @@ impl SnsMessage {
 pub fn url_allowed(url: &str, allow_loopback: bool) -> bool {
     let Ok(u) = reqwest::Url::parse(url) else { return false };
     let host = u.host_str().unwrap_or_default().to_ascii_lowercase();
-    if allow_loopback && matches!(host.as_str(), "127.0.0.1" | "localhost" | "[::1]") && matches!(u.scheme(), "http" | "https") {
+    if allow_loopback
+        && matches!(host.as_str(), "127.0.0.1" | "localhost" | "[::1]")
+        && matches!(u.scheme(), "http" | "https")
+    {
         return true;
     }
-    if u.scheme() != "https" || !u.username().is_empty() || u.password().is_some() || u.port().is_some_and(|p| p != 443) {
+    if u.scheme() != "https" || !u.username().is_empty() || u.password().is_some() || u.port().is_some_and(|p| p != 443)
+    {
         return false;
     }
     let Some(region) = host.strip_prefix("sns.").and_then(|h| h.strip_suffix(".amazonaws.com")) else { return false };
@@ -135,7 +139,8 @@ pub fn url_allowed(url: &str, allow_loopback: bool) -> bool {
 /// The RSA public key of a PEM X.509 certificate (x509-cert parses it).
 pub fn public_key_of_cert(pem: &str) -> Result<RsaPublicKey, SnsError> {
     use x509_cert::der::{DecodePem, Encode};
-    let cert = x509_cert::Certificate::from_pem(pem.trim().as_bytes()).map_err(|e| SnsError::BadCert(format!("not a PEM certificate ({e})")))?;
+    let cert = x509_cert::Certificate::from_pem(pem.trim().as_bytes())
+        .map_err(|e| SnsError::BadCert(format!("not a PEM certificate ({e})")))?;
     let spki = cert.tbs_certificate.subject_public_key_info.to_der().map_err(|e| SnsError::BadCert(e.to_string()))?;
     RsaPublicKey::from_public_key_der(&spki).map_err(|_| SnsError::BadCert("its key is not RSA".into()))
 }
@@ -145,8 +150,9 @@ pub fn public_key_of_cert(pem: &str) -> Result<RsaPublicKey, SnsError> {
 pub fn verify_with(m: &SnsMessage, key: &RsaPublicKey) -> Result<(), SnsError> {
     use base64::Engine as _;
     let text = m.string_to_sign()?;
-    let raw =
-        base64::engine::general_purpose::STANDARD.decode(m.signature.trim()).map_err(|_| SnsError::Malformed("Signature is not base64".into()))?;
+    let raw = base64::engine::general_purpose::STANDARD
+        .decode(m.signature.trim())
+        .map_err(|_| SnsError::Malformed("Signature is not base64".into()))?;
     let sig = Signature::try_from(raw.as_slice()).map_err(|_| SnsError::Forged)?;
     let ok = match m.signature_version.as_str() {
         "1" => VerifyingKey::<sha1::Sha1>::new(key.clone()).verify(text.as_bytes(), &sig).is_ok(),

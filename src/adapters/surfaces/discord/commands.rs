@@ -169,7 +169,9 @@ pub fn to_text(inv: &Invocation) -> Result<String, OptionError> {
         "ticket" => {
             let case = required(inv, "case")?;
             match inv.sub.as_deref() {
-                Some(action @ ("close" | "escalate" | "reopen")) => join(&["/ticket", action, case, inv.text("note").unwrap_or("")]),
+                Some(action @ ("close" | "escalate" | "reopen")) => {
+                    join(&["/ticket", action, case, inv.text("note").unwrap_or("")])
+                }
                 _ => join(&["/ticket", case]),
             }
         }
@@ -195,7 +197,11 @@ mod tests {
     use crate::app::command::{parse, Command};
 
     fn inv(name: &str, sub: Option<&str>, opts: &[(&str, Opt)]) -> Invocation {
-        Invocation { name: name.into(), sub: sub.map(str::to_string), options: opts.iter().map(|(n, v)| (n.to_string(), v.clone())).collect() }
+        Invocation {
+            name: name.into(),
+            sub: sub.map(str::to_string),
+            options: opts.iter().map(|(n, v)| (n.to_string(), v.clone())).collect(),
+        }
     }
     fn t(s: &str) -> Opt {
         Opt::Text(s.into())
@@ -205,21 +211,40 @@ mod tests {
     fn every_definition_maps_onto_the_grammar() {
         let cases = [
             (
-                inv("refund", None, &[("target", t("ch_1")), ("amount", t("12.50 EUR")), ("reason", t("double charge"))]),
+                inv(
+                    "refund",
+                    None,
+                    &[("target", t("ch_1")), ("amount", t("12.50 EUR")), ("reason", t("double charge"))],
+                ),
                 "/refund ch_1 12.50 EUR double charge",
             ),
             (
-                inv("refund", None, &[("target", t("RF-000002")), ("amount", t("600")), ("override", Opt::Flag(true)), ("reason", t("goodwill"))]),
+                inv(
+                    "refund",
+                    None,
+                    &[
+                        ("target", t("RF-000002")),
+                        ("amount", t("600")),
+                        ("override", Opt::Flag(true)),
+                        ("reason", t("goodwill")),
+                    ],
+                ),
                 "/refund RF-000002 600 override goodwill",
             ),
             (inv("approve", None, &[("case", t("RF-000001"))]), "/approve RF-000001"),
             (inv("reject", None, &[("case", t("RF-000001")), ("reason", t("no"))]), "/reject RF-000001 no"),
             (inv("wallet", Some("show"), &[]), "/wallet"),
             (inv("wallet", Some("show"), &[("account", t("acct-1"))]), "/wallet acct-1"),
-            (inv("wallet", Some("credit"), &[("account", t("acct-1")), ("amount", t("5")), ("reason", t("sorry"))]), "/wallet credit acct-1 5 sorry"),
+            (
+                inv("wallet", Some("credit"), &[("account", t("acct-1")), ("amount", t("5")), ("reason", t("sorry"))]),
+                "/wallet credit acct-1 5 sorry",
+            ),
             (inv("wallet", Some("buy"), &[("credits", t("100"))]), "/wallet buy 100"),
             (inv("ticket", Some("show"), &[("case", t("RF-000003"))]), "/ticket RF-000003"),
-            (inv("ticket", Some("escalate"), &[("case", t("RF-000003")), ("note", t("angry"))]), "/ticket escalate RF-000003 angry"),
+            (
+                inv("ticket", Some("escalate"), &[("case", t("RF-000003")), ("note", t("angry"))]),
+                "/ticket escalate RF-000003 angry",
+            ),
             (inv("link", None, &[("user", Opt::User(42)), ("account", t("acct-1"))]), "/link <@42> acct-1"),
             (inv("help", None, &[]), "/help"),
         ];
@@ -228,34 +253,56 @@ mod tests {
             assert_eq!(text, want);
             assert!(parse(&text).unwrap().is_some(), "{text}");
         }
-        assert!(matches!(parse("/refund RF-000002 600 override goodwill").unwrap(), Some(Command::Refund { is_override: true, .. })));
+        assert!(matches!(
+            parse("/refund RF-000002 600 override goodwill").unwrap(),
+            Some(Command::Refund { is_override: true, .. })
+        ));
         // Every command of the definitions is mapped.
         for d in definitions().as_array().unwrap() {
             let name = d["name"].as_str().unwrap();
-            assert!(to_text(&inv(name, None, &[])).map_or_else(|e| !matches!(e, OptionError::UnknownCommand(_)), |_| true), "{name}");
+            assert!(
+                to_text(&inv(name, None, &[])).map_or_else(|e| !matches!(e, OptionError::UnknownCommand(_)), |_| true),
+                "{name}"
+            );
         }
     }
 
     #[test]
     fn link_user_is_an_id_even_when_luhn_valid() {
         // 175928847299117062 passes the Luhn check: it must survive redaction as an id.
-        let line = to_text(&inv("link", None, &[("user", Opt::User(175_928_847_299_117_062)), ("account", t("acct-1"))])).unwrap();
+        let line =
+            to_text(&inv("link", None, &[("user", Opt::User(175_928_847_299_117_062)), ("account", t("acct-1"))]))
+                .unwrap();
         let red = crate::nlu::redact_card_numbers(&line);
         assert_eq!(red.text, line);
         assert_eq!(
             parse(&red.text).unwrap(),
-            Some(Command::Link(crate::domain::ids::UserId::new("175928847299117062"), crate::domain::ids::AccountId::new("acct-1")))
+            Some(Command::Link(
+                crate::domain::ids::UserId::new("175928847299117062"),
+                crate::domain::ids::AccountId::new("acct-1")
+            ))
         );
         // A card number typed into a text option is removed before the core sees it.
-        let line = to_text(&inv("refund", None, &[("target", t("ch_1")), ("reason", t("card 4111\t1111\t1111\t1111"))])).unwrap();
+        let line =
+            to_text(&inv("refund", None, &[("target", t("ch_1")), ("reason", t("card 4111\t1111\t1111\t1111"))]))
+                .unwrap();
         assert!(!crate::nlu::redact_card_numbers(&line).text.contains("1111"));
     }
 
     #[test]
     fn options_cannot_change_the_meaning_of_the_line() {
-        assert_eq!(to_text(&inv("refund", None, &[("target", t("ch_1 override"))])), Err(OptionError::NotOneWord("target".into())));
-        assert_eq!(to_text(&inv("refund", None, &[("target", t("ch_1")), ("reason", t("override please"))])), Err(OptionError::OverrideInReason));
-        assert_eq!(to_text(&inv("refund", None, &[("target", t("ch_1")), ("reason", t("12 dollars back"))])), Err(OptionError::AmountInReason));
+        assert_eq!(
+            to_text(&inv("refund", None, &[("target", t("ch_1 override"))])),
+            Err(OptionError::NotOneWord("target".into()))
+        );
+        assert_eq!(
+            to_text(&inv("refund", None, &[("target", t("ch_1")), ("reason", t("override please"))])),
+            Err(OptionError::OverrideInReason)
+        );
+        assert_eq!(
+            to_text(&inv("refund", None, &[("target", t("ch_1")), ("reason", t("12 dollars back"))])),
+            Err(OptionError::AmountInReason)
+        );
         assert_eq!(
             to_text(&inv("refund", None, &[("target", t("ch_1")), ("amount", t("12 override"))])),
             Err(OptionError::NotAnAmount("amount".into()))

@@ -125,15 +125,20 @@ fn text(v: &toml::Value, key: &str, source: &str) -> Result<String> {
 
 fn id(v: &toml::Value, key: &str, source: &str) -> Result<u64> {
     let t = text(v, key, source)?;
-    t.trim().parse::<u64>().ok().filter(|i| *i > 0).ok_or_else(|| anyhow!("{source}: discord.{key}: `{t}` is not a Discord id (a number)"))
+    t.trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|i| *i > 0)
+        .ok_or_else(|| anyhow!("{source}: discord.{key}: `{t}` is not a Discord id (a number)"))
 }
 
 impl DiscordConfig {
     /// Reads the raw `[discord]` table; errors name the key and the file.
     pub fn from_toml(raw: &toml::Value, source: &str) -> Result<DiscordConfig> {
         let f: File = raw.clone().try_into().map_err(|e| anyhow!("{source}: [discord]: {}", e.to_string().trim()))?;
-        let list =
-            |v: &[toml::Value], key: &str| -> Result<Vec<Named>> { v.iter().map(|x| text(x, key, source).map(|t| Named::parse(&t))).collect() };
+        let list = |v: &[toml::Value], key: &str| -> Result<Vec<Named>> {
+            v.iter().map(|x| text(x, key, source).map(|t| Named::parse(&t))).collect()
+        };
         let support_channels = list(&f.support_channels, "support_channels")?;
         if support_channels.is_empty() {
             bail!("{source}: discord.support_channels: name at least one channel where customers write");
@@ -212,7 +217,9 @@ mod tests {
         let mut table = String::new();
         for line in text.lines() {
             let l = line.trim_start_matches("# ");
-            let is_key = l.split_once(" = ").is_some_and(|(k, _)| !k.is_empty() && k.chars().all(|c| c.is_ascii_lowercase() || c == '_'));
+            let is_key = l
+                .split_once(" = ")
+                .is_some_and(|(k, _)| !k.is_empty() && k.chars().all(|c| c.is_ascii_lowercase() || c == '_'));
             if l.starts_with('[') {
                 on = l == "[discord]" || l == "[http]";
             } else if !is_key {

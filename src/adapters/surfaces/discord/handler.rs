@@ -10,8 +10,8 @@ use crate::domain::ids::{CaseNumber, UserId as PdUserId};
 use crate::domain::roles::{Role, Roles};
 use serde_json::json;
 use serenity::all::{
-    CommandDataOption, CommandDataOptionValue, CommandInteraction, Context, EventHandler, GuildId, GuildMemberUpdateEvent, Interaction, Member,
-    Message, Reaction, ReactionType, Ready, ResumedEvent, RoleId, UserId,
+    CommandDataOption, CommandDataOptionValue, CommandInteraction, Context, EventHandler, GuildId,
+    GuildMemberUpdateEvent, Interaction, Member, Message, Reaction, ReactionType, Ready, ResumedEvent, RoleId, UserId,
 };
 use serenity::async_trait;
 use serenity::model::guild::Guild;
@@ -107,8 +107,9 @@ impl Shared {
     /// Roles from the member's role ids (configured names were resolved to ids at
     /// startup, `resolve_roles`); customer otherwise.
     pub(crate) fn roles_of(&self, _ctx: &Context, role_ids: &[RoleId]) -> Roles {
-        let has =
-            |list: &[super::config::Named]| role_ids.iter().any(|r| list.iter().any(|n| matches!(n, super::config::Named::Id(i) if *i == r.get())));
+        let has = |list: &[super::config::Named]| {
+            role_ids.iter().any(|r| list.iter().any(|n| matches!(n, super::config::Named::Id(i) if *i == r.get())))
+        };
         let mut roles = Roles::NONE;
         if has(&self.cfg.agent_roles) {
             roles = roles.with(Role::Agent);
@@ -202,7 +203,9 @@ impl Shared {
         // The anti-spam limit on new cases is the engine's (`max_new_cases_per_hour`).
         let actor = Actor { id: PdUserId::new(user.to_string()), roles: Some(roles) };
         let text = msg.content.clone();
-        if self.handle(Event::Message { actor, text, channel }, &format!("discord:message:{}", msg.id)).await && msg.guild_id.is_some() {
+        if self.handle(Event::Message { actor, text, channel }, &format!("discord:message:{}", msg.id)).await
+            && msg.guild_id.is_some()
+        {
             if let Err(e) = self.map.advance_cursor(msg.channel_id.get(), msg.id.get()).await {
                 tracing::warn!(error = %e, "could not record the last message read");
             }
@@ -221,7 +224,11 @@ impl Shared {
         for c in channels {
             let Ok(Some(mut after)) = self.map.cursor(c).await else { continue };
             for _ in 0..20 {
-                let page = match ctx.http.get_messages(c.into(), Some(serenity::all::MessagePagination::After(after.into())), Some(100)).await {
+                let page = match ctx
+                    .http
+                    .get_messages(c.into(), Some(serenity::all::MessagePagination::After(after.into())), Some(100))
+                    .await
+                {
                     Ok(p) => p,
                     Err(e) => {
                         tracing::warn!(channel = c, error = %e, "cannot read back messages written while away");
@@ -250,7 +257,11 @@ impl Shared {
         if !crate::nlu::redact::contains_card_number(content) || !in_guild {
             return;
         }
-        let Err(e) = ctx.http.delete_message(channel.into(), message.into(), Some("a full card number was posted")).await else { return };
+        let Err(e) =
+            ctx.http.delete_message(channel.into(), message.into(), Some("a full card number was posted")).await
+        else {
+            return;
+        };
         tracing::warn!(error = %e, "could not delete a message holding a card number (Manage Messages?)");
         if let Some((s, c)) = super::sink::status_of(&e) {
             self.metrics.rest_error(s, c as i64);
@@ -298,7 +309,8 @@ impl Shared {
         };
         let at = ev.edited_timestamp.map(|t| t.unix_timestamp()).unwrap_or_default();
         let actor = Actor { id: PdUserId::new(author.id.get().to_string()), roles: Some(roles) };
-        self.handle(Event::Message { actor, text: content.clone(), channel }, &format!("discord:edit:{}:{at}", ev.id)).await;
+        self.handle(Event::Message { actor, text: content.clone(), channel }, &format!("discord:edit:{}:{at}", ev.id))
+            .await;
         self.wake();
     }
 
@@ -350,15 +362,24 @@ impl Shared {
                 Some(r) => r,
                 None => {
                     // Never marked seen without knowing who reacted: read again later.
-                    tracing::warn!(user, message = message_id, "roles unknown; the reaction is read again after the next reconnect");
+                    tracing::warn!(
+                        user,
+                        message = message_id,
+                        "roles unknown; the reaction is read again after the next reconnect"
+                    );
                     return;
                 }
             },
         };
         let n = if present == added { toggles } else { toggles + 1 };
         let actor = Actor { id: PdUserId::new(user.to_string()), roles: Some(roles) };
-        let event =
-            Event::ReactionSeen { actor, emoji: emoji.to_string(), target: ReactTarget::Message(row.message_ref.clone()), present: added, seen };
+        let event = Event::ReactionSeen {
+            actor,
+            emoji: emoji.to_string(),
+            target: ReactTarget::Message(row.message_ref.clone()),
+            present: added,
+            seen,
+        };
         // Idempotent through the stored vote (an observation not newer than the stored
         // one changes nothing); the key only names the event in logs.
         if self.handle(event, &format!("discord:reaction:{message_id}:{user}:{emoji}:@{seen}")).await {
@@ -427,7 +448,8 @@ impl Shared {
             Ok(r) => r,
             Err(e) => return tracing::error!(error = %e, "cannot read open approvals"),
         };
-        let emojis: Vec<String> = self.engine.config().approve_emojis.iter().chain(&self.engine.config().reject_emojis).cloned().collect();
+        let emojis: Vec<String> =
+            self.engine.config().approve_emojis.iter().chain(&self.engine.config().reject_emojis).cloned().collect();
         for row in rows {
             for emoji in &emojis {
                 let Some(users) = self.reactors(ctx, row.channel_id, row.message_id, emoji).await else { continue };
@@ -457,14 +479,20 @@ impl Shared {
         }
         let text = match commands::to_text(&inv) {
             Ok(t) => t,
-            Err(e) => return self.respond(ctx, i, json!({"type": 4, "data": {"content": format!("⛔ {e}"), "flags": 64}})).await,
+            Err(e) => {
+                return self
+                    .respond(ctx, i, json!({"type": 4, "data": {"content": format!("⛔ {e}"), "flags": 64}}))
+                    .await
+            }
         };
         // Anything that touches the store may outlast the 3-second deadline: defer
         // (ephemeral), then edit the answer in.
         self.respond(ctx, i, json!({"type": 5, "data": {"flags": 64}})).await;
         let key = Destination::Interaction(i.id.to_string()).to_string();
         let user = i.user.id.get();
-        if let Err(e) = self.map.put_interaction(&key, &i.token, i.channel_id.get(), &user.to_string(), self.clock.now()).await {
+        if let Err(e) =
+            self.map.put_interaction(&key, &i.token, i.channel_id.get(), &user.to_string(), self.clock.now()).await
+        {
             tracing::error!(error = %e, "cannot record an interaction");
         }
         let roles = match &i.member {
@@ -472,7 +500,9 @@ impl Shared {
             None => self.roles_by_id(ctx, user).await.unwrap_or(Roles::CUSTOMER),
         };
         let actor = Actor { id: PdUserId::new(user.to_string()), roles: Some(roles) };
-        let ok = self.handle(Event::Message { actor, text, channel: key.clone() }, &format!("discord:interaction:{}", i.id)).await;
+        let ok = self
+            .handle(Event::Message { actor, text, channel: key.clone() }, &format!("discord:interaction:{}", i.id))
+            .await;
         // The answer goes out through the outbox: wait (bounded) for it to be delivered.
         self.wake();
         let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(8);
@@ -494,7 +524,9 @@ impl Shared {
             } else {
                 "Done."
             };
-            if let Err(e) = ctx.http.edit_original_interaction_response(&i.token, &json!({"content": content}), vec![]).await {
+            if let Err(e) =
+                ctx.http.edit_original_interaction_response(&i.token, &json!({"content": content}), vec![]).await
+            {
                 tracing::warn!(error = %e, "interaction answer failed");
             }
         }
@@ -539,7 +571,8 @@ impl EventHandler for Handler {
         let total = ready.shard.map_or(1, |s| s.total);
         let mine = ready.shard.is_none_or(|sh| sh.id.0 == super::config::Shards::of_guild(s.cfg.guild_id, total));
         if mine {
-            if let Err(e) = ctx.http.create_guild_commands(GuildId::new(s.cfg.guild_id), &commands::definitions()).await {
+            if let Err(e) = ctx.http.create_guild_commands(GuildId::new(s.cfg.guild_id), &commands::definitions()).await
+            {
                 tracing::error!(error = %e, "cannot register the slash commands");
             }
         }
@@ -548,7 +581,9 @@ impl EventHandler for Handler {
         if s.places.has_names() {
             match ctx.http.get_channels(GuildId::new(s.cfg.guild_id)).await {
                 Ok(chs) => s.places.resolve(chs.into_iter().map(|c| (c.id.get(), c.name))),
-                Err(e) => tracing::warn!(error = %e, "cannot list the guild's channels; waiting for the guild to arrive"),
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot list the guild's channels; waiting for the guild to arrive")
+                }
             }
         }
         if s.sessions.fetch_add(1, Ordering::SeqCst) > 0 {
@@ -591,7 +626,13 @@ impl EventHandler for Handler {
         }
     }
 
-    async fn guild_member_update(&self, ctx: Context, _old: Option<Member>, _new: Option<Member>, event: GuildMemberUpdateEvent) {
+    async fn guild_member_update(
+        &self,
+        ctx: Context,
+        _old: Option<Member>,
+        _new: Option<Member>,
+        event: GuildMemberUpdateEvent,
+    ) {
         if event.guild_id.get() != self.0.cfg.guild_id {
             return;
         }
@@ -601,7 +642,13 @@ impl EventHandler for Handler {
         self.0.roles_changed(event.user.id.get(), roles).await;
     }
 
-    async fn guild_member_removal(&self, _ctx: Context, guild_id: GuildId, user: serenity::all::User, _member: Option<Member>) {
+    async fn guild_member_removal(
+        &self,
+        _ctx: Context,
+        guild_id: GuildId,
+        user: serenity::all::User,
+        _member: Option<Member>,
+    ) {
         if guild_id.get() == self.0.cfg.guild_id {
             self.0.roles_changed(user.id.get(), Roles::CUSTOMER).await;
         }
@@ -619,7 +666,12 @@ impl EventHandler for Handler {
         self.0.on_reaction_event(&ctx, &r, false).await;
     }
 
-    async fn reaction_remove_all(&self, ctx: Context, _channel: serenity::all::ChannelId, message: serenity::all::MessageId) {
+    async fn reaction_remove_all(
+        &self,
+        ctx: Context,
+        _channel: serenity::all::ChannelId,
+        message: serenity::all::MessageId,
+    ) {
         self.0.on_reactions_cleared(&ctx, message.get(), None).await;
     }
 
@@ -630,13 +682,21 @@ impl EventHandler for Handler {
         self.0.on_reactions_cleared(&ctx, r.message_id.get(), Some(&r.emoji)).await;
     }
 
-    async fn message_update(&self, ctx: Context, _old: Option<Message>, _new: Option<Message>, event: serenity::all::MessageUpdateEvent) {
+    async fn message_update(
+        &self,
+        ctx: Context,
+        _old: Option<Message>,
+        _new: Option<Message>,
+        event: serenity::all::MessageUpdateEvent,
+    ) {
         self.0.on_edit(&ctx, &event).await;
     }
 
     async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
         match &interaction {
-            Interaction::Command(i) if i.guild_id.is_none_or(|g| g.get() == self.0.cfg.guild_id) => self.0.on_command(&ctx, i).await,
+            Interaction::Command(i) if i.guild_id.is_none_or(|g| g.get() == self.0.cfg.guild_id) => {
+                self.0.on_command(&ctx, i).await
+            }
             Interaction::Autocomplete(i) => self.0.on_autocomplete(&ctx, i).await,
             _ => {}
         }
@@ -656,7 +716,11 @@ mod tests {
         assert_eq!(v(ReactionType::Unicode("✔️".into())).as_deref(), Some("✔️"));
         assert_eq!(v(ReactionType::Unicode("👍🏽".into())).as_deref(), Some("👍"));
         assert_eq!(v(ReactionType::Unicode("👎".into())), None);
-        let custom = |id: u64, name: &str| ReactionType::Custom { animated: false, id: EmojiId::new(id), name: Some(name.into()) };
+        let custom = |id: u64, name: &str| ReactionType::Custom {
+            animated: false,
+            id: EmojiId::new(id),
+            name: Some(name.into()),
+        };
         assert_eq!(v(custom(123456789012345678, "renamed")).as_deref(), Some("<:approve:123456789012345678>"));
         assert_eq!(v(custom(999, "approve")), None, "a custom emoji with the same name but another id is no vote");
     }

@@ -53,7 +53,10 @@ mod tests {
     fn serenity_payload_warnings_are_silenced_and_card_numbers_never_reach_a_log_line() {
         let buf = Buf::default();
         let filter = tracing_subscriber::EnvFilter::new(filter_directives("warn"));
-        let sub = tracing_subscriber::fmt().with_env_filter(filter).with_writer(crate::logging::Redacting(buf.clone())).finish();
+        let sub = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(crate::logging::Redacting(buf.clone()))
+            .finish();
         tracing::subscriber::with_default(sub, || {
             tracing::warn!(target: "serenity::gateway::ws", "Err deserializing text: x; text: {{\"content\":\"my card 4111 1111 1111 1111\"}}");
             tracing::warn!(target: "some::library", "echo: card 4111-1111-1111-1111 and 5555 5555 5555 4444");
@@ -66,6 +69,9 @@ mod tests {
         for n in ["4111", "5555 5555"] {
             assert!(!out.contains(n), "{n} in {out}");
         }
-        assert_eq!(filter_directives("warn,serenity::gateway::ws=debug"), "warn,serenity::gateway::ws=debug,serenity::gateway::shard=error");
+        assert_eq!(
+            filter_directives("warn,serenity::gateway::ws=debug"),
+            "warn,serenity::gateway::ws=debug,serenity::gateway::shard=error"
+        );
     }
 }

@@ -43,7 +43,9 @@ pub struct Places {
 
 impl Places {
     pub fn new(cfg: &DiscordConfig) -> Places {
-        let ids = |v: &[Named]| v.iter().filter_map(|n| if let Named::Id(i) = n { Some(*i) } else { None }).collect::<Vec<_>>();
+        let ids = |v: &[Named]| {
+            v.iter().filter_map(|n| if let Named::Id(i) = n { Some(*i) } else { None }).collect::<Vec<_>>()
+        };
         let approvals = if let Named::Id(i) = cfg.approvals_channel { Some(i) } else { None };
         Places {
             support: cfg.support_channels.clone(),
@@ -90,11 +92,21 @@ impl Places {
     }
 
     pub fn first_support(&self) -> Result<u64> {
-        self.resolved.read().unwrap_or_else(|p| p.into_inner()).0.first().copied().ok_or_else(|| anyhow!("no support channel resolved yet"))
+        self.resolved
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .0
+            .first()
+            .copied()
+            .ok_or_else(|| anyhow!("no support channel resolved yet"))
     }
 
     pub fn approvals(&self) -> Result<u64> {
-        self.resolved.read().unwrap_or_else(|p| p.into_inner()).1.ok_or_else(|| anyhow!("the approvals channel is not resolved yet"))
+        self.resolved
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .1
+            .ok_or_else(|| anyhow!("the approvals channel is not resolved yet"))
     }
 }
 
@@ -149,7 +161,15 @@ impl Shared {
     pub async fn pump(&self) {
         let _one = self.pump_lock.lock().await;
         let worker = self.engine.config().worker.clone();
-        match pump_claimed(self.engine.store().as_ref(), &self.sink, &worker, self.clock.now(), chrono::Duration::seconds(30)).await {
+        match pump_claimed(
+            self.engine.store().as_ref(),
+            &self.sink,
+            &worker,
+            self.clock.now(),
+            chrono::Duration::seconds(30),
+        )
+        .await
+        {
             Ok(r) => {
                 self.metrics.outbox_dead.fetch_add(r.dead as u64, Ordering::Relaxed);
             }
@@ -238,7 +258,11 @@ pub async fn check_places(http: &serenity::http::Http, cfg: &DiscordConfig, plac
     };
     let list: Vec<(u64, String)> = channels.into_iter().map(|c| (c.id.get(), c.name)).collect();
     let mut missing = Vec::new();
-    for (what, n) in cfg.support_channels.iter().map(|n| ("support channel", n)).chain(std::iter::once(("approvals channel", &cfg.approvals_channel)))
+    for (what, n) in cfg
+        .support_channels
+        .iter()
+        .map(|n| ("support channel", n))
+        .chain(std::iter::once(("approvals channel", &cfg.approvals_channel)))
     {
         let found = list.iter().filter(|(id, name)| n.matches(*id, Some(name))).count();
         match found {
@@ -317,7 +341,11 @@ pub fn permissions_in(
 
 /// The startup permissions check: what the bot lacks in each support channel and the
 /// approvals channel, in words (empty when nothing is missing).
-pub async fn missing_permissions(http: &serenity::http::Http, cfg: &DiscordConfig, places: &Places) -> Result<Vec<String>> {
+pub async fn missing_permissions(
+    http: &serenity::http::Http,
+    cfg: &DiscordConfig,
+    places: &Places,
+) -> Result<Vec<String>> {
     let guild = serenity::all::GuildId::new(cfg.guild_id);
     let me = http.get_current_user().await.context("cannot read the bot's own user")?;
     let member = http.get_member(guild, me.id).await.context("cannot read the bot's membership in the guild")?;
@@ -351,17 +379,23 @@ pub async fn resolve_roles(http: &serenity::http::Http, mut cfg: DiscordConfig) 
     if !cfg.agent_roles.iter().chain(&cfg.lead_roles).any(|n| matches!(n, Named::Name(_))) {
         return Ok(cfg);
     }
-    let roles = http.get_guild_roles(serenity::all::GuildId::new(cfg.guild_id)).await.map_err(|e| match sink::status_of(&e) {
-        Some((401, _)) => anyhow!("Discord refused the bot token (401 Unauthorized): check PAYDESK_DISCORD_TOKEN"),
-        _ => anyhow!("cannot list the roles of guild {}: {e}", cfg.guild_id),
-    })?;
+    let roles =
+        http.get_guild_roles(serenity::all::GuildId::new(cfg.guild_id)).await.map_err(|e| {
+            match sink::status_of(&e) {
+                Some((401, _)) => {
+                    anyhow!("Discord refused the bot token (401 Unauthorized): check PAYDESK_DISCORD_TOKEN")
+                }
+                _ => anyhow!("cannot list the roles of guild {}: {e}", cfg.guild_id),
+            }
+        })?;
     let mut problems = Vec::new();
     let mut resolve = |list: &[Named], what: &str| -> Vec<Named> {
         list.iter()
             .filter_map(|n| match n {
                 Named::Id(_) => Some(n.clone()),
                 Named::Name(_) => {
-                    let hits: Vec<u64> = roles.iter().filter(|r| n.matches(r.id.get(), Some(&r.name))).map(|r| r.id.get()).collect();
+                    let hits: Vec<u64> =
+                        roles.iter().filter(|r| n.matches(r.id.get(), Some(&r.name))).map(|r| r.id.get()).collect();
                     match hits.as_slice() {
                         [one] => Some(Named::Id(*one)),
                         [] => {
@@ -370,7 +404,11 @@ pub async fn resolve_roles(http: &serenity::http::Http, mut cfg: DiscordConfig) 
                         }
                         many => {
                             let ids: Vec<String> = many.iter().map(|i| i.to_string()).collect();
-                            problems.push(format!("{} roles are named {n} ({what}: ids {}); configure the role by id", many.len(), ids.join(", ")));
+                            problems.push(format!(
+                                "{} roles are named {n} ({what}: ids {}); configure the role by id",
+                                many.len(),
+                                ids.join(", ")
+                            ));
                             None
                         }
                     }
@@ -482,7 +520,12 @@ pub async fn run(args: RunArgs, shutdown: impl std::future::Future<Output = ()> 
                     // `/readyz` follows the shards as serenity's manager has them: a shard
                     // it restarts (a failed heartbeat, a dropped connection) sends no stage
                     // event while it is down, so the flag set by READY would stay up.
-                    let up = manager.runners.lock().await.values().any(|r| matches!(r.stage, serenity::all::ConnectionStage::Connected));
+                    let up = manager
+                        .runners
+                        .lock()
+                        .await
+                        .values()
+                        .any(|r| matches!(r.stage, serenity::all::ConnectionStage::Connected));
                     if !shared.stopping.load(Ordering::SeqCst) {
                         shared.ready.store(up, Ordering::SeqCst);
                     }
@@ -557,7 +600,9 @@ mod tests {
 
     #[test]
     fn permissions_follow_discords_overwrite_order() {
-        use serenity::all::{PermissionOverwrite, PermissionOverwriteType as T, Permissions as P, Role, RoleId, UserId};
+        use serenity::all::{
+            PermissionOverwrite, PermissionOverwriteType as T, Permissions as P, Role, RoleId, UserId,
+        };
         let role = |id: u64, p: P| {
             let mut v = serde_json::json!({"id": id.to_string(), "name": "r", "color": 0, "colors": {"primary_color": 0}, "hoist": false,
                 "managed": false, "mentionable": false, "permissions": "0", "position": 1, "flags": 0});

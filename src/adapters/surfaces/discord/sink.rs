@@ -86,8 +86,13 @@ impl std::fmt::Display for RestError {
 pub fn retry_after_of(headers: &[(&str, &str)], body: &[u8]) -> Option<std::time::Duration> {
     let secs = |v: f64| (0.0..86_400.0).contains(&v).then(|| std::time::Duration::from_secs_f64(v));
     let from_body = serde_json::from_slice::<Value>(body).ok().and_then(|v| v["retry_after"].as_f64()).and_then(secs);
-    let header =
-        |name: &str| headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).and_then(|(_, v)| v.trim().parse::<f64>().ok()).and_then(secs);
+    let header = |name: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .and_then(|(_, v)| v.trim().parse::<f64>().ok())
+            .and_then(secs)
+    };
     from_body.or_else(|| header("x-ratelimit-reset-after")).or_else(|| header("retry-after"))
 }
 
@@ -265,7 +270,9 @@ pub fn fit_embed(mut e: Value) -> Value {
     };
     while total(&e) > EMBED_TOTAL {
         let Some(fields) = e["fields"].as_array_mut() else { break };
-        let Some((i, len)) = fields.iter().enumerate().map(|(i, f)| (i, f["value"].as_str().map_or(0, units))).max_by_key(|(_, l)| *l) else {
+        let Some((i, len)) =
+            fields.iter().enumerate().map(|(i, f)| (i, f["value"].as_str().map_or(0, units))).max_by_key(|(_, l)| *l)
+        else {
             break;
         };
         if len <= 1 {
@@ -279,7 +286,9 @@ pub fn fit_embed(mut e: Value) -> Value {
 
 impl DiscordSink {
     fn http(&self) -> Result<&Arc<Http>> {
-        self.http.get().ok_or_else(|| ChatError::Retry { reason: "not connected to Discord yet".into(), after: None }.into())
+        self.http
+            .get()
+            .ok_or_else(|| ChatError::Retry { reason: "not connected to Discord yet".into(), after: None }.into())
     }
 
     fn nonce(item: &OutboxItem, part: usize) -> String {
@@ -297,7 +306,13 @@ impl DiscordSink {
     }
 
     /// Posts `content` (split to fit) or one embed body; returns the first message id.
-    async fn post_text(&self, item: &OutboxItem, channel: u64, content: &str, allowed: &Value) -> Result<u64, RestError> {
+    async fn post_text(
+        &self,
+        item: &OutboxItem,
+        channel: u64,
+        content: &str,
+        allowed: &Value,
+    ) -> Result<u64, RestError> {
         let mut first = None;
         for (i, part) in fit_content(content, CONTENT_LIMIT).iter().enumerate() {
             let body = json!({"content": part, "nonce": Self::nonce(item, i), "enforce_nonce": true, "allowed_mentions": allowed});
@@ -326,25 +341,36 @@ impl DiscordSink {
     async fn post_raw(&self, http: &Http, channel: u64, body: &Value) -> Result<u64, RestError> {
         use serenity::http::{LightMethod, Request, Route};
         let bytes = serde_json::to_vec(body).map_err(serenity::Error::Json)?;
-        let req = Request::new(Route::ChannelMessages { channel_id: ChannelId::new(channel) }, LightMethod::Post).body(Some(bytes));
-        let resp =
-            req.build(&self.rest, http.token(), http.proxy.as_deref())?.send().await.map_err(|e| serenity::Error::Http(HttpError::Request(e)))?;
+        let req = Request::new(Route::ChannelMessages { channel_id: ChannelId::new(channel) }, LightMethod::Post)
+            .body(Some(bytes));
+        let resp = req
+            .build(&self.rest, http.token(), http.proxy.as_deref())?
+            .send()
+            .await
+            .map_err(|e| serenity::Error::Http(HttpError::Request(e)))?;
         let status = resp.status();
         if status.is_success() {
             let bytes = resp.bytes().await.map_err(|e| serenity::Error::Http(HttpError::Request(e)))?;
             let m: Value = serde_json::from_slice(&bytes).map_err(serenity::Error::Json)?;
             return Ok(m["id"].as_str().and_then(|s| s.parse().ok()).unwrap_or(0));
         }
-        let headers: Vec<(String, String)> =
-            resp.headers().iter().filter_map(|(k, v)| v.to_str().ok().map(|v| (k.as_str().to_string(), v.to_string()))).collect();
+        let headers: Vec<(String, String)> = resp
+            .headers()
+            .iter()
+            .filter_map(|(k, v)| v.to_str().ok().map(|v| (k.as_str().to_string(), v.to_string())))
+            .collect();
         let bytes = resp.bytes().await.map_err(|e| serenity::Error::Http(HttpError::Request(e)))?;
         let retry_after = (status.as_u16() == 429)
             .then(|| retry_after_of(&headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect::<Vec<_>>(), &bytes))
             .flatten();
         // The refusal as serenity reads it (status, JSON code, message).
-        let again =
-            axum::http::Response::builder().status(status.as_u16()).body(bytes.to_vec()).map_err(|_| serenity::Error::Other("bad response"))?;
-        let e = serenity::http::ErrorResponse::from_response(reqwest012::Response::from(again), reqwest012::Method::POST).await;
+        let again = axum::http::Response::builder()
+            .status(status.as_u16())
+            .body(bytes.to_vec())
+            .map_err(|_| serenity::Error::Other("bad response"))?;
+        let e =
+            serenity::http::ErrorResponse::from_response(reqwest012::Response::from(again), reqwest012::Method::POST)
+                .await;
         Err(RestError { e: serenity::Error::Http(HttpError::UnsuccessfulRequest(e)), retry_after })
     }
 
@@ -374,7 +400,13 @@ impl DiscordSink {
 
     /// The case thread for its customer; privately for anyone else addressed in a public
     /// channel; the channel itself otherwise (case threads are private already).
-    async fn public_or_private(&self, channel: u64, to: Option<&str>, to_id: Option<u64>, case: Option<i64>) -> Result<Dest> {
+    async fn public_or_private(
+        &self,
+        channel: u64,
+        to: Option<&str>,
+        to_id: Option<u64>,
+        case: Option<i64>,
+    ) -> Result<Dest> {
         if let Some(c) = case {
             let customer = self.map.case_info(c).await?.map(|(cust, _)| cust);
             if to.is_none() || to == customer.as_deref() {
@@ -408,8 +440,13 @@ impl DiscordSink {
             Ok(id) if self.places.is_support(id) => id,
             _ => self.support()?,
         };
-        let name = u32::try_from(case).ok().and_then(CaseNumber::new).map(|c| c.to_string()).unwrap_or_else(|| format!("case {case}"));
-        let thread = self.private_thread(parent, &name, customer.parse::<u64>().ok()).await.map_err(|e| self.error_of(e))?;
+        let name = u32::try_from(case)
+            .ok()
+            .and_then(CaseNumber::new)
+            .map(|c| c.to_string())
+            .unwrap_or_else(|| format!("case {case}"));
+        let thread =
+            self.private_thread(parent, &name, customer.parse::<u64>().ok()).await.map_err(|e| self.error_of(e))?;
         self.map.put_thread(case, parent, thread, &customer, self.clock.now()).await?;
         // Two deliveries racing: the first one recorded wins.
         Ok(self.map.thread(case).await?.map_or(thread, |t| t.thread_id))
@@ -440,7 +477,9 @@ impl DiscordSink {
         let reason = format!("Discord: {e}");
         match e.refusal() {
             Refusal::Retry => ChatError::Retry { reason, after: None }.into(),
-            Refusal::RateLimited => ChatError::Retry { reason, after: Some(e.retry_after.unwrap_or(RATE_LIMITED_WAIT)) }.into(),
+            Refusal::RateLimited => {
+                ChatError::Retry { reason, after: Some(e.retry_after.unwrap_or(RATE_LIMITED_WAIT)) }.into()
+            }
             Refusal::Unauthorized => ChatError::Fatal { reason }.into(),
             _ => ChatError::Refused { reason }.into(),
         }
@@ -483,14 +522,22 @@ impl DiscordSink {
 
     /// Sends a text message to `dest`; returns the channel and message id when a message
     /// was posted (not for interaction answers).
-    async fn send_text(&self, item: &OutboxItem, dest: Dest, to: Option<&str>, text: &str, case: Option<i64>) -> Result<Option<(u64, u64)>> {
+    async fn send_text(
+        &self,
+        item: &OutboxItem,
+        dest: Dest,
+        to: Option<&str>,
+        text: &str,
+        case: Option<i64>,
+    ) -> Result<Option<(u64, u64)>> {
         let to_id = to.and_then(|t| t.parse::<u64>().ok());
         let nobody = json!({"parse": []});
         let only_to = json!({"parse": [], "users": to_id.map(|u| vec![u.to_string()]).unwrap_or_default()});
         match dest {
             Dest::Channel(c) => {
                 let mention_to = c != self.places.approvals().unwrap_or(0) && to_id.is_some();
-                let content = if mention_to { format!("{} {text}", mention(to.unwrap_or_default())) } else { text.to_string() };
+                let content =
+                    if mention_to { format!("{} {text}", mention(to.unwrap_or_default())) } else { text.to_string() };
                 match self.post_text(item, c, &content, if mention_to { &only_to } else { &nobody }).await {
                     Ok(m) => Ok(Some((c, m))),
                     Err(e) => Err(self.refused(item, c, e).await),
@@ -502,8 +549,13 @@ impl DiscordSink {
                     // Archived or locked: open it again; gone: a new thread; else a DM.
                     tracing::info!(case = case_n, thread = t, error = %e, "case thread unusable; reopening it");
                     let http = self.http()?;
-                    let reopened =
-                        http.edit_thread(ChannelId::new(t), &json!({"archived": false, "locked": false}), Some("paydesk case reopened")).await;
+                    let reopened = http
+                        .edit_thread(
+                            ChannelId::new(t),
+                            &json!({"archived": false, "locked": false}),
+                            Some("paydesk case reopened"),
+                        )
+                        .await;
                     let target = match reopened {
                         Ok(_) => Some(t),
                         Err(_) => {
@@ -539,9 +591,13 @@ impl DiscordSink {
                 let mut answered = row.answered;
                 for part in parts {
                     let r = if answered {
-                        http.create_followup_message(&row.token, &json!({"content": part, "flags": 64}), vec![]).await.map(|_| ())
+                        http.create_followup_message(&row.token, &json!({"content": part, "flags": 64}), vec![])
+                            .await
+                            .map(|_| ())
                     } else {
-                        http.edit_original_interaction_response(&row.token, &json!({"content": part}), vec![]).await.map(|_| ())
+                        http.edit_original_interaction_response(&row.token, &json!({"content": part}), vec![])
+                            .await
+                            .map(|_| ())
                     };
                     if let Err(e) = r {
                         self.count(&e);
@@ -579,7 +635,9 @@ impl DiscordSink {
                     Some(n) => self.thread(n).await?,
                     None => {
                         let parent = self.support()?;
-                        self.private_thread(parent, "paydesk · your answer", Some(user)).await.map_err(|e| self.error_of(e))?
+                        self.private_thread(parent, "paydesk · your answer", Some(user))
+                            .await
+                            .map_err(|e| self.error_of(e))?
                     }
                 };
                 let content = format!("<@{user}> {text}");
@@ -658,7 +716,10 @@ impl DiscordSink {
                 self.map.record_sent(item.id, channel, m, now).await?;
                 let http = self.http()?;
                 for e in [&self.approve_emoji, &self.reject_emoji] {
-                    if let Err(err) = http.create_reaction(ChannelId::new(channel), MessageId::new(m), &ReactionType::Unicode(e.clone())).await {
+                    if let Err(err) = http
+                        .create_reaction(ChannelId::new(channel), MessageId::new(m), &ReactionType::Unicode(e.clone()))
+                        .await
+                    {
                         self.count(&err);
                         tracing::warn!(message = m, error = %err, "could not add the vote reaction; leads can still add it");
                     }
@@ -666,7 +727,8 @@ impl DiscordSink {
             }
             Action::Refund { message_ref: Some(r), status, case, amount, currency, .. } => {
                 let row = self.map.message_by_ref(r).await?;
-                let request: Option<Action> = row.as_ref().and_then(|row| row.payload.as_deref()).and_then(|p| serde_json::from_str(p).ok());
+                let request: Option<Action> =
+                    row.as_ref().and_then(|row| row.payload.as_deref()).and_then(|p| serde_json::from_str(p).ok());
                 let (Some(row), Some(request)) = (row, request) else {
                     // The request was never posted (it died): post the status instead of
                     // waiting for a message that will never exist.
@@ -681,8 +743,14 @@ impl DiscordSink {
                 };
                 let embed = fit_embed(approval_embed(&request, Some(&item.action)));
                 let http = self.http()?;
-                if let Err(e) =
-                    http.edit_message(ChannelId::new(row.channel_id), MessageId::new(row.message_id), &json!({"embeds": [embed]}), vec![]).await
+                if let Err(e) = http
+                    .edit_message(
+                        ChannelId::new(row.channel_id),
+                        MessageId::new(row.message_id),
+                        &json!({"embeds": [embed]}),
+                        vec![],
+                    )
+                    .await
                 {
                     self.count(&e);
                     return Err(self.error_of(e));
@@ -751,14 +819,24 @@ pub fn approval_embed(request: &Action, outcome: Option<&Action>) -> Value {
             match status.as_str() {
                 "awaiting_approval" => (format!("Waiting for {leads_needed} lead(s)"), 0xF1C40F),
                 "approved" | "executing" => (format!("✅ Approved by {by}; paying"), 0x3498DB),
-                "succeeded" => {
-                    (format!("💸 Paid{} — approved by {by}", provider_ref.as_ref().map(|p| format!(" ({p})")).unwrap_or_default()), 0x2ECC71)
-                }
+                "succeeded" => (
+                    format!(
+                        "💸 Paid{} — approved by {by}",
+                        provider_ref.as_ref().map(|p| format!(" ({p})")).unwrap_or_default()
+                    ),
+                    0x2ECC71,
+                ),
                 "failed" => (format!("⚠️ Payment failed — approved by {by}"), 0xE74C3C),
                 "rejected" => ("❌ Rejected".to_string(), 0x95A5A6),
                 "expired" => ("⌛ Expired: not approved in time".to_string(), 0x95A5A6),
-                "reversed" => ("↩️ Paid, then reversed by the provider: the money came back; a lead is looking into it".to_string(), 0xE74C3C),
-                "on_hold" => ("⏸️ On hold: the charge is disputed, nothing was paid; a lead can reject it".to_string(), 0xE67E22),
+                "reversed" => (
+                    "↩️ Paid, then reversed by the provider: the money came back; a lead is looking into it"
+                        .to_string(),
+                    0xE74C3C,
+                ),
+                "on_hold" => {
+                    ("⏸️ On hold: the charge is disputed, nothing was paid; a lead can reject it".to_string(), 0xE67E22)
+                }
                 other => (other.to_string(), 0x95A5A6),
             }
         }
@@ -817,9 +895,18 @@ mod tests {
         let total: usize = units(e["title"].as_str().unwrap())
             + units(e["description"].as_str().unwrap())
             + 6
-            + e["fields"].as_array().unwrap().iter().map(|f| units(f["name"].as_str().unwrap()) + units(f["value"].as_str().unwrap())).sum::<usize>();
+            + e["fields"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| units(f["name"].as_str().unwrap()) + units(f["value"].as_str().unwrap()))
+                .sum::<usize>();
         assert!(total <= EMBED_TOTAL, "{total}");
-        assert!(e["fields"].as_array().unwrap().iter().all(|f| units(f["value"].as_str().unwrap()) <= EMBED_FIELD_VALUE));
+        assert!(e["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| units(f["value"].as_str().unwrap()) <= EMBED_FIELD_VALUE));
     }
 
     #[test]

@@ -81,7 +81,13 @@ impl<W: Write + Send> ChatSink for JsonLines<W> {
 }
 
 /// Runs the steps through the engine, writing actions to `sink` as they happen.
-pub async fn run(steps: Vec<Step>, engine: &Engine, sandbox: &Sandbox, clock: &ManualClock, sink: &dyn ChatSink) -> anyhow::Result<()> {
+pub async fn run(
+    steps: Vec<Step>,
+    engine: &Engine,
+    sandbox: &Sandbox,
+    clock: &ManualClock,
+    sink: &dyn ChatSink,
+) -> anyhow::Result<()> {
     // Fixtures are dated at the first event (or fault) of the transcript.
     let start = steps
         .iter()
@@ -168,7 +174,9 @@ pub fn human(action: &Action) -> String {
             let pref = provider_ref.as_ref().map(|p| format!(" ({p})")).unwrap_or_default();
             format!("   · refund {amount} {currency} for {case}: {status}{pref}")
         }
-        Action::Wallet { account, balance, currency, reason } => format!("   · wallet {account}: {balance} {currency} ({reason})"),
+        Action::Wallet { account, balance, currency, reason } => {
+            format!("   · wallet {account}: {balance} {currency} ({reason})")
+        }
         Action::Denied { user, reason, .. } => format!("   ✗ denied {user}: {reason}"),
     }
 }

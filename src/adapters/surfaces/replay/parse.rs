@@ -138,7 +138,11 @@ fn invalid(message: impl Into<String>) -> FieldError {
 }
 
 fn time(s: &str, what: &'static str) -> Result<DateTime<Utc>, FieldError> {
-    DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc)).map_err(|source| FieldError::Time { what, text: s.to_string(), source })
+    DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc)).map_err(|source| FieldError::Time {
+        what,
+        text: s.to_string(),
+        source,
+    })
 }
 
 fn amount(s: &str, what: &'static str) -> Result<Decimal, FieldError> {
@@ -188,11 +192,10 @@ impl<R: BufRead> StepReader<R> {
             self.buf.clear();
             self.line += 1;
             let line = self.line;
-            let read = (&mut self.reader).take(MAX_LINE_BYTES + 1).read_until(b'\n', &mut self.buf).map_err(|e| LineError {
-                line,
-                message: format!("cannot read: {e}"),
-                source: Some(Box::new(e)),
-            })?;
+            let read = (&mut self.reader)
+                .take(MAX_LINE_BYTES + 1)
+                .read_until(b'\n', &mut self.buf)
+                .map_err(|e| LineError { line, message: format!("cannot read: {e}"), source: Some(Box::new(e)) })?;
             if read == 0 {
                 return Ok(None);
             }
@@ -202,10 +205,17 @@ impl<R: BufRead> StepReader<R> {
                     self.buf.pop();
                 }
             } else if read as u64 > MAX_LINE_BYTES {
-                return Err(LineError { line, message: format!("the line is longer than {MAX_LINE_BYTES} bytes"), source: None });
+                return Err(LineError {
+                    line,
+                    message: format!("the line is longer than {MAX_LINE_BYTES} bytes"),
+                    source: None,
+                });
             }
-            let text =
-                std::str::from_utf8(&self.buf).map_err(|e| LineError { line, message: "not valid UTF-8".into(), source: Some(Box::new(e)) })?;
+            let text = std::str::from_utf8(&self.buf).map_err(|e| LineError {
+                line,
+                message: "not valid UTF-8".into(),
+                source: Some(Box::new(e)),
+            })?;
             if let Some(step) = self.parser.line(line, text)? {
                 return Ok(Some(step));
             }
@@ -259,9 +269,11 @@ impl Parser {
             return Ok(None);
         }
         let err = |message: String| LineError { line, message, source: None };
-        let mut value: Value = serde_json::from_str(raw).map_err(|e| err(format!("not a valid transcript line: {e}")))?;
+        let mut value: Value =
+            serde_json::from_str(raw).map_err(|e| err(format!("not a valid transcript line: {e}")))?;
         strip_nul(&mut value);
-        let parsed: Line = serde_json::from_value(value).map_err(|e| err(format!("not a valid transcript line: {e}")))?;
+        let parsed: Line =
+            serde_json::from_value(value).map_err(|e| err(format!("not a valid transcript line: {e}")))?;
         let step = self.step(parsed).map_err(|e| e.on_line(line))?;
         if let (None, Step::Event(_, at) | Step::Fault(_, _, at)) = (self.first_event_at, &step) {
             self.first_event_at = Some(*at);
@@ -282,7 +294,9 @@ impl Parser {
                     Some(a) if a.credits > MAX_RECHARGE_CREDITS => {
                         return Err(invalid(format!("auto_recharge.credits must be at most {MAX_RECHARGE_CREDITS}")));
                     }
-                    Some(a) => Some(AutoRecharge { below: amount(&a.below, "auto_recharge.below")?, credits: a.credits }),
+                    Some(a) => {
+                        Some(AutoRecharge { below: amount(&a.below, "auto_recharge.below")?, credits: a.credits })
+                    }
                     None => None,
                 };
                 let wallet = wallet.map(|w| amount(&w, "wallet")).transpose()?;
@@ -292,7 +306,10 @@ impl Parser {
             Line::User { id, roles, account } => {
                 let mut set = Roles::NONE;
                 for r in &roles {
-                    set = set.with(Role::parse(r).ok_or_else(|| invalid(format!("unknown role `{r}` (customer, agent or lead)")))?);
+                    set = set.with(
+                        Role::parse(r)
+                            .ok_or_else(|| invalid(format!("unknown role `{r}` (customer, agent or lead)")))?,
+                    );
                 }
                 if roles.is_empty() {
                     set = Roles::CUSTOMER;
@@ -352,9 +369,11 @@ impl Parser {
             amount: amount_v,
             currency: currency(&c.currency)?,
             at: time(&c.at, "at")?,
-            method: PaymentMethod::parse(&method).ok_or_else(|| invalid(format!("unknown method `{method}` (card, wallet, paypal or bank)")))?,
+            method: PaymentMethod::parse(&method)
+                .ok_or_else(|| invalid(format!("unknown method `{method}` (card, wallet, paypal or bank)")))?,
             card_last4: c.card_last4,
-            kind: ChargeKind::parse(&kind).ok_or_else(|| invalid(format!("unknown kind `{kind}` (product, credits or subscription)")))?,
+            kind: ChargeKind::parse(&kind)
+                .ok_or_else(|| invalid(format!("unknown kind `{kind}` (product, credits or subscription)")))?,
             description: c.description.unwrap_or_default(),
             fee: fee_v,
             wallet_selected: c.wallet_selected,
@@ -370,9 +389,10 @@ fn event_step(event: Line) -> Result<Step, FieldError> {
         Line::Message { text, .. } if text.chars().count() > MAX_TEXT_CHARS => {
             return Err(invalid(format!("the message text is longer than {MAX_TEXT_CHARS} characters")));
         }
-        Line::Message { at, user, text, channel } => {
-            Step::Event(Event::Message { actor: Actor::known(user), text, channel: channel.unwrap_or_else(|| "support".into()) }, time(&at, "at")?)
-        }
+        Line::Message { at, user, text, channel } => Step::Event(
+            Event::Message { actor: Actor::known(user), text, channel: channel.unwrap_or_else(|| "support".into()) },
+            time(&at, "at")?,
+        ),
         Line::React { at, user, emoji, on } => reaction(user, emoji, &on, &at, true)?,
         Line::Unreact { at, user, emoji, on } => reaction(user, emoji, &on, &at, false)?,
         Line::Usage { at, account, conversations } => {
@@ -384,12 +404,17 @@ fn event_step(event: Line) -> Result<Step, FieldError> {
         Line::Tick { at } => Step::Event(Event::Tick, time(&at, "at")?),
         Line::Fault { at, connector, next, count } => {
             if connector != "sandbox" {
-                return Err(invalid(format!("faults can only be injected into the sandbox connector, not `{connector}`")));
+                return Err(invalid(format!(
+                    "faults can only be injected into the sandbox connector, not `{connector}`"
+                )));
             }
             if count > MAX_FAULTS_PER_LINE {
-                return Err(invalid(format!("count must be at most {MAX_FAULTS_PER_LINE} faults per line, not {count}")));
+                return Err(invalid(format!(
+                    "count must be at most {MAX_FAULTS_PER_LINE} faults per line, not {count}"
+                )));
             }
-            let f = Fault::parse(&next).ok_or_else(|| invalid(format!("unknown fault `{next}` (timeout, error or decline)")))?;
+            let f = Fault::parse(&next)
+                .ok_or_else(|| invalid(format!("unknown fault `{next}` (timeout, error or decline)")))?;
             Step::Fault(f, count, time(&at, "at")?)
         }
         Line::Account { .. } | Line::User { .. } | Line::Charge(_) | Line::Subscription { .. } => {
@@ -416,7 +441,8 @@ mod tests {
 
     #[test]
     fn a_bad_field_names_its_line_and_keeps_its_cause() {
-        let e = parse("{\"type\":\"tick\",\"at\":\"2026-01-01T00:00:00Z\"}\n{\"type\":\"tick\",\"at\":\"yesterday\"}").unwrap_err();
+        let e = parse("{\"type\":\"tick\",\"at\":\"2026-01-01T00:00:00Z\"}\n{\"type\":\"tick\",\"at\":\"yesterday\"}")
+            .unwrap_err();
         assert_eq!(e.to_string(), "line 2: at `yesterday` is not an RFC 3339 time");
         let field = std::error::Error::source(&e).expect("the field error is kept");
         assert!(field.source().is_some(), "and the time parser's error behind it");
@@ -452,8 +478,10 @@ mod tests {
 
     #[test]
     fn fixtures_are_dated_at_the_first_event() {
-        let text =
-            format!("{ACCOUNT}\n{}\n{TICK}\n", r#"{"type":"fault","at":"2026-04-01T09:00:00Z","connector":"sandbox","next":"error","count":1}"#);
+        let text = format!(
+            "{ACCOUNT}\n{}\n{TICK}\n",
+            r#"{"type":"fault","at":"2026-04-01T09:00:00Z","connector":"sandbox","next":"error","count":1}"#
+        );
         let mut reader = StepReader::new(text.as_bytes());
         while reader.next_step().expect("valid").is_some() {}
         assert_eq!(reader.first_event_at(), Some("2026-04-01T09:00:00Z".parse().expect("time")));

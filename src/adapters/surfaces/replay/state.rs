@@ -110,12 +110,20 @@ impl State {
         let wallets = s
             .wallets
             .into_iter()
-            .map(|w| StateWallet { account: w.account.to_string(), balance: w.currency.format(w.balance), currency: w.currency.code().to_string() })
+            .map(|w| StateWallet {
+                account: w.account.to_string(),
+                balance: w.currency.format(w.balance),
+                currency: w.currency.code().to_string(),
+            })
             .collect();
         let credit_notes = s
             .credit_notes
             .into_iter()
-            .map(|n| StateNote { amount: n.currency.format(n.amount), charge: n.charge.to_string(), currency: n.currency.code().to_string() })
+            .map(|n| StateNote {
+                amount: n.currency.format(n.amount),
+                charge: n.charge.to_string(),
+                currency: n.currency.code().to_string(),
+            })
             .collect();
         let provider_refunds = sandbox
             .books()
