@@ -71,6 +71,13 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 /// The file's code outside its test module(s) and without comment lines.
 fn production_code(path: &Path) -> String {
     let text = fs::read_to_string(path).expect("read source");
+    // A module file that its parent declares as `#[cfg(test)] mod tests;` is test code whole.
+    if path.file_name().is_some_and(|n| n == "tests.rs") {
+        let parent = path.with_file_name("mod.rs");
+        if fs::read_to_string(parent).is_ok_and(|m| m.contains("#[cfg(test)]\nmod tests;")) {
+            return String::new();
+        }
+    }
     let mut code = String::new();
     let mut lines = text.lines();
     while let Some(line) = lines.next() {
@@ -162,6 +169,12 @@ fn the_test_module_skipper_skips_only_tests() {
     .expect("write");
     let code = production_code(&file);
     assert_eq!(code, "use a;\nfn f() {}\n");
+    // A `tests.rs` its `mod.rs` declares as a test module is skipped whole; another is not.
+    fs::write(dir.path().join("tests.rs"), "fn t() { x.unwrap(); }\n").expect("write");
+    fs::write(dir.path().join("mod.rs"), "mod tests;\n").expect("write");
+    assert_eq!(production_code(&dir.path().join("tests.rs")), "fn t() { x.unwrap(); }\n");
+    fs::write(dir.path().join("mod.rs"), "#[cfg(test)]\nmod tests;\n").expect("write");
+    assert_eq!(production_code(&dir.path().join("tests.rs")), "");
 }
 
 /// Files under `dir` (or the file `dir`) with their production code.
@@ -210,7 +223,8 @@ fn long_functions(code: &str, max: usize) -> Vec<(String, usize)> {
         // The signature may wrap over several lines (rustfmt at 120 columns): the body
         // starts at the first line ending in `{`; a line ending in `;` first is a
         // declaration without a body (a trait method).
-        let Some(open) = lines[i..].iter().take(30).position(|l| l.trim_end().ends_with('{') || l.trim_end().ends_with(';'))
+        let Some(open) =
+            lines[i..].iter().take(30).position(|l| l.trim_end().ends_with('{') || l.trim_end().ends_with(';'))
         else {
             continue;
         };

@@ -8,7 +8,7 @@ use paydesk::app::engine::{Actor, Event};
 use paydesk::domain::intent::Intent;
 
 /// The readings the bot offers for `text` (as `customer.rs` picks them), and the question.
-const UNSURE: &str = "about that charge";
+const UNSURE: &str = "my charge";
 
 fn offered(text: &str) -> Vec<Intent> {
     let c = paydesk::nlu::classifier().classify(text, "USD");
