@@ -1,0 +1,344 @@
+//! SQLite, run on the calling thread.
+//!
+//! Why not sqlx for SQLite's statements: sqlx runs every SQLite statement on a worker
+//! thread of its own and hands each one over through a channel. Measured on the 2-core
+//! machine (README "Performance"), those hand-offs were 60–70 % of a replayed event's time
+//! (`SELECT 1`: 10–11 µs through sqlx, 0.05 µs on the connection itself), more than the
+//! fsync. Here a statement runs where it is called, on one connection kept open, with
+//! its compiled form cached (`prepare_cached`). sqlx still applies the migrations (and
+//! measures `paydesk bench`'s floor); PostgreSQL stays on sqlx.
+//!
+//! The connections:
+//! - the **writer**, behind an async mutex: a write transaction holds it from `BEGIN
+//!   IMMEDIATE` to `COMMIT`/`ROLLBACK`, so this process has one writer at a time (SQLite's
+//!   own rule); statements outside a transaction that write (outbox marks, leases) take it
+//!   for that statement. Another process on the same file waits on SQLite's lock
+//!   (`busy_timeout`, 10 s), as before.
+//! - the **reader**, for statements outside a transaction that only read (the snapshot,
+//!   queues, reports): in WAL mode it never waits for the writer and sees every committed
+//!   transaction. An in-memory database has no second connection (it would be another
+//!   database): everything runs on the writer.
+//!
+//! What can block a thread: a statement itself (microseconds), `BEGIN IMMEDIATE` while
+//! another process writes (up to the busy timeout) and `COMMIT`'s fsync. Those two run
+//! through [`blocking`], which tells a multi-threaded tokio runtime to move its other tasks
+//! off this thread first.
+
+use super::db::{Arg, Sql};
+use crate::app::ports::{StoreError, StoreResult};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OpenFlags};
+use std::path::Path;
+use std::str::FromStr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::OwnedMutexGuard;
+
+/// How long a statement waits for another process's lock on the file, and how long this
+/// process waits for its own writer (a transaction left open that long is a bug).
+const BUSY: Duration = Duration::from_secs(10);
+
+/// Compiled statements kept per connection: the store has about 150 distinct statements.
+const STATEMENT_CACHE: usize = 256;
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Database(Box::new(e))
+    }
+}
+
+/// The connections of one SQLite database (see the module comment).
+#[derive(Clone)]
+pub struct Lite {
+    writer: Arc<tokio::sync::Mutex<Connection>>,
+    reader: Option<Arc<Mutex<Connection>>>,
+    /// The `sqlite:` URL, for what still goes through sqlx (migrations, the bench floor).
+    url: String,
+}
+
+/// Opens one connection with the bot's settings: WAL (a property of the file, set when
+/// it was created), `synchronous=FULL` (a commit is on disk before it returns), foreign
+/// keys on, the busy timeout.
+fn connect(path: Option<&Path>) -> StoreResult<Connection> {
+    let conn = match path {
+        Some(p) => Connection::open_with_flags(
+            p,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?,
+        None => Connection::open_in_memory()?,
+    };
+    conn.busy_timeout(BUSY)?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    Ok(conn)
+}
+
+impl Lite {
+    /// The connections of the database file `path` (already created and in WAL mode), or
+    /// of a new, empty in-memory database (`None`).
+    pub fn open(url: &str, path: Option<&Path>) -> StoreResult<Lite> {
+        let writer = connect(path)?;
+        let reader = path.map(|p| connect(Some(p)).map(|c| Arc::new(Mutex::new(c)))).transpose()?;
+        Ok(Lite { writer: Arc::new(tokio::sync::Mutex::new(writer)), reader, url: url.to_string() })
+    }
+
+    /// Applies the migrations the database lacks: through sqlx on a file (its own
+    /// connection; sqlx records them in `_sqlx_migrations`), here on an in-memory one.
+    pub async fn migrate(&self, migrator: &sqlx::migrate::Migrator) -> StoreResult<()> {
+        if self.in_memory() {
+            let conn = self.writer().await?;
+            return migrate_in_memory(&conn, migrator);
+        }
+        use sqlx::{ConnectOptions, Connection};
+        let mut c = sqlx::sqlite::SqliteConnectOptions::from_str(&self.url)?.busy_timeout(BUSY).connect().await?;
+        migrator.run(&mut c).await?;
+        c.close().await?;
+        Ok(())
+    }
+
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Whether the database lives only in this process (no file).
+    pub fn in_memory(&self) -> bool {
+        self.reader.is_none()
+    }
+
+    /// The writer, waited for at most [`BUSY`].
+    async fn writer(&self) -> StoreResult<OwnedMutexGuard<Connection>> {
+        tokio::time::timeout(BUSY, self.writer.clone().lock_owned())
+            .await
+            .map_err(|_| StoreError::Backend("the SQLite database is busy: no write finished within 10 s".into()))
+    }
+
+    /// Begins a write transaction: `BEGIN IMMEDIATE` takes SQLite's write lock up front,
+    /// so a transaction that reads and then writes never fails to upgrade its lock.
+    pub async fn begin(&self) -> StoreResult<LiteTx> {
+        let conn = self.writer().await?;
+        blocking(|| conn.execute_batch("BEGIN IMMEDIATE"))?;
+        Ok(LiteTx { conn: Some(conn) })
+    }
+
+    /// A statement outside a transaction: a read on the reader, anything else on the writer.
+    pub async fn rows(&self, q: &Sql) -> StoreResult<Vec<LiteRow>> {
+        if let Some(reader) = &self.reader {
+            let conn = reader.lock().map_err(|_| StoreError::Backend("the SQLite reader was poisoned".into()))?;
+            if conn.prepare_cached(q.text())?.readonly() {
+                return rows(&conn, q);
+            }
+        }
+        let conn = self.writer().await?;
+        blocking(|| rows(&conn, q))
+    }
+
+    /// A statement outside a transaction that changes rows: on the writer.
+    pub async fn execute(&self, q: &Sql) -> StoreResult<u64> {
+        let conn = self.writer().await?;
+        blocking(|| execute(&conn, q))
+    }
+}
+
+/// A write transaction on the writer: committed by [`LiteTx::commit`], rolled back when
+/// dropped before that (an error, a panic, a cancelled task).
+pub struct LiteTx {
+    conn: Option<OwnedMutexGuard<Connection>>,
+}
+
+impl LiteTx {
+    fn conn(&self) -> StoreResult<&Connection> {
+        self.conn.as_deref().ok_or_else(|| StoreError::Backend("the transaction has ended".into()))
+    }
+
+    pub fn rows(&self, q: &Sql) -> StoreResult<Vec<LiteRow>> {
+        rows(self.conn()?, q)
+    }
+
+    pub fn execute(&self, q: &Sql) -> StoreResult<u64> {
+        execute(self.conn()?, q)
+    }
+
+    /// `COMMIT`: durable on return (`synchronous=FULL`). If it fails, the drop rolls back.
+    pub fn commit(mut self) -> StoreResult<()> {
+        let conn = self.conn()?;
+        blocking(|| conn.execute_batch("COMMIT"))?;
+        self.conn = None;
+        Ok(())
+    }
+}
+
+impl Drop for LiteTx {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            // Nothing of this transaction was committed; if the rollback itself fails the
+            // connection is unusable and SQLite rolls back when the file is next opened.
+            if let Err(e) = conn.execute_batch("ROLLBACK") {
+                tracing::warn!(error = %e, "SQLite rollback failed");
+            }
+        }
+    }
+}
+
+/// A result row: the statement's column names and this row's values.
+#[derive(Debug, Clone)]
+pub struct LiteRow {
+    columns: Arc<[String]>,
+    values: Vec<Value>,
+}
+
+impl LiteRow {
+    pub fn value(&self, column: &str) -> StoreResult<&Value> {
+        self.columns
+            .iter()
+            .position(|c| c == column)
+            .and_then(|i| self.values.get(i))
+            .ok_or_else(|| StoreError::Corrupt(format!("no column `{column}` in the result")))
+    }
+}
+
+/// Binds the arguments: `$n` is the n-th argument wherever it appears (as sqlx and
+/// PostgreSQL read it); a parameter of another form takes the argument at its position.
+fn bind(stmt: &mut rusqlite::Statement<'_>, args: &[Arg]) -> StoreResult<()> {
+    for i in 1..=stmt.parameter_count() {
+        let n = stmt.parameter_name(i).and_then(|p| p.strip_prefix('$')).and_then(|d| d.parse::<usize>().ok());
+        let n = n.unwrap_or(i);
+        let arg = args
+            .get(n.wrapping_sub(1))
+            .ok_or_else(|| StoreError::Backend(format!("statement parameter ${n} has no argument")))?;
+        match arg {
+            Arg::Int(v) => stmt.raw_bind_parameter(i, v)?,
+            Arg::Text(v) => stmt.raw_bind_parameter(i, v.as_deref())?,
+        }
+    }
+    Ok(())
+}
+
+fn rows(conn: &Connection, q: &Sql) -> StoreResult<Vec<LiteRow>> {
+    let mut stmt = conn.prepare_cached(q.text())?;
+    bind(&mut stmt, q.args())?;
+    let columns: Arc<[String]> = stmt.column_names().into_iter().map(str::to_string).collect();
+    let mut out = Vec::new();
+    let mut rows = stmt.raw_query();
+    while let Some(r) = rows.next()? {
+        let values = (0..columns.len()).map(|i| r.get_ref(i).map(Value::from)).collect::<Result<_, _>>()?;
+        out.push(LiteRow { columns: columns.clone(), values });
+    }
+    Ok(out)
+}
+
+/// Runs a statement to its end (rows it returns, e.g. by `RETURNING`, are dropped) and
+/// returns how many rows it changed.
+fn execute(conn: &Connection, q: &Sql) -> StoreResult<u64> {
+    let mut stmt = conn.prepare_cached(q.text())?;
+    bind(&mut stmt, q.args())?;
+    let mut rows = stmt.raw_query();
+    while rows.next()?.is_some() {}
+    drop(rows);
+    Ok(conn.changes())
+}
+
+/// Runs `f`, which may wait (for a lock, for the disk), letting a multi-threaded tokio
+/// runtime move its other tasks to another thread first; inline on any other runtime
+/// (a current-thread runtime has no other thread to give them to).
+fn blocking<R>(f: impl FnOnce() -> R) -> R {
+    match tokio::runtime::Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => tokio::task::block_in_place(f),
+        _ => f(),
+    }
+}
+
+/// The migrations an in-memory database lacks, each applied in its transaction and
+/// recorded in sqlx's `_sqlx_migrations` table as sqlx records them, so that
+/// `applied_versions` reads the same on every store.
+fn migrate_in_memory(conn: &Connection, migrator: &sqlx::migrate::Migrator) -> StoreResult<()> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS _sqlx_migrations (version BIGINT PRIMARY KEY, description TEXT NOT NULL, \
+         installed_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP, success BOOLEAN NOT NULL, \
+         checksum BLOB NOT NULL, execution_time BIGINT NOT NULL)",
+    )?;
+    let applied: Vec<i64> = conn
+        .prepare("SELECT version FROM _sqlx_migrations")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for m in migrator.iter().filter(|m| m.migration_type.is_up_migration() && !applied.contains(&m.version)) {
+        let tx = conn.unchecked_transaction()?;
+        tx.execute_batch(&m.sql)?;
+        tx.execute(
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+             VALUES (?1, ?2, 1, ?3, 0)",
+            rusqlite::params![m.version, m.description.as_ref(), m.checksum.as_ref()],
+        )?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::adapters::store::db::sql;
+
+    fn memory() -> Lite {
+        Lite::open("sqlite::memory:", None).expect("open")
+    }
+
+    #[tokio::test]
+    async fn dollar_parameters_bind_by_number_wherever_they_appear() {
+        let db = memory();
+        let tx = db.begin().await.expect("begin");
+        tx.execute(&sql("CREATE TABLE t (a INTEGER, b TEXT)")).expect("create");
+        // $2 appears before $1, and $1 twice.
+        let q = sql("INSERT INTO t (b, a) VALUES ($2 || $2, $1 + $1)").bind(21).bind("x");
+        assert_eq!(tx.execute(&q).expect("insert"), 1);
+        let rows = tx.rows(&sql("SELECT a, b FROM t")).expect("rows");
+        assert_eq!(rows[0].value("a").expect("a"), &Value::Integer(42));
+        assert_eq!(rows[0].value("b").expect("b"), &Value::Text("xx".into()));
+        assert!(rows[0].value("c").is_err());
+        tx.commit().expect("commit");
+    }
+
+    #[tokio::test]
+    async fn a_dropped_transaction_rolls_back_and_frees_the_writer() {
+        let db = memory();
+        {
+            let tx = db.begin().await.expect("begin");
+            tx.execute(&sql("CREATE TABLE t (a INTEGER)")).expect("create");
+            tx.commit().expect("commit");
+        }
+        {
+            let tx = db.begin().await.expect("begin");
+            tx.execute(&sql("INSERT INTO t (a) VALUES (1)")).expect("insert");
+        } // dropped: rolled back
+        let n = db.rows(&sql("SELECT COUNT(*) AS n FROM t")).await.expect("count");
+        assert_eq!(n[0].value("n").expect("n"), &Value::Integer(0));
+    }
+
+    #[tokio::test]
+    async fn a_missing_argument_is_an_error_not_a_null() {
+        let db = memory();
+        let e = db.rows(&sql("SELECT $1 AS a, $2 AS b").bind(1)).await.expect_err("missing $2");
+        assert!(e.to_string().contains("$2"), "{e}");
+    }
+
+    /// A file database: reads outside a transaction go to the reader and see what the
+    /// writer committed, not what it has not.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_reader_sees_commits_only() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("l.db");
+        {
+            let c = Connection::open(&path).expect("create");
+            c.pragma_update(None, "journal_mode", "WAL").expect("wal");
+            c.execute_batch("CREATE TABLE t (a INTEGER)").expect("table");
+        }
+        let db = Lite::open("sqlite:l.db", Some(&path)).expect("open");
+        let tx = db.begin().await.expect("begin");
+        tx.execute(&sql("INSERT INTO t (a) VALUES (7)")).expect("insert");
+        let before = db.rows(&sql("SELECT COUNT(*) AS n FROM t")).await.expect("read during the transaction");
+        assert_eq!(before[0].value("n").expect("n"), &Value::Integer(0));
+        tx.commit().expect("commit");
+        let after = db.rows(&sql("SELECT COUNT(*) AS n FROM t")).await.expect("read after");
+        assert_eq!(after[0].value("n").expect("n"), &Value::Integer(1));
+    }
+}
