@@ -19,6 +19,17 @@
 //!   transaction. An in-memory database has no second connection (it would be another
 //!   database): everything runs on the writer.
 //!
+//! **Group commit** (off unless [`Lite::with_group_commit`] turns it on): while other
+//! events wait for the writer, a finished event's transaction is not committed alone.
+//! Its changes are kept (`RELEASE` of its savepoint inside one open transaction), it
+//! hands the writer to the next event and waits; whoever finds nobody waiting (or the
+//! group full) commits them all with one fsync and wakes the others with the outcome.
+//! An event's `commit()` still returns only once its changes are durable, so nothing it
+//! decided (a reply, a payment) happens before that; if the shared `COMMIT` fails, it
+//! fails for every event in the group, none of whose outcomes was acted on. An event
+//! that fails is rolled back to its own savepoint and leaves the others' changes alone.
+//! Statements outside a transaction that write commit the open group first.
+//!
 //! What can block a thread: a statement itself (microseconds), `BEGIN IMMEDIATE` while
 //! another process writes (up to the busy timeout) and `COMMIT`'s fsync. Those two run
 //! through [`blocking`], which tells a multi-threaded tokio runtime to move its other tasks
@@ -30,9 +41,10 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::OwnedMutexGuard;
+use tokio::sync::{oneshot, OwnedMutexGuard};
 
 /// How long a statement waits for another process's lock on the file, and how long this
 /// process waits for its own writer (a transaction left open that long is a bug).
@@ -50,10 +62,74 @@ impl From<rusqlite::Error> for StoreError {
 /// The connections of one SQLite database (see the module comment).
 #[derive(Clone)]
 pub struct Lite {
-    writer: Arc<tokio::sync::Mutex<Connection>>,
+    writer: Arc<tokio::sync::Mutex<Writer>>,
     reader: Option<Arc<Mutex<Connection>>>,
     /// The `sqlite:` URL, for what still goes through sqlx (migrations, the bench floor).
     url: String,
+    /// Most events sharing one commit; 1: each commits alone.
+    group_max: usize,
+    /// Tasks waiting for the writer (group commit: a finished event waits for them).
+    queued: Arc<AtomicUsize>,
+}
+
+/// `COMMIT`s of write transactions run by this process's writer (each one fsync): with
+/// group commit, fewer than the events committed.
+static COMMITS: AtomicUsize = AtomicUsize::new(0);
+
+/// How many write transactions this process has committed on SQLite (`paydesk bench`).
+pub fn commits() -> usize {
+    COMMITS.load(Ordering::Relaxed)
+}
+
+/// The writer connection and the group of events whose changes it holds uncommitted.
+pub struct Writer {
+    conn: Connection,
+    /// Events whose savepoints were released into the open transaction, waiting for its
+    /// `COMMIT`; `None`: no transaction is open.
+    group: Option<Vec<oneshot::Sender<Result<(), GroupCommitFailed>>>>,
+}
+
+impl Writer {
+    /// Commits the open group, if any, and tells its waiting events the outcome.
+    fn commit_group(&mut self) -> StoreResult<()> {
+        let Some(waiting) = self.group.take() else { return Ok(()) };
+        let done = blocking(|| self.conn.execute_batch("COMMIT"));
+        COMMITS.fetch_add(1, Ordering::Relaxed);
+        if done.is_err() {
+            // Nothing of the group is on disk: end the transaction (the drop of a failed
+            // COMMIT may leave it open) so the next event starts clean.
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+        let shared = done.as_ref().map(|_| ()).map_err(|e| GroupCommitFailed(Arc::from(e.to_string())));
+        for w in waiting {
+            // A waiter that is gone (its task was cancelled) learns nothing; its changes
+            // share the group's fate all the same.
+            let _ = w.send(shared.clone());
+        }
+        Ok(done?)
+    }
+}
+
+/// The shared `COMMIT` of a group failed: nothing of the events in it was written.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("the group commit failed, nothing of this event was written: {0}")]
+pub struct GroupCommitFailed(Arc<str>);
+
+/// Counts a task as waiting for the writer until it has it (or gives up).
+struct Queued<'a> {
+    lite: &'a Lite,
+    got_it: bool,
+}
+
+impl Drop for Queued<'_> {
+    fn drop(&mut self) {
+        self.lite.queued.fetch_sub(1, Ordering::SeqCst);
+        if !self.got_it {
+            // Gave up waiting (cancelled): an event may have left the writer to it and be
+            // waiting for a commit; if the writer is free now, commit that group.
+            self.lite.flush_if_idle();
+        }
+    }
 }
 
 /// Opens one connection with the bot's settings: WAL (a property of the file, set when
@@ -80,15 +156,37 @@ impl Lite {
     pub fn open(url: &str, path: Option<&Path>) -> StoreResult<Lite> {
         let writer = connect(path)?;
         let reader = path.map(|p| connect(Some(p)).map(|c| Arc::new(Mutex::new(c)))).transpose()?;
-        Ok(Lite { writer: Arc::new(tokio::sync::Mutex::new(writer)), reader, url: url.to_string() })
+        Ok(Lite {
+            writer: Arc::new(tokio::sync::Mutex::new(Writer { conn: writer, group: None })),
+            reader,
+            url: url.to_string(),
+            group_max: 1,
+            queued: Arc::default(),
+        })
+    }
+
+    /// Lets up to `max` events share one commit (see the module comment); 0 or 1: off.
+    pub fn with_group_commit(mut self, max: usize) -> Lite {
+        self.group_max = max.max(1);
+        self
+    }
+
+    /// Commits the open group if no task holds the writer.
+    fn flush_if_idle(&self) {
+        if let Ok(mut w) = self.writer.try_lock() {
+            if let Err(e) = w.commit_group() {
+                tracing::warn!(error = %e, "SQLite group commit failed");
+            }
+        }
     }
 
     /// Applies the migrations the database lacks: through sqlx on a file (its own
     /// connection; sqlx records them in `_sqlx_migrations`), here on an in-memory one.
     pub async fn migrate(&self, migrator: &sqlx::migrate::Migrator) -> StoreResult<()> {
         if self.in_memory() {
-            let conn = self.writer().await?;
-            return migrate_in_memory(&conn, migrator);
+            let mut w = self.writer().await?;
+            w.commit_group()?;
+            return migrate_in_memory(&w.conn, migrator);
         }
         use sqlx::{ConnectOptions, Connection};
         let mut c = sqlx::sqlite::SqliteConnectOptions::from_str(&self.url)?.busy_timeout(BUSY).connect().await?;
@@ -107,18 +205,31 @@ impl Lite {
     }
 
     /// The writer, waited for at most [`BUSY`].
-    async fn writer(&self) -> StoreResult<OwnedMutexGuard<Connection>> {
-        tokio::time::timeout(BUSY, self.writer.clone().lock_owned())
+    async fn writer(&self) -> StoreResult<OwnedMutexGuard<Writer>> {
+        self.queued.fetch_add(1, Ordering::SeqCst);
+        let mut queued = Queued { lite: self, got_it: false };
+        let w = tokio::time::timeout(BUSY, self.writer.clone().lock_owned())
             .await
-            .map_err(|_| StoreError::Backend("the SQLite database is busy: no write finished within 10 s".into()))
+            .map_err(|_| StoreError::Backend("the SQLite database is busy: no write finished within 10 s".into()))?;
+        queued.got_it = true;
+        Ok(w)
     }
 
     /// Begins a write transaction: `BEGIN IMMEDIATE` takes SQLite's write lock up front,
-    /// so a transaction that reads and then writes never fails to upgrade its lock.
+    /// so a transaction that reads and then writes never fails to upgrade its lock. With
+    /// group commit, a savepoint in the group's transaction (begun if none is open).
     pub async fn begin(&self) -> StoreResult<LiteTx> {
-        let conn = self.writer().await?;
-        blocking(|| conn.execute_batch("BEGIN IMMEDIATE"))?;
-        Ok(LiteTx { conn: Some(conn) })
+        let mut w = self.writer().await?;
+        if self.group_max <= 1 {
+            blocking(|| w.conn.execute_batch("BEGIN IMMEDIATE"))?;
+            return Ok(LiteTx { w: Some(w), lite: self.clone(), grouped: false });
+        }
+        if w.group.is_none() {
+            blocking(|| w.conn.execute_batch("BEGIN IMMEDIATE"))?;
+            w.group = Some(Vec::new());
+        }
+        w.conn.execute_batch("SAVEPOINT event")?;
+        Ok(LiteTx { w: Some(w), lite: self.clone(), grouped: true })
     }
 
     /// A statement outside a transaction: a read on the reader, anything else on the writer.
@@ -129,26 +240,32 @@ impl Lite {
                 return rows(&conn, q);
             }
         }
-        let conn = self.writer().await?;
-        blocking(|| rows(&conn, q))
+        let mut w = self.writer().await?;
+        // A statement on its own is its own transaction: the open group commits first.
+        w.commit_group()?;
+        blocking(|| rows(&w.conn, q))
     }
 
     /// A statement outside a transaction that changes rows: on the writer.
     pub async fn execute(&self, q: &Sql) -> StoreResult<u64> {
-        let conn = self.writer().await?;
-        blocking(|| execute(&conn, q))
+        let mut w = self.writer().await?;
+        w.commit_group()?;
+        blocking(|| execute(&w.conn, q))
     }
 }
 
 /// A write transaction on the writer: committed by [`LiteTx::commit`], rolled back when
 /// dropped before that (an error, a panic, a cancelled task).
 pub struct LiteTx {
-    conn: Option<OwnedMutexGuard<Connection>>,
+    w: Option<OwnedMutexGuard<Writer>>,
+    lite: Lite,
+    /// A savepoint in a group's transaction.
+    grouped: bool,
 }
 
 impl LiteTx {
     fn conn(&self) -> StoreResult<&Connection> {
-        self.conn.as_deref().ok_or_else(|| StoreError::Backend("the transaction has ended".into()))
+        self.w.as_deref().map(|w| &w.conn).ok_or_else(|| StoreError::Backend("the transaction has ended".into()))
     }
 
     pub fn rows(&self, q: &Sql) -> StoreResult<Vec<LiteRow>> {
@@ -159,22 +276,69 @@ impl LiteTx {
         execute(self.conn()?, q)
     }
 
-    /// `COMMIT`: durable on return (`synchronous=FULL`). If it fails, the drop rolls back.
-    pub fn commit(mut self) -> StoreResult<()> {
-        let conn = self.conn()?;
-        blocking(|| conn.execute_batch("COMMIT"))?;
-        self.conn = None;
-        Ok(())
+    /// Returns once the transaction is durable (`synchronous=FULL`): its own `COMMIT`, or
+    /// its group's. If it fails, nothing of it was written.
+    pub async fn commit(mut self) -> StoreResult<()> {
+        let Some(mut w) = self.w.take() else { return Err(StoreError::Backend("the transaction has ended".into())) };
+        if !self.grouped {
+            let done = blocking(|| w.conn.execute_batch("COMMIT"));
+            COMMITS.fetch_add(1, Ordering::Relaxed);
+            if done.is_err() {
+                let _ = w.conn.execute_batch("ROLLBACK");
+            }
+            return Ok(done?);
+        }
+        if let Err(e) = w.conn.execute_batch("RELEASE event") {
+            self.w = Some(w); // the drop rolls this event back
+            return Err(e.into());
+        }
+        let waiting = w.group.as_ref().map_or(0, Vec::len);
+        if self.lite.queued.load(Ordering::SeqCst) == 0 || waiting + 1 >= self.lite.group_max {
+            // Nobody else is ready to join, or the group is full: commit it now.
+            return w.commit_group();
+        }
+        let (tx, mut rx) = oneshot::channel();
+        if let Some(g) = w.group.as_mut() {
+            g.push(tx);
+        }
+        drop(w); // the next event in the queue takes the writer
+        loop {
+            // The last event of a group commits it; if that one was cancelled while
+            // waiting, whoever finds the writer free does (checked every few ms).
+            match tokio::time::timeout(Duration::from_millis(5), &mut rx).await {
+                Ok(Ok(outcome)) => return outcome.map_err(|e| StoreError::Database(Box::new(e))),
+                Ok(Err(_)) => {
+                    return Err(StoreError::Backend("the group commit ended without an outcome".into()));
+                }
+                Err(_) => self.lite.flush_if_idle(),
+            }
+        }
     }
 }
 
 impl Drop for LiteTx {
     fn drop(&mut self) {
-        if let Some(conn) = self.conn.take() {
+        let Some(mut w) = self.w.take() else { return };
+        if !self.grouped {
             // Nothing of this transaction was committed; if the rollback itself fails the
             // connection is unusable and SQLite rolls back when the file is next opened.
-            if let Err(e) = conn.execute_batch("ROLLBACK") {
+            if let Err(e) = w.conn.execute_batch("ROLLBACK") {
                 tracing::warn!(error = %e, "SQLite rollback failed");
+            }
+            return;
+        }
+        // Undo this event only; the group's other events keep their changes.
+        if let Err(e) = w.conn.execute_batch("ROLLBACK TO event; RELEASE event") {
+            tracing::warn!(error = %e, "SQLite rollback to the event's savepoint failed: the group is rolled back");
+            let _ = w.conn.execute_batch("ROLLBACK");
+            for waiter in w.group.take().unwrap_or_default() {
+                let _ = waiter.send(Err(GroupCommitFailed(Arc::from(e.to_string()))));
+            }
+            return;
+        }
+        if self.lite.queued.load(Ordering::SeqCst) == 0 {
+            if let Err(e) = w.commit_group() {
+                tracing::warn!(error = %e, "SQLite group commit failed");
             }
         }
     }
@@ -295,7 +459,7 @@ mod tests {
         assert_eq!(rows[0].value("a").expect("a"), &Value::Integer(42));
         assert_eq!(rows[0].value("b").expect("b"), &Value::Text("xx".into()));
         assert!(rows[0].value("c").is_err());
-        tx.commit().expect("commit");
+        tx.commit().await.expect("commit");
     }
 
     #[tokio::test]
@@ -304,7 +468,7 @@ mod tests {
         {
             let tx = db.begin().await.expect("begin");
             tx.execute(&sql("CREATE TABLE t (a INTEGER)")).expect("create");
-            tx.commit().expect("commit");
+            tx.commit().await.expect("commit");
         }
         {
             let tx = db.begin().await.expect("begin");
@@ -312,6 +476,109 @@ mod tests {
         } // dropped: rolled back
         let n = db.rows(&sql("SELECT COUNT(*) AS n FROM t")).await.expect("count");
         assert_eq!(n[0].value("n").expect("n"), &Value::Integer(0));
+    }
+
+    /// A file database with table `t (a INTEGER)`, events sharing commits up to `max`.
+    fn grouped(dir: &tempfile::TempDir, max: usize) -> Lite {
+        let path = dir.path().join("g.db");
+        let c = Connection::open(&path).expect("create");
+        c.pragma_update(None, "journal_mode", "WAL").expect("wal");
+        c.execute_batch("CREATE TABLE t (a INTEGER)").expect("table");
+        Lite::open("sqlite:g.db", Some(&path)).expect("open").with_group_commit(max)
+    }
+
+    async fn queued_reaches(db: &Lite, n: usize) {
+        while db.queued.load(Ordering::SeqCst) < n {
+            tokio::task::yield_now().await;
+        }
+    }
+
+    fn committed(dir: &tempfile::TempDir) -> Vec<i64> {
+        let c = Connection::open(dir.path().join("g.db")).expect("open");
+        let mut q = c.prepare("SELECT a FROM t ORDER BY a").expect("prepare");
+        q.query_map([], |r| r.get(0)).expect("query").collect::<Result<_, _>>().expect("rows")
+    }
+
+    /// Events that queue behind one another share one COMMIT, and each `commit()`
+    /// returns only once its rows are on disk (read through another connection).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn queued_events_share_one_commit_and_return_when_durable() {
+        let dir = tempfile::tempdir().expect("dir");
+        let db = grouped(&dir, 64);
+        let first = db.begin().await.expect("begin");
+        first.execute(&sql("INSERT INTO t (a) VALUES (0)")).expect("insert");
+        let mut tasks = Vec::new();
+        for i in 1..=8i64 {
+            let d = db.clone();
+            tasks.push(tokio::spawn(async move {
+                let tx = d.begin().await.expect("begin");
+                tx.execute(&sql("INSERT INTO t (a) VALUES ($1)").bind(i)).expect("insert");
+                tx.commit().await.expect("commit");
+            }));
+            queued_reaches(&db, usize::try_from(i).expect("small")).await;
+        }
+        let before = commits();
+        first.commit().await.expect("first commit");
+        assert_eq!(committed(&dir), (0..=8).collect::<Vec<_>>(), "durable when commit() returned");
+        for t in tasks {
+            t.await.expect("task");
+        }
+        // Other tests may commit meanwhile: at most a few COMMITs, never nine.
+        assert!(commits() - before < 9, "nine events, {} commits", commits() - before);
+    }
+
+    /// An event that fails inside a group is rolled back alone.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_failed_event_in_a_group_leaves_the_others() {
+        let dir = tempfile::tempdir().expect("dir");
+        let db = grouped(&dir, 64);
+        let first = db.begin().await.expect("begin");
+        first.execute(&sql("INSERT INTO t (a) VALUES (1)")).expect("insert");
+        let failing = {
+            let db = db.clone();
+            tokio::spawn(async move {
+                let tx = db.begin().await.expect("begin");
+                tx.execute(&sql("INSERT INTO t (a) VALUES (2)")).expect("insert");
+                // dropped without commit: an error in the event
+            })
+        };
+        queued_reaches(&db, 1).await;
+        let last = {
+            let db = db.clone();
+            tokio::spawn(async move {
+                let tx = db.begin().await.expect("begin");
+                tx.execute(&sql("INSERT INTO t (a) VALUES (3)")).expect("insert");
+                tx.commit().await.expect("commit");
+            })
+        };
+        queued_reaches(&db, 2).await;
+        first.commit().await.expect("first commit");
+        failing.await.expect("failing task");
+        last.await.expect("last task");
+        assert_eq!(committed(&dir), vec![1, 3]);
+    }
+
+    /// A waiting event's group is committed by the next event's rollback when nobody
+    /// else is queued (no one is left waiting forever).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_rollback_that_ends_the_queue_commits_the_group() {
+        let dir = tempfile::tempdir().expect("dir");
+        let db = grouped(&dir, 64);
+        let first = db.begin().await.expect("begin");
+        first.execute(&sql("INSERT INTO t (a) VALUES (1)")).expect("insert");
+        let second = {
+            let db = db.clone();
+            tokio::spawn(async move {
+                let tx = db.begin().await.expect("begin");
+                tx.execute(&sql("INSERT INTO t (a) VALUES (2)")).expect("insert");
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                drop(tx);
+            })
+        };
+        queued_reaches(&db, 1).await;
+        first.commit().await.expect("committed by the rollback's end of the queue");
+        second.await.expect("task");
+        assert_eq!(committed(&dir), vec![1]);
     }
 
     #[tokio::test]
@@ -337,7 +604,7 @@ mod tests {
         tx.execute(&sql("INSERT INTO t (a) VALUES (7)")).expect("insert");
         let before = db.rows(&sql("SELECT COUNT(*) AS n FROM t")).await.expect("read during the transaction");
         assert_eq!(before[0].value("n").expect("n"), &Value::Integer(0));
-        tx.commit().expect("commit");
+        tx.commit().await.expect("commit");
         let after = db.rows(&sql("SELECT COUNT(*) AS n FROM t")).await.expect("read after");
         assert_eq!(after[0].value("n").expect("n"), &Value::Integer(1));
     }

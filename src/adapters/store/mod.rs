@@ -253,6 +253,15 @@ impl AnyStore {
         Ok(AnyStore { store: SqlStore::new(pool, key) })
     }
 
+    /// Lets up to `max` events share one SQLite commit when they arrive together (group
+    /// commit; `lite.rs`); no effect on PostgreSQL. Set before the ports are handed out.
+    pub fn with_group_commit(mut self, max: usize) -> AnyStore {
+        if let Pool::Sqlite(lite) = self.store.pool {
+            self.store.pool = Pool::Sqlite(lite.with_group_commit(max));
+        }
+        self
+    }
+
     /// The engine's port.
     pub fn as_store(&self) -> Arc<dyn Store> {
         Arc::new(self.store.clone())
