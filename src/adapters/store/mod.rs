@@ -15,6 +15,7 @@ mod db;
 mod discord;
 mod ledger;
 mod lite;
+pub use lite::commits as sqlite_commits;
 mod outbox;
 mod overview;
 mod purchases;

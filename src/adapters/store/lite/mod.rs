@@ -28,7 +28,8 @@
 //! decided (a reply, a payment) happens before that; if the shared `COMMIT` fails, it
 //! fails for every event in the group, none of whose outcomes was acted on. An event
 //! that fails is rolled back to its own savepoint and leaves the others' changes alone.
-//! Statements outside a transaction that write commit the open group first.
+//! A statement outside a transaction that writes (an outbox mark, a lease) joins the
+//! group the same way.
 //!
 //! What can block a thread: a statement itself (microseconds), `BEGIN IMMEDIATE` while
 //! another process writes (up to the busy timeout) and `COMMIT`'s fsync. Those two run
@@ -134,8 +135,9 @@ impl Drop for Queued<'_> {
 
 /// Opens one connection with the bot's settings: WAL (a property of the file, set when
 /// it was created), `synchronous=FULL` (a commit is on disk before it returns), foreign
-/// keys on, the busy timeout.
-fn connect(path: Option<&Path>) -> StoreResult<Connection> {
+/// keys on, and how long a statement waits for another process's lock (the writer: not
+/// at all, its `BEGIN IMMEDIATE` waits without blocking a thread, see [`begin_immediate`]).
+fn connect(path: Option<&Path>, busy: Duration) -> StoreResult<Connection> {
     let conn = match path {
         Some(p) => Connection::open_with_flags(
             p,
@@ -143,7 +145,7 @@ fn connect(path: Option<&Path>) -> StoreResult<Connection> {
         )?,
         None => Connection::open_in_memory()?,
     };
-    conn.busy_timeout(BUSY)?;
+    conn.busy_timeout(busy)?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
@@ -154,13 +156,13 @@ impl Lite {
     /// The connections of the database file `path` (already created and in WAL mode), or
     /// of a new, empty in-memory database (`None`).
     pub fn open(url: &str, path: Option<&Path>) -> StoreResult<Lite> {
-        let writer = connect(path)?;
-        let reader = path.map(|p| connect(Some(p)).map(|c| Arc::new(Mutex::new(c)))).transpose()?;
+        let writer = connect(path, Duration::ZERO)?;
+        let reader = path.map(|p| connect(Some(p), BUSY).map(|c| Arc::new(Mutex::new(c)))).transpose()?;
         Ok(Lite {
             writer: Arc::new(tokio::sync::Mutex::new(Writer { conn: writer, group: None })),
             reader,
             url: url.to_string(),
-            group_max: 1,
+            group_max: 32,
             queued: Arc::default(),
         })
     }
@@ -221,11 +223,11 @@ impl Lite {
     pub async fn begin(&self) -> StoreResult<LiteTx> {
         let mut w = self.writer().await?;
         if self.group_max <= 1 {
-            blocking(|| w.conn.execute_batch("BEGIN IMMEDIATE"))?;
+            begin_immediate(&mut w.conn).await?;
             return Ok(LiteTx { w: Some(w), lite: self.clone(), grouped: false });
         }
         if w.group.is_none() {
-            blocking(|| w.conn.execute_batch("BEGIN IMMEDIATE"))?;
+            begin_immediate(&mut w.conn).await?;
             w.group = Some(Vec::new());
         }
         w.conn.execute_batch("SAVEPOINT event")?;
@@ -240,17 +242,22 @@ impl Lite {
                 return rows(&conn, q);
             }
         }
-        let mut w = self.writer().await?;
-        // A statement on its own is its own transaction: the open group commits first.
-        w.commit_group()?;
-        blocking(|| rows(&w.conn, q))
+        self.alone(q, rows).await
     }
 
     /// A statement outside a transaction that changes rows: on the writer.
     pub async fn execute(&self, q: &Sql) -> StoreResult<u64> {
-        let mut w = self.writer().await?;
-        w.commit_group()?;
-        blocking(|| execute(&w.conn, q))
+        self.alone(q, execute).await
+    }
+
+    /// A statement on the writer outside a transaction: its own transaction (begun as
+    /// every write is, so it waits for another process without blocking a thread), durable
+    /// when this returns; with group commit, a member of the group like any event.
+    async fn alone<T>(&self, q: &Sql, run: fn(&Connection, &Sql) -> StoreResult<T>) -> StoreResult<T> {
+        let tx = self.begin().await?;
+        let out = run(tx.conn()?, q)?;
+        tx.commit().await?;
+        Ok(out)
     }
 }
 
@@ -292,6 +299,10 @@ impl LiteTx {
             self.w = Some(w); // the drop rolls this event back
             return Err(e.into());
         }
+        // Let events that are ready to run reach the writer's queue before deciding (on
+        // a busy server they are already there; in one task of several futures, they get
+        // their turn only now).
+        tokio::task::yield_now().await;
         let waiting = w.group.as_ref().map_or(0, Vec::len);
         if self.lite.queued.load(Ordering::SeqCst) == 0 || waiting + 1 >= self.lite.group_max {
             // Nobody else is ready to join, or the group is full: commit it now.
@@ -358,6 +369,27 @@ impl LiteRow {
             .position(|c| c == column)
             .and_then(|i| self.values.get(i))
             .ok_or_else(|| StoreError::Corrupt(format!("no column `{column}` in the result")))
+    }
+}
+
+/// `BEGIN IMMEDIATE`, waiting while another process holds the file's write lock: tried
+/// again after a short sleep (1 ms doubling to 20 ms) for up to [`BUSY`], so the wait
+/// never blocks a runtime thread (a blocked thread could be the one the other writer, in
+/// this process, needs to finish: two stores on one file in one process, as in tests).
+/// (`&mut`: a shared reference to a connection cannot cross an `.await` in a `Send` future.)
+async fn begin_immediate(conn: &mut Connection) -> StoreResult<()> {
+    let start = std::time::Instant::now();
+    let mut pause = Duration::from_millis(1);
+    loop {
+        match conn.execute_batch("BEGIN IMMEDIATE") {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy && start.elapsed() < BUSY =>
+            {
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(Duration::from_millis(20));
+            }
+            other => return Ok(other?),
+        }
     }
 }
 
@@ -439,173 +471,4 @@ fn migrate_in_memory(conn: &Connection, migrator: &sqlx::migrate::Migrator) -> S
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::adapters::store::db::sql;
-
-    fn memory() -> Lite {
-        Lite::open("sqlite::memory:", None).expect("open")
-    }
-
-    #[tokio::test]
-    async fn dollar_parameters_bind_by_number_wherever_they_appear() {
-        let db = memory();
-        let tx = db.begin().await.expect("begin");
-        tx.execute(&sql("CREATE TABLE t (a INTEGER, b TEXT)")).expect("create");
-        // $2 appears before $1, and $1 twice.
-        let q = sql("INSERT INTO t (b, a) VALUES ($2 || $2, $1 + $1)").bind(21).bind("x");
-        assert_eq!(tx.execute(&q).expect("insert"), 1);
-        let rows = tx.rows(&sql("SELECT a, b FROM t")).expect("rows");
-        assert_eq!(rows[0].value("a").expect("a"), &Value::Integer(42));
-        assert_eq!(rows[0].value("b").expect("b"), &Value::Text("xx".into()));
-        assert!(rows[0].value("c").is_err());
-        tx.commit().await.expect("commit");
-    }
-
-    #[tokio::test]
-    async fn a_dropped_transaction_rolls_back_and_frees_the_writer() {
-        let db = memory();
-        {
-            let tx = db.begin().await.expect("begin");
-            tx.execute(&sql("CREATE TABLE t (a INTEGER)")).expect("create");
-            tx.commit().await.expect("commit");
-        }
-        {
-            let tx = db.begin().await.expect("begin");
-            tx.execute(&sql("INSERT INTO t (a) VALUES (1)")).expect("insert");
-        } // dropped: rolled back
-        let n = db.rows(&sql("SELECT COUNT(*) AS n FROM t")).await.expect("count");
-        assert_eq!(n[0].value("n").expect("n"), &Value::Integer(0));
-    }
-
-    /// A file database with table `t (a INTEGER)`, events sharing commits up to `max`.
-    fn grouped(dir: &tempfile::TempDir, max: usize) -> Lite {
-        let path = dir.path().join("g.db");
-        let c = Connection::open(&path).expect("create");
-        c.pragma_update(None, "journal_mode", "WAL").expect("wal");
-        c.execute_batch("CREATE TABLE t (a INTEGER)").expect("table");
-        Lite::open("sqlite:g.db", Some(&path)).expect("open").with_group_commit(max)
-    }
-
-    async fn queued_reaches(db: &Lite, n: usize) {
-        while db.queued.load(Ordering::SeqCst) < n {
-            tokio::task::yield_now().await;
-        }
-    }
-
-    fn committed(dir: &tempfile::TempDir) -> Vec<i64> {
-        let c = Connection::open(dir.path().join("g.db")).expect("open");
-        let mut q = c.prepare("SELECT a FROM t ORDER BY a").expect("prepare");
-        q.query_map([], |r| r.get(0)).expect("query").collect::<Result<_, _>>().expect("rows")
-    }
-
-    /// Events that queue behind one another share one COMMIT, and each `commit()`
-    /// returns only once its rows are on disk (read through another connection).
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn queued_events_share_one_commit_and_return_when_durable() {
-        let dir = tempfile::tempdir().expect("dir");
-        let db = grouped(&dir, 64);
-        let first = db.begin().await.expect("begin");
-        first.execute(&sql("INSERT INTO t (a) VALUES (0)")).expect("insert");
-        let mut tasks = Vec::new();
-        for i in 1..=8i64 {
-            let d = db.clone();
-            tasks.push(tokio::spawn(async move {
-                let tx = d.begin().await.expect("begin");
-                tx.execute(&sql("INSERT INTO t (a) VALUES ($1)").bind(i)).expect("insert");
-                tx.commit().await.expect("commit");
-            }));
-            queued_reaches(&db, usize::try_from(i).expect("small")).await;
-        }
-        let before = commits();
-        first.commit().await.expect("first commit");
-        assert_eq!(committed(&dir), (0..=8).collect::<Vec<_>>(), "durable when commit() returned");
-        for t in tasks {
-            t.await.expect("task");
-        }
-        // Other tests may commit meanwhile: at most a few COMMITs, never nine.
-        assert!(commits() - before < 9, "nine events, {} commits", commits() - before);
-    }
-
-    /// An event that fails inside a group is rolled back alone.
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_failed_event_in_a_group_leaves_the_others() {
-        let dir = tempfile::tempdir().expect("dir");
-        let db = grouped(&dir, 64);
-        let first = db.begin().await.expect("begin");
-        first.execute(&sql("INSERT INTO t (a) VALUES (1)")).expect("insert");
-        let failing = {
-            let db = db.clone();
-            tokio::spawn(async move {
-                let tx = db.begin().await.expect("begin");
-                tx.execute(&sql("INSERT INTO t (a) VALUES (2)")).expect("insert");
-                // dropped without commit: an error in the event
-            })
-        };
-        queued_reaches(&db, 1).await;
-        let last = {
-            let db = db.clone();
-            tokio::spawn(async move {
-                let tx = db.begin().await.expect("begin");
-                tx.execute(&sql("INSERT INTO t (a) VALUES (3)")).expect("insert");
-                tx.commit().await.expect("commit");
-            })
-        };
-        queued_reaches(&db, 2).await;
-        first.commit().await.expect("first commit");
-        failing.await.expect("failing task");
-        last.await.expect("last task");
-        assert_eq!(committed(&dir), vec![1, 3]);
-    }
-
-    /// A waiting event's group is committed by the next event's rollback when nobody
-    /// else is queued (no one is left waiting forever).
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_rollback_that_ends_the_queue_commits_the_group() {
-        let dir = tempfile::tempdir().expect("dir");
-        let db = grouped(&dir, 64);
-        let first = db.begin().await.expect("begin");
-        first.execute(&sql("INSERT INTO t (a) VALUES (1)")).expect("insert");
-        let second = {
-            let db = db.clone();
-            tokio::spawn(async move {
-                let tx = db.begin().await.expect("begin");
-                tx.execute(&sql("INSERT INTO t (a) VALUES (2)")).expect("insert");
-                tokio::time::sleep(Duration::from_millis(20)).await;
-                drop(tx);
-            })
-        };
-        queued_reaches(&db, 1).await;
-        first.commit().await.expect("committed by the rollback's end of the queue");
-        second.await.expect("task");
-        assert_eq!(committed(&dir), vec![1]);
-    }
-
-    #[tokio::test]
-    async fn a_missing_argument_is_an_error_not_a_null() {
-        let db = memory();
-        let e = db.rows(&sql("SELECT $1 AS a, $2 AS b").bind(1)).await.expect_err("missing $2");
-        assert!(e.to_string().contains("$2"), "{e}");
-    }
-
-    /// A file database: reads outside a transaction go to the reader and see what the
-    /// writer committed, not what it has not.
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn the_reader_sees_commits_only() {
-        let dir = tempfile::tempdir().expect("dir");
-        let path = dir.path().join("l.db");
-        {
-            let c = Connection::open(&path).expect("create");
-            c.pragma_update(None, "journal_mode", "WAL").expect("wal");
-            c.execute_batch("CREATE TABLE t (a INTEGER)").expect("table");
-        }
-        let db = Lite::open("sqlite:l.db", Some(&path)).expect("open");
-        let tx = db.begin().await.expect("begin");
-        tx.execute(&sql("INSERT INTO t (a) VALUES (7)")).expect("insert");
-        let before = db.rows(&sql("SELECT COUNT(*) AS n FROM t")).await.expect("read during the transaction");
-        assert_eq!(before[0].value("n").expect("n"), &Value::Integer(0));
-        tx.commit().await.expect("commit");
-        let after = db.rows(&sql("SELECT COUNT(*) AS n FROM t")).await.expect("read after");
-        assert_eq!(after[0].value("n").expect("n"), &Value::Integer(1));
-    }
-}
+mod tests;
