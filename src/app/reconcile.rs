@@ -842,7 +842,7 @@ mod tests {
                 leads_needed: 1,
                 requested_at: at,
                 expires_at: at,
-                approvals: vec![],
+                standing_approvers: vec![],
                 approved_by: vec![],
                 idempotency_key: format!("pd_{id}"),
                 provider: "stripe".into(),
