@@ -111,39 +111,39 @@ impl Config {
     /// Builds a config from TOML text and an environment (tests pass their own).
     pub fn from_parts(text: &str, source: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<Config> {
         let file: FileConfig = toml::from_str(text).map_err(|e| anyhow!("{source}: {}", e.to_string().trim()))?;
-        let l = Loader { file: source, env };
-        let policy = policy::read_policy(&l, source, &file.policy)?;
+        let loader = Loader { file: source, env };
+        let policy = policy::read_policy(&loader, source, &file.policy)?;
         policy::check_policy(source, &policy)?;
         let chat = file.chat;
-        let default_currency = validate::default_currency(&l, source, chat.default_currency)?;
-        let (approve, reject) = validate::vote_emojis(&l, source, chat.approve_emojis, chat.reject_emojis)?;
-        let log_format = validate::log_format(&l, source, file.log.format)?;
-        let wallet = validate::wallet_settings(&l, source, file.wallet, file.providers.as_ref())?;
+        let default_currency = validate::default_currency(&loader, source, chat.default_currency)?;
+        let (approve, reject) = validate::vote_emojis(&loader, source, chat.approve_emojis, chat.reject_emojis)?;
+        let log_format = validate::log_format(&loader, source, file.log.format)?;
+        let wallet = validate::wallet_settings(&loader, source, file.wallet, file.providers.as_ref())?;
         let question_expiry =
-            Duration::hours(validate::question_expiry_hours(&l, chat.question_expiry_hours.as_ref())?);
+            Duration::hours(validate::question_expiry_hours(&loader, chat.question_expiry_hours.as_ref())?);
         let engine = EngineConfig {
             question_expiry,
             policy,
             approve_emojis: approve,
             reject_emojis: reject,
             default_currency,
-            approvals_channel: l
+            approvals_channel: loader
                 .string("chat", "approvals_channel", chat.approvals_channel)
                 .unwrap_or_else(|| "approvals".into()),
             worker: format!("paydesk-{}", std::process::id()),
             lease: Duration::minutes(5),
             pending_escalation: Duration::hours(validate::pending_escalation_hours(file.providers.as_ref(), source)?),
             wallet,
-            daily_summary_hour: validate::daily_summary_hour(&l, chat.daily_summary_hour.as_ref())?,
+            daily_summary_hour: validate::daily_summary_hour(&loader, chat.daily_summary_hour.as_ref())?,
             // Set from `[discord]` by `paydesk run` (the console and replay have no limit).
             max_new_cases_per_hour: 0,
         };
-        let store_url = validate::store_url(&l, source, file.store.url)?;
+        let store_url = validate::store_url(&loader, source, file.store.url)?;
         Ok(Config {
             store_url,
             engine,
             log_format,
-            log_filter: l.string("log", "filter", file.log.filter).unwrap_or_else(|| "warn".into()),
+            log_filter: loader.string("log", "filter", file.log.filter).unwrap_or_else(|| "warn".into()),
             source: source.to_string(),
             http: file.http,
             discord: file.discord,

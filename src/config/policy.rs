@@ -10,72 +10,72 @@ use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
 /// The policy as configured: each setting from the environment, the file or the default.
-pub(super) fn read_policy(l: &Loader<'_>, source: &str, p: &FilePolicy) -> Result<Policy> {
-    let d = Policy::default();
+pub(super) fn read_policy(loader: &Loader<'_>, source: &str, file: &FilePolicy) -> Result<Policy> {
+    let default = Policy::default();
     Ok(Policy {
-        credit_value: l.decimal("policy", "credit_value", p.credit_value.as_ref(), d.credit_value)?,
-        credit_price: l.decimal("policy", "credit_price", p.credit_price.as_ref(), d.credit_price)?,
-        fee_rate: l.decimal("policy", "fee_rate", p.fee_rate.as_ref(), d.fee_rate)?,
-        conversation_charge: l.decimal(
+        credit_value: loader.decimal("policy", "credit_value", file.credit_value.as_ref(), default.credit_value)?,
+        credit_price: loader.decimal("policy", "credit_price", file.credit_price.as_ref(), default.credit_price)?,
+        fee_rate: loader.decimal("policy", "fee_rate", file.fee_rate.as_ref(), default.fee_rate)?,
+        conversation_charge: loader.decimal(
             "policy",
             "conversation_charge",
-            p.conversation_charge.as_ref(),
-            d.conversation_charge,
+            file.conversation_charge.as_ref(),
+            default.conversation_charge,
         )?,
-        full_refund_days: l.int(
+        full_refund_days: loader.int(
             "policy",
             "full_refund_days",
-            p.full_refund_days.as_ref(),
-            d.full_refund_days,
+            file.full_refund_days.as_ref(),
+            default.full_refund_days,
             0..=3650,
         )?,
-        duplicate_window_minutes: l.int(
+        duplicate_window_minutes: loader.int(
             "policy",
             "duplicate_window_minutes",
-            p.duplicate_window_minutes.as_ref(),
-            d.duplicate_window_minutes,
+            file.duplicate_window_minutes.as_ref(),
+            default.duplicate_window_minutes,
             0..=10_080,
         )?,
-        max_refund_age_days: l.int(
+        max_refund_age_days: loader.int(
             "policy",
             "max_refund_age_days",
-            p.max_refund_age_days.as_ref(),
-            d.max_refund_age_days,
+            file.max_refund_age_days.as_ref(),
+            default.max_refund_age_days,
             0..=3650,
         )?,
-        two_lead_threshold: l.decimal(
+        two_lead_threshold: loader.decimal(
             "policy",
             "two_lead_threshold",
-            p.two_lead_threshold.as_ref(),
-            d.two_lead_threshold,
+            file.two_lead_threshold.as_ref(),
+            default.two_lead_threshold,
         )?,
-        approval_expiry_hours: l.int(
+        approval_expiry_hours: loader.int(
             "policy",
             "approval_expiry_hours",
-            p.approval_expiry_hours.as_ref(),
-            d.approval_expiry_hours,
+            file.approval_expiry_hours.as_ref(),
+            default.approval_expiry_hours,
             1..=8760,
         )?,
-        auto_approve_below: l.opt_decimal("policy", "auto_approve_below", p.auto_approve_below.as_ref())?,
-        auto_approve_daily_limit: l.opt_decimal(
+        auto_approve_below: loader.opt_decimal("policy", "auto_approve_below", file.auto_approve_below.as_ref())?,
+        auto_approve_daily_limit: loader.opt_decimal(
             "policy",
             "auto_approve_daily_limit",
-            p.auto_approve_daily_limit.as_ref(),
+            file.auto_approve_daily_limit.as_ref(),
         )?,
-        goodwill_two_lead_above: l.decimal(
+        goodwill_two_lead_above: loader.decimal(
             "policy",
             "goodwill_two_lead_above",
-            p.goodwill_two_lead_above.as_ref(),
-            d.goodwill_two_lead_above,
+            file.goodwill_two_lead_above.as_ref(),
+            default.goodwill_two_lead_above,
         )?,
-        currencies: money_tables(l, source, p.currencies.as_ref())?,
+        currencies: money_tables(loader, source, file.currencies.as_ref())?,
     })
 }
 
 /// `[policy.currencies.XXX]` tables: every money amount of the currency must be given
 /// (a missing one is an error naming it, never the general number in another currency).
 fn money_tables(
-    l: &Loader<'_>,
+    loader: &Loader<'_>,
     source: &str,
     tables: Option<&BTreeMap<String, FileMoney>>,
 ) -> Result<Vec<(Currency, MoneySettings)>> {
@@ -85,7 +85,7 @@ fn money_tables(
             .ok_or_else(|| anyhow!("{source}: policy.currencies.{code}: unknown currency `{code}`"))?;
         let section = format!("policy.currencies.{code}");
         let need = |key: &str, v: &Option<toml::Value>| -> Result<Decimal> {
-            match l.opt_decimal(&section, key, v.as_ref())? {
+            match loader.opt_decimal(&section, key, v.as_ref())? {
                 Some(d) => Ok(d),
                 None => bail!("{source}: {section}.{key} is missing: each currency table gives all of its amounts"),
             }
@@ -97,8 +97,12 @@ fn money_tables(
                 credit_price: need("credit_price", &t.credit_price)?,
                 conversation_charge: need("conversation_charge", &t.conversation_charge)?,
                 two_lead_threshold: need("two_lead_threshold", &t.two_lead_threshold)?,
-                auto_approve_below: l.opt_decimal(&section, "auto_approve_below", t.auto_approve_below.as_ref())?,
-                auto_approve_daily_limit: l.opt_decimal(
+                auto_approve_below: loader.opt_decimal(
+                    &section,
+                    "auto_approve_below",
+                    t.auto_approve_below.as_ref(),
+                )?,
+                auto_approve_daily_limit: loader.opt_decimal(
                     &section,
                     "auto_approve_daily_limit",
                     t.auto_approve_daily_limit.as_ref(),

@@ -10,8 +10,8 @@ use crate::domain::money::Currency;
 use anyhow::{anyhow, bail, Result};
 
 /// `[chat] default_currency` (default USD): an ISO 4217 code paydesk knows.
-pub(super) fn default_currency(l: &Loader<'_>, source: &str, file: Option<String>) -> Result<Currency> {
-    let currency_code = l.string("chat", "default_currency", file).unwrap_or_else(|| "USD".into());
+pub(super) fn default_currency(loader: &Loader<'_>, source: &str, file: Option<String>) -> Result<Currency> {
+    let currency_code = loader.string("chat", "default_currency", file).unwrap_or_else(|| "USD".into());
     Currency::from_code(&currency_code)
         .ok_or_else(|| anyhow!("{source}: chat.default_currency: unknown currency `{currency_code}`"))
 }
@@ -19,13 +19,13 @@ pub(super) fn default_currency(l: &Loader<'_>, source: &str, file: Option<String
 /// `[chat] approve_emojis` and `reject_emojis` (defaults ✅ and ❌; in the environment a
 /// comma-separated list): at least one each, and none in both.
 pub(super) fn vote_emojis(
-    l: &Loader<'_>,
+    loader: &Loader<'_>,
     source: &str,
     approve: Option<Vec<String>>,
     reject: Option<Vec<String>>,
 ) -> Result<(Vec<String>, Vec<String>)> {
-    let approve = emojis(l, source, "approve_emojis", approve, "✅")?;
-    let reject = emojis(l, source, "reject_emojis", reject, "❌")?;
+    let approve = emojis(loader, source, "approve_emojis", approve, "✅")?;
+    let reject = emojis(loader, source, "reject_emojis", reject, "❌")?;
     if approve.iter().any(|a| reject.contains(a)) {
         bail!("{source}: an emoji cannot both approve and reject");
     }
@@ -33,8 +33,14 @@ pub(super) fn vote_emojis(
 }
 
 /// One list of emojis: from the environment, the file or the default; never empty.
-fn emojis(l: &Loader<'_>, source: &str, key: &str, file: Option<Vec<String>>, default: &str) -> Result<Vec<String>> {
-    let v: Vec<String> = match (l.env)(&env_key("chat", key)) {
+fn emojis(
+    loader: &Loader<'_>,
+    source: &str,
+    key: &str,
+    file: Option<Vec<String>>,
+    default: &str,
+) -> Result<Vec<String>> {
+    let v: Vec<String> = match (loader.env)(&env_key("chat", key)) {
         Some(s) => s.split(',').map(|e| e.trim().to_string()).filter(|e| !e.is_empty()).collect(),
         None => file.unwrap_or_else(|| vec![default.to_string()]),
     };
@@ -46,8 +52,8 @@ fn emojis(l: &Loader<'_>, source: &str, key: &str, file: Option<Vec<String>>, de
 
 /// `[chat] daily_summary_hour`: the hour (UTC) of the leads' daily summary, or off (the
 /// default).
-pub(super) fn daily_summary_hour(l: &Loader<'_>, file: Option<&toml::Value>) -> Result<Option<u32>> {
-    Ok(match l.raw("chat", "daily_summary_hour", file)? {
+pub(super) fn daily_summary_hour(loader: &Loader<'_>, file: Option<&toml::Value>) -> Result<Option<u32>> {
+    Ok(match loader.raw("chat", "daily_summary_hour", file)? {
         None => None,
         Some((v, _)) if v.trim() == "off" => None,
         Some((v, origin)) => Some(
@@ -61,8 +67,8 @@ pub(super) fn daily_summary_hour(l: &Loader<'_>, file: Option<&toml::Value>) -> 
 }
 
 /// `[log] format`: pretty (the default) or json.
-pub(super) fn log_format(l: &Loader<'_>, source: &str, file: Option<String>) -> Result<LogFormat> {
-    Ok(match l.string("log", "format", file).as_deref() {
+pub(super) fn log_format(loader: &Loader<'_>, source: &str, file: Option<String>) -> Result<LogFormat> {
+    Ok(match loader.string("log", "format", file).as_deref() {
         None | Some("pretty") => LogFormat::Pretty,
         Some("json") => LogFormat::Json,
         Some(other) => bail!("{source}: log.format: `{other}` is not pretty or json"),
@@ -71,10 +77,10 @@ pub(super) fn log_format(l: &Loader<'_>, source: &str, file: Option<String>) -> 
 
 /// `[store] url` (default [`super::DEFAULT_STORE_URL`]), refused with the store's reason
 /// when it cannot be opened, naming where it came from.
-pub(super) fn store_url(l: &Loader<'_>, source: &str, file: Option<String>) -> Result<String> {
-    let store_url = l.string("store", "url", file).unwrap_or_else(|| super::DEFAULT_STORE_URL.into());
+pub(super) fn store_url(loader: &Loader<'_>, source: &str, file: Option<String>) -> Result<String> {
+    let store_url = loader.string("store", "url", file).unwrap_or_else(|| super::DEFAULT_STORE_URL.into());
     if let Some(why) = crate::adapters::store::url_problem(&store_url) {
-        let origin = if (l.env)(&env_key("store", "url")).is_some() {
+        let origin = if (loader.env)(&env_key("store", "url")).is_some() {
             format!("environment variable {}", env_key("store", "url"))
         } else {
             format!("{source}: store.url")
@@ -92,14 +98,14 @@ pub const CHECKOUT_PROVIDERS: [&str; 5] = ["stripe", "mollie", "adyen", "paypal"
 /// (where the customer's browser goes after paying); `webhook_url` is where Mollie reports
 /// each payment (without it, Mollie purchases are settled by lookups only).
 pub(super) fn wallet_settings(
-    l: &Loader<'_>,
+    loader: &Loader<'_>,
     source: &str,
     file: FileWallet,
     providers: Option<&toml::Value>,
 ) -> Result<WalletSettings> {
-    let provider = l.string("wallet", "provider", file.provider).unwrap_or_else(|| "sandbox".into());
-    let return_url = l.string("wallet", "return_url", file.return_url).filter(|u| !u.trim().is_empty());
-    let webhook_url = l.string("wallet", "webhook_url", file.webhook_url).filter(|u| !u.trim().is_empty());
+    let provider = loader.string("wallet", "provider", file.provider).unwrap_or_else(|| "sandbox".into());
+    let return_url = loader.string("wallet", "return_url", file.return_url).filter(|u| !u.trim().is_empty());
+    let webhook_url = loader.string("wallet", "webhook_url", file.webhook_url).filter(|u| !u.trim().is_empty());
     for (key, url) in [("return_url", &return_url), ("webhook_url", &webhook_url)] {
         if let Some(u) = url {
             if !u.starts_with("https://") && !u.starts_with("http://") {
@@ -125,7 +131,7 @@ pub(super) fn wallet_settings(
             && providers
                 .and_then(|p| p.get("square"))
                 .and_then(|s| s.get("location_id"))
-                .and_then(|l| l.as_str())
+                .and_then(|id| id.as_str())
                 .is_none_or(str::is_empty)
         {
             bail!("{source}: wallet.provider = \"square\" needs providers.square.location_id (the seller location payment links are made for)");
@@ -136,8 +142,8 @@ pub(super) fn wallet_settings(
 
 /// `[chat] question_expiry_hours` (default 24): how long a question back waits for the
 /// customer's answer, from 1 hour to 30 days.
-pub(super) fn question_expiry_hours(l: &Loader<'_>, file: Option<&toml::Value>) -> Result<i64> {
-    match l.raw("chat", "question_expiry_hours", file)? {
+pub(super) fn question_expiry_hours(loader: &Loader<'_>, file: Option<&toml::Value>) -> Result<i64> {
+    match loader.raw("chat", "question_expiry_hours", file)? {
         None => Ok(24),
         Some((v, origin)) => v
             .trim()
