@@ -46,17 +46,48 @@ struct Pending {
     case_of: Option<u64>,
 }
 
+/// The staff of every transcript.
+const AGENTS: [&str; 3] = ["bo", "ines", "tom"];
+const LEADS: [&str; 2] = ["kim", "raj"];
+
 /// Writes a transcript of exactly `events` events (plus the fixture lines they need).
 pub fn generate(events: usize, seed: u64, out: &mut dyn Write) -> std::io::Result<()> {
     let mut rng = Rng(seed ^ 0x5EED_0000_0000_0000);
     let start = DateTime::parse_from_rfc3339("2026-05-01T09:00:00Z").map(|t| t.with_timezone(&Utc)).unwrap_or_default();
     let customers = (events / 12).max(1);
-    let agents = ["bo", "ines", "tom"];
-    let leads = ["kim", "raj"];
-    for a in agents {
+    write_people(&mut rng, customers, out)?;
+    let mut script = Script { lines: Vec::with_capacity(events), charges: Vec::new(), seq: 0, faults: 0 };
+    let mut t = start + Duration::hours(1);
+    let mut number = 0u64;
+    while script.lines.len() - script.faults < events {
+        number += 1;
+        let c = rng.below(customers as u64);
+        t += Duration::seconds(1 + rng.below(20) as i64);
+        let mut episode = Episode {
+            rng: &mut rng,
+            script: &mut script,
+            number,
+            user: format!("cust-{c}"),
+            account: format!("acct-{c}"),
+            start: t,
+            at: t,
+        };
+        episode.play();
+    }
+    keep_events(&mut script.lines, events);
+    for c in &script.charges {
+        writeln!(out, "{c}")?;
+    }
+    write_events(&script.lines, out)
+}
+
+/// The fixture lines of the people: agents, leads, and each customer with an account and
+/// a wallet of random size.
+fn write_people(rng: &mut Rng, customers: usize, out: &mut dyn Write) -> std::io::Result<()> {
+    for a in AGENTS {
         writeln!(out, r#"{{"type":"user","id":"{a}","roles":["agent"]}}"#)?;
     }
-    for l in leads {
+    for l in LEADS {
         writeln!(out, r#"{{"type":"user","id":"{l}","roles":["lead"]}}"#)?;
     }
     for c in 0..customers {
@@ -67,120 +98,133 @@ pub fn generate(events: usize, seed: u64, out: &mut dyn Write) -> std::io::Resul
         )?;
         writeln!(out, r#"{{"type":"user","id":"cust-{c}","roles":["customer"],"account":"acct-{c}"}}"#)?;
     }
-    let mut lines: Vec<Pending> = Vec::with_capacity(events);
-    let mut charges: Vec<String> = Vec::new();
-    let mut seq = 0u64;
-    let mut t = start + Duration::hours(1);
-    let mut episode = 0u64;
-    let mut faults = 0;
-    while lines.len() - faults < events {
-        episode += 1;
-        let c = rng.below(customers as u64);
-        let user = format!("cust-{c}");
-        let account = format!("acct-{c}");
-        t += Duration::seconds(1 + rng.below(20) as i64);
-        let mut at = t;
-        let mut push = |lines: &mut Vec<Pending>, step: i64, text: String, opens: Option<u64>, case_of: Option<u64>| {
-            at += Duration::seconds(step);
-            seq += 1;
-            lines.push(Pending { at, seq, text, opens, case_of });
-        };
-        let msg = |at_user: &str, text: &str| {
-            format!(r#"{{"type":"message","at":"{{at}}","user":"{at_user}","text":"{text}"}}"#)
-        };
-        let kind = rng.below(100);
-        match kind {
-            0..=19 => push(&mut lines, 0, msg(&user, pick(&mut rng, CHATTER)), None, None),
-            20..=29 => push(&mut lines, 0, msg(&user, pick(&mut rng, THANKS)), None, None),
-            30..=44 => push(&mut lines, 0, msg(&user, pick(&mut rng, BALANCE)), None, None),
+    Ok(())
+}
+
+/// What the episodes have written so far: their lines, the charge fixtures they need, and
+/// the counters they share.
+struct Script {
+    lines: Vec<Pending>,
+    charges: Vec<String>,
+    /// The order lines were written in (ties of time keep it).
+    seq: u64,
+    /// Fault lines written: steps, but not events.
+    faults: usize,
+}
+
+/// One episode being written: its customer, its clock, and the script it adds to. The
+/// random numbers are drawn in a fixed order, so a seed always gives the same bytes.
+struct Episode<'a> {
+    rng: &'a mut Rng,
+    script: &'a mut Script,
+    number: u64,
+    user: String,
+    account: String,
+    /// When the episode begins (its charges are dated back from it).
+    start: DateTime<Utc>,
+    /// The time of its latest line.
+    at: DateTime<Utc>,
+}
+
+/// A chat message line (`{at}` is filled in when the lines are written).
+fn message(user: &str, text: &str) -> String {
+    format!(r#"{{"type":"message","at":"{{at}}","user":"{user}","text":"{text}"}}"#)
+}
+
+impl Episode<'_> {
+    /// Adds a line `step` seconds after the episode's previous one.
+    fn push(&mut self, step: i64, text: String, opens: Option<u64>, case_of: Option<u64>) {
+        self.at += Duration::seconds(step);
+        self.script.seq += 1;
+        self.script.lines.push(Pending { at: self.at, seq: self.script.seq, text, opens, case_of });
+    }
+
+    /// One episode of a kind drawn by weight: chatter, thanks, a balance question, usage,
+    /// a complaint about a non-refundable charge, or a refund request.
+    fn play(&mut self) {
+        match self.rng.below(100) {
+            0..=19 => self.customer_says(CHATTER),
+            20..=29 => self.customer_says(THANKS),
+            30..=44 => self.customer_says(BALANCE),
             45..=59 => {
-                let n = 1 + rng.below(20);
-                push(
-                    &mut lines,
-                    0,
-                    format!(r#"{{"type":"usage","at":"{{at}}","account":"{account}","conversations":{n}}}"#),
-                    None,
-                    None,
-                )
+                let n = 1 + self.rng.below(20);
+                let account = &self.account;
+                let usage = format!(r#"{{"type":"usage","at":"{{at}}","account":"{account}","conversations":{n}}}"#);
+                self.push(0, usage, None, None)
             }
-            60..=67 => {
-                // A duplicate-charge complaint about credits: a case opens, rule 3 refuses.
-                let ch = format!("ch_{episode}");
-                charges.push(charge_line(&ch, &account, "19.00", t - Duration::days(2), "paypal", None, "credits"));
-                push(&mut lines, 0, msg(&user, &pick(&mut rng, DUPLICATES).replace("{ch}", &ch)), Some(episode), None);
-                push(
-                    &mut lines,
-                    5 + rng.below(60) as i64,
-                    msg(agents[rng.below(3) as usize], &format!("/refund {ch} duplicate")),
-                    None,
-                    None,
-                );
-            }
-            _ => {
-                // A refund request: complaint, the agent files it, a lead decides.
-                let ch = format!("ch_{episode}");
-                let (amount, method, last4, kind) = match rng.below(4) {
-                    0 => ("49.00", "card", Some("4242"), "product"),
-                    1 => ("12.50", "card", Some("1881"), "product"),
-                    2 => ("29.00", "bank", None, "product"),
-                    _ => ("99.00", "card", Some("0005"), "subscription"),
-                };
-                charges.push(charge_line(
-                    &ch,
-                    &account,
-                    amount,
-                    t - Duration::days(1 + rng.below(5) as i64),
-                    method,
-                    last4,
-                    kind,
-                ));
-                if kind == "subscription" {
-                    charges.push(format!(
-                        r#"{{"type":"subscription","id":"sub_{episode}","account":"{account}","charge":"{ch}","months":12,"start":"{}"}}"#,
-                        (t - Duration::days(10)).to_rfc3339()
-                    ));
-                }
-                let words = if rng.below(10) == 0 { CARD_COMPLAINTS } else { COMPLAINTS };
-                push(
-                    &mut lines,
-                    0,
-                    msg(&user, &words[rng.below(words.len() as u64) as usize].replace("{ch}", &ch)),
-                    Some(episode),
-                    None,
-                );
-                push(
-                    &mut lines,
-                    5 + rng.below(120) as i64,
-                    msg(agents[rng.below(3) as usize], &format!("/refund {ch} customer request")),
-                    None,
-                    None,
-                );
-                if rng.below(10) == 0 {
-                    let f = ["timeout", "error", "decline"][rng.below(3) as usize];
-                    push(
-                        &mut lines,
-                        1,
-                        format!(r#"{{"type":"fault","at":"{{at}}","connector":"sandbox","next":"{f}","count":1}}"#),
-                        None,
-                        None,
-                    );
-                    faults += 1;
-                }
-                let emoji = if rng.below(8) == 0 { "❌" } else { "✅" };
-                let lead = leads[rng.below(2) as usize];
-                push(
-                    &mut lines,
-                    10 + rng.below(300) as i64,
-                    format!(
-                        r#"{{"type":"react","at":"{{at}}","user":"{lead}","emoji":"{emoji}","on":"approval:{{case}}"}}"#
-                    ),
-                    None,
-                    Some(episode),
-                );
-            }
+            60..=67 => self.duplicate_complaint(),
+            _ => self.refund_request(),
         }
     }
-    // Fault lines are steps but not events; keep exactly `events` event lines.
+
+    /// The customer says one of `texts`.
+    fn customer_says(&mut self, texts: &[&str]) {
+        let text = message(&self.user, pick(self.rng, texts));
+        self.push(0, text, None, None);
+    }
+
+    /// A duplicate-charge complaint about credits: a case opens, rule 3 refuses.
+    fn duplicate_complaint(&mut self) {
+        let ch = format!("ch_{}", self.number);
+        let at = self.start - Duration::days(2);
+        self.script.charges.push(charge_line(&ch, &self.account, "19.00", at, "paypal", None, "credits"));
+        let complaint = message(&self.user, &pick(self.rng, DUPLICATES).replace("{ch}", &ch));
+        self.push(0, complaint, Some(self.number), None);
+        let step = 5 + self.rng.below(60) as i64;
+        let filed = message(AGENTS[self.rng.below(3) as usize], &format!("/refund {ch} duplicate"));
+        self.push(step, filed, None, None);
+    }
+
+    /// A refund request: the charge, the complaint, the agent files it, sometimes a
+    /// provider fault, then a lead decides.
+    fn refund_request(&mut self) {
+        let ch = format!("ch_{}", self.number);
+        self.refunded_charge(&ch);
+        let words = if self.rng.below(10) == 0 { CARD_COMPLAINTS } else { COMPLAINTS };
+        let complaint = message(&self.user, &words[self.rng.below(words.len() as u64) as usize].replace("{ch}", &ch));
+        self.push(0, complaint, Some(self.number), None);
+        let step = 5 + self.rng.below(120) as i64;
+        let filed = message(AGENTS[self.rng.below(3) as usize], &format!("/refund {ch} customer request"));
+        self.push(step, filed, None, None);
+        if self.rng.below(10) == 0 {
+            let f = ["timeout", "error", "decline"][self.rng.below(3) as usize];
+            let fault = format!(r#"{{"type":"fault","at":"{{at}}","connector":"sandbox","next":"{f}","count":1}}"#);
+            self.push(1, fault, None, None);
+            self.script.faults += 1;
+        }
+        let emoji = if self.rng.below(8) == 0 { "❌" } else { "✅" };
+        let lead = LEADS[self.rng.below(2) as usize];
+        let step = 10 + self.rng.below(300) as i64;
+        let reaction =
+            format!(r#"{{"type":"react","at":"{{at}}","user":"{lead}","emoji":"{emoji}","on":"approval:{{case}}"}}"#);
+        self.push(step, reaction, None, Some(self.number));
+    }
+
+    /// The charge a refund request is about (of a random kind), and its plan when it is a
+    /// subscription.
+    fn refunded_charge(&mut self, ch: &str) {
+        let (amount, method, last4, kind) = match self.rng.below(4) {
+            0 => ("49.00", "card", Some("4242"), "product"),
+            1 => ("12.50", "card", Some("1881"), "product"),
+            2 => ("29.00", "bank", None, "product"),
+            _ => ("99.00", "card", Some("0005"), "subscription"),
+        };
+        let at = self.start - Duration::days(1 + self.rng.below(5) as i64);
+        self.script.charges.push(charge_line(ch, &self.account, amount, at, method, last4, kind));
+        if kind == "subscription" {
+            self.script.charges.push(format!(
+                r#"{{"type":"subscription","id":"sub_{}","account":"{}","charge":"{ch}","months":12,"start":"{}"}}"#,
+                self.number,
+                self.account,
+                (self.start - Duration::days(10)).to_rfc3339()
+            ));
+        }
+    }
+}
+
+/// Keeps exactly `events` event lines in time order (fault lines are steps but not
+/// events, and come along while the count is not reached).
+fn keep_events(lines: &mut Vec<Pending>, events: usize) {
     let mut counted = 0;
     lines.sort_by_key(|l| (l.at, l.seq));
     lines.retain(|l| {
@@ -193,18 +237,19 @@ pub fn generate(events: usize, seed: u64, out: &mut dyn Write) -> std::io::Resul
         }
         true
     });
-    for c in &charges {
-        writeln!(out, "{c}")?;
-    }
+}
+
+/// Writes the event lines with their times and case numbers filled in.
+fn write_events(lines: &[Pending], out: &mut dyn Write) -> std::io::Result<()> {
     // Case numbers follow the order in which complaints open cases.
     let mut case_of_episode = std::collections::HashMap::new();
-    for l in &lines {
+    for l in lines {
         if let Some(e) = l.opens {
             let n = case_of_episode.len() + 1;
             case_of_episode.insert(e, n);
         }
     }
-    for l in &lines {
+    for l in lines {
         let mut text = l.text.replace("{at}", &l.at.to_rfc3339());
         if let Some(e) = l.case_of {
             // A reaction whose complaint was cut off by the event count reacts on nothing.

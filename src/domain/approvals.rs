@@ -107,7 +107,7 @@ pub struct Refund {
     /// While the request waits: the leads whose approval currently counts toward quorum
     /// (withdrawn ones removed), in the order given — a copy of the standing rows of
     /// `refund_votes`, written in the same transaction. Changes with every reaction.
-    pub approvals: Vec<UserId>,
+    pub standing_approvers: Vec<UserId>,
     /// Once approved: who approved it (`auto` when auto-approved), fixed at that moment
     /// and never changed after; what the `refund` line and the audit name.
     pub approved_by: Vec<UserId>,
@@ -326,9 +326,9 @@ impl Refund {
         match vote {
             Vote::Reject => Outcome::Rejected,
             Vote::Approve if *user == self.requested_by => Outcome::Ignored(Ignored::OwnRequest),
-            Vote::Approve if self.approvals.contains(user) => Outcome::Ignored(Ignored::AlreadyCounted),
+            Vote::Approve if self.standing_approvers.contains(user) => Outcome::Ignored(Ignored::AlreadyCounted),
             Vote::Approve => {
-                let mut by = self.approvals.clone();
+                let mut by = self.standing_approvers.clone();
                 by.push(user.clone());
                 let have = u8::try_from(by.len()).unwrap_or(u8::MAX);
                 if have >= self.leads_needed {
@@ -352,10 +352,10 @@ impl Refund {
         if self.is_expired_at(now) {
             return Outcome::Ignored(Ignored::Expired);
         }
-        if !self.approvals.contains(user) {
+        if !self.standing_approvers.contains(user) {
             return Outcome::Ignored(Ignored::NotCounted);
         }
-        let have = u8::try_from(self.approvals.len() - 1).unwrap_or(u8::MAX);
+        let have = u8::try_from(self.standing_approvers.len() - 1).unwrap_or(u8::MAX);
         Outcome::Withdrawn { have, need: self.leads_needed }
     }
 }
@@ -390,7 +390,7 @@ mod tests {
             leads_needed: leads,
             requested_at: t("2026-06-05T08:10:00Z"),
             expires_at: t("2026-06-08T08:10:00Z"),
-            approvals: vec![],
+            standing_approvers: vec![],
             approved_by: vec![],
             idempotency_key: "k".into(),
             provider: "sandbox".into(),
@@ -461,7 +461,7 @@ mod tests {
         let (a, b) = (UserId::new("kim"), UserId::new("max"));
         let mut r = request(dec!(600), 2);
         assert_eq!(r.react(&a, true, Vote::Approve, now), Outcome::Counted { have: 1, need: 2 });
-        r.approvals.push(a.clone());
+        r.standing_approvers.push(a.clone());
         assert_eq!(r.react(&a, true, Vote::Approve, now), Outcome::Ignored(Ignored::AlreadyCounted));
         assert_eq!(r.unreact(&b, Vote::Approve, now), Outcome::Ignored(Ignored::NotCounted));
         assert_eq!(r.unreact(&a, Vote::Approve, now), Outcome::Withdrawn { have: 0, need: 2 });

@@ -97,7 +97,7 @@ async fn two_lead_request(bot: &Bot, i: usize) -> (RefundId, CaseNumber) {
 async fn refund_state(bot: &Bot, id: RefundId) -> (String, Vec<String>, Vec<String>) {
     let r = bot.engine.store().snapshot().await.unwrap().refunds.into_iter().find(|r| r.id == id).unwrap();
     let names = |v: &[UserId]| v.iter().map(|u| u.to_string()).collect::<Vec<_>>();
-    (r.status.as_str().to_string(), names(&r.approvals), names(&r.approved_by))
+    (r.status.as_str().to_string(), names(&r.standing_approvers), names(&r.approved_by))
 }
 
 async fn stored_vote(bot: &Bot, id: RefundId, lead: &str) -> Option<VoteRow> {

@@ -110,7 +110,7 @@ pub fn refund(r: &Row) -> StoreResult<Refund> {
         leads_needed: u8::try_from(r.int("leads_needed")?).unwrap_or(2),
         requested_at: time(r.int("requested_at")?)?,
         expires_at: time(r.int("expires_at")?)?,
-        approvals: users_from_json(&r.text("approvals")?)?,
+        standing_approvers: users_from_json(&r.text("approvals")?)?,
         approved_by: users_from_json(&r.text("approved_by")?)?,
         idempotency_key: r.get::<Option<String>>("idempotency_key")?.unwrap_or_default(),
         provider: r.text("provider")?,

@@ -128,7 +128,7 @@ impl Work<'_> {
         if vote == Vote::Approve {
             // The stored rows are the truth about who approved (the refund's copy may be
             // older than another process's commit).
-            refund.approvals = self.tx.standing_approvals(refund.id).await?;
+            refund.standing_approvers = self.tx.standing_approvals(refund.id).await?;
             if seen.is_some() && was == added {
                 // The reaction stands as already recorded: remember the newer observation.
                 return self.cas_vote(&refund, &user.id, stored, VoteRow { present: was, seq }).await;
@@ -206,7 +206,7 @@ impl Work<'_> {
                 }
             }
             Outcome::Counted { have, need } => {
-                refund.approvals.push(user.id.clone());
+                refund.standing_approvers.push(user.id.clone());
                 self.tx.update_refund(&refund).await?;
                 self.audit(
                     user.id.as_str(),
@@ -225,7 +225,7 @@ impl Work<'_> {
                 .await?;
             }
             Outcome::Withdrawn { have, need } => {
-                refund.approvals.retain(|u| *u != user.id);
+                refund.standing_approvers.retain(|u| *u != user.id);
                 self.tx.update_refund(&refund).await?;
                 self.audit(
                     user.id.as_str(),
@@ -266,7 +266,7 @@ impl Work<'_> {
                     AtQuorum::Pay(by) => by,
                     AtQuorum::Short => return Ok(()),
                 };
-                refund.approvals = by.clone();
+                refund.standing_approvers = by.clone();
                 refund.approved_by = by;
                 self.approve(&mut refund, user.id.as_str()).await?;
                 let names: Vec<_> = refund.approved_by.iter().map(|u| u.to_string()).collect();
@@ -423,7 +423,7 @@ impl Work<'_> {
         };
         let have = u8::try_from(valid.len()).unwrap_or(u8::MAX);
         if have < need {
-            refund.approvals = valid;
+            refund.standing_approvers = valid;
             let raised = need > refund.leads_needed;
             refund.leads_needed = need;
             self.tx.update_refund(refund).await?;
@@ -459,12 +459,12 @@ impl Work<'_> {
         match payable {
             Payable::Yes => Ok(AtQuorum::Pay(valid)),
             Payable::Hold(why) => {
-                refund.approvals = valid;
+                refund.standing_approvers = valid;
                 self.hold(refund, &why).await?;
                 Ok(AtQuorum::Short)
             }
             Payable::No(why) => {
-                refund.approvals = valid;
+                refund.standing_approvers = valid;
                 self.audit(
                     "system",
                     Some(case_no),

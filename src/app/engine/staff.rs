@@ -436,7 +436,7 @@ impl Work<'_> {
             let who = match r.status {
                 RefundStatus::OnHold => "a lead (on hold: the charge is disputed)".to_string(),
                 _ => {
-                    let have = r.approvals.len();
+                    let have = r.standing_approvers.len();
                     format!("{} more lead(s), not {}", usize::from(r.leads_needed).saturating_sub(have), r.requested_by)
                 }
             };
@@ -614,7 +614,7 @@ impl Work<'_> {
             leads_needed: leads,
             requested_at: self.now,
             expires_at: expiry(self.now, &policy),
-            approvals: vec![],
+            standing_approvers: vec![],
             approved_by: vec![],
             idempotency_key: String::new(),
             provider: charge.provider.clone(),
