@@ -163,6 +163,7 @@ pub async fn replay(args: ReplayArgs) -> Result<ExitCode> {
     while let Some(step) = reader.next_step().with_context(|| format!("{} changed while it was replayed", args.file))? {
         replayer.step(step).await?;
     }
+    replayer.finish().await?;
     let mut out = sink.0.into_inner().unwrap_or_else(|p| p.into_inner());
     replay::write_state_line(&app.engine, &app.sandbox, &mut out).await?;
     out.flush()?;

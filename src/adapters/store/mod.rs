@@ -240,7 +240,8 @@ impl AnyStore {
                 }
                 first.close().await?;
             }
-            let lite = lite::Lite::open(url, if memory { None } else { file.as_deref() })?;
+            // Group commit on a file (events committing together share one disk sync).
+            let lite = lite::Lite::open(url, if memory { None } else { file.as_deref() })?.with_group_commit(!memory)?;
             if memory && migrate {
                 lite.migrate(&SQLITE_MIGRATIONS).await?;
             }
@@ -254,13 +255,14 @@ impl AnyStore {
         Ok(AnyStore { store: SqlStore::new(pool, key) })
     }
 
-    /// Lets up to `max` events share one SQLite commit when they arrive together (group
-    /// commit; `lite.rs`); no effect on PostgreSQL. Set before the ports are handed out.
-    pub fn with_group_commit(mut self, max: usize) -> AnyStore {
+    /// Lets events that commit together share one disk sync on a SQLite file (group
+    /// commit; `lite/mod.rs`); no effect on PostgreSQL or in memory. Set before the ports
+    /// are handed out.
+    pub fn with_group_commit(mut self, on: bool) -> Result<AnyStore, StoreError> {
         if let Pool::Sqlite(lite) = self.store.pool {
-            self.store.pool = Pool::Sqlite(lite.with_group_commit(max));
+            self.store.pool = Pool::Sqlite(lite.with_group_commit(on)?);
         }
-        self
+        Ok(self)
     }
 
     /// The engine's port.

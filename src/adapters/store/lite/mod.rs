@@ -19,17 +19,22 @@
 //!   transaction. An in-memory database has no second connection (it would be another
 //!   database): everything runs on the writer.
 //!
-//! **Group commit** (off unless [`Lite::with_group_commit`] turns it on): while other
-//! events wait for the writer, a finished event's transaction is not committed alone.
-//! Its changes are kept (`RELEASE` of its savepoint inside one open transaction), it
-//! hands the writer to the next event and waits; whoever finds nobody waiting (or the
-//! group full) commits them all with one fsync and wakes the others with the outcome.
-//! An event's `commit()` still returns only once its changes are durable, so nothing it
-//! decided (a reply, a payment) happens before that; if the shared `COMMIT` fails, it
-//! fails for every event in the group, none of whose outcomes was acted on. An event
-//! that fails is rolled back to its own savepoint and leaves the others' changes alone.
-//! A statement outside a transaction that writes (an outbox mark, a lease) joins the
-//! group the same way.
+//! **Group commit** (a file database; off unless [`Lite::with_group_commit`] turns it
+//! on): the writer commits with `synchronous=NORMAL` — the transaction is in the WAL, not
+//! yet on disk — and hands the writer on at once; the event then waits until the WAL file
+//! has been fsynced after its commit. One waiting event (the leader) runs the fsync for
+//! everyone whose commit came before it; the others wait for it and, if their commit came
+//! later, for the next one. So events that arrive together share one fsync, no event's
+//! `commit()` returns before its changes are durable, and no transaction is held open
+//! across events (a held transaction would make one event wait for another's locks).
+//! Why a separate fsync of the WAL is durable: the commit frames are in that file; a
+//! checkpoint that moves them into the database file syncs the WAL before and the
+//! database after (SQLite, "PRAGMA synchronous", NORMAL in WAL mode), so a frame is on
+//! disk in one of the two. What others may see early: a reader can read a committed
+//! transaction up to one fsync before it is durable. Nothing acts outside on such a read
+//! alone: delivery and payment first commit a write of their own (a claim, a lease), and
+//! a commit's wait covers every commit before it; the console and replays deliver only
+//! after the event's own `commit()` returned.
 //!
 //! What can block a thread: a statement itself (microseconds), `BEGIN IMMEDIATE` while
 //! another process writes (up to the busy timeout) and `COMMIT`'s fsync. Those two run
@@ -42,10 +47,11 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
 use std::str::FromStr;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::{oneshot, OwnedMutexGuard};
+use tokio::sync::OwnedMutexGuard;
 
 /// How long a statement waits for another process's lock on the file, and how long this
 /// process waits for its own writer (a transaction left open that long is a bug).
@@ -63,72 +69,56 @@ impl From<rusqlite::Error> for StoreError {
 /// The connections of one SQLite database (see the module comment).
 #[derive(Clone)]
 pub struct Lite {
-    writer: Arc<tokio::sync::Mutex<Writer>>,
+    writer: Arc<tokio::sync::Mutex<Connection>>,
     reader: Option<Arc<Mutex<Connection>>>,
     /// The `sqlite:` URL, for what still goes through sqlx (migrations, the bench floor).
     url: String,
-    /// Most events sharing one commit; 1: each commits alone.
-    group_max: usize,
-    /// Tasks waiting for the writer (group commit: a finished event waits for them).
-    queued: Arc<AtomicUsize>,
+    /// Group commit: the WAL file whose fsync makes commits durable; `None`: each
+    /// `COMMIT` syncs itself (`synchronous=FULL`).
+    group: Option<Arc<Group>>,
 }
 
-/// `COMMIT`s of write transactions run by this process's writer (each one fsync): with
-/// group commit, fewer than the events committed.
+/// `COMMIT`s of write transactions run by this process's writers, and fsyncs that made
+/// them durable (`paydesk bench`: events per fsync).
 static COMMITS: AtomicUsize = AtomicUsize::new(0);
+static SYNCS: AtomicUsize = AtomicUsize::new(0);
 
-/// How many write transactions this process has committed on SQLite (`paydesk bench`).
-pub fn commits() -> usize {
-    COMMITS.load(Ordering::Relaxed)
+/// How many write transactions this process has committed on SQLite, and how many disk
+/// syncs made them durable (with group commit, fewer than the commits).
+pub fn commits() -> (usize, usize) {
+    (COMMITS.load(Ordering::Relaxed), SYNCS.load(Ordering::Relaxed))
 }
 
-/// The writer connection and the group of events whose changes it holds uncommitted.
-pub struct Writer {
-    conn: Connection,
-    /// Events whose savepoints were released into the open transaction, waiting for its
-    /// `COMMIT`; `None`: no transaction is open.
-    group: Option<Vec<oneshot::Sender<Result<(), GroupCommitFailed>>>>,
+/// Group commit's state: commits are numbered in order under the writer; `synced` is the
+/// last number known durable.
+pub struct Group {
+    wal: PathBuf,
+    committed: AtomicU64,
+    synced: AtomicU64,
+    /// Held by the leader while it syncs.
+    leader: tokio::sync::Mutex<()>,
 }
 
-impl Writer {
-    /// Commits the open group, if any, and tells its waiting events the outcome.
-    fn commit_group(&mut self) -> StoreResult<()> {
-        let Some(waiting) = self.group.take() else { return Ok(()) };
-        let done = blocking(|| self.conn.execute_batch("COMMIT"));
-        COMMITS.fetch_add(1, Ordering::Relaxed);
-        if done.is_err() {
-            // Nothing of the group is on disk: end the transaction (the drop of a failed
-            // COMMIT may leave it open) so the next event starts clean.
-            let _ = self.conn.execute_batch("ROLLBACK");
-        }
-        let shared = done.as_ref().map(|_| ()).map_err(|e| GroupCommitFailed(Arc::from(e.to_string())));
-        for w in waiting {
-            // A waiter that is gone (its task was cancelled) learns nothing; its changes
-            // share the group's fate all the same.
-            let _ = w.send(shared.clone());
-        }
-        Ok(done?)
-    }
-}
-
-/// The shared `COMMIT` of a group failed: nothing of the events in it was written.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("the group commit failed, nothing of this event was written: {0}")]
-pub struct GroupCommitFailed(Arc<str>);
-
-/// Counts a task as waiting for the writer until it has it (or gives up).
-struct Queued<'a> {
-    lite: &'a Lite,
-    got_it: bool,
-}
-
-impl Drop for Queued<'_> {
-    fn drop(&mut self) {
-        self.lite.queued.fetch_sub(1, Ordering::SeqCst);
-        if !self.got_it {
-            // Gave up waiting (cancelled): an event may have left the writer to it and be
-            // waiting for a commit; if the writer is free now, commit that group.
-            self.lite.flush_if_idle();
+impl Group {
+    /// Returns once commit number `n` is on disk: syncs the WAL itself if no one else is,
+    /// covering every commit made so far.
+    async fn durable(&self, n: u64) -> StoreResult<()> {
+        loop {
+            if self.synced.load(Ordering::SeqCst) >= n {
+                return Ok(());
+            }
+            let _lead = self.leader.lock().await;
+            if self.synced.load(Ordering::SeqCst) >= n {
+                return Ok(()); // the leader before us synced it
+            }
+            let upto = self.committed.load(Ordering::SeqCst);
+            let wal = self.wal.clone();
+            let done = tokio::task::spawn_blocking(move || std::fs::File::open(&wal)?.sync_data())
+                .await
+                .map_err(|e| StoreError::Failed { what: "the WAL sync task failed", source: Box::new(e) })?;
+            done.map_err(|e| StoreError::Failed { what: "cannot sync the SQLite WAL file", source: Box::new(e) })?;
+            SYNCS.fetch_add(1, Ordering::Relaxed);
+            self.synced.fetch_max(upto, Ordering::SeqCst);
         }
     }
 }
@@ -158,37 +148,38 @@ impl Lite {
     pub fn open(url: &str, path: Option<&Path>) -> StoreResult<Lite> {
         let writer = connect(path, Duration::ZERO)?;
         let reader = path.map(|p| connect(Some(p), BUSY).map(|c| Arc::new(Mutex::new(c)))).transpose()?;
-        Ok(Lite {
-            writer: Arc::new(tokio::sync::Mutex::new(Writer { conn: writer, group: None })),
-            reader,
-            url: url.to_string(),
-            group_max: 32,
-            queued: Arc::default(),
-        })
+        Ok(Lite { writer: Arc::new(tokio::sync::Mutex::new(writer)), reader, url: url.to_string(), group: None })
     }
 
-    /// Lets up to `max` events share one commit (see the module comment); 0 or 1: off.
-    pub fn with_group_commit(mut self, max: usize) -> Lite {
-        self.group_max = max.max(1);
-        self
-    }
-
-    /// Commits the open group if no task holds the writer.
-    fn flush_if_idle(&self) {
-        if let Ok(mut w) = self.writer.try_lock() {
-            if let Err(e) = w.commit_group() {
-                tracing::warn!(error = %e, "SQLite group commit failed");
-            }
-        }
+    /// Group commit (see the module comment), for a file database; an in-memory one has
+    /// nothing to sync.
+    pub fn with_group_commit(mut self, on: bool) -> StoreResult<Lite> {
+        let path = sqlite_path_of(&self.url).filter(|_| on && !self.in_memory());
+        // Set while no one else holds the writer (before the store is shared).
+        let w = self.writer.try_lock().map_err(|_| StoreError::Backend("the SQLite writer is in use".into()))?;
+        w.pragma_update(None, "synchronous", if path.is_some() { "NORMAL" } else { "FULL" })?;
+        drop(w);
+        let Some(path) = path else {
+            self.group = None;
+            return Ok(self);
+        };
+        let mut wal = path.into_os_string();
+        wal.push("-wal");
+        self.group = Some(Arc::new(Group {
+            wal: PathBuf::from(wal),
+            committed: AtomicU64::new(0),
+            synced: AtomicU64::new(0),
+            leader: tokio::sync::Mutex::new(()),
+        }));
+        Ok(self)
     }
 
     /// Applies the migrations the database lacks: through sqlx on a file (its own
     /// connection; sqlx records them in `_sqlx_migrations`), here on an in-memory one.
     pub async fn migrate(&self, migrator: &sqlx::migrate::Migrator) -> StoreResult<()> {
         if self.in_memory() {
-            let mut w = self.writer().await?;
-            w.commit_group()?;
-            return migrate_in_memory(&w.conn, migrator);
+            let w = self.writer().await?;
+            return migrate_in_memory(&w, migrator);
         }
         use sqlx::{ConnectOptions, Connection};
         let mut c = sqlx::sqlite::SqliteConnectOptions::from_str(&self.url)?.busy_timeout(BUSY).connect().await?;
@@ -207,31 +198,18 @@ impl Lite {
     }
 
     /// The writer, waited for at most [`BUSY`].
-    async fn writer(&self) -> StoreResult<OwnedMutexGuard<Writer>> {
-        self.queued.fetch_add(1, Ordering::SeqCst);
-        let mut queued = Queued { lite: self, got_it: false };
-        let w = tokio::time::timeout(BUSY, self.writer.clone().lock_owned())
+    async fn writer(&self) -> StoreResult<OwnedMutexGuard<Connection>> {
+        tokio::time::timeout(BUSY, self.writer.clone().lock_owned())
             .await
-            .map_err(|_| StoreError::Backend("the SQLite database is busy: no write finished within 10 s".into()))?;
-        queued.got_it = true;
-        Ok(w)
+            .map_err(|_| StoreError::Backend("the SQLite database is busy: no write finished within 10 s".into()))
     }
 
     /// Begins a write transaction: `BEGIN IMMEDIATE` takes SQLite's write lock up front,
-    /// so a transaction that reads and then writes never fails to upgrade its lock. With
-    /// group commit, a savepoint in the group's transaction (begun if none is open).
+    /// so a transaction that reads and then writes never fails to upgrade its lock.
     pub async fn begin(&self) -> StoreResult<LiteTx> {
         let mut w = self.writer().await?;
-        if self.group_max <= 1 {
-            begin_immediate(&mut w.conn).await?;
-            return Ok(LiteTx { w: Some(w), lite: self.clone(), grouped: false });
-        }
-        if w.group.is_none() {
-            begin_immediate(&mut w.conn).await?;
-            w.group = Some(Vec::new());
-        }
-        w.conn.execute_batch("SAVEPOINT event")?;
-        Ok(LiteTx { w: Some(w), lite: self.clone(), grouped: true })
+        begin_immediate(&mut w).await?;
+        Ok(LiteTx { w: Some(w), group: self.group.clone() })
     }
 
     /// A statement outside a transaction: a read on the reader, anything else on the writer.
@@ -251,8 +229,8 @@ impl Lite {
     }
 
     /// A statement on the writer outside a transaction: its own transaction (begun as
-    /// every write is, so it waits for another process without blocking a thread), durable
-    /// when this returns; with group commit, a member of the group like any event.
+    /// every write is, so it waits for another process without blocking a thread),
+    /// durable when this returns.
     async fn alone<T>(&self, q: &Sql, run: fn(&Connection, &Sql) -> StoreResult<T>) -> StoreResult<T> {
         let tx = self.begin().await?;
         let out = run(tx.conn()?, q)?;
@@ -264,15 +242,13 @@ impl Lite {
 /// A write transaction on the writer: committed by [`LiteTx::commit`], rolled back when
 /// dropped before that (an error, a panic, a cancelled task).
 pub struct LiteTx {
-    w: Option<OwnedMutexGuard<Writer>>,
-    lite: Lite,
-    /// A savepoint in a group's transaction.
-    grouped: bool,
+    w: Option<OwnedMutexGuard<Connection>>,
+    group: Option<Arc<Group>>,
 }
 
 impl LiteTx {
     fn conn(&self) -> StoreResult<&Connection> {
-        self.w.as_deref().map(|w| &w.conn).ok_or_else(|| StoreError::Backend("the transaction has ended".into()))
+        self.w.as_deref().ok_or_else(|| StoreError::Backend("the transaction has ended".into()))
     }
 
     pub fn rows(&self, q: &Sql) -> StoreResult<Vec<LiteRow>> {
@@ -283,73 +259,38 @@ impl LiteTx {
         execute(self.conn()?, q)
     }
 
-    /// Returns once the transaction is durable (`synchronous=FULL`): its own `COMMIT`, or
-    /// its group's. If it fails, nothing of it was written.
+    /// Returns once the transaction is durable: its own `COMMIT` synced it
+    /// (`synchronous=FULL`), or, with group commit, a sync of the WAL after it. If the
+    /// `COMMIT` fails, nothing of it was written.
     pub async fn commit(mut self) -> StoreResult<()> {
-        let Some(mut w) = self.w.take() else { return Err(StoreError::Backend("the transaction has ended".into())) };
-        if !self.grouped {
-            let done = blocking(|| w.conn.execute_batch("COMMIT"));
-            COMMITS.fetch_add(1, Ordering::Relaxed);
-            if done.is_err() {
-                let _ = w.conn.execute_batch("ROLLBACK");
-            }
-            return Ok(done?);
-        }
-        if let Err(e) = w.conn.execute_batch("RELEASE event") {
-            self.w = Some(w); // the drop rolls this event back
+        let Some(w) = self.w.take() else { return Err(StoreError::Backend("the transaction has ended".into())) };
+        let done = match &self.group {
+            None => blocking(|| w.execute_batch("COMMIT")),
+            Some(_) => w.execute_batch("COMMIT"),
+        };
+        COMMITS.fetch_add(1, Ordering::Relaxed);
+        if let Err(e) = done {
+            let _ = w.execute_batch("ROLLBACK");
             return Err(e.into());
         }
-        // Let events that are ready to run reach the writer's queue before deciding (on
-        // a busy server they are already there; in one task of several futures, they get
-        // their turn only now).
-        tokio::task::yield_now().await;
-        let waiting = w.group.as_ref().map_or(0, Vec::len);
-        if self.lite.queued.load(Ordering::SeqCst) == 0 || waiting + 1 >= self.lite.group_max {
-            // Nobody else is ready to join, or the group is full: commit it now.
-            return w.commit_group();
-        }
-        let (tx, mut rx) = oneshot::channel();
-        if let Some(g) = w.group.as_mut() {
-            g.push(tx);
-        }
-        drop(w); // the next event in the queue takes the writer
-        loop {
-            // The last event of a group commits it; if that one was cancelled while
-            // waiting, whoever finds the writer free does (checked every few ms).
-            match tokio::time::timeout(Duration::from_millis(5), &mut rx).await {
-                Ok(Ok(outcome)) => return outcome.map_err(|e| StoreError::Database(Box::new(e))),
-                Ok(Err(_)) => {
-                    return Err(StoreError::Backend("the group commit ended without an outcome".into()));
-                }
-                Err(_) => self.lite.flush_if_idle(),
-            }
-        }
+        let Some(group) = &self.group else {
+            SYNCS.fetch_add(1, Ordering::Relaxed);
+            return Ok(());
+        };
+        // Numbered while the writer is still held: numbers follow the WAL's order.
+        let n = group.committed.fetch_add(1, Ordering::SeqCst) + 1;
+        drop(w); // the next event may write while this one waits for the disk
+        group.durable(n).await
     }
 }
 
 impl Drop for LiteTx {
     fn drop(&mut self) {
-        let Some(mut w) = self.w.take() else { return };
-        if !self.grouped {
+        if let Some(w) = self.w.take() {
             // Nothing of this transaction was committed; if the rollback itself fails the
             // connection is unusable and SQLite rolls back when the file is next opened.
-            if let Err(e) = w.conn.execute_batch("ROLLBACK") {
+            if let Err(e) = w.execute_batch("ROLLBACK") {
                 tracing::warn!(error = %e, "SQLite rollback failed");
-            }
-            return;
-        }
-        // Undo this event only; the group's other events keep their changes.
-        if let Err(e) = w.conn.execute_batch("ROLLBACK TO event; RELEASE event") {
-            tracing::warn!(error = %e, "SQLite rollback to the event's savepoint failed: the group is rolled back");
-            let _ = w.conn.execute_batch("ROLLBACK");
-            for waiter in w.group.take().unwrap_or_default() {
-                let _ = waiter.send(Err(GroupCommitFailed(Arc::from(e.to_string()))));
-            }
-            return;
-        }
-        if self.lite.queued.load(Ordering::SeqCst) == 0 {
-            if let Err(e) = w.commit_group() {
-                tracing::warn!(error = %e, "SQLite group commit failed");
             }
         }
     }
@@ -472,3 +413,8 @@ fn migrate_in_memory(conn: &Connection, migrator: &sqlx::migrate::Migrator) -> S
 
 #[cfg(test)]
 mod tests;
+
+/// The database file of a `sqlite:` URL.
+fn sqlite_path_of(url: &str) -> Option<PathBuf> {
+    super::sqlite_file(url)
+}

@@ -36,19 +36,14 @@ async fn a_dropped_transaction_rolls_back_and_frees_the_writer() {
     assert_eq!(n[0].value("n").expect("n"), &Value::Integer(0));
 }
 
-/// A file database with table `t (a INTEGER)`, events sharing commits up to `max`.
-fn grouped(dir: &tempfile::TempDir, max: usize) -> Lite {
+/// A file database with table `t (a INTEGER)`, with group commit.
+fn grouped(dir: &tempfile::TempDir) -> Lite {
     let path = dir.path().join("g.db");
     let c = Connection::open(&path).expect("create");
     c.pragma_update(None, "journal_mode", "WAL").expect("wal");
     c.execute_batch("CREATE TABLE t (a INTEGER)").expect("table");
-    Lite::open("sqlite:g.db", Some(&path)).expect("open").with_group_commit(max)
-}
-
-async fn queued_reaches(db: &Lite, n: usize) {
-    while db.queued.load(Ordering::SeqCst) < n {
-        tokio::task::yield_now().await;
-    }
+    let url = format!("sqlite:{}", path.display());
+    Lite::open(&url, Some(&path)).expect("open").with_group_commit(true).expect("group commit")
 }
 
 fn committed(dir: &tempfile::TempDir) -> Vec<i64> {
@@ -57,14 +52,14 @@ fn committed(dir: &tempfile::TempDir) -> Vec<i64> {
     q.query_map([], |r| r.get(0)).expect("query").collect::<Result<_, _>>().expect("rows")
 }
 
-/// Events that queue behind one another share one COMMIT, and each `commit()`
-/// returns only once its rows are on disk (read through another connection).
+/// Events that commit while a sync is running wait for the next one, which covers them
+/// all: eight commits, one sync; and none returns before its commit is covered.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn queued_events_share_one_commit_and_return_when_durable() {
+async fn commits_made_during_a_sync_share_the_next_one() {
     let dir = tempfile::tempdir().expect("dir");
-    let db = grouped(&dir, 64);
-    let first = db.begin().await.expect("begin");
-    first.execute(&sql("INSERT INTO t (a) VALUES (0)")).expect("insert");
+    let db = grouped(&dir);
+    let group = db.group.clone().expect("group commit is on");
+    let busy = group.leader.lock().await; // a sync in progress
     let mut tasks = Vec::new();
     for i in 1..=8i64 {
         let d = db.clone();
@@ -73,70 +68,57 @@ async fn queued_events_share_one_commit_and_return_when_durable() {
             tx.execute(&sql("INSERT INTO t (a) VALUES ($1)").bind(i)).expect("insert");
             tx.commit().await.expect("commit");
         }));
-        queued_reaches(&db, usize::try_from(i).expect("small")).await;
     }
-    let before = commits();
-    first.commit().await.expect("first commit");
-    assert_eq!(committed(&dir), (0..=8).collect::<Vec<_>>(), "durable when commit() returned");
+    while group.committed.load(Ordering::SeqCst) < 8 {
+        tokio::task::yield_now().await;
+    }
+    assert_eq!(group.synced.load(Ordering::SeqCst), 0, "no commit is durable before a sync");
+    assert!(tasks.iter().all(|t| !t.is_finished()), "no commit() returned before its sync");
+    let (_, syncs_before) = commits();
+    drop(busy);
     for t in tasks {
         t.await.expect("task");
     }
-    // Other tests may commit meanwhile: at most a few COMMITs, never nine.
-    assert!(commits() - before < 9, "nine events, {} commits", commits() - before);
+    assert_eq!(group.synced.load(Ordering::SeqCst), 8);
+    // Other tests may sync meanwhile (the counter is per process); this group synced once.
+    assert!(commits().1 - syncs_before < 8);
+    assert_eq!(committed(&dir), (1..=8).collect::<Vec<_>>());
 }
 
-/// An event that fails inside a group is rolled back alone.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_failed_event_in_a_group_leaves_the_others() {
+/// A transaction that rolls back takes no number: the next commit does not wait for it.
+#[tokio::test]
+async fn a_rollback_takes_no_commit_number() {
     let dir = tempfile::tempdir().expect("dir");
-    let db = grouped(&dir, 64);
-    let first = db.begin().await.expect("begin");
-    first.execute(&sql("INSERT INTO t (a) VALUES (1)")).expect("insert");
-    let failing = {
-        let db = db.clone();
-        tokio::spawn(async move {
-            let tx = db.begin().await.expect("begin");
-            tx.execute(&sql("INSERT INTO t (a) VALUES (2)")).expect("insert");
-            // dropped without commit: an error in the event
-        })
-    };
-    queued_reaches(&db, 1).await;
-    let last = {
-        let db = db.clone();
-        tokio::spawn(async move {
-            let tx = db.begin().await.expect("begin");
-            tx.execute(&sql("INSERT INTO t (a) VALUES (3)")).expect("insert");
-            tx.commit().await.expect("commit");
-        })
-    };
-    queued_reaches(&db, 2).await;
-    first.commit().await.expect("first commit");
-    failing.await.expect("failing task");
-    last.await.expect("last task");
-    assert_eq!(committed(&dir), vec![1, 3]);
+    let db = grouped(&dir);
+    let group = db.group.clone().expect("group commit is on");
+    {
+        let tx = db.begin().await.expect("begin");
+        tx.execute(&sql("INSERT INTO t (a) VALUES (1)")).expect("insert");
+    }
+    assert_eq!(group.committed.load(Ordering::SeqCst), 0);
+    let tx = db.begin().await.expect("begin");
+    tx.execute(&sql("INSERT INTO t (a) VALUES (2)")).expect("insert");
+    tx.commit().await.expect("commit");
+    assert_eq!(group.synced.load(Ordering::SeqCst), 1);
+    assert_eq!(committed(&dir), vec![2]);
 }
 
-/// A waiting event's group is committed by the next event's rollback when nobody
-/// else is queued (no one is left waiting forever).
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_rollback_that_ends_the_queue_commits_the_group() {
+/// If the WAL cannot be synced, `commit()` says so instead of claiming durability.
+#[tokio::test]
+async fn a_failed_sync_is_an_error() {
     let dir = tempfile::tempdir().expect("dir");
-    let db = grouped(&dir, 64);
-    let first = db.begin().await.expect("begin");
-    first.execute(&sql("INSERT INTO t (a) VALUES (1)")).expect("insert");
-    let second = {
-        let db = db.clone();
-        tokio::spawn(async move {
-            let tx = db.begin().await.expect("begin");
-            tx.execute(&sql("INSERT INTO t (a) VALUES (2)")).expect("insert");
-            tokio::time::sleep(Duration::from_millis(20)).await;
-            drop(tx);
-        })
-    };
-    queued_reaches(&db, 1).await;
-    first.commit().await.expect("committed by the rollback's end of the queue");
-    second.await.expect("task");
-    assert_eq!(committed(&dir), vec![1]);
+    let mut db = grouped(&dir);
+    let g = db.group.take().expect("group");
+    db.group = Some(Arc::new(Group {
+        wal: dir.path().join("missing-wal"),
+        committed: AtomicU64::new(g.committed.load(Ordering::SeqCst)),
+        synced: AtomicU64::new(0),
+        leader: tokio::sync::Mutex::new(()),
+    }));
+    let tx = db.begin().await.expect("begin");
+    tx.execute(&sql("INSERT INTO t (a) VALUES (1)")).expect("insert");
+    let e = tx.commit().await.expect_err("no WAL to sync");
+    assert!(e.to_string().contains("cannot sync"), "{e}");
 }
 
 #[tokio::test]
