@@ -175,28 +175,18 @@ pub(super) async fn paypal_hook(State(st): State<WebhookState>, headers: HeaderM
     if !event.is_object() {
         return refuse("paypal", Rejected::BadBody);
     }
-    let req = ApiRequest::post(
-        "/v1/notifications/verify-webhook-signature",
-        Body::RawJson(paypal::webhook::verification_body(
-            &[
-                ("auth_algo", &algo),
-                ("cert_url", &cert),
-                ("transmission_id", &id),
-                ("transmission_sig", &sig),
-                ("transmission_time", &time),
-                ("webhook_id", &webhook_id),
-            ],
-            &body,
-        )),
+    let req = paypal::webhook::verification_request(
+        &[
+            ("auth_algo", &algo),
+            ("cert_url", &cert),
+            ("transmission_id", &id),
+            ("transmission_sig", &sig),
+            ("transmission_time", &time),
+            ("webhook_id", &webhook_id),
+        ],
+        &body,
     );
-    let verified = exec
-        .run(&req, |resp| {
-            if !resp.is_success() {
-                return Err(crate::adapters::payments::api::status_error("paypal", resp, "signature verification"));
-            }
-            Ok(resp.json().map(|v| str_field(&v, "verification_status") == "SUCCESS").unwrap_or(false))
-        })
-        .await;
+    let verified = exec.run(&req, paypal::webhook::verified).await;
     match verified {
         Ok(true) => {}
         Ok(false) => return refuse("paypal", Rejected::Forged),
@@ -218,17 +208,7 @@ pub(super) async fn mollie_hook(State(st): State<WebhookState>, body: Bytes) -> 
         return refuse("mollie", Rejected::BadBody);
     };
     // The webhook proves nothing: what the API says about the payment is the event.
-    let req = ApiRequest::get(format!("/v2/payments/{}?embed=refunds,chargebacks", percent_encode(&id)));
-    let fetched = exec
-        .run(&req, |resp| match resp.status {
-            200 => resp
-                .json()
-                .map(Some)
-                .ok_or_else(|| crate::app::ports::ConnectorError::Transient("mollie: the payment is not JSON".into())),
-            404 => Ok(None),
-            _ => Err(crate::adapters::payments::api::status_error("mollie", resp, "")),
-        })
-        .await;
+    let fetched = exec.run(&mollie::webhook::payment_request(&id), mollie::webhook::fetched_payment).await;
     match fetched {
         // An id Mollie does not know (forged): answer 200 so nothing is revealed; nothing changes.
         Ok(None) => (StatusCode::OK, "ok".into()),
@@ -272,20 +252,8 @@ pub(super) async fn woocommerce_hook(State(st): State<WebhookState>, headers: He
     }
     let mut events = Vec::new();
     for id in ids {
-        let req = ApiRequest::get(format!(
-            "/wp-json/wc/v3/orders/{}/refunds/{}",
-            percent_encode(&order),
-            percent_encode(&id)
-        ));
-        let fetched = exec
-            .run(&req, |resp| match resp.status {
-                200 => resp.json().map(Some).ok_or_else(|| {
-                    crate::app::ports::ConnectorError::Transient("woocommerce: the refund is not JSON".into())
-                }),
-                404 => Ok(None),
-                _ => Err(crate::adapters::payments::api::status_error("woocommerce", resp, "")),
-            })
-            .await;
+        let fetched =
+            exec.run(&woocommerce::webhook::refund_request(&order, &id), woocommerce::webhook::fetched_refund).await;
         match fetched {
             Ok(Some(r)) => match woocommerce::webhook::event(&order, &r) {
                 Ok(e) => events.push(e),
@@ -386,21 +354,7 @@ pub(super) async fn amazon_pay_hook(State(st): State<WebhookState>, body: Bytes)
     if ipn.object_type != "REFUND" {
         return (StatusCode::OK, "ok".into());
     }
-    let req = ApiRequest::get(format!("/v2/refunds/{}", percent_encode(&ipn.object_id)));
-    let fetched = ipns
-        .exec
-        .run(&req, |resp| {
-            if resp.is_success() {
-                resp.json()
-                    .ok_or_else(|| {
-                        crate::app::ports::ConnectorError::Transient("amazon_pay: the refund is not JSON".into())
-                    })
-                    .and_then(|v| amazon_pay::parse_object(&v))
-            } else {
-                Err(crate::adapters::payments::api::status_error(P, resp, ""))
-            }
-        })
-        .await;
+    let fetched = ipns.exec.run(&amazon_pay::refund_request(&ipn.object_id), amazon_pay::fetched_refund).await;
     let r = match fetched {
         Ok(r) if r.provider_ref == ipn.object_id => r,
         Ok(_) => return refuse(P, Rejected::BadBody),

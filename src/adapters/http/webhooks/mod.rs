@@ -25,7 +25,6 @@ pub use crate::adapters::payments::webhook::{ProviderEvent, Rejected};
 
 use hooks::*;
 
-use crate::adapters::payments::api::{percent_encode, str_field, ApiRequest, Body};
 use crate::adapters::payments::setup::WebhookKeys;
 use crate::adapters::payments::webhook::dispute;
 use crate::adapters::payments::{adyen, braintree, chargebee, mollie, paypal, shopify, square, stripe, woocommerce};

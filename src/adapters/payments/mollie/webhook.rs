@@ -1,9 +1,10 @@
 //! Mollie webhooks: a delivery carries only a payment id; the events are read from the payment
 //! as fetched from the API (a pure function of it, fuzzed by `fuzz/`).
 
-use crate::adapters::payments::api::str_field;
+use crate::adapters::payments::api::{percent_encode, status_error, str_field, ApiRequest, ApiResponse};
 use crate::adapters::payments::webhook::{dispute, ProviderEvent};
 use crate::app::engine::{PurchaseUpdate, RefundUpdate};
+use crate::app::ports::ConnectorError;
 use serde_json::Value;
 
 /// Mollie: the payment as fetched, with its refunds and chargebacks embedded. Each
@@ -54,4 +55,19 @@ pub fn events(payment: &Value) -> Vec<ProviderEvent> {
         }));
     }
     out
+}
+
+/// `GET /v2/payments/{id}` with its refunds and chargebacks embedded: what a delivery naming
+/// `id` is about (the delivery itself proves nothing).
+pub fn payment_request(id: &str) -> ApiRequest {
+    ApiRequest::get(format!("/v2/payments/{}?embed=refunds,chargebacks", percent_encode(id)))
+}
+
+/// The payment as `payment_request` read it; `None` when Mollie does not know it (404).
+pub fn fetched_payment(resp: &ApiResponse) -> Result<Option<Value>, ConnectorError> {
+    match resp.status {
+        200 => resp.json().map(Some).ok_or_else(|| ConnectorError::Transient("mollie: the payment is not JSON".into())),
+        404 => Ok(None),
+        _ => Err(status_error("mollie", resp, "")),
+    }
 }

@@ -1,9 +1,10 @@
 //! PayPal webhooks: the body sent to PayPal's verification API and the events of a verified
 //! delivery: pure functions, fuzzed by `fuzz/`.
 
-use crate::adapters::payments::api::str_field;
+use crate::adapters::payments::api::{status_error, str_field, ApiRequest, ApiResponse, Body};
 use crate::adapters::payments::webhook::{dispute, ProviderEvent, Rejected};
 use crate::app::engine::{PurchaseUpdate, RefundUpdate};
+use crate::app::ports::ConnectorError;
 use serde_json::Value;
 
 /// PayPal: refund resources (`PAYMENT.CAPTURE.REFUNDED`, …), credit purchases' orders
@@ -101,6 +102,21 @@ pub fn verification_body(fields: &[(&str, &str)], raw: &[u8]) -> Vec<u8> {
     out.extend_from_slice(raw);
     out.push(b'}');
     out
+}
+
+/// `POST /v1/notifications/verify-webhook-signature` for a delivery: its transmission
+/// headers (`fields`, named as the API names them) and its bytes (`verification_body`).
+pub fn verification_request(fields: &[(&str, &str)], raw: &[u8]) -> ApiRequest {
+    ApiRequest::post("/v1/notifications/verify-webhook-signature", Body::RawJson(verification_body(fields, raw)))
+}
+
+/// PayPal's answer to `verification_request`: whether the delivery verified
+/// (`verification_status` is `SUCCESS`).
+pub fn verified(resp: &ApiResponse) -> Result<bool, ConnectorError> {
+    if !resp.is_success() {
+        return Err(status_error("paypal", resp, "signature verification"));
+    }
+    Ok(resp.json().map(|v| str_field(&v, "verification_status") == "SUCCESS").unwrap_or(false))
 }
 
 #[cfg(test)]

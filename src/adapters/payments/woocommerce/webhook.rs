@@ -2,9 +2,10 @@
 //! refund ids an `order.*` delivery names and the event of each refund as read back from the
 //! API: pure functions.
 
-use crate::adapters::payments::api::str_field;
+use crate::adapters::payments::api::{percent_encode, status_error, str_field, ApiRequest, ApiResponse};
 use crate::adapters::payments::webhook::{hmac_sha256, same, ProviderEvent, Rejected};
 use crate::app::engine::RefundUpdate;
+use crate::app::ports::ConnectorError;
 use crate::config::Secret;
 use base64::Engine as _;
 use serde_json::Value;
@@ -66,6 +67,22 @@ pub fn event(order: &str, refund: &Value) -> Result<ProviderEvent, Rejected> {
         idempotency_key: super::meta_key(refund).map(str::to_string),
         status: r.status,
     }))
+}
+
+/// `GET /wp-json/wc/v3/orders/{order}/refunds/{id}`: one refund an order delivery names.
+pub fn refund_request(order: &str, id: &str) -> ApiRequest {
+    ApiRequest::get(format!("/wp-json/wc/v3/orders/{}/refunds/{}", percent_encode(order), percent_encode(id)))
+}
+
+/// The refund as `refund_request` read it; `None` when it is not there (404).
+pub fn fetched_refund(resp: &ApiResponse) -> Result<Option<Value>, ConnectorError> {
+    match resp.status {
+        200 => {
+            resp.json().map(Some).ok_or_else(|| ConnectorError::Transient("woocommerce: the refund is not JSON".into()))
+        }
+        404 => Ok(None),
+        _ => Err(status_error("woocommerce", resp, "")),
+    }
 }
 
 #[cfg(test)]
