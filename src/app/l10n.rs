@@ -445,7 +445,10 @@ mod tests {
         // The engine names ids in `Msg::new("…")`; this module also in its tables (`X => "…"`).
         let sources = [
             (include_str!("l10n.rs"), true),
-            (include_str!("engine/customer.rs"), false),
+            (include_str!("engine/customer/mod.rs"), false),
+            (include_str!("engine/customer/answers.rs"), false),
+            (include_str!("engine/customer/cases.rs"), false),
+            (include_str!("engine/customer/which_charge.rs"), false),
             (include_str!("engine/work.rs"), false),
             (include_str!("engine/approvals/mod.rs"), false),
             (include_str!("engine/approvals/quorum.rs"), false),
