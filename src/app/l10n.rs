@@ -455,7 +455,10 @@ mod tests {
             (include_str!("engine/approvals/credits.rs"), false),
             (include_str!("engine/approvals/goodwill.rs"), false),
             (include_str!("engine/runner.rs"), false),
-            (include_str!("engine/staff.rs"), false),
+            (include_str!("engine/staff/mod.rs"), false),
+            (include_str!("engine/staff/accounts.rs"), false),
+            (include_str!("engine/staff/cases.rs"), false),
+            (include_str!("engine/staff/refund_request.rs"), false),
             (include_str!("engine/provider.rs"), false),
         ];
         let mut used = BTreeSet::new();
