@@ -461,6 +461,10 @@ mod tests {
             (include_str!("engine/staff/cases.rs"), false),
             (include_str!("engine/staff/refund_request.rs"), false),
             (include_str!("engine/provider.rs"), false),
+            (include_str!("engine/purchase/mod.rs"), false),
+            (include_str!("engine/purchase/start.rs"), false),
+            (include_str!("engine/purchase/settle.rs"), false),
+            (include_str!("engine/purchase/timers.rs"), false),
         ];
         let mut used = BTreeSet::new();
         for (file, tables) in sources {
