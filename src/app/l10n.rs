@@ -465,6 +465,7 @@ mod tests {
             (include_str!("engine/purchase/start.rs"), false),
             (include_str!("engine/purchase/settle.rs"), false),
             (include_str!("engine/purchase/timers.rs"), false),
+            (include_str!("engine/wallet.rs"), false),
         ];
         let mut used = BTreeSet::new();
         for (file, tables) in sources {
