@@ -210,8 +210,8 @@ impl Work<'_> {
         let policy = match self.engine.cfg.policy.in_currency(cur) {
             Ok(p) => p,
             Err(why) => {
-                self.say(channel, Some(&user.id), None, format!("No credits were bought: {why}.")).await?;
-                return Ok(());
+                let not_bought = Msg::new("credits-not-bought").with("why", why.to_string());
+                return self.answer_command(user, channel, None, not_bought).await;
             }
         };
         let p = price_credits(credits, cur, &policy);

@@ -134,6 +134,23 @@ impl<'e> Work<'e> {
         Ok(())
     }
 
+    /// Answers a command where it was typed: a customer in their language, staff in
+    /// English.
+    pub async fn answer_command(
+        &mut self,
+        user: &User,
+        channel: &str,
+        case: Option<CaseNumber>,
+        msg: Msg,
+    ) -> EngineResult<()> {
+        if user.roles.is_staff() {
+            self.say(channel, Some(&user.id), case, msg.english()).await?;
+            Ok(())
+        } else {
+            self.say_to(channel, &user.id, case, msg).await
+        }
+    }
+
     /// Tells the case's customer something about their case, where they wrote, in their
     /// language.
     pub async fn tell_customer(&mut self, case: &Case, msg: Msg) -> EngineResult<()> {

@@ -19,19 +19,17 @@ impl Work<'_> {
         let Some(account) = user.account.clone() else {
             return self.no_account(user, channel).await;
         };
-        let wallets = self.tx.wallets_of(&account).await?;
-        let parts: Vec<String> =
-            wallets.iter().map(|w| format!("{} {}", w.currency.format(w.balance), w.currency)).collect();
-        let text = Msg::new("wallet-balance").with("account", account.to_string()).with("balances", parts.join(", "));
+        let text = self.balance_msg(&account).await?;
         self.say_to(channel, &user.id, None, text).await?;
         Ok(())
     }
 
-    pub async fn balance_words(&mut self, account: &AccountId) -> EngineResult<String> {
+    /// "The wallet balance of acct-1 is 12.00 USD, 3.00 EUR."
+    pub async fn balance_msg(&mut self, account: &AccountId) -> EngineResult<Msg> {
         let wallets = self.tx.wallets_of(account).await?;
         let parts: Vec<String> =
             wallets.iter().map(|w| format!("{} {}", w.currency.format(w.balance), w.currency)).collect();
-        Ok(format!("The wallet balance of {account} is {}.", parts.join(", ")))
+        Ok(Msg::new("wallet-balance").with("account", account.to_string()).with("balances", parts.join(", ")))
     }
 
     async fn no_account(&mut self, user: &User, channel: &str) -> EngineResult<()> {

@@ -8,6 +8,7 @@ use super::super::work::Work;
 use super::super::EngineResult;
 use super::{credits_word, display};
 use crate::app::action::Action;
+use crate::app::l10n::Msg;
 use crate::app::ports::{Purchase, PurchaseState, PurchaseStatus, SavedMethod, Taken};
 use crate::domain::audit::AuditAction;
 use crate::domain::billing::{Charge, ChargeKind, EntryKind, PaymentMethod, WalletEntry};
@@ -87,16 +88,15 @@ impl Work<'_> {
             None,
         )
         .await?;
-        let text = format!(
-            "{}Payment received: {} {} bought, {} {cur} added to your wallet; your card was charged {} {cur} (charge {charge_id}). Your balance is now {} {cur}.",
-            if late { "Your payment arrived after the link had expired, and it was taken, so it counts. " } else { "" },
-            purchase.credits,
-            credits_word(purchase.credits),
-            cur.format(purchase.value),
-            cur.format(purchase.total),
-            cur.format(balance)
-        );
-        self.say("dm", Some(&purchase.user), None, text).await?;
+        let money = |d: rust_decimal::Decimal| format!("{} {cur}", cur.format(d));
+        let paid = Msg::new("purchase-paid")
+            .count("credits", u64::from(purchase.credits))
+            .with("value", money(purchase.value))
+            .with("total", money(purchase.total))
+            .with("charge", charge_id.to_string())
+            .with("balance", money(balance));
+        let told = if late { Msg::joined(vec![Msg::new("purchase-paid-late"), paid], " ") } else { paid };
+        self.say_to("dm", &purchase.user, None, told).await?;
         Ok(WebhookOutcome::Applied)
     }
 
@@ -159,18 +159,15 @@ impl Work<'_> {
         via: &str,
     ) -> EngineResult<WebhookOutcome> {
         let reference = purchase.reference();
-        let (to, action, words) = match state {
-            PurchaseState::Failed(why) => (
+        let (to, action, why) = match state {
+            PurchaseState::Failed(reason) => (
                 PurchaseStatus::Failed,
                 AuditAction::WalletPurchaseFailed,
-                format!("the payment did not go through ({why})"),
+                Msg::new("purchase-why-failed").with("reason", reason.as_str()),
             ),
-            _ => (
-                PurchaseStatus::Expired,
-                AuditAction::WalletPurchaseExpired,
-                "the payment link expired before it was paid".to_string(),
-            ),
+            _ => (PurchaseStatus::Expired, AuditAction::WalletPurchaseExpired, Msg::new("purchase-why-expired")),
         };
+        let words = why.english();
         if !self.tx.move_purchase(purchase.id, &[PurchaseStatus::Pending], to, None).await? {
             return Ok(WebhookOutcome::Ignored);
         }
@@ -185,24 +182,16 @@ impl Work<'_> {
             None,
         )
         .await?;
-        let text = if purchase.off_session {
-            format!(
-                "Auto-recharge could not charge your saved card for {} {}: {words}. Nothing was charged and nothing was added to your wallet. \
-                 Buy credits with /wallet buy {} and pay on {}'s page.",
-                purchase.credits,
-                credits_word(purchase.credits),
-                purchase.credits,
-                display(&purchase.provider)
-            )
+        let credits = u64::from(purchase.credits);
+        let told = if purchase.off_session {
+            Msg::new("auto-recharge-not-charged")
+                .count("credits", credits)
+                .with("why", why)
+                .with("provider", display(&purchase.provider))
         } else {
-            format!(
-                "Your purchase of {} {} was not completed: {words}. Nothing was charged and nothing was added to your wallet. Buy again with /wallet buy {}.",
-                purchase.credits,
-                credits_word(purchase.credits),
-                purchase.credits
-            )
+            Msg::new("purchase-not-completed").count("credits", credits).with("why", why)
         };
-        self.say("dm", Some(&purchase.user), None, text).await?;
+        self.say_to("dm", &purchase.user, None, told).await?;
         Ok(WebhookOutcome::Applied)
     }
 
@@ -256,10 +245,11 @@ impl Work<'_> {
                 None,
             )
             .await?;
-        let said = match taken {
-            Some(t) => format!("{} {}", t.amount.normalize(), t.currency),
-            None => "no amount paydesk can read".to_string(),
+        let taken = match taken {
+            Some(t) => Msg::verbatim(format!("{} {}", t.amount.normalize(), t.currency)),
+            None => Msg::new("purchase-amount-unreadable"),
         };
+        let said = taken.english();
         let number = self.tx.next_case_number().await?;
         let case = Case {
             number,
@@ -296,14 +286,12 @@ impl Work<'_> {
             ),
         )
         .await?;
-        let text = format!(
-            "Your payment for {} {} came through as {said}, but the purchase was for {} {cur}, so nothing was added to your wallet. \
-             Our staff have been told and will refund the payment or add the credits ({number}); please do not pay again.",
-            purchase.credits,
-            credits_word(purchase.credits),
-            cur.format(purchase.total),
-        );
-        self.say("dm", Some(&purchase.user), Some(number), text).await?;
+        let told = Msg::new("purchase-amount-mismatch")
+            .count("credits", u64::from(purchase.credits))
+            .with("taken", taken)
+            .with("total", format!("{} {cur}", cur.format(purchase.total)))
+            .with("case", number.to_string());
+        self.say_to("dm", &purchase.user, Some(number), told).await?;
         Ok(WebhookOutcome::Applied)
     }
 }

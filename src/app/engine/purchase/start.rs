@@ -5,6 +5,7 @@
 use super::super::work::Work;
 use super::super::EngineResult;
 use super::{credits_word, display, DEFAULT_PAGE_LIFE_HOURS, RECHARGE_LIFE_HOURS};
+use crate::app::l10n::Msg;
 use crate::app::ports::{Purchase, PurchaseStatus, User};
 use crate::domain::audit::AuditAction;
 use crate::domain::billing::CreditPurchase;
@@ -55,24 +56,15 @@ impl Work<'_> {
             None,
         )
         .await?;
-        self.say(
-            channel,
-            Some(&user.id),
-            None,
-            format!(
-                "To buy {} {} ({} {cur} plus a {} {cur} platform fee: {} {cur}) you pay on {}'s own payment page; I never take card numbers. \
-                 I am sending you the link in a private message. Your wallet is credited {} {cur} once {} confirms the payment.",
-                p.credits,
-                credits_word(p.credits),
-                cur.format(p.cost),
-                cur.format(p.fee),
-                cur.format(p.total),
-                display(&provider),
-                cur.format(p.value),
-                display(&provider),
-            ),
-        )
-        .await?;
+        let money = |d: rust_decimal::Decimal| format!("{} {cur}", cur.format(d));
+        let pay_there = Msg::new("purchase-pay-on-page")
+            .count("credits", u64::from(p.credits))
+            .with("cost", money(p.cost))
+            .with("fee", money(p.fee))
+            .with("total", money(p.total))
+            .with("provider", display(&provider))
+            .with("value", money(p.value));
+        self.answer_command(user, channel, None, pay_there).await?;
         Ok(())
     }
 

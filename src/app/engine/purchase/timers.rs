@@ -5,6 +5,7 @@
 use super::super::{no_nul, Engine, EngineResult};
 use super::credits_word;
 use super::display;
+use crate::app::l10n::Msg;
 use crate::app::ports::{ConnectorError, Purchase, PurchaseCall, PurchaseState, PurchaseStatus};
 use crate::domain::audit::AuditAction;
 use chrono::{DateTime, Utc};
@@ -66,19 +67,21 @@ impl Engine {
                         return w.commit().await;
                     }
                     let cur = p.currency;
-                    w.audit("system", None, AuditAction::WalletPurchaseLink, format!("{} ({}): {} page {}", p.account, p.reference(), p.provider, link.provider_ref), None)
-                        .await?;
-                    let text = format!(
-                        "Pay {} {cur} for {} {} on {}'s page: {} — the link works until {} UTC. Your wallet is credited once {} confirms the payment; nothing is charged if you do not pay.",
-                        cur.format(p.total),
-                        p.credits,
-                        credits_word(p.credits),
-                        display(&p.provider),
-                        link.url,
-                        expires.format("%Y-%m-%d %H:%M"),
-                        display(&p.provider)
-                    );
-                    w.say("dm", Some(&p.user), None, text).await?;
+                    w.audit(
+                        "system",
+                        None,
+                        AuditAction::WalletPurchaseLink,
+                        format!("{} ({}): {} page {}", p.account, p.reference(), p.provider, link.provider_ref),
+                        None,
+                    )
+                    .await?;
+                    let link = Msg::new("purchase-link")
+                        .with("total", format!("{} {cur}", cur.format(p.total)))
+                        .count("credits", u64::from(p.credits))
+                        .with("provider", display(&p.provider))
+                        .with("url", link.url.as_str())
+                        .with("expires", expires.format("%Y-%m-%d %H:%M").to_string());
+                    w.say_to("dm", &p.user, None, link).await?;
                     w.commit().await
                 })
                 .await

@@ -87,12 +87,11 @@ impl Work<'_> {
         }
         let target = account.or_else(|| user.account.clone());
         let text = match target {
-            Some(a) if self.tx.account(&a).await?.is_some() => self.balance_words(&a).await?,
-            Some(a) => format!("There is no account {a}."),
-            None => format!("No account is linked to you. Usage: {}", command::USAGE_WALLET),
+            Some(a) if self.tx.account(&a).await?.is_some() => self.balance_msg(&a).await?,
+            Some(a) => Msg::new("no-such-account").with("account", a.to_string()),
+            None => Msg::new("wallet-no-account").with("usage", command::USAGE_WALLET),
         };
-        self.say(channel, Some(&user.id), None, text).await?;
-        Ok(())
+        self.answer_command(user, channel, None, text).await
     }
 
     /// `/wallet credit`: a goodwill credit in the account's currency and minor unit,
@@ -145,15 +144,7 @@ impl Work<'_> {
     pub(super) async fn wallet_buy(&mut self, user: &User, credits: u32, channel: &str) -> EngineResult<()> {
         match user.account.clone() {
             Some(a) => self.buy_credits(user, &a, credits, channel).await,
-            None => self
-                .say(
-                    channel,
-                    Some(&user.id),
-                    None,
-                    "No account is linked to you, so there is no wallet to buy credits for.",
-                )
-                .await
-                .map(|_| ()),
+            None => self.answer_command(user, channel, None, Msg::new("wallet-buy-no-account")).await,
         }
     }
 

@@ -4,7 +4,7 @@
 use super::super::work::Work;
 use super::super::EngineResult;
 use crate::app::command::RequestRef;
-use crate::app::l10n::Msg;
+use crate::app::l10n::{self, Msg};
 use crate::app::ports::User;
 use crate::domain::approvals::{Refund, RefundStatus, Vote};
 use crate::domain::audit::AuditAction;
@@ -18,14 +18,13 @@ impl Work<'_> {
         let case = self.tx.case(n).await?.filter(|c| staff || c.customer == user.id);
         match case {
             Some(c) => {
-                let text = self.case_card(&c, staff).await?;
-                self.say(channel, Some(&user.id), Some(n), text).await?;
+                let card = self.case_card(&c, staff).await?;
+                self.answer_command(user, channel, Some(n), card).await
             }
             None => {
-                self.say(channel, Some(&user.id), None, format!("I can't find a case {n}.")).await?;
+                self.answer_command(user, channel, None, Msg::new("case-not-found").with("case", n.to_string())).await
             }
         }
-        Ok(())
     }
 
     /// `/approve` and `/reject`: the request named (`RF-000001#2`), or the case's only
@@ -207,37 +206,42 @@ impl Work<'_> {
         Ok(())
     }
 
-    /// `/ticket`: the case, its refunds and its history.
-    async fn case_card(&mut self, c: &Case, staff: bool) -> EngineResult<String> {
-        let mut s = format!("{} — {} — {}", c.number, c.intent.as_str(), c.status.as_str());
+    /// `/ticket`: the case, its refunds and its history (labels in the reader's language;
+    /// the recorded history as it was recorded).
+    async fn case_card(&mut self, c: &Case, staff: bool) -> EngineResult<Msg> {
+        let mut lines = vec![Msg::new("ticket-card")
+            .with("case", c.number.to_string())
+            .with("intent", c.intent.as_str())
+            .with("state", c.status.as_str())];
         if let Some(a) = &c.account {
-            s.push_str(&format!("\naccount {a}, customer {}", c.customer));
+            lines.push(
+                Msg::new("ticket-card-account").with("account", a.to_string()).with("customer", c.customer.to_string()),
+            );
         }
         if let Some(ch) = &c.charge {
             if let Some(charge) = self.tx.charge(ch).await? {
-                s.push_str(&format!("\ncharge {}", charge.summary()));
+                lines.push(Msg::new("ticket-card-charge").with("charge", l10n::charge_summary(&charge)));
             }
         }
         for r in self.tx.refunds_of_case(c.number).await? {
-            let by = if r.approved_by.is_empty() {
-                String::new()
+            let line = if r.approved_by.is_empty() {
+                Msg::new("ticket-card-refund")
             } else {
-                format!(", approved by {}", r.approved_by.iter().map(|u| u.as_str()).collect::<Vec<_>>().join(", "))
+                let by: Vec<&str> = r.approved_by.iter().map(|u| u.as_str()).collect();
+                Msg::new("ticket-card-refund-approved").with("approvers", by.join(", "))
             };
-            s.push_str(&format!(
-                "\nrefund {} {} ({}): {}{by}",
-                r.currency.format(r.amount),
-                r.currency,
-                r.rule,
-                r.status.as_str()
-            ));
+            lines.push(
+                line.with("amount", format!("{} {}", r.currency.format(r.amount), r.currency))
+                    .with("rule", r.rule.as_str())
+                    .with("state", r.status.as_str()),
+            );
         }
-        s.push_str(&format!(
-            "\nopened {}, updated {}",
-            c.opened_at.format("%Y-%m-%d %H:%M UTC"),
-            c.updated_at.format("%Y-%m-%d %H:%M UTC")
-        ));
-        s.push_str("\nhistory:");
+        lines.push(
+            Msg::new("ticket-card-dates")
+                .with("opened", c.opened_at.format("%Y-%m-%d %H:%M UTC").to_string())
+                .with("updated", c.updated_at.format("%Y-%m-%d %H:%M UTC").to_string()),
+        );
+        lines.push(Msg::new("ticket-card-history"));
         for a in self.tx.audit_of(c.number).await? {
             // Customers see what happened to their case; staff see every step and who took it.
             // Internal notes and staff-only steps never reach the customer.
@@ -245,9 +249,10 @@ impl Work<'_> {
                 [AuditAction::CaseOpened, AuditAction::CaseStatus, AuditAction::CaseMessage, AuditAction::CaseReply];
             if staff || CUSTOMER_SEES.iter().any(|&action| a.is(action)) {
                 let who = if staff { format!(" {}", a.actor) } else { String::new() };
-                s.push_str(&format!("\n  {}{who} {}: {}", a.at.format("%Y-%m-%d %H:%M UTC"), a.action, a.detail));
+                let at = a.at.format("%Y-%m-%d %H:%M UTC");
+                lines.push(Msg::verbatim(format!("  {at}{who} {}: {}", a.action, a.detail)));
             }
         }
-        Ok(s)
+        Ok(Msg::joined(lines, "\n"))
     }
 }

@@ -10,6 +10,7 @@ mod refund_request;
 use super::work::Work;
 use super::EngineResult;
 use crate::app::command::{self, Command};
+use crate::app::l10n::Msg;
 use crate::app::ports::User;
 use crate::domain::approvals::{RefundStatus, Vote};
 use crate::domain::audit::AuditAction;
@@ -35,9 +36,7 @@ impl Work<'_> {
             return Ok(());
         }
         match cmd {
-            Command::Help => {
-                self.say(channel, Some(&user.id), None, help_for(user.roles)).await?;
-            }
+            Command::Help => self.answer_command(user, channel, None, help_for(user.roles)).await?,
             Command::Unlink(target) => self.unlink(user, &target, channel).await?,
             Command::Refund { target, amount, is_override, reason } => {
                 self.request_refund(user, target, amount, is_override, reason, channel).await?
@@ -128,23 +127,24 @@ fn act_of(cmd: &Command) -> Act {
     }
 }
 
-/// `/help`: the commands this person's roles allow, one per line.
-fn help_for(roles: crate::domain::roles::Roles) -> String {
-    let lines: [(Act, &str); 12] = [
-        (Act::RequestRefund, command::USAGE_REFUND),
-        (Act::ApproveRefund, command::USAGE_APPROVE),
-        (Act::ViewWallet, "/wallet [account]  (customers: their own)"),
-        (Act::CreditGoodwill, "/wallet credit <account> <amount> <reason…>"),
-        (Act::BuyCredits, "/wallet buy <credits>"),
-        (Act::ViewCase, "/ticket <case-id>  (customers: their own)"),
-        (Act::ChangeCase, "/ticket close|escalate|reopen <case-id> [note…]  (the note stays internal)"),
-        (Act::ReplyToCustomer, command::USAGE_REPLY),
-        (Act::SeeQueue, command::USAGE_QUEUE),
-        (Act::LinkUser, command::USAGE_LINK),
-        (Act::OverridePolicy, "(leads) /refund <charge-id|case-id> <amount> override <reason…>: a policy override, two other leads approve"),
-        (Act::Help, "/help"),
+/// `/help`: the commands this person's roles allow, one per line (what a customer may
+/// type is a message, in their language; staff-only lines are the commands' own usage).
+fn help_for(roles: crate::domain::roles::Roles) -> Msg {
+    let lines: [(Act, Msg); 12] = [
+        (Act::RequestRefund, Msg::verbatim(command::USAGE_REFUND)),
+        (Act::ApproveRefund, Msg::verbatim(command::USAGE_APPROVE)),
+        (Act::ViewWallet, Msg::new("help-view-wallet")),
+        (Act::CreditGoodwill, Msg::verbatim("/wallet credit <account> <amount> <reason…>")),
+        (Act::BuyCredits, Msg::new("help-buy-credits")),
+        (Act::ViewCase, Msg::new("help-view-case")),
+        (Act::ChangeCase, Msg::verbatim("/ticket close|escalate|reopen <case-id> [note…]  (the note stays internal)")),
+        (Act::ReplyToCustomer, Msg::verbatim(command::USAGE_REPLY)),
+        (Act::SeeQueue, Msg::verbatim(command::USAGE_QUEUE)),
+        (Act::LinkUser, Msg::verbatim(command::USAGE_LINK)),
+        (Act::OverridePolicy, Msg::verbatim("(leads) /refund <charge-id|case-id> <amount> override <reason…>: a policy override, two other leads approve")),
+        (Act::Help, Msg::new("help-help")),
     ];
-    let mine: Vec<&str> =
-        lines.iter().filter(|(act, _)| permissions::check_role(roles, *act).is_ok()).map(|(_, l)| *l).collect();
-    format!("Commands:\n{}", mine.join("\n"))
+    let mine: Vec<Msg> =
+        lines.into_iter().filter(|(act, _)| permissions::check_role(roles, *act).is_ok()).map(|(_, l)| l).collect();
+    Msg::joined(vec![Msg::new("help-commands"), Msg::joined(mine, "\n")], "\n")
 }
