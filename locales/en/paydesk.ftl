@@ -234,6 +234,14 @@ auto-recharge-not-charged = Auto-recharge could not charge your saved card for {
         [one] credit
        *[other] credits
     }: { $why }. Nothing was charged and nothing was added to your wallet. Buy credits with /wallet buy { $credits } and pay on { $provider }'s page.
+auto-recharge-cannot-charge = Auto-recharge is on for { $account }, but paydesk cannot charge a saved card through { $provider }, so nothing was charged and no credits were bought. Buy credits with /wallet buy <credits>.
+auto-recharge-no-card = Auto-recharge is on for { $account }, but there is no card saved with { $provider } to charge, so nothing was charged and no credits were bought. Buy credits once with /wallet buy <credits> and pay on { $provider }'s page: the card is then saved for auto-recharge.
+auto-recharge-under-way = Your wallet is below { $below }; the auto-recharge already under way will add the credits once { $provider } confirms the payment.
+auto-recharge-nobody-linked = Auto-recharge is on for { $account }, but nobody is linked to the account to tell about the charge, so nothing was charged.
+auto-recharge-charging = Your wallet fell below { $below }, so auto-recharge is charging your saved card { $total } for { $credits } { $credits ->
+        [one] credit
+       *[other] credits
+    } ({ $cost } plus a { $fee } platform fee). { $value } is added to your wallet once { $provider } confirms the payment.
 purchase-amount-unreadable = no amount paydesk can read
 purchase-amount-mismatch = Your payment for { $credits } { $credits ->
         [one] credit

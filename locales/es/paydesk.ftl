@@ -236,6 +236,14 @@ auto-recharge-not-charged = La recarga automática no pudo cobrar { $credits } {
         [one] crédito
        *[other] créditos
     } a tu tarjeta guardada: { $why }. No se cobró nada y no se añadió nada a tu monedero. Compra créditos con /wallet buy { $credits } y paga en la página de { $provider }.
+auto-recharge-cannot-charge = La recarga automática está activada para { $account }, pero paydesk no puede cobrar una tarjeta guardada a través de { $provider }, así que no se cobró nada ni se compraron créditos. Compra créditos con /wallet buy <créditos>.
+auto-recharge-no-card = La recarga automática está activada para { $account }, pero no hay ninguna tarjeta guardada en { $provider } a la que cobrar, así que no se cobró nada ni se compraron créditos. Compra créditos una vez con /wallet buy <créditos> y paga en la página de { $provider }: así la tarjeta queda guardada para la recarga automática.
+auto-recharge-under-way = Tu monedero está por debajo de { $below }; la recarga automática ya en curso añadirá los créditos cuando { $provider } confirme el pago.
+auto-recharge-nobody-linked = La recarga automática está activada para { $account }, pero no hay nadie vinculado a la cuenta a quien avisar del cobro, así que no se cobró nada.
+auto-recharge-charging = Tu monedero bajó de { $below }, así que la recarga automática está cobrando { $total } a tu tarjeta guardada por { $credits } { $credits ->
+        [one] crédito
+       *[other] créditos
+    } ({ $cost } más una comisión de plataforma de { $fee }). Se añadirán { $value } a tu monedero cuando { $provider } confirme el pago.
 purchase-amount-unreadable = ningún importe que paydesk pueda leer
 purchase-amount-mismatch = Tu pago de { $credits } { $credits ->
         [one] crédito

@@ -221,12 +221,16 @@ async fn a_customers_own_commands_are_answered_in_their_language() {
 }
 
 /// Credits bought on a provider's page: the answer to `/wallet buy`, the link, and the
-/// private messages for paid, expired and failed are in the customer's language.
+/// private messages for paid, expired and failed are in the customer's language; so is an
+/// auto-recharge through the provider that cannot charge a card.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn credits_bought_on_a_providers_page_are_told_in_the_customers_language() {
     use crate::providers_support::{engine_with, outbox, seed_charge, t, Fake, Kind};
     use paydesk::app::engine::{EngineConfig, PurchaseUpdate, WalletSettings};
     use paydesk::app::ports::{PurchaseState, Taken};
+    use paydesk::domain::billing::{Account, AutoRecharge};
+    use paydesk::domain::ids::AccountId;
+    use paydesk::domain::money::Currency;
     const START: &str = "2026-04-01T10:00:00Z";
     for backend in backends() {
         for spanish in [true, false] {
@@ -239,7 +243,7 @@ async fn credits_bought_on_a_providers_page_are_told_in_the_customers_language()
             };
             let (engine, clock, _providers) =
                 engine_with(&fake, &db.url, EngineConfig { wallet, ..EngineConfig::default() }).await;
-            seed_charge(&engine, Kind::Stripe, START, paydesk::domain::money::Currency::USD, "49.00").await;
+            seed_charge(&engine, Kind::Stripe, START, Currency::USD, "49.00").await;
             clock.set(t(START));
             fake.set_now(t(START));
             let say = |text: &str, at: &str| {
@@ -270,15 +274,26 @@ async fn credits_bought_on_a_providers_page_are_told_in_the_customers_language()
             update(0, paid).await;
             update(1, PurchaseState::Expired).await;
             update(2, PurchaseState::Failed("card_declined".into())).await;
+            // Auto-recharge through the provider, with no card saved: nothing is bought, said.
+            let below = "100.00".parse().unwrap();
+            let acct = Account {
+                id: AccountId::new("acct-1"),
+                currency: Currency::USD,
+                auto_recharge: Some(AutoRecharge { below, credits: 10 }),
+            };
+            engine.seed_account(&acct, None, t("2026-04-01T10:40:00Z")).await.unwrap();
+            let usage = Event::Usage { account: acct.id.clone(), conversations: 1 };
+            engine.handle(usage, t("2026-04-01T10:41:00Z"), None).await.unwrap();
             let out = outbox(&engine).await.split_off(before);
             let to_ana: Vec<&String> = out.iter().filter(|l| l.contains(r#""to":"ana""#)).collect();
-            let expected: [&str; 5] = if spanish {
+            let expected: [&str; 6] = if spanish {
                 [
                     "Para comprar 10 créditos (20.00 USD más una comisión de plataforma de 0.60 USD: 20.60 USD) pagas en la página de pago de Stripe",
                     "Paga 20.60 USD por 10 créditos en la página de Stripe: https://",
                     "Pago recibido: has comprado 10 créditos, se añadieron 20.00 USD a tu monedero",
                     "Tu compra de 5 créditos no se completó: el enlace de pago caducó antes de que se pagara.",
                     "Tu compra de 3 créditos no se completó: el pago no se llegó a realizar (card_declined).",
+                    "pero no hay ninguna tarjeta guardada en Stripe a la que cobrar, así que no se cobró nada",
                 ]
             } else {
                 [
@@ -287,6 +302,7 @@ async fn credits_bought_on_a_providers_page_are_told_in_the_customers_language()
                     "Payment received: 10 credits bought, 20.00 USD added to your wallet",
                     "Your purchase of 5 credits was not completed: the payment link expired before it was paid.",
                     "Your purchase of 3 credits was not completed: the payment did not go through (card_declined).",
+                    "but there is no card saved with Stripe to charge, so nothing was charged",
                 ]
             };
             for text in expected {

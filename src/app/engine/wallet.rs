@@ -96,8 +96,7 @@ impl Work<'_> {
             .into_iter()
             .find(|u| u.roles.has(crate::domain::roles::Role::Customer))
             .map(|u| u.id);
-        // Not in the customer's language yet: the provider's recharge texts (`purchase/`).
-        Ok(Msg::verbatim(self.start_recharge(user.as_ref(), &account.id, first, cur, &below).await?))
+        self.start_recharge(user.as_ref(), &account.id, first, cur, &below).await
     }
 
     /// An auto-recharge in the sandbox: its card charge and credit purchase recorded;

@@ -4,7 +4,7 @@
 
 use super::super::work::Work;
 use super::super::EngineResult;
-use super::{credits_word, display, DEFAULT_PAGE_LIFE_HOURS, RECHARGE_LIFE_HOURS};
+use super::{display, DEFAULT_PAGE_LIFE_HOURS, RECHARGE_LIFE_HOURS};
 use crate::app::l10n::Msg;
 use crate::app::ports::{Purchase, PurchaseStatus, User};
 use crate::domain::audit::AuditAction;
@@ -70,7 +70,8 @@ impl Work<'_> {
 
     /// Auto-recharge through a provider that charges a saved payment method: a pending
     /// off-session purchase (charged after the commit, `Engine::start_purchase`), unless one
-    /// is already pending or no method is saved. Returns what to tell the customer.
+    /// is already pending or no method is saved. Returns what to tell the customer (in their
+    /// language).
     pub(crate) async fn start_recharge(
         &mut self,
         user: Option<&crate::domain::ids::UserId>,
@@ -78,32 +79,24 @@ impl Work<'_> {
         p: &CreditPurchase,
         cur: crate::domain::money::Currency,
         below: &str,
-    ) -> EngineResult<String> {
+    ) -> EngineResult<Msg> {
         let provider = self.engine.cfg.wallet.provider.clone();
         let name = display(&provider).to_string();
+        let on = |id: &'static str| Msg::new(id).with("account", account.to_string()).with("provider", name.as_str());
         let can = self.engine.connectors.get(&provider).is_some_and(|c| c.off_session());
         if !can {
-            return Ok(format!(
-                "Auto-recharge is on for {account}, but paydesk cannot charge a saved card through {name}, so nothing was charged and no credits were bought. \
-                 Buy credits with /wallet buy <credits>."
-            ));
+            return Ok(on("auto-recharge-cannot-charge"));
         }
         let saved = self.tx.saved_method(account, &provider).await?;
         let Some(saved) = saved else {
-            return Ok(format!(
-                "Auto-recharge is on for {account}, but there is no card saved with {name} to charge, so nothing was charged and no credits were bought. \
-                 Buy credits once with /wallet buy <credits> and pay on {name}'s page: the card is then saved for auto-recharge."
-            ));
+            return Ok(on("auto-recharge-no-card"));
         };
         if self.tx.recharge_pending(account).await? {
-            return Ok(format!(
-                "Your wallet is below {below} {cur}; the auto-recharge already under way will add the credits once {name} confirms the payment."
-            ));
+            let under_way = Msg::new("auto-recharge-under-way").with("below", format!("{below} {cur}"));
+            return Ok(under_way.with("provider", name.as_str()));
         }
         let Some(user) = user.cloned() else {
-            return Ok(format!(
-                "Auto-recharge is on for {account}, but nobody is linked to the account to tell about the charge, so nothing was charged."
-            ));
+            return Ok(on("auto-recharge-nobody-linked"));
         };
         let purchase = Purchase {
             id: 0,
@@ -140,15 +133,14 @@ impl Work<'_> {
             None,
         )
         .await?;
-        Ok(format!(
-            "Your wallet fell below {below} {cur}, so auto-recharge is charging your saved card {} {cur} for {} {} ({} {cur} plus a {} {cur} platform fee). \
-             {} {cur} is added to your wallet once {name} confirms the payment.",
-            cur.format(p.total),
-            p.credits,
-            credits_word(p.credits),
-            cur.format(p.cost),
-            cur.format(p.fee),
-            cur.format(p.value),
-        ))
+        let money = |d: rust_decimal::Decimal| format!("{} {cur}", cur.format(d));
+        Ok(Msg::new("auto-recharge-charging")
+            .with("below", format!("{below} {cur}"))
+            .with("total", money(p.total))
+            .count("credits", u64::from(p.credits))
+            .with("cost", money(p.cost))
+            .with("fee", money(p.fee))
+            .with("value", money(p.value))
+            .with("provider", name.as_str()))
     }
 }
