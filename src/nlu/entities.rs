@@ -72,6 +72,7 @@ impl EntityExtractor {
 
     /// Extract entities. `lower` is the normalised text (for cheap pre-checks), `text` the
     /// redacted original, `redacted_last4` the last four digits of a removed card number.
+    /// Also returns how many distinct amounts with a currency were written.
     pub(crate) fn extract(
         &self,
         text: &str,
@@ -85,109 +86,132 @@ impl EntityExtractor {
             e.card_last4 = redacted_last4.map(str::to_string);
             return (e, 0);
         }
+        // Byte spans already read as an id: an amount is never taken from them.
         let mut taken: Vec<(usize, usize)> = Vec::new();
+        e.case_id = self.case_id(text, lower, &mut taken);
+        e.invoice_id = self.invoice_id(text, lower, &mut taken);
+        e.transaction_id = self.transaction_id(text, lower, &mut taken);
+        e.card_last4 = self.card_last4(text, redacted_last4);
+        let count = self.money(text, default_currency, &taken, &mut e);
+        (e, count)
+    }
 
-        if lower.contains("rf") {
-            if let Some(c) = self.case_id.find(text).and_then(|m| self.case_id.captures_at(text, m.start())) {
-                let m = c.get(0).expect("match");
-                e.case_id = Some(format!("RF-{}", &c[1]));
-                taken.push((m.start(), m.end()));
-            }
+    /// The bot's case number (`RF-000012`).
+    fn case_id(&self, text: &str, lower: &str, taken: &mut Vec<(usize, usize)>) -> Option<String> {
+        if !lower.contains("rf") {
+            return None;
         }
+        let c = self.case_id.find(text).and_then(|m| self.case_id.captures_at(text, m.start()))?;
+        let m = c.get(0).expect("match");
+        taken.push((m.start(), m.end()));
+        Some(format!("RF-{}", &c[1]))
+    }
+
+    /// An invoice id: `INV-…`, else the id after the word "invoice" (in six languages).
+    fn invoice_id(&self, text: &str, lower: &str, taken: &mut Vec<(usize, usize)>) -> Option<String> {
         if lower.contains("inv") {
             if let Some(m) = self.invoice.find(text) {
                 let v = m.as_str().trim_end_matches(['-', '_', '/']);
-                e.invoice_id = Some(v.to_string());
                 taken.push((m.start(), m.end()));
+                return Some(v.to_string());
             }
         }
-        if e.invoice_id.is_none() {
-            if let Some(c) = self.invoice_word.find(text).and_then(|m| self.invoice_word.captures_at(text, m.start())) {
-                let g = c.get(1).expect("group");
-                if g.as_str().bytes().any(|b| b.is_ascii_digit()) {
-                    e.invoice_id = Some(g.as_str().trim_end_matches('-').to_string());
-                    taken.push((g.start(), g.end()));
-                }
-            }
+        let c = self.invoice_word.find(text).and_then(|m| self.invoice_word.captures_at(text, m.start()))?;
+        let g = c.get(1).expect("group");
+        if !g.as_str().bytes().any(|b| b.is_ascii_digit()) {
+            return None;
         }
+        taken.push((g.start(), g.end()));
+        Some(g.as_str().trim_end_matches('-').to_string())
+    }
 
-        // Transaction ids.
+    /// A transaction id, the first kind found of: Stripe/Mollie-style `ch_…`, `TXN-…`, a
+    /// PayPal or Adyen id, an id after a provider's name, an id after "transaction" or
+    /// "payment".
+    fn transaction_id(&self, text: &str, lower: &str, taken: &mut Vec<(usize, usize)>) -> Option<String> {
         if text.contains('_') {
             if let Some(m) = self.stripe.find(text) {
                 if m.as_str().bytes().any(|b| b.is_ascii_digit()) {
-                    e.transaction_id = Some(m.as_str().to_string());
                     taken.push((m.start(), m.end()));
+                    return Some(m.as_str().to_string());
                 }
             }
         }
-        if e.transaction_id.is_none() && lower.contains("txn") {
+        if lower.contains("txn") {
             if let Some(m) = self.txn.find(text) {
-                e.transaction_id = Some(m.as_str().trim_end_matches('-').to_string());
                 taken.push((m.start(), m.end()));
+                return Some(m.as_str().trim_end_matches('-').to_string());
             }
         }
-        if e.transaction_id.is_none() && text.len() >= 17 {
+        if text.len() >= 17 {
             for m in self.paypal.find_iter(text) {
                 let s = m.as_str();
                 let letters = s.bytes().filter(|b| b.is_ascii_uppercase()).count();
                 let digits = s.bytes().filter(|b| b.is_ascii_digit()).count();
-                if letters >= 1 && digits >= 4 && !overlaps(&taken, m.start(), m.end()) {
-                    e.transaction_id = Some(s.to_string());
+                if letters >= 1 && digits >= 4 && !overlaps(taken, m.start(), m.end()) {
                     taken.push((m.start(), m.end()));
-                    break;
+                    return Some(s.to_string());
                 }
             }
         }
-        if e.transaction_id.is_none() {
-            if let Some(g) = self.provider_ref.captures(text).and_then(|c| c.get(1)) {
-                let s = g.as_str();
-                if s.bytes().any(|b| b.is_ascii_digit()) && !overlaps(&taken, g.start(), g.end()) {
-                    e.transaction_id = Some(s.to_string());
-                    taken.push((g.start(), g.end()));
-                }
+        if let Some(g) = self.provider_ref.captures(text).and_then(|c| c.get(1)) {
+            let s = g.as_str();
+            if s.bytes().any(|b| b.is_ascii_digit()) && !overlaps(taken, g.start(), g.end()) {
+                taken.push((g.start(), g.end()));
+                return Some(s.to_string());
             }
         }
-        if e.transaction_id.is_none() {
-            for m in self.txn_word.find_iter(text) {
-                let Some(c) = self.txn_word.captures_at(text, m.start()) else {
-                    continue;
-                };
-                let g = c.get(1).expect("group");
-                let s = g.as_str().trim_end_matches('-');
-                let digits = s.bytes().filter(|b| b.is_ascii_digit()).count();
-                let letters = s.bytes().filter(|b| b.is_ascii_uppercase()).count();
-                let looks_date = s.len() == 10 && s.as_bytes().get(4) == Some(&b'-');
-                if digits >= 3
-                    && (letters > 0 || digits >= 6)
-                    && !looks_date
-                    && !s.starts_with("INV")
-                    && !s.starts_with("RF")
-                    && !overlaps(&taken, g.start(), g.end())
-                {
-                    e.transaction_id = Some(s.to_string());
-                    taken.push((g.start(), g.end()));
-                    break;
-                }
-            }
-        }
+        self.transaction_id_after_word(text, taken)
+    }
 
-        // Card last four.
-        if let Some(c) = self.last4.find(text).and_then(|m| self.last4.captures_at(text, m.start())) {
-            e.card_last4 = Some(c[1].to_string());
-        } else if let Some(c) = self.last4_mask.find(text).and_then(|m| self.last4_mask.captures_at(text, m.start())) {
-            let g = c.get(1).or_else(|| c.get(2)).expect("group");
-            e.card_last4 = Some(g.as_str().to_string());
-        } else if let Some(l4) = redacted_last4 {
-            e.card_last4 = Some(l4.to_string());
-        } else if let Some(c) = self.last4_card.find(text).and_then(|m| self.last4_card.captures_at(text, m.start())) {
+    /// An id after "transaction", "payment", "charge", "reference" or "order" that holds
+    /// enough digits and is not a date, an invoice or a case.
+    fn transaction_id_after_word(&self, text: &str, taken: &mut Vec<(usize, usize)>) -> Option<String> {
+        for m in self.txn_word.find_iter(text) {
+            let Some(c) = self.txn_word.captures_at(text, m.start()) else {
+                continue;
+            };
             let g = c.get(1).expect("group");
-            let next = text[g.end()..].chars().next();
-            if !matches!(next, Some('/' | '-' | '.' | ':')) {
-                e.card_last4 = Some(g.as_str().to_string());
+            let s = g.as_str().trim_end_matches('-');
+            let digits = s.bytes().filter(|b| b.is_ascii_digit()).count();
+            let letters = s.bytes().filter(|b| b.is_ascii_uppercase()).count();
+            let looks_date = s.len() == 10 && s.as_bytes().get(4) == Some(&b'-');
+            if digits >= 3
+                && (letters > 0 || digits >= 6)
+                && !looks_date
+                && !s.starts_with("INV")
+                && !s.starts_with("RF")
+                && !overlaps(taken, g.start(), g.end())
+            {
+                taken.push((g.start(), g.end()));
+                return Some(s.to_string());
             }
         }
+        None
+    }
 
-        // Money: the first amount with a currency; count distinct ones.
+    /// The card's last four digits: "ending in 4242" (in several languages), a masked
+    /// number, a removed card number's, or four digits after a card brand.
+    fn card_last4(&self, text: &str, redacted_last4: Option<&str>) -> Option<String> {
+        if let Some(c) = self.last4.find(text).and_then(|m| self.last4.captures_at(text, m.start())) {
+            return Some(c[1].to_string());
+        }
+        if let Some(c) = self.last4_mask.find(text).and_then(|m| self.last4_mask.captures_at(text, m.start())) {
+            let g = c.get(1).or_else(|| c.get(2)).expect("group");
+            return Some(g.as_str().to_string());
+        }
+        if let Some(l4) = redacted_last4 {
+            return Some(l4.to_string());
+        }
+        let c = self.last4_card.find(text).and_then(|m| self.last4_card.captures_at(text, m.start()))?;
+        let g = c.get(1).expect("group");
+        let next = text[g.end()..].chars().next();
+        (!matches!(next, Some('/' | '-' | '.' | ':'))).then(|| g.as_str().to_string())
+    }
+
+    /// Money: the first amount with a currency (and its currency), else an amount after
+    /// "charged", "paid", …; returns how many distinct amounts with a currency were seen.
+    fn money(&self, text: &str, default_currency: &str, taken: &[(usize, usize)], e: &mut Entities) -> usize {
         let mut found = false;
         let mut count = 0usize;
         let mut first_val: Option<String> = None;
@@ -200,7 +224,7 @@ impl EntityExtractor {
                 (None, Some(n)) => (n, c.name("post").expect("post")),
                 _ => continue,
             };
-            if overlaps(&taken, num.start(), num.end()) {
+            if overlaps(taken, num.start(), num.end()) {
                 continue;
             }
             // "5105 1051" style leftovers or dates like 14/05 are never money.
@@ -221,29 +245,37 @@ impl EntityExtractor {
             }
         }
         if !found {
-            for m in self.money_ctx.find_iter(text) {
-                let Some(c) = self.money_ctx.captures_at(text, m.start()) else {
-                    continue;
-                };
-                let n = c.name("n").expect("n");
-                if overlaps(&taken, n.start(), n.end()) {
-                    continue;
-                }
-                let rest = text[n.end()..].trim_start();
-                let next_word: String =
-                    rest.chars().take_while(|ch| ch.is_alphanumeric()).flat_map(char::to_lowercase).collect();
-                let after = text[n.end()..].chars().next();
-                if matches!(after, Some('/' | ':' | '%' | '-' | 'x' | 'X')) || is_non_money_unit(&next_word) {
-                    continue;
-                }
-                if let Some(a) = normalize_amount(n.as_str()) {
-                    e.amount = Some(a);
-                    count = 1;
-                    break;
-                }
+            if let Some(a) = self.money_in_context(text, taken) {
+                e.amount = Some(a);
+                count = 1;
             }
         }
-        (e, count)
+        count
+    }
+
+    /// An amount without a currency right after "charged", "paid", "costs", … (in several
+    /// languages), unless a unit that is not money follows ("3 credits", "2 times").
+    fn money_in_context(&self, text: &str, taken: &[(usize, usize)]) -> Option<String> {
+        for m in self.money_ctx.find_iter(text) {
+            let Some(c) = self.money_ctx.captures_at(text, m.start()) else {
+                continue;
+            };
+            let n = c.name("n").expect("n");
+            if overlaps(taken, n.start(), n.end()) {
+                continue;
+            }
+            let rest = text[n.end()..].trim_start();
+            let next_word: String =
+                rest.chars().take_while(|ch| ch.is_alphanumeric()).flat_map(char::to_lowercase).collect();
+            let after = text[n.end()..].chars().next();
+            if matches!(after, Some('/' | ':' | '%' | '-' | 'x' | 'X')) || is_non_money_unit(&next_word) {
+                continue;
+            }
+            if let Some(a) = normalize_amount(n.as_str()) {
+                return Some(a);
+            }
+        }
+        None
     }
 }
 
