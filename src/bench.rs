@@ -9,6 +9,7 @@ use crate::adapters::surfaces::replay::{self, JsonLines, ManualClock};
 use crate::app::engine::EngineConfig;
 use crate::wiring::App;
 use anyhow::{Context, Result};
+use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
@@ -128,21 +129,30 @@ pub fn synthetic_transcript(events: usize) -> String {
     lines.join("\n")
 }
 
-pub async fn run(b: Bench) -> Result<()> {
+/// Runs the measurement; returns its report, the lines for standard output.
+pub async fn run(b: Bench) -> Result<String> {
+    let mut report = String::new();
     match b {
         Bench::All(o) => {
-            all(o).await?;
+            let json = o.json;
+            let rows = all(o).await?;
+            if json {
+                writeln!(report, "{}", serde_json::to_string_pretty(&rows)?)?;
+            } else {
+                writeln!(report, "{}", table(&rows))?;
+            }
         }
         Bench::Classify { file, rounds } => {
             let msgs = corpus(file)?;
             let rate = crate::nlu::bench::bench(&msgs, rounds);
-            println!(
+            writeln!(
+                report,
                 "classify: {} messages x {rounds} rounds on one thread: {:.0} messages/s (target 250000)",
                 msgs.len(),
                 rate
-            );
+            )?;
             if let Some(kib) = peak_rss_kib() {
-                println!("peak memory: {} MiB", kib / 1024);
+                writeln!(report, "peak memory: {} MiB", kib / 1024)?;
             }
         }
         Bench::Replay { events, db } => {
@@ -169,17 +179,18 @@ pub async fn run(b: Bench) -> Result<()> {
             let secs = t0.elapsed().as_secs_f64();
             let rate = n_events as f64 / secs;
             let paid = sandbox.books().all().await?.len();
-            println!("bare durable commits: {bare_rate:.0}/s");
-            println!(
+            writeln!(report, "bare durable commits: {bare_rate:.0}/s")?;
+            writeln!(
+                report,
                 "replay: {n_events} events (+ fixtures) in {secs:.2}s: {rate:.0} events/s = {:.2} of the bare commit rate; {paid} refunds paid",
                 rate / bare_rate
-            );
+            )?;
             if let (Some(a), Some(b)) = (rss_before, peak_rss_kib()) {
-                println!("peak memory: {} MiB before, {} MiB after", a / 1024, b / 1024);
+                writeln!(report, "peak memory: {} MiB before, {} MiB after", a / 1024, b / 1024)?;
             }
         }
     }
-    Ok(())
+    Ok(report)
 }
 
 /// The cold-start transcript: an account, its customer, one question.
@@ -450,7 +461,7 @@ async fn drop_pg(admin: &str, url: &str) -> Result<()> {
     Ok(())
 }
 
-/// `paydesk bench`: every figure next to its floor, measured in this run.
+/// `paydesk bench`: every figure next to its floor, measured in this run (printed by [`run`]).
 pub async fn all(o: AllOptions) -> Result<Vec<Row>> {
     let tmp = tempfile::tempdir()?;
     let mut rows = Rows { rows: Vec::new(), quiet: o.json };
@@ -472,13 +483,7 @@ pub async fn all(o: AllOptions) -> Result<Vec<Row>> {
         Some(admin) if o.wants("postgres") => postgres_rows(&o, admin, &text, &mut rows).await?,
         _ => {}
     }
-    let rows = rows.rows;
-    if o.json {
-        println!("{}", serde_json::to_string_pretty(&rows)?);
-    } else {
-        println!("{}", table(&rows));
-    }
-    Ok(rows)
+    Ok(rows.rows)
 }
 
 /// The table being measured; each measured row is logged to stderr as it comes (not with `--json`).

@@ -18,6 +18,8 @@ fn main() -> ExitCode {
         }
     };
     match rt.block_on(dispatch(cli.command)) {
+        // The reader of standard output went away (`| head`): nothing to report.
+        _ if cli::output::closed() => ExitCode::from(cli::output::BROKEN_PIPE_EXIT),
         Ok(code) => code,
         Err(e) => {
             eprintln!("paydesk: {}", describe(&e));

@@ -4,7 +4,8 @@
 //! the events are well formed.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use paydesk::adapters::http::webhooks::{adyen_events, Rejected};
+use paydesk::adapters::payments::adyen::webhook::events as adyen_events;
+use paydesk::adapters::payments::webhook::Rejected;
 use paydesk::adapters::payments::adyen::notification_hmac;
 use serde_json::{json, Value};
 

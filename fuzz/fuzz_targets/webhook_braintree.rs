@@ -9,7 +9,7 @@
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use libfuzzer_sys::fuzz_target;
-use paydesk::adapters::http::webhooks::{braintree_events, verify_braintree};
+use paydesk::adapters::payments::braintree::webhook::{events as braintree_events, verify as verify_braintree};
 use paydesk_fuzz::{fields, text};
 use sha1::{Digest, Sha1};
 

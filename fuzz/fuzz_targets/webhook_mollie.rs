@@ -2,7 +2,7 @@
 //! never panics on any JSON, gives well-formed events.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use paydesk::adapters::http::webhooks::mollie_events;
+use paydesk::adapters::payments::mollie::webhook::events as mollie_events;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(v) = serde_json::from_slice::<serde_json::Value>(data) else { return };

@@ -2,7 +2,7 @@
 //! never panics on any JSON, gives well-formed events.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use paydesk::adapters::http::webhooks::paypal_events;
+use paydesk::adapters::payments::paypal::webhook::events as paypal_events;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(v) = serde_json::from_slice::<serde_json::Value>(data) else { return };

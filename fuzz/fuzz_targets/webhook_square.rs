@@ -3,7 +3,10 @@
 //! Input (NUL-separated): signature, url, key, body.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use paydesk::adapters::http::webhooks::{square_events, square_signature, verify_square, Rejected};
+use paydesk::adapters::payments::square::webhook::{
+    events as square_events, signature as square_signature, verify as verify_square,
+};
+use paydesk::adapters::payments::webhook::Rejected;
 use paydesk::config::Secret;
 use paydesk_fuzz::{fields, text};
 

@@ -4,7 +4,10 @@
 //! Input (NUL-separated): header, secret, t, now, tolerance, body.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use paydesk::adapters::http::webhooks::{stripe_events, stripe_signature, verify_stripe, Rejected};
+use paydesk::adapters::payments::stripe::webhook::{
+    events as stripe_events, signature as stripe_signature, verify as verify_stripe,
+};
+use paydesk::adapters::payments::webhook::Rejected;
 use paydesk::config::Secret;
 use paydesk_fuzz::{fields, number, text};
 

@@ -135,7 +135,7 @@ pub fn print_command(c: &Command) -> String {
     }
 }
 
-use paydesk::adapters::http::webhooks::ProviderEvent;
+use paydesk::adapters::payments::webhook::ProviderEvent;
 
 /// What every webhook parser's events must be: from the named provider, with an event id
 /// (the dedup key), and no longer than the delivery they came from.

@@ -188,3 +188,62 @@ refusal-no-months-left = no whole month of the plan is left to refund
 refusal-nothing-left = it has already been refunded in full (or the rest is awaiting approval)
 refusal-above-left = { $asked } is more than what is left to refund, { $left }
 refusal-finer-than-unit = { $asked } is finer than the smallest unit of { $currency } ({ $decimals } decimals)
+
+## A customer's own commands (staff read them in English).
+
+help-commands = Commands:
+help-view-wallet = /wallet [account]  (customers: their own)
+help-buy-credits = /wallet buy <credits>
+help-view-case = /ticket <case-id>  (customers: their own)
+help-help = /help
+wallet-no-account = No account is linked to you. Usage: { $usage }
+no-such-account = There is no account { $account }.
+wallet-buy-no-account = No account is linked to you, so there is no wallet to buy credits for.
+credits-not-bought = No credits were bought: { $why }.
+case-not-found = I can't find a case { $case }.
+ticket-card = { $case } — { $intent } — { $state }
+ticket-card-account = account { $account }, customer { $customer }
+ticket-card-charge = charge { $charge }
+ticket-card-refund = refund { $amount } ({ $rule }): { $state }
+ticket-card-refund-approved = refund { $amount } ({ $rule }): { $state }, approved by { $approvers }
+ticket-card-dates = opened { $opened }, updated { $updated }
+ticket-card-history = history:
+
+## Credits bought on a provider's page (sent privately, except the first answer).
+
+purchase-pay-on-page = To buy { $credits } { $credits ->
+        [one] credit
+       *[other] credits
+    } ({ $cost } plus a { $fee } platform fee: { $total }) you pay on { $provider }'s own payment page; I never take card numbers. I am sending you the link in a private message. Your wallet is credited { $value } once { $provider } confirms the payment.
+purchase-link = Pay { $total } for { $credits } { $credits ->
+        [one] credit
+       *[other] credits
+    } on { $provider }'s page: { $url } — the link works until { $expires } UTC. Your wallet is credited once { $provider } confirms the payment; nothing is charged if you do not pay.
+purchase-paid = Payment received: { $credits } { $credits ->
+        [one] credit
+       *[other] credits
+    } bought, { $value } added to your wallet; your card was charged { $total } (charge { $charge }). Your balance is now { $balance }.
+purchase-paid-late = Your payment arrived after the link had expired, and it was taken, so it counts.
+purchase-why-failed = the payment did not go through ({ $reason })
+purchase-why-expired = the payment link expired before it was paid
+purchase-not-completed = Your purchase of { $credits } { $credits ->
+        [one] credit
+       *[other] credits
+    } was not completed: { $why }. Nothing was charged and nothing was added to your wallet. Buy again with /wallet buy { $credits }.
+auto-recharge-not-charged = Auto-recharge could not charge your saved card for { $credits } { $credits ->
+        [one] credit
+       *[other] credits
+    }: { $why }. Nothing was charged and nothing was added to your wallet. Buy credits with /wallet buy { $credits } and pay on { $provider }'s page.
+auto-recharge-cannot-charge = Auto-recharge is on for { $account }, but paydesk cannot charge a saved card through { $provider }, so nothing was charged and no credits were bought. Buy credits with /wallet buy <credits>.
+auto-recharge-no-card = Auto-recharge is on for { $account }, but there is no card saved with { $provider } to charge, so nothing was charged and no credits were bought. Buy credits once with /wallet buy <credits> and pay on { $provider }'s page: the card is then saved for auto-recharge.
+auto-recharge-under-way = Your wallet is below { $below }; the auto-recharge already under way will add the credits once { $provider } confirms the payment.
+auto-recharge-nobody-linked = Auto-recharge is on for { $account }, but nobody is linked to the account to tell about the charge, so nothing was charged.
+auto-recharge-charging = Your wallet fell below { $below }, so auto-recharge is charging your saved card { $total } for { $credits } { $credits ->
+        [one] credit
+       *[other] credits
+    } ({ $cost } plus a { $fee } platform fee). { $value } is added to your wallet once { $provider } confirms the payment.
+purchase-amount-unreadable = no amount paydesk can read
+purchase-amount-mismatch = Your payment for { $credits } { $credits ->
+        [one] credit
+       *[other] credits
+    } came through as { $taken }, but the purchase was for { $total }, so nothing was added to your wallet. Our staff have been told and will refund the payment or add the credits ({ $case }); please do not pay again.

@@ -190,3 +190,62 @@ refusal-no-months-left = no queda ningún mes completo del plan por reembolsar
 refusal-nothing-left = ya se ha reembolsado íntegro (o el resto está a la espera de aprobación)
 refusal-above-left = { $asked } es más de lo que queda por reembolsar, { $left }
 refusal-finer-than-unit = { $asked } es más fino que la unidad más pequeña de { $currency } ({ $decimals } decimales)
+
+## Los comandos del propio cliente (el personal los lee en inglés).
+
+help-commands = Comandos:
+help-view-wallet = /wallet [cuenta]  (clientes: la suya)
+help-buy-credits = /wallet buy <créditos>
+help-view-case = /ticket <id-de-caso>  (clientes: los suyos)
+help-help = /help
+wallet-no-account = No hay ninguna cuenta vinculada a ti. Uso: { $usage }
+no-such-account = No existe la cuenta { $account }.
+wallet-buy-no-account = No hay ninguna cuenta vinculada a ti, así que no hay monedero para el que comprar créditos.
+credits-not-bought = No se compraron créditos: { $why }.
+case-not-found = No encuentro el caso { $case }.
+ticket-card = { $case } — { $intent } — { $state }
+ticket-card-account = cuenta { $account }, cliente { $customer }
+ticket-card-charge = cobro { $charge }
+ticket-card-refund = reembolso de { $amount } ({ $rule }): { $state }
+ticket-card-refund-approved = reembolso de { $amount } ({ $rule }): { $state }, aprobado por { $approvers }
+ticket-card-dates = abierto el { $opened }, actualizado el { $updated }
+ticket-card-history = historial:
+
+## Créditos comprados en la página de un proveedor (por mensaje privado, salvo la primera respuesta).
+
+purchase-pay-on-page = Para comprar { $credits } { $credits ->
+        [one] crédito
+       *[other] créditos
+    } ({ $cost } más una comisión de plataforma de { $fee }: { $total }) pagas en la página de pago de { $provider }; nunca pido números de tarjeta. Te envío el enlace por mensaje privado. Se añadirán { $value } a tu monedero cuando { $provider } confirme el pago.
+purchase-link = Paga { $total } por { $credits } { $credits ->
+        [one] crédito
+       *[other] créditos
+    } en la página de { $provider }: { $url } — el enlace funciona hasta el { $expires } UTC. Tu monedero se recargará cuando { $provider } confirme el pago; si no pagas, no se cobra nada.
+purchase-paid = Pago recibido: has comprado { $credits } { $credits ->
+        [one] crédito
+       *[other] créditos
+    }, se añadieron { $value } a tu monedero y se cobraron { $total } a tu tarjeta (cobro { $charge }). Tu saldo ahora es { $balance }.
+purchase-paid-late = Tu pago llegó después de que caducara el enlace, pero se cobró, así que cuenta.
+purchase-why-failed = el pago no se llegó a realizar ({ $reason })
+purchase-why-expired = el enlace de pago caducó antes de que se pagara
+purchase-not-completed = Tu compra de { $credits } { $credits ->
+        [one] crédito
+       *[other] créditos
+    } no se completó: { $why }. No se cobró nada y no se añadió nada a tu monedero. Vuelve a comprar con /wallet buy { $credits }.
+auto-recharge-not-charged = La recarga automática no pudo cobrar { $credits } { $credits ->
+        [one] crédito
+       *[other] créditos
+    } a tu tarjeta guardada: { $why }. No se cobró nada y no se añadió nada a tu monedero. Compra créditos con /wallet buy { $credits } y paga en la página de { $provider }.
+auto-recharge-cannot-charge = La recarga automática está activada para { $account }, pero paydesk no puede cobrar una tarjeta guardada a través de { $provider }, así que no se cobró nada ni se compraron créditos. Compra créditos con /wallet buy <créditos>.
+auto-recharge-no-card = La recarga automática está activada para { $account }, pero no hay ninguna tarjeta guardada en { $provider } a la que cobrar, así que no se cobró nada ni se compraron créditos. Compra créditos una vez con /wallet buy <créditos> y paga en la página de { $provider }: así la tarjeta queda guardada para la recarga automática.
+auto-recharge-under-way = Tu monedero está por debajo de { $below }; la recarga automática ya en curso añadirá los créditos cuando { $provider } confirme el pago.
+auto-recharge-nobody-linked = La recarga automática está activada para { $account }, pero no hay nadie vinculado a la cuenta a quien avisar del cobro, así que no se cobró nada.
+auto-recharge-charging = Tu monedero bajó de { $below }, así que la recarga automática está cobrando { $total } a tu tarjeta guardada por { $credits } { $credits ->
+        [one] crédito
+       *[other] créditos
+    } ({ $cost } más una comisión de plataforma de { $fee }). Se añadirán { $value } a tu monedero cuando { $provider } confirme el pago.
+purchase-amount-unreadable = ningún importe que paydesk pueda leer
+purchase-amount-mismatch = Tu pago de { $credits } { $credits ->
+        [one] crédito
+       *[other] créditos
+    } llegó como { $taken }, pero la compra era de { $total }, así que no se añadió nada a tu monedero. Nuestro equipo ya está avisado y reembolsará el pago o añadirá los créditos ({ $case }); por favor, no vuelvas a pagar.

@@ -76,12 +76,16 @@ pub async fn bench(args: BenchArgs) -> Result<ExitCode> {
         Some(BenchCmd::Replay { events, db }) => Bench::Replay { events, db },
         None => Bench::All(AllOptions { events, bare, memory_events, latency_events, seed, json, db, only }),
     };
-    paydesk::bench::run(b).await.map(|()| ExitCode::SUCCESS)
+    let report = paydesk::bench::run(b).await?;
+    let mut out = super::output::stdout();
+    out.write_all(report.as_bytes())?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `paydesk gen-transcript`: a deterministic transcript on stdout.
 pub fn gen_transcript(args: GenTranscriptArgs) -> Result<ExitCode> {
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut out = super::output::stdout();
     paydesk::app::loadgen::generate(args.events, args.seed, &mut out)?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)

@@ -156,12 +156,16 @@ pub async fn replay(args: ReplayArgs) -> Result<ExitCode> {
     let clock = Arc::new(replay::ManualClock::default());
     let providers = Providers::from_config(&cfg, None)?;
     let app = App::with_providers(store, clock.clone(), cfg.engine.clone(), &providers);
-    let sink = replay::JsonLines(std::sync::Mutex::new(std::io::BufWriter::new(std::io::stdout())));
+    let sink = replay::JsonLines(std::sync::Mutex::new(super::output::stdout()));
     clock.set(start);
     let replayer = replay::Replayer { engine: &app.engine, sandbox: &app.sandbox, clock: &clock, sink: &sink, start };
     let mut reader = replay::StepReader::open(&path).with_context(|| format!("cannot read {} again", args.file))?;
     while let Some(step) = reader.next_step().with_context(|| format!("{} changed while it was replayed", args.file))? {
         replayer.step(step).await?;
+        if super::output::closed() {
+            // Nobody reads the actions any more (`| head`): stop here.
+            break;
+        }
     }
     replayer.finish().await?;
     let mut out = sink.0.into_inner().unwrap_or_else(|p| p.into_inner());

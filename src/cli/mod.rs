@@ -6,6 +6,7 @@ pub mod billing;
 pub mod chat;
 pub mod check_config;
 pub mod nlu;
+pub mod output;
 pub mod run;
 pub mod store;
 

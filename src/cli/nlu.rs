@@ -65,11 +65,18 @@ pub fn classify(args: ClassifyArgs) -> Result<ExitCode> {
     if let Some(path) = args.eval {
         let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
         let report = paydesk::nlu::eval::evaluate(&text, classifier, cur.code());
-        print!("{}", report.details());
+        let mut out = super::output::stdout();
+        out.write_all(report.details().as_bytes())?;
         if classifier.has_model() {
             let rules = paydesk::nlu::eval::evaluate(&text, &Classifier::rules_only(), cur.code());
-            println!("rules alone: intent_accuracy={:.4} macro_f1={:.4}", rules.intent_accuracy(), rules.macro_f1());
+            writeln!(
+                out,
+                "rules alone: intent_accuracy={:.4} macro_f1={:.4}",
+                rules.intent_accuracy(),
+                rules.macro_f1()
+            )?;
         }
+        out.flush()?;
         return Ok(ExitCode::SUCCESS);
     }
     classify_lines(classifier, cur.code())?;
@@ -80,7 +87,7 @@ pub fn classify(args: ClassifyArgs) -> Result<ExitCode> {
 fn classify_lines(classifier: &Classifier, currency: &str) -> Result<()> {
     let stdin = std::io::stdin();
     let mut input = stdin.lock();
-    let mut out = std::io::BufWriter::new(std::io::stdout());
+    let mut out = super::output::stdout();
     let mut buf = Vec::new();
     loop {
         buf.clear();

@@ -1,8 +1,65 @@
 //! Entity extraction over the (already redacted) original text.
 
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 use super::Entities;
+
+/// The regexes that run only when their cue was seen (bits of [`EntityExtractor::cues`]).
+const INVOICE_WORD: u32 = 1;
+const PROVIDER_REF: u32 = 1 << 1;
+const TXN_WORD: u32 = 1 << 2;
+const LAST4: u32 = 1 << 3;
+const LAST4_CARD: u32 = 1 << 4;
+const MONEY: u32 = 1 << 5;
+const MONEY_CTX: u32 = 1 << 6;
+const LAST4_MASK: u32 = 1 << 7;
+const PAYPAL: u32 = 1 << 8;
+
+/// Words one of a regex's alternatives needs (in the normalised text), per regex: a regex
+/// runs only when one of its words is there, which gives the same answers and spares most
+/// messages most regexes. Normalising lowercases ASCII letters one for one, folds accents
+/// (`dólares` -> `dolares`, `pagué` -> `pague`) and never puts anything between two
+/// letters, so a text a case-insensitive regex matches holds the word; the two non-ASCII
+/// letters such a regex matches to ASCII ones are caught by [`EXOTIC_LETTERS`].
+const CUE_WORDS: &[(u32, &[&str])] = &[
+    (INVOICE_WORD, &["invoice", "factur", "rechnung", "fatura", "fattura"]),
+    (PROVIDER_REF, &["adyen", "psp", "square", "braintree", "mollie"]),
+    (TXN_WORD, &["trans", "payment", "charge", "ref", "order"]),
+    (LAST4, &["end", "last", "termin", "final", "fini", "letzte", "ltimos", "eindig"]),
+    (LAST4_CARD, &["card", "visa", "master", "amex", "discover", "cart", "karte", "tarjeta", "kaart"]),
+    (
+        MONEY,
+        &[
+            "usd", "eur", "gbp", "chf", "brl", "jpy", "inr", "cad", "aud", "mxn", "nzd", "sek", "nok", "dkk", "pln",
+            "dollar", "dolares", "bucks", "pound", "quid", "reais", "real", "yen", "rupee", "franc", "peso",
+        ],
+    ),
+    (
+        MONEY_CTX,
+        &[
+            "charged",
+            "billed",
+            "paid",
+            "took",
+            "debit",
+            "cobrad",
+            "cobraron",
+            "pagu",
+            "pagou",
+            "pay",
+            "bezahlt",
+            "abgebucht",
+            "cost",
+            "price",
+        ],
+    ),
+];
+
+/// Letters a case-insensitive regex reads as ASCII ones that normalising keeps apart:
+/// the long s (`ſ`, read as `s`) and the Kelvin sign (`K`, read as `k`). A text with one
+/// runs every regex.
+const EXOTIC_LETTERS: [char; 2] = ['\u{17F}', '\u{212A}'];
 
 pub(crate) struct EntityExtractor {
     case_id: Regex,
@@ -18,6 +75,9 @@ pub(crate) struct EntityExtractor {
     last4_card: Regex,
     money: Regex,
     money_ctx: Regex,
+    /// The words of [`CUE_WORDS`], and for each the bit of its regex.
+    cue_words: AhoCorasick,
+    cue_bits: Vec<u32>,
 }
 
 const NUM: &str = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?(?-u:\b)|[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?(?-u:\b)|[0-9]+(?:[.,][0-9]+)?";
@@ -67,11 +127,42 @@ impl EntityExtractor {
             ),
             money: re(&money),
             money_ctx: re(&money_ctx),
+            cue_words: AhoCorasick::new(CUE_WORDS.iter().flat_map(|(_, words)| words.iter())).expect("cue words"),
+            cue_bits: CUE_WORDS.iter().flat_map(|&(bit, words)| words.iter().map(move |_| bit)).collect(),
         }
+    }
+
+    /// Which regexes may match: the bits of the regexes whose cue `text` (the redacted
+    /// original) or `lower` (its normalised form) holds.
+    fn cues(&self, text: &str, lower: &str) -> u32 {
+        if !text.is_ascii() && text.contains(EXOTIC_LETTERS) {
+            return u32::MAX;
+        }
+        let mut bits = 0;
+        for m in self.cue_words.find_overlapping_iter(lower) {
+            bits |= self.cue_bits[m.pattern().as_usize()];
+        }
+        if text.contains(['$', '€', '£', '¥', '₹']) || text.contains("Fr.") {
+            bits |= MONEY;
+        }
+        if text.contains(['*', 'x', 'X', '•', '·', '●', '∙']) || text.contains("...") {
+            bits |= LAST4_MASK;
+        }
+        // PayPal and Adyen ids: a run of at least 16 ASCII capitals and digits.
+        let mut run = 0;
+        for b in text.bytes() {
+            run = if b.is_ascii_uppercase() || b.is_ascii_digit() { run + 1 } else { 0 };
+            if run >= 16 {
+                bits |= PAYPAL;
+                break;
+            }
+        }
+        bits
     }
 
     /// Extract entities. `lower` is the normalised text (for cheap pre-checks), `text` the
     /// redacted original, `redacted_last4` the last four digits of a removed card number.
+    /// Also returns how many distinct amounts with a currency were written.
     pub(crate) fn extract(
         &self,
         text: &str,
@@ -85,113 +176,163 @@ impl EntityExtractor {
             e.card_last4 = redacted_last4.map(str::to_string);
             return (e, 0);
         }
+        // Byte spans already read as an id: an amount is never taken from them.
         let mut taken: Vec<(usize, usize)> = Vec::new();
+        let cues = self.cues(text, lower);
+        e.case_id = self.case_id(text, lower, &mut taken);
+        e.invoice_id = self.invoice_id(text, lower, cues, &mut taken);
+        e.transaction_id = self.transaction_id(text, lower, cues, &mut taken);
+        e.card_last4 = self.card_last4(text, cues, redacted_last4);
+        let count = self.money(text, default_currency, cues, &taken, &mut e);
+        (e, count)
+    }
 
-        if lower.contains("rf") {
-            if let Some(c) = self.case_id.find(text).and_then(|m| self.case_id.captures_at(text, m.start())) {
-                let m = c.get(0).expect("match");
-                e.case_id = Some(format!("RF-{}", &c[1]));
-                taken.push((m.start(), m.end()));
-            }
+    /// The bot's case number (`RF-000012`).
+    fn case_id(&self, text: &str, lower: &str, taken: &mut Vec<(usize, usize)>) -> Option<String> {
+        if !lower.contains("rf") {
+            return None;
         }
+        let c = self.case_id.find(text).and_then(|m| self.case_id.captures_at(text, m.start()))?;
+        let m = c.get(0).expect("match");
+        taken.push((m.start(), m.end()));
+        Some(format!("RF-{}", &c[1]))
+    }
+
+    /// An invoice id: `INV-…`, else the id after the word "invoice" (in six languages).
+    fn invoice_id(&self, text: &str, lower: &str, cues: u32, taken: &mut Vec<(usize, usize)>) -> Option<String> {
         if lower.contains("inv") {
             if let Some(m) = self.invoice.find(text) {
                 let v = m.as_str().trim_end_matches(['-', '_', '/']);
-                e.invoice_id = Some(v.to_string());
                 taken.push((m.start(), m.end()));
+                return Some(v.to_string());
             }
         }
-        if e.invoice_id.is_none() {
-            if let Some(c) = self.invoice_word.find(text).and_then(|m| self.invoice_word.captures_at(text, m.start())) {
-                let g = c.get(1).expect("group");
-                if g.as_str().bytes().any(|b| b.is_ascii_digit()) {
-                    e.invoice_id = Some(g.as_str().trim_end_matches('-').to_string());
-                    taken.push((g.start(), g.end()));
-                }
-            }
+        if cues & INVOICE_WORD == 0 {
+            return None;
         }
+        let c = self.invoice_word.find(text).and_then(|m| self.invoice_word.captures_at(text, m.start()))?;
+        let g = c.get(1).expect("group");
+        if !g.as_str().bytes().any(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        taken.push((g.start(), g.end()));
+        Some(g.as_str().trim_end_matches('-').to_string())
+    }
 
-        // Transaction ids.
+    /// A transaction id, the first kind found of: Stripe/Mollie-style `ch_…`, `TXN-…`, a
+    /// PayPal or Adyen id, an id after a provider's name, an id after "transaction" or
+    /// "payment".
+    fn transaction_id(&self, text: &str, lower: &str, cues: u32, taken: &mut Vec<(usize, usize)>) -> Option<String> {
         if text.contains('_') {
             if let Some(m) = self.stripe.find(text) {
                 if m.as_str().bytes().any(|b| b.is_ascii_digit()) {
-                    e.transaction_id = Some(m.as_str().to_string());
                     taken.push((m.start(), m.end()));
+                    return Some(m.as_str().to_string());
                 }
             }
         }
-        if e.transaction_id.is_none() && lower.contains("txn") {
+        if lower.contains("txn") {
             if let Some(m) = self.txn.find(text) {
-                e.transaction_id = Some(m.as_str().trim_end_matches('-').to_string());
                 taken.push((m.start(), m.end()));
+                return Some(m.as_str().trim_end_matches('-').to_string());
             }
         }
-        if e.transaction_id.is_none() && text.len() >= 17 {
+        if text.len() >= 17 && cues & PAYPAL != 0 {
             for m in self.paypal.find_iter(text) {
                 let s = m.as_str();
                 let letters = s.bytes().filter(|b| b.is_ascii_uppercase()).count();
                 let digits = s.bytes().filter(|b| b.is_ascii_digit()).count();
-                if letters >= 1 && digits >= 4 && !overlaps(&taken, m.start(), m.end()) {
-                    e.transaction_id = Some(s.to_string());
+                if letters >= 1 && digits >= 4 && !overlaps(taken, m.start(), m.end()) {
                     taken.push((m.start(), m.end()));
-                    break;
+                    return Some(s.to_string());
                 }
             }
         }
-        if e.transaction_id.is_none() {
-            if let Some(g) = self.provider_ref.captures(text).and_then(|c| c.get(1)) {
-                let s = g.as_str();
-                if s.bytes().any(|b| b.is_ascii_digit()) && !overlaps(&taken, g.start(), g.end()) {
-                    e.transaction_id = Some(s.to_string());
-                    taken.push((g.start(), g.end()));
-                }
+        if let Some(g) =
+            (cues & PROVIDER_REF != 0).then(|| self.provider_ref.captures(text)).flatten().and_then(|c| c.get(1))
+        {
+            let s = g.as_str();
+            if s.bytes().any(|b| b.is_ascii_digit()) && !overlaps(taken, g.start(), g.end()) {
+                taken.push((g.start(), g.end()));
+                return Some(s.to_string());
             }
         }
-        if e.transaction_id.is_none() {
-            for m in self.txn_word.find_iter(text) {
-                let Some(c) = self.txn_word.captures_at(text, m.start()) else {
-                    continue;
-                };
-                let g = c.get(1).expect("group");
-                let s = g.as_str().trim_end_matches('-');
-                let digits = s.bytes().filter(|b| b.is_ascii_digit()).count();
-                let letters = s.bytes().filter(|b| b.is_ascii_uppercase()).count();
-                let looks_date = s.len() == 10 && s.as_bytes().get(4) == Some(&b'-');
-                if digits >= 3
-                    && (letters > 0 || digits >= 6)
-                    && !looks_date
-                    && !s.starts_with("INV")
-                    && !s.starts_with("RF")
-                    && !overlaps(&taken, g.start(), g.end())
-                {
-                    e.transaction_id = Some(s.to_string());
-                    taken.push((g.start(), g.end()));
-                    break;
-                }
-            }
+        if cues & TXN_WORD == 0 {
+            return None;
         }
+        self.transaction_id_after_word(text, taken)
+    }
 
-        // Card last four.
-        if let Some(c) = self.last4.find(text).and_then(|m| self.last4.captures_at(text, m.start())) {
-            e.card_last4 = Some(c[1].to_string());
-        } else if let Some(c) = self.last4_mask.find(text).and_then(|m| self.last4_mask.captures_at(text, m.start())) {
-            let g = c.get(1).or_else(|| c.get(2)).expect("group");
-            e.card_last4 = Some(g.as_str().to_string());
-        } else if let Some(l4) = redacted_last4 {
-            e.card_last4 = Some(l4.to_string());
-        } else if let Some(c) = self.last4_card.find(text).and_then(|m| self.last4_card.captures_at(text, m.start())) {
+    /// An id after "transaction", "payment", "charge", "reference" or "order" that holds
+    /// enough digits and is not a date, an invoice or a case.
+    fn transaction_id_after_word(&self, text: &str, taken: &mut Vec<(usize, usize)>) -> Option<String> {
+        for m in self.txn_word.find_iter(text) {
+            let Some(c) = self.txn_word.captures_at(text, m.start()) else {
+                continue;
+            };
             let g = c.get(1).expect("group");
-            let next = text[g.end()..].chars().next();
-            if !matches!(next, Some('/' | '-' | '.' | ':')) {
-                e.card_last4 = Some(g.as_str().to_string());
+            let s = g.as_str().trim_end_matches('-');
+            let digits = s.bytes().filter(|b| b.is_ascii_digit()).count();
+            let letters = s.bytes().filter(|b| b.is_ascii_uppercase()).count();
+            let looks_date = s.len() == 10 && s.as_bytes().get(4) == Some(&b'-');
+            if digits >= 3
+                && (letters > 0 || digits >= 6)
+                && !looks_date
+                && !s.starts_with("INV")
+                && !s.starts_with("RF")
+                && !overlaps(taken, g.start(), g.end())
+            {
+                taken.push((g.start(), g.end()));
+                return Some(s.to_string());
             }
         }
+        None
+    }
 
-        // Money: the first amount with a currency; count distinct ones.
+    /// The card's last four digits: "ending in 4242" (in several languages), a masked
+    /// number, a removed card number's, or four digits after a card brand.
+    fn card_last4(&self, text: &str, cues: u32, redacted_last4: Option<&str>) -> Option<String> {
+        let may = |bit: u32| cues & bit != 0;
+        if let Some(c) =
+            may(LAST4).then(|| self.last4.find(text)).flatten().and_then(|m| self.last4.captures_at(text, m.start()))
+        {
+            return Some(c[1].to_string());
+        }
+        if let Some(c) = may(LAST4_MASK)
+            .then(|| self.last4_mask.find(text))
+            .flatten()
+            .and_then(|m| self.last4_mask.captures_at(text, m.start()))
+        {
+            let g = c.get(1).or_else(|| c.get(2)).expect("group");
+            return Some(g.as_str().to_string());
+        }
+        if let Some(l4) = redacted_last4 {
+            return Some(l4.to_string());
+        }
+        if !may(LAST4_CARD) {
+            return None;
+        }
+        let c = self.last4_card.find(text).and_then(|m| self.last4_card.captures_at(text, m.start()))?;
+        let g = c.get(1).expect("group");
+        let next = text[g.end()..].chars().next();
+        (!matches!(next, Some('/' | '-' | '.' | ':'))).then(|| g.as_str().to_string())
+    }
+
+    /// Money: the first amount with a currency (and its currency), else an amount after
+    /// "charged", "paid", …; returns how many distinct amounts with a currency were seen.
+    fn money(
+        &self,
+        text: &str,
+        default_currency: &str,
+        cues: u32,
+        taken: &[(usize, usize)],
+        e: &mut Entities,
+    ) -> usize {
         let mut found = false;
         let mut count = 0usize;
         let mut first_val: Option<String> = None;
-        for m in self.money.find_iter(text) {
+        let amounts = (cues & MONEY != 0).then(|| self.money.find_iter(text));
+        for m in amounts.into_iter().flatten() {
             let Some(c) = self.money.captures_at(text, m.start()) else {
                 continue;
             };
@@ -200,7 +341,7 @@ impl EntityExtractor {
                 (None, Some(n)) => (n, c.name("post").expect("post")),
                 _ => continue,
             };
-            if overlaps(&taken, num.start(), num.end()) {
+            if overlaps(taken, num.start(), num.end()) {
                 continue;
             }
             // "5105 1051" style leftovers or dates like 14/05 are never money.
@@ -220,30 +361,38 @@ impl EntityExtractor {
                 }
             }
         }
-        if !found {
-            for m in self.money_ctx.find_iter(text) {
-                let Some(c) = self.money_ctx.captures_at(text, m.start()) else {
-                    continue;
-                };
-                let n = c.name("n").expect("n");
-                if overlaps(&taken, n.start(), n.end()) {
-                    continue;
-                }
-                let rest = text[n.end()..].trim_start();
-                let next_word: String =
-                    rest.chars().take_while(|ch| ch.is_alphanumeric()).flat_map(char::to_lowercase).collect();
-                let after = text[n.end()..].chars().next();
-                if matches!(after, Some('/' | ':' | '%' | '-' | 'x' | 'X')) || is_non_money_unit(&next_word) {
-                    continue;
-                }
-                if let Some(a) = normalize_amount(n.as_str()) {
-                    e.amount = Some(a);
-                    count = 1;
-                    break;
-                }
+        if !found && cues & MONEY_CTX != 0 {
+            if let Some(a) = self.money_in_context(text, taken) {
+                e.amount = Some(a);
+                count = 1;
             }
         }
-        (e, count)
+        count
+    }
+
+    /// An amount without a currency right after "charged", "paid", "costs", … (in several
+    /// languages), unless a unit that is not money follows ("3 credits", "2 times").
+    fn money_in_context(&self, text: &str, taken: &[(usize, usize)]) -> Option<String> {
+        for m in self.money_ctx.find_iter(text) {
+            let Some(c) = self.money_ctx.captures_at(text, m.start()) else {
+                continue;
+            };
+            let n = c.name("n").expect("n");
+            if overlaps(taken, n.start(), n.end()) {
+                continue;
+            }
+            let rest = text[n.end()..].trim_start();
+            let next_word: String =
+                rest.chars().take_while(|ch| ch.is_alphanumeric()).flat_map(char::to_lowercase).collect();
+            let after = text[n.end()..].chars().next();
+            if matches!(after, Some('/' | ':' | '%' | '-' | 'x' | 'X')) || is_non_money_unit(&next_word) {
+                continue;
+            }
+            if let Some(a) = normalize_amount(n.as_str()) {
+                return Some(a);
+            }
+        }
+        None
     }
 }
 
@@ -380,6 +529,50 @@ fn currency_code(sym: &str, default_currency: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The cue check is exact only if no other non-ASCII letter reads as an ASCII one to a
+    /// case-insensitive regex.
+    #[test]
+    fn only_the_exotic_letters_match_ascii_letters_case_insensitively() {
+        let ascii_letter = Regex::new("(?i)^[a-z]$").expect("regex");
+        let found: Vec<char> = (0x80..=0x10FFFFu32)
+            .filter_map(char::from_u32)
+            .filter(|c| ascii_letter.is_match(c.encode_utf8(&mut [0; 4])))
+            .collect();
+        assert_eq!(found, EXOTIC_LETTERS);
+    }
+
+    /// With and without the cue check, every entity comes out the same (the checks only
+    /// skip regexes that cannot match).
+    #[test]
+    fn the_cues_skip_only_regexes_that_cannot_match() {
+        let x = EntityExtractor::new();
+        let texts = [
+            "invoice no. 2026-17 was charged twice, 49 EUR",
+            "Rechnung Nr. 88123 doppelt abgebucht",
+            "adyen psp 8835511210681071 failed",
+            "card ending in 4242 was billed $12.50",
+            "visa 4242 took 30 dollars",
+            "payment ref ABC12345 for order 99",
+            "card **** 1881, \u{17F}quare id sqpay77",
+            "Fr. 12.50 on 12/05, 3 credits",
+            "8MC585209K746392H charged 19,99 €",
+            "x4242 ... 5555",
+            "últimos 4 dígitos 1234, cobraron 20",
+        ];
+        for t in texts {
+            let lower = super::super::normalize::normalize(t);
+            let gated = x.extract(t, &lower, "USD", None);
+            let mut all = Entities::default();
+            let mut taken = Vec::new();
+            all.case_id = x.case_id(t, &lower, &mut taken);
+            all.invoice_id = x.invoice_id(t, &lower, u32::MAX, &mut taken);
+            all.transaction_id = x.transaction_id(t, &lower, u32::MAX, &mut taken);
+            all.card_last4 = x.card_last4(t, u32::MAX, None);
+            let count = x.money(t, "USD", u32::MAX, &taken, &mut all);
+            assert_eq!(gated, (all, count), "{t}");
+        }
+    }
 
     #[test]
     fn amounts_normalise() {

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::domain::intent::Intent;
+use crate::domain::intent::{Intent, UnknownIntent};
 
 use super::redact::contains_card_from;
 use super::Classifier;
@@ -194,34 +194,56 @@ fn decimal_key(s: &str) -> Option<(String, String)> {
 pub fn evaluate(jsonl: &str, classifier: &Classifier, default_currency: &str) -> EvalReport {
     let mut r = EvalReport::default();
     for (idx, line) in jsonl.lines().enumerate() {
-        let lineno = idx + 1;
         if line.trim().is_empty() {
             continue;
         }
-        let v: serde_json::Value = match serde_json::from_str(line) {
-            Ok(v) => v,
-            Err(e) => {
-                r.bad_lines.push((lineno, format!("invalid JSON: {e}")));
-                continue;
-            }
-        };
-        let Some(text) = v.get("text").and_then(|t| t.as_str()) else {
-            r.bad_lines.push((lineno, "missing string field `text`".into()));
-            continue;
-        };
-        let Some(intent_s) = v.get("intent").and_then(|t| t.as_str()) else {
-            r.bad_lines.push((lineno, "missing string field `intent`".into()));
-            continue;
-        };
-        let want: Intent = match intent_s.parse() {
-            Ok(i) => i,
-            Err(e) => {
-                r.bad_lines.push((lineno, format!("{e}")));
-                continue;
-            }
-        };
-        let mut expected: BTreeMap<String, String> = BTreeMap::new();
-        match v.get("entities") {
+        match Gold::parse(line) {
+            Ok(gold) => r.record(&gold, &classifier.classify(&gold.text, default_currency)),
+            Err(why) => r.bad_lines.push((idx + 1, why.to_string())),
+        }
+    }
+    r
+}
+
+/// Why a line of an evaluation file cannot be evaluated.
+#[derive(Debug, thiserror::Error)]
+enum BadLine {
+    #[error("invalid JSON: {0}")]
+    Json(serde_json::Error),
+    #[error("missing string field `{0}`")]
+    Missing(&'static str),
+    #[error("{0}")]
+    Intent(UnknownIntent),
+    #[error("entity values must be strings")]
+    EntityValue,
+    #[error("`entities` must be an object")]
+    Entities,
+}
+
+/// One labelled line: the text, the intent and entities wanted, the language if given.
+struct Gold {
+    text: String,
+    intent: Intent,
+    entities: BTreeMap<String, String>,
+    lang: Option<String>,
+}
+
+impl Gold {
+    /// Reads one JSON line (`text`, `intent`, optional `entities` and `lang`).
+    fn parse(line: &str) -> Result<Gold, BadLine> {
+        let v: serde_json::Value = serde_json::from_str(line).map_err(BadLine::Json)?;
+        let text = v.get("text").and_then(|t| t.as_str()).ok_or(BadLine::Missing("text"))?;
+        let intent_s = v.get("intent").and_then(|t| t.as_str()).ok_or(BadLine::Missing("intent"))?;
+        let intent: Intent = intent_s.parse().map_err(BadLine::Intent)?;
+        let entities = Gold::entities(v.get("entities"))?;
+        let lang = v.get("lang").and_then(|l| l.as_str()).map(str::to_string);
+        Ok(Gold { text: text.to_string(), intent, entities, lang })
+    }
+
+    /// The wanted entities: strings (numbers read as their text); null values are absent.
+    fn entities(v: Option<&serde_json::Value>) -> Result<BTreeMap<String, String>, BadLine> {
+        let mut expected = BTreeMap::new();
+        match v {
             None | Some(serde_json::Value::Null) => {}
             Some(serde_json::Value::Object(map)) => {
                 let mut ok = true;
@@ -238,69 +260,75 @@ pub fn evaluate(jsonl: &str, classifier: &Classifier, default_currency: &str) ->
                     }
                 }
                 if !ok {
-                    r.bad_lines.push((lineno, "entity values must be strings".into()));
-                    continue;
+                    return Err(BadLine::EntityValue);
                 }
             }
-            Some(_) => {
-                r.bad_lines.push((lineno, "`entities` must be an object".into()));
-                continue;
-            }
+            Some(_) => return Err(BadLine::Entities),
         }
+        Ok(expected)
+    }
+}
 
-        let c = classifier.classify(text, default_currency);
-        r.messages += 1;
+impl EvalReport {
+    /// Counts one classified message against its line.
+    fn record(&mut self, gold: &Gold, c: &super::Classification) {
+        let (text, want) = (gold.text.as_str(), gold.intent);
+        self.messages += 1;
         let ok = c.intent == want;
         if ok {
-            r.intent_correct += 1;
+            self.intent_correct += 1;
         } else {
-            r.confusions.push((text.to_string(), want, c.intent));
+            self.confusions.push((text.to_string(), want, c.intent));
         }
-        r.outcomes.push((want, c.intent));
-        r.calibration.push((c.confidence, ok));
+        self.outcomes.push((want, c.intent));
+        self.calibration.push((c.confidence, ok));
         if c.confidence < super::ASK_BELOW {
-            r.unsure.0 += 1;
-            r.unsure.1 += usize::from(ok);
+            self.unsure.0 += 1;
+            self.unsure.1 += usize::from(ok);
         }
-        let gold_lang = v.get("lang").and_then(|l| l.as_str());
+        let gold_lang = gold.lang.as_deref();
         if let Some(l) = gold_lang {
-            r.lang_id.0 += 1;
-            r.lang_id.1 += usize::from(c.lang.code() == l);
+            self.lang_id.0 += 1;
+            self.lang_id.1 += usize::from(c.lang.code() == l);
         }
-        let e = r.by_lang.entry(gold_lang.unwrap_or(c.lang.code()).to_string()).or_default();
+        let e = self.by_lang.entry(gold_lang.unwrap_or(c.lang.code()).to_string()).or_default();
         e.0 += 1;
         e.1 += usize::from(ok);
-        let mut got: BTreeMap<&str, &str> = BTreeMap::new();
-        for (k, val) in c.entities.iter() {
-            got.insert(k, val);
-        }
-        for (k, val) in &got {
-            match expected.get(*k) {
-                Some(w) if value_eq(k, w, val) => r.entity_tp += 1,
-                w => {
-                    r.entity_fp += 1;
-                    r.entity_errors.push((text.to_string(), k.to_string(), w.cloned(), Some(val.to_string())));
-                }
-            }
-        }
-        for (k, w) in &expected {
-            let matched = got.get(k.as_str()).is_some_and(|g| value_eq(k, w, g));
-            if !matched {
-                r.entity_fn += 1;
-                if !got.contains_key(k.as_str()) {
-                    r.entity_errors.push((text.to_string(), k.clone(), Some(w.clone()), None));
-                }
-            }
-        }
+        self.compare_entities(text, &gold.entities, &c.entities);
         // Leak check: entity values and the redacted text.
         let redacted = super::redact_card_numbers(text);
         let leak =
             c.entities.iter().any(|(_, v)| contains_card_from(text, v)) || contains_card_from(text, &redacted.text);
         if leak {
-            r.card_leaks += 1;
+            self.card_leaks += 1;
         }
     }
-    r
+
+    /// Counts the entities found against those wanted (true and false positives, misses).
+    fn compare_entities(&mut self, text: &str, expected: &BTreeMap<String, String>, found: &super::Entities) {
+        let mut got: BTreeMap<&str, &str> = BTreeMap::new();
+        for (k, val) in found.iter() {
+            got.insert(k, val);
+        }
+        for (k, val) in &got {
+            match expected.get(*k) {
+                Some(w) if value_eq(k, w, val) => self.entity_tp += 1,
+                w => {
+                    self.entity_fp += 1;
+                    self.entity_errors.push((text.to_string(), k.to_string(), w.cloned(), Some(val.to_string())));
+                }
+            }
+        }
+        for (k, w) in expected {
+            let matched = got.get(k.as_str()).is_some_and(|g| value_eq(k, w, g));
+            if !matched {
+                self.entity_fn += 1;
+                if !got.contains_key(k.as_str()) {
+                    self.entity_errors.push((text.to_string(), k.clone(), Some(w.clone()), None));
+                }
+            }
+        }
+    }
 }
 
 /// A labelled line for training: text, intent and (if given) language.

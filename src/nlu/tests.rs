@@ -508,7 +508,7 @@ fn fullwidth_digits_are_found_by_their_bytes() {
     let by_chars = |t: &str| t.contains(|c: char| ('\u{FF10}'..='\u{FF19}').contains(&c));
     for t in ["", "abc 123", "金额５０", "０", "９x", "\u{FF0F}\u{FF1A}", "ｚ", "charged ＄4", "\u{EFBC}", "€ é 字"]
     {
-        assert_eq!(super::has_fullwidth_digit(t), by_chars(t), "{t:?}");
+        assert_eq!(super::rules::has_fullwidth_digit(t), by_chars(t), "{t:?}");
     }
     let c = super::classifier();
     assert_eq!(c.classify("charged ４９ EUR twice", "USD").entities.amount.as_deref(), Some("49"));

@@ -244,6 +244,58 @@ fn classify_handles_crlf_and_a_last_line_without_newline() {
     assert_eq!(lines[1]["intent"], "wallet_balance");
 }
 
+/// Runs `cmd` with standard output a pipe whose reading end is closed before the command
+/// writes: `paydesk … | head` after `head` has gone.
+fn with_closed_stdout(mut cmd: Command, input: &[u8]) -> Output {
+    let mut child =
+        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn paydesk");
+    drop(child.stdout.take());
+    let mut stdin = child.stdin.take().expect("stdin");
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let out = child.wait_with_output().expect("wait for paydesk");
+    writer.join().expect("stdin writer");
+    out
+}
+
+/// Every subcommand that prints a lot, writing to a reader that went away, ends quietly:
+/// no panic ("failed printing to stdout"), exit code 141 as if SIGPIPE had ended it.
+#[test]
+fn a_reader_that_went_away_ends_the_output_quietly() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let transcript = dir.path().join("t.jsonl");
+    let generated = bin().args(["gen-transcript", "--events", "1500"]).output().expect("run gen-transcript");
+    assert_eq!(generated.status.code(), Some(0));
+    std::fs::write(&transcript, &generated.stdout).expect("write transcript");
+    let heldout = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/nlu_heldout3.jsonl");
+    let command = |args: &[&str]| {
+        let mut c = bin();
+        c.args(args);
+        c
+    };
+    let mut eval = command(&["classify", "--eval"]);
+    eval.arg(&heldout);
+    let mut replay = command(&["replay"]);
+    replay.arg(&transcript);
+    let lines = "I was charged twice for the same order\n".repeat(20_000).into_bytes();
+    let runs = [
+        ("classify --eval", eval, Vec::new()),
+        ("classify", command(&["classify"]), lines),
+        ("gen-transcript", command(&["gen-transcript", "--events", "20000"]), Vec::new()),
+        ("replay", replay, Vec::new()),
+        ("bench classify", command(&["bench", "classify", "--rounds", "1"]), Vec::new()),
+    ];
+    for (name, cmd, input) in runs {
+        let out = with_closed_stdout(cmd, &input);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+        assert!(!stderr.contains("paydesk: "), "{name} reports an error: {stderr}");
+        assert_eq!(out.status.code(), Some(141), "{name}: {stderr}");
+    }
+}
+
 fn check_config(toml: &str) -> Output {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("bad-bot.toml");

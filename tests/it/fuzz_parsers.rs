@@ -95,7 +95,8 @@ proptest! {
 /// overflowed `now - t` (a panic with overflow checks, a wrapped age without them).
 #[test]
 fn fuzz_stripe_timestamp_far_from_now_is_stale_not_a_panic() {
-    use paydesk::adapters::http::webhooks::{stripe_signature, verify_stripe, Rejected};
+    use paydesk::adapters::payments::stripe::webhook::{signature as stripe_signature, verify as verify_stripe};
+    use paydesk::adapters::payments::webhook::Rejected;
     use paydesk::config::Secret;
     let body = b"{}";
     for (t, now) in [(i64::MIN, 1_700_000_000), (i64::MAX, -1), (-1, i64::MAX), (i64::MIN, i64::MAX)] {
@@ -133,7 +134,7 @@ fn fuzz_link_needs_a_user_name() {
 /// event with an empty id — the key deliveries are deduplicated by.
 #[test]
 fn fuzz_mollie_items_without_an_id_give_no_event() {
-    use paydesk::adapters::http::webhooks::mollie_events;
+    use paydesk::adapters::payments::mollie::webhook::events as mollie_events;
     let payment =
         serde_json::json!({"id": "tr_3", "_embedded": {"chargebacks": [{}], "refunds": [{"status": "refunded"}]}});
     assert_eq!(mollie_events(&payment), vec![]);

@@ -153,3 +153,161 @@ fn the_reply_language_is_right_on_the_held_out_messages() {
     assert!(picked * 100 >= total * 95, "a language was picked for {picked} of {total}");
     assert!(spanish_picked * 100 >= spanish * 90, "Spanish picked for {spanish_picked} of {spanish}");
 }
+
+/// A customer's own commands (`/wallet`, `/help`, `/ticket`) are answered in their
+/// language; an English-speaking customer reads what paydesk always said, and staff read
+/// English whatever language a customer speaks.
+#[tokio::test]
+async fn a_customers_own_commands_are_answered_in_their_language() {
+    for backend in backends() {
+        for spanish in [true, false] {
+            let bot = bot(&backend, |_| {}).await;
+            let opening = if spanish {
+                "Quiero un reembolso del cargo ch_1, por favor"
+            } else {
+                "I want a refund of charge ch_1, please"
+            };
+            bot.say("ana", opening, 0).await;
+            let before = bot.said().await.len();
+            for (i, command) in
+                ["/wallet", "/help", "/ticket RF-000001", "/ticket RF-000009", "/wallet buy 5"].iter().enumerate()
+            {
+                bot.say("ana", command, 10 * (i as i64 + 1)).await;
+            }
+            let said = bot.said().await.split_off(before);
+            assert_eq!(said.len(), 5, "{said:#?}");
+            let card = &said[2];
+            if spanish {
+                assert!(said[0].starts_with("El saldo del monedero de acct-1 es "), "{said:#?}");
+                assert_eq!(
+                    said[1],
+                    "Comandos:\n/wallet [cuenta]  (clientes: la suya)\n/wallet buy <créditos>\n/ticket <id-de-caso>  (clientes: los suyos)\n/help"
+                );
+                assert!(card.starts_with("RF-000001 — "), "{card}");
+                for line in
+                    ["\ncuenta acct-1, cliente ana", "\ncobro ch_1 — 1200.00 USD del ", "\nabierto el ", "\nhistorial:"]
+                {
+                    assert!(card.contains(line), "{line:?} in {card}");
+                }
+                assert_eq!(said[3], "No encuentro el caso RF-000009.");
+                assert!(said[4].starts_with("Has comprado 5 créditos: "), "{said:#?}");
+            } else {
+                assert!(said[0].starts_with("The wallet balance of acct-1 is "), "{said:#?}");
+                assert_eq!(
+                    said[1],
+                    "Commands:\n/wallet [account]  (customers: their own)\n/wallet buy <credits>\n/ticket <case-id>  (customers: their own)\n/help"
+                );
+                assert!(card.starts_with("RF-000001 — "), "{card}");
+                for line in
+                    ["\naccount acct-1, customer ana", "\ncharge ch_1 — 1200.00 USD on ", "\nopened ", "\nhistory:"]
+                {
+                    assert!(card.contains(line), "{line:?} in {card}");
+                }
+                assert_eq!(said[3], "I can't find a case RF-000009.");
+                assert!(said[4].starts_with("Bought 5 credits: "), "{said:#?}");
+            }
+            // Staff read English, their card with every step and who took it.
+            bot.say("bo", "/ticket RF-000001", 100).await;
+            bot.say("bo", "/help", 110).await;
+            let said = bot.said().await;
+            let n = said.len();
+            assert!(
+                said[n - 2].contains("\naccount acct-1, customer ana") && said[n - 2].contains("\nhistory:"),
+                "{said:#?}"
+            );
+            assert!(said[n - 1].starts_with("Commands:\n/refund "), "{said:#?}");
+        }
+    }
+}
+
+/// Credits bought on a provider's page: the answer to `/wallet buy`, the link, and the
+/// private messages for paid, expired and failed are in the customer's language; so is an
+/// auto-recharge through the provider that cannot charge a card.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn credits_bought_on_a_providers_page_are_told_in_the_customers_language() {
+    use crate::providers_support::{engine_with, outbox, seed_charge, t, Fake, Kind};
+    use paydesk::app::engine::{EngineConfig, PurchaseUpdate, WalletSettings};
+    use paydesk::app::ports::{PurchaseState, Taken};
+    use paydesk::domain::billing::{Account, AutoRecharge};
+    use paydesk::domain::ids::AccountId;
+    use paydesk::domain::money::Currency;
+    const START: &str = "2026-04-01T10:00:00Z";
+    for backend in backends() {
+        for spanish in [true, false] {
+            let fake = Fake::start(Kind::Stripe, &[]).await;
+            let db = fresh_db(&backend).await;
+            let wallet = WalletSettings {
+                provider: "stripe".into(),
+                return_url: Some("https://paydesk.example.com/paid".into()),
+                webhook_url: None,
+            };
+            let (engine, clock, _providers) =
+                engine_with(&fake, &db.url, EngineConfig { wallet, ..EngineConfig::default() }).await;
+            seed_charge(&engine, Kind::Stripe, START, Currency::USD, "49.00").await;
+            clock.set(t(START));
+            fake.set_now(t(START));
+            let say = |text: &str, at: &str| {
+                let ev = Event::Message { actor: Actor::known("ana"), text: text.into(), channel: "support".into() };
+                let (engine, at) = (engine.clone(), t(at));
+                async move { engine.handle(ev, at, None).await.unwrap() }
+            };
+            let update = |n: usize, state: PurchaseState| {
+                let page = fake.pages()[n].id.clone();
+                let u = PurchaseUpdate {
+                    provider: "stripe".into(),
+                    event_id: format!("evt_{n}"),
+                    provider_ref: page,
+                    reference: None,
+                    state,
+                };
+                let engine = engine.clone();
+                async move { engine.purchase_update(&u, t("2026-04-01T10:30:00Z")).await.unwrap() }
+            };
+            say(if spanish { "Hola" } else { "Hello" }, "2026-04-01T10:01:00Z").await;
+            let before = outbox(&engine).await.len();
+            say("/wallet buy 10", "2026-04-01T10:05:00Z").await;
+            say("/wallet buy 5", "2026-04-01T10:06:00Z").await;
+            say("/wallet buy 3", "2026-04-01T10:07:00Z").await;
+            assert_eq!(fake.pages().len(), 3);
+            let taken = Taken { amount: "20.60".parse().unwrap(), currency: "USD".into() };
+            let paid = PurchaseState::Paid { payment_ref: "pi_lang".into(), taken: Some(taken), saved: None };
+            update(0, paid).await;
+            update(1, PurchaseState::Expired).await;
+            update(2, PurchaseState::Failed("card_declined".into())).await;
+            // Auto-recharge through the provider, with no card saved: nothing is bought, said.
+            let below = "100.00".parse().unwrap();
+            let acct = Account {
+                id: AccountId::new("acct-1"),
+                currency: Currency::USD,
+                auto_recharge: Some(AutoRecharge { below, credits: 10 }),
+            };
+            engine.seed_account(&acct, None, t("2026-04-01T10:40:00Z")).await.unwrap();
+            let usage = Event::Usage { account: acct.id.clone(), conversations: 1 };
+            engine.handle(usage, t("2026-04-01T10:41:00Z"), None).await.unwrap();
+            let out = outbox(&engine).await.split_off(before);
+            let to_ana: Vec<&String> = out.iter().filter(|l| l.contains(r#""to":"ana""#)).collect();
+            let expected: [&str; 6] = if spanish {
+                [
+                    "Para comprar 10 créditos (20.00 USD más una comisión de plataforma de 0.60 USD: 20.60 USD) pagas en la página de pago de Stripe",
+                    "Paga 20.60 USD por 10 créditos en la página de Stripe: https://",
+                    "Pago recibido: has comprado 10 créditos, se añadieron 20.00 USD a tu monedero",
+                    "Tu compra de 5 créditos no se completó: el enlace de pago caducó antes de que se pagara.",
+                    "Tu compra de 3 créditos no se completó: el pago no se llegó a realizar (card_declined).",
+                    "pero no hay ninguna tarjeta guardada en Stripe a la que cobrar, así que no se cobró nada",
+                ]
+            } else {
+                [
+                    "To buy 10 credits (20.00 USD plus a 0.60 USD platform fee: 20.60 USD) you pay on Stripe's own payment page",
+                    "Pay 20.60 USD for 10 credits on Stripe's page: https://",
+                    "Payment received: 10 credits bought, 20.00 USD added to your wallet",
+                    "Your purchase of 5 credits was not completed: the payment link expired before it was paid.",
+                    "Your purchase of 3 credits was not completed: the payment did not go through (card_declined).",
+                    "but there is no card saved with Stripe to charge, so nothing was charged",
+                ]
+            };
+            for text in expected {
+                assert!(to_ana.iter().any(|l| l.contains(text)), "{text:?} not in {to_ana:#?}");
+            }
+        }
+    }
+}

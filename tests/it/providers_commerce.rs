@@ -11,8 +11,9 @@ use crate::providers_support::t;
 use crate::providers_support::woocommerce::{
     engine_on, refund_and_approve, seed_order, seed_people, Answer, WooFake, ORDER, WEBHOOK_SECRET,
 };
-use paydesk::adapters::http::webhooks::{self, woocommerce_signature, WebhookState};
+use paydesk::adapters::http::webhooks::{self, WebhookState};
 use paydesk::adapters::payments::currency::exponent;
+use paydesk::adapters::payments::woocommerce::webhook::signature as woocommerce_signature;
 use paydesk::app::reconcile::{compare, parse_charges_in, parse_refunds_in};
 use paydesk::config::Secret;
 use paydesk::domain::approvals::{Refund, RefundStatus};

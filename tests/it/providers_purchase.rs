@@ -8,7 +8,8 @@ use crate::common;
 use crate::providers_support;
 
 use crate::providers_support::{currency, engine_with, outbox, seed_charge, t, Fake, Kind};
-use paydesk::adapters::http::webhooks::{self, stripe_signature, WebhookState};
+use paydesk::adapters::http::webhooks::{self, WebhookState};
+use paydesk::adapters::payments::stripe::webhook::signature as stripe_signature;
 use paydesk::app::engine::{Actor, EngineConfig, Event, WalletSettings};
 use paydesk::config::Secret;
 use paydesk::domain::ids::{AccountId, ChargeId};
@@ -109,7 +110,7 @@ impl Rig {
         let body = serde_json::to_vec(&json!({"merchant_id": "ML8FAKEMERCHANT", "type": "payment.updated", "event_id": event_id,
             "created_at": "2026-04-01T10:10:00Z", "data": {"type": "payment", "id": payment["id"], "object": {"payment": payment}}}))
         .unwrap();
-        let sig = paydesk::adapters::http::webhooks::square_signature(&Secret::new(key), SQUARE_URL, &body);
+        let sig = paydesk::adapters::payments::square::webhook::signature(&Secret::new(key), SQUARE_URL, &body);
         self.post("/webhooks/square", &[("x-square-hmacsha256-signature", sig)], &body).await
     }
 

@@ -5,8 +5,10 @@ use crate::common;
 use crate::providers_support;
 
 use crate::providers_support::{engine_on, request_and_approve, t, Answer, Fake, Kind};
-use paydesk::adapters::http::webhooks::{self, square_signature, stripe_signature, WebhookState};
+use paydesk::adapters::http::webhooks::{self, WebhookState};
 use paydesk::adapters::payments::adyen::notification_hmac;
+use paydesk::adapters::payments::square::webhook::signature as square_signature;
+use paydesk::adapters::payments::stripe::webhook::signature as stripe_signature;
 use paydesk::config::Secret;
 use paydesk::domain::approvals::RefundStatus;
 use paydesk::domain::ids::ChargeId;
@@ -364,7 +366,7 @@ async fn braintree_disputes_match_legacy_and_graphql_ids() {
     for backend in common::backends() {
         let rig = rig_on(&backend, Kind::Braintree, Answer::Ok).await;
         // The seeded charge is stored as a GraphQL id: base64("transaction_9kj2xq").
-        assert_eq!(Kind::Braintree.charge_id(), webhooks::braintree_graphql_id("9kj2xq"));
+        assert_eq!(Kind::Braintree.charge_id(), paydesk::adapters::payments::braintree::webhook::graphql_id("9kj2xq"));
         let xml = |kind: &str, id: &str| {
             format!(
                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?><notification><kind>{kind}</kind><timestamp type=\"datetime\">2026-04-01T11:29:00Z</timestamp>\

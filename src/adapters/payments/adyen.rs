@@ -5,6 +5,8 @@
 //! API for a refund, so a pending one stays pending until that webhook. Shapes from
 //! `adyen-CheckoutService-v72.json`.
 
+pub mod webhook;
+
 use super::api::{
     percent_encode, refund, status_error, str_field, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind,
 };

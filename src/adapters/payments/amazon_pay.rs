@@ -328,6 +328,23 @@ impl ProviderApi for AmazonPay {
     }
 }
 
+/// `GET /v2/refunds/{id}`: the refund an instant payment notification names (its state,
+/// not the notification's, is the event).
+pub fn refund_request(id: &str) -> ApiRequest {
+    ApiRequest::get(format!("/v2/refunds/{}", percent_encode(id)))
+}
+
+/// The refund as `refund_request` read it.
+pub fn fetched_refund(resp: &ApiResponse) -> Result<ProviderRefund, ConnectorError> {
+    if resp.is_success() {
+        resp.json()
+            .ok_or_else(|| ConnectorError::Transient("amazon_pay: the refund is not JSON".into()))
+            .and_then(|v| parse_object(&v))
+    } else {
+        Err(status_error("amazon_pay", resp, ""))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

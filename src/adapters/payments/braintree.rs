@@ -5,6 +5,8 @@
 //! read with `node(id:)`. GraphQL errors come with HTTP 200 and
 //! `errors[].extensions.errorClass`.
 
+pub mod webhook;
+
 use super::api::{refund, status_error, str_field, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind};
 use super::currency::Exception;
 use crate::app::ports::{ConnectorError, ProviderRefund, ProviderStatus, RefundCall};

@@ -1,5 +1,5 @@
 //! Payment connectors. Each provider module builds requests and reads answers (pure,
-//! `api::ProviderApi`); `executor` owns HTTP for all of them; `setup` builds them from
+//! `api::ProviderApi`) and its webhooks (`<provider>::webhook`, sharing `webhook`); `executor` owns HTTP for all of them; `setup` builds them from
 //! `[providers.*]` and the environment. The built-in `sandbox` pays from its own books,
 //! deterministically.
 
@@ -18,4 +18,5 @@ pub mod setup;
 pub mod shopify;
 pub mod square;
 pub mod stripe;
+pub mod webhook;
 pub mod woocommerce;

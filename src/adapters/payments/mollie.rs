@@ -4,6 +4,8 @@
 //! `GET /v2/payments/{tr}/refunds/{re}` or list the payment's refunds and match our key.
 //! Errors are `application/hal+json` `{status, title, detail, field}`.
 
+pub mod webhook;
+
 use super::api::{
     percent_encode, refund, status_error, str_field, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind,
 };

@@ -12,6 +12,8 @@
 //! /v2/checkout/orders/{id}/capture` (its own request id) takes the money;
 //! `GET /v2/checkout/orders/{id}` reads the order when an answer is lost.
 
+pub mod webhook;
+
 use super::api::{
     percent_encode, refund, status_error, str_field, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind,
 };

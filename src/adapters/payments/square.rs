@@ -9,6 +9,8 @@
 //! Square makes for it; paid when `payment.updated` reports a COMPLETED payment of that
 //! order, or when `GET /v2/orders/{order_id}` shows its tender.
 
+pub mod webhook;
+
 use super::api::{
     percent_encode, refund, status_error, str_field, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind,
 };

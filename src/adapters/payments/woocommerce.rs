@@ -17,6 +17,8 @@
 //! 500 is therefore not always "maybe made". The refusal of an amount is final; any other
 //! 500 is treated as unknown and asked about before a retry.
 
+pub mod webhook;
+
 use super::api::{
     percent_encode, refund, status_error, str_field, ApiRequest, ApiResponse, Body, ProviderApi, ProviderKind,
 };

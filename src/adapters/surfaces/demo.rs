@@ -65,9 +65,18 @@ ch_demo_big (600 EUR: two leads), ch_demo_yen (JPY yearly plan).
 Console commands: /as USER, /react REF|approval:CASE EMOJI, /unreact …, /usage ACCOUNT N,
 /tick [73h] (move the console clock on: approvals expire after 72h), /dm TEXT, /quit";
 
+/// Seeds the demo's accounts, users, charges and subscriptions, dated relative to `now`.
 pub async fn seed(engine: &Engine, now: DateTime<Utc>) -> EngineResult<()> {
-    let h = Duration::hours;
-    let days = Duration::days;
+    seed_accounts(engine, now).await?;
+    seed_users(engine, now).await?;
+    for c in &demo_charges(now) {
+        engine.seed_charge(c, now).await?;
+    }
+    seed_subscriptions(engine, now).await
+}
+
+/// The customers' accounts, with their wallets and auto-recharge.
+async fn seed_accounts(engine: &Engine, now: DateTime<Utc>) -> EngineResult<()> {
     let accounts = [
         ("acct-ana", "USD", Some("4.00"), Some(AutoRecharge { below: d("1.00"), credits: 10 })),
         ("acct-raj", "USD", None, None),
@@ -78,6 +87,11 @@ pub async fn seed(engine: &Engine, now: DateTime<Utc>) -> EngineResult<()> {
         let a = Account { id: AccountId::new(id), currency: cur(code), auto_recharge: auto };
         engine.seed_account(&a, wallet.map(d), now).await?;
     }
+    Ok(())
+}
+
+/// The customers and the staff (one agent, three leads).
+async fn seed_users(engine: &Engine, now: DateTime<Utc>) -> EngineResult<()> {
     let users: [(&str, &[Role], Option<&str>); 8] = [
         ("ana", &[Role::Customer], Some("acct-ana")),
         ("raj", &[Role::Customer], Some("acct-raj")),
@@ -92,147 +106,45 @@ pub async fn seed(engine: &Engine, now: DateTime<Utc>) -> EngineResult<()> {
         let roles: Roles = roles.iter().copied().collect();
         engine.seed_user(&User { id: UserId::new(id), roles, account: account.map(AccountId::new) }, now).await?;
     }
-    let dup_at = now - h(2);
-    let mut charges = vec![
-        charge(
-            "ch_demo_dup1",
-            "acct-ana",
-            "49.00",
-            "USD",
-            dup_at,
-            ChargeKind::Product,
-            "Campaign API credits pack",
-            "0",
-            "4242",
-        ),
-        charge(
-            "ch_demo_dup2",
-            "acct-ana",
-            "49.00",
-            "USD",
-            dup_at + Duration::minutes(3),
-            ChargeKind::Product,
-            "Campaign API credits pack",
-            "0",
-            "4242",
-        ),
-        charge(
-            "ch_demo_addon",
-            "acct-ana",
-            "30.00",
-            "USD",
-            now - days(5),
-            ChargeKind::Product,
-            "Templates add-on",
-            "0",
-            "4242",
-        ),
-        charge(
-            "ch_demo_pack",
-            "acct-ana",
-            "12.00",
-            "USD",
-            now - days(40),
-            ChargeKind::Product,
-            "Report export",
-            "0",
-            "4242",
-        ),
-        charge(
-            "ch_demo_old",
-            "acct-ana",
-            "15.00",
-            "USD",
-            now - days(200),
-            ChargeKind::Product,
-            "Extra seats",
-            "0",
-            "4242",
-        ),
-        charge(
-            "ch_demo_credits",
-            "acct-ana",
-            "10.30",
-            "USD",
-            now - days(3),
-            ChargeKind::Credits,
-            "5 IM credits",
-            "0.30",
-            "4242",
-        ),
-        charge(
-            "ch_demo_yearly",
-            "acct-raj",
-            "120.00",
-            "USD",
-            now - days(40),
-            ChargeKind::Subscription,
-            "SIP trunk, yearly",
-            "0",
-            "5100",
-        ),
-        charge(
-            "ch_demo_monthly",
-            "acct-raj",
-            "9.00",
-            "USD",
-            now - days(20),
-            ChargeKind::Subscription,
-            "Inbox, monthly",
-            "0",
-            "5100",
-        ),
-        charge(
-            "ch_demo_disputed",
-            "acct-raj",
-            "25.00",
-            "USD",
-            now - days(6),
-            ChargeKind::Product,
-            "Number porting",
-            "0",
-            "5100",
-        ),
-        charge(
-            "ch_demo_big",
-            "acct-eve",
-            "600.00",
-            "EUR",
-            now - days(2),
-            ChargeKind::Product,
-            "Annual onboarding package",
-            "0",
-            "1881",
-        ),
-        charge(
-            "ch_demo_yen",
-            "acct-ken",
-            "10000",
-            "JPY",
-            now - days(20),
-            ChargeKind::Subscription,
-            "Voice plan, yearly",
-            "0",
-            "0005",
-        ),
+    Ok(())
+}
+
+/// The charges `DEMO_GUIDE` names: one per policy rule (a duplicate, in and out of the
+/// refund windows, credits, plans, a chargeback, a two-lead amount, yen, a wallet top-up).
+fn demo_charges(now: DateTime<Utc>) -> Vec<Charge> {
+    use ChargeKind::{Credits, Product, Subscription};
+    let (h, m, days) = (Duration::hours, Duration::minutes, Duration::days);
+    // (id, account, amount, currency, how long ago, kind, description, fee, card's last 4)
+    let table = [
+        ("ch_demo_dup1", "acct-ana", "49.00", "USD", h(2), Product, "Campaign API credits pack", "0", "4242"),
+        ("ch_demo_dup2", "acct-ana", "49.00", "USD", h(2) - m(3), Product, "Campaign API credits pack", "0", "4242"),
+        ("ch_demo_addon", "acct-ana", "30.00", "USD", days(5), Product, "Templates add-on", "0", "4242"),
+        ("ch_demo_pack", "acct-ana", "12.00", "USD", days(40), Product, "Report export", "0", "4242"),
+        ("ch_demo_old", "acct-ana", "15.00", "USD", days(200), Product, "Extra seats", "0", "4242"),
+        ("ch_demo_credits", "acct-ana", "10.30", "USD", days(3), Credits, "5 IM credits", "0.30", "4242"),
+        ("ch_demo_yearly", "acct-raj", "120.00", "USD", days(40), Subscription, "SIP trunk, yearly", "0", "5100"),
+        ("ch_demo_monthly", "acct-raj", "9.00", "USD", days(20), Subscription, "Inbox, monthly", "0", "5100"),
+        ("ch_demo_disputed", "acct-raj", "25.00", "USD", days(6), Product, "Number porting", "0", "5100"),
+        ("ch_demo_big", "acct-eve", "600.00", "EUR", days(2), Product, "Annual onboarding package", "0", "1881"),
+        ("ch_demo_yen", "acct-ken", "10000", "JPY", days(20), Subscription, "Voice plan, yearly", "0", "0005"),
+        ("ch_demo_wallet", "acct-ana", "20.60", "USD", days(20), Credits, "10 IM credits", "0.60", "0005"),
     ];
-    let mut wallet_charge = charge(
-        "ch_demo_wallet",
-        "acct-ana",
-        "20.60",
-        "USD",
-        now - days(20),
-        ChargeKind::Credits,
-        "10 IM credits",
-        "0.60",
-        "0005",
-    );
-    wallet_charge.wallet_selected = true;
-    charges.push(wallet_charge);
-    charges[8].disputed = true;
-    for c in &charges {
-        engine.seed_charge(c, now).await?;
+    let mut charges: Vec<Charge> = table
+        .into_iter()
+        .map(|(id, account, amount, currency, ago, kind, desc, fee, last4)| {
+            charge(id, account, amount, currency, now - ago, kind, desc, fee, last4)
+        })
+        .collect();
+    for c in &mut charges {
+        c.wallet_selected = c.id.as_str() == "ch_demo_wallet";
+        c.disputed = c.id.as_str() == "ch_demo_disputed";
     }
+    charges
+}
+
+/// The plans: Raj's yearly and monthly, Ken's yearly in yen.
+async fn seed_subscriptions(engine: &Engine, now: DateTime<Utc>) -> EngineResult<()> {
+    let days = Duration::days;
     let subs = [
         ("sub-raj-yearly", "acct-raj", "ch_demo_yearly", 12, days(40)),
         ("sub-raj-monthly", "acct-raj", "ch_demo_monthly", 1, days(20)),

@@ -10,6 +10,7 @@ mod provider;
 mod purchase;
 mod runner;
 mod staff;
+mod wallet;
 mod work;
 
 use super::ports::{PaymentConnector, Store, StoreError, User};

@@ -3,10 +3,10 @@
 //! one transaction; webhook events are recorded by (provider, event id) in the same
 //! transaction as the change, so a repeated delivery changes nothing.
 
-use super::work::refund_words;
+use super::work::{refund_words, Work};
 use super::{no_nul, Engine, EngineResult};
 use crate::app::ports::{ProviderStatus, User};
-use crate::domain::approvals::RefundStatus;
+use crate::domain::approvals::{Refund, RefundStatus};
 use crate::domain::audit::AuditAction;
 use crate::domain::billing::{Account, Charge};
 use crate::domain::ids::{ChargeId, UserId};
@@ -68,14 +68,7 @@ impl Engine {
 
     async fn provider_refund_update_once(&self, u: &RefundUpdate, at: DateTime<Utc>) -> EngineResult<WebhookOutcome> {
         let mut w = self.work(at).await?;
-        let mut refund = match w.tx.refund_by_provider_ref(&u.provider, &u.provider_ref).await? {
-            Some(r) => Some(r),
-            None => match &u.idempotency_key {
-                Some(k) => w.tx.refund_by_key(k).await?.filter(|r| r.provider == u.provider),
-                None => None,
-            },
-        };
-        let Some(refund) = refund.as_mut() else {
+        let Some(mut refund) = refund_of_update(&mut w, u).await? else {
             drop(w); // rolls back: nothing written
             return Ok(WebhookOutcome::Unknown);
         };
@@ -83,87 +76,9 @@ impl Engine {
             w.commit().await?;
             return Ok(WebhookOutcome::Duplicate);
         }
-        if let (RefundStatus::Succeeded, ProviderStatus::Failed(why)) = (refund.status, &u.status) {
-            // Paid, then reversed or failed by the provider: the money came back.
-            w.audit(
-                "system",
-                Some(refund.case),
-                AuditAction::RefundWebhook,
-                format!("{} event {} for {}", u.provider, u.event_id, refund_words(refund)),
-                None,
-            )
-            .await?;
-            w.reverse(refund, why).await?;
-            w.commit().await?;
-            return Ok(WebhookOutcome::Applied);
-        }
-        if refund.status == RefundStatus::Failed && matches!(u.status, ProviderStatus::Succeeded) {
-            // Marked failed (before lookups were never allowed to fail a refund, or by a
-            // refusal the provider later overturned), yet the provider paid it: record
-            // what happened — credit note, case resolved, everyone told.
-            w.audit(
-                "system",
-                Some(refund.case),
-                AuditAction::RefundPaidAfterFailed,
-                format!(
-                    "{} was recorded failed; {} event {} says it was paid",
-                    refund_words(refund),
-                    u.provider,
-                    u.event_id
-                ),
-                None,
-            )
-            .await?;
-            refund.status = RefundStatus::Executing;
-            // Credits given back when it failed go out again: the refund was paid after all.
-            w.move_credits(refund, super::approvals::Direction::TakeBack).await?;
-            w.provider_says(refund, u.provider_ref.clone(), u.status.clone()).await?;
-            w.commit().await?;
-            return Ok(WebhookOutcome::Applied);
-        }
-        if refund.status != RefundStatus::Executing {
-            let said = match &u.status {
-                ProviderStatus::Succeeded => "succeeded".to_string(),
-                ProviderStatus::Pending => "pending".to_string(),
-                ProviderStatus::Failed(why) => format!("failed: {why}"),
-            };
-            if refund.status != RefundStatus::Succeeded || !matches!(u.status, ProviderStatus::Succeeded) {
-                w.audit(
-                    "system",
-                    Some(refund.case),
-                    AuditAction::RefundWebhookIgnored,
-                    format!(
-                        "{} is {}; {} says {said} (event {})",
-                        refund_words(refund),
-                        refund.status.as_str(),
-                        u.provider,
-                        u.event_id
-                    ),
-                    None,
-                )
-                .await?;
-            }
-            w.commit().await?;
-            return Ok(WebhookOutcome::Ignored);
-        }
-        if matches!(u.status, ProviderStatus::Pending)
-            && refund.needs_lookup
-            && refund.provider_ref.as_deref() == Some(u.provider_ref.as_str())
-        {
-            w.commit().await?; // still pending, as we knew
-            return Ok(WebhookOutcome::Ignored);
-        }
-        w.audit(
-            "system",
-            Some(refund.case),
-            AuditAction::RefundWebhook,
-            format!("{} event {} for {}", u.provider, u.event_id, refund_words(refund)),
-            None,
-        )
-        .await?;
-        w.provider_says(refund, u.provider_ref.clone(), u.status.clone()).await?;
+        let outcome = w.refund_update(&mut refund, u).await?;
         w.commit().await?;
-        Ok(WebhookOutcome::Applied)
+        Ok(outcome)
     }
 
     /// A dispute (chargeback) was opened on a charge: it is marked disputed (policy
@@ -382,7 +297,112 @@ impl Engine {
     }
 }
 
-impl super::work::Work<'_> {
+/// The refund a webhook is about: by the provider's reference, else by our key (of the
+/// same provider).
+async fn refund_of_update(w: &mut Work<'_>, u: &RefundUpdate) -> EngineResult<Option<Refund>> {
+    Ok(match w.tx.refund_by_provider_ref(&u.provider, &u.provider_ref).await? {
+        Some(r) => Some(r),
+        None => match &u.idempotency_key {
+            Some(k) => w.tx.refund_by_key(k).await?.filter(|r| r.provider == u.provider),
+            None => None,
+        },
+    })
+}
+
+impl Work<'_> {
+    /// A first delivery of a refund's webhook, applied through the runner's path
+    /// (`provider_says`): a paid refund reversed, a failed one paid after all, one already
+    /// final (or not yet executing) left as it is, or an executing one settled.
+    async fn refund_update(&mut self, refund: &mut Refund, u: &RefundUpdate) -> EngineResult<WebhookOutcome> {
+        if let (RefundStatus::Succeeded, ProviderStatus::Failed(why)) = (refund.status, &u.status) {
+            // Paid, then reversed or failed by the provider: the money came back.
+            self.audit(
+                "system",
+                Some(refund.case),
+                AuditAction::RefundWebhook,
+                format!("{} event {} for {}", u.provider, u.event_id, refund_words(refund)),
+                None,
+            )
+            .await?;
+            self.reverse(refund, why).await?;
+            return Ok(WebhookOutcome::Applied);
+        }
+        if refund.status == RefundStatus::Failed && matches!(u.status, ProviderStatus::Succeeded) {
+            self.paid_after_failed(refund, u).await?;
+            return Ok(WebhookOutcome::Applied);
+        }
+        if refund.status != RefundStatus::Executing {
+            self.webhook_on_settled_refund(refund, u).await?;
+            return Ok(WebhookOutcome::Ignored);
+        }
+        if matches!(u.status, ProviderStatus::Pending)
+            && refund.needs_lookup
+            && refund.provider_ref.as_deref() == Some(u.provider_ref.as_str())
+        {
+            return Ok(WebhookOutcome::Ignored); // still pending, as we knew
+        }
+        self.audit(
+            "system",
+            Some(refund.case),
+            AuditAction::RefundWebhook,
+            format!("{} event {} for {}", u.provider, u.event_id, refund_words(refund)),
+            None,
+        )
+        .await?;
+        self.provider_says(refund, u.provider_ref.clone(), u.status.clone()).await?;
+        Ok(WebhookOutcome::Applied)
+    }
+
+    /// Marked failed (before lookups were never allowed to fail a refund, or by a
+    /// refusal the provider later overturned), yet the provider paid it: record
+    /// what happened — credit note, case resolved, everyone told.
+    async fn paid_after_failed(&mut self, refund: &mut Refund, u: &RefundUpdate) -> EngineResult<()> {
+        self.audit(
+            "system",
+            Some(refund.case),
+            AuditAction::RefundPaidAfterFailed,
+            format!(
+                "{} was recorded failed; {} event {} says it was paid",
+                refund_words(refund),
+                u.provider,
+                u.event_id
+            ),
+            None,
+        )
+        .await?;
+        refund.status = RefundStatus::Executing;
+        // Credits given back when it failed go out again: the refund was paid after all.
+        self.move_credits(refund, super::approvals::Direction::TakeBack).await?;
+        self.provider_says(refund, u.provider_ref.clone(), u.status.clone()).await
+    }
+
+    /// A webhook about a refund that is final or not yet executing changes nothing; it is
+    /// audited unless it confirms a refund already paid.
+    async fn webhook_on_settled_refund(&mut self, refund: &Refund, u: &RefundUpdate) -> EngineResult<()> {
+        let said = match &u.status {
+            ProviderStatus::Succeeded => "succeeded".to_string(),
+            ProviderStatus::Pending => "pending".to_string(),
+            ProviderStatus::Failed(why) => format!("failed: {why}"),
+        };
+        if refund.status != RefundStatus::Succeeded || !matches!(u.status, ProviderStatus::Succeeded) {
+            self.audit(
+                "system",
+                Some(refund.case),
+                AuditAction::RefundWebhookIgnored,
+                format!(
+                    "{} is {}; {} says {said} (event {})",
+                    refund_words(refund),
+                    refund.status.as_str(),
+                    u.provider,
+                    u.event_id
+                ),
+                None,
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
     /// A new open case about `charge`, for the account's customer.
     async fn new_case(&mut self, charge: &Charge, intent: Intent) -> EngineResult<Case> {
         let number = self.tx.next_case_number().await?;

@@ -7,16 +7,15 @@ use crate::app::l10n::{self, Msg};
 use crate::app::ports::{StoreTx, User};
 use crate::domain::approvals::{Refund, RefundStatus};
 use crate::domain::audit::{AuditAction, AuditRecord};
-use crate::domain::billing::{plan_usage, price_credits, Charge, ChargeKind, EntryKind, PaymentMethod, WalletEntry};
-use crate::domain::ids::{AccountId, CaseNumber, UserId};
+use crate::domain::ids::{CaseNumber, UserId};
 use crate::domain::roles::{Role, Roles};
 use crate::domain::tickets::{Case, CaseStatus};
 use crate::nlu::Lang;
 use chrono::{DateTime, Utc};
 
-/// One unit of work. Its fields are the engine's own: handlers in `engine/` (one file per
-/// use case: `customer.rs`, `staff.rs`, `approvals.rs`, `provider.rs`, `runner.rs`) reach
-/// the store only through `tx`, inside this transaction.
+/// One unit of work. Its fields are the engine's own: handlers in `engine/` (one module per
+/// use case: `customer/`, `staff/`, `approvals/`, `purchase/`, `wallet.rs`, `provider.rs`,
+/// `runner.rs`) reach the store only through `tx`, inside this transaction.
 pub(crate) struct Work<'e> {
     pub(super) tx: Box<dyn StoreTx>,
     pub(super) now: DateTime<Utc>,
@@ -133,6 +132,23 @@ impl<'e> Work<'e> {
         let text = msg.render(self.lang_of(to).await?);
         self.say(channel, Some(to), case, text).await?;
         Ok(())
+    }
+
+    /// Answers a command where it was typed: a customer in their language, staff in
+    /// English.
+    pub async fn answer_command(
+        &mut self,
+        user: &User,
+        channel: &str,
+        case: Option<CaseNumber>,
+        msg: Msg,
+    ) -> EngineResult<()> {
+        if user.roles.is_staff() {
+            self.say(channel, Some(&user.id), case, msg.english()).await?;
+            Ok(())
+        } else {
+            self.say_to(channel, &user.id, case, msg).await
+        }
     }
 
     /// Tells the case's customer something about their case, where they wrote, in their
@@ -293,242 +309,6 @@ impl<'e> Work<'e> {
         };
         self.say_to(channel, &user.id, None, Msg::new("case-limit").count("opened", u64::from(opened))).await?;
         Ok(true)
-    }
-
-    pub async fn usage(&mut self, account_id: &AccountId, conversations: u64) -> EngineResult<()> {
-        let Some(account) = self.tx.account(account_id).await? else {
-            tracing::warn!(account = %account_id, "usage for an unknown account ignored");
-            return Ok(());
-        };
-        let cur = account.currency;
-        let policy = match self.engine.cfg.policy.in_currency(cur) {
-            Ok(p) => p,
-            Err(why) => {
-                tracing::warn!(account = %account.id, "usage refused: {why}");
-                return self
-                    .audit(
-                        "system",
-                        None,
-                        AuditAction::WalletUsageRefused,
-                        format!("{}: {conversations} conversation(s): {why}", account.id),
-                        None,
-                    )
-                    .await;
-            }
-        };
-        let balance = self.tx.wallet_balance(&account.id, cur).await?;
-        let mut plan = plan_usage(balance, conversations, cur, account.auto_recharge.as_ref(), &policy);
-        let mut notices = Vec::new();
-        if !plan.recharges.is_empty() && self.engine.cfg.wallet.provider != "sandbox" {
-            // A real provider: the sandbox must not pretend to charge the card. The saved
-            // payment method is charged off-session after this commits (one recharge at a
-            // time, credited once the provider confirms); without one nothing is bought.
-            // Either way the customer is told.
-            let first = plan.recharges[0].clone();
-            plan = plan_usage(balance, conversations, cur, None, &policy);
-            let below = account.auto_recharge.as_ref().map(|a| cur.format(a.below)).unwrap_or_default();
-            let user = self
-                .tx
-                .users_of_account(&account.id)
-                .await?
-                .into_iter()
-                .find(|u| u.roles.has(crate::domain::roles::Role::Customer))
-                .map(|u| u.id);
-            // Not in the customer's language yet: the provider's recharge texts (`purchase.rs`).
-            notices.push(Msg::verbatim(self.start_recharge(user.as_ref(), &account.id, &first, cur, &below).await?));
-        }
-        let mut running = balance;
-        let mut recharges = plan.recharges.iter();
-        for (kind, amount) in &plan.entries {
-            running += *amount;
-            let reason = match kind {
-                EntryKind::Purchase => "auto_recharge",
-                _ => "usage",
-            };
-            let mut detail = match kind {
-                EntryKind::Purchase => "auto-recharge".to_string(),
-                _ => format!("{} conversation(s)", (-*amount / policy.conversation_charge).normalize()),
-            };
-            if *kind == EntryKind::Purchase {
-                if let Some(p) = recharges.next() {
-                    let id = self.tx.next_charge_id().await?;
-                    self.tx
-                        .put_charge(&Charge {
-                            id: id.clone(),
-                            account: account.id.clone(),
-                            amount: p.total,
-                            currency: cur,
-                            at: self.now,
-                            method: PaymentMethod::Card,
-                            card_last4: None,
-                            kind: ChargeKind::Credits,
-                            description: format!("{} credits (auto-recharge)", p.credits),
-                            fee: p.fee,
-                            wallet_selected: false,
-                            disputed: false,
-                            provider: "sandbox".into(),
-                        })
-                        .await?;
-                    self.tx.put_credit_purchase(&id, *amount, "auto_recharge").await?;
-                    detail =
-                        format!("auto-recharge: {} credits, charge {id} of {} {cur}", p.credits, cur.format(p.total));
-                    let below = account.auto_recharge.as_ref().map(|a| cur.format(a.below)).unwrap_or_default();
-                    let money = |d: rust_decimal::Decimal| format!("{} {cur}", cur.format(d));
-                    notices.push(
-                        Msg::new("auto-recharge-bought")
-                            .with("below", format!("{below} {cur}"))
-                            .count("credits", u64::from(p.credits))
-                            .with("total", money(p.total))
-                            .with("cost", money(p.cost))
-                            .with("fee", money(p.fee))
-                            .with("charge", id.to_string())
-                            .with("value", money(*amount))
-                            .with("balance", money(running)),
-                    );
-                }
-            }
-            self.tx
-                .add_wallet_entry(&WalletEntry {
-                    account: account.id.clone(),
-                    currency: cur,
-                    amount: *amount,
-                    kind: *kind,
-                    actor: "system".into(),
-                    reason: detail.clone(),
-                    at: self.now,
-                })
-                .await?;
-            self.tx
-                .push(Action::Wallet {
-                    account: account.id.to_string(),
-                    balance: cur.format(running),
-                    currency: cur.to_string(),
-                    reason: reason.into(),
-                })
-                .await?;
-            self.audit(
-                "system",
-                None,
-                AuditAction::wallet_entry(*kind),
-                format!("{}: {} {cur} ({detail})", account.id, cur.format(*amount)),
-                None,
-            )
-            .await?;
-        }
-        // The customer is told of every auto-recharge: what was charged and why.
-        if !notices.is_empty() {
-            for u in self.tx.users_of_account(&account.id).await? {
-                for notice in &notices {
-                    self.say_to("dm", &u.id, None, notice.clone()).await?;
-                }
-            }
-        }
-        if plan.refused > 0 {
-            let refused = Msg::new("usage-refused")
-                .count("conversations", plan.refused)
-                .with("account", account.id.to_string())
-                .with("balance", format!("{} {cur}", cur.format(plan.balance_after)));
-            self.audit("system", None, AuditAction::WalletUsageRefused, refused.english(), None).await?;
-            self.tx
-                .push(Action::Wallet {
-                    account: account.id.to_string(),
-                    balance: cur.format(plan.balance_after),
-                    currency: cur.to_string(),
-                    reason: "usage_refused".into(),
-                })
-                .await?;
-            for u in self.tx.users_of_account(&account.id).await? {
-                self.say_to("dm", &u.id, None, refused.clone()).await?;
-            }
-        }
-        Ok(())
-    }
-
-    /// Credits bought by a customer for their own account.
-    pub async fn buy_credits(
-        &mut self,
-        user: &User,
-        account: &AccountId,
-        credits: u32,
-        channel: &str,
-    ) -> EngineResult<()> {
-        let Some(acct) = self.tx.account(account).await? else { return Ok(()) };
-        let cur = acct.currency;
-        let policy = match self.engine.cfg.policy.in_currency(cur) {
-            Ok(p) => p,
-            Err(why) => {
-                self.say(channel, Some(&user.id), None, format!("No credits were bought: {why}.")).await?;
-                return Ok(());
-            }
-        };
-        let p = price_credits(credits, cur, &policy);
-        if self.engine.cfg.wallet.provider != "sandbox" {
-            // A real provider: its hosted page takes the payment; nothing is credited now.
-            return self.start_hosted_purchase(user, &acct.id, &p, cur, channel).await;
-        }
-        let id = self.tx.next_charge_id().await?;
-        self.tx
-            .put_charge(&Charge {
-                id: id.clone(),
-                account: acct.id.clone(),
-                amount: p.total,
-                currency: cur,
-                at: self.now,
-                method: PaymentMethod::Card,
-                card_last4: None,
-                kind: ChargeKind::Credits,
-                description: format!("{credits} credits"),
-                fee: p.fee,
-                wallet_selected: false,
-                disputed: false,
-                provider: "sandbox".into(),
-            })
-            .await?;
-        self.tx.put_credit_purchase(&id, p.value, "wallet_buy").await?;
-        self.tx
-            .add_wallet_entry(&WalletEntry {
-                account: acct.id.clone(),
-                currency: cur,
-                amount: p.value,
-                kind: EntryKind::Purchase,
-                actor: user.id.to_string(),
-                reason: format!("{credits} credits, charge {id}"),
-                at: self.now,
-            })
-            .await?;
-        let balance = self.tx.wallet_balance(&acct.id, cur).await?;
-        self.tx
-            .push(Action::Wallet {
-                account: acct.id.to_string(),
-                balance: cur.format(balance),
-                currency: cur.to_string(),
-                reason: "purchase".into(),
-            })
-            .await?;
-        self.audit(
-            user.id.as_str(),
-            None,
-            AuditAction::WalletPurchase,
-            format!(
-                "{}: {credits} credits, +{} {cur}, charge {id} of {} {cur}",
-                acct.id,
-                cur.format(p.value),
-                cur.format(p.total)
-            ),
-            None,
-        )
-        .await?;
-        let money = |d: rust_decimal::Decimal| format!("{} {cur}", cur.format(d));
-        let bought = Msg::new("credits-bought")
-            .count("credits", u64::from(credits))
-            .with("value", money(p.value))
-            .with("total", money(p.total))
-            .with("cost", money(p.cost))
-            .with("fee", money(p.fee))
-            .with("charge", id.to_string())
-            .with("balance", money(balance));
-        self.say_to(channel, &user.id, None, bought).await?;
-        Ok(())
     }
 }
 

@@ -1,4 +1,4 @@
-//! The webhook routes' handlers: each verifies its delivery (through `parsers`), reads it
+//! The webhook routes' handlers: each verifies its delivery (through its provider's module), reads it
 //! and hands its events to the engine.
 
 use super::*;
@@ -94,11 +94,12 @@ pub(super) fn header<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
 pub(super) async fn stripe_hook(State(st): State<WebhookState>, headers: HeaderMap, body: Bytes) -> Reply {
     let Some(secret) = st.keys.stripe.clone() else { return not_configured("stripe") };
     let Some(sig) = header(&headers, "stripe-signature") else { return refuse("stripe", Rejected::Malformed) };
-    if let Err(e) = verify_stripe(sig, &body, secret.expose(), st.clock.now().timestamp(), st.keys.tolerance("stripe"))
+    if let Err(e) =
+        stripe::webhook::verify(sig, &body, secret.expose(), st.clock.now().timestamp(), st.keys.tolerance("stripe"))
     {
         return refuse("stripe", e);
     }
-    match stripe_events(&body) {
+    match stripe::webhook::events(&body) {
         Ok(ev) => apply(&st, "stripe", ev).await.map(|_| (StatusCode::OK, "ok".to_string())).unwrap_or_else(|e| e),
         Err(e) => refuse("stripe", e),
     }
@@ -112,17 +113,17 @@ pub(super) async fn braintree_hook(State(st): State<WebhookState>, body: Bytes) 
     };
     let field = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str()).unwrap_or("");
     let (sig, payload) = (field("bt_signature"), field("bt_payload"));
-    if let Err(e) = verify_braintree(sig, payload, public.expose(), private.expose()) {
+    if let Err(e) = braintree::webhook::verify(sig, payload, public.expose(), private.expose()) {
         return refuse("braintree", e);
     }
     // The payload's `timestamp` is when Braintree made the notification: the same
     // tolerance as Stripe's and PayPal's signed times (issue 7 defect 11).
-    match braintree_timestamp(payload) {
+    match braintree::webhook::timestamp(payload) {
         Some(at) if (st.clock.now() - at).num_seconds().abs() <= st.keys.tolerance("braintree") => {}
         Some(_) => return refuse("braintree", Rejected::Stale),
         None => return refuse("braintree", Rejected::Malformed),
     }
-    match braintree_events(payload) {
+    match braintree::webhook::events(payload) {
         Ok(ev) => apply(&st, "braintree", ev).await.map(|_| (StatusCode::OK, "ok".to_string())).unwrap_or_else(|e| e),
         Err(e) => refuse("braintree", e),
     }
@@ -130,7 +131,7 @@ pub(super) async fn braintree_hook(State(st): State<WebhookState>, body: Bytes) 
 
 pub(super) async fn adyen_hook(State(st): State<WebhookState>, body: Bytes) -> Reply {
     let Some(key) = st.keys.adyen.clone() else { return not_configured("adyen") };
-    match adyen_events(&body, key.expose()) {
+    match adyen::webhook::events(&body, key.expose()) {
         // Adyen expects exactly this answer.
         Ok(ev) => {
             apply(&st, "adyen", ev).await.map(|_| (StatusCode::OK, "[accepted]".to_string())).unwrap_or_else(|e| e)
@@ -144,10 +145,10 @@ pub(super) async fn square_hook(State(st): State<WebhookState>, headers: HeaderM
     let Some(sig) = header(&headers, "x-square-hmacsha256-signature") else {
         return refuse("square", Rejected::Malformed);
     };
-    if let Err(e) = verify_square(sig, &url, &body, key.expose()) {
+    if let Err(e) = square::webhook::verify(sig, &url, &body, key.expose()) {
         return refuse("square", e);
     }
-    match square_events(&body) {
+    match square::webhook::events(&body) {
         Ok(ev) => apply(&st, "square", ev).await.map(|_| (StatusCode::OK, "ok".to_string())).unwrap_or_else(|e| e),
         Err(e) => refuse("square", e),
     }
@@ -174,28 +175,18 @@ pub(super) async fn paypal_hook(State(st): State<WebhookState>, headers: HeaderM
     if !event.is_object() {
         return refuse("paypal", Rejected::BadBody);
     }
-    let req = ApiRequest::post(
-        "/v1/notifications/verify-webhook-signature",
-        Body::RawJson(paypal_verification_body(
-            &[
-                ("auth_algo", &algo),
-                ("cert_url", &cert),
-                ("transmission_id", &id),
-                ("transmission_sig", &sig),
-                ("transmission_time", &time),
-                ("webhook_id", &webhook_id),
-            ],
-            &body,
-        )),
+    let req = paypal::webhook::verification_request(
+        &[
+            ("auth_algo", &algo),
+            ("cert_url", &cert),
+            ("transmission_id", &id),
+            ("transmission_sig", &sig),
+            ("transmission_time", &time),
+            ("webhook_id", &webhook_id),
+        ],
+        &body,
     );
-    let verified = exec
-        .run(&req, |resp| {
-            if !resp.is_success() {
-                return Err(crate::adapters::payments::api::status_error("paypal", resp, "signature verification"));
-            }
-            Ok(resp.json().map(|v| str_field(&v, "verification_status") == "SUCCESS").unwrap_or(false))
-        })
-        .await;
+    let verified = exec.run(&req, paypal::webhook::verified).await;
     match verified {
         Ok(true) => {}
         Ok(false) => return refuse("paypal", Rejected::Forged),
@@ -204,7 +195,7 @@ pub(super) async fn paypal_hook(State(st): State<WebhookState>, headers: HeaderM
             return (StatusCode::SERVICE_UNAVAILABLE, "cannot verify now".into());
         }
     }
-    match paypal_events(&event) {
+    match paypal::webhook::events(&event) {
         Ok(ev) => apply(&st, "paypal", ev).await.map(|_| (StatusCode::OK, "ok".to_string())).unwrap_or_else(|e| e),
         Err(e) => refuse("paypal", e),
     }
@@ -217,21 +208,11 @@ pub(super) async fn mollie_hook(State(st): State<WebhookState>, body: Bytes) -> 
         return refuse("mollie", Rejected::BadBody);
     };
     // The webhook proves nothing: what the API says about the payment is the event.
-    let req = ApiRequest::get(format!("/v2/payments/{}?embed=refunds,chargebacks", percent_encode(&id)));
-    let fetched = exec
-        .run(&req, |resp| match resp.status {
-            200 => resp
-                .json()
-                .map(Some)
-                .ok_or_else(|| crate::app::ports::ConnectorError::Transient("mollie: the payment is not JSON".into())),
-            404 => Ok(None),
-            _ => Err(crate::adapters::payments::api::status_error("mollie", resp, "")),
-        })
-        .await;
+    let fetched = exec.run(&mollie::webhook::payment_request(&id), mollie::webhook::fetched_payment).await;
     match fetched {
         // An id Mollie does not know (forged): answer 200 so nothing is revealed; nothing changes.
         Ok(None) => (StatusCode::OK, "ok".into()),
-        Ok(Some(payment)) => apply(&st, "mollie", mollie_events(&payment))
+        Ok(Some(payment)) => apply(&st, "mollie", mollie::webhook::events(&payment))
             .await
             .map(|_| (StatusCode::OK, "ok".to_string()))
             .unwrap_or_else(|e| e),
@@ -253,40 +234,28 @@ pub(super) async fn woocommerce_hook(State(st): State<WebhookState>, headers: He
             .is_some_and(|id| !id.is_empty() && id.bytes().all(|c| c.is_ascii_digit()));
         return if ping { (StatusCode::OK, "ok".into()) } else { refuse("woocommerce", Rejected::Malformed) };
     };
-    if let Err(e) = verify_woocommerce(sig, &body, secret.expose()) {
+    if let Err(e) = woocommerce::webhook::verify(sig, &body, secret.expose()) {
         return refuse("woocommerce", e);
     }
     let topic = header(&headers, "x-wc-webhook-topic").unwrap_or("");
-    let (order, ids) = match woocommerce_refund_ids(topic, &body) {
+    let (order, ids) = match woocommerce::webhook::refund_ids(topic, &body) {
         Ok(Some(found)) => found,
         Ok(None) => return (StatusCode::OK, "ok".into()),
         Err(e) => return refuse("woocommerce", e),
     };
     // The delivery's only signed time is the order's `date_modified_gmt`: a delivery
     // replayed long after is refused like a stale Stripe signature.
-    match woocommerce_modified(&body) {
+    match woocommerce::webhook::modified(&body) {
         Some(at) if (st.clock.now() - at).num_seconds().abs() <= st.keys.tolerance("woocommerce") => {}
         Some(_) => return refuse("woocommerce", Rejected::Stale),
         None => return refuse("woocommerce", Rejected::BadBody),
     }
     let mut events = Vec::new();
     for id in ids {
-        let req = ApiRequest::get(format!(
-            "/wp-json/wc/v3/orders/{}/refunds/{}",
-            percent_encode(&order),
-            percent_encode(&id)
-        ));
-        let fetched = exec
-            .run(&req, |resp| match resp.status {
-                200 => resp.json().map(Some).ok_or_else(|| {
-                    crate::app::ports::ConnectorError::Transient("woocommerce: the refund is not JSON".into())
-                }),
-                404 => Ok(None),
-                _ => Err(crate::adapters::payments::api::status_error("woocommerce", resp, "")),
-            })
-            .await;
+        let fetched =
+            exec.run(&woocommerce::webhook::refund_request(&order, &id), woocommerce::webhook::fetched_refund).await;
         match fetched {
-            Ok(Some(r)) => match woocommerce_event(&order, &r) {
+            Ok(Some(r)) => match woocommerce::webhook::event(&order, &r) {
                 Ok(e) => events.push(e),
                 Err(e) => return refuse("woocommerce", e),
             },
@@ -385,21 +354,7 @@ pub(super) async fn amazon_pay_hook(State(st): State<WebhookState>, body: Bytes)
     if ipn.object_type != "REFUND" {
         return (StatusCode::OK, "ok".into());
     }
-    let req = ApiRequest::get(format!("/v2/refunds/{}", percent_encode(&ipn.object_id)));
-    let fetched = ipns
-        .exec
-        .run(&req, |resp| {
-            if resp.is_success() {
-                resp.json()
-                    .ok_or_else(|| {
-                        crate::app::ports::ConnectorError::Transient("amazon_pay: the refund is not JSON".into())
-                    })
-                    .and_then(|v| amazon_pay::parse_object(&v))
-            } else {
-                Err(crate::adapters::payments::api::status_error(P, resp, ""))
-            }
-        })
-        .await;
+    let fetched = ipns.exec.run(&amazon_pay::refund_request(&ipn.object_id), amazon_pay::fetched_refund).await;
     let r = match fetched {
         Ok(r) if r.provider_ref == ipn.object_id => r,
         Ok(_) => return refuse(P, Rejected::BadBody),

@@ -13,35 +13,30 @@
 //! `charge_disputed`), which records each (provider, event id) in the transaction of
 //! the change: the same event twice changes things once.
 //!
-//! `parsers.rs`: the pure part, each provider's signature check and event parser (what the
-//! fuzz targets feed); `hooks.rs`: the HTTP handlers that verify, read and hand events to
-//! the engine.
+//! The pure part, each provider's signature check and event parser (what the fuzz targets
+//! feed), lives in its provider's module (`payments::<provider>::webhook`, `chargebee`,
+//! `shopify`, `amazon_pay::sns`), beside its requests and currency rules; what they share (the
+//! event type, `Rejected`) in `payments::webhook`. `hooks.rs`: the HTTP handlers that verify,
+//! read and hand events to the engine.
 
 mod hooks;
-mod parsers;
-#[cfg(test)]
-mod tests;
 
-pub use parsers::*;
+pub use crate::adapters::payments::webhook::{ProviderEvent, Rejected};
 
 use hooks::*;
 
-use crate::adapters::payments::api::{percent_encode, str_field, ApiRequest, Body, ProviderKind};
 use crate::adapters::payments::setup::WebhookKeys;
+use crate::adapters::payments::webhook::dispute;
 use crate::adapters::payments::{adyen, braintree, chargebee, mollie, paypal, shopify, square, stripe, woocommerce};
-use crate::app::engine::{Engine, PurchaseUpdate, RefundUpdate, WebhookOutcome};
+use crate::app::engine::{Engine, RefundUpdate, WebhookOutcome};
 use crate::app::ports::Clock;
-use crate::config::Secret;
 use crate::domain::ids::ChargeId;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::Router;
-use base64::Engine as _;
-use hmac::{Hmac, Mac};
 use serde_json::Value;
-use sha2::Sha256;
 use std::sync::Arc;
 
 /// What the webhook routes need.
@@ -68,55 +63,4 @@ pub fn routes(state: WebhookState) -> Router {
         .with_state(state)
 }
 
-/// One thing a verified delivery says.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ProviderEvent {
-    Refund(RefundUpdate),
-    /// A credit purchase's hosted page was paid, expired or failed.
-    Purchase(PurchaseUpdate),
-    /// A dispute on a payment, named in every id form the provider documents (Stripe:
-    /// the charge and the payment intent; Braintree: the legacy and the GraphQL id): the
-    /// first one that is a known charge is the one disputed.
-    Dispute {
-        event_id: String,
-        charges: Vec<String>,
-    },
-}
-
-pub(super) fn dispute(event_id: String, ids: &[&str]) -> ProviderEvent {
-    let mut charges: Vec<String> = Vec::new();
-    for id in ids.iter().filter(|i| !i.is_empty()) {
-        if !charges.iter().any(|c| c == id) {
-            charges.push(id.to_string());
-        }
-    }
-    ProviderEvent::Dispute { event_id, charges }
-}
-
-/// Why a delivery was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum Rejected {
-    #[error("signature missing or malformed")]
-    Malformed,
-    #[error("signature does not match")]
-    Forged,
-    #[error("timestamp outside the tolerance")]
-    Stale,
-    #[error("body is not valid")]
-    BadBody,
-}
-
 type Reply = (StatusCode, String);
-
-pub(super) fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
-    for p in parts {
-        mac.update(p);
-    }
-    mac.finalize().into_bytes().to_vec()
-}
-
-/// Constant-time comparison.
-fn same(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}

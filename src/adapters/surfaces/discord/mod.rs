@@ -1,8 +1,9 @@
 //! The Discord surface (serenity): the third chat surface, as thin as the console and
-//! replay. `handler.rs` translates gateway events into engine events; `sink.rs` delivers
+//! replay. `handler/` translates gateway events into engine events; `sink/` delivers
 //! the outbox to Discord; `commands.rs` maps slash commands onto the text grammar;
 //! our refs, case threads and interactions against Discord's ids are kept through the
-//! `app::ports::discord::DiscordStore` port (the store adapter implements it).
+//! `app::ports::discord::DiscordStore` port (the store adapter implements it); `startup.rs`
+//! checks channels, roles and permissions before connecting.
 //!
 //! Channel names the engine sees: `dm`, a channel id (support channels and case
 //! threads), `ix:<interaction id>` for slash commands, and its approvals channel name.
@@ -12,6 +13,9 @@ pub mod config;
 pub mod handler;
 pub mod logging;
 pub mod sink;
+mod startup;
+#[cfg(test)]
+mod tests;
 
 use crate::adapters::store::AnyStore;
 use crate::app::engine::Engine;
@@ -22,11 +26,14 @@ use crate::app::ports::Clock;
 use crate::config::Secret;
 use anyhow::{anyhow, Context as _, Result};
 use config::{DiscordConfig, Named};
-use serenity::all::{ApplicationId, ClientBuilder, GatewayIntents, HttpBuilder};
+use serenity::all::{ApplicationId, ClientBuilder, GatewayIntents, HttpBuilder, ShardManager};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 pub use config::Shards;
+pub use startup::{
+    check_places, missing_permissions, needed_in_approvals, needed_in_support, permissions_in, resolve_roles,
+};
 
 /// The bot's permissions in the invite URL: View Channels, Send Messages, Send Messages
 /// in Threads, Create Private Threads, Manage Threads, Manage Messages, Add Reactions,
@@ -243,190 +250,6 @@ pub struct RunArgs {
     pub clock: Arc<dyn Clock>,
 }
 
-/// The startup check: the configured support and approvals channels exist in the guild
-/// (asked of Discord's REST API, `GET /guilds/{guild.id}/channels`,
-/// <https://discord.com/developers/docs/resources/guild#get-guild-channels>), each name
-/// matching exactly one channel. Refuses to start otherwise, naming what is missing; a 401
-/// says the token is refused.
-pub async fn check_places(http: &serenity::http::Http, cfg: &DiscordConfig, places: &Places) -> Result<()> {
-    let channels = match http.get_channels(serenity::all::GuildId::new(cfg.guild_id)).await {
-        Ok(c) => c,
-        Err(e) if sink::status_of(&e).is_some_and(|(s, _)| s == 401) => {
-            return Err(anyhow!("Discord refused the bot token (401 Unauthorized): check PAYDESK_DISCORD_TOKEN"))
-        }
-        Err(e) => return Err(anyhow!("cannot list the channels of guild {}: {e}", cfg.guild_id)),
-    };
-    let list: Vec<(u64, String)> = channels.into_iter().map(|c| (c.id.get(), c.name)).collect();
-    let mut missing = Vec::new();
-    for (what, n) in cfg
-        .support_channels
-        .iter()
-        .map(|n| ("support channel", n))
-        .chain(std::iter::once(("approvals channel", &cfg.approvals_channel)))
-    {
-        let found = list.iter().filter(|(id, name)| n.matches(*id, Some(name))).count();
-        match found {
-            1 => {}
-            0 => missing.push(format!("the {what} {n} does not exist in guild {}", cfg.guild_id)),
-            k => missing.push(format!("the {what} {n} names {k} channels; configure it by id")),
-        }
-    }
-    if !missing.is_empty() {
-        return Err(anyhow!("[discord] channels do not resolve: {}", missing.join("; ")));
-    }
-    places.resolve(list.into_iter());
-    Ok(())
-}
-
-/// What the bot needs in a support channel (with its case threads) and in the approvals
-/// channel (<https://discord.com/developers/docs/topics/permissions#permissions-bitwise-permission-flags>).
-pub fn needed_in_support() -> serenity::all::Permissions {
-    use serenity::all::Permissions as P;
-    P::VIEW_CHANNEL
-        | P::SEND_MESSAGES
-        | P::SEND_MESSAGES_IN_THREADS
-        | P::CREATE_PRIVATE_THREADS
-        | P::MANAGE_THREADS
-        | P::MANAGE_MESSAGES
-        | P::READ_MESSAGE_HISTORY
-}
-
-pub fn needed_in_approvals() -> serenity::all::Permissions {
-    use serenity::all::Permissions as P;
-    P::VIEW_CHANNEL | P::SEND_MESSAGES | P::EMBED_LINKS | P::ADD_REACTIONS | P::READ_MESSAGE_HISTORY
-}
-
-/// The bot's permissions in a channel, computed as Discord documents
-/// (<https://discord.com/developers/docs/topics/permissions#permission-overwrites>): the
-/// guild's @everyone role and the member's roles, Administrator grants all, then the
-/// channel's @everyone overwrite, the role overwrites together, the member's overwrite.
-pub fn permissions_in(
-    guild_id: u64,
-    roles: &[serenity::all::Role],
-    member_roles: &[u64],
-    user: u64,
-    overwrites: &[serenity::all::PermissionOverwrite],
-) -> serenity::all::Permissions {
-    use serenity::all::{PermissionOverwriteType as T, Permissions as P};
-    let mut base = P::empty();
-    for r in roles {
-        if r.id.get() == guild_id || member_roles.contains(&r.id.get()) {
-            base |= r.permissions;
-        }
-    }
-    if base.contains(P::ADMINISTRATOR) {
-        return P::all();
-    }
-    let mut p = base;
-    for o in overwrites {
-        if matches!(o.kind, T::Role(r) if r.get() == guild_id) {
-            p = (p & !o.deny) | o.allow;
-        }
-    }
-    let (mut allow, mut deny) = (P::empty(), P::empty());
-    for o in overwrites {
-        if matches!(o.kind, T::Role(r) if r.get() != guild_id && member_roles.contains(&r.get())) {
-            allow |= o.allow;
-            deny |= o.deny;
-        }
-    }
-    p = (p & !deny) | allow;
-    for o in overwrites {
-        if matches!(o.kind, T::Member(u) if u.get() == user) {
-            p = (p & !o.deny) | o.allow;
-        }
-    }
-    p
-}
-
-/// The startup permissions check: what the bot lacks in each support channel and the
-/// approvals channel, in words (empty when nothing is missing).
-pub async fn missing_permissions(
-    http: &serenity::http::Http,
-    cfg: &DiscordConfig,
-    places: &Places,
-) -> Result<Vec<String>> {
-    let guild = serenity::all::GuildId::new(cfg.guild_id);
-    let me = http.get_current_user().await.context("cannot read the bot's own user")?;
-    let member = http.get_member(guild, me.id).await.context("cannot read the bot's membership in the guild")?;
-    let roles = http.get_guild_roles(guild).await.context("cannot list the guild's roles")?;
-    let channels = http.get_channels(guild).await.context("cannot list the guild's channels")?;
-    let member_roles: Vec<u64> = member.roles.iter().map(|r| r.get()).collect();
-    let mut out = Vec::new();
-    let approvals = places.approvals().ok();
-    for c in &channels {
-        let need = if places.is_support(c.id.get()) {
-            needed_in_support()
-        } else if Some(c.id.get()) == approvals {
-            needed_in_approvals()
-        } else {
-            continue;
-        };
-        let have = permissions_in(cfg.guild_id, &roles, &member_roles, me.id.get(), &c.permission_overwrites);
-        let lacking = need - have;
-        if !lacking.is_empty() {
-            out.push(format!("#{} ({}) lacks {}", c.name, c.id, lacking.get_permission_names().join(", ")));
-        }
-    }
-    Ok(out)
-}
-
-/// Role names are not unique on Discord (anyone with Manage Roles can make another
-/// "Support Lead"): configured names are resolved to ids once, at startup, through
-/// `GET /guilds/{guild.id}/roles` (<https://discord.com/developers/docs/resources/guild#get-guild-roles>);
-/// a missing or ambiguous name refuses to start. From then on roles match by id only.
-pub async fn resolve_roles(http: &serenity::http::Http, mut cfg: DiscordConfig) -> Result<DiscordConfig> {
-    if !cfg.agent_roles.iter().chain(&cfg.lead_roles).any(|n| matches!(n, Named::Name(_))) {
-        return Ok(cfg);
-    }
-    let roles =
-        http.get_guild_roles(serenity::all::GuildId::new(cfg.guild_id)).await.map_err(|e| {
-            match sink::status_of(&e) {
-                Some((401, _)) => {
-                    anyhow!("Discord refused the bot token (401 Unauthorized): check PAYDESK_DISCORD_TOKEN")
-                }
-                _ => anyhow!("cannot list the roles of guild {}: {e}", cfg.guild_id),
-            }
-        })?;
-    let mut problems = Vec::new();
-    let mut resolve = |list: &[Named], what: &str| -> Vec<Named> {
-        list.iter()
-            .filter_map(|n| match n {
-                Named::Id(_) => Some(n.clone()),
-                Named::Name(_) => {
-                    let hits: Vec<u64> =
-                        roles.iter().filter(|r| n.matches(r.id.get(), Some(&r.name))).map(|r| r.id.get()).collect();
-                    match hits.as_slice() {
-                        [one] => Some(Named::Id(*one)),
-                        [] => {
-                            problems.push(format!("no role {n} in guild {} ({what})", cfg.guild_id));
-                            None
-                        }
-                        many => {
-                            let ids: Vec<String> = many.iter().map(|i| i.to_string()).collect();
-                            problems.push(format!(
-                                "{} roles are named {n} ({what}: ids {}); configure the role by id",
-                                many.len(),
-                                ids.join(", ")
-                            ));
-                            None
-                        }
-                    }
-                }
-            })
-            .collect()
-    };
-    let agent = resolve(&cfg.agent_roles, "agent_roles");
-    let lead = resolve(&cfg.lead_roles, "lead_roles");
-    if !problems.is_empty() {
-        return Err(anyhow!("[discord] roles do not resolve: {}", problems.join("; ")));
-    }
-    tracing::info!(?agent, ?lead, "staff roles resolved to ids");
-    cfg.agent_roles = agent;
-    cfg.lead_roles = lead;
-    Ok(cfg)
-}
-
 /// Connects, runs timers every second and the outbox when woken (and every second), and
 /// on `shutdown` stops the shards first (nothing new arrives), lets in-flight events
 /// finish, then delivers what they wrote, for at most `FINAL_PUMP`.
@@ -436,43 +259,9 @@ pub async fn run(args: RunArgs, shutdown: impl std::future::Future<Output = ()> 
     let places = Arc::new(Places::new(&cfg));
     check_places(&http, &cfg, &places).await?;
     let cfg = resolve_roles(&http, cfg).await?;
-    // Missing permissions do not stop the bot (it can still answer where it may), but
-    // staff are told at once, and it is logged at ERROR.
-    let lacking = match missing_permissions(&http, &cfg, &places).await {
-        Ok(l) => l,
-        Err(e) => vec![format!("the permissions could not be checked: {e:#}")],
-    };
-    for l in &lacking {
-        tracing::error!(problem = %l, "the bot lacks permissions on Discord");
-    }
-    if let (false, Ok(approvals)) = (lacking.is_empty(), places.approvals()) {
-        metrics.staff_alerts.fetch_add(1, Ordering::Relaxed);
-        let text = format!("⚠️ paydesk started without some permissions it needs: {}.", lacking.join("; "));
-        let body = serde_json::json!({"content": sink::fit_content(&text, sink::CONTENT_LIMIT).first().cloned().unwrap_or_default(), "allowed_mentions": {"parse": []}});
-        if let Err(e) = http.send_message(approvals.into(), vec![], &body).await {
-            tracing::error!(error = %e, "could not tell staff about missing permissions");
-        }
-    }
+    report_missing_permissions(&http, &cfg, &places, &metrics).await;
     let map = store.discord_store();
-    let ecfg = engine.config();
-    let sink = sink::DiscordSink {
-        http: std::sync::OnceLock::new(),
-        map: map.clone(),
-        places: places.clone(),
-        approvals_name: ecfg.approvals_channel.clone(),
-        approve_emoji: ecfg.approve_emojis[0].clone(),
-        reject_emoji: ecfg.reject_emojis[0].clone(),
-        dm_fallback: cfg.dm_fallback,
-        metrics: Some(metrics.clone()),
-        rest: rest_client()?,
-        clock: clock.clone(),
-    };
-    let intents = GatewayIntents::GUILDS
-        | GatewayIntents::GUILD_MESSAGES
-        | GatewayIntents::GUILD_MESSAGE_REACTIONS
-        | GatewayIntents::DIRECT_MESSAGES
-        | GatewayIntents::MESSAGE_CONTENT
-        | GatewayIntents::GUILD_MEMBERS;
+    let sink = new_sink(&engine, &cfg, map.clone(), places.clone(), metrics.clone(), clock.clone())?;
     let shards = cfg.shards;
     let shared = Arc::new(Shared {
         engine: engine.clone(),
@@ -494,7 +283,7 @@ pub async fn run(args: RunArgs, shutdown: impl std::future::Future<Output = ()> 
         sessions: AtomicU64::new(0),
         catch_up_due: AtomicBool::new(false),
     });
-    let mut client = ClientBuilder::new_with_http(http, intents)
+    let mut client = ClientBuilder::new_with_http(http, intents())
         .event_handler(handler::Handler(shared.clone()))
         .raw_event_handler(handler::RawHandler(shared.clone()))
         .await
@@ -503,44 +292,7 @@ pub async fn run(args: RunArgs, shutdown: impl std::future::Future<Output = ()> 
     let _ = shared.sink.http.set(client.http.clone());
     let manager = client.shard_manager.clone();
     let gateway = tokio::spawn(async move { client.start_shard_range(shards.first..shards.last, shards.total).await });
-    let timers = {
-        let shared = shared.clone();
-        let manager = manager.clone();
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
-            loop {
-                let timer_due = tokio::select! {
-                    _ = tick.tick() => true,
-                    _ = shared.wake_pump.notified() => false,
-                };
-                if shared.stopping.load(Ordering::SeqCst) {
-                    break;
-                }
-                if timer_due {
-                    // `/readyz` follows the shards as serenity's manager has them: a shard
-                    // it restarts (a failed heartbeat, a dropped connection) sends no stage
-                    // event while it is down, so the flag set by READY would stay up.
-                    let up = manager
-                        .runners
-                        .lock()
-                        .await
-                        .values()
-                        .any(|r| matches!(r.stage, serenity::all::ConnectionStage::Connected));
-                    if !shared.stopping.load(Ordering::SeqCst) {
-                        shared.ready.store(up, Ordering::SeqCst);
-                    }
-                    // Lock order everywhere: `inflight` (shared) before `pump_lock`, never
-                    // both held at once here; shutdown takes `inflight` after this loop ends.
-                    let guard = shared.inflight.read().await;
-                    if let Err(e) = shared.engine.run_timers(shared.clock.now()).await {
-                        tracing::error!(error = %e, "timers failed");
-                    }
-                    drop(guard);
-                }
-                shared.pump().await;
-            }
-        })
-    };
+    let timers = spawn_timers(shared.clone(), manager.clone());
     tokio::pin!(gateway);
     let result = tokio::select! {
         _ = shutdown => Ok(()),
@@ -551,6 +303,117 @@ pub async fn run(args: RunArgs, shutdown: impl std::future::Future<Output = ()> 
             Err(e) => Err(anyhow!("the Discord task failed: {e}")),
         },
     };
+    shut_down(&shared, &manager, &ready, timers).await;
+    result
+}
+
+/// The gateway events the bot reads.
+fn intents() -> GatewayIntents {
+    GatewayIntents::GUILDS
+        | GatewayIntents::GUILD_MESSAGES
+        | GatewayIntents::GUILD_MESSAGE_REACTIONS
+        | GatewayIntents::DIRECT_MESSAGES
+        | GatewayIntents::MESSAGE_CONTENT
+        | GatewayIntents::GUILD_MEMBERS
+}
+
+/// Missing permissions do not stop the bot (it can still answer where it may), but staff
+/// are told at once in the approvals channel, and it is logged at ERROR.
+async fn report_missing_permissions(
+    http: &serenity::http::Http,
+    cfg: &DiscordConfig,
+    places: &Places,
+    metrics: &Metrics,
+) {
+    let lacking = match missing_permissions(http, cfg, places).await {
+        Ok(l) => l,
+        Err(e) => vec![format!("the permissions could not be checked: {e:#}")],
+    };
+    for l in &lacking {
+        tracing::error!(problem = %l, "the bot lacks permissions on Discord");
+    }
+    if let (false, Ok(approvals)) = (lacking.is_empty(), places.approvals()) {
+        metrics.staff_alerts.fetch_add(1, Ordering::Relaxed);
+        let text = format!("⚠️ paydesk started without some permissions it needs: {}.", lacking.join("; "));
+        let body = serde_json::json!({"content": sink::fit_content(&text, sink::CONTENT_LIMIT).first().cloned().unwrap_or_default(), "allowed_mentions": {"parse": []}});
+        if let Err(e) = http.send_message(approvals.into(), vec![], &body).await {
+            tracing::error!(error = %e, "could not tell staff about missing permissions");
+        }
+    }
+}
+
+/// The outbox's sink to Discord (its `Http` is set once the gateway client is built).
+fn new_sink(
+    engine: &Engine,
+    cfg: &DiscordConfig,
+    map: Arc<dyn DiscordStore>,
+    places: Arc<Places>,
+    metrics: Arc<Metrics>,
+    clock: Arc<dyn Clock>,
+) -> Result<sink::DiscordSink> {
+    let ecfg = engine.config();
+    Ok(sink::DiscordSink {
+        http: std::sync::OnceLock::new(),
+        map,
+        places,
+        approvals_name: ecfg.approvals_channel.clone(),
+        approve_emoji: ecfg.approve_emojis[0].clone(),
+        reject_emoji: ecfg.reject_emojis[0].clone(),
+        dm_fallback: cfg.dm_fallback,
+        metrics: Some(metrics),
+        rest: rest_client()?,
+        clock,
+    })
+}
+
+/// The delivery task: timers every second, the outbox on every tick and whenever a handler
+/// wakes it, until shutdown.
+fn spawn_timers(shared: Arc<Shared>, manager: Arc<ShardManager>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+        loop {
+            let timer_due = tokio::select! {
+                _ = tick.tick() => true,
+                _ = shared.wake_pump.notified() => false,
+            };
+            if shared.stopping.load(Ordering::SeqCst) {
+                break;
+            }
+            if timer_due {
+                run_tick(&shared, &manager).await;
+            }
+            shared.pump().await;
+        }
+    })
+}
+
+/// One second's work: `/readyz` from the shards' state, then the engine's timers.
+async fn run_tick(shared: &Shared, manager: &ShardManager) {
+    // `/readyz` follows the shards as serenity's manager has them: a shard
+    // it restarts (a failed heartbeat, a dropped connection) sends no stage
+    // event while it is down, so the flag set by READY would stay up.
+    let up =
+        manager.runners.lock().await.values().any(|r| matches!(r.stage, serenity::all::ConnectionStage::Connected));
+    if !shared.stopping.load(Ordering::SeqCst) {
+        shared.ready.store(up, Ordering::SeqCst);
+    }
+    // Lock order everywhere: `inflight` (shared) before `pump_lock`, never
+    // both held at once here; shutdown takes `inflight` after this loop ends.
+    let guard = shared.inflight.read().await;
+    if let Err(e) = shared.engine.run_timers(shared.clock.now()).await {
+        tracing::error!(error = %e, "timers failed");
+    }
+    drop(guard);
+}
+
+/// Stops the shards, waits for in-flight events, stops the delivery task and delivers what
+/// is left, for at most `FINAL_PUMP`.
+async fn shut_down(
+    shared: &Shared,
+    manager: &ShardManager,
+    ready: &AtomicBool,
+    mut timers: tokio::task::JoinHandle<()>,
+) {
     tracing::info!("shutting down: stopping the shards, finishing in-flight work");
     ready.store(false, Ordering::SeqCst);
     shared.stopping.store(true, Ordering::SeqCst);
@@ -560,86 +423,13 @@ pub async fn run(args: RunArgs, shutdown: impl std::future::Future<Output = ()> 
     shared.wake();
     let _all_done = shared.inflight.write().await;
     // The delivery task may be inside a stalled call: give it a moment, then stop it.
-    let mut timers = timers;
     if tokio::time::timeout(std::time::Duration::from_secs(3), &mut timers).await.is_err() {
         timers.abort();
     }
     if tokio::time::timeout(FINAL_PUMP, shared.pump()).await.is_err() {
         tracing::warn!("the last delivery did not finish in time; what is left is delivered after the restart");
     }
-    result
 }
 
 /// How long shutdown waits for the last delivery.
 pub const FINAL_PUMP: std::time::Duration = std::time::Duration::from_secs(8);
-
-#[cfg(test)]
-mod tests {
-    use serenity::all::Permissions as P;
-
-    #[test]
-    fn the_invite_permissions_are_the_ones_the_readme_lists() {
-        let p = P::VIEW_CHANNEL
-            | P::SEND_MESSAGES
-            | P::SEND_MESSAGES_IN_THREADS
-            | P::CREATE_PRIVATE_THREADS
-            | P::MANAGE_THREADS
-            | P::MANAGE_MESSAGES
-            | P::ADD_REACTIONS
-            | P::READ_MESSAGE_HISTORY
-            | P::EMBED_LINKS
-            | P::USE_APPLICATION_COMMANDS;
-        assert_eq!(p.bits(), super::INVITE_PERMISSIONS);
-    }
-
-    fn cfg(api_base: &str) -> super::DiscordConfig {
-        let text =
-            format!("guild_id = \"1\"\nsupport_channels = [\"2\"]\napprovals_channel = \"3\"\nlead_roles = [\"4\"]\napi_base = \"{api_base}\"\n");
-        super::DiscordConfig::from_toml(&toml::from_str(&text).unwrap(), "test").unwrap()
-    }
-
-    #[test]
-    fn permissions_follow_discords_overwrite_order() {
-        use serenity::all::{
-            PermissionOverwrite, PermissionOverwriteType as T, Permissions as P, Role, RoleId, UserId,
-        };
-        let role = |id: u64, p: P| {
-            let mut v = serde_json::json!({"id": id.to_string(), "name": "r", "color": 0, "colors": {"primary_color": 0}, "hoist": false,
-                "managed": false, "mentionable": false, "permissions": "0", "position": 1, "flags": 0});
-            v["permissions"] = serde_json::json!(p.bits().to_string());
-            serde_json::from_value::<Role>(v).unwrap()
-        };
-        let (guild, bot_role, user) = (1u64, 2u64, 9u64);
-        let roles = vec![role(guild, P::VIEW_CHANNEL | P::SEND_MESSAGES), role(bot_role, P::MANAGE_MESSAGES)];
-        let all = super::permissions_in(guild, &roles, &[bot_role], user, &[]);
-        assert!(all.contains(P::SEND_MESSAGES | P::MANAGE_MESSAGES));
-        // @everyone denied Send in the channel, the bot's role allowed it back; the member
-        // overwrite denies Manage Messages.
-        let ow = vec![
-            PermissionOverwrite { allow: P::empty(), deny: P::SEND_MESSAGES, kind: T::Role(RoleId::new(guild)) },
-            PermissionOverwrite { allow: P::SEND_MESSAGES, deny: P::empty(), kind: T::Role(RoleId::new(bot_role)) },
-            PermissionOverwrite { allow: P::empty(), deny: P::MANAGE_MESSAGES, kind: T::Member(UserId::new(user)) },
-        ];
-        let p = super::permissions_in(guild, &roles, &[bot_role], user, &ow);
-        assert!(p.contains(P::SEND_MESSAGES));
-        assert!(!p.contains(P::MANAGE_MESSAGES));
-        let admin = vec![role(guild, P::empty()), role(bot_role, P::ADMINISTRATOR)];
-        assert_eq!(super::permissions_in(guild, &admin, &[bot_role], user, &ow), P::all());
-    }
-
-    #[test]
-    fn the_ratelimiter_is_on_for_discord_and_any_remote_base_off_only_for_loopback() {
-        let token = crate::config::Secret::new("t");
-        for (base, on) in [
-            (super::config::DEFAULT_API_BASE, true),
-            ("https://discord-proxy.example.com", true),
-            ("http://10.0.0.5:8080", true),
-            ("http://127.0.0.1:3000", false),
-            ("http://localhost:3000", false),
-            ("http://[::1]:3000", false),
-        ] {
-            let http = super::http_client(&cfg(base), &token).unwrap();
-            assert_eq!(http.ratelimiter.is_some(), on, "{base}");
-        }
-    }
-}
