@@ -57,9 +57,9 @@ pub(super) async fn burst_rate(url: &str, text: &str, group: bool) -> Result<(f6
             replay::Step::Fault(f, count, _) => sandbox.inject(f, count),
             replay::Step::Event(e, at) => {
                 let who = match &e {
-                    Event::Message { actor, .. } | Event::Reaction { actor, .. } | Event::ReactionSeen { actor, .. } => {
-                        actor.id.as_str().to_string()
-                    }
+                    Event::Message { actor, .. }
+                    | Event::Reaction { actor, .. }
+                    | Event::ReactionSeen { actor, .. } => actor.id.as_str().to_string(),
                     Event::Roles { actor } => actor.id.as_str().to_string(),
                     Event::Usage { account, .. } => account.as_str().to_string(),
                     Event::Tick => String::new(),

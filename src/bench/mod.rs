@@ -327,8 +327,13 @@ pub async fn all(o: AllOptions) -> Result<Vec<Row>> {
     if o.wants("classify") {
         let msgs = corpus(None)?;
         rows.add(
-            Row::new("classify (one thread)", crate::nlu::bench::bench(&msgs, 200), "messages/s", ">= 250000 messages/s")
-                .note("no TF-IDF + logistic-regression peer is built into this binary"),
+            Row::new(
+                "classify (one thread)",
+                crate::nlu::bench::bench(&msgs, 200),
+                "messages/s",
+                ">= 250000 messages/s",
+            )
+            .note("no TF-IDF + logistic-regression peer is built into this binary"),
         );
     }
     let text = crate::app::loadgen::transcript(o.events, o.seed);
@@ -392,8 +397,7 @@ async fn sqlite_rows(o: &AllOptions, dir: &std::path::Path, text: &str, rows: &m
         .note(format!("{paid} refunds paid")),
     );
     for (group, what) in [(false, "one sync per commit"), (true, "group commit")] {
-        let (rate, paid, per_commit) =
-            burst_rate(&sqlite_url(dir, &format!("burst-{group}.db")), text, group).await?;
+        let (rate, paid, per_commit) = burst_rate(&sqlite_url(dir, &format!("burst-{group}.db")), text, group).await?;
         rows.add(
             Row::new(
                 &format!("burst on SQLite ({} events, every speaker at once), {what}", o.events),

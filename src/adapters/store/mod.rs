@@ -241,7 +241,8 @@ impl AnyStore {
                 first.close().await?;
             }
             // Group commit on a file (events committing together share one disk sync).
-            let lite = lite::Lite::open(url, if memory { None } else { file.as_deref() })?.with_group_commit(!memory)?;
+            let lite =
+                lite::Lite::open(url, if memory { None } else { file.as_deref() })?.with_group_commit(!memory)?;
             if memory && migrate {
                 lite.migrate(&SQLITE_MIGRATIONS).await?;
             }

@@ -46,8 +46,8 @@ use crate::app::ports::{StoreError, StoreResult};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
-use std::str::FromStr;
 use std::path::PathBuf;
+use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -394,10 +394,8 @@ fn migrate_in_memory(conn: &Connection, migrator: &sqlx::migrate::Migrator) -> S
          installed_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP, success BOOLEAN NOT NULL, \
          checksum BLOB NOT NULL, execution_time BIGINT NOT NULL)",
     )?;
-    let applied: Vec<i64> = conn
-        .prepare("SELECT version FROM _sqlx_migrations")?
-        .query_map([], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
+    let applied: Vec<i64> =
+        conn.prepare("SELECT version FROM _sqlx_migrations")?.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
     for m in migrator.iter().filter(|m| m.migration_type.is_up_migration() && !applied.contains(&m.version)) {
         let tx = conn.unchecked_transaction()?;
         tx.execute_batch(&m.sql)?;
