@@ -11,9 +11,10 @@ const BACKOFF_BASE: Duration = Duration::from_secs(2);
 const BACKOFF_CAP: Duration = Duration::from_secs(3600);
 
 /// Delivers every pending outbox item in order through `sink`, marking each batch
-/// delivered after it was sent. A crash between the two re-sends that batch, which is why
-/// chat sinks dedupe by the item id where the platform allows (Discord's nonce). For the
-/// console and replays (one process, in order); stops at the first failure.
+/// delivered after it was sent — in the next event's transaction (`outbox_delivered_later`;
+/// callers `flush` the store when they end). A crash between the two re-sends that batch,
+/// which is why chat sinks dedupe by the item id where the platform allows (Discord's
+/// nonce). For the console and replays (one process, in order); stops at the first failure.
 pub async fn pump(store: &dyn Store, sink: &dyn ChatSink, now: DateTime<Utc>) -> anyhow::Result<usize> {
     const BATCH: u32 = 256;
     let mut sent = 0;
@@ -30,7 +31,8 @@ pub async fn pump(store: &dyn Store, sink: &dyn ChatSink, now: DateTime<Utc>) ->
             }
             done.push(item.id);
         }
-        store.outbox_delivered(&done, now).await?;
+        // Marked with the next event's transaction: one commit (fsync) per event, not two.
+        store.outbox_delivered_later(&done, now).await?;
         sent += done.len();
         // A short batch was everything pending when it was read: no second read is needed
         // (one statement less per event). What is committed later goes with the next pump.

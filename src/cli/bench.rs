@@ -31,6 +31,9 @@ pub struct BenchArgs {
     /// PostgreSQL to measure too.
     #[arg(long)]
     db: Option<String>,
+    /// Only these parts: classify,sqlite,start,postgres
+    #[arg(long, value_delimiter = ',')]
+    only: Vec<String>,
 }
 
 #[derive(clap::Subcommand)]
@@ -67,11 +70,11 @@ pub struct GenTranscriptArgs {
 
 /// `paydesk bench [classify|replay]`.
 pub async fn bench(args: BenchArgs) -> Result<ExitCode> {
-    let BenchArgs { what, events, bare, memory_events, latency_events, seed, json, db } = args;
+    let BenchArgs { what, events, bare, memory_events, latency_events, seed, json, db, only } = args;
     let b = match what {
         Some(BenchCmd::Classify { file, rounds }) => Bench::Classify { file, rounds },
         Some(BenchCmd::Replay { events, db }) => Bench::Replay { events, db },
-        None => Bench::All(AllOptions { events, bare, memory_events, latency_events, seed, json, db }),
+        None => Bench::All(AllOptions { events, bare, memory_events, latency_events, seed, json, db, only }),
     };
     let report = paydesk::bench::run(b).await?;
     let mut out = super::output::stdout();

@@ -167,6 +167,7 @@ pub async fn replay(args: ReplayArgs) -> Result<ExitCode> {
             break;
         }
     }
+    replayer.finish().await?;
     let mut out = sink.0.into_inner().unwrap_or_else(|p| p.into_inner());
     replay::write_state_line(&app.engine, &app.sandbox, &mut out).await?;
     out.flush()?;

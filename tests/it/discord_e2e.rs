@@ -413,9 +413,12 @@ async fn reactions_made_during_a_reconnect_or_invalid_session_apply_once() {
         let mut bot = Bot::start(&b).await;
         let msg = bot.request("ch_1", "RF-000001", None).await;
         // op 7: reconnect and resume; a lead approves while the bot is away.
+        // The reaction is in place before the reconnect starts: added after it, it raced
+        // the bot's read-back on resume, which a fast store could win (the approval then
+        // unseen: a flaky test, not a bot fault). No gateway event is sent for it either way.
         let resumes = bot.fake.resumes();
-        bot.fake.request_reconnect().await;
         bot.fake.add_reaction_silently(msg, APPROVE, KIM);
+        bot.fake.request_reconnect().await;
         let fake = bot.fake.clone();
         eventually(30, "the session resumed", || (fake.resumes() > resumes).then_some(())).await;
         bot.wait_status("succeeded").await;
@@ -425,8 +428,8 @@ async fn reactions_made_during_a_reconnect_or_invalid_session_apply_once() {
         // op 9: the session is invalid; identify again; a second request approved meanwhile.
         let msg2 = bot.request("ch_9", "RF-000002", Some("100.00")).await;
         let identifies = bot.fake.identifies();
-        bot.fake.invalidate_session().await;
         bot.fake.add_reaction_silently(msg2, APPROVE, MAX);
+        bot.fake.invalidate_session().await;
         eventually(30, "identified again", || (fake.identifies() > identifies && fake.connected()).then_some(())).await;
         bot.wait_status("succeeded").await;
         bot.fake.dispatch("MESSAGE_REACTION_ADD", reaction(APPROVALS, msg2, MAX, APPROVE, Some(&[LEAD_ROLE]))).await;

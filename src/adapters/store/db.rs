@@ -4,16 +4,20 @@
 //! these is a plain `match` over SQLite and PostgreSQL, so the queries of the store are
 //! ordinary functions that rustfmt formats and clippy lints, written once for both.
 //!
+//! SQLite's statements run on the calling thread through `lite.rs` (why: see there);
+//! PostgreSQL's through sqlx.
+//!
 //! Why not code generic over `sqlx::Database`: every such function needs a dozen
 //! higher-ranked bounds (executor, arguments, encode/decode of each type bound) that a
 //! private trait cannot carry for it (only supertraits are implied), and a macro hides
 //! the code from rustfmt. Arguments here are only 64-bit integers and text, the two
 //! column types the store uses (see `codec.rs`).
 
-use crate::app::ports::StoreResult;
+use super::lite::{Lite, LiteRow, LiteTx};
+use crate::app::ports::{StoreError, StoreResult};
+use rusqlite::types::Value;
 use sqlx::postgres::PgRow;
-use sqlx::sqlite::SqliteRow;
-use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+use sqlx::{PgPool, Postgres, Transaction};
 use std::borrow::Cow;
 
 /// Which database a statement runs on.
@@ -109,11 +113,12 @@ impl Sql {
         self
     }
 
-    fn for_sqlite(&self) -> sqlx::query::Query<'_, Sqlite, sqlx::sqlite::SqliteArguments<'_>> {
-        self.args.iter().fold(sqlx::query(&self.text), |q, a| match a {
-            Arg::Int(v) => q.bind(*v),
-            Arg::Text(v) => q.bind(v.as_deref()),
-        })
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn args(&self) -> &[Arg] {
+        &self.args
     }
 
     fn for_postgres(&self) -> sqlx::query::Query<'_, Postgres, sqlx::postgres::PgArguments> {
@@ -126,24 +131,59 @@ impl Sql {
 
 /// A result row of either backend, read by column name.
 pub enum Row {
-    Sqlite(SqliteRow),
+    Sqlite(LiteRow),
     Postgres(PgRow),
+}
+
+/// A type a column is read as: the store's columns are 64-bit integers and texts, each
+/// possibly NULL (`codec.rs` turns them into domain values).
+pub trait Column: Sized + for<'r> sqlx::Decode<'r, Postgres> + sqlx::Type<Postgres> {
+    /// The value of a SQLite column (SQLite's types are per value, not per column).
+    fn from_sqlite(v: &Value, column: &str) -> StoreResult<Self>;
+}
+
+fn wrong_type(column: &str, v: &Value, want: &str) -> StoreError {
+    StoreError::Corrupt(format!("column `{column}` holds {:?}, not {want}", v.data_type()))
+}
+
+impl Column for i64 {
+    fn from_sqlite(v: &Value, column: &str) -> StoreResult<Self> {
+        match v {
+            Value::Integer(i) => Ok(*i),
+            other => Err(wrong_type(column, other, "an integer")),
+        }
+    }
+}
+
+impl Column for String {
+    fn from_sqlite(v: &Value, column: &str) -> StoreResult<Self> {
+        match v {
+            Value::Text(t) => Ok(t.clone()),
+            other => Err(wrong_type(column, other, "a text")),
+        }
+    }
+}
+
+impl<T: Column> Column for Option<T>
+where
+    Option<T>: for<'r> sqlx::Decode<'r, Postgres> + sqlx::Type<Postgres>,
+{
+    fn from_sqlite(v: &Value, column: &str) -> StoreResult<Self> {
+        match v {
+            Value::Null => Ok(None),
+            v => T::from_sqlite(v, column).map(Some),
+        }
+    }
 }
 
 impl Row {
     /// The value of a column (`i64`, `String` or their `Option`s).
-    pub fn get<T>(&self, column: &str) -> StoreResult<T>
-    where
-        T: for<'r> sqlx::Decode<'r, Sqlite>
-            + sqlx::Type<Sqlite>
-            + for<'r> sqlx::Decode<'r, Postgres>
-            + sqlx::Type<Postgres>,
-    {
+    pub fn get<T: Column>(&self, column: &str) -> StoreResult<T> {
         use sqlx::Row as _;
-        Ok(match self {
-            Row::Sqlite(r) => r.try_get(column)?,
-            Row::Postgres(r) => r.try_get(column)?,
-        })
+        match self {
+            Row::Sqlite(r) => T::from_sqlite(r.value(column)?, column),
+            Row::Postgres(r) => Ok(r.try_get(column)?),
+        }
     }
 
     pub fn int(&self, column: &str) -> StoreResult<i64> {
@@ -188,7 +228,7 @@ pub trait Exec: Send {
 /// The store's connections.
 #[derive(Clone)]
 pub enum Pool {
-    Sqlite(SqlitePool),
+    Sqlite(Lite),
     Postgres(PgPool),
 }
 
@@ -205,7 +245,7 @@ impl Pool {
     /// first on PostgreSQL.
     pub async fn begin(&self) -> StoreResult<Tx> {
         match self {
-            Pool::Sqlite(p) => Ok(Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?)),
+            Pool::Sqlite(p) => Ok(Tx::Sqlite(p.begin().await?)),
             Pool::Postgres(p) => {
                 let mut tx = p.begin().await?;
                 sqlx::query(LOCK_AUDIT_HEAD).execute(&mut *tx).await?;
@@ -225,14 +265,14 @@ impl Exec for &Pool {
 
     async fn rows(&mut self, q: Sql) -> StoreResult<Vec<Row>> {
         Ok(match self {
-            Pool::Sqlite(p) => q.for_sqlite().fetch_all(p).await?.into_iter().map(Row::Sqlite).collect(),
+            Pool::Sqlite(p) => p.rows(&q).await?.into_iter().map(Row::Sqlite).collect(),
             Pool::Postgres(p) => q.for_postgres().fetch_all(p).await?.into_iter().map(Row::Postgres).collect(),
         })
     }
 
     async fn execute(&mut self, q: Sql) -> StoreResult<u64> {
         Ok(match self {
-            Pool::Sqlite(p) => q.for_sqlite().execute(p).await?.rows_affected(),
+            Pool::Sqlite(p) => p.execute(&q).await?,
             Pool::Postgres(p) => q.for_postgres().execute(p).await?.rows_affected(),
         })
     }
@@ -240,7 +280,7 @@ impl Exec for &Pool {
 
 /// An open write transaction (see [`Pool::begin`]).
 pub enum Tx {
-    Sqlite(Transaction<'static, Sqlite>),
+    Sqlite(LiteTx),
     Postgres(Transaction<'static, Postgres>),
 }
 
@@ -264,14 +304,14 @@ impl Exec for Tx {
 
     async fn rows(&mut self, q: Sql) -> StoreResult<Vec<Row>> {
         Ok(match self {
-            Tx::Sqlite(tx) => q.for_sqlite().fetch_all(&mut **tx).await?.into_iter().map(Row::Sqlite).collect(),
+            Tx::Sqlite(tx) => tx.rows(&q)?.into_iter().map(Row::Sqlite).collect(),
             Tx::Postgres(tx) => q.for_postgres().fetch_all(&mut **tx).await?.into_iter().map(Row::Postgres).collect(),
         })
     }
 
     async fn execute(&mut self, q: Sql) -> StoreResult<u64> {
         Ok(match self {
-            Tx::Sqlite(tx) => q.for_sqlite().execute(&mut **tx).await?.rows_affected(),
+            Tx::Sqlite(tx) => tx.execute(&q)?,
             Tx::Postgres(tx) => q.for_postgres().execute(&mut **tx).await?.rows_affected(),
         })
     }

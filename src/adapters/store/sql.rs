@@ -21,7 +21,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// The store on one database.
 #[derive(Clone)]
@@ -31,11 +31,33 @@ pub struct SqlStore {
     /// Committed transactions (and lease claims) of this process that changed a refund
     /// row: the engine's timer hint is valid only while this is unchanged.
     refund_writes: Arc<AtomicU64>,
+    /// Delivery marks waiting for the next write transaction (`outbox_delivered_later`).
+    marks: Arc<Mutex<Marks>>,
+}
+
+/// Delivery marks not yet committed: batches numbered in order. A transaction writes all
+/// of them (the UPDATE is idempotent) and, once committed, forgets those it wrote; if it
+/// rolls back they stay for the next one.
+#[derive(Default)]
+struct Marks {
+    next: u64,
+    batches: Vec<(u64, Vec<i64>, DateTime<Utc>)>,
+}
+
+impl Marks {
+    fn waiting(&self, id: i64) -> bool {
+        self.batches.iter().any(|(_, ids, _)| ids.contains(&id))
+    }
 }
 
 impl SqlStore {
     pub(super) fn new(pool: Pool, audit_key: Option<Arc<[u8]>>) -> Self {
-        Self { pool, audit_key, refund_writes: Arc::default() }
+        Self { pool, audit_key, refund_writes: Arc::default(), marks: Arc::default() }
+    }
+
+    fn marks(&self) -> std::sync::MutexGuard<'_, Marks> {
+        // A panic while the lock was held left whole batches (each push is one step).
+        self.marks.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -46,22 +68,53 @@ pub struct SqlTx {
     refund_writes: Arc<AtomicU64>,
     /// This transaction inserted or updated a refund row.
     wrote_refund: bool,
+    marks: Arc<Mutex<Marks>>,
+    /// The last delivery-mark batch this transaction wrote (forgotten at commit).
+    marks_upto: Option<u64>,
 }
 
 #[async_trait]
 impl Store for SqlStore {
     async fn begin(&self) -> StoreResult<Box<dyn StoreTx>> {
-        let tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin().await?;
+        let batches = self.marks().batches.clone();
+        for (_, ids, at) in &batches {
+            outbox::delivered(&mut tx, ids, *at).await?;
+        }
         Ok(Box::new(SqlTx {
             tx,
             audit_key: self.audit_key.clone(),
             refund_writes: self.refund_writes.clone(),
             wrote_refund: false,
+            marks: self.marks.clone(),
+            marks_upto: batches.last().map(|b| b.0),
         }))
     }
 
     async fn outbox_pending(&self, limit: u32) -> StoreResult<Vec<OutboxItem>> {
-        outbox::pending(&mut &self.pool, limit).await
+        let mut items = outbox::pending(&mut &self.pool, limit).await?;
+        let marks = self.marks();
+        if !marks.batches.is_empty() {
+            items.retain(|i| !marks.waiting(i.id));
+        }
+        Ok(items)
+    }
+
+    async fn outbox_delivered_later(&self, ids: &[i64], at: DateTime<Utc>) -> StoreResult<()> {
+        if !ids.is_empty() {
+            let mut marks = self.marks();
+            let n = marks.next;
+            marks.next += 1;
+            marks.batches.push((n, ids.to_vec(), at));
+        }
+        Ok(())
+    }
+
+    async fn flush(&self) -> StoreResult<()> {
+        if self.marks().batches.is_empty() {
+            return Ok(());
+        }
+        self.begin().await?.commit().await
     }
 
     async fn outbox_delivered(&self, ids: &[i64], at: DateTime<Utc>) -> StoreResult<()> {
@@ -170,6 +223,10 @@ impl Store for SqlStore {
 impl StoreTx for SqlTx {
     async fn commit(self: Box<Self>) -> StoreResult<()> {
         self.tx.commit().await?;
+        if let Some(upto) = self.marks_upto {
+            let mut marks = self.marks.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            marks.batches.retain(|b| b.0 > upto);
+        }
         // Counted after the commit: a reader of the count that saw the old value reads
         // the refunds afterwards, so it sees this write or a new count.
         if self.wrote_refund {

@@ -289,6 +289,8 @@ pub async fn run(
             }
         }
     }
+    // The last delivery marks (they otherwise wait for the next event's transaction).
+    store.flush().await?;
     Ok(())
 }
 

@@ -70,6 +70,18 @@ pub trait Store: Send + Sync + 'static {
     async fn outbox_pending(&self, limit: u32) -> StoreResult<Vec<OutboxItem>>;
     /// Marks items delivered (one statement for the batch).
     async fn outbox_delivered(&self, ids: &[i64], at: DateTime<Utc>) -> StoreResult<()>;
+    /// Marks items delivered in this process's next write transaction (or at [`Store::flush`])
+    /// instead of a commit of their own: for one process delivering in order (console,
+    /// replays), where a crash before that re-sends them — as a crash between delivery and
+    /// mark always could. Until then `outbox_pending` no longer returns them. Not for
+    /// claimed delivery (several instances): an unmarked item's claim would lapse.
+    async fn outbox_delivered_later(&self, ids: &[i64], at: DateTime<Utc>) -> StoreResult<()> {
+        self.outbox_delivered(ids, at).await
+    }
+    /// Writes what is waiting for the next transaction (delivery marks) now.
+    async fn flush(&self) -> StoreResult<()> {
+        Ok(())
+    }
     /// Claims up to `limit` pending items for `worker` until `until`, oldest first: items
     /// another worker holds are skipped until its claim lapses, so with several instances
     /// each item is delivered by one of them.

@@ -101,7 +101,7 @@ pub async fn run(
     for step in steps {
         replayer.step(step).await?;
     }
-    Ok(())
+    replayer.finish().await
 }
 
 /// Runs steps one at a time (a transcript streamed from a file): fixtures are dated at
@@ -135,6 +135,12 @@ impl Replayer<'_> {
         }
         pump(engine.store().as_ref(), self.sink, self.clock.now()).await?;
         Ok(())
+    }
+
+    /// After the last step: the last delivery marks are written (they otherwise wait for
+    /// the next event's transaction).
+    pub async fn finish(&self) -> anyhow::Result<()> {
+        Ok(self.engine.store().flush().await?)
     }
 }
 

@@ -14,6 +14,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
+mod load;
+use load::{bare_commits, burst_rate, latency, percentile, replay_rate};
+
 pub enum Bench {
     Classify {
         file: Option<PathBuf>,
@@ -42,6 +45,14 @@ pub struct AllOptions {
     pub json: bool,
     /// A PostgreSQL server URL (`postgres://…/db`): scratch databases are created there.
     pub db: Option<String>,
+    /// The parts to measure (`classify`, `sqlite`, `start`, `postgres`); empty: all.
+    pub only: Vec<String>,
+}
+
+impl AllOptions {
+    fn wants(&self, part: &str) -> bool {
+        self.only.is_empty() || self.only.iter().any(|p| p == part)
+    }
 }
 
 /// Peak resident memory of this process (Linux), in KiB.
@@ -53,7 +64,7 @@ pub fn peak_rss_kib() -> Option<u64> {
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
-const BUNDLED: &str = include_str!("../tests/data/nlu_extra.jsonl");
+const BUNDLED: &str = include_str!("../../tests/data/nlu_extra.jsonl");
 
 fn corpus(file: Option<PathBuf>) -> Result<Vec<String>> {
     let text = match file {
@@ -234,90 +245,6 @@ impl Row {
     }
 }
 
-/// Bare durable commits per second: one small INSERT + COMMIT per transaction through
-/// sqlx, on a store opened with the bot's own settings (SQLite: WAL, synchronous=FULL).
-async fn bare_commits(store: &AnyStore, n: usize) -> Result<f64> {
-    let t0 = Instant::now();
-    store.bare_commits(n).await?;
-    Ok(n as f64 / t0.elapsed().as_secs_f64())
-}
-
-/// Replays `text` on `url`; events per second and refunds paid.
-async fn replay_rate(url: &str, text: &str) -> Result<(f64, usize)> {
-    let steps = replay::parse(text).map_err(|e| anyhow::anyhow!("generated transcript: {e}"))?;
-    let n_events = steps.iter().filter(|s| matches!(s, replay::Step::Event(..))).count();
-    let clock = Arc::new(ManualClock::default());
-    let App { engine, sandbox, .. } =
-        App::sandbox_only(AnyStore::open(url).await?, clock.clone(), EngineConfig::default());
-    let sink = JsonLines(std::sync::Mutex::new(std::io::sink()));
-    let t0 = Instant::now();
-    replay::run(steps, &engine, &sandbox, &clock, &sink).await?;
-    let rate = n_events as f64 / t0.elapsed().as_secs_f64();
-    Ok((rate, sandbox.books().all().await?.len()))
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
-}
-
-/// Latency at a steady 100 events/s: per message, the time from the event to its reply
-/// committed (the engine's transaction holds the outbox row); per approving reaction, to
-/// the refund paid by the sandbox and recorded (an upper bound of "to the provider call").
-async fn latency(url: &str, text: &str) -> Result<(Vec<f64>, Vec<f64>)> {
-    let steps = replay::parse(text).map_err(|e| anyhow::anyhow!("generated transcript: {e}"))?;
-    let clock = Arc::new(ManualClock::default());
-    let App { engine, sandbox, .. } =
-        App::sandbox_only(AnyStore::open(url).await?, clock.clone(), EngineConfig::default());
-    let sink = JsonLines(std::sync::Mutex::new(std::io::sink()));
-    let (mut msgs, mut reacts) = (Vec::new(), Vec::new());
-    let start = steps
-        .iter()
-        .find_map(|s| match s {
-            replay::Step::Event(_, at) => Some(*at),
-            _ => None,
-        })
-        .unwrap_or_default();
-    clock.set(start);
-    let t0 = Instant::now();
-    let mut sent = 0u32;
-    for step in steps {
-        match step {
-            replay::Step::Account(a, w) => engine.seed_account(&a, w, start).await?,
-            replay::Step::User(u) => engine.seed_user(&u, start).await?,
-            replay::Step::Charge(c) => engine.seed_charge(&c, start).await?,
-            replay::Step::Subscription(s) => engine.seed_subscription(&s, start).await?,
-            replay::Step::Fault(f, count, at) => {
-                clock.set(at);
-                sandbox.inject(f, count);
-            }
-            replay::Step::Event(e, at) => {
-                // The schedule: event k is sent at k × 10 ms after the first.
-                let due = t0 + std::time::Duration::from_millis(10 * u64::from(sent));
-                sent += 1;
-                tokio::time::sleep_until(due.into()).await;
-                clock.set(at);
-                let approving = matches!(&e, crate::app::engine::Event::Reaction { emoji, .. } if emoji == "✅");
-                let is_msg = matches!(&e, crate::app::engine::Event::Message { .. });
-                let t = Instant::now();
-                engine.handle(e, at, None).await?;
-                let ms = t.elapsed().as_secs_f64() * 1000.0;
-                if approving {
-                    reacts.push(ms);
-                } else if is_msg {
-                    msgs.push(ms);
-                }
-            }
-        }
-        crate::app::outbox::pump(engine.store().as_ref(), &sink, crate::app::ports::Clock::now(clock.as_ref())).await?;
-    }
-    msgs.sort_by(f64::total_cmp);
-    reacts.sort_by(f64::total_cmp);
-    Ok((msgs, reacts))
-}
-
 /// Wall time of a child `paydesk` run, median of `runs`, in ms.
 fn cold_start(args: &[&str], stdin: &[u8], runs: usize) -> Result<f64> {
     use std::io::Write as _;
@@ -397,16 +324,28 @@ async fn drop_pg(admin: &str, url: &str) -> Result<()> {
 pub async fn all(o: AllOptions) -> Result<Vec<Row>> {
     let tmp = tempfile::tempdir()?;
     let mut rows = Rows { rows: Vec::new(), quiet: o.json };
-    let msgs = corpus(None)?;
-    rows.add(
-        Row::new("classify (one thread)", crate::nlu::bench::bench(&msgs, 200), "messages/s", ">= 250000 messages/s")
+    if o.wants("classify") {
+        let msgs = corpus(None)?;
+        rows.add(
+            Row::new(
+                "classify (one thread)",
+                crate::nlu::bench::bench(&msgs, 200),
+                "messages/s",
+                ">= 250000 messages/s",
+            )
             .note("no TF-IDF + logistic-regression peer is built into this binary"),
-    );
+        );
+    }
     let text = crate::app::loadgen::transcript(o.events, o.seed);
-    sqlite_rows(&o, tmp.path(), &text, &mut rows).await?;
-    start_rows(&o, tmp.path(), &mut rows).await?;
-    if let Some(admin) = &o.db {
-        postgres_rows(&o, admin, &text, &mut rows).await?;
+    if o.wants("sqlite") {
+        sqlite_rows(&o, tmp.path(), &text, &mut rows).await?;
+    }
+    if o.wants("start") {
+        start_rows(&o, tmp.path(), &mut rows).await?;
+    }
+    match &o.db {
+        Some(admin) if o.wants("postgres") => postgres_rows(&o, admin, &text, &mut rows).await?,
+        _ => {}
     }
     Ok(rows.rows)
 }
@@ -457,10 +396,19 @@ async fn sqlite_rows(o: &AllOptions, dir: &std::path::Path, text: &str, rows: &m
         .against("SQLite bare commits", floor)
         .note(format!("{paid} refunds paid")),
     );
-    rows.not_measured(
-        Row::new("replay on SQLite, group commit", 0.0, "events/s", "report")
-            .note("not built: events commit one at a time"),
-    );
+    for (group, what) in [(false, "one sync per commit"), (true, "group commit")] {
+        let (rate, paid, per_commit) = burst_rate(&sqlite_url(dir, &format!("burst-{group}.db")), text, group).await?;
+        rows.add(
+            Row::new(
+                &format!("burst on SQLite ({} events, every speaker at once), {what}", o.events),
+                rate,
+                "events/s",
+                "report",
+            )
+            .against("SQLite bare commits", floor)
+            .note(format!("{per_commit:.1} events per disk sync; {paid} refunds paid")),
+        );
+    }
 
     let lat_text = crate::app::loadgen::transcript(o.latency_events, o.seed.wrapping_add(1));
     let (m, a) = latency(&sqlite_url(dir, "latency.db"), &lat_text).await?;

@@ -1,0 +1,155 @@
+//! The loads `paydesk bench` runs through the whole bot: the replay (one event at a time),
+//! the burst (every speaker at once, with and without group commit), latency at a steady
+//! rate, and the floor of bare durable commits they are measured against.
+
+use crate::adapters::store::AnyStore;
+use crate::adapters::surfaces::replay::{self, JsonLines, ManualClock};
+use crate::app::engine::EngineConfig;
+use crate::wiring::App;
+use anyhow::Result;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Bare durable commits per second: one small INSERT + COMMIT per transaction through
+/// sqlx, on a store opened with the bot's own settings (SQLite: WAL, synchronous=FULL).
+pub(super) async fn bare_commits(store: &AnyStore, n: usize) -> Result<f64> {
+    let t0 = Instant::now();
+    store.bare_commits(n).await?;
+    Ok(n as f64 / t0.elapsed().as_secs_f64())
+}
+
+/// Replays `text` on `url`; events per second and refunds paid.
+pub(super) async fn replay_rate(url: &str, text: &str) -> Result<(f64, usize)> {
+    let steps = replay::parse(text).map_err(|e| anyhow::anyhow!("generated transcript: {e}"))?;
+    let n_events = steps.iter().filter(|s| matches!(s, replay::Step::Event(..))).count();
+    let clock = Arc::new(ManualClock::default());
+    let App { engine, sandbox, .. } =
+        App::sandbox_only(AnyStore::open(url).await?, clock.clone(), EngineConfig::default());
+    let sink = JsonLines(std::sync::Mutex::new(std::io::sink()));
+    let t0 = Instant::now();
+    replay::run(steps, &engine, &sandbox, &clock, &sink).await?;
+    let rate = n_events as f64 / t0.elapsed().as_secs_f64();
+    Ok((rate, sandbox.books().all().await?.len()))
+}
+
+/// A burst: the transcript's events replayed with every speaker's events in order but
+/// all speakers at once (as a busy Discord server delivers them), on a store whose
+/// events share disk syncs when `group` is on. Events per second, refunds paid, and
+/// events per disk sync. Fixtures are seeded first, one at a time, and are not counted.
+/// Across speakers the order is not the transcript's (an approval may come before the
+/// request it answers and be refused), so the work differs a little from the replay's.
+pub(super) async fn burst_rate(url: &str, text: &str, group: bool) -> Result<(f64, usize, f64)> {
+    use crate::app::engine::Event;
+    let steps = replay::parse(text).map_err(|e| anyhow::anyhow!("generated transcript: {e}"))?;
+    let clock = Arc::new(ManualClock::default());
+    let store = AnyStore::open(url).await?.with_group_commit(group)?;
+    let App { engine, sandbox, .. } = App::sandbox_only(store, clock.clone(), EngineConfig::default());
+    let sink = JsonLines(std::sync::Mutex::new(std::io::sink()));
+    let mut streams: std::collections::BTreeMap<String, Vec<(Event, chrono::DateTime<chrono::Utc>)>> =
+        Default::default();
+    let mut last = chrono::DateTime::<chrono::Utc>::default();
+    for step in steps {
+        match step {
+            replay::Step::Account(a, w) => engine.seed_account(&a, w, last).await?,
+            replay::Step::User(u) => engine.seed_user(&u, last).await?,
+            replay::Step::Charge(c) => engine.seed_charge(&c, last).await?,
+            replay::Step::Subscription(s) => engine.seed_subscription(&s, last).await?,
+            replay::Step::Fault(f, count, _) => sandbox.inject(f, count),
+            replay::Step::Event(e, at) => {
+                let who = match &e {
+                    Event::Message { actor, .. }
+                    | Event::Reaction { actor, .. }
+                    | Event::ReactionSeen { actor, .. } => actor.id.as_str().to_string(),
+                    Event::Roles { actor } => actor.id.as_str().to_string(),
+                    Event::Usage { account, .. } => account.as_str().to_string(),
+                    Event::Tick => String::new(),
+                };
+                last = last.max(at);
+                streams.entry(who).or_default().push((e, at));
+            }
+        }
+    }
+    clock.set(last);
+    let n_events: usize = streams.values().map(Vec::len).sum();
+    let (_, syncs_before) = crate::adapters::store::sqlite_commits();
+    let t0 = Instant::now();
+    let runs = streams.into_values().map(|events| {
+        let (engine, sink, clock) = (&engine, &sink, &clock);
+        async move {
+            for (e, at) in events {
+                engine.handle(e, at, None).await?;
+                let now = crate::app::ports::Clock::now(clock.as_ref());
+                crate::app::outbox::pump(engine.store().as_ref(), sink, now).await?;
+            }
+            anyhow::Ok(())
+        }
+    });
+    for r in futures_util::future::join_all(runs).await {
+        r?;
+    }
+    let rate = n_events as f64 / t0.elapsed().as_secs_f64();
+    let syncs = crate::adapters::store::sqlite_commits().1 - syncs_before;
+    Ok((rate, sandbox.books().all().await?.len(), n_events as f64 / syncs.max(1) as f64))
+}
+
+pub(super) fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+/// Latency at a steady 100 events/s: per message, the time from the event to its reply
+/// committed (the engine's transaction holds the outbox row); per approving reaction, to
+/// the refund paid by the sandbox and recorded (an upper bound of "to the provider call").
+pub(super) async fn latency(url: &str, text: &str) -> Result<(Vec<f64>, Vec<f64>)> {
+    let steps = replay::parse(text).map_err(|e| anyhow::anyhow!("generated transcript: {e}"))?;
+    let clock = Arc::new(ManualClock::default());
+    let App { engine, sandbox, .. } =
+        App::sandbox_only(AnyStore::open(url).await?, clock.clone(), EngineConfig::default());
+    let sink = JsonLines(std::sync::Mutex::new(std::io::sink()));
+    let (mut msgs, mut reacts) = (Vec::new(), Vec::new());
+    let start = steps
+        .iter()
+        .find_map(|s| match s {
+            replay::Step::Event(_, at) => Some(*at),
+            _ => None,
+        })
+        .unwrap_or_default();
+    clock.set(start);
+    let t0 = Instant::now();
+    let mut sent = 0u32;
+    for step in steps {
+        match step {
+            replay::Step::Account(a, w) => engine.seed_account(&a, w, start).await?,
+            replay::Step::User(u) => engine.seed_user(&u, start).await?,
+            replay::Step::Charge(c) => engine.seed_charge(&c, start).await?,
+            replay::Step::Subscription(s) => engine.seed_subscription(&s, start).await?,
+            replay::Step::Fault(f, count, at) => {
+                clock.set(at);
+                sandbox.inject(f, count);
+            }
+            replay::Step::Event(e, at) => {
+                // The schedule: event k is sent at k × 10 ms after the first.
+                let due = t0 + std::time::Duration::from_millis(10 * u64::from(sent));
+                sent += 1;
+                tokio::time::sleep_until(due.into()).await;
+                clock.set(at);
+                let approving = matches!(&e, crate::app::engine::Event::Reaction { emoji, .. } if emoji == "✅");
+                let is_msg = matches!(&e, crate::app::engine::Event::Message { .. });
+                let t = Instant::now();
+                engine.handle(e, at, None).await?;
+                let ms = t.elapsed().as_secs_f64() * 1000.0;
+                if approving {
+                    reacts.push(ms);
+                } else if is_msg {
+                    msgs.push(ms);
+                }
+            }
+        }
+        crate::app::outbox::pump(engine.store().as_ref(), &sink, crate::app::ports::Clock::now(clock.as_ref())).await?;
+    }
+    msgs.sort_by(f64::total_cmp);
+    reacts.sort_by(f64::total_cmp);
+    Ok((msgs, reacts))
+}
