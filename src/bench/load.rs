@@ -32,22 +32,36 @@ pub(super) async fn replay_rate(url: &str, text: &str) -> Result<(f64, usize)> {
     Ok((rate, sandbox.books().all().await?.len()))
 }
 
+/// What a burst did: events per second, refunds paid (sandbox payouts), payouts that
+/// should not exist (a key paid twice, or a payout whose refund the store has as never
+/// approved or as failed: must be 0), events per SQLite disk sync (0 on PostgreSQL).
+pub(super) struct Burst {
+    pub rate: f64,
+    pub paid: usize,
+    pub wrong: usize,
+    pub per_sync: f64,
+}
+
 /// A burst: the transcript's events replayed with every speaker's events in order but
-/// all speakers at once (as a busy Discord server delivers them), on a store whose
-/// events share disk syncs when `group` is on. Events per second, refunds paid, and
-/// events per disk sync. Fixtures are seeded first, one at a time, and are not counted.
-/// Across speakers the order is not the transcript's (an approval may come before the
-/// request it answers and be refused), so the work differs a little from the replay's.
-pub(super) async fn burst_rate(url: &str, text: &str, group: bool) -> Result<(f64, usize, f64)> {
+/// all speakers at once (as a busy Discord server delivers them), spread over `instances`
+/// bots sharing the database (speaker k on instance k mod n), with SQLite group commit
+/// on or off. Fixtures are seeded first, one at a time, and are not counted. Across
+/// speakers the order is not the transcript's (an approval may come before the request
+/// it answers and be refused), so the work differs a little from the replay's.
+pub(super) async fn burst_rate(url: &str, text: &str, group: bool, instances: usize) -> Result<Burst> {
     use crate::app::engine::Event;
     let steps = replay::parse(text).map_err(|e| anyhow::anyhow!("generated transcript: {e}"))?;
     let clock = Arc::new(ManualClock::default());
-    let store = AnyStore::open(url).await?.with_group_commit(group)?;
-    let App { engine, sandbox, .. } = App::sandbox_only(store, clock.clone(), EngineConfig::default());
+    let mut apps = Vec::new();
+    for _ in 0..instances.max(1) {
+        let store = AnyStore::open(url).await?.with_group_commit(group)?;
+        apps.push(App::sandbox_only(store, clock.clone(), EngineConfig::default()));
+    }
     let sink = JsonLines(std::sync::Mutex::new(std::io::sink()));
     let mut streams: std::collections::BTreeMap<String, Vec<(Event, chrono::DateTime<chrono::Utc>)>> =
         Default::default();
     let mut last = chrono::DateTime::<chrono::Utc>::default();
+    let (engine, sandbox) = (&apps[0].engine, &apps[0].sandbox);
     for step in steps {
         match step {
             replay::Step::Account(a, w) => engine.seed_account(&a, w, last).await?,
@@ -73,11 +87,14 @@ pub(super) async fn burst_rate(url: &str, text: &str, group: bool) -> Result<(f6
     let n_events: usize = streams.values().map(Vec::len).sum();
     let (_, syncs_before) = crate::adapters::store::sqlite_commits();
     let t0 = Instant::now();
-    let runs = streams.into_values().map(|events| {
-        let (engine, sink, clock) = (&engine, &sink, &clock);
+    let runs = streams.into_values().enumerate().map(|(k, events)| {
+        let (engine, sink, clock) = (&apps[k % apps.len()].engine, &sink, &clock);
         async move {
-            for (e, at) in events {
-                engine.handle(e, at, None).await?;
+            // Every event at the same moment (the last event's time): bots running at
+            // once share one clock, and a lease taken at one time must not look lapsed to
+            // a worker whose event is dated hours later (that would be this load's fault).
+            for (e, _) in events {
+                engine.handle(e, last, None).await?;
                 let now = crate::app::ports::Clock::now(clock.as_ref());
                 crate::app::outbox::pump(engine.store().as_ref(), sink, now).await?;
             }
@@ -89,7 +106,24 @@ pub(super) async fn burst_rate(url: &str, text: &str, group: bool) -> Result<(f6
     }
     let rate = n_events as f64 / t0.elapsed().as_secs_f64();
     let syncs = crate::adapters::store::sqlite_commits().1 - syncs_before;
-    Ok((rate, sandbox.books().all().await?.len(), n_events as f64 / syncs.max(1) as f64))
+    let refunds = engine.store().snapshot().await?.refunds;
+    let books = sandbox.books().all().await?;
+    let keys: std::collections::BTreeSet<&str> = books.iter().map(|b| b.idempotency_key.as_str()).collect();
+    let unapproved = books
+        .iter()
+        .filter(|b| {
+            !refunds.iter().any(|r| {
+                r.idempotency_key == b.idempotency_key
+                    && matches!(r.status.as_str(), "approved" | "executing" | "succeeded" | "reversed")
+            })
+        })
+        .count();
+    Ok(Burst {
+        rate,
+        paid: books.len(),
+        wrong: books.len() - keys.len() + unapproved,
+        per_sync: if syncs == 0 { 0.0 } else { n_events as f64 / syncs as f64 },
+    })
 }
 
 pub(super) fn percentile(sorted: &[f64], p: f64) -> f64 {

@@ -397,16 +397,16 @@ async fn sqlite_rows(o: &AllOptions, dir: &std::path::Path, text: &str, rows: &m
         .note(format!("{paid} refunds paid")),
     );
     for (group, what) in [(false, "one sync per commit"), (true, "group commit")] {
-        let (rate, paid, per_commit) = burst_rate(&sqlite_url(dir, &format!("burst-{group}.db")), text, group).await?;
+        let b = burst_rate(&sqlite_url(dir, &format!("burst-{group}.db")), text, group, 1).await?;
         rows.add(
             Row::new(
                 &format!("burst on SQLite ({} events, every speaker at once), {what}", o.events),
-                rate,
+                b.rate,
                 "events/s",
                 "report",
             )
             .against("SQLite bare commits", floor)
-            .note(format!("{per_commit:.1} events per disk sync; {paid} refunds paid")),
+            .note(format!("{:.1} events per disk sync; {} refunds paid, {} wrongly", b.per_sync, b.paid, b.wrong)),
         );
     }
 
@@ -492,9 +492,25 @@ async fn postgres_rows(o: &AllOptions, admin: &str, text: &str, rows: &mut Rows)
             .against("PostgreSQL bare commits", floor)
             .note(format!("{paid} refunds paid")),
         );
-        rows.not_measured(
-            Row::new("replay on PostgreSQL, 2 instances", 0.0, "events/s", "scales").note("not measured"),
-        );
+        // Every speaker at once, on one bot and then on two bots sharing the database
+        // (each a fresh scratch database): throughput, and payouts against refunds that
+        // succeeded (more payouts than that would be a refund paid twice).
+        for n in [1, 2] {
+            let url = scratch_pg(admin, &format!("burst{n}")).await?;
+            let b = burst_rate(&url, text, false, n).await;
+            drop_pg(admin, &url).await?;
+            let b = b?;
+            rows.add(
+                Row::new(
+                    &format!("burst on PostgreSQL ({} events, every speaker at once), {n} instance(s)", o.events),
+                    b.rate,
+                    "events/s",
+                    if n == 1 { "report" } else { "scales" },
+                )
+                .against("PostgreSQL bare commits", floor)
+                .note(format!("{} refunds paid, {} wrongly (twice, or without approval)", b.paid, b.wrong)),
+            );
+        }
         Ok(())
     }
     .await;
