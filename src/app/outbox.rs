@@ -31,8 +31,14 @@ pub async fn pump(store: &dyn Store, sink: &dyn ChatSink, now: DateTime<Utc>) ->
             }
             done.push(item.id);
         }
-        // Marked with the next event's transaction: one commit (fsync) per event, not two.
-        store.outbox_delivered_later(&done, now).await?;
+        // A short batch was everything pending: marked with the next event's transaction
+        // (one commit per event, not two). A full batch is marked now, so that the next
+        // read (`ORDER BY id LIMIT`) moves past it.
+        if items.len() < BATCH as usize {
+            store.outbox_delivered_later(&done, now).await?;
+        } else {
+            store.outbox_delivered(&done, now).await?;
+        }
         sent += done.len();
         // A short batch was everything pending when it was read: no second read is needed
         // (one statement less per event). What is committed later goes with the next pump.

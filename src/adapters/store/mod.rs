@@ -374,6 +374,43 @@ mod tests {
         assert!(s.snapshot().await.expect("snapshot").cases.is_empty());
     }
 
+    /// `pump` delivers every pending item once, across more than one batch, with the
+    /// marks of the last batch waiting for the next transaction; `flush` writes them.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn pump_delivers_every_item_once_across_batches() {
+        use crate::app::action::{Action, Destination, OutboxItem};
+        use crate::app::ports::ChatSink;
+        struct Count(std::sync::Mutex<Vec<i64>>);
+        #[async_trait::async_trait]
+        impl ChatSink for Count {
+            async fn deliver(&self, item: &OutboxItem) -> anyhow::Result<()> {
+                self.0.lock().expect("lock").push(item.id);
+                Ok(())
+            }
+        }
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store =
+            AnyStore::open(&format!("sqlite:{}", dir.path().join("p.db").display())).await.expect("store").as_store();
+        let mut tx = store.begin().await.expect("begin");
+        for i in 0..300 {
+            let text = format!("message {i}");
+            let say =
+                Action::Say { message_ref: None, channel: Destination::Dm, to: Some("u".into()), case: None, text };
+            tx.push(say).await.expect("push");
+        }
+        tx.commit().await.expect("commit");
+        let sink = Count(std::sync::Mutex::default());
+        let at = chrono::DateTime::from_timestamp(1_780_000_000, 0).expect("time");
+        assert_eq!(crate::app::outbox::pump(store.as_ref(), &sink, at).await.expect("pump"), 300);
+        assert_eq!(crate::app::outbox::pump(store.as_ref(), &sink, at).await.expect("again"), 0, "none twice");
+        let mut ids = sink.0.lock().expect("lock").clone();
+        ids.dedup();
+        assert_eq!(ids.len(), 300);
+        assert!(store.outbox_health().await.expect("health").pending > 0, "the last batch's marks wait");
+        store.flush().await.expect("flush");
+        assert_eq!(store.outbox_health().await.expect("health").pending, 0);
+    }
+
     /// The snapshot reads its tables a page at a time: across page boundaries no row is
     /// lost, repeated or out of order.
     #[tokio::test]

@@ -48,7 +48,7 @@ use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
 use std::path::PathBuf;
 use std::str::FromStr;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::OwnedMutexGuard;
@@ -97,13 +97,39 @@ pub struct Group {
     synced: AtomicU64,
     /// Held by the leader while it syncs.
     leader: tokio::sync::Mutex<()>,
+    /// The WAL's directory was synced once.
+    dir_synced: AtomicBool,
+    /// A sync failed: nothing is reported durable after it.
+    failed: AtomicBool,
 }
 
 impl Group {
+    fn new(wal: PathBuf) -> Group {
+        Group {
+            wal,
+            committed: AtomicU64::new(0),
+            synced: AtomicU64::new(0),
+            leader: tokio::sync::Mutex::new(()),
+            dir_synced: AtomicBool::new(false),
+            failed: AtomicBool::new(false),
+        }
+    }
+
     /// Returns once commit number `n` is on disk: syncs the WAL itself if no one else is,
     /// covering every commit made so far.
+    ///
+    /// After one failed sync every later wait fails too: on Linux a failed writeback can
+    /// leave the pages marked clean and report the error once, so a second fsync could
+    /// succeed over lost commits (PostgreSQL stops on the first fsync failure for this
+    /// reason). The store must be reopened.
     async fn durable(&self, n: u64) -> StoreResult<()> {
         loop {
+            if self.failed.load(Ordering::SeqCst) {
+                return Err(StoreError::Backend(
+                    "an earlier sync of the SQLite WAL failed: commits since then may not be on disk; restart the bot"
+                        .into(),
+                ));
+            }
             if self.synced.load(Ordering::SeqCst) >= n {
                 return Ok(());
             }
@@ -112,15 +138,34 @@ impl Group {
                 return Ok(()); // the leader before us synced it
             }
             let upto = self.committed.load(Ordering::SeqCst);
-            let wal = self.wal.clone();
-            let done = tokio::task::spawn_blocking(move || std::fs::File::open(&wal)?.sync_data())
+            let (wal, dir) = (self.wal.clone(), !self.dir_synced.load(Ordering::SeqCst));
+            let done = tokio::task::spawn_blocking(move || sync_wal(&wal, dir))
                 .await
                 .map_err(|e| StoreError::Failed { what: "the WAL sync task failed", source: Box::new(e) })?;
-            done.map_err(|e| StoreError::Failed { what: "cannot sync the SQLite WAL file", source: Box::new(e) })?;
+            if let Err(e) = done {
+                self.failed.store(true, Ordering::SeqCst);
+                return Err(StoreError::Failed { what: "cannot sync the SQLite WAL file", source: Box::new(e) });
+            }
+            self.dir_synced.store(true, Ordering::SeqCst);
             SYNCS.fetch_add(1, Ordering::Relaxed);
             self.synced.fetch_max(upto, Ordering::SeqCst);
         }
     }
+}
+
+/// fsyncs the WAL file's data and, the first time (`dir`), its directory: the WAL is
+/// created by this process (the last connection before it deleted it), and a new file's
+/// directory entry is not made durable by syncing the file (fsync(2)); SQLite would do
+/// it at its own first sync of the file, which with `synchronous=NORMAL` is the first
+/// checkpoint.
+fn sync_wal(wal: &Path, dir: bool) -> std::io::Result<()> {
+    std::fs::File::open(wal)?.sync_data()?;
+    if dir {
+        if let Some(parent) = wal.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::File::open(parent)?.sync_all()?;
+        }
+    }
+    Ok(())
 }
 
 /// Opens one connection with the bot's settings: WAL (a property of the file, set when
@@ -154,9 +199,10 @@ impl Lite {
     /// Group commit (see the module comment), for a file database; an in-memory one has
     /// nothing to sync.
     pub fn with_group_commit(mut self, on: bool) -> StoreResult<Lite> {
-        let path = sqlite_path_of(&self.url).filter(|_| on && !self.in_memory());
-        // Set while no one else holds the writer (before the store is shared).
         let w = self.writer.try_lock().map_err(|_| StoreError::Backend("the SQLite writer is in use".into()))?;
+        // The file as SQLite resolved it (symbolic links followed): its WAL is beside it.
+        let path = w.path().filter(|p| on && !p.is_empty() && !self.in_memory()).map(PathBuf::from);
+        // Set while no one else holds the writer (before the store is shared).
         w.pragma_update(None, "synchronous", if path.is_some() { "NORMAL" } else { "FULL" })?;
         drop(w);
         let Some(path) = path else {
@@ -165,12 +211,7 @@ impl Lite {
         };
         let mut wal = path.into_os_string();
         wal.push("-wal");
-        self.group = Some(Arc::new(Group {
-            wal: PathBuf::from(wal),
-            committed: AtomicU64::new(0),
-            synced: AtomicU64::new(0),
-            leader: tokio::sync::Mutex::new(()),
-        }));
+        self.group = Some(Arc::new(Group::new(PathBuf::from(wal))));
         Ok(self)
     }
 
@@ -264,13 +305,17 @@ impl LiteTx {
     /// `COMMIT` fails, nothing of it was written.
     pub async fn commit(mut self) -> StoreResult<()> {
         let Some(w) = self.w.take() else { return Err(StoreError::Backend("the transaction has ended".into())) };
-        let done = match &self.group {
-            None => blocking(|| w.execute_batch("COMMIT")),
-            Some(_) => w.execute_batch("COMMIT"),
-        };
+        // Blocking either way: with `synchronous=FULL` the fsync; with NORMAL an automatic
+        // checkpoint inside COMMIT syncs twice.
+        let done = blocking(|| w.execute_batch("COMMIT"));
         COMMITS.fetch_add(1, Ordering::Relaxed);
         if let Err(e) = done {
+            // SQLite may have rolled back already; if the transaction is still open after
+            // this, the connection would refuse every later BEGIN: say so.
             let _ = w.execute_batch("ROLLBACK");
+            if !w.is_autocommit() {
+                tracing::error!("SQLite left a transaction open after a failed COMMIT and ROLLBACK");
+            }
             return Err(e.into());
         }
         let Some(group) = &self.group else {
@@ -411,8 +456,3 @@ fn migrate_in_memory(conn: &Connection, migrator: &sqlx::migrate::Migrator) -> S
 
 #[cfg(test)]
 mod tests;
-
-/// The database file of a `sqlite:` URL.
-fn sqlite_path_of(url: &str) -> Option<PathBuf> {
-    super::sqlite_file(url)
-}

@@ -109,16 +109,18 @@ async fn a_failed_sync_is_an_error() {
     let dir = tempfile::tempdir().expect("dir");
     let mut db = grouped(&dir);
     let g = db.group.take().expect("group");
-    db.group = Some(Arc::new(Group {
-        wal: dir.path().join("missing-wal"),
-        committed: AtomicU64::new(g.committed.load(Ordering::SeqCst)),
-        synced: AtomicU64::new(0),
-        leader: tokio::sync::Mutex::new(()),
-    }));
+    let missing = Group::new(dir.path().join("missing-wal"));
+    missing.committed.store(g.committed.load(Ordering::SeqCst), Ordering::SeqCst);
+    db.group = Some(Arc::new(missing));
     let tx = db.begin().await.expect("begin");
     tx.execute(&sql("INSERT INTO t (a) VALUES (1)")).expect("insert");
     let e = tx.commit().await.expect_err("no WAL to sync");
     assert!(e.to_string().contains("cannot sync"), "{e}");
+    // Nothing is reported durable after a failed sync, even if a later one would succeed.
+    let tx = db.begin().await.expect("begin");
+    tx.execute(&sql("INSERT INTO t (a) VALUES (2)")).expect("insert");
+    let e = tx.commit().await.expect_err("poisoned");
+    assert!(e.to_string().contains("earlier sync"), "{e}");
 }
 
 #[tokio::test]
