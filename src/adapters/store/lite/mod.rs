@@ -12,8 +12,8 @@
 //! - the **writer**, behind an async mutex: a write transaction holds it from `BEGIN
 //!   IMMEDIATE` to `COMMIT`/`ROLLBACK`, so this process has one writer at a time (SQLite's
 //!   own rule); statements outside a transaction that write (outbox marks, leases) take it
-//!   for that statement. Another process on the same file waits on SQLite's lock
-//!   (`busy_timeout`, 10 s), as before.
+//!   for that statement (in a transaction of its own). While another process on the
+//!   same file writes, `BEGIN IMMEDIATE` is tried again after short sleeps, up to 10 s.
 //! - the **reader**, for statements outside a transaction that only read (the snapshot,
 //!   queues, reports): in WAL mode it never waits for the writer and sees every committed
 //!   transaction. An in-memory database has no second connection (it would be another
@@ -36,10 +36,11 @@
 //! a commit's wait covers every commit before it; the console and replays deliver only
 //! after the event's own `commit()` returned.
 //!
-//! What can block a thread: a statement itself (microseconds), `BEGIN IMMEDIATE` while
-//! another process writes (up to the busy timeout) and `COMMIT`'s fsync. Those two run
-//! through [`blocking`], which tells a multi-threaded tokio runtime to move its other tasks
-//! off this thread first.
+//! What can block a thread: a statement itself (microseconds), a read on the reader while
+//! another process recovers the file (its busy timeout), and `COMMIT` (its fsync, or a
+//! checkpoint's). `COMMIT` runs through [`blocking`], which tells a multi-threaded tokio
+//! runtime to move its other tasks off this thread first; the group's WAL sync runs on
+//! the blocking pool; `BEGIN IMMEDIATE` waits by sleeping.
 
 use super::db::{Arg, Sql};
 use crate::app::ports::{StoreError, StoreResult};
