@@ -60,15 +60,21 @@ pub(super) async fn burst_rate(url: &str, text: &str, group: bool, instances: us
     let sink = JsonLines(std::sync::Mutex::new(std::io::sink()));
     let mut streams: std::collections::BTreeMap<String, Vec<(Event, chrono::DateTime<chrono::Utc>)>> =
         Default::default();
-    let mut last = chrono::DateTime::<chrono::Utc>::default();
+    // Fixtures (and faults) go through the replay's own step, dated at the first event as
+    // a replay dates them; only events are gathered per speaker.
+    let start = steps
+        .iter()
+        .find_map(|s| match s {
+            replay::Step::Event(_, at) | replay::Step::Fault(_, _, at) => Some(*at),
+            _ => None,
+        })
+        .unwrap_or_default();
+    clock.set(start);
     let (engine, sandbox) = (&apps[0].engine, &apps[0].sandbox);
+    let fixtures = replay::Replayer { engine, sandbox, clock: &clock, sink: &sink, start };
+    let mut last = start;
     for step in steps {
         match step {
-            replay::Step::Account(a, w) => engine.seed_account(&a, w, last).await?,
-            replay::Step::User(u) => engine.seed_user(&u, last).await?,
-            replay::Step::Charge(c) => engine.seed_charge(&c, last).await?,
-            replay::Step::Subscription(s) => engine.seed_subscription(&s, last).await?,
-            replay::Step::Fault(f, count, _) => sandbox.inject(f, count),
             replay::Step::Event(e, at) => {
                 let who = match &e {
                     Event::Message { actor, .. }
@@ -81,11 +87,12 @@ pub(super) async fn burst_rate(url: &str, text: &str, group: bool, instances: us
                 last = last.max(at);
                 streams.entry(who).or_default().push((e, at));
             }
+            other => fixtures.step(other).await?,
         }
     }
     clock.set(last);
     let n_events: usize = streams.values().map(Vec::len).sum();
-    let (_, syncs_before) = crate::adapters::store::sqlite_commits();
+    let syncs_before = crate::adapters::store::sqlite_syncs();
     let t0 = Instant::now();
     let runs = streams.into_values().enumerate().map(|(k, events)| {
         let (engine, sink, clock) = (&apps[k % apps.len()].engine, &sink, &clock);
@@ -105,7 +112,7 @@ pub(super) async fn burst_rate(url: &str, text: &str, group: bool, instances: us
         r?;
     }
     let rate = n_events as f64 / t0.elapsed().as_secs_f64();
-    let syncs = crate::adapters::store::sqlite_commits().1 - syncs_before;
+    let syncs = crate::adapters::store::sqlite_syncs() - syncs_before;
     let refunds = engine.store().snapshot().await?.refunds;
     let books = sandbox.books().all().await?;
     let keys: std::collections::BTreeSet<&str> = books.iter().map(|b| b.idempotency_key.as_str()).collect();

@@ -15,7 +15,7 @@ mod db;
 mod discord;
 mod ledger;
 mod lite;
-pub use lite::commits as sqlite_commits;
+pub use lite::syncs as sqlite_syncs;
 mod outbox;
 mod overview;
 mod purchases;

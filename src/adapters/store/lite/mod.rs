@@ -79,15 +79,13 @@ pub struct Lite {
     group: Option<Arc<Group>>,
 }
 
-/// `COMMIT`s of write transactions run by this process's writers, and fsyncs that made
-/// them durable (`paydesk bench`: events per fsync).
-static COMMITS: AtomicUsize = AtomicUsize::new(0);
+/// Disk syncs that made this process's SQLite commits durable (`paydesk bench`: events
+/// per sync; with group commit, fewer than the commits).
 static SYNCS: AtomicUsize = AtomicUsize::new(0);
 
-/// How many write transactions this process has committed on SQLite, and how many disk
-/// syncs made them durable (with group commit, fewer than the commits).
-pub fn commits() -> (usize, usize) {
-    (COMMITS.load(Ordering::Relaxed), SYNCS.load(Ordering::Relaxed))
+/// How many disk syncs have made SQLite commits durable in this process.
+pub fn syncs() -> usize {
+    SYNCS.load(Ordering::Relaxed)
 }
 
 /// Group commit's state: commits are numbered in order under the writer; `synced` is the
@@ -309,7 +307,6 @@ impl LiteTx {
         // Blocking either way: with `synchronous=FULL` the fsync; with NORMAL an automatic
         // checkpoint inside COMMIT syncs twice.
         let done = blocking(|| w.execute_batch("COMMIT"));
-        COMMITS.fetch_add(1, Ordering::Relaxed);
         if let Err(e) = done {
             // SQLite may have rolled back already; if the transaction is still open after
             // this, the connection would refuse every later BEGIN: say so.

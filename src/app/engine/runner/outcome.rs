@@ -195,15 +195,9 @@ impl Work<'_> {
         )
         .await?;
         if let Some(mut case) = self.tx.case(refund.case).await? {
-            if case.status != CaseStatus::Escalated {
-                self.set_status(
-                    &mut case,
-                    CaseStatus::Escalated,
-                    "system",
-                    Some(Msg::new("why-provider-not-confirmed")),
-                )
+            // (`set_status` leaves an already escalated case as it is.)
+            self.set_status(&mut case, CaseStatus::Escalated, "system", Some(Msg::new("why-provider-not-confirmed")))
                 .await?;
-            }
         }
         Ok(())
     }
@@ -249,15 +243,9 @@ impl Work<'_> {
         )
         .await?;
         if let Some(mut case) = self.tx.case(refund.case).await? {
-            if case.status != CaseStatus::Escalated {
-                self.set_status(
-                    &mut case,
-                    CaseStatus::Escalated,
-                    "system",
-                    Some(Msg::new("why-provider-not-finished")),
-                )
+            // (`set_status` leaves an already escalated case as it is.)
+            self.set_status(&mut case, CaseStatus::Escalated, "system", Some(Msg::new("why-provider-not-finished")))
                 .await?;
-            }
         }
         Ok(())
     }
