@@ -23,6 +23,8 @@ pub async fn pump(store: &dyn Store, sink: &dyn ChatSink, now: DateTime<Utc>) ->
         if items.is_empty() {
             return Ok(sent);
         }
+        // Nothing is delivered before the commits it tells of are on disk.
+        store.durable().await?;
         let mut done = Vec::with_capacity(items.len());
         for item in &items {
             if let Err(e) = sink.deliver(item).await {
@@ -102,6 +104,8 @@ pub async fn pump_claimed(
         if items.is_empty() {
             return Ok(report);
         }
+        // Nothing is delivered before the commits it tells of are on disk.
+        store.durable().await?;
         let mut done = Vec::with_capacity(items.len());
         for item in &items {
             match sink.deliver(item).await {

@@ -19,17 +19,22 @@ pub(super) async fn bare_commits(store: &AnyStore, n: usize) -> Result<f64> {
 }
 
 /// Replays `text` on `url`; events per second and refunds paid.
-pub(super) async fn replay_rate(url: &str, text: &str) -> Result<(f64, usize)> {
+/// A replay's rate (events/s), refunds paid, and disk syncs per event. `deferred`: as
+/// `paydesk replay` runs (SQLite's deferred durability, actions delivered every
+/// `DELIVER_EVERY` events after one sync); otherwise each commit waits for its own sync.
+pub(super) async fn replay_rate(url: &str, text: &str, deferred: bool) -> Result<(f64, usize, f64)> {
     let steps = replay::parse(text).map_err(|e| anyhow::anyhow!("generated transcript: {e}"))?;
     let n_events = steps.iter().filter(|s| matches!(s, replay::Step::Event(..))).count();
     let clock = Arc::new(ManualClock::default());
-    let App { engine, sandbox, .. } =
-        App::sandbox_only(AnyStore::open(url).await?, clock.clone(), EngineConfig::default());
+    let store = AnyStore::open(url).await?.with_deferred_durability(deferred);
+    let App { engine, sandbox, .. } = App::sandbox_only(store, clock.clone(), EngineConfig::default());
     let sink = JsonLines(std::sync::Mutex::new(std::io::sink()));
+    let syncs_before = crate::adapters::store::sqlite_syncs();
     let t0 = Instant::now();
     replay::run(steps, &engine, &sandbox, &clock, &sink).await?;
     let rate = n_events as f64 / t0.elapsed().as_secs_f64();
-    Ok((rate, sandbox.books().all().await?.len()))
+    let syncs = crate::adapters::store::sqlite_syncs() - syncs_before;
+    Ok((rate, sandbox.books().all().await?.len(), syncs as f64 / n_events.max(1) as f64))
 }
 
 /// What a burst did: events per second, refunds paid (sandbox payouts), payouts that
@@ -71,7 +76,7 @@ pub(super) async fn burst_rate(url: &str, text: &str, group: bool, instances: us
         .unwrap_or_default();
     clock.set(start);
     let (engine, sandbox) = (&apps[0].engine, &apps[0].sandbox);
-    let fixtures = replay::Replayer { engine, sandbox, clock: &clock, sink: &sink, start };
+    let fixtures = replay::Replayer::new(engine, sandbox, &clock, &sink, start);
     let mut last = start;
     for step in steps {
         match step {

@@ -152,13 +152,15 @@ pub async fn replay(args: ReplayArgs) -> Result<ExitCode> {
         Err(code) => return Ok(code),
     };
     let url = args.db.unwrap_or_else(|| format!("sqlite:{}", tmp.path().join("replay.db").display()));
-    let store = wiring::open_store(&url).await?;
+    // Every event is queued in the file: commits share disk syncs, each taken before the
+    // actions it covers are written out (deferred durability, see the SQLite store).
+    let store = wiring::open_store(&url).await?.with_deferred_durability(true);
     let clock = Arc::new(replay::ManualClock::default());
     let providers = Providers::from_config(&cfg, None)?;
     let app = App::with_providers(store, clock.clone(), cfg.engine.clone(), &providers);
     let sink = replay::JsonLines(std::sync::Mutex::new(super::output::stdout()));
     clock.set(start);
-    let replayer = replay::Replayer { engine: &app.engine, sandbox: &app.sandbox, clock: &clock, sink: &sink, start };
+    let replayer = replay::Replayer::new(&app.engine, &app.sandbox, &clock, &sink, start);
     let mut reader = replay::StepReader::open(&path).with_context(|| format!("cannot read {} again", args.file))?;
     while let Some(step) = reader.next_step().with_context(|| format!("{} changed while it was replayed", args.file))? {
         replayer.step(step).await?;

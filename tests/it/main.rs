@@ -18,6 +18,7 @@ mod discord_e2e;
 mod discord_fixtures;
 mod discord_outbox;
 mod discord_votes;
+mod durability;
 mod exactly_once;
 mod fuzz_parsers;
 mod languages;

@@ -266,6 +266,26 @@ impl AnyStore {
         Ok(self)
     }
 
+    /// Deferred durability (SQLite file with group commit; `lite/mod.rs`): commits return
+    /// before the disk sync and `Store::durable` waits for it. For `paydesk replay`, where
+    /// every event is queued in the file. No effect on PostgreSQL or in memory. Set before
+    /// the ports are handed out.
+    pub fn with_deferred_durability(mut self, on: bool) -> AnyStore {
+        if let Pool::Sqlite(lite) = self.store.pool {
+            self.store.pool = Pool::Sqlite(lite.with_deferred_durability(on));
+        }
+        self
+    }
+
+    /// Commits of this process not yet known to be on disk (SQLite's deferred
+    /// durability; 0 elsewhere): for tests and the bench.
+    pub fn undurable_commits(&self) -> u64 {
+        match &self.store.pool {
+            Pool::Sqlite(lite) => lite.undurable_commits(),
+            Pool::Postgres(_) => 0,
+        }
+    }
+
     /// The engine's port.
     pub fn as_store(&self) -> Arc<dyn Store> {
         Arc::new(self.store.clone())

@@ -117,6 +117,14 @@ impl Store for SqlStore {
         self.begin().await?.commit().await
     }
 
+    async fn durable(&self) -> StoreResult<()> {
+        match &self.pool {
+            Pool::Sqlite(lite) => lite.durable().await,
+            // Commits are durable on return (`synchronous_commit` as the server is set).
+            Pool::Postgres(_) => Ok(()),
+        }
+    }
+
     async fn outbox_delivered(&self, ids: &[i64], at: DateTime<Utc>) -> StoreResult<()> {
         outbox::delivered(&mut &self.pool, ids, at).await
     }

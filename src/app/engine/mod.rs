@@ -6,6 +6,7 @@
 
 mod approvals;
 mod customer;
+mod durable_first;
 mod provider;
 mod purchase;
 mod runner;
@@ -26,6 +27,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use work::Work;
 
+pub use durable_first::DurableFirst;
 pub use provider::{Imported, RefundUpdate, WebhookOutcome};
 pub use purchase::{PurchaseUpdate, WalletSettings};
 pub use runner::RunReport;
@@ -214,6 +216,14 @@ impl Connectors {
     pub fn get(&self, name: &str) -> Option<&Arc<dyn PaymentConnector>> {
         self.0.get(name)
     }
+    /// Each connector behind [`durable_first::DurableFirst`]: its calls wait for the
+    /// store's commits to be durable.
+    fn durable_first(self, store: &Arc<dyn Store>) -> Connectors {
+        let wrap = |c: Arc<dyn PaymentConnector>| -> Arc<dyn PaymentConnector> {
+            Arc::new(durable_first::DurableFirst::new(c, store.clone()))
+        };
+        Connectors(self.0.into_iter().map(|(name, c)| (name, wrap(c))).collect())
+    }
 }
 
 pub struct Engine {
@@ -245,8 +255,10 @@ struct TimerHint {
 impl Engine {
     pub fn new(store: Arc<dyn Store>, connectors: Connectors, cfg: EngineConfig) -> Engine {
         Engine {
+            // Every provider call is preceded by the store's durability wait (payment
+            // after its claim is on disk, whatever the store's commit mode).
+            connectors: connectors.durable_first(&store),
             store,
-            connectors,
             cfg,
             summary_day: std::sync::Mutex::new(None),
             timer_hint: std::sync::Mutex::new(None),

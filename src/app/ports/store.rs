@@ -82,6 +82,12 @@ pub trait Store: Send + Sync + 'static {
     async fn flush(&self) -> StoreResult<()> {
         Ok(())
     }
+    /// Returns once every transaction committed through this store so far is durable.
+    /// Where commits are durable when `commit()` returns, there is nothing to wait for;
+    /// where they are not (SQLite's deferred durability, `paydesk replay`), this is the
+    /// wait that must come before anything outside learns of them: a delivery
+    /// (`outbox::pump`), a payment provider's call (`engine::DurableFirst`).
+    async fn durable(&self) -> StoreResult<()>;
     /// Claims up to `limit` pending items for `worker` until `until`, oldest first: items
     /// another worker holds are skipped until its claim lapses, so with several instances
     /// each item is delivered by one of them.

@@ -36,6 +36,17 @@
 //! a commit's wait covers every commit before it; the console and replays deliver only
 //! after the event's own `commit()` returned.
 //!
+//! **Deferred durability** (on top of group commit; [`Lite::with_deferred_durability`],
+//! which `paydesk replay` turns on): `commit()` returns once the transaction is in the
+//! WAL, and [`Lite::durable`] waits until everything committed so far is on disk. A
+//! replay has every event queued in its file, so one sync can cover many events, as a
+//! burst's do; what keeps "durable before anything outside sees it" is that nothing
+//! leaves the process without that wait first: the outbox pump calls it before it
+//! delivers, every payment-provider call is preceded by it (`engine::DurableFirst`), and
+//! the replay calls it before its final state line. A crash before the sync loses a
+//! suffix of the WAL (its frames are checksummed in a chain, so recovery stops at the
+//! first missing one): the lost events' commits and nothing anyone was told of them.
+//!
 //! What can block a thread: a statement itself (microseconds), a read on the reader while
 //! another process recovers the file (its busy timeout), and `COMMIT` (its fsync, or a
 //! checkpoint's). `COMMIT` runs through [`blocking`], which tells a multi-threaded tokio
@@ -77,6 +88,9 @@ pub struct Lite {
     /// Group commit: the WAL file whose fsync makes commits durable; `None`: each
     /// `COMMIT` syncs itself (`synchronous=FULL`).
     group: Option<Arc<Group>>,
+    /// Commits return before they are durable; [`Lite::durable`] waits for them (see the
+    /// module comment, "Deferred durability"). Only with group commit.
+    deferred: bool,
 }
 
 /// Disk syncs that made this process's SQLite commits durable (`paydesk bench`: events
@@ -192,7 +206,13 @@ impl Lite {
     pub fn open(url: &str, path: Option<&Path>) -> StoreResult<Lite> {
         let writer = connect(path, Duration::ZERO)?;
         let reader = path.map(|p| connect(Some(p), BUSY).map(|c| Arc::new(Mutex::new(c)))).transpose()?;
-        Ok(Lite { writer: Arc::new(tokio::sync::Mutex::new(writer)), reader, url: url.to_string(), group: None })
+        Ok(Lite {
+            writer: Arc::new(tokio::sync::Mutex::new(writer)),
+            reader,
+            url: url.to_string(),
+            group: None,
+            deferred: false,
+        })
     }
 
     /// Group commit (see the module comment), for a file database; an in-memory one has
@@ -206,12 +226,38 @@ impl Lite {
         drop(w);
         let Some(path) = path else {
             self.group = None;
+            self.deferred = false;
             return Ok(self);
         };
         let mut wal = path.into_os_string();
         wal.push("-wal");
         self.group = Some(Arc::new(Group::new(PathBuf::from(wal))));
         Ok(self)
+    }
+
+    /// Deferred durability (see the module comment): `commit()` returns once the
+    /// transaction is committed, before it is on disk, and [`Lite::durable`] is the wait.
+    /// Only where group commit is on (a file); otherwise every commit stays durable on
+    /// return and this changes nothing.
+    pub fn with_deferred_durability(mut self, on: bool) -> Lite {
+        self.deferred = on && self.group.is_some();
+        self
+    }
+
+    /// Returns once every transaction committed so far in this process is on disk.
+    pub async fn durable(&self) -> StoreResult<()> {
+        match &self.group {
+            Some(group) => group.durable(group.committed.load(Ordering::SeqCst)).await,
+            None => Ok(()),
+        }
+    }
+
+    /// Commits of this process not yet known to be on disk (0 unless durability is
+    /// deferred and no wait has covered them yet).
+    pub fn undurable_commits(&self) -> u64 {
+        self.group
+            .as_ref()
+            .map_or(0, |g| g.committed.load(Ordering::SeqCst).saturating_sub(g.synced.load(Ordering::SeqCst)))
     }
 
     /// Applies the migrations the database lacks: through sqlx on a file (its own
@@ -249,7 +295,7 @@ impl Lite {
     pub async fn begin(&self) -> StoreResult<LiteTx> {
         let mut w = self.writer().await?;
         begin_immediate(&mut w).await?;
-        Ok(LiteTx { w: Some(w), group: self.group.clone() })
+        Ok(LiteTx { w: Some(w), group: self.group.clone(), wait: !self.deferred })
     }
 
     /// A statement outside a transaction: a read on the reader, anything else on the writer.
@@ -284,6 +330,9 @@ impl Lite {
 pub struct LiteTx {
     w: Option<OwnedMutexGuard<Connection>>,
     group: Option<Arc<Group>>,
+    /// Whether `commit()` waits until the transaction is durable (not with deferred
+    /// durability).
+    wait: bool,
 }
 
 impl LiteTx {
@@ -300,8 +349,9 @@ impl LiteTx {
     }
 
     /// Returns once the transaction is durable: its own `COMMIT` synced it
-    /// (`synchronous=FULL`), or, with group commit, a sync of the WAL after it. If the
-    /// `COMMIT` fails, nothing of it was written.
+    /// (`synchronous=FULL`), or, with group commit, a sync of the WAL after it; with
+    /// deferred durability, once it is committed (a later [`Lite::durable`] covers it). If
+    /// the `COMMIT` fails, nothing of it was written.
     pub async fn commit(mut self) -> StoreResult<()> {
         let Some(w) = self.w.take() else { return Err(StoreError::Backend("the transaction has ended".into())) };
         // Blocking either way: with `synchronous=FULL` the fsync; with NORMAL an automatic
@@ -323,6 +373,9 @@ impl LiteTx {
         // Numbered while the writer is still held: numbers follow the WAL's order.
         let n = group.committed.fetch_add(1, Ordering::SeqCst) + 1;
         drop(w); // the next event may write while this one waits for the disk
+        if !self.wait {
+            return Ok(());
+        }
         group.durable(n).await
     }
 }

@@ -150,3 +150,44 @@ async fn the_reader_sees_commits_only() {
     let after = db.rows(&sql("SELECT COUNT(*) AS n FROM t")).await.expect("read after");
     assert_eq!(after[0].value("n").expect("n"), &Value::Integer(1));
 }
+
+/// Deferred durability: a commit returns before any sync, `durable()` covers every
+/// commit so far with one sync, and without deferral a commit is durable on return.
+#[tokio::test]
+async fn deferred_commits_wait_for_durable_and_one_sync_covers_them() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = grouped(&dir).with_deferred_durability(true);
+    let group = db.group.clone().expect("group commit is on");
+    for a in 1..=5 {
+        let tx = db.begin().await.expect("begin");
+        tx.execute(&sql("INSERT INTO t (a) VALUES ($1)").bind(a)).expect("insert");
+        tx.commit().await.expect("commit");
+    }
+    assert_eq!(group.synced.load(Ordering::SeqCst), 0, "no sync before durable()");
+    assert_eq!(db.undurable_commits(), 5);
+    db.durable().await.expect("durable");
+    assert_eq!(group.synced.load(Ordering::SeqCst), 5, "one wait covers all five");
+    assert_eq!(db.undurable_commits(), 0);
+    assert_eq!(committed(&dir), vec![1, 2, 3, 4, 5]);
+
+    let db = db.with_deferred_durability(false);
+    let tx = db.begin().await.expect("begin");
+    tx.execute(&sql("INSERT INTO t (a) VALUES (6)")).expect("insert");
+    tx.commit().await.expect("commit");
+    assert_eq!(db.undurable_commits(), 0, "without deferral a commit is durable on return");
+}
+
+/// Deferral needs group commit (a file): in memory, or with group commit off, every
+/// commit stays durable on return.
+#[tokio::test]
+async fn deferral_without_group_commit_changes_nothing() {
+    let db = memory().with_deferred_durability(true);
+    assert!(!db.deferred);
+    let dir = tempfile::tempdir().expect("dir");
+    let db = grouped(&dir).with_group_commit(false).expect("off").with_deferred_durability(true);
+    assert!(!db.deferred);
+    let tx = db.begin().await.expect("begin");
+    tx.execute(&sql("INSERT INTO t (a) VALUES (1)")).expect("insert");
+    tx.commit().await.expect("commit");
+    db.durable().await.expect("nothing to wait for");
+}

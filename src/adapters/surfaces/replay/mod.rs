@@ -17,7 +17,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use std::io::Write;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 /// The most faults one `fault` line may queue (each is one entry in memory).
@@ -97,26 +97,61 @@ pub async fn run(
         })
         .unwrap_or_default();
     clock.set(start);
-    let replayer = Replayer { engine, sandbox, clock, sink, start };
+    let replayer = Replayer::new(engine, sandbox, clock, sink, start);
     for step in steps {
         replayer.step(step).await?;
     }
     replayer.finish().await
 }
 
+/// Events whose actions may wait to be delivered together: their commits then share one
+/// disk sync, taken before the delivery (with the store's deferred durability, which
+/// `paydesk replay` turns on; elsewhere each commit was durable already).
+pub const DELIVER_EVERY: usize = 64;
+
 /// Runs steps one at a time (a transcript streamed from a file): fixtures are dated at
 /// `start`, the first event's time, which the caller learned by checking the file first.
+///
+/// Actions are delivered after every [`DELIVER_EVERY`] events and at [`Replayer::finish`]
+/// (or when a step fails), in the order they were written: the output is the same as
+/// delivering after each event, and every event is durable before its actions are out.
 pub struct Replayer<'a> {
     pub engine: &'a Engine,
     pub sandbox: &'a Sandbox,
     pub clock: &'a ManualClock,
     pub sink: &'a dyn ChatSink,
     pub start: DateTime<Utc>,
+    /// Events run since the last delivery.
+    undelivered: AtomicUsize,
 }
 
-impl Replayer<'_> {
-    /// One step through the engine, then its actions delivered to the sink.
+impl<'a> Replayer<'a> {
+    pub fn new(
+        engine: &'a Engine,
+        sandbox: &'a Sandbox,
+        clock: &'a ManualClock,
+        sink: &'a dyn ChatSink,
+        start: DateTime<Utc>,
+    ) -> Replayer<'a> {
+        Replayer { engine, sandbox, clock, sink, start, undelivered: AtomicUsize::new(0) }
+    }
+
+    /// One step through the engine; its actions are delivered to the sink now or with
+    /// the next batch (see [`Replayer`]).
     pub async fn step(&self, step: Step) -> anyhow::Result<()> {
+        let event = matches!(step, Step::Event(..) | Step::Fault(..));
+        if let Err(e) = self.run(step).await {
+            // What the earlier events said still goes out; then the error.
+            let _ = self.deliver().await;
+            return Err(e);
+        }
+        if event && self.undelivered.fetch_add(1, Ordering::Relaxed) + 1 >= DELIVER_EVERY {
+            self.deliver().await?;
+        }
+        Ok(())
+    }
+
+    async fn run(&self, step: Step) -> anyhow::Result<()> {
         let (engine, start) = (self.engine, self.start);
         match step {
             Step::Account(a, wallet) => engine.seed_account(&a, wallet, start).await?,
@@ -133,14 +168,24 @@ impl Replayer<'_> {
                 engine.handle(e, at, None).await?;
             }
         }
-        pump(engine.store().as_ref(), self.sink, self.clock.now()).await?;
         Ok(())
     }
 
-    /// After the last step: the last delivery marks are written (they otherwise wait for
-    /// the next event's transaction).
+    /// Delivers every pending action (`pump` first waits until their commits are durable).
+    async fn deliver(&self) -> anyhow::Result<()> {
+        self.undelivered.store(0, Ordering::Relaxed);
+        pump(self.engine.store().as_ref(), self.sink, self.clock.now()).await?;
+        Ok(())
+    }
+
+    /// After the last step: the actions not yet delivered, then the last delivery marks
+    /// (they otherwise wait for the next event's transaction), then the wait until all of
+    /// it is durable (the caller's final state line is read after this).
     pub async fn finish(&self) -> anyhow::Result<()> {
-        Ok(self.engine.store().flush().await?)
+        self.deliver().await?;
+        let store = self.engine.store();
+        store.flush().await?;
+        Ok(store.durable().await?)
     }
 }
 
