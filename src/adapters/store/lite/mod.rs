@@ -37,15 +37,16 @@
 //! after the event's own `commit()` returned.
 //!
 //! **Deferred durability** (on top of group commit; [`Lite::with_deferred_durability`],
-//! which `paydesk replay` turns on): `commit()` returns once the transaction is in the
-//! WAL, and [`Lite::durable`] waits until everything committed so far is on disk. A
-//! replay has every event queued in its file, so one sync can cover many events, as a
-//! burst's do; what keeps "durable before anything outside sees it" is that nothing
-//! leaves the process without that wait first: the outbox pump calls it before it
-//! delivers, every payment-provider call is preceded by it (`engine::DurableFirst`), and
-//! the replay calls it before its final state line. A crash before the sync loses a
-//! suffix of the WAL (its frames are checksummed in a chain, so recovery stops at the
-//! first missing one): the lost events' commits and nothing anyone was told of them.
+//! which `paydesk replay` turns on): a unit of work's `commit()` returns once its
+//! changes are in the writer's open transaction (a released savepoint, `batch.rs`), and
+//! [`Lite::durable`] commits that transaction and waits until it is on disk. A replay has
+//! every event queued in its file, so one commit and one sync can cover many events, as
+//! a burst's syncs do; what keeps "durable before anything outside sees it" is that
+//! nothing leaves the process without that wait first: the outbox pump calls it before
+//! it delivers, every payment-provider call is preceded by it (`engine::DurableFirst`),
+//! and the replay calls it before its final state line. A crash before it loses the
+//! batch's events and nothing anyone was told of them (a WAL's frames are checksummed in
+//! a chain: recovery keeps a prefix of the commits).
 //!
 //! What can block a thread: a statement itself (microseconds), a read on the reader while
 //! another process recovers the file (its busy timeout), and `COMMIT` (its fsync, or a
@@ -88,9 +89,10 @@ pub struct Lite {
     /// Group commit: the WAL file whose fsync makes commits durable; `None`: each
     /// `COMMIT` syncs itself (`synchronous=FULL`).
     group: Option<Arc<Group>>,
-    /// Commits return before they are durable; [`Lite::durable`] waits for them (see the
-    /// module comment, "Deferred durability"). Only with group commit.
-    deferred: bool,
+    /// Deferred durability (see the module comment): the writer's open transaction that
+    /// units of work are savepoints in, committed by [`Lite::durable`]. Only with group
+    /// commit.
+    batch: Option<Arc<batch::Batch>>,
 }
 
 /// Disk syncs that made this process's SQLite commits durable (`paydesk bench`: events
@@ -112,7 +114,8 @@ pub struct Group {
     leader: tokio::sync::Mutex<()>,
     /// The WAL's directory was synced once.
     dir_synced: AtomicBool,
-    /// A sync failed: nothing is reported durable after it.
+    /// A sync failed, or a batch of deferred work was lost before its COMMIT
+    /// (`batch.rs`): nothing is reported durable after it.
     failed: AtomicBool,
 }
 
@@ -139,7 +142,7 @@ impl Group {
         loop {
             if self.failed.load(Ordering::SeqCst) {
                 return Err(StoreError::Backend(
-                    "an earlier sync of the SQLite WAL failed: commits since then may not be on disk; restart the bot"
+                    "an earlier sync of the SQLite WAL (or commit of deferred work) failed: commits since then may not be on disk; restart the bot"
                         .into(),
                 ));
             }
@@ -211,7 +214,7 @@ impl Lite {
             reader,
             url: url.to_string(),
             group: None,
-            deferred: false,
+            batch: None,
         })
     }
 
@@ -226,7 +229,7 @@ impl Lite {
         drop(w);
         let Some(path) = path else {
             self.group = None;
-            self.deferred = false;
+            self.batch = None;
             return Ok(self);
         };
         let mut wal = path.into_os_string();
@@ -240,24 +243,27 @@ impl Lite {
     /// Only where group commit is on (a file); otherwise every commit stays durable on
     /// return and this changes nothing.
     pub fn with_deferred_durability(mut self, on: bool) -> Lite {
-        self.deferred = on && self.group.is_some();
+        self.batch = (on && self.group.is_some()).then(Default::default);
         self
     }
 
-    /// Returns once every transaction committed so far in this process is on disk.
+    /// Returns once every unit of work committed so far in this process is on disk
+    /// (with deferred durability, the writer's open transaction is committed first).
     pub async fn durable(&self) -> StoreResult<()> {
-        match &self.group {
-            Some(group) => group.durable(group.committed.load(Ordering::SeqCst)).await,
-            None => Ok(()),
+        let Some(group) = &self.group else { return Ok(()) };
+        if let Some(batch) = &self.batch {
+            let w = self.writer().await?;
+            batch.commit(&w, group)?;
         }
+        group.durable(group.committed.load(Ordering::SeqCst)).await
     }
 
-    /// Commits of this process not yet known to be on disk (0 unless durability is
+    /// Units of work of this process not yet known to be on disk (0 unless durability is
     /// deferred and no wait has covered them yet).
     pub fn undurable_commits(&self) -> u64 {
-        self.group
-            .as_ref()
-            .map_or(0, |g| g.committed.load(Ordering::SeqCst).saturating_sub(g.synced.load(Ordering::SeqCst)))
+        let open = self.batch.as_ref().map_or(0, |b| b.units());
+        let Some(g) = &self.group else { return open };
+        open + g.committed.load(Ordering::SeqCst).saturating_sub(g.synced.load(Ordering::SeqCst))
     }
 
     /// Applies the migrations the database lacks: through sqlx on a file (its own
@@ -291,16 +297,31 @@ impl Lite {
     }
 
     /// Begins a write transaction: `BEGIN IMMEDIATE` takes SQLite's write lock up front,
-    /// so a transaction that reads and then writes never fails to upgrade its lock.
+    /// so a transaction that reads and then writes never fails to upgrade its lock. With
+    /// deferred durability, a savepoint in the writer's open transaction (begun so first
+    /// if none is open).
     pub async fn begin(&self) -> StoreResult<LiteTx> {
         let mut w = self.writer().await?;
+        if let Some(batch) = &self.batch {
+            if w.is_autocommit() {
+                begin_immediate(&mut w).await?;
+            }
+            batch::Batch::begin_unit(&w)?;
+            return Ok(LiteTx { w: Some(w), group: self.group.clone(), batch: Some(batch.clone()) });
+        }
         begin_immediate(&mut w).await?;
-        Ok(LiteTx { w: Some(w), group: self.group.clone(), wait: !self.deferred })
+        Ok(LiteTx { w: Some(w), group: self.group.clone(), batch: None })
     }
 
     /// A statement outside a transaction: a read on the reader, anything else on the writer.
     pub async fn rows(&self, q: &Sql) -> StoreResult<Vec<LiteRow>> {
-        if let Some(reader) = &self.reader {
+        if self.batch.is_some() {
+            // The reader would not see the writer's open transaction: read on the writer.
+            let w = self.writer().await?;
+            if w.prepare_cached(q.text())?.readonly() {
+                return rows(&w, q);
+            }
+        } else if let Some(reader) = &self.reader {
             let conn = reader.lock().map_err(|_| StoreError::Backend("the SQLite reader was poisoned".into()))?;
             if conn.prepare_cached(q.text())?.readonly() {
                 return rows(&conn, q);
@@ -330,9 +351,8 @@ impl Lite {
 pub struct LiteTx {
     w: Option<OwnedMutexGuard<Connection>>,
     group: Option<Arc<Group>>,
-    /// Whether `commit()` waits until the transaction is durable (not with deferred
-    /// durability).
-    wait: bool,
+    /// Deferred durability: this is a unit (a savepoint) in the writer's open transaction.
+    batch: Option<Arc<batch::Batch>>,
 }
 
 impl LiteTx {
@@ -354,6 +374,9 @@ impl LiteTx {
     /// the `COMMIT` fails, nothing of it was written.
     pub async fn commit(mut self) -> StoreResult<()> {
         let Some(w) = self.w.take() else { return Err(StoreError::Backend("the transaction has ended".into())) };
+        if let Some(batch) = &self.batch {
+            return batch.release_unit(&w, self.group.as_deref());
+        }
         // Blocking either way: with `synchronous=FULL` the fsync; with NORMAL an automatic
         // checkpoint inside COMMIT syncs twice.
         let done = blocking(|| w.execute_batch("COMMIT"));
@@ -373,9 +396,6 @@ impl LiteTx {
         // Numbered while the writer is still held: numbers follow the WAL's order.
         let n = group.committed.fetch_add(1, Ordering::SeqCst) + 1;
         drop(w); // the next event may write while this one waits for the disk
-        if !self.wait {
-            return Ok(());
-        }
         group.durable(n).await
     }
 }
@@ -383,6 +403,9 @@ impl LiteTx {
 impl Drop for LiteTx {
     fn drop(&mut self) {
         if let Some(w) = self.w.take() {
+            if let Some(batch) = &self.batch {
+                return batch.roll_back_unit(&w, self.group.as_deref());
+            }
             // Nothing of this transaction was committed; if the rollback itself fails the
             // connection is unusable and SQLite rolls back when the file is next opened.
             if let Err(e) = w.execute_batch("ROLLBACK") {
@@ -505,5 +528,6 @@ fn migrate_in_memory(conn: &Connection, migrator: &sqlx::migrate::Migrator) -> S
     Ok(())
 }
 
+mod batch;
 #[cfg(test)]
 mod tests;

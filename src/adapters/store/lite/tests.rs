@@ -151,24 +151,36 @@ async fn the_reader_sees_commits_only() {
     assert_eq!(after[0].value("n").expect("n"), &Value::Integer(1));
 }
 
-/// Deferred durability: a commit returns before any sync, `durable()` covers every
-/// commit so far with one sync, and without deferral a commit is durable on return.
+/// Deferred durability: units of work commit into the writer's open transaction
+/// without a sync, a dropped unit is undone alone, reads outside a unit see the open
+/// transaction, and `durable()` commits it with one COMMIT and one sync; without
+/// deferral a commit is durable on return.
 #[tokio::test]
-async fn deferred_commits_wait_for_durable_and_one_sync_covers_them() {
+async fn deferred_units_share_one_commit_and_sync_and_a_dropped_one_is_undone_alone() {
     let dir = tempfile::tempdir().expect("dir");
     let db = grouped(&dir).with_deferred_durability(true);
     let group = db.group.clone().expect("group commit is on");
     for a in 1..=5 {
         let tx = db.begin().await.expect("begin");
         tx.execute(&sql("INSERT INTO t (a) VALUES ($1)").bind(a)).expect("insert");
+        if a == 3 {
+            drop(tx); // an event that failed: undone alone
+            continue;
+        }
         tx.commit().await.expect("commit");
     }
+    let seen = db.rows(&sql("SELECT COUNT(*) AS n FROM t")).await.expect("read");
+    assert_eq!(seen[0].value("n").expect("n"), &Value::Integer(4), "reads see the open transaction");
+    assert_eq!(committed(&dir), Vec::<i64>::new(), "another connection sees nothing before the COMMIT");
     assert_eq!(group.synced.load(Ordering::SeqCst), 0, "no sync before durable()");
-    assert_eq!(db.undurable_commits(), 5);
+    assert_eq!(db.undurable_commits(), 4);
     db.durable().await.expect("durable");
-    assert_eq!(group.synced.load(Ordering::SeqCst), 5, "one wait covers all five");
+    assert_eq!(group.committed.load(Ordering::SeqCst), 1, "one COMMIT for four units");
+    assert_eq!(group.synced.load(Ordering::SeqCst), 1, "one sync");
     assert_eq!(db.undurable_commits(), 0);
-    assert_eq!(committed(&dir), vec![1, 2, 3, 4, 5]);
+    assert_eq!(committed(&dir), vec![1, 2, 4, 5]);
+    db.durable().await.expect("nothing left to commit");
+    assert_eq!(group.committed.load(Ordering::SeqCst), 1);
 
     let db = db.with_deferred_durability(false);
     let tx = db.begin().await.expect("begin");
@@ -182,10 +194,10 @@ async fn deferred_commits_wait_for_durable_and_one_sync_covers_them() {
 #[tokio::test]
 async fn deferral_without_group_commit_changes_nothing() {
     let db = memory().with_deferred_durability(true);
-    assert!(!db.deferred);
+    assert!(db.batch.is_none());
     let dir = tempfile::tempdir().expect("dir");
     let db = grouped(&dir).with_group_commit(false).expect("off").with_deferred_durability(true);
-    assert!(!db.deferred);
+    assert!(db.batch.is_none());
     let tx = db.begin().await.expect("begin");
     tx.execute(&sql("INSERT INTO t (a) VALUES (1)")).expect("insert");
     tx.commit().await.expect("commit");
