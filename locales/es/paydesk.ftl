@@ -327,7 +327,7 @@ unconfigured-currency = esta instalación no tiene ajustes de dinero para { $cur
 
 failure-card-declined = la tarjeta fue rechazada
 failure-insufficient-funds = la tarjeta fue rechazada por fondos insuficientes
-failure-card-declined-because = la tarjeta fue rechazada (el proveedor de pagos da este motivo, en inglés: «{ $words }»)
+failure-card-declined-because = la tarjeta fue rechazada; el proveedor de pagos da este motivo, en inglés: «{ $words }»
 failure-expired-card = la tarjeta guardada ha caducado
 failure-authentication-required = tu banco pide que confirmes el pago tú mismo
 failure-cancelled = el pago se canceló

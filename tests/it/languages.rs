@@ -268,12 +268,23 @@ async fn credits_bought_on_a_providers_page_are_told_in_the_customers_language()
             say("/wallet buy 10", "2026-04-01T10:05:00Z").await;
             say("/wallet buy 5", "2026-04-01T10:06:00Z").await;
             say("/wallet buy 3", "2026-04-01T10:07:00Z").await;
-            assert_eq!(fake.pages().len(), 3);
+            say("/wallet buy 2", "2026-04-01T10:08:00Z").await;
+            assert_eq!(fake.pages().len(), 4);
             let taken = Taken { amount: "20.60".parse().unwrap(), currency: "USD".into() };
             let paid = PurchaseState::Paid { payment_ref: "pi_lang".into(), taken: Some(taken), saved: None };
             update(0, paid).await;
             update(1, PurchaseState::Expired).await;
-            update(2, PurchaseState::Failed(PaymentFailure::InsufficientFunds)).await;
+            // Declines as Stripe answers them (docs.stripe.com/declines/codes), read by its
+            // parser: a kind paydesk knows, and a decline code it has no words for.
+            let declined = |decline_code: &str| {
+                paydesk::adapters::payments::stripe::intent_state(&serde_json::json!({
+                    "status": "requires_payment_method",
+                    "last_payment_error": {"type": "card_error", "code": "card_declined", "decline_code": decline_code},
+                }))
+            };
+            assert_eq!(declined("insufficient_funds"), PurchaseState::Failed(PaymentFailure::InsufficientFunds));
+            update(2, declined("insufficient_funds")).await;
+            update(3, declined("do_not_honor")).await;
             // Auto-recharge through the provider, with no card saved: nothing is bought, said.
             let below = "100.00".parse().unwrap();
             let acct = Account {
@@ -286,13 +297,14 @@ async fn credits_bought_on_a_providers_page_are_told_in_the_customers_language()
             engine.handle(usage, t("2026-04-01T10:41:00Z"), None).await.unwrap();
             let out = outbox(&engine).await.split_off(before);
             let to_ana: Vec<&String> = out.iter().filter(|l| l.contains(r#""to":"ana""#)).collect();
-            let expected: [&str; 6] = if spanish {
+            let expected: [&str; 7] = if spanish {
                 [
                     "Para comprar 10 créditos (20.00 USD más una comisión de plataforma de 0.60 USD: 20.60 USD) pagas en la página de pago de Stripe",
                     "Paga 20.60 USD por 10 créditos en la página de Stripe: https://",
                     "Pago recibido: has comprado 10 créditos, se añadieron 20.00 USD a tu monedero",
                     "Tu compra de 5 créditos no se completó: el enlace de pago caducó antes de que se pagara.",
                     "Tu compra de 3 créditos no se completó: el pago no se llegó a realizar (la tarjeta fue rechazada por fondos insuficientes).",
+                    "Tu compra de 2 créditos no se completó: el pago no se llegó a realizar (la tarjeta fue rechazada; el proveedor de pagos da este motivo, en inglés: «do not honor»).",
                     "pero no hay ninguna tarjeta guardada en Stripe a la que cobrar, así que no se cobró nada",
                 ]
             } else {
@@ -302,6 +314,7 @@ async fn credits_bought_on_a_providers_page_are_told_in_the_customers_language()
                     "Payment received: 10 credits bought, 20.00 USD added to your wallet",
                     "Your purchase of 5 credits was not completed: the payment link expired before it was paid.",
                     "Your purchase of 3 credits was not completed: the payment did not go through (the card was declined for insufficient funds).",
+                    "Your purchase of 2 credits was not completed: the payment did not go through (the card was declined (do not honor)).",
                     "but there is no card saved with Stripe to charge, so nothing was charged",
                 ]
             };
