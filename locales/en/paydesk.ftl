@@ -247,3 +247,101 @@ purchase-amount-mismatch = Your payment for { $credits } { $credits ->
         [one] credit
        *[other] credits
     } came through as { $taken }, but the purchase was for { $total }, so nothing was added to your wallet. Our staff have been told and will refund the payment or add the credits ({ $case }); please do not pay again.
+
+## Refusals a customer can meet (`src/app/l10n/refusals.rs`): each is the English text
+## paydesk always sent (staff read these; the tests keep them word for word).
+
+## A command that could not be read, then "usage: …".
+
+command-empty = an empty command
+command-unknown = unknown command /{ $name }
+command-which-case = which case? give its number, like RF-000012
+command-which-request = which case? give its number, like RF-000012 (or RF-000012#2 for its second request)
+command-not-request-number = `#{ $given }` is not a request number (the case's first request is #1)
+bad-case-number = `{ $given }` is not a case number (they look like RF-000012)
+command-amount-refused = amount refused: { $why }
+command-reply-needs = reply needs a case and the text for the customer
+command-link-needs = link needs a user and an account
+command-unlink-needs = unlink needs the user
+command-refund-what = refund what? give a charge id or a case number
+command-override-needs-amount = an override needs the amount: /refund <charge-id|case-id> <amount> override <reason…>
+command-override-needs-reason = an override needs a reason
+command-goodwill-needs-reason = a goodwill credit needs a reason
+command-wallet-credit-needs = wallet credit needs an account, an amount and a reason
+command-not-credits = `{ $given }` is not a number of credits (a whole number from 1 to { $max })
+command-wallet-buy-needs = wallet buy needs the number of credits
+command-wallet-too-many-words = too many words for /wallet
+command-ticket-change-words = to change a case say close, escalate or reopen
+usage-line = usage: { $usage }
+usage-refund = /refund <charge-id|case-id> [amount] [reason…]  ·  /refund <charge-id|case-id> <amount> override <reason…>
+usage-approve = /approve <case-id>[#n]  ·  /reject <case-id>[#n] [reason…]
+usage-reply = /reply <case-id> <text…>  (say something to the case's customer; /ticket notes stay internal)
+usage-wallet = /wallet [account]  ·  /wallet credit <account> <amount> <reason…>  ·  /wallet buy <credits>
+usage-ticket = /ticket <case-id>  ·  /ticket close|escalate|reopen <case-id> [note…]
+usage-link = /link <user> <account>  ·  /unlink <user>
+
+## An amount as typed.
+
+amount-empty = an amount is missing
+amount-malformed = `{ $given }` is not an amount: write digits with an optional `.` and decimals, like 12.50
+amount-negative = `{ $given }` is negative: amounts are written without a sign
+amount-exponent = `{ $given }` is not an amount: scientific notation is not accepted, write the digits out
+amount-too-many-decimals = `{ $given }` has too many decimals (at most { $decimals })
+amount-too-large = `{ $given }` is too large (the most the bot accepts is { $max })
+amount-zero = the amount must be more than zero
+amount-unknown-currency = unknown currency `{ $given }` (use an ISO 4217 code such as USD, EUR or JPY)
+
+## A denied command: who may do what.
+
+denied-role = { $act } is for { $who }
+denied-conflict-of-interest = { $act } is not allowed on an account you are linked to yourself: another member of staff must handle it
+denied-own-account-only = { $act } is possible only for your own account
+act-request_refund = requesting a refund
+act-override_policy = a policy override
+act-approve_refund = approving refunds
+act-reject_refund = rejecting refunds
+act-view_wallet = seeing a wallet
+act-credit_goodwill = goodwill credit
+act-buy_credits = buying credits
+act-view_case = seeing a case
+act-change_case = changing a case
+act-link_user = linking users to accounts
+act-reply_to_customer = replying to a customer
+act-see_queue = the queue
+act-help = help
+who-everyone = everyone
+who-customers-own-account = customers, on their own account
+who-agents-and-leads = agents and leads
+who-leads = leads
+who-agents = agents
+who-nobody = nobody
+
+## A currency without money settings (after "I can't sell credits in EUR yet: …").
+
+unconfigured-currency = this installation has no money settings for { $currency } ([policy.currencies.{ $currency }] in bot.toml), so nothing in { $currency } can be refunded, credited or bought here; a lead can add them
+
+## Why a payment for credits was not taken ($words: the provider's own words).
+
+failure-card-declined = the card was declined
+failure-insufficient-funds = the card was declined for insufficient funds
+failure-card-declined-because = the card was declined ({ $words })
+failure-expired-card = the saved card has expired
+failure-authentication-required = your bank asks you to confirm the payment yourself
+failure-cancelled = the payment was cancelled
+failure-reported-failed = { $provider } reports the payment failed
+failure-reported-declined = { $provider } reports the payment declined
+failure-provider-says = { $words }
+failure-page-refused = the payment page could not be made: { $words }
+failure-page-not-made-in-time = { $provider } could not make the payment page in time
+failure-capture-refused = the payment could not be taken: { $words }
+failure-no-saved-method = no saved payment method
+failure-no-answer = { $provider } gave no answer about the charge ({ $error })
+failure-not-confirmed-in-time = { $provider } did not confirm the charge in time
+
+## A write the store refused ($why: the store's own words, in English).
+
+nothing-changed = Nothing was changed: { $why }.
+
+## A goodwill credit, told to the account's customers ($reason: staff's words).
+
+goodwill-credited = We added { $amount } to your wallet as a goodwill credit ({ $reason }). Your balance is now { $balance }.

@@ -249,3 +249,102 @@ purchase-amount-mismatch = Tu pago de { $credits } { $credits ->
         [one] crédito
        *[other] créditos
     } llegó como { $taken }, pero la compra era de { $total }, así que no se añadió nada a tu monedero. Nuestro equipo ya está avisado y reembolsará el pago o añadirá los créditos ({ $case }); por favor, no vuelvas a pagar.
+
+## Rechazos que puede encontrar un cliente. Las palabras que vienen de fuera de paydesk
+## (las del proveedor de pagos, las del almacén, lo que escribió la persona) llegan tal cual,
+## en inglés si lo están: se dice de quién son y se citan.
+
+## Un comando que no se pudo leer, y luego "uso: …".
+
+command-empty = un comando vacío
+command-unknown = comando desconocido /{ $name }
+command-which-case = ¿qué caso? indica su número, como RF-000012
+command-which-request = ¿qué caso? indica su número, como RF-000012 (o RF-000012#2 para su segunda solicitud)
+command-not-request-number = `#{ $given }` no es un número de solicitud (la primera solicitud del caso es la #1)
+bad-case-number = `{ $given }` no es un número de caso (tienen la forma RF-000012)
+command-amount-refused = importe no aceptado: { $why }
+command-reply-needs = reply necesita un caso y el texto para el cliente
+command-link-needs = link necesita un usuario y una cuenta
+command-unlink-needs = unlink necesita el usuario
+command-refund-what = ¿reembolsar qué? indica un id de cobro o un número de caso
+command-override-needs-amount = una excepción a la política necesita el importe: /refund <id-de-cobro|id-de-caso> <importe> override <motivo…>
+command-override-needs-reason = una excepción a la política necesita un motivo
+command-goodwill-needs-reason = un crédito de cortesía necesita un motivo
+command-wallet-credit-needs = wallet credit necesita una cuenta, un importe y un motivo
+command-not-credits = `{ $given }` no es un número de créditos (un número entero de 1 a { $max })
+command-wallet-buy-needs = wallet buy necesita el número de créditos
+command-wallet-too-many-words = demasiadas palabras para /wallet
+command-ticket-change-words = para cambiar un caso escribe close, escalate o reopen
+usage-line = uso: { $usage }
+usage-refund = /refund <id-de-cobro|id-de-caso> [importe] [motivo…]  ·  /refund <id-de-cobro|id-de-caso> <importe> override <motivo…>
+usage-approve = /approve <id-de-caso>[#n]  ·  /reject <id-de-caso>[#n] [motivo…]
+usage-reply = /reply <id-de-caso> <texto…>  (decir algo al cliente del caso; las notas de /ticket son internas)
+usage-wallet = /wallet [cuenta]  ·  /wallet credit <cuenta> <importe> <motivo…>  ·  /wallet buy <créditos>
+usage-ticket = /ticket <id-de-caso>  ·  /ticket close|escalate|reopen <id-de-caso> [nota…]
+usage-link = /link <usuario> <cuenta>  ·  /unlink <usuario>
+
+## Un importe tal como se escribió.
+
+amount-empty = falta un importe
+amount-malformed = `{ $given }` no es un importe: escribe cifras con un `.` opcional y decimales, como 12.50
+amount-negative = `{ $given }` es negativo: los importes se escriben sin signo
+amount-exponent = `{ $given }` no es un importe: no se acepta la notación científica, escribe todas las cifras
+amount-too-many-decimals = `{ $given }` tiene demasiados decimales (como mucho { $decimals })
+amount-too-large = `{ $given }` es demasiado grande (lo máximo que acepta el bot es { $max })
+amount-zero = el importe debe ser mayor que cero
+amount-unknown-currency = moneda desconocida `{ $given }` (usa un código ISO 4217 como USD, EUR o JPY)
+
+## Un comando denegado: quién puede hacer qué.
+
+denied-role = { $act } corresponde a { $who }
+denied-conflict-of-interest = { $act } no está permitido en una cuenta vinculada a ti: debe encargarse otro miembro del equipo
+denied-own-account-only = { $act } solo es posible en tu propia cuenta
+act-request_refund = solicitar un reembolso
+act-override_policy = hacer una excepción a la política
+act-approve_refund = aprobar reembolsos
+act-reject_refund = rechazar reembolsos
+act-view_wallet = ver un monedero
+act-credit_goodwill = dar un crédito de cortesía
+act-buy_credits = comprar créditos
+act-view_case = ver un caso
+act-change_case = cambiar un caso
+act-link_user = vincular usuarios a cuentas
+act-reply_to_customer = responder a un cliente
+act-see_queue = ver la cola
+act-help = ver la ayuda
+who-everyone = todos
+who-customers-own-account = los clientes, en su propia cuenta
+who-agents-and-leads = los agentes y los responsables
+who-leads = los responsables
+who-agents = los agentes
+who-nobody = nadie
+
+## Una moneda sin ajustes de dinero.
+
+unconfigured-currency = esta instalación no tiene ajustes de dinero para { $currency } ([policy.currencies.{ $currency }] en bot.toml), así que aquí no se puede reembolsar, abonar ni comprar nada en { $currency }; un responsable puede añadirlos
+
+## Por qué no se cobró un pago de créditos ($words: las palabras del propio proveedor, en inglés).
+
+failure-card-declined = la tarjeta fue rechazada
+failure-insufficient-funds = la tarjeta fue rechazada por fondos insuficientes
+failure-card-declined-because = la tarjeta fue rechazada; el proveedor de pagos da este motivo, en inglés: «{ $words }»
+failure-expired-card = la tarjeta guardada ha caducado
+failure-authentication-required = tu banco pide que confirmes el pago tú mismo
+failure-cancelled = el pago se canceló
+failure-reported-failed = { $provider } informa de que el pago falló
+failure-reported-declined = { $provider } informa de que el pago fue rechazado
+failure-provider-says = el proveedor de pagos lo explica así, en inglés: «{ $words }»
+failure-page-refused = no se pudo crear la página de pago; el proveedor de pagos dice, en inglés: «{ $words }»
+failure-page-not-made-in-time = { $provider } no pudo crear la página de pago a tiempo
+failure-capture-refused = no se pudo cobrar el pago; el proveedor de pagos dice, en inglés: «{ $words }»
+failure-no-saved-method = no hay ningún método de pago guardado
+failure-no-answer = { $provider } no respondió sobre el cobro (el error, en inglés: «{ $error }»)
+failure-not-confirmed-in-time = { $provider } no confirmó el cobro a tiempo
+
+## Una escritura que el almacén rechazó ($why: sus propias palabras, en inglés).
+
+nothing-changed = No se cambió nada: el sistema no pudo guardar el cambio y da este motivo, en inglés: «{ $why }».
+
+## Un crédito de cortesía, comunicado a los clientes de la cuenta ($reason: las palabras del equipo).
+
+goodwill-credited = Hemos añadido { $amount } a tu monedero como crédito de cortesía (motivo: { $reason }). Tu saldo ahora es { $balance }.

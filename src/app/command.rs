@@ -1,7 +1,7 @@
 //! The command grammar of `transcript.md`, the same in every chat surface. Pure parsing:
 //! text in, a command or a message a person can act on out. Never panics.
 
-use crate::domain::ids::{AccountId, CaseNumber, ChargeId, UserId};
+use crate::domain::ids::{AccountId, BadCaseNumber, CaseNumber, ChargeId, UserId};
 use crate::domain::money::{ascii_digits, looks_like_amount, parse_money_token, AmountError, Currency};
 use crate::domain::tickets::CaseAction;
 use rust_decimal::Decimal;
@@ -76,15 +76,101 @@ pub fn usage() -> String {
 }
 
 /// Why a command could not be read: what was wrong, and the usage line to follow.
+/// `problem` and `usage_of` are the typed reason (told to a customer in their language,
+/// `app::l10n::command_error`); `message` and `usage` are their English words, as staff
+/// read them, made from the typed values when the error is made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}\nusage: {usage}")]
 pub struct CommandError {
     pub message: String,
     pub usage: String,
+    pub problem: CommandProblem,
+    pub usage_of: UsageOf,
 }
 
-fn err(message: impl Into<String>, usage: &str) -> CommandError {
-    CommandError { message: message.into(), usage: usage.to_string() }
+/// What was wrong with a command, with what the person typed (cut short) where it is shown.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CommandProblem {
+    #[error("an empty command")]
+    Empty,
+    #[error("unknown command /{0}")]
+    Unknown(String),
+    #[error("which case? give its number, like RF-000012")]
+    WhichCase,
+    #[error("which case? give its number, like RF-000012 (or RF-000012#2 for its second request)")]
+    WhichRequest,
+    #[error("`#{0}` is not a request number (the case's first request is #1)")]
+    NotRequestNumber(String),
+    #[error("{0}")]
+    BadCase(BadCaseNumber),
+    #[error("amount refused: {0}")]
+    Amount(AmountError),
+    #[error("reply needs a case and the text for the customer")]
+    ReplyNeedsCaseAndText,
+    #[error("link needs a user and an account")]
+    LinkNeedsUserAndAccount,
+    #[error("unlink needs the user")]
+    UnlinkNeedsUser,
+    #[error("refund what? give a charge id or a case number")]
+    RefundWhat,
+    #[error("an override needs the amount: /refund <charge-id|case-id> <amount> override <reason…>")]
+    OverrideNeedsAmount,
+    #[error("an override needs a reason")]
+    OverrideNeedsReason,
+    #[error("a goodwill credit needs a reason")]
+    GoodwillNeedsReason,
+    #[error("wallet credit needs an account, an amount and a reason")]
+    WalletCreditNeedsArgs,
+    #[error("`{0}` is not a number of credits (a whole number from 1 to {max})", max = crate::domain::billing::MAX_CREDITS_PER_PURCHASE)]
+    NotCredits(String),
+    #[error("wallet buy needs the number of credits")]
+    WalletBuyNeedsCredits,
+    #[error("too many words for /wallet")]
+    WalletTooManyWords,
+    #[error("to change a case say close, escalate or reopen")]
+    TicketChangeWords,
+}
+
+/// Which usage line a refused command is answered with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UsageOf {
+    Refund,
+    Approve,
+    Reply,
+    Wallet,
+    Ticket,
+    Link,
+    /// Every command (an empty or unknown one).
+    All,
+}
+
+impl UsageOf {
+    pub const ALL: [UsageOf; 7] = [
+        UsageOf::Refund,
+        UsageOf::Approve,
+        UsageOf::Reply,
+        UsageOf::Wallet,
+        UsageOf::Ticket,
+        UsageOf::Link,
+        UsageOf::All,
+    ];
+
+    /// The usage in English, as staff read it.
+    pub fn words(self) -> String {
+        match self {
+            UsageOf::Refund => USAGE_REFUND.to_string(),
+            UsageOf::Approve => USAGE_APPROVE.to_string(),
+            UsageOf::Reply => USAGE_REPLY.to_string(),
+            UsageOf::Wallet => USAGE_WALLET.to_string(),
+            UsageOf::Ticket => USAGE_TICKET.to_string(),
+            UsageOf::Link => USAGE_LINK.to_string(),
+            UsageOf::All => usage(),
+        }
+    }
+}
+
+fn err(problem: CommandProblem, usage_of: UsageOf) -> CommandError {
+    CommandError { message: problem.to_string(), usage: usage_of.words(), problem, usage_of }
 }
 
 /// How a redacted card number reads inside a command: one word.
@@ -96,35 +182,30 @@ pub fn is_command(text: &str) -> bool {
     t.starts_with('/') || t.starts_with('!')
 }
 
-fn case_arg(tok: Option<&str>, usage: &str) -> Result<CaseNumber, CommandError> {
-    let tok = tok.ok_or_else(|| err("which case? give its number, like RF-000012", usage))?;
-    tok.parse::<CaseNumber>().map_err(|e| err(e.to_string(), usage))
+fn case_arg(tok: Option<&str>, usage: UsageOf) -> Result<CaseNumber, CommandError> {
+    let tok = tok.ok_or_else(|| err(CommandProblem::WhichCase, usage))?;
+    tok.parse::<CaseNumber>().map_err(|e| err(CommandProblem::BadCase(e), usage))
 }
 
 /// `RF-000001` or `RF-000001#2`.
 fn request_arg(tok: Option<&str>) -> Result<RequestRef, CommandError> {
-    let u = USAGE_APPROVE;
-    let tok = tok
-        .ok_or_else(|| err("which case? give its number, like RF-000012 (or RF-000012#2 for its second request)", u))?;
+    let u = UsageOf::Approve;
+    let tok = tok.ok_or_else(|| err(CommandProblem::WhichRequest, u))?;
     match tok.split_once('#') {
         None => Ok(RequestRef { case: case_arg(Some(tok), u)?, nth: None }),
         Some((case, n)) => {
-            let nth = n.parse::<u32>().ok().filter(|n| *n > 0).ok_or_else(|| {
-                err(
-                    format!(
-                        "`#{}` is not a request number (the case's first request is #1)",
-                        n.chars().take(20).collect::<String>()
-                    ),
-                    u,
-                )
-            })?;
+            let nth = n
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| err(CommandProblem::NotRequestNumber(n.chars().take(20).collect()), u))?;
             Ok(RequestRef { case: case_arg(Some(case), u)?, nth: Some(nth) })
         }
     }
 }
 
-fn amount_err(e: AmountError, usage: &str) -> CommandError {
-    err(format!("amount refused: {e}"), usage)
+fn amount_err(e: AmountError, usage: UsageOf) -> CommandError {
+    err(CommandProblem::Amount(e), usage)
 }
 
 fn rest(tokens: &[&str]) -> String {
@@ -145,7 +226,7 @@ pub fn parse(text: &str) -> Result<Option<Command>, CommandError> {
         .replace(crate::nlu::redact::CARD_MARKER, CARD_WORD);
     let tokens: Vec<&str> = body.split_whitespace().collect();
     let Some((&name, args)) = tokens.split_first() else {
-        return Err(err("an empty command", &usage()));
+        return Err(err(CommandProblem::Empty, UsageOf::All));
     };
     let lower = name.to_lowercase();
     let cmd = match lower.as_str() {
@@ -153,8 +234,8 @@ pub fn parse(text: &str) -> Result<Option<Command>, CommandError> {
         "approve" => Command::Approve(request_arg(args.first().copied())?),
         "reject" => Command::Reject(request_arg(args.first().copied())?, rest(args.get(1..).unwrap_or(&[]))),
         "reply" => match args {
-            [case, text @ ..] if !text.is_empty() => Command::Reply(case_arg(Some(*case), USAGE_REPLY)?, rest(text)),
-            _ => return Err(err("reply needs a case and the text for the customer", USAGE_REPLY)),
+            [case, text @ ..] if !text.is_empty() => Command::Reply(case_arg(Some(*case), UsageOf::Reply)?, rest(text)),
+            _ => return Err(err(CommandProblem::ReplyNeedsCaseAndText, UsageOf::Reply)),
         },
         "queue" => Command::Queue,
         "wallet" => parse_wallet(args)?,
@@ -163,16 +244,15 @@ pub fn parse(text: &str) -> Result<Option<Command>, CommandError> {
             [user, account] if !user_arg(user).is_empty() => {
                 Command::Link(UserId::new(user_arg(user)), AccountId::new(*account))
             }
-            _ => return Err(err("link needs a user and an account", USAGE_LINK)),
+            _ => return Err(err(CommandProblem::LinkNeedsUserAndAccount, UsageOf::Link)),
         },
         "unlink" => match args {
             [user] if !user_arg(user).is_empty() => Command::Unlink(UserId::new(user_arg(user))),
-            _ => return Err(err("unlink needs the user", USAGE_LINK)),
+            _ => return Err(err(CommandProblem::UnlinkNeedsUser, UsageOf::Link)),
         },
         "help" => Command::Help,
         _ => {
-            let shown: String = name.chars().take(30).collect();
-            return Err(err(format!("unknown command /{shown}"), &usage()));
+            return Err(err(CommandProblem::Unknown(name.chars().take(30).collect()), UsageOf::All));
         }
     };
     Ok(Some(cmd))
@@ -191,20 +271,14 @@ fn user_arg(tok: &str) -> &str {
 }
 
 fn parse_refund(args: &[&str]) -> Result<Command, CommandError> {
-    let u = USAGE_REFUND;
+    let u = UsageOf::Refund;
     let Some((&first, mut more)) = args.split_first() else {
-        return Err(err("refund what? give a charge id or a case number", u));
+        return Err(err(CommandProblem::RefundWhat, u));
     };
     let target = match first.parse::<CaseNumber>() {
         Ok(c) => Target::Case(c),
         Err(_) if looks_like_case(first) => {
-            return Err(err(
-                format!(
-                    "`{}` is not a case number (they look like RF-000012)",
-                    first.chars().take(40).collect::<String>()
-                ),
-                u,
-            ))
+            return Err(err(CommandProblem::BadCase(BadCaseNumber(first.chars().take(40).collect())), u))
         }
         Err(_) => Target::Charge(ChargeId::new(first)),
     };
@@ -225,14 +299,11 @@ fn parse_refund(args: &[&str]) -> Result<Command, CommandError> {
     let is_override = more.first().is_some_and(|t| t.eq_ignore_ascii_case("override"));
     if is_override {
         if amount.is_none() {
-            return Err(err(
-                "an override needs the amount: /refund <charge-id|case-id> <amount> override <reason…>",
-                u,
-            ));
+            return Err(err(CommandProblem::OverrideNeedsAmount, u));
         }
         more = &more[1..];
         if more.is_empty() {
-            return Err(err("an override needs a reason", u));
+            return Err(err(CommandProblem::OverrideNeedsReason, u));
         }
     }
     Ok(Command::Refund { target, amount, is_override, reason: rest(more) })
@@ -245,7 +316,7 @@ fn looks_like_case(tok: &str) -> bool {
 }
 
 fn parse_wallet(args: &[&str]) -> Result<Command, CommandError> {
-    let u = USAGE_WALLET;
+    let u = UsageOf::Wallet;
     match args {
         [] => Ok(Command::Wallet(None)),
         [sub, rest_args @ ..] if sub.eq_ignore_ascii_case("credit") => match rest_args {
@@ -263,11 +334,11 @@ fn parse_wallet(args: &[&str]) -> Result<Command, CommandError> {
                 }
                 let amount = (value, currency);
                 if reason.is_empty() {
-                    return Err(err("a goodwill credit needs a reason", u));
+                    return Err(err(CommandProblem::GoodwillNeedsReason, u));
                 }
                 Ok(Command::WalletCredit { account: AccountId::new(*account), amount, reason: rest(reason) })
             }
-            _ => Err(err("wallet credit needs an account, an amount and a reason", u)),
+            _ => Err(err(CommandProblem::WalletCreditNeedsArgs, u)),
         },
         [sub, rest_args @ ..] if sub.eq_ignore_ascii_case("buy") => match rest_args {
             [n] => {
@@ -275,27 +346,18 @@ fn parse_wallet(args: &[&str]) -> Result<Command, CommandError> {
                     .parse()
                     .ok()
                     .filter(|c| *c > 0 && *c <= crate::domain::billing::MAX_CREDITS_PER_PURCHASE)
-                    .ok_or_else(|| {
-                        err(
-                            format!(
-                                "`{}` is not a number of credits (a whole number from 1 to {})",
-                                n.chars().take(30).collect::<String>(),
-                                crate::domain::billing::MAX_CREDITS_PER_PURCHASE
-                            ),
-                            u,
-                        )
-                    })?;
+                    .ok_or_else(|| err(CommandProblem::NotCredits(n.chars().take(30).collect()), u))?;
                 Ok(Command::WalletBuy(credits))
             }
-            _ => Err(err("wallet buy needs the number of credits", u)),
+            _ => Err(err(CommandProblem::WalletBuyNeedsCredits, u)),
         },
         [account] => Ok(Command::Wallet(Some(AccountId::new(*account)))),
-        _ => Err(err("too many words for /wallet", u)),
+        _ => Err(err(CommandProblem::WalletTooManyWords, u)),
     }
 }
 
 fn parse_ticket(args: &[&str]) -> Result<Command, CommandError> {
-    let u = USAGE_TICKET;
+    let u = UsageOf::Ticket;
     let action = match args.first().map(|s| s.to_lowercase()) {
         Some(a) if a == "close" => Some(CaseAction::Close),
         Some(a) if a == "escalate" => Some(CaseAction::Escalate),
@@ -306,7 +368,7 @@ fn parse_ticket(args: &[&str]) -> Result<Command, CommandError> {
         Some(a) => Ok(Command::TicketAction(a, case_arg(args.get(1).copied(), u)?, rest(args.get(2..).unwrap_or(&[])))),
         None => {
             if args.len() > 1 {
-                return Err(err("to change a case say close, escalate or reopen", u));
+                return Err(err(CommandProblem::TicketChangeWords, u));
             }
             Ok(Command::TicketShow(case_arg(args.first().copied(), u)?))
         }

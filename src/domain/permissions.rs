@@ -143,7 +143,7 @@ impl Denial {
 impl fmt::Display for Denial {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
-            Denial::Role(act) => write!(f, "{} is for {}", act.words(), who_may(act)),
+            Denial::Role(act) => write!(f, "{} is for {}", act.words(), who_may(act).words()),
             Denial::ConflictOfInterest(act) => {
                 write!(f, "{} is not allowed on an account you are linked to yourself: another member of staff must handle it", act.words())
             }
@@ -152,16 +152,40 @@ impl fmt::Display for Denial {
     }
 }
 
-/// The roles the table lets do `act` at all, in words.
-fn who_may(act: Act) -> &'static str {
+/// Who the table lets do an action at all (a denial by role names them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Who {
+    Everyone,
+    CustomersOnTheirOwnAccount,
+    AgentsAndLeads,
+    Leads,
+    Agents,
+    Nobody,
+}
+
+impl Who {
+    pub fn words(self) -> &'static str {
+        match self {
+            Who::Everyone => "everyone",
+            Who::CustomersOnTheirOwnAccount => "customers, on their own account",
+            Who::AgentsAndLeads => "agents and leads",
+            Who::Leads => "leads",
+            Who::Agents => "agents",
+            Who::Nobody => "nobody",
+        }
+    }
+}
+
+/// The roles the table lets do `act` at all.
+pub fn who_may(act: Act) -> Who {
     let may = |r: Role| TABLE.iter().any(|g| g.act == act && g.role == r);
     match (may(Role::Customer), may(Role::Agent), may(Role::Lead)) {
-        (true, true, true) => "everyone",
-        (true, false, false) => "customers, on their own account",
-        (false, true, true) => "agents and leads",
-        (false, false, true) => "leads",
-        (false, true, false) => "agents",
-        _ => "nobody",
+        (true, true, true) => Who::Everyone,
+        (true, false, false) => Who::CustomersOnTheirOwnAccount,
+        (false, true, true) => Who::AgentsAndLeads,
+        (false, false, true) => Who::Leads,
+        (false, true, false) => Who::Agents,
+        _ => Who::Nobody,
     }
 }
 

@@ -227,7 +227,7 @@ async fn a_customers_own_commands_are_answered_in_their_language() {
 async fn credits_bought_on_a_providers_page_are_told_in_the_customers_language() {
     use crate::providers_support::{engine_with, outbox, seed_charge, t, Fake, Kind};
     use paydesk::app::engine::{EngineConfig, PurchaseUpdate, WalletSettings};
-    use paydesk::app::ports::{PurchaseState, Taken};
+    use paydesk::app::ports::{PaymentFailure, PurchaseState, Taken};
     use paydesk::domain::billing::{Account, AutoRecharge};
     use paydesk::domain::ids::AccountId;
     use paydesk::domain::money::Currency;
@@ -268,12 +268,23 @@ async fn credits_bought_on_a_providers_page_are_told_in_the_customers_language()
             say("/wallet buy 10", "2026-04-01T10:05:00Z").await;
             say("/wallet buy 5", "2026-04-01T10:06:00Z").await;
             say("/wallet buy 3", "2026-04-01T10:07:00Z").await;
-            assert_eq!(fake.pages().len(), 3);
+            say("/wallet buy 2", "2026-04-01T10:08:00Z").await;
+            assert_eq!(fake.pages().len(), 4);
             let taken = Taken { amount: "20.60".parse().unwrap(), currency: "USD".into() };
             let paid = PurchaseState::Paid { payment_ref: "pi_lang".into(), taken: Some(taken), saved: None };
             update(0, paid).await;
             update(1, PurchaseState::Expired).await;
-            update(2, PurchaseState::Failed("card_declined".into())).await;
+            // Declines as Stripe answers them (docs.stripe.com/declines/codes), read by its
+            // parser: a kind paydesk knows, and a decline code it has no words for.
+            let declined = |decline_code: &str| {
+                paydesk::adapters::payments::stripe::intent_state(&serde_json::json!({
+                    "status": "requires_payment_method",
+                    "last_payment_error": {"type": "card_error", "code": "card_declined", "decline_code": decline_code},
+                }))
+            };
+            assert_eq!(declined("insufficient_funds"), PurchaseState::Failed(PaymentFailure::InsufficientFunds));
+            update(2, declined("insufficient_funds")).await;
+            update(3, declined("do_not_honor")).await;
             // Auto-recharge through the provider, with no card saved: nothing is bought, said.
             let below = "100.00".parse().unwrap();
             let acct = Account {
@@ -286,13 +297,14 @@ async fn credits_bought_on_a_providers_page_are_told_in_the_customers_language()
             engine.handle(usage, t("2026-04-01T10:41:00Z"), None).await.unwrap();
             let out = outbox(&engine).await.split_off(before);
             let to_ana: Vec<&String> = out.iter().filter(|l| l.contains(r#""to":"ana""#)).collect();
-            let expected: [&str; 6] = if spanish {
+            let expected: [&str; 7] = if spanish {
                 [
                     "Para comprar 10 créditos (20.00 USD más una comisión de plataforma de 0.60 USD: 20.60 USD) pagas en la página de pago de Stripe",
                     "Paga 20.60 USD por 10 créditos en la página de Stripe: https://",
                     "Pago recibido: has comprado 10 créditos, se añadieron 20.00 USD a tu monedero",
                     "Tu compra de 5 créditos no se completó: el enlace de pago caducó antes de que se pagara.",
-                    "Tu compra de 3 créditos no se completó: el pago no se llegó a realizar (card_declined).",
+                    "Tu compra de 3 créditos no se completó: el pago no se llegó a realizar (la tarjeta fue rechazada por fondos insuficientes).",
+                    "Tu compra de 2 créditos no se completó: el pago no se llegó a realizar (la tarjeta fue rechazada; el proveedor de pagos da este motivo, en inglés: «do not honor»).",
                     "pero no hay ninguna tarjeta guardada en Stripe a la que cobrar, así que no se cobró nada",
                 ]
             } else {
@@ -301,7 +313,8 @@ async fn credits_bought_on_a_providers_page_are_told_in_the_customers_language()
                     "Pay 20.60 USD for 10 credits on Stripe's page: https://",
                     "Payment received: 10 credits bought, 20.00 USD added to your wallet",
                     "Your purchase of 5 credits was not completed: the payment link expired before it was paid.",
-                    "Your purchase of 3 credits was not completed: the payment did not go through (card_declined).",
+                    "Your purchase of 3 credits was not completed: the payment did not go through (the card was declined for insufficient funds).",
+                    "Your purchase of 2 credits was not completed: the payment did not go through (the card was declined (do not honor)).",
                     "but there is no card saved with Stripe to charge, so nothing was charged",
                 ]
             };
@@ -309,5 +322,118 @@ async fn credits_bought_on_a_providers_page_are_told_in_the_customers_language()
                 assert!(to_ana.iter().any(|l| l.contains(text)), "{text:?} not in {to_ana:#?}");
             }
         }
+    }
+}
+
+/// A Spanish-speaking customer's mistyped command gets what was wrong and its usage in
+/// Spanish, a staff command they may not use is denied in Spanish (a domain refusal: the
+/// permission table's), and an amount the domain refuses says why in Spanish; staff typing
+/// the same read English, and the audit trail stays English.
+#[tokio::test]
+async fn a_customers_mistyped_and_denied_commands_are_answered_in_their_language() {
+    for backend in backends() {
+        let bot = bot(&backend, |_| {}).await;
+        bot.say("ana", "Hola", 0).await;
+        let before = bot.said().await.len();
+        for (i, command) in
+            ["/ticket", "/wallet buy dos", "/wallet bye", "/approve RF-000001", "/refund ch_1", "/refund ch_1 1e5 x"]
+                .iter()
+                .enumerate()
+        {
+            bot.say("ana", command, 10 * (i as i64 + 1)).await;
+        }
+        let said = bot.said().await.split_off(before);
+        assert_eq!(
+            said,
+            vec![
+                "¿qué caso? indica su número, como RF-000012\nuso: /ticket <id-de-caso>  ·  /ticket close|escalate|reopen <id-de-caso> [nota…]",
+                "`dos` no es un número de créditos (un número entero de 1 a 100000)\nuso: /wallet [cuenta]  ·  /wallet credit <cuenta> <importe> <motivo…>  ·  /wallet buy <créditos>",
+                "DENIED ver un monedero solo es posible en tu propia cuenta",
+                "DENIED aprobar reembolsos corresponde a los responsables",
+                "DENIED solicitar un reembolso corresponde a los agentes y los responsables",
+                "importe no aceptado: `1e5` no es un importe: no se acepta la notación científica, escribe todas las cifras\nuso: /refund <id-de-cobro|id-de-caso> [importe] [motivo…]  ·  /refund <id-de-cobro|id-de-caso> <importe> override <motivo…>",
+            ],
+        );
+        // Staff read the same refusals in English, as they always did.
+        let before = bot.said().await.len();
+        bot.say("bo", "/ticket", 100).await;
+        bot.say("bo", "/approve RF-000001", 110).await;
+        let said = bot.said().await.split_off(before);
+        assert_eq!(
+            said,
+            vec![
+                "which case? give its number, like RF-000012\nusage: /ticket <case-id>  ·  /ticket close|escalate|reopen <case-id> [note…]",
+                "DENIED approving refunds is for leads",
+            ],
+        );
+        let audit = bot.engine.store().audit(None).await.unwrap();
+        let denials: Vec<String> =
+            audit.into_iter().filter(|a| a.record.action == "access.denied").map(|a| a.record.detail).collect();
+        assert!(denials.contains(&"ana: approving refunds is for leads".to_string()), "{denials:#?}");
+    }
+}
+
+/// A write the store refuses (the wallet would pass the largest balance it keeps exactly)
+/// is told to a Spanish customer in Spanish, quoting the store's English reason; a currency
+/// without money settings is named in Spanish too.
+#[tokio::test]
+async fn a_refused_write_and_a_currency_without_settings_are_told_in_spanish() {
+    use paydesk::domain::billing::{EntryKind, WalletEntry};
+    use paydesk::domain::ids::AccountId;
+    use paydesk::domain::money::Currency;
+    for backend in backends() {
+        let bot = bot(&backend, |_| {}).await;
+        let mut tx = bot.engine.store().begin().await.unwrap();
+        tx.add_wallet_entry(&WalletEntry {
+            account: AccountId::new("acct-1"),
+            currency: Currency::USD,
+            amount: "999999999999".parse().unwrap(),
+            kind: EntryKind::Goodwill,
+            actor: "kim".into(),
+            reason: "a wallet at the edge of the store's range".into(),
+            at: at(0),
+        })
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        bot.say("ana", "Hola", 10).await;
+        bot.say("ana", "/wallet buy 5", 20).await;
+        let said = bot.said().await;
+        assert_eq!(
+            said.last().map(String::as_str),
+            Some(
+                "No se cambió nada: el sistema no pudo guardar el cambio y da este motivo, en inglés: «the wallet of acct-1 would go past 1000000000000.00 USD, the largest balance the bot keeps»."
+            ),
+            "{said:#?}"
+        );
+        // A lead's refused write stays English.
+        bot.say("kim", "/wallet credit acct-1 5 sorry", 30).await;
+        let said = bot.said().await;
+        assert!(said.last().is_some_and(|s| s.starts_with("Nothing was changed: the wallet of acct-1")), "{said:#?}");
+
+        // Money settings for EUR only: nothing can be bought in acct-1's USD.
+        let euros_only = crate::common::bot::bot(&backend, |p| {
+            let settings = paydesk::domain::policy::MoneySettings {
+                credit_value: p.credit_value,
+                credit_price: p.credit_price,
+                conversation_charge: p.conversation_charge,
+                two_lead_threshold: p.two_lead_threshold,
+                auto_approve_below: p.auto_approve_below,
+                auto_approve_daily_limit: p.auto_approve_daily_limit,
+                goodwill_two_lead_above: p.goodwill_two_lead_above,
+            };
+            p.currencies = vec![(Currency::from_code("EUR").unwrap(), settings)];
+        })
+        .await;
+        euros_only.say("ana", "Hola", 0).await;
+        euros_only.say("ana", "/wallet buy 5", 10).await;
+        let said = euros_only.said().await;
+        assert_eq!(
+            said.last().map(String::as_str),
+            Some(
+                "No se compraron créditos: esta instalación no tiene ajustes de dinero para USD ([policy.currencies.USD] en bot.toml), así que aquí no se puede reembolsar, abonar ni comprar nada en USD; un responsable puede añadirlos."
+            ),
+            "{said:#?}"
+        );
     }
 }

@@ -11,7 +11,8 @@ use super::api::{
 };
 use super::currency::Exception;
 use crate::app::ports::{
-    CheckoutLink, ConnectorError, ProviderRefund, ProviderStatus, PurchaseCall, PurchaseState, RefundCall,
+    CheckoutLink, ConnectorError, PaymentFailure, ProviderRefund, ProviderStatus, PurchaseCall, PurchaseState,
+    RefundCall,
 };
 use serde_json::Value;
 
@@ -86,8 +87,8 @@ pub fn payment_state(payment: &Value) -> PurchaseState {
             saved: None,
         },
         "expired" => PurchaseState::Expired,
-        "failed" => PurchaseState::Failed("Mollie reports the payment failed".into()),
-        "canceled" => PurchaseState::Failed("the payment was cancelled".into()),
+        "failed" => PurchaseState::Failed(PaymentFailure::ReportedFailed("Mollie".into())),
+        "canceled" => PurchaseState::Failed(PaymentFailure::Cancelled),
         _ => PurchaseState::Open,
     }
 }

@@ -19,7 +19,8 @@ use super::api::{
 };
 use super::currency::Exception;
 use crate::app::ports::{
-    CheckoutLink, ConnectorError, ProviderRefund, ProviderStatus, PurchaseCall, PurchaseState, RefundCall,
+    CheckoutLink, ConnectorError, PaymentFailure, ProviderRefund, ProviderStatus, PurchaseCall, PurchaseState,
+    RefundCall,
 };
 use serde_json::Value;
 
@@ -201,7 +202,7 @@ pub fn capture_request_id(reference: &str) -> String {
 pub fn order_state(order: &Value) -> PurchaseState {
     match str_field(order, "status") {
         "APPROVED" => PurchaseState::Approved,
-        "VOIDED" => PurchaseState::Failed("PayPal voided the order".into()),
+        "VOIDED" => PurchaseState::Failed(PaymentFailure::Cancelled),
         "COMPLETED" => {
             let capture = order
                 .get("purchase_units")
@@ -230,10 +231,8 @@ pub fn capture_state(capture: &Value) -> PurchaseState {
                 saved: None,
             }
         }
-        "DECLINED" | "FAILED" => PurchaseState::Failed(format!(
-            "PayPal reports the payment {}",
-            str_field(capture, "status").to_ascii_lowercase()
-        )),
+        "DECLINED" => PurchaseState::Failed(PaymentFailure::ReportedDeclined("PayPal".into())),
+        "FAILED" => PurchaseState::Failed(PaymentFailure::ReportedFailed("PayPal".into())),
         _ => PurchaseState::Open,
     }
 }

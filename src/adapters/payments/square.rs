@@ -36,7 +36,8 @@ pub struct Money<'a> {
     pub currency: &'a str,
 }
 use crate::app::ports::{
-    CheckoutLink, ConnectorError, ProviderRefund, ProviderStatus, PurchaseCall, PurchaseState, RefundCall,
+    CheckoutLink, ConnectorError, PaymentFailure, ProviderRefund, ProviderStatus, PurchaseCall, PurchaseState,
+    RefundCall,
 };
 use serde_json::Value;
 
@@ -125,7 +126,7 @@ pub fn order_state(order: &Value) -> PurchaseState {
                 saved: None,
             }
         }
-        ("CANCELED", _) => PurchaseState::Failed("Square reports the order cancelled".into()),
+        ("CANCELED", _) => PurchaseState::Failed(PaymentFailure::Cancelled),
         _ => PurchaseState::Open,
     }
 }

@@ -381,7 +381,13 @@ impl Engine {
             Event::Usage { .. } | Event::Roles { .. } | Event::Tick => (None, String::new()),
         };
         if let Some(to) = actor {
-            w.say(&channel, Some(to), None, format!("Nothing was changed: {why}.")).await?;
+            let told = crate::app::l10n::store_refused(why);
+            // Staff (and anyone the store does not know) read English; customers their language.
+            let text = match w.tx.user(to).await? {
+                Some(user) => w.words_for(&user, &told).await?,
+                None => told.english(),
+            };
+            w.say(&channel, Some(to), None, text).await?;
         }
         w.audit(actor.map(|a| a.as_str()).unwrap_or("system"), None, AuditAction::EventRefused, why, None).await?;
         w.commit().await

@@ -5,7 +5,7 @@
 use super::work::Work;
 use super::EngineResult;
 use crate::app::action::Action;
-use crate::app::l10n::Msg;
+use crate::app::l10n::{self, Msg};
 use crate::app::ports::User;
 use crate::domain::audit::AuditAction;
 use crate::domain::billing::{
@@ -209,7 +209,7 @@ impl Work<'_> {
         let policy = match self.engine.cfg.policy.in_currency(cur) {
             Ok(p) => p,
             Err(why) => {
-                let not_bought = Msg::new("credits-not-bought").with("why", why.to_string());
+                let not_bought = Msg::new("credits-not-bought").with("why", l10n::unconfigured_currency(&why));
                 return self.answer_command(user, channel, None, not_bought).await;
             }
         };

@@ -143,11 +143,17 @@ impl<'e> Work<'e> {
         case: Option<CaseNumber>,
         msg: Msg,
     ) -> EngineResult<()> {
+        let text = self.words_for(user, &msg).await?;
+        self.say(channel, Some(&user.id), case, text).await?;
+        Ok(())
+    }
+
+    /// `msg` as `user` reads it: a customer in their language, staff in English.
+    pub async fn words_for(&mut self, user: &User, msg: &Msg) -> EngineResult<String> {
         if user.roles.is_staff() {
-            self.say(channel, Some(&user.id), case, msg.english()).await?;
-            Ok(())
+            Ok(msg.english())
         } else {
-            self.say_to(channel, &user.id, case, msg).await
+            Ok(msg.render(self.lang_of(&user.id).await?))
         }
     }
 

@@ -14,13 +14,19 @@
 //!   would change every English text paydesk sent before it had message files.
 //!
 //! This file holds the bundles and [`Msg`]; `phrases.rs` the messages built from domain
-//! values (statuses, topics, readings, charges, the policy's verdict).
+//! values (statuses, topics, readings, charges, the policy's verdict); `refusals.rs` the
+//! typed refusals a customer can meet (a mistyped or denied command, an amount, a currency
+//! without settings, a payment not taken, a refused write).
 
 mod phrases;
+mod refusals;
 #[cfg(test)]
 mod tests;
 
 pub use phrases::{charge_summary, eligibility, fallback_note, reading, status, topic};
+pub use refusals::{
+    amount_error, bad_case_number, command_error, denial, payment_failure, store_refused, unconfigured_currency, usage,
+};
 
 use crate::nlu::Lang;
 use fluent_bundle::concurrent::FluentBundle;

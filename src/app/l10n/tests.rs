@@ -115,7 +115,8 @@ fn every_id_the_code_uses_is_in_the_english_file() {
     let en = ids(file(Lang::En));
     // The engine names ids in `Msg::new("…")`; this module also in its tables (`X => "…"`).
     let engine = engine_sources();
-    let mut sources = vec![(include_str!("mod.rs"), true), (include_str!("phrases.rs"), true)];
+    let mut sources =
+        vec![(include_str!("mod.rs"), true), (include_str!("phrases.rs"), true), (include_str!("refusals.rs"), true)];
     sources.extend(engine.iter().map(|s| (s.as_str(), false)));
     let mut used = BTreeSet::new();
     for (file, tables) in sources {
@@ -258,4 +259,107 @@ fn an_id_missing_in_spanish_falls_back_to_english() {
         Msg::joined(vec![Msg::new("recent-charges"), Msg::new("recent-charge").with("charge", "ch_1")], "\n").english(),
         "Your recent charges:\n• ch_1"
     );
+}
+
+/// Every refusal a customer can meet reads in English exactly as its `Display` (what staff,
+/// the audit trail and the transcripts always had), and has Spanish of its own.
+#[test]
+fn refusals_read_as_before_in_english_and_have_spanish() {
+    use crate::app::command::{parse, UsageOf};
+    use crate::app::ports::PaymentFailure;
+    use crate::domain::money::{AmountError, UnknownCurrency};
+    use crate::domain::permissions::{Act, Denial};
+    use crate::domain::policy::UnconfiguredCurrency;
+    let check = |msg: Msg, english: String| {
+        assert_eq!(msg.english(), english);
+        assert_ne!(msg.render(Lang::Es), english, "no Spanish for {english:?}");
+    };
+    let mistyped = [
+        "/",
+        "/frobnicate",
+        "/approve",
+        "/approve RF-1#x",
+        "/approve ch_1",
+        "/reply RF-1",
+        "/link ana",
+        "/unlink",
+        "/refund",
+        "/refund RF-12x",
+        "/refund ch_1 1e5",
+        "/refund ch_1 -3",
+        "/refund ch_1 1.2345678",
+        "/refund ch_1 99999999999",
+        "/refund ch_1 0",
+        "/refund ch_1 12.5.6",
+        "/refund ch_1 override x",
+        "/refund ch_1 5 override",
+        "/wallet credit a 5",
+        "/wallet credit a",
+        "/wallet buy x",
+        "/wallet buy",
+        "/wallet a b",
+        "/ticket",
+        "/ticket foo bar",
+    ];
+    let mut problems = std::collections::HashSet::new();
+    for text in mistyped {
+        let e = parse(text).unwrap_err();
+        problems.insert(std::mem::discriminant(&e.problem));
+        check(command_error(&e), e.to_string());
+    }
+    assert_eq!(problems.len(), 19, "a mistyped command for every kind of problem");
+    for u in UsageOf::ALL {
+        assert_eq!(usage(u).english(), u.words());
+    }
+    for e in [
+        AmountError::Empty,
+        AmountError::Malformed("x".into()),
+        AmountError::Negative("-1".into()),
+        AmountError::Exponent("1e5".into()),
+        AmountError::TooManyDecimals("1.1234567".into(), 6),
+        AmountError::TooLarge("1e99".into()),
+        AmountError::Zero,
+        AmountError::Currency(UnknownCurrency("XYZ".into())),
+    ] {
+        check(amount_error(&e), e.to_string());
+    }
+    for act in Act::ALL {
+        for d in [Denial::Role(act), Denial::ConflictOfInterest(act), Denial::OwnAccountOnly(act)] {
+            check(denial(d), d.to_string());
+        }
+    }
+    let eur = UnconfiguredCurrency(Currency::from_code("EUR").unwrap());
+    check(unconfigured_currency(&eur), eur.to_string());
+    let words = || "do not honor".to_string();
+    for f in [
+        PaymentFailure::CardDeclined,
+        PaymentFailure::InsufficientFunds,
+        PaymentFailure::CardDeclinedBecause(words()),
+        PaymentFailure::ExpiredCard,
+        PaymentFailure::AuthenticationRequired,
+        PaymentFailure::Cancelled,
+        PaymentFailure::ReportedFailed("Mollie".into()),
+        PaymentFailure::ReportedDeclined("PayPal".into()),
+        PaymentFailure::ProviderSays(words()),
+        PaymentFailure::PageRefused(words()),
+        PaymentFailure::PageNotMadeInTime("Stripe".into()),
+        PaymentFailure::CaptureRefused(words()),
+        PaymentFailure::NoSavedMethod,
+        PaymentFailure::NoAnswer { provider: "Stripe".into(), error: "timed out".into() },
+        PaymentFailure::NotConfirmedInTime("Stripe".into()),
+    ] {
+        check(payment_failure(&f), f.to_string());
+    }
+    check(store_refused("the wallet is full"), "Nothing was changed: the wallet is full.".into());
+}
+
+/// The provider's own words reach a Spanish customer quoted as the provider's, never as
+/// paydesk's Spanish.
+#[test]
+fn a_providers_own_words_are_quoted_as_theirs_in_spanish() {
+    use crate::app::ports::PaymentFailure;
+    let said = payment_failure(&PaymentFailure::ProviderSays("card velocity exceeded".into())).render(Lang::Es);
+    assert_eq!(said, "el proveedor de pagos lo explica así, en inglés: «card velocity exceeded»");
+    let known = payment_failure(&PaymentFailure::InsufficientFunds).render(Lang::Es);
+    assert_eq!(known, "la tarjeta fue rechazada por fondos insuficientes");
 }

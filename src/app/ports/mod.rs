@@ -23,8 +23,8 @@ pub use books::{SandboxBooks, SandboxRecord};
 pub use chat::{ChatError, ChatSink};
 pub use providers::{CannotSend, ConnectorError, PaymentConnector, ProviderRefund, ProviderStatus, RefundCall};
 pub use purchases::{
-    purchase_id, purchase_reference, CheckoutLink, Purchase, PurchaseCall, PurchaseState, PurchaseStatus, SavedMethod,
-    Taken,
+    purchase_id, purchase_reference, CheckoutLink, PaymentFailure, Purchase, PurchaseCall, PurchaseState,
+    PurchaseStatus, SavedMethod, Taken,
 };
 pub use records::{
     AuditHead, CustomerLanguage, OutboxHealth, Snapshot, StatusCounts, StoredAudit, StoredQuestion, User, VoteRow,

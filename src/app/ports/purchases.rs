@@ -140,5 +140,80 @@ pub enum PurchaseState {
     /// The page expired unpaid.
     Expired,
     /// The payment failed or was cancelled; nothing was taken.
-    Failed(String),
+    Failed(PaymentFailure),
+}
+
+/// Why a payment for credits was not taken. The kinds paydesk knows are variants, so that a
+/// customer is told them in their language (`app::l10n::payment_failure`); what a provider
+/// says in its own words is kept as it wrote them (quoted to a customer as the provider's).
+/// `Display` is the English text (audit records, staff, English-speaking customers).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PaymentFailure {
+    #[error("the card was declined")]
+    CardDeclined,
+    #[error("the card was declined for insufficient funds")]
+    InsufficientFunds,
+    /// Declined, with the provider's reason code in words ("do not honor").
+    #[error("the card was declined ({0})")]
+    CardDeclinedBecause(String),
+    #[error("the saved card has expired")]
+    ExpiredCard,
+    /// The bank wants the cardholder to confirm (3-D Secure) and nobody is there to.
+    #[error("your bank asks you to confirm the payment yourself")]
+    AuthenticationRequired,
+    /// The payment (or the order behind it) was cancelled or voided.
+    #[error("the payment was cancelled")]
+    Cancelled,
+    /// The provider (its name as shown) reports the payment failed, saying no more.
+    #[error("{0} reports the payment failed")]
+    ReportedFailed(String),
+    /// The provider (its name as shown) reports the payment declined, saying no more.
+    #[error("{0} reports the payment declined")]
+    ReportedDeclined(String),
+    /// Anything else, in the provider's own words.
+    #[error("{0}")]
+    ProviderSays(String),
+    /// The provider refused to make the payment page, in its own words.
+    #[error("the payment page could not be made: {0}")]
+    PageRefused(String),
+    /// The provider (its name as shown) did not make the page before the purchase expired.
+    #[error("{0} could not make the payment page in time")]
+    PageNotMadeInTime(String),
+    /// The provider refused to take an approved payment, in its own words.
+    #[error("the payment could not be taken: {0}")]
+    CaptureRefused(String),
+    /// No payment method is saved to charge an auto-recharge on.
+    #[error("no saved payment method")]
+    NoSavedMethod,
+    /// The provider gave no answer about an off-session charge by the purchase's expiry
+    /// (its error as the bot read it).
+    #[error("{provider} gave no answer about the charge ({error})")]
+    NoAnswer { provider: String, error: String },
+    /// The provider (its name as shown) did not confirm the charge before the expiry.
+    #[error("{0} did not confirm the charge in time")]
+    NotConfirmedInTime(String),
+}
+
+impl PaymentFailure {
+    /// The same failure with `f` applied to every text in it (NUL removed where text enters).
+    pub fn map_text(self, f: impl Fn(&str) -> String) -> PaymentFailure {
+        use PaymentFailure as F;
+        match self {
+            F::CardDeclinedBecause(s) => F::CardDeclinedBecause(f(&s)),
+            F::ReportedFailed(s) => F::ReportedFailed(f(&s)),
+            F::ReportedDeclined(s) => F::ReportedDeclined(f(&s)),
+            F::ProviderSays(s) => F::ProviderSays(f(&s)),
+            F::PageRefused(s) => F::PageRefused(f(&s)),
+            F::PageNotMadeInTime(s) => F::PageNotMadeInTime(f(&s)),
+            F::CaptureRefused(s) => F::CaptureRefused(f(&s)),
+            F::NoAnswer { provider, error } => F::NoAnswer { provider: f(&provider), error: f(&error) },
+            F::NotConfirmedInTime(s) => F::NotConfirmedInTime(f(&s)),
+            F::CardDeclined
+            | F::InsufficientFunds
+            | F::ExpiredCard
+            | F::AuthenticationRequired
+            | F::Cancelled
+            | F::NoSavedMethod => self,
+        }
+    }
 }

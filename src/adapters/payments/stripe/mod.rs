@@ -14,7 +14,8 @@ use super::api::{
 };
 use super::currency::Exception;
 use crate::app::ports::{
-    CheckoutLink, ConnectorError, ProviderRefund, ProviderStatus, PurchaseCall, PurchaseState, RefundCall,
+    CheckoutLink, ConnectorError, PaymentFailure, ProviderRefund, ProviderStatus, PurchaseCall, PurchaseState,
+    RefundCall,
 };
 use serde_json::Value;
 
@@ -199,7 +200,7 @@ pub fn intent_state(pi: &Value) -> PurchaseState {
             ),
             saved: saved_method(pi),
         },
-        "canceled" => PurchaseState::Failed("Stripe cancelled the payment".into()),
+        "canceled" => PurchaseState::Failed(PaymentFailure::Cancelled),
         "requires_payment_method" if pi.get("last_payment_error").is_some_and(|e| !e.is_null()) => {
             PurchaseState::Failed(decline_words(pi.get("last_payment_error").unwrap_or(&Value::Null)))
         }
@@ -221,18 +222,17 @@ fn saved_method(pi: &Value) -> Option<crate::app::ports::SavedMethod> {
 
 /// Words for an off-session decline (docs.stripe.com/declines/codes and
 /// docs.stripe.com/error-codes): `authentication_required` — "The payment requires
-/// authentication to proceed"; `card_declined` with its `decline_code`.
-fn decline_words(err: &Value) -> String {
+/// authentication to proceed"; `card_declined` with its `decline_code`. Known kinds are
+/// typed (a customer reads them in their language); other codes are Stripe's words.
+fn decline_words(err: &Value) -> PaymentFailure {
     match (str_field(err, "code"), str_field(err, "decline_code")) {
-        ("authentication_required", _) | (_, "authentication_required") => {
-            "your bank asks you to confirm the payment yourself".into()
-        }
-        ("card_declined", "insufficient_funds") => "the card was declined for insufficient funds".into(),
-        ("card_declined", "") => "the card was declined".into(),
-        ("card_declined", why) => format!("the card was declined ({})", why.replace('_', " ")),
-        ("expired_card", _) => "the saved card has expired".into(),
-        (code, _) if !code.is_empty() => code.replace('_', " "),
-        _ => "Stripe refused the payment".into(),
+        ("authentication_required", _) | (_, "authentication_required") => PaymentFailure::AuthenticationRequired,
+        ("card_declined", "insufficient_funds") => PaymentFailure::InsufficientFunds,
+        ("card_declined", "") => PaymentFailure::CardDeclined,
+        ("card_declined", why) => PaymentFailure::CardDeclinedBecause(why.replace('_', " ")),
+        ("expired_card", _) => PaymentFailure::ExpiredCard,
+        (code, _) if !code.is_empty() => PaymentFailure::ProviderSays(code.replace('_', " ")),
+        _ => PaymentFailure::ReportedDeclined("Stripe".into()),
     }
 }
 

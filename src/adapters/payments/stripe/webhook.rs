@@ -61,9 +61,9 @@ pub fn events(body: &[u8]) -> Result<Vec<ProviderEvent>, Rejected> {
         // `checkout.session.async_payment_failed` and `checkout.session.expired` end it unpaid).
         (t, "checkout.session") if t.starts_with("checkout.session.") => {
             let state = match t {
-                "checkout.session.async_payment_failed" => {
-                    crate::app::ports::PurchaseState::Failed("Stripe reports the payment failed".into())
-                }
+                "checkout.session.async_payment_failed" => crate::app::ports::PurchaseState::Failed(
+                    crate::app::ports::PaymentFailure::ReportedFailed("Stripe".into()),
+                ),
                 "checkout.session.expired" => crate::app::ports::PurchaseState::Expired,
                 _ => super::session_state(&obj),
             };
@@ -91,7 +91,9 @@ pub fn events(body: &[u8]) -> Result<Vec<ProviderEvent>, Rejected> {
                     if typ == "payment_intent.payment_failed"
                         && obj.get("metadata").map(|m| str_field(m, "kind")) == Some(super::RECHARGE_KIND) =>
                 {
-                    crate::app::ports::PurchaseState::Failed("Stripe reports the payment failed".into())
+                    crate::app::ports::PurchaseState::Failed(crate::app::ports::PaymentFailure::ReportedFailed(
+                        "Stripe".into(),
+                    ))
                 }
                 s => s,
             };

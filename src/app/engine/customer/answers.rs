@@ -50,7 +50,9 @@ impl Work<'_> {
                     channel,
                     &user.id,
                     None,
-                    Msg::new("credits-not-sold").with("currency", cur.to_string()).with("why", why.to_string()),
+                    Msg::new("credits-not-sold")
+                        .with("currency", cur.to_string())
+                        .with("why", l10n::unconfigured_currency(&why)),
                 )
                 .await?;
                 return Ok(());
@@ -96,9 +98,9 @@ impl Work<'_> {
                         .with("total", money(p.total))
                         .with("value", money(p.value))
                 }
-                Err(why) => {
-                    Msg::new("auto-recharge-unpriced").with("account", account.to_string()).with("why", why.to_string())
-                }
+                Err(why) => Msg::new("auto-recharge-unpriced")
+                    .with("account", account.to_string())
+                    .with("why", l10n::unconfigured_currency(&why)),
             },
             None => Msg::new("auto-recharge-off").with("account", account.to_string()),
         };

@@ -155,7 +155,7 @@ fn clean_state(s: &PurchaseState) -> PurchaseState {
                 .as_ref()
                 .map(|m| SavedMethod { customer: no_nul(&m.customer), payment_method: no_nul(&m.payment_method) }),
         },
-        PurchaseState::Failed(why) => PurchaseState::Failed(no_nul(why)),
+        PurchaseState::Failed(why) => PurchaseState::Failed(why.clone().map_text(no_nul)),
         s => s.clone(),
     }
 }

@@ -8,7 +8,7 @@ use super::super::work::Work;
 use super::super::EngineResult;
 use super::{credits_word, display};
 use crate::app::action::Action;
-use crate::app::l10n::Msg;
+use crate::app::l10n::{self, Msg};
 use crate::app::ports::{Purchase, PurchaseState, PurchaseStatus, SavedMethod, Taken};
 use crate::domain::audit::AuditAction;
 use crate::domain::billing::{Charge, ChargeKind, EntryKind, PaymentMethod, WalletEntry};
@@ -163,7 +163,7 @@ impl Work<'_> {
             PurchaseState::Failed(reason) => (
                 PurchaseStatus::Failed,
                 AuditAction::WalletPurchaseFailed,
-                Msg::new("purchase-why-failed").with("reason", reason.as_str()),
+                Msg::new("purchase-why-failed").with("reason", l10n::payment_failure(reason)),
             ),
             _ => (PurchaseStatus::Expired, AuditAction::WalletPurchaseExpired, Msg::new("purchase-why-expired")),
         };

@@ -6,7 +6,7 @@ use super::super::{no_nul, Engine, EngineResult};
 use super::credits_word;
 use super::display;
 use crate::app::l10n::Msg;
-use crate::app::ports::{ConnectorError, Purchase, PurchaseCall, PurchaseState, PurchaseStatus};
+use crate::app::ports::{ConnectorError, PaymentFailure, Purchase, PurchaseCall, PurchaseState, PurchaseStatus};
 use crate::domain::audit::AuditAction;
 use chrono::{DateTime, Utc};
 
@@ -91,12 +91,8 @@ impl Engine {
                 self.retrying(|| async move {
                     let mut w = self.work(now).await?;
                     let Some(p) = w.tx.purchase(id).await? else { return w.commit().await };
-                    w.settle_purchase(
-                        &p,
-                        &PurchaseState::Failed(format!("the payment page could not be made: {why}")),
-                        "start",
-                    )
-                    .await?;
+                    w.settle_purchase(&p, &PurchaseState::Failed(PaymentFailure::PageRefused(why.clone())), "start")
+                        .await?;
                     w.commit().await
                 })
                 .await
@@ -125,20 +121,21 @@ impl Engine {
         let state = match (saved, self.connectors.get(&p.provider)) {
             (Some(m), Some(c)) => match c.charge_saved(&self.purchase_call(p), &m).await {
                 Ok(s) => s,
-                Err(ConnectorError::Permanent(why)) => PurchaseState::Failed(why),
+                Err(ConnectorError::Permanent(why)) => PurchaseState::Failed(PaymentFailure::ProviderSays(why)),
                 Err(e) if via == "charge" => {
                     tracing::warn!(purchase = p.id, error = %e, "auto-recharge answer lost; asked again with the same key");
                     return Ok(());
                 }
-                Err(e) => {
-                    PurchaseState::Failed(format!("{} gave no answer about the charge ({e})", display(&p.provider)))
-                }
+                Err(e) => PurchaseState::Failed(PaymentFailure::NoAnswer {
+                    provider: display(&p.provider).to_string(),
+                    error: e.to_string(),
+                }),
             },
-            _ => PurchaseState::Failed("no saved payment method".into()),
+            _ => PurchaseState::Failed(PaymentFailure::NoSavedMethod),
         };
         let state = match state {
             PurchaseState::Open | PurchaseState::Approved if via != "charge" => {
-                PurchaseState::Failed(format!("{} did not confirm the charge in time", display(&p.provider)))
+                PurchaseState::Failed(PaymentFailure::NotConfirmedInTime(display(&p.provider).to_string()))
             }
             s => s,
         };
@@ -172,9 +169,7 @@ impl Engine {
             },
             // The page was never made (the provider kept failing): the customer never had
             // a link, so it is not "expired" to them.
-            (None, _) => {
-                PurchaseState::Failed(format!("{} could not make the payment page in time", display(&p.provider)))
-            }
+            (None, _) => PurchaseState::Failed(PaymentFailure::PageNotMadeInTime(display(&p.provider).to_string())),
             (Some(_), None) => PurchaseState::Expired,
         };
         let state = match state {
@@ -211,9 +206,7 @@ impl Engine {
         match c.capture_purchase(&call, provider_ref).await {
             Ok(PurchaseState::Approved) => None,
             Ok(s) => Some(s),
-            Err(ConnectorError::Permanent(why)) => {
-                Some(PurchaseState::Failed(format!("the payment could not be taken: {why}")))
-            }
+            Err(ConnectorError::Permanent(why)) => Some(PurchaseState::Failed(PaymentFailure::CaptureRefused(why))),
             Err(e) => {
                 tracing::warn!(purchase = p.id, error = %e, "capture answer lost; asking about the order");
                 match c.purchase_status(&call, provider_ref).await {

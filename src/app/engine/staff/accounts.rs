@@ -6,7 +6,7 @@ use super::super::work::Work;
 use super::super::EngineResult;
 use crate::app::action::Action;
 use crate::app::command;
-use crate::app::l10n::Msg;
+use crate::app::l10n::{self, Msg};
 use crate::app::ports::User;
 use crate::domain::approvals::{expiry, GoodwillRequest, GoodwillStatus};
 use crate::domain::audit::AuditAction;
@@ -89,7 +89,7 @@ impl Work<'_> {
         let text = match target {
             Some(a) if self.tx.account(&a).await?.is_some() => self.balance_msg(&a).await?,
             Some(a) => Msg::new("no-such-account").with("account", a.to_string()),
-            None => Msg::new("wallet-no-account").with("usage", command::USAGE_WALLET),
+            None => Msg::new("wallet-no-account").with("usage", l10n::usage(command::UsageOf::Wallet)),
         };
         self.answer_command(user, channel, None, text).await
     }
@@ -203,14 +203,13 @@ impl Work<'_> {
             ),
         )
         .await?;
+        let told = Msg::new("goodwill-credited")
+            .with("amount", format!("{} {cur}", cur.format(amount)))
+            .with("reason", reason)
+            .with("balance", format!("{} {cur}", cur.format(balance)));
         for u in self.tx.users_of_account(account).await? {
             if u.id != *by {
-                let text = format!(
-                    "We added {} {cur} to your wallet as a goodwill credit ({reason}). Your balance is now {} {cur}.",
-                    cur.format(amount),
-                    cur.format(balance)
-                );
-                self.say("dm", Some(&u.id), None, text).await?;
+                self.say_to("dm", &u.id, None, told.clone()).await?;
             }
         }
         Ok(())

@@ -10,7 +10,7 @@ mod refund_request;
 use super::work::Work;
 use super::EngineResult;
 use crate::app::command::{self, Command};
-use crate::app::l10n::Msg;
+use crate::app::l10n::{self, Msg};
 use crate::app::ports::User;
 use crate::domain::approvals::{RefundStatus, Vote};
 use crate::domain::audit::AuditAction;
@@ -27,7 +27,7 @@ impl Work<'_> {
             Ok(Some(c)) => c,
             Ok(None) => return Ok(()),
             Err(e) => {
-                self.say(channel, Some(&user.id), None, e.to_string()).await?;
+                self.answer_command(user, channel, None, l10n::command_error(&e)).await?;
                 return Ok(());
             }
         };
@@ -101,7 +101,8 @@ impl Work<'_> {
         };
         let Err(denial) = verdict else { return Ok(true) };
         let why = denial.to_string();
-        self.deny(&user.id, channel, why.clone()).await?;
+        let told = self.words_for(user, &l10n::denial(denial)).await?;
+        self.deny(&user.id, channel, told).await?;
         let on = account.map(|a| format!(" (account {a})")).unwrap_or_default();
         self.audit(user.id.as_str(), None, AuditAction::AccessDenied, format!("{}{on}: {why}", user.id), None).await?;
         Ok(false)
