@@ -26,7 +26,7 @@ pub(super) async fn replay_rate(url: &str, text: &str, deferred: bool) -> Result
     let steps = replay::parse(text).map_err(|e| anyhow::anyhow!("generated transcript: {e}"))?;
     let n_events = steps.iter().filter(|s| matches!(s, replay::Step::Event(..))).count();
     let clock = Arc::new(ManualClock::default());
-    let store = AnyStore::open(url).await?.with_deferred_durability(deferred);
+    let store = AnyStore::open(url).await?.with_deferred_durability(deferred)?;
     let App { engine, sandbox, .. } = App::sandbox_only(store, clock.clone(), EngineConfig::default());
     let sink = JsonLines(std::sync::Mutex::new(std::io::sink()));
     let syncs_before = crate::adapters::store::sqlite_syncs();

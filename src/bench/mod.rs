@@ -174,7 +174,7 @@ pub async fn run(b: Bench) -> Result<String> {
             let n_events = steps.iter().filter(|s| matches!(s, replay::Step::Event(..))).count();
             let clock = Arc::new(ManualClock::default());
             // As `paydesk replay` runs it: deferred durability (see the SQLite store).
-            let store = AnyStore::open(&url).await?.with_deferred_durability(true);
+            let store = AnyStore::open(&url).await?.with_deferred_durability(true)?;
             let App { engine, sandbox, .. } = App::sandbox_only(store, clock.clone(), EngineConfig::default());
             let sink = JsonLines(std::sync::Mutex::new(std::io::sink()));
             let rss_before = peak_rss_kib();

@@ -154,7 +154,7 @@ pub async fn replay(args: ReplayArgs) -> Result<ExitCode> {
     let url = args.db.unwrap_or_else(|| format!("sqlite:{}", tmp.path().join("replay.db").display()));
     // Every event is queued in the file: commits share disk syncs, each taken before the
     // actions it covers are written out (deferred durability, see the SQLite store).
-    let store = wiring::open_store(&url).await?.with_deferred_durability(true);
+    let store = wiring::open_store(&url).await?.with_deferred_durability(true)?;
     let clock = Arc::new(replay::ManualClock::default());
     let providers = Providers::from_config(&cfg, None)?;
     let app = App::with_providers(store, clock.clone(), cfg.engine.clone(), &providers);

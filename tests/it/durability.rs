@@ -75,7 +75,7 @@ struct Run {
 
 async fn replay(text: &str, deferred: bool) -> Run {
     let db = fresh_db(&Backend::Sqlite).await;
-    let store = AnyStore::open(&db.url).await.expect("open").with_deferred_durability(deferred);
+    let store = AnyStore::open(&db.url).await.expect("open").with_deferred_durability(deferred).expect("deferral");
     let clock = Arc::new(ManualClock::default());
     let paid_at = Arc::new(Mutex::new(Vec::new()));
     let (watch, seen) = (store.clone(), paid_at.clone());

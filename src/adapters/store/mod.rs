@@ -270,11 +270,11 @@ impl AnyStore {
     /// before the disk sync and `Store::durable` waits for it. For `paydesk replay`, where
     /// every event is queued in the file. No effect on PostgreSQL or in memory. Set before
     /// the ports are handed out.
-    pub fn with_deferred_durability(mut self, on: bool) -> AnyStore {
+    pub fn with_deferred_durability(mut self, on: bool) -> Result<AnyStore, StoreError> {
         if let Pool::Sqlite(lite) = self.store.pool {
-            self.store.pool = Pool::Sqlite(lite.with_deferred_durability(on));
+            self.store.pool = Pool::Sqlite(lite.with_deferred_durability(on)?);
         }
-        self
+        Ok(self)
     }
 
     /// Commits of this process not yet known to be on disk (SQLite's deferred

@@ -158,7 +158,7 @@ async fn the_reader_sees_commits_only() {
 #[tokio::test]
 async fn deferred_units_share_one_commit_and_sync_and_a_dropped_one_is_undone_alone() {
     let dir = tempfile::tempdir().expect("dir");
-    let db = grouped(&dir).with_deferred_durability(true);
+    let db = grouped(&dir).with_deferred_durability(true).expect("deferral");
     let group = db.group.clone().expect("group commit is on");
     for a in 1..=5 {
         let tx = db.begin().await.expect("begin");
@@ -182,7 +182,7 @@ async fn deferred_units_share_one_commit_and_sync_and_a_dropped_one_is_undone_al
     db.durable().await.expect("nothing left to commit");
     assert_eq!(group.committed.load(Ordering::SeqCst), 1);
 
-    let db = db.with_deferred_durability(false);
+    let db = db.with_deferred_durability(false).expect("deferral");
     let tx = db.begin().await.expect("begin");
     tx.execute(&sql("INSERT INTO t (a) VALUES (6)")).expect("insert");
     tx.commit().await.expect("commit");
@@ -193,10 +193,10 @@ async fn deferred_units_share_one_commit_and_sync_and_a_dropped_one_is_undone_al
 /// commit stays durable on return.
 #[tokio::test]
 async fn deferral_without_group_commit_changes_nothing() {
-    let db = memory().with_deferred_durability(true);
+    let db = memory().with_deferred_durability(true).expect("deferral");
     assert!(db.batch.is_none());
     let dir = tempfile::tempdir().expect("dir");
-    let db = grouped(&dir).with_group_commit(false).expect("off").with_deferred_durability(true);
+    let db = grouped(&dir).with_group_commit(false).expect("off").with_deferred_durability(true).expect("deferral");
     assert!(db.batch.is_none());
     let tx = db.begin().await.expect("begin");
     tx.execute(&sql("INSERT INTO t (a) VALUES (1)")).expect("insert");
