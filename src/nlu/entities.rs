@@ -26,7 +26,10 @@ const CUE_WORDS: &[(u32, &[&str])] = &[
     (INVOICE_WORD, &["invoice", "factur", "rechnung", "fatura", "fattura"]),
     (PROVIDER_REF, &["adyen", "psp", "square", "braintree", "mollie"]),
     (TXN_WORD, &["trans", "payment", "charge", "ref", "order"]),
-    (LAST4, &["end", "last", "termin", "final", "fini", "letzte", "ltimos", "eindig"]),
+    (
+        LAST4,
+        &["end", "last", "termin", "final", "fini", "letzte", "ltimos", "eindig", "末尾", "桁", "尾号", "四位", "4位"],
+    ),
     (LAST4_CARD, &["card", "visa", "master", "amex", "discover", "cart", "karte", "tarjeta", "kaart"]),
     (
         MONEY,
@@ -119,7 +122,7 @@ impl EntityExtractor {
                 r"(?i)(?-u:\b)(?:transaction|trans\.?|payment|charge|reference|ref|order)\s*(?:id|#|no\.?|number|ref|reference)?\s*[:#]?\s*(?-i:([A-Z0-9][A-Z0-9-]{5,}))(?-u:\b)",
             ),
             last4: re(
-                r"(?i)(?:(?-u:\b)ending(?:\s+(?:in|with|on))?|(?-u:\b)ends?\s+(?:in|with|on)|(?-u:\b)ends|(?-u:\b)last\s+(?:4|four)(?:\s+digits)?(?:\s+(?:are|is|being|of))?|(?-u:\b)terminad[ao]\s+(?:en|em)|(?-u:\b)termina(?:da|do)?\s+(?:en|em)|(?-u:\b)final(?:izado)?(?:\s+(?:de|em|en))?|(?-u:\b)(?:se\s+)?terminant\s+par|(?-u:\b)finissant\s+par|(?-u:\b)qui\s+finit\s+par|(?-u:\b)finit\s+par|(?-u:\b)endet\s+(?:auf|mit)|(?-u:\b)endend\s+(?:auf|mit)|(?-u:\b)endung|(?-u:\b)letzte[n]?\s+(?:4|vier)\s+ziffern|(?-u:\b)[uú]ltimos\s+(?:4|cuatro|quatro)\s+d[ií]gitos|(?-u:\b)eindigend\s+op|(?-u:\b)eindigt\s+op)\s*[:#]?\s*(?:in\s+)?([0-9]{4})(?-u:\b)",
+                r"(?i)(?:(?-u:\b)ending(?:\s+(?:in|with|on))?|(?-u:\b)ends?\s+(?:in|with|on)|(?-u:\b)ends|(?-u:\b)last\s+(?:4|four)(?:\s+digits)?(?:\s+(?:are|is|being|of))?|(?-u:\b)terminad[ao]\s+(?:en|em)|(?-u:\b)termina(?:da|do)?\s+(?:en|em|con)|(?-u:\b)finisce\s+(?:con|in|per)|末尾(?:は|が)?|下(?:4|四)桁(?:は|が)?|尾号(?:为|是)?|[后末](?:4|四)位(?:是|为)?|(?-u:\b)final(?:izado)?(?:\s+(?:de|em|en))?|(?-u:\b)(?:se\s+)?terminant\s+par|(?-u:\b)finissant\s+par|(?-u:\b)qui\s+finit\s+par|(?-u:\b)finit\s+par|(?-u:\b)endet\s+(?:auf|mit)|(?-u:\b)endend\s+(?:auf|mit)|(?-u:\b)endung|(?-u:\b)letzte[n]?\s+(?:4|vier)\s+ziffern|(?-u:\b)[uú]ltimos\s+(?:4|cuatro|quatro)\s+d[ií]gitos|(?-u:\b)eindigend\s+op|(?-u:\b)eindigt\s+op)\s*[:#]?\s*(?:in\s+)?([0-9]{4})(?-u:\b)",
             ),
             last4_mask: re(r"(?:(?:[*•·●∙xX]{2,}|\.{3,})[\s-]?)+([0-9]{4})(?-u:\b)|(?-u:\b)x([0-9]{4})(?-u:\b)"),
             last4_card: re(

@@ -287,6 +287,17 @@ fn entity_kinds() {
     assert_eq!(c("visa •••• 0005").entities.card_last4.as_deref(), Some("0005"));
     assert_eq!(c("mastercard ****4444").entities.card_last4.as_deref(), Some("4444"));
     assert_eq!(c("card x1234 declined").entities.card_last4.as_deref(), Some("1234"));
+    // Italian, Japanese and Chinese ways of naming the card's last digits.
+    for (t, want) in [
+        ("mi hanno addebitato 30 € sulla carta che termina con 4821", "4821"),
+        ("la carta finisce con 0077, doppio addebito", "0077"),
+        ("末尾1234のカードに二重請求されました", "1234"),
+        ("カードの下4桁は5521です", "5521"),
+        ("尾号6688的卡被扣了两次", "6688"),
+        ("卡的后四位是9012,扣错了", "9012"),
+    ] {
+        assert_eq!(c(t).entities.card_last4.as_deref(), Some(want), "{t}");
+    }
     // Not money: credits, durations, dates, times, phone numbers, years.
     for t in [
         "I need to add 50 credits",
