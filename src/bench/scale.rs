@@ -262,7 +262,7 @@ pub async fn scale_run<W: std::io::Write + Send>(
     replayer.finish().await?;
     let secs = timer.map(|t| t.elapsed().as_secs_f64()).unwrap_or_default();
     let paid = sandbox.books().all().await?.len();
-    drop(replayer);
+    // The store's connections closed before its files are removed.
     drop(engine);
     let file_mib = std::fs::metadata(&path).map(|m| m.len() as f64 / (1024.0 * 1024.0)).unwrap_or(0.0);
     for suffix in ["", "-wal", "-shm"] {
