@@ -497,7 +497,8 @@ async fn scale_rows(o: &AllOptions, dir: &std::path::Path, text: &str, rows: &mu
             "flat (issue 13)",
         )
         .note(format!(
-            "seeded in {:.1}s: {} customers, {} open cases, {} charges, {} refunds, {} wallet entries; {:.0} MiB file; {} refunds paid",
+            "CPU {}/event; seeded in {:.1}s: {} customers, {} open cases, {} charges, {} refunds, {} wallet entries; {:.0} MiB file; {} refunds paid",
+            run.cpu_ms_per_event.map(|ms| format!("{ms:.2} ms")).unwrap_or_else(|| "?".into()),
             run.seed_secs, s.customers, s.open_cases, s.charges, s.refunds, s.wallet_entries, run.file_mib, run.paid
         ));
         match reference {

@@ -213,6 +213,10 @@ pub struct ScaleRun {
     /// Events per second of the load's events (its fixtures before them not timed).
     pub rate: f64,
     pub events: usize,
+    /// CPU time of this process per event (user + system, all threads), in ms: on a
+    /// shared machine the disk's syncs make events/s swing between runs, the CPU a scan
+    /// burns does not.
+    pub cpu_ms_per_event: Option<f64>,
     pub paid: usize,
     /// The SQLite file's size after the replay.
     pub file_mib: f64,
@@ -252,15 +256,21 @@ pub async fn scale_run<W: std::io::Write + Send>(
     let sink = JsonLines(std::sync::Mutex::new(out));
     let replayer = replay::Replayer { engine: &engine, sandbox: &sandbox, clock: &clock, sink: &sink, start };
     // The fixtures (people, charges) come before the first event and are not timed.
-    let mut timer = None;
+    let (mut timer, mut cpu_before) = (None, None);
     for step in steps {
         if timer.is_none() && matches!(step, replay::Step::Event(..)) {
-            timer = Some(Instant::now());
+            (timer, cpu_before) = (Some(Instant::now()), cpu_ticks());
         }
         replayer.step(step).await?;
     }
     replayer.finish().await?;
     let secs = timer.map(|t| t.elapsed().as_secs_f64()).unwrap_or_default();
+    let cpu_ms_per_event = match (cpu_before, cpu_ticks()) {
+        (Some(a), Some(b)) if n_events > 0 => {
+            Some(b.saturating_sub(a) as f64 * 1000.0 / TICKS_PER_SEC / n_events as f64)
+        }
+        _ => None,
+    };
     let paid = sandbox.books().all().await?.len();
     // The store's connections closed before its files are removed.
     drop(engine);
@@ -270,7 +280,23 @@ pub async fn scale_run<W: std::io::Write + Send>(
     }
     let out = sink.0.into_inner().unwrap_or_else(|p| p.into_inner());
     let rate = if secs > 0.0 { n_events as f64 / secs } else { 0.0 };
-    Ok((ScaleRun { seeded, seed_secs, rate, events: n_events, paid, file_mib }, out))
+    Ok((ScaleRun { seeded, seed_secs, rate, events: n_events, cpu_ms_per_event, paid, file_mib }, out))
+}
+
+/// The clock ticks of /proc/PID/stat: USER_HZ, 100 on Linux (proc(5)).
+const TICKS_PER_SEC: f64 = 100.0;
+
+/// CPU time used by this process so far (user + system, all threads), in clock ticks
+/// (Linux; `None` elsewhere). proc(5): fields 14 and 15 of /proc/self/stat, counted after
+/// the command name, which is in parentheses and may hold spaces.
+fn cpu_ticks() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let after_name = &stat[stat.rfind(')')? + 1..];
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    // After the name, field 3 (state) is index 0: utime (14) is index 11, stime (15) 12.
+    let utime: u64 = fields.get(11)?.parse().ok()?;
+    let stime: u64 = fields.get(12)?.parse().ok()?;
+    Some(utime + stime)
 }
 
 #[cfg(test)]
