@@ -34,8 +34,8 @@ pub struct BenchArgs {
     /// Only these parts: classify,sqlite,start,scale,postgres
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
-    /// Existing cases seeded before each replay of the `scale` part (case numbers end at
-    /// RF-999999, so the largest store leaves room for the cases the load opens).
+    // Case numbers end at RF-999999: the largest store leaves room for the load's cases.
+    /// Existing cases for each scale replay
     #[arg(long, value_delimiter = ',', default_values_t = [10_000u32, 990_000])]
     scale_cases: Vec<u32>,
 }
