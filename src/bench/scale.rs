@@ -254,7 +254,7 @@ pub async fn scale_run<W: std::io::Write + Send>(
     let App { engine, sandbox, .. } =
         App::sandbox_only(AnyStore::open(&url).await?, clock.clone(), EngineConfig::default());
     let sink = JsonLines(std::sync::Mutex::new(out));
-    let replayer = replay::Replayer { engine: &engine, sandbox: &sandbox, clock: &clock, sink: &sink, start };
+    let replayer = replay::Replayer::new(&engine, &sandbox, &clock, &sink, start);
     // The fixtures (people, charges) come before the first event and are not timed.
     let (mut timer, mut cpu_before) = (None, None);
     for step in steps {
