@@ -3,6 +3,8 @@
 //! - `classify`: messages per second on one thread.
 //! - `replay`: events per second through the whole bot on a durable SQLite file, next to
 //!   the rate of bare durable commits on the same disk (the ceiling), with peak memory.
+//! - `scale` (in the all-in-one table): the same replay on stores already holding many
+//!   cases (`scale.rs`), to show time per event flat as the store grows.
 
 use crate::adapters::store::AnyStore;
 use crate::adapters::surfaces::replay::{self, JsonLines, ManualClock};
@@ -15,6 +17,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 mod load;
+pub mod scale;
 use load::{bare_commits, burst_rate, latency, percentile, replay_rate};
 
 pub enum Bench {
@@ -45,8 +48,11 @@ pub struct AllOptions {
     pub json: bool,
     /// A PostgreSQL server URL (`postgres://…/db`): scratch databases are created there.
     pub db: Option<String>,
-    /// The parts to measure (`classify`, `sqlite`, `start`, `postgres`); empty: all.
+    /// The parts to measure (`classify`, `sqlite`, `start`, `scale`, `postgres`); empty: all.
     pub only: Vec<String>,
+    /// Existing cases seeded before each replay of the `scale` part; the first is the
+    /// reference the others are compared with.
+    pub scale_cases: Vec<u32>,
 }
 
 impl AllOptions {
@@ -344,6 +350,9 @@ pub async fn all(o: AllOptions) -> Result<Vec<Row>> {
     if o.wants("start") {
         start_rows(&o, tmp.path(), &mut rows).await?;
     }
+    if o.wants("scale") {
+        scale_rows(&o, tmp.path(), &text, &mut rows).await?;
+    }
     match &o.db {
         Some(admin) if o.wants("postgres") => postgres_rows(&o, admin, &text, &mut rows).await?,
         _ => {}
@@ -362,11 +371,6 @@ impl Rows {
         if !self.quiet {
             eprintln!("measured: {} = {:.1} {}", r.measure, r.value, r.unit);
         }
-        self.rows.push(r);
-    }
-
-    /// A row that says what is not measured (not logged).
-    fn not_measured(&mut self, r: Row) {
         self.rows.push(r);
     }
 }
@@ -476,7 +480,33 @@ async fn start_rows(o: &AllOptions, dir: &std::path::Path, rows: &mut Rows) -> R
         Row::new("store open + migrations (fresh SQLite), part of `paydesk run` ready", ms, "ms", "<= 300 ms")
             .note("in-process; Discord not included"),
     );
-    rows.not_measured(Row::new("events/s at 10k vs 1M existing cases", 0.0, "events/s", "flat").note("not measured"));
+    Ok(())
+}
+
+/// The replay of `text` on stores already holding each of `o.scale_cases` cases (seeded
+/// in a new file each time), every rate next to the first size's.
+async fn scale_rows(o: &AllOptions, dir: &std::path::Path, text: &str, rows: &mut Rows) -> Result<()> {
+    let mut reference: Option<(u32, f64)> = None;
+    for &cases in &o.scale_cases {
+        let (run, _) = scale::scale_run(dir, cases, text, std::io::sink()).await?;
+        let s = &run.seeded;
+        let mut row = Row::new(
+            &format!("replay on SQLite ({} events) over {cases} existing cases", run.events),
+            run.rate,
+            "events/s",
+            "flat (issue 13)",
+        )
+        .note(format!(
+            "CPU {}/event; seeded in {:.1}s: {} customers, {} open cases, {} charges, {} refunds, {} wallet entries; {:.0} MiB file; {} refunds paid",
+            run.cpu_ms_per_event.map(|ms| format!("{ms:.2} ms")).unwrap_or_else(|| "?".into()),
+            run.seed_secs, s.customers, s.open_cases, s.charges, s.refunds, s.wallet_entries, run.file_mib, run.paid
+        ));
+        match reference {
+            Some((n, rate)) => row = row.against(&format!("{n} existing cases"), rate),
+            None => reference = Some((cases, run.rate)),
+        }
+        rows.add(row);
+    }
     Ok(())
 }
 

@@ -31,9 +31,13 @@ pub struct BenchArgs {
     /// PostgreSQL to measure too.
     #[arg(long)]
     db: Option<String>,
-    /// Only these parts: classify,sqlite,start,postgres
+    /// Only these parts: classify,sqlite,start,scale,postgres
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
+    // Case numbers end at RF-999999: the largest store leaves room for the load's cases.
+    /// Existing cases for each scale replay
+    #[arg(long, value_delimiter = ',', default_values_t = [10_000u32, 990_000])]
+    scale_cases: Vec<u32>,
 }
 
 #[derive(clap::Subcommand)]
@@ -70,11 +74,13 @@ pub struct GenTranscriptArgs {
 
 /// `paydesk bench [classify|replay]`.
 pub async fn bench(args: BenchArgs) -> Result<ExitCode> {
-    let BenchArgs { what, events, bare, memory_events, latency_events, seed, json, db, only } = args;
+    let BenchArgs { what, events, bare, memory_events, latency_events, seed, json, db, only, scale_cases } = args;
     let b = match what {
         Some(BenchCmd::Classify { file, rounds }) => Bench::Classify { file, rounds },
         Some(BenchCmd::Replay { events, db }) => Bench::Replay { events, db },
-        None => Bench::All(AllOptions { events, bare, memory_events, latency_events, seed, json, db, only }),
+        None => {
+            Bench::All(AllOptions { events, bare, memory_events, latency_events, seed, json, db, only, scale_cases })
+        }
     };
     let report = paydesk::bench::run(b).await?;
     let mut out = super::output::stdout();

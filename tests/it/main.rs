@@ -11,6 +11,7 @@ mod discord_fake;
 mod providers_support;
 
 mod architecture;
+mod bench_scale;
 mod cli_bad_input;
 mod cli_deploy;
 mod cli_support_day;
