@@ -26,10 +26,7 @@ const CUE_WORDS: &[(u32, &[&str])] = &[
     (INVOICE_WORD, &["invoice", "factur", "rechnung", "fatura", "fattura"]),
     (PROVIDER_REF, &["adyen", "psp", "square", "braintree", "mollie"]),
     (TXN_WORD, &["trans", "payment", "charge", "ref", "order"]),
-    (
-        LAST4,
-        &["end", "last", "termin", "final", "fini", "letzte", "ltimos", "eindig", "末尾", "桁", "尾号", "四位", "4位"],
-    ),
+    (LAST4, &["end", "last", "termin", "final", "fini", "letzte", "ltimos", "eindig", "尾", "桁", "位"]),
     (LAST4_CARD, &["card", "visa", "master", "amex", "discover", "cart", "karte", "tarjeta", "kaart"]),
     (
         MONEY,
