@@ -323,7 +323,9 @@ impl Classifier {
             (Intent::ALL[order[1]], p[order[1]]),
             (Intent::ALL[order[2]], p[order[2]]),
         ];
-        Classification { intent: top[0].0, confidence: top[0].1, entities: rules.entities, top, lang, lang_confidence }
+        // Doubt with no named problem (rules::DOUBT): below the line, so the bot asks.
+        let confidence = if rules.doubt { top[0].1.min(ASK_BELOW - 0.01) } else { top[0].1 };
+        Classification { intent: top[0].0, confidence, entities: rules.entities, top, lang, lang_confidence }
     }
 }
 

@@ -21,7 +21,36 @@ pub(super) struct RulePass {
     pub(super) intent: Intent,
     pub(super) confidence: f32,
     pub(super) entities: Entities,
+    /// The customer says they do not know what a charge is, and no intent's own words
+    /// say which problem it is (see [`DOUBT`]).
+    pub(super) doubt: bool,
 }
+
+/// How customers say they are not sure about a charge, on the normalised text (accents
+/// folded, spaces at both ends). Such a message names no problem yet: "no estoy seguro de
+/// este cobro" may be a wrong amount, a charge they do not recognise, or one they want
+/// back. When no intent's own words are beside it, the bot asks which one
+/// (`docs/intents.md`, rule 5) instead of taking the model's guess: `classify` reports
+/// the reading below `ASK_BELOW`.
+pub(super) const DOUBT: &[&str] = &[
+    " not sure ",
+    " unsure ",
+    " no estoy segur",
+    " no se que es ",
+    " nao tenho certeza ",
+    " nao sei o que e ",
+    " pas sur ",
+    " pas certain",
+    " nicht sicher ",
+    " weiss nicht was ",
+    " non sono sicur",
+    " non so cosa ",
+    " niet zeker ",
+    " weet niet wat ",
+    "よくわから",
+    "不确定",
+    "不太清楚",
+];
 
 /// What the keyword pass saw: each intent's score (in `Intent::ALL` order), the cue tags
 /// (bits of [`tag_bit`]) and the intents whose cues were negated.
@@ -63,7 +92,9 @@ impl Classifier {
         if want_features {
             push_rule_features(f, norm, intent, confidence, &cues, &ents, ents_money_count);
         }
-        RulePass { intent, confidence, entities: ents }
+        let named = cues.scores.iter().enumerate().any(|(i, &s)| i != OTHER as usize && s >= OTHER_THRESHOLD);
+        let doubt = !named && DOUBT.iter().any(|d| norm.contains(d));
+        RulePass { intent, confidence, entities: ents, doubt }
     }
 
     /// One overlapping automaton pass over the normalised text: each pattern counted once,

@@ -542,3 +542,15 @@ fn top_three_is_the_head_of_a_stable_sort() {
         assert_eq!(super::top_three(&p), [order[0], order[1], order[2]], "{p:?}");
     }
 }
+
+/// A customer unsure about a charge who names no problem is asked which one it is; one
+/// who names it ("charged twice") is not.
+#[test]
+fn doubt_without_a_named_problem_is_asked_about() {
+    for t in ["no estoy seguro de este cobro", "not sure about this charge", "ich bin nicht sicher, was diese Abbuchung ist"] {
+        assert!(c(t).confidence < super::ASK_BELOW, "{t}: {:?}", c(t));
+    }
+    let twice = c("I'm not sure why I was charged twice for the same order");
+    assert_eq!(twice.intent, Intent::DuplicateCharge);
+    assert!(twice.confidence >= super::ASK_BELOW, "{twice:?}");
+}
