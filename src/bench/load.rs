@@ -105,6 +105,9 @@ pub(super) async fn burst_rate(url: &str, text: &str, group: bool, instances: us
             // Every event at the same moment (the last event's time): bots running at
             // once share one clock, and a lease taken at one time must not look lapsed to
             // a worker whose event is dated hours later (that would be this load's fault).
+            // (A plain `pump` shared by concurrent workers may deliver another worker's
+            // item up to one sync before it is durable — the Discord pump claims items
+            // first for that reason; this sink discards what it is given.)
             for (e, _) in events {
                 engine.handle(e, last, None).await?;
                 let now = crate::app::ports::Clock::now(clock.as_ref());

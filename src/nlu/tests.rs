@@ -547,7 +547,9 @@ fn top_three_is_the_head_of_a_stable_sort() {
 /// who names it ("charged twice") is not.
 #[test]
 fn doubt_without_a_named_problem_is_asked_about() {
-    for t in ["no estoy seguro de este cobro", "not sure about this charge", "ich bin nicht sicher, was diese Abbuchung ist"] {
+    for t in
+        ["no estoy seguro de este cobro", "not sure about this charge", "ich bin nicht sicher, was diese Abbuchung ist"]
+    {
         assert!(c(t).confidence < super::ASK_BELOW, "{t}: {:?}", c(t));
     }
     let twice = c("I'm not sure why I was charged twice for the same order");

@@ -254,14 +254,21 @@ impl Lite {
         Ok(self)
     }
 
-    /// Returns once every unit of work committed so far in this process is on disk
-    /// (with deferred durability, the writer's open transaction is committed first).
+    /// With deferred durability: commits the writer's open transaction and returns once
+    /// every unit of work committed so far in this process is on disk.
+    ///
+    /// Without it there is nothing to wait for: each `commit()` returned only once its
+    /// transaction was durable, and so did every earlier one. What a read shows of another
+    /// task's commit may be up to one sync early, but nothing acts outside on such a read
+    /// alone: the Discord pump claims its items and the runner leases its refunds first,
+    /// and that write's own wait covers every commit before it; the plain `pump` delivers
+    /// what its own task committed (console). (Waiting here anyway made a burst of
+    /// concurrent events sync twice per event: 904 events/s against 2,405 without.)
     pub async fn durable(&self) -> StoreResult<()> {
-        let Some(group) = &self.group else { return Ok(()) };
-        if let Some(batch) = &self.batch {
-            let w = self.writer().await?;
-            batch.commit(&w, group)?;
-        }
+        let (Some(group), Some(batch)) = (&self.group, &self.batch) else { return Ok(()) };
+        let w = self.writer().await?;
+        batch.commit(&w, group)?;
+        drop(w);
         group.durable(group.committed.load(Ordering::SeqCst)).await
     }
 
