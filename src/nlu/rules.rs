@@ -21,8 +21,8 @@ pub(super) struct RulePass {
     pub(super) intent: Intent,
     pub(super) confidence: f32,
     pub(super) entities: Entities,
-    /// The customer says they do not know what a charge is, and no intent's own words
-    /// say which problem it is (see [`DOUBT`]).
+    /// The customer says they do not know what a charge is (a word for money or a charge,
+    /// or an amount), and no intent's own words say which problem it is (see [`DOUBT`]).
     pub(super) doubt: bool,
 }
 
@@ -92,8 +92,12 @@ impl Classifier {
         if want_features {
             push_rule_features(f, norm, intent, confidence, &cues, &ents, ents_money_count);
         }
-        let named = cues.scores.iter().enumerate().any(|(i, &s)| i != OTHER as usize && s >= OTHER_THRESHOLD);
-        let doubt = !named && DOUBT.iter().any(|d| norm.contains(d));
+        // An intent's words count as naming it even under the doubt's own negation
+        // ("no estoy seguro de si me llego el reembolso" names the refund).
+        let named = cues.negated_intents != 0
+            || cues.scores.iter().enumerate().any(|(i, &s)| i != OTHER as usize && s >= OTHER_THRESHOLD);
+        let about_money = cues.has(T_MONEY) || cues.has(T_CHARGED) || ents.amount.is_some();
+        let doubt = !named && about_money && DOUBT.iter().any(|d| norm.contains(d));
         RulePass { intent, confidence, entities: ents, doubt }
     }
 

@@ -555,4 +555,8 @@ fn doubt_without_a_named_problem_is_asked_about() {
     let twice = c("I'm not sure why I was charged twice for the same order");
     assert_eq!(twice.intent, Intent::DuplicateCharge);
     assert!(twice.confidence >= super::ASK_BELOW, "{twice:?}");
+    // The doubt's own negation does not hide the refund it names; no charge, no rule.
+    for t in ["No estoy seguro de si me llegó el reembolso", "not sure what to do now"] {
+        assert!(c(t).confidence >= super::ASK_BELOW, "{t}: {:?}", c(t));
+    }
 }

@@ -28,8 +28,10 @@ impl DurableFirst {
         DurableFirst { inner, store }
     }
 
-    /// The wait. If it fails (a disk sync failed), nothing is sent: the call fails as
-    /// "nothing was made, try again later", which never marks a refund failed.
+    /// The wait. If it fails (a disk sync failed, deferred work was lost), nothing is
+    /// sent: the call fails as "nothing was made, try again later". The store refuses
+    /// every later write after such a failure (`lite/batch.rs`), so no retry count can
+    /// run out into a refund marked failed on top of lost records.
     async fn durable(&self) -> Result<(), ConnectorError> {
         self.store.durable().await.map_err(|e| {
             ConnectorError::Transient(format!("not sent: the store could not make its records durable first ({e})"))

@@ -19,7 +19,7 @@
 //! the run stops with an error instead of going on without them.
 
 use super::{blocking, Group};
-use crate::app::ports::StoreResult;
+use crate::app::ports::{StoreError, StoreResult};
 use rusqlite::Connection;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -68,9 +68,30 @@ impl Batch {
         }
     }
 
+    /// Refuses to go on once work was lost: a batch that SQLite ended (between units
+    /// too, e.g. a read that hit an I/O error), or a failed sync or COMMIT. Committing
+    /// later units would leave a gap in the history instead of a lost suffix (a refund
+    /// whose "ask the provider first" mark was lost could then be retried and failed).
+    pub(super) fn check(&self, w: &Connection, group: &Group) -> StoreResult<()> {
+        if w.is_autocommit() && self.units() > 0 {
+            self.lost(Some(group));
+        }
+        if group.failed.load(Ordering::SeqCst) {
+            if !w.is_autocommit() {
+                let _ = w.execute_batch("ROLLBACK");
+            }
+            self.units.store(0, Ordering::SeqCst);
+            return Err(StoreError::Backend(
+                "deferred work was lost before it reached the disk (a failed COMMIT or sync): nothing more is written; restart".into(),
+            ));
+        }
+        Ok(())
+    }
+
     /// Commits the open transaction, if one is open: every unit released into it is then
     /// in the WAL, numbered for group commit like any commit.
     pub(super) fn commit(&self, w: &Connection, group: &Group) -> StoreResult<()> {
+        self.check(w, group)?;
         if w.is_autocommit() {
             return Ok(());
         }

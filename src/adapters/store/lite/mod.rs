@@ -316,7 +316,8 @@ impl Lite {
     /// if none is open).
     pub async fn begin(&self) -> StoreResult<LiteTx> {
         let mut w = self.writer().await?;
-        if let Some(batch) = &self.batch {
+        if let (Some(batch), Some(group)) = (&self.batch, &self.group) {
+            batch.check(&w, group)?;
             if w.is_autocommit() {
                 begin_immediate(&mut w).await?;
             }
@@ -351,7 +352,8 @@ impl Lite {
 
     /// A statement on the writer outside a transaction: its own transaction (begun as
     /// every write is, so it waits for another process without blocking a thread),
-    /// durable when this returns.
+    /// durable when this returns (with deferred durability: a unit, durable at the next
+    /// [`Lite::durable`]).
     async fn alone<T>(&self, q: &Sql, run: fn(&Connection, &Sql) -> StoreResult<T>) -> StoreResult<T> {
         let tx = self.begin().await?;
         let out = run(tx.conn()?, q)?;

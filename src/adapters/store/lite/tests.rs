@@ -203,3 +203,21 @@ async fn deferral_without_group_commit_changes_nothing() {
     tx.commit().await.expect("commit");
     db.durable().await.expect("nothing to wait for");
 }
+
+/// A batch SQLite ended on its own (here: rolled back behind the store's back, as an I/O
+/// error between units would) poisons the store: the next unit and `durable()` are
+/// refused, and nothing after the loss is committed (a gap, not a lost suffix, could
+/// lose a refund's "ask the provider first" mark and let it be failed later).
+#[tokio::test]
+async fn a_lost_batch_refuses_every_later_unit_and_commit() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = grouped(&dir).with_deferred_durability(true).expect("deferral");
+    let tx = db.begin().await.expect("begin");
+    tx.execute(&sql("INSERT INTO t (a) VALUES (1)")).expect("insert");
+    tx.commit().await.expect("unit released");
+    db.writer.lock().await.execute_batch("ROLLBACK").expect("the batch ends behind the store's back");
+    assert!(db.begin().await.is_err(), "a unit after the loss");
+    assert!(db.durable().await.is_err(), "durable after the loss");
+    assert!(db.begin().await.is_err(), "and every unit after that");
+    assert_eq!(committed(&dir), Vec::<i64>::new());
+}
