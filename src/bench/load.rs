@@ -67,13 +67,7 @@ pub(super) async fn burst_rate(url: &str, text: &str, group: bool, instances: us
         Default::default();
     // Fixtures (and faults) go through the replay's own step, dated at the first event as
     // a replay dates them; only events are gathered per speaker.
-    let start = steps
-        .iter()
-        .find_map(|s| match s {
-            replay::Step::Event(_, at) | replay::Step::Fault(_, _, at) => Some(*at),
-            _ => None,
-        })
-        .unwrap_or_default();
+    let start = replay::fixtures_at(&steps);
     clock.set(start);
     let (engine, sandbox) = (&apps[0].engine, &apps[0].sandbox);
     let fixtures = replay::Replayer::new(engine, sandbox, &clock, &sink, start);

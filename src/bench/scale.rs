@@ -237,13 +237,7 @@ pub async fn scale_run<W: std::io::Write + Send>(
         u64::from(cases) + n_events as u64 <= u64::from(LAST_CASE_NUMBER),
         "{cases} existing cases and {n_events} events could need case numbers past RF-{LAST_CASE_NUMBER}"
     );
-    let start = steps
-        .iter()
-        .find_map(|s| match s {
-            replay::Step::Event(_, at) | replay::Step::Fault(_, _, at) => Some(*at),
-            _ => None,
-        })
-        .unwrap_or_default();
+    let start = replay::fixtures_at(&steps);
     let path = dir.join(format!("scale-{cases}.db"));
     let url = format!("sqlite:{}", path.display());
     let t = Instant::now();

@@ -80,6 +80,18 @@ impl<W: Write + Send> ChatSink for JsonLines<W> {
     }
 }
 
+/// When a transcript's fixtures are dated: at its first event (or fault); the epoch
+/// when it has none.
+pub fn fixtures_at(steps: &[Step]) -> DateTime<Utc> {
+    steps
+        .iter()
+        .find_map(|s| match s {
+            Step::Event(_, at) | Step::Fault(_, _, at) => Some(*at),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
 /// Runs the steps through the engine, writing actions to `sink` as they happen.
 pub async fn run(
     steps: Vec<Step>,
@@ -88,14 +100,7 @@ pub async fn run(
     clock: &ManualClock,
     sink: &dyn ChatSink,
 ) -> anyhow::Result<()> {
-    // Fixtures are dated at the first event (or fault) of the transcript.
-    let start = steps
-        .iter()
-        .find_map(|s| match s {
-            Step::Event(_, at) | Step::Fault(_, _, at) => Some(*at),
-            _ => None,
-        })
-        .unwrap_or_default();
+    let start = fixtures_at(&steps);
     clock.set(start);
     let replayer = Replayer::new(engine, sandbox, clock, sink, start);
     for step in steps {
