@@ -38,6 +38,10 @@ pub struct TrainArgs {
     /// L2 penalty (default: the committed model's).
     #[arg(long)]
     l2: Option<f32>,
+    /// Chance that each rule or language feature is left out of a training step, 0 to 1
+    /// (default: the committed model's).
+    #[arg(long, value_parser = parse_dropout)]
+    rule_dropout: Option<f32>,
     /// Choose epochs and L2 by cross-validation over a small grid (`model::TrainConfig::grid`).
     #[arg(long)]
     grid: bool,
@@ -114,9 +118,16 @@ fn classification_json(c: paydesk::nlu::Classification) -> serde_json::Value {
     serde_json::json!({"intent": c.intent.as_str(), "confidence": confidence, "entities": entities})
 }
 
+fn parse_dropout(s: &str) -> Result<f32, String> {
+    match s.parse::<f32>() {
+        Ok(p) if (0.0..1.0).contains(&p) => Ok(p),
+        _ => Err(format!("{s:?} is not a chance from 0 up to (not including) 1")),
+    }
+}
+
 /// `paydesk train`: cross-validated training on a labelled corpus; the weights written to `--out`.
 pub fn train(args: TrainArgs) -> Result<ExitCode> {
-    let TrainArgs { data, out, folds, epochs, l2, grid } = args;
+    let TrainArgs { data, out, folds, epochs, l2, rule_dropout, grid } = args;
     let text = std::fs::read_to_string(&data).with_context(|| format!("cannot read {}", data.display()))?;
     let (labelled, bad) = paydesk::nlu::eval::read_labelled(&text);
     if let Some((line, why)) = bad.first() {
@@ -125,6 +136,7 @@ pub fn train(args: TrainArgs) -> Result<ExitCode> {
     let mut cfg = paydesk::nlu::model::TrainConfig::default();
     cfg.epochs = epochs.unwrap_or(cfg.epochs);
     cfg.l2 = l2.unwrap_or(cfg.l2);
+    cfg.rule_dropout = rule_dropout.unwrap_or(cfg.rule_dropout);
     let configs = if grid { paydesk::nlu::model::TrainConfig::grid(&cfg) } else { vec![cfg] };
     let (model, report) = paydesk::nlu::train_model(&labelled, folds.max(2), &configs);
     let bytes = model.to_bytes();

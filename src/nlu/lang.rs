@@ -215,7 +215,7 @@ pub fn push_features(norm: &str, lang: Lang, f: &mut Features) {
         let mut n = 0usize;
         for c in norm.chars() {
             let c = c as u32;
-            if c < 0x2E80 {
+            if !model::is_cjk(c) {
                 n = 0;
                 continue;
             }
@@ -227,6 +227,7 @@ pub fn push_features(norm: &str, lang: Lang, f: &mut Features) {
         }
     }
     let count = f.ids.len() - start;
+    f.stems = (start, f.ids.len());
     if count > 0 {
         let v = 1.0 / (count as f32).sqrt();
         f.vals.extend(std::iter::repeat_n(v, count));

@@ -76,6 +76,10 @@ pub struct Features {
     pub text_end: usize,
     /// The rule pass's pick (index in `Intent::ALL`), crossed with the language.
     pub pick: u32,
+    /// The stem features (or Chinese/Japanese character trigrams): `stems.0..stems.1`. They
+    /// are of the text, like `..text_end`; every other feature comes from the rule pass or
+    /// the language (see [`Features::is_text`]).
+    pub stems: (usize, usize),
 }
 
 impl Features {
@@ -84,6 +88,13 @@ impl Features {
         self.vals.clear();
         self.text_end = 0;
         self.pick = 0;
+        self.stems = (0, 0);
+    }
+
+    /// Whether feature `i` is one of the text's own (n-grams, stems), not the rule pass's
+    /// or the language's.
+    pub fn is_text(&self, i: usize) -> bool {
+        i < self.text_end || (self.stems.0..self.stems.1).contains(&i)
     }
 }
 
@@ -121,6 +132,13 @@ fn bucket(h: u32) -> u32 {
     x = x.wrapping_mul(0x846c_a68b);
     x ^= x >> 16;
     x & (NB as u32 - 1)
+}
+
+/// Whether the char `c` (as u32) is in the CJK blocks (from U+2E80 on): Chinese and
+/// Japanese, written without spaces, which the features and the rules treat apart.
+#[inline]
+pub fn is_cjk(c: u32) -> bool {
+    c >= 0x2E80
 }
 
 /// Text features of a normalised text (see `normalize`): word unigrams and bigrams
@@ -163,7 +181,7 @@ pub fn text_features(norm: &str, f: &mut Features) {
         ahead += 1;
     }
     while ahead > 0 {
-        if win[0] >= 0x2E80 {
+        if is_cjk(win[0]) {
             f.ids.push(bucket(mix(5, &win[..1])));
             if ahead >= 2 {
                 f.ids.push(bucket(mix(6, &win[..2])));

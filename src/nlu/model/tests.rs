@@ -96,3 +96,30 @@ fn calibration_error() {
     assert!((ece(&[(0.9, false), (0.9, false)]) - 0.9).abs() < 1e-6);
     assert!((ece(&[(0.5, true), (0.5, false)])).abs() < 1e-6);
 }
+
+/// Rule dropout leaves out only rule and language features, keeps every text feature in
+/// order, and is the identity at 0.
+#[test]
+fn rule_dropout_keeps_the_texts_own_features() {
+    let mut f = Features::default();
+    text_features("refund please", &mut f);
+    let text = f.ids.clone();
+    for k in 0..40 {
+        push_rule(&mut f, 1, k, 1.0);
+    }
+    let stems_at = f.ids.len();
+    f.ids.extend([11, 12, 13]);
+    f.vals.extend([0.5; 3]);
+    f.stems = (stems_at, f.ids.len());
+    push_rule(&mut f, 6, 0, 1.0);
+    let mut out = Features::default();
+    let mut rng = Rng(7);
+    drop_rule_features(&f, 0.8, &mut rng, &mut out);
+    assert_eq!(&out.ids[..out.text_end], &text[..]);
+    assert!(out.ids.windows(3).any(|w| w == [11, 12, 13]), "the stems are kept");
+    let rules_kept = out.ids.len() - text.len() - 3;
+    assert!(rules_kept < 20, "about 8 of 41 kept, kept {rules_kept}");
+    drop_rule_features(&f, 0.0, &mut rng, &mut out);
+    assert_eq!(out.ids, f.ids);
+    assert_eq!(out.vals, f.vals);
+}

@@ -18,11 +18,23 @@ pub struct TrainConfig {
     pub lr: f32,
     pub l2: f32,
     pub seed: u64,
+    /// The chance that each of an example's rule and language features is left out of one
+    /// training step (dropout on those features alone; the text's own are always kept).
+    /// The rule pass was written against the corpus's older messages, so where it fires
+    /// it is nearly always right on the corpus and far less often on new messages (rules
+    /// alone score 0.51–0.57 on fresh held-out sets): trained with every rule feature, the
+    /// model leaned on them ("I don't want to be billed again next month" read as
+    /// `wrong_amount` at 0.99). Left out at random, the text's own features must carry the
+    /// decision too. 0.8 was chosen on the older held-out sets (see `docs/intents.md`).
+    /// Unlike textbook dropout the kept features are not scaled up by 1/(1 − p), so at
+    /// classification, with every rule feature present, they weigh about five times their
+    /// average in training: measured, not derived, and that is the setting that was measured.
+    pub rule_dropout: f32,
 }
 
 impl Default for TrainConfig {
     fn default() -> Self {
-        TrainConfig { epochs: 30, lr: 0.5, l2: 1e-6, seed: 0x5eed_2026 }
+        TrainConfig { epochs: 30, lr: 0.5, l2: 1e-6, seed: 0x5eed_2026, rule_dropout: 0.8 }
     }
 }
 
@@ -78,26 +90,50 @@ pub fn train_lang(data: &[&Example], cfg: &TrainConfig) -> Model {
     train_heads(data, cfg, false, true)
 }
 
+/// `src`'s features with each rule and language feature left out with chance `p` (the
+/// text's own features are all kept), into `out`.
+pub(crate) fn drop_rule_features(src: &Features, p: f32, rng: &mut Rng, out: &mut Features) {
+    out.clear();
+    out.pick = src.pick;
+    // The text's n-grams come first and are all kept: they end where they ended.
+    out.text_end = src.text_end;
+    let cut = (p * 1000.0) as u64;
+    for (i, (&id, &v)) in src.ids.iter().zip(&src.vals).enumerate() {
+        if !src.is_text(i) && rng.below(1000) < cut {
+            continue;
+        }
+        out.ids.push(id);
+        out.vals.push(v);
+    }
+}
+
 fn train_heads(data: &[&Example], cfg: &TrainConfig, intents: bool, langs: bool) -> Model {
     let mut m = Model::zeros();
     let mut order: Vec<usize> = (0..data.len()).collect();
     let mut rng = Rng(cfg.seed);
     let mut z = [0f32; NC];
     let mut lz = [0f32; NL];
+    let mut scratch = Features::default();
     for epoch in 0..cfg.epochs {
         rng.shuffle(&mut order);
         let lr = cfg.lr / (1.0 + epoch as f32 * 0.15);
         for &k in &order {
             let ex = data[k];
+            let f = if cfg.rule_dropout > 0.0 {
+                drop_rule_features(&ex.f, cfg.rule_dropout, &mut rng, &mut scratch);
+                &scratch
+            } else {
+                &ex.f
+            };
             if intents {
-                m.logits(&ex.f, &mut z);
+                m.logits(f, &mut z);
                 softmax(&mut z);
                 let y = intent_index(ex.intent);
                 z[y] -= 1.0;
                 for (b, &g) in m.b.iter_mut().zip(&z) {
                     *b -= lr * g;
                 }
-                for (&id, &v) in ex.f.ids.iter().zip(&ex.f.vals) {
+                for (&id, &v) in f.ids.iter().zip(&f.vals) {
                     let row = &mut m.w[id as usize * NC..id as usize * NC + NC];
                     for (w, &g) in row.iter_mut().zip(&z) {
                         *w -= lr * (g * v + cfg.l2 * *w);
@@ -214,7 +250,10 @@ impl TrainReport {
                 acc
             ));
         }
-        s.push_str(&format!("chosen: epochs={} lr={} l2={:e}\n", self.config.epochs, self.config.lr, self.config.l2));
+        s.push_str(&format!(
+            "chosen: epochs={} lr={} l2={:e} rule_dropout={}\n",
+            self.config.epochs, self.config.lr, self.config.l2, self.config.rule_dropout
+        ));
         let mean = self.folds.iter().sum::<f64>() / self.folds.len().max(1) as f64;
         let sd = (self.folds.iter().map(|a| (a - mean).powi(2)).sum::<f64>() / self.folds.len().max(1) as f64).sqrt();
         let top: Vec<String> = self.cv_confusions.iter().take(12).map(|((w, g), n)| format!("{w}->{g}:{n}")).collect();
