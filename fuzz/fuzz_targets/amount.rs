@@ -56,8 +56,12 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(Currency::from_code(c.code()), Some(c));
         assert!(c.minor_digits() <= 3);
     }
-    // The classifier calls it on digit runs with `,`/`.` only (its NUM pattern).
-    let numeric = s.trim().bytes().all(|b| b.is_ascii_digit() || b == b',' || b == b'.');
+    // The classifier calls it on digit runs with `,`/`.` and apostrophe grouping (its NUM
+    // pattern); it also drops space and no-break-space grouping.
+    let numeric = s
+        .trim()
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | '\'' | '’' | ' ' | '\u{A0}' | '\u{202F}'));
     if let Some(a) = paydesk::nlu::normalize_amount(s).filter(|_| numeric) {
         let (int, frac) = a.split_once('.').unwrap_or((&a, ""));
         assert!(!int.is_empty() && int.len() <= 12 && int.bytes().all(|b| b.is_ascii_digit()), "{s:?} -> {a:?}");

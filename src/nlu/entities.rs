@@ -5,6 +5,10 @@ use regex::Regex;
 
 use super::Entities;
 
+mod money;
+pub use money::normalize_amount;
+use money::{currency_code, is_non_money_unit};
+
 /// The regexes that run only when their cue was seen (bits of [`EntityExtractor::cues`]).
 const INVOICE_WORD: u32 = 1;
 const PROVIDER_REF: u32 = 1 << 1;
@@ -26,13 +30,14 @@ const CUE_WORDS: &[(u32, &[&str])] = &[
     (INVOICE_WORD, &["invoice", "factur", "rechnung", "fatura", "fattura"]),
     (PROVIDER_REF, &["adyen", "psp", "square", "braintree", "mollie"]),
     (TXN_WORD, &["trans", "payment", "charge", "ref", "order"]),
-    (LAST4, &["end", "last", "termin", "final", "fini", "letzte", "ltimos", "eindig", "尾", "桁", "位"]),
+    (LAST4, &["end", "last", "termin", "final", "fini", "letzte", "ltimos", "eindig", "acabad", "尾", "桁", "位"]),
     (LAST4_CARD, &["card", "visa", "master", "amex", "discover", "cart", "karte", "tarjeta", "kaart"]),
     (
         MONEY,
         &[
             "usd", "eur", "gbp", "chf", "brl", "jpy", "inr", "cad", "aud", "mxn", "nzd", "sek", "nok", "dkk", "pln",
-            "dollar", "dolares", "bucks", "pound", "quid", "reais", "real", "yen", "rupee", "franc", "peso",
+            "cny", "rmb", "dollar", "dolares", "bucks", "pound", "quid", "reais", "real", "yen", "rupee", "franc",
+            "peso",
         ],
     ),
     (
@@ -55,6 +60,10 @@ const CUE_WORDS: &[(u32, &[&str])] = &[
         ],
     ),
 ];
+
+/// Chinese and Japanese currency words written after an amount ("100元", "1,000円", "20块",
+/// "15美元", "30ドル"): each holds one of these characters.
+const CJK_MONEY: [char; 9] = ['元', '块', '塊', '円', '币', 'ド', 'ユ', 'ポ', '镑'];
 
 /// Letters a case-insensitive regex reads as ASCII ones that normalising keeps apart:
 /// the long s (`ſ`, read as `s`) and the Kelvin sign (`K`, read as `k`). A text with one
@@ -80,18 +89,18 @@ pub(crate) struct EntityExtractor {
     cue_bits: Vec<u32>,
 }
 
-const NUM: &str = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?(?-u:\b)|[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?(?-u:\b)|[0-9]+(?:[.,][0-9]+)?";
+const NUM: &str = r"[0-9]{1,3}(?:['’][0-9]{3})+(?:[.,][0-9]+)?(?-u:\b)|[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?(?-u:\b)|[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?(?-u:\b)|[0-9]+(?:[.,][0-9]+)?";
 
 impl EntityExtractor {
     pub(crate) fn new() -> Self {
         let re = |s: &str| Regex::new(s).expect("static regex");
         let money = format!(
             r"(?x)
-            (?:^|[^0-9A-Za-z_$])(?P<pre>(?i:US\$|USD|EUR|GBP|CHF|BRL|JPY|INR|CAD|AUD|MXN|NZD|SEK|NOK|DKK|PLN)|R\$|C\$|CA\$|A\$|AU\$|MX\$|NZ\$|\$|€|£|¥|₹|Fr\.)
+            (?:^|[^0-9A-Za-z_$])(?P<pre>(?i:US\$|USD|EUR|GBP|CHF|BRL|JPY|INR|CAD|AUD|MXN|NZD|SEK|NOK|DKK|PLN|CNY|RMB)|R\$|C\$|CA\$|A\$|AU\$|MX\$|NZ\$|\$|€|£|¥|￥|₹|Fr\.|Rs\.?|人民币)
             \s?-?\s?(?P<n1>{NUM})
             |
-            (?-u:\b)(?P<n2>{NUM})\s?(?P<post>€|\$|£|¥|₹|
-              (?i:usd|eur|gbp|chf|brl|jpy|inr|cad|aud|mxn|nzd|sek|nok|dkk|pln|euros?|dollars?|dolares|dólares|bucks|pounds?|quid|reais|real|yen|rupees?|francs?|pesos?)(?-u:\b))"
+            (?-u:\b)(?P<n2>{NUM})\s?(?P<post>€|\$|£|¥|￥|₹|美元|欧元|英镑|港币|人民币|元|块|塊|円|ドル|ユーロ|ポンド|
+              (?i:usd|eur|gbp|chf|brl|jpy|inr|cad|aud|mxn|nzd|sek|nok|dkk|pln|euros?|dollars?|dolares|dólares|bucks|pounds?|quid|reais|real|yen|rupees?|francs?|pesos?|cny|rmb)(?-u:\b))"
         );
         let money_ctx = format!(
             r"(?i)(?-u:\b)(?:charged(?:\s+me)?|billed(?:\s+me)?|paid|took|debited|cobrado|cobraron|pagu[eé]|pagou|pay[eé]|d[ée]bit[ée]|bezahlt|abgebucht|costs?|price\s+(?:is|was))\s+(?P<n>{NUM})(?-u:\b)"
@@ -119,9 +128,9 @@ impl EntityExtractor {
                 r"(?i)(?-u:\b)(?:transaction|trans\.?|payment|charge|reference|ref|order)\s*(?:id|#|no\.?|number|ref|reference)?\s*[:#]?\s*(?-i:([A-Z0-9][A-Z0-9-]{5,}))(?-u:\b)",
             ),
             last4: re(
-                r"(?i)(?:(?-u:\b)ending(?:\s+(?:in|with|on))?|(?-u:\b)ends?\s+(?:in|with|on)|(?-u:\b)ends|(?-u:\b)last\s+(?:4|four)(?:\s+digits)?(?:\s+(?:are|is|being|of))?|(?-u:\b)terminad[ao]\s+(?:en|em)|(?-u:\b)termina(?:da|do)?\s+(?:en|em|con)|(?-u:\b)finisce\s+(?:con|in|per)|末尾(?:は|が)?|下(?:4|四)桁(?:は|が)?|尾号(?:为|是)?|[后末](?:4|四)位(?:是|为)?|(?-u:\b)final(?:izado)?(?:\s+(?:de|em|en))?|(?-u:\b)(?:se\s+)?terminant\s+par|(?-u:\b)finissant\s+par|(?-u:\b)qui\s+finit\s+par|(?-u:\b)finit\s+par|(?-u:\b)endet\s+(?:auf|mit)|(?-u:\b)endend\s+(?:auf|mit)|(?-u:\b)endung|(?-u:\b)letzte[n]?\s+(?:4|vier)\s+ziffern|(?-u:\b)[uú]ltimos\s+(?:4|cuatro|quatro)\s+d[ií]gitos|(?-u:\b)eindigend\s+op|(?-u:\b)eindigt\s+op)\s*[:#]?\s*(?:in\s+)?([0-9]{4})(?-u:\b)",
+                r"(?i)(?:(?-u:\b)ending(?:\s+(?:in|with|on))?|(?-u:\b)ends?\s+(?:in|with|on)|(?-u:\b)ends|(?-u:\b)last\s+(?:4|four)(?:\s+digits)?(?:\s+(?:are|is|being|of))?|(?-u:\b)terminad[ao]\s+(?:en|em)|(?-u:\b)termina(?:da|do)?\s+(?:en|em|con)|(?-u:\b)finisce\s+(?:con|in|per)|(?-u:\b)terminante\s+(?:in|con|per)|末尾(?:は|が)?|下(?:4|四)桁(?:は|が)?|尾号(?:为|是)?|[后末](?:4|四)位(?:是|为)?|(?-u:\b)final(?:izado)?(?:\s+(?:de|em|en))?|(?-u:\b)acabad[ao]\s+en|(?-u:\b)terminaci[oó]n(?:\s+en)?|(?-u:\b)finishing\s+(?:in|with|by)|(?-u:\b)(?:se\s+)?terminant\s+(?:par|en)|(?-u:\b)(?:se\s+)?termine\s+par|(?-u:\b)finissant\s+(?:par|en)|(?-u:\b)qui\s+finit\s+par|(?-u:\b)finit\s+par|(?-u:\b)endet\s+(?:auf|mit)|(?-u:\b)(?:karte|kreditkarte|visa|mastercard|amex)\s+endet|(?-u:\b)endziffern?(?:\s+(?:sind|lauten))?|(?-u:\b)endend\s+(?:auf|mit)|(?-u:\b)endung|(?-u:\b)letzte[n]?\s+(?:4|vier)\s+ziffern|(?-u:\b)[uú]ltimos\s+(?:4|cuatro|quatro)\s+d[ií]gitos|(?-u:\b)eindigend\s+op|(?-u:\b)eindigt\s+op)\s*[:#]?\s*(?:in\s+)?([0-9]{4})(?-u:\b)",
             ),
-            last4_mask: re(r"(?:(?:[*•·●∙xX]{2,}|\.{3,})[\s-]?)+([0-9]{4})(?-u:\b)|(?-u:\b)x([0-9]{4})(?-u:\b)"),
+            last4_mask: re(r"(?:(?:[*•·●∙xX]{2,}|\.{3,})[\s-]?|…)+([0-9]{4})(?-u:\b)|(?-u:\b)x([0-9]{4})(?-u:\b)"),
             last4_card: re(
                 r"(?i)(?-u:\b)(?:card|visa|mastercard|master\s+card|amex|discover|carte|karte|tarjeta|cart[aã]o|kaart)\s+([0-9]{4})(?-u:\b)",
             ),
@@ -142,10 +151,14 @@ impl EntityExtractor {
         for m in self.cue_words.find_overlapping_iter(lower) {
             bits |= self.cue_bits[m.pattern().as_usize()];
         }
-        if text.contains(['$', '€', '£', '¥', '₹']) || text.contains("Fr.") {
+        if text.contains(['$', '€', '£', '¥', '￥', '₹'])
+            || text.contains("Fr.")
+            || text.contains("Rs")
+            || text.contains(CJK_MONEY)
+        {
             bits |= MONEY;
         }
-        if text.contains(['*', 'x', 'X', '•', '·', '●', '∙']) || text.contains("...") {
+        if text.contains(['*', 'x', 'X', '•', '·', '●', '∙', '…']) || text.contains("...") {
             bits |= LAST4_MASK;
         }
         // PayPal and Adyen ids: a run of at least 16 ASCII capitals and digits.
@@ -296,7 +309,11 @@ impl EntityExtractor {
         if let Some(c) =
             may(LAST4).then(|| self.last4.find(text)).flatten().and_then(|m| self.last4.captures_at(text, m.start()))
         {
-            return Some(c[1].to_string());
+            // "my trial finishing in 2026", "Endziffern 2026 der Rechnung": a year after
+            // such a word is a card's digits only where a card is named.
+            if !is_year(&c[1]) || names_a_card(text) {
+                return Some(c[1].to_string());
+            }
         }
         if let Some(c) = may(LAST4_MASK)
             .then(|| self.last4_mask.find(text))
@@ -344,14 +361,16 @@ impl EntityExtractor {
             if overlaps(taken, num.start(), num.end()) {
                 continue;
             }
-            // "5105 1051" style leftovers or dates like 14/05 are never money.
-            let after = text[num.end()..].chars().next();
-            if matches!(after, Some('/' | ':')) {
+            // "5105 1051" style leftovers or dates like 14/05 are never money; a price per
+            // period ("$29/month", "9,99 €/mois") is.
+            let mut rest = text[num.end()..].chars();
+            let after = rest.next();
+            if after == Some(':') || (after == Some('/') && !rest.next().is_some_and(char::is_alphabetic)) {
                 continue;
             }
             if let Some(a) = normalize_amount(num.as_str()) {
                 if !found {
-                    e.currency = currency_code(cur.as_str(), default_currency);
+                    e.currency = currency_code(cur.as_str(), default_currency, text);
                     first_val = Some(a.clone());
                     e.amount = Some(a);
                     found = true;
@@ -396,134 +415,35 @@ impl EntityExtractor {
     }
 }
 
+/// Four digits that read as a recent or coming year.
+fn is_year(d: &str) -> bool {
+    d.parse::<u16>().is_ok_and(|y| (1990..=2039).contains(&y))
+}
+
+/// Whether the text names a card (in any of the languages the last-four phrasings cover).
+fn names_a_card(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    [
+        "card",
+        "karte",
+        "tarjeta",
+        "carte",
+        "carta",
+        "cartão",
+        "cartao",
+        "kaart",
+        "visa",
+        "mastercard",
+        "amex",
+        "卡",
+        "カード",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+}
+
 fn overlaps(taken: &[(usize, usize)], s: usize, e: usize) -> bool {
     taken.iter().any(|&(a, b)| s < b && a < e)
-}
-
-fn is_non_money_unit(w: &str) -> bool {
-    const UNITS: &[&str] = &[
-        "credits",
-        "credit",
-        "creditos",
-        "crédits",
-        "times",
-        "time",
-        "x",
-        "days",
-        "day",
-        "hours",
-        "hour",
-        "minutes",
-        "minute",
-        "mins",
-        "min",
-        "weeks",
-        "week",
-        "months",
-        "month",
-        "years",
-        "year",
-        "seats",
-        "seat",
-        "users",
-        "user",
-        "messages",
-        "message",
-        "conversations",
-        "am",
-        "pm",
-        "h",
-        "of",
-        "am",
-        "percent",
-        "units",
-        "licenses",
-        "licences",
-        "agents",
-        "items",
-        "pieces",
-        "tage",
-        "dias",
-        "jours",
-        "mal",
-        "vezes",
-        "veces",
-        "fois",
-        "st",
-        "nd",
-        "rd",
-        "th",
-        "people",
-        "members",
-        "contacts",
-    ];
-    UNITS.contains(&w)
-}
-
-/// "1,234.50" -> "1234.50"; "12,99" -> "12.99"; "1.234,50" -> "1234.50"; "0.0125" stays.
-pub fn normalize_amount(raw: &str) -> Option<String> {
-    let raw = raw.trim();
-    if raw.is_empty() || !raw.bytes().next()?.is_ascii_digit() {
-        return None;
-    }
-    let commas = raw.matches(',').count();
-    let dots = raw.matches('.').count();
-    let (int_part, frac): (String, Option<&str>) = if commas > 0 && dots > 0 {
-        let last = raw.rfind([',', '.'])?;
-        let int: String = raw[..last].chars().filter(char::is_ascii_digit).collect();
-        (int, Some(&raw[last + 1..]))
-    } else if commas + dots == 0 {
-        (raw.to_string(), None)
-    } else {
-        let sep = if commas > 0 { ',' } else { '.' };
-        let n = commas + dots;
-        let idx = raw.rfind(sep)?;
-        let after = &raw[idx + 1..];
-        let before = &raw[..idx];
-        let grouping = n > 1 || (after.len() == 3 && before != "0" && !before.is_empty());
-        if grouping {
-            (raw.chars().filter(char::is_ascii_digit).collect(), None)
-        } else {
-            (before.to_string(), Some(after))
-        }
-    };
-    if int_part.is_empty() || int_part.len() > 12 {
-        return None;
-    }
-    match frac {
-        Some(f) if !f.is_empty() => Some(format!("{int_part}.{f}")),
-        _ => Some(int_part),
-    }
-}
-
-fn currency_code(sym: &str, default_currency: &str) -> Option<String> {
-    let s = sym.to_ascii_lowercase();
-    let code = match s.as_str() {
-        "$" | "bucks" => {
-            let d = default_currency.trim();
-            if d.len() == 3 && d.bytes().all(|b| b.is_ascii_alphabetic()) {
-                return Some(d.to_ascii_uppercase());
-            }
-            "USD"
-        }
-        "us$" | "usd" | "dollar" | "dollars" | "dolares" | "dólares" => "USD",
-        "€" | "eur" | "euro" | "euros" => "EUR",
-        "£" | "gbp" | "pound" | "pounds" | "quid" => "GBP",
-        "r$" | "brl" | "real" | "reais" => "BRL",
-        "¥" | "jpy" | "yen" => "JPY",
-        "₹" | "inr" | "rupee" | "rupees" => "INR",
-        "c$" | "ca$" | "cad" => "CAD",
-        "a$" | "au$" | "aud" => "AUD",
-        "mx$" | "mxn" | "peso" | "pesos" => "MXN",
-        "nz$" | "nzd" => "NZD",
-        "chf" | "fr." | "franc" | "francs" => "CHF",
-        "sek" => "SEK",
-        "nok" => "NOK",
-        "dkk" => "DKK",
-        "pln" => "PLN",
-        _ => return None,
-    };
-    Some(code.to_string())
 }
 
 #[cfg(test)]
@@ -559,6 +479,11 @@ mod tests {
             "8MC585209K746392H charged 19,99 €",
             "x4242 ... 5555",
             "últimos 4 dígitos 1234, cobraron 20",
+            "充值 100 元, 1,000円, 30ドル, RMB 120",
+            "¥128 被扣了两次",
+            "Rs. 1499 and $29/month, CHF 1'250.00, CHF 1'250,50, le 03/12 149,00 €",
+            "(…3310), Endziffern 4821, karte endet 0917",
+            "acabada en 7781, terminante in 2871, finishing by 3391",
         ];
         for t in texts {
             let lower = super::super::normalize::normalize(t);
@@ -574,25 +499,69 @@ mod tests {
         }
     }
 
-    #[test]
-    fn amounts_normalise() {
-        assert_eq!(normalize_amount("1,234.50").as_deref(), Some("1234.50"));
-        assert_eq!(normalize_amount("12,99").as_deref(), Some("12.99"));
-        assert_eq!(normalize_amount("1.234,50").as_deref(), Some("1234.50"));
-        assert_eq!(normalize_amount("0.0125").as_deref(), Some("0.0125"));
-        assert_eq!(normalize_amount("49").as_deref(), Some("49"));
-        assert_eq!(normalize_amount("1,200").as_deref(), Some("1200"));
-        assert_eq!(normalize_amount("59,00").as_deref(), Some("59.00"));
-        assert_eq!(normalize_amount("0.125").as_deref(), Some("0.125"));
-        assert_eq!(normalize_amount(""), None);
+    fn ents(t: &str) -> Entities {
+        EntityExtractor::new().extract(t, &super::super::normalize::normalize(t), "USD", None).0
     }
 
+    /// Notations found in the sixth round's data: amounts in yuan and yen words, grouped
+    /// thousands, prices per period; the card's last four in more words.
     #[test]
-    fn currencies() {
-        assert_eq!(currency_code("$", "CAD").as_deref(), Some("CAD"));
-        assert_eq!(currency_code("$", "??").as_deref(), Some("USD"));
-        assert_eq!(currency_code("R$", "USD").as_deref(), Some("BRL"));
-        assert_eq!(currency_code("Euros", "USD").as_deref(), Some("EUR"));
-        assert_eq!(currency_code("xyz", "USD"), None);
+    fn more_notations_of_money_and_of_card_endings() {
+        // Chinese and Japanese currency words after the amount; ¥ in Chinese is the yuan.
+        for (t, amount, cur) in [
+            ("充值 100 元一直没到账", "100", "CNY"),
+            ("被扣了20块，什么情况", "20", "CNY"),
+            ("信用卡扣了 15美元 两次", "15", "USD"),
+            ("人民币 88 被多扣了", "88", "CNY"),
+            ("RMB 120 charged twice", "120", "CNY"),
+            ("¥128 被扣了两次", "128", "CNY"),
+            ("1,000円が二回引き落とされました", "1000", "JPY"),
+            ("¥3,300 の請求が来ました", "3300", "JPY"),
+            ("30ドルを返金してください", "30", "USD"),
+            ("cancel the $29/month plan", "29", "USD"),
+            ("l'abonnement à 9,99 €/mois", "9.99", "EUR"),
+            ("charged Rs. 1499 twice", "1499", "INR"),
+            ("CHF 1'250,50 zweimal", "1250.50", "CHF"),
+            ("¥3,300 二重請求", "3300", "JPY"),
+            // Digits before an amount are never glued onto it (a date, an order, an id, a
+            // card's digits the redactor left).
+            ("prélevé le 03/12 149,00 €", "149.00", "EUR"),
+            ("Bestellung 452 129,00 € doppelt", "129.00", "EUR"),
+            ("INV-2026-12 129,00 €", "129.00", "EUR"),
+            ("5555 555 555 554 444,44 € charged", "444.44", "EUR"),
+            ("CHF 1'250.00 abgebucht", "1250.00", "CHF"),
+            ("单元 3 的问题", "", ""),
+        ] {
+            let e = ents(t);
+            let want = if amount.is_empty() { (None, None) } else { (Some(amount), Some(cur)) };
+            assert_eq!((e.amount.as_deref(), e.currency.as_deref()), want, "{t}");
+        }
+        // The card's last digits after an ellipsis, and the German "Endziffern" / "Karte endet".
+        for (t, want) in [
+            ("the charge on (…3310) again", "3310"),
+            ("Karte …1290 wurde belastet", "1290"),
+            ("Endziffern 4821, zweimal abgebucht", "4821"),
+            ("meine karte endet 0917 und wurde abgelehnt", "0917"),
+            ("ma carte se termine par 5521, refusée", "5521"),
+            ("la carte finissant en 1185 a été débitée", "1185"),
+            ("tarjeta acabada en 7781 rechazada", "7781"),
+            ("la carta terminante in 2871 è stata rifiutata", "2871"),
+            ("la tarjeta con terminación 4471 no pasa", "4471"),
+            ("my card finishing by 3391 was charged two times", "3391"),
+        ] {
+            assert_eq!(ents(t).card_last4.as_deref(), Some(want), "{t}");
+        }
+        // A year after such a word is not a card's digits, unless a card is named.
+        for t in [
+            "mein Abo endet 2027",
+            "mon abonnement se termine en 2027",
+            "my trial finishing in 2026 was billed",
+            "la suscripción con terminación en 2026",
+            "Endziffern 2026 der Rechnung",
+            "I paid … 1299 total",
+        ] {
+            assert_eq!(ents(t).card_last4, None, "{t}");
+        }
+        assert_eq!(ents("my card finishing in 2026 was charged twice").card_last4.as_deref(), Some("2026"));
     }
 }
