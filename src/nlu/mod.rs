@@ -147,6 +147,12 @@ const NEGATABLE_INTENTS: u32 = 1 << REFUND_REQUEST
 const NEG_WINDOW: usize = 32;
 /// Below this confidence the bot asks which of the likeliest readings is meant.
 pub const ASK_BELOW: f32 = 0.5;
+
+/// A doubt the rules cannot be sure of (a bare reference like "addebito doppio", or any in
+/// Chinese or Japanese, where the keyword tables have no intent's words) is asked about
+/// only when the model is less sure than this.
+const SURE_WITHOUT_RULES: f32 = 0.9;
+
 /// Shorter negation reach for dispute cues ("i didnt authorise it and will dispute it").
 const NEG_WINDOW_DISPUTE: usize = 14;
 
@@ -323,8 +329,11 @@ impl Classifier {
             (Intent::ALL[order[1]], p[order[1]]),
             (Intent::ALL[order[2]], p[order[2]]),
         ];
-        // Doubt with no named problem (rules::DOUBT): below the line, so the bot asks.
-        let confidence = if rules.doubt { top[0].1.min(ASK_BELOW - 0.01) } else { top[0].1 };
+        // Doubt with no named problem (rules::DOUBT): below the line, so the bot asks. Where
+        // the rules are blind to a named problem (Chinese, Japanese) or only saw a short
+        // reference ("my charge"), a sure model has seen one.
+        let doubt = rules.doubt && !(rules.doubt_if_unsure && top[0].1 >= SURE_WITHOUT_RULES);
+        let confidence = if doubt { top[0].1.min(ASK_BELOW - 0.01) } else { top[0].1 };
         Classification { intent: top[0].0, confidence, entities: rules.entities, top, lang, lang_confidence }
     }
 }

@@ -22,8 +22,13 @@ pub(super) struct RulePass {
     pub(super) confidence: f32,
     pub(super) entities: Entities,
     /// The customer says they do not know what a charge is (a word for money or a charge,
-    /// or an amount), and no intent's own words say which problem it is (see [`DOUBT`]).
+    /// or an amount), or only names it ("my charge"), and no intent's own words say which
+    /// problem it is (see [`DOUBT`] and `is_bare_reference`).
     pub(super) doubt: bool,
+    /// The doubt stands only where the model is unsure too: it comes from a bare reference
+    /// alone (no words of doubt), or the text is Chinese or Japanese, for which the keyword
+    /// tables hold money words but no intent's words, so the rules cannot see a named problem.
+    pub(super) doubt_if_unsure: bool,
 }
 
 /// How customers say they are not sure about a charge, on the normalised text (accents
@@ -51,6 +56,15 @@ pub(super) const DOUBT: &[&str] = &[
     "不确定",
     "不太清楚",
 ];
+
+/// Whether the normalised text is only a short reference to something ("my charge", "este
+/// cobro", "this payment?"): at most three words and 16 letters or digits. With a word for
+/// money (or an amount) and no intent's own words it may name no problem yet: the bot asks
+/// unless the model is sure. (Not for Chinese or Japanese, written without spaces.)
+fn is_bare_reference(norm: &str) -> bool {
+    let words = norm.split(' ').filter(|w| !w.is_empty() && *w != ".").count();
+    words <= 3 && norm.chars().filter(|c| c.is_alphanumeric()).count() <= 16
+}
 
 /// What the keyword pass saw: each intent's score (in `Intent::ALL` order), the cue tags
 /// (bits of [`tag_bit`]) and the intents whose cues were negated.
@@ -97,8 +111,10 @@ impl Classifier {
         let named = cues.negated_intents != 0
             || cues.scores.iter().enumerate().any(|(i, &s)| i != OTHER as usize && s >= OTHER_THRESHOLD);
         let about_money = cues.has(T_MONEY) || cues.has(T_CHARGED) || ents.amount.is_some();
-        let doubt = !named && about_money && DOUBT.iter().any(|d| norm.contains(d));
-        RulePass { intent, confidence, entities: ents, doubt }
+        let cjk = !norm.is_ascii() && norm.chars().any(|c| model::is_cjk(c as u32));
+        let said = DOUBT.iter().any(|d| norm.contains(d));
+        let doubt = !named && about_money && (said || (!cjk && is_bare_reference(norm)));
+        RulePass { intent, confidence, entities: ents, doubt, doubt_if_unsure: cjk || !said }
     }
 
     /// One overlapping automaton pass over the normalised text: each pattern counted once,

@@ -543,8 +543,8 @@ fn top_three_is_the_head_of_a_stable_sort() {
     }
 }
 
-/// A customer unsure about a charge who names no problem is asked which one it is; one
-/// who names it ("charged twice") is not.
+/// A customer unsure about a charge, or who only names it ("my charge"), and names no
+/// problem is asked which one it is; one who names it ("charged twice") is not.
 #[test]
 fn doubt_without_a_named_problem_is_asked_about() {
     for t in
@@ -555,6 +555,24 @@ fn doubt_without_a_named_problem_is_asked_about() {
     let twice = c("I'm not sure why I was charged twice for the same order");
     assert_eq!(twice.intent, Intent::DuplicateCharge);
     assert!(twice.confidence >= super::ASK_BELOW, "{twice:?}");
+    // Only naming a charge names no problem either; a short message that names one does.
+    for t in ["my charge", "este cobro", "不确定这笔扣款是什么"] {
+        assert!(c(t).confidence < super::ASK_BELOW, "{t}: {:?}", c(t));
+    }
+    // A short message the model is sure of has named its problem, whatever the rules saw.
+    for t in [
+        "card declined",
+        "charged twice",
+        "wrong amount",
+        "重复扣款",
+        "cobro doble",
+        "where is my refund",
+        "addebito doppio",
+        "pago doble",
+        "Rechnung falsch",
+    ] {
+        assert!(c(t).confidence >= super::ASK_BELOW, "{t}: {:?}", c(t));
+    }
     // The doubt's own negation does not hide the refund it names; no charge, no rule.
     for t in ["No estoy seguro de si me llegó el reembolso", "not sure what to do now"] {
         assert!(c(t).confidence >= super::ASK_BELOW, "{t}: {:?}", c(t));
