@@ -2,8 +2,8 @@
 messages in 9 languages. Deterministic (fixed seed). Run from the repository root:
     python3 data/nlu/gen/gen.py [/path/to/dev.jsonl]
 (without the dev file, the dev rows already in train.jsonl are kept), then appends the
-hand-written data/nlu/train_hand.jsonl, train_hand3.jsonl, train_hand5a.jsonl and
-train_hand5b.jsonl. No held-out file (data/nlu/heldout.jsonl,
+hand-written data/nlu/train_hand.jsonl, train_hand3.jsonl, train_hand5a.jsonl,
+train_hand5b.jsonl and train_hand6a-i.jsonl. No held-out file (data/nlu/heldout.jsonl,
 tests/data/nlu_heldout*.jsonl) is ever read here."""
 import json, random, sys, os
 sys.path.insert(0, os.path.dirname(__file__))
@@ -177,6 +177,15 @@ for l in open("data/nlu/train_hand3.jsonl", encoding="utf-8"):
 # the hard cases said indirectly, in registers, dialects and typos; messages close to a
 # held-out message were dropped before (drop_near_heldout.py).
 for name in ("train_hand5a", "train_hand5b"):
+    for l in open(f"data/nlu/{name}.jsonl", encoding="utf-8"):
+        if l.strip():
+            o = json.loads(l); add(o["text"], o["intent"], o.get("entities") or {}, o.get("lang"), name[6:])
+# Hand-written messages (issue 11, sixth round): de/nl (6a), es/pt (6b), fr/it (6c),
+# zh/ja (6d), en (6e), short messages in nine languages (6f), long ones (6g), non-native
+# and mixed writing (6h), more Dutch (6i); messages close to a held-out message (heldout7 included) were
+# dropped before (drop_near_heldout.py).
+for name in ("train_hand6a", "train_hand6b", "train_hand6c", "train_hand6d", "train_hand6e", "train_hand6f",
+             "train_hand6g", "train_hand6h", "train_hand6i"):
     for l in open(f"data/nlu/{name}.jsonl", encoding="utf-8"):
         if l.strip():
             o = json.loads(l); add(o["text"], o["intent"], o.get("entities") or {}, o.get("lang"), name[6:])
