@@ -30,7 +30,10 @@ const CUE_WORDS: &[(u32, &[&str])] = &[
     (INVOICE_WORD, &["invoice", "factur", "rechnung", "fatura", "fattura"]),
     (PROVIDER_REF, &["adyen", "psp", "square", "braintree", "mollie"]),
     (TXN_WORD, &["trans", "payment", "charge", "ref", "order"]),
-    (LAST4, &["end", "last", "termin", "final", "fini", "letzte", "ltimos", "eindig", "acabad", "尾", "桁", "位"]),
+    (
+        LAST4,
+        &["end", "last", "termin", "final", "fini", "letzte", "ltimos", "eindig", "acabad", "尾", "桁", "位", "終わ"],
+    ),
     (LAST4_CARD, &["card", "visa", "master", "amex", "discover", "cart", "karte", "tarjeta", "kaart"]),
     (
         MONEY,
@@ -89,7 +92,7 @@ pub(crate) struct EntityExtractor {
     cue_bits: Vec<u32>,
 }
 
-const NUM: &str = r"[0-9]{1,3}(?:['’][0-9]{3})+(?:[.,][0-9]+)?(?-u:\b)|[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?(?-u:\b)|[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?(?-u:\b)|[0-9]+(?:[.,][0-9]+)?";
+const NUM: &str = r"[0-9]{1,2}(?:[\x20\xA0\x{202F}][0-9]{3})+(?:[.,][0-9]{1,2})?(?-u:\b)|[0-9]{1,3}(?:['’][0-9]{3})+(?:[.,][0-9]+)?(?-u:\b)|[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?(?-u:\b)|[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?(?-u:\b)|[0-9]+(?:[.,][0-9]+)?";
 
 impl EntityExtractor {
     pub(crate) fn new() -> Self {
@@ -128,7 +131,7 @@ impl EntityExtractor {
                 r"(?i)(?-u:\b)(?:transaction|trans\.?|payment|charge|reference|ref|order)\s*(?:id|#|no\.?|number|ref|reference)?\s*[:#]?\s*(?-i:([A-Z0-9][A-Z0-9-]{5,}))(?-u:\b)",
             ),
             last4: re(
-                r"(?i)(?:(?-u:\b)ending(?:\s+(?:in|with|on))?|(?-u:\b)ends?\s+(?:in|with|on)|(?-u:\b)ends|(?-u:\b)last\s+(?:4|four)(?:\s+digits)?(?:\s+(?:are|is|being|of))?|(?-u:\b)terminad[ao]\s+(?:en|em)|(?-u:\b)termina(?:da|do)?\s+(?:en|em|con)|(?-u:\b)finisce\s+(?:con|in|per)|(?-u:\b)terminante\s+(?:in|con|per)|末尾(?:は|が)?|下(?:4|四)桁(?:は|が)?|尾号(?:为|是)?|[后末](?:4|四)位(?:是|为)?|(?-u:\b)final(?:izado)?(?:\s+(?:de|em|en))?|(?-u:\b)acabad[ao]\s+en|(?-u:\b)terminaci[oó]n(?:\s+en)?|(?-u:\b)finishing\s+(?:in|with|by)|(?-u:\b)(?:se\s+)?terminant\s+(?:par|en)|(?-u:\b)(?:se\s+)?termine\s+par|(?-u:\b)finissant\s+(?:par|en)|(?-u:\b)qui\s+finit\s+par|(?-u:\b)finit\s+par|(?-u:\b)endet\s+(?:auf|mit)|(?-u:\b)(?:karte|kreditkarte|visa|mastercard|amex)\s+endet|(?-u:\b)endziffern?(?:\s+(?:sind|lauten))?|(?-u:\b)endend\s+(?:auf|mit)|(?-u:\b)endung|(?-u:\b)letzte[n]?\s+(?:4|vier)\s+ziffern|(?-u:\b)[uú]ltimos\s+(?:4|cuatro|quatro)\s+d[ií]gitos|(?-u:\b)eindigend\s+op|(?-u:\b)eindigt\s+op)\s*[:#]?\s*(?:in\s+)?([0-9]{4})(?-u:\b)",
+                r"(?i)(?:(?-u:\b)ending(?:\s+(?:in|with|on))?|(?-u:\b)ends?\s+(?:in|with|on)|(?-u:\b)ends|(?-u:\b)last\s+(?:4|four)(?:\s+digits)?(?:\s+(?:are|is|being|of))?|(?-u:\b)terminad[ao]\s+(?:en|em)|(?-u:\b)termina(?:da|do)?\s+(?:en|em|con)|(?-u:\b)finisce\s+(?:con|in|per)|(?-u:\b)terminante\s+(?:in|con|per)|末尾(?:は|が)?|下(?:4|四)桁(?:は|が)?|尾号(?:为|是)?|[后末](?:4|四)位(?:是|为)?|(?-u:\b)final(?:izado)?(?:\s+(?:de|em|en))?|(?-u:\b)acabad[ao]\s+en|(?-u:\b)terminaci[oó]n(?:\s+en)?|(?-u:\b)finishing\s+(?:in|with|by)|(?-u:\b)(?:se\s+)?terminant\s+(?:par|en)|(?-u:\b)(?:se\s+)?termine\s+par|(?-u:\b)finissant\s+(?:par|en)|(?-u:\b)qui\s+finit\s+par|(?-u:\b)finit\s+par|(?-u:\b)endet\s+(?:auf|mit)|(?-u:\b)(?:karte|kreditkarte|visa|mastercard|amex)\s+endet|(?-u:\b)endziffern?(?:\s+(?:sind|lauten))?|(?-u:\b)endend\s+(?:auf|mit)|(?-u:\b)endung|(?-u:\b)letzte[n]?\s+(?:4|vier)\s+ziffern|(?-u:\b)[uú]ltimos\s+(?:4|cuatro|quatro)\s+d[ií]gitos|(?-u:\b)eindigend\s+op|(?-u:\b)eindigt\s+op)\s*[:#]?\s*(?:in\s+)?([0-9]{4})(?-u:\b)|(?-u:\b)(?:auf|op|mit)\s+([0-9]{4})\s+(?:endet|endete|eindigt|eindigde|eindigen)(?-u:\b)|(?-u:\b)([0-9]{4})\s*で終わ",
             ),
             last4_mask: re(r"(?:(?:[*•·●∙xX]{2,}|\.{3,})[\s-]?|…)+([0-9]{4})(?-u:\b)|(?-u:\b)x([0-9]{4})(?-u:\b)"),
             last4_card: re(
@@ -311,8 +314,11 @@ impl EntityExtractor {
         {
             // "my trial finishing in 2026", "Endziffern 2026 der Rechnung": a year after
             // such a word is a card's digits only where a card is named.
-            if !is_year(&c[1]) || names_a_card(text) {
-                return Some(c[1].to_string());
+            // The digits come after the cue, or before a verb at the end ("die auf 4821
+            // endet", "die op 3391 eindigt", "1234で終わる").
+            let digits = c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3)).expect("group").as_str();
+            if !is_year(digits) || names_a_card(text) {
+                return Some(digits.to_string());
             }
         }
         if let Some(c) = may(LAST4_MASK)
@@ -358,17 +364,18 @@ impl EntityExtractor {
                 (None, Some(n)) => (n, c.name("post").expect("post")),
                 _ => continue,
             };
-            if overlaps(taken, num.start(), num.end()) {
+            let (start, end) = space_grouped(text, num.start(), num.end());
+            if overlaps(taken, start, end) {
                 continue;
             }
             // "5105 1051" style leftovers or dates like 14/05 are never money; a price per
             // period ("$29/month", "9,99 €/mois") is.
-            let mut rest = text[num.end()..].chars();
+            let mut rest = text[end..].chars();
             let after = rest.next();
             if after == Some(':') || (after == Some('/') && !rest.next().is_some_and(char::is_alphabetic)) {
                 continue;
             }
-            if let Some(a) = normalize_amount(num.as_str()) {
+            if let Some(a) = normalize_amount(&text[start..end]) {
                 if !found {
                     e.currency = currency_code(cur.as_str(), default_currency, text);
                     first_val = Some(a.clone());
@@ -397,17 +404,19 @@ impl EntityExtractor {
                 continue;
             };
             let n = c.name("n").expect("n");
-            if overlaps(taken, n.start(), n.end()) {
+            let (start, end) = space_grouped(text, n.start(), n.end());
+            // Without a currency, "charged 2 100 times" is a count however it is grouped.
+            if overlaps(taken, start, end) || (end < n.end() && start == n.start()) {
                 continue;
             }
-            let rest = text[n.end()..].trim_start();
+            let rest = text[end..].trim_start();
             let next_word: String =
                 rest.chars().take_while(|ch| ch.is_alphanumeric()).flat_map(char::to_lowercase).collect();
-            let after = text[n.end()..].chars().next();
+            let after = text[end..].chars().next();
             if matches!(after, Some('/' | ':' | '%' | '-' | 'x' | 'X')) || is_non_money_unit(&next_word) {
                 continue;
             }
-            if let Some(a) = normalize_amount(n.as_str()) {
+            if let Some(a) = normalize_amount(&text[start..end]) {
                 return Some(a);
             }
         }
@@ -442,126 +451,44 @@ fn names_a_card(text: &str) -> bool {
     .any(|w| lower.contains(w))
 }
 
+/// Whether `c` groups thousands the way a space does ("1 299,00 €", "CHF 2 400.00").
+fn is_group_space(c: char) -> bool {
+    matches!(c, ' ' | '\u{A0}' | '\u{202F}')
+}
+
+/// The span of an amount whose thousands may be grouped by spaces (`NUM` reads "1 299,00"
+/// as one amount only when its first group has one or two digits). Digits before it are
+/// never glued on: where the first group follows other digits and a space or a sign ("order
+/// 5555 12 129,00 €", "03/12 1 299 €"), only the last group is the amount, as without
+/// grouping; where a unit that is not money follows ("$5 100 times"), only the first is.
+fn space_grouped(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let num = &text[start..end];
+    let (Some(first), Some(last)) = (num.find(is_group_space), num.rfind(is_group_space)) else {
+        return (start, end);
+    };
+    let mut before = text[..start].chars().rev();
+    let glued_on = match before.next() {
+        Some(c) if c.is_ascii_digit() => true,
+        Some(c) if is_group_space(c) || matches!(c, '.' | ',' | '/' | ':' | '-' | '\'' | '’') => {
+            before.next().is_some_and(|c| c.is_ascii_digit())
+        }
+        _ => false,
+    };
+    if glued_on {
+        let after_space = last + num[last..].chars().next().map_or(1, char::len_utf8);
+        return (start + after_space, end);
+    }
+    let next_word: String =
+        text[end..].trim_start().chars().take_while(|ch| ch.is_alphanumeric()).flat_map(char::to_lowercase).collect();
+    if is_non_money_unit(&next_word) {
+        return (start, start + first);
+    }
+    (start, end)
+}
+
 fn overlaps(taken: &[(usize, usize)], s: usize, e: usize) -> bool {
     taken.iter().any(|&(a, b)| s < b && a < e)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The cue check is exact only if no other non-ASCII letter reads as an ASCII one to a
-    /// case-insensitive regex.
-    #[test]
-    fn only_the_exotic_letters_match_ascii_letters_case_insensitively() {
-        let ascii_letter = Regex::new("(?i)^[a-z]$").expect("regex");
-        let found: Vec<char> = (0x80..=0x10FFFFu32)
-            .filter_map(char::from_u32)
-            .filter(|c| ascii_letter.is_match(c.encode_utf8(&mut [0; 4])))
-            .collect();
-        assert_eq!(found, EXOTIC_LETTERS);
-    }
-
-    /// With and without the cue check, every entity comes out the same (the checks only
-    /// skip regexes that cannot match).
-    #[test]
-    fn the_cues_skip_only_regexes_that_cannot_match() {
-        let x = EntityExtractor::new();
-        let texts = [
-            "invoice no. 2026-17 was charged twice, 49 EUR",
-            "Rechnung Nr. 88123 doppelt abgebucht",
-            "adyen psp 8835511210681071 failed",
-            "card ending in 4242 was billed $12.50",
-            "visa 4242 took 30 dollars",
-            "payment ref ABC12345 for order 99",
-            "card **** 1881, \u{17F}quare id sqpay77",
-            "Fr. 12.50 on 12/05, 3 credits",
-            "8MC585209K746392H charged 19,99 €",
-            "x4242 ... 5555",
-            "últimos 4 dígitos 1234, cobraron 20",
-            "充值 100 元, 1,000円, 30ドル, RMB 120",
-            "¥128 被扣了两次",
-            "Rs. 1499 and $29/month, CHF 1'250.00, CHF 1'250,50, le 03/12 149,00 €",
-            "(…3310), Endziffern 4821, karte endet 0917",
-            "acabada en 7781, terminante in 2871, finishing by 3391",
-        ];
-        for t in texts {
-            let lower = super::super::normalize::normalize(t);
-            let gated = x.extract(t, &lower, "USD", None);
-            let mut all = Entities::default();
-            let mut taken = Vec::new();
-            all.case_id = x.case_id(t, &lower, &mut taken);
-            all.invoice_id = x.invoice_id(t, &lower, u32::MAX, &mut taken);
-            all.transaction_id = x.transaction_id(t, &lower, u32::MAX, &mut taken);
-            all.card_last4 = x.card_last4(t, u32::MAX, None);
-            let count = x.money(t, "USD", u32::MAX, &taken, &mut all);
-            assert_eq!(gated, (all, count), "{t}");
-        }
-    }
-
-    fn ents(t: &str) -> Entities {
-        EntityExtractor::new().extract(t, &super::super::normalize::normalize(t), "USD", None).0
-    }
-
-    /// Notations found in the sixth round's data: amounts in yuan and yen words, grouped
-    /// thousands, prices per period; the card's last four in more words.
-    #[test]
-    fn more_notations_of_money_and_of_card_endings() {
-        // Chinese and Japanese currency words after the amount; ¥ in Chinese is the yuan.
-        for (t, amount, cur) in [
-            ("充值 100 元一直没到账", "100", "CNY"),
-            ("被扣了20块，什么情况", "20", "CNY"),
-            ("信用卡扣了 15美元 两次", "15", "USD"),
-            ("人民币 88 被多扣了", "88", "CNY"),
-            ("RMB 120 charged twice", "120", "CNY"),
-            ("¥128 被扣了两次", "128", "CNY"),
-            ("1,000円が二回引き落とされました", "1000", "JPY"),
-            ("¥3,300 の請求が来ました", "3300", "JPY"),
-            ("30ドルを返金してください", "30", "USD"),
-            ("cancel the $29/month plan", "29", "USD"),
-            ("l'abonnement à 9,99 €/mois", "9.99", "EUR"),
-            ("charged Rs. 1499 twice", "1499", "INR"),
-            ("CHF 1'250,50 zweimal", "1250.50", "CHF"),
-            ("¥3,300 二重請求", "3300", "JPY"),
-            // Digits before an amount are never glued onto it (a date, an order, an id, a
-            // card's digits the redactor left).
-            ("prélevé le 03/12 149,00 €", "149.00", "EUR"),
-            ("Bestellung 452 129,00 € doppelt", "129.00", "EUR"),
-            ("INV-2026-12 129,00 €", "129.00", "EUR"),
-            ("5555 555 555 554 444,44 € charged", "444.44", "EUR"),
-            ("CHF 1'250.00 abgebucht", "1250.00", "CHF"),
-            ("单元 3 的问题", "", ""),
-        ] {
-            let e = ents(t);
-            let want = if amount.is_empty() { (None, None) } else { (Some(amount), Some(cur)) };
-            assert_eq!((e.amount.as_deref(), e.currency.as_deref()), want, "{t}");
-        }
-        // The card's last digits after an ellipsis, and the German "Endziffern" / "Karte endet".
-        for (t, want) in [
-            ("the charge on (…3310) again", "3310"),
-            ("Karte …1290 wurde belastet", "1290"),
-            ("Endziffern 4821, zweimal abgebucht", "4821"),
-            ("meine karte endet 0917 und wurde abgelehnt", "0917"),
-            ("ma carte se termine par 5521, refusée", "5521"),
-            ("la carte finissant en 1185 a été débitée", "1185"),
-            ("tarjeta acabada en 7781 rechazada", "7781"),
-            ("la carta terminante in 2871 è stata rifiutata", "2871"),
-            ("la tarjeta con terminación 4471 no pasa", "4471"),
-            ("my card finishing by 3391 was charged two times", "3391"),
-        ] {
-            assert_eq!(ents(t).card_last4.as_deref(), Some(want), "{t}");
-        }
-        // A year after such a word is not a card's digits, unless a card is named.
-        for t in [
-            "mein Abo endet 2027",
-            "mon abonnement se termine en 2027",
-            "my trial finishing in 2026 was billed",
-            "la suscripción con terminación en 2026",
-            "Endziffern 2026 der Rechnung",
-            "I paid … 1299 total",
-        ] {
-            assert_eq!(ents(t).card_last4, None, "{t}");
-        }
-        assert_eq!(ents("my card finishing in 2026 was charged twice").card_last4.as_deref(), Some("2026"));
-    }
-}
+mod tests;

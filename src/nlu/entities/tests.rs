@@ -1,0 +1,137 @@
+//! Entity extraction, notation by notation.
+
+use super::*;
+
+/// The cue check is exact only if no other non-ASCII letter reads as an ASCII one to a
+/// case-insensitive regex.
+#[test]
+fn only_the_exotic_letters_match_ascii_letters_case_insensitively() {
+    let ascii_letter = Regex::new("(?i)^[a-z]$").expect("regex");
+    let found: Vec<char> = (0x80..=0x10FFFFu32)
+        .filter_map(char::from_u32)
+        .filter(|c| ascii_letter.is_match(c.encode_utf8(&mut [0; 4])))
+        .collect();
+    assert_eq!(found, EXOTIC_LETTERS);
+}
+
+/// With and without the cue check, every entity comes out the same (the checks only
+/// skip regexes that cannot match).
+#[test]
+fn the_cues_skip_only_regexes_that_cannot_match() {
+    let x = EntityExtractor::new();
+    let texts = [
+        "invoice no. 2026-17 was charged twice, 49 EUR",
+        "Rechnung Nr. 88123 doppelt abgebucht",
+        "adyen psp 8835511210681071 failed",
+        "card ending in 4242 was billed $12.50",
+        "visa 4242 took 30 dollars",
+        "payment ref ABC12345 for order 99",
+        "card **** 1881, \u{17F}quare id sqpay77",
+        "Fr. 12.50 on 12/05, 3 credits",
+        "8MC585209K746392H charged 19,99 €",
+        "x4242 ... 5555",
+        "últimos 4 dígitos 1234, cobraron 20",
+        "充值 100 元, 1,000円, 30ドル, RMB 120",
+        "¥128 被扣了两次",
+        "Rs. 1499 and $29/month, CHF 1'250.00, CHF 1'250,50, le 03/12 149,00 €",
+        "(…3310), Endziffern 4821, karte endet 0917",
+        "acabada en 7781, terminante in 2871, finishing by 3391",
+    ];
+    for t in texts {
+        let lower = super::super::normalize::normalize(t);
+        let gated = x.extract(t, &lower, "USD", None);
+        let mut all = Entities::default();
+        let mut taken = Vec::new();
+        all.case_id = x.case_id(t, &lower, &mut taken);
+        all.invoice_id = x.invoice_id(t, &lower, u32::MAX, &mut taken);
+        all.transaction_id = x.transaction_id(t, &lower, u32::MAX, &mut taken);
+        all.card_last4 = x.card_last4(t, u32::MAX, None);
+        let count = x.money(t, "USD", u32::MAX, &taken, &mut all);
+        assert_eq!(gated, (all, count), "{t}");
+    }
+}
+
+fn ents(t: &str) -> Entities {
+    EntityExtractor::new().extract(t, &super::super::normalize::normalize(t), "USD", None).0
+}
+
+/// Notations found in the sixth round's data: amounts in yuan and yen words, grouped
+/// thousands, prices per period; the card's last four in more words.
+#[test]
+fn more_notations_of_money_and_of_card_endings() {
+    // Chinese and Japanese currency words after the amount; ¥ in Chinese is the yuan.
+    for (t, amount, cur) in [
+        ("充值 100 元一直没到账", "100", "CNY"),
+        ("被扣了20块，什么情况", "20", "CNY"),
+        ("信用卡扣了 15美元 两次", "15", "USD"),
+        ("人民币 88 被多扣了", "88", "CNY"),
+        ("RMB 120 charged twice", "120", "CNY"),
+        ("¥128 被扣了两次", "128", "CNY"),
+        ("1,000円が二回引き落とされました", "1000", "JPY"),
+        ("¥3,300 の請求が来ました", "3300", "JPY"),
+        ("30ドルを返金してください", "30", "USD"),
+        ("cancel the $29/month plan", "29", "USD"),
+        ("l'abonnement à 9,99 €/mois", "9.99", "EUR"),
+        ("charged Rs. 1499 twice", "1499", "INR"),
+        ("CHF 1'250,50 zweimal", "1250.50", "CHF"),
+        ("¥3,300 二重請求", "3300", "JPY"),
+        // Digits before an amount are never glued onto it (a date, an order, an id, a
+        // card's digits the redactor left).
+        ("prélevé le 03/12 149,00 €", "149.00", "EUR"),
+        ("Bestellung 452 129,00 € doppelt", "129.00", "EUR"),
+        ("INV-2026-12 129,00 €", "129.00", "EUR"),
+        ("5555 555 555 554 444,44 € charged", "444.44", "EUR"),
+        ("CHF 1'250.00 abgebucht", "1250.00", "CHF"),
+        // Thousands grouped by a space, a no-break space or a narrow one, when the first
+        // group has one or two digits; never glued onto digits before them.
+        ("j'ai payé 1 299,00 € deux fois", "1299.00", "EUR"),
+        ("CHF 2 400.00 abgebucht", "2400.00", "CHF"),
+        ("1 299元 被扣了两次", "1299", "CNY"),
+        ("12 500 € au lieu de 1 250 €", "12500", "EUR"),
+        ("€\u{A0}1\u{A0}299,00 prélevés", "1299.00", "EUR"),
+        ("1\u{202F}299,00\u{A0}€ débités", "1299.00", "EUR"),
+        ("commande 5555 12 129,00 € en double", "129.00", "EUR"),
+        ("le 03/12 1 299 € prélevé", "299", "EUR"),
+        ("I was charged $5 100 times", "5", "USD"),
+        ("单元 3 的问题", "", ""),
+    ] {
+        let e = ents(t);
+        let want = if amount.is_empty() { (None, None) } else { (Some(amount), Some(cur)) };
+        assert_eq!((e.amount.as_deref(), e.currency.as_deref()), want, "{t}");
+    }
+    assert_eq!(ents("charged 1 250.00 twice").amount.as_deref(), Some("1250.00"));
+    assert_eq!(ents("charged 2 100 times").amount, None, "a count, not money");
+    // The card's last digits after an ellipsis, and the German "Endziffern" / "Karte endet".
+    for (t, want) in [
+        ("the charge on (…3310) again", "3310"),
+        ("Karte …1290 wurde belastet", "1290"),
+        ("Endziffern 4821, zweimal abgebucht", "4821"),
+        ("meine karte endet 0917 und wurde abgelehnt", "0917"),
+        ("ma carte se termine par 5521, refusée", "5521"),
+        ("la carte finissant en 1185 a été débitée", "1185"),
+        ("tarjeta acabada en 7781 rechazada", "7781"),
+        ("la carta terminante in 2871 è stata rifiutata", "2871"),
+        ("la tarjeta con terminación 4471 no pasa", "4471"),
+        ("my card finishing by 3391 was charged two times", "3391"),
+        // The verb at the end: German and Dutch subordinate clauses, Japanese.
+        ("die Karte, die auf 4821 endet, wurde zweimal belastet", "4821"),
+        ("mijn kaart die op 3391 eindigt is twee keer belast", "3391"),
+        ("1234で終わるカードで二重に請求されました", "1234"),
+        ("カードの末尾5678で払いました", "5678"),
+    ] {
+        assert_eq!(ents(t).card_last4.as_deref(), Some(want), "{t}");
+    }
+    // A year after such a word is not a card's digits, unless a card is named.
+    for t in [
+        "mein Abo endet 2027",
+        "mon abonnement se termine en 2027",
+        "my trial finishing in 2026 was billed",
+        "la suscripción con terminación en 2026",
+        "Endziffern 2026 der Rechnung",
+        "I paid … 1299 total",
+        "mein Abo, das auf 2027 endet",
+    ] {
+        assert_eq!(ents(t).card_last4, None, "{t}");
+    }
+    assert_eq!(ents("my card finishing in 2026 was charged twice").card_last4.as_deref(), Some("2026"));
+}
