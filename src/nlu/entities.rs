@@ -135,7 +135,7 @@ impl EntityExtractor {
             ),
             last4_mask: re(r"(?:(?:[*•·●∙xX]{2,}|\.{3,})[\s-]?|…)+([0-9]{4})(?-u:\b)|(?-u:\b)x([0-9]{4})(?-u:\b)"),
             last4_card: re(
-                r"(?i)(?-u:\b)(?:card|visa|mastercard|master\s+card|amex|discover|carte|karte|tarjeta|cart[aã]o|kaart)\s+([0-9]{4})(?-u:\b)",
+                r"(?i)(?-u:\b)(?:card|visa|mastercard|master\s+card|amex|discover|carte|karte|tarjeta|carta|cart[aã]o|kaart)\s+([0-9]{4})(?-u:\b)",
             ),
             money: re(&money),
             money_ctx: re(&money_ctx),

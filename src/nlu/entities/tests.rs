@@ -118,6 +118,7 @@ fn more_notations_of_money_and_of_card_endings() {
         ("mijn kaart die op 3391 eindigt is twee keer belast", "3391"),
         ("1234で終わるカードで二重に請求されました", "1234"),
         ("カードの末尾5678で払いました", "5678"),
+        ("la mia carta 4521 è stata rifiutata", "4521"),
     ] {
         assert_eq!(ents(t).card_last4.as_deref(), Some(want), "{t}");
     }
