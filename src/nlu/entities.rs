@@ -32,7 +32,10 @@ const CUE_WORDS: &[(u32, &[&str])] = &[
     (TXN_WORD, &["trans", "payment", "charge", "ref", "order"]),
     (
         LAST4,
-        &["end", "last", "termin", "final", "fini", "letzte", "ltimos", "eindig", "acabad", "尾", "桁", "位", "終わ"],
+        &[
+            "end", "last", "termin", "final", "fini", "letzte", "ltimos", "eindig", "acabad", "acabab", "尾", "桁",
+            "位", "終わ",
+        ],
     ),
     (LAST4_CARD, &["card", "visa", "master", "amex", "discover", "cart", "karte", "tarjeta", "kaart"]),
     (
@@ -40,7 +43,7 @@ const CUE_WORDS: &[(u32, &[&str])] = &[
         &[
             "usd", "eur", "gbp", "chf", "brl", "jpy", "inr", "cad", "aud", "mxn", "nzd", "sek", "nok", "dkk", "pln",
             "cny", "rmb", "dollar", "dolares", "bucks", "pound", "quid", "reais", "real", "yen", "rupee", "franc",
-            "peso",
+            "peso", "hkd", "sgd", "zar", "czk", "huf", "try", "ils", "aed", "twd", "krw", "ars", "cop", "clp", "pen",
         ],
     ),
     (
@@ -99,11 +102,11 @@ impl EntityExtractor {
         let re = |s: &str| Regex::new(s).expect("static regex");
         let money = format!(
             r"(?x)
-            (?:^|[^0-9A-Za-z_$])(?P<pre>(?i:US\$|USD|EUR|GBP|CHF|BRL|JPY|INR|CAD|AUD|MXN|NZD|SEK|NOK|DKK|PLN|CNY|RMB)|R\$|C\$|CA\$|A\$|AU\$|MX\$|NZ\$|\$|€|£|¥|￥|₹|Fr\.|Rs\.?|人民币)
+            (?:^|[^0-9A-Za-z_$])(?P<pre>(?i:US\$|USD|EUR|GBP|CHF|BRL|JPY|INR|CAD|AUD|MXN|NZD|SEK|NOK|DKK|PLN|CNY|RMB)|HKD|SGD|ZAR|CZK|HUF|TRY|ILS|AED|TWD|KRW|ARS|COP|CLP|PEN|R\$|C\$|CA\$|A\$|AU\$|MX\$|NZ\$|\$|€|£|¥|￥|₹|Fr\.|Rs\.?|人民币)
             \s?-?\s?(?P<n1>{NUM})
             |
             (?-u:\b)(?P<n2>{NUM})\s?(?P<post>€|\$|£|¥|￥|₹|美元|欧元|英镑|港币|人民币|元|块|塊|円|ドル|ユーロ|ポンド|
-              (?i:usd|eur|gbp|chf|brl|jpy|inr|cad|aud|mxn|nzd|sek|nok|dkk|pln|euros?|dollars?|dolares|dólares|bucks|pounds?|quid|reais|real|yen|rupees?|francs?|pesos?|cny|rmb)(?-u:\b))"
+              (?i:usd|eur|gbp|chf|brl|jpy|inr|cad|aud|mxn|nzd|sek|nok|dkk|pln|euros?|dollars?|dolares|dólares|bucks|pounds?|quid|reais|real|yen|rupees?|francs?|pesos?|cny|rmb)(?-u:\b)|(?:HKD|SGD|ZAR|CZK|HUF|TRY|ILS|AED|TWD|KRW|ARS|COP|CLP|PEN)(?-u:\b))"
         );
         let money_ctx = format!(
             r"(?i)(?-u:\b)(?:charged(?:\s+me)?|billed(?:\s+me)?|paid|took|debited|cobrado|cobraron|pagu[eé]|pagou|pay[eé]|d[ée]bit[ée]|bezahlt|abgebucht|costs?|price\s+(?:is|was))\s+(?P<n>{NUM})(?-u:\b)"
@@ -131,7 +134,7 @@ impl EntityExtractor {
                 r"(?i)(?-u:\b)(?:transaction|trans\.?|payment|charge|reference|ref|order)\s*(?:id|#|no\.?|number|ref|reference)?\s*[:#]?\s*(?-i:([A-Z0-9][A-Z0-9-]{5,}))(?-u:\b)",
             ),
             last4: re(
-                r"(?i)(?:(?-u:\b)ending(?:\s+(?:in|with|on))?|(?-u:\b)ends?\s+(?:in|with|on)|(?-u:\b)ends|(?-u:\b)last\s+(?:4|four)(?:\s+digits)?(?:\s+(?:are|is|being|of))?|(?-u:\b)terminad[ao]\s+(?:en|em)|(?-u:\b)termina(?:da|do)?\s+(?:en|em|con)|(?-u:\b)finisce\s+(?:con|in|per)|(?-u:\b)terminante\s+(?:in|con|per)|末尾(?:は|が)?|下(?:4|四)桁(?:は|が)?|尾号(?:为|是)?|[后末](?:4|四)位(?:是|为)?|(?-u:\b)final(?:izado)?(?:\s+(?:de|em|en))?|(?-u:\b)acabad[ao]\s+en|(?-u:\b)terminaci[oó]n(?:\s+en)?|(?-u:\b)finishing\s+(?:in|with|by)|(?-u:\b)(?:se\s+)?terminant\s+(?:par|en)|(?-u:\b)(?:se\s+)?termine\s+par|(?-u:\b)finissant\s+(?:par|en)|(?-u:\b)qui\s+finit\s+par|(?-u:\b)finit\s+par|(?-u:\b)endet\s+(?:auf|mit)|(?-u:\b)(?:karte|kreditkarte|visa|mastercard|amex)\s+endet|(?-u:\b)endziffern?(?:\s+(?:sind|lauten))?|(?-u:\b)endend\s+(?:auf|mit)|(?-u:\b)endung|(?-u:\b)letzte[n]?\s+(?:4|vier)\s+ziffern|(?-u:\b)[uú]ltimos\s+(?:4|cuatro|quatro)\s+d[ií]gitos|(?-u:\b)eindigend\s+op|(?-u:\b)eindigt\s+op)\s*[:#]?\s*(?:in\s+)?([0-9]{4})(?-u:\b)|(?-u:\b)(?:auf|op|mit)\s+([0-9]{4})\s+(?:endet|endete|eindigt|eindigde|eindigen)(?-u:\b)|(?-u:\b)([0-9]{4})\s*で終わ",
+                r"(?i)(?:(?-u:\b)ending(?:\s+(?:in|with|on))?|(?-u:\b)ends?\s+(?:in|with|on)|(?-u:\b)ends|(?-u:\b)last\s+(?:4|four)(?:\s+digits)?(?:\s+(?:are|is|being|of))?|(?-u:\b)terminad[ao]\s+(?:en|em)|(?-u:\b)termina(?:da|do)?\s+(?:en|em|con)|(?-u:\b)fini(?:sce|va)\s+(?:con|in|per)|(?-u:\b)termina(?:va)?\s+per|(?-u:\b)finale|(?-u:\b)terminante\s+(?:in|con|per)|末尾(?:は|が)?|下(?:4|四)桁(?:は|が)?|尾[号號](?:为|是|為)?|[后後末](?:4|四)位(?:是|为|為)?|(?-u:\b)final(?:izado)?(?:\s+(?:de|em|en))?|(?-u:\b)acabad[ao]\s+en|(?-u:\b)(?:acababa|terminaba)\s+en|(?-u:\b)terminava\s+(?:em|com)|(?-u:\b)terminaci[oó]n(?:\s+en)?|(?-u:\b)finishing\s+(?:in|with|by)|(?-u:\b)(?:se\s+)?terminant\s+(?:par|en)|(?-u:\b)(?:se\s+)?termine\s+par|(?-u:\b)finissant\s+(?:par|en)|(?-u:\b)qui\s+finit\s+par|(?-u:\b)finit\s+par|(?-u:\b)endet\s+(?:auf|mit)|(?-u:\b)(?:karte|kreditkarte|visa|mastercard|amex)\s+endet|(?-u:\b)endziffern?(?:\s+(?:sind|lauten))?|(?-u:\b)endend\s+(?:auf|mit)|(?-u:\b)endung|(?-u:\b)letzte[n]?\s+(?:4|vier)\s+ziffern|(?-u:\b)[uú]ltimos\s+(?:4|cuatro|quatro)\s+d[ií]gitos|(?-u:\b)eindigend\s+op|(?-u:\b)eindigt\s+op)\s*[:#]?\s*(?:in\s+)?([0-9]{4})(?-u:\b)|(?-u:\b)(?:auf|op|mit)\s+([0-9]{4})\s+(?:endet|endete|eindigt|eindigde|eindigen)(?-u:\b)|(?-u:\b)([0-9]{4})\s*で終わ",
             ),
             last4_mask: re(r"(?:(?:[*•·●∙xX]{2,}|\.{3,})[\s-]?|…)+([0-9]{4})(?-u:\b)|(?-u:\b)x([0-9]{4})(?-u:\b)"),
             last4_card: re(
@@ -377,7 +380,9 @@ impl EntityExtractor {
             }
             if let Some(a) = normalize_amount(&text[start..end]) {
                 if !found {
-                    e.currency = currency_code(cur.as_str(), default_currency, text);
+                    // "$1.500 MXN": a code after a bare dollar sign says which dollar or peso.
+                    let code_after = (cur.as_str() == "$").then(|| code_after(&text[end..])).flatten();
+                    e.currency = code_after.or_else(|| currency_code(cur.as_str(), default_currency, text));
                     first_val = Some(a.clone());
                     e.amount = Some(a);
                     found = true;
@@ -449,6 +454,17 @@ fn names_a_card(text: &str) -> bool {
     ]
     .iter()
     .any(|w| lower.contains(w))
+}
+
+/// The currency of an ISO code written right after an amount ("$1.500 MXN"), if it is one
+/// the extractor knows.
+fn code_after(rest: &str) -> Option<String> {
+    let rest = rest.strip_prefix([' ', '\u{A0}']).unwrap_or(rest);
+    let code = rest.get(..3).filter(|c| c.bytes().all(|b| b.is_ascii_uppercase()))?;
+    if rest[3..].starts_with(|c: char| c.is_alphanumeric()) {
+        return None;
+    }
+    currency_code(code, "", "")
 }
 
 /// Whether `c` groups thousands the way a space does ("1 299,00 €", "CHF 2 400.00").

@@ -4,7 +4,8 @@
 /// simplified Chinese a Japanese text does not use ("¥128 被扣了两次"; "¥3,300 二重請求" is
 /// Japanese written in kanji alone).
 fn is_chinese(text: &str) -> bool {
-    const SIMPLIFIED: &str = "了么这们钱块扣费账额单吗呢没还给让说问题为两";
+    const SIMPLIFIED: &str =
+        "了么这们钱块扣费账额单吗呢没还给让说问题为两时显绝经过发现买卖确认订阅续务录开关户币银页码级优";
     !text.chars().any(|c| ('\u{3040}'..='\u{30FF}').contains(&c)) && text.chars().any(|c| SIMPLIFIED.contains(c))
 }
 
@@ -153,6 +154,20 @@ pub(super) fn currency_code(sym: &str, default_currency: &str, text: &str) -> Op
         "欧元" | "ユーロ" => "EUR",
         "英镑" | "ポンド" => "GBP",
         "港币" => "HKD",
+        "hkd" => "HKD",
+        "sgd" => "SGD",
+        "zar" => "ZAR",
+        "czk" => "CZK",
+        "huf" => "HUF",
+        "try" => "TRY",
+        "ils" => "ILS",
+        "aed" => "AED",
+        "twd" => "TWD",
+        "krw" => "KRW",
+        "ars" => "ARS",
+        "cop" => "COP",
+        "clp" => "CLP",
+        "pen" => "PEN",
         _ => return None,
     };
     Some(code.to_string())

@@ -93,6 +93,15 @@ fn more_notations_of_money_and_of_card_endings() {
         ("commande 5555 12 129,00 € en double", "129.00", "EUR"),
         ("le 03/12 1 299 € prélevé", "299", "EUR"),
         ("I was charged $5 100 times", "5", "USD"),
+        // Codes beyond the common ones, upper case only ("try", "pen" and "ils" are words);
+        // a code after a dollar sign says which dollar or peso.
+        ("la página decía ARS 9.999 y me cobraron ARS 12.999", "9999", "ARS"),
+        ("debían ser $1.200 MXN y me cobraron $1.500 MXN", "1200", "MXN"),
+        ("HKD 480 charged twice", "480", "HKD"),
+        ("j'ai payé 20 ils m'ont débité 40 €", "40", "EUR"),
+        ("paid $20 try again later", "20", "USD"),
+        // ¥ in Chinese text, told by simplified characters of everyday words.
+        ("付 ¥199 的时候一直显示支付被拒绝", "199", "CNY"),
         ("单元 3 的问题", "", ""),
     ] {
         let e = ents(t);
@@ -119,6 +128,11 @@ fn more_notations_of_money_and_of_card_endings() {
         ("1234で終わるカードで二重に請求されました", "1234"),
         ("カードの末尾5678で払いました", "5678"),
         ("la mia carta 4521 è stata rifiutata", "4521"),
+        ("la carta era scaduta (finiva con 5573)", "5573"),
+        ("l'estratto conto della carta finale 9931 dice altro", "9931"),
+        ("sulla carta che termina per 7004", "7004"),
+        ("la tarjeta (acababa en 6402) está dada de baja", "6402"),
+        ("被盜刷了，尾號 3036 的卡", "3036"),
     ] {
         assert_eq!(ents(t).card_last4.as_deref(), Some(want), "{t}");
     }
