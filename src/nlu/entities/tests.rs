@@ -55,10 +55,10 @@ fn ents(t: &str) -> Entities {
     EntityExtractor::new().extract(t, &super::super::normalize::normalize(t), "USD", None).0
 }
 
-/// Notations found in the sixth round's data: amounts in yuan and yen words, grouped
-/// thousands, prices per period; the card's last four in more words.
+/// Notations found in the sixth and seventh rounds' data: amounts in yuan and yen words,
+/// grouped thousands, prices per period, more currency codes.
 #[test]
-fn more_notations_of_money_and_of_card_endings() {
+fn more_notations_of_money() {
     // Chinese and Japanese currency words after the amount; ¥ in Chinese is the yuan.
     for (t, amount, cur) in [
         ("充值 100 元一直没到账", "100", "CNY"),
@@ -110,6 +110,11 @@ fn more_notations_of_money_and_of_card_endings() {
     }
     assert_eq!(ents("charged 1 250.00 twice").amount.as_deref(), Some("1250.00"));
     assert_eq!(ents("charged 2 100 times").amount, None, "a count, not money");
+}
+
+/// A card's last four digits named in the many ways the sixth and seventh rounds' data did.
+#[test]
+fn more_ways_to_name_a_cards_last_four() {
     // The card's last digits after an ellipsis, and the German "Endziffern" / "Karte endet".
     for (t, want) in [
         ("the charge on (…3310) again", "3310"),
