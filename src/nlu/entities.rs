@@ -43,7 +43,7 @@ const CUE_WORDS: &[(u32, &[&str])] = &[
         &[
             "usd", "eur", "gbp", "chf", "brl", "jpy", "inr", "cad", "aud", "mxn", "nzd", "sek", "nok", "dkk", "pln",
             "cny", "rmb", "dollar", "dolares", "bucks", "pound", "quid", "reais", "real", "yen", "rupee", "franc",
-            "peso", "hkd", "sgd", "zar", "czk", "huf", "try", "ils", "aed", "twd", "krw", "ars", "cop", "clp", "pen",
+            "peso",
         ],
     ),
     (
@@ -102,11 +102,12 @@ impl EntityExtractor {
         let re = |s: &str| Regex::new(s).expect("static regex");
         let money = format!(
             r"(?x)
-            (?:^|[^0-9A-Za-z_$])(?P<pre>(?i:US\$|USD|EUR|GBP|CHF|BRL|JPY|INR|CAD|AUD|MXN|NZD|SEK|NOK|DKK|PLN|CNY|RMB)|HKD|SGD|ZAR|CZK|HUF|TRY|ILS|AED|TWD|KRW|ARS|COP|CLP|PEN|R\$|C\$|CA\$|A\$|AU\$|MX\$|NZ\$|\$|€|£|¥|￥|₹|Fr\.|Rs\.?|人民币)
+            (?:^|[^0-9A-Za-z_$])(?P<pre>(?i:US\$|USD|EUR|GBP|CHF|BRL|JPY|INR|CAD|AUD|MXN|NZD|SEK|NOK|DKK|PLN|CNY|RMB)|{codes}|R\$|C\$|CA\$|A\$|AU\$|MX\$|NZ\$|\$|€|£|¥|￥|₹|Fr\.|Rs\.?|人民币)
             \s?-?\s?(?P<n1>{NUM})
             |
             (?-u:\b)(?P<n2>{NUM})\s?(?P<post>€|\$|£|¥|￥|₹|美元|欧元|英镑|港币|人民币|元|块|塊|円|ドル|ユーロ|ポンド|
-              (?i:usd|eur|gbp|chf|brl|jpy|inr|cad|aud|mxn|nzd|sek|nok|dkk|pln|euros?|dollars?|dolares|dólares|bucks|pounds?|quid|reais|real|yen|rupees?|francs?|pesos?|cny|rmb)(?-u:\b)|(?:HKD|SGD|ZAR|CZK|HUF|TRY|ILS|AED|TWD|KRW|ARS|COP|CLP|PEN)(?-u:\b))"
+              (?i:usd|eur|gbp|chf|brl|jpy|inr|cad|aud|mxn|nzd|sek|nok|dkk|pln|euros?|dollars?|dolares|dólares|bucks|pounds?|quid|reais|real|yen|rupees?|francs?|pesos?|cny|rmb)(?-u:\b)|(?:{codes})(?-u:\b))",
+            codes = UPPER_CODES.join("|")
         );
         let money_ctx = format!(
             r"(?i)(?-u:\b)(?:charged(?:\s+me)?|billed(?:\s+me)?|paid|took|debited|cobrado|cobraron|pagu[eé]|pagou|pay[eé]|d[ée]bit[ée]|bezahlt|abgebucht|costs?|price\s+(?:is|was))\s+(?P<n>{NUM})(?-u:\b)"
@@ -158,6 +159,7 @@ impl EntityExtractor {
             bits |= self.cue_bits[m.pattern().as_usize()];
         }
         if text.contains(['$', '€', '£', '¥', '￥', '₹'])
+            || has_upper_code(text)
             || text.contains("Fr.")
             || text.contains("Rs")
             || text.contains(CJK_MONEY)
@@ -454,6 +456,20 @@ fn names_a_card(text: &str) -> bool {
     ]
     .iter()
     .any(|w| lower.contains(w))
+}
+
+/// The ISO codes the money regex reads in upper case only ("try", "pen" and "ils" are
+/// words): as cue words they would send most messages to the regex.
+const UPPER_CODES: [&str; 14] =
+    ["HKD", "SGD", "ZAR", "CZK", "HUF", "TRY", "ILS", "AED", "TWD", "KRW", "ARS", "COP", "CLP", "PEN"];
+
+/// Whether `text` holds one of [`UPPER_CODES`]; most messages have no three capitals in a
+/// row and are answered by one pass over their bytes.
+fn has_upper_code(text: &str) -> bool {
+    let b = text.as_bytes();
+    (2..b.len()).any(|i| {
+        b[i - 2..=i].iter().all(u8::is_ascii_uppercase) && UPPER_CODES.iter().any(|c| c.as_bytes() == &b[i - 2..=i])
+    })
 }
 
 /// The currency of an ISO code written right after an amount ("$1.500 MXN"), if it is one

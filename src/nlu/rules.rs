@@ -111,10 +111,15 @@ impl Classifier {
         let named = cues.negated_intents != 0
             || cues.scores.iter().enumerate().any(|(i, &s)| i != OTHER as usize && s >= OTHER_THRESHOLD);
         let about_money = cues.has(T_MONEY) || cues.has(T_CHARGED) || ents.amount.is_some();
-        let cjk = !norm.is_ascii() && norm.chars().any(|c| model::is_cjk(c as u32));
-        let said = DOUBT.iter().any(|d| norm.contains(d));
-        let doubt = !named && about_money && (said || (!cjk && is_bare_reference(norm)));
-        RulePass { intent, confidence, entities: ents, doubt, doubt_if_unsure: cjk || !said }
+        // (Only where no problem is named and money is: the doubt words are many.)
+        let (doubt, doubt_if_unsure) = if !named && about_money {
+            let cjk = !norm.is_ascii() && norm.chars().any(|c| model::is_cjk(c as u32));
+            let said = DOUBT.iter().any(|d| norm.contains(d));
+            (said || (!cjk && is_bare_reference(norm)), cjk || !said)
+        } else {
+            (false, false)
+        };
+        RulePass { intent, confidence, entities: ents, doubt, doubt_if_unsure }
     }
 
     /// One overlapping automaton pass over the normalised text: each pattern counted once,
