@@ -57,14 +57,16 @@ fuzz_target!(|data: &[u8]| {
         assert!(c.minor_digits() <= 3);
     }
     // The classifier calls it on digit runs with `,`/`.` and apostrophe grouping (its NUM
-    // pattern); it also drops space and no-break-space grouping.
-    let numeric = s
-        .trim()
-        .chars()
-        .all(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | '\'' | '’' | ' ' | '\u{A0}' | '\u{202F}'));
+    // pattern); it also drops space grouping (space, no-break, narrow, thin, figure space).
+    let numeric = s.trim().chars().all(|c| {
+        c.is_ascii_digit() || matches!(c, ',' | '.' | '\'' | '’' | ' ' | '\u{A0}' | '\u{202F}' | '\u{2009}' | '\u{2007}')
+    });
     if let Some(a) = paydesk::nlu::normalize_amount(s).filter(|_| numeric) {
         let (int, frac) = a.split_once('.').unwrap_or((&a, ""));
         assert!(!int.is_empty() && int.len() <= 12 && int.bytes().all(|b| b.is_ascii_digit()), "{s:?} -> {a:?}");
         assert!(frac.bytes().all(|b| b.is_ascii_digit()), "{s:?} -> {a:?}");
+        // Never a card number's length of digits, never a grouping's tail ("000").
+        assert!(int.len() + frac.len() < 13, "{s:?} -> {a:?}");
+        assert!(int == "0" || !int.starts_with('0'), "{s:?} -> {a:?}");
     }
 });

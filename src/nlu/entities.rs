@@ -5,7 +5,9 @@ use regex::Regex;
 
 use super::Entities;
 
+mod grouping;
 mod money;
+use grouping::{amount_span, word_after};
 pub use money::normalize_amount;
 use money::{currency_code, is_non_money_unit};
 
@@ -95,7 +97,7 @@ pub(crate) struct EntityExtractor {
     cue_bits: Vec<u32>,
 }
 
-const NUM: &str = r"[0-9]{1,2}(?:[\x20\xA0\x{202F}][0-9]{3})+(?:[.,][0-9]{1,2})?(?-u:\b)|[0-9]{1,3}(?:['’][0-9]{3})+(?:[.,][0-9]+)?(?-u:\b)|[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?(?-u:\b)|[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?(?-u:\b)|[0-9]+(?:[.,][0-9]+)?";
+const NUM: &str = r"[0-9]{1,2}(?:[\x20\xA0\x{202F}\x{2009}\x{2007}][0-9]{3}){1,2}(?:[.,][0-9]{1,3})?(?-u:\b)|[0-9]{1,3}(?:['’][0-9]{3})+(?:[.,][0-9]+)?(?-u:\b)|[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?(?-u:\b)|[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?(?-u:\b)|[0-9]+(?:[.,][0-9]+)?";
 
 impl EntityExtractor {
     pub(crate) fn new() -> Self {
@@ -135,7 +137,7 @@ impl EntityExtractor {
                 r"(?i)(?-u:\b)(?:transaction|trans\.?|payment|charge|reference|ref|order)\s*(?:id|#|no\.?|number|ref|reference)?\s*[:#]?\s*(?-i:([A-Z0-9][A-Z0-9-]{5,}))(?-u:\b)",
             ),
             last4: re(
-                r"(?i)(?:(?-u:\b)ending(?:\s+(?:in|with|on))?|(?-u:\b)ends?\s+(?:in|with|on)|(?-u:\b)ends|(?-u:\b)last\s+(?:4|four)(?:\s+digits)?(?:\s+(?:are|is|being|of))?|(?-u:\b)terminad[ao]\s+(?:en|em)|(?-u:\b)termina(?:da|do)?\s+(?:en|em|con)|(?-u:\b)fini(?:sce|va)\s+(?:con|in|per)|(?-u:\b)termina(?:va)?\s+per|(?-u:\b)finale|(?-u:\b)terminante\s+(?:in|con|per)|末尾(?:は|が)?|下(?:4|四)桁(?:は|が)?|尾[号號](?:为|是|為)?|[后後末](?:4|四)位(?:是|为|為)?|(?-u:\b)final(?:izado)?(?:\s+(?:de|em|en))?|(?-u:\b)acabad[ao]\s+en|(?-u:\b)(?:acababa|terminaba)\s+en|(?-u:\b)terminava\s+(?:em|com)|(?-u:\b)terminaci[oó]n(?:\s+en)?|(?-u:\b)finishing\s+(?:in|with|by)|(?-u:\b)(?:se\s+)?terminant\s+(?:par|en)|(?-u:\b)(?:se\s+)?termine\s+par|(?-u:\b)finissant\s+(?:par|en)|(?-u:\b)qui\s+finit\s+par|(?-u:\b)finit\s+par|(?-u:\b)endet\s+(?:auf|mit)|(?-u:\b)(?:karte|kreditkarte|visa|mastercard|amex)\s+endet|(?-u:\b)endziffern?(?:\s+(?:sind|lauten))?|(?-u:\b)endend\s+(?:auf|mit)|(?-u:\b)endung|(?-u:\b)letzte[n]?\s+(?:4|vier)\s+ziffern|(?-u:\b)[uú]ltimos\s+(?:4|cuatro|quatro)\s+d[ií]gitos|(?-u:\b)eindigend\s+op|(?-u:\b)eindigt\s+op)\s*[:#]?\s*(?:in\s+)?([0-9]{4})(?-u:\b)|(?-u:\b)(?:auf|op|mit)\s+([0-9]{4})\s+(?:endet|endete|eindigt|eindigde|eindigen)(?-u:\b)|(?-u:\b)([0-9]{4})\s*で終わ",
+                r"(?i)(?:(?-u:\b)ending(?:\s+(?:in|with|on))?|(?-u:\b)ends?\s+(?:in|with|on)|(?-u:\b)ends|(?-u:\b)last\s+(?:4|four)(?:\s+digits)?(?:\s+(?:are|is|being|of))?|(?-u:\b)terminad[ao]\s+(?:en|em)|(?-u:\b)termina(?:da|do)?\s+(?:en|em|con)|(?-u:\b)fini(?:sce|va)\s+(?:con|in|per)|(?-u:\b)termina(?:va)?\s+per|(?-u:\b)terminante\s+(?:in|con|per)|末尾(?:は|が)?|下(?:4|四)桁(?:は|が)?|尾[号號](?:为|是|為)?|[后後末](?:4|四)位(?:是|为|為)?|(?-u:\b)acabad[ao]\s+en|(?-u:\b)(?:acababa|terminaba)\s+en|(?-u:\b)terminava\s+(?:em|com)|(?-u:\b)terminaci[oó]n(?:\s+en)?|(?-u:\b)finishing\s+(?:in|with|by)|(?-u:\b)(?:se\s+)?terminant\s+(?:par|en)|(?-u:\b)(?:se\s+)?termine\s+par|(?-u:\b)finissant\s+(?:par|en)|(?-u:\b)qui\s+finit\s+par|(?-u:\b)finit\s+par|(?-u:\b)endet\s+(?:auf|mit)|(?-u:\b)(?:karte|kreditkarte|visa|mastercard|amex)\s+endet|(?-u:\b)endziffern?(?:\s+(?:sind|lauten))?|(?-u:\b)endend\s+(?:auf|mit)|(?-u:\b)endung|(?-u:\b)letzte[n]?\s+(?:4|vier)\s+ziffern|(?-u:\b)[uú]ltimos\s+(?:4|cuatro|quatro)\s+d[ií]gitos|(?-u:\b)eindigend\s+op|(?-u:\b)eindigt\s+op)\s*[:#]?\s*(?:in\s+)?([0-9]{4})(?-u:\b)|(?-u:\b)(?:auf|op|mit)\s+([0-9]{4})\s+(?:endet|endete|eindigt|eindigde|eindigen)(?-u:\b)|(?-u:\b)([0-9]{4})\s*で終わ|(?-u:\b)final(?:e|izado)?(?:\s+(?:de|em|en))?\s*[:#]?\s*([0-9]{4})(?-u:\b)",
             ),
             last4_mask: re(r"(?:(?:[*•·●∙xX]{2,}|\.{3,})[\s-]?|…)+([0-9]{4})(?-u:\b)|(?-u:\b)x([0-9]{4})(?-u:\b)"),
             last4_card: re(
@@ -319,10 +321,15 @@ impl EntityExtractor {
         {
             // "my trial finishing in 2026", "Endziffern 2026 der Rechnung": a year after
             // such a word is a card's digits only where a card is named.
-            // The digits come after the cue, or before a verb at the end ("die auf 4821
-            // endet", "die op 3391 eindigt", "1234で終わる").
-            let digits = c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3)).expect("group").as_str();
-            if !is_year(digits) || names_a_card(text) {
+            // The digits come after the cue (a year only where a card is named), or before a
+            // verb at the end ("die auf 4821 endet", "op 3391 eindigt", "1234で終わる") or
+            // after "final(e)" ("importo finale 1299"), which say a card's only where one is named.
+            let found = match (c.get(1), c.get(2).or_else(|| c.get(3)).or_else(|| c.get(4))) {
+                (Some(d), _) => Some(d.as_str()).filter(|d| !is_year(d) || names_a_card(text)),
+                (None, Some(d)) => Some(d.as_str()).filter(|_| names_a_card(text)),
+                (None, None) => None,
+            };
+            if let Some(digits) = found {
                 return Some(digits.to_string());
             }
         }
@@ -343,7 +350,8 @@ impl EntityExtractor {
         let c = self.last4_card.find(text).and_then(|m| self.last4_card.captures_at(text, m.start()))?;
         let g = c.get(1).expect("group");
         let next = text[g.end()..].chars().next();
-        (!matches!(next, Some('/' | '-' | '.' | ':'))).then(|| g.as_str().to_string())
+        // "la carta 2025 è scaduta": a year after the card's name is not its digits.
+        (!matches!(next, Some('/' | '-' | '.' | ':')) && !is_year(g.as_str())).then(|| g.as_str().to_string())
     }
 
     /// Money: the first amount with a currency (and its currency), else an amount after
@@ -369,8 +377,10 @@ impl EntityExtractor {
                 (None, Some(n)) => (n, c.name("post").expect("post")),
                 _ => continue,
             };
-            let (start, end) = space_grouped(text, num.start(), num.end());
-            if overlaps(taken, start, end) {
+            let Some((start, end)) = amount_span(text, num.start(), num.end()) else {
+                continue;
+            };
+            if overlaps(taken, start, end) || !plausible_code(cur.as_str(), text, end) {
                 continue;
             }
             // "5105 1051" style leftovers or dates like 14/05 are never money; a price per
@@ -411,14 +421,13 @@ impl EntityExtractor {
                 continue;
             };
             let n = c.name("n").expect("n");
-            let (start, end) = space_grouped(text, n.start(), n.end());
-            // Without a currency, "charged 2 100 times" is a count however it is grouped.
-            if overlaps(taken, start, end) || (end < n.end() && start == n.start()) {
+            let Some((start, end)) = amount_span(text, n.start(), n.end()) else {
+                continue;
+            };
+            if overlaps(taken, start, end) {
                 continue;
             }
-            let rest = text[end..].trim_start();
-            let next_word: String =
-                rest.chars().take_while(|ch| ch.is_alphanumeric()).flat_map(char::to_lowercase).collect();
+            let next_word = word_after(text, end);
             let after = text[end..].chars().next();
             if matches!(after, Some('/' | ':' | '%' | '-' | 'x' | 'X')) || is_non_money_unit(&next_word) {
                 continue;
@@ -460,8 +469,10 @@ fn names_a_card(text: &str) -> bool {
 
 /// The ISO codes the money regex reads in upper case only ("try", "pen" and "ils" are
 /// words): as cue words they would send most messages to the regex.
-const UPPER_CODES: [&str; 14] =
-    ["HKD", "SGD", "ZAR", "CZK", "HUF", "TRY", "ILS", "AED", "TWD", "KRW", "ARS", "COP", "CLP", "PEN"];
+const UPPER_CODES: [&str; 22] = [
+    "HKD", "SGD", "ZAR", "CZK", "HUF", "TRY", "ILS", "AED", "TWD", "KRW", "ARS", "COP", "CLP", "PEN", "KWD", "BHD",
+    "JOD", "OMR", "TND", "ISK", "VND", "IDR",
+];
 
 /// Whether `text` holds one of [`UPPER_CODES`]; most messages have no three capitals in a
 /// row and are answered by one pass over their bytes.
@@ -475,47 +486,28 @@ fn has_upper_code(text: &str) -> bool {
 /// The currency of an ISO code written right after an amount ("$1.500 MXN"), if it is one
 /// the extractor knows.
 fn code_after(rest: &str) -> Option<String> {
-    let rest = rest.strip_prefix([' ', '\u{A0}']).unwrap_or(rest);
-    let code = rest.get(..3).filter(|c| c.bytes().all(|b| b.is_ascii_uppercase()))?;
+    const DOLLARS_AND_PESOS: [&str; 12] =
+        ["USD", "CAD", "AUD", "NZD", "MXN", "HKD", "SGD", "TWD", "ARS", "COP", "CLP", "BRL"];
+    let rest = rest.strip_prefix([' ', '\u{A0}', '\u{202F}']).unwrap_or(rest);
+    let code = rest.get(..3).filter(|c| DOLLARS_AND_PESOS.contains(c))?;
     if rest[3..].starts_with(|c: char| c.is_alphanumeric()) {
         return None;
     }
     currency_code(code, "", "")
 }
 
-/// Whether `c` groups thousands the way a space does ("1 299,00 €", "CHF 2 400.00").
-fn is_group_space(c: char) -> bool {
-    matches!(c, ' ' | '\u{A0}' | '\u{202F}')
-}
-
-/// The span of an amount whose thousands may be grouped by spaces (`NUM` reads "1 299,00"
-/// as one amount only when its first group has one or two digits). Digits before it are
-/// never glued on: where the first group follows other digits and a space or a sign ("order
-/// 5555 12 129,00 €", "03/12 1 299 €"), only the last group is the amount, as without
-/// grouping; where a unit that is not money follows ("$5 100 times"), only the first is.
-fn space_grouped(text: &str, start: usize, end: usize) -> (usize, usize) {
-    let num = &text[start..end];
-    let (Some(first), Some(last)) = (num.find(is_group_space), num.rfind(is_group_space)) else {
-        return (start, end);
-    };
-    let mut before = text[..start].chars().rev();
-    let glued_on = match before.next() {
-        Some(c) if c.is_ascii_digit() => true,
-        Some(c) if is_group_space(c) || matches!(c, '.' | ',' | '/' | ':' | '-' | '\'' | '’') => {
-            before.next().is_some_and(|c| c.is_ascii_digit())
-        }
-        _ => false,
-    };
-    if glued_on {
-        let after_space = last + num[last..].chars().next().map_or(1, char::len_utf8);
-        return (start + after_space, end);
+/// Whether a currency code that is also a word ("TRY", "PEN", "ILS", "COP") reads as the
+/// currency: not in a text written all in capitals ("I HAD TO TRY 3 TIMES"), and no code of
+/// [`UPPER_CODES`] before a number that counts things ("AED 2 TIMES").
+fn plausible_code(cur: &str, text: &str, end: usize) -> bool {
+    if !UPPER_CODES.contains(&cur) {
+        return true;
     }
-    let next_word: String =
-        text[end..].trim_start().chars().take_while(|ch| ch.is_alphanumeric()).flat_map(char::to_lowercase).collect();
-    if is_non_money_unit(&next_word) {
-        return (start, start + first);
-    }
-    (start, end)
+    let shouting = !text.bytes().any(|b| b.is_ascii_lowercase());
+    let word_like = matches!(cur, "TRY" | "PEN" | "ILS" | "COP");
+    let read_as_a_word = shouting && word_like;
+    let counts = is_non_money_unit(&word_after(text, end));
+    !(read_as_a_word || counts)
 }
 
 fn overlaps(taken: &[(usize, usize)], s: usize, e: usize) -> bool {

@@ -78,8 +78,14 @@ pub fn normalize_amount(raw: &str) -> Option<String> {
     // (Swiss "1'250.00").
     let ungrouped: String;
     let raw = raw.trim();
-    let raw = if raw.contains([' ', '\u{A0}', '\u{202F}', '\'', '’']) {
-        ungrouped = raw.chars().filter(|c| !matches!(c, ' ' | '\u{A0}' | '\u{202F}' | '\'' | '’')).collect();
+    // Thousands grouped by spaces or apostrophes: one `.` or `,` after them is the decimal
+    // point ("1 250.500" is 1250.500, not 1250500).
+    let grouped = raw.contains([' ', '\u{A0}', '\u{202F}', '\u{2009}', '\u{2007}', '\'', '’']);
+    let raw = if grouped {
+        ungrouped = raw
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '\u{A0}' | '\u{202F}' | '\u{2009}' | '\u{2007}' | '\'' | '’'))
+            .collect();
         ungrouped.as_str()
     } else {
         raw
@@ -105,14 +111,20 @@ pub fn normalize_amount(raw: &str) -> Option<String> {
         let idx = raw.rfind(sep)?;
         let after = &raw[idx + 1..];
         let before = &raw[..idx];
-        let grouping = n > 1 || (after.len() == 3 && before != "0" && !before.is_empty());
+        let grouping = n > 1 || (!grouped && after.len() == 3 && before != "0" && !before.is_empty());
         if grouping {
             (raw.chars().filter(char::is_ascii_digit).collect(), None)
         } else {
             (before.to_string(), Some(after))
         }
     };
-    if int_part.is_empty() || int_part.len() > 12 {
+    // Never 13 digits or more (a card number's length), and never "000" or "050" (the
+    // tail of a grouping the caller did not read).
+    let frac_digits = frac.map_or(0, str::len);
+    if int_part.is_empty() || int_part.len() > 12 || int_part.len() + frac_digits >= 13 {
+        return None;
+    }
+    if int_part.len() > 1 && int_part.starts_with('0') {
         return None;
     }
     match frac {
@@ -168,6 +180,14 @@ pub(super) fn currency_code(sym: &str, default_currency: &str, text: &str) -> Op
         "cop" => "COP",
         "clp" => "CLP",
         "pen" => "PEN",
+        "kwd" => "KWD",
+        "bhd" => "BHD",
+        "jod" => "JOD",
+        "omr" => "OMR",
+        "tnd" => "TND",
+        "isk" => "ISK",
+        "vnd" => "VND",
+        "idr" => "IDR",
         _ => return None,
     };
     Some(code.to_string())
@@ -188,6 +208,12 @@ mod tests {
         assert_eq!(normalize_amount("59,00").as_deref(), Some("59.00"));
         assert_eq!(normalize_amount("0.125").as_deref(), Some("0.125"));
         assert_eq!(normalize_amount("1 188,00").as_deref(), Some("1188.00"));
+        assert_eq!(normalize_amount("1 250.500").as_deref(), Some("1250.500"));
+        assert_eq!(normalize_amount("1'250,500").as_deref(), Some("1250.500"));
+        assert_eq!(normalize_amount("000"), None);
+        assert_eq!(normalize_amount("4222222222222"), None);
+        assert_eq!(normalize_amount("42222222222.22"), None);
+        assert_eq!(normalize_amount("0,50").as_deref(), Some("0.50"));
         assert_eq!(normalize_amount("1'250.00").as_deref(), Some("1250.00"));
         assert_eq!(normalize_amount("12\u{a0}400").as_deref(), Some("12400"));
         assert_eq!(normalize_amount("0 \u{b}").as_deref(), Some("0"));

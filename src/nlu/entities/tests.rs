@@ -36,6 +36,10 @@ fn the_cues_skip_only_regexes_that_cannot_match() {
         "Rs. 1499 and $29/month, CHF 1'250.00, CHF 1'250,50, le 03/12 149,00 €",
         "(…3310), Endziffern 4821, karte endet 0917",
         "acabada en 7781, terminante in 2871, finishing by 3391",
+        // The seventh round's notations.
+        "HKD 480 twice, $1.500 MXN, I PAID $20 TRY AGAIN, 1 299,00 €, order #12 129,00 €",
+        "die Karte, die auf 4821 endet; 1234で終わるカード; acababa en 6402",
+        "carta finale 9931, carta 4521, 尾號 3036, KWD 1 250.500",
     ];
     for t in texts {
         let lower = super::super::normalize::normalize(t);
@@ -80,7 +84,8 @@ fn more_notations_of_money() {
         ("prélevé le 03/12 149,00 €", "149.00", "EUR"),
         ("Bestellung 452 129,00 € doppelt", "129.00", "EUR"),
         ("INV-2026-12 129,00 €", "129.00", "EUR"),
-        ("5555 555 555 554 444,44 € charged", "444.44", "EUR"),
+        // Digits a space away from an amount of three digits may have been its thousands.
+        ("5555 555 555 554 444,44 € charged", "", ""),
         ("CHF 1'250.00 abgebucht", "1250.00", "CHF"),
         // Thousands grouped by a space, a no-break space or a narrow one, when the first
         // group has one or two digits; never glued onto digits before them.
@@ -90,9 +95,33 @@ fn more_notations_of_money() {
         ("12 500 € au lieu de 1 250 €", "12500", "EUR"),
         ("€\u{A0}1\u{A0}299,00 prélevés", "1299.00", "EUR"),
         ("1\u{202F}299,00\u{A0}€ débités", "1299.00", "EUR"),
-        ("commande 5555 12 129,00 € en double", "129.00", "EUR"),
-        ("le 03/12 1 299 € prélevé", "299", "EUR"),
-        ("I was charged $5 100 times", "5", "USD"),
+        ("commande 5555 12 129,00 € en double", "", ""),
+        ("le 03/12 1 299 € prélevé", "", ""),
+        ("I was charged $5 100 times", "", ""),
+        // A number sign before the first group makes it the number; an order word before a
+        // grouped amount leaves it ambiguous.
+        ("order #12 129,00 €", "129.00", "EUR"),
+        ("Bestellung Nr. 12 129,00 € doppelt", "129.00", "EUR"),
+        ("commande n° 12 129,00 €", "129.00", "EUR"),
+        ("order 12 129,00 € twice", "", ""),
+        // A word after the amount that counts nothing keeps it whole.
+        ("EUR 1 299 am 03.12. abgebucht", "1299", "EUR"),
+        ("€1 200 of the €2 400 was refunded", "1200", "EUR"),
+        // Groupings not read give no amount rather than their tail.
+        ("100 000 € de trop", "", ""),
+        ("1  299 € zweimal", "", ""),
+        ("1\t299 € zweimal", "", ""),
+        ("1\u{2009}299,00 € prélevés", "1299.00", "EUR"),
+        ("€ 1 234.567,89 charged", "", ""),
+        ("KWD 1 250.500 refund", "1250.500", "KWD"),
+        // No amount of 13 digits or more (a card number's length), grouped or not.
+        ("EUR 42 222 222 222,22", "", ""),
+        ("42,222,222,222.22 € charged", "", ""),
+        ("EUR 41 278 814 992 7 8 243", "", ""),
+        // Currency codes that are words: not in a shouted text, not before a count.
+        ("I HAD TO TRY 3 TIMES TO LOG IN", "", ""),
+        ("WE USED THE AED 2 TIMES", "", ""),
+        ("I PAID $20 TRY AGAIN", "20", "USD"),
         // Codes beyond the common ones, upper case only ("try", "pen" and "ils" are words);
         // a code after a dollar sign says which dollar or peso.
         ("la página decía ARS 9.999 y me cobraron ARS 12.999", "9999", "ARS"),
@@ -140,6 +169,17 @@ fn more_ways_to_name_a_cards_last_four() {
         ("被盜刷了，尾號 3036 的卡", "3036"),
     ] {
         assert_eq!(ents(t).card_last4.as_deref(), Some(want), "{t}");
+    }
+    // "final(e)", a verb at the end and "carta" take four digits only where a card is named,
+    // and never a year after the card's name.
+    for t in [
+        "importo finale 1299,00 euro",
+        "il costo finale 1200",
+        "ich warte auf 1500 endet nie",
+        "受付番号 5678で終わる",
+        "la carta 2025 è scaduta",
+    ] {
+        assert_eq!(ents(t).card_last4, None, "{t}");
     }
     // A year after such a word is not a card's digits, unless a card is named.
     for t in [
