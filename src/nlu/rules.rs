@@ -3,6 +3,8 @@
 //! that need two cues (wallet chosen + card charged, refund + status question, case +
 //! news), the entity regexes, the rules' pick, and the model's features of all that.
 
+mod pointing;
+
 use std::borrow::Cow;
 
 use super::features::*;
@@ -114,8 +116,13 @@ impl Classifier {
         // (Only where no problem is named and money is: the doubt words are many.)
         let (doubt, doubt_if_unsure) = if !named && about_money {
             let cjk = !norm.is_ascii() && norm.chars().any(|c| model::is_cjk(c as u32));
-            let said = DOUBT.iter().any(|d| norm.contains(d));
-            (said || (!cjk && is_bare_reference(norm)), cjk || !said)
+            if pointing::only_points_at_money(norm, cjk) {
+                // "this charge?", "questo addebito", "这笔扣款": asked whatever the model says.
+                (true, false)
+            } else {
+                let said = DOUBT.iter().any(|d| norm.contains(d));
+                (said || (!cjk && is_bare_reference(norm)), cjk || !said)
+            }
         } else {
             (false, false)
         };

@@ -556,7 +556,18 @@ fn doubt_without_a_named_problem_is_asked_about() {
     assert_eq!(twice.intent, Intent::DuplicateCharge);
     assert!(twice.confidence >= super::ASK_BELOW, "{twice:?}");
     // Only naming a charge names no problem either; a short message that names one does.
-    for t in ["my charge", "este cobro", "不确定这笔扣款是什么"] {
+    // Nor does a message that only points at one, however sure the model is.
+    for t in [
+        "my charge",
+        "este cobro",
+        "不确定这笔扣款是什么",
+        "questo addebito",
+        "这笔扣款",
+        "deze afschrijving",
+        "この請求は何？",
+        "What is this charge?",
+        "esta cobrança",
+    ] {
         assert!(c(t).confidence < super::ASK_BELOW, "{t}: {:?}", c(t));
     }
     // A short message the model is sure of has named its problem, whatever the rules saw.
