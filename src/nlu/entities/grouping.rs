@@ -82,8 +82,9 @@ fn lone_group_before(before: &str) -> bool {
 
 /// The span of the amount the regex read at `start..end` of `text`, or `None` when the
 /// digits around it leave it ambiguous:
-/// - digits go on after it ("41 278 814 992 7…", "€ 1 234.567,89") — a card's leftover
-///   digits or a notation not read;
+/// - digits go on after it across a `.` or `,` ("€ 1 234.567,89"), or across a space after
+///   a grouped amount ("41 278 814 992 7…") — a card's leftover digits or a notation not
+///   read;
 /// - it is grouped by spaces and digits stand a space before it ("le 03/12 1 299 €",
 ///   "5555 12 129,00 €");
 /// - it is grouped and a word that counts things follows ("2 100 times");
@@ -100,9 +101,9 @@ pub(super) fn amount_span(text: &str, start: usize, end: usize) -> Option<(usize
     let mut after = text[end..].chars();
     let next = after.next();
     let grouped = num.find(is_group_space);
-    if next.is_some_and(|c| is_group_space(c) || matches!(c, '.' | ','))
-        && after.next().is_some_and(|c| c.is_ascii_digit())
-    {
+    // (A space then digits after an amount not grouped is the next thing: "€49 3 days ago".)
+    let goes_on = next.is_some_and(|c| matches!(c, '.' | ',') || (grouped.is_some() && is_group_space(c)));
+    if goes_on && after.next().is_some_and(|c| c.is_ascii_digit()) {
         return None;
     }
     let before = &text[..start];

@@ -122,6 +122,10 @@ fn more_notations_of_money() {
         ("I HAD TO TRY 3 TIMES TO LOG IN", "", ""),
         ("WE USED THE AED 2 TIMES", "", ""),
         ("I PAID $20 TRY AGAIN", "20", "USD"),
+        // Digits a space after an amount not grouped are the next thing.
+        ("charged €49 2 times", "49", "EUR"),
+        ("I paid $120 3 days ago", "120", "USD"),
+        ("paid 1 299,00 € 3 days ago", "1299.00", "EUR"),
         // Codes beyond the common ones, upper case only ("try", "pen" and "ils" are words);
         // a code after a dollar sign says which dollar or peso.
         ("la página decía ARS 9.999 y me cobraron ARS 12.999", "9999", "ARS"),
