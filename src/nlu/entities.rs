@@ -9,7 +9,7 @@ mod grouping;
 mod money;
 use grouping::{amount_span, word_after};
 pub use money::normalize_amount;
-use money::{currency_code, is_non_money_unit};
+use money::{currency_code, is_non_money_unit, UPPER_CODES};
 
 /// The regexes that run only when their cue was seen (bits of [`EntityExtractor::cues`]).
 const INVOICE_WORD: u32 = 1;
@@ -466,13 +466,6 @@ fn names_a_card(text: &str) -> bool {
     .iter()
     .any(|w| lower.contains(w))
 }
-
-/// The ISO codes the money regex reads in upper case only ("try", "pen" and "ils" are
-/// words): as cue words they would send most messages to the regex.
-const UPPER_CODES: [&str; 22] = [
-    "HKD", "SGD", "ZAR", "CZK", "HUF", "TRY", "ILS", "AED", "TWD", "KRW", "ARS", "COP", "CLP", "PEN", "KWD", "BHD",
-    "JOD", "OMR", "TND", "ISK", "VND", "IDR",
-];
 
 /// Whether `text` holds one of [`UPPER_CODES`]; most messages have no three capitals in a
 /// row and are answered by one pass over their bytes.

@@ -45,21 +45,19 @@ fn may_name_an_id(word: &str) -> bool {
     )
 }
 
-/// The lowercased word that ends `before`, after trailing spaces, dots and colons ("" when
-/// a sign ends it).
+/// What ends `before` (after trailing spaces, dots and colons): its last word, lowercased,
+/// or else the sign there.
 fn word_before(before: &str) -> (String, Option<char>) {
     let t = before.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '.' | ':'));
-    let word: String =
-        t.chars().rev().take_while(|c| c.is_alphanumeric()).collect::<Vec<_>>().into_iter().rev().collect();
+    let word = &t[t.trim_end_matches(char::is_alphanumeric).len()..];
     let sign = if word.is_empty() { t.chars().next_back() } else { None };
     (word.to_lowercase(), sign)
 }
 
-/// Whether a number sign or word ends `before` ("#", "n°", "Nr.", "no."): digits after it
-/// are a number of something.
-fn number_sign_before(before: &str) -> bool {
-    let (word, sign) = word_before(before);
-    matches!(sign, Some('#' | '°' | 'º')) || numbers_something(&word)
+/// Whether what ends the text before a number ([`word_before`]) is a number sign or word
+/// ("#", "n°", "Nr.", "no."): the digits after it are a number of something.
+fn is_number_sign((word, sign): &(String, Option<char>)) -> bool {
+    matches!(sign, Some('#' | '°' | 'º')) || numbers_something(word)
 }
 
 /// A run of one to three digits right before `before`'s trailing whitespace that stands on
@@ -76,8 +74,8 @@ fn lone_group_before(before: &str) -> bool {
     }
     let head = &t[..t.len() - digits];
     let stands_alone = head.chars().next_back().is_none_or(|c| c.is_whitespace() || c.is_alphabetic());
-    let (word, _) = word_before(head);
-    stands_alone && !number_sign_before(head) && !may_name_an_id(&word)
+    let prior = word_before(head);
+    stands_alone && !is_number_sign(&prior) && !may_name_an_id(&prior.0)
 }
 
 /// The span of the amount the regex read at `start..end` of `text`, or `None` when the
@@ -112,14 +110,15 @@ pub(super) fn amount_span(text: &str, start: usize, end: usize) -> Option<(usize
         let (last, prev) = (back.next(), back.next());
         let tied =
             matches!(last, Some('.' | ',' | '/' | ':' | '-' | '\'' | '’')) && prev.is_some_and(|c| c.is_ascii_digit());
-        if number_sign_before(before) || tied {
+        let prior = word_before(before);
+        if is_number_sign(&prior) || tied {
             // The first group is a number's ("#12", "Nr. 12") or ends a date, a time or an
             // id ("03/12 149,00 €"): the rest is the amount.
             let rest = first + num[first..].chars().next().map_or(1, char::len_utf8);
             return Some((start + rest, end));
         }
         let spaced = last.is_some_and(char::is_whitespace) && prev.is_some_and(|c| c.is_ascii_digit());
-        if spaced || last.is_some_and(|c| c.is_ascii_digit()) || may_name_an_id(&word_before(before).0) {
+        if spaced || last.is_some_and(|c| c.is_ascii_digit()) || may_name_an_id(&prior.0) {
             return None;
         }
         return (!counts_things(&word_after(text, end))).then_some((start, end));

@@ -1,5 +1,7 @@
 //! Money in a message: amounts as written in many notations, and their currencies.
 
+use super::grouping::is_group_space;
+
 /// Whether `text` reads as Chinese: no Japanese kana, and one of the characters of
 /// simplified Chinese a Japanese text does not use ("¥128 被扣了两次"; "¥3,300 二重請求" is
 /// Japanese written in kanji alone).
@@ -72,6 +74,13 @@ pub(super) fn is_non_money_unit(w: &str) -> bool {
     UNITS.contains(&w)
 }
 
+/// The ISO codes the money regex reads in upper case only ("try", "pen" and "ils" are
+/// words): as cue words they would send most messages to the regex.
+pub(super) const UPPER_CODES: [&str; 22] = [
+    "HKD", "SGD", "ZAR", "CZK", "HUF", "TRY", "ILS", "AED", "TWD", "KRW", "ARS", "COP", "CLP", "PEN", "KWD", "BHD",
+    "JOD", "OMR", "TND", "ISK", "VND", "IDR",
+];
+
 /// "1,234.50" -> "1234.50"; "12,99" -> "12.99"; "1.234,50" -> "1234.50"; "0.0125" stays.
 pub fn normalize_amount(raw: &str) -> Option<String> {
     // Thousands grouped by a space ("1 188,00"), a no-break space or an apostrophe
@@ -80,12 +89,10 @@ pub fn normalize_amount(raw: &str) -> Option<String> {
     let raw = raw.trim();
     // Thousands grouped by spaces or apostrophes: one `.` or `,` after them is the decimal
     // point ("1 250.500" is 1250.500, not 1250500).
-    let grouped = raw.contains([' ', '\u{A0}', '\u{202F}', '\u{2009}', '\u{2007}', '\'', '’']);
+    let groups = |c: char| is_group_space(c) || matches!(c, '\'' | '’');
+    let grouped = raw.contains(groups);
     let raw = if grouped {
-        ungrouped = raw
-            .chars()
-            .filter(|c| !matches!(c, ' ' | '\u{A0}' | '\u{202F}' | '\u{2009}' | '\u{2007}' | '\'' | '’'))
-            .collect();
+        ungrouped = raw.chars().filter(|&c| !groups(c)).collect();
         ungrouped.as_str()
     } else {
         raw
@@ -166,28 +173,8 @@ pub(super) fn currency_code(sym: &str, default_currency: &str, text: &str) -> Op
         "欧元" | "ユーロ" => "EUR",
         "英镑" | "ポンド" => "GBP",
         "港币" => "HKD",
-        "hkd" => "HKD",
-        "sgd" => "SGD",
-        "zar" => "ZAR",
-        "czk" => "CZK",
-        "huf" => "HUF",
-        "try" => "TRY",
-        "ils" => "ILS",
-        "aed" => "AED",
-        "twd" => "TWD",
-        "krw" => "KRW",
-        "ars" => "ARS",
-        "cop" => "COP",
-        "clp" => "CLP",
-        "pen" => "PEN",
-        "kwd" => "KWD",
-        "bhd" => "BHD",
-        "jod" => "JOD",
-        "omr" => "OMR",
-        "tnd" => "TND",
-        "isk" => "ISK",
-        "vnd" => "VND",
-        "idr" => "IDR",
+        // The upper-case codes (the regex reads them only so): each is its own code.
+        code if UPPER_CODES.iter().any(|c| c.eq_ignore_ascii_case(code)) => return Some(code.to_ascii_uppercase()),
         _ => return None,
     };
     Some(code.to_string())
